@@ -1,0 +1,92 @@
+# sovmap - see README.md. `make` builds ./sovmap; `make run` and `make check`
+# first install missing Debian packages (tools/install-deps.sh).
+#
+# BUILD=dir     build directory (default build/, build-san/ with SANITIZE=1)
+# SANITIZE=1    ASan + UBSan everywhere
+# VALGRIND=1    run the tests under valgrind (make check)
+# PREFIX=/usr/local  for make install
+
+PKGS     := ncursesw sqlite3 jansson libcgraph libgvc
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+PREFIX   ?= /usr/local
+CC       ?= cc
+OPT      ?= -O2 -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -D_POSIX_C_SOURCE=200809L \
+            -D_XOPEN_SOURCE_EXTENDED -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS) $(SANFLAGS) \
+            -DSM_DATADIR='"$(PREFIX)/share/sovmap"' -MMD -MP
+LDFLAGS  += $(SANFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm
+
+SRC      := $(wildcard src/*/*.c)
+MAIN     := src/cli/main.c
+LIBSRC   := $(filter-out $(MAIN),$(SRC))
+LIBOBJ   := $(LIBSRC:%.c=$(BUILD)/%.o)
+UNIT     := $(wildcard tests/unit/test_*.c)
+UNITBIN  := $(UNIT:tests/unit/%.c=$(BUILD)/tests/%)
+TESTLIB  := $(BUILD)/tests/testlib.o
+BENCHSRC := $(wildcard bench/*.c)
+BENCHBIN := $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: all deps run check bench install clean fuzz
+all: sovmap
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsovmap.a: $(LIBOBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sovmap: $(BUILD)/src/cli/main.o $(BUILD)/libsovmap.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+sovmap: $(BUILD)/sovmap
+	@if [ "$(BUILD)" = build ]; then cp $< $@; fi
+
+$(BUILD)/tests/testlib.o: tests/testlib.c tests/testlib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsovmap.a $(TESTLIB) tests/testlib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TESTLIB) $(BUILD)/libsovmap.a $(LDLIBS) -lcmocka
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libsovmap.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsovmap.a $(LDLIBS)
+
+deps:
+	@sh tools/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory sovmap
+	./sovmap demo
+
+check: deps
+	@$(MAKE) --no-print-directory $(BUILD)/sovmap $(UNITBIN)
+	@sh tests/run.sh $(BUILD)
+
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/sovmap $(BENCHBIN)
+	@sh bench/run.sh $(BUILD)
+
+install: sovmap
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/sovmap
+	install -m 755 $(BUILD)/sovmap $(DESTDIR)$(PREFIX)/bin/sovmap
+	install -m 644 doc/sovmap.1 $(DESTDIR)$(PREFIX)/share/man/man1/sovmap.1
+	cp -R data themes $(DESTDIR)$(PREFIX)/share/sovmap/
+
+clean:
+	rm -rf build build-san build-* sovmap
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,411 @@
+/*
+ * model.h - the residency model in memory: regions, tiers, datasets with
+ * fields and tags, placements, flows, waivers and scenarios.
+ *
+ * Flat arrays indexed by integer id, hash maps from names to ids, strings in
+ * one arena. Built for a million datasets. No I/O, no globals: the store
+ * (src/store) loads and saves it, the checker reads it.
+ *
+ * Ids are array indexes and stay valid for the model's life: removing an
+ * object marks it `deleted` (and drops its name from the map) instead of
+ * moving anything. Loops skip deleted objects.
+ *
+ * Objects are named by selectors (model_find):
+ *   region     aws:eu-west-1
+ *   tier       restricted
+ *   dataset    orders
+ *   placement  orders@aws:eu-west-1  or  orders@aws:eu-west-1/backup
+ *              (the role is needed only when the dataset has two copies
+ *              in that region)
+ *   flow       its name (default "FROM->TO" of the placement selectors)
+ *   waiver     RULE:OBJECT   e.g. RES001:orders@aws:us-east-1
+ *   scenario   its name
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include "sm.h"
+
+/* ---- vocabularies: X(ID, "name") -------------------------------------------- */
+
+#define REGION_KINDS(X) \
+    X(CLOUD,     "cloud") \
+    X(SOVEREIGN, "sovereign-cloud") \
+    X(ONPREM,    "on-prem") \
+    X(EDGE,      "edge") \
+    X(MULTI,     "multi-region")
+
+#define ROLES(X) \
+    X(PRIMARY, "primary") \
+    X(REPLICA, "replica") \
+    X(BACKUP,  "backup") \
+    X(DR,      "dr") \
+    X(CACHE,   "cache") \
+    X(ARCHIVE, "archive") \
+    X(EDGE,    "edge")
+
+#define FLOW_KINDS(X) \
+    X(REPLICATION, "replication") \
+    X(BACKUP,      "backup") \
+    X(ETL,         "etl") \
+    X(STREAM,      "stream") \
+    X(QUERY,       "query") \
+    X(EXPORT,      "export")
+
+/* MECH_NONE is "" in text forms. */
+#define MECHANISMS(X) \
+    X(NONE,       "") \
+    X(ADEQUACY,   "adequacy") \
+    X(DPF,        "dpf") \
+    X(SCC,        "scc") \
+    X(BCR,        "bcr") \
+    X(CONSENT,    "consent") \
+    X(DEROGATION, "derogation")
+
+/* Narrowest to widest. */
+#define SCOPES(X) \
+    X(REGION,   "region") \
+    X(COUNTRY,  "country") \
+    X(BLOC,     "bloc") \
+    X(ADEQUATE, "adequate") \
+    X(APPROVED, "approved") \
+    X(GLOBAL,   "global")
+
+#define XFORMS(X) \
+    X(MASK,         "mask") \
+    X(DROP,         "drop") \
+    X(PSEUDONYMIZE, "pseudonymize") \
+    X(ANONYMIZE,    "anonymize") \
+    X(AGGREGATE,    "aggregate")
+
+#define OBJ_KINDS(X) \
+    X(REGION,    "region") \
+    X(TIER,      "tier") \
+    X(DATASET,   "dataset") \
+    X(PLACEMENT, "placement") \
+    X(FLOW,      "flow") \
+    X(WAIVER,    "waiver") \
+    X(SCENARIO,  "scenario")
+
+#define X(id, name) REGION_##id,
+enum region_kind { REGION_KINDS(X) REGION_KIND_COUNT };
+#undef X
+#define X(id, name) ROLE_##id,
+enum role { ROLES(X) ROLE_COUNT };
+#undef X
+#define X(id, name) FLOW_##id,
+enum flow_kind { FLOW_KINDS(X) FLOW_KIND_COUNT };
+#undef X
+#define X(id, name) MECH_##id,
+enum mechanism { MECHANISMS(X) MECH_COUNT };
+#undef X
+#define X(id, name) SCOPE_##id,
+enum scope { SCOPES(X) SCOPE_COUNT };
+#undef X
+#define X(id, name) XF_##id,
+enum xform { XFORMS(X) XF_COUNT };
+#undef X
+#define X(id, name) OBJ_##id,
+enum obj_kind { OBJ_KINDS(X) OBJ_KIND_COUNT };
+#undef X
+
+/* Name tables, indexed by the enums above. */
+extern const char *const region_kind_names[REGION_KIND_COUNT];
+extern const char *const role_names[ROLE_COUNT];
+extern const char *const flow_kind_names[FLOW_KIND_COUNT];
+extern const char *const mechanism_names[MECH_COUNT];
+extern const char *const scope_names[SCOPE_COUNT];
+extern const char *const xform_names[XF_COUNT];
+extern const char *const obj_kind_names[OBJ_KIND_COUNT];
+
+/* Index of name in table[0..n), or SM_NONE. */
+int model_enum_parse(const char *const *table, int n, const char *name);
+
+/* ---- objects ---------------------------------------------------------------- */
+
+/* A list of strings in the model's arena. */
+struct sm_strv {
+    uint32_t     n;
+    const char **v;
+};
+
+struct region {
+    const char *id;             /* "aws:eu-west-1" */
+    const char *provider;       /* "aws" */
+    const char *code;           /* "eu-west-1" */
+    const char *name;           /* display name, may be "" */
+    const char *city;           /* may be "" */
+    int32_t country;            /* sm_cc; SM_NONE for multi-regions */
+    int32_t operator_home;      /* sm_cc of the operator's legal home ("EU" allowed) */
+    uint8_t kind;               /* enum region_kind */
+    uint8_t builtin;            /* shipped in data/regions.json, not saved */
+    uint8_t global;             /* any country: checked as the worst case */
+    uint8_t deleted;
+    struct sm_ccset *members;   /* multi-region member countries, or NULL */
+};
+
+struct tier {
+    const char *name;
+    const char *description;
+    int32_t rank;               /* higher = more sensitive */
+    uint8_t personal;           /* holds personal data */
+    uint8_t scope;              /* enum scope */
+    uint8_t backup_scope;       /* enum scope, for backup/dr/archive copies */
+    uint8_t key_scope;          /* enum scope, where keys may be held */
+    uint8_t encryption_at_rest; /* copies must be encrypted */
+    uint8_t transit_encryption; /* cross-region flows must be encrypted */
+    uint8_t sovereign;          /* operator must not answer to a foreign law */
+    uint8_t deleted;
+    struct sm_strv approved;    /* region ids, for SCOPE_APPROVED */
+    int32_t retention_min_days; /* SM_NONE: no bound */
+    int32_t retention_max_days;
+};
+
+#define MODEL_MAX_SUBJECTS 8
+
+struct dataset {
+    const char *name;
+    const char *system;         /* "loyalty" */
+    const char *owner;
+    const char *description;
+    const char *source_ref;     /* Atlas guid, Glue catalog/db/table ... */
+    int32_t tier;               /* tier id, SM_NONE: unclassified */
+    int32_t retention_days;     /* SM_NONE: unknown */
+    uint16_t subjects[MODEL_MAX_SUBJECTS];  /* sm_cc codes, "EU" allowed */
+    uint8_t nsubjects;
+    uint8_t public_sector;      /* the holder is a public body */
+    uint8_t deleted;
+    int32_t first_field;        /* lists through field.next ... */
+    int32_t first_tag;
+    int32_t first_placement;
+};
+
+struct field {
+    const char *name;
+    int32_t dataset;
+    int32_t next;               /* next field of the dataset, SM_NONE ends */
+};
+
+/* A tag on a dataset (field SM_NONE) or on one of its fields, with where it
+ * came from. `tag` is "pii.email" or "key=value". */
+struct tag {
+    const char *tag;
+    const char *source;         /* file it was imported from, "" if typed */
+    const char *entity;         /* Atlas guid, ARN ... */
+    const char *time;           /* ISO 8601 UTC, first seen or last changed */
+    int32_t dataset;
+    int32_t field;
+    int32_t next;               /* next tag of the dataset */
+};
+
+struct placement {
+    int32_t dataset;
+    int32_t region;
+    int32_t key_region;         /* where the key lives, SM_NONE unknown/none */
+    uint8_t role;               /* enum role */
+    uint8_t encrypted;
+    uint8_t mechanism;          /* for the implicit replication into it */
+    uint8_t deleted;
+    const char *mechanism_ref;  /* TIA id ... */
+    int32_t next;               /* next placement of the dataset */
+};
+
+struct transform {
+    uint8_t kind;               /* enum xform */
+    struct sm_strv fields;      /* empty for anonymize/aggregate */
+};
+
+struct flow {
+    const char *name;
+    int32_t from;               /* placement id */
+    int32_t to;                 /* placement id, or SM_NONE for an export */
+    int32_t to_region;          /* export target region when to == SM_NONE */
+    uint8_t kind;               /* enum flow_kind */
+    uint8_t mechanism;          /* enum mechanism */
+    uint8_t transit_encrypted;
+    uint8_t public_recipient;   /* recipient is a public body */
+    uint8_t deleted;
+    const char *mechanism_ref;
+    int32_t valid_from;         /* yyyymmdd, 0 none */
+    int32_t valid_to;
+    struct sm_strv fields;      /* fields carried; empty = all */
+    uint32_t ntransforms;
+    struct transform *transforms;
+};
+
+struct waiver {
+    const char *key;            /* "RULE:OBJECT", the selector */
+    const char *rule;           /* RES001 */
+    const char *object;         /* selector of the object */
+    const char *owner;
+    const char *reason;
+    int32_t expires;            /* yyyymmdd, 0 never */
+    uint8_t deleted;
+};
+
+struct scenario {
+    const char *name;
+    const char *base;           /* another scenario's name, or "" */
+    const char *description;
+    uint32_t nops;
+    struct sm_strv *ops;        /* each: op name then its arguments */
+    uint8_t deleted;
+};
+
+#define MODEL_ARRAY(type, name) \
+    struct type *name; int32_t n##name; int32_t cap_##name
+
+struct model {
+    struct sm_arena arena;
+    MODEL_ARRAY(region, regions);
+    MODEL_ARRAY(tier, tiers);
+    MODEL_ARRAY(dataset, datasets);
+    MODEL_ARRAY(field, fields);
+    MODEL_ARRAY(tag, tags);
+    MODEL_ARRAY(placement, placements);
+    MODEL_ARRAY(flow, flows);
+    MODEL_ARRAY(waiver, waivers);
+    MODEL_ARRAY(scenario, scenarios);
+    struct sm_map region_ids;
+    struct sm_map tier_names;
+    struct sm_map dataset_names;
+    struct sm_map flow_names;
+    struct sm_map waiver_keys;
+    struct sm_map scenario_names;
+    const char *rule_pack;      /* rule pack chosen for this catalog, "" = default */
+    uint64_t generation;        /* bumped by every change */
+};
+
+struct model *model_new(void);
+void model_free(struct model *m);
+/* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */
+int model_clone(const struct model *m, struct model **out);
+
+/* Fill an object with its defaults (no references: SM_NONE; scopes global). */
+void model_region_init(struct region *r);
+void model_tier_init(struct tier *t);
+void model_dataset_init(struct dataset *d);
+void model_placement_init(struct placement *p);
+void model_flow_init(struct flow *f);
+
+/* Arena copies (NULL stays NULL). */
+const char *model_str(struct model *m, const char *s);
+
+/* ---- lookup ------------------------------------------------------------------ */
+
+int32_t model_region(const struct model *m, const char *id);
+int32_t model_tier(const struct model *m, const char *name);
+int32_t model_dataset(const struct model *m, const char *name);
+int32_t model_flow(const struct model *m, const char *name);
+int32_t model_waiver(const struct model *m, const char *key);
+int32_t model_scenario(const struct model *m, const char *name);
+/* "ds@region" or "ds@region/role"; SM_NONE if unknown or ambiguous. */
+int32_t model_placement(const struct model *m, const char *sel);
+int32_t model_placement_of(const struct model *m, int32_t dataset,
+                           int32_t region, int role /* SM_NONE: any */);
+/* Resolve any selector; SM_ENOTFOUND with "unknown dataset orderz; did you
+ * mean orders?" in err. */
+int model_find(const struct model *m, enum obj_kind kind, const char *sel,
+               int32_t *id, struct sm_error *err);
+/* The selector of an object into buf (canonical form). Returns buf. */
+const char *model_selector(const struct model *m, enum obj_kind kind,
+                           int32_t id, char *buf, size_t size);
+/* Nearest name of that kind to a mistyped one (edit distance <= 3), or NULL. */
+const char *model_suggest(const struct model *m, enum obj_kind kind,
+                          const char *name);
+
+/* ---- building ----------------------------------------------------------------- */
+/* Every function copies the strings it is given. The add functions fail with
+ * SM_EEXIST when the name is taken, SM_ENOTFOUND for an unknown reference,
+ * SM_EINVAL for a bad value; on failure the model is unchanged. */
+
+int model_add_region(struct model *m, const struct region *r, int32_t *id,
+                     struct sm_error *err);
+int model_add_tier(struct model *m, const struct tier *t, int32_t *id,
+                   struct sm_error *err);
+/* d->first_* are ignored. */
+int model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
+                      struct sm_error *err);
+int model_add_field(struct model *m, int32_t dataset, const char *name,
+                    int32_t *id, struct sm_error *err);
+int32_t model_field(const struct model *m, int32_t dataset, const char *name);
+/* field SM_NONE: a dataset tag. An identical tag (same field and text) is
+ * not added twice: its provenance is kept and *id gets the existing one. */
+int model_add_tag(struct model *m, int32_t dataset, int32_t field,
+                  const char *tag, const char *source, const char *entity,
+                  const char *time, int32_t *id, struct sm_error *err);
+int model_remove_tag(struct model *m, int32_t tag);
+int model_add_placement(struct model *m, const struct placement *p,
+                        int32_t *id, struct sm_error *err);
+/* f->name may be NULL or "": the default name is made. */
+int model_add_flow(struct model *m, const struct flow *f, int32_t *id,
+                   struct sm_error *err);
+int model_add_waiver(struct model *m, const struct waiver *w, int32_t *id,
+                     struct sm_error *err);
+int model_add_scenario(struct model *m, const struct scenario *s, int32_t *id,
+                       struct sm_error *err);
+/* Append one op (argv[0] is the op name) to a scenario. */
+int model_scenario_append(struct model *m, int32_t scenario, int argc,
+                          const char *const *argv, struct sm_error *err);
+
+/* Remove an object. A dataset takes its fields, tags, placements and their
+ * flows with it; a placement its flows; a region or tier in use is refused
+ * with SM_EINVAL ("region aws:x holds 3 copies"). */
+int model_remove(struct model *m, enum obj_kind kind, int32_t id,
+                 struct sm_error *err);
+
+/* ---- attributes: one table drives edits, forms, audit text and the CLI ------ */
+
+enum attr_type {
+    ATTR_STR, ATTR_INT, ATTR_BOOL, ATTR_ENUM, ATTR_DATE, ATTR_TIER,
+    ATTR_REGION, ATTR_CC, ATTR_SUBJECTS, ATTR_STRV, ATTR_CCSET,
+    ATTR_TRANSFORMS, ATTR_PLACEMENT, ATTR_FIELDS
+};
+
+struct attr {
+    const char *name;           /* "tier", "key-region" */
+    enum attr_type type;
+    const char *const *names;   /* ATTR_ENUM table */
+    int nnames;
+    const char *help;           /* one line, for --help and forms */
+    bool required;              /* must be given when adding */
+    bool readonly;              /* shown, not set through model_set */
+    size_t offset;              /* of the member in the object struct */
+};
+
+/* The attributes of a kind, NULL-name terminated. */
+const struct attr *model_attrs(enum obj_kind kind);
+const struct attr *model_attr(enum obj_kind kind, const char *name);
+
+/* Set an attribute from its text form ("EU,BR", "mask email; drop ssn",
+ * "true", "2026-12-31", "" to clear). SM_EINVAL/SM_ENOTFOUND with a message
+ * naming the object and the attribute; the model is unchanged then. */
+int model_set(struct model *m, enum obj_kind kind, int32_t id,
+              const char *attr, const char *value, struct sm_error *err);
+/* The text form of an attribute into buf (truncated to size). */
+const char *model_get(const struct model *m, enum obj_kind kind, int32_t id,
+                      const char *attr, char *buf, size_t size);
+/* Every attribute as "name=value" lines, for the audit log and diffs. */
+size_t model_describe(const struct model *m, enum obj_kind kind, int32_t id,
+                      char *buf, size_t size);
+
+/* ---- derived facts -------------------------------------------------------------- */
+
+bool model_field_personal(const struct model *m, int32_t field);
+/* Number of personal fields of a dataset. */
+int  model_dataset_personal_fields(const struct model *m, int32_t dataset);
+/* The primary placement of a dataset, or SM_NONE. */
+int32_t model_primary(const struct model *m, int32_t dataset);
+/* Parse "EU,BR" into codes; SM_EINVAL with the bad item named. */
+int model_parse_subjects(const char *s, uint16_t *out, uint8_t *n,
+                         struct sm_error *err);
+/* Parse "mask email phone; drop ssn; anonymize". */
+int model_parse_transforms(struct model *m, const char *s, struct transform **out,
+                           uint32_t *n, struct sm_error *err);
+void model_format_transforms(const struct transform *t, uint32_t n, char *buf,
+                             size_t size);
+
+/* Tag helpers: does "pii.email" fall under prefix "pii"? */
+bool model_tag_under(const char *tag, const char *prefix);
+
+#endif

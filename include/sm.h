@@ -1,0 +1,141 @@
+/*
+ * sm.h - project-wide basics: error codes and messages, an arena for
+ * strings, a string -> id hash map, ISO 3166 country codes as small
+ * integers with bitsets over them, calendar dates as yyyymmdd integers.
+ *
+ * No I/O, no globals, no libraries beyond libc: every module may use it.
+ */
+#ifndef SM_H
+#define SM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define SM_NONE (-1)
+
+enum sm_code {
+    SM_OK = 0,
+    SM_ENOMEM,      /* out of memory */
+    SM_EPARSE,      /* malformed input file */
+    SM_EDB,         /* catalog error */
+    SM_EIO,         /* file error */
+    SM_EUSAGE,      /* bad command line */
+    SM_ENOTFOUND,   /* unknown name */
+    SM_EEXIST,      /* name already taken */
+    SM_EINVAL,      /* bad value */
+    SM_EBUSY,       /* catalog locked by another process */
+    SM_EREADONLY,   /* catalog is read-only */
+    SM_EVERSION,    /* catalog written by a newer sovmap */
+    SM_ELIMIT,      /* a resource limit was reached */
+    SM_ECODE_COUNT
+};
+
+struct sm_error {
+    int  code;
+    char msg[256];
+};
+
+/* Fill *err (may be NULL) and return code. The message is lower case,
+ * without a full stop, and names the file or object. */
+int sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Prefix an existing message: "ctx: old message". Returns err->code. */
+int sm_error_prefix(struct sm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *sm_code_name(int code);
+
+/* ---- arena: many small allocations freed at once ---------------------- */
+
+struct sm_arena_block;
+struct sm_arena {
+    struct sm_arena_block *head;
+    size_t used;    /* bytes used in head */
+    size_t total;   /* bytes allocated over all blocks */
+};
+
+void  sm_arena_init(struct sm_arena *a);
+void  sm_arena_fini(struct sm_arena *a);
+/* 8-byte aligned, zeroed; NULL when out of memory. */
+void *sm_arena_alloc(struct sm_arena *a, size_t n);
+/* Copies s (NULL gives NULL; "" gives a shared ""); NULL when out of memory
+ * and s was not NULL: check with sm_arena_failed semantics by caller. */
+char *sm_arena_strdup(struct sm_arena *a, const char *s);
+char *sm_arena_strndup(struct sm_arena *a, const char *s, size_t n);
+
+/* ---- string -> int32 map (open addressing) ----------------------------- */
+/* Keys are borrowed: they must outlive the map (arena strings). */
+
+struct sm_map_slot {
+    const char *key;
+    uint32_t    hash;
+    int32_t     val;
+};
+
+struct sm_map {
+    struct sm_map_slot *slots;
+    uint32_t cap;       /* power of two or 0 */
+    uint32_t len;
+    uint32_t tomb;      /* deleted slots */
+};
+
+void     sm_map_init(struct sm_map *m);
+void     sm_map_fini(struct sm_map *m);
+int      sm_map_reserve(struct sm_map *m, uint32_t n);
+/* Insert or replace. SM_OK or SM_ENOMEM. */
+int      sm_map_put(struct sm_map *m, const char *key, int32_t val);
+/* SM_NONE when absent. */
+int32_t  sm_map_get(const struct sm_map *m, const char *key);
+bool     sm_map_del(struct sm_map *m, const char *key);
+/* Deep copy of the slot table (keys stay borrowed). */
+int      sm_map_copy(struct sm_map *dst, const struct sm_map *src);
+uint32_t sm_hash(const char *s);
+
+/* ---- growable arrays ---------------------------------------------------- */
+/* Make room for need elements of size elsize in *p (capacity *cap).
+ * SM_OK or SM_ENOMEM (then *p is unchanged). */
+int sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize);
+
+/* ---- countries ----------------------------------------------------------- */
+/* An ISO 3166-1 alpha-2 code "DE" is the integer (D-'A')*26 + (E-'A').
+ * Pseudo-codes used by the reference facts fit too: "EU" (the GDPR area). */
+#define SM_CC_COUNT 676
+int  sm_cc(const char *s);                /* 0..675, or SM_NONE */
+void sm_cc_str(int cc, char out[3]);      /* "??" for SM_NONE */
+
+struct sm_ccset {
+    uint64_t w[(SM_CC_COUNT + 63) / 64];
+};
+
+static inline void
+sm_ccset_add(struct sm_ccset *s, int cc)
+{
+    if (cc >= 0 && cc < SM_CC_COUNT)
+        s->w[cc >> 6] |= (uint64_t)1 << (cc & 63);
+}
+
+static inline bool
+sm_ccset_has(const struct sm_ccset *s, int cc)
+{
+    return cc >= 0 && cc < SM_CC_COUNT && (s->w[cc >> 6] >> (cc & 63)) & 1;
+}
+
+void sm_ccset_union(struct sm_ccset *dst, const struct sm_ccset *src);
+bool sm_ccset_empty(const struct sm_ccset *s);
+bool sm_ccset_subset(const struct sm_ccset *a, const struct sm_ccset *b);
+int  sm_ccset_count(const struct sm_ccset *s);
+/* Next member >= from, or SM_NONE. */
+int  sm_ccset_next(const struct sm_ccset *s, int from);
+
+/* ---- dates ---------------------------------------------------------------- */
+/* A date is yyyymmdd as an int32 (20261126); 0 means none. */
+int  sm_date_parse(const char *s, int32_t *out);   /* "YYYY-MM-DD"; SM_EINVAL */
+void sm_date_fmt(int32_t d, char out[11]);         /* "" for 0 */
+
+/* ---- strings ------------------------------------------------------------- */
+size_t sm_strlcpy(char *dst, const char *src, size_t size);
+/* Edit distance, capped at cap+1 (for "did you mean"). */
+int    sm_levenshtein(const char *a, const char *b, int cap);
+bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" */
+
+#endif

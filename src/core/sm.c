@@ -1,0 +1,482 @@
+/*
+ * sm.c - project-wide basics (see sm.h). No I/O, no globals.
+ */
+#include "sm.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err)
+        return code;
+    err->code = code;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int
+sm_error_prefix(struct sm_error *err, const char *fmt, ...)
+{
+    char pre[256], old[256];
+    va_list ap;
+
+    if (!err)
+        return SM_EINVAL;
+    va_start(ap, fmt);
+    vsnprintf(pre, sizeof pre, fmt, ap);
+    va_end(ap);
+    sm_strlcpy(old, err->msg, sizeof old);
+    snprintf(err->msg, sizeof err->msg, "%s: %s", pre, old);
+    return err->code;
+}
+
+const char *
+sm_code_name(int code)
+{
+    static const char *const names[SM_ECODE_COUNT] = {
+        "ok", "out of memory", "parse error", "catalog error", "i/o error",
+        "usage error", "not found", "already exists", "invalid value",
+        "catalog busy", "catalog read-only", "catalog version", "limit reached",
+    };
+    return code >= 0 && code < SM_ECODE_COUNT ? names[code] : "error";
+}
+
+/* ---- arena ------------------------------------------------------------------ */
+
+struct sm_arena_block {
+    struct sm_arena_block *next;
+    size_t size;
+    max_align_t data[];
+};
+
+#define ARENA_BLOCK (256 * 1024)
+
+void
+sm_arena_init(struct sm_arena *a)
+{
+    a->head = NULL;
+    a->used = 0;
+    a->total = 0;
+}
+
+void
+sm_arena_fini(struct sm_arena *a)
+{
+    struct sm_arena_block *b = a->head, *next;
+
+    while (b) {
+        next = b->next;
+        free(b);
+        b = next;
+    }
+    sm_arena_init(a);
+}
+
+void *
+sm_arena_alloc(struct sm_arena *a, size_t n)
+{
+    struct sm_arena_block *b;
+    size_t size;
+    char *p;
+
+    n = (n + 7) & ~(size_t)7;
+    if (!a->head || a->head->size - a->used < n) {
+        size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->size = size;
+        a->total += size;
+        if (a->head && size != ARENA_BLOCK) {
+            /* a big one-off: keep the current head for small allocations */
+            b->next = a->head->next;
+            a->head->next = b;
+            memset(b->data, 0, n);
+            return b->data;
+        }
+        b->next = a->head;
+        a->head = b;
+        a->used = 0;
+    }
+    p = (char *)a->head->data + a->used;
+    a->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *
+sm_arena_strndup(struct sm_arena *a, const char *s, size_t n)
+{
+    char *p;
+
+    if (!s)
+        return NULL;
+    p = sm_arena_alloc(a, n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *
+sm_arena_strdup(struct sm_arena *a, const char *s)
+{
+    static char empty[1];
+
+    if (!s)
+        return NULL;
+    if (!*s)
+        return empty;
+    return sm_arena_strndup(a, s, strlen(s));
+}
+
+/* ---- map -------------------------------------------------------------------- */
+
+#define TOMBSTONE ((const char *)1)
+
+uint32_t
+sm_hash(const char *s)
+{
+    uint32_t h = 2166136261u;   /* FNV-1a */
+
+    while (*s) {
+        h ^= (unsigned char)*s++;
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+void
+sm_map_init(struct sm_map *m)
+{
+    memset(m, 0, sizeof *m);
+}
+
+void
+sm_map_fini(struct sm_map *m)
+{
+    free(m->slots);
+    sm_map_init(m);
+}
+
+static int
+rehash(struct sm_map *m, uint32_t cap)
+{
+    struct sm_map_slot *old = m->slots, *slots;
+    uint32_t oldcap = m->cap, i, j;
+
+    slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return SM_ENOMEM;
+    for (i = 0; i < oldcap; i++) {
+        if (!old[i].key || old[i].key == TOMBSTONE)
+            continue;
+        for (j = old[i].hash & (cap - 1); slots[j].key; j = (j + 1) & (cap - 1))
+            ;
+        slots[j] = old[i];
+    }
+    free(old);
+    m->slots = slots;
+    m->cap = cap;
+    m->tomb = 0;
+    return SM_OK;
+}
+
+int
+sm_map_reserve(struct sm_map *m, uint32_t n)
+{
+    uint32_t cap = m->cap ? m->cap : 16;
+
+    while ((uint64_t)(n + m->tomb) * 4 >= (uint64_t)cap * 3)
+        cap *= 2;
+    if (cap != m->cap || !m->slots)
+        return rehash(m, cap);
+    return SM_OK;
+}
+
+int
+sm_map_put(struct sm_map *m, const char *key, int32_t val)
+{
+    uint32_t h = sm_hash(key), i;
+    int64_t tomb = -1;
+
+    if (sm_map_reserve(m, m->len + 1) != SM_OK)
+        return SM_ENOMEM;
+    for (i = h & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1)) {
+        if (m->slots[i].key == TOMBSTONE) {
+            if (tomb < 0)
+                tomb = i;
+            continue;
+        }
+        if (m->slots[i].hash == h && strcmp(m->slots[i].key, key) == 0) {
+            m->slots[i].key = key;
+            m->slots[i].val = val;
+            return SM_OK;
+        }
+    }
+    if (tomb >= 0) {
+        i = (uint32_t)tomb;
+        m->tomb--;
+    }
+    m->slots[i].key = key;
+    m->slots[i].hash = h;
+    m->slots[i].val = val;
+    m->len++;
+    return SM_OK;
+}
+
+static int64_t
+find(const struct sm_map *m, const char *key)
+{
+    uint32_t h, i;
+
+    if (!m->cap || !key)
+        return -1;
+    h = sm_hash(key);
+    for (i = h & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1)) {
+        if (m->slots[i].key != TOMBSTONE && m->slots[i].hash == h &&
+            strcmp(m->slots[i].key, key) == 0)
+            return i;
+    }
+    return -1;
+}
+
+int32_t
+sm_map_get(const struct sm_map *m, const char *key)
+{
+    int64_t i = find(m, key);
+
+    return i < 0 ? SM_NONE : m->slots[i].val;
+}
+
+bool
+sm_map_del(struct sm_map *m, const char *key)
+{
+    int64_t i = find(m, key);
+
+    if (i < 0)
+        return false;
+    m->slots[i].key = TOMBSTONE;
+    m->len--;
+    m->tomb++;
+    return true;
+}
+
+int
+sm_map_copy(struct sm_map *dst, const struct sm_map *src)
+{
+    sm_map_init(dst);
+    if (!src->cap)
+        return SM_OK;
+    dst->slots = malloc((size_t)src->cap * sizeof *dst->slots);
+    if (!dst->slots)
+        return SM_ENOMEM;
+    memcpy(dst->slots, src->slots, (size_t)src->cap * sizeof *dst->slots);
+    dst->cap = src->cap;
+    dst->len = src->len;
+    dst->tomb = src->tomb;
+    return SM_OK;
+}
+
+/* ---- arrays ------------------------------------------------------------------ */
+
+int
+sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize)
+{
+    int64_t ncap;
+    void *np;
+
+    if (need <= *cap)
+        return SM_OK;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > INT32_MAX)
+        return SM_ENOMEM;
+    np = realloc(*p, (size_t)ncap * elsize);
+    if (!np)
+        return SM_ENOMEM;
+    memset((char *)np + (size_t)*cap * elsize, 0, (size_t)(ncap - *cap) * elsize);
+    *p = np;
+    *cap = (int32_t)ncap;
+    return SM_OK;
+}
+
+/* ---- countries --------------------------------------------------------------- */
+
+int
+sm_cc(const char *s)
+{
+    if (!s || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' || s[2])
+        return SM_NONE;
+    return (s[0] - 'A') * 26 + (s[1] - 'A');
+}
+
+void
+sm_cc_str(int cc, char out[3])
+{
+    if (cc < 0 || cc >= SM_CC_COUNT) {
+        out[0] = out[1] = '?';
+    } else {
+        out[0] = (char)('A' + cc / 26);
+        out[1] = (char)('A' + cc % 26);
+    }
+    out[2] = '\0';
+}
+
+void
+sm_ccset_union(struct sm_ccset *dst, const struct sm_ccset *src)
+{
+    for (size_t i = 0; i < sizeof dst->w / sizeof dst->w[0]; i++)
+        dst->w[i] |= src->w[i];
+}
+
+bool
+sm_ccset_empty(const struct sm_ccset *s)
+{
+    for (size_t i = 0; i < sizeof s->w / sizeof s->w[0]; i++)
+        if (s->w[i])
+            return false;
+    return true;
+}
+
+bool
+sm_ccset_subset(const struct sm_ccset *a, const struct sm_ccset *b)
+{
+    for (size_t i = 0; i < sizeof a->w / sizeof a->w[0]; i++)
+        if (a->w[i] & ~b->w[i])
+            return false;
+    return true;
+}
+
+int
+sm_ccset_count(const struct sm_ccset *s)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < sizeof s->w / sizeof s->w[0]; i++)
+        n += __builtin_popcountll(s->w[i]);
+    return n;
+}
+
+int
+sm_ccset_next(const struct sm_ccset *s, int from)
+{
+    for (int cc = from < 0 ? 0 : from; cc < SM_CC_COUNT; cc++)
+        if (sm_ccset_has(s, cc))
+            return cc;
+    return SM_NONE;
+}
+
+/* ---- dates ------------------------------------------------------------------- */
+
+static int
+days_in_month(int y, int m)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+int
+sm_date_parse(const char *s, int32_t *out)
+{
+    int y = 0, m = 0, d = 0, i;
+
+    if (!s)
+        return SM_EINVAL;
+    for (i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return SM_EINVAL;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return SM_EINVAL;
+        }
+    }
+    if (s[10])
+        return SM_EINVAL;
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return SM_EINVAL;
+    *out = y * 10000 + m * 100 + d;
+    return SM_OK;
+}
+
+void
+sm_date_fmt(int32_t d, char out[11])
+{
+    if (d <= 0) {
+        out[0] = '\0';
+        return;
+    }
+    snprintf(out, 11, "%04d-%02d-%02d", (int)(d / 10000) % 10000,
+             (int)(d / 100 % 100), (int)(d % 100));
+}
+
+/* ---- strings ------------------------------------------------------------------ */
+
+size_t
+sm_strlcpy(char *dst, const char *src, size_t size)
+{
+    size_t n = strlen(src);
+
+    if (size) {
+        size_t k = n < size - 1 ? n : size - 1;
+        memcpy(dst, src, k);
+        dst[k] = '\0';
+    }
+    return n;
+}
+
+int
+sm_levenshtein(const char *a, const char *b, int cap)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    int row[65], i, j, prev, cur, best;
+
+    if (la > 64 || lb > 64)
+        return cap + 1;
+    if ((int)la - (int)lb > cap || (int)lb - (int)la > cap)
+        return cap + 1;
+    for (j = 0; j <= (int)lb; j++)
+        row[j] = j;
+    for (i = 1; i <= (int)la; i++) {
+        prev = row[0];
+        row[0] = i;
+        best = row[0];
+        for (j = 1; j <= (int)lb; j++) {
+            cur = row[j];
+            int sub = prev + (a[i - 1] != b[j - 1]);
+            int del = row[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            prev = cur;
+            if (row[j] < best)
+                best = row[j];
+        }
+        if (best > cap)
+            return cap + 1;
+    }
+    return row[lb] > cap ? cap + 1 : row[lb];
+}
+
+bool
+sm_streq(const char *a, const char *b)
+{
+    if (!a)
+        a = "";
+    if (!b)
+        b = "";
+    return strcmp(a, b) == 0;
+}

@@ -1,0 +1,236 @@
+/*
+ * test_model.c - the in-memory model: building, lookup, selectors,
+ * attributes, removal, clone; and the sm.h basics.
+ */
+#include "testlib.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+static int32_t
+add_dataset(struct model *m, const char *name, const char *tier, const char *subj)
+{
+    struct dataset d;
+    int32_t id;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    if (subj)
+        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subj, NULL), SM_OK);
+    return id;
+}
+
+static int32_t
+place(struct model *m, int32_t ds, const char *region, int role)
+{
+    struct placement p;
+    int32_t id;
+
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, region);
+    p.role = (uint8_t)role;
+    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
+    return id;
+}
+
+static void
+test_cc_and_dates(void **state)
+{
+    char buf[11];
+    int32_t d;
+
+    (void)state;
+    assert_int_equal(sm_cc("DE"), 3 * 26 + 4);
+    assert_int_equal(sm_cc("de"), SM_NONE);
+    assert_int_equal(sm_cc("DEU"), SM_NONE);
+    sm_cc_str(sm_cc("BR"), buf);
+    assert_string_equal(buf, "BR");
+    assert_int_equal(sm_date_parse("2026-02-29", &d), SM_EINVAL);
+    assert_int_equal(sm_date_parse("2028-02-29", &d), SM_OK);
+    assert_int_equal(d, 20280229);
+    sm_date_fmt(d, buf);
+    assert_string_equal(buf, "2028-02-29");
+    assert_int_equal(sm_levenshtein("aws:eu-west-9", "aws:eu-west-1", 3), 1);
+}
+
+static void
+test_map_grows_and_deletes(void **state)
+{
+    struct sm_map m;
+    struct sm_arena a;
+    char buf[32];
+    const char *keys[5000];
+
+    (void)state;
+    sm_map_init(&m);
+    sm_arena_init(&a);
+    for (int i = 0; i < 5000; i++) {
+        snprintf(buf, sizeof buf, "k%d", i);
+        keys[i] = sm_arena_strdup(&a, buf);
+        assert_int_equal(sm_map_put(&m, keys[i], i), SM_OK);
+    }
+    for (int i = 0; i < 5000; i += 2)
+        assert_true(sm_map_del(&m, keys[i]));
+    for (int i = 0; i < 5000; i++)
+        assert_int_equal(sm_map_get(&m, keys[i]), i % 2 ? i : SM_NONE);
+    assert_int_equal(m.len, 2500);
+    sm_map_fini(&m);
+    sm_arena_fini(&a);
+}
+
+static void
+test_selectors_and_suggestions(void **state)
+{
+    struct model *m = tl_small_model();
+    struct sm_error err = { 0 };
+    int32_t ds, p1, p2, id;
+    char sel[128];
+
+    (void)state;
+    ds = add_dataset(m, "orders", "restricted", "EU");
+    p1 = place(m, ds, "aws:eu-west-1", ROLE_PRIMARY);
+    p2 = place(m, ds, "aws:eu-west-1", ROLE_BACKUP);
+    assert_int_equal(model_placement(m, "orders@aws:eu-west-1"), SM_NONE);
+    assert_int_equal(model_placement(m, "orders@aws:eu-west-1/backup"), p2);
+    assert_string_equal(model_selector(m, OBJ_PLACEMENT, p1, sel, sizeof sel),
+                        "orders@aws:eu-west-1/primary");
+    assert_int_equal(model_find(m, OBJ_REGION, "aws:eu-west-9", &id, &err), SM_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?");
+    assert_int_equal(model_find(m, OBJ_PLACEMENT, "orders@aws:eu-west-1", &id, &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "add the role"));
+    model_free(m);
+}
+
+static void
+test_one_primary_per_dataset(void **state)
+{
+    struct model *m = tl_small_model();
+    struct placement p;
+    struct sm_error err = { 0 };
+    int32_t ds = add_dataset(m, "orders", NULL, NULL);
+
+    (void)state;
+    place(m, ds, "aws:eu-west-1", ROLE_PRIMARY);
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, "aws:us-east-1");
+    p.role = ROLE_PRIMARY;
+    assert_int_equal(model_add_placement(m, &p, NULL, &err), SM_EEXIST);
+    assert_string_equal(err.msg, "orders already has its primary copy in aws:eu-west-1");
+    model_free(m);
+}
+
+static void
+test_attributes_round_trip(void **state)
+{
+    struct model *m = tl_small_model();
+    struct sm_error err = { 0 };
+    struct flow f;
+    int32_t ds = add_dataset(m, "orders", "restricted", "eu, br");
+    int32_t a = place(m, ds, "aws:eu-west-1", ROLE_PRIMARY);
+    int32_t b = place(m, ds, "aws:us-east-1", ROLE_REPLICA);
+    int32_t fl;
+    char buf[256];
+
+    (void)state;
+    assert_string_equal(model_get(m, OBJ_DATASET, ds, "subjects", buf, sizeof buf), "EU,BR");
+    assert_string_equal(model_get(m, OBJ_DATASET, ds, "tier", buf, sizeof buf), "restricted");
+    assert_int_equal(model_set(m, OBJ_DATASET, ds, "tier", "secret", &err), SM_ENOTFOUND);
+    assert_int_equal(model_set(m, OBJ_DATASET, ds, "tier", "", &err), SM_OK);
+    assert_int_equal(m->datasets[ds].tier, SM_NONE);
+
+    model_flow_init(&f);
+    f.from = a;
+    f.to = b;
+    f.kind = FLOW_REPLICATION;
+    assert_int_equal(model_add_flow(m, &f, &fl, &err), SM_OK);
+    assert_string_equal(m->flows[fl].name, "orders@aws:eu-west-1->orders@aws:us-east-1");
+    assert_int_equal(model_set(m, OBJ_FLOW, fl, "transforms", "mask email phone; anonymize", &err),
+                     SM_OK);
+    assert_string_equal(model_get(m, OBJ_FLOW, fl, "transforms", buf, sizeof buf),
+                        "mask email phone; anonymize");
+    assert_int_equal(model_set(m, OBJ_FLOW, fl, "transforms", "hash email", &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown transform hash"));
+    assert_int_equal(model_set(m, OBJ_FLOW, fl, "mechanism", "scc", &err), SM_OK);
+    assert_int_equal(model_set(m, OBJ_FLOW, fl, "valid-to", "2026-13-01", &err), SM_EINVAL);
+    assert_int_equal(model_set(m, OBJ_FLOW, fl, "mechanism", "smoke-signals", &err), SM_EINVAL);
+    assert_int_equal(model_set(m, OBJ_PLACEMENT, b, "region", "aws:eu-central-1", &err), SM_OK);
+    assert_string_equal(model_get(m, OBJ_FLOW, fl, "to", buf, sizeof buf),
+                        "orders@aws:eu-central-1");
+    model_free(m);
+}
+
+static void
+test_remove_cascades_and_clone(void **state)
+{
+    struct model *m = tl_small_model(), *c;
+    struct sm_error err = { 0 };
+    struct flow f;
+    int32_t ds = add_dataset(m, "orders", "restricted", "EU");
+    int32_t fid;
+
+    (void)state;
+    model_flow_init(&f);
+    f.from = place(m, ds, "aws:eu-west-1", ROLE_PRIMARY);
+    f.to = place(m, ds, "aws:us-east-1", ROLE_REPLICA);
+    assert_int_equal(model_add_flow(m, &f, &fid, NULL), SM_OK);
+    int32_t fld;
+    assert_int_equal(model_add_field(m, ds, "email", &fld, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, ds, fld, "pii.email", "a.json", "guid-1", "2026-01-01T00:00:00Z", NULL, NULL), SM_OK);
+    assert_true(model_field_personal(m, fld));
+    assert_int_equal(model_dataset_personal_fields(m, ds), 1);
+
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_equal(model_remove(m, OBJ_TIER, model_tier(m, "restricted"), &err), SM_EINVAL);
+    assert_int_equal(model_remove(m, OBJ_PLACEMENT, f.to, &err), SM_OK);
+    assert_true(m->flows[fid].deleted);
+    assert_int_equal(model_flow(m, "orders@aws:eu-west-1->orders@aws:us-east-1"), SM_NONE);
+    /* the clone is untouched */
+    assert_int_equal(model_flow(c, "orders@aws:eu-west-1->orders@aws:us-east-1"), fid);
+    assert_false(c->flows[fid].deleted);
+    assert_int_equal(model_remove(m, OBJ_DATASET, ds, &err), SM_OK);
+    assert_int_equal(model_dataset(m, "orders"), SM_NONE);
+    assert_int_equal(model_dataset(c, "orders"), ds);
+    model_free(m);
+    assert_int_equal(model_dataset_personal_fields(c, ds), 1);
+    model_free(c);
+}
+
+static void
+test_hostile_names_are_kept(void **state)
+{
+    struct model *m = tl_small_model();
+    char *big = malloc(10241);
+    const char *names[] = { "\"; DROP TABLE dataset; --", "<b>", "line\nbreak", NULL };
+
+    (void)state;
+    memset(big, 'x', 10240);
+    big[10240] = '\0';
+    names[3] = big;
+    for (int i = 0; i < 4; i++) {
+        int32_t id = add_dataset(m, names[i], NULL, NULL);
+        assert_string_equal(m->datasets[id].name, names[i]);
+        assert_int_equal(model_dataset(m, names[i]), id);
+    }
+    free(big);
+    model_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cc_and_dates),
+        cmocka_unit_test(test_map_grows_and_deletes),
+        cmocka_unit_test(test_selectors_and_suggestions),
+        cmocka_unit_test(test_one_primary_per_dataset),
+        cmocka_unit_test(test_attributes_round_trip),
+        cmocka_unit_test(test_remove_cascades_and_clone),
+        cmocka_unit_test(test_hostile_names_are_kept),
+    };
+    return cmocka_run_group_tests_name("model", tests, NULL, NULL);
+}
