@@ -1,0 +1,103 @@
+/*
+ * check.h - the residency checker's results: findings with their why chain
+ * and remediation hint, the derived transfer register, and the lineage
+ * facts (effective tier and subjects) every rule uses.
+ *
+ * Core: no I/O. The rule pack (struct rulepack, rules.h) is loaded by
+ * io/rulepack.c; the checker itself only reads the model and the pack.
+ */
+#ifndef CHECK_H
+#define CHECK_H
+
+#include "model.h"
+
+struct rulepack;                /* rules.h */
+
+#define SEVERITIES(X) \
+    X(INFO,    "info") \
+    X(WARNING, "warning") \
+    X(ERROR,   "error")
+
+#define X(id, name) SEV_##id,
+enum severity { SEVERITIES(X) SEV_COUNT };
+#undef X
+extern const char *const severity_names[SEV_COUNT];
+
+struct finding {
+    const char *rule;           /* "RES001", or a custom rule's id */
+    uint8_t severity;           /* enum severity */
+    uint8_t waived;             /* hidden by a live waiver (listed apart) */
+    uint8_t kind;               /* enum obj_kind of the object */
+    int32_t object;             /* its id in the model, SM_NONE for custom rows */
+    int32_t dataset;            /* dataset concerned, SM_NONE if none */
+    int32_t waiver;             /* the waiver hiding it, SM_NONE */
+    const char *selector;       /* object selector: orders@aws:us-east-1 */
+    const char *jurisdictions;  /* "EU -> US", "EU", "" */
+    const char *message;        /* one line */
+    struct sm_strv why;         /* the facts that made it fire, in order */
+    const char *hint;           /* remediation, "" if none */
+};
+
+#define TRANSFER_STATUSES(X) \
+    X(OK,        "ok")        /* inside the free-flow area, adequate, or a valid mechanism */ \
+    X(VIOLATION, "violation") \
+    X(WAIVED,    "waived")
+
+#define X(id, name) XFER_##id,
+enum transfer_status { TRANSFER_STATUSES(X) XFER_STATUS_COUNT };
+#undef X
+extern const char *const transfer_status_names[XFER_STATUS_COUNT];
+
+/* One row of the transfer register: a copy outside the home country, or a
+ * flow crossing a border (directly or through lineage). */
+struct transfer {
+    int32_t dataset;            /* whose data moves */
+    int32_t placement;          /* the copy abroad, or SM_NONE */
+    int32_t flow;               /* the flow, or SM_NONE (implicit replication) */
+    int32_t from_cc, to_cc;     /* sm_cc codes; to_cc SM_NONE for "global" */
+    const char *regime;         /* "GDPR" */
+    uint8_t mechanism;          /* enum mechanism relied on (MECH_ADEQUACY when adequate) */
+    uint8_t status;             /* enum transfer_status */
+    uint8_t personal;           /* carries personal data */
+    const char *basis;          /* "inside EEA", "adequacy EU->CH", "scc TIA-12", "none" */
+};
+
+struct check_stats {
+    int32_t count[SEV_COUNT];   /* live (not waived) findings per severity */
+    int32_t waived;
+    int32_t expired_waivers;    /* waivers past their date (they hide nothing) */
+    int32_t unknown_subjects;   /* subject codes with no regime in the pack */
+};
+
+struct check_result {
+    struct sm_arena arena;
+    struct finding *findings;   /* sorted: severity desc, rule, selector */
+    int32_t nfindings;
+    struct transfer *transfers; /* sorted: dataset name, from, to */
+    int32_t ntransfers;
+    int32_t *expired;           /* waiver ids past their date */
+    int32_t nexpired;
+    int32_t *eff_tier;          /* per dataset: effective tier id (lineage) */
+    int32_t *eff_via;           /* per dataset: the flow that carried it in, or SM_NONE */
+    uint8_t *flow_personal;     /* per flow: personal data crosses it */
+    struct check_stats stats;
+    int32_t ndatasets, nflows;  /* sizes of the per-object arrays */
+};
+
+/* Run every rule of the pack over m as of `today` (yyyymmdd; waivers and
+ * mechanism validity are judged on that day). SM_OK or SM_ENOMEM. */
+int  check_run(const struct model *m, const struct rulepack *rp, int32_t today,
+               struct check_result **out, struct sm_error *err);
+void check_result_free(struct check_result *r);
+
+/* Effective subjects of a dataset ("EU,BR") into buf. */
+const char *check_eff_subjects(const struct check_result *r, int32_t dataset,
+                               char *buf, size_t size);
+/* Findings about one object (kind, id): index range into r->findings is not
+ * contiguous, so this fills ids[] (at most n) and returns the total count. */
+int32_t check_findings_of(const struct check_result *r, enum obj_kind kind,
+                          int32_t id, int32_t *ids, int32_t n);
+/* The most severe live finding's severity for an object, or SM_NONE. */
+int check_worst(const struct check_result *r, enum obj_kind kind, int32_t id);
+
+#endif

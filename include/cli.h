@@ -1,0 +1,84 @@
+/*
+ * cli.h - what every `sovmap COMMAND` shares: the context (catalog, data
+ * directory, output streams, verbosity), opening the catalog and the model
+ * lazily, the rule pack, option parsing, and the command registry.
+ *
+ * Commands live in src/cli/cmd_<name>.c, each exporting one
+ * `const struct command cmd_<name>` listed in src/cli/commands.def.
+ * Only cli/ and tui/ print.
+ *
+ * Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
+ * input error (bad option, unknown name, malformed file, catalog locked...).
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stdio.h>
+
+#include "model.h"
+
+struct store;
+struct rulepack;
+
+enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
+
+struct cli {
+    const char *catalog;        /* --catalog, else $XDG_DATA_HOME/sovmap/catalog.db */
+    const char *datadir;        /* $SOVMAP_DATA, next to the binary, or the install dir */
+    const char *rules;          /* --rules PACK (overrides the catalog's) */
+    const char *theme;          /* --theme */
+    int quiet, verbose;
+    bool progress;              /* stderr is a terminal and not --quiet */
+    FILE *out, *err;            /* stdout, stderr */
+    int32_t today;              /* yyyymmdd; $SOVMAP_TODAY overrides (tests) */
+    /* Filled on demand by cli_open / cli_rules: */
+    struct store *st;
+    struct model *m;
+    struct rulepack *rp;
+};
+
+struct command {
+    const char *name;           /* "check" */
+    const char *summary;        /* one line for `sovmap --help` */
+    const char *usage;          /* full --help text, options one per line */
+    int (*run)(struct cli *c, int argc, char **argv);   /* argv[0] = name */
+};
+
+/* Registry, from commands.def (NULL-terminated). */
+extern const struct command *const cli_commands[];
+const struct command *cli_command(const char *name);
+
+/* Open the catalog (creating it when flags has STORE_CREATE) and load the
+ * model with the shipped regions. Prints the one-line error itself and
+ * returns CLI_USAGE on failure, CLI_OK otherwise. Idempotent. */
+int cli_open(struct cli *c, int flags);
+/* Load the rule pack (--rules, else the catalog's, else "default"). */
+int cli_load_rules(struct cli *c);
+
+/* Print "sovmap: message" to c->err and return CLI_USAGE. */
+int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Same, from an sm_error. */
+int cli_error(struct cli *c, const struct sm_error *e);
+/* Progress on stderr when c->progress: "importing 1200/50000". */
+void cli_progress(struct cli *c, const char *what, int64_t done, int64_t total);
+
+/* ---- option parsing ---------------------------------------------------------- */
+
+enum cli_opt_type { OPT_FLAG, OPT_STR, OPT_INT };
+
+struct cli_opt {
+    const char *name;           /* "--format" */
+    enum cli_opt_type type;
+    void *dst;                  /* bool*, const char**, int* */
+    const char *help;           /* "text|json|sarif|junit" */
+};
+
+/* Parse argv[1..] (argv[0] is the command) against opts (NULL-terminated),
+ * accepting "--x v", "--x=v" and "--" ; "--help" prints cmd->usage and sets
+ * *help_shown. Positional arguments are moved to pos[0..*npos). Unknown
+ * options get "unknown option --x for CMD; did you mean --y?" and CLI_USAGE. */
+int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
+              const struct cli_opt *opts, char **pos, int *npos,
+              bool *help_shown);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * edit.h - one change to the model, as data: add an object with attributes,
+ * set attributes of an object, or remove one. The CLI, the TUI, scenarios
+ * and the audit log all speak this one form, and every applied edit yields
+ * its inverse (for undo and for rolling back the model when the catalog
+ * write fails).
+ *
+ * Core: no I/O. The store (store_apply) writes an applied edit to the
+ * catalog with its audit entry in one transaction.
+ */
+#ifndef EDIT_H
+#define EDIT_H
+
+#include "model.h"
+
+enum edit_op { EDIT_ADD, EDIT_SET, EDIT_REMOVE };
+
+#define EDIT_MAX_ATTRS 24
+
+struct edit_attr {
+    const char *name;           /* an attribute of model_attrs(kind) */
+    const char *value;          /* its text form */
+};
+
+struct edit {
+    enum edit_op op;
+    enum obj_kind kind;
+    /* The object: its selector (name, DATASET@REGION[/ROLE], RULE:OBJECT).
+     * For EDIT_ADD of a placement: "DATASET@REGION" with role an attribute;
+     * for a flow: its name, or "" for the default name. */
+    const char *key;
+    int nattrs;
+    struct edit_attr attrs[EDIT_MAX_ATTRS];
+};
+
+/* What an applied edit touched, for the store and for undo. */
+struct edit_result {
+    enum obj_kind kind;
+    int32_t id;                 /* the object added, changed or removed */
+    char selector[512];         /* its selector after the edit */
+    struct edit *inverse;       /* heap, edit_free() it; NULL if none */
+    char *before;               /* model_describe text before, heap or NULL */
+    char *after;                /* ... after, heap or NULL */
+    /* Every object whose stored row must be rewritten or deleted:
+     * (kind, id) pairs, e.g. a removed dataset's placements and flows. */
+    int32_t ntouched;
+    struct { enum obj_kind kind; int32_t id; } touched[64];
+    bool overflow;              /* more than 64 touched: save the dataset whole */
+};
+
+/* Apply e to m. On failure m is unchanged and res is zeroed. The caller
+ * releases res with edit_result_fini. */
+int edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
+               struct sm_error *err);
+void edit_result_fini(struct edit_result *res);
+
+/* A heap copy (strings copied) / free. */
+struct edit *edit_dup(const struct edit *e);
+void edit_free(struct edit *e);
+
+/* "dataset set orders tier=restricted subjects=EU" - one line, the form the
+ * audit log and scenario listings show. Values with blanks are quoted. */
+size_t edit_format(const struct edit *e, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * store.h - the SQLite catalog: one file holding one model, its audit log
+ * and metadata. The only module that includes <sqlite3.h>.
+ *
+ * Schema with foreign keys, PRAGMA user_version migrations, WAL, a busy
+ * timeout. Load reads the whole model; writes go one transaction per edit
+ * (store_apply) or per import (store_begin ... store_put ... store_commit),
+ * each with its audit entry in the same transaction.
+ *
+ * Errors come back as codes with one-line messages:
+ *   SM_EBUSY      "catalog.db is locked by another sovmap; try again"
+ *   SM_EREADONLY  "catalog.db is read-only"
+ *   SM_EVERSION   "catalog.db was written by a newer sovmap (schema 7 > 3)"
+ *   SM_EDB        "catalog.db is not a sovmap catalog" / corrupt
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include "model.h"
+#include "edit.h"
+
+struct store;
+
+enum store_flags {
+    STORE_CREATE   = 1,         /* create the file (and its directory) if missing */
+    STORE_READONLY = 2,
+};
+
+int  store_open(const char *path, int flags, struct store **out, struct sm_error *err);
+void store_close(struct store *st);     /* NULL is fine */
+const char *store_path(const struct store *st);
+
+/* Load every stored object into m, which should already hold the shipped
+ * regions (refdata_load): stored regions are the user's own. */
+int store_load(struct store *st, struct model *m, struct sm_error *err);
+
+/* Explicit transactions for bulk writes (imports). Nested begin is an error. */
+int  store_begin(struct store *st, struct sm_error *err);
+int  store_commit(struct store *st, struct sm_error *err);
+void store_rollback(struct store *st);
+
+/* Write one object as it now is in m (a dataset with its fields and tags;
+ * a deleted object is removed). Inside store_begin/commit. Builtin regions
+ * are never written. */
+int store_put(struct store *st, const struct model *m, enum obj_kind kind,
+              int32_t id, struct sm_error *err);
+/* Replace the whole stored model by m (import model). Inside begin/commit. */
+int store_put_all(struct store *st, const struct model *m, struct sm_error *err);
+
+/* Append to the audit log (inside a transaction). */
+int store_audit(struct store *st, const char *op, const char *object,
+                const char *before, const char *after, struct sm_error *err);
+
+/* Apply one edit to m and the catalog in one transaction with its audit
+ * entry. On any failure both m and the catalog are as before. res may be
+ * NULL; otherwise the caller finis it (it holds the inverse for undo). */
+int store_apply(struct store *st, struct model *m, const struct edit *e,
+                struct edit_result *res, struct sm_error *err);
+
+/* Catalog metadata: "rule_pack", "created" ... */
+int store_meta_get(struct store *st, const char *key, char *buf, size_t size,
+                   struct sm_error *err);     /* SM_ENOTFOUND when unset */
+int store_meta_set(struct store *st, const char *key, const char *value,
+                   struct sm_error *err);
+
+struct audit_entry {
+    int64_t id;
+    const char *time;           /* ISO 8601 UTC */
+    const char *actor;          /* $USER */
+    const char *op;             /* edit_format line, "import atlas ..." */
+    const char *object;
+    const char *before;
+    const char *after;
+};
+
+/* Newest first; limit 0 = all. The callback returns non-zero to stop. */
+int store_log(struct store *st, int limit,
+              int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
+              struct sm_error *err);
+
+/* Run a read-only SELECT over the documented views (doc/rules.md) with a
+ * time limit; one callback per row with column names and text values.
+ * A statement that writes is refused (SM_EINVAL); one that runs past
+ * limit_ms is stopped (SM_ELIMIT). */
+int store_query(struct store *st, const char *sql, int limit_ms,
+                int (*row)(void *ctx, int ncols, const char *const *names,
+                           const char *const *values),
+                void *ctx, struct sm_error *err);
+
+#endif
