@@ -1,0 +1,212 @@
+/*
+ * scenario.h - what-if scenarios: a named, ordered list of edits (ops) over
+ * the base model, evaluated on a clone of the model and a copy of the rule
+ * pack, checked, and compared with the base (or another scenario).
+ *
+ * Core: no I/O, no globals. Scenarios themselves are stored in the model
+ * (struct scenario: name, base, ops as string lists) and in the catalog by
+ * the store; this module gives the ops their meaning.
+ *
+ * Ops (argv[0] is the op, the rest its arguments; doc/scenarios.md):
+ *   move DATASET FROM-REGION[/ROLE] TO-REGION
+ *   add-placement DATASET REGION [ROLE]
+ *   remove-placement DATASET@REGION[/ROLE]
+ *   set-tier DATASET TIER
+ *   set-subjects DATASET EU,BR
+ *   add-flow FROM-COPY TO-COPY|TO-REGION KIND [NAME]
+ *   remove-flow FLOW
+ *   set-mechanism FLOW|COPY MECHANISM [REF]
+ *   add-transform FLOW "mask email"
+ *   revoke-adequacy REGIME-OR-JURISDICTION COUNTRY
+ *   grant-adequacy REGIME-OR-JURISDICTION COUNTRY
+ *   add-region PROVIDER:CODE COUNTRY [KIND]
+ *   retire-region REGION
+ *   set KIND SELECTOR ATTRIBUTE VALUE      (any attribute, e.g. encrypted)
+ *
+ * A scenario based on another applies the base's ops first; a cycle of
+ * bases is refused (SM_EINVAL "scenario a: its bases form a cycle a -> b -> a").
+ */
+#ifndef SCENARIO_H
+#define SCENARIO_H
+
+#include "model.h"
+#include "check.h"
+
+struct rulepack;
+
+/*            id                name                min max  arguments */
+#define SCENARIO_OPS(X) \
+    X(MOVE,             "move",             3, 3, "DATASET FROM-REGION[/ROLE] TO-REGION", \
+      "move a copy to another region; its flows follow it") \
+    X(ADD_PLACEMENT,    "add-placement",    2, 3, "DATASET REGION [ROLE]", \
+      "add a copy (default role replica, encrypted like the primary)") \
+    X(REMOVE_PLACEMENT, "remove-placement", 1, 1, "DATASET@REGION[/ROLE]", \
+      "remove a copy and its flows") \
+    X(SET_TIER,         "set-tier",         2, 2, "DATASET TIER", \
+      "classify a dataset") \
+    X(SET_SUBJECTS,     "set-subjects",     2, 2, "DATASET EU,BR", \
+      "set the data subjects' jurisdictions") \
+    X(ADD_FLOW,         "add-flow",         3, 4, "FROM-COPY TO-COPY|TO-REGION KIND [NAME]", \
+      "add a flow (a region as target makes an export)") \
+    X(REMOVE_FLOW,      "remove-flow",      1, 1, "FLOW", \
+      "remove a flow") \
+    X(SET_MECHANISM,    "set-mechanism",    2, 3, "FLOW|COPY MECHANISM [REF]", \
+      "declare a transfer mechanism (none to clear)") \
+    X(ADD_TRANSFORM,    "add-transform",    2, 2, "FLOW \"mask email\"", \
+      "add transforms to a flow") \
+    X(REVOKE_ADEQUACY,  "revoke-adequacy",  2, 2, "REGIME|JURISDICTION COUNTRY", \
+      "the regime's adequacy decision for the country falls") \
+    X(GRANT_ADEQUACY,   "grant-adequacy",   2, 2, "REGIME|JURISDICTION COUNTRY", \
+      "the regime grants the country adequacy") \
+    X(ADD_REGION,       "add-region",       2, 3, "PROVIDER:CODE COUNTRY [KIND]", \
+      "add a region (operator as the provider's other regions)") \
+    X(RETIRE_REGION,    "retire-region",    1, 1, "REGION", \
+      "leave a region: every copy there must move") \
+    X(SET,              "set",              4, 4, "KIND SELECTOR ATTRIBUTE VALUE", \
+      "set any attribute, e.g. set placement orders@aws:eu-west-1 encrypted true")
+
+#define X(id, name, min, max, args, help) SOP_##id,
+enum scenario_op { SCENARIO_OPS(X) SOP_COUNT };
+#undef X
+
+struct scenario_op_info {
+    const char *name;
+    int min_args, max_args;     /* not counting the op name */
+    const char *args;
+    const char *help;
+};
+extern const struct scenario_op_info scenario_ops[SOP_COUNT];
+
+/* Which op argv names and whether its argument count fits: SM_OK and *op,
+ * or SM_EINVAL ("unknown scenario op mvoe; did you mean move?",
+ * "move needs DATASET FROM-REGION[/ROLE] TO-REGION"). */
+int scenario_op_parse(int argc, const char *const *argv, enum scenario_op *op,
+                      struct sm_error *err);
+/* "move orders aws:us-east-1 aws:eu-central-1" (arguments with blanks or
+ * quotes are quoted) into buf; returns buf. */
+const char *scenario_op_format(int argc, const char *const *argv, char *buf, size_t size);
+
+/* ---- evaluation ------------------------------------------------------------ */
+
+/* A copy that moved (or was removed, to_region SM_NONE) in the scenario. */
+struct scenario_move {
+    int32_t placement;
+    int32_t from_region, to_region;
+};
+
+struct scenario_eval {
+    char name[128];             /* "" for the base itself */
+    struct sm_arena arena;      /* copies of the ops' strings */
+    struct model *m;            /* the scenario's model (owned unless borrowed) */
+    bool borrowed;              /* m is the caller's base: no ops may be applied */
+    struct rulepack *rp_own;    /* a changed copy of the pack, or NULL */
+    const struct rulepack *rp;  /* the pack to check with: rp_own or the base's */
+    struct check_result *res;   /* after scenario_check, else NULL */
+    int32_t today;
+    /* the ops applied, the chain's bases first (copies) */
+    int32_t nops;
+    struct sm_strv *ops;
+    /* per op: datasets it touched, ids ds[ds_first[i] .. ds_first[i+1]),
+     * and whether it touched everything (adequacy) */
+    int32_t *ds_first;
+    int32_t *ds;
+    int32_t nds, cap_ds;
+    uint8_t *op_global;
+    /* regions retired, and the live copies still in them after every op */
+    int32_t *retired;
+    int32_t nretired;
+    int32_t *stranded;
+    int32_t nstranded;
+    int32_t cap_ops, cap_retired;
+};
+
+/* Start a scenario: a clone of base and the base pack (borrowed: it must
+ * outlive the result). name may be "" */
+int  scenario_begin(const struct model *base, const struct rulepack *rp,
+                    const char *name, struct scenario_eval **out, struct sm_error *err);
+/* The base itself as an evaluation (nothing cloned, no ops allowed). */
+int  scenario_begin_base(const struct model *base, const struct rulepack *rp,
+                         struct scenario_eval **out, struct sm_error *err);
+/* Apply one op. On failure the scenario model may be partly changed only
+ * for ops that fail midway (never for a bad argument): discard it. Errors
+ * name the op: "move orders aws:x aws:y: unknown region aws:x". */
+int  scenario_apply(struct scenario_eval *ev, int argc, const char *const *argv,
+                    struct sm_error *err);
+/* Apply the ops of scenario `name` of catalog (its bases' first). */
+int  scenario_apply_chain(struct scenario_eval *ev, const struct model *catalog,
+                          const char *name, struct sm_error *err);
+/* Check the scenario model (replacing an earlier result) as of today, and
+ * recompute the stranded copies. */
+int  scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *err);
+/* begin + apply_chain + check. name NULL or "" evaluates the base itself. */
+int  scenario_eval(const struct model *base, const struct rulepack *rp, const char *name,
+                   int32_t today, struct scenario_eval **out, struct sm_error *err);
+void scenario_eval_free(struct scenario_eval *ev);
+/* The chain of bases of a scenario, root first, into ids[] (at most n);
+ * returns its length, or -1 with err set on a cycle or an unknown base. */
+int32_t scenario_chain(const struct model *m, const char *name, int32_t *ids, int32_t n,
+                       struct sm_error *err);
+
+/* Region retired in the scenario? */
+bool scenario_retired(const struct scenario_eval *ev, int32_t region);
+
+/* ---- diff --------------------------------------------------------------------- */
+
+#define SDIFF_STATUSES(X) \
+    X(NEW,      "new") \
+    X(RESOLVED, "resolved") \
+    X(CHANGED,  "changed")
+
+#define X(id, name) SDIFF_##id,
+enum sdiff_status { SDIFF_STATUSES(X) SDIFF_STATUS_COUNT };
+#undef X
+extern const char *const sdiff_status_names[SDIFF_STATUS_COUNT];
+
+struct sdiff_finding {
+    uint8_t status;             /* enum sdiff_status */
+    int32_t before, after;      /* finding indexes into the two results, SM_NONE */
+    int32_t op;                 /* index into after->ops of the op that caused it, SM_NONE */
+};
+
+#define SCHANGE_KINDS(X) \
+    X(MOVED,    "moved") \
+    X(ADDED,    "added") \
+    X(REMOVED,  "removed") \
+    X(CHANGED,  "changed") \
+    X(RETIRED,  "must move")    /* a copy left in a retired region */
+
+#define X(id, name) SCHANGE_##id,
+enum schange_kind { SCHANGE_KINDS(X) SCHANGE_KIND_COUNT };
+#undef X
+extern const char *const schange_kind_names[SCHANGE_KIND_COUNT];
+
+/* One changed model object: a copy, a flow, a dataset or a region. */
+struct schange {
+    uint8_t kind;               /* enum schange_kind */
+    uint8_t obj;                /* enum obj_kind */
+    int32_t before, after;      /* object ids in the two models, SM_NONE */
+    int32_t from_region, to_region;   /* for moved copies (ids in after's model) */
+    int32_t op;                 /* the op that made it, SM_NONE */
+};
+
+struct scenario_diff {
+    struct sdiff_finding *findings;     /* resolved, then changed, then new;
+                                           each by severity desc, rule, selector */
+    int32_t nfindings;
+    int32_t count[SDIFF_STATUS_COUNT][SEV_COUNT];   /* live findings only */
+    int32_t delta[SEV_COUNT];           /* after - before, live findings */
+    struct schange *changes;            /* sorted by object kind, then selector */
+    int32_t nchanges;
+};
+
+/* Compare two evaluated scenarios (both checked). Objects with an id below
+ * origin's counts are the same object in both (both models are clones of
+ * origin); newer ones are matched by selector. origin is usually the
+ * catalog model (which may be before->m). Waived findings are compared too
+ * but not counted. */
+int  scenario_diff(const struct scenario_eval *before, const struct scenario_eval *after,
+                   const struct model *origin, struct scenario_diff **out,
+                   struct sm_error *err);
+void scenario_diff_free(struct scenario_diff *d);
+
+#endif
