@@ -185,12 +185,16 @@ struct schange {
     uint8_t kind;               /* enum schange_kind */
     uint8_t obj;                /* enum obj_kind */
     int32_t before, after;      /* object ids in the two models, SM_NONE */
-    int32_t from_region, to_region;   /* for moved copies (ids in after's model) */
-    int32_t op;                 /* the op that made it, SM_NONE */
+    int32_t from_region;        /* moved copies: id in before's model */
+    int32_t to_region;          /* moved copies: id in after's model */
+    int32_t op;                 /* index into after->ops of the op that made it, SM_NONE */
+    const char *selector;       /* in after's model (before's for removed ones) */
+    const char *old_selector;   /* in before's model for moved/changed ones, else NULL */
 };
 
 struct scenario_diff {
-    struct sdiff_finding *findings;     /* resolved, then changed, then new;
+    struct sm_arena arena;
+    struct sdiff_finding *findings;     /* new, then resolved, then changed;
                                            each by severity desc, rule, selector */
     int32_t nfindings;
     int32_t count[SDIFF_STATUS_COUNT][SEV_COUNT];   /* live findings only */

@@ -881,3 +881,548 @@ scenario_eval(const struct model *base, const struct rulepack *rp, const char *n
     *out = ev;
     return SM_OK;
 }
+
+/* ---- diff ------------------------------------------------------------------------ */
+
+/* A finding's identity across two models: rule, object kind, and the object
+ * itself (its id when both models share it, else its selector). */
+struct fref {
+    const struct finding *f;
+    int32_t idx;
+    int32_t id;                 /* shared object id, or -1 */
+    uint8_t matched;
+};
+
+struct diff_ctx {
+    const struct model *origin;
+    struct scenario_diff *d;
+    int32_t cap_f, cap_c;
+    const struct scenario_eval *before, *after;
+    int32_t *last_op;           /* per dataset of after's model */
+    int32_t last_global;
+};
+
+static int32_t
+origin_count(const struct model *o, int kind)
+{
+    switch (kind) {
+    case OBJ_REGION:    return o->nregions;
+    case OBJ_TIER:      return o->ntiers;
+    case OBJ_DATASET:   return o->ndatasets;
+    case OBJ_PLACEMENT: return o->nplacements;
+    case OBJ_FLOW:      return o->nflows;
+    case OBJ_WAIVER:    return o->nwaivers;
+    default:            return 0;
+    }
+}
+
+static int
+cmp_ident(const void *pa, const void *pb)
+{
+    const struct fref *a = pa, *b = pb;
+    int c = strcmp(a->f->rule, b->f->rule);
+
+    if (c)
+        return c;
+    if (a->f->kind != b->f->kind)
+        return a->f->kind < b->f->kind ? -1 : 1;
+    if (a->id != b->id)
+        return a->id < b->id ? -1 : 1;
+    if (a->id < 0 && (c = strcmp(a->f->selector ? a->f->selector : "",
+                                 b->f->selector ? b->f->selector : "")))
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static bool
+same_ident(const struct fref *a, const struct fref *b)
+{
+    if (strcmp(a->f->rule, b->f->rule) || a->f->kind != b->f->kind || a->id != b->id)
+        return false;
+    return a->id >= 0 || sm_streq(a->f->selector, b->f->selector);
+}
+
+static struct fref *
+frefs(const struct check_result *r, const struct model *origin)
+{
+    struct fref *v = malloc(((size_t)r->nfindings + 1) * sizeof *v);
+
+    if (!v)
+        return NULL;
+    for (int32_t i = 0; i < r->nfindings; i++) {
+        const struct finding *f = &r->findings[i];
+        v[i].f = f;
+        v[i].idx = i;
+        v[i].matched = 0;
+        v[i].id = (f->object >= 0 && f->object < origin_count(origin, f->kind)) ? f->object : -1;
+    }
+    qsort(v, (size_t)r->nfindings, sizeof *v, cmp_ident);
+    return v;
+}
+
+static int32_t
+op_of_dataset(const struct diff_ctx *x, int32_t d)
+{
+    if (d >= 0 && d < x->after->m->ndatasets && x->last_op[d] != SM_NONE)
+        return x->last_op[d];
+    return x->last_global;
+}
+
+/* before's dataset id in after's model */
+static int32_t
+map_dataset(const struct diff_ctx *x, int32_t d)
+{
+    if (d < 0)
+        return SM_NONE;
+    if (d < x->origin->ndatasets)
+        return d;
+    if (d >= x->before->m->ndatasets)
+        return SM_NONE;
+    return model_dataset(x->after->m, x->before->m->datasets[d].name);
+}
+
+static int
+add_item(struct diff_ctx *x, int status, int32_t before, int32_t after)
+{
+    struct scenario_diff *d = x->d;
+    struct sdiff_finding *it;
+    const struct finding *f;
+    int32_t ds;
+
+    if (sm_grow((void **)&d->findings, &x->cap_f, d->nfindings + 1, sizeof *d->findings))
+        return SM_ENOMEM;
+    it = &d->findings[d->nfindings++];
+    it->status = (uint8_t)status;
+    it->before = before;
+    it->after = after;
+    if (after != SM_NONE) {
+        f = &x->after->res->findings[after];
+        ds = f->dataset;
+    } else {
+        f = &x->before->res->findings[before];
+        ds = map_dataset(x, f->dataset);
+    }
+    it->op = op_of_dataset(x, ds);
+    if (!f->waived)
+        d->count[status][f->severity]++;
+    return SM_OK;
+}
+
+static bool
+finding_same(const struct finding *a, const struct finding *b)
+{
+    return a->severity == b->severity && a->waived == b->waived &&
+           sm_streq(a->jurisdictions, b->jurisdictions) && sm_streq(a->message, b->message) &&
+           sm_streq(a->selector, b->selector);
+}
+
+static int
+diff_findings(struct diff_ctx *x)
+{
+    const struct check_result *rb = x->before->res, *ra = x->after->res;
+    struct fref *b = frefs(rb, x->origin), *a = frefs(ra, x->origin);
+    int32_t i = 0, j = 0;
+    int rc = SM_ENOMEM;
+
+    if (!b || !a)
+        goto out;
+    while (i < rb->nfindings || j < ra->nfindings) {
+        int c;
+        if (i >= rb->nfindings)
+            c = 1;
+        else if (j >= ra->nfindings)
+            c = -1;
+        else if (same_ident(&b[i], &a[j]))
+            c = 0;
+        else
+            c = cmp_ident(&b[i], &a[j]);
+        if (c < 0) {
+            i++;
+            continue;
+        }
+        if (c > 0) {
+            j++;
+            continue;
+        }
+        /* a group of findings with the same identity on both sides */
+        int32_t ie = i, je = j;
+        while (ie < rb->nfindings && same_ident(&b[ie], &b[i]))
+            ie++;
+        while (je < ra->nfindings && same_ident(&a[je], &a[j]))
+            je++;
+        for (int pass = 0; pass < 3; pass++)
+            for (int32_t p = i; p < ie; p++)
+                for (int32_t q = j; q < je && !b[p].matched; q++) {
+                    if (a[q].matched)
+                        continue;
+                    if (pass == 0 && !finding_same(b[p].f, a[q].f))
+                        continue;
+                    if (pass == 1 && !sm_streq(b[p].f->jurisdictions, a[q].f->jurisdictions))
+                        continue;
+                    b[p].matched = a[q].matched = 1;
+                    if (pass > 0 && add_item(x, SDIFF_CHANGED, b[p].idx, a[q].idx))
+                        goto out;
+                }
+        i = ie;
+        j = je;
+    }
+    /* the rest, in each result's own order (severity, rule, selector) */
+    {
+        uint8_t *seen_b = calloc((size_t)rb->nfindings + 1, 1);
+        uint8_t *seen_a = calloc((size_t)ra->nfindings + 1, 1);
+        if (!seen_b || !seen_a) {
+            free(seen_b);
+            free(seen_a);
+            goto out;
+        }
+        for (int32_t k = 0; k < rb->nfindings; k++)
+            seen_b[b[k].idx] = b[k].matched;
+        for (int32_t k = 0; k < ra->nfindings; k++)
+            seen_a[a[k].idx] = a[k].matched;
+        rc = SM_OK;
+        for (int32_t k = 0; k < ra->nfindings && !rc; k++)
+            if (!seen_a[k])
+                rc = add_item(x, SDIFF_NEW, SM_NONE, k);
+        for (int32_t k = 0; k < rb->nfindings && !rc; k++)
+            if (!seen_b[k])
+                rc = add_item(x, SDIFF_RESOLVED, k, SM_NONE);
+        free(seen_b);
+        free(seen_a);
+    }
+out:
+    free(b);
+    free(a);
+    return rc;
+}
+
+static int
+cmp_item(const void *pa, const void *pb)
+{
+    const struct sdiff_finding *a = pa, *b = pb;
+    int32_t ka = a->after != SM_NONE ? a->after : a->before;
+    int32_t kb = b->after != SM_NONE ? b->after : b->before;
+
+    if (a->status != b->status)
+        return a->status < b->status ? -1 : 1;
+    return ka < kb ? -1 : ka > kb;
+}
+
+static const char *
+sel_dup(struct diff_ctx *x, const struct model *m, enum obj_kind kind, int32_t id)
+{
+    char buf[1024];
+
+    model_selector(m, kind, id, buf, sizeof buf);
+    return sm_arena_strdup(&x->d->arena, buf);
+}
+
+static int
+add_change(struct diff_ctx *x, int kind, enum obj_kind obj, int32_t before, int32_t after,
+           int32_t op)
+{
+    struct scenario_diff *d = x->d;
+    struct schange *c;
+
+    if (sm_grow((void **)&d->changes, &x->cap_c, d->nchanges + 1, sizeof *d->changes))
+        return SM_ENOMEM;
+    c = &d->changes[d->nchanges++];
+    memset(c, 0, sizeof *c);
+    c->kind = (uint8_t)kind;
+    c->obj = (uint8_t)obj;
+    c->before = before;
+    c->after = after;
+    c->from_region = c->to_region = SM_NONE;
+    c->op = op;
+    if (after != SM_NONE)
+        c->selector = sel_dup(x, x->after->m, obj, after);
+    else
+        c->selector = sel_dup(x, x->before->m, obj, before);
+    if (after != SM_NONE && before != SM_NONE) {
+        c->old_selector = sel_dup(x, x->before->m, obj, before);
+        if (!c->old_selector)
+            return SM_ENOMEM;
+    }
+    return c->selector ? SM_OK : SM_ENOMEM;
+}
+
+static bool
+live_copy(const struct model *m, int32_t p)
+{
+    return p >= 0 && p < m->nplacements && !m->placements[p].deleted &&
+           !m->datasets[m->placements[p].dataset].deleted;
+}
+
+static bool
+live_flow(const struct model *m, int32_t f)
+{
+    return f >= 0 && f < m->nflows && !m->flows[f].deleted;
+}
+
+static bool
+strv_eq(const struct sm_strv *a, const struct sm_strv *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (!sm_streq(a->v[i], b->v[i]))
+            return false;
+    return true;
+}
+
+static bool
+flow_eq(const struct model *mb, const struct flow *a, const struct model *ma,
+        const struct flow *b)
+{
+    char sa[1024], sb[1024];
+
+    if (a->kind != b->kind || a->mechanism != b->mechanism ||
+        a->transit_encrypted != b->transit_encrypted ||
+        a->public_recipient != b->public_recipient || a->valid_from != b->valid_from ||
+        a->valid_to != b->valid_to || !sm_streq(a->mechanism_ref, b->mechanism_ref) ||
+        !strv_eq(&a->fields, &b->fields) || a->ntransforms != b->ntransforms)
+        return false;
+    for (uint32_t t = 0; t < a->ntransforms; t++)
+        if (a->transforms[t].kind != b->transforms[t].kind ||
+            !strv_eq(&a->transforms[t].fields, &b->transforms[t].fields))
+            return false;
+    /* the ends compare by selector: the copies may have moved */
+    model_selector(mb, OBJ_PLACEMENT, a->from, sa, sizeof sa);
+    model_selector(ma, OBJ_PLACEMENT, b->from, sb, sizeof sb);
+    if (strcmp(sa, sb))
+        return false;
+    if ((a->to == SM_NONE) != (b->to == SM_NONE))
+        return false;
+    if (a->to == SM_NONE)
+        return sm_streq(mb->regions[a->to_region].id, ma->regions[b->to_region].id);
+    model_selector(mb, OBJ_PLACEMENT, a->to, sa, sizeof sa);
+    model_selector(ma, OBJ_PLACEMENT, b->to, sb, sizeof sb);
+    return strcmp(sa, sb) == 0;
+}
+
+static int
+diff_copy(struct diff_ctx *x, int32_t pb, int32_t pa)
+{
+    const struct model *mb = x->before->m, *ma = x->after->m;
+    bool lb = live_copy(mb, pb), la = live_copy(ma, pa);
+    int32_t ds;
+    int rc;
+
+    if (!lb && !la)
+        return SM_OK;
+    ds = la ? ma->placements[pa].dataset : map_dataset(x, mb->placements[pb].dataset);
+    if (!la)
+        return add_change(x, SCHANGE_REMOVED, OBJ_PLACEMENT, pb, SM_NONE, op_of_dataset(x, ds));
+    if (!lb)
+        return add_change(x, SCHANGE_ADDED, OBJ_PLACEMENT, SM_NONE, pa, op_of_dataset(x, ds));
+    const struct placement *b = &mb->placements[pb], *a = &ma->placements[pa];
+    if (!sm_streq(mb->regions[b->region].id, ma->regions[a->region].id)) {
+        if ((rc = add_change(x, SCHANGE_MOVED, OBJ_PLACEMENT, pb, pa, op_of_dataset(x, ds))))
+            return rc;
+        x->d->changes[x->d->nchanges - 1].from_region = b->region;
+        x->d->changes[x->d->nchanges - 1].to_region = a->region;
+        return SM_OK;
+    }
+    if (b->role != a->role || b->encrypted != a->encrypted || b->mechanism != a->mechanism ||
+        !sm_streq(b->mechanism_ref, a->mechanism_ref) ||
+        (b->key_region == SM_NONE) != (a->key_region == SM_NONE) ||
+        (b->key_region != SM_NONE &&
+         !sm_streq(mb->regions[b->key_region].id, ma->regions[a->key_region].id)))
+        return add_change(x, SCHANGE_CHANGED, OBJ_PLACEMENT, pb, pa, op_of_dataset(x, ds));
+    return SM_OK;
+}
+
+static int
+diff_flow(struct diff_ctx *x, int32_t fb, int32_t fa)
+{
+    const struct model *mb = x->before->m, *ma = x->after->m;
+    bool lb = live_flow(mb, fb), la = live_flow(ma, fa);
+    int32_t ds;
+
+    if (!lb && !la)
+        return SM_OK;
+    ds = la ? ma->placements[ma->flows[fa].from].dataset
+            : map_dataset(x, mb->placements[mb->flows[fb].from].dataset);
+    if (!la)
+        return add_change(x, SCHANGE_REMOVED, OBJ_FLOW, fb, SM_NONE, op_of_dataset(x, ds));
+    if (!lb)
+        return add_change(x, SCHANGE_ADDED, OBJ_FLOW, SM_NONE, fa, op_of_dataset(x, ds));
+    if (!flow_eq(mb, &mb->flows[fb], ma, &ma->flows[fa]))
+        return add_change(x, SCHANGE_CHANGED, OBJ_FLOW, fb, fa, op_of_dataset(x, ds));
+    return SM_OK;
+}
+
+static int32_t
+op_naming(const struct scenario_eval *ev, const char *opname, const char *arg)
+{
+    for (int32_t i = ev->nops - 1; i >= 0; i--)
+        if (ev->ops[i].n > 1 && strcmp(ev->ops[i].v[0], opname) == 0 &&
+            strcmp(ev->ops[i].v[1], arg) == 0)
+            return i;
+    return SM_NONE;
+}
+
+static int
+diff_objects(struct diff_ctx *x)
+{
+    const struct model *o = x->origin, *mb = x->before->m, *ma = x->after->m;
+    int rc;
+
+    /* copies: shared ids, then the ones each side added (by selector) */
+    for (int32_t p = 0; p < o->nplacements; p++)
+        if ((rc = diff_copy(x, p, p)))
+            return rc;
+    for (int32_t p = o->nplacements; p < ma->nplacements; p++) {
+        char sel[1024];
+        int32_t q;
+        if (!live_copy(ma, p))
+            continue;
+        model_selector(ma, OBJ_PLACEMENT, p, sel, sizeof sel);
+        q = model_placement(mb, sel);
+        if ((rc = diff_copy(x, q >= o->nplacements ? q : SM_NONE, p)))
+            return rc;
+    }
+    for (int32_t p = o->nplacements; p < mb->nplacements; p++) {
+        char sel[1024];
+        int32_t q;
+        if (!live_copy(mb, p))
+            continue;
+        model_selector(mb, OBJ_PLACEMENT, p, sel, sizeof sel);
+        q = model_placement(ma, sel);
+        if ((q == SM_NONE || q < o->nplacements) && (rc = diff_copy(x, p, SM_NONE)))
+            return rc;
+    }
+    /* flows: by id, then by name */
+    for (int32_t f = 0; f < o->nflows; f++)
+        if ((rc = diff_flow(x, f, f)))
+            return rc;
+    for (int32_t f = o->nflows; f < ma->nflows; f++) {
+        int32_t q;
+        if (!live_flow(ma, f))
+            continue;
+        q = model_flow(mb, ma->flows[f].name);
+        if ((rc = diff_flow(x, q >= o->nflows ? q : SM_NONE, f)))
+            return rc;
+    }
+    for (int32_t f = o->nflows; f < mb->nflows; f++) {
+        int32_t q;
+        if (!live_flow(mb, f))
+            continue;
+        q = model_flow(ma, mb->flows[f].name);
+        if ((q == SM_NONE || q < o->nflows) && (rc = diff_flow(x, f, SM_NONE)))
+            return rc;
+    }
+    /* datasets: classification and subjects */
+    for (int32_t d = 0; d < o->ndatasets; d++) {
+        const struct dataset *b = &mb->datasets[d], *a = &ma->datasets[d];
+        if (b->deleted || a->deleted)
+            continue;
+        if ((b->tier == SM_NONE) != (a->tier == SM_NONE) ||
+            (b->tier != SM_NONE && !sm_streq(mb->tiers[b->tier].name, ma->tiers[a->tier].name)) ||
+            b->nsubjects != a->nsubjects ||
+            memcmp(b->subjects, a->subjects, b->nsubjects * sizeof *b->subjects)) {
+            if ((rc = add_change(x, SCHANGE_CHANGED, OBJ_DATASET, d, d, op_of_dataset(x, d))))
+                return rc;
+        }
+    }
+    /* regions added or retired */
+    for (int32_t r = o->nregions; r < ma->nregions; r++)
+        if (!ma->regions[r].deleted && model_region(mb, ma->regions[r].id) == SM_NONE &&
+            (rc = add_change(x, SCHANGE_ADDED, OBJ_REGION, SM_NONE, r,
+                             op_naming(x->after, "add-region", ma->regions[r].id))))
+            return rc;
+    for (int32_t k = 0; k < x->after->nretired; k++) {
+        int32_t r = x->after->retired[k];
+        int32_t rb = model_region(mb, ma->regions[r].id);
+        if (rb != SM_NONE && scenario_retired(x->before, rb))
+            continue;
+        /* a retired region is still in the model: after names it */
+        if ((rc = add_change(x, SCHANGE_REMOVED, OBJ_REGION, SM_NONE, r,
+                             op_naming(x->after, "retire-region", ma->regions[r].id))))
+            return rc;
+    }
+    for (int32_t k = 0; k < x->after->nstranded; k++) {
+        int32_t p = x->after->stranded[k];
+        int32_t r = ma->placements[p].region;
+        if ((rc = add_change(x, SCHANGE_RETIRED, OBJ_PLACEMENT, SM_NONE, p,
+                             op_naming(x->after, "retire-region", ma->regions[r].id))))
+            return rc;
+        x->d->changes[x->d->nchanges - 1].from_region = SM_NONE;
+        x->d->changes[x->d->nchanges - 1].to_region = r;
+    }
+    return SM_OK;
+}
+
+static int
+cmp_change(const void *pa, const void *pb)
+{
+    const struct schange *a = pa, *b = pb;
+    int c;
+
+    if (a->obj != b->obj)
+        return a->obj < b->obj ? -1 : 1;
+    if ((c = strcmp(a->selector, b->selector)))
+        return c;
+    return a->kind < b->kind ? -1 : a->kind > b->kind;
+}
+
+int
+scenario_diff(const struct scenario_eval *before, const struct scenario_eval *after,
+              const struct model *origin, struct scenario_diff **out, struct sm_error *err)
+{
+    struct scenario_diff *d;
+    struct diff_ctx x;
+    int rc;
+
+    if (!before->res || !after->res)
+        return sm_error_set(err, SM_EINVAL, "scenario diff: both sides must be checked");
+    if (!(d = calloc(1, sizeof *d)))
+        return oom(err);
+    sm_arena_init(&d->arena);
+    memset(&x, 0, sizeof x);
+    x.origin = origin;
+    x.d = d;
+    x.before = before;
+    x.after = after;
+    x.last_global = SM_NONE;
+    x.last_op = malloc(((size_t)after->m->ndatasets + 1) * sizeof *x.last_op);
+    if (!x.last_op) {
+        scenario_diff_free(d);
+        return oom(err);
+    }
+    for (int32_t i = 0; i < after->m->ndatasets; i++)
+        x.last_op[i] = SM_NONE;
+    for (int32_t i = 0; i < after->nops; i++) {
+        if (after->op_global[i])
+            x.last_global = i;
+        for (int32_t k = after->ds_first[i]; k < after->ds_first[i + 1]; k++)
+            if (after->ds[k] >= 0 && after->ds[k] < after->m->ndatasets)
+                x.last_op[after->ds[k]] = i;
+    }
+    rc = diff_findings(&x);
+    if (!rc)
+        rc = diff_objects(&x);
+    free(x.last_op);
+    if (rc) {
+        scenario_diff_free(d);
+        return oom(err);
+    }
+    if (d->nfindings)
+        qsort(d->findings, (size_t)d->nfindings, sizeof *d->findings, cmp_item);
+    if (d->nchanges)
+        qsort(d->changes, (size_t)d->nchanges, sizeof *d->changes, cmp_change);
+    for (int s = 0; s < SEV_COUNT; s++)
+        d->delta[s] = after->res->stats.count[s] - before->res->stats.count[s];
+    *out = d;
+    return SM_OK;
+}
+
+void
+scenario_diff_free(struct scenario_diff *d)
+{
+    if (!d)
+        return;
+    free(d->findings);
+    free(d->changes);
+    sm_arena_fini(&d->arena);
+    free(d);
+}
