@@ -22,6 +22,10 @@ struct rulepack;
 
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
 
+#ifndef SM_VERSION
+#define SM_VERSION "0.1.0"
+#endif
+
 struct cli {
     const char *catalog;        /* --catalog, else $XDG_DATA_HOME/sovmap/catalog.db */
     const char *datadir;        /* $SOVMAP_DATA, next to the binary, or the install dir */
@@ -64,12 +68,22 @@ void cli_progress(struct cli *c, const char *what, int64_t done, int64_t total);
 
 /* ---- option parsing ---------------------------------------------------------- */
 
-enum cli_opt_type { OPT_FLAG, OPT_STR, OPT_INT };
+/* OPT_FLAG: "--x" sets a bool, "--x=no" and "--no-x" clear it.
+ * OPT_BOOL: the same spellings, into a const char* ("true"/"false",
+ *           left NULL when absent: tells "not given" from false).
+ * OPT_STRS: repeatable, into a struct cli_strs. */
+enum cli_opt_type { OPT_FLAG, OPT_STR, OPT_INT, OPT_BOOL, OPT_STRS };
+
+#define CLI_MAX_STRS 32
+struct cli_strs {
+    int n;
+    const char *v[CLI_MAX_STRS];
+};
 
 struct cli_opt {
-    const char *name;           /* "--format" */
+    const char *name;           /* "--format", or a short "-o" */
     enum cli_opt_type type;
-    void *dst;                  /* bool*, const char**, int* */
+    void *dst;                  /* bool*, const char**, int*, const char**, cli_strs* */
     const char *help;           /* "text|json|sarif|junit" */
 };
 
@@ -80,5 +94,23 @@ struct cli_opt {
 int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
               const struct cli_opt *opts, char **pos, int *npos,
               bool *help_shown);
+
+/* ---- helpers for commands ------------------------------------------------------ */
+
+/* A name for text output: control bytes, C1 controls and bytes that are not
+ * UTF-8 escaped (\n, \t, \x1b), everything else unchanged. */
+void cli_put_text(FILE *f, const char *s);
+/* A JSON string literal, quotes included; exact for valid UTF-8. */
+void cli_put_json(FILE *f, const char *s);
+/* "sovmap: message" and "usage: LINE" (first line of usage) on c->err;
+ * returns CLI_USAGE. */
+int cli_usage_fail(struct cli *c, const char *usage, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Ask "question [y/N] " when stdin and stderr are terminals; false otherwise
+ * (and on anything but y/yes). */
+bool cli_confirm(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Check a --format value against a NULL-terminated list ("text", "json").
+ * CLI_OK or CLI_USAGE with "bad --format x: use text, json". */
+int cli_check_format(struct cli *c, const char *value, const char *const *allowed);
 
 #endif

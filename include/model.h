@@ -335,6 +335,9 @@ int model_add_tag(struct model *m, int32_t dataset, int32_t field,
                   const char *tag, const char *source, const char *entity,
                   const char *time, int32_t *id, struct sm_error *err);
 int model_remove_tag(struct model *m, int32_t tag);
+/* Unlink a field (and its tags) from its dataset: it no longer shows in the
+ * dataset's lists nor in model_field(). SM_EINVAL for a bad id. */
+int model_remove_field(struct model *m, int32_t field, struct sm_error *err);
 int model_add_placement(struct model *m, const struct placement *p,
                         int32_t *id, struct sm_error *err);
 /* f->name may be NULL or "": the default name is made. */

@@ -1,11 +1,248 @@
 /*
- * main.c - placeholder entry point until the CLI lands.
+ * main.c - `sovmap [GLOBAL OPTIONS] [CATALOG] [COMMAND [ARGS]]`: reads the
+ * global options, finds the command in the registry and runs it. Without a
+ * command it runs the "tui" command when one is registered, else prints help.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "refdata.h"
+#include "rulepack.h"
+#include "store.h"
+
+static const char global_usage[] =
+    "usage: sovmap [--catalog PATH] [--quiet] [--verbose] [--rules PACK] [--theme NAME]\n"
+    "              [CATALOG.db] [COMMAND [ARGS...]]\n"
+    "       sovmap --version | --help | help COMMAND\n"
+    "\n"
+    "sovmap tells where each dataset may live: it checks datasets, tiers, regions and\n"
+    "flows in a catalog against residency rules. Without a command it opens the catalog\n"
+    "in the terminal UI.\n";
+
+static const char global_options[] =
+    "\n"
+    "global options (before the command):\n"
+    "  --catalog PATH   the catalog (default $XDG_DATA_HOME/sovmap/catalog.db)\n"
+    "  --quiet, -q      no messages, no progress\n"
+    "  --verbose, -v    more detail on standard error\n"
+    "  --rules PACK     rule pack name or JSON file (default: the catalog's, else default)\n"
+    "  --theme NAME     TUI theme from themes/NAME.theme\n"
+    "  --version        print the version\n"
+    "  --help, -h       this help\n"
+    "\n"
+    "Run `sovmap COMMAND --help` for a command's options; `man sovmap` for everything.\n";
+
+static void
+print_help(FILE *f)
+{
+    fputs(global_usage, f);
+    fputs("\ncommands:\n", f);
+    for (const struct command *const *c = cli_commands; *c; c++)
+        fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
+    fputs(global_options, f);
+}
+
+static const char *
+default_catalog(void)
+{
+    static char path[4096];
+    const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+
+    if (x && *x)
+        snprintf(path, sizeof path, "%s/sovmap/catalog.db", x);
+    else if (home && *home)
+        snprintf(path, sizeof path, "%s/.local/share/sovmap/catalog.db", home);
+    else
+        snprintf(path, sizeof path, "sovmap-catalog.db");
+    return path;
+}
+
+static int32_t
+today(struct cli *c)
+{
+    const char *s = getenv("SOVMAP_TODAY");
+    time_t t = time(NULL);
+    struct tm tm;
+    int32_t d;
+
+    if (s && *s) {
+        if (sm_date_parse(s, &d) == SM_OK)
+            return d;
+        cli_fail(c, "bad SOVMAP_TODAY %s: use YYYY-MM-DD; using today", s);
+    }
+    gmtime_r(&t, &tm);
+    return (int32_t)((tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday);
+}
+
+/* A first word that names a catalog rather than a command. */
+static bool
+looks_like_catalog(const char *s)
+{
+    size_t n = strlen(s);
+    struct stat st;
+
+    if (cli_command(s))
+        return false;
+    if (n > 3 && strcmp(s + n - 3, ".db") == 0)
+        return true;
+    return stat(s, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static const char *const globals[] = {
+    "--catalog", "--quiet", "--verbose", "--rules", "--theme", "--version", "--help", NULL
+};
+
+static int
+unknown_global(struct cli *c, const char *arg)
+{
+    const char *best = NULL;
+    int bestd = 4, d;
+    size_t len = strcspn(arg, "=");
+    char name[128];
+
+    snprintf(name, sizeof name, "%.*s", (int)(len < 100 ? len : 100), arg);
+    for (int i = 0; globals[i]; i++) {
+        d = sm_levenshtein(name, globals[i], 3);
+        if (d < bestd) {
+            bestd = d;
+            best = globals[i];
+        }
+    }
+    if (best)
+        return cli_fail(c, "unknown option %s; did you mean %s?", name, best);
+    return cli_fail(c, "unknown option %s; see sovmap --help (command options go after "
+                    "the command)", name);
+}
+
+static int
+suggest_command(struct cli *c, const char *name)
+{
+    const char *best = NULL;
+    int bestd = 3, d;
+
+    for (const struct command *const *k = cli_commands; *k; k++) {
+        d = sm_levenshtein(name, (*k)->name, 2);
+        if (d < bestd) {
+            bestd = d;
+            best = (*k)->name;
+        }
+    }
+    if (best)
+        return cli_fail(c, "unknown command %s; did you mean %s?", name, best);
+    return cli_fail(c, "unknown command %s; see sovmap --help", name);
+}
+
+/* Value of "--name=v" or "--name v"; advances *i. NULL when missing. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static bool
+is_opt(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+
+    return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-    puts("sovmap");
-    return 0;
+    struct cli c;
+    const struct command *cmd;
+    char *tui_argv[] = { "tui", NULL };
+    int i, rc;
+
+    memset(&c, 0, sizeof c);
+    c.out = stdout;
+    c.err = stderr;
+    c.datadir = refdata_datadir(argv[0]);
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *a = argv[i], *v;
+
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (is_opt(a, "--catalog") || is_opt(a, "--rules") || is_opt(a, "--theme")) {
+            const char *name = is_opt(a, "--catalog") ? "--catalog"
+                             : is_opt(a, "--rules") ? "--rules" : "--theme";
+            if (!(v = opt_value(argc, argv, &i, name)) || !*v) {
+                cli_fail(&c, "option %s needs a value", name);
+                fputs(global_usage, stderr);
+                return CLI_USAGE;
+            }
+            if (name[2] == 'c')
+                c.catalog = v;
+            else if (name[2] == 'r')
+                c.rules = v;
+            else
+                c.theme = v;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            c.quiet = 1;
+        } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+            c.verbose++;
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            printf("sovmap %s\n", SM_VERSION);
+            return CLI_OK;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_help(stdout);
+            return CLI_OK;
+        } else {
+            return unknown_global(&c, a);
+        }
+    }
+    if (i < argc && looks_like_catalog(argv[i])) {
+        if (c.catalog)
+            return cli_fail(&c, "two catalogs given: %s and %s", c.catalog, argv[i]);
+        c.catalog = argv[i++];
+    }
+    if (!c.catalog)
+        c.catalog = default_catalog();
+    c.progress = !c.quiet && isatty(STDERR_FILENO);
+    c.today = today(&c);
+
+    if (i >= argc) {
+        if ((cmd = cli_command("tui")) != NULL) {
+            rc = cmd->run(&c, 1, tui_argv);
+            goto done;
+        }
+        print_help(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[i], "help") == 0) {
+        if (i + 1 >= argc) {
+            print_help(stdout);
+            return CLI_OK;
+        }
+        if (!(cmd = cli_command(argv[i + 1])))
+            return suggest_command(&c, argv[i + 1]);
+        char *help_argv[] = { argv[i + 1], "--help", NULL };
+        rc = cmd->run(&c, 2, help_argv);
+        goto done;
+    }
+    if (!(cmd = cli_command(argv[i])))
+        return suggest_command(&c, argv[i]);
+    rc = cmd->run(&c, argc - i, argv + i);
+done:
+    rulepack_free(c.rp);
+    model_free(c.m);
+    store_close(c.st);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "sovmap: cannot write the output\n");
+        return CLI_USAGE;
+    }
+    return rc;
 }

@@ -806,6 +806,32 @@ model_remove_tag(struct model *m, int32_t tag)
     return SM_EINVAL;
 }
 
+int
+model_remove_field(struct model *m, int32_t field, struct sm_error *err)
+{
+    struct dataset *d;
+    int32_t *link, t, next;
+
+    if (field < 0 || field >= m->nfields)
+        return sm_error_set(err, SM_EINVAL, "unknown field");
+    d = &m->datasets[m->fields[field].dataset];
+    for (link = &d->first_field; *link != SM_NONE && *link != field;
+         link = &m->fields[*link].next)
+        ;
+    if (*link != field)
+        return sm_error_set(err, SM_EINVAL, "field %s is not in dataset %s",
+                            m->fields[field].name, d->name);
+    *link = m->fields[field].next;
+    m->fields[field].next = SM_NONE;
+    for (t = d->first_tag; t != SM_NONE; t = next) {
+        next = m->tags[t].next;
+        if (m->tags[t].field == field)
+            model_remove_tag(m, t);
+    }
+    m->generation++;
+    return SM_OK;
+}
+
 static int
 check_placement(const struct model *m, const struct placement *p, int32_t self,
                 struct sm_error *err)

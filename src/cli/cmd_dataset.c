@@ -1,0 +1,760 @@
+/*
+ * cmd_dataset.c - `sovmap dataset add|list|show|edit|rm`, `sovmap field
+ * add|rm` and `sovmap tag add|rm`: datasets with their fields and tags.
+ *
+ * Dataset edits go through store_apply (one transaction and audit entry
+ * each); fields and tags are parts of a dataset, saved with it the same way
+ * (cmd_save_dataset).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_util.h"
+#include "store.h"
+
+#define OPTS_MAX (EDIT_MAX_ATTRS + 8)
+
+extern const struct command cmd_dataset, cmd_field, cmd_tag;
+
+/* ---- dataset add / edit -------------------------------------------------------------- */
+
+static int
+ds_write(struct cli *c, const struct command *self, int argc, char **argv, enum edit_op op)
+{
+    struct attr_opts ao;
+    struct cli_opt opts[OPTS_MAX];
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    struct edit e;
+    int nopts = 0, npos, rc;
+    int32_t id;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    attr_opts_add(&ao, OBJ_DATASET, NULL, opts, &nopts);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos < 1) {
+        rc = cli_usage_fail(c, self->usage, "%s: missing NAME", self->name);
+        goto out;
+    }
+    if (npos > 1) {
+        rc = cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[1]);
+        goto out;
+    }
+    memset(&e, 0, sizeof e);
+    e.op = op;
+    e.kind = OBJ_DATASET;
+    e.key = pos[0];
+    if (attr_opts_edit(&ao, &e) == 0 && op == EDIT_SET) {
+        rc = cli_usage_fail(c, self->usage, "%s: nothing to change; give --ATTR VALUE",
+                            self->name);
+        goto out;
+    }
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    if (op == EDIT_SET && (rc = cmd_find(c, OBJ_DATASET, pos[0], &id)) != CLI_OK)
+        goto out;
+    rc = cli_apply(c, &e, op == EDIT_ADD ? "added" : "changed");
+out:
+    free(pos);
+    return rc;
+}
+
+static int
+ds_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return ds_write(c, self, argc, argv, EDIT_ADD);
+}
+
+static int
+ds_edit(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return ds_write(c, self, argc, argv, EDIT_SET);
+}
+
+/* ---- dataset list ------------------------------------------------------------------- */
+
+struct ds_list {
+    struct cli *c;
+    int32_t tier;               /* filter, SM_NONE all */
+    const char *system;         /* filter or NULL */
+    char tier_s[256], subj[64], copies[16];
+};
+
+static bool
+ds_match(const struct ds_list *L, int32_t i)
+{
+    const struct dataset *d = &L->c->m->datasets[i];
+
+    if (d->deleted)
+        return false;
+    if (L->tier != SM_NONE && d->tier != L->tier)
+        return false;
+    if (L->system && strcmp(d->system ? d->system : "", L->system) != 0)
+        return false;
+    return true;
+}
+
+static int
+count_copies(const struct model *m, int32_t ds)
+{
+    int n = 0;
+
+    for (int32_t p = m->datasets[ds].first_placement; p != SM_NONE; p = m->placements[p].next)
+        n += !m->placements[p].deleted;
+    return n;
+}
+
+static bool
+ds_row(void *ctx, int32_t i, const char **cols)
+{
+    struct ds_list *L = ctx;
+    const struct model *m = L->c->m;
+    const struct dataset *d = &m->datasets[i];
+
+    if (!ds_match(L, i))
+        return false;
+    model_get(m, OBJ_DATASET, i, "tier", L->tier_s, sizeof L->tier_s);
+    model_get(m, OBJ_DATASET, i, "subjects", L->subj, sizeof L->subj);
+    snprintf(L->copies, sizeof L->copies, "%d", count_copies(m, i));
+    cols[0] = d->name;
+    cols[1] = L->tier_s;
+    cols[2] = L->subj;
+    cols[3] = d->system ? d->system : "";
+    cols[4] = d->owner ? d->owner : "";
+    cols[5] = L->copies;
+    return true;
+}
+
+static int
+ds_list(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    static const char *const heads[] = { "NAME", "TIER", "SUBJECTS", "SYSTEM", "OWNER", "COPIES" };
+    const char *tier = NULL, *system = NULL, *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--tier", OPT_STR, &tier, "only datasets of this tier" },
+        { "--system", OPT_STR, &system, "only datasets of this system" },
+        { "--format", OPT_STR, &format, "text|tsv|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8];
+    struct ds_list L;
+    enum out_format fmt;
+    int npos, rc;
+    bool help, first = true;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
+    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
+        return rc;
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        return rc;
+    memset(&L, 0, sizeof L);
+    L.c = c;
+    L.tier = SM_NONE;
+    L.system = system;
+    if (tier && (rc = cmd_find(c, OBJ_TIER, tier, &L.tier)) != CLI_OK)
+        return rc;
+    if (fmt != FMT_JSON) {
+        cmd_table(c, fmt, 6, heads, c->m->ndatasets, ds_row, &L);
+        return CLI_OK;
+    }
+    fputc('[', c->out);
+    for (int32_t i = 0; i < c->m->ndatasets; i++) {
+        if (!ds_match(&L, i))
+            continue;
+        fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", c->out);
+        cli_put_json(c->out, c->m->datasets[i].name);
+        cmd_json_attrs(c, OBJ_DATASET, i);
+        fprintf(c->out, ",\"copies\":%d}", count_copies(c->m, i));
+        first = false;
+    }
+    fputs(first ? "]\n" : "\n]\n", c->out);
+    return CLI_OK;
+}
+
+/* ---- dataset show ------------------------------------------------------------------ */
+
+static void
+json_tag(struct cli *c, const struct tag *t)
+{
+    fputs("{\"tag\":", c->out);
+    cli_put_json(c->out, t->tag);
+    fputs(",\"source\":", c->out);
+    cli_put_json(c->out, t->source);
+    fputs(",\"entity\":", c->out);
+    cli_put_json(c->out, t->entity);
+    fputs(",\"time\":", c->out);
+    cli_put_json(c->out, t->time);
+    fputc('}', c->out);
+}
+
+static void
+text_tag(struct cli *c, const char *indent, const struct tag *t)
+{
+    fputs(indent, c->out);
+    cli_put_text(c->out, t->tag);
+    if (t->source && *t->source) {
+        fputs("  from ", c->out);
+        cli_put_text(c->out, t->source);
+    } else {
+        fputs("  typed", c->out);
+    }
+    if (t->entity && *t->entity) {
+        fputs("  entity ", c->out);
+        cli_put_text(c->out, t->entity);
+    }
+    if (t->time && *t->time) {
+        fputs("  at ", c->out);
+        cli_put_text(c->out, t->time);
+    }
+    fputc('\n', c->out);
+}
+
+static void
+text_flow(struct cli *c, int32_t f)
+{
+    const struct flow *fl = &c->m->flows[f];
+    char sel[1024], mech[128];
+
+    fputs("  ", c->out);
+    cli_put_text(c->out, fl->name);
+    fputs(": ", c->out);
+    cli_put_text(c->out, model_selector(c->m, OBJ_PLACEMENT, fl->from, sel, sizeof sel));
+    fputs(" -> ", c->out);
+    if (fl->to != SM_NONE)
+        cli_put_text(c->out, model_selector(c->m, OBJ_PLACEMENT, fl->to, sel, sizeof sel));
+    else if (fl->to_region != SM_NONE)
+        cli_put_text(c->out, c->m->regions[fl->to_region].id);
+    fprintf(c->out, "  %s", flow_kind_names[fl->kind]);
+    if (fl->mechanism != MECH_NONE) {
+        snprintf(mech, sizeof mech, "  %s", mechanism_names[fl->mechanism]);
+        fputs(mech, c->out);
+        if (fl->mechanism_ref && *fl->mechanism_ref) {
+            fputc(' ', c->out);
+            cli_put_text(c->out, fl->mechanism_ref);
+        }
+    }
+    fputc('\n', c->out);
+}
+
+static bool
+flow_of(const struct model *m, int32_t f, int32_t ds, bool out)
+{
+    const struct flow *fl = &m->flows[f];
+
+    if (fl->deleted)
+        return false;
+    if (out)
+        return m->placements[fl->from].dataset == ds;
+    return fl->to != SM_NONE && m->placements[fl->to].dataset == ds;
+}
+
+static int
+ds_show(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8], sel[1024];
+    const struct model *m;
+    const struct dataset *d;
+    enum out_format fmt;
+    int npos, rc;
+    int32_t id;
+    bool help, first;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, npos ? "%s: one dataset at a time"
+                              : "%s: missing NAME", self->name);
+    if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK)
+        return rc;
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        return rc;
+    if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &id)) != CLI_OK)
+        return rc;
+    m = c->m;
+    d = &m->datasets[id];
+
+    if (fmt == FMT_JSON) {
+        fputs("{\"name\":", c->out);
+        cli_put_json(c->out, d->name);
+        cmd_json_attrs(c, OBJ_DATASET, id);
+        fputs(",\n \"fields\":[", c->out);
+        first = true;
+        for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+            fputs(first ? "{\"name\":" : ",{\"name\":", c->out);
+            cli_put_json(c->out, m->fields[f].name);
+            fputs(",\"tags\":[", c->out);
+            bool ft = true;
+            for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
+                if (m->tags[t].field != f)
+                    continue;
+                if (!ft)
+                    fputc(',', c->out);
+                json_tag(c, &m->tags[t]);
+                ft = false;
+            }
+            fputs("]}", c->out);
+            first = false;
+        }
+        fputs("],\n \"tags\":[", c->out);
+        first = true;
+        for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
+            if (m->tags[t].field != SM_NONE)
+                continue;
+            if (!first)
+                fputc(',', c->out);
+            json_tag(c, &m->tags[t]);
+            first = false;
+        }
+        fputs("],\n \"placements\":[", c->out);
+        first = true;
+        for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
+            if (m->placements[p].deleted)
+                continue;
+            fputs(first ? "{\"selector\":" : ",{\"selector\":", c->out);
+            cli_put_json(c->out, model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel));
+            cmd_json_attrs(c, OBJ_PLACEMENT, p);
+            fputc('}', c->out);
+            first = false;
+        }
+        for (int dir = 1; dir >= 0; dir--) {
+            fputs(dir ? "],\n \"flows_out\":[" : "],\n \"flows_in\":[", c->out);
+            first = true;
+            for (int32_t f = 0; f < m->nflows; f++) {
+                if (!flow_of(m, f, id, dir))
+                    continue;
+                fputs(first ? "{\"name\":" : ",{\"name\":", c->out);
+                cli_put_json(c->out, m->flows[f].name);
+                cmd_json_attrs(c, OBJ_FLOW, f);
+                fputc('}', c->out);
+                first = false;
+            }
+        }
+        fputs("]}\n", c->out);
+        return CLI_OK;
+    }
+
+    cmd_text_line(c, "dataset", d->name);
+    cmd_text_attrs(c, OBJ_DATASET, id);
+    fputs("fields\n", c->out);
+    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+        fputs("  ", c->out);
+        cli_put_text(c->out, m->fields[f].name);
+        fputc('\n', c->out);
+        for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
+            if (m->tags[t].field == f)
+                text_tag(c, "    ", &m->tags[t]);
+    }
+    fputs("tags\n", c->out);
+    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
+        if (m->tags[t].field == SM_NONE)
+            text_tag(c, "  ", &m->tags[t]);
+    fputs("copies\n", c->out);
+    for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
+        const struct placement *pl = &m->placements[p];
+        char cc[3];
+        if (pl->deleted)
+            continue;
+        fputs("  ", c->out);
+        cli_put_text(c->out, m->regions[pl->region].id);
+        sm_cc_str(m->regions[pl->region].country, cc);
+        fprintf(c->out, " (%s)  %s  %s", m->regions[pl->region].country == SM_NONE ? "multi" : cc,
+                role_names[pl->role], pl->encrypted ? "encrypted" : "unencrypted");
+        if (pl->key_region != SM_NONE) {
+            fputs("  key in ", c->out);
+            cli_put_text(c->out, m->regions[pl->key_region].id);
+        }
+        if (pl->mechanism != MECH_NONE)
+            fprintf(c->out, "  %s", mechanism_names[pl->mechanism]);
+        if (pl->mechanism_ref && *pl->mechanism_ref) {
+            fputc(' ', c->out);
+            cli_put_text(c->out, pl->mechanism_ref);
+        }
+        fputc('\n', c->out);
+    }
+    fputs("flows out\n", c->out);
+    for (int32_t f = 0; f < m->nflows; f++)
+        if (flow_of(m, f, id, true))
+            text_flow(c, f);
+    fputs("flows in\n", c->out);
+    for (int32_t f = 0; f < m->nflows; f++)
+        if (flow_of(m, f, id, false))
+            text_flow(c, f);
+    return CLI_OK;
+}
+
+/* ---- dataset rm -------------------------------------------------------------------- */
+
+static int
+ds_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    bool yes = false, help;
+    const struct cli_opt opts[] = {
+        { "--yes", OPT_FLAG, &yes, "remove its copies and flows without asking" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8];
+    struct edit e;
+    int npos, rc, copies, flows = 0, fields = 0;
+    int32_t id;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, npos ? "%s: one dataset at a time"
+                              : "%s: missing NAME", self->name);
+    if ((rc = cli_open(c, 0)) != CLI_OK)
+        return rc;
+    if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &id)) != CLI_OK)
+        return rc;
+    copies = count_copies(c->m, id);
+    for (int32_t f = 0; f < c->m->nflows; f++)
+        flows += flow_of(c->m, f, id, true) || flow_of(c->m, f, id, false);
+    for (int32_t f = c->m->datasets[id].first_field; f != SM_NONE; f = c->m->fields[f].next)
+        fields++;
+    if (!yes && (copies || flows || fields)) {
+        if (!cli_confirm(c, "remove dataset %s with %d fields, %d copies and %d flows?",
+                         pos[0], fields, copies, flows)) {
+            if (!isatty(STDIN_FILENO))
+                return cli_fail(c, "dataset %s has %d fields, %d copies and %d flows; "
+                                "add --yes to remove them too", pos[0], fields, copies, flows);
+            return cli_fail(c, "nothing removed");
+        }
+    }
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_REMOVE;
+    e.kind = OBJ_DATASET;
+    e.key = pos[0];
+    return cli_apply(c, &e, "removed");
+}
+
+static const struct subcmd dataset_subs[] = {
+    { "add", "usage: sovmap dataset add NAME [--ATTR VALUE]...\n"
+      "Add a dataset. Attributes are listed below; --tier and --subjects matter most.\n",
+      ds_add, OBJ_DATASET + 1 },
+    { "edit", "usage: sovmap dataset edit NAME --ATTR VALUE...\n"
+      "Change attributes of a dataset (\"\" clears one).\n", ds_edit, OBJ_DATASET + 1 },
+    { "list", "usage: sovmap dataset list [--tier TIER] [--system SYSTEM] [--format text|tsv|json]\n"
+      "List datasets: name, tier, subjects, system, owner and number of copies.\n",
+      ds_list, 0 },
+    { "rm", "usage: sovmap dataset rm NAME [--yes]\n"
+      "Remove a dataset with its fields, tags, copies and their flows. Without --yes,\n"
+      "asks first when it has any (and refuses when not on a terminal).\n", ds_rm, 0 },
+    { "show", "usage: sovmap dataset show NAME [--format text|json]\n"
+      "Every attribute, the fields with their tags and where each tag came from,\n"
+      "the copies, and the flows out of and into the dataset.\n", ds_show, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_dataset(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_dataset, dataset_subs, NULL, OBJ_DATASET + 1, argc, argv);
+}
+
+const struct command cmd_dataset = {
+    .name = "dataset",
+    .summary = "add, list, show, edit and remove datasets",
+    .usage =
+        "usage: sovmap dataset add NAME [--ATTR VALUE]...\n"
+        "       sovmap dataset list [--tier TIER] [--system SYSTEM] [--format text|tsv|json]\n"
+        "       sovmap dataset show NAME [--format text|json]\n"
+        "       sovmap dataset edit NAME --ATTR VALUE...\n"
+        "       sovmap dataset rm NAME [--yes]\n"
+        "\n"
+        "A dataset is a table, bucket, topic or index. Its fields and tags are edited\n"
+        "with `sovmap field` and `sovmap tag`, its copies with `sovmap place`.\n",
+    .run = run_dataset,
+};
+
+/* ---- field -------------------------------------------------------------------------- */
+
+static int
+field_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct cli_strs tags = { 0 };
+    const struct cli_opt opts[] = {
+        { "--tag", OPT_STRS, &tags, "a tag for the field, e.g. pii.email (repeatable)" },
+        { NULL, 0, NULL, NULL },
+    };
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    char *before = NULL, *after = NULL, op[512], now[32];
+    struct sm_error e = { 0 };
+    int npos, rc;
+    int32_t ds, fid;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos < 2) {
+        rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
+                            npos ? "FIELD" : "DATASET and FIELD");
+        goto out;
+    }
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &ds)) != CLI_OK)
+        goto out;
+    before = cmd_describe(c->m, OBJ_DATASET, ds);
+    cmd_now(c, now);
+    for (int i = 1; i < npos; i++) {
+        if (model_add_field(c->m, ds, pos[i], &fid, &e) != SM_OK) {
+            rc = cli_error(c, &e);
+            goto out;
+        }
+        for (int k = 0; k < tags.n; k++) {
+            if (model_add_tag(c->m, ds, fid, tags.v[k], "", "", now, NULL, &e) != SM_OK) {
+                rc = cli_error(c, &e);
+                goto out;
+            }
+        }
+    }
+    after = cmd_describe(c->m, OBJ_DATASET, ds);
+    snprintf(op, sizeof op, "field add %.200s %.200s%s", pos[0], pos[1], npos > 2 ? " ..." : "");
+    if ((rc = cmd_save_dataset(c, ds, op, before, after)) != CLI_OK)
+        goto out;
+    if (!c->quiet) {
+        for (int i = 1; i < npos; i++) {
+            fputs("added field ", c->out);
+            cli_put_text(c->out, pos[0]);
+            fputc('.', c->out);
+            cli_put_text(c->out, pos[i]);
+            fputc('\n', c->out);
+        }
+    }
+out:
+    free(before);
+    free(after);
+    free(pos);
+    return rc;
+}
+
+static int
+field_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    char *pos[8], *before = NULL, *after = NULL, op[512];
+    struct sm_error e = { 0 };
+    int npos, rc;
+    int32_t ds, fid;
+    bool help;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 2)
+        return cli_usage_fail(c, self->usage, "%s: give DATASET FIELD", self->name);
+    if ((rc = cli_open(c, 0)) != CLI_OK)
+        return rc;
+    if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &ds)) != CLI_OK)
+        return rc;
+    if ((fid = model_field(c->m, ds, pos[1])) == SM_NONE)
+        return cli_fail(c, "dataset %s has no field %s", pos[0], pos[1]);
+    before = cmd_describe(c->m, OBJ_DATASET, ds);
+    if (model_remove_field(c->m, fid, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    after = cmd_describe(c->m, OBJ_DATASET, ds);
+    snprintf(op, sizeof op, "field rm %.200s %.200s", pos[0], pos[1]);
+    if ((rc = cmd_save_dataset(c, ds, op, before, after)) != CLI_OK)
+        goto out;
+    if (!c->quiet) {
+        fputs("removed field ", c->out);
+        cli_put_text(c->out, pos[0]);
+        fputc('.', c->out);
+        cli_put_text(c->out, pos[1]);
+        fputc('\n', c->out);
+    }
+out:
+    free(before);
+    free(after);
+    return rc;
+}
+
+static const struct subcmd field_subs[] = {
+    { "add", "usage: sovmap field add DATASET FIELD... [--tag TAG]...\n"
+      "Add fields to a dataset, each with the tags given (pii, pii.email, financial ...).\n",
+      field_add, 0 },
+    { "rm", "usage: sovmap field rm DATASET FIELD\n"
+      "Remove a field and its tags.\n", field_rm, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_field(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_field, field_subs, NULL, 0, argc, argv);
+}
+
+const struct command cmd_field = {
+    .name = "field",
+    .summary = "add and remove fields of a dataset",
+    .usage =
+        "usage: sovmap field add DATASET FIELD... [--tag TAG]...\n"
+        "       sovmap field rm DATASET FIELD\n"
+        "\n"
+        "Fields carry tags; a field tagged pii or pii.* holds personal data.\n"
+        "`sovmap dataset show DATASET` lists fields, tags and their provenance.\n",
+    .run = run_field,
+};
+
+/* ---- tag --------------------------------------------------------------------------- */
+
+/* DATASET or DATASET.FIELD: the whole text as a dataset first (names may
+ * hold dots), then split at the last dot. */
+static int
+resolve_target(struct cli *c, const char *target, int32_t *ds, int32_t *field)
+{
+    const char *dot = strrchr(target, '.');
+    char *name;
+
+    *field = SM_NONE;
+    if ((*ds = model_dataset(c->m, target)) != SM_NONE)
+        return CLI_OK;
+    if (dot && dot > target) {
+        if (!(name = strndup(target, (size_t)(dot - target))))
+            return cli_fail(c, "out of memory");
+        *ds = model_dataset(c->m, name);
+        if (*ds != SM_NONE) {
+            *field = model_field(c->m, *ds, dot + 1);
+            if (*field == SM_NONE) {
+                int rc = cli_fail(c, "dataset %s has no field %s; add it with "
+                                  "sovmap field add %s %s", name, dot + 1, name, dot + 1);
+                free(name);
+                return rc;
+            }
+        }
+        free(name);
+        if (*ds != SM_NONE)
+            return CLI_OK;
+    }
+    return cmd_find(c, OBJ_DATASET, target, ds);
+}
+
+static int
+tag_change(struct cli *c, const struct command *self, int argc, char **argv, bool add)
+{
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    char *before = NULL, *after = NULL, op[512], now[32];
+    struct sm_error e = { 0 };
+    int npos, rc;
+    int32_t ds, field;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos < 2) {
+        rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
+                            npos ? "TAG" : "DATASET[.FIELD] and TAG");
+        goto out;
+    }
+    if ((rc = cli_open(c, add ? STORE_CREATE : 0)) != CLI_OK)
+        goto out;
+    if ((rc = resolve_target(c, pos[0], &ds, &field)) != CLI_OK)
+        goto out;
+    before = cmd_describe(c->m, OBJ_DATASET, ds);
+    cmd_now(c, now);
+    for (int i = 1; i < npos; i++) {
+        if (add) {
+            if (model_add_tag(c->m, ds, field, pos[i], "", "", now, NULL, &e) != SM_OK) {
+                rc = cli_error(c, &e);
+                goto out;
+            }
+            continue;
+        }
+        int32_t t;
+        for (t = c->m->datasets[ds].first_tag; t != SM_NONE; t = c->m->tags[t].next)
+            if (c->m->tags[t].field == field && strcmp(c->m->tags[t].tag, pos[i]) == 0)
+                break;
+        if (t == SM_NONE) {
+            rc = cli_fail(c, "%s has no tag %s", pos[0], pos[i]);
+            goto out;
+        }
+        model_remove_tag(c->m, t);
+    }
+    after = cmd_describe(c->m, OBJ_DATASET, ds);
+    snprintf(op, sizeof op, "tag %s %.200s %.200s%s", add ? "add" : "rm", pos[0], pos[1],
+             npos > 2 ? " ..." : "");
+    if ((rc = cmd_save_dataset(c, ds, op, before, after)) != CLI_OK)
+        goto out;
+    if (!c->quiet) {
+        for (int i = 1; i < npos; i++) {
+            fprintf(c->out, "%s tag ", add ? "added" : "removed");
+            cli_put_text(c->out, pos[i]);
+            fputs(add ? " to " : " from ", c->out);
+            cli_put_text(c->out, pos[0]);
+            fputc('\n', c->out);
+        }
+    }
+out:
+    free(before);
+    free(after);
+    free(pos);
+    return rc;
+}
+
+static int
+tag_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return tag_change(c, self, argc, argv, true);
+}
+
+static int
+tag_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return tag_change(c, self, argc, argv, false);
+}
+
+static const struct subcmd tag_subs[] = {
+    { "add", "usage: sovmap tag add DATASET[.FIELD] TAG...\n"
+      "Tag a dataset (sovereignty=EU) or one of its fields (pii.email).\n", tag_add, 0 },
+    { "rm", "usage: sovmap tag rm DATASET[.FIELD] TAG...\n"
+      "Remove tags from a dataset or a field.\n", tag_rm, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_tag(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_tag, tag_subs, NULL, 0, argc, argv);
+}
+
+const struct command cmd_tag = {
+    .name = "tag",
+    .summary = "tag datasets and fields (pii, pii.email, financial, key=value)",
+    .usage =
+        "usage: sovmap tag add DATASET[.FIELD] TAG...\n"
+        "       sovmap tag rm DATASET[.FIELD] TAG...\n"
+        "\n"
+        "DATASET.FIELD names a field; a dataset whose own name has a dot is matched first.\n"
+        "Typed tags record the time; imported ones also their source file and entity.\n",
+    .run = run_tag,
+};

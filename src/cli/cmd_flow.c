@@ -1,0 +1,256 @@
+/*
+ * cmd_flow.c - `sovmap flow add|list|show|edit|rm`: data moving between
+ * copies (replication, backup, etl, stream, query) or out to a region
+ * (export), with fields carried, transforms and the transfer mechanism.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_util.h"
+#include "store.h"
+
+extern const struct command cmd_flow;
+
+static const char *const add_skip[] = { "from", "to", "to-region", NULL };
+
+/* An end of a flow: DATASET@REGION[/ROLE] as given, a dataset's primary, or
+ * (for the target only) a region (an export). Selector into buf; *region
+ * set when it is a region. */
+static int
+resolve_end(struct cli *c, const char *arg, bool target, char *buf, size_t size,
+            bool *region)
+{
+    struct sm_error e = { 0 };
+    int32_t id, p;
+
+    *region = false;
+    if (strchr(arg, '@')) {
+        if (model_find(c->m, OBJ_PLACEMENT, arg, &id, &e) != SM_OK)
+            return cli_error(c, &e);
+        model_selector(c->m, OBJ_PLACEMENT, id, buf, size);
+        return CLI_OK;
+    }
+    if ((id = model_dataset(c->m, arg)) != SM_NONE) {
+        if ((p = model_primary(c->m, id)) == SM_NONE)
+            return cli_fail(c, "dataset %s has no primary copy; name the copy as %s@REGION",
+                            arg, arg);
+        model_selector(c->m, OBJ_PLACEMENT, p, buf, size);
+        return CLI_OK;
+    }
+    if (target && (id = model_region(c->m, arg)) != SM_NONE) {
+        *region = true;
+        sm_strlcpy(buf, c->m->regions[id].id, size);
+        return CLI_OK;
+    }
+    if (strchr(arg, ':')) {
+        if (!target)
+            return cli_fail(c, "a flow starts at a copy: write DATASET@%s", arg);
+        model_find(c->m, OBJ_REGION, arg, &id, &e);
+        return cli_error(c, &e);
+    }
+    model_find(c->m, OBJ_DATASET, arg, &id, &e);
+    return cli_error(c, &e);
+}
+
+static int
+fl_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct attr_opts ao;
+    struct cli_opt opts[EDIT_MAX_ATTRS + 6];
+    const char *name = NULL, *ref = NULL, *enc = NULL;
+    char **pos = calloc((size_t)argc + 1, sizeof *pos), from[1024], to[1024];
+    struct edit e;
+    int nopts = 0, npos, rc;
+    bool help, to_region, dummy;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    attr_opts_add(&ao, OBJ_FLOW, add_skip, opts, &nopts);
+    opts[nopts++] = (struct cli_opt){ "--name", OPT_STR, &name, "flow name (default FROM->TO)" };
+    opts[nopts++] = (struct cli_opt){ "--ref", OPT_STR, &ref, "same as --mechanism-ref" };
+    opts[nopts++] = (struct cli_opt){ "--encrypted", OPT_BOOL, &enc,
+                                      "same as --transit-encrypted" };
+    memset(&opts[nopts], 0, sizeof opts[nopts]);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos != 2) {
+        rc = cli_usage_fail(c, self->usage, npos < 2 ? "%s: missing %s" : "%s: unexpected "
+                            "argument %s", self->name, npos < 2 ? (npos ? "TO" : "FROM and TO")
+                            : pos[2]);
+        goto out;
+    }
+    if (ref)
+        attr_opts_set(&ao, "mechanism-ref", ref);
+    if (enc)
+        attr_opts_set(&ao, "transit-encrypted", enc);
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    if ((rc = resolve_end(c, pos[0], false, from, sizeof from, &dummy)) != CLI_OK ||
+        (rc = resolve_end(c, pos[1], true, to, sizeof to, &to_region)) != CLI_OK)
+        goto out;
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_ADD;
+    e.kind = OBJ_FLOW;
+    e.key = name ? name : "";
+    e.attrs[e.nattrs++] = (struct edit_attr){ "from", from };
+    e.attrs[e.nattrs++] = (struct edit_attr){ to_region ? "to-region" : "to", to };
+    if (to_region && !attr_opts_get(&ao, "kind"))
+        e.attrs[e.nattrs++] = (struct edit_attr){ "kind", "export" };
+    attr_opts_edit(&ao, &e);
+    rc = cli_apply(c, &e, "added");
+out:
+    free(pos);
+    return rc;
+}
+
+static int
+fl_edit(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_write(c, self, argc, argv, OBJ_FLOW, EDIT_SET, NULL);
+}
+
+static int
+fl_show(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_show(c, self, argc, argv, OBJ_FLOW);
+}
+
+static int
+fl_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_rm(c, self, argc, argv, OBJ_FLOW);
+}
+
+struct fl_list {
+    struct cli *c;
+    int32_t dataset;
+    char from[1024], to[1024], mech[256], xf[1024];
+};
+
+static bool
+fl_row(void *ctx, int32_t i, const char **cols)
+{
+    struct fl_list *L = ctx;
+    const struct model *m = L->c->m;
+    const struct flow *f = &m->flows[i];
+
+    if (f->deleted)
+        return false;
+    if (L->dataset != SM_NONE && m->placements[f->from].dataset != L->dataset &&
+        (f->to == SM_NONE || m->placements[f->to].dataset != L->dataset))
+        return false;
+    model_get(m, OBJ_FLOW, i, "from", L->from, sizeof L->from);
+    if (f->to != SM_NONE)
+        model_get(m, OBJ_FLOW, i, "to", L->to, sizeof L->to);
+    else
+        model_get(m, OBJ_FLOW, i, "to-region", L->to, sizeof L->to);
+    snprintf(L->mech, sizeof L->mech, "%s%s%s", mechanism_names[f->mechanism],
+             f->mechanism_ref && *f->mechanism_ref ? " " : "",
+             f->mechanism_ref ? f->mechanism_ref : "");
+    model_get(m, OBJ_FLOW, i, "transforms", L->xf, sizeof L->xf);
+    cols[0] = f->name;
+    cols[1] = L->from;
+    cols[2] = L->to;
+    cols[3] = flow_kind_names[f->kind];
+    cols[4] = L->mech;
+    cols[5] = f->transit_encrypted ? "yes" : "no";
+    cols[6] = L->xf;
+    return true;
+}
+
+static int
+fl_list(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    static const char *const heads[] = {
+        "NAME", "FROM", "TO", "KIND", "MECHANISM", "ENCRYPTED", "TRANSFORMS"
+    };
+    const char *dataset = NULL, *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--dataset", OPT_STR, &dataset, "only flows into or out of this dataset" },
+        { "--format", OPT_STR, &format, "text|tsv|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8];
+    struct fl_list *L;
+    enum out_format fmt;
+    int npos, rc;
+    bool help, first = true;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
+    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
+        return rc;
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        return rc;
+    if (!(L = calloc(1, sizeof *L)))
+        return cli_fail(c, "out of memory");
+    L->c = c;
+    L->dataset = SM_NONE;
+    if (dataset && (rc = cmd_find(c, OBJ_DATASET, dataset, &L->dataset)) != CLI_OK)
+        goto out;
+    if (fmt != FMT_JSON) {
+        cmd_table(c, fmt, 7, heads, c->m->nflows, fl_row, L);
+        goto out;
+    }
+    fputc('[', c->out);
+    for (int32_t i = 0; i < c->m->nflows; i++) {
+        const char *cols[7];
+        if (!fl_row(L, i, cols))
+            continue;
+        fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", c->out);
+        cli_put_json(c->out, c->m->flows[i].name);
+        cmd_json_attrs(c, OBJ_FLOW, i);
+        fputc('}', c->out);
+        first = false;
+    }
+    fputs(first ? "]\n" : "\n]\n", c->out);
+out:
+    free(L);
+    return rc;
+}
+
+static const struct subcmd flow_subs[] = {
+    { "add", "usage: sovmap flow add FROM TO [--kind K] [--transforms \"mask email; drop ssn\"]\n"
+      "           [--mechanism M --ref REF --valid-to YYYY-MM-DD] [--encrypted] [--name N]\n"
+      "FROM is a copy (DATASET@REGION[/ROLE]) or a dataset (its primary copy); TO is a\n"
+      "copy, a dataset, or a region (an export). --ref and --encrypted are short for\n"
+      "--mechanism-ref and --transit-encrypted.\n", fl_add, OBJ_FLOW + 1 },
+    { "edit", "usage: sovmap flow edit NAME --ATTR VALUE...\n"
+      "Change a flow.\n", fl_edit, OBJ_FLOW + 1 },
+    { "list", "usage: sovmap flow list [--dataset D] [--format text|tsv|json]\n"
+      "List flows.\n", fl_list, 0 },
+    { "rm", "usage: sovmap flow rm NAME...\n"
+      "Remove flows.\n", fl_rm, 0 },
+    { "show", "usage: sovmap flow show NAME [--format text|json]\n"
+      "Every attribute of a flow.\n", fl_show, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_flow(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_flow, flow_subs, NULL, OBJ_FLOW + 1, argc, argv);
+}
+
+const struct command cmd_flow = {
+    .name = "flow",
+    .summary = "data flows between copies: replication, backup, etl, stream, export",
+    .usage =
+        "usage: sovmap flow add FROM TO [--kind K] [--transforms \"mask email; drop ssn\"]\n"
+        "           [--mechanism M --ref REF --valid-to YYYY-MM-DD] [--encrypted] [--name N]\n"
+        "       sovmap flow list [--dataset D] [--format text|tsv|json]\n"
+        "       sovmap flow show NAME [--format text|json]\n"
+        "       sovmap flow edit NAME --ATTR VALUE...\n"
+        "       sovmap flow rm NAME...\n"
+        "\n"
+        "An etl or stream flow makes its target derived from its source: personal data\n"
+        "and subjects propagate along it unless transforms remove them. Pseudonymized\n"
+        "data is still personal data.\n",
+    .run = run_flow,
+};

@@ -1,0 +1,151 @@
+/*
+ * cmd_tier.c - `sovmap tier add|list|show|edit|rm`: classification tiers
+ * and their residency policy (scope, backup scope, key scope, encryption).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_util.h"
+#include "store.h"
+
+extern const struct command cmd_tier;
+
+static int
+tr_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_write(c, self, argc, argv, OBJ_TIER, EDIT_ADD, NULL);
+}
+
+static int
+tr_edit(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_write(c, self, argc, argv, OBJ_TIER, EDIT_SET, NULL);
+}
+
+static int
+tr_show(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_show(c, self, argc, argv, OBJ_TIER);
+}
+
+static int
+tr_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_rm(c, self, argc, argv, OBJ_TIER);
+}
+
+struct tr_list {
+    struct cli *c;
+    int32_t *used;
+    char rank[16], used_s[16];
+};
+
+static bool
+tr_row(void *ctx, int32_t i, const char **cols)
+{
+    struct tr_list *L = ctx;
+    const struct tier *t = &L->c->m->tiers[i];
+
+    if (t->deleted)
+        return false;
+    snprintf(L->rank, sizeof L->rank, "%d", (int)t->rank);
+    snprintf(L->used_s, sizeof L->used_s, "%d", (int)L->used[i]);
+    cols[0] = t->name;
+    cols[1] = L->rank;
+    cols[2] = t->personal ? "yes" : "no";
+    cols[3] = scope_names[t->scope];
+    cols[4] = scope_names[t->backup_scope];
+    cols[5] = scope_names[t->key_scope];
+    cols[6] = t->encryption_at_rest ? "yes" : "no";
+    cols[7] = L->used_s;
+    return true;
+}
+
+static int
+tr_list(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    static const char *const heads[] = {
+        "NAME", "RANK", "PERSONAL", "SCOPE", "BACKUP-SCOPE", "KEY-SCOPE", "ENCRYPTED", "DATASETS"
+    };
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|tsv|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8];
+    struct tr_list L;
+    enum out_format fmt;
+    int npos, rc;
+    bool help, first = true;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
+    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
+        return rc;
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        return rc;
+    memset(&L, 0, sizeof L);
+    L.c = c;
+    if (!(L.used = calloc((size_t)c->m->ntiers + 1, sizeof *L.used)))
+        return cli_fail(c, "out of memory");
+    for (int32_t i = 0; i < c->m->ndatasets; i++)
+        if (!c->m->datasets[i].deleted && c->m->datasets[i].tier != SM_NONE)
+            L.used[c->m->datasets[i].tier]++;
+    if (fmt != FMT_JSON) {
+        cmd_table(c, fmt, 8, heads, c->m->ntiers, tr_row, &L);
+    } else {
+        fputc('[', c->out);
+        for (int32_t i = 0; i < c->m->ntiers; i++) {
+            if (c->m->tiers[i].deleted)
+                continue;
+            fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", c->out);
+            cli_put_json(c->out, c->m->tiers[i].name);
+            cmd_json_attrs(c, OBJ_TIER, i);
+            fprintf(c->out, ",\"datasets\":%d}", (int)L.used[i]);
+            first = false;
+        }
+        fputs(first ? "]\n" : "\n]\n", c->out);
+    }
+    free(L.used);
+    return CLI_OK;
+}
+
+static const struct subcmd tier_subs[] = {
+    { "add", "usage: sovmap tier add NAME [--ATTR VALUE]...\n"
+      "Add a classification tier with its residency policy.\n", tr_add, OBJ_TIER + 1 },
+    { "edit", "usage: sovmap tier edit NAME --ATTR VALUE...\n"
+      "Change a tier's policy.\n", tr_edit, OBJ_TIER + 1 },
+    { "list", "usage: sovmap tier list [--format text|tsv|json]\n"
+      "List tiers with their scopes and how many datasets use each.\n", tr_list, 0 },
+    { "rm", "usage: sovmap tier rm NAME...\n"
+      "Remove tiers; a tier used by datasets is refused.\n", tr_rm, 0 },
+    { "show", "usage: sovmap tier show NAME [--format text|json]\n"
+      "Every attribute of a tier.\n", tr_show, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_tier(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_tier, tier_subs, NULL, OBJ_TIER + 1, argc, argv);
+}
+
+const struct command cmd_tier = {
+    .name = "tier",
+    .summary = "classification tiers and their residency policy",
+    .usage =
+        "usage: sovmap tier add NAME [--ATTR VALUE]...\n"
+        "       sovmap tier list [--format text|tsv|json]\n"
+        "       sovmap tier show NAME [--format text|json]\n"
+        "       sovmap tier edit NAME --ATTR VALUE...\n"
+        "       sovmap tier rm NAME...\n"
+        "\n"
+        "Scopes, narrowest to widest: region, country, bloc, adequate, approved, global.\n"
+        "New catalogs start with restricted, confidential and public (sovmap init).\n",
+    .run = run_tier,
+};

@@ -1,0 +1,495 @@
+/*
+ * cmd_util.c - helpers of the object commands (see cmd_util.h): subcommand
+ * dispatch, options and help generated from model_attrs(), aligned tables,
+ * JSON objects, saving datasets whose fields or tags changed.
+ */
+#include "cmd_util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+
+/* ---- subcommands ------------------------------------------------------------------ */
+
+static bool
+is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "help") == 0;
+}
+
+int
+cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs,
+             const char *dflt, int kind_help, int argc, char **argv)
+{
+    const struct subcmd *s, *best = NULL;
+    struct command self;
+    char name[64];
+    int bestd = 3, d;
+
+    if (argc < 2 || is_help(argv[1])) {
+        if (argc < 2) {
+            return cli_usage_fail(c, cmd->usage, "%s: missing subcommand", cmd->name);
+        }
+        fputs(cmd->usage, c->out);
+        if (kind_help) {
+            fputs("\nattributes (--NAME VALUE on add and edit):\n", c->out);
+            cmd_attr_help(c->out, (enum obj_kind)(kind_help - 1), NULL);
+        }
+        return CLI_OK;
+    }
+    for (s = subs; s->name; s++)
+        if (strcmp(s->name, argv[1]) == 0)
+            break;
+    if (!s->name && dflt && argv[1][0] != '-') {
+        for (s = subs; s->name; s++)
+            if (strcmp(s->name, dflt) == 0)
+                break;
+        snprintf(name, sizeof name, "%s", cmd->name);
+        self.name = name;
+        self.summary = cmd->summary;
+        self.usage = s->usage;
+        self.run = NULL;
+        return s->run(c, &self, argc, argv);
+    }
+    if (!s->name) {
+        for (s = subs; s->name; s++) {
+            d = sm_levenshtein(argv[1], s->name, 2);
+            if (d < bestd) {
+                bestd = d;
+                best = s;
+            }
+        }
+        if (best)
+            return cli_usage_fail(c, cmd->usage, "unknown %s subcommand %s; did you mean %s?",
+                                  cmd->name, argv[1], best->name);
+        return cli_usage_fail(c, cmd->usage, "unknown %s subcommand %s", cmd->name, argv[1]);
+    }
+    snprintf(name, sizeof name, "%s %s", cmd->name, s->name);
+    self.name = name;
+    self.summary = cmd->summary;
+    self.usage = s->usage;
+    self.run = NULL;
+    /* --help on a subcommand: its usage, then the attributes it takes */
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(s->usage, c->out);
+            if (s->attrs) {
+                fputs("\nattributes:\n", c->out);
+                cmd_attr_help(c->out, (enum obj_kind)(s->attrs - 1), NULL);
+            }
+            return CLI_OK;
+        }
+    }
+    return s->run(c, &self, argc - 1, argv + 1);
+}
+
+static bool
+skipped(const char *name, const char *const *skip)
+{
+    for (; skip && *skip; skip++)
+        if (strcmp(*skip, name) == 0)
+            return true;
+    return false;
+}
+
+static const char *const type_hint[] = {
+    [ATTR_STR] = "TEXT", [ATTR_INT] = "N", [ATTR_BOOL] = "", [ATTR_ENUM] = "",
+    [ATTR_DATE] = "YYYY-MM-DD", [ATTR_TIER] = "TIER", [ATTR_REGION] = "REGION",
+    [ATTR_CC] = "CC", [ATTR_SUBJECTS] = "CC,CC", [ATTR_STRV] = "A,B",
+    [ATTR_CCSET] = "CC,CC", [ATTR_TRANSFORMS] = "\"OP F..; OP\"",
+    [ATTR_PLACEMENT] = "DATASET@REGION", [ATTR_FIELDS] = "",
+};
+
+void
+cmd_attr_help(FILE *f, enum obj_kind kind, const char *const *skip)
+{
+    char left[96];
+
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        if (a->readonly || skipped(a->name, skip))
+            continue;
+        if (a->type == ATTR_BOOL)
+            snprintf(left, sizeof left, "--%s[=false]", a->name);
+        else if (a->type == ATTR_ENUM)
+            snprintf(left, sizeof left, "--%s NAME", a->name);
+        else
+            snprintf(left, sizeof left, "--%s %s", a->name, type_hint[a->type]);
+        fprintf(f, "  %-28s %s%s\n", left, a->help ? a->help : "",
+                a->required ? " (required)" : "");
+    }
+}
+
+/* ---- options from attribute tables ------------------------------------------------ */
+
+void
+attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
+              struct cli_opt *opts, int *nopts)
+{
+    memset(ao, 0, sizeof *ao);
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        if (a->readonly || skipped(a->name, skip) || ao->n == EDIT_MAX_ATTRS)
+            continue;
+        int k = ao->n++;
+        ao->attr[k] = a;
+        snprintf(ao->optname[k], sizeof ao->optname[k], "--%s", a->name);
+        opts[*nopts].name = ao->optname[k];
+        opts[*nopts].type = a->type == ATTR_BOOL ? OPT_BOOL : OPT_STR;
+        opts[*nopts].dst = &ao->val[k];
+        opts[*nopts].help = a->help;
+        (*nopts)++;
+    }
+    memset(&opts[*nopts], 0, sizeof opts[*nopts]);
+}
+
+const char *
+attr_opts_get(const struct attr_opts *ao, const char *name)
+{
+    for (int k = 0; k < ao->n; k++)
+        if (strcmp(ao->attr[k]->name, name) == 0)
+            return ao->val[k];
+    return NULL;
+}
+
+void
+attr_opts_set(struct attr_opts *ao, const char *name, const char *value)
+{
+    for (int k = 0; k < ao->n; k++)
+        if (strcmp(ao->attr[k]->name, name) == 0)
+            ao->val[k] = value;
+}
+
+int
+attr_opts_edit(const struct attr_opts *ao, struct edit *e)
+{
+    int n = 0;
+
+    for (int k = 0; k < ao->n && e->nattrs < EDIT_MAX_ATTRS; k++) {
+        if (!ao->val[k])
+            continue;
+        e->attrs[e->nattrs].name = ao->attr[k]->name;
+        e->attrs[e->nattrs].value = ao->val[k];
+        e->nattrs++;
+        n++;
+    }
+    return n;
+}
+
+/* ---- output -------------------------------------------------------------------------- */
+
+int
+cmd_format(struct cli *c, const char *value, bool tsv, enum out_format *out)
+{
+    static const char *const with_tsv[] = { "text", "tsv", "json", NULL };
+    static const char *const without[] = { "text", "json", NULL };
+    int rc;
+
+    if (!value || strcmp(value, "text") == 0)
+        return *out = FMT_TEXT, CLI_OK;
+    if (strcmp(value, "json") == 0)
+        return *out = FMT_JSON, CLI_OK;
+    if (tsv && strcmp(value, "tsv") == 0)
+        return *out = FMT_TSV, CLI_OK;
+    rc = cli_check_format(c, value, tsv ? with_tsv : without);
+    return rc ? rc : CLI_USAGE;
+}
+
+/* Columns the escaped text takes (code points; escapes count their length). */
+static size_t
+text_width(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t w = 0;
+
+    for (; *p; p++) {
+        if (*p == '\n' || *p == '\t' || *p == '\r')
+            w += 2;
+        else if (*p < 0x20 || *p == 0x7f)
+            w += 4;
+        else if ((*p & 0xc0) != 0x80)
+            w++;
+    }
+    return w;
+}
+
+#define TABLE_MAX_COLS 12
+#define TABLE_MAX_WIDTH 40
+
+void
+cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *heads,
+          int32_t nrows, table_row_fn row, void *ctx)
+{
+    size_t width[TABLE_MAX_COLS], w;
+    const char *cols[TABLE_MAX_COLS];
+
+    if (ncols > TABLE_MAX_COLS)
+        ncols = TABLE_MAX_COLS;
+    for (int k = 0; k < ncols; k++)
+        width[k] = strlen(heads[k]);
+    if (fmt == FMT_TEXT) {
+        for (int32_t i = 0; i < nrows; i++) {
+            if (!row(ctx, i, cols))
+                continue;
+            for (int k = 0; k < ncols; k++) {
+                w = text_width(cols[k] ? cols[k] : "");
+                if (w > width[k])
+                    width[k] = w > TABLE_MAX_WIDTH ? TABLE_MAX_WIDTH : w;
+            }
+        }
+    }
+    for (int k = 0; k < ncols; k++) {
+        if (fmt == FMT_TSV) {
+            fprintf(c->out, "%s%s", k ? "\t" : "", heads[k]);
+        } else {
+            fprintf(c->out, "%s%s", k ? "  " : "", heads[k]);
+            if (k < ncols - 1)
+                fprintf(c->out, "%*s", (int)(width[k] - strlen(heads[k])), "");
+        }
+    }
+    fputc('\n', c->out);
+    for (int32_t i = 0; i < nrows; i++) {
+        if (!row(ctx, i, cols))
+            continue;
+        for (int k = 0; k < ncols; k++) {
+            const char *v = cols[k] ? cols[k] : "";
+            if (k)
+                fputs(fmt == FMT_TSV ? "\t" : "  ", c->out);
+            cli_put_text(c->out, v);
+            if (fmt == FMT_TEXT && k < ncols - 1) {
+                w = text_width(v);
+                if (w < width[k])
+                    fprintf(c->out, "%*s", (int)(width[k] - w), "");
+            }
+        }
+        fputc('\n', c->out);
+    }
+}
+
+static char valbuf[65536];
+
+void
+cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id)
+{
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        if (a->type == ATTR_FIELDS)
+            continue;
+        model_get(c->m, kind, id, a->name, valbuf, sizeof valbuf);
+        fputc(',', c->out);
+        cli_put_json(c->out, a->name);
+        fputc(':', c->out);
+        if (a->type == ATTR_INT)
+            fputs(*valbuf ? valbuf : "null", c->out);
+        else if (a->type == ATTR_BOOL)
+            fputs(valbuf, c->out);
+        else
+            cli_put_json(c->out, valbuf);
+    }
+}
+
+void
+cmd_text_line(struct cli *c, const char *label, const char *value)
+{
+    fprintf(c->out, "%-20s ", label);
+    cli_put_text(c->out, value);
+    fputc('\n', c->out);
+}
+
+void
+cmd_text_attrs(struct cli *c, enum obj_kind kind, int32_t id)
+{
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        if (a->type == ATTR_FIELDS)
+            continue;
+        model_get(c->m, kind, id, a->name, valbuf, sizeof valbuf);
+        cmd_text_line(c, a->name, valbuf);
+    }
+}
+
+/* ---- saving ------------------------------------------------------------------------ */
+
+char *
+cmd_describe(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    size_t need = model_describe(m, kind, id, NULL, 0) + 1;
+    char *s = malloc(need);
+
+    if (s)
+        model_describe(m, kind, id, s, need);
+    return s;
+}
+
+int
+cmd_save_dataset(struct cli *c, int32_t dataset, const char *op, const char *before,
+                 const char *after)
+{
+    struct sm_error e = { 0 };
+
+    if (store_begin(c->st, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (store_put(c->st, c->m, OBJ_DATASET, dataset, &e) != SM_OK ||
+        store_audit(c->st, op, c->m->datasets[dataset].name, before, after, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        return cli_error(c, &e);
+    }
+    return CLI_OK;
+}
+
+void
+cmd_now(struct cli *c, char buf[32])
+{
+    time_t t;
+    struct tm tm;
+
+    if (getenv("SOVMAP_TODAY") && c->today) {
+        snprintf(buf, 32, "%04d-%02d-%02dT00:00:00Z", (int)(c->today / 10000),
+                 (int)(c->today / 100 % 100), (int)(c->today % 100));
+        return;
+    }
+    t = time(NULL);
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+cmd_find(struct cli *c, enum obj_kind kind, const char *sel, int32_t *id)
+{
+    struct sm_error e = { 0 };
+
+    if (model_find(c->m, kind, sel, id, &e) != SM_OK)
+        return cli_error(c, &e);
+    return CLI_OK;
+}
+
+/* ---- generic add / edit / show / rm ------------------------------------------------ */
+
+int
+cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
+              enum obj_kind kind, enum edit_op op, const char *const *skip)
+{
+    struct attr_opts ao;
+    struct cli_opt opts[EDIT_MAX_ATTRS + 2];
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    struct edit e;
+    int nopts = 0, npos, rc;
+    int32_t id;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    attr_opts_add(&ao, kind, skip, opts, &nopts);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos != 1) {
+        rc = cli_usage_fail(c, self->usage, npos ? "%s: unexpected argument %s"
+                            : "%s: missing the %s", self->name,
+                            npos ? pos[1] : obj_kind_names[kind]);
+        goto out;
+    }
+    memset(&e, 0, sizeof e);
+    e.op = op;
+    e.kind = kind;
+    e.key = pos[0];
+    if (attr_opts_edit(&ao, &e) == 0 && op == EDIT_SET) {
+        rc = cli_usage_fail(c, self->usage, "%s: nothing to change; give --ATTR VALUE",
+                            self->name);
+        goto out;
+    }
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    if (op == EDIT_SET && (rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
+        goto out;
+    rc = cli_apply(c, &e, op == EDIT_ADD ? "added" : "changed");
+out:
+    free(pos);
+    return rc;
+}
+
+int
+cmd_obj_rm(struct cli *c, const struct command *self, int argc, char **argv,
+           enum obj_kind kind)
+{
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    struct edit e;
+    int npos, rc;
+    int32_t id;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos < 1) {
+        rc = cli_usage_fail(c, self->usage, "%s: missing the %s", self->name,
+                            obj_kind_names[kind]);
+        goto out;
+    }
+    if ((rc = cli_open(c, 0)) != CLI_OK)
+        goto out;
+    for (int i = 0; i < npos; i++)
+        if ((rc = cmd_find(c, kind, pos[i], &id)) != CLI_OK)
+            goto out;
+    for (int i = 0; i < npos && rc == CLI_OK; i++) {
+        memset(&e, 0, sizeof e);
+        e.op = EDIT_REMOVE;
+        e.kind = kind;
+        e.key = pos[i];
+        rc = cli_apply(c, &e, "removed");
+    }
+out:
+    free(pos);
+    return rc;
+}
+
+int
+cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
+             enum obj_kind kind)
+{
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char **pos = calloc((size_t)argc + 1, sizeof *pos), sel[1024];
+    enum out_format fmt;
+    int npos, rc;
+    int32_t id;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos != 1) {
+        rc = cli_usage_fail(c, self->usage, npos ? "%s: one %s at a time" : "%s: missing the %s",
+                            self->name, obj_kind_names[kind]);
+        goto out;
+    }
+    if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK)
+        goto out;
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        goto out;
+    if ((rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
+        goto out;
+    model_selector(c->m, kind, id, sel, sizeof sel);
+    if (fmt == FMT_JSON) {
+        fputs("{\"", c->out);
+        fputs(kind == OBJ_REGION ? "id" : kind == OBJ_PLACEMENT ? "selector" : "name", c->out);
+        fputs("\":", c->out);
+        cli_put_json(c->out, sel);
+        cmd_json_attrs(c, kind, id);
+        fputs("}\n", c->out);
+    } else {
+        cmd_text_line(c, obj_kind_names[kind], sel);
+        cmd_text_attrs(c, kind, id);
+    }
+out:
+    free(pos);
+    return rc;
+}

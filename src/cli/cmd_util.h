@@ -1,0 +1,102 @@
+/*
+ * cmd_util.h - private helpers of the object commands in src/cli: sub-
+ * command dispatch, options generated from the model's attribute tables,
+ * tables of text/tsv output, JSON objects from attributes, and saving a
+ * dataset whose fields or tags changed. Not a public contract: only
+ * src/cli/ includes it.
+ */
+#ifndef CMD_UTIL_H
+#define CMD_UTIL_H
+
+#include "cli.h"
+#include "edit.h"
+
+/* ---- subcommands ------------------------------------------------------------------ */
+
+struct subcmd {
+    const char *name;           /* "add" */
+    const char *usage;          /* "usage: sovmap dataset add NAME [--ATTR VALUE]...\n..." */
+    int (*run)(struct cli *c, const struct command *self, int argc, char **argv);
+    int attrs;                  /* OBJ kind + 1 whose attributes --help lists, 0 none */
+};
+
+/* argv[0] is the command, argv[1] the subcommand. When argv[1] is not a
+ * subcommand and dflt is set, run dflt with all of argv[1..] as its
+ * arguments (`sovmap place DATASET REGION`). kind_help: attributes of that
+ * obj kind + 1 listed by `sovmap CMD --help`, 0 none. */
+int cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs,
+                 const char *dflt, int kind_help, int argc, char **argv);
+
+/* Print the settable attributes of kind as an option list (for --help). */
+void cmd_attr_help(FILE *f, enum obj_kind kind, const char *const *skip);
+
+/* ---- options from attribute tables ------------------------------------------------ */
+
+struct attr_opts {
+    int n;
+    const struct attr *attr[EDIT_MAX_ATTRS];
+    const char *val[EDIT_MAX_ATTRS];
+    char optname[EDIT_MAX_ATTRS][48];
+};
+
+/* One option --NAME per settable attribute of kind not listed in skip
+ * (NULL-terminated, may be NULL), appended to opts at *nopts; opts stays
+ * NULL-terminated (room for EDIT_MAX_ATTRS + 1 more is needed). */
+void attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
+                   struct cli_opt *opts, int *nopts);
+/* The value given for one attribute, or NULL. */
+const char *attr_opts_get(const struct attr_opts *ao, const char *name);
+/* Set (or override) an attribute's value. */
+void attr_opts_set(struct attr_opts *ao, const char *name, const char *value);
+/* Append the attributes given to e. Returns how many. */
+int attr_opts_edit(const struct attr_opts *ao, struct edit *e);
+
+/* ---- output -------------------------------------------------------------------------- */
+
+enum out_format { FMT_TEXT, FMT_TSV, FMT_JSON };
+/* Parse --format (NULL means text) against text, tsv (if tsv) and json. */
+int cmd_format(struct cli *c, const char *value, bool tsv, enum out_format *out);
+
+/* Rows of a table. row() fills cols[0..ncols) for row i (strings valid until
+ * the next call) and returns false to skip the row. Text output is aligned
+ * (two passes), tsv has a header line; both escape control bytes. */
+typedef bool (*table_row_fn)(void *ctx, int32_t i, const char **cols);
+void cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *heads,
+               int32_t nrows, table_row_fn row, void *ctx);
+
+/* ,"attr":value for every attribute of an object (ATTR_FIELDS skipped). */
+void cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id);
+/* "  attr   value" lines for every attribute of an object. */
+void cmd_text_attrs(struct cli *c, enum obj_kind kind, int32_t id);
+/* One labelled line of `show` output, value escaped. */
+void cmd_text_line(struct cli *c, const char *label, const char *value);
+
+/* Save a dataset whose fields or tags changed (they are not edit.h objects):
+ * one transaction holding the dataset's rows and an audit entry. */
+int cmd_save_dataset(struct cli *c, int32_t dataset, const char *op, const char *before,
+                     const char *after);
+/* model_describe into a heap string (caller frees), NULL on no memory. */
+char *cmd_describe(const struct model *m, enum obj_kind kind, int32_t id);
+/* Now as ISO 8601 UTC; $SOVMAP_TODAY pins it to that day at midnight. */
+void cmd_now(struct cli *c, char buf[32]);
+/* Resolve kind/sel, printing "unknown dataset x; did you mean y?". */
+int cmd_find(struct cli *c, enum obj_kind kind, const char *sel, int32_t *id);
+
+/* `KIND add NAME --ATTR V...` (EDIT_ADD) or `KIND edit SEL --ATTR V...`
+ * (EDIT_SET), options from the attribute table minus skip. */
+int cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
+                  enum obj_kind kind, enum edit_op op, const char *const *skip);
+/* `KIND rm SEL...`: each through store_apply. */
+int cmd_obj_rm(struct cli *c, const struct command *self, int argc, char **argv,
+               enum obj_kind kind);
+/* `KIND show SEL [--format text|json]`: every attribute. */
+int cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
+                 enum obj_kind kind);
+
+/* Shared with init (cli.c). */
+int cli_seed_tiers(struct cli *c);
+/* store_apply with the error printed; prints "VERB KIND SELECTOR" unless
+ * --quiet (verb NULL: nothing). */
+int cli_apply(struct cli *c, const struct edit *e, const char *verb);
+
+#endif
