@@ -12,6 +12,7 @@
 #include "model.h"
 
 struct rulepack;                /* rules.h */
+struct lineage;                 /* lineage.h */
 
 #define SEVERITIES(X) \
     X(INFO,    "info") \
@@ -82,6 +83,12 @@ struct check_result {
     uint8_t *flow_personal;     /* per flow: personal data crosses it */
     struct check_stats stats;
     int32_t ndatasets, nflows;  /* sizes of the per-object arrays */
+    /* Lineage facts behind eff_tier/eff_via/flow_personal (lineage.h):
+     * per-dataset personal flag and effective subject bits. */
+    struct lineage *lineage;
+    int32_t cap_findings;
+    int32_t *by_object;         /* finding indexes sorted by (kind, object) */
+    int32_t today;
 };
 
 /* Run every rule of the pack over m as of `today` (yyyymmdd; waivers and
@@ -89,6 +96,15 @@ struct check_result {
 int  check_run(const struct model *m, const struct rulepack *rp, int32_t today,
                struct check_result **out, struct sm_error *err);
 void check_result_free(struct check_result *r);
+
+/* Add one finding computed outside the checker (a custom SQL rule's row):
+ * strings and the why list are copied, waivers of m applied (f->waived,
+ * f->waiver are ignored and recomputed), stats updated, order kept.
+ * SM_OK or SM_ENOMEM. */
+int  check_add_finding(struct check_result *r, const struct model *m,
+                       const struct finding *f);
+/* Does the dataset hold personal data (effective, through lineage)? */
+bool check_dataset_personal(const struct check_result *r, int32_t dataset);
 
 /* Effective subjects of a dataset ("EU,BR") into buf. */
 const char *check_eff_subjects(const struct check_result *r, int32_t dataset,

@@ -1,0 +1,53 @@
+/*
+ * lineage.h - effective tier and subjects through the flow graph.
+ *
+ * An etl/stream flow makes its target dataset derived from its source.
+ * Personal data (and with it the source's effective tier when that tier is
+ * personal, and its effective subjects) reaches the target unless the flow
+ * removes it: anonymize, aggregate, or every personal field masked, dropped
+ * or not carried. Pseudonymized data stays personal. Propagation is an
+ * iterative worklist over a CSR adjacency (no recursion); every dataset's
+ * state only grows, so cycles terminate and the work is linear in the
+ * graph size times the (small) number of tier ranks and subject codes.
+ *
+ * Core: no I/O. The checker runs it first; its arrays move into the
+ * check_result.
+ */
+#ifndef LINEAGE_H
+#define LINEAGE_H
+
+#include "model.h"
+
+struct rulepack;
+
+struct lineage {
+    int32_t ndatasets, nflows, nfields;
+    int32_t *eff_tier;          /* per dataset: effective tier id, SM_NONE */
+    int32_t *eff_via;           /* per dataset: flow that raised it, SM_NONE */
+    uint8_t *personal;          /* per dataset: holds personal data (effective) */
+    uint8_t *has_pfields;       /* per dataset: has fields tagged personal */
+    uint8_t *pfield;            /* per field: tagged personal under the pack */
+    uint8_t *removes;           /* per flow: its transforms remove personal data */
+    uint8_t *flow_personal;     /* per flow: personal data crosses it */
+    /* Effective subjects: a bit per distinct subject code of the model. */
+    int32_t nslots, words;
+    int16_t slot_cc[SM_CC_COUNT];
+    int16_t cc_slot[SM_CC_COUNT];
+    uint64_t *subj;             /* ndatasets * words */
+};
+
+int  lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
+                 struct sm_error *err);
+void lineage_fini(struct lineage *L);
+
+/* Does the flow carry field `name` personal data left after its
+ * transforms? (false when masked, dropped, not carried) */
+bool lineage_field_left(const struct model *m, int32_t flow, const char *name);
+
+static inline bool
+lineage_has_subject(const struct lineage *L, int32_t d, int slot)
+{
+    return (L->subj[(size_t)d * L->words + (slot >> 6)] >> (slot & 63)) & 1;
+}
+
+#endif

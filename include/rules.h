@@ -1,0 +1,167 @@
+/*
+ * rules.h - a rule pack in memory: the regimes (free-flow areas, adequacy
+ * lists with their conditions and dates, accepted mechanisms, localization),
+ * the default tiers, the org policy (allow/deny region patterns), per-rule
+ * severity/advisory/enabled, the personal tag prefixes and the custom SQL
+ * rules (kept here, run by the report code through store_query).
+ *
+ * Core: no I/O, no globals. io/rulepack.c fills it from JSON; the checker
+ * (check.c) only reads it, except rules_revoke, which scenarios use to
+ * try "what if adequacy A->B were revoked".
+ */
+#ifndef RULES_H
+#define RULES_H
+
+#include "model.h"
+#include "check.h"
+
+/* The built-in rules: X(ID, default severity, title). Stable ids. */
+#define RULES(X) \
+    X(RES001, SEV_ERROR,   "placement outside its tier's scope") \
+    X(RES002, SEV_ERROR,   "backup, dr or archive copy outside the tier's backup scope") \
+    X(RES003, SEV_ERROR,   "hard localization law and no primary copy in-country") \
+    X(RES004, SEV_ERROR,   "placement in a region the org policy denies") \
+    X(RES005, SEV_ERROR,   "sovereign tier in a region run by a foreign operator") \
+    X(XFR001, SEV_ERROR,   "personal data transfer with no adequacy and no mechanism") \
+    X(XFR002, SEV_ERROR,   "transfer relies on partial or revoked adequacy") \
+    X(ENC001, SEV_ERROR,   "copy not encrypted at rest") \
+    X(ENC002, SEV_ERROR,   "encryption key held outside the tier's key scope") \
+    X(ENC003, SEV_WARNING, "cross-region personal data flow not encrypted in transit") \
+    X(LIN001, SEV_ERROR,   "derived dataset classified below the data it receives") \
+    X(CLS001, SEV_WARNING, "dataset has no tier") \
+    X(CLS002, SEV_WARNING, "personal fields in a non-personal tier") \
+    X(SUB001, SEV_INFO,    "subject jurisdiction with no regime in the pack")
+
+#define X(id, sev, title) RULE_##id,
+enum rule_id { RULES(X) RULE_COUNT };
+#undef X
+
+extern const char *const rule_names[RULE_COUNT];     /* "RES001" */
+extern const char *const rule_titles[RULE_COUNT];
+extern const uint8_t rule_default_severity[RULE_COUNT];
+
+/* Adequacy conditions (jurisdictions.json "condition"). */
+#define ADQ_CONDITIONS(X) \
+    X(NONE,       "") \
+    X(DPF,        "dpf") \
+    X(COMMERCIAL, "commercial") \
+    X(AUTOMATED,  "automated")
+
+#define X(id, name) ADQ_##id,
+enum adq_condition { ADQ_CONDITIONS(X) ADQ_COUNT };
+#undef X
+extern const char *const adq_condition_names[ADQ_COUNT];
+
+#define REGIME_TRANSFERS(X) \
+    X(CONDITIONAL, "conditional") \
+    X(BLACKLIST,   "blacklist") \
+    X(FREE,        "free")
+
+#define X(id, name) XFER_RULE_##id,
+enum regime_transfer { REGIME_TRANSFERS(X) XFER_RULE_COUNT };
+#undef X
+extern const char *const regime_transfer_names[XFER_RULE_COUNT];
+
+struct adequacy {
+    int32_t cc;                 /* destination (sm_cc) */
+    uint8_t partial;            /* scope "partial" */
+    uint8_t condition;          /* enum adq_condition */
+    uint8_t revoked;            /* revoked by the pack or a scenario */
+    int32_t since, until;       /* yyyymmdd, 0 = open */
+    const char *instrument;     /* "Implementing Decision (EU) 2023/1795" */
+};
+
+struct regime {
+    const char *id;             /* "GDPR" */
+    const char *name;           /* "EU General Data Protection Regulation" */
+    int32_t country;            /* sm_cc, "EU" for GDPR */
+    const char *area;           /* free-flow area's name for messages: "EEA", "BR" */
+    struct sm_ccset subjects;   /* subject codes that trigger it */
+    struct sm_ccset free_flow;  /* where data moves freely */
+    uint8_t transfer;           /* enum regime_transfer */
+    struct sm_ccset blacklist;  /* barred destinations (XFER_RULE_BLACKLIST) */
+    uint32_t mechanisms;        /* bit (1u << MECH_x) per accepted mechanism */
+    uint8_t hard_localization;
+    const char *localization_law;   /* for the why chain, or "" */
+    struct adequacy *adequacy;
+    int32_t nadequacy;
+};
+
+struct rule_conf {
+    uint8_t severity;           /* enum severity */
+    uint8_t advisory;           /* report as info whatever the severity */
+    uint8_t enabled;
+};
+
+struct custom_rule {
+    const char *id;             /* "ORG001" */
+    uint8_t severity;
+    const char *message;
+    const char *sql;            /* one read-only SELECT over the catalog views */
+};
+
+struct bloc {
+    const char *name;           /* "EEA" */
+    struct sm_ccset members;
+};
+
+struct rulepack {
+    struct sm_arena arena;
+    const char *name;           /* "default" */
+    const char *description;
+    const char *path;           /* the file it came from, "" if built in code */
+    struct bloc *blocs;
+    int32_t nblocs;
+    struct regime *regimes;
+    int32_t nregimes;
+    int16_t regime_of[SM_CC_COUNT];    /* subject code -> regime index, SM_NONE */
+    struct sm_strv personal_tags;      /* "pii", "personal", "phi" */
+    struct tier *tiers;                /* default tiers (rulepack_seed_tiers) */
+    int32_t ntiers;
+    struct sm_strv allow_regions;      /* patterns: "aws:eu-*", "onprem:fra-dc1" */
+    struct sm_strv deny_regions;
+    struct rule_conf rules[RULE_COUNT];
+    struct custom_rule *custom;
+    int32_t ncustom;
+};
+
+/* An empty pack (no regimes, default rule settings, default personal
+ * prefixes); rules_* functions below fill it. NULL when out of memory. */
+struct rulepack *rules_new(void);
+void rules_free(struct rulepack *rp);
+
+/* Index of a regime by id ("GDPR"), or SM_NONE. */
+int32_t rules_regime(const struct rulepack *rp, const char *id);
+/* The regime whose subjects include cc, or SM_NONE. */
+int32_t rules_regime_of(const struct rulepack *rp, int cc);
+/* Index of a bloc by name, or SM_NONE. */
+int32_t rules_bloc(const struct rulepack *rp, const char *name);
+/* Rule by id ("RES001"), or SM_NONE. */
+int rules_rule(const char *id);
+/* Severity a finding of that rule gets (advisory -> info). */
+int rules_severity(const struct rulepack *rp, int rule);
+
+/* Revoke (on) or restore (!on) the adequacy of regime-or-subject `from`
+ * ("EU", "GDPR", "GB") for destination `to` ("US"). SM_ENOTFOUND when
+ * either is unknown or no such adequacy exists. Used by scenarios and by
+ * the pack's "regimes": {"revoke": [["EU","US"]]}. */
+int rules_revoke(struct rulepack *rp, const char *from, const char *to, bool on,
+                 struct sm_error *err);
+
+/* Is the operator home `op` (sm_cc, "EU" = an EU operator) inside the
+ * regime's free-flow area? */
+bool rules_operator_inside(const struct rulepack *rp, const struct regime *g, int op);
+
+/* Does region id match a policy pattern ("aws-cn:*", "aws:eu-*", exact)? */
+bool rules_pattern_match(const char *pattern, const char *region_id);
+/* Org policy: true when the region is allowed (not denied, and in the
+ * allow list if that list is not empty). *why gets the matching pattern. */
+bool rules_region_allowed(const struct rulepack *rp, const char *region_id,
+                          const char **why);
+
+/* Is field personal under the pack's prefixes (model_field_personal uses
+ * fixed defaults; the checker uses this). */
+bool rules_field_personal(const struct rulepack *rp, const struct model *m,
+                          int32_t field);
+
+#endif

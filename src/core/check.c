@@ -1,0 +1,1776 @@
+/*
+ * check.c - the residency checker: every built-in rule over the model, the
+ * transfer register, waivers, and the findings with their why chain and
+ * remediation hint.
+ *
+ * Core: no I/O, no globals. One pass over datasets (with their placements)
+ * and one over flows, on flat arrays; per-regime country tables are built
+ * once so a transfer test is a table lookup. Strings are made only for
+ * findings. Semantics are documented in doc/rules.md.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "lineage.h"
+#include "rules.h"
+
+#define X(id, name) name,
+const char *const severity_names[SEV_COUNT] = { SEVERITIES(X) };
+const char *const transfer_status_names[XFER_STATUS_COUNT] = { TRANSFER_STATUSES(X) };
+#undef X
+
+/* Where a country stands for a regime. */
+enum cstat {
+    CS_NONE,        /* no adequacy, not free: needs a mechanism */
+    CS_FREE,        /* inside the free-flow area (or the regime bars nothing there) */
+    CS_ADEQ,        /* full adequacy in force */
+    CS_DPF,         /* partial adequacy, recipient must be DPF-certified */
+    CS_COMM,        /* partial adequacy for commercial recipients */
+    CS_REVOKED,     /* adequacy revoked by the pack or a scenario */
+    CS_LAPSED,      /* adequacy ended (until < today) */
+    CS_BLACK        /* barred destination */
+};
+
+enum verdict { V_OK, V_XFR001, V_XFR002 };
+
+enum basis { B_INSIDE, B_ADEQ, B_DPF, B_COMM, B_MECH, B_NONE };
+
+struct rinfo {
+    int32_t first, n;           /* member countries in pool */
+    uint8_t any;                /* global or unknown location: worst case */
+};
+
+struct wv {
+    int32_t id;
+    int32_t kind, obj;          /* resolved object, or SM_NONE */
+};
+
+#define WHY_MAX 12
+#define HINT_CACHE 4096
+
+struct hint_slot {
+    uint64_t gmask;
+    int32_t tier, home, provider_region, used;
+    uint8_t scope, personal, what;
+    const char *text;
+};
+
+struct dctx {
+    int32_t d;
+    const struct dataset *ds;
+    int32_t tier;               /* effective */
+    const struct tier *T;
+    uint64_t gmask;             /* regimes that apply */
+    bool fallback;              /* regimes from the home country, no subjects */
+    int32_t primary, home_region;
+    int home_cc;
+    bool personal;
+    char subj[96];              /* "EU,BR" */
+    char label[160];            /* "orders (restricted, EU subjects)" */
+};
+
+struct ck {
+    const struct model *m;
+    const struct rulepack *rp;
+    int32_t today;
+    struct check_result *r;
+    struct lineage *L;
+    uint8_t (*cs)[SM_CC_COUNT];
+    int16_t *slot_regime;
+    struct rinfo *ri;
+    int16_t *pool;
+    int32_t *inflow;
+    uint8_t *prow;
+    struct wv *wv;
+    int32_t nwv;
+    int32_t cap_transfers;
+    bool oom;
+    int cc_eu;
+    struct hint_slot *hints;
+    /* the finding being built */
+    int rule;
+    int kind;
+    int32_t obj, dataset;
+    int nwhy;
+    char why[WHY_MAX][256];
+    char msg[512], jur[96], hint[512];
+};
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static const char *
+ccs(int cc, char buf[3])
+{
+    sm_cc_str(cc, buf);
+    return buf;
+}
+
+static void
+fmtv(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    vsnprintf(buf, size, fmt, ap);
+}
+
+static void
+fmt_date(int32_t d, char out[11])
+{
+    sm_date_fmt(d, out);
+}
+
+static bool
+dates_ok(int32_t today, int32_t from, int32_t to)
+{
+    return (from == 0 || from <= today) && (to == 0 || today <= to);
+}
+
+static const char *
+region_id(const struct ck *c, int32_t r)
+{
+    return r == SM_NONE ? "?" : c->m->regions[r].id;
+}
+
+/* "aws:us-east-1 (US)", "gcp:eu (27 countries)", "global (any country)" */
+static const char *
+region_label(const struct ck *c, int32_t r, char *buf, size_t size)
+{
+    const struct rinfo *ri;
+    char cc[3];
+
+    if (r == SM_NONE) {
+        snprintf(buf, size, "an unknown region");
+        return buf;
+    }
+    ri = &c->ri[r];
+    if (ri->any)
+        snprintf(buf, size, "%s (any country)", c->m->regions[r].id);
+    else if (ri->n == 1)
+        snprintf(buf, size, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
+    else
+        snprintf(buf, size, "%s (%d countries)", c->m->regions[r].id, ri->n);
+    return buf;
+}
+
+/* The regime's own code for "EU -> US". */
+static const char *
+regime_cc(const struct regime *g, char buf[3])
+{
+    return ccs(g->country, buf);
+}
+
+/* ---- findings ------------------------------------------------------------ */
+
+static bool
+begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset)
+{
+    if (!c->rp->rules[rule].enabled)
+        return false;
+    c->rule = rule;
+    c->kind = kind;
+    c->obj = obj;
+    c->dataset = dataset;
+    c->nwhy = 0;
+    c->msg[0] = c->jur[0] = c->hint[0] = '\0';
+    return true;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+why(struct ck *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (c->nwhy >= WHY_MAX)
+        return;
+    va_start(ap, fmt);
+    fmtv(c->why[c->nwhy++], sizeof c->why[0], fmt, ap);
+    va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+msg(struct ck *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fmtv(c->msg, sizeof c->msg, fmt, ap);
+    va_end(ap);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+hint(struct ck *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fmtv(c->hint, sizeof c->hint, fmt, ap);
+    va_end(ap);
+}
+
+static bool
+waiver_live(const struct waiver *w, int32_t today)
+{
+    return !w->deleted && (w->expires == 0 || w->expires >= today);
+}
+
+/* Resolve a waiver's object selector to (kind, id). */
+static void
+waiver_resolve(const struct model *m, const struct waiver *w, int32_t *kind, int32_t *id)
+{
+    static const int kinds[] = { OBJ_PLACEMENT, OBJ_FLOW, OBJ_DATASET, OBJ_REGION, OBJ_TIER };
+
+    *kind = *id = SM_NONE;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        int32_t i;
+        if (kinds[k] == OBJ_PLACEMENT && !strchr(w->object, '@'))
+            continue;
+        if (model_find(m, kinds[k], w->object, &i, NULL) == SM_OK) {
+            *kind = kinds[k];
+            *id = i;
+            return;
+        }
+    }
+}
+
+static int
+finding_cmp(const void *pa, const void *pb)
+{
+    const struct finding *a = pa, *b = pb;
+    int c;
+
+    if (a->severity != b->severity)
+        return a->severity > b->severity ? -1 : 1;
+    if ((c = strcmp(a->rule, b->rule)))
+        return c;
+    if ((c = strcmp(a->selector, b->selector)))
+        return c;
+    if ((c = strcmp(a->jurisdictions, b->jurisdictions)))
+        return c;
+    return strcmp(a->message, b->message);
+}
+
+/* Copy f into r (strings into r's arena), apply waivers, update stats.
+ * wv: pre-resolved live waivers (check_run) or NULL (resolve now). */
+static int
+append(struct check_result *r, const struct model *m, const struct finding *f,
+       const struct wv *wv, int32_t nwv, struct finding **out)
+{
+    struct finding *n;
+    struct sm_arena *a = &r->arena;
+
+    if (r->nfindings == r->cap_findings &&
+        sm_grow((void **)&r->findings, &r->cap_findings, r->nfindings + 1, sizeof *r->findings))
+        return SM_ENOMEM;
+    n = &r->findings[r->nfindings];
+    *n = *f;
+    n->rule = sm_arena_strdup(a, f->rule ? f->rule : "");
+    n->selector = sm_arena_strdup(a, f->selector ? f->selector : "");
+    n->jurisdictions = sm_arena_strdup(a, f->jurisdictions ? f->jurisdictions : "");
+    n->message = sm_arena_strdup(a, f->message ? f->message : "");
+    n->hint = sm_arena_strdup(a, f->hint ? f->hint : "");
+    n->why.n = f->why.n;
+    n->why.v = f->why.n ? sm_arena_alloc(a, sizeof(char *) * f->why.n) : NULL;
+    if (!n->rule || !n->selector || !n->jurisdictions || !n->message || !n->hint ||
+        (f->why.n && !n->why.v))
+        return SM_ENOMEM;
+    for (uint32_t k = 0; k < f->why.n; k++)
+        if (!(n->why.v[k] = sm_arena_strdup(a, f->why.v[k])))
+            return SM_ENOMEM;
+    n->waived = 0;
+    n->waiver = SM_NONE;
+    if (wv) {
+        for (int32_t k = 0; k < nwv && !n->waived; k++) {
+            const struct waiver *w = &m->waivers[wv[k].id];
+            if (strcmp(w->rule, n->rule) == 0 &&
+                ((wv[k].kind == n->kind && wv[k].obj == n->object && n->object != SM_NONE) ||
+                 strcmp(w->object, n->selector) == 0)) {
+                n->waived = 1;
+                n->waiver = wv[k].id;
+            }
+        }
+    } else {
+        for (int32_t w = 0; w < m->nwaivers && !n->waived; w++) {
+            const struct waiver *wp = &m->waivers[w];
+            int32_t k, i;
+            if (!waiver_live(wp, r->today) || strcmp(wp->rule, n->rule))
+                continue;
+            waiver_resolve(m, wp, &k, &i);
+            if ((k == n->kind && i == n->object && n->object != SM_NONE) ||
+                strcmp(wp->object, n->selector) == 0) {
+                n->waived = 1;
+                n->waiver = w;
+            }
+        }
+    }
+    if (n->waived)
+        r->stats.waived++;
+    else if (n->severity < SEV_COUNT)
+        r->stats.count[n->severity]++;
+    r->nfindings++;
+    if (out)
+        *out = n;
+    return SM_OK;
+}
+
+/* Commit the finding being built. Returns whether it was waived. */
+static bool
+end(struct ck *c)
+{
+    struct finding f;
+    const char *whyv[WHY_MAX];
+    char sel[512];
+    struct finding *n = NULL;
+
+    memset(&f, 0, sizeof f);
+    f.rule = rule_names[c->rule];
+    f.severity = (uint8_t)rules_severity(c->rp, c->rule);
+    f.kind = (uint8_t)c->kind;
+    f.object = c->obj;
+    f.dataset = c->dataset;
+    f.selector = model_selector(c->m, c->kind, c->obj, sel, sizeof sel);
+    f.jurisdictions = c->jur;
+    f.message = c->msg;
+    f.hint = c->hint;
+    for (int k = 0; k < c->nwhy; k++)
+        whyv[k] = c->why[k];
+    f.why.n = (uint32_t)c->nwhy;
+    f.why.v = whyv;
+    if (append(c->r, c->m, &f, c->wv, c->nwv, &n)) {
+        c->oom = true;
+        return false;
+    }
+    return n->waived;
+}
+
+/* ---- regimes and places ------------------------------------------------ */
+
+static int
+build_tables(struct ck *c)
+{
+    const struct rulepack *rp = c->rp;
+    const struct model *m = c->m;
+    int32_t npool = 0;
+
+    c->cs = calloc((size_t)rp->nregimes + 1, sizeof *c->cs);
+    if (!c->cs)
+        return SM_ENOMEM;
+    for (int32_t g = 0; g < rp->nregimes; g++) {
+        const struct regime *rg = &rp->regimes[g];
+        uint8_t *t = c->cs[g];
+        if (rg->transfer == XFER_RULE_FREE) {
+            memset(t, CS_FREE, SM_CC_COUNT);
+            continue;
+        }
+        if (rg->transfer == XFER_RULE_BLACKLIST) {
+            memset(t, CS_FREE, SM_CC_COUNT);
+            for (int cc = sm_ccset_next(&rg->blacklist, 0); cc != SM_NONE;
+                 cc = sm_ccset_next(&rg->blacklist, cc + 1))
+                t[cc] = CS_BLACK;
+            continue;
+        }
+        for (int32_t a = 0; a < rg->nadequacy; a++) {
+            const struct adequacy *q = &rg->adequacy[a];
+            uint8_t s;
+            if (q->since && q->since > c->today)
+                continue;       /* not yet in force: as if absent */
+            if (q->revoked)
+                s = CS_REVOKED;
+            else if (q->until && q->until < c->today)
+                s = CS_LAPSED;
+            else if (!q->partial || q->condition == ADQ_AUTOMATED || q->condition == ADQ_NONE)
+                s = CS_ADEQ;    /* cloud storage is automated processing */
+            else if (q->condition == ADQ_DPF)
+                s = CS_DPF;
+            else
+                s = CS_COMM;
+            t[q->cc] = s;
+        }
+        for (int cc = sm_ccset_next(&rg->free_flow, 0); cc != SM_NONE;
+             cc = sm_ccset_next(&rg->free_flow, cc + 1))
+            t[cc] = CS_FREE;
+    }
+    c->slot_regime = malloc(sizeof(int16_t) * (size_t)(c->L->nslots + 1));
+    c->ri = calloc((size_t)m->nregions + 1, sizeof *c->ri);
+    for (int32_t r = 0; r < m->nregions; r++) {
+        const struct region *rg = &m->regions[r];
+        npool += rg->members ? sm_ccset_count(rg->members) : 1;
+    }
+    c->pool = malloc(sizeof(int16_t) * (size_t)(npool + 1));
+    if (!c->slot_regime || !c->ri || !c->pool)
+        return SM_ENOMEM;
+    for (int32_t s = 0; s < c->L->nslots; s++)
+        c->slot_regime[s] = (int16_t)rules_regime_of(rp, c->L->slot_cc[s]);
+    npool = 0;
+    for (int32_t r = 0; r < m->nregions; r++) {
+        const struct region *rg = &m->regions[r];
+        struct rinfo *ri = &c->ri[r];
+        ri->first = npool;
+        if (rg->global) {
+            ri->any = 1;
+        } else if (rg->members && !sm_ccset_empty(rg->members)) {
+            for (int cc = sm_ccset_next(rg->members, 0); cc != SM_NONE;
+                 cc = sm_ccset_next(rg->members, cc + 1))
+                c->pool[npool++] = (int16_t)cc;
+        } else if (rg->country != SM_NONE) {
+            c->pool[npool++] = (int16_t)rg->country;
+        } else {
+            ri->any = 1;        /* unknown location: the worst case */
+        }
+        ri->n = npool - ri->first;
+    }
+    return SM_OK;
+}
+
+static uint8_t
+status_of(const struct ck *c, int32_t g, int cc)
+{
+    const struct regime *rg = &c->rp->regimes[g];
+
+    if (cc == SM_NONE) {        /* any country */
+        if (rg->transfer == XFER_RULE_FREE)
+            return CS_FREE;
+        if (rg->transfer == XFER_RULE_BLACKLIST)
+            return sm_ccset_empty(&rg->blacklist) ? CS_FREE : CS_BLACK;
+        return CS_NONE;
+    }
+    return c->cs[g][cc];
+}
+
+struct mech {
+    uint8_t mech;
+    bool dates_ok;
+    int32_t valid_from, valid_to;
+    const char *ref;
+    bool public_recipient;
+    bool explicit_flow;         /* declared on a flow (not a placement) */
+};
+
+static bool
+standalone(const struct ck *c, int32_t g, const struct mech *mc)
+{
+    return (mc->mech == MECH_SCC || mc->mech == MECH_BCR || mc->mech == MECH_CONSENT ||
+            mc->mech == MECH_DEROGATION) &&
+        (c->rp->regimes[g].mechanisms & (1u << mc->mech)) && mc->dates_ok;
+}
+
+static int
+judge_cc(const struct ck *c, int32_t g, int cc, const struct mech *mc, int *basis, uint8_t *stp)
+{
+    uint8_t st = status_of(c, g, cc);
+
+    *stp = st;
+    if (st == CS_FREE) {
+        *basis = B_INSIDE;
+        return V_OK;
+    }
+    if (st == CS_ADEQ) {
+        *basis = B_ADEQ;
+        return V_OK;
+    }
+    if (st == CS_DPF && mc->mech == MECH_DPF && mc->dates_ok &&
+        (c->rp->regimes[g].mechanisms & (1u << MECH_DPF))) {
+        *basis = B_DPF;
+        return V_OK;
+    }
+    if (st == CS_COMM && !mc->public_recipient) {
+        *basis = B_COMM;
+        return V_OK;
+    }
+    if (st == CS_BLACK) {
+        *basis = B_NONE;
+        return V_XFR001;
+    }
+    if (standalone(c, g, mc)) {
+        *basis = B_MECH;
+        return V_OK;
+    }
+    *basis = B_NONE;
+    return st == CS_NONE ? V_XFR001 : V_XFR002;
+}
+
+/* Worst member of a region. *badcc gets the deciding country (SM_NONE for
+ * "any"), *basis and *st its basis and status. */
+static int
+judge_region(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
+             int *badcc, int *basis, uint8_t *st)
+{
+    const struct rinfo *ri = &c->ri[r];
+    int worst = V_OK, b;
+    uint8_t s;
+
+    *badcc = SM_NONE;
+    *basis = B_INSIDE;
+    *st = CS_FREE;
+    if (ri->any) {
+        worst = judge_cc(c, g, SM_NONE, mc, basis, st);
+        return worst;
+    }
+    for (int32_t k = 0; k < ri->n; k++) {
+        int cc = c->pool[ri->first + k];
+        int v = judge_cc(c, g, cc, mc, &b, &s);
+        if (k == 0 || v > worst || (v == worst && b > *basis)) {
+            if (k == 0 || v >= worst) {
+                worst = v;
+                *badcc = cc;
+                *basis = b;
+                *st = s;
+            }
+        }
+    }
+    return worst;
+}
+
+/* Are all members of region r inside the set? */
+static bool
+region_within(const struct ck *c, int32_t r, const struct sm_ccset *set, int *badcc)
+{
+    const struct rinfo *ri = &c->ri[r];
+
+    *badcc = SM_NONE;
+    if (ri->any)
+        return false;
+    for (int32_t k = 0; k < ri->n; k++)
+        if (!sm_ccset_has(set, c->pool[ri->first + k])) {
+            *badcc = c->pool[ri->first + k];
+            return false;
+        }
+    return true;
+}
+
+static bool
+region_is_country(const struct ck *c, int32_t r, int cc)
+{
+    const struct rinfo *ri = &c->ri[r];
+
+    if (ri->any || cc == SM_NONE)
+        return false;
+    for (int32_t k = 0; k < ri->n; k++)
+        if (c->pool[ri->first + k] != cc)
+            return false;
+    return ri->n > 0;
+}
+
+static bool
+strv_has(const struct sm_strv *v, const char *s)
+{
+    for (uint32_t k = 0; k < v->n; k++)
+        if (strcmp(v->v[k], s) == 0)
+            return true;
+    return false;
+}
+
+#define FOR_REGIMES(g, mask) \
+    for (int32_t g = 0; g < 64; g++) if (((mask) >> g) & 1)
+
+/* Is region r within `scope` for the dataset? */
+static bool
+in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r, const struct mech *mc)
+{
+    int bad, basis;
+    uint8_t st;
+
+    switch (scope) {
+    case SCOPE_GLOBAL:
+        return true;
+    case SCOPE_APPROVED:
+        return dc->T && strv_has(&dc->T->approved, c->m->regions[r].id);
+    case SCOPE_REGION:
+        return r == dc->home_region;
+    case SCOPE_COUNTRY:
+        return region_is_country(c, r, dc->home_cc);
+    case SCOPE_BLOC:
+        if (!dc->gmask)
+            return region_is_country(c, r, dc->home_cc);
+        FOR_REGIMES(g, dc->gmask)
+            if (!region_within(c, r, &c->rp->regimes[g].free_flow, &bad))
+                return false;
+        return true;
+    case SCOPE_ADEQUATE:
+        if (!dc->gmask)
+            return region_is_country(c, r, dc->home_cc);
+        FOR_REGIMES(g, dc->gmask)
+            if (judge_region(c, g, r, mc, &bad, &basis, &st) != V_OK)
+                return false;
+        return true;
+    }
+    return false;
+}
+
+/* Words for a scope, for the why chain. */
+static void
+scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, size_t size)
+{
+    char areas[128] = "", cc[3];
+    size_t n = 0;
+
+    FOR_REGIMES(g, dc->gmask) {
+        n += (size_t)snprintf(areas + n, sizeof areas - n, "%s%s", n ? " and " : "",
+                              c->rp->regimes[g].area);
+        if (n >= sizeof areas)
+            break;
+    }
+    switch (scope) {
+    case SCOPE_REGION:
+        snprintf(buf, size, "region scope (the primary's region %s)", region_id(c, dc->home_region));
+        break;
+    case SCOPE_COUNTRY:
+        snprintf(buf, size, "country scope (the home country %s)", ccs(dc->home_cc, cc));
+        break;
+    case SCOPE_BLOC:
+        if (dc->gmask)
+            snprintf(buf, size, "bloc scope (the %s)", areas);
+        else
+            snprintf(buf, size, "bloc scope (no regime applies, so the home country %s)",
+                     ccs(dc->home_cc, cc));
+        break;
+    case SCOPE_ADEQUATE:
+        snprintf(buf, size, "adequate scope (the %s, adequate countries, or a valid mechanism)",
+                 dc->gmask ? areas : "home country");
+        break;
+    case SCOPE_APPROVED:
+        snprintf(buf, size, "approved scope (the tier's approved regions)");
+        break;
+    default:
+        snprintf(buf, size, "global scope");
+    }
+}
+
+/* The transfer into copy p: its first explicit inbound flow, else the
+ * placement's own mechanism (implicit replication from the primary). */
+static void
+copy_mech(const struct ck *c, const struct dctx *dc, int32_t p, struct mech *mc)
+{
+    const struct placement *pl = &c->m->placements[p];
+
+    memset(mc, 0, sizeof *mc);
+    if (c->inflow[p] != SM_NONE) {
+        const struct flow *f = &c->m->flows[c->inflow[p]];
+        mc->mech = f->mechanism;
+        mc->valid_from = f->valid_from;
+        mc->valid_to = f->valid_to;
+        mc->dates_ok = dates_ok(c->today, f->valid_from, f->valid_to);
+        mc->ref = f->mechanism_ref;
+        mc->public_recipient = f->public_recipient || dc->ds->public_sector;
+        mc->explicit_flow = true;
+    } else {
+        mc->mech = pl->mechanism;
+        mc->dates_ok = true;
+        mc->ref = pl->mechanism_ref;
+        mc->public_recipient = dc->ds->public_sector;
+    }
+}
+
+/* ---- hints: nearest compliant regions ----------------------------------- */
+
+enum hint_what { HW_SCOPE, HW_TRANSFER, HW_KEY };
+
+static bool
+candidate_ok(const struct ck *c, const struct dctx *dc, int what, int scope, int32_t r)
+{
+    const struct region *rg = &c->m->regions[r];
+    struct mech none;
+    int bad, basis;
+    uint8_t st;
+
+    if (rg->deleted || rg->global || c->ri[r].any || rg->kind == REGION_MULTI ||
+        rg->kind == REGION_EDGE)
+        return false;
+    memset(&none, 0, sizeof none);
+    none.dates_ok = true;
+    none.public_recipient = dc->ds->public_sector;
+    if (what != HW_KEY && !rules_region_allowed(c->rp, rg->id, NULL))
+        return false;
+    if (what != HW_TRANSFER && !in_scope(c, dc, scope, r, &none))
+        return false;
+    if (what == HW_TRANSFER || (what == HW_SCOPE && dc->personal)) {
+        FOR_REGIMES(g, dc->gmask)
+            if (judge_region(c, g, r, &none, &bad, &basis, &st) != V_OK)
+                return false;
+    }
+    if (what == HW_SCOPE && dc->T && dc->T->sovereign) {
+        int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
+        FOR_REGIMES(g, dc->gmask)
+            if (!rules_operator_inside(c->rp, &c->rp->regimes[g], op))
+                return false;
+    }
+    return true;
+}
+
+/* Up to two region ids, best first: same provider, same country as the
+ * primary, same bloc, then by id. Cached per dataset shape. */
+static const char *
+nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
+{
+    uint64_t h = dc->gmask * 0x9E3779B97F4A7C15ull;
+    struct hint_slot *slot;
+    int32_t best[2] = { SM_NONE, SM_NONE };
+    int bs[2] = { -1, -1 };
+    const char *prov = c->m->regions[from].provider ? c->m->regions[from].provider : "";
+    char buf[256];
+    int32_t provkey = from;
+
+    /* Regions of one provider share hints: key on the first region of it. */
+    for (int32_t r = 0; r < c->m->nregions; r++)
+        if (sm_streq(c->m->regions[r].provider, prov)) {
+            provkey = r;
+            break;
+        }
+    h ^= (uint64_t)(dc->tier + 7) * 1000003u ^ (uint64_t)(dc->home_region + 3) * 7919u ^
+        (uint64_t)provkey * 104729u ^ (uint64_t)scope * 31u ^ (uint64_t)what * 131u ^
+        (uint64_t)dc->personal * 17u;
+    slot = &c->hints[h % HINT_CACHE];
+    if (slot->used && slot->gmask == dc->gmask && slot->tier == dc->tier &&
+        slot->home == dc->home_region && slot->provider_region == provkey &&
+        slot->scope == scope && slot->what == what && slot->personal == dc->personal)
+        return slot->text;
+    for (int32_t r = 0; r < c->m->nregions; r++) {
+        const struct region *rg = &c->m->regions[r];
+        int score = 0;
+        if (!candidate_ok(c, dc, what, scope, r))
+            continue;
+        if (sm_streq(rg->provider, prov))
+            score += 4;
+        if (dc->home_cc != SM_NONE && rg->country == dc->home_cc)
+            score += 2;
+        if (dc->gmask) {
+            int32_t g0 = __builtin_ctzll(dc->gmask);
+            if (sm_ccset_has(&c->rp->regimes[g0].free_flow, rg->country))
+                score += 1;
+        }
+        for (int k = 0; k < 2; k++) {
+            if (score > bs[k] || (score == bs[k] && best[k] != SM_NONE &&
+                                  strcmp(rg->id, c->m->regions[best[k]].id) < 0)) {
+                if (k == 0) {
+                    best[1] = best[0];
+                    bs[1] = bs[0];
+                }
+                best[k] = r;
+                bs[k] = score;
+                break;
+            }
+        }
+    }
+    if (best[0] == SM_NONE)
+        buf[0] = '\0';
+    else if (best[1] == SM_NONE)
+        snprintf(buf, sizeof buf, "%s", c->m->regions[best[0]].id);
+    else
+        snprintf(buf, sizeof buf, "%s or %s", c->m->regions[best[0]].id,
+                 c->m->regions[best[1]].id);
+    slot->used = 1;
+    slot->gmask = dc->gmask;
+    slot->tier = dc->tier;
+    slot->home = dc->home_region;
+    slot->provider_region = provkey;
+    slot->scope = (uint8_t)scope;
+    slot->what = (uint8_t)what;
+    slot->personal = dc->personal;
+    slot->text = sm_arena_strdup(&c->r->arena, buf);
+    if (!slot->text) {
+        c->oom = true;
+        slot->used = 0;
+        return "";
+    }
+    return slot->text;
+}
+
+/* ---- the dataset context ------------------------------------------------ */
+
+static void
+dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
+{
+    const struct model *m = c->m;
+    const struct lineage *L = c->L;
+    const uint64_t *s = L->subj + (size_t)d * L->words;
+
+    dc->d = d;
+    dc->ds = &m->datasets[d];
+    dc->tier = L->eff_tier[d];
+    dc->T = dc->tier == SM_NONE ? NULL : &m->tiers[dc->tier];
+    dc->personal = L->personal[d];
+    dc->gmask = 0;
+    dc->fallback = false;
+    dc->subj[0] = dc->label[0] = '\0';
+    for (int32_t w = 0; w < L->words; w++)
+        for (uint64_t b = s[w]; b; b &= b - 1) {
+            int slot = w * 64 + __builtin_ctzll(b);
+            if (c->slot_regime[slot] != SM_NONE)
+                dc->gmask |= (uint64_t)1 << c->slot_regime[slot];
+        }
+    dc->primary = model_primary(m, d);
+    if (dc->primary == SM_NONE)         /* no primary: the first copy is home */
+        for (int32_t p = dc->ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+            if (!m->placements[p].deleted) {
+                dc->primary = p;
+                break;
+            }
+    dc->home_region = dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region;
+    dc->home_cc = SM_NONE;
+    if (dc->home_region != SM_NONE && !c->ri[dc->home_region].any && c->ri[dc->home_region].n == 1)
+        dc->home_cc = c->pool[c->ri[dc->home_region].first];
+    if (!dc->gmask && dc->home_cc != SM_NONE) {
+        int32_t g = rules_regime_of(c->rp, dc->home_cc);
+        if (g != SM_NONE) {
+            dc->gmask = (uint64_t)1 << g;
+            dc->fallback = true;
+        }
+    }
+}
+
+/* Lazily: "EU,BR" and "orders is restricted with EU subjects". */
+static void
+dataset_words(struct ck *c, struct dctx *dc)
+{
+    if (dc->label[0])
+        return;
+    check_eff_subjects(c->r, dc->d, dc->subj, sizeof dc->subj);
+    if (dc->T && dc->subj[0])
+        snprintf(dc->label, sizeof dc->label, "%s is %s with %s subjects", dc->ds->name,
+                 dc->T->name, dc->subj);
+    else if (dc->T)
+        snprintf(dc->label, sizeof dc->label, "%s is %s with no declared subjects%s%s",
+                 dc->ds->name, dc->T->name, dc->fallback ? "; the home country's regime applies: " : "",
+                 dc->fallback ? c->rp->regimes[__builtin_ctzll(dc->gmask)].id : "");
+    else
+        snprintf(dc->label, sizeof dc->label, "%s has no tier and %s subjects", dc->ds->name,
+                 dc->subj[0] ? dc->subj : "no declared");
+}
+
+static void
+why_dataset(struct ck *c, struct dctx *dc)
+{
+    dataset_words(c, dc);
+    why(c, "%s", dc->label);
+    if (c->L->eff_via[dc->d] != SM_NONE) {
+        const struct flow *f = &c->m->flows[c->L->eff_via[dc->d]];
+        const char *src = c->m->datasets[c->m->placements[f->from].dataset].name;
+        if (dc->tier != dc->ds->tier && dc->T)
+            why(c, "%s inherits tier %s from %s through flow %s", dc->ds->name, dc->T->name, src,
+                f->name);
+        else
+            why(c, "%s receives personal data from %s through flow %s", dc->ds->name, src, f->name);
+    }
+}
+
+static void
+jur_for(struct ck *c, uint64_t gmask, int to_cc, bool any)
+{
+    char a[3], b[3];
+    size_t n = 0;
+
+    c->jur[0] = '\0';
+    FOR_REGIMES(g, gmask) {
+        n += (size_t)snprintf(c->jur + n, sizeof c->jur - n, "%s%s", n ? "," : "",
+                              regime_cc(&c->rp->regimes[g], a));
+        if (n >= sizeof c->jur)
+            return;
+    }
+    if (to_cc != SM_NONE || any)
+        snprintf(c->jur + n, sizeof c->jur - n, " -> %s", any ? "global" : ccs(to_cc, b));
+}
+
+/* ---- transfer facts for the why chain ---------------------------------- */
+
+static void
+why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
+             const char *carrier)
+{
+    const struct regime *rg = &c->rp->regimes[g];
+    char a[3], b[3], d1[11];
+    const char *dest = cc == SM_NONE ? "any country" : ccs(cc, b);
+
+    regime_cc(rg, a);
+    if (cc == SM_NONE)
+        why(c, "a global location may be any country, so it is checked as the worst case");
+    else
+        why(c, "%s is outside the %s", dest, rg->area);
+    switch (st) {
+    case CS_DPF:
+        why(c, "%s adequacy for %s needs dpf (the recipient must be certified under the Data Privacy Framework)",
+            a, dest);
+        break;
+    case CS_COMM:
+        why(c, "%s adequacy for %s covers commercial recipients only, and the recipient is public sector",
+            a, dest);
+        break;
+    case CS_REVOKED:
+        why(c, "%s adequacy for %s is revoked", a, dest);
+        break;
+    case CS_LAPSED:
+        for (int32_t k = 0; k < rg->nadequacy; k++)
+            if (rg->adequacy[k].cc == cc) {
+                fmt_date(rg->adequacy[k].until, d1);
+                why(c, "%s adequacy for %s ended on %s", a, dest, d1);
+            }
+        break;
+    case CS_BLACK:
+        why(c, "%s bars transfers to %s", rg->id, dest);
+        break;
+    default:
+        why(c, "no %s adequacy decision covers %s", rg->id, dest);
+    }
+    if (st == CS_BLACK)
+        return;
+    if (mc->mech == MECH_NONE) {
+        why(c, "%s declares no transfer mechanism", carrier);
+    } else if (!mc->dates_ok) {
+        if (mc->valid_to && mc->valid_to < c->today) {
+            fmt_date(mc->valid_to, d1);
+            why(c, "%s declares %s%s%s, but it expired on %s: an expired mechanism counts as none",
+                carrier, mechanism_names[mc->mech], mc->ref && *mc->ref ? " " : "",
+                mc->ref ? mc->ref : "", d1);
+        } else {
+            fmt_date(mc->valid_from, d1);
+            why(c, "%s declares %s%s%s, valid only from %s: a mechanism not yet valid counts as none",
+                carrier, mechanism_names[mc->mech], mc->ref && *mc->ref ? " " : "",
+                mc->ref ? mc->ref : "", d1);
+        }
+    } else if (mc->mech == MECH_DPF && st == CS_DPF) {
+        why(c, "%s declares dpf, which %s does not accept", carrier, rg->id);
+    } else if (mc->mech == MECH_DPF) {
+        why(c, "%s declares dpf, which only meets the US partial adequacy condition", carrier);
+    } else if (mc->mech == MECH_ADEQUACY) {
+        why(c, "%s declares adequacy, but no %s adequacy decision in force covers %s", carrier,
+            rg->id, dest);
+    } else if (mc->public_recipient && st == CS_COMM) {
+        why(c, "%s declares %s, which %s does not accept", carrier, mechanism_names[mc->mech], rg->id);
+    } else {
+        why(c, "%s declares %s, which %s does not accept", carrier, mechanism_names[mc->mech], rg->id);
+    }
+}
+
+static const char *
+mech_list(const struct regime *rg, char *buf, size_t size)
+{
+    static const uint8_t order[] = { MECH_SCC, MECH_BCR, MECH_DEROGATION, MECH_CONSENT };
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (size_t k = 0; k < sizeof order; k++)
+        if (rg->mechanisms & (1u << order[k]))
+            n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? ", " : "",
+                                  mechanism_names[order[k]]);
+    return buf;
+}
+
+/* ---- transfer register --------------------------------------------------- */
+
+static void
+add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
+             int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal)
+{
+    struct check_result *r = c->r;
+    struct transfer *t;
+    char buf[160], a[3], b[3];
+
+    if (r->ntransfers == c->cap_transfers &&
+        sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
+        c->oom = true;
+        return;
+    }
+    t = &r->transfers[r->ntransfers];
+    t->dataset = d;
+    t->placement = p;
+    t->flow = f;
+    t->from_cc = from_cc;
+    t->to_cc = to_cc;
+    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
+    t->personal = personal;
+    t->mechanism = mc->mech;
+    t->status = verdict == V_OK ? XFER_OK : waived ? XFER_WAIVED : XFER_VIOLATION;
+    if (!personal) {
+        t->basis = "not personal data";
+    } else if (g == SM_NONE) {
+        t->basis = "no regime applies";
+    } else {
+        const struct regime *rg = &c->rp->regimes[g];
+        buf[0] = '\0';
+        switch (basis) {
+        case B_INSIDE:
+            if (rg->transfer == XFER_RULE_CONDITIONAL)
+                snprintf(buf, sizeof buf, "inside %s", rg->area);
+            else
+                snprintf(buf, sizeof buf, "%s has no transfer restriction there", rg->id);
+            break;
+        case B_ADEQ:
+        case B_COMM:
+            snprintf(buf, sizeof buf, "adequacy %s->%s", regime_cc(rg, a),
+                     to_cc == SM_NONE ? "any" : ccs(to_cc, b));
+            t->mechanism = MECH_ADEQUACY;
+            break;
+        case B_DPF:
+            snprintf(buf, sizeof buf, "dpf%s%s", mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
+            break;
+        case B_MECH:
+            snprintf(buf, sizeof buf, "%s%s%s", mechanism_names[mc->mech],
+                     mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
+            break;
+        default:
+            snprintf(buf, sizeof buf, "none");
+        }
+        t->basis = sm_arena_strdup(&r->arena, buf);
+        if (!t->basis) {
+            c->oom = true;
+            return;
+        }
+    }
+    r->ntransfers++;
+}
+
+/* ---- the rules, per placement -------------------------------------------- */
+
+static void
+check_placement(struct ck *c, struct dctx *dc, int32_t p)
+{
+    const struct model *m = c->m;
+    const struct placement *pl = &m->placements[p];
+    const struct region *rg = &m->regions[pl->region];
+    const struct tier *T = dc->T;
+    const char *role = role_names[pl->role];
+    char lab[200], sw[200], cc[3], cc2[3];
+    const char *pat = NULL;
+    struct mech mc;
+    int bad;
+
+    copy_mech(c, dc, p, &mc);
+    /* RES004: org policy. */
+    if (!rules_region_allowed(c->rp, rg->id, &pat) && begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
+        why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+        if (pat)
+            why(c, "the org policy of rule pack %s denies %s", c->rp->name, pat);
+        else
+            why(c, "the org policy of rule pack %s allows only listed regions, and %s is not one",
+                c->rp->name, rg->id);
+        msg(c, "%s %s in %s: the org policy does not allow this region", dc->ds->name, role, rg->id);
+        const char *n = nearest(c, dc, HW_SCOPE, T ? T->scope : SCOPE_GLOBAL, pl->region);
+        if (*n)
+            hint(c, "move the copy to %s", n);
+        end(c);
+    }
+    if (T) {
+        bool backup = pl->role == ROLE_BACKUP || pl->role == ROLE_DR || pl->role == ROLE_ARCHIVE;
+        int scope = backup ? T->backup_scope : T->scope;
+        int rule = backup ? RULE_RES002 : RULE_RES001;
+        if (!in_scope(c, dc, scope, pl->region, &mc) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
+            scope_words(c, dc, scope, sw, sizeof sw);
+            why_dataset(c, dc);
+            why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
+                sw);
+            why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+            if (scope == SCOPE_BLOC && dc->gmask) {
+                FOR_REGIMES(g, dc->gmask)
+                    if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
+                        why(c, "%s is outside the %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
+                            c->rp->regimes[g].area);
+            } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
+                why(c, "%s is not %s", rg->id, scope == SCOPE_REGION ? region_id(c, dc->home_region)
+                    : ccs(dc->home_cc, cc2));
+            } else if (scope == SCOPE_APPROVED) {
+                why(c, "%s is not in the approved list of tier %s", rg->id, T->name);
+            } else if (scope == SCOPE_ADEQUATE) {
+                FOR_REGIMES(g, dc->gmask) {
+                    int basis;
+                    uint8_t st;
+                    if (judge_region(c, g, pl->region, &mc, &bad, &basis, &st) != V_OK)
+                        why_transfer(c, g, bad, st, &mc, mc.explicit_flow ? "the flow into the copy" :
+                                     "the copy");
+                }
+            }
+            msg(c, "%s %s in %s is outside the %s scope of tier %s", dc->ds->name, role, rg->id,
+                scope_names[scope], T->name);
+            jur_for(c, dc->gmask, c->ri[pl->region].n == 1 ? c->pool[c->ri[pl->region].first] : SM_NONE,
+                    c->ri[pl->region].any);
+            const char *n = nearest(c, dc, HW_SCOPE, scope, pl->region);
+            if (*n)
+                hint(c, "move the %s to %s", role, n);
+            else
+                hint(c, "no known region satisfies the %s scope; review the tier or the subjects",
+                     scope_names[scope]);
+            end(c);
+        }
+        /* RES005: sovereign operator. */
+        if (T->sovereign) {
+            int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
+            bool ok = true;
+            int32_t badg = SM_NONE;
+            if (dc->gmask) {
+                FOR_REGIMES(g, dc->gmask)
+                    if (ok && !rules_operator_inside(c->rp, &c->rp->regimes[g], op)) {
+                        ok = false;
+                        badg = g;
+                    }
+            } else {
+                ok = op == dc->home_cc;
+            }
+            if (!ok && begin(c, RULE_RES005, OBJ_PLACEMENT, p, dc->d)) {
+                why_dataset(c, dc);
+                why(c, "tier %s requires a sovereign operator", T->name);
+                why(c, "%s in %s is run by an operator based in %s", role,
+                    region_label(c, pl->region, lab, sizeof lab), ccs(op, cc));
+                if (badg != SM_NONE)
+                    why(c, "an operator in %s answers to disclosure laws outside the %s", cc,
+                        c->rp->regimes[badg].area);
+                msg(c, "%s %s in %s is run by a %s operator; tier %s requires a sovereign one",
+                    dc->ds->name, role, rg->id, cc, T->name);
+                jur_for(c, dc->gmask, op, false);
+                const char *n = nearest(c, dc, HW_SCOPE, T->scope, pl->region);
+                if (*n)
+                    hint(c, "move the %s to a sovereign region such as %s", role, n);
+                end(c);
+            }
+        }
+        /* ENC001, ENC002. */
+        if (T->encryption_at_rest && !pl->encrypted && begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
+            why_dataset(c, dc);
+            why(c, "tier %s requires encryption at rest", T->name);
+            why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, lab, sizeof lab));
+            msg(c, "%s %s in %s is not encrypted at rest", dc->ds->name, role, rg->id);
+            hint(c, "enable encryption at rest on the copy, with a key held within %s scope",
+                 scope_names[T->key_scope]);
+            end(c);
+        }
+        if (pl->encrypted && pl->key_region != SM_NONE) {
+            struct mech none;
+            memset(&none, 0, sizeof none);
+            none.dates_ok = true;
+            if (!in_scope(c, dc, T->key_scope, pl->key_region, &none) &&
+                begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
+                scope_words(c, dc, T->key_scope, sw, sizeof sw);
+                why_dataset(c, dc);
+                why(c, "tier %s keeps encryption keys within %s", T->name, sw);
+                why(c, "the key of the %s in %s is held in %s", role, rg->id,
+                    region_label(c, pl->key_region, lab, sizeof lab));
+                why(c, "a key held outside the scope can be disclosed there, which defeats encryption as a supplementary measure");
+                msg(c, "the key for %s %s in %s is held in %s, outside the %s key scope",
+                    dc->ds->name, role, rg->id, m->regions[pl->key_region].id,
+                    scope_names[T->key_scope]);
+                jur_for(c, dc->gmask, c->ri[pl->key_region].n == 1 ?
+                        c->pool[c->ri[pl->key_region].first] : SM_NONE, c->ri[pl->key_region].any);
+                const char *n = nearest(c, dc, HW_KEY, T->key_scope, pl->key_region);
+                if (*n)
+                    hint(c, "hold the key in %s", n);
+                end(c);
+            }
+        }
+    }
+    /* XFR on the copy when no explicit flow feeds it; the register. */
+    {
+        const struct rinfo *ri = &c->ri[pl->region];
+        int to_cc = ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first];
+        bool abroad = !region_is_country(c, pl->region, dc->home_cc);
+        bool rowdone = false;
+        if (dc->personal && dc->gmask) {
+            FOR_REGIMES(g, dc->gmask) {
+                int badcc, basis;
+                uint8_t st;
+                int v = judge_region(c, g, pl->region, &mc, &badcc, &basis, &st);
+                bool waived = false;
+                if (v != V_OK && c->inflow[p] == SM_NONE &&
+                    begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_PLACEMENT, p, dc->d)) {
+                    const struct regime *rgm = &c->rp->regimes[g];
+                    char ml[64], a[3];
+                    why_dataset(c, dc);
+                    why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+                    why_transfer(c, g, badcc, st, &mc, pl->role == ROLE_PRIMARY ? "the primary copy" :
+                                 "the copy (no flow feeds it, so it is an implicit replication)");
+                    regime_cc(rgm, a);
+                    if (v == V_XFR001)
+                        msg(c, "%s personal data in %s is stored in %s with no adequacy and no transfer mechanism",
+                            a, dc->ds->name, badcc == SM_NONE ? "any country (global)" : ccs(badcc, cc));
+                    else
+                        msg(c, "%s %s in %s relies on %s adequacy for %s that does not hold",
+                            dc->ds->name, role, rg->id, a, badcc == SM_NONE ? "any" : ccs(badcc, cc));
+                    jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
+                    const char *n = nearest(c, dc, HW_TRANSFER, SCOPE_GLOBAL, pl->region);
+                    if (st == CS_DPF)
+                        hint(c, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
+                             "or scc with a TIA as a fallback%s%s", *n ? "; or move it to " : "", n);
+                    else
+                        hint(c, "declare a mechanism %s accepts (%s) with its reference%s%s", rgm->id,
+                             mech_list(rgm, ml, sizeof ml), *n ? ", or move the copy to " : "", n);
+                    waived = end(c);
+                }
+                if (abroad || v != V_OK) {
+                    add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, g, &mc, v, basis,
+                                 waived, true);
+                    rowdone = true;
+                }
+            }
+        }
+        if (abroad && !rowdone)
+            add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, SM_NONE, &mc, V_OK, B_NONE,
+                         false, dc->personal);
+        if (abroad || rowdone)
+            c->prow[p] = 1;
+    }
+}
+
+static void
+check_dataset(struct ck *c, int32_t d)
+{
+    const struct model *m = c->m;
+    struct dctx dc;
+    const struct dataset *ds = &m->datasets[d];
+    char cc[3];
+
+    dataset_ctx(c, d, &dc);
+    if (ds->tier == SM_NONE && begin(c, RULE_CLS001, OBJ_DATASET, d, d)) {
+        why(c, "%s has no tier", ds->name);
+        if (dc.T)
+            why(c, "it receives %s data through lineage", dc.T->name);
+        if (c->L->has_pfields[d])
+            why(c, "it has fields tagged personal");
+        msg(c, "dataset %s has no tier", ds->name);
+        hint(c, "assign a tier%s%s", dc.T ? " of at least " : "", dc.T ? dc.T->name : "");
+        end(c);
+    }
+    if (c->L->has_pfields[d] && dc.T && !dc.T->personal &&
+        begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
+        char fl[256] = "";
+        size_t n = 0;
+        for (int32_t f = ds->first_field; f != SM_NONE; f = m->fields[f].next)
+            if (c->L->pfield[f] && n < sizeof fl)
+                n += (size_t)snprintf(fl + n, sizeof fl - n, "%s%s", n ? ", " : "", m->fields[f].name);
+        why(c, "%s has fields tagged personal: %s", ds->name, fl);
+        why(c, "tier %s is not a personal-data tier", dc.T->name);
+        msg(c, "%s has personal fields (%s) but tier %s is not for personal data", ds->name, fl,
+            dc.T->name);
+        hint(c, "assign a personal-data tier, or remove the personal tags if they are wrong");
+        end(c);
+    }
+    if (ds->tier != SM_NONE && dc.T && dc.tier != ds->tier &&
+        dc.T->rank > m->tiers[ds->tier].rank && begin(c, RULE_LIN001, OBJ_DATASET, d, d)) {
+        const struct flow *f = &m->flows[c->L->eff_via[d]];
+        const char *src = m->datasets[m->placements[f->from].dataset].name;
+        dataset_words(c, &dc);
+        why(c, "%s is declared %s", ds->name, m->tiers[ds->tier].name);
+        why(c, "flow %s carries personal data from %s (%s) into it", f->name, src, dc.T->name);
+        if (f->ntransforms) {
+            char xf[200];
+            model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
+            why(c, "its transforms (%s) do not remove the personal data; pseudonymized data is still personal",
+                xf);
+        } else {
+            why(c, "the flow has no transform that removes personal data");
+        }
+        msg(c, "%s is tier %s but receives %s personal data from %s", ds->name,
+            m->tiers[ds->tier].name, dc.T->name, src);
+        jur_for(c, dc.gmask, SM_NONE, false);
+        hint(c, "raise %s to tier %s, or anonymize, aggregate or mask the personal fields on flow %s",
+             ds->name, dc.T->name, f->name);
+        end(c);
+    }
+    /* RES003: hard localization. */
+    if (dc.personal) {
+        uint64_t mask = dc.gmask;
+        FOR_REGIMES(g, mask) {
+            const struct regime *rg = &c->rp->regimes[g];
+            bool ok = false;
+            if (!rg->hard_localization)
+                continue;
+            for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+                if (!m->placements[p].deleted && m->placements[p].role == ROLE_PRIMARY &&
+                    region_is_country(c, m->placements[p].region, rg->country))
+                    ok = true;
+            if (!ok && begin(c, RULE_RES003, OBJ_DATASET, d, d)) {
+                char lab[200];
+                why_dataset(c, &dc);
+                why(c, "%s requires personal data of %s subjects to be stored in %s (%s)", rg->id,
+                    ccs(rg->country, cc), cc, rg->localization_law);
+                if (dc.primary == SM_NONE)
+                    why(c, "%s has no copy at all", ds->name);
+                else
+                    why(c, "the primary copy is in %s", region_label(c, dc.home_region, lab, sizeof lab));
+                msg(c, "%s holds %s personal data but has no primary copy in %s", ds->name, cc, cc);
+                jur_for(c, (uint64_t)1 << g, SM_NONE, false);
+                hint(c, "keep the primary copy in a region in %s; copies abroad may follow only as %s allows",
+                     cc, rg->id);
+                end(c);
+            }
+        }
+    }
+    for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+        if (!m->placements[p].deleted && m->placements[p].region != SM_NONE)
+            check_placement(c, &dc, p);
+}
+
+/* ---- the rules, per flow ----------------------------------------------- */
+
+static void
+check_flow(struct ck *c, int32_t f)
+{
+    const struct model *m = c->m;
+    const struct flow *fl = &m->flows[f];
+    int32_t from_r, to_r, d;
+    struct dctx dc;
+    struct mech mc;
+    char la[200], lb[200];
+    int from_cc, to_cc;
+    bool border, personal = c->L->flow_personal[f];
+
+    if (fl->from == SM_NONE)
+        return;
+    d = m->placements[fl->from].dataset;
+    from_r = m->placements[fl->from].region;
+    to_r = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
+    if (from_r == SM_NONE || to_r == SM_NONE)
+        return;
+    dataset_ctx(c, d, &dc);
+    from_cc = c->ri[from_r].any || c->ri[from_r].n != 1 ? SM_NONE : c->pool[c->ri[from_r].first];
+    to_cc = c->ri[to_r].any || c->ri[to_r].n != 1 ? SM_NONE : c->pool[c->ri[to_r].first];
+    border = from_cc == SM_NONE || to_cc == SM_NONE ? from_r != to_r : from_cc != to_cc;
+    memset(&mc, 0, sizeof mc);
+    mc.mech = fl->mechanism;
+    mc.valid_from = fl->valid_from;
+    mc.valid_to = fl->valid_to;
+    mc.dates_ok = dates_ok(c->today, fl->valid_from, fl->valid_to);
+    mc.ref = fl->mechanism_ref;
+    mc.public_recipient = fl->public_recipient || dc.ds->public_sector;
+    mc.explicit_flow = true;
+
+    /* Personal fields still carried, for messages and hints. */
+    char left[200] = "";
+    if (personal && c->L->has_pfields[d]) {
+        size_t n = 0;
+        for (int32_t fd = dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
+            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name) && n < sizeof left)
+                n += (size_t)snprintf(left + n, sizeof left - n, "%s%s", n ? ", " : "",
+                                      m->fields[fd].name);
+    }
+
+    if (personal && from_r != to_r && !fl->transit_encrypted && dc.T && dc.T->transit_encryption &&
+        begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
+        why_dataset(c, &dc);
+        why(c, "tier %s requires transit encryption for flows between regions", dc.T->name);
+        why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, la, sizeof la),
+            region_label(c, to_r, lb, sizeof lb));
+        if (*left)
+            why(c, "it carries personal fields: %s", left);
+        else
+            why(c, "it carries personal data");
+        why(c, "it is not encrypted in transit");
+        msg(c, "flow %s carries personal data from %s to %s unencrypted", fl->name,
+            m->regions[from_r].id, m->regions[to_r].id);
+        jur_for(c, dc.gmask, to_cc, c->ri[to_r].any);
+        hint(c, "encrypt the flow in transit (TLS or a private encrypted link)");
+        end(c);
+    }
+    if (!border)
+        return;
+    if (!personal || !dc.gmask) {
+        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
+            add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &mc, V_OK, B_NONE, false, personal);
+        return;
+    }
+    FOR_REGIMES(g, dc.gmask) {
+        int badcc, basis;
+        uint8_t st;
+        int v = judge_region(c, g, to_r, &mc, &badcc, &basis, &st);
+        bool waived = false;
+        if (v != V_OK && begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_FLOW, f, d)) {
+            const struct regime *rgm = &c->rp->regimes[g];
+            char ml[64], a[3], b[3], xf[200];
+            why_dataset(c, &dc);
+            why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
+                region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
+            if (fl->ntransforms) {
+                model_format_transforms(fl->transforms, fl->ntransforms, xf, sizeof xf);
+                bool pseudo = false;
+                for (uint32_t k = 0; k < fl->ntransforms; k++)
+                    pseudo |= fl->transforms[k].kind == XF_PSEUDONYMIZE;
+                if (*left)
+                    why(c, "after its transforms (%s) it still carries personal fields: %s%s", xf, left,
+                        pseudo ? " (pseudonymized data is still personal data)" : "");
+                else
+                    why(c, "its transforms (%s) leave personal data in it%s", xf,
+                        pseudo ? " (pseudonymized data is still personal data)" : "");
+            } else if (*left) {
+                why(c, "it carries personal fields: %s", left);
+            }
+            why_transfer(c, g, badcc, st, &mc, "the flow");
+            regime_cc(rgm, a);
+            if (v == V_XFR001)
+                msg(c, "flow %s sends %s personal data to %s with no adequacy and no transfer mechanism",
+                    fl->name, a, badcc == SM_NONE ? "any country (global)" : ccs(badcc, b));
+            else
+                msg(c, "flow %s relies on %s adequacy for %s that does not hold", fl->name, a,
+                    badcc == SM_NONE ? "any" : ccs(badcc, b));
+            jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
+            if (st == CS_DPF)
+                hint(c, "declare mechanism dpf if the recipient is DPF-certified, or scc with a TIA as a fallback%s%s",
+                     *left ? "; or mask or drop " : "", left);
+            else
+                hint(c, "declare a mechanism %s accepts (%s) with its reference%s%s", rgm->id,
+                     mech_list(rgm, ml, sizeof ml), *left ? ", or mask or drop " : ", or anonymize or aggregate the data",
+                     left);
+            waived = end(c);
+        }
+        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] || v != V_OK)
+            add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &mc, v, basis, waived, true);
+    }
+}
+
+/* ---- unknown subjects --------------------------------------------------- */
+
+static void
+check_subjects(struct ck *c)
+{
+    const struct model *m = c->m;
+    const struct lineage *L = c->L;
+
+    for (int32_t s = 0; s < L->nslots; s++) {
+        int32_t first = SM_NONE, count = 0;
+        char cc[3];
+        if (c->slot_regime[s] != SM_NONE)
+            continue;
+        c->r->stats.unknown_subjects++;
+        for (int32_t d = 0; d < m->ndatasets; d++) {
+            const struct dataset *ds = &m->datasets[d];
+            if (ds->deleted)
+                continue;
+            for (int k = 0; k < ds->nsubjects; k++)
+                if (ds->subjects[k] == L->slot_cc[s]) {
+                    if (first == SM_NONE)
+                        first = d;
+                    count++;
+                    break;
+                }
+        }
+        if (first == SM_NONE || !begin(c, RULE_SUB001, OBJ_DATASET, first, first))
+            continue;
+        ccs(L->slot_cc[s], cc);
+        why(c, "%d dataset%s declare%s %s subjects, first %s", count, count == 1 ? "" : "s",
+            count == 1 ? "s" : "", cc, m->datasets[first].name);
+        why(c, "rule pack %s has no regime for %s, so %s restricts nothing in this check",
+            c->rp->name, cc, cc);
+        msg(c, "subject jurisdiction %s has no regime in rule pack %s", cc, c->rp->name);
+        snprintf(c->jur, sizeof c->jur, "%s", cc);
+        hint(c, "check the code, or add a regime for %s to the rule pack", cc);
+        end(c);
+    }
+}
+
+/* ---- sorting with a context (no qsort_r in C11) ------------------------- */
+
+static int
+transfer_cmp(const struct model *m, const struct transfer *a, const struct transfer *b)
+{
+    int c = strcmp(m->datasets[a->dataset].name, m->datasets[b->dataset].name);
+
+    if (c)
+        return c;
+    if (a->from_cc != b->from_cc)
+        return a->from_cc < b->from_cc ? -1 : 1;
+    if (a->to_cc != b->to_cc)
+        return a->to_cc < b->to_cc ? -1 : 1;
+    if (a->placement != b->placement)
+        return a->placement < b->placement ? -1 : 1;
+    if (a->flow != b->flow)
+        return a->flow < b->flow ? -1 : 1;
+    return strcmp(a->regime, b->regime);
+}
+
+static void
+msort_transfers(const struct model *m, struct transfer *v, struct transfer *tmp, int32_t n)
+{
+    int32_t h, i, j, k;
+
+    if (n < 2)
+        return;
+    h = n / 2;
+    msort_transfers(m, v, tmp, h);
+    msort_transfers(m, v + h, tmp, n - h);
+    for (i = 0, j = h, k = 0; i < h && j < n;)
+        tmp[k++] = transfer_cmp(m, &v[i], &v[j]) <= 0 ? v[i++] : v[j++];
+    while (i < h)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, sizeof *v * (size_t)n);
+}
+
+static int
+by_object_build(struct check_result *r)
+{
+    int32_t *ix;
+
+    free(r->by_object);
+    r->by_object = NULL;
+    ix = malloc(sizeof *ix * (size_t)(r->nfindings + 1));
+    if (!ix)
+        return SM_ENOMEM;
+    /* Counting sort by kind, then stable by object id within kind: an
+     * insertion into runs would be quadratic, so sort pairs. */
+    for (int32_t k = 0; k < r->nfindings; k++)
+        ix[k] = k;
+    /* Simple bottom-up merge sort on (kind, object, index). */
+    int32_t *tmp = malloc(sizeof *tmp * (size_t)(r->nfindings + 1));
+    if (!tmp) {
+        free(ix);
+        return SM_ENOMEM;
+    }
+    for (int32_t w = 1; w < r->nfindings; w *= 2) {
+        for (int32_t lo = 0; lo < r->nfindings; lo += 2 * w) {
+            int32_t mid = lo + w < r->nfindings ? lo + w : r->nfindings;
+            int32_t hi = lo + 2 * w < r->nfindings ? lo + 2 * w : r->nfindings;
+            int32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                const struct finding *a = &r->findings[ix[i]], *b = &r->findings[ix[j]];
+                bool le = a->kind < b->kind || (a->kind == b->kind && a->object <= b->object);
+                tmp[k++] = le ? ix[i++] : ix[j++];
+            }
+            while (i < mid)
+                tmp[k++] = ix[i++];
+            while (j < hi)
+                tmp[k++] = ix[j++];
+        }
+        memcpy(ix, tmp, sizeof *ix * (size_t)r->nfindings);
+    }
+    free(tmp);
+    r->by_object = ix;
+    return SM_OK;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+void
+check_result_free(struct check_result *r)
+{
+    if (!r)
+        return;
+    free(r->findings);
+    free(r->transfers);
+    free(r->expired);
+    free(r->by_object);
+    if (r->lineage) {
+        lineage_fini(r->lineage);
+        free(r->lineage);
+    }
+    sm_arena_fini(&r->arena);
+    free(r);
+}
+
+int
+check_run(const struct model *m, const struct rulepack *rp, int32_t today,
+          struct check_result **out, struct sm_error *err)
+{
+    struct ck *c = calloc(1, sizeof *c);
+    struct check_result *r = calloc(1, sizeof *r);
+    int rc = SM_ENOMEM;
+
+    if (!c || !r)
+        goto fail;
+    if (rp->nregimes > 64) {
+        rc = sm_error_set(err, SM_ELIMIT, "rule pack %s has %d regimes; at most 64 are supported",
+                          rp->name, rp->nregimes);
+        free(r);
+        free(c);
+        return rc;
+    }
+    sm_arena_init(&r->arena);
+    r->today = today;
+    r->ndatasets = m->ndatasets;
+    r->nflows = m->nflows;
+    c->m = m;
+    c->rp = rp;
+    c->today = today;
+    c->r = r;
+    c->cc_eu = sm_cc("EU");
+    if (!(r->lineage = calloc(1, sizeof *r->lineage)))
+        goto fail;
+    if ((rc = lineage_run(m, rp, r->lineage, err)))
+        goto fail;
+    rc = SM_ENOMEM;
+    c->L = r->lineage;
+    r->eff_tier = c->L->eff_tier;
+    r->eff_via = c->L->eff_via;
+    r->flow_personal = c->L->flow_personal;
+    if (build_tables(c))
+        goto fail;
+    c->inflow = malloc(sizeof *c->inflow * (size_t)(m->nplacements + 1));
+    c->prow = calloc((size_t)m->nplacements + 1, 1);
+    c->hints = calloc(HINT_CACHE, sizeof *c->hints);
+    c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
+    if (!c->inflow || !c->prow || !c->hints || !c->wv)
+        goto fail;
+    for (int32_t p = 0; p < m->nplacements; p++)
+        c->inflow[p] = SM_NONE;
+    for (int32_t f = 0; f < m->nflows; f++)
+        if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && c->inflow[m->flows[f].to] == SM_NONE &&
+            m->flows[f].from != SM_NONE &&
+            m->placements[m->flows[f].from].dataset == m->placements[m->flows[f].to].dataset)
+            c->inflow[m->flows[f].to] = f;
+    /* Waivers: live ones resolved once; expired ones reported. */
+    for (int32_t w = 0; w < m->nwaivers; w++) {
+        const struct waiver *wp = &m->waivers[w];
+        if (wp->deleted)
+            continue;
+        if (waiver_live(wp, today)) {
+            c->wv[c->nwv].id = w;
+            waiver_resolve(m, wp, &c->wv[c->nwv].kind, &c->wv[c->nwv].obj);
+            c->nwv++;
+        } else {
+            int32_t *nx = realloc(r->expired, sizeof *r->expired * (size_t)(r->nexpired + 1));
+            if (!nx)
+                goto fail;
+            r->expired = nx;
+            r->expired[r->nexpired++] = w;
+        }
+    }
+    r->stats.expired_waivers = r->nexpired;
+
+    for (int32_t d = 0; d < m->ndatasets && !c->oom; d++)
+        if (!m->datasets[d].deleted)
+            check_dataset(c, d);
+    for (int32_t f = 0; f < m->nflows && !c->oom; f++)
+        if (!m->flows[f].deleted)
+            check_flow(c, f);
+    check_subjects(c);
+    if (c->oom)
+        goto fail;
+    if (r->nfindings > 1)
+        qsort(r->findings, (size_t)r->nfindings, sizeof *r->findings, finding_cmp);
+    if (r->ntransfers > 1) {
+        struct transfer *tmp = malloc(sizeof *tmp * (size_t)r->ntransfers);
+        if (!tmp)
+            goto fail;
+        msort_transfers(m, r->transfers, tmp, r->ntransfers);
+        free(tmp);
+    }
+    if (by_object_build(r))
+        goto fail;
+    rc = SM_OK;
+fail:
+    if (c) {
+        free(c->cs);
+        free(c->slot_regime);
+        free(c->ri);
+        free(c->pool);
+        free(c->inflow);
+        free(c->prow);
+        free(c->hints);
+        free(c->wv);
+        free(c);
+    }
+    if (rc) {
+        check_result_free(r);
+        if (rc == SM_ENOMEM)
+            return sm_error_set(err, SM_ENOMEM, "check: out of memory");
+        return rc;
+    }
+    *out = r;
+    return SM_OK;
+}
+
+const char *
+check_eff_subjects(const struct check_result *r, int32_t dataset, char *buf, size_t size)
+{
+    const struct lineage *L = r->lineage;
+    size_t n = 0;
+    char cc[3];
+    int codes[SM_CC_COUNT];
+    int nc = 0;
+
+    if (size)
+        buf[0] = '\0';
+    if (!L || dataset < 0 || dataset >= L->ndatasets)
+        return buf;
+    for (int32_t s = 0; s < L->nslots; s++)
+        if (lineage_has_subject(L, dataset, s))
+            codes[nc++] = L->slot_cc[s];
+    /* Alphabetical, so the text is stable whatever the model order. */
+    for (int i = 1; i < nc; i++)
+        for (int j = i; j > 0 && codes[j - 1] > codes[j]; j--) {
+            int t = codes[j];
+            codes[j] = codes[j - 1];
+            codes[j - 1] = t;
+        }
+    for (int i = 0; i < nc && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? "," : "", ccs(codes[i], cc));
+    return buf;
+}
+
+bool
+check_dataset_personal(const struct check_result *r, int32_t dataset)
+{
+    return r->lineage && dataset >= 0 && dataset < r->lineage->ndatasets &&
+        r->lineage->personal[dataset];
+}
+
+/* First index in by_object with (kind, id) >= key. */
+static int32_t
+lower_bound(const struct check_result *r, int kind, int32_t id)
+{
+    int32_t lo = 0, hi = r->nfindings;
+
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        const struct finding *f = &r->findings[r->by_object[mid]];
+        if (f->kind < kind || (f->kind == kind && f->object < id))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int32_t
+check_findings_of(const struct check_result *r, enum obj_kind kind, int32_t id,
+                  int32_t *ids, int32_t n)
+{
+    int32_t total = 0;
+
+    if (!r->by_object)
+        return 0;
+    for (int32_t k = lower_bound(r, kind, id); k < r->nfindings; k++) {
+        const struct finding *f = &r->findings[r->by_object[k]];
+        if (f->kind != (int)kind || f->object != id)
+            break;
+        if (total < n)
+            ids[total] = r->by_object[k];
+        total++;
+    }
+    return total;
+}
+
+int
+check_worst(const struct check_result *r, enum obj_kind kind, int32_t id)
+{
+    int worst = SM_NONE;
+
+    if (!r->by_object)
+        return SM_NONE;
+    for (int32_t k = lower_bound(r, kind, id); k < r->nfindings; k++) {
+        const struct finding *f = &r->findings[r->by_object[k]];
+        if (f->kind != (int)kind || f->object != id)
+            break;
+        if (!f->waived && (int)f->severity > worst)
+            worst = f->severity;
+    }
+    return worst;
+}
+
+int
+check_add_finding(struct check_result *r, const struct model *m, const struct finding *f)
+{
+    struct finding *n, tmp;
+    int32_t lo = 0, hi;
+
+    if (append(r, m, f, NULL, 0, &n))
+        return SM_ENOMEM;
+    /* Keep the order: move the new one into place. */
+    tmp = *n;
+    hi = r->nfindings - 1;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (finding_cmp(&r->findings[mid], &tmp) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&r->findings[lo + 1], &r->findings[lo],
+            sizeof *r->findings * (size_t)(r->nfindings - 1 - lo));
+    r->findings[lo] = tmp;
+    return by_object_build(r);
+}

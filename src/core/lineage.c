@@ -1,0 +1,249 @@
+/*
+ * lineage.c - effective tier and subjects propagated through etl/stream
+ * flows (see lineage.h for the semantics).
+ *
+ * Core: no I/O. One pass over the tags marks personal fields, one over the
+ * flows decides which ones remove personal data, then a worklist over a
+ * CSR adjacency pushes state forward until nothing changes. State per
+ * dataset only grows (personal flag, tier rank, subject bits), so every
+ * dataset is re-queued at most ranks + subjects + 1 times, cycles included.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineage.h"
+#include "rules.h"
+
+void
+lineage_fini(struct lineage *L)
+{
+    if (!L)
+        return;
+    free(L->eff_tier);
+    free(L->eff_via);
+    free(L->personal);
+    free(L->has_pfields);
+    free(L->pfield);
+    free(L->removes);
+    free(L->flow_personal);
+    free(L->subj);
+    memset(L, 0, sizeof *L);
+}
+
+static bool
+strv_has(const struct sm_strv *v, const char *s)
+{
+    for (uint32_t k = 0; k < v->n; k++)
+        if (strcmp(v->v[k], s) == 0)
+            return true;
+    return false;
+}
+
+bool
+lineage_field_left(const struct model *m, int32_t flow, const char *name)
+{
+    const struct flow *f = &m->flows[flow];
+
+    if (f->fields.n && !strv_has(&f->fields, name))
+        return false;
+    for (uint32_t t = 0; t < f->ntransforms; t++) {
+        const struct transform *x = &f->transforms[t];
+        if (x->kind == XF_ANONYMIZE || x->kind == XF_AGGREGATE)
+            return false;
+        if ((x->kind == XF_MASK || x->kind == XF_DROP) && strv_has(&x->fields, name))
+            return false;
+    }
+    return true;
+}
+
+/* Does flow f remove the personal data of its source? */
+static bool
+flow_removes(const struct model *m, const struct lineage *L, int32_t f)
+{
+    const struct flow *fl = &m->flows[f];
+    int32_t src;
+
+    for (uint32_t t = 0; t < fl->ntransforms; t++)
+        if (fl->transforms[t].kind == XF_ANONYMIZE || fl->transforms[t].kind == XF_AGGREGATE)
+            return true;
+    if (fl->from < 0 || fl->from >= m->nplacements)
+        return false;
+    src = m->placements[fl->from].dataset;
+    /* A dataset without tagged fields is personal as a whole: masking
+     * cannot help, only anonymize/aggregate. */
+    if (!L->has_pfields[src])
+        return false;
+    for (int32_t fd = m->datasets[src].first_field; fd != SM_NONE; fd = m->fields[fd].next)
+        if (L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name))
+            return false;
+    return true;
+}
+
+static int32_t
+rank_of(const struct model *m, int32_t tier)
+{
+    return tier == SM_NONE ? INT32_MIN : m->tiers[tier].rank;
+}
+
+int
+lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
+            struct sm_error *err)
+{
+    int32_t nd = m->ndatasets, nf = m->nflows;
+    int32_t *off = NULL, *adj = NULL, *queue = NULL;
+    uint8_t *inq = NULL;
+    int rc = SM_ENOMEM;
+
+    memset(L, 0, sizeof *L);
+    L->ndatasets = nd;
+    L->nflows = nf;
+    L->nfields = m->nfields;
+    for (int c = 0; c < SM_CC_COUNT; c++)
+        L->cc_slot[c] = SM_NONE;
+    /* Subject slots: the distinct subject codes of the model. */
+    for (int32_t d = 0; d < nd; d++) {
+        const struct dataset *ds = &m->datasets[d];
+        if (ds->deleted)
+            continue;
+        for (int k = 0; k < ds->nsubjects; k++) {
+            int cc = ds->subjects[k];
+            if (cc < SM_CC_COUNT && L->cc_slot[cc] == SM_NONE) {
+                L->cc_slot[cc] = (int16_t)L->nslots;
+                L->slot_cc[L->nslots++] = (int16_t)cc;
+            }
+        }
+    }
+    L->words = (L->nslots + 63) / 64;
+    if (L->words == 0)
+        L->words = 1;
+    L->eff_tier = malloc(sizeof(int32_t) * (size_t)(nd + 1));
+    L->eff_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
+    L->personal = calloc((size_t)nd + 1, 1);
+    L->has_pfields = calloc((size_t)nd + 1, 1);
+    L->pfield = calloc((size_t)m->nfields + 1, 1);
+    L->removes = calloc((size_t)nf + 1, 1);
+    L->flow_personal = calloc((size_t)nf + 1, 1);
+    L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t));
+    off = calloc((size_t)nd + 2, sizeof *off);
+    adj = malloc(sizeof *adj * (size_t)(nf + 1));
+    queue = malloc(sizeof *queue * (size_t)(nd + 1));
+    inq = calloc((size_t)nd + 1, 1);
+    if (!L->eff_tier || !L->eff_via || !L->personal || !L->has_pfields || !L->pfield ||
+        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !queue || !inq)
+        goto fail;
+
+    /* Personal fields under the pack's prefixes. */
+    for (int32_t t = 0; t < m->ntags; t++) {
+        const struct tag *tg = &m->tags[t];
+        if (tg->field == SM_NONE || L->pfield[tg->field])
+            continue;
+        for (uint32_t k = 0; k < rp->personal_tags.n; k++)
+            if (model_tag_under(tg->tag, rp->personal_tags.v[k])) {
+                L->pfield[tg->field] = 1;
+                L->has_pfields[tg->dataset] = 1;
+                break;
+            }
+    }
+    for (int32_t d = 0; d < nd; d++) {
+        const struct dataset *ds = &m->datasets[d];
+        uint64_t *s = L->subj + (size_t)d * L->words;
+        L->eff_tier[d] = ds->tier;
+        L->eff_via[d] = SM_NONE;
+        if (ds->deleted)
+            continue;
+        L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
+        for (int k = 0; k < ds->nsubjects; k++) {
+            int slot = ds->subjects[k] < SM_CC_COUNT ? L->cc_slot[ds->subjects[k]] : SM_NONE;
+            if (slot != SM_NONE)
+                s[slot >> 6] |= (uint64_t)1 << (slot & 63);
+        }
+    }
+    /* CSR adjacency of lineage flows by source dataset. */
+    for (int32_t f = 0; f < nf; f++) {
+        const struct flow *fl = &m->flows[f];
+        if (fl->deleted || fl->from == SM_NONE)
+            continue;
+        L->removes[f] = flow_removes(m, L, f);
+        if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE &&
+            m->placements[fl->to].dataset != m->placements[fl->from].dataset)
+            off[m->placements[fl->from].dataset + 1]++;
+    }
+    for (int32_t d = 0; d < nd; d++)
+        off[d + 1] += off[d];
+    {
+        int32_t *pos = queue;   /* borrowed as a cursor array before use */
+        memcpy(pos, off, sizeof *off * (size_t)nd);
+        for (int32_t f = 0; f < nf; f++) {
+            const struct flow *fl = &m->flows[f];
+            if (fl->deleted || fl->from == SM_NONE)
+                continue;
+            if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE &&
+                m->placements[fl->to].dataset != m->placements[fl->from].dataset)
+                adj[pos[m->placements[fl->from].dataset]++] = f;
+        }
+    }
+    /* Worklist: a ring of at most nd entries (each dataset queued once at
+     * a time). */
+    {
+        int32_t head = 0, count = 0;
+        for (int32_t d = 0; d < nd; d++)
+            if (L->personal[d] && off[d + 1] > off[d]) {
+                queue[(head + count++) % nd] = d;
+                inq[d] = 1;
+            }
+        while (count > 0) {
+            int32_t s = queue[head];
+            head = (head + 1) % nd;
+            count--;
+            inq[s] = 0;
+            int32_t st = L->eff_tier[s];
+            bool stier = st != SM_NONE && m->tiers[st].personal;
+            const uint64_t *ss = L->subj + (size_t)s * L->words;
+            for (int32_t e = off[s]; e < off[s + 1]; e++) {
+                int32_t f = adj[e];
+                int32_t t = m->placements[m->flows[f].to].dataset;
+                uint64_t *ts = L->subj + (size_t)t * L->words;
+                bool changed = false;
+                if (L->removes[f] || m->datasets[t].deleted)
+                    continue;
+                if (!L->personal[t]) {
+                    L->personal[t] = 1;
+                    changed = true;
+                    if (L->eff_via[t] == SM_NONE)
+                        L->eff_via[t] = f;
+                }
+                if (stier && rank_of(m, st) > rank_of(m, L->eff_tier[t])) {
+                    L->eff_tier[t] = st;
+                    L->eff_via[t] = f;
+                    changed = true;
+                }
+                for (int32_t w = 0; w < L->words; w++)
+                    if (ss[w] & ~ts[w]) {
+                        ts[w] |= ss[w];
+                        changed = true;
+                    }
+                if (changed && !inq[t] && off[t + 1] > off[t]) {
+                    queue[(head + count++) % nd] = t;
+                    inq[t] = 1;
+                }
+            }
+        }
+    }
+    for (int32_t f = 0; f < nf; f++) {
+        const struct flow *fl = &m->flows[f];
+        if (fl->deleted || fl->from == SM_NONE)
+            continue;
+        L->flow_personal[f] = L->personal[m->placements[fl->from].dataset] && !L->removes[f];
+    }
+    rc = SM_OK;
+fail:
+    free(off);
+    free(adj);
+    free(queue);
+    free(inq);
+    if (rc) {
+        lineage_fini(L);
+        return sm_error_set(err, rc, "lineage: out of memory");
+    }
+    return SM_OK;
+}

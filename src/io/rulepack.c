@@ -1,0 +1,650 @@
+/*
+ * rulepack.c - read a rule pack (data/rules/NAME.json) and the jurisdiction
+ * facts it names (data/jurisdictions.json) into a struct rulepack.
+ *
+ * Errors are "file:line:column: message". Syntax errors come from jansson;
+ * for a bad value the message names its JSON path and points at the value
+ * in the text (found by scanning for the key after its parent).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "rulepack.h"
+#include "rules.h"
+
+struct ctx {
+    struct rulepack *rp;
+    const char *file;           /* name for messages */
+    const char *text;           /* its text, for positions */
+    struct sm_error *err;
+};
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+
+    if (!f)
+        return NULL;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            char *nb;
+            cap = cap ? cap * 2 : 65536;
+            if (!(nb = realloc(buf, cap))) {
+                free(buf);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Position of the first `"key"` followed by ':' (and, when key is NULL,
+ * of the text `"value"`), searching from the path's components in order so
+ * that "tiers" then "scope" finds the scope inside tiers. 1-based. */
+static void
+locate(const char *text, const char *const *keys, int nkeys, int *line, int *col)
+{
+    const char *p = text, *hit = text;
+
+    for (int k = 0; k < nkeys && p; k++) {
+        char pat[160];
+        snprintf(pat, sizeof pat, "\"%s\"", keys[k]);
+        const char *q = strstr(p, pat);
+        if (!q)
+            break;
+        hit = q;
+        p = q + strlen(pat);
+    }
+    *line = 1;
+    *col = 1;
+    for (const char *s = text; s < hit; s++) {
+        if (*s == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* A value error at keys[0..n) (the path) with message. */
+static int
+bad(struct ctx *c, const char *const *keys, int nkeys, const char *fmt, const char *arg)
+{
+    int line, col;
+    char msg[200];
+
+    locate(c->text, keys, nkeys, &line, &col);
+    snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+    return sm_error_set(c->err, SM_EPARSE, "%s:%d:%d: %s", c->file, line, col, msg);
+}
+
+static const char *
+str_of(struct ctx *c, json_t *v)
+{
+    return sm_arena_strdup(&c->rp->arena, json_string_value(v));
+}
+
+static int
+oom(struct ctx *c)
+{
+    return sm_error_set(c->err, SM_ENOMEM, "%s: out of memory", c->file);
+}
+
+/* A JSON array of strings into an arena strv. */
+static int
+strv_of(struct ctx *c, json_t *a, const char *key, struct sm_strv *out)
+{
+    size_t i;
+    json_t *v;
+    const char *path[1] = { key };
+
+    out->n = 0;
+    out->v = NULL;
+    if (!a)
+        return SM_OK;
+    if (!json_is_array(a))
+        return bad(c, path, 1, "%s must be an array of strings", key);
+    out->v = sm_arena_alloc(&c->rp->arena, sizeof(char *) * (json_array_size(a) + 1));
+    if (!out->v)
+        return oom(c);
+    json_array_foreach(a, i, v) {
+        if (!json_is_string(v))
+            return bad(c, path, 1, "%s must be an array of strings", key);
+        if (!(out->v[out->n++] = str_of(c, v)))
+            return oom(c);
+    }
+    return SM_OK;
+}
+
+static int
+cc_set_of(struct ctx *c, json_t *a, const char *what, struct sm_ccset *s)
+{
+    size_t i;
+    json_t *v;
+    const char *path[1] = { what };
+
+    if (!json_is_array(a))
+        return bad(c, path, 1, "%s must be an array of country codes", what);
+    json_array_foreach(a, i, v) {
+        int cc = sm_cc(json_string_value(v));
+        if (cc == SM_NONE)
+            continue;       /* "EPO" and other non-country entries */
+        sm_ccset_add(s, cc);
+    }
+    return SM_OK;
+}
+
+static int32_t
+date_of(json_t *v)
+{
+    int32_t d = 0;
+
+    if (json_is_string(v))
+        sm_date_parse(json_string_value(v), &d);
+    return d;
+}
+
+/* ---- jurisdictions.json -------------------------------------------------- */
+
+static int
+load_blocs(struct ctx *c, json_t *blocs)
+{
+    const char *name;
+    json_t *b;
+    const char *path[1] = { "blocs" };
+
+    if (!json_is_object(blocs))
+        return bad(c, path, 1, "blocs must be an object%s", NULL);
+    c->rp->blocs = calloc(json_object_size(blocs) + 1, sizeof *c->rp->blocs);
+    if (!c->rp->blocs)
+        return oom(c);
+    json_object_foreach(blocs, name, b) {
+        struct bloc *bl = &c->rp->blocs[c->rp->nblocs];
+        int rc;
+        if (!(bl->name = sm_arena_strdup(&c->rp->arena, name)))
+            return oom(c);
+        if ((rc = cc_set_of(c, json_object_get(b, "members"), "members", &bl->members)))
+            return rc;
+        /* EU territories (AX, GF ...) are EU territory: they belong to it. */
+        json_t *t = json_object_get(json_object_get(b, "territories"), "codes");
+        if (t && (rc = cc_set_of(c, t, "codes", &bl->members)))
+            return rc;
+        c->rp->nblocs++;
+    }
+    return SM_OK;
+}
+
+static int
+load_regime(struct ctx *c, json_t *j, struct regime *g)
+{
+    struct rulepack *rp = c->rp;
+    json_t *v, *a;
+    size_t i;
+    int rc;
+    const char *path[2] = { "regimes", "id" };
+
+    if (!json_is_object(j) || !json_is_string(json_object_get(j, "id")))
+        return bad(c, path, 1, "each regime needs an id%s", NULL);
+    g->id = str_of(c, json_object_get(j, "id"));
+    g->name = json_is_string(json_object_get(j, "name")) ?
+        str_of(c, json_object_get(j, "name")) : g->id;
+    g->country = sm_cc(json_string_value(json_object_get(j, "country")));
+    g->localization_law = json_is_string(json_object_get(j, "localization_law")) ?
+        str_of(c, json_object_get(j, "localization_law")) : "";
+    if (!g->id || !g->name || !g->localization_law)
+        return oom(c);
+    if ((rc = cc_set_of(c, json_object_get(j, "subjects"), "subjects", &g->subjects)))
+        return rc;
+    v = json_object_get(j, "free_flow");
+    if (json_is_string(v)) {
+        int32_t b = rules_bloc(rp, json_string_value(v));
+        if (b == SM_NONE)
+            return bad(c, (const char *[]){ g->id, "free_flow" }, 2,
+                       "unknown bloc %s", json_string_value(v));
+        g->free_flow = rp->blocs[b].members;
+        g->area = rp->blocs[b].name;
+    } else {
+        char buf[64] = "";
+        if ((rc = cc_set_of(c, v, "free_flow", &g->free_flow)))
+            return rc;
+        json_array_foreach(v, i, a) {
+            if (i)
+                strncat(buf, ",", sizeof buf - strlen(buf) - 1);
+            strncat(buf, json_string_value(a) ? json_string_value(a) : "",
+                    sizeof buf - strlen(buf) - 1);
+        }
+        if (!(g->area = sm_arena_strdup(&rp->arena, buf)))
+            return oom(c);
+    }
+    /* The regime's own country always moves freely within itself. */
+    if (g->country != SM_NONE && g->country != sm_cc("EU"))
+        sm_ccset_add(&g->free_flow, g->country);
+    v = json_object_get(j, "transfer");
+    g->transfer = XFER_RULE_CONDITIONAL;
+    for (int t = 0; t < XFER_RULE_COUNT; t++)
+        if (json_is_string(v) && strcmp(json_string_value(v), regime_transfer_names[t]) == 0)
+            g->transfer = (uint8_t)t;
+    if ((a = json_object_get(j, "blacklist")) &&
+        (rc = cc_set_of(c, a, "blacklist", &g->blacklist)))
+        return rc;
+    json_array_foreach(json_object_get(j, "mechanisms"), i, v) {
+        int mech = model_enum_parse(mechanism_names, MECH_COUNT, json_string_value(v));
+        if (mech <= 0)
+            return bad(c, (const char *[]){ g->id, "mechanisms" }, 2,
+                       "unknown mechanism %s", json_string_value(v));
+        g->mechanisms |= 1u << mech;
+    }
+    v = json_object_get(j, "localization");
+    g->hard_localization = json_is_string(v) && strcmp(json_string_value(v), "hard") == 0;
+    a = json_object_get(j, "adequacy");
+    g->adequacy = calloc(json_array_size(a) + 1, sizeof *g->adequacy);
+    if (!g->adequacy)
+        return oom(c);
+    json_array_foreach(a, i, v) {
+        struct adequacy *q = &g->adequacy[g->nadequacy];
+        json_t *cond = json_object_get(v, "condition");
+        q->cc = sm_cc(json_string_value(json_object_get(v, "country")));
+        if (q->cc == SM_NONE)
+            continue;       /* international organisations: no location */
+        q->partial = json_is_string(json_object_get(v, "scope")) &&
+            strcmp(json_string_value(json_object_get(v, "scope")), "partial") == 0;
+        q->condition = ADQ_NONE;
+        if (json_is_string(cond)) {
+            int k = model_enum_parse(adq_condition_names, ADQ_COUNT, json_string_value(cond));
+            if (k <= 0)
+                return bad(c, (const char *[]){ g->id, "condition" }, 2,
+                           "unknown adequacy condition %s", json_string_value(cond));
+            q->condition = (uint8_t)k;
+        }
+        q->since = date_of(json_object_get(v, "since"));
+        q->until = date_of(json_object_get(v, "until"));
+        q->instrument = json_is_string(json_object_get(v, "instrument")) ?
+            str_of(c, json_object_get(v, "instrument")) : "";
+        if (!q->instrument)
+            return oom(c);
+        g->nadequacy++;
+    }
+    return SM_OK;
+}
+
+static int
+load_jurisdictions(struct ctx *pc, const char *datadir, const char *name)
+{
+    char path[4096];
+    size_t len;
+    char *text;
+    json_t *root, *regs, *r;
+    json_error_t je;
+    size_t i;
+    int rc = SM_OK;
+    struct ctx c = *pc;
+
+    if (name[0] == '/')
+        snprintf(path, sizeof path, "%s", name);
+    else
+        snprintf(path, sizeof path, "%s/%s", datadir, name);
+    if (!(text = slurp(path, &len)))
+        return sm_error_set(pc->err, SM_EIO, "%s: %s", path, strerror(errno));
+    c.file = path;
+    c.text = text;
+    root = json_loadb(text, len, 0, &je);
+    if (!root) {
+        rc = sm_error_set(pc->err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        free(text);
+        return rc;
+    }
+    if ((rc = load_blocs(&c, json_object_get(root, "blocs"))))
+        goto done;
+    regs = json_object_get(root, "regimes");
+    if (!json_is_array(regs)) {
+        rc = bad(&c, (const char *[]){ "regimes" }, 1, "regimes must be an array%s", NULL);
+        goto done;
+    }
+    c.rp->regimes = calloc(json_array_size(regs) + 1, sizeof *c.rp->regimes);
+    if (!c.rp->regimes) {
+        rc = oom(&c);
+        goto done;
+    }
+    json_array_foreach(regs, i, r) {
+        struct regime *g = &c.rp->regimes[c.rp->nregimes];
+        if ((rc = load_regime(&c, r, g)))
+            goto done;
+        c.rp->nregimes++;
+        for (int cc = sm_ccset_next(&g->subjects, 0); cc != SM_NONE;
+             cc = sm_ccset_next(&g->subjects, cc + 1))
+            if (c.rp->regime_of[cc] == SM_NONE)
+                c.rp->regime_of[cc] = (int16_t)(c.rp->nregimes - 1);
+    }
+done:
+    json_decref(root);
+    free(text);
+    return rc;
+}
+
+/* ---- the pack -------------------------------------------------------------- */
+
+static int
+scope_of(struct ctx *c, json_t *t, const char *key, int32_t idx, uint8_t *out, uint8_t dflt)
+{
+    json_t *v = json_object_get(t, key);
+    char ixs[16];
+    int s;
+
+    snprintf(ixs, sizeof ixs, "%d", idx);
+    if (!v) {
+        *out = dflt;
+        return SM_OK;
+    }
+    s = model_enum_parse(scope_names, SCOPE_COUNT, json_string_value(v));
+    if (s == SM_NONE) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "tiers[%s].%s: unknown scope %%s (use region, country, bloc, "
+                 "adequate, approved or global)", ixs, key);
+        return bad(c, (const char *[]){ "tiers", json_string_value(json_object_get(t, "name")) ?
+                                        json_string_value(json_object_get(t, "name")) : "name", key },
+                   3, msg, json_is_string(v) ? json_string_value(v) : "(not a string)");
+    }
+    *out = (uint8_t)s;
+    return SM_OK;
+}
+
+static bool
+flag_of(json_t *t, const char *key, bool dflt)
+{
+    json_t *v = json_object_get(t, key);
+
+    return json_is_boolean(v) ? json_is_true(v) : dflt;
+}
+
+static int32_t
+int_of(json_t *t, const char *key, int32_t dflt)
+{
+    json_t *v = json_object_get(t, key);
+
+    return json_is_integer(v) ? (int32_t)json_integer_value(v) : dflt;
+}
+
+static int
+load_tiers(struct ctx *c, json_t *a)
+{
+    size_t i;
+    json_t *t;
+    int rc;
+
+    if (!a)
+        return SM_OK;
+    if (!json_is_array(a))
+        return bad(c, (const char *[]){ "tiers" }, 1, "tiers must be an array%s", NULL);
+    c->rp->tiers = calloc(json_array_size(a) + 1, sizeof *c->rp->tiers);
+    if (!c->rp->tiers)
+        return oom(c);
+    json_array_foreach(a, i, t) {
+        struct tier *tr = &c->rp->tiers[c->rp->ntiers];
+        model_tier_init(tr);
+        if (!json_is_object(t) || !json_is_string(json_object_get(t, "name")) ||
+            !*json_string_value(json_object_get(t, "name")))
+            return bad(c, (const char *[]){ "tiers" }, 1, "every tier needs a name%s", NULL);
+        tr->name = str_of(c, json_object_get(t, "name"));
+        tr->description = json_is_string(json_object_get(t, "description")) ?
+            str_of(c, json_object_get(t, "description")) : "";
+        if (!tr->name || !tr->description)
+            return oom(c);
+        tr->rank = int_of(t, "rank", (int32_t)i + 1);
+        tr->personal = flag_of(t, "personal", false);
+        if ((rc = scope_of(c, t, "scope", (int32_t)i, &tr->scope, SCOPE_GLOBAL)) ||
+            (rc = scope_of(c, t, "backup_scope", (int32_t)i, &tr->backup_scope, tr->scope)) ||
+            (rc = scope_of(c, t, "key_scope", (int32_t)i, &tr->key_scope, SCOPE_GLOBAL)))
+            return rc;
+        tr->encryption_at_rest = flag_of(t, "encryption_at_rest", false);
+        tr->transit_encryption = flag_of(t, "transit_encryption", false);
+        tr->sovereign = flag_of(t, "sovereign", false);
+        tr->retention_min_days = int_of(t, "retention_min_days", SM_NONE);
+        tr->retention_max_days = int_of(t, "retention_max_days", SM_NONE);
+        if ((rc = strv_of(c, json_object_get(t, "approved_regions"), "approved_regions",
+                          &tr->approved)))
+            return rc;
+        c->rp->ntiers++;
+    }
+    return SM_OK;
+}
+
+static int
+load_rules(struct ctx *c, json_t *o)
+{
+    const char *id;
+    json_t *v;
+
+    if (!o)
+        return SM_OK;
+    if (!json_is_object(o))
+        return bad(c, (const char *[]){ "rules" }, 1, "rules must be an object%s", NULL);
+    json_object_foreach(o, id, v) {
+        int r = rules_rule(id);
+        json_t *s;
+        if (r == SM_NONE)
+            return bad(c, (const char *[]){ "rules", id }, 2, "unknown rule %s", id);
+        if (!json_is_object(v))
+            return bad(c, (const char *[]){ "rules", id }, 2, "rules.%s must be an object", id);
+        if ((s = json_object_get(v, "severity"))) {
+            int sev = model_enum_parse(severity_names, SEV_COUNT, json_string_value(s));
+            if (sev == SM_NONE)
+                return bad(c, (const char *[]){ "rules", id, "severity" }, 3,
+                           "unknown severity %s (use error, warning or info)",
+                           json_is_string(s) ? json_string_value(s) : "(not a string)");
+            c->rp->rules[r].severity = (uint8_t)sev;
+        }
+        c->rp->rules[r].advisory = flag_of(v, "advisory", c->rp->rules[r].advisory);
+        c->rp->rules[r].enabled = flag_of(v, "enabled", c->rp->rules[r].enabled);
+    }
+    return SM_OK;
+}
+
+static int
+load_custom(struct ctx *c, json_t *a)
+{
+    size_t i;
+    json_t *o;
+
+    if (!a)
+        return SM_OK;
+    if (!json_is_array(a))
+        return bad(c, (const char *[]){ "custom" }, 1, "custom must be an array%s", NULL);
+    c->rp->custom = calloc(json_array_size(a) + 1, sizeof *c->rp->custom);
+    if (!c->rp->custom)
+        return oom(c);
+    json_array_foreach(a, i, o) {
+        struct custom_rule *cr = &c->rp->custom[c->rp->ncustom];
+        json_t *id = json_object_get(o, "id"), *sql = json_object_get(o, "sql");
+        json_t *sev = json_object_get(o, "severity");
+        int s = SEV_WARNING;
+        if (!json_is_string(id) || !json_is_string(sql))
+            return bad(c, (const char *[]){ "custom" }, 1,
+                       "every custom rule needs an id and an sql SELECT%s", NULL);
+        if (rules_rule(json_string_value(id)) != SM_NONE)
+            return bad(c, (const char *[]){ "custom", json_string_value(id) }, 2,
+                       "custom rule %s reuses a built-in rule id", json_string_value(id));
+        for (int32_t k = 0; k < c->rp->ncustom; k++)
+            if (strcmp(c->rp->custom[k].id, json_string_value(id)) == 0)
+                return bad(c, (const char *[]){ "custom", json_string_value(id) }, 2,
+                           "custom rule %s is defined twice", json_string_value(id));
+        if (sev && (s = model_enum_parse(severity_names, SEV_COUNT, json_string_value(sev))) == SM_NONE)
+            return bad(c, (const char *[]){ "custom", json_string_value(id), "severity" }, 3,
+                       "unknown severity %s (use error, warning or info)",
+                       json_is_string(sev) ? json_string_value(sev) : "(not a string)");
+        cr->id = str_of(c, id);
+        cr->sql = str_of(c, sql);
+        cr->message = json_is_string(json_object_get(o, "message")) ?
+            str_of(c, json_object_get(o, "message")) : cr->id;
+        cr->severity = (uint8_t)s;
+        if (!cr->id || !cr->sql || !cr->message)
+            return oom(c);
+        c->rp->ncustom++;
+    }
+    return SM_OK;
+}
+
+static int
+load_overrides(struct ctx *c, json_t *o)
+{
+    json_t *rev, *pair;
+    size_t i;
+    struct sm_error e;
+
+    if (!o)
+        return SM_OK;
+    if (!json_is_object(o))
+        return bad(c, (const char *[]){ "regimes" }, 1, "regimes must be an object%s", NULL);
+    rev = json_object_get(o, "revoke");
+    if (rev && !json_is_array(rev))
+        return bad(c, (const char *[]){ "regimes", "revoke" }, 2,
+                   "regimes.revoke must be an array of [FROM, TO] pairs%s", NULL);
+    json_array_foreach(rev, i, pair) {
+        const char *a = json_string_value(json_array_get(pair, 0));
+        const char *b = json_string_value(json_array_get(pair, 1));
+        if (!a || !b || json_array_size(pair) != 2)
+            return bad(c, (const char *[]){ "regimes", "revoke" }, 2,
+                       "regimes.revoke must be an array of [FROM, TO] pairs%s", NULL);
+        if (rules_revoke(c->rp, a, b, true, &e))
+            return bad(c, (const char *[]){ "regimes", "revoke", b }, 3, "%s", e.msg);
+    }
+    return SM_OK;
+}
+
+int
+rulepack_load(const char *datadir, const char *name, struct rulepack **out,
+              struct sm_error *err)
+{
+    char path[4096];
+    struct ctx c = { .err = err };
+    json_t *root = NULL, *v;
+    json_error_t je;
+    size_t len;
+    char *text = NULL;
+    int rc;
+
+    if (!name || !*name)
+        name = "default";
+    if (strchr(name, '/') || (strlen(name) > 5 && strcmp(name + strlen(name) - 5, ".json") == 0))
+        snprintf(path, sizeof path, "%s", name);
+    else
+        snprintf(path, sizeof path, "%s/rules/%s.json", datadir, name);
+    if (!(text = slurp(path, &len))) {
+        if (errno == ENOENT && !strchr(name, '/'))
+            return sm_error_set(err, SM_ENOTFOUND, "unknown rule pack %s (no %s)", name, path);
+        return sm_error_set(err, SM_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (!(c.rp = rules_new())) {
+        free(text);
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
+    }
+    c.file = path;
+    c.text = text;
+    root = json_loadb(text, len, 0, &je);
+    if (!root) {
+        rc = sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        goto fail;
+    }
+    if (!json_is_object(root)) {
+        rc = sm_error_set(err, SM_EPARSE, "%s:1:1: a rule pack is a JSON object", path);
+        goto fail;
+    }
+    c.rp->path = sm_arena_strdup(&c.rp->arena, path);
+    v = json_object_get(root, "name");
+    c.rp->name = sm_arena_strdup(&c.rp->arena, json_is_string(v) ? json_string_value(v) : name);
+    v = json_object_get(root, "description");
+    c.rp->description = sm_arena_strdup(&c.rp->arena, json_is_string(v) ? json_string_value(v) : "");
+    if (!c.rp->path || !c.rp->name || !c.rp->description) {
+        rc = oom(&c);
+        goto fail;
+    }
+    v = json_object_get(root, "jurisdictions");
+    if (v && !json_is_string(v)) {
+        rc = bad(&c, (const char *[]){ "jurisdictions" }, 1,
+                 "jurisdictions must be a file name relative to the data directory%s", NULL);
+        goto fail;
+    }
+    if ((rc = load_jurisdictions(&c, datadir, v ? json_string_value(v) : "jurisdictions.json")))
+        goto fail;
+    if ((v = json_object_get(root, "personal_tags"))) {
+        if ((rc = strv_of(&c, v, "personal_tags", &c.rp->personal_tags)))
+            goto fail;
+        if (c.rp->personal_tags.n == 0) {
+            rc = bad(&c, (const char *[]){ "personal_tags" }, 1,
+                     "personal_tags must name at least one tag prefix%s", NULL);
+            goto fail;
+        }
+    }
+    if ((rc = load_tiers(&c, json_object_get(root, "tiers"))))
+        goto fail;
+    v = json_object_get(root, "policy");
+    if (v && !json_is_object(v)) {
+        rc = bad(&c, (const char *[]){ "policy" }, 1, "policy must be an object%s", NULL);
+        goto fail;
+    }
+    if ((rc = strv_of(&c, json_object_get(v, "allow_regions"), "allow_regions",
+                      &c.rp->allow_regions)) ||
+        (rc = strv_of(&c, json_object_get(v, "deny_regions"), "deny_regions",
+                      &c.rp->deny_regions)))
+        goto fail;
+    if (json_is_true(json_object_get(v, "advisory")))
+        for (int r = 0; r < RULE_COUNT; r++)
+            c.rp->rules[r].advisory = 1;
+    if ((rc = load_rules(&c, json_object_get(root, "rules"))) ||
+        (rc = load_overrides(&c, json_object_get(root, "regimes"))) ||
+        (rc = load_custom(&c, json_object_get(root, "custom"))))
+        goto fail;
+    json_decref(root);
+    free(text);
+    *out = c.rp;
+    return SM_OK;
+fail:
+    json_decref(root);
+    free(text);
+    rules_free(c.rp);
+    return rc;
+}
+
+void
+rulepack_free(struct rulepack *rp)
+{
+    rules_free(rp);
+}
+
+int
+rulepack_seed_tiers(const struct rulepack *rp, struct model *m, struct sm_error *err)
+{
+    int32_t live = 0;
+    int rc;
+
+    for (int32_t t = 0; t < m->ntiers; t++)
+        live += !m->tiers[t].deleted;
+    if (live)
+        return SM_OK;
+    for (int32_t t = 0; t < rp->ntiers; t++)
+        if ((rc = model_add_tier(m, &rp->tiers[t], NULL, err)))
+            return rc;
+    return SM_OK;
+}
