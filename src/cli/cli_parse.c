@@ -1,0 +1,353 @@
+/*
+ * cli_parse.c - the parts of cli.h that need no catalog: option parsing,
+ * error lines, progress, prompts and output escaping (kept apart so the
+ * unit tests link them alone).
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- errors and progress ------------------------------------------------------------ */
+
+int
+cli_fail(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("sovmap: ", c->err);
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->err);
+    return CLI_USAGE;
+}
+
+int
+cli_error(struct cli *c, const struct sm_error *e)
+{
+    return cli_fail(c, "%s", e && e->msg[0] ? e->msg : "error");
+}
+
+int
+cli_usage_fail(struct cli *c, const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    size_t n;
+
+    fputs("sovmap: ", c->err);
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->err);
+    if (usage) {
+        n = strcspn(usage, "\n");
+        fprintf(c->err, "%.*s\n", (int)n, usage);
+    }
+    return CLI_USAGE;
+}
+
+void
+cli_progress(struct cli *c, const char *what, int64_t done, int64_t total)
+{
+    if (!c->progress)
+        return;
+    if (total > 0)
+        fprintf(c->err, "\r%s %lld/%lld", what, (long long)done, (long long)total);
+    else
+        fprintf(c->err, "\r%s %lld", what, (long long)done);
+    if (total > 0 && done >= total)
+        fputs("\r\033[K", c->err);
+    fflush(c->err);
+}
+
+bool
+cli_confirm(struct cli *c, const char *fmt, ...)
+{
+    char line[64];
+    va_list ap;
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+        return false;
+    va_start(ap, fmt);
+    vfprintf(c->err, fmt, ap);
+    va_end(ap);
+    fputs(" [y/N] ", c->err);
+    fflush(c->err);
+    if (!fgets(line, sizeof line, stdin))
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0;
+}
+
+int
+cli_check_format(struct cli *c, const char *value, const char *const *allowed)
+{
+    char list[256];
+    size_t at = 0;
+
+    for (const char *const *a = allowed; *a; a++)
+        if (strcmp(*a, value) == 0)
+            return CLI_OK;
+    list[0] = '\0';
+    for (const char *const *a = allowed; *a; a++)
+        at += (size_t)snprintf(list + at, at < sizeof list ? sizeof list - at : 0, "%s%s",
+                               a == allowed ? "" : ", ", *a);
+    return cli_fail(c, "bad --format %s: use %s", value, list);
+}
+
+/* ---- option parsing ------------------------------------------------------------------ */
+
+static const struct cli_opt *
+find_opt(const struct cli_opt *opts, const char *name, size_t len)
+{
+    for (; opts && opts->name; opts++)
+        if (strlen(opts->name) == len && strncmp(opts->name, name, len) == 0)
+            return opts;
+    return NULL;
+}
+
+static int
+parse_bool_text(const char *v, bool *out)
+{
+    static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+    static const char *const no[] = { "false", "no", "off", "0", NULL };
+
+    for (int i = 0; yes[i]; i++)
+        if (strcmp(v, yes[i]) == 0)
+            return *out = true, 0;
+    for (int i = 0; no[i]; i++)
+        if (strcmp(v, no[i]) == 0)
+            return *out = false, 0;
+    return -1;
+}
+
+/* Global options also accepted after the command. */
+static const char *const late_globals[] = { "--quiet", "--verbose", "-q", "-v", NULL };
+static const char *const early_globals[] = { "--catalog", "--rules", "--theme", "--version", NULL };
+
+static int
+unknown_option(struct cli *c, const struct command *cmd, const char *arg, size_t len,
+               const struct cli_opt *opts)
+{
+    const char *best = NULL;
+    int bestd = 4, d;
+    char name[128];
+
+    snprintf(name, sizeof name, "%.*s", (int)(len < 100 ? len : 100), arg);
+    for (int i = 0; early_globals[i]; i++)
+        if (strcmp(name, early_globals[i]) == 0)
+            return cli_fail(c, "%s is a global option: put it before the command, "
+                            "as in sovmap %s ... %s", name, name, cmd->name);
+    for (const struct cli_opt *o = opts; o && o->name; o++) {
+        d = sm_levenshtein(name, o->name, 3);
+        if (d < bestd) {
+            bestd = d;
+            best = o->name;
+        }
+    }
+    if (best)
+        return cli_fail(c, "unknown option %s for %s; did you mean %s?", name, cmd->name, best);
+    return cli_fail(c, "unknown option %s for %s; see sovmap %s --help", name, cmd->name,
+                    cmd->name);
+}
+
+int
+cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
+          const struct cli_opt *opts, char **pos, int *npos, bool *help_shown)
+{
+    bool only_pos = false;
+
+    *npos = 0;
+    if (help_shown)
+        *help_shown = false;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *eq, *value = NULL;
+        const struct cli_opt *o;
+        size_t len;
+        bool neg = false, b;
+
+        if (only_pos || arg[0] != '-' || arg[1] == '\0') {
+            pos[(*npos)++] = argv[i];
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_pos = true;
+            continue;
+        }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(cmd->usage, c->out);
+            if (cmd->usage[0] && cmd->usage[strlen(cmd->usage) - 1] != '\n')
+                fputc('\n', c->out);
+            if (help_shown)
+                *help_shown = true;
+            return CLI_OK;
+        }
+        eq = strchr(arg, '=');
+        len = eq ? (size_t)(eq - arg) : strlen(arg);
+        o = find_opt(opts, arg, len);
+        if (!o && len > 5 && strncmp(arg, "--no-", 5) == 0) {
+            char name[128];
+            snprintf(name, sizeof name, "--%.*s", (int)(len - 5 < 100 ? len - 5 : 100), arg + 5);
+            o = find_opt(opts, name, strlen(name));
+            if (o && (o->type == OPT_FLAG || o->type == OPT_BOOL) && !eq)
+                neg = true;
+            else
+                o = NULL;
+        }
+        if (!o) {
+            bool late = false;
+            for (int k = 0; late_globals[k]; k++)
+                late |= strlen(late_globals[k]) == len && strncmp(arg, late_globals[k], len) == 0;
+            if (late && !eq) {
+                if (arg[1] == 'q' || arg[2] == 'q')
+                    c->quiet = 1, c->progress = false;
+                else
+                    c->verbose++;
+                continue;
+            }
+            return unknown_option(c, cmd, arg, len, opts);
+        }
+        if (eq)
+            value = eq + 1;
+        switch (o->type) {
+        case OPT_FLAG:
+        case OPT_BOOL:
+            b = !neg;
+            if (value && parse_bool_text(value, &b))
+                return cli_fail(c, "bad value %s for %s: use true or false", value, o->name);
+            if (o->type == OPT_FLAG)
+                *(bool *)o->dst = b;
+            else
+                *(const char **)o->dst = b ? "true" : "false";
+            break;
+        case OPT_STR:
+        case OPT_INT:
+        case OPT_STRS:
+            if (!value) {
+                if (i + 1 >= argc)
+                    return cli_usage_fail(c, cmd->usage, "option %s needs a value (%s)",
+                                          o->name, o->help ? o->help : "see --help");
+                value = argv[++i];
+            }
+            if (o->type == OPT_STR) {
+                *(const char **)o->dst = value;
+            } else if (o->type == OPT_STRS) {
+                struct cli_strs *s = o->dst;
+                if (s->n == CLI_MAX_STRS)
+                    return cli_fail(c, "too many %s options (at most %d)", o->name,
+                                    CLI_MAX_STRS);
+                s->v[s->n++] = value;
+            } else {
+                char *end;
+                long x;
+                errno = 0;
+                x = strtol(value, &end, 10);
+                if (!*value || *end || errno || x < -2147483647L || x > 2147483647L)
+                    return cli_fail(c, "bad value %s for %s: not a whole number", value,
+                                    o->name);
+                *(int *)o->dst = (int)x;
+            }
+            break;
+        }
+    }
+    return CLI_OK;
+}
+
+/* ---- output escaping ----------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static int
+utf8_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    int n;
+    uint32_t cp;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+void
+cli_put_text(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    int n;
+
+    while (*p) {
+        if (*p == '\n') {
+            fputs("\\n", f);
+            p++;
+        } else if (*p == '\t') {
+            fputs("\\t", f);
+            p++;
+        } else if (*p == '\r') {
+            fputs("\\r", f);
+            p++;
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(f, "\\x%02x", *p++);
+        } else if ((n = utf8_len(p)) == 0) {
+            fprintf(f, "\\x%02x", *p++);
+        } else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+            /* C1 controls (U+0080..U+009F) drive terminals too */
+            fprintf(f, "\\x%02x\\x%02x", p[0], p[1]);
+            p += 2;
+        } else {
+            fwrite(p, 1, (size_t)n, f);
+            p += n;
+        }
+    }
+}
+
+void
+cli_put_json(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    int n;
+
+    fputc('"', f);
+    while (*p) {
+        switch (*p) {
+        case '"':  fputs("\\\"", f); p++; continue;
+        case '\\': fputs("\\\\", f); p++; continue;
+        case '\n': fputs("\\n", f); p++; continue;
+        case '\t': fputs("\\t", f); p++; continue;
+        case '\r': fputs("\\r", f); p++; continue;
+        case '\b': fputs("\\b", f); p++; continue;
+        case '\f': fputs("\\f", f); p++; continue;
+        default: break;
+        }
+        if (*p < 0x20 || *p == 0x7f) {
+            fprintf(f, "\\u%04x", *p++);
+        } else if ((n = utf8_len(p)) == 0) {
+            /* not UTF-8: JSON cannot carry the byte, show the replacement */
+            fputs("\\ufffd", f);
+            p++;
+        } else {
+            fwrite(p, 1, (size_t)n, f);
+            p += n;
+        }
+    }
+    fputc('"', f);
+}

@@ -1,0 +1,181 @@
+/*
+ * cmd_demo.c - `sovmap demo`: write the demo model (data/demo/demo.json, in
+ * model-json form) into the catalog, replacing what is there, then open the
+ * TUI when run on a terminal.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd_util.h"
+#include "model_json.h"
+#include "refdata.h"
+#include "store.h"
+
+extern const struct command cmd_demo;
+
+static char *
+slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL, *nb;
+    size_t cap = 0, n = 0, got;
+
+    if (!f)
+        return NULL;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            cap = cap ? cap * 2 : 262144;
+            if (!(nb = realloc(buf, cap))) {
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            buf = nb;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        free(buf);
+        fclose(f);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+struct counts {
+    int datasets, tiers, placements, flows, regions, other;
+};
+
+static void
+count(const struct model *m, struct counts *n)
+{
+    memset(n, 0, sizeof *n);
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        n->datasets += !m->datasets[i].deleted;
+    for (int32_t i = 0; i < m->ntiers; i++)
+        n->tiers += !m->tiers[i].deleted;
+    for (int32_t i = 0; i < m->nplacements; i++)
+        n->placements += !m->placements[i].deleted;
+    for (int32_t i = 0; i < m->nflows; i++)
+        n->flows += !m->flows[i].deleted;
+    for (int32_t i = 0; i < m->nregions; i++)
+        n->regions += !m->regions[i].deleted && !m->regions[i].builtin;
+    for (int32_t i = 0; i < m->nwaivers; i++)
+        n->other += !m->waivers[i].deleted;
+    for (int32_t i = 0; i < m->nscenarios; i++)
+        n->other += !m->scenarios[i].deleted;
+}
+
+static int
+run_demo(struct cli *c, int argc, char **argv)
+{
+    bool force = false, help;
+    const char *from = NULL;
+    const struct cli_opt opts[] = {
+        { "--force", OPT_FLAG, &force, "replace a non-empty catalog without asking" },
+        { "--from", OPT_STR, &from, "a model-json file to write instead of the shipped demo" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8], path[4096], *text = NULL, after[256];
+    struct model *dm = NULL;
+    struct sm_error e = { 0 };
+    struct counts have, got;
+    size_t len = 0;
+    int npos, rc;
+
+    if (argc > 8)
+        return cli_usage_fail(c, cmd_demo.usage, "demo: too many arguments");
+    rc = cli_parse(c, &cmd_demo, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, cmd_demo.usage, "demo: unexpected argument %s", pos[0]);
+    if (from)
+        sm_strlcpy(path, from, sizeof path);
+    else
+        snprintf(path, sizeof path, "%s/demo/demo.json", c->datadir);
+    if (!(text = slurp(path, &len)))
+        return cli_fail(c, "%s: cannot read the demo model", path);
+    if (!(dm = model_new())) {
+        free(text);
+        return cli_fail(c, "out of memory");
+    }
+    if (refdata_load_regions(c->datadir, dm, &e) != SM_OK ||
+        model_json_read(text, len, path, dm, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    count(c->m, &have);
+    if ((have.datasets || have.regions || have.flows || have.other) && !force) {
+        if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+            rc = cli_fail(c, "%s already holds %d datasets; add --force to replace them with "
+                          "the demo model", c->catalog, have.datasets);
+            goto out;
+        }
+        if (!cli_confirm(c, "replace the %d datasets, %d copies and %d flows in %s with the "
+                         "demo model?", have.datasets, have.placements, have.flows,
+                         c->catalog)) {
+            rc = cli_fail(c, "nothing changed");
+            goto out;
+        }
+    }
+    count(dm, &got);
+    snprintf(after, sizeof after, "%d datasets, %d tiers, %d copies, %d flows", got.datasets,
+             got.tiers, got.placements, got.flows);
+    if (store_begin(c->st, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if (store_put_all(c->st, dm, &e) != SM_OK ||
+        store_audit(c->st, "demo", path, NULL, after, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    model_free(c->m);
+    c->m = dm;
+    dm = NULL;
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && cli_command("tui")) {
+        char *targv[] = { "tui", NULL };
+        rc = cli_command("tui")->run(c, 1, targv);
+        goto out;
+    }
+    if (!c->quiet) {
+        fputs("wrote the demo model to ", c->out);
+        cli_put_text(c->out, c->catalog);
+        fprintf(c->out, ": %s; try: sovmap --catalog ", after);
+        cli_put_text(c->out, c->catalog);
+        fputs(" check\n", c->out);
+    }
+out:
+    model_free(dm);
+    free(text);
+    return rc;
+}
+
+const struct command cmd_demo = {
+    .name = "demo",
+    .summary = "write the demo model (a fictional retailer) into the catalog",
+    .usage =
+        "usage: sovmap [--catalog PATH] demo [--force] [--from FILE]\n"
+        "\n"
+        "Write the demo model into the catalog, replacing what is there: a retailer\n"
+        "with a cloud backup service, a fleet telemetry platform and a loyalty\n"
+        "programme across EU, US, Singapore, Brazil and India regions, with realistic\n"
+        "violations to explore. On a terminal it asks before replacing a non-empty\n"
+        "catalog and then opens the TUI; in scripts a non-empty catalog needs --force.\n"
+        "\n"
+        "  --force      replace a non-empty catalog without asking\n"
+        "  --from FILE  write this model-json file instead of data/demo/demo.json\n",
+    .run = run_demo,
+};

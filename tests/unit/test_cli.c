@@ -1,0 +1,321 @@
+/*
+ * test_cli.c - the command line's shared parts: option parsing (every
+ * spelling, errors with suggestions, --help), error lines, and the escaping
+ * of names in text and JSON output.
+ */
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct io {
+    struct cli c;
+    char *out, *err;
+    size_t nout, nerr;
+};
+
+static int
+setup(void **state)
+{
+    struct io *io = calloc(1, sizeof *io);
+
+    assert_non_null(io);
+    io->c.out = open_memstream(&io->out, &io->nout);
+    io->c.err = open_memstream(&io->err, &io->nerr);
+    assert_non_null(io->c.out);
+    assert_non_null(io->c.err);
+    *state = io;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct io *io = *state;
+
+    fclose(io->c.out);
+    fclose(io->c.err);
+    free(io->out);
+    free(io->err);
+    free(io);
+    return 0;
+}
+
+static const char *
+out_of(struct io *io)
+{
+    fflush(io->c.out);
+    return io->out;
+}
+
+static const char *
+err_of(struct io *io)
+{
+    fflush(io->c.err);
+    return io->err;
+}
+
+static const struct command test_cmd = {
+    .name = "thing add",
+    .summary = "test",
+    .usage = "usage: sovmap thing add NAME [--tier T]\nmore text\n",
+    .run = NULL,
+};
+
+struct vals {
+    bool yes;
+    const char *tier, *enc;
+    int limit;
+    struct cli_strs tags;
+};
+
+static int
+parse(struct io *io, struct vals *v, char **pos, int *npos, bool *help, int argc, char **argv)
+{
+    const struct cli_opt opts[] = {
+        { "--yes", OPT_FLAG, &v->yes, "do it" },
+        { "--tier", OPT_STR, &v->tier, "a tier" },
+        { "--encrypted", OPT_BOOL, &v->enc, "encrypted at rest" },
+        { "--limit", OPT_INT, &v->limit, "N" },
+        { "--tag", OPT_STRS, &v->tags, "a tag" },
+        { "-o", OPT_STR, &v->tier, "short" },
+        { NULL, 0, NULL, NULL },
+    };
+    memset(v, 0, sizeof *v);
+    return cli_parse(&io->c, &test_cmd, argc, argv, opts, pos, npos, help);
+}
+
+static void
+test_parse_spellings(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[16];
+    int npos;
+    bool help;
+    char *argv[] = { "add", "orders", "--tier", "restricted", "--yes", "--limit=12",
+                     "--tag", "pii", "--tag=pii.email", "--encrypted", "-", "--",
+                     "--not-an-option", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 13, argv), CLI_OK);
+    assert_false(help);
+    assert_string_equal(v.tier, "restricted");
+    assert_true(v.yes);
+    assert_int_equal(v.limit, 12);
+    assert_int_equal(v.tags.n, 2);
+    assert_string_equal(v.tags.v[0], "pii");
+    assert_string_equal(v.tags.v[1], "pii.email");
+    assert_string_equal(v.enc, "true");
+    assert_int_equal(npos, 3);
+    assert_string_equal(pos[0], "orders");
+    assert_string_equal(pos[1], "-");
+    assert_string_equal(pos[2], "--not-an-option");
+    assert_string_equal(err_of(io), "");
+}
+
+static void
+test_parse_booleans(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *a1[] = { "add", "--no-encrypted", "--yes=no", NULL };
+    char *a2[] = { "add", "--encrypted=false", NULL };
+    char *a3[] = { "add", "--encrypted=maybe", NULL };
+    char *a4[] = { "add", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 3, a1), CLI_OK);
+    assert_string_equal(v.enc, "false");
+    assert_false(v.yes);
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 2, a2), CLI_OK);
+    assert_string_equal(v.enc, "false");
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 2, a3), CLI_USAGE);
+    assert_non_null(strstr(err_of(io), "bad value maybe for --encrypted: use true or false"));
+    /* not given stays NULL: "not given" is not "false" */
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 1, a4), CLI_OK);
+    assert_null(v.enc);
+    assert_int_equal(npos, 0);
+}
+
+static void
+test_parse_unknown_option_suggests(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *argv[] = { "add", "x", "--teir", "restricted", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 4, argv), CLI_USAGE);
+    assert_string_equal(err_of(io),
+                        "sovmap: unknown option --teir for thing add; did you mean --tier?\n");
+}
+
+static void
+test_parse_unknown_option_far(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *argv[] = { "add", "--frobnicate", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 2, argv), CLI_USAGE);
+    assert_string_equal(err_of(io), "sovmap: unknown option --frobnicate for thing add; "
+                        "see sovmap thing add --help\n");
+}
+
+static void
+test_parse_global_after_command(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *a1[] = { "add", "--catalog", "x.db", NULL };
+    char *a2[] = { "add", "--quiet", "--verbose", "n", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 3, a1), CLI_USAGE);
+    assert_non_null(strstr(err_of(io), "--catalog is a global option: put it before the command"));
+    io->c.progress = true;
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 4, a2), CLI_OK);
+    assert_int_equal(io->c.quiet, 1);
+    assert_int_equal(io->c.verbose, 1);
+    assert_false(io->c.progress);
+    assert_int_equal(npos, 1);
+}
+
+static void
+test_parse_missing_value_and_bad_int(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *a1[] = { "add", "x", "--tier", NULL };
+    char *a2[] = { "add", "--limit", "12x", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 3, a1), CLI_USAGE);
+    assert_string_equal(err_of(io), "sovmap: option --tier needs a value (a tier)\n"
+                        "usage: sovmap thing add NAME [--tier T]\n");
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 3, a2), CLI_USAGE);
+    assert_non_null(strstr(err_of(io), "bad value 12x for --limit: not a whole number"));
+}
+
+static void
+test_parse_help(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *argv[] = { "add", "x", "--help", "--bogus", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 4, argv), CLI_OK);
+    assert_true(help);
+    assert_string_equal(out_of(io), test_cmd.usage);
+}
+
+static void
+test_parse_short_option(void **state)
+{
+    struct io *io = *state;
+    struct vals v;
+    char *pos[8];
+    int npos;
+    bool help;
+    char *argv[] = { "add", "-o", "file.svg", NULL };
+
+    assert_int_equal(parse(io, &v, pos, &npos, &help, 3, argv), CLI_OK);
+    assert_string_equal(v.tier, "file.svg");
+    assert_int_equal(npos, 0);
+}
+
+static void
+test_put_text_escapes(void **state)
+{
+    struct io *io = *state;
+
+    cli_put_text(io->c.out, "\"; DROP TABLE dataset; --");
+    fputc('|', io->c.out);
+    cli_put_text(io->c.out, "<b>a\nb\tc\x1b[31m\x7f");
+    fputc('|', io->c.out);
+    cli_put_text(io->c.out, "caf\xc3\xa9 \xe2\x82\xac \xc2\x9b \xff\xc3");
+    assert_string_equal(out_of(io), "\"; DROP TABLE dataset; --|<b>a\\nb\\tc\\x1b[31m\\x7f|"
+                        "caf\xc3\xa9 \xe2\x82\xac \\xc2\\x9b \\xff\\xc3");
+}
+
+static void
+test_put_json_escapes(void **state)
+{
+    struct io *io = *state;
+
+    cli_put_json(io->c.out, "a\"b\\c\nd\x01<b>\xc3\xa9");
+    fputc(' ', io->c.out);
+    cli_put_json(io->c.out, "\xed\xa0\x80x");    /* a surrogate is not UTF-8 */
+    fputc(' ', io->c.out);
+    cli_put_json(io->c.out, NULL);
+    assert_string_equal(out_of(io), "\"a\\\"b\\\\c\\nd\\u0001<b>\xc3\xa9\" "
+                        "\"\\ufffd\\ufffd\\ufffdx\" \"\"");
+}
+
+static void
+test_fail_lines(void **state)
+{
+    struct io *io = *state;
+    struct sm_error e = { SM_ENOTFOUND, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?" };
+    static const char *const fmts[] = { "text", "json", NULL };
+
+    assert_int_equal(cli_error(&io->c, &e), CLI_USAGE);
+    assert_int_equal(cli_usage_fail(&io->c, "usage: a\nb\n", "missing %s", "NAME"), CLI_USAGE);
+    assert_int_equal(cli_check_format(&io->c, "json", fmts), CLI_OK);
+    assert_int_equal(cli_check_format(&io->c, "xml", fmts), CLI_USAGE);
+    assert_string_equal(err_of(io),
+                        "sovmap: unknown region aws:eu-west-9; did you mean aws:eu-west-1?\n"
+                        "sovmap: missing NAME\nusage: a\n"
+                        "sovmap: bad --format xml: use text, json\n");
+}
+
+static void
+test_progress_only_when_asked(void **state)
+{
+    struct io *io = *state;
+
+    io->c.progress = false;
+    cli_progress(&io->c, "importing", 5, 10);
+    assert_string_equal(err_of(io), "");
+    io->c.progress = true;
+    cli_progress(&io->c, "importing", 5, 10);
+    assert_non_null(strstr(err_of(io), "importing 5/10"));
+    assert_string_equal(out_of(io), "");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_parse_spellings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_booleans, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_unknown_option_suggests, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_unknown_option_far, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_global_after_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_missing_value_and_bad_int, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_help, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_parse_short_option, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_text_escapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_json_escapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fail_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_progress_only_when_asked, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
