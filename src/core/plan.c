@@ -1,0 +1,913 @@
+/*
+ * plan.c - the planner (plan.h): greedy, verified fixes for every error
+ * finding, computed per connected group of datasets on a small model that
+ * holds only that group (plus every region and tier), then verified on the
+ * whole model by one full check.
+ *
+ * Core: no I/O, no globals. Depends on model, check, rules and scenario.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+#include "plan.h"
+#include "rules.h"
+
+#define X(id, name) name,
+const char *const plan_prefer_names[PLAN_PREFER_COUNT] = { PLAN_PREFERS(X) };
+#undef X
+
+/* How a rule's findings get fixed, in the order the planner works. */
+enum fix_kind {
+    FIX_TIER,           /* raise the declared tier to the effective one */
+    FIX_PERSONAL_TIER,  /* a personal tier for personal fields */
+    FIX_MOVE_PRIMARY,   /* move the primary copy (localization) */
+    FIX_MOVE,           /* move the copy to the closest allowed region */
+    FIX_MOVE_OR_MECH,   /* move; where no region works, declare scc */
+    FIX_ENCRYPT,        /* set encrypted */
+    FIX_KEY,            /* key into the copy's region (or the primary's) */
+    FIX_TRANSIT,        /* set transit-encrypted on the flow */
+    FIX_NONE,
+};
+
+static const struct fix_rule {
+    const char *rule;
+    enum fix_kind fix;
+    const char *cannot;         /* reason when FIX_NONE */
+} fix_rules[] = {
+    { "LIN001", FIX_TIER, NULL },
+    { "CLS002", FIX_PERSONAL_TIER, NULL },
+    { "RES003", FIX_MOVE_PRIMARY, NULL },
+    { "RES001", FIX_MOVE, NULL },
+    { "RES002", FIX_MOVE, NULL },
+    { "RES004", FIX_MOVE, NULL },
+    { "RES005", FIX_MOVE, NULL },
+    { "XFR001", FIX_MOVE_OR_MECH, NULL },
+    { "XFR002", FIX_MOVE_OR_MECH, NULL },
+    { "ENC001", FIX_ENCRYPT, NULL },
+    { "ENC002", FIX_KEY, NULL },
+    { "ENC003", FIX_TRANSIT, NULL },
+    { "CLS001", FIX_NONE, "the dataset has no tier: a person must classify it" },
+    { "SUB001", FIX_NONE, "the pack has no regime for these subjects" },
+};
+
+static const struct fix_rule *
+fix_of(const char *rule)
+{
+    for (size_t i = 0; i < sizeof fix_rules / sizeof *fix_rules; i++)
+        if (strcmp(fix_rules[i].rule, rule) == 0)
+            return &fix_rules[i];
+    return NULL;
+}
+
+struct planner {
+    const struct scenario_eval *start;
+    const struct plan_options *opt;
+    struct plan *p;
+    struct scenario_eval *w;        /* start + the plan so far (ops by name) */
+    int32_t cap_steps, cap_unfixed;
+    int32_t *adj_first, *adj;       /* flows touching each dataset (CSR) */
+    uint8_t *done;                  /* per dataset: its group was planned */
+    int32_t *used;                  /* per region: live copies */
+    int32_t *dmap, *pmap;           /* w->m ids -> sub-model ids, SM_NONE */
+    struct sm_map gaveup;           /* "RULE selector" -> reason index */
+    const char **reasons;
+    int32_t nreasons, cap_reasons;
+};
+
+static int
+oom(struct sm_error *err)
+{
+    return sm_error_set(err, SM_ENOMEM, "plan: out of memory");
+}
+
+static int
+count_errors(const struct check_result *r)
+{
+    return r->stats.count[SEV_ERROR];
+}
+
+static bool
+live_error(const struct finding *f)
+{
+    return !f->waived && f->severity == SEV_ERROR;
+}
+
+/* ---- bookkeeping ------------------------------------------------------------------ */
+
+static int
+give_up(struct planner *pl, const char *rule, const char *selector, const char *reason)
+{
+    char key[1200];
+    const char *k, *r;
+
+    snprintf(key, sizeof key, "%s %s", rule, selector ? selector : "");
+    if (sm_map_get(&pl->gaveup, key) != SM_NONE)
+        return SM_OK;
+    k = sm_arena_strdup(&pl->p->arena, key);
+    r = sm_arena_strdup(&pl->p->arena, reason);
+    if (!k || !r || sm_grow((void **)&pl->reasons, &pl->cap_reasons, pl->nreasons + 1,
+                            sizeof *pl->reasons))
+        return SM_ENOMEM;
+    pl->reasons[pl->nreasons] = r;
+    if (sm_map_put(&pl->gaveup, k, pl->nreasons))
+        return SM_ENOMEM;
+    pl->nreasons++;
+    return SM_OK;
+}
+
+static bool
+gave_up(const struct planner *pl, const struct finding *f)
+{
+    char key[1200];
+
+    snprintf(key, sizeof key, "%s %s", f->rule, f->selector ? f->selector : "");
+    return sm_map_get(&pl->gaveup, key) != SM_NONE;
+}
+
+struct cand {
+    int argc;
+    const char *argv[5];
+    char buf[4][512];
+};
+
+static void
+cand_set(struct cand *c, int argc, ...)
+{
+    va_list ap;
+
+    va_start(ap, argc);
+    c->argc = argc;
+    for (int i = 0; i < argc; i++) {
+        const char *s = va_arg(ap, const char *);
+        if (i >= 1 && i <= 4) {
+            sm_strlcpy(c->buf[i - 1], s, sizeof c->buf[0]);
+            c->argv[i] = c->buf[i - 1];
+        } else {
+            c->argv[i] = s;
+        }
+    }
+    va_end(ap);
+}
+
+static int
+add_step(struct planner *pl, const struct cand *c, const char *why, struct sm_error *err)
+{
+    struct plan *p = pl->p;
+    struct plan_step *s;
+    int rc;
+
+    /* the running scenario takes the op too: the final check sees it */
+    if ((rc = scenario_apply(pl->w, c->argc, c->argv, err)))
+        return rc;
+    if (sm_grow((void **)&p->steps, &pl->cap_steps, p->nsteps + 1, sizeof *p->steps))
+        return oom(err);
+    s = &p->steps[p->nsteps];
+    s->op.n = (uint32_t)c->argc;
+    s->op.v = sm_arena_alloc(&p->arena, (size_t)c->argc * sizeof *s->op.v);
+    s->why = sm_arena_strdup(&p->arena, why);
+    if (!s->op.v || !s->why)
+        return oom(err);
+    for (int i = 0; i < c->argc; i++)
+        if (!(s->op.v[i] = sm_arena_strdup(&p->arena, c->argv[i])))
+            return oom(err);
+    p->nsteps++;
+    return SM_OK;
+}
+
+/* ---- groups of datasets linked by flows ------------------------------------------------ */
+
+static int32_t
+flow_dataset(const struct model *m, int32_t placement)
+{
+    if (placement < 0 || placement >= m->nplacements)
+        return SM_NONE;
+    return m->placements[placement].dataset;
+}
+
+static int
+build_adjacency(struct planner *pl)
+{
+    const struct model *m = pl->w->m;
+    int32_t nd = m->ndatasets;
+    int32_t *deg = calloc((size_t)nd + 1, sizeof *deg);
+
+    pl->adj_first = calloc((size_t)nd + 1, sizeof *pl->adj_first);
+    pl->adj = malloc(((size_t)m->nflows * 2 + 1) * sizeof *pl->adj);
+    if (!deg || !pl->adj_first || !pl->adj) {
+        free(deg);
+        return SM_ENOMEM;
+    }
+    for (int32_t f = 0; f < m->nflows; f++) {
+        int32_t a, b;
+        if (m->flows[f].deleted)
+            continue;
+        a = flow_dataset(m, m->flows[f].from);
+        b = flow_dataset(m, m->flows[f].to);
+        if (a >= 0)
+            deg[a]++;
+        if (b >= 0 && b != a)
+            deg[b]++;
+    }
+    for (int32_t d = 0; d < nd; d++)
+        pl->adj_first[d + 1] = pl->adj_first[d] + deg[d];
+    memset(deg, 0, (size_t)nd * sizeof *deg);
+    for (int32_t f = 0; f < m->nflows; f++) {
+        int32_t a, b;
+        if (m->flows[f].deleted)
+            continue;
+        a = flow_dataset(m, m->flows[f].from);
+        b = flow_dataset(m, m->flows[f].to);
+        if (a >= 0)
+            pl->adj[pl->adj_first[a] + deg[a]++] = f;
+        if (b >= 0 && b != a)
+            pl->adj[pl->adj_first[b] + deg[b]++] = f;
+    }
+    free(deg);
+    return SM_OK;
+}
+
+/* The datasets linked to d by flows (either way), d first. */
+static int
+group_of(struct planner *pl, int32_t d, int32_t **out, int32_t *n)
+{
+    const struct model *m = pl->w->m;
+    int32_t *q = NULL, cap = 0, len = 0;
+
+    if (sm_grow((void **)&q, &cap, 1, sizeof *q))
+        return SM_ENOMEM;
+    q[len++] = d;
+    pl->done[d] = 1;
+    for (int32_t i = 0; i < len; i++) {
+        int32_t x = q[i];
+        for (int32_t k = pl->adj_first[x]; k < pl->adj_first[x + 1]; k++) {
+            const struct flow *f = &m->flows[pl->adj[k]];
+            int32_t ends[2] = { flow_dataset(m, f->from), flow_dataset(m, f->to) };
+            for (int e = 0; e < 2; e++) {
+                int32_t y = ends[e];
+                if (y < 0 || pl->done[y] || m->datasets[y].deleted)
+                    continue;
+                if (sm_grow((void **)&q, &cap, len + 1, sizeof *q)) {
+                    free(q);
+                    return SM_ENOMEM;
+                }
+                pl->done[y] = 1;
+                q[len++] = y;
+            }
+        }
+    }
+    *out = q;
+    *n = len;
+    return SM_OK;
+}
+
+/* A model holding every region and tier of w->m and the group's datasets
+ * with their fields, tags, copies, flows and waivers. */
+static int
+build_sub(struct planner *pl, const int32_t *ds, int32_t n, struct model **out,
+          struct sm_error *err)
+{
+    const struct model *m = pl->w->m;
+    struct model *s = model_new();
+    int rc = SM_OK;
+
+    if (!s)
+        return oom(err);
+    for (int32_t r = 0; r < m->nregions && !rc; r++) {
+        struct region c = m->regions[r];
+        if (c.deleted)
+            continue;
+        rc = model_add_region(s, &c, NULL, err);
+    }
+    for (int32_t t = 0; t < m->ntiers && !rc; t++) {
+        struct tier c = m->tiers[t];
+        if (c.deleted)
+            continue;
+        rc = model_add_tier(s, &c, NULL, err);
+    }
+    for (int32_t i = 0; i < n && !rc; i++) {
+        const struct dataset *d = &m->datasets[ds[i]];
+        struct dataset c = *d;
+        int32_t nd;
+        c.tier = d->tier == SM_NONE ? SM_NONE : model_tier(s, m->tiers[d->tier].name);
+        if ((rc = model_add_dataset(s, &c, &nd, err)))
+            break;
+        pl->dmap[ds[i]] = nd;
+        for (int32_t f = d->first_field; f != SM_NONE && !rc; f = m->fields[f].next)
+            rc = model_add_field(s, nd, m->fields[f].name, NULL, err);
+        for (int32_t t = d->first_tag; t != SM_NONE && !rc; t = m->tags[t].next) {
+            const struct tag *g = &m->tags[t];
+            int32_t fid = g->field == SM_NONE ? SM_NONE
+                                              : model_field(s, nd, m->fields[g->field].name);
+            rc = model_add_tag(s, nd, fid, g->tag, g->source, g->entity, g->time, NULL, err);
+        }
+        for (int32_t p = d->first_placement; p != SM_NONE && !rc; p = m->placements[p].next) {
+            struct placement c2 = m->placements[p];
+            if (c2.deleted)
+                continue;
+            c2.dataset = nd;
+            c2.region = model_region(s, m->regions[c2.region].id);
+            if (c2.key_region != SM_NONE)
+                c2.key_region = model_region(s, m->regions[c2.key_region].id);
+            rc = model_add_placement(s, &c2, &pl->pmap[p], err);
+        }
+    }
+    for (int32_t i = 0; i < n && !rc; i++) {
+        int32_t d = ds[i];
+        for (int32_t k = pl->adj_first[d]; k < pl->adj_first[d + 1] && !rc; k++) {
+            const struct flow *f = &m->flows[pl->adj[k]];
+            struct flow c = *f;
+            /* each flow once: from its source's dataset */
+            if (f->deleted || flow_dataset(m, f->from) != d)
+                continue;
+            c.from = pl->pmap[f->from];
+            c.to = f->to == SM_NONE ? SM_NONE : pl->pmap[f->to];
+            c.to_region = f->to_region == SM_NONE ? SM_NONE
+                                                  : model_region(s, m->regions[f->to_region].id);
+            if (c.from == SM_NONE || (f->to != SM_NONE && c.to == SM_NONE))
+                continue;   /* an end whose copy is gone */
+            rc = model_add_flow(s, &c, NULL, err);
+        }
+    }
+    for (int32_t k = 0; k < m->nwaivers && !rc; k++) {
+        const struct waiver *w = &m->waivers[k];
+        enum obj_kind kinds[] = { OBJ_PLACEMENT, OBJ_DATASET, OBJ_FLOW };
+        int32_t id;
+        if (w->deleted)
+            continue;
+        for (size_t j = 0; j < sizeof kinds / sizeof *kinds; j++)
+            if (model_find(s, kinds[j], w->object, &id, NULL) == SM_OK) {
+                rc = model_add_waiver(s, w, NULL, err);
+                break;
+            }
+    }
+    for (int32_t i = 0; i < n; i++) {
+        const struct dataset *d = &m->datasets[ds[i]];
+        pl->dmap[ds[i]] = SM_NONE;
+        for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
+            pl->pmap[p] = SM_NONE;
+    }
+    if (rc) {
+        model_free(s);
+        return rc;
+    }
+    *out = s;
+    return SM_OK;
+}
+
+/* ---- candidate regions ----------------------------------------------------------------- */
+
+struct ranked {
+    int32_t region;
+    const char *id;
+    int key[5];
+};
+
+static bool
+same_bloc(const struct rulepack *rp, int a, int b)
+{
+    if (a < 0 || b < 0)
+        return false;
+    if (a == b)
+        return true;
+    for (int32_t k = 0; rp && k < rp->nblocs; k++)
+        if (sm_ccset_has(&rp->blocs[k].members, a) && sm_ccset_has(&rp->blocs[k].members, b))
+            return true;
+    return false;
+}
+
+static int
+cmp_ranked(const void *pa, const void *pb)
+{
+    const struct ranked *a = pa, *b = pb;
+
+    for (int i = 0; i < 5; i++)
+        if (a->key[i] != b->key[i])
+            return a->key[i] < b->key[i] ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+static bool
+allowed_target(const struct planner *pl, int32_t r)
+{
+    const struct model *m = pl->w->m;
+    const struct region *g = &m->regions[r];
+
+    if (g->deleted || g->global || scenario_retired(pl->w, r))
+        return false;
+    if (pl->opt && pl->opt->only) {
+        for (int32_t i = 0; i < pl->opt->nonly; i++)
+            if (pl->opt->only[i] == r)
+                return true;
+        return false;
+    }
+    return true;
+}
+
+/* Regions for copy p (in w->m), closest first under the preference. */
+static int
+rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *n)
+{
+    const struct model *m = pl->w->m;
+    const struct placement *pc = &m->placements[p];
+    const struct region *cur = &m->regions[pc->region];
+    int32_t prim = model_primary(m, pc->dataset);
+    const struct region *ref = (prim != SM_NONE && prim != p) ? &m->regions[m->placements[prim].region]
+                                                                : cur;
+    int prefer = pl->opt ? pl->opt->prefer : PLAN_SAME_PROVIDER;
+    struct ranked *v = malloc(((size_t)m->nregions + 1) * sizeof *v);
+    int32_t len = 0;
+
+    if (!v)
+        return SM_ENOMEM;
+    for (int32_t r = 0; r < m->nregions; r++) {
+        const struct region *g = &m->regions[r];
+        bool taken = false;
+        int prov, ctry, bloc, used;
+        if (r == pc->region || !allowed_target(pl, r))
+            continue;
+        /* one copy of a dataset per region: a second one there adds no
+         * resilience and would collide with the first */
+        for (int32_t q = m->datasets[pc->dataset].first_placement; q != SM_NONE;
+             q = m->placements[q].next)
+            if (!m->placements[q].deleted && m->placements[q].region == r)
+                taken = true;
+        if (taken)
+            continue;
+        prov = !sm_streq(g->provider, cur->provider);
+        ctry = !(g->country >= 0 && g->country == ref->country);
+        bloc = !same_bloc(pl->w->rp, g->country, ref->country);
+        used = pl->used[r] ? 0 : 1;
+        v[len].region = r;
+        v[len].id = g->id;
+        switch (prefer) {
+        case PLAN_SAME_COUNTRY:
+            v[len].key[0] = ctry; v[len].key[1] = prov; v[len].key[2] = bloc;
+            v[len].key[3] = 0;    v[len].key[4] = 0;
+            break;
+        case PLAN_FEWEST_REGIONS:
+            v[len].key[0] = used; v[len].key[1] = prov; v[len].key[2] = ctry;
+            v[len].key[3] = bloc; v[len].key[4] = 0;
+            break;
+        default:
+            v[len].key[0] = prov; v[len].key[1] = ctry; v[len].key[2] = bloc;
+            v[len].key[3] = 0;    v[len].key[4] = 0;
+            break;
+        }
+        /* multi-regions last among equals: a single region is easier to reason about */
+        v[len].key[4] = g->members ? 1 : 0;
+        len++;
+    }
+    qsort(v, (size_t)len, sizeof *v, cmp_ranked);
+    *out = v;
+    *n = len;
+    return SM_OK;
+}
+
+/* ---- trying a fix on the group's model --------------------------------------------------- */
+
+struct group {
+    struct model *sub;
+    struct check_result *res;
+    int errors;
+};
+
+/* Apply c on a copy of the group's model and check it. Accepted (the copy
+ * replaces the group's model) when there are fewer errors and no error of
+ * `rule` is left on the object (kind, id). Returns SM_OK with *ok. */
+static int
+try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
+        int kind, int32_t id, bool *ok, struct sm_error *err)
+{
+    struct scenario_eval *t;
+    struct sm_error e2;
+    int rc;
+
+    *ok = false;
+    pl->p->tries++;
+    if ((rc = scenario_begin(g->sub, pl->w->rp, "", &t, err)))
+        return rc;
+    if (scenario_apply(t, c->argc, c->argv, &e2) != SM_OK) {
+        scenario_eval_free(t);
+        return e2.code == SM_ENOMEM ? oom(err) : SM_OK;
+    }
+    if ((rc = scenario_check(t, pl->start->today, err))) {
+        scenario_eval_free(t);
+        return rc;
+    }
+    if (count_errors(t->res) < g->errors) {
+        *ok = true;
+        for (int32_t i = 0; i < t->res->nfindings; i++) {
+            const struct finding *f = &t->res->findings[i];
+            if (live_error(f) && f->kind == kind && f->object == id && strcmp(f->rule, rule) == 0)
+                *ok = false;
+        }
+    }
+    if (*ok) {
+        model_free(g->sub);
+        check_result_free(g->res);
+        g->sub = t->m;
+        g->res = t->res;
+        g->errors = count_errors(t->res);
+        t->m = NULL;
+        t->res = NULL;
+    }
+    scenario_eval_free(t);
+    return SM_OK;
+}
+
+static void
+why_of(const struct finding *f, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s on %s: %s", f->rule, f->selector ? f->selector : "",
+             f->message ? f->message : "");
+}
+
+/* The copy a finding is about, in the group's model, or SM_NONE. */
+static int32_t
+target_copy(const struct model *s, const struct finding *f, enum fix_kind fix)
+{
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0) {
+        if (fix == FIX_MOVE_PRIMARY && s->placements[f->object].role != ROLE_PRIMARY)
+            return model_primary(s, s->placements[f->object].dataset);
+        return f->object;
+    }
+    if (f->kind == OBJ_DATASET && f->object >= 0)
+        return model_primary(s, f->object);
+    if (f->kind == OBJ_FLOW && f->object >= 0)
+        return s->flows[f->object].to;   /* the receiving copy, SM_NONE for exports */
+    return SM_NONE;
+}
+
+/* Try the ranked regions for copy `tp` (an id in the group's model). */
+static int
+try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t tp,
+          bool *ok, int32_t *tried, struct cand *won, struct sm_error *err)
+{
+    const struct model *m = pl->w->m, *s = g->sub;
+    char sel[1024], from[600];
+    struct ranked *v;
+    int32_t n, wp;
+    int rc;
+
+    *ok = false;
+    *tried = 0;
+    /* the same copy in w->m, by selector */
+    model_selector(s, OBJ_PLACEMENT, tp, sel, sizeof sel);
+    if ((wp = model_placement(m, sel)) == SM_NONE)
+        return SM_OK;
+    if ((rc = rank_regions(pl, wp, &v, &n)))
+        return oom(err);
+    snprintf(from, sizeof from, "%s/%s", s->regions[s->placements[tp].region].id,
+             role_names[s->placements[tp].role]);
+    for (int32_t i = 0; i < n && !*ok; i++) {
+        cand_set(won, 4, "move", s->datasets[s->placements[tp].dataset].name, from,
+                 m->regions[v[i].region].id);
+        (*tried)++;
+        if ((rc = try_fix(pl, g, won, f->rule, f->kind, f->object, ok, err))) {
+            free(v);
+            return rc;
+        }
+    }
+    free(v);
+    return SM_OK;
+}
+
+static int32_t
+lowest_personal_tier(const struct model *s, int32_t above)
+{
+    int32_t best = SM_NONE;
+
+    for (int32_t t = 0; t < s->ntiers; t++) {
+        const struct tier *x = &s->tiers[t];
+        if (x->deleted || !x->personal)
+            continue;
+        if (above != SM_NONE && x->rank < s->tiers[above].rank)
+            continue;
+        if (best == SM_NONE || x->rank < s->tiers[best].rank)
+            best = t;
+    }
+    return best;
+}
+
+/* Fix one finding of the group, or record why not. */
+static int
+fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struct sm_error *err)
+{
+    const struct fix_rule *fr = fix_of(f0->rule);
+    const struct model *s = g->sub;
+    struct finding f = *f0;     /* g->res changes under us */
+    char why[1024], rule[32], fsel[1024], reason[1024];
+    struct cand c;
+    bool ok = false;
+    int32_t tp, tried = 0;
+    int rc;
+
+    sm_strlcpy(rule, f0->rule, sizeof rule);
+    sm_strlcpy(fsel, f0->selector ? f0->selector : "", sizeof fsel);
+    f.rule = rule;
+    f.selector = fsel;
+    why_of(f0, why, sizeof why);
+    if (!fr)
+        return give_up(pl, rule, fsel, "no automatic fix for this rule (custom rule?)");
+    reason[0] = '\0';
+    switch (fr->fix) {
+    case FIX_NONE:
+        return give_up(pl, rule, fsel, fr->cannot);
+    case FIX_TIER:
+    case FIX_PERSONAL_TIER: {
+        int32_t d = f.dataset, t;
+        if (d < 0)
+            break;
+        if (fr->fix == FIX_TIER) {
+            /* the dataset's effective tier, as the checker computed it */
+            t = (g->res->eff_tier && d < g->res->ndatasets) ? g->res->eff_tier[d] : SM_NONE;
+        } else {
+            t = lowest_personal_tier(s, s->datasets[d].tier);
+        }
+        if (t == SM_NONE || t == s->datasets[d].tier) {
+            snprintf(reason, sizeof reason, "no tier to raise %s to", s->datasets[d].name);
+            break;
+        }
+        cand_set(&c, 3, "set-tier", s->datasets[d].name, s->tiers[t].name);
+        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+            return rc;
+        if (!ok)
+            snprintf(reason, sizeof reason, "setting %s to tier %s does not clear it",
+                     s->datasets[d].name, s->tiers[t].name);
+        break;
+    }
+    case FIX_ENCRYPT:
+        if (f.kind != OBJ_PLACEMENT || f.object < 0)
+            break;
+        cand_set(&c, 5, "set", "placement", fsel, "encrypted", "true");
+        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+            return rc;
+        break;
+    case FIX_KEY: {
+        const struct placement *pc;
+        int32_t prim;
+        if (f.kind != OBJ_PLACEMENT || f.object < 0)
+            break;
+        pc = &s->placements[f.object];
+        cand_set(&c, 5, "set", "placement", fsel, "key-region", s->regions[pc->region].id);
+        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+            return rc;
+        prim = model_primary(s, pc->dataset);
+        if (!ok && prim != SM_NONE && s->placements[prim].region != pc->region) {
+            cand_set(&c, 5, "set", "placement", fsel, "key-region",
+                     s->regions[s->placements[prim].region].id);
+            if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+                return rc;
+        }
+        if (!ok)
+            snprintf(reason, sizeof reason, "no key region inside the tier's key scope found");
+        break;
+    }
+    case FIX_TRANSIT:
+        if (f.kind != OBJ_FLOW || f.object < 0)
+            break;
+        cand_set(&c, 5, "set", "flow", fsel, "transit-encrypted", "true");
+        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+            return rc;
+        break;
+    case FIX_MOVE:
+    case FIX_MOVE_PRIMARY:
+    case FIX_MOVE_OR_MECH:
+        tp = target_copy(s, &f, fr->fix);
+        if (tp == SM_NONE && fr->fix != FIX_MOVE_OR_MECH) {
+            snprintf(reason, sizeof reason, "no copy to move (the dataset has no primary?)");
+            break;
+        }
+        if (tp != SM_NONE && (rc = try_moves(pl, g, &f, tp, &ok, &tried, &c, err)))
+            return rc;
+        if (!ok && fr->fix == FIX_MOVE_OR_MECH) {
+            /* where the data must cross, declare standard contractual
+             * clauses (they still need signing and a transfer impact
+             * assessment: the op carries no reference) */
+            const char *obj = NULL;
+            if (f.kind == OBJ_FLOW || (f.kind == OBJ_PLACEMENT &&
+                                       s->placements[f.object].role != ROLE_PRIMARY))
+                obj = fsel;
+            if (obj) {
+                cand_set(&c, 3, "set-mechanism", obj, "scc");
+                if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+                    return rc;
+                if (ok)
+                    snprintf(why + strlen(why), sizeof why - strlen(why),
+                             "; no allowed region%s: sign SCCs and a TIA",
+                             tried ? "" : " to move to");
+            }
+        }
+        if (!ok) {
+            const char *only = pl->opt && pl->opt->only ? " among --only-regions" : "";
+            if (fr->fix == FIX_MOVE_OR_MECH)
+                snprintf(reason, sizeof reason, "no allowed region%s (%d tried) and declaring scc "
+                         "does not clear it (the tier's scope admits no mechanism, or the "
+                         "regime bars the destination)", only, (int)tried);
+            else
+                snprintf(reason, sizeof reason, "no allowed region%s for this copy (%d tried)",
+                         only, (int)tried);
+        }
+        break;
+    }
+    if (ok)
+        return add_step(pl, &c, why, err);
+    return give_up(pl, rule, fsel, *reason ? reason : "no verified fix found");
+}
+
+/* Work order: classification first (it sets the scopes), then primaries,
+ * then the other copies and flows, then encryption. */
+static int
+finding_order(const struct group *g, const struct finding *f)
+{
+    const struct fix_rule *fr = fix_of(f->rule);
+    int base = fr ? (int)fr->fix : (int)FIX_NONE;
+
+    if (base >= FIX_MOVE_PRIMARY && base <= FIX_MOVE_OR_MECH && f->kind == OBJ_PLACEMENT &&
+        f->object >= 0 && g->sub->placements[f->object].role == ROLE_PRIMARY)
+        return FIX_MOVE_PRIMARY;
+    return base;
+}
+
+static int
+plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *err)
+{
+    struct group g = { NULL, NULL, 0 };
+    int rc;
+
+    if ((rc = build_sub(pl, ds, n, &g.sub, err)))
+        return rc;
+    if ((rc = check_run(g.sub, pl->w->rp, pl->start->today, &g.res, err))) {
+        model_free(g.sub);
+        return rc;
+    }
+    g.errors = count_errors(g.res);
+    /* each round fixes one finding or gives up on one: bounded */
+    for (int round = 0; round < 4 * g.res->nfindings + 64 && g.errors > 0; round++) {
+        const struct finding *pick = NULL;
+        int best = 1 << 30;
+        for (int32_t i = 0; i < g.res->nfindings; i++) {
+            const struct finding *f = &g.res->findings[i];
+            int o;
+            if (!live_error(f) || gave_up(pl, f))
+                continue;
+            if ((o = finding_order(&g, f)) < best) {
+                best = o;
+                pick = f;
+            }
+        }
+        if (!pick)
+            break;
+        if ((rc = fix_finding(pl, &g, pick, err)))
+            break;
+    }
+    check_result_free(g.res);
+    model_free(g.sub);
+    return rc;
+}
+
+/* ---- the plan ------------------------------------------------------------------------------ */
+
+static int
+collect_unfixed(struct planner *pl, struct sm_error *err)
+{
+    const struct check_result *r = pl->w->res;
+    struct plan *p = pl->p;
+
+    for (int32_t i = 0; i < r->nfindings; i++) {
+        const struct finding *f = &r->findings[i];
+        struct plan_unfixed *u;
+        char key[1200];
+        int32_t k;
+        if (!live_error(f))
+            continue;
+        if (sm_grow((void **)&p->unfixed, &pl->cap_unfixed, p->nunfixed + 1, sizeof *p->unfixed))
+            return oom(err);
+        u = &p->unfixed[p->nunfixed];
+        snprintf(key, sizeof key, "%s %s", f->rule, f->selector ? f->selector : "");
+        k = sm_map_get(&pl->gaveup, key);
+        u->rule = sm_arena_strdup(&p->arena, f->rule);
+        u->selector = sm_arena_strdup(&p->arena, f->selector ? f->selector : "");
+        u->severity = f->severity;
+        u->reason = k != SM_NONE ? pl->reasons[k]
+                    : f->dataset == SM_NONE ? "no automatic fix for this rule (custom rule?)"
+                                            : "still fails once the plan's other changes are in";
+        if (!u->rule || !u->selector)
+            return oom(err);
+        p->nunfixed++;
+    }
+    return SM_OK;
+}
+
+static int32_t
+finding_dataset(const struct model *m, const struct finding *f)
+{
+    if (f->dataset >= 0)
+        return f->dataset;
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0)
+        return m->placements[f->object].dataset;
+    if (f->kind == OBJ_FLOW && f->object >= 0)
+        return flow_dataset(m, m->flows[f->object].from);
+    if (f->kind == OBJ_DATASET)
+        return f->object;
+    return SM_NONE;
+}
+
+int
+plan_make(const struct scenario_eval *start, const struct plan_options *opt,
+          struct plan **out, struct sm_error *err)
+{
+    struct planner pl;
+    struct plan *p;
+    int rc = SM_OK;
+
+    if (!start->res)
+        return sm_error_set(err, SM_EINVAL, "plan: the starting model is not checked");
+    if (!(p = calloc(1, sizeof *p)))
+        return oom(err);
+    sm_arena_init(&p->arena);
+    memset(&pl, 0, sizeof pl);
+    pl.start = start;
+    pl.opt = opt;
+    pl.p = p;
+    sm_map_init(&pl.gaveup);
+    p->errors_before = count_errors(start->res);
+    if ((rc = scenario_begin(start->m, start->rp, start->name, &pl.w, err)))
+        goto done;
+    /* the start's retired regions stay retired (its pack denies them) */
+    for (int32_t k = 0; k < start->nretired; k++) {
+        if (sm_grow((void **)&pl.w->retired, &pl.w->cap_retired, pl.w->nretired + 1,
+                    sizeof *pl.w->retired)) {
+            rc = oom(err);
+            goto done;
+        }
+        pl.w->retired[pl.w->nretired++] = start->retired[k];
+    }
+    {
+        const struct model *m = pl.w->m;
+        pl.done = calloc((size_t)m->ndatasets + 1, 1);
+        pl.used = calloc((size_t)m->nregions + 1, sizeof *pl.used);
+        pl.dmap = malloc(((size_t)m->ndatasets + 1) * sizeof *pl.dmap);
+        pl.pmap = malloc(((size_t)m->nplacements + 1) * sizeof *pl.pmap);
+        if (!pl.done || !pl.used || !pl.dmap || !pl.pmap || build_adjacency(&pl)) {
+            rc = oom(err);
+            goto done;
+        }
+        for (int32_t i = 0; i < m->ndatasets; i++)
+            pl.dmap[i] = SM_NONE;
+        for (int32_t i = 0; i < m->nplacements; i++) {
+            pl.pmap[i] = SM_NONE;
+            if (!m->placements[i].deleted)
+                pl.used[m->placements[i].region]++;
+        }
+    }
+    if (p->errors_before > 0) {
+        for (int32_t i = 0; i < start->res->nfindings && !rc; i++) {
+            const struct finding *f = &start->res->findings[i];
+            int32_t d = finding_dataset(start->m, f), *ds, n;
+            if (!live_error(f) || d < 0 || d >= pl.w->m->ndatasets || pl.done[d])
+                continue;
+            if ((rc = group_of(&pl, d, &ds, &n))) {
+                rc = oom(err);
+                break;
+            }
+            rc = plan_group(&pl, ds, n, err);
+            free(ds);
+        }
+    }
+    if (!rc)
+        rc = scenario_check(pl.w, start->today, err);
+    if (!rc) {
+        p->errors_after = count_errors(pl.w->res);
+        rc = collect_unfixed(&pl, err);
+    }
+done:
+    scenario_eval_free(pl.w);
+    free(pl.done);
+    free(pl.used);
+    free(pl.dmap);
+    free(pl.pmap);
+    free(pl.adj_first);
+    free(pl.adj);
+    free(pl.reasons);
+    sm_map_fini(&pl.gaveup);
+    if (rc) {
+        plan_free(p);
+        return rc;
+    }
+    *out = p;
+    return SM_OK;
+}
+
+void
+plan_free(struct plan *p)
+{
+    if (!p)
+        return;
+    free(p->steps);
+    free(p->unfixed);
+    sm_arena_fini(&p->arena);
+    free(p);
+}
