@@ -1,0 +1,710 @@
+/*
+ * import_atlas.c - Apache Atlas v2 responses: entity bulk / single entity
+ * (AtlasEntity[s]WithExtInfo), basic and DSL search results
+ * (AtlasSearchResult) and lineage (AtlasLineageInfo).
+ *
+ * All files of a run are indexed by guid first, so a column found by a
+ * search, a table from the bulk file and a lineage node are the same
+ * entity; the fullest copy of an entity wins (entity > search header with
+ * classifications > lineage header). Depends on import.c only.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "import_int.h"
+
+#define KINDS(X) \
+    X(SKIP,    "") \
+    X(DB,      "database: its classifications are inherited by its tables") \
+    X(TABLE,   "") \
+    X(COLUMN,  "") \
+    X(BUCKET,  "") \
+    X(DIR,     "") \
+    X(OBJECT,  "") \
+    X(TOPIC,   "") \
+    X(PATH,    "") \
+    X(PROCESS, "process: carries no data; its inputs and outputs become etl flows") \
+    X(STORAGE, "storage descriptor: its location places its table")
+
+enum akind {
+#define X(id, why) AK_##id,
+    KINDS(X)
+#undef X
+};
+
+static const char *const kind_why[] = {
+#define X(id, why) why,
+    KINDS(X)
+#undef X
+};
+
+static const struct atype {
+    const char *name;
+    enum akind kind;
+} atypes[] = {
+    { "hive_db", AK_DB },               { "rdbms_db", AK_DB },
+    { "hbase_namespace", AK_DB },       { "aws_s3_v2_base", AK_SKIP },
+    { "hive_table", AK_TABLE },         { "rdbms_table", AK_TABLE },
+    { "hbase_table", AK_TABLE },        { "iceberg_table", AK_TABLE },
+    { "hive_column", AK_COLUMN },       { "rdbms_column", AK_COLUMN },
+    { "hbase_column_family", AK_COLUMN },
+    { "aws_s3_bucket", AK_BUCKET },     { "aws_s3_v2_bucket", AK_BUCKET },
+    { "aws_s3_pseudo_dir", AK_DIR },    { "aws_s3_v2_directory", AK_DIR },
+    { "aws_s3_object", AK_OBJECT },     { "aws_s3_v2_object", AK_OBJECT },
+    { "kafka_topic", AK_TOPIC },        { "hdfs_path", AK_PATH },
+    { "fs_path", AK_PATH },             { "hive_storagedesc", AK_STORAGE },
+    { "rdbms_instance", AK_SKIP },      { "hive_column_lineage", AK_PROCESS },
+    { "Process", AK_PROCESS },          { "ddl", AK_SKIP },
+    { "hive_table_ddl", AK_SKIP },      { "hive_db_ddl", AK_SKIP },
+    { NULL, AK_SKIP }
+};
+
+static enum akind
+kind_of(const char *type)
+{
+    size_t n;
+
+    if (!type)
+        return AK_SKIP;
+    for (const struct atype *t = atypes; t->name; t++)
+        if (strcmp(t->name, type) == 0)
+            return t->kind;
+    n = strlen(type);
+    if ((n > 8 && strcmp(type + n - 8, "_process") == 0) ||
+        (n > 15 && strcmp(type + n - 15, "_column_lineage") == 0))
+        return AK_PROCESS;
+    return AK_SKIP;
+}
+
+/* How much an entity copy tells. */
+enum level { LV_NAMES, LV_HEADER, LV_FULL };
+
+struct aent {
+    json_t *e;
+    const char *file;
+    const char *guid;
+    uint8_t level, kind, done;
+    int32_t ds;                 /* record, or SM_NONE */
+    int32_t in, out;            /* lineage adjacency lists (edge index) */
+};
+
+struct edge { int32_t a, b, next_in, next_out; };
+
+struct atlas {
+    struct import_run *r;
+    struct aent *ents;
+    int32_t nents, cap_ents;
+    struct sm_map by_guid;
+    struct sm_map bucket_region;     /* bucket name -> index of region string */
+    const char **bregions;
+    int32_t nbr, cap_bregions;
+    struct edge *edges;
+    int32_t nedges, cap_edges;
+};
+
+static bool
+atlas_detect(const void *p)
+{
+    const json_t *root = p;
+
+    if (!json_is_object(root))
+        return false;
+    return json_is_array(json_object_get(root, "entities")) ||
+           json_is_object(json_object_get(root, "entity")) ||
+           json_is_object(json_object_get(root, "guidEntityMap")) ||
+           json_object_get(root, "queryType") || json_object_get(root, "approximateCount");
+}
+
+static int
+add_ent(struct atlas *a, json_t *e, const char *file, enum level lv)
+{
+    const char *guid = imp_jstr(e, "guid");
+    int32_t i;
+
+    if (!json_is_object(e) || !guid || !*guid)
+        return SM_OK;   /* nothing to key it by */
+    i = sm_map_get(&a->by_guid, guid);
+    if (i != SM_NONE) {
+        if (a->ents[i].level >= lv)
+            return SM_OK;
+        a->ents[i].e = e;
+        a->ents[i].file = file;
+        a->ents[i].level = (uint8_t)lv;
+        return SM_OK;
+    }
+    if (sm_grow((void **)&a->ents, &a->cap_ents, a->nents + 1, sizeof *a->ents))
+        return SM_ENOMEM;
+    i = a->nents++;
+    a->ents[i] = (struct aent){ .e = e, .file = file, .guid = guid, .level = (uint8_t)lv,
+                                .kind = (uint8_t)kind_of(imp_jstr(e, "typeName")),
+                                .ds = SM_NONE, .in = SM_NONE, .out = SM_NONE };
+    return sm_map_put(&a->by_guid, guid, i) ? SM_ENOMEM : SM_OK;
+}
+
+static struct aent *
+ent(struct atlas *a, const char *guid)
+{
+    int32_t i = guid ? sm_map_get(&a->by_guid, guid) : SM_NONE;
+
+    return i == SM_NONE ? NULL : &a->ents[i];
+}
+
+/* A reference: relationshipAttributes.NAME, else the legacy attributes.NAME. */
+static const char *
+ref_guid(const json_t *e, const char *name)
+{
+    json_t *v = json_object_get(json_object_get(e, "relationshipAttributes"), name);
+
+    if (!json_is_object(v))
+        v = json_object_get(json_object_get(e, "attributes"), name);
+    return json_is_object(v) ? imp_jstr(v, "guid") : NULL;
+}
+
+static const char *
+attr(const json_t *e, const char *name)
+{
+    return imp_jstr(json_object_get(e, "attributes"), name);
+}
+
+/* qualifiedName without "@namespace" into buf; *ns gets the namespace. */
+static const char *
+split_qn(const char *qn, char *buf, size_t size, const char **ns)
+{
+    const char *at = strrchr(qn, '@');
+
+    *ns = at ? at + 1 : NULL;
+    if (!at)
+        at = qn + strlen(qn);
+    if ((size_t)(at - qn) >= size)
+        return NULL;
+    memcpy(buf, qn, (size_t)(at - qn));
+    buf[at - qn] = 0;
+    return buf;
+}
+
+/* Classification attributes as key/value pairs (values as text). */
+static void
+cl_attrs(const json_t *cl, const char **kv, int max, char (*store)[64])
+{
+    const char *k;
+    json_t *v;
+    int n = 0;
+
+    json_object_foreach(json_object_get((json_t *)cl, "attributes"), k, v) {
+        if (n + 2 >= max)
+            break;
+        if (json_is_string(v))
+            kv[n + 1] = json_string_value(v);
+        else if (json_is_integer(v))
+            snprintf(store[n / 2], 64, "%lld", (long long)json_integer_value(v)),
+                kv[n + 1] = store[n / 2];
+        else if (json_is_real(v))
+            snprintf(store[n / 2], 64, "%g", json_real_value(v)), kv[n + 1] = store[n / 2];
+        else if (json_is_boolean(v))
+            kv[n + 1] = json_is_true(v) ? "true" : "false";
+        else
+            continue;
+        kv[n] = k;
+        n += 2;
+    }
+    kv[n] = NULL;
+}
+
+/* Apply the classifications of entity x (its own copy) to record ds. */
+static int
+labels(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
+       const char *inherited_from)
+{
+    struct import_run *r = a->r;
+    json_t *cls = json_object_get(x->e, "classifications");
+    json_t *cl;
+    size_t i;
+    int rc;
+
+    if (x->level == LV_NAMES || (x->level == LV_HEADER && !json_is_array(cls))) {
+        json_t *names = json_object_get(x->e, "classificationNames");
+        const char *ent = imp_fmt(r, "%s (lineage)", x->guid);
+        json_array_foreach(names, i, cl)
+            if (json_is_string(cl) &&
+                (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, json_string_value(cl), NULL,
+                                NULL, true, ent, x->file)))
+                return rc;
+        return SM_OK;
+    }
+    if ((rc = imp_carrier(r, ds, x->guid)))
+        return rc;
+    json_array_foreach(cls, i, cl) {
+        const char *kv[34];
+        char store[17][64];
+        const char *name = imp_jstr(cl, "typeName");
+        const char *src = imp_jstr(cl, "entityGuid");
+        const char *entity;
+        if (!name)
+            continue;
+        cl_attrs(cl, kv, 34, store);
+        if (inherited_from)
+            entity = imp_fmt(r, "%s (database, inherited)", x->guid);
+        else if (src && *src && strcmp(src, x->guid))
+            entity = imp_fmt(r, "%s (propagated from %s%s)", x->guid, src,
+                             sm_streq(imp_jstr(cl, "entityStatus"), "DELETED")
+                                 ? ", deleted" : "");
+        else
+            entity = x->guid;
+        if (!entity)
+            return SM_ENOMEM;
+        if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, kv, false, entity,
+                            x->file)))
+            return rc;
+    }
+    return SM_OK;
+}
+
+static const char *
+bucket_region(struct atlas *a, const char *bucket)
+{
+    int32_t i = bucket ? sm_map_get(&a->bucket_region, bucket) : SM_NONE;
+
+    return i == SM_NONE ? NULL : a->bregions[i];
+}
+
+/* Region of a storage location: a bucket entity's region, then the map. */
+static const char *
+location_region(struct atlas *a, const char *location, const char **why,
+                const char **bucket_out)
+{
+    static char b[256];
+    const char *bucket = imp_s3_bucket(location, b, sizeof b);
+    const char *reg;
+
+    *bucket_out = bucket ? imp_str(a->r, bucket) : NULL;
+    if (!bucket)
+        return NULL;
+    if ((reg = bucket_region(a, bucket))) {
+        *why = imp_fmt(a->r, "region of bucket %s in the export", bucket);
+        return reg;
+    }
+    return imp_location_region(a->r, location, why);
+}
+
+static void
+fallback_region(struct atlas *a, int32_t ds, const char *ns, const char *file,
+                const char *missing)
+{
+    struct import_run *r = a->r;
+    const char *reg;
+
+    if (ns && (reg = import_map_namespace_region(r->map, ns))) {
+        imp_region(r, ds, reg, imp_fmt(r, "namespace %s in the mapping file", ns), file);
+        return;
+    }
+    if (r->region) {
+        imp_region(r, ds, r->region, "--region", file);
+        return;
+    }
+    if (!r->ds[ds].no_region_why)
+        r->ds[ds].no_region_why = imp_str(r, missing);
+}
+
+static void
+place(struct atlas *a, struct aent *x, int32_t ds, const char *ns)
+{
+    struct import_run *r = a->r;
+    const char *reg = NULL, *why = NULL, *bucket = NULL, *loc = NULL;
+
+    switch (x->kind) {
+    case AK_TABLE: {
+        const char *tt = attr(x->e, "tableType");
+        struct aent *sd = ent(a, ref_guid(x->e, "sd"));
+        if (tt && strcasecmp(tt, "VIRTUAL_VIEW") == 0) {
+            r->ds[ds].no_region_why = imp_str(r, "a view has no storage of its own");
+            return;
+        }
+        if (sd)
+            loc = attr(sd->e, "location");
+        if (loc && (reg = location_region(a, loc, &why, &bucket)))
+            break;
+        fallback_region(a, ds, ns, x->file,
+                        bucket ? imp_fmt(r, "bucket %s has no region in the export or the "
+                                         "mapping file", bucket)
+                               : "no storage location in the export");
+        return;
+    }
+    case AK_BUCKET: {
+        const char *name = attr(x->e, "name");
+        char b[256];
+        const char *qb = imp_s3_bucket(attr(x->e, "qualifiedName"), b, sizeof b);
+        reg = bucket_region(a, qb ? qb : name);
+        why = "its region attribute";
+        if (!reg && (reg = import_map_bucket_region(r->map, qb ? qb : name)))
+            why = "the mapping file's bucket map";
+        if (reg)
+            break;
+        fallback_region(a, ds, NULL, x->file, "the bucket has no region in the export or the "
+                        "mapping file");
+        return;
+    }
+    case AK_DIR:
+    case AK_OBJECT: {
+        const char *own = attr(x->e, "region");
+        if (own && *own) {
+            reg = imp_region_id(r, "aws", own);
+            why = "its region attribute";
+            break;
+        }
+        /* follow the containers up to the bucket */
+        struct aent *c = x;
+        for (int hop = 0; hop < 64 && c; hop++) {
+            const char *g = ref_guid(c->e, "container");
+            if (!g)
+                g = ref_guid(c->e, "pseudoDirectory");
+            if (!g)
+                g = ref_guid(c->e, "bucket");
+            c = ent(a, g);
+            if (c && c->kind == AK_BUCKET) {
+                const char *cr = attr(c->e, "region");
+                if (cr && *cr) {
+                    reg = imp_region_id(r, "aws", cr);
+                    why = imp_fmt(r, "region of its bucket %s", attr(c->e, "name"));
+                }
+                break;
+            }
+        }
+        if (reg)
+            break;
+        loc = attr(x->e, "qualifiedName");
+        if ((reg = location_region(a, loc, &why, &bucket)))
+            break;
+        fallback_region(a, ds, NULL, x->file,
+                        bucket ? imp_fmt(r, "bucket %s has no region in the export or the "
+                                         "mapping file", bucket)
+                               : "no bucket");
+        return;
+    }
+    default:
+        fallback_region(a, ds, ns, x->file, "no location in the export");
+        return;
+    }
+    imp_region(r, ds, reg, why, x->file);
+}
+
+static int
+dataset_of(struct atlas *a, struct aent *x)
+{
+    struct import_run *r = a->r;
+    char name[2048];
+    const char *qn = attr(x->e, "qualifiedName"), *ns = NULL;
+    int32_t ds, other;
+    int rc;
+
+    if (!qn || !*qn)
+        qn = imp_jstr(x->e, "displayText");
+    if (!qn || !*qn || !split_qn(qn, name, sizeof name, &ns) || !*name) {
+        imp_skip(r, imp_jstr(x->e, "typeName"), "no qualifiedName");
+        return SM_OK;
+    }
+    if (strchr(name, '@'))
+        *strchr(name, '@') = '#';
+    other = imp_ds_find(r, name, NULL);
+    if (other != SM_NONE && *r->ds[other].source_ref &&
+        strcmp(r->ds[other].source_ref, x->guid) && ns) {
+        /* the same db.table in two clusters: keep them apart */
+        size_t n = strlen(name);
+        snprintf(name + n, sizeof name - n, "#%s", ns);
+    }
+    ds = imp_ds(r, name, x->guid, x->file);
+    if (ds == SM_NONE)
+        return SM_ENOMEM;
+    x->ds = ds;
+    if (x->level >= LV_HEADER)
+        imp_describe(r, ds, NULL, attr(x->e, "owner"), attr(x->e, "description"));
+    if ((rc = labels(a, x, ds, NULL, NULL)))
+        return rc;
+    if (x->kind == AK_TABLE) {
+        struct aent *db = ent(a, ref_guid(x->e, "db"));
+        if (db && db->level == LV_FULL && (rc = labels(a, db, ds, NULL, db->guid)))
+            return rc;
+    }
+    if (x->level == LV_FULL || !r->ds[ds].region)
+        place(a, x, ds, ns);
+    return SM_OK;
+}
+
+/* "db.table.col@ns" -> table record by name (db.table). */
+static int32_t
+table_by_qn(struct atlas *a, const char *qn, const char *file, const char **col)
+{
+    char buf[2048];
+    const char *ns;
+    char *dot;
+    int32_t ds;
+
+    if (!qn || !split_qn(qn, buf, sizeof buf, &ns) || !(dot = strrchr(buf, '.')))
+        return SM_NONE;
+    *dot = 0;
+    *col = imp_str(a->r, dot + 1);
+    ds = imp_ds_find(a->r, buf, NULL);
+    if (ds != SM_NONE)
+        return ds;
+    ds = imp_ds(a->r, buf, "", file);
+    if (ds != SM_NONE && !a->r->ds[ds].region)
+        fallback_region(a, ds, ns, file, "only its columns are in the export");
+    return ds;
+}
+
+static int
+column_of(struct atlas *a, struct aent *x)
+{
+    struct aent *t = ent(a, ref_guid(x->e, "table"));
+    const char *col = attr(x->e, "name");
+    const char *qcol = NULL;
+    int32_t ds = SM_NONE;
+    int rc;
+
+    if (t && t->kind == AK_TABLE && t->ds != SM_NONE)
+        ds = t->ds;
+    else if (t && t->kind == AK_TABLE && t->done)
+        return SM_OK;   /* its table was skipped (deleted) */
+    else
+        ds = table_by_qn(a, attr(x->e, "qualifiedName"), x->file, &qcol);
+    if (!col || !*col)
+        col = qcol;
+    if (ds == SM_NONE || !col || !*col) {
+        imp_skip(a->r, imp_jstr(x->e, "typeName"), "column whose table is unknown");
+        return SM_OK;
+    }
+    if ((rc = imp_field(a->r, ds, col)))
+        return rc;
+    return labels(a, x, ds, col, NULL);
+}
+
+static int
+edge(struct atlas *a, int32_t from, int32_t to)
+{
+    if (sm_grow((void **)&a->edges, &a->cap_edges, a->nedges + 1, sizeof *a->edges))
+        return SM_ENOMEM;
+    a->edges[a->nedges] = (struct edge){ from, to, a->ents[to].in, a->ents[from].out };
+    a->ents[to].in = a->nedges;
+    a->ents[from].out = a->nedges++;
+    return SM_OK;
+}
+
+/* A process entity's attributes.inputs / outputs (legacy and v2 both). */
+static int
+process_edges(struct atlas *a, int32_t pi)
+{
+    static const char *const dirs[] = { "inputs", "outputs" };
+
+    for (int d = 0; d < 2; d++) {
+        json_t *list = json_object_get(json_object_get(a->ents[pi].e, "relationshipAttributes"),
+                                       dirs[d]);
+        json_t *v;
+        size_t i;
+        if (!json_is_array(list))
+            list = json_object_get(json_object_get(a->ents[pi].e, "attributes"), dirs[d]);
+        json_array_foreach(list, i, v) {
+            int32_t o = sm_map_get(&a->by_guid, imp_jstr(v, "guid") ? imp_jstr(v, "guid") : "");
+            if (o == SM_NONE)
+                continue;
+            if (edge(a, d ? pi : o, d ? o : pi))
+                return SM_ENOMEM;
+        }
+    }
+    return SM_OK;
+}
+
+static bool
+is_data(const struct aent *x)
+{
+    return x->kind == AK_TABLE || x->kind == AK_BUCKET || x->kind == AK_DIR ||
+           x->kind == AK_OBJECT || x->kind == AK_TOPIC || x->kind == AK_PATH;
+}
+
+static const char *
+label_of(const struct aent *x)
+{
+    const char *s = attr(x->e, "name");
+
+    if (!s || !*s)
+        s = imp_jstr(x->e, "displayText");
+    if (!s || !*s)
+        s = attr(x->e, "qualifiedName");
+    return s ? s : x->guid;
+}
+
+static int
+lineage_flows(struct atlas *a)
+{
+    for (int32_t p = 0; p < a->nents; p++) {
+        struct aent *x = &a->ents[p];
+        if (x->kind != AK_PROCESS && !(is_data(x) && x->out != SM_NONE))
+            continue;
+        for (int32_t ei = x->in; ei != SM_NONE; ei = a->edges[ei].next_in) {
+            struct aent *src = &a->ents[a->edges[ei].a];
+            if (x->kind != AK_PROCESS)
+                break;
+            for (int32_t eo = x->out; eo != SM_NONE; eo = a->edges[eo].next_out) {
+                struct aent *dst = &a->ents[a->edges[eo].b];
+                if (src->ds == SM_NONE || dst->ds == SM_NONE)
+                    continue;
+                if (imp_flow(a->r, src->ds, dst->ds, label_of(x), x->file))
+                    return SM_ENOMEM;
+            }
+        }
+        if (x->kind != AK_PROCESS) {
+            /* a direct dataset -> dataset edge */
+            for (int32_t eo = x->out; eo != SM_NONE; eo = a->edges[eo].next_out) {
+                struct aent *dst = &a->ents[a->edges[eo].b];
+                if (is_data(dst) && x->ds != SM_NONE && dst->ds != SM_NONE &&
+                    imp_flow(a->r, x->ds, dst->ds, "lineage", x->file))
+                    return SM_ENOMEM;
+            }
+        }
+    }
+    return SM_OK;
+}
+
+static int
+index_file(struct atlas *a, const struct imp_file *f, struct sm_error *err)
+{
+    json_t *root = f->root, *v, *list;
+    const char *k;
+    size_t i;
+    int rc = SM_OK;
+
+    if ((v = json_object_get(root, "entity")) && (rc = add_ent(a, v, f->name, LV_FULL)))
+        return rc;
+    list = json_object_get(root, "entities");
+    if (list && !json_is_array(list))
+        return imp_bad(err, f->name, "\"entities\" must be a list");
+    bool search = json_object_get(root, "queryType") || json_object_get(root, "approximateCount");
+    json_array_foreach(list, i, v) {
+        enum level lv = LV_FULL;
+        if (search)
+            lv = json_is_array(json_object_get(v, "classifications")) ? LV_HEADER : LV_NAMES;
+        if ((rc = add_ent(a, v, f->name, lv)))
+            return rc;
+    }
+    json_object_foreach(json_object_get(root, "referredEntities"), k, v)
+        if ((rc = add_ent(a, v, f->name, search ? LV_HEADER : LV_FULL)))
+            return rc;
+    json_object_foreach(json_object_get(root, "guidEntityMap"), k, v)
+        if ((rc = add_ent(a, v, f->name, LV_NAMES)))
+            return rc;
+    return SM_OK;
+}
+
+static int
+relations(struct atlas *a, const struct imp_file *f)
+{
+    json_t *rel, *v;
+    size_t i;
+
+    rel = json_object_get(f->root, "relations");
+    json_array_foreach(rel, i, v) {
+        int32_t from = sm_map_get(&a->by_guid, imp_jstr(v, "fromEntityId")
+                                                   ? imp_jstr(v, "fromEntityId") : "");
+        int32_t to = sm_map_get(&a->by_guid, imp_jstr(v, "toEntityId")
+                                                 ? imp_jstr(v, "toEntityId") : "");
+        if (from == SM_NONE || to == SM_NONE)
+            continue;
+        if (edge(a, from, to))
+            return SM_ENOMEM;
+    }
+    return SM_OK;
+}
+
+static int
+atlas_parse(struct import_run *r, struct sm_error *err)
+{
+    struct atlas a = { .r = r };
+    int rc = SM_OK;
+
+    sm_map_init(&a.by_guid);
+    sm_map_init(&a.bucket_region);
+    for (int i = 0; i < r->nfiles; i++)
+        if ((rc = index_file(&a, &r->files[i], err)))
+            goto done;
+    /* bucket regions first: tables and directories find theirs through them */
+    for (int32_t i = 0; i < a.nents; i++) {
+        struct aent *x = &a.ents[i];
+        const char *reg = attr(x->e, "region"), *name;
+        char b[256];
+        if (x->kind != AK_BUCKET || !reg || !*reg)
+            continue;
+        name = imp_s3_bucket(attr(x->e, "qualifiedName"), b, sizeof b);
+        if (!name)
+            name = attr(x->e, "name");
+        if (!name || sm_map_get(&a.bucket_region, name) != SM_NONE)
+            continue;
+        if (sm_grow((void **)&a.bregions, &a.cap_bregions, a.nbr + 1, sizeof *a.bregions) ||
+            !(a.bregions[a.nbr] = imp_region_id(r, "aws", reg)) ||
+            sm_map_put(&a.bucket_region, imp_str(r, name), a.nbr)) {
+            rc = SM_ENOMEM;
+            goto done;
+        }
+        a.nbr++;
+    }
+    /* datasets, then columns (they need their table), then lineage */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t i = 0; i < a.nents; i++) {
+            struct aent *x = &a.ents[i];
+            const char *st = imp_jstr(x->e, "status");
+            const char *type = imp_jstr(x->e, "typeName");
+            bool want = pass == 0 ? x->kind != AK_COLUMN : x->kind == AK_COLUMN;
+            if (!want)
+                continue;
+            x->done = 1;
+            if (st && strcmp(st, "ACTIVE")) {
+                imp_skip(r, type ? type : "entity",
+                         imp_fmt(r, "status %s: not imported; remove it by hand if it was", st));
+                continue;
+            }
+            if (json_is_true(json_object_get(x->e, "isIncomplete"))) {
+                imp_skip(r, type ? type : "entity", "shell entity: only its name is known");
+                continue;
+            }
+            switch (x->kind) {
+            case AK_COLUMN:
+                rc = column_of(&a, x);
+                break;
+            case AK_SKIP:
+                imp_skip(r, type ? type : "entity", "carries no data sovmap models");
+                break;
+            case AK_DB:
+            case AK_PROCESS:
+            case AK_STORAGE:
+                imp_skip(r, type, kind_why[x->kind]);
+                if (x->kind == AK_PROCESS && x->level == LV_FULL)
+                    rc = process_edges(&a, i);
+                break;
+            default:
+                rc = dataset_of(&a, x);
+                break;
+            }
+            if (rc)
+                goto done;
+        }
+    }
+    for (int i = 0; i < r->nfiles; i++)
+        if ((rc = relations(&a, &r->files[i])))
+            goto done;
+    rc = lineage_flows(&a);
+done:
+    if (rc == SM_ENOMEM)
+        sm_error_set(err, SM_ENOMEM, "atlas import: out of memory");
+    free(a.ents);
+    free(a.edges);
+    free(a.bregions);
+    sm_map_fini(&a.by_guid);
+    sm_map_fini(&a.bucket_region);
+    return rc;
+}
+
+const struct importer_ops importer_atlas = {
+    .name = "atlas",
+    .summary = "Atlas v2 entity bulk, single entity, basic/DSL search or lineage response",
+    .detect = atlas_detect,
+    .parse = atlas_parse,
+};

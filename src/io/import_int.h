@@ -1,0 +1,138 @@
+/*
+ * import_int.h - what the importers (import_atlas.c, import_glue.c,
+ * import_lf.c) share with import.c: the run, its files and the record
+ * builders. Private to src/io.
+ */
+#ifndef IMPORT_INT_H
+#define IMPORT_INT_H
+
+#include <jansson.h>
+
+#include "import.h"
+
+struct imp_file {
+    const char *name;
+    json_t *root;
+};
+
+/* A dataset as the sources describe it, before it meets the model. */
+struct imp_ds {
+    const char *name;
+    const char *source_ref;     /* "" if unknown */
+    const char *system, *owner, *description;
+    const char *region;         /* region id, NULL unknown */
+    const char *region_why;     /* "bucket map", "--region" ... */
+    const char *region_file;
+    bool region_weak;           /* the catalog's region (--region, an ARN): never moves a copy */
+    const char *no_region_why;  /* why it has no region (view ...) */
+    const char *file;           /* first file that named it */
+    uint16_t subjects[MODEL_MAX_SUBJECTS];
+    uint8_t nsubjects;
+    int32_t first_field, last_field;
+    int32_t first_tag, last_tag;
+    int32_t first_carrier;
+    int32_t first_tier;
+    /* filled by apply */
+    int32_t id;
+    int32_t first_diff, last_diff;
+    uint8_t status;             /* 0 same, 1 new, 2 changed */
+};
+
+struct imp_field { const char *name; int32_t next; };
+struct imp_tag {
+    const char *tag;
+    const char *field;          /* NULL: dataset tag */
+    const char *entity;
+    const char *source;
+    int32_t next;
+};
+struct imp_ref { const char *ref; int32_t next; };
+struct imp_tier { const char *tier; const char *file; const char *entity; int32_t next; };
+struct imp_flow { int32_t from, to; const char *via; const char *file; };
+struct imp_line { const char *text; int32_t next; };
+struct imp_note { const char *text; int count; };
+
+#define IMP_VEC(type, name) struct type *name; int32_t n##name, cap_##name
+
+struct import_run {
+    const struct import_map *map;
+    struct import_opts opts;
+    const char *region;         /* --region as a region id, or NULL */
+    struct sm_arena arena;
+    struct imp_file *files;
+    int nfiles, cap_files;
+    json_t *input;              /* --input JSON, or NULL */
+
+    IMP_VEC(imp_ds, ds);
+    IMP_VEC(imp_field, fields);
+    IMP_VEC(imp_tag, tags);
+    IMP_VEC(imp_ref, refs);
+    IMP_VEC(imp_tier, tiers);
+    IMP_VEC(imp_flow, flows);
+    IMP_VEC(imp_line, lines);
+    IMP_VEC(imp_note, skips);
+    IMP_VEC(imp_note, notes);   /* warnings and conflicts */
+    IMP_VEC(import_touched, touched);
+    struct sm_map ds_by_name, ds_by_ref, keys, skip_keys, note_keys;
+
+    struct import_stats stats;
+    bool changed;
+};
+
+/* Strings in the run's arena. NULL on out of memory. */
+const char *imp_str(struct import_run *r, const char *s);
+const char *imp_fmt(struct import_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The dataset record called name (created if new; source_ref "" when
+ * unknown, looked up first). Returns its index or SM_NONE on ENOMEM. */
+int32_t imp_ds(struct import_run *r, const char *name, const char *source_ref,
+               const char *file);
+/* Existing record by source reference or name, or SM_NONE. */
+int32_t imp_ds_find(const struct import_run *r, const char *name, const char *source_ref);
+int imp_field(struct import_run *r, int32_t ds, const char *field);
+int imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
+            const char *entity, const char *source);
+/* The record fully describes the tags of entity ref: tags from it that
+ * are not imported again are removed. */
+int imp_carrier(struct import_run *r, int32_t ds, const char *ref);
+/* Set the region (id); a different one from another source is a conflict. */
+void imp_region(struct import_run *r, int32_t ds, const char *region, const char *why,
+                const char *file);
+void imp_describe(struct import_run *r, int32_t ds, const char *system, const char *owner,
+                  const char *description);
+/* Map one label through the mapping file and apply it to ds (field NULL:
+ * the dataset). attrs: NULL-terminated key/value list or NULL. */
+int imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from from,
+              const char *name, const char *value, const char *const *attrs,
+              bool names_only, const char *entity, const char *file);
+int imp_flow(struct import_run *r, int32_t from, int32_t to, const char *via,
+             const char *file);
+/* Count a skipped entity: what ("hive_process") and why ("process"). */
+void imp_skip(struct import_run *r, const char *what, const char *why);
+/* A warning or conflict line for the summary (deduplicated). */
+void imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "eu-west-1" -> "aws:eu-west-1"; an id with ':' is kept. NULL for "". */
+const char *imp_region_id(struct import_run *r, const char *provider, const char *code);
+/* Bucket of "s3://b/x", "s3a://b", "s3n://B/..." (lower-cased into buf), or NULL. */
+const char *imp_s3_bucket(const char *uri, char *buf, size_t size);
+/* Region for a storage location: bucket map, else NULL. why gets the reason. */
+const char *imp_location_region(struct import_run *r, const char *location,
+                                const char **why);
+
+/* arn:PARTITION:glue:REGION:ACCOUNT:table/DB/TABLE, database/DB or catalog. */
+struct imp_arn {
+    char region[64], account[64], kind[16], db[512], table[512];
+};
+int imp_parse_arn(const char *s, struct imp_arn *a);   /* SM_EINVAL if not one */
+
+/* A JSON string member, or NULL (also for non-strings). */
+const char *imp_jstr(const json_t *o, const char *key);
+/* "name:line:col" is not available after parsing: messages name the file
+ * and a JSON path instead. */
+int imp_bad(struct sm_error *err, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
