@@ -1,0 +1,1074 @@
+/*
+ * export_dot.c - the data-flow diagram through Graphviz cgraph + gvc, in
+ * process: clusters per jurisdiction group holding clusters per region,
+ * placements as nodes, flows and implicit replications as edges, a legend;
+ * the region summary (counts on regions, counted edges); the focus view.
+ *
+ * Designed around dot's limits (doc/exports.md): only violating and waived
+ * edges carry labels (the rest carry tooltips), the full view refuses
+ * graphs above a measured size instead of hanging, and every layout is
+ * checked: an error from Graphviz or an edge without a spline fails the
+ * export rather than shipping a diagram that lost an edge.
+ *
+ * Reads the model and the check result only. Output is deterministic:
+ * objects are created in name order and no time is written unless asked.
+ */
+#include "export_priv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <graphviz/cgraph.h>
+#include <graphviz/gvc.h>
+
+/* ---- look ------------------------------------------------------------------------- */
+
+#define C_RED       "#d00000"
+#define C_RED_FILL  "#ffe4e4"
+#define C_MUTED     "#9aa5b1"
+#define C_MUTED_FILL "#f1f3f5"
+#define C_OK        "#3b4754"
+#define C_EDGE      "#8a939c"
+#define C_FONT      "Helvetica"
+
+/* Tier shapes, most sensitive (highest rank) first; unclassified: note. */
+static const char *const tier_shapes[] = {
+    "box", "ellipse", "hexagon", "octagon", "house", "parallelogram", "trapezium",
+};
+#define NSHAPES (int)(sizeof tier_shapes / sizeof tier_shapes[0])
+#define SHAPE_UNCLASSIFIED "note"
+
+struct state_look {
+    const char *color, *fill, *font, *penwidth;
+};
+
+static const struct state_look looks[] = {
+    [XS_OK]        = { C_OK,    "white",       "black",  "1" },
+    [XS_WAIVED]    = { C_MUTED, C_MUTED_FILL,  "#5f6b76", "1" },
+    [XS_VIOLATION] = { C_RED,   C_RED_FILL,    C_RED,    "2.5" },
+};
+
+/* ---- builder ------------------------------------------------------------------------ */
+
+enum {
+    GA_LABEL, GA_COLOR, GA_STYLE, GA_FILL, GA_FONTCOLOR, GA_TOOLTIP, GA_COUNT
+};
+enum {
+    NA_LABEL, NA_SHAPE, NA_COLOR, NA_FILL, NA_FONTCOLOR, NA_PENWIDTH, NA_TOOLTIP,
+    NA_STYLE, NA_WIDTH, NA_HEIGHT, NA_COUNT
+};
+enum {
+    EA_LABEL, EA_XLABEL, EA_COLOR, EA_FONTCOLOR, EA_STYLE, EA_PENWIDTH, EA_TOOLTIP,
+    EA_ARROWHEAD, EA_WEIGHT, EA_COUNT
+};
+
+struct dg {
+    const struct model *m;
+    const struct export_opts *o;
+    struct xindex x;
+    struct sm_arena a;
+    Agraph_t *g;
+    Agsym_t *ga[GA_COUNT], *na[NA_COUNT], *ea[EA_COUNT];
+    Agraph_t **rcluster;        /* per region */
+    Agraph_t **gcluster;        /* per group index */
+    const char **gnames;        /* group names seen, in order */
+    int32_t ngroups;
+    const char **rgroup;        /* per region: its group name (NULL: not computed) */
+    int8_t *tier_shape;         /* per tier: index into tier_shapes */
+    bool any_unclassified;
+    bool labels_as_xlabels;
+    struct export_stats st;
+};
+
+static const char *
+dstr(struct dg *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static const char *
+dstr(struct dg *d, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    const char *s;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    s = sm_arena_strdup(&d->a, buf);
+    return s ? s : "";
+}
+
+/* Clean text for a Graphviz escString (labels, tooltips, ids). */
+static const char *
+dclean(struct dg *d, const char *s)
+{
+    return xclean(&d->a, s, true);
+}
+
+static void
+declare(struct dg *d)
+{
+    static const char *const gn[GA_COUNT] = {
+        "label", "color", "style", "fillcolor", "fontcolor", "tooltip"
+    };
+    static const char *const nn[NA_COUNT] = {
+        "label", "shape", "color", "fillcolor", "fontcolor", "penwidth", "tooltip",
+        "style", "width", "height"
+    };
+    static const char *const nd[NA_COUNT] = {
+        "\\N", "box", C_OK, "white", "black", "1", "", "filled", "0.75", "0.5"
+    };
+    static const char *const en[EA_COUNT] = {
+        "label", "xlabel", "color", "fontcolor", "style", "penwidth", "tooltip",
+        "arrowhead", "weight"
+    };
+    static const char *const ed[EA_COUNT] = {
+        "", "", C_EDGE, C_OK, "solid", "1", "", "normal", "1"
+    };
+
+    for (int i = 0; i < GA_COUNT; i++)
+        d->ga[i] = agattr(d->g, AGRAPH, (char *)gn[i], "");
+    for (int i = 0; i < NA_COUNT; i++)
+        d->na[i] = agattr(d->g, AGNODE, (char *)nn[i], (char *)nd[i]);
+    for (int i = 0; i < EA_COUNT; i++)
+        d->ea[i] = agattr(d->g, AGEDGE, (char *)en[i], (char *)ed[i]);
+    agattr(d->g, AGNODE, "fontname", C_FONT);
+    agattr(d->g, AGNODE, "fontsize", "10");
+    agattr(d->g, AGNODE, "margin", "0.08,0.04");
+    agattr(d->g, AGEDGE, "fontname", C_FONT);
+    agattr(d->g, AGEDGE, "fontsize", "9");
+    agattr(d->g, AGEDGE, "arrowsize", "0.7");
+    agattr(d->g, AGRAPH, "fontname", C_FONT);
+    agattr(d->g, AGRAPH, "fontsize", "11");
+    agattr(d->g, AGRAPH, "labeljust", "l");
+    agattr(d->g, AGRAPH, "labelloc", "t");
+    agattr(d->g, AGRAPH, "rankdir", "LR");
+    agattr(d->g, AGRAPH, "nodesep", "0.18");
+    agattr(d->g, AGRAPH, "ranksep", "0.55");
+    agattr(d->g, AGRAPH, "outputorder", "edgesfirst");
+    agattr(d->g, AGRAPH, "forcelabels", "true");
+    agattr(d->g, AGRAPH, "pad", "0.2");
+}
+
+static void
+gset(struct dg *d, Agraph_t *sg, int a, const char *v)
+{
+    agxset(sg, d->ga[a], (char *)v);
+}
+
+static void
+nset(struct dg *d, Agnode_t *n, int a, const char *v)
+{
+    agxset(n, d->na[a], (char *)v);
+}
+
+static void
+eset(struct dg *d, Agedge_t *e, int a, const char *v)
+{
+    agxset(e, d->ea[a], (char *)v);
+}
+
+static int
+dg_init(struct dg *d, const struct model *m, const struct check_result *r,
+        const struct export_opts *o, const char *title, struct sm_error *err)
+{
+    static Agdesc_t desc = { .directed = 1, .strict = 0, .no_loop = 0, .maingraph = 1 };
+    int32_t *order, n = 0;
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    d->m = m;
+    d->o = o;
+    sm_arena_init(&d->a);
+    if ((rc = xindex_build(m, r, &d->x, err)))
+        return rc;
+    d->rcluster = calloc((size_t)m->nregions + 1, sizeof *d->rcluster);
+    d->rgroup = calloc((size_t)m->nregions + 1, sizeof *d->rgroup);
+    d->gcluster = calloc((size_t)m->nregions + 2, sizeof *d->gcluster);
+    d->gnames = calloc((size_t)m->nregions + 2, sizeof *d->gnames);
+    d->tier_shape = calloc((size_t)m->ntiers + 1, 1);
+    order = calloc((size_t)m->ntiers + 1, sizeof *order);
+    if (!d->rcluster || !d->rgroup || !d->gcluster || !d->gnames || !d->tier_shape || !order) {
+        free(order);
+        return sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+    }
+    /* Shapes by rank, highest first; ties by name. */
+    for (int32_t i = 0; i < m->ntiers; i++)
+        if (!m->tiers[i].deleted)
+            order[n++] = i;
+    for (int32_t i = 1; i < n; i++)
+        for (int32_t k = i; k > 0; k--) {
+            const struct tier *a = &m->tiers[order[k - 1]], *b = &m->tiers[order[k]];
+            if (a->rank > b->rank || (a->rank == b->rank && strcmp(a->name, b->name) <= 0))
+                break;
+            int32_t t = order[k]; order[k] = order[k - 1]; order[k - 1] = t;
+        }
+    for (int32_t i = 0; i < n; i++)
+        d->tier_shape[order[i]] = (int8_t)(i < NSHAPES ? i : NSHAPES - 1);
+    free(order);
+    if (!(d->g = agopen("sovmap", desc, NULL)))
+        return sm_error_set(err, SM_ENOMEM, "diagram: graphviz could not open a graph");
+    declare(d);
+    gset(d, d->g, GA_LABEL, title);
+    return SM_OK;
+}
+
+static void
+dg_fini(struct dg *d)
+{
+    if (d->g)
+        agclose(d->g);
+    free(d->rcluster);
+    free(d->rgroup);
+    free(d->gcluster);
+    free(d->gnames);
+    free(d->tier_shape);
+    xindex_fini(&d->x);
+    sm_arena_fini(&d->a);
+}
+
+static const char *
+region_group(struct dg *d, int32_t region)
+{
+    if (!d->rgroup[region])
+        d->rgroup[region] = export_region_group(d->o->juris, d->m, region);
+    return d->rgroup[region];
+}
+
+static Agraph_t *
+group_cluster(struct dg *d, const char *group)
+{
+    char label[300];
+    Agraph_t *sg;
+    int32_t i;
+
+    for (i = 0; i < d->ngroups; i++)
+        if (!strcmp(d->gnames[i], group))
+            return d->gcluster[i];
+    export_group_label(d->o->juris, group, label, sizeof label);
+    sg = agsubg(d->g, (char *)dstr(d, "cluster_j:%s", dclean(d, group)), 1);
+    gset(d, sg, GA_LABEL, dclean(d, label));
+    gset(d, sg, GA_STYLE, "rounded");
+    gset(d, sg, GA_COLOR, "#6c7a89");
+    gset(d, sg, GA_FONTCOLOR, "#2c3e50");
+    d->gnames[d->ngroups] = group;
+    d->gcluster[d->ngroups++] = sg;
+    d->st.clusters++;
+    return sg;
+}
+
+static Agraph_t *
+region_cluster(struct dg *d, int32_t region)
+{
+    const struct region *rg = &d->m->regions[region];
+    Agraph_t *parent, *sg;
+    char cc[3];
+
+    if (d->rcluster[region])
+        return d->rcluster[region];
+    parent = group_cluster(d, region_group(d, region));
+    sg = agsubg(parent, (char *)dstr(d, "cluster_r:%s", dclean(d, rg->id)), 1);
+    sm_cc_str(rg->country, cc);
+    if (rg->global)
+        gset(d, sg, GA_LABEL, dstr(d, "%s\\nany country", dclean(d, rg->id)));
+    else if (rg->country == SM_NONE)
+        gset(d, sg, GA_LABEL, dstr(d, "%s\\nmulti-region", dclean(d, rg->id)));
+    else
+        gset(d, sg, GA_LABEL, dstr(d, "%s\\n%s%s%s", dclean(d, rg->id),
+                                   *rg->city ? dclean(d, rg->city) : "",
+                                   *rg->city ? ", " : "", cc));
+    gset(d, sg, GA_STYLE, "filled");
+    gset(d, sg, GA_FILL, "#f7f9fb");
+    gset(d, sg, GA_COLOR, "#b8c2cc");
+    d->rcluster[region] = sg;
+    d->st.clusters++;
+    return sg;
+}
+
+/* Two regions in different countries (or a multi-region/global on either
+ * side that is not the same single country). */
+static bool
+cross_border(const struct model *m, int32_t ra, int32_t rb)
+{
+    struct sm_ccset a, b;
+    bool ga, gb;
+
+    if (ra == rb)
+        return false;
+    xregion_countries(m, ra, &a, &ga);
+    xregion_countries(m, rb, &b, &gb);
+    if (ga || gb)
+        return true;
+    return !(sm_ccset_count(&a) == 1 && sm_ccset_count(&b) == 1 &&
+             sm_ccset_next(&a, 0) == sm_ccset_next(&b, 0));
+}
+
+/* ---- layout and rendering ------------------------------------------------------------- */
+
+/* Graphviz reports errors through one process-wide hook; keep the first. */
+static char gv_msg[256];
+static int gv_nerr;
+
+static int
+gv_errf(char *msg)
+{
+    size_t n;
+
+    if (!gv_nerr++) {
+        sm_strlcpy(gv_msg, msg, sizeof gv_msg);
+        n = strlen(gv_msg);
+        while (n && (gv_msg[n - 1] == '\n' || gv_msg[n - 1] == ' '))
+            gv_msg[--n] = '\0';
+        if (!strncmp(gv_msg, "Error: ", 7))
+            memmove(gv_msg, gv_msg + 7, strlen(gv_msg + 7) + 1);
+    }
+    return 0;
+}
+
+static int
+render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
+{
+    GVC_t *gvc;
+    agusererrf old;
+    agerrlevel_t oldlevel;
+    char *data = NULL;
+    unsigned int len = 0;
+    int32_t lost = 0, total = 0;
+    int rc = SM_OK;
+
+    if (!strcmp(fmt, "dot")) {
+        if (agwrite(d->g, f) != 0 || ferror(f))
+            return sm_error_set(err, SM_EIO, "dot: write error: %s", strerror(errno));
+        return SM_OK;
+    }
+    if (!(gvc = gvContext()))
+        return sm_error_set(err, SM_ENOMEM, "%s: graphviz could not start", fmt);
+    gv_msg[0] = '\0';
+    gv_nerr = 0;
+    old = agseterrf(gv_errf);
+    oldlevel = agseterr(AGERR);
+    agreseterrors();
+    if (gvLayout(gvc, d->g, "dot") != 0) {
+        rc = sm_error_set(err, SM_EIO, "%s: graphviz could not lay the diagram out%s%s",
+                          fmt, gv_nerr ? ": " : "", gv_msg);
+        goto out;
+    }
+    d->st.laid_out = 1;
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n))
+        for (Agedge_t *e = agfstout(d->g, n); e; e = agnxtout(d->g, e)) {
+            total++;
+            if (!ED_spl(e))
+                lost++;
+        }
+    if (lost || gv_nerr) {
+        rc = sm_error_set(err, SM_EIO, "%s: graphviz lost %d of %d edges laying out the "
+                          "diagram%s%s; use --view regions or a filter (--tier, --system, "
+                          "--jurisdiction)", fmt, (int)lost, (int)total,
+                          gv_nerr ? ": " : "", gv_msg);
+        goto layout_out;
+    }
+    if (gvRenderData(gvc, d->g, fmt, &data, &len) != 0 || gv_nerr) {
+        rc = sm_error_set(err, SM_EIO, "%s: graphviz could not render%s%s", fmt,
+                          gv_nerr ? ": " : "", gv_msg);
+        goto layout_out;
+    }
+    if (fwrite(data, 1, len, f) != len || ferror(f))
+        rc = sm_error_set(err, SM_EIO, "%s: write error: %s", fmt, strerror(errno));
+layout_out:
+    if (data)
+        gvFreeRenderData(data);
+    gvFreeLayout(gvc, d->g);
+out:
+    agseterr(oldlevel);
+    agseterrf(old);
+    gvFreeContext(gvc);
+    return rc;
+}
+
+/* ---- legend ------------------------------------------------------------------------------ */
+
+static Agnode_t *
+legend_node(struct dg *d, Agraph_t *lg, const char *label, const char *shape, int state)
+{
+    Agnode_t *n = agnode(lg, (char *)dstr(d, "legend:%d", d->st.legend_nodes), 1);
+
+    nset(d, n, NA_LABEL, label);
+    nset(d, n, NA_SHAPE, shape);
+    nset(d, n, NA_COLOR, looks[state].color);
+    nset(d, n, NA_FILL, looks[state].fill);
+    nset(d, n, NA_FONTCOLOR, looks[state].font);
+    nset(d, n, NA_PENWIDTH, looks[state].penwidth);
+    d->st.legend_nodes++;
+    return n;
+}
+
+static void
+legend_edge(struct dg *d, Agraph_t *lg, const char *what, const char *label,
+            const char *color, const char *style, const char *pen, const char *arrow)
+{
+    Agnode_t *a = legend_node(d, lg, what, "plaintext", XS_OK);
+    Agnode_t *b = legend_node(d, lg, "", "point", XS_OK);
+    Agedge_t *e = agedge(lg, a, b, NULL, 1);
+
+    nset(d, a, NA_STYLE, "");
+    nset(d, b, NA_WIDTH, "0.06");
+    eset(d, e, EA_LABEL, label);
+    eset(d, e, EA_COLOR, color);
+    eset(d, e, EA_FONTCOLOR, color);
+    eset(d, e, EA_STYLE, style);
+    eset(d, e, EA_PENWIDTH, pen);
+    eset(d, e, EA_ARROWHEAD, arrow);
+    d->st.legend_edges++;
+}
+
+static void
+legend_full(struct dg *d)
+{
+    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+    const struct model *m = d->m;
+    Agnode_t *prev = NULL, *n;
+
+    gset(d, lg, GA_LABEL, "Legend");
+    gset(d, lg, GA_STYLE, "rounded");
+    gset(d, lg, GA_COLOR, "#6c7a89");
+    /* Tiers in shape order (shape = tier). */
+    for (int s = 0; s < NSHAPES; s++)
+        for (int32_t t = 0; t < m->ntiers; t++)
+            if (!m->tiers[t].deleted && d->tier_shape[t] == s) {
+                n = legend_node(d, lg, dstr(d, "tier %s", dclean(d, m->tiers[t].name)),
+                                tier_shapes[s], XS_OK);
+                (void)prev;
+                prev = n;
+            }
+    if (d->any_unclassified)
+        legend_node(d, lg, "no tier (unclassified)", SHAPE_UNCLASSIFIED, XS_OK);
+    legend_node(d, lg, "copy: dataset\\nrole", "box", XS_OK);
+    legend_node(d, lg, "violation\\nrule ids", "box", XS_VIOLATION);
+    legend_node(d, lg, "waived\\nrule ids", "box", XS_WAIVED);
+    legend_node(d, lg, "export target\\n(region)", "cds", XS_OK);
+    legend_edge(d, lg, "flow, same country", "", C_EDGE, "solid", "1", "normal");
+    legend_edge(d, lg, "flow, cross-border", "", C_EDGE, "dashed", "1.4", "normal");
+    legend_edge(d, lg, "implicit replication\\n(copy, no flow declared)", "", C_EDGE,
+                "solid", "1", "empty");
+    legend_edge(d, lg, "violation", "kind: RULE", C_RED, "bold", "2.5", "normal");
+    legend_edge(d, lg, "waived finding", "kind: waived RULE", C_MUTED, "solid", "1", "normal");
+}
+
+/* ---- full and focus views ------------------------------------------------------------------ */
+
+struct dedge {
+    int32_t from, to;           /* placements; to SM_NONE: export to region to_region */
+    int32_t to_region;
+    int32_t flow;               /* SM_NONE: implicit replication */
+    const char *tsel, *hsel;    /* sort keys */
+};
+
+static int
+dedge_cmp(const void *a, const void *b)
+{
+    const struct dedge *x = a, *y = b;
+    int c;
+
+    if ((c = strcmp(x->tsel, y->tsel)) || (c = strcmp(x->hsel, y->hsel)))
+        return c;
+    if ((x->flow == SM_NONE) != (y->flow == SM_NONE))
+        return x->flow == SM_NONE ? -1 : 1;
+    return x->flow < y->flow ? -1 : x->flow > y->flow;
+}
+
+struct dnode {
+    int32_t p;
+    const char *group, *region, *sel;
+};
+
+static int
+dnode_cmp(const void *a, const void *b)
+{
+    const struct dnode *x = a, *y = b;
+    int c;
+
+    if ((c = strcmp(x->group, y->group)) || (c = strcmp(x->region, y->region)))
+        return c;
+    return strcmp(x->sel, y->sel);
+}
+
+static bool
+dataset_passes(const struct model *m, const struct export_opts *o, int32_t ds, int32_t tier)
+{
+    const struct dataset *d = &m->datasets[ds];
+
+    if (d->deleted)
+        return false;
+    if (o->tier && d->tier != tier)
+        return false;
+    if (o->system && strcmp(d->system ? d->system : "", o->system))
+        return false;
+    return true;
+}
+
+static bool
+region_passes(struct dg *d, int32_t region)
+{
+    char cc[3];
+
+    if (!d->o->jurisdiction)
+        return true;
+    if (!strcmp(region_group(d, region), d->o->jurisdiction))
+        return true;
+    sm_cc_str(d->m->regions[region].country, cc);
+    return !strcmp(cc, d->o->jurisdiction) || !strcmp(d->m->regions[region].id, d->o->jurisdiction);
+}
+
+/* Datasets within o->hops lineage hops of the focus (flows either way). */
+static int
+focus_set(const struct model *m, int32_t focus, int hops, uint8_t *keep,
+          struct sm_error *err)
+{
+    int32_t *start = calloc((size_t)m->ndatasets + 2, sizeof *start);
+    int32_t *adj = malloc(((size_t)m->nflows * 2 + 1) * sizeof *adj);
+    int32_t *fill = calloc((size_t)m->ndatasets + 1, sizeof *fill);
+    int32_t *queue = malloc(((size_t)m->ndatasets + 1) * sizeof *queue);
+    int32_t *dist = malloc(((size_t)m->ndatasets + 1) * sizeof *dist);
+    int32_t qh = 0, qt = 0;
+
+    if (!start || !adj || !fill || !queue || !dist) {
+        free(start); free(adj); free(fill); free(queue); free(dist);
+        return sm_error_set(err, SM_ENOMEM, "focus: out of memory");
+    }
+    for (int32_t i = 0; i < m->nflows; i++) {
+        const struct flow *f = &m->flows[i];
+        if (f->deleted || f->to == SM_NONE)
+            continue;
+        start[m->placements[f->from].dataset + 1]++;
+        start[m->placements[f->to].dataset + 1]++;
+    }
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        start[i + 1] += start[i];
+    for (int32_t i = 0; i < m->nflows; i++) {
+        const struct flow *f = &m->flows[i];
+        int32_t a, b;
+        if (f->deleted || f->to == SM_NONE)
+            continue;
+        a = m->placements[f->from].dataset;
+        b = m->placements[f->to].dataset;
+        adj[start[a] + fill[a]++] = b;
+        adj[start[b] + fill[b]++] = a;
+    }
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        dist[i] = -1;
+    dist[focus] = 0;
+    queue[qt++] = focus;
+    while (qh < qt) {
+        int32_t u = queue[qh++];
+        keep[u] = 1;
+        if (dist[u] >= hops)
+            continue;
+        for (int32_t k = start[u]; k < start[u + 1]; k++)
+            if (dist[adj[k]] < 0 && !m->datasets[adj[k]].deleted) {
+                dist[adj[k]] = dist[u] + 1;
+                queue[qt++] = adj[k];
+            }
+    }
+    free(start); free(adj); free(fill); free(queue); free(dist);
+    return SM_OK;
+}
+
+static const char *
+edge_desc(struct dg *d, const struct flow *f)
+{
+    char xf[512];
+
+    if (!f)
+        return "implicit replication";
+    model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
+    return dstr(d, "%s%s%s", flow_kind_names[f->kind], *xf ? " (" : "",
+                *xf ? dstr(d, "%s)", dclean(d, xf)) : "");
+}
+
+static void
+style_edge(struct dg *d, Agedge_t *e, const struct xstatus *s, bool cross,
+           const struct flow *f, const char *tip)
+{
+    const char *style = cross ? "dashed" : "solid";
+    const char *desc = edge_desc(d, f);
+
+    if (s->state == XS_VIOLATION) {
+        eset(d, e, EA_COLOR, C_RED);
+        eset(d, e, EA_FONTCOLOR, C_RED);
+        eset(d, e, EA_PENWIDTH, "2.5");
+        style = cross ? "bold,dashed" : "bold";
+        d->st.red_edges++;
+    } else if (s->state == XS_WAIVED) {
+        eset(d, e, EA_COLOR, C_MUTED);
+        eset(d, e, EA_FONTCOLOR, "#5f6b76");
+    } else if (cross) {
+        eset(d, e, EA_PENWIDTH, "1.4");
+    }
+    eset(d, e, EA_STYLE, style);
+    if (s->state != XS_OK)
+        eset(d, e, d->labels_as_xlabels ? EA_XLABEL : EA_LABEL,
+             dstr(d, "%s:%s%s", desc, s->state == XS_WAIVED ? " waived " : " ",
+                  dclean(d, s->rules)));
+    eset(d, e, EA_TOOLTIP, dstr(d, "%s\\n%s", tip, desc));
+    if (!f)
+        eset(d, e, EA_ARROWHEAD, "empty");
+}
+
+static int
+build_full(struct dg *d, int32_t focus, struct sm_error *err)
+{
+    const struct model *m = d->m;
+    const struct export_opts *o = d->o;
+    uint8_t *keep_ds = calloc((size_t)m->ndatasets + 1, 1);
+    uint8_t *keep_p = calloc((size_t)m->nplacements + 1, 1);
+    struct dedge *edges = malloc(((size_t)m->nflows + m->nplacements + 1) * sizeof *edges);
+    struct dnode *nodes = NULL;
+    Agnode_t **pnode = calloc((size_t)m->nplacements + 1, sizeof *pnode);
+    Agnode_t **xnode = calloc((size_t)m->nregions + 1, sizeof *xnode);
+    const char **psel = calloc((size_t)m->nplacements + 1, sizeof *psel);
+    int32_t tier = SM_NONE, nedges = 0, nnodes = 0, nviol = 0;
+    int rc = SM_OK;
+    char buf[1100];
+
+    if (!keep_ds || !keep_p || !edges || !pnode || !xnode || !psel) {
+        rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+        goto out;
+    }
+    if (o->tier && (tier = model_tier(m, o->tier)) == SM_NONE) {
+        const char *s = model_suggest(m, OBJ_TIER, o->tier);
+        rc = sm_error_set(err, SM_ENOTFOUND, "unknown tier %s%s%s%s", o->tier,
+                          s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+        goto out;
+    }
+    if (focus != SM_NONE) {
+        if ((rc = focus_set(m, focus, o->hops, keep_ds, err)))
+            goto out;
+        for (int32_t i = 0; i < m->ndatasets; i++)
+            if (keep_ds[i] && i != focus && !dataset_passes(m, o, i, tier))
+                keep_ds[i] = 0;
+    } else {
+        for (int32_t i = 0; i < m->ndatasets; i++)
+            keep_ds[i] = dataset_passes(m, o, i, tier);
+    }
+    for (int32_t i = 0; i < m->nplacements; i++) {
+        const struct placement *p = &m->placements[i];
+        keep_p[i] = !p->deleted && keep_ds[p->dataset] && region_passes(d, p->region);
+    }
+    /* Edges: explicit flows, then implicit replications primary -> copy. In
+     * the focus view both ends must be kept; with filters one end is
+     * enough and the other comes along as context. */
+    for (int32_t i = 0; i < m->nflows; i++) {
+        const struct flow *f = &m->flows[i];
+        bool a, b;
+
+        if (f->deleted)
+            continue;
+        a = keep_p[f->from];
+        b = f->to != SM_NONE ? keep_p[f->to] : a;
+        if (focus != SM_NONE ? !(a && b) : !(a || b))
+            continue;
+        edges[nedges++] = (struct dedge){ f->from, f->to, f->to_region, i, NULL, NULL };
+    }
+    for (int32_t i = 0; i < m->nplacements; i++) {
+        const struct placement *p = &m->placements[i];
+        int32_t prim;
+
+        if (p->deleted || p->role == ROLE_PRIMARY || d->x.has_inflow[i])
+            continue;
+        if ((prim = model_primary(m, p->dataset)) == SM_NONE || prim == i)
+            continue;
+        if (focus != SM_NONE ? !(keep_p[prim] && keep_p[i]) : !(keep_p[prim] || keep_p[i]))
+            continue;
+        edges[nedges++] = (struct dedge){ prim, i, SM_NONE, SM_NONE, NULL, NULL };
+    }
+    for (int32_t k = 0; k < nedges; k++) {
+        keep_p[edges[k].from] = 1;
+        if (edges[k].to != SM_NONE)
+            keep_p[edges[k].to] = 1;
+    }
+    for (int32_t i = 0; i < m->nplacements; i++)
+        if (keep_p[i])
+            nnodes++;
+    d->st.nodes = nnodes;
+    d->st.edges = nedges;
+    for (int32_t k = 0; k < nedges; k++) {
+        const struct xstatus *s = edges[k].flow != SM_NONE ? &d->x.flow[edges[k].flow]
+                                                            : &d->x.implicit[edges[k].to];
+        if (s->state != XS_OK)
+            nviol++;
+    }
+    /* Labels make dot route every labelled edge through virtual nodes; above
+     * a few hundred, xlabels (placed after layout) keep it fast. */
+    d->labels_as_xlabels = nviol > 300;
+    if (!(nodes = malloc(((size_t)nnodes + 1) * sizeof *nodes))) {
+        rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+        goto out;
+    }
+    nnodes = 0;
+    for (int32_t i = 0; i < m->nplacements; i++) {
+        if (!keep_p[i])
+            continue;
+        psel[i] = dclean(d, model_selector(m, OBJ_PLACEMENT, i, buf, sizeof buf));
+        nodes[nnodes++] = (struct dnode){ i, region_group(d, m->placements[i].region),
+                                          m->regions[m->placements[i].region].id, psel[i] };
+    }
+    qsort(nodes, (size_t)nnodes, sizeof *nodes, dnode_cmp);
+    for (int32_t k = 0; k < nnodes; k++) {
+        int32_t pi = nodes[k].p;
+        const struct placement *p = &m->placements[pi];
+        const struct dataset *ds = &m->datasets[p->dataset];
+        struct xstatus s = d->x.placement[pi];
+        const struct xstatus *dss = &d->x.dataset[p->dataset];
+        Agnode_t *n;
+        const char *rules;
+
+        /* Findings about the dataset itself show on its primary copy. */
+        if (p->role == ROLE_PRIMARY && dss->state > XS_OK) {
+            rules = *s.rules ? dstr(d, "%s %s", s.rules, dss->rules) : dss->rules;
+            if (dss->state > s.state)
+                s.state = dss->state;
+            s.rules = rules;
+        }
+        n = agnode(region_cluster(d, p->region), (char *)nodes[k].sel, 1);
+        pnode[pi] = n;
+        nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s", dclean(d, ds->name), role_names[p->role],
+                                  s.state != XS_OK ? "\\n" : "",
+                                  s.state == XS_WAIVED ? "waived " : "",
+                                  s.state != XS_OK ? dclean(d, s.rules) : ""));
+        if (ds->tier == SM_NONE) {
+            nset(d, n, NA_SHAPE, SHAPE_UNCLASSIFIED);
+            d->any_unclassified = true;
+        } else {
+            nset(d, n, NA_SHAPE, tier_shapes[d->tier_shape[ds->tier]]);
+        }
+        if (s.state != XS_OK) {
+            nset(d, n, NA_COLOR, looks[s.state].color);
+            nset(d, n, NA_FILL, looks[s.state].fill);
+            nset(d, n, NA_FONTCOLOR, looks[s.state].font);
+            nset(d, n, NA_PENWIDTH, looks[s.state].penwidth);
+        }
+        nset(d, n, NA_TOOLTIP, dstr(d, "%s\\ntier %s%s%s", nodes[k].sel,
+                                    ds->tier != SM_NONE ? dclean(d, m->tiers[ds->tier].name)
+                                                        : "none",
+                                    *ds->system ? ", system " : "",
+                                    *ds->system ? dclean(d, ds->system) : ""));
+    }
+    for (int32_t k = 0; k < nedges; k++) {
+        edges[k].tsel = psel[edges[k].from];
+        edges[k].hsel = edges[k].to != SM_NONE ? psel[edges[k].to]
+                                               : m->regions[edges[k].to_region].id;
+    }
+    qsort(edges, (size_t)nedges, sizeof *edges, dedge_cmp);
+    for (int32_t k = 0; k < nedges; k++) {
+        const struct dedge *de = &edges[k];
+        const struct flow *f = de->flow != SM_NONE ? &m->flows[de->flow] : NULL;
+        int32_t rto = de->to != SM_NONE ? m->placements[de->to].region : de->to_region;
+        Agnode_t *h;
+        Agedge_t *e;
+
+        if (de->to != SM_NONE) {
+            h = pnode[de->to];
+        } else if (!(h = xnode[rto])) {
+            h = xnode[rto] = agnode(region_cluster(d, rto),
+                                    (char *)dstr(d, "export:%s", dclean(d, m->regions[rto].id)), 1);
+            nset(d, h, NA_LABEL, "export target");
+            nset(d, h, NA_SHAPE, "cds");
+            d->st.nodes++;
+        }
+        e = agedge(d->g, pnode[de->from], h, NULL, 1);
+        style_edge(d, e, f ? &d->x.flow[de->flow] : &d->x.implicit[de->to],
+                   cross_border(m, m->placements[de->from].region, rto), f,
+                   f ? dclean(d, f->name) : dstr(d, "%s -> %s", de->tsel, de->hsel));
+    }
+    legend_full(d);
+out:
+    free(keep_ds);
+    free(keep_p);
+    free(edges);
+    free(nodes);
+    free(pnode);
+    free(xnode);
+    free(psel);
+    return rc;
+}
+
+/* ---- region summary --------------------------------------------------------------------------- */
+
+struct rcount {
+    int32_t n, viol, waived;
+};
+
+static const char *
+thousands(struct dg *d, int64_t v)
+{
+    char raw[32], out[48];
+    int len, k = 0;
+
+    len = snprintf(raw, sizeof raw, "%lld", (long long)v);
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = raw[i];
+    }
+    out[k] = '\0';
+    return dstr(d, "%s", out);
+}
+
+static int
+region_id_cmp(const void *a, const void *b, const struct model *m)
+{
+    return strcmp(m->regions[*(const int32_t *)a].id, m->regions[*(const int32_t *)b].id);
+}
+
+static const struct model *rsort_model;
+static const char *const *rsort_group;
+static int
+region_order_cmp(const void *a, const void *b)
+{
+    int c = strcmp(rsort_group[*(const int32_t *)a], rsort_group[*(const int32_t *)b]);
+    return c ? c : region_id_cmp(a, b, rsort_model);
+}
+
+static void
+legend_regions(struct dg *d)
+{
+    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+
+    gset(d, lg, GA_LABEL, "Legend");
+    gset(d, lg, GA_STYLE, "rounded");
+    gset(d, lg, GA_COLOR, "#6c7a89");
+    legend_node(d, lg, "region\\ncopies by role\\n(P primary R replica B backup\\nD dr C cache "
+                "A archive E edge)", "box", XS_OK);
+    legend_node(d, lg, "region holding\\nviolating copies", "box", XS_VIOLATION);
+    legend_edge(d, lg, "flows, same country", "count", C_EDGE, "solid", "1", "normal");
+    legend_edge(d, lg, "flows, cross-border", "count", C_EDGE, "dashed", "1.4", "normal");
+    legend_edge(d, lg, "some flows violate", "count (violating)", C_RED, "bold", "2.5", "normal");
+    legend_edge(d, lg, "violations all waived", "count (waived)", C_MUTED, "solid", "1", "normal");
+}
+
+static int
+build_regions(struct dg *d, struct sm_error *err)
+{
+    static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };
+    const struct model *m = d->m;
+    const struct export_opts *o = d->o;
+    int32_t nr = m->nregions, tier = SM_NONE;
+    size_t nn = (size_t)nr * (size_t)nr;
+    struct rcount *pair = calloc(nn + 1, sizeof *pair);
+    int32_t (*roles)[ROLE_COUNT] = calloc((size_t)nr + 1, sizeof *roles);
+    struct rcount *copies = calloc((size_t)nr + 1, sizeof *copies);
+    int32_t *inregion = calloc((size_t)nr + 1, sizeof *inregion);
+    uint8_t *keep_ds = calloc((size_t)m->ndatasets + 1, 1);
+    int32_t *order = calloc((size_t)nr + 1, sizeof *order);
+    Agnode_t **rnode = calloc((size_t)nr + 1, sizeof *rnode);
+    int32_t norder = 0;
+    int rc = SM_OK;
+
+    if (!pair || !roles || !copies || !inregion || !keep_ds || !order || !rnode) {
+        rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory (%d regions)", (int)nr);
+        goto out;
+    }
+    if (o->tier && (tier = model_tier(m, o->tier)) == SM_NONE) {
+        rc = sm_error_set(err, SM_ENOTFOUND, "unknown tier %s", o->tier);
+        goto out;
+    }
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        keep_ds[i] = dataset_passes(m, o, i, tier);
+    for (int32_t i = 0; i < m->nplacements; i++) {
+        const struct placement *p = &m->placements[i];
+        struct xstatus s = d->x.placement[i];
+        if (p->deleted || !keep_ds[p->dataset] || !region_passes(d, p->region))
+            continue;
+        roles[p->region][p->role]++;
+        copies[p->region].n++;
+        if (s.state == XS_VIOLATION)
+            copies[p->region].viol++;
+        else if (s.state == XS_WAIVED)
+            copies[p->region].waived++;
+    }
+    for (int32_t i = 0; i < m->nflows + m->nplacements; i++) {
+        int32_t ra, rb, prim;
+        const struct xstatus *s;
+
+        if (i < m->nflows) {
+            const struct flow *f = &m->flows[i];
+            if (f->deleted || !keep_ds[m->placements[f->from].dataset])
+                continue;
+            ra = m->placements[f->from].region;
+            rb = f->to != SM_NONE ? m->placements[f->to].region : f->to_region;
+            s = &d->x.flow[i];
+        } else {
+            int32_t pi = i - m->nflows;
+            const struct placement *p = &m->placements[pi];
+            if (p->deleted || p->role == ROLE_PRIMARY || d->x.has_inflow[pi] ||
+                !keep_ds[p->dataset] || (prim = model_primary(m, p->dataset)) == SM_NONE ||
+                prim == pi)
+                continue;
+            ra = m->placements[prim].region;
+            rb = p->region;
+            s = &d->x.implicit[pi];
+        }
+        if (!region_passes(d, ra) && !region_passes(d, rb))
+            continue;
+        if (ra == rb) {
+            inregion[ra]++;
+            continue;
+        }
+        pair[(size_t)ra * nr + rb].n++;
+        if (s->state == XS_VIOLATION)
+            pair[(size_t)ra * nr + rb].viol++;
+        else if (s->state == XS_WAIVED)
+            pair[(size_t)ra * nr + rb].waived++;
+    }
+    /* Regions drawn: those holding a copy or at either end of a flow. */
+    for (int32_t r = 0; r < nr; r++) {
+        bool used = copies[r].n > 0 || inregion[r] > 0;
+        for (int32_t k = 0; k < nr && !used; k++)
+            used = pair[(size_t)r * nr + k].n || pair[(size_t)k * nr + r].n;
+        if (used) {
+            order[norder++] = r;
+            region_group(d, r);
+        }
+    }
+    rsort_model = m;
+    rsort_group = d->rgroup;
+    qsort(order, (size_t)norder, sizeof *order, region_order_cmp);
+    for (int32_t k = 0; k < norder; k++) {
+        int32_t r = order[k];
+        const struct region *rg = &m->regions[r];
+        char rl[160] = "", cc[3];
+        size_t len = 0;
+        int state = copies[r].viol ? XS_VIOLATION : copies[r].waived ? XS_WAIVED : XS_OK;
+        Agnode_t *n;
+
+        for (int ro = 0; ro < ROLE_COUNT; ro++)
+            if (roles[r][ro])
+                len += (size_t)snprintf(rl + len, sizeof rl - len, "%s%c %s", len ? "  " : "",
+                                        role_letter[ro], thousands(d, roles[r][ro]));
+        sm_cc_str(rg->country, cc);
+        n = agnode(group_cluster(d, region_group(d, r)),
+                   (char *)dstr(d, "region:%s", dclean(d, rg->id)), 1);
+        rnode[r] = n;
+        d->st.nodes++;
+        nset(d, n, NA_LABEL, dstr(d, "%s (%s)\\n%s copies%s%s%s%s%s%s", dclean(d, rg->id),
+                                  rg->global ? "any" : rg->country == SM_NONE ? "multi" : cc,
+                                  thousands(d, copies[r].n), *rl ? "\\n" : "", rl,
+                                  copies[r].viol ? "\\n" : "",
+                                  copies[r].viol ? dstr(d, "%s violating", thousands(d, copies[r].viol)) : "",
+                                  inregion[r] ? "\\n" : "",
+                                  inregion[r] ? dstr(d, "%s in-region flows", thousands(d, inregion[r])) : ""));
+        nset(d, n, NA_SHAPE, "box");
+        nset(d, n, NA_COLOR, looks[state].color);
+        nset(d, n, NA_FILL, looks[state].fill);
+        nset(d, n, NA_FONTCOLOR, looks[state].font);
+        nset(d, n, NA_PENWIDTH, looks[state].penwidth);
+    }
+    for (int32_t a = 0; a < norder; a++)
+        for (int32_t b = 0; b < norder; b++) {
+            int32_t ra = order[a], rb = order[b];
+            const struct rcount *c = &pair[(size_t)ra * nr + rb];
+            bool cross = cross_border(m, ra, rb);
+            Agedge_t *e;
+
+            if (!c->n)
+                continue;
+            e = agedge(d->g, rnode[ra], rnode[rb], NULL, 1);
+            d->st.edges++;
+            eset(d, e, EA_PENWIDTH, dstr(d, "%.1f", (c->viol ? 1.5 : 0.0) + 1.0 + log10((double)c->n)));
+            eset(d, e, EA_STYLE, c->viol ? (cross ? "bold,dashed" : "bold") : cross ? "dashed" : "solid");
+            if (c->viol) {
+                eset(d, e, EA_COLOR, C_RED);
+                eset(d, e, EA_FONTCOLOR, C_RED);
+                eset(d, e, EA_LABEL, dstr(d, "%s (%s violating)", thousands(d, c->n),
+                                          thousands(d, c->viol)));
+                d->st.red_edges++;
+            } else if (c->waived) {
+                eset(d, e, EA_COLOR, C_MUTED);
+                eset(d, e, EA_LABEL, dstr(d, "%s (%s waived)", thousands(d, c->n),
+                                          thousands(d, c->waived)));
+            } else {
+                eset(d, e, EA_LABEL, thousands(d, c->n));
+            }
+            eset(d, e, EA_TOOLTIP, dstr(d, "%s -> %s: %s flows and copies", dclean(d, m->regions[ra].id),
+                                        dclean(d, m->regions[rb].id), thousands(d, c->n)));
+        }
+    legend_regions(d);
+out:
+    free(pair);
+    free(roles);
+    free(copies);
+    free(inregion);
+    free(keep_ds);
+    free(order);
+    free(rnode);
+    return rc;
+}
+
+/* ---- entry point ------------------------------------------------------------------------------ */
+
+int
+export_diagram(const struct model *m, const struct check_result *r,
+               const struct export_opts *opts, const char *fmt, FILE *f,
+               struct export_stats *stats, struct sm_error *err)
+{
+    struct export_opts defaults;
+    const struct export_opts *o = opts;
+    struct dg d;
+    int32_t focus = SM_NONE, limit;
+    int32_t nviol = 0;
+    char title[512], day[11];
+    bool layout = strcmp(fmt, "dot") != 0;
+    int rc;
+
+    if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf"))
+        return sm_error_set(err, SM_EINVAL, "unknown diagram format %s", fmt);
+    if (!o) {
+        export_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (o->view == EXPORT_VIEW_FOCUS) {
+        if (!o->focus || !*o->focus)
+            return sm_error_set(err, SM_EUSAGE, "--view focus needs --focus DATASET");
+        if ((rc = model_find(m, OBJ_DATASET, o->focus, &focus, err)))
+            return rc;
+        if (o->hops < 0)
+            return sm_error_set(err, SM_EUSAGE, "--hops must be 0 or more");
+    }
+    for (int32_t i = 0; r && i < r->nfindings; i++)
+        if (!r->findings[i].waived && r->findings[i].severity >= SEV_WARNING)
+            nviol++;
+    snprintf(title, sizeof title, "sovmap data flows \xe2\x80\x94 %s view%s%s",
+             export_view_names[o->view], o->stamp ? ", generated " : "",
+             o->stamp ? (sm_date_fmt(o->today, day), day) : "");
+    if ((rc = dg_init(&d, m, r, o, title, err)))
+        goto out;
+    if (o->view == EXPORT_VIEW_REGIONS)
+        rc = build_regions(&d, err);
+    else
+        rc = build_full(&d, focus, err);
+    if (rc)
+        goto out;
+    {
+        const char *t = dstr(&d, "%s\\n%d copies, %d edges, %d drawn red; %d live findings",
+                             title, (int)d.st.nodes, (int)d.st.edges, (int)d.st.red_edges,
+                             (int)nviol);
+        gset(&d, d.g, GA_LABEL, t);
+    }
+    limit = o->layout_limit > 0 ? o->layout_limit : EXPORT_LAYOUT_LIMIT;
+    if (layout && o->view != EXPORT_VIEW_REGIONS && d.st.nodes + d.st.edges > limit) {
+        rc = sm_error_set(err, SM_ELIMIT, "%s: %d copies and %d flows are more than dot lays "
+                          "out in reasonable time (limit %d); use --view regions, --view focus "
+                          "or a filter (--tier, --system, --jurisdiction)", fmt,
+                          (int)d.st.nodes, (int)d.st.edges, (int)limit);
+        goto out;
+    }
+    rc = render(&d, fmt, f, err);
+out:
+    if (stats)
+        *stats = d.st;
+    dg_fini(&d);
+    return rc;
+}

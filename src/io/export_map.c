@@ -1,0 +1,806 @@
+/*
+ * export_map.c - the residency map: datasets (rows, grouped by tier) x
+ * regions (columns, grouped by jurisdiction), each cell the roles of the
+ * copies there and their status; and the table an architect signs off:
+ * tiers x subject jurisdictions -> regions allowed. Markdown, CSV
+ * (RFC 4180), self-contained HTML (inline CSS, no script, printable), JSON.
+ *
+ * Reads the model, the check result and the jurisdiction facts only.
+ * Deterministic: rows and columns are sorted, no time unless --stamp.
+ */
+#include "export_priv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };
+
+/* ---- the map as data --------------------------------------------------------------- */
+
+struct mcol {
+    int32_t region;
+    const char *group;
+};
+
+struct mrow {
+    int32_t ds;
+    int32_t rank;               /* tier rank, INT32_MIN for unclassified */
+};
+
+struct mcell {                  /* one dataset's copies in one column */
+    char roles[ROLE_COUNT + 1];
+    uint8_t state;
+    const char *rules;
+};
+
+struct rmap {
+    const struct model *m;
+    const struct check_result *r;
+    const struct export_opts *o;
+    struct xindex x;
+    struct sm_arena a;
+    struct mcol *cols;
+    int32_t ncols;
+    int32_t *col_of;            /* per region: column or SM_NONE */
+    struct mrow *rows;
+    int32_t nrows;
+    struct mcell *cells;        /* scratch: one row */
+    bool *in_use;               /* per region: holds a copy or is approved */
+};
+
+static int
+col_cmp(const void *a, const void *b, const struct model *m)
+{
+    const struct mcol *x = a, *y = b;
+    int c = strcmp(x->group, y->group);
+
+    return c ? c : strcmp(m->regions[x->region].id, m->regions[y->region].id);
+}
+
+static const struct model *sort_model;
+
+static int
+col_cmp_plain(const void *a, const void *b)
+{
+    return col_cmp(a, b, sort_model);
+}
+
+static int
+row_cmp_plain(const void *a, const void *b)
+{
+    const struct mrow *x = a, *y = b;
+
+    if (x->rank != y->rank)
+        return x->rank > y->rank ? -1 : 1;
+    return strcmp(sort_model->datasets[x->ds].name, sort_model->datasets[y->ds].name);
+}
+
+static bool
+col_passes(const struct rmap *mp, int32_t region, const char *group)
+{
+    const char *j = mp->o ? mp->o->jurisdiction : NULL;
+    char cc[3];
+
+    if (!j)
+        return true;
+    sm_cc_str(mp->m->regions[region].country, cc);
+    return !strcmp(group, j) || !strcmp(cc, j) || !strcmp(mp->m->regions[region].id, j);
+}
+
+static void
+rmap_fini(struct rmap *mp)
+{
+    free(mp->cols);
+    free(mp->col_of);
+    free(mp->rows);
+    free(mp->cells);
+    free(mp->in_use);
+    xindex_fini(&mp->x);
+    sm_arena_fini(&mp->a);
+}
+
+static int
+rmap_build(struct rmap *mp, const struct model *m, const struct check_result *r,
+           const struct export_opts *o, struct sm_error *err)
+{
+    int32_t tier = SM_NONE;
+    bool *has = NULL;
+    int rc;
+
+    memset(mp, 0, sizeof *mp);
+    mp->m = m;
+    mp->r = r;
+    mp->o = o;
+    sm_arena_init(&mp->a);
+    if ((rc = xindex_build(m, r, &mp->x, err)))
+        return rc;
+    if (o && o->tier && (tier = model_tier(m, o->tier)) == SM_NONE) {
+        rmap_fini(mp);
+        return sm_error_set(err, SM_ENOTFOUND, "unknown tier %s", o->tier);
+    }
+    mp->cols = calloc((size_t)m->nregions + 1, sizeof *mp->cols);
+    mp->col_of = malloc(((size_t)m->nregions + 1) * sizeof *mp->col_of);
+    mp->rows = calloc((size_t)m->ndatasets + 1, sizeof *mp->rows);
+    mp->cells = calloc((size_t)m->nregions + 1, sizeof *mp->cells);
+    mp->in_use = calloc((size_t)m->nregions + 1, sizeof *mp->in_use);
+    has = calloc((size_t)m->nregions + 1, sizeof *has);
+    if (!mp->cols || !mp->col_of || !mp->rows || !mp->cells || !mp->in_use || !has) {
+        free(has);
+        rmap_fini(mp);
+        return sm_error_set(err, SM_ENOMEM, "map: out of memory");
+    }
+    for (int32_t i = 0; i < m->ndatasets; i++) {
+        const struct dataset *d = &m->datasets[i];
+
+        if (d->deleted || (o && o->tier && d->tier != tier) ||
+            (o && o->system && strcmp(d->system ? d->system : "", o->system)))
+            continue;
+        mp->rows[mp->nrows].ds = i;
+        mp->rows[mp->nrows++].rank = d->tier != SM_NONE ? m->tiers[d->tier].rank : INT32_MIN;
+    }
+    for (int32_t i = 0; i < m->nplacements; i++) {
+        const struct placement *p = &m->placements[i];
+
+        if (p->deleted)
+            continue;
+        mp->in_use[p->region] = true;
+        has[p->region] = true;
+    }
+    for (int32_t t = 0; t < m->ntiers; t++)
+        for (uint32_t k = 0; !m->tiers[t].deleted && k < m->tiers[t].approved.n; k++) {
+            int32_t rg = model_region(m, m->tiers[t].approved.v[k]);
+            if (rg != SM_NONE)
+                mp->in_use[rg] = true;
+        }
+    for (int32_t i = 0; i < m->nregions; i++) {
+        const char *g;
+
+        mp->col_of[i] = SM_NONE;
+        if (!has[i] || m->regions[i].deleted)
+            continue;
+        g = export_region_group(o ? o->juris : NULL, m, i);
+        if (!col_passes(mp, i, g))
+            continue;
+        mp->cols[mp->ncols].region = i;
+        mp->cols[mp->ncols++].group = g;
+    }
+    free(has);
+    sort_model = m;
+    qsort(mp->cols, (size_t)mp->ncols, sizeof *mp->cols, col_cmp_plain);
+    qsort(mp->rows, (size_t)mp->nrows, sizeof *mp->rows, row_cmp_plain);
+    for (int32_t c = 0; c < mp->ncols; c++)
+        mp->col_of[mp->cols[c].region] = c;
+    return SM_OK;
+}
+
+/* Fill mp->cells for one dataset; returns false when it has no copy in any
+ * column (with --jurisdiction such rows are left out). */
+static bool
+rmap_row(struct rmap *mp, int32_t ds)
+{
+    const struct model *m = mp->m;
+    bool any = false;
+
+    for (int32_t c = 0; c < mp->ncols; c++) {
+        mp->cells[c].roles[0] = '\0';
+        mp->cells[c].state = XS_OK;
+        mp->cells[c].rules = "";
+    }
+    for (int32_t p = m->datasets[ds].first_placement; p != SM_NONE; p = m->placements[p].next) {
+        const struct placement *pl = &m->placements[p];
+        struct mcell *cell;
+        const struct xstatus *parts[3];
+        size_t n;
+
+        if (pl->deleted || mp->col_of[pl->region] == SM_NONE)
+            continue;
+        any = true;
+        cell = &mp->cells[mp->col_of[pl->region]];
+        n = strlen(cell->roles);
+        if (n < ROLE_COUNT) {
+            cell->roles[n] = role_letter[pl->role];
+            cell->roles[n + 1] = '\0';
+        }
+        parts[0] = &mp->x.placement[p];
+        parts[1] = &mp->x.implicit[p];
+        parts[2] = pl->role == ROLE_PRIMARY ? &mp->x.dataset[ds] : NULL;
+        for (int k = 0; k < 3; k++) {
+            const struct xstatus *s = parts[k];
+            if (!s || s->state == XS_OK)
+                continue;
+            if (s->state > cell->state) {
+                cell->state = s->state;
+                cell->rules = s->rules;
+            } else if (s->state == cell->state && strcmp(cell->rules, s->rules) &&
+                       !strstr(cell->rules, s->rules)) {
+                const char *u = sm_arena_strdup(&mp->a, "");
+                size_t len = strlen(cell->rules) + strlen(s->rules) + 2;
+                char *b = sm_arena_alloc(&mp->a, len);
+                (void)u;
+                if (b) {
+                    snprintf(b, len, "%s %s", cell->rules, s->rules);
+                    cell->rules = b;
+                }
+            }
+        }
+    }
+    return any;
+}
+
+static const char *
+row_tier(const struct rmap *mp, int32_t ds)
+{
+    int32_t t = mp->m->datasets[ds].tier;
+    return t != SM_NONE ? mp->m->tiers[t].name : "";
+}
+
+static const char *
+row_eff_tier(const struct rmap *mp, int32_t ds)
+{
+    int32_t t = mp->r && ds < mp->r->ndatasets ? mp->r->eff_tier[ds] : mp->m->datasets[ds].tier;
+    return t >= 0 && t < mp->m->ntiers ? mp->m->tiers[t].name : "";
+}
+
+static const char *
+row_subjects(const struct rmap *mp, int32_t ds, char *buf, size_t size)
+{
+    const struct dataset *d = &mp->m->datasets[ds];
+    size_t len = 0;
+    char cc[3];
+
+    if (mp->r && ds < mp->r->ndatasets)
+        return check_eff_subjects(mp->r, ds, buf, size);
+    buf[0] = '\0';
+    for (int i = 0; i < d->nsubjects && len + 4 < size; i++) {
+        sm_cc_str(d->subjects[i], cc);
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? "," : "", cc);
+    }
+    return buf;
+}
+
+/* "R", "R! RES001 XFR001", "B~ RES002" */
+static const char *
+cell_text(struct rmap *mp, const struct mcell *c, char *buf, size_t size)
+{
+    if (!c->roles[0])
+        buf[0] = '\0';
+    else if (c->state == XS_OK)
+        snprintf(buf, size, "%s", c->roles);
+    else
+        snprintf(buf, size, "%s%s %s", c->roles, c->state == XS_VIOLATION ? "!" : "~",
+                 c->rules);
+    (void)mp;
+    return buf;
+}
+
+/* ---- tiers x jurisdictions -> allowed regions --------------------------------------- */
+
+/* Regimes the model's datasets answer to, in id order; unknown subject codes
+ * get no regime and are listed by code. */
+struct subjcol {
+    const char *name;           /* regime id or subject code */
+    const struct xregime *rg;   /* NULL: no regime */
+};
+
+static int
+subjcol_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct subjcol *)a)->name, ((const struct subjcol *)b)->name);
+}
+
+static int32_t
+subject_columns(struct rmap *mp, struct subjcol *out, int32_t max)
+{
+    const struct export_juris *j = mp->o ? mp->o->juris : NULL;
+    bool seen[SM_CC_COUNT] = { false };
+    int32_t n = 0;
+
+    for (int32_t i = 0; i < mp->m->ndatasets; i++) {
+        const struct dataset *d = &mp->m->datasets[i];
+        for (int k = 0; !d->deleted && k < d->nsubjects; k++)
+            if (d->subjects[k] < SM_CC_COUNT)
+                seen[d->subjects[k]] = true;
+    }
+    for (int cc = 0; cc < SM_CC_COUNT; cc++) {
+        const struct xregime *rg;
+        const char *name;
+        bool dup = false;
+
+        if (!seen[cc])
+            continue;
+        rg = xregime_of(j, cc);
+        if (rg) {
+            name = rg->id;
+        } else {
+            char code[3];
+            sm_cc_str(cc, code);
+            name = sm_arena_strdup(&mp->a, code);
+        }
+        for (int32_t k = 0; k < n; k++)
+            dup = dup || !strcmp(out[k].name, name);
+        if (!dup && n < max) {
+            out[n].name = name;
+            out[n++].rg = rg;
+        }
+    }
+    qsort(out, (size_t)n, sizeof *out, subjcol_cmp);
+    return n;
+}
+
+/* Condition under which rg counts cc as adequate: NULL not adequate, "" full. */
+static const char *
+adequate(const struct xregime *rg, int cc, int32_t today)
+{
+    for (int32_t i = 0; i < rg->nadequacy; i++)
+        if (rg->adequacy[i].cc == cc && (!rg->adequacy[i].until || !today ||
+                                          today <= rg->adequacy[i].until))
+            return rg->adequacy[i].condition;
+    return NULL;
+}
+
+/* The allowed-regions text of one tier scope for one regime. */
+static const char *
+allowed_text(struct rmap *mp, const struct tier *t, int scope, const struct xregime *rg)
+{
+    const struct model *m = mp->m;
+    char buf[8192];
+    size_t len = 0;
+    const char **ids = malloc(((size_t)m->nregions + 1) * sizeof *ids);
+    int32_t n = 0;
+    const char *out;
+
+    if (!ids)
+        return "";
+    buf[0] = '\0';
+    switch (scope) {
+    case SCOPE_REGION:
+        free(ids);
+        return "the primary copy's region only";
+    case SCOPE_COUNTRY:
+        free(ids);
+        return "the primary copy's country only";
+    case SCOPE_GLOBAL:
+        free(ids);
+        return "any region";
+    case SCOPE_APPROVED:
+        for (uint32_t k = 0; k < t->approved.n; k++)
+            ids[n++] = t->approved.v[k];
+        break;
+    default:    /* bloc, adequate */
+        if (!rg) {
+            free(ids);
+            return "any region (no regime for these subjects)";
+        }
+        for (int32_t i = 0; i < m->nregions; i++) {
+            struct sm_ccset cs;
+            bool global, ok = true;
+            const char *cond = "";
+
+            if (!mp->in_use[i] || m->regions[i].deleted)
+                continue;
+            xregion_countries(m, i, &cs, &global);
+            if (global || sm_ccset_empty(&cs))
+                continue;
+            for (int cc = sm_ccset_next(&cs, 0); ok && cc != SM_NONE; cc = sm_ccset_next(&cs, cc + 1)) {
+                const char *c;
+                if (sm_ccset_has(&rg->free_flow, cc))
+                    continue;
+                if (scope == SCOPE_ADEQUATE && (c = adequate(rg, cc, mp->o ? mp->o->today : 0))) {
+                    if (*c)
+                        cond = c;
+                    continue;
+                }
+                ok = false;
+            }
+            if (ok)
+                ids[n++] = *cond ? sm_arena_strdup(&mp->a, (snprintf(buf, sizeof buf, "%s (%s)",
+                                                                    m->regions[i].id, cond), buf))
+                                 : m->regions[i].id;
+        }
+        break;
+    }
+    qsort(ids, (size_t)n, sizeof *ids, xstrcmp);
+    buf[0] = '\0';
+    for (int32_t k = 0; k < n; k++)
+        len += (size_t)snprintf(buf + len, len < sizeof buf ? sizeof buf - len : 0, "%s%s",
+                                k ? ", " : "", ids[k] ? ids[k] : "");
+    if (!n)
+        snprintf(buf, sizeof buf, "none of the regions in use");
+    if (scope == SCOPE_ADEQUATE && len < sizeof buf)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
+                 "; elsewhere only with a valid mechanism on the flow");
+    free(ids);
+    out = sm_arena_strdup(&mp->a, buf);
+    return out ? out : "";
+}
+
+static int32_t
+tier_order(const struct model *m, int32_t *order)
+{
+    int32_t n = 0;
+
+    for (int32_t i = 0; i < m->ntiers; i++)
+        if (!m->tiers[i].deleted)
+            order[n++] = i;
+    for (int32_t i = 1; i < n; i++)
+        for (int32_t k = i; k > 0; k--) {
+            const struct tier *a = &m->tiers[order[k - 1]], *b = &m->tiers[order[k]];
+            if (a->rank > b->rank || (a->rank == b->rank && strcmp(a->name, b->name) <= 0))
+                break;
+            int32_t t = order[k]; order[k] = order[k - 1]; order[k - 1] = t;
+        }
+    return n;
+}
+
+/* ---- writers ---------------------------------------------------------------------------- */
+
+#define MAX_SUBJCOLS 64
+
+static const char *
+stamp(const struct export_opts *o, char *buf)
+{
+    if (!o || !o->stamp)
+        return NULL;
+    sm_date_fmt(o->today, buf);
+    return buf;
+}
+
+static void
+write_md(struct rmap *mp, FILE *f)
+{
+    const struct model *m = mp->m;
+    struct subjcol sc[MAX_SUBJCOLS];
+    int32_t nsc = subject_columns(mp, sc, MAX_SUBJCOLS);
+    int32_t *order = malloc(((size_t)m->ntiers + 1) * sizeof *order), nt;
+    char cell[4096], subj[256], day[11];
+    const char *last_tier = NULL;
+
+    fputs("# Residency map\n\n", f);
+    if (stamp(mp->o, day))
+        fprintf(f, "Generated by sovmap on %s.\n\n", day);
+    fputs("Cells: P primary, R replica, B backup, D dr, C cache, A archive, E edge; "
+          "`!` violation (rule ids follow), `~` waived.\n\n", f);
+    for (int32_t k = 0; k < mp->nrows; k++) {
+        int32_t ds = mp->rows[k].ds;
+        const char *tn = row_tier(mp, ds);
+
+        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+            continue;
+        if (!last_tier || strcmp(last_tier, tn)) {
+            fprintf(f, "%s## Tier ", last_tier ? "\n" : "");
+            export_put_md(f, *tn ? tn : "(unclassified)");
+            fputs("\n\n| dataset | effective tier | subjects |", f);
+            for (int32_t c = 0; c < mp->ncols; c++) {
+                fputc(' ', f);
+                export_put_md(f, mp->cols[c].group);
+                fputs(": ", f);
+                export_put_md(f, m->regions[mp->cols[c].region].id);
+                fputs(" |", f);
+            }
+            fputs("\n|---|---|---|", f);
+            for (int32_t c = 0; c < mp->ncols; c++)
+                fputs(":-:|", f);
+            fputc('\n', f);
+            last_tier = tn;
+        }
+        fputs("| ", f);
+        export_put_md(f, m->datasets[ds].name);
+        fputs(" | ", f);
+        export_put_md(f, row_eff_tier(mp, ds));
+        fputs(" | ", f);
+        export_put_md(f, row_subjects(mp, ds, subj, sizeof subj));
+        fputs(" |", f);
+        for (int32_t c = 0; c < mp->ncols; c++) {
+            fputc(' ', f);
+            export_put_md(f, cell_text(mp, &mp->cells[c], cell, sizeof cell));
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    if (!mp->nrows)
+        fputs("No datasets.\n", f);
+    fputs("\n# Allowed regions by tier and subjects' regime\n\n| tier | scope | backup scope |", f);
+    for (int32_t s = 0; s < nsc; s++) {
+        fputc(' ', f);
+        export_put_md(f, sc[s].name);
+        fputs(" |", f);
+    }
+    if (!nsc)
+        fputs(" any subjects |", f);
+    fputs("\n|---|---|---|", f);
+    for (int32_t s = 0; s < (nsc ? nsc : 1); s++)
+        fputs("---|", f);
+    fputc('\n', f);
+    nt = order ? tier_order(m, order) : 0;
+    for (int32_t i = 0; i < nt; i++) {
+        const struct tier *t = &m->tiers[order[i]];
+        fputs("| ", f);
+        export_put_md(f, t->name);
+        fprintf(f, " | %s | %s |", scope_names[t->scope], scope_names[t->backup_scope]);
+        for (int32_t s = 0; s < (nsc ? nsc : 1); s++) {
+            fputc(' ', f);
+            export_put_md(f, allowed_text(mp, t, t->scope, nsc ? sc[s].rg : NULL));
+            if (t->backup_scope != t->scope) {
+                fputs("<br>backups: ", f);
+                export_put_md(f, allowed_text(mp, t, t->backup_scope, nsc ? sc[s].rg : NULL));
+            }
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    free(order);
+}
+
+static void
+csv_cell(FILE *f, const char *s, bool first)
+{
+    if (!first)
+        fputc(',', f);
+    export_put_csv(f, s);
+}
+
+static void
+write_csv(struct rmap *mp, FILE *f)
+{
+    const struct model *m = mp->m;
+    char cell[4096], subj[256], day[11], head[512];
+
+    if (stamp(mp->o, day))
+        fprintf(f, "# generated by sovmap on %s\r\n", day);
+    csv_cell(f, "dataset", true);
+    csv_cell(f, "tier", false);
+    csv_cell(f, "effective_tier", false);
+    csv_cell(f, "system", false);
+    csv_cell(f, "subjects", false);
+    for (int32_t c = 0; c < mp->ncols; c++) {
+        snprintf(head, sizeof head, "%s %s", mp->cols[c].group, m->regions[mp->cols[c].region].id);
+        csv_cell(f, head, false);
+    }
+    fputs("\r\n", f);
+    for (int32_t k = 0; k < mp->nrows; k++) {
+        int32_t ds = mp->rows[k].ds;
+
+        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+            continue;
+        csv_cell(f, m->datasets[ds].name, true);
+        csv_cell(f, row_tier(mp, ds), false);
+        csv_cell(f, row_eff_tier(mp, ds), false);
+        csv_cell(f, m->datasets[ds].system, false);
+        csv_cell(f, row_subjects(mp, ds, subj, sizeof subj), false);
+        for (int32_t c = 0; c < mp->ncols; c++)
+            csv_cell(f, cell_text(mp, &mp->cells[c], cell, sizeof cell), false);
+        fputs("\r\n", f);
+    }
+}
+
+static const char html_head[] =
+    "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<title>Residency map</title>\n<style>\n"
+    "body{font:13px/1.4 -apple-system,\"Segoe UI\",Helvetica,Arial,sans-serif;color:#1f2933;margin:24px}\n"
+    "h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}\n"
+    "p.meta{color:#52606d;margin:0 0 12px}\n"
+    "table{border-collapse:collapse;margin-bottom:16px}\n"
+    "th,td{border:1px solid #cbd2d9;padding:3px 6px;vertical-align:top}\n"
+    "thead th{background:#e4e7eb;position:sticky;top:0}\n"
+    "th.group{background:#d9e2ec;text-align:center}\n"
+    "th.tier{background:#f0f4f8;text-align:left;font-size:14px}\n"
+    "td.c{text-align:center;white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace}\n"
+    "td.ok{background:#e3f9e5;color:#05400a}\n"
+    "td.bad{background:#ffe3e3;color:#8a041a;font-weight:bold}\n"
+    "td.waived{background:#f0f4f8;color:#616e7c;font-style:italic}\n"
+    "td.allowed{max-width:28em}\n"
+    ".legend span{display:inline-block;padding:1px 6px;margin-right:8px;border:1px solid #cbd2d9}\n"
+    "@media print{body{margin:8mm;font-size:10px}thead{display:table-header-group}"
+    "tr{page-break-inside:avoid}thead th{position:static}}\n"
+    "</style>\n</head>\n<body>\n";
+
+static void
+write_html(struct rmap *mp, FILE *f)
+{
+    const struct model *m = mp->m;
+    struct subjcol sc[MAX_SUBJCOLS];
+    int32_t nsc = subject_columns(mp, sc, MAX_SUBJCOLS);
+    int32_t *order = malloc(((size_t)m->ntiers + 1) * sizeof *order), nt;
+    char cell[4096], subj[256], day[11], label[300];
+    const char *last_tier = NULL;
+
+    fputs(html_head, f);
+    fputs("<h1>Residency map</h1>\n<p class=\"meta\">", f);
+    fprintf(f, "%d datasets, %d regions in use", (int)mp->nrows, (int)mp->ncols);
+    if (stamp(mp->o, day))
+        fprintf(f, " &middot; generated by sovmap on %s", day);
+    fputs("</p>\n<p class=\"legend\"><span>P primary</span><span>R replica</span>"
+          "<span>B backup</span><span>D dr</span><span>C cache</span><span>A archive</span>"
+          "<span>E edge</span><span class=\"x\" style=\"background:#e3f9e5\">ok</span>"
+          "<span style=\"background:#ffe3e3\">! violation + rule ids</span>"
+          "<span style=\"background:#f0f4f8\">~ waived</span></p>\n", f);
+    fputs("<table>\n<thead>\n<tr><th rowspan=\"2\">dataset</th><th rowspan=\"2\">effective tier</th>"
+          "<th rowspan=\"2\">subjects</th>", f);
+    for (int32_t c = 0; c < mp->ncols;) {
+        int32_t span = 1;
+        while (c + span < mp->ncols && !strcmp(mp->cols[c + span].group, mp->cols[c].group))
+            span++;
+        fprintf(f, "<th class=\"group\" colspan=\"%d\">", (int)span);
+        export_put_html(f, export_group_label(mp->o ? mp->o->juris : NULL, mp->cols[c].group,
+                                              label, sizeof label));
+        fputs("</th>", f);
+        c += span;
+    }
+    fputs("</tr>\n<tr>", f);
+    for (int32_t c = 0; c < mp->ncols; c++) {
+        fputs("<th>", f);
+        export_put_html(f, m->regions[mp->cols[c].region].id);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n</thead>\n<tbody>\n", f);
+    for (int32_t k = 0; k < mp->nrows; k++) {
+        int32_t ds = mp->rows[k].ds;
+        const char *tn = row_tier(mp, ds);
+
+        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+            continue;
+        if (!last_tier || strcmp(last_tier, tn)) {
+            fprintf(f, "<tr><th class=\"tier\" colspan=\"%d\">Tier ", (int)mp->ncols + 3);
+            export_put_html(f, *tn ? tn : "(unclassified)");
+            fputs("</th></tr>\n", f);
+            last_tier = tn;
+        }
+        fputs("<tr><td>", f);
+        export_put_html(f, m->datasets[ds].name);
+        fputs("</td><td>", f);
+        export_put_html(f, row_eff_tier(mp, ds));
+        fputs("</td><td>", f);
+        export_put_html(f, row_subjects(mp, ds, subj, sizeof subj));
+        fputs("</td>", f);
+        for (int32_t c = 0; c < mp->ncols; c++) {
+            const struct mcell *ce = &mp->cells[c];
+            fprintf(f, "<td class=\"c%s\">", !ce->roles[0] ? ""
+                    : ce->state == XS_VIOLATION ? " bad" : ce->state == XS_WAIVED ? " waived" : " ok");
+            export_put_html(f, cell_text(mp, ce, cell, sizeof cell));
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n", f);
+    fputs("<h2>Allowed regions by tier and subjects' regime</h2>\n<table>\n<thead><tr>"
+          "<th>tier</th><th>scope</th><th>backup scope</th>", f);
+    for (int32_t s = 0; s < nsc; s++) {
+        fputs("<th>", f);
+        export_put_html(f, sc[s].name);
+        fputs("</th>", f);
+    }
+    if (!nsc)
+        fputs("<th>any subjects</th>", f);
+    fputs("</tr></thead>\n<tbody>\n", f);
+    nt = order ? tier_order(m, order) : 0;
+    for (int32_t i = 0; i < nt; i++) {
+        const struct tier *t = &m->tiers[order[i]];
+        fputs("<tr><th>", f);
+        export_put_html(f, t->name);
+        fprintf(f, "</th><td>%s</td><td>%s</td>", scope_names[t->scope],
+                scope_names[t->backup_scope]);
+        for (int32_t s = 0; s < (nsc ? nsc : 1); s++) {
+            fputs("<td class=\"allowed\">", f);
+            export_put_html(f, allowed_text(mp, t, t->scope, nsc ? sc[s].rg : NULL));
+            if (t->backup_scope != t->scope) {
+                fputs("<br><em>backups:</em> ", f);
+                export_put_html(f, allowed_text(mp, t, t->backup_scope, nsc ? sc[s].rg : NULL));
+            }
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody>\n</table>\n<p class=\"meta\">Regions listed are those in use "
+          "(holding a copy or on a tier's approved list). Not legal advice.</p>\n"
+          "</body>\n</html>\n", f);
+    free(order);
+}
+
+static void
+write_json(struct rmap *mp, FILE *f)
+{
+    const struct model *m = mp->m;
+    struct subjcol sc[MAX_SUBJCOLS];
+    int32_t nsc = subject_columns(mp, sc, MAX_SUBJCOLS);
+    int32_t *order = malloc(((size_t)m->ntiers + 1) * sizeof *order), nt;
+    char subj[256], day[11], cc[3];
+    bool first = true;
+
+    fputs("{\n", f);
+    if (stamp(mp->o, day))
+        fprintf(f, "  \"generated\": \"%s\",\n", day);
+    fputs("  \"regions\": [", f);
+    for (int32_t c = 0; c < mp->ncols; c++) {
+        const struct region *rg = &m->regions[mp->cols[c].region];
+        fputs(c ? ",\n    {\"id\": " : "\n    {\"id\": ", f);
+        export_put_json(f, rg->id);
+        fputs(", \"jurisdiction\": ", f);
+        export_put_json(f, mp->cols[c].group);
+        sm_cc_str(rg->country, cc);
+        fputs(", \"country\": ", f);
+        export_put_json(f, rg->country == SM_NONE ? "" : cc);
+        fputs("}", f);
+    }
+    fputs(mp->ncols ? "\n  ],\n  \"datasets\": [" : "],\n  \"datasets\": [", f);
+    for (int32_t k = 0; k < mp->nrows; k++) {
+        int32_t ds = mp->rows[k].ds;
+        bool cfirst = true;
+
+        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+            continue;
+        fputs(first ? "\n    {\"name\": " : ",\n    {\"name\": ", f);
+        first = false;
+        export_put_json(f, m->datasets[ds].name);
+        fputs(", \"tier\": ", f);
+        export_put_json(f, row_tier(mp, ds));
+        fputs(", \"effective_tier\": ", f);
+        export_put_json(f, row_eff_tier(mp, ds));
+        fputs(", \"subjects\": ", f);
+        export_put_json(f, row_subjects(mp, ds, subj, sizeof subj));
+        fputs(", \"cells\": {", f);
+        for (int32_t c = 0; c < mp->ncols; c++) {
+            const struct mcell *ce = &mp->cells[c];
+            if (!ce->roles[0])
+                continue;
+            fputs(cfirst ? "" : ", ", f);
+            cfirst = false;
+            export_put_json(f, m->regions[mp->cols[c].region].id);
+            fputs(": {\"roles\": ", f);
+            export_put_json(f, ce->roles);
+            fprintf(f, ", \"status\": \"%s\", \"rules\": ",
+                    ce->state == XS_VIOLATION ? "violation" : ce->state == XS_WAIVED ? "waived" : "ok");
+            export_put_json(f, ce->rules);
+            fputs("}", f);
+        }
+        fputs("}}", f);
+    }
+    fputs(first ? "],\n  \"allowed\": [" : "\n  ],\n  \"allowed\": [", f);
+    nt = order ? tier_order(m, order) : 0;
+    for (int32_t i = 0; i < nt; i++) {
+        const struct tier *t = &m->tiers[order[i]];
+        fputs(i ? ",\n    {\"tier\": " : "\n    {\"tier\": ", f);
+        export_put_json(f, t->name);
+        fprintf(f, ", \"scope\": \"%s\", \"backup_scope\": \"%s\", \"by_regime\": {",
+                scope_names[t->scope], scope_names[t->backup_scope]);
+        for (int32_t s = 0; s < nsc; s++) {
+            fputs(s ? ", " : "", f);
+            export_put_json(f, sc[s].name);
+            fputs(": {\"regions\": ", f);
+            export_put_json(f, allowed_text(mp, t, t->scope, sc[s].rg));
+            fputs(", \"backups\": ", f);
+            export_put_json(f, allowed_text(mp, t, t->backup_scope, sc[s].rg));
+            fputs("}", f);
+        }
+        fputs("}}", f);
+    }
+    fputs(nt ? "\n  ]\n}\n" : "]\n}\n", f);
+    free(order);
+}
+
+int
+export_map(const struct model *m, const struct check_result *r,
+           const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err)
+{
+    static const struct {
+        const char *name;
+        void (*write)(struct rmap *, FILE *);
+    } writers[] = {
+        { "md", write_md }, { "csv", write_csv }, { "html", write_html }, { "json", write_json },
+    };
+    struct rmap mp;
+    int rc;
+
+    for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++) {
+        if (strcmp(writers[i].name, fmt))
+            continue;
+        if ((rc = rmap_build(&mp, m, r, o, err)))
+            return rc;
+        writers[i].write(&mp, f);
+        rmap_fini(&mp);
+        if (ferror(f))
+            return sm_error_set(err, SM_EIO, "map-%s: write error: %s", fmt, strerror(errno));
+        return SM_OK;
+    }
+    return sm_error_set(err, SM_EINVAL, "unknown map format %s", fmt);
+}
