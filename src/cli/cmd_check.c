@@ -1,0 +1,354 @@
+/*
+ * cmd_check.c - `sovmap check`: run the residency checker and the rule
+ * pack's custom SQL rules over the catalog and report the findings as
+ * text, JSON, SARIF or JUnit (report.h, doc/reports.md).
+ *
+ * Exit: 0 when no live finding is at or above --fail-on, 1 otherwise,
+ * 2 for a usage or input error (bad option, missing catalog, bad pack, a
+ * custom rule that writes or runs too long).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cli.h"
+#include "report.h"
+#include "rules.h"
+#include "store.h"
+
+extern const struct command cmd_check;
+
+/* A custom rule gets this long to run (the pack cannot override it: a
+ * CI gate must not hang on one bad query). */
+#define CUSTOM_LIMIT_MS 2000
+
+/* What each built-in rule looks for, for SARIF's fullDescription (the
+ * titles in rules.h are the short form). DESIGN section 2. */
+static const struct {
+    const char *id;
+    const char *text;
+} rule_texts[] = {
+    { "RES001", "A copy of a dataset lies outside the storage scope of the dataset's "
+                "effective tier (region, country, the subjects' free-flow area, adequate "
+                "countries, the tier's approved regions)." },
+    { "RES002", "A backup, dr or archive copy lies outside the tier's backup scope." },
+    { "RES003", "The data subjects' country has a hard localization law and no primary "
+                "copy of the dataset is in that country." },
+    { "RES004", "A copy is in a region the organisation's policy denies, or does not "
+                "allow." },
+    { "RES005", "The tier requires a sovereign operator and a copy sits in a region "
+                "whose operator answers to another jurisdiction's disclosure laws." },
+    { "XFR001", "Personal data goes from a regime's area to a country that is neither "
+                "inside its free-flow area nor adequate for it, and the flow or copy "
+                "declares no transfer mechanism." },
+    { "XFR002", "A transfer relies on adequacy that is partial (the US needs dpf) or "
+                "revoked." },
+    { "ENC001", "The tier requires encryption at rest and the copy is not encrypted." },
+    { "ENC002", "The encryption key is held outside the tier's key scope: keys held "
+                "abroad defeat the supplementary measure." },
+    { "ENC003", "A cross-region flow of personal data is not encrypted in transit." },
+    { "LIN001", "A derived dataset's declared tier is below its effective tier, "
+                "inherited through lineage from the personal data that reaches it." },
+    { "CLS001", "A dataset has no tier." },
+    { "CLS002", "A dataset has personal fields but a tier that does not hold personal "
+                "data." },
+    { "SUB001", "A data subject jurisdiction has no regime in the rule pack: it "
+                "restricts nothing and is reported once." },
+};
+
+static const char *
+rule_text(const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof rule_texts / sizeof rule_texts[0]; i++)
+        if (strcmp(rule_texts[i].id, id) == 0)
+            return rule_texts[i].text;
+    return "";
+}
+
+struct custom_ctx {
+    struct report *rep;
+    const struct report_rule *rule;
+    struct sm_error err;
+    int64_t rows;
+};
+
+static int
+custom_row(void *ctx, int ncols, const char *const *names, const char *const *values)
+{
+    struct custom_ctx *cc = ctx;
+
+    cc->rows++;
+    return report_add_row(cc->rep, cc->rule, ncols, names, values, &cc->err) != SM_OK;
+}
+
+static int
+run_custom(struct cli *c, struct report *rep)
+{
+    const struct rulepack *rp = c->rp;
+    struct custom_ctx cc;
+    struct report_rule rule;
+    struct sm_error e;
+    char desc[512];
+    int32_t k;
+    int rc;
+
+    for (k = 0; k < rp->ncustom; k++) {
+        const struct custom_rule *cr = &rp->custom[k];
+
+        snprintf(desc, sizeof desc, "%s (custom SQL rule of rule pack %s)", cr->message,
+                 rp->name ? rp->name : "");
+        rule = (struct report_rule){ cr->id, cr->message, desc, cr->severity, 1 };
+        if (report_add_rule(rep, &rule, &e) != SM_OK)
+            return cli_error(c, &e);
+        memset(&cc, 0, sizeof cc);
+        cc.rep = rep;
+        cc.rule = report_rule(rep, cr->id);
+        memset(&e, 0, sizeof e);
+        rc = store_query(c->st, cr->sql, CUSTOM_LIMIT_MS, custom_row, &cc, &e);
+        if (cc.err.code != SM_OK)
+            return cli_error(c, &cc.err);
+        if (rc == SM_ELIMIT)
+            return cli_fail(c, "custom rule %s: stopped after %d ms; make its query "
+                               "cheaper or remove it from the pack", cr->id, CUSTOM_LIMIT_MS);
+        if (rc == SM_EINVAL)
+            return cli_fail(c, "custom rule %s refused: %s (a custom rule is one "
+                               "read-only SELECT over the catalog views)", cr->id, e.msg);
+        if (rc != SM_OK)
+            return cli_fail(c, "custom rule %s: %s", cr->id, e.msg);
+        if (c->verbose)
+            fprintf(c->err, "sovmap: custom rule %s: %lld findings\n", cr->id,
+                    (long long)cc.rows);
+    }
+    return CLI_OK;
+}
+
+int
+cli_check_collect(struct cli *c, struct report **out, struct check_result **res_out)
+{
+    struct check_result *res = NULL;
+    struct report *rep = NULL;
+    struct report_rule rule;
+    struct sm_error e = { 0 };
+    int rc, i;
+
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
+        return rc;
+    if (check_run(c->m, c->rp, c->today, &res, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (report_new(c->m, res, c->today, &rep, &e) != SM_OK
+        || report_set_source(rep, c->st ? store_path(c->st) : c->catalog,
+                             c->rp->name ? c->rp->name : "", NULL, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto fail;
+    }
+    for (i = 0; i < RULE_COUNT; i++) {
+        if (!c->rp->rules[i].enabled)
+            continue;
+        rule = (struct report_rule){ rule_names[i], rule_titles[i], rule_text(rule_names[i]),
+                                     (uint8_t)rules_severity(c->rp, i), 0 };
+        if (report_add_rule(rep, &rule, &e) != SM_OK) {
+            rc = cli_error(c, &e);
+            goto fail;
+        }
+    }
+    if ((rc = run_custom(c, rep)) != CLI_OK)
+        goto fail;
+    report_finish(rep);
+    *out = rep;
+    *res_out = res;
+    return CLI_OK;
+fail:
+    report_free(rep);
+    check_result_free(res);
+    return rc;
+}
+
+/* Where SARIF's helpUri points: $SOVMAP_DOC_URI, else doc/rules.md next to
+ * the data directory (in-tree and installed layouts), else nothing. */
+static char *
+doc_uri(struct cli *c)
+{
+    const char *env = getenv("SOVMAP_DOC_URI");
+    const char *rel[] = { "/../doc/rules.md", "/doc/rules.md" };
+    char path[4096], *uri;
+    size_t i, n;
+
+    if (env && *env)
+        return strdup(env);
+    for (i = 0; c->datadir && i < sizeof rel / sizeof rel[0]; i++) {
+        snprintf(path, sizeof path, "%s%s", c->datadir, rel[i]);
+        if (access(path, R_OK) == 0) {
+            n = report_file_uri(path, NULL, 0) + 1;
+            if ((uri = malloc(n)) != NULL)
+                report_file_uri(path, uri, n);
+            return uri;
+        }
+    }
+    return NULL;
+}
+
+static int
+term_width(FILE *f)
+{
+    struct winsize ws;
+
+    if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col > 160 ? 160 : ws.ws_col;
+    return 80;
+}
+
+/* Write the report to path through a temporary file in the same directory,
+ * renamed over it once complete: a failed check never leaves half a file. */
+static int
+write_file(struct cli *c, const struct report *rep, const struct report_opts *o,
+           const char *path)
+{
+    struct sm_error e = { 0 };
+    char *tmp;
+    size_t n = strlen(path) + 16;
+    FILE *f;
+    int fd;
+
+    if (!(tmp = malloc(n)))
+        return cli_fail(c, "out of memory");
+    snprintf(tmp, n, "%s.tmp.XXXXXX", path);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_fail(c, "%s: %s", path, strerror(errno));
+        free(tmp);
+        return CLI_USAGE;
+    }
+    /* mkstemp makes it 0600; a report is not a secret. */
+    fchmod(fd, 0644);
+    f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return cli_fail(c, "%s: %s", path, strerror(errno));
+    }
+    if (report_write(rep, o, f, &e) != SM_OK) {
+        fclose(f);
+        unlink(tmp);
+        free(tmp);
+        return cli_fail(c, "%s: %s", path, e.msg);
+    }
+    if (fsync(fileno(f)) != 0 || fclose(f) != 0) {
+        unlink(tmp);
+        free(tmp);
+        return cli_fail(c, "%s: %s", path, strerror(errno));
+    }
+    if (rename(tmp, path) != 0) {
+        int saved = errno;
+
+        unlink(tmp);
+        free(tmp);
+        return cli_fail(c, "%s: %s", path, strerror(saved));
+    }
+    free(tmp);
+    return CLI_OK;
+}
+
+static int
+run_check(struct cli *c, int argc, char **argv)
+{
+    const char *format = "text", *fail_on = "error", *rules = NULL, *output = NULL;
+    const char *color = "auto";
+    int width = 0;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|json|sarif|junit" },
+        { "--fail-on", OPT_STR, &fail_on, "error|warning|info|never" },
+        { "--rules", OPT_STR, &rules, "PACK" },
+        { "--output", OPT_STR, &output, "FILE" },
+        { "-o", OPT_STR, &output, "FILE" },
+        { "--color", OPT_STR, &color, "auto|always|never" },
+        { "--width", OPT_INT, &width, "N" },
+        { NULL, 0, NULL, NULL },
+    };
+    struct report_opts o = { 0 };
+    struct check_result *res = NULL;
+    struct report *rep = NULL;
+    struct sm_error e = { 0 };
+    char *pos[8];
+    int npos = 0, rc;
+    bool help = false;
+
+    if ((rc = cli_parse(c, &cmd_check, argc, argv, opts, pos, &npos, &help)) != CLI_OK)
+        return rc;
+    if (help)
+        return CLI_OK;
+    if (npos > 0)
+        return cli_usage_fail(c, cmd_check.usage, "check takes no arguments, not %s", pos[0]);
+    if ((o.format = report_format_parse(format)) == SM_NONE)
+        return cli_usage_fail(c, cmd_check.usage,
+                              "bad --format %s: use text, json, sarif or junit", format);
+    if ((o.fail_on = report_fail_on_parse(fail_on)) == SM_NONE)
+        return cli_usage_fail(c, cmd_check.usage,
+                              "bad --fail-on %s: use error, warning, info or never", fail_on);
+    if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never"))
+        return cli_usage_fail(c, cmd_check.usage,
+                              "bad --color %s: use auto, always or never", color);
+    if (width < 0 || (width > 0 && width < 40))
+        return cli_usage_fail(c, cmd_check.usage, "bad --width %d: use 40 or more", width);
+    if (output && !*output)
+        return cli_usage_fail(c, cmd_check.usage, "-o needs a file name");
+    if (rules)
+        c->rules = rules;
+
+    if (o.format == REPORT_TEXT) {
+        const char *nc = getenv("NO_COLOR");
+
+        if (strcmp(color, "auto") == 0)
+            o.color = !output && isatty(fileno(c->out)) && !(nc && *nc);
+        else
+            o.color = strcmp(color, "always") == 0;
+        o.width = width ? width : !output && isatty(fileno(c->out)) ? term_width(c->out) : 80;
+    }
+    if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
+        return rc;
+    char *uri = o.format == REPORT_SARIF ? doc_uri(c) : NULL;
+    o.doc_uri = uri;
+    if (output) {
+        rc = write_file(c, rep, &o, output);
+    } else if (report_write(rep, &o, c->out, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+    }
+    if (rc == CLI_OK && report_fails(rep, o.fail_on))
+        rc = CLI_FINDINGS;
+    free(uri);
+    report_free(rep);
+    check_result_free(res);
+    return rc;
+}
+
+const struct command cmd_check = {
+    .name = "check",
+    .summary = "check the catalog against the rule pack and report the findings",
+    .usage =
+        "usage: sovmap check [--format text|json|sarif|junit] [--fail-on LEVEL] "
+        "[--rules PACK] [-o FILE]\n"
+        "\n"
+        "Check every dataset, copy and flow against the rule pack (built-in rules and\n"
+        "the pack's custom SQL rules) and report the findings. Waived findings are\n"
+        "listed apart; expired waivers are reported and hide nothing.\n"
+        "\n"
+        "options:\n"
+        "  --format F        text (default), json, sarif (SARIF 2.1.0) or junit\n"
+        "  --fail-on LEVEL   exit 1 when a live finding is at or above LEVEL: error\n"
+        "                    (default), warning, info, or never\n"
+        "  --rules PACK      a pack in DATADIR/rules/ or a JSON file (default: the\n"
+        "                    catalog's pack, else default)\n"
+        "  -o, --output FILE write the report to FILE instead of standard output\n"
+        "  --color WHEN      auto (a terminal, NO_COLOR unset), always or never\n"
+        "  --width N         wrap text at N columns (default: the terminal, else 80)\n"
+        "\n"
+        "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n"
+        "formats: doc/reports.md\n",
+    .run = run_check,
+};
