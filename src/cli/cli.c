@@ -44,6 +44,21 @@ cli_command(const char *name)
 
 /* ---- catalog and model ---------------------------------------------------------------- */
 
+const char *
+cli_default_catalog(void)
+{
+    static char path[4096];
+    const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+
+    if (x && *x)
+        snprintf(path, sizeof path, "%s/sovmap/catalog.db", x);
+    else if (home && *home)
+        snprintf(path, sizeof path, "%s/.local/share/sovmap/catalog.db", home);
+    else
+        snprintf(path, sizeof path, "sovmap-catalog.db");
+    return path;
+}
+
 /* Write the rule pack's default tiers into a catalog that has none. */
 int
 cli_seed_tiers(struct cli *c)
@@ -89,6 +104,9 @@ cli_open(struct cli *c, int flags)
     if (c->m)
         return CLI_OK;
     existed = access(c->catalog, F_OK) == 0;
+    /* the default catalog is created on first use, whatever the command */
+    if (!existed && strcmp(c->catalog, cli_default_catalog()) == 0)
+        flags |= STORE_CREATE;
     if (!existed && !(flags & STORE_CREATE))
         return cli_fail(c, "%s: no such catalog; create it with sovmap --catalog %s init",
                         c->catalog, c->catalog);

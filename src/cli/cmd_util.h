@@ -93,6 +93,9 @@ int cmd_obj_rm(struct cli *c, const struct command *self, int argc, char **argv,
 int cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
                  enum obj_kind kind);
 
+/* $XDG_DATA_HOME/sovmap/catalog.db, else ~/.local/share/sovmap/catalog.db
+ * (a static string). */
+const char *cli_default_catalog(void);
 /* Shared with init (cli.c). */
 int cli_seed_tiers(struct cli *c);
 /* store_apply with the error printed; prints "VERB KIND SELECTOR" unless

@@ -14,6 +14,7 @@
 #include "refdata.h"
 #include "rulepack.h"
 #include "store.h"
+#include "cmd_util.h"
 
 static const char global_usage[] =
     "usage: sovmap [--catalog PATH] [--quiet] [--verbose] [--rules PACK] [--theme NAME]\n"
@@ -45,21 +46,6 @@ print_help(FILE *f)
     for (const struct command *const *c = cli_commands; *c; c++)
         fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
     fputs(global_options, f);
-}
-
-static const char *
-default_catalog(void)
-{
-    static char path[4096];
-    const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-
-    if (x && *x)
-        snprintf(path, sizeof path, "%s/sovmap/catalog.db", x);
-    else if (home && *home)
-        snprintf(path, sizeof path, "%s/.local/share/sovmap/catalog.db", home);
-    else
-        snprintf(path, sizeof path, "sovmap-catalog.db");
-    return path;
 }
 
 static int32_t
@@ -210,7 +196,7 @@ main(int argc, char **argv)
         c.catalog = argv[i++];
     }
     if (!c.catalog)
-        c.catalog = default_catalog();
+        c.catalog = cli_default_catalog();
     c.progress = !c.quiet && isatty(STDERR_FILENO);
     c.today = today(&c);
 
