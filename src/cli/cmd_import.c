@@ -1,0 +1,328 @@
+/*
+ * cmd_import.c - `sovmap import atlas|glue|lf-tags|model FILE...`: read
+ * catalog exports (src/io/import*.c) or a model-json text, and write what
+ * changed in one transaction with one audit entry. A bad file changes
+ * nothing; --dry-run prints the review diff and writes nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmd_util.h"
+#include "import.h"
+#include "model_json.h"
+#include "refdata.h"
+#include "store.h"
+
+extern const struct command cmd_import;
+
+static char *
+slurp_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char *buf = NULL, *nb;
+    size_t cap = 0, n;
+
+    *len = 0;
+    if (!f)
+        return NULL;
+    do {
+        if (*len + 65536 + 1 > cap) {
+            cap = cap * 2 + 65536 + 1;
+            if (!(nb = realloc(buf, cap))) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+        }
+        n = fread(buf + *len, 1, cap - *len - 1, f);
+        *len += n;
+    } while (n > 0);
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf)
+        buf[*len] = 0;
+    if (f != stdin)
+        fclose(f);
+    return buf;
+}
+
+static void
+count_model(const struct model *m, int *ds, int *pl, int *fl)
+{
+    *ds = *pl = *fl = 0;
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        *ds += !m->datasets[i].deleted;
+    for (int32_t i = 0; i < m->nplacements; i++)
+        *pl += !m->placements[i].deleted;
+    for (int32_t i = 0; i < m->nflows; i++)
+        *fl += !m->flows[i].deleted;
+}
+
+/* import model FILE|-: replace the whole catalog model in one transaction. */
+static int
+import_model(struct cli *c, char **files, int nfiles, bool dry_run)
+{
+    struct sm_error e = { 0 };
+    struct model *dm = NULL;
+    char *text = NULL, before[128], after[128];
+    size_t len;
+    int rc = CLI_OK, d0, p0, f0, d1, p1, f1;
+
+    if (nfiles != 1)
+        return cli_usage_fail(c, cmd_import.usage, "import model: give one model-json file "
+                              "(or - for standard input)");
+    if (!(text = slurp_file(files[0], &len)))
+        return cli_fail(c, "%s: cannot read", files[0]);
+    if (!(dm = model_new())) {
+        free(text);
+        return cli_fail(c, "out of memory");
+    }
+    if (refdata_load_regions(c->datadir, dm, &e) != SM_OK ||
+        model_json_read(text, len, strcmp(files[0], "-") ? files[0] : "<stdin>", dm,
+                        &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    count_model(c->m, &d0, &p0, &f0);
+    count_model(dm, &d1, &p1, &f1);
+    snprintf(before, sizeof before, "%d datasets, %d copies, %d flows", d0, p0, f0);
+    snprintf(after, sizeof after, "%d datasets, %d copies, %d flows", d1, p1, f1);
+    if (dry_run) {
+        fprintf(c->out, "would replace %s with %s; dry run: nothing written\n", before, after);
+        goto out;
+    }
+    if (store_begin(c->st, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if (store_put_all(c->st, dm, &e) != SM_OK ||
+        store_audit(c->st, "import model", files[0], before, after, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    model_free(c->m);
+    c->m = dm;
+    dm = NULL;
+    if (!c->quiet)
+        fprintf(c->out, "imported %s (was %s)\n", after, before);
+out:
+    model_free(dm);
+    free(text);
+    return rc;
+}
+
+static int
+load_map(struct cli *c, const char *user_map, struct import_map **out)
+{
+    struct sm_error e = { 0 };
+    struct import_map *map = NULL;
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/import-map.json", c->datadir);
+    if ((f = fopen(path, "rb"))) {
+        fclose(f);
+        if (import_map_load(NULL, path, &map, &e) != SM_OK)
+            return cli_error(c, &e);
+    }
+    if (user_map && import_map_load(map, user_map, &map, &e) != SM_OK) {
+        import_map_free(map);
+        return cli_error(c, &e);
+    }
+    if (!map && import_map_load_text(NULL, "{}", 2, "empty", &map, &e) != SM_OK)
+        return cli_error(c, &e);
+    *out = map;
+    return CLI_OK;
+}
+
+static int
+import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int nfiles,
+               struct import_opts *o, const char *map_path, bool dry_run, bool show_diff)
+{
+    struct sm_error e = { 0 };
+    struct import_map *map = NULL;
+    struct import_run *run = NULL;
+    struct model *work = NULL;
+    char *input_text = NULL, now[32], op[1024];
+    const struct import_touched *t;
+    int32_t nt;
+    size_t len, o_len;
+    int rc;
+
+    if ((rc = load_map(c, map_path, &map)) != CLI_OK)
+        return rc;
+    if (o->input && !(input_text = slurp_file(o->input, &o->input_len))) {
+        rc = cli_fail(c, "%s: cannot read", o->input);
+        goto out;
+    }
+    o->input_text = input_text;
+    cmd_now(c, now);
+    o->now = now;
+    if (!(run = import_run_new(map, o))) {
+        rc = cli_fail(c, "out of memory");
+        goto out;
+    }
+    o_len = (size_t)snprintf(op, sizeof op, "import %s", ops->name);
+    for (int i = 0; i < nfiles; i++) {
+        char *text = slurp_file(files[i], &len);
+        if (!text) {
+            rc = cli_fail(c, "%s: cannot read", files[i]);
+            goto out;
+        }
+        rc = import_run_add_file(run, strcmp(files[i], "-") ? files[i] : "<stdin>", text, len,
+                                 &e);
+        free(text);
+        if (rc != SM_OK) {
+            rc = cli_error(c, &e);
+            goto out;
+        }
+        if (o_len < sizeof op)
+            o_len += (size_t)snprintf(op + o_len, sizeof op - o_len, " %s", files[i]);
+    }
+    if (import_run_parse(run, ops, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        goto out;
+    if (model_clone(c->m, &work) != SM_OK) {
+        rc = cli_fail(c, "out of memory");
+        goto out;
+    }
+    if (import_run_apply(run, work, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if (dry_run) {
+        import_run_print_diff(run, c->out);
+        import_run_print_summary(run, c->out);
+        fprintf(c->out, "dry run: nothing written\n");
+        rc = CLI_OK;
+        goto out;
+    }
+    if (import_run_changed(run)) {
+        char *audit = import_run_audit_text(run);
+        nt = import_run_touched(run, &t);
+        if (store_begin(c->st, &e) != SM_OK) {
+            free(audit);
+            rc = cli_error(c, &e);
+            goto out;
+        }
+        for (int32_t i = 0; i < nt; i++) {
+            if (c->progress && (i % 4096) == 0)
+                cli_progress(c, "writing", i, nt);
+            if (store_put(c->st, work, t[i].kind, t[i].id, &e) != SM_OK)
+                break;
+        }
+        if (e.code || store_audit(c->st, op, "", NULL, audit ? audit : "", &e) != SM_OK ||
+            store_commit(c->st, &e) != SM_OK) {
+            store_rollback(c->st);
+            free(audit);
+            rc = cli_error(c, &e);
+            goto out;
+        }
+        free(audit);
+        model_free(c->m);
+        c->m = work;
+        work = NULL;
+    }
+    if (show_diff)
+        import_run_print_diff(run, c->out);
+    if (!c->quiet)
+        import_run_print_summary(run, c->out);
+    rc = CLI_OK;
+out:
+    model_free(work);
+    import_run_free(run);
+    import_map_free(map);
+    free(input_text);
+    return rc;
+}
+
+static int
+run_import(struct cli *c, int argc, char **argv)
+{
+    struct import_opts o = { 0 };
+    const char *map_path = NULL;
+    bool dry_run = false, diff = false, help = false;
+    const struct cli_opt opts[] = {
+        { "--map", OPT_STR, &map_path, "FILE: mapping file on top of data/import-map.json" },
+        { "--region", OPT_STR, &o.region, "REGION: the catalog's region (eu-west-1)" },
+        { "--input", OPT_STR, &o.input, "FILE: the call's --cli-input-json" },
+        { "--resource-arn", OPT_STR, &o.resource_arn, "ARN: the resource get-tags described" },
+        { "--dry-run", OPT_FLAG, &dry_run, "print the review diff, write nothing" },
+        { "--diff", OPT_FLAG, &diff, "print the review diff after importing" },
+        { NULL, 0, NULL, NULL },
+    };
+    const struct importer_ops *ops;
+    char **pos;
+    int npos = 0, rc;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        if (argc >= 2) {
+            fputs(cmd_import.usage, c->out);
+            return CLI_OK;
+        }
+        return cli_usage_fail(c, cmd_import.usage, "import: say what to import: atlas, glue, "
+                              "lf-tags or model");
+    }
+    ops = importer_find(argv[1]);
+    if (!ops && strcmp(argv[1], "model"))
+        return cli_usage_fail(c, cmd_import.usage, "import: unknown kind %s; use atlas, glue, "
+                              "lf-tags or model", argv[1]);
+    if (!(pos = calloc((size_t)argc + 1, sizeof *pos)))
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, &cmd_import, argc - 1, argv + 1, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (!npos) {
+        rc = cli_usage_fail(c, cmd_import.usage, "import %s: no file given", argv[1]);
+        goto out;
+    }
+    o.command = argv[1];
+    if (!ops) {
+        rc = import_model(c, pos, npos, dry_run);
+        goto out;
+    }
+    rc = import_catalog(c, ops, pos, npos, &o, map_path, dry_run, diff || c->verbose);
+out:
+    free(pos);
+    return rc;
+}
+
+const struct command cmd_import = {
+    .name = "import",
+    .summary = "import Atlas, Glue or Lake Formation exports, or a model-json file",
+    .usage =
+        "usage: sovmap [--catalog PATH] import atlas|glue|lf-tags|model FILE... [OPTIONS]\n"
+        "\n"
+        "  atlas FILE...    Atlas v2 entity bulk / entity, basic or DSL search, lineage\n"
+        "  glue FILE...     aws glue get-tables, get-table, get-databases, get-tags\n"
+        "  lf-tags FILE...  aws lakeformation get-resource-lf-tags, search-tables-by-lf-tags\n"
+        "  model FILE|-     a model-json text (sovmap export model-json); replaces the\n"
+        "                   catalog's model\n"
+        "\n"
+        "Options:\n"
+        "  --map FILE           mapping rules, buckets and namespaces on top of\n"
+        "                       data/import-map.json (doc/import.md)\n"
+        "  --region REGION      the region of the catalog that was exported (eu-west-1);\n"
+        "                       used only when nothing better says where the data is\n"
+        "  --input FILE         the JSON the AWS call was made with (--cli-input-json);\n"
+        "                       get-tags and get-resource-lf-tags need it or --resource-arn\n"
+        "  --resource-arn ARN   the resource get-tags / get-resource-lf-tags described\n"
+        "  --dry-run            print the review diff and write nothing\n"
+        "  --diff               print the review diff after importing\n"
+        "\n"
+        "One transaction per import: a malformed file changes nothing (file:line:column:\n"
+        "message, exit 2). Importing the same files again changes nothing.\n",
+    .run = run_import,
+};
