@@ -76,6 +76,7 @@ struct regime {
     const char *name;           /* "EU General Data Protection Regulation" */
     int32_t country;            /* sm_cc, "EU" for GDPR */
     const char *area;           /* free-flow area's name for messages: "EEA", "BR" */
+    uint8_t area_bloc;          /* area names a bloc: say "the EEA" */
     struct sm_ccset subjects;   /* subject codes that trigger it */
     struct sm_ccset free_flow;  /* where data moves freely */
     uint8_t transfer;           /* enum regime_transfer */

@@ -95,7 +95,7 @@ struct ck {
     int kind;
     int32_t obj, dataset;
     int nwhy;
-    char why[WHY_MAX][256];
+    char why[WHY_MAX][512];
     char msg[512], jur[96], hint[512];
 };
 
@@ -150,6 +150,14 @@ region_label(const struct ck *c, int32_t r, char *buf, size_t size)
         snprintf(buf, size, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
     else
         snprintf(buf, size, "%s (%d countries)", c->m->regions[r].id, ri->n);
+    return buf;
+}
+
+/* "the EEA" or "RU" */
+static const char *
+area_of(const struct regime *g, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", g->area_bloc ? "the " : "", g->area);
     return buf;
 }
 
@@ -605,8 +613,9 @@ scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, siz
     size_t n = 0;
 
     FOR_REGIMES(g, dc->gmask) {
+        char ab[64];
         n += (size_t)snprintf(areas + n, sizeof areas - n, "%s%s", n ? " and " : "",
-                              c->rp->regimes[g].area);
+                              area_of(&c->rp->regimes[g], ab, sizeof ab));
         if (n >= sizeof areas)
             break;
     }
@@ -619,7 +628,7 @@ scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, siz
         break;
     case SCOPE_BLOC:
         if (dc->gmask)
-            snprintf(buf, size, "bloc scope (the %s)", areas);
+            snprintf(buf, size, "bloc scope (%s)", areas);
         else
             snprintf(buf, size, "bloc scope (no regime applies, so the home country %s)",
                      ccs(dc->home_cc, cc));
@@ -877,14 +886,14 @@ why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
              const char *carrier)
 {
     const struct regime *rg = &c->rp->regimes[g];
-    char a[3], b[3], d1[11];
+    char a[3], b[3], d1[11], ab[64];
     const char *dest = cc == SM_NONE ? "any country" : ccs(cc, b);
 
     regime_cc(rg, a);
     if (cc == SM_NONE)
         why(c, "a global location may be any country, so it is checked as the worst case");
     else
-        why(c, "%s is outside the %s", dest, rg->area);
+        why(c, "%s is outside %s", dest, area_of(rg, ab, sizeof ab));
     switch (st) {
     case CS_DPF:
         why(c, "%s adequacy for %s needs dpf (the recipient must be certified under the Data Privacy Framework)",
@@ -962,7 +971,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
 {
     struct check_result *r = c->r;
     struct transfer *t;
-    char buf[160], a[3], b[3];
+    char buf[160], a[3], b[3], ab[64];
 
     if (r->ntransfers == c->cap_transfers &&
         sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
@@ -989,7 +998,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
         switch (basis) {
         case B_INSIDE:
             if (rg->transfer == XFER_RULE_CONDITIONAL)
-                snprintf(buf, sizeof buf, "inside %s", rg->area);
+                snprintf(buf, sizeof buf, "inside %s", area_of(rg, ab, sizeof ab));
             else
                 snprintf(buf, sizeof buf, "%s has no transfer restriction there", rg->id);
             break;
@@ -1061,8 +1070,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             if (scope == SCOPE_BLOC && dc->gmask) {
                 FOR_REGIMES(g, dc->gmask)
                     if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
-                        why(c, "%s is outside the %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
-                            c->rp->regimes[g].area);
+                        why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
+                            area_of(&c->rp->regimes[g], sw, sizeof sw));
             } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
                 why(c, "%s is not %s", rg->id, scope == SCOPE_REGION ? region_id(c, dc->home_region)
                     : ccs(dc->home_cc, cc2));
@@ -1109,8 +1118,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                 why(c, "%s in %s is run by an operator based in %s", role,
                     region_label(c, pl->region, lab, sizeof lab), ccs(op, cc));
                 if (badg != SM_NONE)
-                    why(c, "an operator in %s answers to disclosure laws outside the %s", cc,
-                        c->rp->regimes[badg].area);
+                    why(c, "an operator in %s answers to disclosure laws outside %s", cc,
+                        area_of(&c->rp->regimes[badg], sw, sizeof sw));
                 msg(c, "%s %s in %s is run by a %s operator; tier %s requires a sovereign one",
                     dc->ds->name, role, rg->id, cc, T->name);
                 jur_for(c, dc->gmask, op, false);

@@ -226,6 +226,7 @@ load_regime(struct ctx *c, json_t *j, struct regime *g)
                        "unknown bloc %s", json_string_value(v));
         g->free_flow = rp->blocs[b].members;
         g->area = rp->blocs[b].name;
+        g->area_bloc = 1;
     } else {
         char buf[64] = "";
         if ((rc = cc_set_of(c, v, "free_flow", &g->free_flow)))

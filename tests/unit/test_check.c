@@ -1,0 +1,794 @@
+/*
+ * test_check.c - the residency checker, rule by rule: cases that fire and
+ * cases that do not, each asserting the exact set of (rule, object)
+ * findings, plus why chains, hints, waivers and the transfer register.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "check.h"
+#include "rules.h"
+#include "rulepack.h"
+
+#define TODAY 20261126
+
+struct fx {
+    struct model *m;
+    struct rulepack *rp;
+    struct check_result *r;
+};
+
+static void
+region(struct model *m, const char *id, const char *cc, const char *op, int global)
+{
+    struct region r;
+    char prov[64];
+    const char *colon = strchr(id, ':');
+
+    model_region_init(&r);
+    snprintf(prov, sizeof prov, "%.*s", colon ? (int)(colon - id) : (int)strlen(id), id);
+    r.id = id;
+    r.provider = prov;
+    r.code = colon ? colon + 1 : id;
+    r.country = cc ? sm_cc(cc) : SM_NONE;
+    r.operator_home = op ? sm_cc(op) : SM_NONE;
+    r.kind = global ? REGION_MULTI : REGION_CLOUD;
+    assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+    if (global) {
+        int32_t id2 = model_region(m, id);
+        assert_int_equal(model_set(m, OBJ_REGION, id2, "members", "*", NULL), SM_OK);
+    }
+}
+
+static int
+setup(void **state)
+{
+    struct fx *fx = calloc(1, sizeof *fx);
+    struct sm_error e;
+
+    fx->m = tl_small_model();
+    /* tl_small_model has aws:eu-west-1 IE, aws:eu-central-1 DE, aws:us-east-1 US;
+     * give them their provider for the hints. */
+    for (int32_t r = 0; r < fx->m->nregions; r++)
+        fx->m->regions[r].provider = "aws";
+    region(fx->m, "onprem:osl-dc1", "NO", "NO", 0);
+    region(fx->m, "azure:switzerlandnorth", "CH", "US", 0);
+    region(fx->m, "aws:eu-west-2", "GB", "US", 0);
+    region(fx->m, "aws:ap-southeast-1", "SG", "US", 0);
+    region(fx->m, "aws:ca-central-1", "CA", "US", 0);
+    region(fx->m, "yandex:ru-central1", "RU", "RU", 0);
+    region(fx->m, "aws-cn:cn-north-1", "CN", "CN", 0);
+    region(fx->m, "aws-eusc:eusc-de-east-1", "DE", "EU", 0);
+    region(fx->m, "global", NULL, NULL, 1);
+    if (rulepack_load(tl_datadir(), "default", &fx->rp, &e) != SM_OK)
+        fail_msg("%s", e.msg);
+    *state = fx;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *fx = *state;
+
+    check_result_free(fx->r);
+    rulepack_free(fx->rp);
+    model_free(fx->m);
+    free(fx);
+    return 0;
+}
+
+static int32_t
+dataset(struct model *m, const char *name, const char *tier, const char *subjects)
+{
+    struct dataset d;
+    int32_t id;
+    struct sm_error e;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    if (subjects)
+        assert_int_equal(model_parse_subjects(subjects, d.subjects, &d.nsubjects, &e), SM_OK);
+    if (model_add_dataset(m, &d, &id, &e))
+        fail_msg("%s", e.msg);
+    return id;
+}
+
+static void
+field(struct model *m, int32_t d, const char *name, const char *tag)
+{
+    int32_t f;
+
+    assert_int_equal(model_add_field(m, d, name, &f, NULL), SM_OK);
+    if (tag)
+        assert_int_equal(model_add_tag(m, d, f, tag, "", "", "", NULL, NULL), SM_OK);
+}
+
+static int32_t
+place(struct model *m, int32_t d, const char *region, int role, int encrypted,
+      const char *key_region, int mech)
+{
+    struct placement p;
+    int32_t id;
+    struct sm_error e;
+
+    model_placement_init(&p);
+    p.dataset = d;
+    p.region = model_region(m, region);
+    assert_int_not_equal(p.region, SM_NONE);
+    p.role = (uint8_t)role;
+    p.encrypted = (uint8_t)encrypted;
+    p.key_region = key_region ? model_region(m, key_region) : SM_NONE;
+    p.mechanism = (uint8_t)mech;
+    if (model_add_placement(m, &p, &id, &e))
+        fail_msg("%s", e.msg);
+    return id;
+}
+
+static int32_t
+flow(struct model *m, const char *name, int32_t from, int32_t to, const char *to_region,
+     int kind, int mech, const char *xf, int transit, int32_t valid_to)
+{
+    struct flow f;
+    int32_t id;
+    struct sm_error e;
+
+    model_flow_init(&f);
+    f.name = name;
+    f.from = from;
+    f.to = to;
+    f.to_region = to_region ? model_region(m, to_region) : SM_NONE;
+    f.kind = (uint8_t)kind;
+    f.mechanism = (uint8_t)mech;
+    f.mechanism_ref = mech ? "TIA-7" : "";
+    f.transit_encrypted = (uint8_t)transit;
+    f.valid_to = valid_to;
+    if (xf)
+        assert_int_equal(model_parse_transforms(m, xf, &f.transforms, &f.ntransforms, &e), SM_OK);
+    if (model_add_flow(m, &f, &id, &e))
+        fail_msg("%s", e.msg);
+    return id;
+}
+
+static void
+run(struct fx *fx)
+{
+    struct sm_error e;
+
+    check_result_free(fx->r);
+    fx->r = NULL;
+    if (check_run(fx->m, fx->rp, TODAY, &fx->r, &e) != SM_OK)
+        fail_msg("%s", e.msg);
+}
+
+static int
+strp_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The findings as sorted "RULE selector" lines joined by '\n' must equal
+ * the expected lines (given in any order, NULL-terminated). */
+static void
+expect(struct fx *fx, ...)
+{
+    va_list ap;
+    const char *want[64];
+    char *got[256];
+    int nw = 0, ng = 0;
+    char a[4096] = "", b[4096] = "";
+
+    va_start(ap, fx);
+    for (const char *s; (s = va_arg(ap, const char *)); )
+        want[nw++] = s;
+    va_end(ap);
+    for (int32_t k = 0; k < fx->r->nfindings && ng < 256; k++) {
+        got[ng] = malloc(600);
+        snprintf(got[ng], 600, "%s %s", fx->r->findings[k].rule, fx->r->findings[k].selector);
+        ng++;
+    }
+    qsort(want, (size_t)nw, sizeof *want, strp_cmp);
+    qsort(got, (size_t)ng, sizeof *got, strp_cmp);
+    for (int k = 0; k < nw; k++)
+        snprintf(a + strlen(a), sizeof a - strlen(a), "%s\n", want[k]);
+    for (int k = 0; k < ng; k++) {
+        snprintf(b + strlen(b), sizeof b - strlen(b), "%s\n", got[k]);
+        free(got[k]);
+    }
+    if (strcmp(a, b)) {
+        for (int32_t k = 0; k < fx->r->nfindings; k++) {
+            const struct finding *f = &fx->r->findings[k];
+            print_message("  %s %s: %s\n", f->rule, f->selector, f->message);
+            for (uint32_t w = 0; w < f->why.n; w++)
+                print_message("      - %s\n", f->why.v[w]);
+        }
+    }
+    assert_string_equal(b, a);
+}
+
+static const struct finding *
+find(struct fx *fx, const char *rule, const char *sel)
+{
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        if (strcmp(fx->r->findings[k].rule, rule) == 0 &&
+            strcmp(fx->r->findings[k].selector, sel) == 0)
+            return &fx->r->findings[k];
+    fail_msg("no %s on %s", rule, sel);
+    return NULL;
+}
+
+static bool
+has_why(const struct finding *f, const char *text)
+{
+    for (uint32_t k = 0; k < f->why.n; k++)
+        if (strstr(f->why.v[k], text))
+            return true;
+    return false;
+}
+
+/* A personal EU dataset with its primary in Ireland, encrypted, key in IE. */
+static int32_t
+eu_dataset(struct fx *fx, const char *name, const char *tier)
+{
+    int32_t d = dataset(fx->m, name, tier, "EU");
+
+    field(fx->m, d, "email", "pii.email");
+    field(fx->m, d, "name", "pii.name");
+    field(fx->m, d, "sku", NULL);
+    place(fx->m, d, "aws:eu-west-1", ROLE_PRIMARY, 1, "aws:eu-west-1", MECH_NONE);
+    return d;
+}
+
+/* ---- scopes and transfers -------------------------------------------------- */
+
+static void
+test_clean_model(void **state)
+{
+    struct fx *fx = *state;
+
+    run(fx);
+    expect(fx, NULL);
+    assert_int_equal(fx->r->ntransfers, 0);
+}
+
+static void
+test_eu_in_norway_inside_eea(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+
+    place(fx->m, d, "onprem:osl-dc1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, NULL);
+    assert_int_equal(fx->r->ntransfers, 1);
+    assert_int_equal(fx->r->transfers[0].from_cc, sm_cc("IE"));
+    assert_int_equal(fx->r->transfers[0].to_cc, sm_cc("NO"));
+    assert_string_equal(fx->r->transfers[0].regime, "GDPR");
+    assert_int_equal(fx->r->transfers[0].status, XFER_OK);
+    assert_string_equal(fx->r->transfers[0].basis, "inside the EEA");
+}
+
+static void
+test_eu_in_switzerland_and_uk_adequate(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t r = eu_dataset(fx, "profiles", "restricted");
+
+    place(fx->m, d, "azure:switzerlandnorth", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    place(fx->m, d, "aws:eu-west-2", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    /* restricted = bloc: adequate is not enough for the tier, but lawful */
+    place(fx->m, r, "aws:eu-west-2", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 profiles@aws:eu-west-2", NULL);
+    const struct finding *f = find(fx, "RES001", "profiles@aws:eu-west-2");
+    assert_true(has_why(f, "GB is outside the EEA"));
+    assert_int_equal(fx->r->ntransfers, 3);
+    for (int32_t k = 0; k < fx->r->ntransfers; k++) {
+        assert_int_equal(fx->r->transfers[k].status, XFER_OK);
+        assert_int_equal(fx->r->transfers[k].mechanism, MECH_ADEQUACY);
+    }
+}
+
+static void
+test_eu_to_us_no_mechanism(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+
+    place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 orders@aws:us-east-1", "XFR002 orders@aws:us-east-1", NULL);
+    const struct finding *f = find(fx, "XFR002", "orders@aws:us-east-1");
+    assert_string_equal(f->jurisdictions, "EU -> US");
+    assert_int_equal(f->severity, SEV_ERROR);
+    assert_string_equal(f->why.v[0], "orders is confidential with EU subjects");
+    assert_string_equal(f->why.v[1], "replica in aws:us-east-1 (US)");
+    assert_string_equal(f->why.v[2], "US is outside the EEA");
+    assert_true(has_why(f, "EU adequacy for US needs dpf"));
+    assert_true(has_why(f, "declares no transfer mechanism"));
+    assert_non_null(strstr(f->hint, "dpf"));
+    f = find(fx, "RES001", "orders@aws:us-east-1");
+    assert_string_equal(f->hint, "move the replica to aws:eu-west-1 or aws:eu-central-1");
+    assert_int_equal(fx->r->ntransfers, 1);
+    assert_int_equal(fx->r->transfers[0].status, XFER_VIOLATION);
+    assert_true(fx->r->transfers[0].personal);
+}
+
+static void
+test_eu_to_us_with_dpf_and_scc(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t e = eu_dataset(fx, "tickets", "confidential");
+
+    place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_DPF);
+    place(fx->m, e, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_SCC);
+    run(fx);
+    expect(fx, NULL);
+    assert_int_equal(fx->r->ntransfers, 2);
+    assert_int_equal(fx->r->transfers[0].mechanism, MECH_DPF);
+    assert_int_equal(fx->r->transfers[1].mechanism, MECH_SCC);
+}
+
+static void
+test_eu_to_singapore_no_adequacy(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+
+    place(fx->m, d, "aws:ap-southeast-1", ROLE_CACHE, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 orders@aws:ap-southeast-1", "XFR001 orders@aws:ap-southeast-1", NULL);
+    const struct finding *f = find(fx, "XFR001", "orders@aws:ap-southeast-1");
+    assert_true(has_why(f, "no GDPR adequacy decision covers SG"));
+    assert_string_equal(f->jurisdictions, "EU -> SG");
+}
+
+static void
+test_expired_mechanism(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t p0 = model_primary(fx->m, d);
+    int32_t p1 = place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+
+    flow(fx->m, "orders-repl", p0, p1, NULL, FLOW_REPLICATION, MECH_SCC, NULL, 1, 20251231);
+    run(fx);
+    /* The explicit flow is the transfer: the finding is on it. */
+    expect(fx, "RES001 orders@aws:us-east-1", "XFR002 orders-repl", NULL);
+    const struct finding *f = find(fx, "XFR002", "orders-repl");
+    assert_true(has_why(f, "expired on 2025-12-31: an expired mechanism counts as none"));
+    /* Still valid: clean. */
+    fx->m->flows[model_flow(fx->m, "orders-repl")].valid_to = 20271231;
+    run(fx);
+    expect(fx, NULL);
+}
+
+static void
+test_flow_masks_some_fields(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t p0 = model_primary(fx->m, d);
+
+    flow(fx->m, "partial", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+         "mask email", 1, 0);
+    flow(fx->m, "full", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+         "mask email; drop name", 1, 0);
+    flow(fx->m, "pseudo", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+         "pseudonymize email name", 1, 0);
+    flow(fx->m, "agg", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+         "aggregate", 1, 0);
+    run(fx);
+    expect(fx, "XFR001 partial", "XFR001 pseudo", NULL);
+    const struct finding *f = find(fx, "XFR001", "partial");
+    assert_true(has_why(f, "still carries personal fields: name"));
+    assert_non_null(strstr(f->hint, "mask or drop name"));
+    f = find(fx, "XFR001", "pseudo");
+    assert_true(has_why(f, "pseudonymized data is still personal data"));
+    assert_false(fx->r->flow_personal[model_flow(fx->m, "full")]);
+    assert_false(fx->r->flow_personal[model_flow(fx->m, "agg")]);
+    assert_true(fx->r->flow_personal[model_flow(fx->m, "pseudo")]);
+}
+
+static void
+test_personal_as_a_whole(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = dataset(fx->m, "notes", "confidential", "EU");
+    int32_t p0;
+
+    field(fx->m, d, "text", NULL);
+    p0 = place(fx->m, d, "aws:eu-west-1", ROLE_PRIMARY, 1, NULL, MECH_NONE);
+    /* No tagged field: masking cannot remove the personal data. */
+    flow(fx->m, "masked", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+         "mask text", 1, 0);
+    flow(fx->m, "anon", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+         "anonymize", 1, 0);
+    run(fx);
+    expect(fx, "XFR001 masked", NULL);
+}
+
+static void
+test_fields_carried(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t p0 = model_primary(fx->m, d);
+    int32_t f = flow(fx->m, "skus", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
+                     NULL, 1, 0);
+    struct sm_error e;
+
+    /* Carrying only non-personal fields is not a personal transfer. */
+    assert_int_equal(model_set(fx->m, OBJ_FLOW, f, "fields", "sku", &e), SM_OK);
+    run(fx);
+    expect(fx, NULL);
+    assert_int_equal(model_set(fx->m, OBJ_FLOW, f, "fields", "sku,email", &e), SM_OK);
+    run(fx);
+    expect(fx, "XFR001 skus", NULL);
+}
+
+static void
+test_key_outside_key_scope(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = dataset(fx->m, "orders", "restricted", "EU");
+
+    field(fx->m, d, "email", "pii.email");
+    place(fx->m, d, "aws:eu-west-1", ROLE_PRIMARY, 1, "aws:us-east-1", MECH_NONE);
+    place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-central-1", MECH_NONE);
+    run(fx);
+    expect(fx, "ENC002 orders@aws:eu-west-1", NULL);
+    const struct finding *f = find(fx, "ENC002", "orders@aws:eu-west-1");
+    assert_true(has_why(f, "held in aws:us-east-1 (US)"));
+    assert_string_equal(f->hint, "hold the key in aws:eu-west-1 or aws:eu-central-1");
+}
+
+static void
+test_encryption_at_rest(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+    int32_t p = dataset(fx->m, "catalog", "public", NULL);
+
+    place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 0, NULL, MECH_NONE);
+    place(fx->m, p, "aws:us-east-1", ROLE_PRIMARY, 0, NULL, MECH_NONE);
+    run(fx);
+    expect(fx, "ENC001 orders@aws:eu-central-1", NULL);
+}
+
+static void
+test_transit_encryption(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+    int32_t p0 = model_primary(fx->m, d);
+    int32_t p1 = place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-central-1", MECH_NONE);
+    int32_t pub = dataset(fx->m, "catalog", "public", NULL);
+    int32_t q0 = place(fx->m, pub, "aws:eu-west-1", ROLE_PRIMARY, 0, NULL, MECH_NONE);
+    int32_t q1 = place(fx->m, pub, "aws:us-east-1", ROLE_REPLICA, 0, NULL, MECH_NONE);
+
+    flow(fx->m, "plain", p0, p1, NULL, FLOW_REPLICATION, MECH_NONE, NULL, 0, 0);
+    flow(fx->m, "pub-plain", q0, q1, NULL, FLOW_REPLICATION, MECH_NONE, NULL, 0, 0);
+    run(fx);
+    expect(fx, "ENC003 plain", NULL);
+    assert_int_equal(find(fx, "ENC003", "plain")->severity, SEV_WARNING);
+    fx->m->flows[model_flow(fx->m, "plain")].transit_encrypted = 1;
+    run(fx);
+    expect(fx, NULL);
+}
+
+static void
+test_backup_scope(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+
+    place(fx->m, d, "aws:us-east-1", ROLE_BACKUP, 1, "aws:eu-west-1", MECH_SCC);
+    place(fx->m, d, "aws:eu-central-1", ROLE_DR, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES002 orders@aws:us-east-1", NULL);
+    assert_true(has_why(find(fx, "RES002", "orders@aws:us-east-1"), "US is outside the EEA"));
+}
+
+static void
+test_hard_localization(void **state)
+{
+    struct fx *fx = *state;
+    int32_t ru = dataset(fx->m, "ru_customers", "confidential", "RU");
+    int32_t ok = dataset(fx->m, "ru_orders", "confidential", "RU");
+
+    place(fx->m, ru, "aws:eu-central-1", ROLE_PRIMARY, 1, "yandex:ru-central1", MECH_NONE);
+    place(fx->m, ok, "yandex:ru-central1", ROLE_PRIMARY, 1, "yandex:ru-central1", MECH_NONE);
+    place(fx->m, ok, "aws:eu-central-1", ROLE_REPLICA, 1, "yandex:ru-central1", MECH_DEROGATION);
+    run(fx);
+    expect(fx, "RES003 ru_customers", "RES001 ru_customers@aws:eu-central-1",
+           "XFR001 ru_customers@aws:eu-central-1", NULL);
+    const struct finding *f = find(fx, "RES003", "ru_customers");
+    assert_true(has_why(f, "RU_152FZ requires personal data of RU subjects to be stored in RU"));
+    assert_string_equal(f->message, "ru_customers holds RU personal data but has no primary copy in RU");
+}
+
+static void
+test_global_placement(void **state)
+{
+    struct fx *fx = *state;
+    int32_t pub = dataset(fx->m, "catalog", "public", NULL);
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+
+    place(fx->m, pub, "global", ROLE_PRIMARY, 0, NULL, MECH_NONE);
+    place(fx->m, d, "global", ROLE_CACHE, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 orders@global", "XFR001 orders@global", NULL);
+    const struct finding *f = find(fx, "XFR001", "orders@global");
+    assert_string_equal(f->jurisdictions, "EU -> global");
+    assert_true(has_why(f, "checked as the worst case"));
+}
+
+static void
+test_org_policy(void **state)
+{
+    struct fx *fx = *state;
+    int32_t pub = dataset(fx->m, "catalog", "public", NULL);
+
+    place(fx->m, pub, "aws:eu-west-1", ROLE_PRIMARY, 0, NULL, MECH_NONE);
+    place(fx->m, pub, "aws-cn:cn-north-1", ROLE_REPLICA, 0, NULL, MECH_NONE);
+    run(fx);
+    expect(fx, "RES004 catalog@aws-cn:cn-north-1", NULL);
+    assert_true(has_why(find(fx, "RES004", "catalog@aws-cn:cn-north-1"), "denies aws-cn:*"));
+}
+
+static void
+test_sovereign_operator(void **state)
+{
+    struct fx *fx = *state;
+    struct tier t;
+    int32_t a, b;
+
+    model_tier_init(&t);
+    t.name = "sovereign";
+    t.rank = 4;
+    t.personal = 1;
+    t.scope = t.backup_scope = t.key_scope = SCOPE_BLOC;
+    t.sovereign = 1;
+    assert_int_equal(model_add_tier(fx->m, &t, NULL, NULL), SM_OK);
+    a = dataset(fx->m, "health", "sovereign", "EU");
+    b = dataset(fx->m, "claims", "sovereign", "EU");
+    place(fx->m, a, "aws:eu-west-1", ROLE_PRIMARY, 1, NULL, MECH_NONE);
+    place(fx->m, b, "aws-eusc:eusc-de-east-1", ROLE_PRIMARY, 1, NULL, MECH_NONE);
+    run(fx);
+    expect(fx, "RES005 health@aws:eu-west-1", NULL);
+    const struct finding *f = find(fx, "RES005", "health@aws:eu-west-1");
+    assert_true(has_why(f, "run by an operator based in US"));
+    /* Same country (DE) is not the primary's (IE): the EU operator ranks
+     * by bloc, then the Norwegian on-prem site. */
+    assert_string_equal(f->hint,
+                        "move the primary to a sovereign region such as aws-eusc:eusc-de-east-1 or onprem:osl-dc1");
+}
+
+static void
+test_partial_commercial_public_sector(void **state)
+{
+    struct fx *fx = *state;
+    int32_t a = eu_dataset(fx, "orders", "confidential");
+    int32_t b = eu_dataset(fx, "permits", "confidential");
+
+    fx->m->datasets[b].public_sector = 1;
+    place(fx->m, a, "aws:ca-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    place(fx->m, b, "aws:ca-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 permits@aws:ca-central-1", "XFR002 permits@aws:ca-central-1", NULL);
+    assert_true(has_why(find(fx, "XFR002", "permits@aws:ca-central-1"),
+                        "covers commercial recipients only"));
+}
+
+static void
+test_revoked_adequacy(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+
+    place(fx->m, d, "azure:switzerlandnorth", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    assert_int_equal(rules_revoke(fx->rp, "EU", "CH", true, NULL), SM_OK);
+    run(fx);
+    expect(fx, "RES001 orders@azure:switzerlandnorth", "XFR002 orders@azure:switzerlandnorth", NULL);
+    assert_true(has_why(find(fx, "XFR002", "orders@azure:switzerlandnorth"),
+                        "EU adequacy for CH is revoked"));
+    assert_int_equal(rules_revoke(fx->rp, "GDPR", "CH", false, NULL), SM_OK);
+    run(fx);
+    expect(fx, NULL);
+    assert_int_equal(rules_revoke(fx->rp, "EU", "SG", true, NULL), SM_ENOTFOUND);
+}
+
+static void
+test_classification(void **state)
+{
+    struct fx *fx = *state;
+    int32_t a = dataset(fx->m, "raw_events", NULL, NULL);
+    int32_t b = dataset(fx->m, "leads", "public", NULL);
+
+    place(fx->m, a, "aws:eu-west-1", ROLE_PRIMARY, 0, NULL, MECH_NONE);
+    field(fx->m, b, "phone", "pii.phone");
+    place(fx->m, b, "aws:eu-west-1", ROLE_PRIMARY, 0, NULL, MECH_NONE);
+    run(fx);
+    expect(fx, "CLS001 raw_events", "CLS002 leads", NULL);
+    assert_int_equal(find(fx, "CLS001", "raw_events")->severity, SEV_WARNING);
+    assert_string_equal(find(fx, "CLS002", "leads")->message,
+                        "leads has personal fields (phone) but tier public is not for personal data");
+}
+
+static void
+test_unknown_subject_once(void **state)
+{
+    struct fx *fx = *state;
+    int32_t a = dataset(fx->m, "mx_orders", "confidential", "MX");
+    int32_t b = dataset(fx->m, "mx_returns", "confidential", "MX");
+
+    place(fx->m, a, "aws:us-east-1", ROLE_PRIMARY, 1, NULL, MECH_NONE);
+    place(fx->m, b, "aws:us-east-1", ROLE_PRIMARY, 1, NULL, MECH_NONE);
+    run(fx);
+    expect(fx, "SUB001 mx_orders", NULL);
+    assert_int_equal(fx->r->stats.unknown_subjects, 1);
+    assert_int_equal(find(fx, "SUB001", "mx_orders")->severity, SEV_INFO);
+}
+
+static void
+test_waivers(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    struct waiver w = { 0 };
+    int32_t wid;
+
+    place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    w.rule = "RES001";
+    w.object = "orders@aws:ap-southeast-1";
+    w.owner = "dpo";
+    w.reason = "migration";
+    w.expires = 20270101;
+    assert_int_equal(model_add_waiver(fx->m, &w, &wid, NULL), SM_OK);
+    w.rule = "XFR001";
+    w.expires = 20260101;       /* expired */
+    assert_int_equal(model_add_waiver(fx->m, &w, NULL, NULL), SM_OK);
+    run(fx);
+    expect(fx, "RES001 orders@aws:ap-southeast-1", "XFR001 orders@aws:ap-southeast-1", NULL);
+    assert_true(find(fx, "RES001", "orders@aws:ap-southeast-1")->waived);
+    assert_int_equal(find(fx, "RES001", "orders@aws:ap-southeast-1")->waiver, wid);
+    assert_false(find(fx, "XFR001", "orders@aws:ap-southeast-1")->waived);
+    assert_int_equal(fx->r->stats.waived, 1);
+    assert_int_equal(fx->r->stats.count[SEV_ERROR], 1);
+    assert_int_equal(fx->r->nexpired, 1);
+    assert_int_equal(fx->r->stats.expired_waivers, 1);
+    assert_int_equal(check_worst(fx->r, OBJ_PLACEMENT,
+                                 model_placement(fx->m, "orders@aws:ap-southeast-1")), SEV_ERROR);
+}
+
+static void
+test_advisory_and_disabled(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+
+    place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    fx->rp->rules[RULE_RES001].advisory = 1;
+    fx->rp->rules[RULE_XFR001].enabled = 0;
+    run(fx);
+    expect(fx, "RES001 orders@aws:ap-southeast-1", NULL);
+    assert_int_equal(fx->r->findings[0].severity, SEV_INFO);
+    assert_int_equal(fx->r->stats.count[SEV_INFO], 1);
+}
+
+static void
+test_lineage_derived_copy(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+    int32_t s = dataset(fx->m, "sales_us", "public", NULL);
+    int32_t p0 = model_primary(fx->m, d);
+    int32_t q0 = place(fx->m, s, "aws:us-east-1", ROLE_PRIMARY, 1, "aws:eu-central-1", MECH_NONE);
+    char buf[64];
+
+    flow(fx->m, "to-sales", p0, q0, NULL, FLOW_ETL, MECH_NONE, "pseudonymize email name", 1, 0);
+    run(fx);
+    /* The derived copy holds EU personal data: every rule sees it. */
+    expect(fx, "LIN001 sales_us", "XFR002 to-sales", "RES001 sales_us@aws:us-east-1",
+           "XFR002 sales_us@aws:us-east-1", NULL);
+    assert_string_equal(check_eff_subjects(fx->r, s, buf, sizeof buf), "EU");
+    assert_int_equal(fx->r->eff_tier[s], model_tier(fx->m, "restricted"));
+    assert_int_equal(fx->r->eff_via[s], model_flow(fx->m, "to-sales"));
+    assert_true(has_why(find(fx, "LIN001", "sales_us"), "pseudonymized data is still personal"));
+}
+
+static void
+test_findings_of_and_sorted(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t p = place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 0, NULL, MECH_NONE);
+    int32_t ids[8];
+    int32_t n;
+
+    dataset(fx->m, "loose", NULL, NULL);
+    run(fx);
+    n = check_findings_of(fx->r, OBJ_PLACEMENT, p, ids, 8);
+    assert_int_equal(n, 3);    /* RES001, ENC001, XFR001 */
+    for (int32_t k = 1; k < fx->r->nfindings; k++)
+        assert_true(fx->r->findings[k - 1].severity >= fx->r->findings[k].severity);
+    assert_int_equal(fx->r->findings[fx->r->nfindings - 1].severity, SEV_WARNING);
+    assert_int_equal(check_worst(fx->r, OBJ_DATASET, model_dataset(fx->m, "loose")), SEV_WARNING);
+    assert_int_equal(check_worst(fx->r, OBJ_DATASET, d), SM_NONE);
+}
+
+static void
+test_add_custom_finding(void **state)
+{
+    struct fx *fx = *state;
+    struct finding f = { 0 };
+    const char *why[] = { "row 1" };
+    struct waiver w = { 0 };
+
+    dataset(fx->m, "x", "public", NULL);
+    w.rule = "ORG001";
+    w.object = "x";
+    assert_int_equal(model_add_waiver(fx->m, &w, NULL, NULL), SM_OK);
+    run(fx);
+    f.rule = "ORG001";
+    f.severity = SEV_ERROR;
+    f.kind = OBJ_DATASET;
+    f.object = model_dataset(fx->m, "x");
+    f.dataset = f.object;
+    f.selector = "x";
+    f.message = "custom";
+    f.why.n = 1;
+    f.why.v = why;
+    assert_int_equal(check_add_finding(fx->r, fx->m, &f), SM_OK);
+    f.selector = "y";
+    f.object = SM_NONE;
+    assert_int_equal(check_add_finding(fx->r, fx->m, &f), SM_OK);
+    assert_int_equal(fx->r->nfindings, 2);
+    assert_true(fx->r->findings[0].waived);
+    assert_string_equal(fx->r->findings[1].selector, "y");
+    assert_int_equal(fx->r->stats.count[SEV_ERROR], 1);
+    assert_int_equal(fx->r->stats.waived, 1);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_clean_model),
+        T(test_eu_in_norway_inside_eea),
+        T(test_eu_in_switzerland_and_uk_adequate),
+        T(test_eu_to_us_no_mechanism),
+        T(test_eu_to_us_with_dpf_and_scc),
+        T(test_eu_to_singapore_no_adequacy),
+        T(test_expired_mechanism),
+        T(test_flow_masks_some_fields),
+        T(test_personal_as_a_whole),
+        T(test_fields_carried),
+        T(test_key_outside_key_scope),
+        T(test_encryption_at_rest),
+        T(test_transit_encryption),
+        T(test_backup_scope),
+        T(test_hard_localization),
+        T(test_global_placement),
+        T(test_org_policy),
+        T(test_sovereign_operator),
+        T(test_partial_commercial_public_sector),
+        T(test_revoked_adequacy),
+        T(test_classification),
+        T(test_unknown_subject_once),
+        T(test_waivers),
+        T(test_advisory_and_disabled),
+        T(test_lineage_derived_copy),
+        T(test_findings_of_and_sorted),
+        T(test_add_custom_finding),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
