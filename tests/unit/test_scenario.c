@@ -1,0 +1,579 @@
+/*
+ * test_scenario.c - scenario ops on a model built in C, stacked scenarios,
+ * cycles, the pack copy (adequacy, retired regions) and the diff.
+ * Uses the shipped default rule pack (data/rules/default.json).
+ */
+#include "testlib.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "scenario.h"
+#include "rules.h"
+#include "rulepack.h"
+
+struct fx {
+    struct model *m;
+    struct rulepack *rp;
+};
+
+#define TODAY 20261126
+
+static int32_t
+add_dataset(struct model *m, const char *name, const char *tier, const char *subj)
+{
+    struct dataset d;
+    int32_t id;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    if (subj)
+        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subj, NULL), SM_OK);
+    return id;
+}
+
+static int32_t
+place(struct model *m, int32_t ds, const char *region, int role)
+{
+    struct placement p;
+    int32_t id;
+
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, region);
+    p.role = (uint8_t)role;
+    p.encrypted = 1;
+    p.key_region = p.region;
+    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
+    return id;
+}
+
+/* orders: restricted, EU subjects, primary in IE, replica in US (violates).
+ * users: confidential, EU subjects, primary DE, replica US.
+ * catalog: public, primary US. */
+static int
+setup(void **state)
+{
+    struct fx *fx = calloc(1, sizeof *fx);
+    struct sm_error err;
+    int32_t d;
+
+    assert_non_null(fx);
+    fx->m = tl_small_model();
+    d = add_dataset(fx->m, "orders", "restricted", "EU");
+    place(fx->m, d, "aws:eu-west-1", ROLE_PRIMARY);
+    place(fx->m, d, "aws:us-east-1", ROLE_REPLICA);
+    d = add_dataset(fx->m, "users", "confidential", "EU");
+    place(fx->m, d, "aws:eu-central-1", ROLE_PRIMARY);
+    place(fx->m, d, "aws:us-east-1", ROLE_REPLICA);
+    d = add_dataset(fx->m, "catalog", "public", NULL);
+    place(fx->m, d, "aws:us-east-1", ROLE_PRIMARY);
+    if (rulepack_load(tl_datadir(), "default", &fx->rp, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    *state = fx;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *fx = *state;
+
+    rulepack_free(fx->rp);
+    model_free(fx->m);
+    free(fx);
+    return 0;
+}
+
+static int32_t
+add_scenario(struct model *m, const char *name, const char *base)
+{
+    struct scenario s;
+    int32_t id;
+
+    memset(&s, 0, sizeof s);
+    s.name = name;
+    s.base = base;
+    assert_int_equal(model_add_scenario(m, &s, &id, NULL), SM_OK);
+    return id;
+}
+
+static void
+add_op(struct model *m, int32_t s, const char *line)
+{
+    char buf[512], *argv[8], *save = NULL;
+    int argc = 0;
+    struct sm_error err;
+
+    sm_strlcpy(buf, line, sizeof buf);
+    for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
+        argv[argc++] = t;
+    if (model_scenario_append(m, s, argc, (const char *const *)argv, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+}
+
+/* Live findings of a rule on a selector. */
+static int
+count(const struct check_result *r, const char *rule, const char *sel)
+{
+    int n = 0;
+
+    for (int32_t i = 0; i < r->nfindings; i++)
+        if (!r->findings[i].waived && strcmp(r->findings[i].rule, rule) == 0 &&
+            (!sel || strcmp(r->findings[i].selector, sel) == 0))
+            n++;
+    return n;
+}
+
+static struct scenario_eval *
+eval_ok(struct fx *fx, const char *name)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+
+    if (scenario_eval(fx->m, fx->rp, name, TODAY, &ev, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    return ev;
+}
+
+/* Apply one op line on a fresh scenario; returns the code, err filled. */
+static int
+try_op(struct fx *fx, const char *line, struct scenario_eval **out, struct sm_error *err)
+{
+    char buf[512], *argv[8], *save = NULL;
+    int argc = 0, rc;
+    struct scenario_eval *ev;
+
+    sm_strlcpy(buf, line, sizeof buf);
+    for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
+        argv[argc++] = t;
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "t", &ev, NULL), SM_OK);
+    rc = scenario_apply(ev, argc, (const char *const *)argv, err);
+    if (rc == SM_OK)
+        assert_int_equal(scenario_check(ev, TODAY, NULL), SM_OK);
+    if (out && rc == SM_OK)
+        *out = ev;
+    else
+        scenario_eval_free(ev);
+    return rc;
+}
+
+static void
+test_parse_and_format(void **state)
+{
+    const char *bad[] = { "mvoe", "orders" };
+    const char *few[] = { "move", "orders" };
+    const char *ok[] = { "add-transform", "f1", "mask email" };
+    struct sm_error err;
+    enum scenario_op op;
+    char buf[128];
+
+    (void)state;
+    assert_int_equal(scenario_op_parse(2, bad, &op, &err), SM_EINVAL);
+    assert_string_equal(err.msg, "unknown scenario op mvoe; did you mean move?");
+    assert_int_equal(scenario_op_parse(2, few, &op, &err), SM_EINVAL);
+    assert_string_equal(err.msg, "move needs DATASET FROM-REGION[/ROLE] TO-REGION");
+    assert_int_equal(scenario_op_parse(3, ok, &op, &err), SM_OK);
+    assert_int_equal(op, SOP_ADD_TRANSFORM);
+    assert_string_equal(scenario_op_format(3, ok, buf, sizeof buf),
+                        "add-transform f1 \"mask email\"");
+}
+
+static void
+test_base_has_errors(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = eval_ok(fx, NULL);
+
+    assert_true(ev->borrowed);
+    assert_true(count(ev->res, "RES001", "orders@aws:us-east-1") == 1);
+    /* confidential may go to adequate countries, but the US needs dpf */
+    assert_int_equal(count(ev->res, "RES001", "users@aws:us-east-1"), 1);
+    assert_int_equal(count(ev->res, "XFR002", "users@aws:us-east-1"), 1);
+    assert_int_equal(count(ev->res, "RES001", "catalog@aws:us-east-1"), 0);
+    assert_int_equal(scenario_apply(ev, 1, (const char *const[]){ "retire-region" }, NULL),
+                     SM_EINVAL);
+    scenario_eval_free(ev);
+}
+
+static void
+test_move(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+    int32_t p;
+
+    assert_int_equal(try_op(fx, "move orders aws:us-east-1 aws:eu-central-1", &ev, &err), SM_OK);
+    p = model_placement(ev->m, "orders@aws:eu-central-1");
+    assert_int_not_equal(p, SM_NONE);
+    /* the region-local key followed the copy */
+    assert_int_equal(ev->m->placements[p].key_region, model_region(ev->m, "aws:eu-central-1"));
+    assert_int_equal(count(ev->res, "RES001", "orders@aws:eu-central-1") +
+                     count(ev->res, "XFR002", "orders@aws:eu-central-1") +
+                     count(ev->res, "ENC002", "orders@aws:eu-central-1"), 0);
+    assert_int_equal(count(ev->res, "RES001", "users@aws:us-east-1"), 1);
+    assert_int_equal(ev->nops, 1);
+    assert_int_equal(ev->ds_first[1] - ev->ds_first[0], 1);
+    assert_int_equal(ev->ds[0], model_dataset(ev->m, "orders"));
+    scenario_eval_free(ev);
+    /* the base is untouched */
+    assert_int_not_equal(model_placement(fx->m, "orders@aws:us-east-1"), SM_NONE);
+
+    assert_int_equal(try_op(fx, "move orders aws:eu-central-1 aws:eu-west-1", NULL, &err),
+                     SM_ENOTFOUND);
+    assert_string_equal(err.msg, "move orders aws:eu-central-1 aws:eu-west-1: orders has no "
+                                 "copy in aws:eu-central-1");
+    assert_int_equal(try_op(fx, "add-placement orders aws:eu-west-1 primary", NULL, &err),
+                     SM_EEXIST);
+    assert_int_equal(try_op(fx, "move orders aws:us-east-1 aws:us-east-1", NULL, &err),
+                     SM_EINVAL);
+    assert_int_equal(try_op(fx, "move ordrs aws:us-east-1 aws:eu-west-1", NULL, &err),
+                     SM_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "did you mean orders?"));
+    assert_int_equal(try_op(fx, "move orders aws:us-east-1/backup aws:eu-central-1", NULL, &err),
+                     SM_ENOTFOUND);
+    assert_int_equal(try_op(fx, "move orders aws:us-east-1/replica aws:eu-central-1", NULL, &err),
+                     SM_OK);
+}
+
+static void
+test_placements(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+    int32_t p;
+
+    assert_int_equal(try_op(fx, "add-placement orders aws:eu-central-1 backup", &ev, &err), SM_OK);
+    p = model_placement(ev->m, "orders@aws:eu-central-1");
+    assert_int_not_equal(p, SM_NONE);
+    assert_int_equal(ev->m->placements[p].role, ROLE_BACKUP);
+    assert_int_equal(ev->m->placements[p].encrypted, 1);   /* like the primary */
+    assert_int_equal(ev->m->placements[p].key_region, model_region(ev->m, "aws:eu-central-1"));
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "add-placement orders aws:eu-central-1 spare", NULL, &err),
+                     SM_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown role spare"));
+
+    assert_int_equal(try_op(fx, "remove-placement orders@aws:us-east-1", &ev, &err), SM_OK);
+    assert_int_equal(model_placement(ev->m, "orders@aws:us-east-1"), SM_NONE);
+    assert_int_equal(count(ev->res, "RES001", "orders@aws:us-east-1"), 0);
+    assert_int_equal(count(ev->res, "RES001", NULL), 1);
+    scenario_eval_free(ev);
+}
+
+static void
+test_tier_and_subjects(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+
+    /* public data may live anywhere */
+    assert_int_equal(try_op(fx, "set-tier orders public", &ev, &err), SM_OK);
+    assert_int_equal(count(ev->res, "RES001", "orders@aws:us-east-1"), 0);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "set-tier orders secret", NULL, &err), SM_ENOTFOUND);
+
+    /* subjects with no EU data: the US replica of a US dataset is home */
+    assert_int_equal(try_op(fx, "set-subjects orders US", &ev, &err), SM_OK);
+    assert_int_equal(ev->m->datasets[model_dataset(ev->m, "orders")].nsubjects, 1);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "set-subjects orders E", NULL, &err), SM_EINVAL);
+}
+
+static void
+test_flows(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+    int32_t f;
+
+    assert_int_equal(try_op(fx, "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1",
+                            &ev, &err), SM_OK);
+    f = model_flow(ev->m, "f1");
+    assert_int_not_equal(f, SM_NONE);
+    assert_int_equal(ev->m->flows[f].kind, FLOW_ETL);
+    /* the op touched both ends */
+    assert_int_equal(ev->ds_first[1], 2);
+    scenario_eval_free(ev);
+
+    assert_int_equal(try_op(fx, "add-flow orders@aws:eu-west-1 aws:us-east-1 export", &ev, &err),
+                     SM_OK);
+    f = ev->m->nflows - 1;
+    assert_int_equal(ev->m->flows[f].to, SM_NONE);
+    assert_int_equal(ev->m->flows[f].to_region, model_region(ev->m, "aws:us-east-1"));
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "add-flow orders@aws:eu-west-1 aws:us-east-1 teleport", NULL,
+                            &err), SM_EINVAL);
+}
+
+/* A scenario with a flow f1 (orders -> catalog in the US) and more ops. */
+static void
+test_flow_ops_stacked(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev;
+    struct sm_error err;
+    int32_t s1, s2, f;
+    char buf[256];
+
+    s1 = add_scenario(fx->m, "flowy", "");
+    add_op(fx->m, s1, "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1");
+    s2 = add_scenario(fx->m, "flowy2", "flowy");
+    add_op(fx->m, s2, "set-mechanism f1 scc TIA-7");
+    add_op(fx->m, s2, "add-transform f1 mask-none");
+    ev = NULL;
+    assert_int_not_equal(scenario_eval(fx->m, fx->rp, "flowy2", TODAY, &ev, &err), SM_OK);
+    assert_non_null(strstr(err.msg, "scenario flowy2, op 2"));
+    /* fix the bad op: a stacked scenario applies its base's ops first */
+    fx->m->scenarios[s2].ops[1].v[2] = "mask email";
+    ev = eval_ok(fx, "flowy2");
+    assert_int_equal(ev->nops, 3);
+    f = model_flow(ev->m, "f1");
+    assert_int_equal(ev->m->flows[f].mechanism, MECH_SCC);
+    assert_string_equal(model_get(ev->m, OBJ_FLOW, f, "mechanism-ref", buf, sizeof buf), "TIA-7");
+    assert_string_equal(model_get(ev->m, OBJ_FLOW, f, "transforms", buf, sizeof buf),
+                        "mask email");
+    scenario_eval_free(ev);
+
+    /* remove-flow and a mechanism on a copy */
+    add_op(fx->m, s2, "remove-flow f1");
+    add_op(fx->m, s2, "set-mechanism users@aws:us-east-1 scc");
+    ev = eval_ok(fx, "flowy2");
+    assert_int_equal(model_flow(ev->m, "f1"), SM_NONE);
+    assert_int_equal(ev->m->placements[model_placement(ev->m, "users@aws:us-east-1")].mechanism,
+                     MECH_SCC);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "set-mechanism orders@aws:eu-west-1 scc", NULL, &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "primary"));
+    assert_int_equal(try_op(fx, "set-mechanism nosuch scc", NULL, &err), SM_ENOTFOUND);
+}
+
+static void
+test_cycle(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+    int32_t a, ids[8];
+
+    a = add_scenario(fx->m, "a", "");
+    add_scenario(fx->m, "b", "a");
+    add_scenario(fx->m, "c", "b");
+    assert_int_equal(scenario_chain(fx->m, "c", ids, 8, &err), 3);
+    assert_int_equal(ids[0], a);
+    assert_int_equal(model_set(fx->m, OBJ_SCENARIO, a, "base", "c", NULL), SM_OK);
+    assert_int_equal(scenario_chain(fx->m, "c", ids, 8, &err), -1);
+    assert_string_equal(err.msg, "scenario c: its bases form a cycle c -> b -> a -> c");
+    assert_int_not_equal(scenario_eval(fx->m, fx->rp, "b", TODAY, &ev, &err), SM_OK);
+    assert_null(ev);
+    assert_int_equal(scenario_chain(fx->m, "zz", ids, 8, &err), -1);
+}
+
+static void
+test_adequacy(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL, *base;
+    struct sm_error err;
+    int32_t g;
+    int before;
+
+    base = eval_ok(fx, NULL);
+    before = count(base->res, "XFR002", NULL);
+    /* users is confidential (adequate scope); add a replica in GB-less model:
+     * use CH via a new region, adequate for the EU */
+    assert_int_equal(try_op(fx, "revoke-adequacy EU US", &ev, &err), SM_OK);
+    assert_non_null(ev->rp_own);
+    g = rules_regime(ev->rp, "GDPR");
+    assert_true(g >= 0);
+    for (int32_t k = 0; k < ev->rp->regimes[g].nadequacy; k++)
+        if (ev->rp->regimes[g].adequacy[k].cc == sm_cc("US"))
+            assert_int_equal(ev->rp->regimes[g].adequacy[k].revoked, 1);
+    /* the base pack is untouched */
+    for (int32_t k = 0; k < fx->rp->regimes[g].nadequacy; k++)
+        if (fx->rp->regimes[g].adequacy[k].cc == sm_cc("US"))
+            assert_int_equal(fx->rp->regimes[g].adequacy[k].revoked, 0);
+    assert_true(ev->op_global[0]);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "revoke-adequacy EU IN", NULL, &err), SM_ENOTFOUND);
+    assert_int_equal(try_op(fx, "revoke-adequacy XX US", NULL, &err), SM_ENOTFOUND);
+
+    /* grant a full decision to the US: the confidential US replica is fine */
+    assert_int_equal(try_op(fx, "grant-adequacy GDPR US", &ev, &err), SM_OK);
+    assert_true(count(ev->res, "XFR002", NULL) + count(ev->res, "XFR001", NULL) <
+                count(base->res, "XFR002", NULL) + count(base->res, "XFR001", NULL) ||
+                before == 0);
+    assert_int_equal(count(ev->res, "XFR001", "users@aws:us-east-1") +
+                     count(ev->res, "XFR002", "users@aws:us-east-1"), 0);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "grant-adequacy EU DE", NULL, &err), SM_EINVAL);
+    /* grant a brand-new decision */
+    assert_int_equal(try_op(fx, "grant-adequacy EU IN", &ev, &err), SM_OK);
+    g = rules_regime(ev->rp, "GDPR");
+    assert_int_equal(ev->rp->regimes[g].nadequacy, fx->rp->regimes[g].nadequacy + 1);
+    scenario_eval_free(ev);
+    scenario_eval_free(base);
+}
+
+static void
+test_regions(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+    int32_t r;
+
+    assert_int_equal(try_op(fx, "add-region aws:eu-north-9 SE", &ev, &err), SM_OK);
+    r = model_region(ev->m, "aws:eu-north-9");
+    assert_int_not_equal(r, SM_NONE);
+    assert_int_equal(ev->m->regions[r].operator_home, sm_cc("US"));   /* like aws's others */
+    assert_int_equal(ev->m->regions[r].country, sm_cc("SE"));
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "add-region onprem:fra-dc2 DE on-prem", &ev, &err), SM_OK);
+    r = model_region(ev->m, "onprem:fra-dc2");
+    assert_int_equal(ev->m->regions[r].operator_home, sm_cc("DE"));
+    assert_int_equal(ev->m->regions[r].kind, REGION_ONPREM);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "add-region nocolon DE", NULL, &err), SM_EINVAL);
+    assert_int_equal(try_op(fx, "add-region aws:eu-west-1 IE", NULL, &err), SM_EEXIST);
+
+    /* retiring the US: every copy there is flagged and must move */
+    assert_int_equal(try_op(fx, "retire-region aws:us-east-1", &ev, &err), SM_OK);
+    assert_int_equal(ev->nstranded, 3);
+    assert_true(scenario_retired(ev, model_region(ev->m, "aws:us-east-1")));
+    assert_int_equal(count(ev->res, "RES004", "catalog@aws:us-east-1"), 1);
+    assert_int_equal(count(ev->res, "RES004", "users@aws:us-east-1"), 1);
+    assert_int_equal(scenario_apply(ev, 4, (const char *const[]){ "move", "orders",
+                     "aws:eu-west-1", "aws:us-east-1" }, &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "retired"));
+    assert_int_equal(scenario_apply(ev, 4, (const char *const[]){ "move", "catalog",
+                     "aws:us-east-1", "aws:eu-west-1" }, &err), SM_OK);
+    assert_int_equal(scenario_check(ev, TODAY, &err), SM_OK);
+    assert_int_equal(ev->nstranded, 2);
+    assert_int_equal(count(ev->res, "RES004", "catalog@aws:eu-west-1"), 0);
+    scenario_eval_free(ev);
+}
+
+static void
+test_set(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct sm_error err;
+
+    assert_int_equal(try_op(fx, "set placement users@aws:us-east-1 encrypted false", &ev, &err),
+                     SM_OK);
+    assert_int_equal(count(ev->res, "ENC001", "users@aws:us-east-1"), 1);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "set waiver x y z", NULL, &err), SM_EINVAL);
+    assert_int_equal(try_op(fx, "set dataset orders colour blue", NULL, &err), SM_EINVAL);
+}
+
+static void
+test_diff(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *base, *ev, *ev2;
+    struct scenario_diff *d;
+    struct sm_error err;
+    int32_t s, moved = 0, resolved = 0, nnew = 0;
+
+    s = add_scenario(fx->m, "fix", "");
+    add_op(fx->m, s, "move orders aws:us-east-1 aws:eu-central-1");
+    add_op(fx->m, s, "set placement users@aws:us-east-1 encrypted false");
+    base = eval_ok(fx, NULL);
+    ev = eval_ok(fx, "fix");
+    assert_int_equal(scenario_diff(base, ev, fx->m, &d, &err), SM_OK);
+    for (int32_t i = 0; i < d->nchanges; i++) {
+        const struct schange *c = &d->changes[i];
+        if (c->kind == SCHANGE_MOVED) {
+            moved++;
+            assert_string_equal(c->selector, "orders@aws:eu-central-1");
+            assert_string_equal(c->old_selector, "orders@aws:us-east-1");
+            assert_int_equal(c->from_region, model_region(fx->m, "aws:us-east-1"));
+            assert_int_equal(c->to_region, model_region(ev->m, "aws:eu-central-1"));
+            assert_int_equal(c->op, 0);
+        }
+    }
+    assert_int_equal(moved, 1);
+    assert_int_equal(d->nchanges, 2);   /* the move and the encryption change */
+    for (int32_t i = 0; i < d->nfindings; i++) {
+        const struct sdiff_finding *it = &d->findings[i];
+        const struct finding *f = it->after != SM_NONE ? &ev->res->findings[it->after]
+                                                       : &base->res->findings[it->before];
+        if (it->status == SDIFF_RESOLVED && strcmp(f->rule, "RES001") == 0) {
+            resolved++;
+            assert_int_equal(it->op, 0);
+        }
+        if (it->status == SDIFF_NEW) {
+            nnew++;
+            assert_string_equal(f->rule, "ENC001");
+            assert_int_equal(it->op, 1);
+        }
+        /* new first, then resolved, then changed */
+        if (i)
+            assert_true(d->findings[i - 1].status <= it->status);
+    }
+    assert_int_equal(resolved, 1);
+    assert_int_equal(nnew, 1);
+    assert_int_equal(d->count[SDIFF_NEW][SEV_ERROR], 1);
+    assert_int_equal(d->delta[SEV_ERROR],
+                     ev->res->stats.count[SEV_ERROR] - base->res->stats.count[SEV_ERROR]);
+    scenario_diff_free(d);
+
+    /* against itself: nothing */
+    assert_int_equal(scenario_diff(ev, ev, fx->m, &d, &err), SM_OK);
+    assert_int_equal(d->nfindings, 0);
+    assert_int_equal(d->nchanges, 0);
+    scenario_diff_free(d);
+
+    /* against another scenario: a copy both add is the same copy */
+    s = add_scenario(fx->m, "other", "");
+    add_op(fx->m, s, "add-placement catalog aws:eu-west-1");
+    add_op(fx->m, s, "add-placement users aws:eu-west-1 backup");
+    add_op(fx->m, s, "retire-region aws:eu-central-1");
+    scenario_eval_free(ev);
+    s = add_scenario(fx->m, "mine", "");
+    add_op(fx->m, s, "add-placement users aws:eu-west-1 backup");
+    add_op(fx->m, s, "add-placement catalog aws:eu-west-1");
+    ev = eval_ok(fx, "other");
+    ev2 = eval_ok(fx, "mine");
+    assert_int_equal(scenario_diff(ev, ev2, fx->m, &d, &err), SM_OK);
+    for (int32_t i = 0; i < d->nchanges; i++)
+        assert_int_not_equal(d->changes[i].obj, OBJ_PLACEMENT);
+    scenario_diff_free(d);
+    assert_int_equal(scenario_diff(ev2, ev, fx->m, &d, &err), SM_OK);
+    assert_true(d->nchanges >= 2);   /* the retired region and its stranded copy */
+    assert_int_equal(d->changes[0].obj, OBJ_REGION);
+    scenario_diff_free(d);
+    scenario_eval_free(ev);
+    scenario_eval_free(ev2);
+    scenario_eval_free(base);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_and_format),
+        cmocka_unit_test_setup_teardown(test_base_has_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placements, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tier_and_subjects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_flow_ops_stacked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_adequacy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_regions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
