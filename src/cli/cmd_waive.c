@@ -1,0 +1,294 @@
+/*
+ * cmd_waive.c - `sovmap waive RULE OBJECT --owner O --reason R --expires D`,
+ * `waive list` and `waive rm RULE:OBJECT`: accepted exceptions. A waiver
+ * hides the finding of RULE on OBJECT (listed apart by `check`) through its
+ * expiry date; after that it hides nothing and `check` reports it.
+ *
+ * Adding validates the rule id (built-in or a custom rule of the pack) and
+ * the object selector, stores the canonical selector (so it matches the
+ * checker's), and warns when no current finding would be hidden.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "cmd_util.h"
+#include "report.h"
+#include "rules.h"
+#include "store.h"
+
+extern const struct command cmd_waive;
+
+/* Kinds a waiver may name, in the order a bare selector is tried. */
+static const enum obj_kind waivable[] = {
+    OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW, OBJ_REGION, OBJ_TIER,
+};
+
+/* Is id a rule of the pack? On no, *best gets the nearest id (or NULL). */
+static bool
+known_rule(const struct rulepack *rp, const char *id, const char **best)
+{
+    int i, d, bestd = 3;
+
+    *best = NULL;
+    if (rules_rule(id) != SM_NONE)
+        return true;
+    for (i = 0; i < rp->ncustom; i++)
+        if (strcmp(rp->custom[i].id, id) == 0)
+            return true;
+    for (i = 0; i < RULE_COUNT + rp->ncustom; i++) {
+        const char *name = i < RULE_COUNT ? rule_names[i] : rp->custom[i - RULE_COUNT].id;
+
+        if ((d = sm_levenshtein(id, name, 2)) < bestd) {
+            bestd = d;
+            *best = name;
+        }
+    }
+    return false;
+}
+
+/* Resolve OBJECT as any waivable kind. CLI_OK with the canonical selector
+ * in buf, or prints the error. */
+static int
+resolve_object(struct cli *c, const char *sel, char *buf, size_t size,
+               enum obj_kind *kind)
+{
+    const char *s;
+    int32_t id;
+    size_t i;
+
+    for (i = 0; i < sizeof waivable / sizeof waivable[0]; i++) {
+        if (model_find(c->m, waivable[i], sel, &id, NULL) == SM_OK) {
+            model_selector(c->m, waivable[i], id, buf, size);
+            *kind = waivable[i];
+            return CLI_OK;
+        }
+    }
+    s = strchr(sel, '@') ? NULL : model_suggest(c->m, OBJ_DATASET, sel);
+    if (!s && strchr(sel, '@'))
+        return cli_fail(c, "unknown copy %s (DATASET@REGION, or DATASET@REGION/ROLE when "
+                        "the dataset has two copies there)", sel);
+    if (s)
+        return cli_fail(c, "unknown object %s; did you mean %s?", sel, s);
+    return cli_fail(c, "unknown object %s: not a dataset, copy, flow, region or tier", sel);
+}
+
+static int
+wv_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    const char *owner = NULL, *reason = NULL, *expires = NULL;
+    const struct cli_opt opts[] = {
+        { "--owner", OPT_STR, &owner, "who accepts the risk" },
+        { "--reason", OPT_STR, &reason, "why it is acceptable" },
+        { "--expires", OPT_STR, &expires, "YYYY-MM-DD, or never" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8], sel[1024], key[1200], date[11];
+    struct check_result *res = NULL;
+    struct report *rep = NULL;
+    enum obj_kind kind = OBJ_DATASET;
+    const char *best;
+    struct edit e;
+    int32_t exp = 0, i;
+    int npos, rc;
+    bool help, match = false;
+
+    if (argc > 16)
+        return cli_usage_fail(c, self->usage, "waive: too many arguments");
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 2)
+        return cli_usage_fail(c, self->usage, "waive needs a RULE and an OBJECT%s%s",
+                              npos > 2 ? ", not " : "", npos > 2 ? pos[2] : "");
+    if (!owner || !*owner)
+        return cli_usage_fail(c, self->usage, "waive: --owner is required (who accepts "
+                              "the risk)");
+    if (!reason || !*reason)
+        return cli_usage_fail(c, self->usage, "waive: --reason is required");
+    if (!expires || !*expires)
+        return cli_usage_fail(c, self->usage, "waive: --expires is required (YYYY-MM-DD, "
+                              "or never)");
+    if (strcmp(expires, "never") != 0) {
+        if (sm_date_parse(expires, &exp) != SM_OK)
+            return cli_usage_fail(c, self->usage, "bad --expires %s: use YYYY-MM-DD or never",
+                                  expires);
+        if (exp < c->today) {
+            sm_date_fmt(c->today, date);
+            return cli_fail(c, "--expires %s is in the past (today is %s)", expires, date);
+        }
+    }
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
+        return rc;
+    if (!known_rule(c->rp, pos[0], &best)) {
+        if (best)
+            return cli_fail(c, "unknown rule %s; did you mean %s?", pos[0], best);
+        return cli_fail(c, "unknown rule %s (see sovmap check --format json, \"rules\")",
+                        pos[0]);
+    }
+    if ((rc = resolve_object(c, pos[1], sel, sizeof sel, &kind)) != CLI_OK)
+        return rc;
+    snprintf(key, sizeof key, "%s:%s", pos[0], sel);
+    if (model_waiver(c->m, key) != SM_NONE)
+        return cli_fail(c, "waiver %s exists; remove it first with sovmap waive rm %s",
+                        key, key);
+
+    /* Is there something to hide? Check the model as it is now. */
+    if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
+        return rc;
+    for (i = 0; i < rep->nfindings && !match; i++)
+        match = strcmp(rep->findings[i].rule, pos[0]) == 0
+             && strcmp(rep->findings[i].selector, sel) == 0;
+    report_free(rep);
+    check_result_free(res);
+
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_ADD;
+    e.kind = OBJ_WAIVER;
+    e.key = key;
+    e.attrs[e.nattrs++] = (struct edit_attr){ "owner", owner };
+    e.attrs[e.nattrs++] = (struct edit_attr){ "reason", reason };
+    e.attrs[e.nattrs++] = (struct edit_attr){ "expires", exp ? expires : "" };
+    if ((rc = cli_apply(c, &e, "added")) != CLI_OK)
+        return rc;
+    if (!match) {
+        fputs("sovmap: warning: no current ", c->err);
+        cli_put_text(c->err, pos[0]);
+        fputs(" finding on ", c->err);
+        cli_put_text(c->err, sel);
+        fputs("; the waiver will hide one if it appears\n", c->err);
+    }
+    return CLI_OK;
+}
+
+struct wv_list {
+    struct cli *c;
+    bool only_expired;
+    char date[11];
+};
+
+static bool
+wv_expired(const struct cli *c, const struct waiver *w)
+{
+    return w->expires != 0 && w->expires < c->today;
+}
+
+static bool
+wv_row(void *ctx, int32_t i, const char **cols)
+{
+    struct wv_list *L = ctx;
+    const struct waiver *w = &L->c->m->waivers[i];
+
+    if (w->deleted || (L->only_expired && !wv_expired(L->c, w)))
+        return false;
+    sm_date_fmt(w->expires, L->date);
+    cols[0] = w->key;
+    cols[1] = w->owner;
+    cols[2] = w->expires ? L->date : "never";
+    cols[3] = wv_expired(L->c, w) ? "expired" : "live";
+    cols[4] = w->reason;
+    return true;
+}
+
+static int
+wv_list(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    static const char *const heads[] = { "WAIVER", "OWNER", "EXPIRES", "STATUS", "REASON" };
+    const char *format = NULL;
+    bool expired = false;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|tsv|json" },
+        { "--expired", OPT_FLAG, &expired, "only waivers past their date" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[8];
+    struct wv_list L;
+    enum out_format fmt;
+    int npos, rc;
+    bool help, first = true;
+    int32_t i;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
+    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
+        return rc;
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        return rc;
+    memset(&L, 0, sizeof L);
+    L.c = c;
+    L.only_expired = expired;
+    if (fmt != FMT_JSON) {
+        cmd_table(c, fmt, 5, heads, c->m->nwaivers, wv_row, &L);
+        return CLI_OK;
+    }
+    fputc('[', c->out);
+    for (i = 0; i < c->m->nwaivers; i++) {
+        const char *cols[5];
+
+        if (!wv_row(&L, i, cols))
+            continue;
+        fputs(first ? "\n  {\"key\":" : ",\n  {\"key\":", c->out);
+        cli_put_json(c->out, c->m->waivers[i].key);
+        fputs(",\"rule\":", c->out);
+        cli_put_json(c->out, c->m->waivers[i].rule);
+        fputs(",\"object\":", c->out);
+        cli_put_json(c->out, c->m->waivers[i].object);
+        fputs(",\"owner\":", c->out);
+        cli_put_json(c->out, c->m->waivers[i].owner);
+        fputs(",\"reason\":", c->out);
+        cli_put_json(c->out, c->m->waivers[i].reason);
+        fputs(",\"expires\":", c->out);
+        if (c->m->waivers[i].expires)
+            cli_put_json(c->out, L.date);
+        else
+            fputs("null", c->out);
+        fprintf(c->out, ",\"expired\":%s}", wv_expired(c, &c->m->waivers[i]) ? "true" : "false");
+        first = false;
+    }
+    fputs(first ? "]\n" : "\n]\n", c->out);
+    return CLI_OK;
+}
+
+static int
+wv_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_rm(c, self, argc, argv, OBJ_WAIVER);
+}
+
+static const struct subcmd waive_subs[] = {
+    { "add", "usage: sovmap waive RULE OBJECT --owner WHO --reason WHY --expires YYYY-MM-DD\n"
+      "Accept the finding of RULE on OBJECT (a dataset, DATASET@REGION copy, flow,\n"
+      "region or tier) until the end of the expiry day (--expires never: no end).\n"
+      "`sovmap check` lists waived findings apart and reports expired waivers.\n",
+      wv_add, 0 },
+    { "list", "usage: sovmap waive list [--expired] [--format text|tsv|json]\n"
+      "List waivers with their owner, expiry and status (live or expired).\n", wv_list, 0 },
+    { "rm", "usage: sovmap waive rm RULE:OBJECT...\n"
+      "Remove waivers.\n", wv_rm, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_waive(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_waive, waive_subs, "add", 0, argc, argv);
+}
+
+const struct command cmd_waive = {
+    .name = "waive",
+    .summary = "accept a finding until a date; list and remove waivers",
+    .usage =
+        "usage: sovmap waive RULE OBJECT --owner WHO --reason WHY --expires YYYY-MM-DD\n"
+        "       sovmap waive list [--expired] [--format text|tsv|json]\n"
+        "       sovmap waive rm RULE:OBJECT...\n"
+        "\n"
+        "A waiver hides the finding of RULE on OBJECT from check's verdict until the\n"
+        "end of its expiry day; waived findings are still listed, apart, and an\n"
+        "expired waiver hides nothing and is reported.\n",
+    .run = run_waive,
+};
