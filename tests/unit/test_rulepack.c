@@ -159,7 +159,7 @@ test_bad_packs(void **state)
     load_fails("custom.json", "{\"custom\": [{\"id\": \"RES001\", \"sql\": \"SELECT 1\"}]}",
                "1:20: custom rule RES001 reuses a built-in rule id");
     load_fails("revoke.json", "{\"regimes\": {\"revoke\": [[\"EU\", \"SG\"]]}}",
-               "1:14: revoke EU SG: GDPR has no adequacy decision for SG");
+               "1:32: revoke EU SG: GDPR has no adequacy decision for SG");
     load_fails("array.json", "[1, 2]", "1:1: a rule pack is a JSON object");
     load_fails("tags.json", "{\"personal_tags\": []}",
                "1:2: personal_tags must name at least one tag prefix");
