@@ -39,8 +39,8 @@ static const struct fix_rule {
     { "LIN001", FIX_TIER, NULL },
     { "CLS002", FIX_PERSONAL_TIER, NULL },
     { "RES003", FIX_MOVE_PRIMARY, NULL },
-    { "RES001", FIX_MOVE, NULL },
-    { "RES002", FIX_MOVE, NULL },
+    { "RES001", FIX_MOVE_OR_MECH, NULL },     /* adequate scope admits mechanisms */
+    { "RES002", FIX_MOVE_OR_MECH, NULL },
     { "RES004", FIX_MOVE, NULL },
     { "RES005", FIX_MOVE, NULL },
     { "XFR001", FIX_MOVE_OR_MECH, NULL },
@@ -703,12 +703,22 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         if (!ok) {
             const char *only = pl->opt && pl->opt->only ? " among --only-regions" : "";
             if (fr->fix == FIX_MOVE_OR_MECH)
-                snprintf(reason, sizeof reason, "no allowed region%s (%d tried) and declaring scc "
-                         "does not clear it (the tier's scope admits no mechanism, or the "
-                         "regime bars the destination)", only, (int)tried);
+                snprintf(reason, sizeof reason, "no allowed region%s and declaring scc does not "
+                         "clear it (the tier's scope admits no mechanism, or the regime bars "
+                         "the destination)", only);
             else
-                snprintf(reason, sizeof reason, "no allowed region%s for this copy (%d tried)",
-                         only, (int)tried);
+                snprintf(reason, sizeof reason, "no allowed region%s for this copy%s", only,
+                         tried ? " (every candidate checked)" : "");
+            /* a copy that cannot stay and cannot move: patching its other
+             * findings (a mechanism, a key) would only hide that */
+            if (f.kind == OBJ_PLACEMENT) {
+                for (int32_t i = 0; i < g->res->nfindings; i++) {
+                    const struct finding *o = &g->res->findings[i];
+                    if (live_error(o) && o->kind == f.kind && o->object == f.object &&
+                        (rc = give_up(pl, o->rule, o->selector, reason)))
+                        return rc;
+                }
+            }
         }
         break;
     }
