@@ -85,8 +85,9 @@ struct aent {
     json_t *e;
     const char *file;
     const char *guid;
-    uint8_t level, kind, done;
+    uint8_t level, kind, done, extra;
     int32_t ds;                 /* record, or SM_NONE */
+    int32_t copy;               /* another full copy from another file (extra), or SM_NONE */
     int32_t in, out;            /* lineage adjacency lists (edge index) */
 };
 
@@ -126,6 +127,21 @@ add_ent(struct atlas *a, json_t *e, const char *file, enum level lv)
     if (!json_is_object(e) || !guid || !*guid)
         return SM_OK;   /* nothing to key it by */
     i = sm_map_get(&a->by_guid, guid);
+    if (i != SM_NONE && lv == LV_FULL && a->ents[i].level == LV_FULL &&
+        strcmp(a->ents[i].file, file)) {
+        /* the same entity in two files: read both, so contradictions show */
+        int32_t k;
+        if (sm_grow((void **)&a->ents, &a->cap_ents, a->nents + 1, sizeof *a->ents))
+            return SM_ENOMEM;
+        k = a->nents++;
+        a->ents[k] = a->ents[i];
+        a->ents[k].e = e;
+        a->ents[k].file = file;
+        a->ents[k].extra = 1;
+        a->ents[k].copy = a->ents[i].copy;
+        a->ents[i].copy = k;
+        return SM_OK;
+    }
     if (i != SM_NONE) {
         if (a->ents[i].level >= lv)
             return SM_OK;
@@ -139,7 +155,8 @@ add_ent(struct atlas *a, json_t *e, const char *file, enum level lv)
     i = a->nents++;
     a->ents[i] = (struct aent){ .e = e, .file = file, .guid = guid, .level = (uint8_t)lv,
                                 .kind = (uint8_t)kind_of(imp_jstr(e, "typeName")),
-                                .ds = SM_NONE, .in = SM_NONE, .out = SM_NONE };
+                                .ds = SM_NONE, .in = SM_NONE, .out = SM_NONE,
+                                .copy = SM_NONE };
     return sm_map_put(&a->by_guid, guid, i) ? SM_ENOMEM : SM_OK;
 }
 
@@ -212,10 +229,25 @@ cl_attrs(const json_t *cl, const char **kv, int max, char (*store)[64])
     kv[n] = NULL;
 }
 
-/* Apply the classifications of entity x (its own copy) to record ds. */
+static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
+                   const char *inherited_from);
+
+/* Apply the classifications of entity x (and of its copies in other files)
+ * to record ds. */
 static int
 labels(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
        const char *inherited_from)
+{
+    int rc = labels1(a, x, ds, field, inherited_from);
+
+    for (int32_t c = x->copy; !rc && c != SM_NONE; c = a->ents[c].copy)
+        rc = labels1(a, &a->ents[c], ds, field, inherited_from);
+    return rc;
+}
+
+static int
+labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
+        const char *inherited_from)
 {
     struct import_run *r = a->r;
     json_t *cls = json_object_get(x->e, "classifications");
@@ -653,7 +685,7 @@ atlas_parse(struct import_run *r, struct sm_error *err)
             const char *st = imp_jstr(x->e, "status");
             const char *type = imp_jstr(x->e, "typeName");
             bool want = pass == 0 ? x->kind != AK_COLUMN : x->kind == AK_COLUMN;
-            if (!want)
+            if (!want || x->extra)
                 continue;
             x->done = 1;
             if (st && strcmp(st, "ACTIVE")) {

@@ -1,0 +1,419 @@
+/*
+ * test_import_atlas.c - the Atlas importer on the Halcyon fixtures: entity
+ * bulk, basic search, lineage; what each dataset ends up with (tier,
+ * subjects, field tags, provenance, region, flows), idempotent re-import,
+ * a changed export updating in place, and malformed input.
+ */
+#include "import_test.h"
+
+#define MEMBERS_GUID "c3e3ba35-9c8f-4bed-9f1f-5995732358de"
+#define DB_GUID "0ec7e542-af7f-4ff7-b922-dd2b0497ce20"
+#define BACKUP_DIR "s3a://halcyon-backups-sa-east-1/crm/member_exports/"
+
+static const char *const bulk[] = { "atlas/entities-bulk.json", NULL };
+static const char *const all[] = { "atlas/entities-bulk.json", "atlas/search-basic.json",
+                                   "atlas/lineage.json", NULL };
+
+static void
+test_bulk(void **state)
+{
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    const struct import_stats *s;
+    int32_t t;
+
+    (void)state;
+    run = it_import(m, map, "atlas", NULL, bulk, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    s = import_run_stats(run);
+
+    /* loyalty_eu.members: tier1 + sovereignty EU, PII columns */
+    assert_string_equal(it_tier_of(m, "loyalty_eu.members"), "restricted");
+    assert_string_equal(it_subjects(m, "loyalty_eu.members"), "EU");
+    assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
+    assert_string_equal(m->datasets[it_ds(m, "loyalty_eu.members")].source_ref, MEMBERS_GUID);
+    assert_int_equal(it_nfields(m, "loyalty_eu.members"), 6);
+    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii.email"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "full_name", "pii.name"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "credit_card", "pii.credit_card"),
+                         SM_NONE);
+    assert_int_equal(it_ntags(m, "loyalty_eu.members", true), 3);
+    t = it_tag(m, "loyalty_eu.members", NULL, "sovereignty=EU");
+    assert_int_not_equal(t, SM_NONE);
+    assert_string_equal(m->tags[t].entity, MEMBERS_GUID);  /* direct beats inherited */
+    assert_string_equal(m->tags[t].source, "atlas/entities-bulk.json");
+    assert_string_equal(m->tags[t].time, "2026-11-26T00:00:00Z");
+    assert_int_equal(model_dataset_personal_fields(m, it_ds(m, "loyalty_eu.members")), 3);
+
+    /* member_summary: propagated tier1, the db's sovereignty inherited */
+    assert_string_equal(it_tier_of(m, "loyalty_eu.member_summary"), "restricted");
+    assert_string_equal(it_primary(m, "loyalty_eu.member_summary"), "aws:eu-west-1");
+    assert_int_equal(it_ntags(m, "loyalty_eu.member_summary", true), 0);
+    assert_int_equal(it_nfields(m, "loyalty_eu.member_summary"), 3);
+    t = it_tag(m, "loyalty_eu.member_summary", NULL, "sovereignty=EU");
+    assert_int_not_equal(t, SM_NONE);
+    assert_string_equal(m->tags[t].entity, DB_GUID " (database, inherited)");
+    assert_string_equal(it_subjects(m, "loyalty_eu.member_summary"), "EU");
+
+    assert_string_equal(it_tier_of(m, "loyalty_us.members"), "restricted");
+    assert_string_equal(it_subjects(m, "loyalty_us.members"), "US");
+    assert_string_equal(it_primary(m, "loyalty_us.members"), "aws:us-east-1");
+    assert_int_not_equal(it_tag(m, "loyalty_us.members", "ssn", "pii.ssn"), SM_NONE);
+    assert_int_equal(it_ntags(m, "loyalty_us.members", true), 3);
+
+    assert_string_equal(it_tier_of(m, "fleet_eu.telemetry_raw"), "confidential");
+    assert_string_equal(it_subjects(m, "fleet_eu.telemetry_raw"), "EU");
+    assert_string_equal(it_primary(m, "fleet_eu.telemetry_raw"), "aws:eu-central-1");
+    assert_int_not_equal(it_tag(m, "fleet_eu.telemetry_raw", "vehicle_vin", "pii.vehicle_vin"),
+                         SM_NONE);
+    assert_int_not_equal(it_tag(m, "fleet_eu.telemetry_raw", "driver_id", "pii.driver_id"),
+                         SM_NONE);
+
+    assert_string_equal(it_tier_of(m, "fleet_apac.drivers"), "restricted");
+    assert_string_equal(it_subjects(m, "fleet_apac.drivers"), "");
+    assert_string_equal(it_primary(m, "fleet_apac.drivers"), "aws:ap-southeast-1");
+    assert_int_not_equal(it_tag(m, "fleet_apac.drivers", "license_no", "pii.national_id"),
+                         SM_NONE);
+
+    /* the backup directory: tier1 propagated from the EU members table,
+     * region from its bucket through the container chain */
+    assert_string_equal(it_tier_of(m, BACKUP_DIR), "restricted");
+    assert_string_equal(it_primary(m, BACKUP_DIR), "aws:sa-east-1");
+    assert_string_equal(it_tier_of(m, "s3a://halcyon-backups-sa-east-1"), "public");
+    assert_string_equal(it_primary(m, "s3a://halcyon-backups-sa-east-1"), "aws:sa-east-1");
+    assert_string_equal(it_primary(m, "s3a://halcyon-loyalty-eu-west-1/landing/members/"),
+                        "aws:eu-west-1");
+
+    /* 5 tables, 5 buckets, 4 directories */
+    assert_int_equal(it_ndatasets(m), 14);
+    assert_int_equal(s->datasets_new, 14);
+    assert_int_equal(s->no_region, 0);
+    /* 1 hive_db + 5 storage descriptors */
+    assert_int_equal(s->skipped, 6);
+    assert_int_equal(it_nflows(m), 0);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+static void
+test_propagated_provenance(void **state)
+{
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    int32_t d;
+    bool found = false;
+
+    (void)state;
+    run = it_import(m, map, "atlas", NULL, bulk, &e);
+    assert_non_null(run);
+    /* the propagated tier leaves no tag, but the backup dir's copy of tier1 is
+     * known to come from the members table: check the stats and the tier */
+    d = it_ds(m, BACKUP_DIR);
+    assert_int_equal(m->datasets[d].tier, model_tier(m, "restricted"));
+    /* PII on columns never reaches the table as a dataset tag */
+    for (int32_t t = m->datasets[it_ds(m, "loyalty_eu.members")].first_tag; t != SM_NONE;
+         t = m->tags[t].next)
+        found |= m->tags[t].field == SM_NONE && model_tag_under(m->tags[t].tag, "pii");
+    assert_false(found);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+static void
+test_lineage_flows(void **state)
+{
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+
+    (void)state;
+    run = it_import(m, map, "atlas", NULL, all, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    assert_int_equal(it_nflows(m), 3);
+    assert_true(it_flow(m, "s3a://halcyon-loyalty-eu-west-1/landing/members/",
+                        "loyalty_eu.members"));
+    assert_true(it_flow(m, "loyalty_eu.members", "loyalty_eu.member_summary"));
+    /* the EU-sovereign table feeds a copy in sa-east-1: only lineage shows it */
+    assert_true(it_flow(m, "loyalty_eu.members", BACKUP_DIR));
+    assert_int_equal(import_run_stats(run)->flows_new, 3);
+    /* search headers add nothing new to the bulk's columns */
+    assert_int_equal(it_ntags(m, "loyalty_eu.members", true), 3);
+    assert_int_equal(it_ndatasets(m), 14);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+static void
+test_search_alone(void **state)
+{
+    static const char *const files[] = { "atlas/search-basic.json", NULL };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+
+    (void)state;
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    /* columns name their tables through qualifiedName db.table.column@ns */
+    assert_int_equal(it_ndatasets(m), 4);
+    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii.email"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "fleet_apac.drivers", "license_no", "pii.national_id"),
+                         SM_NONE);
+    assert_int_equal(it_ntags(m, "loyalty_us.members", true), 3);
+    /* no location in a search result: no copy, reported, never guessed */
+    assert_string_equal(it_primary(m, "loyalty_eu.members"), "");
+    assert_int_equal(import_run_stats(run)->no_region, 4);
+    import_run_free(run);
+
+    /* with --region the catalog's region is used, weakly */
+    struct import_opts o = { .region = "eu-west-1" };
+    model_free(m);
+    m = it_model();
+    run = it_import(m, map, "atlas", &o, files, &e);
+    assert_non_null(run);
+    assert_string_equal(it_primary(m, "fleet_apac.drivers"), "aws:eu-west-1");
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+static void
+test_reimport_changes_nothing(void **state)
+{
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    struct import_opts later = { .now = "2027-01-01T00:00:00Z" };
+    char *before, *after;
+
+    (void)state;
+    run = it_import(m, map, "atlas", NULL, all, &e);
+    assert_non_null(run);
+    assert_true(import_run_changed(run));
+    import_run_free(run);
+    before = it_dump(m);
+    run = it_import(m, map, "atlas", &later, all, &e);
+    assert_non_null(run);
+    after = it_dump(m);
+    assert_string_equal(before, after);     /* not even provenance times */
+    assert_false(import_run_changed(run));
+    assert_int_equal(import_run_stats(run)->datasets_new, 0);
+    assert_int_equal(import_run_stats(run)->datasets_changed, 0);
+    assert_int_equal(import_run_stats(run)->tags_added, 0);
+    assert_int_equal(import_run_stats(run)->tags_removed, 0);
+    {
+        const struct import_touched *t;
+        assert_int_equal(import_run_touched(run, &t), 0);
+    }
+    free(before);
+    free(after);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+/* Copy a fixture with edits applied (string replacements). */
+static const char *
+edited_copy(const char *rel, const char *name, const char *const *pairs)
+{
+    size_t len;
+    char *text = tl_slurp(it_fixture(rel), &len);
+    const char *path = tl_path(tl_tmpdir(), name);
+    FILE *f;
+
+    assert_non_null(text);
+    for (int i = 0; pairs[i]; i += 2) {
+        char *at = strstr(text, pairs[i]);
+        assert_non_null(at);
+        size_t a = strlen(pairs[i]), b = strlen(pairs[i + 1]);
+        char *n = malloc(len - a + b + 1);
+        memcpy(n, text, (size_t)(at - text));
+        memcpy(n + (at - text), pairs[i + 1], b);
+        memcpy(n + (at - text) + b, at + a, len - (size_t)(at - text) - a + 1);
+        len = len - a + b;
+        free(text);
+        text = n;
+    }
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fwrite(text, 1, len, f);
+    fclose(f);
+    free(text);
+    return path;
+}
+
+static void
+test_changed_export_updates_in_place(void **state)
+{
+    /* telemetry_raw goes tier2 -> tier1, and vehicle_vin loses its PII */
+    static const char *const edits[] = {
+        "\"typeName\": \"tier2\"", "\"typeName\": \"tier1\"",
+        "\"type\": \"vehicle_vin\"", "\"type\": \"vin\"",
+        NULL
+    };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    const char *files[2] = { NULL, NULL };
+    struct import_opts later = { .now = "2027-01-01T00:00:00Z" };
+    int32_t t, nds;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    (void)state;
+    run = it_import(m, map, "atlas", NULL, bulk, &e);
+    assert_non_null(run);
+    import_run_free(run);
+    nds = m->ndatasets;
+    files[0] = edited_copy("atlas/entities-bulk.json", "bulk-edited.json", edits);
+    run = it_import(m, map, "atlas", &later, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    assert_int_equal(m->ndatasets, nds);        /* upsert by guid, nothing new */
+    assert_string_equal(it_tier_of(m, "fleet_eu.telemetry_raw"), "restricted");
+    assert_int_equal(it_tag(m, "fleet_eu.telemetry_raw", "vehicle_vin", "pii.vehicle_vin"),
+                     SM_NONE);
+    t = it_tag(m, "fleet_eu.telemetry_raw", "vehicle_vin", "pii.vin");
+    assert_int_not_equal(t, SM_NONE);
+    assert_string_equal(m->tags[t].time, "2027-01-01T00:00:00Z");   /* changed: new time */
+    t = it_tag(m, "fleet_eu.telemetry_raw", "driver_id", "pii.driver_id");
+    assert_string_equal(m->tags[t].time, "2026-11-26T00:00:00Z");   /* kept */
+    assert_int_equal(import_run_stats(run)->datasets_changed, 1);
+    assert_int_equal(import_run_stats(run)->tags_removed, 1);
+    assert_int_equal(import_run_stats(run)->tags_added, 1);
+    f = open_memstream(&buf, &len);
+    import_run_print_diff(run, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "~ dataset fleet_eu.telemetry_raw\n"));
+    assert_non_null(strstr(buf, "  ~ tier confidential -> restricted\n"));
+    assert_non_null(strstr(buf, "  - tag vehicle_vin: pii.vehicle_vin"));
+    assert_non_null(strstr(buf, "  + tag vehicle_vin: pii.vin"));
+    free(buf);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+static void
+test_malformed(void **state)
+{
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    size_t len;
+    char *text = tl_slurp(it_fixture("atlas/lineage.json"), &len);
+    const char *path = tl_path(tl_tmpdir(), "truncated.json");
+    const char *files[] = { path, NULL };
+    char *before = it_dump(m), *after;
+    FILE *f = fopen(path, "wb");
+
+    (void)state;
+    assert_non_null(text);
+    fwrite(text, 1, len / 2, f);
+    fclose(f);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_null(run);
+    assert_int_equal(e.code, SM_EPARSE);
+    /* file:line:column: message */
+    assert_true(strncmp(e.msg, path, strlen(path)) == 0);
+    {
+        int line = 0, col = 0;
+        assert_int_equal(sscanf(e.msg + strlen(path), ":%d:%d:", &line, &col), 2);
+        assert_true(line > 1);
+    }
+    after = it_dump(m);
+    assert_string_equal(before, after);
+
+    /* a Glue file is not an Atlas export */
+    files[0] = "glue/get-tables.json";
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_null(run);
+    assert_non_null(strstr(e.msg, "not a atlas export"));
+    free(before);
+    free(after);
+    free(text);
+    import_map_free(map);
+    model_free(m);
+}
+
+static void
+test_deleted_and_contradictions(void **state)
+{
+    static const char *const del[] = {
+        "\"guid\": \"221d8242-d690-4440-8e0a-c17bccbd6a68\",\n      \"isIncomplete\": false,"
+        "\n      \"provenanceType\": 0,\n      \"status\": \"ACTIVE\"",
+        "\"guid\": \"221d8242-d690-4440-8e0a-c17bccbd6a68\",\n      \"isIncomplete\": false,"
+        "\n      \"provenanceType\": 0,\n      \"status\": \"DELETED\"",
+        NULL
+    };
+    static const char *const tier3[] = {
+        "\"typeName\": \"tier2\"", "\"typeName\": \"tier3\"", NULL
+    };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    const char *files[3] = { NULL, NULL, NULL };
+    char *text = tl_slurp(it_fixture("atlas/entities-bulk.json"), NULL);
+    bool can_delete;
+
+    (void)state;
+    assert_non_null(text);
+    can_delete = strstr(text, del[0]) != NULL;
+    assert_true(can_delete);
+    free(text);
+    if (can_delete) {
+        files[0] = edited_copy("atlas/entities-bulk.json", "bulk-deleted.json", del);
+        run = it_import(m, map, "atlas", NULL, files, &e);
+        assert_non_null(run);
+        assert_int_equal(model_dataset(m, "fleet_apac.drivers"), SM_NONE);
+        /* its 3 columns are not orphaned into a dataset of their own */
+        assert_int_equal(it_ndatasets(m), 13);
+        import_run_free(run);
+        model_free(m);
+        m = it_model();
+    }
+    /* two files disagree on telemetry_raw's tier: reported, highest kept */
+    files[0] = "atlas/entities-bulk.json";
+    files[1] = edited_copy("atlas/entities-bulk.json", "bulk-tier3.json", tier3);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    assert_int_equal(import_run_stats(run)->conflicts, 1);
+    assert_string_equal(it_tier_of(m, "fleet_eu.telemetry_raw"), "confidential");
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bulk),
+        cmocka_unit_test(test_propagated_provenance),
+        cmocka_unit_test(test_lineage_flows),
+        cmocka_unit_test(test_search_alone),
+        cmocka_unit_test(test_reimport_changes_nothing),
+        cmocka_unit_test(test_changed_export_updates_in_place),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_deleted_and_contradictions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
