@@ -99,7 +99,7 @@ struct scenario_eval {
     struct sm_arena arena;      /* copies of the ops' strings */
     struct model *m;            /* the scenario's model (owned unless borrowed) */
     bool borrowed;              /* m is the caller's base: no ops may be applied */
-    struct rulepack *rp_own;    /* a changed copy of the pack, or NULL */
+    struct rulepack *rp_own;    /* a changed deep copy of the pack (owns its strings), or NULL */
     const struct rulepack *rp;  /* the pack to check with: rp_own or the base's */
     struct check_result *res;   /* after scenario_check, else NULL */
     int32_t today;

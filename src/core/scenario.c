@@ -108,9 +108,41 @@ scenario_op_format(int argc, const char *const *argv, char *buf, size_t size)
 
 /* ---- the rule pack copy ------------------------------------------------------ */
 
-/* A copy of rp that scenarios may change (adequacy, deny list). The arrays
- * rules_free releases are copied; strings stay in rp's arena, so rp must
- * outlive the copy (it does: the evaluation borrows it). */
+/* A deep copy of rp that scenarios may change (adequacy, deny list): it
+ * owns every string and array, so it outlives rp, and rules_free releases
+ * it (the arrays rules_free frees are malloc'd, strings live in its arena). */
+static int
+strv_copy(struct sm_arena *a, struct sm_strv *dst, const struct sm_strv *src)
+{
+    dst->n = src->n;
+    dst->v = NULL;
+    if (!src->n)
+        return SM_OK;
+    if (!(dst->v = sm_arena_alloc(a, src->n * sizeof *dst->v)))
+        return SM_ENOMEM;
+    for (uint32_t i = 0; i < src->n; i++)
+        if (src->v[i] && !(dst->v[i] = sm_arena_strdup(a, src->v[i])))
+            return SM_ENOMEM;
+    return SM_OK;
+}
+
+#define DUP(field) do { \
+        if ((field) && !((field) = sm_arena_strdup(&c->arena, (field)))) \
+            goto fail; \
+    } while (0)
+
+static void *
+array_copy(const void *src, size_t n, size_t size)
+{
+    void *p;
+
+    if (!n)
+        return NULL;
+    if ((p = malloc(n * size)))
+        memcpy(p, src, n * size);
+    return p;
+}
+
 static struct rulepack *
 pack_clone(const struct rulepack *rp)
 {
@@ -124,39 +156,63 @@ pack_clone(const struct rulepack *rp)
     c->regimes = NULL;
     c->tiers = NULL;
     c->custom = NULL;
-    c->nregimes = 0;
-    if (rp->nblocs && !(c->blocs = malloc(rp->nblocs * sizeof *c->blocs)))
+    c->nblocs = c->nregimes = c->ntiers = c->ncustom = 0;
+    DUP(c->name);
+    DUP(c->description);
+    DUP(c->path);
+    if (strv_copy(&c->arena, &c->personal_tags, &rp->personal_tags) ||
+        strv_copy(&c->arena, &c->allow_regions, &rp->allow_regions) ||
+        strv_copy(&c->arena, &c->deny_regions, &rp->deny_regions))
         goto fail;
-    if (rp->nblocs)
-        memcpy(c->blocs, rp->blocs, rp->nblocs * sizeof *c->blocs);
-    if (rp->ntiers && !(c->tiers = malloc(rp->ntiers * sizeof *c->tiers)))
+    if (rp->nblocs && !(c->blocs = array_copy(rp->blocs, (size_t)rp->nblocs, sizeof *c->blocs)))
         goto fail;
-    if (rp->ntiers)
-        memcpy(c->tiers, rp->tiers, rp->ntiers * sizeof *c->tiers);
-    if (rp->ncustom && !(c->custom = malloc(rp->ncustom * sizeof *c->custom)))
+    c->nblocs = rp->nblocs;
+    for (int32_t b = 0; b < c->nblocs; b++)
+        DUP(c->blocs[b].name);
+    if (rp->ntiers && !(c->tiers = array_copy(rp->tiers, (size_t)rp->ntiers, sizeof *c->tiers)))
         goto fail;
-    if (rp->ncustom)
-        memcpy(c->custom, rp->custom, rp->ncustom * sizeof *c->custom);
-    if (rp->nregimes && !(c->regimes = calloc(rp->nregimes, sizeof *c->regimes)))
+    c->ntiers = rp->ntiers;
+    for (int32_t t = 0; t < c->ntiers; t++) {
+        DUP(c->tiers[t].name);
+        DUP(c->tiers[t].description);
+        if (strv_copy(&c->arena, &c->tiers[t].approved, &rp->tiers[t].approved))
+            goto fail;
+    }
+    if (rp->ncustom && !(c->custom = array_copy(rp->custom, (size_t)rp->ncustom,
+                                                sizeof *c->custom)))
+        goto fail;
+    c->ncustom = rp->ncustom;
+    for (int32_t k = 0; k < c->ncustom; k++) {
+        DUP(c->custom[k].id);
+        DUP(c->custom[k].message);
+        DUP(c->custom[k].sql);
+    }
+    if (rp->nregimes && !(c->regimes = calloc((size_t)rp->nregimes, sizeof *c->regimes)))
         goto fail;
     for (int32_t g = 0; g < rp->nregimes; g++) {
-        const struct regime *src = &rp->regimes[g];
-        c->regimes[g] = *src;
-        c->regimes[g].adequacy = NULL;
+        struct regime *dst = &c->regimes[g];
+        *dst = rp->regimes[g];
+        dst->adequacy = NULL;
         c->nregimes = g + 1;
-        if (src->nadequacy) {
-            c->regimes[g].adequacy = malloc(src->nadequacy * sizeof *src->adequacy);
-            if (!c->regimes[g].adequacy)
-                goto fail;
-            memcpy(c->regimes[g].adequacy, src->adequacy,
-                   src->nadequacy * sizeof *src->adequacy);
-        }
+        DUP(dst->id);
+        DUP(dst->name);
+        DUP(dst->area);
+        DUP(dst->localization_law);
+        if (rp->regimes[g].nadequacy &&
+            !(dst->adequacy = array_copy(rp->regimes[g].adequacy,
+                                         (size_t)rp->regimes[g].nadequacy,
+                                         sizeof *dst->adequacy)))
+            goto fail;
+        for (int32_t a = 0; a < dst->nadequacy; a++)
+            DUP(dst->adequacy[a].instrument);
     }
     return c;
 fail:
     rules_free(c);
     return NULL;
 }
+
+#undef DUP
 
 static int
 own_pack(struct scenario_eval *ev, struct sm_error *err)
