@@ -16,7 +16,7 @@
 #include "import.h"
 #include "refdata.h"
 
-static void
+static __attribute__((unused)) void
 it_tier(struct model *m, const char *name, int rank, int personal)
 {
     struct tier t;
@@ -28,7 +28,7 @@ it_tier(struct model *m, const char *name, int rank, int personal)
     assert_int_equal(model_add_tier(m, &t, NULL, NULL), SM_OK);
 }
 
-static struct model *
+static __attribute__((unused)) struct model *
 it_model(void)
 {
     struct sm_error e = { 0 };
@@ -43,7 +43,7 @@ it_model(void)
     return m;
 }
 
-static struct import_map *
+static __attribute__((unused)) struct import_map *
 it_map(bool halcyon)
 {
     struct sm_error e = { 0 };
@@ -59,7 +59,7 @@ it_map(bool halcyon)
     return map;
 }
 
-static const char *
+static __attribute__((unused)) const char *
 it_fixture(const char *rel)
 {
     static char buf[4][4096];
@@ -72,7 +72,7 @@ it_fixture(const char *rel)
 
 /* Run one import of files (NULL-terminated, fixture-relative) into m.
  * Returns the run (caller frees) or NULL with err filled on failure. */
-static struct import_run *
+static __attribute__((unused)) struct import_run *
 it_import(struct model *m, const struct import_map *map, const char *importer,
           const struct import_opts *opts, const char *const *files, struct sm_error *err)
 {
@@ -107,7 +107,7 @@ it_import(struct model *m, const struct import_map *map, const char *importer,
     return run;
 }
 
-static int32_t
+static __attribute__((unused)) int32_t
 it_ds(const struct model *m, const char *name)
 {
     int32_t id = model_dataset(m, name);
@@ -118,7 +118,7 @@ it_ds(const struct model *m, const char *name)
 }
 
 /* The tag on dataset (field NULL) or one of its fields, or SM_NONE. */
-static int32_t
+static __attribute__((unused)) int32_t
 it_tag(const struct model *m, const char *ds, const char *field, const char *tag)
 {
     int32_t d = it_ds(m, ds);
@@ -132,7 +132,7 @@ it_tag(const struct model *m, const char *ds, const char *field, const char *tag
     return SM_NONE;
 }
 
-static int
+static __attribute__((unused)) int
 it_ntags(const struct model *m, const char *ds, bool fields)
 {
     int32_t d = it_ds(m, ds);
@@ -143,7 +143,7 @@ it_ntags(const struct model *m, const char *ds, bool fields)
     return n;
 }
 
-static int
+static __attribute__((unused)) int
 it_nfields(const struct model *m, const char *ds)
 {
     int n = 0;
@@ -153,7 +153,7 @@ it_nfields(const struct model *m, const char *ds)
     return n;
 }
 
-static const char *
+static __attribute__((unused)) const char *
 it_tier_of(const struct model *m, const char *ds)
 {
     int32_t t = m->datasets[it_ds(m, ds)].tier;
@@ -161,7 +161,7 @@ it_tier_of(const struct model *m, const char *ds)
     return t == SM_NONE ? "" : m->tiers[t].name;
 }
 
-static const char *
+static __attribute__((unused)) const char *
 it_subjects(const struct model *m, const char *ds)
 {
     static char buf[64];
@@ -170,7 +170,7 @@ it_subjects(const struct model *m, const char *ds)
 }
 
 /* Region of the primary copy, "" if none. */
-static const char *
+static __attribute__((unused)) const char *
 it_primary(const struct model *m, const char *ds)
 {
     int32_t p = model_primary(m, it_ds(m, ds));
@@ -178,7 +178,7 @@ it_primary(const struct model *m, const char *ds)
     return p == SM_NONE ? "" : m->regions[m->placements[p].region].id;
 }
 
-static int
+static __attribute__((unused)) int
 it_ndatasets(const struct model *m)
 {
     int n = 0;
@@ -189,7 +189,7 @@ it_ndatasets(const struct model *m)
 }
 
 /* Is there a live etl flow from a's primary to b's? */
-static bool
+static __attribute__((unused)) bool
 it_flow(const struct model *m, const char *a, const char *b)
 {
     int32_t pa = model_primary(m, it_ds(m, a)), pb = model_primary(m, it_ds(m, b));
@@ -201,7 +201,7 @@ it_flow(const struct model *m, const char *a, const char *b)
     return false;
 }
 
-static int
+static __attribute__((unused)) int
 it_nflows(const struct model *m)
 {
     int n = 0;
@@ -212,7 +212,7 @@ it_nflows(const struct model *m)
 }
 
 /* Everything an import can change, as text (for before/after comparisons). */
-static char *
+static __attribute__((unused)) char *
 it_dump(const struct model *m)
 {
     char *buf = NULL, line[2048];
