@@ -1140,10 +1140,9 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             end(c);
         }
         if (pl->encrypted && pl->key_region != SM_NONE) {
-            struct mech none;
-            memset(&none, 0, sizeof none);
-            none.dates_ok = true;
-            if (!in_scope(c, dc, T->key_scope, pl->key_region, &none) &&
+            /* The key travels under the same transfer as its copy: for the
+             * adequate scope, the copy's mechanism covers it too. */
+            if (!in_scope(c, dc, T->key_scope, pl->key_region, &mc) &&
                 begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
                 scope_words(c, dc, T->key_scope, sw, sizeof sw);
                 why_dataset(c, dc);
@@ -1167,7 +1166,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     {
         const struct rinfo *ri = &c->ri[pl->region];
         int to_cc = ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first];
-        bool abroad = !region_is_country(c, pl->region, dc->home_cc);
+        bool abroad = p != dc->primary && !region_is_country(c, pl->region, dc->home_cc);
         bool rowdone = false;
         if (dc->personal && dc->gmask) {
             FOR_REGIMES(g, dc->gmask) {
@@ -1605,10 +1604,11 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
         goto fail;
     for (int32_t p = 0; p < m->nplacements; p++)
         c->inflow[p] = SM_NONE;
+    /* The transfer into a copy: the first flow that feeds it (a replication
+     * of the same dataset, or the etl/stream a derived dataset comes from). */
     for (int32_t f = 0; f < m->nflows; f++)
-        if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && c->inflow[m->flows[f].to] == SM_NONE &&
-            m->flows[f].from != SM_NONE &&
-            m->placements[m->flows[f].from].dataset == m->placements[m->flows[f].to].dataset)
+        if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && m->flows[f].from != SM_NONE &&
+            c->inflow[m->flows[f].to] == SM_NONE)
             c->inflow[m->flows[f].to] = f;
     /* Waivers: live ones resolved once; expired ones reported. */
     for (int32_t w = 0; w < m->nwaivers; w++) {

@@ -695,12 +695,34 @@ test_lineage_derived_copy(void **state)
     flow(fx->m, "to-sales", p0, q0, NULL, FLOW_ETL, MECH_NONE, "pseudonymize email name", 1, 0);
     run(fx);
     /* The derived copy holds EU personal data: every rule sees it. */
-    expect(fx, "LIN001 sales_us", "XFR002 to-sales", "RES001 sales_us@aws:us-east-1",
-           "XFR002 sales_us@aws:us-east-1", NULL);
+    /* The etl flow is the transfer into the derived copy: XFR on the flow,
+     * not again on the copy. */
+    expect(fx, "LIN001 sales_us", "XFR002 to-sales", "RES001 sales_us@aws:us-east-1", NULL);
     assert_string_equal(check_eff_subjects(fx->r, s, buf, sizeof buf), "EU");
     assert_int_equal(fx->r->eff_tier[s], model_tier(fx->m, "restricted"));
     assert_int_equal(fx->r->eff_via[s], model_flow(fx->m, "to-sales"));
     assert_true(has_why(find(fx, "LIN001", "sales_us"), "pseudonymized data is still personal"));
+}
+
+static void
+test_derived_copy_under_scc(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "tickets", "confidential");
+    int32_t v = dataset(fx->m, "tickets_vendor", "confidential", NULL);
+    int32_t q0 = place(fx->m, v, "aws:ap-southeast-1", ROLE_PRIMARY, 1, "aws:ap-southeast-1", MECH_NONE);
+
+    flow(fx->m, "to-vendor", model_primary(fx->m, d), q0, NULL, FLOW_ETL, MECH_SCC, NULL, 1, 20281231);
+    run(fx);
+    /* The scc on the feeding flow covers the copy, its key and the flow. */
+    expect(fx, NULL);
+    assert_int_equal(fx->r->ntransfers, 1);
+    assert_int_equal(fx->r->transfers[0].flow, model_flow(fx->m, "to-vendor"));
+    assert_string_equal(fx->r->transfers[0].basis, "scc TIA-7");
+    fx->m->flows[model_flow(fx->m, "to-vendor")].mechanism = MECH_NONE;
+    run(fx);
+    expect(fx, "XFR001 to-vendor", "RES001 tickets_vendor@aws:ap-southeast-1",
+           "ENC002 tickets_vendor@aws:ap-southeast-1", NULL);
 }
 
 static void
@@ -787,6 +809,7 @@ main(void)
         T(test_waivers),
         T(test_advisory_and_disabled),
         T(test_lineage_derived_copy),
+        T(test_derived_copy_under_scc),
         T(test_findings_of_and_sorted),
         T(test_add_custom_finding),
     };
