@@ -1,0 +1,204 @@
+/*
+ * test_import_map.c - the mapping file: rule matching (source, name,
+ * value, attributes), first match wins, later files first, templates with
+ * ${value} ${name} ${ATTR} and |upper |lower, ignore, region tables, and
+ * errors that name the file and the rule.
+ */
+#include "import_test.h"
+
+static struct import_map *
+load(const char *text, struct import_map *base, struct sm_error *e)
+{
+    struct import_map *map = NULL;
+
+    if (import_map_load_text(base, text, strlen(text), "map.json", &map, e) != SM_OK)
+        return NULL;
+    return map;
+}
+
+static void
+test_shipped_map(void **state)
+{
+    struct import_map *map = it_map(false);
+    struct import_mapped mp;
+    const char *email[] = { "type", "email", NULL };
+    const char *eu[] = { "jurisdiction", "EU", NULL };
+    const char *empty[] = { "type", "", NULL };
+
+    (void)state;
+    import_map_label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
+    assert_true(mp.matched);
+    assert_string_equal(mp.tier, "restricted");
+    assert_int_equal(mp.ntags, 0);
+
+    import_map_label(map, IMPORT_FROM_ATLAS, "PII", NULL, email, false, &mp);
+    assert_int_equal(mp.ntags, 1);
+    assert_string_equal(mp.tags[0], "pii.email");
+    /* no (or an empty) type: the next rule */
+    import_map_label(map, IMPORT_FROM_ATLAS, "PII", NULL, empty, false, &mp);
+    assert_int_equal(mp.ntags, 1);
+    assert_string_equal(mp.tags[0], "pii");
+    import_map_label(map, IMPORT_FROM_ATLAS, "pii", NULL, NULL, false, &mp);
+    assert_string_equal(mp.tags[0], "pii");     /* names match case-insensitively */
+
+    import_map_label(map, IMPORT_FROM_ATLAS, "sovereignty", NULL, eu, false, &mp);
+    assert_int_equal(mp.nsubjects, 1);
+    assert_string_equal(mp.subjects[0], "EU");
+    assert_string_equal(mp.tags[0], "sovereignty=EU");
+    /* a lineage header has no attributes: the attribute rule cannot match */
+    import_map_label(map, IMPORT_FROM_ATLAS, "sovereignty", NULL, NULL, true, &mp);
+    assert_true(mp.ignore);
+    assert_int_equal(mp.nsubjects, 0);
+
+    /* LF: lower-case values, normalised */
+    import_map_label(map, IMPORT_FROM_LF, "sovereignty", "eu", NULL, false, &mp);
+    assert_string_equal(mp.subjects[0], "EU");
+    assert_string_equal(mp.tags[0], "sovereignty=EU");
+    import_map_label(map, IMPORT_FROM_LF, "tier", "tier2", NULL, false, &mp);
+    assert_string_equal(mp.tier, "confidential");
+    import_map_label(map, IMPORT_FROM_LF, "domain", "fleet", NULL, false, &mp);
+    assert_string_equal(mp.system, "${value}");     /* expanded when applied */
+    /* Atlas rules do not apply to Glue tags and back */
+    import_map_label(map, IMPORT_FROM_GLUE, "tier1", "x", NULL, false, &mp);
+    assert_false(mp.matched);
+    import_map_label(map, IMPORT_FROM_ATLAS, "sensitivity", "pii", NULL, false, &mp);
+    assert_false(mp.matched);
+    import_map_label(map, IMPORT_FROM_GLUE, "contains-pii", "false", NULL, false, &mp);
+    assert_true(mp.ignore);
+    import_map_free(map);
+}
+
+static void
+test_layering_and_templates(void **state)
+{
+    struct sm_error e = { 0 };
+    struct import_map *base, *map;
+    struct import_mapped mp;
+    const char *attrs[] = { "jurisdiction", "br", "level", "3", NULL };
+
+    (void)state;
+    base = load("{\"rules\": [{\"name\": \"tier1\", \"tier\": \"restricted\"},"
+                " {\"name\": \"geo\", \"attrs\": {\"jurisdiction\": \"*\"},"
+                "  \"subjects\": [\"${jurisdiction}\"], \"tags\": [\"geo=${jurisdiction|upper}\","
+                "  \"lvl.${level}\", \"x.${missing}\"]},"
+                " {\"from\": \"glue\", \"name\": \"aws:*\", \"ignore\": true},"
+                " {\"from\": [\"lf\"], \"name\": \"k\", \"value\": \"v\", \"owner\": \"team-${value}\"}],"
+                " \"s3_buckets\": {\"My-Bucket\": \"eu-west-1\", \"b2\": \"gcp:europe-west3\"},"
+                " \"atlas_namespaces\": {\"cl1\": \"aws:eu-central-1\"}}", NULL, &e);
+    if (!base)
+        fail_msg("%s", e.msg);
+    import_map_label(base, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
+    assert_string_equal(mp.subjects[0], "BR");
+    assert_int_equal(mp.ntags, 2);                  /* x.${missing} is dropped */
+    assert_string_equal(mp.tags[0], "geo=BR");
+    assert_string_equal(mp.tags[1], "lvl.3");
+    import_map_label(base, IMPORT_FROM_GLUE, "aws:cloudformation:stack-name", "s", NULL, false,
+                     &mp);
+    assert_true(mp.ignore);
+    import_map_label(base, IMPORT_FROM_ATLAS, "aws:x", NULL, NULL, false, &mp);
+    assert_false(mp.matched);
+    import_map_label(base, IMPORT_FROM_LF, "k", "V", NULL, false, &mp);
+    assert_string_equal(mp.owner, "team-${value}");
+    assert_string_equal(import_map_bucket_region(base, "my-bucket"), "aws:eu-west-1");
+    assert_string_equal(import_map_bucket_region(base, "b2"), "gcp:europe-west3");
+    assert_null(import_map_bucket_region(base, "other"));
+    assert_string_equal(import_map_namespace_region(base, "CL1"), "aws:eu-central-1");
+
+    /* a later file's rules come first; its regions override */
+    map = load("{\"rules\": [{\"name\": \"tier1\", \"tier\": \"confidential\"}],"
+               " \"s3_buckets\": {\"my-bucket\": \"aws:us-east-1\"}}", base, &e);
+    assert_ptr_equal(map, base);
+    import_map_label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
+    assert_string_equal(mp.tier, "confidential");
+    import_map_label(map, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
+    assert_string_equal(mp.tags[0], "geo=BR");      /* earlier rules still there */
+    assert_string_equal(import_map_bucket_region(map, "my-bucket"), "aws:us-east-1");
+    import_map_free(map);
+}
+
+static void
+test_errors(void **state)
+{
+    static const struct { const char *text, *msg; } cases[] = {
+        { "{\"rules\": [{\"name\": \"a\", \"teir\": \"x\"}]}",
+          "map.json: rules[0]: unknown key \"teir\"" },
+        { "{\"rules\": [{\"tier\": \"x\"}]}", "map.json: rules[0] needs a \"name\"" },
+        { "{\"rules\": [{\"name\": \"a\", \"from\": \"hive\"}]}",
+          "map.json: rules[0].from: \"hive\" is not atlas, glue or lf" },
+        { "{\"rules\": [{\"name\": \"a\", \"tags\": \"x\"}, {\"name\": \"b\", \"tags\": [1]}]}",
+          "map.json: rules[1].tags must be a list of strings" },
+        { "{\"s3_buckets\": {\"b\": 3}}", "map.json: s3_buckets.b must be a region id" },
+        { "{\"bucket\": {}}", "map.json: unknown key \"bucket\"" },
+        { "[]", "map.json: a mapping file is a JSON object" },
+        { "{\n  \"rules\": [\n    {\"name\": }\n  ]\n}", "map.json:3:" },
+    };
+    struct sm_error e;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memset(&e, 0, sizeof e);
+        assert_null(load(cases[i].text, NULL, &e));
+        assert_int_equal(e.code, SM_EPARSE);
+        if (strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)))
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, e.msg, cases[i].msg);
+    }
+    /* a missing file */
+    memset(&e, 0, sizeof e);
+    {
+        struct import_map *map = NULL;
+        assert_int_equal(import_map_load(NULL, "/nonexistent/map.json", &map, &e), SM_EIO);
+        assert_null(map);
+    }
+}
+
+static void
+test_unmapped_labels_kept(void **state)
+{
+    /* unmatched classifications are kept as free tags, with provenance */
+    struct sm_error e = { 0 };
+    struct import_map *map = load("{}", NULL, &e);
+    struct model *m = it_model();
+    const char *path = tl_path(tl_tmpdir(), "one.json");
+    const char *files[] = { path, NULL };
+    struct import_run *run;
+    FILE *f = fopen(path, "wb");
+    int32_t t;
+
+    (void)state;
+    fputs("{\"entity\": {\"typeName\": \"kafka_topic\", \"guid\": \"g1\", \"status\": \"ACTIVE\","
+          " \"attributes\": {\"qualifiedName\": \"orders@kafka-eu\", \"name\": \"orders\"},"
+          " \"classifications\": [{\"typeName\": \"Finance\", \"entityGuid\": \"g1\"}]},"
+          " \"referredEntities\": {}}", f);
+    fclose(f);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    t = it_tag(m, "orders", NULL, "Finance");
+    assert_int_not_equal(t, SM_NONE);
+    assert_string_equal(m->tags[t].entity, "g1");
+    assert_string_equal(m->tags[t].source, path);
+    /* a topic has no region without a namespace map or --region */
+    assert_string_equal(it_primary(m, "orders"), "");
+    import_run_free(run);
+    import_map_free(map);
+
+    map = load("{\"atlas_namespaces\": {\"kafka-eu\": \"aws:eu-central-1\"}}", NULL, &e);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_non_null(run);
+    assert_string_equal(it_primary(m, "orders"), "aws:eu-central-1");
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipped_map),
+        cmocka_unit_test(test_layering_and_templates),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_unmapped_labels_kept),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
