@@ -38,7 +38,13 @@ struct edit_result {
     enum obj_kind kind;
     int32_t id;                 /* the object added, changed or removed */
     char selector[512];         /* its selector after the edit */
-    struct edit *inverse;       /* heap, edit_free() it; NULL if none */
+    /* The inverse: ninverse edits to apply in order (a removed dataset comes
+     * back as its add, then its copies, then its flows). Owned by res:
+     * edit_result_fini frees it (edit_dup an element to keep it). Fields
+     * and tags cannot be written as edits: edit_revert restores them. */
+    struct edit *inverse;
+    int ninverse;
+    struct edit_undo *undo;     /* exact undo record (edit_revert), owned by res */
     char *before;               /* model_describe text before, heap or NULL */
     char *after;                /* ... after, heap or NULL */
     /* Every object whose stored row must be rewritten or deleted:
@@ -53,6 +59,15 @@ struct edit_result {
 int edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
                struct sm_error *err);
 void edit_result_fini(struct edit_result *res);
+
+/* Undo an applied edit exactly (same ids; a removed dataset gets back its
+ * fields, tags with provenance, copies and flows), and redo it. They toggle:
+ * revert, then reapply, then revert ... SM_EEXIST when a name was taken
+ * again meanwhile; m is unchanged on failure. */
+int edit_revert(struct model *m, struct edit_result *res, struct sm_error *err);
+int edit_reapply(struct model *m, struct edit_result *res, struct sm_error *err);
+/* Has res been reverted (and not reapplied)? */
+bool edit_reverted(const struct edit_result *res);
 
 /* A heap copy (strings copied) / free. */
 struct edit *edit_dup(const struct edit *e);

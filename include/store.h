@@ -57,6 +57,12 @@ int store_audit(struct store *st, const char *op, const char *object,
 int store_apply(struct store *st, struct model *m, const struct edit *e,
                 struct edit_result *res, struct sm_error *err);
 
+/* Undo an edit applied by store_apply (res from it), in one transaction
+ * with an "undo: ..." audit entry; on failure m and the catalog are as
+ * before. Calling it again redoes the edit. */
+int store_revert(struct store *st, struct model *m, struct edit_result *res,
+                 struct sm_error *err);
+
 /* Catalog metadata: "rule_pack", "created" ... */
 int store_meta_get(struct store *st, const char *key, char *buf, size_t size,
                    struct sm_error *err);     /* SM_ENOTFOUND when unset */

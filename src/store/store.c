@@ -1,0 +1,2298 @@
+/*
+ * store.c - the SQLite catalog (see store.h and doc/catalog.md): open and
+ * migrate, load the whole model, write objects, the audit log, metadata,
+ * read-only queries over documented views.
+ *
+ * The only file that includes <sqlite3.h>. Every statement is prepared once
+ * (lazily, from the table below) and reset; values are always bound.
+ *
+ * Stored rows are keyed by natural keys (dataset name, region id, flow name,
+ * placement (dataset, region, role) ...). Placements and flows refer to each
+ * other by rowid, and the store remembers the rowid of every dataset,
+ * placement and flow of the model it loaded or wrote (model id -> rowid), so
+ * an edit that moves a copy to another region updates its row in place and
+ * the flows through it stay attached.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_APP_ID 0x536f764d     /* "SovM" */
+#define STORE_BUSY_MS 5000
+
+/* ---- schema and migrations ------------------------------------------------ */
+
+static const char schema_v1[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TABLE region(\n"
+    "  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',\n"
+    "  country TEXT, city TEXT NOT NULL DEFAULT '', operator TEXT,\n"
+    "  members TEXT NOT NULL DEFAULT '');\n"
+    "CREATE TABLE tier(\n"
+    "  name TEXT PRIMARY KEY, rank INTEGER NOT NULL, personal INTEGER NOT NULL,\n"
+    "  scope TEXT NOT NULL, backup_scope TEXT NOT NULL, key_scope TEXT NOT NULL,\n"
+    "  approved TEXT NOT NULL DEFAULT '', encryption_at_rest INTEGER NOT NULL,\n"
+    "  transit_encryption INTEGER NOT NULL, sovereign INTEGER NOT NULL,\n"
+    "  retention_min_days INTEGER, retention_max_days INTEGER,\n"
+    "  description TEXT NOT NULL DEFAULT '');\n"
+    "CREATE TABLE dataset(\n"
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, system TEXT NOT NULL DEFAULT '',\n"
+    "  tier TEXT REFERENCES tier(name), subjects TEXT NOT NULL DEFAULT '',\n"
+    "  owner TEXT NOT NULL DEFAULT '', retention_days INTEGER,\n"
+    "  public_sector INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL DEFAULT '',\n"
+    "  description TEXT NOT NULL DEFAULT '');\n"
+    "CREATE INDEX dataset_tier ON dataset(tier);\n"
+    "CREATE TABLE field(\n"
+    "  dataset INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,\n"
+    "  pos INTEGER NOT NULL, name TEXT NOT NULL,\n"
+    "  PRIMARY KEY(dataset, pos), UNIQUE(dataset, name)) WITHOUT ROWID;\n"
+    "CREATE TABLE tag(\n"
+    "  dataset INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,\n"
+    "  pos INTEGER NOT NULL, field TEXT, tag TEXT NOT NULL,\n"
+    "  source TEXT NOT NULL DEFAULT '', entity TEXT NOT NULL DEFAULT '',\n"
+    "  time TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY(dataset, pos),\n"
+    "  FOREIGN KEY(dataset, field) REFERENCES field(dataset, name) ON DELETE CASCADE\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE placement(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  dataset INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,\n"
+    "  region TEXT NOT NULL, role TEXT NOT NULL, encrypted INTEGER NOT NULL DEFAULT 0,\n"
+    "  key_region TEXT, mechanism TEXT NOT NULL DEFAULT '',\n"
+    "  mechanism_ref TEXT NOT NULL DEFAULT '',\n"
+    "  UNIQUE(dataset, region, role));\n"
+    "CREATE INDEX placement_region ON placement(region);\n"
+    "CREATE TABLE flow(\n"
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,\n"
+    "  from_placement INTEGER NOT NULL REFERENCES placement(id) ON DELETE CASCADE,\n"
+    "  to_placement INTEGER REFERENCES placement(id) ON DELETE CASCADE,\n"
+    "  to_region TEXT, kind TEXT NOT NULL, fields TEXT NOT NULL DEFAULT '',\n"
+    "  mechanism TEXT NOT NULL DEFAULT '', mechanism_ref TEXT NOT NULL DEFAULT '',\n"
+    "  valid_from TEXT, valid_to TEXT, transit_encrypted INTEGER NOT NULL DEFAULT 0,\n"
+    "  public_recipient INTEGER NOT NULL DEFAULT 0,\n"
+    "  CHECK (to_placement IS NOT NULL OR to_region IS NOT NULL));\n"
+    "CREATE INDEX flow_from ON flow(from_placement);\n"
+    "CREATE INDEX flow_to ON flow(to_placement);\n"
+    "CREATE TABLE flow_transform(\n"
+    "  flow INTEGER NOT NULL REFERENCES flow(id) ON DELETE CASCADE,\n"
+    "  pos INTEGER NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY(flow, pos)) WITHOUT ROWID;\n"
+    "CREATE TABLE waiver(\n"
+    "  rule TEXT NOT NULL, object TEXT NOT NULL, owner TEXT NOT NULL DEFAULT '',\n"
+    "  reason TEXT NOT NULL DEFAULT '', expires TEXT,\n"
+    "  PRIMARY KEY(rule, object));\n"
+    "CREATE TABLE scenario(\n"
+    "  name TEXT PRIMARY KEY, base TEXT NOT NULL DEFAULT '',\n"
+    "  description TEXT NOT NULL DEFAULT '');\n"
+    "CREATE TABLE scenario_op(\n"
+    "  scenario TEXT NOT NULL REFERENCES scenario(name) ON DELETE CASCADE,\n"
+    "  pos INTEGER NOT NULL, arg INTEGER NOT NULL, value TEXT NOT NULL,\n"
+    "  PRIMARY KEY(scenario, pos, arg)) WITHOUT ROWID;\n"
+    "CREATE TABLE audit(\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, actor TEXT NOT NULL,\n"
+    "  op TEXT NOT NULL, object TEXT NOT NULL DEFAULT '', before TEXT, after TEXT);\n"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;\n"
+    "PRAGMA application_id = 1399813709;\n"
+    "PRAGMA user_version = 1;\n";
+
+/* One step per schema version: the SQL takes version-1 to version. */
+static const struct migration {
+    int version;
+    const char *sql;
+} migrations[] = {
+    { 1, schema_v1 },
+};
+
+/* ---- prepared statements --------------------------------------------------- */
+
+#define STMTS(X) \
+    X(META_GET, "SELECT value FROM meta WHERE key = ?1") \
+    X(META_SET, "INSERT INTO meta(key, value) VALUES(?1, ?2) " \
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value") \
+    X(AUDIT, "INSERT INTO audit(time, actor, op, object, before, after) " \
+             "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(LOG, "SELECT id, time, actor, op, object, before, after FROM audit " \
+           "ORDER BY id DESC LIMIT ?1") \
+    X(REGION_PUT, "INSERT INTO region(id, kind, name, country, city, operator, members) " \
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET " \
+                  "kind = excluded.kind, name = excluded.name, country = excluded.country, " \
+                  "city = excluded.city, operator = excluded.operator, " \
+                  "members = excluded.members") \
+    X(REGION_DEL, "DELETE FROM region WHERE id = ?1") \
+    X(REGION_LOAD, "SELECT id, kind, name, country, city, operator, members FROM region " \
+                   "ORDER BY rowid") \
+    X(TIER_PUT, "INSERT INTO tier(name, rank, personal, scope, backup_scope, key_scope, " \
+                "approved, encryption_at_rest, transit_encryption, sovereign, " \
+                "retention_min_days, retention_max_days, description) " \
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) " \
+                "ON CONFLICT(name) DO UPDATE SET rank = excluded.rank, " \
+                "personal = excluded.personal, scope = excluded.scope, " \
+                "backup_scope = excluded.backup_scope, key_scope = excluded.key_scope, " \
+                "approved = excluded.approved, " \
+                "encryption_at_rest = excluded.encryption_at_rest, " \
+                "transit_encryption = excluded.transit_encryption, " \
+                "sovereign = excluded.sovereign, " \
+                "retention_min_days = excluded.retention_min_days, " \
+                "retention_max_days = excluded.retention_max_days, " \
+                "description = excluded.description") \
+    X(TIER_DEL, "DELETE FROM tier WHERE name = ?1") \
+    X(TIER_LOAD, "SELECT name, rank, personal, scope, backup_scope, key_scope, approved, " \
+                 "encryption_at_rest, transit_encryption, sovereign, retention_min_days, " \
+                 "retention_max_days, description FROM tier ORDER BY rowid") \
+    X(DATASET_PUT, "INSERT INTO dataset(name, system, tier, subjects, owner, " \
+                   "retention_days, public_sector, source, description) " \
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(name) DO UPDATE " \
+                   "SET system = excluded.system, tier = excluded.tier, " \
+                   "subjects = excluded.subjects, owner = excluded.owner, " \
+                   "retention_days = excluded.retention_days, " \
+                   "public_sector = excluded.public_sector, source = excluded.source, " \
+                   "description = excluded.description RETURNING id") \
+    X(DATASET_DEL, "DELETE FROM dataset WHERE id = ?1") \
+    X(DATASET_ID, "SELECT id FROM dataset WHERE name = ?1") \
+    X(DATASET_LOAD, "SELECT id, name, system, tier, subjects, owner, retention_days, " \
+                    "public_sector, source, description FROM dataset ORDER BY id") \
+    X(FIELD_CLEAR, "DELETE FROM field WHERE dataset = ?1") \
+    X(FIELD_PUT, "INSERT INTO field(dataset, pos, name) VALUES(?1, ?2, ?3)") \
+    X(FIELD_LOAD, "SELECT dataset, name FROM field ORDER BY dataset, pos") \
+    X(TAG_CLEAR, "DELETE FROM tag WHERE dataset = ?1") \
+    X(TAG_PUT, "INSERT INTO tag(dataset, pos, field, tag, source, entity, time) " \
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+    X(TAG_LOAD, "SELECT dataset, field, tag, source, entity, time FROM tag " \
+                "ORDER BY dataset, pos") \
+    X(PLACEMENT_INS, "INSERT INTO placement(dataset, region, role, encrypted, key_region, " \
+                     "mechanism, mechanism_ref) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) " \
+                     "ON CONFLICT(dataset, region, role) DO UPDATE SET " \
+                     "encrypted = excluded.encrypted, key_region = excluded.key_region, " \
+                     "mechanism = excluded.mechanism, " \
+                     "mechanism_ref = excluded.mechanism_ref RETURNING id") \
+    X(PLACEMENT_UPD, "UPDATE placement SET dataset = ?1, region = ?2, role = ?3, " \
+                     "encrypted = ?4, key_region = ?5, mechanism = ?6, mechanism_ref = ?7 " \
+                     "WHERE id = ?8") \
+    X(PLACEMENT_DEL, "DELETE FROM placement WHERE id = ?1") \
+    X(PLACEMENT_DEL_KEY, "DELETE FROM placement WHERE dataset = ?1 AND region = ?2 " \
+                         "AND role = ?3") \
+    X(PLACEMENT_LOAD, "SELECT id, dataset, region, role, encrypted, key_region, mechanism, " \
+                      "mechanism_ref FROM placement ORDER BY id") \
+    X(FLOW_PUT, "INSERT INTO flow(name, from_placement, to_placement, to_region, kind, " \
+                "fields, mechanism, mechanism_ref, valid_from, valid_to, " \
+                "transit_encrypted, public_recipient) " \
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) " \
+                "ON CONFLICT(name) DO UPDATE SET from_placement = excluded.from_placement, " \
+                "to_placement = excluded.to_placement, to_region = excluded.to_region, " \
+                "kind = excluded.kind, fields = excluded.fields, " \
+                "mechanism = excluded.mechanism, mechanism_ref = excluded.mechanism_ref, " \
+                "valid_from = excluded.valid_from, valid_to = excluded.valid_to, " \
+                "transit_encrypted = excluded.transit_encrypted, " \
+                "public_recipient = excluded.public_recipient RETURNING id") \
+    X(FLOW_DEL, "DELETE FROM flow WHERE name = ?1") \
+    X(FLOW_LOAD, "SELECT id, name, from_placement, to_placement, to_region, kind, fields, " \
+                 "mechanism, mechanism_ref, valid_from, valid_to, transit_encrypted, " \
+                 "public_recipient FROM flow ORDER BY id") \
+    X(XFORM_CLEAR, "DELETE FROM flow_transform WHERE flow = ?1") \
+    X(XFORM_PUT, "INSERT INTO flow_transform(flow, pos, kind, fields) " \
+                 "VALUES(?1, ?2, ?3, ?4)") \
+    X(XFORM_LOAD, "SELECT flow, kind, fields FROM flow_transform ORDER BY flow, pos") \
+    X(WAIVER_PUT, "INSERT INTO waiver(rule, object, owner, reason, expires) " \
+                  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(rule, object) DO UPDATE SET " \
+                  "owner = excluded.owner, reason = excluded.reason, " \
+                  "expires = excluded.expires") \
+    X(WAIVER_DEL, "DELETE FROM waiver WHERE rule = ?1 AND object = ?2") \
+    X(WAIVER_LOAD, "SELECT rule, object, owner, reason, expires FROM waiver " \
+                   "ORDER BY rowid") \
+    X(SCENARIO_PUT, "INSERT INTO scenario(name, base, description) VALUES(?1, ?2, ?3) " \
+                    "ON CONFLICT(name) DO UPDATE SET base = excluded.base, " \
+                    "description = excluded.description") \
+    X(SCENARIO_DEL, "DELETE FROM scenario WHERE name = ?1") \
+    X(SCENARIO_LOAD, "SELECT name, base, description FROM scenario ORDER BY rowid") \
+    X(SCOP_CLEAR, "DELETE FROM scenario_op WHERE scenario = ?1") \
+    X(SCOP_PUT, "INSERT INTO scenario_op(scenario, pos, arg, value) " \
+                "VALUES(?1, ?2, ?3, ?4)") \
+    X(SCOP_LOAD, "SELECT scenario, pos, value FROM scenario_op " \
+                 "ORDER BY scenario, pos, arg") \
+    X(COUNT_DATASET, "SELECT count(*), coalesce(max(id), 0) FROM dataset") \
+    X(COUNT_FIELD, "SELECT count(*) FROM field") \
+    X(COUNT_TAG, "SELECT count(*) FROM tag") \
+    X(COUNT_PLACEMENT, "SELECT count(*) FROM placement") \
+    X(COUNT_FLOW, "SELECT count(*) FROM flow") \
+    X(REF_PUT, "INSERT OR REPLACE INTO temp.region_ref(id, provider, code, name, country, " \
+               "city, operator, kind, builtin, members) " \
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
+    X(REF_DEL, "DELETE FROM temp.region_ref WHERE id = ?1")
+
+enum stmt_id {
+#define X(id, sql) S_##id,
+    STMTS(X)
+#undef X
+    S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+#define X(id, sql) sql,
+    STMTS(X)
+#undef X
+};
+
+/* The read-only views for custom rules (doc/catalog.md). TEMP, because they
+ * join the builtin regions, which live in the model, not in the catalog. */
+static const char views_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS region_ref(\n"
+    "  id TEXT PRIMARY KEY, provider TEXT, code TEXT, name TEXT, country TEXT,\n"
+    "  city TEXT, operator TEXT, kind TEXT, builtin INTEGER, members TEXT);\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_region AS\n"
+    "  SELECT id, provider, code, name, country, city, operator, kind, builtin, members\n"
+    "  FROM temp.region_ref;\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_tier AS\n"
+    "  SELECT name, rank, personal, scope, backup_scope, key_scope, approved,\n"
+    "         encryption_at_rest, transit_encryption, sovereign, retention_min_days,\n"
+    "         retention_max_days, description FROM main.tier;\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_dataset AS\n"
+    "  SELECT d.name, d.system, d.tier, t.rank AS tier_rank, t.personal AS tier_personal,\n"
+    "         d.subjects, d.owner, d.retention_days, d.public_sector, d.source,\n"
+    "         d.description,\n"
+    "         (SELECT count(*) FROM main.field f WHERE f.dataset = d.id) AS fields,\n"
+    "         (SELECT count(*) FROM main.placement p WHERE p.dataset = d.id) AS copies\n"
+    "  FROM main.dataset d LEFT JOIN main.tier t ON t.name = d.tier;\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_field AS\n"
+    "  SELECT d.name AS dataset, f.pos, f.name AS field FROM main.field f\n"
+    "  JOIN main.dataset d ON d.id = f.dataset;\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_tag AS\n"
+    "  SELECT d.name AS dataset, t.field, t.tag, t.source, t.entity, t.time\n"
+    "  FROM main.tag t JOIN main.dataset d ON d.id = t.dataset;\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_placement AS\n"
+    "  SELECT d.name AS dataset, p.region, r.country, r.operator, r.kind AS region_kind,\n"
+    "         r.provider, p.role, p.encrypted, p.key_region, k.country AS key_country,\n"
+    "         p.mechanism, p.mechanism_ref, d.tier, d.subjects, d.system\n"
+    "  FROM main.placement p JOIN main.dataset d ON d.id = p.dataset\n"
+    "  LEFT JOIN temp.region_ref r ON r.id = p.region\n"
+    "  LEFT JOIN temp.region_ref k ON k.id = p.key_region;\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_flow AS\n"
+    "  SELECT f.name, fd.name AS from_dataset, fp.region AS from_region,\n"
+    "         fp.role AS from_role, fr.country AS from_country,\n"
+    "         td.name AS to_dataset, coalesce(tp.region, f.to_region) AS to_region,\n"
+    "         tp.role AS to_role, tr.country AS to_country, f.kind, f.fields,\n"
+    "         (SELECT group_concat(x, '; ') FROM (SELECT t.kind ||\n"
+    "                 CASE WHEN t.fields <> '' THEN ' ' || t.fields ELSE '' END AS x\n"
+    "                 FROM main.flow_transform t WHERE t.flow = f.id ORDER BY t.pos))\n"
+    "           AS transforms,\n"
+    "         f.mechanism, f.mechanism_ref, f.valid_from, f.valid_to,\n"
+    "         f.transit_encrypted, f.public_recipient\n"
+    "  FROM main.flow f\n"
+    "  JOIN main.placement fp ON fp.id = f.from_placement\n"
+    "  JOIN main.dataset fd ON fd.id = fp.dataset\n"
+    "  LEFT JOIN main.placement tp ON tp.id = f.to_placement\n"
+    "  LEFT JOIN main.dataset td ON td.id = tp.dataset\n"
+    "  LEFT JOIN temp.region_ref fr ON fr.id = fp.region\n"
+    "  LEFT JOIN temp.region_ref tr ON tr.id = coalesce(tp.region, f.to_region);\n"
+    "CREATE TEMP VIEW IF NOT EXISTS v_waiver AS\n"
+    "  SELECT rule, object, owner, reason, expires FROM main.waiver;\n";
+
+/* ---- the store ------------------------------------------------------------- */
+
+struct rowmap {
+    int64_t *row;               /* model id -> rowid, 0 unknown */
+    int32_t cap;
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int flags;
+    bool in_tx;
+    bool views;
+    sqlite3_stmt *stmt[S_COUNT];
+    struct rowmap drow, prow, frow;
+};
+
+static void
+rowmap_fini(struct rowmap *r)
+{
+    free(r->row);
+    r->row = NULL;
+    r->cap = 0;
+}
+
+static int64_t
+rowmap_get(const struct rowmap *r, int32_t id)
+{
+    return id >= 0 && id < r->cap ? r->row[id] : 0;
+}
+
+static int
+rowmap_set(struct rowmap *r, int32_t id, int64_t row)
+{
+    if (id < 0)
+        return SM_OK;
+    if (id >= r->cap && sm_grow((void **)&r->row, &r->cap, id + 1, sizeof *r->row))
+        return SM_ENOMEM;
+    r->row[id] = row;
+    return SM_OK;
+}
+
+static bool
+dir_writable(const char *path)
+{
+    char dir[PATH_MAX], *slash;
+
+    sm_strlcpy(dir, path, sizeof dir);
+    slash = strrchr(dir, '/');
+    if (!slash)
+        return access(".", W_OK) == 0;
+    if (slash == dir)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    return access(dir, W_OK) == 0;
+}
+
+/* An SQLite result code as a sovmap error with a one-line message. */
+static int
+db_error(struct store *st, int rc, struct sm_error *err)
+{
+    const char *path = st->path ? st->path : "catalog";
+    const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return sm_error_set(err, SM_EBUSY, "%s is locked by another sovmap; try again", path);
+    case SQLITE_READONLY:
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
+    case SQLITE_NOTADB:
+        return sm_error_set(err, SM_EDB, "%s is not a sovmap catalog (file is not a database)",
+                            path);
+    case SQLITE_CORRUPT:
+        return sm_error_set(err, SM_EDB, "%s is corrupt (%s)", path, msg);
+    case SQLITE_FULL:
+        return sm_error_set(err, SM_EIO, "%s: disk full", path);
+    case SQLITE_CANTOPEN:
+        if (access(path, F_OK) == 0 && (access(path, W_OK) || !dir_writable(path)))
+            return sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
+        if (access(path, F_OK) != 0)
+            return sm_error_set(err, SM_EIO, "%s: no such catalog", path);
+        return sm_error_set(err, SM_EIO, "%s: cannot open (%s)", path, msg);
+    case SQLITE_IOERR:
+        if ((rc == SQLITE_IOERR_SHMOPEN || rc == SQLITE_IOERR_WRITE ||
+             rc == SQLITE_IOERR_SHMSIZE) && !dir_writable(path))
+            return sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
+        return sm_error_set(err, SM_EIO, "%s: %s", path, msg);
+    case SQLITE_INTERRUPT:
+        return sm_error_set(err, SM_ELIMIT, "%s: query interrupted", path);
+    default:
+        return sm_error_set(err, SM_EDB, "%s: %s", path, msg);
+    }
+}
+
+static sqlite3_stmt *
+stmt(struct store *st, enum stmt_id id, struct sm_error *err)
+{
+    int rc;
+
+    if (st->stmt[id]) {
+        sqlite3_reset(st->stmt[id]);
+        sqlite3_clear_bindings(st->stmt[id]);
+        return st->stmt[id];
+    }
+    rc = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                            &st->stmt[id], NULL);
+    if (rc != SQLITE_OK) {
+        db_error(st, rc, err);
+        return NULL;
+    }
+    return st->stmt[id];
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+step_done(struct store *st, sqlite3_stmt *s, struct sm_error *err)
+{
+    int rc = sqlite3_step(s);
+
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        db_error(st, rc, err);
+        sqlite3_reset(s);
+        return err ? err->code : SM_EDB;
+    }
+    sqlite3_reset(s);
+    return SM_OK;
+}
+
+/* Step a statement with RETURNING id. */
+static int
+step_id(struct store *st, sqlite3_stmt *s, int64_t *out, struct sm_error *err)
+{
+    int rc = sqlite3_step(s);
+
+    if (rc != SQLITE_ROW) {
+        if (rc == SQLITE_DONE)
+            rc = SQLITE_INTERNAL;
+        db_error(st, rc, err);
+        sqlite3_reset(s);
+        return err ? err->code : SM_EDB;
+    }
+    *out = sqlite3_column_int64(s, 0);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        ;
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(st, rc, err);
+    return SM_OK;
+}
+
+static int
+exec(struct store *st, const char *sql, struct sm_error *err)
+{
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? SM_OK : db_error(st, rc, err);
+}
+
+static int
+pragma_int(struct store *st, const char *sql, int64_t *out, struct sm_error *err)
+{
+    sqlite3_stmt *s;
+    int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+    if (rc != SQLITE_OK)
+        return db_error(st, rc, err);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    else if (rc == SQLITE_DONE)
+        *out = 0;
+    else {
+        db_error(st, rc, err);
+        sqlite3_finalize(s);
+        return err ? err->code : SM_EDB;
+    }
+    sqlite3_finalize(s);
+    return SM_OK;
+}
+
+static int
+mkdir_parents(const char *path, struct sm_error *err)
+{
+    char buf[PATH_MAX];
+
+    if (sm_strlcpy(buf, path, sizeof buf) >= sizeof buf)
+        return sm_error_set(err, SM_EIO, "%s: path too long", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return sm_error_set(err, errno == EACCES || errno == EROFS ? SM_EREADONLY : SM_EIO,
+                                "%s: cannot create directory %s: %s", path, buf,
+                                strerror(errno));
+        *p = '/';
+    }
+    return SM_OK;
+}
+
+static int
+migrate(struct store *st, int64_t version, struct sm_error *err)
+{
+    int rc;
+
+    for (size_t i = 0; i < sizeof migrations / sizeof *migrations; i++) {
+        if (migrations[i].version <= version)
+            continue;
+        if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+            return rc;
+        if ((rc = exec(st, migrations[i].sql, err))) {
+            exec(st, "ROLLBACK", NULL);
+            return sm_error_prefix(err, "migrating to schema %d", migrations[i].version);
+        }
+        if ((rc = exec(st, "COMMIT", err))) {
+            exec(st, "ROLLBACK", NULL);
+            return rc;
+        }
+    }
+    return SM_OK;
+}
+
+static int
+busy_ms(void)
+{
+    const char *env = getenv("SOVMAP_BUSY_TIMEOUT_MS");
+    long v;
+    char *end;
+
+    if (env && *env) {
+        v = strtol(env, &end, 10);
+        if (!*end && v >= 0 && v < 600000)
+            return (int)v;
+    }
+    return STORE_BUSY_MS;
+}
+
+int
+store_open(const char *path, int flags, struct store **out, struct sm_error *err)
+{
+    struct store *st;
+    int64_t version = 0, appid = 0, ntables = 0;
+    int oflags, rc;
+
+    if (!path || !*path)
+        return sm_error_set(err, SM_EUSAGE, "no catalog path");
+    st = calloc(1, sizeof *st);
+    if (!st || !(st->path = strdup(path))) {
+        free(st);
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
+    }
+    st->flags = flags;
+    if ((flags & STORE_CREATE) && !(flags & STORE_READONLY) &&
+        (rc = mkdir_parents(path, err)))
+        goto fail;
+    if (flags & STORE_READONLY)
+        oflags = SQLITE_OPEN_READONLY;
+    else
+        oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
+    rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        rc = db_error(st, rc, err);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, busy_ms());
+    if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") == 1) {
+        rc = sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
+        goto fail;
+    }
+    if ((rc = exec(st, "PRAGMA foreign_keys = ON", err)) ||
+        (rc = pragma_int(st, "PRAGMA user_version", &version, err)) ||
+        (rc = pragma_int(st, "PRAGMA application_id", &appid, err)) ||
+        (rc = pragma_int(st, "SELECT count(*) FROM sqlite_schema", &ntables, err)))
+        goto fail;
+    if ((appid && appid != STORE_APP_ID) || (version == 0 && ntables > 0) ||
+        (version > 0 && appid != STORE_APP_ID)) {
+        rc = sm_error_set(err, SM_EDB, "%s is not a sovmap catalog (it holds other data)",
+                          path);
+        goto fail;
+    }
+    if (version > STORE_SCHEMA_VERSION) {
+        rc = sm_error_set(err, SM_EVERSION, "%s was written by a newer sovmap (schema %d > %d)",
+                          path, (int)version, STORE_SCHEMA_VERSION);
+        goto fail;
+    }
+    if (flags & STORE_READONLY) {
+        if (version < STORE_SCHEMA_VERSION) {
+            rc = sm_error_set(err, version ? SM_EVERSION : SM_EDB, version ?
+                              "%s needs an upgrade; open it once without read-only" :
+                              "%s is not a sovmap catalog (empty)", path);
+            goto fail;
+        }
+    } else {
+        if ((rc = exec(st, "PRAGMA journal_mode = WAL", err)) ||
+            (rc = exec(st, "PRAGMA synchronous = NORMAL", err)) ||
+            (rc = migrate(st, version, err)))
+            goto fail;
+    }
+    *out = st;
+    return SM_OK;
+fail:
+    store_close(st);
+    return rc;
+}
+
+void
+store_close(struct store *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    if (st->in_tx)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close_v2(st->db);
+    rowmap_fini(&st->drow);
+    rowmap_fini(&st->prow);
+    rowmap_fini(&st->frow);
+    free(st->path);
+    free(st);
+}
+
+const char *
+store_path(const struct store *st)
+{
+    return st ? st->path : "";
+}
+
+/* ---- transactions ------------------------------------------------------------ */
+
+int
+store_begin(struct store *st, struct sm_error *err)
+{
+    int rc;
+
+    if (st->in_tx)
+        return sm_error_set(err, SM_EINVAL, "%s: a transaction is already open", st->path);
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    st->in_tx = true;
+    return SM_OK;
+}
+
+int
+store_commit(struct store *st, struct sm_error *err)
+{
+    int rc;
+
+    if (!st->in_tx)
+        return sm_error_set(err, SM_EINVAL, "%s: no transaction is open", st->path);
+    if ((rc = exec(st, "COMMIT", err)))
+        return rc;      /* still open: the caller rolls back */
+    st->in_tx = false;
+    return SM_OK;
+}
+
+void
+store_rollback(struct store *st)
+{
+    if (!st || !st->in_tx)
+        return;
+    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_tx = false;
+}
+
+/* ---- binding helpers ----------------------------------------------------------- */
+
+static void
+bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static void
+bind_opt(sqlite3_stmt *s, int i, const char *v)     /* "" or NULL -> NULL */
+{
+    if (v && *v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void
+bind_cc(sqlite3_stmt *s, int i, int32_t cc)
+{
+    char buf[3];
+
+    if (cc == SM_NONE) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    sm_cc_str(cc, buf);
+    sqlite3_bind_text(s, i, buf, 2, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int_opt(sqlite3_stmt *s, int i, int32_t v)
+{
+    if (v == SM_NONE)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int(s, i, v);
+}
+
+static void
+bind_date(sqlite3_stmt *s, int i, int32_t d)
+{
+    char buf[11];
+
+    if (!d) {
+        sqlite3_bind_null(s, i);
+        return;
+    }
+    sm_date_fmt(d, buf);
+    sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+}
+
+static const char *
+col_str(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+
+    return t ? (const char *)t : "";
+}
+
+static int32_t
+col_int_opt(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? SM_NONE : sqlite3_column_int(s, i);
+}
+
+/* Join a string list with sep into a heap buffer. */
+static char *
+join_strv(const struct sm_strv *v, char sep)
+{
+    size_t n = 1, at = 0;
+    char *out;
+
+    for (uint32_t i = 0; i < v->n; i++)
+        n += strlen(v->v[i]) + 1;
+    if (!(out = malloc(n)))
+        return NULL;
+    for (uint32_t i = 0; i < v->n; i++) {
+        size_t k = strlen(v->v[i]);
+        if (i)
+            out[at++] = sep;
+        memcpy(out + at, v->v[i], k);
+        at += k;
+    }
+    out[at] = '\0';
+    return out;
+}
+
+/* Split text on sep into an arena list (empty items dropped). */
+static int
+split_strv(struct model *m, const char *text, char sep, struct sm_strv *out)
+{
+    uint32_t n = 0, k = 0;
+    const char *p, *start;
+
+    out->n = 0;
+    out->v = NULL;
+    if (!*text)
+        return SM_OK;
+    for (p = text; *p; p++)
+        n += *p == sep;
+    out->v = sm_arena_alloc(&m->arena, (n + 1) * sizeof *out->v);
+    if (!out->v)
+        return SM_ENOMEM;
+    for (p = start = text;; p++) {
+        if (*p == sep || !*p) {
+            if (p > start && !(out->v[k++] = sm_arena_strndup(&m->arena, start,
+                                                              (size_t)(p - start))))
+                return SM_ENOMEM;
+            if (!*p)
+                break;
+            start = p + 1;
+        }
+    }
+    out->n = k;
+    return SM_OK;
+}
+
+/* ---- writing objects ------------------------------------------------------------- */
+
+static int
+ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct region *r = &m->regions[id];
+    sqlite3_stmt *s;
+    char members[4096];
+
+    if (!st->views)
+        return SM_OK;
+    if (r->deleted) {
+        if (!(s = stmt(st, S_REF_DEL, err)))
+            return err ? err->code : SM_EDB;
+        bind_str(s, 1, r->id);
+        return step_done(st, s, err);
+    }
+    if (!(s = stmt(st, S_REF_PUT, err)))
+        return err ? err->code : SM_EDB;
+    model_get(m, OBJ_REGION, id, "members", members, sizeof members);
+    bind_str(s, 1, r->id);
+    bind_str(s, 2, r->provider);
+    bind_str(s, 3, r->code);
+    bind_str(s, 4, r->name);
+    bind_cc(s, 5, r->country);
+    bind_str(s, 6, r->city);
+    bind_cc(s, 7, r->operator_home);
+    bind_str(s, 8, region_kind_names[r->kind]);
+    sqlite3_bind_int(s, 9, r->builtin);
+    bind_str(s, 10, members);
+    return step_done(st, s, err);
+}
+
+static int
+put_region(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct region *r = &m->regions[id];
+    char members[4096];
+    sqlite3_stmt *s;
+    int rc;
+
+    if (r->builtin)
+        return SM_OK;
+    if (r->deleted) {
+        if (model_region(m, r->id) != SM_NONE)
+            return SM_OK;       /* re-added: the live one owns the row */
+        if (!(s = stmt(st, S_REGION_DEL, err)))
+            return err ? err->code : SM_EDB;
+        bind_str(s, 1, r->id);
+    } else {
+        if (!(s = stmt(st, S_REGION_PUT, err)))
+            return err ? err->code : SM_EDB;
+        model_get(m, OBJ_REGION, id, "members", members, sizeof members);
+        bind_str(s, 1, r->id);
+        bind_str(s, 2, region_kind_names[r->kind]);
+        bind_str(s, 3, r->name);
+        bind_cc(s, 4, r->country);
+        bind_str(s, 5, r->city);
+        bind_cc(s, 6, r->operator_home);
+        bind_str(s, 7, members);
+    }
+    if ((rc = step_done(st, s, err)))
+        return rc;
+    return ref_put(st, m, id, err);
+}
+
+static int
+put_tier(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct tier *t = &m->tiers[id];
+    sqlite3_stmt *s;
+    char *approved;
+    int rc;
+
+    if (t->deleted) {
+        if (model_tier(m, t->name) != SM_NONE)
+            return SM_OK;
+        if (!(s = stmt(st, S_TIER_DEL, err)))
+            return err ? err->code : SM_EDB;
+        bind_str(s, 1, t->name);
+        return step_done(st, s, err);
+    }
+    if (!(s = stmt(st, S_TIER_PUT, err)))
+        return err ? err->code : SM_EDB;
+    if (!(approved = join_strv(&t->approved, ',')))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    bind_str(s, 1, t->name);
+    sqlite3_bind_int(s, 2, t->rank);
+    sqlite3_bind_int(s, 3, t->personal);
+    bind_str(s, 4, scope_names[t->scope]);
+    bind_str(s, 5, scope_names[t->backup_scope]);
+    bind_str(s, 6, scope_names[t->key_scope]);
+    bind_str(s, 7, approved);
+    sqlite3_bind_int(s, 8, t->encryption_at_rest);
+    sqlite3_bind_int(s, 9, t->transit_encryption);
+    sqlite3_bind_int(s, 10, t->sovereign);
+    bind_int_opt(s, 11, t->retention_min_days);
+    bind_int_opt(s, 12, t->retention_max_days);
+    bind_str(s, 13, t->description);
+    rc = step_done(st, s, err);
+    free(approved);
+    return rc;
+}
+
+static int
+dataset_rowid(struct store *st, const struct model *m, int32_t d, int64_t *out,
+              struct sm_error *err)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if ((*out = rowmap_get(&st->drow, d)))
+        return SM_OK;
+    if (!(s = stmt(st, S_DATASET_ID, err)))
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, m->datasets[d].name);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(st, rc, err);
+    if (!*out)
+        return sm_error_set(err, SM_EINVAL, "%s: dataset %s is not in the catalog yet",
+                            st->path, m->datasets[d].name);
+    return rowmap_set(&st->drow, d, *out) ? sm_error_set(err, SM_ENOMEM, "out of memory")
+                                          : SM_OK;
+}
+
+static int
+put_fields_tags(struct store *st, const struct model *m, int32_t id, int64_t row,
+                bool fresh, struct sm_error *err)
+{
+    const struct dataset *d = &m->datasets[id];
+    sqlite3_stmt *s;
+    int pos = 0, rc;
+
+    if (!fresh) {
+        if (!(s = stmt(st, S_TAG_CLEAR, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+        if (!(s = stmt(st, S_FIELD_CLEAR, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+    }
+    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+        if (!(s = stmt(st, S_FIELD_PUT, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        sqlite3_bind_int(s, 2, pos++);
+        bind_str(s, 3, m->fields[f].name);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+    }
+    pos = 0;
+    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
+        const struct tag *tg = &m->tags[t];
+        if (!(s = stmt(st, S_TAG_PUT, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        sqlite3_bind_int(s, 2, pos++);
+        if (tg->field == SM_NONE)
+            sqlite3_bind_null(s, 3);
+        else
+            bind_str(s, 3, m->fields[tg->field].name);
+        bind_str(s, 4, tg->tag);
+        bind_str(s, 5, tg->source);
+        bind_str(s, 6, tg->entity);
+        bind_str(s, 7, tg->time);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+    }
+    return SM_OK;
+}
+
+static int
+put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
+            struct sm_error *err)
+{
+    const struct dataset *d = &m->datasets[id];
+    char subjects[MODEL_MAX_SUBJECTS * 3 + 1];
+    sqlite3_stmt *s;
+    int64_t row = 0;
+    int rc;
+
+    if (d->deleted) {
+        if (model_dataset(m, d->name) != SM_NONE)
+            return SM_OK;
+        row = rowmap_get(&st->drow, id);
+        if (!row) {
+            if (!(s = stmt(st, S_DATASET_ID, err)))
+                return err ? err->code : SM_EDB;
+            bind_str(s, 1, d->name);
+            if (sqlite3_step(s) == SQLITE_ROW)
+                row = sqlite3_column_int64(s, 0);
+            sqlite3_reset(s);
+            if (!row)
+                return SM_OK;
+        }
+        if (!(s = stmt(st, S_DATASET_DEL, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        return step_done(st, s, err);
+    }
+    if (!(s = stmt(st, S_DATASET_PUT, err)))
+        return err ? err->code : SM_EDB;
+    model_get(m, OBJ_DATASET, id, "subjects", subjects, sizeof subjects);
+    bind_str(s, 1, d->name);
+    bind_str(s, 2, d->system);
+    if (d->tier == SM_NONE)
+        sqlite3_bind_null(s, 3);
+    else
+        bind_str(s, 3, m->tiers[d->tier].name);
+    bind_str(s, 4, subjects);
+    bind_str(s, 5, d->owner);
+    bind_int_opt(s, 6, d->retention_days);
+    sqlite3_bind_int(s, 7, d->public_sector);
+    bind_str(s, 8, d->source_ref);
+    bind_str(s, 9, d->description);
+    if ((rc = step_id(st, s, &row, err)))
+        return rc;
+    if (rowmap_set(&st->drow, id, row))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    return put_fields_tags(st, m, id, row, fresh, err);
+}
+
+static void
+bind_placement(sqlite3_stmt *s, const struct model *m, const struct placement *p,
+               int64_t drow)
+{
+    sqlite3_bind_int64(s, 1, drow);
+    bind_str(s, 2, m->regions[p->region].id);
+    bind_str(s, 3, role_names[p->role]);
+    sqlite3_bind_int(s, 4, p->encrypted);
+    bind_opt(s, 5, p->key_region == SM_NONE ? NULL : m->regions[p->key_region].id);
+    bind_str(s, 6, mechanism_names[p->mechanism]);
+    bind_str(s, 7, p->mechanism_ref);
+}
+
+/* Another live placement of the model already owns stored row `row`? */
+static bool
+placement_row_taken(const struct store *st, const struct model *m, int32_t self, int64_t row)
+{
+    const struct placement *p = &m->placements[self];
+    int32_t live;
+
+    if (p->dataset < 0 || m->datasets[p->dataset].deleted)
+        return false;
+    live = model_placement_of(m, p->dataset, p->region, p->role);
+    return live != SM_NONE && live != self && !m->placements[live].deleted &&
+           rowmap_get(&st->prow, live) == row;
+}
+
+static int
+put_placement(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct placement *p = &m->placements[id];
+    int64_t row = rowmap_get(&st->prow, id), drow = 0;
+    sqlite3_stmt *s;
+    int rc;
+
+    if (p->deleted) {
+        if (row) {
+            if (placement_row_taken(st, m, id, row))
+                return SM_OK;
+            if (!(s = stmt(st, S_PLACEMENT_DEL, err)))
+                return err ? err->code : SM_EDB;
+            sqlite3_bind_int64(s, 1, row);
+            return step_done(st, s, err);
+        }
+        if (m->datasets[p->dataset].deleted && model_dataset(m, m->datasets[p->dataset].name)
+            == SM_NONE)
+            return SM_OK;       /* went with its dataset */
+        if (model_placement_of(m, p->dataset, p->region, p->role) != SM_NONE)
+            return SM_OK;
+        if (dataset_rowid(st, m, p->dataset, &drow, NULL))
+            return SM_OK;
+        if (!(s = stmt(st, S_PLACEMENT_DEL_KEY, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, drow);
+        bind_str(s, 2, m->regions[p->region].id);
+        bind_str(s, 3, role_names[p->role]);
+        return step_done(st, s, err);
+    }
+    if ((rc = dataset_rowid(st, m, p->dataset, &drow, err)))
+        return rc;
+    if (row) {
+        if (!(s = stmt(st, S_PLACEMENT_UPD, err)))
+            return err ? err->code : SM_EDB;
+        bind_placement(s, m, p, drow);
+        sqlite3_bind_int64(s, 8, row);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+        if (sqlite3_changes(st->db) == 1)
+            return SM_OK;
+    }
+    if (!(s = stmt(st, S_PLACEMENT_INS, err)))
+        return err ? err->code : SM_EDB;
+    bind_placement(s, m, p, drow);
+    if ((rc = step_id(st, s, &row, err)))
+        return rc;
+    return rowmap_set(&st->prow, id, row) ? sm_error_set(err, SM_ENOMEM, "out of memory")
+                                          : SM_OK;
+}
+
+static int
+placement_rowid(struct store *st, const struct model *m, int32_t p, int64_t *out,
+                struct sm_error *err)
+{
+    if ((*out = rowmap_get(&st->prow, p)))
+        return SM_OK;
+    /* written by someone else (an importer) in this process: put it now */
+    return put_placement(st, m, p, err) ? (err ? err->code : SM_EDB)
+                                        : (*out = rowmap_get(&st->prow, p), SM_OK);
+}
+
+static int
+put_flow(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct flow *f = &m->flows[id];
+    int64_t from = 0, to = 0, row = 0;
+    sqlite3_stmt *s;
+    char *fields;
+    int rc;
+
+    if (f->deleted) {
+        if (model_flow(m, f->name) != SM_NONE)
+            return SM_OK;
+        if (!(s = stmt(st, S_FLOW_DEL, err)))
+            return err ? err->code : SM_EDB;
+        bind_str(s, 1, f->name);
+        return step_done(st, s, err);
+    }
+    if ((rc = placement_rowid(st, m, f->from, &from, err)))
+        return rc;
+    if (f->to != SM_NONE && (rc = placement_rowid(st, m, f->to, &to, err)))
+        return rc;
+    if (!(s = stmt(st, S_FLOW_PUT, err)))
+        return err ? err->code : SM_EDB;
+    if (!(fields = join_strv(&f->fields, ',')))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    bind_str(s, 1, f->name);
+    sqlite3_bind_int64(s, 2, from);
+    if (to)
+        sqlite3_bind_int64(s, 3, to);
+    else
+        sqlite3_bind_null(s, 3);
+    bind_opt(s, 4, f->to == SM_NONE && f->to_region != SM_NONE ?
+             m->regions[f->to_region].id : NULL);
+    bind_str(s, 5, flow_kind_names[f->kind]);
+    bind_str(s, 6, fields);
+    bind_str(s, 7, mechanism_names[f->mechanism]);
+    bind_str(s, 8, f->mechanism_ref);
+    bind_date(s, 9, f->valid_from);
+    bind_date(s, 10, f->valid_to);
+    sqlite3_bind_int(s, 11, f->transit_encrypted);
+    sqlite3_bind_int(s, 12, f->public_recipient);
+    rc = step_id(st, s, &row, err);
+    free(fields);
+    if (rc)
+        return rc;
+    if (rowmap_set(&st->frow, id, row))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    if (!(s = stmt(st, S_XFORM_CLEAR, err)))
+        return err ? err->code : SM_EDB;
+    sqlite3_bind_int64(s, 1, row);
+    if ((rc = step_done(st, s, err)))
+        return rc;
+    for (uint32_t i = 0; i < f->ntransforms; i++) {
+        if (!(s = stmt(st, S_XFORM_PUT, err)))
+            return err ? err->code : SM_EDB;
+        if (!(fields = join_strv(&f->transforms[i].fields, ' ')))
+            return sm_error_set(err, SM_ENOMEM, "out of memory");
+        sqlite3_bind_int64(s, 1, row);
+        sqlite3_bind_int(s, 2, (int)i);
+        bind_str(s, 3, xform_names[f->transforms[i].kind]);
+        bind_str(s, 4, fields);
+        rc = step_done(st, s, err);
+        free(fields);
+        if (rc)
+            return rc;
+    }
+    return SM_OK;
+}
+
+static int
+put_waiver(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct waiver *w = &m->waivers[id];
+    sqlite3_stmt *s;
+
+    if (w->deleted) {
+        if (model_waiver(m, w->key) != SM_NONE)
+            return SM_OK;
+        if (!(s = stmt(st, S_WAIVER_DEL, err)))
+            return err ? err->code : SM_EDB;
+        bind_str(s, 1, w->rule);
+        bind_str(s, 2, w->object);
+        return step_done(st, s, err);
+    }
+    if (!(s = stmt(st, S_WAIVER_PUT, err)))
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, w->rule);
+    bind_str(s, 2, w->object);
+    bind_str(s, 3, w->owner);
+    bind_str(s, 4, w->reason);
+    bind_date(s, 5, w->expires);
+    return step_done(st, s, err);
+}
+
+static int
+put_scenario(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
+{
+    const struct scenario *sc = &m->scenarios[id];
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sc->deleted) {
+        if (model_scenario(m, sc->name) != SM_NONE)
+            return SM_OK;
+        if (!(s = stmt(st, S_SCENARIO_DEL, err)))
+            return err ? err->code : SM_EDB;
+        bind_str(s, 1, sc->name);
+        return step_done(st, s, err);
+    }
+    if (!(s = stmt(st, S_SCENARIO_PUT, err)))
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, sc->name);
+    bind_str(s, 2, sc->base);
+    bind_str(s, 3, sc->description);
+    if ((rc = step_done(st, s, err)))
+        return rc;
+    if (!(s = stmt(st, S_SCOP_CLEAR, err)))
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, sc->name);
+    if ((rc = step_done(st, s, err)))
+        return rc;
+    for (uint32_t i = 0; i < sc->nops; i++)
+        for (uint32_t k = 0; k < sc->ops[i].n; k++) {
+            if (!(s = stmt(st, S_SCOP_PUT, err)))
+                return err ? err->code : SM_EDB;
+            bind_str(s, 1, sc->name);
+            sqlite3_bind_int(s, 2, (int)i);
+            sqlite3_bind_int(s, 3, (int)k);
+            bind_str(s, 4, sc->ops[i].v[k]);
+            if ((rc = step_done(st, s, err)))
+                return rc;
+        }
+    return SM_OK;
+}
+
+static int
+kind_count(const struct model *m, enum obj_kind kind)
+{
+    switch (kind) {
+    case OBJ_REGION:    return m->nregions;
+    case OBJ_TIER:      return m->ntiers;
+    case OBJ_DATASET:   return m->ndatasets;
+    case OBJ_PLACEMENT: return m->nplacements;
+    case OBJ_FLOW:      return m->nflows;
+    case OBJ_WAIVER:    return m->nwaivers;
+    case OBJ_SCENARIO:  return m->nscenarios;
+    default:            return 0;
+    }
+}
+
+int
+store_put(struct store *st, const struct model *m, enum obj_kind kind, int32_t id,
+          struct sm_error *err)
+{
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if (id < 0 || id >= kind_count(m, kind))
+        return sm_error_set(err, SM_ENOTFOUND, "unknown %s",
+                            kind < OBJ_KIND_COUNT ? obj_kind_names[kind] : "object");
+    switch (kind) {
+    case OBJ_REGION:    return put_region(st, m, id, err);
+    case OBJ_TIER:      return put_tier(st, m, id, err);
+    case OBJ_DATASET:   return put_dataset(st, m, id, false, err);
+    case OBJ_PLACEMENT: return put_placement(st, m, id, err);
+    case OBJ_FLOW:      return put_flow(st, m, id, err);
+    case OBJ_WAIVER:    return put_waiver(st, m, id, err);
+    case OBJ_SCENARIO:  return put_scenario(st, m, id, err);
+    default:            return sm_error_set(err, SM_EINVAL, "bad object kind");
+    }
+}
+
+int
+store_put_all(struct store *st, const struct model *m, struct sm_error *err)
+{
+    static const char clear_sql[] =
+        "DELETE FROM flow_transform; DELETE FROM flow; DELETE FROM tag; DELETE FROM field;"
+        "DELETE FROM placement; DELETE FROM dataset; DELETE FROM tier; DELETE FROM region;"
+        "DELETE FROM waiver; DELETE FROM scenario_op; DELETE FROM scenario;";
+    int rc;
+
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = exec(st, clear_sql, err)))
+        return rc;
+    rowmap_fini(&st->drow);
+    rowmap_fini(&st->prow);
+    rowmap_fini(&st->frow);
+    if (sm_grow((void **)&st->drow.row, &st->drow.cap, m->ndatasets, sizeof (int64_t)) ||
+        sm_grow((void **)&st->prow.row, &st->prow.cap, m->nplacements, sizeof (int64_t)) ||
+        sm_grow((void **)&st->frow.row, &st->frow.cap, m->nflows, sizeof (int64_t)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    for (int32_t i = 0; i < m->nregions; i++)
+        if (!m->regions[i].deleted && (rc = put_region(st, m, i, err)))
+            return rc;
+    for (int32_t i = 0; i < m->ntiers; i++)
+        if (!m->tiers[i].deleted && (rc = put_tier(st, m, i, err)))
+            return rc;
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        if (!m->datasets[i].deleted && (rc = put_dataset(st, m, i, true, err)))
+            return rc;
+    for (int32_t i = 0; i < m->nplacements; i++)
+        if (!m->placements[i].deleted && (rc = put_placement(st, m, i, err)))
+            return rc;
+    for (int32_t i = 0; i < m->nflows; i++)
+        if (!m->flows[i].deleted && (rc = put_flow(st, m, i, err)))
+            return rc;
+    for (int32_t i = 0; i < m->nwaivers; i++)
+        if (!m->waivers[i].deleted && (rc = put_waiver(st, m, i, err)))
+            return rc;
+    for (int32_t i = 0; i < m->nscenarios; i++)
+        if (!m->scenarios[i].deleted && (rc = put_scenario(st, m, i, err)))
+            return rc;
+    return store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", err);
+}
+
+/* ---- loading ------------------------------------------------------------------------ */
+
+/* rowid -> model id for rows loaded in rowid order (rows ascending). */
+struct idx {
+    int64_t *rows;
+    int32_t *ids;
+    int32_t n, cap;
+};
+
+static int
+idx_add(struct idx *x, int64_t row, int32_t id)
+{
+    if (x->n == x->cap) {
+        int32_t cap = x->cap;
+        if (sm_grow((void **)&x->rows, &cap, x->n + 1, sizeof *x->rows) ||
+            sm_grow((void **)&x->ids, &x->cap, x->n + 1, sizeof *x->ids))
+            return SM_ENOMEM;
+    }
+    x->rows[x->n] = row;
+    x->ids[x->n++] = id;
+    return SM_OK;
+}
+
+static int32_t
+idx_find(const struct idx *x, int64_t row)
+{
+    int32_t lo = 0, hi = x->n - 1;
+
+    while (lo <= hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (x->rows[mid] == row)
+            return x->ids[mid];
+        if (x->rows[mid] < row)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return SM_NONE;
+}
+
+static void
+idx_fini(struct idx *x)
+{
+    free(x->rows);
+    free(x->ids);
+}
+
+struct loader {
+    struct store *st;
+    struct model *m;
+    struct sm_error *err;
+    struct idx ds, pl, fl;
+};
+
+static int
+bad_row(struct loader *L, const char *table, const char *what)
+{
+    return sm_error_set(L->err, SM_EDB, "%s: table %s: %s", L->st->path, table, what);
+}
+
+static int
+count_rows(struct store *st, enum stmt_id id, int64_t *n, int64_t *max, struct sm_error *err)
+{
+    sqlite3_stmt *s = stmt(st, id, err);
+    int rc;
+
+    if (!s)
+        return err ? err->code : SM_EDB;
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return db_error(st, rc, err);
+    }
+    *n = sqlite3_column_int64(s, 0);
+    if (max)
+        *max = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    return SM_OK;
+}
+
+static int
+region_lookup(struct loader *L, const char *id, const char *table, int32_t *out)
+{
+    if (!*id) {
+        *out = SM_NONE;
+        return SM_OK;
+    }
+    *out = model_region(L->m, id);
+    if (*out == SM_NONE) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "unknown region %.120s (no longer shipped?)", id);
+        return bad_row(L, table, msg);
+    }
+    return SM_OK;
+}
+
+static int
+load_regions(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_REGION_LOAD, L->err);
+    struct sm_error e2;
+    int rc;
+
+    if (!s)
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct region r;
+        int32_t id;
+        int kind;
+
+        if (model_region(L->m, col_str(s, 0)) != SM_NONE)
+            continue;   /* now shipped with sovmap: the shipped facts win */
+        model_region_init(&r);
+        r.id = col_str(s, 0);
+        kind = model_enum_parse(region_kind_names, REGION_KIND_COUNT, col_str(s, 1));
+        r.kind = (uint8_t)(kind == SM_NONE ? REGION_ONPREM : kind);
+        r.name = col_str(s, 2);
+        r.country = sm_cc(col_str(s, 3));
+        r.city = col_str(s, 4);
+        r.operator_home = sm_cc(col_str(s, 5));
+        if (model_add_region(L->m, &r, &id, &e2) ||
+            (*col_str(s, 6) && model_set(L->m, OBJ_REGION, id, "members", col_str(s, 6),
+                                         &e2))) {
+            sqlite3_reset(s);
+            return bad_row(L, "region", e2.msg);
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
+}
+
+static int
+load_tiers(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_TIER_LOAD, L->err);
+    struct sm_error e2;
+    int rc;
+
+    if (!s)
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct tier t;
+        int a, b, c;
+        int32_t id;
+
+        model_tier_init(&t);
+        t.name = col_str(s, 0);
+        t.rank = sqlite3_column_int(s, 1);
+        t.personal = (uint8_t)sqlite3_column_int(s, 2);
+        a = model_enum_parse(scope_names, SCOPE_COUNT, col_str(s, 3));
+        b = model_enum_parse(scope_names, SCOPE_COUNT, col_str(s, 4));
+        c = model_enum_parse(scope_names, SCOPE_COUNT, col_str(s, 5));
+        if (a == SM_NONE || b == SM_NONE || c == SM_NONE) {
+            sqlite3_reset(s);
+            return bad_row(L, "tier", "bad scope");
+        }
+        t.scope = (uint8_t)a;
+        t.backup_scope = (uint8_t)b;
+        t.key_scope = (uint8_t)c;
+        t.encryption_at_rest = (uint8_t)sqlite3_column_int(s, 7);
+        t.transit_encryption = (uint8_t)sqlite3_column_int(s, 8);
+        t.sovereign = (uint8_t)sqlite3_column_int(s, 9);
+        t.retention_min_days = col_int_opt(s, 10);
+        t.retention_max_days = col_int_opt(s, 11);
+        t.description = col_str(s, 12);
+        if (model_add_tier(L->m, &t, &id, &e2) ||
+            (*col_str(s, 6) && split_strv(L->m, col_str(s, 6), ',', &L->m->tiers[id].approved))) {
+            sqlite3_reset(s);
+            return bad_row(L, "tier", e2.msg);
+        }
+        for (uint32_t i = 0; i < L->m->tiers[id].approved.n; i++)
+            if (model_region(L->m, L->m->tiers[id].approved.v[i]) == SM_NONE) {
+                sqlite3_reset(s);
+                return bad_row(L, "tier", "approved region unknown");
+            }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
+}
+
+static int
+load_datasets(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_DATASET_LOAD, L->err);
+    struct sm_error e2;
+    const char *last_tier = NULL;
+    char last_tier_buf[256] = "";
+    int32_t tier = SM_NONE;
+    int rc;
+
+    if (!s)
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct dataset d;
+        const char *tn = col_str(s, 3);
+        int32_t id;
+
+        model_dataset_init(&d);
+        d.name = col_str(s, 1);
+        d.system = col_str(s, 2);
+        if (!*tn) {
+            d.tier = SM_NONE;
+        } else {
+            if (!last_tier || strcmp(tn, last_tier_buf) != 0) {
+                tier = model_tier(L->m, tn);
+                sm_strlcpy(last_tier_buf, tn, sizeof last_tier_buf);
+                last_tier = last_tier_buf;
+            }
+            if (tier == SM_NONE) {
+                sqlite3_reset(s);
+                return bad_row(L, "dataset", "unknown tier");
+            }
+            d.tier = tier;
+        }
+        if (model_parse_subjects(col_str(s, 4), d.subjects, &d.nsubjects, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "dataset", e2.msg);
+        }
+        d.owner = col_str(s, 5);
+        d.retention_days = col_int_opt(s, 6);
+        d.public_sector = (uint8_t)sqlite3_column_int(s, 7);
+        d.source_ref = col_str(s, 8);
+        d.description = col_str(s, 9);
+        if (model_add_dataset(L->m, &d, &id, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "dataset", e2.msg);
+        }
+        if (idx_add(&L->ds, sqlite3_column_int64(s, 0), id) ||
+            rowmap_set(&L->st->drow, id, sqlite3_column_int64(s, 0))) {
+            sqlite3_reset(s);
+            return sm_error_set(L->err, SM_ENOMEM, "out of memory");
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
+}
+
+/* Fields and tags come ordered by dataset rowid, as the datasets were
+ * loaded: walk a cursor forward instead of searching. */
+static int32_t
+cursor_find(const struct idx *x, int32_t *cur, int64_t row)
+{
+    while (*cur < x->n && x->rows[*cur] < row)
+        (*cur)++;
+    if (*cur < x->n && x->rows[*cur] == row)
+        return x->ids[*cur];
+    return idx_find(x, row);
+}
+
+static int
+load_fields(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_FIELD_LOAD, L->err);
+    struct sm_error e2;
+    int32_t cur = 0;
+    int rc;
+
+    if (!s)
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0));
+        if (d == SM_NONE || model_add_field(L->m, d, col_str(s, 1), NULL, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "field", d == SM_NONE ? "unknown dataset" : e2.msg);
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L->st, rc, L->err);
+    if (!(s = stmt(L->st, S_TAG_LOAD, L->err)))
+        return L->err ? L->err->code : SM_EDB;
+    cur = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0)), f = SM_NONE;
+        if (d != SM_NONE && sqlite3_column_type(s, 1) != SQLITE_NULL &&
+            (f = model_field(L->m, d, col_str(s, 1))) == SM_NONE)
+            d = SM_NONE;
+        if (d == SM_NONE || model_add_tag(L->m, d, f, col_str(s, 2), col_str(s, 3),
+                                          col_str(s, 4), col_str(s, 5), NULL, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "tag", d == SM_NONE ? "unknown dataset or field" : e2.msg);
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
+}
+
+static int
+load_placements(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_PLACEMENT_LOAD, L->err);
+    struct sm_error e2;
+    char last_region[256] = "";
+    int32_t region = SM_NONE;
+    int rc;
+
+    if (!s)
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct placement p;
+        const char *rid = col_str(s, 2);
+        int role, mech;
+        int32_t id;
+
+        model_placement_init(&p);
+        p.dataset = idx_find(&L->ds, sqlite3_column_int64(s, 1));
+        if (p.dataset == SM_NONE) {
+            sqlite3_reset(s);
+            return bad_row(L, "placement", "unknown dataset");
+        }
+        if (strcmp(rid, last_region) != 0 || region == SM_NONE) {
+            if (region_lookup(L, rid, "placement", &region)) {
+                sqlite3_reset(s);
+                return L->err ? L->err->code : SM_EDB;
+            }
+            sm_strlcpy(last_region, rid, sizeof last_region);
+        }
+        p.region = region;
+        if (region_lookup(L, col_str(s, 5), "placement", &p.key_region)) {
+            sqlite3_reset(s);
+            return L->err ? L->err->code : SM_EDB;
+        }
+        role = model_enum_parse(role_names, ROLE_COUNT, col_str(s, 3));
+        mech = model_enum_parse(mechanism_names, MECH_COUNT, col_str(s, 6));
+        if (role == SM_NONE || mech == SM_NONE) {
+            sqlite3_reset(s);
+            return bad_row(L, "placement", "bad role or mechanism");
+        }
+        p.role = (uint8_t)role;
+        p.mechanism = (uint8_t)mech;
+        p.encrypted = (uint8_t)sqlite3_column_int(s, 4);
+        p.mechanism_ref = col_str(s, 7);
+        if (model_add_placement(L->m, &p, &id, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "placement", e2.msg);
+        }
+        if (idx_add(&L->pl, sqlite3_column_int64(s, 0), id) ||
+            rowmap_set(&L->st->prow, id, sqlite3_column_int64(s, 0))) {
+            sqlite3_reset(s);
+            return sm_error_set(L->err, SM_ENOMEM, "out of memory");
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
+}
+
+static int
+load_flows(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_FLOW_LOAD, L->err);
+    sqlite3_stmt *x = stmt(L->st, S_XFORM_LOAD, L->err);
+    struct transform tx[64];
+    struct sm_error e2;
+    int xrc = SQLITE_ROW, rc;
+
+    if (!s || !x)
+        return L->err ? L->err->code : SM_EDB;
+    xrc = sqlite3_step(x);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t row = sqlite3_column_int64(s, 0);
+        struct flow f;
+        int kind, mech;
+        int32_t id, d;
+        uint32_t n = 0;
+
+        model_flow_init(&f);
+        f.name = col_str(s, 1);
+        f.from = idx_find(&L->pl, sqlite3_column_int64(s, 2));
+        f.to = sqlite3_column_type(s, 3) == SQLITE_NULL ? SM_NONE
+               : idx_find(&L->pl, sqlite3_column_int64(s, 3));
+        if (f.from == SM_NONE || (f.to == SM_NONE && sqlite3_column_type(s, 3) != SQLITE_NULL) ||
+            region_lookup(L, col_str(s, 4), "flow", &f.to_region))
+            goto bad;
+        kind = model_enum_parse(flow_kind_names, FLOW_KIND_COUNT, col_str(s, 5));
+        mech = model_enum_parse(mechanism_names, MECH_COUNT, col_str(s, 7));
+        if (kind == SM_NONE || mech == SM_NONE)
+            goto bad;
+        f.kind = (uint8_t)kind;
+        f.mechanism = (uint8_t)mech;
+        if (split_strv(L->m, col_str(s, 6), ',', &f.fields))
+            goto oom;
+        f.mechanism_ref = col_str(s, 8);
+        if ((*col_str(s, 9) && sm_date_parse(col_str(s, 9), &f.valid_from)) ||
+            (*col_str(s, 10) && sm_date_parse(col_str(s, 10), &f.valid_to)))
+            goto bad;
+        f.transit_encrypted = (uint8_t)sqlite3_column_int(s, 11);
+        f.public_recipient = (uint8_t)sqlite3_column_int(s, 12);
+        while (xrc == SQLITE_ROW && sqlite3_column_int64(x, 0) < row)
+            xrc = sqlite3_step(x);
+        while (xrc == SQLITE_ROW && sqlite3_column_int64(x, 0) == row) {
+            int k = model_enum_parse(xform_names, XF_COUNT, col_str(x, 1));
+            if (k == SM_NONE || n == 64)
+                goto bad;
+            tx[n].kind = (uint8_t)k;
+            if (split_strv(L->m, col_str(x, 2), ' ', &tx[n].fields))
+                goto oom;
+            n++;
+            xrc = sqlite3_step(x);
+        }
+        f.ntransforms = n;
+        f.transforms = n ? tx : NULL;
+        if (model_add_flow(L->m, &f, &id, &e2)) {
+            sqlite3_reset(s);
+            sqlite3_reset(x);
+            return bad_row(L, "flow", e2.msg);
+        }
+        if (rowmap_set(&L->st->frow, id, row))
+            goto oom;
+        (void)d;
+        continue;
+    }
+    sqlite3_reset(s);
+    sqlite3_reset(x);
+    if (rc != SQLITE_DONE)
+        return db_error(L->st, rc, L->err);
+    if (xrc != SQLITE_DONE && xrc != SQLITE_ROW)
+        return db_error(L->st, xrc, L->err);
+    return SM_OK;
+bad:
+    sqlite3_reset(s);
+    sqlite3_reset(x);
+    if (L->err && L->err->code && strstr(L->err->msg, "unknown region"))
+        return L->err->code;
+    return bad_row(L, "flow", "bad row");
+oom:
+    sqlite3_reset(s);
+    sqlite3_reset(x);
+    return sm_error_set(L->err, SM_ENOMEM, "out of memory");
+}
+
+static int
+load_rest(struct loader *L)
+{
+    sqlite3_stmt *s = stmt(L->st, S_WAIVER_LOAD, L->err);
+    struct sm_error e2;
+    int rc;
+
+    if (!s)
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct waiver w;
+        memset(&w, 0, sizeof w);
+        w.rule = col_str(s, 0);
+        w.object = col_str(s, 1);
+        w.owner = col_str(s, 2);
+        w.reason = col_str(s, 3);
+        if ((*col_str(s, 4) && sm_date_parse(col_str(s, 4), &w.expires)) ||
+            model_add_waiver(L->m, &w, NULL, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "waiver", "bad row");
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L->st, rc, L->err);
+    /* scenarios first without their base (it may be loaded later) */
+    if (!(s = stmt(L->st, S_SCENARIO_LOAD, L->err)))
+        return L->err ? L->err->code : SM_EDB;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct scenario sc;
+        memset(&sc, 0, sizeof sc);
+        sc.name = col_str(s, 0);
+        sc.base = "";
+        sc.description = col_str(s, 2);
+        int32_t id;
+        if (model_add_scenario(L->m, &sc, &id, &e2) ||
+            (*col_str(s, 1) && model_set(L->m, OBJ_SCENARIO, id, "base", col_str(s, 1), &e2))) {
+            sqlite3_reset(s);
+            return bad_row(L, "scenario", e2.msg);
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L->st, rc, L->err);
+    if (!(s = stmt(L->st, S_SCOP_LOAD, L->err)))
+        return L->err ? L->err->code : SM_EDB;
+    {
+        const char *argv[64];
+        char *hold[64];
+        char cur[1024] = "";
+        int argc = 0, pos = -1;
+        int32_t sid = SM_NONE;
+
+        rc = sqlite3_step(s);
+        for (;;) {
+            bool row = rc == SQLITE_ROW;
+            bool flush = argc && (!row || strcmp(col_str(s, 0), cur) != 0 ||
+                                  sqlite3_column_int(s, 1) != pos);
+            if (flush) {
+                for (int i = 0; i < argc; i++)
+                    argv[i] = hold[i];
+                int r2 = sid == SM_NONE ? SM_ENOTFOUND
+                         : model_scenario_append(L->m, sid, argc, argv, &e2);
+                for (int i = 0; i < argc; i++)
+                    free(hold[i]);
+                argc = 0;
+                if (r2) {
+                    sqlite3_reset(s);
+                    return bad_row(L, "scenario_op", "bad row");
+                }
+            }
+            if (!row)
+                break;
+            if (strcmp(col_str(s, 0), cur) != 0) {
+                sm_strlcpy(cur, col_str(s, 0), sizeof cur);
+                sid = model_scenario(L->m, cur);
+            }
+            pos = sqlite3_column_int(s, 1);
+            if (argc < 64 && !(hold[argc++] = strdup(col_str(s, 2)))) {
+                for (int i = 0; i < argc - 1; i++)
+                    free(hold[i]);
+                sqlite3_reset(s);
+                return sm_error_set(L->err, SM_ENOMEM, "out of memory");
+            }
+            rc = sqlite3_step(s);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE)
+            return db_error(L->st, rc, L->err);
+    }
+    return SM_OK;
+}
+
+/* Create the TEMP views and fill region_ref from the model's regions. */
+static int
+make_views(struct store *st, const struct model *m, struct sm_error *err)
+{
+    int rc;
+
+    if ((rc = exec(st, views_sql, err)) || (rc = exec(st, "DELETE FROM temp.region_ref", err)))
+        return rc;
+    st->views = true;
+    for (int32_t i = 0; i < m->nregions; i++)
+        if (!m->regions[i].deleted && (rc = ref_put(st, m, i, err)))
+            return rc;
+    return SM_OK;
+}
+
+int
+store_load(struct store *st, struct model *m, struct sm_error *err)
+{
+    struct loader L = { .st = st, .m = m, .err = err };
+    int64_t nd = 0, maxd = 0, nf = 0, nt = 0, np = 0, nfl = 0;
+    char pack[256];
+    int rc;
+
+    if ((rc = exec(st, st->in_tx ? "SAVEPOINT sm_load" : "BEGIN", err)))
+        return rc;
+    rowmap_fini(&st->drow);
+    rowmap_fini(&st->prow);
+    rowmap_fini(&st->frow);
+    if ((rc = count_rows(st, S_COUNT_DATASET, &nd, &maxd, err)) ||
+        (rc = count_rows(st, S_COUNT_FIELD, &nf, NULL, err)) ||
+        (rc = count_rows(st, S_COUNT_TAG, &nt, NULL, err)) ||
+        (rc = count_rows(st, S_COUNT_PLACEMENT, &np, NULL, err)) ||
+        (rc = count_rows(st, S_COUNT_FLOW, &nfl, NULL, err)))
+        goto out;
+    if (nd + m->ndatasets > INT32_MAX / 2 || np > INT32_MAX / 2 || nfl > INT32_MAX / 2 ||
+        nf > INT32_MAX / 2 || nt > INT32_MAX / 2) {
+        rc = sm_error_set(err, SM_ELIMIT, "%s: too many objects", st->path);
+        goto out;
+    }
+    /* size everything once: no reallocation while loading */
+    if (sm_grow((void **)&m->datasets, &m->cap_datasets, m->ndatasets + (int32_t)nd,
+                sizeof *m->datasets) ||
+        sm_grow((void **)&m->fields, &m->cap_fields, m->nfields + (int32_t)nf,
+                sizeof *m->fields) ||
+        sm_grow((void **)&m->tags, &m->cap_tags, m->ntags + (int32_t)nt, sizeof *m->tags) ||
+        sm_grow((void **)&m->placements, &m->cap_placements, m->nplacements + (int32_t)np,
+                sizeof *m->placements) ||
+        sm_grow((void **)&m->flows, &m->cap_flows, m->nflows + (int32_t)nfl,
+                sizeof *m->flows) ||
+        sm_map_reserve(&m->dataset_names, (uint32_t)(m->ndatasets + nd)) ||
+        sm_map_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl)) ||
+        sm_grow((void **)&L.ds.rows, &(int32_t){ 0 }, (int32_t)nd, sizeof (int64_t)) ||
+        sm_grow((void **)&L.ds.ids, &L.ds.cap, (int32_t)nd, sizeof (int32_t)) ||
+        sm_grow((void **)&L.pl.rows, &(int32_t){ 0 }, (int32_t)np, sizeof (int64_t)) ||
+        sm_grow((void **)&L.pl.ids, &L.pl.cap, (int32_t)np, sizeof (int32_t)) ||
+        sm_grow((void **)&st->drow.row, &st->drow.cap, m->ndatasets + (int32_t)nd,
+                sizeof (int64_t)) ||
+        sm_grow((void **)&st->prow.row, &st->prow.cap, m->nplacements + (int32_t)np,
+                sizeof (int64_t)) ||
+        sm_grow((void **)&st->frow.row, &st->frow.cap, m->nflows + (int32_t)nfl,
+                sizeof (int64_t))) {
+        rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory loading %lld datasets",
+                          st->path, (long long)nd);
+        goto out;
+    }
+    /* idx arrays: rows and ids share a capacity (see idx_add) */
+    if (L.ds.cap < (int32_t)nd || L.pl.cap < (int32_t)np) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    switch (store_meta_get(st, "rule_pack", pack, sizeof pack, NULL)) {
+    case SM_OK:
+        if (!(m->rule_pack = model_str(m, pack))) {
+            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+            goto out;
+        }
+        break;
+    default:
+        break;
+    }
+    if ((rc = load_regions(&L)) || (rc = load_tiers(&L)) || (rc = load_datasets(&L)) ||
+        (rc = load_fields(&L)) || (rc = load_placements(&L)) || (rc = load_flows(&L)) ||
+        (rc = load_rest(&L)))
+        goto out;
+out:
+    idx_fini(&L.ds);
+    idx_fini(&L.pl);
+    idx_fini(&L.fl);
+    if (st->in_tx) {
+        exec(st, "RELEASE sm_load", NULL);
+    } else if (exec(st, "COMMIT", rc ? NULL : err) && !rc) {
+        rc = err ? err->code : SM_EDB;
+    }
+    if (!rc)
+        rc = make_views(st, m, err);
+    return rc;
+}
+
+/* ---- audit and metadata ---------------------------------------------------------------- */
+
+static void
+now_iso(char *buf, size_t size)
+{
+    const char *now = getenv("SOVMAP_NOW"), *today = getenv("SOVMAP_TODAY");
+    time_t t;
+    struct tm tm;
+
+    if (now && *now) {
+        sm_strlcpy(buf, now, size);
+        return;
+    }
+    if (today && *today) {
+        snprintf(buf, size, "%.10sT00:00:00Z", today);
+        return;
+    }
+    t = time(NULL);
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int
+store_audit(struct store *st, const char *op, const char *object, const char *before,
+            const char *after, struct sm_error *err)
+{
+    const char *actor = getenv("SOVMAP_ACTOR");
+    sqlite3_stmt *s;
+    char when[64];
+
+    if (!actor || !*actor)
+        actor = getenv("USER");
+    if (!actor || !*actor)
+        actor = "unknown";
+    if (!(s = stmt(st, S_AUDIT, err)))
+        return err ? err->code : SM_EDB;
+    now_iso(when, sizeof when);
+    bind_str(s, 1, when);
+    bind_str(s, 2, actor);
+    bind_str(s, 3, op);
+    bind_str(s, 4, object);
+    if (before)
+        bind_str(s, 5, before);
+    if (after)
+        bind_str(s, 6, after);
+    return step_done(st, s, err);
+}
+
+int
+store_meta_get(struct store *st, const char *key, char *buf, size_t size,
+               struct sm_error *err)
+{
+    sqlite3_stmt *s = stmt(st, S_META_GET, err);
+    int rc;
+
+    if (!s)
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, key);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        if (size)
+            sm_strlcpy(buf, col_str(s, 0), size);
+        sqlite3_reset(s);
+        return SM_OK;
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return sm_error_set(err, SM_ENOTFOUND, "%s: no %s set", st->path, key);
+    return db_error(st, rc, err);
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value, struct sm_error *err)
+{
+    sqlite3_stmt *s;
+
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if (!(s = stmt(st, S_META_SET, err)))
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, key);
+    bind_str(s, 2, value);
+    return step_done(st, s, err);
+}
+
+int
+store_log(struct store *st, int limit, int (*cb)(void *ctx, const struct audit_entry *e),
+          void *ctx, struct sm_error *err)
+{
+    sqlite3_stmt *s = stmt(st, S_LOG, err);
+    int rc;
+
+    if (!s)
+        return err ? err->code : SM_EDB;
+    sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct audit_entry e = {
+            .id = sqlite3_column_int64(s, 0),
+            .time = col_str(s, 1),
+            .actor = col_str(s, 2),
+            .op = col_str(s, 3),
+            .object = col_str(s, 4),
+            .before = sqlite3_column_type(s, 5) == SQLITE_NULL ? NULL : col_str(s, 5),
+            .after = sqlite3_column_type(s, 6) == SQLITE_NULL ? NULL : col_str(s, 6),
+        };
+        if (cb(ctx, &e))
+            break;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_error(st, rc, err);
+    return SM_OK;
+}
+
+/* ---- edits ------------------------------------------------------------------------------ */
+
+static int
+put_touched(struct store *st, const struct model *m, const struct edit_result *r,
+            struct sm_error *err)
+{
+    int rc;
+
+    /* deleted rows first, so a re-used natural key is free for the live one */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t i = 0; i < r->ntouched; i++) {
+            enum obj_kind k = r->touched[i].kind;
+            int32_t id = r->touched[i].id;
+            bool dead;
+            switch (k) {
+            case OBJ_REGION:    dead = m->regions[id].deleted; break;
+            case OBJ_TIER:      dead = m->tiers[id].deleted; break;
+            case OBJ_DATASET:   dead = m->datasets[id].deleted; break;
+            case OBJ_PLACEMENT: dead = m->placements[id].deleted; break;
+            case OBJ_FLOW:      dead = m->flows[id].deleted; break;
+            case OBJ_WAIVER:    dead = m->waivers[id].deleted; break;
+            case OBJ_SCENARIO:  dead = m->scenarios[id].deleted; break;
+            default:            dead = false; break;
+            }
+            if (dead != (pass == 0))
+                continue;
+            if ((rc = store_put(st, m, k, id, err)))
+                return rc;
+        }
+    }
+    return SM_OK;
+}
+
+static int
+apply_tx(struct store *st, struct model *m, struct edit_result *r, const char *op,
+         bool own, struct sm_error *err)
+{
+    int rc;
+
+    if ((rc = put_touched(st, m, r, err)) ||
+        (rc = store_audit(st, op, r->selector, r->before, r->after, err)))
+        return rc;
+    if (own)
+        return exec(st, "COMMIT", err);
+    return exec(st, "RELEASE sm_apply", err);
+}
+
+int
+store_apply(struct store *st, struct model *m, const struct edit *e,
+            struct edit_result *res, struct sm_error *err)
+{
+    struct edit_result r;
+    char op[4096];
+    bool own = !st->in_tx;
+    int rc;
+
+    memset(&r, 0, sizeof r);
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT sm_apply", err)))
+        return rc;
+    if ((rc = edit_apply(m, e, &r, err))) {
+        exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
+        return rc;
+    }
+    edit_format(e, op, sizeof op);
+    if ((rc = apply_tx(st, m, &r, op, own, err))) {
+        /* both back as before: the catalog by rollback, the model by the undo record */
+        exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
+        edit_revert(m, &r, NULL);
+        edit_result_fini(&r);
+        return rc;
+    }
+    if (res)
+        *res = r;
+    else
+        edit_result_fini(&r);
+    return SM_OK;
+}
+
+int
+store_revert(struct store *st, struct model *m, struct edit_result *res,
+             struct sm_error *err)
+{
+    struct edit_result r;
+    char op[4200];
+    bool own = !st->in_tx, redo;
+    int rc;
+
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT sm_apply", err)))
+        return rc;
+    redo = edit_reverted(res);
+    if ((rc = redo ? edit_reapply(m, res, err) : edit_revert(m, res, err))) {
+        exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
+        return rc;
+    }
+    /* the objects to rewrite are the ones the edit touched; before/after swap */
+    r = *res;
+    r.before = res->after;
+    r.after = res->before;
+    if (redo) {
+        r.before = res->before;
+        r.after = res->after;
+    }
+    snprintf(op, sizeof op, "%s %s", redo ? "redo" : "undo", res->selector);
+    if (res->inverse && res->ninverse > 0) {
+        char line[4096];
+        edit_format(&res->inverse[0], line, sizeof line);
+        snprintf(op, sizeof op, "%s: %s", redo ? "redo" : "undo", line);
+    }
+    if ((rc = apply_tx(st, m, &r, op, own, err))) {
+        exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
+        if (redo)
+            edit_revert(m, res, NULL);
+        else
+            edit_reapply(m, res, NULL);
+        return rc;
+    }
+    return SM_OK;
+}
+
+/* ---- read-only queries ------------------------------------------------------------------- */
+
+struct deadline {
+    struct timespec end;
+};
+
+static int
+progress(void *ctx)
+{
+    struct deadline *d = ctx;
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > d->end.tv_sec ||
+           (now.tv_sec == d->end.tv_sec && now.tv_nsec > d->end.tv_nsec);
+}
+
+/* Custom rules may read and compute; nothing else (no ATTACH, PRAGMA ...). */
+static int
+authorize(void *ctx, int action, const char *a, const char *b, const char *c, const char *d)
+{
+    (void)ctx; (void)a; (void)b; (void)c; (void)d;
+    switch (action) {
+    case SQLITE_SELECT:
+    case SQLITE_READ:
+    case SQLITE_FUNCTION:
+    case SQLITE_RECURSIVE:
+        return SQLITE_OK;
+    default:
+        return SQLITE_DENY;
+    }
+}
+
+int
+store_query(struct store *st, const char *sql, int limit_ms,
+            int (*row)(void *ctx, int ncols, const char *const *names,
+                       const char *const *values),
+            void *ctx, struct sm_error *err)
+{
+    struct deadline dl;
+    sqlite3_stmt *s = NULL;
+    const char **names = NULL, **values = NULL;
+    const char *tail = NULL;
+    int rc, ncols, ret = SM_OK;
+
+    if (!st->views) {
+        struct model *empty = model_new();
+        if (!empty)
+            return sm_error_set(err, SM_ENOMEM, "out of memory");
+        rc = make_views(st, empty, err);
+        model_free(empty);
+        if (rc)
+            return rc;
+    }
+    sqlite3_set_authorizer(st->db, authorize, NULL);
+    rc = sqlite3_prepare_v2(st->db, sql ? sql : "", -1, &s, &tail);
+    sqlite3_set_authorizer(st->db, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_AUTH)
+            return sm_error_set(err, SM_EINVAL, "query may only read: %s",
+                                sqlite3_errmsg(st->db));
+        return sm_error_set(err, SM_EINVAL, "bad query: %s", sqlite3_errmsg(st->db));
+    }
+    if (!s)
+        return sm_error_set(err, SM_EINVAL, "empty query");
+    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
+                    *tail == ';'))
+        tail++;
+    if (tail && *tail) {
+        sqlite3_finalize(s);
+        return sm_error_set(err, SM_EINVAL, "query: one SELECT only");
+    }
+    if (!sqlite3_stmt_readonly(s)) {
+        sqlite3_finalize(s);
+        return sm_error_set(err, SM_EINVAL, "query may only read (a SELECT)");
+    }
+    ncols = sqlite3_column_count(s);
+    names = calloc((size_t)ncols + 1, sizeof *names);
+    values = calloc((size_t)ncols + 1, sizeof *values);
+    if (!names || !values) {
+        ret = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < ncols; i++)
+        names[i] = sqlite3_column_name(s, i);
+    clock_gettime(CLOCK_MONOTONIC, &dl.end);
+    if (limit_ms > 0) {
+        dl.end.tv_sec += limit_ms / 1000;
+        dl.end.tv_nsec += (long)(limit_ms % 1000) * 1000000L;
+        if (dl.end.tv_nsec >= 1000000000L) {
+            dl.end.tv_sec++;
+            dl.end.tv_nsec -= 1000000000L;
+        }
+        sqlite3_progress_handler(st->db, 1000, progress, &dl);
+    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        for (int i = 0; i < ncols; i++) {
+            const unsigned char *t = sqlite3_column_text(s, i);
+            values[i] = t ? (const char *)t : NULL;
+        }
+        if (row && row(ctx, ncols, names, values))
+            break;
+    }
+    sqlite3_progress_handler(st->db, 0, NULL, NULL);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        if ((rc & 0xff) == SQLITE_INTERRUPT)
+            ret = sm_error_set(err, SM_ELIMIT, "query stopped after %d ms", limit_ms);
+        else
+            ret = sm_error_set(err, SM_EINVAL, "query failed: %s", sqlite3_errmsg(st->db));
+    }
+out:
+    sqlite3_finalize(s);
+    free(names);
+    free(values);
+    return ret;
+}

@@ -1,0 +1,657 @@
+/*
+ * test_store.c - the SQLite catalog: create, reopen, load/put round trip,
+ * edits with their audit entries in one transaction, locked, read-only,
+ * corrupt and newer-version catalogs, read-only queries.
+ */
+#include "testlib.h"
+#include "store.h"
+#include "refdata.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+static struct model *
+base_model(void)
+{
+    struct model *m = model_new();
+
+    assert_non_null(m);
+    assert_int_equal(refdata_load_regions(tl_datadir(), m, NULL), SM_OK);
+    return m;
+}
+
+static void
+must(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, int n, ...)
+{
+    struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = n };
+    struct edit_result r;
+    struct sm_error err = { 0 };
+    va_list ap;
+
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        e.attrs[i].name = va_arg(ap, const char *);
+        e.attrs[i].value = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    if (edit_apply(m, &e, &r, &err) != SM_OK)
+        fail_msg("edit failed: %s", err.msg);
+    edit_result_fini(&r);
+}
+
+static const char hostile[] = "\"; DROP TABLE dataset; --<b>\n\xc3\xa9t\xc3\xa9";
+
+/* A model using every kind of object and attribute. */
+static struct model *
+rich_model(void)
+{
+    struct model *m = base_model();
+    int32_t d, f;
+
+    must(m, EDIT_ADD, OBJ_REGION, "onprem:fra-dc1", 3, "country", "DE", "city", "Frankfurt",
+         "name", "Frankfurt DC 1");
+    must(m, EDIT_ADD, OBJ_REGION, "edge:eu", 1, "members", "DE,FR");
+    must(m, EDIT_ADD, OBJ_TIER, "restricted", 8, "rank", "3", "personal", "true", "scope", "bloc",
+         "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
+         "transit-encryption", "true", "retention-max", "3650");
+    must(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
+    must(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
+         "system", "loyalty", "retention", "365");
+    must(m, EDIT_ADD, OBJ_DATASET, hostile, 2, "description", hostile, "public-sector", "true");
+    must(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
+    d = model_dataset(m, "orders");
+    assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
+                                   "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
+                     SM_OK);
+    assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "encrypted", "true",
+         "key-region", "aws:eu-west-1");
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:us-east-1", 3, "role", "replica",
+         "mechanism", "scc", "mechanism-ref", "TIA-12");
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@onprem:fra-dc1", 1, "role", "backup");
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "clicks@aws:eu-central-1", 0);
+    must(m, EDIT_ADD, OBJ_FLOW, "repl", 8, "from", "orders@aws:eu-west-1",
+         "to", "orders@aws:us-east-1", "kind", "replication",
+         "transforms", "mask email amount; drop ssn", "mechanism", "scc",
+         "valid-from", "2025-01-01", "transit-encrypted", "true", "fields", "email,amount");
+    must(m, EDIT_ADD, OBJ_FLOW, "", 3, "from", "orders@aws:eu-west-1",
+         "to", "clicks@aws:eu-central-1", "kind", "etl");
+    must(m, EDIT_ADD, OBJ_FLOW, "export", 3, "from", "orders@aws:eu-west-1",
+         "to-region", "aws:us-east-1", "kind", "export");
+    must(m, EDIT_ADD, OBJ_WAIVER, "RES001:orders@aws:us-east-1", 3, "owner", "dpo",
+         "reason", hostile, "expires", "2026-12-31");
+    must(m, EDIT_ADD, OBJ_SCENARIO, "s1", 1, "description", "what if");
+    must(m, EDIT_ADD, OBJ_SCENARIO, "s2", 1, "base", "s1");
+    {
+        const char *op1[] = { "revoke-adequacy", "EU", "US" };
+        const char *op2[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 3, op1, NULL), 0);
+        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 4, op2, NULL), 0);
+    }
+    m->rule_pack = model_str(m, "default");
+    return m;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Everything observable, as text: selectors, attributes, tags with
+ * provenance; objects sorted within their kind (ids and load order differ). */
+static char *
+dump(const struct model *m)
+{
+    size_t cap = 1 << 20, at = 0;
+    char *out = malloc(cap), sel[2048], desc[65536], one[70000];
+    char **items;
+    int32_t nitems;
+
+    assert_non_null(out);
+    out[0] = '\0';
+#define ADD(...) (at += (size_t)snprintf(out + at, cap - at, __VA_ARGS__))
+#define ONE(...) (o += (size_t)snprintf(one + o, sizeof one - o, __VA_ARGS__))
+    ADD("pack=%s\n", m->rule_pack);
+    for (int k = 0; k < OBJ_KIND_COUNT; k++) {
+        int32_t n = k == OBJ_REGION ? m->nregions : k == OBJ_TIER ? m->ntiers :
+                    k == OBJ_DATASET ? m->ndatasets : k == OBJ_PLACEMENT ? m->nplacements :
+                    k == OBJ_FLOW ? m->nflows : k == OBJ_WAIVER ? m->nwaivers : m->nscenarios;
+        items = calloc((size_t)n + 1, sizeof *items);
+        nitems = 0;
+        for (int32_t i = 0; i < n; i++) {
+            size_t o = 0;
+            bool dead = k == OBJ_REGION ? m->regions[i].deleted : k == OBJ_TIER ? m->tiers[i].deleted :
+                        k == OBJ_DATASET ? m->datasets[i].deleted :
+                        k == OBJ_PLACEMENT ? m->placements[i].deleted :
+                        k == OBJ_FLOW ? m->flows[i].deleted : k == OBJ_WAIVER ? m->waivers[i].deleted :
+                        m->scenarios[i].deleted;
+            if (dead || (k == OBJ_REGION && m->regions[i].builtin))
+                continue;
+            model_selector(m, k, i, sel, sizeof sel);
+            model_describe(m, k, i, desc, sizeof desc);
+            ONE("%s %s\n%s\n", obj_kind_names[k], sel, desc);
+            if (k == OBJ_DATASET)
+                for (int32_t t = m->datasets[i].first_tag; t != SM_NONE; t = m->tags[t].next)
+                    ONE("tag %s %s %s %s %s\n",
+                        m->tags[t].field == SM_NONE ? "-" : m->fields[m->tags[t].field].name,
+                        m->tags[t].tag, m->tags[t].source, m->tags[t].entity, m->tags[t].time);
+            if (k == OBJ_SCENARIO)
+                for (uint32_t op = 0; op < m->scenarios[i].nops; op++)
+                    for (uint32_t a = 0; a < m->scenarios[i].ops[op].n; a++)
+                        ONE("op %u %s\n", op, m->scenarios[i].ops[op].v[a]);
+            items[nitems++] = strdup(one);
+        }
+        qsort(items, (size_t)nitems, sizeof *items, cmp_str);
+        for (int32_t i = 0; i < nitems; i++) {
+            ADD("%s", items[i]);
+            free(items[i]);
+        }
+        free(items);
+    }
+#undef ADD
+#undef ONE
+    return out;
+}
+
+/* Equal dumps; on a difference, show the first differing line only. */
+static void
+same(const char *a, const char *b)
+{
+    size_t i = 0, line = 1, start = 0;
+
+    while (a[i] && a[i] == b[i]) {
+        if (a[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+        i++;
+    }
+    if (a[i] != b[i] && getenv("TEST_DUMP")) {
+        FILE *f = fopen("/tmp/store_a.txt", "w");
+        fputs(a, f);
+        fclose(f);
+        f = fopen("/tmp/store_b.txt", "w");
+        fputs(b, f);
+        fclose(f);
+    }
+    if (a[i] != b[i])
+        fail_msg("dumps differ at line %zu: \"%.300s\" vs \"%.300s\"", line, a + start,
+                 b + start);
+}
+
+static struct store *
+open_new(const char *name)
+{
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+
+    if (store_open(tl_path(tl_tmpdir(), name), STORE_CREATE, &st, &err))
+        fail_msg("open: %s", err.msg);
+    return st;
+}
+
+static struct model *
+reload(const char *path)
+{
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct model *m = base_model();
+
+    if (store_open(path, 0, &st, &err) || store_load(st, m, &err))
+        fail_msg("reload: %s", err.msg);
+    store_close(st);
+    return m;
+}
+
+static void
+test_create_nested_and_reopen(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "a/b/c/catalog.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char buf[64];
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_string_equal(store_path(st), path);
+    assert_int_equal(store_meta_get(st, "created", buf, sizeof buf, &err), SM_ENOTFOUND);
+    assert_int_equal(store_meta_set(st, "created", "2026-11-26", &err), SM_OK);
+    store_close(st);
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_meta_get(st, "created", buf, sizeof buf, &err), SM_OK);
+    assert_string_equal(buf, "2026-11-26");
+    store_close(st);
+    /* without STORE_CREATE a missing catalog is an error, not a new file */
+    assert_int_equal(store_open(tl_path(tl_tmpdir(), "missing.db"), 0, &st, &err), SM_EIO);
+    assert_non_null(strstr(err.msg, "missing.db"));
+    assert_int_not_equal(access(tl_path(tl_tmpdir(), "missing.db"), F_OK), 0);
+    store_close(NULL);
+}
+
+static void
+test_round_trip(void **state)
+{
+    struct model *m = rich_model(), *m2;
+    struct store *st = open_new("rt.db");
+    struct sm_error err = { 0 };
+    char *a, *b;
+    (void)state;
+
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_EINVAL);
+    if (store_put_all(st, m, &err))
+        fail_msg("put_all: %s", err.msg);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    m2 = reload(tl_path(tl_tmpdir(), "rt.db"));
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, hostile));
+    /* put_all again replaces, never duplicates */
+    st = NULL;
+    assert_int_equal(store_open(tl_path(tl_tmpdir(), "rt.db"), 0, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m2, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    model_free(m2);
+    m2 = reload(tl_path(tl_tmpdir(), "rt.db"));
+    free(b);
+    b = dump(m2);
+    same(a, b);
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
+}
+
+static int
+count_cb(void *ctx, const struct audit_entry *e)
+{
+    int *n = ctx;
+    (void)e;
+    (*n)++;
+    return 0;
+}
+
+struct last { char op[512]; char object[512]; bool before, after; };
+
+static int
+first_cb(void *ctx, const struct audit_entry *e)
+{
+    struct last *l = ctx;
+    sm_strlcpy(l->op, e->op, sizeof l->op);
+    sm_strlcpy(l->object, e->object, sizeof l->object);
+    l->before = e->before != NULL;
+    l->after = e->after != NULL;
+    return 1;
+}
+
+static void
+test_apply_persists_with_audit(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "apply.db");
+    struct model *m = rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct edit e = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 2,
+                      .attrs = { { "tier", "public" }, { "subjects", "EU" } } };
+    struct edit mv = { .op = EDIT_SET, .kind = OBJ_PLACEMENT, .key = "orders@aws:us-east-1",
+                       .nattrs = 1, .attrs = { { "region", "aws:eu-central-1" } } };
+    struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "clicks" };
+    struct edit_result r;
+    struct last l;
+    int n = 0;
+    char *a, *b;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    model_free(m);
+    m = base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m, &err), SM_OK);
+    if (store_apply(st, m, &e, &r, &err))
+        fail_msg("apply: %s", err.msg);
+    edit_result_fini(&r);
+    assert_int_equal(store_log(st, 0, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "dataset set orders tier=public subjects=EU");
+    assert_string_equal(l.object, "orders");
+    assert_true(l.before && l.after);
+    /* moving a copy keeps the flows through it attached */
+    if (store_apply(st, m, &mv, NULL, &err))
+        fail_msg("move: %s", err.msg);
+    if (store_apply(st, m, &rm, NULL, &err))
+        fail_msg("remove: %s", err.msg);
+    assert_int_equal(store_log(st, 0, count_cb, &n, &err), SM_OK);
+    assert_int_equal(n, 3);
+    store_close(st);
+    m2 = reload(path);
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, "flow repl\nfrom=orders@aws:eu-west-1\nto=orders@aws:eu-central-1"));
+    assert_null(strstr(b, "clicks"));
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
+}
+
+static void
+test_apply_failure_leaves_both_unchanged(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "fail.db");
+    struct model *m = rich_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
+    sqlite3 *db;
+    char *a, *b;
+    int n = 0;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    /* make the audit insert fail: a trigger that refuses it (injected fault) */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON audit BEGIN "
+                                  "SELECT RAISE(ABORT, 'injected'); END", NULL, NULL, NULL), 0);
+    a = dump(m);
+    assert_int_not_equal(store_apply(st, m, &rm, NULL, &err), SM_OK);
+    assert_non_null(strstr(err.msg, "injected"));
+    b = dump(m);
+    same(a, b);      /* the model is as before ... */
+    free(b);
+    store_close(st);
+    sqlite3_exec(db, "DROP TRIGGER boom", NULL, NULL, NULL);
+    sqlite3_close(db);
+    {
+        struct model *m2 = reload(path);   /* ... and so is the catalog */
+        b = dump(m2);
+        same(a, b);
+        free(b);
+        model_free(m2);
+    }
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_log(st, 0, count_cb, &n, &err), SM_OK);
+    assert_int_equal(n, 0);
+    store_close(st);
+    free(a);
+    model_free(m);
+}
+
+static void
+test_revert_through_store(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "undo.db");
+    struct model *m = rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
+    struct edit_result r;
+    char *a, *b;
+    struct last l;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    a = dump(m);
+    assert_int_equal(store_apply(st, m, &rm, &r, &err), SM_OK);
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);
+    b = dump(m);
+    same(a, b);
+    free(b);
+    assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "undo: dataset add orders tier=restricted subjects=EU,BR "
+                        "system=loyalty retention=365 public-sector=false");
+    store_close(st);
+    m2 = reload(path);
+    b = dump(m2);
+    same(a, b);
+    free(a);
+    free(b);
+    edit_result_fini(&r);
+    model_free(m);
+    model_free(m2);
+}
+
+static void
+test_locked(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "locked.db");
+    struct store *st = NULL, *st2 = NULL;
+    struct sm_error err = { 0 };
+    struct model *m = base_model();
+    struct edit e = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "x" };
+    char want[4200];
+    (void)state;
+
+    setenv("SOVMAP_BUSY_TIMEOUT_MS", "50", 1);
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_open(path, 0, &st2, &err), SM_OK);
+    assert_int_equal(store_load(st2, m, &err), SM_OK);     /* readers are not blocked */
+    assert_int_equal(store_apply(st2, m, &e, NULL, &err), SM_EBUSY);
+    snprintf(want, sizeof want, "%s is locked by another sovmap; try again", path);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(model_dataset(m, "x"), SM_NONE);
+    assert_int_equal(store_begin(st2, &err), SM_EBUSY);
+    store_rollback(st);
+    assert_int_equal(store_apply(st2, m, &e, NULL, &err), SM_OK);
+    store_close(st);
+    store_close(st2);
+    model_free(m);
+    unsetenv("SOVMAP_BUSY_TIMEOUT_MS");
+}
+
+static void
+test_readonly(void **state)
+{
+    const char *dir = tl_path(tl_tmpdir(), "ro");
+    char path[4096], want[4200];
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct model *m;
+    (void)state;
+
+    if (geteuid() == 0)
+        skip();     /* root writes through chmod */
+    mkdir(dir, 0755);
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    store_close(st);
+    chmod(path, 0444);
+    assert_int_equal(store_open(path, 0, &st, &err), SM_EREADONLY);
+    snprintf(want, sizeof want, "%s is read-only", path);
+    assert_string_equal(err.msg, want);
+    /* read-only opening still loads */
+    chmod(dir, 0555);
+    assert_int_equal(store_open(path, STORE_READONLY, &st, &err), SM_OK);
+    m = base_model();
+    if (store_load(st, m, &err))
+        fail_msg("load read-only: %s", err.msg);
+    assert_int_equal(store_meta_set(st, "k", "v", &err), SM_EREADONLY);
+    store_close(st);
+    model_free(m);
+    chmod(dir, 0755);
+    chmod(path, 0644);
+}
+
+static void
+test_corrupt_and_foreign(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "garbage.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char want[4200];
+    FILE *f = fopen(path, "w");
+    sqlite3 *db;
+    (void)state;
+
+    assert_non_null(f);
+    for (int i = 0; i < 2000; i++)
+        fputs("this is not a database at all ", f);
+    fclose(f);
+    assert_int_equal(store_open(path, 0, &st, &err), SM_EDB);
+    snprintf(want, sizeof want, "%s is not a sovmap catalog (file is not a database)", path);
+    assert_string_equal(err.msg, want);
+    assert_null(st);
+
+    path = tl_path(tl_tmpdir(), "other.db");
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+    sqlite3_close(db);
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_EDB);
+    assert_non_null(strstr(err.msg, "is not a sovmap catalog"));
+}
+
+static void
+test_newer_version(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "newer.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char want[4200];
+    sqlite3 *db;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    st = NULL;
+    assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 1)", path);
+    assert_string_equal(err.msg, want);
+    assert_null(st);
+}
+
+static void
+test_audit_append_only(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "audit.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    sqlite3 *db;
+    int n = 0;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_audit(st, "import atlas x.json", "", NULL, "3 datasets", &err), SM_OK);
+    store_rollback(st);
+    assert_int_equal(store_log(st, 0, count_cb, &n, &err), SM_OK);
+    assert_int_equal(n, 0);     /* rolled back with its transaction */
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_audit(st, "import atlas x.json", "", NULL, "3 datasets", &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET op = 'x'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+}
+
+struct rows { int n; char first[256]; };
+
+static int
+row_cb(void *ctx, int ncols, const char *const *names, const char *const *values)
+{
+    struct rows *r = ctx;
+    if (!r->n++) {
+        snprintf(r->first, sizeof r->first, "%s=%s", names[0], values[0] ? values[0] : "NULL");
+        for (int i = 1; i < ncols; i++) {
+            size_t at = strlen(r->first);
+            snprintf(r->first + at, sizeof r->first - at, " %s=%s", names[i],
+                     values[i] ? values[i] : "NULL");
+        }
+    }
+    return 0;
+}
+
+static void
+test_query(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "q.db");
+    struct model *m = rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct rows r = { 0 };
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    m2 = base_model();
+    assert_int_equal(store_load(st, m2, &err), SM_OK);
+    if (store_query(st, "SELECT dataset, region, country, operator, role FROM v_placement "
+                    "WHERE country <> 'DE' AND dataset = 'orders' ORDER BY region",
+                    1000, row_cb, &r, &err))
+        fail_msg("query: %s", err.msg);
+    assert_int_equal(r.n, 2);
+    assert_string_equal(r.first, "dataset=orders region=aws:eu-west-1 country=IE operator=US "
+                        "role=primary");
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_query(st, "SELECT name, from_country, to_country, transforms "
+                                 "FROM v_flow WHERE name = 'repl'", 1000, row_cb, &r, &err),
+                     SM_OK);
+    assert_string_equal(r.first, "name=repl from_country=IE to_country=US "
+                        "transforms=mask email amount; drop ssn");
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_query(st, "SELECT id, country, operator FROM v_region WHERE "
+                                 "id = 'onprem:fra-dc1'", 1000, row_cb, &r, &err), SM_OK);
+    assert_string_equal(r.first, "id=onprem:fra-dc1 country=DE operator=DE");
+    assert_int_equal(store_query(st, "DELETE FROM dataset", 1000, row_cb, &r, &err), SM_EINVAL);
+    assert_int_equal(store_query(st, "SELECT 1; DELETE FROM dataset", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    assert_int_equal(store_query(st, "ATTACH 'x.db' AS x", 1000, row_cb, &r, &err), SM_EINVAL);
+    assert_int_equal(store_query(st, "PRAGMA user_version = 9", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    assert_int_equal(store_query(st, "SELECT nope FROM v_dataset", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    assert_int_equal(store_query(st, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+                                 "SELECT x + 1 FROM c) SELECT count(*) FROM c", 50, row_cb, &r,
+                                 &err), SM_ELIMIT);
+    store_close(st);
+    model_free(m);
+    model_free(m2);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_create_nested_and_reopen),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_apply_persists_with_audit),
+        cmocka_unit_test(test_apply_failure_leaves_both_unchanged),
+        cmocka_unit_test(test_revert_through_store),
+        cmocka_unit_test(test_locked),
+        cmocka_unit_test(test_readonly),
+        cmocka_unit_test(test_corrupt_and_foreign),
+        cmocka_unit_test(test_newer_version),
+        cmocka_unit_test(test_audit_append_only),
+        cmocka_unit_test(test_query),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
