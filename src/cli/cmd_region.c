@@ -60,6 +60,10 @@ rg_row(void *ctx, int32_t i, const char **cols)
     sm_cc_str(r->country, L->country_s);
     sm_cc_str(r->operator_home, L->operator_s);
     model_get(m, OBJ_REGION, i, "members", L->members, sizeof L->members);
+    if (r->global)
+        snprintf(L->members, sizeof L->members, "any");
+    else if (r->members && sm_ccset_count(r->members) > 3)
+        snprintf(L->members, sizeof L->members, "%d countries", sm_ccset_count(r->members));
     cols[0] = r->id;
     cols[1] = region_kind_names[r->kind];
     cols[2] = r->country == SM_NONE ? L->members : L->country_s;

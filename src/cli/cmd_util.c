@@ -13,6 +13,14 @@
 
 /* ---- subcommands ------------------------------------------------------------------ */
 
+/* Attributes that `add` takes as arguments, left out of its --help. */
+static const char *const place_args[] = { "region", NULL };
+static const char *const flow_args[] = { "from", "to", "to-region", NULL };
+static const char *const *const add_skip[OBJ_KIND_COUNT] = {
+    [OBJ_PLACEMENT] = place_args,
+    [OBJ_FLOW] = flow_args,
+};
+
 static bool
 is_help(const char *a)
 {
@@ -79,7 +87,8 @@ cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs
             fputs(s->usage, c->out);
             if (s->attrs) {
                 fputs("\nattributes:\n", c->out);
-                cmd_attr_help(c->out, (enum obj_kind)(s->attrs - 1), NULL);
+                cmd_attr_help(c->out, (enum obj_kind)(s->attrs - 1),
+                              strcmp(s->name, "add") == 0 ? add_skip[s->attrs - 1] : NULL);
             }
             return CLI_OK;
         }
@@ -251,18 +260,29 @@ cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *head
     }
     fputc('\n', c->out);
     for (int32_t i = 0; i < nrows; i++) {
+        size_t pad = 0;
         if (!row(ctx, i, cols))
             continue;
         for (int k = 0; k < ncols; k++) {
             const char *v = cols[k] ? cols[k] : "";
-            if (k)
-                fputs(fmt == FMT_TSV ? "\t" : "  ", c->out);
-            cli_put_text(c->out, v);
-            if (fmt == FMT_TEXT && k < ncols - 1) {
-                w = text_width(v);
-                if (w < width[k])
-                    fprintf(c->out, "%*s", (int)(width[k] - w), "");
+            if (fmt == FMT_TSV) {
+                if (k)
+                    fputc('\t', c->out);
+                cli_put_text(c->out, v);
+                continue;
             }
+            /* padding is written only before a non-empty cell: no trailing blanks */
+            if (k)
+                pad += 2;
+            if (!*v) {
+                pad += width[k];
+                continue;
+            }
+            if (pad)
+                fprintf(c->out, "%*s", (int)pad, "");
+            cli_put_text(c->out, v);
+            w = text_width(v);
+            pad = w < width[k] ? width[k] - w : 0;
         }
         fputc('\n', c->out);
     }
