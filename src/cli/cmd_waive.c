@@ -80,7 +80,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
     const struct cli_opt opts[] = {
         { "--owner", OPT_STR, &owner, "who accepts the risk" },
         { "--reason", OPT_STR, &reason, "why it is acceptable" },
-        { "--expires", OPT_STR, &expires, "YYYY-MM-DD, or never" },
+        { "--expires", OPT_STR, &expires, "YYYY-MM-DD, the last day it holds" },
         { NULL, 0, NULL, NULL },
     };
     char *pos[8], sel[1024], key[1200], date[11];
@@ -108,15 +108,12 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         return cli_usage_fail(c, self->usage, "waive: --reason is required");
     if (!expires || !*expires)
         return cli_usage_fail(c, self->usage, "waive: --expires is required (YYYY-MM-DD, "
-                              "or never)");
-    if (strcmp(expires, "never") != 0) {
-        if (sm_date_parse(expires, &exp) != SM_OK)
-            return cli_usage_fail(c, self->usage, "bad --expires %s: use YYYY-MM-DD or never",
-                                  expires);
-        if (exp < c->today) {
-            sm_date_fmt(c->today, date);
-            return cli_fail(c, "--expires %s is in the past (today is %s)", expires, date);
-        }
+                              "the last day the waiver holds)");
+    if (sm_date_parse(expires, &exp) != SM_OK)
+        return cli_usage_fail(c, self->usage, "bad --expires %s: use YYYY-MM-DD", expires);
+    if (exp < c->today) {
+        sm_date_fmt(c->today, date);
+        return cli_fail(c, "--expires %s is in the past (today is %s)", expires, date);
     }
     if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
@@ -148,7 +145,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
     e.key = key;
     e.attrs[e.nattrs++] = (struct edit_attr){ "owner", owner };
     e.attrs[e.nattrs++] = (struct edit_attr){ "reason", reason };
-    e.attrs[e.nattrs++] = (struct edit_attr){ "expires", exp ? expires : "" };
+    e.attrs[e.nattrs++] = (struct edit_attr){ "expires", expires };
     if ((rc = cli_apply(c, &e, "added")) != CLI_OK)
         return rc;
     if (!match) {
@@ -263,7 +260,7 @@ wv_rm(struct cli *c, const struct command *self, int argc, char **argv)
 static const struct subcmd waive_subs[] = {
     { "add", "usage: sovmap waive RULE OBJECT --owner WHO --reason WHY --expires YYYY-MM-DD\n"
       "Accept the finding of RULE on OBJECT (a dataset, DATASET@REGION copy, flow,\n"
-      "region or tier) until the end of the expiry day (--expires never: no end).\n"
+      "region or tier) until the end of the expiry day. Every waiver expires.\n"
       "`sovmap check` lists waived findings apart and reports expired waivers.\n",
       wv_add, 0 },
     { "list", "usage: sovmap waive list [--expired] [--format text|tsv|json]\n"

@@ -324,7 +324,7 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
         c = model_enum_parse(row_col_names, COL_COUNT, names[i]);
         if (c != SM_NONE && values[i] && !col[c])
             col[c] = values[i];
-        else if (c == SM_NONE && values[i])
+        else if (c == SM_NONE && values[i] && *values[i])
             need += strlen(names[i]) + strlen(values[i]) + 3;
     }
     if (col[COL_WHY])
@@ -389,7 +389,8 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
         p = facts + strlen(col[COL_WHY]) + 1;
     }
     for (i = 0; i < ncols && nwhy < 64; i++) {
-        if (model_enum_parse(row_col_names, COL_COUNT, names[i]) != SM_NONE || !values[i])
+        if (model_enum_parse(row_col_names, COL_COUNT, names[i]) != SM_NONE || !values[i]
+            || !*values[i])
             continue;
         why[nwhy++] = p;
         p += sprintf(p, "%s: %s", names[i], values[i]) + 1;

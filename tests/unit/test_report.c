@@ -852,9 +852,9 @@ test_custom_rows(void **state)
     assert_int_equal(report_add_rule(r, &rule, NULL), SM_OK);
     {
         /* object resolved as a dataset, extra columns become facts */
-        const char *n[] = { "object", "owner", "rows" };
-        const char *v[] = { "orders", NULL, "12" };
-        assert_int_equal(report_add_row(r, &rule, 3, n, v, &e), SM_OK);
+        const char *n[] = { "object", "owner", "rows", "system" };
+        const char *v[] = { "orders", NULL, "12", "" };
+        assert_int_equal(report_add_row(r, &rule, 4, n, v, &e), SM_OK);
     }
     {
         /* a placement, spelled with its role: canonical selector, waived */
