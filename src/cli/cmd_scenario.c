@@ -1,0 +1,802 @@
+/*
+ * cmd_scenario.c - `sovmap scenario new|list|show|add|rm|diff|apply|drop`:
+ * named what-ifs stored in the catalog. Every change to a scenario is one
+ * transaction with its audit entry; `apply` turns a scenario into the base
+ * model in one transaction. The scenario logic is in core/scenario.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "cmd_util.h"
+#include "scenario.h"
+#include "store.h"
+
+extern const struct command cmd_scenario;
+
+/* ---- helpers -------------------------------------------------------------------- */
+
+static int
+find_scenario(struct cli *c, const char *name, int32_t *id)
+{
+    return cmd_find(c, OBJ_SCENARIO, name, id);
+}
+
+static char *
+ops_text(const struct scenario *s)
+{
+    size_t cap = 64, len = 0;
+    char *buf = malloc(cap), line[2048];
+
+    if (!buf)
+        return NULL;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < s->nops; i++) {
+        size_t n;
+        scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
+        n = strlen(line) + 16;
+        if (len + n >= cap) {
+            char *nb;
+            while (len + n >= cap)
+                cap *= 2;
+            if (!(nb = realloc(buf, cap))) {
+                free(buf);
+                return NULL;
+            }
+            buf = nb;
+        }
+        len += (size_t)snprintf(buf + len, cap - len, "op%u=%s\n", i + 1, line);
+    }
+    return buf;
+}
+
+/* Write scenario id as it now is in c->m, with an audit entry, in one
+ * transaction. */
+static int
+save(struct cli *c, int32_t id, const char *op, const char *before, const char *after)
+{
+    struct sm_error e = { 0 };
+
+    if (store_begin(c->st, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (store_put(c->st, c->m, OBJ_SCENARIO, id, &e) != SM_OK ||
+        store_audit(c->st, op, c->m->scenarios[id].name, before, after, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        return cli_error(c, &e);
+    }
+    return CLI_OK;
+}
+
+/* Does scenario `name` (with its bases) still apply to the catalog? The
+ * error names the op that does not. */
+static int
+validate(struct cli *c, const char *name, int argc, const char *const *argv)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error e = { 0 };
+    int rc;
+
+    if ((rc = cli_load_rules(c)) != CLI_OK)
+        return rc;
+    rc = scenario_begin(c->m, c->rp, name, &ev, &e);
+    if (!rc)
+        rc = scenario_apply_chain(ev, c->m, name, &e);
+    if (!rc && argc)
+        rc = scenario_apply(ev, argc, argv, &e);
+    scenario_eval_free(ev);
+    return rc ? cli_error(c, &e) : CLI_OK;
+}
+
+/* ---- new, list, show --------------------------------------------------------------- */
+
+static int
+sc_new(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    const char *base = NULL, *desc = NULL;
+    const struct cli_opt opts[] = {
+        { "--base", OPT_STR, &base, "the scenario it builds on" },
+        { "--description", OPT_STR, &desc, "what it tries" },
+        { NULL, 0, NULL, NULL },
+    };
+    struct sm_error e = { 0 };
+    struct scenario s;
+    char *pos[4];
+    int32_t id;
+    int npos, rc;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, "scenario new needs one NAME");
+    if ((rc = cli_open(c, 0)) != CLI_OK)
+        return rc;
+    if (base && *base && model_scenario(c->m, base) == SM_NONE)
+        return find_scenario(c, base, &id);
+    memset(&s, 0, sizeof s);
+    s.name = pos[0];
+    s.base = base ? base : "";
+    s.description = desc ? desc : "";
+    if (model_add_scenario(c->m, &s, &id, &e) != SM_OK)
+        return cli_error(c, &e);
+    {
+        char after[1024];
+        snprintf(after, sizeof after, "base=%s\ndescription=%s\n", s.base, s.description);
+        if ((rc = save(c, id, "scenario new", NULL, after)) != CLI_OK)
+            return rc;
+    }
+    if (!c->quiet) {
+        fputs("created scenario ", c->out);
+        cli_put_text(c->out, pos[0]);
+        if (*s.base) {
+            fputs(" on ", c->out);
+            cli_put_text(c->out, s.base);
+        }
+        fputc('\n', c->out);
+    }
+    return CLI_OK;
+}
+
+static bool
+list_row(void *ctx, int32_t i, const char **cols)
+{
+    const struct model *m = ctx;
+    const struct scenario *s = &m->scenarios[i];
+    static char nops[16];
+
+    if (s->deleted)
+        return false;
+    snprintf(nops, sizeof nops, "%u", s->nops);
+    cols[0] = s->name;
+    cols[1] = *s->base ? s->base : "-";
+    cols[2] = nops;
+    cols[3] = s->description;
+    return true;
+}
+
+static int
+sc_list(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|tsv|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    static const char *const heads[] = { "NAME", "BASE", "OPS", "DESCRIPTION" };
+    enum out_format fmt;
+    char *pos[4];
+    int npos, rc;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, self->usage, "scenario list takes no arguments");
+    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK || (rc = cli_open(c, 0)) != CLI_OK)
+        return rc;
+    if (fmt == FMT_JSON) {
+        bool first = true;
+        fputc('[', c->out);
+        for (int32_t i = 0; i < c->m->nscenarios; i++) {
+            const struct scenario *s = &c->m->scenarios[i];
+            char line[2048];
+            if (s->deleted)
+                continue;
+            fputs(first ? "\n  {\"name\": " : ",\n  {\"name\": ", c->out);
+            first = false;
+            cli_put_json(c->out, s->name);
+            fputs(", \"base\": ", c->out);
+            cli_put_json(c->out, s->base);
+            fputs(", \"description\": ", c->out);
+            cli_put_json(c->out, s->description);
+            fputs(", \"ops\": [", c->out);
+            for (uint32_t k = 0; k < s->nops; k++) {
+                if (k)
+                    fputs(", ", c->out);
+                cli_put_json(c->out, scenario_op_format((int)s->ops[k].n, s->ops[k].v, line,
+                                                        sizeof line));
+            }
+            fputs("]}", c->out);
+        }
+        fputs(first ? "]\n" : "\n]\n", c->out);
+        return CLI_OK;
+    }
+    cmd_table(c, fmt, 4, heads, c->m->nscenarios, list_row, c->m);
+    return CLI_OK;
+}
+
+static int
+sc_show(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    int32_t chain[64], id, n, num = 0;
+    struct sm_error e = { 0 };
+    char *pos[4], line[2048];
+    int npos, rc;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, "scenario show needs one NAME");
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+        return rc;
+    if ((n = scenario_chain(c->m, pos[0], chain, 64, &e)) < 0)
+        return cli_error(c, &e);
+    cmd_text_line(c, "name", c->m->scenarios[id].name);
+    cmd_text_line(c, "base", *c->m->scenarios[id].base ? c->m->scenarios[id].base : "-");
+    cmd_text_line(c, "description", c->m->scenarios[id].description);
+    fputs("ops:\n", c->out);
+    for (int32_t k = 0; k < n; k++) {
+        const struct scenario *s = &c->m->scenarios[chain[k]];
+        for (uint32_t i = 0; i < s->nops; i++) {
+            num++;
+            scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
+            if (chain[k] == id)
+                fprintf(c->out, "  %u. ", i + 1);
+            else
+                fputs("  -  ", c->out);
+            cli_put_text(c->out, line);
+            if (chain[k] != id) {
+                fputs("   (from ", c->out);
+                cli_put_text(c->out, s->name);
+                fputc(')', c->out);
+            }
+            fputc('\n', c->out);
+        }
+    }
+    if (!num)
+        fputs("  (none yet: sovmap scenario add NAME OP ARGS...)\n", c->out);
+    return CLI_OK;
+}
+
+/* ---- add, rm, drop ----------------------------------------------------------------- */
+
+static int
+sc_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct sm_error e = { 0 };
+    enum scenario_op op;
+    const char *const *args;
+    char line[2048];
+    int32_t id;
+    char *before;
+    int nargs, rc;
+
+    (void)self;
+    /* ops take their arguments verbatim: no option parsing past NAME */
+    if (argc < 3)
+        return cli_usage_fail(c, self->usage, "scenario add needs NAME OP ARGS...");
+    args = (const char *const *)argv + 2;
+    nargs = argc - 2;
+    if (scenario_op_parse(nargs, args, &op, &e) != SM_OK)
+        return cli_error(c, &e);
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, argv[1], &id)) != CLI_OK)
+        return rc;
+    if ((rc = validate(c, argv[1], nargs, args)) != CLI_OK)
+        return rc;
+    before = ops_text(&c->m->scenarios[id]);
+    if (model_scenario_append(c->m, id, nargs, args, &e) != SM_OK) {
+        free(before);
+        return cli_error(c, &e);
+    }
+    scenario_op_format(nargs, args, line, sizeof line);
+    {
+        char *after = ops_text(&c->m->scenarios[id]);
+        char audit[2100];
+        snprintf(audit, sizeof audit, "scenario add %s", line);
+        rc = save(c, id, audit, before, after);
+        free(after);
+    }
+    free(before);
+    if (rc == CLI_OK && !c->quiet) {
+        fprintf(c->out, "%u. ", c->m->scenarios[id].nops);
+        cli_put_text(c->out, line);
+        fputc('\n', c->out);
+    }
+    return rc;
+}
+
+static int
+sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct scenario *s;
+    char *pos[4], *end, *before, *after, line[2048], audit[2100];
+    struct sm_strv *ops, removed;
+    long idx;
+    int32_t id;
+    int npos, rc;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 2)
+        return cli_usage_fail(c, self->usage, "scenario rm needs NAME INDEX");
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+        return rc;
+    s = &c->m->scenarios[id];
+    idx = strtol(pos[1], &end, 10);
+    if (*end || idx < 1 || idx > (long)s->nops)
+        return cli_fail(c, "scenario %s has %u op%s: no op %s", s->name, s->nops,
+                        s->nops == 1 ? "" : "s", pos[1]);
+    before = ops_text(s);
+    removed = s->ops[idx - 1];
+    /* a fresh array in the model's arena: the old one may be shared */
+    ops = s->nops > 1 ? sm_arena_alloc(&c->m->arena, (s->nops - 1) * sizeof *ops) : NULL;
+    if (s->nops > 1 && !ops) {
+        free(before);
+        return cli_fail(c, "out of memory");
+    }
+    for (uint32_t i = 0, k = 0; i < s->nops; i++)
+        if ((long)i != idx - 1)
+            ops[k++] = s->ops[i];
+    {
+        struct sm_strv *old = s->ops;
+        uint32_t oldn = s->nops;
+        s->ops = ops;
+        s->nops--;
+        /* the ops after it must still apply, and so must scenarios built on it */
+        rc = validate(c, s->name, 0, NULL);
+        for (int32_t k = 0; rc == CLI_OK && k < c->m->nscenarios; k++) {
+            const struct scenario *o = &c->m->scenarios[k];
+            if (!o->deleted && k != id && strcmp(o->base, s->name) == 0)
+                rc = validate(c, o->name, 0, NULL);
+        }
+        if (rc != CLI_OK) {
+            s->ops = old;
+            s->nops = oldn;
+            free(before);
+            return rc;
+        }
+    }
+    c->m->generation++;
+    after = ops_text(s);
+    scenario_op_format((int)removed.n, removed.v, line, sizeof line);
+    snprintf(audit, sizeof audit, "scenario rm %s %ld", s->name, idx);
+    rc = save(c, id, audit, before, after);
+    free(before);
+    free(after);
+    if (rc == CLI_OK && !c->quiet) {
+        fputs("removed ", c->out);
+        cli_put_text(c->out, line);
+        fputc('\n', c->out);
+    }
+    return rc;
+}
+
+static int
+sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct sm_error e = { 0 };
+    char *pos[4], *before;
+    int32_t id;
+    int npos, rc;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, "scenario drop needs one NAME");
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+        return rc;
+    before = ops_text(&c->m->scenarios[id]);
+    if (model_remove(c->m, OBJ_SCENARIO, id, &e) != SM_OK) {
+        free(before);
+        return cli_error(c, &e);
+    }
+    rc = save(c, id, "scenario drop", before, NULL);
+    free(before);
+    if (rc == CLI_OK && !c->quiet) {
+        fputs("dropped scenario ", c->out);
+        cli_put_text(c->out, pos[0]);
+        fputc('\n', c->out);
+    }
+    return rc;
+}
+
+/* ---- diff ------------------------------------------------------------------------------ */
+
+struct diff_out {
+    struct cli *c;
+    const struct scenario_eval *b, *a;
+    const struct scenario_diff *d;
+};
+
+static const struct finding *
+item_finding(const struct diff_out *o, const struct sdiff_finding *it, bool old)
+{
+    if (old || it->after == SM_NONE)
+        return it->before == SM_NONE ? NULL : &o->b->res->findings[it->before];
+    return &o->a->res->findings[it->after];
+}
+
+static const char *
+region_id(const struct model *m, int32_t r)
+{
+    return r >= 0 && r < m->nregions ? m->regions[r].id : "";
+}
+
+static void
+text_change(const struct diff_out *o, const struct schange *ch)
+{
+    FILE *f = o->c->out;
+    const char *label = ch->obj == OBJ_REGION && ch->kind == SCHANGE_REMOVED ? "retired"
+                                                                             : schange_kind_names[ch->kind];
+
+    fprintf(f, "  %-9s %-9s ", label, obj_kind_names[ch->obj]);
+    if (ch->kind == SCHANGE_MOVED) {
+        cli_put_text(f, ch->old_selector);
+        fputs(" -> ", f);
+        cli_put_text(f, region_id(o->a->m, ch->to_region));
+    } else {
+        cli_put_text(f, ch->selector);
+        if (ch->kind == SCHANGE_RETIRED)
+            fputs("  (its region is retired: move it)", f);
+    }
+    fputc('\n', f);
+}
+
+static void
+text_finding(const struct diff_out *o, const struct sdiff_finding *it)
+{
+    FILE *f = o->c->out;
+    const struct finding *x = item_finding(o, it, false);
+    const struct finding *was = it->status == SDIFF_CHANGED ? item_finding(o, it, true) : NULL;
+
+    fprintf(f, "  %-9s %-7s %-7s ", sdiff_status_names[it->status], severity_names[x->severity],
+            x->rule);
+    cli_put_text(f, x->selector);
+    fputs(": ", f);
+    cli_put_text(f, x->message);
+    if (x->waived)
+        fputs(" (waived)", f);
+    fputc('\n', f);
+    if (was) {
+        fprintf(f, "  %-9s was %-7s ", "", severity_names[was->severity]);
+        cli_put_text(f, was->selector);
+        fputs(": ", f);
+        cli_put_text(f, was->message);
+        fputc('\n', f);
+    }
+}
+
+static void
+diff_text(const struct diff_out *o, const char *name, const char *other)
+{
+    FILE *f = o->c->out;
+    const struct scenario_diff *d = o->d;
+    const struct check_stats *sb = &o->b->res->stats, *sa = &o->a->res->stats;
+    char line[2048];
+    bool any;
+
+    fputs("scenario ", f);
+    cli_put_text(f, name);
+    fputs(" against ", f);
+    if (other) {
+        fputs("scenario ", f);
+        cli_put_text(f, other);
+    } else {
+        fputs("the catalog", f);
+    }
+    fprintf(f, ": %d op%s\n", (int)o->a->nops, o->a->nops == 1 ? "" : "s");
+    for (int s = SEV_COUNT - 1; s >= 0; s--)
+        fprintf(f, "%s%s %d -> %d (%+d, new %d, resolved %d)", s == SEV_COUNT - 1 ? "" : "; ",
+                s == SEV_ERROR ? "errors" : s == SEV_WARNING ? "warnings" : "info",
+                (int)sb->count[s], (int)sa->count[s], (int)d->delta[s],
+                (int)d->count[SDIFF_NEW][s], (int)d->count[SDIFF_RESOLVED][s]);
+    fputc('\n', f);
+    /* each op with what it changed and the findings it made or cleared */
+    for (int32_t i = 0; i < o->a->nops; i++) {
+        any = false;
+        scenario_op_format((int)o->a->ops[i].n, o->a->ops[i].v, line, sizeof line);
+        fprintf(f, "\nop %d: ", (int)i + 1);
+        cli_put_text(f, line);
+        fputc('\n', f);
+        for (int32_t k = 0; k < d->nchanges; k++)
+            if (d->changes[k].op == i) {
+                text_change(o, &d->changes[k]);
+                any = true;
+            }
+        for (int32_t k = 0; k < d->nfindings; k++)
+            if (d->findings[k].op == i) {
+                text_finding(o, &d->findings[k]);
+                any = true;
+            }
+        if (!any)
+            fputs("  (no effect on the model or its findings)\n", f);
+    }
+    any = false;
+    for (int32_t k = 0; k < d->nchanges; k++)
+        if (d->changes[k].op == SM_NONE) {
+            if (!any)
+                fputs(other ? "\nnot from these ops (the other scenario's own ops):\n"
+                            : "\nfollow-on changes:\n", f);
+            any = true;
+            text_change(o, &d->changes[k]);
+        }
+    for (int32_t k = 0; k < d->nfindings; k++)
+        if (d->findings[k].op == SM_NONE) {
+            if (!any)
+                fputs(other ? "\nnot from these ops (the other scenario's own ops, or lineage):\n"
+                            : "\nfollow-on findings (lineage, other datasets):\n", f);
+            any = true;
+            text_finding(o, &d->findings[k]);
+        }
+    if (!d->nchanges && !d->nfindings)
+        fputs("\nno difference\n", f);
+}
+
+static void
+json_finding(const struct diff_out *o, const struct finding *x)
+{
+    FILE *f = o->c->out;
+
+    fputs("{\"rule\": ", f);
+    cli_put_json(f, x->rule);
+    fprintf(f, ", \"severity\": \"%s\", \"waived\": %s, \"object\": \"%s\", \"selector\": ",
+            severity_names[x->severity], x->waived ? "true" : "false", obj_kind_names[x->kind]);
+    cli_put_json(f, x->selector);
+    fputs(", \"jurisdictions\": ", f);
+    cli_put_json(f, x->jurisdictions ? x->jurisdictions : "");
+    fputs(", \"message\": ", f);
+    cli_put_json(f, x->message ? x->message : "");
+    fputc('}', f);
+}
+
+static void
+diff_json(const struct diff_out *o, const char *name, const char *other)
+{
+    FILE *f = o->c->out;
+    const struct scenario_diff *d = o->d;
+    char line[2048];
+
+    fputs("{\n  \"scenario\": ", f);
+    cli_put_json(f, name);
+    fputs(",\n  \"against\": ", f);
+    if (other)
+        cli_put_json(f, other);
+    else
+        fputs("null", f);
+    fputs(",\n  \"ops\": [", f);
+    for (int32_t i = 0; i < o->a->nops; i++) {
+        fputs(i ? ", " : "", f);
+        cli_put_json(f, scenario_op_format((int)o->a->ops[i].n, o->a->ops[i].v, line,
+                                           sizeof line));
+    }
+    fputs("],\n  \"counts\": {", f);
+    for (int s = SEV_COUNT - 1; s >= 0; s--)
+        fprintf(f, "%s\"%s\": {\"before\": %d, \"after\": %d, \"new\": %d, \"resolved\": %d, "
+                "\"changed\": %d}", s == SEV_COUNT - 1 ? "" : ", ", severity_names[s],
+                (int)o->b->res->stats.count[s], (int)o->a->res->stats.count[s],
+                (int)d->count[SDIFF_NEW][s], (int)d->count[SDIFF_RESOLVED][s],
+                (int)d->count[SDIFF_CHANGED][s]);
+    fputs("},\n  \"changes\": [", f);
+    for (int32_t k = 0; k < d->nchanges; k++) {
+        const struct schange *ch = &d->changes[k];
+        fprintf(f, "%s\n    {\"change\": \"%s\", \"object\": \"%s\", \"selector\": ",
+                k ? "," : "", ch->obj == OBJ_REGION && ch->kind == SCHANGE_REMOVED
+                                  ? "retired" : ch->kind == SCHANGE_RETIRED ? "must-move"
+                                  : schange_kind_names[ch->kind], obj_kind_names[ch->obj]);
+        cli_put_json(f, ch->selector);
+        if (ch->old_selector) {
+            fputs(", \"was\": ", f);
+            cli_put_json(f, ch->old_selector);
+        }
+        if (ch->kind == SCHANGE_MOVED) {
+            fputs(", \"from\": ", f);
+            cli_put_json(f, region_id(o->b->m, ch->from_region));
+            fputs(", \"to\": ", f);
+            cli_put_json(f, region_id(o->a->m, ch->to_region));
+        }
+        if (ch->op != SM_NONE)
+            fprintf(f, ", \"op\": %d}", (int)ch->op + 1);
+        else
+            fputs(", \"op\": null}", f);
+    }
+    fputs(d->nchanges ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
+    for (int32_t k = 0; k < d->nfindings; k++) {
+        const struct sdiff_finding *it = &d->findings[k];
+        fprintf(f, "%s\n    {\"status\": \"%s\", ", k ? "," : "", sdiff_status_names[it->status]);
+        if (it->op != SM_NONE)
+            fprintf(f, "\"op\": %d, ", (int)it->op + 1);
+        else
+            fputs("\"op\": null, ", f);
+        fputs("\"finding\": ", f);
+        json_finding(o, item_finding(o, it, false));
+        if (it->status == SDIFF_CHANGED) {
+            fputs(", \"was\": ", f);
+            json_finding(o, item_finding(o, it, true));
+        }
+        fputc('}', f);
+    }
+    fputs(d->nfindings ? "\n  ]\n}\n" : "]\n}\n", f);
+}
+
+static int
+sc_diff(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    struct scenario_eval *b = NULL, *a = NULL;
+    struct scenario_diff *d = NULL;
+    struct sm_error e = { 0 };
+    struct diff_out o;
+    enum out_format fmt;
+    char *pos[4];
+    int32_t id;
+    int npos, rc;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos < 1 || npos > 2)
+        return cli_usage_fail(c, self->usage, "scenario diff needs NAME [OTHER]");
+    if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK)
+        return rc;
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK ||
+        (rc = find_scenario(c, pos[0], &id)) != CLI_OK ||
+        (npos == 2 && (rc = find_scenario(c, pos[1], &id)) != CLI_OK))
+        return rc;
+    if (scenario_eval(c->m, c->rp, npos == 2 ? pos[1] : NULL, c->today, &b, &e) != SM_OK ||
+        scenario_eval(c->m, c->rp, pos[0], c->today, &a, &e) != SM_OK ||
+        scenario_diff(b, a, c->m, &d, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    o.c = c;
+    o.b = b;
+    o.a = a;
+    o.d = d;
+    if (fmt == FMT_JSON)
+        diff_json(&o, pos[0], npos == 2 ? pos[1] : NULL);
+    else
+        diff_text(&o, pos[0], npos == 2 ? pos[1] : NULL);
+out:
+    scenario_diff_free(d);
+    scenario_eval_free(a);
+    scenario_eval_free(b);
+    return rc;
+}
+
+/* ---- apply ------------------------------------------------------------------------------- */
+
+static int
+sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error e = { 0 };
+    struct model *m;
+    char *pos[4], *before = NULL, audit[600];
+    int32_t id, sid;
+    int npos, rc, law = 0;
+    bool help;
+
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, "scenario apply needs one NAME");
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK ||
+        (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+        return rc;
+    if (scenario_eval(c->m, c->rp, pos[0], c->today, &ev, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (ev->nstranded) {
+        char sel[1024];
+        model_selector(ev->m, OBJ_PLACEMENT, ev->stranded[0], sel, sizeof sel);
+        rc = cli_fail(c, "scenario %s leaves %d cop%s in retired regions (first: %s); move "
+                      "them in the scenario first (sovmap plan --scenario %s proposes moves)",
+                      pos[0], (int)ev->nstranded, ev->nstranded == 1 ? "y" : "ies", sel, pos[0]);
+        scenario_eval_free(ev);
+        return rc;
+    }
+    for (int32_t i = 0; i < ev->nops; i++) {
+        const char *op = ev->ops[i].v[0];
+        if (strcmp(op, "revoke-adequacy") == 0 || strcmp(op, "grant-adequacy") == 0 ||
+            strcmp(op, "retire-region") == 0)
+            law++;
+    }
+    m = ev->m;
+    /* the scenario is now the base: drop it, and scenarios built on it
+     * build on the base (their ops are relative to its result) */
+    sid = model_scenario(m, pos[0]);
+    before = ops_text(&m->scenarios[sid]);
+    for (int32_t k = 0; k < m->nscenarios; k++)
+        if (!m->scenarios[k].deleted && strcmp(m->scenarios[k].base, pos[0]) == 0 &&
+            model_set(m, OBJ_SCENARIO, k, "base", "", &e) != SM_OK)
+            goto fail;
+    if (model_remove(m, OBJ_SCENARIO, sid, &e) != SM_OK)
+        goto fail;
+    snprintf(audit, sizeof audit, "scenario apply %s", pos[0]);
+    if (store_begin(c->st, &e) != SM_OK)
+        goto fail;
+    if (store_put_all(c->st, m, &e) != SM_OK ||
+        store_audit(c->st, audit, pos[0], before, "applied to the base", &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        goto fail;
+    }
+    if (!c->quiet) {
+        fprintf(c->out, "applied scenario ");
+        cli_put_text(c->out, pos[0]);
+        fprintf(c->out, " (%d op%s) to the catalog\n", (int)ev->nops, ev->nops == 1 ? "" : "s");
+    }
+    if (law)
+        fprintf(c->err, "sovmap: note: %d op%s of %s describe the law or the org policy "
+                "(adequacy, retired regions), not the catalog: they are not kept\n", law,
+                law == 1 ? "" : "s", pos[0]);
+    free(before);
+    scenario_eval_free(ev);
+    return CLI_OK;
+fail:
+    rc = cli_error(c, &e);
+    free(before);
+    scenario_eval_free(ev);
+    return rc;
+}
+
+/* ---- the command ---------------------------------------------------------------------------- */
+
+static const struct subcmd scenario_subs[] = {
+    { "new", "usage: sovmap scenario new NAME [--base OTHER] [--description TEXT]\n"
+      "Create an empty what-if scenario, optionally on top of another one.\n", sc_new, 0 },
+    { "list", "usage: sovmap scenario list [--format text|tsv|json]\n"
+      "List scenarios with their base and number of ops.\n", sc_list, 0 },
+    { "show", "usage: sovmap scenario show NAME\n"
+      "Show a scenario's ops, its bases' ops first.\n", sc_show, 0 },
+    { "add", "usage: sovmap scenario add NAME OP ARGS...\n"
+      "Append an op to a scenario; it must apply to the catalog.\n"
+      "ops:\n"
+#define X(id, name, min, max, args, help) "  " name " " args "\n      " help "\n"
+    SCENARIO_OPS(X)
+#undef X
+      , sc_add, 0 },
+    { "rm", "usage: sovmap scenario rm NAME INDEX\n"
+      "Remove op INDEX (1-based, as `scenario show` numbers them).\n", sc_rm, 0 },
+    { "diff", "usage: sovmap scenario diff NAME [OTHER] [--format text|json]\n"
+      "Findings new, resolved and changed, and the copies moved, added or removed,\n"
+      "between the catalog (or scenario OTHER) and scenario NAME, op by op.\n", sc_diff, 0 },
+    { "apply", "usage: sovmap scenario apply NAME\n"
+      "Make the scenario the catalog's model in one audited transaction; the\n"
+      "scenario is dropped and scenarios built on it build on the catalog.\n", sc_apply, 0 },
+    { "drop", "usage: sovmap scenario drop NAME\n"
+      "Delete a scenario (not one another scenario builds on).\n", sc_drop, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_scenario(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_scenario, scenario_subs, NULL, 0, argc, argv);
+}
+
+const struct command cmd_scenario = {
+    "scenario",
+    "what-if scenarios: new, list, show, add, rm, diff, apply, drop",
+    "usage: sovmap scenario new|list|show|add|rm|diff|apply|drop ...\n"
+    "  new NAME [--base OTHER] [--description TEXT]\n"
+    "  list [--format text|tsv|json]\n"
+    "  show NAME\n"
+    "  add NAME OP ARGS...\n"
+    "  rm NAME INDEX\n"
+    "  diff NAME [OTHER] [--format text|json]\n"
+    "  apply NAME\n"
+    "  drop NAME\n"
+    "Also: sovmap check --scenario NAME, sovmap export ... --scenario NAME,\n"
+    "sovmap plan --scenario NAME.\n\n"
+    "ops:\n"
+#define X(id, name, min, max, args, help) "  " name " " args "\n      " help "\n"
+    SCENARIO_OPS(X)
+#undef X
+    ,
+    run_scenario,
+};
