@@ -312,6 +312,10 @@ cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id)
 void
 cmd_text_line(struct cli *c, const char *label, const char *value)
 {
+    if (!value || !*value) {
+        fprintf(c->out, "%s\n", label);
+        return;
+    }
     fprintf(c->out, "%-20s ", label);
     cli_put_text(c->out, value);
     fputc('\n', c->out);
