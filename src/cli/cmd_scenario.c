@@ -124,7 +124,9 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
     {
         char after[1024];
         snprintf(after, sizeof after, "base=%s\ndescription=%s\n", s.base, s.description);
-        if ((rc = save(c, id, "scenario new", NULL, after)) != CLI_OK)
+        char audit[600];
+        snprintf(audit, sizeof audit, "scenario new %s", pos[0]);
+        if ((rc = save(c, id, audit, NULL, after)) != CLI_OK)
             return rc;
     }
     if (!c->quiet) {
@@ -286,8 +288,8 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
     scenario_op_format(nargs, args, line, sizeof line);
     {
         char *after = ops_text(&c->m->scenarios[id]);
-        char audit[2100];
-        snprintf(audit, sizeof audit, "scenario add %s", line);
+        char audit[2700];
+        snprintf(audit, sizeof audit, "scenario add %s %s", argv[1], line);
         rc = save(c, id, audit, before, after);
         free(after);
     }
@@ -389,7 +391,11 @@ sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
         free(before);
         return cli_error(c, &e);
     }
-    rc = save(c, id, "scenario drop", before, NULL);
+    {
+        char audit[600];
+        snprintf(audit, sizeof audit, "scenario drop %s", pos[0]);
+        rc = save(c, id, audit, before, NULL);
+    }
     free(before);
     if (rc == CLI_OK && !c->quiet) {
         fputs("dropped scenario ", c->out);
@@ -484,11 +490,14 @@ diff_text(const struct diff_out *o, const char *name, const char *other)
         fputs("the catalog", f);
     }
     fprintf(f, ": %d op%s\n", (int)o->a->nops, o->a->nops == 1 ? "" : "s");
-    for (int s = SEV_COUNT - 1; s >= 0; s--)
-        fprintf(f, "%s%s %d -> %d (%+d, new %d, resolved %d)", s == SEV_COUNT - 1 ? "" : "; ",
+    for (int s = SEV_COUNT - 1; s >= 0; s--) {
+        if (s == SEV_INFO && !sb->count[s] && !sa->count[s])
+            continue;
+        fprintf(f, "%s%s %d -> %d (%d new, %d resolved)", s == SEV_COUNT - 1 ? "" : "; ",
                 s == SEV_ERROR ? "errors" : s == SEV_WARNING ? "warnings" : "info",
-                (int)sb->count[s], (int)sa->count[s], (int)d->delta[s],
-                (int)d->count[SDIFF_NEW][s], (int)d->count[SDIFF_RESOLVED][s]);
+                (int)sb->count[s], (int)sa->count[s], (int)d->count[SDIFF_NEW][s],
+                (int)d->count[SDIFF_RESOLVED][s]);
+    }
     fputc('\n', f);
     /* each op with what it changed and the findings it made or cleared */
     for (int32_t i = 0; i < o->a->nops; i++) {
