@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
@@ -82,6 +83,7 @@ struct dg {
     bool any_unclassified;
     bool labels_as_xlabels;
     struct export_stats st;
+    int32_t ncopies;
 };
 
 static const char *
@@ -328,6 +330,51 @@ gv_errf(char *msg)
     return 0;
 }
 
+static GVC_t *shared_gvc;
+
+/* Graphviz's path router (libpath) prints "triangulation failed" straight
+ * to stderr, bypassing agerr: point fd 2 at a temporary file while laying
+ * out and read back the first line. */
+struct grab {
+    int saved;
+    FILE *tmp;
+    char text[200];
+};
+
+static void
+stderr_grab(struct grab *g)
+{
+    g->text[0] = '\0';
+    g->saved = -1;
+    fflush(stderr);
+    if (!(g->tmp = tmpfile()))
+        return;
+    if ((g->saved = dup(2)) < 0 || dup2(fileno(g->tmp), 2) < 0) {
+        if (g->saved >= 0)
+            close(g->saved);
+        g->saved = -1;
+        fclose(g->tmp);
+        g->tmp = NULL;
+    }
+}
+
+static void
+stderr_release(struct grab *g)
+{
+    size_t n;
+
+    if (!g->tmp)
+        return;
+    fflush(stderr);
+    dup2(g->saved, 2);
+    close(g->saved);
+    rewind(g->tmp);
+    n = fread(g->text, 1, sizeof g->text - 1, g->tmp);
+    g->text[n] = '\0';
+    g->text[strcspn(g->text, "\n")] = '\0';
+    fclose(g->tmp);
+}
+
 static int
 render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
 {
@@ -337,21 +384,33 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
     char *data = NULL;
     unsigned int len = 0;
     int32_t lost = 0, total = 0;
-    int rc = SM_OK;
+    struct grab grab;
+    int rc = SM_OK, lrc;
 
     if (!strcmp(fmt, "dot")) {
         if (agwrite(d->g, f) != 0 || ferror(f))
             return sm_error_set(err, SM_EIO, "dot: write error: %s", strerror(errno));
         return SM_OK;
     }
-    if (!(gvc = gvContext()))
+    /* One context for the process: Graphviz 2.43's pango plugin keeps a
+     * pointer into the previous context's font cache, so freeing a context
+     * and making another reads freed memory (seen with ASan). */
+    if (!shared_gvc && !(shared_gvc = gvContext()))
         return sm_error_set(err, SM_ENOMEM, "%s: graphviz could not start", fmt);
+    gvc = shared_gvc;
     gv_msg[0] = '\0';
     gv_nerr = 0;
     old = agseterrf(gv_errf);
     oldlevel = agseterr(AGERR);
     agreseterrors();
-    if (gvLayout(gvc, d->g, "dot") != 0) {
+    stderr_grab(&grab);
+    lrc = gvLayout(gvc, d->g, "dot");
+    stderr_release(&grab);
+    if (!gv_nerr && grab.text[0]) {
+        gv_nerr = 1;
+        sm_strlcpy(gv_msg, grab.text, sizeof gv_msg);
+    }
+    if (lrc != 0) {
         rc = sm_error_set(err, SM_EIO, "%s: graphviz could not lay the diagram out%s%s",
                           fmt, gv_nerr ? ": " : "", gv_msg);
         goto out;
@@ -380,11 +439,13 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
 layout_out:
     if (data)
         gvFreeRenderData(data);
-    gvFreeLayout(gvc, d->g);
+    /* After a failed spline routing Graphviz 2.43 frees an edge's spline
+     * twice in gvFreeLayout: leak the layout rather than corrupt the heap. */
+    if (!lost && !gv_nerr)
+        gvFreeLayout(gvc, d->g);
 out:
     agseterr(oldlevel);
     agseterrf(old);
-    gvFreeContext(gvc);
     return rc;
 }
 
@@ -667,7 +728,9 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         if (f->deleted)
             continue;
         a = keep_p[f->from];
-        b = f->to != SM_NONE ? keep_p[f->to] : a;
+        b = f->to != SM_NONE ? keep_p[f->to]
+                             : keep_ds[m->placements[f->from].dataset] &&
+                               f->to_region >= 0 && region_passes(d, f->to_region);
         if (focus != SM_NONE ? !(a && b) : !(a || b))
             continue;
         edges[nedges++] = (struct dedge){ f->from, f->to, f->to_region, i, NULL, NULL };
@@ -692,7 +755,7 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
     for (int32_t i = 0; i < m->nplacements; i++)
         if (keep_p[i])
             nnodes++;
-    d->st.nodes = nnodes;
+    d->st.nodes = d->ncopies = nnodes;
     d->st.edges = nedges;
     for (int32_t k = 0; k < nedges; k++) {
         const struct xstatus *s = edges[k].flow != SM_NONE ? &d->x.flow[edges[k].flow]
@@ -700,9 +763,12 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         if (s->state != XS_OK)
             nviol++;
     }
-    /* Labels make dot route every labelled edge through virtual nodes; above
-     * a few hundred, xlabels (placed after layout) keep it fast. */
-    d->labels_as_xlabels = nviol > 300;
+    /* Edge labels become virtual nodes in dot's ranking: slow on big graphs,
+     * and with edges between nested clusters Graphviz 2.43 fails to route
+     * ("triangulation failed") and then corrupts its heap in gvFreeLayout,
+     * even at 100 flows. xlabels are placed after layout and avoid both. */
+    d->labels_as_xlabels = true;
+    (void)nviol;
     if (!(nodes = malloc(((size_t)nnodes + 1) * sizeof *nodes))) {
         rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
         goto out;
@@ -982,15 +1048,15 @@ build_regions(struct dg *d, struct sm_error *err)
             if (c->viol) {
                 eset(d, e, EA_COLOR, C_RED);
                 eset(d, e, EA_FONTCOLOR, C_RED);
-                eset(d, e, EA_LABEL, dstr(d, "%s (%s violating)", thousands(d, c->n),
+                eset(d, e, EA_XLABEL, dstr(d, "%s (%s violating)", thousands(d, c->n),
                                           thousands(d, c->viol)));
                 d->st.red_edges++;
             } else if (c->waived) {
                 eset(d, e, EA_COLOR, C_MUTED);
-                eset(d, e, EA_LABEL, dstr(d, "%s (%s waived)", thousands(d, c->n),
+                eset(d, e, EA_XLABEL, dstr(d, "%s (%s waived)", thousands(d, c->n),
                                           thousands(d, c->waived)));
             } else {
-                eset(d, e, EA_LABEL, thousands(d, c->n));
+                eset(d, e, EA_XLABEL, thousands(d, c->n));
             }
             eset(d, e, EA_TOOLTIP, dstr(d, "%s -> %s: %s flows and copies", dclean(d, m->regions[ra].id),
                                         dclean(d, m->regions[rb].id), thousands(d, c->n)));
@@ -1052,8 +1118,10 @@ export_diagram(const struct model *m, const struct check_result *r,
     if (rc)
         goto out;
     {
-        const char *t = dstr(&d, "%s\\n%d copies, %d edges, %d drawn red; %d live findings",
-                             title, (int)d.st.nodes, (int)d.st.edges, (int)d.st.red_edges,
+        const char *t = dstr(&d, o->view == EXPORT_VIEW_REGIONS
+                             ? "%s\\n%d regions, %d counted edges, %d drawn red; %d live findings"
+                             : "%s\\n%d copies, %d edges, %d drawn red; %d live findings",
+                             title, (int)(o->view == EXPORT_VIEW_REGIONS ? d.st.nodes : d.ncopies), (int)d.st.edges, (int)d.st.red_edges,
                              (int)nviol);
         gset(&d, d.g, GA_LABEL, t);
     }

@@ -143,12 +143,15 @@ xclean(struct sm_arena *a, const char *s, bool dot_escape)
     const char *out;
     const unsigned char *p;
 
-    /* Fast path: plain printable ASCII without backslashes. */
+    /* Fast path: plain printable ASCII without backslashes (still copied:
+     * callers pass temporary buffers). */
     for (p = (const unsigned char *)(s ? s : ""); *p; p++)
         if (*p < 0x20 || *p >= 0x7f || *p == '\\')
             break;
-    if (!*p)
-        return s ? s : "";
+    if (!*p) {
+        out = sm_arena_strdup(a, s ? s : "");
+        return out ? out : "";
+    }
     walk_clean(s, false, sbuf_put, &sb);
     /* Graphviz 2.43 writes a quoted string without escaping backslashes, so
      * one that ends in a backslash would escape its closing quote. */

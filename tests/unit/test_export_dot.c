@@ -1,0 +1,626 @@
+/*
+ * test_export_dot.c - the data-flow diagram: DOT parsed back with cgraph
+ * (clusters, nodes, edges, exactly which edges are red), `dot` accepts
+ * every file, SVGs of synthetic models of 100, 1,000 and 10,000 flows keep
+ * every edge (or the export says plainly it cannot and points to the
+ * region view), region and focus views, filters, determinism, hostile
+ * names.
+ */
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <graphviz/cgraph.h>
+
+#include "check.h"
+#include "export.h"
+#include "rulepack.h"
+
+/* ---- fixtures ------------------------------------------------------------------- */
+
+static int32_t
+add_ds(struct model *m, const char *name, const char *tier, const char *subj,
+       const char *system)
+{
+    struct dataset d;
+    int32_t id;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.system = system;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    if (subj)
+        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subj, NULL), SM_OK);
+    return id;
+}
+
+static int32_t
+place(struct model *m, int32_t ds, const char *region, int role)
+{
+    struct placement p;
+    int32_t id;
+
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, region);
+    p.role = (uint8_t)role;
+    p.encrypted = 1;
+    p.key_region = p.region;
+    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
+    return id;
+}
+
+static int32_t
+flow(struct model *m, const char *name, int32_t from, int32_t to, int32_t to_region,
+     int kind, const char *xf)
+{
+    struct flow f;
+    int32_t id;
+
+    model_flow_init(&f);
+    f.name = name;
+    f.from = from;
+    f.to = to;
+    f.to_region = to_region;
+    f.kind = (uint8_t)kind;
+    f.transit_encrypted = 1;
+    assert_int_equal(model_add_flow(m, &f, &id, NULL), SM_OK);
+    if (xf)
+        assert_int_equal(model_set(m, OBJ_FLOW, id, "transforms", xf, NULL), SM_OK);
+    return id;
+}
+
+/* orders (restricted, EU) in IE with an undeclared replica in the US and an
+ * export to the US; an in-EEA etl to analytics (DE); an anonymized etl to
+ * a public report in the US. Red: the implicit replication into the US
+ * replica and the export; grey: the two etl flows. */
+static struct model *
+known_model(void)
+{
+    struct model *m = tl_small_model();
+    int32_t orders = add_ds(m, "orders", "restricted", "EU", "shop");
+    int32_t an = add_ds(m, "analytics", "restricted", "EU", "bi");
+    int32_t rep = add_ds(m, "report", "public", NULL, "bi");
+    int32_t op, ap, rp;
+
+    assert_int_equal(model_add_field(m, orders, "email", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, orders, model_field(m, orders, "email"), "pii.email",
+                                   "", "", "", NULL, NULL), SM_OK);
+    op = place(m, orders, "aws:eu-west-1", ROLE_PRIMARY);
+    place(m, orders, "aws:us-east-1", ROLE_REPLICA);
+    ap = place(m, an, "aws:eu-central-1", ROLE_PRIMARY);
+    rp = place(m, rep, "aws:us-east-1", ROLE_PRIMARY);
+    flow(m, "orders-to-analytics", op, ap, SM_NONE, FLOW_ETL, NULL);
+    flow(m, "analytics-to-report", ap, rp, SM_NONE, FLOW_ETL, "anonymize");
+    flow(m, "orders-export", op, SM_NONE, model_region(m, "aws:us-east-1"), FLOW_EXPORT, NULL);
+    return m;
+}
+
+static struct check_result *
+check(const struct model *m)
+{
+    struct rulepack *rp;
+    struct check_result *r;
+    struct sm_error e = { 0 };
+
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &e), SM_OK);
+    assert_int_equal(check_run(m, rp, 20261126, &r, &e), SM_OK);
+    rulepack_free(rp);
+    return r;
+}
+
+static struct export_juris *
+juris(void)
+{
+    struct export_juris *j;
+    struct sm_error e = { 0 };
+
+    assert_int_equal(export_juris_load(tl_datadir(), &j, &e), SM_OK);
+    return j;
+}
+
+/* Run the exporter into a memory buffer. */
+static char *
+run(const struct model *m, const struct check_result *r, const struct export_opts *o,
+    const char *fmt, int want, struct export_stats *st, struct sm_error *e)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc;
+
+    assert_non_null(f);
+    rc = export_diagram(m, r, o, fmt, f, st, e);
+    fclose(f);
+    if (rc != want)
+        fail_msg("export_diagram %s: rc %d want %d: %s", fmt, rc, want, e->msg);
+    return buf;
+}
+
+static int
+count(const char *hay, const char *needle)
+{
+    int n = 0;
+
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* `dot -Tsvg` must accept the file. */
+static void
+dot_accepts(const char *text)
+{
+    const char *path = tl_path(tl_tmpdir(), "g.dot");
+    char cmd[512];
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "dot -Tsvg '%s' >/dev/null 2>&1", path);
+    assert_int_equal(system(cmd), 0);
+}
+
+struct parsed {
+    int clusters, nodes, edges, red;
+    char red_names[16][256];
+};
+
+static void
+walk_clusters(Agraph_t *g, int *n)
+{
+    for (Agraph_t *s = agfstsubg(g); s; s = agnxtsubg(s)) {
+        if (!strncmp(agnameof(s), "cluster_j:", 10) || !strncmp(agnameof(s), "cluster_r:", 10))
+            (*n)++;
+        walk_clusters(s, n);
+    }
+}
+
+static struct parsed
+parse(const char *dot)
+{
+    struct parsed p;
+    Agraph_t *g = agmemread(dot);
+
+    memset(&p, 0, sizeof p);
+    assert_non_null(g);
+    walk_clusters(g, &p.clusters);
+    for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
+        if (!strncmp(agnameof(n), "legend:", 7))
+            continue;
+        p.nodes++;
+        for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
+            const char *c = agget(e, "color");
+            p.edges++;
+            if (c && !strcmp(c, "#d00000")) {
+                if (p.red < 16)
+                    snprintf(p.red_names[p.red], sizeof p.red_names[0], "%s -> %s",
+                             agnameof(agtail(e)), agnameof(aghead(e)));
+                p.red++;
+            }
+        }
+    }
+    agclose(g);
+    qsort(p.red_names, (size_t)(p.red < 16 ? p.red : 16), sizeof p.red_names[0],
+          (int (*)(const void *, const void *))strcmp);
+    return p;
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void
+test_known_model_dot(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = check(m);
+    struct export_juris *j = juris();
+    struct export_opts o;
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    struct parsed p;
+    char *dot;
+
+    (void)state;
+    export_opts_init(&o);
+    o.juris = j;
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    dot_accepts(dot);
+    p = parse(dot);
+    /* EEA and US groups; regions eu-west-1, eu-central-1, us-east-1. */
+    assert_int_equal(p.clusters, 5);
+    assert_int_equal(st.clusters, 5);
+    /* 4 copies + 1 export target; 3 flows + 1 implicit replication. */
+    assert_int_equal(p.nodes, 5);
+    assert_int_equal(p.edges, 4);
+    assert_int_equal(st.edges, 4);
+    assert_int_equal(p.red, 2);
+    assert_int_equal(st.red_edges, 2);
+    assert_string_equal(p.red_names[0], "orders@aws:eu-west-1 -> export:aws:us-east-1");
+    assert_string_equal(p.red_names[1], "orders@aws:eu-west-1 -> orders@aws:us-east-1");
+    /* Clusters named for the jurisdiction, labels with the rule ids. */
+    assert_non_null(strstr(dot, "cluster_j:EEA"));
+    assert_non_null(strstr(dot, "EEA \xe2\x80\x94 EU GDPR"));
+    assert_non_null(strstr(dot, "XFR002"));
+    assert_non_null(strstr(dot, "cluster_legend"));
+    free(dot);
+    export_juris_free(j);
+    check_result_free(r);
+    model_free(m);
+}
+
+/* The red edges of the diagram are exactly the flows and copies the checker
+ * reports transfers or findings on. */
+static void
+test_red_edges_match_check(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = check(m);
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    char *dot;
+    int32_t flows_bad = 0, implicit_bad = 0;
+
+    (void)state;
+    for (int32_t i = 0; i < r->nfindings; i++) {
+        const struct finding *f = &r->findings[i];
+        if (f->waived || f->severity < SEV_WARNING)
+            continue;
+        if (f->kind == OBJ_FLOW)
+            flows_bad |= 1 << f->object;
+    }
+    for (int32_t i = 0; i < r->ntransfers; i++) {
+        if (r->transfers[i].status != XFER_VIOLATION)
+            continue;
+        if (r->transfers[i].flow != SM_NONE)
+            flows_bad |= 1 << r->transfers[i].flow;
+        else
+            implicit_bad |= 1 << r->transfers[i].placement;
+    }
+    dot = run(m, r, NULL, "dot", SM_OK, &st, &e);
+    assert_int_equal(st.red_edges, __builtin_popcount((unsigned)flows_bad) +
+                                   __builtin_popcount((unsigned)implicit_bad));
+    free(dot);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_known_model_svg(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = check(m);
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    char *svg;
+
+    (void)state;
+    svg = run(m, r, NULL, "svg", SM_OK, &st, &e);
+    assert_int_equal(st.laid_out, 1);
+    assert_int_equal(count(svg, "<g id=\"edge"), st.edges + st.legend_edges);
+    assert_int_equal(count(svg, "<g id=\"node"), st.nodes + st.legend_nodes);
+    assert_true(count(svg, "stroke=\"#d00000\"") >= 2);
+    assert_null(strstr(svg, "Error"));
+    free(svg);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_deterministic(void **state)
+{
+    struct model *m = known_model(), *m2;
+    struct check_result *r = check(m), *r2;
+    struct sm_error e = { 0 };
+    char *a, *b;
+
+    (void)state;
+    a = run(m, r, NULL, "dot", SM_OK, NULL, &e);
+    b = run(m, r, NULL, "dot", SM_OK, NULL, &e);
+    assert_string_equal(a, b);
+    free(b);
+    /* A clone (same objects) gives the same bytes. */
+    assert_int_equal(model_clone(m, &m2), SM_OK);
+    r2 = check(m2);
+    b = run(m2, r2, NULL, "dot", SM_OK, NULL, &e);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    a = run(m, r, NULL, "svg", SM_OK, NULL, &e);
+    b = run(m, r, NULL, "svg", SM_OK, NULL, &e);
+    assert_string_equal(a, b);
+    assert_null(strstr(a, "generated"));
+    free(a);
+    free(b);
+    check_result_free(r2);
+    model_free(m2);
+    check_result_free(r);
+    model_free(m);
+}
+
+/* ---- synthetic models ---------------------------------------------------------------- */
+
+static const char *const regions12[] = {
+    "aws:eu-west-1", "aws:eu-central-1", "aws:us-east-1", "aws:eu-west-3", "aws:eu-north-1",
+    "aws:us-west-2", "aws:ap-northeast-1", "aws:eu-west-2", "aws:ca-central-1",
+    "aws:sa-east-1", "aws:ap-southeast-2", "aws:eu-south-1",
+};
+
+static uint32_t
+lcg(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* n datasets spread over 12 regions (3 tiers, 5 systems), nflows etl flows
+ * between random pairs, every 10th dataset with a replica abroad. */
+static struct model *
+synthetic(int32_t n, int32_t nflows)
+{
+    static const char *const tiers[] = { "restricted", "confidential", "public" };
+    struct model *m = tl_small_model();
+    struct sm_error e = { 0 };
+    int32_t *prim = malloc((size_t)n * sizeof *prim);
+    static const char *const cc[] = { "FR", "SE", "US", "JP", "GB", "CA", "BR", "AU", "IT" };
+    uint32_t s = 42;
+    char name[64], sys[16];
+
+    for (size_t k = 3; k < sizeof regions12 / sizeof regions12[0]; k++) {
+        struct region r;
+        model_region_init(&r);
+        r.id = regions12[k];
+        r.country = sm_cc(cc[k - 3]);
+        r.operator_home = sm_cc("US");
+        r.builtin = 1;
+        assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+    }
+    for (int32_t i = 0; i < n; i++) {
+        uint32_t at = lcg(&s) % 12;
+        int32_t d;
+        snprintf(name, sizeof name, "ds%06d", (int)i);
+        snprintf(sys, sizeof sys, "sys%d", (int)(i % 5));
+        d = add_ds(m, name, tiers[i % 3], i % 2 ? "EU" : "US", sys);
+        prim[i] = place(m, d, regions12[at], ROLE_PRIMARY);
+        if (i % 10 == 0)
+            place(m, d, regions12[(at + 1 + lcg(&s) % 11) % 12], ROLE_BACKUP);
+    }
+    for (int32_t k = 0; k < nflows; k++) {
+        int32_t a = (int32_t)(lcg(&s) % (uint32_t)n), b = (int32_t)(lcg(&s) % (uint32_t)n);
+        struct flow f;
+        model_flow_init(&f);
+        if (a == b)
+            b = (b + 1) % n;
+        f.from = prim[a];
+        f.to = prim[b];
+        f.kind = FLOW_ETL;
+        f.transit_encrypted = 1;
+        assert_int_equal(model_add_flow(m, &f, NULL, &e), SM_OK);
+    }
+    free(prim);
+    return m;
+}
+
+/* Every flow is in the SVG, or the export refused plainly and the region
+ * view (which always lays out) shows them counted. */
+static void
+render_synthetic(int32_t n, int32_t nflows)
+{
+    struct model *m = synthetic(n, nflows);
+    struct check_result *r = check(m);
+    struct export_juris *j = juris();
+    struct export_opts o;
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    int rc;
+
+    export_opts_init(&o);
+    o.juris = j;
+    rc = export_diagram(m, r, &o, "svg", f, &st, &e);
+    fclose(f);
+    if (rc == SM_OK) {
+        assert_true(st.edges >= nflows);
+        assert_int_equal(count(buf, "<g id=\"edge"), st.edges + st.legend_edges);
+    } else {
+        assert_true(rc == SM_ELIMIT || rc == SM_EIO);
+        assert_non_null(strstr(e.msg, "--view regions"));
+        assert_int_equal(len, 0);
+        free(buf);
+        o.view = EXPORT_VIEW_REGIONS;
+        buf = run(m, r, &o, "svg", SM_OK, &st, &e);
+        assert_int_equal(count(buf, "<g id=\"edge"), st.edges + st.legend_edges);
+        assert_true(st.edges > 0 && st.edges <= 12 * 11);
+    }
+    free(buf);
+    /* The DOT source always holds every flow. */
+    o.view = EXPORT_VIEW_FULL;
+    buf = run(m, r, &o, "dot", SM_OK, &st, &e);
+    assert_true(st.edges >= nflows);
+    if (nflows <= 1000)
+        dot_accepts(buf);
+    free(buf);
+    export_juris_free(j);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void test_synthetic_100(void **s) { (void)s; render_synthetic(100, 100); }
+static void test_synthetic_1000(void **s) { (void)s; render_synthetic(1000, 1000); }
+static void test_synthetic_10000(void **s) { (void)s; render_synthetic(5000, 10000); }
+
+static void
+test_regions_view(void **state)
+{
+    struct model *m = synthetic(3000, 3000);
+    struct check_result *r = check(m);
+    struct export_opts o;
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    struct parsed p;
+    char *dot;
+
+    (void)state;
+    export_opts_init(&o);
+    o.view = EXPORT_VIEW_REGIONS;
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    dot_accepts(dot);
+    p = parse(dot);
+    assert_int_equal(p.nodes, 12);
+    assert_int_equal(p.edges, st.edges);
+    assert_true(p.edges <= 12 * 11);
+    assert_non_null(strstr(dot, "3,000 copies") ? dot : strstr(dot, "copies"));
+    free(dot);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_focus_and_filters(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = check(m);
+    struct export_opts o;
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    struct parsed p;
+    char *dot;
+
+    (void)state;
+    export_opts_init(&o);
+    o.view = EXPORT_VIEW_FOCUS;
+    o.focus = "report";
+    o.hops = 0;
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    p = parse(dot);
+    assert_int_equal(p.nodes, 1);
+    assert_int_equal(p.edges, 0);
+    free(dot);
+    o.hops = 1;     /* report <- analytics */
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    p = parse(dot);
+    assert_int_equal(p.nodes, 2);
+    assert_int_equal(p.edges, 1);
+    free(dot);
+    o.hops = 2;     /* ... <- orders, its replica and export */
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    p = parse(dot);
+    assert_int_equal(p.nodes, 5);
+    assert_int_equal(p.edges, 4);
+    free(dot);
+    o.focus = "orderz";
+    free(run(m, r, &o, "dot", SM_ENOTFOUND, &st, &e));
+    assert_non_null(strstr(e.msg, "did you mean orders"));
+    /* --system bi: analytics and report, plus orders@eu-west-1 as context. */
+    export_opts_init(&o);
+    o.system = "bi";
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    p = parse(dot);
+    assert_int_equal(p.nodes, 3);
+    assert_int_equal(p.edges, 2);
+    free(dot);
+    /* --jurisdiction US: the US copies and what flows into them. */
+    export_opts_init(&o);
+    o.jurisdiction = "US";
+    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    p = parse(dot);
+    assert_int_equal(p.edges, 3);
+    assert_int_equal(p.nodes, 5);
+    free(dot);
+    export_opts_init(&o);
+    o.tier = "secret";
+    free(run(m, r, &o, "dot", SM_ENOTFOUND, &st, &e));
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_layout_limit(void **state)
+{
+    struct model *m = synthetic(200, 300);
+    struct export_opts o;
+    struct sm_error e = { 0 };
+    char *buf;
+
+    (void)state;
+    export_opts_init(&o);
+    o.layout_limit = 100;
+    buf = run(m, NULL, &o, "svg", SM_ELIMIT, NULL, &e);
+    assert_non_null(strstr(e.msg, "use --view regions"));
+    assert_int_equal(strlen(buf), 0);
+    free(buf);
+    buf = run(m, NULL, &o, "dot", SM_OK, NULL, &e);     /* the source is never refused */
+    free(buf);
+    model_free(m);
+}
+
+static void
+test_hostile_names(void **state)
+{
+    static const char *const names[] = {
+        "a\"b", "<script>alert(1)</script>", "back\\slash\\", "new\nline", "\xc3\xa9t\xc3\xa9",
+        "bad\xff\xfe utf8", "\\N\\G\\E", "semi;colon -> x", "tab\tcr\r",
+    };
+    struct model *m = tl_small_model();
+    struct sm_error e = { 0 };
+    struct export_stats st;
+    struct parsed p;
+    int32_t prev = SM_NONE;
+    char *dot, *svg;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        int32_t d = add_ds(m, names[i], "public", NULL, names[i]);
+        int32_t pl = place(m, d, i % 2 ? "aws:us-east-1" : "aws:eu-west-1", ROLE_PRIMARY);
+        if (prev != SM_NONE)
+            flow(m, NULL, prev, pl, SM_NONE, FLOW_STREAM, NULL);
+        prev = pl;
+    }
+    dot = run(m, NULL, NULL, "dot", SM_OK, &st, &e);
+    dot_accepts(dot);
+    p = parse(dot);
+    assert_int_equal(p.nodes, 9);
+    assert_int_equal(p.edges, 8);
+    svg = run(m, NULL, NULL, "svg", SM_OK, &st, &e);
+    assert_null(strstr(svg, "<script"));
+    assert_non_null(strstr(svg, "&lt;script&gt;"));
+    assert_non_null(strstr(svg, "\xc3\xa9t\xc3\xa9"));
+    assert_int_equal(count(svg, "<g id=\"edge"), 8 + st.legend_edges);
+    free(dot);
+    free(svg);
+    model_free(m);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known_model_dot),
+        cmocka_unit_test(test_red_edges_match_check),
+        cmocka_unit_test(test_known_model_svg),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_focus_and_filters),
+        cmocka_unit_test(test_layout_limit),
+        cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_regions_view),
+        cmocka_unit_test(test_synthetic_100),
+        cmocka_unit_test(test_synthetic_1000),
+        cmocka_unit_test(test_synthetic_10000),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
+
+/* Graphviz 2.43 leaks inside dot's cluster layout and font caches (no frame
+ * of ours on those stacks); keep LeakSanitizer to our own allocations. */
+const char *__lsan_default_suppressions(void);
+const char *
+__lsan_default_suppressions(void)
+{
+    return "leak:libgvc.so\nleak:libgvplugin_\nleak:libcgraph.so\nleak:libfontconfig.so\n"
+           "leak:libpango\nleak:libcairo.so\nleak:libglib\n";
+}
