@@ -176,6 +176,6 @@ int  key_parse(const char *name);
  * consumed (0 at the end, -1 for an unknown <Name>). */
 int  key_next(const char *script, int *code);
 /* The key's name as key_parse reads it. Returns buf. */
-const char *key_name(int code, char *buf, size_t size);
+const char *keyname_of(int code, char *buf, size_t size);
 
 #endif

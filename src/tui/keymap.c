@@ -193,7 +193,7 @@ keymap_bind(struct keymap *km, const char *map, const char *key, const char *act
 }
 
 const char *
-key_name(int code, char *buf, size_t size)
+keyname_of(int code, char *buf, size_t size)
 {
     if (code > TK_BASE - 1 && code < TK_LAST) {
         snprintf(buf, size, "<%s>", special_names[code - TK_BASE]);
@@ -309,7 +309,7 @@ keymap_keys(const struct keymap *km, enum keymap_id map, enum action a, char *bu
             /* A default key rebound by the user no longer does this. */
             if (pass == 1 && keymap_lookup(km, map, b[i].key) != a)
                 continue;
-            key_name(b[i].key, k, sizeof k);
+            keyname_of(b[i].key, k, sizeof k);
             len = strlen(buf);
             if (pass == 1 && strstr(buf, k))
                 continue;

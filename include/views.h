@@ -1,0 +1,254 @@
+/*
+ * views.h - the TUI's inside, shared by src/tui/app.c, views.c, detail.c
+ * and form.c: the application state, the view registry (one const
+ * struct view_ops per view), the detail pane, forms and dialogs. Not for
+ * use outside src/tui/ (and its tests).
+ */
+#ifndef VIEWS_H
+#define VIEWS_H
+
+#include "tui.h"
+#include "check.h"
+
+struct tui;
+struct view;
+struct detail;
+
+/* ---- lists ------------------------------------------------------------------ */
+
+struct column {
+    const char *title;
+    int width;                  /* columns; 0 = takes what is left */
+    bool right;                 /* right aligned (numbers) */
+    /* Cell text into buf; may set *style (a role) */
+    void (*text)(struct tui *t, int32_t row, char *buf, size_t n, int *style);
+    /* Sort key: a number, or a string (one of the two). */
+    int64_t (*num)(struct tui *t, int32_t row);
+    const char *(*str)(struct tui *t, int32_t row);
+};
+
+struct view_ops {
+    const char *name;           /* "datasets" */
+    const char *title;          /* "Datasets" */
+    enum keymap_id keymap;      /* its own key map, before LIST and GLOBAL */
+    enum obj_kind kind;         /* kind added with `a`; OBJ_KIND_COUNT: none */
+    const struct column *cols;
+    int ncols;
+    int default_sort;           /* column, or -1 to keep the base order */
+    int32_t (*count)(struct tui *t);                    /* base rows 0..n-1 */
+    bool (*visible)(struct tui *t, int32_t row);        /* NULL: all */
+    int  (*group)(struct tui *t, int32_t row);          /* NULL: no groups */
+    void (*group_title)(struct tui *t, int g, int32_t n, char *buf, size_t size);
+    const char *(*filter_text)(struct tui *t, int32_t row, char *buf, size_t n);
+    void (*detail)(struct tui *t, int32_t row, struct detail *d);
+    /* The model object of a row (for edit, delete, jump). */
+    bool (*object)(struct tui *t, int32_t row, enum obj_kind *kind, int32_t *id);
+    /* Custom drawing (the map); NULL draws the list. */
+    void (*draw)(struct tui *t, struct view *v, struct screen *s,
+                 int x, int y, int w, int h);
+};
+
+#define VIEW_NGROUPS (SM_CC_COUNT + 8)
+
+struct view {
+    const struct view_ops *ops;
+    int32_t *rows;              /* filtered and sorted row ids */
+    int32_t nrows, caprows;
+    int32_t *disp;              /* rows with group headers (-1 - group) */
+    int32_t ndisp, capdisp;
+    int32_t sel, top;           /* index into disp */
+    int sort;                   /* column or -1 */
+    bool desc;
+    char filter[256];
+    char built_filter[256];
+    uint64_t built_gen;         /* t->gen when rows were built; 0 never */
+    int32_t gcount[VIEW_NGROUPS];
+    int hcol, hleft;            /* map: cursor column, first visible column */
+    int page;                   /* rows visible at the last draw */
+    int list_y;                 /* screen row of the first list row */
+};
+
+/* ---- the detail pane ---------------------------------------------------------- */
+
+#define DETAIL_MAX 160
+#define REF_NONE    OBJ_KIND_COUNT
+#define REF_FINDING (OBJ_KIND_COUNT + 1)
+
+struct detail_line {
+    char label[24];
+    char text[232];
+    uint8_t style;
+    uint8_t ref;                /* enum obj_kind, REF_NONE or REF_FINDING */
+    int32_t id;
+};
+
+struct detail {
+    char title[256];
+    struct detail_line line[DETAIL_MAX];
+    int n;
+    int sel;                    /* a line with a ref, or -1 */
+    int top;
+    int view;                   /* what it was built for */
+    int32_t row;
+    uint64_t gen;
+};
+
+void detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void detail_ref(struct detail *d, int kind, int32_t id, const char *label,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The object's attributes, copies, flows and findings. */
+void detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d);
+void detail_finding(struct tui *t, int32_t f, struct detail *d);
+void detail_transfer(struct tui *t, int32_t x, struct detail *d);
+
+/* ---- text entry, forms and dialogs ------------------------------------------- */
+
+struct line {
+    char buf[512];
+    int len, cur;               /* bytes */
+};
+
+void line_set(struct line *l, const char *s);
+/* Edit the line with an action or a typed character. True if handled. */
+bool line_key(struct line *l, enum action a, int code);
+
+enum form_mode { FORM_ADD, FORM_EDIT, FORM_WAIVE };
+
+#define FORM_MAX (EDIT_MAX_ATTRS + 2)
+
+struct form_field {
+    const struct attr *attr;    /* NULL: the object's key (name, id) */
+    char label[24];
+    char help[160];
+    struct line in;
+    char orig[512];
+    bool readonly, required;
+    enum attr_type type;        /* for completion */
+};
+
+struct form {
+    bool open;
+    enum form_mode mode;
+    enum obj_kind kind;
+    int32_t id;                 /* FORM_EDIT: the object */
+    char title[160];
+    char key_prefix[256];       /* placement: "DATASET@"; waiver "RULE:OBJ" */
+    struct form_field f[FORM_MAX];
+    int n, cur;
+    char error[256];
+    int error_field;
+    char note[256];             /* completions */
+    int ncomp;                  /* Tab presses in a row */
+    char comp_prefix[256];      /* what the user typed before the first Tab */
+    int top;
+};
+
+enum dialog_mode { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_FIX, DIALOG_MENU, DIALOG_PAGER };
+
+#define DIALOG_MAX_CHOICES 8
+
+struct dialog {
+    enum dialog_mode mode;
+    char title[160];
+    char *text;                 /* pager / preview text, heap */
+    int top;
+    int nlines;
+    /* Choices (fix candidates, export menu items), one edit each for fixes. */
+    int nchoices, choice;
+    char choice_text[DIALOG_MAX_CHOICES][200];
+    struct edit *edits[DIALOG_MAX_CHOICES];
+    char choice_arg[DIALOG_MAX_CHOICES][64];
+};
+
+enum prompt_mode { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_FILE };
+
+/* ---- the application ----------------------------------------------------------- */
+
+#define TUI_NVIEWS 7
+#define TUI_UNDO_MAX 200
+#define TUI_HISTORY 64
+
+enum focus { FOCUS_LIST, FOCUS_DETAIL };
+
+struct tui {
+    struct model *m;
+    struct tui_ops ops;
+    struct keymap keys;
+    char catalog[256];
+    char user[64];
+    int32_t today;
+    struct check_result *res;
+    uint64_t gen;               /* bumped on every model or result change */
+    bool quit;
+
+    /* Derived per-object facts, recomputed after each change. */
+    int32_t *ds_copies, *ds_home, *ds_nfind;
+    int8_t *ds_worst, *pl_worst, *fl_worst;
+    uint8_t *pl_waived, *fl_waived;
+    int32_t *rg_copies, *tier_count;
+    int32_t *map_regions, nmap_regions;
+    int32_t nd, np, nf, nr, nt;             /* sizes the arrays were made for */
+
+    struct view views[TUI_NVIEWS];
+    int cur;                    /* current view */
+    enum focus focus;
+    struct detail detail;
+    struct form form;
+    struct dialog dialog;
+    enum prompt_mode prompt;
+    struct line input;
+    char prompt_label[64];
+    char export_format[32];
+
+    struct edit *undo[TUI_UNDO_MAX];
+    int nundo;
+    struct edit *redo[TUI_UNDO_MAX];
+    int nredo;
+    struct { int view; int32_t row; } history[TUI_HISTORY];
+    int nhist;
+
+    char msg[512];
+    bool msg_error;
+    bool help_open;
+    int w, h;                   /* size at the last draw */
+    int tabs_x[TUI_NVIEWS + 1]; /* tab positions, for the mouse */
+    int detail_x, detail_y, detail_w, detail_h;
+    bool too_small;
+};
+
+extern const struct view_ops *const tui_views[TUI_NVIEWS];
+
+/* views.c */
+void view_rebuild(struct tui *t, struct view *v);
+void view_ensure(struct tui *t, struct view *v);
+void view_select_row(struct tui *t, struct view *v, int32_t row);
+int32_t view_current(struct tui *t, struct view *v);    /* row id or SM_NONE */
+void view_move(struct tui *t, struct view *v, int32_t delta);
+void view_draw_list(struct tui *t, struct view *v, struct screen *s,
+                    int x, int y, int w, int h);
+int  view_index_of_kind(enum obj_kind kind);
+/* First live finding of an object for the map and lists, SM_NONE. */
+const char *tier_name(const struct tui *t, int32_t tier);
+
+/* app.c */
+void tui_set_message(struct tui *t, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Apply an edit through ops->apply, push its inverse, re-check, report. */
+int  tui_apply(struct tui *t, const struct edit *e, const char *what);
+void tui_jump(struct tui *t, int kind, int32_t id);
+void tui_derive(struct tui *t);
+
+/* form.c */
+void form_open_add(struct tui *t, enum obj_kind kind, const char *preset_key,
+                   const char *preset_attr, const char *preset_value);
+void form_open_edit(struct tui *t, enum obj_kind kind, int32_t id);
+void form_open_waive(struct tui *t, int32_t finding);
+int  form_key(struct tui *t, const struct key *k);
+void form_draw(struct tui *t, struct screen *s);
+void form_close(struct tui *t);
+/* Fix candidates for a finding into the dialog; false when there are none. */
+bool fix_open(struct tui *t, int32_t finding);
+void dialog_close(struct tui *t);
+
+#endif

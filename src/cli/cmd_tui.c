@@ -1,0 +1,210 @@
+/*
+ * cmd_tui.c - `sovmap [CATALOG] [tui]`: open the catalog in the terminal
+ * UI. Binds the TUI's operations to the catalog (store_apply: one
+ * transaction and audit entry per edit), the checker (check_run with the
+ * catalog's rule pack) and the other commands (for ':' in the TUI).
+ * Reads the theme (--theme, else `theme` in $XDG_CONFIG_HOME/sovmap/config)
+ * and key bindings (`bind MAP KEY ACTION` in the same file).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cli.h"
+#include "store.h"
+#include "term.h"
+#include "tui.h"
+
+extern const struct command cmd_tui;
+
+static int
+apply(void *ctx, struct model *m, const struct edit *e, struct edit_result *res,
+      struct sm_error *err)
+{
+    struct cli *c = ctx;
+    return store_apply(c->st, m, e, res, err);
+}
+
+static int
+check(void *ctx, const struct model *m, struct check_result **out, struct sm_error *err)
+{
+    struct cli *c = ctx;
+    return check_run(m, c->rp, c->today, out, err);
+}
+
+static void
+check_free(void *ctx, struct check_result *r)
+{
+    (void)ctx;
+    check_result_free(r);
+}
+
+/* Run another command with its output captured for the TUI's pager. */
+static int
+command(void *ctx, int argc, char **argv, char **out)
+{
+    struct cli *c = ctx;
+    const struct command *cmd = cli_command(argv[0]);
+    FILE *saved_out = c->out, *saved_err = c->err, *f;
+    char *buf = NULL;
+    size_t len = 0;
+    bool progress = c->progress;
+    int rc;
+
+    *out = NULL;
+    if (!(f = open_memstream(&buf, &len)))
+        return CLI_USAGE;
+    if (!cmd) {
+        fprintf(f, "sovmap: unknown command %s; see :help\n", argv[0]);
+        rc = CLI_USAGE;
+    } else {
+        c->out = c->err = f;
+        c->progress = false;
+        rc = cmd->run(c, argc, argv);
+        c->out = saved_out;
+        c->err = saved_err;
+        c->progress = progress;
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return CLI_USAGE;
+    }
+    *out = buf;
+    return rc;
+}
+
+static struct model *
+model_of(void *ctx)
+{
+    return ((struct cli *)ctx)->m;
+}
+
+/* "theme NAME" and "bind MAP KEY ACTION" lines; errors are reported as
+ * file:line: message and the line is skipped. */
+static void
+read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char path[4096], line[512];
+    FILE *f;
+    int lineno = 0;
+
+    if (xdg && *xdg)
+        snprintf(path, sizeof path, "%s/sovmap/config", xdg);
+    else if (home && *home)
+        snprintf(path, sizeof path, "%s/.config/sovmap/config", home);
+    else
+        return;
+    if (!(f = fopen(path, "r")))
+        return;
+    while (fgets(line, sizeof line, f)) {
+        char *w[5], *save = NULL;
+        int n = 0;
+        struct sm_error e = { 0 };
+
+        lineno++;
+        if (strchr(line, '#'))
+            *strchr(line, '#') = 0;
+        for (char *p = strtok_r(line, " \t\r\n=", &save); p && n < 5;
+             p = strtok_r(NULL, " \t\r\n=", &save))
+            w[n++] = p;
+        if (n == 0)
+            continue;
+        if (strcmp(w[0], "theme") == 0 && n == 2) {
+            snprintf(theme, tsize, "%s", w[1]);
+        } else if (strcmp(w[0], "bind") == 0 && n == 4) {
+            if (keymap_bind(km, w[1], w[2], w[3], &e) != SM_OK)
+                fprintf(c->err, "%s:%d: %s\n", path, lineno, e.msg);
+        } else {
+            fprintf(c->err, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`\n", path,
+                    lineno);
+        }
+    }
+    fclose(f);
+}
+
+static int
+run_tui(struct cli *c, int argc, char **argv)
+{
+    const char *theme_opt = NULL;
+    bool help;
+    const struct cli_opt opts[] = {
+        { "--theme", OPT_STR, &theme_opt, "default, light, high-contrast, mono or a file" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[4], theme_name[256] = "", hint[512] = "";
+    struct sm_error e = { 0 };
+    struct keymap km;
+    struct theme th;
+    struct tui_ops ops = { .ctx = c, .apply = apply, .check = check,
+                           .check_free = check_free, .command = command, .model = model_of };
+    struct tui_options to;
+    struct tui *t;
+    bool existed;
+    int npos, rc;
+
+    if (argc > 4)
+        return cli_fail(c, "tui: too many arguments");
+    rc = cli_parse(c, &cmd_tui, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos)
+        return cli_fail(c, "tui: unexpected argument %s", pos[0]);
+    if (term_check(&e) != SM_OK)
+        return cli_error(c, &e);
+    keymap_init(&km);
+    read_config(c, &km, theme_name, sizeof theme_name);
+    if (theme_opt)
+        snprintf(theme_name, sizeof theme_name, "%s", theme_opt);
+    else if (c->theme)
+        snprintf(theme_name, sizeof theme_name, "%s", c->theme);
+    if (theme_load(&th, theme_name, c->datadir, &e) != SM_OK) {
+        /* A broken theme is not fatal: say where, use the default. */
+        fprintf(c->err, "sovmap: %s; using the default theme\n", e.msg);
+        snprintf(hint, sizeof hint, "%s; using the default theme", e.msg);
+        theme_default(&th);
+    }
+    existed = access(c->catalog, F_OK) == 0;
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+        return rc;
+    if ((rc = cli_load_rules(c)) != CLI_OK)
+        return rc;
+    if (!existed && !hint[0])
+        snprintf(hint, sizeof hint, "new catalog %s: press a to add a dataset, or quit and "
+                 "run `sovmap demo` to explore a ready model", c->catalog);
+    memset(&to, 0, sizeof to);
+    to.catalog = c->catalog;
+    to.today = c->today;
+    to.keys = &km;
+    to.message = hint[0] ? hint : "? for help · Tab switches views · / filters · q quits";
+    to.user = getenv("USER");
+    if (!(t = tui_new(c->m, &ops, &to, &e)))
+        return cli_error(c, &e);
+    rc = tui_run(t, &th, &e);
+    tui_free(t);
+    if (rc != SM_OK)
+        return cli_error(c, &e);
+    return CLI_OK;
+}
+
+const struct command cmd_tui = {
+    .name = "tui",
+    .summary = "open the catalog in the terminal UI (the default without a command)",
+    .usage =
+        "usage: sovmap [--catalog PATH] [--theme NAME] [tui] [--theme NAME]\n"
+        "\n"
+        "Browse, edit and check the catalog from the keyboard; press ? inside for the keys.\n"
+        "Every edit is saved at once (one transaction, in the audit log) and re-checked.\n"
+        "\n"
+        "options:\n"
+        "  --theme NAME   default, light, high-contrast, mono, or a .theme file\n"
+        "\n"
+        "The theme and key bindings can also be set in $XDG_CONFIG_HOME/sovmap/config:\n"
+        "  theme light\n"
+        "  bind list J move-down\n"
+        "NO_COLOR in the environment turns colours off (attributes stay).\n",
+    .run = run_tui,
+};

@@ -1,0 +1,1711 @@
+/*
+ * app.c - the TUI application: state, the re-check after every edit and
+ * the "what changed" message, undo/redo, jumps and history, key dispatch
+ * through the key tables to one handler per action, the layout (tabs,
+ * list, detail pane, status bar, prompt) and the overlays (help, dialogs,
+ * forms). Draws only into struct screen; term.c is the terminal.
+ */
+#include "views.h"
+#include "export.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- messages ------------------------------------------------------------- */
+
+void
+tui_set_message(struct tui *t, bool error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    va_end(ap);
+    t->msg_error = error;
+}
+
+const char *
+tui_message(const struct tui *t)
+{
+    return t->msg;
+}
+
+bool
+tui_quit(const struct tui *t)
+{
+    return t->quit;
+}
+
+void
+tui_counts(const struct tui *t, int *errors, int *warnings, int *waived)
+{
+    *errors = t->res ? t->res->stats.count[SEV_ERROR] : 0;
+    *warnings = t->res ? t->res->stats.count[SEV_WARNING] : 0;
+    *waived = t->res ? t->res->stats.waived : 0;
+}
+
+/* ---- derived facts ---------------------------------------------------------- */
+
+static const struct model *sort_model;
+
+static int
+cmp_regions(const void *pa, const void *pb)
+{
+    const struct region *a = &sort_model->regions[*(const int32_t *)pa];
+    const struct region *b = &sort_model->regions[*(const int32_t *)pb];
+    int ca = a->country < 0 ? SM_CC_COUNT : a->country;
+    int cb = b->country < 0 ? SM_CC_COUNT : b->country;
+
+    if (ca != cb)
+        return ca < cb ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+#define REALLOC(p, n) do {                                         \
+        void *q_ = realloc((p), sizeof *(p) * (size_t)((n) + 1));     \
+        if (!q_)                                                      \
+            goto oom;                                                 \
+        (p) = q_;                                                     \
+    } while (0)
+
+void
+tui_derive(struct tui *t)
+{
+    const struct model *m = t->m;
+
+    REALLOC(t->ds_copies, m->ndatasets);
+    REALLOC(t->ds_home, m->ndatasets);
+    REALLOC(t->ds_nfind, m->ndatasets);
+    REALLOC(t->ds_worst, m->ndatasets);
+    REALLOC(t->pl_worst, m->nplacements);
+    REALLOC(t->pl_waived, m->nplacements);
+    REALLOC(t->fl_worst, m->nflows);
+    REALLOC(t->fl_waived, m->nflows);
+    REALLOC(t->rg_copies, m->nregions);
+    REALLOC(t->tier_count, m->ntiers);
+    REALLOC(t->map_regions, m->nregions);
+    t->nd = m->ndatasets;
+    t->np = m->nplacements;
+    t->nf = m->nflows;
+    t->nr = m->nregions;
+    t->nt = m->ntiers;
+    memset(t->ds_copies, 0, sizeof *t->ds_copies * (size_t)t->nd);
+    memset(t->ds_nfind, 0, sizeof *t->ds_nfind * (size_t)t->nd);
+    memset(t->ds_worst, -1, sizeof *t->ds_worst * (size_t)t->nd);
+    memset(t->pl_worst, -1, sizeof *t->pl_worst * (size_t)t->np);
+    memset(t->pl_waived, 0, sizeof *t->pl_waived * (size_t)t->np);
+    memset(t->fl_worst, -1, sizeof *t->fl_worst * (size_t)t->nf);
+    memset(t->fl_waived, 0, sizeof *t->fl_waived * (size_t)t->nf);
+    memset(t->rg_copies, 0, sizeof *t->rg_copies * (size_t)t->nr);
+    memset(t->tier_count, 0, sizeof *t->tier_count * (size_t)t->nt);
+    for (int32_t d = 0; d < t->nd; d++) {
+        t->ds_home[d] = SM_NONE;
+        if (m->datasets[d].deleted)
+            continue;
+        if (m->datasets[d].tier >= 0 && m->datasets[d].tier < t->nt)
+            t->tier_count[m->datasets[d].tier]++;
+    }
+    for (int32_t p = 0; p < t->np; p++) {
+        const struct placement *pl = &m->placements[p];
+        if (pl->deleted)
+            continue;
+        t->ds_copies[pl->dataset]++;
+        if (pl->role == ROLE_PRIMARY && t->ds_home[pl->dataset] < 0)
+            t->ds_home[pl->dataset] = pl->region;
+        if (pl->region >= 0 && pl->region < t->nr)
+            t->rg_copies[pl->region]++;
+    }
+    for (int32_t i = 0; t->res && i < t->res->nfindings; i++) {
+        const struct finding *f = &t->res->findings[i];
+        if (f->waived) {
+            if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np)
+                t->pl_waived[f->object] = 1;
+            if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf)
+                t->fl_waived[f->object] = 1;
+            continue;
+        }
+        if (f->dataset >= 0 && f->dataset < t->nd) {
+            t->ds_nfind[f->dataset]++;
+            if (f->severity > t->ds_worst[f->dataset])
+                t->ds_worst[f->dataset] = (int8_t)f->severity;
+        }
+        if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np &&
+            f->severity > t->pl_worst[f->object])
+            t->pl_worst[f->object] = (int8_t)f->severity;
+        if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf &&
+            f->severity > t->fl_worst[f->object])
+            t->fl_worst[f->object] = (int8_t)f->severity;
+    }
+    t->nmap_regions = 0;
+    for (int32_t r = 0; r < t->nr; r++)
+        if (t->rg_copies[r] > 0)
+            t->map_regions[t->nmap_regions++] = r;
+    sort_model = m;
+    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
+    t->gen++;
+    return;
+oom:
+    t->nd = t->np = t->nf = t->nr = t->nt = 0;
+    t->nmap_regions = 0;
+    t->gen++;
+    tui_set_message(t, true, "out of memory");
+}
+
+/* ---- checking and the "what changed" message ---------------------------- */
+
+static void
+plural(char *buf, size_t size, size_t *k, int n, const char *sign, int sev)
+{
+    static const char *const one[SEV_COUNT] = { "info", "warning", "error" };
+    static const char *const many[SEV_COUNT] = { "infos", "warnings", "errors" };
+    if (n == 0 || *k >= size)
+        return;
+    *k += (size_t)snprintf(buf + *k, size - *k, "%s%s%d %s", *k ? ", " : "", sign, n,
+                           n == 1 ? one[sev] : many[sev]);
+}
+
+/* Live findings added and removed between two results, as one line. */
+static void
+diff_results(const struct check_result *a, const struct check_result *b, char *buf,
+             size_t size)
+{
+    struct sm_arena ar;
+    struct sm_map ma, mb;
+    int added[SEV_COUNT] = { 0 }, removed[SEV_COUNT] = { 0 }, nadd = 0, nrem = 0;
+    const struct finding *first_add = NULL, *first_rem = NULL;
+    size_t k = 0;
+
+    buf[0] = 0;
+    sm_arena_init(&ar);
+    sm_map_init(&ma);
+    sm_map_init(&mb);
+    for (int pass = 0; pass < 2; pass++) {
+        const struct check_result *r = pass ? b : a;
+        struct sm_map *mp = pass ? &mb : &ma;
+        for (int32_t i = 0; r && i < r->nfindings; i++) {
+            const struct finding *f = &r->findings[i];
+            size_t n1 = strlen(f->rule), n2 = strlen(f->selector);
+            char *key;
+            if (f->waived)
+                continue;
+            if (!(key = sm_arena_alloc(&ar, n1 + n2 + 2)))
+                goto out;
+            memcpy(key, f->rule, n1);
+            key[n1] = ' ';
+            memcpy(key + n1 + 1, f->selector, n2 + 1);
+            if (sm_map_put(mp, key, i) != SM_OK)
+                goto out;
+        }
+    }
+    for (int32_t i = 0; b && i < b->nfindings; i++) {
+        const struct finding *f = &b->findings[i];
+        char key[1024];
+        if (f->waived)
+            continue;
+        snprintf(key, sizeof key, "%s %s", f->rule, f->selector);
+        if (sm_map_get(&ma, key) == SM_NONE) {
+            added[f->severity]++;
+            if (!first_add)
+                first_add = f;
+            nadd++;
+        }
+    }
+    for (int32_t i = 0; a && i < a->nfindings; i++) {
+        const struct finding *f = &a->findings[i];
+        char key[1024];
+        if (f->waived)
+            continue;
+        snprintf(key, sizeof key, "%s %s", f->rule, f->selector);
+        if (sm_map_get(&mb, key) == SM_NONE) {
+            removed[f->severity]++;
+            if (!first_rem)
+                first_rem = f;
+            nrem++;
+        }
+    }
+    for (int s = SEV_COUNT - 1; s >= 0; s--)
+        plural(buf, size, &k, added[s], "+", s);
+    if (nadd == 1 && k < size)
+        k += (size_t)snprintf(buf + k, size - k, ": %s %s", first_add->rule, first_add->selector);
+    for (int s = SEV_COUNT - 1; s >= 0; s--)
+        plural(buf, size, &k, removed[s], "-", s);
+    if (nrem == 1 && k < size)
+        k += (size_t)snprintf(buf + k, size - k, ": %s %s", first_rem->rule, first_rem->selector);
+    if (nadd == 0 && nrem == 0)
+        snprintf(buf, size, "findings unchanged");
+out:
+    sm_map_fini(&ma);
+    sm_map_fini(&mb);
+    sm_arena_fini(&ar);
+}
+
+/* Re-run the checker; what: the edit, for the message (NULL: no message). */
+static void
+recheck(struct tui *t, const char *what)
+{
+    struct check_result *r = NULL;
+    struct sm_error err = { 0 };
+    char diff[400];
+
+    if (t->ops.check) {
+        if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
+            tui_set_message(t, true, "%s; check failed: %s", what ? what : "", err.msg);
+            tui_derive(t);
+            return;
+        }
+        if (what) {
+            diff_results(t->res, r, diff, sizeof diff);
+            tui_set_message(t, false, "%s — %s", what, diff);
+        }
+        if (t->res && t->ops.check_free)
+            t->ops.check_free(t->ops.ctx, t->res);
+        t->res = r;
+    } else if (what) {
+        tui_set_message(t, false, "%s", what);
+    }
+    tui_derive(t);
+}
+
+/* ---- edits and undo ------------------------------------------------------- */
+
+static void
+push(struct edit **stack, int *n, struct edit *e)
+{
+    if (!e)
+        return;
+    if (*n == TUI_UNDO_MAX) {
+        edit_free(stack[0]);
+        memmove(stack, stack + 1, sizeof *stack * (TUI_UNDO_MAX - 1));
+        (*n)--;
+    }
+    stack[(*n)++] = e;
+}
+
+static void
+clear_stack(struct edit **stack, int *n)
+{
+    while (*n > 0)
+        edit_free(stack[--*n]);
+}
+
+static void
+select_object(struct tui *t, enum obj_kind kind, int32_t id)
+{
+    struct view *v = &t->views[t->cur];
+
+    if (v->ops->kind == kind || (kind == OBJ_PLACEMENT && v->ops->object == NULL))
+        view_select_row(t, v, id);
+    else if (kind == OBJ_PLACEMENT && t->cur == 0 && id >= 0 && id < t->m->nplacements)
+        view_select_row(t, v, t->m->placements[id].dataset);
+}
+
+/* which: 0 a new edit, 1 an undo, 2 a redo. */
+static int
+apply_edit(struct tui *t, const struct edit *e, const char *what, int which)
+{
+    struct edit_result res;
+    struct sm_error err = { 0 };
+    char line[600], msg[700];
+    int rc;
+
+    memset(&res, 0, sizeof res);
+    edit_format(e, line, sizeof line);
+    if ((rc = t->ops.apply(t->ops.ctx, t->m, e, &res, &err)) != SM_OK) {
+        tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
+        return rc;
+    }
+    if (which == 1) {
+        push(t->redo, &t->nredo, res.inverse);
+    } else {
+        push(t->undo, &t->nundo, res.inverse);
+        if (which == 0)
+            clear_stack(t->redo, &t->nredo);
+    }
+    res.inverse = NULL;
+    snprintf(msg, sizeof msg, "%s%s", what ? what : "", what ? "" : line);
+    recheck(t, msg);
+    if (e->op != EDIT_REMOVE)
+        select_object(t, res.kind, res.id);
+    edit_result_fini(&res);
+    return SM_OK;
+}
+
+int
+tui_apply(struct tui *t, const struct edit *e, const char *what)
+{
+    return apply_edit(t, e, what, 0);
+}
+
+static int
+act_undo(struct tui *t, const struct key *k)
+{
+    struct edit *e;
+    char line[600], what[640];
+
+    (void)k;
+    if (t->nundo == 0) {
+        tui_set_message(t, false, "nothing to undo");
+        return TUI_REDRAW;
+    }
+    e = t->undo[--t->nundo];
+    edit_format(e, line, sizeof line);
+    snprintf(what, sizeof what, "undo: %s", line);
+    if (apply_edit(t, e, what, 1) != SM_OK)
+        t->undo[t->nundo++] = e;        /* keep it: the user may retry */
+    else
+        edit_free(e);
+    return TUI_REDRAW;
+}
+
+static int
+act_redo(struct tui *t, const struct key *k)
+{
+    struct edit *e;
+    char line[600], what[640];
+
+    (void)k;
+    if (t->nredo == 0) {
+        tui_set_message(t, false, "nothing to redo");
+        return TUI_REDRAW;
+    }
+    e = t->redo[--t->nredo];
+    edit_format(e, line, sizeof line);
+    snprintf(what, sizeof what, "redo: %s", line);
+    if (apply_edit(t, e, what, 2) != SM_OK)
+        t->redo[t->nredo++] = e;
+    else
+        edit_free(e);
+    return TUI_REDRAW;
+}
+
+/* ---- views, jumps and history ------------------------------------------- */
+
+static struct view *
+cur_view(struct tui *t)
+{
+    return &t->views[t->cur];
+}
+
+static void
+switch_view(struct tui *t, int i)
+{
+    t->cur = (i + TUI_NVIEWS) % TUI_NVIEWS;
+    t->focus = FOCUS_LIST;
+    view_ensure(t, cur_view(t));
+}
+
+static void
+history_push(struct tui *t)
+{
+    if (t->nhist == TUI_HISTORY) {
+        memmove(t->history, t->history + 1, sizeof t->history[0] * (TUI_HISTORY - 1));
+        t->nhist--;
+    }
+    t->history[t->nhist].view = t->cur;
+    t->history[t->nhist].row = view_current(t, cur_view(t));
+    t->nhist++;
+}
+
+void
+tui_jump(struct tui *t, int kind, int32_t id)
+{
+    int target;
+
+    history_push(t);
+    if (kind == REF_FINDING) {
+        target = 4;
+    } else if (kind == OBJ_PLACEMENT) {
+        target = 0;
+        id = id >= 0 && id < t->m->nplacements ? t->m->placements[id].dataset : SM_NONE;
+    } else if (kind == OBJ_WAIVER) {
+        target = 4;
+        id = SM_NONE;
+    } else {
+        target = view_index_of_kind((enum obj_kind)kind);
+    }
+    switch_view(t, target);
+    if (id >= 0)
+        view_select_row(t, cur_view(t), id);
+}
+
+static int
+act_back(struct tui *t, const struct key *k)
+{
+    (void)k;
+    if (t->nhist == 0) {
+        if (t->focus == FOCUS_DETAIL) {
+            t->focus = FOCUS_LIST;
+            return TUI_REDRAW;
+        }
+        tui_set_message(t, false, "nowhere to go back to");
+        return TUI_REDRAW;
+    }
+    t->nhist--;
+    switch_view(t, t->history[t->nhist].view);
+    if (t->history[t->nhist].row >= 0)
+        view_select_row(t, cur_view(t), t->history[t->nhist].row);
+    return TUI_REDRAW;
+}
+
+/* The detail pane for the current row, rebuilt when it changed. */
+static struct detail *
+current_detail(struct tui *t)
+{
+    struct view *v = cur_view(t);
+    struct detail *d = &t->detail;
+    int32_t row = view_current(t, v);
+
+    if (d->view == t->cur && d->row == row && d->gen == t->gen && d->gen)
+        return d;
+    d->n = 0;
+    d->title[0] = 0;
+    d->sel = -1;
+    d->top = 0;
+    d->view = t->cur;
+    d->row = row;
+    d->gen = t->gen;
+    if (row >= 0 && v->ops->detail)
+        v->ops->detail(t, row, d);
+    for (int i = 0; i < d->n; i++)
+        if (d->line[i].ref != REF_NONE) {
+            d->sel = i;
+            break;
+        }
+    return d;
+}
+
+/* ---- action handlers ------------------------------------------------------ */
+
+static int
+act_quit(struct tui *t, const struct key *k)
+{
+    (void)k;
+    t->quit = true;
+    return TUI_QUIT;
+}
+
+static int
+act_interrupt(struct tui *t, const struct key *k)
+{
+    if (t->focus == FOCUS_DETAIL) {
+        t->focus = FOCUS_LIST;
+        return TUI_REDRAW;
+    }
+    return act_quit(t, k);
+}
+
+static void
+help_text(struct tui *t, char **out)
+{
+    size_t size = 16384, len = 0;
+    char *buf = malloc(size), keys[128];
+
+    if (!buf)
+        return;
+    buf[0] = 0;
+    len += (size_t)snprintf(buf + len, size - len,
+                            "sovmap: where each dataset may live. Edits are saved at once, one "
+                            "transaction each, and re-checked; u undoes them.\n");
+    for (int m = 0; m < KEYMAP_COUNT && len < size; m++) {
+        len += (size_t)snprintf(buf + len, size - len, "\n%s\n", keymap_titles[m]);
+        for (int a = 1; a < ACT_COUNT && len < size; a++) {
+            keymap_keys(&t->keys, (enum keymap_id)m, (enum action)a, keys, sizeof keys);
+            if (!keys[0])
+                continue;
+            len += (size_t)snprintf(buf + len, size - len, "  %-18s %s\n", keys,
+                                    action_help[a]);
+        }
+    }
+    if (len < size)
+        len += (size_t)snprintf(buf + len, size - len,
+                                "\nMouse: click a tab or a row, double-click to open, wheel "
+                                "scrolls.\nThemes: --theme NAME or `theme NAME` in "
+                                "$XDG_CONFIG_HOME/sovmap/config.\n");
+    *out = buf;
+}
+
+static int
+count_lines(const char *s)
+{
+    int n = 0;
+    for (; s && *s; s++)
+        n += *s == '\n';
+    return n + 1;
+}
+
+static void
+pager_open(struct tui *t, const char *title, char *text_take)
+{
+    dialog_close(t);
+    t->dialog.mode = DIALOG_PAGER;
+    snprintf(t->dialog.title, sizeof t->dialog.title, "%s", title);
+    t->dialog.text = text_take;
+    t->dialog.top = 0;
+    t->dialog.nlines = count_lines(text_take);
+}
+
+static int
+act_help(struct tui *t, const struct key *k)
+{
+    char *text = NULL;
+    (void)k;
+    help_text(t, &text);
+    if (text)
+        pager_open(t, "Help (generated from the key tables; q or Esc closes)", text);
+    return TUI_REDRAW;
+}
+
+static int act_next_view(struct tui *t, const struct key *k) { (void)k; switch_view(t, t->cur + 1); return TUI_REDRAW; }
+static int act_prev_view(struct tui *t, const struct key *k) { (void)k; switch_view(t, t->cur - 1); return TUI_REDRAW; }
+
+static int
+act_view_n(struct tui *t, const struct key *k)
+{
+    switch_view(t, k->code - '1');
+    return TUI_REDRAW;
+}
+
+static int
+act_view(struct tui *t, enum action a)
+{
+    switch_view(t, (int)(a - ACT_VIEW_1));
+    return TUI_REDRAW;
+}
+
+static int
+act_move(struct tui *t, const struct key *k, int32_t delta)
+{
+    (void)k;
+    if (t->focus == FOCUS_DETAIL) {
+        struct detail *d = current_detail(t);
+        for (int i = d->sel + (delta > 0 ? 1 : -1); i >= 0 && i < d->n; i += delta > 0 ? 1 : -1)
+            if (d->line[i].ref != REF_NONE) {
+                d->sel = i;
+                break;
+            }
+        return TUI_REDRAW;
+    }
+    view_move(t, cur_view(t), delta);
+    return TUI_REDRAW;
+}
+
+static int act_down(struct tui *t, const struct key *k) { return act_move(t, k, 1); }
+static int act_up(struct tui *t, const struct key *k) { return act_move(t, k, -1); }
+static int act_pgdn(struct tui *t, const struct key *k) { return act_move(t, k, cur_view(t)->page > 1 ? cur_view(t)->page - 1 : 1); }
+static int act_pgup(struct tui *t, const struct key *k) { return act_move(t, k, -(cur_view(t)->page > 1 ? cur_view(t)->page - 1 : 1)); }
+static int act_top(struct tui *t, const struct key *k) { return act_move(t, k, -cur_view(t)->ndisp); }
+static int act_bottom(struct tui *t, const struct key *k) { return act_move(t, k, cur_view(t)->ndisp); }
+
+static int
+act_search(struct tui *t, const struct key *k)
+{
+    (void)k;
+    t->prompt = PROMPT_FILTER;
+    snprintf(t->prompt_label, sizeof t->prompt_label, "/");
+    line_set(&t->input, cur_view(t)->filter);
+    return TUI_REDRAW;
+}
+
+static int
+act_clear(struct tui *t, const struct key *k)
+{
+    struct view *v = cur_view(t);
+    (void)k;
+    if (t->focus == FOCUS_DETAIL) {
+        t->focus = FOCUS_LIST;
+        return TUI_REDRAW;
+    }
+    if (v->filter[0]) {
+        v->filter[0] = 0;
+        view_rebuild(t, v);
+        tui_set_message(t, false, "filter cleared");
+    }
+    return TUI_REDRAW;
+}
+
+static int
+act_sort(struct tui *t, const struct key *k)
+{
+    struct view *v = cur_view(t);
+    int n = v->ops->ncols, c = v->sort;
+    (void)k;
+    do {
+        c = c + 1 >= n ? -1 : c + 1;
+    } while (c >= 0 && !v->ops->cols[c].num && !v->ops->cols[c].str);
+    v->sort = c;
+    v->desc = false;
+    view_rebuild(t, v);
+    tui_set_message(t, false, "sorted by %s", c >= 0 ? v->ops->cols[c].title : "catalog order");
+    return TUI_REDRAW;
+}
+
+static int
+act_reverse(struct tui *t, const struct key *k)
+{
+    struct view *v = cur_view(t);
+    (void)k;
+    if (v->sort < 0) {
+        tui_set_message(t, false, "choose a sort column with s first");
+        return TUI_REDRAW;
+    }
+    v->desc = !v->desc;
+    view_rebuild(t, v);
+    return TUI_REDRAW;
+}
+
+static int
+act_open(struct tui *t, const struct key *k)
+{
+    struct detail *d;
+    (void)k;
+    if (view_current(t, cur_view(t)) < 0)
+        return TUI_REDRAW;
+    d = current_detail(t);
+    if (d->sel < 0) {
+        tui_set_message(t, false, "nothing to follow in %s", d->title);
+        return TUI_REDRAW;
+    }
+    t->focus = FOCUS_DETAIL;
+    return TUI_REDRAW;
+}
+
+static int
+act_follow(struct tui *t, const struct key *k)
+{
+    struct detail *d = current_detail(t);
+    (void)k;
+    if (d->sel < 0 || d->sel >= d->n || d->line[d->sel].ref == REF_NONE)
+        return TUI_REDRAW;
+    tui_jump(t, d->line[d->sel].ref, d->line[d->sel].id);
+    return TUI_REDRAW;
+}
+
+/* The object the user means: the detail line under the cursor when the
+ * pane has focus, else the selected row's object. */
+static bool
+target_object(struct tui *t, enum obj_kind *kind, int32_t *id)
+{
+    struct view *v = cur_view(t);
+    int32_t row = view_current(t, v);
+
+    if (t->focus == FOCUS_DETAIL) {
+        struct detail *d = current_detail(t);
+        if (d->sel >= 0 && d->line[d->sel].ref < OBJ_KIND_COUNT) {
+            *kind = (enum obj_kind)d->line[d->sel].ref;
+            *id = d->line[d->sel].id;
+            return true;
+        }
+    }
+    if (row < 0 || !v->ops->object)
+        return false;
+    if (t->cur == 5 && v->hcol >= 0 && v->hcol < t->nmap_regions) {
+        int32_t p = model_placement_of(t->m, row, t->map_regions[v->hcol], SM_NONE);
+        if (p >= 0) {
+            *kind = OBJ_PLACEMENT;
+            *id = p;
+            return true;
+        }
+    }
+    return v->ops->object(t, row, kind, id);
+}
+
+static int32_t
+target_finding(struct tui *t)
+{
+    struct view *v = cur_view(t);
+
+    if (!t->res)
+        return SM_NONE;
+    if (t->focus == FOCUS_DETAIL) {
+        struct detail *d = current_detail(t);
+        if (d->sel >= 0 && d->line[d->sel].ref == REF_FINDING)
+            return d->line[d->sel].id;
+    }
+    if (t->cur == 4)
+        return view_current(t, v);
+    return SM_NONE;
+}
+
+static int
+act_add(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind = cur_view(t)->ops->kind;
+    (void)k;
+    if (t->cur == 5) {
+        kind = OBJ_PLACEMENT;
+    }
+    if (kind >= OBJ_KIND_COUNT) {
+        tui_set_message(t, true, "nothing to add here: %s are derived by the checker",
+                         cur_view(t)->ops->name);
+        return TUI_REDRAW;
+    }
+    if (kind == OBJ_PLACEMENT) {
+        int32_t row = view_current(t, cur_view(t));
+        form_open_add(t, kind, row >= 0 ? t->m->datasets[row].name : NULL, NULL, NULL);
+    } else {
+        form_open_add(t, kind, NULL, NULL, NULL);
+    }
+    return TUI_REDRAW;
+}
+
+static int
+act_add_copy(struct tui *t, const struct key *k)
+{
+    int32_t row = view_current(t, cur_view(t));
+    (void)k;
+    form_open_add(t, OBJ_PLACEMENT, row >= 0 ? t->m->datasets[row].name : NULL,
+                  t->cur == 5 && cur_view(t)->hcol < t->nmap_regions ? "region" : NULL,
+                  t->cur == 5 && cur_view(t)->hcol < t->nmap_regions && t->nmap_regions
+                      ? t->m->regions[t->map_regions[cur_view(t)->hcol]].id : NULL);
+    return TUI_REDRAW;
+}
+
+static int
+act_add_flow(struct tui *t, const struct key *k)
+{
+    int32_t row = view_current(t, cur_view(t)), p;
+    char sel[512];
+    (void)k;
+    if (row < 0 || (p = model_primary(t->m, row)) < 0) {
+        form_open_add(t, OBJ_FLOW, NULL, NULL, NULL);
+        return TUI_REDRAW;
+    }
+    form_open_add(t, OBJ_FLOW, NULL, "from", model_selector(t->m, OBJ_PLACEMENT, p, sel,
+                                                            sizeof sel));
+    return TUI_REDRAW;
+}
+
+static int
+act_edit(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind;
+    int32_t id;
+    (void)k;
+    if (!target_object(t, &kind, &id)) {
+        tui_set_message(t, true, "nothing selected to edit");
+        return TUI_REDRAW;
+    }
+    if (kind == OBJ_REGION && t->m->regions[id].builtin) {
+        tui_set_message(t, true, "%s is a shipped region (data/regions.json): add your own "
+                        "region instead", t->m->regions[id].id);
+        return TUI_REDRAW;
+    }
+    form_open_edit(t, kind, id);
+    return TUI_REDRAW;
+}
+
+static void
+count_dependents(struct tui *t, enum obj_kind kind, int32_t id, char *buf, size_t size)
+{
+    int copies = 0, flows = 0;
+
+    buf[0] = 0;
+    if (kind == OBJ_DATASET) {
+        for (int32_t p = t->m->datasets[id].first_placement; p >= 0; p = t->m->placements[p].next)
+            copies += !t->m->placements[p].deleted;
+        for (int32_t f = 0; f < t->m->nflows; f++) {
+            const struct flow *fl = &t->m->flows[f];
+            if (!fl->deleted && (t->m->placements[fl->from].dataset == id ||
+                                 (fl->to >= 0 && t->m->placements[fl->to].dataset == id)))
+                flows++;
+        }
+        snprintf(buf, size, " with its %d cop%s and %d flow%s", copies, copies == 1 ? "y" : "ies",
+                 flows, flows == 1 ? "" : "s");
+    } else if (kind == OBJ_PLACEMENT) {
+        for (int32_t f = 0; f < t->m->nflows; f++) {
+            const struct flow *fl = &t->m->flows[f];
+            if (!fl->deleted && (fl->from == id || fl->to == id))
+                flows++;
+        }
+        if (flows)
+            snprintf(buf, size, " with its %d flow%s", flows, flows == 1 ? "" : "s");
+    }
+}
+
+static int
+act_delete(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind;
+    int32_t id;
+    char sel[512], dep[128];
+    struct edit e;
+    (void)k;
+    if (!target_object(t, &kind, &id)) {
+        tui_set_message(t, true, "nothing selected to delete");
+        return TUI_REDRAW;
+    }
+    if (kind == OBJ_REGION && t->m->regions[id].builtin) {
+        tui_set_message(t, true, "%s is a shipped region and cannot be deleted",
+                        t->m->regions[id].id);
+        return TUI_REDRAW;
+    }
+    model_selector(t->m, kind, id, sel, sizeof sel);
+    count_dependents(t, kind, id, dep, sizeof dep);
+    dialog_close(t);
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_REMOVE;
+    e.kind = kind;
+    e.key = sel;
+    t->dialog.mode = DIALOG_CONFIRM;
+    snprintf(t->dialog.title, sizeof t->dialog.title, "Delete %s?", obj_kind_names[kind]);
+    t->dialog.nchoices = 1;
+    snprintf(t->dialog.choice_text[0], sizeof t->dialog.choice_text[0], "Delete %s %s%s?",
+             obj_kind_names[kind], sel, dep);
+    t->dialog.edits[0] = edit_dup(&e);
+    if (!t->dialog.edits[0]) {
+        dialog_close(t);
+        tui_set_message(t, true, "out of memory");
+    }
+    return TUI_REDRAW;
+}
+
+static int
+act_fix(struct tui *t, const struct key *k)
+{
+    int32_t f = target_finding(t);
+    (void)k;
+    if (f < 0) {
+        tui_set_message(t, true, "select a finding first (view 5)");
+        return TUI_REDRAW;
+    }
+    fix_open(t, f);
+    return TUI_REDRAW;
+}
+
+static int
+act_waive(struct tui *t, const struct key *k)
+{
+    int32_t f = target_finding(t);
+    (void)k;
+    if (f < 0) {
+        tui_set_message(t, true, "select a finding first (view 5)");
+        return TUI_REDRAW;
+    }
+    if (t->res->findings[f].waived) {
+        tui_set_message(t, true, "already waived; edit or delete waiver %s:%s instead",
+                        t->res->findings[f].rule, t->res->findings[f].selector);
+        return TUI_REDRAW;
+    }
+    form_open_waive(t, f);
+    return TUI_REDRAW;
+}
+
+static int
+act_leftright(struct tui *t, int d)
+{
+    struct view *v = cur_view(t);
+    if (t->cur == 5) {
+        v->hcol += d;
+        if (v->hcol >= t->nmap_regions)
+            v->hcol = t->nmap_regions - 1;
+        if (v->hcol < 0)
+            v->hcol = 0;
+        return TUI_REDRAW;
+    }
+    if (d < 0 && t->focus == FOCUS_DETAIL)
+        t->focus = FOCUS_LIST;
+    else if (d > 0 && t->focus == FOCUS_LIST)
+        return act_open(t, NULL);
+    return TUI_REDRAW;
+}
+
+static int act_left(struct tui *t, const struct key *k) { (void)k; return act_leftright(t, -1); }
+static int act_right(struct tui *t, const struct key *k) { (void)k; return act_leftright(t, 1); }
+
+static int
+act_command(struct tui *t, const struct key *k)
+{
+    (void)k;
+    if (!t->ops.command) {
+        tui_set_message(t, true, "commands are not available here");
+        return TUI_REDRAW;
+    }
+    t->prompt = PROMPT_COMMAND;
+    snprintf(t->prompt_label, sizeof t->prompt_label, ":");
+    line_set(&t->input, "");
+    return TUI_REDRAW;
+}
+
+static const struct {
+    const char *format;
+    const char *label;
+    const char *file;
+    int view;
+    bool focus;
+} export_items[] = {
+    { "svg",           "Data-flow diagram (SVG), whole model",   "sovmap-diagram.svg", EXPORT_VIEW_FULL, false },
+    { "svg",           "Data-flow diagram (SVG) around %s",      "sovmap-%s.svg",      EXPORT_VIEW_FOCUS, true },
+    { "svg",           "Region summary diagram (SVG)",           "sovmap-regions.svg", EXPORT_VIEW_REGIONS, false },
+    { "map-html",      "Residency map (HTML)",                   "sovmap-map.html",    EXPORT_VIEW_FULL, false },
+    { "map-md",        "Residency map (Markdown)",               "sovmap-map.md",      EXPORT_VIEW_FULL, false },
+    { "transfers-csv", "Transfer register (CSV)",                "sovmap-transfers.csv", EXPORT_VIEW_FULL, false },
+    { "lineage-csv",   "Lineage register (CSV)",                 "sovmap-lineage.csv", EXPORT_VIEW_FULL, false },
+    { "model-json",    "Model (model-json, for git)",            "sovmap-model.json",  EXPORT_VIEW_FULL, false },
+};
+#define NEXPORT ((int)(sizeof export_items / sizeof export_items[0]))
+
+static int32_t
+focus_dataset(struct tui *t)
+{
+    enum obj_kind kind;
+    int32_t id;
+
+    if (!target_object(t, &kind, &id))
+        return SM_NONE;
+    if (kind == OBJ_DATASET)
+        return id;
+    if (kind == OBJ_PLACEMENT)
+        return t->m->placements[id].dataset;
+    if (kind == OBJ_FLOW)
+        return t->m->placements[t->m->flows[id].from].dataset;
+    return SM_NONE;
+}
+
+static int
+act_export(struct tui *t, const struct key *k)
+{
+    int32_t ds = focus_dataset(t);
+    int n = 0;
+    (void)k;
+    dialog_close(t);
+    t->dialog.mode = DIALOG_MENU;
+    snprintf(t->dialog.title, sizeof t->dialog.title, "Export (Enter chooses, Esc cancels)");
+    for (int i = 0; i < NEXPORT && n < DIALOG_MAX_CHOICES; i++) {
+        if (export_items[i].focus && ds < 0)
+            continue;
+        snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], export_items[i].label,
+                 ds >= 0 ? t->m->datasets[ds].name : "");
+        snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "%d", i);
+        n++;
+    }
+    t->dialog.nchoices = n;
+    t->dialog.choice = 0;
+    return TUI_REDRAW;
+}
+
+static int act_redraw(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_FULL_REDRAW; }
+static int act_suspend(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_SUSPEND; }
+static int act_none(struct tui *t, const struct key *k) { (void)t; (void)k; return 0; }
+
+static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
+    [ACT_NONE] = act_none,          [ACT_QUIT] = act_quit,
+    [ACT_HELP] = act_help,          [ACT_NEXT_VIEW] = act_next_view,
+    [ACT_PREV_VIEW] = act_prev_view,
+    [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
+    [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
+    [ACT_VIEW_7] = act_view_n,
+    [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
+    [ACT_UNDO] = act_undo,          [ACT_REDO] = act_redo,
+    [ACT_BACK] = act_back,          [ACT_REDRAW] = act_redraw,
+    [ACT_SUSPEND] = act_suspend,    [ACT_INTERRUPT] = act_interrupt,
+    [ACT_MOVE_DOWN] = act_down,     [ACT_MOVE_UP] = act_up,
+    [ACT_PAGE_DOWN] = act_pgdn,     [ACT_PAGE_UP] = act_pgup,
+    [ACT_TOP] = act_top,            [ACT_BOTTOM] = act_bottom,
+    [ACT_SEARCH] = act_search,      [ACT_CLEAR] = act_clear,
+    [ACT_SORT] = act_sort,          [ACT_REVERSE] = act_reverse,
+    [ACT_OPEN] = act_open,          [ACT_FOLLOW] = act_follow,
+    [ACT_ADD] = act_add,            [ACT_ADD_COPY] = act_add_copy,
+    [ACT_ADD_FLOW] = act_add_flow,  [ACT_EDIT] = act_edit,
+    [ACT_DELETE] = act_delete,      [ACT_FIX] = act_fix,
+    [ACT_WAIVE] = act_waive,        [ACT_LEFT] = act_left,
+    [ACT_RIGHT] = act_right,
+};
+
+/* ---- prompts: filter, command line, export file name ---------------------- */
+
+static int
+split_args(char *s, char **argv, int max)
+{
+    int n = 0;
+
+    while (*s && n < max - 1) {
+        char *out;
+        while (*s == ' ' || *s == '\t')
+            s++;
+        if (!*s)
+            break;
+        argv[n++] = out = s;
+        while (*s && *s != ' ' && *s != '\t') {
+            if (*s == '"' || *s == '\'') {
+                char q = *s++;
+                while (*s && *s != q)
+                    *out++ = *s++;
+                if (*s)
+                    s++;
+            } else {
+                *out++ = *s++;
+            }
+        }
+        if (*s)
+            s++;
+        *out = 0;
+    }
+    argv[n] = NULL;
+    return n;
+}
+
+static void
+run_command(struct tui *t, const char *cmdline)
+{
+    char buf[512], *argv[64], *out = NULL;
+    int argc, rc;
+
+    snprintf(buf, sizeof buf, "%s", cmdline);
+    argc = split_args(buf, argv, 64);
+    if (argc == 0)
+        return;
+    if (strcmp(argv[0], "q") == 0 || strcmp(argv[0], "quit") == 0) {
+        t->quit = true;
+        return;
+    }
+    if (strcmp(argv[0], "tui") == 0 || strcmp(argv[0], "demo") == 0) {
+        tui_set_message(t, true, "%s cannot run inside the TUI; quit and run sovmap %s",
+                        argv[0], argv[0]);
+        return;
+    }
+    rc = t->ops.command(t->ops.ctx, argc, argv, &out);
+    if (t->ops.model)
+        t->m = t->ops.model(t->ops.ctx);
+    /* The command may have changed the catalog: re-check quietly. */
+    {
+        char what[600];
+        snprintf(what, sizeof what, ":%s (exit %d)", cmdline, rc);
+        recheck(t, what);
+        t->msg_error = rc >= 2;
+    }
+    if (out && *out)
+        pager_open(t, cmdline, out);
+    else
+        free(out);
+}
+
+static int
+export_write(struct tui *t, int item, const char *path)
+{
+    const struct export_ops *ops = export_format(export_items[item].format);
+    struct export_opts o;
+    struct sm_error err = { 0 };
+    char tmp[1100];
+    FILE *f;
+    long size;
+    int32_t ds = focus_dataset(t);
+
+    if (!ops) {
+        tui_set_message(t, true, "export %s is not available in this build",
+                        export_items[item].format);
+        return SM_ENOTFOUND;
+    }
+    export_opts_init(&o);
+    o.view = export_items[item].view;
+    o.today = t->today;
+    if (export_items[item].focus) {
+        if (ds < 0) {
+            tui_set_message(t, true, "select a dataset to draw around");
+            return SM_EINVAL;
+        }
+        o.focus = t->m->datasets[ds].name;
+        o.hops = 2;
+    }
+    /* Written beside the target and renamed: a failed export leaves no
+     * half-written file behind. */
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (!(f = fopen(tmp, "wb"))) {
+        tui_set_message(t, true, "%s: cannot write", path);
+        return SM_EIO;
+    }
+    if (ops->write(t->m, t->res, &o, ops->arg, f, &err) != SM_OK) {
+        fclose(f);
+        remove(tmp);
+        tui_set_message(t, true, "%s", err.msg);
+        return err.code ? err.code : SM_EIO;
+    }
+    size = ftell(f);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        tui_set_message(t, true, "%s: cannot write", path);
+        return SM_EIO;
+    }
+    tui_set_message(t, false, "exported %s to %s (%ld bytes)", export_items[item].format, path,
+                    size);
+    return SM_OK;
+}
+
+static int
+prompt_key(struct tui *t, const struct key *k)
+{
+    enum action a = keymap_lookup(&t->keys, KEYMAP_EDIT, k->code);
+    struct view *v = cur_view(t);
+
+    if (t->prompt == PROMPT_FILTER && (k->code == TK_DOWN || k->code == TK_UP)) {
+        view_move(t, v, k->code == TK_DOWN ? 1 : -1);
+        return TUI_REDRAW;
+    }
+    if (a == ACT_SUBMIT) {
+        enum prompt_mode p = t->prompt;
+        t->prompt = PROMPT_NONE;
+        if (p == PROMPT_COMMAND)
+            run_command(t, t->input.buf);
+        else if (p == PROMPT_FILE)
+            export_write(t, atoi(t->export_format), t->input.buf);
+        else if (p == PROMPT_FILTER)
+            tui_set_message(t, false, "%d match%s for \"%s\" (Esc clears)", (int)v->nrows,
+                            v->nrows == 1 ? "" : "es", v->filter);
+        return TUI_REDRAW | (t->quit ? TUI_QUIT : 0);
+    }
+    if (a == ACT_CANCEL) {
+        if (t->prompt == PROMPT_FILTER) {
+            v->filter[0] = 0;
+            view_rebuild(t, v);
+        }
+        t->prompt = PROMPT_NONE;
+        return TUI_REDRAW;
+    }
+    if (!line_key(&t->input, a, k->code))
+        return 0;
+    if (t->prompt == PROMPT_FILTER) {
+        snprintf(v->filter, sizeof v->filter, "%s", t->input.buf);
+        view_ensure(t, v);
+    }
+    return TUI_REDRAW;
+}
+
+/* ---- dialogs ---------------------------------------------------------------- */
+
+void
+dialog_close(struct tui *t)
+{
+    for (int i = 0; i < DIALOG_MAX_CHOICES; i++) {
+        edit_free(t->dialog.edits[i]);
+        t->dialog.edits[i] = NULL;
+    }
+    free(t->dialog.text);
+    t->dialog.text = NULL;
+    t->dialog.mode = DIALOG_NONE;
+    t->dialog.nchoices = t->dialog.choice = t->dialog.top = 0;
+}
+
+static int
+dialog_key(struct tui *t, const struct key *k)
+{
+    struct dialog *d = &t->dialog;
+    enum action a = keymap_lookup(&t->keys, KEYMAP_LIST, k->code);
+
+    if (d->mode == DIALOG_PAGER) {
+        if (a == ACT_MOVE_DOWN || k->code == TK_WHEEL_DOWN)
+            d->top += d->top + 1 < d->nlines ? 1 : 0;
+        else if (a == ACT_MOVE_UP || k->code == TK_WHEEL_UP)
+            d->top -= d->top > 0;
+        else if (a == ACT_PAGE_DOWN)
+            d->top = d->top + 10 < d->nlines ? d->top + 10 : d->top;
+        else if (a == ACT_PAGE_UP)
+            d->top = d->top > 10 ? d->top - 10 : 0;
+        else if (k->code == 'q' || k->code == TK_ESC || k->code == TK_ENTER ||
+                 k->code == '?' || k->code == TK_CTRL('c') || k->code == TK_BACKSPACE)
+            dialog_close(t);
+        return TUI_REDRAW;
+    }
+    if (a == ACT_MOVE_DOWN && d->choice + 1 < d->nchoices)
+        d->choice++;
+    else if (a == ACT_MOVE_UP && d->choice > 0)
+        d->choice--;
+    else if (k->code == TK_ESC || k->code == 'n' || k->code == 'q' || k->code == TK_CTRL('c'))
+        dialog_close(t);
+    else if (k->code == TK_ENTER || k->code == 'y') {
+        if (d->mode == DIALOG_MENU) {
+            int item = atoi(d->choice_arg[d->choice]);
+            int32_t ds = focus_dataset(t);
+            char file[256];
+            snprintf(file, sizeof file, export_items[item].file,
+                     ds >= 0 ? t->m->datasets[ds].name : "");
+            for (char *p = file; *p; p++)
+                if (*p == '/' || (unsigned char)*p < 32)
+                    *p = '_';
+            snprintf(t->export_format, sizeof t->export_format, "%d", item);
+            dialog_close(t);
+            t->prompt = PROMPT_FILE;
+            snprintf(t->prompt_label, sizeof t->prompt_label, "write %s to: ",
+                     export_items[item].format);
+            line_set(&t->input, file);
+        } else if (d->choice < d->nchoices && d->edits[d->choice]) {
+            struct edit *e = d->edits[d->choice];
+            char what[300];
+            snprintf(what, sizeof what, "%s", d->choice_text[d->choice]);
+            d->edits[d->choice] = NULL;
+            dialog_close(t);
+            tui_apply(t, e, what);
+            edit_free(e);
+        }
+    }
+    return TUI_REDRAW;
+}
+
+/* ---- mouse ------------------------------------------------------------------ */
+
+static int
+mouse_key(struct tui *t, const struct key *k)
+{
+    struct view *v = cur_view(t);
+
+    if (k->code == TK_WHEEL_DOWN || k->code == TK_WHEEL_UP) {
+        int d = k->code == TK_WHEEL_DOWN ? 3 : -3;
+        if (t->focus == FOCUS_DETAIL || (k->x >= t->detail_x && k->y >= t->detail_y &&
+                                         k->y < t->detail_y + t->detail_h && t->detail_w > 0)) {
+            struct detail *dt = current_detail(t);
+            dt->top += d;
+            if (dt->top > dt->n - 1)
+                dt->top = dt->n - 1;
+            if (dt->top < 0)
+                dt->top = 0;
+        } else {
+            view_move(t, v, d);
+        }
+        return TUI_REDRAW;
+    }
+    if (k->y == 0) {
+        for (int i = 0; i < TUI_NVIEWS; i++)
+            if (k->x >= t->tabs_x[i] && k->x < t->tabs_x[i + 1]) {
+                switch_view(t, i);
+                return TUI_REDRAW;
+            }
+        return 0;
+    }
+    if (t->detail_w > 0 && k->x >= t->detail_x && k->x < t->detail_x + t->detail_w &&
+        k->y >= t->detail_y && k->y < t->detail_y + t->detail_h) {
+        struct detail *dt = current_detail(t);
+        int line = dt->top + (k->y - t->detail_y - 1);
+        t->focus = FOCUS_DETAIL;
+        if (line >= 0 && line < dt->n && dt->line[line].ref != REF_NONE) {
+            dt->sel = line;
+            if (k->code == TK_DCLICK)
+                return act_follow(t, k);
+        }
+        return TUI_REDRAW;
+    }
+    if (k->y >= v->list_y && k->y < v->list_y + v->page) {
+        int32_t i = v->top + (k->y - v->list_y);
+        if (i < v->ndisp && v->disp[i] >= 0) {
+            v->sel = i;
+            t->focus = FOCUS_LIST;
+            if (t->cur == 5 && k->x >= 22)
+                v->hcol = v->hleft + (k->x - 22) / 6;
+            if (k->code == TK_DCLICK)
+                return act_open(t, k);
+        }
+        return TUI_REDRAW;
+    }
+    return 0;
+}
+
+/* ---- keys --------------------------------------------------------------------- */
+
+int
+tui_key(struct tui *t, const struct key *k)
+{
+    enum action a = ACT_NONE;
+    struct view *v = cur_view(t);
+    int r;
+
+    if (k->code == TK_RESIZE)
+        return TUI_REDRAW;
+    if (t->too_small && k->code != 'q' && k->code != TK_CTRL('c'))
+        return 0;
+    if (t->prompt != PROMPT_NONE)
+        return prompt_key(t, k);
+    if (t->dialog.mode != DIALOG_NONE)
+        return dialog_key(t, k);
+    if (t->form.open)
+        return form_key(t, k);
+    if (k->code == TK_CLICK || k->code == TK_DCLICK || k->code == TK_WHEEL_UP ||
+        k->code == TK_WHEEL_DOWN)
+        return mouse_key(t, k);
+    if (t->focus == FOCUS_DETAIL)
+        a = keymap_lookup(&t->keys, KEYMAP_DETAIL, k->code);
+    if (a == ACT_NONE && v->ops->keymap != KEYMAP_LIST)
+        a = keymap_lookup(&t->keys, v->ops->keymap, k->code);
+    if (a == ACT_NONE && t->focus == FOCUS_LIST)
+        a = keymap_lookup(&t->keys, KEYMAP_LIST, k->code);
+    if (a == ACT_NONE)
+        a = keymap_lookup(&t->keys, KEYMAP_GLOBAL, k->code);
+    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_7)
+        return act_view(t, a);
+    r = handlers[a] ? handlers[a](t, k) : 0;
+    if (t->quit)
+        r |= TUI_QUIT;
+    return r;
+}
+
+int
+tui_feed(struct tui *t, const char *script, struct sm_error *err)
+{
+    struct key k = { 0, 0, 0 };
+    int n;
+
+    while (!t->quit && (n = key_next(script, &k.code)) != 0) {
+        if (n < 0)
+            return sm_error_set(err, SM_EINVAL, "unknown key in script at \"%.20s\"", script);
+        tui_key(t, &k);
+        script += n;
+    }
+    return SM_OK;
+}
+
+/* ---- drawing ------------------------------------------------------------------ */
+
+static void
+draw_tabs(struct tui *t, struct screen *s)
+{
+    int x = 0;
+    char buf[64];
+
+    screen_fill(s, 0, 0, s->w, STYLE_TAB);
+    x += screen_put(s, 0, 0, s->w, STYLE_TITLE, " sovmap ");
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        snprintf(buf, sizeof buf, " %d %s ", i + 1, tui_views[i]->title);
+        t->tabs_x[i] = x;
+        x += screen_put(s, x, 0, s->w - x, i == t->cur ? STYLE_TAB_ACTIVE : STYLE_TAB, buf);
+    }
+    t->tabs_x[TUI_NVIEWS] = x;
+    if (t->catalog[0] && x + 4 < s->w) {
+        int cw = text_width(t->catalog);
+        int room = s->w - x - 2;
+        if (cw > room)
+            cw = room;
+        screen_put(s, s->w - cw - 1, 0, cw, STYLE_TAB, t->catalog);
+    }
+}
+
+/* Lines a detail line takes when wrapped to w columns. */
+static int
+wrapped_rows(const struct detail_line *l, int w, int labelw)
+{
+    int tw = text_width(l->text), avail = w - (l->label[0] ? labelw : 0);
+    if (avail < 8)
+        avail = 8;
+    return tw <= avail ? 1 : (tw + avail - 1) / avail;
+}
+
+static void
+draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
+{
+    struct detail *d = current_detail(t);
+    const int labelw = 15;
+    int yy = y + 1, rows = 0;
+
+    t->detail_x = x;
+    t->detail_y = y;
+    t->detail_w = w;
+    t->detail_h = h;
+    screen_fill(s, x, y, w, STYLE_BORDER);
+    screen_put(s, x, y, w, STYLE_SECTION, d->title[0] ? d->title : "(nothing selected)");
+    /* Keep the selected reference in sight. */
+    if (t->focus == FOCUS_DETAIL && d->sel >= 0) {
+        if (d->sel < d->top)
+            d->top = d->sel;
+        for (;;) {
+            rows = 0;
+            for (int i = d->top; i <= d->sel && i < d->n; i++)
+                rows += wrapped_rows(&d->line[i], w, labelw);
+            if (rows <= h - 1 || d->top >= d->sel)
+                break;
+            d->top++;
+        }
+    }
+    for (int i = d->top; i < d->n && yy < y + h; i++) {
+        const struct detail_line *l = &d->line[i];
+        bool sel = t->focus == FOCUS_DETAIL && i == d->sel;
+        int tx = x, style = sel ? STYLE_SELECTED : l->style;
+        const char *p = l->text;
+        int avail;
+
+        if (l->label[0]) {
+            screen_field(s, x, yy, labelw - 1, STYLE_LABEL, l->label, false);
+            tx = x + labelw;
+        }
+        avail = x + w - tx;
+        if (avail < 8)
+            avail = 8;
+        do {
+            size_t n = text_fit(p, avail);
+            if (n == 0 && *p)
+                n = 1;
+            if (sel)
+                screen_fill(s, tx, yy, avail, STYLE_SELECTED);
+            screen_putn(s, tx, yy, avail, style, p, n);
+            p += n;
+            yy++;
+        } while (*p && yy < y + h);
+    }
+    if (d->n == 0 && view_current(t, cur_view(t)) < 0)
+        screen_put(s, x, y + 1, w, STYLE_DIM, "select a row to see its details");
+}
+
+static void
+draw_status(struct tui *t, struct screen *s)
+{
+    int y = s->h - 2, x = 0, e, w, wv;
+    struct view *v = cur_view(t);
+    char buf[512];
+
+    tui_counts(t, &e, &w, &wv);
+    screen_fill(s, 0, y, s->w, STYLE_STATUS);
+    if (t->res) {
+        snprintf(buf, sizeof buf, " %d error%s · %d warning%s · %d waived ", e, e == 1 ? "" : "s",
+                 w, w == 1 ? "" : "s", wv);
+        x += screen_put(s, x, y, s->w, e ? STYLE_STATUS_ERROR : STYLE_STATUS_OK, buf);
+        if (t->res->stats.expired_waivers) {
+            snprintf(buf, sizeof buf, " %d expired waiver%s ", t->res->stats.expired_waivers,
+                     t->res->stats.expired_waivers == 1 ? "" : "s");
+            x += screen_put(s, x, y, s->w - x, STYLE_STATUS_ERROR, buf);
+        }
+    } else {
+        x += screen_put(s, x, y, s->w, STYLE_STATUS, " not checked ");
+    }
+    {
+        int32_t total = 0, pos = 0;
+        for (int32_t i = 0; i < v->ndisp; i++)
+            if (v->disp[i] >= 0 && ++total && i <= v->sel)
+                pos = total;
+        (void)pos;
+        snprintf(buf, sizeof buf, " %s %d/%d%s%s%s%s ", v->ops->title, (int)pos, (int)total,
+                 v->filter[0] ? " · filter \"" : "", v->filter, v->filter[0] ? "\"" : "",
+                 t->nundo ? " · u undo" : "");
+    }
+    {
+        int bw = text_width(buf);
+        if (bw > s->w - x)
+            bw = s->w - x;
+        screen_put(s, s->w - bw, y, bw, STYLE_STATUS, buf);
+    }
+}
+
+static void
+draw_bottom(struct tui *t, struct screen *s)
+{
+    int y = s->h - 1;
+    static const enum action hints[] = {
+        ACT_HELP, ACT_NEXT_VIEW, ACT_SEARCH, ACT_OPEN, ACT_ADD, ACT_EDIT, ACT_DELETE, ACT_UNDO,
+        ACT_EXPORT, ACT_QUIT,
+    };
+    static const char *const hint_words[] = {
+        "help", "views", "filter", "details", "add", "edit", "delete", "undo", "export", "quit",
+    };
+
+    screen_fill(s, 0, y, s->w, STYLE_DEFAULT);
+    if (t->prompt != PROMPT_NONE) {
+        int x = screen_put(s, 0, y, s->w, STYLE_PROMPT, t->prompt_label);
+        char pre[512];
+        screen_put(s, x, y, s->w - x - 1, STYLE_DEFAULT, t->input.buf);
+        snprintf(pre, sizeof pre, "%.*s", t->input.cur, t->input.buf);
+        s->cursor = true;
+        s->cur_x = x + text_width(pre);
+        if (s->cur_x >= s->w)
+            s->cur_x = s->w - 1;
+        s->cur_y = y;
+        return;
+    }
+    if (t->msg[0]) {
+        screen_put(s, 0, y, s->w, t->msg_error ? STYLE_MESSAGE_ERROR : STYLE_MESSAGE, t->msg);
+        return;
+    }
+    {
+        int x = 0;
+        char keys[64];
+        for (size_t i = 0; i < sizeof hints / sizeof hints[0] && x < s->w; i++) {
+            enum keymap_id m = hints[i] == ACT_OPEN || hints[i] == ACT_ADD ||
+                               hints[i] == ACT_EDIT || hints[i] == ACT_DELETE ||
+                               hints[i] == ACT_SEARCH ? KEYMAP_LIST : KEYMAP_GLOBAL;
+            keymap_keys(&t->keys, m, hints[i], keys, sizeof keys);
+            if (strchr(keys, ' '))
+                *strchr(keys, ' ') = 0;
+            x += screen_put(s, x, y, s->w - x, STYLE_KEY, keys);
+            x += screen_put(s, x + 1, y, s->w - x - 1, STYLE_DIM, hint_words[i]) + 3;
+        }
+    }
+}
+
+static void
+draw_box(struct screen *s, int x, int y, int w, int h, const char *title)
+{
+    for (int i = 0; i < h; i++)
+        screen_fill(s, x, y + i, w, STYLE_DIALOG);
+    screen_fill(s, x, y, w, STYLE_DIALOG_TITLE);
+    screen_put(s, x + 1, y, w - 2, STYLE_DIALOG_TITLE, title);
+}
+
+static void
+draw_dialog(struct tui *t, struct screen *s)
+{
+    struct dialog *d = &t->dialog;
+    int w = s->w - 8 > 100 ? 100 : s->w - 8, h, x, y;
+
+    if (d->mode == DIALOG_PAGER) {
+        const char *p = d->text ? d->text : "";
+        int line = 0, yy;
+        w = s->w - 4;
+        h = s->h - 4;
+        x = 2;
+        y = 2;
+        draw_box(s, x, y, w, h, d->title);
+        yy = y + 1;
+        while (*p && yy < y + h - 1) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            if (line >= d->top)
+                screen_putn(s, x + 2, yy++, w - 4, STYLE_DIALOG, p, n);
+            line++;
+            p += n + (nl ? 1 : 0);
+        }
+        {
+            char buf[64];
+            snprintf(buf, sizeof buf, " %d/%d  j/k scroll · q close ",
+                     d->top + 1, d->nlines);
+            screen_put(s, x + w - text_width(buf) - 1, y + h - 1, w, STYLE_DIM, buf);
+        }
+        return;
+    }
+    h = d->nchoices + 4 + (d->text ? count_lines(d->text) : 0);
+    x = (s->w - w) / 2;
+    y = (s->h - h) / 2;
+    draw_box(s, x, y, w, h, d->title);
+    {
+        int yy = y + 2;
+        const char *p = d->text;
+        while (p && *p) {
+            const char *nl = strchr(p, '\n');
+            size_t n = nl ? (size_t)(nl - p) : strlen(p);
+            screen_putn(s, x + 2, yy++, w - 4, STYLE_DIALOG, p, n);
+            p += n + (nl ? 1 : 0);
+        }
+        for (int i = 0; i < d->nchoices; i++) {
+            int st = d->mode != DIALOG_CONFIRM && i == d->choice ? STYLE_SELECTED : STYLE_DIALOG;
+            char buf[220];
+            snprintf(buf, sizeof buf, "%s%s", d->mode == DIALOG_CONFIRM ? "" :
+                     (i == d->choice ? "> " : "  "), d->choice_text[i]);
+            screen_fill(s, x + 1, yy, w - 2, st);
+            screen_put(s, x + 2, yy++, w - 4, st, buf);
+        }
+        screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIM,
+                   d->mode == DIALOG_CONFIRM ? "y or Enter: yes · n or Esc: no"
+                   : d->mode == DIALOG_FIX ? "j/k choose · Enter applies (saved, u undoes) · Esc cancels"
+                   : "j/k choose · Enter · Esc cancels");
+    }
+}
+
+void
+tui_draw(struct tui *t, struct screen *s)
+{
+    struct view *v = cur_view(t);
+    int body_y = 1, body_h = s->h - 3;
+
+    t->w = s->w;
+    t->h = s->h;
+    screen_clear(s, STYLE_DEFAULT);
+    t->too_small = s->w < TUI_MIN_W || s->h < TUI_MIN_H;
+    if (t->too_small) {
+        char buf[128];
+        int y = s->h / 2 - 1;
+        snprintf(buf, sizeof buf, "terminal too small: %dx%d", s->w, s->h);
+        screen_put(s, (s->w - text_width(buf)) / 2 > 0 ? (s->w - text_width(buf)) / 2 : 0,
+                   y, s->w, STYLE_MESSAGE_ERROR, buf);
+        snprintf(buf, sizeof buf, "sovmap needs %dx%d; q quits", TUI_MIN_W, TUI_MIN_H);
+        screen_put(s, (s->w - text_width(buf)) / 2 > 0 ? (s->w - text_width(buf)) / 2 : 0,
+                   y + 1, s->w, STYLE_DEFAULT, buf);
+        return;
+    }
+    view_ensure(t, v);
+    draw_tabs(t, s);
+    if (s->w >= 120) {
+        int dw = s->w * 2 / 5;
+        int lw = s->w - dw - 1;
+        if (v->ops->draw)
+            v->ops->draw(t, v, s, 0, body_y, lw, body_h);
+        else
+            view_draw_list(t, v, s, 0, body_y, lw, body_h);
+        for (int i = 0; i < body_h; i++)
+            screen_put(s, lw, body_y + i, 1, STYLE_BORDER, "│");
+        draw_detail(t, s, lw + 1, body_y, dw, body_h);
+    } else {
+        int dh = body_h * 2 / 5;
+        int lh = body_h - dh;
+        if (v->ops->draw)
+            v->ops->draw(t, v, s, 0, body_y, s->w, lh);
+        else
+            view_draw_list(t, v, s, 0, body_y, s->w, lh);
+        draw_detail(t, s, 0, body_y + lh, s->w, dh);
+        for (int x = text_width(t->detail.title[0] ? t->detail.title : "(nothing selected)") + 1;
+             x < s->w; x++)
+            screen_put(s, x, body_y + lh, 1, STYLE_BORDER, "─");
+    }
+    draw_status(t, s);
+    draw_bottom(t, s);
+    if (t->form.open)
+        form_draw(t, s);
+    if (t->dialog.mode != DIALOG_NONE)
+        draw_dialog(t, s);
+}
+
+/* ---- life cycle ----------------------------------------------------------------- */
+
+struct tui *
+tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
+        struct sm_error *err)
+{
+    struct tui *t = calloc(1, sizeof *t);
+
+    if (!t) {
+        sm_error_set(err, SM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    t->m = m;
+    t->ops = *ops;
+    if (o && o->keys)
+        t->keys = *o->keys;
+    else
+        keymap_init(&t->keys);
+    snprintf(t->catalog, sizeof t->catalog, "%s", o && o->catalog ? o->catalog : "");
+    snprintf(t->user, sizeof t->user, "%s", o && o->user ? o->user : "");
+    t->today = o ? o->today : 0;
+    t->detail.view = -1;
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        t->views[i].ops = tui_views[i];
+        t->views[i].sort = tui_views[i]->default_sort;
+    }
+    recheck(t, NULL);
+    if (t->msg_error && t->msg[0])
+        sm_error_set(err, SM_OK, "%s", t->msg);
+    else if (o && o->message)
+        tui_set_message(t, false, "%s", o->message);
+    switch_view(t, 0);
+    return t;
+}
+
+void
+tui_free(struct tui *t)
+{
+    if (!t)
+        return;
+    dialog_close(t);
+    form_close(t);
+    clear_stack(t->undo, &t->nundo);
+    clear_stack(t->redo, &t->nredo);
+    if (t->res && t->ops.check_free)
+        t->ops.check_free(t->ops.ctx, t->res);
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        free(t->views[i].rows);
+        free(t->views[i].disp);
+    }
+    free(t->ds_copies);
+    free(t->ds_home);
+    free(t->ds_nfind);
+    free(t->ds_worst);
+    free(t->pl_worst);
+    free(t->pl_waived);
+    free(t->fl_worst);
+    free(t->fl_waived);
+    free(t->rg_copies);
+    free(t->tier_count);
+    free(t->map_regions);
+    free(t);
+}

@@ -1,0 +1,379 @@
+/*
+ * detail.c - the detail pane's contents: every attribute of the selected
+ * object (from model_attrs, so new attributes show up by themselves), its
+ * copies, flows and findings, and for a finding the why chain and the
+ * remediation hint. Lines that name another object carry a reference the
+ * user can follow with Enter. No curses, no I/O.
+ */
+#include "views.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LIST_CAP 40     /* objects listed per section before "… and N more" */
+
+static struct detail_line *
+new_line(struct detail *d)
+{
+    struct detail_line *l;
+
+    if (d->n >= DETAIL_MAX)
+        return NULL;
+    l = &d->line[d->n++];
+    memset(l, 0, sizeof *l);
+    l->ref = REF_NONE;
+    l->id = SM_NONE;
+    return l;
+}
+
+void
+detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
+{
+    struct detail_line *l = new_line(d);
+    va_list ap;
+
+    if (!l)
+        return;
+    l->style = (uint8_t)style;
+    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    va_start(ap, fmt);
+    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    va_end(ap);
+}
+
+void
+detail_ref(struct detail *d, int kind, int32_t id, const char *label, const char *fmt, ...)
+{
+    struct detail_line *l = new_line(d);
+    va_list ap;
+
+    if (!l)
+        return;
+    l->style = STYLE_REF;
+    l->ref = (uint8_t)kind;
+    l->id = id;
+    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    va_start(ap, fmt);
+    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    va_end(ap);
+}
+
+static void
+section(struct detail *d, const char *title)
+{
+    detail_add(d, STYLE_DEFAULT, NULL, "%s", "");
+    detail_add(d, STYLE_SECTION, NULL, "%s", title);
+}
+
+static int
+sev_style(const struct finding *f)
+{
+    static const int styles[SEV_COUNT] = {
+        [SEV_INFO] = STYLE_INFO, [SEV_WARNING] = STYLE_WARNING, [SEV_ERROR] = STYLE_ERROR,
+    };
+    return f->waived ? STYLE_WAIVED : styles[f->severity < SEV_COUNT ? f->severity : 0];
+}
+
+/* Attributes that name another object become references. */
+static void
+attributes(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
+{
+    const struct attr *a = model_attrs(kind);
+    char buf[512];
+
+    for (; a && a->name; a++) {
+        int32_t ref = SM_NONE;
+        int rkind = REF_NONE;
+
+        if (a->type == ATTR_FIELDS)
+            continue;       /* listed in their own section */
+        model_get(t->m, kind, id, a->name, buf, sizeof buf);
+        if (a->type == ATTR_REGION && buf[0]) {
+            ref = model_region(t->m, buf);
+            rkind = OBJ_REGION;
+        } else if (a->type == ATTR_TIER && buf[0]) {
+            ref = model_tier(t->m, buf);
+            rkind = OBJ_TIER;
+        } else if (a->type == ATTR_PLACEMENT && buf[0]) {
+            ref = model_placement(t->m, buf);
+            rkind = OBJ_PLACEMENT;
+        }
+        if (ref >= 0)
+            detail_ref(d, rkind, ref, a->name, "%s", buf);
+        else
+            detail_add(d, buf[0] ? STYLE_DEFAULT : STYLE_DIM, a->name, "%s",
+                       buf[0] ? buf : "-");
+    }
+}
+
+static void
+findings_of(struct tui *t, enum obj_kind kind, int32_t id, bool dataset_wide,
+            struct detail *d)
+{
+    int n = 0, shown = 0;
+
+    if (!t->res)
+        return;
+    for (int32_t i = 0; i < t->res->nfindings; i++) {
+        const struct finding *f = &t->res->findings[i];
+        if (!((f->kind == kind && f->object == id) || (dataset_wide && f->dataset == id)))
+            continue;
+        if (n++ == 0)
+            section(d, "Findings");
+        if (shown < LIST_CAP) {
+            struct detail_line *l;
+            detail_ref(d, REF_FINDING, i, NULL, "%s%s %s: %s", f->waived ? "(waived) " : "",
+                       f->rule, f->selector, f->message);
+            l = &d->line[d->n - 1];
+            l->style = (uint8_t)sev_style(f);
+            shown++;
+        }
+    }
+    if (n > shown)
+        detail_add(d, STYLE_DIM, NULL, "… and %d more", n - shown);
+    if (n == 0) {
+        section(d, "Findings");
+        detail_add(d, STYLE_DIM, NULL, "none");
+    }
+}
+
+static void
+flow_line(struct tui *t, int32_t fl, struct detail *d)
+{
+    const struct flow *f = &t->m->flows[fl];
+    char a[256], b[256];
+
+    model_selector(t->m, OBJ_PLACEMENT, f->from, a, sizeof a);
+    if (f->to >= 0)
+        model_selector(t->m, OBJ_PLACEMENT, f->to, b, sizeof b);
+    else
+        snprintf(b, sizeof b, "%s",
+                 f->to_region >= 0 ? t->m->regions[f->to_region].id : "?");
+    detail_ref(d, OBJ_FLOW, fl, flow_kind_names[f->kind], "%s: %s -> %s", f->name, a, b);
+    if (fl < t->nf && t->fl_worst[fl] >= 0)
+        d->line[d->n - 1].style = t->fl_worst[fl] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
+}
+
+static void
+dataset_detail(struct tui *t, int32_t id, struct detail *d)
+{
+    const struct dataset *ds = &t->m->datasets[id];
+    char buf[256];
+    int n = 0;
+
+    if (t->res && id < t->res->ndatasets && t->res->eff_tier[id] != ds->tier &&
+        t->res->eff_tier[id] >= 0) {
+        detail_ref(d, OBJ_TIER, t->res->eff_tier[id], "effective tier", "%s (inherited%s%s)",
+                   tier_name(t, t->res->eff_tier[id]),
+                   t->res->eff_via[id] >= 0 ? " via " : "",
+                   t->res->eff_via[id] >= 0 ? t->m->flows[t->res->eff_via[id]].name : "");
+        d->line[d->n - 1].style = STYLE_WARNING;
+    }
+    if (t->res && id < t->res->ndatasets) {
+        char own[128];
+        check_eff_subjects(t->res, id, buf, sizeof buf);
+        model_get(t->m, OBJ_DATASET, id, "subjects", own, sizeof own);
+        if (strcmp(buf, own) != 0)
+            detail_add(d, STYLE_WARNING, "eff. subjects", "%s", buf);
+    }
+    section(d, "Fields");
+    for (int32_t f = ds->first_field; f >= 0; f = t->m->fields[f].next) {
+        size_t k = 0;
+        buf[0] = 0;
+        for (int32_t g = ds->first_tag; g >= 0; g = t->m->tags[g].next)
+            if (t->m->tags[g].field == f && k + 2 < sizeof buf)
+                k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", k ? " " : "",
+                                      t->m->tags[g].tag);
+        detail_add(d, model_field_personal(t->m, f) ? STYLE_WARNING : STYLE_DEFAULT,
+                   t->m->fields[f].name, "%s", buf);
+        n++;
+    }
+    for (int32_t g = ds->first_tag; g >= 0; g = t->m->tags[g].next)
+        if (t->m->tags[g].field < 0) {
+            detail_add(d, STYLE_DEFAULT, "(tag)", "%s%s%s", t->m->tags[g].tag,
+                       t->m->tags[g].source && *t->m->tags[g].source ? "  from " : "",
+                       t->m->tags[g].source ? t->m->tags[g].source : "");
+            n++;
+        }
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "none");
+    section(d, "Copies");
+    n = 0;
+    for (int32_t p = ds->first_placement; p >= 0; p = t->m->placements[p].next) {
+        const struct placement *pl = &t->m->placements[p];
+        char key[64] = "";
+        if (pl->deleted)
+            continue;
+        if (pl->key_region >= 0)
+            snprintf(key, sizeof key, ", key in %s", t->m->regions[pl->key_region].id);
+        detail_ref(d, OBJ_PLACEMENT, p, role_names[pl->role], "%s%s%s%s%s",
+                   t->m->regions[pl->region].id, pl->encrypted ? ", encrypted" : "", key,
+                   pl->mechanism ? ", " : "", mechanism_names[pl->mechanism]);
+        if (p < t->np && t->pl_worst[p] >= 0)
+            d->line[d->n - 1].style = t->pl_worst[p] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
+        n++;
+    }
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "none (press c to add a copy)");
+    section(d, "Flows");
+    n = 0;
+    for (int32_t fl = 0; fl < t->m->nflows && n < LIST_CAP; fl++) {
+        const struct flow *f = &t->m->flows[fl];
+        if (f->deleted)
+            continue;
+        if (t->m->placements[f->from].dataset == id ||
+            (f->to >= 0 && t->m->placements[f->to].dataset == id)) {
+            flow_line(t, fl, d);
+            n++;
+        }
+    }
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "none");
+    findings_of(t, OBJ_DATASET, id, true, d);
+}
+
+static void
+placement_detail(struct tui *t, int32_t id, struct detail *d)
+{
+    const struct placement *pl = &t->m->placements[id];
+    int n = 0;
+
+    detail_ref(d, OBJ_DATASET, pl->dataset, "dataset", "%s", t->m->datasets[pl->dataset].name);
+    section(d, "Flows");
+    for (int32_t fl = 0; fl < t->m->nflows && n < LIST_CAP; fl++) {
+        const struct flow *f = &t->m->flows[fl];
+        if (!f->deleted && (f->from == id || f->to == id)) {
+            flow_line(t, fl, d);
+            n++;
+        }
+    }
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "none (an implicit replication from the primary)");
+    findings_of(t, OBJ_PLACEMENT, id, false, d);
+}
+
+static void
+region_detail(struct tui *t, int32_t id, struct detail *d)
+{
+    int n = 0;
+
+    section(d, "Copies here");
+    for (int32_t p = 0; p < t->m->nplacements; p++) {
+        const struct placement *pl = &t->m->placements[p];
+        if (pl->deleted || pl->region != id)
+            continue;
+        if (n++ < LIST_CAP)
+            detail_ref(d, OBJ_PLACEMENT, p, role_names[pl->role], "%s",
+                       t->m->datasets[pl->dataset].name);
+    }
+    if (n > LIST_CAP)
+        detail_add(d, STYLE_DIM, NULL, "… and %d more", n - LIST_CAP);
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "none");
+}
+
+static void
+tier_detail(struct tui *t, int32_t id, struct detail *d)
+{
+    int n = 0;
+
+    section(d, "Datasets");
+    for (int32_t i = 0; i < t->m->ndatasets; i++) {
+        if (t->m->datasets[i].deleted || t->m->datasets[i].tier != id)
+            continue;
+        if (n++ < LIST_CAP)
+            detail_ref(d, OBJ_DATASET, i, NULL, "%s", t->m->datasets[i].name);
+    }
+    if (n > LIST_CAP)
+        detail_add(d, STYLE_DIM, NULL, "… and %d more", n - LIST_CAP);
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "none");
+}
+
+void
+detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
+{
+    char sel[512];
+
+    model_selector(t->m, kind, id, sel, sizeof sel);
+    snprintf(d->title, sizeof d->title, "%s %s", obj_kind_names[kind], sel);
+    if (kind == OBJ_PLACEMENT || kind == OBJ_FLOW)
+        detail_add(d, STYLE_DIM, NULL, "%s", "");
+    attributes(t, kind, id, d);
+    if (kind == OBJ_DATASET)
+        dataset_detail(t, id, d);
+    else if (kind == OBJ_PLACEMENT)
+        placement_detail(t, id, d);
+    else if (kind == OBJ_REGION)
+        region_detail(t, id, d);
+    else if (kind == OBJ_TIER)
+        tier_detail(t, id, d);
+    else if (kind == OBJ_FLOW)
+        findings_of(t, OBJ_FLOW, id, false, d);
+    if (d->n > 0 && d->line[0].text[0] == 0 && d->line[0].ref == REF_NONE) {
+        memmove(&d->line[0], &d->line[1], sizeof d->line[0] * (size_t)(d->n - 1));
+        d->n--;
+    }
+}
+
+void
+detail_finding(struct tui *t, int32_t i, struct detail *d)
+{
+    const struct finding *f = &t->res->findings[i];
+
+    snprintf(d->title, sizeof d->title, "%s %s %s", f->rule,
+             f->waived ? "waived" : severity_names[f->severity], f->selector);
+    detail_add(d, sev_style(f), NULL, "%s", f->message);
+    if (f->object >= 0 && f->kind < OBJ_KIND_COUNT)
+        detail_ref(d, f->kind, f->object, obj_kind_names[f->kind], "%s", f->selector);
+    else
+        detail_add(d, STYLE_DEFAULT, "object", "%s", f->selector);
+    if (f->dataset >= 0 && !(f->kind == OBJ_DATASET && f->object == f->dataset))
+        detail_ref(d, OBJ_DATASET, f->dataset, "dataset", "%s", t->m->datasets[f->dataset].name);
+    if (f->jurisdictions && *f->jurisdictions)
+        detail_add(d, STYLE_DEFAULT, "where", "%s", f->jurisdictions);
+    section(d, "Why");
+    for (uint32_t k = 0; k < f->why.n; k++)
+        detail_add(d, STYLE_DEFAULT, NULL, "%u. %s", k + 1, f->why.v[k]);
+    if (f->why.n == 0)
+        detail_add(d, STYLE_DIM, NULL, "(no facts recorded)");
+    section(d, "Hint");
+    detail_add(d, f->hint && *f->hint ? STYLE_DEFAULT : STYLE_DIM, NULL, "%s",
+               f->hint && *f->hint ? f->hint : "none");
+    if (f->waived && f->waiver >= 0 && f->waiver < t->m->nwaivers) {
+        const struct waiver *w = &t->m->waivers[f->waiver];
+        char date[11];
+        sm_date_fmt(w->expires, date);
+        section(d, "Waiver");
+        detail_ref(d, OBJ_WAIVER, f->waiver, "by", "%s until %s: %s", w->owner,
+                   date[0] ? date : "never", w->reason);
+    }
+    detail_add(d, STYLE_DEFAULT, NULL, "%s", "");
+    detail_add(d, STYLE_DIM, NULL, "f fix it (preview first) · w waive · Enter jumps");
+}
+
+void
+detail_transfer(struct tui *t, int32_t i, struct detail *d)
+{
+    const struct transfer *x = &t->res->transfers[i];
+    char a[3], b[3], sel[512];
+
+    sm_cc_str(x->from_cc, a);
+    sm_cc_str(x->to_cc, b);
+    snprintf(d->title, sizeof d->title, "transfer %s -> %s", a, x->to_cc < 0 ? "any" : b);
+    if (x->dataset >= 0)
+        detail_ref(d, OBJ_DATASET, x->dataset, "dataset", "%s", t->m->datasets[x->dataset].name);
+    detail_add(d, STYLE_DEFAULT, "regime", "%s", x->regime ? x->regime : "");
+    detail_add(d, STYLE_DEFAULT, "mechanism", "%s",
+               x->mechanism ? mechanism_names[x->mechanism] : "none");
+    detail_add(d, x->status == XFER_VIOLATION ? STYLE_ERROR : STYLE_DEFAULT, "status", "%s",
+               x->status < XFER_STATUS_COUNT ? transfer_status_names[x->status] : "?");
+    detail_add(d, STYLE_DEFAULT, "basis", "%s", x->basis ? x->basis : "");
+    detail_add(d, STYLE_DEFAULT, "personal", "%s", x->personal ? "yes" : "no");
+    if (x->flow >= 0)
+        detail_ref(d, OBJ_FLOW, x->flow, "flow", "%s", t->m->flows[x->flow].name);
+    if (x->placement >= 0)
+        detail_ref(d, OBJ_PLACEMENT, x->placement, "copy", "%s",
+                   model_selector(t->m, OBJ_PLACEMENT, x->placement, sel, sizeof sel));
+}

@@ -1,0 +1,852 @@
+/*
+ * form.c - text entry, the add/edit/waive forms generated from
+ * model_attrs() (labels, help, required flags, enum names), completion of
+ * regions, tiers, datasets and copies, inline errors from model_set's
+ * messages, and the quick fixes offered for a finding. Every submit is one
+ * struct edit through tui_apply. No curses.
+ */
+#include "views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- one line of text ------------------------------------------------------- */
+
+void
+line_set(struct line *l, const char *s)
+{
+    snprintf(l->buf, sizeof l->buf, "%s", s ? s : "");
+    l->len = (int)strlen(l->buf);
+    l->cur = l->len;
+}
+
+static int
+prev_char(const struct line *l, int i)
+{
+    if (i <= 0)
+        return 0;
+    i--;
+    while (i > 0 && ((unsigned char)l->buf[i] & 0xc0) == 0x80)
+        i--;
+    return i;
+}
+
+static int
+next_char(const struct line *l, int i)
+{
+    if (i >= l->len)
+        return l->len;
+    i++;
+    while (i < l->len && ((unsigned char)l->buf[i] & 0xc0) == 0x80)
+        i++;
+    return i;
+}
+
+static void
+delete_range(struct line *l, int from, int to)
+{
+    memmove(l->buf + from, l->buf + to, (size_t)(l->len - to + 1));
+    l->len -= to - from;
+    l->cur = from;
+}
+
+bool
+line_key(struct line *l, enum action a, int code)
+{
+    char mb[8];
+    int n;
+
+    switch (a) {        /* line editing is a small state machine: kept local */
+    case ACT_CHAR_LEFT:  l->cur = prev_char(l, l->cur); return true;
+    case ACT_CHAR_RIGHT: l->cur = next_char(l, l->cur); return true;
+    case ACT_LINE_START: l->cur = 0; return true;
+    case ACT_LINE_END:   l->cur = l->len; return true;
+    case ACT_DEL_BACK:
+        if (l->cur > 0)
+            delete_range(l, prev_char(l, l->cur), l->cur);
+        return true;
+    case ACT_DEL_FWD:
+        if (l->cur < l->len)
+            delete_range(l, l->cur, next_char(l, l->cur));
+        return true;
+    case ACT_DEL_LINE:
+        line_set(l, "");
+        return true;
+    case ACT_DEL_WORD: {
+        int i = l->cur;
+        while (i > 0 && l->buf[i - 1] == ' ')
+            i--;
+        while (i > 0 && l->buf[i - 1] != ' ')
+            i--;
+        delete_range(l, i, l->cur);
+        return true;
+    }
+    default:
+        break;
+    }
+    if (code == TK_SPACE)
+        code = ' ';
+    if (code < 32 || code >= TK_BASE - 1 || code == 127)
+        return false;
+    if (code < 0x80) {
+        mb[0] = (char)code;
+        n = 1;
+    } else {
+        /* UTF-8 by hand: the locale may not be UTF-8 in tests. */
+        if (code < 0x800) {
+            mb[0] = (char)(0xc0 | (code >> 6));
+            mb[1] = (char)(0x80 | (code & 0x3f));
+            n = 2;
+        } else if (code < 0x10000) {
+            mb[0] = (char)(0xe0 | (code >> 12));
+            mb[1] = (char)(0x80 | ((code >> 6) & 0x3f));
+            mb[2] = (char)(0x80 | (code & 0x3f));
+            n = 3;
+        } else {
+            mb[0] = (char)(0xf0 | (code >> 18));
+            mb[1] = (char)(0x80 | ((code >> 12) & 0x3f));
+            mb[2] = (char)(0x80 | ((code >> 6) & 0x3f));
+            mb[3] = (char)(0x80 | (code & 0x3f));
+            n = 4;
+        }
+    }
+    if (l->len + n >= (int)sizeof l->buf)
+        return true;
+    memmove(l->buf + l->cur + n, l->buf + l->cur, (size_t)(l->len - l->cur + 1));
+    memcpy(l->buf + l->cur, mb, (size_t)n);
+    l->len += n;
+    l->cur += n;
+    return true;
+}
+
+/* ---- forms ------------------------------------------------------------------ */
+
+static const char *const key_labels[OBJ_KIND_COUNT] = {
+    [OBJ_REGION] = "id", [OBJ_TIER] = "name", [OBJ_DATASET] = "name",
+    [OBJ_PLACEMENT] = "dataset", [OBJ_FLOW] = "name", [OBJ_WAIVER] = "finding",
+    [OBJ_SCENARIO] = "name",
+};
+
+static const char *const key_help[OBJ_KIND_COUNT] = {
+    [OBJ_REGION] = "provider:code, e.g. onprem:fra-dc1",
+    [OBJ_TIER] = "tier name, e.g. restricted",
+    [OBJ_DATASET] = "dataset name, e.g. orders",
+    [OBJ_PLACEMENT] = "the dataset this copy belongs to (Tab completes)",
+    [OBJ_FLOW] = "flow name; empty for FROM->TO",
+    [OBJ_WAIVER] = "the finding waived",
+    [OBJ_SCENARIO] = "scenario name",
+};
+
+void
+form_close(struct tui *t)
+{
+    t->form.open = false;
+    t->form.n = 0;
+}
+
+static struct form_field *
+add_field(struct form *f, const struct attr *a, const char *label, const char *help,
+          const char *value, bool readonly)
+{
+    struct form_field *x;
+
+    if (f->n >= FORM_MAX)
+        return NULL;
+    x = &f->f[f->n++];
+    memset(x, 0, sizeof *x);
+    x->attr = a;
+    x->type = a ? a->type : ATTR_STR;
+    x->readonly = readonly;
+    x->required = a ? a->required : false;
+    snprintf(x->label, sizeof x->label, "%s", label);
+    snprintf(x->help, sizeof x->help, "%s", help ? help : "");
+    line_set(&x->in, value);
+    snprintf(x->orig, sizeof x->orig, "%s", value ? value : "");
+    return x;
+}
+
+static void
+first_editable(struct form *f)
+{
+    f->cur = 0;
+    while (f->cur < f->n - 1 && f->f[f->cur].readonly)
+        f->cur++;
+}
+
+void
+form_open_add(struct tui *t, enum obj_kind kind, const char *preset_key,
+              const char *preset_attr, const char *preset_value)
+{
+    struct form *f = &t->form;
+    struct form_field *k;
+
+    memset(f, 0, sizeof *f);
+    f->open = true;
+    f->mode = FORM_ADD;
+    f->kind = kind;
+    f->id = SM_NONE;
+    f->error_field = -1;
+    snprintf(f->title, sizeof f->title, "Add %s", obj_kind_names[kind]);
+    k = add_field(f, NULL, key_labels[kind], key_help[kind], preset_key, false);
+    if (k) {
+        k->required = kind != OBJ_FLOW;
+        k->type = kind == OBJ_PLACEMENT ? ATTR_PLACEMENT : ATTR_STR;
+    }
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        const char *v = preset_attr && strcmp(preset_attr, a->name) == 0 ? preset_value : "";
+        if (a->readonly || a->type == ATTR_FIELDS)
+            continue;
+        add_field(f, a, a->name, a->help, v, false);
+    }
+    f->cur = preset_key && *preset_key && f->n > 1 ? 1 : 0;
+    if (preset_attr && preset_value)
+        for (int i = 1; i < f->n; i++)
+            if (strcmp(f->f[i].label, preset_attr) == 0 && f->cur == i && i + 1 < f->n)
+                f->cur = i + 1;
+}
+
+void
+form_open_edit(struct tui *t, enum obj_kind kind, int32_t id)
+{
+    struct form *f = &t->form;
+    char sel[512], buf[512];
+
+    memset(f, 0, sizeof *f);
+    f->open = true;
+    f->mode = FORM_EDIT;
+    f->kind = kind;
+    f->id = id;
+    f->error_field = -1;
+    model_selector(t->m, kind, id, sel, sizeof sel);
+    snprintf(f->title, sizeof f->title, "Edit %s %s", obj_kind_names[kind], sel);
+    add_field(f, NULL, key_labels[kind], "renaming is not supported; delete and add", sel, true);
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        model_get(t->m, kind, id, a->name, buf, sizeof buf);
+        add_field(f, a, a->name, a->help, buf, a->readonly || a->type == ATTR_FIELDS);
+    }
+    first_editable(f);
+}
+
+static int32_t
+add_days(int32_t date, int days)
+{
+    struct tm tm;
+    time_t tt;
+
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = date / 10000 - 1900;
+    tm.tm_mon = date / 100 % 100 - 1;
+    tm.tm_mday = date % 100 + days;
+    tm.tm_hour = 12;
+    tt = timegm(&tm);
+    gmtime_r(&tt, &tm);
+    return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+void
+form_open_waive(struct tui *t, int32_t fi)
+{
+    const struct finding *fd = &t->res->findings[fi];
+    struct form *f = &t->form;
+    char key[512], date[11];
+
+    memset(f, 0, sizeof *f);
+    f->open = true;
+    f->mode = FORM_WAIVE;
+    f->kind = OBJ_WAIVER;
+    f->id = SM_NONE;
+    f->error_field = -1;
+    snprintf(key, sizeof key, "%s:%s", fd->rule, fd->selector);
+    snprintf(f->title, sizeof f->title, "Waive %s", key);
+    snprintf(f->key_prefix, sizeof f->key_prefix, "%s", key);
+    add_field(f, NULL, "finding", fd->message, key, true);
+    sm_date_fmt(t->today ? add_days(t->today, 90) : 0, date);
+    for (const struct attr *a = model_attrs(OBJ_WAIVER); a && a->name; a++) {
+        if (a->readonly)
+            continue;
+        add_field(f, a, a->name, a->help,
+                  strcmp(a->name, "owner") == 0 ? t->user :
+                  strcmp(a->name, "expires") == 0 ? date : "", false);
+    }
+    first_editable(f);
+}
+
+/* The field an error message is about: the longest label it names. */
+static int
+field_of_message(const struct form *f, const char *msg)
+{
+    int best = -1;
+    size_t bl = 0;
+
+    for (int i = 0; i < f->n; i++) {
+        size_t l = strlen(f->f[i].label);
+        const char *p = msg;
+        while ((p = strstr(p, f->f[i].label)) != NULL) {
+            bool start = p == msg || p[-1] == ' ' || p[-1] == '(' || p[-1] == '"';
+            bool end = p[l] == 0 || p[l] == ' ' || p[l] == ':' || p[l] == '=' || p[l] == ';' ||
+                       p[l] == ',' || p[l] == ')' || p[l] == '"';
+            if (start && end && l > bl) {
+                best = i;
+                bl = l;
+            }
+            p += l;
+        }
+    }
+    return best;
+}
+
+static void
+form_submit(struct tui *t)
+{
+    struct form *f = &t->form;
+    struct edit e;
+    char key[600], what[700];
+    const char *region = NULL;
+
+    memset(&e, 0, sizeof e);
+    f->error[0] = 0;
+    f->error_field = -1;
+    for (int i = 0; i < f->n; i++)
+        if (f->f[i].required && !f->f[i].readonly && !f->f[i].in.buf[0] &&
+            f->mode != FORM_EDIT) {
+            snprintf(f->error, sizeof f->error, "%s is required", f->f[i].label);
+            f->error_field = i;
+            f->cur = i;
+            return;
+        }
+    e.kind = f->kind;
+    if (f->mode == FORM_EDIT) {
+        e.op = EDIT_SET;
+        snprintf(key, sizeof key, "%s", f->f[0].in.buf);
+    } else if (f->mode == FORM_WAIVE) {
+        e.op = EDIT_ADD;
+        snprintf(key, sizeof key, "%s", f->key_prefix);
+    } else {
+        e.op = EDIT_ADD;
+        snprintf(key, sizeof key, "%s", f->f[0].in.buf);
+    }
+    for (int i = 1; i < f->n; i++) {
+        struct form_field *x = &f->f[i];
+        if (x->readonly || !x->attr)
+            continue;
+        if (f->kind == OBJ_PLACEMENT && f->mode == FORM_ADD && strcmp(x->label, "region") == 0) {
+            region = x->in.buf;
+            continue;
+        }
+        if (f->mode == FORM_EDIT ? strcmp(x->in.buf, x->orig) == 0 : !x->in.buf[0])
+            continue;
+        if (e.nattrs == EDIT_MAX_ATTRS)
+            break;
+        e.attrs[e.nattrs].name = x->attr->name;
+        e.attrs[e.nattrs].value = x->in.buf;
+        e.nattrs++;
+    }
+    if (f->kind == OBJ_PLACEMENT && f->mode == FORM_ADD)
+        snprintf(key, sizeof key, "%s@%s", f->f[0].in.buf, region ? region : "");
+    e.key = key;
+    if (f->mode == FORM_EDIT && e.nattrs == 0) {
+        form_close(t);
+        tui_set_message(t, false, "nothing changed");
+        return;
+    }
+    snprintf(what, sizeof what, "%s %s %s",
+             f->mode == FORM_EDIT ? "changed" : f->mode == FORM_WAIVE ? "waived" : "added",
+             f->mode == FORM_WAIVE ? "" : obj_kind_names[f->kind], key);
+    if (tui_apply(t, &e, what) != SM_OK) {
+        snprintf(f->error, sizeof f->error, "%s", t->msg);
+        f->error_field = field_of_message(f, t->msg);
+        if (f->error_field == 0 && f->kind == OBJ_PLACEMENT && strstr(t->msg, "region"))
+            f->error_field = 1;
+        if (f->error_field >= 0)
+            f->cur = f->error_field;
+        t->msg[0] = 0;
+        return;
+    }
+    form_close(t);
+}
+
+/* ---- completion ----------------------------------------------------------------- */
+
+struct comp {
+    const char *prefix;
+    size_t plen;
+    int n;
+    char lcp[256];
+    char list[256];
+    const char *pick;           /* the k-th match */
+    int want;
+};
+
+static void
+comp_add(struct comp *c, const char *cand)
+{
+    size_t i;
+
+    if (!cand || strncmp(cand, c->prefix, c->plen) != 0)
+        return;
+    if (c->n == 0) {
+        snprintf(c->lcp, sizeof c->lcp, "%s", cand);
+    } else {
+        for (i = 0; c->lcp[i] && c->lcp[i] == cand[i]; i++)
+            ;
+        c->lcp[i] = 0;
+    }
+    if (c->n == c->want)
+        c->pick = cand;
+    if (c->n < 8) {
+        size_t k = strlen(c->list);
+        snprintf(c->list + k, sizeof c->list - k, "%s%s", k ? "  " : "", cand);
+    }
+    c->n++;
+}
+
+static void
+candidates(struct tui *t, const struct form_field *x, const char *value, struct comp *c)
+{
+    const struct model *m = t->m;
+    const char *at;
+
+    switch (x->type) {  /* one source of names per attribute type */
+    case ATTR_REGION:
+        for (int32_t i = 0; i < m->nregions; i++)
+            if (!m->regions[i].deleted)
+                comp_add(c, m->regions[i].id);
+        break;
+    case ATTR_TIER:
+        for (int32_t i = 0; i < m->ntiers; i++)
+            if (!m->tiers[i].deleted)
+                comp_add(c, m->tiers[i].name);
+        break;
+    case ATTR_ENUM:
+        for (int i = 0; i < x->attr->nnames; i++)
+            if (x->attr->names[i][0])
+                comp_add(c, x->attr->names[i]);
+        break;
+    case ATTR_BOOL:
+        comp_add(c, "false");
+        comp_add(c, "true");
+        break;
+    case ATTR_PLACEMENT:
+        if (x->attr && (at = strchr(value, '@')) != NULL) {
+            char name[256], sel[512];
+            int32_t d;
+            snprintf(name, sizeof name, "%.*s", (int)(at - value), value);
+            if ((d = model_dataset(m, name)) >= 0) {
+                static char sels[32][300];
+                int k = 0;
+                for (int32_t p = m->datasets[d].first_placement; p >= 0 && k < 32;
+                     p = m->placements[p].next)
+                    if (!m->placements[p].deleted) {
+                        model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel);
+                        snprintf(sels[k], sizeof sels[k], "%s", sel);
+                        comp_add(c, sels[k++]);
+                    }
+            }
+            break;
+        }
+        for (int32_t i = 0; i < m->ndatasets; i++)
+            if (!m->datasets[i].deleted)
+                comp_add(c, m->datasets[i].name);
+        break;
+    default:
+        break;
+    }
+}
+
+static int
+count_matches(struct tui *t, const struct form_field *x, const char *prefix, int want,
+              struct comp *c)
+{
+    memset(c, 0, sizeof *c);
+    c->prefix = prefix;
+    c->plen = strlen(prefix);
+    c->want = want;
+    candidates(t, x, prefix, c);
+    return c->n;
+}
+
+/* First Tab: a unique match is filled in, several extend to their common
+ * prefix and are listed; further Tabs cycle through them. */
+static void
+complete(struct tui *t)
+{
+    struct form *f = &t->form;
+    struct form_field *x = &f->f[f->cur];
+    struct comp c;
+    int n;
+
+    if (x->readonly)
+        return;
+    if (f->ncomp == 0)
+        snprintf(f->comp_prefix, sizeof f->comp_prefix, "%s", x->in.buf);
+    n = count_matches(t, x, f->comp_prefix, -1, &c);
+    if (n == 0) {
+        if (x->type == ATTR_STR || x->type == ATTR_INT || x->type == ATTR_DATE)
+            snprintf(f->note, sizeof f->note, "no completion for %s", x->label);
+        else
+            snprintf(f->note, sizeof f->note, "nothing starts with \"%s\"", f->comp_prefix);
+        return;
+    }
+    if (f->ncomp == 0) {
+        line_set(&x->in, c.lcp);
+        if (n == 1) {
+            snprintf(f->note, sizeof f->note, "%s", c.lcp);
+            return;
+        }
+        snprintf(f->note, sizeof f->note, "%d matches: %s%s", n, c.list, n > 8 ? " …" : "");
+        f->ncomp = 1;
+        return;
+    }
+    count_matches(t, x, f->comp_prefix, (f->ncomp - 1) % n, &c);
+    if (c.pick)
+        line_set(&x->in, c.pick);
+    snprintf(f->note, sizeof f->note, "%d/%d: %s", (f->ncomp - 1) % n + 1, n, c.list);
+    f->ncomp++;
+}
+
+int
+form_key(struct tui *t, const struct key *k)
+{
+    struct form *f = &t->form;
+    enum action a = keymap_lookup(&t->keys, KEYMAP_FORM, k->code);
+
+    if (a != ACT_COMPLETE)
+        f->ncomp = 0;
+    if (a == ACT_CANCEL) {
+        form_close(t);
+        tui_set_message(t, false, "cancelled");
+        return TUI_REDRAW;
+    }
+    if (a == ACT_SUBMIT) {
+        form_submit(t);
+        return TUI_REDRAW;
+    }
+    if (a == ACT_NEXT_FIELD || a == ACT_PREV_FIELD) {
+        int d = a == ACT_NEXT_FIELD ? 1 : -1, i = f->cur + d;
+        while (i >= 0 && i < f->n && f->f[i].readonly)
+            i += d;
+        if (i >= 0 && i < f->n)
+            f->cur = i;
+        f->note[0] = 0;
+        return TUI_REDRAW;
+    }
+    if (a == ACT_COMPLETE) {
+        complete(t);
+        return TUI_REDRAW;
+    }
+    if (f->f[f->cur].readonly)
+        return 0;
+    a = keymap_lookup(&t->keys, KEYMAP_EDIT, k->code);
+    if (line_key(&f->f[f->cur].in, a, k->code)) {
+        if (f->error_field == f->cur)
+            f->error_field = -1;
+        f->note[0] = 0;
+        return TUI_REDRAW;
+    }
+    return 0;
+}
+
+void
+form_draw(struct tui *t, struct screen *s)
+{
+    struct form *f = &t->form;
+    int w = s->w - 8 > 90 ? 90 : s->w - 8;
+    int rows = f->n, h, x, y, lw = 20, vis;
+    const struct form_field *cf = &f->f[f->cur];
+
+    h = rows + 6;
+    if (h > s->h - 2)
+        h = s->h - 2;
+    vis = h - 6;
+    x = (s->w - w) / 2;
+    y = (s->h - h) / 2;
+    if (f->cur < f->top)
+        f->top = f->cur;
+    if (f->cur >= f->top + vis)
+        f->top = f->cur - vis + 1;
+    for (int i = 0; i < h; i++)
+        screen_fill(s, x, y + i, w, STYLE_DIALOG);
+    screen_fill(s, x, y, w, STYLE_DIALOG_TITLE);
+    screen_put(s, x + 1, y, w - 2, STYLE_DIALOG_TITLE, f->title);
+    for (int i = 0; i < vis && f->top + i < f->n; i++) {
+        const struct form_field *ff = &f->f[f->top + i];
+        int yy = y + 1 + i, fx = x + 2 + lw, fw = w - lw - 4;
+        bool cur = f->top + i == f->cur;
+        char label[40];
+        int st = ff->readonly ? STYLE_DIALOG : cur ? STYLE_FIELD_ACTIVE : STYLE_FIELD;
+
+        snprintf(label, sizeof label, "%s%s", ff->label, ff->required && !ff->readonly ? "*" : "");
+        screen_field(s, x + 2, yy, lw - 1, f->error_field == f->top + i ? STYLE_FIELD_ERROR
+                     : STYLE_LABEL, label, false);
+        screen_fill(s, fx, yy, fw, st);
+        if (cur && !ff->readonly) {
+            /* Keep the cursor in view in long values. */
+            char pre[512];
+            int pw, off = 0;
+            snprintf(pre, sizeof pre, "%.*s", ff->in.cur, ff->in.buf);
+            pw = text_width(pre);
+            while (pw - off >= fw - 1) {
+                size_t n = text_fit(pre + off, 1);
+                off += n ? (int)n : 1;
+                pw = text_width(pre + off);
+            }
+            screen_put(s, fx, yy, fw, st, ff->in.buf + off);
+            s->cursor = true;
+            s->cur_x = fx + pw;
+            s->cur_y = yy;
+        } else {
+            screen_put(s, fx, yy, fw, ff->readonly ? STYLE_DIM : st, ff->in.buf);
+        }
+    }
+    screen_put(s, x + 2, y + h - 4, w - 4, STYLE_DIM, cf->help);
+    if (f->note[0])
+        screen_put(s, x + 2, y + h - 3, w - 4, STYLE_DIALOG, f->note);
+    if (f->error[0])
+        screen_put(s, x + 2, y + h - 2, w - 4, STYLE_FIELD_ERROR, f->error);
+    screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIM,
+               "Enter save · Esc cancel · Up/Down fields · Tab completes · * required");
+}
+
+/* ---- quick fixes ------------------------------------------------------------------ */
+
+enum fix_how { FIX_MOVE, FIX_MECH, FIX_MASK, FIX_TRUE, FIX_KEY_REGION, FIX_TIER };
+
+static const struct fix_rule {
+    const char *rule;
+    enum fix_how how;
+    const char *attr;
+    const char *label;          /* printf with the value */
+} fix_rules[] = {
+    { "RES001", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "RES002", FIX_MOVE,       "region",            "Move the backup to %s" },
+    { "RES004", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "RES005", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "XFR001", FIX_MECH,       "mechanism",         "Declare %s for this transfer" },
+    { "XFR001", FIX_MASK,       "transforms",        "Mask %s on the flow" },
+    { "XFR001", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "XFR002", FIX_MECH,       "mechanism",         "Declare %s for this transfer" },
+    { "ENC001", FIX_TRUE,       "encrypted",         "Encrypt the copy at rest%s" },
+    { "ENC002", FIX_KEY_REGION, "key-region",        "Hold the key in %s" },
+    { "ENC003", FIX_TRUE,       "transit-encrypted", "Encrypt the flow in transit%s" },
+    { "LIN001", FIX_TIER,       "tier",              "Classify the dataset as %s" },
+    { "CLS001", FIX_TIER,       "tier",              "Classify the dataset as %s" },
+    { "CLS002", FIX_TIER,       "tier",              "Classify the dataset as %s" },
+};
+
+/* Words of the hint, split on blanks and punctuation that never occurs
+ * inside region ids, names or mechanisms. */
+static int
+hint_words(const char *hint, char words[][128], int max)
+{
+    int n = 0;
+    const char *p = hint;
+
+    while (*p && n < max) {
+        size_t len;
+        while (*p && strchr(" \t,;()[]'\"`", *p))
+            p++;
+        len = strcspn(p, " \t,;()[]'\"`");
+        if (!len)
+            break;
+        snprintf(words[n], sizeof words[n], "%.*s", (int)(len < 127 ? len : 127), p);
+        /* A sentence's full stop or colon is not part of the word. */
+        while (strlen(words[n]) > 1 && strchr(".:", words[n][strlen(words[n]) - 1]))
+            words[n][strlen(words[n]) - 1] = 0;
+        n++;
+        p += len;
+    }
+    return n;
+}
+
+static bool
+add_choice(struct tui *t, const struct edit *e, const char *label)
+{
+    struct dialog *d = &t->dialog;
+    char line[600];
+
+    if (d->nchoices >= DIALOG_MAX_CHOICES)
+        return false;
+    for (int i = 0; i < d->nchoices; i++)
+        if (strcmp(d->choice_text[i], label) == 0)
+            return false;
+    if (!(d->edits[d->nchoices] = edit_dup(e)))
+        return false;
+    edit_format(e, line, sizeof line);
+    snprintf(d->choice_text[d->nchoices], sizeof d->choice_text[0], "%s", label);
+    snprintf(d->choice_arg[d->nchoices], sizeof d->choice_arg[0], "%.63s", line);
+    d->nchoices++;
+    return true;
+}
+
+static void
+set_edit(struct edit *e, enum obj_kind kind, const char *key, const char *attr, const char *value)
+{
+    memset(e, 0, sizeof *e);
+    e->op = EDIT_SET;
+    e->kind = kind;
+    e->key = key;
+    e->nattrs = 1;
+    e->attrs[0].name = attr;
+    e->attrs[0].value = value;
+}
+
+static void
+fix_candidates(struct tui *t, const struct finding *fd, const struct fix_rule *r,
+               char words[][128], int nw, const char *sel)
+{
+    const struct model *m = t->m;
+    char label[220], value[512];
+    struct edit e;
+
+    switch (r->how) {   /* each way of fixing reads the hint differently */
+    case FIX_MOVE:
+        if (fd->kind != OBJ_PLACEMENT)
+            return;
+        for (int i = 0; i < nw; i++) {
+            int32_t rg = model_region(m, words[i]);
+            if (rg < 0 || rg == m->placements[fd->object].region)
+                continue;
+            snprintf(label, sizeof label, r->label, m->regions[rg].id);
+            set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
+            add_choice(t, &e, label);
+        }
+        break;
+    case FIX_MECH:
+        if (fd->kind != OBJ_PLACEMENT && fd->kind != OBJ_FLOW)
+            return;
+        for (int i = 0; i < nw; i++) {
+            int mech = model_enum_parse(mechanism_names, MECH_COUNT, words[i]);
+            if (mech <= MECH_NONE)
+                continue;
+            snprintf(label, sizeof label, r->label, mechanism_names[mech]);
+            set_edit(&e, (enum obj_kind)fd->kind, sel, r->attr, mechanism_names[mech]);
+            add_choice(t, &e, label);
+        }
+        break;
+    case FIX_MASK: {
+        const struct flow *fl;
+        int32_t ds;
+        size_t k = 0;
+        char cur[400], fields[256] = "";
+        bool mask = false;
+        if (fd->kind != OBJ_FLOW)
+            return;
+        fl = &m->flows[fd->object];
+        ds = m->placements[fl->from].dataset;
+        for (int i = 0; i < nw; i++) {
+            if (strcmp(words[i], "mask") == 0)
+                mask = true;
+            else if (mask && model_field(m, ds, words[i]) >= 0 && k + 1 < sizeof fields)
+                k += (size_t)snprintf(fields + k, sizeof fields - k, "%s%s", k ? " " : "",
+                                      words[i]);
+        }
+        if (!k)
+            return;
+        model_get(m, OBJ_FLOW, fd->object, "transforms", cur, sizeof cur);
+        snprintf(value, sizeof value, "%s%smask %s", cur, cur[0] ? "; " : "", fields);
+        snprintf(label, sizeof label, r->label, fields);
+        set_edit(&e, OBJ_FLOW, sel, r->attr, value);
+        add_choice(t, &e, label);
+        break;
+    }
+    case FIX_TRUE:
+        if ((r->attr[0] == 'e' && fd->kind != OBJ_PLACEMENT) ||
+            (r->attr[0] == 't' && fd->kind != OBJ_FLOW))
+            return;
+        snprintf(label, sizeof label, r->label, "");
+        set_edit(&e, (enum obj_kind)fd->kind, sel, r->attr, "true");
+        add_choice(t, &e, label);
+        break;
+    case FIX_KEY_REGION: {
+        bool any = false;
+        if (fd->kind != OBJ_PLACEMENT)
+            return;
+        for (int i = 0; i < nw; i++) {
+            int32_t rg = model_region(m, words[i]);
+            if (rg < 0 || rg == m->placements[fd->object].key_region)
+                continue;
+            snprintf(label, sizeof label, r->label, m->regions[rg].id);
+            set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
+            any |= add_choice(t, &e, label);
+        }
+        if (!any) {
+            const char *own = m->regions[m->placements[fd->object].region].id;
+            snprintf(label, sizeof label, r->label, own);
+            set_edit(&e, OBJ_PLACEMENT, sel, r->attr, own);
+            add_choice(t, &e, label);
+        }
+        break;
+    }
+    case FIX_TIER: {
+        int32_t ds = fd->kind == OBJ_DATASET ? fd->object : fd->dataset;
+        if (ds < 0)
+            return;
+        model_selector(m, OBJ_DATASET, ds, value, sizeof value);
+        if (t->res && ds < t->res->ndatasets && t->res->eff_tier[ds] >= 0 &&
+            t->res->eff_tier[ds] != m->datasets[ds].tier) {
+            const char *tn = tier_name(t, t->res->eff_tier[ds]);
+            snprintf(label, sizeof label, r->label, tn);
+            set_edit(&e, OBJ_DATASET, value, r->attr, tn);
+            add_choice(t, &e, label);
+        }
+        for (int i = 0; i < nw; i++) {
+            int32_t ti = model_tier(m, words[i]);
+            if (ti < 0 || ti == m->datasets[ds].tier)
+                continue;
+            snprintf(label, sizeof label, r->label, m->tiers[ti].name);
+            set_edit(&e, OBJ_DATASET, value, r->attr, m->tiers[ti].name);
+            add_choice(t, &e, label);
+        }
+        break;
+    }
+    }
+}
+
+bool
+fix_open(struct tui *t, int32_t fi)
+{
+    const struct finding *fd = &t->res->findings[fi];
+    struct dialog *d = &t->dialog;
+    char words[64][128], sel[512], text[1200];
+    int nw = hint_words(fd->hint ? fd->hint : "", words, 64);
+    bool known = false;
+
+    dialog_close(t);
+    if (fd->object < 0 || fd->kind >= OBJ_KIND_COUNT) {
+        tui_set_message(t, true, "%s comes from a custom rule: fix the model by hand", fd->rule);
+        return false;
+    }
+    model_selector(t->m, (enum obj_kind)fd->kind, fd->object, sel, sizeof sel);
+    for (size_t i = 0; i < sizeof fix_rules / sizeof fix_rules[0]; i++)
+        if (strcmp(fix_rules[i].rule, fd->rule) == 0) {
+            known = true;
+            fix_candidates(t, fd, &fix_rules[i], words, nw, sel);
+        }
+    if (!known) {
+        /* A rule without its own entry: offer what its hint names. */
+        fix_candidates(t, fd, &fix_rules[0], words, nw, sel);
+        fix_candidates(t, fd, &fix_rules[4], words, nw, sel);
+    }
+    if (d->nchoices == 0) {
+        dialog_close(t);
+        tui_set_message(t, true, "no automatic fix for %s %s: press e to edit it (hint: %s)",
+                        fd->rule, fd->selector, fd->hint && *fd->hint ? fd->hint : "none");
+        return false;
+    }
+    d->mode = DIALOG_FIX;
+    snprintf(d->title, sizeof d->title, "Fix %s %s", fd->rule, fd->selector);
+    snprintf(text, sizeof text, "%s\nHint: %s\n\nEach fix is one audited edit; u undoes it. "
+             "The edit:", fd->message, fd->hint && *fd->hint ? fd->hint : "none");
+    /* The preview shows the exact edit of every choice. */
+    for (int i = 0; i < d->nchoices; i++) {
+        char line[600];
+        size_t k = strlen(text);
+        edit_format(d->edits[i], line, sizeof line);
+        snprintf(text + k, sizeof text - k, "\n  %d. sovmap %s", i + 1, line);
+    }
+    d->text = strdup(text);
+    d->choice = 0;
+    return true;
+}

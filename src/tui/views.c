@@ -1,0 +1,1210 @@
+/*
+ * views.c - the list engine (build, filter, sort, group, draw only what is
+ * visible) and the seven views as const struct view_ops. Rows are ids into
+ * the model or the check result; the engine keeps index arrays only and
+ * allocates nothing per frame. No curses here.
+ */
+#include "views.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- helpers -------------------------------------------------------------- */
+
+const char *
+tier_name(const struct tui *t, int32_t tier)
+{
+    return tier >= 0 && tier < t->m->ntiers ? t->m->tiers[tier].name : "";
+}
+
+static const char *
+region_id(const struct tui *t, int32_t r)
+{
+    return r >= 0 && r < t->m->nregions ? t->m->regions[r].id : "";
+}
+
+static int
+sev_style(int sev, bool waived)
+{
+    static const int styles[SEV_COUNT] = {
+        [SEV_INFO] = STYLE_INFO, [SEV_WARNING] = STYLE_WARNING, [SEV_ERROR] = STYLE_ERROR,
+    };
+    if (waived)
+        return STYLE_WAIVED;
+    return sev >= 0 && sev < SEV_COUNT ? styles[sev] : STYLE_DEFAULT;
+}
+
+static void
+placement_text(const struct tui *t, int32_t p, char *buf, size_t n)
+{
+    if (p < 0 || p >= t->m->nplacements) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    model_selector(t->m, OBJ_PLACEMENT, p, buf, n);
+}
+
+/* ---- datasets ------------------------------------------------------------- */
+
+static int32_t ds_count(struct tui *t) { return t->m->ndatasets; }
+static bool ds_visible(struct tui *t, int32_t r) { return !t->m->datasets[r].deleted; }
+static const char *ds_name(struct tui *t, int32_t r) { return t->m->datasets[r].name; }
+
+static void
+ds_name_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->datasets[r].name);
+}
+
+static void
+ds_tier_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t tier = t->m->datasets[r].tier;
+    if (tier < 0) {
+        snprintf(buf, n, "(none)");
+        *style = STYLE_WARNING;
+        return;
+    }
+    snprintf(buf, n, "%s", tier_name(t, tier));
+}
+
+static const char *
+ds_tier_key(struct tui *t, int32_t r)
+{
+    return tier_name(t, t->m->datasets[r].tier);
+}
+
+static void
+ds_subjects_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    model_get(t->m, OBJ_DATASET, r, "subjects", buf, n);
+}
+
+static void
+ds_system_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->datasets[r].system ? t->m->datasets[r].system : "");
+}
+
+static const char *
+ds_system_key(struct tui *t, int32_t r)
+{
+    return t->m->datasets[r].system ? t->m->datasets[r].system : "";
+}
+
+static void
+ds_home_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t h = r < t->nd ? t->ds_home[r] : SM_NONE;
+    if (h < 0) {
+        snprintf(buf, n, "-");
+        *style = STYLE_DIM;
+        return;
+    }
+    snprintf(buf, n, "%s", region_id(t, h));
+}
+
+static const char *
+ds_home_key(struct tui *t, int32_t r)
+{
+    return r < t->nd ? region_id(t, t->ds_home[r]) : "";
+}
+
+static void
+ds_copies_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%d", r < t->nd ? (int)t->ds_copies[r] : 0);
+}
+
+static int64_t ds_copies_key(struct tui *t, int32_t r) { return r < t->nd ? t->ds_copies[r] : 0; }
+
+static void
+ds_find_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t c = r < t->nd ? t->ds_nfind[r] : 0;
+    if (c == 0) {
+        snprintf(buf, n, "-");
+        *style = STYLE_DIM;
+        return;
+    }
+    snprintf(buf, n, "%d", (int)c);
+    *style = sev_style(t->ds_worst[r], false);
+}
+
+static int64_t
+ds_find_key(struct tui *t, int32_t r)
+{
+    return r < t->nd ? (int64_t)t->ds_worst[r] * 1000000 + t->ds_nfind[r] : 0;
+}
+
+static const struct column ds_cols[] = {
+    { "Dataset",   0,  false, ds_name_text,     NULL,          ds_name },
+    { "Tier",      13, false, ds_tier_text,     NULL,          ds_tier_key },
+    { "Subjects",  9,  false, ds_subjects_text, NULL,          NULL },
+    { "System",    10, false, ds_system_text,   NULL,          ds_system_key },
+    { "Home",      18, false, ds_home_text,     NULL,          ds_home_key },
+    { "Copies",    6,  true,  ds_copies_text,   ds_copies_key, NULL },
+    { "Find",      4,  true,  ds_find_text,     ds_find_key,   NULL },
+};
+
+static const char *
+ds_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    (void)buf; (void)n;
+    return t->m->datasets[r].name;
+}
+
+static bool
+ds_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    (void)t;
+    *k = OBJ_DATASET;
+    *id = r;
+    return true;
+}
+
+static void
+ds_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_object(t, OBJ_DATASET, r, d);
+}
+
+static const struct view_ops datasets_view = {
+    .name = "datasets", .title = "Datasets", .keymap = KEYMAP_DATASETS, .kind = OBJ_DATASET,
+    .cols = ds_cols, .ncols = 7, .default_sort = 0,
+    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter,
+    .detail = ds_detail, .object = ds_object,
+};
+
+/* ---- flows ---------------------------------------------------------------- */
+
+static int32_t fl_count(struct tui *t) { return t->m->nflows; }
+static bool fl_visible(struct tui *t, int32_t r) { return !t->m->flows[r].deleted; }
+static const char *fl_name(struct tui *t, int32_t r) { return t->m->flows[r].name; }
+
+static void
+fl_name_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->flows[r].name);
+}
+
+static void
+fl_from_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    placement_text(t, t->m->flows[r].from, buf, n);
+}
+
+static void
+fl_to_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct flow *f = &t->m->flows[r];
+    (void)style;
+    if (f->to >= 0)
+        placement_text(t, f->to, buf, n);
+    else
+        snprintf(buf, n, "%s (export)", region_id(t, f->to_region));
+}
+
+static void
+fl_kind_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", flow_kind_names[t->m->flows[r].kind]);
+}
+
+static int64_t fl_kind_key(struct tui *t, int32_t r) { return t->m->flows[r].kind; }
+
+static void
+fl_mech_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    uint8_t mech = t->m->flows[r].mechanism;
+    if (mech == MECH_NONE) {
+        snprintf(buf, n, "-");
+        *style = STYLE_DIM;
+        return;
+    }
+    snprintf(buf, n, "%s", mechanism_names[mech]);
+}
+
+static int64_t fl_mech_key(struct tui *t, int32_t r) { return t->m->flows[r].mechanism; }
+
+static void
+fl_status_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int w = r < t->nf ? t->fl_worst[r] : -1;
+    if (w < 0) {
+        snprintf(buf, n, r < t->nf && t->fl_waived[r] ? "waived" : "ok");
+        *style = r < t->nf && t->fl_waived[r] ? STYLE_WAIVED : STYLE_DIM;
+        return;
+    }
+    snprintf(buf, n, "%s", severity_names[w]);
+    *style = sev_style(w, false);
+}
+
+static int64_t fl_status_key(struct tui *t, int32_t r) { return r < t->nf ? t->fl_worst[r] : -1; }
+
+static const struct column fl_cols[] = {
+    { "Flow",      0,  false, fl_name_text,   NULL,          fl_name },
+    { "From",      24, false, fl_from_text,   NULL,          NULL },
+    { "To",        24, false, fl_to_text,     NULL,          NULL },
+    { "Kind",      11, false, fl_kind_text,   fl_kind_key,   NULL },
+    { "Mech",      10, false, fl_mech_text,   fl_mech_key,   NULL },
+    { "Status",    7,  false, fl_status_text, fl_status_key, NULL },
+};
+
+static const char *
+fl_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    (void)buf; (void)n;
+    return t->m->flows[r].name;
+}
+
+static bool
+fl_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    (void)t;
+    *k = OBJ_FLOW;
+    *id = r;
+    return true;
+}
+
+static void
+fl_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_object(t, OBJ_FLOW, r, d);
+}
+
+static const struct view_ops flows_view = {
+    .name = "flows", .title = "Flows", .keymap = KEYMAP_LIST, .kind = OBJ_FLOW,
+    .cols = fl_cols, .ncols = 6, .default_sort = 0,
+    .count = fl_count, .visible = fl_visible, .filter_text = fl_filter,
+    .detail = fl_detail, .object = fl_object,
+};
+
+/* ---- regions (grouped by country) ----------------------------------------- */
+
+static int32_t rg_count(struct tui *t) { return t->m->nregions; }
+static bool rg_visible(struct tui *t, int32_t r) { return !t->m->regions[r].deleted; }
+static const char *rg_id(struct tui *t, int32_t r) { return t->m->regions[r].id; }
+
+static void
+rg_id_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->regions[r].id);
+}
+
+static void
+rg_where_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct region *g = &t->m->regions[r];
+    (void)style;
+    snprintf(buf, n, "%s", g->city && *g->city ? g->city : (g->name ? g->name : ""));
+}
+
+static void
+rg_kind_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", region_kind_names[t->m->regions[r].kind]);
+}
+
+static int64_t rg_kind_key(struct tui *t, int32_t r) { return t->m->regions[r].kind; }
+
+static void
+rg_operator_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct region *g = &t->m->regions[r];
+    char cc[3];
+    sm_cc_str(g->operator_home, cc);
+    snprintf(buf, n, "%s", g->operator_home >= 0 ? cc : "-");
+    if (g->operator_home >= 0 && g->country >= 0 && g->operator_home != g->country &&
+        !(g->operator_home == sm_cc("EU")))
+        *style = STYLE_WARNING;
+}
+
+static void
+rg_copies_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t c = r < t->nr ? t->rg_copies[r] : 0;
+    snprintf(buf, n, "%d", (int)c);
+    if (c == 0)
+        *style = STYLE_DIM;
+}
+
+static int64_t rg_copies_key(struct tui *t, int32_t r) { return r < t->nr ? t->rg_copies[r] : 0; }
+
+static const struct column rg_cols[] = {
+    { "Region",   0,  false, rg_id_text,       NULL,          rg_id },
+    { "Where",    18, false, rg_where_text,    NULL,          NULL },
+    { "Kind",     15, false, rg_kind_text,     rg_kind_key,   NULL },
+    { "Operator", 8,  false, rg_operator_text, NULL,          NULL },
+    { "Copies",   6,  true,  rg_copies_text,   rg_copies_key, NULL },
+};
+
+static int
+rg_group(struct tui *t, int32_t r)
+{
+    int32_t cc = t->m->regions[r].country;
+    return cc >= 0 && cc < SM_CC_COUNT ? cc : SM_CC_COUNT;
+}
+
+static void
+rg_group_title(struct tui *t, int g, int32_t n, char *buf, size_t size)
+{
+    char cc[3];
+    (void)t;
+    if (g >= SM_CC_COUNT) {
+        snprintf(buf, size, "Multi-region and global (%d)", (int)n);
+        return;
+    }
+    sm_cc_str(g, cc);
+    snprintf(buf, size, "%s (%d region%s)", cc, (int)n, n == 1 ? "" : "s");
+}
+
+static const char *
+rg_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    const struct region *g = &t->m->regions[r];
+    char cc[3];
+    sm_cc_str(g->country, cc);
+    snprintf(buf, n, "%s %s %s", g->id, g->city ? g->city : "", cc);
+    return buf;
+}
+
+static bool
+rg_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    (void)t;
+    *k = OBJ_REGION;
+    *id = r;
+    return true;
+}
+
+static void
+rg_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_object(t, OBJ_REGION, r, d);
+}
+
+static const struct view_ops regions_view = {
+    .name = "regions", .title = "Regions", .keymap = KEYMAP_LIST, .kind = OBJ_REGION,
+    .cols = rg_cols, .ncols = 5, .default_sort = 0,
+    .count = rg_count, .visible = rg_visible, .group = rg_group,
+    .group_title = rg_group_title, .filter_text = rg_filter,
+    .detail = rg_detail, .object = rg_object,
+};
+
+/* ---- tiers ------------------------------------------------------------------ */
+
+static int32_t ti_count(struct tui *t) { return t->m->ntiers; }
+static bool ti_visible(struct tui *t, int32_t r) { return !t->m->tiers[r].deleted; }
+static const char *ti_name(struct tui *t, int32_t r) { return t->m->tiers[r].name; }
+static int64_t ti_rank(struct tui *t, int32_t r) { return t->m->tiers[r].rank; }
+
+static void
+ti_name_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->tiers[r].name);
+}
+
+static void
+ti_rank_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%d", (int)t->m->tiers[r].rank);
+}
+
+static void
+ti_attr_text(struct tui *t, int32_t r, const char *attr, char *buf, size_t n)
+{
+    model_get(t->m, OBJ_TIER, r, attr, buf, n);
+}
+
+#define TIER_TEXT(fn, attr) \
+    static void fn(struct tui *t, int32_t r, char *buf, size_t n, int *style) \
+    { (void)style; ti_attr_text(t, r, attr, buf, n); }
+TIER_TEXT(ti_personal_text, "personal")
+TIER_TEXT(ti_scope_text, "scope")
+TIER_TEXT(ti_bscope_text, "backup-scope")
+TIER_TEXT(ti_kscope_text, "key-scope")
+TIER_TEXT(ti_enc_text, "encryption-at-rest")
+TIER_TEXT(ti_sov_text, "sovereign")
+#undef TIER_TEXT
+
+static void
+ti_count_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%d", r < t->nt ? (int)t->tier_count[r] : 0);
+}
+
+static int64_t ti_count_key(struct tui *t, int32_t r) { return r < t->nt ? t->tier_count[r] : 0; }
+
+static const struct column ti_cols[] = {
+    { "Tier",      0,  false, ti_name_text,     NULL,         ti_name },
+    { "Rank",      4,  true,  ti_rank_text,     ti_rank,      NULL },
+    { "Personal",  8,  false, ti_personal_text, NULL,         NULL },
+    { "Scope",     9,  false, ti_scope_text,    NULL,         NULL },
+    { "Backups",   9,  false, ti_bscope_text,   NULL,         NULL },
+    { "Keys",      9,  false, ti_kscope_text,   NULL,         NULL },
+    { "Encrypt",   7,  false, ti_enc_text,      NULL,         NULL },
+    { "Sovereign", 9,  false, ti_sov_text,      NULL,         NULL },
+    { "Datasets",  8,  true,  ti_count_text,    ti_count_key, NULL },
+};
+
+static const char *
+ti_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    (void)buf; (void)n;
+    return t->m->tiers[r].name;
+}
+
+static bool
+ti_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    (void)t;
+    *k = OBJ_TIER;
+    *id = r;
+    return true;
+}
+
+static void
+ti_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_object(t, OBJ_TIER, r, d);
+}
+
+static const struct view_ops tiers_view = {
+    .name = "tiers", .title = "Tiers", .keymap = KEYMAP_LIST, .kind = OBJ_TIER,
+    .cols = ti_cols, .ncols = 9, .default_sort = -1,
+    .count = ti_count, .visible = ti_visible, .filter_text = ti_filter,
+    .detail = ti_detail, .object = ti_object,
+};
+
+/* ---- findings (grouped by severity, waived apart) ------------------------- */
+
+static int32_t fi_count(struct tui *t) { return t->res ? t->res->nfindings : 0; }
+
+static const struct finding *
+finding(struct tui *t, int32_t r)
+{
+    return &t->res->findings[r];
+}
+
+static void
+fi_sev_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct finding *f = finding(t, r);
+    snprintf(buf, n, "%s", f->waived ? "waived" : severity_names[f->severity]);
+    *style = sev_style(f->severity, f->waived);
+}
+
+static int64_t fi_sev_key(struct tui *t, int32_t r) { return -finding(t, r)->severity; }
+
+static void
+fi_rule_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct finding *f = finding(t, r);
+    snprintf(buf, n, "%s", f->rule);
+    *style = sev_style(f->severity, f->waived);
+}
+
+static const char *fi_rule(struct tui *t, int32_t r) { return finding(t, r)->rule; }
+static const char *fi_sel(struct tui *t, int32_t r) { return finding(t, r)->selector; }
+
+static void
+fi_object_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", finding(t, r)->selector);
+}
+
+static void
+fi_jur_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", finding(t, r)->jurisdictions);
+}
+
+static void
+fi_msg_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", finding(t, r)->message);
+}
+
+static const struct column fi_cols[] = {
+    { "Rule",    7,  false, fi_rule_text,   NULL,       fi_rule },
+    { "Object",  28, false, fi_object_text, NULL,       fi_sel },
+    { "Where",   9,  false, fi_jur_text,    NULL,       NULL },
+    { "Message", 0,  false, fi_msg_text,    NULL,       NULL },
+    { "Sev",     7,  false, fi_sev_text,    fi_sev_key, NULL },
+};
+
+static int
+fi_group(struct tui *t, int32_t r)
+{
+    const struct finding *f = finding(t, r);
+    return f->waived ? SEV_COUNT : SEV_COUNT - 1 - f->severity;
+}
+
+static void
+fi_group_title(struct tui *t, int g, int32_t n, char *buf, size_t size)
+{
+    static const char *const titles[] = { "Errors", "Warnings", "Info", "Waived" };
+    (void)t;
+    snprintf(buf, size, "%s (%d)", g >= 0 && g <= SEV_COUNT ? titles[g] : "?", (int)n);
+}
+
+static const char *
+fi_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    const struct finding *f = finding(t, r);
+    snprintf(buf, n, "%s %s %s %s", f->rule, f->selector, f->jurisdictions, f->message);
+    return buf;
+}
+
+static bool
+fi_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    const struct finding *f = finding(t, r);
+    if (f->object < 0)
+        return false;
+    *k = (enum obj_kind)f->kind;
+    *id = f->object;
+    return true;
+}
+
+static void
+fi_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_finding(t, r, d);
+}
+
+static const struct view_ops findings_view = {
+    .name = "findings", .title = "Findings", .keymap = KEYMAP_FINDINGS, .kind = OBJ_KIND_COUNT,
+    .cols = fi_cols, .ncols = 5, .default_sort = -1,
+    .count = fi_count, .group = fi_group, .group_title = fi_group_title,
+    .filter_text = fi_filter, .detail = fi_detail, .object = fi_object,
+};
+
+/* ---- map (datasets x regions) --------------------------------------------- */
+
+static void map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y,
+                     int w, int h);
+
+static const struct view_ops map_view = {
+    .name = "map", .title = "Map", .keymap = KEYMAP_MAP, .kind = OBJ_PLACEMENT,
+    .cols = ds_cols, .ncols = 1, .default_sort = 0,
+    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter,
+    .detail = ds_detail, .object = ds_object, .draw = map_draw,
+};
+
+/* ---- transfers ------------------------------------------------------------ */
+
+static int32_t tr_count(struct tui *t) { return t->res ? t->res->ntransfers : 0; }
+
+static const struct transfer *
+transfer(struct tui *t, int32_t r)
+{
+    return &t->res->transfers[r];
+}
+
+static void
+tr_ds_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t d = transfer(t, r)->dataset;
+    (void)style;
+    snprintf(buf, n, "%s", d >= 0 && d < t->m->ndatasets ? t->m->datasets[d].name : "-");
+}
+
+static const char *
+tr_ds(struct tui *t, int32_t r)
+{
+    int32_t d = transfer(t, r)->dataset;
+    return d >= 0 && d < t->m->ndatasets ? t->m->datasets[d].name : "";
+}
+
+static void
+tr_route_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct transfer *x = transfer(t, r);
+    char a[3], b[3];
+    (void)style;
+    sm_cc_str(x->from_cc, a);
+    sm_cc_str(x->to_cc, b);
+    snprintf(buf, n, "%s -> %s", a, x->to_cc < 0 ? "any" : b);
+}
+
+static int64_t
+tr_route_key(struct tui *t, int32_t r)
+{
+    return (int64_t)transfer(t, r)->from_cc * 1000 + transfer(t, r)->to_cc;
+}
+
+static void
+tr_regime_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", transfer(t, r)->regime ? transfer(t, r)->regime : "");
+}
+
+static void
+tr_via_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    const struct transfer *x = transfer(t, r);
+    (void)style;
+    if (x->flow >= 0 && x->flow < t->m->nflows)
+        snprintf(buf, n, "%s", t->m->flows[x->flow].name);
+    else
+        placement_text(t, x->placement, buf, n);
+}
+
+static void
+tr_mech_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    uint8_t mech = transfer(t, r)->mechanism;
+    snprintf(buf, n, "%s", mech == MECH_NONE ? "-" : mechanism_names[mech]);
+    if (mech == MECH_NONE)
+        *style = STYLE_DIM;
+}
+
+static void
+tr_status_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    static const int styles[XFER_STATUS_COUNT] = {
+        [XFER_OK] = STYLE_DIM, [XFER_VIOLATION] = STYLE_ERROR, [XFER_WAIVED] = STYLE_WAIVED,
+    };
+    uint8_t st = transfer(t, r)->status;
+    snprintf(buf, n, "%s", st < XFER_STATUS_COUNT ? transfer_status_names[st] : "?");
+    *style = st < XFER_STATUS_COUNT ? styles[st] : STYLE_DEFAULT;
+}
+
+static int64_t tr_status_key(struct tui *t, int32_t r) { return -transfer(t, r)->status; }
+
+static void
+tr_basis_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", transfer(t, r)->basis ? transfer(t, r)->basis : "");
+}
+
+static const struct column tr_cols[] = {
+    { "Dataset",  18, false, tr_ds_text,     NULL,          tr_ds },
+    { "Route",    9,  false, tr_route_text,  tr_route_key,  NULL },
+    { "Regime",   7,  false, tr_regime_text, NULL,          NULL },
+    { "Via",      0,  false, tr_via_text,    NULL,          NULL },
+    { "Mech",     10, false, tr_mech_text,   NULL,          NULL },
+    { "Status",   9,  false, tr_status_text, tr_status_key, NULL },
+    { "Basis",    18, false, tr_basis_text,  NULL,          NULL },
+};
+
+static const char *
+tr_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    char route[32], via[256];
+    int st = 0;
+    tr_route_text(t, r, route, sizeof route, &st);
+    tr_via_text(t, r, via, sizeof via, &st);
+    snprintf(buf, n, "%s %s %s %s", tr_ds(t, r), route, via,
+             transfer(t, r)->regime ? transfer(t, r)->regime : "");
+    return buf;
+}
+
+static bool
+tr_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    const struct transfer *x = transfer(t, r);
+    if (x->flow >= 0) {
+        *k = OBJ_FLOW;
+        *id = x->flow;
+    } else if (x->placement >= 0) {
+        *k = OBJ_PLACEMENT;
+        *id = x->placement;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static void
+tr_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_transfer(t, r, d);
+}
+
+static const struct view_ops transfers_view = {
+    .name = "transfers", .title = "Transfers", .keymap = KEYMAP_LIST, .kind = OBJ_KIND_COUNT,
+    .cols = tr_cols, .ncols = 7, .default_sort = -1,
+    .count = tr_count, .filter_text = tr_filter, .detail = tr_detail, .object = tr_object,
+};
+
+const struct view_ops *const tui_views[TUI_NVIEWS] = {
+    &datasets_view, &flows_view, &regions_view, &tiers_view,
+    &findings_view, &map_view, &transfers_view,
+};
+
+int
+view_index_of_kind(enum obj_kind kind)
+{
+    static const int index[OBJ_KIND_COUNT] = {
+        [OBJ_REGION] = 2, [OBJ_TIER] = 3, [OBJ_DATASET] = 0, [OBJ_PLACEMENT] = 0,
+        [OBJ_FLOW] = 1, [OBJ_WAIVER] = 4, [OBJ_SCENARIO] = 0,
+    };
+    return kind < OBJ_KIND_COUNT ? index[kind] : 4;
+}
+
+/* ---- the list engine ------------------------------------------------------ */
+
+/* qsort has no context argument in C11: the TUI is single-threaded. */
+static struct {
+    struct tui *t;
+    const struct view_ops *ops;
+    const struct column *col;
+    int dir;
+} sort_ctx;
+
+static int
+cmp_rows(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    struct tui *t = sort_ctx.t;
+    const struct column *c = sort_ctx.col;
+    int r = 0;
+
+    if (sort_ctx.ops->group) {
+        int ga = sort_ctx.ops->group(t, a), gb = sort_ctx.ops->group(t, b);
+        if (ga != gb)
+            return ga < gb ? -1 : 1;
+    }
+    if (c && c->num) {
+        int64_t x = c->num(t, a), y = c->num(t, b);
+        r = x < y ? -1 : x > y;
+    } else if (c && c->str) {
+        r = strcmp(c->str(t, a), c->str(t, b));
+    }
+    if (r == 0)
+        r = a < b ? -1 : a > b;     /* stable: base order breaks ties */
+    else
+        r *= sort_ctx.dir;
+    return r;
+}
+
+static int
+grow(int32_t **p, int32_t *cap, int32_t need)
+{
+    return sm_grow((void **)p, cap, need, sizeof **p);
+}
+
+/* Case-insensitive (ASCII) substring; needle is already lower case. */
+static bool
+icontains(const char *hay, const char *needle, size_t nlen)
+{
+    unsigned char first = (unsigned char)needle[0];
+
+    if (!hay)
+        return false;
+    for (; *hay; hay++) {
+        if ((unsigned char)tolower((unsigned char)*hay) != first)
+            continue;
+        size_t i = 1;
+        while (i < nlen && hay[i] && tolower((unsigned char)hay[i]) == (unsigned char)needle[i])
+            i++;
+        if (i == nlen)
+            return true;
+    }
+    return false;
+}
+
+static void
+apply_filter(struct tui *t, struct view *v, bool narrow)
+{
+    char needle[256], buf[1024];
+    size_t nlen = 0;
+    int32_t k = 0;
+
+    for (const char *p = v->filter; *p && nlen + 1 < sizeof needle; p++)
+        needle[nlen++] = (char)tolower((unsigned char)*p);
+    needle[nlen] = 0;
+    if (!nlen)
+        return;
+    (void)narrow;
+    for (int32_t i = 0; i < v->nrows; i++) {
+        int32_t r = v->rows[i];
+        if (icontains(v->ops->filter_text(t, r, buf, sizeof buf), needle, nlen))
+            v->rows[k++] = r;
+    }
+    v->nrows = k;
+}
+
+/* Build disp from rows: a header before each group. */
+static void
+regroup(struct tui *t, struct view *v)
+{
+    int32_t need = v->nrows, k = 0;
+    int last = -1;
+
+    memset(v->gcount, 0, sizeof v->gcount);
+    if (v->ops->group) {
+        for (int32_t i = 0; i < v->nrows; i++) {
+            int g = v->ops->group(t, v->rows[i]);
+            if (g >= 0 && g < VIEW_NGROUPS) {
+                if (v->gcount[g]++ == 0)
+                    need++;
+            }
+        }
+    }
+    if (grow(&v->disp, &v->capdisp, need + 1) != SM_OK) {
+        v->ndisp = 0;
+        return;
+    }
+    for (int32_t i = 0; i < v->nrows; i++) {
+        if (v->ops->group) {
+            int g = v->ops->group(t, v->rows[i]);
+            if (g != last)
+                v->disp[k++] = -1 - g;
+            last = g;
+        }
+        v->disp[k++] = v->rows[i];
+    }
+    v->ndisp = k;
+}
+
+int32_t
+view_current(struct tui *t, struct view *v)
+{
+    (void)t;
+    if (v->sel < 0 || v->sel >= v->ndisp || v->disp[v->sel] < 0)
+        return SM_NONE;
+    return v->disp[v->sel];
+}
+
+static void
+fix_selection(struct view *v)
+{
+    if (v->sel >= v->ndisp)
+        v->sel = v->ndisp - 1;
+    if (v->sel < 0)
+        v->sel = 0;
+    while (v->sel < v->ndisp && v->disp[v->sel] < 0)
+        v->sel++;
+    if (v->sel >= v->ndisp) {
+        v->sel = v->ndisp - 1;
+        while (v->sel > 0 && v->disp[v->sel] < 0)
+            v->sel--;
+    }
+    if (v->sel < 0)
+        v->sel = 0;
+}
+
+void
+view_rebuild(struct tui *t, struct view *v)
+{
+    int32_t keep = view_current(t, v), n = v->ops->count(t);
+    bool narrow = v->built_gen == t->gen && v->built_filter[0] &&
+                  strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
+
+    if (narrow) {
+        /* The filter grew: only the rows that matched can match again,
+         * and they are already sorted. */
+        apply_filter(t, v, true);
+    } else {
+        if (grow(&v->rows, &v->caprows, n + 1) != SM_OK) {
+            v->nrows = v->ndisp = 0;
+            tui_set_message(t, true, "out of memory listing %s", v->ops->name);
+            return;
+        }
+        v->nrows = 0;
+        for (int32_t i = 0; i < n; i++)
+            if (!v->ops->visible || v->ops->visible(t, i))
+                v->rows[v->nrows++] = i;
+        apply_filter(t, v, false);
+        if (v->sort >= 0 || v->ops->group) {
+            sort_ctx.t = t;
+            sort_ctx.ops = v->ops;
+            sort_ctx.col = v->sort >= 0 ? &v->ops->cols[v->sort] : NULL;
+            sort_ctx.dir = v->desc ? -1 : 1;
+            qsort(v->rows, (size_t)v->nrows, sizeof *v->rows, cmp_rows);
+        }
+    }
+    regroup(t, v);
+    v->built_gen = t->gen;
+    snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
+    v->sel = 0;
+    if (keep >= 0)
+        for (int32_t i = 0; i < v->ndisp; i++)
+            if (v->disp[i] == keep) {
+                v->sel = i;
+                break;
+            }
+    fix_selection(v);
+}
+
+void
+view_ensure(struct tui *t, struct view *v)
+{
+    if (v->built_gen != t->gen || strcmp(v->filter, v->built_filter) != 0)
+        view_rebuild(t, v);
+}
+
+void
+view_select_row(struct tui *t, struct view *v, int32_t row)
+{
+    view_ensure(t, v);
+    for (int32_t i = 0; i < v->ndisp; i++)
+        if (v->disp[i] == row) {
+            v->sel = i;
+            return;
+        }
+    if (v->filter[0]) {
+        /* Not in the filtered list: drop the filter to show it. */
+        v->filter[0] = 0;
+        view_rebuild(t, v);
+        for (int32_t i = 0; i < v->ndisp; i++)
+            if (v->disp[i] == row) {
+                v->sel = i;
+                return;
+            }
+    }
+}
+
+void
+view_move(struct tui *t, struct view *v, int32_t delta)
+{
+    int32_t s = v->sel + delta;
+    (void)t;
+    if (v->ndisp == 0)
+        return;
+    if (s < 0)
+        s = 0;
+    if (s >= v->ndisp)
+        s = v->ndisp - 1;
+    /* Skip group headers in the direction of travel. */
+    while (s >= 0 && s < v->ndisp && v->disp[s] < 0)
+        s += delta < 0 ? -1 : 1;
+    if (s < 0 || s >= v->ndisp) {
+        s = v->sel;
+    }
+    v->sel = s;
+    fix_selection(v);
+}
+
+/* Column widths for w columns: fixed ones first, the flexible one takes
+ * the rest; when too narrow, columns from the right are dropped. */
+static int
+layout_cols(const struct view_ops *ops, int w, int *widths)
+{
+    int fixed = 0, flex = -1, n = ops->ncols;
+
+    for (int i = 0; i < n; i++) {
+        widths[i] = ops->cols[i].width;
+        if (widths[i] == 0 && flex < 0)
+            flex = i;
+        fixed += widths[i] + 1;
+    }
+    while (n > 1 && fixed + 12 > w) {
+        n--;
+        if (n == flex) {
+            flex = -1;
+        }
+        fixed -= widths[n] + 1;
+    }
+    if (flex >= 0 && flex < n)
+        widths[flex] = w - fixed > 8 ? w - fixed : 8;
+    else if (n > 0)
+        widths[n - 1] += w - fixed > 0 ? w - fixed : 0;
+    return n;
+}
+
+void
+view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, int h)
+{
+    const struct view_ops *ops = v->ops;
+    int widths[16], ncols = layout_cols(ops, w, widths), cx;
+    char buf[1024];
+    int rows = h - 1;
+
+    /* Header */
+    screen_fill(s, x, y, w, STYLE_HEADER);
+    cx = x;
+    for (int c = 0; c < ncols; c++) {
+        char title[64];
+        snprintf(title, sizeof title, "%s%s", ops->cols[c].title,
+                 v->sort == c ? (v->desc ? "▼" : "▲") : "");
+        screen_field(s, cx, y, widths[c], STYLE_HEADER, title, ops->cols[c].right);
+        cx += widths[c] + 1;
+    }
+    v->page = rows > 0 ? rows : 1;
+    v->list_y = y + 1;
+    if (v->sel < v->top)
+        v->top = v->sel;
+    if (v->sel >= v->top + rows)
+        v->top = v->sel - rows + 1;
+    if (v->top > v->ndisp - rows)
+        v->top = v->ndisp - rows;
+    if (v->top < 0)
+        v->top = 0;
+    if (v->ndisp == 0) {
+        const char *why = v->filter[0] ? "no match for the filter (Esc clears it)"
+                        : (ops->count == NULL ? "" : "nothing here yet");
+        if (!v->filter[0] && ops == tui_views[4] && t->res)
+            why = "no findings: the model is compliant";
+        else if (!v->filter[0] && !t->res && (ops == tui_views[4] || ops == tui_views[6]))
+            why = "no check results (no rule pack loaded)";
+        else if (!v->filter[0] && ops->kind < OBJ_KIND_COUNT)
+            why = "nothing here yet: press a to add one";
+        screen_put(s, x + 2, y + 2, w - 4, STYLE_DIM, why);
+        return;
+    }
+    for (int i = 0; i < rows && v->top + i < v->ndisp; i++) {
+        int32_t r = v->disp[v->top + i];
+        int yy = y + 1 + i;
+        bool sel = v->top + i == v->sel;
+        int rowstyle = sel ? (t->focus == FOCUS_LIST ? STYLE_SELECTED : STYLE_SELECTED_IDLE)
+                           : STYLE_DEFAULT;
+
+        if (r < 0) {
+            int g = -1 - r;
+            ops->group_title(t, g, g < VIEW_NGROUPS ? v->gcount[g] : 0, buf, sizeof buf);
+            screen_fill(s, x, yy, w, STYLE_DEFAULT);
+            screen_put(s, x, yy, w, STYLE_GROUP, buf);
+            continue;
+        }
+        screen_fill(s, x, yy, w, rowstyle);
+        cx = x;
+        for (int c = 0; c < ncols; c++) {
+            int st = STYLE_DEFAULT;
+            buf[0] = 0;
+            ops->cols[c].text(t, r, buf, sizeof buf, &st);
+            screen_field(s, cx, yy, widths[c], sel ? rowstyle : st, buf, ops->cols[c].right);
+            cx += widths[c] + 1;
+        }
+    }
+}
+
+/* ---- the map ---------------------------------------------------------------- */
+
+#define MAP_NAME_W 22
+#define MAP_CELL_W 6
+
+static void
+map_cell(struct tui *t, int32_t ds, int32_t region, char *buf, size_t n, int *style)
+{
+    static const char letters[ROLE_COUNT] = {
+        [ROLE_PRIMARY] = 'P', [ROLE_REPLICA] = 'R', [ROLE_BACKUP] = 'B', [ROLE_DR] = 'D',
+        [ROLE_CACHE] = 'C', [ROLE_ARCHIVE] = 'A', [ROLE_EDGE] = 'E',
+    };
+    static const int sev_map[SEV_COUNT] = {
+        [SEV_INFO] = STYLE_MAP_OK, [SEV_WARNING] = STYLE_MAP_WARNING, [SEV_ERROR] = STYLE_MAP_ERROR,
+    };
+    size_t k = 0;
+    int worst = -1;
+    bool waived = false;
+
+    buf[0] = 0;
+    *style = STYLE_DEFAULT;
+    for (int32_t p = t->m->datasets[ds].first_placement; p >= 0; p = t->m->placements[p].next) {
+        const struct placement *pl = &t->m->placements[p];
+        if (pl->deleted || pl->region != region)
+            continue;
+        if (k + 2 < n) {
+            buf[k++] = letters[pl->role];
+            buf[k] = 0;
+        }
+        if (p < t->np) {
+            if (t->pl_worst[p] > worst)
+                worst = t->pl_worst[p];
+            waived |= t->pl_waived[p];
+        }
+    }
+    if (!k)
+        return;
+    if (worst >= 0)
+        *style = sev_map[worst];
+    else
+        *style = waived ? STYLE_MAP_WAIVED : STYLE_MAP_OK;
+}
+
+static void
+map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, int h)
+{
+    int rows = h - 2, ncell = (w - MAP_NAME_W) / MAP_CELL_W;
+    char buf[256], cc[3];
+    int lastcc = -2;
+
+    if (ncell < 1)
+        ncell = 1;
+    if (v->hcol >= t->nmap_regions)
+        v->hcol = t->nmap_regions - 1;
+    if (v->hcol < 0)
+        v->hcol = 0;
+    if (v->hcol < v->hleft)
+        v->hleft = v->hcol;
+    if (v->hcol >= v->hleft + ncell)
+        v->hleft = v->hcol - ncell + 1;
+    /* Two header lines: country, then region code. */
+    screen_fill(s, x, y, w, STYLE_HEADER);
+    screen_fill(s, x, y + 1, w, STYLE_HEADER);
+    snprintf(buf, sizeof buf, "Dataset%s", v->sort == 0 ? (v->desc ? "▼" : "▲") : "");
+    screen_put(s, x, y + 1, MAP_NAME_W - 1, STYLE_HEADER, buf);
+    snprintf(buf, sizeof buf, "%d region%s", (int)t->nmap_regions,
+             t->nmap_regions == 1 ? "" : "s");
+    screen_put(s, x, y, MAP_NAME_W - 1, STYLE_HEADER, buf);
+    for (int c = 0; c < ncell && v->hleft + c < t->nmap_regions; c++) {
+        const struct region *g = &t->m->regions[t->map_regions[v->hleft + c]];
+        int cx = x + MAP_NAME_W + c * MAP_CELL_W;
+        int st = v->hleft + c == v->hcol ? STYLE_MAP_CURSOR : STYLE_HEADER;
+        if (g->country != lastcc || c == 0) {
+            sm_cc_str(g->country, cc);
+            screen_put(s, cx, y, MAP_CELL_W - 1, STYLE_HEADER, g->country >= 0 ? cc : "multi");
+        }
+        lastcc = g->country;
+        screen_field(s, cx, y + 1, MAP_CELL_W - 1, st, g->code && *g->code ? g->code : g->id,
+                     false);
+    }
+    v->page = rows > 0 ? rows : 1;
+    v->list_y = y + 2;
+    if (v->sel < v->top)
+        v->top = v->sel;
+    if (v->sel >= v->top + rows)
+        v->top = v->sel - rows + 1;
+    if (v->top < 0)
+        v->top = 0;
+    if (v->ndisp == 0) {
+        screen_put(s, x + 2, y + 3, w - 4, STYLE_DIM,
+                   v->filter[0] ? "no match for the filter (Esc clears it)"
+                                : "no datasets yet");
+        return;
+    }
+    for (int i = 0; i < rows && v->top + i < v->ndisp; i++) {
+        int32_t r = v->disp[v->top + i];
+        int yy = y + 2 + i;
+        bool sel = v->top + i == v->sel;
+        int st = sel ? (t->focus == FOCUS_LIST ? STYLE_SELECTED : STYLE_SELECTED_IDLE)
+                     : STYLE_DEFAULT;
+
+        screen_fill(s, x, yy, w, STYLE_DEFAULT);
+        screen_field(s, x, yy, MAP_NAME_W - 1, st, t->m->datasets[r].name, false);
+        for (int c = 0; c < ncell && v->hleft + c < t->nmap_regions; c++) {
+            int cst;
+            int cx = x + MAP_NAME_W + c * MAP_CELL_W;
+            map_cell(t, r, t->map_regions[v->hleft + c], buf, sizeof buf, &cst);
+            if (!buf[0])
+                snprintf(buf, sizeof buf, "·");
+            if (sel && v->hleft + c == v->hcol)
+                cst = STYLE_MAP_CURSOR;
+            screen_field(s, cx + 1, yy, MAP_CELL_W - 2, buf[0] && cst != STYLE_DEFAULT ? cst :
+                         STYLE_DIM, buf, false);
+        }
+    }
+}
