@@ -81,6 +81,7 @@ struct ck {
     uint8_t (*cs)[SM_CC_COUNT];
     int16_t *slot_regime;
     struct rinfo *ri;
+    int32_t *provider_first;    /* per region: first region of its provider */
     int16_t *pool;
     int32_t *inflow;
     uint8_t *prow;
@@ -405,8 +406,17 @@ build_tables(struct ck *c)
         npool += rg->members ? sm_ccset_count(rg->members) : 1;
     }
     c->pool = malloc(sizeof(int16_t) * (size_t)(npool + 1));
-    if (!c->slot_regime || !c->ri || !c->pool)
+    c->provider_first = malloc(sizeof(int32_t) * (size_t)(m->nregions + 1));
+    if (!c->slot_regime || !c->ri || !c->pool || !c->provider_first)
         return SM_ENOMEM;
+    for (int32_t r = 0; r < m->nregions; r++) {
+        c->provider_first[r] = r;
+        for (int32_t q = 0; q < r; q++)
+            if (sm_streq(m->regions[q].provider, m->regions[r].provider)) {
+                c->provider_first[r] = q;
+                break;
+            }
+    }
     for (int32_t s = 0; s < c->L->nslots; s++)
         c->slot_regime[s] = (int16_t)rules_regime_of(rp, c->L->slot_cc[s]);
     npool = 0;
@@ -568,8 +578,11 @@ strv_has(const struct sm_strv *v, const char *s)
     return false;
 }
 
+/* Each regime index g set in mask (a bit walk, not 64 tests). No `break`
+ * inside: the body sits in a one-shot inner loop. */
 #define FOR_REGIMES(g, mask) \
-    for (int32_t g = 0; g < 64; g++) if (((mask) >> g) & 1)
+    for (uint64_t g##_m = (mask); g##_m; g##_m &= g##_m - 1) \
+        for (int32_t g = __builtin_ctzll(g##_m), g##_1 = 1; g##_1; g##_1 = 0)
 
 /* Is region r within `scope` for the dataset? */
 static bool
@@ -717,14 +730,10 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
     int bs[2] = { -1, -1 };
     const char *prov = c->m->regions[from].provider ? c->m->regions[from].provider : "";
     char buf[256];
-    int32_t provkey = from;
+    int32_t provkey;
 
     /* Regions of one provider share hints: key on the first region of it. */
-    for (int32_t r = 0; r < c->m->nregions; r++)
-        if (sm_streq(c->m->regions[r].provider, prov)) {
-            provkey = r;
-            break;
-        }
+    provkey = c->provider_first[from];
     h ^= (uint64_t)(dc->tier + 7) * 1000003u ^ (uint64_t)(dc->home_region + 3) * 7919u ^
         (uint64_t)provkey * 104729u ^ (uint64_t)scope * 31u ^ (uint64_t)what * 131u ^
         (uint64_t)dc->personal * 17u;
@@ -1656,6 +1665,7 @@ fail:
         free(c->slot_regime);
         free(c->ri);
         free(c->pool);
+        free(c->provider_first);
         free(c->inflow);
         free(c->prow);
         free(c->hints);
