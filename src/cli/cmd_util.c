@@ -225,7 +225,7 @@ text_width(const char *s)
 }
 
 #define TABLE_MAX_COLS 12
-#define TABLE_MAX_WIDTH 40
+#define TABLE_MAX_WIDTH 64
 
 void
 cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *heads,
