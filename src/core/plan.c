@@ -696,8 +696,7 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
                     return rc;
                 if (ok)
                     snprintf(why + strlen(why), sizeof why - strlen(why),
-                             "; no allowed region%s: sign SCCs and a TIA",
-                             tried ? "" : " to move to");
+                             "; no allowed region to move to: sign SCCs and a TIA");
             }
         }
         if (!ok) {
