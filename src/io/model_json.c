@@ -1,0 +1,1320 @@
+/*
+ * model_json.c - the canonical text form of a catalog (doc/formats.md).
+ *
+ * Writing: objects in a fixed key order, arrays sorted here, jansson with
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER. The top-level arrays are streamed one
+ * element at a time (a million datasets never exist as one JSON tree).
+ * Reading: every value is checked, errors name the JSON path:
+ *   "model.json: datasets[3].placements[0].region: unknown region aws:eu-west-9;
+ *    did you mean aws:eu-west-1?"
+ * Syntax errors carry jansson's line and column.
+ *
+ * Depends on jansson and the model only.
+ */
+#include "model_json.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODEL_JSON_VERSION 1
+#define JFLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* ---- writing ------------------------------------------------------------------ */
+
+struct wr {
+    const struct model *m;
+    FILE *f;
+    struct sm_error *err;
+    int rc;
+    const char *what;           /* object being written, for errors */
+};
+
+static json_t *
+jstr(struct wr *w, const char *s)
+{
+    json_t *j = json_string(s ? s : "");
+
+    if (!j && !w->rc)
+        w->rc = sm_error_set(w->err, SM_EINVAL, "%s: text is not valid UTF-8: %.60s",
+                             w->what ? w->what : "model", s ? s : "");
+    return j;
+}
+
+static json_t *
+jstr_or_null(struct wr *w, const char *s)
+{
+    return s && *s ? jstr(w, s) : json_null();
+}
+
+static json_t *
+jint_or_null(int32_t v)
+{
+    return v == SM_NONE ? json_null() : json_integer(v);
+}
+
+static json_t *
+jdate(int32_t d)
+{
+    char buf[11];
+
+    if (!d)
+        return json_null();
+    sm_date_fmt(d, buf);
+    return json_string(buf);
+}
+
+static json_t *
+jcc(int32_t cc)
+{
+    char buf[3];
+
+    if (cc == SM_NONE)
+        return json_null();
+    sm_cc_str(cc, buf);
+    return json_string(buf);
+}
+
+static json_t *
+jstrv(struct wr *w, const struct sm_strv *v)
+{
+    json_t *a = json_array();
+
+    for (uint32_t i = 0; a && i < v->n; i++)
+        json_array_append_new(a, jstr(w, v->v[i]));
+    return a;
+}
+
+/* json_object_set_new that remembers a NULL value as a failure. */
+static void
+put(struct wr *w, json_t *o, const char *key, json_t *v)
+{
+    if (!v) {
+        if (!w->rc)
+            w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+        return;
+    }
+    json_object_set_new(o, key, v);
+}
+
+static int
+emit(struct wr *w, const char *s)
+{
+    if (fputs(s, w->f) == EOF) {
+        if (!w->rc)
+            w->rc = sm_error_set(w->err, SM_EIO, "cannot write the model: output error");
+        return w->rc;
+    }
+    return SM_OK;
+}
+
+/* Write one element of a top-level array, indented by 4. */
+static void
+emit_elem(struct wr *w, json_t *o, bool first)
+{
+    char *s, *p, *nl;
+
+    if (w->rc || !o) {
+        if (!o && !w->rc)
+            w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+        json_decref(o);
+        return;
+    }
+    s = json_dumps(o, JFLAGS);
+    json_decref(o);
+    if (!s) {
+        w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+        return;
+    }
+    emit(w, first ? "\n    " : ",\n    ");
+    /* json strings never hold a raw newline: every newline is layout */
+    for (p = s; (nl = strchr(p, '\n')) && !w->rc; p = nl + 1) {
+        if (fwrite(p, 1, (size_t)(nl - p), w->f) != (size_t)(nl - p))
+            w->rc = sm_error_set(w->err, SM_EIO, "cannot write the model: output error");
+        emit(w, "\n    ");
+    }
+    emit(w, p);
+    free(s);
+}
+
+static void
+begin_array(struct wr *w, const char *key)
+{
+    emit(w, ",\n  \"");
+    emit(w, key);
+    emit(w, "\": [");
+}
+
+static void
+end_array(struct wr *w, int32_t n)
+{
+    emit(w, n ? "\n  ]" : "]");
+}
+
+/* Sorting: ids with a comparison that reads the model. */
+static const struct model *sort_m;
+
+static int
+cmp_region(const void *a, const void *b)
+{
+    return strcmp(sort_m->regions[*(const int32_t *)a].id,
+                  sort_m->regions[*(const int32_t *)b].id);
+}
+
+static int
+cmp_tier(const void *a, const void *b)
+{
+    const struct tier *x = &sort_m->tiers[*(const int32_t *)a];
+    const struct tier *y = &sort_m->tiers[*(const int32_t *)b];
+
+    if (x->rank != y->rank)
+        return x->rank > y->rank ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static int
+cmp_dataset(const void *a, const void *b)
+{
+    return strcmp(sort_m->datasets[*(const int32_t *)a].name,
+                  sort_m->datasets[*(const int32_t *)b].name);
+}
+
+static int
+cmp_placement(const void *a, const void *b)
+{
+    const struct placement *x = &sort_m->placements[*(const int32_t *)a];
+    const struct placement *y = &sort_m->placements[*(const int32_t *)b];
+
+    if (x->role != y->role)
+        return x->role < y->role ? -1 : 1;
+    return strcmp(sort_m->regions[x->region].id, sort_m->regions[y->region].id);
+}
+
+static int
+cmp_flow(const void *a, const void *b)
+{
+    return strcmp(sort_m->flows[*(const int32_t *)a].name,
+                  sort_m->flows[*(const int32_t *)b].name);
+}
+
+static int
+cmp_waiver(const void *a, const void *b)
+{
+    const struct waiver *x = &sort_m->waivers[*(const int32_t *)a];
+    const struct waiver *y = &sort_m->waivers[*(const int32_t *)b];
+    int c = strcmp(x->rule, y->rule);
+
+    return c ? c : strcmp(x->object, y->object);
+}
+
+static int
+cmp_scenario(const void *a, const void *b)
+{
+    return strcmp(sort_m->scenarios[*(const int32_t *)a].name,
+                  sort_m->scenarios[*(const int32_t *)b].name);
+}
+
+/* The live ids of one kind, sorted. NULL with *n = 0 when there are none. */
+static int32_t *
+sorted_ids(struct wr *w, int32_t count, bool (*keep)(const struct model *, int32_t),
+           int (*cmp)(const void *, const void *), int32_t *n)
+{
+    int32_t *ids = malloc(((size_t)count + 1) * sizeof *ids);
+
+    *n = 0;
+    if (!ids) {
+        w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    for (int32_t i = 0; i < count; i++)
+        if (keep(w->m, i))
+            ids[(*n)++] = i;
+    sort_m = w->m;
+    qsort(ids, (size_t)*n, sizeof *ids, cmp);
+    return ids;
+}
+
+static bool keep_region(const struct model *m, int32_t i)
+{ return !m->regions[i].deleted && !m->regions[i].builtin; }
+static bool keep_tier(const struct model *m, int32_t i) { return !m->tiers[i].deleted; }
+static bool keep_dataset(const struct model *m, int32_t i) { return !m->datasets[i].deleted; }
+static bool keep_flow(const struct model *m, int32_t i) { return !m->flows[i].deleted; }
+static bool keep_waiver(const struct model *m, int32_t i) { return !m->waivers[i].deleted; }
+static bool keep_scenario(const struct model *m, int32_t i) { return !m->scenarios[i].deleted; }
+
+static json_t *
+region_json(struct wr *w, int32_t id)
+{
+    const struct region *r = &w->m->regions[id];
+    json_t *o = json_object(), *mem;
+
+    if (!o)
+        return NULL;
+    w->what = r->id;
+    put(w, o, "id", jstr(w, r->id));
+    put(w, o, "kind", json_string(region_kind_names[r->kind]));
+    put(w, o, "country", jcc(r->country));
+    put(w, o, "city", jstr(w, r->city));
+    put(w, o, "operator", jcc(r->operator_home));
+    put(w, o, "name", jstr(w, r->name));
+    mem = json_array();
+    if (mem && r->global)
+        json_array_append_new(mem, json_string("*"));
+    if (mem && r->members)
+        for (int c = sm_ccset_next(r->members, 0); c != SM_NONE;
+             c = sm_ccset_next(r->members, c + 1))
+            json_array_append_new(mem, jcc(c));
+    put(w, o, "members", mem);
+    return o;
+}
+
+static json_t *
+tier_json(struct wr *w, int32_t id)
+{
+    const struct tier *t = &w->m->tiers[id];
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    w->what = t->name;
+    put(w, o, "name", jstr(w, t->name));
+    put(w, o, "rank", json_integer(t->rank));
+    put(w, o, "personal", json_boolean(t->personal));
+    put(w, o, "scope", json_string(scope_names[t->scope]));
+    put(w, o, "backup_scope", json_string(scope_names[t->backup_scope]));
+    put(w, o, "key_scope", json_string(scope_names[t->key_scope]));
+    put(w, o, "approved", jstrv(w, &t->approved));
+    put(w, o, "encryption_at_rest", json_boolean(t->encryption_at_rest));
+    put(w, o, "transit_encryption", json_boolean(t->transit_encryption));
+    put(w, o, "sovereign", json_boolean(t->sovereign));
+    put(w, o, "retention_min_days", jint_or_null(t->retention_min_days));
+    put(w, o, "retention_max_days", jint_or_null(t->retention_max_days));
+    put(w, o, "description", jstr(w, t->description));
+    return o;
+}
+
+static json_t *
+tag_json(struct wr *w, const struct tag *t)
+{
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    put(w, o, "tag", jstr(w, t->tag));
+    if (*t->source)
+        put(w, o, "source", jstr(w, t->source));
+    if (*t->entity)
+        put(w, o, "entity", jstr(w, t->entity));
+    if (*t->time)
+        put(w, o, "time", jstr(w, t->time));
+    return o;
+}
+
+static json_t *
+placement_json(struct wr *w, int32_t id)
+{
+    const struct placement *p = &w->m->placements[id];
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    put(w, o, "region", jstr(w, w->m->regions[p->region].id));
+    put(w, o, "role", json_string(role_names[p->role]));
+    put(w, o, "encrypted", json_boolean(p->encrypted));
+    put(w, o, "key_region", p->key_region == SM_NONE ? json_null()
+                            : jstr(w, w->m->regions[p->key_region].id));
+    put(w, o, "mechanism", jstr_or_null(w, mechanism_names[p->mechanism]));
+    put(w, o, "mechanism_ref", jstr_or_null(w, p->mechanism_ref));
+    return o;
+}
+
+static json_t *
+dataset_json(struct wr *w, int32_t id)
+{
+    const struct model *m = w->m;
+    const struct dataset *d = &m->datasets[id];
+    json_t *o = json_object(), *a, *fields, *tags, *pls;
+    int32_t *ids, n = 0, np = 0;
+    char cc[3];
+
+    if (!o)
+        return NULL;
+    for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
+        np++;
+    if (!(ids = malloc(((size_t)np + 1) * sizeof *ids))) {
+        json_decref(o);
+        return NULL;
+    }
+    w->what = d->name;
+    put(w, o, "name", jstr(w, d->name));
+    put(w, o, "system", jstr(w, d->system));
+    put(w, o, "tier", d->tier == SM_NONE ? json_null() : jstr(w, m->tiers[d->tier].name));
+    a = json_array();
+    for (uint8_t i = 0; a && i < d->nsubjects; i++) {
+        sm_cc_str(d->subjects[i], cc);
+        json_array_append_new(a, json_string(cc));
+    }
+    put(w, o, "subjects", a);
+    put(w, o, "owner", jstr(w, d->owner));
+    put(w, o, "retention_days", jint_or_null(d->retention_days));
+    put(w, o, "public_sector", json_boolean(d->public_sector));
+    put(w, o, "source", jstr(w, d->source_ref));
+    put(w, o, "description", jstr(w, d->description));
+    fields = json_array();
+    for (int32_t f = d->first_field; fields && f != SM_NONE; f = m->fields[f].next) {
+        json_t *fo = json_object(), *ft = json_array();
+        if (!fo || !ft) {
+            json_decref(fo);
+            json_decref(ft);
+            json_decref(fields);
+            fields = NULL;
+            break;
+        }
+        put(w, fo, "name", jstr(w, m->fields[f].name));
+        for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
+            if (m->tags[t].field == f)
+                json_array_append_new(ft, tag_json(w, &m->tags[t]));
+        put(w, fo, "tags", ft);
+        json_array_append_new(fields, fo);
+    }
+    put(w, o, "fields", fields);
+    tags = json_array();
+    for (int32_t t = d->first_tag; tags && t != SM_NONE; t = m->tags[t].next)
+        if (m->tags[t].field == SM_NONE)
+            json_array_append_new(tags, tag_json(w, &m->tags[t]));
+    put(w, o, "tags", tags);
+    for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
+        if (!m->placements[p].deleted)
+            ids[n++] = p;
+    sort_m = m;
+    qsort(ids, (size_t)n, sizeof *ids, cmp_placement);
+    pls = json_array();
+    for (int32_t i = 0; pls && i < n; i++)
+        json_array_append_new(pls, placement_json(w, ids[i]));
+    put(w, o, "placements", pls);
+    free(ids);
+    return o;
+}
+
+static json_t *
+flow_json(struct wr *w, int32_t id)
+{
+    const struct model *m = w->m;
+    const struct flow *f = &m->flows[id];
+    json_t *o = json_object(), *tx;
+    char sel[2048], buf[8192];
+
+    if (!o)
+        return NULL;
+    w->what = f->name;
+    put(w, o, "name", jstr(w, f->name));
+    put(w, o, "from", jstr(w, model_selector(m, OBJ_PLACEMENT, f->from, sel, sizeof sel)));
+    put(w, o, "to", f->to == SM_NONE ? json_null()
+                    : jstr(w, model_selector(m, OBJ_PLACEMENT, f->to, sel, sizeof sel)));
+    put(w, o, "to_region", f->to != SM_NONE || f->to_region == SM_NONE ? json_null()
+                           : jstr(w, m->regions[f->to_region].id));
+    put(w, o, "kind", json_string(flow_kind_names[f->kind]));
+    put(w, o, "fields", jstrv(w, &f->fields));
+    tx = json_array();
+    for (uint32_t i = 0; tx && i < f->ntransforms; i++) {
+        model_format_transforms(&f->transforms[i], 1, buf, sizeof buf);
+        json_array_append_new(tx, jstr(w, buf));
+    }
+    put(w, o, "transforms", tx);
+    put(w, o, "mechanism", jstr_or_null(w, mechanism_names[f->mechanism]));
+    put(w, o, "mechanism_ref", jstr_or_null(w, f->mechanism_ref));
+    put(w, o, "valid_from", jdate(f->valid_from));
+    put(w, o, "valid_to", jdate(f->valid_to));
+    put(w, o, "transit_encrypted", json_boolean(f->transit_encrypted));
+    put(w, o, "public_recipient", json_boolean(f->public_recipient));
+    return o;
+}
+
+static json_t *
+waiver_json(struct wr *w, int32_t id)
+{
+    const struct waiver *v = &w->m->waivers[id];
+    json_t *o = json_object();
+
+    if (!o)
+        return NULL;
+    w->what = v->key;
+    put(w, o, "rule", jstr(w, v->rule));
+    put(w, o, "object", jstr(w, v->object));
+    put(w, o, "owner", jstr(w, v->owner));
+    put(w, o, "reason", jstr(w, v->reason));
+    put(w, o, "expires", jdate(v->expires));
+    return o;
+}
+
+static json_t *
+scenario_json(struct wr *w, int32_t id)
+{
+    const struct scenario *s = &w->m->scenarios[id];
+    json_t *o = json_object(), *ops;
+
+    if (!o)
+        return NULL;
+    w->what = s->name;
+    put(w, o, "name", jstr(w, s->name));
+    put(w, o, "base", jstr_or_null(w, s->base));
+    put(w, o, "description", jstr(w, s->description));
+    ops = json_array();
+    for (uint32_t i = 0; ops && i < s->nops; i++)
+        json_array_append_new(ops, jstrv(w, &s->ops[i]));
+    put(w, o, "ops", ops);
+    return o;
+}
+
+static void
+write_list(struct wr *w, const char *key, int32_t count,
+           bool (*keep)(const struct model *, int32_t), int (*cmp)(const void *, const void *),
+           json_t *(*one)(struct wr *, int32_t))
+{
+    int32_t n = 0, *ids;
+
+    if (w->rc)
+        return;
+    ids = sorted_ids(w, count, keep, cmp, &n);
+    begin_array(w, key);
+    for (int32_t i = 0; i < n && !w->rc; i++)
+        emit_elem(w, one(w, ids[i]), i == 0);
+    end_array(w, n);
+    free(ids);
+}
+
+int
+model_json_write(const struct model *m, FILE *f, struct sm_error *err)
+{
+    struct wr w = { .m = m, .f = f, .err = err };
+    json_t *pack = json_string(m->rule_pack ? m->rule_pack : "");
+    char *ps = pack ? json_dumps(pack, JSON_ENCODE_ANY) : NULL;
+
+    json_decref(pack);
+    if (!ps)
+        return sm_error_set(err, SM_EINVAL, "rule pack name is not valid UTF-8");
+    emit(&w, "{\n  \"sovmap\": 1,\n  \"rule_pack\": ");
+    emit(&w, ps);
+    free(ps);
+    write_list(&w, "regions", m->nregions, keep_region, cmp_region, region_json);
+    write_list(&w, "tiers", m->ntiers, keep_tier, cmp_tier, tier_json);
+    write_list(&w, "datasets", m->ndatasets, keep_dataset, cmp_dataset, dataset_json);
+    write_list(&w, "flows", m->nflows, keep_flow, cmp_flow, flow_json);
+    write_list(&w, "waivers", m->nwaivers, keep_waiver, cmp_waiver, waiver_json);
+    write_list(&w, "scenarios", m->nscenarios, keep_scenario, cmp_scenario, scenario_json);
+    emit(&w, "\n}\n");
+    if (!w.rc && fflush(f) == EOF)
+        w.rc = sm_error_set(err, SM_EIO, "cannot write the model: output error");
+    return w.rc;
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+struct rd {
+    const char *name;
+    struct model *m;
+    struct sm_error *err;
+};
+
+static int
+bad(struct rd *r, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+bad(struct rd *r, const char *path, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!*path)
+        return sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+    return sm_error_set(r->err, SM_EPARSE, "%s: %s: %s", r->name, path, msg);
+}
+
+static const char *
+type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:  return "an object";
+    case JSON_ARRAY:   return "a list";
+    case JSON_STRING:  return "a string";
+    case JSON_INTEGER: return "a whole number";
+    case JSON_REAL:    return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:   return "true or false";
+    default:           return "null";
+    }
+}
+
+/* Only the known keys; keys[] is NULL-terminated. */
+static int
+known_keys(struct rd *r, json_t *o, const char *path, const char *const *keys)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach(o, k, v) {
+        bool ok = false;
+        const char *best = NULL;
+        int bestd = 3;
+        for (const char *const *p = keys; *p && !ok; p++) {
+            int d = sm_levenshtein(k, *p, 2);
+            ok = strcmp(k, *p) == 0;
+            if (d < bestd) {
+                bestd = d;
+                best = *p;
+            }
+        }
+        if (!ok)
+            return best ? bad(r, path, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best)
+                        : bad(r, path, "unknown key \"%.60s\"", k);
+    }
+    return SM_OK;
+}
+
+static void
+sub(char *out, size_t size, const char *path, const char *key)
+{
+    if (*path)
+        snprintf(out, size, "%s.%s", path, key);
+    else
+        snprintf(out, size, "%s", key);
+}
+
+static void
+idx(char *out, size_t size, const char *path, size_t i)
+{
+    snprintf(out, size, "%s[%zu]", path, i);
+}
+
+/* A string (null allowed when nullable: gives ""). Absent gives def. */
+static int
+get_str(struct rd *r, json_t *o, const char *path, const char *key, bool required,
+        bool nullable, const char *def, const char **out)
+{
+    json_t *v = json_object_get(o, key);
+    char p[512];
+
+    sub(p, sizeof p, path, key);
+    if (!v) {
+        if (required)
+            return bad(r, p, "missing");
+        *out = def;
+        return SM_OK;
+    }
+    if (json_is_null(v) && nullable) {
+        *out = "";
+        return SM_OK;
+    }
+    if (!json_is_string(v))
+        return bad(r, p, "must be a string%s, not %s", nullable ? " or null" : "", type_name(v));
+    *out = json_string_value(v);
+    if (strlen(*out) != json_string_length(v))
+        return bad(r, p, "must not contain NUL characters");
+    return SM_OK;
+}
+
+static int
+get_bool(struct rd *r, json_t *o, const char *path, const char *key, uint8_t *out)
+{
+    json_t *v = json_object_get(o, key);
+    char p[512];
+
+    if (!v) {
+        *out = 0;
+        return SM_OK;
+    }
+    if (!json_is_boolean(v)) {
+        sub(p, sizeof p, path, key);
+        return bad(r, p, "must be true or false, not %s", type_name(v));
+    }
+    *out = json_is_true(v);
+    return SM_OK;
+}
+
+static int
+get_int(struct rd *r, json_t *o, const char *path, const char *key, bool nullable,
+        int32_t def, int32_t min, int32_t *out)
+{
+    json_t *v = json_object_get(o, key);
+    char p[512];
+    json_int_t x;
+
+    sub(p, sizeof p, path, key);
+    if (!v || (nullable && json_is_null(v))) {
+        *out = v ? SM_NONE : def;
+        return SM_OK;
+    }
+    if (!json_is_integer(v))
+        return bad(r, p, "must be a whole number%s, not %s", nullable ? " or null" : "",
+                   type_name(v));
+    x = json_integer_value(v);
+    if (x < min || x > INT32_MAX)
+        return bad(r, p, "%lld is out of range", (long long)x);
+    *out = (int32_t)x;
+    return SM_OK;
+}
+
+static int
+get_date(struct rd *r, json_t *o, const char *path, const char *key, int32_t *out)
+{
+    const char *s;
+    char p[512];
+    int rc;
+
+    if ((rc = get_str(r, o, path, key, false, true, "", &s)))
+        return rc;
+    *out = 0;
+    if (*s && sm_date_parse(s, out)) {
+        sub(p, sizeof p, path, key);
+        return bad(r, p, "bad date %.40s: use YYYY-MM-DD", s);
+    }
+    return SM_OK;
+}
+
+static int
+get_enum(struct rd *r, json_t *o, const char *path, const char *key, const char *const *names,
+         int n, const char *def, bool nullable, uint8_t *out)
+{
+    const char *s;
+    char p[512], list[256];
+    size_t at = 0;
+    int e, rc;
+
+    if ((rc = get_str(r, o, path, key, false, nullable, def, &s)))
+        return rc;
+    e = model_enum_parse(names, n, s);
+    if (e == SM_NONE || (!*s && !nullable)) {
+        list[0] = '\0';
+        for (int i = 0; i < n; i++)
+            if (*names[i])
+                at += (size_t)snprintf(list + at, at < sizeof list ? sizeof list - at : 0,
+                                       "%s%s", at ? ", " : "", names[i]);
+        sub(p, sizeof p, path, key);
+        return bad(r, p, "unknown %s %.60s: use %s", key, s, list);
+    }
+    *out = (uint8_t)e;
+    return SM_OK;
+}
+
+static int
+get_array(struct rd *r, json_t *o, const char *path, const char *key, json_t **out)
+{
+    json_t *v = json_object_get(o, key);
+    char p[512];
+
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return SM_OK;
+    if (!json_is_array(v)) {
+        sub(p, sizeof p, path, key);
+        return bad(r, p, "must be a list, not %s", type_name(v));
+    }
+    *out = v;
+    return SM_OK;
+}
+
+static int
+get_object(struct rd *r, json_t *v, const char *path)
+{
+    return json_is_object(v) ? SM_OK : bad(r, path, "must be an object, not %s", type_name(v));
+}
+
+/* Resolve a reference; the model's "unknown X; did you mean Y?" message. */
+static int
+find(struct rd *r, enum obj_kind kind, const char *sel, const char *path, int32_t *out)
+{
+    struct sm_error e2 = { 0 };
+
+    if (model_find(r->m, kind, sel, out, &e2))
+        return bad(r, path, "%s", e2.msg);
+    return SM_OK;
+}
+
+static int
+model_err(struct rd *r, const char *path, const struct sm_error *e2)
+{
+    return bad(r, path, "%s", e2->msg);
+}
+
+/* A list of strings into an arena strv. */
+static int
+get_strv(struct rd *r, json_t *o, const char *path, const char *key, struct sm_strv *out)
+{
+    json_t *a, *v;
+    char p[512];
+    size_t i;
+    int rc;
+
+    out->n = 0;
+    out->v = NULL;
+    if ((rc = get_array(r, o, path, key, &a)) || !a)
+        return rc;
+    out->v = sm_arena_alloc(&r->m->arena, (json_array_size(a) + 1) * sizeof *out->v);
+    if (!out->v)
+        return sm_error_set(r->err, SM_ENOMEM, "out of memory");
+    json_array_foreach(a, i, v) {
+        char kp[512];
+        sub(kp, sizeof kp, path, key);
+        idx(p, sizeof p, kp, i);
+        if (!json_is_string(v))
+            return bad(r, p, "must be a string, not %s", type_name(v));
+        if (!json_string_length(v) || strlen(json_string_value(v)) != json_string_length(v))
+            return bad(r, p, "must be a non-empty string");
+        for (const char *c = json_string_value(v); *c; c++)
+            if (*c == ',' || *c == ' ' || *c == '\t' || *c == '\n' || *c == ';')
+                return bad(r, p, "\"%.60s\": names here cannot hold blanks, commas or ';'",
+                           json_string_value(v));
+        if (!(out->v[out->n++] = model_str(r->m, json_string_value(v))))
+            return sm_error_set(r->err, SM_ENOMEM, "out of memory");
+    }
+    return SM_OK;
+}
+
+static bool
+valid_region_id(const char *id)
+{
+    if (!*id)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p <= ' ' || *p == ',' || *p == '@' || *p == '/' || *p == 0x7f)
+            return false;
+    return true;
+}
+
+static int
+read_region(struct rd *r, json_t *o, const char *path)
+{
+    static const char *const keys[] = { "id", "kind", "country", "city", "operator", "name",
+                                        "members", NULL };
+    const char *id, *country, *op, *city, *name;
+    struct sm_ccset set;
+    struct region reg;
+    struct sm_error e2 = { 0 };
+    json_t *mem, *v;
+    char p[512];
+    size_t i;
+    int rc;
+
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "id", true, false, "", &id)) ||
+        (rc = get_str(r, o, path, "country", false, true, "", &country)) ||
+        (rc = get_str(r, o, path, "operator", false, true, "", &op)) ||
+        (rc = get_str(r, o, path, "city", false, false, "", &city)) ||
+        (rc = get_str(r, o, path, "name", false, false, "", &name)))
+        return rc;
+    sub(p, sizeof p, path, "id");
+    if (!valid_region_id(id))
+        return bad(r, p, "bad region id \"%.60s\": write provider:code without blanks, "
+                   "commas, @ or /", id);
+    if (model_region(r->m, id) != SM_NONE)
+        return bad(r, p, r->m->regions[model_region(r->m, id)].builtin ?
+                   "region %.80s is shipped with sovmap; do not redefine it" :
+                   "region %.80s is defined twice", id);
+    model_region_init(&reg);
+    reg.id = id;
+    reg.city = city;
+    reg.name = name;
+    if ((rc = get_enum(r, o, path, "kind", region_kind_names, REGION_KIND_COUNT, "on-prem",
+                       false, &reg.kind)))
+        return rc;
+    sub(p, sizeof p, path, "country");
+    if (*country && (reg.country = sm_cc(country)) == SM_NONE)
+        return bad(r, p, "bad country %.40s: use a two-letter ISO code", country);
+    sub(p, sizeof p, path, "operator");
+    if (*op && (reg.operator_home = sm_cc(op)) == SM_NONE)
+        return bad(r, p, "bad operator %.40s: use a two-letter ISO code (EU allowed)", op);
+    if ((rc = get_array(r, o, path, "members", &mem)))
+        return rc;
+    memset(&set, 0, sizeof set);
+    if (mem)
+        json_array_foreach(mem, i, v) {
+            const char *cc = json_string_value(v);
+            char kp[512];
+            sub(kp, sizeof kp, path, "members");
+            idx(p, sizeof p, kp, i);
+            if (cc && strcmp(cc, "*") == 0)
+                reg.global = 1;
+            else if (!cc || sm_cc(cc) == SM_NONE)
+                return bad(r, p, "bad country %.40s: use a two-letter ISO code or *",
+                           cc ? cc : type_name(v));
+            else
+                sm_ccset_add(&set, sm_cc(cc));
+        }
+    if (!sm_ccset_empty(&set))
+        reg.members = &set;
+    if (model_add_region(r->m, &reg, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
+read_tier(struct rd *r, json_t *o, const char *path)
+{
+    static const char *const keys[] = { "name", "rank", "personal", "scope", "backup_scope",
+                                        "key_scope", "approved", "encryption_at_rest",
+                                        "transit_encryption", "sovereign",
+                                        "retention_min_days", "retention_max_days",
+                                        "description", NULL };
+    struct sm_error e2 = { 0 };
+    struct tier t;
+    char p[512], kp[512];
+    int rc;
+
+    model_tier_init(&t);
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "name", true, false, "", &t.name)) ||
+        (rc = get_int(r, o, path, "rank", false, 0, INT32_MIN + 1, &t.rank)) ||
+        (rc = get_bool(r, o, path, "personal", &t.personal)) ||
+        (rc = get_enum(r, o, path, "scope", scope_names, SCOPE_COUNT, "global", false,
+                       &t.scope)) ||
+        (rc = get_enum(r, o, path, "backup_scope", scope_names, SCOPE_COUNT, "global", false,
+                       &t.backup_scope)) ||
+        (rc = get_enum(r, o, path, "key_scope", scope_names, SCOPE_COUNT, "global", false,
+                       &t.key_scope)) ||
+        (rc = get_strv(r, o, path, "approved", &t.approved)) ||
+        (rc = get_bool(r, o, path, "encryption_at_rest", &t.encryption_at_rest)) ||
+        (rc = get_bool(r, o, path, "transit_encryption", &t.transit_encryption)) ||
+        (rc = get_bool(r, o, path, "sovereign", &t.sovereign)) ||
+        (rc = get_int(r, o, path, "retention_min_days", true, SM_NONE, 0,
+                      &t.retention_min_days)) ||
+        (rc = get_int(r, o, path, "retention_max_days", true, SM_NONE, 0,
+                      &t.retention_max_days)) ||
+        (rc = get_str(r, o, path, "description", false, false, "", &t.description)))
+        return rc;
+    sub(p, sizeof p, path, "name");
+    if (!*t.name)
+        return bad(r, p, "a tier needs a name");
+    for (uint32_t i = 0; i < t.approved.n; i++) {
+        int32_t dummy;
+        sub(kp, sizeof kp, path, "approved");
+        idx(p, sizeof p, kp, i);
+        if ((rc = find(r, OBJ_REGION, t.approved.v[i], p, &dummy)))
+            return rc;
+    }
+    if (model_add_tier(r->m, &t, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
+read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
+{
+    static const char *const keys[] = { "tag", "source", "entity", "time", NULL };
+    const char *tag, *source, *entity, *time;
+    struct sm_error e2 = { 0 };
+    int32_t before = r->m->ntags, id;
+    int rc;
+
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "tag", true, false, "", &tag)) ||
+        (rc = get_str(r, o, path, "source", false, false, "", &source)) ||
+        (rc = get_str(r, o, path, "entity", false, false, "", &entity)) ||
+        (rc = get_str(r, o, path, "time", false, false, "", &time)))
+        return rc;
+    if (model_add_tag(r->m, d, f, tag, source, entity, time, &id, &e2))
+        return model_err(r, path, &e2);
+    if (r->m->ntags == before)
+        return bad(r, path, "tag %.80s is given twice", tag);
+    return SM_OK;
+}
+
+static int
+read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
+{
+    static const char *const keys[] = { "region", "role", "encrypted", "key_region",
+                                        "mechanism", "mechanism_ref", NULL };
+    const char *region, *key, *ref;
+    struct sm_error e2 = { 0 };
+    struct placement p;
+    char kp[512];
+    int rc;
+
+    model_placement_init(&p);
+    p.dataset = d;
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "region", true, false, "", &region)) ||
+        (rc = get_enum(r, o, path, "role", role_names, ROLE_COUNT, "primary", false, &p.role)) ||
+        (rc = get_bool(r, o, path, "encrypted", &p.encrypted)) ||
+        (rc = get_str(r, o, path, "key_region", false, true, "", &key)) ||
+        (rc = get_enum(r, o, path, "mechanism", mechanism_names, MECH_COUNT, "", true,
+                       &p.mechanism)) ||
+        (rc = get_str(r, o, path, "mechanism_ref", false, true, "", &ref)))
+        return rc;
+    sub(kp, sizeof kp, path, "region");
+    if ((rc = find(r, OBJ_REGION, region, kp, &p.region)))
+        return rc;
+    sub(kp, sizeof kp, path, "key_region");
+    if (*key && (rc = find(r, OBJ_REGION, key, kp, &p.key_region)))
+        return rc;
+    p.mechanism_ref = ref;
+    if (model_add_placement(r->m, &p, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
+read_dataset(struct rd *r, json_t *o, const char *path)
+{
+    static const char *const keys[] = { "name", "system", "tier", "subjects", "owner",
+                                        "retention_days", "public_sector", "source",
+                                        "description", "fields", "tags", "placements", NULL };
+    static const char *const fkeys[] = { "name", "tags", NULL };
+    struct sm_error e2 = { 0 };
+    struct dataset d;
+    const char *tier;
+    json_t *subj, *fields, *tags, *pls, *v, *tv;
+    char p[512], kp[512], tp[512];
+    size_t i, k;
+    int32_t id;
+    int rc;
+
+    model_dataset_init(&d);
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "name", true, false, "", &d.name)) ||
+        (rc = get_str(r, o, path, "system", false, false, "", &d.system)) ||
+        (rc = get_str(r, o, path, "tier", false, true, "", &tier)) ||
+        (rc = get_array(r, o, path, "subjects", &subj)) ||
+        (rc = get_str(r, o, path, "owner", false, false, "", &d.owner)) ||
+        (rc = get_int(r, o, path, "retention_days", true, SM_NONE, 0, &d.retention_days)) ||
+        (rc = get_bool(r, o, path, "public_sector", &d.public_sector)) ||
+        (rc = get_str(r, o, path, "source", false, false, "", &d.source_ref)) ||
+        (rc = get_str(r, o, path, "description", false, false, "", &d.description)) ||
+        (rc = get_array(r, o, path, "fields", &fields)) ||
+        (rc = get_array(r, o, path, "tags", &tags)) ||
+        (rc = get_array(r, o, path, "placements", &pls)))
+        return rc;
+    sub(p, sizeof p, path, "name");
+    if (!*d.name)
+        return bad(r, p, "a dataset needs a name");
+    if (model_dataset(r->m, d.name) != SM_NONE)
+        return bad(r, p, "dataset %.80s is defined twice", d.name);
+    sub(p, sizeof p, path, "tier");
+    if (*tier && (rc = find(r, OBJ_TIER, tier, p, &d.tier)))
+        return rc;
+    if (subj)
+        json_array_foreach(subj, i, v) {
+            const char *cc = json_string_value(v);
+            int c;
+            sub(kp, sizeof kp, path, "subjects");
+            idx(p, sizeof p, kp, i);
+            if (!cc || (c = sm_cc(cc)) == SM_NONE)
+                return bad(r, p, "bad jurisdiction %.40s: use a two-letter code such as EU, "
+                           "DE, BR", cc ? cc : type_name(v));
+            for (uint8_t s = 0; s < d.nsubjects; s++)
+                if (d.subjects[s] == c)
+                    return bad(r, p, "%s is given twice", cc);
+            if (d.nsubjects == MODEL_MAX_SUBJECTS)
+                return bad(r, p, "at most %d subject jurisdictions", MODEL_MAX_SUBJECTS);
+            d.subjects[d.nsubjects++] = (uint16_t)c;
+        }
+    if (model_add_dataset(r->m, &d, &id, &e2))
+        return model_err(r, path, &e2);
+    if (fields)
+        json_array_foreach(fields, i, v) {
+            const char *fname;
+            json_t *ftags;
+            int32_t f, nbefore = r->m->nfields;
+            sub(kp, sizeof kp, path, "fields");
+            idx(p, sizeof p, kp, i);
+            if ((rc = get_object(r, v, p)) || (rc = known_keys(r, v, p, fkeys)) ||
+                (rc = get_str(r, v, p, "name", true, false, "", &fname)) ||
+                (rc = get_array(r, v, p, "tags", &ftags)))
+                return rc;
+            if (model_add_field(r->m, id, fname, &f, &e2))
+                return model_err(r, p, &e2);
+            if (r->m->nfields == nbefore)
+                return bad(r, p, "field %.80s is given twice", fname);
+            if (ftags)
+                json_array_foreach(ftags, k, tv) {
+                    sub(tp, sizeof tp, p, "tags");
+                    idx(kp, sizeof kp, tp, k);
+                    if ((rc = read_tag(r, tv, kp, id, f)))
+                        return rc;
+                }
+        }
+    if (tags)
+        json_array_foreach(tags, i, v) {
+            sub(kp, sizeof kp, path, "tags");
+            idx(p, sizeof p, kp, i);
+            if ((rc = read_tag(r, v, p, id, SM_NONE)))
+                return rc;
+        }
+    if (pls)
+        json_array_foreach(pls, i, v) {
+            sub(kp, sizeof kp, path, "placements");
+            idx(p, sizeof p, kp, i);
+            if ((rc = read_placement(r, v, p, id)))
+                return rc;
+        }
+    return SM_OK;
+}
+
+static int
+read_flow(struct rd *r, json_t *o, const char *path)
+{
+    static const char *const keys[] = { "name", "from", "to", "to_region", "kind", "fields",
+                                        "transforms", "mechanism", "mechanism_ref",
+                                        "valid_from", "valid_to", "transit_encrypted",
+                                        "public_recipient", NULL };
+    struct transform *tx = NULL;
+    struct sm_error e2 = { 0 };
+    const char *from, *to, *to_region, *ref;
+    json_t *xs, *v;
+    struct flow f;
+    char p[512], kp[512];
+    size_t i;
+    int rc;
+
+    model_flow_init(&f);
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "name", false, false, "", &f.name)) ||
+        (rc = get_str(r, o, path, "from", true, false, "", &from)) ||
+        (rc = get_str(r, o, path, "to", false, true, "", &to)) ||
+        (rc = get_str(r, o, path, "to_region", false, true, "", &to_region)) ||
+        (rc = get_enum(r, o, path, "kind", flow_kind_names, FLOW_KIND_COUNT, "replication",
+                       false, &f.kind)) ||
+        (rc = get_strv(r, o, path, "fields", &f.fields)) ||
+        (rc = get_array(r, o, path, "transforms", &xs)) ||
+        (rc = get_enum(r, o, path, "mechanism", mechanism_names, MECH_COUNT, "", true,
+                       &f.mechanism)) ||
+        (rc = get_str(r, o, path, "mechanism_ref", false, true, "", &ref)) ||
+        (rc = get_date(r, o, path, "valid_from", &f.valid_from)) ||
+        (rc = get_date(r, o, path, "valid_to", &f.valid_to)) ||
+        (rc = get_bool(r, o, path, "transit_encrypted", &f.transit_encrypted)) ||
+        (rc = get_bool(r, o, path, "public_recipient", &f.public_recipient)))
+        return rc;
+    f.mechanism_ref = ref;
+    sub(p, sizeof p, path, "name");
+    if (*f.name && model_flow(r->m, f.name) != SM_NONE)
+        return bad(r, p, "flow %.80s is defined twice", f.name);
+    sub(p, sizeof p, path, "from");
+    if ((rc = find(r, OBJ_PLACEMENT, from, p, &f.from)))
+        return rc;
+    sub(p, sizeof p, path, "to");
+    if (*to && (rc = find(r, OBJ_PLACEMENT, to, p, &f.to)))
+        return rc;
+    sub(p, sizeof p, path, "to_region");
+    if (*to_region && (rc = find(r, OBJ_REGION, to_region, p, &f.to_region)))
+        return rc;
+    if (*to && *to_region)
+        return bad(r, path, "give to or to_region, not both");
+    if (!*to && !*to_region)
+        return bad(r, path, "a flow needs to (a copy) or to_region (an export)");
+    if (xs && json_array_size(xs)) {
+        tx = sm_arena_alloc(&r->m->arena, json_array_size(xs) * sizeof *tx);
+        if (!tx)
+            return sm_error_set(r->err, SM_ENOMEM, "out of memory");
+        json_array_foreach(xs, i, v) {
+            struct transform *one;
+            uint32_t n;
+            sub(kp, sizeof kp, path, "transforms");
+            idx(p, sizeof p, kp, i);
+            if (!json_is_string(v))
+                return bad(r, p, "must be a string such as \"mask email phone\", not %s",
+                           type_name(v));
+            if (strchr(json_string_value(v), ';'))
+                return bad(r, p, "one transform per string (no ';')");
+            if (model_parse_transforms(r->m, json_string_value(v), &one, &n, &e2))
+                return model_err(r, p, &e2);
+            if (n != 1)
+                return bad(r, p, "one transform per string");
+            tx[f.ntransforms++] = one[0];
+        }
+    }
+    f.transforms = tx;
+    if (model_add_flow(r->m, &f, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
+read_waiver(struct rd *r, json_t *o, const char *path)
+{
+    static const char *const keys[] = { "rule", "object", "owner", "reason", "expires", NULL };
+    struct sm_error e2 = { 0 };
+    struct waiver w;
+    int rc;
+
+    memset(&w, 0, sizeof w);
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "rule", true, false, "", &w.rule)) ||
+        (rc = get_str(r, o, path, "object", true, false, "", &w.object)) ||
+        (rc = get_str(r, o, path, "owner", false, false, "", &w.owner)) ||
+        (rc = get_str(r, o, path, "reason", false, false, "", &w.reason)) ||
+        (rc = get_date(r, o, path, "expires", &w.expires)))
+        return rc;
+    if (model_add_waiver(r->m, &w, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
+read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
+{
+    static const char *const keys[] = { "name", "base", "description", "ops", NULL };
+    struct sm_error e2 = { 0 };
+    struct scenario s;
+    json_t *ops, *op, *v;
+    char p[512], kp[512];
+    size_t i, k;
+    int rc;
+
+    memset(&s, 0, sizeof s);
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "name", true, false, "", &s.name)) ||
+        (rc = get_str(r, o, path, "description", false, false, "", &s.description)) ||
+        (rc = get_array(r, o, path, "ops", &ops)))
+        return rc;
+    s.base = "";        /* set once every scenario exists */
+    if (model_add_scenario(r->m, &s, id, &e2))
+        return model_err(r, path, &e2);
+    if (ops)
+        json_array_foreach(ops, i, op) {
+            const char *argv[64];
+            sub(kp, sizeof kp, path, "ops");
+            idx(p, sizeof p, kp, i);
+            if (!json_is_array(op) || !json_array_size(op) || json_array_size(op) > 64)
+                return bad(r, p, "an op is a list of strings: [\"move\", \"orders\", ...]");
+            json_array_foreach(op, k, v) {
+                if (!json_is_string(v))
+                    return bad(r, p, "an op is a list of strings, not %s", type_name(v));
+                argv[k] = json_string_value(v);
+            }
+            if (model_scenario_append(r->m, *id, (int)json_array_size(op), argv, &e2))
+                return model_err(r, p, &e2);
+        }
+    return SM_OK;
+}
+
+static int
+read_list(struct rd *r, json_t *root, const char *key,
+          int (*one)(struct rd *, json_t *, const char *))
+{
+    json_t *a = json_object_get(root, key), *v;
+    char p[512];
+    size_t i;
+    int rc;
+
+    if (!a || json_is_null(a))
+        return SM_OK;
+    if (!json_is_array(a))
+        return bad(r, key, "must be a list, not %s", type_name(a));
+    json_array_foreach(a, i, v) {
+        idx(p, sizeof p, key, i);
+        if ((rc = one(r, v, p)))
+            return rc;
+    }
+    return SM_OK;
+}
+
+static int
+read_scenarios(struct rd *r, json_t *root)
+{
+    json_t *a = json_object_get(root, "scenarios"), *v;
+    char p[512], kp[512];
+    int32_t *ids;
+    size_t i;
+    int rc = SM_OK;
+
+    if (!a || json_is_null(a))
+        return SM_OK;
+    if (!json_is_array(a))
+        return bad(r, "scenarios", "must be a list, not %s", type_name(a));
+    if (!(ids = calloc(json_array_size(a) + 1, sizeof *ids)))
+        return sm_error_set(r->err, SM_ENOMEM, "out of memory");
+    json_array_foreach(a, i, v) {
+        idx(p, sizeof p, "scenarios", i);
+        if ((rc = read_scenario(r, v, p, &ids[i])))
+            goto out;
+    }
+    json_array_foreach(a, i, v) {
+        const char *base;
+        int32_t b;
+        idx(p, sizeof p, "scenarios", i);
+        if ((rc = get_str(r, v, p, "base", false, true, "", &base)) || !*base)
+            continue;
+        sub(kp, sizeof kp, p, "base");
+        if ((rc = find(r, OBJ_SCENARIO, base, kp, &b)))
+            goto out;
+        if (b == ids[i]) {
+            rc = bad(r, kp, "a scenario cannot build on itself");
+            goto out;
+        }
+        if ((rc = model_set(r->m, OBJ_SCENARIO, ids[i], "base", base, NULL)))
+            goto out;
+    }
+    /* no cycles through base */
+    json_array_foreach(a, i, v) {
+        int32_t cur = ids[i];
+        for (size_t steps = 0; cur != SM_NONE && *r->m->scenarios[cur].base; steps++) {
+            if (steps > json_array_size(a)) {
+                idx(p, sizeof p, "scenarios", i);
+                sub(kp, sizeof kp, p, "base");
+                rc = bad(r, kp, "scenarios build on each other in a cycle");
+                goto out;
+            }
+            cur = model_scenario(r->m, r->m->scenarios[cur].base);
+        }
+    }
+out:
+    free(ids);
+    return rc;
+}
+
+int
+model_json_read(const char *text, size_t len, const char *name, struct model *m,
+                struct sm_error *err)
+{
+    static const char *const keys[] = { "sovmap", "rule_pack", "regions", "tiers", "datasets",
+                                        "flows", "waivers", "scenarios", NULL };
+    struct rd r = { .name = name ? name : "model.json", .m = m, .err = err };
+    json_error_t jerr;
+    json_t *root, *ver;
+    const char *pack;
+    int rc;
+
+    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", r.name, jerr.line, jerr.column,
+                            jerr.text);
+    if (!json_is_object(root)) {
+        rc = sm_error_set(err, SM_EPARSE, "%s:1:1: expected an object {\"sovmap\": 1, ...}",
+                          r.name);
+        goto out;
+    }
+    ver = json_object_get(root, "sovmap");
+    if (!json_is_integer(ver)) {
+        rc = sm_error_set(err, SM_EPARSE, "%s: sovmap: missing format version: this is not "
+                          "a sovmap model (expected \"sovmap\": 1)", r.name);
+        goto out;
+    }
+    if (json_integer_value(ver) != MODEL_JSON_VERSION) {
+        rc = sm_error_set(err, json_integer_value(ver) > MODEL_JSON_VERSION ? SM_EVERSION
+                          : SM_EPARSE, "%s: sovmap: format %lld is not %d (written by a "
+                          "newer sovmap?)", r.name, (long long)json_integer_value(ver),
+                          MODEL_JSON_VERSION);
+        goto out;
+    }
+    if ((rc = known_keys(&r, root, "", keys)) ||
+        (rc = get_str(&r, root, "", "rule_pack", false, false, "", &pack)))
+        goto out;
+    if (!(m->rule_pack = model_str(m, pack))) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = read_list(&r, root, "regions", read_region)) ||
+        (rc = read_list(&r, root, "tiers", read_tier)) ||
+        (rc = read_list(&r, root, "datasets", read_dataset)) ||
+        (rc = read_list(&r, root, "flows", read_flow)) ||
+        (rc = read_list(&r, root, "waivers", read_waiver)) ||
+        (rc = read_scenarios(&r, root)))
+        goto out;
+out:
+    json_decref(root);
+    return rc;
+}

@@ -1,0 +1,298 @@
+/*
+ * test_model_json.c - the canonical text form: byte-identical round trips
+ * (hostile strings, 10 KB names, UTF-8), through the catalog too, and
+ * precise error messages.
+ */
+#include "testlib.h"
+#include "model_json.h"
+#include "refdata.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct model *
+base_model(void)
+{
+    struct model *m = model_new();
+
+    assert_non_null(m);
+    assert_int_equal(refdata_load_regions(tl_datadir(), m, NULL), SM_OK);
+    return m;
+}
+
+static void
+must(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, int n, ...)
+{
+    struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = n };
+    struct edit_result r;
+    struct sm_error err = { 0 };
+    va_list ap;
+
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        e.attrs[i].name = va_arg(ap, const char *);
+        e.attrs[i].value = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    if (edit_apply(m, &e, &r, &err) != SM_OK)
+        fail_msg("edit failed: %s", err.msg);
+    edit_result_fini(&r);
+}
+
+static const char hostile[] = "\"; DROP TABLE dataset; --<b>\n\xc3\xa9t\xc3\xa9";
+
+/* A model using every kind of object and attribute. */
+static struct model *
+rich_model(void)
+{
+    struct model *m = base_model();
+    int32_t d, f;
+
+    must(m, EDIT_ADD, OBJ_REGION, "onprem:fra-dc1", 3, "country", "DE", "city", "Frankfurt",
+         "name", "Frankfurt DC 1");
+    must(m, EDIT_ADD, OBJ_REGION, "edge:eu", 1, "members", "DE,FR");
+    must(m, EDIT_ADD, OBJ_TIER, "restricted", 8, "rank", "3", "personal", "true", "scope", "bloc",
+         "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
+         "transit-encryption", "true", "retention-max", "3650");
+    must(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
+    must(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
+         "system", "loyalty", "retention", "365");
+    must(m, EDIT_ADD, OBJ_DATASET, hostile, 2, "description", hostile, "public-sector", "true");
+    must(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
+    d = model_dataset(m, "orders");
+    assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
+                                   "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
+                     SM_OK);
+    assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "encrypted", "true",
+         "key-region", "aws:eu-west-1");
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:us-east-1", 3, "role", "replica",
+         "mechanism", "scc", "mechanism-ref", "TIA-12");
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@onprem:fra-dc1", 1, "role", "backup");
+    must(m, EDIT_ADD, OBJ_PLACEMENT, "clicks@aws:eu-central-1", 0);
+    must(m, EDIT_ADD, OBJ_FLOW, "repl", 8, "from", "orders@aws:eu-west-1",
+         "to", "orders@aws:us-east-1", "kind", "replication",
+         "transforms", "mask email amount; drop ssn", "mechanism", "scc",
+         "valid-from", "2025-01-01", "transit-encrypted", "true", "fields", "email,amount");
+    must(m, EDIT_ADD, OBJ_FLOW, "", 3, "from", "orders@aws:eu-west-1",
+         "to", "clicks@aws:eu-central-1", "kind", "etl");
+    must(m, EDIT_ADD, OBJ_FLOW, "export", 3, "from", "orders@aws:eu-west-1",
+         "to-region", "aws:us-east-1", "kind", "export");
+    must(m, EDIT_ADD, OBJ_WAIVER, "RES001:orders@aws:us-east-1", 3, "owner", "dpo",
+         "reason", hostile, "expires", "2026-12-31");
+    must(m, EDIT_ADD, OBJ_SCENARIO, "s1", 1, "description", "what if");
+    must(m, EDIT_ADD, OBJ_SCENARIO, "s2", 1, "base", "s1");
+    {
+        const char *op1[] = { "revoke-adequacy", "EU", "US" };
+        const char *op2[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 3, op1, NULL), 0);
+        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 4, op2, NULL), 0);
+    }
+    m->rule_pack = model_str(m, "default");
+    return m;
+}
+
+static char *
+to_json(const struct model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    struct sm_error err = { 0 };
+    FILE *f = open_memstream(&buf, &len);
+
+    assert_non_null(f);
+    if (model_json_write(m, f, &err))
+        fail_msg("write: %s", err.msg);
+    fclose(f);
+    return buf;
+}
+
+static struct model *
+from_json(const char *text)
+{
+    struct model *m = base_model();
+    struct sm_error err = { 0 };
+
+    if (model_json_read(text, strlen(text), "model.json", m, &err))
+        fail_msg("read: %s", err.msg);
+    return m;
+}
+
+static void
+test_round_trip_bytes(void **state)
+{
+    struct model *m = rich_model(), *m2;
+    char *a, *b;
+    (void)state;
+
+    a = to_json(m);
+    m2 = from_json(a);
+    b = to_json(m2);
+    assert_string_equal(a, b);
+    /* hostile text is escaped, never raw */
+    assert_non_null(strstr(a, "\\\"; DROP TABLE dataset; --<b>\\n\xc3\xa9t\xc3\xa9\""));
+    assert_non_null(strstr(a, "\"sovmap\": 1,\n  \"rule_pack\": \"default\",\n  \"regions\": [\n    {\n      \"id\": \"edge:eu\""));
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
+}
+
+static void
+test_sorted_and_stable(void **state)
+{
+    struct model *m = rich_model();
+    char *a = to_json(m), *p1, *p2;
+    (void)state;
+
+    /* datasets by name (bytes), tiers by rank desc, copies by role then region */
+    p1 = strstr(a, "\"name\": \"\\\"; DROP");
+    p2 = strstr(a, "\"name\": \"clicks\"");
+    assert_true(p1 && p2 && p1 < p2);
+    p1 = strstr(a, "\"name\": \"restricted\"");
+    p2 = strstr(a, "\"name\": \"public\"");
+    assert_true(p1 && p2 && p1 < p2);
+    p1 = strstr(a, "\"region\": \"aws:eu-west-1\",\n          \"role\": \"primary\"");
+    p2 = strstr(a, "\"role\": \"replica\"");
+    assert_true(p1 && p2 && p1 < p2);
+    /* provenance keys only when set */
+    assert_non_null(strstr(a, "{\n              \"tag\": \"financial\"\n            }"));
+    assert_non_null(strstr(a, "\"entity\": \"guid-1\""));
+    free(a);
+    model_free(m);
+}
+
+static void
+test_long_names_and_utf8(void **state)
+{
+    struct model *m = base_model(), *m2;
+    char *big = malloc(10241), *a, *b;
+    (void)state;
+
+    memset(big, 'x', 10240);
+    big[10240] = '\0';
+    big[5000] = '\t';
+    must(m, EDIT_ADD, OBJ_DATASET, big, 1, "owner", "\xe5\x8c\x97\xe4\xba\xac \xf0\x9f\x94\x92");
+    {
+        struct placement pl;
+        model_placement_init(&pl);
+        pl.dataset = model_dataset(m, big);
+        pl.region = model_region(m, "aws:eu-west-1");
+        assert_int_equal(model_add_placement(m, &pl, NULL, NULL), SM_OK);
+    }
+    a = to_json(m);
+    m2 = from_json(a);
+    b = to_json(m2);
+    assert_string_equal(a, b);
+    assert_int_not_equal(model_dataset(m2, big), SM_NONE);
+    free(a);
+    free(b);
+    free(big);
+    model_free(m);
+    model_free(m2);
+}
+
+static void
+test_through_catalog(void **state)
+{
+    struct model *m = rich_model(), *m2 = base_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char *a, *b;
+    (void)state;
+
+    assert_int_equal(store_open(tl_path(tl_tmpdir(), "mj.db"), STORE_CREATE, &st, &err), 0);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    assert_int_equal(store_load(st, m2, &err), SM_OK);
+    store_close(st);
+    a = to_json(m);
+    b = to_json(m2);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
+}
+
+static void
+expect_error(const char *text, int code, const char *msg)
+{
+    struct model *m = base_model();
+    struct sm_error err = { 0 };
+
+    assert_int_equal(model_json_read(text, strlen(text), "m.json", m, &err), code);
+    assert_string_equal(err.msg, msg);
+    model_free(m);
+}
+
+static void
+test_errors(void **state)
+{
+    (void)state;
+    expect_error("{\"sovmap\": 1,\n \"tiers\": [}", SM_EPARSE,
+                 "m.json:2:12: unexpected token near '}'");
+    expect_error("[1]", SM_EPARSE, "m.json:1:1: expected an object {\"sovmap\": 1, ...}");
+    expect_error("{\"tiers\": []}", SM_EPARSE,
+                 "m.json: sovmap: missing format version: this is not a sovmap model "
+                 "(expected \"sovmap\": 1)");
+    expect_error("{\"sovmap\": 2}", SM_EVERSION,
+                 "m.json: sovmap: format 2 is not 1 (written by a newer sovmap?)");
+    expect_error("{\"sovmap\": 1, \"dataset\": []}", SM_EPARSE,
+                 "m.json: unknown key \"dataset\"; did you mean \"datasets\"?");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"}, {\"name\": \"b\", "
+                 "\"placements\": [{\"region\": \"aws:eu-west-1\"}, "
+                 "{\"region\": \"aws:eu-west-9\", \"role\": \"replica\"}]}]}", SM_EPARSE,
+                 "m.json: datasets[1].placements[1].region: unknown region aws:eu-west-9; "
+                 "did you mean aws:eu-west-1?");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"tier\": \"restrictd\"}]}",
+                 SM_EPARSE, "m.json: datasets[0].tier: unknown tier restrictd");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"public_sector\": 1}]}",
+                 SM_EPARSE, "m.json: datasets[0].public_sector: must be true or false, not a "
+                 "whole number");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"subjects\": [\"EU\", "
+                 "\"Europe\"]}]}", SM_EPARSE, "m.json: datasets[0].subjects[1]: bad jurisdiction "
+                 "Europe: use a two-letter code such as EU, DE, BR");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}",
+                 SM_EPARSE, "m.json: datasets[1].name: dataset a is defined twice");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"placements\": "
+                 "[{\"region\": \"aws:eu-west-1\", \"role\": \"mirror\"}]}]}", SM_EPARSE,
+                 "m.json: datasets[0].placements[0].role: unknown role mirror: use primary, "
+                 "replica, backup, dr, cache, archive, edge");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"placements\": "
+                 "[{\"region\": \"aws:eu-west-1\"}]}], \"flows\": [{\"from\": \"a@aws:eu-west-1\", "
+                 "\"to_region\": \"aws:us-east-1\", \"transforms\": [\"hide email\"]}]}",
+                 SM_EPARSE, "m.json: flows[0].transforms[0]: unknown transform hide: use mask, "
+                 "drop, pseudonymize, anonymize or aggregate");
+    expect_error("{\"sovmap\": 1, \"flows\": [{\"from\": \"a@aws:eu-west-1\", "
+                 "\"to_region\": \"aws:us-east-1\"}]}",
+                 SM_EPARSE, "m.json: flows[0].from: unknown dataset a");
+    expect_error("{\"sovmap\": 1, \"regions\": [{\"id\": \"aws:eu-west-1\"}]}", SM_EPARSE,
+                 "m.json: regions[0].id: region aws:eu-west-1 is shipped with sovmap; do not "
+                 "redefine it");
+    expect_error("{\"sovmap\": 1, \"waivers\": [{\"rule\": \"RES001\", \"object\": \"x\", "
+                 "\"expires\": \"2026-13-01\"}]}", SM_EPARSE,
+                 "m.json: waivers[0].expires: bad date 2026-13-01: use YYYY-MM-DD");
+    expect_error("{\"sovmap\": 1, \"scenarios\": [{\"name\": \"a\", \"base\": \"b\"}, "
+                 "{\"name\": \"b\", \"base\": \"a\"}]}", SM_EPARSE,
+                 "m.json: scenarios[0].base: scenarios build on each other in a cycle");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_bytes),
+        cmocka_unit_test(test_sorted_and_stable),
+        cmocka_unit_test(test_long_names_and_utf8),
+        cmocka_unit_test(test_through_catalog),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
