@@ -1454,6 +1454,21 @@ import_run_apply(struct import_run *r, struct model *m, struct sm_error *err)
         if (r->ds[i].status == 2 && r->ds[i].id != SM_NONE && (rc = touch(r, OBJ_DATASET,
                                                                            r->ds[i].id)))
             goto done;
+    /* the store needs a dataset's row before its copies', copies before flows */
+    if (r->ntouched > 1) {
+        struct import_touched *sorted = malloc((size_t)r->ntouched * sizeof *sorted);
+        int32_t n = 0;
+        if (!sorted) {
+            rc = sm_error_set(err, SM_ENOMEM, "import: out of memory");
+            goto done;
+        }
+        for (int k = 0; k < OBJ_KIND_COUNT; k++)
+            for (int32_t i = 0; i < r->ntouched; i++)
+                if ((int)r->touched[i].kind == k)
+                    sorted[n++] = r->touched[i];
+        memcpy(r->touched, sorted, (size_t)n * sizeof *sorted);
+        free(sorted);
+    }
     r->stats.datasets_changed = r->stats.datasets_same = 0;
     for (int32_t i = 0; i < r->nds; i++) {
         if (r->ds[i].status == 2)
@@ -1516,7 +1531,7 @@ import_run_print_summary(const struct import_run *r, FILE *f)
             fprintf(f, "  %d %s\n", r->skips[i].count, r->skips[i].text);
     }
     if (s->no_region)
-        fprintf(f, "%d datasets without a region\n", s->no_region);
+        fprintf(f, "%d dataset%s without a region\n", s->no_region, s->no_region == 1 ? "" : "s");
     for (int32_t i = 0; i < r->nnotes; i++)
         fprintf(f, "%s\n", r->notes[i].text);
 }
