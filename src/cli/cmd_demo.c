@@ -129,8 +129,10 @@ run_demo(struct cli *c, int argc, char **argv)
         }
     }
     count(dm, &got);
-    snprintf(after, sizeof after, "%d datasets, %d tiers, %d copies, %d flows", got.datasets,
-             got.tiers, got.placements, got.flows);
+    snprintf(after, sizeof after, "%d dataset%s, %d tier%s, %d cop%s, %d flow%s",
+             got.datasets, got.datasets == 1 ? "" : "s", got.tiers, got.tiers == 1 ? "" : "s",
+             got.placements, got.placements == 1 ? "y" : "ies", got.flows,
+             got.flows == 1 ? "" : "s");
     if (store_begin(c->st, &e) != SM_OK) {
         rc = cli_error(c, &e);
         goto out;
