@@ -88,7 +88,7 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
         rc = cli_error(c, &e);
         goto out;
     }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, dry_run ? STORE_READONLY : STORE_CREATE)) != CLI_OK)
         goto out;
     count_model(c->m, &d0, &p0, &f0);
     count_model(dm, &d1, &p1, &f1);
@@ -192,7 +192,8 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         rc = cli_error(c, &e);
         goto out;
     }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    /* a dry run writes nothing, not even a new catalog file */
+    if ((rc = cli_open(c, dry_run ? STORE_READONLY : STORE_CREATE)) != CLI_OK)
         goto out;
     if (model_clone(c->m, &work) != SM_OK) {
         rc = cli_fail(c, "out of memory");

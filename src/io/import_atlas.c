@@ -553,16 +553,24 @@ is_data(const struct aent *x)
            x->kind == AK_OBJECT || x->kind == AK_TOPIC || x->kind == AK_PATH;
 }
 
+/* How a process is named in the diff: its qualifiedName (a hive_process's
+ * name is its whole query text), cut at 80 bytes. */
 static const char *
-label_of(const struct aent *x)
+label_of(struct atlas *a, const struct aent *x)
 {
-    const char *s = attr(x->e, "name");
+    const char *s = attr(x->e, "qualifiedName");
+    char buf[100];
 
+    if (!s || !*s)
+        s = attr(x->e, "name");
     if (!s || !*s)
         s = imp_jstr(x->e, "displayText");
     if (!s || !*s)
-        s = attr(x->e, "qualifiedName");
-    return s ? s : x->guid;
+        return x->guid;
+    if (strlen(s) <= 80)
+        return s;
+    snprintf(buf, sizeof buf, "%.77s...", s);
+    return imp_str(a->r, buf);
 }
 
 static int
@@ -580,7 +588,7 @@ lineage_flows(struct atlas *a)
                 struct aent *dst = &a->ents[a->edges[eo].b];
                 if (src->ds == SM_NONE || dst->ds == SM_NONE)
                     continue;
-                if (imp_flow(a->r, src->ds, dst->ds, label_of(x), x->file))
+                if (imp_flow(a->r, src->ds, dst->ds, label_of(a, x), x->file))
                     return SM_ENOMEM;
             }
         }

@@ -112,10 +112,17 @@ test_propagated_provenance(void **state)
     (void)state;
     run = it_import(m, map, "atlas", NULL, bulk, &e);
     assert_non_null(run);
-    /* the propagated tier leaves no tag, but the backup dir's copy of tier1 is
-     * known to come from the members table: check the stats and the tier */
+    /* the backup dir's tier1 came from the members table: its tier tag says so */
     d = it_ds(m, BACKUP_DIR);
     assert_int_equal(m->datasets[d].tier, model_tier(m, "restricted"));
+    {
+        int32_t t = it_tag(m, BACKUP_DIR, NULL, "tier=tier1");
+        assert_int_not_equal(t, SM_NONE);
+        assert_string_equal(m->tags[t].entity, "2445de8a-0967-436f-b0cb-d7835217103d "
+                            "(propagated from " MEMBERS_GUID ")");
+        t = it_tag(m, "loyalty_eu.members", NULL, "tier=tier1");
+        assert_string_equal(m->tags[t].entity, MEMBERS_GUID);
+    }
     /* PII on columns never reaches the table as a dataset tag */
     for (int32_t t = m->datasets[it_ds(m, "loyalty_eu.members")].first_tag; t != SM_NONE;
          t = m->tags[t].next)
@@ -294,8 +301,9 @@ test_changed_export_updates_in_place(void **state)
     t = it_tag(m, "fleet_eu.telemetry_raw", "driver_id", "pii.driver_id");
     assert_string_equal(m->tags[t].time, "2026-11-26T00:00:00Z");   /* kept */
     assert_int_equal(import_run_stats(run)->datasets_changed, 1);
-    assert_int_equal(import_run_stats(run)->tags_removed, 1);
-    assert_int_equal(import_run_stats(run)->tags_added, 1);
+    /* pii.vehicle_vin and tier=tier2 go, pii.vin and tier=tier1 come */
+    assert_int_equal(import_run_stats(run)->tags_removed, 2);
+    assert_int_equal(import_run_stats(run)->tags_added, 2);
     f = open_memstream(&buf, &len);
     import_run_print_diff(run, f);
     fclose(f);

@@ -175,7 +175,8 @@ test_get_tags(void **state)
                          SM_NONE);
     assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "owner-team=loyalty-data"),
                          SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", false), 4);
+    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "data-tier=tier1"), SM_NONE);
+    assert_int_equal(it_ntags(m, "loyalty_eu.members", false), 5);
     /* the ARN's region is the catalog's: used when nothing better is known */
     assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
     import_run_free(run);

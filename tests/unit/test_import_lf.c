@@ -62,7 +62,8 @@ test_get_resource_lf_tags(void **state)
     assert_int_not_equal(t, SM_NONE);
     assert_string_equal(m->tags[t].entity, "lf:111122223333/loyalty_eu/members");
     assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "domain=loyalty"), SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", false), 3);
+    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "tier=tier1"), SM_NONE);
+    assert_int_equal(it_ntags(m, "loyalty_eu.members", false), 4);
     /* columns: only what differs from the table: sensitivity=pii and pci */
     assert_int_equal(it_nfields(m, "loyalty_eu.members"), 7);
     assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii"), SM_NONE);

@@ -29,7 +29,8 @@ test_shipped_map(void **state)
     import_map_label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
     assert_true(mp.matched);
     assert_string_equal(mp.tier, "restricted");
-    assert_int_equal(mp.ntags, 0);
+    assert_int_equal(mp.ntags, 1);
+    assert_string_equal(mp.tags[0], "tier=tier1");  /* the tier's provenance */
 
     import_map_label(map, IMPORT_FROM_ATLAS, "PII", NULL, email, false, &mp);
     assert_int_equal(mp.ntags, 1);
