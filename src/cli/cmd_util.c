@@ -427,6 +427,12 @@ cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
         goto out;
     if (op == EDIT_SET && (rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
         goto out;
+    if (op == EDIT_SET && kind == OBJ_REGION && c->m->regions[id].builtin) {
+        /* shipped regions are never written to the catalog: the change would vanish */
+        rc = cli_fail(c, "region %s is shipped with sovmap and cannot be changed; add a "
+                      "region of your own, or retire it in a scenario", pos[0]);
+        goto out;
+    }
     rc = cli_apply(c, &e, op == EDIT_ADD ? "added" : "changed");
 out:
     free(pos);
