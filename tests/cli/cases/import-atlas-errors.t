@@ -1,0 +1,23 @@
+# A malformed or foreign file changes nothing and names file:line:column.
+$ cp -r "$SOVMAP_FIXTURES/atlas" "$SOVMAP_FIXTURES/glue" . && head -c 3000 atlas/lineage.json > bad.json
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db init -q
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import atlas atlas/entities-bulk.json bad.json
+! sovmap: bad.json:86:25: premature end of input
+? 2
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db dataset list
+> NAME  TIER  SUBJECTS  SYSTEM  OWNER  COPIES
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import atlas glue/get-tables.json
+! glue/get-tables.json: not a atlas export
+? 2
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import atlas missing.json
+! missing.json: cannot read
+? 2
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import hive x.json
+! unknown kind hive
+? 2
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import atlas
+! no file given
+? 2
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import atlas atlas/entities-bulk.json --map bad.json
+! bad.json:86:25:
+? 2
