@@ -84,7 +84,128 @@ struct dg {
     bool labels_as_xlabels;
     struct export_stats st;
     int32_t ncopies;
+    struct idstate *ids;
 };
+
+/* ---- object ids ----------------------------------------------------------------------
+ * cgraph's default discipline makes a named object's id the address of its
+ * interned name, and keeps subgraphs ordered by id: cluster order (hence the
+ * layout and the output) would follow the heap. Ids in creation order make
+ * the output byte-identical from run to run. */
+
+struct idstate {
+    Agdisc_t disc;              /* first: open() gets &disc */
+    Agiddisc_t iddisc;
+    struct sm_arena arena;
+    struct sm_map ids;          /* name -> index */
+    const char **names;         /* index -> name */
+    int32_t nnames, cap;
+    IDTYPE anon;                /* next odd id */
+};
+
+static void *
+id_open(Agraph_t *g, Agdisc_t *disc)
+{
+    (void)g;
+    return disc;                /* the idstate begins with its disc */
+}
+
+static long
+id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    struct idstate *st = state;
+    int32_t k;
+    const char *key;
+
+    (void)objtype;
+    if (!str) {
+        *id = st->anon;
+        st->anon += 2;
+        return 1;
+    }
+    if ((k = sm_map_get(&st->ids, str)) != SM_NONE) {
+        *id = (IDTYPE)k * 2;
+        return 1;
+    }
+    if (!createflag)
+        return 0;
+    if (sm_grow((void **)&st->names, &st->cap, st->nnames + 1, sizeof *st->names) ||
+        !(key = sm_arena_strdup(&st->arena, str)) ||
+        sm_map_put(&st->ids, key, st->nnames))
+        return 0;
+    st->names[st->nnames] = key;
+    *id = (IDTYPE)st->nnames++ * 2;
+    return 1;
+}
+
+static long
+id_alloc(void *state, int objtype, IDTYPE id)
+{
+    (void)state;
+    (void)objtype;
+    (void)id;
+    return 0;
+}
+
+static void
+id_free(void *state, int objtype, IDTYPE id)
+{
+    (void)state;
+    (void)objtype;
+    (void)id;
+}
+
+static char *
+id_print(void *state, int objtype, IDTYPE id)
+{
+    struct idstate *st = state;
+
+    (void)objtype;
+    if (id % 2 == 0 && (int64_t)(id / 2) < st->nnames)
+        return (char *)st->names[id / 2];
+    return NULL;
+}
+
+static void
+id_close(void *state)
+{
+    (void)state;
+}
+
+static void
+id_register(void *state, int objtype, void *obj)
+{
+    (void)state;
+    (void)objtype;
+    (void)obj;
+}
+
+static struct idstate *
+idstate_new(void)
+{
+    struct idstate *st = calloc(1, sizeof *st);
+
+    if (!st)
+        return NULL;
+    st->iddisc = (Agiddisc_t){ id_open, id_map, id_alloc, id_free, id_print, id_close,
+                               id_register };
+    st->disc = (Agdisc_t){ &AgMemDisc, &st->iddisc, &AgIoDisc };
+    sm_arena_init(&st->arena);
+    sm_map_init(&st->ids);
+    st->anon = 1;
+    return st;
+}
+
+static void
+idstate_free(struct idstate *st)
+{
+    if (!st)
+        return;
+    sm_map_fini(&st->ids);
+    sm_arena_fini(&st->arena);
+    free(st->names);
+    free(st);
+}
 
 static const char *
 dstr(struct dg *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -211,7 +332,7 @@ dg_init(struct dg *d, const struct model *m, const struct check_result *r,
     for (int32_t i = 0; i < n; i++)
         d->tier_shape[order[i]] = (int8_t)(i < NSHAPES ? i : NSHAPES - 1);
     free(order);
-    if (!(d->g = agopen("sovmap", desc, NULL)))
+    if (!(d->ids = idstate_new()) || !(d->g = agopen("sovmap", desc, &d->ids->disc)))
         return sm_error_set(err, SM_ENOMEM, "diagram: graphviz could not open a graph");
     declare(d);
     gset(d, d->g, GA_LABEL, title);
@@ -223,6 +344,7 @@ dg_fini(struct dg *d)
 {
     if (d->g)
         agclose(d->g);
+    idstate_free(d->ids);
     free(d->rcluster);
     free(d->rgroup);
     free(d->gcluster);
