@@ -732,8 +732,12 @@ apply_remove(struct model *m, const struct edit *e, struct edit_result *res,
     model_selector(m, e->kind, id, res->selector, sizeof res->selector);
     if (!(res->before = describe(m, e->kind, id)))
         return oom(err);
-    if ((rc = remove_recorded(m, u, e->kind, id, err)))
+    /* the inverse is written while the copies can still be named */
+    if ((rc = record_removal(m, u, e->kind, id, err)) ||
+        (rc = build_inverse(res, m, e, err)) ||
+        (rc = model_remove(m, e->kind, id, err)))
         return rc;
+    u->removed = true;
     touch(res, e->kind, id);
     if (e->kind == OBJ_DATASET)
         for (int32_t i = 0; i < u->nlist; i++)
@@ -781,7 +785,7 @@ edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
             goto undo;
         }
     }
-    if ((rc = build_inverse(res, m, e, err)))
+    if (e->op != EDIT_REMOVE && (rc = build_inverse(res, m, e, err)))
         goto undo;
     return SM_OK;
 undo:
