@@ -150,6 +150,29 @@ int32_t scenario_chain(const struct model *m, const char *name, int32_t *ids, in
 /* Region retired in the scenario? */
 bool scenario_retired(const struct scenario_eval *ev, int32_t region);
 
+/* ---- groups: datasets linked by flows, checked on their own -------------------- */
+
+/* Findings of a dataset depend only on the datasets flows link it to
+ * (lineage, transfers), so a group closed under flows can be checked on a
+ * small model of its own: the planner and the incremental re-check do. */
+struct scenario_links {
+    int32_t *first;             /* per dataset: range into flows, ndatasets + 1 */
+    int32_t *flows;             /* flow ids touching each dataset */
+    int32_t ndatasets;
+};
+int  scenario_links_build(const struct model *m, struct scenario_links *l);   /* SM_ENOMEM */
+void scenario_links_fini(struct scenario_links *l);
+/* The datasets reachable from seeds through flows (either way), not yet
+ * marked; marks them in mark[] (per dataset, the caller's). Heap *out. */
+int  scenario_group(const struct model *m, const struct scenario_links *l, uint8_t *mark,
+                    const int32_t *seeds, int32_t nseeds, int32_t **out, int32_t *n);
+/* A model with every region and tier of m and the datasets ds[0..n) (a
+ * closed group) with their fields, tags, copies, flows and waivers.
+ * pmap: scratch of m->nplacements entries, all SM_NONE (left so). */
+int  scenario_submodel(const struct model *m, const struct scenario_links *l,
+                       const int32_t *ds, int32_t n, int32_t *pmap, struct model **out,
+                       struct sm_error *err);
+
 /* ---- diff --------------------------------------------------------------------- */
 
 #define SDIFF_STATUSES(X) \

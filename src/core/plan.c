@@ -67,10 +67,10 @@ struct planner {
     struct plan *p;
     struct scenario_eval *w;        /* start + the plan so far (ops by name) */
     int32_t cap_steps, cap_unfixed;
-    int32_t *adj_first, *adj;       /* flows touching each dataset (CSR) */
+    struct scenario_links links;    /* flows touching each dataset */
     uint8_t *done;                  /* per dataset: its group was planned */
     int32_t *used;                  /* per region: live copies */
-    int32_t *dmap, *pmap;           /* w->m ids -> sub-model ids, SM_NONE */
+    int32_t *pmap;                  /* scratch for scenario_submodel */
     struct sm_map gaveup;           /* "RULE selector" -> reason index */
     const char **reasons;
     int32_t nreasons, cap_reasons;
@@ -173,186 +173,6 @@ add_step(struct planner *pl, const struct cand *c, const char *why, struct sm_er
         if (!(s->op.v[i] = sm_arena_strdup(&p->arena, c->argv[i])))
             return oom(err);
     p->nsteps++;
-    return SM_OK;
-}
-
-/* ---- groups of datasets linked by flows ------------------------------------------------ */
-
-static int32_t
-flow_dataset(const struct model *m, int32_t placement)
-{
-    if (placement < 0 || placement >= m->nplacements)
-        return SM_NONE;
-    return m->placements[placement].dataset;
-}
-
-static int
-build_adjacency(struct planner *pl)
-{
-    const struct model *m = pl->w->m;
-    int32_t nd = m->ndatasets;
-    int32_t *deg = calloc((size_t)nd + 1, sizeof *deg);
-
-    pl->adj_first = calloc((size_t)nd + 1, sizeof *pl->adj_first);
-    pl->adj = malloc(((size_t)m->nflows * 2 + 1) * sizeof *pl->adj);
-    if (!deg || !pl->adj_first || !pl->adj) {
-        free(deg);
-        return SM_ENOMEM;
-    }
-    for (int32_t f = 0; f < m->nflows; f++) {
-        int32_t a, b;
-        if (m->flows[f].deleted)
-            continue;
-        a = flow_dataset(m, m->flows[f].from);
-        b = flow_dataset(m, m->flows[f].to);
-        if (a >= 0)
-            deg[a]++;
-        if (b >= 0 && b != a)
-            deg[b]++;
-    }
-    for (int32_t d = 0; d < nd; d++)
-        pl->adj_first[d + 1] = pl->adj_first[d] + deg[d];
-    memset(deg, 0, (size_t)nd * sizeof *deg);
-    for (int32_t f = 0; f < m->nflows; f++) {
-        int32_t a, b;
-        if (m->flows[f].deleted)
-            continue;
-        a = flow_dataset(m, m->flows[f].from);
-        b = flow_dataset(m, m->flows[f].to);
-        if (a >= 0)
-            pl->adj[pl->adj_first[a] + deg[a]++] = f;
-        if (b >= 0 && b != a)
-            pl->adj[pl->adj_first[b] + deg[b]++] = f;
-    }
-    free(deg);
-    return SM_OK;
-}
-
-/* The datasets linked to d by flows (either way), d first. */
-static int
-group_of(struct planner *pl, int32_t d, int32_t **out, int32_t *n)
-{
-    const struct model *m = pl->w->m;
-    int32_t *q = NULL, cap = 0, len = 0;
-
-    if (sm_grow((void **)&q, &cap, 1, sizeof *q))
-        return SM_ENOMEM;
-    q[len++] = d;
-    pl->done[d] = 1;
-    for (int32_t i = 0; i < len; i++) {
-        int32_t x = q[i];
-        for (int32_t k = pl->adj_first[x]; k < pl->adj_first[x + 1]; k++) {
-            const struct flow *f = &m->flows[pl->adj[k]];
-            int32_t ends[2] = { flow_dataset(m, f->from), flow_dataset(m, f->to) };
-            for (int e = 0; e < 2; e++) {
-                int32_t y = ends[e];
-                if (y < 0 || pl->done[y] || m->datasets[y].deleted)
-                    continue;
-                if (sm_grow((void **)&q, &cap, len + 1, sizeof *q)) {
-                    free(q);
-                    return SM_ENOMEM;
-                }
-                pl->done[y] = 1;
-                q[len++] = y;
-            }
-        }
-    }
-    *out = q;
-    *n = len;
-    return SM_OK;
-}
-
-/* A model holding every region and tier of w->m and the group's datasets
- * with their fields, tags, copies, flows and waivers. */
-static int
-build_sub(struct planner *pl, const int32_t *ds, int32_t n, struct model **out,
-          struct sm_error *err)
-{
-    const struct model *m = pl->w->m;
-    struct model *s = model_new();
-    int rc = SM_OK;
-
-    if (!s)
-        return oom(err);
-    for (int32_t r = 0; r < m->nregions && !rc; r++) {
-        struct region c = m->regions[r];
-        if (c.deleted)
-            continue;
-        rc = model_add_region(s, &c, NULL, err);
-    }
-    for (int32_t t = 0; t < m->ntiers && !rc; t++) {
-        struct tier c = m->tiers[t];
-        if (c.deleted)
-            continue;
-        rc = model_add_tier(s, &c, NULL, err);
-    }
-    for (int32_t i = 0; i < n && !rc; i++) {
-        const struct dataset *d = &m->datasets[ds[i]];
-        struct dataset c = *d;
-        int32_t nd;
-        c.tier = d->tier == SM_NONE ? SM_NONE : model_tier(s, m->tiers[d->tier].name);
-        if ((rc = model_add_dataset(s, &c, &nd, err)))
-            break;
-        pl->dmap[ds[i]] = nd;
-        for (int32_t f = d->first_field; f != SM_NONE && !rc; f = m->fields[f].next)
-            rc = model_add_field(s, nd, m->fields[f].name, NULL, err);
-        for (int32_t t = d->first_tag; t != SM_NONE && !rc; t = m->tags[t].next) {
-            const struct tag *g = &m->tags[t];
-            int32_t fid = g->field == SM_NONE ? SM_NONE
-                                              : model_field(s, nd, m->fields[g->field].name);
-            rc = model_add_tag(s, nd, fid, g->tag, g->source, g->entity, g->time, NULL, err);
-        }
-        for (int32_t p = d->first_placement; p != SM_NONE && !rc; p = m->placements[p].next) {
-            struct placement c2 = m->placements[p];
-            if (c2.deleted)
-                continue;
-            c2.dataset = nd;
-            c2.region = model_region(s, m->regions[c2.region].id);
-            if (c2.key_region != SM_NONE)
-                c2.key_region = model_region(s, m->regions[c2.key_region].id);
-            rc = model_add_placement(s, &c2, &pl->pmap[p], err);
-        }
-    }
-    for (int32_t i = 0; i < n && !rc; i++) {
-        int32_t d = ds[i];
-        for (int32_t k = pl->adj_first[d]; k < pl->adj_first[d + 1] && !rc; k++) {
-            const struct flow *f = &m->flows[pl->adj[k]];
-            struct flow c = *f;
-            /* each flow once: from its source's dataset */
-            if (f->deleted || flow_dataset(m, f->from) != d)
-                continue;
-            c.from = pl->pmap[f->from];
-            c.to = f->to == SM_NONE ? SM_NONE : pl->pmap[f->to];
-            c.to_region = f->to_region == SM_NONE ? SM_NONE
-                                                  : model_region(s, m->regions[f->to_region].id);
-            if (c.from == SM_NONE || (f->to != SM_NONE && c.to == SM_NONE))
-                continue;   /* an end whose copy is gone */
-            rc = model_add_flow(s, &c, NULL, err);
-        }
-    }
-    for (int32_t k = 0; k < m->nwaivers && !rc; k++) {
-        const struct waiver *w = &m->waivers[k];
-        enum obj_kind kinds[] = { OBJ_PLACEMENT, OBJ_DATASET, OBJ_FLOW };
-        int32_t id;
-        if (w->deleted)
-            continue;
-        for (size_t j = 0; j < sizeof kinds / sizeof *kinds; j++)
-            if (model_find(s, kinds[j], w->object, &id, NULL) == SM_OK) {
-                rc = model_add_waiver(s, w, NULL, err);
-                break;
-            }
-    }
-    for (int32_t i = 0; i < n; i++) {
-        const struct dataset *d = &m->datasets[ds[i]];
-        pl->dmap[ds[i]] = SM_NONE;
-        for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
-            pl->pmap[p] = SM_NONE;
-    }
-    if (rc) {
-        model_free(s);
-        return rc;
-    }
-    *out = s;
     return SM_OK;
 }
 
@@ -746,7 +566,7 @@ plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *er
     struct group g = { NULL, NULL, 0 };
     int rc;
 
-    if ((rc = build_sub(pl, ds, n, &g.sub, err)))
+    if ((rc = scenario_submodel(pl->w->m, &pl->links, ds, n, pl->pmap, &g.sub, err)))
         return rc;
     if ((rc = check_run(g.sub, pl->w->rp, pl->start->today, &g.res, err))) {
         model_free(g.sub);
@@ -818,7 +638,7 @@ finding_dataset(const struct model *m, const struct finding *f)
     if (f->kind == OBJ_PLACEMENT && f->object >= 0)
         return m->placements[f->object].dataset;
     if (f->kind == OBJ_FLOW && f->object >= 0)
-        return flow_dataset(m, m->flows[f->object].from);
+        return m->placements[m->flows[f->object].from].dataset;
     if (f->kind == OBJ_DATASET)
         return f->object;
     return SM_NONE;
@@ -858,14 +678,11 @@ plan_make(const struct scenario_eval *start, const struct plan_options *opt,
         const struct model *m = pl.w->m;
         pl.done = calloc((size_t)m->ndatasets + 1, 1);
         pl.used = calloc((size_t)m->nregions + 1, sizeof *pl.used);
-        pl.dmap = malloc(((size_t)m->ndatasets + 1) * sizeof *pl.dmap);
         pl.pmap = malloc(((size_t)m->nplacements + 1) * sizeof *pl.pmap);
-        if (!pl.done || !pl.used || !pl.dmap || !pl.pmap || build_adjacency(&pl)) {
+        if (!pl.done || !pl.used || !pl.pmap || scenario_links_build(m, &pl.links)) {
             rc = oom(err);
             goto done;
         }
-        for (int32_t i = 0; i < m->ndatasets; i++)
-            pl.dmap[i] = SM_NONE;
         for (int32_t i = 0; i < m->nplacements; i++) {
             pl.pmap[i] = SM_NONE;
             if (!m->placements[i].deleted)
@@ -878,7 +695,7 @@ plan_make(const struct scenario_eval *start, const struct plan_options *opt,
             int32_t d = finding_dataset(start->m, f), *ds, n;
             if (!live_error(f) || d < 0 || d >= pl.w->m->ndatasets || pl.done[d])
                 continue;
-            if ((rc = group_of(&pl, d, &ds, &n))) {
+            if ((rc = scenario_group(pl.w->m, &pl.links, pl.done, &d, 1, &ds, &n))) {
                 rc = oom(err);
                 break;
             }
@@ -896,10 +713,8 @@ done:
     scenario_eval_free(pl.w);
     free(pl.done);
     free(pl.used);
-    free(pl.dmap);
     free(pl.pmap);
-    free(pl.adj_first);
-    free(pl.adj);
+    scenario_links_fini(&pl.links);
     free(pl.reasons);
     sm_map_fini(&pl.gaveup);
     if (rc) {

@@ -1482,3 +1482,191 @@ scenario_diff_free(struct scenario_diff *d)
     sm_arena_fini(&d->arena);
     free(d);
 }
+
+/* ---- groups of datasets linked by flows, and models of one group -------------------- */
+
+static int32_t
+flow_dataset(const struct model *m, int32_t placement)
+{
+    if (placement < 0 || placement >= m->nplacements)
+        return SM_NONE;
+    return m->placements[placement].dataset;
+}
+
+int
+scenario_links_build(const struct model *m, struct scenario_links *l)
+{
+    int32_t nd = m->ndatasets;
+    int32_t *deg = calloc((size_t)nd + 1, sizeof *deg);
+
+    memset(l, 0, sizeof *l);
+    l->first = calloc((size_t)nd + 1, sizeof *l->first);
+    l->flows = malloc(((size_t)m->nflows * 2 + 1) * sizeof *l->flows);
+    l->ndatasets = nd;
+    if (!deg || !l->first || !l->flows) {
+        free(deg);
+        scenario_links_fini(l);
+        return SM_ENOMEM;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t f = 0; f < m->nflows; f++) {
+            int32_t a, b;
+            if (m->flows[f].deleted)
+                continue;
+            a = flow_dataset(m, m->flows[f].from);
+            b = flow_dataset(m, m->flows[f].to);
+            if (pass == 0) {
+                if (a >= 0)
+                    deg[a]++;
+                if (b >= 0 && b != a)
+                    deg[b]++;
+                continue;
+            }
+            if (a >= 0)
+                l->flows[l->first[a] + deg[a]++] = f;
+            if (b >= 0 && b != a)
+                l->flows[l->first[b] + deg[b]++] = f;
+        }
+        if (pass == 0) {
+            for (int32_t d = 0; d < nd; d++)
+                l->first[d + 1] = l->first[d] + deg[d];
+            memset(deg, 0, (size_t)nd * sizeof *deg);
+        }
+    }
+    free(deg);
+    return SM_OK;
+}
+
+void
+scenario_links_fini(struct scenario_links *l)
+{
+    free(l->first);
+    free(l->flows);
+    memset(l, 0, sizeof *l);
+}
+
+int
+scenario_group(const struct model *m, const struct scenario_links *l, uint8_t *mark,
+               const int32_t *seeds, int32_t nseeds, int32_t **out, int32_t *n)
+{
+    int32_t *q = NULL, cap = 0, len = 0;
+
+    for (int32_t i = 0; i < nseeds; i++) {
+        int32_t d = seeds[i];
+        if (d < 0 || d >= l->ndatasets || mark[d] || m->datasets[d].deleted)
+            continue;
+        if (sm_grow((void **)&q, &cap, len + 1, sizeof *q)) {
+            free(q);
+            return SM_ENOMEM;
+        }
+        mark[d] = 1;
+        q[len++] = d;
+    }
+    for (int32_t i = 0; i < len; i++) {
+        int32_t x = q[i];
+        for (int32_t k = l->first[x]; k < l->first[x + 1]; k++) {
+            const struct flow *f = &m->flows[l->flows[k]];
+            int32_t ends[2] = { flow_dataset(m, f->from), flow_dataset(m, f->to) };
+            for (int e = 0; e < 2; e++) {
+                int32_t y = ends[e];
+                if (y < 0 || y >= l->ndatasets || mark[y] || m->datasets[y].deleted)
+                    continue;
+                if (sm_grow((void **)&q, &cap, len + 1, sizeof *q)) {
+                    free(q);
+                    return SM_ENOMEM;
+                }
+                mark[y] = 1;
+                q[len++] = y;
+            }
+        }
+    }
+    *out = q;
+    *n = len;
+    return SM_OK;
+}
+
+int
+scenario_submodel(const struct model *m, const struct scenario_links *l, const int32_t *ds,
+                  int32_t n, int32_t *pmap, struct model **out, struct sm_error *err)
+{
+    struct model *s = model_new();
+    int rc = SM_OK;
+
+    if (!s)
+        return oom(err);
+    for (int32_t r = 0; r < m->nregions && !rc; r++) {
+        struct region c = m->regions[r];
+        if (!c.deleted)
+            rc = model_add_region(s, &c, NULL, err);
+    }
+    for (int32_t t = 0; t < m->ntiers && !rc; t++) {
+        struct tier c = m->tiers[t];
+        if (!c.deleted)
+            rc = model_add_tier(s, &c, NULL, err);
+    }
+    for (int32_t i = 0; i < n && !rc; i++) {
+        const struct dataset *d = &m->datasets[ds[i]];
+        struct dataset c = *d;
+        int32_t nd;
+        c.tier = d->tier == SM_NONE ? SM_NONE : model_tier(s, m->tiers[d->tier].name);
+        if ((rc = model_add_dataset(s, &c, &nd, err)))
+            break;
+        for (int32_t f = d->first_field; f != SM_NONE && !rc; f = m->fields[f].next)
+            rc = model_add_field(s, nd, m->fields[f].name, NULL, err);
+        for (int32_t t = d->first_tag; t != SM_NONE && !rc; t = m->tags[t].next) {
+            const struct tag *g = &m->tags[t];
+            int32_t fid = g->field == SM_NONE ? SM_NONE
+                                              : model_field(s, nd, m->fields[g->field].name);
+            rc = model_add_tag(s, nd, fid, g->tag, g->source, g->entity, g->time, NULL, err);
+        }
+        for (int32_t p = d->first_placement; p != SM_NONE && !rc; p = m->placements[p].next) {
+            struct placement c2 = m->placements[p];
+            if (c2.deleted)
+                continue;
+            c2.dataset = nd;
+            c2.region = model_region(s, m->regions[c2.region].id);
+            if (c2.key_region != SM_NONE)
+                c2.key_region = model_region(s, m->regions[c2.key_region].id);
+            rc = model_add_placement(s, &c2, &pmap[p], err);
+        }
+    }
+    for (int32_t i = 0; i < n && !rc; i++) {
+        int32_t d = ds[i];
+        for (int32_t k = l->first[d]; k < l->first[d + 1] && !rc; k++) {
+            const struct flow *f = &m->flows[l->flows[k]];
+            struct flow c = *f;
+            /* each flow once: from its source's dataset */
+            if (f->deleted || flow_dataset(m, f->from) != d)
+                continue;
+            c.from = pmap[f->from];
+            c.to = f->to == SM_NONE ? SM_NONE : pmap[f->to];
+            c.to_region = f->to_region == SM_NONE ? SM_NONE
+                                                  : model_region(s, m->regions[f->to_region].id);
+            if (c.from == SM_NONE || (f->to != SM_NONE && c.to == SM_NONE))
+                continue;   /* an end outside the group: not a closed group */
+            rc = model_add_flow(s, &c, NULL, err);
+        }
+    }
+    for (int32_t k = 0; k < m->nwaivers && !rc; k++) {
+        static const enum obj_kind kinds[] = { OBJ_PLACEMENT, OBJ_DATASET, OBJ_FLOW };
+        const struct waiver *w = &m->waivers[k];
+        int32_t id;
+        if (w->deleted)
+            continue;
+        for (size_t j = 0; j < sizeof kinds / sizeof *kinds; j++)
+            if (model_find(s, kinds[j], w->object, &id, NULL) == SM_OK) {
+                rc = model_add_waiver(s, w, NULL, err);
+                break;
+            }
+    }
+    for (int32_t i = 0; i < n; i++)
+        for (int32_t p = m->datasets[ds[i]].first_placement; p != SM_NONE;
+             p = m->placements[p].next)
+            pmap[p] = SM_NONE;
+    if (rc) {
+        model_free(s);
+        return rc;
+    }
+    *out = s;
+    return SM_OK;
+}
