@@ -17,17 +17,20 @@
 #include <time.h>
 
 #include "check.h"
+#include "lineage.h"
 #include "model.h"
 #include "refdata.h"
 #include "rulepack.h"
 #include "rules.h"
 
+/* CPU time of this process: the machine may be shared, and wall time
+ * then measures the neighbours. */
 static double
 now(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -202,7 +205,16 @@ main(int argc, char **argv)
         if (t1 - t0 < best)
             best = t1 - t0;
     }
-    printf("check_run: %.3f s (best of 3), %d findings (%d errors, %d warnings, %d info), "
+    {
+        struct lineage L;
+        t0 = now();
+        if (lineage_run(m, rp, &L, &e))
+            die("lineage", &e);
+        t1 = now();
+        printf("of which lineage_run: %.3f s\n", t1 - t0);
+        lineage_fini(&L);
+    }
+    printf("check_run: %.3f s CPU (best of 3), %d findings (%d errors, %d warnings, %d info), "
            "%d transfers\n", best, r->nfindings, r->stats.count[SEV_ERROR],
            r->stats.count[SEV_WARNING], r->stats.count[SEV_INFO], r->ntransfers);
     printf("peak memory: %ld MiB total, %ld MiB above the model\n", peak_kib() / 1024,

@@ -82,6 +82,8 @@ struct ck {
     int16_t *slot_regime;
     struct rinfo *ri;
     int32_t *provider_first;    /* per region: first region of its provider */
+    uint8_t *allowed;           /* per region: the org policy allows it */
+    const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
     int16_t *pool;
     int32_t *inflow;
     uint8_t *prow;
@@ -409,6 +411,12 @@ build_tables(struct ck *c)
     c->provider_first = malloc(sizeof(int32_t) * (size_t)(m->nregions + 1));
     if (!c->slot_regime || !c->ri || !c->pool || !c->provider_first)
         return SM_ENOMEM;
+    c->allowed = malloc((size_t)m->nregions + 1);
+    c->basis_cache = calloc(((size_t)rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
+    if (!c->allowed || !c->basis_cache)
+        return SM_ENOMEM;
+    for (int32_t r = 0; r < m->nregions; r++)
+        c->allowed[r] = rules_region_allowed(rp, m->regions[r].id, NULL);
     for (int32_t r = 0; r < m->nregions; r++) {
         c->provider_first[r] = r;
         for (int32_t q = 0; q < r; q++)
@@ -701,7 +709,7 @@ candidate_ok(const struct ck *c, const struct dctx *dc, int what, int scope, int
     memset(&none, 0, sizeof none);
     none.dates_ok = true;
     none.public_recipient = dc->ds->public_sector;
-    if (what != HW_KEY && !rules_region_allowed(c->rp, rg->id, NULL))
+    if (what != HW_KEY && !c->allowed[r])
         return false;
     if (what != HW_TRANSFER && !in_scope(c, dc, scope, r, &none))
         return false;
@@ -1003,7 +1011,21 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
         t->basis = "no regime applies";
     } else {
         const struct regime *rg = &c->rp->regimes[g];
+        const char **slot = NULL;
         buf[0] = '\0';
+        if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
+            /* Shared strings: one per (regime, destination country), and
+             * one per regime for "inside the EEA" (the last slot). */
+            slot = &c->basis_cache[(size_t)g * (SM_CC_COUNT + 1) +
+                                   (basis == B_INSIDE ? SM_CC_COUNT : to_cc)];
+            if (basis != B_INSIDE)
+                t->mechanism = MECH_ADEQUACY;
+            if (*slot) {
+                t->basis = *slot;
+                r->ntransfers++;
+                return;
+            }
+        }
         switch (basis) {
         case B_INSIDE:
             if (rg->transfer == XFER_RULE_CONDITIONAL)
@@ -1032,6 +1054,8 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
             c->oom = true;
             return;
         }
+        if (slot)
+            *slot = t->basis;
     }
     r->ntransfers++;
 }
@@ -1053,7 +1077,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
 
     copy_mech(c, dc, p, &mc);
     /* RES004: org policy. */
-    if (!rules_region_allowed(c->rp, rg->id, &pat) && begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
+    if (!c->allowed[pl->region] && !rules_region_allowed(c->rp, rg->id, &pat) &&
+        begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
         why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
         if (pat)
             why(c, "the org policy of rule pack %s denies %s", c->rp->name, pat);
@@ -1666,6 +1691,8 @@ fail:
         free(c->ri);
         free(c->pool);
         free(c->provider_first);
+        free(c->allowed);
+        free(c->basis_cache);
         free(c->inflow);
         free(c->prow);
         free(c->hints);
