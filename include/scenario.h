@@ -102,6 +102,7 @@ struct scenario_eval {
     struct rulepack *rp_own;    /* a changed deep copy of the pack (owns its strings), or NULL */
     const struct rulepack *rp;  /* the pack to check with: rp_own or the base's */
     struct check_result *res;   /* after scenario_check, else NULL */
+    bool stale;                 /* res predates ops applied by scenario_apply_delta */
     int32_t today;
     /* the ops applied, the chain's bases first (copies) */
     int32_t nops;
@@ -172,6 +173,26 @@ int  scenario_group(const struct model *m, const struct scenario_links *l, uint8
 int  scenario_submodel(const struct model *m, const struct scenario_links *l,
                        const int32_t *ds, int32_t n, int32_t *pmap, struct model **out,
                        struct sm_error *err);
+
+/* ---- incremental re-check --------------------------------------------------------- */
+
+/* How one op changes the live finding counts. */
+struct scenario_delta {
+    int32_t before[SEV_COUNT];  /* counts over the checked group, before the op */
+    int32_t after[SEV_COUNT];   /* ... after it */
+    int32_t ndatasets;          /* size of the group checked; -1: the whole model */
+    int32_t total[SEV_COUNT];   /* the scenario's totals after the op (when ev->res
+                                   was current before it), else -1 */
+};
+
+/* Apply one op and find how the finding counts change by checking only the
+ * datasets it touches and those flows link them to (a small model each,
+ * before and after). Ops that change the law or the pack for everyone
+ * (adequacy, set region/tier) run a full check instead. Afterwards ev->res
+ * is stale (ev->stale) unless the full check ran: call scenario_check when
+ * the findings themselves are needed. */
+int  scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv,
+                          int32_t today, struct scenario_delta *d, struct sm_error *err);
 
 /* ---- diff --------------------------------------------------------------------- */
 

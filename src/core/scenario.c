@@ -899,6 +899,7 @@ scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *err)
     check_result_free(ev->res);
     ev->res = res;
     ev->today = today;
+    ev->stale = false;
     ev->nstranded = 0;
     if (ev->nretired) {
         int32_t cap = 0;
@@ -1669,4 +1670,201 @@ scenario_submodel(const struct model *m, const struct scenario_links *l, const i
     }
     *out = s;
     return SM_OK;
+}
+
+/* ---- incremental re-check --------------------------------------------------------------- */
+
+static void
+seed_placement(const struct model *m, const char *sel, int32_t *seeds, int32_t *n)
+{
+    int32_t p = model_placement(m, sel);
+
+    if (p != SM_NONE)
+        seeds[(*n)++] = m->placements[p].dataset;
+}
+
+static void
+seed_flow(const struct model *m, const char *name, int32_t *seeds, int32_t *n)
+{
+    int32_t f = model_flow(m, name);
+
+    if (f == SM_NONE) {
+        seed_placement(m, name, seeds, n);
+        return;
+    }
+    seeds[(*n)++] = m->placements[m->flows[f].from].dataset;
+    if (m->flows[f].to != SM_NONE)
+        seeds[(*n)++] = m->placements[m->flows[f].to].dataset;
+}
+
+/* The datasets an op can change, before it runs (a few ids in seeds[4]),
+ * or -1 when it changes the rules for everyone. *region: for retire-region,
+ * every dataset with a copy there (the caller scans). */
+static int32_t
+op_seeds(const struct model *m, enum scenario_op op, const char *const *a, int32_t *seeds,
+         int32_t *region)
+{
+    int32_t n = 0, d;
+
+    *region = SM_NONE;
+    switch (op) {
+    case SOP_MOVE:
+    case SOP_ADD_PLACEMENT:
+    case SOP_SET_TIER:
+    case SOP_SET_SUBJECTS:
+        if ((d = model_dataset(m, a[0])) != SM_NONE)
+            seeds[n++] = d;
+        return n;
+    case SOP_REMOVE_PLACEMENT:
+        seed_placement(m, a[0], seeds, &n);
+        return n;
+    case SOP_ADD_FLOW:
+        seed_placement(m, a[0], seeds, &n);
+        if (strchr(a[1], '@'))
+            seed_placement(m, a[1], seeds, &n);
+        return n;
+    case SOP_REMOVE_FLOW:
+    case SOP_SET_MECHANISM:
+    case SOP_ADD_TRANSFORM:
+        seed_flow(m, a[0], seeds, &n);
+        return n;
+    case SOP_ADD_REGION:
+        return 0;       /* a new region holds nothing yet */
+    case SOP_RETIRE_REGION:
+        *region = model_region(m, a[0]);
+        return 0;
+    case SOP_SET: {
+        int kind = model_enum_parse(obj_kind_names, OBJ_KIND_COUNT, a[0]);
+        if (kind == OBJ_DATASET && (d = model_dataset(m, a[1])) != SM_NONE)
+            seeds[n++] = d;
+        else if (kind == OBJ_PLACEMENT)
+            seed_placement(m, a[1], seeds, &n);
+        else if (kind == OBJ_FLOW)
+            seed_flow(m, a[1], seeds, &n);
+        else
+            return -1;
+        return n;
+    }
+    default:
+        return -1;      /* adequacy: everyone's transfers */
+    }
+}
+
+static int
+check_group(const struct scenario_eval *ev, const struct scenario_links *l, const int32_t *ds,
+            int32_t n, int32_t *pmap, int32_t today, int32_t counts[SEV_COUNT],
+            struct sm_error *err)
+{
+    struct model *sub = NULL;
+    struct check_result *r = NULL;
+    int rc;
+
+    if ((rc = scenario_submodel(ev->m, l, ds, n, pmap, &sub, err)))
+        return rc;
+    if ((rc = check_run(sub, ev->rp, today, &r, err)) == SM_OK) {
+        for (int s = 0; s < SEV_COUNT; s++)
+            counts[s] = r->stats.count[s];
+    }
+    check_result_free(r);
+    model_free(sub);
+    return rc;
+}
+
+int
+scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv,
+                     int32_t today, struct scenario_delta *d, struct sm_error *err)
+{
+    struct scenario_links l = { NULL, NULL, 0 };
+    enum scenario_op op;
+    int32_t seeds[4], nseeds, region, *group = NULL, ngroup = 0, *pmap = NULL, ncap;
+    int32_t before_total[SEV_COUNT];
+    bool had = ev->res && !ev->stale;
+    uint8_t *mark = NULL;
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    for (int s = 0; s < SEV_COUNT; s++) {
+        before_total[s] = had ? ev->res->stats.count[s] : -1;
+        d->total[s] = -1;
+    }
+    if (ev->borrowed)
+        return sm_error_set(err, SM_EINVAL, "the base model cannot take scenario ops");
+    if ((rc = scenario_op_parse(argc, argv, &op, err)))
+        return rc;
+    nseeds = op_seeds(ev->m, op, argv + 1, seeds, &region);
+    if (nseeds < 0) {
+        /* the law changed for every dataset: check it all */
+        if ((rc = scenario_apply(ev, argc, argv, err)) || (rc = scenario_check(ev, today, err)))
+            return rc;
+        d->ndatasets = -1;
+        for (int s = 0; s < SEV_COUNT; s++) {
+            d->before[s] = before_total[s];
+            d->after[s] = d->total[s] = ev->res->stats.count[s];
+        }
+        return SM_OK;
+    }
+    rc = SM_ENOMEM;
+    /* room for copies the op may add: pmap covers the model after it too */
+    ncap = ev->m->nplacements + 16;
+    if (scenario_links_build(ev->m, &l) ||
+        !(mark = calloc((size_t)ev->m->ndatasets + 1, 1)) ||
+        !(pmap = malloc((size_t)ncap * sizeof *pmap)))
+        goto fail;
+    for (int32_t i = 0; i < ncap; i++)
+        pmap[i] = SM_NONE;
+    if (region != SM_NONE) {
+        int32_t *rs = NULL, nrs = 0, cap = 0;
+        for (int32_t p = 0; p < ev->m->nplacements; p++) {
+            if (ev->m->placements[p].deleted || ev->m->placements[p].region != region)
+                continue;
+            if (sm_grow((void **)&rs, &cap, nrs + 1, sizeof *rs)) {
+                free(rs);
+                goto fail;
+            }
+            rs[nrs++] = ev->m->placements[p].dataset;
+        }
+        rc = scenario_group(ev->m, &l, mark, rs, nrs, &group, &ngroup);
+        free(rs);
+    } else {
+        rc = scenario_group(ev->m, &l, mark, seeds, nseeds, &group, &ngroup);
+    }
+    if (rc || (rc = check_group(ev, &l, group, ngroup, pmap, today, d->before, err)))
+        goto fail;
+    if ((rc = scenario_apply(ev, argc, argv, err)))
+        goto fail;
+    ev->stale = true;
+    /* flows may have come or gone: the group is still closed (they link
+     * datasets of it), but the lists of flows must be rebuilt */
+    if (op == SOP_ADD_FLOW || op == SOP_REMOVE_FLOW || op == SOP_REMOVE_PLACEMENT ||
+        op == SOP_ADD_PLACEMENT) {
+        scenario_links_fini(&l);
+        if (scenario_links_build(ev->m, &l)) {
+            rc = SM_ENOMEM;
+            goto fail;
+        }
+    }
+    if (ev->m->nplacements > ncap) {
+        int32_t *np = realloc(pmap, (size_t)ev->m->nplacements * sizeof *np);
+        if (!np) {
+            rc = SM_ENOMEM;
+            goto fail;
+        }
+        pmap = np;
+        for (int32_t i = ncap; i < ev->m->nplacements; i++)
+            pmap[i] = SM_NONE;
+    }
+    if ((rc = check_group(ev, &l, group, ngroup, pmap, today, d->after, err)))
+        goto fail;
+    d->ndatasets = ngroup;
+    if (had)
+        for (int s = 0; s < SEV_COUNT; s++)
+            d->total[s] = before_total[s] + d->after[s] - d->before[s];
+fail:
+    if (rc == SM_ENOMEM && (!err || err->code != SM_ENOMEM))
+        oom(err);
+    scenario_links_fini(&l);
+    free(mark);
+    free(pmap);
+    free(group);
+    return rc;
 }

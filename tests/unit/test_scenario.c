@@ -558,6 +558,59 @@ test_diff(void **state)
     scenario_eval_free(base);
 }
 
+/* The incremental re-check agrees with a full check, op after op. */
+static void
+test_delta(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const lines[] = {
+        "move orders aws:us-east-1 aws:eu-central-1",
+        "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1",
+        "set-mechanism f1 scc",
+        "add-transform f1 anonymize",
+        "set placement users@aws:us-east-1 encrypted false",
+        "add-placement catalog aws:eu-west-1 backup",
+        "retire-region aws:eu-west-1",
+        "remove-flow f1",
+        "revoke-adequacy EU CH",
+        "set-tier catalog restricted",
+        "remove-placement orders@aws:eu-central-1",
+        "add-region onprem:fra-dc2 DE on-prem",
+        "set-subjects users EU,BR",
+    };
+    struct scenario_eval *inc, *full;
+    struct scenario_delta d;
+    struct sm_error err;
+
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
+    assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        char buf[256], *argv[8], *save = NULL;
+        int argc = 0;
+        sm_strlcpy(buf, lines[i], sizeof buf);
+        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            argv[argc++] = t;
+        if (scenario_apply_delta(inc, argc, (const char *const *)argv, TODAY, &d, &err))
+            fail_msg("%s: %s", lines[i], err.msg);
+        assert_int_equal(scenario_apply(full, argc, (const char *const *)argv, NULL), SM_OK);
+        assert_int_equal(scenario_check(full, TODAY, NULL), SM_OK);
+        for (int s = 0; s < SEV_COUNT; s++)
+            if (d.total[s] != full->res->stats.count[s])
+                fail_msg("%s: %s %d incremental, %d full", lines[i], severity_names[s],
+                         (int)d.total[s], (int)full->res->stats.count[s]);
+        /* keep the incremental side current for the next op */
+        if (inc->stale)
+            assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+        if (strncmp(lines[i], "revoke", 6) == 0)
+            assert_int_equal(d.ndatasets, -1);
+        else
+            assert_true(d.ndatasets >= 0 && d.ndatasets <= 3);
+    }
+    scenario_eval_free(inc);
+    scenario_eval_free(full);
+}
+
 int
 main(void)
 {
@@ -574,6 +627,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_regions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
