@@ -62,7 +62,8 @@ log_row(void *ctx, const struct audit_entry *e)
         cli_put_text(c->out, e->time);
         fputs("  ", c->out);
         cli_put_text(c->out, e->actor);
-        fputs("  ", c->out);
+        fprintf(c->out, "%*s", e->actor && strlen(e->actor) < 8 ? (int)(10 - strlen(e->actor)) : 2,
+                "");
         cli_put_text(c->out, e->op);
         fputc('\n', c->out);
         if (c->verbose) {
