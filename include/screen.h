@@ -57,6 +57,8 @@ int  text_width(const char *text);
 size_t text_fit(const char *text, int maxw);
 /* True when the C library's locale is UTF-8 (decides the ellipsis). */
 bool text_utf8(void);
+/* utf8 in a UTF-8 locale, else the ASCII stand-in (box lines, arrows). */
+const char *text_sym(const char *utf8, const char *ascii);
 
 /* The text layer: h lines, trailing blanks removed, each ending in '\n'.
  * Returns the bytes needed (excluding NUL); writes at most size. */

@@ -23,6 +23,10 @@ struct tui_ops {
      * entry). On failure m is unchanged and err says why. Required. */
     int  (*apply)(void *ctx, struct model *m, const struct edit *e,
                   struct edit_result *res, struct sm_error *err);
+    /* Undo an applied edit exactly (res from apply); called again it
+     * redoes it (store_revert / edit_revert). Required. */
+    int  (*revert)(void *ctx, struct model *m, struct edit_result *res,
+                   struct sm_error *err);
     /* Check m; NULL when there is no checker (no findings shown). */
     int  (*check)(void *ctx, const struct model *m, struct check_result **out,
                   struct sm_error *err);

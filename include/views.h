@@ -201,10 +201,11 @@ struct tui {
     char prompt_label[64];
     char export_format[32];
 
-    struct edit *undo[TUI_UNDO_MAX];
-    int nundo;
-    struct edit *redo[TUI_UNDO_MAX];
-    int nredo;
+    struct undo_entry {
+        struct edit_result *res;    /* heap; reverted to undo, again to redo */
+        char what[200];             /* the edit as text */
+    } undo[TUI_UNDO_MAX], redo[TUI_UNDO_MAX];
+    int nundo, nredo;
     struct { int view; int32_t row; } history[TUI_HISTORY];
     int nhist;
 

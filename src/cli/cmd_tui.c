@@ -7,6 +7,7 @@
  * and key bindings (`bind MAP KEY ACTION` in the same file).
  */
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,13 @@ apply(void *ctx, struct model *m, const struct edit *e, struct edit_result *res,
 {
     struct cli *c = ctx;
     return store_apply(c->st, m, e, res, err);
+}
+
+static int
+revert(void *ctx, struct model *m, struct edit_result *res, struct sm_error *err)
+{
+    struct cli *c = ctx;
+    return store_revert(c->st, m, res, err);
 }
 
 static int
@@ -139,7 +147,7 @@ run_tui(struct cli *c, int argc, char **argv)
     struct sm_error e = { 0 };
     struct keymap km;
     struct theme th;
-    struct tui_ops ops = { .ctx = c, .apply = apply, .check = check,
+    struct tui_ops ops = { .ctx = c, .apply = apply, .revert = revert, .check = check,
                            .check_free = check_free, .command = command, .model = model_of };
     struct tui_options to;
     struct tui *t;
@@ -155,6 +163,8 @@ run_tui(struct cli *c, int argc, char **argv)
         return cli_fail(c, "tui: unexpected argument %s", pos[0]);
     if (term_check(&e) != SM_OK)
         return cli_error(c, &e);
+    /* Column widths and UTF-8 names need the user's locale. */
+    setlocale(LC_ALL, "");
     keymap_init(&km);
     read_config(c, &km, theme_name, sizeof theme_name);
     if (theme_opt)
@@ -179,7 +189,7 @@ run_tui(struct cli *c, int argc, char **argv)
     to.catalog = c->catalog;
     to.today = c->today;
     to.keys = &km;
-    to.message = hint[0] ? hint : "? for help · Tab switches views · / filters · q quits";
+    to.message = hint[0] ? hint : "? for help, Tab switches views, / filters, q quits";
     to.user = getenv("USER");
     if (!(t = tui_new(c->m, &ops, &to, &e)))
         return cli_error(c, &e);

@@ -257,7 +257,7 @@ recheck(struct tui *t, const char *what)
         }
         if (what) {
             diff_results(t->res, r, diff, sizeof diff);
-            tui_set_message(t, false, "%s — %s", what, diff);
+            tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff);
         }
         if (t->res && t->ops.check_free)
             t->ops.check_free(t->ops.ctx, t->res);
@@ -271,23 +271,33 @@ recheck(struct tui *t, const char *what)
 /* ---- edits and undo ------------------------------------------------------- */
 
 static void
-push(struct edit **stack, int *n, struct edit *e)
+entry_free(struct undo_entry *u)
 {
-    if (!e)
-        return;
-    if (*n == TUI_UNDO_MAX) {
-        edit_free(stack[0]);
-        memmove(stack, stack + 1, sizeof *stack * (TUI_UNDO_MAX - 1));
-        (*n)--;
+    if (u->res) {
+        edit_result_fini(u->res);
+        free(u->res);
     }
-    stack[(*n)++] = e;
+    u->res = NULL;
 }
 
 static void
-clear_stack(struct edit **stack, int *n)
+push(struct undo_entry *stack, int *n, struct edit_result *res, const char *what)
+{
+    if (*n == TUI_UNDO_MAX) {
+        entry_free(&stack[0]);
+        memmove(stack, stack + 1, sizeof *stack * (TUI_UNDO_MAX - 1));
+        (*n)--;
+    }
+    stack[*n].res = res;
+    snprintf(stack[*n].what, sizeof stack[*n].what, "%s", what);
+    (*n)++;
+}
+
+static void
+clear_stack(struct undo_entry *stack, int *n)
 {
     while (*n > 0)
-        edit_free(stack[--*n]);
+        entry_free(&stack[--*n]);
 }
 
 static void
@@ -295,90 +305,71 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
 {
     struct view *v = &t->views[t->cur];
 
-    if (v->ops->kind == kind || (kind == OBJ_PLACEMENT && v->ops->object == NULL))
+    if (id < 0)
+        return;
+    if (v->ops->kind == kind && v->ops->object && t->cur != 5)
         view_select_row(t, v, id);
-    else if (kind == OBJ_PLACEMENT && t->cur == 0 && id >= 0 && id < t->m->nplacements)
+    else if (kind == OBJ_PLACEMENT && (t->cur == 0 || t->cur == 5) && id < t->m->nplacements)
         view_select_row(t, v, t->m->placements[id].dataset);
-}
-
-/* which: 0 a new edit, 1 an undo, 2 a redo. */
-static int
-apply_edit(struct tui *t, const struct edit *e, const char *what, int which)
-{
-    struct edit_result res;
-    struct sm_error err = { 0 };
-    char line[600], msg[700];
-    int rc;
-
-    memset(&res, 0, sizeof res);
-    edit_format(e, line, sizeof line);
-    if ((rc = t->ops.apply(t->ops.ctx, t->m, e, &res, &err)) != SM_OK) {
-        tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
-        return rc;
-    }
-    if (which == 1) {
-        push(t->redo, &t->nredo, res.inverse);
-    } else {
-        push(t->undo, &t->nundo, res.inverse);
-        if (which == 0)
-            clear_stack(t->redo, &t->nredo);
-    }
-    res.inverse = NULL;
-    snprintf(msg, sizeof msg, "%s%s", what ? what : "", what ? "" : line);
-    recheck(t, msg);
-    if (e->op != EDIT_REMOVE)
-        select_object(t, res.kind, res.id);
-    edit_result_fini(&res);
-    return SM_OK;
 }
 
 int
 tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
-    return apply_edit(t, e, what, 0);
+    struct edit_result *res = calloc(1, sizeof *res);
+    struct sm_error err = { 0 };
+    char line[600];
+    int rc;
+
+    if (!res) {
+        tui_set_message(t, true, "out of memory");
+        return SM_ENOMEM;
+    }
+    edit_format(e, line, sizeof line);
+    if ((rc = t->ops.apply(t->ops.ctx, t->m, e, res, &err)) != SM_OK) {
+        free(res);
+        tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
+        return rc;
+    }
+    push(t->undo, &t->nundo, res, line);
+    clear_stack(t->redo, &t->nredo);
+    recheck(t, what && *what ? what : line);
+    if (e->op != EDIT_REMOVE)
+        select_object(t, res->kind, res->id);
+    return SM_OK;
 }
 
+/* Undo (from the undo stack to the redo stack) or redo (the other way):
+ * the same exact revert, toggling. */
 static int
-act_undo(struct tui *t, const struct key *k)
+undo_redo(struct tui *t, bool undo)
 {
-    struct edit *e;
-    char line[600], what[640];
+    struct undo_entry *from = undo ? t->undo : t->redo, *to = undo ? t->redo : t->undo;
+    int *nfrom = undo ? &t->nundo : &t->nredo, *nto = undo ? &t->nredo : &t->nundo;
+    struct sm_error err = { 0 };
+    struct undo_entry u;
+    char what[260];
 
-    (void)k;
-    if (t->nundo == 0) {
-        tui_set_message(t, false, "nothing to undo");
+    if (*nfrom == 0) {
+        tui_set_message(t, false, "nothing to %s", undo ? "undo" : "redo");
         return TUI_REDRAW;
     }
-    e = t->undo[--t->nundo];
-    edit_format(e, line, sizeof line);
-    snprintf(what, sizeof what, "undo: %s", line);
-    if (apply_edit(t, e, what, 1) != SM_OK)
-        t->undo[t->nundo++] = e;        /* keep it: the user may retry */
-    else
-        edit_free(e);
+    u = from[*nfrom - 1];
+    if (t->ops.revert(t->ops.ctx, t->m, u.res, &err) != SM_OK) {
+        tui_set_message(t, true, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
+        return TUI_REDRAW;
+    }
+    (*nfrom)--;
+    push(to, nto, u.res, u.what);
+    snprintf(what, sizeof what, "%s: %s", undo ? "undone" : "redone", u.what);
+    recheck(t, what);
+    if (!undo || u.res->kind != OBJ_KIND_COUNT)
+        select_object(t, u.res->kind, u.res->id);
     return TUI_REDRAW;
 }
 
-static int
-act_redo(struct tui *t, const struct key *k)
-{
-    struct edit *e;
-    char line[600], what[640];
-
-    (void)k;
-    if (t->nredo == 0) {
-        tui_set_message(t, false, "nothing to redo");
-        return TUI_REDRAW;
-    }
-    e = t->redo[--t->nredo];
-    edit_format(e, line, sizeof line);
-    snprintf(what, sizeof what, "redo: %s", line);
-    if (apply_edit(t, e, what, 2) != SM_OK)
-        t->redo[t->nredo++] = e;
-    else
-        edit_free(e);
-    return TUI_REDRAW;
-}
+static int act_undo(struct tui *t, const struct key *k) { (void)k; return undo_redo(t, true); }
+static int act_redo(struct tui *t, const struct key *k) { (void)k; return undo_redo(t, false); }
 
 /* ---- views, jumps and history ------------------------------------------- */
 
@@ -1360,7 +1351,8 @@ draw_tabs(struct tui *t, struct screen *s)
     char buf[64];
 
     screen_fill(s, 0, 0, s->w, STYLE_TAB);
-    x += screen_put(s, 0, 0, s->w, STYLE_TITLE, " sovmap ");
+    if (s->w >= 100)
+        x += screen_put(s, 0, 0, s->w, STYLE_TITLE, " sovmap ");
     for (int i = 0; i < TUI_NVIEWS; i++) {
         snprintf(buf, sizeof buf, " %d %s ", i + 1, tui_views[i]->title);
         t->tabs_x[i] = x;
@@ -1430,6 +1422,14 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
             size_t n = text_fit(p, avail);
             if (n == 0 && *p)
                 n = 1;
+            if (p[n]) {
+                /* Break after the last blank that fits, if any. */
+                size_t b = n;
+                while (b > 0 && p[b - 1] != ' ')
+                    b--;
+                if (b > 0)
+                    n = b;
+            }
             if (sel)
                 screen_fill(s, tx, yy, avail, STYLE_SELECTED);
             screen_putn(s, tx, yy, avail, style, p, n);
@@ -1451,7 +1451,7 @@ draw_status(struct tui *t, struct screen *s)
     tui_counts(t, &e, &w, &wv);
     screen_fill(s, 0, y, s->w, STYLE_STATUS);
     if (t->res) {
-        snprintf(buf, sizeof buf, " %d error%s · %d warning%s · %d waived ", e, e == 1 ? "" : "s",
+        snprintf(buf, sizeof buf, " %d error%s, %d warning%s, %d waived ", e, e == 1 ? "" : "s",
                  w, w == 1 ? "" : "s", wv);
         x += screen_put(s, x, y, s->w, e ? STYLE_STATUS_ERROR : STYLE_STATUS_OK, buf);
         if (t->res->stats.expired_waivers) {
@@ -1469,8 +1469,8 @@ draw_status(struct tui *t, struct screen *s)
                 pos = total;
         (void)pos;
         snprintf(buf, sizeof buf, " %s %d/%d%s%s%s%s ", v->ops->title, (int)pos, (int)total,
-                 v->filter[0] ? " · filter \"" : "", v->filter, v->filter[0] ? "\"" : "",
-                 t->nundo ? " · u undo" : "");
+                 v->filter[0] ? ", filter \"" : "", v->filter, v->filter[0] ? "\"" : "",
+                 t->nundo ? ", u undoes" : "");
     }
     {
         int bw = text_width(buf);
@@ -1559,7 +1559,7 @@ draw_dialog(struct tui *t, struct screen *s)
         }
         {
             char buf[64];
-            snprintf(buf, sizeof buf, " %d/%d  j/k scroll · q close ",
+            snprintf(buf, sizeof buf, " %d/%d  j/k scroll, q closes ",
                      d->top + 1, d->nlines);
             screen_put(s, x + w - text_width(buf) - 1, y + h - 1, w, STYLE_DIM, buf);
         }
@@ -1587,9 +1587,9 @@ draw_dialog(struct tui *t, struct screen *s)
             screen_put(s, x + 2, yy++, w - 4, st, buf);
         }
         screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIM,
-                   d->mode == DIALOG_CONFIRM ? "y or Enter: yes · n or Esc: no"
-                   : d->mode == DIALOG_FIX ? "j/k choose · Enter applies (saved, u undoes) · Esc cancels"
-                   : "j/k choose · Enter · Esc cancels");
+                   d->mode == DIALOG_CONFIRM ? "y or Enter: yes, n or Esc: no"
+                   : d->mode == DIALOG_FIX ? "j/k choose, Enter applies (saved; u undoes), Esc cancels"
+                   : "j/k choose, Enter picks, Esc cancels");
     }
 }
 
@@ -1617,14 +1617,14 @@ tui_draw(struct tui *t, struct screen *s)
     view_ensure(t, v);
     draw_tabs(t, s);
     if (s->w >= 120) {
-        int dw = s->w * 2 / 5;
+        int dw = s->w / 3;
         int lw = s->w - dw - 1;
         if (v->ops->draw)
             v->ops->draw(t, v, s, 0, body_y, lw, body_h);
         else
             view_draw_list(t, v, s, 0, body_y, lw, body_h);
         for (int i = 0; i < body_h; i++)
-            screen_put(s, lw, body_y + i, 1, STYLE_BORDER, "│");
+            screen_put(s, lw, body_y + i, 1, STYLE_BORDER, text_sym("│", "|"));
         draw_detail(t, s, lw + 1, body_y, dw, body_h);
     } else {
         int dh = body_h * 2 / 5;
@@ -1636,7 +1636,7 @@ tui_draw(struct tui *t, struct screen *s)
         draw_detail(t, s, 0, body_y + lh, s->w, dh);
         for (int x = text_width(t->detail.title[0] ? t->detail.title : "(nothing selected)") + 1;
              x < s->w; x++)
-            screen_put(s, x, body_y + lh, 1, STYLE_BORDER, "─");
+            screen_put(s, x, body_y + lh, 1, STYLE_BORDER, text_sym("─", "-"));
     }
     draw_status(t, s);
     draw_bottom(t, s);

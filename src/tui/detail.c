@@ -131,7 +131,7 @@ findings_of(struct tui *t, enum obj_kind kind, int32_t id, bool dataset_wide,
         }
     }
     if (n > shown)
-        detail_add(d, STYLE_DIM, NULL, "… and %d more", n - shown);
+        detail_add(d, STYLE_DIM, NULL, "%s and %d more", text_sym("…", "..."), n - shown);
     if (n == 0) {
         section(d, "Findings");
         detail_add(d, STYLE_DIM, NULL, "none");
@@ -268,7 +268,7 @@ region_detail(struct tui *t, int32_t id, struct detail *d)
                        t->m->datasets[pl->dataset].name);
     }
     if (n > LIST_CAP)
-        detail_add(d, STYLE_DIM, NULL, "… and %d more", n - LIST_CAP);
+        detail_add(d, STYLE_DIM, NULL, "%s and %d more", text_sym("…", "..."), n - LIST_CAP);
     if (n == 0)
         detail_add(d, STYLE_DIM, NULL, "none");
 }
@@ -286,7 +286,7 @@ tier_detail(struct tui *t, int32_t id, struct detail *d)
             detail_ref(d, OBJ_DATASET, i, NULL, "%s", t->m->datasets[i].name);
     }
     if (n > LIST_CAP)
-        detail_add(d, STYLE_DIM, NULL, "… and %d more", n - LIST_CAP);
+        detail_add(d, STYLE_DIM, NULL, "%s and %d more", text_sym("…", "..."), n - LIST_CAP);
     if (n == 0)
         detail_add(d, STYLE_DIM, NULL, "none");
 }
@@ -350,7 +350,7 @@ detail_finding(struct tui *t, int32_t i, struct detail *d)
                    date[0] ? date : "never", w->reason);
     }
     detail_add(d, STYLE_DEFAULT, NULL, "%s", "");
-    detail_add(d, STYLE_DIM, NULL, "f fix it (preview first) · w waive · Enter jumps");
+    detail_add(d, STYLE_DIM, NULL, "f fix it (preview first), w waive, Enter jumps");
 }
 
 void

@@ -495,7 +495,7 @@ complete(struct tui *t)
             snprintf(f->note, sizeof f->note, "%s", c.lcp);
             return;
         }
-        snprintf(f->note, sizeof f->note, "%d matches: %s%s", n, c.list, n > 8 ? " …" : "");
+        snprintf(f->note, sizeof f->note, "%d matches: %s%s", n, c.list, n > 8 ? text_sym(" …", " ...") : "");
         f->ncomp = 1;
         return;
     }
@@ -606,7 +606,7 @@ form_draw(struct tui *t, struct screen *s)
     if (f->error[0])
         screen_put(s, x + 2, y + h - 2, w - 4, STYLE_FIELD_ERROR, f->error);
     screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIM,
-               "Enter save · Esc cancel · Up/Down fields · Tab completes · * required");
+               "Enter saves, Esc cancels, Up/Down move, Tab completes, * required");
 }
 
 /* ---- quick fixes ------------------------------------------------------------------ */
@@ -844,7 +844,7 @@ fix_open(struct tui *t, int32_t fi)
         char line[600];
         size_t k = strlen(text);
         edit_format(d->edits[i], line, sizeof line);
-        snprintf(text + k, sizeof text - k, "\n  %d. sovmap %s", i + 1, line);
+        snprintf(text + k, sizeof text - k, "\n  %d. %s", i + 1, line);
     }
     d->text = strdup(text);
     d->choice = 0;

@@ -236,7 +236,7 @@ named_key(const char *name, size_t len)
             return TK_BASE + i;
     if (len == 2 && strncmp(name, "CR", 2) == 0)
         return TK_ENTER;
-    if (len == 3 && strncmp(name, "BS", 3) == 0)
+    if (len == 2 && strncmp(name, "BS", 2) == 0)
         return TK_BACKSPACE;
     return SM_NONE;
 }

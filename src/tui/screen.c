@@ -20,6 +20,12 @@ text_utf8(void)
     return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
 }
 
+const char *
+text_sym(const char *utf8, const char *ascii)
+{
+    return text_utf8() ? utf8 : ascii;
+}
+
 /* One glyph of text: either a printable code point of width 1 or 2, or
  * an escape (ASCII, width = its length) for a control byte, an invalid
  * sequence or a non-printable character. */

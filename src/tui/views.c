@@ -145,10 +145,10 @@ ds_find_key(struct tui *t, int32_t r)
 
 static const struct column ds_cols[] = {
     { "Dataset",   0,  false, ds_name_text,     NULL,          ds_name },
-    { "Tier",      13, false, ds_tier_text,     NULL,          ds_tier_key },
-    { "Subjects",  9,  false, ds_subjects_text, NULL,          NULL },
-    { "System",    10, false, ds_system_text,   NULL,          ds_system_key },
-    { "Home",      18, false, ds_home_text,     NULL,          ds_home_key },
+    { "Tier",      12, false, ds_tier_text,     NULL,          ds_tier_key },
+    { "Subjects",  8,  false, ds_subjects_text, NULL,          NULL },
+    { "System",    9,  false, ds_system_text,   NULL,          ds_system_key },
+    { "Home",      16, false, ds_home_text,     NULL,          ds_home_key },
     { "Copies",    6,  true,  ds_copies_text,   ds_copies_key, NULL },
     { "Find",      4,  true,  ds_find_text,     ds_find_key,   NULL },
 };
@@ -1040,7 +1040,7 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
     for (int c = 0; c < ncols; c++) {
         char title[64];
         snprintf(title, sizeof title, "%s%s", ops->cols[c].title,
-                 v->sort == c ? (v->desc ? "▼" : "▲") : "");
+                 v->sort == c ? (v->desc ? text_sym("▼", "v") : text_sym("▲", "^")) : "");
         screen_field(s, cx, y, widths[c], STYLE_HEADER, title, ops->cols[c].right);
         cx += widths[c] + 1;
     }
@@ -1155,10 +1155,13 @@ map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, i
     /* Two header lines: country, then region code. */
     screen_fill(s, x, y, w, STYLE_HEADER);
     screen_fill(s, x, y + 1, w, STYLE_HEADER);
-    snprintf(buf, sizeof buf, "Dataset%s", v->sort == 0 ? (v->desc ? "▼" : "▲") : "");
+    snprintf(buf, sizeof buf, "Dataset%s", v->sort == 0 ? (v->desc ? text_sym("▼", "v") : text_sym("▲", "^")) : "");
     screen_put(s, x, y + 1, MAP_NAME_W - 1, STYLE_HEADER, buf);
-    snprintf(buf, sizeof buf, "%d region%s", (int)t->nmap_regions,
-             t->nmap_regions == 1 ? "" : "s");
+    if (t->nmap_regions > 0)
+        snprintf(buf, sizeof buf, "%s %s", text_sym("▸", ">"),
+                 t->m->regions[t->map_regions[v->hcol]].id);
+    else
+        snprintf(buf, sizeof buf, "no copies yet");
     screen_put(s, x, y, MAP_NAME_W - 1, STYLE_HEADER, buf);
     for (int c = 0; c < ncell && v->hleft + c < t->nmap_regions; c++) {
         const struct region *g = &t->m->regions[t->map_regions[v->hleft + c]];
@@ -1200,7 +1203,7 @@ map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, i
             int cx = x + MAP_NAME_W + c * MAP_CELL_W;
             map_cell(t, r, t->map_regions[v->hleft + c], buf, sizeof buf, &cst);
             if (!buf[0])
-                snprintf(buf, sizeof buf, "·");
+                snprintf(buf, sizeof buf, "%s", text_sym("·", "."));
             if (sel && v->hleft + c == v->hcol)
                 cst = STYLE_MAP_CURSOR;
             screen_field(s, cx + 1, yy, MAP_CELL_W - 2, buf[0] && cst != STYLE_DEFAULT ? cst :

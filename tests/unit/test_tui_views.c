@@ -1,0 +1,606 @@
+/*
+ * test_tui_views.c - the TUI without a terminal: a fixed model, the real
+ * checker and edit_apply/edit_revert behind tui_ops, keys fed from scripts,
+ * screens compared with tests/tui/expected/NAME.screen (text and style
+ * layers; UPDATE_SNAPSHOTS=1 rewrites them for review).
+ */
+#include "testlib.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "edit.h"
+#include "rulepack.h"
+#include "views.h"
+
+struct harness {
+    struct model *m;
+    struct rulepack *rp;
+    struct tui *t;
+    struct screen *s;
+    int commands;               /* calls of the fake command runner */
+    char last_command[256];
+};
+
+static int
+h_apply(void *ctx, struct model *m, const struct edit *e, struct edit_result *res,
+        struct sm_error *err)
+{
+    (void)ctx;
+    return edit_apply(m, e, res, err);
+}
+
+static int
+h_revert(void *ctx, struct model *m, struct edit_result *res, struct sm_error *err)
+{
+    (void)ctx;
+    /* What store_revert does, without the catalog: it toggles. */
+    return edit_reverted(res) ? edit_reapply(m, res, err) : edit_revert(m, res, err);
+}
+
+static int
+h_check(void *ctx, const struct model *m, struct check_result **out, struct sm_error *err)
+{
+    struct harness *h = ctx;
+    return check_run(m, h->rp, 20261126, out, err);
+}
+
+static void
+h_check_free(void *ctx, struct check_result *r)
+{
+    (void)ctx;
+    check_result_free(r);
+}
+
+/* A stand-in for the CLI: records what it was asked and answers in text. */
+static int
+h_command(void *ctx, int argc, char **argv, char **out)
+{
+    struct harness *h = ctx;
+    size_t k = 0;
+
+    h->commands++;
+    h->last_command[0] = 0;
+    for (int i = 0; i < argc; i++)
+        k += (size_t)snprintf(h->last_command + k, sizeof h->last_command - k, "%s%s",
+                              i ? "|" : "", argv[i]);
+    *out = strdup("line one of the output\nline two\n");
+    return 0;
+}
+
+static void
+region(struct model *m, const char *id, const char *cc, const char *op, int kind)
+{
+    struct region r;
+    model_region_init(&r);
+    r.id = id;
+    r.provider = "x";
+    r.code = strchr(id, ':') + 1;
+    r.country = sm_cc(cc);
+    r.operator_home = sm_cc(op);
+    r.kind = (uint8_t)kind;
+    assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+}
+
+static int32_t
+dataset(struct model *m, const char *name, const char *tier, const char *subj, const char *sys)
+{
+    struct dataset d;
+    int32_t id;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    d.system = sys;
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    if (subj)
+        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subj, NULL), SM_OK);
+    return id;
+}
+
+static int32_t
+place(struct model *m, int32_t ds, const char *rg, int role, bool enc)
+{
+    struct placement p;
+    int32_t id;
+
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, rg);
+    p.role = (uint8_t)role;
+    p.encrypted = enc;
+    p.key_region = enc ? p.region : SM_NONE;
+    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
+    return id;
+}
+
+static void
+build(struct model *m)
+{
+    int32_t orders, members, tele, br, fid, p1, p2;
+    struct flow f;
+
+    region(m, "aws:sa-east-1", "BR", "US", REGION_CLOUD);
+    region(m, "onprem:fra-dc1", "DE", "DE", REGION_ONPREM);
+    orders = dataset(m, "orders", "restricted", "EU", "loyalty");
+    assert_int_equal(model_add_field(m, orders, "email", &fid, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, orders, fid, "pii.email", "", "", "", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_field(m, orders, "total", &fid, NULL), SM_OK);
+    p1 = place(m, orders, "aws:eu-west-1", ROLE_PRIMARY, true);
+    place(m, orders, "aws:eu-central-1", ROLE_REPLICA, true);
+    members = dataset(m, "loyalty_members", "restricted", "EU", "loyalty");
+    assert_int_equal(model_add_field(m, members, "email", &fid, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, members, fid, "pii.email", "", "", "", NULL, NULL), SM_OK);
+    p2 = place(m, members, "aws:eu-central-1", ROLE_PRIMARY, true);
+    place(m, members, "aws:us-east-1", ROLE_REPLICA, true);
+    tele = dataset(m, "telemetry", "confidential", "EU,BR", "fleet");
+    place(m, tele, "onprem:fra-dc1", ROLE_PRIMARY, true);
+    place(m, tele, "aws:sa-east-1", ROLE_BACKUP, false);
+    br = dataset(m, "ñandú-名前-with-a-long-name-that-is-cut", "public", "BR", "fleet");
+    place(m, br, "aws:sa-east-1", ROLE_PRIMARY, false);
+    dataset(m, "unclassified\x1b[31m", NULL, "EU", "");
+    model_flow_init(&f);
+    f.from = p1;
+    f.to = p2;
+    f.kind = FLOW_ETL;
+    f.transit_encrypted = 1;
+    assert_int_equal(model_add_flow(m, &f, NULL, NULL), SM_OK);
+}
+
+static struct harness *
+harness_new(int w, int h)
+{
+    struct harness *hs = calloc(1, sizeof *hs);
+    struct sm_error err = { 0 };
+    struct tui_ops ops = { 0 };
+    struct tui_options o = { 0 };
+
+    assert_non_null(hs);
+    hs->m = tl_small_model();
+    build(hs->m);
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &hs->rp, &err), SM_OK);
+    ops.ctx = hs;
+    ops.apply = h_apply;
+    ops.revert = h_revert;
+    ops.check = h_check;
+    ops.check_free = h_check_free;
+    ops.command = h_command;
+    o.catalog = "test.db";
+    o.today = 20261126;
+    o.user = "alice";
+    hs->t = tui_new(hs->m, &ops, &o, &err);
+    assert_non_null(hs->t);
+    hs->s = screen_new(w, h);
+    assert_non_null(hs->s);
+    return hs;
+}
+
+static void
+harness_free(struct harness *hs)
+{
+    tui_free(hs->t);
+    screen_free(hs->s);
+    rulepack_free(hs->rp);
+    model_free(hs->m);
+    free(hs);
+}
+
+static int
+setup80(void **state)
+{
+    *state = harness_new(80, 24);
+    return 0;
+}
+
+static int
+setup120(void **state)
+{
+    *state = harness_new(120, 40);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    harness_free(*state);
+    return 0;
+}
+
+static void
+feed(struct harness *h, const char *script)
+{
+    struct sm_error err = { 0 };
+    assert_int_equal(tui_feed(h->t, script, &err), SM_OK);
+}
+
+/* Compare the drawn screen with its snapshot; print the first difference. */
+static void
+assert_screen(struct harness *h, const char *name)
+{
+    char path[512], *want, *got;
+    const char *upd = getenv("UPDATE_SNAPSHOTS");
+
+    tui_draw(h->t, h->s);
+    got = screen_snapshot(h->s);
+    assert_non_null(got);
+    snprintf(path, sizeof path, "tests/tui/expected/%s.screen", name);
+    if (upd && strcmp(upd, "1") == 0) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(got, f);
+        fclose(f);
+        free(got);
+        return;
+    }
+    want = tl_slurp(path, NULL);
+    if (!want)
+        fail_msg("%s missing: run with UPDATE_SNAPSHOTS=1 and review it", path);
+    if (strcmp(want, got) != 0) {
+        const char *a = want, *b = got;
+        int line = 1;
+        while (*a && *a == *b) {
+            line += *a == '\n';
+            a++;
+            b++;
+        }
+        fprintf(stderr, "%s differs at line %d:\n--- got\n%s\n", path, line, got);
+        free(want);
+        free(got);
+        fail_msg("screen differs from %s (UPDATE_SNAPSHOTS=1 to accept)", path);
+    }
+    free(want);
+    free(got);
+}
+
+static void
+snap(struct harness *h, const char *base)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s-%dx%d", base, h->s->w, h->s->h);
+    assert_screen(h, name);
+}
+
+/* ---- every view at both sizes ---------------------------------------------- */
+
+static void
+test_views(void **state)
+{
+    struct harness *h = *state;
+    static const char *const names[TUI_NVIEWS] = {
+        "datasets", "flows", "regions", "tiers", "findings", "map", "transfers",
+    };
+
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        char key[2] = { (char)('1' + i), 0 };
+        feed(h, key);
+        assert_int_equal(h->t->cur, i);
+        snap(h, names[i]);
+    }
+    feed(h, "<Tab>");
+    assert_int_equal(h->t->cur, 0);
+    feed(h, "<S-Tab>");
+    assert_int_equal(h->t->cur, TUI_NVIEWS - 1);
+}
+
+static void
+test_help(void **state)
+{
+    struct harness *h = *state;
+    feed(h, "?");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    /* Generated from the tables: every bound action's help is there. */
+    assert_non_null(strstr(h->t->dialog.text, action_help[ACT_WAIVE]));
+    assert_non_null(strstr(h->t->dialog.text, "<C-r>"));
+    snap(h, "help");
+    feed(h, "q");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_false(tui_quit(h->t));
+}
+
+/* ---- lists: filter, sort, detail ---------------------------------------------- */
+
+static void
+test_filter_sort(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[0];
+
+    feed(h, "/LOY");
+    assert_int_equal(v->nrows, 1);
+    assert_string_equal(h->m->datasets[v->rows[0]].name, "loyalty_members");
+    feed(h, "<BS><BS>");
+    /* "L" matches every name with an l, whatever the case. */
+    assert_int_equal(v->nrows, 4);
+    feed(h, "<Enter>");
+    snap(h, "datasets-filter");
+    feed(h, "<Esc>");
+    assert_int_equal(v->nrows, 5);
+    /* Sort: by name ascending first; s moves to the next column. */
+    assert_string_equal(h->m->datasets[v->rows[0]].name, "loyalty_members");
+    feed(h, "sS");
+    assert_int_equal(v->sort, 1);
+    assert_true(v->desc);
+    assert_string_equal(tier_name(h->t, h->m->datasets[v->rows[0]].tier), "restricted");
+    assert_int_equal(h->m->datasets[v->rows[4]].tier, SM_NONE);
+}
+
+static void
+test_detail_jump_back(void **state)
+{
+    struct harness *h = *state;
+
+    feed(h, "5");
+    assert_true(h->t->res->nfindings > 0);
+    feed(h, "<Enter>");
+    assert_int_equal(h->t->focus, FOCUS_DETAIL);
+    snap(h, "finding-detail");
+    /* The first reference is the finding's object: follow it, come back. */
+    feed(h, "<Enter>");
+    assert_int_not_equal(h->t->cur, 4);
+    feed(h, "<BS>");
+    assert_int_equal(h->t->cur, 4);
+}
+
+static void
+test_map_scroll(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[5];
+
+    feed(h, "6");
+    assert_int_equal(h->t->nmap_regions, 5);
+    feed(h, "llll");
+    assert_int_equal(v->hcol, 4);
+    feed(h, "l");
+    assert_int_equal(v->hcol, 4);
+    feed(h, "hj");
+    snap(h, "map-cursor");
+}
+
+/* ---- editing ------------------------------------------------------------------- */
+
+static void
+test_add_replica_undo(void **state)
+{
+    struct harness *h = *state;
+    int e0, w0, x0, e1, w1, x1;
+
+    tui_counts(h->t, &e0, &w0, &x0);
+    /* orders is the second row sorted by name; c adds a copy of it. */
+    feed(h, "/orders<Enter>c");
+    assert_true(h->t->form.open);
+    snap(h, "form-add-copy");
+    feed(h, "aws:us-e<Tab><Down>replica<Enter>");
+    if (h->t->form.open)
+        fail_msg("form still open: %s", h->t->form.error);
+    assert_true(model_placement(h->m, "orders@aws:us-east-1") >= 0);
+    tui_counts(h->t, &e1, &w1, &x1);
+    assert_true(e1 > e0);
+    assert_non_null(strstr(tui_message(h->t), "error"));
+    assert_non_null(strstr(tui_message(h->t), "orders@aws:us-east-1"));
+    snap(h, "after-add-replica");
+    feed(h, "u");
+    assert_true(model_placement(h->m, "orders@aws:us-east-1") < 0);
+    tui_counts(h->t, &e1, &w1, &x1);
+    assert_int_equal(e1, e0);
+    assert_non_null(strstr(tui_message(h->t), "undone"));
+    feed(h, "<C-r>");
+    assert_true(model_placement(h->m, "orders@aws:us-east-1") >= 0);
+}
+
+static void
+test_form_inline_error(void **state)
+{
+    struct harness *h = *state;
+    int32_t n = h->m->nplacements;
+
+    feed(h, "/orders<Enter>c");
+    feed(h, "aws:eu-west-9<Enter>");
+    assert_true(h->t->form.open);
+    assert_int_equal(h->m->nplacements, n);
+    assert_true(h->t->form.error[0] != 0);
+    assert_int_equal(h->t->form.error_field, 1);
+    snap(h, "form-error");
+    feed(h, "<Esc>");
+    assert_false(h->t->form.open);
+}
+
+static void
+test_add_dataset_form(void **state)
+{
+    struct harness *h = *state;
+    int32_t id;
+
+    feed(h, "a");
+    snap(h, "form-add-dataset");
+    feed(h, "payments<Down>con<Tab><Down>EU,BR<Enter>");
+    assert_false(h->t->form.open);
+    id = model_dataset(h->m, "payments");
+    assert_true(id >= 0);
+    assert_string_equal(tier_name(h->t, h->m->datasets[id].tier), "confidential");
+    /* Edit it: change the system; only changed attributes are sent. */
+    feed(h, "e<Down><Down>billing<Enter>");
+    assert_string_equal(h->m->datasets[id].system, "billing");
+}
+
+static void
+test_delete_confirm(void **state)
+{
+    struct harness *h = *state;
+    int32_t id = model_dataset(h->m, "telemetry");
+
+    feed(h, "/tele<Enter>D");
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    snap(h, "confirm-delete");
+    feed(h, "n");
+    assert_false(h->m->datasets[id].deleted);
+    feed(h, "Dy");
+    assert_true(h->m->datasets[id].deleted);
+    feed(h, "u");
+    assert_false(h->m->datasets[id].deleted);
+    assert_true(model_placement(h->m, "telemetry@aws:sa-east-1") >= 0);
+}
+
+/* ---- quick actions from a finding ------------------------------------------------- */
+
+static int32_t
+select_finding(struct harness *h, const char *rule, const char *sel)
+{
+    struct view *v = &h->t->views[4];
+    feed(h, "5");
+    for (int32_t i = 0; i < v->ndisp; i++) {
+        int32_t r = v->disp[i];
+        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
+            strcmp(h->t->res->findings[r].selector, sel) == 0) {
+            v->sel = i;
+            return r;
+        }
+    }
+    fail_msg("no finding %s %s", rule, sel);
+    return -1;
+}
+
+static void
+test_fix_from_finding(void **state)
+{
+    struct harness *h = *state;
+    int e0, w0, x0, e1, w1, x1;
+
+    tui_counts(h->t, &e0, &w0, &x0);
+    select_finding(h, "RES001", "loyalty_members@aws:us-east-1");
+    feed(h, "f");
+    assert_int_equal(h->t->dialog.mode, DIALOG_FIX);
+    assert_true(h->t->dialog.nchoices >= 1);
+    snap(h, "fix-preview");
+    feed(h, "<Enter>");
+    tui_counts(h->t, &e1, &w1, &x1);
+    assert_true(e1 < e0);
+    assert_true(model_placement(h->m, "loyalty_members@aws:us-east-1") < 0);
+    assert_non_null(strstr(tui_message(h->t), "-"));
+}
+
+static void
+test_waive(void **state)
+{
+    struct harness *h = *state;
+    int e0, w0, x0, e1, w1, x1;
+
+    tui_counts(h->t, &e0, &w0, &x0);
+    select_finding(h, "RES001", "loyalty_members@aws:us-east-1");
+    feed(h, "w");
+    assert_true(h->t->form.open);
+    snap(h, "form-waive");
+    feed(h, "<Down>US analytics signed off<Enter>");
+    assert_false(h->t->form.open);
+    tui_counts(h->t, &e1, &w1, &x1);
+    assert_int_equal(e1, e0 - 1);
+    assert_int_equal(x1, x0 + 1);
+    assert_true(model_waiver(h->m, "RES001:loyalty_members@aws:us-east-1") >= 0);
+}
+
+/* ---- command line, export, resize ----------------------------------------------- */
+
+static void
+test_command_line(void **state)
+{
+    struct harness *h = *state;
+
+    feed(h, ":log --limit '3 4'<Enter>");
+    assert_int_equal(h->commands, 1);
+    assert_string_equal(h->last_command, "log|--limit|3 4");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    snap(h, "command-output");
+}
+
+static void
+test_export(void **state)
+{
+    struct harness *h = *state;
+    const char *path = tl_path(tl_tmpdir(), "map.md");
+    char script[600];
+    char *text;
+
+    feed(h, "x");
+    assert_int_equal(h->t->dialog.mode, DIALOG_MENU);
+    snap(h, "export-menu");
+    /* Residency map (Markdown) is the fifth item for a dataset row. */
+    snprintf(script, sizeof script, "jjjj<Enter><C-u>%s<Enter>", path);
+    feed(h, script);
+    text = tl_slurp(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "orders"));
+    free(text);
+    assert_non_null(strstr(tui_message(h->t), path));
+}
+
+static void
+test_resize_and_too_small(void **state)
+{
+    struct harness *h = *state;
+    struct key k = { TK_RESIZE, 80, 24 };
+
+    tui_draw(h->t, h->s);
+    assert_int_equal(screen_resize(h->s, 80, 24), SM_OK);
+    tui_key(h->t, &k);
+    assert_screen(h, "resize-120-to-80x24");
+    assert_int_equal(screen_resize(h->s, 60, 20), SM_OK);
+    assert_screen(h, "too-small-60x20");
+    assert_true(h->t->too_small);
+    feed(h, "j");        /* ignored while too small */
+    assert_int_equal(screen_resize(h->s, 120, 40), SM_OK);
+    tui_draw(h->t, h->s);
+    assert_false(h->t->too_small);
+}
+
+static void
+test_mouse(void **state)
+{
+    struct harness *h = *state;
+    struct key k = { TK_CLICK, 0, 0 };
+
+    tui_draw(h->t, h->s);
+    k.x = h->t->tabs_x[4] + 1;
+    tui_key(h->t, &k);
+    assert_int_equal(h->t->cur, 4);
+    tui_draw(h->t, h->s);
+    k.x = 2;
+    k.y = h->t->views[4].list_y + 2;
+    tui_key(h->t, &k);
+    assert_int_equal(h->t->views[4].sel, 2);
+    k.code = TK_WHEEL_DOWN;
+    tui_key(h->t, &k);
+    assert_true(h->t->views[4].sel > 2);
+}
+
+#define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown), \
+                 cmocka_unit_test_setup_teardown(fn, setup120, teardown)
+#define AT80(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown)
+#define AT120(fn) cmocka_unit_test_setup_teardown(fn, setup120, teardown)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        BOTH(test_views),
+        BOTH(test_help),
+        AT80(test_filter_sort),
+        BOTH(test_detail_jump_back),
+        AT120(test_map_scroll),
+        BOTH(test_add_replica_undo),
+        AT80(test_form_inline_error),
+        BOTH(test_add_dataset_form),
+        AT80(test_delete_confirm),
+        BOTH(test_fix_from_finding),
+        AT80(test_waive),
+        AT80(test_command_line),
+        AT120(test_export),
+        AT120(test_resize_and_too_small),
+        AT120(test_mouse),
+    };
+    setlocale(LC_ALL, "");
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
