@@ -86,6 +86,7 @@ struct ck {
     const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
     int16_t *pool;
     int32_t *inflow;
+    uint8_t *inmech;            /* per placement: inflow's mechanism | public << 5 */
     uint8_t *prow;
     struct wv *wv;
     int32_t nwv;
@@ -674,7 +675,13 @@ copy_mech(const struct ck *c, const struct dctx *dc, int32_t p, struct mech *mc)
     const struct placement *pl = &c->m->placements[p];
 
     memset(mc, 0, sizeof *mc);
-    if (c->inflow[p] != SM_NONE) {
+    if (c->inflow[p] != SM_NONE && (c->inmech[p] & 0x0f) == MECH_NONE) {
+        /* The common case, without touching the flow (a cache miss). */
+        mc->dates_ok = true;
+        mc->ref = "";
+        mc->public_recipient = (c->inmech[p] & 0x20) || dc->ds->public_sector;
+        mc->explicit_flow = true;
+    } else if (c->inflow[p] != SM_NONE) {
         const struct flow *f = &c->m->flows[c->inflow[p]];
         mc->mech = f->mechanism;
         mc->valid_from = f->valid_from;
@@ -1632,9 +1639,10 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
         goto fail;
     c->inflow = malloc(sizeof *c->inflow * (size_t)(m->nplacements + 1));
     c->prow = calloc((size_t)m->nplacements + 1, 1);
+    c->inmech = calloc((size_t)m->nplacements + 1, 1);
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->inflow || !c->prow || !c->hints || !c->wv)
+    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->wv)
         goto fail;
     for (int32_t p = 0; p < m->nplacements; p++)
         c->inflow[p] = SM_NONE;
@@ -1642,8 +1650,11 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
      * of the same dataset, or the etl/stream a derived dataset comes from). */
     for (int32_t f = 0; f < m->nflows; f++)
         if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && m->flows[f].from != SM_NONE &&
-            c->inflow[m->flows[f].to] == SM_NONE)
+            c->inflow[m->flows[f].to] == SM_NONE) {
             c->inflow[m->flows[f].to] = f;
+            c->inmech[m->flows[f].to] = (uint8_t)(m->flows[f].mechanism |
+                                                  (m->flows[f].public_recipient ? 0x20 : 0));
+        }
     /* Waivers: live ones resolved once; expired ones reported. */
     for (int32_t w = 0; w < m->nwaivers; w++) {
         const struct waiver *wp = &m->waivers[w];
@@ -1695,6 +1706,7 @@ fail:
         free(c->basis_cache);
         free(c->inflow);
         free(c->prow);
+        free(c->inmech);
         free(c->hints);
         free(c->wv);
         free(c);
