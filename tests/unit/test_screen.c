@@ -58,6 +58,7 @@ test_put_and_cut(void **state)
     /* A wide char that would straddle the cut leaves a blank before "…". */
     assert_int_equal(screen_put(s, 0, 2, 5, 0, "ab名前"), 5);
     assert_string_equal(row_text(s, 2), "ab名…");
+    screen_fill(s, 0, 2, 12, 0);
     assert_int_equal(screen_put(s, 0, 2, 4, 0, "ab名前"), 4);
     assert_string_equal(row_text(s, 2), "ab …");
     assert_int_equal(screen_at(s, 0, 1)->style, 2);
