@@ -1,0 +1,319 @@
+/*
+ * test_export_reg.c - the registers: transfers-csv (one row per derived
+ * transfer of the check result) and lineage-csv (every etl/stream edge
+ * with the tier that crossed it); the format registry; CSV read back
+ * field by field with hostile names.
+ */
+#include "testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "export.h"
+#include "rulepack.h"
+
+static int32_t
+add_ds(struct model *m, const char *name, const char *tier, const char *subj)
+{
+    struct dataset d;
+    int32_t id;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    if (subj)
+        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subj, NULL), SM_OK);
+    return id;
+}
+
+static int32_t
+place(struct model *m, int32_t ds, const char *region, int role)
+{
+    struct placement p;
+    int32_t id;
+
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, region);
+    p.role = (uint8_t)role;
+    p.encrypted = 1;
+    p.key_region = model_region(m, "aws:eu-west-1");
+    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
+    return id;
+}
+
+static void
+flow(struct model *m, const char *name, int32_t from, int32_t to, int kind, const char *xf,
+     const char *mech)
+{
+    struct flow f;
+    int32_t id;
+
+    model_flow_init(&f);
+    f.name = name;
+    f.from = from;
+    f.to = to;
+    f.kind = (uint8_t)kind;
+    f.transit_encrypted = 1;
+    assert_int_equal(model_add_flow(m, &f, &id, NULL), SM_OK);
+    if (xf)
+        assert_int_equal(model_set(m, OBJ_FLOW, id, "transforms", xf, NULL), SM_OK);
+    if (mech)
+        assert_int_equal(model_set(m, OBJ_FLOW, id, "mechanism", mech, NULL), SM_OK);
+}
+
+/* users (restricted, EU, personal field) in IE; an etl that pseudonymizes
+ * into stats in the US (still personal: a transfer that needs a
+ * mechanism), a stream with scc into crm in the US, an anonymized etl into
+ * report in DE, and a replication that is not lineage. */
+static struct model *
+known_model(void)
+{
+    struct model *m = tl_small_model();
+    int32_t u = add_ds(m, "users", "restricted", "EU");
+    int32_t s = add_ds(m, "stats", "confidential", NULL);
+    int32_t c = add_ds(m, "crm", "confidential", NULL);
+    int32_t r = add_ds(m, "report", "public", NULL);
+    int32_t up, sp, cp, rp, up2;
+
+    assert_int_equal(model_add_field(m, u, "email", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, u, model_field(m, u, "email"), "pii.email", "", "", "",
+                                   NULL, NULL), SM_OK);
+    up = place(m, u, "aws:eu-west-1", ROLE_PRIMARY);
+    up2 = place(m, u, "aws:eu-central-1", ROLE_REPLICA);
+    sp = place(m, s, "aws:us-east-1", ROLE_PRIMARY);
+    cp = place(m, c, "aws:us-east-1", ROLE_PRIMARY);
+    rp = place(m, r, "aws:eu-central-1", ROLE_PRIMARY);
+    flow(m, "u-stats", up, sp, FLOW_ETL, "pseudonymize email", NULL);
+    flow(m, "u-crm", up, cp, FLOW_STREAM, NULL, "scc");
+    flow(m, "u-report", up, rp, FLOW_ETL, "anonymize", NULL);
+    flow(m, "u-repl", up, up2, FLOW_REPLICATION, NULL, NULL);
+    return m;
+}
+
+/* The check result borrows strings (regime names) from the pack: one pack
+ * for the whole run. */
+static struct rulepack *pack;
+
+static struct check_result *
+check(const struct model *m)
+{
+    struct check_result *r;
+    struct sm_error e = { 0 };
+
+    if (!pack)
+        assert_int_equal(rulepack_load(tl_datadir(), "default", &pack, &e), SM_OK);
+    assert_int_equal(check_run(m, pack, 20261126, &r, &e), SM_OK);
+    return r;
+}
+
+typedef int (*reg_fn)(const struct model *, const struct check_result *,
+                      const struct export_opts *, FILE *, struct sm_error *);
+
+static char *
+run(reg_fn fn, const struct model *m, const struct check_result *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sm_error e = { 0 };
+
+    assert_non_null(f);
+    if (fn(m, r, NULL, f, &e) != SM_OK)
+        fail_msg("register: %s", e.msg);
+    fclose(f);
+    return buf;
+}
+
+/* Minimal RFC 4180 reader: fields of one record into out[], returns the
+ * count and advances *p past the record. */
+static int
+csv_record(const char **p, char out[][512], int max)
+{
+    const char *s = *p;
+    int n = 0;
+
+    while (*s && n < max) {
+        size_t k = 0;
+        if (*s == '"') {
+            s++;
+            while (*s && !(*s == '"' && s[1] != '"')) {
+                if (*s == '"')
+                    s++;
+                if (k < 511)
+                    out[n][k++] = *s;
+                s++;
+            }
+            s++;
+        } else {
+            while (*s && *s != ',' && *s != '\n') {
+                if (k < 511)
+                    out[n][k++] = *s;
+                s++;
+            }
+        }
+        out[n++][k] = '\0';
+        if (*s == ',') {
+            s++;
+            continue;
+        }
+        if (*s == '\n')
+            s++;
+        break;
+    }
+    *p = s;
+    return n;
+}
+
+static void
+test_transfers(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = check(m);
+    char *csv = run(export_transfers_csv, m, r);
+    const char *p = csv;
+    char f[16][512];
+    int rows = 0, bad = 0, stats_row = 0;
+
+    (void)state;
+    assert_int_equal(csv_record(&p, f, 16), 10);
+    assert_string_equal(f[0], "dataset");
+    assert_string_equal(f[9], "status");
+    while (*p) {
+        assert_int_equal(csv_record(&p, f, 16), 10);
+        if (!strcmp(f[9], "violation"))
+            bad++;
+        if (!strcmp(f[0], "users") && !strcmp(f[2], "u-stats")) {
+            /* pseudonymized data is still personal data */
+            stats_row = 1;
+            assert_string_equal(f[3], "IE");
+            assert_string_equal(f[4], "US");
+            assert_string_equal(f[8], "yes");
+            assert_string_equal(f[9], "violation");
+        }
+        if (!strcmp(f[2], "u-crm")) {
+            assert_string_equal(f[6], "scc");
+            assert_string_equal(f[9], "ok");
+        }
+        rows++;
+    }
+    assert_true(stats_row);
+    assert_int_equal(rows, r->ntransfers);
+    for (int32_t i = 0; i < r->ntransfers; i++)
+        bad -= r->transfers[i].status == XFER_VIOLATION;
+    assert_int_equal(bad, 0);
+    free(csv);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_lineage(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = check(m);
+    char *csv = run(export_lineage_csv, m, r);
+    const char *p = csv;
+    char f[16][512];
+    int rows = 0;
+
+    (void)state;
+    assert_int_equal(csv_record(&p, f, 16), 13);
+    assert_string_equal(f[6], "crossing_tier");
+    /* Sorted by flow name; the replication is not lineage. */
+    assert_int_equal(csv_record(&p, f, 16), 13);
+    assert_string_equal(f[0], "u-crm");
+    assert_string_equal(f[1], "stream");
+    assert_string_equal(f[6], "restricted");
+    assert_string_equal(f[7], "yes");
+    assert_string_equal(f[10], "restricted");      /* crm inherits restricted */
+    assert_int_equal(csv_record(&p, f, 16), 13);
+    assert_string_equal(f[0], "u-report");
+    assert_string_equal(f[7], "no");
+    assert_string_equal(f[8], "anonymize");
+    assert_string_equal(f[10], "public");
+    assert_int_equal(csv_record(&p, f, 16), 13);
+    assert_string_equal(f[0], "u-stats");
+    assert_string_equal(f[7], "yes");
+    assert_string_equal(f[8], "pseudonymize email");
+    assert_string_equal(f[9], "confidential");
+    assert_string_equal(f[10], "restricted");
+    while (*p && csv_record(&p, f, 16))
+        rows++;
+    assert_int_equal(rows, 0);
+    free(csv);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_hostile_roundtrip(void **state)
+{
+    static const char *const names[] = {
+        "a,b", "q\"uote", "two\nlines", "=SUM(A1)", "\xc3\xa9t\xc3\xa9", "ctl\x02x",
+    };
+    static const char *const want[] = {
+        "a,b", "q\"uote", "two\nlines", "'=SUM(A1)", "\xc3\xa9t\xc3\xa9", "ctl\xef\xbf\xbdx",
+    };
+    struct model *m = tl_small_model();
+    struct check_result *r;
+    int32_t src = add_ds(m, "src", "public", NULL), sp = place(m, src, "aws:eu-west-1", ROLE_PRIMARY);
+    char *csv;
+    const char *p;
+    char f[16][512];
+
+    (void)state;
+    for (int i = 0; i < 6; i++) {
+        int32_t d = add_ds(m, names[i], "public", NULL);
+        int32_t dp = place(m, d, "aws:eu-west-1", ROLE_PRIMARY);
+        flow(m, names[i], sp, dp, FLOW_ETL, NULL, NULL);
+    }
+    r = check(m);
+    csv = run(export_lineage_csv, m, r);
+    p = csv;
+    csv_record(&p, f, 16);
+    for (int seen = 0; *p; seen++) {
+        bool ok = false;
+        assert_int_equal(csv_record(&p, f, 16), 13);
+        for (int i = 0; i < 6; i++)
+            ok = ok || (!strcmp(f[0], want[i]) && !strcmp(f[5], want[i]));
+        if (!ok)
+            fail_msg("row %d: flow %s / dataset %s not a hostile name read back", seen, f[0], f[5]);
+    }
+    free(csv);
+    check_result_free(r);
+    model_free(m);
+}
+
+static void
+test_registry(void **state)
+{
+    int n = 0;
+
+    (void)state;
+    for (int i = 0; export_formats[i]; i++, n++)
+        assert_ptr_equal(export_format(export_formats[i]->name), export_formats[i]);
+    assert_int_equal(n, 10);
+    assert_non_null(export_format("map-html"));
+    assert_true(export_format("png")->binary);
+    assert_false(export_format("svg")->binary);
+    assert_null(export_format("map-xls"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_transfers),
+        cmocka_unit_test(test_lineage),
+        cmocka_unit_test(test_hostile_roundtrip),
+        cmocka_unit_test(test_registry),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+    rulepack_free(pack);
+    return rc;
+}
