@@ -90,3 +90,18 @@ clean:
 	rm -rf build build-san build-* sovmap
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- fuzzing: `make fuzz` builds tests/fuzz/fuzz_*.c with clang's libFuzzer
+# and ASan into build-fuzz/; tests/fuzz/run.sh [SECONDS] runs them. Not part
+# of `make` or `make check`, which do not need clang.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SAN   := -fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	@command -v clang >/dev/null 2>&1 || { echo "make fuzz needs clang (libFuzzer)"; exit 2; }
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT="-O1 -g -Wno-error -Wno-unknown-warning-option" \
+	    SANFLAGS="$(FUZZ_SAN)" $(FUZZ_BUILD)/libsovmap.a
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); echo "clang $$f -> $(FUZZ_BUILD)/$$n"; \
+	    clang -std=c11 -O1 -g -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iinclude \
+	        $(PKG_CFLAGS) -fsanitize=fuzzer,address -fno-omit-frame-pointer -o $(FUZZ_BUILD)/$$n \
+	        $$f $(FUZZ_BUILD)/libsovmap.a $(PKG_LIBS) -lm || exit 1; done

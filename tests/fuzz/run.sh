@@ -1,0 +1,30 @@
+#!/bin/sh
+# Run the libFuzzer targets built by `make fuzz` (build-fuzz/), each for
+# SECONDS seconds (default 300), seeded from the fixtures; new corpus
+# entries go to build-fuzz/corpus/TARGET. Prints each target's exec count.
+# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+secs=${1:-300}; [ $# -gt 0 ] && shift
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin="$root/${FUZZ_BUILD:-build-fuzz}"
+fix="${SOVMAP_FIXTURES:-$root/../shared/fixtures}"
+export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}"
+targets=${*:-"atlas glue lf model_json"}
+status=0
+for t in $targets; do
+    corpus="$bin/corpus/$t"; mkdir -p "$corpus"
+    case $t in
+        atlas) cp "$fix"/atlas/*.json "$corpus"/ ;;
+        glue) cp "$fix"/glue/*.json "$corpus"/ ;;
+        lf) cp "$fix"/lakeformation/*.json "$corpus"/ ;;
+        model_json) [ -f "$root/data/demo/demo.json" ] && cp "$root/data/demo/demo.json" "$corpus"/ ;;
+    esac
+    log="$bin/fuzz_$t.log"
+    "$bin/fuzz_$t" -max_total_time="$secs" -dict="$root/tests/fuzz/import.dict" \
+        -artifact_prefix="$bin/crash-$t-" -max_len=262144 -rss_limit_mb=4096 "$corpus" >"$log" 2>&1
+    rc=$?
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+    [ -z "$execs" ] && execs=$(grep -Eo '^#[0-9]+' "$log" | tail -n 1 | tr -d '#')
+    echo "fuzz_$t: exit $rc, ${execs:-?} execs in ${secs}s (log $log)"
+    [ "$rc" -eq 0 ] || status=1
+done
+exit $status
