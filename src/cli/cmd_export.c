@@ -13,11 +13,33 @@
 #include "check.h"
 #include "cli.h"
 #include "export.h"
+#include "model_json.h"
 #include "store.h"
+
+/* model-json is not a view of the check result: it lives here, next to the
+ * library's registry, so the io exporters do not depend on the store's
+ * text form. */
+static int
+w_model_json(const struct model *m, const struct check_result *r,
+             const struct export_opts *o, const char *arg, FILE *f, struct sm_error *err)
+{
+    (void)r;
+    (void)o;
+    (void)arg;
+    return model_json_write(m, f, err);
+}
+
+static const struct export_ops exp_model_json = {
+    .name = "model-json",
+    .summary = "the whole catalog as canonical, diffable JSON (import model reads it)",
+    .write = w_model_json,
+};
 
 static const struct export_ops *
 find_format(const char *name)
 {
+    if (!strcmp(name, exp_model_json.name))
+        return &exp_model_json;
     return export_format(name);
 }
 
@@ -187,6 +209,7 @@ const struct command cmd_export = {
         "  map-json         the residency map as JSON\n"
         "  transfers-csv    the derived transfer register\n"
         "  lineage-csv      every etl/stream edge with the tier that crossed it\n"
+        "  model-json       the catalog as canonical JSON (sovmap import model reads it)\n"
         "\n"
         "Views (diagrams):\n"
         "  --view full      every copy and flow (refused, exit 2, when too big to lay out)\n"
