@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# End-to-end TUI tests: the real binary in a detached tmux server (its own
+# socket), driven with send-keys and read with capture-pane, on the demo
+# catalog (or, while data/demo is missing, a small catalog built with the
+# CLI). Waits poll the screen; nothing sleeps a fixed time.
+# Usage: tests/tui/run.sh BUILD_DIR. Prints "N passed, N failed" last.
+build=${1:-build}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin="$root/$build/sovmap"
+export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}" TZ=UTC LC_ALL=C.UTF-8 SOVMAP_TODAY=2026-11-26
+passed=0; failed=0
+tmp=$(mktemp -d /tmp/sovmap-tui-XXXXXX)
+sock="sovmap-tui-$$"
+T() { tmux -L "$sock" "$@"; }
+cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+ok()   { passed=$((passed + 1)); }
+bad()  { failed=$((failed + 1)); echo "FAIL $1"; [ -n "$2" ] && echo "$2" | sed 's/^/    /' | head -45; }
+screen() { T capture-pane -p -t tui 2>/dev/null; }
+# wait_for REGEX: poll the screen (up to 10 s) until a line matches.
+wait_for() {
+    local i
+    for i in $(seq 1 200); do
+        screen | grep -Eq -- "$1" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+check() {  # check NAME REGEX
+    if wait_for "$2"; then ok; else bad "$1: no line matches /$2/" "$(screen)"; fi
+}
+errors() { screen | grep -Eo '^ [0-9]+ errors?' | grep -Eo '[0-9]+'; }
+keys() { T send-keys -t tui "$@"; }
+
+[ -x "$bin" ] || { echo "no $bin"; echo "0 passed, 1 failed"; exit 1; }
+cat="$tmp/demo.db"
+if ! "$bin" --catalog "$cat" demo >/dev/null 2>"$tmp/demo.err"; then
+    rm -f "$cat"*
+    "$bin" --catalog "$cat" init >/dev/null &&
+    "$bin" --catalog "$cat" dataset add loyalty_members --tier restricted --subjects EU \
+        --system loyalty >/dev/null &&
+    "$bin" --catalog "$cat" place loyalty_members aws:eu-central-1 --role primary \
+        --encrypted >/dev/null &&
+    "$bin" --catalog "$cat" dataset add fleet_positions --tier confidential --subjects EU,BR \
+        --system fleet >/dev/null &&
+    "$bin" --catalog "$cat" place fleet_positions aws:eu-west-1 --role primary \
+        --encrypted >/dev/null &&
+    "$bin" --catalog "$cat" place fleet_positions aws:sa-east-1 --role backup >/dev/null ||
+    { echo "cannot build a catalog: $(cat "$tmp/demo.err")"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# No terminal, or a dumb one: a clear message and exit 2.
+out=$("$bin" --catalog "$cat" tui </dev/null 2>&1 >/dev/null); rc=$?
+if [ $rc -eq 2 ] && grep -q "needs a terminal" <<<"$out"; then ok; else bad "no tty: rc=$rc" "$out"; fi
+
+T new-session -d -s tui -x 120 -y 40 \
+    "env TERM=dumb '$bin' --catalog '$cat' tui; echo \"rc=\$?\"; read x"
+check "TERM=dumb message" "TERM is dumb"
+check "TERM=dumb exit 2" "^rc=2"
+T kill-session -t tui
+
+# A broken theme: file:line: message, and the UI still opens.
+printf 'list.selected black cyan\ntitle purple blue\n' >"$tmp/bad.theme"
+T new-session -d -s tui -x 120 -y 40 "env TERM=xterm-256color '$bin' --catalog '$cat' --theme '$tmp/bad.theme'"
+check "broken theme reported" "bad.theme:2: unknown colour purple"
+keys q
+T kill-session -t tui 2>/dev/null
+
+T new-session -d -s tui -x 120 -y 40 "env TERM=xterm-256color '$bin' --catalog '$cat'; echo TUI-EXITED; read x"
+check "opens on Datasets" "1 Datasets.*7 Transfers"
+check "status counts" "^ [0-9]+ errors?, [0-9]+ warnings?, [0-9]+ waived"
+
+# Navigate: findings grouped by severity, the detail pane with the why chain.
+keys 5
+check "findings view" "^Errors \([0-9]+\)"
+keys Enter
+check "why chain in the detail pane" "│Why"
+keys Escape 3
+check "regions grouped by country" "^[A-Z][A-Z] \([0-9]+ regions?\)"
+keys 6
+check "map view" "^Dataset"
+keys Tab
+check "Tab to transfers" "Transfers [0-9]+/[0-9]+"
+
+# Filter the datasets down to the first one.
+keys 1
+wait_for "^Dataset"
+name=$(screen | sed -n 3p | awk '{print $1}')
+keys / "$name" Enter
+check "filter" "filter \"$name\""
+
+# Add a replica in us-east-1: a new error appears, named in the status line.
+before=$(errors)
+keys c
+check "add-copy form" "Add placement"
+keys "aws:us-east-1" Enter
+check "copy added" "added placement $name@aws:us-east-1"
+after=$(errors)
+if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -gt "$before" ]; then ok
+else bad "errors did not grow: $before -> $after" "$(screen)"; fi
+check "what changed" "\+[0-9]+ errors?"
+
+# Undo it: the count is back.
+keys u
+check "undone" "undone: placement add"
+now=$(errors)
+if [ "$now" = "$before" ]; then ok; else bad "undo: errors $now, want $before" "$(screen)"; fi
+
+# Export the diagram of the whole model as SVG.
+keys x
+check "export menu" "Export \(Enter chooses"
+keys Enter C-u "$tmp/diagram.svg" Enter
+check "exported" "exported svg to $tmp/diagram.svg"
+if grep -q "<svg" "$tmp/diagram.svg" 2>/dev/null; then ok; else bad "no SVG written"; fi
+
+# Resize below 80x24 and back.
+T resize-window -t tui -x 60 -y 20
+check "too small" "terminal too small: 60x20"
+T resize-window -t tui -x 100 -y 30
+check "back from too small" "1 Datasets"
+
+# Help, then quit: the terminal is given back.
+keys "?"
+check "help" "Help \(generated from the key tables"
+keys q q
+check "quit" "^TUI-EXITED"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
