@@ -1295,13 +1295,27 @@ check_dataset(struct ck *c, int32_t d)
         dataset_words(c, &dc);
         why(c, "%s is declared %s", ds->name, m->tiers[ds->tier].name);
         why(c, "flow %s carries personal data from %s (%s) into it", f->name, src, dc.T->name);
-        if (f->ntransforms) {
-            char xf[200];
-            model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
-            why(c, "its transforms (%s) do not remove the personal data; pseudonymized data is still personal",
-                xf);
-        } else {
-            why(c, "the flow has no transform that removes personal data");
+        {
+            char xf[200], left[200] = "";
+            size_t n = 0;
+            bool pseudo = false;
+            int32_t sd = m->placements[f->from].dataset;
+            for (uint32_t k = 0; k < f->ntransforms; k++)
+                pseudo |= f->transforms[k].kind == XF_PSEUDONYMIZE;
+            if (c->L->has_pfields[sd])
+                for (int32_t fd = m->datasets[sd].first_field; fd != SM_NONE; fd = m->fields[fd].next)
+                    if (c->L->pfield[fd] && lineage_field_left(m, c->L->eff_via[d], m->fields[fd].name) &&
+                        n < sizeof left)
+                        n += (size_t)snprintf(left + n, sizeof left - n, "%s%s", n ? ", " : "",
+                                              m->fields[fd].name);
+            if (f->ntransforms) {
+                model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
+                why(c, "its transforms (%s) leave personal data in it%s%s%s", xf, *left ? ": " : "", left,
+                    pseudo ? " (pseudonymized data is still personal data)" : "");
+            } else {
+                why(c, "the flow has no transform that removes personal data%s%s", *left ? "; it carries " : "",
+                    left);
+            }
         }
         msg(c, "%s is tier %s but receives %s personal data from %s", ds->name,
             m->tiers[ds->tier].name, dc.T->name, src);
