@@ -45,6 +45,8 @@ struct tui_options {
     const struct keymap *keys;  /* NULL: the defaults */
     const char *message;        /* first status message, e.g. a hint */
     const char *user;           /* default waiver owner */
+    bool defer_check;           /* tui_new does not check: tui_run draws the
+                                 * first frame, then checks (big catalogs) */
 };
 
 enum { TUI_MIN_W = 80, TUI_MIN_H = 24 };
@@ -59,6 +61,11 @@ struct tui;
 struct tui *tui_new(struct model *m, const struct tui_ops *ops,
                     const struct tui_options *opts, struct sm_error *err);
 void tui_free(struct tui *t);
+
+/* Run the checker now (after a deferred start, or to refresh). */
+void tui_recheck(struct tui *t);
+/* True until the first check has run. */
+bool tui_unchecked(const struct tui *t);
 
 /* Handle one key (TK_RESIZE carries the new size in x, y). */
 int  tui_key(struct tui *t, const struct key *k);

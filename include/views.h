@@ -50,8 +50,22 @@ struct view_ops {
 
 #define VIEW_NGROUPS (SM_CC_COUNT + 8)
 
+struct sort_pair {
+    uint64_t key;
+    int32_t row;
+};
+
 struct view {
     const struct view_ops *ops;
+    int32_t *order;             /* every visible row, sorted (no filter) */
+    int32_t norder, caporder;
+    uint64_t order_gen;         /* t->gen when order was built; 0 never */
+    int order_sort;
+    bool order_desc;
+    struct sort_pair *pairs;    /* radix sort scratch, kept */
+    uint8_t *match;             /* per base row: matches the filter */
+    int32_t capmatch;
+    int32_t cappairs;
     int32_t *rows;              /* filtered and sorted row ids */
     int32_t nrows, caprows;
     int32_t *disp;              /* rows with group headers (-1 - group) */
@@ -181,6 +195,7 @@ struct tui {
     struct check_result *res;
     uint64_t gen;               /* bumped on every model or result change */
     bool quit;
+    bool unchecked;             /* deferred first check not run yet */
 
     /* Derived per-object facts, recomputed after each change. */
     int32_t *ds_copies, *ds_home, *ds_nfind;

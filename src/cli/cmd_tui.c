@@ -191,6 +191,7 @@ run_tui(struct cli *c, int argc, char **argv)
     to.keys = &km;
     to.message = hint[0] ? hint : "? for help, Tab switches views, / filters, q quits";
     to.user = getenv("USER");
+    to.defer_check = true;
     if (!(t = tui_new(c->m, &ops, &to, &e)))
         return cli_error(c, &e);
     rc = tui_run(t, &th, &e);

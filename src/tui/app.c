@@ -268,6 +268,19 @@ recheck(struct tui *t, const char *what)
     tui_derive(t);
 }
 
+void
+tui_recheck(struct tui *t)
+{
+    recheck(t, NULL);
+    t->unchecked = false;
+}
+
+bool
+tui_unchecked(const struct tui *t)
+{
+    return t->unchecked;
+}
+
 /* ---- edits and undo ------------------------------------------------------- */
 
 static void
@@ -1460,14 +1473,16 @@ draw_status(struct tui *t, struct screen *s)
             x += screen_put(s, x, y, s->w - x, STYLE_STATUS_ERROR, buf);
         }
     } else {
-        x += screen_put(s, x, y, s->w, STYLE_STATUS, " not checked ");
+        x += screen_put(s, x, y, s->w, STYLE_STATUS, t->unchecked ? text_sym(" checking… ", " checking... ") : " not checked ");
     }
     {
-        int32_t total = 0, pos = 0;
-        for (int32_t i = 0; i < v->ndisp; i++)
-            if (v->disp[i] >= 0 && ++total && i <= v->sel)
-                pos = total;
-        (void)pos;
+        int32_t total = v->nrows, pos = v->sel + 1;
+        /* Group headers are not rows; without groups this is O(1). */
+        if (v->ops->group)
+            for (int32_t i = 0; i <= v->sel && i < v->ndisp; i++)
+                pos -= v->disp[i] < 0;
+        if (total == 0)
+            pos = 0;
         snprintf(buf, sizeof buf, " %s %d/%d%s%s%s%s ", v->ops->title, (int)pos, (int)total,
                  v->filter[0] ? ", filter \"" : "", v->filter, v->filter[0] ? "\"" : "",
                  t->nundo ? ", u undoes" : "");
@@ -1672,7 +1687,12 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
         t->views[i].ops = tui_views[i];
         t->views[i].sort = tui_views[i]->default_sort;
     }
-    recheck(t, NULL);
+    if (o && o->defer_check && ops->check) {
+        t->unchecked = true;
+        tui_derive(t);
+    } else {
+        recheck(t, NULL);
+    }
     if (t->msg_error && t->msg[0])
         sm_error_set(err, SM_OK, "%s", t->msg);
     else if (o && o->message)
@@ -1695,6 +1715,9 @@ tui_free(struct tui *t)
     for (int i = 0; i < TUI_NVIEWS; i++) {
         free(t->views[i].rows);
         free(t->views[i].disp);
+        free(t->views[i].order);
+        free(t->views[i].pairs);
+        free(t->views[i].match);
     }
     free(t->ds_copies);
     free(t->ds_home);

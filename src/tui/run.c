@@ -23,6 +23,12 @@ tui_run(struct tui *t, const struct theme *th, struct sm_error *err)
     }
     tui_draw(t, s);
     term_draw(tm, s, false);
+    if (tui_unchecked(t)) {
+        /* The first frame is up: now the (possibly long) first check. */
+        tui_recheck(t);
+        tui_draw(t, s);
+        term_draw(tm, s, false);
+    }
     while (!tui_quit(t)) {
         struct key k = { 0, 0, 0 };
         int r = term_key(tm, &k, 1000), flags;

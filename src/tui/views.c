@@ -806,45 +806,208 @@ grow(int32_t **p, int32_t *cap, int32_t need)
     return sm_grow((void **)p, cap, need, sizeof **p);
 }
 
-/* Case-insensitive (ASCII) substring; needle is already lower case. */
+/* Case-insensitive (ASCII) substring: lo and up are the needle in lower
+ * and upper case. No calls in the loop: it runs over a million names per
+ * key press. */
 static bool
-icontains(const char *hay, const char *needle, size_t nlen)
+icontains(const char *hay, const char *lo, const char *up, size_t n)
 {
-    unsigned char first = (unsigned char)needle[0];
-
     if (!hay)
         return false;
-    for (; *hay; hay++) {
-        if ((unsigned char)tolower((unsigned char)*hay) != first)
+    for (const char *p = hay; *p; p++) {
+        size_t i;
+        if (*p != lo[0] && *p != up[0])
             continue;
-        size_t i = 1;
-        while (i < nlen && hay[i] && tolower((unsigned char)hay[i]) == (unsigned char)needle[i])
-            i++;
-        if (i == nlen)
+        for (i = 1; i < n && (p[i] == lo[i] || p[i] == up[i]); i++)
+            ;
+        if (i == n)
             return true;
     }
     return false;
 }
 
+/* Rows of order that match the filter, into rows, keeping the order.
+ * Names are tested in id order (sequential in memory, which matters at a
+ * million rows), marking v->match; the sorted rows are then picked by
+ * their mark. When the filter only grew, only rows that matched before
+ * are tested again. */
 static void
 apply_filter(struct tui *t, struct view *v, bool narrow)
 {
-    char needle[256], buf[1024];
+    char lo[256], up[256], buf[1024];
     size_t nlen = 0;
-    int32_t k = 0;
+    int32_t n = v->ops->count(t), k = 0;
+    const int32_t *src = narrow ? v->rows : v->order;
+    int32_t nsrc = narrow ? v->nrows : v->norder;
 
-    for (const char *p = v->filter; *p && nlen + 1 < sizeof needle; p++)
-        needle[nlen++] = (char)tolower((unsigned char)*p);
-    needle[nlen] = 0;
-    if (!nlen)
-        return;
-    (void)narrow;
-    for (int32_t i = 0; i < v->nrows; i++) {
-        int32_t r = v->rows[i];
-        if (icontains(v->ops->filter_text(t, r, buf, sizeof buf), needle, nlen))
-            v->rows[k++] = r;
+    for (const char *p = v->filter; *p && nlen + 1 < sizeof lo; p++, nlen++) {
+        lo[nlen] = (char)tolower((unsigned char)*p);
+        up[nlen] = (char)toupper((unsigned char)*p);
     }
+    lo[nlen] = up[nlen] = 0;
+    if (!nlen) {
+        memcpy(v->rows, v->order, sizeof *v->rows * (size_t)v->norder);
+        v->nrows = v->norder;
+        return;
+    }
+    if (n > v->capmatch) {
+        uint8_t *m = realloc(v->match, (size_t)n + 1);
+        if (!m) {
+            v->nrows = 0;
+            return;
+        }
+        v->match = m;
+        v->capmatch = n;
+        narrow = false;
+        src = v->order;
+        nsrc = v->norder;
+    }
+    if (!narrow) {
+        memset(v->match, 0, (size_t)n);
+        for (int32_t i = 0; i < nsrc; i++)
+            v->match[src[i]] = 1;
+    }
+    for (int32_t r = 0; r < n; r++)
+        if (v->match[r])
+            v->match[r] = icontains(v->ops->filter_text(t, r, buf, sizeof buf), lo, up, nlen);
+    for (int32_t i = 0; i < nsrc; i++)
+        if (v->match[src[i]])
+            v->rows[k++] = src[i];
     v->nrows = k;
+}
+
+/* The first 8 bytes of a string as a big-endian number: sorting by it
+ * sorts by the prefix, byte-wise like strcmp. */
+static uint64_t
+prefix_key(const char *s)
+{
+    uint64_t k = 0;
+    int i = 0;
+
+    for (; i < 8 && s[i]; i++)
+        k = k << 8 | (unsigned char)s[i];
+    return i == 0 ? 0 : i == 8 ? k : k << (8 * (8 - i));
+}
+
+static int
+cmp_str_pairs(const void *pa, const void *pb)
+{
+    const struct sort_pair *a = pa, *b = pb;
+    int r = strcmp(sort_ctx.col->str(sort_ctx.t, a->row), sort_ctx.col->str(sort_ctx.t, b->row));
+    return r ? r : (a->row > b->row) - (a->row < b->row);
+}
+
+/* LSD radix sort of (key, row) pairs, 16 bits a pass; stable, so equal
+ * keys keep the base (catalog) order. tmp has room for n pairs. */
+static void
+radix_sort(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
+{
+    static int32_t count[65536];
+
+    for (int shift = 0; shift < 64; shift += 16) {
+        bool all_same = true;
+        memset(count, 0, sizeof count);
+        for (int32_t i = 0; i < n; i++)
+            count[(p[i].key >> shift) & 0xffff]++;
+        for (int d = 0; d < 65536 && all_same; d++)
+            if (count[d] != 0 && count[d] != n)
+                all_same = false;
+        if (all_same)
+            continue;           /* this digit is the same everywhere */
+        for (int d = 1; d < 65536; d++)
+            count[d] += count[d - 1];
+        for (int32_t i = n - 1; i >= 0; i--)
+            tmp[--count[(p[i].key >> shift) & 0xffff]] = p[i];
+        memcpy(p, tmp, sizeof *p * (size_t)n);
+    }
+}
+
+/* Sort order[] by the view's sort column (and group). Groups with a sort
+ * column fall back to qsort; everything else is a radix sort on a 64-bit
+ * key, strings refined by strcmp where their 8-byte prefixes tie. */
+static int
+sort_order(struct tui *t, struct view *v)
+{
+    const struct column *c = v->sort >= 0 ? &v->ops->cols[v->sort] : NULL;
+    int32_t n = v->norder;
+    struct sort_pair *p, *tmp;
+
+    sort_ctx.t = t;
+    sort_ctx.ops = v->ops;
+    sort_ctx.col = c;
+    sort_ctx.dir = v->desc ? -1 : 1;
+    if (v->ops->group && c) {
+        qsort(v->order, (size_t)n, sizeof *v->order, cmp_rows);
+        return SM_OK;
+    }
+    if (2 * n > v->cappairs) {
+        struct sort_pair *np = realloc(v->pairs, sizeof *np * (size_t)(2 * n + 2));
+        if (!np)
+            return SM_ENOMEM;
+        v->pairs = np;
+        v->cappairs = 2 * n + 2;
+    }
+    p = v->pairs;
+    tmp = v->pairs + n;
+    for (int32_t i = 0; i < n; i++) {
+        int32_t r = v->order[i];
+        p[i].row = r;
+        if (v->ops->group)
+            p[i].key = (uint64_t)(int64_t)v->ops->group(t, r);
+        else if (c->num)
+            p[i].key = (uint64_t)c->num(t, r) ^ ((uint64_t)1 << 63);
+        else
+            p[i].key = prefix_key(c->str(t, r));
+    }
+    radix_sort(p, tmp, n);
+    if (c && c->str && !c->num) {
+        for (int32_t i = 0; i < n;) {
+            int32_t j = i + 1;
+            while (j < n && p[j].key == p[i].key)
+                j++;
+            /* A tie on 8 bytes: only strings of 8+ bytes can still differ. */
+            if (j - i > 1 && (p[i].key & 0xff) != 0)
+                qsort(p + i, (size_t)(j - i), sizeof *p, cmp_str_pairs);
+            i = j;
+        }
+    }
+    for (int32_t i = 0; i < n; i++)
+        v->order[i] = p[v->desc ? n - 1 - i : i].row;
+    return SM_OK;
+}
+
+static int
+build_order(struct tui *t, struct view *v)
+{
+    int32_t n = v->ops->count(t);
+
+    if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
+        grow(&v->rows, &v->caprows, n + 1) != SM_OK)
+        return SM_ENOMEM;
+    /* The map lists the datasets view's rows: share a fresh sort. */
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        struct view *o = &t->views[i];
+        if (o == v || o->ops->count != v->ops->count || o->ops->cols != v->ops->cols ||
+            o->order_gen != t->gen || o->order_sort != v->sort || o->order_desc != v->desc ||
+            o->ops->visible != v->ops->visible || o->ops->group || v->ops->group)
+            continue;
+        memcpy(v->order, o->order, sizeof *v->order * (size_t)o->norder);
+        v->norder = o->norder;
+        v->order_gen = t->gen;
+        v->order_sort = v->sort;
+        v->order_desc = v->desc;
+        return SM_OK;
+    }
+    v->norder = 0;
+    for (int32_t i = 0; i < n; i++)
+        if (!v->ops->visible || v->ops->visible(t, i))
+            v->order[v->norder++] = i;
+    if ((v->sort >= 0 || v->ops->group) && sort_order(t, v) != SM_OK)
+        return SM_ENOMEM;
+    v->order_gen = t->gen;
+    v->order_sort = v->sort;
+    v->order_desc = v->desc;
+    return SM_OK;
 }
 
 /* Build disp from rows: a header before each group. */
@@ -910,33 +1073,19 @@ fix_selection(struct view *v)
 void
 view_rebuild(struct tui *t, struct view *v)
 {
-    int32_t keep = view_current(t, v), n = v->ops->count(t);
-    bool narrow = v->built_gen == t->gen && v->built_filter[0] &&
+    int32_t keep = view_current(t, v);
+    bool fresh = v->order_gen == t->gen && v->order_sort == v->sort &&
+                 v->order_desc == v->desc;
+    bool narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
                   strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
 
-    if (narrow) {
-        /* The filter grew: only the rows that matched can match again,
-         * and they are already sorted. */
-        apply_filter(t, v, true);
-    } else {
-        if (grow(&v->rows, &v->caprows, n + 1) != SM_OK) {
-            v->nrows = v->ndisp = 0;
-            tui_set_message(t, true, "out of memory listing %s", v->ops->name);
-            return;
-        }
-        v->nrows = 0;
-        for (int32_t i = 0; i < n; i++)
-            if (!v->ops->visible || v->ops->visible(t, i))
-                v->rows[v->nrows++] = i;
-        apply_filter(t, v, false);
-        if (v->sort >= 0 || v->ops->group) {
-            sort_ctx.t = t;
-            sort_ctx.ops = v->ops;
-            sort_ctx.col = v->sort >= 0 ? &v->ops->cols[v->sort] : NULL;
-            sort_ctx.dir = v->desc ? -1 : 1;
-            qsort(v->rows, (size_t)v->nrows, sizeof *v->rows, cmp_rows);
-        }
+    if (!fresh && build_order(t, v) != SM_OK) {
+        v->nrows = v->ndisp = v->norder = 0;
+        v->order_gen = 0;
+        tui_set_message(t, true, "out of memory listing %s", v->ops->name);
+        return;
     }
+    apply_filter(t, v, narrow);
     regroup(t, v);
     v->built_gen = t->gen;
     snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
