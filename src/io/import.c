@@ -677,6 +677,29 @@ imp_ds(struct import_run *r, const char *name, const char *source_ref, const cha
 
 /* A set of keys for deduplication, in the run's arena. True when new. */
 static int
+key_once(struct import_run *r, const char *key, bool *fresh);
+
+/* key_once of "kind\x1fds\x1fa\x1fb", however long a and b are (hostile
+ * names must not collide by truncation). */
+static int
+key_parts(struct import_run *r, char kind, int32_t ds, const char *a, const char *b,
+          bool *fresh)
+{
+    char small[512], *key = small;
+    size_t need = strlen(a) + strlen(b) + 32;
+    int rc;
+
+    if (need > sizeof small && !(key = malloc(need)))
+        return SM_ENOMEM;
+    snprintf(key, need > sizeof small ? need : sizeof small, "%c\x1f%d\x1f%s\x1f%s", kind,
+             (int)ds, a, b);
+    rc = key_once(r, key, fresh);
+    if (key != small)
+        free(key);
+    return rc;
+}
+
+static int
 key_once(struct import_run *r, const char *key, bool *fresh)
 {
     const char *k;
@@ -693,14 +716,12 @@ key_once(struct import_run *r, const char *key, bool *fresh)
 int
 imp_field(struct import_run *r, int32_t ds, const char *field)
 {
-    char key[600];
     bool fresh;
     int rc;
 
     if (!field || !*field)
         return SM_OK;
-    snprintf(key, sizeof key, "f\x1f%d\x1f%s", (int)ds, field);
-    if ((rc = key_once(r, key, &fresh)) || !fresh)
+    if ((rc = key_parts(r, 'f', ds, field, "", &fresh)) || !fresh)
         return rc;
     if (VGROW(r, fields))
         return SM_ENOMEM;
@@ -718,7 +739,6 @@ int
 imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
         const char *entity, const char *source)
 {
-    char key[900];
     bool fresh;
     int rc;
     struct imp_tag *t;
@@ -727,8 +747,7 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
         return SM_OK;
     if (field && (rc = imp_field(r, ds, field)))
         return rc;
-    snprintf(key, sizeof key, "t\x1f%d\x1f%s\x1f%s", (int)ds, field ? field : "", tag);
-    if ((rc = key_once(r, key, &fresh)) || !fresh)
+    if ((rc = key_parts(r, 't', ds, field ? field : "", tag, &fresh)) || !fresh)
         return rc;
     if (VGROW(r, tags))
         return SM_ENOMEM;
@@ -751,12 +770,10 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
 int
 imp_carrier(struct import_run *r, int32_t ds, const char *ref)
 {
-    char key[600];
     bool fresh;
     int rc;
 
-    snprintf(key, sizeof key, "c\x1f%d\x1f%s", (int)ds, ref);
-    if ((rc = key_once(r, key, &fresh)) || !fresh)
+    if ((rc = key_parts(r, 'c', ds, ref, "", &fresh)) || !fresh)
         return rc;
     if (VGROW(r, refs))
         return SM_ENOMEM;
@@ -852,14 +869,16 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
     if (mp.ignore)
         return SM_OK;
     if (!mp.matched) {
-        char buf[400];
+        size_t n = strlen(name) + (value ? strlen(value) : 0) + 2;
+        char *buf;
         if (names_only)
             return SM_OK;   /* a bare name says too little to keep */
-        if (value)
-            snprintf(buf, sizeof buf, "%s=%s", name, value);
-        else
-            sm_strlcpy(buf, name, sizeof buf);
-        return imp_tag(r, ds, field, buf, entity, file);
+        if (!(buf = malloc(n)))
+            return SM_ENOMEM;
+        snprintf(buf, n, value ? "%s=%s" : "%s", name, value);
+        rc = imp_tag(r, ds, field, buf, entity, file);
+        free(buf);
+        return rc;
     }
     if (mp.tier && !field) {
         if (VGROW(r, tiers))
@@ -1503,6 +1522,20 @@ import_run_stats(const struct import_run *r)
 
 /* ---- output ----------------------------------------------------------------------- */
 
+/* A line for the terminal: control bytes (names come from foreign files)
+ * escaped as \xNN, everything else, UTF-8 included, as is. */
+static void
+put_line(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(f, "\\x%02x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('\n', f);
+}
+
 void
 import_run_print_diff(const struct import_run *r, FILE *f)
 {
@@ -1510,9 +1543,10 @@ import_run_print_diff(const struct import_run *r, FILE *f)
         const struct imp_ds *d = &r->ds[i];
         if (d->status == 0)
             continue;
-        fprintf(f, "%c dataset %s\n", d->status == 1 ? '+' : '~', d->name);
+        fprintf(f, "%c dataset ", d->status == 1 ? '+' : '~');
+        put_line(f, d->name);
         for (int32_t l = d->first_diff; l != SM_NONE; l = r->lines[l].next)
-            fprintf(f, "%s\n", r->lines[l].text);
+            put_line(f, r->lines[l].text);
     }
 }
 
@@ -1528,12 +1562,15 @@ import_run_print_summary(const struct import_run *r, FILE *f)
     if (s->skipped) {
         fprintf(f, "skipped %d entities:\n", s->skipped);
         for (int32_t i = 0; i < r->nskips; i++)
-            fprintf(f, "  %d %s\n", r->skips[i].count, r->skips[i].text);
+        {
+            fprintf(f, "  %d ", r->skips[i].count);
+            put_line(f, r->skips[i].text);
+        }
     }
     if (s->no_region)
         fprintf(f, "%d dataset%s without a region\n", s->no_region, s->no_region == 1 ? "" : "s");
     for (int32_t i = 0; i < r->nnotes; i++)
-        fprintf(f, "%s\n", r->notes[i].text);
+        put_line(f, r->notes[i].text);
 }
 
 char *

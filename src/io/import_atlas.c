@@ -433,7 +433,8 @@ dataset_of(struct atlas *a, struct aent *x)
     if (!qn || !*qn)
         qn = imp_jstr(x->e, "displayText");
     if (!qn || !*qn || !split_qn(qn, name, sizeof name, &ns) || !*name) {
-        imp_skip(r, imp_jstr(x->e, "typeName"), "no qualifiedName");
+        imp_skip(r, imp_jstr(x->e, "typeName") ? imp_jstr(x->e, "typeName") : "entity",
+                 "no usable qualifiedName");
         return SM_OK;
     }
     if (strchr(name, '@'))

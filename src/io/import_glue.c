@@ -170,6 +170,11 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
                    file);
         return SM_OK;
     }
+    if (json_is_object(target) && r->region) {
+        /* a link without Region points into the same region's catalog */
+        imp_region(r, ds, r->region, "--region (the catalog's region; resource link)", file);
+        return SM_OK;
+    }
     if (type && strcasecmp(type, "VIRTUAL_VIEW") == 0) {
         r->ds[ds].no_region_why = imp_str(r, "a view has no storage of its own");
         return SM_OK;

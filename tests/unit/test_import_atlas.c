@@ -410,6 +410,51 @@ test_deleted_and_contradictions(void **state)
     model_free(m);
 }
 
+static void
+test_hostile_names(void **state)
+{
+    /* quotes, markup, SQL, control bytes and 10 KB names import as data and
+     * come out of the diff escaped */
+    const char *path = tl_path(tl_tmpdir(), "hostile.json");
+    const char *files[] = { path, NULL };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    char *longname = malloc(10001), *buf = NULL, *name;
+    size_t len = 0;
+    FILE *f;
+
+    (void)state;
+    memset(longname, 'x', 10000);
+    longname[10000] = 0;
+    f = fopen(path, "wb");
+    fprintf(f, "{\"entities\": [{\"typeName\": \"kafka_topic\", \"guid\": \"h1\", "
+            "\"status\": \"ACTIVE\", \"attributes\": {\"qualifiedName\": "
+            "\"<script>\\\"; DROP TABLE dataset; --\\u001b[31m@ns\"}, "
+            "\"classifications\": [{\"typeName\": \"%s\", \"entityGuid\": \"h1\"},"
+            " {\"typeName\": \"%s2\", \"entityGuid\": \"h1\"}]}], "
+            "\"referredEntities\": {}}", longname, longname);
+    fclose(f);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    name = "<script>\"; DROP TABLE dataset; --\x1b[31m";
+    assert_int_not_equal(model_dataset(m, name), SM_NONE);
+    /* two 10 KB tags that differ only at the end are two tags */
+    assert_int_equal(it_ntags(m, name, false), 2);
+    f = open_memstream(&buf, &len);
+    import_run_print_diff(run, f);
+    fclose(f);
+    assert_null(strchr(buf, 0x1b));
+    assert_non_null(strstr(buf, "--\\x1b[31m"));
+    free(buf);
+    free(longname);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -422,6 +467,7 @@ main(void)
         cmocka_unit_test(test_changed_export_updates_in_place),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_deleted_and_contradictions),
+        cmocka_unit_test(test_hostile_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
