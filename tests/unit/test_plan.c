@@ -308,6 +308,39 @@ test_encryption_and_lineage(void **state)
     plan_free(p);
 }
 
+/* An export of personal data to the US: the recipient cannot move, so
+ * the planner declares SCCs on the flow (confidential admits mechanisms). */
+static void
+test_export_flow(void **state)
+{
+    struct fx *fx = *state;
+    struct plan *p;
+    struct flow f;
+    char buf[256];
+    int32_t d, pd;
+
+    d = add_dataset(fx->m, "users", "confidential", "EU");
+    pd = place(fx->m, d, "aws:eu-west-1", ROLE_PRIMARY);
+    assert_int_equal(model_add_field(fx->m, d, "email", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_tag(fx->m, d, model_field(fx->m, d, "email"), "pii.email", "", "",
+                                   "", NULL, NULL), SM_OK);
+    model_flow_init(&f);
+    f.name = "to-crm";
+    f.from = pd;
+    f.to = SM_NONE;
+    f.to_region = model_region(fx->m, "aws:us-east-1");
+    f.kind = FLOW_EXPORT;
+    f.transit_encrypted = 1;
+    assert_int_equal(model_add_flow(fx->m, &f, NULL, NULL), SM_OK);
+    p = plan_ok(fx, NULL, NULL);
+    assert_true(p->errors_before > 0);
+    assert_int_equal(p->errors_after, 0);
+    assert_int_equal(p->nsteps, 1);
+    assert_string_equal(step(p, 0, buf, sizeof buf), "set-mechanism to-crm scc");
+    assert_int_equal(errors_after_replay(fx, p), 0);
+    plan_free(p);
+}
+
 static void
 test_retired_region(void **state)
 {
@@ -351,6 +384,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_mechanism_when_no_region, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encryption_and_lineage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_flow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retired_region, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
