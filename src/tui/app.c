@@ -227,12 +227,14 @@ diff_results(const struct check_result *a, const struct check_result *b, char *b
     }
     for (int s = SEV_COUNT - 1; s >= 0; s--)
         plural(buf, size, &k, added[s], "+", s);
-    if (nadd == 1 && k < size)
-        k += (size_t)snprintf(buf + k, size - k, ": %s %s", first_add->rule, first_add->selector);
+    if (nadd >= 1 && k < size)
+        k += (size_t)snprintf(buf + k, size - k, ": %s %s%s", first_add->rule,
+                              first_add->selector, nadd > 1 ? " ..." : "");
     for (int s = SEV_COUNT - 1; s >= 0; s--)
         plural(buf, size, &k, removed[s], "-", s);
-    if (nrem == 1 && k < size)
-        k += (size_t)snprintf(buf + k, size - k, ": %s %s", first_rem->rule, first_rem->selector);
+    if (nrem >= 1 && k < size)
+        k += (size_t)snprintf(buf + k, size - k, ": %s %s%s", first_rem->rule,
+                              first_rem->selector, nrem > 1 ? " ..." : "");
     if (nadd == 0 && nrem == 0)
         snprintf(buf, size, "findings unchanged");
 out:

@@ -701,18 +701,30 @@ fix_candidates(struct tui *t, const struct finding *fd, const struct fix_rule *r
     struct edit e;
 
     switch (r->how) {   /* each way of fixing reads the hint differently */
-    case FIX_MOVE:
+    case FIX_MOVE: {
+        int32_t ds;
         if (fd->kind != OBJ_PLACEMENT)
             return;
-        for (int i = 0; i < nw; i++) {
-            int32_t rg = model_region(m, words[i]);
-            if (rg < 0 || rg == m->placements[fd->object].region)
-                continue;
-            snprintf(label, sizeof label, r->label, m->regions[rg].id);
-            set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
-            add_choice(t, &e, label);
-        }
+        ds = m->placements[fd->object].dataset;
+        /* Regions where the dataset has no copy yet first: moving a
+         * replica next to its primary fixes the finding but not the need. */
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < nw; i++) {
+                int32_t rg = model_region(m, words[i]);
+                bool has;
+                if (rg < 0 || rg == m->placements[fd->object].region)
+                    continue;
+                has = model_placement_of(m, ds, rg, SM_NONE) >= 0;
+                if (has != (pass == 1))
+                    continue;
+                snprintf(label, sizeof label, r->label, m->regions[rg].id);
+                if (has && strlen(label) + 40 < sizeof label)
+                    strcat(label, " (it already holds a copy)");
+                set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
+                add_choice(t, &e, label);
+            }
         break;
+    }
     case FIX_MECH:
         if (fd->kind != OBJ_PLACEMENT && fd->kind != OBJ_FLOW)
             return;

@@ -143,14 +143,15 @@ ds_find_key(struct tui *t, int32_t r)
     return r < t->nd ? (int64_t)t->ds_worst[r] * 1000000 + t->ds_nfind[r] : 0;
 }
 
+/* Columns to the right go first when the screen is narrow. */
 static const struct column ds_cols[] = {
     { "Dataset",   0,  false, ds_name_text,     NULL,          ds_name },
     { "Tier",      12, false, ds_tier_text,     NULL,          ds_tier_key },
     { "Subjects",  8,  false, ds_subjects_text, NULL,          NULL },
-    { "System",    9,  false, ds_system_text,   NULL,          ds_system_key },
     { "Home",      16, false, ds_home_text,     NULL,          ds_home_key },
     { "Copies",    6,  true,  ds_copies_text,   ds_copies_key, NULL },
     { "Find",      4,  true,  ds_find_text,     ds_find_key,   NULL },
+    { "System",    9,  false, ds_system_text,   NULL,          ds_system_key },
 };
 
 static const char *
@@ -543,12 +544,14 @@ fi_msg_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     snprintf(buf, n, "%s", finding(t, r)->message);
 }
 
+/* Severity is the group (and the rule's colour); its column comes last
+ * and is the first to go on narrow screens. */
 static const struct column fi_cols[] = {
     { "Rule",    7,  false, fi_rule_text,   NULL,       fi_rule },
-    { "Object",  28, false, fi_object_text, NULL,       fi_sel },
-    { "Where",   9,  false, fi_jur_text,    NULL,       NULL },
+    { "Object",  32, false, fi_object_text, NULL,       fi_sel },
+    { "Where",   8,  false, fi_jur_text,    NULL,       NULL },
     { "Message", 0,  false, fi_msg_text,    NULL,       NULL },
-    { "Sev",     7,  false, fi_sev_text,    fi_sev_key, NULL },
+    { "Severity", 8, false, fi_sev_text,    fi_sev_key, NULL },
 };
 
 static int
@@ -1161,7 +1164,7 @@ layout_cols(const struct view_ops *ops, int w, int *widths)
             flex = i;
         fixed += widths[i] + 1;
     }
-    while (n > 1 && fixed + 12 > w) {
+    while (n > 1 && fixed + 20 > w) {
         n--;
         if (n == flex) {
             flex = -1;
