@@ -2,6 +2,7 @@
  * check_bench.c - time check_run on a synthetic model (not a test).
  *
  *   build/bench/check_bench [DATASETS] [DATADIR]
+ *   build/bench/check_bench --catalog FILE.db [DATADIR]   (e.g. from bench/gen)
  *
  * Builds, in memory, DATASETS datasets (default 1,000,000) with 3 fields
  * (one tagged pii), two copies each and one flow each (replication or etl),
@@ -23,6 +24,7 @@
 #include "refdata.h"
 #include "rulepack.h"
 #include "rules.h"
+#include "store.h"
 
 /* CPU time of this process: the machine may be shared, and wall time
  * then measures the neighbours. */
@@ -94,10 +96,29 @@ main(int argc, char **argv)
         { "IN", in, 2, { 0 } }, { "SG", sg, 2, { 0 } },
     };
     int32_t tiers[3], misplace;
-    uint8_t *grp = malloc((size_t)n + 1);
+    uint8_t *grp = NULL;
     int32_t *bygrp[5], nby[5] = { 0 };
     char name[64];
 
+    if (argc > 1 && strcmp(argv[1], "--catalog") == 0) {
+        struct store *st;
+        datadir = argc > 3 ? argv[3] : getenv("SOVMAP_DATA") ? getenv("SOVMAP_DATA") : "data";
+        if (argc < 3)
+            return 2;
+        t0 = now();
+        if (refdata_load_regions(datadir, m, &e))
+            die("regions", &e);
+        if (store_open(argv[2], STORE_READONLY, &st, &e) || store_load(st, m, &e))
+            die(argv[2], &e);
+        store_close(st);
+        t1 = now();
+        if (rulepack_load(datadir, "default", &rp, &e))
+            die("rule pack", &e);
+        printf("catalog %s: %d datasets, %d placements, %d flows, loaded in %.2f s CPU\n", argv[2],
+               m->ndatasets, m->nplacements, m->nflows, t1 - t0);
+        base_kib = peak_kib();
+        goto run;
+    }
     if (refdata_load_regions(datadir, m, &e))
         die("regions", &e);
     for (int k = 0; m->nregions < 200; k++) {
@@ -131,8 +152,9 @@ main(int argc, char **argv)
     if (misplace == SM_NONE)
         misplace = groups[1].ids[0];
 
+    grp = malloc((size_t)n + 1);
     for (int k = 0; k < 5; k++)
-        if (!(bygrp[k] = malloc(sizeof(int32_t) * ((size_t)n + 1))))
+        if (!grp || !(bygrp[k] = malloc(sizeof(int32_t) * ((size_t)n + 1))))
             return 2;
     t0 = now();
     for (int32_t d = 0; d < n; d++) {
@@ -205,6 +227,7 @@ main(int argc, char **argv)
     base_kib = peak_kib();
     printf("model: %d datasets, %d placements, %d flows, %d regions, built in %.2f s, peak %ld MiB\n",
            m->ndatasets, m->nplacements, m->nflows, m->nregions, t1 - t0, base_kib / 1024);
+run:
     for (int run = 0; run < 3; run++) {
         check_result_free(r);
         r = NULL;
@@ -240,8 +263,9 @@ main(int argc, char **argv)
     check_result_free(r);
     rulepack_free(rp);
     model_free(m);
-    for (int k = 0; k < 5; k++)
-        free(bygrp[k]);
+    if (grp)
+        for (int k = 0; k < 5; k++)
+            free(bygrp[k]);
     free(grp);
     return 0;
 }
