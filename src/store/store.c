@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -338,6 +339,43 @@ rowmap_set(struct rowmap *r, int32_t id, int64_t row)
     if (id >= r->cap && sm_grow((void **)&r->row, &r->cap, id + 1, sizeof *r->row))
         return SM_ENOMEM;
     r->row[id] = row;
+    return SM_OK;
+}
+
+/* Ask for transparent huge pages on a big array: a million-row model is
+ * touched at random (name maps) and page faults and TLB misses dominate.
+ * A hint only; harmless where unsupported. */
+static void
+hugepages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t lo = ((uintptr_t)p + ((uintptr_t)1 << 21) - 1) & ~(((uintptr_t)1 << 21) - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~(((uintptr_t)1 << 21) - 1);
+
+    if (p && hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/* Like sm_grow, but to exactly need elements (a million-row load must not
+ * round up to the next power of two). */
+static int
+reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize)
+{
+    void *np;
+
+    if (need <= *cap)
+        return SM_OK;
+    np = realloc(*p, (size_t)need * elsize);
+    if (!np)
+        return SM_ENOMEM;
+    hugepages(np, (size_t)need * elsize);
+    memset((char *)np + (size_t)*cap * elsize, 0, (size_t)(need - *cap) * elsize);
+    *p = np;
+    *cap = need;
     return SM_OK;
 }
 
@@ -1324,37 +1362,34 @@ store_put_all(struct store *st, const struct model *m, struct sm_error *err)
 
 /* ---- loading ------------------------------------------------------------------------ */
 
-/* rowid -> model id for rows loaded in rowid order (rows ascending). */
+/* rowid -> model id for the rows loaded in rowid order: the store's own
+ * model id -> rowid map is ascending from `base` (the first id loaded). */
 struct idx {
-    int64_t *rows;
-    int32_t *ids;
-    int32_t n, cap;
+    const struct rowmap *map;
+    int32_t base, n;
+    int32_t hint;               /* last position found */
 };
 
-static int
-idx_add(struct idx *x, int64_t row, int32_t id)
-{
-    if (x->n == x->cap) {
-        int32_t cap = x->cap;
-        if (sm_grow((void **)&x->rows, &cap, x->n + 1, sizeof *x->rows) ||
-            sm_grow((void **)&x->ids, &x->cap, x->n + 1, sizeof *x->ids))
-            return SM_ENOMEM;
-    }
-    x->rows[x->n] = row;
-    x->ids[x->n++] = id;
-    return SM_OK;
-}
-
 static int32_t
-idx_find(const struct idx *x, int64_t row)
+idx_find(struct idx *x, int64_t row)
 {
+    const int64_t *rows = x->map->row + x->base;
     int32_t lo = 0, hi = x->n - 1;
+
+    /* rows mostly refer to recent ones: look near the last hit first */
+    for (int32_t k = x->hint; k < x->hint + 4 && k < x->n; k++)
+        if (rows[k] == row) {
+            x->hint = k;
+            return x->base + k;
+        }
 
     while (lo <= hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (x->rows[mid] == row)
-            return x->ids[mid];
-        if (x->rows[mid] < row)
+        if (rows[mid] == row) {
+            x->hint = mid;
+            return x->base + mid;
+        }
+        if (rows[mid] < row)
             lo = mid + 1;
         else
             hi = mid - 1;
@@ -1362,18 +1397,11 @@ idx_find(const struct idx *x, int64_t row)
     return SM_NONE;
 }
 
-static void
-idx_fini(struct idx *x)
-{
-    free(x->rows);
-    free(x->ids);
-}
-
 struct loader {
     struct store *st;
     struct model *m;
     struct sm_error *err;
-    struct idx ds, pl, fl;
+    struct idx ds, pl;
 };
 
 static int
@@ -1502,6 +1530,62 @@ load_tiers(struct loader *L)
     return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
 }
 
+/* model_add_dataset and model_add_flow without their name lookups: the
+ * schema already guarantees unique names and known references, and a
+ * missed hash lookup per row is a tenth of a million-row load. Anything
+ * unusual goes through the model's own functions. */
+static int
+fast_add_dataset(struct model *m, const struct dataset *d, int32_t *id, struct sm_error *err)
+{
+    struct dataset *nd;
+
+    if (!*d->name || strchr(d->name, '@') || m->ndatasets >= m->cap_datasets ||
+        (d->tier != SM_NONE && (d->tier < 0 || d->tier >= m->ntiers)))
+        return model_add_dataset(m, d, id, err);
+    nd = &m->datasets[m->ndatasets];
+    *nd = *d;
+    if (!(nd->name = model_str(m, d->name)) || !(nd->system = model_str(m, d->system)) ||
+        !(nd->owner = model_str(m, d->owner)) ||
+        !(nd->description = model_str(m, d->description)) ||
+        !(nd->source_ref = model_str(m, d->source_ref)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    nd->first_field = nd->first_tag = nd->first_placement = SM_NONE;
+    nd->deleted = 0;
+    if (sm_map_put(&m->dataset_names, nd->name, m->ndatasets))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    *id = m->ndatasets++;
+    m->generation++;
+    return SM_OK;
+}
+
+/* f->fields and the transforms' fields are already in m's arena. */
+static int
+fast_add_flow(struct model *m, const struct flow *f, int32_t *id, struct sm_error *err)
+{
+    struct flow *nf;
+
+    if (!*f->name || m->nflows >= m->cap_flows || f->from == f->to)
+        return model_add_flow(m, f, id, err);
+    nf = &m->flows[m->nflows];
+    *nf = *f;
+    if (!(nf->name = model_str(m, f->name)) || !(nf->mechanism_ref = model_str(m, f->mechanism_ref)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    if (f->ntransforms) {
+        nf->transforms = sm_arena_alloc(&m->arena, f->ntransforms * sizeof *nf->transforms);
+        if (!nf->transforms)
+            return sm_error_set(err, SM_ENOMEM, "out of memory");
+        memcpy(nf->transforms, f->transforms, f->ntransforms * sizeof *nf->transforms);
+    }
+    if (f->to != SM_NONE)
+        nf->to_region = SM_NONE;
+    nf->deleted = 0;
+    if (sm_map_put(&m->flow_names, nf->name, m->nflows))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    *id = m->nflows++;
+    m->generation++;
+    return SM_OK;
+}
+
 static int
 load_datasets(struct loader *L)
 {
@@ -1545,12 +1629,12 @@ load_datasets(struct loader *L)
         d.public_sector = (uint8_t)sqlite3_column_int(s, 7);
         d.source_ref = col_str(s, 8);
         d.description = col_str(s, 9);
-        if (model_add_dataset(L->m, &d, &id, &e2)) {
+        if (fast_add_dataset(L->m, &d, &id, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "dataset", e2.msg);
         }
-        if (idx_add(&L->ds, sqlite3_column_int64(s, 0), id) ||
-            rowmap_set(&L->st->drow, id, sqlite3_column_int64(s, 0))) {
+        L->ds.n++;
+        if (rowmap_set(&L->st->drow, id, sqlite3_column_int64(s, 0))) {
             sqlite3_reset(s);
             return sm_error_set(L->err, SM_ENOMEM, "out of memory");
         }
@@ -1562,12 +1646,14 @@ load_datasets(struct loader *L)
 /* Fields and tags come ordered by dataset rowid, as the datasets were
  * loaded: walk a cursor forward instead of searching. */
 static int32_t
-cursor_find(const struct idx *x, int32_t *cur, int64_t row)
+cursor_find(struct idx *x, int32_t *cur, int64_t row)
 {
-    while (*cur < x->n && x->rows[*cur] < row)
+    const int64_t *rows = x->map->row + x->base;
+
+    while (*cur < x->n && rows[*cur] < row)
         (*cur)++;
-    if (*cur < x->n && x->rows[*cur] == row)
-        return x->ids[*cur];
+    if (*cur < x->n && rows[*cur] == row)
+        return x->base + *cur;
     return idx_find(x, row);
 }
 
@@ -1640,7 +1726,10 @@ load_placements(struct loader *L)
             sm_strlcpy(last_region, rid, sizeof last_region);
         }
         p.region = region;
-        if (region_lookup(L, col_str(s, 5), "placement", &p.key_region)) {
+        /* keys mostly sit with their copy: avoid a lookup then */
+        if (strcmp(col_str(s, 5), rid) == 0) {
+            p.key_region = region;
+        } else if (region_lookup(L, col_str(s, 5), "placement", &p.key_region)) {
             sqlite3_reset(s);
             return L->err ? L->err->code : SM_EDB;
         }
@@ -1658,8 +1747,8 @@ load_placements(struct loader *L)
             sqlite3_reset(s);
             return bad_row(L, "placement", e2.msg);
         }
-        if (idx_add(&L->pl, sqlite3_column_int64(s, 0), id) ||
-            rowmap_set(&L->st->prow, id, sqlite3_column_int64(s, 0))) {
+        L->pl.n++;
+        if (rowmap_set(&L->st->prow, id, sqlite3_column_int64(s, 0))) {
             sqlite3_reset(s);
             return sm_error_set(L->err, SM_ENOMEM, "out of memory");
         }
@@ -1723,7 +1812,7 @@ load_flows(struct loader *L)
         }
         f.ntransforms = n;
         f.transforms = n ? tx : NULL;
-        if (model_add_flow(L->m, &f, &id, &e2)) {
+        if (fast_add_flow(L->m, &f, &id, &e2)) {
             sqlite3_reset(s);
             sqlite3_reset(x);
             return bad_row(L, "flow", e2.msg);
@@ -1884,37 +1973,32 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
         rc = sm_error_set(err, SM_ELIMIT, "%s: too many objects", st->path);
         goto out;
     }
-    /* size everything once: no reallocation while loading */
-    if (sm_grow((void **)&m->datasets, &m->cap_datasets, m->ndatasets + (int32_t)nd,
-                sizeof *m->datasets) ||
-        sm_grow((void **)&m->fields, &m->cap_fields, m->nfields + (int32_t)nf,
-                sizeof *m->fields) ||
-        sm_grow((void **)&m->tags, &m->cap_tags, m->ntags + (int32_t)nt, sizeof *m->tags) ||
-        sm_grow((void **)&m->placements, &m->cap_placements, m->nplacements + (int32_t)np,
-                sizeof *m->placements) ||
-        sm_grow((void **)&m->flows, &m->cap_flows, m->nflows + (int32_t)nfl,
-                sizeof *m->flows) ||
+    /* size everything once, exactly: no reallocation while loading */
+    L.ds = (struct idx){ &st->drow, m->ndatasets, 0, 0 };
+    L.pl = (struct idx){ &st->prow, m->nplacements, 0, 0 };
+    if (reserve_exact((void **)&m->datasets, &m->cap_datasets, m->ndatasets + (int32_t)nd,
+                      sizeof *m->datasets) ||
+        reserve_exact((void **)&m->fields, &m->cap_fields, m->nfields + (int32_t)nf,
+                      sizeof *m->fields) ||
+        reserve_exact((void **)&m->tags, &m->cap_tags, m->ntags + (int32_t)nt, sizeof *m->tags) ||
+        reserve_exact((void **)&m->placements, &m->cap_placements, m->nplacements + (int32_t)np,
+                      sizeof *m->placements) ||
+        reserve_exact((void **)&m->flows, &m->cap_flows, m->nflows + (int32_t)nfl,
+                      sizeof *m->flows) ||
         sm_map_reserve(&m->dataset_names, (uint32_t)(m->ndatasets + nd)) ||
         sm_map_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl)) ||
-        sm_grow((void **)&L.ds.rows, &(int32_t){ 0 }, (int32_t)nd, sizeof (int64_t)) ||
-        sm_grow((void **)&L.ds.ids, &L.ds.cap, (int32_t)nd, sizeof (int32_t)) ||
-        sm_grow((void **)&L.pl.rows, &(int32_t){ 0 }, (int32_t)np, sizeof (int64_t)) ||
-        sm_grow((void **)&L.pl.ids, &L.pl.cap, (int32_t)np, sizeof (int32_t)) ||
-        sm_grow((void **)&st->drow.row, &st->drow.cap, m->ndatasets + (int32_t)nd,
-                sizeof (int64_t)) ||
-        sm_grow((void **)&st->prow.row, &st->prow.cap, m->nplacements + (int32_t)np,
-                sizeof (int64_t)) ||
-        sm_grow((void **)&st->frow.row, &st->frow.cap, m->nflows + (int32_t)nfl,
-                sizeof (int64_t))) {
+        reserve_exact((void **)&st->drow.row, &st->drow.cap, m->ndatasets + (int32_t)nd,
+                      sizeof (int64_t)) ||
+        reserve_exact((void **)&st->prow.row, &st->prow.cap, m->nplacements + (int32_t)np,
+                      sizeof (int64_t)) ||
+        reserve_exact((void **)&st->frow.row, &st->frow.cap, m->nflows + (int32_t)nfl,
+                      sizeof (int64_t))) {
         rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory loading %lld datasets",
                           st->path, (long long)nd);
         goto out;
     }
-    /* idx arrays: rows and ids share a capacity (see idx_add) */
-    if (L.ds.cap < (int32_t)nd || L.pl.cap < (int32_t)np) {
-        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
-        goto out;
-    }
+    hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_map_slot));
+    hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_map_slot));
     switch (store_meta_get(st, "rule_pack", pack, sizeof pack, NULL)) {
     case SM_OK:
         if (!(m->rule_pack = model_str(m, pack))) {
@@ -1930,9 +2014,6 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
         (rc = load_rest(&L)))
         goto out;
 out:
-    idx_fini(&L.ds);
-    idx_fini(&L.pl);
-    idx_fini(&L.fl);
     if (st->in_tx) {
         exec(st, "RELEASE sm_load", NULL);
     } else if (exec(st, "COMMIT", rc ? NULL : err) && !rc) {
