@@ -328,19 +328,42 @@ append(struct check_result *r, const struct model *m, const struct finding *f,
         return SM_ENOMEM;
     n = &r->findings[r->nfindings];
     *n = *f;
-    n->rule = sm_arena_strdup(a, f->rule ? f->rule : "");
-    n->selector = sm_arena_strdup(a, f->selector ? f->selector : "");
-    n->jurisdictions = sm_arena_strdup(a, f->jurisdictions ? f->jurisdictions : "");
-    n->message = sm_arena_strdup(a, f->message ? f->message : "");
-    n->hint = sm_arena_strdup(a, f->hint ? f->hint : "");
-    n->why.n = f->why.n;
-    n->why.v = f->why.n ? sm_arena_alloc(a, sizeof(char *) * f->why.n) : NULL;
-    if (!n->rule || !n->selector || !n->jurisdictions || !n->message || !n->hint ||
-        (f->why.n && !n->why.v))
-        return SM_ENOMEM;
-    for (uint32_t k = 0; k < f->why.n; k++)
-        if (!(n->why.v[k] = sm_arena_strdup(a, f->why.v[k])))
+    /* One arena block per finding: the why pointers, then every string. */
+    {
+        const char *src[5] = { f->selector, f->jurisdictions, f->message, f->hint, NULL };
+        size_t len[5], total = sizeof(char *) * f->why.n;
+        bool builtin = false;
+        char *p;
+        for (int k = 0; k < RULE_COUNT; k++)
+            builtin |= f->rule == rule_names[k];
+        src[4] = builtin ? "" : f->rule;
+        for (int k = 0; k < 5; k++) {
+            if (!src[k])
+                src[k] = "";
+            total += (len[k] = strlen(src[k])) + 1;
+        }
+        for (uint32_t k = 0; k < f->why.n; k++)
+            total += strlen(f->why.v[k]) + 1;
+        if (!(p = sm_arena_alloc(a, total)))
             return SM_ENOMEM;
+        n->why.n = f->why.n;
+        n->why.v = f->why.n ? (const char **)(void *)p : NULL;
+        p += sizeof(char *) * f->why.n;
+        for (uint32_t k = 0; k < f->why.n; k++) {
+            size_t l = strlen(f->why.v[k]) + 1;
+            memcpy(p, f->why.v[k], l);
+            n->why.v[k] = p;
+            p += l;
+        }
+        const char **dst[5] = { &n->selector, &n->jurisdictions, &n->message, &n->hint, &n->rule };
+        for (int k = 0; k < 5; k++) {
+            memcpy(p, src[k], len[k] + 1);
+            *dst[k] = p;
+            p += len[k] + 1;
+        }
+        if (builtin)
+            n->rule = f->rule;
+    }
     n->waived = 0;
     n->waiver = SM_NONE;
     if (wv) {
@@ -1568,13 +1591,24 @@ check_subjects(struct ck *c)
 
 /* ---- sorting with a context (no qsort_r in C11) ------------------------- */
 
-static int
-transfer_cmp(const struct model *m, const struct transfer *a, const struct transfer *b)
-{
-    int c = strcmp(m->datasets[a->dataset].name, m->datasets[b->dataset].name);
+struct named {
+    const char *name;
+    int32_t id;
+};
 
-    if (c)
-        return c;
+static int
+named_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const struct named *)pa)->name, ((const struct named *)pb)->name);
+}
+
+/* rank[] orders datasets by name (computed once for the datasets that
+ * appear, so the sort compares integers). */
+static int
+transfer_cmp(const int32_t *rank, const struct transfer *a, const struct transfer *b)
+{
+    if (rank[a->dataset] != rank[b->dataset])
+        return rank[a->dataset] < rank[b->dataset] ? -1 : 1;
     if (a->from_cc != b->from_cc)
         return a->from_cc < b->from_cc ? -1 : 1;
     if (a->to_cc != b->to_cc)
@@ -1587,7 +1621,7 @@ transfer_cmp(const struct model *m, const struct transfer *a, const struct trans
 }
 
 static void
-msort_transfers(const struct model *m, struct transfer *v, struct transfer *tmp, int32_t n)
+msort_transfers(const int32_t *m, struct transfer *v, struct transfer *tmp, int32_t n)
 {
     int32_t h, i, j, k;
 
@@ -1753,10 +1787,30 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
         qsort(r->findings, (size_t)r->nfindings, sizeof *r->findings, finding_cmp);
     if (r->ntransfers > 1) {
         struct transfer *tmp = malloc(sizeof *tmp * (size_t)r->ntransfers);
-        if (!tmp)
+        int32_t *rank = calloc((size_t)m->ndatasets + 1, sizeof *rank);
+        struct named *nm = malloc(sizeof *nm * (size_t)(m->ndatasets + 1));
+        int32_t nn = 0;
+        if (!tmp || !rank || !nm) {
+            free(tmp);
+            free(rank);
+            free(nm);
             goto fail;
-        msort_transfers(m, r->transfers, tmp, r->ntransfers);
+        }
+        for (int32_t k = 0; k < r->ntransfers; k++) {
+            int32_t d = r->transfers[k].dataset;
+            if (!rank[d]) {
+                rank[d] = 1;
+                nm[nn].name = m->datasets[d].name;
+                nm[nn++].id = d;
+            }
+        }
+        qsort(nm, (size_t)nn, sizeof *nm, named_cmp);
+        for (int32_t k = 0; k < nn; k++)
+            rank[nm[k].id] = k;
+        msort_transfers(rank, r->transfers, tmp, r->ntransfers);
         free(tmp);
+        free(rank);
+        free(nm);
     }
     if (by_object_build(r))
         goto fail;
