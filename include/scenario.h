@@ -69,6 +69,8 @@ struct rulepack;
 enum scenario_op { SCENARIO_OPS(X) SOP_COUNT };
 #undef X
 
+#define SCENARIO_OBJ_NONE 255
+
 struct scenario_op_info {
     const char *name;
     int min_args, max_args;     /* not counting the op name */
@@ -113,6 +115,10 @@ struct scenario_eval {
     int32_t *ds;
     int32_t nds, cap_ds;
     uint8_t *op_global;
+    /* per op: the object it acted on (obj kind, id in m), or
+     * SCENARIO_OBJ_NONE (adequacy, add-region) */
+    uint8_t *op_obj_kind;
+    int32_t *op_obj;
     /* regions retired, and the live copies still in them after every op */
     int32_t *retired;
     int32_t nretired;

@@ -474,7 +474,8 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         cand_set(&c, 5, "set", "placement", fsel, "key-region", s->regions[pc->region].id);
         if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
             return rc;
-        prim = model_primary(s, pc->dataset);
+        /* an accepted fix replaced the group's model: s and pc are gone */
+        prim = ok ? SM_NONE : model_primary(s, pc->dataset);
         if (!ok && prim != SM_NONE && s->placements[prim].region != pc->region) {
             cand_set(&c, 5, "set", "placement", fsel, "key-region",
                      s->regions[s->placements[prim].region].id);

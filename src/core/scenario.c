@@ -323,6 +323,8 @@ scenario_eval_free(struct scenario_eval *ev)
     free(ev->ds_first);
     free(ev->ds);
     free(ev->op_global);
+    free(ev->op_obj_kind);
+    free(ev->op_obj);
     free(ev->retired);
     free(ev->stranded);
     sm_arena_fini(&ev->arena);
@@ -418,6 +420,8 @@ op_move(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *
     pl = &m->placements[p];
     if (pl->key_region == from)
         pl->key_region = to;
+    ev->op_obj_kind[ev->nops] = OBJ_PLACEMENT;
+    ev->op_obj[ev->nops] = p;
     return touch(ev, d);
 }
 
@@ -451,8 +455,9 @@ op_add_placement(struct scenario_eval *ev, const char *const *a, int n, struct s
         else
             p.key_region = pp->key_region;
     }
-    if ((rc = model_add_placement(m, &p, NULL, err)))
+    if ((rc = model_add_placement(m, &p, &ev->op_obj[ev->nops], err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = OBJ_PLACEMENT;
     return touch(ev, d);
 }
 
@@ -466,6 +471,8 @@ op_remove_placement(struct scenario_eval *ev, const char *const *a, int n,
     (void)n;
     if ((rc = find(ev, OBJ_PLACEMENT, a[0], &p, err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = OBJ_PLACEMENT;
+    ev->op_obj[ev->nops] = p;
     if ((rc = touch_placement(ev, p)))
         return rc;
     /* flows out of or into the copy go with it; their other ends change */
@@ -487,6 +494,8 @@ op_set_dataset(struct scenario_eval *ev, const char *attr, const char *const *a,
     if ((rc = find(ev, OBJ_DATASET, a[0], &d, err)) ||
         (rc = model_set(ev->m, OBJ_DATASET, d, attr, a[1], err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = OBJ_DATASET;
+    ev->op_obj[ev->nops] = d;
     return touch(ev, d);
 }
 
@@ -529,6 +538,8 @@ op_add_flow(struct scenario_eval *ev, const char *const *a, int n, struct sm_err
     f.name = n > 3 ? a[3] : NULL;
     if ((rc = model_add_flow(ev->m, &f, &id, err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = OBJ_FLOW;
+    ev->op_obj[ev->nops] = id;
     return touch_flow(ev, id);
 }
 
@@ -541,6 +552,8 @@ op_remove_flow(struct scenario_eval *ev, const char *const *a, int n, struct sm_
     (void)n;
     if ((rc = find(ev, OBJ_FLOW, a[0], &f, err)) || (rc = touch_flow(ev, f)))
         return rc;
+    ev->op_obj_kind[ev->nops] = OBJ_FLOW;
+    ev->op_obj[ev->nops] = f;
     return model_remove(ev->m, OBJ_FLOW, f, err);
 }
 
@@ -568,6 +581,8 @@ op_set_mechanism(struct scenario_eval *ev, const char *const *a, int n, struct s
     if ((rc = model_set(ev->m, kind, id, "mechanism", mech, err)) ||
         (rc = model_set(ev->m, kind, id, "mechanism-ref", ref, err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = (uint8_t)kind;
+    ev->op_obj[ev->nops] = id;
     return kind == OBJ_FLOW ? touch_flow(ev, id) : touch_placement(ev, id);
 }
 
@@ -588,6 +603,8 @@ op_add_transform(struct scenario_eval *ev, const char *const *a, int n, struct s
         snprintf(next, sizeof next, "%s", a[1]);
     if ((rc = model_set(ev->m, OBJ_FLOW, f, "transforms", next, err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = OBJ_FLOW;
+    ev->op_obj[ev->nops] = f;
     return touch_flow(ev, f);
 }
 
@@ -728,6 +745,8 @@ op_retire_region(struct scenario_eval *ev, const char *const *a, int n, struct s
     rp->deny_regions.v = v;
     rp->deny_regions.n++;
     ev->retired[ev->nretired++] = r;
+    ev->op_obj_kind[ev->nops] = OBJ_REGION;
+    ev->op_obj[ev->nops] = r;
     for (int32_t p = 0; p < m->nplacements; p++)
         if (!m->placements[p].deleted && m->placements[p].region == r &&
             (rc = touch(ev, m->placements[p].dataset)))
@@ -749,6 +768,8 @@ op_set(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *e
     if ((rc = find(ev, (enum obj_kind)kind, a[1], &id, err)) ||
         (rc = model_set(ev->m, (enum obj_kind)kind, id, a[2], a[3], err)))
         return rc;
+    ev->op_obj_kind[ev->nops] = (uint8_t)kind;
+    ev->op_obj[ev->nops] = id;
     switch (kind) {
     case OBJ_DATASET:   return touch(ev, id);
     case OBJ_PLACEMENT: return touch_placement(ev, id);
@@ -802,6 +823,12 @@ scenario_apply(struct scenario_eval *ev, int argc, const char *const *argv,
         if (!(glob = realloc(ev->op_global, cap * sizeof *glob)))
             return oom(err);
         ev->op_global = glob;
+        if (!(glob = realloc(ev->op_obj_kind, cap * sizeof *glob)))
+            return oom(err);
+        ev->op_obj_kind = glob;
+        if (!(first = realloc(ev->op_obj, cap * sizeof *first)))
+            return oom(err);
+        ev->op_obj = first;
         ev->cap_ops = cap;
     }
     copy.n = (uint32_t)argc;
@@ -812,6 +839,8 @@ scenario_apply(struct scenario_eval *ev, int argc, const char *const *argv,
         if (!(copy.v[i] = sm_arena_strdup(&ev->arena, argv[i] ? argv[i] : "")))
             return oom(err);
     ev->op_global[ev->nops] = 0;
+    ev->op_obj_kind[ev->nops] = SCENARIO_OBJ_NONE;
+    ev->op_obj[ev->nops] = SM_NONE;
     rc = op_fns[op](ev, copy.v + 1, argc - 1, err);
     if (rc) {
         char line[512];
@@ -955,7 +984,7 @@ struct diff_ctx {
     struct scenario_diff *d;
     int32_t cap_f, cap_c;
     const struct scenario_eval *before, *after;
-    int32_t *last_op;           /* per dataset of after's model */
+    int32_t *dop_first, *dops;  /* per dataset of after's model: the ops touching it */
     int32_t last_global;
 };
 
@@ -1017,12 +1046,53 @@ frefs(const struct check_result *r, const struct model *origin)
     return v;
 }
 
-static int32_t
-op_of_dataset(const struct diff_ctx *x, int32_t d)
+/* How well op i explains a change to object (kind, id) of dataset ds
+ * (ids in after's model; id SM_NONE when the object is gone). */
+static int
+op_score(const struct diff_ctx *x, int32_t i, int32_t ds, int kind, int32_t id)
 {
-    if (d >= 0 && d < x->after->m->ndatasets && x->last_op[d] != SM_NONE)
-        return x->last_op[d];
-    return x->last_global;
+    const struct scenario_eval *a = x->after;
+    int ok = a->op_obj_kind[i];
+    int32_t oid = a->op_obj[i];
+
+    if (ok == kind && oid == id && id != SM_NONE)
+        return 3;
+    if (kind == OBJ_FLOW && ok == OBJ_PLACEMENT && id >= 0 && id < a->m->nflows &&
+        (a->m->flows[id].from == oid || a->m->flows[id].to == oid))
+        return 2;
+    if (kind == OBJ_PLACEMENT && ok == OBJ_FLOW && oid >= 0 && oid < a->m->nflows &&
+        (a->m->flows[oid].from == id || a->m->flows[oid].to == id))
+        return 2;
+    if (ok == OBJ_DATASET && oid == ds)
+        return 1;
+    return 0;
+}
+
+/* The op that made a change: among the ops touching the dataset, the one
+ * acting on the object itself, then on a linked object, then on the
+ * dataset, the latest on ties; else the latest op that touched everyone. */
+static int32_t
+attribute(const struct diff_ctx *x, int32_t ds, int kind, int32_t id)
+{
+    int32_t best = SM_NONE;
+    int bestscore = -1;
+
+    if (ds >= 0 && ds < x->after->m->ndatasets)
+        for (int32_t k = x->dop_first[ds]; k < x->dop_first[ds + 1]; k++) {
+            int sc = op_score(x, x->dops[k], ds, kind, id);
+            if (sc >= bestscore) {
+                bestscore = sc;
+                best = x->dops[k];
+            }
+        }
+    return best != SM_NONE ? best : x->last_global;
+}
+
+/* An object id of before's model in after's, or SM_NONE. */
+static int32_t
+shared_id(const struct diff_ctx *x, int kind, int32_t id)
+{
+    return id >= 0 && id < origin_count(x->origin, kind) ? id : SM_NONE;
 }
 
 /* before's dataset id in after's model */
@@ -1055,11 +1125,12 @@ add_item(struct diff_ctx *x, int status, int32_t before, int32_t after)
     if (after != SM_NONE) {
         f = &x->after->res->findings[after];
         ds = f->dataset;
+        it->op = attribute(x, ds, f->kind, f->object);
     } else {
         f = &x->before->res->findings[before];
         ds = map_dataset(x, f->dataset);
+        it->op = attribute(x, ds, f->kind, shared_id(x, f->kind, f->object));
     }
-    it->op = op_of_dataset(x, ds);
     if (!f->waived)
         d->count[status][f->severity]++;
     return SM_OK;
@@ -1268,12 +1339,15 @@ diff_copy(struct diff_ctx *x, int32_t pb, int32_t pa)
         return SM_OK;
     ds = la ? ma->placements[pa].dataset : map_dataset(x, mb->placements[pb].dataset);
     if (!la)
-        return add_change(x, SCHANGE_REMOVED, OBJ_PLACEMENT, pb, SM_NONE, op_of_dataset(x, ds));
+        return add_change(x, SCHANGE_REMOVED, OBJ_PLACEMENT, pb, SM_NONE,
+                          attribute(x, ds, OBJ_PLACEMENT, shared_id(x, OBJ_PLACEMENT, pb)));
     if (!lb)
-        return add_change(x, SCHANGE_ADDED, OBJ_PLACEMENT, SM_NONE, pa, op_of_dataset(x, ds));
+        return add_change(x, SCHANGE_ADDED, OBJ_PLACEMENT, SM_NONE, pa,
+                          attribute(x, ds, OBJ_PLACEMENT, pa));
     const struct placement *b = &mb->placements[pb], *a = &ma->placements[pa];
     if (!sm_streq(mb->regions[b->region].id, ma->regions[a->region].id)) {
-        if ((rc = add_change(x, SCHANGE_MOVED, OBJ_PLACEMENT, pb, pa, op_of_dataset(x, ds))))
+        if ((rc = add_change(x, SCHANGE_MOVED, OBJ_PLACEMENT, pb, pa,
+                             attribute(x, ds, OBJ_PLACEMENT, pa))))
             return rc;
         x->d->changes[x->d->nchanges - 1].from_region = b->region;
         x->d->changes[x->d->nchanges - 1].to_region = a->region;
@@ -1284,7 +1358,8 @@ diff_copy(struct diff_ctx *x, int32_t pb, int32_t pa)
         (b->key_region == SM_NONE) != (a->key_region == SM_NONE) ||
         (b->key_region != SM_NONE &&
          !sm_streq(mb->regions[b->key_region].id, ma->regions[a->key_region].id)))
-        return add_change(x, SCHANGE_CHANGED, OBJ_PLACEMENT, pb, pa, op_of_dataset(x, ds));
+        return add_change(x, SCHANGE_CHANGED, OBJ_PLACEMENT, pb, pa,
+                          attribute(x, ds, OBJ_PLACEMENT, pa));
     return SM_OK;
 }
 
@@ -1300,11 +1375,12 @@ diff_flow(struct diff_ctx *x, int32_t fb, int32_t fa)
     ds = la ? ma->placements[ma->flows[fa].from].dataset
             : map_dataset(x, mb->placements[mb->flows[fb].from].dataset);
     if (!la)
-        return add_change(x, SCHANGE_REMOVED, OBJ_FLOW, fb, SM_NONE, op_of_dataset(x, ds));
+        return add_change(x, SCHANGE_REMOVED, OBJ_FLOW, fb, SM_NONE,
+                          attribute(x, ds, OBJ_FLOW, shared_id(x, OBJ_FLOW, fb)));
     if (!lb)
-        return add_change(x, SCHANGE_ADDED, OBJ_FLOW, SM_NONE, fa, op_of_dataset(x, ds));
+        return add_change(x, SCHANGE_ADDED, OBJ_FLOW, SM_NONE, fa, attribute(x, ds, OBJ_FLOW, fa));
     if (!flow_eq(mb, &mb->flows[fb], ma, &ma->flows[fa]))
-        return add_change(x, SCHANGE_CHANGED, OBJ_FLOW, fb, fa, op_of_dataset(x, ds));
+        return add_change(x, SCHANGE_CHANGED, OBJ_FLOW, fb, fa, attribute(x, ds, OBJ_FLOW, fa));
     return SM_OK;
 }
 
@@ -1377,7 +1453,7 @@ diff_objects(struct diff_ctx *x)
             (b->tier != SM_NONE && !sm_streq(mb->tiers[b->tier].name, ma->tiers[a->tier].name)) ||
             b->nsubjects != a->nsubjects ||
             memcmp(b->subjects, a->subjects, b->nsubjects * sizeof *b->subjects)) {
-            if ((rc = add_change(x, SCHANGE_CHANGED, OBJ_DATASET, d, d, op_of_dataset(x, d))))
+            if ((rc = add_change(x, SCHANGE_CHANGED, OBJ_DATASET, d, d, attribute(x, d, OBJ_DATASET, d))))
                 return rc;
         }
     }
@@ -1441,24 +1517,40 @@ scenario_diff(const struct scenario_eval *before, const struct scenario_eval *af
     x.before = before;
     x.after = after;
     x.last_global = SM_NONE;
-    x.last_op = malloc(((size_t)after->m->ndatasets + 1) * sizeof *x.last_op);
-    if (!x.last_op) {
-        scenario_diff_free(d);
-        return oom(err);
-    }
-    for (int32_t i = 0; i < after->m->ndatasets; i++)
-        x.last_op[i] = SM_NONE;
-    for (int32_t i = 0; i < after->nops; i++) {
-        if (after->op_global[i])
-            x.last_global = i;
-        for (int32_t k = after->ds_first[i]; k < after->ds_first[i + 1]; k++)
-            if (after->ds[k] >= 0 && after->ds[k] < after->m->ndatasets)
-                x.last_op[after->ds[k]] = i;
+    {
+        /* the ops touching each dataset of after's model (CSR) */
+        int32_t nd = after->m->ndatasets, *fill;
+        x.dop_first = calloc((size_t)nd + 2, sizeof *x.dop_first);
+        x.dops = malloc(((size_t)after->nds + 1) * sizeof *x.dops);
+        fill = calloc((size_t)nd + 1, sizeof *fill);
+        if (!x.dop_first || !x.dops || !fill) {
+            free(fill);
+            free(x.dop_first);
+            free(x.dops);
+            scenario_diff_free(d);
+            return oom(err);
+        }
+        for (int32_t k = 0; k < after->nds; k++)
+            if (after->ds[k] >= 0 && after->ds[k] < nd)
+                x.dop_first[after->ds[k] + 1]++;
+        for (int32_t i = 0; i < nd; i++)
+            x.dop_first[i + 1] += x.dop_first[i];
+        for (int32_t i = 0; i < after->nops; i++) {
+            if (after->op_global[i])
+                x.last_global = i;
+            for (int32_t k = after->ds_first[i]; k < after->ds_first[i + 1]; k++) {
+                int32_t ds = after->ds[k];
+                if (ds >= 0 && ds < nd)
+                    x.dops[x.dop_first[ds] + fill[ds]++] = i;
+            }
+        }
+        free(fill);
     }
     rc = diff_findings(&x);
     if (!rc)
         rc = diff_objects(&x);
-    free(x.last_op);
+    free(x.dop_first);
+    free(x.dops);
     if (rc) {
         scenario_diff_free(d);
         return oom(err);
