@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "refdata.h"
 #include "rulepack.h"
@@ -100,6 +101,7 @@ cli_open(struct cli *c, int flags)
 {
     struct sm_error e = { 0 };
     bool existed;
+    int rc;
 
     if (c->m)
         return CLI_OK;
@@ -123,7 +125,18 @@ cli_open(struct cli *c, int flags)
         return cli_error(c, &e);
     if (c->verbose)
         fprintf(c->err, "sovmap: loading %s\n", c->catalog);
-    if (store_load(c->st, c->m, &e) != SM_OK)
+    /* store_load reports no progress: on a terminal, say what the wait is for
+     * when the catalog is big enough to make one */
+    struct stat sb;
+    bool big = c->progress && stat(c->catalog, &sb) == 0 && sb.st_size > (64 << 20);
+    if (big) {
+        fprintf(c->err, "loading %s (%lld MiB)...", c->catalog, (long long)(sb.st_size >> 20));
+        fflush(c->err);
+    }
+    rc = store_load(c->st, c->m, &e);
+    if (big)
+        fputs("\r\033[K", c->err);
+    if (rc != SM_OK)
         return cli_error(c, &e);
     if (!existed) {
         if (c->verbose)
