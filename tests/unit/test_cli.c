@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "store.h"
+#include "rulepack.h"
+#include "../../src/cli/cmd_util.h"
 
 struct io {
     struct cli c;
@@ -300,6 +303,164 @@ test_progress_only_when_asked(void **state)
     assert_string_equal(out_of(io), "");
 }
 
+
+/* ---- options and help from the attribute tables ---------------------------------- */
+
+static void
+test_attr_opts_follow_the_model(void **state)
+{
+    struct io *io = *state;
+    static const char *const skip[] = { "region", NULL };
+    struct attr_opts ao;
+    struct cli_opt opts[EDIT_MAX_ATTRS + 2];
+    int nopts = 0, settable = 0;
+
+    for (int k = 0; k < OBJ_KIND_COUNT; k++) {
+        nopts = 0;
+        settable = 0;
+        attr_opts_add(&ao, (enum obj_kind)k, NULL, opts, &nopts);
+        for (const struct attr *a = model_attrs((enum obj_kind)k); a && a->name; a++) {
+            if (a->readonly)
+                continue;
+            char name[64];
+            snprintf(name, sizeof name, "--%s", a->name);
+            assert_string_equal(opts[settable].name, name);
+            assert_int_equal(opts[settable].type, a->type == ATTR_BOOL ? OPT_BOOL : OPT_STR);
+            assert_ptr_equal(opts[settable].help, a->help);
+            settable++;
+        }
+        assert_int_equal(nopts, settable);
+        assert_null(opts[nopts].name);
+    }
+    nopts = 0;
+    attr_opts_add(&ao, OBJ_PLACEMENT, skip, opts, &nopts);
+    for (int i = 0; i < nopts; i++)
+        assert_string_not_equal(opts[i].name, "--region");
+
+    /* the help lists the same attributes, with their help text */
+    cmd_attr_help(io->c.out, OBJ_DATASET, NULL);
+    assert_non_null(strstr(out_of(io), "  --tier TIER"));
+    assert_non_null(strstr(out_of(io), "--public-sector[=false]"));
+    assert_non_null(strstr(out_of(io), model_attr(OBJ_DATASET, "subjects")->help));
+    assert_null(strstr(out_of(io), "--fields"));        /* read-only */
+}
+
+static void
+test_attr_opts_to_edit(void **state)
+{
+    struct io *io = *state;
+    struct attr_opts ao;
+    struct cli_opt opts[EDIT_MAX_ATTRS + 2];
+    struct edit e;
+    char *pos[8];
+    int nopts = 0, npos;
+    bool help;
+    char *argv[] = { "add", "orders", "--tier", "restricted", "--no-public-sector",
+                     "--subjects=EU,BR", NULL };
+
+    attr_opts_add(&ao, OBJ_DATASET, NULL, opts, &nopts);
+    assert_int_equal(cli_parse(&io->c, &test_cmd, 6, argv, opts, pos, &npos, &help), CLI_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(attr_opts_edit(&ao, &e), 3);
+    /* table order, not command-line order */
+    assert_string_equal(e.attrs[0].name, "tier");
+    assert_string_equal(e.attrs[0].value, "restricted");
+    assert_string_equal(e.attrs[1].name, "subjects");
+    assert_string_equal(e.attrs[1].value, "EU,BR");
+    assert_string_equal(e.attrs[2].name, "public-sector");
+    assert_string_equal(e.attrs[2].value, "false");
+    assert_string_equal(attr_opts_get(&ao, "tier"), "restricted");
+    assert_null(attr_opts_get(&ao, "owner"));
+}
+
+/* ---- tables ------------------------------------------------------------------------- */
+
+static const char *const rows[][3] = {
+    { "orders", "", "2" },
+    { "a\tb", "restricted", "" },
+    { "skip", "x", "y" },
+};
+
+static bool
+row_fn(void *ctx, int32_t i, const char **cols)
+{
+    (void)ctx;
+    if (i == 2)
+        return false;
+    for (int k = 0; k < 3; k++)
+        cols[k] = rows[i][k];
+    return true;
+}
+
+static void
+test_table_text_and_tsv(void **state)
+{
+    struct io *io = *state;
+    static const char *const heads[] = { "NAME", "TIER", "N" };
+
+    cmd_table(&io->c, FMT_TEXT, 3, heads, 3, row_fn, NULL);
+    cmd_table(&io->c, FMT_TSV, 3, heads, 3, row_fn, NULL);
+    assert_string_equal(out_of(io),
+                        "NAME    TIER        N\n"
+                        "orders              2\n"
+                        "a\\tb    restricted\n"
+                        "NAME\tTIER\tN\n"
+                        "orders\t\t2\n"
+                        "a\\tb\trestricted\t\n");
+}
+
+/* ---- the catalog: open, apply, json attributes -------------------------------------- */
+
+static void
+test_open_apply_and_json(void **state)
+{
+    struct io *io = *state;
+    struct edit e;
+    int32_t id;
+
+    io->c.catalog = tl_path(tl_tmpdir(), "cli.db");
+    io->c.datadir = tl_datadir();
+    /* an explicit path that does not exist is not created by a reader */
+    assert_int_equal(cli_open(&io->c, STORE_READONLY), CLI_USAGE);
+    assert_non_null(strstr(err_of(io), "no such catalog; create it with sovmap --catalog"));
+    assert_int_equal(cli_open(&io->c, STORE_CREATE), CLI_OK);
+    /* a new catalog gets the pack's default tiers */
+    assert_int_not_equal(model_tier(io->c.m, "restricted"), SM_NONE);
+    assert_int_not_equal(model_tier(io->c.m, "public"), SM_NONE);
+
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_ADD;
+    e.kind = OBJ_DATASET;
+    e.key = "orders \"x\"";
+    e.attrs[e.nattrs++] = (struct edit_attr){ "tier", "restricted" };
+    e.attrs[e.nattrs++] = (struct edit_attr){ "retention", "30" };
+    assert_int_equal(cli_apply(&io->c, &e, "added"), CLI_OK);
+    assert_string_equal(out_of(io), "added dataset orders \"x\"\n");
+    id = model_dataset(io->c.m, "orders \"x\"");
+    assert_int_not_equal(id, SM_NONE);
+    cmd_json_attrs(&io->c, OBJ_DATASET, id);
+    assert_non_null(strstr(out_of(io), ",\"tier\":\"restricted\",\"subjects\":\"\""));
+    assert_non_null(strstr(out_of(io), ",\"retention\":30,\"public-sector\":false,"));
+
+    /* a failing edit prints the model's message and changes nothing */
+    e.attrs[0].value = "restricte";
+    e.key = "other";
+    assert_int_equal(cli_apply(&io->c, &e, "added"), CLI_USAGE);
+    assert_non_null(strstr(err_of(io), "did you mean restricted?"));
+    assert_int_equal(model_dataset(io->c.m, "other"), SM_NONE);
+
+    /* what was applied is in the catalog */
+    store_close(io->c.st);
+    model_free(io->c.m);
+    io->c.st = NULL;
+    io->c.m = NULL;
+    assert_int_equal(cli_open(&io->c, STORE_READONLY), CLI_OK);
+    assert_int_not_equal(model_dataset(io->c.m, "orders \"x\""), SM_NONE);
+    store_close(io->c.st);
+    model_free(io->c.m);
+    rulepack_free(io->c.rp);
+}
+
 int
 main(void)
 {
@@ -316,6 +477,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_put_json_escapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_only_when_asked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attr_opts_follow_the_model, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attr_opts_to_edit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_text_and_tsv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_apply_and_json, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
