@@ -2,7 +2,11 @@
  * scenario_bench.c - what-if and planner timings on a synthetic model (not
  * a test).
  *
- *   build/bench/scenario_bench [DATASETS] [DATADIR]
+ *   build/bench/scenario_bench [DATASETS] [DATADIR] [linked]
+ *
+ * With "linked", every dataset feeds the next one of the same subjects and
+ * tier: lineage then joins most of the model into a few huge groups (the
+ * worst case for the planner's and the incremental re-check's groups).
  *
  * Builds DATASETS datasets (default 100,000) in pipelines of 1 to 4
  * datasets linked by etl flows, each with a primary and a replica in its
@@ -61,7 +65,10 @@ int
 main(int argc, char **argv)
 {
     int32_t n = argc > 1 ? atoi(argv[1]) : 100000;
-    const char *datadir = argc > 2 ? argv[2] : getenv("SOVMAP_DATA") ? getenv("SOVMAP_DATA") : "data";
+    const char *datadir = argc > 2 && strcmp(argv[2], "-") ? argv[2]
+                        : getenv("SOVMAP_DATA") ? getenv("SOVMAP_DATA") : "data";
+    bool linked = argc > 3 && strcmp(argv[3], "linked") == 0;
+    int32_t last[2][3] = { { SM_NONE, SM_NONE, SM_NONE }, { SM_NONE, SM_NONE, SM_NONE } };
     static const char *const eu[] = { "aws:eu-west-1", "aws:eu-central-1", "azure:westeurope",
                                       "gcp:europe-west3", "aws:eu-north-1" };
     static const char *const us[] = { "aws:us-east-1", "aws:us-west-2", "azure:eastus" };
@@ -131,6 +138,21 @@ main(int argc, char **argv)
         pl.role = ROLE_REPLICA;
         if (model_add_placement(m, &pl, NULL, &e))
             die("placement", &e);
+        if (linked) {
+            int32_t *lp = &last[us_subj][ds.tier == tiers[0] ? 0 : ds.tier == tiers[1] ? 1 : 2];
+            if (*lp != SM_NONE) {
+                struct flow f;
+                model_flow_init(&f);
+                f.from = *lp;
+                f.to = prim;
+                f.kind = FLOW_ETL;
+                f.transit_encrypted = 1;
+                if (model_add_flow(m, &f, NULL, &e))
+                    die("flow", &e);
+            }
+            *lp = prim;
+            continue;
+        }
         /* pipelines: most datasets feed the next one of the same subjects */
         if (prev_primary != SM_NONE && rnd(4) != 0 &&
             m->datasets[m->placements[prev_primary].dataset].subjects[0] == ds.subjects[0] &&
@@ -233,6 +255,9 @@ main(int argc, char **argv)
     printf("plan: %.2f s, %d ops, errors %d -> %d, %d unfixed, %d candidate checks\n",
            now() - t0, (int)p->nsteps, (int)p->errors_before, (int)p->errors_after,
            (int)p->nunfixed, (int)p->tries);
+    for (int32_t i = 0; i < p->nunfixed && i < 3; i++)
+        printf("  unfixed %s %s: %s\n", p->unfixed[i].rule, p->unfixed[i].selector,
+               p->unfixed[i].reason);
     plan_free(p);
     scenario_eval_free(ev);
     scenario_eval_free(base);

@@ -565,6 +565,7 @@ static int
 plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *err)
 {
     struct group g = { NULL, NULL, 0 };
+    int32_t max_rounds;
     int rc;
 
     if ((rc = scenario_submodel(pl->w->m, &pl->links, ds, n, pl->pmap, &g.sub, err)))
@@ -574,8 +575,10 @@ plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *er
         return rc;
     }
     g.errors = count_errors(g.res);
-    /* each round fixes one finding or gives up on one: bounded */
-    for (int round = 0; round < 4 * g.res->nfindings + 64 && g.errors > 0; round++) {
+    /* each round fixes one finding (the error count drops) or gives up on
+     * one: bounded by the findings at the start */
+    max_rounds = 2 * g.res->nfindings + 64;
+    for (int32_t round = 0; round < max_rounds && g.errors > 0; round++) {
         const struct finding *pick = NULL;
         int best = 1 << 30;
         for (int32_t i = 0; i < g.res->nfindings; i++) {
