@@ -124,6 +124,9 @@ struct scenario_eval {
     int32_t nretired;
     int32_t *stranded;
     int32_t nstranded;
+    /* live copies outside retired regions whose key is held in one */
+    int32_t *stranded_keys;
+    int32_t nstranded_keys;
     int32_t cap_ops, cap_retired;
 };
 
@@ -223,7 +226,8 @@ struct sdiff_finding {
     X(ADDED,    "added") \
     X(REMOVED,  "removed") \
     X(CHANGED,  "changed") \
-    X(RETIRED,  "must move")    /* a copy left in a retired region */
+    X(RETIRED,  "must move")    /* a copy left in a retired region */ \
+    X(KEY_RETIRED, "key must move") /* a copy whose key is in a retired region */
 
 #define X(id, name) SCHANGE_##id,
 enum schange_kind { SCHANGE_KINDS(X) SCHANGE_KIND_COUNT };

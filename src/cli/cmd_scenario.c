@@ -434,6 +434,8 @@ text_change(const struct diff_out *o, const struct schange *ch)
     const char *label = ch->obj == OBJ_REGION && ch->kind == SCHANGE_REMOVED ? "retired"
                                                                              : schange_kind_names[ch->kind];
 
+    if (ch->kind == SCHANGE_KEY_RETIRED)
+        label = "key must move";
     fprintf(f, "  %-9s %-9s ", label, obj_kind_names[ch->obj]);
     if (ch->kind == SCHANGE_MOVED) {
         cli_put_text(f, ch->old_selector);
@@ -443,6 +445,11 @@ text_change(const struct diff_out *o, const struct schange *ch)
         cli_put_text(f, ch->selector);
         if (ch->kind == SCHANGE_RETIRED)
             fputs("  (its region is retired: move it)", f);
+        if (ch->kind == SCHANGE_KEY_RETIRED) {
+            fputs("  (its key is held in retired ", f);
+            cli_put_text(f, region_id(o->a->m, ch->to_region));
+            fputs(": move the key)", f);
+        }
     }
     fputc('\n', f);
 }
@@ -590,6 +597,7 @@ diff_json(const struct diff_out *o, const char *name, const char *other)
         fprintf(f, "%s\n    {\"change\": \"%s\", \"object\": \"%s\", \"selector\": ",
                 k ? "," : "", ch->obj == OBJ_REGION && ch->kind == SCHANGE_REMOVED
                                   ? "retired" : ch->kind == SCHANGE_RETIRED ? "must-move"
+                                  : ch->kind == SCHANGE_KEY_RETIRED ? "key-must-move"
                                   : schange_kind_names[ch->kind], obj_kind_names[ch->obj]);
         cli_put_json(f, ch->selector);
         if (ch->old_selector) {
@@ -705,6 +713,16 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
         rc = cli_fail(c, "scenario %s leaves %d cop%s in retired regions (first: %s); move "
                       "them in the scenario first (sovmap plan --scenario %s proposes moves)",
                       pos[0], (int)ev->nstranded, ev->nstranded == 1 ? "y" : "ies", sel, pos[0]);
+        scenario_eval_free(ev);
+        return rc;
+    }
+    if (ev->nstranded_keys) {
+        char sel[1024];
+        model_selector(ev->m, OBJ_PLACEMENT, ev->stranded_keys[0], sel, sizeof sel);
+        rc = cli_fail(c, "scenario %s leaves %d key%s in retired regions (first: the key of %s); "
+                      "move them in the scenario first (sovmap plan --scenario %s proposes "
+                      "moves)", pos[0], (int)ev->nstranded_keys,
+                      ev->nstranded_keys == 1 ? "" : "s", sel, pos[0]);
         scenario_eval_free(ev);
         return rc;
     }

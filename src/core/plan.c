@@ -297,8 +297,8 @@ struct group {
  * replaces the group's model) when there are fewer errors and no error of
  * `rule` is left on the object (kind, id). Returns SM_OK with *ok. */
 static int
-try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
-        int kind, int32_t id, bool *ok, struct sm_error *err)
+try_fix_as(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
+           int kind, int32_t id, bool need_drop, bool *ok, struct sm_error *err)
 {
     struct scenario_eval *t;
     struct sm_error e2;
@@ -316,9 +316,9 @@ try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *r
         scenario_eval_free(t);
         return rc;
     }
-    if (count_errors(t->res) < g->errors) {
+    if (count_errors(t->res) < g->errors || (!need_drop && count_errors(t->res) == g->errors)) {
         *ok = true;
-        for (int32_t i = 0; i < t->res->nfindings; i++) {
+        for (int32_t i = 0; rule && i < t->res->nfindings; i++) {
             const struct finding *f = &t->res->findings[i];
             if (live_error(f) && f->kind == kind && f->object == id && strcmp(f->rule, rule) == 0)
                 *ok = false;
@@ -335,6 +335,13 @@ try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *r
     }
     scenario_eval_free(t);
     return SM_OK;
+}
+
+static int
+try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
+        int kind, int32_t id, bool *ok, struct sm_error *err)
+{
+    return try_fix_as(pl, g, c, rule, kind, id, true, ok, err);
 }
 
 static void
@@ -601,6 +608,59 @@ plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *er
     return rc;
 }
 
+/* Keys held in a retired region: into the copy's own region, else the
+ * primary's, whichever adds no error on the copy's group. */
+static int
+move_stranded_keys(struct planner *pl, struct sm_error *err)
+{
+    struct model *m = pl->w->m;
+    int rc = SM_OK;
+
+    for (int32_t p = 0; p < m->nplacements && !rc; p++) {
+        const struct placement *pc = &m->placements[p];
+        struct group g = { NULL, NULL, 0 };
+        int32_t d = pc->dataset, *ds = NULL, n = 0, prim, targets[2];
+        uint8_t *mark;
+        char sel[1024], why[1400];
+        bool ok = false;
+
+        if (pc->deleted || m->datasets[d].deleted || pc->key_region == SM_NONE ||
+            !scenario_retired(pl->w, pc->key_region) || scenario_retired(pl->w, pc->region))
+            continue;
+        model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel);
+        prim = model_primary(m, d);
+        targets[0] = pc->region;
+        targets[1] = prim != SM_NONE ? m->placements[prim].region : SM_NONE;
+        if (!(mark = calloc((size_t)m->ndatasets + 1, 1)))
+            return oom(err);
+        rc = scenario_group(m, &pl->links, mark, &d, 1, &ds, &n);
+        free(mark);
+        if (rc)
+            return oom(err);
+        if (!(rc = scenario_submodel(m, &pl->links, ds, n, pl->pmap, &g.sub, err)) &&
+            !(rc = check_run(g.sub, pl->w->rp, pl->start->today, &g.res, err))) {
+            struct cand c;
+            g.errors = count_errors(g.res);
+            for (int k = 0; k < 2 && !ok && !rc; k++) {
+                if (targets[k] == SM_NONE || scenario_retired(pl->w, targets[k]) ||
+                    (k == 1 && targets[1] == targets[0]))
+                    continue;
+                cand_set(&c, 5, "set", "placement", sel, "key-region", m->regions[targets[k]].id);
+                rc = try_fix_as(pl, &g, &c, NULL, OBJ_PLACEMENT, SM_NONE, false, &ok, err);
+            }
+            if (!rc && ok) {
+                snprintf(why, sizeof why, "key of %s held in retired %s", sel,
+                         m->regions[m->placements[p].key_region].id);
+                rc = add_step(pl, &c, why, err);
+            }
+        }
+        check_result_free(g.res);
+        model_free(g.sub);
+        free(ds);
+    }
+    return rc;
+}
+
 /* ---- the plan ------------------------------------------------------------------------------ */
 
 static int
@@ -707,6 +767,8 @@ plan_make(const struct scenario_eval *start, const struct plan_options *opt,
             free(ds);
         }
     }
+    if (!rc && start->nretired)
+        rc = move_stranded_keys(&pl, err);
     if (!rc)
         rc = scenario_check(pl.w, start->today, err);
     if (!rc) {

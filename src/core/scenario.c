@@ -327,6 +327,7 @@ scenario_eval_free(struct scenario_eval *ev)
     free(ev->op_obj);
     free(ev->retired);
     free(ev->stranded);
+    free(ev->stranded_keys);
     sm_arena_fini(&ev->arena);
     free(ev);
 }
@@ -930,17 +931,29 @@ scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *err)
     ev->today = today;
     ev->stale = false;
     ev->nstranded = 0;
+    ev->nstranded_keys = 0;
     if (ev->nretired) {
-        int32_t cap = 0;
+        int32_t cap = 0, capk = 0;
         free(ev->stranded);
+        free(ev->stranded_keys);
         ev->stranded = NULL;
+        ev->stranded_keys = NULL;
         for (int32_t p = 0; p < m->nplacements; p++) {
             const struct placement *pl = &m->placements[p];
-            if (pl->deleted || m->datasets[pl->dataset].deleted || !scenario_retired(ev, pl->region))
+            if (pl->deleted || m->datasets[pl->dataset].deleted)
                 continue;
-            if (sm_grow((void **)&ev->stranded, &cap, ev->nstranded + 1, sizeof *ev->stranded))
-                return oom(err);
-            ev->stranded[ev->nstranded++] = p;
+            if (scenario_retired(ev, pl->region)) {
+                if (sm_grow((void **)&ev->stranded, &cap, ev->nstranded + 1,
+                            sizeof *ev->stranded))
+                    return oom(err);
+                ev->stranded[ev->nstranded++] = p;
+            } else if (pl->key_region != SM_NONE && scenario_retired(ev, pl->key_region)) {
+                /* leaving a region takes its key service with it */
+                if (sm_grow((void **)&ev->stranded_keys, &capk, ev->nstranded_keys + 1,
+                            sizeof *ev->stranded_keys))
+                    return oom(err);
+                ev->stranded_keys[ev->nstranded_keys++] = p;
+            }
         }
     }
     return SM_OK;
@@ -1477,6 +1490,15 @@ diff_objects(struct diff_ctx *x)
         int32_t p = x->after->stranded[k];
         int32_t r = ma->placements[p].region;
         if ((rc = add_change(x, SCHANGE_RETIRED, OBJ_PLACEMENT, SM_NONE, p,
+                             op_naming(x->after, "retire-region", ma->regions[r].id))))
+            return rc;
+        x->d->changes[x->d->nchanges - 1].from_region = SM_NONE;
+        x->d->changes[x->d->nchanges - 1].to_region = r;
+    }
+    for (int32_t k = 0; k < x->after->nstranded_keys; k++) {
+        int32_t p = x->after->stranded_keys[k];
+        int32_t r = ma->placements[p].key_region;
+        if ((rc = add_change(x, SCHANGE_KEY_RETIRED, OBJ_PLACEMENT, SM_NONE, p,
                              op_naming(x->after, "retire-region", ma->regions[r].id))))
             return rc;
         x->d->changes[x->d->nchanges - 1].from_region = SM_NONE;

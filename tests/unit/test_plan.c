@@ -373,6 +373,20 @@ test_retired_region(void **state)
                         "move orders aws:eu-west-1/primary aws:eu-west-3");
     plan_free(p);
     scenario_eval_free(ev);
+
+    /* a replica whose key is held in Ireland gets a key of its own region */
+    fx->m->placements[model_placement(fx->m, "orders@aws:eu-central-1")].key_region =
+        model_region(fx->m, "aws:eu-west-1");
+    if (scenario_eval(fx->m, fx->rp, "leave-ireland", TODAY, &ev, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(ev->nstranded_keys, 1);
+    assert_int_equal(plan_make(ev, NULL, &p, &err), SM_OK);
+    assert_int_equal(p->errors_after, 0);
+    assert_int_equal(p->nsteps, 2);
+    assert_string_equal(step(p, 1, buf, sizeof buf),
+                        "set placement orders@aws:eu-central-1 key-region aws:eu-central-1");
+    plan_free(p);
+    scenario_eval_free(ev);
 }
 
 int

@@ -461,6 +461,36 @@ test_regions(void **state)
     scenario_eval_free(ev);
 }
 
+/* Leaving a region takes its key service: copies elsewhere whose key is
+ * held there are listed, and the diff says their key must move. */
+static void
+test_retired_keys(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *base, *ev;
+    struct scenario_diff *d;
+    struct sm_error err;
+    int32_t p = model_placement(fx->m, "orders@aws:eu-west-1"), keys = 0;
+
+    fx->m->placements[p].key_region = model_region(fx->m, "aws:eu-central-1");
+    base = eval_ok(fx, NULL);
+    assert_int_equal(try_op(fx, "retire-region aws:eu-central-1", &ev, &err), SM_OK);
+    assert_int_equal(ev->nstranded, 1);                 /* users' primary */
+    assert_int_equal(ev->nstranded_keys, 1);            /* orders' primary key */
+    assert_int_equal(ev->stranded_keys[0], p);
+    assert_int_equal(scenario_diff(base, ev, fx->m, &d, &err), SM_OK);
+    for (int32_t i = 0; i < d->nchanges; i++)
+        if (d->changes[i].kind == SCHANGE_KEY_RETIRED) {
+            keys++;
+            assert_string_equal(d->changes[i].selector, "orders@aws:eu-west-1");
+            assert_int_equal(d->changes[i].to_region, model_region(ev->m, "aws:eu-central-1"));
+        }
+    assert_int_equal(keys, 1);
+    scenario_diff_free(d);
+    scenario_eval_free(ev);
+    scenario_eval_free(base);
+}
+
 static void
 test_set(void **state)
 {
@@ -625,6 +655,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_adequacy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_regions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retired_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delta, setup, teardown),

@@ -15,6 +15,9 @@ $ sovmap --catalog d.db scenario new leave-sg
 $ sovmap --catalog d.db scenario add leave-sg retire-region aws:ap-southeast-1
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff leave-sg --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(sorted(c["selector"] for c in d["changes"] if c["change"] == "must-move"))'
 > ['backup_snapshots_sg@aws:ap-southeast-1', 'fleet_telemetry_apac@aws:ap-southeast-1']
+# keys held there must move too
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff leave-sg
+~ ^  key must move placement fleet_telemetry_apac@azure:southeastasia  \(its key is held in retired aws:ap-southeast-1: move the key\)$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan
 ~ ^plan-1$
 ~ ^5 ops: errors 6 -> 0
@@ -27,6 +30,8 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan --scenario leave-sg --name 
 ~ ^  [0-9]+\. move fleet_telemetry_apac aws:ap-southeast-1/primary 
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff leave-sg-plan --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["counts"]["error"]["after"], [c["selector"] for c in d["changes"] if c["change"] == "must-move"])'
 > 0 []
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff leave-sg-plan --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([c["selector"] for c in d["changes"] if c["change"] == "key-must-move"])'
+> []
 $ sovmap --catalog d.db scenario apply plan-1
 > applied scenario plan-1 (5 ops) to the catalog
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db check
