@@ -455,6 +455,55 @@ test_hostile_names(void **state)
     model_free(m);
 }
 
+static void
+test_schemes_and_legacy_refs(void **state)
+{
+    /* s3:// vs s3a:// vs S3N:// name the same bucket; legacy references
+     * inside "attributes" are followed; a bucket's "EU" is eu-west-1 */
+    const char *path = tl_path(tl_tmpdir(), "legacy.json");
+    const char *files[] = { path, NULL };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    FILE *f = fopen(path, "wb");
+
+    (void)state;
+    fputs("{\"entities\": ["
+          " {\"typeName\": \"aws_s3_bucket\", \"guid\": \"b1\", \"status\": \"ACTIVE\","
+          "  \"attributes\": {\"qualifiedName\": \"s3://old-bucket@cl\", \"name\": \"old-bucket\","
+          "   \"region\": \"EU\"}},"
+          " {\"typeName\": \"hive_table\", \"guid\": \"t1\", \"status\": \"ACTIVE\","
+          "  \"attributes\": {\"qualifiedName\": \"db1.t@cl\", \"name\": \"t\","
+          "   \"sd\": {\"guid\": \"sd1\", \"typeName\": \"hive_storagedesc\"}},"
+          "  \"classifications\": [{\"typeName\": \"tier2\", \"entityGuid\": \"t1\"}]},"
+          " {\"typeName\": \"hive_process\", \"guid\": \"p1\", \"status\": \"ACTIVE\","
+          "  \"attributes\": {\"qualifiedName\": \"p1@cl\","
+          "   \"inputs\": [{\"guid\": \"b1\", \"typeName\": \"aws_s3_bucket\"}],"
+          "   \"outputs\": [{\"guid\": \"t1\", \"typeName\": \"hive_table\"}]}}],"
+          " \"referredEntities\": {"
+          "  \"sd1\": {\"typeName\": \"hive_storagedesc\", \"guid\": \"sd1\", \"status\": \"ACTIVE\","
+          "   \"attributes\": {\"qualifiedName\": \"db1.t@cl_storage\","
+          "    \"location\": \"S3N://Old-Bucket/warehouse/t\"}},"
+          "  \"c1\": {\"typeName\": \"hive_column\", \"guid\": \"c1\", \"status\": \"ACTIVE\","
+          "   \"attributes\": {\"qualifiedName\": \"db1.t.mail@cl\", \"name\": \"mail\","
+          "    \"table\": {\"guid\": \"t1\", \"typeName\": \"hive_table\"}},"
+          "   \"classifications\": [{\"typeName\": \"PII\", \"attributes\": {\"type\": \"Email\"},"
+          "    \"entityGuid\": \"c1\"}]}}}", f);
+    fclose(f);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    assert_string_equal(it_primary(m, "s3://old-bucket"), "aws:eu-west-1");
+    assert_string_equal(it_primary(m, "db1.t"), "aws:eu-west-1");
+    assert_string_equal(it_tier_of(m, "db1.t"), "confidential");
+    assert_int_not_equal(it_tag(m, "db1.t", "mail", "pii.email"), SM_NONE);
+    assert_true(it_flow(m, "s3://old-bucket", "db1.t"));
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -468,6 +517,7 @@ main(void)
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_deleted_and_contradictions),
         cmocka_unit_test(test_hostile_names),
+        cmocka_unit_test(test_schemes_and_legacy_refs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
