@@ -93,7 +93,8 @@ model_of(void *ctx)
 /* "theme NAME" and "bind MAP KEY ACTION" lines; errors are reported as
  * file:line: message and the line is skipped. */
 static void
-read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize)
+read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize, char *msg,
+            size_t msize)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
     char path[4096], line[512];
@@ -124,11 +125,17 @@ read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize)
         if (strcmp(w[0], "theme") == 0 && n == 2) {
             snprintf(theme, tsize, "%s", w[1]);
         } else if (strcmp(w[0], "bind") == 0 && n == 4) {
-            if (keymap_bind(km, w[1], w[2], w[3], &e) != SM_OK)
-                fprintf(c->err, "%s:%d: %s\n", path, lineno, e.msg);
+            if (keymap_bind(km, w[1], w[2], w[3], &e) != SM_OK) {
+                fprintf(c->err, "sovmap: %s:%d: %s\n", path, lineno, e.msg);
+                if (!msg[0])
+                    snprintf(msg, msize, "%s:%d: %s", path, lineno, e.msg);
+            }
         } else {
-            fprintf(c->err, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`\n", path,
-                    lineno);
+            fprintf(c->err, "sovmap: %s:%d: expected `theme NAME` or `bind MAP KEY ACTION`\n",
+                    path, lineno);
+            if (!msg[0])
+                snprintf(msg, msize, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`",
+                         path, lineno);
         }
     }
     fclose(f);
@@ -166,7 +173,9 @@ run_tui(struct cli *c, int argc, char **argv)
     /* Column widths and UTF-8 names need the user's locale. */
     setlocale(LC_ALL, "");
     keymap_init(&km);
-    read_config(c, &km, theme_name, sizeof theme_name);
+    /* Problems are printed and also shown in the UI (the screen hides
+     * what was printed before it). */
+    read_config(c, &km, theme_name, sizeof theme_name, hint, sizeof hint);
     if (theme_opt)
         snprintf(theme_name, sizeof theme_name, "%s", theme_opt);
     else if (c->theme)
@@ -174,7 +183,8 @@ run_tui(struct cli *c, int argc, char **argv)
     if (theme_load(&th, theme_name, c->datadir, &e) != SM_OK) {
         /* A broken theme is not fatal: say where, use the default. */
         fprintf(c->err, "sovmap: %s; using the default theme\n", e.msg);
-        snprintf(hint, sizeof hint, "%s; using the default theme", e.msg);
+        if (!hint[0])
+            snprintf(hint, sizeof hint, "%s; using the default theme", e.msg);
         theme_default(&th);
     }
     existed = access(c->catalog, F_OK) == 0;

@@ -199,6 +199,10 @@ term_draw(struct term *t, const struct screen *s, bool full)
 {
     if (full)
         clearok(curscr, TRUE);
+    /* Start from blank: the bottom-right cell is never written (it would
+     * scroll), and must not keep what was there before a resize. curses
+     * still sends only the differences. */
+    erase();
     for (int y = 0; y < s->h; y++) {
         for (int x = 0; x < s->w; x++) {
             const struct cell *c = &s->cells[y * s->w + x];

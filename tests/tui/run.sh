@@ -50,6 +50,9 @@ if ! "$bin" --catalog "$cat" demo >/dev/null 2>"$tmp/demo.err"; then
     { echo "cannot build a catalog: $(cat "$tmp/demo.err")"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# One idle session keeps the tmux server up between the sessions below.
+T new-session -d -s keep "sleep 3600"
+
 # No terminal, or a dumb one: a clear message and exit 2.
 out=$("$bin" --catalog "$cat" tui </dev/null 2>&1 >/dev/null); rc=$?
 if [ $rc -eq 2 ] && grep -q "needs a terminal" <<<"$out"; then ok; else bad "no tty: rc=$rc" "$out"; fi
@@ -67,9 +70,30 @@ check "broken theme reported" "bad.theme:2: unknown colour purple"
 keys q
 T kill-session -t tui 2>/dev/null
 
+# The config file: a theme and key bindings; a bad line is reported.
+mkdir -p "$tmp/config/sovmap"
+printf 'theme mono\nbind list J move-down\nbind list K move-upp\n' >"$tmp/config/sovmap/config"
+T new-session -d -s tui -x 120 -y 40 \
+    "env TERM=xterm-256color XDG_CONFIG_HOME='$tmp/config' '$bin' --catalog '$cat'"
+check "config error reported" "config:3: unknown action move-upp; did you mean move-up\?"
+keys J
+check "config binding works" "Datasets 2/[0-9]+"
+keys q
+T kill-session -t tui 2>/dev/null
+
+# NO_COLOR: no colour escapes reach the terminal.
+T new-session -d -s tui -x 120 -y 40 "env TERM=xterm-256color NO_COLOR=1 '$bin' --catalog '$cat'"
+wait_for "1 Datasets"
+if T capture-pane -e -p -t tui | grep -Eq $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]'; then
+    bad "NO_COLOR: colour escapes found"; else ok; fi
+keys q
+T kill-session -t tui 2>/dev/null
+
 T new-session -d -s tui -x 120 -y 40 "env TERM=xterm-256color '$bin' --catalog '$cat'; echo TUI-EXITED; read x"
 check "opens on Datasets" "1 Datasets.*7 Transfers"
 check "status counts" "^ [0-9]+ errors?, [0-9]+ warnings?, [0-9]+ waived"
+if T capture-pane -e -p -t tui | grep -Eq $'\e\\[[0-9;]*(3[0-7]|38;5)'; then ok
+else bad "colours expected without NO_COLOR"; fi
 
 # Navigate: findings grouped by severity, the detail pane with the why chain.
 keys 5
