@@ -1551,6 +1551,42 @@ draw_box(struct screen *s, int x, int y, int w, int h, const char *title)
     screen_put(s, x + 1, y, w - 2, STYLE_DIALOG_TITLE, title);
 }
 
+/* Draw text (lines split at blanks to fit w) from (x, y), at most maxrows
+ * rows; with s NULL only count. Returns the rows used. */
+static int
+wrap_text(struct screen *s, int x, int y, int w, int maxrows, const char *text)
+{
+    int rows = 0;
+    const char *p = text;
+
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[1024];
+        const char *q = line;
+
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        do {
+            size_t n = text_fit(q, w);
+            if (n == 0 && *q)
+                n = 1;
+            if (q[n]) {
+                size_t b = n;
+                while (b > 0 && q[b - 1] != ' ')
+                    b--;
+                if (b > 0)
+                    n = b;
+            }
+            if (s && rows < maxrows)
+                screen_putn(s, x, y + rows, w, STYLE_DIALOG, q, n);
+            rows++;
+            q += n;
+        } while (*q);
+        p += len + (nl ? 1 : 0);
+    }
+    return rows;
+}
+
 static void
 draw_dialog(struct tui *t, struct screen *s)
 {
@@ -1582,19 +1618,16 @@ draw_dialog(struct tui *t, struct screen *s)
         }
         return;
     }
-    h = d->nchoices + 4 + (d->text ? count_lines(d->text) : 0);
+    h = d->nchoices + 4 + (d->text ? wrap_text(NULL, 0, 0, w - 4, 0, d->text) : 0);
+    if (h > s->h)
+        h = s->h;
     x = (s->w - w) / 2;
     y = (s->h - h) / 2;
     draw_box(s, x, y, w, h, d->title);
     {
         int yy = y + 2;
-        const char *p = d->text;
-        while (p && *p) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            screen_putn(s, x + 2, yy++, w - 4, STYLE_DIALOG, p, n);
-            p += n + (nl ? 1 : 0);
-        }
+        if (d->text)
+            yy += wrap_text(s, x + 2, yy, w - 4, y + h - 2 - d->nchoices - yy, d->text);
         for (int i = 0; i < d->nchoices; i++) {
             int st = d->mode != DIALOG_CONFIRM && i == d->choice ? STYLE_SELECTED : STYLE_DIALOG;
             char buf[220];
