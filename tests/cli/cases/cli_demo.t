@@ -30,3 +30,16 @@ $ printf '{"sovmap": 1, "datasets": [' > bad.json && sovmap --catalog e.db demo 
 $ sovmap --catalog e.db demo --from missing.json
 ! sovmap: missing.json: cannot read the demo model
 ? 2
+
+# the shipped demo: written whole, checkable, and it round-trips through model-json
+$ sovmap --catalog demo.db demo </dev/null
+~ ^wrote the demo model to demo\.db: [0-9]+ datasets, 3 tiers, [0-9]+ copies, [0-9]+ flows; try: sovmap --catalog demo\.db check$
+
+$ sovmap --catalog demo.db dataset list --format tsv | tail -n +2 | wc -l | awk '$1 >= 20 { print "enough datasets" }'
+> enough datasets
+
+$ sovmap --catalog demo.db export model-json > one.json && sovmap --catalog copy.db import model - < one.json >/dev/null && sovmap --catalog copy.db export model-json > two.json && cmp one.json two.json && echo same
+> same
+
+$ sovmap --catalog demo.db check >/dev/null
+? 1
