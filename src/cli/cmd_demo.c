@@ -124,7 +124,13 @@ run_demo(struct cli *c, int argc, char **argv)
         if (!cli_confirm(c, "replace the %d datasets, %d copies and %d flows in %s with the "
                          "demo model?", have.datasets, have.placements, have.flows,
                          c->catalog)) {
-            rc = cli_fail(c, "nothing changed");
+            /* declining keeps the catalog; on a terminal, open it as it is */
+            fprintf(c->err, "sovmap: kept %s as it was\n", c->catalog);
+            rc = CLI_OK;
+            if (isatty(STDOUT_FILENO) && cli_command("tui")) {
+                char *targv[] = { "tui", NULL };
+                rc = cli_command("tui")->run(c, 1, targv);
+            }
             goto out;
         }
     }
