@@ -16,6 +16,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -2057,7 +2058,11 @@ store_audit(struct store *st, const char *op, const char *object, const char *be
     if (!actor || !*actor)
         actor = getenv("USER");
     if (!actor || !*actor)
-        actor = "unknown";
+        actor = getenv("LOGNAME");
+    if (!actor || !*actor) {
+        struct passwd *pw = getpwuid(geteuid());
+        actor = pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown";
+    }
     if (!(s = stmt(st, S_AUDIT, err)))
         return err ? err->code : SM_EDB;
     now_iso(when, sizeof when);
@@ -2173,12 +2178,12 @@ put_touched(struct store *st, const struct model *m, const struct edit_result *r
 
 static int
 apply_tx(struct store *st, struct model *m, struct edit_result *r, const char *op,
-         bool own, struct sm_error *err)
+         const char *object, bool own, struct sm_error *err)
 {
     int rc;
 
     if ((rc = put_touched(st, m, r, err)) ||
-        (rc = store_audit(st, op, r->selector, r->before, r->after, err)))
+        (rc = store_audit(st, op, object, r->before, r->after, err)))
         return rc;
     if (own)
         return exec(st, "COMMIT", err);
@@ -2190,8 +2195,10 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
             struct edit_result *res, struct sm_error *err)
 {
     struct edit_result r;
-    char op[4096];
+    char op[4096], *line = NULL;
+    const char *object;
     bool own = !st->in_tx;
+    size_t n;
     int rc;
 
     memset(&r, 0, sizeof r);
@@ -2203,8 +2210,16 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         return rc;
     }
-    edit_format(e, op, sizeof op);
-    if ((rc = apply_tx(st, m, &r, op, own, err))) {
+    /* the audit entry keeps the whole line and the whole name (10 KB names) */
+    n = edit_format(e, op, sizeof op);
+    if (n >= sizeof op && (line = malloc(n + 1)))
+        edit_format(e, line, n + 1);
+    object = r.selector;
+    if (strlen(r.selector) + 1 >= sizeof r.selector && e->key && *e->key)
+        object = e->key;
+    rc = apply_tx(st, m, &r, line ? line : op, object, own, err);
+    free(line);
+    if (rc) {
         /* both back as before: the catalog by rollback, the model by the undo record */
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         edit_revert(m, &r, NULL);
@@ -2250,7 +2265,7 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
         edit_format(&res->inverse[0], line, sizeof line);
         snprintf(op, sizeof op, "%s: %s", redo ? "redo" : "undo", line);
     }
-    if ((rc = apply_tx(st, m, &r, op, own, err))) {
+    if ((rc = apply_tx(st, m, &r, op, r.selector, own, err))) {
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         if (redo)
             edit_revert(m, res, NULL);
