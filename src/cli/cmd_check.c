@@ -137,7 +137,9 @@ cli_check_collect(struct cli *c, struct report **out, struct check_result **res_
     struct sm_error e = { 0 };
     int rc, i;
 
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
+    /* Checking only reads: a read-only catalog (a CI checkout, a colleague's
+     * file) is checked as well. cli_open keeps an already open catalog. */
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
     if (check_run(c->m, c->rp, c->today, &res, &e) != SM_OK)
         return cli_error(c, &e);
