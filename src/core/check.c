@@ -64,6 +64,8 @@ struct dctx {
     int32_t tier;               /* effective */
     const struct tier *T;
     uint64_t gmask;             /* regimes that apply */
+    uint64_t bmask;             /* regimes whose area bounds bloc scope and operators:
+                                 * those that restrict transfers, or all if none does */
     bool fallback;              /* regimes from the home country, no subjects */
     int32_t primary, home_region;
     int home_cc;
@@ -82,6 +84,7 @@ struct ck {
     int16_t *slot_regime;
     struct rinfo *ri;
     int32_t *provider_first;    /* per region: first region of its provider */
+    uint64_t restricting;       /* regimes with a transfer rule (not "free") */
     uint8_t *allowed;           /* per region: the org policy allows it */
     const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
     int16_t *pool;
@@ -503,6 +506,9 @@ build_tables(struct ck *c)
     }
     for (int32_t s = 0; s < c->L->nslots; s++)
         c->slot_regime[s] = (int16_t)rules_regime_of(rp, c->L->slot_cc[s]);
+    for (int32_t g = 0; g < rp->nregimes; g++)
+        if (rp->regimes[g].transfer != XFER_RULE_FREE)
+            c->restricting |= (uint64_t)1 << g;
     npool = 0;
     for (int32_t r = 0; r < m->nregions; r++) {
         const struct region *rg = &m->regions[r];
@@ -685,9 +691,9 @@ in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r, const 
     case SCOPE_COUNTRY:
         return region_is_country(c, r, dc->home_cc);
     case SCOPE_BLOC:
-        if (!dc->gmask)
+        if (!dc->bmask)
             return region_is_country(c, r, dc->home_cc);
-        FOR_REGIMES(g, dc->gmask)
+        FOR_REGIMES(g, dc->bmask)
             if (!region_within(c, r, &c->rp->regimes[g].free_flow, &bad))
                 return false;
         return true;
@@ -709,7 +715,7 @@ scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, siz
     char areas[128] = "", cc[3];
     size_t n = 0;
 
-    FOR_REGIMES(g, dc->gmask) {
+    FOR_REGIMES(g, dc->bmask) {
         char ab[64];
         n += (size_t)sfmt(areas + n, sizeof areas - n, "%s%s", n ? " and " : "",
                               area_of(&c->rp->regimes[g], ab, sizeof ab));
@@ -724,7 +730,7 @@ scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, siz
         sfmt(buf, size, "country scope (the home country %s)", ccs(dc->home_cc, cc));
         break;
     case SCOPE_BLOC:
-        if (dc->gmask)
+        if (dc->bmask)
             sfmt(buf, size, "bloc scope (%s)", areas);
         else
             sfmt(buf, size, "bloc scope (no regime applies, so the home country %s)",
@@ -802,7 +808,7 @@ candidate_ok(const struct ck *c, const struct dctx *dc, int what, int scope, int
     }
     if (what == HW_SCOPE && dc->T && dc->T->sovereign) {
         int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
-        FOR_REGIMES(g, dc->gmask)
+        FOR_REGIMES(g, dc->bmask)
             if (!rules_operator_inside(c->rp, &c->rp->regimes[g], op))
                 return false;
     }
@@ -841,8 +847,8 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
             score += 4;
         if (dc->home_cc != SM_NONE && rg->country == dc->home_cc)
             score += 2;
-        if (dc->gmask) {
-            int32_t g0 = __builtin_ctzll(dc->gmask);
+        if (dc->bmask) {
+            int32_t g0 = __builtin_ctzll(dc->bmask);
             if (sm_ccset_has(&c->rp->regimes[g0].free_flow, rg->country))
                 score += 1;
         }
@@ -924,6 +930,10 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
             dc->fallback = true;
         }
     }
+    /* A regime with no transfer rule (US, CA, AU, AE) does not keep data
+     * anywhere: with a restricting regime beside it, only the latter bounds
+     * the bloc. Alone, its own country is the bloc. */
+    dc->bmask = dc->gmask & c->restricting ? dc->gmask & c->restricting : dc->gmask;
 }
 
 /* Lazily: "EU,BR" and "orders is restricted with EU subjects". */
@@ -1183,8 +1193,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
                 sw);
             why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
-            if (scope == SCOPE_BLOC && dc->gmask) {
-                FOR_REGIMES(g, dc->gmask)
+            if (scope == SCOPE_BLOC && dc->bmask) {
+                FOR_REGIMES(g, dc->bmask)
                     if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
                         why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
                             area_of(&c->rp->regimes[g], sw, sizeof sw));
@@ -1219,8 +1229,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
             bool ok = true;
             int32_t badg = SM_NONE;
-            if (dc->gmask) {
-                FOR_REGIMES(g, dc->gmask)
+            if (dc->bmask) {
+                FOR_REGIMES(g, dc->bmask)
                     if (ok && !rules_operator_inside(c->rp, &c->rp->regimes[g], op)) {
                         ok = false;
                         badg = g;

@@ -726,6 +726,36 @@ test_derived_copy_under_scc(void **state)
 }
 
 static void
+test_several_subjects(void **state)
+{
+    struct fx *fx = *state;
+    int32_t mixed = dataset(fx->m, "accounts", "restricted", "EU,US");
+    int32_t us = dataset(fx->m, "us_accounts", "restricted", "US");
+    int32_t eubr = dataset(fx->m, "eubr", "confidential", "EU,BR");
+
+    field(fx->m, mixed, "email", "pii.email");
+    /* US law restricts no transfer: beside GDPR, only the EEA bounds the bloc. */
+    place(fx->m, mixed, "aws:eu-west-1", ROLE_PRIMARY, 1, "aws:eu-west-1", MECH_NONE);
+    place(fx->m, mixed, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_SCC);
+    /* Alone, US subjects keep restricted data in the US. */
+    place(fx->m, us, "aws:us-east-1", ROLE_PRIMARY, 1, "aws:us-east-1", MECH_NONE);
+    place(fx->m, us, "aws:eu-west-1", ROLE_REPLICA, 1, "aws:us-east-1", MECH_NONE);
+    /* Every regime must be satisfied: SG is adequate for neither. */
+    place(fx->m, eubr, "aws:eu-west-1", ROLE_PRIMARY, 1, "aws:eu-west-1", MECH_NONE);
+    place(fx->m, eubr, "aws:ap-southeast-1", ROLE_CACHE, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 accounts@aws:us-east-1", "RES001 us_accounts@aws:eu-west-1",
+           "RES001 eubr@aws:ap-southeast-1", "XFR001 eubr@aws:ap-southeast-1",
+           "XFR001 eubr@aws:ap-southeast-1", NULL);
+    /* one XFR001 per failing regime: GDPR and LGPD */
+    int n = 0;
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        n += strcmp(fx->r->findings[k].rule, "XFR001") == 0;
+    assert_int_equal(n, 2);
+    assert_true(has_why(find(fx, "RES001", "accounts@aws:us-east-1"), "US is outside the EEA"));
+}
+
+static void
 test_findings_of_and_sorted(void **state)
 {
     struct fx *fx = *state;
@@ -810,6 +840,7 @@ main(void)
         T(test_advisory_and_disabled),
         T(test_lineage_derived_copy),
         T(test_derived_copy_under_scc),
+        T(test_several_subjects),
         T(test_findings_of_and_sorted),
         T(test_add_custom_finding),
     };
