@@ -7,7 +7,8 @@
  *   tui_bench [--datasets N] [CATALOG.db]
  *
  * Without a catalog it builds a synthetic model in memory (N datasets,
- * default 1,000,000, two copies each, 1% of the replicas in us-east-1).
+ * default 1,000,000, two copies each, 1% of the replicas in us-east-1, an etl
+ * flow from every third dataset).
  * Targets (DESIGN.md section 5): first frame < 200 ms, key to redraw < 16 ms.
  */
 #include "check.h"
@@ -123,6 +124,17 @@ synthetic(struct model *m, int32_t n)
         if (p.region != m->placements[m->nplacements - 1].region &&
             model_add_placement(m, &p, NULL, &e) != SM_OK)
             die("replica", &e);
+        /* Every third dataset feeds the previous one's primary (etl). */
+        if (i % 3 == 2) {
+            struct flow f;
+            model_flow_init(&f);
+            f.from = model_primary(m, id);
+            f.to = model_primary(m, id - 1);
+            f.kind = FLOW_ETL;
+            f.transit_encrypted = 1;
+            if (model_add_flow(m, &f, NULL, &e) != SM_OK)
+                die("flow", &e);
+        }
     }
 }
 
@@ -196,8 +208,8 @@ main(int argc, char **argv)
         printf("loaded %s: %d datasets in %.0f ms\n", catalog, (int)m->ndatasets, now_ms() - t0);
     } else {
         synthetic(m, n);
-        printf("built %d datasets, %d copies in memory in %.0f ms\n", (int)m->ndatasets,
-               (int)m->nplacements, now_ms() - t0);
+        printf("built %d datasets, %d copies, %d flows in memory in %.0f ms\n",
+               (int)m->ndatasets, (int)m->nplacements, (int)m->nflows, now_ms() - t0);
     }
 
     /* First frame: the tui is made (views indexed and sorted by name) and

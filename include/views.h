@@ -63,6 +63,7 @@ struct view {
     int order_sort;
     bool order_desc;
     struct sort_pair *pairs;    /* radix sort scratch, kept */
+    bool partial;               /* order holds only the first page (first frame) */
     uint8_t *match;             /* per base row: matches the filter */
     int32_t capmatch;
     int32_t cappairs;
@@ -203,6 +204,8 @@ struct tui {
     uint8_t *pl_waived, *fl_waived;
     int32_t *rg_copies, *tier_count;
     int32_t *map_regions, nmap_regions;
+    /* Flows by dataset: out of (from) and into (to), as linked lists. */
+    int32_t *ds_out, *ds_in, *fl_next_out, *fl_next_in;
     int32_t nd, np, nf, nr, nt;             /* sizes the arrays were made for */
 
     struct view views[TUI_NVIEWS];

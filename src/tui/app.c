@@ -86,6 +86,10 @@ tui_derive(struct tui *t)
     REALLOC(t->rg_copies, m->nregions);
     REALLOC(t->tier_count, m->ntiers);
     REALLOC(t->map_regions, m->nregions);
+    REALLOC(t->ds_out, m->ndatasets);
+    REALLOC(t->ds_in, m->ndatasets);
+    REALLOC(t->fl_next_out, m->nflows);
+    REALLOC(t->fl_next_in, m->nflows);
     t->nd = m->ndatasets;
     t->np = m->nplacements;
     t->nf = m->nflows;
@@ -100,6 +104,23 @@ tui_derive(struct tui *t)
     memset(t->fl_waived, 0, sizeof *t->fl_waived * (size_t)t->nf);
     memset(t->rg_copies, 0, sizeof *t->rg_copies * (size_t)t->nr);
     memset(t->tier_count, 0, sizeof *t->tier_count * (size_t)t->nt);
+    for (int32_t d = 0; d < t->nd; d++)
+        t->ds_out[d] = t->ds_in[d] = SM_NONE;
+    /* Newest first is fine; built backwards so lists read in id order. */
+    for (int32_t f = t->nf - 1; f >= 0; f--) {
+        const struct flow *fl = &m->flows[f];
+        int32_t a, b;
+        t->fl_next_out[f] = t->fl_next_in[f] = SM_NONE;
+        if (fl->deleted)
+            continue;
+        a = m->placements[fl->from].dataset;
+        t->fl_next_out[f] = t->ds_out[a];
+        t->ds_out[a] = f;
+        if (fl->to >= 0 && (b = m->placements[fl->to].dataset) != a) {
+            t->fl_next_in[f] = t->ds_in[b];
+            t->ds_in[b] = f;
+        }
+    }
     for (int32_t d = 0; d < t->nd; d++) {
         t->ds_home[d] = SM_NONE;
         if (m->datasets[d].deleted)
@@ -273,8 +294,8 @@ recheck(struct tui *t, const char *what)
 void
 tui_recheck(struct tui *t)
 {
-    recheck(t, NULL);
     t->unchecked = false;
+    recheck(t, NULL);
 }
 
 bool
@@ -811,20 +832,18 @@ count_dependents(struct tui *t, enum obj_kind kind, int32_t id, char *buf, size_
     if (kind == OBJ_DATASET) {
         for (int32_t p = t->m->datasets[id].first_placement; p >= 0; p = t->m->placements[p].next)
             copies += !t->m->placements[p].deleted;
-        for (int32_t f = 0; f < t->m->nflows; f++) {
-            const struct flow *fl = &t->m->flows[f];
-            if (!fl->deleted && (t->m->placements[fl->from].dataset == id ||
-                                 (fl->to >= 0 && t->m->placements[fl->to].dataset == id)))
-                flows++;
-        }
+        for (int32_t f = id < t->nd ? t->ds_out[id] : SM_NONE; f >= 0; f = t->fl_next_out[f])
+            flows++;
+        for (int32_t f = id < t->nd ? t->ds_in[id] : SM_NONE; f >= 0; f = t->fl_next_in[f])
+            flows++;
         snprintf(buf, size, " with its %d cop%s and %d flow%s", copies, copies == 1 ? "y" : "ies",
                  flows, flows == 1 ? "" : "s");
     } else if (kind == OBJ_PLACEMENT) {
-        for (int32_t f = 0; f < t->m->nflows; f++) {
-            const struct flow *fl = &t->m->flows[f];
-            if (!fl->deleted && (fl->from == id || fl->to == id))
-                flows++;
-        }
+        int32_t ds = t->m->placements[id].dataset;
+        for (int32_t f = ds < t->nd ? t->ds_out[ds] : SM_NONE; f >= 0; f = t->fl_next_out[f])
+            flows += t->m->flows[f].from == id || t->m->flows[f].to == id;
+        for (int32_t f = ds < t->nd ? t->ds_in[ds] : SM_NONE; f >= 0; f = t->fl_next_in[f])
+            flows += t->m->flows[f].to == id;
         if (flows)
             snprintf(buf, size, " with its %d flow%s", flows, flows == 1 ? "" : "s");
     }
@@ -1478,7 +1497,7 @@ draw_status(struct tui *t, struct screen *s)
         x += screen_put(s, x, y, s->w, STYLE_STATUS, t->unchecked ? text_sym(" checking… ", " checking... ") : " not checked ");
     }
     {
-        int32_t total = v->nrows, pos = v->sel + 1;
+        int32_t total = v->partial ? v->ops->count(t) : v->nrows, pos = v->sel + 1;
         /* Group headers are not rows; without groups this is O(1). */
         if (v->ops->group)
             for (int32_t i = 0; i <= v->sel && i < v->ndisp; i++)
@@ -1754,6 +1773,10 @@ tui_free(struct tui *t)
         free(t->views[i].pairs);
         free(t->views[i].match);
     }
+    free(t->ds_out);
+    free(t->ds_in);
+    free(t->fl_next_out);
+    free(t->fl_next_in);
     free(t->ds_copies);
     free(t->ds_home);
     free(t->ds_nfind);

@@ -218,16 +218,13 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
         detail_add(d, STYLE_DIM, NULL, "none (press c to add a copy)");
     section(d, "Flows");
     n = 0;
-    for (int32_t fl = 0; fl < t->m->nflows && n < LIST_CAP; fl++) {
-        const struct flow *f = &t->m->flows[fl];
-        if (f->deleted)
-            continue;
-        if (t->m->placements[f->from].dataset == id ||
-            (f->to >= 0 && t->m->placements[f->to].dataset == id)) {
+    /* Through the per-dataset flow lists: no scan of every flow. */
+    for (int pass = 0; pass < 2 && id < t->nd; pass++)
+        for (int32_t fl = pass ? t->ds_in[id] : t->ds_out[id]; fl >= 0 && n < LIST_CAP;
+             fl = pass ? t->fl_next_in[fl] : t->fl_next_out[fl]) {
             flow_line(t, fl, d);
             n++;
         }
-    }
     if (n == 0)
         detail_add(d, STYLE_DIM, NULL, "none");
     findings_of(t, OBJ_DATASET, id, true, d);
@@ -241,13 +238,15 @@ placement_detail(struct tui *t, int32_t id, struct detail *d)
 
     detail_ref(d, OBJ_DATASET, pl->dataset, "dataset", "%s", t->m->datasets[pl->dataset].name);
     section(d, "Flows");
-    for (int32_t fl = 0; fl < t->m->nflows && n < LIST_CAP; fl++) {
-        const struct flow *f = &t->m->flows[fl];
-        if (!f->deleted && (f->from == id || f->to == id)) {
-            flow_line(t, fl, d);
-            n++;
+    for (int pass = 0; pass < 2 && pl->dataset < t->nd; pass++)
+        for (int32_t fl = pass ? t->ds_in[pl->dataset] : t->ds_out[pl->dataset];
+             fl >= 0 && n < LIST_CAP; fl = pass ? t->fl_next_in[fl] : t->fl_next_out[fl]) {
+            const struct flow *f = &t->m->flows[fl];
+            if (f->from == id || f->to == id) {
+                flow_line(t, fl, d);
+                n++;
+            }
         }
-    }
     if (n == 0)
         detail_add(d, STYLE_DIM, NULL, "none (an implicit replication from the primary)");
     findings_of(t, OBJ_PLACEMENT, id, false, d);

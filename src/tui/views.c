@@ -979,6 +979,61 @@ sort_order(struct tui *t, struct view *v)
     return SM_OK;
 }
 
+/* Before the first frame of a big catalog only its first page is needed:
+ * keep the k smallest rows in a max-heap (one comparison per row), sort
+ * them, and leave the full sort for after the frame (tui_recheck). */
+#define PARTIAL_MIN 50000
+#define PARTIAL_ROWS 160
+
+static void
+sift_down(int32_t *h, int32_t m, int32_t i)
+{
+    for (;;) {
+        int32_t l = 2 * i + 1, r = l + 1, big = i, x;
+        if (l < m && cmp_rows(&h[l], &h[big]) > 0)
+            big = l;
+        if (r < m && cmp_rows(&h[r], &h[big]) > 0)
+            big = r;
+        if (big == i)
+            return;
+        x = h[i];
+        h[i] = h[big];
+        h[big] = x;
+        i = big;
+    }
+}
+
+static void
+partial_order(struct tui *t, struct view *v, int32_t n)
+{
+    int32_t *h = v->order, m = 0;
+
+    sort_ctx.t = t;
+    sort_ctx.ops = v->ops;
+    sort_ctx.col = &v->ops->cols[v->sort];
+    sort_ctx.dir = v->desc ? -1 : 1;
+    for (int32_t r = 0; r < n; r++) {
+        if (v->ops->visible && !v->ops->visible(t, r))
+            continue;
+        if (m < PARTIAL_ROWS) {
+            int32_t i = m++;
+            h[i] = r;
+            while (i > 0 && cmp_rows(&h[(i - 1) / 2], &h[i]) < 0) {
+                int32_t x = h[i];
+                h[i] = h[(i - 1) / 2];
+                h[(i - 1) / 2] = x;
+                i = (i - 1) / 2;
+            }
+        } else if (cmp_rows(&r, &h[0]) < 0) {
+            h[0] = r;
+            sift_down(h, m, 0);
+        }
+    }
+    qsort(h, (size_t)m, sizeof *h, cmp_rows);
+    v->norder = m;
+    v->partial = true;
+}
+
 static int
 build_order(struct tui *t, struct view *v)
 {
@@ -987,12 +1042,22 @@ build_order(struct tui *t, struct view *v)
     if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
         grow(&v->rows, &v->caprows, n + 1) != SM_OK)
         return SM_ENOMEM;
+    v->partial = false;
+    if (t->unchecked && n >= PARTIAL_MIN && v->sort >= 0 && !v->ops->group &&
+        !v->filter[0]) {
+        partial_order(t, v, n);
+        v->order_gen = t->gen;
+        v->order_sort = v->sort;
+        v->order_desc = v->desc;
+        return SM_OK;
+    }
     /* The map lists the datasets view's rows: share a fresh sort. */
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *o = &t->views[i];
         if (o == v || o->ops->count != v->ops->count || o->ops->cols != v->ops->cols ||
             o->order_gen != t->gen || o->order_sort != v->sort || o->order_desc != v->desc ||
-            o->ops->visible != v->ops->visible || o->ops->group || v->ops->group)
+            o->ops->visible != v->ops->visible || o->ops->group || v->ops->group ||
+            o->partial)
             continue;
         memcpy(v->order, o->order, sizeof *v->order * (size_t)o->norder);
         v->norder = o->norder;
