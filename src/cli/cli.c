@@ -1,18 +1,15 @@
 /*
- * cli.c - what every command shares: the registry, opening the catalog and
- * the model, errors, progress, option parsing and output escaping.
+ * cli.c - what every command shares: the registry, the default catalog,
+ * opening the catalog and the model (seeding tiers in new catalogs), and
+ * applying edits. Option parsing, errors and escaping are in cli_parse.c.
  *
  * Depends on store/ and core/ (and io/ for refdata and rule packs); never on
  * tui/. Only this directory and tui/ print.
  */
 #include "cli.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
