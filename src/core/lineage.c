@@ -132,17 +132,22 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !queue || !inq)
         goto fail;
 
-    /* Personal fields under the pack's prefixes. */
-    for (int32_t t = 0; t < m->ntags; t++) {
-        const struct tag *tg = &m->tags[t];
-        if (tg->field == SM_NONE || L->pfield[tg->field])
+    /* Personal fields under the pack's prefixes. Through each dataset's tag
+     * list: a removed tag or field is unlinked from it, not marked. */
+    for (int32_t d = 0; d < nd; d++) {
+        if (m->datasets[d].deleted)
             continue;
-        for (uint32_t k = 0; k < rp->personal_tags.n; k++)
-            if (model_tag_under(tg->tag, rp->personal_tags.v[k])) {
-                L->pfield[tg->field] = 1;
-                L->has_pfields[tg->dataset] = 1;
-                break;
-            }
+        for (int32_t t = m->datasets[d].first_tag; t != SM_NONE; t = m->tags[t].next) {
+            const struct tag *tg = &m->tags[t];
+            if (tg->field == SM_NONE || L->pfield[tg->field])
+                continue;
+            for (uint32_t k = 0; k < rp->personal_tags.n; k++)
+                if (model_tag_under(tg->tag, rp->personal_tags.v[k])) {
+                    L->pfield[tg->field] = 1;
+                    L->has_pfields[d] = 1;
+                    break;
+                }
+        }
     }
     for (int32_t d = 0; d < nd; d++) {
         const struct dataset *ds = &m->datasets[d];

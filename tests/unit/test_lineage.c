@@ -193,6 +193,11 @@ test_pack_prefixes(void **state)
     assert_true(L.has_pfields[a]);
     assert_true(L.pfield[f]);
     lineage_fini(&L);
+    /* A removed tag no longer counts (tags are unlinked, not marked). */
+    assert_int_equal(model_remove_tag(m, m->datasets[a].first_tag), SM_OK);
+    assert_int_equal(lineage_run(m, rp, &L, NULL), SM_OK);
+    assert_false(L.has_pfields[a]);
+    lineage_fini(&L);
     rp->personal_tags.n = 0;    /* the pack's arena owns nothing here */
     rules_free(rp);
     model_free(m);
