@@ -1091,8 +1091,14 @@ run_command(struct tui *t, const char *cmdline)
         return;
     }
     rc = t->ops.command(t->ops.ctx, argc, argv, &out);
-    if (t->ops.model)
+    if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
+        /* The command loaded another model (an import): the undo records
+         * name objects of the old one. */
         t->m = t->ops.model(t->ops.ctx);
+        clear_stack(t->undo, &t->nundo);
+        clear_stack(t->redo, &t->nredo);
+        t->nhist = 0;
+    }
     /* The command may have changed the catalog: re-check quietly. */
     {
         char what[600];

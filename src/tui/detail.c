@@ -13,6 +13,25 @@
 
 #define LIST_CAP 40     /* objects listed per section before "… and N more" */
 
+/* A text cut by snprintf may end inside a UTF-8 sequence: drop the
+ * incomplete tail instead of showing it as escaped bytes. */
+static void
+utf8_trim(char *s, size_t size)
+{
+    size_t n = strlen(s), i = n, need;
+
+    if (n + 1 < size || n == 0)
+        return;                 /* not cut */
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    need = ((unsigned char)s[i - 1] >= 0xf0) ? 4 : ((unsigned char)s[i - 1] >= 0xe0) ? 3
+         : ((unsigned char)s[i - 1] >= 0xc0) ? 2 : 1;
+    if (n - (i - 1) < need)
+        s[i - 1] = 0;
+}
+
 static struct detail_line *
 new_line(struct detail *d)
 {
@@ -40,6 +59,7 @@ detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(l->text, sizeof l->text, fmt, ap);
     va_end(ap);
+    utf8_trim(l->text, sizeof l->text);
 }
 
 void
@@ -57,6 +77,7 @@ detail_ref(struct detail *d, int kind, int32_t id, const char *label, const char
     va_start(ap, fmt);
     vsnprintf(l->text, sizeof l->text, fmt, ap);
     va_end(ap);
+    utf8_trim(l->text, sizeof l->text);
 }
 
 static void

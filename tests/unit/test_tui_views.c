@@ -576,6 +576,39 @@ test_mouse(void **state)
     assert_true(h->t->views[4].sel > 2);
 }
 
+static void
+test_hostile_names(void **state)
+{
+    struct harness *h = *state;
+    char *big = malloc(12000), *text;
+    size_t k = 0;
+    int32_t id;
+
+    /* 10 KB of wide characters, a newline, markup, an escape sequence. */
+    while (k + 3 < 10000) {
+        memcpy(big + k, "名", 3);
+        k += 3;
+    }
+    snprintf(big + k, 12000 - k, "%s", "\n<script>\x1b[2J\"; DROP TABLE dataset; --");
+    id = dataset(h->m, big, "restricted", "EU", big);
+    place(h->m, id, "aws:us-east-1", ROLE_PRIMARY, false);
+    tui_recheck(h->t);
+    for (const char *v = "1234567"; *v; v++) {
+        char keys[8] = { *v, 'G', 0 };
+        feed(h, keys);
+        feed(h, "<Enter>");
+        tui_draw(h->t, h->s);
+        text = malloc(screen_text(h->s, NULL, 0) + 1);
+        screen_text(h->s, text, screen_text(h->s, NULL, 0) + 1);
+        for (const char *p = text; *p; p++)
+            if ((unsigned char)*p < 0x20 && *p != '\n')
+                fail_msg("raw control byte 0x%02x on the screen of view %c", *p, *v);
+        free(text);
+        feed(h, "<Esc>");
+    }
+    free(big);
+}
+
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown), \
                  cmocka_unit_test_setup_teardown(fn, setup120, teardown)
 #define AT80(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown)
@@ -600,6 +633,7 @@ main(void)
         AT120(test_export),
         AT120(test_resize_and_too_small),
         AT120(test_mouse),
+        BOTH(test_hostile_names),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);
