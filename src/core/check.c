@@ -119,21 +119,32 @@ ccs(int cc, char buf[3])
  * hundred thousand and glibc's vsnprintf dominated the profile. Same
  * contract as vsnprintf: always terminated when size > 0, returns the
  * length the whole text would have. */
+static void
+put(char *buf, size_t size, size_t *n, const char *s, size_t len)
+{
+    if (*n + 1 < size) {
+        size_t room = size - 1 - *n;
+        memcpy(buf + *n, s, len < room ? len : room);
+    }
+    *n += len;
+}
+
 static int
 fmtv(char *buf, size_t size, const char *fmt, va_list ap)
 {
     size_t n = 0;
+    const char *p = fmt;
 
-    for (const char *p = fmt; *p; p++) {
+    while (*p) {
+        const char *q = strchr(p, '%');
         const char *s;
         char num[24];
-        if (*p != '%' || p[1] == '\0') {
-            if (n + 1 < size)
-                buf[n] = *p;
-            n++;
-            continue;
+        if (!q) {
+            put(buf, size, &n, p, strlen(p));
+            break;
         }
-        p++;
+        put(buf, size, &n, p, (size_t)(q - p));
+        p = q + 1;
         if (*p == 's') {
             s = va_arg(ap, const char *);
             if (!s)
@@ -141,20 +152,23 @@ fmtv(char *buf, size_t size, const char *fmt, va_list ap)
         } else if (*p == 'd') {
             int v = va_arg(ap, int);
             unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
-            char *q = num + sizeof num;
-            *--q = '\0';
+            char *d = num + sizeof num;
+            *--d = '\0';
             do
-                *--q = (char)('0' + u % 10);
+                *--d = (char)('0' + u % 10);
             while ((u /= 10));
             if (v < 0)
-                *--q = '-';
-            s = q;
+                *--d = '-';
+            s = d;
+        } else if (*p == '%') {
+            s = "%";
         } else {
-            s = *p == '%' ? "%" : "";
+            s = "";
+            if (!*p)
+                break;
         }
-        for (; *s; s++, n++)
-            if (n + 1 < size)
-                buf[n] = *s;
+        put(buf, size, &n, s, strlen(s));
+        p++;
     }
     if (size)
         buf[n < size ? n : size - 1] = '\0';
@@ -315,6 +329,80 @@ finding_cmp(const void *pa, const void *pb)
     if ((c = strcmp(a->jurisdictions, b->jurisdictions)))
         return c;
     return strcmp(a->message, b->message);
+}
+
+/* Sorting findings: the order of finding_cmp, with the first 8 bytes of
+ * the rule and 16 of the selector as big-endian integers so that most
+ * comparisons never reach strcmp. */
+struct fkey {
+    uint64_t rule, s1, s2;
+    int32_t idx;
+    uint8_t sev;
+};
+
+static uint64_t
+be8(const char *s, size_t off)
+{
+    uint64_t v = 0;
+    size_t k = 0, len = strlen(s);
+
+    for (; k < 8; k++)
+        v = v << 8 | (off + k < len ? (uint8_t)s[off + k] : 0);
+    return v;
+}
+
+static int
+fkey_cmp(const void *pa, const void *pb)
+{
+    const struct fkey *a = pa, *b = pb;
+
+    if (a->sev != b->sev)
+        return a->sev > b->sev ? -1 : 1;
+    if (a->rule != b->rule)
+        return a->rule < b->rule ? -1 : 1;
+    if (a->s1 != b->s1)
+        return a->s1 < b->s1 ? -1 : 1;
+    if (a->s2 != b->s2)
+        return a->s2 < b->s2 ? -1 : 1;
+    return 0;
+}
+
+static int
+sort_findings(struct check_result *r)
+{
+    struct fkey *k = malloc(sizeof *k * (size_t)r->nfindings);
+    struct finding *out = malloc(sizeof *out * (size_t)r->nfindings);
+    int32_t i = 0;
+
+    if (!k || !out) {
+        free(k);
+        free(out);
+        return SM_ENOMEM;
+    }
+    for (int32_t j = 0; j < r->nfindings; j++) {
+        const struct finding *f = &r->findings[j];
+        k[j].sev = f->severity;
+        k[j].rule = be8(f->rule, 0);
+        k[j].s1 = be8(f->selector, 0);
+        k[j].s2 = be8(f->selector, 8);
+        k[j].idx = j;
+    }
+    qsort(k, (size_t)r->nfindings, sizeof *k, fkey_cmp);
+    /* Runs with equal keys: order them fully (long rule ids or selectors). */
+    while (i < r->nfindings) {
+        int32_t j = i + 1;
+        while (j < r->nfindings && fkey_cmp(&k[i], &k[j]) == 0)
+            j++;
+        for (int32_t a = i; a < j; a++)
+            out[a] = r->findings[k[a].idx];
+        if (j - i > 1)
+            qsort(out + i, (size_t)(j - i), sizeof *out, finding_cmp);
+        i = j;
+    }
+    memcpy(r->findings, out, sizeof *out * (size_t)r->nfindings);
+    free(k);
+    free(out);
+    return SM_OK;
 }
 
 /* Copy f into r (strings into r's arena), apply waivers, update stats.
@@ -1793,8 +1881,8 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     check_subjects(c);
     if (c->oom)
         goto fail;
-    if (r->nfindings > 1)
-        qsort(r->findings, (size_t)r->nfindings, sizeof *r->findings, finding_cmp);
+    if (r->nfindings > 1 && sort_findings(r))
+        goto fail;
     if (r->ntransfers > 1) {
         struct transfer *tmp = malloc(sizeof *tmp * (size_t)r->ntransfers);
         int32_t *rank = calloc((size_t)m->ndatasets + 1, sizeof *rank);
