@@ -14,6 +14,7 @@
 #include "model_json.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1191,68 +1192,324 @@ read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
     return SM_OK;
 }
 
-static int
-read_list(struct rd *r, json_t *root, const char *key,
-          int (*one)(struct rd *, json_t *, const char *))
-{
-    json_t *a = json_object_get(root, key), *v;
-    char p[512];
-    size_t i;
-    int rc;
+/* ---- streaming the top level --------------------------------------------------- */
+/* A million-dataset model is a 1.5 GB text: its JSON tree would not fit. The
+ * top-level object is scanned by hand (values skipped by bracket matching,
+ * strings respected), then each section is read in the canonical order one
+ * element at a time with json_loadb(JSON_DISABLE_EOF_CHECK). */
 
-    if (!a || json_is_null(a))
-        return SM_OK;
-    if (!json_is_array(a))
-        return bad(r, key, "must be a list, not %s", type_name(a));
-    json_array_foreach(a, i, v) {
-        idx(p, sizeof p, key, i);
-        if ((rc = one(r, v, p)))
-            return rc;
+enum section { SEC_SOVMAP, SEC_RULE_PACK, SEC_REGIONS, SEC_TIERS, SEC_DATASETS, SEC_FLOWS,
+               SEC_WAIVERS, SEC_SCENARIOS, SEC_COUNT };
+
+static const char *const section_names[SEC_COUNT] = {
+    "sovmap", "rule_pack", "regions", "tiers", "datasets", "flows", "waivers", "scenarios"
+};
+
+struct span {
+    size_t start, end;          /* the value's bytes */
+    bool seen;
+};
+
+struct src {
+    const char *t;
+    size_t len;
+};
+
+static void
+linecol(const struct src *s, size_t pos, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < pos && i < s->len; i++) {
+        if (s->t[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)s->t[i] & 0xc0) != 0x80) {
+            (*col)++;
+        }
     }
-    return SM_OK;
 }
 
 static int
-read_scenarios(struct rd *r, json_t *root)
+syntax_at(struct rd *r, const struct src *s, size_t pos, const char *msg)
 {
-    json_t *a = json_object_get(root, "scenarios"), *v;
-    char p[512], kp[512];
-    int32_t *ids;
-    size_t i;
-    int rc = SM_OK;
+    int line, col;
 
-    if (!a || json_is_null(a))
-        return SM_OK;
-    if (!json_is_array(a))
-        return bad(r, "scenarios", "must be a list, not %s", type_name(a));
-    if (!(ids = calloc(json_array_size(a) + 1, sizeof *ids)))
-        return sm_error_set(r->err, SM_ENOMEM, "out of memory");
-    json_array_foreach(a, i, v) {
-        idx(p, sizeof p, "scenarios", i);
-        if ((rc = read_scenario(r, v, p, &ids[i])))
-            goto out;
-    }
-    json_array_foreach(a, i, v) {
-        const char *base;
-        int32_t b;
-        idx(p, sizeof p, "scenarios", i);
-        if ((rc = get_str(r, v, p, "base", false, true, "", &base)) || !*base)
-            continue;
-        sub(kp, sizeof kp, p, "base");
-        if ((rc = find(r, OBJ_SCENARIO, base, kp, &b)))
-            goto out;
-        if (b == ids[i]) {
-            rc = bad(r, kp, "a scenario cannot build on itself");
-            goto out;
+    linecol(s, pos, &line, &col);
+    return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s", r->name, line, col, msg);
+}
+
+static size_t
+skip_ws(const struct src *s, size_t p)
+{
+    while (p < s->len && (s->t[p] == ' ' || s->t[p] == '\t' || s->t[p] == '\n' ||
+                          s->t[p] == '\r'))
+        p++;
+    return p;
+}
+
+/* End of the JSON value at p (loosely: jansson checks it when it is read),
+ * or SIZE_MAX when it runs off the end. */
+static size_t
+skip_value(const struct src *s, size_t p)
+{
+    int depth = 0;
+
+    while (p < s->len) {
+        char c = s->t[p];
+        if (c == '"') {
+            for (p++; p < s->len && s->t[p] != '"'; p++)
+                if (s->t[p] == '\\')
+                    p++;
+            if (p >= s->len)
+                return SIZE_MAX;
+            p++;
+        } else if (c == '[' || c == '{') {
+            depth++;
+            p++;
+        } else if (c == ']' || c == '}') {
+            if (!depth)
+                return p;
+            depth--;
+            p++;
+        } else if (!depth && (c == ',' || c == ' ' || c == '\n' || c == '\t' || c == '\r')) {
+            return p;
+        } else {
+            p++;
         }
-        if ((rc = model_set(r->m, OBJ_SCENARIO, ids[i], "base", base, NULL)))
-            goto out;
+        if (!depth && (c == '"' || c == ']' || c == '}'))
+            return p;
     }
+    return depth ? SIZE_MAX : p;
+}
+
+/* Parse one JSON value at p (not beyond end); *next is where it stopped. */
+static json_t *
+load_at(struct rd *r, const struct src *s, size_t p, size_t end, size_t *next)
+{
+    json_error_t jerr;
+    json_t *v = json_loadb(s->t + p, end - p,
+                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES,
+                           &jerr);
+    int line, col;
+
+    if (!v) {
+        linecol(s, p, &line, &col);
+        if (jerr.line <= 1)
+            col += jerr.column > 0 ? jerr.column - 1 : 0;
+        else {
+            line += jerr.line - 1;
+            col = jerr.column;
+        }
+        sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s", r->name, line, col, jerr.text);
+        return NULL;
+    }
+    *next = p + jerr.position;
+    return v;
+}
+
+/* The whole text through jansson, to report its own syntax error. */
+static int
+syntax_error(struct rd *r, const struct src *s, size_t pos, const char *fallback)
+{
+    json_error_t jerr;
+    json_t *v = json_loadb(s->t, s->len, JSON_REJECT_DUPLICATES, &jerr);
+
+    if (v) {
+        json_decref(v);
+        return syntax_at(r, s, pos, fallback);
+    }
+    return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s", r->name, jerr.line, jerr.column,
+                        jerr.text);
+}
+
+static int
+scan_top(struct rd *r, const struct src *s, struct span *spans)
+{
+    size_t p = skip_ws(s, 0), end, next;
+    json_t *key;
+
+    if (p >= s->len || s->t[p] != '{') {
+        if (p < s->len && s->t[p] == '[')
+            return sm_error_set(r->err, SM_EPARSE, "%s:1:1: expected an object "
+                                "{\"sovmap\": 1, ...}", r->name);
+        return syntax_error(r, s, p, "expected an object {\"sovmap\": 1, ...}");
+    }
+    p = skip_ws(s, p + 1);
+    if (p < s->len && s->t[p] == '}')
+        return skip_ws(s, p + 1) == s->len ? SM_OK : syntax_error(r, s, p + 1, "end of input expected");
+    for (;;) {
+        const char *k;
+        int sec = SM_NONE;
+        size_t kpos = p;
+
+        if (p >= s->len || s->t[p] != '"')
+            return syntax_error(r, s, p, "string or '}' expected");
+        if (!(key = load_at(r, s, p, s->len, &next)))
+            return SM_EPARSE;
+        k = json_string_value(key);
+        for (int i = 0; i < SEC_COUNT; i++)
+            if (strcmp(k, section_names[i]) == 0)
+                sec = i;
+        if (sec == SM_NONE) {
+            const char *best = NULL;
+            int bestd = 3;
+            char msg[200];
+            for (int i = 0; i < SEC_COUNT; i++) {
+                int d = sm_levenshtein(k, section_names[i], 2);
+                if (d < bestd) {
+                    bestd = d;
+                    best = section_names[i];
+                }
+            }
+            if (best)
+                snprintf(msg, sizeof msg, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best);
+            else
+                snprintf(msg, sizeof msg, "unknown key \"%.60s\"", k);
+            json_decref(key);
+            return sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+        }
+        json_decref(key);
+        if (spans[sec].seen) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "duplicate key \"%s\"", section_names[sec]);
+            return syntax_at(r, s, kpos, msg);
+        }
+        p = skip_ws(s, next);
+        if (p >= s->len || s->t[p] != ':')
+            return syntax_error(r, s, p, "':' expected");
+        p = skip_ws(s, p + 1);
+        end = skip_value(s, p);
+        if (end == SIZE_MAX || end == p)
+            return syntax_error(r, s, p, "unexpected end of input");
+        spans[sec] = (struct span){ p, end, true };
+        p = skip_ws(s, end);
+        if (p < s->len && s->t[p] == ',') {
+            p = skip_ws(s, p + 1);
+            continue;
+        }
+        if (p < s->len && s->t[p] == '}')
+            break;
+        return syntax_error(r, s, p, "',' or '}' expected");
+    }
+    if (skip_ws(s, p + 1) != s->len)
+        return syntax_error(r, s, p + 1, "end of input expected");
+    return SM_OK;
+}
+
+/* Call one() for every element of a section's list, parsing one at a time. */
+static int
+each_element(struct rd *r, const struct src *s, const struct span *sp, const char *key,
+             int (*one)(struct rd *, json_t *, const char *, void *), void *ctx)
+{
+    size_t p, next, i = 0;
+    char path[512];
+    json_t *v;
+    int rc;
+
+    if (!sp->seen)
+        return SM_OK;
+    p = sp->start;
+    if (sp->end - p == 4 && memcmp(s->t + p, "null", 4) == 0)
+        return SM_OK;
+    if (s->t[p] != '[') {
+        if (!(v = load_at(r, s, p, sp->end, &next)))
+            return SM_EPARSE;
+        rc = bad(r, key, "must be a list, not %s", type_name(v));
+        json_decref(v);
+        return rc;
+    }
+    p = skip_ws(s, p + 1);
+    if (p < sp->end && s->t[p] == ']')
+        return SM_OK;
+    for (;; i++) {
+        if (!(v = load_at(r, s, p, sp->end, &next)))
+            return SM_EPARSE;
+        idx(path, sizeof path, key, i);
+        rc = one(r, v, path, ctx);
+        json_decref(v);
+        if (rc)
+            return rc;
+        p = skip_ws(s, next);
+        if (p < sp->end && s->t[p] == ',') {
+            p = skip_ws(s, p + 1);
+            continue;
+        }
+        if (p < sp->end && s->t[p] == ']')
+            return SM_OK;
+        return syntax_error(r, s, p, "',' or ']' expected");
+    }
+}
+
+static int region_cb(struct rd *r, json_t *v, const char *path, void *c)
+{ (void)c; return read_region(r, v, path); }
+static int tier_cb(struct rd *r, json_t *v, const char *path, void *c)
+{ (void)c; return read_tier(r, v, path); }
+static int dataset_cb(struct rd *r, json_t *v, const char *path, void *c)
+{ (void)c; return read_dataset(r, v, path); }
+static int flow_cb(struct rd *r, json_t *v, const char *path, void *c)
+{ (void)c; return read_flow(r, v, path); }
+static int waiver_cb(struct rd *r, json_t *v, const char *path, void *c)
+{ (void)c; return read_waiver(r, v, path); }
+
+struct scen {
+    int32_t *ids;
+    size_t n, cap;
+    int pass;
+};
+
+static int
+scenario_cb(struct rd *r, json_t *v, const char *path, void *ctx)
+{
+    struct scen *sc = ctx;
+    const char *base;
+    char kp[512];
+    int32_t b, id;
+    int rc;
+
+    if (sc->pass == 0) {
+        if (sc->n == sc->cap) {
+            size_t cap = sc->cap ? sc->cap * 2 : 16;
+            int32_t *ni = realloc(sc->ids, cap * sizeof *ni);
+            if (!ni)
+                return sm_error_set(r->err, SM_ENOMEM, "out of memory");
+            sc->ids = ni;
+            sc->cap = cap;
+        }
+        if ((rc = read_scenario(r, v, path, &id)))
+            return rc;
+        sc->ids[sc->n++] = id;
+        return SM_OK;
+    }
+    id = sc->ids[sc->n++];
+    if ((rc = get_str(r, v, path, "base", false, true, "", &base)) || !*base)
+        return rc;
+    sub(kp, sizeof kp, path, "base");
+    if ((rc = find(r, OBJ_SCENARIO, base, kp, &b)))
+        return rc;
+    if (b == id)
+        return bad(r, kp, "a scenario cannot build on itself");
+    return model_set(r->m, OBJ_SCENARIO, id, "base", base, r->err);
+}
+
+static int
+read_scenarios(struct rd *r, const struct src *s, const struct span *sp)
+{
+    struct scen sc = { 0 };
+    char p[512], kp[512];
+    int rc;
+
+    if ((rc = each_element(r, s, sp, "scenarios", scenario_cb, &sc)))
+        goto out;
+    sc.pass = 1;
+    sc.n = 0;
+    if ((rc = each_element(r, s, sp, "scenarios", scenario_cb, &sc)))
+        goto out;
     /* no cycles through base */
-    json_array_foreach(a, i, v) {
-        int32_t cur = ids[i];
+    for (size_t i = 0; i < sc.n; i++) {
+        int32_t cur = sc.ids[i];
         for (size_t steps = 0; cur != SM_NONE && *r->m->scenarios[cur].base; steps++) {
-            if (steps > json_array_size(a)) {
+            if (steps > sc.n) {
                 idx(p, sizeof p, "scenarios", i);
                 sub(kp, sizeof kp, p, "base");
                 rc = bad(r, kp, "scenarios build on each other in a cycle");
@@ -1262,7 +1519,7 @@ read_scenarios(struct rd *r, json_t *root)
         }
     }
 out:
-    free(ids);
+    free(sc.ids);
     return rc;
 }
 
@@ -1270,51 +1527,57 @@ int
 model_json_read(const char *text, size_t len, const char *name, struct model *m,
                 struct sm_error *err)
 {
-    static const char *const keys[] = { "sovmap", "rule_pack", "regions", "tiers", "datasets",
-                                        "flows", "waivers", "scenarios", NULL };
     struct rd r = { .name = name ? name : "model.json", .m = m, .err = err };
-    json_error_t jerr;
-    json_t *root, *ver;
-    const char *pack;
+    struct src s = { text, len };
+    struct span spans[SEC_COUNT];
+    size_t next;
+    json_t *v;
     int rc;
 
-    root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", r.name, jerr.line, jerr.column,
-                            jerr.text);
-    if (!json_is_object(root)) {
-        rc = sm_error_set(err, SM_EPARSE, "%s:1:1: expected an object {\"sovmap\": 1, ...}",
-                          r.name);
-        goto out;
+    memset(spans, 0, sizeof spans);
+    if ((rc = scan_top(&r, &s, spans)))
+        return rc;
+    /* the version first: a newer format is refused before anything else */
+    if (!spans[SEC_SOVMAP].seen || !(v = load_at(&r, &s, spans[SEC_SOVMAP].start,
+                                                  spans[SEC_SOVMAP].end, &next)))
+        return spans[SEC_SOVMAP].seen ? SM_EPARSE :
+               sm_error_set(err, SM_EPARSE, "%s: sovmap: missing format version: this is "
+                            "not a sovmap model (expected \"sovmap\": 1)", r.name);
+    if (!json_is_integer(v)) {
+        json_decref(v);
+        return sm_error_set(err, SM_EPARSE, "%s: sovmap: missing format version: this is not "
+                            "a sovmap model (expected \"sovmap\": 1)", r.name);
     }
-    ver = json_object_get(root, "sovmap");
-    if (!json_is_integer(ver)) {
-        rc = sm_error_set(err, SM_EPARSE, "%s: sovmap: missing format version: this is not "
-                          "a sovmap model (expected \"sovmap\": 1)", r.name);
-        goto out;
-    }
-    if (json_integer_value(ver) != MODEL_JSON_VERSION) {
-        rc = sm_error_set(err, json_integer_value(ver) > MODEL_JSON_VERSION ? SM_EVERSION
+    if (json_integer_value(v) != MODEL_JSON_VERSION) {
+        rc = sm_error_set(err, json_integer_value(v) > MODEL_JSON_VERSION ? SM_EVERSION
                           : SM_EPARSE, "%s: sovmap: format %lld is not %d (written by a "
-                          "newer sovmap?)", r.name, (long long)json_integer_value(ver),
+                          "newer sovmap?)", r.name, (long long)json_integer_value(v),
                           MODEL_JSON_VERSION);
-        goto out;
+        json_decref(v);
+        return rc;
     }
-    if ((rc = known_keys(&r, root, "", keys)) ||
-        (rc = get_str(&r, root, "", "rule_pack", false, false, "", &pack)))
-        goto out;
-    if (!(m->rule_pack = model_str(m, pack))) {
-        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
-        goto out;
+    json_decref(v);
+    if (spans[SEC_RULE_PACK].seen) {
+        json_t *o;
+        const char *pack;
+        if (!(v = load_at(&r, &s, spans[SEC_RULE_PACK].start, spans[SEC_RULE_PACK].end,
+                          &next)))
+            return SM_EPARSE;
+        o = json_object();
+        json_object_set_new(o, "rule_pack", v);
+        rc = get_str(&r, o, "", "rule_pack", false, false, "", &pack);
+        if (!rc && !(m->rule_pack = model_str(m, pack)))
+            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        json_decref(o);
+        if (rc)
+            return rc;
     }
-    if ((rc = read_list(&r, root, "regions", read_region)) ||
-        (rc = read_list(&r, root, "tiers", read_tier)) ||
-        (rc = read_list(&r, root, "datasets", read_dataset)) ||
-        (rc = read_list(&r, root, "flows", read_flow)) ||
-        (rc = read_list(&r, root, "waivers", read_waiver)) ||
-        (rc = read_scenarios(&r, root)))
-        goto out;
-out:
-    json_decref(root);
-    return rc;
+    if ((rc = each_element(&r, &s, &spans[SEC_REGIONS], "regions", region_cb, NULL)) ||
+        (rc = each_element(&r, &s, &spans[SEC_TIERS], "tiers", tier_cb, NULL)) ||
+        (rc = each_element(&r, &s, &spans[SEC_DATASETS], "datasets", dataset_cb, NULL)) ||
+        (rc = each_element(&r, &s, &spans[SEC_FLOWS], "flows", flow_cb, NULL)) ||
+        (rc = each_element(&r, &s, &spans[SEC_WAIVERS], "waivers", waiver_cb, NULL)) ||
+        (rc = read_scenarios(&r, &s, &spans[SEC_SCENARIOS])))
+        return rc;
+    return SM_OK;
 }

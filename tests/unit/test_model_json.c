@@ -276,6 +276,15 @@ test_errors(void **state)
     expect_error("{\"sovmap\": 1, \"regions\": [{\"id\": \"aws:eu-west-1\"}]}", SM_EPARSE,
                  "m.json: regions[0].id: region aws:eu-west-1 is shipped with sovmap; do not "
                  "redefine it");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"},\n  {\"name\": \"b\",, }]}",
+                 SM_EPARSE, "m.json:2:16: string or '}' expected near ','");
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"}", SM_EPARSE,
+                 "m.json:1:40: ']' expected near end of file");
+    expect_error("{\"sovmap\": 1} x", SM_EPARSE, "m.json:1:15: end of file expected near 'x'");
+    expect_error("{\"sovmap\": 1, \"sovmap\": 1}", SM_EPARSE,
+                 "m.json:1:15: duplicate key \"sovmap\"");
+    expect_error("{\"sovmap\": 1, \"tiers\": {\"name\": \"x\"}}", SM_EPARSE,
+                 "m.json: tiers: must be a list, not an object");
     expect_error("{\"sovmap\": 1, \"waivers\": [{\"rule\": \"RES001\", \"object\": \"x\", "
                  "\"expires\": \"2026-13-01\"}]}", SM_EPARSE,
                  "m.json: waivers[0].expires: bad date 2026-13-01: use YYYY-MM-DD");
