@@ -68,6 +68,7 @@ struct key {
     X(VIEW_5,       "view-findings", "Findings view") \
     X(VIEW_6,       "view-map",      "Map view (datasets x regions)") \
     X(VIEW_7,       "view-transfers","Transfers view (derived register)") \
+    X(VIEW_8,       "view-scenarios","Scenarios view (what-ifs)") \
     X(COMMAND,      "command",       "Run a sovmap command (:check, :log ...)") \
     X(EXPORT,       "export",        "Export menu (diagram, map, registers)") \
     X(UNDO,         "undo",          "Undo the last edit") \
@@ -95,6 +96,7 @@ struct key {
     X(DELETE,       "delete",        "Delete the selected object (asks first)") \
     X(FIX,          "fix",           "Apply the finding's remediation (preview first)") \
     X(WAIVE,        "waive",         "Waive the finding (owner, reason, expiry)") \
+    X(DIFF,         "diff",          "What the scenario changes (findings, copies)") \
     X(LEFT,         "left",          "Column left / scroll left") \
     X(RIGHT,        "right",         "Column right / scroll right") \
     X(NEXT_FIELD,   "next-field",    "Next field") \
@@ -128,6 +130,7 @@ extern const char *const action_help[ACT_COUNT];
     X(DATASETS, "datasets", "Datasets view") \
     X(FINDINGS, "findings", "Findings view") \
     X(MAP,      "map",      "Map view") \
+    X(SCENARIOS, "scenarios", "Scenarios view") \
     X(FORM,     "form",     "Forms") \
     X(EDIT,     "edit",     "Text entry (forms, filter, command line)")
 

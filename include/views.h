@@ -180,7 +180,7 @@ enum prompt_mode { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_FILE };
 
 /* ---- the application ----------------------------------------------------------- */
 
-#define TUI_NVIEWS 7
+#define TUI_NVIEWS 8
 #define TUI_UNDO_MAX 200
 #define TUI_HISTORY 64
 

@@ -1010,6 +1010,30 @@ act_export(struct tui *t, const struct key *k)
     return TUI_REDRAW;
 }
 
+static void run_command(struct tui *t, const char *cmdline);
+
+/* A scenario's effect, through `sovmap scenario diff NAME` (the scenario
+ * engine evaluates it on a copy of the model). */
+static int
+act_diff(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind;
+    int32_t id;
+    char cmd[600];
+    (void)k;
+    if (!target_object(t, &kind, &id) || kind != OBJ_SCENARIO) {
+        tui_set_message(t, true, "select a scenario first (view 8)");
+        return TUI_REDRAW;
+    }
+    if (!t->ops.command) {
+        tui_set_message(t, true, "commands are not available here");
+        return TUI_REDRAW;
+    }
+    snprintf(cmd, sizeof cmd, "scenario diff '%s'", t->m->scenarios[id].name);
+    run_command(t, cmd);
+    return TUI_REDRAW;
+}
+
 static int act_redraw(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_FULL_REDRAW; }
 static int act_suspend(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_SUSPEND; }
 static int act_none(struct tui *t, const struct key *k) { (void)t; (void)k; return 0; }
@@ -1020,7 +1044,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_PREV_VIEW] = act_prev_view,
     [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
     [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
-    [ACT_VIEW_7] = act_view_n,
+    [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_DIFF] = act_diff,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
     [ACT_UNDO] = act_undo,          [ACT_REDO] = act_redo,
     [ACT_BACK] = act_back,          [ACT_REDRAW] = act_redraw,
@@ -1359,7 +1383,7 @@ tui_key(struct tui *t, const struct key *k)
         a = keymap_lookup(&t->keys, KEYMAP_LIST, k->code);
     if (a == ACT_NONE)
         a = keymap_lookup(&t->keys, KEYMAP_GLOBAL, k->code);
-    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_7)
+    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_8)
         return act_view(t, a);
     r = handlers[a] ? handlers[a](t, k) : 0;
     if (t->quit)
@@ -1393,10 +1417,21 @@ draw_tabs(struct tui *t, struct screen *s)
     screen_fill(s, 0, 0, s->w, STYLE_TAB);
     if (s->w >= 100)
         x += screen_put(s, 0, 0, s->w, STYLE_TITLE, " sovmap ");
-    for (int i = 0; i < TUI_NVIEWS; i++) {
-        snprintf(buf, sizeof buf, " %d %s ", i + 1, tui_views[i]->title);
-        t->tabs_x[i] = x;
-        x += screen_put(s, x, 0, s->w - x, i == t->cur ? STYLE_TAB_ACTIVE : STYLE_TAB, buf);
+    {
+        /* Padded tabs when they fit, else compact ones. */
+        int need = x;
+        for (int i = 0; i < TUI_NVIEWS; i++)
+            need += text_width(tui_views[i]->title) + 4;
+        for (int i = 0; i < TUI_NVIEWS; i++) {
+            if (need <= s->w)
+                snprintf(buf, sizeof buf, " %d %s ", i + 1, tui_views[i]->title);
+            else
+                snprintf(buf, sizeof buf, "%d %s", i + 1, tui_views[i]->title);
+            t->tabs_x[i] = x;
+            x += screen_put(s, x, 0, s->w - x, i == t->cur ? STYLE_TAB_ACTIVE : STYLE_TAB, buf);
+            if (need > s->w)
+                x++;
+        }
     }
     t->tabs_x[TUI_NVIEWS] = x;
     if (t->catalog[0] && x + 4 < s->w) {

@@ -311,6 +311,31 @@ tier_detail(struct tui *t, int32_t id, struct detail *d)
         detail_add(d, STYLE_DIM, NULL, "none");
 }
 
+static void
+scenario_detail(struct tui *t, int32_t id, struct detail *d)
+{
+    const struct scenario *sc = &t->m->scenarios[id];
+    int32_t base = sc->base && *sc->base ? model_scenario(t->m, sc->base) : SM_NONE;
+
+    if (base >= 0)
+        detail_ref(d, OBJ_SCENARIO, base, "builds on", "%s", sc->base);
+    section(d, "Ops, in order");
+    for (uint32_t i = 0; i < sc->nops; i++) {
+        char line[232];
+        size_t k = 0;
+        line[0] = 0;
+        for (uint32_t j = 0; j < sc->ops[i].n && k + 1 < sizeof line; j++)
+            k += (size_t)snprintf(line + k, sizeof line - k, "%s%s", j ? " " : "",
+                                  sc->ops[i].v[j]);
+        detail_add(d, STYLE_DEFAULT, NULL, "%u. %s", i + 1, line);
+    }
+    if (sc->nops == 0)
+        detail_add(d, STYLE_DIM, NULL, "none yet: :scenario add %s OP ARGS...", sc->name);
+    detail_add(d, STYLE_DEFAULT, NULL, "%s", "");
+    detail_add(d, STYLE_DIM, NULL, "d shows what it changes; :scenario apply %s makes it real",
+               sc->name);
+}
+
 void
 detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
 {
@@ -331,6 +356,8 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         tier_detail(t, id, d);
     else if (kind == OBJ_FLOW)
         findings_of(t, OBJ_FLOW, id, false, d);
+    else if (kind == OBJ_SCENARIO)
+        scenario_detail(t, id, d);
     if (d->n > 0 && d->line[0].text[0] == 0 && d->line[0].ref == REF_NONE) {
         memmove(&d->line[0], &d->line[1], sizeof d->line[0] * (size_t)(d->n - 1));
         d->n--;

@@ -52,6 +52,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_GLOBAL, '5',            ACT_VIEW_5 },
     { KEYMAP_GLOBAL, '6',            ACT_VIEW_6 },
     { KEYMAP_GLOBAL, '7',            ACT_VIEW_7 },
+    { KEYMAP_GLOBAL, '8',            ACT_VIEW_8 },
     { KEYMAP_GLOBAL, ':',            ACT_COMMAND },
     { KEYMAP_GLOBAL, 'x',            ACT_EXPORT },
     { KEYMAP_GLOBAL, 'u',            ACT_UNDO },
@@ -91,6 +92,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_FINDINGS, 'f',          ACT_FIX },
     { KEYMAP_FINDINGS, 'w',          ACT_WAIVE },
     { KEYMAP_MAP,    'c',            ACT_ADD_COPY },
+    { KEYMAP_SCENARIOS, 'd',         ACT_DIFF },
     { KEYMAP_DETAIL, 'j',            ACT_MOVE_DOWN },
     { KEYMAP_DETAIL, TK_DOWN,        ACT_MOVE_DOWN },
     { KEYMAP_DETAIL, 'k',            ACT_MOVE_UP },
@@ -167,7 +169,7 @@ keymap_bind(struct keymap *km, const char *map, const char *key, const char *act
             break;
     if (m == KEYMAP_COUNT)
         return sm_error_set(err, SM_EINVAL, "unknown key map %s (global, list, detail, "
-                            "datasets, findings, map, form, edit)", map);
+                            "datasets, findings, map, scenarios, form, edit)", map);
     if ((k = key_parse(key)) == SM_NONE)
         return sm_error_set(err, SM_EINVAL, "unknown key %s", key);
     if ((a = action_parse(action)) == ACT_COUNT) {

@@ -149,6 +149,16 @@ build(struct model *m)
     f.kind = FLOW_ETL;
     f.transit_encrypted = 1;
     assert_int_equal(model_add_flow(m, &f, NULL, NULL), SM_OK);
+    {
+        struct scenario sc = { 0 };
+        const char *op[] = { "move", "loyalty_members", "aws:us-east-1", "aws:eu-west-1" };
+        int32_t sid;
+        sc.name = "repatriate";
+        sc.base = "";
+        sc.description = "bring the US replica home";
+        assert_int_equal(model_add_scenario(m, &sc, &sid, NULL), SM_OK);
+        assert_int_equal(model_scenario_append(m, sid, 4, op, NULL), SM_OK);
+    }
 }
 
 static struct harness *
@@ -271,7 +281,7 @@ test_views(void **state)
 {
     struct harness *h = *state;
     static const char *const names[TUI_NVIEWS] = {
-        "datasets", "flows", "regions", "tiers", "findings", "map", "transfers",
+        "datasets", "flows", "regions", "tiers", "findings", "map", "transfers", "scenarios",
     };
 
     for (int i = 0; i < TUI_NVIEWS; i++) {
@@ -505,6 +515,18 @@ test_waive(void **state)
 /* ---- command line, export, resize ----------------------------------------------- */
 
 static void
+test_scenario_diff(void **state)
+{
+    struct harness *h = *state;
+
+    feed(h, "8<Enter>");
+    snap(h, "scenario-detail");
+    feed(h, "d");
+    assert_string_equal(h->last_command, "scenario|diff|repatriate");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+}
+
+static void
 test_command_line(void **state)
 {
     struct harness *h = *state;
@@ -593,7 +615,7 @@ test_hostile_names(void **state)
     id = dataset(h->m, big, "restricted", "EU", big);
     place(h->m, id, "aws:us-east-1", ROLE_PRIMARY, false);
     tui_recheck(h->t);
-    for (const char *v = "1234567"; *v; v++) {
+    for (const char *v = "12345678"; *v; v++) {
         char keys[8] = { *v, 'G', 0 };
         feed(h, keys);
         feed(h, "<Enter>");
@@ -630,6 +652,7 @@ main(void)
         BOTH(test_fix_from_finding),
         AT80(test_waive),
         AT80(test_command_line),
+        AT120(test_scenario_diff),
         AT120(test_export),
         AT120(test_resize_and_too_small),
         AT120(test_mouse),
