@@ -85,6 +85,7 @@ struct dg {
     struct export_stats st;
     int32_t ncopies;
     struct idstate *ids;
+    const char *summary_note;   /* the region view folded into jurisdictions */
 };
 
 /* ---- object ids ----------------------------------------------------------------------
@@ -1037,6 +1038,179 @@ legend_regions(struct dg *d)
     legend_edge(d, lg, "violations all waived", "count (waived)", C_MUTED, "solid", "1", "normal");
 }
 
+/* Region pairs drawn as edges before the summary folds regions into their
+ * jurisdictions; and the most edges between jurisdictions drawn. Measured:
+ * past ~40 counted edges the labels of a 30-region summary overlap. */
+#define EXPORT_SUMMARY_EDGES 40
+
+struct gedge {
+    int32_t a, b;
+    struct rcount c;
+};
+
+static int
+gedge_cmp(const void *x, const void *y)
+{
+    const struct gedge *p = x, *q = y;
+
+    if (p->c.viol != q->c.viol)
+        return p->c.viol > q->c.viol ? -1 : 1;
+    if (p->c.n != q->c.n)
+        return p->c.n > q->c.n ? -1 : 1;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+static void
+legend_groups(struct dg *d)
+{
+    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+
+    gset(d, lg, GA_LABEL, "Legend");
+    gset(d, lg, GA_STYLE, "rounded");
+    gset(d, lg, GA_COLOR, "#6c7a89");
+    legend_node(d, lg, "jurisdiction\\lits regions: copies\\l", "box", XS_OK);
+    legend_node(d, lg, "jurisdiction holding\\lviolating copies\\l", "box", XS_VIOLATION);
+    legend_edge(d, lg, "flows and copies\nbetween jurisdictions", "count", C_EDGE, "dashed",
+                "1.4", "normal");
+    legend_edge(d, lg, "some violate", "count (violating)", C_RED, "bold,dashed", "2.5", "normal");
+    legend_edge(d, lg, "violations all waived", "count (waived)", C_MUTED, "dashed", "1", "normal");
+}
+
+/* The summary of a model with too many region pairs to draw: one node per
+ * jurisdiction listing its regions, one counted edge per jurisdiction pair
+ * (the heaviest EXPORT_SUMMARY_EDGES; the rest are totalled in the title). */
+static int
+build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rcount *pair,
+             const struct rcount *copies, const int32_t *inregion, struct sm_error *err)
+{
+    const struct model *m = d->m;
+    int32_t nr = m->nregions, ng = 0, ne = 0;
+    int32_t *gof = malloc(((size_t)nr + 1) * sizeof *gof);
+    const char **gname = calloc((size_t)norder + 1, sizeof *gname);
+    struct rcount *gpair = NULL, *gcopies = calloc((size_t)norder + 1, sizeof *gcopies);
+    int32_t *ginside = calloc((size_t)norder + 1, sizeof *ginside);
+    struct gedge *edges = NULL;
+    Agnode_t **gnode = calloc((size_t)norder + 1, sizeof *gnode);
+    struct rcount rest = { 0, 0, 0 };
+    int32_t nrest = 0;
+    int rc = SM_OK;
+
+    if (!gof || !gname || !gcopies || !ginside || !gnode)
+        goto oom;
+    /* order is sorted by group then region: groups come in runs. */
+    for (int32_t k = 0; k < norder; k++) {
+        const char *g = region_group(d, order[k]);
+        if (!ng || strcmp(gname[ng - 1], g))
+            gname[ng++] = g;
+        gof[order[k]] = ng - 1;
+    }
+    if (!(gpair = calloc((size_t)ng * (size_t)ng + 1, sizeof *gpair)) ||
+        !(edges = malloc(((size_t)ng * (size_t)ng + 1) * sizeof *edges)))
+        goto oom;
+    for (int32_t a = 0; a < norder; a++) {
+        int32_t ra = order[a], ga = gof[ra];
+        gcopies[ga].n += copies[ra].n;
+        gcopies[ga].viol += copies[ra].viol;
+        gcopies[ga].waived += copies[ra].waived;
+        ginside[ga] += inregion[ra];
+        for (int32_t b = 0; b < norder; b++) {
+            const struct rcount *c = &pair[(size_t)ra * nr + order[b]];
+            int32_t gb = gof[order[b]];
+            if (!c->n)
+                continue;
+            if (ga == gb) {
+                ginside[ga] += c->n;
+                continue;
+            }
+            gpair[(size_t)ga * ng + gb].n += c->n;
+            gpair[(size_t)ga * ng + gb].viol += c->viol;
+            gpair[(size_t)ga * ng + gb].waived += c->waived;
+        }
+    }
+    for (int32_t g = 0, k = 0; g < ng; g++) {
+        char label[8192], glabel[300];
+        size_t len;
+        int state = gcopies[g].viol ? XS_VIOLATION : gcopies[g].waived ? XS_WAIVED : XS_OK;
+
+        export_group_label(d->o->juris, gname[g], glabel, sizeof glabel);
+        len = (size_t)snprintf(label, sizeof label, "%s\\l%s copies, %s violating\\l",
+                               dclean(d, glabel), thousands(d, gcopies[g].n),
+                               thousands(d, gcopies[g].viol));
+        if (ginside[g])
+            len += (size_t)snprintf(label + len, len < sizeof label ? sizeof label - len : 0,
+                                    "%s flows and copies within\\l", thousands(d, ginside[g]));
+        for (; k < norder && gof[order[k]] == g; k++) {
+            int32_t r = order[k];
+            if (len >= sizeof label)
+                break;
+            len += (size_t)snprintf(label + len, sizeof label - len, "  %s: %s%s%s\\l",
+                                    dclean(d, m->regions[r].id), thousands(d, copies[r].n),
+                                    copies[r].viol ? ", violating " : "",
+                                    copies[r].viol ? thousands(d, copies[r].viol) : "");
+        }
+        gnode[g] = agnode(d->g, (char *)dstr(d, "jurisdiction:%s", dclean(d, gname[g])), 1);
+        d->st.nodes++;
+        nset(d, gnode[g], NA_LABEL, label);
+        nset(d, gnode[g], NA_SHAPE, "box");
+        nset(d, gnode[g], NA_COLOR, looks[state].color);
+        nset(d, gnode[g], NA_FILL, looks[state].fill);
+        nset(d, gnode[g], NA_FONTCOLOR, looks[state].font);
+        nset(d, gnode[g], NA_PENWIDTH, looks[state].penwidth);
+    }
+    for (int32_t a = 0; a < ng; a++)
+        for (int32_t b = 0; b < ng; b++)
+            if (gpair[(size_t)a * ng + b].n)
+                edges[ne++] = (struct gedge){ a, b, gpair[(size_t)a * ng + b] };
+    qsort(edges, (size_t)ne, sizeof *edges, gedge_cmp);
+    for (int32_t k = 0; k < ne; k++) {
+        const struct rcount *c = &edges[k].c;
+        Agedge_t *e;
+
+        if (k >= EXPORT_SUMMARY_EDGES) {
+            rest.n += c->n;
+            rest.viol += c->viol;
+            nrest++;
+            continue;
+        }
+        e = agedge(d->g, gnode[edges[k].a], gnode[edges[k].b], NULL, 1);
+        d->st.edges++;
+        eset(d, e, EA_PENWIDTH, dstr(d, "%.1f", (c->viol ? 1.5 : 0.0) + 1.0 + log10((double)c->n)));
+        eset(d, e, EA_STYLE, c->viol ? "bold,dashed" : "dashed");
+        if (c->viol) {
+            eset(d, e, EA_COLOR, C_RED);
+            eset(d, e, EA_FONTCOLOR, C_RED);
+            eset(d, e, EA_LABEL, dstr(d, "%s (%s violating)", thousands(d, c->n),
+                                      thousands(d, c->viol)));
+            d->st.red_edges++;
+        } else if (c->waived) {
+            eset(d, e, EA_COLOR, C_MUTED);
+            eset(d, e, EA_LABEL, dstr(d, "%s (%s waived)", thousands(d, c->n),
+                                      thousands(d, c->waived)));
+        } else {
+            eset(d, e, EA_LABEL, thousands(d, c->n));
+        }
+    }
+    d->summary_note = dstr(d, "%d regions in %d jurisdictions (too many region pairs to draw)%s",
+                           (int)norder, (int)ng, nrest ? dstr(d, "; %d lighter jurisdiction pairs "
+                           "not drawn: %s flows and copies, %s violating (see transfers-csv)",
+                           (int)nrest, thousands(d, rest.n), thousands(d, rest.viol)) : "");
+    legend_groups(d);
+    goto out;
+oom:
+    rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+out:
+    free(gof);
+    free(gname);
+    free(gpair);
+    free(gcopies);
+    free(ginside);
+    free(edges);
+    free(gnode);
+    return rc;
+}
+
 static int
 build_regions(struct dg *d, struct sm_error *err)
 {
@@ -1124,6 +1298,15 @@ build_regions(struct dg *d, struct sm_error *err)
     rsort_model = m;
     rsort_group = d->rgroup;
     qsort(order, (size_t)norder, sizeof *order, region_order_cmp);
+    {
+        int32_t npairs = 0;
+        for (size_t k = 0; k < nn; k++)
+            npairs += pair[k].n > 0;
+        if (npairs > EXPORT_SUMMARY_EDGES) {
+            rc = build_groups(d, order, norder, pair, copies, inregion, err);
+            goto out;
+        }
+    }
     for (int32_t k = 0; k < norder; k++) {
         int32_t r = order[k];
         const struct region *rg = &m->regions[r];
@@ -1240,7 +1423,10 @@ export_diagram(const struct model *m, const struct check_result *r,
     if (rc)
         goto out;
     {
-        const char *t = dstr(&d, o->view == EXPORT_VIEW_REGIONS
+        const char *t = d.summary_note
+                      ? dstr(&d, "%s\\n%s; %d drawn red; %d live findings", title, d.summary_note,
+                             (int)d.st.red_edges, (int)nviol)
+                      : dstr(&d, o->view == EXPORT_VIEW_REGIONS
                              ? "%s\\n%d regions, %d counted edges, %d drawn red; %d live findings"
                              : "%s\\n%d copies, %d edges, %d drawn red; %d live findings",
                              title, (int)(o->view == EXPORT_VIEW_REGIONS ? d.st.nodes : d.ncopies), (int)d.st.edges, (int)d.st.red_edges,
