@@ -611,7 +611,7 @@ form_draw(struct tui *t, struct screen *s)
 
 /* ---- quick fixes ------------------------------------------------------------------ */
 
-enum fix_how { FIX_MOVE, FIX_MECH, FIX_MASK, FIX_TRUE, FIX_KEY_REGION, FIX_TIER };
+enum fix_how { FIX_MOVE, FIX_DROP, FIX_MECH, FIX_MASK, FIX_TRUE, FIX_KEY_REGION, FIX_TIER };
 
 static const struct fix_rule {
     const char *rule;
@@ -620,9 +620,13 @@ static const struct fix_rule {
     const char *label;          /* printf with the value */
 } fix_rules[] = {
     { "RES001", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "RES001", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
     { "RES002", FIX_MOVE,       "region",            "Move the backup to %s" },
+    { "RES002", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
     { "RES004", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "RES004", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
     { "RES005", FIX_MOVE,       "region",            "Move the copy to %s" },
+    { "RES005", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
     { "XFR001", FIX_MECH,       "mechanism",         "Declare %s for this transfer" },
     { "XFR001", FIX_MASK,       "transforms",        "Mask %s on the flow" },
     { "XFR001", FIX_MOVE,       "region",            "Move the copy to %s" },
@@ -723,6 +727,25 @@ fix_candidates(struct tui *t, const struct finding *fd, const struct fix_rule *r
                 set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
                 add_choice(t, &e, label);
             }
+        break;
+    }
+    case FIX_DROP: {
+        const struct placement *pl;
+        int others = 0;
+        if (fd->kind != OBJ_PLACEMENT)
+            return;
+        pl = &m->placements[fd->object];
+        if (pl->role == ROLE_PRIMARY)
+            return;             /* the dataset's home: move it instead */
+        for (int32_t p = m->datasets[pl->dataset].first_placement; p >= 0;
+             p = m->placements[p].next)
+            others += !m->placements[p].deleted && p != fd->object;
+        snprintf(label, sizeof label, r->label, others, others == 1 ? "copy stays" : "copies stay");
+        memset(&e, 0, sizeof e);
+        e.op = EDIT_REMOVE;
+        e.kind = OBJ_PLACEMENT;
+        e.key = sel;
+        add_choice(t, &e, label);
         break;
     }
     case FIX_MECH:
