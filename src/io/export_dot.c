@@ -589,8 +589,20 @@ legend_node(struct dg *d, Agraph_t *lg, const char *label, const char *shape, in
     return n;
 }
 
+/* Legend entries are chained by invisible edges so that, with rankdir=LR,
+ * each row runs left to right instead of stacking down the page. */
 static void
-legend_edge(struct dg *d, Agraph_t *lg, const char *what, const char *label,
+chain(struct dg *d, Agraph_t *lg, Agnode_t **prev, Agnode_t *first, Agnode_t *last)
+{
+    if (*prev) {
+        Agedge_t *e = agedge(lg, *prev, first, NULL, 1);
+        eset(d, e, EA_STYLE, "invis");
+    }
+    *prev = last;
+}
+
+static void
+legend_edge(struct dg *d, Agraph_t *lg, Agnode_t **prev, const char *what, const char *label,
             const char *color, const char *style, const char *pen, const char *arrow)
 {
     Agnode_t *a = legend_node(d, lg, what, "plaintext", XS_OK);
@@ -606,39 +618,56 @@ legend_edge(struct dg *d, Agraph_t *lg, const char *what, const char *label,
     eset(d, e, EA_PENWIDTH, pen);
     eset(d, e, EA_ARROWHEAD, arrow);
     d->st.legend_edges++;
+    chain(d, lg, prev, a, b);
+}
+
+static Agraph_t *
+legend_cluster(struct dg *d)
+{
+    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+
+    gset(d, lg, GA_LABEL, "Legend");
+    gset(d, lg, GA_STYLE, "rounded");
+    gset(d, lg, GA_COLOR, "#6c7a89");
+    return lg;
 }
 
 static void
 legend_full(struct dg *d)
 {
-    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+    Agraph_t *lg = legend_cluster(d);
     const struct model *m = d->m;
-    Agnode_t *prev = NULL, *n;
+    Agnode_t *row = NULL, *n;
 
-    gset(d, lg, GA_LABEL, "Legend");
-    gset(d, lg, GA_STYLE, "rounded");
-    gset(d, lg, GA_COLOR, "#6c7a89");
-    /* Tiers in shape order (shape = tier). */
+    /* Row 1: tiers by shape, then what colour means. */
     for (int s = 0; s < NSHAPES; s++)
         for (int32_t t = 0; t < m->ntiers; t++)
             if (!m->tiers[t].deleted && d->tier_shape[t] == s) {
                 n = legend_node(d, lg, dstr(d, "tier %s", dclean(d, m->tiers[t].name)),
                                 tier_shapes[s], XS_OK);
-                (void)prev;
-                prev = n;
+                chain(d, lg, &row, n, n);
             }
-    if (d->any_unclassified)
-        legend_node(d, lg, "no tier (unclassified)", SHAPE_UNCLASSIFIED, XS_OK);
-    legend_node(d, lg, "copy: dataset\\nrole", "box", XS_OK);
-    legend_node(d, lg, "violation\\nrule ids", "box", XS_VIOLATION);
-    legend_node(d, lg, "waived\\nrule ids", "box", XS_WAIVED);
-    legend_node(d, lg, "export target\\n(region)", "cds", XS_OK);
-    legend_edge(d, lg, "flow, same country", "", C_EDGE, "solid", "1", "normal");
-    legend_edge(d, lg, "flow, cross-border", "", C_EDGE, "dashed", "1.4", "normal");
-    legend_edge(d, lg, "implicit replication\\n(copy, no flow declared)", "", C_EDGE,
+    if (d->any_unclassified) {
+        n = legend_node(d, lg, "no tier (unclassified)", SHAPE_UNCLASSIFIED, XS_OK);
+        chain(d, lg, &row, n, n);
+    }
+    n = legend_node(d, lg, "copy: dataset\nrole", "box", XS_OK);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "violation\nrule ids", "box", XS_VIOLATION);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "waived\nrule ids", "box", XS_WAIVED);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "export target\n(region)", "cds", XS_OK);
+    chain(d, lg, &row, n, n);
+    /* Row 2: edges. */
+    row = NULL;
+    legend_edge(d, lg, &row, "flow, same country", "", C_EDGE, "solid", "1", "normal");
+    legend_edge(d, lg, &row, "flow, cross-border", "", C_EDGE, "dashed", "1.4", "normal");
+    legend_edge(d, lg, &row, "implicit replication\n(copy, no flow declared)", "", C_EDGE,
                 "solid", "1", "empty");
-    legend_edge(d, lg, "violation", "kind: RULE", C_RED, "bold", "2.5", "normal");
-    legend_edge(d, lg, "waived finding", "kind: waived RULE", C_MUTED, "solid", "1", "normal");
+    legend_edge(d, lg, &row, "violation", "kind: RULE", C_RED, "bold", "2.5", "normal");
+    legend_edge(d, lg, &row, "waived finding", "kind: waived RULE", C_MUTED, "solid", "1",
+                "normal");
 }
 
 /* ---- full and focus views ------------------------------------------------------------------ */
@@ -1024,18 +1053,21 @@ region_order_cmp(const void *a, const void *b)
 static void
 legend_regions(struct dg *d)
 {
-    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+    Agraph_t *lg = legend_cluster(d);
+    Agnode_t *row = NULL, *n;
 
-    gset(d, lg, GA_LABEL, "Legend");
-    gset(d, lg, GA_STYLE, "rounded");
-    gset(d, lg, GA_COLOR, "#6c7a89");
-    legend_node(d, lg, "region\\ncopies by role\\n(P primary R replica B backup\\nD dr C cache "
-                "A archive E edge)", "box", XS_OK);
-    legend_node(d, lg, "region holding\\nviolating copies", "box", XS_VIOLATION);
-    legend_edge(d, lg, "flows, same country", "count", C_EDGE, "solid", "1", "normal");
-    legend_edge(d, lg, "flows, cross-border", "count", C_EDGE, "dashed", "1.4", "normal");
-    legend_edge(d, lg, "some flows violate", "count (violating)", C_RED, "bold", "2.5", "normal");
-    legend_edge(d, lg, "violations all waived", "count (waived)", C_MUTED, "solid", "1", "normal");
+    n = legend_node(d, lg, "region\ncopies by role\n(P primary R replica B backup\nD dr C cache "
+                    "A archive E edge)", "box", XS_OK);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "region holding\nviolating copies", "box", XS_VIOLATION);
+    chain(d, lg, &row, n, n);
+    row = NULL;
+    legend_edge(d, lg, &row, "flows, same country", "count", C_EDGE, "solid", "1", "normal");
+    legend_edge(d, lg, &row, "flows, cross-border", "count", C_EDGE, "dashed", "1.4", "normal");
+    legend_edge(d, lg, &row, "some flows violate", "count (violating)", C_RED, "bold", "2.5",
+                "normal");
+    legend_edge(d, lg, &row, "violations all waived", "count (waived)", C_MUTED, "solid", "1",
+                "normal");
 }
 
 /* Region pairs drawn as edges before the summary folds regions into their
@@ -1065,17 +1097,20 @@ gedge_cmp(const void *x, const void *y)
 static void
 legend_groups(struct dg *d)
 {
-    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+    Agraph_t *lg = legend_cluster(d);
+    Agnode_t *row = NULL, *n;
 
-    gset(d, lg, GA_LABEL, "Legend");
-    gset(d, lg, GA_STYLE, "rounded");
-    gset(d, lg, GA_COLOR, "#6c7a89");
-    legend_node(d, lg, "jurisdiction\\lits regions: copies\\l", "box", XS_OK);
-    legend_node(d, lg, "jurisdiction holding\\lviolating copies\\l", "box", XS_VIOLATION);
-    legend_edge(d, lg, "flows and copies\nbetween jurisdictions", "count", C_EDGE, "dashed",
-                "1.4", "normal");
-    legend_edge(d, lg, "some violate", "count (violating)", C_RED, "bold,dashed", "2.5", "normal");
-    legend_edge(d, lg, "violations all waived", "count (waived)", C_MUTED, "dashed", "1", "normal");
+    n = legend_node(d, lg, "jurisdiction\\lits regions: copies\\l", "box", XS_OK);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "jurisdiction holding\\lviolating copies\\l", "box", XS_VIOLATION);
+    chain(d, lg, &row, n, n);
+    row = NULL;
+    legend_edge(d, lg, &row, "flows and copies\nbetween jurisdictions", "count", C_EDGE,
+                "dashed", "1.4", "normal");
+    legend_edge(d, lg, &row, "some violate", "count (violating)", C_RED, "bold,dashed", "2.5",
+                "normal");
+    legend_edge(d, lg, &row, "violations all waived", "count (waived)", C_MUTED, "dashed", "1",
+                "normal");
 }
 
 /* The summary of a model with too many region pairs to draw: one node per
