@@ -84,11 +84,13 @@ static int
 run_plan(struct cli *c, int argc, char **argv)
 {
     const char *scen = NULL, *prefer = NULL, *only = NULL, *name = NULL;
+    bool dry = false;
     const struct cli_opt opts[] = {
         { "--scenario", OPT_STR, &scen, "plan on top of this scenario" },
         { "--prefer", OPT_STR, &prefer, "same-provider|same-country|fewest-regions" },
         { "--only-regions", OPT_STR, &only, "comma-separated regions moves may target" },
         { "--name", OPT_STR, &name, "name of the scenario to save (default plan-N)" },
+        { "--dry-run", OPT_FLAG, &dry, "print the plan, save nothing" },
         { NULL, 0, NULL, NULL },
     };
     struct plan_options po = { PLAN_SAME_PROVIDER, NULL, 0 };
@@ -132,7 +134,7 @@ run_plan(struct cli *c, int argc, char **argv)
         rc = CLI_OK;
         goto out;
     }
-    if (p->nsteps) {
+    if (p->nsteps && !dry) {
         if (!name) {
             for (int n = 1;; n++) {
                 snprintf(auto_name, sizeof auto_name, "plan-%d", n);
@@ -171,7 +173,9 @@ run_plan(struct cli *c, int argc, char **argv)
                 fputc('\n', c->out);
             }
         }
-        if (p->nsteps) {
+        if (p->nsteps && dry) {
+            fputs("dry run: no scenario saved\n", c->out);
+        } else if (p->nsteps) {
             fputs("review: sovmap scenario diff ", c->out);
             cli_put_text(c->out, name);
             fputs("; apply: sovmap scenario apply ", c->out);
@@ -193,7 +197,7 @@ const struct command cmd_plan = {
     "plan",
     "propose a compliant plan and save it as a scenario",
     "usage: sovmap plan [--scenario NAME] [--prefer same-provider|same-country|fewest-regions]\n"
-    "                   [--only-regions R1,R2...] [--name NAME]\n"
+    "                   [--only-regions R1,R2...] [--name NAME] [--dry-run]\n"
     "Propose scenario ops that remove every error finding: each violating copy\n"
     "moves to the closest allowed region (same provider, then the primary's\n"
     "country, then its bloc; --prefer changes the order, fewest-regions favours\n"
@@ -205,6 +209,7 @@ const struct command cmd_plan = {
     "  --scenario NAME       plan on top of a scenario (e.g. one retiring a region)\n"
     "  --prefer P            same-provider (default), same-country, fewest-regions\n"
     "  --only-regions LIST   regions moves may target, comma-separated\n"
-    "  --name NAME           scenario to save (default plan-1, plan-2 ...)\n",
+    "  --name NAME           scenario to save (default plan-1, plan-2 ...)\n"
+    "  --dry-run             print the plan, save nothing\n",
     run_plan,
 };

@@ -7,6 +7,11 @@ $ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:
 $ sovmap dataset add users --tier confidential --subjects EU
 $ sovmap place users aws:eu-central-1 --encrypted --key-region aws:eu-central-1
 $ sovmap place users aws:ap-southeast-1 --role replica --encrypted --key-region aws:ap-southeast-1
+$ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run
+~ ^2 ops: errors 6 -> 0 \(prefer same-provider\)$
+~ ^dry run: no scenario saved$
+$ sovmap scenario list
+> NAME  BASE  OPS  DESCRIPTION
 $ SOVMAP_TODAY=2026-11-26 sovmap plan
 > plan-1
 > 2 ops: errors 6 -> 0 (prefer same-provider)
