@@ -104,6 +104,8 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_DETAIL, 'f',            ACT_FIX },
     { KEYMAP_DETAIL, 'w',            ACT_WAIVE },
     { KEYMAP_DETAIL, 'e',            ACT_EDIT },
+    { KEYMAP_DETAIL, 'D',            ACT_DELETE },
+    { KEYMAP_DETAIL, TK_DELETE,      ACT_DELETE },
     { KEYMAP_FORM,   TK_DOWN,        ACT_NEXT_FIELD },
     { KEYMAP_FORM,   TK_UP,          ACT_PREV_FIELD },
     { KEYMAP_FORM,   TK_BTAB,        ACT_PREV_FIELD },

@@ -510,6 +510,20 @@ test_waive(void **state)
     assert_int_equal(e1, e0 - 1);
     assert_int_equal(x1, x0 + 1);
     assert_true(model_waiver(h->m, "RES001:loyalty_members@aws:us-east-1") >= 0);
+    /* The waived finding's detail names its waiver: delete it from there. */
+    select_finding(h, "RES001", "loyalty_members@aws:us-east-1");
+    feed(h, "<Enter>");
+    while (h->t->detail.sel >= 0 && h->t->detail.line[h->t->detail.sel].ref != OBJ_WAIVER) {
+        int before = h->t->detail.sel;
+        feed(h, "j");
+        if (h->t->detail.sel == before)
+            fail_msg("no waiver line in the finding's detail");
+    }
+    feed(h, "Dy");
+    assert_true(model_waiver(h->m, "RES001:loyalty_members@aws:us-east-1") < 0);
+    tui_counts(h->t, &e1, &w1, &x1);
+    assert_int_equal(e1, e0);
+    assert_int_equal(x1, x0);
 }
 
 /* ---- command line, export, resize ----------------------------------------------- */
