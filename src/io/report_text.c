@@ -130,10 +130,10 @@ width_n(const char *s, size_t n)
 }
 
 /* Print already escaped text starting at column col, breaking at blanks
- * before the width and continuing lines at column indent; ends the line.
- * A word longer than a whole line is cut. */
+ * before the width and continuing lines at column indent (wrap ends the
+ * line, wrap_nonl does not). A word longer than a whole line is cut. */
 static void
-wrap(struct out *o, const char *text, int col, int indent)
+wrap_nonl(struct out *o, const char *text, int col, int indent)
 {
     const char *p = text, *w;
     size_t n, cut;
@@ -182,6 +182,12 @@ wrap(struct out *o, const char *text, int col, int indent)
         col += ww;
         first = false;
     }
+}
+
+static void
+wrap(struct out *o, const char *text, int col, int indent)
+{
+    wrap_nonl(o, text, col, indent);
     fputc('\n', o->f);
 }
 
@@ -232,11 +238,14 @@ heading(struct out *o, int role, const char *title, int32_t n)
 static void
 object_line(struct out *o, const struct finding *f)
 {
+    const char *kind = obj_kind_names[f->kind < OBJ_KIND_COUNT ? f->kind : OBJ_DATASET];
+
     fputc('\n', o->f);
-    fputs(obj_kind_names[f->kind < OBJ_KIND_COUNT ? f->kind : OBJ_DATASET], o->f);
+    fputs(kind, o->f);
     fputc(' ', o->f);
     on(o, ROLE_T_OBJECT);
-    fputs(esc(o, f->selector), o->f);
+    /* A 10 KB name is cut into lines like any other long word. */
+    wrap_nonl(o, esc(o, f->selector), (int)strlen(kind) + 1, 2);
     off(o);
     fputc('\n', o->f);
 }
