@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "cli.h"
@@ -153,7 +154,11 @@ run_export(struct cli *c, int argc, char **argv)
     }
     if (out && strcmp(out, "-")) {
         snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", out);
-        if ((fd = mkstemp(tmp)) < 0 || !(f = fdopen(fd, "wb"))) {
+        mode_t mask = umask(0);
+
+        umask(mask);
+        /* mkstemp makes the file 0600; an export is an ordinary file. */
+        if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0666 & ~mask) || !(f = fdopen(fd, "wb"))) {
             if (fd >= 0)
                 close(fd);
             rc = cli_fail(c, "%s: %s", out, strerror(errno));

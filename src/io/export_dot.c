@@ -455,6 +455,29 @@ gv_errf(char *msg)
 
 static GVC_t *shared_gvc;
 
+/* Cairo writes the wall-clock time into the PDF's /CreationDate (and
+ * ignores SOURCE_DATE_EPOCH here): overwrite its 14 digits in place, same
+ * length so the xref offsets stay right, with the stamp date or 1970. */
+static void
+pdf_fix_dates(char *data, unsigned int len, int32_t day)
+{
+    static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
+    char digits[16];
+
+    snprintf(digits, sizeof digits, "%08d000000", day > 0 ? (int)day : 19700101);
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (unsigned int i = 0; i + kl + 14 <= len; i++)
+            if (data[i] == '/' && !memcmp(data + i, keys[k], kl)) {
+                bool ok = true;
+                for (int c = 0; c < 14; c++)
+                    ok = ok && data[i + kl + c] >= '0' && data[i + kl + c] <= '9';
+                if (ok)
+                    memcpy(data + i + kl, digits, 14);
+            }
+    }
+}
+
 /* Graphviz's path router (libpath) prints "triangulation failed" straight
  * to stderr, bypassing agerr: point fd 2 at a temporary file while laying
  * out and read back the first line. */
@@ -557,6 +580,8 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
                           gv_nerr ? ": " : "", gv_msg);
         goto layout_out;
     }
+    if (!strcmp(fmt, "pdf"))
+        pdf_fix_dates(data, len, d->o->stamp ? d->o->today : 0);
     if (fwrite(data, 1, len, f) != len || ferror(f))
         rc = sm_error_set(err, SM_EIO, "%s: write error: %s", fmt, strerror(errno));
 layout_out:
@@ -1359,13 +1384,15 @@ build_regions(struct dg *d, struct sm_error *err)
                    (char *)dstr(d, "region:%s", dclean(d, rg->id)), 1);
         rnode[r] = n;
         d->st.nodes++;
-        nset(d, n, NA_LABEL, dstr(d, "%s (%s)\\n%s copies%s%s%s%s%s%s", dclean(d, rg->id),
+        nset(d, n, NA_LABEL, dstr(d, "%s (%s)\\n%s %s%s%s%s%s%s%s", dclean(d, rg->id),
                                   rg->global ? "any" : rg->country == SM_NONE ? "multi" : cc,
-                                  thousands(d, copies[r].n), *rl ? "\\n" : "", rl,
+                                  thousands(d, copies[r].n), copies[r].n == 1 ? "copy" : "copies",
+                                  *rl ? "\\n" : "", rl,
                                   copies[r].viol ? "\\n" : "",
                                   copies[r].viol ? dstr(d, "%s violating", thousands(d, copies[r].viol)) : "",
                                   inregion[r] ? "\\n" : "",
-                                  inregion[r] ? dstr(d, "%s in-region flows", thousands(d, inregion[r])) : ""));
+                                  inregion[r] ? dstr(d, "%s in-region flow%s", thousands(d, inregion[r]),
+                                                     inregion[r] == 1 ? "" : "s") : ""));
         nset(d, n, NA_SHAPE, "box");
         nset(d, n, NA_COLOR, looks[state].color);
         nset(d, n, NA_FILL, looks[state].fill);

@@ -54,3 +54,11 @@ $ SOVMAP_TODAY=2026-11-26 sovmap export svg -o a.svg && SOVMAP_TODAY=2026-11-26 
 > same
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-md --stamp | grep -c 'on 2026-11-26'
 > 1
+# pdf and png are byte-identical too (cairo's creation date is pinned)
+$ sovmap export pdf -o a.pdf && sleep 1 && sovmap export pdf -o b.pdf && cmp a.pdf b.pdf && head -c 8 a.pdf && echo
+> %PDF-1.5
+$ sovmap export png -o a.png && sovmap export png -o b.png && cmp a.png b.png && echo same
+> same
+# an export is an ordinary file (not mkstemp's 0600)
+$ umask 022 && sovmap export map-md -o m.md && stat -c %a m.md
+> 644
