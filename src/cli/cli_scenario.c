@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "cli_scenario.h"
+#include "store.h"
 #include "rulepack.h"
 #include "scenario.h"
 
@@ -19,7 +20,8 @@ cli_use_scenario(struct cli *c, const char *name)
 
     if (!name || !*name)
         return CLI_OK;
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
+    /* the commands that take --scenario only read the catalog */
+    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
     if ((rc = scenario_begin(c->m, c->rp, name, &ev, &e)) != SM_OK ||
         (rc = scenario_apply_chain(ev, c->m, name, &e)) != SM_OK) {
