@@ -610,13 +610,18 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
         (rc = strv_of(&c, json_object_get(v, "deny_regions"), "deny_regions",
                       &c.rp->deny_regions)))
         goto fail;
-    if (json_is_true(json_object_get(v, "advisory")))
-        for (int r = 0; r < RULE_COUNT; r++)
-            c.rp->rules[r].advisory = 1;
     if ((rc = load_rules(&c, json_object_get(root, "rules"))) ||
         (rc = load_overrides(&c, json_object_get(root, "regimes"))) ||
         (rc = load_custom(&c, json_object_get(root, "custom"))))
         goto fail;
+    /* Advisory mode for the whole pack wins over each rule's own flag (a
+     * copy of the default pack lists "advisory": false for every rule). */
+    if (json_is_true(json_object_get(v, "advisory"))) {
+        for (int r = 0; r < RULE_COUNT; r++)
+            c.rp->rules[r].advisory = 1;
+        for (int32_t k = 0; k < c.rp->ncustom; k++)
+            c.rp->custom[k].severity = SEV_INFO;
+    }
     json_decref(root);
     free(text);
     *out = c.rp;

@@ -126,16 +126,18 @@ test_user_pack(void **state)
     assert_false(rules_region_allowed(rp, "aws:us-east-1", NULL));
     assert_true(rp->rules[RULE_RES001].advisory);
     assert_int_equal(rules_severity(rp, RULE_RES001), SEV_INFO);
-    assert_false(rp->rules[RULE_CLS001].advisory);
+    /* policy.advisory wins over the rule's own "advisory": false */
+    assert_true(rp->rules[RULE_CLS001].advisory);
     assert_false(rp->rules[RULE_CLS001].enabled);
-    assert_int_equal(rules_severity(rp, RULE_CLS001), SEV_ERROR);
+    assert_int_equal(rp->rules[RULE_CLS001].severity, SEV_ERROR);
+    assert_int_equal(rules_severity(rp, RULE_CLS001), SEV_INFO);
     g = rules_regime(rp, "GDPR");
     for (int32_t k = 0; k < rp->regimes[g].nadequacy; k++)
         assert_int_equal(rp->regimes[g].adequacy[k].revoked,
                          rp->regimes[g].adequacy[k].cc == sm_cc("US"));
     assert_int_equal(rp->ncustom, 1);
     assert_string_equal(rp->custom[0].id, "ORG001");
-    assert_int_equal(rp->custom[0].severity, SEV_ERROR);
+    assert_int_equal(rp->custom[0].severity, SEV_INFO);     /* advisory pack */
     assert_string_equal(rp->custom[0].message, "no owner");
     assert_string_equal(rp->custom[0].sql, "SELECT name FROM v_dataset WHERE owner = ''");
     rulepack_free(rp);
