@@ -47,8 +47,8 @@ $ grep -c '<script' g.svg
 ? 1
 $ SOVMAP_TODAY=2026-11-26 sovmap export svg --view regions | grep -c '<g id="edge'
 > 5
-$ SOVMAP_TODAY=2026-11-26 sovmap export dot --view focus --focus 'rep<script>"x' --hops 0 | grep -c -- '->'
-~ ^5$
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot --view focus --focus 'rep<script>"x' --hops 1 | grep -- '->' | grep -v 'legend:'
+~ ^\s*"orders@aws:eu-west-1" -> "rep<script>\\"x@aws:us-east-1"
 # deterministic, unless --stamp
 $ SOVMAP_TODAY=2026-11-26 sovmap export svg -o a.svg && SOVMAP_TODAY=2026-11-26 sovmap export svg -o b.svg && cmp a.svg b.svg && echo same
 > same
