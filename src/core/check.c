@@ -2048,5 +2048,30 @@ check_add_finding(struct check_result *r, const struct model *m, const struct fi
     memmove(&r->findings[lo + 1], &r->findings[lo],
             sizeof *r->findings * (size_t)(r->nfindings - 1 - lo));
     r->findings[lo] = tmp;
-    return by_object_build(r);
+    /* Keep the object index: shift the indexes at or past lo, then insert
+     * lo after every entry with a key <= (kind, object). O(findings). */
+    {
+        int32_t *ix = realloc(r->by_object, sizeof *ix * (size_t)(r->nfindings + 1));
+        int32_t n = r->nfindings - 1, at = 0, a, b;
+        if (!ix)
+            return SM_ENOMEM;
+        r->by_object = ix;
+        for (int32_t k = 0; k < n; k++)
+            if (ix[k] >= lo)
+                ix[k]++;
+        a = 0;
+        b = n;
+        while (a < b) {
+            int32_t mid = a + (b - a) / 2;
+            const struct finding *g = &r->findings[ix[mid]];
+            if (g->kind < tmp.kind || (g->kind == tmp.kind && g->object <= tmp.object))
+                a = mid + 1;
+            else
+                b = mid;
+        }
+        at = a;
+        memmove(&ix[at + 1], &ix[at], sizeof *ix * (size_t)(n - at));
+        ix[at] = lo;
+    }
+    return SM_OK;
 }

@@ -806,6 +806,13 @@ test_add_custom_finding(void **state)
     assert_string_equal(fx->r->findings[1].selector, "y");
     assert_int_equal(fx->r->stats.count[SEV_ERROR], 1);
     assert_int_equal(fx->r->stats.waived, 1);
+    /* the object index follows the insertions */
+    int32_t ids[4];
+    assert_int_equal(check_findings_of(fx->r, OBJ_DATASET, model_dataset(fx->m, "x"), ids, 4), 1);
+    assert_string_equal(fx->r->findings[ids[0]].selector, "x");
+    assert_int_equal(check_worst(fx->r, OBJ_DATASET, model_dataset(fx->m, "x")), SM_NONE); /* waived */
+    assert_int_equal(check_findings_of(fx->r, OBJ_DATASET, SM_NONE, ids, 4), 1);
+    assert_string_equal(fx->r->findings[ids[0]].selector, "y");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
