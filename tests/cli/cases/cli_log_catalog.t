@@ -43,3 +43,7 @@ $ sovmap a.db dataset list --format tsv | cut -f1
 $ sovmap --catalog a.db other.db dataset list
 ! sovmap: two catalogs given: a.db and other.db
 ? 2
+
+$ sovmap --catalog a.db dataset list > /dev/full
+! sovmap: cannot write the output
+? 2
