@@ -95,6 +95,18 @@ $ sovmap --catalog a.db dataset show orders
 $ sovmap --catalog a.db field rm orders phone
 > removed field orders.phone
 
+$ sovmap --catalog a.db dataset show orders | sed -n '/^fields/,/^tags/p'
+> fields
+>   email
+>     pii  typed  at 2026-11-26T00:00:00Z
+>     pii.email  typed  at 2026-11-26T00:00:00Z
+>     gdpr.special  typed  at 2026-11-26T00:00:00Z
+> tags
+
+$ sovmap --catalog a.db field rm orders phone
+! sovmap: dataset orders has no field phone
+? 2
+
 $ sovmap --catalog a.db dataset show orders --format json
 ~ "fields":\[\{"name":"email","tags":\[\{"tag":"pii","source":"","entity":"","time":"2026-11-26T00:00:00Z"\}
 ~ "tags":\[\{"tag":"sovereignty=EU"
