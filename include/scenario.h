@@ -134,6 +134,10 @@ struct scenario_eval {
  * outlive the result). name may be "" */
 int  scenario_begin(const struct model *base, const struct rulepack *rp,
                     const char *name, struct scenario_eval **out, struct sm_error *err);
+/* The same on a model the scenario takes (no clone; m is freed with the
+ * evaluation, or here on failure). */
+int  scenario_begin_take(struct model *m, const struct rulepack *rp, const char *name,
+                         struct scenario_eval **out, struct sm_error *err);
 /* The base itself as an evaluation (nothing cloned, no ops allowed). */
 int  scenario_begin_base(const struct model *base, const struct rulepack *rp,
                          struct scenario_eval **out, struct sm_error *err);

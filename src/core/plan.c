@@ -288,60 +288,100 @@ rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *
 /* ---- trying a fix on the group's model --------------------------------------------------- */
 
 struct group {
-    struct model *sub;
-    struct check_result *res;
+    struct scenario_eval *ev;   /* the group's model, ops tried in place */
+    struct check_result *res;   /* its findings as of the last accepted fix */
     int errors;
 };
 
-/* Apply c on a copy of the group's model and check it. Accepted (the copy
- * replaces the group's model) when there are fewer errors and no error of
- * `rule` is left on the object (kind, id). Returns SM_OK with *ok. */
+/* The object a candidate changes, saved to undo a rejected try. */
+struct snap {
+    int kind;                   /* OBJ_PLACEMENT, OBJ_FLOW, OBJ_DATASET */
+    int32_t id;
+    union {
+        struct placement p;
+        struct flow f;
+        struct dataset d;
+    } u;
+};
+
+static void
+snap_take(struct snap *sn, const struct model *m, int kind, int32_t id)
+{
+    sn->kind = kind;
+    sn->id = id;
+    if (kind == OBJ_PLACEMENT && id >= 0)
+        sn->u.p = m->placements[id];
+    else if (kind == OBJ_FLOW && id >= 0)
+        sn->u.f = m->flows[id];
+    else if (kind == OBJ_DATASET && id >= 0)
+        sn->u.d = m->datasets[id];
+    else
+        sn->kind = -1;
+}
+
+static void
+snap_restore(const struct snap *sn, struct model *m)
+{
+    if (sn->kind == OBJ_PLACEMENT)
+        m->placements[sn->id] = sn->u.p;
+    else if (sn->kind == OBJ_FLOW)
+        m->flows[sn->id] = sn->u.f;
+    else if (sn->kind == OBJ_DATASET)
+        m->datasets[sn->id] = sn->u.d;
+}
+
+/* Apply c to the group's model and check it. Accepted when there are fewer
+ * errors (or, without need_drop, no more) and no error of `rule` is left on
+ * the object (kind, id); a rejected op is undone (it changes one object,
+ * (okind, oid), which is saved first). Returns SM_OK with *ok. */
 static int
 try_fix_as(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
-           int kind, int32_t id, bool need_drop, bool *ok, struct sm_error *err)
+           int kind, int32_t id, int okind, int32_t oid, bool need_drop, bool *ok,
+           struct sm_error *err)
 {
-    struct scenario_eval *t;
+    struct check_result *r = NULL;
     struct sm_error e2;
+    struct snap sn;
     int rc;
 
     *ok = false;
     pl->p->tries++;
-    if ((rc = scenario_begin(g->sub, pl->w->rp, "", &t, err)))
-        return rc;
-    if (scenario_apply(t, c->argc, c->argv, &e2) != SM_OK) {
-        scenario_eval_free(t);
+    snap_take(&sn, g->ev->m, okind, oid);
+    if (sn.kind < 0)
+        return SM_OK;   /* nothing to undo with: do not try */
+    if (scenario_apply(g->ev, c->argc, c->argv, &e2) != SM_OK) {
+        snap_restore(&sn, g->ev->m);
         return e2.code == SM_ENOMEM ? oom(err) : SM_OK;
     }
-    if ((rc = scenario_check(t, pl->start->today, err))) {
-        scenario_eval_free(t);
+    if ((rc = check_run(g->ev->m, pl->w->rp, pl->start->today, &r, err))) {
+        snap_restore(&sn, g->ev->m);
         return rc;
     }
-    if (count_errors(t->res) < g->errors || (!need_drop && count_errors(t->res) == g->errors)) {
+    if (count_errors(r) < g->errors || (!need_drop && count_errors(r) == g->errors)) {
         *ok = true;
-        for (int32_t i = 0; rule && i < t->res->nfindings; i++) {
-            const struct finding *f = &t->res->findings[i];
+        for (int32_t i = 0; rule && i < r->nfindings; i++) {
+            const struct finding *f = &r->findings[i];
             if (live_error(f) && f->kind == kind && f->object == id && strcmp(f->rule, rule) == 0)
                 *ok = false;
         }
     }
     if (*ok) {
-        model_free(g->sub);
         check_result_free(g->res);
-        g->sub = t->m;
-        g->res = t->res;
-        g->errors = count_errors(t->res);
-        t->m = NULL;
-        t->res = NULL;
+        g->res = r;
+        g->errors = count_errors(r);
+    } else {
+        snap_restore(&sn, g->ev->m);
+        check_result_free(r);
     }
-    scenario_eval_free(t);
     return SM_OK;
 }
 
+/* A fix that changes the finding's own object. */
 static int
 try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
         int kind, int32_t id, bool *ok, struct sm_error *err)
 {
-    return try_fix_as(pl, g, c, rule, kind, id, true, ok, err);
+    return try_fix_as(pl, g, c, rule, kind, id, kind, id, true, ok, err);
 }
 
 static void
@@ -372,7 +412,7 @@ static int
 try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t tp,
           bool *ok, int32_t *tried, struct cand *won, struct sm_error *err)
 {
-    const struct model *m = pl->w->m, *s = g->sub;
+    const struct model *m = pl->w->m, *s = g->ev->m;
     char sel[1024], from[600];
     struct ranked *v;
     int32_t n, wp;
@@ -392,7 +432,8 @@ try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t 
         cand_set(won, 4, "move", s->datasets[s->placements[tp].dataset].name, from,
                  m->regions[v[i].region].id);
         (*tried)++;
-        if ((rc = try_fix(pl, g, won, f->rule, f->kind, f->object, ok, err))) {
+        if ((rc = try_fix_as(pl, g, won, f->rule, f->kind, f->object, OBJ_PLACEMENT, tp, true,
+                             ok, err))) {
             free(v);
             return rc;
         }
@@ -423,7 +464,7 @@ static int
 fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struct sm_error *err)
 {
     const struct fix_rule *fr = fix_of(f0->rule);
-    const struct model *s = g->sub;
+    const struct model *s = g->ev->m;
     struct finding f = *f0;     /* g->res changes under us */
     char why[1024], rule[32], fsel[1024], reason[1024];
     struct cand c;
@@ -458,7 +499,7 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
             break;
         }
         cand_set(&c, 3, "set-tier", s->datasets[d].name, s->tiers[t].name);
-        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+        if ((rc = try_fix_as(pl, g, &c, rule, f.kind, f.object, OBJ_DATASET, d, true, &ok, err)))
             return rc;
         if (!ok)
             snprintf(reason, sizeof reason, "setting %s to tier %s does not clear it",
@@ -563,7 +604,7 @@ finding_order(const struct group *g, const struct finding *f)
     int base = fr ? (int)fr->fix : (int)FIX_NONE;
 
     if (base >= FIX_MOVE_PRIMARY && base <= FIX_MOVE_OR_MECH && f->kind == OBJ_PLACEMENT &&
-        f->object >= 0 && g->sub->placements[f->object].role == ROLE_PRIMARY)
+        f->object >= 0 && g->ev->m->placements[f->object].role == ROLE_PRIMARY)
         return FIX_MOVE_PRIMARY;
     return base;
 }
@@ -572,13 +613,15 @@ static int
 plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *err)
 {
     struct group g = { NULL, NULL, 0 };
+    struct model *sub = NULL;
     int32_t max_rounds;
     int rc;
 
-    if ((rc = scenario_submodel(pl->w->m, &pl->links, ds, n, pl->pmap, &g.sub, err)))
+    if ((rc = scenario_submodel(pl->w->m, &pl->links, ds, n, pl->pmap, &sub, err)) ||
+        (rc = scenario_begin_take(sub, pl->w->rp, "", &g.ev, err)))
         return rc;
-    if ((rc = check_run(g.sub, pl->w->rp, pl->start->today, &g.res, err))) {
-        model_free(g.sub);
+    if ((rc = check_run(g.ev->m, pl->w->rp, pl->start->today, &g.res, err))) {
+        scenario_eval_free(g.ev);
         return rc;
     }
     g.errors = count_errors(g.res);
@@ -604,7 +647,7 @@ plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *er
             break;
     }
     check_result_free(g.res);
-    model_free(g.sub);
+    scenario_eval_free(g.ev);
     return rc;
 }
 
@@ -637,16 +680,20 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
         free(mark);
         if (rc)
             return oom(err);
-        if (!(rc = scenario_submodel(m, &pl->links, ds, n, pl->pmap, &g.sub, err)) &&
-            !(rc = check_run(g.sub, pl->w->rp, pl->start->today, &g.res, err))) {
+        struct model *sub = NULL;
+        if (!(rc = scenario_submodel(m, &pl->links, ds, n, pl->pmap, &sub, err)) &&
+            !(rc = scenario_begin_take(sub, pl->w->rp, "", &g.ev, err)) &&
+            !(rc = check_run(g.ev->m, pl->w->rp, pl->start->today, &g.res, err))) {
             struct cand c;
+            int32_t sp = model_placement(g.ev->m, sel);
             g.errors = count_errors(g.res);
             for (int k = 0; k < 2 && !ok && !rc; k++) {
                 if (targets[k] == SM_NONE || scenario_retired(pl->w, targets[k]) ||
                     (k == 1 && targets[1] == targets[0]))
                     continue;
                 cand_set(&c, 5, "set", "placement", sel, "key-region", m->regions[targets[k]].id);
-                rc = try_fix_as(pl, &g, &c, NULL, OBJ_PLACEMENT, SM_NONE, false, &ok, err);
+                rc = try_fix_as(pl, &g, &c, NULL, OBJ_PLACEMENT, SM_NONE, OBJ_PLACEMENT, sp, false,
+                                &ok, err);
             }
             if (!rc && ok) {
                 snprintf(why, sizeof why, "key of %s held in retired %s", sel,
@@ -655,7 +702,7 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
             }
         }
         check_result_free(g.res);
-        model_free(g.sub);
+        scenario_eval_free(g.ev);
         free(ds);
     }
     return rc;

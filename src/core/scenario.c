@@ -296,6 +296,22 @@ scenario_begin(const struct model *base, const struct rulepack *rp, const char *
 }
 
 int
+scenario_begin_take(struct model *m, const struct rulepack *rp, const char *name,
+                    struct scenario_eval **out, struct sm_error *err)
+{
+    struct scenario_eval *ev = eval_new(name);
+
+    if (!ev) {
+        model_free(m);
+        return oom(err);
+    }
+    ev->m = m;
+    ev->rp = rp;
+    *out = ev;
+    return SM_OK;
+}
+
+int
 scenario_begin_base(const struct model *base, const struct rulepack *rp,
                     struct scenario_eval **out, struct sm_error *err)
 {
