@@ -193,8 +193,8 @@ run_tui(struct cli *c, int argc, char **argv)
     if ((rc = cli_load_rules(c)) != CLI_OK)
         return rc;
     if (!existed && !hint[0])
-        snprintf(hint, sizeof hint, "new catalog %s: press a to add a dataset, or quit and "
-                 "run `sovmap demo` to explore a ready model", c->catalog);
+        snprintf(hint, sizeof hint, "new catalog %s: a adds a dataset; `sovmap demo` opens "
+                 "a ready model", c->catalog);
     memset(&to, 0, sizeof to);
     to.catalog = c->catalog;
     to.today = c->today;
