@@ -194,6 +194,13 @@ load_blocs(struct ctx *c, json_t *blocs)
             return rc;
         c->rp->nblocs++;
     }
+    /* The EEA holds the whole EU, its territories (AX, GF, ... listed only
+     * under EU) included. */
+    {
+        int32_t eu = rules_bloc(c->rp, "EU"), eea = rules_bloc(c->rp, "EEA");
+        if (eu != SM_NONE && eea != SM_NONE)
+            sm_ccset_union(&c->rp->blocs[eea].members, &c->rp->blocs[eu].members);
+    }
     return SM_OK;
 }
 

@@ -61,7 +61,10 @@ test_default_pack(void **state)
     /* The EEA, not the EU 27: Norway in, Switzerland out. */
     assert_true(sm_ccset_has(&rp->regimes[g].free_flow, sm_cc("NO")));
     assert_false(sm_ccset_has(&rp->regimes[g].free_flow, sm_cc("CH")));
-    assert_int_equal(sm_ccset_count(&rp->regimes[g].free_flow), 30);
+    /* 30 EEA states and the 7 EU territory codes (Reunion is EEA territory) */
+    assert_int_equal(sm_ccset_count(&rp->regimes[g].free_flow), 37);
+    assert_true(sm_ccset_has(&rp->regimes[g].free_flow, sm_cc("RE")));
+    assert_false(sm_ccset_has(&rp->regimes[g].free_flow, sm_cc("GL")));
     assert_string_equal(rp->regimes[g].area, "EEA");
     for (int32_t k = 0; k < rp->regimes[g].nadequacy; k++)
         if (rp->regimes[g].adequacy[k].cc == sm_cc("US"))
