@@ -1486,13 +1486,13 @@ export_diagram(const struct model *m, const struct check_result *r,
         goto out;
     {
         const char *t = d.summary_note
-                      ? dstr(&d, "%s\\n%s; %d drawn red; %d live findings", title, d.summary_note,
-                             (int)d.st.red_edges, (int)nviol)
+                      ? dstr(&d, "%s\\n%s; %d drawn red; %s live findings", title, d.summary_note,
+                             (int)d.st.red_edges, thousands(&d, nviol))
                       : dstr(&d, o->view == EXPORT_VIEW_REGIONS
-                             ? "%s\\n%d regions, %d counted edges, %d drawn red; %d live findings"
-                             : "%s\\n%d copies, %d edges, %d drawn red; %d live findings",
-                             title, (int)(o->view == EXPORT_VIEW_REGIONS ? d.st.nodes : d.ncopies), (int)d.st.edges, (int)d.st.red_edges,
-                             (int)nviol);
+                             ? "%s\\n%d regions, %d counted edges, %d drawn red; %s live findings"
+                             : "%s\\n%d copies, %d edges, %d drawn red; %s live findings",
+                             title, (int)(o->view == EXPORT_VIEW_REGIONS ? d.st.nodes : d.ncopies),
+                             (int)d.st.edges, (int)d.st.red_edges, thousands(&d, nviol));
         gset(&d, d.g, GA_LABEL, t);
     }
     limit = o->layout_limit > 0 ? o->layout_limit : EXPORT_LAYOUT_LIMIT;
