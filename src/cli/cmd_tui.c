@@ -7,6 +7,7 @@
  * and key bindings (`bind MAP KEY ACTION` in the same file).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,12 +70,23 @@ command(void *ctx, int argc, char **argv, char **out)
         fprintf(f, "sovmap: unknown command %s; see :help\n", argv[0]);
         rc = CLI_USAGE;
     } else {
+        /* Standard input is the terminal curses reads: a command must not
+         * prompt on it (it sees no terminal and refuses instead). */
+        int saved_in = dup(STDIN_FILENO), null = open("/dev/null", O_RDONLY);
+        if (saved_in >= 0 && null >= 0)
+            dup2(null, STDIN_FILENO);
         c->out = c->err = f;
         c->progress = false;
         rc = cmd->run(c, argc, argv);
         c->out = saved_out;
         c->err = saved_err;
         c->progress = progress;
+        if (saved_in >= 0 && null >= 0)
+            dup2(saved_in, STDIN_FILENO);
+        if (saved_in >= 0)
+            close(saved_in);
+        if (null >= 0)
+            close(null);
     }
     if (fclose(f) != 0) {
         free(buf);
