@@ -34,6 +34,10 @@ struct plan_options {
     const int32_t *only;            /* target regions allowed (ids in the start
                                        model), NULL: any */
     int32_t nonly;
+    /* groups (datasets linked by flows) larger than this are planned one
+     * dataset's neighbourhood at a time, with the effective tier and
+     * subjects of its partners taken from a check of the group; 0: 2000 */
+    int32_t big_group;
 };
 
 struct plan_step {

@@ -93,7 +93,7 @@ run_plan(struct cli *c, int argc, char **argv)
         { "--dry-run", OPT_FLAG, &dry, "print the plan, save nothing" },
         { NULL, 0, NULL, NULL },
     };
-    struct plan_options po = { PLAN_SAME_PROVIDER, NULL, 0 };
+    struct plan_options po = { PLAN_SAME_PROVIDER, NULL, 0, 0 };
     struct scenario_eval *ev = NULL;
     struct plan *p = NULL;
     struct sm_error e = { 0 };

@@ -609,45 +609,178 @@ finding_order(const struct group *g, const struct finding *f)
     return base;
 }
 
-static int
-plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *err)
-{
-    struct group g = { NULL, NULL, 0 };
-    struct model *sub = NULL;
-    int32_t max_rounds;
-    int rc;
+static int32_t finding_dataset(const struct model *m, const struct finding *f);
 
-    if ((rc = scenario_submodel(pl->w->m, &pl->links, ds, n, pl->pmap, &sub, err)) ||
-        (rc = scenario_begin_take(sub, pl->w->rp, "", &g.ev, err)))
-        return rc;
-    if ((rc = check_run(g.ev->m, pl->w->rp, pl->start->today, &g.res, err))) {
-        scenario_eval_free(g.ev);
-        return rc;
-    }
-    g.errors = count_errors(g.res);
+/* Fix the group's errors one at a time (only those of dataset only_ds when
+ * it is not SM_NONE). */
+static int
+solve(struct planner *pl, struct group *g, int32_t only_ds, struct sm_error *err)
+{
     /* each round fixes one finding (the error count drops) or gives up on
      * one: bounded by the findings at the start */
-    max_rounds = 2 * g.res->nfindings + 64;
-    for (int32_t round = 0; round < max_rounds && g.errors > 0; round++) {
+    int32_t max_rounds = 2 * g->res->nfindings + 64;
+    int rc = SM_OK;
+
+    for (int32_t round = 0; round < max_rounds && g->errors > 0; round++) {
         const struct finding *pick = NULL;
         int best = 1 << 30;
-        for (int32_t i = 0; i < g.res->nfindings; i++) {
-            const struct finding *f = &g.res->findings[i];
+        for (int32_t i = 0; i < g->res->nfindings; i++) {
+            const struct finding *f = &g->res->findings[i];
             int o;
             if (!live_error(f) || gave_up(pl, f))
                 continue;
-            if ((o = finding_order(&g, f)) < best) {
+            if (only_ds != SM_NONE && finding_dataset(g->ev->m, f) != only_ds)
+                continue;
+            if ((o = finding_order(g, f)) < best) {
                 best = o;
                 pick = f;
             }
         }
         if (!pick)
             break;
-        if ((rc = fix_finding(pl, &g, pick, err)))
+        if ((rc = fix_finding(pl, g, pick, err)))
             break;
     }
-    check_result_free(g.res);
-    scenario_eval_free(g.ev);
+    return rc;
+}
+
+/* A group's model, checked. */
+static int
+group_open(struct planner *pl, const int32_t *ds, int32_t n, struct group *g,
+           struct sm_error *err)
+{
+    struct model *sub = NULL;
+    int rc;
+
+    memset(g, 0, sizeof *g);
+    if ((rc = scenario_submodel(pl->w->m, &pl->links, ds, n, pl->pmap, &sub, err)) ||
+        (rc = scenario_begin_take(sub, pl->w->rp, "", &g->ev, err)))
+        return rc;
+    if ((rc = check_run(g->ev->m, pl->w->rp, pl->start->today, &g->res, err))) {
+        scenario_eval_free(g->ev);
+        g->ev = NULL;
+        return rc;
+    }
+    g->errors = count_errors(g->res);
+    return SM_OK;
+}
+
+static void
+group_close(struct group *g)
+{
+    check_result_free(g->res);
+    scenario_eval_free(g->ev);
+    memset(g, 0, sizeof *g);
+}
+
+/* Plan one dataset of a big group on a model of it and its direct flow
+ * partners; the partners' effective tier and subjects come from the
+ * group's check (gm, gres), so lineage from beyond them still counts. */
+static int
+plan_neighbourhood(struct planner *pl, int32_t wd, const struct model *gm,
+                   const struct check_result *gres, struct sm_error *err)
+{
+    const struct model *m = pl->w->m;
+    int32_t *nb = NULL, cap = 0, len = 0;
+    struct model *sub = NULL;
+    struct group g;
+    int rc;
+
+    memset(&g, 0, sizeof g);
+    if (sm_grow((void **)&nb, &cap, 1, sizeof *nb))
+        return oom(err);
+    nb[len++] = wd;
+    for (int32_t k = pl->links.first[wd]; k < pl->links.first[wd + 1]; k++) {
+        const struct flow *f = &m->flows[pl->links.flows[k]];
+        int32_t ends[2] = { m->placements[f->from].dataset,
+                            f->to == SM_NONE ? SM_NONE : m->placements[f->to].dataset };
+        for (int e = 0; e < 2; e++) {
+            bool have = ends[e] == SM_NONE;
+            for (int32_t i = 0; i < len && !have; i++)
+                have = nb[i] == ends[e];
+            if (have)
+                continue;
+            if (sm_grow((void **)&nb, &cap, len + 1, sizeof *nb)) {
+                free(nb);
+                return oom(err);
+            }
+            nb[len++] = ends[e];
+        }
+    }
+    rc = scenario_submodel(m, &pl->links, nb, len, pl->pmap, &sub, err);
+    for (int32_t i = 1; i < len && !rc; i++) {
+        const char *name = m->datasets[nb[i]].name;
+        int32_t gi = model_dataset(gm, name), si = model_dataset(sub, name), t;
+        char subj[256];
+        if (gi == SM_NONE || si == SM_NONE || gi >= gres->ndatasets)
+            continue;
+        t = gres->eff_tier ? gres->eff_tier[gi] : SM_NONE;
+        if (t != SM_NONE && (rc = model_set(sub, OBJ_DATASET, si, "tier", gm->tiers[t].name, err)))
+            break;
+        check_eff_subjects(gres, gi, subj, sizeof subj);
+        rc = model_set(sub, OBJ_DATASET, si, "subjects", subj, err);
+    }
+    free(nb);
+    if (rc) {
+        model_free(sub);
+        return rc;
+    }
+    if ((rc = scenario_begin_take(sub, pl->w->rp, "", &g.ev, err)))
+        return rc;
+    if ((rc = check_run(g.ev->m, pl->w->rp, pl->start->today, &g.res, err)) == SM_OK) {
+        g.errors = count_errors(g.res);
+        rc = solve(pl, &g, model_dataset(g.ev->m, m->datasets[wd].name), err);
+    }
+    group_close(&g);
+    return rc;
+}
+
+static int
+plan_group(struct planner *pl, const int32_t *ds, int32_t n, struct sm_error *err)
+{
+    int32_t big = pl->opt && pl->opt->big_group > 0 ? pl->opt->big_group : 2000;
+    struct group g;
+    uint8_t *seen;
+    int rc;
+
+    if (n <= big) {
+        if ((rc = group_open(pl, ds, n, &g, err)))
+            return rc;
+        rc = solve(pl, &g, SM_NONE, err);
+        group_close(&g);
+        return rc;
+    }
+    /* a big group: check it whole, then fix each dataset with errors on
+     * its neighbourhood; a few rounds catch what the fixes interact on */
+    if (!(seen = calloc((size_t)pl->w->m->ndatasets + 1, 1)))
+        return oom(err);
+    rc = SM_OK;
+    for (int round = 0; round < 3 && !rc; round++) {
+        int32_t steps0 = pl->p->nsteps;
+        if ((rc = group_open(pl, ds, n, &g, err)))
+            break;
+        memset(seen, 0, (size_t)pl->w->m->ndatasets + 1);
+        for (int order = 0; order <= FIX_NONE && !rc; order++)
+            for (int32_t i = 0; i < g.res->nfindings && !rc; i++) {
+                const struct finding *f = &g.res->findings[i];
+                int32_t gd, wd;
+                if (!live_error(f) || gave_up(pl, f) || finding_order(&g, f) != order)
+                    continue;
+                if ((gd = finding_dataset(g.ev->m, f)) < 0)
+                    continue;
+                wd = model_dataset(pl->w->m, g.ev->m->datasets[gd].name);
+                if (wd == SM_NONE || seen[wd])
+                    continue;
+                seen[wd] = 1;
+                rc = plan_neighbourhood(pl, wd, g.ev->m, g.res, err);
+            }
+        if (!rc && g.errors == 0)
+            round = 3;
+        group_close(&g);
+        if (pl->p->nsteps == steps0)
+            break;
+    }
+    free(seen);
     return rc;
 }
 

@@ -178,7 +178,7 @@ static void
 test_preferences(void **state)
 {
     struct fx *fx = *state;
-    struct plan_options opt = { PLAN_SAME_COUNTRY, NULL, 0 };
+    struct plan_options opt = { PLAN_SAME_COUNTRY, NULL, 0, 0 };
     struct plan *p;
     char buf[256];
     int32_t d, only[1];
@@ -214,7 +214,7 @@ static void
 test_mechanism_when_no_region(void **state)
 {
     struct fx *fx = *state;
-    struct plan_options opt = { PLAN_SAME_PROVIDER, NULL, 0 };
+    struct plan_options opt = { PLAN_SAME_PROVIDER, NULL, 0, 0 };
     struct plan *p;
     char buf[256];
     int32_t d, only[1];
@@ -242,7 +242,7 @@ static void
 test_no_plan(void **state)
 {
     struct fx *fx = *state;
-    struct plan_options opt = { PLAN_SAME_PROVIDER, NULL, 0 };
+    struct plan_options opt = { PLAN_SAME_PROVIDER, NULL, 0, 0 };
     struct plan *p;
     int32_t d, only[1];
 
@@ -341,6 +341,66 @@ test_export_flow(void **state)
     plan_free(p);
 }
 
+/* A group bigger than big_group is planned one neighbourhood at a time,
+ * with the partners' effective facts frozen: same plan as the whole group. */
+static void
+test_big_group_path(void **state)
+{
+    struct fx *fx = *state;
+    struct plan_options whole = { PLAN_SAME_PROVIDER, NULL, 0, 0 };
+    struct plan_options parts = { PLAN_SAME_PROVIDER, NULL, 0, 1 };
+    struct plan *p1, *p2;
+    char b1[256], b2[256];
+    int32_t prev = SM_NONE;
+
+    /* a chain a0 -> a1 -> ... -> a5 (etl); lineage raises a2 (public) to
+     * restricted; odd ones have a replica in the US */
+    for (int i = 0; i < 6; i++) {
+        char name[8];
+        int32_t d, pd;
+        snprintf(name, sizeof name, "a%d", i);
+        d = add_dataset(fx->m, name, i == 0 ? "restricted" : i == 2 ? "public" : "confidential",
+                        "EU");
+        pd = place(fx->m, d, i % 2 ? "aws:eu-central-1" : "aws:eu-west-1", ROLE_PRIMARY);
+        if (i == 0) {
+            assert_int_equal(model_add_field(fx->m, d, "email", NULL, NULL), SM_OK);
+            assert_int_equal(model_add_tag(fx->m, d, model_field(fx->m, d, "email"), "pii.email",
+                                           "", "", "", NULL, NULL), SM_OK);
+        }
+        if (i % 2)
+            place(fx->m, d, "aws:us-east-1", ROLE_REPLICA);
+        if (prev != SM_NONE) {
+            struct flow f;
+            model_flow_init(&f);
+            f.from = prev;
+            f.to = pd;
+            f.kind = FLOW_ETL;
+            f.transit_encrypted = 1;
+            assert_int_equal(model_add_flow(fx->m, &f, NULL, NULL), SM_OK);
+        }
+        prev = pd;
+    }
+    p1 = plan_ok(fx, &whole, NULL);
+    p2 = plan_ok(fx, &parts, NULL);
+    assert_true(p1->errors_before > 3);
+    assert_int_equal(p1->errors_after, 0);
+    assert_int_equal(p2->errors_after, 0);
+    assert_int_equal(p2->nunfixed, 0);
+    /* the same ops, maybe in another order */
+    assert_int_equal(p1->nsteps, p2->nsteps);
+    for (int32_t i = 0; i < p1->nsteps; i++) {
+        bool found = false;
+        step(p1, i, b1, sizeof b1);
+        for (int32_t k = 0; k < p2->nsteps && !found; k++)
+            found = strcmp(b1, step(p2, k, b2, sizeof b2)) == 0;
+        if (!found)
+            fail_msg("%s is not in the neighbourhood plan", b1);
+    }
+    assert_int_equal(errors_after_replay(fx, p2), 0);
+    plan_free(p1);
+    plan_free(p2);
+}
+
 static void
 test_retired_region(void **state)
 {
@@ -399,6 +459,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_no_plan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encryption_and_lineage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_big_group_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retired_region, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
