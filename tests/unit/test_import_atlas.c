@@ -504,6 +504,71 @@ test_schemes_and_legacy_refs(void **state)
     model_free(m);
 }
 
+static void
+write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void
+test_classifications_gone(void **state)
+{
+    /* a full entity without "classifications" has none: its old tags go,
+     * tags typed by hand or from other sources stay, the tier stays; an
+     * unknown tier in the mapping is a warning */
+    const char *path = tl_path(tl_tmpdir(), "topic.json");
+    const char *files[] = { path, NULL };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    int32_t d;
+
+    (void)state;
+    write_text(path, "{\"entity\": {\"typeName\": \"kafka_topic\", \"guid\": \"k1\","
+               " \"status\": \"ACTIVE\", \"attributes\": {\"qualifiedName\": \"orders@k\"},"
+               " \"classifications\": [{\"typeName\": \"tier1\", \"entityGuid\": \"k1\"},"
+               " {\"typeName\": \"Finance\", \"entityGuid\": \"k1\"}]}}");
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_non_null(run);
+    import_run_free(run);
+    d = it_ds(m, "orders");
+    assert_int_equal(model_add_tag(m, d, SM_NONE, "reviewed", "", "", "", NULL, NULL), SM_OK);
+    write_text(path, "{\"entity\": {\"typeName\": \"kafka_topic\", \"guid\": \"k1\","
+               " \"status\": \"ACTIVE\", \"attributes\": {\"qualifiedName\": \"orders@k\"}}}");
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_non_null(run);
+    assert_int_equal(import_run_stats(run)->tags_removed, 2);
+    assert_int_equal(it_tag(m, "orders", NULL, "Finance"), SM_NONE);
+    assert_int_equal(it_tag(m, "orders", NULL, "tier=tier1"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "orders", NULL, "reviewed"), SM_NONE);
+    assert_string_equal(it_tier_of(m, "orders"), "restricted");
+    import_run_free(run);
+    import_map_free(map);
+
+    /* a mapping naming a tier the catalog lacks */
+    {
+        static const char text[] = "{\"rules\": [{\"name\": \"tier1\", \"tier\": \"secret\"}]}";
+        map = NULL;
+        assert_int_equal(import_map_load_text(NULL, text, sizeof text - 1, "m.json", &map, &e),
+                         SM_OK);
+    }
+    write_text(path, "{\"entity\": {\"typeName\": \"kafka_topic\", \"guid\": \"k2\","
+               " \"status\": \"ACTIVE\", \"attributes\": {\"qualifiedName\": \"pay@k\"},"
+               " \"classifications\": [{\"typeName\": \"tier1\", \"entityGuid\": \"k2\"}]}}");
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_non_null(run);
+    assert_string_equal(it_tier_of(m, "pay"), "");
+    assert_int_equal(import_run_stats(run)->warnings, 2);   /* unknown tier, no region */
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -518,6 +583,7 @@ main(void)
         cmocka_unit_test(test_deleted_and_contradictions),
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_schemes_and_legacy_refs),
+        cmocka_unit_test(test_classifications_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
