@@ -577,6 +577,44 @@ busy_ms(void)
     return STORE_BUSY_MS;
 }
 
+/* A WAL catalog read from a directory nobody can write (a read-only CI
+ * checkout) cannot get its -shm file. Nobody can be writing it then, so it
+ * is opened as immutable. */
+static int
+readonly_fallback(struct store *st, struct sm_error *err)
+{
+    static const char hex[] = "0123456789abcdef";
+    int64_t probe = 0;
+    char *uri;
+    size_t at = 0, n = strlen(st->path);
+    int rc;
+
+    if (!pragma_int(st, "PRAGMA user_version", &probe, NULL) || dir_writable(st->path))
+        return SM_OK;
+    if (!(uri = malloc(3 * n + 32)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    at += (size_t)sprintf(uri, "file:");
+    for (const unsigned char *p = (const unsigned char *)st->path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20) {
+            uri[at++] = '%';
+            uri[at++] = hex[*p >> 4];
+            uri[at++] = hex[*p & 15];
+        } else {
+            uri[at++] = (char)*p;
+        }
+    }
+    sprintf(uri + at, "?immutable=1");
+    sqlite3_close_v2(st->db);
+    st->db = NULL;
+    rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                         SQLITE_OPEN_NOMUTEX, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return db_error(st, rc, err);
+    sqlite3_extended_result_codes(st->db, 1);
+    return SM_OK;
+}
+
 int
 store_open(const char *path, int flags, struct store **out, struct sm_error *err)
 {
@@ -610,6 +648,8 @@ store_open(const char *path, int flags, struct store **out, struct sm_error *err
         rc = sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
         goto fail;
     }
+    if ((flags & STORE_READONLY) && (rc = readonly_fallback(st, err)))
+        goto fail;
     if ((rc = exec(st, "PRAGMA foreign_keys = ON", err)) ||
         (rc = pragma_int(st, "PRAGMA user_version", &version, err)) ||
         (rc = pragma_int(st, "PRAGMA application_id", &appid, err)) ||
