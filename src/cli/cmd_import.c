@@ -195,6 +195,17 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     /* a dry run writes nothing, not even a new catalog file */
     if ((rc = cli_open(c, dry_run ? STORE_READONLY : STORE_CREATE)) != CLI_OK)
         goto out;
+    if (o->region && *o->region) {
+        char rid[256];
+        const char *hint;
+        snprintf(rid, sizeof rid, "%s%s", strchr(o->region, ':') ? "" : "aws:", o->region);
+        if (model_region(c->m, rid) == SM_NONE) {
+            hint = model_suggest(c->m, OBJ_REGION, rid);
+            rc = cli_fail(c, "--region %s: unknown region %s%s%s%s", o->region, rid,
+                          hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+            goto out;
+        }
+    }
     if (model_clone(c->m, &work) != SM_OK) {
         rc = cli_fail(c, "out of memory");
         goto out;

@@ -36,3 +36,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import glue --resource-arn arn:a
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db init -q && SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db import glue glue/get-tables.json
 ~ ^5 datasets without a region$
 ~ ^warning: loyalty_eu.stores_ref: no region \(bucket halcyon-reference-data is not in the mapping file and no --region was given\); imported without a copy$
+# an unknown --region is a usage error, not a silent dataset without a copy
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import glue --region eu-west-9 glue/get-tables.json
+! sovmap: --region eu-west-9: unknown region aws:eu-west-9; did you mean aws:eu-west-1?
+? 2
