@@ -25,3 +25,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db dataset show fleet_eu.telemetry_
 ~ ^    pii.vin  from changed.json  entity 73e7e2ed-5014-4fb9-902a-4dd3bc476060  at 2026-11-26T00:00:00Z$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db log
 ~ import atlas changed.json
+# the vanished tag is gone from the catalog too
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db dataset show fleet_eu.telemetry_raw | grep -c -e pii.vehicle_vin -e tier=tier2
+> 0
+? 1
