@@ -136,6 +136,9 @@ int report_write(const struct report *r, const struct report_opts *o, FILE *f,
  * (\n, \t, \r, \x1b, \u202e), so a hostile name cannot move the cursor.
  * Returns the length the full escaped text needs (like snprintf). */
 size_t report_escape(const char *s, char *buf, size_t size);
+/* Decode the UTF-8 sequence at s (n bytes available): its length, or 0
+ * when the bytes are not valid UTF-8 (overlong, surrogate, truncated). */
+int report_utf8_next(const char *s, size_t n, uint32_t *cp);
 /* Copy s into buf with every invalid UTF-8 byte replaced by U+FFFD (so
  * JSON and XML writers get valid text). Returns the length needed. */
 size_t report_utf8_clean(const char *s, char *buf, size_t size);

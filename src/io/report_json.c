@@ -20,8 +20,154 @@
 
 struct jw {
     FILE *f;
-    bool failed;                /* out of memory while building */
+    bool failed;                /* out of memory or a write error */
+    char *buf;                  /* output buffer, written out in large pieces */
+    size_t len, cap;
 };
+
+#define JW_CHUNK (64 * 1024)
+
+static void
+jw_flush(struct jw *w)
+{
+    if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
+        w->failed = true;
+    w->len = 0;
+}
+
+/* Room for n more bytes at w->buf + w->len, or NULL (failed is set). */
+static char *
+jw_room(struct jw *w, size_t n)
+{
+    char *nb;
+    size_t cap;
+
+    if (w->len + n <= w->cap)
+        return w->buf + w->len;
+    jw_flush(w);
+    if (n > w->cap) {
+        cap = n > JW_CHUNK ? n : JW_CHUNK;
+        nb = realloc(w->buf, cap);
+        if (!nb) {
+            w->failed = true;
+            return NULL;
+        }
+        w->buf = nb;
+        w->cap = cap;
+    }
+    return w->buf;
+}
+
+static void
+raw(struct jw *w, const char *s, size_t n)
+{
+    char *o = jw_room(w, n);
+
+    if (o) {
+        memcpy(o, s, n);
+        w->len += n;
+    }
+}
+
+static void
+lit(struct jw *w, const char *s)
+{
+    raw(w, s, strlen(s));
+}
+
+/* The body of a JSON string (no quotes), escaped as jansson does: quote,
+ * backslash and control characters; invalid UTF-8 becomes U+FFFD. */
+static void
+jesc(struct jw *w, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s ? s : ""), i = 0;
+    char *o = jw_room(w, n * 6), *start = o;
+    uint32_t cp;
+    int len;
+
+    if (!o)
+        return;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *o++ = (char)c;
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            len = report_utf8_next(s + i, n - i, &cp);
+            if (len == 0) {
+                memcpy(o, "\xef\xbf\xbd", 3);
+                o += 3;
+                i++;
+            } else {
+                memcpy(o, s + i, (size_t)len);
+                o += len;
+                i += (size_t)len;
+            }
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"':  *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            *o++ = 'u';
+            *o++ = '0';
+            *o++ = '0';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+        i++;
+    }
+    w->len += (size_t)(o - start);
+}
+
+/* A JSON string literal. */
+static void
+jq(struct jw *w, const char *s)
+{
+    lit(w, "\"");
+    jesc(w, s);
+    lit(w, "\"");
+}
+
+/* sep "key": */
+static void
+key(struct jw *w, const char *sep, const char *k)
+{
+    lit(w, sep);
+    jq(w, k);
+    lit(w, ": ");
+}
+
+/* sep "key": "value" (null for NULL). */
+static void
+kv(struct jw *w, const char *sep, const char *k, const char *value)
+{
+    key(w, sep, k);
+    if (value)
+        jq(w, value);
+    else
+        lit(w, "null");
+}
+
+static int
+jw_end(struct jw *w, struct sm_error *err)
+{
+    jw_flush(w);
+    free(w->buf);
+    if (w->failed)
+        return sm_error_set(err, SM_EIO, "report: out of memory or cannot write");
+    return SM_OK;
+}
 
 static json_t *
 jstr(struct jw *w, const char *s)
@@ -94,12 +240,19 @@ arr(struct jw *w)
 static void
 dump(struct jw *w, json_t *v)
 {
+    const size_t flags = JSON_PRESERVE_ORDER | JSON_ENCODE_ANY;
+    size_t n;
+    char *o;
+
     if (!v) {
         w->failed = true;
         return;
     }
-    if (json_dumpf(v, w->f, JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+    n = json_dumpb(v, NULL, 0, flags);
+    if (n == 0 || !(o = jw_room(w, n)) || json_dumpb(v, o, n, flags) != n)
         w->failed = true;
+    else
+        w->len += n;
     json_decref(v);
 }
 
@@ -107,17 +260,47 @@ dump(struct jw *w, json_t *v)
 static void
 member(struct jw *w, int indent, const char *key, json_t *v, bool last)
 {
-    fprintf(w->f, "%*s\"%s\": ", indent, "", key);
+    raw(w, "                ", (size_t)indent);
+    jq(w, key);
+    lit(w, ": ");
     dump(w, v);
-    fputs(last ? "\n" : ",\n", w->f);
+    lit(w, last ? "\n" : ",\n");
 }
 
 static void
 item(struct jw *w, int indent, json_t *v, bool last)
 {
-    fprintf(w->f, "%*s", indent, "");
+    raw(w, "                ", (size_t)indent);
     dump(w, v);
-    fputs(last ? "\n" : ",\n", w->f);
+    lit(w, last ? "\n" : ",\n");
+}
+
+/* A hand-written item (findings, results: the many): indent before, the
+ * separator after. */
+static void
+item_open(struct jw *w, int indent)
+{
+    raw(w, "                ", (size_t)indent);
+}
+
+static void
+item_close(struct jw *w, bool last)
+{
+    lit(w, last ? "\n" : ",\n");
+}
+
+static void
+why_raw(struct jw *w, const struct finding *f)
+{
+    uint32_t i;
+
+    lit(w, "[");
+    for (i = 0; i < f->why.n; i++) {
+        if (i)
+            lit(w, ", ");
+        jq(w, f->why.v[i]);
+    }
+    lit(w, "]");
 }
 
 static const char *
@@ -157,17 +340,6 @@ waiver_json(struct jw *w, const struct waiver *wv)
 }
 
 static json_t *
-why_json(struct jw *w, const struct finding *f)
-{
-    json_t *a = arr(w);
-    uint32_t i;
-
-    for (i = 0; i < f->why.n; i++)
-        push(w, a, jstr(w, f->why.v[i]));
-    return a;
-}
-
-static json_t *
 summary_json(struct jw *w, const struct report *r, const struct report_opts *o)
 {
     static const char *const fail_on[SEV_COUNT + 1] = {
@@ -191,26 +363,28 @@ summary_json(struct jw *w, const struct report *r, const struct report_opts *o)
 
 /* ---- sovmap JSON --------------------------------------------------------------- */
 
-static json_t *
-finding_json(struct jw *w, const struct report *r, const struct finding *f)
+static void
+finding_raw(struct jw *w, const struct report *r, const struct finding *f)
 {
     const struct waiver *wv = waiver_of(r, f);
-    const char *ds = dataset_name(r, f);
-    json_t *o = obj(w), *ob = obj(w);
 
-    set(w, o, "rule", jstr(w, f->rule));
-    set(w, o, "severity", jstr(w, severity_names[f->severity]));
-    set(w, ob, "kind", jstr(w, kind_name(f)));
-    set(w, ob, "selector", jstr(w, f->selector));
-    set(w, o, "object", ob);
-    set(w, o, "dataset", ds ? jstr(w, ds) : json_null());
-    set(w, o, "jurisdictions", jstr(w, f->jurisdictions));
-    set(w, o, "message", jstr(w, f->message));
-    set(w, o, "why", why_json(w, f));
-    set(w, o, "hint", jstr(w, f->hint));
-    set(w, o, "waived", json_boolean(f->waived));
-    set(w, o, "waiver", wv ? waiver_json(w, wv) : json_null());
-    return o;
+    kv(w, "{", "rule", f->rule);
+    kv(w, ", ", "severity", severity_names[f->severity]);
+    key(w, ", ", "object");
+    kv(w, "{", "kind", kind_name(f));
+    kv(w, ", ", "selector", f->selector);
+    kv(w, "}, ", "dataset", dataset_name(r, f));
+    kv(w, ", ", "jurisdictions", f->jurisdictions);
+    kv(w, ", ", "message", f->message);
+    lit(w, ", \"why\": ");
+    why_raw(w, f);
+    kv(w, ", ", "hint", f->hint);
+    lit(w, f->waived ? ", \"waived\": true, \"waiver\": " : ", \"waived\": false, \"waiver\": ");
+    if (wv)
+        dump(w, waiver_json(w, wv));
+    else
+        lit(w, "null");
+    lit(w, "}");
 }
 
 static json_t *
@@ -232,35 +406,35 @@ write_json(const struct report *r, const struct report_opts *o, FILE *f,
     struct jw w = { .f = f };
     int32_t i;
 
-    fputs("{\n", f);
+    lit(&w, "{\n");
     member(&w, 2, "sovmap", jstr(&w, REPORT_TOOL_VERSION), false);
     member(&w, 2, "date", jdate(&w, r->today), false);
     member(&w, 2, "catalog", r->catalog ? jstr(&w, r->catalog) : json_null(), false);
     member(&w, 2, "rule_pack", jstr(&w, r->pack), false);
     member(&w, 2, "scenario", r->scenario ? jstr(&w, r->scenario) : json_null(), false);
     member(&w, 2, "summary", summary_json(&w, r, o), false);
-    fputs("  \"rules\": [", f);
+    lit(&w, "  \"rules\": [");
     for (i = 0; i < r->nrules && !w.failed; i++) {
-        fputs(i ? "" : "\n", f);
+        lit(&w, i ? "" : "\n");
         item(&w, 4, rule_json(&w, &r->rules[i]), i == r->nrules - 1);
     }
-    fputs(r->nrules ? "  ],\n" : "],\n", f);
-    fputs("  \"findings\": [", f);
+    lit(&w, r->nrules ? "  ],\n" : "],\n");
+    lit(&w, "  \"findings\": [");
     for (i = 0; i < r->nfindings && !w.failed; i++) {
-        fputs(i ? "" : "\n", f);
-        item(&w, 4, finding_json(&w, r, &r->findings[i]), i == r->nfindings - 1);
+        lit(&w, i ? "" : "\n");
+        item_open(&w, 4);
+        finding_raw(&w, r, &r->findings[i]);
+        item_close(&w, i == r->nfindings - 1);
     }
-    fputs(r->nfindings ? "  ],\n" : "],\n", f);
-    fputs("  \"expired_waivers\": [", f);
+    lit(&w, r->nfindings ? "  ],\n" : "],\n");
+    lit(&w, "  \"expired_waivers\": [");
     for (i = 0; i < r->nexpired && !w.failed; i++) {
-        fputs(i ? "" : "\n", f);
+        lit(&w, i ? "" : "\n");
         item(&w, 4, waiver_json(&w, &r->m->waivers[r->expired[i]]), i == r->nexpired - 1);
     }
-    fputs(r->nexpired ? "  ]\n" : "]\n", f);
-    fputs("}\n", f);
-    if (w.failed)
-        return sm_error_set(err, SM_ENOMEM, "report: out of memory");
-    return SM_OK;
+    lit(&w, r->nexpired ? "  ]\n" : "]\n");
+    lit(&w, "}\n");
+    return jw_end(&w, err);
 }
 
 const struct report_ops report_json_ops = {
@@ -331,64 +505,61 @@ rule_index(const struct report *r, const char *id)
     return SM_NONE;
 }
 
-/* The message people see first: the finding, then why, then the fix. */
-static char *
-sarif_text(const struct finding *f)
+/* The message people see first: the finding, then why, then the fix,
+ * as one JSON string. */
+static void
+sarif_text(struct jw *w, const struct finding *f)
 {
-    size_t n = strlen(f->message) + strlen(f->hint) + 32;
-    char *t, *p;
     uint32_t i;
 
-    for (i = 0; i < f->why.n; i++)
-        n += strlen(f->why.v[i]) + 4;
-    t = malloc(n);
-    if (!t)
-        return NULL;
-    p = t + sprintf(t, "%s", f->message);
-    for (i = 0; i < f->why.n; i++)
-        p += sprintf(p, "%s%s", i ? "; " : "\nwhy: ", f->why.v[i]);
-    if (*f->hint)
-        sprintf(p, "\nfix: %s", f->hint);
-    return t;
+    lit(w, "\"");
+    jesc(w, f->message);
+    for (i = 0; i < f->why.n; i++) {
+        lit(w, i ? "; " : "\\nwhy: ");
+        jesc(w, f->why.v[i]);
+    }
+    if (*f->hint) {
+        lit(w, "\\nfix: ");
+        jesc(w, f->hint);
+    }
+    lit(w, "\"");
 }
 
-static json_t *
+static void
 sarif_result(struct jw *w, const struct report *r, const struct finding *f,
              const char *catalog_uri)
 {
     const struct waiver *wv = waiver_of(r, f);
-    const char *ds = dataset_name(r, f);
-    json_t *res = obj(w), *locs = arr(w), *loc = obj(w), *lls = arr(w), *ll = obj(w);
-    json_t *fp = obj(w), *props = obj(w), *pl, *al;
-    char *text = sarif_text(f), key[1100];
+    const char *kind = kind_name(f);
     int32_t ri = rule_index(r, f->rule);
+    char num[32];
 
-    set(w, res, "ruleId", jstr(w, f->rule));
-    if (ri != SM_NONE)
-        set(w, res, "ruleIndex", json_integer(ri));
-    set(w, res, "level", jstr(w, sarif_level[f->severity]));
-    if (!text)
-        w->failed = true;
-    set(w, res, "message", text_msg(w, text ? text : f->message));
-    free(text);
-    if (catalog_uri) {
-        pl = obj(w);
-        al = obj(w);
-        set(w, al, "uri", jstr(w, catalog_uri));
-        set(w, pl, "artifactLocation", al);
-        set(w, loc, "physicalLocation", pl);
+    kv(w, "{", "ruleId", f->rule);
+    if (ri != SM_NONE) {
+        snprintf(num, sizeof num, ", \"ruleIndex\": %d", (int)ri);
+        lit(w, num);
     }
-    set(w, ll, "name", jstr(w, f->selector));
-    snprintf(key, sizeof key, "%s:%s", kind_name(f), f->selector);
-    set(w, ll, "fullyQualifiedName", jstr(w, key));
-    set(w, ll, "kind", jstr(w, kind_name(f)));
-    push(w, lls, ll);
-    set(w, loc, "logicalLocations", lls);
-    push(w, locs, loc);
-    set(w, res, "locations", locs);
-    snprintf(key, sizeof key, "%s:%s", f->rule, f->selector);
-    set(w, fp, "sovmapFinding/v1", jstr(w, key));
-    set(w, res, "partialFingerprints", fp);
+    kv(w, ", ", "level", sarif_level[f->severity]);
+    lit(w, ", \"message\": {\"text\": ");
+    sarif_text(w, f);
+    lit(w, "}, \"locations\": [{");
+    if (catalog_uri) {
+        kv(w, "\"physicalLocation\": {\"artifactLocation\": {", "uri", catalog_uri);
+        lit(w, "}}, ");
+    }
+    kv(w, "\"logicalLocations\": [{", "name", f->selector);
+    key(w, ", ", "fullyQualifiedName");
+    lit(w, "\"");
+    jesc(w, kind);
+    lit(w, ":");
+    jesc(w, f->selector);
+    lit(w, "\"");
+    kv(w, ", ", "kind", kind);
+    lit(w, "}]}], \"partialFingerprints\": {\"sovmapFinding/v1\": \"");
+    jesc(w, f->rule);
+    lit(w, ":");
+    jesc(w, f->selector);
+    lit(w, "\"}");
     if (wv) {
         json_t *sups = arr(w), *sup = obj(w), *sp = obj(w);
 
@@ -400,15 +571,16 @@ sarif_result(struct jw *w, const struct report *r, const struct finding *f,
         set(w, sp, "expires", jdate(w, wv->expires));
         set(w, sup, "properties", sp);
         push(w, sups, sup);
-        set(w, res, "suppressions", sups);
+        lit(w, ", \"suppressions\": ");
+        dump(w, sups);
     }
-    set(w, props, "severity", jstr(w, severity_names[f->severity]));
-    set(w, props, "dataset", ds ? jstr(w, ds) : json_null());
-    set(w, props, "jurisdictions", jstr(w, f->jurisdictions));
-    set(w, props, "why", why_json(w, f));
-    set(w, props, "hint", jstr(w, f->hint));
-    set(w, res, "properties", props);
-    return res;
+    kv(w, ", \"properties\": {", "severity", severity_names[f->severity]);
+    kv(w, ", ", "dataset", dataset_name(r, f));
+    kv(w, ", ", "jurisdictions", f->jurisdictions);
+    lit(w, ", \"why\": ");
+    why_raw(w, f);
+    kv(w, ", ", "hint", f->hint);
+    lit(w, "}}");
 }
 
 static json_t *
@@ -451,50 +623,50 @@ write_sarif(const struct report *r, const struct report_opts *o, FILE *f,
             return sm_error_set(err, SM_ENOMEM, "report: out of memory");
         report_file_uri(r->catalog, uri, n);
     }
-    fputs("{\n", f);
+    lit(&w, "{\n");
     member(&w, 2, "$schema", jstr(&w, SARIF_SCHEMA), false);
     member(&w, 2, "version", jstr(&w, "2.1.0"), false);
-    fputs("  \"runs\": [\n    {\n", f);
-    fputs("      \"tool\": {\n        \"driver\": {\n", f);
+    lit(&w, "  \"runs\": [\n    {\n");
+    lit(&w, "      \"tool\": {\n        \"driver\": {\n");
     member(&w, 10, "name", jstr(&w, "sovmap"), false);
     member(&w, 10, "version", jstr(&w, REPORT_TOOL_VERSION), false);
     member(&w, 10, "semanticVersion", jstr(&w, REPORT_TOOL_VERSION), false);
-    fputs("          \"rules\": [", f);
+    lit(&w, "          \"rules\": [");
     for (i = 0; i < r->nrules && !w.failed; i++) {
-        fputs(i ? "" : "\n", f);
+        lit(&w, i ? "" : "\n");
         item(&w, 12, sarif_rule(&w, &r->rules[i], o), i == r->nrules - 1);
     }
-    fputs(r->nrules ? "          ]\n" : "]\n", f);
-    fputs("        }\n      },\n", f);
+    lit(&w, r->nrules ? "          ]\n" : "]\n");
+    lit(&w, "        }\n      },\n");
 
     /* Expired waivers hide nothing; they are worth a warning in the run. */
-    fputs("      \"invocations\": [\n        {\n", f);
+    lit(&w, "      \"invocations\": [\n        {\n");
     member(&w, 10, "executionSuccessful", json_true(), false);
-    fputs("          \"toolExecutionNotifications\": [", f);
+    lit(&w, "          \"toolExecutionNotifications\": [");
     for (i = 0; i < r->nexpired && !w.failed; i++) {
-        fputs(i ? "" : "\n", f);
+        lit(&w, i ? "" : "\n");
         item(&w, 12, expired_note(&w, &r->m->waivers[r->expired[i]]), i == r->nexpired - 1);
     }
-    fputs(r->nexpired ? "          ]\n" : "]\n", f);
-    fputs("        }\n      ],\n", f);
+    lit(&w, r->nexpired ? "          ]\n" : "]\n");
+    lit(&w, "        }\n      ],\n");
 
-    fputs("      \"results\": [", f);
+    lit(&w, "      \"results\": [");
     for (i = 0; i < r->nfindings && !w.failed; i++) {
-        fputs(i ? "" : "\n", f);
-        item(&w, 8, sarif_result(&w, r, &r->findings[i], uri), i == r->nfindings - 1);
+        lit(&w, i ? "" : "\n");
+        item_open(&w, 8);
+        sarif_result(&w, r, &r->findings[i], uri);
+        item_close(&w, i == r->nfindings - 1);
     }
-    fputs(r->nfindings ? "      ],\n" : "],\n", f);
+    lit(&w, r->nfindings ? "      ],\n" : "],\n");
     props = obj(&w);
     set(&w, props, "date", jdate(&w, r->today));
     set(&w, props, "rulePack", jstr(&w, r->pack));
     set(&w, props, "scenario", r->scenario ? jstr(&w, r->scenario) : json_null());
     set(&w, props, "summary", summary_json(&w, r, o));
     member(&w, 6, "properties", props, true);
-    fputs("    }\n  ]\n}\n", f);
+    lit(&w, "    }\n  ]\n}\n");
     free(uri);
-    if (w.failed)
-        return sm_error_set(err, SM_ENOMEM, "report: out of memory");
-    return SM_OK;
+    return jw_end(&w, err);
 }
 
 const struct report_ops report_sarif_ops = {

@@ -25,9 +25,19 @@ struct xw {
 static void
 xml(struct xw *x, const char *s, bool attr)
 {
-    size_t n = report_utf8_clean(s, NULL, 0) + 1;
     const unsigned char *p;
+    size_t n;
     char *nb;
+
+    /* Fast path: printable ASCII with nothing to escape, written as is. */
+    for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f && *p != '&' && *p != '<'
+         && *p != '>' && *p != '"' && *p != '\''; p++)
+        ;
+    if (!*p) {
+        fwrite(s, 1, (size_t)(p - (const unsigned char *)s), x->f);
+        return;
+    }
+    n = report_utf8_clean(s, NULL, 0) + 1;
 
     if (n > x->cap) {
         nb = realloc(x->buf, n);

@@ -58,12 +58,20 @@ off(struct out *o)
         fputs("\033[0m", o->f);
 }
 
-/* s escaped into o->buf. */
+/* s escaped into o->buf (s itself when it is plain printable ASCII, the
+ * common case, which is worth a fast path at a million findings). */
 static const char *
 esc(struct out *o, const char *s)
 {
-    size_t n = report_escape(s, NULL, 0) + 1;
+    const unsigned char *p;
+    size_t n;
     char *nb;
+
+    for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f; p++)
+        ;
+    if (!*p)
+        return s;
+    n = report_escape(s, NULL, 0) + 1;
 
     if (n > o->cap) {
         nb = realloc(o->buf, n);
@@ -81,8 +89,14 @@ esc(struct out *o, const char *s)
 static void
 spaces(FILE *f, int n)
 {
-    while (n-- > 0)
-        fputc(' ', f);
+    static const char blanks[] = "                                ";
+
+    while (n > 0) {
+        int k = n < (int)sizeof blanks - 1 ? n : (int)sizeof blanks - 1;
+
+        fwrite(blanks, 1, (size_t)k, f);
+        n -= k;
+    }
 }
 
 /* Bytes of the longest prefix of s (n bytes) that fits in cols columns;
@@ -118,6 +132,12 @@ width_n(const char *s, size_t n)
     int w = 0;
 
     while (at < n) {
+        if ((unsigned char)s[at] < 0x80) {
+            /* escaped text holds no control bytes: one column each */
+            w++;
+            at++;
+            continue;
+        }
         len = 1;
         while (at + len < n && ((unsigned char)s[at + len] & 0xc0) == 0x80 && len < 4)
             len++;
@@ -255,11 +275,12 @@ object_line(struct out *o, const struct finding *f)
 static int
 rule_line(struct out *o, const struct finding *f)
 {
-    int rw = report_width(esc(o, f->rule)), col;
+    const char *rule = esc(o, f->rule);
+    int rw = report_width(rule), col;
 
     fputs("  ", o->f);
     on(o, ROLE_T_RULE);
-    fputs(o->buf, o->f);
+    fputs(rule, o->f);
     off(o);
     if (rw <= 14) {
         col = 2 + (rw < 6 ? 6 : rw) + 2;
