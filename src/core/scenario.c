@@ -1880,10 +1880,13 @@ op_seeds(const struct model *m, enum scenario_op op, const char *const *a, int32
     }
 }
 
+/* Check the datasets ds[0..n) on a model of their own. With facts (a
+ * check of ev->m before the op), ds[nfree..n) are partners whose effective
+ * tier and subjects are frozen from it: lineage from beyond them counts. */
 static int
 check_group(const struct scenario_eval *ev, const struct scenario_links *l, const int32_t *ds,
-            int32_t n, int32_t *pmap, int32_t today, int32_t counts[SEV_COUNT],
-            struct sm_error *err)
+            int32_t n, int32_t nfree, const struct check_result *facts, int32_t *pmap,
+            int32_t today, int32_t counts[SEV_COUNT], struct sm_error *err)
 {
     struct model *sub = NULL;
     struct check_result *r = NULL;
@@ -1891,7 +1894,20 @@ check_group(const struct scenario_eval *ev, const struct scenario_links *l, cons
 
     if ((rc = scenario_submodel(ev->m, l, ds, n, pmap, &sub, err)))
         return rc;
-    if ((rc = check_run(sub, ev->rp, today, &r, err)) == SM_OK) {
+    for (int32_t i = nfree; facts && i < n && !rc; i++) {
+        const char *name = ev->m->datasets[ds[i]].name;
+        int32_t si = model_dataset(sub, name), t;
+        char subj[256];
+        if (si == SM_NONE || ds[i] >= facts->ndatasets)
+            continue;
+        t = facts->eff_tier ? facts->eff_tier[ds[i]] : SM_NONE;
+        if (t != SM_NONE && (rc = model_set(sub, OBJ_DATASET, si, "tier", ev->m->tiers[t].name,
+                                            err)))
+            break;
+        check_eff_subjects(facts, ds[i], subj, sizeof subj);
+        rc = model_set(sub, OBJ_DATASET, si, "subjects", subj, err);
+    }
+    if (!rc && (rc = check_run(sub, ev->rp, today, &r, err)) == SM_OK) {
         for (int s = 0; s < SEV_COUNT; s++)
             counts[s] = r->stats.count[s];
     }
@@ -1900,13 +1916,91 @@ check_group(const struct scenario_eval *ev, const struct scenario_links *l, cons
     return rc;
 }
 
+/* Does the op leave every dataset's effective tier and subjects as they
+ * are (it moves, adds or configures copies, or a flow's mechanism)? Then
+ * only the touched datasets and their direct flow partners can change. */
+static bool
+lineage_neutral(enum scenario_op op, const char *const *a)
+{
+    static const char *const flow_attrs[] = {
+        "mechanism", "mechanism-ref", "transit-encrypted", "valid-from", "valid-to",
+        "public-recipient", NULL,
+    };
+
+    switch (op) {
+    case SOP_MOVE:
+    case SOP_ADD_PLACEMENT:
+    case SOP_SET_MECHANISM:
+    case SOP_RETIRE_REGION:
+        return true;
+    case SOP_SET:
+        if (strcmp(a[0], "placement") == 0)
+            return true;
+        if (strcmp(a[0], "flow") == 0)
+            for (int i = 0; flow_attrs[i]; i++)
+                if (strcmp(a[2], flow_attrs[i]) == 0)
+                    return true;
+        return false;
+    default:
+        return false;
+    }
+}
+
+/* seeds and their direct flow partners, seeds first (marked in mark[]). */
+static int
+neighbourhood(const struct model *m, const struct scenario_links *l, uint8_t *mark,
+              const int32_t *seeds, int32_t nseeds, int32_t **out, int32_t *n, int32_t *nfree)
+{
+    int32_t *v = NULL, cap = 0, len = 0;
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (int32_t i = 0; i < nseeds; i++) {
+            int32_t d = seeds[i];
+            if (d < 0 || d >= l->ndatasets)
+                continue;
+            if (pass == 0) {
+                if (mark[d] || m->datasets[d].deleted)
+                    continue;
+                if (sm_grow((void **)&v, &cap, len + 1, sizeof *v))
+                    goto oom;
+                mark[d] = 1;
+                v[len++] = d;
+                continue;
+            }
+            for (int32_t k = l->first[d]; k < l->first[d + 1]; k++) {
+                const struct flow *f = &m->flows[l->flows[k]];
+                int32_t ends[2] = { m->placements[f->from].dataset,
+                                    f->to == SM_NONE ? SM_NONE : m->placements[f->to].dataset };
+                for (int e = 0; e < 2; e++) {
+                    int32_t y = ends[e];
+                    if (y < 0 || mark[y] || m->datasets[y].deleted)
+                        continue;
+                    if (sm_grow((void **)&v, &cap, len + 1, sizeof *v))
+                        goto oom;
+                    mark[y] = 1;
+                    v[len++] = y;
+                }
+            }
+        }
+        if (pass == 0)
+            *nfree = len;
+    }
+    *out = v;
+    *n = len;
+    return SM_OK;
+oom:
+    free(v);
+    return SM_ENOMEM;
+}
+
 int
 scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv,
                      int32_t today, struct scenario_delta *d, struct sm_error *err)
 {
     struct scenario_links l = { NULL, NULL, 0 };
     enum scenario_op op;
-    int32_t seeds[4], nseeds, region, *group = NULL, ngroup = 0, *pmap = NULL, ncap;
+    int32_t seeds[4], nseeds, region, *group = NULL, ngroup = 0, *pmap = NULL, ncap, nfree = 0;
+    const struct check_result *facts = NULL;
     int32_t before_total[SEV_COUNT];
     bool had = ev->res && !ev->stale;
     uint8_t *mark = NULL;
@@ -1942,23 +2036,35 @@ scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv
         goto fail;
     for (int32_t i = 0; i < ncap; i++)
         pmap[i] = SM_NONE;
-    if (region != SM_NONE) {
-        int32_t *rs = NULL, nrs = 0, cap = 0;
-        for (int32_t p = 0; p < ev->m->nplacements; p++) {
-            if (ev->m->placements[p].deleted || ev->m->placements[p].region != region)
-                continue;
-            if (sm_grow((void **)&rs, &cap, nrs + 1, sizeof *rs)) {
-                free(rs);
-                goto fail;
+    {
+        int32_t *rs = seeds, nrs = nseeds, cap = 0;
+        if (region != SM_NONE) {
+            rs = NULL;
+            nrs = 0;
+            for (int32_t p = 0; p < ev->m->nplacements; p++) {
+                if (ev->m->placements[p].deleted || ev->m->placements[p].region != region)
+                    continue;
+                if (sm_grow((void **)&rs, &cap, nrs + 1, sizeof *rs)) {
+                    free(rs);
+                    goto fail;
+                }
+                rs[nrs++] = ev->m->placements[p].dataset;
             }
-            rs[nrs++] = ev->m->placements[p].dataset;
         }
-        rc = scenario_group(ev->m, &l, mark, rs, nrs, &group, &ngroup);
-        free(rs);
-    } else {
-        rc = scenario_group(ev->m, &l, mark, seeds, nseeds, &group, &ngroup);
+        /* with a current check to take the partners' facts from, an op
+         * that changes no lineage needs only the neighbourhood */
+        if (had && lineage_neutral(op, argv + 1)) {
+            facts = ev->res;
+            rc = neighbourhood(ev->m, &l, mark, rs, nrs, &group, &ngroup, &nfree);
+        } else {
+            rc = scenario_group(ev->m, &l, mark, rs, nrs, &group, &ngroup);
+            nfree = ngroup;
+        }
+        if (rs != seeds)
+            free(rs);
     }
-    if (rc || (rc = check_group(ev, &l, group, ngroup, pmap, today, d->before, err)))
+    if (rc || (rc = check_group(ev, &l, group, ngroup, nfree, facts, pmap, today, d->before,
+                                err)))
         goto fail;
     if ((rc = scenario_apply(ev, argc, argv, err)))
         goto fail;
@@ -1983,7 +2089,7 @@ scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv
         for (int32_t i = ncap; i < ev->m->nplacements; i++)
             pmap[i] = SM_NONE;
     }
-    if ((rc = check_group(ev, &l, group, ngroup, pmap, today, d->after, err)))
+    if ((rc = check_group(ev, &l, group, ngroup, nfree, facts, pmap, today, d->after, err)))
         goto fail;
     d->ndatasets = ngroup;
     if (had)
