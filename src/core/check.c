@@ -58,6 +58,13 @@ struct hint_slot {
     const char *text;
 };
 
+/* Recently stored finding strings, to share instead of copying again. */
+#define SC_N 16
+struct strcache {
+    const char *s[SC_N];
+    int next;
+};
+
 struct dctx {
     int32_t d;
     const struct dataset *ds;
@@ -97,6 +104,7 @@ struct ck {
     bool oom;
     int cc_eu;
     struct hint_slot *hints;
+    struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
     int rule;
     int kind;
@@ -405,11 +413,31 @@ sort_findings(struct check_result *r)
     return SM_OK;
 }
 
+static const char *
+sc_find(const struct strcache *sc, const char *t)
+{
+    if (!sc || !*t)
+        return NULL;
+    for (int k = 0; k < SC_N; k++)
+        if (sc->s[k] && sc->s[k][0] == t[0] && strcmp(sc->s[k], t) == 0)
+            return sc->s[k];
+    return NULL;
+}
+
+static void
+sc_add(struct strcache *sc, const char *t)
+{
+    if (!sc || !*t)
+        return;
+    sc->s[sc->next] = t;
+    sc->next = (sc->next + 1) % SC_N;
+}
+
 /* Copy f into r (strings into r's arena), apply waivers, update stats.
  * wv: pre-resolved live waivers (check_run) or NULL (resolve now). */
 static int
 append(struct check_result *r, const struct model *m, const struct finding *f,
-       const struct wv *wv, int32_t nwv, struct finding **out)
+       const struct wv *wv, int32_t nwv, struct strcache *sc, struct finding **out)
 {
     struct finding *n;
     struct sm_arena *a = &r->arena;
@@ -419,37 +447,60 @@ append(struct check_result *r, const struct model *m, const struct finding *f,
         return SM_ENOMEM;
     n = &r->findings[r->nfindings];
     *n = *f;
-    /* One arena block per finding: the why pointers, then every string. */
+    /* One arena block per finding: the why pointers, then every string
+     * not already held by a recent finding (sc: consecutive findings of a
+     * dataset repeat its description, tier and scope lines, and hints). */
     {
         const char *src[5] = { f->selector, f->jurisdictions, f->message, f->hint, NULL };
+        const char *reuse[WHY_MAX + 5] = { NULL };
         size_t len[5], total = sizeof(char *) * f->why.n;
         bool builtin = false;
         char *p;
+        uint32_t nwhy = f->why.n < WHY_MAX ? f->why.n : WHY_MAX;
         for (int k = 0; k < RULE_COUNT; k++)
             builtin |= f->rule == rule_names[k];
         src[4] = builtin ? "" : f->rule;
         for (int k = 0; k < 5; k++) {
             if (!src[k])
                 src[k] = "";
-            total += (len[k] = strlen(src[k])) + 1;
+            len[k] = strlen(src[k]);
+            if (k == 1 || k == 3)
+                reuse[WHY_MAX + k] = sc_find(sc, src[k]);
+            if (!reuse[WHY_MAX + k])
+                total += len[k] + 1;
         }
-        for (uint32_t k = 0; k < f->why.n; k++)
+        for (uint32_t k = 0; k < f->why.n; k++) {
+            if (k < nwhy && (reuse[k] = sc_find(sc, f->why.v[k])))
+                continue;
             total += strlen(f->why.v[k]) + 1;
+        }
         if (!(p = sm_arena_alloc(a, total)))
             return SM_ENOMEM;
         n->why.n = f->why.n;
         n->why.v = f->why.n ? (const char **)(void *)p : NULL;
         p += sizeof(char *) * f->why.n;
         for (uint32_t k = 0; k < f->why.n; k++) {
-            size_t l = strlen(f->why.v[k]) + 1;
+            size_t l;
+            if (k < nwhy && reuse[k]) {
+                n->why.v[k] = reuse[k];
+                continue;
+            }
+            l = strlen(f->why.v[k]) + 1;
             memcpy(p, f->why.v[k], l);
             n->why.v[k] = p;
+            sc_add(sc, p);
             p += l;
         }
         const char **dst[5] = { &n->selector, &n->jurisdictions, &n->message, &n->hint, &n->rule };
         for (int k = 0; k < 5; k++) {
+            if (reuse[WHY_MAX + k]) {
+                *dst[k] = reuse[WHY_MAX + k];
+                continue;
+            }
             memcpy(p, src[k], len[k] + 1);
             *dst[k] = p;
+            if (k == 1 || k == 3)
+                sc_add(sc, p);
             p += len[k] + 1;
         }
         if (builtin)
@@ -514,7 +565,7 @@ end(struct ck *c)
         whyv[k] = c->why[k];
     f.why.n = (uint32_t)c->nwhy;
     f.why.v = whyv;
-    if (append(c->r, c->m, &f, c->wv, c->nwv, &n)) {
+    if (append(c->r, c->m, &f, c->wv, c->nwv, &c->sc, &n)) {
         c->oom = true;
         return false;
     }
@@ -2033,7 +2084,7 @@ check_add_finding(struct check_result *r, const struct model *m, const struct fi
     struct finding *n, tmp;
     int32_t lo = 0, hi;
 
-    if (append(r, m, f, NULL, 0, &n))
+    if (append(r, m, f, NULL, 0, NULL, &n))
         return SM_ENOMEM;
     /* Keep the order: move the new one into place. */
     tmp = *n;
