@@ -506,6 +506,67 @@ complete(struct tui *t)
     f->ncomp++;
 }
 
+/* Checks that need no change to the model, run when the cursor leaves a
+ * field, so a mistyped region shows at once; the full check is the edit's
+ * own (model_set's message) on Enter. */
+static bool
+field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
+{
+    const char *v = x->in.buf;
+    struct sm_error err = { 0 };
+    uint16_t subj[MODEL_MAX_SUBJECTS];
+    uint8_t nsubj;
+    int32_t date;
+    const char *near;
+
+    if (!*v || x->readonly || !x->attr)
+        return true;
+    switch (x->type) {      /* one parser per attribute type, as model_set has */
+    case ATTR_REGION:
+        if (model_region(t->m, v) >= 0)
+            return true;
+        near = model_suggest(t->m, OBJ_REGION, v);
+        snprintf(msg, size, "%s: unknown region %s%s%s%s", x->label, v, near ? "; did you mean " : "",
+                 near ? near : "", near ? "?" : "");
+        return false;
+    case ATTR_TIER:
+        if (model_tier(t->m, v) >= 0)
+            return true;
+        near = model_suggest(t->m, OBJ_TIER, v);
+        snprintf(msg, size, "%s: unknown tier %s%s%s%s", x->label, v, near ? "; did you mean " : "",
+                 near ? near : "", near ? "?" : "");
+        return false;
+    case ATTR_ENUM:
+        if (model_enum_parse(x->attr->names, x->attr->nnames, v) >= 0)
+            return true;
+        snprintf(msg, size, "%s: %s is not one of the values (Tab lists them)", x->label, v);
+        return false;
+    case ATTR_BOOL:
+        if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "yes") == 0 ||
+            strcmp(v, "no") == 0)
+            return true;
+        snprintf(msg, size, "%s: say true or false", x->label);
+        return false;
+    case ATTR_DATE:
+        if (sm_date_parse(v, &date) == SM_OK)
+            return true;
+        snprintf(msg, size, "%s: %s is not a date (YYYY-MM-DD)", x->label, v);
+        return false;
+    case ATTR_SUBJECTS:
+        if (model_parse_subjects(v, subj, &nsubj, &err) == SM_OK)
+            return true;
+        snprintf(msg, size, "%s: %s", x->label, err.msg);
+        return false;
+    case ATTR_CC:
+        if (sm_cc(v) >= 0)
+            return true;
+        snprintf(msg, size, "%s: %s is not a two-letter country code", x->label, v);
+        return false;
+    default:
+        return true;
+    }
+}
+
 int
 form_key(struct tui *t, const struct key *k)
 {
@@ -525,6 +586,14 @@ form_key(struct tui *t, const struct key *k)
     }
     if (a == ACT_NEXT_FIELD || a == ACT_PREV_FIELD) {
         int d = a == ACT_NEXT_FIELD ? 1 : -1, i = f->cur + d;
+        char msg[256];
+        if (!field_ok(t, &f->f[f->cur], msg, sizeof msg)) {
+            snprintf(f->error, sizeof f->error, "%s", msg);
+            f->error_field = f->cur;
+        } else if (f->error_field == f->cur) {
+            f->error[0] = 0;
+            f->error_field = -1;
+        }
         while (i >= 0 && i < f->n && f->f[i].readonly)
             i += d;
         if (i >= 0 && i < f->n)

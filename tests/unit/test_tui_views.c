@@ -417,6 +417,13 @@ test_form_inline_error(void **state)
     snap(h, "form-error");
     feed(h, "<Esc>");
     assert_false(h->t->form.open);
+    /* Leaving a field checks it at once. */
+    feed(h, "c<C-u>aws:eu-wst-1<Down>");
+    assert_int_equal(h->t->form.error_field, 1);
+    assert_non_null(strstr(h->t->form.error, "did you mean aws:eu-west-1?"));
+    feed(h, "<Up><C-u>aws:eu-west-1<Down>");
+    assert_int_equal(h->t->form.error_field, -1);
+    feed(h, "<Esc>");
 }
 
 static void
