@@ -970,6 +970,9 @@ put_tier(struct store *st, const struct model *m, int32_t id, struct sm_error *e
     return rc;
 }
 
+static int put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
+                       struct sm_error *err);
+
 static int
 dataset_rowid(struct store *st, const struct model *m, int32_t d, int64_t *out,
               struct sm_error *err)
@@ -988,9 +991,17 @@ dataset_rowid(struct store *st, const struct model *m, int32_t d, int64_t *out,
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_error(st, rc, err);
-    if (!*out)
-        return sm_error_set(err, SM_EINVAL, "%s: dataset %s is not in the catalog yet",
-                            st->path, m->datasets[d].name);
+    if (!*out) {
+        /* not written yet (an importer putting a copy first): write it now */
+        if (m->datasets[d].deleted)
+            return sm_error_set(err, SM_EINVAL, "%s: dataset %s was removed", st->path,
+                                m->datasets[d].name);
+        if ((rc = put_dataset(st, m, d, false, err)))
+            return rc;
+        *out = rowmap_get(&st->drow, d);
+        return *out ? SM_OK : sm_error_set(err, SM_EDB, "%s: dataset %s was not written",
+                                           st->path, m->datasets[d].name);
+    }
     return rowmap_set(&st->drow, d, *out) ? sm_error_set(err, SM_ENOMEM, "out of memory")
                                           : SM_OK;
 }

@@ -763,6 +763,62 @@ test_kill9_leaves_before_or_after(void **state)
     model_free(m);
 }
 
+/* Importers write objects in any order, and re-imports upsert. */
+static void
+test_put_any_order_and_upsert(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "puts.db");
+    struct model *m = rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char *a, *b;
+    int32_t d;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    /* flows first: their copies and datasets are written on the way */
+    for (int32_t i = 0; i < m->nregions; i++)
+        assert_int_equal(store_put(st, m, OBJ_REGION, i, &err), SM_OK);
+    for (int32_t i = 0; i < m->ntiers; i++)
+        assert_int_equal(store_put(st, m, OBJ_TIER, i, &err), SM_OK);
+    for (int32_t i = 0; i < m->nflows; i++)
+        if (store_put(st, m, OBJ_FLOW, i, &err))
+            fail_msg("put flow: %s", err.msg);
+    for (int32_t i = m->nplacements - 1; i >= 0; i--)
+        assert_int_equal(store_put(st, m, OBJ_PLACEMENT, i, &err), SM_OK);
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        assert_int_equal(store_put(st, m, OBJ_DATASET, i, &err), SM_OK);
+    for (int32_t i = 0; i < m->nwaivers; i++)
+        assert_int_equal(store_put(st, m, OBJ_WAIVER, i, &err), SM_OK);
+    for (int32_t i = 0; i < m->nscenarios; i++)
+        assert_int_equal(store_put(st, m, OBJ_SCENARIO, i, &err), SM_OK);
+    assert_int_equal(store_meta_set(st, "rule_pack", "default", &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    /* a re-import changes a tag's provenance and a copy, and drops a field */
+    d = model_dataset(m, "orders");
+    assert_int_equal(model_set(m, OBJ_DATASET, d, "owner", "bob", &err), SM_OK);
+    assert_int_equal(model_add_tag(m, d, SM_NONE, "imported", "glue.json", "arn:x", "2026-11-26T00:00:00Z",
+                                   NULL, &err), SM_OK);
+    assert_int_equal(model_set(m, OBJ_PLACEMENT, model_placement(m, "orders@aws:us-east-1"),
+                               "encrypted", "true", &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put(st, m, OBJ_DATASET, d, &err), SM_OK);
+    assert_int_equal(store_put(st, m, OBJ_PLACEMENT, model_placement(m, "orders@aws:us-east-1"),
+                               &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    m2 = reload(path);
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, "tag - imported glue.json arn:x 2026-11-26T00:00:00Z"));
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
+}
+
 int
 main(void)
 {
@@ -779,6 +835,7 @@ main(void)
         cmocka_unit_test(test_audit_append_only),
         cmocka_unit_test(test_query),
         cmocka_unit_test(test_kill9_leaves_before_or_after),
+        cmocka_unit_test(test_put_any_order_and_upsert),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
