@@ -271,4 +271,19 @@ int  scenario_diff(const struct scenario_eval *before, const struct scenario_eva
                    struct sm_error *err);
 void scenario_diff_free(struct scenario_diff *d);
 
+/* What a diagram of a change needs (export --scenario NAME --changed-only,
+ * the TUI's Diff view): the catalog (or scenario `other`) and scenario
+ * `name`, both evaluated as of today, and their diff. Findings: d->findings
+ * with indexes into before->res / after->res; moved copies: d->changes of
+ * kind SCHANGE_MOVED (from_region in before->m, to_region in after->m). */
+struct scenario_change_set {
+    struct scenario_eval *before;
+    struct scenario_eval *after;
+    struct scenario_diff *diff;
+};
+int  scenario_change_set(const struct model *catalog, const struct rulepack *rp,
+                         const char *name, const char *other, int32_t today,
+                         struct scenario_change_set *out, struct sm_error *err);
+void scenario_change_set_fini(struct scenario_change_set *cs);
+
 #endif

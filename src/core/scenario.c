@@ -2104,3 +2104,33 @@ fail:
     free(group);
     return rc;
 }
+
+int
+scenario_change_set(const struct model *catalog, const struct rulepack *rp, const char *name,
+                    const char *other, int32_t today, struct scenario_change_set *out,
+                    struct sm_error *err)
+{
+    struct scenario_change_set cs = { NULL, NULL, NULL };
+    int rc;
+
+    if (!name || !*name)
+        return sm_error_set(err, SM_EINVAL, "which scenario?");
+    if ((rc = scenario_eval(catalog, rp, other, today, &cs.before, err)) ||
+        (rc = scenario_eval(catalog, rp, name, today, &cs.after, err)) ||
+        (rc = scenario_diff(cs.before, cs.after, catalog, &cs.diff, err))) {
+        scenario_change_set_fini(&cs);
+        return rc;
+    }
+    *out = cs;
+    return SM_OK;
+}
+
+void
+scenario_change_set_fini(struct scenario_change_set *cs)
+{
+    scenario_diff_free(cs->diff);
+    scenario_eval_free(cs->after);
+    scenario_eval_free(cs->before);
+    cs->diff = NULL;
+    cs->after = cs->before = NULL;
+}

@@ -558,6 +558,22 @@ test_diff(void **state)
                      ev->res->stats.count[SEV_ERROR] - base->res->stats.count[SEV_ERROR]);
     scenario_diff_free(d);
 
+    /* the same through the change-set helper export uses */
+    {
+        struct scenario_change_set cs;
+        int32_t moves = 0;
+        assert_int_equal(scenario_change_set(fx->m, fx->rp, "fix", NULL, TODAY, &cs, &err), SM_OK);
+        assert_true(cs.before->borrowed);
+        for (int32_t i = 0; i < cs.diff->nchanges; i++)
+            moves += cs.diff->changes[i].kind == SCHANGE_MOVED;
+        assert_int_equal(moves, 1);
+        /* orders: RES001, XFR002, ENC002; users: ENC002 (no key check unencrypted) */
+        assert_int_equal(cs.diff->count[SDIFF_RESOLVED][SEV_ERROR], 4);
+        scenario_change_set_fini(&cs);
+        assert_int_equal(scenario_change_set(fx->m, fx->rp, "nosuch", NULL, TODAY, &cs, &err),
+                         SM_ENOTFOUND);
+    }
+
     /* against itself: nothing */
     assert_int_equal(scenario_diff(ev, ev, fx->m, &d, &err), SM_OK);
     assert_int_equal(d->nfindings, 0);
