@@ -50,16 +50,13 @@ cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs
     for (s = subs; s->name; s++)
         if (strcmp(s->name, argv[1]) == 0)
             break;
+    int skip_args = 1;          /* argv[1] is the subcommand's name */
     if (!s->name && dflt && argv[1][0] != '-') {
+        /* `sovmap place DATASET REGION`: the default subcommand, argv[1] is data */
         for (s = subs; s->name; s++)
             if (strcmp(s->name, dflt) == 0)
                 break;
-        snprintf(name, sizeof name, "%s", cmd->name);
-        self.name = name;
-        self.summary = cmd->summary;
-        self.usage = s->usage;
-        self.run = NULL;
-        return s->run(c, &self, argc, argv);
+        skip_args = 0;
     }
     if (!s->name) {
         for (s = subs; s->name; s++) {
@@ -74,13 +71,16 @@ cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs
                                   cmd->name, argv[1], best->name);
         return cli_usage_fail(c, cmd->usage, "unknown %s subcommand %s", cmd->name, argv[1]);
     }
-    snprintf(name, sizeof name, "%s %s", cmd->name, s->name);
+    if (skip_args)
+        snprintf(name, sizeof name, "%s %s", cmd->name, s->name);
+    else
+        snprintf(name, sizeof name, "%s", cmd->name);
     self.name = name;
     self.summary = cmd->summary;
     self.usage = s->usage;
     self.run = NULL;
     /* --help on a subcommand: its usage, then the attributes it takes */
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1 + skip_args; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -93,7 +93,7 @@ cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs
             return CLI_OK;
         }
     }
-    return s->run(c, &self, argc - 1, argv + 1);
+    return s->run(c, &self, argc - skip_args, argv + skip_args);
 }
 
 static bool
