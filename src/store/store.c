@@ -224,11 +224,11 @@ static const struct migration {
                 "VALUES(?1, ?2, ?3, ?4)") \
     X(SCOP_LOAD, "SELECT scenario, pos, value FROM scenario_op " \
                  "ORDER BY scenario, pos, arg") \
-    X(COUNT_DATASET, "SELECT count(*), coalesce(max(id), 0) FROM dataset") \
-    X(COUNT_FIELD, "SELECT count(*) FROM field") \
-    X(COUNT_TAG, "SELECT count(*) FROM tag") \
-    X(COUNT_PLACEMENT, "SELECT count(*) FROM placement") \
-    X(COUNT_FLOW, "SELECT count(*) FROM flow") \
+    X(COUNT_DATASET, "SELECT coalesce(max(id), 0), 0 FROM dataset") \
+    X(COUNT_PLACEMENT, "SELECT coalesce(max(id), 0), 0 FROM placement") \
+    X(COUNT_FLOW, "SELECT coalesce(max(id), 0), 0 FROM flow") \
+    X(COUNT_FIELD, "SELECT count(*), 0 FROM field") \
+    X(COUNT_TAG, "SELECT count(*), 0 FROM tag") \
     X(REF_PUT, "INSERT OR REPLACE INTO temp.region_ref(id, provider, code, name, country, " \
                "city, operator, kind, builtin, members) " \
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
@@ -378,6 +378,21 @@ reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize)
     *p = np;
     *cap = need;
     return SM_OK;
+}
+
+/* Give back what a generous reservation did not use. */
+static void
+trim(void **p, int32_t *cap, int32_t n, size_t elsize)
+{
+    void *np;
+
+    if (!n || *cap - n < 1024)
+        return;
+    np = realloc(*p, (size_t)n * elsize);
+    if (np) {
+        *p = np;
+        *cap = n;
+    }
 }
 
 static bool
@@ -2014,11 +2029,14 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     rowmap_fini(&st->drow);
     rowmap_fini(&st->prow);
     rowmap_fini(&st->frow);
+    /* rowid tables: the largest rowid, an upper bound found in O(log n)
+     * (trimmed at the end if rows were deleted); fields and tags are
+     * counted exactly */
     if ((rc = count_rows(st, S_COUNT_DATASET, &nd, &maxd, err)) ||
-        (rc = count_rows(st, S_COUNT_FIELD, &nf, NULL, err)) ||
-        (rc = count_rows(st, S_COUNT_TAG, &nt, NULL, err)) ||
         (rc = count_rows(st, S_COUNT_PLACEMENT, &np, NULL, err)) ||
-        (rc = count_rows(st, S_COUNT_FLOW, &nfl, NULL, err)))
+        (rc = count_rows(st, S_COUNT_FLOW, &nfl, NULL, err)) ||
+        (rc = count_rows(st, S_COUNT_FIELD, &nf, NULL, err)) ||
+        (rc = count_rows(st, S_COUNT_TAG, &nt, NULL, err)))
         goto out;
     if (nd + m->ndatasets > INT32_MAX / 2 || np > INT32_MAX / 2 || nfl > INT32_MAX / 2 ||
         nf > INT32_MAX / 2 || nt > INT32_MAX / 2) {
@@ -2065,6 +2083,11 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
         (rc = load_fields(&L)) || (rc = load_placements(&L)) || (rc = load_flows(&L)) ||
         (rc = load_rest(&L)))
         goto out;
+    trim((void **)&m->datasets, &m->cap_datasets, m->ndatasets, sizeof *m->datasets);
+    trim((void **)&m->fields, &m->cap_fields, m->nfields, sizeof *m->fields);
+    trim((void **)&m->tags, &m->cap_tags, m->ntags, sizeof *m->tags);
+    trim((void **)&m->placements, &m->cap_placements, m->nplacements, sizeof *m->placements);
+    trim((void **)&m->flows, &m->cap_flows, m->nflows, sizeof *m->flows);
 out:
     if (st->in_tx) {
         exec(st, "RELEASE sm_load", NULL);
