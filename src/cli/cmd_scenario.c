@@ -141,32 +141,90 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
     return CLI_OK;
 }
 
+struct list_ctx {
+    const struct model *m;
+    const int32_t *errors;      /* per scenario with --check: errors, -1 stale */
+    int32_t base_errors;
+    char cell[64];
+    char nops[16];
+};
+
 static bool
 list_row(void *ctx, int32_t i, const char **cols)
 {
-    const struct model *m = ctx;
-    const struct scenario *s = &m->scenarios[i];
-    static char nops[16];
+    struct list_ctx *x = ctx;
+    const struct scenario *s = &x->m->scenarios[i];
 
     if (s->deleted)
         return false;
-    snprintf(nops, sizeof nops, "%u", s->nops);
+    snprintf(x->nops, sizeof x->nops, "%u", s->nops);
     cols[0] = s->name;
     cols[1] = *s->base ? s->base : "-";
-    cols[2] = nops;
-    cols[3] = s->description;
+    cols[2] = x->nops;
+    if (x->errors) {
+        if (x->errors[i] < 0)
+            snprintf(x->cell, sizeof x->cell, "stale");
+        else
+            snprintf(x->cell, sizeof x->cell, "%d -> %d", (int)x->base_errors,
+                     (int)x->errors[i]);
+        cols[3] = x->cell;
+        cols[4] = s->description;
+    } else {
+        cols[3] = s->description;
+    }
     return true;
+}
+
+/* With --check: every scenario evaluated; -1 where an op no longer applies. */
+static int
+list_errors(struct cli *c, int32_t **out, int32_t *base)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error e = { 0 };
+    int32_t *v;
+    int rc;
+
+    if ((rc = cli_load_rules(c)) != CLI_OK)
+        return rc;
+    if (scenario_eval(c->m, c->rp, NULL, c->today, &ev, &e) != SM_OK)
+        return cli_error(c, &e);
+    *base = ev->res->stats.count[SEV_ERROR];
+    scenario_eval_free(ev);
+    if (!(v = calloc((size_t)c->m->nscenarios + 1, sizeof *v)))
+        return cli_fail(c, "out of memory");
+    for (int32_t i = 0; i < c->m->nscenarios; i++) {
+        if (c->m->scenarios[i].deleted)
+            continue;
+        ev = NULL;
+        if (scenario_eval(c->m, c->rp, c->m->scenarios[i].name, c->today, &ev, &e) != SM_OK) {
+            if (e.code == SM_ENOMEM) {
+                free(v);
+                return cli_error(c, &e);
+            }
+            v[i] = -1;
+            continue;
+        }
+        v[i] = ev->res->stats.count[SEV_ERROR];
+        scenario_eval_free(ev);
+    }
+    *out = v;
+    return CLI_OK;
 }
 
 static int
 sc_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
     const char *format = NULL;
+    bool check = false;
     const struct cli_opt opts[] = {
         { "--format", OPT_STR, &format, "text|tsv|json" },
+        { "--check", OPT_FLAG, &check, "evaluate each scenario: errors of the catalog -> scenario" },
         { NULL, 0, NULL, NULL },
     };
     static const char *const heads[] = { "NAME", "BASE", "OPS", "DESCRIPTION" };
+    static const char *const heads_check[] = { "NAME", "BASE", "OPS", "ERRORS", "DESCRIPTION" };
+    struct list_ctx x;
+    int32_t *errors = NULL, base = 0;
     enum out_format fmt;
     char *pos[4];
     int npos, rc;
@@ -178,6 +236,8 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
     if (npos)
         return cli_usage_fail(c, self->usage, "scenario list takes no arguments");
     if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK || (rc = cli_open(c, 0)) != CLI_OK)
+        return rc;
+    if (check && (rc = list_errors(c, &errors, &base)) != CLI_OK)
         return rc;
     if (fmt == FMT_JSON) {
         bool first = true;
@@ -194,6 +254,11 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
             cli_put_json(c->out, s->base);
             fputs(", \"description\": ", c->out);
             cli_put_json(c->out, s->description);
+            if (errors && errors[i] >= 0)
+                fprintf(c->out, ", \"errors\": {\"before\": %d, \"after\": %d}", (int)base,
+                        (int)errors[i]);
+            else if (errors)
+                fputs(", \"errors\": null", c->out);
             fputs(", \"ops\": [", c->out);
             for (uint32_t k = 0; k < s->nops; k++) {
                 if (k)
@@ -204,9 +269,18 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
             fputs("]}", c->out);
         }
         fputs(first ? "]\n" : "\n]\n", c->out);
+        free(errors);
         return CLI_OK;
     }
-    cmd_table(c, fmt, 4, heads, c->m->nscenarios, list_row, c->m);
+    memset(&x, 0, sizeof x);
+    x.m = c->m;
+    x.errors = errors;
+    x.base_errors = base;
+    if (errors)
+        cmd_table(c, fmt, 5, heads_check, c->m->nscenarios, list_row, &x);
+    else
+        cmd_table(c, fmt, 4, heads, c->m->nscenarios, list_row, &x);
+    free(errors);
     return CLI_OK;
 }
 
@@ -776,8 +850,10 @@ fail:
 static const struct subcmd scenario_subs[] = {
     { "new", "usage: sovmap scenario new NAME [--base OTHER] [--description TEXT]\n"
       "Create an empty what-if scenario, optionally on top of another one.\n", sc_new, 0 },
-    { "list", "usage: sovmap scenario list [--format text|tsv|json]\n"
-      "List scenarios with their base and number of ops.\n", sc_list, 0 },
+    { "list", "usage: sovmap scenario list [--format text|tsv|json] [--check]\n"
+      "List scenarios with their base and number of ops; --check evaluates each\n"
+      "and shows the catalog's errors -> the scenario's (stale: an op no longer applies).\n",
+      sc_list, 0 },
     { "show", "usage: sovmap scenario show NAME\n"
       "Show a scenario's ops, its bases' ops first.\n", sc_show, 0 },
     { "add", "usage: sovmap scenario add NAME OP ARGS...\n"
@@ -811,7 +887,7 @@ const struct command cmd_scenario = {
     "what-if scenarios: new, list, show, add, rm, diff, apply, drop",
     "usage: sovmap scenario new|list|show|add|rm|diff|apply|drop ...\n"
     "  new NAME [--base OTHER] [--description TEXT]\n"
-    "  list [--format text|tsv|json]\n"
+    "  list [--format text|tsv|json] [--check]\n"
     "  show NAME\n"
     "  add NAME OP ARGS...\n"
     "  rm NAME INDEX\n"

@@ -57,6 +57,10 @@ $ sovmap scenario list
 > NAME  BASE  OPS  DESCRIPTION
 > s1    -     1    leave the US
 > s2    s1    1
+$ SOVMAP_TODAY=2026-11-26 sovmap scenario list --check
+> NAME  BASE  OPS  ERRORS  DESCRIPTION
+> s1    -     1    6 -> 3  leave the US
+> s2    s1    1    6 -> 3
 $ sovmap scenario drop s1
 ! scenario s1 is the base of s2
 ? 2
