@@ -90,7 +90,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
             struct sm_error *err)
 {
     int32_t nd = m->ndatasets, nf = m->nflows;
-    int32_t *off = NULL, *adj = NULL, *queue = NULL;
+    int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
     uint8_t *inq = NULL;
     int rc = SM_ENOMEM;
 
@@ -126,10 +126,14 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t));
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
+    adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
+    src_of = malloc(sizeof *src_of * (size_t)(nf + 1));
+    tgt_of = malloc(sizeof *tgt_of * (size_t)(nf + 1));
     queue = malloc(sizeof *queue * (size_t)(nd + 1));
     inq = calloc((size_t)nd + 1, 1);
     if (!L->eff_tier || !L->eff_via || !L->personal || !L->has_pfields || !L->pfield ||
-        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !queue || !inq)
+        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
+        !tgt_of || !queue || !inq)
         goto fail;
 
     /* Personal fields under the pack's prefixes. Through each dataset's tag
@@ -163,29 +167,35 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
                 s[slot >> 6] |= (uint64_t)1 << (slot & 63);
         }
     }
-    /* CSR adjacency of lineage flows by source dataset. */
+    /* CSR adjacency of lineage flows by source dataset; adjt[] keeps each
+     * edge's target dataset so the worklist never chases a placement (a
+     * cache miss per edge). Flows that remove personal data carry nothing
+     * and are left out. */
     for (int32_t f = 0; f < nf; f++) {
         const struct flow *fl = &m->flows[f];
+        src_of[f] = tgt_of[f] = SM_NONE;
         if (fl->deleted || fl->from == SM_NONE)
             continue;
         L->removes[f] = flow_removes(m, L, f);
-        if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE &&
-            m->placements[fl->to].dataset != m->placements[fl->from].dataset)
-            off[m->placements[fl->from].dataset + 1]++;
+        if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
+            int32_t a = m->placements[fl->from].dataset, b = m->placements[fl->to].dataset;
+            if (a != b && !m->datasets[b].deleted && !L->removes[f]) {
+                src_of[f] = a;
+                tgt_of[f] = b;
+                off[a + 1]++;
+            }
+        }
     }
     for (int32_t d = 0; d < nd; d++)
         off[d + 1] += off[d];
     {
         int32_t *pos = queue;   /* borrowed as a cursor array before use */
         memcpy(pos, off, sizeof *off * (size_t)nd);
-        for (int32_t f = 0; f < nf; f++) {
-            const struct flow *fl = &m->flows[f];
-            if (fl->deleted || fl->from == SM_NONE)
-                continue;
-            if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE &&
-                m->placements[fl->to].dataset != m->placements[fl->from].dataset)
-                adj[pos[m->placements[fl->from].dataset]++] = f;
-        }
+        for (int32_t f = 0; f < nf; f++)
+            if (src_of[f] != SM_NONE) {
+                adj[pos[src_of[f]]] = f;
+                adjt[pos[src_of[f]]++] = tgt_of[f];
+            }
     }
     /* Worklist: a ring of at most nd entries (each dataset queued once at
      * a time). */
@@ -206,11 +216,9 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
             const uint64_t *ss = L->subj + (size_t)s * L->words;
             for (int32_t e = off[s]; e < off[s + 1]; e++) {
                 int32_t f = adj[e];
-                int32_t t = m->placements[m->flows[f].to].dataset;
+                int32_t t = adjt[e];
                 uint64_t *ts = L->subj + (size_t)t * L->words;
                 bool changed = false;
-                if (L->removes[f] || m->datasets[t].deleted)
-                    continue;
                 if (!L->personal[t]) {
                     L->personal[t] = 1;
                     changed = true;
@@ -244,6 +252,9 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
 fail:
     free(off);
     free(adj);
+    free(adjt);
+    free(src_of);
+    free(tgt_of);
     free(queue);
     free(inq);
     if (rc) {
