@@ -41,7 +41,10 @@ void store_rollback(struct store *st);
 
 /* Write one object as it now is in m (a dataset with its fields and tags;
  * a deleted object is removed). Inside store_begin/commit. Builtin regions
- * are never written. */
+ * are never written. Any order works: a copy or flow whose dataset or copies
+ * are not stored yet writes them first. Rows are matched to the model by the
+ * rowids this store loaded or wrote, so write a model through the store
+ * that loaded it (doc/catalog.md). */
 int store_put(struct store *st, const struct model *m, enum obj_kind kind,
               int32_t id, struct sm_error *err);
 /* Replace the whole stored model by m (import model). Inside begin/commit. */
