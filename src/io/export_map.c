@@ -339,39 +339,62 @@ adequate(const struct xregime *rg, int cc, int32_t today)
     return NULL;
 }
 
-/* The allowed-regions text of one tier scope for one regime. */
-static const char *
-allowed_text(struct rmap *mp, const struct tier *t, int scope, const struct xregime *rg)
+/* The regions one tier scope allows for one regime: a fixed note (region,
+ * country, global, no regime) or a sorted list of regions in use, each
+ * with the adequacy condition it depends on ("" when none). */
+struct allowed {
+    const char *note;           /* NULL when the list applies */
+    int32_t n;
+    const char **ids;           /* arena */
+    const char **conds;         /* arena, "" or "dpf", "commercial" ... */
+    bool mechanism_elsewhere;   /* adequate: other places need a mechanism */
+};
+
+struct idcond {
+    const char *id, *cond;
+};
+
+static int
+idcond_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct idcond *)a)->id, ((const struct idcond *)b)->id);
+}
+
+static void
+allowed_list(struct rmap *mp, const struct tier *t, int scope, const struct xregime *rg,
+             struct allowed *out)
 {
     const struct model *m = mp->m;
-    char buf[8192];
-    size_t len = 0;
-    const char **ids = malloc(((size_t)m->nregions + 1) * sizeof *ids);
+    struct idcond *v;
     int32_t n = 0;
-    const char *out;
 
-    if (!ids)
-        return "";
-    buf[0] = '\0';
+    memset(out, 0, sizeof *out);
     switch (scope) {
     case SCOPE_REGION:
-        free(ids);
-        return "the primary copy's region only";
+        out->note = "the primary copy's region only";
+        return;
     case SCOPE_COUNTRY:
-        free(ids);
-        return "the primary copy's country only";
+        out->note = "the primary copy's country only";
+        return;
     case SCOPE_GLOBAL:
-        free(ids);
-        return "any region";
+        out->note = "any region";
+        return;
     case SCOPE_APPROVED:
-        for (uint32_t k = 0; k < t->approved.n; k++)
-            ids[n++] = t->approved.v[k];
         break;
-    default:    /* bloc, adequate */
+    default:
         if (!rg) {
-            free(ids);
-            return "any region (no regime for these subjects)";
+            out->note = "any region (no regime for these subjects)";
+            return;
         }
+    }
+    if (!(v = sm_arena_alloc(&mp->a, ((size_t)m->nregions + t->approved.n + 1) * sizeof *v))) {
+        out->note = "";
+        return;
+    }
+    if (scope == SCOPE_APPROVED) {
+        for (uint32_t k = 0; k < t->approved.n; k++)
+            v[n++] = (struct idcond){ t->approved.v[k], "" };
+    } else {
         for (int32_t i = 0; i < m->nregions; i++) {
             struct sm_ccset cs;
             bool global, ok = true;
@@ -382,7 +405,8 @@ allowed_text(struct rmap *mp, const struct tier *t, int scope, const struct xreg
             xregion_countries(m, i, &cs, &global);
             if (global || sm_ccset_empty(&cs))
                 continue;
-            for (int cc = sm_ccset_next(&cs, 0); ok && cc != SM_NONE; cc = sm_ccset_next(&cs, cc + 1)) {
+            for (int cc = sm_ccset_next(&cs, 0); ok && cc != SM_NONE;
+                 cc = sm_ccset_next(&cs, cc + 1)) {
                 const char *c;
                 if (sm_ccset_has(&rg->free_flow, cc))
                     continue;
@@ -394,25 +418,67 @@ allowed_text(struct rmap *mp, const struct tier *t, int scope, const struct xreg
                 ok = false;
             }
             if (ok)
-                ids[n++] = *cond ? sm_arena_strdup(&mp->a, (snprintf(buf, sizeof buf, "%s (%s)",
-                                                                    m->regions[i].id, cond), buf))
-                                 : m->regions[i].id;
+                v[n++] = (struct idcond){ m->regions[i].id, cond };
         }
-        break;
+        out->mechanism_elsewhere = scope == SCOPE_ADEQUATE;
     }
-    qsort(ids, (size_t)n, sizeof *ids, xstrcmp);
+    qsort(v, (size_t)n, sizeof *v, idcond_cmp);
+    out->ids = sm_arena_alloc(&mp->a, ((size_t)n + 1) * sizeof *out->ids);
+    out->conds = sm_arena_alloc(&mp->a, ((size_t)n + 1) * sizeof *out->conds);
+    if (!out->ids || !out->conds) {
+        out->note = "";
+        return;
+    }
+    for (int32_t k = 0; k < n; k++) {
+        out->ids[k] = v[k].id;
+        out->conds[k] = v[k].cond;
+    }
+    out->n = n;
+}
+
+/* The allowed-regions text of one tier scope for one regime. */
+static const char *
+allowed_text(struct rmap *mp, const struct tier *t, int scope, const struct xregime *rg)
+{
+    struct allowed al;
+    char buf[8192];
+    size_t len = 0;
+    const char *out;
+
+    allowed_list(mp, t, scope, rg, &al);
+    if (al.note)
+        return al.note;
     buf[0] = '\0';
-    for (int32_t k = 0; k < n; k++)
-        len += (size_t)snprintf(buf + len, len < sizeof buf ? sizeof buf - len : 0, "%s%s",
-                                k ? ", " : "", ids[k] ? ids[k] : "");
-    if (!n)
-        snprintf(buf, sizeof buf, "none of the regions in use");
-    if (scope == SCOPE_ADEQUATE && len < sizeof buf)
-        snprintf(buf + strlen(buf), sizeof buf - strlen(buf),
-                 "; elsewhere only with a valid mechanism on the flow");
-    free(ids);
+    for (int32_t k = 0; k < al.n && len < sizeof buf; k++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s%s%s%s", k ? ", " : "",
+                                al.ids[k], *al.conds[k] ? " (" : "", al.conds[k],
+                                *al.conds[k] ? ")" : "");
+    if (!al.n)
+        len = (size_t)snprintf(buf, sizeof buf, "none of the regions in use");
+    if (al.mechanism_elsewhere && len < sizeof buf)
+        snprintf(buf + len, sizeof buf - len, "; elsewhere only with a valid mechanism on the flow");
     out = sm_arena_strdup(&mp->a, buf);
     return out ? out : "";
+}
+
+static void
+allowed_json(struct rmap *mp, FILE *f, const struct tier *t, int scope, const struct xregime *rg)
+{
+    struct allowed al;
+
+    allowed_list(mp, t, scope, rg, &al);
+    fputs("{\"note\": ", f);
+    export_put_json(f, al.note ? al.note : al.mechanism_elsewhere
+                    ? "elsewhere only with a valid mechanism on the flow" : "");
+    fputs(", \"regions\": [", f);
+    for (int32_t k = 0; k < al.n; k++) {
+        fputs(k ? ", {\"id\": " : "{\"id\": ", f);
+        export_put_json(f, al.ids[k]);
+        fputs(", \"condition\": ", f);
+        export_put_json(f, al.conds[k]);
+        fputc('}', f);
+    }
+    fputs("]}", f);
 }
 
 static int32_t
@@ -766,10 +832,10 @@ write_json(struct rmap *mp, FILE *f)
         for (int32_t s = 0; s < nsc; s++) {
             fputs(s ? ", " : "", f);
             export_put_json(f, sc[s].name);
-            fputs(": {\"regions\": ", f);
-            export_put_json(f, allowed_text(mp, t, t->scope, sc[s].rg));
+            fputs(": {\"copies\": ", f);
+            allowed_json(mp, f, t, t->scope, sc[s].rg);
             fputs(", \"backups\": ", f);
-            export_put_json(f, allowed_text(mp, t, t->backup_scope, sc[s].rg));
+            allowed_json(mp, f, t, t->backup_scope, sc[s].rg);
             fputs("}", f);
         }
         fputs("}}", f);

@@ -208,6 +208,22 @@ test_json_parses(void **state)
     assert_string_equal(json_string_value(json_object_get(cell, "roles")), "R");
     assert_string_equal(json_string_value(json_object_get(cell, "rules")), "RES001 XFR002");
     assert_int_equal(json_array_size(json_object_get(root, "allowed")), 3);
+    {
+        /* confidential (adequate) for GDPR subjects: the EEA regions, and the
+         * US only under its DPF condition */
+        json_t *conf = json_array_get(json_object_get(root, "allowed"), 1);
+        json_t *gdpr = json_object_get(json_object_get(json_object_get(conf, "by_regime"), "GDPR"),
+                                       "copies");
+        json_t *regs = json_object_get(gdpr, "regions"), *last;
+
+        assert_string_equal(json_string_value(json_object_get(conf, "tier")), "confidential");
+        assert_int_equal(json_array_size(regs), 3);
+        last = json_array_get(regs, 2);
+        assert_string_equal(json_string_value(json_object_get(last, "id")), "aws:us-east-1");
+        assert_string_equal(json_string_value(json_object_get(last, "condition")), "dpf");
+        assert_string_equal(json_string_value(json_object_get(gdpr, "note")),
+                            "elsewhere only with a valid mechanism on the flow");
+    }
     json_decref(root);
     free(js);
 }
