@@ -210,7 +210,7 @@ main(int argc, char **argv)
         o.view = EXPORT_VIEW_REGIONS;
         t = timed(m, r, &o, "dot", NULL, &st, &rc);
         printf("region summary dot, %d datasets, %d placements, %d flows: %.3f s "
-               "(%d regions, %d edges; check_run %.2f s)\n", (int)n, (int)m->nplacements,
+               "(%d nodes, %d edges; check_run %.2f s)\n", (int)n, (int)m->nplacements,
                (int)m->nflows, t, (int)st.nodes, (int)st.edges, tc);
         if (outdir && n == 100000)
             snprintf(path, sizeof path, "%s/summary-100k.svg", outdir);
