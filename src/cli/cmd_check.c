@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "cli_scenario.h"
 #include "report.h"
 #include "rules.h"
 #include "store.h"
@@ -261,7 +262,7 @@ static int
 run_check(struct cli *c, int argc, char **argv)
 {
     const char *format = "text", *fail_on = "error", *rules = NULL, *output = NULL;
-    const char *color = "auto";
+    const char *color = "auto", *scenario = NULL;
     int width = 0;
     const struct cli_opt opts[] = {
         { "--format", OPT_STR, &format, "text|json|sarif|junit" },
@@ -271,6 +272,7 @@ run_check(struct cli *c, int argc, char **argv)
         { "-o", OPT_STR, &output, "FILE" },
         { "--color", OPT_STR, &color, "auto|always|never" },
         { "--width", OPT_INT, &width, "N" },
+        { "--scenario", OPT_STR, &scenario, "NAME" },
         { NULL, 0, NULL, NULL },
     };
     struct report_opts o = { 0 };
@@ -312,8 +314,16 @@ run_check(struct cli *c, int argc, char **argv)
             o.color = strcmp(color, "always") == 0;
         o.width = width ? width : !output && isatty(fileno(c->out)) ? term_width(c->out) : 80;
     }
+    /* A what-if: the scenario's model and pack replace the catalog's. */
+    if (scenario && (rc = cli_use_scenario(c, scenario)) != CLI_OK)
+        return rc;
     if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
         return rc;
+    if (scenario && report_set_source(rep, rep->catalog, rep->pack, scenario, &e) != SM_OK) {
+        report_free(rep);
+        check_result_free(res);
+        return cli_error(c, &e);
+    }
     char *uri = o.format == REPORT_SARIF ? doc_uri(c) : NULL;
     o.doc_uri = uri;
     if (output) {
@@ -334,7 +344,7 @@ const struct command cmd_check = {
     .summary = "check the catalog against the rule pack and report the findings",
     .usage =
         "usage: sovmap check [--format text|json|sarif|junit] [--fail-on LEVEL] "
-        "[--rules PACK] [-o FILE]\n"
+        "[--rules PACK] [-o FILE] [--scenario NAME]\n"
         "\n"
         "Check every dataset, copy and flow against the rule pack (built-in rules and\n"
         "the pack's custom SQL rules) and report the findings. Waived findings are\n"
@@ -349,6 +359,8 @@ const struct command cmd_check = {
         "  -o, --output FILE write the report to FILE instead of standard output\n"
         "  --color WHEN      auto (a terminal, NO_COLOR unset), always or never\n"
         "  --width N         wrap text at N columns (default: the terminal, else 80)\n"
+        "  --scenario NAME   check what-if scenario NAME instead of the catalog (custom\n"
+        "                    SQL rules still read the stored catalog)\n"
         "\n"
         "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n"
         "formats: doc/reports.md\n",
