@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "cli_scenario.h"
 #include "export.h"
 #include "model_json.h"
 #include "store.h"
@@ -67,7 +68,7 @@ run_export(struct cli *c, int argc, char **argv)
 {
     extern const struct command cmd_export;
     const char *out = NULL, *view = NULL, *focus = NULL, *tier = NULL, *system = NULL;
-    const char *juris = NULL;
+    const char *juris = NULL, *scenario = NULL;
     int hops = 1, npos, rc;
     bool stamp = false, help = false;
     const struct cli_opt opts[] = {
@@ -80,6 +81,7 @@ run_export(struct cli *c, int argc, char **argv)
         { "--system", OPT_STR, &system, "only datasets of this system" },
         { "--jurisdiction", OPT_STR, &juris, "only copies in this jurisdiction (EEA, US, DE...)" },
         { "--stamp", OPT_FLAG, &stamp, "write the date into the file" },
+        { "--scenario", OPT_STR, &scenario, "export what-if scenario NAME instead of the catalog" },
         { NULL, 0, NULL, NULL },
     };
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
@@ -138,6 +140,9 @@ run_export(struct cli *c, int argc, char **argv)
         goto done;
     }
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+        goto done;
+    /* A what-if: the scenario's model (and pack) replace the catalog's. */
+    if (scenario && (rc = cli_use_scenario(c, scenario)) != CLI_OK)
         goto done;
     if (ops->needs_check) {
         if ((rc = cli_load_rules(c)) != CLI_OK)
@@ -204,6 +209,7 @@ const struct command cmd_export = {
     .usage =
         "usage: sovmap export FORMAT [-o FILE] [--view full|regions|focus] [--focus DATASET\n"
         "                     [--hops K]] [--tier T] [--system S] [--jurisdiction J] [--stamp]\n"
+        "                     [--scenario NAME]\n"
         "\n"
         "Formats:\n"
         "  dot              Graphviz source of the data-flow diagram (not laid out)\n"
@@ -229,6 +235,8 @@ const struct command cmd_export = {
         "  -o FILE          write FILE (atomically) instead of standard output\n"
         "  --stamp          put today's date in the output (otherwise none: the same\n"
         "                   model gives the same bytes)\n"
+        "  --scenario NAME  export what-if scenario NAME (sovmap scenario) instead of\n"
+        "                   the catalog\n"
         "\n"
         "Exit 0 written, 2 usage error, unknown name or a diagram too big or lost by\n"
         "Graphviz (nothing is written then).\n",

@@ -62,3 +62,17 @@ $ sovmap export png -o a.png && sovmap export png -o b.png && cmp a.png b.png &&
 # an export is an ordinary file (not mkstemp's 0600)
 $ umask 022 && sovmap export map-md -o m.md && stat -c %a m.md
 > 644
+# a what-if: the scenario's model is exported, the catalog is untouched
+$ sovmap scenario new fix && sovmap scenario add fix move orders aws:us-east-1 aws:eu-central-1
+$ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario fix
+> dataset,tier,effective_tier,system,subjects,EEA aws:eu-central-1,EEA aws:eu-west-1,US aws:us-east-1
+> orders,restricted,restricted,shop,EU,R,P,
+> "rep<script>""x",public,public,bi,,,,P
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -c 'color="#d00000"'
+~ ^[0-9]+$
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -- '->' | grep -v legend: | grep -c d00000
+> 0
+? 1
+$ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario nope
+? 2
+! unknown scenario nope
