@@ -34,6 +34,12 @@ const char *store_path(const struct store *st);
  * regions (refdata_load): stored regions are the user's own. */
 int store_load(struct store *st, struct model *m, struct sm_error *err);
 
+/* Report progress of long operations (store_load): cb gets rows done and
+ * the rows expected (an estimate), every 65536 rows and once at the end.
+ * NULL stops it. The callback must not use the store. */
+void store_set_progress(struct store *st, void (*cb)(void *ctx, int64_t done, int64_t total),
+                        void *ctx);
+
 /* Explicit transactions for bulk writes (imports). Nested begin is an error. */
 int  store_begin(struct store *st, struct sm_error *err);
 int  store_commit(struct store *st, struct sm_error *err);

@@ -316,7 +316,17 @@ struct store {
     bool views;
     sqlite3_stmt *stmt[S_COUNT];
     struct rowmap drow, prow, frow;
+    void (*progress)(void *ctx, int64_t done, int64_t total);
+    void *progress_ctx;
 };
+
+void
+store_set_progress(struct store *st, void (*cb)(void *ctx, int64_t done, int64_t total),
+                   void *ctx)
+{
+    st->progress = cb;
+    st->progress_ctx = ctx;
+}
 
 static void
 rowmap_fini(struct rowmap *r)
@@ -1469,7 +1479,15 @@ struct loader {
     struct model *m;
     struct sm_error *err;
     struct idx ds, pl;
+    int64_t done, total;        /* rows, for the progress callback */
 };
+
+static void
+tick(struct loader *L)
+{
+    if (L->st->progress && !(++L->done & 0xffff))
+        L->st->progress(L->st->progress_ctx, L->done, L->total);
+}
 
 static int
 bad_row(struct loader *L, const char *table, const char *what)
@@ -1666,6 +1684,7 @@ load_datasets(struct loader *L)
     if (!s)
         return L->err ? L->err->code : SM_EDB;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        tick(L);
         struct dataset d;
         const char *tn = col_str(s, 3);
         int32_t id;
@@ -1735,6 +1754,7 @@ load_fields(struct loader *L)
     if (!s)
         return L->err ? L->err->code : SM_EDB;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        tick(L);
         int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0));
         if (d == SM_NONE || model_add_field(L->m, d, col_str(s, 1), NULL, &e2)) {
             sqlite3_reset(s);
@@ -1748,6 +1768,7 @@ load_fields(struct loader *L)
         return L->err ? L->err->code : SM_EDB;
     cur = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        tick(L);
         int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0)), f = SM_NONE;
         if (d != SM_NONE && sqlite3_column_type(s, 1) != SQLITE_NULL &&
             (f = model_field(L->m, d, col_str(s, 1))) == SM_NONE)
@@ -1774,6 +1795,7 @@ load_placements(struct loader *L)
     if (!s)
         return L->err ? L->err->code : SM_EDB;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        tick(L);
         struct placement p;
         const char *rid = col_str(s, 2);
         int role, mech;
@@ -1837,6 +1859,7 @@ load_flows(struct loader *L)
         return L->err ? L->err->code : SM_EDB;
     xrc = sqlite3_step(x);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        tick(L);
         int64_t row = sqlite3_column_int64(s, 0);
         struct flow f;
         int kind, mech;
@@ -2038,6 +2061,7 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
         (rc = count_rows(st, S_COUNT_FIELD, &nf, NULL, err)) ||
         (rc = count_rows(st, S_COUNT_TAG, &nt, NULL, err)))
         goto out;
+    L.total = nd + np + nfl + nf + nt;
     if (nd + m->ndatasets > INT32_MAX / 2 || np > INT32_MAX / 2 || nfl > INT32_MAX / 2 ||
         nf > INT32_MAX / 2 || nt > INT32_MAX / 2) {
         rc = sm_error_set(err, SM_ELIMIT, "%s: too many objects", st->path);
@@ -2088,6 +2112,8 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     trim((void **)&m->tags, &m->cap_tags, m->ntags, sizeof *m->tags);
     trim((void **)&m->placements, &m->cap_placements, m->nplacements, sizeof *m->placements);
     trim((void **)&m->flows, &m->cap_flows, m->nflows, sizeof *m->flows);
+    if (st->progress)
+        st->progress(st->progress_ctx, L.total, L.total);
 out:
     if (st->in_tx) {
         exec(st, "RELEASE sm_load", NULL);

@@ -819,6 +819,41 @@ test_put_any_order_and_upsert(void **state)
     model_free(m2);
 }
 
+struct prog { int calls; int64_t done, total; };
+
+static void
+prog_cb(void *ctx, int64_t done, int64_t total)
+{
+    struct prog *p = ctx;
+    p->calls++;
+    p->done = done;
+    p->total = total;
+}
+
+static void
+test_load_progress(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "prog.db");
+    struct model *m = rich_model(), *m2 = base_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct prog p = { 0 };
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_set_progress(st, prog_cb, &p);
+    assert_int_equal(store_load(st, m2, &err), SM_OK);
+    assert_int_equal(p.calls, 1);           /* small: only the final report */
+    assert_true(p.total > 0);
+    assert_true(p.done == p.total);
+    store_close(st);
+    model_free(m);
+    model_free(m2);
+}
+
 int
 main(void)
 {
@@ -836,6 +871,7 @@ main(void)
         cmocka_unit_test(test_query),
         cmocka_unit_test(test_kill9_leaves_before_or_after),
         cmocka_unit_test(test_put_any_order_and_upsert),
+        cmocka_unit_test(test_load_progress),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
