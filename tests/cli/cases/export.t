@@ -68,11 +68,10 @@ $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario fix
 > dataset,tier,effective_tier,system,subjects,EEA aws:eu-central-1,EEA aws:eu-west-1,US aws:us-east-1
 > orders,restricted,restricted,shop,EU,R,P,
 > "rep<script>""x",public,public,bi,,,,P
-$ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -c 'color="#d00000"'
-~ ^[0-9]+$
-$ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -- '->' | grep -v legend: | grep -c d00000
-> 0
-? 1
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot | grep -o '[0-9]* drawn red; [0-9]* live findings'
+> 1 drawn red; 2 live findings
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -o '[0-9]* drawn red; [0-9]* live findings'
+> 0 drawn red; 0 live findings
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario nope
 ? 2
 ! unknown scenario nope
