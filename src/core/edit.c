@@ -554,21 +554,31 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
         return model_add_dataset(m, &d, out, err);
     }
     case OBJ_PLACEMENT: {
-        char buf[2048], *at, *slash;
+        char *buf = strdup(key), *at, *slash;
         struct placement p;
         int32_t rid;
         int role = SM_NONE;
-        if (sm_strlcpy(buf, key, sizeof buf) >= sizeof buf || !(at = strrchr(buf, '@')))
+        if (!buf)
+            return oom(err);
+        if (!(at = strrchr(buf, '@'))) {
+            free(buf);
             return sm_error_set(err, SM_EINVAL, "bad copy %.80s: write DATASET@REGION", key);
+        }
         *at++ = '\0';
         if ((slash = strrchr(at, '/'))) {
             *slash++ = '\0';
-            if ((role = model_enum_parse(role_names, ROLE_COUNT, slash)) == SM_NONE)
-                return sm_error_set(err, SM_EINVAL, "bad role %s", slash);
+            if ((role = model_enum_parse(role_names, ROLE_COUNT, slash)) == SM_NONE) {
+                rc = sm_error_set(err, SM_EINVAL, "bad role %.40s", slash);
+                free(buf);
+                return rc;
+            }
         }
         model_placement_init(&p);
-        if ((rc = model_find(m, OBJ_DATASET, buf, &p.dataset, err)) ||
-            (rc = model_find(m, OBJ_REGION, at, &p.region, err)))
+        rc = model_find(m, OBJ_DATASET, buf, &p.dataset, err);
+        if (!rc)
+            rc = model_find(m, OBJ_REGION, at, &p.region, err);
+        free(buf);
+        if (rc)
             return rc;
         if ((v = attr_value(e, "region")) && *v) {
             if ((rc = model_find(m, OBJ_REGION, v, &rid, err)))
@@ -620,15 +630,20 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
     }
     case OBJ_WAIVER: {
         struct waiver w;
-        char buf[2048], *colon;
-        if (sm_strlcpy(buf, key, sizeof buf) >= sizeof buf || !(colon = strchr(buf, ':')) ||
-            colon == buf || !colon[1])
+        char *buf = strdup(key), *colon;
+        if (!buf)
+            return oom(err);
+        if (!(colon = strchr(buf, ':')) || colon == buf || !colon[1]) {
+            free(buf);
             return sm_error_set(err, SM_EINVAL, "bad waiver %.80s: write RULE:OBJECT", key);
+        }
         *colon = '\0';
         memset(&w, 0, sizeof w);
         w.rule = buf;
         w.object = colon + 1;
-        return model_add_waiver(m, &w, out, err);
+        rc = model_add_waiver(m, &w, out, err);
+        free(buf);
+        return rc;
     }
     case OBJ_SCENARIO: {
         struct scenario s;

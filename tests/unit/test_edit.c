@@ -403,6 +403,27 @@ test_overflow(void **state)
 }
 
 static void
+test_long_names(void **state)
+{
+    struct model *m = tl_small_model();
+    char *name = malloc(6000), *key = malloc(6100);
+    (void)state;
+
+    memset(name, 'n', 5999);
+    name[5999] = '\0';
+    snprintf(key, 6100, "%s@aws:eu-west-1", name);
+    ok(m, mk(EDIT_ADD, OBJ_DATASET, name, 0));
+    ok(m, mk(EDIT_ADD, OBJ_PLACEMENT, key, 1, "encrypted", "true"));
+    /* (model_placement's selector buffer is 1 KB: look the copy up by ids) */
+    assert_int_not_equal(model_placement_of(m, model_dataset(m, name),
+                                            model_region(m, "aws:eu-west-1"), ROLE_PRIMARY),
+                         SM_NONE);
+    free(name);
+    free(key);
+    model_free(m);
+}
+
+static void
 test_format_and_dup(void **state)
 {
     struct edit e = mk(EDIT_SET, OBJ_DATASET, "orders", 3, "tier", "restricted",
@@ -444,6 +465,7 @@ main(void)
         cmocka_unit_test(test_remove_dataset_and_back),
         cmocka_unit_test(test_remove_placement_and_others),
         cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_long_names),
         cmocka_unit_test(test_format_and_dup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
