@@ -350,6 +350,9 @@ struct allowed {
     bool mechanism_elsewhere;   /* adequate: other places need a mechanism */
 };
 
+/* The column shown when no dataset names its subjects. */
+static const struct xregime no_subjects;
+
 struct idcond {
     const char *id, *cond;
 };
@@ -382,6 +385,13 @@ allowed_list(struct rmap *mp, const struct tier *t, int scope, const struct xreg
     case SCOPE_APPROVED:
         break;
     default:
+        if (rg == &no_subjects) {
+            out->note = scope == SCOPE_BLOC
+                ? "inside the subjects' free-flow area"
+                : "inside the subjects' free-flow area or adequate countries; elsewhere "
+                  "only with a valid mechanism on the flow";
+            return;
+        }
         if (!rg) {
             out->note = "any region (no regime for these subjects)";
             return;
@@ -586,10 +596,10 @@ write_md(struct rmap *mp, FILE *f)
         fprintf(f, " | %s | %s |", scope_names[t->scope], scope_names[t->backup_scope]);
         for (int32_t s = 0; s < (nsc ? nsc : 1); s++) {
             fputc(' ', f);
-            export_put_md(f, allowed_text(mp, t, t->scope, nsc ? sc[s].rg : NULL));
+            export_put_md(f, allowed_text(mp, t, t->scope, nsc ? sc[s].rg : &no_subjects));
             if (t->backup_scope != t->scope) {
                 fputs("<br>backups: ", f);
-                export_put_md(f, allowed_text(mp, t, t->backup_scope, nsc ? sc[s].rg : NULL));
+                export_put_md(f, allowed_text(mp, t, t->backup_scope, nsc ? sc[s].rg : &no_subjects));
             }
             fputs(" |", f);
         }
@@ -748,10 +758,10 @@ write_html(struct rmap *mp, FILE *f)
                 scope_names[t->backup_scope]);
         for (int32_t s = 0; s < (nsc ? nsc : 1); s++) {
             fputs("<td class=\"allowed\">", f);
-            export_put_html(f, allowed_text(mp, t, t->scope, nsc ? sc[s].rg : NULL));
+            export_put_html(f, allowed_text(mp, t, t->scope, nsc ? sc[s].rg : &no_subjects));
             if (t->backup_scope != t->scope) {
                 fputs("<br><em>backups:</em> ", f);
-                export_put_html(f, allowed_text(mp, t, t->backup_scope, nsc ? sc[s].rg : NULL));
+                export_put_html(f, allowed_text(mp, t, t->backup_scope, nsc ? sc[s].rg : &no_subjects));
             }
             fputs("</td>", f);
         }
