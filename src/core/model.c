@@ -22,6 +22,8 @@ const char *const xform_names[XF_COUNT] = { XFORMS(X) };
 const char *const obj_kind_names[OBJ_KIND_COUNT] = { OBJ_KINDS(X) };
 #undef X
 
+static int oom(struct sm_error *err);
+
 /* Tags that mark a field as personal data. */
 static const char *const personal_prefixes[] = { "pii", "personal", "phi" };
 
@@ -360,29 +362,39 @@ model_placement_of(const struct model *m, int32_t dataset, int32_t region, int r
 int32_t
 model_placement(const struct model *m, const char *sel)
 {
-    char buf[1024];
+    char stack[1024], *buf;
     char *at, *slash;
-    int32_t d, r;
+    int32_t d, r, found = SM_NONE;
     int role = SM_NONE;
+    size_t len;
 
-    if (!sel || sm_strlcpy(buf, sel, sizeof buf) >= sizeof buf)
+    if (!sel)
         return SM_NONE;
+    /* selectors of very long dataset names do not fit the stack buffer */
+    len = strlen(sel);
+    buf = len < sizeof stack ? stack : malloc(len + 1);
+    if (!buf)
+        return SM_NONE;
+    memcpy(buf, sel, len + 1);
     at = strrchr(buf, '@');
     if (!at)
-        return SM_NONE;
+        goto done;
     *at++ = '\0';
     slash = strrchr(at, '/');
     if (slash) {
         *slash++ = '\0';
         role = model_enum_parse(role_names, ROLE_COUNT, slash);
         if (role == SM_NONE)
-            return SM_NONE;
+            goto done;
     }
     d = model_dataset(m, buf);
     r = model_region(m, at);
-    if (d == SM_NONE || r == SM_NONE)
-        return SM_NONE;
-    return model_placement_of(m, d, r, role);
+    if (d != SM_NONE && r != SM_NONE)
+        found = model_placement_of(m, d, r, role);
+done:
+    if (buf != stack)
+        free(buf);
+    return found;
 }
 
 static const char *
@@ -435,6 +447,49 @@ model_suggest(const struct model *m, enum obj_kind kind, const char *name)
     return best;
 }
 
+/* Why a copy selector does not resolve: the dataset, the region, or the
+ * role is missing or ambiguous. */
+static int
+placement_not_found(const struct model *m, const char *sel, struct sm_error *err)
+{
+    char *buf = strdup(sel ? sel : ""), *at, *slash;
+    int32_t d, r, n = 0, dummy;
+    int rc;
+
+    if (!buf)
+        return oom(err);
+    at = strrchr(buf, '@');
+    if (!at) {
+        rc = sm_error_set(err, SM_EINVAL, "bad copy %s: write DATASET@REGION[/ROLE]", buf);
+        goto done;
+    }
+    *at++ = '\0';
+    slash = strrchr(at, '/');
+    if (slash)
+        *slash = '\0';
+    d = model_dataset(m, buf);
+    r = model_region(m, at);
+    if (d == SM_NONE) {
+        rc = model_find(m, OBJ_DATASET, buf, &dummy, err);
+        goto done;
+    }
+    if (r == SM_NONE) {
+        rc = model_find(m, OBJ_REGION, at, &dummy, err);
+        goto done;
+    }
+    for (int32_t p = m->datasets[d].first_placement; p != SM_NONE; p = m->placements[p].next)
+        n += m->placements[p].region == r;
+    if (n > 1 && !slash)
+        rc = sm_error_set(err, SM_EINVAL, "%s has %d copies in %s: add the role, e.g. %s/backup",
+                          buf, (int)n, at, sel);
+    else
+        rc = sm_error_set(err, SM_ENOTFOUND, "%s has no copy %sin %s", buf,
+                          slash ? "with that role " : "", at);
+done:
+    free(buf);
+    return rc;
+}
+
 int
 model_find(const struct model *m, enum obj_kind kind, const char *sel,
            int32_t *id, struct sm_error *err)
@@ -456,31 +511,8 @@ model_find(const struct model *m, enum obj_kind kind, const char *sel,
         *id = i;
         return SM_OK;
     }
-    if (kind == OBJ_PLACEMENT) {
-        char buf[512], *at;
-        sm_strlcpy(buf, sel ? sel : "", sizeof buf);
-        at = strrchr(buf, '@');
-        if (!at)
-            return sm_error_set(err, SM_EINVAL,
-                                "bad copy %s: write DATASET@REGION[/ROLE]", sel ? sel : "");
-        *at++ = '\0';
-        char *slash = strrchr(at, '/');
-        if (slash)
-            *slash = '\0';
-        if (model_dataset(m, buf) == SM_NONE)
-            return model_find(m, OBJ_DATASET, buf, id, err);
-        if (model_region(m, at) == SM_NONE)
-            return model_find(m, OBJ_REGION, at, id, err);
-        int32_t d = model_dataset(m, buf), r = model_region(m, at), n = 0;
-        for (int32_t p = m->datasets[d].first_placement; p != SM_NONE; p = m->placements[p].next)
-            n += m->placements[p].region == r;
-        if (n > 1 && !slash)
-            return sm_error_set(err, SM_EINVAL,
-                                "%s has %d copies in %s: add the role, e.g. %s/backup",
-                                buf, (int)n, at, sel);
-        return sm_error_set(err, SM_ENOTFOUND, "%s has no copy %s in %s", buf,
-                            slash ? "with that role" : "", at);
-    }
+    if (kind == OBJ_PLACEMENT)
+        return placement_not_found(m, sel, err);
     hint = model_suggest(m, kind, sel);
     if (hint)
         return sm_error_set(err, SM_ENOTFOUND, "unknown %s %s; did you mean %s?",
@@ -927,17 +959,31 @@ check_flow(const struct model *m, const struct flow *f, struct sm_error *err)
     return SM_OK;
 }
 
-static void
-default_flow_name(const struct model *m, const struct flow *f, char *buf, size_t size)
+/* "FROM->TO" of the placement selectors, in the arena; NULL when out of
+ * memory. */
+static char *
+default_flow_name(struct model *m, const struct flow *f)
 {
-    char a[512], b[512];
+    const struct placement *from = &m->placements[f->from];
+    size_t size = strlen(m->datasets[from->dataset].name) + strlen(m->regions[from->region].id) + 40;
+    char *buf;
 
-    model_selector(m, OBJ_PLACEMENT, f->from, a, sizeof a);
+    if (f->to != SM_NONE) {
+        const struct placement *to = &m->placements[f->to];
+        size += strlen(m->datasets[to->dataset].name) + strlen(m->regions[to->region].id);
+    } else {
+        size += strlen(m->regions[f->to_region].id);
+    }
+    buf = sm_arena_alloc(&m->arena, size);
+    if (!buf)
+        return NULL;
+    model_selector(m, OBJ_PLACEMENT, f->from, buf, size);
+    strcat(buf, "->");
     if (f->to != SM_NONE)
-        model_selector(m, OBJ_PLACEMENT, f->to, b, sizeof b);
+        model_selector(m, OBJ_PLACEMENT, f->to, buf + strlen(buf), size - strlen(buf));
     else
-        sm_strlcpy(b, m->regions[f->to_region].id, sizeof b);
-    snprintf(buf, size, "%s->%s", a, b);
+        strcat(buf, m->regions[f->to_region].id);
+    return buf;
 }
 
 int
@@ -945,7 +991,7 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
                struct sm_error *err)
 {
     struct flow nf;
-    char name[1100], base[1100];
+    const char *name;
     int rc;
 
     if ((rc = check_flow(m, f, err)))
@@ -953,17 +999,22 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
     if (f->name && *f->name) {
         if (model_flow(m, f->name) != SM_NONE)
             return sm_error_set(err, SM_EEXIST, "flow %s exists", f->name);
-        sm_strlcpy(name, f->name, sizeof name);
+        name = model_str(m, f->name);
     } else {
-        default_flow_name(m, f, base, sizeof base);
-        sm_strlcpy(name, base, sizeof name);
-        for (int n = 2; model_flow(m, name) != SM_NONE; n++)
-            snprintf(name, sizeof name, "%.1000s#%d", base, n);
+        char *base = default_flow_name(m, f), *numbered;
+        size_t len = base ? strlen(base) : 0;
+        name = base;
+        for (int n = 2; base && model_flow(m, name) != SM_NONE; n++) {
+            if (!(numbered = sm_arena_alloc(&m->arena, len + 16)))
+                return oom(err);
+            snprintf(numbered, len + 16, "%s#%d", base, n);
+            name = numbered;
+        }
     }
-    if (GROW(m, flows, m->nflows + 1))
+    if (!name || GROW(m, flows, m->nflows + 1))
         return oom(err);
     nf = *f;
-    nf.name = model_str(m, name);
+    nf.name = name;
     nf.mechanism_ref = model_str(m, f->mechanism_ref ? f->mechanism_ref : "");
     if (!nf.name || !nf.mechanism_ref || dup_strv(m, &nf.fields, &f->fields))
         return oom(err);
@@ -995,17 +1046,21 @@ model_add_waiver(struct model *m, const struct waiver *w, int32_t *id,
                  struct sm_error *err)
 {
     struct waiver nw;
-    char key[1100];
+    size_t size;
+    char *key;
 
     if (!valid_name(w->rule) || !valid_name(w->object))
         return sm_error_set(err, SM_EINVAL, "a waiver needs a rule and an object");
-    snprintf(key, sizeof key, "%s:%s", w->rule, w->object);
+    size = strlen(w->rule) + strlen(w->object) + 2;
+    if (!(key = sm_arena_alloc(&m->arena, size)))
+        return oom(err);
+    snprintf(key, size, "%s:%s", w->rule, w->object);
     if (model_waiver(m, key) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "waiver %s exists", key);
     if (GROW(m, waivers, m->nwaivers + 1))
         return oom(err);
     nw = *w;
-    nw.key = model_str(m, key);
+    nw.key = key;
     nw.rule = model_str(m, w->rule);
     nw.object = model_str(m, w->object);
     nw.owner = model_str(m, w->owner ? w->owner : "");

@@ -216,6 +216,32 @@ test_hostile_names_are_kept(void **state)
         assert_string_equal(m->datasets[id].name, names[i]);
         assert_int_equal(model_dataset(m, names[i]), id);
     }
+    /* selectors of a 10 KB name resolve: copies, default flow names, waivers */
+    int32_t ds = model_dataset(m, big), a, b, fl, wid;
+    struct flow f;
+    struct waiver w = { 0 };
+    size_t len = strlen(big) + 64;
+    char *sel = malloc(len);
+    a = place(m, ds, "aws:eu-west-1", ROLE_PRIMARY);
+    b = place(m, ds, "aws:us-east-1", ROLE_REPLICA);
+    snprintf(sel, len, "%s@aws:us-east-1", big);
+    assert_int_equal(model_placement(m, sel), b);
+    model_flow_init(&f);
+    f.from = a;
+    f.to = b;
+    assert_int_equal(model_add_flow(m, &f, &fl, NULL), SM_OK);
+    assert_int_equal(strlen(m->flows[fl].name), 2 * strlen(big) + strlen("@aws:eu-west-1->@aws:us-east-1"));
+    assert_int_equal(model_add_flow(m, &f, &fl, NULL), SM_OK);
+    assert_string_equal(m->flows[fl].name + strlen(m->flows[fl].name) - 2, "#2");
+    w.rule = "RES001";
+    w.object = sel;
+    assert_int_equal(model_add_waiver(m, &w, &wid, NULL), SM_OK);
+    assert_int_equal(strlen(m->waivers[wid].key), strlen(sel) + 7);
+    snprintf(sel, len, "%s@aws:eu-west-9", big);
+    struct sm_error err;
+    assert_int_equal(model_find(m, OBJ_PLACEMENT, sel, &a, &err), SM_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?");
+    free(sel);
     free(big);
     model_free(m);
 }
