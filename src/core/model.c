@@ -1668,6 +1668,9 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
     if (a->readonly)
         return sm_error_set(err, SM_EINVAL, "%s %s cannot be changed this way",
                             obj_kind_names[kind], a->name);
+    if (kind == OBJ_REGION && m->regions[id].builtin)
+        return sm_error_set(err, SM_EINVAL, "region %s is shipped with sovmap and cannot be "
+                            "changed; add a region of your own instead", m->regions[id].id);
     if (!value)
         value = "";
     obj = object_ptr(m, kind, id);

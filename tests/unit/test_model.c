@@ -98,6 +98,9 @@ test_selectors_and_suggestions(void **state)
     assert_int_equal(model_placement(m, "orders@aws:eu-west-1/backup"), p2);
     assert_string_equal(model_selector(m, OBJ_PLACEMENT, p1, sel, sizeof sel),
                         "orders@aws:eu-west-1/primary");
+    assert_int_equal(model_set(m, OBJ_REGION, model_region(m, "aws:us-east-1"), "country", "DE",
+                               &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "shipped with sovmap"));
     assert_int_equal(model_find(m, OBJ_REGION, "aws:eu-west-9", &id, &err), SM_ENOTFOUND);
     assert_string_equal(err.msg, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?");
     assert_int_equal(model_find(m, OBJ_PLACEMENT, "orders@aws:eu-west-1", &id, &err), SM_EINVAL);
