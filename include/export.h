@@ -95,6 +95,16 @@ int export_diagram(const struct model *m, const struct check_result *r,
                    const struct export_opts *o, const char *fmt, FILE *f,
                    struct export_stats *stats, struct sm_error *err);
 
+/* The scenario graph: only what a what-if changes (scenario.h change set:
+ * catalog or other scenario before, scenario after). Copies with a new
+ * live finding red, with a resolved one green, added ones blue, moved ones
+ * with a dashed edge from where they were; flows with new (red) or resolved
+ * (green) findings. fmt: "dot", "svg", "png", "pdf". */
+struct scenario_change_set;
+int export_changes(const struct scenario_change_set *cs, const struct export_opts *o,
+                   const char *fmt, FILE *f, struct export_stats *stats,
+                   struct sm_error *err);
+
 /* fmt: "md", "csv", "html", "json". */
 int export_map(const struct model *m, const struct check_result *r,
                const struct export_opts *o, const char *fmt, FILE *f,

@@ -16,6 +16,7 @@
 #include "cli_scenario.h"
 #include "export.h"
 #include "model_json.h"
+#include "scenario.h"
 #include "store.h"
 
 /* model-json is not a view of the check result: it lives here, next to the
@@ -63,6 +64,92 @@ bad_format(struct cli *c, const char *name)
     return cli_fail(c, "unknown export format %s; see sovmap export --help", name);
 }
 
+/* Open FILE's temporary sibling (or use c->out). */
+static FILE *
+open_out(struct cli *c, const char *out, char *tmp, size_t size)
+{
+    mode_t mask = umask(0);
+    int fd;
+    FILE *f;
+
+    umask(mask);
+    if (!out || !strcmp(out, "-"))
+        return c->out;
+    snprintf(tmp, size, "%s.tmpXXXXXX", out);
+    /* mkstemp makes the file 0600; an export is an ordinary file. */
+    if ((fd = mkstemp(tmp)) < 0)
+        return NULL;
+    if (fchmod(fd, 0666 & ~mask) || !(f = fdopen(fd, "wb"))) {
+        close(fd);
+        unlink(tmp);
+        return NULL;
+    }
+    return f;
+}
+
+/* Close f and rename it over out; CLI_OK or the printed error. */
+static int
+close_out(struct cli *c, FILE *f, const char *out, const char *tmp, bool ok)
+{
+    if (f == c->out)
+        return fflush(f) ? cli_fail(c, "write error: %s", strerror(errno)) : CLI_OK;
+    if (!ok) {
+        fclose(f);
+        unlink(tmp);
+        return CLI_USAGE;
+    }
+    if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, out)) {
+        int rc = cli_fail(c, "%s: %s", out, strerror(errno));
+        unlink(tmp);
+        return rc;
+    }
+    return CLI_OK;
+}
+
+/* --scenario NAME --changed-only: the diagram of what the scenario changes
+ * against the catalog. */
+static int
+export_change_diagram(struct cli *c, const struct export_ops *ops, const char *scenario,
+                      struct export_opts *o, const char *out)
+{
+    struct scenario_change_set cs;
+    struct export_juris *j = NULL;
+    struct sm_error e = { 0 };
+    char tmp[4096];
+    FILE *f;
+    int rc;
+
+    memset(&cs, 0, sizeof cs);
+    if (!scenario)
+        return cli_fail(c, "--changed-only needs --scenario NAME");
+    if (ops->write != export_format("svg")->write)
+        return cli_fail(c, "--changed-only draws a diagram: use dot, svg, png or pdf, not %s",
+                        ops->name);
+    if ((rc = cli_load_rules(c)) != CLI_OK)
+        return rc;
+    if (scenario_change_set(c->m, c->rp, scenario, NULL, c->today, &cs, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (export_juris_load(c->datadir, &j, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto done;
+    }
+    o->juris = j;
+    if (!(f = open_out(c, out, tmp, sizeof tmp))) {
+        rc = cli_fail(c, "%s: %s", out, strerror(errno));
+        goto done;
+    }
+    if (export_changes(&cs, o, ops->arg, f, NULL, &e) != SM_OK) {
+        close_out(c, f, out, tmp, false);
+        rc = cli_error(c, &e);
+        goto done;
+    }
+    rc = close_out(c, f, out, tmp, true);
+done:
+    export_juris_free(j);
+    scenario_change_set_fini(&cs);
+    return rc;
+}
+
 static int
 run_export(struct cli *c, int argc, char **argv)
 {
@@ -70,7 +157,7 @@ run_export(struct cli *c, int argc, char **argv)
     const char *out = NULL, *view = NULL, *focus = NULL, *tier = NULL, *system = NULL;
     const char *juris = NULL, *scenario = NULL;
     int hops = 1, npos, rc;
-    bool stamp = false, help = false;
+    bool stamp = false, help = false, changed_only = false;
     const struct cli_opt opts[] = {
         { "-o", OPT_STR, &out, "write to FILE instead of standard output" },
         { "--output", OPT_STR, &out, "same as -o" },
@@ -82,6 +169,7 @@ run_export(struct cli *c, int argc, char **argv)
         { "--jurisdiction", OPT_STR, &juris, "only copies in this jurisdiction (EEA, US, DE...)" },
         { "--stamp", OPT_FLAG, &stamp, "write the date into the file" },
         { "--scenario", OPT_STR, &scenario, "export what-if scenario NAME instead of the catalog" },
+        { "--changed-only", OPT_FLAG, &changed_only, "with --scenario: draw only what it changes" },
         { NULL, 0, NULL, NULL },
     };
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
@@ -141,6 +229,10 @@ run_export(struct cli *c, int argc, char **argv)
     }
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         goto done;
+    if (changed_only) {
+        rc = export_change_diagram(c, ops, scenario, &o, out);
+        goto done;
+    }
     /* A what-if: the scenario's model (and pack) replace the catalog's. */
     if (scenario && (rc = cli_use_scenario(c, scenario)) != CLI_OK)
         goto done;
@@ -209,7 +301,7 @@ const struct command cmd_export = {
     .usage =
         "usage: sovmap export FORMAT [-o FILE] [--view full|regions|focus] [--focus DATASET\n"
         "                     [--hops K]] [--tier T] [--system S] [--jurisdiction J] [--stamp]\n"
-        "                     [--scenario NAME]\n"
+        "                     [--scenario NAME [--changed-only]]\n"
         "\n"
         "Formats:\n"
         "  dot              Graphviz source of the data-flow diagram (not laid out)\n"
@@ -237,6 +329,8 @@ const struct command cmd_export = {
         "                   model gives the same bytes)\n"
         "  --scenario NAME  export what-if scenario NAME (sovmap scenario) instead of\n"
         "                   the catalog\n"
+        "  --changed-only   with --scenario: a diagram of what it changes only (new\n"
+        "                   violations red, resolved green, moved copies dashed)\n"
         "\n"
         "Exit 0 written, 2 usage error, unknown name or a diagram too big or lost by\n"
         "Graphviz (nothing is written then).\n",

@@ -14,6 +14,7 @@
  * objects are created in name order and no time is written unless asked.
  */
 #include "export_priv.h"
+#include "scenario.h"
 
 #include <errno.h>
 #include <math.h>
@@ -1437,6 +1438,265 @@ out:
     free(keep_ds);
     free(order);
     free(rnode);
+    return rc;
+}
+
+/* ---- the change diagram of a scenario ------------------------------------------------------ */
+
+#define C_GREEN      "#1a7f37"
+#define C_GREEN_FILL "#e6f4ea"
+#define C_BLUE       "#1f5fbf"
+
+enum { CH_NEW = 1, CH_RESOLVED = 2, CH_ADDED = 4, CH_MOVED = 8 };
+
+struct chmark {
+    uint8_t flags;
+    const char *newr, *resr;    /* rule ids, arena */
+};
+
+static const char *
+append_rule(struct dg *d, const char *have, const char *rule)
+{
+    if (!have || !*have)
+        return dstr(d, "%s", rule);
+    if (strstr(have, rule))
+        return have;
+    return dstr(d, "%s %s", have, rule);
+}
+
+/* The after-model object a finding is about, as (placement, flow). */
+static void
+finding_target(const struct model *fm, const struct model *am, const struct finding *f,
+               int32_t *pl, int32_t *fl)
+{
+    int32_t id = SM_NONE;
+
+    *pl = *fl = SM_NONE;
+    if (f->kind != OBJ_PLACEMENT && f->kind != OBJ_FLOW && f->kind != OBJ_DATASET)
+        return;
+    /* The scenario's model is a clone of the catalog: an object of the
+     * catalog keeps its id (a moved copy keeps it under a new selector).
+     * Objects the before side added itself are matched by selector. */
+    if (fm == am || (f->object >= 0 && f->object < fm->nplacements && f->kind == OBJ_PLACEMENT &&
+                     f->object < am->nplacements) ||
+        (f->kind == OBJ_FLOW && f->object >= 0 && f->object < am->nflows && f->object < fm->nflows) ||
+        (f->kind == OBJ_DATASET && f->object >= 0 && f->object < am->ndatasets &&
+         f->object < fm->ndatasets))
+        id = f->object;
+    else if (model_find(am, (enum obj_kind)f->kind, f->selector, &id, NULL) != SM_OK)
+        return;
+    if (f->kind == OBJ_PLACEMENT)
+        *pl = id;
+    else if (f->kind == OBJ_FLOW)
+        *fl = id;
+    else
+        *pl = model_primary(am, id);
+}
+
+static void
+legend_changes(struct dg *d)
+{
+    Agraph_t *lg = legend_cluster(d);
+    Agnode_t *row = NULL, *n;
+
+    n = legend_node(d, lg, "new violation\\nrule ids", "box", XS_VIOLATION);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "resolved\\nrule ids", "box", XS_OK);
+    nset(d, n, NA_COLOR, C_GREEN);
+    nset(d, n, NA_FILL, C_GREEN_FILL);
+    nset(d, n, NA_FONTCOLOR, C_GREEN);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "added copy", "box", XS_OK);
+    nset(d, n, NA_COLOR, C_BLUE);
+    chain(d, lg, &row, n, n);
+    n = legend_node(d, lg, "where a moved copy was", "box", XS_WAIVED);
+    nset(d, n, NA_STYLE, "dashed");
+    chain(d, lg, &row, n, n);
+    row = NULL;
+    legend_edge(d, lg, &row, "moved copy", "moved", C_BLUE, "dashed", "1.6", "normal");
+    legend_edge(d, lg, &row, "flow with a new violation", "kind: RULE", C_RED, "bold", "2.5",
+                "normal");
+    legend_edge(d, lg, &row, "flow with a resolved finding", "kind: resolved RULE", C_GREEN,
+                "solid", "2", "normal");
+}
+
+static Agnode_t *
+change_node(struct dg *d, Agnode_t **pnode, int32_t p, const struct chmark *mk)
+{
+    const struct model *m = d->m;
+    const struct placement *pl = &m->placements[p];
+    char sel[1100];
+    Agnode_t *n;
+
+    if (pnode[p])
+        return pnode[p];
+    model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel);
+    n = pnode[p] = agnode(region_cluster(d, pl->region), (char *)dclean(d, sel), 1);
+    d->st.nodes++;
+    d->ncopies++;
+    nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s%s%s", dclean(d, m->datasets[pl->dataset].name),
+                              role_names[pl->role],
+                              mk->flags & CH_ADDED ? " (added)" : "",
+                              mk->newr ? "\\nnew " : "", mk->newr ? dclean(d, mk->newr) : "",
+                              mk->resr ? "\\nresolved " : "", mk->resr ? dclean(d, mk->resr) : ""));
+    if (m->datasets[pl->dataset].tier != SM_NONE)
+        nset(d, n, NA_SHAPE, tier_shapes[d->tier_shape[m->datasets[pl->dataset].tier]]);
+    else
+        nset(d, n, NA_SHAPE, SHAPE_UNCLASSIFIED);
+    if (mk->flags & CH_NEW) {
+        nset(d, n, NA_COLOR, C_RED);
+        nset(d, n, NA_FILL, C_RED_FILL);
+        nset(d, n, NA_FONTCOLOR, C_RED);
+        nset(d, n, NA_PENWIDTH, "2.5");
+    } else if (mk->flags & CH_RESOLVED) {
+        nset(d, n, NA_COLOR, C_GREEN);
+        nset(d, n, NA_FILL, C_GREEN_FILL);
+        nset(d, n, NA_FONTCOLOR, C_GREEN);
+        nset(d, n, NA_PENWIDTH, "2");
+    } else if (mk->flags & CH_ADDED) {
+        nset(d, n, NA_COLOR, C_BLUE);
+    }
+    return n;
+}
+
+int
+export_changes(const struct scenario_change_set *cs, const struct export_opts *opts,
+               const char *fmt, FILE *f, struct export_stats *stats, struct sm_error *err)
+{
+    struct export_opts defaults;
+    const struct export_opts *o = opts;
+    const struct model *am = cs->after->m, *bm = cs->before->m;
+    const struct check_result *ra = cs->after->res, *rb = cs->before->res;
+    const struct scenario_diff *df = cs->diff;
+    struct chmark *pm = NULL, *fmk = NULL;
+    Agnode_t **pnode = NULL;
+    struct dg d;
+    char title[512];
+    int32_t nnew = 0, nres = 0, nmoved = 0;
+    int rc;
+
+    if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf"))
+        return sm_error_set(err, SM_EINVAL, "the change diagram is a diagram: use dot, svg, "
+                            "png or pdf, not %s", fmt);
+    if (!o) {
+        export_opts_init(&defaults);
+        o = &defaults;
+    }
+    snprintf(title, sizeof title, "sovmap \xe2\x80\x94 what scenario %s changes", cs->after->name);
+    if ((rc = dg_init(&d, am, ra, o, title, err)))
+        goto out;
+    pm = calloc((size_t)am->nplacements + 1, sizeof *pm);
+    fmk = calloc((size_t)am->nflows + 1, sizeof *fmk);
+    pnode = calloc((size_t)am->nplacements + 1, sizeof *pnode);
+    if (!pm || !fmk || !pnode) {
+        rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+        goto out;
+    }
+    for (int32_t i = 0; i < df->nfindings; i++) {
+        const struct sdiff_finding *sf = &df->findings[i];
+        const struct finding *fd;
+        bool isnew = sf->status == SDIFF_NEW;
+        int32_t pl, fl;
+
+        if (sf->status != SDIFF_NEW && sf->status != SDIFF_RESOLVED)
+            continue;
+        fd = isnew ? &ra->findings[sf->after] : &rb->findings[sf->before];
+        if (fd->waived || fd->severity < SEV_WARNING)
+            continue;
+        finding_target(isnew ? am : bm, am, fd, &pl, &fl);
+        if (isnew)
+            nnew++;
+        else
+            nres++;
+        if (pl >= 0 && pl < am->nplacements && !am->placements[pl].deleted) {
+            pm[pl].flags |= isnew ? CH_NEW : CH_RESOLVED;
+            if (isnew)
+                pm[pl].newr = append_rule(&d, pm[pl].newr, fd->rule);
+            else
+                pm[pl].resr = append_rule(&d, pm[pl].resr, fd->rule);
+        } else if (fl >= 0 && fl < am->nflows && !am->flows[fl].deleted) {
+            fmk[fl].flags |= isnew ? CH_NEW : CH_RESOLVED;
+            if (isnew)
+                fmk[fl].newr = append_rule(&d, fmk[fl].newr, fd->rule);
+            else
+                fmk[fl].resr = append_rule(&d, fmk[fl].resr, fd->rule);
+        }
+    }
+    for (int32_t i = 0; i < df->nchanges; i++) {
+        const struct schange *c = &df->changes[i];
+        if (c->obj != OBJ_PLACEMENT || c->after < 0 || c->after >= am->nplacements)
+            continue;
+        if (c->kind == SCHANGE_MOVED)
+            pm[c->after].flags |= CH_MOVED;
+        else if (c->kind == SCHANGE_ADDED)
+            pm[c->after].flags |= CH_ADDED;
+    }
+    /* Nodes in selector order (change_node is idempotent). */
+    for (int32_t p = 0; p < am->nplacements; p++)
+        if (pm[p].flags && !am->placements[p].deleted)
+            change_node(&d, pnode, p, &pm[p]);
+    for (int32_t i = 0; i < df->nchanges; i++) {
+        const struct schange *c = &df->changes[i];
+        int32_t from;
+        Agnode_t *ghost;
+        Agedge_t *e;
+
+        if (c->kind != SCHANGE_MOVED || c->obj != OBJ_PLACEMENT || c->after < 0 ||
+            c->after >= am->nplacements || c->from_region < 0 || c->from_region >= bm->nregions ||
+            (from = model_region(am, bm->regions[c->from_region].id)) == SM_NONE)
+            continue;
+        ghost = agnode(region_cluster(&d, from), (char *)dstr(&d, "was:%s",
+                       dclean(&d, c->old_selector ? c->old_selector : c->selector)), 1);
+        d.st.nodes++;
+        nset(&d, ghost, NA_LABEL, dstr(&d, "%s\\nwas here",
+                                       dclean(&d, am->datasets[am->placements[c->after].dataset].name)));
+        nset(&d, ghost, NA_STYLE, "dashed");
+        nset(&d, ghost, NA_COLOR, C_MUTED);
+        nset(&d, ghost, NA_FONTCOLOR, "#5f6b76");
+        e = agedge(d.g, ghost, pnode[c->after], NULL, 1);
+        d.st.edges++;
+        nmoved++;
+        eset(&d, e, EA_COLOR, C_BLUE);
+        eset(&d, e, EA_FONTCOLOR, C_BLUE);
+        eset(&d, e, EA_STYLE, "dashed");
+        eset(&d, e, EA_PENWIDTH, "1.6");
+        eset(&d, e, EA_XLABEL, "moved");
+    }
+    for (int32_t i = 0; i < am->nflows; i++) {
+        const struct flow *fl = &am->flows[i];
+        struct chmark none = { 0, NULL, NULL };
+        Agnode_t *a, *b;
+        Agedge_t *e;
+        bool isnew;
+
+        if (!fmk[i].flags || fl->deleted || fl->to == SM_NONE)
+            continue;
+        isnew = fmk[i].flags & CH_NEW;
+        a = change_node(&d, pnode, fl->from, pm[fl->from].flags ? &pm[fl->from] : &none);
+        b = change_node(&d, pnode, fl->to, pm[fl->to].flags ? &pm[fl->to] : &none);
+        e = agedge(d.g, a, b, NULL, 1);
+        d.st.edges++;
+        eset(&d, e, EA_COLOR, isnew ? C_RED : C_GREEN);
+        eset(&d, e, EA_FONTCOLOR, isnew ? C_RED : C_GREEN);
+        eset(&d, e, EA_PENWIDTH, isnew ? "2.5" : "2");
+        eset(&d, e, EA_STYLE, isnew ? "bold" : "solid");
+        eset(&d, e, EA_XLABEL, dstr(&d, "%s: %s%s", flow_kind_names[fl->kind],
+                                    isnew ? "" : "resolved ",
+                                    dclean(&d, isnew ? fmk[i].newr : fmk[i].resr)));
+        d.st.red_edges += isnew;
+    }
+    legend_changes(&d);
+    gset(&d, d.g, GA_LABEL, dstr(&d, "%s\\n%d new finding%s (red), %d resolved (green), "
+                                 "%d cop%s moved (dashed)", title, (int)nnew, nnew == 1 ? "" : "s",
+                                 (int)nres, (int)nmoved, nmoved == 1 ? "y" : "ies"));
+    rc = render(&d, fmt, f, err);
+out:
+    if (stats)
+        *stats = d.st;
+    free(pm);
+    free(fmk);
+    free(pnode);
+    dg_fini(&d);
     return rc;
 }
 

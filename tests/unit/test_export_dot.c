@@ -19,6 +19,7 @@
 #include "model_json.h"
 #include "refdata.h"
 #include "rulepack.h"
+#include "scenario.h"
 
 /* ---- fixtures ------------------------------------------------------------------- */
 
@@ -730,12 +731,71 @@ test_demo(void **state)
     model_free(m);
 }
 
+/* The scenario graph: moving the US replica home resolves its findings
+ * (green) and draws a dashed edge from where it was; nothing else. */
+static void
+test_change_diagram(void **state)
+{
+    struct model *m = known_model();
+    struct scenario sc;
+    struct scenario_change_set cs;
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    const char *op[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+    int32_t sid;
+    char *dot, *svg;
+    struct parsed p;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    (void)state;
+    memset(&sc, 0, sizeof sc);
+    sc.name = "home";
+    sc.base = "";
+    sc.description = "";
+    assert_int_equal(model_add_scenario(m, &sc, &sid, &e), SM_OK);
+    assert_int_equal(model_scenario_append(m, sid, 4, op, &e), SM_OK);
+    if (!pack)
+        assert_int_equal(rulepack_load(tl_datadir(), "default", &pack, &e), SM_OK);
+    assert_int_equal(scenario_change_set(m, pack, "home", NULL, 20261126, &cs, &e), SM_OK);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(export_changes(&cs, NULL, "dot", f, &st, &e), SM_OK);
+    fclose(f);
+    dot = buf;
+    dot_accepts(dot);
+    p = parse(dot);
+    /* the moved copy and its ghost; one moved edge; nothing red */
+    assert_int_equal(p.nodes, 2);
+    assert_int_equal(p.edges, 1);
+    assert_int_equal(p.red, 0);
+    assert_non_null(strstr(dot, "\"was:orders@aws:us-east-1\" -> \"orders@aws:eu-central-1\""));
+    assert_non_null(strstr(dot, "resolved ENC002 RES001 XFR002"));
+    assert_non_null(strstr(dot, "fillcolor=\"#e6f4ea\""));
+    assert_non_null(strstr(dot, "0 new findings (red), 3 resolved (green), 1 copy moved"));
+    buf = NULL;
+    f = open_memstream(&buf, &len);
+    assert_int_equal(export_changes(&cs, NULL, "svg", f, &st, &e), SM_OK);
+    fclose(f);
+    svg = buf;
+    assert_int_equal(count(svg, "<g id=\"edge"), st.edges + st.legend_edges);
+    free(svg);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(export_changes(&cs, NULL, "map-md", f, &st, &e), SM_EINVAL);
+    fclose(f);
+    free(buf);
+    free(dot);
+    scenario_change_set_fini(&cs);
+    model_free(m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_model_dot),
         cmocka_unit_test(test_demo),
+        cmocka_unit_test(test_change_diagram),
         cmocka_unit_test(test_red_edges_match_check),
         cmocka_unit_test(test_known_model_svg),
         cmocka_unit_test(test_deterministic),

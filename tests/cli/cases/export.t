@@ -75,3 +75,14 @@ $ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -o '[0-9]* dra
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario nope
 ? 2
 ! unknown scenario nope
+# --changed-only: only what the scenario changes
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix --changed-only | grep -o '[0-9]* new finding[s]* (red), [0-9]* resolved (green), [0-9]* cop[a-z]* moved'
+> 0 new findings (red), 2 resolved (green), 1 copy moved
+$ SOVMAP_TODAY=2026-11-26 sovmap export svg --scenario fix --changed-only | grep -c '<g id="edge'
+> 4
+$ sovmap export map-md --scenario fix --changed-only
+? 2
+! --changed-only draws a diagram
+$ sovmap export svg --changed-only
+? 2
+! --changed-only needs --scenario NAME
