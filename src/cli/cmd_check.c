@@ -302,6 +302,8 @@ run_check(struct cli *c, int argc, char **argv)
         return cli_usage_fail(c, cmd_check.usage, "bad --width %d: use 40 or more", width);
     if (output && !*output)
         return cli_usage_fail(c, cmd_check.usage, "-o needs a file name");
+    if (output && strcmp(output, "-") == 0)
+        output = NULL;          /* -o -: standard output */
     if (rules)
         c->rules = rules;
 
@@ -356,7 +358,7 @@ const struct command cmd_check = {
         "                    (default), warning, info, or never\n"
         "  --rules PACK      a pack in DATADIR/rules/ or a JSON file (default: the\n"
         "                    catalog's pack, else default)\n"
-        "  -o, --output FILE write the report to FILE instead of standard output\n"
+        "  -o, --output FILE write the report to FILE instead of standard output (-)\n"
         "  --color WHEN      auto (a terminal, NO_COLOR unset), always or never\n"
         "  --width N         wrap text at N columns (default: the terminal, else 80)\n"
         "  --scenario NAME   check what-if scenario NAME instead of the catalog (custom\n"
