@@ -814,12 +814,3 @@ main(void)
     return rc;
 }
 
-/* Graphviz 2.43 leaks inside dot's cluster layout and font caches (no frame
- * of ours on those stacks); keep LeakSanitizer to our own allocations. */
-const char *__lsan_default_suppressions(void);
-const char *
-__lsan_default_suppressions(void)
-{
-    return "leak:libgvc.so\nleak:libgvplugin_\nleak:libcgraph.so\nleak:libfontconfig.so\n"
-           "leak:libpango\nleak:libcairo.so\nleak:libglib\n";
-}
