@@ -115,7 +115,8 @@ int export_transfers_csv(const struct model *m, const struct check_result *r,
 int export_lineage_csv(const struct model *m, const struct check_result *r,
                        const struct export_opts *o, FILE *f, struct sm_error *err);
 
-/* The registry `sovmap export FORMAT` dispatches on. */
+/* The registry `sovmap export FORMAT` (and the TUI's export menu) dispatch on;
+ * model-json included (model_json_write; it ignores r and o). */
 struct export_ops {
     const char *name;           /* "svg", "map-html" ... */
     const char *summary;        /* one line for --help */

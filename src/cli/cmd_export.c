@@ -15,34 +15,12 @@
 #include "cli.h"
 #include "cli_scenario.h"
 #include "export.h"
-#include "model_json.h"
 #include "scenario.h"
 #include "store.h"
-
-/* model-json is not a view of the check result: it lives here, next to the
- * library's registry, so the io exporters do not depend on the store's
- * text form. */
-static int
-w_model_json(const struct model *m, const struct check_result *r,
-             const struct export_opts *o, const char *arg, FILE *f, struct sm_error *err)
-{
-    (void)r;
-    (void)o;
-    (void)arg;
-    return model_json_write(m, f, err);
-}
-
-static const struct export_ops exp_model_json = {
-    .name = "model-json",
-    .summary = "the whole catalog as canonical, diffable JSON (import model reads it)",
-    .write = w_model_json,
-};
 
 static const struct export_ops *
 find_format(const char *name)
 {
-    if (!strcmp(name, exp_model_json.name))
-        return &exp_model_json;
     return export_format(name);
 }
 

@@ -8,6 +8,7 @@
  * is given. Depends on jansson (jurisdictions.json), not on the store.
  */
 #include "export_priv.h"
+#include "model_json.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -927,10 +928,26 @@ static const struct export_ops exp_lineage = {
     .needs_check = true, .write = w_lineage,
 };
 
+static int
+w_model_json(const struct model *m, const struct check_result *r, const struct export_opts *o,
+             const char *arg, FILE *f, struct sm_error *err)
+{
+    (void)r;
+    (void)o;
+    (void)arg;
+    return model_json_write(m, f, err);
+}
+
+static const struct export_ops exp_model_json = {
+    .name = "model-json",
+    .summary = "the whole catalog as canonical, diffable JSON (import model reads it)",
+    .write = w_model_json,
+};
+
 const struct export_ops *const export_formats[] = {
     &exp_dot, &exp_svg, &exp_png, &exp_pdf,
     &exp_map_md, &exp_map_csv, &exp_map_html, &exp_map_json,
-    &exp_transfers, &exp_lineage,
+    &exp_transfers, &exp_lineage, &exp_model_json,
     NULL
 };
 
