@@ -1366,6 +1366,13 @@ tui_key(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     if (t->too_small && k->code != 'q' && k->code != TK_CTRL('c'))
         return 0;
+    /* Suspend works from a form, prompt or dialog too (what was typed is
+     * kept for `fg`), unless the user bound the key to something there. */
+    if ((t->prompt != PROMPT_NONE || t->dialog.mode != DIALOG_NONE || t->form.open) &&
+        keymap_lookup(&t->keys, KEYMAP_GLOBAL, k->code) == ACT_SUSPEND &&
+        keymap_lookup(&t->keys, KEYMAP_FORM, k->code) == ACT_NONE &&
+        keymap_lookup(&t->keys, KEYMAP_EDIT, k->code) == ACT_NONE)
+        return TUI_SUSPEND;
     if (t->prompt != PROMPT_NONE)
         return prompt_key(t, k);
     if (t->dialog.mode != DIALOG_NONE)

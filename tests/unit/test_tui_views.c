@@ -444,6 +444,26 @@ test_add_dataset_form(void **state)
     assert_string_equal(h->m->datasets[id].system, "billing");
 }
 
+/* Ctrl-Z in a half-typed form suspends (regression: the form swallowed
+ * it); the form and its text are still there after. */
+static void
+test_suspend_in_form(void **state)
+{
+    struct harness *h = *state;
+    struct key z = { .code = TK_CTRL('z') };
+
+    feed(h, "ahalf_typed");
+    assert_true(h->t->form.open);
+    assert_int_equal(tui_key(h->t, &z) & TUI_SUSPEND, TUI_SUSPEND);
+    assert_true(h->t->form.open);
+    assert_int_equal(model_dataset(h->m, "half_typed"), SM_NONE);
+    feed(h, "/");
+    assert_int_equal(tui_key(h->t, &z) & TUI_SUSPEND, TUI_SUSPEND);
+    feed(h, "<Esc><Esc>");
+    assert_false(h->t->form.open);
+    assert_int_equal(model_dataset(h->m, "half_typed"), SM_NONE);
+}
+
 static void
 test_delete_confirm(void **state)
 {
@@ -669,6 +689,7 @@ main(void)
         BOTH(test_add_replica_undo),
         AT80(test_form_inline_error),
         BOTH(test_add_dataset_form),
+        AT80(test_suspend_in_form),
         AT80(test_delete_confirm),
         BOTH(test_fix_from_finding),
         AT80(test_waive),
