@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/${FUZZ_BUILD:-build-fuzz}"
 fix="${SOVMAP_FIXTURES:-$root/../shared/fixtures}"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}"
-targets=${*:-"atlas glue lf model_json"}
+targets=${*:-"atlas glue lf model_json rulepack importmap theme config"}
 status=0
 for t in $targets; do
     corpus="$bin/corpus/$t"; mkdir -p "$corpus"
@@ -17,9 +17,15 @@ for t in $targets; do
         glue) cp "$fix"/glue/*.json "$corpus"/ ;;
         lf) cp "$fix"/lakeformation/*.json "$corpus"/ ;;
         model_json) [ -f "$root/data/demo/demo.json" ] && cp "$root/data/demo/demo.json" "$corpus"/ ;;
+        rulepack) cp "$root"/data/rules/*.json "$corpus"/ ;;
+        importmap) cp "$root/data/import-map.json" "$corpus"/ ;;
+        theme) cp "$root"/themes/*.theme "$corpus"/ ;;
+        config) printf 'theme mono\nbind list J move-down\nbind global C-x quit # c\n' >"$corpus/config" ;;
     esac
     log="$bin/fuzz_$t.log"
-    "$bin/fuzz_$t" -max_total_time="$secs" -dict="$root/tests/fuzz/import.dict" \
+    dict="$root/tests/fuzz/import.dict"
+    [ -f "$root/tests/fuzz/$t.dict" ] && dict="$root/tests/fuzz/$t.dict"
+    "$bin/fuzz_$t" -max_total_time="$secs" -dict="$dict" \
         -artifact_prefix="$bin/crash-$t-" -max_len=262144 -rss_limit_mb=4096 "$corpus" >"$log" 2>&1
     rc=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
