@@ -39,12 +39,16 @@ struct tui_ops {
     struct model *(*model)(void *ctx);
 };
 
+struct export_juris;
+
 struct tui_options {
     const char *catalog;        /* shown in the title bar */
     int32_t today;              /* yyyymmdd, for waiver expiry defaults */
     const struct keymap *keys;  /* NULL: the defaults */
     const char *message;        /* first status message, e.g. a hint */
     const char *user;           /* default waiver owner */
+    const struct export_juris *juris;   /* jurisdiction groups for exports
+                                         * (borrowed); NULL: by country */
     bool defer_check;           /* tui_new does not check: tui_run draws the
                                  * first frame, then checks (big catalogs) */
 };

@@ -187,6 +187,7 @@ enum prompt_mode { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_FILE };
 enum focus { FOCUS_LIST, FOCUS_DETAIL };
 
 struct tui {
+    const struct export_juris *juris;  /* borrowed, for exports */
     struct model *m;
     struct tui_ops ops;
     struct keymap keys;

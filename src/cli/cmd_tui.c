@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "store.h"
 #include "term.h"
+#include "export.h"
 #include "tui.h"
 
 extern const struct command cmd_tui;
@@ -170,6 +171,7 @@ run_tui(struct cli *c, int argc, char **argv)
                            .check_free = check_free, .command = command, .model = model_of };
     struct tui_options to;
     struct tui *t;
+    struct export_juris *juris = NULL;
     bool existed;
     int npos, rc;
 
@@ -214,10 +216,17 @@ run_tui(struct cli *c, int argc, char **argv)
     to.message = hint[0] ? hint : "? for help, Tab switches views, / filters, q quits";
     to.user = getenv("USER");
     to.defer_check = true;
-    if (!(t = tui_new(c->m, &ops, &to, &e)))
+    /* Diagrams group regions by jurisdiction like `sovmap export`; without
+     * the facts they fall back to countries, which is still correct. */
+    if (export_juris_load(c->datadir, &juris, &e) == SM_OK)
+        to.juris = juris;
+    if (!(t = tui_new(c->m, &ops, &to, &e))) {
+        export_juris_free(juris);
         return cli_error(c, &e);
+    }
     rc = tui_run(t, &th, &e);
     tui_free(t);
+    export_juris_free(juris);
     if (rc != SM_OK)
         return cli_error(c, &e);
     return CLI_OK;

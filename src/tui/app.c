@@ -1155,6 +1155,7 @@ export_write(struct tui *t, int item, const char *path)
     export_opts_init(&o);
     o.view = export_items[item].view;
     o.today = t->today;
+    o.juris = t->juris;
     if (export_items[item].focus) {
         if (ds < 0) {
             tui_set_message(t, true, "select a dataset to draw around");
@@ -1784,6 +1785,7 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     snprintf(t->catalog, sizeof t->catalog, "%s", o && o->catalog ? o->catalog : "");
     snprintf(t->user, sizeof t->user, "%s", o && o->user ? o->user : "");
     t->today = o ? o->today : 0;
+    t->juris = o ? o->juris : NULL;
     t->detail.view = -1;
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];
