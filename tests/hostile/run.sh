@@ -21,9 +21,11 @@ T() { tmux -L "$sock" "$@"; }
 cleanup() { T kill-server 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$tmp"; }
 trap cleanup EXIT
 ok()  { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "$2" ] && printf '%s\n' "$2" | head -5 | cut -c1-200 | sed 's/^/    /'; }
+# reports carry no raw bytes of the names (tests/run.sh greps this output)
+bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1" | cat -v
+        [ -n "$2" ] && printf '%s\n' "$2" | head -5 | cut -c1-200 | cat -v | sed 's/^/    /'; }
 sm()  { "$bin" --catalog "$@"; }
-show() { printf '%q' "${1:0:40}"; }
+show() { printf '%s' "${1:0:40}" | tr '\n\r\t' '   ' | cat -v; }
 [ -x "$bin" ] || { echo "no $bin"; echo "0 passed, 1 failed"; exit 1; }
 cat="$tmp/h.db"; out="$tmp/out"; mkdir -p "$out"
 sm "$cat" init >/dev/null
