@@ -1,0 +1,356 @@
+#!/bin/sh
+# bench/run.sh BUILD - the benchmark harness behind `make bench` (issue 8).
+#
+# For each size (10k, 100k, 1M datasets) it writes one seeded catalog with
+# bench/gen into a temporary directory, then runs every benchmark on it
+# several times (5 runs below 1M, 3 at 1M) and prints one table: median and
+# min-max of the time, and the peak RSS of the process (from /usr/bin/time),
+# followed by sovmap / SQL ratios and every figure against its target
+# (../shared/DESIGN.md section 5, doc/performance.md).
+#
+#   sh bench/run.sh build                 what `make bench` runs
+#   BENCH_SIZES="10000 100000" sh bench/run.sh build    fewer sizes
+#   BENCH_RUNS=5 BENCH_RUNS_1M=3          runs per size
+#   BENCH_CTE_TIMEOUT=120                 seconds allowed to the recursive
+#                                         lineage CTE (reported as "> N s")
+#   BENCH_IMPORT_MAX=100000               largest import (1M Atlas entities is
+#                                         a 1.3 GB file and 10 GiB of jansson
+#                                         trees: a one-off, doc/performance.md)
+#   BENCH_CHAIN_SIZES="1000 3000 10000"   one-chain lineage catalogs for the CTE
+#   BENCH_KEEP=DIR                        keep catalogs and raw output in DIR
+#
+# What each row times is described in doc/performance.md. Times are wall
+# clock unless the row says "cpu" (those programs report CPU time of their
+# own process). Needs /usr/bin/time, timeout and sqlite3 (tools/install-deps.sh).
+set -u
+
+BUILD=${1:-build}
+BIN=$BUILD/bench
+SOVMAP=$BUILD/sovmap
+SIZES=${BENCH_SIZES:-10000 100000 1000000}
+RUNS=${BENCH_RUNS:-5}
+RUNS_1M=${BENCH_RUNS_1M:-3}
+CTE_TIMEOUT=${BENCH_CTE_TIMEOUT:-120}
+IMPORT_MAX=${BENCH_IMPORT_MAX:-100000}
+CHAIN_SIZES=${BENCH_CHAIN_SIZES:-1000 3000 10000}
+SEED=${BENCH_SEED:-1}
+SOVMAP_DATA=${SOVMAP_DATA:-$(pwd)/data}
+export SOVMAP_DATA
+
+for t in /usr/bin/time timeout sqlite3; do
+    command -v $t >/dev/null 2>&1 || { echo "bench: $t is missing (make deps)" >&2; exit 2; }
+done
+for p in gen check_bench scenario_bench bench_import tui_bench; do
+    [ -x "$BIN/$p" ] || { echo "bench: $BIN/$p is not built (make bench builds it)" >&2; exit 2; }
+done
+[ -x "$SOVMAP" ] || { echo "bench: $SOVMAP is not built" >&2; exit 2; }
+
+if [ -n "${BENCH_KEEP:-}" ]; then
+    TMP=$BENCH_KEEP
+    mkdir -p "$TMP"
+else
+    TMP=$(mktemp -d "${TMPDIR:-/tmp}/sovmap-bench.XXXXXX") || exit 2
+    trap 'rm -rf "$TMP"' EXIT
+    trap 'rm -rf "$TMP"; exit 130' INT TERM
+fi
+RES=$TMP/results        # label|size|seconds|rss KiB|runs-note
+: >"$RES"
+START=$(date +%s)
+
+log() { printf '%s\n' "$*" >&2; }
+
+# timed OUT CMD... : run CMD, stdout+stderr to OUT; sets WALL (s) and RSS (KiB)
+# from /usr/bin/time, and RC to CMD's exit status.
+timed() {
+    out=$1
+    shift
+    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$out" 2>&1
+    RC=$?
+    set -- $(tail -n 1 "$TMP/time")
+    WALL=${1:-0}
+    RSS=${2:-0}
+}
+
+rec() { printf '%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" >>"$RES"; }
+
+# num REGEX FILE: the first number after REGEX on the first matching line
+num() {
+    sed -n "s/.*$1[^0-9]*\([0-9][0-9.]*\).*/\1/p" "$2" | head -n 1
+}
+
+fail() {
+    log "bench: $1 failed (output in $2):"
+    tail -n 5 "$2" >&2
+}
+
+label() {
+    case $1 in
+    10000) echo 10k ;; 15000) echo 15k ;; 100000) echo 100k ;; 1000000) echo 1M ;; *) echo "$1" ;;
+    esac
+}
+
+uname -srm >"$TMP/machine"
+log "bench: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), sqlite3 $(sqlite3 --version | cut -d' ' -f1); output in $TMP"
+
+# ---- DOT export of 10,000 flows: a 15,000-dataset catalog has 10,000 flows
+# (bench/gen feeds two datasets in three from the one before).
+c=$TMP/15000.db
+if timed "$TMP/gen-15000.out" "$BIN/gen" --datasets 15000 --seed "$SEED" "$c" && [ $RC -eq 0 ]; then
+    nflows=$(sqlite3 "$c" 'SELECT count(*) FROM flow')
+    for r in $(seq "$RUNS"); do
+        timed "$TMP/dot15k.out" "$SOVMAP" --catalog "$c" export dot --view full -o "$TMP/full15k.dot"
+        [ $RC -eq 0 ] || { fail "export dot" "$TMP/dot15k.out"; break; }
+        rec "DOT export, full view, $nflows flows (CLI: load+check+DOT)" 15000 "$WALL" "$RSS"
+    done
+    rm -f "$c" "$TMP/full15k.dot"
+else
+    fail gen "$TMP/gen-15000.out"
+fi
+
+for n in $SIZES; do
+    L=$(label "$n")
+    runs=$RUNS
+    [ "$n" -ge 1000000 ] && runs=$RUNS_1M
+    c=$TMP/$n.db
+    log "bench: $L: writing the catalog ($(($(date +%s) - START)) s so far)"
+    timed "$TMP/gen-$n.out" "$BIN/gen" --datasets "$n" --seed "$SEED" "$c"
+    if [ $RC -ne 0 ]; then
+        fail gen "$TMP/gen-$n.out"
+        continue
+    fi
+    rec "write the catalog (gen, once)" "$n" "$WALL" "$RSS"
+    sqlite3 "$c" 'SELECT count(*) FROM dataset; SELECT count(*) FROM placement;
+                  SELECT count(*) FROM flow; SELECT page_count * page_size FROM pragma_page_count, pragma_page_size;' |
+        tr '\n' ' ' >"$TMP/shape-$n"
+    log "bench: $L: running $runs times each"
+
+    for r in $(seq "$runs"); do
+        # catalog load: store_open + regions + store_load (wall, in-process)
+        timed "$TMP/load.out" "$BIN/gen" --load "$c"
+        if [ $RC -eq 0 ]; then
+            rec "catalog load (store_load)" "$n" "$(num ' in' "$TMP/load.out")" "$RSS"
+        else
+            fail "gen --load" "$TMP/load.out"
+        fi
+
+        # full check: check_run on the loaded catalog, best of 3 in the process
+        timed "$TMP/check.out" "$BIN/check_bench" --catalog "$c" "$SOVMAP_DATA"
+        if [ $RC -eq 0 ]; then
+            rec "full check (check_run, cpu)" "$n" "$(num 'check_run:' "$TMP/check.out")" "$RSS"
+            [ "$r" -eq 1 ] && cp "$TMP/check.out" "$TMP/check-$n.out"
+        else
+            fail check_bench "$TMP/check.out"
+        fi
+
+        # what CI runs: the CLI end to end (open, load, check, SARIF report)
+        timed "$TMP/cli.out" "$SOVMAP" --catalog "$c" check --format sarif -o "$TMP/check.sarif"
+        if [ $RC -le 1 ]; then
+            rec "sovmap check (CLI: load+check+SARIF)" "$n" "$WALL" "$RSS"
+        else
+            fail "sovmap check" "$TMP/cli.out"
+        fi
+        rm -f "$TMP/check.sarif"
+
+        # region summary diagram (CLI: load + check + summary DOT)
+        timed "$TMP/sum.out" "$SOVMAP" --catalog "$c" export dot --view regions -o "$TMP/sum.dot"
+        if [ $RC -eq 0 ]; then
+            rec "region summary DOT (CLI: load+check+DOT)" "$n" "$WALL" "$RSS"
+        else
+            fail "export dot --view regions" "$TMP/sum.out"
+        fi
+
+        # TUI, in-process through the screen grid, on the catalog
+        timed "$TMP/tui.out" "$BIN/tui_bench" "$c"
+        if [ $RC -eq 0 ]; then
+            rec "TUI first frame after load" "$n" \
+                "$(awk '/^first frame/ {print $5 / 1000; exit}' "$TMP/tui.out")" "$RSS"
+            # every key class: "N keys  wall mean A max B ms"
+            rec "TUI key to redraw, mean over all keys" "$n" "$(awk '/ keys  wall mean / {
+                    for (i = 1; i <= NF; i++) if ($i == "keys") k = $(i - 1); else if ($i == "mean" && !m) m = $(i + 1);
+                    s += k * m; t += k; m = 0 } END { if (t) print s / t / 1000 }' "$TMP/tui.out")" "$RSS"
+            rec "TUI key to redraw, slowest key" "$n" "$(awk '/ keys  wall mean / {
+                    for (i = 1; i <= NF; i++) if ($i == "max") { if ($(i + 1) > x) x = $(i + 1); break } }
+                    END { print x / 1000 }' "$TMP/tui.out")" "$RSS"
+            [ "$r" -eq 1 ] && cp "$TMP/tui.out" "$TMP/tui-$n.out"
+        else
+            fail tui_bench "$TMP/tui.out"
+        fi
+
+        # one-edit re-check (synthetic model of n datasets, best of 5 inside)
+        timed "$TMP/scen.out" "$BIN/scenario_bench" "$n" "$SOVMAP_DATA"
+        if [ $RC -eq 0 ]; then
+            rec "one-edit re-check, incremental (scenario_apply_delta)" "$n" \
+                "$(awk -F': ' '/incremental/ {print $2 / 1000; exit}' "$TMP/scen.out")" "$RSS"
+            rec "one-edit re-check, apply + full check" "$n" \
+                "$(awk -F': ' '/apply \+ full check/ {print $2 / 1000; exit}' "$TMP/scen.out")" "$RSS"
+            [ "$r" -eq 1 ] && cp "$TMP/scen.out" "$TMP/scen-$n.out"
+        else
+            fail scenario_bench "$TMP/scen.out"
+        fi
+
+        # Atlas import of n entities next to jansson's bare parse (best of 3 inside)
+        [ "$n" -le "$IMPORT_MAX" ] || continue
+        timed "$TMP/imp.out" "$BIN/bench_import" "$n"
+        if [ $RC -le 1 ] && grep -q '^ratio' "$TMP/imp.out"; then
+            rec "Atlas: jansson parse alone" "$n" "$(num 'jansson parse:' "$TMP/imp.out")" "$RSS"
+            rec "Atlas: import (parse+map+apply)" "$n" "$(num 'apply):' "$TMP/imp.out")" "$RSS"
+            [ "$r" -eq 1 ] && cp "$TMP/imp.out" "$TMP/imp-$n.out"
+        else
+            fail bench_import "$TMP/imp.out"
+        fi
+        [ -x "$BIN/glue_bench" ] && {
+            timed "$TMP/glue.out" "$BIN/glue_bench" "$n"
+            if [ $RC -le 1 ] && grep -q '^ratio' "$TMP/glue.out"; then
+                rec "Glue: jansson parse alone" "$n" "$(num 'jansson parse:' "$TMP/glue.out")" "$RSS"
+                rec "Glue: import (parse+map+apply)" "$n" "$(num 'apply):' "$TMP/glue.out")" "$RSS"
+            else
+                fail glue_bench "$TMP/glue.out"
+            fi
+        }
+    done
+
+    # ---- the SQL baseline, same catalog, same run: first the indexes a
+    # user would add (once), then the rules, then transitive lineage.
+    timed "$TMP/idx.out" sqlite3 -bail "$c" ".read bench/sql/indexes.sql"
+    if [ $RC -ne 0 ]; then
+        fail "bench/sql/indexes.sql" "$TMP/idx.out"
+        continue
+    fi
+    rec "SQL: CREATE INDEX + ANALYZE (once)" "$n" "$WALL" "$RSS"
+    for r in $(seq "$runs"); do
+        timed "$TMP/sql.out" sqlite3 -bail "$c" ".read bench/sql/rules.sql"
+        if [ $RC -eq 0 ]; then
+            rec "SQL: the rules (sqlite3, bench/sql/rules.sql)" "$n" "$WALL" "$RSS"
+            [ "$r" -eq 1 ] && cp "$TMP/sql.out" "$TMP/sql-$n.out"
+        else
+            fail "bench/sql/rules.sql" "$TMP/sql.out"
+            break
+        fi
+    done
+    for r in $(seq "$runs"); do
+        timed "$TMP/cte.out" timeout "$CTE_TIMEOUT" sqlite3 -bail "$c" ".read bench/sql/lineage.sql"
+        if [ $RC -eq 124 ]; then
+            rec "SQL: transitive lineage (recursive CTE)" "$n" "TIMEOUT" "$RSS"
+            break       # it will not finish the next time either
+        elif [ $RC -eq 0 ]; then
+            rec "SQL: transitive lineage (recursive CTE)" "$n" "$WALL" "$RSS"
+            [ "$r" -eq 1 ] && cp "$TMP/cte.out" "$TMP/cte-$n.out"
+            awk -v w="$WALL" 'BEGIN { exit !(w > 10) }' && break      # once is enough
+        else
+            fail "bench/sql/lineage.sql" "$TMP/cte.out"
+            break
+        fi
+    done
+    [ -n "${BENCH_KEEP:-}" ] || rm -f "$c"
+done
+
+# ---- lineage as one long chain (bench/sql/chain.sql on a gen catalog): the
+# closure CTE grows with the square of the depth, sovmap's propagation does not.
+for n in $CHAIN_SIZES; do
+    c=$TMP/chain-$n.db
+    log "bench: lineage chain of $n datasets ($(($(date +%s) - START)) s so far)"
+    timed "$TMP/gen-chain.out" "$BIN/gen" --datasets "$n" --seed "$SEED" "$c"
+    [ $RC -eq 0 ] || { fail gen "$TMP/gen-chain.out"; continue; }
+    sqlite3 -bail "$c" ".read bench/sql/indexes.sql" ".read bench/sql/chain.sql" >"$TMP/chain.out" 2>&1 ||
+        { fail "bench/sql/chain.sql" "$TMP/chain.out"; continue; }
+    for r in $(seq "$RUNS"); do
+        timed "$TMP/check.out" "$BIN/check_bench" --catalog "$c" "$SOVMAP_DATA"
+        [ $RC -eq 0 ] || { fail check_bench "$TMP/check.out"; break; }
+        rec "chain: full check (check_run, cpu)" "$n" "$(num 'check_run:' "$TMP/check.out")" "$RSS"
+    done
+    for r in $(seq "$RUNS"); do
+        timed "$TMP/cte.out" timeout "$CTE_TIMEOUT" sqlite3 -bail "$c" ".read bench/sql/lineage.sql"
+        if [ $RC -eq 124 ]; then
+            rec "chain: SQL transitive lineage (recursive CTE)" "$n" "TIMEOUT" "$RSS"
+            break
+        elif [ $RC -ne 0 ]; then
+            fail "bench/sql/lineage.sql" "$TMP/cte.out"
+            break
+        fi
+        rec "chain: SQL transitive lineage (recursive CTE)" "$n" "$WALL" "$RSS"
+        [ "$r" -eq 1 ] && cp "$TMP/cte.out" "$TMP/cte-chain-$n.out"
+        awk -v w="$WALL" 'BEGIN { exit !(w > 10) }' && break
+    done
+    [ -n "${BENCH_KEEP:-}" ] || rm -f "$c"
+done
+
+# ---- the table
+echo
+echo "sovmap benchmarks: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(cat "$TMP/machine"), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+for n in $SIZES; do
+    [ -s "$TMP/shape-$n" ] && set -- $(cat "$TMP/shape-$n") &&
+        printf '  %s catalog: %s datasets, %s copies, %s flows, %.0f MB\n' "$(label "$n")" "$1" "$2" "$3" "$(echo "$4" | awk '{print $1 / 1e6}')"
+done
+echo
+awk -F'|' -v timeout="$CTE_TIMEOUT" '
+function fmt(v) {
+    if (v == "TIMEOUT") return "> " timeout " s"
+    if (v < 0.001) return sprintf("%.3f ms", v * 1000)
+    if (v < 0.01) return sprintf("%.1f ms", v * 1000)
+    if (v < 1) return sprintf("%.0f ms", v * 1000)
+    return sprintf("%.2f s", v)
+}
+function size(n) { return n == 1000 ? "1k" : n == 3000 ? "3k" : n == 10000 ? "10k" : n == 15000 ? "15k" : n == 100000 ? "100k" : n == 1000000 ? "1M" : n }
+{
+    k = $1 SUBSEP $2
+    if (!(k in cnt)) { order[++nk] = k; lab[k] = $1; sz[k] = $2 }
+    cnt[k]++
+    val[k, cnt[k]] = $3
+    if ($4 + 0 > rss[k]) rss[k] = $4 + 0
+    if ($3 == "TIMEOUT") to[k] = 1
+}
+END {
+    printf "%-56s %5s %4s %11s %23s %9s\n", "benchmark", "size", "runs", "median", "min - max", "peak RSS"
+    for (i = 1; i <= nk; i++) {
+        k = order[i]; n = cnt[k]
+        if (to[k]) { med = "TIMEOUT"; lo = hi = "TIMEOUT" }
+        else {
+            for (a = 1; a <= n; a++) v[a] = val[k, a] + 0
+            for (a = 2; a <= n; a++) { x = v[a]; for (b = a - 1; b >= 1 && v[b] > x; b--) v[b + 1] = v[b]; v[b + 1] = x }
+            med = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+            lo = v[1]; hi = v[n]
+            MED[lab[k], sz[k]] = med
+        }
+        printf "%-56s %5s %4d %11s %23s %6.0f MiB\n", lab[k], size(sz[k]), n, fmt(med),
+               (n > 1 ? fmt(lo) " - " fmt(hi) : ""), rss[k] / 1024
+    }
+    print ""
+    print "sovmap vs the same rules as plain SQL in sqlite3 (medians; ratio = SQL time / sovmap time):"
+    for (i = 1; i <= nk; i++) {
+        k = order[i]
+        if (lab[k] != "SQL: the rules (sqlite3, bench/sql/rules.sql)") continue
+        s = sz[k]; q = MED[lab[k], s]
+        c = MED["full check (check_run, cpu)", s]; e = MED["sovmap check (CLI: load+check+SARIF)", s]
+        if (c > 0) printf "  %-5s SQL %s: check_run %s -> %.0fx; sovmap check end to end %s -> %.1fx\n",
+                          size(s), fmt(q), fmt(c), q / c, fmt(e), (e > 0 ? q / e : 0)
+    }
+}' "$RES"
+echo
+echo "targets (../shared/DESIGN.md section 5; doc/performance.md explains each):"
+awk -F'|' '
+{ k = $1 SUBSEP $2; n[k]++; v[k, n[k]] = $3 }
+END {
+    for (k in n) {
+        c = n[k]; for (a = 1; a <= c; a++) w[a] = v[k, a] + 0
+        for (a = 2; a <= c; a++) { x = w[a]; for (b = a - 1; b >= 1 && w[b] > x; b--) w[b + 1] = w[b]; w[b + 1] = x }
+        med[k] = c % 2 ? w[(c + 1) / 2] : (w[c / 2] + w[c / 2 + 1]) / 2
+    }
+    t("full check (check_run, cpu)", 1000000, 1, "full check at 1M < 1 s")
+    t("catalog load (store_load)", 1000000, 3, "catalog load at 1M < 3 s")
+    t("one-edit re-check, incremental (scenario_apply_delta)", 100000, 0.010, "one-edit re-check at 100k < 10 ms")
+    t("TUI first frame after load", 1000000, 0.200, "TUI first frame at 1M < 200 ms")
+    t("TUI key to redraw, slowest key", 1000000, 0.016, "TUI key to redraw at 1M < 16 ms (slowest key)")
+    for (k in med) { split(k, p, SUBSEP); if (p[1] ~ /^DOT export/) t(p[1], p[2], 1, "DOT export of 10,000 flows < 1 s (CLI, end to end)") }
+    a = med["Atlas: import (parse+map+apply)", 100000]; j = med["Atlas: jansson parse alone", 100000]
+    if (j > 0) printf "  %-50s %6.2fx  %s\n", "Atlas import of 100k entities < 2x jansson parse", a / j, (a < 2 * j ? "meets" : "SHORT")
+    q = med["SQL: the rules (sqlite3, bench/sql/rules.sql)", 1000000]; c = med["full check (check_run, cpu)", 1000000]
+    if (q > 0 && c > 0) printf "  %-50s %6.0fx  %s\n", "sovmap >= 20x faster than SQL at 1M (check_run)", q / c, (q / c >= 20 ? "meets" : "SHORT")
+}
+function t(l, s, lim, what,   k) {
+    k = l SUBSEP s
+    if (!(k in med)) return
+    printf "  %-50s %8s  %s\n", what, (med[k] < 1 ? sprintf("%.1f ms", med[k] * 1000) : sprintf("%.2f s", med[k])),
+           (med[k] < lim ? "meets" : "SHORT")
+}' "$RES"
+echo
+echo "total: $(($(date +%s) - START)) s"
