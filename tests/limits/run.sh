@@ -4,12 +4,13 @@
 # flow graph that is one etl cycle of 100,000 datasets (SOVMAP_LIMITS_CYCLE)
 # under a 256 KB stack, so any recursion per node overflows; a catalog holds
 # 100,000 user regions. Each must end in a clear message or the correct
-# result, never a signal, with peak RSS (getrusage via /usr/bin/time) bounded.
+# result, never a signal, with peak RSS (getrusage, rss.py) bounded.
 # Usage: tests/limits/run.sh BUILD_DIR. Prints "N passed, N failed" last.
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/$build/sovmap"
 gen="$root/tests/limits/gen.py"
+rss="$root/tests/limits/rss.py"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}" TZ=UTC LC_ALL=C.UTF-8 SOVMAP_TODAY=2026-11-26
 mb=${SOVMAP_LIMITS_MB:-200}
 ncycle=${SOVMAP_LIMITS_CYCLE:-100000}
@@ -30,9 +31,9 @@ stack=256; [ -n "$slow" ] && stack=1024   # KB; sanitizers' frames are bigger
 # (stderr); a signal or an RSS above MAXKB fails.
 measure() {
     local name=$1 max=$2; shift 3
-    /usr/bin/time -f "%M" -o "$tmp/rss" ${SOVMAP_WRAP:-} "$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    python3 "$rss" "$tmp/rss" ${SOVMAP_WRAP:-} "$bin" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
     rc=$?; kb=$(tail -n 1 "$tmp/rss" | grep -o '^[0-9]*$'); msg=$(cat "$tmp/stderr")
-    if [ $rc -ge 128 ] || grep -qi "command terminated by signal\|stack overflow\|AddressSanitizer" "$tmp/rss" "$tmp/stderr"; then
+    if [ $rc -ge 128 ] || grep -qi "stack overflow\|AddressSanitizer" "$tmp/stderr"; then
         bad "$name: killed by a signal (rc $rc)" "$msg$(cat "$tmp/rss")"; return 1; fi
     if [ -n "$max" ] && [ -n "$kb" ] && [ -z "$slow" ] && [ "$kb" -gt "$max" ]; then
         bad "$name: peak RSS $kb KB > $max KB"; return 1; fi
