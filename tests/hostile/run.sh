@@ -126,15 +126,19 @@ if command -v tmux >/dev/null; then
     T new-session -d -s tui -x 160 -y 50 "env TERM=xterm-256color '$bin' --catalog '$cat'; echo TUI-EXITED; sleep 30"
     for i in $(seq 1 200); do T capture-pane -p -t tui | grep -q "1 Datasets" && break; sleep 0.05; done
     T send-keys -t tui / "script" Enter
-    sleep 0.3
+    for i in $(seq 1 200); do T capture-pane -p -t tui | grep -qF "<script>alert(1)</script>" && break; sleep 0.05; done
     scr=$(T capture-pane -p -t tui)
     title=$(T display-message -p -t tui '#{pane_title}')
     if grep -qF "<script>alert(1)</script>" <<<"$scr"; then ok; else bad "TUI: <script> name not shown literally" "$scr"; fi
     if [ "$title" != "title" ]; then ok; else bad "TUI: a name set the terminal title"; fi
     T send-keys -t tui Escape / "ctl" Enter
-    sleep 0.3
+    for i in $(seq 1 200); do T capture-pane -p -t tui | grep -q 'ctl.*red' && break; sleep 0.05; done
     if T capture-pane -p -t tui | grep -q 'ctl.*red'; then ok
     else bad "TUI: the control-byte name is not shown" "$(T capture-pane -p -t tui | head -8)"; fi
+    T send-keys -t tui Escape / "rtl" Enter
+    for i in $(seq 1 200); do T capture-pane -p -t tui | grep -qF 'rtl\u202eevil' && break; sleep 0.05; done
+    if T capture-pane -p -t tui | grep -qF 'rtl\u202eevil'; then ok
+    else bad "TUI: the bidi override is not shown escaped" "$(T capture-pane -p -t tui | grep rtl | cat -v)"; fi
     T send-keys -t tui Escape q
     for i in $(seq 1 100); do T capture-pane -p -t tui | grep -q TUI-EXITED && break; sleep 0.05; done
     if T capture-pane -p -t tui | grep -q TUI-EXITED; then ok; else bad "TUI did not quit"; fi
