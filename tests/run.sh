@@ -10,7 +10,7 @@ export SOVMAP_REFERENCE="${SOVMAP_REFERENCE:-$root/../shared/reference}"
 export CMOCKA_MESSAGE_OUTPUT=stdout
 vg=""
 if [ "${VALGRIND:-0}" = 1 ]; then
-    vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+    vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$root/tests/valgrind-graphviz.supp"
     export SOVMAP_WRAP="$vg"
 fi
 passed=0; failed=0; failures=""
