@@ -33,7 +33,7 @@ RUNS=${BENCH_RUNS:-5}
 RUNS_1M=${BENCH_RUNS_1M:-3}
 CTE_TIMEOUT=${BENCH_CTE_TIMEOUT:-120}
 IMPORT_MAX=${BENCH_IMPORT_MAX:-100000}
-CHAIN_SIZES=${BENCH_CHAIN_SIZES:-1000 2000 10000}
+CHAIN_SIZES=${BENCH_CHAIN_SIZES-1000 2000 10000}
 CHAIN_TIMEOUT=${BENCH_CHAIN_TIMEOUT:-60}
 SEED=${BENCH_SEED:-1}
 SOVMAP_DATA=${SOVMAP_DATA:-$(pwd)/data}
@@ -337,6 +337,23 @@ END {
         c = MED["full check (check_run, cpu)", s]; e = MED["sovmap check (CLI: load+check+SARIF)", s]
         if (c > 0) printf "  %-5s SQL %s: check_run %s -> %.0fx; sovmap check end to end %s -> %.1fx\n",
                           size(s), fmt(q), fmt(c), q / c, fmt(e), (e > 0 ? q / e : 0)
+    }
+}' "$RES"
+echo
+echo "growth with size (median ratio; linear = 10x per 10x datasets):"
+awk -F'|' '
+{ k = $1 SUBSEP $2; if (!(k in n)) { if (!($1 in seen)) { seen[$1] = 1; ord[++nl] = $1 } } n[k]++; v[k, n[k]] = $3 }
+END {
+    for (k in n) {
+        c = n[k]; for (a = 1; a <= c; a++) w[a] = v[k, a] + 0
+        for (a = 2; a <= c; a++) { x = w[a]; for (b = a - 1; b >= 1 && w[b] > x; b--) w[b + 1] = w[b]; w[b + 1] = x }
+        med[k] = c % 2 ? w[(c + 1) / 2] : (w[c / 2] + w[c / 2 + 1]) / 2
+        if (v[k, 1] ~ /^TIMEOUT/) med[k] = -1
+    }
+    for (i = 1; i <= nl; i++) {
+        l = ord[i]; a = med[l SUBSEP 10000]; b = med[l SUBSEP 100000]; c = med[l SUBSEP 1000000]
+        if (a > 0 && b > 0)
+            printf "  %-56s 10k->100k %6.1fx%s\n", l, b / a, (c > 0 ? sprintf("   100k->1M %6.1fx", c / b) : "")
     }
 }' "$RES"
 echo
