@@ -175,7 +175,7 @@ CREATE TEMP TABLE cs AS
 -- a location passes a scope for one subject's regime
 -- bloc: inside the free-flow area (free regimes bound it only alone)
 -- adequate: inside, adequate (condition met) or a valid accepted mechanism
-CREATE TEMP VIEW judged AS
+CREATE TEMP TABLE judged AS
   SELECT cs.*,
     CASE WHEN role IN ('backup', 'dr', 'archive') THEN backup_scope ELSE scope END AS sc,
     CASE WHEN inff IS NULL THEN 0
@@ -227,7 +227,7 @@ WHERE fed IS NULL AND (personal OR has_pf) AND transfer != 'free' AND status IN 
 
 -- transfers on flows: personal data crossing a border, per regime of the
 -- source's effective subjects
-CREATE TEMP VIEW fx AS
+CREATE TEMP TABLE fx AS
   SELECT f.id, s.subj, d.transfer, d.status, ed.pub,
          CASE WHEN coalesce(f.valid_from, '') <= '2026-11-26'
                AND coalesce(f.valid_to, '9999') >= '2026-11-26' THEN f.mechanism ELSE '' END AS m
