@@ -22,6 +22,9 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan
 ~ ^[0-9]+ ops: errors [0-9]+ -> 0 \(prefer same-provider\)$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff plan-1 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["counts"]["error"]["after"], all(f["op"] for f in d["findings"]) and set(f["op"] for f in d["findings"]) == set(range(1, len(d["ops"]) + 1)))'
 > 0 True
+# check --scenario sees the plan's model: no errors
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db check --scenario plan-1 --fail-on error
+? 0
 # planning on top of leaving Singapore moves what was there
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan --scenario leave-sg --name leave-sg-plan
 ~ ^leave-sg-plan$
