@@ -1011,6 +1011,7 @@ act_export(struct tui *t, const struct key *k)
 }
 
 static void run_command(struct tui *t, const char *cmdline);
+static void run_argv(struct tui *t, const char *label, int argc, char **argv);
 
 /* A scenario's effect, through `sovmap scenario diff NAME` (the scenario
  * engine evaluates it on a copy of the model). */
@@ -1019,7 +1020,8 @@ act_diff(struct tui *t, const struct key *k)
 {
     enum obj_kind kind;
     int32_t id;
-    char cmd[600];
+    char label[600];
+    char *argv[3];
     (void)k;
     if (!target_object(t, &kind, &id) || kind != OBJ_SCENARIO) {
         tui_set_message(t, true, "select a scenario first (view 8)");
@@ -1029,8 +1031,11 @@ act_diff(struct tui *t, const struct key *k)
         tui_set_message(t, true, "commands are not available here");
         return TUI_REDRAW;
     }
-    snprintf(cmd, sizeof cmd, "scenario diff '%s'", t->m->scenarios[id].name);
-    run_command(t, cmd);
+    snprintf(label, sizeof label, "scenario diff %s", t->m->scenarios[id].name);
+    argv[0] = "scenario";
+    argv[1] = "diff";
+    argv[2] = (char *)t->m->scenarios[id].name;
+    run_argv(t, label, 3, argv);
     return TUI_REDRAW;
 }
 
@@ -1098,8 +1103,8 @@ split_args(char *s, char **argv, int max)
 static void
 run_command(struct tui *t, const char *cmdline)
 {
-    char buf[512], *argv[64], *out = NULL;
-    int argc, rc;
+    char buf[512], *argv[64];
+    int argc;
 
     snprintf(buf, sizeof buf, "%s", cmdline);
     argc = split_args(buf, argv, 64);
@@ -1114,6 +1119,17 @@ run_command(struct tui *t, const char *cmdline)
                         argv[0], argv[0]);
         return;
     }
+    run_argv(t, cmdline, argc, argv);
+}
+
+/* Run a CLI verb given as arguments (names are passed as they are, never
+ * re-parsed), re-check, and show its output in the pager. */
+static void
+run_argv(struct tui *t, const char *label, int argc, char **argv)
+{
+    char *out = NULL;
+    int rc;
+
     rc = t->ops.command(t->ops.ctx, argc, argv, &out);
     if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
         /* The command loaded another model (an import): the undo records
@@ -1126,12 +1142,12 @@ run_command(struct tui *t, const char *cmdline)
     /* The command may have changed the catalog: re-check quietly. */
     {
         char what[600];
-        snprintf(what, sizeof what, ":%s (exit %d)", cmdline, rc);
+        snprintf(what, sizeof what, ":%s (exit %d)", label, rc);
         recheck(t, what);
         t->msg_error = rc >= 2;
     }
     if (out && *out)
-        pager_open(t, cmdline, out);
+        pager_open(t, label, out);
     else
         free(out);
 }
