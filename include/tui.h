@@ -16,6 +16,7 @@
 #include "theme.h"
 
 struct check_result;
+struct scenario_change_set;
 
 struct tui_ops {
     void *ctx;
@@ -37,6 +38,11 @@ struct tui_ops {
     int  (*command)(void *ctx, int argc, char **argv, char **out);
     /* The model after a command (a command may replace it); NULL: same. */
     struct model *(*model)(void *ctx);
+    /* Evaluate scenario `name` of base against base itself (both checked,
+     * and their diff: scenario_change_set). NULL: no scenario mode. The
+     * mode stores its ops with command("scenario", "add"|"rm", ...). */
+    int  (*scenario)(void *ctx, const struct model *base, const char *name,
+                     struct scenario_change_set *out, struct sm_error *err);
 };
 
 struct export_juris;

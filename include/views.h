@@ -9,6 +9,7 @@
 
 #include "tui.h"
 #include "check.h"
+#include "scenario.h"
 
 struct tui;
 struct view;
@@ -161,7 +162,7 @@ struct form {
 
 enum dialog_mode { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_FIX, DIALOG_MENU, DIALOG_PAGER };
 
-#define DIALOG_MAX_CHOICES 8
+#define DIALOG_MAX_CHOICES 10
 
 struct dialog {
     enum dialog_mode mode;
@@ -235,6 +236,18 @@ struct tui {
     int tabs_x[TUI_NVIEWS + 1]; /* tab positions, for the mouse */
     int detail_x, detail_y, detail_w, detail_h;
     bool too_small;
+
+    /* Scenario mode: t->m and t->res are the scenario's (cs.after); the
+     * base model and its findings wait in base / base_res, untouched. */
+    struct {
+        bool on;
+        char name[128];
+        struct model *base;
+        struct check_result *base_res;
+        struct scenario_change_set cs;
+        int added;              /* ops added in this visit (undo removes them) */
+        char last_op[600];      /* the last op stored, as text */
+    } scen;
 };
 
 extern const struct view_ops *const tui_views[TUI_NVIEWS];

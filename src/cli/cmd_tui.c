@@ -19,6 +19,7 @@
 #include "store.h"
 #include "term.h"
 #include "export.h"
+#include "scenario.h"
 #include "tui.h"
 
 extern const struct command cmd_tui;
@@ -97,6 +98,15 @@ command(void *ctx, int argc, char **argv, char **out)
     return rc;
 }
 
+/* Scenario mode: the scenario and the catalog, both checked, and their diff. */
+static int
+scenario(void *ctx, const struct model *base, const char *name,
+         struct scenario_change_set *out, struct sm_error *err)
+{
+    struct cli *c = ctx;
+    return scenario_change_set(base, c->rp, name, NULL, c->today, out, err);
+}
+
 static struct model *
 model_of(void *ctx)
 {
@@ -168,7 +178,8 @@ run_tui(struct cli *c, int argc, char **argv)
     struct keymap km;
     struct theme th;
     struct tui_ops ops = { .ctx = c, .apply = apply, .revert = revert, .check = check,
-                           .check_free = check_free, .command = command, .model = model_of };
+                           .check_free = check_free, .command = command, .model = model_of,
+                           .scenario = scenario };
     struct tui_options to;
     struct tui *t;
     struct export_juris *juris = NULL;

@@ -265,6 +265,8 @@ out:
 }
 
 /* Re-run the checker; what: the edit, for the message (NULL: no message). */
+static void scen_reeval(struct tui *t, const char *what);
+
 static void
 recheck(struct tui *t, const char *what)
 {
@@ -272,6 +274,11 @@ recheck(struct tui *t, const char *what)
     struct sm_error err = { 0 };
     char diff[400];
 
+    if (t->scen.on) {
+        /* The scenario's model and findings come from its evaluation. */
+        scen_reeval(t, what);
+        return;
+    }
     if (t->ops.check) {
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
             tui_set_message(t, true, "%s; check failed: %s", what ? what : "", err.msg);
@@ -349,6 +356,8 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
         view_select_row(t, v, t->m->placements[id].dataset);
 }
 
+static int scen_apply_edit(struct tui *t, const struct edit *e, const char *what);
+
 int
 tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
@@ -357,6 +366,10 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
     char line[600];
     int rc;
 
+    if (t->scen.on) {
+        free(res);
+        return scen_apply_edit(t, e, what);
+    }
     if (!res) {
         tui_set_message(t, true, "out of memory");
         return SM_ENOMEM;
@@ -375,6 +388,8 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
     return SM_OK;
 }
 
+static int scen_undo(struct tui *t, bool undo);
+
 /* Undo (from the undo stack to the redo stack) or redo (the other way):
  * the same exact revert, toggling. */
 static int
@@ -386,6 +401,8 @@ undo_redo(struct tui *t, bool undo)
     struct undo_entry u;
     char what[260];
 
+    if (t->scen.on)
+        return scen_undo(t, undo);
     if (*nfrom == 0) {
         tui_set_message(t, false, "nothing to %s", undo ? "undo" : "redo");
         return TUI_REDRAW;
@@ -635,6 +652,8 @@ act_search(struct tui *t, const struct key *k)
     return TUI_REDRAW;
 }
 
+static void scen_leave(struct tui *t);
+
 static int
 act_clear(struct tui *t, const struct key *k)
 {
@@ -648,6 +667,8 @@ act_clear(struct tui *t, const struct key *k)
         v->filter[0] = 0;
         view_rebuild(t, v);
         tui_set_message(t, false, "filter cleared");
+    } else if (t->scen.on) {
+        scen_leave(t);
     }
     return TUI_REDRAW;
 }
@@ -968,6 +989,8 @@ static const struct {
     { "transfers-csv", "Transfer register (CSV)",                "sovmap-transfers.csv", EXPORT_VIEW_FULL, false },
     { "lineage-csv",   "Lineage register (CSV)",                 "sovmap-lineage.csv", EXPORT_VIEW_FULL, false },
     { "model-json",    "Model (model-json, for git)",            "sovmap-model.json",  EXPORT_VIEW_FULL, false },
+    /* scenario mode only: what the scenario changes (export --changed-only) */
+    { "changes",       "Change diagram (SVG): what the scenario changes", "sovmap-changes.svg", EXPORT_VIEW_FULL, false },
 };
 #define NEXPORT ((int)(sizeof export_items / sizeof export_items[0]))
 
@@ -996,9 +1019,14 @@ act_export(struct tui *t, const struct key *k)
     (void)k;
     dialog_close(t);
     t->dialog.mode = DIALOG_MENU;
-    snprintf(t->dialog.title, sizeof t->dialog.title, "Export (Enter chooses, Esc cancels)");
+    if (t->scen.on)
+        snprintf(t->dialog.title, sizeof t->dialog.title,
+                 "Export scenario %.60s (Enter chooses, Esc cancels)", t->scen.name);
+    else
+        snprintf(t->dialog.title, sizeof t->dialog.title, "Export (Enter chooses, Esc cancels)");
     for (int i = 0; i < NEXPORT && n < DIALOG_MAX_CHOICES; i++) {
-        if (export_items[i].focus && ds < 0)
+        if ((export_items[i].focus && ds < 0) ||
+            (strcmp(export_items[i].format, "changes") == 0 && !t->scen.on))
             continue;
         snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], export_items[i].label,
                  ds >= 0 ? t->m->datasets[ds].name : "");
@@ -1013,6 +1041,8 @@ act_export(struct tui *t, const struct key *k)
 static void run_command(struct tui *t, const char *cmdline);
 static void run_argv(struct tui *t, const char *label, int argc, char **argv);
 
+static int scen_diff_pager(struct tui *t);
+
 /* A scenario's effect, through `sovmap scenario diff NAME` (the scenario
  * engine evaluates it on a copy of the model). */
 static int
@@ -1023,6 +1053,8 @@ act_diff(struct tui *t, const struct key *k)
     char label[600];
     char *argv[3];
     (void)k;
+    if (t->scen.on)
+        return scen_diff_pager(t);
     if (!target_object(t, &kind, &id) || kind != OBJ_SCENARIO) {
         tui_set_message(t, true, "select a scenario first (view 8)");
         return TUI_REDRAW;
@@ -1039,6 +1071,323 @@ act_diff(struct tui *t, const struct key *k)
     return TUI_REDRAW;
 }
 
+/* ---- scenario mode ---------------------------------------------------------- */
+
+/* "+2 errors −1" (new and resolved live errors against the base). */
+static void
+scen_delta_text(const struct tui *t, char *buf, size_t size)
+{
+    const struct scenario_diff *d = t->scen.cs.diff;
+    int add = d ? d->count[SDIFF_NEW][SEV_ERROR] : 0;
+    int rem = d ? d->count[SDIFF_RESOLVED][SEV_ERROR] : 0;
+
+    snprintf(buf, size, "+%d error%s %s%d", add, add == 1 ? "" : "s", text_sym("−", "-"), rem);
+}
+
+/* Evaluate the scenario from the base and show it; what: the message. */
+static int
+scen_eval_now(struct tui *t, const char *what)
+{
+    struct scenario_change_set cs;
+    struct sm_error err = { 0 };
+    char delta[64];
+
+    memset(&cs, 0, sizeof cs);
+    if (t->ops.scenario(t->ops.ctx, t->scen.base, t->scen.name, &cs, &err) != SM_OK) {
+        tui_set_message(t, true, "scenario %s: %s", t->scen.name, err.msg);
+        return err.code ? err.code : SM_EINVAL;
+    }
+    if (t->scen.on)
+        scenario_change_set_fini(&t->scen.cs);
+    t->scen.cs = cs;
+    t->scen.on = true;
+    t->m = cs.after->m;
+    t->res = cs.after->res;
+    tui_derive(t);
+    scen_delta_text(t, delta, sizeof delta);
+    if (what)
+        tui_set_message(t, false, "scenario %s: %s %s %s", t->scen.name, what,
+                        text_sym("—", "-"), delta);
+    return SM_OK;
+}
+
+static void
+scen_reeval(struct tui *t, const char *what)
+{
+    if (t->ops.model && t->ops.model(t->ops.ctx))
+        t->scen.base = t->ops.model(t->ops.ctx);
+    scen_eval_now(t, what);
+}
+
+static void
+scen_enter(struct tui *t, const char *name)
+{
+    snprintf(t->scen.name, sizeof t->scen.name, "%s", name);
+    t->scen.base = t->m;
+    t->scen.base_res = t->res;
+    t->scen.added = 0;
+    if (scen_eval_now(t, NULL) != SM_OK) {
+        t->m = t->scen.base;
+        t->res = t->scen.base_res;
+        return;
+    }
+    {
+        char delta[64], keys[32];
+        scen_delta_text(t, delta, sizeof delta);
+        keymap_keys(&t->keys, KEYMAP_GLOBAL, ACT_SCENARIO, keys, sizeof keys);
+        tui_set_message(t, false, "scenario %s: %s; edits go into it, d diffs, Esc or %s leaves",
+                        t->scen.name, delta, keys);
+    }
+}
+
+/* Back to the base: the scenario's evaluation goes, the base was never
+ * touched (its ops were stored with the scenario). */
+static void
+scen_leave(struct tui *t)
+{
+    char name[128];
+
+    if (!t->scen.on)
+        return;
+    snprintf(name, sizeof name, "%s", t->scen.name);
+    dialog_close(t);
+    scenario_change_set_fini(&t->scen.cs);
+    memset(&t->scen.cs, 0, sizeof t->scen.cs);
+    t->scen.on = false;
+    t->m = t->scen.base;
+    t->res = t->scen.base_res;
+    if (t->ops.model && t->ops.model(t->ops.ctx) && t->ops.model(t->ops.ctx) != t->m) {
+        t->m = t->ops.model(t->ops.ctx);
+        recheck(t, NULL);
+    } else {
+        tui_derive(t);
+    }
+    t->nhist = 0;
+    tui_set_message(t, false, "left scenario %s; back to the catalog", name);
+}
+
+static int
+act_scenario(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind;
+    int32_t id;
+    (void)k;
+    if (t->scen.on) {
+        scen_leave(t);
+        return TUI_REDRAW;
+    }
+    if (!t->ops.scenario || !t->ops.command) {
+        tui_set_message(t, true, "scenario mode is not available here");
+        return TUI_REDRAW;
+    }
+    if (!target_object(t, &kind, &id) || kind != OBJ_SCENARIO) {
+        tui_set_message(t, true, "select a scenario first (view 8)");
+        return TUI_REDRAW;
+    }
+    scen_enter(t, t->m->scenarios[id].name);
+    return TUI_REDRAW;
+}
+
+/* Run `scenario VERB NAME ARGS...` (stored like the CLI's: one transaction
+ * and audit entry). SM_OK, or a message and an error. */
+static int
+scen_store(struct tui *t, const char *verb, int argc, const char *const *args)
+{
+    char *argv[16], *out = NULL;
+    int n = 0, rc;
+
+    if (strcmp(verb, "add") == 0)
+        scenario_op_format(argc, args, t->scen.last_op, sizeof t->scen.last_op);
+
+    argv[n++] = "scenario";
+    argv[n++] = (char *)verb;
+    argv[n++] = t->scen.name;
+    for (int i = 0; i < argc && n < 15; i++)
+        argv[n++] = (char *)args[i];
+    argv[n] = NULL;
+    rc = t->ops.command(t->ops.ctx, n, argv, &out);
+    if (rc != 0) {
+        char *nl = out ? strchr(out, '\n') : NULL;
+        if (nl)
+            *nl = 0;
+        tui_set_message(t, true, "%s", out && *out ? out : "scenario op refused");
+    }
+    free(out);
+    return rc == 0 ? SM_OK : SM_EINVAL;
+}
+
+/* An edit as scenario ops: attributes become `set`, removed copies and
+ * flows remove-placement / remove-flow, an added copy add-placement. */
+static int
+scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
+{
+    const char *argv[5];
+    char line[600], ds[512], *at;
+    int stored = 0;
+
+    edit_format(e, line, sizeof line);
+    if (e->op == EDIT_SET) {
+        for (int i = 0; i < e->nattrs; i++) {
+            argv[0] = "set";
+            argv[1] = obj_kind_names[e->kind];
+            argv[2] = e->key;
+            argv[3] = e->attrs[i].name;
+            argv[4] = e->attrs[i].value;
+            if (scen_store(t, "add", 5, argv) != SM_OK)
+                break;
+            stored++;
+        }
+    } else if (e->op == EDIT_REMOVE && (e->kind == OBJ_PLACEMENT || e->kind == OBJ_FLOW)) {
+        argv[0] = e->kind == OBJ_PLACEMENT ? "remove-placement" : "remove-flow";
+        argv[1] = e->key;
+        stored += scen_store(t, "add", 2, argv) == SM_OK;
+    } else if (e->op == EDIT_ADD && e->kind == OBJ_PLACEMENT &&
+               snprintf(ds, sizeof ds, "%s", e->key) > 0 && (at = strchr(ds, '@'))) {
+        int n = 3;
+        *at = 0;
+        argv[0] = "add-placement";
+        argv[1] = ds;
+        argv[2] = at + 1;
+        for (int i = 0; i < e->nattrs; i++)
+            if (strcmp(e->attrs[i].name, "role") == 0)
+                argv[n++] = e->attrs[i].value;
+        stored += scen_store(t, "add", n, argv) == SM_OK;
+    } else {
+        tui_set_message(t, true, "%s cannot go into scenario %s: its ops set attributes, "
+                        "add or remove copies and remove flows (leave with Esc to edit the catalog)",
+                        line, t->scen.name);
+        return SM_EINVAL;
+    }
+    t->scen.added += stored;
+    if (stored == 0)
+        return SM_EINVAL;
+    {
+        bool failed = t->msg_error;
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", t->msg);
+        char added[700];
+        (void)what;
+        if (stored == 1)
+            snprintf(added, sizeof added, "+ %s", t->scen.last_op);
+        else
+            snprintf(added, sizeof added, "+ %d ops (%s)", stored, line);
+        scen_reeval(t, added);
+        if (failed)
+            tui_set_message(t, true, "%s", msg);
+        return failed ? SM_EINVAL : SM_OK;
+    }
+}
+
+/* Undo in the mode removes the scenario's last op (added in this visit). */
+static int
+scen_undo(struct tui *t, bool undo)
+{
+    int32_t id = model_scenario(t->scen.base, t->scen.name);
+    char idx[16];
+    const char *argv[1];
+
+    if (!undo) {
+        tui_set_message(t, false, "no redo in scenario mode (add the op again)");
+        return TUI_REDRAW;
+    }
+    if (t->scen.added == 0 || id < 0 || t->scen.base->scenarios[id].nops == 0) {
+        tui_set_message(t, false, "nothing to undo in scenario %s", t->scen.name);
+        return TUI_REDRAW;
+    }
+    snprintf(idx, sizeof idx, "%u", (unsigned)t->scen.base->scenarios[id].nops);
+    argv[0] = idx;
+    if (scen_store(t, "rm", 1, argv) != SM_OK)
+        return TUI_REDRAW;
+    t->scen.added--;
+    scen_reeval(t, "undone: its last op removed");
+    return TUI_REDRAW;
+}
+
+/* One finding as a cell: "E rule selector". */
+static void
+scen_cell(const struct check_result *r, int32_t i, char *buf, size_t size)
+{
+    static const char sev[SEV_COUNT] = { 'i', 'W', 'E' };
+    const struct finding *f;
+
+    if (!r || i < 0 || i >= r->nfindings) {
+        buf[0] = 0;
+        return;
+    }
+    f = &r->findings[i];
+    snprintf(buf, size, "%c %s %s", sev[f->severity], f->rule, f->selector);
+}
+
+/* The Diff pane: resolved findings (base) beside new ones (scenario),
+ * then the copies and flows the scenario changes. */
+static int
+scen_diff_pager(struct tui *t)
+{
+    const struct scenario_diff *d = t->scen.cs.diff;
+    const struct check_result *rb = t->scen.cs.before ? t->scen.cs.before->res : NULL;
+    const struct check_result *ra = t->scen.cs.after ? t->scen.cs.after->res : NULL;
+    int col = ((t->w > 0 ? t->w : 80) - 8) / 2 - 2;
+    int32_t *nw = NULL, *rs = NULL, nn = 0, nr = 0;
+    char *text = NULL, title[200], delta[64];
+    size_t len = 0;
+    FILE *f;
+
+    if (!d || !(f = open_memstream(&text, &len))) {
+        tui_set_message(t, true, "no diff");
+        return TUI_REDRAW;
+    }
+    if (col < 20)
+        col = 20;
+    nw = calloc((size_t)d->nfindings + 1, sizeof *nw);
+    rs = calloc((size_t)d->nfindings + 1, sizeof *rs);
+    for (int32_t i = 0; nw && rs && i < d->nfindings; i++) {
+        if (d->findings[i].status == SDIFF_NEW)
+            nw[nn++] = d->findings[i].after;
+        else if (d->findings[i].status == SDIFF_RESOLVED)
+            rs[nr++] = d->findings[i].before;
+    }
+    {
+        char h1[64], h2[160];
+        snprintf(h1, sizeof h1, "resolved (base, %d)", (int)nr);
+        snprintf(h2, sizeof h2, "new (%s, %d)", t->scen.name, (int)nn);
+        fprintf(f, "%-*.*s  %s\n", col, col, h1, h2);
+    }
+    for (int32_t i = 0; i < nn || i < nr; i++) {
+        char a[300], b[300];
+        size_t fa;
+        scen_cell(rb, i < nr ? rs[i] : SM_NONE, a, sizeof a);
+        scen_cell(ra, i < nn ? nw[i] : SM_NONE, b, sizeof b);
+        fa = text_fit(a, col);
+        a[fa] = 0;
+        fprintf(f, "%s%*s  %s\n", a, col - text_width(a), "", b);
+    }
+    if (nn == 0 && nr == 0)
+        fputs("(no finding changes)\n", f);
+    if (d->nchanges) {
+        fprintf(f, "\nchanged objects (%d):\n", (int)d->nchanges);
+        for (int32_t i = 0; i < d->nchanges; i++) {
+            const struct schange *c = &d->changes[i];
+            fprintf(f, "  %-10s %-9s %s", schange_kind_names[c->kind], obj_kind_names[c->obj],
+                    c->selector ? c->selector : "");
+            if (c->old_selector)
+                fprintf(f, " (was %s)", c->old_selector);
+            fputc('\n', f);
+        }
+    }
+    free(nw);
+    free(rs);
+    if (fclose(f) != 0) {
+        free(text);
+        tui_set_message(t, true, "out of memory");
+        return TUI_REDRAW;
+    }
+    scen_delta_text(t, delta, sizeof delta);
+    snprintf(title, sizeof title, "Diff: scenario %s against the catalog (%s)", t->scen.name,
+             delta);
+    pager_open(t, title, text);
+    return TUI_REDRAW;
+}
+
 static int act_redraw(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_FULL_REDRAW; }
 static int act_suspend(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_SUSPEND; }
 static int act_none(struct tui *t, const struct key *k) { (void)t; (void)k; return 0; }
@@ -1050,6 +1399,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
     [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
     [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_DIFF] = act_diff,
+    [ACT_SCENARIO] = act_scenario,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
     [ACT_UNDO] = act_undo,          [ACT_REDO] = act_redo,
     [ACT_BACK] = act_back,          [ACT_REDRAW] = act_redraw,
@@ -1155,7 +1505,8 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
 static int
 export_write(struct tui *t, int item, const char *path)
 {
-    const struct export_ops *ops = export_format(export_items[item].format);
+    bool changes = strcmp(export_items[item].format, "changes") == 0;
+    const struct export_ops *ops = changes ? NULL : export_format(export_items[item].format);
     struct export_opts o;
     struct sm_error err = { 0 };
     char tmp[1100];
@@ -1163,7 +1514,11 @@ export_write(struct tui *t, int item, const char *path)
     long size;
     int32_t ds = focus_dataset(t);
 
-    if (!ops) {
+    if (changes && !t->scen.on) {
+        tui_set_message(t, true, "the change diagram needs scenario mode");
+        return SM_EINVAL;
+    }
+    if (!ops && !changes) {
         tui_set_message(t, true, "export %s is not available in this build",
                         export_items[item].format);
         return SM_ENOTFOUND;
@@ -1187,7 +1542,8 @@ export_write(struct tui *t, int item, const char *path)
         tui_set_message(t, true, "%s: cannot write", path);
         return SM_EIO;
     }
-    if (ops->write(t->m, t->res, &o, ops->arg, f, &err) != SM_OK) {
+    if (changes ? export_changes(&t->scen.cs, &o, "svg", f, NULL, &err) != SM_OK
+                : ops->write(t->m, t->res, &o, ops->arg, f, &err) != SM_OK) {
         fclose(f);
         remove(tmp);
         tui_set_message(t, true, "%s", err.msg);
@@ -1540,6 +1896,28 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
         screen_put(s, x, y + 1, w, STYLE_DIM, "select a row to see its details");
 }
 
+/* Scenario mode: one line under the tabs, "scenario NAME  +2 errors −1". */
+static void
+draw_banner(struct tui *t, struct screen *s, int y)
+{
+    char buf[300], delta[64], keys[32], dk[32];
+    int x;
+
+    scen_delta_text(t, delta, sizeof delta);
+    screen_fill(s, 0, y, s->w, STYLE_STATUS);
+    snprintf(buf, sizeof buf, " scenario %s ", t->scen.name);
+    x = screen_put(s, 0, y, s->w / 2, STYLE_TAB_ACTIVE, buf);
+    snprintf(buf, sizeof buf, " %s ", delta);
+    x += screen_put(s, x, y, s->w - x, t->scen.cs.diff &&
+                    t->scen.cs.diff->count[SDIFF_NEW][SEV_ERROR] ?
+                    STYLE_STATUS_ERROR : STYLE_STATUS_OK, buf);
+    keymap_keys(&t->keys, KEYMAP_GLOBAL, ACT_SCENARIO, keys, sizeof keys);
+    keymap_keys(&t->keys, KEYMAP_GLOBAL, ACT_DIFF, dk, sizeof dk);
+    snprintf(buf, sizeof buf, " edits go into the scenario, the catalog stays; %s diff, Esc or %s leaves",
+             dk, keys);
+    screen_put(s, x, y, s->w - x, STYLE_STATUS, buf);
+}
+
 static void
 draw_status(struct tui *t, struct screen *s)
 {
@@ -1552,7 +1930,7 @@ draw_status(struct tui *t, struct screen *s)
     if (t->res) {
         snprintf(buf, sizeof buf, " %d error%s, %d warning%s, %d waived ", e, e == 1 ? "" : "s",
                  w, w == 1 ? "" : "s", wv);
-        x += screen_put(s, x, y, s->w, e ? STYLE_STATUS_ERROR : STYLE_STATUS_OK, buf);
+        x += screen_put(s, x, y, s->w - x, e ? STYLE_STATUS_ERROR : STYLE_STATUS_OK, buf);
         if (t->res->stats.expired_waivers) {
             snprintf(buf, sizeof buf, " %d expired waiver%s ", t->res->stats.expired_waivers,
                      t->res->stats.expired_waivers == 1 ? "" : "s");
@@ -1750,6 +2128,11 @@ tui_draw(struct tui *t, struct screen *s)
     }
     view_ensure(t, v);
     draw_tabs(t, s);
+    if (t->scen.on) {
+        draw_banner(t, s, 1);
+        body_y = 2;
+        body_h = s->h - 4;
+    }
     if (s->w >= 120) {
         int dw = s->w / 3;
         int lw = s->w - dw - 1;
@@ -1828,6 +2211,10 @@ tui_free(struct tui *t)
         return;
     dialog_close(t);
     form_close(t);
+    if (t->scen.on) {
+        scenario_change_set_fini(&t->scen.cs);
+        t->res = t->scen.base_res;
+    }
     clear_stack(t->undo, &t->nundo);
     clear_stack(t->redo, &t->nredo);
     if (t->res && t->ops.check_free)
