@@ -89,6 +89,9 @@ if T capture-pane -e -p -t tui | grep -Eq $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5
 keys q
 T kill-session -t tui 2>/dev/null
 
+# An empty what-if for the scenario mode below.
+"$bin" --catalog "$cat" scenario new tuiscen >/dev/null 2>&1 || bad "scenario new tuiscen"
+
 T new-session -d -s tui -x 120 -y 40 "env TERM=xterm-256color '$bin' --catalog '$cat'; echo TUI-EXITED; read x"
 check "opens on Datasets" "1 Datasets.*7 Transfers"
 check "status counts" "^ [0-9]+ errors?, [0-9]+ warnings?, [0-9]+ waived"
@@ -137,6 +140,24 @@ check "export menu" "Export \(Enter chooses"
 keys Enter C-u "$tmp/diagram.svg" Enter
 check "exported" "exported svg to $tmp/diagram.svg"
 if grep -q "<svg" "$tmp/diagram.svg" 2>/dev/null; then ok; else bad "no SVG written"; fi
+
+# Scenario mode: the copy goes into the scenario (stored, audited), the
+# catalog keeps its findings; W leaves.
+keys 8 / tuiscen Enter s
+check "scenario mode" "^ scenario tuiscen  \+0 errors"
+keys 1 c
+check "add-copy form in the mode" "Add placement"
+keys "aws:us-east-1" Enter
+check "op into the scenario" "scenario tuiscen: \+ add-placement $name aws:us-east-1"
+check "banner delta" "^ scenario tuiscen  \+[1-9][0-9]* errors?"
+if "$bin" --catalog "$cat" scenario show tuiscen 2>&1 | grep -q "add-placement $name aws:us-east-1"; then ok
+else bad "scenario op not stored" "$("$bin" --catalog "$cat" scenario show tuiscen 2>&1)"; fi
+keys d
+check "diff pane" "resolved \(base, [0-9]+\) +new \(tuiscen, [1-9]"
+keys q W
+check "left the mode" "left scenario tuiscen"
+now=$(errors)
+if [ "$now" = "$before" ]; then ok; else bad "base changed: errors $now, want $before" "$(screen)"; fi
 
 # Resize below 80x24 and back.
 T resize-window -t tui -x 60 -y 20

@@ -15,6 +15,8 @@
 #include "check.h"
 #include "edit.h"
 #include "rulepack.h"
+#include "model_json.h"
+#include "scenario.h"
 #include "views.h"
 
 struct harness {
@@ -68,8 +70,40 @@ h_command(void *ctx, int argc, char **argv, char **out)
     for (int i = 0; i < argc; i++)
         k += (size_t)snprintf(h->last_command + k, sizeof h->last_command - k, "%s%s",
                               i ? "|" : "", argv[i]);
+    /* The scenario mode stores its ops through `scenario add|rm NAME ...`. */
+    if (argc >= 4 && strcmp(argv[0], "scenario") == 0) {
+        int32_t sid = model_scenario(h->m, argv[2]);
+        struct sm_error err = { 0 };
+        if (sid < 0) {
+            *out = strdup("sovmap: no such scenario\n");
+            return 1;
+        }
+        if (strcmp(argv[1], "add") == 0) {
+            if (model_scenario_append(h->m, sid, argc - 3, (const char *const *)argv + 3,
+                                      &err) != SM_OK) {
+                *out = strdup(err.msg);
+                return 1;
+            }
+        } else if (strcmp(argv[1], "rm") == 0) {
+            if ((uint32_t)atoi(argv[3]) != h->m->scenarios[sid].nops) {
+                *out = strdup("sovmap: not the last op\n");
+                return 1;
+            }
+            h->m->scenarios[sid].nops--;
+        }
+        *out = strdup("");
+        return 0;
+    }
     *out = strdup("line one of the output\nline two\n");
     return 0;
+}
+
+static int
+h_scenario(void *ctx, const struct model *base, const char *name,
+           struct scenario_change_set *out, struct sm_error *err)
+{
+    struct harness *h = ctx;
+    return scenario_change_set(base, h->rp, name, NULL, 20261126, out, err);
 }
 
 static void
@@ -179,6 +213,7 @@ harness_new(int w, int h)
     ops.check = h_check;
     ops.check_free = h_check_free;
     ops.command = h_command;
+    ops.scenario = h_scenario;
     o.catalog = "test.db";
     o.today = 20261126;
     o.user = "alice";
@@ -672,6 +707,148 @@ test_hostile_names(void **state)
     free(big);
 }
 
+/* ---- scenario mode ------------------------------------------------------------ */
+
+/* The base catalog as model-json, without the scenarios' ops (they are
+ * where the mode's edits go). */
+static char *
+base_json(struct harness *h)
+{
+    int32_t sid = model_scenario(h->m, "repatriate");
+    uint32_t nops = h->m->scenarios[sid].nops;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    assert_non_null(f);
+    h->m->scenarios[sid].nops = 1;
+    assert_int_equal(model_json_write(h->m, f, NULL), SM_OK);
+    h->m->scenarios[sid].nops = nops;
+    fclose(f);
+    return buf;
+}
+
+static void
+enter_repatriate(struct harness *h)
+{
+    feed(h, "8s");
+    assert_true(h->t->scen.on);
+    assert_string_equal(h->t->scen.name, "repatriate");
+    assert_ptr_not_equal(h->t->m, h->m);
+    assert_ptr_equal(h->t->scen.base, h->m);
+}
+
+static void
+test_scenario_mode(void **state)
+{
+    struct harness *h = *state;
+    int e0, w0, wv0, e1, w1, wv1;
+
+    tui_counts(h->t, &e0, &w0, &wv0);
+    enter_repatriate(h);
+    assert_non_null(strstr(tui_message(h->t), "scenario repatriate: +0 errors"));
+    snap(h, "scenario-mode-enter");
+    /* Every view shows the scenario: the replica moved to aws:eu-west-1. */
+    feed(h, "6");
+    snap(h, "scenario-mode-map");
+    tui_counts(h->t, &e1, &w1, &wv1);
+    assert_true(e1 < e0);
+    /* Esc (no filter, list focused) leaves; the base is as it was. */
+    feed(h, "<Esc>");
+    assert_false(h->t->scen.on);
+    assert_ptr_equal(h->t->m, h->m);
+    tui_counts(h->t, &e1, &w1, &wv1);
+    assert_int_equal(e1, e0);
+    assert_int_equal(w1, w0);
+    assert_non_null(strstr(tui_message(h->t), "left scenario repatriate"));
+    snap(h, "scenario-mode-left");
+    /* W enters from the Scenarios view and leaves from anywhere. */
+    feed(h, "8W1W");
+    assert_false(h->t->scen.on);
+}
+
+static void
+test_scenario_edit(void **state)
+{
+    struct harness *h = *state;
+    int32_t sid = model_scenario(h->m, "repatriate");
+    char *before = base_json(h), *after;
+    int32_t nflows = 0;
+
+    enter_repatriate(h);
+    /* A copy added through the form: an add-placement op of the scenario. */
+    feed(h, "1/orders<Enter>c");
+    assert_true(h->t->form.open);
+    feed(h, "aws:us-e<Tab><Down>replica<Enter>");
+    if (h->t->form.open)
+        fail_msg("form still open: %s", h->t->form.error);
+    assert_int_equal(h->m->scenarios[sid].nops, 2);
+    assert_string_equal(h->m->scenarios[sid].ops[1].v[0], "add-placement");
+    assert_true(model_placement(h->m, "orders@aws:us-east-1") < 0);
+    assert_true(model_placement(h->t->m, "orders@aws:us-east-1") >= 0);
+    assert_true(h->t->scen.cs.diff->count[SDIFF_NEW][SEV_ERROR] > 0);
+    assert_non_null(strstr(tui_message(h->t), "scenario repatriate:"));
+    snap(h, "scenario-mode-add-copy");
+    feed(h, "<Esc>");           /* clears the filter; still in the mode */
+    assert_true(h->t->scen.on);
+    /* Delete the flow: a remove-flow op of the scenario, not a deletion. */
+    feed(h, "2D");
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    feed(h, "y");
+    assert_int_equal(h->m->scenarios[sid].nops, 3);
+    assert_string_equal(h->m->scenarios[sid].ops[2].v[0], "remove-flow");
+    for (int32_t f = 0; f < h->t->m->nflows; f++)
+        nflows += !h->t->m->flows[f].deleted;
+    assert_int_equal(nflows, 0);
+    assert_int_equal(h->m->flows[0].deleted, 0);
+    after = base_json(h);
+    assert_string_equal(before, after);
+    free(after);
+    snap(h, "scenario-mode-edit");
+    /* An edit the ops cannot say is refused, and nothing is stored. */
+    feed(h, "1D");
+    if (h->t->dialog.mode == DIALOG_CONFIRM)
+        feed(h, "y");
+    assert_true(strstr(tui_message(h->t), "cannot go into scenario repatriate") != NULL);
+    assert_int_equal(h->m->scenarios[sid].nops, 3);
+    /* Undo takes the ops back out, the ones added in this visit only. */
+    feed(h, "u");
+    assert_int_equal(h->m->scenarios[sid].nops, 2);
+    feed(h, "u");
+    assert_int_equal(h->m->scenarios[sid].nops, 1);
+    feed(h, "u");
+    assert_non_null(strstr(tui_message(h->t), "nothing to undo"));
+    assert_int_equal(h->m->scenarios[sid].nops, 1);
+    feed(h, "W");
+    assert_false(h->t->scen.on);
+    after = base_json(h);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+}
+
+static void
+test_scenario_diff_view(void **state)
+{
+    struct harness *h = *state;
+
+    enter_repatriate(h);
+    tui_draw(h->t, h->s);       /* the pane's columns follow the screen */
+    feed(h, "d");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    assert_int_equal(h->commands, 0);
+    assert_non_null(strstr(h->t->dialog.text, "resolved (base"));
+    assert_non_null(strstr(h->t->dialog.text, "moved"));
+    snap(h, "scenario-mode-diff");
+    feed(h, "q");
+    /* The export menu offers the change diagram in the mode. */
+    feed(h, "1x");
+    assert_int_equal(h->t->dialog.mode, DIALOG_MENU);
+    assert_non_null(strstr(h->t->dialog.choice_text[h->t->dialog.nchoices - 1],
+                           "Change diagram"));
+    feed(h, "<Esc>");
+}
+
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown), \
                  cmocka_unit_test_setup_teardown(fn, setup120, teardown)
 #define AT80(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown)
@@ -699,6 +876,9 @@ main(void)
         AT120(test_resize_and_too_small),
         AT120(test_mouse),
         BOTH(test_hostile_names),
+        BOTH(test_scenario_mode),
+        BOTH(test_scenario_edit),
+        BOTH(test_scenario_diff_view),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);
