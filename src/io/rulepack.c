@@ -7,9 +7,13 @@
  * in the text (found by scanning for the key after its parent).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -23,40 +27,86 @@ struct ctx {
     struct sm_error *err;
 };
 
-static char *
-slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
+/* Largest file read (a pack or a facts file); the shipped ones are ~30 KB. */
+#define RULEPACK_MAX_BYTES (64u << 20)
 
-    if (!f)
+/* The whole of the regular file at path, NUL-terminated. On failure NULL,
+ * with errno set and *why the reason for a message (never file content):
+ * a FIFO, device or directory is refused before anything is read. */
+static char *
+slurp(const char *path, size_t *len, const char **why)
+{
+    struct stat st;
+    char *buf;
+    size_t n = 0;
+    int fd, e;
+
+    *why = NULL;
+    if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+        goto sys;
+    if (fstat(fd, &st) < 0)
+        goto sys_close;
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = EINVAL;
+        *why = S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file";
         return NULL;
+    }
+    if ((uintmax_t)st.st_size > RULEPACK_MAX_BYTES) {
+        close(fd);
+        errno = EFBIG;
+        *why = "larger than 64 MiB; not a rule pack or jurisdictions file";
+        return NULL;
+    }
+    if (!(buf = malloc((size_t)st.st_size + 1))) {
+        close(fd);
+        errno = ENOMEM;
+        goto sys;
+    }
+    /* Read at most the size fstat gave (plus one byte to notice growth). */
     for (;;) {
-        if (n + 4096 + 1 > cap) {
-            char *nb;
-            cap = cap ? cap * 2 : 65536;
-            if (!(nb = realloc(buf, cap))) {
-                free(buf);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = nb;
+        ssize_t got = read(fd, buf + n, (size_t)st.st_size + 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            e = errno;
+            free(buf);
+            close(fd);
+            errno = e;
+            goto sys;
         }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
         if (got == 0)
             break;
+        n += (size_t)got;
+        if (n > (size_t)st.st_size) {
+            free(buf);
+            close(fd);
+            errno = EFBIG;
+            *why = "changed size while being read";
+            return NULL;
+        }
     }
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
+    close(fd);
     buf[n] = '\0';
     *len = n;
+    return buf;
+sys_close:
+    e = errno;
+    close(fd);
+    errno = e;
+sys:
+    *why = strerror(errno);
+    return NULL;
+}
+
+/* jansson's message without the "near '...'" part, which quotes the file. */
+static const char *
+syntax_msg(const json_error_t *je, char *buf, size_t size)
+{
+    const char *near = strstr(je->text, " near ");
+    int n = near ? (int)(near - je->text) : (int)strlen(je->text);
+
+    snprintf(buf, size, "%.*s", n, je->text);
     return buf;
 }
 
@@ -298,29 +348,46 @@ load_regime(struct ctx *c, json_t *j, struct regime *g)
     return SM_OK;
 }
 
+/* A pack's "jurisdictions" value: a plain file name ending in .json, read
+ * from the data directory only (a pack passed around by mail must not make
+ * sovmap read /dev/zero or ../../etc/passwd). */
+static int
+jurisdictions_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+
+    return n > 5 && n < 256 && !strchr(name, '/') && !strchr(name, '\\') &&
+           !strstr(name, "..") && name[0] != '.' &&
+           strcmp(name + n - 5, ".json") == 0;
+}
+
 static int
 load_jurisdictions(struct ctx *pc, const char *datadir, const char *name)
 {
     char path[4096];
     size_t len;
     char *text;
+    const char *why;
     json_t *root, *regs, *r;
     json_error_t je;
+    char msg[160];
     size_t i;
     int rc = SM_OK;
     struct ctx c = *pc;
 
-    if (name[0] == '/')
-        snprintf(path, sizeof path, "%s", name);
-    else
-        snprintf(path, sizeof path, "%s/%s", datadir, name);
-    if (!(text = slurp(path, &len)))
-        return sm_error_set(pc->err, SM_EIO, "%s: %s", path, strerror(errno));
+    if (!jurisdictions_name_ok(name))
+        return bad(pc, (const char *[]){ "jurisdictions" }, 1,
+                   "jurisdictions must be a file name ending in .json in the data "
+                   "directory (no '/' or '..')%s", NULL);
+    snprintf(path, sizeof path, "%s/%s", datadir, name);
+    if (!(text = slurp(path, &len, &why)))
+        return sm_error_set(pc->err, SM_EIO, "%s: %s", path, why);
     c.file = path;
     c.text = text;
     root = json_loadb(text, len, 0, &je);
     if (!root) {
-        rc = sm_error_set(pc->err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        rc = sm_error_set(pc->err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column,
+                          syntax_msg(&je, msg, sizeof msg));
         free(text);
         return rc;
     }
@@ -551,6 +618,7 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
     json_error_t je;
     size_t len;
     char *text = NULL;
+    const char *why;
     int rc;
 
     if (!name || !*name)
@@ -559,10 +627,10 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
         snprintf(path, sizeof path, "%s", name);
     else
         snprintf(path, sizeof path, "%s/rules/%s.json", datadir, name);
-    if (!(text = slurp(path, &len))) {
+    if (!(text = slurp(path, &len, &why))) {
         if (errno == ENOENT && !strchr(name, '/'))
             return sm_error_set(err, SM_ENOTFOUND, "unknown rule pack %s (no %s)", name, path);
-        return sm_error_set(err, SM_EIO, "%s: %s", path, strerror(errno));
+        return sm_error_set(err, SM_EIO, "%s: %s", path, why);
     }
     if (!(c.rp = rules_new())) {
         free(text);
@@ -591,7 +659,8 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
     v = json_object_get(root, "jurisdictions");
     if (v && !json_is_string(v)) {
         rc = bad(&c, (const char *[]){ "jurisdictions" }, 1,
-                 "jurisdictions must be a file name relative to the data directory%s", NULL);
+                 "jurisdictions must be a file name ending in .json in the data "
+                 "directory (no '/' or '..')%s", NULL);
         goto fail;
     }
     if ((rc = load_jurisdictions(&c, datadir, v ? json_string_value(v) : "jurisdictions.json")))

@@ -175,6 +175,42 @@ test_bad_packs(void **state)
         assert_int_equal(rulepack_load(tl_datadir(), path, &rp, &e), SM_EIO);
         assert_non_null(strstr(e.msg, "/nope.json: No such file or directory"));
     }
+    /* "jurisdictions" is a plain .json name in the data directory: no path
+     * (a pack must not make sovmap read /dev/zero or /etc/passwd) */
+    load_fails("jabs.json", "{\"jurisdictions\": \"/dev/zero\"}",
+               "1:2: jurisdictions must be a file name ending in .json in the data "
+               "directory (no '/' or '..')");
+    load_fails("jrel.json", "{\n  \"jurisdictions\": \"../../../../etc/passwd\"\n}",
+               "2:3: jurisdictions must be a file name ending in .json in the data "
+               "directory (no '/' or '..')");
+    load_fails("jdots.json", "{\"jurisdictions\": \"..json\"}",
+               "1:2: jurisdictions must be a file name ending in .json in the data "
+               "directory (no '/' or '..')");
+}
+
+/* Only regular files are read, and only up to 64 MiB. */
+static void
+test_pack_files(void **state)
+{
+    struct rulepack *rp = NULL;
+    struct sm_error e;
+    const char *big = tl_path(tl_tmpdir(), "big.json");
+    FILE *f;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "/dev/zero", &rp, &e), SM_EIO);
+    assert_string_equal(e.msg, "/dev/zero: not a regular file");
+    assert_null(rp);
+    assert_int_equal(rulepack_load(tl_datadir(), tl_tmpdir(), &rp, &e), SM_EIO);
+    assert_non_null(strstr(e.msg, ": is a directory, not a file"));
+    assert_non_null(f = fopen(big, "w"));
+    assert_int_equal(fseek(f, (64L << 20) + 1, SEEK_SET), 0);
+    fputc('}', f);
+    fclose(f);
+    assert_int_equal(rulepack_load(tl_datadir(), big, &rp, &e), SM_EIO);
+    assert_non_null(strstr(e.msg, "big.json: larger than 64 MiB"));
+    assert_null(rp);
+    remove(big);
 }
 
 static void
@@ -219,6 +255,7 @@ main(void)
         cmocka_unit_test(test_default_pack),
         cmocka_unit_test(test_user_pack),
         cmocka_unit_test(test_bad_packs),
+        cmocka_unit_test(test_pack_files),
         cmocka_unit_test(test_unknown_pack),
         cmocka_unit_test(test_seed_tiers),
     };

@@ -21,3 +21,14 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --rules adv.json --fail-on info
 $ python3 -c 'import json, os; d = json.load(open(os.environ["SOVMAP_DATA"] + "/rules/default.json")); d["name"] = "nodpf"; d["regimes"]["revoke"] = [["EU", "US"]]; json.dump(d, open("nodpf.json", "w"))'
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules "$PWD/nodpf.json" --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["summary"]["errors"], sorted(f["object"]["selector"] for f in d["findings"] if f["rule"] == "XFR002"))'
 > 9 ['crm-sync', 'loyalty_members_eu@aws:us-east-1']
+# a pack's "jurisdictions" is a file name in the data directory, not a path;
+# special and oversized files are refused without reading them
+$ printf '{"jurisdictions": "../../../../etc/passwd"}' > up.json; sovmap check --rules up.json
+! up.json:1:2: jurisdictions must be a file name ending in .json in the data directory (no '/' or '..')
+? 2
+$ printf '{"jurisdictions": "/dev/zero"}' > zero.json; sovmap check --rules zero.json
+! zero.json:1:2: jurisdictions must be a file name ending in .json in the data directory
+? 2
+$ sovmap check --rules /dev/zero
+! /dev/zero: not a regular file
+? 2
