@@ -647,6 +647,36 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
         rc = sm_error_set(err, SM_EPARSE, "%s:1:1: a rule pack is a JSON object", path);
         goto fail;
     }
+    {
+        /* Every key is checked before anything is read: a typo, or a file
+         * that is not a rule pack at all, must not load as an empty pack. */
+        static const char *const known[] = {
+            "name", "description", "jurisdictions", "personal_tags", "tiers",
+            "policy", "rules", "regimes", "custom",
+        };
+        const char *key;
+        json_t *kv;
+        json_object_foreach(root, key, kv) {
+            size_t k = 0;
+            while (k < sizeof known / sizeof *known && strcmp(key, known[k]))
+                k++;
+            if (k == sizeof known / sizeof *known) {
+                char shown[48];
+                size_t o = 0;
+                /* printable ASCII only, cut short: the key is the file's text */
+                for (const char *q = key; *q && o + 4 < sizeof shown; q++)
+                    shown[o++] = (*q >= 0x20 && *q < 0x7f) ? *q : '?';
+                if (strlen(key) > o)
+                    shown[o++] = '.', shown[o++] = '.', shown[o++] = '.';
+                shown[o] = '\0';
+                rc = bad(&c, (const char *[]){ key }, 1,
+                         "unknown key \"%s\" (a rule pack has name, description, "
+                         "jurisdictions, personal_tags, tiers, policy, rules, regimes "
+                         "and custom)", shown);
+                goto fail;
+            }
+        }
+    }
     c.rp->path = sm_arena_strdup(&c.rp->arena, path);
     v = json_object_get(root, "name");
     c.rp->name = sm_arena_strdup(&c.rp->arena, json_is_string(v) ? json_string_value(v) : name);

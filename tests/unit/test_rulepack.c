@@ -186,6 +186,13 @@ test_bad_packs(void **state)
     load_fails("jdots.json", "{\"jurisdictions\": \"..json\"}",
                "1:2: jurisdictions must be a file name ending in .json in the data "
                "directory (no '/' or '..')");
+    /* unknown top-level keys are errors, not ignored (an Atlas export is not a pack) */
+    load_fails("atlas.json", "{\n  \"name\": \"x\",\n  \"entities\": []\n}\n",
+               "3:3: unknown key \"entities\" (a rule pack has name, description, "
+               "jurisdictions, personal_tags, tiers, policy, rules, regimes and custom)");
+    load_fails("typo.json", "{\"tier\": []}",
+               "1:2: unknown key \"tier\" (a rule pack has name, description, "
+               "jurisdictions, personal_tags, tiers, policy, rules, regimes and custom)");
 }
 
 /* Only regular files are read, and only up to 64 MiB. */

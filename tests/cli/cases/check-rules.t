@@ -32,3 +32,7 @@ $ printf '{"jurisdictions": "/dev/zero"}' > zero.json; sovmap check --rules zero
 $ sovmap check --rules /dev/zero
 ! /dev/zero: not a regular file
 ? 2
+# unknown top-level keys are errors: an Atlas export does not load as an empty pack
+$ printf '{\n  "entities": [],\n  "referredEntities": {}\n}\n' > atlas.json; sovmap check --rules atlas.json
+! atlas.json:2:3: unknown key "entities" (a rule pack has name, description, jurisdictions, personal_tags, tiers, policy, rules, regimes and custom)
+? 2
