@@ -310,6 +310,9 @@ int model_find(const struct model *m, enum obj_kind kind, const char *sel,
 /* The selector of an object into buf (canonical form). Returns buf. */
 const char *model_selector(const struct model *m, enum obj_kind kind,
                            int32_t id, char *buf, size_t size);
+/* The selector on the heap, whatever its length (the caller frees);
+ * NULL when out of memory. */
+char *model_selector_dup(const struct model *m, enum obj_kind kind, int32_t id);
 /* Nearest name of that kind to a mistyped one (edit distance <= 3), or NULL. */
 const char *model_suggest(const struct model *m, enum obj_kind kind,
                           const char *name);

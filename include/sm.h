@@ -137,5 +137,9 @@ size_t sm_strlcpy(char *dst, const char *src, size_t size);
 /* Edit distance, capped at cap+1 (for "did you mean"). */
 int    sm_levenshtein(const char *a, const char *b, int cap);
 bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" */
+/* Offset of the first byte that is not valid UTF-8 (overlong forms,
+ * surrogates and code points past U+10FFFF are invalid), or -1 when s is
+ * valid. NULL is valid. */
+long   sm_utf8_invalid(const char *s);
 
 #endif

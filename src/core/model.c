@@ -7,6 +7,7 @@
 #include "model.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -548,6 +549,24 @@ model_selector(const struct model *m, enum obj_kind kind, int32_t id, char *buf,
     return buf;
 }
 
+char *
+model_selector_dup(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    size_t n = 16;
+    char *buf;
+
+    if (id >= 0 && id < count_of(m, kind)) {
+        if (kind == OBJ_PLACEMENT)
+            n += strlen(m->datasets[m->placements[id].dataset].name) +
+                 strlen(m->regions[m->placements[id].region].id);
+        else if (name_of(m, kind, id))
+            n += strlen(name_of(m, kind, id));
+    }
+    if ((buf = malloc(n)))
+        model_selector(m, kind, id, buf, n);
+    return buf;
+}
+
 /* ---- building -------------------------------------------------------------- */
 
 #define GROW(m, arr, need) \
@@ -565,6 +584,28 @@ valid_name(const char *s)
     return s && *s;
 }
 
+/* SM_EINVAL when one of the n strings (NULL allowed) is not valid UTF-8:
+ * names travel to terminals, JSON, HTML and SQL, and every one of those
+ * needs text. The message shows the offending byte, never the text. */
+static int
+check_utf8(struct sm_error *err, const char *what, int n, ...)
+{
+    va_list ap;
+    int rc = SM_OK;
+
+    va_start(ap, n);
+    for (int i = 0; i < n && rc == SM_OK; i++) {
+        const char *s = va_arg(ap, const char *);
+        long off = sm_utf8_invalid(s);
+        if (off >= 0)
+            rc = sm_error_set(err, SM_EINVAL,
+                              "%s: text is not valid UTF-8 (byte 0x%02x at offset %ld)", what,
+                              (unsigned char)s[off], off);
+    }
+    va_end(ap);
+    return rc;
+}
+
 int
 model_add_region(struct model *m, const struct region *r, int32_t *id,
                  struct sm_error *err)
@@ -574,6 +615,8 @@ model_add_region(struct model *m, const struct region *r, int32_t *id,
 
     if (!valid_name(r->id))
         return sm_error_set(err, SM_EINVAL, "a region needs an id");
+    if (check_utf8(err, "region", 5, r->id, r->provider, r->code, r->name, r->city))
+        return SM_EINVAL;
     if (model_region(m, r->id) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "region %s exists", r->id);
     if (r->kind >= REGION_KIND_COUNT)
@@ -645,6 +688,8 @@ model_add_tier(struct model *m, const struct tier *t, int32_t *id,
 
     if (!valid_name(t->name))
         return sm_error_set(err, SM_EINVAL, "a tier needs a name");
+    if (check_utf8(err, "tier", 2, t->name, t->description))
+        return SM_EINVAL;
     if (model_tier(m, t->name) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "tier %s exists", t->name);
     if ((rc = check_scope(t->scope, "scope", t->name, err)) ||
@@ -684,6 +729,9 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
 
     if (!valid_name(d->name))
         return sm_error_set(err, SM_EINVAL, "a dataset needs a name");
+    if (check_utf8(err, "dataset", 5, d->name, d->system, d->owner, d->description,
+                   d->source_ref))
+        return SM_EINVAL;
     if (strchr(d->name, '@'))
         return sm_error_set(err, SM_EINVAL, "dataset name %s: '@' is reserved for copies",
                             d->name);
@@ -740,6 +788,8 @@ model_add_field(struct model *m, int32_t dataset, const char *name, int32_t *id,
     if (!valid_name(name))
         return sm_error_set(err, SM_EINVAL, "dataset %s: a field needs a name",
                             m->datasets[dataset].name);
+    if (check_utf8(err, "field", 1, name))
+        return SM_EINVAL;
     existing = model_field(m, dataset, name);
     if (existing != SM_NONE) {
         if (id)
@@ -782,6 +832,8 @@ model_add_tag(struct model *m, int32_t dataset, int32_t field, const char *tag,
         return sm_error_set(err, SM_ENOTFOUND, "unknown dataset");
     if (!valid_name(tag))
         return sm_error_set(err, SM_EINVAL, "dataset %s: empty tag", m->datasets[dataset].name);
+    if (check_utf8(err, "tag", 4, tag, source, entity, time))
+        return SM_EINVAL;
     if (field != SM_NONE && (field < 0 || field >= m->nfields || m->fields[field].dataset != dataset))
         return sm_error_set(err, SM_EINVAL, "dataset %s: tag on a field of another dataset",
                             m->datasets[dataset].name);
@@ -910,6 +962,8 @@ model_add_placement(struct model *m, const struct placement *p, int32_t *id,
 
     if ((rc = check_placement(m, p, SM_NONE, err)))
         return rc;
+    if (check_utf8(err, "copy", 1, p->mechanism_ref))
+        return SM_EINVAL;
     if (GROW(m, placements, m->nplacements + 1))
         return oom(err);
     np = *p;
@@ -996,6 +1050,11 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
 
     if ((rc = check_flow(m, f, err)))
         return rc;
+    if (check_utf8(err, "flow", 2, f->name, f->mechanism_ref))
+        return SM_EINVAL;
+    for (uint32_t i = 0; i < f->fields.n; i++)
+        if (check_utf8(err, "flow field", 1, f->fields.v[i]))
+            return SM_EINVAL;
     if (f->name && *f->name) {
         if (model_flow(m, f->name) != SM_NONE)
             return sm_error_set(err, SM_EEXIST, "flow %s exists", f->name);
@@ -1051,6 +1110,8 @@ model_add_waiver(struct model *m, const struct waiver *w, int32_t *id,
 
     if (!valid_name(w->rule) || !valid_name(w->object))
         return sm_error_set(err, SM_EINVAL, "a waiver needs a rule and an object");
+    if (check_utf8(err, "waiver", 4, w->rule, w->object, w->owner, w->reason))
+        return SM_EINVAL;
     size = strlen(w->rule) + strlen(w->object) + 2;
     if (!(key = sm_arena_alloc(&m->arena, size)))
         return oom(err);
@@ -1086,6 +1147,12 @@ model_add_scenario(struct model *m, const struct scenario *s, int32_t *id,
 
     if (!valid_name(s->name))
         return sm_error_set(err, SM_EINVAL, "a scenario needs a name");
+    if (check_utf8(err, "scenario", 3, s->name, s->base, s->description))
+        return SM_EINVAL;
+    for (uint32_t i = 0; i < s->nops; i++)
+        for (uint32_t k = 0; k < s->ops[i].n; k++)
+            if (check_utf8(err, "scenario edit", 1, s->ops[i].v[k]))
+                return SM_EINVAL;
     if (model_scenario(m, s->name) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "scenario %s exists", s->name);
     if (s->base && *s->base && model_scenario(m, s->base) == SM_NONE) {
@@ -1130,6 +1197,9 @@ model_scenario_append(struct model *m, int32_t scenario, int argc,
         return sm_error_set(err, SM_ENOTFOUND, "unknown scenario");
     if (argc < 1)
         return sm_error_set(err, SM_EINVAL, "a scenario edit needs an operation");
+    for (int i = 0; i < argc; i++)
+        if (check_utf8(err, "scenario edit", 1, argv[i]))
+            return SM_EINVAL;
     s = &m->scenarios[scenario];
     /* ops live in the arena: copy the array one longer (scenarios are short) */
     ops = sm_arena_alloc(&m->arena, (s->nops + 1) * sizeof *ops);
@@ -1673,6 +1743,8 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
                             "changed; add a region of your own instead", m->regions[id].id);
     if (!value)
         value = "";
+    if (check_utf8(err, a->name, 1, value))
+        return SM_EINVAL;
     obj = object_ptr(m, kind, id);
     slot = obj + a->offset;
 

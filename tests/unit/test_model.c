@@ -204,6 +204,35 @@ test_remove_cascades_and_clone(void **state)
 }
 
 static void
+test_invalid_utf8_is_refused(void **state)
+{
+    struct model *m = tl_small_model();
+    struct sm_error err = { 0 };
+    struct dataset d;
+    const char *bad[] = { "bad\xff\xfeutf8", "overlong\xc0\xafslash", "surrogate\xed\xa0\x80",
+                          "cut\xe2\x82" };
+    int32_t id;
+
+    (void)state;
+    assert_int_equal(sm_utf8_invalid("caf\xc3\xa9 \xe2\x80\xae \xf0\x9f\x98\x80"), -1);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        model_dataset_init(&d);
+        d.name = bad[i];
+        assert_int_equal(model_add_dataset(m, &d, NULL, &err), SM_EINVAL);
+        assert_non_null(strstr(err.msg, "not valid UTF-8"));
+        /* the message names the byte, never echoes the text */
+        assert_null(strstr(err.msg, bad[i]));
+    }
+    model_dataset_init(&d);
+    d.name = "ok";
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    assert_int_equal(model_set(m, OBJ_DATASET, id, "owner", "x\xff", &err), SM_EINVAL);
+    assert_string_equal(err.msg, "owner: text is not valid UTF-8 (byte 0xff at offset 1)");
+    assert_int_equal(model_add_field(m, id, "\xc3", NULL, &err), SM_EINVAL);
+    model_free(m);
+}
+
+static void
 test_hostile_names_are_kept(void **state)
 {
     struct model *m = tl_small_model();
@@ -259,6 +288,7 @@ main(void)
         cmocka_unit_test(test_one_primary_per_dataset),
         cmocka_unit_test(test_attributes_round_trip),
         cmocka_unit_test(test_remove_cascades_and_clone),
+        cmocka_unit_test(test_invalid_utf8_is_refused),
         cmocka_unit_test(test_hostile_names_are_kept),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
