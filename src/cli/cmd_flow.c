@@ -13,34 +13,31 @@ extern const struct command cmd_flow;
 
 static const char *const add_skip[] = { "from", "to", "to-region", NULL };
 
-/* An end of a flow: DATASET@REGION[/ROLE] as given, a dataset's primary, or
- * (for the target only) a region (an export). Selector into buf; *region
- * set when it is a region. */
+/* Resolve a flow end: DATASET@REGION[/ROLE], a dataset (its primary) or,
+ * for the target, a region. *out is the canonical selector or region id
+ * (heap, the caller frees); *region is set when it is a region. */
 static int
-resolve_end(struct cli *c, const char *arg, bool target, char *buf, size_t size,
-            bool *region)
+resolve_end(struct cli *c, const char *arg, bool target, char **out, bool *region)
 {
     struct sm_error e = { 0 };
     int32_t id, p;
 
     *region = false;
+    *out = NULL;
     if (strchr(arg, '@')) {
         if (model_find(c->m, OBJ_PLACEMENT, arg, &id, &e) != SM_OK)
             return cli_error(c, &e);
-        model_selector(c->m, OBJ_PLACEMENT, id, buf, size);
-        return CLI_OK;
+        return (*out = model_selector_dup(c->m, OBJ_PLACEMENT, id)) ? CLI_OK : cli_fail(c, "out of memory");
     }
     if ((id = model_dataset(c->m, arg)) != SM_NONE) {
         if ((p = model_primary(c->m, id)) == SM_NONE)
             return cli_fail(c, "dataset %s has no primary copy; name the copy as %s@REGION",
                             arg, arg);
-        model_selector(c->m, OBJ_PLACEMENT, p, buf, size);
-        return CLI_OK;
+        return (*out = model_selector_dup(c->m, OBJ_PLACEMENT, p)) ? CLI_OK : cli_fail(c, "out of memory");
     }
     if (target && (id = model_region(c->m, arg)) != SM_NONE) {
         *region = true;
-        sm_strlcpy(buf, c->m->regions[id].id, size);
-        return CLI_OK;
+        return (*out = strdup(c->m->regions[id].id)) ? CLI_OK : cli_fail(c, "out of memory");
     }
     if (strchr(arg, ':')) {
         if (!target)
@@ -58,7 +55,7 @@ fl_add(struct cli *c, const struct command *self, int argc, char **argv)
     struct attr_opts ao;
     struct cli_opt opts[EDIT_MAX_ATTRS + 6];
     const char *name = NULL, *ref = NULL, *enc = NULL;
-    char **pos = calloc((size_t)argc + 1, sizeof *pos), from[1024], to[1024];
+    char **pos = calloc((size_t)argc + 1, sizeof *pos), *from = NULL, *to = NULL;
     struct edit e;
     int nopts = 0, npos, rc;
     bool help, to_region, dummy;
@@ -86,8 +83,8 @@ fl_add(struct cli *c, const struct command *self, int argc, char **argv)
         attr_opts_set(&ao, "transit-encrypted", enc);
     if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
         goto out;
-    if ((rc = resolve_end(c, pos[0], false, from, sizeof from, &dummy)) != CLI_OK ||
-        (rc = resolve_end(c, pos[1], true, to, sizeof to, &to_region)) != CLI_OK)
+    if ((rc = resolve_end(c, pos[0], false, &from, &dummy)) != CLI_OK ||
+        (rc = resolve_end(c, pos[1], true, &to, &to_region)) != CLI_OK)
         goto out;
     memset(&e, 0, sizeof e);
     e.op = EDIT_ADD;
@@ -100,6 +97,8 @@ fl_add(struct cli *c, const struct command *self, int argc, char **argv)
     attr_opts_edit(&ao, &e);
     rc = cli_apply(c, &e, "added");
 out:
+    free(from);
+    free(to);
     free(pos);
     return rc;
 }

@@ -548,8 +548,9 @@ end(struct ck *c)
 {
     struct finding f;
     const char *whyv[WHY_MAX];
-    char sel[512];
+    char sel[512], *longsel = NULL;
     struct finding *n = NULL;
+    bool oom;
 
     memset(&f, 0, sizeof f);
     f.rule = rule_names[c->rule];
@@ -558,6 +559,14 @@ end(struct ck *c)
     f.object = c->obj;
     f.dataset = c->dataset;
     f.selector = model_selector(c->m, c->kind, c->obj, sel, sizeof sel);
+    if (strlen(sel) == sizeof sel - 1) {
+        /* a long name: the selector must be whole, or waivers miss it */
+        if (!(longsel = model_selector_dup(c->m, c->kind, c->obj))) {
+            c->oom = true;
+            return false;
+        }
+        f.selector = longsel;
+    }
     f.jurisdictions = c->jur;
     f.message = c->msg;
     f.hint = c->hint;
@@ -565,7 +574,9 @@ end(struct ck *c)
         whyv[k] = c->why[k];
     f.why.n = (uint32_t)c->nwhy;
     f.why.v = whyv;
-    if (append(c->r, c->m, &f, c->wv, c->nwv, &c->sc, &n)) {
+    oom = append(c->r, c->m, &f, c->wv, c->nwv, &c->sc, &n) != SM_OK;
+    free(longsel);
+    if (oom) {
         c->oom = true;
         return false;
     }

@@ -357,22 +357,23 @@ add_edit_of(struct sm_arena *a, const struct model *m, enum obj_kind kind, int32
             struct edit *e)
 {
     const struct attr *at;
-    char key[2048];
+    char *key;
 
     memset(e, 0, sizeof *e);
     e->op = EDIT_ADD;
     e->kind = kind;
     if (kind == OBJ_PLACEMENT) {
         const struct placement *p = &m->placements[id];
-        snprintf(key, sizeof key, "%s@%s", m->datasets[p->dataset].name,
-                 m->regions[p->region].id);
+        size_t n = strlen(m->datasets[p->dataset].name) + strlen(m->regions[p->region].id) + 2;
+        if (!(key = sm_arena_alloc(a, n)))
+            return SM_ENOMEM;
+        snprintf(key, n, "%s@%s", m->datasets[p->dataset].name, m->regions[p->region].id);
     } else {
-        model_selector(m, kind, id, key, sizeof key);
-        if (!*key && name_of(m, kind, id))
-            sm_strlcpy(key, name_of(m, kind, id), sizeof key);
+        /* every other selector is the object's own name */
+        if (!(key = (char *)astr(a, name_of(m, kind, id) ? name_of(m, kind, id) : "")))
+            return SM_ENOMEM;
     }
-    if (!(e->key = astr(a, key)))
-        return SM_ENOMEM;
+    e->key = key;
     for (at = model_attrs(kind); at && at->name; at++) {
         const char *v;
         if (at->readonly || (kind == OBJ_PLACEMENT && strcmp(at->name, "region") == 0))

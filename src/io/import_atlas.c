@@ -425,16 +425,22 @@ static int
 dataset_of(struct atlas *a, struct aent *x)
 {
     struct import_run *r = a->r;
-    char name[2048];
+    char *name;
+    size_t size;
     const char *qn = attr(x->e, "qualifiedName"), *ns = NULL;
     int32_t ds, other;
     int rc;
 
     if (!qn || !*qn)
         qn = imp_jstr(x->e, "displayText");
-    if (!qn || !*qn || !split_qn(qn, name, sizeof name, &ns) || !*name) {
+    /* names have no length limit: room for the name and "#namespace" */
+    size = (qn ? strlen(qn) : 0) * 2 + 2;
+    if (!(name = malloc(size)))
+        return SM_ENOMEM;
+    if (!qn || !*qn || !split_qn(qn, name, size, &ns) || !*name) {
         imp_skip(r, imp_jstr(x->e, "typeName") ? imp_jstr(x->e, "typeName") : "entity",
                  "no usable qualifiedName");
+        free(name);
         return SM_OK;
     }
     if (strchr(name, '@'))
@@ -444,9 +450,10 @@ dataset_of(struct atlas *a, struct aent *x)
         strcmp(r->ds[other].source_ref, x->guid) && ns) {
         /* the same db.table in two clusters: keep them apart */
         size_t n = strlen(name);
-        snprintf(name + n, sizeof name - n, "#%s", ns);
+        snprintf(name + n, size - n, "#%s", ns);
     }
     ds = imp_ds(r, name, x->guid, x->file);
+    free(name);
     if (ds == SM_NONE)
         return SM_ENOMEM;
     x->ds = ds;
@@ -468,21 +475,26 @@ dataset_of(struct atlas *a, struct aent *x)
 static int32_t
 table_by_qn(struct atlas *a, const char *qn, const char *file, const char **col)
 {
-    char buf[2048];
+    char *buf;
     const char *ns;
     char *dot;
     int32_t ds;
 
-    if (!qn || !split_qn(qn, buf, sizeof buf, &ns) || !(dot = strrchr(buf, '.')))
+    if (!qn || !(buf = malloc(strlen(qn) + 1)))
         return SM_NONE;
+    if (!split_qn(qn, buf, strlen(qn) + 1, &ns) || !(dot = strrchr(buf, '.'))) {
+        free(buf);
+        return SM_NONE;
+    }
     *dot = 0;
     *col = imp_str(a->r, dot + 1);
     ds = imp_ds_find(a->r, buf, NULL);
-    if (ds != SM_NONE)
-        return ds;
-    ds = imp_ds(a->r, buf, "", file);
-    if (ds != SM_NONE && !a->r->ds[ds].region)
-        fallback_region(a, ds, ns, file, "only its columns are in the export");
+    if (ds == SM_NONE) {
+        ds = imp_ds(a->r, buf, "", file);
+        if (ds != SM_NONE && !a->r->ds[ds].region)
+            fallback_region(a, ds, ns, file, "only its columns are in the export");
+    }
+    free(buf);
     return ds;
 }
 

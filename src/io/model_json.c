@@ -404,15 +404,19 @@ flow_json(struct wr *w, int32_t id)
     const struct model *m = w->m;
     const struct flow *f = &m->flows[id];
     json_t *o = json_object(), *tx;
-    char sel[2048], buf[8192];
+    char *sel, buf[8192];
 
     if (!o)
         return NULL;
     w->what = f->name;
     put(w, o, "name", jstr(w, f->name));
-    put(w, o, "from", jstr(w, model_selector(m, OBJ_PLACEMENT, f->from, sel, sizeof sel)));
-    put(w, o, "to", f->to == SM_NONE ? json_null()
-                    : jstr(w, model_selector(m, OBJ_PLACEMENT, f->to, sel, sizeof sel)));
+    /* selectors carry whole dataset names: never a fixed buffer here */
+    sel = model_selector_dup(m, OBJ_PLACEMENT, f->from);
+    put(w, o, "from", sel ? jstr(w, sel) : NULL);
+    free(sel);
+    sel = f->to == SM_NONE ? NULL : model_selector_dup(m, OBJ_PLACEMENT, f->to);
+    put(w, o, "to", f->to == SM_NONE ? json_null() : sel ? jstr(w, sel) : NULL);
+    free(sel);
     put(w, o, "to_region", f->to != SM_NONE || f->to_region == SM_NONE ? json_null()
                            : jstr(w, m->regions[f->to_region].id));
     put(w, o, "kind", json_string(flow_kind_names[f->kind]));
