@@ -289,6 +289,31 @@ utf8_len(const unsigned char *s)
     return n;
 }
 
+static uint32_t
+utf8_cp(const unsigned char *p, int n)
+{
+    static const unsigned char lead_mask[5] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+    uint32_t cp = p[0] & lead_mask[n];
+
+    for (int i = 1; i < n; i++)
+        cp = (cp << 6) | (p[i] & 0x3f);
+    return cp;
+}
+
+/* Unicode bidirectional formatting characters (UAX #9): ALM, LRM, RLM,
+ * LRE..RLO, LRI..PDI. */
+static bool
+bidi_control(const unsigned char *p, int n)
+{
+    uint32_t cp;
+
+    if (n < 2)
+        return false;
+    cp = utf8_cp(p, n);
+    return cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void
 cli_put_text(FILE *f, const char *s)
 {
@@ -313,6 +338,11 @@ cli_put_text(FILE *f, const char *s)
             /* C1 controls (U+0080..U+009F) drive terminals too */
             fprintf(f, "\\x%02x\\x%02x", p[0], p[1]);
             p += 2;
+        } else if (bidi_control(p, n)) {
+            /* direction overrides and marks reorder what follows on the
+             * line: a name must not be able to disguise the next column */
+            fprintf(f, "\\u%04x", (unsigned)utf8_cp(p, n));
+            p += n;
         } else {
             fwrite(p, 1, (size_t)n, f);
             p += n;
