@@ -5,6 +5,7 @@
  * nothing; --dry-run prints the review diff and writes nothing.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,13 @@
 
 extern const struct command cmd_import;
 
+/* Import files are read whole (jansson parses from memory, and the
+ * importers take about three times the file in memory): past this size
+ * the import is refused with a message instead of exhausting memory. */
+#define IMPORT_MAX_BYTES ((size_t)1 << 30)
+
+/* The whole file, NUL-terminated, or NULL with errno set (EFBIG: larger
+ * than IMPORT_MAX_BYTES). */
 static char *
 slurp_file(const char *path, size_t *len)
 {
@@ -28,6 +36,12 @@ slurp_file(const char *path, size_t *len)
     if (!f)
         return NULL;
     do {
+        if (*len > IMPORT_MAX_BYTES) {
+            free(buf);
+            buf = NULL;
+            errno = EFBIG;
+            break;
+        }
         if (*len + 65536 + 1 > cap) {
             cap = cap * 2 + 65536 + 1;
             if (!(nb = realloc(buf, cap))) {
@@ -43,12 +57,23 @@ slurp_file(const char *path, size_t *len)
     if (buf && ferror(f)) {
         free(buf);
         buf = NULL;
+        errno = EIO;
     }
     if (buf)
         buf[*len] = 0;
     if (f != stdin)
         fclose(f);
     return buf;
+}
+
+/* Why a file could not be read, as one line. */
+static int
+read_fail(struct cli *c, const char *path)
+{
+    if (errno == EFBIG)
+        return cli_fail(c, "%s: larger than %zu MiB; split the export into smaller files",
+                        path, IMPORT_MAX_BYTES >> 20);
+    return cli_fail(c, "%s: cannot read: %s", path, strerror(errno));
 }
 
 static void
@@ -77,7 +102,7 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
         return cli_usage_fail(c, cmd_import.usage, "import model: give one model-json file "
                               "(or - for standard input)");
     if (!(text = slurp_file(files[0], &len)))
-        return cli_fail(c, "%s: cannot read", files[0]);
+        return read_fail(c, files[0]);
     if (!(dm = model_new())) {
         free(text);
         return cli_fail(c, "out of memory");
@@ -161,7 +186,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     if ((rc = load_map(c, map_path, &map)) != CLI_OK)
         return rc;
     if (o->input && !(input_text = slurp_file(o->input, &o->input_len))) {
-        rc = cli_fail(c, "%s: cannot read", o->input);
+        rc = read_fail(c, o->input);
         goto out;
     }
     o->input_text = input_text;
@@ -175,7 +200,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     for (int i = 0; i < nfiles; i++) {
         char *text = slurp_file(files[i], &len);
         if (!text) {
-            rc = cli_fail(c, "%s: cannot read", files[i]);
+            rc = read_fail(c, files[i]);
             goto out;
         }
         rc = import_run_add_file(run, strcmp(files[i], "-") ? files[i] : "<stdin>", text, len,

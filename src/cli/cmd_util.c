@@ -368,6 +368,13 @@ cmd_now(struct cli *c, char buf[32])
     time_t t;
     struct tm tm;
 
+    const char *pinned = getenv("SOVMAP_NOW");
+
+    /* the same clock as the store's audit times (doc/catalog.md) */
+    if (pinned && *pinned) {
+        snprintf(buf, 32, "%s", pinned);
+        return;
+    }
     if (getenv("SOVMAP_TODAY") && c->today) {
         snprintf(buf, 32, "%04d-%02d-%02dT00:00:00Z", (int)(c->today / 10000),
                  (int)(c->today / 100 % 100), (int)(c->today % 100));
