@@ -247,6 +247,7 @@ struct tui {
         struct scenario_change_set cs;
         int added;              /* ops added in this visit (undo removes them) */
         char last_op[600];      /* the last op stored, as text */
+        bool commands;          /* a `:` command ran in the mode (on the catalog) */
     } scen;
 };
 

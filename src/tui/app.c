@@ -1126,6 +1126,7 @@ scen_enter(struct tui *t, const char *name)
     t->scen.base = t->m;
     t->scen.base_res = t->res;
     t->scen.added = 0;
+    t->scen.commands = false;
     if (scen_eval_now(t, NULL) != SM_OK) {
         t->m = t->scen.base;
         t->res = t->scen.base_res;
@@ -1156,8 +1157,10 @@ scen_leave(struct tui *t)
     t->scen.on = false;
     t->m = t->scen.base;
     t->res = t->scen.base_res;
-    if (t->ops.model && t->ops.model(t->ops.ctx) && t->ops.model(t->ops.ctx) != t->m) {
+    if (t->ops.model && t->ops.model(t->ops.ctx) && t->ops.model(t->ops.ctx) != t->m)
         t->m = t->ops.model(t->ops.ctx);
+    if (t->scen.commands) {
+        /* A `:` command in the mode ran on the catalog: check it again. */
         recheck(t, NULL);
     } else {
         tui_derive(t);
@@ -1481,6 +1484,20 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
     int rc;
 
     rc = t->ops.command(t->ops.ctx, argc, argv, &out);
+    if (t->scen.on) {
+        /* On the catalog, not the scenario: re-evaluate the scenario now,
+         * re-check the catalog when the mode is left. */
+        char what[600];
+        t->scen.commands = true;
+        snprintf(what, sizeof what, ":%s (exit %d)", label, rc);
+        scen_reeval(t, what);
+        t->msg_error = rc >= 2;
+        if (out && *out)
+            pager_open(t, label, out);
+        else
+            free(out);
+        return;
+    }
     if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
         /* The command loaded another model (an import): the undo records
          * name objects of the old one. */

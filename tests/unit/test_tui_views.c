@@ -765,6 +765,17 @@ test_scenario_mode(void **state)
     /* W enters from the Scenarios view and leaves from anywhere. */
     feed(h, "8W1W");
     assert_false(h->t->scen.on);
+    /* A `:` command in the mode runs on the catalog; the mode stays. */
+    feed(h, "8s:log<Enter>");
+    assert_true(h->t->scen.on);
+    assert_string_equal(h->last_command, "log");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    assert_ptr_not_equal(h->t->m, h->m);
+    feed(h, "qW");
+    assert_false(h->t->scen.on);
+    assert_ptr_equal(h->t->m, h->m);
+    tui_counts(h->t, &e1, &w1, &wv1);
+    assert_int_equal(e1, e0);
 }
 
 static void
