@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -2393,17 +2394,89 @@ progress(void *ctx)
            (now.tv_sec == d->end.tv_sec && now.tv_nsec > d->end.tv_nsec);
 }
 
-/* Custom rules may read and compute; nothing else (no ATTACH, PRAGMA ...). */
+/* The views custom rules read (doc/catalog.md), all TEMP, made by views_sql. */
+static const char *const rule_views[] = {
+    "v_region", "v_tier", "v_dataset", "v_field", "v_tag", "v_placement", "v_flow",
+    "v_waiver",
+};
+/* The catalog tables those views read. */
+static const char *const view_tables[] = {
+    "tier", "dataset", "field", "tag", "placement", "flow", "flow_transform", "waiver",
+};
+#define RULE_VIEWS "v_region, v_tier, v_dataset, v_field, v_tag, v_placement, v_flow " \
+                   "and v_waiver"
+
+struct auth {
+    char denied[128];           /* the table a read was refused for, "" none */
+    char tables[64][64];        /* the catalog's tables not under the views */
+    int ntables;
+};
+
+/* Whether name is one of the catalog's tables that no view reads (audit,
+ * meta ...) or SQLite's own. */
+static bool
+private_table(const struct auth *au, const char *name)
+{
+    if (strncasecmp(name, "sqlite_", 7) == 0)
+        return true;
+    for (int i = 0; i < au->ntables; i++)
+        if (strcasecmp(name, au->tables[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Custom rules may read the documented views and compute; nothing else: no
+ * direct read of a catalog table (audit, meta, dataset ...), no ATTACH,
+ * PRAGMA or write. For SQLITE_READ, a is the table, c the database and d
+ * the innermost view (or trigger) the read comes through. */
 static int
 authorize(void *ctx, int action, const char *a, const char *b, const char *c, const char *d)
 {
-    (void)ctx; (void)a; (void)b; (void)c; (void)d;
+    struct auth *au = ctx;
+
     switch (action) {
     case SQLITE_SELECT:
-    case SQLITE_READ:
     case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
+    case SQLITE_READ:
+        if (!c) {
+            /* A CTE or subquery -- or, for "SELECT count(*) FROM audit"
+             * (no column used), a stored table named without its database. */
+            if (a && private_table(au, a))
+                goto deny;
+            return SQLITE_OK;
+        }
+        if (strcmp(c, "temp") == 0 && a) {
+            /* region_ref, or a view's own columns (a view not flattened
+             * into the query is read like a table) */
+            if (strcmp(a, "region_ref") == 0)
+                return SQLITE_OK;
+            for (size_t i = 0; i < sizeof rule_views / sizeof *rule_views; i++)
+                if (strcmp(a, rule_views[i]) == 0)
+                    return SQLITE_OK;
+        }
+        if (strcmp(c, "main") == 0 && a)
+            for (size_t i = 0; i < sizeof view_tables / sizeof *view_tables; i++) {
+                if (strcmp(a, view_tables[i]) != 0)
+                    continue;
+                /* A table the views are built on, read through one of them.
+                 * d is the innermost view -- or CTE, which a query names
+                 * itself: "WITH v_dataset AS (SELECT * FROM audit)" -- so
+                 * only these tables qualify, never audit or meta. */
+                for (size_t k = 0; d && k < sizeof rule_views / sizeof *rule_views; k++)
+                    if (strcmp(d, rule_views[k]) == 0)
+                        return SQLITE_OK;
+                /* None of its columns used: authorized with column "" and,
+                 * once a view is flattened, without the view's name. A
+                 * row count at most, which the views show anyway. */
+                if (b && !*b)
+                    return SQLITE_OK;
+            }
+    deny:
+        if (!au->denied[0])
+            snprintf(au->denied, sizeof au->denied, "%s", a ? a : "?");
+        return SQLITE_DENY;
     default:
         return SQLITE_DENY;
     }
@@ -2416,6 +2489,7 @@ store_query(struct store *st, const char *sql, int limit_ms,
             void *ctx, struct sm_error *err)
 {
     struct deadline dl;
+    struct auth au = { .denied = "", .ntables = 0 };
     sqlite3_stmt *s = NULL;
     const char **names = NULL, **values = NULL;
     const char *tail = NULL;
@@ -2430,10 +2504,29 @@ store_query(struct store *st, const char *sql, int limit_ms,
         if (rc)
             return rc;
     }
-    sqlite3_set_authorizer(st->db, authorize, NULL);
+    {
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(st->db, "SELECT name FROM main.sqlite_master WHERE type = "
+                               "'table'", -1, &q, NULL) == SQLITE_OK) {
+            while (sqlite3_step(q) == SQLITE_ROW && au.ntables < 64) {
+                const char *t = (const char *)sqlite3_column_text(q, 0);
+                bool under = false;
+                for (size_t i = 0; t && i < sizeof view_tables / sizeof *view_tables; i++)
+                    under |= strcmp(t, view_tables[i]) == 0;
+                if (t && !under)
+                    snprintf(au.tables[au.ntables++], sizeof au.tables[0], "%s", t);
+            }
+            sqlite3_finalize(q);
+        }
+    }
+    sqlite3_set_authorizer(st->db, authorize, &au);
     rc = sqlite3_prepare_v2(st->db, sql ? sql : "", -1, &s, &tail);
     sqlite3_set_authorizer(st->db, NULL, NULL);
     if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_AUTH && au.denied[0])
+            return sm_error_set(err, SM_EINVAL,
+                                "query may not read the table %s; read the views "
+                                RULE_VIEWS " (doc/catalog.md)", au.denied);
         if ((rc & 0xff) == SQLITE_AUTH)
             return sm_error_set(err, SM_EINVAL, "query may only read: %s",
                                 sqlite3_errmsg(st->db));

@@ -631,6 +631,9 @@ test_query(void **state)
     assert_string_equal(r.first, "dataset=orders region=aws:eu-west-1 country=IE operator=US "
                         "role=primary");
     memset(&r, 0, sizeof r);
+    if (store_query(st, "SELECT name, from_country, to_country, transforms "
+                    "FROM v_flow WHERE name = 'repl'", 1000, row_cb, &r, &err)) fail_msg("%s", err.msg);
+    memset(&r, 0, sizeof r);
     assert_int_equal(store_query(st, "SELECT name, from_country, to_country, transforms "
                                  "FROM v_flow WHERE name = 'repl'", 1000, row_cb, &r, &err),
                      SM_OK);
@@ -651,6 +654,38 @@ test_query(void **state)
     assert_int_equal(store_query(st, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
                                  "SELECT x + 1 FROM c) SELECT count(*) FROM c", 50, row_cb, &r,
                                  &err), SM_ELIMIT);
+    /* only the documented views: no direct read of a catalog table */
+    assert_int_equal(store_query(st, "SELECT actor FROM audit", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    assert_string_equal(err.msg, "query may not read the table audit; read the views v_region, "
+                        "v_tier, v_dataset, v_field, v_tag, v_placement, v_flow and v_waiver "
+                        "(doc/catalog.md)");
+    assert_int_equal(store_query(st, "SELECT count(*) FROM main.meta", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    assert_non_null(strstr(err.msg, "the table meta;"));
+    assert_int_equal(store_query(st, "SELECT name FROM v_dataset WHERE name IN "
+                                 "(SELECT name FROM dataset)", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    assert_non_null(strstr(err.msg, "the table dataset;"));
+    assert_int_equal(store_query(st, "SELECT sql FROM sqlite_master", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    /* a CTE named like a view is no way round it */
+    assert_int_equal(store_query(st, "WITH v_dataset AS (SELECT actor FROM audit) SELECT * "
+                                 "FROM v_dataset", 1000, row_cb, &r, &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "the table audit;"));
+    assert_int_equal(store_query(st, "SELECT count(*) FROM audit", 1000, row_cb, &r, &err),
+                     SM_EINVAL);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_query(st, "SELECT count(*) AS n FROM v_dataset", 1000, row_cb, &r,
+                                 &err), SM_OK);
+    assert_string_equal(r.first, "n=3");
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_query(st, "WITH c AS (SELECT name FROM v_dataset) SELECT count(*) "
+                                 "AS n FROM c JOIN v_placement p ON p.dataset = c.name", 1000,
+                                 row_cb, &r, &err), SM_OK);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_query(st, "SELECT count(*) AS n FROM temp.region_ref", 1000, row_cb,
+                                 &r, &err), SM_OK);
     store_close(st);
     model_free(m);
     model_free(m2);

@@ -41,3 +41,8 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --rules OBJ001.json
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules SLOW01.json
 ? 2
 ! custom rule SLOW01: stopped after 2000 ms
+# custom rules read the documented views, not the catalog's tables
+$ python3 -c 'import json, os; d = json.load(open(os.environ["SOVMAP_DATA"] + "/rules/default.json")); d["custom"] = [{"id": "AUD001", "message": "x", "sql": "SELECT actor AS object FROM audit"}]; json.dump(d, open("AUD001.json", "w"))'
+$ SOVMAP_TODAY=2026-11-26 sovmap check --rules AUD001.json
+? 2
+! custom rule AUD001 refused: query may not read the table audit; read the views v_region, v_tier, v_dataset, v_field, v_tag, v_placement, v_flow and v_waiver (doc/catalog.md)
