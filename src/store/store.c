@@ -428,7 +428,16 @@ db_error(struct store *st, int rc, struct sm_error *err)
 {
     const char *path = st->path ? st->path : "catalog";
     const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    int sys = st->db ? sqlite3_system_errno(st->db) : 0;
 
+    /* A full disk: SQLITE_FULL, or an I/O error whose system call failed
+     * with ENOSPC (growing the -shm file of a WAL catalog gives
+     * SQLITE_IOERR_SHMSIZE, "disk I/O error"). The transaction is rolled
+     * back, so the catalog is as it was. */
+    if ((rc & 0xff) == SQLITE_FULL ||
+        (((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
+         (sys == ENOSPC || sys == EDQUOT)))
+        return sm_error_set(err, SM_EIO, "%s: disk full; nothing was written", path);
     switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -440,8 +449,6 @@ db_error(struct store *st, int rc, struct sm_error *err)
                             path);
     case SQLITE_CORRUPT:
         return sm_error_set(err, SM_EDB, "%s is corrupt (%s)", path, msg);
-    case SQLITE_FULL:
-        return sm_error_set(err, SM_EIO, "%s: disk full", path);
     case SQLITE_CANTOPEN:
         if (access(path, F_OK) == 0 && (access(path, W_OK) || !dir_writable(path)))
             return sm_error_set(err, SM_EREADONLY, "%s is read-only", path);

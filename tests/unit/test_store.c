@@ -889,6 +889,65 @@ test_load_progress(void **state)
     model_free(m2);
 }
 
+/* A write on a full disk says so, and leaves the catalog as it was. Needs a
+ * small tmpfs (root); skipped elsewhere (tests/crash covers it end to end). */
+static void
+test_disk_full(void **state)
+{
+    const char *dir = tl_path(tl_tmpdir(), "full");
+    char path[600], filler[600], cmd[1400];
+    struct model *m = rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    FILE *f;
+    char block[4096] = { 0 };
+    (void)state;
+
+    mkdir(dir, 0700);
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=1m tmpfs '%s' 2>/dev/null", dir);
+    if (geteuid() != 0 || system(cmd) != 0) {
+        model_free(m);
+        skip();
+    }
+    snprintf(path, sizeof path, "%s/c.db", dir);
+    snprintf(filler, sizeof filler, "%s/filler", dir);
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    /* fill the disk to the last byte, the catalog open */
+    assert_non_null(f = fopen(filler, "w"));
+    while (fwrite(block, 1, sizeof block, f) == sizeof block && fflush(f) == 0)
+        ;
+    fclose(f);
+    /* a write: refused, rolled back */
+    int rc = store_begin(st, &err), rc2;
+    char msg[700], want[700];
+    if (!rc && !(rc = store_put_all(st, m, &err)))
+        rc = store_commit(st, &err);
+    snprintf(msg, sizeof msg, "%s", err.msg);
+    store_rollback(st);
+    store_close(st);
+    /* opening it again on the full disk, then writing: the same */
+    st = NULL;
+    if (!(rc2 = store_open(path, 0, &st, &err)) && !(rc2 = store_begin(st, &err)) &&
+        !(rc2 = store_put_all(st, m, &err)))
+        rc2 = store_commit(st, &err);
+    store_rollback(st);
+    store_close(st);
+    /* space again: the catalog is whole and empty */
+    remove(filler);
+    m2 = reload(path);
+    snprintf(cmd, sizeof cmd, "umount '%s'", dir);
+    if (system(cmd) != 0)
+        fail_msg("%s failed", cmd);
+    snprintf(want, sizeof want, "%s: disk full; nothing was written", path);
+    assert_int_equal(rc, SM_EIO);
+    assert_string_equal(msg, want);
+    assert_int_equal(rc2, SM_EIO);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(m2->ndatasets, 0);
+    model_free(m2);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -907,6 +966,7 @@ main(void)
         cmocka_unit_test(test_kill9_leaves_before_or_after),
         cmocka_unit_test(test_put_any_order_and_upsert),
         cmocka_unit_test(test_load_progress),
+        cmocka_unit_test(test_disk_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
