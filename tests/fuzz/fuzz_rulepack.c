@@ -5,9 +5,10 @@
  * each of its custom SQL rules runs through store_query over a catalog
  * holding the demo: whatever the SQL, the catalog must not change (a
  * custom rule is one read-only SELECT; doc/security.md).
- * A pack naming another "jurisdictions" file is skipped: the loader reads
- * that path as given (reported: /dev/zero there never ends), which would
- * only make the fuzzer read the machine's files.
+ * A pack naming another "jurisdictions" file is skipped: the loader takes
+ * only a plain .json name from the data directory (anything else is an
+ * error, tested in tests/unit/test_rulepack.c), so fuzzing it would only
+ * probe which files exist there.
  * Build and run: make fuzz; tests/fuzz/run.sh 60 rulepack.
  */
 #include <stdint.h>
