@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "outfile.h"
 #include "cli_scenario.h"
 #include "report.h"
 #include "rules.h"
@@ -206,55 +207,26 @@ term_width(FILE *f)
     return 80;
 }
 
-/* Write the report to path through a temporary file in the same directory,
- * renamed over it once complete: a failed check never leaves half a file. */
+/* Write the report to path (outfile.h: a regular file is replaced only
+ * once complete, so a failed check never leaves half a file; a device such
+ * as /dev/null is written in place, never replaced). */
 static int
 write_file(struct cli *c, const struct report *rep, const struct report_opts *o,
            const char *path)
 {
     struct sm_error e = { 0 };
-    char *tmp;
-    size_t n = strlen(path) + 16;
-    FILE *f;
-    int fd;
+    struct outfile of;
+    bool ok;
 
-    if (!(tmp = malloc(n)))
-        return cli_fail(c, "out of memory");
-    snprintf(tmp, n, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(tmp);
-    if (fd < 0) {
-        cli_fail(c, "%s: %s", path, strerror(errno));
-        free(tmp);
-        return CLI_USAGE;
-    }
-    /* mkstemp makes it 0600; a report is not a secret. */
-    fchmod(fd, 0644);
-    f = fdopen(fd, "w");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return cli_fail(c, "%s: %s", path, strerror(errno));
-    }
-    if (report_write(rep, o, f, &e) != SM_OK) {
-        fclose(f);
-        unlink(tmp);
-        free(tmp);
+    if (outfile_open(&of, path, "w", &e) != SM_OK)
+        return cli_error(c, &e);
+    ok = report_write(rep, o, of.f, &e) == SM_OK;
+    if (!ok) {
+        outfile_close(&of, false, NULL);
         return cli_fail(c, "%s: %s", path, e.msg);
     }
-    if (fsync(fileno(f)) != 0 || fclose(f) != 0) {
-        unlink(tmp);
-        free(tmp);
-        return cli_fail(c, "%s: %s", path, strerror(errno));
-    }
-    if (rename(tmp, path) != 0) {
-        int saved = errno;
-
-        unlink(tmp);
-        free(tmp);
-        return cli_fail(c, "%s: %s", path, strerror(saved));
-    }
-    free(tmp);
+    if (outfile_close(&of, true, &e) != SM_OK)
+        return cli_error(c, &e);
     return CLI_OK;
 }
 

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cli_scenario.h"
 #include "export.h"
+#include "outfile.h"
 #include "scenario.h"
 #include "store.h"
 
@@ -42,46 +43,34 @@ bad_format(struct cli *c, const char *name)
     return cli_fail(c, "unknown export format %s; see sovmap export --help", name);
 }
 
-/* Open FILE's temporary sibling (or use c->out). */
+/* Open the output: standard output for no -o or "-", else the file
+ * (outfile.h: atomic for regular files, in place for devices). */
 static FILE *
-open_out(struct cli *c, const char *out, char *tmp, size_t size)
+open_out(struct cli *c, const char *out, struct outfile *of)
 {
-    mode_t mask = umask(0);
-    int fd;
-    FILE *f;
+    struct sm_error e = { 0 };
 
-    umask(mask);
+    memset(of, 0, sizeof *of);
     if (!out || !strcmp(out, "-"))
         return c->out;
-    snprintf(tmp, size, "%s.tmpXXXXXX", out);
-    /* mkstemp makes the file 0600; an export is an ordinary file. */
-    if ((fd = mkstemp(tmp)) < 0)
-        return NULL;
-    if (fchmod(fd, 0666 & ~mask) || !(f = fdopen(fd, "wb"))) {
-        close(fd);
-        unlink(tmp);
+    if (outfile_open(of, out, "wb", &e) != SM_OK) {
+        cli_error(c, &e);
         return NULL;
     }
-    return f;
+    return of->f;
 }
 
-/* Close f and rename it over out; CLI_OK or the printed error. */
+/* Finish the output; CLI_OK or the printed error. */
 static int
-close_out(struct cli *c, FILE *f, const char *out, const char *tmp, bool ok)
+close_out(struct cli *c, FILE *f, struct outfile *of, bool ok)
 {
+    struct sm_error e = { 0 };
+
     if (f == c->out)
         return fflush(f) ? cli_fail(c, "write error: %s", strerror(errno)) : CLI_OK;
-    if (!ok) {
-        fclose(f);
-        unlink(tmp);
-        return CLI_USAGE;
-    }
-    if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, out)) {
-        int rc = cli_fail(c, "%s: %s", out, strerror(errno));
-        unlink(tmp);
-        return rc;
-    }
-    return CLI_OK;
+    if (outfile_close(of, ok, &e) != SM_OK)
+        return cli_error(c, &e);
+    return ok ? CLI_OK : CLI_USAGE;
 }
 
 /* --scenario NAME --changed-only: the diagram of what the scenario changes
@@ -93,7 +82,7 @@ export_change_diagram(struct cli *c, const struct export_ops *ops, const char *s
     struct scenario_change_set cs;
     struct export_juris *j = NULL;
     struct sm_error e = { 0 };
-    char tmp[4096];
+    struct outfile of;
     FILE *f;
     int rc;
 
@@ -112,16 +101,16 @@ export_change_diagram(struct cli *c, const struct export_ops *ops, const char *s
         goto done;
     }
     o->juris = j;
-    if (!(f = open_out(c, out, tmp, sizeof tmp))) {
-        rc = cli_fail(c, "%s: %s", out, strerror(errno));
+    if (!(f = open_out(c, out, &of))) {
+        rc = CLI_USAGE;
         goto done;
     }
     if (export_changes(&cs, o, ops->arg, f, NULL, &e) != SM_OK) {
-        close_out(c, f, out, tmp, false);
+        close_out(c, f, &of, false);
         rc = cli_error(c, &e);
         goto done;
     }
-    rc = close_out(c, f, out, tmp, true);
+    rc = close_out(c, f, &of, true);
 done:
     export_juris_free(j);
     scenario_change_set_fini(&cs);
@@ -156,9 +145,8 @@ run_export(struct cli *c, int argc, char **argv)
     struct export_juris *j = NULL;
     struct check_result *r = NULL;
     struct sm_error e = { 0 };
-    char tmp[4096];
+    struct outfile of;
     FILE *f = NULL;
-    int fd;
 
     if (!pos)
         return cli_fail(c, "out of memory");
@@ -227,45 +215,18 @@ run_export(struct cli *c, int argc, char **argv)
         }
         o.juris = j;
     }
-    if (out && strcmp(out, "-")) {
-        snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", out);
-        mode_t mask = umask(0);
-
-        umask(mask);
-        /* mkstemp makes the file 0600; an export is an ordinary file. */
-        if ((fd = mkstemp(tmp)) < 0 || fchmod(fd, 0666 & ~mask) || !(f = fdopen(fd, "wb"))) {
-            if (fd >= 0)
-                close(fd);
-            rc = cli_fail(c, "%s: %s", out, strerror(errno));
-            goto done;
-        }
-    } else {
-        f = c->out;
-    }
-    if (ops->write(c->m, r, &o, ops->arg, f, &e) != SM_OK) {
-        rc = cli_error(c, &e);
-        if (f != c->out) {
-            fclose(f);
-            unlink(tmp);
-        }
+    if (!(f = open_out(c, out, &of))) {
+        rc = CLI_USAGE;
         goto done;
     }
-    if (f != c->out) {
-        if (fflush(f) || fsync(fileno(f)) || fclose(f)) {
-            rc = cli_fail(c, "%s: %s", out, strerror(errno));
-            unlink(tmp);
-            goto done;
-        }
-        if (rename(tmp, out)) {
-            rc = cli_fail(c, "%s: %s", out, strerror(errno));
-            unlink(tmp);
-            goto done;
-        }
-        if (!c->quiet && c->verbose)
-            fprintf(c->err, "sovmap: wrote %s\n", out);
-    } else if (fflush(f)) {
-        rc = cli_fail(c, "write error: %s", strerror(errno));
+    if (ops->write(c->m, r, &o, ops->arg, f, &e) != SM_OK) {
+        close_out(c, f, &of, false);
+        rc = cli_error(c, &e);
+        goto done;
     }
+    rc = close_out(c, f, &of, true);
+    if (rc == CLI_OK && f != c->out && !c->quiet && c->verbose)
+        fprintf(c->err, "sovmap: wrote %s\n", out);
 done:
     check_result_free(r);
     export_juris_free(j);

@@ -7,6 +7,7 @@
  */
 #include "views.h"
 #include "export.h"
+#include "outfile.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -1526,7 +1527,7 @@ export_write(struct tui *t, int item, const char *path)
     const struct export_ops *ops = changes ? NULL : export_format(export_items[item].format);
     struct export_opts o;
     struct sm_error err = { 0 };
-    char tmp[1100];
+    struct outfile of;
     FILE *f;
     long size;
     int32_t ds = focus_dataset(t);
@@ -1552,24 +1553,22 @@ export_write(struct tui *t, int item, const char *path)
         o.focus = t->m->datasets[ds].name;
         o.hops = 2;
     }
-    /* Written beside the target and renamed: a failed export leaves no
-     * half-written file behind. */
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (!(f = fopen(tmp, "wb"))) {
-        tui_set_message(t, true, "%s: cannot write", path);
+    /* outfile.h: a regular file is replaced only once complete; a device
+     * such as /dev/null is written in place, never replaced */
+    if (outfile_open(&of, path, "wb", &err) != SM_OK) {
+        tui_set_message(t, true, "%s", err.msg);
         return SM_EIO;
     }
+    f = of.f;
     if (changes ? export_changes(&t->scen.cs, &o, "svg", f, NULL, &err) != SM_OK
                 : ops->write(t->m, t->res, &o, ops->arg, f, &err) != SM_OK) {
-        fclose(f);
-        remove(tmp);
+        outfile_close(&of, false, NULL);
         tui_set_message(t, true, "%s", err.msg);
         return err.code ? err.code : SM_EIO;
     }
     size = ftell(f);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        tui_set_message(t, true, "%s: cannot write", path);
+    if (outfile_close(&of, true, &err) != SM_OK) {
+        tui_set_message(t, true, "%s", err.msg);
         return SM_EIO;
     }
     tui_set_message(t, false, "exported %s to %s (%ld bytes)", export_items[item].format, path,
