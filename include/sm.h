@@ -141,5 +141,7 @@ bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" 
  * surrogates and code points past U+10FFFF are invalid), or -1 when s is
  * valid. NULL is valid. */
 long   sm_utf8_invalid(const char *s);
+/* Length (1..4) of the valid UTF-8 sequence at s, 0 if it is not one. */
+int    sm_utf8_len(const char *s);
 
 #endif

@@ -38,36 +38,14 @@ xstrcmp(const void *a, const void *b)
 
 /* ---- UTF-8 clean-up and escaping ------------------------------------------------ */
 
-/* Length of a valid UTF-8 sequence at s (1..4), 0 if invalid. */
+/* Length of a valid UTF-8 sequence at s (1..4), 0 if invalid or a C1
+ * control (U+0080..U+009F: control bytes too). */
 static int
 utf8_len(const unsigned char *s)
 {
-    unsigned c = s[0];
-    int n;
-    unsigned cp;
+    int n = sm_utf8_len((const char *)s);
 
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, cp = c & 0x1f;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, cp = c & 0x0f;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    /* C1 controls (U+0080..U+009F) are control bytes too. */
-    if (n == 2 && cp < 0xa0)
-        return 0;
-    return n;
+    return n == 2 && s[0] == 0xc2 && s[1] < 0xa0 ? 0 : n;
 }
 
 #define REPL "\xef\xbf\xbd"     /* U+FFFD */
