@@ -3,6 +3,9 @@
  */
 #include "testlib.h"
 
+#include "edit.h"
+#include "refdata.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,3 +131,90 @@ tl_small_model(void)
     add_tier(m, "public", 1, 0, SCOPE_GLOBAL);
     return m;
 }
+
+/* ---- models for the store and model-json tests ---------------------------------- */
+
+struct model *
+tl_base_model(void)
+{
+    struct model *m = model_new();
+
+    assert_non_null(m);
+    assert_int_equal(refdata_load_regions(tl_datadir(), m, NULL), SM_OK);
+    return m;
+}
+
+void
+tl_edit(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, int n, ...)
+{
+    struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = n };
+    struct edit_result r;
+    struct sm_error err = { 0 };
+    va_list ap;
+
+    va_start(ap, n);
+    for (int i = 0; i < n; i++) {
+        e.attrs[i].name = va_arg(ap, const char *);
+        e.attrs[i].value = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    if (edit_apply(m, &e, &r, &err) != SM_OK)
+        fail_msg("edit failed: %s", err.msg);
+    edit_result_fini(&r);
+}
+
+const char tl_hostile[] = "\"; DROP TABLE dataset; --<b>\n\xc3\xa9t\xc3\xa9";
+
+struct model *
+tl_rich_model(void)
+{
+    struct model *m = tl_base_model();
+    int32_t d, f;
+
+    tl_edit(m, EDIT_ADD, OBJ_REGION, "onprem:fra-dc1", 3, "country", "DE", "city", "Frankfurt",
+         "name", "Frankfurt DC 1");
+    tl_edit(m, EDIT_ADD, OBJ_REGION, "edge:eu", 1, "members", "DE,FR");
+    tl_edit(m, EDIT_ADD, OBJ_TIER, "restricted", 8, "rank", "3", "personal", "true", "scope", "bloc",
+         "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
+         "transit-encryption", "true", "retention-max", "3650");
+    tl_edit(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
+         "system", "loyalty", "retention", "365");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, tl_hostile, 2, "description", tl_hostile, "public-sector", "true");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
+    d = model_dataset(m, "orders");
+    assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
+                                   "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
+                     SM_OK);
+    assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "encrypted", "true",
+         "key-region", "aws:eu-west-1");
+    tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:us-east-1", 3, "role", "replica",
+         "mechanism", "scc", "mechanism-ref", "TIA-12");
+    tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, "orders@onprem:fra-dc1", 1, "role", "backup");
+    tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, "clicks@aws:eu-central-1", 0);
+    tl_edit(m, EDIT_ADD, OBJ_FLOW, "repl", 8, "from", "orders@aws:eu-west-1",
+         "to", "orders@aws:us-east-1", "kind", "replication",
+         "transforms", "mask email amount; drop ssn", "mechanism", "scc",
+         "valid-from", "2025-01-01", "transit-encrypted", "true", "fields", "email,amount");
+    tl_edit(m, EDIT_ADD, OBJ_FLOW, "", 3, "from", "orders@aws:eu-west-1",
+         "to", "clicks@aws:eu-central-1", "kind", "etl");
+    tl_edit(m, EDIT_ADD, OBJ_FLOW, "export", 3, "from", "orders@aws:eu-west-1",
+         "to-region", "aws:us-east-1", "kind", "export");
+    tl_edit(m, EDIT_ADD, OBJ_WAIVER, "RES001:orders@aws:us-east-1", 3, "owner", "dpo",
+         "reason", tl_hostile, "expires", "2026-12-31");
+    tl_edit(m, EDIT_ADD, OBJ_SCENARIO, "s1", 1, "description", "what if");
+    tl_edit(m, EDIT_ADD, OBJ_SCENARIO, "s2", 1, "base", "s1");
+    {
+        const char *op1[] = { "revoke-adequacy", "EU", "US" };
+        const char *op2[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 3, op1, NULL), 0);
+        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 4, op2, NULL), 0);
+    }
+    m->rule_pack = model_str(m, "default");
+    return m;
+}
+

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "model.h"
+#include "edit.h"
 
 /* data/ of the source tree ($SOVMAP_DATA or "data"). */
 const char *tl_datadir(void);
@@ -27,5 +28,15 @@ char *tl_slurp(const char *path, size_t *len);
 /* A small model: regions aws:eu-west-1 (IE), aws:eu-central-1 (DE),
  * aws:us-east-1 (US), tiers restricted/confidential/public, no datasets. */
 struct model *tl_small_model(void);
+
+/* The shipped regions and nothing else. */
+struct model *tl_base_model(void);
+/* Apply an edit of n (name, value) attribute pairs; fails the test on error. */
+void tl_edit(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, int n, ...);
+/* A name with SQL, markup, a newline and UTF-8 in it. */
+extern const char tl_hostile[];
+/* tl_base_model plus every kind of object and attribute, tl_hostile among
+ * the names, two scenarios, rule pack "default". */
+struct model *tl_rich_model(void);
 
 #endif

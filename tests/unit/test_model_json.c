@@ -12,91 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct model *
-base_model(void)
-{
-    struct model *m = model_new();
-
-    assert_non_null(m);
-    assert_int_equal(refdata_load_regions(tl_datadir(), m, NULL), SM_OK);
-    return m;
-}
-
-static void
-must(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, int n, ...)
-{
-    struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = n };
-    struct edit_result r;
-    struct sm_error err = { 0 };
-    va_list ap;
-
-    va_start(ap, n);
-    for (int i = 0; i < n; i++) {
-        e.attrs[i].name = va_arg(ap, const char *);
-        e.attrs[i].value = va_arg(ap, const char *);
-    }
-    va_end(ap);
-    if (edit_apply(m, &e, &r, &err) != SM_OK)
-        fail_msg("edit failed: %s", err.msg);
-    edit_result_fini(&r);
-}
-
-static const char hostile[] = "\"; DROP TABLE dataset; --<b>\n\xc3\xa9t\xc3\xa9";
-
-/* A model using every kind of object and attribute. */
-static struct model *
-rich_model(void)
-{
-    struct model *m = base_model();
-    int32_t d, f;
-
-    must(m, EDIT_ADD, OBJ_REGION, "onprem:fra-dc1", 3, "country", "DE", "city", "Frankfurt",
-         "name", "Frankfurt DC 1");
-    must(m, EDIT_ADD, OBJ_REGION, "edge:eu", 1, "members", "DE,FR");
-    must(m, EDIT_ADD, OBJ_TIER, "restricted", 8, "rank", "3", "personal", "true", "scope", "bloc",
-         "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
-         "transit-encryption", "true", "retention-max", "3650");
-    must(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
-    must(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
-         "system", "loyalty", "retention", "365");
-    must(m, EDIT_ADD, OBJ_DATASET, hostile, 2, "description", hostile, "public-sector", "true");
-    must(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
-    d = model_dataset(m, "orders");
-    assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
-    assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
-                                   "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
-    assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);
-    assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
-                     SM_OK);
-    assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "encrypted", "true",
-         "key-region", "aws:eu-west-1");
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:us-east-1", 3, "role", "replica",
-         "mechanism", "scc", "mechanism-ref", "TIA-12");
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@onprem:fra-dc1", 1, "role", "backup");
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "clicks@aws:eu-central-1", 0);
-    must(m, EDIT_ADD, OBJ_FLOW, "repl", 8, "from", "orders@aws:eu-west-1",
-         "to", "orders@aws:us-east-1", "kind", "replication",
-         "transforms", "mask email amount; drop ssn", "mechanism", "scc",
-         "valid-from", "2025-01-01", "transit-encrypted", "true", "fields", "email,amount");
-    must(m, EDIT_ADD, OBJ_FLOW, "", 3, "from", "orders@aws:eu-west-1",
-         "to", "clicks@aws:eu-central-1", "kind", "etl");
-    must(m, EDIT_ADD, OBJ_FLOW, "export", 3, "from", "orders@aws:eu-west-1",
-         "to-region", "aws:us-east-1", "kind", "export");
-    must(m, EDIT_ADD, OBJ_WAIVER, "RES001:orders@aws:us-east-1", 3, "owner", "dpo",
-         "reason", hostile, "expires", "2026-12-31");
-    must(m, EDIT_ADD, OBJ_SCENARIO, "s1", 1, "description", "what if");
-    must(m, EDIT_ADD, OBJ_SCENARIO, "s2", 1, "base", "s1");
-    {
-        const char *op1[] = { "revoke-adequacy", "EU", "US" };
-        const char *op2[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
-        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 3, op1, NULL), 0);
-        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 4, op2, NULL), 0);
-    }
-    m->rule_pack = model_str(m, "default");
-    return m;
-}
-
 static char *
 to_json(const struct model *m)
 {
@@ -115,7 +30,7 @@ to_json(const struct model *m)
 static struct model *
 from_json(const char *text)
 {
-    struct model *m = base_model();
+    struct model *m = tl_base_model();
     struct sm_error err = { 0 };
 
     if (model_json_read(text, strlen(text), "model.json", m, &err))
@@ -126,7 +41,7 @@ from_json(const char *text)
 static void
 test_round_trip_bytes(void **state)
 {
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     char *a, *b;
     (void)state;
 
@@ -146,7 +61,7 @@ test_round_trip_bytes(void **state)
 static void
 test_sorted_and_stable(void **state)
 {
-    struct model *m = rich_model();
+    struct model *m = tl_rich_model();
     char *a = to_json(m), *p1, *p2;
     (void)state;
 
@@ -170,14 +85,14 @@ test_sorted_and_stable(void **state)
 static void
 test_long_names_and_utf8(void **state)
 {
-    struct model *m = base_model(), *m2;
+    struct model *m = tl_base_model(), *m2;
     char *big = malloc(10241), *a, *b;
     (void)state;
 
     memset(big, 'x', 10240);
     big[10240] = '\0';
     big[5000] = '\t';
-    must(m, EDIT_ADD, OBJ_DATASET, big, 1, "owner", "\xe5\x8c\x97\xe4\xba\xac \xf0\x9f\x94\x92");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, big, 1, "owner", "\xe5\x8c\x97\xe4\xba\xac \xf0\x9f\x94\x92");
     {
         struct placement pl;
         model_placement_init(&pl);
@@ -200,7 +115,7 @@ test_long_names_and_utf8(void **state)
 static void
 test_through_catalog(void **state)
 {
-    struct model *m = rich_model(), *m2 = base_model();
+    struct model *m = tl_rich_model(), *m2 = tl_base_model();
     struct store *st = NULL;
     struct sm_error err = { 0 };
     char *a, *b;
@@ -224,7 +139,7 @@ test_through_catalog(void **state)
 static void
 expect_error(const char *text, int code, const char *msg)
 {
-    struct model *m = base_model();
+    struct model *m = tl_base_model();
     struct sm_error err = { 0 };
 
     assert_int_equal(model_json_read(text, strlen(text), "m.json", m, &err), code);

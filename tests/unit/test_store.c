@@ -17,91 +17,6 @@
 #include <signal.h>
 #include <time.h>
 
-static struct model *
-base_model(void)
-{
-    struct model *m = model_new();
-
-    assert_non_null(m);
-    assert_int_equal(refdata_load_regions(tl_datadir(), m, NULL), SM_OK);
-    return m;
-}
-
-static void
-must(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, int n, ...)
-{
-    struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = n };
-    struct edit_result r;
-    struct sm_error err = { 0 };
-    va_list ap;
-
-    va_start(ap, n);
-    for (int i = 0; i < n; i++) {
-        e.attrs[i].name = va_arg(ap, const char *);
-        e.attrs[i].value = va_arg(ap, const char *);
-    }
-    va_end(ap);
-    if (edit_apply(m, &e, &r, &err) != SM_OK)
-        fail_msg("edit failed: %s", err.msg);
-    edit_result_fini(&r);
-}
-
-static const char hostile[] = "\"; DROP TABLE dataset; --<b>\n\xc3\xa9t\xc3\xa9";
-
-/* A model using every kind of object and attribute. */
-static struct model *
-rich_model(void)
-{
-    struct model *m = base_model();
-    int32_t d, f;
-
-    must(m, EDIT_ADD, OBJ_REGION, "onprem:fra-dc1", 3, "country", "DE", "city", "Frankfurt",
-         "name", "Frankfurt DC 1");
-    must(m, EDIT_ADD, OBJ_REGION, "edge:eu", 1, "members", "DE,FR");
-    must(m, EDIT_ADD, OBJ_TIER, "restricted", 8, "rank", "3", "personal", "true", "scope", "bloc",
-         "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
-         "transit-encryption", "true", "retention-max", "3650");
-    must(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
-    must(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
-         "system", "loyalty", "retention", "365");
-    must(m, EDIT_ADD, OBJ_DATASET, hostile, 2, "description", hostile, "public-sector", "true");
-    must(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
-    d = model_dataset(m, "orders");
-    assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
-    assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
-                                   "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
-    assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);
-    assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
-                     SM_OK);
-    assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "encrypted", "true",
-         "key-region", "aws:eu-west-1");
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:us-east-1", 3, "role", "replica",
-         "mechanism", "scc", "mechanism-ref", "TIA-12");
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "orders@onprem:fra-dc1", 1, "role", "backup");
-    must(m, EDIT_ADD, OBJ_PLACEMENT, "clicks@aws:eu-central-1", 0);
-    must(m, EDIT_ADD, OBJ_FLOW, "repl", 8, "from", "orders@aws:eu-west-1",
-         "to", "orders@aws:us-east-1", "kind", "replication",
-         "transforms", "mask email amount; drop ssn", "mechanism", "scc",
-         "valid-from", "2025-01-01", "transit-encrypted", "true", "fields", "email,amount");
-    must(m, EDIT_ADD, OBJ_FLOW, "", 3, "from", "orders@aws:eu-west-1",
-         "to", "clicks@aws:eu-central-1", "kind", "etl");
-    must(m, EDIT_ADD, OBJ_FLOW, "export", 3, "from", "orders@aws:eu-west-1",
-         "to-region", "aws:us-east-1", "kind", "export");
-    must(m, EDIT_ADD, OBJ_WAIVER, "RES001:orders@aws:us-east-1", 3, "owner", "dpo",
-         "reason", hostile, "expires", "2026-12-31");
-    must(m, EDIT_ADD, OBJ_SCENARIO, "s1", 1, "description", "what if");
-    must(m, EDIT_ADD, OBJ_SCENARIO, "s2", 1, "base", "s1");
-    {
-        const char *op1[] = { "revoke-adequacy", "EU", "US" };
-        const char *op2[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
-        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 3, op1, NULL), 0);
-        assert_int_equal(model_scenario_append(m, model_scenario(m, "s1"), 4, op2, NULL), 0);
-    }
-    m->rule_pack = model_str(m, "default");
-    return m;
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -206,7 +121,7 @@ reload(const char *path)
 {
     struct store *st = NULL;
     struct sm_error err = { 0 };
-    struct model *m = base_model();
+    struct model *m = tl_base_model();
 
     if (store_open(path, 0, &st, &err) || store_load(st, m, &err))
         fail_msg("reload: %s", err.msg);
@@ -242,7 +157,7 @@ test_create_nested_and_reopen(void **state)
 static void
 test_round_trip(void **state)
 {
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     struct store *st = open_new("rt.db");
     struct sm_error err = { 0 };
     char *a, *b;
@@ -258,7 +173,7 @@ test_round_trip(void **state)
     a = dump(m);
     b = dump(m2);
     same(a, b);
-    assert_non_null(strstr(b, hostile));
+    assert_non_null(strstr(b, tl_hostile));
     /* put_all again replaces, never duplicates */
     st = NULL;
     assert_int_equal(store_open(tl_path(tl_tmpdir(), "rt.db"), 0, &st, &err), SM_OK);
@@ -303,7 +218,7 @@ static void
 test_apply_persists_with_audit(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "apply.db");
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
     struct sm_error err = { 0 };
     struct edit e = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 2,
@@ -323,7 +238,7 @@ test_apply_persists_with_audit(void **state)
     assert_int_equal(store_commit(st, &err), SM_OK);
     store_close(st);
     model_free(m);
-    m = base_model();
+    m = tl_base_model();
     assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
     assert_int_equal(store_load(st, m, &err), SM_OK);
     if (store_apply(st, m, &e, &r, &err))
@@ -357,7 +272,7 @@ static void
 test_apply_failure_leaves_both_unchanged(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "fail.db");
-    struct model *m = rich_model();
+    struct model *m = tl_rich_model();
     struct store *st = NULL;
     struct sm_error err = { 0 };
     struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
@@ -402,7 +317,7 @@ static void
 test_revert_through_store(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "undo.db");
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
     struct sm_error err = { 0 };
     struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
@@ -441,7 +356,7 @@ test_locked(void **state)
     const char *path = tl_path(tl_tmpdir(), "locked.db");
     struct store *st = NULL, *st2 = NULL;
     struct sm_error err = { 0 };
-    struct model *m = base_model();
+    struct model *m = tl_base_model();
     struct edit e = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "x" };
     char want[4200];
     (void)state;
@@ -494,7 +409,7 @@ test_readonly(void **state)
     if (!root)
         chmod(dir, 0555);
     assert_int_equal(store_open(path, STORE_READONLY, &st, &err), SM_OK);
-    m = base_model();
+    m = tl_base_model();
     if (store_load(st, m, &err))
         fail_msg("load read-only: %s", err.msg);
     assert_int_equal(store_meta_set(st, "k", "v", &err), SM_EREADONLY);
@@ -611,7 +526,7 @@ static void
 test_query(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "q.db");
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
     struct sm_error err = { 0 };
     struct rows r = { 0 };
@@ -621,7 +536,7 @@ test_query(void **state)
     assert_int_equal(store_begin(st, &err), SM_OK);
     assert_int_equal(store_put_all(st, m, &err), SM_OK);
     assert_int_equal(store_commit(st, &err), SM_OK);
-    m2 = base_model();
+    m2 = tl_base_model();
     assert_int_equal(store_load(st, m2, &err), SM_OK);
     if (store_query(st, "SELECT dataset, region, country, operator, role FROM v_placement "
                     "WHERE country <> 'DE' AND dataset = 'orders' ORDER BY region",
@@ -729,7 +644,7 @@ test_kill9_leaves_before_or_after(void **state)
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        struct model *cm = base_model();
+        struct model *cm = tl_base_model();
         struct store *cs = NULL;
         char name[32];
         if (store_open(path, 0, &cs, NULL) || store_load(cs, cm, NULL))
@@ -782,7 +697,7 @@ test_kill9_leaves_before_or_after(void **state)
         sqlite3_close(db);
         assert_string_equal(c.result, "ok");
     }
-    m = base_model();
+    m = tl_base_model();
     assert_int_equal(store_load(st, m, &err), SM_OK);
     for (int32_t i = 0; i < m->ndatasets; i++)
         datasets += !m->datasets[i].deleted;
@@ -803,7 +718,7 @@ static void
 test_put_any_order_and_upsert(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "puts.db");
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
     struct sm_error err = { 0 };
     char *a, *b;
@@ -869,7 +784,7 @@ static void
 test_load_progress(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "prog.db");
-    struct model *m = rich_model(), *m2 = base_model();
+    struct model *m = tl_rich_model(), *m2 = tl_base_model();
     struct store *st = NULL;
     struct sm_error err = { 0 };
     struct prog p = { 0 };
@@ -896,7 +811,7 @@ test_disk_full(void **state)
 {
     const char *dir = tl_path(tl_tmpdir(), "full");
     char path[600], filler[600], cmd[1400];
-    struct model *m = rich_model(), *m2;
+    struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
     struct sm_error err = { 0 };
     FILE *f;
