@@ -103,24 +103,6 @@ out:
     return rc;
 }
 
-static int
-fl_edit(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_write(c, self, argc, argv, OBJ_FLOW, EDIT_SET, NULL);
-}
-
-static int
-fl_show(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_show(c, self, argc, argv, OBJ_FLOW);
-}
-
-static int
-fl_rm(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_rm(c, self, argc, argv, OBJ_FLOW);
-}
-
 struct fl_list {
     struct cli *c;
     int32_t dataset;
@@ -221,13 +203,13 @@ static const struct subcmd flow_subs[] = {
       "copy, a dataset, or a region (an export). --ref and --encrypted are short for\n"
       "--mechanism-ref and --transit-encrypted.\n", fl_add, OBJ_FLOW + 1 },
     { "edit", "usage: sovmap flow edit NAME --ATTR VALUE...\n"
-      "Change a flow.\n", fl_edit, OBJ_FLOW + 1 },
+      "Change a flow.\n", cmd_sub_edit, OBJ_FLOW + 1 },
     { "list", "usage: sovmap flow list [--dataset D] [--format text|tsv|json]\n"
       "List flows.\n", fl_list, 0 },
     { "rm", "usage: sovmap flow rm NAME...\n"
-      "Remove flows.\n", fl_rm, 0 },
+      "Remove flows.\n", cmd_sub_rm, 0 },
     { "show", "usage: sovmap flow show NAME [--format text|json]\n"
-      "Every attribute of a flow.\n", fl_show, 0 },
+      "Every attribute of a flow.\n", cmd_sub_show, 0 },
     { NULL, NULL, NULL, 0 },
 };
 

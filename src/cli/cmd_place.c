@@ -78,24 +78,6 @@ out:
     return rc;
 }
 
-static int
-pl_edit(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_write(c, self, argc, argv, OBJ_PLACEMENT, EDIT_SET, NULL);
-}
-
-static int
-pl_show(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_show(c, self, argc, argv, OBJ_PLACEMENT);
-}
-
-static int
-pl_rm(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_rm(c, self, argc, argv, OBJ_PLACEMENT);
-}
-
 struct pl_list {
     struct cli *c;
     int32_t dataset, region;
@@ -200,15 +182,15 @@ static const struct subcmd place_subs[] = {
       "Put a copy of DATASET in REGION (role primary unless --role says otherwise).\n",
       pl_add, OBJ_PLACEMENT + 1 },
     { "edit", "usage: sovmap place edit DATASET@REGION[/ROLE] --ATTR VALUE...\n"
-      "Change a copy: its role, encryption, key region or mechanism.\n", pl_edit,
+      "Change a copy: its role, encryption, key region or mechanism.\n", cmd_sub_edit,
       OBJ_PLACEMENT + 1 },
     { "list", "usage: sovmap place list [--dataset D] [--region R] [--role ROLE] "
       "[--format text|tsv|json]\n"
       "List copies.\n", pl_list, 0 },
     { "rm", "usage: sovmap place rm DATASET@REGION[/ROLE]...\n"
-      "Remove copies and the flows into and out of them.\n", pl_rm, 0 },
+      "Remove copies and the flows into and out of them.\n", cmd_sub_rm, 0 },
     { "show", "usage: sovmap place show DATASET@REGION[/ROLE] [--format text|json]\n"
-      "Every attribute of a copy.\n", pl_show, 0 },
+      "Every attribute of a copy.\n", cmd_sub_show, 0 },
     { NULL, NULL, NULL, 0 },
 };
 

@@ -11,30 +11,6 @@
 
 extern const struct command cmd_region;
 
-static int
-rg_add(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_write(c, self, argc, argv, OBJ_REGION, EDIT_ADD, NULL);
-}
-
-static int
-rg_edit(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_write(c, self, argc, argv, OBJ_REGION, EDIT_SET, NULL);
-}
-
-static int
-rg_show(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_show(c, self, argc, argv, OBJ_REGION);
-}
-
-static int
-rg_rm(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_rm(c, self, argc, argv, OBJ_REGION);
-}
-
 struct rg_list {
     struct cli *c;
     const char *provider;
@@ -136,19 +112,19 @@ rg_list(struct cli *c, const struct command *self, int argc, char **argv)
 static const struct subcmd region_subs[] = {
     { "add", "usage: sovmap region add PROVIDER:CODE --country CC [--ATTR VALUE]...\n"
       "Add a region of your own: onprem:fra-dc1 --country DE --kind on-prem, or a\n"
-      "multi-region: acme:eu --kind multi-region --members DE,FR,NL.\n", rg_add,
+      "multi-region: acme:eu --kind multi-region --members DE,FR,NL.\n", cmd_sub_add,
       OBJ_REGION + 1 },
     { "edit", "usage: sovmap region edit ID --ATTR VALUE...\n"
-      "Change a region of the catalog (shipped regions cannot be changed).\n", rg_edit,
+      "Change a region of the catalog (shipped regions cannot be changed).\n", cmd_sub_edit,
       OBJ_REGION + 1 },
     { "list", "usage: sovmap region list [--provider P] [--country CC] [--user] "
       "[--format text|tsv|json]\n"
       "List regions, shipped and the catalog's own; --country also matches multi-region\n"
       "members.\n", rg_list, 0 },
     { "rm", "usage: sovmap region rm ID...\n"
-      "Remove regions of the catalog; a region that holds copies is refused.\n", rg_rm, 0 },
+      "Remove regions of the catalog; a region that holds copies is refused.\n", cmd_sub_rm, 0 },
     { "show", "usage: sovmap region show ID [--format text|json]\n"
-      "Every attribute of a region.\n", rg_show, 0 },
+      "Every attribute of a region.\n", cmd_sub_show, 0 },
     { NULL, NULL, NULL, 0 },
 };
 

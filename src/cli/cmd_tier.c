@@ -10,30 +10,6 @@
 
 extern const struct command cmd_tier;
 
-static int
-tr_add(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_write(c, self, argc, argv, OBJ_TIER, EDIT_ADD, NULL);
-}
-
-static int
-tr_edit(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_write(c, self, argc, argv, OBJ_TIER, EDIT_SET, NULL);
-}
-
-static int
-tr_show(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_show(c, self, argc, argv, OBJ_TIER);
-}
-
-static int
-tr_rm(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_rm(c, self, argc, argv, OBJ_TIER);
-}
-
 struct tr_list {
     struct cli *c;
     int32_t *used;
@@ -117,15 +93,15 @@ tr_list(struct cli *c, const struct command *self, int argc, char **argv)
 
 static const struct subcmd tier_subs[] = {
     { "add", "usage: sovmap tier add NAME [--ATTR VALUE]...\n"
-      "Add a classification tier with its residency policy.\n", tr_add, OBJ_TIER + 1 },
+      "Add a classification tier with its residency policy.\n", cmd_sub_add, OBJ_TIER + 1 },
     { "edit", "usage: sovmap tier edit NAME --ATTR VALUE...\n"
-      "Change a tier's policy.\n", tr_edit, OBJ_TIER + 1 },
+      "Change a tier's policy.\n", cmd_sub_edit, OBJ_TIER + 1 },
     { "list", "usage: sovmap tier list [--format text|tsv|json]\n"
       "List tiers with their scopes and how many datasets use each.\n", tr_list, 0 },
     { "rm", "usage: sovmap tier rm NAME...\n"
-      "Remove tiers; a tier used by datasets is refused.\n", tr_rm, 0 },
+      "Remove tiers; a tier used by datasets is refused.\n", cmd_sub_rm, 0 },
     { "show", "usage: sovmap tier show NAME [--format text|json]\n"
-      "Every attribute of a tier.\n", tr_show, 0 },
+      "Every attribute of a tier.\n", cmd_sub_show, 0 },
     { NULL, NULL, NULL, 0 },
 };
 

@@ -5,6 +5,7 @@
  */
 #include "cmd_util.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -529,4 +530,47 @@ cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
 out:
     free(pos);
     return rc;
+}
+
+/* The object kind a command is about: the first word of its name
+ * ("region add" -> region), or place/waive. */
+static enum obj_kind
+command_kind(const struct command *self)
+{
+    static const struct { const char *word; enum obj_kind kind; } kinds[] = {
+        { "region", OBJ_REGION }, { "tier", OBJ_TIER }, { "dataset", OBJ_DATASET },
+        { "place", OBJ_PLACEMENT }, { "flow", OBJ_FLOW }, { "waive", OBJ_WAIVER },
+        { "scenario", OBJ_SCENARIO },
+    };
+    size_t n = strcspn(self->name, " ");
+
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strlen(kinds[i].word) == n && strncmp(self->name, kinds[i].word, n) == 0)
+            return kinds[i].kind;
+    assert(!"a command named after no object kind");
+    return OBJ_DATASET;
+}
+
+int
+cmd_sub_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_write(c, self, argc, argv, command_kind(self), EDIT_ADD, NULL);
+}
+
+int
+cmd_sub_edit(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_write(c, self, argc, argv, command_kind(self), EDIT_SET, NULL);
+}
+
+int
+cmd_sub_show(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_show(c, self, argc, argv, command_kind(self));
+}
+
+int
+cmd_sub_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    return cmd_obj_rm(c, self, argc, argv, command_kind(self));
 }

@@ -92,6 +92,12 @@ int cmd_obj_rm(struct cli *c, const struct command *self, int argc, char **argv,
 /* `KIND show SEL [--format text|json]`: every attribute. */
 int cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
                  enum obj_kind kind);
+/* The same as subcommand handlers, for commands named after their object
+ * kind (region, tier, flow; place and waive too). */
+int cmd_sub_add(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_sub_edit(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_sub_show(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_sub_rm(struct cli *c, const struct command *self, int argc, char **argv);
 
 /* $XDG_DATA_HOME/sovmap/catalog.db, else ~/.local/share/sovmap/catalog.db
  * (a static string). */

@@ -251,12 +251,6 @@ wv_list(struct cli *c, const struct command *self, int argc, char **argv)
     return CLI_OK;
 }
 
-static int
-wv_rm(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return cmd_obj_rm(c, self, argc, argv, OBJ_WAIVER);
-}
-
 static const struct subcmd waive_subs[] = {
     { "add", "usage: sovmap waive RULE OBJECT --owner WHO --reason WHY --expires YYYY-MM-DD\n"
       "Accept the finding of RULE on OBJECT (a dataset, DATASET@REGION copy, flow,\n"
@@ -266,7 +260,7 @@ static const struct subcmd waive_subs[] = {
     { "list", "usage: sovmap waive list [--expired] [--format text|tsv|json]\n"
       "List waivers with their owner, expiry and status (live or expired).\n", wv_list, 0 },
     { "rm", "usage: sovmap waive rm RULE:OBJECT...\n"
-      "Remove waivers.\n", wv_rm, 0 },
+      "Remove waivers.\n", cmd_sub_rm, 0 },
     { NULL, NULL, NULL, 0 },
 };
 
