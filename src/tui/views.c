@@ -998,9 +998,73 @@ radix_sort(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
     }
 }
 
+/* LSD radix sort on the key a byte a pass, for the smaller runs of ties
+ * that refine_ties sorts again: 256 counters a pass, not 65536. */
+static void
+radix_sort8(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
+{
+    int32_t count[256];
+
+    for (int shift = 0; shift < 64; shift += 8) {
+        bool all_same = false;
+        memset(count, 0, sizeof count);
+        for (int32_t i = 0; i < n; i++)
+            count[(p[i].key >> shift) & 0xff]++;
+        for (int d = 0; d < 256; d++)
+            if (count[d] == n)
+                all_same = true;
+        if (all_same)
+            continue;
+        for (int d = 1; d < 256; d++)
+            count[d] += count[d - 1];
+        for (int32_t i = n - 1; i >= 0; i--)
+            tmp[--count[(p[i].key >> shift) & 0xff]] = p[i];
+        memcpy(p, tmp, sizeof *p * (size_t)n);
+    }
+}
+
+#define REFINE_QSORT 64
+
+/* p[0..n) is sorted by the key (bytes off-8..off-1 of each string) and
+ * stable in the base order. Runs that tie on those 8 bytes, none of them
+ * a NUL, are sorted again by the next 8 bytes (a radix sort; strcmp for
+ * short runs), so that a column of few distinct long strings (tiers,
+ * regions) is not one big qsort. Equal strings keep the base order. */
+static void
+refine_ties(struct tui *t, const struct column *c, struct sort_pair *p,
+            struct sort_pair *tmp, int32_t n, size_t off)
+{
+    for (int32_t i = 0; i < n;) {
+        int32_t j = i + 1, m;
+        while (j < n && p[j].key == p[i].key)
+            j++;
+        m = j - i;
+        /* A tie on 8 bytes: only strings of 8+ bytes can still differ. */
+        if (m > 1 && (p[i].key & 0xff) != 0) {
+            if (m <= REFINE_QSORT) {
+                qsort(p + i, (size_t)m, sizeof *p, cmp_str_pairs);
+            } else {
+                const char *first = c->str(t, p[i].row);
+                bool same = true;
+                for (int32_t k = i + 1; k < j && same; k++) {
+                    const char *s = c->str(t, p[k].row);
+                    same = s == first || strcmp(s + off, first + off) == 0;
+                }
+                if (!same) {
+                    for (int32_t k = i; k < j; k++)
+                        p[k].key = prefix_key(c->str(t, p[k].row) + off);
+                    radix_sort8(p + i, tmp, m);
+                    refine_ties(t, c, p + i, tmp, m, off + 8);
+                }
+            }
+        }
+        i = j;
+    }
+}
+
 /* Sort order[] by the view's sort column (and group). Groups with a sort
  * column fall back to qsort; everything else is a radix sort on a 64-bit
- * key, strings refined by strcmp where their 8-byte prefixes tie. */
+ * key, strings refined (refine_ties) where their 8-byte prefixes tie. */
 static int
 sort_order(struct tui *t, struct view *v)
 {
@@ -1036,17 +1100,8 @@ sort_order(struct tui *t, struct view *v)
             p[i].key = prefix_key(c->str(t, r));
     }
     radix_sort(p, tmp, n);
-    if (c && c->str && !c->num) {
-        for (int32_t i = 0; i < n;) {
-            int32_t j = i + 1;
-            while (j < n && p[j].key == p[i].key)
-                j++;
-            /* A tie on 8 bytes: only strings of 8+ bytes can still differ. */
-            if (j - i > 1 && (p[i].key & 0xff) != 0)
-                qsort(p + i, (size_t)(j - i), sizeof *p, cmp_str_pairs);
-            i = j;
-        }
-    }
+    if (c && c->str && !c->num)
+        refine_ties(t, c, p, tmp, n, 8);
     for (int32_t i = 0; i < n; i++)
         v->order[i] = p[v->desc ? n - 1 - i : i].row;
     return SM_OK;
