@@ -5,10 +5,12 @@
  *   gen --load CATALOG                    load it, print time and peak RSS
  *
  * Datasets spread over the three default tiers and several systems, 2-4
- * copies each over real shipped regions, etl/stream lineage chains with
- * transforms and mechanisms, about 1% deliberate violations (EU data copied
- * to the US without a mechanism, unencrypted restricted copies, keys abroad).
- * Deterministic for a seed. See bench/README.md for the figures.
+ * copies each over real shipped regions of their subjects' area, etl/stream
+ * lineage inside one area that never lowers a tier (with transforms and
+ * mechanisms), everything compliant except about 1% deliberate violations:
+ * a replica or backup abroad, a key abroad, an unencrypted copy, EU data fed
+ * unmasked into India, an under-classified derived table. Deterministic for
+ * a seed. See bench/README.md for the model and the figures.
  */
 #include "edit.h"
 #include "model.h"
@@ -133,35 +135,99 @@ pick_area(void)
     return 0;
 }
 
+/* deliberate violations, one per violating dataset */
+enum { V_REPLICA, V_BACKUP, V_KEY, V_UNENCRYPTED, V_FLOW_ABROAD, V_UNDERCLASSIFIED, V_KINDS };
+
 static int
 generate(struct model *m, long n, struct sm_error *err)
 {
     static const int roles[] = { ROLE_REPLICA, ROLE_BACKUP, ROLE_DR };
     int32_t tiers[3] = { model_tier(m, "restricted"), model_tier(m, "confidential"),
                          model_tier(m, "public") };
-    int32_t us = model_region(m, "aws:us-east-1"), prev_primary = SM_NONE;
+    int32_t us = model_region(m, "aws:us-east-1"), in = model_region(m, "aws:ap-south-1");
+    /* the last compliant primary per area and tier (0 restricted, 1 confidential, 2
+     * public) at a lineage depth below 2: lineage stays inside one area, never lowers
+     * the tier, and is at most two flows deep (chains of three, as bench/sql expects) */
+    int32_t prev[5][3];
+    int depth[5][3];
+    int last_area = 0;
     char name[64], fname[96];
     int rc;
 
+    for (int a = 0; a < 5; a++)
+        for (int t = 0; t < 3; t++)
+            prev[a][t] = SM_NONE, depth[a][t] = 0;
     for (size_t a = 0; a < sizeof areas / sizeof *areas; a++)
         for (int i = 0; i < areas[a].n; i++)
             if (model_region(m, areas[a].regions[i]) == SM_NONE)
                 return sm_error_set(err, SM_ENOTFOUND, "region %s is not shipped",
                                     areas[a].regions[i]);
     for (long i = 0; i < n; i++) {
-        const struct area *ar = &areas[pick_area()];
+        int a = pick_area();
         const char *sys = systems[rnd(8)];
         struct dataset d;
         struct placement p;
-        int32_t id, pid, used[4];
+        int32_t id, pid, src = SM_NONE, used[4];
+        int sa = 0, st = 0;             /* the source's area and tier */
         int ncopies = 2 + (int)rnd(3), nfields = 1 + (int)rnd(3);
-        bool violate = rnd(100) == 0;
+        int t = rnd(10) < 3 ? 0 : rnd(10) < 7 ? 1 : 2;
+        bool feed = i % 3 != 0;
+        /* about 1 % of all datasets (never the first, never US subjects' ones) */
+        int kind = i > 0 && a != 1 && rnd(80) == 0 ? (int)rnd(feed ? V_KINDS : V_FLOW_ABROAD)
+                                                   : -1;
+        const struct area *ar;
+
+        if (kind >= 0 && t == 2)
+            t = (int)rnd(2);            /* public data breaks no residency rule */
+        if (kind == V_FLOW_ABROAD) {
+            /* personal EU data, unmasked and without a mechanism, into India */
+            int s = t + (int)rnd((uint32_t)(2 - t));
+            if (prev[0][s] == SM_NONE)
+                s = t;
+            if ((src = prev[0][s]) != SM_NONE)
+                a = 3, st = s;
+            else
+                kind = V_REPLICA;
+        } else if (kind == V_UNDERCLASSIFIED) {
+            /* derived from a restricted or confidential table, under a lower tier */
+            if (prev[a][0] != SM_NONE) {
+                src = prev[a][0];
+                sa = a, st = 0;
+                t = 1 + (int)rnd(2);
+            } else if (prev[a][1] != SM_NONE) {
+                src = prev[a][1];
+                sa = a, st = 1;
+                t = 2;
+            } else {
+                kind = V_REPLICA;
+            }
+        }
+        if (feed && src == SM_NONE) {
+            /* a source in the same area whose tier is at most this one's */
+            bool any = false;
+            for (int k = 0; k < 3; k++)
+                any |= prev[a][k] != SM_NONE;
+            if (!any)
+                a = last_area;          /* the area's first dataset: join a chain */
+            for (int tries = 0; src == SM_NONE && tries < 8; tries++) {
+                st = t + (int)rnd((uint32_t)(3 - t));
+                src = prev[a][st];
+            }
+            for (int s = t; src == SM_NONE && s < 3; s++)
+                if ((src = prev[a][s]) != SM_NONE)
+                    st = s;
+            for (int s = t - 1; src == SM_NONE && s >= 0; s--)
+                if ((src = prev[a][s]) != SM_NONE)
+                    st = t = s;         /* raise the tier to the source's */
+            sa = a;
+        }
+        ar = &areas[a];
 
         model_dataset_init(&d);
         snprintf(name, sizeof name, "%s.t%07ld", sys, i);
         d.name = name;
         d.system = sys;
-        d.tier = tiers[rnd(10) < 3 ? 0 : rnd(10) < 7 ? 1 : 2];
+        d.tier = tiers[t];
         d.subjects[0] = (uint16_t)sm_cc(ar->subject);
         d.nsubjects = 1;
         d.owner = rnd(2) ? "data-platform" : "analytics";
@@ -173,14 +239,16 @@ generate(struct model *m, long n, struct sm_error *err)
             int32_t fid, before = m->nfields;
             if ((rc = model_add_field(m, id, field_names[k], &fid, err)))
                 return rc;
+            /* public tables carry no personal tags (CLS002) */
             if (m->nfields != before && field_tags[k] &&
+                !(t == 2 && strncmp(field_tags[k], "pii.", 4) == 0) &&
                 (rc = model_add_tag(m, id, fid, field_tags[k], "bench", "", "", NULL, err)))
                 return rc;
         }
-        if (rnd(4) == 0 &&
+        if (a == 0 && rnd(4) == 0 &&
             (rc = model_add_tag(m, id, SM_NONE, "sovereignty=EU", "", "", "", NULL, err)))
             return rc;
-        /* copies: primary in the subjects' area, the rest mostly there too */
+        /* copies: all in the subjects' area, encrypted, keys beside them */
         for (int c = 0; c < ncopies; c++) {
             int32_t region;
             bool dup;
@@ -191,44 +259,55 @@ generate(struct model *m, long n, struct sm_error *err)
                 for (int k = 0; k < c; k++)
                     dup |= used[k] == region;
             } while (dup && ++tries < 10);
-            if (dup)
+            if (dup && !(c > 0 && c == ncopies - 1 &&
+                         (kind == V_REPLICA || kind == V_BACKUP)))
                 break;
-            if (c == ncopies - 1 && violate && ar != &areas[1])
-                region = us;            /* an EU replica in us-east-1 ... */
-            used[c] = region;
             model_placement_init(&p);
             p.dataset = id;
             p.region = region;
             p.role = (uint8_t)(c == 0 ? ROLE_PRIMARY : roles[rnd(3)]);
-            p.encrypted = (uint8_t)(violate && c == 1 ? 0 : 1);
-            p.key_region = violate && c == 0 ? us : region;
+            p.encrypted = 1;
+            p.key_region = region;
+            if (c > 0 && c == ncopies - 1 && kind == V_REPLICA) {
+                p.region = p.key_region = us;           /* a replica in us-east-1 */
+                p.role = ROLE_REPLICA;
+            } else if (c > 0 && c == ncopies - 1 && kind == V_BACKUP) {
+                p.region = p.key_region = a == 3 ? us : in;     /* a backup abroad */
+                p.role = ROLE_BACKUP;
+            } else if (c == 0 && kind == V_KEY) {
+                p.key_region = us;                      /* the primary's key abroad */
+            } else if (c == 1 && kind == V_UNENCRYPTED) {
+                p.encrypted = 0;
+                p.key_region = SM_NONE;
+            }
+            used[c] = p.region;
             if ((rc = model_add_placement(m, &p, &pid, err))) {
                 if (rc == SM_EEXIST)
                     continue;   /* same region and role drawn twice */
                 return rc;
             }
         }
-        /* lineage: two datasets in three derive from the one before */
         pid = m->datasets[id].first_placement;
-        if (prev_primary != SM_NONE && i % 3 && pid != SM_NONE) {
+        if (feed && src != SM_NONE && pid != SM_NONE) {
             struct flow f;
             struct transform tx;
             const char *masked[1] = { "email" };
             model_flow_init(&f);
             snprintf(fname, sizeof fname, "%s.feed", name);
             f.name = fname;
-            f.from = prev_primary;
+            f.from = src;
             f.to = pid;
             f.kind = (uint8_t)(rnd(2) ? FLOW_ETL : FLOW_STREAM);
-            f.transit_encrypted = (uint8_t)!violate;
-            if (rnd(3) == 0) {
+            f.transit_encrypted = 1;
+            if (kind != V_FLOW_ABROAD && rnd(3) == 0) {
                 tx.kind = XF_MASK;
                 tx.fields.n = 1;
                 tx.fields.v = masked;
                 f.transforms = &tx;
                 f.ntransforms = 1;
             }
-            if (m->placements[prev_primary].region != m->placements[pid].region && rnd(2)) {
+            if (kind != V_FLOW_ABROAD &&
+                m->placements[src].region != m->placements[pid].region && rnd(2)) {
                 f.mechanism = MECH_SCC;
                 f.mechanism_ref = "TIA-7";
                 f.valid_from = 20250101;
@@ -236,7 +315,15 @@ generate(struct model *m, long n, struct sm_error *err)
             if ((rc = model_add_flow(m, &f, NULL, err)))
                 return rc;
         }
-        prev_primary = pid;
+        if (kind < 0 && pid != SM_NONE) {
+            /* only compliant datasets feed others, and only up to depth 2 */
+            int dd = feed && src != SM_NONE ? depth[sa][st] + 1 : 0;
+            if (dd < 2) {
+                prev[a][t] = pid;
+                depth[a][t] = dd;
+                last_area = a;
+            }
+        }
     }
     return SM_OK;
 }
