@@ -975,11 +975,23 @@ cmp_str_pairs(const void *pa, const void *pb)
 
 /* LSD radix sort of (key, row) pairs, 16 bits a pass; stable, so equal
  * keys keep the base (catalog) order. tmp has room for n pairs. */
+/* Keys already in order (a catalog written in name order): nothing to do. */
+static bool
+pairs_sorted(const struct sort_pair *p, int32_t n)
+{
+    for (int32_t i = 1; i < n; i++)
+        if (p[i].key < p[i - 1].key)
+            return false;
+    return true;
+}
+
 static void
 radix_sort(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
 {
     static int32_t count[65536];
 
+    if (pairs_sorted(p, n))
+        return;
     for (int shift = 0; shift < 64; shift += 16) {
         bool all_same = true;
         memset(count, 0, sizeof count);
@@ -1005,6 +1017,8 @@ radix_sort8(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
 {
     int32_t count[256];
 
+    if (pairs_sorted(p, n))
+        return;
     for (int shift = 0; shift < 64; shift += 8) {
         bool all_same = false;
         memset(count, 0, sizeof count);
@@ -1044,16 +1058,23 @@ refine_ties(struct tui *t, const struct column *c, struct sort_pair *p,
             if (m <= REFINE_QSORT) {
                 qsort(p + i, (size_t)m, sizeof *p, cmp_str_pairs);
             } else {
-                const char *first = c->str(t, p[i].row);
-                bool same = true;
-                for (int32_t k = i + 1; k < j && same; k++) {
+                /* Already in order (all equal, or a catalog written in
+                 * name order)? The run is in base order, so equal strings
+                 * are too. */
+                const char *prev = c->str(t, p[i].row);
+                bool sorted = true;
+                for (int32_t k = i + 1; k < j && sorted; k++) {
                     const char *s = c->str(t, p[k].row);
-                    same = s == first || strcmp(s + off, first + off) == 0;
+                    sorted = s == prev || strcmp(s + off, prev + off) >= 0;
+                    prev = s;
                 }
-                if (!same) {
+                if (!sorted) {
                     for (int32_t k = i; k < j; k++)
                         p[k].key = prefix_key(c->str(t, p[k].row) + off);
-                    radix_sort8(p + i, tmp, m);
+                    if (m >= 65536)
+                        radix_sort(p + i, tmp, m);
+                    else
+                        radix_sort8(p + i, tmp, m);
                     refine_ties(t, c, p + i, tmp, m, off + 8);
                 }
             }
