@@ -13,67 +13,8 @@
 #include "cmd_util.h"
 #include "store.h"
 
-#define OPTS_MAX (EDIT_MAX_ATTRS + 8)
 
 extern const struct command cmd_dataset, cmd_field, cmd_tag;
-
-/* ---- dataset add / edit -------------------------------------------------------------- */
-
-static int
-ds_write(struct cli *c, const struct command *self, int argc, char **argv, enum edit_op op)
-{
-    struct attr_opts ao;
-    struct cli_opt opts[OPTS_MAX];
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    struct edit e;
-    int nopts = 0, npos, rc;
-    int32_t id;
-    bool help;
-
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    attr_opts_add(&ao, OBJ_DATASET, NULL, opts, &nopts);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        goto out;
-    if (npos < 1) {
-        rc = cli_usage_fail(c, self->usage, "%s: missing NAME", self->name);
-        goto out;
-    }
-    if (npos > 1) {
-        rc = cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[1]);
-        goto out;
-    }
-    memset(&e, 0, sizeof e);
-    e.op = op;
-    e.kind = OBJ_DATASET;
-    e.key = pos[0];
-    if (attr_opts_edit(&ao, &e) == 0 && op == EDIT_SET) {
-        rc = cli_usage_fail(c, self->usage, "%s: nothing to change; give --ATTR VALUE",
-                            self->name);
-        goto out;
-    }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
-        goto out;
-    if (op == EDIT_SET && (rc = cmd_find(c, OBJ_DATASET, pos[0], &id)) != CLI_OK)
-        goto out;
-    rc = cli_apply(c, &e, op == EDIT_ADD ? "added" : "changed");
-out:
-    free(pos);
-    return rc;
-}
-
-static int
-ds_add(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return ds_write(c, self, argc, argv, EDIT_ADD);
-}
-
-static int
-ds_edit(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    return ds_write(c, self, argc, argv, EDIT_SET);
-}
 
 /* ---- dataset list ------------------------------------------------------------------- */
 
@@ -451,9 +392,9 @@ ds_rm(struct cli *c, const struct command *self, int argc, char **argv)
 static const struct subcmd dataset_subs[] = {
     { "add", "usage: sovmap dataset add NAME [--ATTR VALUE]...\n"
       "Add a dataset. Attributes are listed below; --tier and --subjects matter most.\n",
-      ds_add, OBJ_DATASET + 1 },
+      cmd_sub_add, OBJ_DATASET + 1 },
     { "edit", "usage: sovmap dataset edit NAME --ATTR VALUE...\n"
-      "Change attributes of a dataset (\"\" clears one).\n", ds_edit, OBJ_DATASET + 1 },
+      "Change attributes of a dataset (\"\" clears one).\n", cmd_sub_edit, OBJ_DATASET + 1 },
     { "list", "usage: sovmap dataset list [--tier TIER] [--system SYSTEM] [--format text|tsv|json]\n"
       "List datasets: name, tier, subjects, system, owner and number of copies.\n",
       ds_list, 0 },

@@ -48,7 +48,7 @@ $ sovmap --catalog a.db dataset add orders --teir restricted
 ? 2
 
 $ sovmap --catalog a.db dataset add
-! sovmap: dataset add: missing NAME
+! sovmap: dataset add: missing the dataset
 ! usage: sovmap dataset add NAME [--ATTR VALUE]...
 ? 2
 
