@@ -20,36 +20,8 @@
 
 #include "import.h"
 #include "refdata.h"
-
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
-static void
-put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-#include <stdarg.h>
-static void
-put(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if ((size_t)n < b->cap - b->len)
-            break;
-        b->cap = b->cap * 2 + 4096;
-        if (!(b->p = realloc(b->p, b->cap))) {
-            fputs("out of memory\n", stderr);
-            exit(1);
-        }
-    }
-    b->len += (size_t)n;
-}
+#define BENCH_PROG "bench_import"
+#include "bench.h"
 
 static const char *const buckets[][2] = {
     { "bench-eu-west-1", "eu-west-1" }, { "bench-us-east-1", "us-east-1" },
@@ -63,18 +35,18 @@ guid(char out[40], unsigned kind, unsigned i)
 }
 
 static void
-related(struct buf *b, const char *g, const char *type, const char *qn, const char *rel)
+related(struct bench_buf *b, const char *g, const char *type, const char *qn, const char *rel)
 {
-    put(b, "{\"guid\": \"%s\", \"typeName\": \"%s\", \"entityStatus\": \"ACTIVE\", "
+    bench_put(b, "{\"guid\": \"%s\", \"typeName\": \"%s\", \"entityStatus\": \"ACTIVE\", "
         "\"displayText\": \"%s\", \"relationshipType\": \"%s\", \"relationshipGuid\": \"%s\", "
         "\"relationshipStatus\": \"ACTIVE\", \"relationshipAttributes\": {\"typeName\": \"%s\"}, "
         "\"qualifiedName\": \"%s\"}", g, type, qn, rel, g, rel, qn);
 }
 
 static void
-header(struct buf *b, const char *g, const char *type)
+header(struct bench_buf *b, const char *g, const char *type)
 {
-    put(b, "\"guid\": \"%s\", \"isIncomplete\": false, \"provenanceType\": 0, \"status\": "
+    bench_put(b, "\"guid\": \"%s\", \"isIncomplete\": false, \"provenanceType\": 0, \"status\": "
         "\"ACTIVE\", \"createdBy\": \"bench\", \"updatedBy\": \"bench\", \"createTime\": "
         "1709370853310, \"updateTime\": 1709478851570, \"version\": 0, \"typeName\": \"%s\"",
         g, type);
@@ -86,18 +58,18 @@ generate(int n, size_t *len)
 {
     const int ncols = 6;
     int ntables = n / (ncols + 2);
-    struct buf b = { 0 }, ref = { 0 };
+    struct bench_buf b = { 0 }, ref = { 0 };
     char g[40], cg[40], sg[40], db[40];
 
     guid(db, 0xdb, 1);
-    put(&b, "{\"entities\": [\n");
-    put(&ref, "\"referredEntities\": {\n");
+    bench_put(&b, "{\"entities\": [\n");
+    bench_put(&ref, "\"referredEntities\": {\n");
     for (size_t k = 0; k < sizeof buckets / sizeof *buckets; k++) {
         guid(g, 0xb0, (unsigned)k);
-        put(&b, "{\"attributes\": {\"qualifiedName\": \"s3a://%s@bench\", \"name\": \"%s\", "
+        bench_put(&b, "{\"attributes\": {\"qualifiedName\": \"s3a://%s@bench\", \"name\": \"%s\", "
             "\"region\": \"%s\"}, ", buckets[k][0], buckets[k][0], buckets[k][1]);
         header(&b, g, "aws_s3_v2_bucket");
-        put(&b, ", \"relationshipAttributes\": {}},\n");
+        bench_put(&b, ", \"relationshipAttributes\": {}},\n");
     }
     for (int t = 0; t < ntables; t++) {
         char qn[128];
@@ -105,25 +77,25 @@ generate(int n, size_t *len)
         guid(g, 0x7a, (unsigned)t);
         guid(sg, 0x5d, (unsigned)t);
         snprintf(qn, sizeof qn, "db%d.table%d", t % 97, t);
-        put(&b, "%s{\"attributes\": {\"qualifiedName\": \"%s@bench\", \"name\": \"table%d\", "
+        bench_put(&b, "%s{\"attributes\": {\"qualifiedName\": \"%s@bench\", \"name\": \"table%d\", "
             "\"owner\": \"etl\", \"description\": null, \"createTime\": 1709370851000, "
             "\"tableType\": \"EXTERNAL_TABLE\", \"temporary\": false, \"parameters\": "
             "{\"EXTERNAL\": \"TRUE\"}}, ", t ? "," : "", qn, t);
         header(&b, g, "hive_table");
-        put(&b, ", \"relationshipAttributes\": {\"db\": ");
+        bench_put(&b, ", \"relationshipAttributes\": {\"db\": ");
         related(&b, db, "hive_db", "db@bench", "hive_table_db");
-        put(&b, ", \"sd\": ");
+        bench_put(&b, ", \"sd\": ");
         related(&b, sg, "hive_storagedesc", qn, "hive_table_storagedesc");
-        put(&b, ", \"columns\": [");
+        bench_put(&b, ", \"columns\": [");
         for (int c = 0; c < ncols; c++) {
             char cq[160];
             guid(cg, 0xc0 + (unsigned)c, (unsigned)t);
             snprintf(cq, sizeof cq, "%s.col%d@bench", qn, c);
             if (c)
-                put(&b, ", ");
+                bench_put(&b, ", ");
             related(&b, cg, "hive_column", cq, "hive_table_columns");
         }
-        put(&b, "], \"inputToProcesses\": [], \"outputFromProcesses\": [], \"meanings\": []}, "
+        bench_put(&b, "], \"inputToProcesses\": [], \"outputFromProcesses\": [], \"meanings\": []}, "
             "\"classifications\": [{\"typeName\": \"tier%d\", \"attributes\": {}, "
             "\"entityGuid\": \"%s\", \"entityStatus\": \"ACTIVE\", \"propagate\": true}, "
             "{\"typeName\": \"sovereignty\", \"attributes\": {\"jurisdiction\": \"%s\"}, "
@@ -132,40 +104,31 @@ generate(int n, size_t *len)
         /* columns and the storage descriptor */
         for (int c = 0; c < ncols; c++) {
             guid(cg, 0xc0 + (unsigned)c, (unsigned)t);
-            put(&ref, "%s\"%s\": {\"attributes\": {\"qualifiedName\": \"%s.col%d@bench\", "
+            bench_put(&ref, "%s\"%s\": {\"attributes\": {\"qualifiedName\": \"%s.col%d@bench\", "
                 "\"name\": \"col%d\", \"type\": \"string\", \"comment\": null, \"position\": %d, "
                 "\"owner\": \"etl\"}, ", t || c ? "," : "", cg, qn, c, c, c);
             header(&ref, cg, "hive_column");
-            put(&ref, ", \"relationshipAttributes\": {\"table\": ");
+            bench_put(&ref, ", \"relationshipAttributes\": {\"table\": ");
             related(&ref, g, "hive_table", qn, "hive_table_columns");
-            put(&ref, ", \"inputToProcesses\": [], \"outputFromProcesses\": []}");
+            bench_put(&ref, ", \"inputToProcesses\": [], \"outputFromProcesses\": []}");
             if (c < 2)
-                put(&ref, ", \"classifications\": [{\"typeName\": \"PII\", \"attributes\": "
+                bench_put(&ref, ", \"classifications\": [{\"typeName\": \"PII\", \"attributes\": "
                     "{\"type\": \"%s\"}, \"entityGuid\": \"%s\", \"entityStatus\": \"ACTIVE\"}]",
                     c ? "email" : "name", cg);
-            put(&ref, "}\n");
+            bench_put(&ref, "}\n");
         }
-        put(&ref, ",\"%s\": {\"attributes\": {\"qualifiedName\": \"%s@bench_storage\", "
+        bench_put(&ref, ",\"%s\": {\"attributes\": {\"qualifiedName\": \"%s@bench_storage\", "
             "\"location\": \"s3a://%s/warehouse/%s\", \"inputFormat\": \"parquet\"}, ", sg, qn,
             bk, qn);
         header(&ref, sg, "hive_storagedesc");
-        put(&ref, ", \"relationshipAttributes\": {\"table\": ");
+        bench_put(&ref, ", \"relationshipAttributes\": {\"table\": ");
         related(&ref, g, "hive_table", qn, "hive_table_storagedesc");
-        put(&ref, "}}\n");
+        bench_put(&ref, "}}\n");
     }
-    put(&b, "],\n%.*s}}\n", (int)ref.len, ref.p);
+    bench_put(&b, "],\n%.*s}}\n", (int)ref.len, ref.p);
     free(ref.p);
     *len = b.len;
     return b.p;
-}
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int
@@ -188,13 +151,8 @@ main(int argc, char **argv)
     if (!datadir || !*datadir)
         datadir = "data";
     text = generate(n, &len);
-    if (out) {
-        FILE *f = fopen(out, "wb");
-        if (!f || fwrite(text, 1, len, f) != len || fclose(f)) {
-            fprintf(stderr, "%s: cannot write\n", out);
-            return 1;
-        }
-    }
+    if (out && bench_save(out, text, len))
+        return 1;
     {
         char path[4096];
         snprintf(path, sizeof path, "%s/import-map.json", datadir);
@@ -205,9 +163,9 @@ main(int argc, char **argv)
     }
     for (int rep = 0; rep < 3; rep++) {
         json_error_t je;
-        double t0 = now_s();
+        double t0 = bench_wall();
         json_t *root = json_loadb(text, len, 0, &je);
-        double t1 = now_s();
+        double t1 = bench_wall();
         if (!root) {
             fprintf(stderr, "generated text does not parse: %s\n", je.text);
             return 1;
@@ -234,14 +192,14 @@ main(int argc, char **argv)
             t.rank = k + 1;
             model_add_tier(m, &t, &tiers[k], NULL);
         }
-        t0 = now_s();
+        t0 = bench_wall();
         run = import_run_new(map, &o);
         if (!run || import_run_add_file(run, "bench.json", text, len, &e) ||
             import_run_parse(run, importer_find("atlas"), &e) || import_run_apply(run, m, &e)) {
             fprintf(stderr, "import failed: %s\n", e.msg);
             return 1;
         }
-        t1 = now_s();
+        t1 = bench_wall();
         if (rep == 0) {
             const struct import_stats *s = import_run_stats(run);
             printf("entities: %d (%zu bytes); datasets %d, fields %d, tags %d, skipped %d\n",

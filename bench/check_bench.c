@@ -25,45 +25,10 @@
 #include "rulepack.h"
 #include "rules.h"
 #include "store.h"
+#define BENCH_PROG "check_bench"
+#include "bench.h"
 
-/* CPU time of this process: the machine may be shared, and wall time
- * then measures the neighbours. */
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long
-peak_kib(void)
-{
-    struct rusage ru;
-
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
-}
-
-/* Deterministic pseudo-random numbers (xorshift). */
 static uint64_t seed = 0x9E3779B97F4A7C15ull;
-
-static uint32_t
-rnd(uint32_t n)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return (uint32_t)(seed % n);
-}
-
-static void
-die(const char *what, const struct sm_error *e)
-{
-    fprintf(stderr, "check_bench: %s: %s\n", what, e->msg);
-    exit(2);
-}
 
 int
 main(int argc, char **argv)
@@ -105,22 +70,22 @@ main(int argc, char **argv)
         datadir = argc > 3 ? argv[3] : getenv("SOVMAP_DATA") ? getenv("SOVMAP_DATA") : "data";
         if (argc < 3)
             return 2;
-        t0 = now();
+        t0 = bench_cpu();
         if (refdata_load_regions(datadir, m, &e))
-            die("regions", &e);
+            bench_die("regions", &e);
         if (store_open(argv[2], STORE_READONLY, &st, &e) || store_load(st, m, &e))
-            die(argv[2], &e);
+            bench_die(argv[2], &e);
         store_close(st);
-        t1 = now();
+        t1 = bench_cpu();
         if (rulepack_load(datadir, "default", &rp, &e))
-            die("rule pack", &e);
+            bench_die("rule pack", &e);
         printf("catalog %s: %d datasets, %d placements, %d flows, loaded in %.2f s CPU\n", argv[2],
                m->ndatasets, m->nplacements, m->nflows, t1 - t0);
-        base_kib = peak_kib();
+        base_kib = bench_peak_kib();
         goto run;
     }
     if (refdata_load_regions(datadir, m, &e))
-        die("regions", &e);
+        bench_die("regions", &e);
     for (int k = 0; m->nregions < 200; k++) {
         struct region rg;
         char id[32];
@@ -133,12 +98,12 @@ main(int argc, char **argv)
         rg.operator_home = rg.country;
         rg.kind = REGION_ONPREM;
         if (model_add_region(m, &rg, NULL, &e))
-            die("region", &e);
+            bench_die("region", &e);
     }
     if (rulepack_load(datadir, "default", &rp, &e))
-        die("rule pack", &e);
+        bench_die("rule pack", &e);
     if (rulepack_seed_tiers(rp, m, &e))
-        die("tiers", &e);
+        bench_die("tiers", &e);
     tiers[0] = model_tier(m, "restricted");
     tiers[1] = model_tier(m, "confidential");
     tiers[2] = model_tier(m, "public");
@@ -156,12 +121,12 @@ main(int argc, char **argv)
     for (int k = 0; k < 5; k++)
         if (!grp || !(bygrp[k] = malloc(sizeof(int32_t) * ((size_t)n + 1))))
             return 2;
-    t0 = now();
+    t0 = bench_cpu();
     for (int32_t d = 0; d < n; d++) {
         struct dataset ds;
         struct placement p;
         int32_t id, f, fld;
-        uint32_t pick = rnd(100);
+        uint32_t pick = bench_rnd(&seed, 100);
         int gi = pick < 55 ? 0 : pick < 80 ? 1 : pick < 90 ? 2 : pick < 95 ? 3 : 4;
         struct group *g = &groups[gi];
         grp[d] = (uint8_t)gi;
@@ -169,27 +134,27 @@ main(int argc, char **argv)
         model_dataset_init(&ds);
         snprintf(name, sizeof name, "ds%07d", d);
         ds.name = name;
-        ds.tier = tiers[rnd(3)];
+        ds.tier = tiers[bench_rnd(&seed, 3)];
         ds.subjects[0] = (uint16_t)sm_cc(g->subject);
         ds.nsubjects = 1;
         if (model_add_dataset(m, &ds, &id, &e))
-            die("dataset", &e);
+            bench_die("dataset", &e);
         if (model_add_field(m, id, "id", NULL, &e) || model_add_field(m, id, "email", &fld, &e) ||
             model_add_field(m, id, "amount", NULL, &e) ||
             (ds.tier != tiers[2] && model_add_tag(m, id, fld, "pii.email", "", "", "", NULL, &e)))
-            die("field", &e);
+            bench_die("field", &e);
         model_placement_init(&p);
         p.dataset = id;
-        p.region = g->ids[rnd((uint32_t)g->n)];
+        p.region = g->ids[bench_rnd(&seed, (uint32_t)g->n)];
         p.role = ROLE_PRIMARY;
         p.encrypted = 1;
         p.key_region = p.region;
         if (model_add_placement(m, &p, NULL, &e))
-            die("placement", &e);
-        p.region = rnd(100) == 0 ? misplace : g->ids[rnd((uint32_t)g->n)];
-        p.role = rnd(2) ? ROLE_REPLICA : ROLE_BACKUP;
+            bench_die("placement", &e);
+        p.region = bench_rnd(&seed, 100) == 0 ? misplace : g->ids[bench_rnd(&seed, (uint32_t)g->n)];
+        p.role = bench_rnd(&seed, 2) ? ROLE_REPLICA : ROLE_BACKUP;
         if (model_add_placement(m, &p, NULL, &e))
-            die("placement", &e);
+            bench_die("placement", &e);
         (void)f;
     }
     for (int32_t d = 0; d < n; d++) {
@@ -206,8 +171,8 @@ main(int argc, char **argv)
             /* etl into a random dataset of the same subjects' primary: a
              * lineage graph with cycles, mostly within one jurisdiction
              * (1 in 1000 crosses, as a real estate would) */
-            int gi = rnd(1000) == 0 ? (int)rnd(5) : grp[d];
-            int32_t t = bygrp[gi][rnd((uint32_t)nby[gi])];
+            int gi = bench_rnd(&seed, 1000) == 0 ? (int)bench_rnd(&seed, 5) : grp[d];
+            int32_t t = bygrp[gi][bench_rnd(&seed, (uint32_t)nby[gi])];
             fl.from = 2 * d;
             if (t == d)
                 t = (d + 1) % n;
@@ -215,35 +180,35 @@ main(int argc, char **argv)
             fl.kind = FLOW_ETL;
             /* Into a public dataset, the data is aggregated (except in 1 of
              * 100 flows: those derived tables are under-classified). */
-            if (m->datasets[t].tier == tiers[2] && (!bad_lineage && rnd(100) != 0))
+            if (m->datasets[t].tier == tiers[2] && (!bad_lineage && bench_rnd(&seed, 100) != 0))
                 model_parse_transforms(m, "aggregate", &fl.transforms, &fl.ntransforms, NULL);
-            else if (rnd(4) == 0)
+            else if (bench_rnd(&seed, 4) == 0)
                 model_parse_transforms(m, "mask email", &fl.transforms, &fl.ntransforms, NULL);
         }
         if (model_add_flow(m, &fl, NULL, &e))
-            die("flow", &e);
+            bench_die("flow", &e);
     }
-    t1 = now();
-    base_kib = peak_kib();
+    t1 = bench_cpu();
+    base_kib = bench_peak_kib();
     printf("model: %d datasets, %d placements, %d flows, %d regions, built in %.2f s, peak %ld MiB\n",
            m->ndatasets, m->nplacements, m->nflows, m->nregions, t1 - t0, base_kib / 1024);
 run:
     for (int run = 0; run < 3; run++) {
         check_result_free(r);
         r = NULL;
-        t0 = now();
+        t0 = bench_cpu();
         if (check_run(m, rp, 20261126, &r, &e))
-            die("check", &e);
-        t1 = now();
+            bench_die("check", &e);
+        t1 = bench_cpu();
         if (t1 - t0 < best)
             best = t1 - t0;
     }
     {
         struct lineage L;
-        t0 = now();
+        t0 = bench_cpu();
         if (lineage_run(m, rp, &L, &e))
-            die("lineage", &e);
-        t1 = now();
+            bench_die("lineage", &e);
+        t1 = bench_cpu();
         printf("of which lineage_run: %.3f s\n", t1 - t0);
         lineage_fini(&L);
     }
@@ -258,8 +223,8 @@ run:
             if (per[k])
                 printf("  %s %d\n", rule_names[k], per[k]);
     }
-    printf("peak memory: %ld MiB total, %ld MiB above the model\n", peak_kib() / 1024,
-           (peak_kib() - base_kib) / 1024);
+    printf("peak memory: %ld MiB total, %ld MiB above the model\n", bench_peak_kib() / 1024,
+           (bench_peak_kib() - base_kib) / 1024);
     check_result_free(r);
     rulepack_free(rp);
     model_free(m);

@@ -25,33 +25,10 @@
 #include "model.h"
 #include "refdata.h"
 #include "rulepack.h"
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#define BENCH_PROG "export_bench"
+#include "bench.h"
 
 static uint64_t seed = 0x9E3779B97F4A7C15ull;
-
-static uint32_t
-rnd(uint32_t n)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return (uint32_t)(seed % n);
-}
-
-static void
-die(const char *what, const struct sm_error *e)
-{
-    fprintf(stderr, "export_bench: %s: %s\n", what, e ? e->msg : "failed");
-    exit(1);
-}
 
 static const char *const used[] = {
     "aws:eu-west-1", "aws:eu-central-1", "aws:eu-west-3", "aws:eu-north-1", "aws:eu-south-1",
@@ -75,7 +52,7 @@ synthetic(const char *datadir, const struct rulepack *rp, int32_t n, int32_t nfl
     char name[64], sys[32];
 
     if (!m || !prim || refdata_load_regions(datadir, m, &e) || rulepack_seed_tiers(rp, m, &e))
-        die("model", &e);
+        bench_die("model", &e);
     tiers[0] = model_tier(m, "restricted");
     tiers[1] = model_tier(m, "confidential");
     tiers[2] = model_tier(m, "public");
@@ -88,7 +65,7 @@ synthetic(const char *datadir, const struct rulepack *rp, int32_t n, int32_t nfl
         struct dataset d;
         struct placement p;
         int32_t id;
-        int home = (int)rnd((uint32_t)nreg);
+        int home = (int)bench_rnd(&seed, (uint32_t)nreg);
 
         model_dataset_init(&d);
         snprintf(name, sizeof name, "ds%07d", (int)i);
@@ -98,30 +75,30 @@ synthetic(const char *datadir, const struct rulepack *rp, int32_t n, int32_t nfl
         d.tier = tiers[i % 3];
         if (model_add_dataset(m, &d, &id, &e) ||
             model_set(m, OBJ_DATASET, id, "subjects", subj[i % 8], &e))
-            die("dataset", &e);
+            bench_die("dataset", &e);
         model_placement_init(&p);
         p.dataset = id;
         p.region = rid[home];
         p.encrypted = 1;
         p.key_region = p.region;
         if (model_add_placement(m, &p, &prim[i], &e))
-            die("placement", &e);
+            bench_die("placement", &e);
         if (i % 4 == 0) {
             p.role = ROLE_REPLICA;
-            p.region = rid[(home + 1 + (int)rnd(3)) % nreg];
+            p.region = rid[(home + 1 + (int)bench_rnd(&seed, 3)) % nreg];
             if (p.region != rid[home] && model_add_placement(m, &p, NULL, &e))
-                die("replica", &e);
+                bench_die("replica", &e);
         }
         if (i % 10 == 0) {
             p.role = ROLE_BACKUP;
-            p.region = rid[(home + 4 + (int)rnd((uint32_t)nreg - 5)) % nreg];
+            p.region = rid[(home + 4 + (int)bench_rnd(&seed, (uint32_t)nreg - 5)) % nreg];
             if (p.region != rid[home] && model_add_placement(m, &p, NULL, &e))
-                die("backup", &e);
+                bench_die("backup", &e);
         }
     }
     for (int32_t k = 0; k < nflows; k++) {
         struct flow f;
-        int32_t a = (int32_t)rnd((uint32_t)n), b = (int32_t)rnd((uint32_t)n);
+        int32_t a = (int32_t)bench_rnd(&seed, (uint32_t)n), b = (int32_t)bench_rnd(&seed, (uint32_t)n);
 
         if (a == b)
             b = (b + 1) % n;
@@ -133,7 +110,7 @@ synthetic(const char *datadir, const struct rulepack *rp, int32_t n, int32_t nfl
         if (k % 7 == 0)
             f.mechanism = MECH_SCC;
         if (model_add_flow(m, &f, NULL, &e))
-            die("flow", &e);
+            bench_die("flow", &e);
     }
     free(prim);
     return m;
@@ -149,15 +126,15 @@ timed(const struct model *m, const struct check_result *r, const struct export_o
     for (int i = 0; i < 3; i++) {
         FILE *f = fopen(path ? path : "/dev/null", "wb");
         struct sm_error e = { 0 };
-        double t0 = now(), t;
+        double t0 = bench_cpu(), t;
 
         if (!f)
-            die(path, NULL);
+            bench_die(path, NULL);
         *rc = export_diagram(m, r, o, fmt, f, st, &e);
-        t = now() - t0;
+        t = bench_cpu() - t0;
         fclose(f);
         if (*rc && *rc != SM_ELIMIT && *rc != SM_EIO)
-            die(fmt, &e);
+            bench_die(fmt, &e);
         if (*rc)
             printf("    (%s)\n", e.msg);
         if (t < best)
@@ -185,14 +162,14 @@ main(int argc, char **argv)
     int rc;
 
     if (rulepack_load(datadir, "default", &rp, &e) || export_juris_load(datadir, &j, &e))
-        die("data", &e);
+        bench_die("data", &e);
     export_opts_init(&o);
     o.juris = j;
 
     /* 1. DOT of 10,000 flows. */
     m = synthetic(datadir, rp, 10000, 10000, 12);
     if (check_run(m, rp, 20261126, &r, &e))
-        die("check", &e);
+        bench_die("check", &e);
     t = timed(m, r, &o, "dot", NULL, &st, &rc);
     printf("dot, full view, %d copies + %d edges (10,000 flows): %.3f s\n",
            (int)st.nodes, (int)st.edges, t);
@@ -203,10 +180,10 @@ main(int argc, char **argv)
     for (int32_t n = 100000; n <= 1000000; n *= 10) {
         double tc;
         m = synthetic(datadir, rp, n, n, NUSED);
-        tc = now();
+        tc = bench_cpu();
         if (check_run(m, rp, 20261126, &r, &e))
-            die("check", &e);
-        tc = now() - tc;
+            bench_die("check", &e);
+        tc = bench_cpu() - tc;
         o.view = EXPORT_VIEW_REGIONS;
         t = timed(m, r, &o, "dot", NULL, &st, &rc);
         printf("region summary dot, %d datasets, %d placements, %d flows: %.3f s "
@@ -230,7 +207,7 @@ main(int argc, char **argv)
     for (int32_t n = 250; n <= 4000; n *= 2) {
         m = synthetic(datadir, rp, n, n, 12);
         if (check_run(m, rp, 20261126, &r, &e))
-            die("check", &e);
+            bench_die("check", &e);
         if (outdir && n == 250)
             snprintf(path, sizeof path, "%s/full-250.png", outdir);
         t = timed(m, r, &o, outdir && n == 250 ? "png" : "svg",

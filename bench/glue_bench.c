@@ -29,34 +29,8 @@
 
 #include "import.h"
 #include "refdata.h"
-
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
-static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-put(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    for (;;) {
-        va_start(ap, fmt);
-        n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-        va_end(ap);
-        if (n >= 0 && (size_t)n < b->cap - b->len)
-            break;
-        b->cap = b->cap * 2 + 4096;
-        if (!(b->p = realloc(b->p, b->cap))) {
-            fputs("out of memory\n", stderr);
-            exit(1);
-        }
-    }
-    b->len += (size_t)n;
-}
+#define BENCH_PROG "glue_bench"
+#include "bench.h"
 
 static const char *const cols[6][2] = {
     { "id", "bigint" }, { "email", "string" }, { "full_name", "string" },
@@ -64,31 +38,31 @@ static const char *const cols[6][2] = {
 };
 
 static void
-lftag(struct buf *b, const char *key, const char *value, int first)
+lftag(struct bench_buf *b, const char *key, const char *value, int first)
 {
-    put(b, "%s{\"CatalogId\": \"111122223333\", \"TagKey\": \"%s\", \"TagValues\": [\"%s\"]}",
+    bench_put(b, "%s{\"CatalogId\": \"111122223333\", \"TagKey\": \"%s\", \"TagValues\": [\"%s\"]}",
         first ? "" : ", ", key, value);
 }
 
 static void
-generate(int ntables, struct buf *glue, struct buf *lf)
+generate(int ntables, struct bench_buf *glue, struct bench_buf *lf)
 {
     static const char *const domains[] = { "loyalty", "billing", "crm", "telemetry" };
 
-    put(glue, "{\n    \"TableList\": [\n");
-    put(lf, "{\n    \"TableList\": [\n");
+    bench_put(glue, "{\n    \"TableList\": [\n");
+    bench_put(lf, "{\n    \"TableList\": [\n");
     for (int t = 0; t < ntables; t++) {
         int db = t % 97;
         const char *dom = domains[t % 4];
-        put(glue, "%s        {\"Name\": \"table%d\", \"DatabaseName\": \"db%d\", "
+        bench_put(glue, "%s        {\"Name\": \"table%d\", \"DatabaseName\": \"db%d\", "
             "\"Description\": \"bench table %d\", \"Owner\": \"etl\", "
             "\"CreateTime\": \"2024-03-02T09:14:11+00:00\", "
             "\"UpdateTime\": \"2024-05-02T08:53:32+00:00\", \"Retention\": 0, "
             "\"StorageDescriptor\": {\"Columns\": [", t ? ",\n" : "", t, db, t);
         for (int c = 0; c < 6; c++)
-            put(glue, "%s{\"Name\": \"%s\", \"Type\": \"%s\"%s}", c ? ", " : "", cols[c][0],
+            bench_put(glue, "%s{\"Name\": \"%s\", \"Type\": \"%s\"%s}", c ? ", " : "", cols[c][0],
                 cols[c][1], c == 1 ? ", \"Comment\": \"contact e-mail\"" : "");
-        put(glue, "], \"Location\": \"s3://bench-eu-west-1/warehouse/db%d.db/table%d/\", "
+        bench_put(glue, "], \"Location\": \"s3://bench-eu-west-1/warehouse/db%d.db/table%d/\", "
             "\"InputFormat\": \"org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat\", "
             "\"OutputFormat\": \"org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat\", "
             "\"Compressed\": false, \"NumberOfBuckets\": -1, \"SerdeInfo\": "
@@ -101,48 +75,34 @@ generate(int ntables, struct buf *glue, struct buf *lf)
             "\"IsRegisteredWithLakeFormation\": true, \"CatalogId\": \"111122223333\", "
             "\"VersionId\": \"1\"}", db, t);
 
-        put(lf, "%s        {\"Table\": {\"CatalogId\": \"111122223333\", \"DatabaseName\": \"db%d\", "
+        bench_put(lf, "%s        {\"Table\": {\"CatalogId\": \"111122223333\", \"DatabaseName\": \"db%d\", "
             "\"Name\": \"table%d\"}, \"LFTagOnDatabase\": [", t ? ",\n" : "", db, t);
         lftag(lf, "domain", dom, 1);
-        put(lf, "], \"LFTagsOnTable\": [");
+        bench_put(lf, "], \"LFTagsOnTable\": [");
         lftag(lf, "domain", dom, 1);
         lftag(lf, "sovereignty", t % 2 ? "eu" : "us", 0);
         lftag(lf, "tier", t % 3 == 0 ? "tier1" : t % 3 == 1 ? "tier2" : "tier3", 0);
-        put(lf, "], \"LFTagsOnColumns\": [");
+        bench_put(lf, "], \"LFTagsOnColumns\": [");
         for (int c = 0; c < 6; c++) {
-            put(lf, "%s{\"Name\": \"%s\", \"LFTags\": [", c ? ", " : "", cols[c][0]);
+            bench_put(lf, "%s{\"Name\": \"%s\", \"LFTags\": [", c ? ", " : "", cols[c][0]);
             lftag(lf, "domain", dom, 1);
             if (c == 1 || c == 2)
                 lftag(lf, "sensitivity", "pii", 0);
-            put(lf, "]}");
+            bench_put(lf, "]}");
         }
-        put(lf, "]}");
+        bench_put(lf, "]}");
     }
-    put(glue, "\n    ]\n}\n");
-    put(lf, "\n    ]\n}\n");
-}
-
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    bench_put(glue, "\n    ]\n}\n");
+    bench_put(lf, "\n    ]\n}\n");
 }
 
 static int
-save(const char *dir, const char *name, const struct buf *b)
+save(const char *dir, const char *name, const struct bench_buf *b)
 {
     char path[4096];
-    FILE *f;
 
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (!(f = fopen(path, "wb")) || fwrite(b->p, 1, b->len, f) != b->len || fclose(f)) {
-        fprintf(stderr, "%s: cannot write\n", path);
-        return 1;
-    }
-    return 0;
+    return bench_save(path, b->p, b->len);
 }
 
 int
@@ -152,7 +112,7 @@ main(int argc, char **argv)
     const char *out = NULL, *datadir = getenv("SOVMAP_DATA");
     struct sm_error e = { 0 };
     struct import_map *map = NULL;
-    struct buf glue = { 0 }, lf = { 0 };
+    struct bench_buf glue = { 0 }, lf = { 0 };
     double parse = 1e9, import = 1e9;
     int ntables;
 
@@ -178,10 +138,10 @@ main(int argc, char **argv)
     }
     for (int rep = 0; rep < 3; rep++) {
         json_error_t je;
-        double t0 = now_s();
+        double t0 = bench_wall();
         json_t *a = json_loadb(glue.p, glue.len, 0, &je);
         json_t *b = a ? json_loadb(lf.p, lf.len, 0, &je) : NULL;
-        double t1 = now_s();
+        double t1 = bench_wall();
         if (!a || !b) {
             fprintf(stderr, "generated text does not parse: %s\n", je.text);
             return 1;
@@ -209,7 +169,7 @@ main(int argc, char **argv)
             t.rank = k + 1;
             model_add_tier(m, &t, NULL, NULL);
         }
-        t0 = now_s();
+        t0 = bench_wall();
         rg = import_run_new(map, &o);
         if (!rg || import_run_add_file(rg, "get-tables.json", glue.p, glue.len, &e) ||
             import_run_parse(rg, importer_find("glue"), &e) || import_run_apply(rg, m, &e)) {
@@ -223,7 +183,7 @@ main(int argc, char **argv)
             fprintf(stderr, "lake formation import failed: %s\n", e.msg);
             return 1;
         }
-        t1 = now_s();
+        t1 = bench_wall();
         if (rep == 0) {
             const struct import_stats *sg = import_run_stats(rg), *sl = import_run_stats(rl);
             printf("tables: %d (%zu + %zu bytes); glue: datasets %d, fields %d, skipped %d; "

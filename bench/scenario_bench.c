@@ -31,35 +31,12 @@
 #include "rulepack.h"
 #include "rules.h"
 #include "scenario.h"
+#define BENCH_PROG "scenario_bench"
+#include "bench.h"
 
 #define TODAY 20261126
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static uint64_t seed = 0x2545F4914F6CDD1Dull;
-
-static uint32_t
-rnd(uint32_t n)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return (uint32_t)(seed % n);
-}
-
-static void
-die(const char *what, const struct sm_error *e)
-{
-    fprintf(stderr, "scenario_bench: %s: %s\n", what, e->msg);
-    exit(2);
-}
 
 int
 main(int argc, char **argv)
@@ -83,11 +60,11 @@ main(int argc, char **argv)
     char name[64], from[64];
 
     if (refdata_load_regions(datadir, m, &e))
-        die("regions", &e);
+        bench_die("regions", &e);
     if (rulepack_load(datadir, "default", &rp, &e))
-        die("rule pack", &e);
+        bench_die("rule pack", &e);
     if (rulepack_seed_tiers(rp, m, &e))
-        die("tiers", &e);
+        bench_die("tiers", &e);
     for (int k = 0; k < 5; k++)
         reu[k] = model_region(m, eu[k]);
     for (int k = 0; k < 3; k++)
@@ -96,12 +73,12 @@ main(int argc, char **argv)
     tiers[1] = model_tier(m, "confidential");
     tiers[2] = model_tier(m, "public");
 
-    t0 = now();
+    t0 = bench_wall();
     for (int32_t i = 0; i < n; i++) {
         struct dataset ds;
         struct placement pl;
         int32_t id, fld, prim, *home = reu;
-        bool us_subj = rnd(4) == 0;
+        bool us_subj = bench_rnd(&seed, 4) == 0;
         int nh = 5;
         if (us_subj) {
             home = rus;
@@ -110,26 +87,26 @@ main(int argc, char **argv)
         model_dataset_init(&ds);
         snprintf(name, sizeof name, "ds%07d", i);
         ds.name = name;
-        ds.tier = tiers[rnd(3)];
+        ds.tier = tiers[bench_rnd(&seed, 3)];
         ds.subjects[0] = (uint16_t)sm_cc(us_subj ? "US" : "EU");
         ds.nsubjects = 1;
         if (model_add_dataset(m, &ds, &id, &e) || model_add_field(m, id, "email", &fld, &e) ||
             (ds.tier != tiers[2] && model_add_tag(m, id, fld, "pii.email", "", "", "", NULL, &e)))
-            die("dataset", &e);
+            bench_die("dataset", &e);
         model_placement_init(&pl);
         pl.dataset = id;
-        pl.region = home[rnd((uint32_t)nh)];
+        pl.region = home[bench_rnd(&seed, (uint32_t)nh)];
         pl.role = ROLE_PRIMARY;
         pl.encrypted = 1;
         pl.key_region = pl.region;
         if (model_add_placement(m, &pl, &prim, &e))
-            die("placement", &e);
+            bench_die("placement", &e);
         do
-            pl.region = home[rnd((uint32_t)nh)];
+            pl.region = home[bench_rnd(&seed, (uint32_t)nh)];
         while (pl.region == m->placements[prim].region);
         /* 1% of the EU restricted copies go to the US */
-        if (!us_subj && ds.tier == tiers[0] && rnd(33) == 0) {
-            pl.region = rus[rnd(3)];
+        if (!us_subj && ds.tier == tiers[0] && bench_rnd(&seed, 33) == 0) {
+            pl.region = rus[bench_rnd(&seed, 3)];
             pl.key_region = pl.region;
             bad++;
         } else {
@@ -137,7 +114,7 @@ main(int argc, char **argv)
         }
         pl.role = ROLE_REPLICA;
         if (model_add_placement(m, &pl, NULL, &e))
-            die("placement", &e);
+            bench_die("placement", &e);
         if (linked) {
             int32_t *lp = &last[us_subj][ds.tier == tiers[0] ? 0 : ds.tier == tiers[1] ? 1 : 2];
             if (*lp != SM_NONE) {
@@ -148,13 +125,13 @@ main(int argc, char **argv)
                 f.kind = FLOW_ETL;
                 f.transit_encrypted = 1;
                 if (model_add_flow(m, &f, NULL, &e))
-                    die("flow", &e);
+                    bench_die("flow", &e);
             }
             *lp = prim;
             continue;
         }
         /* pipelines: most datasets feed the next one of the same subjects */
-        if (prev_primary != SM_NONE && rnd(4) != 0 &&
+        if (prev_primary != SM_NONE && bench_rnd(&seed, 4) != 0 &&
             m->datasets[m->placements[prev_primary].dataset].subjects[0] == ds.subjects[0] &&
             m->datasets[m->placements[prev_primary].dataset].tier == ds.tier) {
             struct flow f;
@@ -164,38 +141,38 @@ main(int argc, char **argv)
             f.kind = FLOW_ETL;
             f.transit_encrypted = 1;
             if (model_add_flow(m, &f, NULL, &e))
-                die("flow", &e);
+                bench_die("flow", &e);
         } else {
-            prim = rnd(3) == 0 ? SM_NONE : prim;
+            prim = bench_rnd(&seed, 3) == 0 ? SM_NONE : prim;
         }
         prev_primary = prim;
     }
     printf("model: %d datasets, %d placements, %d flows, %d misplaced copies, built in %.2f s\n",
-           m->ndatasets, m->nplacements, m->nflows, (int)bad, now() - t0);
+           m->ndatasets, m->nplacements, m->nflows, (int)bad, bench_wall() - t0);
 
     best = 1e9;
     for (int run = 0; run < 3; run++) {
         scenario_eval_free(base);
-        t0 = now();
+        t0 = bench_wall();
         if (scenario_eval(m, rp, NULL, TODAY, &base, &e))
-            die("check", &e);
-        if (now() - t0 < best)
-            best = now() - t0;
+            bench_die("check", &e);
+        if (bench_wall() - t0 < best)
+            best = bench_wall() - t0;
     }
     printf("full check of the base: %.1f ms, %d errors\n", best * 1e3,
            (int)base->res->stats.count[SEV_ERROR]);
 
-    t0 = now();
+    t0 = bench_wall();
     if (scenario_begin(m, rp, "bench", &ev, &e))
-        die("begin", &e);
-    printf("scenario_begin (clone): %.1f ms\n", (now() - t0) * 1e3);
+        bench_die("begin", &e);
+    printf("scenario_begin (clone): %.1f ms\n", (bench_wall() - t0) * 1e3);
     if (scenario_check(ev, TODAY, &e))
-        die("check", &e);
+        bench_die("check", &e);
 
     best = 1e9;
     for (int run = 0; run < 5; run++) {
         /* move one copy back and forth */
-        int32_t ds = (int32_t)rnd((uint32_t)n), pr, rep = SM_NONE;
+        int32_t ds = (int32_t)bench_rnd(&seed, (uint32_t)n), pr, rep = SM_NONE;
         const char *argv4[4];
         pr = model_primary(ev->m, ds);
         for (int32_t q = ev->m->datasets[ds].first_placement; q != SM_NONE;
@@ -208,17 +185,17 @@ main(int argc, char **argv)
         argv4[1] = name;
         argv4[2] = from;
         argv4[3] = "aws:eu-west-3";
-        t0 = now();
+        t0 = bench_wall();
         if (scenario_apply(ev, 4, argv4, &e) || scenario_check(ev, TODAY, &e))
-            die("one edit", &e);
-        if (now() - t0 < best)
-            best = now() - t0;
+            bench_die("one edit", &e);
+        if (bench_wall() - t0 < best)
+            best = bench_wall() - t0;
     }
     printf("one-edit re-check (apply + full check on the scenario): %.1f ms\n", best * 1e3);
 
     best = 1e9;
     for (int run = 0; run < 10; run++) {
-        int32_t ds = (int32_t)rnd((uint32_t)n), pr, rep = SM_NONE;
+        int32_t ds = (int32_t)bench_rnd(&seed, (uint32_t)n), pr, rep = SM_NONE;
         struct scenario_delta dl;
         const char *argv4[4];
         pr = model_primary(ev->m, ds);
@@ -235,29 +212,29 @@ main(int argc, char **argv)
         /* the TUI re-checks in full when the list is shown: a current
          * result lets the delta check only the neighbourhood */
         if (ev->stale && scenario_check(ev, TODAY, &e))
-            die("check", &e);
-        t0 = now();
+            bench_die("check", &e);
+        t0 = bench_wall();
         if (scenario_apply_delta(ev, 4, argv4, TODAY, &dl, &e))
-            die("one edit, incremental", &e);
-        if (now() - t0 < best)
-            best = now() - t0;
+            bench_die("one edit, incremental", &e);
+        if (bench_wall() - t0 < best)
+            best = bench_wall() - t0;
     }
     printf("one-edit re-check, incremental (scenario_apply_delta): %.2f ms\n", best * 1e3);
     if (scenario_check(ev, TODAY, &e))
-        die("check", &e);
+        bench_die("check", &e);
 
-    t0 = now();
+    t0 = bench_wall();
     if (scenario_diff(base, ev, m, &d, &e))
-        die("diff", &e);
+        bench_die("diff", &e);
     printf("diff base vs %d-edit scenario: %.1f ms (%d findings, %d changes)\n", (int)ev->nops,
-           (now() - t0) * 1e3, (int)d->nfindings, (int)d->nchanges);
+           (bench_wall() - t0) * 1e3, (int)d->nfindings, (int)d->nchanges);
     scenario_diff_free(d);
 
-    t0 = now();
+    t0 = bench_wall();
     if (plan_make(base, NULL, &p, &e))
-        die("plan", &e);
+        bench_die("plan", &e);
     printf("plan: %.2f s, %d ops, errors %d -> %d, %d unfixed, %d candidate checks\n",
-           now() - t0, (int)p->nsteps, (int)p->errors_before, (int)p->errors_after,
+           bench_wall() - t0, (int)p->nsteps, (int)p->errors_before, (int)p->errors_after,
            (int)p->nunfixed, (int)p->tries);
     for (int32_t i = 0; i < p->nunfixed && i < 3; i++)
         printf("  unfixed %s %s: %s\n", p->unfixed[i].rule, p->unfixed[i].selector,
