@@ -428,143 +428,31 @@ const struct command cmd_dataset = {
     .run = run_dataset,
 };
 
-/* ---- field -------------------------------------------------------------------------- */
+/* ---- fields and tags ------------------------------------------------------------------ */
 
-static int
-field_add(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    struct cli_strs tags = { 0 };
-    const struct cli_opt opts[] = {
-        { "--tag", OPT_STRS, &tags, "a tag for the field, e.g. pii.email (repeatable)" },
-        { NULL, 0, NULL, NULL },
-    };
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    char *before = NULL, *after = NULL, op[512], now[32];
-    struct sm_error e = { 0 };
-    int npos, rc;
-    int32_t ds, fid;
-    bool help;
+/* `field add|rm` and `tag add|rm` change parts of one dataset: pos[0] names
+ * it, each of pos[1..] is a field or tag to add or remove. The dataset is
+ * then saved whole with one audit entry (cmd_save_dataset). */
+struct part_target;
 
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        goto out;
-    if (npos < 2) {
-        rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
-                            npos ? "FIELD" : "DATASET and FIELD");
-        goto out;
-    }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
-        goto out;
-    if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &ds)) != CLI_OK)
-        goto out;
-    before = cmd_describe(c->m, OBJ_DATASET, ds);
-    cmd_now(c, now);
-    for (int i = 1; i < npos; i++) {
-        if (model_add_field(c->m, ds, pos[i], &fid, &e) != SM_OK) {
-            rc = cli_error(c, &e);
-            goto out;
-        }
-        for (int k = 0; k < tags.n; k++) {
-            if (model_add_tag(c->m, ds, fid, tags.v[k], "", "", now, NULL, &e) != SM_OK) {
-                rc = cli_error(c, &e);
-                goto out;
-            }
-        }
-    }
-    after = cmd_describe(c->m, OBJ_DATASET, ds);
-    snprintf(op, sizeof op, "field add %.200s %.200s%s", pos[0], pos[1], npos > 2 ? " ..." : "");
-    if ((rc = cmd_save_dataset(c, ds, op, before, after)) != CLI_OK)
-        goto out;
-    if (!c->quiet) {
-        for (int i = 1; i < npos; i++) {
-            fputs("added field ", c->out);
-            cli_put_text(c->out, pos[0]);
-            fputc('.', c->out);
-            cli_put_text(c->out, pos[i]);
-            fputc('\n', c->out);
-        }
-    }
-out:
-    free(before);
-    free(after);
-    free(pos);
-    return rc;
-}
-
-static int
-field_rm(struct cli *c, const struct command *self, int argc, char **argv)
-{
-    char *pos[8], *before = NULL, *after = NULL, op[512];
-    struct sm_error e = { 0 };
-    int npos, rc;
-    int32_t ds, fid;
-    bool help;
-
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos != 2)
-        return cli_usage_fail(c, self->usage, "%s: give DATASET FIELD", self->name);
-    if ((rc = cli_open(c, 0)) != CLI_OK)
-        return rc;
-    if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &ds)) != CLI_OK)
-        return rc;
-    if ((fid = model_field(c->m, ds, pos[1])) == SM_NONE)
-        return cli_fail(c, "dataset %s has no field %s", pos[0], pos[1]);
-    before = cmd_describe(c->m, OBJ_DATASET, ds);
-    if (model_remove_field(c->m, fid, &e) != SM_OK) {
-        rc = cli_error(c, &e);
-        goto out;
-    }
-    after = cmd_describe(c->m, OBJ_DATASET, ds);
-    snprintf(op, sizeof op, "field rm %.200s %.200s", pos[0], pos[1]);
-    if ((rc = cmd_save_dataset(c, ds, op, before, after)) != CLI_OK)
-        goto out;
-    if (!c->quiet) {
-        fputs("removed field ", c->out);
-        cli_put_text(c->out, pos[0]);
-        fputc('.', c->out);
-        cli_put_text(c->out, pos[1]);
-        fputc('\n', c->out);
-    }
-out:
-    free(before);
-    free(after);
-    return rc;
-}
-
-static const struct subcmd field_subs[] = {
-    { "add", "usage: sovmap field add DATASET FIELD... [--tag TAG]...\n"
-      "Add fields to a dataset, each with the tags given (pii, pii.email, financial ...).\n",
-      field_add, 0 },
-    { "rm", "usage: sovmap field rm DATASET FIELD\n"
-      "Remove a field and its tags.\n", field_rm, 0 },
-    { NULL, NULL, NULL, 0 },
+struct part_change {
+    const char *audit;          /* "field add": the audit entry's op */
+    bool add;                   /* adds (the catalog is created if missing) */
+    bool field_target;          /* pos[0] may be DATASET.FIELD */
+    const struct cli_strs *tags;        /* field add: --tag */
+    /* Change the model for one argument. */
+    int (*apply)(struct cli *c, const struct part_target *t, const char *arg);
+    /* One line of output for an argument changed. */
+    void (*print)(struct cli *c, const struct part_target *t, const char *arg);
 };
 
-static int
-run_field(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_field, field_subs, NULL, 0, argc, argv);
-}
-
-const struct command cmd_field = {
-    .name = "field",
-    .summary = "add and remove fields of a dataset",
-    .usage =
-        "usage: sovmap field add DATASET FIELD... [--tag TAG]...\n"
-        "       sovmap field rm DATASET FIELD\n"
-        "\n"
-        "Fields carry tags; a field tagged pii or pii.* holds personal data.\n"
-        "`sovmap dataset show DATASET` lists fields, tags and their provenance.\n",
-    .run = run_field,
+/* What change_parts resolved pos[0] to. */
+struct part_target {
+    const struct part_change *pc;
+    const char *name;           /* pos[0] */
+    int32_t ds, field;          /* field SM_NONE: the dataset itself */
+    char now[32];               /* the time typed tags record */
 };
-
-/* ---- tag --------------------------------------------------------------------------- */
 
 /* DATASET or DATASET.FIELD: the whole text as a dataset first (names may
  * hold dots), then split at the last dot. */
@@ -598,13 +486,197 @@ resolve_target(struct cli *c, const char *target, int32_t *ds, int32_t *field)
 }
 
 static int
-tag_change(struct cli *c, const struct command *self, int argc, char **argv, bool add)
+change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
+{
+    struct part_target t = { .pc = pc, .name = pos[0], .field = SM_NONE };
+    char *before, *after = NULL, op[512];
+    int rc;
+
+    if ((rc = cli_open(c, pc->add ? STORE_CREATE : 0)) != CLI_OK)
+        return rc;
+    rc = pc->field_target ? resolve_target(c, pos[0], &t.ds, &t.field)
+                          : cmd_find(c, OBJ_DATASET, pos[0], &t.ds);
+    if (rc != CLI_OK)
+        return rc;
+    before = cmd_describe(c->m, OBJ_DATASET, t.ds);
+    cmd_now(c, t.now);
+    for (int i = 1; i < npos && rc == CLI_OK; i++)
+        rc = pc->apply(c, &t, pos[i]);
+    if (rc == CLI_OK) {
+        after = cmd_describe(c->m, OBJ_DATASET, t.ds);
+        snprintf(op, sizeof op, "%s %.200s %.200s%s", pc->audit, pos[0], pos[1],
+                 npos > 2 ? " ..." : "");
+        rc = cmd_save_dataset(c, t.ds, op, before, after);
+    }
+    if (rc == CLI_OK && !c->quiet)
+        for (int i = 1; i < npos; i++)
+            pc->print(c, &t, pos[i]);
+    free(before);
+    free(after);
+    return rc;
+}
+
+/* ---- field -------------------------------------------------------------------------- */
+
+static int
+add_field(struct cli *c, const struct part_target *t, const char *arg)
+{
+    const struct cli_strs *tags = t->pc->tags;
+    struct sm_error e = { 0 };
+    int32_t fid;
+
+    if (model_add_field(c->m, t->ds, arg, &fid, &e) != SM_OK)
+        return cli_error(c, &e);
+    for (int k = 0; k < tags->n; k++)
+        if (model_add_tag(c->m, t->ds, fid, tags->v[k], "", "", t->now, NULL, &e) != SM_OK)
+            return cli_error(c, &e);
+    return CLI_OK;
+}
+
+static int
+rm_field(struct cli *c, const struct part_target *t, const char *arg)
+{
+    struct sm_error e = { 0 };
+    int32_t fid;
+
+    if ((fid = model_field(c->m, t->ds, arg)) == SM_NONE)
+        return cli_fail(c, "dataset %s has no field %s", t->name, arg);
+    if (model_remove_field(c->m, fid, &e) != SM_OK)
+        return cli_error(c, &e);
+    return CLI_OK;
+}
+
+static void
+print_field(struct cli *c, const struct part_target *t, const char *arg)
+{
+    fputs(t->pc->add ? "added field " : "removed field ", c->out);
+    cli_put_text(c->out, t->name);
+    fputc('.', c->out);
+    cli_put_text(c->out, arg);
+    fputc('\n', c->out);
+}
+
+static int
+field_add(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    struct cli_strs tags = { 0 };
+    const struct cli_opt opts[] = {
+        { "--tag", OPT_STRS, &tags, "a tag for the field, e.g. pii.email (repeatable)" },
+        { NULL, 0, NULL, NULL },
+    };
+    const struct part_change pc = {
+        .audit = "field add", .add = true, .tags = &tags, .apply = add_field,
+        .print = print_field,
+    };
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int npos, rc;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc || help)
+        goto out;
+    if (npos < 2)
+        rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
+                            npos ? "FIELD" : "DATASET and FIELD");
+    else
+        rc = change_parts(c, &pc, pos, npos);
+out:
+    free(pos);
+    return rc;
+}
+
+static int
+field_rm(struct cli *c, const struct command *self, int argc, char **argv)
+{
+    const struct part_change pc = {
+        .audit = "field rm", .apply = rm_field, .print = print_field,
+    };
+    char *pos[8];
+    int npos, rc;
+    bool help;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
+    if (rc || help)
+        return rc;
+    if (npos != 2)
+        return cli_usage_fail(c, self->usage, "%s: give DATASET FIELD", self->name);
+    return change_parts(c, &pc, pos, npos);
+}
+
+static const struct subcmd field_subs[] = {
+    { "add", "usage: sovmap field add DATASET FIELD... [--tag TAG]...\n"
+      "Add fields to a dataset, each with the tags given (pii, pii.email, financial ...).\n",
+      field_add, 0 },
+    { "rm", "usage: sovmap field rm DATASET FIELD\n"
+      "Remove a field and its tags.\n", field_rm, 0 },
+    { NULL, NULL, NULL, 0 },
+};
+
+static int
+run_field(struct cli *c, int argc, char **argv)
+{
+    return cmd_dispatch(c, &cmd_field, field_subs, NULL, 0, argc, argv);
+}
+
+const struct command cmd_field = {
+    .name = "field",
+    .summary = "add and remove fields of a dataset",
+    .usage =
+        "usage: sovmap field add DATASET FIELD... [--tag TAG]...\n"
+        "       sovmap field rm DATASET FIELD\n"
+        "\n"
+        "Fields carry tags; a field tagged pii or pii.* holds personal data.\n"
+        "`sovmap dataset show DATASET` lists fields, tags and their provenance.\n",
+    .run = run_field,
+};
+
+/* ---- tag --------------------------------------------------------------------------- */
+
+static int
+add_tag(struct cli *c, const struct part_target *t, const char *arg)
+{
+    struct sm_error e = { 0 };
+
+    if (model_add_tag(c->m, t->ds, t->field, arg, "", "", t->now, NULL, &e) != SM_OK)
+        return cli_error(c, &e);
+    return CLI_OK;
+}
+
+static int
+rm_tag(struct cli *c, const struct part_target *t, const char *arg)
+{
+    const struct model *m = c->m;
+    int32_t k;
+
+    for (k = m->datasets[t->ds].first_tag; k != SM_NONE; k = m->tags[k].next)
+        if (m->tags[k].field == t->field && strcmp(m->tags[k].tag, arg) == 0)
+            break;
+    if (k == SM_NONE)
+        return cli_fail(c, "%s has no tag %s", t->name, arg);
+    model_remove_tag(c->m, k);
+    return CLI_OK;
+}
+
+static void
+print_tag(struct cli *c, const struct part_target *t, const char *arg)
+{
+    fprintf(c->out, "%s tag ", t->pc->add ? "added" : "removed");
+    cli_put_text(c->out, arg);
+    fputs(t->pc->add ? " to " : " from ", c->out);
+    cli_put_text(c->out, t->name);
+    fputc('\n', c->out);
+}
+
+static int
+tag_change(struct cli *c, const struct command *self, int argc, char **argv,
+           const struct part_change *pc)
 {
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    char *before = NULL, *after = NULL, op[512], now[32];
-    struct sm_error e = { 0 };
     int npos, rc;
-    int32_t ds, field;
     bool help;
 
     if (!pos)
@@ -612,52 +684,12 @@ tag_change(struct cli *c, const struct command *self, int argc, char **argv, boo
     rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
     if (rc || help)
         goto out;
-    if (npos < 2) {
+    if (npos < 2)
         rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
                             npos ? "TAG" : "DATASET[.FIELD] and TAG");
-        goto out;
-    }
-    if ((rc = cli_open(c, add ? STORE_CREATE : 0)) != CLI_OK)
-        goto out;
-    if ((rc = resolve_target(c, pos[0], &ds, &field)) != CLI_OK)
-        goto out;
-    before = cmd_describe(c->m, OBJ_DATASET, ds);
-    cmd_now(c, now);
-    for (int i = 1; i < npos; i++) {
-        if (add) {
-            if (model_add_tag(c->m, ds, field, pos[i], "", "", now, NULL, &e) != SM_OK) {
-                rc = cli_error(c, &e);
-                goto out;
-            }
-            continue;
-        }
-        int32_t t;
-        for (t = c->m->datasets[ds].first_tag; t != SM_NONE; t = c->m->tags[t].next)
-            if (c->m->tags[t].field == field && strcmp(c->m->tags[t].tag, pos[i]) == 0)
-                break;
-        if (t == SM_NONE) {
-            rc = cli_fail(c, "%s has no tag %s", pos[0], pos[i]);
-            goto out;
-        }
-        model_remove_tag(c->m, t);
-    }
-    after = cmd_describe(c->m, OBJ_DATASET, ds);
-    snprintf(op, sizeof op, "tag %s %.200s %.200s%s", add ? "add" : "rm", pos[0], pos[1],
-             npos > 2 ? " ..." : "");
-    if ((rc = cmd_save_dataset(c, ds, op, before, after)) != CLI_OK)
-        goto out;
-    if (!c->quiet) {
-        for (int i = 1; i < npos; i++) {
-            fprintf(c->out, "%s tag ", add ? "added" : "removed");
-            cli_put_text(c->out, pos[i]);
-            fputs(add ? " to " : " from ", c->out);
-            cli_put_text(c->out, pos[0]);
-            fputc('\n', c->out);
-        }
-    }
+    else
+        rc = change_parts(c, pc, pos, npos);
 out:
-    free(before);
-    free(after);
     free(pos);
     return rc;
 }
@@ -665,13 +697,22 @@ out:
 static int
 tag_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
-    return tag_change(c, self, argc, argv, true);
+    static const struct part_change pc = {
+        .audit = "tag add", .add = true, .field_target = true, .apply = add_tag,
+        .print = print_tag,
+    };
+
+    return tag_change(c, self, argc, argv, &pc);
 }
 
 static int
 tag_rm(struct cli *c, const struct command *self, int argc, char **argv)
 {
-    return tag_change(c, self, argc, argv, false);
+    static const struct part_change pc = {
+        .audit = "tag rm", .field_target = true, .apply = rm_tag, .print = print_tag,
+    };
+
+    return tag_change(c, self, argc, argv, &pc);
 }
 
 static const struct subcmd tag_subs[] = {
