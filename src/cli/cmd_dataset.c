@@ -4,7 +4,7 @@
  *
  * Dataset edits go through store_apply (one transaction and audit entry
  * each); fields and tags are parts of a dataset, saved with it the same way
- * (cmd_save_dataset).
+ * (cmd_save).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -432,7 +432,7 @@ const struct command cmd_dataset = {
 
 /* `field add|rm` and `tag add|rm` change parts of one dataset: pos[0] names
  * it, each of pos[1..] is a field or tag to add or remove. The dataset is
- * then saved whole with one audit entry (cmd_save_dataset). */
+ * then saved whole with one audit entry (cmd_save). */
 struct part_target;
 
 struct part_change {
@@ -506,7 +506,8 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
         after = cmd_describe(c->m, OBJ_DATASET, t.ds);
         snprintf(op, sizeof op, "%s %.200s %.200s%s", pc->audit, pos[0], pos[1],
                  npos > 2 ? " ..." : "");
-        rc = cmd_save_dataset(c, t.ds, op, before, after);
+        rc = cmd_save(c, c->m, OBJ_DATASET, t.ds, c->m->datasets[t.ds].name, op, before,
+                      after);
     }
     if (rc == CLI_OK && !c->quiet)
         for (int i = 1; i < npos; i++)

@@ -139,17 +139,8 @@ run_demo(struct cli *c, int argc, char **argv)
              got.datasets, got.datasets == 1 ? "" : "s", got.tiers, got.tiers == 1 ? "" : "s",
              got.placements, got.placements == 1 ? "y" : "ies", got.flows,
              got.flows == 1 ? "" : "s");
-    if (store_begin(c->st, &e) != SM_OK) {
-        rc = cli_error(c, &e);
+    if ((rc = cmd_save(c, dm, OBJ_DATASET, SM_NONE, path, "demo", NULL, after)) != CLI_OK)
         goto out;
-    }
-    if (store_put_all(c->st, dm, &e) != SM_OK ||
-        store_audit(c->st, "demo", path, NULL, after, &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
-        rc = cli_error(c, &e);
-        goto out;
-    }
     model_free(c->m);
     c->m = dm;
     dm = NULL;

@@ -123,17 +123,9 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
         fprintf(c->out, "would replace %s with %s; dry run: nothing written\n", before, after);
         goto out;
     }
-    if (store_begin(c->st, &e) != SM_OK) {
-        rc = cli_error(c, &e);
+    if ((rc = cmd_save(c, dm, OBJ_DATASET, SM_NONE, files[0], "import model", before,
+                       after)) != CLI_OK)
         goto out;
-    }
-    if (store_put_all(c->st, dm, &e) != SM_OK ||
-        store_audit(c->st, "import model", files[0], before, after, &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
-        rc = cli_error(c, &e);
-        goto out;
-    }
     model_free(c->m);
     c->m = dm;
     dm = NULL;

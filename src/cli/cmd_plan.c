@@ -69,15 +69,7 @@ save_plan(struct cli *c, const char *name, const char *base, const struct plan *
             return cli_error(c, &e);
     snprintf(after, sizeof after, "base=%s\ndescription=%s\nops=%d\n", s.base, desc,
              (int)p->nsteps);
-    if (store_begin(c->st, &e) != SM_OK)
-        return cli_error(c, &e);
-    if (store_put(c->st, c->m, OBJ_SCENARIO, id, &e) != SM_OK ||
-        store_audit(c->st, "plan", name, NULL, after, &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
-        return cli_error(c, &e);
-    }
-    return CLI_OK;
+    return cmd_save(c, c->m, OBJ_SCENARIO, id, name, "plan", NULL, after);
 }
 
 static int

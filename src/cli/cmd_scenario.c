@@ -55,17 +55,7 @@ ops_text(const struct scenario *s)
 static int
 save(struct cli *c, int32_t id, const char *op, const char *before, const char *after)
 {
-    struct sm_error e = { 0 };
-
-    if (store_begin(c->st, &e) != SM_OK)
-        return cli_error(c, &e);
-    if (store_put(c->st, c->m, OBJ_SCENARIO, id, &e) != SM_OK ||
-        store_audit(c->st, op, c->m->scenarios[id].name, before, after, &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
-        return cli_error(c, &e);
-    }
-    return CLI_OK;
+    return cmd_save(c, c->m, OBJ_SCENARIO, id, c->m->scenarios[id].name, op, before, after);
 }
 
 /* Does scenario `name` (with its bases) still apply to the catalog? The
@@ -818,26 +808,19 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
     if (model_remove(m, OBJ_SCENARIO, sid, &e) != SM_OK)
         goto fail;
     snprintf(audit, sizeof audit, "scenario apply %s", pos[0]);
-    if (store_begin(c->st, &e) != SM_OK)
-        goto fail;
-    if (store_put_all(c->st, m, &e) != SM_OK ||
-        store_audit(c->st, audit, pos[0], before, "applied to the base", &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
-        goto fail;
-    }
-    if (!c->quiet) {
+    rc = cmd_save(c, m, OBJ_SCENARIO, SM_NONE, pos[0], audit, before, "applied to the base");
+    if (rc == CLI_OK && !c->quiet) {
         fprintf(c->out, "applied scenario ");
         cli_put_text(c->out, pos[0]);
         fprintf(c->out, " (%d op%s) to the catalog\n", (int)ev->nops, ev->nops == 1 ? "" : "s");
     }
-    if (law)
+    if (rc == CLI_OK && law)
         fprintf(c->err, "sovmap: note: %d op%s of %s describe the law or the org policy "
                 "(adequacy, retired regions), not the catalog: they are not kept\n", law,
                 law == 1 ? "" : "s", pos[0]);
     free(before);
     scenario_eval_free(ev);
-    return CLI_OK;
+    return rc;
 fail:
     rc = cli_error(c, &e);
     free(before);

@@ -1,7 +1,7 @@
 /*
  * cmd_util.c - helpers of the object commands (see cmd_util.h): subcommand
  * dispatch, options and help generated from model_attrs(), aligned tables,
- * JSON objects, saving datasets whose fields or tags changed.
+ * JSON objects, saving objects with their audit entry.
  */
 #include "cmd_util.h"
 
@@ -347,15 +347,16 @@ cmd_describe(const struct model *m, enum obj_kind kind, int32_t id)
 }
 
 int
-cmd_save_dataset(struct cli *c, int32_t dataset, const char *op, const char *before,
-                 const char *after)
+cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
+         const char *object, const char *op, const char *before, const char *after)
 {
     struct sm_error e = { 0 };
+    int rc;
 
     if (store_begin(c->st, &e) != SM_OK)
         return cli_error(c, &e);
-    if (store_put(c->st, c->m, OBJ_DATASET, dataset, &e) != SM_OK ||
-        store_audit(c->st, op, c->m->datasets[dataset].name, before, after, &e) != SM_OK ||
+    rc = id == SM_NONE ? store_put_all(c->st, m, &e) : store_put(c->st, m, kind, id, &e);
+    if (rc != SM_OK || store_audit(c->st, op, object, before, after, &e) != SM_OK ||
         store_commit(c->st, &e) != SM_OK) {
         store_rollback(c->st);
         return cli_error(c, &e);

@@ -1,9 +1,9 @@
 /*
  * cmd_util.h - private helpers of the object commands in src/cli: sub-
  * command dispatch, options generated from the model's attribute tables,
- * tables of text/tsv output, JSON objects from attributes, and saving a
- * dataset whose fields or tags changed. Not a public contract: only
- * src/cli/ includes it.
+ * tables of text/tsv output, JSON objects from attributes, and saving
+ * objects with their audit entry. Not a public contract: only src/cli/
+ * includes it.
  */
 #ifndef CMD_UTIL_H
 #define CMD_UTIL_H
@@ -71,10 +71,12 @@ void cmd_text_attrs(struct cli *c, enum obj_kind kind, int32_t id);
 /* One labelled line of `show` output, value escaped. */
 void cmd_text_line(struct cli *c, const char *label, const char *value);
 
-/* Save a dataset whose fields or tags changed (they are not edit.h objects):
- * one transaction holding the dataset's rows and an audit entry. */
-int cmd_save_dataset(struct cli *c, int32_t dataset, const char *op, const char *before,
-                     const char *after);
+/* Write object id of kind as it is in m (id SM_NONE: all of m) and an audit
+ * entry (op on object, before and after text, either may be NULL) in one
+ * transaction; for changes that are not edit.h edits (fields, tags,
+ * scenarios, whole models). Prints the error; CLI_OK or CLI_USAGE. */
+int cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
+             const char *object, const char *op, const char *before, const char *after);
 /* model_describe into a heap string (caller frees), NULL on no memory. */
 char *cmd_describe(const struct model *m, enum obj_kind kind, int32_t id);
 /* Now as ISO 8601 UTC; $SOVMAP_TODAY pins it to that day at midnight. */
