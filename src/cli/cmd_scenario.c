@@ -4,6 +4,7 @@
  * transaction with its audit entry; `apply` turns a scenario into the base
  * model in one transaction. The scenario logic is in core/scenario.c.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,43 @@ static int
 find_scenario(struct cli *c, const char *name, int32_t *id)
 {
     return cmd_find(c, OBJ_SCENARIO, name, id);
+}
+
+/* cli_parse for a subcommand of at most two arguments: min to max of them
+ * into pos, else the usage error msg. CLI_OK with *help set after --help.
+ * (The arguments are parsed into an array as long as argv: any number of
+ * them is an error, never an overflow.) */
+static int
+parse_args(struct cli *c, const struct command *self, int argc, char **argv,
+           const struct cli_opt *opts, int min, int max, const char *msg, char *pos[2],
+           int *npos, bool *help)
+{
+    char **all = calloc((size_t)argc + 1, sizeof *all);
+    int rc;
+
+    assert(max <= 2);
+    if (!all)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, opts, all, npos, help);
+    if (rc == CLI_OK && !*help) {
+        if (*npos < min || *npos > max)
+            rc = cli_usage_fail(c, self->usage, "%s", msg);
+        else
+            memcpy(pos, all, (size_t)*npos * sizeof *pos);
+    }
+    free(all);
+    return rc;
+}
+
+/* Open the catalog (and load its rules when rules) and find scenario name. */
+static int
+open_scenario(struct cli *c, bool rules, const char *name, int32_t *id)
+{
+    int rc;
+
+    if ((rc = cli_open(c, 0)) != CLI_OK || (rules && (rc = cli_load_rules(c)) != CLI_OK))
+        return rc;
+    return find_scenario(c, name, id);
 }
 
 static char *
@@ -91,16 +129,15 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
     };
     struct sm_error e = { 0 };
     struct scenario s;
-    char *pos[4];
+    char *pos[2];
     int32_t id;
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = parse_args(c, self, argc, argv, opts, 1, 1, "scenario new needs one NAME", pos, &npos,
+                    &help);
     if (rc || help)
         return rc;
-    if (npos != 1)
-        return cli_usage_fail(c, self->usage, "scenario new needs one NAME");
     if ((rc = cli_open(c, 0)) != CLI_OK)
         return rc;
     if (base && *base && model_scenario(c->m, base) == SM_NONE)
@@ -216,15 +253,14 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
     struct list_ctx x;
     int32_t *errors = NULL, base = 0;
     enum out_format fmt;
-    char *pos[4];
+    char *pos[2];
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = parse_args(c, self, argc, argv, opts, 0, 0, "scenario list takes no arguments", pos,
+                    &npos, &help);
     if (rc || help)
         return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "scenario list takes no arguments");
     if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK || (rc = cli_open(c, 0)) != CLI_OK)
         return rc;
     if (check && (rc = list_errors(c, &errors, &base)) != CLI_OK)
@@ -279,16 +315,13 @@ sc_show(struct cli *c, const struct command *self, int argc, char **argv)
 {
     int32_t chain[64], id, n, num = 0;
     struct sm_error e = { 0 };
-    char *pos[4], line[2048];
+    char *pos[2], line[2048];
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos != 1)
-        return cli_usage_fail(c, self->usage, "scenario show needs one NAME");
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario show needs one NAME", pos, &npos,
+                    &help);
+    if (rc || help || (rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
         return rc;
     if ((n = scenario_chain(c->m, pos[0], chain, 64, &e)) < 0)
         return cli_error(c, &e);
@@ -340,7 +373,7 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
     nargs = argc - 2;
     if (scenario_op_parse(nargs, args, &op, &e) != SM_OK)
         return cli_error(c, &e);
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, argv[1], &id)) != CLI_OK)
+    if ((rc = open_scenario(c, false, argv[1], &id)) != CLI_OK)
         return rc;
     if ((rc = validate(c, argv[1], nargs, args)) != CLI_OK)
         return rc;
@@ -370,19 +403,16 @@ static int
 sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario *s;
-    char *pos[4], *end, *before, *after, line[2048], audit[2100];
+    char *pos[2], *end, *before, *after, line[2048], audit[2100];
     struct sm_strv *ops, removed;
     long idx;
     int32_t id;
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos != 2)
-        return cli_usage_fail(c, self->usage, "scenario rm needs NAME INDEX");
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+    rc = parse_args(c, self, argc, argv, NULL, 2, 2, "scenario rm needs NAME INDEX", pos, &npos,
+                    &help);
+    if (rc || help || (rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
         return rc;
     s = &c->m->scenarios[id];
     idx = strtol(pos[1], &end, 10);
@@ -438,17 +468,14 @@ static int
 sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct sm_error e = { 0 };
-    char *pos[4], *before;
+    char *pos[2], *before;
     int32_t id;
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos != 1)
-        return cli_usage_fail(c, self->usage, "scenario drop needs one NAME");
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario drop needs one NAME", pos, &npos,
+                    &help);
+    if (rc || help || (rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
         return rc;
     before = ops_text(&c->m->scenarios[id]);
     if (model_remove(c->m, OBJ_SCENARIO, id, &e) != SM_OK) {
@@ -711,20 +738,17 @@ sc_diff(struct cli *c, const struct command *self, int argc, char **argv)
     struct sm_error e = { 0 };
     struct diff_out o;
     enum out_format fmt;
-    char *pos[4];
+    char *pos[2];
     int32_t id;
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = parse_args(c, self, argc, argv, opts, 1, 2, "scenario diff needs NAME [OTHER]", pos,
+                    &npos, &help);
     if (rc || help)
         return rc;
-    if (npos < 1 || npos > 2)
-        return cli_usage_fail(c, self->usage, "scenario diff needs NAME [OTHER]");
-    if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK)
-        return rc;
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK ||
-        (rc = find_scenario(c, pos[0], &id)) != CLI_OK ||
+    if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK ||
+        (rc = open_scenario(c, true, pos[0], &id)) != CLI_OK ||
         (npos == 2 && (rc = find_scenario(c, pos[1], &id)) != CLI_OK))
         return rc;
     if (scenario_eval(c->m, c->rp, npos == 2 ? pos[1] : NULL, c->today, &b, &e) != SM_OK ||
@@ -756,18 +780,14 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
     struct scenario_eval *ev = NULL;
     struct sm_error e = { 0 };
     struct model *m;
-    char *pos[4], *before = NULL, audit[600];
+    char *pos[2], *before = NULL, audit[600];
     int32_t id, sid;
     int npos, rc, law = 0;
     bool help;
 
-    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos != 1)
-        return cli_usage_fail(c, self->usage, "scenario apply needs one NAME");
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK ||
-        (rc = find_scenario(c, pos[0], &id)) != CLI_OK)
+    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario apply needs one NAME", pos, &npos,
+                    &help);
+    if (rc || help || (rc = open_scenario(c, true, pos[0], &id)) != CLI_OK)
         return rc;
     if (scenario_eval(c->m, c->rp, pos[0], c->today, &ev, &e) != SM_OK)
         return cli_error(c, &e);

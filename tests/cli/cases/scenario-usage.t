@@ -21,6 +21,14 @@ $ sovmap scenario show
 ! usage: sovmap scenario show NAME
 ? 2
 
+$ sovmap scenario show a b c d e f g h i j k l
+! sovmap: scenario show needs one NAME
+? 2
+
+$ sovmap scenario diff a b c d e f g h i j k l --format json
+! sovmap: scenario diff needs NAME [OTHER]
+? 2
+
 $ sovmap scenario show nosuch
 ! sovmap: unknown scenario nosuch
 ? 2
