@@ -145,6 +145,8 @@ struct stat {
     double cpu_total, cpu_max;
 };
 
+static bool verbose;
+
 static void
 key(struct tui *t, struct screen *s, const char *script, struct stat *st)
 {
@@ -163,6 +165,8 @@ key(struct tui *t, struct screen *s, const char *script, struct stat *st)
     st->n++;
     if (d > st->max)
         st->max = d;
+    if (verbose)
+        fprintf(stderr, "  key %-8s %-36s cpu %7.2f ms\n", script, st->what, c);
 }
 
 static void
@@ -192,6 +196,8 @@ main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--datasets") == 0 && i + 1 < argc)
             n = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--keys") == 0)
+            verbose = true;
         else
             catalog = argv[i];
     }

@@ -77,6 +77,16 @@ ds_tier_key(struct tui *t, int32_t r)
     return tier_name(t, t->m->datasets[r].tier);
 }
 
+static int32_t
+ds_tier_dom(struct tui *t, int32_t r)
+{
+    int32_t tier = t->m->datasets[r].tier;
+    return tier >= 0 && tier < t->m->ntiers ? tier : -1;
+}
+
+static int32_t ti_n(struct tui *t) { return t->m->ntiers; }
+static const char *ti_str(struct tui *t, int32_t i) { return tier_name(t, i); }
+
 static void
 ds_subjects_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
@@ -114,6 +124,30 @@ ds_home_key(struct tui *t, int32_t r)
 {
     return r < t->nd ? region_id(t, t->ds_home[r]) : "";
 }
+
+static int32_t
+ds_home_dom(struct tui *t, int32_t r)
+{
+    int32_t h = r < t->nd ? t->ds_home[r] : SM_NONE;
+    return h >= 0 && h < t->m->nregions ? h : -1;
+}
+
+static int32_t rg_n(struct tui *t) { return t->m->nregions; }
+static const char *rg_str(struct tui *t, int32_t i) { return region_id(t, i); }
+
+/* String columns whose strings are the names of a few objects (a
+ * dataset's tier, its home region): the object of a row (-1: none, the
+ * string ""), how many objects there are, and their names. Sorting ranks
+ * the few names once and the rows by that rank: the order str gives. */
+static const struct dom_col {
+    const char *(*str)(struct tui *t, int32_t row);
+    int32_t (*dom)(struct tui *t, int32_t row);
+    int32_t (*n)(struct tui *t);
+    const char *(*name)(struct tui *t, int32_t i);
+} dom_cols[] = {
+    { ds_tier_key, ds_tier_dom, ti_n, ti_str },
+    { ds_home_key, ds_home_dom, rg_n, rg_str },
+};
 
 static void
 ds_copies_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
@@ -973,68 +1007,59 @@ cmp_str_pairs(const void *pa, const void *pb)
     return r ? r : (a->row > b->row) - (a->row < b->row);
 }
 
-/* LSD radix sort of (key, row) pairs, 16 bits a pass; stable, so equal
- * keys keep the base (catalog) order. tmp has room for n pairs. */
-/* Keys already in order (a catalog written in name order): nothing to do. */
-static bool
-pairs_sorted(const struct sort_pair *p, int32_t n)
-{
-    for (int32_t i = 1; i < n; i++)
-        if (p[i].key < p[i - 1].key)
-            return false;
-    return true;
-}
-
+/* LSD radix sort of (key, row) pairs, 16 bits a pass (8 for fewer than
+ * 65536 pairs: the runs of ties refine_ties sorts again); stable, so
+ * equal keys keep the base (catalog) order. tmp has room for n pairs.
+ * Keys are taken relative to the smallest one, so only the digits that
+ * span the keys' range cost a pass (a count, a flag, a shared name
+ * prefix: one or two passes); the passes go back and forth between p
+ * and tmp. Keys already in order (a catalog written in name order): no
+ * pass at all. */
 static void
 radix_sort(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
 {
     static int32_t count[65536];
+    struct sort_pair *src = p, *dst = tmp;
+    uint64_t lo, hi, range;
+    bool sorted = true;
+    int bits = n >= 65536 ? 16 : 8;
+    uint64_t mask = ((uint64_t)1 << bits) - 1;
 
-    if (pairs_sorted(p, n))
+    if (n < 2)
         return;
-    for (int shift = 0; shift < 64; shift += 16) {
-        bool all_same = true;
-        memset(count, 0, sizeof count);
-        for (int32_t i = 0; i < n; i++)
-            count[(p[i].key >> shift) & 0xffff]++;
-        for (int d = 0; d < 65536 && all_same; d++)
-            if (count[d] != 0 && count[d] != n)
-                all_same = false;
-        if (all_same)
-            continue;           /* this digit is the same everywhere */
-        for (int d = 1; d < 65536; d++)
-            count[d] += count[d - 1];
-        for (int32_t i = n - 1; i >= 0; i--)
-            tmp[--count[(p[i].key >> shift) & 0xffff]] = p[i];
-        memcpy(p, tmp, sizeof *p * (size_t)n);
+    lo = hi = p[0].key;
+    for (int32_t i = 1; i < n; i++) {
+        uint64_t k = p[i].key;
+        if (k < p[i - 1].key)
+            sorted = false;
+        if (k < lo)
+            lo = k;
+        if (k > hi)
+            hi = k;
     }
-}
-
-/* LSD radix sort on the key a byte a pass, for the smaller runs of ties
- * that refine_ties sorts again: 256 counters a pass, not 65536. */
-static void
-radix_sort8(struct sort_pair *p, struct sort_pair *tmp, int32_t n)
-{
-    int32_t count[256];
-
-    if (pairs_sorted(p, n))
+    if (sorted)
         return;
-    for (int shift = 0; shift < 64; shift += 8) {
-        bool all_same = false;
-        memset(count, 0, sizeof count);
+    range = hi - lo;
+    for (int shift = 0; shift < 64 && (range >> shift) != 0; shift += bits) {
+        int32_t sum = 0;
+        memset(count, 0, sizeof *count << bits);
         for (int32_t i = 0; i < n; i++)
-            count[(p[i].key >> shift) & 0xff]++;
-        for (int d = 0; d < 256; d++)
-            if (count[d] == n)
-                all_same = true;
-        if (all_same)
-            continue;
-        for (int d = 1; d < 256; d++)
-            count[d] += count[d - 1];
-        for (int32_t i = n - 1; i >= 0; i--)
-            tmp[--count[(p[i].key >> shift) & 0xff]] = p[i];
-        memcpy(p, tmp, sizeof *p * (size_t)n);
+            count[((src[i].key - lo) >> shift) & mask]++;
+        for (uint64_t d = 0; d <= mask; d++) {
+            int32_t x = count[d];
+            count[d] = sum;
+            sum += x;
+        }
+        for (int32_t i = 0; i < n; i++)
+            dst[count[((src[i].key - lo) >> shift) & mask]++] = src[i];
+        {
+            struct sort_pair *x = src;
+            src = dst;
+            dst = x;
+        }
     }
+    if (src != p)
+        memcpy(p, src, sizeof *p * (size_t)n);
 }
 
 #define REFINE_QSORT 64
@@ -1071,16 +1096,56 @@ refine_ties(struct tui *t, const struct column *c, struct sort_pair *p,
                 if (!sorted) {
                     for (int32_t k = i; k < j; k++)
                         p[k].key = prefix_key(c->str(t, p[k].row) + off);
-                    if (m >= 65536)
-                        radix_sort(p + i, tmp, m);
-                    else
-                        radix_sort8(p + i, tmp, m);
+                    radix_sort(p + i, tmp, m);
                     refine_ties(t, c, p + i, tmp, m, off + 8);
                 }
             }
         }
         i = j;
     }
+}
+
+static struct {
+    struct tui *t;
+    const struct dom_col *c;
+} dom_ctx;
+
+static int
+cmp_dom(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    const char *x = a < 0 ? "" : dom_ctx.c->name(dom_ctx.t, a);
+    const char *y = b < 0 ? "" : dom_ctx.c->name(dom_ctx.t, b);
+    return strcmp(x, y);
+}
+
+/* rank[i + 1] of object i (rank[0]: no object, the string ""), equal
+ * names equal ranks, so that a stable sort of rows by rank is a sort by
+ * str. Heap (the caller frees); NULL when out of memory. */
+static int32_t *
+dom_ranks(struct tui *t, const struct dom_col *c)
+{
+    int32_t m = c->n(t), k = 0;
+    int32_t *ids = malloc(sizeof *ids * (size_t)(m + 1));
+    int32_t *rank = malloc(sizeof *rank * (size_t)(m + 1));
+
+    if (!ids || !rank) {
+        free(ids);
+        free(rank);
+        return NULL;
+    }
+    for (int32_t i = 0; i <= m; i++)
+        ids[i] = i - 1;
+    dom_ctx.t = t;
+    dom_ctx.c = c;
+    qsort(ids, (size_t)m + 1, sizeof *ids, cmp_dom);
+    for (int32_t i = 0; i <= m; i++) {
+        if (i > 0 && cmp_dom(&ids[i - 1], &ids[i]) != 0)
+            k++;
+        rank[ids[i] + 1] = k;
+    }
+    free(ids);
+    return rank;
 }
 
 /* Sort order[] by the view's sort column (and group). Groups with a sort
@@ -1092,6 +1157,7 @@ sort_order(struct tui *t, struct view *v)
     const struct column *c = v->sort >= 0 ? &v->ops->cols[v->sort] : NULL;
     int32_t n = v->norder;
     struct sort_pair *p, *tmp;
+    const struct dom_col *dc = NULL;
 
     sort_ctx.t = t;
     sort_ctx.ops = v->ops;
@@ -1110,19 +1176,35 @@ sort_order(struct tui *t, struct view *v)
     }
     p = v->pairs;
     tmp = v->pairs + n;
-    for (int32_t i = 0; i < n; i++) {
-        int32_t r = v->order[i];
-        p[i].row = r;
-        if (v->ops->group)
-            p[i].key = (uint64_t)(int64_t)v->ops->group(t, r);
-        else if (c->num)
-            p[i].key = (uint64_t)c->num(t, r) ^ ((uint64_t)1 << 63);
-        else
-            p[i].key = prefix_key(c->str(t, r));
+    for (size_t i = 0; c && !c->num && !v->ops->group && i < sizeof dom_cols / sizeof *dom_cols; i++)
+        if (dom_cols[i].str == c->str)
+            dc = &dom_cols[i];
+    if (dc) {
+        int32_t *rank = dom_ranks(t, dc);
+        if (!rank)
+            return SM_ENOMEM;
+        for (int32_t i = 0; i < n; i++) {
+            int32_t r = v->order[i];
+            p[i].row = r;
+            p[i].key = (uint64_t)rank[dc->dom(t, r) + 1];
+        }
+        free(rank);
+        radix_sort(p, tmp, n);
+    } else {
+        for (int32_t i = 0; i < n; i++) {
+            int32_t r = v->order[i];
+            p[i].row = r;
+            if (v->ops->group)
+                p[i].key = (uint64_t)(int64_t)v->ops->group(t, r);
+            else if (c->num)
+                p[i].key = (uint64_t)c->num(t, r) ^ ((uint64_t)1 << 63);
+            else
+                p[i].key = prefix_key(c->str(t, r));
+        }
+        radix_sort(p, tmp, n);
+        if (c && c->str && !c->num)
+            refine_ties(t, c, p, tmp, n, 8);
     }
-    radix_sort(p, tmp, n);
-    if (c && c->str && !c->num)
-        refine_ties(t, c, p, tmp, n, 8);
     for (int32_t i = 0; i < n; i++)
         v->order[i] = p[v->desc ? n - 1 - i : i].row;
     return SM_OK;

@@ -373,6 +373,108 @@ test_filter_sort(void **state)
     assert_int_equal(h->m->datasets[v->rows[4]].tier, SM_NONE);
 }
 
+/* Sorting by every column of the datasets and flows views gives the
+ * order of a plain comparison sort (key, then base order; reversed for
+ * descending), on enough rows to go through every radix pass and the
+ * ranked-name (tier, home) and tie-refining (shared prefixes) paths. */
+static struct tui *ref_t;
+static const struct column *ref_col;
+
+static int
+cmp_ref(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    int r = 0;
+    if (ref_col->num) {
+        int64_t x = ref_col->num(ref_t, a), y = ref_col->num(ref_t, b);
+        r = x < y ? -1 : x > y;
+    } else {
+        r = strcmp(ref_col->str(ref_t, a), ref_col->str(ref_t, b));
+    }
+    return r ? r : (a > b) - (a < b);
+}
+
+static void
+check_view_order(struct harness *h, int vi)
+{
+    struct view *v = &h->t->views[vi];
+    int32_t n = v->ops->count(h->t), k = 0, *want = malloc(sizeof *want * (size_t)(n + 1));
+
+    assert_non_null(want);
+    for (int32_t r = 0; r < n; r++)
+        if (!v->ops->visible || v->ops->visible(h->t, r))
+            want[k++] = r;
+    if (v->sort >= 0) {
+        ref_t = h->t;
+        ref_col = &v->ops->cols[v->sort];
+        qsort(want, (size_t)k, sizeof *want, cmp_ref);
+    }
+    assert_int_equal(v->nrows, k);
+    for (int32_t i = 0; i < k; i++)
+        if (v->rows[i] != want[v->desc ? k - 1 - i : i])
+            fail_msg("view %d column %d%s: row %d is %d, want %d", vi, v->sort,
+                     v->desc ? " desc" : "", (int)i, (int)v->rows[i],
+                     (int)want[v->desc ? k - 1 - i : i]);
+    free(want);
+}
+
+static void
+test_sort_every_column(void **state)
+{
+    struct harness *h = *state;
+    static const char *const tiers[] = { "restricted", "confidential", "public", NULL };
+    static const char *const regions[] = {
+        "aws:eu-west-1", "aws:eu-central-1", "aws:us-east-1", "aws:sa-east-1", "onprem:fra-dc1",
+    };
+    static const char *const prefixes[] = { "backup.t", "backup.table.", "mkt.", "Zeta-", "" };
+    uint64_t x = 88172645463325252ull;
+    int32_t prev = SM_NONE;
+
+    for (int i = 0; i < 3000; i++) {
+        char name[64], sys[16];
+        int32_t id, pl = SM_NONE;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        snprintf(name, sizeof name, "%s%07u", prefixes[x % 5], (unsigned)(x >> 40) % 9000000u + (unsigned)i);
+        snprintf(sys, sizeof sys, "sys%d", (int)(x >> 20) % 7);
+        id = dataset(h->m, name, tiers[(x >> 8) % 4], "EU", (x >> 12) % 5 ? sys : NULL);
+        if ((x >> 16) % 6)
+            pl = place(h->m, id, regions[(x >> 24) % 5], ROLE_PRIMARY, true);
+        if ((x >> 28) % 3 == 0)
+            place(h->m, id, regions[(x >> 32) % 5], ROLE_REPLICA, true);
+        if (pl >= 0 && prev >= 0 && i % 2 == 0) {
+            struct flow f;
+            char fname[64];
+            model_flow_init(&f);
+            snprintf(fname, sizeof fname, "%sflow%05u-%d", prefixes[(x >> 36) % 5],
+                     (unsigned)(x >> 44) % 100000u, i);
+            f.name = fname;
+            f.from = pl;
+            f.to = prev;
+            f.kind = (uint8_t)((x >> 50) % FLOW_EXPORT);
+            f.transit_encrypted = (x >> 55) & 1;
+            assert_int_equal(model_add_flow(h->m, &f, NULL, NULL), SM_OK);
+        }
+        if (pl >= 0)
+            prev = pl;
+    }
+    h->m->datasets[7].deleted = 1;
+    tui_recheck(h->t);
+    for (int vi = 0; vi < 2; vi++) {
+        char key[2] = { (char)('1' + vi), 0 };
+        feed(h, key);
+        for (int c = 0; c <= h->t->views[vi].ops->ncols; c++) {
+            view_ensure(h->t, &h->t->views[vi]);
+            check_view_order(h, vi);
+            feed(h, "S");
+            view_ensure(h->t, &h->t->views[vi]);
+            check_view_order(h, vi);
+            feed(h, "s");
+        }
+    }
+}
+
 static void
 test_detail_jump_back(void **state)
 {
@@ -872,6 +974,7 @@ main(void)
         BOTH(test_views),
         BOTH(test_help),
         AT80(test_filter_sort),
+        AT80(test_sort_every_column),
         BOTH(test_detail_jump_back),
         AT120(test_map_scroll),
         BOTH(test_add_replica_undo),
