@@ -89,6 +89,11 @@ struct check_result {
     int32_t cap_findings;
     int32_t *by_object;         /* finding indexes sorted by (kind, object) */
     int32_t today;
+    /* The pack it was checked with (borrowed: check_update uses it, so it
+     * must outlive the result when check_update is called). */
+    const struct rulepack *rp;
+    bool custom;                /* check_add_finding added rows: no check_update */
+    struct check_extra *extra;  /* check_update's state (check_update.c) */
 };
 
 /* Run every rule of the pack over m as of `today` (yyyymmdd; waivers and
@@ -103,6 +108,64 @@ void check_result_free(struct check_result *r);
  * SM_OK or SM_ENOMEM. */
 int  check_add_finding(struct check_result *r, const struct model *m,
                        const struct finding *f);
+/* ---- incremental re-check (check_update.c) ---------------------------------- */
+
+/* What an edit of the model touched. datasets: every dataset whose own
+ * facts changed (its attributes, fields, tags, copies), before or after
+ * the edit: a flow's old and new end datasets, a removed copy's dataset,
+ * a waiver's object's dataset. flows: flows added, removed or changed.
+ * global: the edit changes the law for every dataset (a region, a tier,
+ * the pack, a waiver naming a region or tier): no update, check all. */
+struct check_touch {
+    int32_t *datasets;
+    int32_t ndatasets, cap_datasets;
+    int32_t *flows;
+    int32_t nflows, cap_flows;
+    bool global;
+};
+/* Add what an object concerns: a dataset, a copy's dataset, a flow (and
+ * its end datasets as they are now), a waiver's named objects; a region
+ * or a tier sets global. Call it for the edited object before the edit
+ * (old flow ends) and after. SM_OK or SM_ENOMEM. */
+int  check_touch_object(struct check_touch *t, const struct model *m, enum obj_kind kind,
+                        int32_t id);
+/* The same by selector (before an edit; an unknown one adds nothing). */
+int  check_touch_selector(struct check_touch *t, const struct model *m, enum obj_kind kind,
+                          const char *sel);
+void check_touch_fini(struct check_touch *t);
+
+/* The findings an update replaced and those it put in their place. */
+struct check_change {
+    int32_t ngroup;             /* datasets re-checked; -1: not updated (check all) */
+    struct finding *old;        /* the replaced findings (heap; strings stay
+                                   valid as long as the result) */
+    int32_t nold;
+    int32_t *now;               /* indexes into r->findings of the new ones */
+    int32_t nnow;
+};
+
+/* Bring r (a check of m before the edit, by check_run or an earlier
+ * update) up to date with m after it: only the datasets flows link the
+ * touched ones to are checked again, on a small model of their own, and
+ * their findings, transfers and lineage facts replace the old ones. The
+ * result is the one check_run(m, r->rp, r->today) gives. When the edit
+ * cannot be handled so (global, custom rows, subject codes that appear,
+ * vanish or have no regime), r is unchanged and chg->ngroup is -1: run
+ * check_run. SM_OK, or SM_ENOMEM with r freed of nothing but unusable
+ * (free it and check all). */
+int  check_update(struct check_result *r, const struct model *m,
+                  const struct check_touch *touch, struct check_change *chg,
+                  struct sm_error *err);
+void check_change_fini(struct check_change *chg);
+/* Internal: set up / free the state check_update keeps (check_run calls). */
+int  check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown_slots);
+void check_extra_free(struct check_extra *x);
+/* Internal: rebuild r->by_object after r->findings changed. */
+int  check_reindex(struct check_result *r);
+
+/* The findings' order (qsort comparator over struct finding). */
+int  check_finding_cmp(const void *a, const void *b);
+
 /* Does the dataset hold personal data (effective, through lineage)? */
 bool check_dataset_personal(const struct check_result *r, int32_t dataset);
 

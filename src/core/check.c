@@ -322,7 +322,9 @@ waiver_resolve(const struct model *m, const struct waiver *w, int32_t *kind, int
     }
 }
 
-static int
+#define finding_cmp check_finding_cmp
+
+int
 finding_cmp(const void *pa, const void *pb)
 {
     const struct finding *a = pa, *b = pb;
@@ -1799,8 +1801,8 @@ msort_transfers(const int32_t *m, struct transfer *v, struct transfer *tmp, int3
     memcpy(v, tmp, sizeof *v * (size_t)n);
 }
 
-static int
-by_object_build(struct check_result *r)
+int
+check_reindex(struct check_result *r)
 {
     int32_t *ix;
 
@@ -1852,6 +1854,7 @@ check_result_free(struct check_result *r)
     free(r->transfers);
     free(r->expired);
     free(r->by_object);
+    check_extra_free(r->extra);
     if (r->lineage) {
         lineage_fini(r->lineage);
         free(r->lineage);
@@ -1879,6 +1882,7 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     }
     sm_arena_init(&r->arena);
     r->today = today;
+    r->rp = rp;
     r->ndatasets = m->ndatasets;
     r->nflows = m->nflows;
     c->m = m;
@@ -1972,8 +1976,16 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
         free(rank);
         free(nm);
     }
-    if (by_object_build(r))
+    if (check_reindex(r))
         goto fail;
+    if (c->L->nslots <= 64) {
+        uint64_t unknown = 0;
+        for (int32_t s = 0; s < c->L->nslots; s++)
+            if (c->slot_regime[s] == SM_NONE)
+                unknown |= (uint64_t)1 << s;
+        if (check_extra_init(r, m, unknown))
+            goto fail;
+    }
     rc = SM_OK;
 fail:
     if (c) {
@@ -2097,6 +2109,7 @@ check_add_finding(struct check_result *r, const struct model *m, const struct fi
 
     if (append(r, m, f, NULL, 0, NULL, &n))
         return SM_ENOMEM;
+    r->custom = true;
     /* Keep the order: move the new one into place. */
     tmp = *n;
     hi = r->nfindings - 1;

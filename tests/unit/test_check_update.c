@@ -1,0 +1,557 @@
+/*
+ * test_check_update.c - the incremental re-check against a fresh check:
+ * random edits of every kind (attributes, copies, flows, fields, tags,
+ * datasets, waivers, regions and tiers, undo and redo) on a generated
+ * model; after each, check_update of the previous result must equal
+ * check_run of the model exactly (every finding field and their order,
+ * transfers, stats, expired waivers, lineage facts, the object index).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "check.h"
+#include "lineage.h"
+#include "rules.h"
+#include "rulepack.h"
+
+#define TODAY 20261126
+
+static uint64_t rng = 88172645463325252ull;
+
+static uint32_t
+rnd(uint32_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)((rng >> 11) % n);
+}
+
+static const char *const subj_sets[] = { "EU", "US", "EU,US", "BR", "EU,BR", "IN", "GB", "CH", "" };
+static const char *const tags[] = { "pii.email", "pii.name", "pii", "finance", "pii.phone" };
+static const char *const fieldnames[] = { "email", "name", "phone", "id", "amount" };
+static const char *const roles[] = { "replica", "backup", "dr", "cache", "archive" };
+static const char *const kinds[] = { "replication", "etl", "stream", "backup", "query", "export" };
+static const char *const mechs[] = { "none", "scc", "dpf", "bcr", "consent", "adequacy" };
+static const char *const xforms[] = { "", "mask email", "anonymize", "pseudonymize name",
+                                      "drop email phone", "aggregate" };
+static const char *const rules_w[] = { "RES001", "RES002", "XFR001", "XFR002", "ENC001",
+                                       "CLS001", "LIN001", "RES004" };
+
+/* A few hundred regions: pick among the live ones. */
+static const char *
+any_region(const struct model *m)
+{
+    for (;;) {
+        int32_t r = (int32_t)rnd((uint32_t)m->nregions);
+        if (!m->regions[r].deleted && !m->regions[r].global)
+            return m->regions[r].id;
+    }
+}
+
+static int32_t
+any_live(const struct model *m, enum obj_kind kind)
+{
+    int32_t n = kind == OBJ_DATASET ? m->ndatasets : kind == OBJ_PLACEMENT ? m->nplacements
+              : kind == OBJ_FLOW ? m->nflows : m->nwaivers;
+    for (int tries = 0; n > 0 && tries < 50; tries++) {
+        int32_t i = (int32_t)rnd((uint32_t)n);
+        bool dead = kind == OBJ_DATASET ? m->datasets[i].deleted
+                  : kind == OBJ_PLACEMENT ? m->placements[i].deleted
+                  : kind == OBJ_FLOW ? m->flows[i].deleted : m->waivers[i].deleted;
+        if (!dead)
+            return i;
+    }
+    return SM_NONE;
+}
+
+static void
+sel(const struct model *m, enum obj_kind kind, int32_t id, char *buf, size_t size)
+{
+    model_selector(m, kind, id, buf, size);
+}
+
+static int
+try_edit(struct model *m, struct edit *e, struct edit_result *res, struct check_touch *t)
+{
+    struct sm_error err;
+    int rc;
+
+    if (e->op != EDIT_ADD)
+        assert_int_equal(check_touch_selector(t, m, e->kind, e->key), SM_OK);
+    if ((rc = edit_apply(m, e, res, &err)) != SM_OK)
+        return rc;
+    assert_int_equal(check_touch_object(t, m, res->kind, res->id), SM_OK);
+    for (int32_t k = 0; k < res->ntouched; k++)
+        assert_int_equal(check_touch_object(t, m, res->touched[k].kind, res->touched[k].id), SM_OK);
+    return SM_OK;
+}
+
+static void
+attr(struct edit *e, const char *name, const char *value)
+{
+    e->attrs[e->nattrs].name = name;
+    e->attrs[e->nattrs++].value = value;
+}
+
+static void
+build(struct model *m, int n)
+{
+    char name[64], key[128], a[128], b[128];
+    struct edit_result res;
+    struct sm_error err;
+
+    for (int i = 0; i < n; i++) {
+        struct edit e = { EDIT_ADD, OBJ_DATASET, name, 0, { { 0 } } };
+        int32_t d;
+        snprintf(name, sizeof name, "ds%03d", i);
+        if (rnd(20))
+            attr(&e, "tier", rnd(3) == 0 ? "restricted" : rnd(2) ? "confidential" : "public");
+        attr(&e, "subjects", subj_sets[rnd(sizeof subj_sets / sizeof *subj_sets)]);
+        assert_int_equal(edit_apply(m, &e, &res, &err), SM_OK);
+        edit_result_fini(&res);
+        d = model_dataset(m, name);
+        for (int f = 0, nf = (int)rnd(4); f < nf; f++) {
+            int32_t fid;
+            assert_int_equal(model_add_field(m, d, fieldnames[rnd(5)], &fid, NULL), SM_OK);
+            if (rnd(2))
+                assert_int_equal(model_add_tag(m, d, fid, tags[rnd(5)], "", "", "", NULL, NULL),
+                                 SM_OK);
+        }
+        if (rnd(4) == 0)
+            assert_int_equal(model_add_tag(m, d, SM_NONE, "owner=x", "", "", "", NULL, NULL),
+                             SM_OK);
+        for (int c = 0, nc = 1 + (int)rnd(3); c < nc; c++) {
+            struct edit p = { EDIT_ADD, OBJ_PLACEMENT, key, 0, { { 0 } } };
+            snprintf(key, sizeof key, "%s@%s", name, any_region(m));
+            attr(&p, "role", c == 0 ? "primary" : roles[rnd(5)]);
+            attr(&p, "encrypted", rnd(5) ? "true" : "false");
+            if (rnd(6) == 0)
+                attr(&p, "key-region", any_region(m));
+            if (edit_apply(m, &p, &res, &err) == SM_OK)
+                edit_result_fini(&res);
+        }
+    }
+    /* flows: inside a dataset and between near datasets (groups of a few) */
+    for (int i = 0; i < n * 2; i++) {
+        int32_t p = any_live(m, OBJ_PLACEMENT), q;
+        struct edit e = { EDIT_ADD, OBJ_FLOW, "", 0, { { 0 } } };
+        int32_t d;
+        if (p == SM_NONE)
+            continue;
+        d = m->placements[p].dataset;
+        q = rnd(3) ? m->datasets[(d + 1 + (int32_t)rnd(3)) % m->ndatasets].first_placement
+                   : m->datasets[d].first_placement;
+        sel(m, OBJ_PLACEMENT, p, a, sizeof a);
+        attr(&e, "from", a);
+        if (rnd(8) == 0) {
+            attr(&e, "to-region", any_region(m));
+            attr(&e, "kind", "export");
+        } else {
+            if (q == SM_NONE || q == p)
+                continue;
+            sel(m, OBJ_PLACEMENT, q, b, sizeof b);
+            attr(&e, "to", b);
+            attr(&e, "kind", kinds[rnd(5)]);
+        }
+        attr(&e, "mechanism", mechs[rnd(6)]);
+        attr(&e, "transforms", xforms[rnd(6)]);
+        if (rnd(3) == 0)
+            attr(&e, "fields", rnd(2) ? "email,id" : "amount");
+        if (edit_apply(m, &e, &res, &err) == SM_OK)
+            edit_result_fini(&res);
+    }
+}
+
+/* ---- comparing two results -------------------------------------------------- */
+
+static void
+same_str(const char *a, const char *b, const char *what, int32_t i)
+{
+    if (strcmp(a ? a : "(null)", b ? b : "(null)") != 0)
+        fail_msg("finding %d: %s differs: \"%s\" vs \"%s\"", i, what, a ? a : "(null)",
+                 b ? b : "(null)");
+}
+
+static void
+same_result(const struct check_result *u, const struct check_result *f, const struct model *m)
+{
+    char sa[512], sb[512];
+
+    assert_int_equal(u->nfindings, f->nfindings);
+    for (int32_t i = 0; i < f->nfindings; i++) {
+        const struct finding *a = &u->findings[i], *b = &f->findings[i];
+        same_str(a->rule, b->rule, "rule", i);
+        same_str(a->selector, b->selector, "selector", i);
+        same_str(a->jurisdictions, b->jurisdictions, "jurisdictions", i);
+        same_str(a->message, b->message, "message", i);
+        same_str(a->hint, b->hint, "hint", i);
+        assert_int_equal(a->severity, b->severity);
+        assert_int_equal(a->waived, b->waived);
+        assert_int_equal(a->kind, b->kind);
+        assert_int_equal(a->object, b->object);
+        assert_int_equal(a->dataset, b->dataset);
+        assert_int_equal(a->waiver, b->waiver);
+        assert_int_equal(a->why.n, b->why.n);
+        for (uint32_t k = 0; k < a->why.n; k++)
+            same_str(a->why.v[k], b->why.v[k], "why", i);
+        assert_int_equal(u->by_object[i], f->by_object[i]);
+    }
+    assert_int_equal(u->ntransfers, f->ntransfers);
+    for (int32_t i = 0; i < f->ntransfers; i++) {
+        const struct transfer *a = &u->transfers[i], *b = &f->transfers[i];
+        assert_int_equal(a->dataset, b->dataset);
+        assert_int_equal(a->placement, b->placement);
+        assert_int_equal(a->flow, b->flow);
+        assert_int_equal(a->from_cc, b->from_cc);
+        assert_int_equal(a->to_cc, b->to_cc);
+        assert_string_equal(a->regime, b->regime);
+        assert_int_equal(a->mechanism, b->mechanism);
+        assert_int_equal(a->status, b->status);
+        assert_int_equal(a->personal, b->personal);
+        assert_string_equal(a->basis, b->basis);
+    }
+    assert_memory_equal(&u->stats, &f->stats, sizeof f->stats);
+    assert_int_equal(u->nexpired, f->nexpired);
+    for (int32_t i = 0; i < f->nexpired; i++)
+        assert_int_equal(u->expired[i], f->expired[i]);
+    assert_int_equal(u->ndatasets, f->ndatasets);
+    assert_int_equal(u->nflows, f->nflows);
+    for (int32_t d = 0; d < f->ndatasets; d++) {
+        assert_int_equal(u->eff_tier[d], f->eff_tier[d]);
+        assert_int_equal(u->eff_via[d], f->eff_via[d]);
+        assert_int_equal(check_dataset_personal(u, d), check_dataset_personal(f, d));
+        assert_int_equal(u->lineage->has_pfields[d], f->lineage->has_pfields[d]);
+        assert_string_equal(check_eff_subjects(u, d, sa, sizeof sa),
+                            check_eff_subjects(f, d, sb, sizeof sb));
+        if (m->datasets[d].deleted)
+            continue;
+        for (int32_t fd = m->datasets[d].first_field; fd != SM_NONE; fd = m->fields[fd].next)
+            assert_int_equal(u->lineage->pfield[fd], f->lineage->pfield[fd]);
+    }
+    for (int32_t fl = 0; fl < f->nflows; fl++) {
+        assert_int_equal(u->flow_personal[fl], f->flow_personal[fl]);
+        assert_int_equal(u->lineage->removes[fl], f->lineage->removes[fl]);
+    }
+}
+
+/* ---- random edits ------------------------------------------------------------- */
+
+struct done {
+    struct edit_result res;
+    bool used;
+};
+
+/* One random edit; SM_OK when it applied. */
+static int
+random_edit(struct model *m, struct check_touch *t, struct edit_result *res, int *kindno)
+{
+    char key[512], v1[512], v2[512], name[64];
+    struct edit e = { EDIT_SET, OBJ_DATASET, key, 0, { { 0 } } };
+    int32_t id;
+    int what = (int)rnd(22);
+
+    *kindno = what;
+    switch (what) {
+    case 0: case 1:     /* dataset attributes */
+        if ((id = any_live(m, OBJ_DATASET)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_DATASET, id, key, sizeof key);
+        switch (rnd(5)) {
+        case 0: attr(&e, "tier", rnd(3) == 0 ? "restricted" : rnd(2) ? "confidential" : "public"); break;
+        case 1: attr(&e, "subjects", subj_sets[rnd(sizeof subj_sets / sizeof *subj_sets)]); break;
+        case 2: attr(&e, "retention", rnd(2) ? "30" : "3650"); break;
+        case 3: attr(&e, "public-sector", rnd(2) ? "true" : "false"); break;
+        default: attr(&e, "tier", ""); break;
+        }
+        return try_edit(m, &e, res, t);
+    case 2:             /* a new dataset */
+        snprintf(name, sizeof name, "new%u", rnd(100000));
+        e.op = EDIT_ADD;
+        e.key = name;
+        attr(&e, "tier", rnd(2) ? "restricted" : "public");
+        attr(&e, "subjects", subj_sets[rnd(sizeof subj_sets / sizeof *subj_sets)]);
+        return try_edit(m, &e, res, t);
+    case 3:             /* remove a dataset */
+        if ((id = any_live(m, OBJ_DATASET)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_DATASET, id, key, sizeof key);
+        e.op = EDIT_REMOVE;
+        return try_edit(m, &e, res, t);
+    case 4: case 5:     /* a new copy */
+        if ((id = any_live(m, OBJ_DATASET)) == SM_NONE)
+            return SM_EINVAL;
+        snprintf(key, sizeof key, "%s@%s", m->datasets[id].name, any_region(m));
+        e.op = EDIT_ADD;
+        e.kind = OBJ_PLACEMENT;
+        attr(&e, "role", rnd(4) ? roles[rnd(5)] : "primary");
+        attr(&e, "encrypted", rnd(2) ? "true" : "false");
+        return try_edit(m, &e, res, t);
+    case 6: case 7:     /* copy attributes */
+        if ((id = any_live(m, OBJ_PLACEMENT)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_PLACEMENT, id, key, sizeof key);
+        e.kind = OBJ_PLACEMENT;
+        switch (rnd(5)) {
+        case 0: attr(&e, "region", any_region(m)); break;
+        case 1: attr(&e, "encrypted", rnd(2) ? "true" : "false"); break;
+        case 2: attr(&e, "key-region", rnd(3) ? any_region(m) : ""); break;
+        case 3: attr(&e, "mechanism", mechs[rnd(6)]); break;
+        default: attr(&e, "role", roles[rnd(5)]); break;
+        }
+        return try_edit(m, &e, res, t);
+    case 8:             /* remove a copy */
+        if ((id = any_live(m, OBJ_PLACEMENT)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_PLACEMENT, id, key, sizeof key);
+        e.op = EDIT_REMOVE;
+        e.kind = OBJ_PLACEMENT;
+        return try_edit(m, &e, res, t);
+    case 9: case 10: {  /* a new flow */
+        int32_t p = any_live(m, OBJ_PLACEMENT), q = any_live(m, OBJ_PLACEMENT);
+        if (p == SM_NONE || q == SM_NONE || p == q)
+            return SM_EINVAL;
+        e.op = EDIT_ADD;
+        e.kind = OBJ_FLOW;
+        e.key = "";
+        sel(m, OBJ_PLACEMENT, p, v1, sizeof v1);
+        sel(m, OBJ_PLACEMENT, q, v2, sizeof v2);
+        attr(&e, "from", v1);
+        attr(&e, "to", v2);
+        attr(&e, "kind", kinds[rnd(5)]);
+        attr(&e, "transforms", xforms[rnd(6)]);
+        attr(&e, "mechanism", mechs[rnd(6)]);
+        return try_edit(m, &e, res, t);
+    }
+    case 11: case 12:   /* flow attributes */
+        if ((id = any_live(m, OBJ_FLOW)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_FLOW, id, key, sizeof key);
+        e.kind = OBJ_FLOW;
+        switch (rnd(8)) {
+        case 0: attr(&e, "mechanism", mechs[rnd(6)]); break;
+        case 1: attr(&e, "transforms", xforms[rnd(6)]); break;
+        case 2: attr(&e, "kind", kinds[rnd(5)]); break;
+        case 3: attr(&e, "transit-encrypted", rnd(2) ? "true" : "false"); break;
+        case 4: attr(&e, "fields", rnd(2) ? "email" : ""); break;
+        case 5: {
+            int32_t p = any_live(m, OBJ_PLACEMENT);
+            if (p == SM_NONE)
+                return SM_EINVAL;
+            sel(m, OBJ_PLACEMENT, p, v1, sizeof v1);
+            attr(&e, rnd(2) ? "from" : "to", v1);
+            break;
+        }
+        case 6: attr(&e, "valid-to", rnd(2) ? "2020-01-01" : "2030-01-01"); break;
+        default: attr(&e, "public-recipient", rnd(2) ? "true" : "false"); break;
+        }
+        return try_edit(m, &e, res, t);
+    case 13:            /* remove a flow */
+        if ((id = any_live(m, OBJ_FLOW)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_FLOW, id, key, sizeof key);
+        e.op = EDIT_REMOVE;
+        e.kind = OBJ_FLOW;
+        return try_edit(m, &e, res, t);
+    case 14: case 15: { /* a waiver on some object */
+        enum obj_kind k = rnd(3) == 0 ? OBJ_DATASET : rnd(2) ? OBJ_PLACEMENT : OBJ_FLOW;
+        if ((id = any_live(m, k)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, k, id, v1, sizeof v1);
+        snprintf(key, sizeof key, "%s:%s", rules_w[rnd(8)], v1);
+        e.op = EDIT_ADD;
+        e.kind = OBJ_WAIVER;
+        attr(&e, "owner", "me");
+        attr(&e, "reason", "test");
+        attr(&e, "expires", rnd(3) == 0 ? "2025-01-01" : "2027-12-31");
+        return try_edit(m, &e, res, t);
+    }
+    case 16:            /* waiver expiry, or its removal */
+        if ((id = any_live(m, OBJ_WAIVER)) == SM_NONE)
+            return SM_EINVAL;
+        sel(m, OBJ_WAIVER, id, key, sizeof key);
+        e.kind = OBJ_WAIVER;
+        if (rnd(2)) {
+            e.op = EDIT_REMOVE;
+        } else {
+            attr(&e, "expires", rnd(2) ? "2025-01-01" : "2027-12-31");
+        }
+        return try_edit(m, &e, res, t);
+    case 17: {          /* fields and tags (the CLI's field and tag commands) */
+        int32_t fid;
+        if ((id = any_live(m, OBJ_DATASET)) == SM_NONE)
+            return SM_EINVAL;
+        assert_int_equal(check_touch_object(t, m, OBJ_DATASET, id), SM_OK);
+        memset(res, 0, sizeof *res);
+        res->kind = OBJ_DATASET;
+        res->id = id;
+        switch (rnd(3)) {
+        case 0:
+            return model_add_field(m, id, fieldnames[rnd(5)], &fid, NULL) ||
+                   model_add_tag(m, id, fid, tags[rnd(5)], "", "", "", NULL, NULL);
+        case 1:
+            if (m->datasets[id].first_tag == SM_NONE)
+                return SM_EINVAL;
+            return model_remove_tag(m, m->datasets[id].first_tag);
+        default:
+            if (m->datasets[id].first_field == SM_NONE)
+                return SM_EINVAL;
+            return model_remove_field(m, m->datasets[id].first_field, NULL);
+        }
+    }
+    case 18:            /* the law for everyone: a tier or a region */
+        if (rnd(4))
+            return SM_EINVAL;
+        e.kind = rnd(2) ? OBJ_TIER : OBJ_REGION;
+        if (e.kind == OBJ_TIER) {
+            snprintf(key, sizeof key, "%s", "confidential");
+            attr(&e, "personal", rnd(2) ? "true" : "false");
+        } else {
+            snprintf(key, sizeof key, "%s", "aws:us-east-1");
+            attr(&e, "name", rnd(2) ? "Virginia" : "N. Virginia");
+        }
+        return try_edit(m, &e, res, t);
+    default:
+        return SM_EINVAL;   /* 19-21: undo/redo, done by the caller */
+    }
+}
+
+static void
+test_random_edits(void **state)
+{
+    struct rulepack *rp = NULL;
+    struct sm_error err;
+    struct model *m = tl_base_model();
+    struct check_result *r = NULL;
+    struct done hist[16];
+    int nhist = 0, applied = 0, updated = 0, refused = 0, changed = 0, steps;
+    const char *env = getenv("SOVMAP_UPDATE_STEPS");
+    int kinds_seen[22] = { 0 };
+
+    (void)state;
+    memset(hist, 0, sizeof hist);
+    steps = env ? atoi(env) : 1500;
+    if (getenv("SOVMAP_UPDATE_SEED"))
+        rng = strtoull(getenv("SOVMAP_UPDATE_SEED"), NULL, 10) | 1;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+    build(m, 300);
+    assert_int_equal(check_run(m, rp, TODAY, &r, &err), SM_OK);
+    for (int step = 0; step < steps; step++) {
+        struct check_touch t = { 0 };
+        struct check_change chg;
+        struct check_result *full = NULL;
+        struct edit_result res;
+        int kindno, rc;
+
+        memset(&res, 0, sizeof res);
+        rc = random_edit(m, &t, &res, &kindno);
+        if (kindno >= 19 && nhist > 0) {
+            /* undo or redo an earlier edit (the TUI's u / ^R) */
+            struct done *h = &hist[rnd((uint32_t)nhist)];
+            check_touch_fini(&t);
+            assert_int_equal(check_touch_object(&t, m, h->res.kind, h->res.id), SM_OK);
+            for (int32_t k = 0; k < h->res.ntouched; k++)
+                assert_int_equal(check_touch_object(&t, m, h->res.touched[k].kind,
+                                                    h->res.touched[k].id), SM_OK);
+            rc = edit_reverted(&h->res) ? edit_reapply(m, &h->res, &err)
+                                        : edit_revert(m, &h->res, &err);
+            if (rc == SM_OK) {
+                assert_int_equal(check_touch_object(&t, m, h->res.kind, h->res.id), SM_OK);
+                for (int32_t k = 0; k < h->res.ntouched; k++)
+                    assert_int_equal(check_touch_object(&t, m, h->res.touched[k].kind,
+                                                        h->res.touched[k].id), SM_OK);
+            }
+        } else if (rc == SM_OK && res.undo) {
+            if (nhist == 16) {
+                edit_result_fini(&hist[0].res);
+                memmove(hist, hist + 1, sizeof *hist * 15);
+                nhist--;
+            }
+            hist[nhist].res = res;
+            hist[nhist++].used = true;
+            memset(&res, 0, sizeof res);
+        }
+        edit_result_fini(&res);
+        if (rc != SM_OK) {
+            check_touch_fini(&t);
+            continue;
+        }
+        applied++;
+        kinds_seen[kindno]++;
+        assert_int_equal(check_update(r, m, &t, &chg, &err), SM_OK);
+        if (chg.ngroup < 0) {
+            refused++;
+            check_result_free(r);
+            assert_int_equal(check_run(m, rp, TODAY, &r, &err), SM_OK);
+        } else {
+            updated++;
+            changed += chg.nold + chg.nnow > 0;
+            for (int32_t k = 0; k < chg.nnow; k++)
+                assert_true(chg.now[k] >= 0 && chg.now[k] < r->nfindings);
+        }
+        check_change_fini(&chg);
+        check_touch_fini(&t);
+        assert_int_equal(check_run(m, rp, TODAY, &full, &err), SM_OK);
+        same_result(r, full, m);
+        check_result_free(full);
+    }
+    if (getenv("SOVMAP_UPDATE_VERBOSE")) {
+        fprintf(stderr, "applied %d, updated %d (%d changed findings), refused %d, findings %d\n",
+                applied, updated, changed, refused, r->nfindings);
+        for (int k = 0; k < 22; k++)
+            fprintf(stderr, " kind %d: %d\n", k, kinds_seen[k]);
+    }
+    assert_true(updated > applied / 2);
+    assert_true(changed > updated / 4);
+    for (int i = 0; i < nhist; i++)
+        edit_result_fini(&hist[i].res);
+    check_result_free(r);
+    model_free(m);
+    rulepack_free(rp);
+}
+
+/* The update refuses what it cannot do alone, and says so. */
+static void
+test_refuses_global(void **state)
+{
+    struct rulepack *rp = NULL;
+    struct sm_error err;
+    struct model *m = tl_base_model();
+    struct check_result *r = NULL;
+    struct check_touch t = { 0 };
+    struct check_change chg;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+    build(m, 20);
+    assert_int_equal(check_run(m, rp, TODAY, &r, &err), SM_OK);
+    assert_int_equal(check_touch_selector(&t, m, OBJ_REGION, "aws:us-east-1"), SM_OK);
+    assert_true(t.global);
+    assert_int_equal(check_update(r, m, &t, &chg, &err), SM_OK);
+    assert_int_equal(chg.ngroup, -1);
+    check_change_fini(&chg);
+    check_touch_fini(&t);
+    /* nothing touched: nothing re-checked, nothing changed */
+    assert_int_equal(check_update(r, m, &t, &chg, &err), SM_OK);
+    assert_int_equal(chg.ngroup, 0);
+    assert_int_equal(chg.nold, 0);
+    assert_int_equal(chg.nnow, 0);
+    check_change_fini(&chg);
+    check_result_free(r);
+    model_free(m);
+    rulepack_free(rp);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_refuses_global),
+        cmocka_unit_test(test_random_edits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
