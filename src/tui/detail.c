@@ -277,10 +277,18 @@ static void
 region_detail(struct tui *t, int32_t id, struct detail *d)
 {
     int n = 0;
+    /* The derived count (tui_derive) says how many there are: the scan
+     * stops at the last one listed, not at the end of millions. */
+    int32_t total = id < t->nr && t->nr == t->m->nregions && t->np == t->m->nplacements
+                    ? t->rg_copies[id] : SM_NONE;
 
     section(d, "Copies here");
     for (int32_t p = 0; p < t->m->nplacements; p++) {
         const struct placement *pl = &t->m->placements[p];
+        if (total >= 0 && n >= (total < LIST_CAP ? total : LIST_CAP)) {
+            n = total;
+            break;
+        }
         if (pl->deleted || pl->region != id)
             continue;
         if (n++ < LIST_CAP)
@@ -297,9 +305,16 @@ static void
 tier_detail(struct tui *t, int32_t id, struct detail *d)
 {
     int n = 0;
+    /* As for regions: the derived count ends the scan early. */
+    int32_t total = id < t->nt && t->nt == t->m->ntiers && t->nd == t->m->ndatasets
+                    ? t->tier_count[id] : SM_NONE;
 
     section(d, "Datasets");
     for (int32_t i = 0; i < t->m->ndatasets; i++) {
+        if (total >= 0 && n >= (total < LIST_CAP ? total : LIST_CAP)) {
+            n = total;
+            break;
+        }
         if (t->m->datasets[i].deleted || t->m->datasets[i].tier != id)
             continue;
         if (n++ < LIST_CAP)

@@ -460,7 +460,40 @@ test_sort_every_column(void **state)
             prev = pl;
     }
     h->m->datasets[7].deleted = 1;
+    for (int32_t i = 9; i < h->m->ndatasets; i++)
+        if (h->m->datasets[i].first_placement >= 0) {
+            h->m->placements[h->m->datasets[i].first_placement].deleted = 1;
+            break;
+        }
     tui_recheck(h->t);
+    /* The region and tier details list the first 40 in id order and
+     * count the rest, as a full scan would. */
+    for (int k = 0; k < 2; k++) {
+        struct detail *d = calloc(1, sizeof *d);
+        int32_t id = k ? model_tier(h->m, "public") : model_region(h->m, "aws:us-east-1");
+        int32_t n = 0, first = SM_NONE;
+        char more[64];
+        assert_non_null(d);
+        if (k) {
+            for (int32_t i = 0; i < h->m->ndatasets; i++)
+                if (!h->m->datasets[i].deleted && h->m->datasets[i].tier == id && n++ == 0)
+                    first = i;
+        } else {
+            for (int32_t p = 0; p < h->m->nplacements; p++)
+                if (!h->m->placements[p].deleted && h->m->placements[p].region == id && n++ == 0)
+                    first = p;
+        }
+        assert_true(n > 40);
+        detail_object(h->t, k ? OBJ_TIER : OBJ_REGION, id, d);
+        snprintf(more, sizeof more, "and %d more", (int)n - 40);
+        assert_non_null(strstr(d->line[d->n - 1].text, more));
+        for (int i = 0; i < d->n; i++)
+            if (d->line[i].ref != REF_NONE) {
+                assert_int_equal(d->line[i].id, first);
+                break;
+            }
+        free(d);
+    }
     for (int vi = 0; vi < 2; vi++) {
         char key[2] = { (char)('1' + vi), 0 };
         feed(h, key);
