@@ -313,3 +313,22 @@ $ sovmap scenario list --format xml
 >
 ! sovmap: bad --format xml: use text, tsv, json
 ? 2
+
+# scenario list --check: errors before -> after, stale scenarios
+$ sovmap -q scenario add s1 move orders aws:eu-west-1 aws:eu-central-1 && sovmap -q scenario new s2 --base s1 && sovmap -q scenario add s2 move orders acme:fra aws:eu-west-2 && sovmap -q place rm orders@acme:fra
+
+$ SOVMAP_TODAY=2026-11-26 sovmap scenario list --check
+> NAME  BASE  OPS  ERRORS  DESCRIPTION
+> s1    -     1    5 -> 5  what if
+> s2    s1    1    stale
+
+$ SOVMAP_TODAY=2026-11-26 sovmap scenario list --check --format tsv
+> NAME	BASE	OPS	ERRORS	DESCRIPTION
+> s1	-	1	5 -> 5	what if
+> s2	s1	1	stale	
+
+$ SOVMAP_TODAY=2026-11-26 sovmap scenario list --check --format json
+> [
+>   {"name": "s1", "base": "", "description": "what if", "errors": {"before": 5, "after": 5}, "ops": ["move orders aws:eu-west-1 aws:eu-central-1"]},
+>   {"name": "s2", "base": "s1", "description": "", "errors": null, "ops": ["move orders acme:fra aws:eu-west-2"]}
+> ]
