@@ -2,9 +2,13 @@
  * tui_bench.c - the TUI's speed measured in-process through the screen
  * grid (no terminal): time to the first frame after the catalog is loaded,
  * and key-to-redraw times for navigation, view switches, sorting and
- * incremental filtering.
+ * incremental filtering; then every sortable column of the datasets view
+ * both ways, and after a re-check (tui_recheck, not timed: new findings,
+ * every derived fact new) the first visit of each view and the filter.
  *
- *   tui_bench [--datasets N] [CATALOG.db]
+ *   tui_bench [--datasets N] [--keys] [CATALOG.db]
+ *
+ * --keys prints every key's CPU time to stderr.
  *
  * Without a catalog it builds a synthetic model in memory (N datasets,
  * default 1,000,000, two copies each, 1% of the replicas in us-east-1, an etl
@@ -247,6 +251,9 @@ main(int argc, char **argv)
     struct stat clear = { "clear the filter (Esc)", 0, 0, 0, 0, 0 };
     struct stat detail = { "detail pane in and out (Enter Esc)", 0, 0, 0, 0, 0 };
     struct stat sort = { "re-sort 1M rows (s)", 0, 0, 0, 0, 0 };
+    struct stat sortall = { "re-sort, every column both ways", 0, 0, 0, 0, 0 };
+    struct stat revisit = { "after re-check: first visit 2..7 1", 0, 0, 0, 0, 0 };
+    struct stat refilt = { "after re-check: filter, per char", 0, 0, 0, 0, 0 };
 
     for (int i = 0; i < 200; i++)
         key(t, s, i % 2 ? "k" : "j", &nav);
@@ -270,6 +277,27 @@ main(int argc, char **argv)
         key(t, s, i % 2 ? "<Esc>" : "<Enter>", &detail);
     for (int i = 0; i < 4; i++)
         key(t, s, "s", &sort);
+    /* Every sortable column of the datasets view (six, and the catalog
+     * order), each both ways: the 4 keys above reach only four. */
+    for (int i = 0; i < 7; i++) {
+        key(t, s, "s", &sortall);
+        key(t, s, "S", &sortall);
+    }
+    /* After a re-check (not timed: the result and every derived fact are
+     * new), the first visit of each view, then the filter again. */
+    for (int r = 0; r < 2; r++) {
+        tui_recheck(t);
+        for (const char *v = "2345671"; *v; v++) {
+            char k[2] = { *v, 0 };
+            key(t, s, k, &revisit);
+        }
+        key(t, s, "/", &detail);
+        for (const char *c = "ds0012"; *c; c++) {
+            char k[2] = { *c, 0 };
+            key(t, s, k, &refilt);
+        }
+        key(t, s, "<Esc>", &clear);
+    }
     printf("key to redraw at 120x40, %d datasets:\n", (int)m->ndatasets);
     report(&nav);
     report(&page);
@@ -278,6 +306,9 @@ main(int argc, char **argv)
     report(&clear);
     report(&detail);
     report(&sort);
+    report(&sortall);
+    report(&revisit);
+    report(&refilt);
     tui_free(t);
     screen_free(s);
     store_close(st);

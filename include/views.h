@@ -63,6 +63,11 @@ struct view {
     uint64_t order_gen;         /* t->gen when order was built; 0 never */
     int order_sort;
     bool order_desc;
+    /* The model order was built on (its address, generation and a hash
+     * of the sizes and the scenario): an order that depends on the model
+     * only stays good through re-checks that leave the model as it was. */
+    const struct model *order_m;
+    uint64_t order_mgen, order_fp;  /* order_fp 0: not reusable */
     struct sort_pair *pairs;    /* radix sort scratch, kept */
     bool partial;               /* order holds only the first page (first frame) */
     uint8_t *match;             /* per base row: matches the filter */

@@ -1265,6 +1265,79 @@ partial_order(struct tui *t, struct view *v, int32_t n)
     v->partial = true;
 }
 
+/* ---- orders kept through re-checks ------------------------------------------ */
+
+/* A hash of what, besides the model's address and generation, tells one
+ * model from another: sizes, the derived facts' sizes, the scenario. */
+static uint64_t
+model_fp(const struct tui *t)
+{
+    const struct model *m = t->m;
+    const uint64_t parts[] = {
+        (uint64_t)m->ndatasets, (uint64_t)m->nplacements, (uint64_t)m->nflows,
+        (uint64_t)m->nregions, (uint64_t)m->ntiers, (uint64_t)m->nscenarios,
+        (uint64_t)m->nfields, (uint64_t)m->ntags, (uint64_t)m->nwaivers,
+        (uint64_t)m->arena.total, (uint64_t)t->nd, (uint64_t)t->np, (uint64_t)t->nf,
+        (uint64_t)t->nr, (uint64_t)t->nt, (uint64_t)t->scen.on,
+    };
+    uint64_t h = 1469598103934665603ull;
+
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        h = (h ^ parts[i]) * 1099511628211ull;
+    for (const char *p = t->scen.on ? t->scen.name : ""; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h | 1;
+}
+
+/* Does the view's order under this sort depend on the model alone (not
+ * on the check result: findings, transfers, finding counts, status)? */
+static bool
+order_model_only(const struct view *v, int sort)
+{
+    const struct column *c = sort >= 0 ? &v->ops->cols[sort] : NULL;
+
+    if (v->ops->count == fi_count || v->ops->count == tr_count || v->ops->group == fi_group)
+        return false;
+    return !c || (c->num != ds_find_key && c->num != fl_status_key);
+}
+
+/* Is o's order the one for (sort, desc) now: built in this generation,
+ * or on this very model (through re-checks) when it depends on the model
+ * alone? A partial order (first frame) is good for its generation only. */
+static bool
+order_current(struct tui *t, const struct view *o, int sort, bool desc)
+{
+    if (o->order_sort != sort || o->order_desc != desc || o->order_gen == 0)
+        return false;
+    if (o->order_gen == t->gen)
+        return true;
+    return !o->partial && o->order_fp != 0 && o->order_m == t->m &&
+           o->order_mgen == t->m->generation && order_model_only(o, sort) &&
+           o->order_fp == model_fp(t);
+}
+
+static void
+order_built(struct tui *t, struct view *v)
+{
+    v->order_gen = t->gen;
+    v->order_sort = v->sort;
+    v->order_desc = v->desc;
+    v->order_m = t->m;
+    v->order_mgen = t->m->generation;
+    v->order_fp = v->partial ? 0 : model_fp(t);
+}
+
+/* A model freed and another allocated at its address must not pass for
+ * it: orders built on a model that is no longer t->m are dropped as soon
+ * as the change is seen (every draw and every rebuild looks). */
+static void
+forget_other_models(struct tui *t)
+{
+    for (int i = 0; i < TUI_NVIEWS; i++)
+        if (t->views[i].order_fp && t->views[i].order_m != t->m)
+            t->views[i].order_fp = 0;
+}
+
 static int
 build_order(struct tui *t, struct view *v)
 {
@@ -1277,24 +1350,20 @@ build_order(struct tui *t, struct view *v)
     if (t->unchecked && n >= PARTIAL_MIN && v->sort >= 0 && !v->ops->group &&
         !v->filter[0]) {
         partial_order(t, v, n);
-        v->order_gen = t->gen;
-        v->order_sort = v->sort;
-        v->order_desc = v->desc;
+        order_built(t, v);
         return SM_OK;
     }
     /* The map lists the datasets view's rows: share a fresh sort. */
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *o = &t->views[i];
         if (o == v || o->ops->count != v->ops->count || o->ops->cols != v->ops->cols ||
-            o->order_gen != t->gen || o->order_sort != v->sort || o->order_desc != v->desc ||
+            !order_current(t, o, v->sort, v->desc) ||
             o->ops->visible != v->ops->visible || o->ops->group || v->ops->group ||
             o->partial)
             continue;
         memcpy(v->order, o->order, sizeof *v->order * (size_t)o->norder);
         v->norder = o->norder;
-        v->order_gen = t->gen;
-        v->order_sort = v->sort;
-        v->order_desc = v->desc;
+        order_built(t, v);
         return SM_OK;
     }
     v->norder = 0;
@@ -1303,9 +1372,7 @@ build_order(struct tui *t, struct view *v)
             v->order[v->norder++] = i;
     if ((v->sort >= 0 || v->ops->group) && sort_order(t, v) != SM_OK)
         return SM_ENOMEM;
-    v->order_gen = t->gen;
-    v->order_sort = v->sort;
-    v->order_desc = v->desc;
+    order_built(t, v);
     return SM_OK;
 }
 
@@ -1369,21 +1436,54 @@ fix_selection(struct view *v)
         v->sel = 0;
 }
 
+/* The other views' orders, built after the first check's frame (the
+ * first frame had only a page of the current view): their first visits
+ * then cost a copy, not a sort of a million names. Not on a key. */
+static void
+prepare_others(struct tui *t, struct view *cur)
+{
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        struct view *o = &t->views[i];
+        if (o == cur || order_current(t, o, o->sort, o->desc))
+            continue;
+        if (build_order(t, o) != SM_OK)
+            o->order_gen = 0;
+    }
+}
+
 void
 view_rebuild(struct tui *t, struct view *v)
 {
     int32_t keep = view_current(t, v);
-    bool fresh = v->order_gen == t->gen && v->order_sort == v->sort &&
-                 v->order_desc == v->desc;
-    bool narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
-                  strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
+    bool fresh, narrow, was_partial = v->partial;
 
+    forget_other_models(t);
+    fresh = order_current(t, v, v->sort, v->desc);
+    narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
+             strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
+    if (fresh && v->order_gen != t->gen) {
+        v->order_gen = t->gen;      /* kept through a re-check */
+    } else if (!fresh && v->sort >= 0 && !v->ops->group && !v->partial &&
+               order_current(t, v, v->sort, !v->desc)) {
+        /* Only the direction changed: a descending order is the exact
+         * reverse of the ascending one (ties included). */
+        for (int32_t i = 0, j = v->norder - 1; i < j; i++, j--) {
+            int32_t x = v->order[i];
+            v->order[i] = v->order[j];
+            v->order[j] = x;
+        }
+        v->order_desc = v->desc;
+        v->order_gen = t->gen;
+        fresh = true;
+    }
     if (!fresh && build_order(t, v) != SM_OK) {
         v->nrows = v->ndisp = v->norder = 0;
         v->order_gen = 0;
         tui_set_message(t, true, "out of memory listing %s", v->ops->name);
         return;
     }
+    if (was_partial && !v->partial && !t->unchecked)
+        prepare_others(t, v);
     apply_filter(t, v, narrow);
     regroup(t, v);
     v->built_gen = t->gen;
@@ -1401,6 +1501,7 @@ view_rebuild(struct tui *t, struct view *v)
 void
 view_ensure(struct tui *t, struct view *v)
 {
+    forget_other_models(t);
     if (v->built_gen != t->gen || strcmp(v->filter, v->built_filter) != 0)
         view_rebuild(t, v);
 }

@@ -506,6 +506,37 @@ test_sort_every_column(void **state)
             feed(h, "s");
         }
     }
+    /* An order that depends on the model alone is kept through a
+     * re-check; a change of the model (a tier, a home) sorts again, one
+     * that depends on the findings too (Find) is rebuilt every time. */
+    {
+        struct view *v = &h->t->views[0];
+        int32_t first;
+        feed(h, "1");
+        while (v->sort != 1)
+            feed(h, "s");
+        view_ensure(h->t, v);
+        tui_recheck(h->t);
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
+        first = v->rows[0];
+        assert_int_equal(h->m->datasets[first].tier, SM_NONE);
+        assert_int_equal(model_set(h->m, OBJ_DATASET, first, "tier", "public", NULL), SM_OK);
+        tui_recheck(h->t);
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
+        assert_int_not_equal(v->rows[0], first);
+        feed(h, "S");
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
+        while (v->sort != 5)
+            feed(h, "s");
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
+        tui_recheck(h->t);
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
+    }
 }
 
 static void
