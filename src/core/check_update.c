@@ -43,6 +43,7 @@ struct check_extra {
     int32_t nmark;
     int32_t *pmap;              /* per placement, all SM_NONE between calls */
     int32_t npmap;
+    int32_t cap_transfers;      /* room in r->transfers; 0: exactly ntransfers */
 };
 
 void
@@ -589,12 +590,26 @@ splice_findings(struct check_result *r, const struct check_result *sr, const str
     return SM_OK;
 }
 
-static int
-splice_transfers(struct check_result *r, const struct model *m, const struct check_result *sr,
-                 const struct sub *b, const uint8_t *mark, int32_t nd)
+/* Original index of the i-th row kept (gone: ascending indexes of rows dropped). */
+static int32_t
+kept_at(const int32_t *gone, int32_t ngone, int32_t i)
 {
-    struct transfer *nw = malloc(sizeof *nw * (size_t)(sr->ntransfers + 1)), *out;
-    int32_t nnew = 0, nkeep = 0, i = 0, j = 0, k = 0;
+    for (int32_t k = 0; k < ngone && gone[k] <= i; k++)
+        i++;
+    return i;
+}
+
+/* The group's rows out, its new rows in: rows outside the span between the
+ * first and the last change stay where they are (the tail shifts), so an
+ * edit costs a binary search per new row, not a comparison per row. */
+static int
+splice_transfers(struct check_result *r, struct check_extra *x, const struct model *m,
+                 const struct check_result *sr, const struct sub *b, const uint8_t *mark,
+                 int32_t nd)
+{
+    struct transfer *nw = malloc(sizeof *nw * (size_t)(sr->ntransfers + 1)), *span = NULL;
+    int32_t nnew = 0, ngone = 0, capg = 0, *gone = NULL, *pos = NULL, n = r->ntransfers;
+    int32_t nkeep, lo, hi, total, delta, k, i, j, g;
     bool oom = false;
 
     if (!nw)
@@ -607,38 +622,90 @@ splice_transfers(struct check_result *r, const struct model *m, const struct che
         t.basis = adup(&r->arena, t.basis, &oom);
         nw[nnew] = t;
         for (int32_t z = nnew; z > 0 && transfer_order(m, &nw[z - 1], &nw[z]) > 0; z--) {
-            struct transfer x = nw[z];
+            struct transfer y = nw[z];
             nw[z] = nw[z - 1];
-            nw[z - 1] = x;
+            nw[z - 1] = y;
         }
         nnew++;
     }
-    for (int32_t q = 0; q < r->ntransfers; q++) {
+    for (int32_t q = 0; q < n && !oom; q++) {
         int32_t d = r->transfers[q].dataset;
-        nkeep += !(d >= 0 && d < nd && mark[d]);
+        if (d >= 0 && d < nd && mark[d] && grow_push(&gone, &ngone, &capg, q))
+            oom = true;
     }
-    if (oom || !(out = malloc(sizeof *out * (size_t)(nkeep + nnew + 1)))) {
-        free(nw);
-        return SM_ENOMEM;
+    if (oom || !(pos = malloc(sizeof *pos * (size_t)(nnew + 1))))
+        goto nomem;
+    nkeep = n - ngone;
+    /* each new row goes after every kept row not greater than it */
+    for (j = 0; j < nnew; j++) {
+        int32_t a = j ? pos[j - 1] : 0, z = nkeep;
+        while (a < z) {
+            int32_t mid = a + (z - a) / 2;
+            if (transfer_order(m, &nw[j], &r->transfers[kept_at(gone, ngone, mid)]) < 0)
+                z = mid;
+            else
+                a = mid + 1;
+        }
+        pos[j] = a;
     }
-    while (i < r->ntransfers || j < nnew) {
-        const struct transfer *t = i < r->ntransfers ? &r->transfers[i] : NULL;
-        if (t && t->dataset >= 0 && t->dataset < nd && mark[t->dataset]) {
+    if (ngone == 0 && nnew == 0)
+        goto done;
+    /* the span [lo, hi) of original rows that changes */
+    lo = n;
+    hi = 0;
+    if (ngone) {
+        lo = gone[0];
+        hi = gone[ngone - 1] + 1;
+    }
+    if (nnew) {
+        int32_t p0 = pos[0] < nkeep ? kept_at(gone, ngone, pos[0]) : n;
+        int32_t p1 = pos[nnew - 1] < nkeep ? kept_at(gone, ngone, pos[nnew - 1]) : n;
+        if (p0 < lo)
+            lo = p0;
+        if (p1 > hi)
+            hi = p1;
+    }
+    delta = nnew - ngone;
+    total = n + delta;
+    if (!(span = malloc(sizeof *span * (size_t)(hi - lo + nnew + 1))))
+        goto nomem;
+    /* merge the span's kept rows with the new ones */
+    for (i = lo, j = 0, k = 0, g = 0; i < hi || j < nnew;) {
+        while (g < ngone && gone[g] < i)
+            g++;
+        if (i < hi && g < ngone && gone[g] == i) {
             i++;
             continue;
         }
-        if (j < nnew && (!t || transfer_order(m, &nw[j], t) < 0))
-            out[k++] = nw[j++];
-        else {
-            out[k++] = *t;
-            i++;
-        }
+        /* kept index of row i: i - g (the gone rows before it) */
+        if (j < nnew && (i >= hi || pos[j] <= i - g))
+            span[k++] = nw[j++];
+        else
+            span[k++] = r->transfers[i++];
     }
+    if (total > x->cap_transfers || !x->cap_transfers) {
+        int32_t cap = total + total / 8 + 16;
+        struct transfer *t2 = realloc(r->transfers, sizeof *t2 * (size_t)cap);
+        if (!t2)
+            goto nomem;
+        r->transfers = t2;
+        x->cap_transfers = cap;
+    }
+    memmove(&r->transfers[hi + delta], &r->transfers[hi], sizeof *span * (size_t)(n - hi));
+    memcpy(&r->transfers[lo], span, sizeof *span * (size_t)k);
+    r->ntransfers = total;
+done:
     free(nw);
-    free(r->transfers);
-    r->transfers = out;
-    r->ntransfers = k;
+    free(gone);
+    free(pos);
+    free(span);
     return SM_OK;
+nomem:
+    free(nw);
+    free(gone);
+    free(pos);
+    free(span);
+    return SM_ENOMEM;
 }
 
 static int
@@ -856,7 +923,7 @@ check_update(struct check_result *r, const struct model *m, const struct check_t
         goto fail;
     if ((rc = grow_result(r, m)) ||
         (rc = splice_findings(r, sr, &b, x->mark, m->ndatasets, chg)) ||
-        (rc = splice_transfers(r, m, sr, &b, x->mark, m->ndatasets)))
+        (rc = splice_transfers(r, x, m, sr, &b, x->mark, m->ndatasets)))
         goto fail;
     patch_lineage(r, m, sr, &b, x, grp, ngrp);
     if ((rc = expired_list(r, m)) || (rc = check_reindex(r)))
