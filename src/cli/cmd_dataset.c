@@ -70,6 +70,16 @@ ds_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+ds_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    (void)ctx;
+    fputs("\"name\":", c->out);
+    cli_put_json(c->out, c->m->datasets[i].name);
+    cmd_json_attrs(c, OBJ_DATASET, i);
+    fprintf(c->out, ",\"copies\":%s", cols[5]);
+}
+
 static int
 ds_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -81,22 +91,13 @@ ds_list(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|tsv|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8];
     struct ds_list L;
     enum out_format fmt;
-    int npos, rc;
-    bool help, first = true;
+    int rc;
+    bool help;
 
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
-    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
-        return rc;
-    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+    rc = cmd_list_parse(c, self, argc, argv, opts, 8, &format, &fmt, &help);
+    if (rc || help || (rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         return rc;
     memset(&L, 0, sizeof L);
     L.c = c;
@@ -104,21 +105,7 @@ ds_list(struct cli *c, const struct command *self, int argc, char **argv)
     L.system = system;
     if (tier && (rc = cmd_find(c, OBJ_TIER, tier, &L.tier)) != CLI_OK)
         return rc;
-    if (fmt != FMT_JSON) {
-        cmd_table(c, fmt, 6, heads, c->m->ndatasets, ds_row, &L);
-        return CLI_OK;
-    }
-    fputc('[', c->out);
-    for (int32_t i = 0; i < c->m->ndatasets; i++) {
-        if (!ds_match(&L, i))
-            continue;
-        fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", c->out);
-        cli_put_json(c->out, c->m->datasets[i].name);
-        cmd_json_attrs(c, OBJ_DATASET, i);
-        fprintf(c->out, ",\"copies\":%d}", count_copies(c->m, i));
-        first = false;
-    }
-    fputs(first ? "]\n" : "\n]\n", c->out);
+    cmd_list(c, fmt, 6, heads, c->m->ndatasets, ds_row, ds_json, &L);
     return CLI_OK;
 }
 

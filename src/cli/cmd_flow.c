@@ -140,6 +140,16 @@ fl_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+fl_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    (void)ctx;
+    (void)cols;
+    fputs("\"name\":", c->out);
+    cli_put_json(c->out, c->m->flows[i].name);
+    cmd_json_attrs(c, OBJ_FLOW, i);
+}
+
 static int
 fl_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -152,22 +162,13 @@ fl_list(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|tsv|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8];
     struct fl_list *L;
     enum out_format fmt;
-    int npos, rc;
-    bool help, first = true;
+    int rc;
+    bool help;
 
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
-    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
-        return rc;
-    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+    rc = cmd_list_parse(c, self, argc, argv, opts, 8, &format, &fmt, &help);
+    if (rc || help || (rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         return rc;
     if (!(L = calloc(1, sizeof *L)))
         return cli_fail(c, "out of memory");
@@ -175,22 +176,7 @@ fl_list(struct cli *c, const struct command *self, int argc, char **argv)
     L->dataset = SM_NONE;
     if (dataset && (rc = cmd_find(c, OBJ_DATASET, dataset, &L->dataset)) != CLI_OK)
         goto out;
-    if (fmt != FMT_JSON) {
-        cmd_table(c, fmt, 7, heads, c->m->nflows, fl_row, L);
-        goto out;
-    }
-    fputc('[', c->out);
-    for (int32_t i = 0; i < c->m->nflows; i++) {
-        const char *cols[7];
-        if (!fl_row(L, i, cols))
-            continue;
-        fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", c->out);
-        cli_put_json(c->out, c->m->flows[i].name);
-        cmd_json_attrs(c, OBJ_FLOW, i);
-        fputc('}', c->out);
-        first = false;
-    }
-    fputs(first ? "]\n" : "\n]\n", c->out);
+    cmd_list(c, fmt, 7, heads, c->m->nflows, fl_row, fl_json, L);
 out:
     free(L);
     return rc;

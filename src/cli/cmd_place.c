@@ -114,6 +114,19 @@ pl_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+pl_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    char sel[1024];
+
+    (void)ctx;
+    fputs("\"selector\":", c->out);
+    cli_put_json(c->out, model_selector(c->m, OBJ_PLACEMENT, i, sel, sizeof sel));
+    fputs(",\"dataset\":", c->out);
+    cli_put_json(c->out, cols[0]);
+    cmd_json_attrs(c, OBJ_PLACEMENT, i);
+}
+
 static int
 pl_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -128,20 +141,13 @@ pl_list(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|tsv|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[12], sel[1024];
     struct pl_list L;
     enum out_format fmt;
-    int npos, rc;
-    bool help, first = true;
+    int rc;
+    bool help;
 
-    if (argc > 12)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = cmd_list_parse(c, self, argc, argv, opts, 12, &format, &fmt, &help);
     if (rc || help)
-        return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
-    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
         return rc;
     memset(&L, 0, sizeof L);
     L.c = c;
@@ -156,24 +162,7 @@ pl_list(struct cli *c, const struct command *self, int argc, char **argv)
         return rc;
     if (region && (rc = cmd_find(c, OBJ_REGION, region, &L.region)) != CLI_OK)
         return rc;
-    if (fmt != FMT_JSON) {
-        cmd_table(c, fmt, 7, heads, c->m->nplacements, pl_row, &L);
-        return CLI_OK;
-    }
-    fputc('[', c->out);
-    for (int32_t i = 0; i < c->m->nplacements; i++) {
-        const char *cols[7];
-        if (!pl_row(&L, i, cols))
-            continue;
-        fputs(first ? "\n  {\"selector\":" : ",\n  {\"selector\":", c->out);
-        cli_put_json(c->out, model_selector(c->m, OBJ_PLACEMENT, i, sel, sizeof sel));
-        fputs(",\"dataset\":", c->out);
-        cli_put_json(c->out, cols[0]);
-        cmd_json_attrs(c, OBJ_PLACEMENT, i);
-        fputc('}', c->out);
-        first = false;
-    }
-    fputs(first ? "]\n" : "\n]\n", c->out);
+    cmd_list(c, fmt, 7, heads, c->m->nplacements, pl_row, pl_json, &L);
     return CLI_OK;
 }
 

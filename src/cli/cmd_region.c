@@ -49,12 +49,23 @@ rg_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+rg_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    (void)ctx;
+    (void)cols;
+    fputs("\"id\":", c->out);
+    cli_put_json(c->out, c->m->regions[i].id);
+    cmd_json_attrs(c, OBJ_REGION, i);
+    fprintf(c->out, ",\"builtin\":%s", c->m->regions[i].builtin ? "true" : "false");
+}
+
 static int
 rg_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
     static const char *const heads[] = { "ID", "KIND", "COUNTRY", "CITY", "OPERATOR", "SOURCE" };
     const char *provider = NULL, *country = NULL, *format = NULL;
-    bool user = false, help, first = true;
+    bool user = false, help;
     const struct cli_opt opts[] = {
         { "--provider", OPT_STR, &provider, "aws, azure, gcp or your own prefix" },
         { "--country", OPT_STR, &country, "two-letter country code" },
@@ -62,19 +73,12 @@ rg_list(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|tsv|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[12];
     struct rg_list L;
     enum out_format fmt;
-    int npos, rc;
+    int rc;
 
-    if (argc > 12)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = cmd_list_parse(c, self, argc, argv, opts, 12, &format, &fmt, &help);
     if (rc || help)
-        return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
-    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
         return rc;
     memset(&L, 0, sizeof L);
     L.c = c;
@@ -90,22 +94,7 @@ rg_list(struct cli *c, const struct command *self, int argc, char **argv)
     }
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         return rc;
-    if (fmt != FMT_JSON) {
-        cmd_table(c, fmt, 6, heads, c->m->nregions, rg_row, &L);
-        return CLI_OK;
-    }
-    fputc('[', c->out);
-    for (int32_t i = 0; i < c->m->nregions; i++) {
-        const char *cols[6];
-        if (!rg_row(&L, i, cols))
-            continue;
-        fputs(first ? "\n  {\"id\":" : ",\n  {\"id\":", c->out);
-        cli_put_json(c->out, c->m->regions[i].id);
-        cmd_json_attrs(c, OBJ_REGION, i);
-        fprintf(c->out, ",\"builtin\":%s}", c->m->regions[i].builtin ? "true" : "false");
-        first = false;
-    }
-    fputs(first ? "]\n" : "\n]\n", c->out);
+    cmd_list(c, fmt, 6, heads, c->m->nregions, rg_row, rg_json, &L);
     return CLI_OK;
 }
 

@@ -202,6 +202,35 @@ list_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+list_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    const struct list_ctx *x = ctx;
+    const struct scenario *s = &x->m->scenarios[i];
+    char line[2048];
+
+    (void)cols;
+    fputs("\"name\": ", c->out);
+    cli_put_json(c->out, s->name);
+    fputs(", \"base\": ", c->out);
+    cli_put_json(c->out, s->base);
+    fputs(", \"description\": ", c->out);
+    cli_put_json(c->out, s->description);
+    if (x->errors && x->errors[i] >= 0)
+        fprintf(c->out, ", \"errors\": {\"before\": %d, \"after\": %d}", (int)x->base_errors,
+                (int)x->errors[i]);
+    else if (x->errors)
+        fputs(", \"errors\": null", c->out);
+    fputs(", \"ops\": [", c->out);
+    for (uint32_t k = 0; k < s->nops; k++) {
+        if (k)
+            fputs(", ", c->out);
+        cli_put_json(c->out, scenario_op_format((int)s->ops[k].n, s->ops[k].v, line,
+                                                sizeof line));
+    }
+    fputc(']', c->out);
+}
+
 /* With --check: every scenario evaluated; -1 where an op no longer applies. */
 static int
 list_errors(struct cli *c, int32_t **out, int32_t *base)
@@ -265,47 +294,12 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
         return rc;
     if (check && (rc = list_errors(c, &errors, &base)) != CLI_OK)
         return rc;
-    if (fmt == FMT_JSON) {
-        bool first = true;
-        fputc('[', c->out);
-        for (int32_t i = 0; i < c->m->nscenarios; i++) {
-            const struct scenario *s = &c->m->scenarios[i];
-            char line[2048];
-            if (s->deleted)
-                continue;
-            fputs(first ? "\n  {\"name\": " : ",\n  {\"name\": ", c->out);
-            first = false;
-            cli_put_json(c->out, s->name);
-            fputs(", \"base\": ", c->out);
-            cli_put_json(c->out, s->base);
-            fputs(", \"description\": ", c->out);
-            cli_put_json(c->out, s->description);
-            if (errors && errors[i] >= 0)
-                fprintf(c->out, ", \"errors\": {\"before\": %d, \"after\": %d}", (int)base,
-                        (int)errors[i]);
-            else if (errors)
-                fputs(", \"errors\": null", c->out);
-            fputs(", \"ops\": [", c->out);
-            for (uint32_t k = 0; k < s->nops; k++) {
-                if (k)
-                    fputs(", ", c->out);
-                cli_put_json(c->out, scenario_op_format((int)s->ops[k].n, s->ops[k].v, line,
-                                                        sizeof line));
-            }
-            fputs("]}", c->out);
-        }
-        fputs(first ? "]\n" : "\n]\n", c->out);
-        free(errors);
-        return CLI_OK;
-    }
     memset(&x, 0, sizeof x);
     x.m = c->m;
     x.errors = errors;
     x.base_errors = base;
-    if (errors)
-        cmd_table(c, fmt, 5, heads_check, c->m->nscenarios, list_row, &x);
-    else
-        cmd_table(c, fmt, 4, heads, c->m->nscenarios, list_row, &x);
+    cmd_list(c, fmt, errors ? 5 : 4, errors ? heads_check : heads, c->m->nscenarios, list_row,
+             list_json, &x);
     free(errors);
     return CLI_OK;
 }

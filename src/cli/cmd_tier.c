@@ -37,6 +37,16 @@ tr_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+tr_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    (void)ctx;
+    fputs("\"name\":", c->out);
+    cli_put_json(c->out, c->m->tiers[i].name);
+    cmd_json_attrs(c, OBJ_TIER, i);
+    fprintf(c->out, ",\"datasets\":%s", cols[7]);
+}
+
 static int
 tr_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -48,22 +58,13 @@ tr_list(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|tsv|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8];
     struct tr_list L;
     enum out_format fmt;
-    int npos, rc;
-    bool help, first = true;
+    int rc;
+    bool help;
 
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
-    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
-        return rc;
-    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+    rc = cmd_list_parse(c, self, argc, argv, opts, 8, &format, &fmt, &help);
+    if (rc || help || (rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         return rc;
     memset(&L, 0, sizeof L);
     L.c = c;
@@ -72,21 +73,7 @@ tr_list(struct cli *c, const struct command *self, int argc, char **argv)
     for (int32_t i = 0; i < c->m->ndatasets; i++)
         if (!c->m->datasets[i].deleted && c->m->datasets[i].tier != SM_NONE)
             L.used[c->m->datasets[i].tier]++;
-    if (fmt != FMT_JSON) {
-        cmd_table(c, fmt, 8, heads, c->m->ntiers, tr_row, &L);
-    } else {
-        fputc('[', c->out);
-        for (int32_t i = 0; i < c->m->ntiers; i++) {
-            if (c->m->tiers[i].deleted)
-                continue;
-            fputs(first ? "\n  {\"name\":" : ",\n  {\"name\":", c->out);
-            cli_put_json(c->out, c->m->tiers[i].name);
-            cmd_json_attrs(c, OBJ_TIER, i);
-            fprintf(c->out, ",\"datasets\":%d}", (int)L.used[i]);
-            first = false;
-        }
-        fputs(first ? "]\n" : "\n]\n", c->out);
-    }
+    cmd_list(c, fmt, 8, heads, c->m->ntiers, tr_row, tr_json, &L);
     free(L.used);
     return CLI_OK;
 }

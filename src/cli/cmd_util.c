@@ -289,6 +289,48 @@ cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *head
     }
 }
 
+void
+cmd_list(struct cli *c, enum out_format fmt, int ncols, const char *const *heads,
+         int32_t nrows, table_row_fn row, json_obj_fn obj, void *ctx)
+{
+    const char *cols[TABLE_MAX_COLS];
+    bool first = true;
+
+    if (fmt != FMT_JSON) {
+        cmd_table(c, fmt, ncols, heads, nrows, row, ctx);
+        return;
+    }
+    fputc('[', c->out);
+    for (int32_t i = 0; i < nrows; i++) {
+        if (!row(ctx, i, cols))
+            continue;
+        fputs(first ? "\n  {" : ",\n  {", c->out);
+        obj(c, ctx, i, cols);
+        fputc('}', c->out);
+        first = false;
+    }
+    fputs(first ? "]\n" : "\n]\n", c->out);
+}
+
+int
+cmd_list_parse(struct cli *c, const struct command *self, int argc, char **argv,
+               const struct cli_opt *opts, int maxargc, const char *const *format,
+               enum out_format *fmt, bool *help)
+{
+    char *pos[16];
+    int npos, rc;
+
+    assert(maxargc <= 16);
+    if (argc > maxargc)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, help);
+    if (rc || *help)
+        return rc;
+    if (npos)
+        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
+    return cmd_format(c, *format, true, fmt);
+}
+
 static char valbuf[65536];
 
 void

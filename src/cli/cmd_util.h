@@ -64,6 +64,22 @@ typedef bool (*table_row_fn)(void *ctx, int32_t i, const char **cols);
 void cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *heads,
                int32_t nrows, table_row_fn row, void *ctx);
 
+/* The members of row i's JSON object, after its '{' ("\"name\":..."); cols
+ * as row() filled them. */
+typedef void (*json_obj_fn)(struct cli *c, void *ctx, int32_t i, const char **cols);
+/* A list: cmd_table for text and tsv; for json an array of one object a
+ * line, for the rows row() keeps, written by obj(). */
+void cmd_list(struct cli *c, enum out_format fmt, int ncols, const char *const *heads,
+              int32_t nrows, table_row_fn row, json_obj_fn obj, void *ctx);
+
+/* The start of `KIND list`: at most maxargc words (16 at most; more is "too
+ * many arguments"), options only, and *format (the value of --format in
+ * opts) checked against text, tsv and json into *fmt. CLI_OK with *help set
+ * when --help was shown. */
+int cmd_list_parse(struct cli *c, const struct command *self, int argc, char **argv,
+                   const struct cli_opt *opts, int maxargc, const char *const *format,
+                   enum out_format *fmt, bool *help);
+
 /* ,"attr":value for every attribute of an object (ATTR_FIELDS skipped). */
 void cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id);
 /* "  attr   value" lines for every attribute of an object. */

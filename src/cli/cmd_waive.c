@@ -187,6 +187,30 @@ wv_row(void *ctx, int32_t i, const char **cols)
     return true;
 }
 
+static void
+wv_json(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    const struct waiver *w = &c->m->waivers[i];
+
+    (void)ctx;
+    fputs("\"key\":", c->out);
+    cli_put_json(c->out, w->key);
+    fputs(",\"rule\":", c->out);
+    cli_put_json(c->out, w->rule);
+    fputs(",\"object\":", c->out);
+    cli_put_json(c->out, w->object);
+    fputs(",\"owner\":", c->out);
+    cli_put_json(c->out, w->owner);
+    fputs(",\"reason\":", c->out);
+    cli_put_json(c->out, w->reason);
+    fputs(",\"expires\":", c->out);
+    if (w->expires)
+        cli_put_json(c->out, cols[2]);
+    else
+        fputs("null", c->out);
+    fprintf(c->out, ",\"expired\":%s", wv_expired(c, w) ? "true" : "false");
+}
+
 static int
 wv_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -198,56 +222,18 @@ wv_list(struct cli *c, const struct command *self, int argc, char **argv)
         { "--expired", OPT_FLAG, &expired, "only waivers past their date" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8];
     struct wv_list L;
     enum out_format fmt;
-    int npos, rc;
-    bool help, first = true;
-    int32_t i;
+    int rc;
+    bool help;
 
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        return rc;
-    if (npos)
-        return cli_usage_fail(c, self->usage, "%s: unexpected argument %s", self->name, pos[0]);
-    if ((rc = cmd_format(c, format, true, &fmt)) != CLI_OK)
-        return rc;
-    if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
+    rc = cmd_list_parse(c, self, argc, argv, opts, 8, &format, &fmt, &help);
+    if (rc || help || (rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         return rc;
     memset(&L, 0, sizeof L);
     L.c = c;
     L.only_expired = expired;
-    if (fmt != FMT_JSON) {
-        cmd_table(c, fmt, 5, heads, c->m->nwaivers, wv_row, &L);
-        return CLI_OK;
-    }
-    fputc('[', c->out);
-    for (i = 0; i < c->m->nwaivers; i++) {
-        const char *cols[5];
-
-        if (!wv_row(&L, i, cols))
-            continue;
-        fputs(first ? "\n  {\"key\":" : ",\n  {\"key\":", c->out);
-        cli_put_json(c->out, c->m->waivers[i].key);
-        fputs(",\"rule\":", c->out);
-        cli_put_json(c->out, c->m->waivers[i].rule);
-        fputs(",\"object\":", c->out);
-        cli_put_json(c->out, c->m->waivers[i].object);
-        fputs(",\"owner\":", c->out);
-        cli_put_json(c->out, c->m->waivers[i].owner);
-        fputs(",\"reason\":", c->out);
-        cli_put_json(c->out, c->m->waivers[i].reason);
-        fputs(",\"expires\":", c->out);
-        if (c->m->waivers[i].expires)
-            cli_put_json(c->out, L.date);
-        else
-            fputs("null", c->out);
-        fprintf(c->out, ",\"expired\":%s}", wv_expired(c, &c->m->waivers[i]) ? "true" : "false");
-        first = false;
-    }
-    fputs(first ? "]\n" : "\n]\n", c->out);
+    cmd_list(c, fmt, 5, heads, c->m->nwaivers, wv_row, wv_json, &L);
     return CLI_OK;
 }
 
