@@ -207,6 +207,15 @@ struct scenario_delta {
 int  scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv,
                           int32_t today, struct scenario_delta *d, struct sm_error *err);
 
+/* Apply one op to a checked scenario and bring ev->res up to date:
+ * check_update of the datasets the op touches and those flows link them
+ * to, or a full check of ev->m when the update cannot (chg->ngroup -1;
+ * ops that change the law for everyone, retired regions). The result is
+ * the one scenario_check gives. On an error the scenario may be partly
+ * changed (as for scenario_apply) or its result unusable: evaluate again. */
+int  scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv,
+                          struct check_change *chg, struct sm_error *err);
+
 /* ---- diff --------------------------------------------------------------------- */
 
 #define SDIFF_STATUSES(X) \

@@ -2105,6 +2105,77 @@ fail:
     return rc;
 }
 
+/* What an op names, resolved in ev->m as it is now (before the op: old
+ * ends; after it: new ones). */
+static int
+op_touch(const struct scenario_eval *ev, enum scenario_op op, const char *const *a,
+         struct check_touch *t)
+{
+    const struct model *m = ev->m;
+    int32_t seeds[4], region, n = op_seeds(m, op, a, seeds, &region);
+
+    if (n < 0 || region != SM_NONE) {
+        t->global = true;
+        return SM_OK;
+    }
+    for (int32_t i = 0; i < n; i++)
+        if (check_touch_object(t, m, OBJ_DATASET, seeds[i]))
+            return SM_ENOMEM;
+    if (op == SOP_SET) {
+        int kind = model_enum_parse(obj_kind_names, OBJ_KIND_COUNT, a[0]);
+        if (kind != SM_NONE && check_touch_selector(t, m, (enum obj_kind)kind, a[1]))
+            return SM_ENOMEM;
+    } else if ((op == SOP_REMOVE_FLOW || op == SOP_SET_MECHANISM || op == SOP_ADD_TRANSFORM) &&
+               check_touch_selector(t, m, OBJ_FLOW, a[0])) {
+        return SM_ENOMEM;
+    }
+    return SM_OK;
+}
+
+int
+scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv,
+                     struct check_change *chg, struct sm_error *err)
+{
+    struct check_touch t = { 0 };
+    enum scenario_op op;
+    int rc;
+
+    memset(chg, 0, sizeof *chg);
+    chg->ngroup = -1;
+    if (!ev->res || ev->stale)
+        return sm_error_set(err, SM_EINVAL, "scenario %s: not checked", ev->name);
+    if ((rc = scenario_op_parse(argc, argv, &op, err)))
+        return rc;
+    if ((rc = op_touch(ev, op, argv + 1, &t)))
+        goto out;
+    if ((rc = scenario_apply(ev, argc, argv, err)))
+        goto out;
+    /* after it: what it named, and what it recorded touching */
+    if ((rc = op_touch(ev, op, argv + 1, &t)))
+        goto out;
+    {
+        int32_t i = ev->nops - 1;
+        if (ev->op_global[i])
+            t.global = true;
+        for (int32_t k = ev->ds_first[i]; k < ev->ds_first[i + 1] && !rc; k++)
+            rc = check_touch_object(&t, ev->m, OBJ_DATASET, ev->ds[k]);
+        if (!rc && ev->op_obj_kind[i] != SCENARIO_OBJ_NONE)
+            rc = check_touch_object(&t, ev->m, (enum obj_kind)ev->op_obj_kind[i], ev->op_obj[i]);
+        if (rc)
+            goto out;
+    }
+    /* retired regions: the stranded copies are the full check's */
+    if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err)))
+        goto out;
+    if (chg->ngroup < 0)
+        rc = scenario_check(ev, ev->today, err);
+out:
+    if (rc == SM_ENOMEM && (!err || err->code != SM_ENOMEM))
+        oom(err);
+    check_touch_fini(&t);
+    return rc;
+}
+
 int
 scenario_change_set(const struct model *catalog, const struct rulepack *rp, const char *name,
                     const char *other, int32_t today, struct scenario_change_set *out,

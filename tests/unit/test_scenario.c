@@ -657,6 +657,105 @@ test_delta(void **state)
     scenario_eval_free(full);
 }
 
+/* scenario_apply_check: every op kind, its result against a full check
+ * of the same scenario (findings with every field, in order; transfers;
+ * stats; lineage facts). */
+static void
+same_check(const struct check_result *a, const struct check_result *b, const char *line)
+{
+    char sa[256], sb[256];
+
+    if (a->nfindings != b->nfindings)
+        fail_msg("%s: %d findings incremental, %d full", line, (int)a->nfindings,
+                 (int)b->nfindings);
+    for (int32_t i = 0; i < a->nfindings; i++) {
+        const struct finding *x = &a->findings[i], *y = &b->findings[i];
+        assert_string_equal(x->rule, y->rule);
+        assert_string_equal(x->selector, y->selector);
+        assert_string_equal(x->message, y->message);
+        assert_string_equal(x->hint, y->hint);
+        assert_string_equal(x->jurisdictions, y->jurisdictions);
+        assert_int_equal(x->why.n, y->why.n);
+        for (uint32_t k = 0; k < x->why.n; k++)
+            assert_string_equal(x->why.v[k], y->why.v[k]);
+        assert_int_equal(x->object, y->object);
+        assert_int_equal(x->dataset, y->dataset);
+        assert_int_equal(x->waived, y->waived);
+        assert_int_equal(x->severity, y->severity);
+    }
+    assert_int_equal(a->ntransfers, b->ntransfers);
+    for (int32_t i = 0; i < a->ntransfers; i++) {
+        assert_int_equal(a->transfers[i].dataset, b->transfers[i].dataset);
+        assert_int_equal(a->transfers[i].placement, b->transfers[i].placement);
+        assert_int_equal(a->transfers[i].flow, b->transfers[i].flow);
+        assert_int_equal(a->transfers[i].status, b->transfers[i].status);
+        assert_string_equal(a->transfers[i].basis, b->transfers[i].basis);
+    }
+    assert_memory_equal(&a->stats, &b->stats, sizeof a->stats);
+    assert_int_equal(a->ndatasets, b->ndatasets);
+    for (int32_t d = 0; d < a->ndatasets; d++) {
+        assert_int_equal(a->eff_tier[d], b->eff_tier[d]);
+        assert_int_equal(a->eff_via[d], b->eff_via[d]);
+        assert_string_equal(check_eff_subjects(a, d, sa, sizeof sa),
+                            check_eff_subjects(b, d, sb, sizeof sb));
+    }
+}
+
+static void
+test_apply_check(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const lines[] = {
+        "move orders aws:us-east-1 aws:eu-central-1",
+        "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1",
+        "set-mechanism f1 scc",
+        "add-transform f1 anonymize",
+        "set placement users@aws:us-east-1 encrypted false",
+        "set flow f1 transit-encrypted false",
+        "add-placement catalog aws:eu-west-1 backup",
+        "set dataset catalog tier restricted",
+        "set placement catalog@aws:eu-west-1 region aws:us-east-1",
+        "remove-flow f1",
+        "set-tier catalog public",
+        "remove-placement orders@aws:eu-central-1",
+        "add-region onprem:fra-dc2 DE on-prem",
+        "set-subjects users EU,BR",
+        "revoke-adequacy EU CH",
+        "add-flow users@aws:eu-central-1 aws:us-east-1 export f2",
+        "retire-region aws:eu-west-1",
+        "set placement users@aws:us-east-1 encrypted true",
+    };
+    struct scenario_eval *inc, *full;
+    struct check_change chg;
+    struct sm_error err;
+    int updated = 0;
+
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
+    assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        char buf[256], *argv[8], *save = NULL;
+        int argc = 0;
+        sm_strlcpy(buf, lines[i], sizeof buf);
+        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            argv[argc++] = t;
+        if (scenario_apply_check(inc, argc, (const char *const *)argv, &chg, &err))
+            fail_msg("%s: %s", lines[i], err.msg);
+        updated += chg.ngroup >= 0;
+        if (strncmp(lines[i], "revoke", 6) == 0 || strncmp(lines[i], "retire", 6) == 0)
+            assert_int_equal(chg.ngroup, -1);
+        check_change_fini(&chg);
+        assert_int_equal(scenario_apply(full, argc, (const char *const *)argv, NULL), SM_OK);
+        assert_int_equal(scenario_check(full, TODAY, NULL), SM_OK);
+        assert_false(inc->stale);
+        same_check(inc->res, full->res, lines[i]);
+        assert_int_equal(inc->nstranded, full->nstranded);
+    }
+    assert_true(updated >= 10);
+    scenario_eval_free(inc);
+    scenario_eval_free(full);
+}
+
 int
 main(void)
 {
@@ -675,6 +774,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_check, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
