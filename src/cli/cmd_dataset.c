@@ -74,9 +74,7 @@ static void
 ds_json(struct cli *c, void *ctx, int32_t i, const char **cols)
 {
     (void)ctx;
-    fputs("\"name\":", c->out);
-    cli_put_json(c->out, c->m->datasets[i].name);
-    cmd_json_attrs(c, OBJ_DATASET, i);
+    cmd_json_members(c, "name", c->m->datasets[i].name, OBJ_DATASET, i);
     fprintf(c->out, ",\"copies\":%s", cols[5]);
 }
 
@@ -220,9 +218,8 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
     d = &m->datasets[id];
 
     if (fmt == FMT_JSON) {
-        fputs("{\"name\":", c->out);
-        cli_put_json(c->out, d->name);
-        cmd_json_attrs(c, OBJ_DATASET, id);
+        fputc('{', c->out);
+        cmd_json_members(c, "name", d->name, OBJ_DATASET, id);
         fputs(",\n \"fields\":[", c->out);
         first = true;
         for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
@@ -256,9 +253,9 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
             if (m->placements[p].deleted)
                 continue;
-            fputs(first ? "{\"selector\":" : ",{\"selector\":", c->out);
-            cli_put_json(c->out, model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel));
-            cmd_json_attrs(c, OBJ_PLACEMENT, p);
+            fputs(first ? "{" : ",{", c->out);
+            cmd_json_members(c, "selector", model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel),
+                             OBJ_PLACEMENT, p);
             fputc('}', c->out);
             first = false;
         }
@@ -268,9 +265,8 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
             for (int32_t f = 0; f < m->nflows; f++) {
                 if (!flow_of(m, f, id, dir))
                     continue;
-                fputs(first ? "{\"name\":" : ",{\"name\":", c->out);
-                cli_put_json(c->out, m->flows[f].name);
-                cmd_json_attrs(c, OBJ_FLOW, f);
+                fputs(first ? "{" : ",{", c->out);
+                cmd_json_members(c, "name", m->flows[f].name, OBJ_FLOW, f);
                 fputc('}', c->out);
                 first = false;
             }

@@ -145,9 +145,7 @@ fl_json(struct cli *c, void *ctx, int32_t i, const char **cols)
 {
     (void)ctx;
     (void)cols;
-    fputs("\"name\":", c->out);
-    cli_put_json(c->out, c->m->flows[i].name);
-    cmd_json_attrs(c, OBJ_FLOW, i);
+    cmd_json_members(c, "name", c->m->flows[i].name, OBJ_FLOW, i);
 }
 
 static int

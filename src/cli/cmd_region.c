@@ -54,9 +54,7 @@ rg_json(struct cli *c, void *ctx, int32_t i, const char **cols)
 {
     (void)ctx;
     (void)cols;
-    fputs("\"id\":", c->out);
-    cli_put_json(c->out, c->m->regions[i].id);
-    cmd_json_attrs(c, OBJ_REGION, i);
+    cmd_json_members(c, "id", c->m->regions[i].id, OBJ_REGION, i);
     fprintf(c->out, ",\"builtin\":%s", c->m->regions[i].builtin ? "true" : "false");
 }
 

@@ -41,9 +41,7 @@ static void
 tr_json(struct cli *c, void *ctx, int32_t i, const char **cols)
 {
     (void)ctx;
-    fputs("\"name\":", c->out);
-    cli_put_json(c->out, c->m->tiers[i].name);
-    cmd_json_attrs(c, OBJ_TIER, i);
+    cmd_json_members(c, "name", c->m->tiers[i].name, OBJ_TIER, i);
     fprintf(c->out, ",\"datasets\":%s", cols[7]);
 }
 

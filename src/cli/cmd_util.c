@@ -353,6 +353,16 @@ cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id)
 }
 
 void
+cmd_json_members(struct cli *c, const char *key, const char *value, enum obj_kind kind,
+                 int32_t id)
+{
+    cli_put_json(c->out, key);
+    fputc(':', c->out);
+    cli_put_json(c->out, value);
+    cmd_json_attrs(c, kind, id);
+}
+
+void
 cmd_text_line(struct cli *c, const char *label, const char *value)
 {
     if (!value || !*value) {
@@ -560,11 +570,9 @@ cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
         goto out;
     model_selector(c->m, kind, id, sel, sizeof sel);
     if (fmt == FMT_JSON) {
-        fputs("{\"", c->out);
-        fputs(kind == OBJ_REGION ? "id" : kind == OBJ_PLACEMENT ? "selector" : "name", c->out);
-        fputs("\":", c->out);
-        cli_put_json(c->out, sel);
-        cmd_json_attrs(c, kind, id);
+        fputc('{', c->out);
+        cmd_json_members(c, kind == OBJ_REGION ? "id" : kind == OBJ_PLACEMENT ? "selector" : "name",
+                         sel, kind, id);
         fputs("}\n", c->out);
     } else {
         cmd_text_line(c, obj_kind_names[kind], sel);

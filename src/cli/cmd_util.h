@@ -82,6 +82,9 @@ int cmd_list_parse(struct cli *c, const struct command *self, int argc, char **a
 
 /* ,"attr":value for every attribute of an object (ATTR_FIELDS skipped). */
 void cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id);
+/* "key":"value" (the object's name, id or selector), then cmd_json_attrs. */
+void cmd_json_members(struct cli *c, const char *key, const char *value, enum obj_kind kind,
+                      int32_t id);
 /* "  attr   value" lines for every attribute of an object. */
 void cmd_text_attrs(struct cli *c, enum obj_kind kind, int32_t id);
 /* One labelled line of `show` output, value escaped. */
