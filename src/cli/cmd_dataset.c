@@ -420,6 +420,7 @@ struct part_target;
 
 struct part_change {
     const char *audit;          /* "field add": the audit entry's op */
+    const char *target, *part;  /* "DATASET", "FIELD": for the usage error */
     bool add;                   /* adds (the catalog is created if missing) */
     bool field_target;          /* pos[0] may be DATASET.FIELD */
     const struct cli_strs *tags;        /* field add: --tag */
@@ -500,6 +501,31 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
     return rc;
 }
 
+/* `field add` and `tag add|rm`: the target and any number of parts. */
+static int
+parse_and_change(struct cli *c, const struct command *self, int argc, char **argv,
+                 const struct cli_opt *opts, const struct part_change *pc)
+{
+    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    int npos, rc;
+    bool help;
+
+    if (!pos)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    if (rc == CLI_OK && !help) {
+        if (npos >= 2)
+            rc = change_parts(c, pc, pos, npos);
+        else if (npos)
+            rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name, pc->part);
+        else
+            rc = cli_usage_fail(c, self->usage, "%s: missing %s and %s", self->name,
+                                pc->target, pc->part);
+    }
+    free(pos);
+    return rc;
+}
+
 /* ---- field -------------------------------------------------------------------------- */
 
 static int
@@ -549,26 +575,11 @@ field_add(struct cli *c, const struct command *self, int argc, char **argv)
         { NULL, 0, NULL, NULL },
     };
     const struct part_change pc = {
-        .audit = "field add", .add = true, .tags = &tags, .apply = add_field,
-        .print = print_field,
+        .audit = "field add", .target = "DATASET", .part = "FIELD", .add = true, .tags = &tags,
+        .apply = add_field, .print = print_field,
     };
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    int npos, rc;
-    bool help;
 
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
-        goto out;
-    if (npos < 2)
-        rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
-                            npos ? "FIELD" : "DATASET and FIELD");
-    else
-        rc = change_parts(c, &pc, pos, npos);
-out:
-    free(pos);
-    return rc;
+    return parse_and_change(c, self, argc, argv, opts, &pc);
 }
 
 static int
@@ -656,47 +667,25 @@ print_tag(struct cli *c, const struct part_target *t, const char *arg)
 }
 
 static int
-tag_change(struct cli *c, const struct command *self, int argc, char **argv,
-           const struct part_change *pc)
-{
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
-    int npos, rc;
-    bool help;
-
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    rc = cli_parse(c, self, argc, argv, NULL, pos, &npos, &help);
-    if (rc || help)
-        goto out;
-    if (npos < 2)
-        rc = cli_usage_fail(c, self->usage, "%s: missing %s", self->name,
-                            npos ? "TAG" : "DATASET[.FIELD] and TAG");
-    else
-        rc = change_parts(c, pc, pos, npos);
-out:
-    free(pos);
-    return rc;
-}
-
-static int
 tag_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
     static const struct part_change pc = {
-        .audit = "tag add", .add = true, .field_target = true, .apply = add_tag,
-        .print = print_tag,
+        .audit = "tag add", .target = "DATASET[.FIELD]", .part = "TAG", .add = true,
+        .field_target = true, .apply = add_tag, .print = print_tag,
     };
 
-    return tag_change(c, self, argc, argv, &pc);
+    return parse_and_change(c, self, argc, argv, NULL, &pc);
 }
 
 static int
 tag_rm(struct cli *c, const struct command *self, int argc, char **argv)
 {
     static const struct part_change pc = {
-        .audit = "tag rm", .field_target = true, .apply = rm_tag, .print = print_tag,
+        .audit = "tag rm", .target = "DATASET[.FIELD]", .part = "TAG", .field_target = true,
+        .apply = rm_tag, .print = print_tag,
     };
 
-    return tag_change(c, self, argc, argv, &pc);
+    return parse_and_change(c, self, argc, argv, NULL, &pc);
 }
 
 static const struct subcmd tag_subs[] = {
