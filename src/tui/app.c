@@ -188,10 +188,22 @@ plural(char *buf, size_t size, size_t *k, int n, const char *sign, int sev)
                            n == 1 ? one[sev] : many[sev]);
 }
 
-/* Live findings added and removed between two results, as one line. */
+/* Findings to compare: v[idx[i]] (idx NULL: v[i]), i < n. */
+struct fset {
+    const struct finding *v;
+    const int32_t *idx;
+    int32_t n;
+};
+
+static const struct finding *
+fset_at(const struct fset *s, int32_t i)
+{
+    return &s->v[s->idx ? s->idx[i] : i];
+}
+
+/* Live findings added and removed between two sets, as one line. */
 static void
-diff_results(const struct check_result *a, const struct check_result *b, char *buf,
-             size_t size)
+diff_sets(const struct fset *a, const struct fset *b, char *buf, size_t size)
 {
     struct sm_arena ar;
     struct sm_map ma, mb;
@@ -204,10 +216,10 @@ diff_results(const struct check_result *a, const struct check_result *b, char *b
     sm_map_init(&ma);
     sm_map_init(&mb);
     for (int pass = 0; pass < 2; pass++) {
-        const struct check_result *r = pass ? b : a;
+        const struct fset *r = pass ? b : a;
         struct sm_map *mp = pass ? &mb : &ma;
-        for (int32_t i = 0; r && i < r->nfindings; i++) {
-            const struct finding *f = &r->findings[i];
+        for (int32_t i = 0; i < r->n; i++) {
+            const struct finding *f = fset_at(r, i);
             size_t n1 = strlen(f->rule), n2 = strlen(f->selector);
             char *key;
             if (f->waived)
@@ -221,8 +233,8 @@ diff_results(const struct check_result *a, const struct check_result *b, char *b
                 goto out;
         }
     }
-    for (int32_t i = 0; b && i < b->nfindings; i++) {
-        const struct finding *f = &b->findings[i];
+    for (int32_t i = 0; i < b->n; i++) {
+        const struct finding *f = fset_at(b, i);
         char key[1024];
         if (f->waived)
             continue;
@@ -234,8 +246,8 @@ diff_results(const struct check_result *a, const struct check_result *b, char *b
             nadd++;
         }
     }
-    for (int32_t i = 0; a && i < a->nfindings; i++) {
-        const struct finding *f = &a->findings[i];
+    for (int32_t i = 0; i < a->n; i++) {
+        const struct finding *f = fset_at(a, i);
         char key[1024];
         if (f->waived)
             continue;
@@ -263,6 +275,17 @@ out:
     sm_map_fini(&ma);
     sm_map_fini(&mb);
     sm_arena_fini(&ar);
+}
+
+/* Live findings added and removed between two results, as one line. */
+static void
+diff_results(const struct check_result *a, const struct check_result *b, char *buf,
+             size_t size)
+{
+    struct fset sa = { a ? a->findings : NULL, NULL, a ? a->nfindings : 0 };
+    struct fset sb = { b ? b->findings : NULL, NULL, b ? b->nfindings : 0 };
+
+    diff_sets(&sa, &sb, buf, size);
 }
 
 /* Re-run the checker; what: the edit, for the message (NULL: no message). */
@@ -297,6 +320,54 @@ recheck(struct tui *t, const char *what)
         tui_set_message(t, false, "%s", what);
     }
     tui_derive(t);
+}
+
+/* After an edit that touched what `touch` names: only the datasets flows
+ * link it to are checked again (check_update), and the message's diff
+ * compares their old and new findings alone (every other finding is the
+ * same). Edits the update cannot take (the law for everyone, custom rules)
+ * and scenario mode check everything. */
+static void
+recheck_touched(struct tui *t, const struct check_touch *touch, const char *what)
+{
+    struct check_change chg;
+    struct sm_error err = { 0 };
+    char diff[400];
+
+    if (t->scen.on || !t->ops.check || !t->res) {
+        recheck(t, what);
+        return;
+    }
+    if (check_update(t->res, t->m, touch, &chg, &err) != SM_OK) {
+        /* out of memory midway: the result is unusable, check it all */
+        if (t->ops.check_free)
+            t->ops.check_free(t->ops.ctx, t->res);
+        t->res = NULL;
+        recheck(t, what);
+        return;
+    }
+    if (chg.ngroup < 0) {
+        recheck(t, what);
+        return;
+    }
+    if (what) {
+        struct fset a = { chg.old, NULL, chg.nold }, b = { t->res->findings, chg.now, chg.nnow };
+        diff_sets(&a, &b, diff, sizeof diff);
+        tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff);
+    }
+    check_change_fini(&chg);
+    tui_derive(t);
+}
+
+/* What an applied (or reverted) edit touched, in the model as it is now. */
+static void
+touch_result(struct check_touch *touch, const struct model *m, const struct edit_result *res)
+{
+    if (check_touch_object(touch, m, res->kind, res->id))
+        touch->global = true;   /* out of memory: check everything */
+    for (int32_t k = 0; k < res->ntouched; k++)
+        if (check_touch_object(touch, m, res->touched[k].kind, res->touched[k].id))
+            touch->global = true;
 }
 
 void
@@ -363,6 +434,7 @@ int
 tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
     struct edit_result *res = calloc(1, sizeof *res);
+    struct check_touch touch = { 0 };
     struct sm_error err = { 0 };
     char line[600];
     int rc;
@@ -376,14 +448,20 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
         return SM_ENOMEM;
     }
     edit_format(e, line, sizeof line);
+    /* the object as it was (a flow's old ends) */
+    if (e->op != EDIT_ADD && check_touch_selector(&touch, t->m, e->kind, e->key))
+        touch.global = true;
     if ((rc = t->ops.apply(t->ops.ctx, t->m, e, res, &err)) != SM_OK) {
         free(res);
+        check_touch_fini(&touch);
         tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
         return rc;
     }
+    touch_result(&touch, t->m, res);
     push(t->undo, &t->nundo, res, line);
     clear_stack(t->redo, &t->nredo);
-    recheck(t, what && *what ? what : line);
+    recheck_touched(t, &touch, what && *what ? what : line);
+    check_touch_fini(&touch);
     if (e->op != EDIT_REMOVE)
         select_object(t, res->kind, res->id);
     return SM_OK;
@@ -398,6 +476,7 @@ undo_redo(struct tui *t, bool undo)
 {
     struct undo_entry *from = undo ? t->undo : t->redo, *to = undo ? t->redo : t->undo;
     int *nfrom = undo ? &t->nundo : &t->nredo, *nto = undo ? &t->nredo : &t->nundo;
+    struct check_touch touch = { 0 };
     struct sm_error err = { 0 };
     struct undo_entry u;
     char what[260];
@@ -409,14 +488,18 @@ undo_redo(struct tui *t, bool undo)
         return TUI_REDRAW;
     }
     u = from[*nfrom - 1];
+    touch_result(&touch, t->m, u.res);
     if (t->ops.revert(t->ops.ctx, t->m, u.res, &err) != SM_OK) {
+        check_touch_fini(&touch);
         tui_set_message(t, true, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
         return TUI_REDRAW;
     }
+    touch_result(&touch, t->m, u.res);
     (*nfrom)--;
     push(to, nto, u.res, u.what);
     snprintf(what, sizeof what, "%s: %s", undo ? "undone" : "redone", u.what);
-    recheck(t, what);
+    recheck_touched(t, &touch, what);
+    check_touch_fini(&touch);
     if (!undo || u.res->kind != OBJ_KIND_COUNT)
         select_object(t, u.res->kind, u.res->id);
     return TUI_REDRAW;
@@ -1220,6 +1303,63 @@ scen_store(struct tui *t, const char *verb, int argc, const char *const *args)
     return rc == 0 ? SM_OK : SM_EINVAL;
 }
 
+/* Can the scenario's evaluation take ops one by one (instead of being
+ * evaluated again from the base)? */
+static bool
+scen_incremental(const struct tui *t)
+{
+    const struct scenario_eval *ev = t->scen.cs.after;
+
+    return t->scen.on && ev && ev->res && !ev->stale && !ev->borrowed && t->scen.cs.before &&
+           (!t->ops.model || !t->ops.model(t->ops.ctx) ||
+            t->ops.model(t->ops.ctx) == t->scen.base);
+}
+
+/* Apply a stored op to the scenario's evaluation too (scenario_apply_check:
+ * only the datasets it touches are checked again). false: evaluate again. */
+static bool
+scen_push_op(struct tui *t, int argc, const char *const *argv)
+{
+    struct check_change chg;
+    struct sm_error err = { 0 };
+    int rc;
+
+    if (!scen_incremental(t))
+        return false;
+    rc = scenario_apply_check(t->scen.cs.after, argc, argv, &chg, &err);
+    check_change_fini(&chg);
+    if (rc != SM_OK) {
+        /* the evaluation may be half changed: it goes at the re-evaluation */
+        t->scen.cs.after->stale = true;
+        return false;
+    }
+    return true;
+}
+
+/* The scenario's evaluation took the new ops: its diff against the base
+ * again, and the message. */
+static void
+scen_refresh(struct tui *t, const char *what)
+{
+    struct scenario_diff *d = NULL;
+    struct sm_error err = { 0 };
+    char delta[64];
+
+    if (scenario_diff(t->scen.cs.before, t->scen.cs.after, t->scen.base, &d, &err) != SM_OK) {
+        scen_reeval(t, what);
+        return;
+    }
+    scenario_diff_free(t->scen.cs.diff);
+    t->scen.cs.diff = d;
+    t->m = t->scen.cs.after->m;
+    t->res = t->scen.cs.after->res;
+    tui_derive(t);
+    scen_delta_text(t, delta, sizeof delta);
+    if (what)
+        tui_set_message(t, false, "scenario %s: %s %s %s", t->scen.name, what,
+                        text_sym("—", "-"), delta);
+}
+
 /* An edit as scenario ops: attributes become `set`, removed copies and
  * flows remove-placement / remove-flow, an added copy add-placement. */
 static int
@@ -1228,6 +1368,7 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
     const char *argv[5];
     char line[600], ds[512], *at;
     int stored = 0;
+    bool pushed = true;
 
     edit_format(e, line, sizeof line);
     if (e->op == EDIT_SET) {
@@ -1240,11 +1381,15 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
             if (scen_store(t, "add", 5, argv) != SM_OK)
                 break;
             stored++;
+            pushed &= scen_push_op(t, 5, argv);
         }
     } else if (e->op == EDIT_REMOVE && (e->kind == OBJ_PLACEMENT || e->kind == OBJ_FLOW)) {
         argv[0] = e->kind == OBJ_PLACEMENT ? "remove-placement" : "remove-flow";
         argv[1] = e->key;
-        stored += scen_store(t, "add", 2, argv) == SM_OK;
+        if (scen_store(t, "add", 2, argv) == SM_OK) {
+            stored++;
+            pushed &= scen_push_op(t, 2, argv);
+        }
     } else if (e->op == EDIT_ADD && e->kind == OBJ_PLACEMENT &&
                snprintf(ds, sizeof ds, "%s", e->key) > 0 && (at = strchr(ds, '@'))) {
         int n = 3;
@@ -1255,7 +1400,10 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         for (int i = 0; i < e->nattrs; i++)
             if (strcmp(e->attrs[i].name, "role") == 0)
                 argv[n++] = e->attrs[i].value;
-        stored += scen_store(t, "add", n, argv) == SM_OK;
+        if (scen_store(t, "add", n, argv) == SM_OK) {
+            stored++;
+            pushed &= scen_push_op(t, n, argv);
+        }
     } else {
         tui_set_message(t, true, "%s cannot go into scenario %s: its ops set attributes, "
                         "add or remove copies and remove flows (leave with Esc to edit the catalog)",
@@ -1275,7 +1423,11 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
             snprintf(added, sizeof added, "+ %s", t->scen.last_op);
         else
             snprintf(added, sizeof added, "+ %d ops (%s)", stored, line);
-        scen_reeval(t, added);
+        /* the ops went into the evaluation one by one; else evaluate anew */
+        if (pushed)
+            scen_refresh(t, added);
+        else
+            scen_reeval(t, added);
         if (failed)
             tui_set_message(t, true, "%s", msg);
         return failed ? SM_EINVAL : SM_OK;

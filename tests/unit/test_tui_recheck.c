@@ -1,0 +1,371 @@
+/*
+ * test_tui_recheck.c - the TUI's live re-check after an edit: the same
+ * edits, undos, redos and scenario-mode edits on two TUIs, one whose
+ * results can be updated in place (check_update, scenario_apply_check)
+ * and one whose checker hides its pack so that every edit checks all.
+ * After each step both show the same message and counts, and the
+ * updated result equals a fresh check of the model.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+#include "check.h"
+#include "rulepack.h"
+#include "scenario.h"
+#include "tui.h"
+#include "views.h"
+
+#define TODAY 20261126
+
+struct side {
+    struct model *m;
+    struct tui *t;
+    bool full;                  /* every edit checks all */
+};
+
+static struct rulepack *rp;
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t
+rnd(uint32_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)((rng >> 11) % n);
+}
+
+static int
+s_apply(void *ctx, struct model *m, const struct edit *e, struct edit_result *res,
+        struct sm_error *err)
+{
+    (void)ctx;
+    return edit_apply(m, e, res, err);
+}
+
+static int
+s_revert(void *ctx, struct model *m, struct edit_result *res, struct sm_error *err)
+{
+    (void)ctx;
+    return edit_reverted(res) ? edit_reapply(m, res, err) : edit_revert(m, res, err);
+}
+
+static int
+s_check(void *ctx, const struct model *m, struct check_result **out, struct sm_error *err)
+{
+    struct side *sd = ctx;
+    int rc = check_run(m, rp, TODAY, out, err);
+    if (rc == SM_OK && sd->full)
+        (*out)->rp = NULL;      /* no pack to update with: check_update refuses */
+    return rc;
+}
+
+static void
+s_free(void *ctx, struct check_result *r)
+{
+    (void)ctx;
+    check_result_free(r);
+}
+
+static int
+s_command(void *ctx, int argc, char **argv, char **out)
+{
+    struct side *sd = ctx;
+
+    *out = strdup("");
+    if (argc >= 4 && strcmp(argv[0], "scenario") == 0) {
+        int32_t sid = model_scenario(sd->m, argv[2]);
+        if (sid < 0)
+            return 1;
+        if (strcmp(argv[1], "add") == 0)
+            return model_scenario_append(sd->m, sid, argc - 3, (const char *const *)argv + 3,
+                                         NULL) != SM_OK;
+        if (strcmp(argv[1], "rm") == 0 && sd->m->scenarios[sid].nops > 0)
+            sd->m->scenarios[sid].nops--;
+        return 0;
+    }
+    return 1;
+}
+
+static int
+s_scenario(void *ctx, const struct model *base, const char *name,
+           struct scenario_change_set *out, struct sm_error *err)
+{
+    struct side *sd = ctx;
+    int rc = scenario_change_set(base, rp, name, NULL, TODAY, out, err);
+    if (rc == SM_OK && sd->full)
+        out->after->res->rp = NULL;
+    return rc;
+}
+
+/* A model of a few dozen datasets, copies in and out of the EU, lineage
+ * between neighbours. The same for both sides. */
+static struct model *
+build(void)
+{
+    static const char *const regions[] = { "aws:eu-west-1", "aws:eu-central-1", "aws:us-east-1",
+                                           "aws:ap-south-1", "aws:sa-east-1" };
+    static const char *const tiers[] = { "restricted", "confidential", "public" };
+    static const char *const subj[] = { "EU", "EU,BR", "US", "IN", "" };
+    struct model *m = tl_base_model();
+    uint64_t saved = rng;
+    char name[32], sel[64], sel2[64];
+    struct edit_result res;
+    struct scenario sc = { "what-if", "", "", 0, NULL, 0 };
+
+    assert_int_equal(rulepack_seed_tiers(rp, m, NULL), SM_OK);
+    rng = 12345;
+    for (int i = 0; i < 40; i++) {
+        struct edit e = { EDIT_ADD, OBJ_DATASET, name, 2,
+                          { { "tier", tiers[rnd(3)] }, { "subjects", subj[rnd(5)] } } };
+        int32_t d, fid;
+        snprintf(name, sizeof name, "ds%02d", i);
+        assert_int_equal(edit_apply(m, &e, &res, NULL), SM_OK);
+        edit_result_fini(&res);
+        d = model_dataset(m, name);
+        assert_int_equal(model_add_field(m, d, "email", &fid, NULL), SM_OK);
+        if (rnd(2))
+            assert_int_equal(model_add_tag(m, d, fid, "pii.email", "", "", "", NULL, NULL), SM_OK);
+        for (int c = 0; c < 2; c++) {
+            struct edit p = { EDIT_ADD, OBJ_PLACEMENT, sel, 2,
+                              { { "role", c ? "replica" : "primary" },
+                                { "encrypted", rnd(4) ? "true" : "false" } } };
+            snprintf(sel, sizeof sel, "%s@%s", name, regions[c ? rnd(5) : rnd(2)]);
+            if (edit_apply(m, &p, &res, NULL) == SM_OK)
+                edit_result_fini(&res);
+        }
+        if (i > 0 && rnd(2)) {
+            struct edit f = { EDIT_ADD, OBJ_FLOW, "", 3,
+                              { { "from", sel2 }, { "to", sel }, { "kind", rnd(2) ? "etl" : "stream" } } };
+            model_selector(m, OBJ_PLACEMENT, m->datasets[d - 1].first_placement, sel2, sizeof sel2);
+            model_selector(m, OBJ_PLACEMENT, m->datasets[d].first_placement, sel, sizeof sel);
+            if (edit_apply(m, &f, &res, NULL) == SM_OK)
+                edit_result_fini(&res);
+        }
+    }
+    assert_int_equal(model_add_scenario(m, &sc, NULL, NULL), SM_OK);
+    rng = saved;
+    return m;
+}
+
+static void
+side_init(struct side *sd, bool full)
+{
+    struct tui_ops ops = { 0 };
+    struct tui_options o = { 0 };
+    struct sm_error err = { 0 };
+
+    sd->m = build();
+    sd->full = full;
+    ops.ctx = sd;
+    ops.apply = s_apply;
+    ops.revert = s_revert;
+    ops.check = s_check;
+    ops.check_free = s_free;
+    ops.command = s_command;
+    ops.scenario = s_scenario;
+    o.catalog = "test.db";
+    o.today = TODAY;
+    o.user = "alice";
+    sd->t = tui_new(sd->m, &ops, &o, &err);
+    assert_non_null(sd->t);
+}
+
+static void
+same_as_fresh(const struct tui *t)
+{
+    struct check_result *f = NULL;
+
+    assert_int_equal(check_run(t->m, rp, TODAY, &f, NULL), SM_OK);
+    assert_int_equal(t->res->nfindings, f->nfindings);
+    for (int32_t i = 0; i < f->nfindings; i++) {
+        assert_string_equal(t->res->findings[i].rule, f->findings[i].rule);
+        assert_string_equal(t->res->findings[i].selector, f->findings[i].selector);
+        assert_string_equal(t->res->findings[i].message, f->findings[i].message);
+        assert_int_equal(t->res->findings[i].waived, f->findings[i].waived);
+        assert_int_equal(t->res->findings[i].object, f->findings[i].object);
+    }
+    assert_int_equal(t->res->ntransfers, f->ntransfers);
+    assert_memory_equal(&t->res->stats, &f->stats, sizeof f->stats);
+    check_result_free(f);
+}
+
+/* One random edit as the forms would make it, on both sides. */
+static void
+random_edit(struct side *a, struct side *b, bool scen)
+{
+    static const char *const tiers[] = { "restricted", "confidential", "public" };
+    const struct model *m = a->t->m;
+    char key[128], val[128];
+    struct edit e = { EDIT_SET, OBJ_DATASET, key, 1, { { NULL, NULL } } };
+    int32_t d = (int32_t)rnd((uint32_t)m->ndatasets), p;
+
+    if (m->datasets[d].deleted || (p = m->datasets[d].first_placement) < 0)
+        return;
+    switch (rnd(scen ? 4 : 7)) {
+    case 0:
+        snprintf(key, sizeof key, "%s", m->datasets[d].name);
+        e.attrs[0].name = "tier";
+        e.attrs[0].value = tiers[rnd(3)];
+        break;
+    case 1:
+        model_selector(m, OBJ_PLACEMENT, p, key, sizeof key);
+        e.kind = OBJ_PLACEMENT;
+        e.attrs[0].name = "encrypted";
+        e.attrs[0].value = rnd(2) ? "true" : "false";
+        break;
+    case 2:
+        snprintf(key, sizeof key, "%s@aws:ap-south-1", m->datasets[d].name);
+        e.op = EDIT_ADD;
+        e.kind = OBJ_PLACEMENT;
+        e.attrs[0].name = "role";
+        e.attrs[0].value = "cache";
+        break;
+    case 3:
+        model_selector(m, OBJ_PLACEMENT, p, key, sizeof key);
+        e.kind = OBJ_PLACEMENT;
+        if (rnd(2)) {
+            e.op = EDIT_REMOVE;
+            e.nattrs = 0;
+        } else {
+            e.attrs[0].name = "region";
+            e.attrs[0].value = rnd(2) ? "aws:us-east-1" : "aws:eu-central-1";
+        }
+        break;
+    case 4:
+        snprintf(key, sizeof key, "%s", m->datasets[d].name);
+        e.attrs[0].name = "subjects";
+        e.attrs[0].value = rnd(2) ? "EU" : "EU,US";
+        break;
+    case 5:
+        model_selector(m, OBJ_PLACEMENT, p, val, sizeof val);
+        snprintf(key, sizeof key, "RES001:%s", val);
+        e.op = EDIT_ADD;
+        e.kind = OBJ_WAIVER;
+        e.nattrs = 3;
+        e.attrs[0].name = "owner";
+        e.attrs[0].value = "me";
+        e.attrs[1].name = "reason";
+        e.attrs[1].value = "test";
+        e.attrs[2].name = "expires";
+        e.attrs[2].value = "2027-01-01";
+        break;
+    default:
+        snprintf(key, sizeof key, "%s", m->datasets[d].name);
+        e.op = EDIT_REMOVE;
+        e.kind = OBJ_DATASET;
+        e.nattrs = 0;
+        break;
+    }
+    tui_apply(a->t, &e, NULL);
+    tui_apply(b->t, &e, NULL);
+}
+
+static int moved;               /* steps whose message names a finding change */
+
+static void
+compare(struct side *a, struct side *b, int step)
+{
+    int ea, wa, va, eb, wb, vb;
+
+    if (strcmp(tui_message(a->t), tui_message(b->t)) != 0)
+        fail_msg("step %d: \"%s\" vs \"%s\"", step, tui_message(a->t), tui_message(b->t));
+    if (strstr(tui_message(a->t), " error") || strstr(tui_message(a->t), " warning"))
+        moved++;
+    tui_counts(a->t, &ea, &wa, &va);
+    tui_counts(b->t, &eb, &wb, &vb);
+    assert_int_equal(ea, eb);
+    assert_int_equal(wa, wb);
+    assert_int_equal(va, vb);
+    same_as_fresh(a->t);
+}
+
+static void
+test_edits_undo_redo(void **state)
+{
+    struct side a, b;
+    struct sm_error err;
+
+    (void)state;
+    moved = 0;
+    side_init(&a, false);
+    side_init(&b, true);
+    for (int step = 0; step < 150; step++) {
+        uint32_t k = rnd(6);
+        if (k == 0 || k == 1) {
+            const char *key = k ? "u" : "<C-r>";
+            assert_int_equal(tui_feed(a.t, key, &err), SM_OK);
+            assert_int_equal(tui_feed(b.t, key, &err), SM_OK);
+        } else {
+            random_edit(&a, &b, false);
+        }
+        compare(&a, &b, step);
+    }
+    assert_true(moved > 20);
+    tui_free(a.t);
+    tui_free(b.t);
+    model_free(a.m);
+    model_free(b.m);
+}
+
+static void
+test_scenario_mode(void **state)
+{
+    struct side a, b;
+    struct sm_error err;
+
+    (void)state;
+    side_init(&a, false);
+    side_init(&b, true);
+    moved = 0;
+    for (struct side *s = &a; s; s = s == &a ? &b : NULL) {
+        tui_jump(s->t, OBJ_SCENARIO, model_scenario(s->m, "what-if"));
+        assert_int_equal(tui_feed(s->t, "W", &err), SM_OK);
+        assert_true(s->t->scen.on);
+    }
+    for (int step = 0; step < 60; step++) {
+        if (rnd(8) == 0) {
+            assert_int_equal(tui_feed(a.t, "u", &err), SM_OK);
+            assert_int_equal(tui_feed(b.t, "u", &err), SM_OK);
+        } else {
+            random_edit(&a, &b, true);
+        }
+        compare(&a, &b, step);
+        assert_memory_equal(a.t->scen.cs.diff->count, b.t->scen.cs.diff->count,
+                            sizeof a.t->scen.cs.diff->count);
+        assert_int_equal(a.t->scen.cs.diff->nfindings, b.t->scen.cs.diff->nfindings);
+        assert_int_equal(a.t->scen.cs.diff->nchanges, b.t->scen.cs.diff->nchanges);
+    }
+    assert_true(moved > 10);
+    tui_free(a.t);
+    tui_free(b.t);
+    model_free(a.m);
+    model_free(b.m);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    return rulepack_load(tl_datadir(), "default", &rp, NULL) == SM_OK ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    rulepack_free(rp);
+    return 0;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edits_undo_redo),
+        cmocka_unit_test(test_scenario_mode),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
