@@ -3,8 +3,10 @@
  */
 #include "testlib.h"
 
+#include "check.h"
 #include "edit.h"
 #include "refdata.h"
+#include "rulepack.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +132,93 @@ tl_small_model(void)
     add_tier(m, "confidential", 2, 1, SCOPE_ADEQUATE);
     add_tier(m, "public", 1, 0, SCOPE_GLOBAL);
     return m;
+}
+
+int32_t
+tl_add_dataset(struct model *m, const char *name, const char *tier, const char *subjects,
+               const char *system)
+{
+    struct dataset d;
+    int32_t id;
+
+    model_dataset_init(&d);
+    d.name = name;
+    d.system = system;
+    d.tier = tier ? model_tier(m, tier) : SM_NONE;
+    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
+    if (subjects)
+        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subjects, NULL), SM_OK);
+    return id;
+}
+
+int32_t
+tl_add_copy(struct model *m, int32_t ds, const char *region, int role, const char *key_region)
+{
+    struct placement p;
+    int32_t id;
+
+    model_placement_init(&p);
+    p.dataset = ds;
+    p.region = model_region(m, region);
+    p.role = (uint8_t)role;
+    p.encrypted = 1;
+    p.key_region = model_region(m, key_region ? key_region : region);
+    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
+    return id;
+}
+
+int32_t
+tl_add_flow(struct model *m, const char *name, int32_t from, int32_t to, int32_t to_region,
+            int kind, const char *transforms, const char *mechanism)
+{
+    struct flow f;
+    int32_t id;
+
+    model_flow_init(&f);
+    f.name = name;
+    f.from = from;
+    f.to = to;
+    f.to_region = to_region;
+    f.kind = (uint8_t)kind;
+    f.transit_encrypted = 1;
+    assert_int_equal(model_add_flow(m, &f, &id, NULL), SM_OK);
+    if (transforms)
+        assert_int_equal(model_set(m, OBJ_FLOW, id, "transforms", transforms, NULL), SM_OK);
+    if (mechanism)
+        assert_int_equal(model_set(m, OBJ_FLOW, id, "mechanism", mechanism, NULL), SM_OK);
+    return id;
+}
+
+static struct rulepack *rules;
+
+static void
+free_rules(void)
+{
+    rulepack_free(rules);
+}
+
+const struct rulepack *
+tl_rules(void)
+{
+    struct sm_error e = { 0 };
+
+    if (!rules) {
+        if (rulepack_load(tl_datadir(), "default", &rules, &e) != SM_OK)
+            fail_msg("rule pack default: %s", e.msg);
+        atexit(free_rules);
+    }
+    return rules;
+}
+
+struct check_result *
+tl_check(const struct model *m)
+{
+    struct check_result *r;
+    struct sm_error e = { 0 };
+
+    if (check_run(m, tl_rules(), 20261126, &r, &e) != SM_OK)
+        fail_msg("check: %s", e.msg);
+    return r;
 }
 
 /* ---- models for the store and model-json tests ---------------------------------- */

@@ -14,6 +14,9 @@
 #include "model.h"
 #include "edit.h"
 
+struct check_result;
+struct rulepack;
+
 /* data/ of the source tree ($SOVMAP_DATA or "data"). */
 const char *tl_datadir(void);
 /* ../shared/fixtures ($SOVMAP_FIXTURES). */
@@ -28,6 +31,24 @@ char *tl_slurp(const char *path, size_t *len);
 /* A small model: regions aws:eu-west-1 (IE), aws:eu-central-1 (DE),
  * aws:us-east-1 (US), tiers restricted/confidential/public, no datasets. */
 struct model *tl_small_model(void);
+
+/* Objects for hand-built models; each fails the test on error and returns
+ * the new id. A dataset (tier, subjects and system may be NULL); a copy,
+ * encrypted with its key in key_region (NULL: its own region); a flow to
+ * copy to or, with to SM_NONE, to region to_region (an export), encrypted
+ * in transit (name, transforms and mechanism may be NULL). */
+int32_t tl_add_dataset(struct model *m, const char *name, const char *tier,
+                       const char *subjects, const char *system);
+int32_t tl_add_copy(struct model *m, int32_t ds, const char *region, int role,
+                    const char *key_region);
+int32_t tl_add_flow(struct model *m, const char *name, int32_t from, int32_t to,
+                    int32_t to_region, int kind, const char *transforms, const char *mechanism);
+
+/* Rule pack "default" of tl_datadir(), loaded once, freed at exit (check
+ * results borrow its strings). */
+const struct rulepack *tl_rules(void);
+/* check_run of m with tl_rules() on 2026-11-26; the caller frees it. */
+struct check_result *tl_check(const struct model *m);
 
 /* The shipped regions and nothing else. */
 struct model *tl_base_model(void);

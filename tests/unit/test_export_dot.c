@@ -18,63 +18,9 @@
 #include "export.h"
 #include "model_json.h"
 #include "refdata.h"
-#include "rulepack.h"
 #include "scenario.h"
 
 /* ---- fixtures ------------------------------------------------------------------- */
-
-static int32_t
-add_ds(struct model *m, const char *name, const char *tier, const char *subj,
-       const char *system)
-{
-    struct dataset d;
-    int32_t id;
-
-    model_dataset_init(&d);
-    d.name = name;
-    d.system = system;
-    d.tier = tier ? model_tier(m, tier) : SM_NONE;
-    assert_int_equal(model_add_dataset(m, &d, &id, NULL), SM_OK);
-    if (subj)
-        assert_int_equal(model_set(m, OBJ_DATASET, id, "subjects", subj, NULL), SM_OK);
-    return id;
-}
-
-static int32_t
-place(struct model *m, int32_t ds, const char *region, int role)
-{
-    struct placement p;
-    int32_t id;
-
-    model_placement_init(&p);
-    p.dataset = ds;
-    p.region = model_region(m, region);
-    p.role = (uint8_t)role;
-    p.encrypted = 1;
-    p.key_region = p.region;
-    assert_int_equal(model_add_placement(m, &p, &id, NULL), SM_OK);
-    return id;
-}
-
-static int32_t
-flow(struct model *m, const char *name, int32_t from, int32_t to, int32_t to_region,
-     int kind, const char *xf)
-{
-    struct flow f;
-    int32_t id;
-
-    model_flow_init(&f);
-    f.name = name;
-    f.from = from;
-    f.to = to;
-    f.to_region = to_region;
-    f.kind = (uint8_t)kind;
-    f.transit_encrypted = 1;
-    assert_int_equal(model_add_flow(m, &f, &id, NULL), SM_OK);
-    if (xf)
-        assert_int_equal(model_set(m, OBJ_FLOW, id, "transforms", xf, NULL), SM_OK);
-    return id;
-}
 
 /* orders (restricted, EU) in IE with an undeclared replica in the US and an
  * export to the US; an in-EEA etl to analytics (DE); an anonymized etl to
@@ -84,38 +30,23 @@ static struct model *
 known_model(void)
 {
     struct model *m = tl_small_model();
-    int32_t orders = add_ds(m, "orders", "restricted", "EU", "shop");
-    int32_t an = add_ds(m, "analytics", "restricted", "EU", "bi");
-    int32_t rep = add_ds(m, "report", "public", NULL, "bi");
+    int32_t orders = tl_add_dataset(m, "orders", "restricted", "EU", "shop");
+    int32_t an = tl_add_dataset(m, "analytics", "restricted", "EU", "bi");
+    int32_t rep = tl_add_dataset(m, "report", "public", NULL, "bi");
     int32_t op, ap, rp;
 
     assert_int_equal(model_add_field(m, orders, "email", NULL, NULL), SM_OK);
     assert_int_equal(model_add_tag(m, orders, model_field(m, orders, "email"), "pii.email",
                                    "", "", "", NULL, NULL), SM_OK);
-    op = place(m, orders, "aws:eu-west-1", ROLE_PRIMARY);
-    place(m, orders, "aws:us-east-1", ROLE_REPLICA);
-    ap = place(m, an, "aws:eu-central-1", ROLE_PRIMARY);
-    rp = place(m, rep, "aws:us-east-1", ROLE_PRIMARY);
-    flow(m, "orders-to-analytics", op, ap, SM_NONE, FLOW_ETL, NULL);
-    flow(m, "analytics-to-report", ap, rp, SM_NONE, FLOW_ETL, "anonymize");
-    flow(m, "orders-export", op, SM_NONE, model_region(m, "aws:us-east-1"), FLOW_EXPORT, NULL);
+    op = tl_add_copy(m, orders, "aws:eu-west-1", ROLE_PRIMARY, NULL);
+    tl_add_copy(m, orders, "aws:us-east-1", ROLE_REPLICA, NULL);
+    ap = tl_add_copy(m, an, "aws:eu-central-1", ROLE_PRIMARY, NULL);
+    rp = tl_add_copy(m, rep, "aws:us-east-1", ROLE_PRIMARY, NULL);
+    tl_add_flow(m, "orders-to-analytics", op, ap, SM_NONE, FLOW_ETL, NULL, NULL);
+    tl_add_flow(m, "analytics-to-report", ap, rp, SM_NONE, FLOW_ETL, "anonymize", NULL);
+    tl_add_flow(m, "orders-export", op, SM_NONE, model_region(m, "aws:us-east-1"), FLOW_EXPORT,
+                NULL, NULL);
     return m;
-}
-
-/* The check result borrows strings (regime names) from the pack: one pack
- * for the whole run. */
-static struct rulepack *pack;
-
-static struct check_result *
-check(const struct model *m)
-{
-    struct check_result *r;
-    struct sm_error e = { 0 };
-
-    if (!pack)
-        assert_int_equal(rulepack_load(tl_datadir(), "default", &pack, &e), SM_OK);
-    assert_int_equal(check_run(m, pack, 20261126, &r, &e), SM_OK);
-    return r;
 }
 
 static struct export_juris *
@@ -222,7 +153,7 @@ static void
 test_known_model_dot(void **state)
 {
     struct model *m = known_model();
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_juris *j = juris();
     struct export_opts o;
     struct export_stats st;
@@ -264,7 +195,7 @@ static void
 test_red_edges_match_check(void **state)
 {
     struct model *m = known_model();
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_stats st;
     struct sm_error e = { 0 };
     char *dot;
@@ -298,7 +229,7 @@ static void
 test_known_model_svg(void **state)
 {
     struct model *m = known_model();
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_stats st;
     struct sm_error e = { 0 };
     char *svg;
@@ -319,7 +250,7 @@ static void
 test_deterministic(void **state)
 {
     struct model *m = known_model(), *m2;
-    struct check_result *r = check(m), *r2;
+    struct check_result *r = tl_check(m), *r2;
     struct sm_error e = { 0 };
     char *a, *b;
 
@@ -330,7 +261,7 @@ test_deterministic(void **state)
     free(b);
     /* A clone (same objects) gives the same bytes. */
     assert_int_equal(model_clone(m, &m2), SM_OK);
-    r2 = check(m2);
+    r2 = tl_check(m2);
     b = run(m2, r2, NULL, "dot", SM_OK, NULL, &e);
     assert_string_equal(a, b);
     free(a);
@@ -389,10 +320,10 @@ synthetic(int32_t n, int32_t nflows)
         int32_t d;
         snprintf(name, sizeof name, "ds%06d", (int)i);
         snprintf(sys, sizeof sys, "sys%d", (int)(i % 5));
-        d = add_ds(m, name, tiers[i % 3], i % 2 ? "EU" : "US", sys);
-        prim[i] = place(m, d, regions12[at], ROLE_PRIMARY);
+        d = tl_add_dataset(m, name, tiers[i % 3], i % 2 ? "EU" : "US", sys);
+        prim[i] = tl_add_copy(m, d, regions12[at], ROLE_PRIMARY, NULL);
         if (i % 10 == 0)
-            place(m, d, regions12[(at + 1 + lcg(&s) % 11) % 12], ROLE_BACKUP);
+            tl_add_copy(m, d, regions12[(at + 1 + lcg(&s) % 11) % 12], ROLE_BACKUP, NULL);
     }
     for (int32_t k = 0; k < nflows; k++) {
         int32_t a = (int32_t)(lcg(&s) % (uint32_t)n), b = (int32_t)(lcg(&s) % (uint32_t)n);
@@ -416,7 +347,7 @@ static void
 render_synthetic(int32_t n, int32_t nflows)
 {
     struct model *m = synthetic(n, nflows);
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_juris *j = juris();
     struct export_opts o;
     struct export_stats st;
@@ -466,7 +397,7 @@ static void
 test_regions_view_small(void **state)
 {
     struct model *m = known_model();
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_juris *j = juris();
     struct export_opts o;
     struct export_stats st;
@@ -504,7 +435,7 @@ static void
 test_regions_view_folds(void **state)
 {
     struct model *m = synthetic(3000, 3000);
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_juris *j = juris();
     struct export_opts o;
     struct export_stats st;
@@ -538,7 +469,7 @@ static void
 test_focus_and_filters(void **state)
 {
     struct model *m = known_model();
-    struct check_result *r = check(m);
+    struct check_result *r = tl_check(m);
     struct export_opts o;
     struct export_stats st;
     struct sm_error e = { 0 };
@@ -629,10 +560,11 @@ test_hostile_names(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        int32_t d = add_ds(m, names[i], "public", NULL, names[i]);
-        int32_t pl = place(m, d, i % 2 ? "aws:us-east-1" : "aws:eu-west-1", ROLE_PRIMARY);
+        int32_t d = tl_add_dataset(m, names[i], "public", NULL, names[i]);
+        int32_t pl = tl_add_copy(m, d, i % 2 ? "aws:us-east-1" : "aws:eu-west-1", ROLE_PRIMARY,
+                                 NULL);
         if (prev != SM_NONE)
-            flow(m, NULL, prev, pl, SM_NONE, FLOW_STREAM, NULL);
+            tl_add_flow(m, NULL, prev, pl, SM_NONE, FLOW_STREAM, NULL, NULL);
         prev = pl;
     }
     dot = run(m, NULL, NULL, "dot", SM_OK, &st, &e);
@@ -676,7 +608,7 @@ test_demo(void **state)
     if (model_json_read(text, len, path, m, &e) != SM_OK)
         fail_msg("%s", e.msg);
     free(text);
-    r = check(m);
+    r = tl_check(m);
     /* Expected red edges, from the check result alone. */
     for (int32_t i = 0; i < m->nflows; i++) {
         const struct flow *f = &m->flows[i];
@@ -756,9 +688,7 @@ test_change_diagram(void **state)
     sc.description = "";
     assert_int_equal(model_add_scenario(m, &sc, &sid, &e), SM_OK);
     assert_int_equal(model_scenario_append(m, sid, 4, op, &e), SM_OK);
-    if (!pack)
-        assert_int_equal(rulepack_load(tl_datadir(), "default", &pack, &e), SM_OK);
-    assert_int_equal(scenario_change_set(m, pack, "home", NULL, 20261126, &cs, &e), SM_OK);
+    assert_int_equal(scenario_change_set(m, tl_rules(), "home", NULL, 20261126, &cs, &e), SM_OK);
     f = open_memstream(&buf, &len);
     assert_int_equal(export_changes(&cs, NULL, "dot", f, &st, &e), SM_OK);
     fclose(f);
@@ -808,9 +738,6 @@ main(void)
         cmocka_unit_test(test_synthetic_1000),
         cmocka_unit_test(test_synthetic_10000),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-
-    rulepack_free(pack);
-    return rc;
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
 
