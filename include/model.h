@@ -350,6 +350,14 @@ int model_add_waiver(struct model *m, const struct waiver *w, int32_t *id,
                      struct sm_error *err);
 int model_add_scenario(struct model *m, const struct scenario *s, int32_t *id,
                        struct sm_error *err);
+/* Bulk loading (the store): put the names of datasets or flows [from, n)
+ * into their name map in id order, as model_add_dataset/model_add_flow do
+ * one at a time, for objects appended directly to the arrays (deleted ones
+ * are skipped). The map is sized once for them, then filled exactly as by
+ * one sm_map_put per name in id order; the slots are fetched ahead, so a
+ * million names do not wait for a million cache misses one by one.
+ * kind is OBJ_DATASET or OBJ_FLOW (SM_EINVAL otherwise); SM_ENOMEM. */
+int model_index_names(struct model *m, enum obj_kind kind, int32_t from);
 /* Append one op (argv[0] is the op name) to a scenario. */
 int model_scenario_append(struct model *m, int32_t scenario, int argc,
                           const char *const *argv, struct sm_error *err);

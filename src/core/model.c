@@ -1100,6 +1100,75 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
     return SM_OK;
 }
 
+/* One sm_map_put with the hash already known; the map has no tombstones. */
+static void
+index_put(struct sm_map *map, const char *key, uint32_t h, int32_t val)
+{
+    uint32_t mask = map->cap - 1, i;
+
+    for (i = h & mask; map->slots[i].key; i = (i + 1) & mask)
+        if (map->slots[i].hash == h && strcmp(map->slots[i].key, key) == 0) {
+            map->slots[i].key = key;
+            map->slots[i].val = val;
+            return;
+        }
+    map->slots[i].key = key;
+    map->slots[i].hash = h;
+    map->slots[i].val = val;
+    map->len++;
+}
+
+#define INDEX_AHEAD 64
+
+int
+model_index_names(struct model *m, enum obj_kind kind, int32_t from)
+{
+    struct sm_map *map;
+    uint32_t ahead[INDEX_AHEAD];
+    int32_t n;
+
+    if (kind == OBJ_DATASET) {
+        map = &m->dataset_names;
+        n = m->ndatasets;
+    } else if (kind == OBJ_FLOW) {
+        map = &m->flow_names;
+        n = m->nflows;
+    } else {
+        return SM_EINVAL;
+    }
+#define NAME_OF(i) (kind == OBJ_DATASET ? m->datasets[i].name : m->flows[i].name)
+#define DELETED(i) (kind == OBJ_DATASET ? m->datasets[i].deleted : m->flows[i].deleted)
+    if (from < 0)
+        from = 0;
+    if (from >= n)
+        return SM_OK;
+    if (sm_map_reserve(map, map->len + (uint32_t)(n - from)))
+        return SM_ENOMEM;
+    if (map->tomb) {
+        /* tombstones: let the map's own insert reuse them */
+        for (int32_t i = from; i < n; i++)
+            if (!DELETED(i) && sm_map_put(map, NAME_OF(i), i))
+                return SM_ENOMEM;
+        return SM_OK;
+    }
+    /* hash INDEX_AHEAD names ahead and prefetch their home slots; insert in
+     * id order, so the map is exactly the one sm_map_put would build */
+    for (int32_t i = from; i < n + INDEX_AHEAD; i++) {
+        int32_t j = i - INDEX_AHEAD;     /* j and i share a ring entry: j first */
+        if (j >= from && ahead[j % INDEX_AHEAD])
+            index_put(map, NAME_OF(j), ahead[j % INDEX_AHEAD], j);
+        if (i < n) {
+            uint32_t h = DELETED(i) ? 0 : sm_hash(NAME_OF(i));
+            ahead[i % INDEX_AHEAD] = h;
+            if (h)
+                __builtin_prefetch(&map->slots[h & (map->cap - 1)], 1);
+        }
+    }
+#undef NAME_OF
+#undef DELETED
+    return SM_OK;
+}
+
 int
 model_add_waiver(struct model *m, const struct waiver *w, int32_t *id,
                  struct sm_error *err)

@@ -1461,6 +1461,11 @@ idx_find(struct idx *x, int64_t row)
     const int64_t *rows = x->map->row + x->base;
     int32_t lo = 0, hi = x->n - 1;
 
+    if (!x->n)
+        return SM_NONE;
+    /* rowids without gaps (the usual case): the position is the offset */
+    if (row >= rows[0] && row - rows[0] < x->n && rows[row - rows[0]] == row)
+        return x->base + (int32_t)(row - rows[0]);
     /* rows mostly refer to recent ones: look near the last hit first */
     for (int32_t k = x->hint; k < x->hint + 4 && k < x->n; k++)
         if (rows[k] == row) {
@@ -1482,13 +1487,180 @@ idx_find(struct idx *x, int64_t row)
     return SM_NONE;
 }
 
+/* Most text columns of a big catalog repeat a few values (systems, owners,
+ * field names, tags and their provenance, mechanisms, flow fields): the
+ * loader copies each distinct short value into the model's arena once,
+ * checks its UTF-8 once, and shares the copy between objects. That is safe
+ * because model strings are const, never written in place and never freed
+ * one by one (the arena goes as a whole; model_clone copies every string).
+ * The table stops taking new values when full: later ones are copied. */
+#define INTERN_LEN  64          /* longer values are copied */
+#define INTERN_CAP  8192        /* slots, a power of two; filled to 3/4 */
+
+enum { EN_ROLE, EN_MECH, EN_FLOW_KIND, EN_XFORM, EN_COUNT };
+
+struct intern_slot {
+    const char *s;              /* in the model's arena */
+    uint32_t hash;
+    uint16_t len;
+    uint8_t valid;              /* valid UTF-8 */
+    int8_t en[EN_COUNT];        /* the value as an enum of each kind, or UNSET */
+    int32_t region;             /* the region of that id, or UNSET */
+};
+
+#define UNSET (-2)
+
+struct intern {
+    struct intern_slot *slots;
+    uint32_t n;
+};
+
+static uint32_t
+intern_hash(const char *t, size_t len)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+
+    for (; len >= 8; t += 8, len -= 8) {
+        memcpy(&w, t, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    w = 0;
+    for (size_t i = 0; i < len; i++)
+        w |= (uint64_t)(unsigned char)t[i] << (8 * i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    return (uint32_t)(h ^ (h >> 29));
+}
+
 struct loader {
     struct store *st;
     struct model *m;
     struct sm_error *err;
     struct idx ds, pl;
     int64_t done, total;        /* rows, for the progress callback */
+    struct intern in;
+    int32_t named_ds, named_fl; /* objects up to these ids are in the name maps */
 };
+
+/* The model's copy of the len bytes at t in *out (NULL when out of memory);
+ * *valid tells whether it is UTF-8 (model_add_* refuse it otherwise).
+ * Returns its slot, where facts about the value are cached, or NULL for ""
+ * and values the table does not keep. */
+static struct intern_slot *
+intern_slot(struct loader *L, const char *t, size_t len, const char **out, bool *valid)
+{
+    struct intern_slot *sl;
+    uint32_t h, i;
+    char *p;
+
+    if (!len) {
+        *valid = true;
+        *out = model_str(L->m, "");
+        return NULL;
+    }
+    if (len > INTERN_LEN || !L->in.slots) {
+        p = sm_arena_strndup(&L->m->arena, t, len);
+        *valid = p && sm_utf8_invalid(p) < 0;
+        *out = p;
+        return NULL;
+    }
+    h = intern_hash(t, len);
+    for (i = h & (INTERN_CAP - 1); (sl = &L->in.slots[i])->s; i = (i + 1) & (INTERN_CAP - 1))
+        if (sl->hash == h && sl->len == len && memcmp(sl->s, t, len) == 0) {
+            *valid = sl->valid;
+            *out = sl->s;
+            return sl;
+        }
+    *out = p = sm_arena_strndup(&L->m->arena, t, len);
+    if (!p)
+        return NULL;
+    *valid = sm_utf8_invalid(p) < 0;
+    if (L->in.n >= INTERN_CAP / 4 * 3)
+        return NULL;
+    sl->s = p;
+    sl->hash = h;
+    sl->len = (uint16_t)len;
+    sl->valid = *valid;
+    memset(sl->en, UNSET, sizeof sl->en);
+    sl->region = UNSET;
+    L->in.n++;
+    return sl;
+}
+
+static const char *
+intern_n(struct loader *L, const char *t, size_t len, bool *valid)
+{
+    const char *out;
+
+    intern_slot(L, t, len, &out, valid);
+    return out;
+}
+
+/* model_enum_parse, remembered per distinct value. */
+static int
+enum_cached(struct loader *L, int which, const char *const *table, int n, const char *s)
+{
+    struct intern_slot *sl;
+    const char *p;
+    bool ok;
+
+    sl = intern_slot(L, s, strlen(s), &p, &ok);
+    if (sl && sl->en[which] != UNSET)
+        return sl->en[which];
+    n = model_enum_parse(table, n, s);
+    if (sl)
+        sl->en[which] = (int8_t)n;
+    return n;
+}
+
+static const char *
+intern(struct loader *L, const char *t, bool *valid)
+{
+    return intern_n(L, t, strlen(t), valid);
+}
+
+/* split_strv with shared copies of the items. */
+static int
+split_interned(struct loader *L, const char *text, char sep, struct sm_strv *out)
+{
+    uint32_t n = 0, k = 0;
+    const char *p, *start;
+    bool ok;
+
+    out->n = 0;
+    out->v = NULL;
+    if (!*text)
+        return SM_OK;
+    for (p = text; *p; p++)
+        n += *p == sep;
+    out->v = sm_arena_alloc(&L->m->arena, (n + 1) * sizeof *out->v);
+    if (!out->v)
+        return SM_ENOMEM;
+    for (p = start = text;; p++) {
+        if (*p == sep || !*p) {
+            if (p > start && !(out->v[k++] = intern_n(L, start, (size_t)(p - start), &ok)))
+                return SM_ENOMEM;
+            if (!*p)
+                break;
+            start = p + 1;
+        }
+    }
+    out->n = k;
+    return SM_OK;
+}
+
+/* Put the datasets and flows appended so far into the name maps (before
+ * anything may look a name up). */
+static int
+index_names(struct loader *L)
+{
+    if (model_index_names(L->m, OBJ_DATASET, L->named_ds) ||
+        model_index_names(L->m, OBJ_FLOW, L->named_fl))
+        return sm_error_set(L->err, SM_ENOMEM, "out of memory");
+    L->named_ds = L->m->ndatasets;
+    L->named_fl = L->m->nflows;
+    return SM_OK;
+}
 
 static void
 tick(struct loader *L)
@@ -1536,6 +1708,32 @@ region_lookup(struct loader *L, const char *id, const char *table, int32_t *out)
         snprintf(msg, sizeof msg, "unknown region %.120s (no longer shipped?)", id);
         return bad_row(L, table, msg);
     }
+    return SM_OK;
+}
+
+/* region_lookup, remembered per distinct id (regions do not change while
+ * copies and flows load). */
+static int
+region_cached(struct loader *L, const char *id, const char *table, int32_t *out)
+{
+    struct intern_slot *sl;
+    const char *p;
+    bool ok;
+    int rc;
+
+    if (!*id) {
+        *out = SM_NONE;
+        return SM_OK;
+    }
+    sl = intern_slot(L, id, strlen(id), &p, &ok);
+    if (sl && sl->region != UNSET) {
+        *out = sl->region;
+        return SM_OK;
+    }
+    if ((rc = region_lookup(L, id, table, out)))
+        return rc;
+    if (sl)
+        sl->region = *out;
     return SM_OK;
 }
 
@@ -1625,27 +1823,35 @@ load_tiers(struct loader *L)
 
 /* model_add_dataset and model_add_flow without their name lookups: the
  * schema already guarantees unique names and known references, and a
- * missed hash lookup per row is a tenth of a million-row load. Anything
- * unusual goes through the model's own functions. */
+ * missed hash lookup per row is a tenth of a million-row load. The names go
+ * into the maps in bulk (index_names) once the table is read. Repeated text
+ * is shared (intern). Anything unusual goes through the model's own
+ * functions, after the names so far are indexed. */
 static int
-fast_add_dataset(struct model *m, const struct dataset *d, int32_t *id, struct sm_error *err)
+fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct sm_error *err)
 {
+    struct model *m = L->m;
     struct dataset *nd;
+    bool ok;
+    int rc;
 
     if (!*d->name || strchr(d->name, '@') || m->ndatasets >= m->cap_datasets ||
-        (d->tier != SM_NONE && (d->tier < 0 || d->tier >= m->ntiers)))
-        return model_add_dataset(m, d, id, err);
+        (d->tier != SM_NONE && (d->tier < 0 || d->tier >= m->ntiers))) {
+        if ((rc = index_names(L)) || (rc = model_add_dataset(m, d, id, err)))
+            return rc;
+        L->named_ds = m->ndatasets;
+        return SM_OK;
+    }
     nd = &m->datasets[m->ndatasets];
     *nd = *d;
-    if (!(nd->name = model_str(m, d->name)) || !(nd->system = model_str(m, d->system)) ||
-        !(nd->owner = model_str(m, d->owner)) ||
-        !(nd->description = model_str(m, d->description)) ||
-        !(nd->source_ref = model_str(m, d->source_ref)))
+    /* the dataset's own strings are not checked for UTF-8 here (as before) */
+    if (!(nd->name = model_str(m, d->name)) || !(nd->system = intern(L, d->system, &ok)) ||
+        !(nd->owner = intern(L, d->owner, &ok)) ||
+        !(nd->description = intern(L, d->description, &ok)) ||
+        !(nd->source_ref = intern(L, d->source_ref, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     nd->first_field = nd->first_tag = nd->first_placement = SM_NONE;
     nd->deleted = 0;
-    if (sm_map_put(&m->dataset_names, nd->name, m->ndatasets))
-        return sm_error_set(err, SM_ENOMEM, "out of memory");
     *id = m->ndatasets++;
     m->generation++;
     return SM_OK;
@@ -1653,15 +1859,23 @@ fast_add_dataset(struct model *m, const struct dataset *d, int32_t *id, struct s
 
 /* f->fields and the transforms' fields are already in m's arena. */
 static int
-fast_add_flow(struct model *m, const struct flow *f, int32_t *id, struct sm_error *err)
+fast_add_flow(struct loader *L, const struct flow *f, int32_t *id, struct sm_error *err)
 {
+    struct model *m = L->m;
     struct flow *nf;
+    bool ok;
+    int rc;
 
-    if (!*f->name || m->nflows >= m->cap_flows || f->from == f->to)
-        return model_add_flow(m, f, id, err);
+    if (!*f->name || m->nflows >= m->cap_flows || f->from == f->to) {
+        if ((rc = index_names(L)) || (rc = model_add_flow(m, f, id, err)))
+            return rc;
+        L->named_fl = m->nflows;
+        return SM_OK;
+    }
     nf = &m->flows[m->nflows];
     *nf = *f;
-    if (!(nf->name = model_str(m, f->name)) || !(nf->mechanism_ref = model_str(m, f->mechanism_ref)))
+    if (!(nf->name = model_str(m, f->name)) ||
+        !(nf->mechanism_ref = intern(L, f->mechanism_ref, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     if (f->ntransforms) {
         nf->transforms = sm_arena_alloc(&m->arena, f->ntransforms * sizeof *nf->transforms);
@@ -1672,8 +1886,6 @@ fast_add_flow(struct model *m, const struct flow *f, int32_t *id, struct sm_erro
     if (f->to != SM_NONE)
         nf->to_region = SM_NONE;
     nf->deleted = 0;
-    if (sm_map_put(&m->flow_names, nf->name, m->nflows))
-        return sm_error_set(err, SM_ENOMEM, "out of memory");
     *id = m->nflows++;
     m->generation++;
     return SM_OK;
@@ -1723,7 +1935,7 @@ load_datasets(struct loader *L)
         d.public_sector = (uint8_t)sqlite3_column_int(s, 7);
         d.source_ref = col_str(s, 8);
         d.description = col_str(s, 9);
-        if (fast_add_dataset(L->m, &d, &id, &e2)) {
+        if (fast_add_dataset(L, &d, &id, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "dataset", e2.msg);
         }
@@ -1751,12 +1963,17 @@ cursor_find(struct idx *x, int32_t *cur, int64_t row)
     return idx_find(x, row);
 }
 
+/* Fields and tags are appended directly while they come in dataset order
+ * (the dataset they extend had none before, or got the previous row): the
+ * schema makes field names unique per dataset. Anything else goes through
+ * model_add_field/model_add_tag. */
 static int
 load_fields(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_FIELD_LOAD, L->err);
+    struct model *m = L->m;
     struct sm_error e2;
-    int32_t cur = 0;
+    int32_t cur = 0, td = SM_NONE, tail = SM_NONE;
     int rc;
 
     if (!s)
@@ -1764,7 +1981,27 @@ load_fields(struct loader *L)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         tick(L);
         int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0));
-        if (d == SM_NONE || model_add_field(L->m, d, col_str(s, 1), NULL, &e2)) {
+        const char *name = col_str(s, 1), *fname;
+        bool ok = false;
+
+        if (d != SM_NONE && *name && m->nfields < m->cap_fields &&
+            (d == td || m->datasets[d].first_field == SM_NONE) &&
+            (fname = intern(L, name, &ok)) && ok) {
+            struct field *f = &m->fields[m->nfields];
+            f->name = fname;
+            f->dataset = d;
+            f->next = SM_NONE;
+            if (d == td)
+                m->fields[tail].next = m->nfields;
+            else
+                m->datasets[d].first_field = m->nfields;
+            td = d;
+            tail = m->nfields++;
+            m->generation++;
+            continue;
+        }
+        td = SM_NONE;
+        if (d == SM_NONE || model_add_field(m, d, name, NULL, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "field", d == SM_NONE ? "unknown dataset" : e2.msg);
         }
@@ -1775,13 +2012,55 @@ load_fields(struct loader *L)
     if (!(s = stmt(L->st, S_TAG_LOAD, L->err)))
         return L->err ? L->err->code : SM_EDB;
     cur = 0;
+    td = tail = SM_NONE;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         tick(L);
         int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0)), f = SM_NONE;
-        if (d != SM_NONE && sqlite3_column_type(s, 1) != SQLITE_NULL &&
-            (f = model_field(L->m, d, col_str(s, 1))) == SM_NONE)
-            d = SM_NONE;
-        if (d == SM_NONE || model_add_tag(L->m, d, f, col_str(s, 2), col_str(s, 3),
+        const char *tag, *src, *ent, *time;
+        bool ok[4] = { false, false, false, false };
+
+        if (d != SM_NONE && sqlite3_column_type(s, 1) != SQLITE_NULL) {
+            const char *fn = col_str(s, 1);
+            for (f = m->datasets[d].first_field; f != SM_NONE; f = m->fields[f].next)
+                if (strcmp(m->fields[f].name, fn) == 0)
+                    break;
+            if (f == SM_NONE)
+                d = SM_NONE;
+        }
+        if (d != SM_NONE && m->ntags < m->cap_tags &&
+            (d == td || m->datasets[d].first_tag == SM_NONE) &&
+            (tag = intern(L, col_str(s, 2), &ok[0])) && *tag &&
+            (src = intern(L, col_str(s, 3), &ok[1])) &&
+            (ent = intern(L, col_str(s, 4), &ok[2])) &&
+            (time = intern(L, col_str(s, 5), &ok[3])) && ok[0] && ok[1] && ok[2] && ok[3]) {
+            struct tag *t;
+            int32_t i;
+            /* an identical tag is not added twice (model_add_tag) */
+            for (i = m->datasets[d].first_tag; i != SM_NONE; i = m->tags[i].next)
+                if (m->tags[i].field == f &&
+                    (m->tags[i].tag == tag || strcmp(m->tags[i].tag, tag) == 0))
+                    break;
+            if (i != SM_NONE)
+                continue;
+            t = &m->tags[m->ntags];
+            t->tag = tag;
+            t->source = src;
+            t->entity = ent;
+            t->time = time;
+            t->dataset = d;
+            t->field = f;
+            t->next = SM_NONE;
+            if (d == td)
+                m->tags[tail].next = m->ntags;
+            else
+                m->datasets[d].first_tag = m->ntags;
+            td = d;
+            tail = m->ntags++;
+            m->generation++;
+            continue;
+        }
+        td = SM_NONE;
+        if (d == SM_NONE || model_add_tag(m, d, f, col_str(s, 2), col_str(s, 3),
                                           col_str(s, 4), col_str(s, 5), NULL, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "tag", d == SM_NONE ? "unknown dataset or field" : e2.msg);
@@ -1791,13 +2070,56 @@ load_fields(struct loader *L)
     return rc == SQLITE_DONE ? SM_OK : db_error(L->st, rc, L->err);
 }
 
+/* model_add_placement for a row that needs nothing unusual: its dataset,
+ * regions, role and mechanism are already resolved, its mechanism reference
+ * is shared (intern). Anything the model would refuse goes through
+ * model_add_placement for its message. */
+static int
+fast_add_placement(struct loader *L, const struct placement *p, const char *ref,
+                   int32_t *id, struct sm_error *err)
+{
+    struct model *m = L->m;
+    struct placement *np;
+    const char *mref;
+    int32_t last = SM_NONE;
+    bool ok;
+
+    if (m->nplacements >= m->cap_placements || p->dataset < 0 || p->dataset >= m->ndatasets ||
+        m->datasets[p->dataset].deleted || p->region < 0 || p->role >= ROLE_COUNT ||
+        p->mechanism >= MECH_COUNT || !(mref = intern(L, ref, &ok)) || !ok)
+        goto slow;
+    for (int32_t i = m->datasets[p->dataset].first_placement; i != SM_NONE;
+         i = m->placements[i].next) {
+        if ((m->placements[i].region == p->region && m->placements[i].role == p->role) ||
+            (p->role == ROLE_PRIMARY && m->placements[i].role == ROLE_PRIMARY))
+            goto slow;
+        last = i;
+    }
+    np = &m->placements[m->nplacements];
+    *np = *p;
+    np->mechanism_ref = mref;
+    np->next = SM_NONE;
+    np->deleted = 0;
+    if (last == SM_NONE)
+        m->datasets[p->dataset].first_placement = m->nplacements;
+    else
+        m->placements[last].next = m->nplacements;
+    *id = m->nplacements++;
+    m->generation++;
+    return SM_OK;
+slow:
+    {
+        struct placement q = *p;
+        q.mechanism_ref = ref;
+        return model_add_placement(m, &q, id, err);
+    }
+}
+
 static int
 load_placements(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_PLACEMENT_LOAD, L->err);
     struct sm_error e2;
-    char last_region[256] = "";
-    int32_t region = SM_NONE;
     int rc;
 
     if (!s)
@@ -1805,7 +2127,7 @@ load_placements(struct loader *L)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         tick(L);
         struct placement p;
-        const char *rid = col_str(s, 2);
+        const char *rid, *kid;
         int role, mech;
         int32_t id;
 
@@ -1815,23 +2137,21 @@ load_placements(struct loader *L)
             sqlite3_reset(s);
             return bad_row(L, "placement", "unknown dataset");
         }
-        if (strcmp(rid, last_region) != 0 || region == SM_NONE) {
-            if (region_lookup(L, rid, "placement", &region)) {
-                sqlite3_reset(s);
-                return L->err ? L->err->code : SM_EDB;
-            }
-            sm_strlcpy(last_region, rid, sizeof last_region);
+        rid = col_str(s, 2);
+        kid = col_str(s, 5);
+        if ((rc = region_cached(L, rid, "placement", &p.region)) == SM_OK) {
+            /* keys mostly sit with their copy */
+            if (strcmp(kid, rid) == 0)
+                p.key_region = p.region;
+            else
+                rc = region_cached(L, kid, "placement", &p.key_region);
         }
-        p.region = region;
-        /* keys mostly sit with their copy: avoid a lookup then */
-        if (strcmp(col_str(s, 5), rid) == 0) {
-            p.key_region = region;
-        } else if (region_lookup(L, col_str(s, 5), "placement", &p.key_region)) {
+        if (rc) {
             sqlite3_reset(s);
-            return L->err ? L->err->code : SM_EDB;
+            return rc;
         }
-        role = model_enum_parse(role_names, ROLE_COUNT, col_str(s, 3));
-        mech = model_enum_parse(mechanism_names, MECH_COUNT, col_str(s, 6));
+        role = enum_cached(L, EN_ROLE, role_names, ROLE_COUNT, col_str(s, 3));
+        mech = enum_cached(L, EN_MECH, mechanism_names, MECH_COUNT, col_str(s, 6));
         if (role == SM_NONE || mech == SM_NONE) {
             sqlite3_reset(s);
             return bad_row(L, "placement", "bad role or mechanism");
@@ -1839,8 +2159,7 @@ load_placements(struct loader *L)
         p.role = (uint8_t)role;
         p.mechanism = (uint8_t)mech;
         p.encrypted = (uint8_t)sqlite3_column_int(s, 4);
-        p.mechanism_ref = col_str(s, 7);
-        if (model_add_placement(L->m, &p, &id, &e2)) {
+        if (fast_add_placement(L, &p, col_str(s, 7), &id, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "placement", e2.msg);
         }
@@ -1880,15 +2199,15 @@ load_flows(struct loader *L)
         f.to = sqlite3_column_type(s, 3) == SQLITE_NULL ? SM_NONE
                : idx_find(&L->pl, sqlite3_column_int64(s, 3));
         if (f.from == SM_NONE || (f.to == SM_NONE && sqlite3_column_type(s, 3) != SQLITE_NULL) ||
-            region_lookup(L, col_str(s, 4), "flow", &f.to_region))
+            region_cached(L, col_str(s, 4), "flow", &f.to_region))
             goto bad;
-        kind = model_enum_parse(flow_kind_names, FLOW_KIND_COUNT, col_str(s, 5));
-        mech = model_enum_parse(mechanism_names, MECH_COUNT, col_str(s, 7));
+        kind = enum_cached(L, EN_FLOW_KIND, flow_kind_names, FLOW_KIND_COUNT, col_str(s, 5));
+        mech = enum_cached(L, EN_MECH, mechanism_names, MECH_COUNT, col_str(s, 7));
         if (kind == SM_NONE || mech == SM_NONE)
             goto bad;
         f.kind = (uint8_t)kind;
         f.mechanism = (uint8_t)mech;
-        if (split_strv(L->m, col_str(s, 6), ',', &f.fields))
+        if (split_interned(L, col_str(s, 6), ',', &f.fields))
             goto oom;
         f.mechanism_ref = col_str(s, 8);
         if ((*col_str(s, 9) && sm_date_parse(col_str(s, 9), &f.valid_from)) ||
@@ -1899,18 +2218,18 @@ load_flows(struct loader *L)
         while (xrc == SQLITE_ROW && sqlite3_column_int64(x, 0) < row)
             xrc = sqlite3_step(x);
         while (xrc == SQLITE_ROW && sqlite3_column_int64(x, 0) == row) {
-            int k = model_enum_parse(xform_names, XF_COUNT, col_str(x, 1));
+            int k = enum_cached(L, EN_XFORM, xform_names, XF_COUNT, col_str(x, 1));
             if (k == SM_NONE || n == 64)
                 goto bad;
             tx[n].kind = (uint8_t)k;
-            if (split_strv(L->m, col_str(x, 2), ' ', &tx[n].fields))
+            if (split_interned(L, col_str(x, 2), ' ', &tx[n].fields))
                 goto oom;
             n++;
             xrc = sqlite3_step(x);
         }
         f.ntransforms = n;
         f.transforms = n ? tx : NULL;
-        if (fast_add_flow(L->m, &f, &id, &e2)) {
+        if (fast_add_flow(L, &f, &id, &e2)) {
             sqlite3_reset(s);
             sqlite3_reset(x);
             return bad_row(L, "flow", e2.msg);
@@ -2050,7 +2369,8 @@ make_views(struct store *st, const struct model *m, struct sm_error *err)
 int
 store_load(struct store *st, struct model *m, struct sm_error *err)
 {
-    struct loader L = { .st = st, .m = m, .err = err };
+    struct loader L = { .st = st, .m = m, .err = err, .named_ds = m->ndatasets,
+                        .named_fl = m->nflows };
     int64_t nd = 0, maxd = 0, nf = 0, nt = 0, np = 0, nfl = 0;
     char pack[256];
     int rc;
@@ -2111,9 +2431,13 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     default:
         break;
     }
+    if (!(L.in.slots = calloc(INTERN_CAP, sizeof *L.in.slots))) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
     if ((rc = load_regions(&L)) || (rc = load_tiers(&L)) || (rc = load_datasets(&L)) ||
-        (rc = load_fields(&L)) || (rc = load_placements(&L)) || (rc = load_flows(&L)) ||
-        (rc = load_rest(&L)))
+        (rc = index_names(&L)) || (rc = load_fields(&L)) || (rc = load_placements(&L)) ||
+        (rc = load_flows(&L)) || (rc = index_names(&L)) || (rc = load_rest(&L)))
         goto out;
     trim((void **)&m->datasets, &m->cap_datasets, m->ndatasets, sizeof *m->datasets);
     trim((void **)&m->fields, &m->cap_fields, m->nfields, sizeof *m->fields);
@@ -2123,6 +2447,12 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     if (st->progress)
         st->progress(st->progress_ctx, L.total, L.total);
 out:
+    if (rc) {
+        /* what was loaded stays findable by name, as with model_add_* */
+        model_index_names(m, OBJ_DATASET, L.named_ds);
+        model_index_names(m, OBJ_FLOW, L.named_fl);
+    }
+    free(L.in.slots);
     if (st->in_tx) {
         exec(st, "RELEASE sm_load", NULL);
     } else if (exec(st, "COMMIT", rc ? NULL : err) && !rc) {

@@ -863,6 +863,157 @@ test_disk_full(void **state)
     model_free(m);
 }
 
+/* The loader shares one copy of text that repeats across rows (systems,
+ * owners, field names, tags and provenance, mechanisms, flow fields) and
+ * puts names into the maps in bulk: every name is found, and an edit of one
+ * object, a removal, a clone and freeing leave the others as they were. */
+static void
+test_load_shares_repeated_text(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "shared.db");
+    struct model *m = tl_base_model(), *m2, *c;
+    struct store *st = open_new("shared.db");
+    struct sm_error err = { 0 };
+    const char *names[] = { "s.a", "s.b", "s.c" };
+    char sel[64], buf[256], *a, *b;
+    int32_t d[3], f, fl;
+    (void)state;
+
+    for (int i = 0; i < 3; i++) {
+        tl_edit(m, EDIT_ADD, OBJ_DATASET, names[i], 2, "system", "loyalty", "owner", "team");
+        d[i] = model_dataset(m, names[i]);
+        assert_int_equal(model_add_field(m, d[i], "email", &f, NULL), SM_OK);
+        assert_int_equal(model_add_tag(m, d[i], f, "pii.email", "atlas.json", "",
+                                       "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
+        assert_int_equal(model_add_field(m, d[i], "phone", &f, NULL), SM_OK);
+        assert_int_equal(model_add_tag(m, d[i], SM_NONE, "sovereignty=EU", "atlas.json", "",
+                                       "", NULL, NULL), SM_OK);
+        snprintf(sel, sizeof sel, "%s@aws:eu-west-1", names[i]);
+        tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, sel, 2, "mechanism", "scc", "mechanism-ref", "TIA-1");
+        snprintf(sel, sizeof sel, "%s@aws:eu-central-1", names[i]);
+        tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, sel, 2, "role", "replica", "key-region",
+                "aws:eu-west-1");
+    }
+    tl_edit(m, EDIT_ADD, OBJ_FLOW, "ab", 5, "from", "s.a@aws:eu-west-1", "to", "s.b@aws:eu-west-1",
+            "kind", "etl", "fields", "email,phone", "transforms", "mask email");
+    tl_edit(m, EDIT_ADD, OBJ_FLOW, "bc", 5, "from", "s.b@aws:eu-west-1", "to", "s.c@aws:eu-west-1",
+            "kind", "etl", "fields", "email,phone", "transforms", "mask email");
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+
+    m2 = reload(path);
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    free(b);
+    for (int i = 0; i < 3; i++) {
+        d[i] = model_dataset(m2, names[i]);
+        assert_int_not_equal(d[i], SM_NONE);
+    }
+    assert_int_not_equal(fl = model_flow(m2, "ab"), SM_NONE);
+    assert_int_not_equal(model_flow(m2, "bc"), SM_NONE);
+    assert_int_equal(model_dataset(m2, "s.d"), SM_NONE);
+    /* one copy of each repeated value */
+    assert_ptr_equal(m2->datasets[d[0]].owner, m2->datasets[d[2]].owner);
+    assert_ptr_equal(m2->fields[m2->datasets[d[0]].first_field].name,
+                     m2->fields[m2->datasets[d[1]].first_field].name);
+    assert_ptr_equal(m2->tags[m2->datasets[d[0]].first_tag].source,
+                     m2->tags[m2->datasets[d[2]].first_tag].source);
+    /* edits replace one object's text, never the shared copy */
+    assert_int_equal(model_set(m2, OBJ_DATASET, d[0], "owner", "other", &err), SM_OK);
+    assert_int_equal(model_set(m2, OBJ_DATASET, d[0], "system", "fleet", &err), SM_OK);
+    assert_int_equal(model_set(m2, OBJ_FLOW, fl, "fields", "email", &err), SM_OK);
+    assert_int_equal(model_set(m2, OBJ_FLOW, fl, "transforms", "drop phone", &err), SM_OK);
+    assert_int_equal(model_remove_field(m2, m2->datasets[d[0]].first_field, &err), SM_OK);
+    assert_string_equal(m2->datasets[d[1]].owner, "team");
+    assert_string_equal(m2->datasets[d[2]].system, "loyalty");
+    assert_string_equal(m2->fields[m2->datasets[d[1]].first_field].name, "email");
+    assert_string_equal(model_get(m2, OBJ_FLOW, model_flow(m2, "bc"), "fields", buf, sizeof buf),
+                        "email,phone");
+    assert_string_equal(model_get(m2, OBJ_FLOW, model_flow(m2, "bc"), "transforms", buf,
+                                  sizeof buf), "mask email");
+    assert_string_equal(model_get(m2, OBJ_PLACEMENT, m2->datasets[d[1]].first_placement,
+                                  "mechanism-ref", buf, sizeof buf), "TIA-1");
+    /* a clone outlives the model it came from */
+    assert_int_equal(model_clone(m2, &c), SM_OK);
+    b = dump(m2);
+    model_free(m2);
+    char *cb = dump(c);
+    same(b, cb);
+    free(cb);
+    free(b);
+    free(a);
+    model_free(c);
+    model_free(m);
+}
+
+/* Rows sovmap never writes but SQLite accepts (a hand-edited catalog) load
+ * as model_add_* would take them: a repeated tag once, a second primary copy
+ * refused with the model's message, a tag on a missing field refused. */
+static void
+test_load_unusual_rows(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "unusual.db");
+    struct model *m = tl_rich_model(), *m2;
+    struct store *st = open_new("unusual.db");
+    struct sm_error err = { 0 };
+    sqlite3 *db;
+    int32_t d, n = 0;
+    (void)state;
+
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO tag(dataset, pos, field, tag, source) "
+                                      "SELECT dataset, pos + 100, field, tag, 'again' FROM tag",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    m2 = reload(path);
+    d = model_dataset(m2, "orders");
+    for (int32_t t = m2->datasets[d].first_tag; t != SM_NONE; t = m2->tags[t].next) {
+        assert_string_not_equal(m2->tags[t].source, "again");
+        n++;
+    }
+    assert_int_equal(n, 3);
+    model_free(m2);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "INSERT INTO placement(dataset, region, role) "
+                                      "SELECT dataset, 'aws:eu-central-1', 'primary' FROM placement "
+                                      "WHERE role = 'primary' LIMIT 1",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    m2 = tl_base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m2, &err), SM_EDB);
+    assert_non_null(strstr(err.msg, "table placement: orders already has its primary copy in "
+                                    "aws:eu-west-1"));
+    store_close(st);
+    model_free(m2);
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM placement WHERE region = 'aws:eu-central-1' "
+                                      "AND role = 'primary' AND dataset = (SELECT id FROM dataset "
+                                      "WHERE name = 'orders');"
+                                      "PRAGMA foreign_keys = OFF;"
+                                      "UPDATE tag SET field = 'nosuch' WHERE tag = 'financial'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    m2 = tl_base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m2, &err), SM_EDB);
+    assert_non_null(strstr(err.msg, "table tag: unknown dataset or field"));
+    /* what did load is still found by name */
+    assert_int_not_equal(model_dataset(m2, "orders"), SM_NONE);
+    store_close(st);
+    model_free(m2);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -882,6 +1033,8 @@ main(void)
         cmocka_unit_test(test_put_any_order_and_upsert),
         cmocka_unit_test(test_load_progress),
         cmocka_unit_test(test_disk_full),
+        cmocka_unit_test(test_load_shares_repeated_text),
+        cmocka_unit_test(test_load_unusual_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
