@@ -59,6 +59,37 @@ juris(void)
     return j;
 }
 
+/* A model, its check result and the diagram options with the jurisdictions:
+ * what most tests export. */
+struct fixture {
+    struct model *m;
+    struct check_result *r;
+    struct export_juris *j;
+    struct export_opts o;
+    struct export_stats st;
+    struct sm_error e;
+};
+
+/* Takes m. */
+static void
+fixture_init(struct fixture *fx, struct model *m)
+{
+    memset(fx, 0, sizeof *fx);
+    fx->m = m;
+    fx->r = tl_check(m);
+    fx->j = juris();
+    export_opts_init(&fx->o);
+    fx->o.juris = fx->j;
+}
+
+static void
+fixture_fini(struct fixture *fx)
+{
+    export_juris_free(fx->j);
+    check_result_free(fx->r);
+    model_free(fx->m);
+}
+
 /* Run the exporter into a memory buffer. */
 static char *
 run(const struct model *m, const struct check_result *r, const struct export_opts *o,
@@ -75,6 +106,13 @@ run(const struct model *m, const struct check_result *r, const struct export_opt
     if (rc != want)
         fail_msg("export_diagram %s: rc %d want %d: %s", fmt, rc, want, e->msg);
     return buf;
+}
+
+/* The fixture's model exported in fmt with its options: must succeed. */
+static char *
+fixture_run(struct fixture *fx, const char *fmt)
+{
+    return run(fx->m, fx->r, &fx->o, fmt, SM_OK, &fx->st, &fx->e);
 }
 
 static int
@@ -152,30 +190,24 @@ parse(const char *dot)
 static void
 test_known_model_dot(void **state)
 {
-    struct model *m = known_model();
-    struct check_result *r = tl_check(m);
-    struct export_juris *j = juris();
-    struct export_opts o;
-    struct export_stats st;
-    struct sm_error e = { 0 };
+    struct fixture fx;
     struct parsed p;
     char *dot;
 
     (void)state;
-    export_opts_init(&o);
-    o.juris = j;
-    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    fixture_init(&fx, known_model());
+    dot = fixture_run(&fx, "dot");
     dot_accepts(dot);
     p = parse(dot);
     /* EEA and US groups; regions eu-west-1, eu-central-1, us-east-1. */
     assert_int_equal(p.clusters, 5);
-    assert_int_equal(st.clusters, 5);
+    assert_int_equal(fx.st.clusters, 5);
     /* 4 copies + 1 export target; 3 flows + 1 implicit replication. */
     assert_int_equal(p.nodes, 5);
     assert_int_equal(p.edges, 4);
-    assert_int_equal(st.edges, 4);
+    assert_int_equal(fx.st.edges, 4);
     assert_int_equal(p.red, 2);
-    assert_int_equal(st.red_edges, 2);
+    assert_int_equal(fx.st.red_edges, 2);
     assert_string_equal(p.red_names[0], "orders@aws:eu-west-1 -> export:aws:us-east-1");
     assert_string_equal(p.red_names[1], "orders@aws:eu-west-1 -> orders@aws:us-east-1");
     /* Clusters named for the jurisdiction, labels with the rule ids. */
@@ -184,9 +216,7 @@ test_known_model_dot(void **state)
     assert_non_null(strstr(dot, "XFR002"));
     assert_non_null(strstr(dot, "cluster_legend"));
     free(dot);
-    export_juris_free(j);
-    check_result_free(r);
-    model_free(m);
+    fixture_fini(&fx);
 }
 
 /* The red edges of the diagram are exactly the flows and copies the checker
@@ -346,72 +376,74 @@ synthetic(int32_t n, int32_t nflows)
 static void
 render_synthetic(int32_t n, int32_t nflows)
 {
-    struct model *m = synthetic(n, nflows);
-    struct check_result *r = tl_check(m);
-    struct export_juris *j = juris();
-    struct export_opts o;
-    struct export_stats st;
-    struct sm_error e = { 0 };
+    struct fixture fx;
     char *buf = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    FILE *f;
     int rc;
 
-    export_opts_init(&o);
-    o.juris = j;
-    rc = export_diagram(m, r, &o, "svg", f, &st, &e);
+    fixture_init(&fx, synthetic(n, nflows));
+    f = open_memstream(&buf, &len);
+    rc = export_diagram(fx.m, fx.r, &fx.o, "svg", f, &fx.st, &fx.e);
     fclose(f);
     if (rc == SM_OK) {
-        assert_true(st.edges >= nflows);
-        assert_int_equal(count(buf, "<g id=\"edge"), st.edges + st.legend_edges);
+        assert_true(fx.st.edges >= nflows);
+        assert_int_equal(count(buf, "<g id=\"edge"), fx.st.edges + fx.st.legend_edges);
     } else {
         assert_true(rc == SM_ELIMIT || rc == SM_EIO);
-        assert_non_null(strstr(e.msg, "--view regions"));
+        assert_non_null(strstr(fx.e.msg, "--view regions"));
         assert_int_equal(len, 0);
         free(buf);
-        o.view = EXPORT_VIEW_REGIONS;
-        buf = run(m, r, &o, "svg", SM_OK, &st, &e);
-        assert_int_equal(count(buf, "<g id=\"edge"), st.edges + st.legend_edges);
-        assert_true(st.edges > 0 && st.edges <= 40);
+        fx.o.view = EXPORT_VIEW_REGIONS;
+        buf = fixture_run(&fx, "svg");
+        assert_int_equal(count(buf, "<g id=\"edge"), fx.st.edges + fx.st.legend_edges);
+        assert_true(fx.st.edges > 0 && fx.st.edges <= 40);
     }
     free(buf);
     /* The DOT source always holds every flow. */
-    o.view = EXPORT_VIEW_FULL;
-    buf = run(m, r, &o, "dot", SM_OK, &st, &e);
-    assert_true(st.edges >= nflows);
+    fx.o.view = EXPORT_VIEW_FULL;
+    buf = fixture_run(&fx, "dot");
+    assert_true(fx.st.edges >= nflows);
     if (nflows <= 1000)
         dot_accepts(buf);
     free(buf);
-    export_juris_free(j);
-    check_result_free(r);
-    model_free(m);
+    fixture_fini(&fx);
 }
 
 static void test_synthetic_100(void **s) { (void)s; render_synthetic(100, 100); }
 static void test_synthetic_1000(void **s) { (void)s; render_synthetic(1000, 1000); }
 static void test_synthetic_10000(void **s) { (void)s; render_synthetic(5000, 10000); }
 
+/* The regions view of fx as DOT, which dot accepts, parsed into *p (its
+ * counted edges those of the export); its SVG draws every counted edge. */
+static char *
+regions_view(struct fixture *fx, struct parsed *p)
+{
+    char *dot, *svg;
+
+    fx->o.view = EXPORT_VIEW_REGIONS;
+    dot = fixture_run(fx, "dot");
+    dot_accepts(dot);
+    *p = parse(dot);
+    assert_int_equal(p->edges, fx->st.edges);
+    svg = fixture_run(fx, "svg");
+    assert_int_equal(count(svg, "<g id=\"edge"), fx->st.edges + fx->st.legend_edges);
+    free(svg);
+    return dot;
+}
+
 /* Few region pairs: regions inside their jurisdiction clusters, one
  * counted edge per region pair. */
 static void
 test_regions_view_small(void **state)
 {
-    struct model *m = known_model();
-    struct check_result *r = tl_check(m);
-    struct export_juris *j = juris();
-    struct export_opts o;
-    struct export_stats st;
-    struct sm_error e = { 0 };
+    struct fixture fx;
     struct parsed p;
-    char *dot, *svg;
+    char *dot;
 
     (void)state;
-    export_opts_init(&o);
-    o.juris = j;
-    o.view = EXPORT_VIEW_REGIONS;
-    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
-    dot_accepts(dot);
-    p = parse(dot);
+    fixture_init(&fx, known_model());
+    dot = regions_view(&fx, &p);
     assert_int_equal(p.nodes, 3);
     assert_int_equal(p.clusters, 2);        /* EEA, US: no region clusters */
     /* eu-west-1 -> eu-central-1 (etl), eu-west-1 -> us-east-1 (replica +
@@ -420,13 +452,9 @@ test_regions_view_small(void **state)
     assert_int_equal(p.red, 1);
     assert_string_equal(p.red_names[0], "region:aws:eu-west-1 -> region:aws:us-east-1");
     assert_non_null(strstr(dot, "xlabel=\"2 (2 violating)\""));
-    svg = run(m, r, &o, "svg", SM_OK, &st, &e);
-    assert_int_equal(count(svg, "<g id=\"edge"), 3 + st.legend_edges);
-    free(svg);
+    assert_int_equal(fx.st.edges, 3);
     free(dot);
-    export_juris_free(j);
-    check_result_free(r);
-    model_free(m);
+    fixture_fini(&fx);
 }
 
 /* Many region pairs: folded into one node per jurisdiction, at most 40
@@ -434,35 +462,20 @@ test_regions_view_small(void **state)
 static void
 test_regions_view_folds(void **state)
 {
-    struct model *m = synthetic(3000, 3000);
-    struct check_result *r = tl_check(m);
-    struct export_juris *j = juris();
-    struct export_opts o;
-    struct export_stats st;
-    struct sm_error e = { 0 };
+    struct fixture fx;
     struct parsed p;
-    char *dot, *svg;
+    char *dot;
 
     (void)state;
-    export_opts_init(&o);
-    o.juris = j;
-    o.view = EXPORT_VIEW_REGIONS;
-    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
-    dot_accepts(dot);
-    p = parse(dot);
+    fixture_init(&fx, synthetic(3000, 3000));
+    dot = regions_view(&fx, &p);
     /* EEA (IE DE FR SE IT), US, JP, GB, CA, BR, AU */
     assert_int_equal(p.nodes, 7);
-    assert_int_equal(p.edges, st.edges);
     assert_true(p.edges > 0 && p.edges <= 40);
     assert_non_null(strstr(dot, "12 regions in 7 jurisdictions"));
     assert_non_null(strstr(dot, "aws:eu-north-1: "));
-    svg = run(m, r, &o, "svg", SM_OK, &st, &e);
-    assert_int_equal(count(svg, "<g id=\"edge"), st.edges + st.legend_edges);
-    free(svg);
     free(dot);
-    export_juris_free(j);
-    check_result_free(r);
-    model_free(m);
+    fixture_fini(&fx);
 }
 
 static void
@@ -589,10 +602,8 @@ static void
 test_demo(void **state)
 {
     struct model *m = model_new();
-    struct check_result *r;
-    struct export_juris *j = juris();
-    struct export_opts o;
-    struct export_stats st;
+    const struct check_result *r;
+    struct fixture fx;
     struct sm_error e = { 0 };
     const char *path = tl_path(tl_datadir(), "demo/demo.json");
     size_t len;
@@ -608,7 +619,8 @@ test_demo(void **state)
     if (model_json_read(text, len, path, m, &e) != SM_OK)
         fail_msg("%s", e.msg);
     free(text);
-    r = tl_check(m);
+    fixture_init(&fx, m);
+    r = fx.r;
     /* Expected red edges, from the check result alone. */
     for (int32_t i = 0; i < m->nflows; i++) {
         const struct flow *f = &m->flows[i];
@@ -642,25 +654,21 @@ test_demo(void **state)
         nwant += !dup;
     }
     qsort(want, (size_t)nwant, sizeof want[0], (int (*)(const void *, const void *))strcmp);
-    export_opts_init(&o);
-    o.juris = j;
-    dot = run(m, r, &o, "dot", SM_OK, &st, &e);
+    dot = fixture_run(&fx, "dot");
     dot_accepts(dot);
     p = parse(dot);
     assert_true(nwant > 0);
     assert_int_equal(p.red, nwant);
     for (int i = 0; i < nwant; i++)
         assert_string_equal(p.red_names[i], want[i]);
-    assert_int_equal(p.edges, st.edges);
-    assert_int_equal(st.red_edges, nwant);
-    svg = run(m, r, &o, "svg", SM_OK, &st, &e);
-    assert_int_equal(count(svg, "<g id=\"edge"), st.edges + st.legend_edges);
-    assert_int_equal(count(svg, "<g id=\"node"), st.nodes + st.legend_nodes);
+    assert_int_equal(p.edges, fx.st.edges);
+    assert_int_equal(fx.st.red_edges, nwant);
+    svg = fixture_run(&fx, "svg");
+    assert_int_equal(count(svg, "<g id=\"edge"), fx.st.edges + fx.st.legend_edges);
+    assert_int_equal(count(svg, "<g id=\"node"), fx.st.nodes + fx.st.legend_nodes);
     free(svg);
     free(dot);
-    export_juris_free(j);
-    check_result_free(r);
-    model_free(m);
+    fixture_fini(&fx);
 }
 
 /* The scenario graph: moving the US replica home resolves its findings
