@@ -41,6 +41,9 @@ struct view_ops {
     int  (*group)(struct tui *t, int32_t row);          /* NULL: no groups */
     void (*group_title)(struct tui *t, int g, int32_t n, char *buf, size_t size);
     const char *(*filter_text)(struct tui *t, int32_t row, char *buf, size_t n);
+    /* filter_text returns a string of the model and never writes buf (a
+     * name): the filter can then look up many rows before reading any. */
+    bool filter_name;
     void (*detail)(struct tui *t, int32_t row, struct detail *d);
     /* The model object of a row (for edit, delete, jump). */
     bool (*object)(struct tui *t, int32_t row, enum obj_kind *kind, int32_t *id);
@@ -72,6 +75,16 @@ struct view {
     bool partial;               /* order holds only the first page (first frame) */
     uint8_t *match;             /* per base row: matches the filter */
     int32_t capmatch;
+    /* The filter texts of a name view (filter_name), one after the other
+     * in row order, kept in the match block after the flags: text +
+     * toff[r] is row r's. Built after the first check, good while the
+     * model is the one it was built on (as order_m ...); ntext 0: none. */
+    size_t capblock;            /* bytes of the match block */
+    const uint32_t *toff;
+    const char *text;
+    int32_t ntext;
+    const struct model *text_m;
+    uint64_t text_mgen, text_fp;
     int32_t cappairs;
     int32_t *rows;              /* filtered and sorted row ids */
     int32_t nrows, caprows;

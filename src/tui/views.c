@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+static double tk_ms(void){struct timespec ts;clock_gettime(CLOCK_PROCESS_CPUTIME_ID,&ts);return ts.tv_sec*1e3+ts.tv_nsec/1e6;}
+#define TK(label) do { if (getenv("TK")) { double n_ = tk_ms(); fprintf(stderr, "    [%s %s] %.2f\n", v->ops->name, label, n_ - tk_t0); tk_t0 = n_; } } while (0)
+static double tk_t0;
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -213,7 +217,7 @@ ds_detail(struct tui *t, int32_t r, struct detail *d)
 static const struct view_ops datasets_view = {
     .name = "datasets", .title = "Datasets", .keymap = KEYMAP_DATASETS, .kind = OBJ_DATASET,
     .cols = ds_cols, .ncols = 7, .default_sort = 0,
-    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter,
+    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter, .filter_name = true,
     .detail = ds_detail, .object = ds_object,
 };
 
@@ -320,7 +324,7 @@ fl_detail(struct tui *t, int32_t r, struct detail *d)
 static const struct view_ops flows_view = {
     .name = "flows", .title = "Flows", .keymap = KEYMAP_LIST, .kind = OBJ_FLOW,
     .cols = fl_cols, .ncols = 6, .default_sort = 0,
-    .count = fl_count, .visible = fl_visible, .filter_text = fl_filter,
+    .count = fl_count, .visible = fl_visible, .filter_text = fl_filter, .filter_name = true,
     .detail = fl_detail, .object = fl_object,
 };
 
@@ -522,7 +526,7 @@ ti_detail(struct tui *t, int32_t r, struct detail *d)
 static const struct view_ops tiers_view = {
     .name = "tiers", .title = "Tiers", .keymap = KEYMAP_LIST, .kind = OBJ_TIER,
     .cols = ti_cols, .ncols = 9, .default_sort = -1,
-    .count = ti_count, .visible = ti_visible, .filter_text = ti_filter,
+    .count = ti_count, .visible = ti_visible, .filter_text = ti_filter, .filter_name = true,
     .detail = ti_detail, .object = ti_object,
 };
 
@@ -643,7 +647,7 @@ static void map_draw(struct tui *t, struct view *v, struct screen *s, int x, int
 static const struct view_ops map_view = {
     .name = "map", .title = "Map", .keymap = KEYMAP_MAP, .kind = OBJ_PLACEMENT,
     .cols = ds_cols, .ncols = 1, .default_sort = 0,
-    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter,
+    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter, .filter_name = true,
     .detail = ds_detail, .object = ds_object, .draw = map_draw,
 };
 
@@ -855,7 +859,7 @@ sc_detail(struct tui *t, int32_t r, struct detail *d)
 static const struct view_ops scenarios_view = {
     .name = "scenarios", .title = "Scenarios", .keymap = KEYMAP_SCENARIOS, .kind = OBJ_SCENARIO,
     .cols = sc_cols, .ncols = 4, .default_sort = 0,
-    .count = sc_count, .visible = sc_visible, .filter_text = sc_filter,
+    .count = sc_count, .visible = sc_visible, .filter_text = sc_filter, .filter_name = true,
     .detail = sc_detail, .object = sc_object,
 };
 
@@ -916,6 +920,12 @@ grow(int32_t **p, int32_t *cap, int32_t need)
     return sm_grow((void **)p, cap, need, sizeof **p);
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 /* Case-insensitive (ASCII) substring: lo and up are the needle in lower
  * and upper case. No calls in the loop: it runs over a million names per
  * key press. */
@@ -936,6 +946,95 @@ icontains(const char *hay, const char *lo, const char *up, size_t n)
     return false;
 }
 
+/* The same when every byte of the needle is an ASCII letter (fold[i]
+ * 0x20: a byte matches when it or'ed with 0x20 is the lower case letter)
+ * or has no other case (fold[i] 0): one comparison a byte, not two. */
+static bool
+icontains_fold(const char *hay, const char *lo, const char *fold, size_t n)
+{
+    char c0 = lo[0], f0 = fold[0];
+
+    if (!hay)
+        return false;
+    for (const char *p = hay; *p; p++) {
+        size_t i;
+        if ((char)(*p | f0) != c0)
+            continue;
+        for (i = 1; i < n && (char)(p[i] | fold[i]) == lo[i]; i++)
+            ;
+        if (i == n)
+            return true;
+    }
+    return false;
+}
+
+static bool
+filter_test(const char *hay, const char *lo, const char *up, const char *fold, size_t n)
+{
+    return fold ? icontains_fold(hay, lo, fold, n) : icontains(hay, lo, up, n);
+}
+
+/* ---- filter texts kept through re-checks ---------------------------------- */
+
+static uint64_t model_fp(const struct tui *t);
+static bool order_model_only(const struct view *v, int sort);
+
+static bool
+texts_current(struct tui *t, const struct view *v, int32_t n)
+{
+    return v->ntext == n && n > 0 && v->text_m == t->m && v->text_mgen == t->m->generation &&
+           v->text_fp == model_fp(t);
+}
+
+/* Copy every row's filter text (a name) into the match block, after the
+ * flags, ASCII letters in lower case (the filter takes them in either). Off the key path: after the first check's frame. Nothing when
+ * out of memory (the filter then reads the names where they are). */
+static void
+texts_build(struct tui *t, struct view *v)
+{
+    int32_t n = v->ops->count(t);
+    size_t total = 0, head, need;
+    uint8_t *blk;
+    char *text;
+    uint32_t *off;
+
+    v->ntext = 0;
+    if (!v->ops->filter_name || n <= 0)
+        return;
+    for (int32_t r = 0; r < n; r++)
+        total += strlen(v->ops->filter_text(t, r, NULL, 0)) + 1;
+    if (total > UINT32_MAX)
+        return;
+    head = ((size_t)n + 1 + 7) / 8 * 8;
+    need = head + sizeof *off * ((size_t)n + 1) + total;
+    if (need > v->capblock || n > v->capmatch) {
+        if (!(blk = realloc(v->match, need)))
+            return;
+        v->match = blk;
+        v->capblock = need;
+        if (n > v->capmatch)
+            v->capmatch = n;
+    }
+    off = (uint32_t *)(void *)(v->match + head);
+    text = (char *)(off + n + 1);
+    total = 0;
+    for (int32_t r = 0; r < n; r++) {
+        const char *s = v->ops->filter_text(t, r, NULL, 0);
+        size_t len = strlen(s) + 1;
+        off[r] = (uint32_t)total;
+        for (size_t i = 0; i < len; i++)
+            text[total + i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
+        total += len;
+    }
+    off[n] = (uint32_t)total;
+    v->toff = off;
+    v->text = text;
+    v->ntext = n;
+    v->text_m = t->m;
+    v->text_mgen = t->m->generation;
+    v->text_fp = model_fp(t);
+}
+
 /* Rows of order that match the filter, into rows, keeping the order.
  * Names are tested in id order (sequential in memory, which matters at a
  * million rows), marking v->match; the sorted rows are then picked by
@@ -944,7 +1043,8 @@ icontains(const char *hay, const char *lo, const char *up, size_t n)
 static void
 apply_filter(struct tui *t, struct view *v, bool narrow)
 {
-    char lo[256], up[256], buf[1024];
+    char lo[256], up[256], fold[256], buf[1024];
+    const char *folded = fold, *text;
     size_t nlen = 0;
     int32_t n = v->ops->count(t), k = 0;
     const int32_t *src = narrow ? v->rows : v->order;
@@ -953,8 +1053,12 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
     for (const char *p = v->filter; *p && nlen + 1 < sizeof lo; p++, nlen++) {
         lo[nlen] = (char)tolower((unsigned char)*p);
         up[nlen] = (char)toupper((unsigned char)*p);
+        fold[nlen] = lo[nlen] == up[nlen] ? 0 : 0x20;
+        if (fold[nlen] ? !(lo[nlen] >= 'a' && lo[nlen] <= 'z' && up[nlen] == lo[nlen] - 0x20)
+                       : lo[nlen] >= 'a' && lo[nlen] <= 'z')
+            folded = NULL;      /* a case pair outside ASCII letters */
     }
-    lo[nlen] = up[nlen] = 0;
+    lo[nlen] = up[nlen] = fold[nlen] = 0;
     if (!nlen) {
         memcpy(v->rows, v->order, sizeof *v->rows * (size_t)v->norder);
         v->nrows = v->norder;
@@ -968,18 +1072,79 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
         }
         v->match = m;
         v->capmatch = n;
+        v->capblock = (size_t)n + 1;
+        v->ntext = 0;
         narrow = false;
         src = v->order;
         nsrc = v->norder;
     }
-    if (!narrow) {
+    /* The kept texts have ASCII letters in lower case: good for a needle
+     * whose only case pairs are ASCII letters (lo is then what to find). */
+    text = folded && texts_current(t, v, n) ? v->text : NULL;
+    if (!narrow && nsrc > n / 2) {
+        /* Most rows are listed: test them all (hidden ones too, never
+         * picked below) rather than mark the listed ones one by one. */
+        memset(v->match, 1, (size_t)n);
+    } else if (!narrow) {
         memset(v->match, 0, (size_t)n);
         for (int32_t i = 0; i < nsrc; i++)
             v->match[src[i]] = 1;
     }
-    for (int32_t r = 0; r < n; r++)
-        if (v->match[r])
-            v->match[r] = icontains(v->ops->filter_text(t, r, buf, sizeof buf), lo, up, nlen);
+    if (text && nsrc > n / 2) {
+        /* One search through all the texts (memchr for the first byte,
+         * not a loop a byte per row), each hit marking its row; a needle
+         * never spans the NUL between two texts. */
+        const char *p = text, *end = text + v->toff[n];
+        int32_t r = 0;
+        memset(v->match, 0, (size_t)n);
+        while (p < end && (p = memchr(p, lo[0], (size_t)(end - p))) != NULL) {
+            uint32_t at = (uint32_t)(p - text);
+            if ((size_t)(end - p) < nlen || memcmp(p, lo, nlen) != 0) {
+                p++;
+                continue;
+            }
+            while (v->toff[r + 1] <= at)
+                r++;
+            v->match[r] = 1;
+            p = text + v->toff[r + 1];
+        }
+    } else if (text) {
+        int32_t row[64];
+        for (int32_t r = 0; r < n;) {
+            int k2 = 0;
+            for (; r < n && k2 < 64; r++)
+                if (v->match[r])
+                    row[k2++] = r;
+            for (int i = 0; i < k2; i++)
+                PREFETCH(text + v->toff[row[i]]);
+            for (int i = 0; i < k2; i++)
+                v->match[row[i]] = strstr(text + v->toff[row[i]], lo) != NULL;
+        }
+    } else if (!v->ops->filter_name) {
+        for (int32_t r = 0; r < n; r++)
+            if (v->match[r])
+                v->match[r] = filter_test(v->ops->filter_text(t, r, buf, sizeof buf), lo, up,
+                                          folded, nlen);
+    } else {
+        /* Names a chunk at a time: their objects are looked up, then the
+         * names are fetched ahead, then tested, so that the cache misses
+         * of a chunk overlap (narrowing tests rows scattered over a
+         * million objects: one miss after the other was 30 ms). */
+        const char *name[64];
+        int32_t row[64];
+        for (int32_t r = 0; r < n;) {
+            int k2 = 0;
+            for (; r < n && k2 < 64; r++)
+                if (v->match[r])
+                    row[k2++] = r;
+            for (int i = 0; i < k2; i++) {
+                name[i] = v->ops->filter_text(t, row[i], NULL, 0);
+                PREFETCH(name[i]);
+            }
+            for (int i = 0; i < k2; i++)
+                v->match[row[i]] = filter_test(name[i], lo, up, folded, nlen);
+        }
+    }
     for (int32_t i = 0; i < nsrc; i++)
         if (v->match[src[i]])
             v->rows[k++] = src[i];
@@ -1444,6 +1609,10 @@ prepare_others(struct tui *t, struct view *cur)
 {
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *o = &t->views[i];
+        /* the big name lists (not the map's copy): their filter texts */
+        if (o->ops->filter_name && !o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
+            !texts_current(t, o, o->ops->count(t)))
+            texts_build(t, o);
         if (o == cur || order_current(t, o, o->sort, o->desc))
             continue;
         if (build_order(t, o) != SM_OK)
@@ -1457,6 +1626,7 @@ view_rebuild(struct tui *t, struct view *v)
     int32_t keep = view_current(t, v);
     bool fresh, narrow, was_partial = v->partial;
 
+    tk_t0 = tk_ms();
     forget_other_models(t);
     fresh = order_current(t, v, v->sort, v->desc);
     narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
@@ -1484,8 +1654,11 @@ view_rebuild(struct tui *t, struct view *v)
     }
     if (was_partial && !v->partial && !t->unchecked)
         prepare_others(t, v);
+    TK("order");
     apply_filter(t, v, narrow);
+    TK(narrow ? "filter narrow" : "filter");
     regroup(t, v);
+    TK("regroup");
     v->built_gen = t->gen;
     snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
     v->sel = 0;

@@ -539,6 +539,106 @@ test_sort_every_column(void **state)
     }
 }
 
+/* A catalog big enough for the first frame to list one page and the
+ * first check's frame to prepare the other views and the filter texts:
+ * the filter finds what a plain case-insensitive search of every name
+ * finds, typed a key at a time (narrowing), through a re-check and after
+ * an edit (the kept texts then no longer serve). */
+static bool
+ref_contains(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (const char *p = hay; *p; p++) {
+        size_t i = 0;
+        while (i < n && p[i] && ((p[i] >= 'A' && p[i] <= 'Z' ? p[i] | 0x20 : p[i]) ==
+                                 (needle[i] >= 'A' && needle[i] <= 'Z' ? needle[i] | 0x20
+                                                                       : needle[i])))
+            i++;
+        if (i == n)
+            return true;
+    }
+    return n == 0;
+}
+
+static void
+check_filter(struct harness *h, struct view *v)
+{
+    int32_t k = 0;
+    tui_draw(h->t, h->s);
+    for (int32_t i = 0; i < v->norder; i++)
+        if (ref_contains(h->m->datasets[v->order[i]].name, v->filter)) {
+            if (k >= v->nrows || v->rows[k] != v->order[i])
+                fail_msg("filter \"%s\": row %d is %d, want %d", v->filter, (int)k,
+                         k < v->nrows ? (int)v->rows[k] : -1, (int)v->order[i]);
+            k++;
+        }
+    assert_int_equal(v->nrows, k);
+}
+
+static void
+test_filter_big(void **state)
+{
+    struct harness *hs = calloc(1, sizeof *hs);
+    struct sm_error err = { 0 };
+    struct tui_ops ops = { 0 };
+    struct tui_options o = { 0 };
+    static const char *const forms[] = {
+        "Ds%06d-x", "d%d", "backup.T%07d", "\xc3\xb1" "and\xc3\xba-%d", "UPPER_%d.dS", "a%dB",
+    };
+    static const char *const filters[] = { "ds0", "T00", "\xc3\xb1" "A", "d", "S", "_1", "b" };
+    struct view *v;
+    (void)state;
+
+    assert_non_null(hs);
+    hs->m = tl_small_model();
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &hs->rp, &err), SM_OK);
+    for (int i = 0; i < 60000; i++) {
+        char name[64];
+        snprintf(name, sizeof name, forms[i % 6], (i * 7919) % 60000);
+        dataset(hs->m, name, i % 3 ? "public" : NULL, NULL, NULL);
+    }
+    ops.ctx = hs;
+    ops.apply = h_apply;
+    ops.revert = h_revert;
+    ops.check = h_check;
+    ops.check_free = h_check_free;
+    o.catalog = "big.db";
+    o.today = 20261126;
+    o.defer_check = true;
+    hs->t = tui_new(hs->m, &ops, &o, &err);
+    assert_non_null(hs->t);
+    hs->s = screen_new(120, 40);
+    assert_non_null(hs->s);
+    v = &hs->t->views[0];
+    tui_draw(hs->t, hs->s);
+    assert_true(v->partial);
+    tui_recheck(hs->t);
+    tui_draw(hs->t, hs->s);
+    assert_false(v->partial);
+    assert_int_equal(v->ntext, 60000);             /* kept texts */
+    for (int pass = 0; pass < 3; pass++) {
+        if (pass == 1)
+            tui_recheck(hs->t);                     /* the texts stay good */
+        if (pass == 2) {                            /* an edit: they do not */
+            assert_int_equal(model_set(hs->m, OBJ_DATASET, 5, "system", "x", NULL), SM_OK);
+            tui_recheck(hs->t);
+        }
+        for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+            feed(hs, "/");
+            for (const char *c = filters[f]; *c; c++) {
+                char key[2] = { *c, 0 };
+                feed(hs, key);
+                check_filter(hs, v);
+            }
+            feed(hs, "<BS>");
+            check_filter(hs, v);
+            feed(hs, "<Esc>");
+            check_filter(hs, v);
+        }
+    }
+    harness_free(hs);
+}
+
 static void
 test_detail_jump_back(void **state)
 {
@@ -1039,6 +1139,7 @@ main(void)
         BOTH(test_help),
         AT80(test_filter_sort),
         AT80(test_sort_every_column),
+        cmocka_unit_test(test_filter_big),
         BOTH(test_detail_jump_back),
         AT120(test_map_scroll),
         BOTH(test_add_replica_undo),
