@@ -128,6 +128,9 @@ struct scenario_eval {
     int32_t *stranded_keys;
     int32_t nstranded_keys;
     int32_t cap_ops, cap_retired;
+    /* scenario_diff compares every object, not only those of the datasets
+     * the ops touched (tests compare the two) */
+    bool diff_all;
 };
 
 /* Start a scenario: a clone of base and the base pack (borrowed: it must

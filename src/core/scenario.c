@@ -1423,40 +1423,106 @@ op_naming(const struct scenario_eval *ev, const char *opname, const char *arg)
     return SM_NONE;
 }
 
+static int32_t flow_dataset(const struct model *m, int32_t placement);
+
+static bool
+any_global(const struct scenario_eval *ev)
+{
+    for (int32_t i = 0; i < ev->nops; i++)
+        if (ev->op_global[i])
+            return true;
+    return false;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Datasets either side's ops touched, marked (per dataset of the larger
+ * model), or NULL when an op changed something for everyone (then every
+ * object is compared). Objects of other datasets are the origin's on both
+ * sides. */
+static uint8_t *
+touched_marks(const struct diff_ctx *x, int32_t *n)
+{
+    const struct scenario_eval *ev[2] = { x->before, x->after };
+    int32_t nd = x->before->m->ndatasets > x->after->m->ndatasets ? x->before->m->ndatasets
+                                                                 : x->after->m->ndatasets;
+    uint8_t *mark;
+
+    if (ev[0]->diff_all || ev[1]->diff_all || any_global(ev[0]) || any_global(ev[1]) ||
+        !(mark = calloc((size_t)nd + 1, 1)))
+        return NULL;
+    for (int e = 0; e < 2; e++)
+        for (int32_t k = 0; k < ev[e]->nds; k++)
+            if (ev[e]->ds[k] >= 0 && ev[e]->ds[k] < nd)
+                mark[ev[e]->ds[k]] = 1;
+    *n = nd;
+    return mark;
+}
+
+static bool
+flow_marked(const struct model *m, int32_t f, const uint8_t *mark, int32_t nd)
+{
+    const struct flow *fl = &m->flows[f];
+    int32_t a = flow_dataset(m, fl->from), b = flow_dataset(m, fl->to);
+
+    return (a >= 0 && a < nd && mark[a]) || (b >= 0 && b < nd && mark[b]);
+}
+
 static int
 diff_objects(struct diff_ctx *x)
 {
     const struct model *o = x->origin, *mb = x->before->m, *ma = x->after->m;
-    int rc;
+    int32_t nd = 0, *ids = NULL, nids = 0, cap = 0;
+    uint8_t *mark = touched_marks(x, &nd);
+    int rc = SM_OK;
 
     /* copies: shared ids, then the ones each side added (by selector) */
-    for (int32_t p = 0; p < o->nplacements; p++)
-        if ((rc = diff_copy(x, p, p)))
+    if (!mark) {
+        for (int32_t p = 0; p < o->nplacements; p++)
+            if ((rc = diff_copy(x, p, p)))
+                return rc;
+    } else {
+        /* the copies of touched datasets on either side, in id order */
+        for (int32_t d = 0; d < nd && !rc; d++) {
+            if (!mark[d])
+                continue;
+            for (int side = 0; side < 2 && !rc; side++) {
+                const struct model *m = side ? ma : mb;
+                if (d >= m->ndatasets)
+                    continue;
+                for (int32_t p = m->datasets[d].first_placement; p != SM_NONE && !rc;
+                     p = m->placements[p].next)
+                    if (p < o->nplacements) {
+                        if (sm_grow((void **)&ids, &cap, nids + 1, sizeof *ids))
+                            rc = SM_ENOMEM;
+                        else
+                            ids[nids++] = p;
+                    }
+            }
+        }
+        if (nids > 1)
+            qsort(ids, (size_t)nids, sizeof *ids, cmp_id);
+        for (int32_t k = 0; k < nids && !rc; k++)
+            if (k == 0 || ids[k] != ids[k - 1])
+                rc = diff_copy(x, ids[k], ids[k]);
+        free(ids);
+        if (rc) {
+            free(mark);
             return rc;
-    for (int32_t p = o->nplacements; p < ma->nplacements; p++) {
-        char sel[1024];
-        int32_t q;
-        if (!live_copy(ma, p))
-            continue;
-        model_selector(ma, OBJ_PLACEMENT, p, sel, sizeof sel);
-        q = model_placement(mb, sel);
-        if ((rc = diff_copy(x, q >= o->nplacements ? q : SM_NONE, p)))
-            return rc;
-    }
-    for (int32_t p = o->nplacements; p < mb->nplacements; p++) {
-        char sel[1024];
-        int32_t q;
-        if (!live_copy(mb, p))
-            continue;
-        model_selector(mb, OBJ_PLACEMENT, p, sel, sizeof sel);
-        q = model_placement(ma, sel);
-        if ((q == SM_NONE || q < o->nplacements) && (rc = diff_copy(x, p, SM_NONE)))
-            return rc;
+        }
     }
     /* flows: by id, then by name */
     for (int32_t f = 0; f < o->nflows; f++)
-        if ((rc = diff_flow(x, f, f)))
+        if ((!mark || flow_marked(ma, f, mark, nd) || flow_marked(mb, f, mark, nd)) &&
+            (rc = diff_flow(x, f, f))) {
+            free(mark);
             return rc;
+        }
     for (int32_t f = o->nflows; f < ma->nflows; f++) {
         int32_t q;
         if (!live_flow(ma, f))
@@ -1476,16 +1542,19 @@ diff_objects(struct diff_ctx *x)
     /* datasets: classification and subjects */
     for (int32_t d = 0; d < o->ndatasets; d++) {
         const struct dataset *b = &mb->datasets[d], *a = &ma->datasets[d];
-        if (b->deleted || a->deleted)
+        if ((mark && !mark[d]) || b->deleted || a->deleted)
             continue;
         if ((b->tier == SM_NONE) != (a->tier == SM_NONE) ||
             (b->tier != SM_NONE && !sm_streq(mb->tiers[b->tier].name, ma->tiers[a->tier].name)) ||
             b->nsubjects != a->nsubjects ||
             memcmp(b->subjects, a->subjects, b->nsubjects * sizeof *b->subjects)) {
-            if ((rc = add_change(x, SCHANGE_CHANGED, OBJ_DATASET, d, d, attribute(x, d, OBJ_DATASET, d))))
+            if ((rc = add_change(x, SCHANGE_CHANGED, OBJ_DATASET, d, d, attribute(x, d, OBJ_DATASET, d)))) {
+                free(mark);
                 return rc;
+            }
         }
     }
+    free(mark);
     /* regions added or retired */
     for (int32_t r = o->nregions; r < ma->nregions; r++)
         if (!ma->regions[r].deleted && model_region(mb, ma->regions[r].id) == SM_NONE &&

@@ -701,6 +701,36 @@ same_check(const struct check_result *a, const struct check_result *b, const cha
     }
 }
 
+/* The diff of two evaluations, narrowed to the datasets the ops touched,
+ * equals the one that compares every object. */
+static void
+same_diff(struct scenario_eval *before, struct scenario_eval *after, const struct model *origin)
+{
+    struct scenario_diff *n = NULL, *f = NULL;
+
+    assert_int_equal(scenario_diff(before, after, origin, &n, NULL), SM_OK);
+    after->diff_all = true;
+    assert_int_equal(scenario_diff(before, after, origin, &f, NULL), SM_OK);
+    after->diff_all = false;
+    assert_int_equal(n->nfindings, f->nfindings);
+    assert_memory_equal(n->findings, f->findings, sizeof *n->findings * (size_t)n->nfindings);
+    assert_memory_equal(n->count, f->count, sizeof n->count);
+    assert_int_equal(n->nchanges, f->nchanges);
+    for (int32_t i = 0; i < n->nchanges; i++) {
+        const struct schange *a = &n->changes[i], *b = &f->changes[i];
+        assert_int_equal(a->kind, b->kind);
+        assert_int_equal(a->obj, b->obj);
+        assert_int_equal(a->before, b->before);
+        assert_int_equal(a->after, b->after);
+        assert_int_equal(a->from_region, b->from_region);
+        assert_int_equal(a->to_region, b->to_region);
+        assert_int_equal(a->op, b->op);
+        assert_string_equal(a->selector, b->selector);
+    }
+    scenario_diff_free(n);
+    scenario_diff_free(f);
+}
+
 static void
 test_apply_check(void **state)
 {
@@ -725,11 +755,17 @@ test_apply_check(void **state)
         "retire-region aws:eu-west-1",
         "set placement users@aws:us-east-1 encrypted true",
     };
-    struct scenario_eval *inc, *full;
+    struct scenario_eval *inc, *full, *base, *other;
     struct check_change chg;
     struct sm_error err;
     int updated = 0;
+    const char *op[] = { "set", "placement", "users@aws:us-east-1", "encrypted", "false" };
 
+    assert_int_equal(scenario_begin_base(fx->m, fx->rp, &base, NULL), SM_OK);
+    assert_int_equal(scenario_check(base, TODAY, NULL), SM_OK);
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "other", &other, NULL), SM_OK);
+    assert_int_equal(scenario_apply(other, 5, op, NULL), SM_OK);
+    assert_int_equal(scenario_check(other, TODAY, NULL), SM_OK);
     assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
     assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
     assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
@@ -750,10 +786,15 @@ test_apply_check(void **state)
         assert_false(inc->stale);
         same_check(inc->res, full->res, lines[i]);
         assert_int_equal(inc->nstranded, full->nstranded);
+        same_diff(base, inc, fx->m);
+        same_diff(other, inc, fx->m);
+        same_diff(inc, other, fx->m);
     }
     assert_true(updated >= 10);
     scenario_eval_free(inc);
     scenario_eval_free(full);
+    scenario_eval_free(base);
+    scenario_eval_free(other);
 }
 
 int
