@@ -10,10 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-static double tk_ms(void){struct timespec ts;clock_gettime(CLOCK_PROCESS_CPUTIME_ID,&ts);return ts.tv_sec*1e3+ts.tv_nsec/1e6;}
-#define TK(label) do { if (getenv("TK")) { double n_ = tk_ms(); fprintf(stderr, "    [%s %s] %.2f\n", v->ops->name, label, n_ - tk_t0); tk_t0 = n_; } } while (0)
-static double tk_t0;
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -1313,6 +1309,101 @@ dom_ranks(struct tui *t, const struct dom_col *c)
     return rank;
 }
 
+/* A string column with few distinct values (systems, owners): rows get
+ * the rank of their string among the distinct ones, found with one hash
+ * table pass and one small sort, instead of prefix keys refined 8 bytes
+ * at a time. False (nothing written) when there are more than
+ * FEW_MAX distinct strings or no memory: the general sort then runs. */
+#define FEW_MAX 4096
+#define FEW_CAP 8192            /* hash slots, a power of 2 */
+
+struct few {
+    const char *s;
+    int32_t id;                 /* index into the distinct list; -1 free */
+};
+
+static int
+cmp_few(const void *pa, const void *pb)
+{
+    return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static bool
+few_keys(struct tui *t, const struct column *c, struct sort_pair *p, const int32_t *rows,
+         int32_t n)
+{
+    struct few *tab = malloc(sizeof *tab * FEW_CAP);
+    const char **str = malloc(sizeof *str * FEW_MAX);
+    int32_t *rank = malloc(sizeof *rank * FEW_MAX), nd = 0;
+    bool ok = false;
+
+    if (!tab || !str || !rank)
+        goto out;
+    for (int i = 0; i < FEW_CAP; i++)
+        tab[i].id = -1;
+    for (int32_t i0 = 0; i0 < n; i0 += 64) {
+        /* a chunk's strings looked up first and fetched ahead, so that
+         * their cache misses overlap */
+        const char *chunk[64];
+        int32_t m = n - i0 < 64 ? n - i0 : 64;
+        for (int32_t j = 0; j < m; j++) {
+            chunk[j] = c->str(t, rows[i0 + j]);
+            PREFETCH(chunk[j]);
+        }
+        for (int32_t j = 0; j < m; j++) {
+            const char *s = chunk[j];
+            uint64_t h = 1469598103934665603ull;
+            uint32_t slot;
+            for (const char *q = s; *q; q++)
+                h = (h ^ (unsigned char)*q) * 1099511628211ull;
+            for (slot = (uint32_t)(h ^ h >> 32) & (FEW_CAP - 1);;
+                 slot = (slot + 1) & (FEW_CAP - 1)) {
+                if (tab[slot].id < 0) {
+                    if (nd == FEW_MAX)
+                        goto out;
+                    tab[slot].s = s;
+                    tab[slot].id = nd;
+                    str[nd++] = s;
+                    break;
+                }
+                if (tab[slot].s == s || strcmp(tab[slot].s, s) == 0)
+                    break;
+            }
+            p[i0 + j].row = rows[i0 + j];
+            p[i0 + j].key = (uint64_t)tab[slot].id;
+        }
+    }
+    /* rank of each distinct string: sort the strings, then map back */
+    {
+        const char **sorted = malloc(sizeof *sorted * (size_t)(nd + 1));
+        if (!sorted)
+            goto out;
+        memcpy(sorted, str, sizeof *str * (size_t)nd);
+        qsort(sorted, (size_t)nd, sizeof *sorted, cmp_few);
+        for (int32_t i = 0; i < nd; i++) {
+            /* the id of sorted[i]: look it up again */
+            const char *s = sorted[i];
+            uint64_t h = 1469598103934665603ull;
+            uint32_t slot;
+            for (const char *q = s; *q; q++)
+                h = (h ^ (unsigned char)*q) * 1099511628211ull;
+            for (slot = (uint32_t)(h ^ h >> 32) & (FEW_CAP - 1); tab[slot].s != s;
+                 slot = (slot + 1) & (FEW_CAP - 1))
+                ;
+            rank[tab[slot].id] = i;
+        }
+        free(sorted);
+    }
+    for (int32_t i = 0; i < n; i++)
+        p[i].key = (uint64_t)rank[p[i].key];
+    ok = true;
+out:
+    free(tab);
+    free(str);
+    free(rank);
+    return ok;
+}
+
 /* Sort order[] by the view's sort column (and group). Groups with a sort
  * column fall back to qsort; everything else is a radix sort on a 64-bit
  * key, strings refined (refine_ties) where their 8-byte prefixes tie. */
@@ -1354,6 +1445,8 @@ sort_order(struct tui *t, struct view *v)
             p[i].key = (uint64_t)rank[dc->dom(t, r) + 1];
         }
         free(rank);
+        radix_sort(p, tmp, n);
+    } else if (!v->ops->group && !c->num && few_keys(t, c, p, v->order, n)) {
         radix_sort(p, tmp, n);
     } else {
         for (int32_t i = 0; i < n; i++) {
@@ -1626,7 +1719,6 @@ view_rebuild(struct tui *t, struct view *v)
     int32_t keep = view_current(t, v);
     bool fresh, narrow, was_partial = v->partial;
 
-    tk_t0 = tk_ms();
     forget_other_models(t);
     fresh = order_current(t, v, v->sort, v->desc);
     narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
@@ -1654,11 +1746,8 @@ view_rebuild(struct tui *t, struct view *v)
     }
     if (was_partial && !v->partial && !t->unchecked)
         prepare_others(t, v);
-    TK("order");
     apply_filter(t, v, narrow);
-    TK(narrow ? "filter narrow" : "filter");
     regroup(t, v);
-    TK("regroup");
     v->built_gen = t->gen;
     snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
     v->sel = 0;
