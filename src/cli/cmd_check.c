@@ -16,8 +16,9 @@
 
 #include "check.h"
 #include "cli.h"
-#include "outfile.h"
 #include "cli_scenario.h"
+#include "cmd_util.h"
+#include "outfile.h"
 #include "report.h"
 #include "rules.h"
 #include "store.h"
@@ -251,11 +252,11 @@ run_check(struct cli *c, int argc, char **argv)
     struct check_result *res = NULL;
     struct report *rep = NULL;
     struct sm_error e = { 0 };
-    char *pos[8];
+    char *pos[1];
     int npos = 0, rc;
     bool help = false;
 
-    if ((rc = cli_parse(c, &cmd_check, argc, argv, opts, pos, &npos, &help)) != CLI_OK)
+    if ((rc = cmd_parse(c, &cmd_check, argc, argv, opts, pos, 1, &npos, &help)) != CLI_OK)
         return rc;
     if (help)
         return CLI_OK;

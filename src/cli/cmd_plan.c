@@ -90,11 +90,11 @@ run_plan(struct cli *c, int argc, char **argv)
     struct plan *p = NULL;
     struct sm_error e = { 0 };
     int32_t *regions = NULL, id;
-    char *pos[4], auto_name[64], line[2048];
+    char *pos[1], auto_name[64], line[2048];
     int npos, rc;
     bool help;
 
-    rc = cli_parse(c, &cmd_plan, argc, argv, opts, pos, &npos, &help);
+    rc = cmd_parse(c, &cmd_plan, argc, argv, opts, pos, 1, &npos, &help);
     if (rc || help)
         return rc;
     if (npos)

@@ -23,29 +23,19 @@ find_scenario(struct cli *c, const char *name, int32_t *id)
     return cmd_find(c, OBJ_SCENARIO, name, id);
 }
 
-/* cli_parse for a subcommand of at most two arguments: min to max of them
- * into pos, else the usage error msg. CLI_OK with *help set after --help.
- * (The arguments are parsed into an array as long as argv: any number of
- * them is an error, never an overflow.) */
+/* cmd_parse for a subcommand of at most two arguments: min to max of them
+ * into pos, else the usage error msg. CLI_OK with *help set after --help. */
 static int
 parse_args(struct cli *c, const struct command *self, int argc, char **argv,
            const struct cli_opt *opts, int min, int max, const char *msg, char *pos[2],
            int *npos, bool *help)
 {
-    char **all = calloc((size_t)argc + 1, sizeof *all);
     int rc;
 
     assert(max <= 2);
-    if (!all)
-        return cli_fail(c, "out of memory");
-    rc = cli_parse(c, self, argc, argv, opts, all, npos, help);
-    if (rc == CLI_OK && !*help) {
-        if (*npos < min || *npos > max)
-            rc = cli_usage_fail(c, self->usage, "%s", msg);
-        else
-            memcpy(pos, all, (size_t)*npos * sizeof *pos);
-    }
-    free(all);
+    rc = cmd_parse(c, self, argc, argv, opts, pos, 2, npos, help);
+    if (rc == CLI_OK && !*help && (*npos < min || *npos > max))
+        rc = cli_usage_fail(c, self->usage, "%s", msg);
     return rc;
 }
 

@@ -97,6 +97,23 @@ cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs
     return s->run(c, &self, argc - skip_args, argv + skip_args);
 }
 
+int
+cmd_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
+          const struct cli_opt *opts, char **pos, int maxpos, int *npos, bool *help)
+{
+    char **all = calloc((size_t)argc + 1, sizeof *all);
+    int rc;
+
+    *npos = 0;
+    *help = false;
+    if (!all)
+        return cli_fail(c, "out of memory");
+    rc = cli_parse(c, cmd, argc, argv, opts, all, npos, help);
+    memcpy(pos, all, (size_t)(*npos < maxpos ? *npos : maxpos) * sizeof *pos);
+    free(all);
+    return rc;
+}
+
 static bool
 skipped(const char *name, const char *const *skip)
 {

@@ -27,6 +27,12 @@ struct subcmd {
 int cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs,
                  const char *dflt, int kind_help, int argc, char **argv);
 
+/* cli_parse for a command of a few arguments: they go to pos[0..maxpos) and
+ * *npos counts all that were given, maybe more than maxpos (the rest are not
+ * kept): no number of words writes past pos. */
+int cmd_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
+              const struct cli_opt *opts, char **pos, int maxpos, int *npos, bool *help);
+
 /* Print the settable attributes of kind as an option list (for --help). */
 void cmd_attr_help(FILE *f, enum obj_kind kind, const char *const *skip);
 

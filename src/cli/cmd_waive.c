@@ -83,7 +83,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         { "--expires", OPT_STR, &expires, "YYYY-MM-DD, the last day it holds" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8], sel[1024], key[1200], date[11];
+    char *pos[3], sel[1024], key[1200], date[11];
     struct check_result *res = NULL;
     struct report *rep = NULL;
     enum obj_kind kind = OBJ_DATASET;
@@ -95,7 +95,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
 
     if (argc > 16)
         return cli_usage_fail(c, self->usage, "waive: too many arguments");
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = cmd_parse(c, self, argc, argv, opts, pos, 3, &npos, &help);
     if (rc || help)
         return rc;
     if (npos != 2)
