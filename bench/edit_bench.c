@@ -226,6 +226,30 @@ main(int argc, char **argv)
         printf("tui_derive alone: %.2f ms cpu; redraw after it: %.2f ms cpu (best of 5)\n",
                best_derive, best_draw);
     }
+    {
+        /* check_update alone, a dataset touched and nothing changed (best of 5) */
+        double best = 1e9;
+        int32_t ng = 0;
+        for (int i = 0; i < 5; i++) {
+            struct check_touch tc = { 0 };
+            struct check_change chg;
+            int32_t d = pick(catalog, i, 5);
+            double c1;
+            if (check_touch_object(&tc, catalog, OBJ_DATASET, d))
+                die("touch", NULL);
+            c1 = cpu_ms();
+            if (check_update(t->res, catalog, &tc, &chg, &e) != SM_OK)
+                die("check_update", &e);
+            c1 = cpu_ms() - c1;
+            ng = chg.ngroup;
+            check_change_fini(&chg);
+            check_touch_fini(&tc);
+            if (c1 < best && i > 0)
+                best = c1;
+        }
+        printf("check_update alone: %.2f ms cpu (group of %d datasets; best of 4 after the first)\n",
+               best, (int)ng);
+    }
 
     struct stat tier = { "dataset tier", 0, 0, 0 };
     struct stat subj = { "dataset subjects", 0, 0, 0 };
