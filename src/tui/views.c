@@ -1322,6 +1322,20 @@ struct few {
     int32_t id;                 /* index into the distinct list; -1 free */
 };
 
+/* A hash of a string from its length and first and last 8 bytes: no
+ * loop a byte (equal hashes are compared with strcmp anyway). */
+static uint32_t
+few_hash(const char *s)
+{
+    size_t len = strlen(s);
+    uint64_t h = prefix_key(s) ^ len;
+
+    if (len > 8)
+        h ^= prefix_key(s + len - 8) * 0x9e3779b97f4a7c15ull;
+    h *= 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> 32);
+}
+
 static int
 cmp_few(const void *pa, const void *pb)
 {
@@ -1330,7 +1344,7 @@ cmp_few(const void *pa, const void *pb)
 
 static bool
 few_keys(struct tui *t, const struct column *c, struct sort_pair *p, const int32_t *rows,
-         int32_t n)
+         int32_t n, int32_t *nkeys)
 {
     struct few *tab = malloc(sizeof *tab * FEW_CAP);
     const char **str = malloc(sizeof *str * FEW_MAX);
@@ -1352,11 +1366,8 @@ few_keys(struct tui *t, const struct column *c, struct sort_pair *p, const int32
         }
         for (int32_t j = 0; j < m; j++) {
             const char *s = chunk[j];
-            uint64_t h = 1469598103934665603ull;
             uint32_t slot;
-            for (const char *q = s; *q; q++)
-                h = (h ^ (unsigned char)*q) * 1099511628211ull;
-            for (slot = (uint32_t)(h ^ h >> 32) & (FEW_CAP - 1);;
+            for (slot = few_hash(s) & (FEW_CAP - 1);;
                  slot = (slot + 1) & (FEW_CAP - 1)) {
                 if (tab[slot].id < 0) {
                     if (nd == FEW_MAX)
@@ -1383,11 +1394,8 @@ few_keys(struct tui *t, const struct column *c, struct sort_pair *p, const int32
         for (int32_t i = 0; i < nd; i++) {
             /* the id of sorted[i]: look it up again */
             const char *s = sorted[i];
-            uint64_t h = 1469598103934665603ull;
             uint32_t slot;
-            for (const char *q = s; *q; q++)
-                h = (h ^ (unsigned char)*q) * 1099511628211ull;
-            for (slot = (uint32_t)(h ^ h >> 32) & (FEW_CAP - 1); tab[slot].s != s;
+            for (slot = few_hash(s) & (FEW_CAP - 1); tab[slot].s != s;
                  slot = (slot + 1) & (FEW_CAP - 1))
                 ;
             rank[tab[slot].id] = i;
@@ -1396,12 +1404,38 @@ few_keys(struct tui *t, const struct column *c, struct sort_pair *p, const int32
     }
     for (int32_t i = 0; i < n; i++)
         p[i].key = (uint64_t)rank[p[i].key];
+    *nkeys = nd;
     ok = true;
 out:
     free(tab);
     free(str);
     free(rank);
     return ok;
+}
+
+/* Small keys (ranks below nkeys): a stable counting sort of p straight
+ * into order (reversed when descending, as sort_order does). False when
+ * out of memory (nothing written). */
+static bool
+count_into(struct view *v, const struct sort_pair *p, int32_t n, int32_t nkeys)
+{
+    int32_t *pos = calloc((size_t)nkeys + 1, sizeof *pos), sum = 0;
+
+    if (!pos)
+        return false;
+    for (int32_t i = 0; i < n; i++)
+        pos[p[i].key]++;
+    for (int32_t k = 0; k <= nkeys; k++) {
+        int32_t x = pos[k];
+        pos[k] = sum;
+        sum += x;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        int32_t at = pos[p[i].key]++;
+        v->order[v->desc ? n - 1 - at : at] = p[i].row;
+    }
+    free(pos);
+    return true;
 }
 
 /* Sort order[] by the view's sort column (and group). Groups with a sort
@@ -1414,6 +1448,7 @@ sort_order(struct tui *t, struct view *v)
     int32_t n = v->norder;
     struct sort_pair *p, *tmp;
     const struct dom_col *dc = NULL;
+    int32_t nkeys = 0;
 
     sort_ctx.t = t;
     sort_ctx.ops = v->ops;
@@ -1445,8 +1480,12 @@ sort_order(struct tui *t, struct view *v)
             p[i].key = (uint64_t)rank[dc->dom(t, r) + 1];
         }
         free(rank);
+        if (count_into(v, p, n, dc->n(t) + 1))
+            return SM_OK;
         radix_sort(p, tmp, n);
-    } else if (!v->ops->group && !c->num && few_keys(t, c, p, v->order, n)) {
+    } else if (!v->ops->group && !c->num && few_keys(t, c, p, v->order, n, &nkeys)) {
+        if (count_into(v, p, n, nkeys))
+            return SM_OK;
         radix_sort(p, tmp, n);
     } else {
         for (int32_t i = 0; i < n; i++) {
