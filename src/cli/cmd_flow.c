@@ -53,22 +53,20 @@ static int
 fl_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct attr_opts ao;
-    struct cli_opt opts[EDIT_MAX_ATTRS + 6];
     const char *name = NULL, *ref = NULL, *enc = NULL;
-    char **pos = calloc((size_t)argc + 1, sizeof *pos), *from = NULL, *to = NULL;
+    const struct cli_opt extra[] = {
+        { "--name", OPT_STR, &name, "flow name (default FROM->TO)" },
+        { "--ref", OPT_STR, &ref, "same as --mechanism-ref" },
+        { "--encrypted", OPT_BOOL, &enc, "same as --transit-encrypted" },
+        { NULL, 0, NULL, NULL },
+    };
+    char **pos, *from = NULL, *to = NULL;
     struct edit e;
-    int nopts = 0, npos, rc;
+    int npos, rc;
     bool help, to_region, dummy;
 
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    attr_opts_add(&ao, OBJ_FLOW, add_skip, opts, &nopts);
-    opts[nopts++] = (struct cli_opt){ "--name", OPT_STR, &name, "flow name (default FROM->TO)" };
-    opts[nopts++] = (struct cli_opt){ "--ref", OPT_STR, &ref, "same as --mechanism-ref" };
-    opts[nopts++] = (struct cli_opt){ "--encrypted", OPT_BOOL, &enc,
-                                      "same as --transit-encrypted" };
-    memset(&opts[nopts], 0, sizeof opts[nopts]);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = attr_opts_parse(c, self, argc, argv, OBJ_FLOW, add_skip, extra, &ao, &pos, &npos,
+                         &help);
     if (rc || help)
         goto out;
     if (npos != 2) {

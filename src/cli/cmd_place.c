@@ -16,18 +16,15 @@ static int
 pl_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct attr_opts ao;
-    struct cli_opt opts[EDIT_MAX_ATTRS + 2];
-    char **pos = calloc((size_t)argc + 1, sizeof *pos), *key = NULL;
+    char **pos, *key = NULL;
     const char *ds, *region;
     struct edit e;
-    int nopts = 0, npos, rc;
+    int npos, rc;
     int32_t id;
     bool help;
 
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    attr_opts_add(&ao, OBJ_PLACEMENT, add_skip, opts, &nopts);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = attr_opts_parse(c, self, argc, argv, OBJ_PLACEMENT, add_skip, NULL, &ao, &pos, &npos,
+                         &help);
     if (rc || help)
         goto out;
     if (npos == 1 && strrchr(pos[0], '@')) {

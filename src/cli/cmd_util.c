@@ -205,6 +205,27 @@ attr_opts_edit(const struct attr_opts *ao, struct edit *e)
     return n;
 }
 
+int
+attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv,
+                enum obj_kind kind, const char *const *skip, const struct cli_opt *extra,
+                struct attr_opts *ao, char ***pos, int *npos, bool *help)
+{
+    struct cli_opt opts[EDIT_MAX_ATTRS + 8];
+    int nopts = 0;
+
+    *npos = 0;
+    *help = false;
+    if (!(*pos = calloc((size_t)argc + 1, sizeof **pos)))
+        return cli_fail(c, "out of memory");
+    attr_opts_add(ao, kind, skip, opts, &nopts);
+    for (; extra && extra->name; extra++) {
+        assert(nopts < EDIT_MAX_ATTRS + 7);
+        opts[nopts++] = *extra;
+    }
+    memset(&opts[nopts], 0, sizeof opts[nopts]);
+    return cli_parse(c, self, argc, argv, opts, *pos, npos, help);
+}
+
 /* ---- output -------------------------------------------------------------------------- */
 
 int
@@ -473,17 +494,13 @@ cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
               enum obj_kind kind, enum edit_op op, const char *const *skip)
 {
     struct attr_opts ao;
-    struct cli_opt opts[EDIT_MAX_ATTRS + 2];
-    char **pos = calloc((size_t)argc + 1, sizeof *pos);
+    char **pos;
     struct edit e;
-    int nopts = 0, npos, rc;
+    int npos, rc;
     int32_t id;
     bool help;
 
-    if (!pos)
-        return cli_fail(c, "out of memory");
-    attr_opts_add(&ao, kind, skip, opts, &nopts);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
+    rc = attr_opts_parse(c, self, argc, argv, kind, skip, NULL, &ao, &pos, &npos, &help);
     if (rc || help)
         goto out;
     if (npos != 1) {

@@ -56,6 +56,13 @@ const char *attr_opts_get(const struct attr_opts *ao, const char *name);
 void attr_opts_set(struct attr_opts *ao, const char *name, const char *value);
 /* Append the attributes given to e. Returns how many. */
 int attr_opts_edit(const struct attr_opts *ao, struct edit *e);
+/* cli_parse against the options of attr_opts_add (values into *ao) and then
+ * extra (NULL-terminated, at most 7, may be NULL). The arguments go to
+ * *pos, argc long: the caller frees it, also on failure (NULL when out of
+ * memory). */
+int attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv,
+                    enum obj_kind kind, const char *const *skip, const struct cli_opt *extra,
+                    struct attr_opts *ao, char ***pos, int *npos, bool *help);
 
 /* ---- output -------------------------------------------------------------------------- */
 
