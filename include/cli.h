@@ -19,6 +19,7 @@
 
 struct store;
 struct rulepack;
+struct subcmd;
 
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
 
@@ -46,11 +47,17 @@ struct command {
     const char *summary;        /* one line for `sovmap --help` */
     const char *usage;          /* full --help text, options one per line */
     int (*run)(struct cli *c, int argc, char **argv);   /* argv[0] = name */
+    /* Or, with run NULL, a command made of subcommands (src/cli/cmd_util.h): */
+    const struct subcmd *subs;  /* NULL-terminated */
+    const char *default_sub;    /* run when argv[1] names no subcommand, or NULL */
+    int kind_help;              /* obj kind + 1 whose attributes --help lists, 0 none */
 };
 
 /* Registry, from commands.def (NULL-terminated). */
 extern const struct command *const cli_commands[];
 const struct command *cli_command(const char *name);
+/* Run cmd with argv[0] its name: its run, or the subcommand argv[1] names. */
+int cli_run(struct cli *c, const struct command *cmd, int argc, char **argv);
 
 /* Open the catalog (creating it when flags has STORE_CREATE) and load the
  * model with the shipped regions. Prints the one-line error itself and

@@ -40,6 +40,12 @@ cli_command(const char *name)
     return NULL;
 }
 
+int
+cli_run(struct cli *c, const struct command *cmd, int argc, char **argv)
+{
+    return cmd->subs ? cmd_dispatch(c, cmd, argc, argv) : cmd->run(c, argc, argv);
+}
+
 /* ---- catalog and model ---------------------------------------------------------------- */
 
 const char *

@@ -13,9 +13,6 @@
 #include "cmd_util.h"
 #include "store.h"
 
-
-extern const struct command cmd_dataset, cmd_field, cmd_tag;
-
 /* ---- dataset list ------------------------------------------------------------------- */
 
 struct ds_list {
@@ -390,12 +387,6 @@ static const struct subcmd dataset_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_dataset(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_dataset, dataset_subs, NULL, OBJ_DATASET + 1, argc, argv);
-}
-
 const struct command cmd_dataset = {
     .name = "dataset",
     .summary = "add, list, show, edit and remove datasets",
@@ -408,7 +399,8 @@ const struct command cmd_dataset = {
         "\n"
         "A dataset is a table, bucket, topic or index. Its fields and tags are edited\n"
         "with `sovmap field` and `sovmap tag`, its copies with `sovmap place`.\n",
-    .run = run_dataset,
+    .subs = dataset_subs,
+    .kind_help = OBJ_DATASET + 1,
 };
 
 /* ---- fields and tags ------------------------------------------------------------------ */
@@ -611,12 +603,6 @@ static const struct subcmd field_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_field(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_field, field_subs, NULL, 0, argc, argv);
-}
-
 const struct command cmd_field = {
     .name = "field",
     .summary = "add and remove fields of a dataset",
@@ -626,7 +612,7 @@ const struct command cmd_field = {
         "\n"
         "Fields carry tags; a field tagged pii or pii.* holds personal data.\n"
         "`sovmap dataset show DATASET` lists fields, tags and their provenance.\n",
-    .run = run_field,
+    .subs = field_subs,
 };
 
 /* ---- tag --------------------------------------------------------------------------- */
@@ -696,12 +682,6 @@ static const struct subcmd tag_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_tag(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_tag, tag_subs, NULL, 0, argc, argv);
-}
-
 const struct command cmd_tag = {
     .name = "tag",
     .summary = "tag datasets and fields (pii, pii.email, financial, key=value)",
@@ -711,5 +691,5 @@ const struct command cmd_tag = {
         "\n"
         "DATASET.FIELD names a field; a dataset whose own name has a dot is matched first.\n"
         "Typed tags record the time; imported ones also their source file and entity.\n",
-    .run = run_tag,
+    .subs = tag_subs,
 };

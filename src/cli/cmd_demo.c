@@ -129,7 +129,7 @@ run_demo(struct cli *c, int argc, char **argv)
             rc = CLI_OK;
             if (isatty(STDOUT_FILENO) && cli_command("tui")) {
                 char *targv[] = { "tui", NULL };
-                rc = cli_command("tui")->run(c, 1, targv);
+                rc = cli_run(c, cli_command("tui"), 1, targv);
             }
             goto out;
         }
@@ -146,7 +146,7 @@ run_demo(struct cli *c, int argc, char **argv)
     dm = NULL;
     if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && cli_command("tui")) {
         char *targv[] = { "tui", NULL };
-        rc = cli_command("tui")->run(c, 1, targv);
+        rc = cli_run(c, cli_command("tui"), 1, targv);
         goto out;
     }
     if (!c->quiet) {

@@ -9,8 +9,6 @@
 #include "cmd_util.h"
 #include "store.h"
 
-extern const struct command cmd_flow;
-
 static const char *const add_skip[] = { "from", "to", "to-region", NULL };
 
 /* Resolve a flow end: DATASET@REGION[/ROLE], a dataset (its primary) or,
@@ -195,12 +193,6 @@ static const struct subcmd flow_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_flow(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_flow, flow_subs, NULL, OBJ_FLOW + 1, argc, argv);
-}
-
 const struct command cmd_flow = {
     .name = "flow",
     .summary = "data flows between copies: replication, backup, etl, stream, export",
@@ -215,5 +207,6 @@ const struct command cmd_flow = {
         "An etl or stream flow makes its target derived from its source: personal data\n"
         "and subjects propagate along it unless transforms remove them. Pseudonymized\n"
         "data is still personal data.\n",
-    .run = run_flow,
+    .subs = flow_subs,
+    .kind_help = OBJ_FLOW + 1,
 };

@@ -8,8 +8,6 @@
 #include "cmd_util.h"
 #include "store.h"
 
-extern const struct command cmd_place;
-
 static const char *const add_skip[] = { "region", NULL };
 
 static int
@@ -180,12 +178,6 @@ static const struct subcmd place_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_place(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_place, place_subs, "add", OBJ_PLACEMENT + 1, argc, argv);
-}
-
 const struct command cmd_place = {
     .name = "place",
     .summary = "put copies of datasets in regions (primary, replica, backup ...)",
@@ -200,5 +192,7 @@ const struct command cmd_place = {
         "A copy is named DATASET@REGION, with /ROLE when the dataset has two copies in\n"
         "one region. A copy that is not primary and has no flow into it counts as a\n"
         "replication from the primary; --mechanism declares its transfer basis.\n",
-    .run = run_place,
+    .subs = place_subs,
+    .default_sub = "add",
+    .kind_help = OBJ_PLACEMENT + 1,
 };

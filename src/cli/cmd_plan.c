@@ -186,8 +186,9 @@ out:
 }
 
 const struct command cmd_plan = {
-    "plan",
-    "propose a compliant plan and save it as a scenario",
+    .name = "plan",
+    .summary = "propose a compliant plan and save it as a scenario",
+    .usage =
     "usage: sovmap plan [--scenario NAME] [--prefer same-provider|same-country|fewest-regions]\n"
     "                   [--only-regions R1,R2...] [--name NAME] [--dry-run]\n"
     "Propose scenario ops that remove every error finding: each violating copy\n"
@@ -203,5 +204,5 @@ const struct command cmd_plan = {
     "  --only-regions LIST   regions moves may target, comma-separated\n"
     "  --name NAME           scenario to save (default plan-1, plan-2 ...)\n"
     "  --dry-run             print the plan, save nothing\n",
-    run_plan,
+    .run = run_plan,
 };

@@ -9,8 +9,6 @@
 #include "cmd_util.h"
 #include "store.h"
 
-extern const struct command cmd_region;
-
 struct rg_list {
     struct cli *c;
     const char *provider;
@@ -115,12 +113,6 @@ static const struct subcmd region_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_region(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_region, region_subs, NULL, OBJ_REGION + 1, argc, argv);
-}
-
 const struct command cmd_region = {
     .name = "region",
     .summary = "list shipped cloud regions; add your own sites and multi-regions",
@@ -134,5 +126,6 @@ const struct command cmd_region = {
         "Every AWS, Azure and Google Cloud region ships with sovmap (data/regions.json).\n"
         "The operator is the legal home of whoever runs the region: a US provider's EU\n"
         "region is EU-resident but US-operated.\n",
-    .run = run_region,
+    .subs = region_subs,
+    .kind_help = OBJ_REGION + 1,
 };

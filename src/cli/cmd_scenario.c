@@ -13,8 +13,6 @@
 #include "scenario.h"
 #include "store.h"
 
-extern const struct command cmd_scenario;
-
 /* ---- helpers -------------------------------------------------------------------- */
 
 static int
@@ -863,15 +861,10 @@ static const struct subcmd scenario_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_scenario(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_scenario, scenario_subs, NULL, 0, argc, argv);
-}
-
 const struct command cmd_scenario = {
-    "scenario",
-    "what-if scenarios: new, list, show, add, rm, diff, apply, drop",
+    .name = "scenario",
+    .summary = "what-if scenarios: new, list, show, add, rm, diff, apply, drop",
+    .usage =
     "usage: sovmap scenario new|list|show|add|rm|diff|apply|drop ...\n"
     "  new NAME [--base OTHER] [--description TEXT]\n"
     "  list [--format text|tsv|json] [--check]\n"
@@ -888,5 +881,5 @@ const struct command cmd_scenario = {
     SCENARIO_OPS(X)
 #undef X
     ,
-    run_scenario,
+    .subs = scenario_subs,
 };

@@ -8,8 +8,6 @@
 #include "cmd_util.h"
 #include "store.h"
 
-extern const struct command cmd_tier;
-
 struct tr_list {
     struct cli *c;
     int32_t *used;
@@ -90,12 +88,6 @@ static const struct subcmd tier_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_tier(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_tier, tier_subs, NULL, OBJ_TIER + 1, argc, argv);
-}
-
 const struct command cmd_tier = {
     .name = "tier",
     .summary = "classification tiers and their residency policy",
@@ -108,5 +100,6 @@ const struct command cmd_tier = {
         "\n"
         "Scopes, narrowest to widest: region, country, bloc, adequate, approved, global.\n"
         "New catalogs start with restricted, confidential and public (sovmap init).\n",
-    .run = run_tier,
+    .subs = tier_subs,
+    .kind_help = OBJ_TIER + 1,
 };

@@ -79,7 +79,7 @@ command(void *ctx, int argc, char **argv, char **out)
             dup2(null, STDIN_FILENO);
         c->out = c->err = f;
         c->progress = false;
-        rc = cmd->run(c, argc, argv);
+        rc = cli_run(c, cmd, argc, argv);
         c->out = saved_out;
         c->err = saved_err;
         c->progress = progress;

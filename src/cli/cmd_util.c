@@ -29,10 +29,11 @@ is_help(const char *a)
 }
 
 int
-cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs,
-             const char *dflt, int kind_help, int argc, char **argv)
+cmd_dispatch(struct cli *c, const struct command *cmd, int argc, char **argv)
 {
-    const struct subcmd *s, *best = NULL;
+    const struct subcmd *subs = cmd->subs, *s, *best = NULL;
+    const char *dflt = cmd->default_sub;
+    int kind_help = cmd->kind_help;
     struct command self;
     char name[64];
     int bestd = 3, d;
@@ -76,10 +77,10 @@ cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs
         snprintf(name, sizeof name, "%s %s", cmd->name, s->name);
     else
         snprintf(name, sizeof name, "%s", cmd->name);
+    memset(&self, 0, sizeof self);
     self.name = name;
     self.summary = cmd->summary;
     self.usage = s->usage;
-    self.run = NULL;
     /* --help on a subcommand: its usage, then the attributes it takes */
     for (int i = 1 + skip_args; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)

@@ -20,12 +20,12 @@ struct subcmd {
     int attrs;                  /* OBJ kind + 1 whose attributes --help lists, 0 none */
 };
 
-/* argv[0] is the command, argv[1] the subcommand. When argv[1] is not a
- * subcommand and dflt is set, run dflt with all of argv[1..] as its
- * arguments (`sovmap place DATASET REGION`). kind_help: attributes of that
- * obj kind + 1 listed by `sovmap CMD --help`, 0 none. */
-int cmd_dispatch(struct cli *c, const struct command *cmd, const struct subcmd *subs,
-                 const char *dflt, int kind_help, int argc, char **argv);
+/* Run a command of cmd->subs (cli_run): argv[0] is the command, argv[1] the
+ * subcommand. When argv[1] is not a subcommand and cmd->default_sub is set,
+ * run that with all of argv[1..] as its arguments (`sovmap place DATASET
+ * REGION`). `sovmap CMD --help` also lists the attributes of
+ * cmd->kind_help - 1 (0: none). */
+int cmd_dispatch(struct cli *c, const struct command *cmd, int argc, char **argv);
 
 /* cli_parse for a command of a few arguments: they go to pos[0..maxpos) and
  * *npos counts all that were given, maybe more than maxpos (the rest are not

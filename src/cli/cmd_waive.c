@@ -17,8 +17,6 @@
 #include "rules.h"
 #include "store.h"
 
-extern const struct command cmd_waive;
-
 /* Kinds a waiver may name, in the order a bare selector is tried. */
 static const enum obj_kind waivable[] = {
     OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW, OBJ_REGION, OBJ_TIER,
@@ -250,12 +248,6 @@ static const struct subcmd waive_subs[] = {
     { NULL, NULL, NULL, 0 },
 };
 
-static int
-run_waive(struct cli *c, int argc, char **argv)
-{
-    return cmd_dispatch(c, &cmd_waive, waive_subs, "add", 0, argc, argv);
-}
-
 const struct command cmd_waive = {
     .name = "waive",
     .summary = "accept a finding until a date; list and remove waivers",
@@ -267,5 +259,6 @@ const struct command cmd_waive = {
         "A waiver hides the finding of RULE on OBJECT from check's verdict until the\n"
         "end of its expiry day; waived findings are still listed, apart, and an\n"
         "expired waiver hides nothing and is reported.\n",
-    .run = run_waive,
+    .subs = waive_subs,
+    .default_sub = "add",
 };

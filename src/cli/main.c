@@ -202,7 +202,7 @@ main(int argc, char **argv)
 
     if (i >= argc) {
         if ((cmd = cli_command("tui")) != NULL) {
-            rc = cmd->run(&c, 1, tui_argv);
+            rc = cli_run(&c, cmd, 1, tui_argv);
             goto done;
         }
         print_help(stdout);
@@ -216,12 +216,12 @@ main(int argc, char **argv)
         if (!(cmd = cli_command(argv[i + 1])))
             return suggest_command(&c, argv[i + 1]);
         char *help_argv[] = { argv[i + 1], "--help", NULL };
-        rc = cmd->run(&c, 2, help_argv);
+        rc = cli_run(&c, cmd, 2, help_argv);
         goto done;
     }
     if (!(cmd = cli_command(argv[i])))
         return suggest_command(&c, argv[i]);
-    rc = cmd->run(&c, argc - i, argv + i);
+    rc = cli_run(&c, cmd, argc - i, argv + i);
 done:
     rulepack_free(c.rp);
     model_free(c.m);
