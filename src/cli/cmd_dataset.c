@@ -142,6 +142,33 @@ text_tag(struct cli *c, const char *indent, const struct tag *t)
     fputc('\n', c->out);
 }
 
+/* The tags of dataset d on field (SM_NONE: on the dataset itself). */
+static void
+json_tags(struct cli *c, const struct dataset *d, int32_t field)
+{
+    const struct model *m = c->m;
+    bool first = true;
+
+    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
+        if (m->tags[t].field != field)
+            continue;
+        if (!first)
+            fputc(',', c->out);
+        json_tag(c, &m->tags[t]);
+        first = false;
+    }
+}
+
+static void
+text_tags(struct cli *c, const char *indent, const struct dataset *d, int32_t field)
+{
+    const struct model *m = c->m;
+
+    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
+        if (m->tags[t].field == field)
+            text_tag(c, indent, &m->tags[t]);
+}
+
 static void
 text_flow(struct cli *c, int32_t f)
 {
@@ -223,28 +250,12 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
             fputs(first ? "{\"name\":" : ",{\"name\":", c->out);
             cli_put_json(c->out, m->fields[f].name);
             fputs(",\"tags\":[", c->out);
-            bool ft = true;
-            for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
-                if (m->tags[t].field != f)
-                    continue;
-                if (!ft)
-                    fputc(',', c->out);
-                json_tag(c, &m->tags[t]);
-                ft = false;
-            }
+            json_tags(c, d, f);
             fputs("]}", c->out);
             first = false;
         }
         fputs("],\n \"tags\":[", c->out);
-        first = true;
-        for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
-            if (m->tags[t].field != SM_NONE)
-                continue;
-            if (!first)
-                fputc(',', c->out);
-            json_tag(c, &m->tags[t]);
-            first = false;
-        }
+        json_tags(c, d, SM_NONE);
         fputs("],\n \"placements\":[", c->out);
         first = true;
         for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
@@ -279,14 +290,10 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         fputs("  ", c->out);
         cli_put_text(c->out, m->fields[f].name);
         fputc('\n', c->out);
-        for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
-            if (m->tags[t].field == f)
-                text_tag(c, "    ", &m->tags[t]);
+        text_tags(c, "    ", d, f);
     }
     fputs("tags\n", c->out);
-    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
-        if (m->tags[t].field == SM_NONE)
-            text_tag(c, "  ", &m->tags[t]);
+    text_tags(c, "  ", d, SM_NONE);
     fputs("copies\n", c->out);
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
         const struct placement *pl = &m->placements[p];
