@@ -1413,6 +1413,75 @@ out:
     return ok;
 }
 
+/* Numbers with few distinct values (copies, a finding count): a stable
+ * counting sort of p straight into order (reversed when descending): one
+ * pass finds each key's slot among the distinct ones and counts it, the
+ * few distinct keys are sorted, one pass places the rows. False (order
+ * untouched, p's keys maybe replaced) when there are more than FEW_MAX
+ * distinct keys or no memory. */
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static uint32_t
+num_slot(uint64_t k)
+{
+    return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 40) & (FEW_CAP - 1);
+}
+
+static bool
+few_nums_into(struct view *v, struct sort_pair *p, int32_t n)
+{
+    struct { uint64_t key; int32_t id; } *tab = malloc(sizeof *tab * FEW_CAP);
+    uint64_t *key = malloc(sizeof *key * FEW_MAX);
+    int32_t *pos = calloc(FEW_MAX, sizeof *pos), nd = 0, sum = 0;
+    bool ok = false;
+
+    if (!tab || !key || !pos)
+        goto out;
+    for (int i = 0; i < FEW_CAP; i++)
+        tab[i].id = -1;
+    for (int32_t i = 0; i < n; i++) {
+        uint64_t k = p[i].key;
+        uint32_t slot = num_slot(k);
+        while (tab[slot].id >= 0 && tab[slot].key != k)
+            slot = (slot + 1) & (FEW_CAP - 1);
+        if (tab[slot].id < 0) {
+            if (nd == FEW_MAX)
+                goto out;
+            tab[slot].key = k;
+            tab[slot].id = nd;
+            key[nd++] = k;
+        }
+        pos[tab[slot].id]++;
+        p[i].key = (uint64_t)tab[slot].id;
+    }
+    qsort(key, (size_t)nd, sizeof *key, cmp_u64);
+    for (int32_t i = 0; i < nd; i++) {
+        uint32_t slot = num_slot(key[i]);
+        int32_t id, x;
+        while (tab[slot].key != key[i])
+            slot = (slot + 1) & (FEW_CAP - 1);
+        id = tab[slot].id;
+        x = pos[id];
+        pos[id] = sum;
+        sum += x;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        int32_t at = pos[p[i].key]++;
+        v->order[v->desc ? n - 1 - at : at] = p[i].row;
+    }
+    ok = true;
+out:
+    free(tab);
+    free(key);
+    free(pos);
+    return ok;
+}
+
 /* Small keys (ranks below nkeys): a stable counting sort of p straight
  * into order (reversed when descending, as sort_order does). False when
  * out of memory (nothing written). */
@@ -1497,6 +1566,13 @@ sort_order(struct tui *t, struct view *v)
                 p[i].key = (uint64_t)c->num(t, r) ^ ((uint64_t)1 << 63);
             else
                 p[i].key = prefix_key(c->str(t, r));
+        }
+        if (!v->ops->group && c->num && few_nums_into(v, p, n))
+            return SM_OK;
+        if (!v->ops->group && c->num) {
+            /* more distinct keys than few_nums_into takes: gather again */
+            for (int32_t i = 0; i < n; i++)
+                p[i].key = (uint64_t)c->num(t, p[i].row) ^ ((uint64_t)1 << 63);
         }
         radix_sort(p, tmp, n);
         if (c && c->str && !c->num)

@@ -529,10 +529,28 @@ test_sort_every_column(void **state)
         feed(h, "S");
         view_ensure(h->t, v);
         check_view_order(h, 0);
+        /* descending, sorted again from scratch (not reversed) */
+        assert_int_equal(model_set(h->m, OBJ_DATASET, first, "tier", "restricted", NULL),
+                         SM_OK);
+        tui_recheck(h->t);
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
         while (v->sort != 5)
             feed(h, "s");
         view_ensure(h->t, v);
         check_view_order(h, 0);
+        tui_recheck(h->t);
+        view_ensure(h->t, v);
+        check_view_order(h, 0);
+        feed(h, "S");
+        tui_recheck(h->t);
+        view_ensure(h->t, v);
+        assert_true(v->desc);
+        check_view_order(h, 0);
+        while (v->sort != 6)
+            feed(h, "s");
+        feed(h, "S");
+        assert_int_equal(model_set(h->m, OBJ_DATASET, first, "system", "sys3", NULL), SM_OK);
         tui_recheck(h->t);
         view_ensure(h->t, v);
         check_view_order(h, 0);
