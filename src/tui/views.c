@@ -1711,10 +1711,42 @@ forget_other_models(struct tui *t)
             t->views[i].order_fp = 0;
 }
 
+/* order's rows (any order) put back in id order, through the match
+ * flags as scratch (the filter sets them again after the order is
+ * built). False when out of memory (order untouched). */
+static bool
+rows_in_id_order(struct view *v, int32_t n)
+{
+    int32_t k = 0;
+
+    if (n > v->capmatch) {
+        uint8_t *m = realloc(v->match, (size_t)n + 1);
+        if (!m)
+            return false;
+        v->match = m;
+        v->capmatch = n;
+        v->capblock = (size_t)n + 1;
+        v->ntext = 0;
+    }
+    memset(v->match, 0, (size_t)n);
+    for (int32_t i = 0; i < v->norder; i++)
+        v->match[v->order[i]] = 1;
+    for (int32_t r = 0; r < n; r++)
+        if (v->match[r])
+            v->order[k++] = r;
+    v->norder = k;
+    return true;
+}
+
 static int
 build_order(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t);
+    /* The order there is (another sort of the same rows, this generation
+     * or this very model) says which rows are visible: no need to look
+     * at every object again. */
+    bool same_rows = !v->partial && v->ops->visible && n >= PARTIAL_MIN &&
+                     v->norder <= n && order_current(t, v, v->order_sort, v->order_desc);
 
     if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
         grow(&v->rows, &v->caprows, n + 1) != SM_OK)
@@ -1739,10 +1771,12 @@ build_order(struct tui *t, struct view *v)
         order_built(t, v);
         return SM_OK;
     }
-    v->norder = 0;
-    for (int32_t i = 0; i < n; i++)
-        if (!v->ops->visible || v->ops->visible(t, i))
-            v->order[v->norder++] = i;
+    if (!same_rows || !rows_in_id_order(v, n)) {
+        v->norder = 0;
+        for (int32_t i = 0; i < n; i++)
+            if (!v->ops->visible || v->ops->visible(t, i))
+                v->order[v->norder++] = i;
+    }
     if ((v->sort >= 0 || v->ops->group) && sort_order(t, v) != SM_OK)
         return SM_ENOMEM;
     order_built(t, v);
