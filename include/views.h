@@ -72,6 +72,14 @@ struct view {
     const struct model *order_m;
     uint64_t order_mgen, order_fp;  /* order_fp 0: not reusable */
     struct sort_pair *pairs;    /* radix sort scratch, kept */
+    /* The rank of every row's string in one column of few distinct values
+     * (a dataset's system), kept after the pairs in their block: built
+     * after the first check, good while the model is (as order_m ...). */
+    const int32_t *colrank;
+    int32_t ncolrank, colrank_keys;
+    int colrank_col;
+    const struct model *colrank_m;
+    uint64_t colrank_mgen, colrank_fp;
     bool partial;               /* order holds only the first page (first frame) */
     uint8_t *match;             /* per base row: matches the filter */
     int32_t capmatch;

@@ -1482,6 +1482,61 @@ out:
     return ok;
 }
 
+static bool
+colrank_current(struct tui *t, const struct view *v, int col)
+{
+    return v->ncolrank > 0 && v->colrank_col == col && v->ncolrank == v->ops->count(t) &&
+           v->colrank_m == t->m && v->colrank_mgen == t->m->generation &&
+           v->colrank_fp == model_fp(t);
+}
+
+/* The ranks of the first string column without a cheaper key whose rows
+ * hold few distinct strings, into the pairs block after 2n + 2 pairs.
+ * Off the key path (after the first check); nothing when no column
+ * qualifies or out of memory. */
+static void
+colrank_build(struct tui *t, struct view *v)
+{
+    int32_t n = v->ops->count(t), nkeys = 0, *ids;
+    struct sort_pair *blk;
+
+    if (n <= 0 || v->ops->group)
+        return;
+    for (int col = 0; col < v->ops->ncols; col++) {
+        const struct column *c = &v->ops->cols[col];
+        bool dom = false;
+        if (!c->str || c->num || col == v->ops->default_sort)
+            continue;
+        for (size_t i = 0; i < sizeof dom_cols / sizeof *dom_cols; i++)
+            dom |= dom_cols[i].str == c->str;
+        if (dom)
+            continue;
+        /* pairs for n rows, then n ranks */
+        blk = realloc(v->pairs, sizeof *blk * (size_t)(2 * n + 2) +
+                      sizeof(int32_t) * (size_t)n);
+        if (!blk)
+            return;
+        v->pairs = blk;
+        v->cappairs = 2 * n + 2;
+        v->ncolrank = 0;
+        ids = (int32_t *)(void *)(blk + 2 * n + 2);
+        for (int32_t r = 0; r < n; r++)
+            ids[r] = r;
+        if (!few_keys(t, c, blk, ids, n, &nkeys))
+            continue;
+        for (int32_t r = 0; r < n; r++)
+            ids[r] = (int32_t)blk[r].key;
+        v->colrank = ids;
+        v->ncolrank = n;
+        v->colrank_keys = nkeys;
+        v->colrank_col = col;
+        v->colrank_m = t->m;
+        v->colrank_mgen = t->m->generation;
+        v->colrank_fp = model_fp(t);
+        return;
+    }
+}
+
 /* Small keys (ranks below nkeys): a stable counting sort of p straight
  * into order (reversed when descending, as sort_order does). False when
  * out of memory (nothing written). */
@@ -1533,6 +1588,7 @@ sort_order(struct tui *t, struct view *v)
             return SM_ENOMEM;
         v->pairs = np;
         v->cappairs = 2 * n + 2;
+        v->ncolrank = 0;        /* the block holds the pairs alone now */
     }
     p = v->pairs;
     tmp = v->pairs + n;
@@ -1550,6 +1606,14 @@ sort_order(struct tui *t, struct view *v)
         }
         free(rank);
         if (count_into(v, p, n, dc->n(t) + 1))
+            return SM_OK;
+        radix_sort(p, tmp, n);
+    } else if (!v->ops->group && !c->num && colrank_current(t, v, v->sort)) {
+        for (int32_t i = 0; i < n; i++) {
+            p[i].row = v->order[i];
+            p[i].key = (uint64_t)v->colrank[v->order[i]];
+        }
+        if (count_into(v, p, n, v->colrank_keys))
             return SM_OK;
         radix_sort(p, tmp, n);
     } else if (!v->ops->group && !c->num && few_keys(t, c, p, v->order, n, &nkeys)) {
@@ -1855,6 +1919,10 @@ prepare_others(struct tui *t, struct view *cur)
         if (o->ops->filter_name && !o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
             !texts_current(t, o, o->ops->count(t)))
             texts_build(t, o);
+        /* and the ranks of a column of few strings (not the map's) */
+        if (!o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
+            !colrank_current(t, o, o->colrank_col))
+            colrank_build(t, o);
         if (o == cur || order_current(t, o, o->sort, o->desc))
             continue;
         if (build_order(t, o) != SM_OK)
