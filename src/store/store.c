@@ -381,6 +381,16 @@ reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize)
 
     if (need <= *cap)
         return SM_OK;
+    if (!*p) {
+        /* fresh zero pages from the kernel: no memset touching them all
+         * before the loader fills them */
+        if (!(np = calloc((size_t)need, elsize)))
+            return SM_ENOMEM;
+        hugepages(np, (size_t)need * elsize);
+        *p = np;
+        *cap = need;
+        return SM_OK;
+    }
     np = realloc(*p, (size_t)need * elsize);
     if (!np)
         return SM_ENOMEM;
