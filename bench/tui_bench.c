@@ -4,7 +4,9 @@
  * and key-to-redraw times for navigation, view switches, sorting and
  * incremental filtering; then every sortable column of the datasets view
  * both ways, and after a re-check (tui_recheck, not timed: new findings,
- * every derived fact new) the first visit of each view and the filter.
+ * every derived fact new) the first visit of each view and the filter,
+ * then the same after an edit (a dataset's system set through the model,
+ * then a re-check; not timed), when what was kept for the old model goes.
  *
  *   tui_bench [--datasets N] [--keys] [CATALOG.db]
  *
@@ -254,6 +256,8 @@ main(int argc, char **argv)
     struct stat sortall = { "re-sort, every column both ways", 0, 0, 0, 0, 0 };
     struct stat revisit = { "after re-check: first visit 2..7 1", 0, 0, 0, 0, 0 };
     struct stat refilt = { "after re-check: filter, per char", 0, 0, 0, 0, 0 };
+    struct stat edvisit = { "after an edit: first visit 2..7 1", 0, 0, 0, 0, 0 };
+    struct stat edfilt = { "after an edit: filter, per char", 0, 0, 0, 0, 0 };
 
     for (int i = 0; i < 200; i++)
         key(t, s, i % 2 ? "k" : "j", &nav);
@@ -298,6 +302,25 @@ main(int argc, char **argv)
         }
         key(t, s, "<Esc>", &clear);
     }
+    /* After an edit (one dataset's system changed through the model, as
+     * an edit does, then a re-check; neither timed): orders and texts
+     * kept for the old model go, the first visits and filter pay. */
+    for (int r = 0; r < 2; r++) {
+        int32_t d = m->ndatasets / 2 + r;
+        if (model_set(m, OBJ_DATASET, d, "system", r ? "bench-b" : "bench-a", &e) != SM_OK)
+            die("edit", &e);
+        tui_recheck(t);
+        for (const char *v = "2345671"; *v; v++) {
+            char k[2] = { *v, 0 };
+            key(t, s, k, &edvisit);
+        }
+        key(t, s, "/", &detail);
+        for (const char *c = "ds0012"; *c; c++) {
+            char k[2] = { *c, 0 };
+            key(t, s, k, &edfilt);
+        }
+        key(t, s, "<Esc>", &clear);
+    }
     printf("key to redraw at 120x40, %d datasets:\n", (int)m->ndatasets);
     report(&nav);
     report(&page);
@@ -309,6 +332,8 @@ main(int argc, char **argv)
     report(&sortall);
     report(&revisit);
     report(&refilt);
+    report(&edvisit);
+    report(&edfilt);
     tui_free(t);
     screen_free(s);
     store_close(st);

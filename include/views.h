@@ -71,6 +71,14 @@ struct view {
      * only stays good through re-checks that leave the model as it was. */
     const struct model *order_m;
     uint64_t order_mgen, order_fp;  /* order_fp 0: not reusable */
+    /* A name list (filter_name) in catalog or name order, and its filter
+     * texts, depend on the rows' names and which rows are hidden alone:
+     * sig hashes every row's name (its address) and hidden flag, for the
+     * model and generation in sig_m and sig_mgen; order_sig and text_sig
+     * are what they were built on (0: unknown). After an edit elsewhere
+     * (another object, another attribute) they are still good. */
+    uint64_t sig, sig_mgen, order_sig, text_sig;
+    const struct model *sig_m;
     struct sort_pair *pairs;    /* radix sort scratch, kept */
     /* The rank of every row's string in one column of few distinct values
      * (a dataset's system), kept after the pairs in their block: built

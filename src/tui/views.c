@@ -974,6 +974,9 @@ filter_test(const char *hay, const char *lo, const char *up, const char *fold, s
 
 static uint64_t model_fp(const struct tui *t);
 static bool order_model_only(const struct view *v, int sort);
+static uint64_t view_sig(struct tui *t, struct view *v);
+static bool sig_unchanged(struct tui *t, struct view *v, const struct model *built_on,
+                          uint64_t built_sig);
 
 static bool
 texts_current(struct tui *t, const struct view *v, int32_t n)
@@ -1029,6 +1032,20 @@ texts_build(struct tui *t, struct view *v)
     v->text_m = t->m;
     v->text_mgen = t->m->generation;
     v->text_fp = model_fp(t);
+    v->text_sig = view_sig(t, v);
+}
+
+/* texts_current, or good again after an edit that left the names be */
+static bool
+texts_usable(struct tui *t, struct view *v, int32_t n)
+{
+    if (texts_current(t, v, n))
+        return true;
+    if (v->ntext != n || n <= 0 || !sig_unchanged(t, v, v->text_m, v->text_sig))
+        return false;
+    v->text_mgen = t->m->generation;
+    v->text_fp = model_fp(t);
+    return true;
 }
 
 /* Rows of order that match the filter, into rows, keeping the order.
@@ -1076,7 +1093,7 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
     }
     /* The kept texts have ASCII letters in lower case: good for a needle
      * whose only case pairs are ASCII letters (lo is then what to find). */
-    text = folded && texts_current(t, v, n) ? v->text : NULL;
+    text = folded && texts_usable(t, v, n) ? v->text : NULL;
     if (!narrow && nsrc > n / 2) {
         /* Most rows are listed: test them all (hidden ones too, never
          * picked below) rather than mark the listed ones one by one. */
@@ -1753,6 +1770,9 @@ order_current(struct tui *t, const struct view *o, int sort, bool desc)
            o->order_fp == model_fp(t);
 }
 
+static uint64_t view_sig(struct tui *t, struct view *v);
+static bool order_by_name(const struct view *v, int sort);
+
 static void
 order_built(struct tui *t, struct view *v)
 {
@@ -1762,6 +1782,8 @@ order_built(struct tui *t, struct view *v)
     v->order_m = t->m;
     v->order_mgen = t->m->generation;
     v->order_fp = v->partial ? 0 : model_fp(t);
+    v->order_sig = !v->partial && order_by_name(v, v->sort) &&
+                   v->ops->count(t) >= PARTIAL_MIN ? view_sig(t, v) : 0;
 }
 
 /* A model freed and another allocated at its address must not pass for
@@ -1770,9 +1792,56 @@ order_built(struct tui *t, struct view *v)
 static void
 forget_other_models(struct tui *t)
 {
-    for (int i = 0; i < TUI_NVIEWS; i++)
-        if (t->views[i].order_fp && t->views[i].order_m != t->m)
-            t->views[i].order_fp = 0;
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        struct view *v = &t->views[i];
+        if (v->order_m != t->m)
+            v->order_fp = v->order_sig = 0;
+        if (v->text_m != t->m)
+            v->ntext = 0;
+        if (v->colrank_m != t->m)
+            v->ncolrank = 0;
+        if (v->sig_m != t->m)
+            v->sig_m = NULL;
+    }
+}
+
+/* Is the order one that depends on the rows' names and hidden flags
+ * alone: a name list in catalog order or sorted by its name (column 0)? */
+static bool
+order_by_name(const struct view *v, int sort)
+{
+    return v->ops->filter_name && !v->ops->group && (sort == -1 || sort == 0);
+}
+
+/* The signature of a name list's rows now (see struct view): one pass
+ * over the objects, kept for the generation. */
+static uint64_t
+view_sig(struct tui *t, struct view *v)
+{
+    int32_t n = v->ops->count(t);
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
+
+    if (v->sig_m == t->m && v->sig_mgen == t->m->generation)
+        return v->sig;
+    for (int32_t r = 0; r < n; r++) {
+        uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
+        if (v->ops->visible && !v->ops->visible(t, r))
+            x = ~x;
+        h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    v->sig = h | 1;
+    v->sig_m = t->m;
+    v->sig_mgen = t->m->generation;
+    return v->sig;
+}
+
+/* After an edit, an order or texts built on the same model object whose
+ * names and hidden rows are as they were: good again for this model. */
+static bool
+sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint64_t built_sig)
+{
+    return built_sig != 0 && built_on == t->m && view_sig(t, v) == built_sig;
 }
 
 /* order's rows (any order) put back in id order, through the match
@@ -1940,6 +2009,13 @@ view_rebuild(struct tui *t, struct view *v)
     fresh = order_current(t, v, v->sort, v->desc);
     narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
              strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
+    if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
+        v->order_gen != 0 && order_by_name(v, v->sort) &&
+        sig_unchanged(t, v, v->order_m, v->order_sig)) {
+        fresh = true;               /* an edit that left the names be */
+        v->order_mgen = t->m->generation;
+        v->order_fp = model_fp(t);
+    }
     if (fresh && v->order_gen != t->gen) {
         v->order_gen = t->gen;      /* kept through a re-check */
     } else if (!fresh && v->sort >= 0 && !v->ops->group && !v->partial &&

@@ -652,6 +652,25 @@ test_filter_big(void **state)
             feed(hs, "s");
         }
     }
+    /* Sorted by name: an edit that leaves the names be keeps the order
+     * (checked against a sort from scratch); a new name sorts again. */
+    while (v->sort != 0)
+        feed(hs, "s");
+    view_ensure(hs->t, v);
+    check_view_order(hs, 0);
+    assert_int_not_equal(v->order_sig, 0);
+    assert_int_equal(model_set(hs->m, OBJ_DATASET, 11, "system", "zzz", NULL), SM_OK);
+    tui_recheck(hs->t);
+    view_ensure(hs->t, v);
+    check_view_order(hs, 0);
+    dataset(hs->m, "Ds000000-a-new-one", "public", NULL, NULL);
+    tui_recheck(hs->t);
+    view_ensure(hs->t, v);
+    check_view_order(hs, 0);
+    feed(hs, "/ds000000-A");
+    check_filter(hs, v);
+    assert_int_equal(v->nrows, 1);
+    feed(hs, "<Esc>");
     tui_draw(hs->t, hs->s);
     for (int pass = 0; pass < 3; pass++) {
         if (pass == 1)
