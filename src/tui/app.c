@@ -175,6 +175,330 @@ oom:
     tui_set_message(t, true, "out of memory");
 }
 
+/* ---- derived facts after an edit of a few datasets --------------------------
+ * The per-object arrays of tui_derive, brought up to date for what an edit
+ * touched instead of rebuilt: the copy and tier counts of the datasets it
+ * may change are taken out before it and put back after (derive_begin,
+ * derive_end), the flow lists of the touched datasets are relinked, and
+ * the finding facts of the objects whose findings check_update replaced
+ * are recounted from the new ones (every finding of such an object is
+ * among them). Anything else (scenario mode, a full check, regions or
+ * tiers added) rebuilds everything. */
+
+struct derive_pre {
+    int32_t *ds;                /* datasets taken out, ascending, unique */
+    int32_t n;
+    bool on;
+    int32_t nd, np, nf, nr, nt; /* the model's sizes before the edit */
+};
+
+static int
+cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted, duplicates dropped; returns the new count. */
+static int32_t
+uniq(int32_t *v, int32_t n)
+{
+    int32_t w = 0;
+
+    if (n > 1)
+        qsort(v, (size_t)n, sizeof *v, cmp_i32);
+    for (int32_t k = 0; k < n; k++)
+        if (k == 0 || v[k] != v[k - 1])
+            v[w++] = v[k];
+    return w;
+}
+
+/* Add (sign 1) or take out (-1) the copies and tier of datasets ds. */
+static void
+derive_count(struct tui *t, const int32_t *ds, int32_t n, int sign)
+{
+    const struct model *m = t->m;
+
+    for (int32_t i = 0; i < n; i++) {
+        const struct dataset *d;
+        if (ds[i] < 0 || ds[i] >= m->ndatasets || ds[i] >= t->nd)
+            continue;
+        d = &m->datasets[ds[i]];
+        if (!d->deleted && d->tier >= 0 && d->tier < t->nt)
+            t->tier_count[d->tier] += sign;
+        for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
+            if (!m->placements[p].deleted && m->placements[p].region >= 0 &&
+                m->placements[p].region < t->nr)
+                t->rg_copies[m->placements[p].region] += sign;
+    }
+}
+
+static void
+derive_begin(struct tui *t, struct derive_pre *pre, const struct check_touch *touch)
+{
+    const struct model *m = t->m;
+
+    memset(pre, 0, sizeof *pre);
+    if (t->scen.on || !t->res || touch->global || t->nd != m->ndatasets ||
+        t->np != m->nplacements || t->nf != m->nflows || t->nr != m->nregions ||
+        t->nt != m->ntiers || !(pre->ds = malloc(sizeof *pre->ds * (size_t)(touch->ndatasets + 1))))
+        return;
+    memcpy(pre->ds, touch->datasets, sizeof *pre->ds * (size_t)touch->ndatasets);
+    pre->n = uniq(pre->ds, touch->ndatasets);
+    pre->nd = m->ndatasets;
+    pre->np = m->nplacements;
+    pre->nf = m->nflows;
+    pre->nr = m->nregions;
+    pre->nt = m->ntiers;
+    derive_count(t, pre->ds, pre->n, -1);
+    pre->on = true;
+}
+
+/* The edit did not happen: the counts as they were. */
+static void
+derive_cancel(struct tui *t, struct derive_pre *pre)
+{
+    if (pre->on)
+        derive_count(t, pre->ds, pre->n, 1);
+    free(pre->ds);
+    memset(pre, 0, sizeof *pre);
+}
+
+static int32_t
+flow_ds(const struct model *m, int32_t p)
+{
+    return p >= 0 && p < m->nplacements ? m->placements[p].dataset : SM_NONE;
+}
+
+static bool
+in_sorted(const int32_t *v, int32_t n, int32_t x)
+{
+    int32_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        int32_t mid = (lo + hi) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == x;
+}
+
+/* The dataset whose out (pass 0) or in (pass 1) list holds live flow f. */
+static int32_t
+list_of(const struct model *m, int32_t f, int pass)
+{
+    const struct flow *fl = &m->flows[f];
+    int32_t a, b;
+
+    if (fl->deleted)
+        return SM_NONE;
+    a = flow_ds(m, fl->from);
+    b = flow_ds(m, fl->to);
+    return pass ? (fl->to >= 0 && b != a ? b : SM_NONE) : a;
+}
+
+/* Relink the flow lists of datasets ds (ascending, unique): cand are the
+ * flows that may have joined them. */
+static int
+relink(struct tui *t, const int32_t *ds, int32_t n, const int32_t *cand, int32_t ncand)
+{
+    const struct model *m = t->m;
+    int32_t *fl = NULL, nfl = 0, cap = 0;
+
+    for (int pass = 0; pass < 2; pass++) {
+        int32_t *head = pass ? t->ds_in : t->ds_out, *next = pass ? t->fl_next_in : t->fl_next_out;
+        nfl = 0;
+        for (int32_t i = 0; i < n; i++)
+            for (int32_t f = head[ds[i]]; f != SM_NONE; f = next[f]) {
+                if (sm_grow((void **)&fl, &cap, nfl + 1, sizeof *fl))
+                    goto oom;
+                fl[nfl++] = f;
+            }
+        for (int32_t k = 0; k < ncand; k++) {
+            if (sm_grow((void **)&fl, &cap, nfl + 1, sizeof *fl))
+                goto oom;
+            fl[nfl++] = cand[k];
+        }
+        nfl = uniq(fl, nfl);
+        /* a flow that belongs to a list not rebuilt here: rebuild all */
+        for (int32_t k = 0; k < nfl; k++) {
+            int32_t x;
+            if (fl[k] < 0 || fl[k] >= t->nf) {
+                free(fl);
+                return SM_EINVAL;
+            }
+            x = list_of(m, fl[k], pass);
+            if (x >= 0 && !in_sorted(ds, n, x)) {
+                free(fl);
+                return SM_EINVAL;
+            }
+        }
+        for (int32_t k = 0; k < nfl; k++)
+            next[fl[k]] = SM_NONE;
+        for (int32_t i = 0; i < n; i++)
+            head[ds[i]] = SM_NONE;
+        /* backwards, so that each list reads in id order */
+        for (int32_t k = nfl - 1; k >= 0; k--) {
+            int32_t x = list_of(m, fl[k], pass);
+            if (x < 0)
+                continue;
+            next[fl[k]] = head[x];
+            head[x] = fl[k];
+        }
+    }
+    free(fl);
+    return SM_OK;
+oom:
+    free(fl);
+    return SM_ENOMEM;
+}
+
+static void
+finding_reset(struct tui *t, const struct finding *f)
+{
+    if (f->dataset >= 0 && f->dataset < t->nd) {
+        t->ds_nfind[f->dataset] = 0;
+        t->ds_worst[f->dataset] = -1;
+    }
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np) {
+        t->pl_worst[f->object] = -1;
+        t->pl_waived[f->object] = 0;
+    }
+    if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf) {
+        t->fl_worst[f->object] = -1;
+        t->fl_waived[f->object] = 0;
+    }
+}
+
+/* As tui_derive's loop over the findings, for one. */
+static void
+finding_count(struct tui *t, const struct finding *f)
+{
+    if (f->waived) {
+        if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np)
+            t->pl_waived[f->object] = 1;
+        if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf)
+            t->fl_waived[f->object] = 1;
+        return;
+    }
+    if (f->dataset >= 0 && f->dataset < t->nd) {
+        t->ds_nfind[f->dataset]++;
+        if (f->severity > t->ds_worst[f->dataset])
+            t->ds_worst[f->dataset] = (int8_t)f->severity;
+    }
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np &&
+        f->severity > t->pl_worst[f->object])
+        t->pl_worst[f->object] = (int8_t)f->severity;
+    if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf &&
+        f->severity > t->fl_worst[f->object])
+        t->fl_worst[f->object] = (int8_t)f->severity;
+}
+
+#define GROW_TO(p, old, n, fill) do {                              \
+        REALLOC(p, n);                                                \
+        for (int32_t i_ = (old); i_ < (n); i_++)                      \
+            (p)[i_] = (fill);                                         \
+    } while (0)
+
+/* After the edit and check_update: the arrays for what changed. */
+static void
+derive_end(struct tui *t, struct derive_pre *pre, const struct check_touch *touch,
+           const struct check_change *chg)
+{
+    const struct model *m = t->m;
+    int32_t *ds = NULL, nds = 0, cap = 0, *cand = NULL, ncand = 0, capc = 0;
+
+    if (!pre->on || touch->global || m->nregions != pre->nr || m->ntiers != pre->nt ||
+        m->ndatasets < pre->nd || m->nplacements < pre->np || m->nflows < pre->nf) {
+        derive_cancel(t, pre);
+        tui_derive(t);
+        return;
+    }
+    GROW_TO(t->ds_copies, pre->nd, m->ndatasets, 0);
+    GROW_TO(t->ds_home, pre->nd, m->ndatasets, SM_NONE);
+    GROW_TO(t->ds_nfind, pre->nd, m->ndatasets, 0);
+    GROW_TO(t->ds_worst, pre->nd, m->ndatasets, -1);
+    GROW_TO(t->ds_out, pre->nd, m->ndatasets, SM_NONE);
+    GROW_TO(t->ds_in, pre->nd, m->ndatasets, SM_NONE);
+    GROW_TO(t->pl_worst, pre->np, m->nplacements, -1);
+    GROW_TO(t->pl_waived, pre->np, m->nplacements, 0);
+    GROW_TO(t->fl_worst, pre->nf, m->nflows, -1);
+    GROW_TO(t->fl_waived, pre->nf, m->nflows, 0);
+    GROW_TO(t->fl_next_out, pre->nf, m->nflows, SM_NONE);
+    GROW_TO(t->fl_next_in, pre->nf, m->nflows, SM_NONE);
+    t->nd = m->ndatasets;
+    t->np = m->nplacements;
+    t->nf = m->nflows;
+    /* copies and tiers back in: the datasets taken out, and new ones */
+    for (int32_t d = pre->nd; d < m->ndatasets; d++)
+        if (sm_grow((void **)&pre->ds, &cap, pre->n + 1, sizeof *pre->ds) == SM_OK)
+            pre->ds[pre->n++] = d;
+        else
+            goto oom;
+    cap = 0;
+    derive_count(t, pre->ds, pre->n, 1);
+    pre->on = false;
+    /* per dataset: copies, home, flow lists (touched before or after) */
+    for (int32_t k = 0; k < pre->n + touch->ndatasets; k++) {
+        int32_t d = k < pre->n ? pre->ds[k] : touch->datasets[k - pre->n];
+        if (d < 0 || d >= m->ndatasets)
+            continue;
+        if (sm_grow((void **)&ds, &cap, nds + 1, sizeof *ds))
+            goto oom;
+        ds[nds++] = d;
+    }
+    nds = uniq(ds, nds);
+    for (int32_t i = 0; i < nds; i++) {
+        const struct dataset *d = &m->datasets[ds[i]];
+        int32_t home = SM_NONE, homep = INT32_MAX, n = 0;
+        for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
+            if (m->placements[p].deleted)
+                continue;
+            n++;
+            if (m->placements[p].role == ROLE_PRIMARY && p < homep) {
+                homep = p;
+                home = m->placements[p].region;
+            }
+        }
+        t->ds_copies[ds[i]] = n;
+        t->ds_home[ds[i]] = d->deleted ? SM_NONE : home;
+    }
+    for (int32_t k = 0; k < touch->nflows + (m->nflows - pre->nf); k++) {
+        int32_t f = k < touch->nflows ? touch->flows[k] : pre->nf + (k - touch->nflows);
+        if (sm_grow((void **)&cand, &capc, ncand + 1, sizeof *cand))
+            goto oom;
+        cand[ncand++] = f;
+    }
+    if (relink(t, ds, nds, cand, ncand))
+        goto oom;
+    /* finding facts of the objects whose findings were replaced */
+    for (int32_t k = 0; k < chg->nold; k++)
+        finding_reset(t, &chg->old[k]);
+    for (int32_t k = 0; k < chg->nnow; k++)
+        finding_reset(t, &t->res->findings[chg->now[k]]);
+    for (int32_t k = 0; k < chg->nnow; k++)
+        finding_count(t, &t->res->findings[chg->now[k]]);
+    t->nmap_regions = 0;
+    for (int32_t r = 0; r < t->nr; r++)
+        if (t->rg_copies[r] > 0)
+            t->map_regions[t->nmap_regions++] = r;
+    sort_model = m;
+    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
+    t->gen++;
+    free(ds);
+    free(cand);
+    derive_cancel(t, pre);
+    return;
+oom:
+    free(ds);
+    free(cand);
+    pre->on = false;
+    derive_cancel(t, pre);
+    tui_derive(t);
+}
+
 /* ---- checking and the "what changed" message ---------------------------- */
 
 static void
@@ -328,17 +652,20 @@ recheck(struct tui *t, const char *what)
  * same). Edits the update cannot take (the law for everyone, custom rules)
  * and scenario mode check everything. */
 static void
-recheck_touched(struct tui *t, const struct check_touch *touch, const char *what)
+recheck_touched(struct tui *t, const struct check_touch *touch, struct derive_pre *pre,
+                const char *what)
 {
     struct check_change chg;
     struct sm_error err = { 0 };
     char diff[400];
 
     if (t->scen.on || !t->ops.check || !t->res) {
+        derive_cancel(t, pre);
         recheck(t, what);
         return;
     }
     if (check_update(t->res, t->m, touch, &chg, &err) != SM_OK) {
+        derive_cancel(t, pre);
         /* out of memory midway: the result is unusable, check it all */
         if (t->ops.check_free)
             t->ops.check_free(t->ops.ctx, t->res);
@@ -347,6 +674,7 @@ recheck_touched(struct tui *t, const struct check_touch *touch, const char *what
         return;
     }
     if (chg.ngroup < 0) {
+        derive_cancel(t, pre);
         recheck(t, what);
         return;
     }
@@ -355,8 +683,8 @@ recheck_touched(struct tui *t, const struct check_touch *touch, const char *what
         diff_sets(&a, &b, diff, sizeof diff);
         tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff);
     }
+    derive_end(t, pre, touch, &chg);
     check_change_fini(&chg);
-    tui_derive(t);
 }
 
 /* What an applied (or reverted) edit touched, in the model as it is now. */
@@ -368,6 +696,9 @@ touch_result(struct check_touch *touch, const struct model *m, const struct edit
     for (int32_t k = 0; k < res->ntouched; k++)
         if (check_touch_object(touch, m, res->touched[k].kind, res->touched[k].id))
             touch->global = true;
+    /* more objects than the list holds: which flows went is not known */
+    if (res->overflow)
+        touch->global = true;
 }
 
 void
@@ -435,6 +766,7 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
     struct edit_result *res = calloc(1, sizeof *res);
     struct check_touch touch = { 0 };
+    struct derive_pre pre = { 0 };
     struct sm_error err = { 0 };
     char line[600];
     int rc;
@@ -448,10 +780,23 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
         return SM_ENOMEM;
     }
     edit_format(e, line, sizeof line);
-    /* the object as it was (a flow's old ends) */
+    /* the object as it was (a flow's old ends; a new copy's dataset) */
     if (e->op != EDIT_ADD && check_touch_selector(&touch, t->m, e->kind, e->key))
         touch.global = true;
+    if (e->op == EDIT_ADD && e->kind == OBJ_PLACEMENT && strchr(e->key, '@')) {
+        char *name = strdup(e->key);
+        if (!name)
+            touch.global = true;
+        else {
+            *strchr(name, '@') = 0;
+            if (check_touch_selector(&touch, t->m, OBJ_DATASET, name))
+                touch.global = true;
+            free(name);
+        }
+    }
+    derive_begin(t, &pre, &touch);
     if ((rc = t->ops.apply(t->ops.ctx, t->m, e, res, &err)) != SM_OK) {
+        derive_cancel(t, &pre);
         free(res);
         check_touch_fini(&touch);
         tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
@@ -460,7 +805,7 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
     touch_result(&touch, t->m, res);
     push(t->undo, &t->nundo, res, line);
     clear_stack(t->redo, &t->nredo);
-    recheck_touched(t, &touch, what && *what ? what : line);
+    recheck_touched(t, &touch, &pre, what && *what ? what : line);
     check_touch_fini(&touch);
     if (e->op != EDIT_REMOVE)
         select_object(t, res->kind, res->id);
@@ -477,6 +822,7 @@ undo_redo(struct tui *t, bool undo)
     struct undo_entry *from = undo ? t->undo : t->redo, *to = undo ? t->redo : t->undo;
     int *nfrom = undo ? &t->nundo : &t->nredo, *nto = undo ? &t->nredo : &t->nundo;
     struct check_touch touch = { 0 };
+    struct derive_pre pre = { 0 };
     struct sm_error err = { 0 };
     struct undo_entry u;
     char what[260];
@@ -489,7 +835,9 @@ undo_redo(struct tui *t, bool undo)
     }
     u = from[*nfrom - 1];
     touch_result(&touch, t->m, u.res);
+    derive_begin(t, &pre, &touch);
     if (t->ops.revert(t->ops.ctx, t->m, u.res, &err) != SM_OK) {
+        derive_cancel(t, &pre);
         check_touch_fini(&touch);
         tui_set_message(t, true, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
         return TUI_REDRAW;
@@ -498,7 +846,7 @@ undo_redo(struct tui *t, bool undo)
     (*nfrom)--;
     push(to, nto, u.res, u.what);
     snprintf(what, sizeof what, "%s: %s", undo ? "undone" : "redone", u.what);
-    recheck_touched(t, &touch, what);
+    recheck_touched(t, &touch, &pre, what);
     check_touch_fini(&touch);
     if (!undo || u.res->kind != OBJ_KIND_COUNT)
         select_object(t, u.res->kind, u.res->id);

@@ -204,7 +204,25 @@ random_edit(struct side *a, struct side *b, bool scen)
 
     if (m->datasets[d].deleted || (p = m->datasets[d].first_placement) < 0)
         return;
-    switch (rnd(scen ? 4 : 7)) {
+    switch (rnd(scen ? 4 : 9)) {
+    case 7: case 8: {
+        int32_t q = m->datasets[(d + 1) % m->ndatasets].first_placement;
+        if (q < 0 || m->datasets[(d + 1) % m->ndatasets].deleted)
+            return;
+        model_selector(m, OBJ_PLACEMENT, p, val, sizeof val);
+        model_selector(m, OBJ_PLACEMENT, q, key, sizeof key);
+        e.op = EDIT_ADD;
+        e.kind = OBJ_FLOW;
+        e.nattrs = 3;
+        e.attrs[0].name = "from";
+        e.attrs[0].value = val;
+        e.attrs[1].name = "to";
+        e.attrs[1].value = key;
+        e.attrs[2].name = "kind";
+        e.attrs[2].value = "etl";
+        e.key = "";
+        break;
+    }
     case 0:
         snprintf(key, sizeof key, "%s", m->datasets[d].name);
         e.attrs[0].name = "tier";
@@ -282,6 +300,31 @@ compare(struct side *a, struct side *b, int step)
     same_as_fresh(a->t);
 }
 
+/* The derived arrays after an edit equal those tui_derive builds anew. */
+static void
+same_derive(struct tui *t)
+{
+#define SNAP(p, n) void *s_##p = malloc(sizeof *t->p * (size_t)(n) + 1); \
+    assert_non_null(s_##p); memcpy(s_##p, t->p, sizeof *t->p * (size_t)(n))
+#define SAME(p, n) assert_memory_equal(s_##p, t->p, sizeof *t->p * (size_t)(n)); free(s_##p)
+    int32_t nd = t->nd, np = t->np, nf = t->nf, nr = t->nr, nt = t->nt, nmap = t->nmap_regions;
+    SNAP(ds_copies, nd); SNAP(ds_home, nd); SNAP(ds_nfind, nd); SNAP(ds_worst, nd);
+    SNAP(pl_worst, np); SNAP(pl_waived, np); SNAP(fl_worst, nf); SNAP(fl_waived, nf);
+    SNAP(rg_copies, nr); SNAP(tier_count, nt); SNAP(map_regions, nmap);
+    SNAP(ds_out, nd); SNAP(ds_in, nd); SNAP(fl_next_out, nf); SNAP(fl_next_in, nf);
+    tui_derive(t);
+    assert_int_equal(nd, t->nd);
+    assert_int_equal(np, t->np);
+    assert_int_equal(nf, t->nf);
+    assert_int_equal(nmap, t->nmap_regions);
+    SAME(ds_copies, nd); SAME(ds_home, nd); SAME(ds_nfind, nd); SAME(ds_worst, nd);
+    SAME(pl_worst, np); SAME(pl_waived, np); SAME(fl_worst, nf); SAME(fl_waived, nf);
+    SAME(rg_copies, nr); SAME(tier_count, nt); SAME(map_regions, nmap);
+    SAME(ds_out, nd); SAME(ds_in, nd); SAME(fl_next_out, nf); SAME(fl_next_in, nf);
+#undef SNAP
+#undef SAME
+}
+
 static void
 test_edits_undo_redo(void **state)
 {
@@ -302,6 +345,7 @@ test_edits_undo_redo(void **state)
             random_edit(&a, &b, false);
         }
         compare(&a, &b, step);
+        same_derive(a.t);
     }
     assert_true(moved > 20);
     tui_free(a.t);
