@@ -1844,6 +1844,23 @@ sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint6
     return built_sig != 0 && built_on == t->m && view_sig(t, v) == built_sig;
 }
 
+/* Are order's rows (whatever their order) the visible rows now: built
+ * in this generation, or on this very model (a re-check since, even when
+ * the sort was by findings), or a name list's name order whose names
+ * and hidden rows are as they were (an edit elsewhere)? */
+static bool
+rows_current(struct tui *t, struct view *v)
+{
+    if (v->partial || v->order_gen == 0)
+        return false;
+    if (v->order_gen == t->gen)
+        return true;
+    if (v->order_fp && v->order_m == t->m && v->order_mgen == t->m->generation &&
+        v->order_fp == model_fp(t))
+        return true;
+    return order_by_name(v, v->order_sort) && sig_unchanged(t, v, v->order_m, v->order_sig);
+}
+
 /* order's rows (any order) put back in id order, through the match
  * flags as scratch (the filter sets them again after the order is
  * built). False when out of memory (order untouched). */
@@ -1879,7 +1896,7 @@ build_order(struct tui *t, struct view *v)
      * or this very model) says which rows are visible: no need to look
      * at every object again. */
     bool same_rows = !v->partial && v->ops->visible && n >= PARTIAL_MIN &&
-                     v->norder <= n && order_current(t, v, v->order_sort, v->order_desc);
+                     v->norder <= n && rows_current(t, v);
 
     if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
         grow(&v->rows, &v->caprows, n + 1) != SM_OK)
