@@ -243,7 +243,8 @@ derive_begin(struct tui *t, struct derive_pre *pre, const struct check_touch *to
         t->np != m->nplacements || t->nf != m->nflows || t->nr != m->nregions ||
         t->nt != m->ntiers || !(pre->ds = malloc(sizeof *pre->ds * (size_t)(touch->ndatasets + 1))))
         return;
-    memcpy(pre->ds, touch->datasets, sizeof *pre->ds * (size_t)touch->ndatasets);
+    if (touch->ndatasets)
+        memcpy(pre->ds, touch->datasets, sizeof *pre->ds * (size_t)touch->ndatasets);
     pre->n = uniq(pre->ds, touch->ndatasets);
     pre->nd = m->ndatasets;
     pre->np = m->nplacements;
