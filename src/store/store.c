@@ -304,9 +304,14 @@ static const char views_sql[] =
 
 /* ---- the store ------------------------------------------------------------- */
 
+/* model id -> rowid, 0 unknown. A load whose rowids have no gaps (the
+ * usual case) keeps them as one run instead of an array: ids [lin, lin +
+ * nlin) have rowids lin_row, lin_row + 1 ... A row[] entry, once set, wins. */
 struct rowmap {
-    int64_t *row;               /* model id -> rowid, 0 unknown */
+    int64_t *row;
     int32_t cap;
+    int32_t lin, nlin;
+    int64_t lin_row;
 };
 
 struct store {
@@ -333,22 +338,72 @@ static void
 rowmap_fini(struct rowmap *r)
 {
     free(r->row);
-    r->row = NULL;
-    r->cap = 0;
+    memset(r, 0, sizeof *r);
 }
 
 static int64_t
 rowmap_get(const struct rowmap *r, int32_t id)
 {
-    return id >= 0 && id < r->cap ? r->row[id] : 0;
+    if (id >= 0 && id < r->cap && r->row[id])
+        return r->row[id];
+    if (id >= r->lin && id - r->lin < r->nlin)
+        return r->lin_row + (id - r->lin);
+    return 0;
+}
+
+/* Room for ids below need; the first array comes from calloc (kernel zero
+ * pages: only the entries set get touched) and covers the run. */
+static int
+rowmap_room(struct rowmap *r, int32_t need)
+{
+    if (need <= r->cap)
+        return SM_OK;
+    if (!r->row) {
+        if (need < r->lin + r->nlin)
+            need = r->lin + r->nlin;
+        if (!(r->row = calloc((size_t)need, sizeof *r->row)))
+            return SM_ENOMEM;
+        r->cap = need;
+        return SM_OK;
+    }
+    return sm_grow((void **)&r->row, &r->cap, need, sizeof *r->row);
 }
 
 static int
 rowmap_set(struct rowmap *r, int32_t id, int64_t row)
 {
-    if (id < 0)
+    if (id < 0 || rowmap_get(r, id) == row)
         return SM_OK;
-    if (id >= r->cap && sm_grow((void **)&r->row, &r->cap, id + 1, sizeof *r->row))
+    if (rowmap_room(r, id + 1))
+        return SM_ENOMEM;
+    r->row[id] = row;
+    return SM_OK;
+}
+
+/* The loader's rowmap_set: ids come in order from an empty map; they stay a
+ * run while their rowids do (size: the ids expected, for the array). */
+static int
+rowmap_load(struct rowmap *r, int32_t id, int64_t row, int32_t size)
+{
+    if (!r->row) {
+        if (!r->nlin) {
+            r->lin = id;
+            r->lin_row = row;
+            r->nlin = 1;
+            return SM_OK;
+        }
+        if (id == r->lin + r->nlin && row == r->lin_row + r->nlin) {
+            r->nlin++;
+            return SM_OK;
+        }
+        /* a gap: an array from here on */
+        if (rowmap_room(r, size > id ? size : id + 1))
+            return SM_ENOMEM;
+        for (int32_t i = 0; i < r->nlin; i++)
+            r->row[r->lin + i] = r->lin_row + i;
+        r->nlin = 0;
+    }
+    if (rowmap_room(r, id + 1))
         return SM_ENOMEM;
     r->row[id] = row;
     return SM_OK;
@@ -1465,31 +1520,44 @@ struct idx {
     int32_t hint;               /* last position found */
 };
 
+/* The rowid of the k-th object loaded. */
+static int64_t
+idx_row(const struct idx *x, int32_t k)
+{
+    return rowmap_get(x->map, x->base + k);
+}
+
 static int32_t
 idx_find(struct idx *x, int64_t row)
 {
-    const int64_t *rows = x->map->row + x->base;
+    const struct rowmap *r = x->map;
     int32_t lo = 0, hi = x->n - 1;
+    int64_t first;
 
     if (!x->n)
         return SM_NONE;
-    /* rowids without gaps (the usual case): the position is the offset */
-    if (row >= rows[0] && row - rows[0] < x->n && rows[row - rows[0]] == row)
-        return x->base + (int32_t)(row - rows[0]);
+    /* all of them one run (no gaps): the position is the offset */
+    if (!r->row && r->lin == x->base && r->nlin == x->n)
+        return row >= r->lin_row && row - r->lin_row < x->n
+               ? x->base + (int32_t)(row - r->lin_row) : SM_NONE;
+    first = idx_row(x, 0);
+    if (row >= first && row - first < x->n && idx_row(x, (int32_t)(row - first)) == row)
+        return x->base + (int32_t)(row - first);
     /* rows mostly refer to recent ones: look near the last hit first */
     for (int32_t k = x->hint; k < x->hint + 4 && k < x->n; k++)
-        if (rows[k] == row) {
+        if (idx_row(x, k) == row) {
             x->hint = k;
             return x->base + k;
         }
 
     while (lo <= hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (rows[mid] == row) {
+        int64_t at = idx_row(x, mid);
+        if (at == row) {
             x->hint = mid;
             return x->base + mid;
         }
-        if (rows[mid] < row)
+        if (at < row)
             lo = mid + 1;
         else
             hi = mid - 1;
@@ -1950,7 +2018,7 @@ load_datasets(struct loader *L)
             return bad_row(L, "dataset", e2.msg);
         }
         L->ds.n++;
-        if (rowmap_set(&L->st->drow, id, sqlite3_column_int64(s, 0))) {
+        if (rowmap_load(&L->st->drow, id, sqlite3_column_int64(s, 0), L->m->cap_datasets)) {
             sqlite3_reset(s);
             return sm_error_set(L->err, SM_ENOMEM, "out of memory");
         }
@@ -1964,11 +2032,13 @@ load_datasets(struct loader *L)
 static int32_t
 cursor_find(struct idx *x, int32_t *cur, int64_t row)
 {
-    const int64_t *rows = x->map->row + x->base;
+    const struct rowmap *r = x->map;
 
-    while (*cur < x->n && rows[*cur] < row)
+    if (!r->row && r->lin == x->base && r->nlin == x->n)
+        return idx_find(x, row);
+    while (*cur < x->n && idx_row(x, *cur) < row)
         (*cur)++;
-    if (*cur < x->n && rows[*cur] == row)
+    if (*cur < x->n && idx_row(x, *cur) == row)
         return x->base + *cur;
     return idx_find(x, row);
 }
@@ -2174,7 +2244,7 @@ load_placements(struct loader *L)
             return bad_row(L, "placement", e2.msg);
         }
         L->pl.n++;
-        if (rowmap_set(&L->st->prow, id, sqlite3_column_int64(s, 0))) {
+        if (rowmap_load(&L->st->prow, id, sqlite3_column_int64(s, 0), L->m->cap_placements)) {
             sqlite3_reset(s);
             return sm_error_set(L->err, SM_ENOMEM, "out of memory");
         }
@@ -2244,7 +2314,7 @@ load_flows(struct loader *L)
             sqlite3_reset(x);
             return bad_row(L, "flow", e2.msg);
         }
-        if (rowmap_set(&L->st->frow, id, row))
+        if (rowmap_load(&L->st->frow, id, row, L->m->cap_flows))
             goto oom;
         (void)d;
         continue;
@@ -2418,13 +2488,7 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
         reserve_exact((void **)&m->flows, &m->cap_flows, m->nflows + (int32_t)nfl,
                       sizeof *m->flows) ||
         sm_map_reserve(&m->dataset_names, (uint32_t)(m->ndatasets + nd)) ||
-        sm_map_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl)) ||
-        reserve_exact((void **)&st->drow.row, &st->drow.cap, m->ndatasets + (int32_t)nd,
-                      sizeof (int64_t)) ||
-        reserve_exact((void **)&st->prow.row, &st->prow.cap, m->nplacements + (int32_t)np,
-                      sizeof (int64_t)) ||
-        reserve_exact((void **)&st->frow.row, &st->frow.cap, m->nflows + (int32_t)nfl,
-                      sizeof (int64_t))) {
+        sm_map_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl))) {
         rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory loading %lld datasets",
                           st->path, (long long)nd);
         goto out;

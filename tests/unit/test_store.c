@@ -1014,6 +1014,76 @@ test_load_unusual_rows(void **state)
     model_free(m);
 }
 
+/* Rowids with gaps (removed rows in the middle) load through the array
+ * path, rowids without gaps as one run: edits written back through either
+ * land on the right rows. */
+static void
+test_load_rowid_gaps(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "gaps.db");
+    struct model *m = tl_rich_model(), *m2 = tl_base_model(), *m3;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct edit rm_ds = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = tl_hostile };
+    struct edit rm_pl = { .op = EDIT_REMOVE, .kind = OBJ_PLACEMENT, .key = "orders@aws:us-east-1" };
+    struct edit add = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "late", .nattrs = 1,
+                        .attrs = { { "owner", "ops" } } };
+    struct edit place = { .op = EDIT_ADD, .kind = OBJ_PLACEMENT, .key = "late@aws:eu-west-1" };
+    struct edit mv = { .op = EDIT_SET, .kind = OBJ_PLACEMENT, .key = "orders@onprem:fra-dc1",
+                       .nattrs = 1, .attrs = { { "region", "aws:eu-central-1" } } };
+    struct edit own = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "clicks", .nattrs = 1,
+                        .attrs = { { "owner", "web" } } };
+    struct edit flow = { .op = EDIT_ADD, .kind = OBJ_FLOW, .key = "late-feed", .nattrs = 3,
+                         .attrs = { { "from", "orders@aws:eu-west-1" },
+                                    { "to", "late@aws:eu-west-1" }, { "kind", "etl" } } };
+    char *a, *b;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    /* one run each: remove rows in the middle, add some */
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m2, &err), SM_OK);
+    if (store_apply(st, m2, &rm_ds, NULL, &err) || store_apply(st, m2, &rm_pl, NULL, &err) ||
+        store_apply(st, m2, &add, NULL, &err) || store_apply(st, m2, &place, NULL, &err))
+        fail_msg("apply: %s", err.msg);
+    store_close(st);
+    m3 = reload(path);
+    a = dump(m2);
+    b = dump(m3);
+    same(a, b);
+    free(b);
+    model_free(m3);
+    /* with gaps: move a copy, edit a dataset, add a flow, all by rowid */
+    model_free(m2);
+    m2 = tl_base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m2, &err), SM_OK);
+    b = dump(m2);
+    same(a, b);
+    free(a);
+    free(b);
+    if (store_apply(st, m2, &mv, NULL, &err) || store_apply(st, m2, &own, NULL, &err) ||
+        store_apply(st, m2, &flow, NULL, &err))
+        fail_msg("apply: %s", err.msg);
+    store_close(st);
+    m3 = reload(path);
+    a = dump(m2);
+    b = dump(m3);
+    same(a, b);
+    assert_non_null(strstr(b, "placement orders@aws:eu-central-1\n"));
+    assert_non_null(strstr(b, "owner=web"));
+    assert_non_null(strstr(b, "flow late-feed\n"));
+    free(a);
+    free(b);
+    model_free(m3);
+    model_free(m2);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -1035,6 +1105,7 @@ main(void)
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_load_shares_repeated_text),
         cmocka_unit_test(test_load_unusual_rows),
+        cmocka_unit_test(test_load_rowid_gaps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
