@@ -208,6 +208,24 @@ flow_of(const struct model *m, int32_t f, int32_t ds, bool out)
     return fl->to != SM_NONE && m->placements[fl->to].dataset == ds;
 }
 
+/* `dataset show|rm NAME`: at most eight words, one of them NAME. */
+static int
+parse_one_dataset(struct cli *c, const struct command *self, int argc, char **argv,
+                  const struct cli_opt *opts, char *pos[8], bool *help)
+{
+    int npos, rc;
+
+    if (argc > 8)
+        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
+    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, help);
+    if (rc || *help)
+        return rc;
+    if (npos != 1)
+        return cli_usage_fail(c, self->usage, npos ? "%s: one dataset at a time"
+                              : "%s: missing NAME", self->name);
+    return CLI_OK;
+}
+
 static int
 ds_show(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -220,18 +238,12 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
     const struct model *m;
     const struct dataset *d;
     enum out_format fmt;
-    int npos, rc;
+    int rc;
     int32_t id;
     bool help, first;
 
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
+    if ((rc = parse_one_dataset(c, self, argc, argv, opts, pos, &help)) || help)
         return rc;
-    if (npos != 1)
-        return cli_usage_fail(c, self->usage, npos ? "%s: one dataset at a time"
-                              : "%s: missing NAME", self->name);
     if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK)
         return rc;
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
@@ -340,17 +352,11 @@ ds_rm(struct cli *c, const struct command *self, int argc, char **argv)
     };
     char *pos[8];
     struct edit e;
-    int npos, rc, copies, flows = 0, fields = 0;
+    int rc, copies, flows = 0, fields = 0;
     int32_t id;
 
-    if (argc > 8)
-        return cli_usage_fail(c, self->usage, "%s: too many arguments", self->name);
-    rc = cli_parse(c, self, argc, argv, opts, pos, &npos, &help);
-    if (rc || help)
+    if ((rc = parse_one_dataset(c, self, argc, argv, opts, pos, &help)) || help)
         return rc;
-    if (npos != 1)
-        return cli_usage_fail(c, self->usage, npos ? "%s: one dataset at a time"
-                              : "%s: missing NAME", self->name);
     if ((rc = cli_open(c, 0)) != CLI_OK)
         return rc;
     if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &id)) != CLI_OK)
