@@ -409,6 +409,60 @@ test_table_text_and_tsv(void **state)
                         "a\\tb\trestricted\t\n");
 }
 
+static void
+json_row(struct cli *c, void *ctx, int32_t i, const char **cols)
+{
+    (void)ctx;
+    fprintf(c->out, "\"i\":%d,\"name\":", (int)i);
+    cli_put_json(c->out, cols[0]);
+}
+
+static void
+test_list_json_and_table(void **state)
+{
+    struct io *io = *state;
+    static const char *const heads[] = { "NAME", "TIER", "N" };
+
+    cmd_list(&io->c, FMT_JSON, 3, heads, 3, row_fn, json_row, NULL);
+    cmd_list(&io->c, FMT_JSON, 3, heads, 0, row_fn, json_row, NULL);
+    cmd_list(&io->c, FMT_TSV, 3, heads, 1, row_fn, json_row, NULL);
+    assert_string_equal(out_of(io),
+                        "[\n  {\"i\":0,\"name\":\"orders\"},\n  {\"i\":1,\"name\":\"a\\tb\"}\n]\n"
+                        "[]\n"
+                        "NAME\tTIER\tN\norders\t\t2\n");
+}
+
+/* ---- arguments: a few kept, all counted ----------------------------------------------- */
+
+static void
+test_cmd_parse_keeps_a_few(void **state)
+{
+    struct io *io = *state;
+    const char *tier = NULL;
+    char *many[40] = { "add" }, *pos[2] = { NULL, NULL };
+    int npos;
+    bool help;
+    const struct cli_opt opts[] = {
+        { "--tier", OPT_STR, &tier, "a tier" },
+        { NULL, 0, NULL, NULL },
+    };
+
+    for (int i = 1; i < 39; i++)
+        many[i] = i == 20 ? "--tier" : "word";
+    many[21] = "public";
+    assert_int_equal(cmd_parse(&io->c, &test_cmd, 39, many, opts, pos, 2, &npos, &help), CLI_OK);
+    assert_int_equal(npos, 36);
+    assert_false(help);
+    assert_string_equal(pos[0], "word");
+    assert_string_equal(tier, "public");
+    many[1] = "--help";
+    assert_int_equal(cmd_parse(&io->c, &test_cmd, 39, many, opts, pos, 2, &npos, &help), CLI_OK);
+    assert_true(help);
+    many[1] = "--bogus";
+    assert_int_equal(cmd_parse(&io->c, &test_cmd, 39, many, opts, pos, 2, &npos, &help),
+                     CLI_USAGE);
+}
+
 /* ---- the catalog: open, apply, json attributes -------------------------------------- */
 
 static void
@@ -480,6 +534,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_attr_opts_follow_the_model, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attr_opts_to_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_text_and_tsv, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_json_and_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cmd_parse_keeps_a_few, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_apply_and_json, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
