@@ -239,7 +239,7 @@ derive_begin(struct tui *t, struct derive_pre *pre, const struct check_touch *to
     const struct model *m = t->m;
 
     memset(pre, 0, sizeof *pre);
-    if (t->scen.on || !t->res || touch->global || t->nd != m->ndatasets ||
+    if (!t->res || touch->global || t->nd != m->ndatasets ||
         t->np != m->nplacements || t->nf != m->nflows || t->nr != m->nregions ||
         t->nt != m->ntiers || !(pre->ds = malloc(sizeof *pre->ds * (size_t)(touch->ndatasets + 1))))
         return;
@@ -1667,7 +1667,7 @@ scen_incremental(const struct tui *t)
 /* Apply a stored op to the scenario's evaluation too (scenario_apply_check:
  * only the datasets it touches are checked again). false: evaluate again. */
 static bool
-scen_push_op(struct tui *t, int argc, const char *const *argv)
+scen_push_op(struct tui *t, int argc, const char *const *argv, struct check_change *keep)
 {
     struct check_change chg;
     struct sm_error err = { 0 };
@@ -1676,7 +1676,8 @@ scen_push_op(struct tui *t, int argc, const char *const *argv)
     if (!scen_incremental(t))
         return false;
     rc = scenario_apply_check(t->scen.cs.after, argc, argv, &chg, &err);
-    check_change_fini(&chg);
+    check_change_fini(keep);
+    *keep = chg;
     if (rc != SM_OK) {
         /* the evaluation may be half changed: it goes at the re-evaluation */
         t->scen.cs.after->stale = true;
@@ -1685,16 +1686,52 @@ scen_push_op(struct tui *t, int argc, const char *const *argv)
     return true;
 }
 
-/* The scenario's evaluation took the new ops: its diff against the base
- * again, and the message. */
+/* What an edit in the mode touches in the scenario's model (before its op
+ * runs, and again after): its object, and the datasets flows link that to
+ * (a removed copy takes its flows). *obj: the object's id, or SM_NONE. */
 static void
-scen_refresh(struct tui *t, const char *what)
+scen_touch(struct tui *t, const struct edit *e, struct check_touch *touch, int32_t *obj)
+{
+    const struct model *m = t->m;
+    int32_t n0;
+
+    if (e->op == EDIT_ADD && e->kind == OBJ_PLACEMENT) {
+        char *name = strdup(e->key), *at = name ? strchr(name, '@') : NULL;
+        if (at)
+            *at = 0;
+        if (!at || check_touch_selector(touch, m, OBJ_DATASET, name))
+            touch->global = true;
+        free(name);
+    } else if (*obj != SM_NONE || model_find(m, e->kind, e->key, obj, NULL) == SM_OK) {
+        if (check_touch_object(touch, m, e->kind, *obj))
+            touch->global = true;
+    }
+    n0 = touch->ndatasets;
+    for (int32_t i = 0; i < n0; i++) {
+        int32_t d = touch->datasets[i];
+        if (d < 0 || d >= t->nd)
+            continue;
+        for (int pass = 0; pass < 2; pass++)
+            for (int32_t f = pass ? t->ds_in[d] : t->ds_out[d]; f != SM_NONE;
+                 f = pass ? t->fl_next_in[f] : t->fl_next_out[f])
+                if (check_touch_object(touch, m, OBJ_FLOW, f))
+                    touch->global = true;
+    }
+}
+
+/* The scenario's evaluation took the new ops: its diff against the base
+ * again, and the message. pre, touch, chg: one op's update, for the
+ * derived arrays (pre not on: derive them all). */
+static void
+scen_refresh(struct tui *t, const char *what, struct derive_pre *pre,
+             const struct check_touch *touch, const struct check_change *chg)
 {
     struct scenario_diff *d = NULL;
     struct sm_error err = { 0 };
     char delta[64];
 
     if (scenario_diff(t->scen.cs.before, t->scen.cs.after, t->scen.base, &d, &err) != SM_OK) {
+        derive_cancel(t, pre);
         scen_reeval(t, what);
         return;
     }
@@ -1702,7 +1739,12 @@ scen_refresh(struct tui *t, const char *what)
     t->scen.cs.diff = d;
     t->m = t->scen.cs.after->m;
     t->res = t->scen.cs.after->res;
-    tui_derive(t);
+    if (pre->on && chg->ngroup >= 0) {
+        derive_end(t, pre, touch, chg);
+    } else {
+        derive_cancel(t, pre);
+        tui_derive(t);
+    }
     scen_delta_text(t, delta, sizeof delta);
     if (what)
         tui_set_message(t, false, "scenario %s: %s %s %s", t->scen.name, what,
@@ -1718,7 +1760,18 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
     char line[600], ds[512], *at;
     int stored = 0;
     bool pushed = true;
+    struct check_touch touch = { 0 };
+    struct derive_pre pre = { 0 };
+    struct check_change chg = { 0 };
+    int32_t obj = SM_NONE;
+    /* one op (the usual edit): the derived arrays follow it alone */
+    bool one = (e->op != EDIT_SET || e->nattrs == 1) && scen_incremental(t);
 
+    chg.ngroup = -1;
+    if (one) {
+        scen_touch(t, e, &touch, &obj);
+        derive_begin(t, &pre, &touch);
+    }
     edit_format(e, line, sizeof line);
     if (e->op == EDIT_SET) {
         for (int i = 0; i < e->nattrs; i++) {
@@ -1730,14 +1783,14 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
             if (scen_store(t, "add", 5, argv) != SM_OK)
                 break;
             stored++;
-            pushed &= scen_push_op(t, 5, argv);
+            pushed &= scen_push_op(t, 5, argv, &chg);
         }
     } else if (e->op == EDIT_REMOVE && (e->kind == OBJ_PLACEMENT || e->kind == OBJ_FLOW)) {
         argv[0] = e->kind == OBJ_PLACEMENT ? "remove-placement" : "remove-flow";
         argv[1] = e->key;
         if (scen_store(t, "add", 2, argv) == SM_OK) {
             stored++;
-            pushed &= scen_push_op(t, 2, argv);
+            pushed &= scen_push_op(t, 2, argv, &chg);
         }
     } else if (e->op == EDIT_ADD && e->kind == OBJ_PLACEMENT &&
                snprintf(ds, sizeof ds, "%s", e->key) > 0 && (at = strchr(ds, '@'))) {
@@ -1751,17 +1804,23 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
                 argv[n++] = e->attrs[i].value;
         if (scen_store(t, "add", n, argv) == SM_OK) {
             stored++;
-            pushed &= scen_push_op(t, n, argv);
+            pushed &= scen_push_op(t, n, argv, &chg);
         }
     } else {
         tui_set_message(t, true, "%s cannot go into scenario %s: its ops set attributes, "
                         "add or remove copies and remove flows (leave with Esc to edit the catalog)",
                         line, t->scen.name);
+        derive_cancel(t, &pre);
+        check_touch_fini(&touch);
         return SM_EINVAL;
     }
     t->scen.added += stored;
-    if (stored == 0)
+    if (stored == 0) {
+        derive_cancel(t, &pre);
+        check_touch_fini(&touch);
+        check_change_fini(&chg);
         return SM_EINVAL;
+    }
     {
         bool failed = t->msg_error;
         char msg[512];
@@ -1773,10 +1832,18 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         else
             snprintf(added, sizeof added, "+ %d ops (%s)", stored, line);
         /* the ops went into the evaluation one by one; else evaluate anew */
-        if (pushed)
-            scen_refresh(t, added);
-        else
+        if (pushed) {
+            if (pre.on && stored == 1)
+                scen_touch(t, e, &touch, &obj);     /* and after its op */
+            else
+                derive_cancel(t, &pre);
+            scen_refresh(t, added, &pre, &touch, &chg);
+        } else {
+            derive_cancel(t, &pre);
             scen_reeval(t, added);
+        }
+        check_touch_fini(&touch);
+        check_change_fini(&chg);
         if (failed)
             tui_set_message(t, true, "%s", msg);
         return failed ? SM_EINVAL : SM_OK;

@@ -377,6 +377,7 @@ test_scenario_mode(void **state)
             random_edit(&a, &b, true);
         }
         compare(&a, &b, step);
+        same_derive(a.t);
         assert_memory_equal(a.t->scen.cs.diff->count, b.t->scen.cs.diff->count,
                             sizeof a.t->scen.cs.diff->count);
         assert_int_equal(a.t->scen.cs.diff->nfindings, b.t->scen.cs.diff->nfindings);
