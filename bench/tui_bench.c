@@ -6,7 +6,8 @@
  * both ways, and after a re-check (tui_recheck, not timed: new findings,
  * every derived fact new) the first visit of each view and the filter,
  * then the same after an edit (a dataset's system set through the model,
- * then a re-check; not timed), when what was kept for the old model goes.
+ * then a re-check; not timed), when what was kept for the old model goes,
+ * and after a dataset is added and another removed (not timed either).
  *
  *   tui_bench [--datasets N] [--keys] [CATALOG.db]
  *
@@ -258,6 +259,8 @@ main(int argc, char **argv)
     struct stat refilt = { "after re-check: filter, per char", 0, 0, 0, 0, 0 };
     struct stat edvisit = { "after an edit: first visit 2..7 1", 0, 0, 0, 0, 0 };
     struct stat edfilt = { "after an edit: filter, per char", 0, 0, 0, 0, 0 };
+    struct stat addvisit = { "after add+remove: first visit", 0, 0, 0, 0, 0 };
+    struct stat addfilt = { "after add+remove: filter, per char", 0, 0, 0, 0, 0 };
 
     for (int i = 0; i < 200; i++)
         key(t, s, i % 2 ? "k" : "j", &nav);
@@ -321,6 +324,29 @@ main(int argc, char **argv)
         }
         key(t, s, "<Esc>", &clear);
     }
+    /* After a dataset is added and another removed (a name list's rows
+     * change; not timed, nor the re-check): its name order is repaired. */
+    for (int r = 0; r < 2; r++) {
+        struct dataset nd;
+        char name[48];
+        model_dataset_init(&nd);
+        snprintf(name, sizeof name, "bench-added-%d", r);
+        nd.name = name;
+        if (model_add_dataset(m, &nd, NULL, &e) != SM_OK ||
+            model_remove(m, OBJ_DATASET, m->ndatasets / 3 + r, &e) != SM_OK)
+            die("add/remove", &e);
+        tui_recheck(t);
+        for (const char *v = "2345671"; *v; v++) {
+            char k[2] = { *v, 0 };
+            key(t, s, k, &addvisit);
+        }
+        key(t, s, "/", &detail);
+        for (const char *c = "ds0012"; *c; c++) {
+            char k[2] = { *c, 0 };
+            key(t, s, k, &addfilt);
+        }
+        key(t, s, "<Esc>", &clear);
+    }
     printf("key to redraw at 120x40, %d datasets:\n", (int)m->ndatasets);
     report(&nav);
     report(&page);
@@ -334,6 +360,8 @@ main(int argc, char **argv)
     report(&refilt);
     report(&edvisit);
     report(&edfilt);
+    report(&addvisit);
+    report(&addfilt);
     tui_free(t);
     screen_free(s);
     store_close(st);

@@ -79,6 +79,11 @@ struct view {
      * (another object, another attribute) they are still good. */
     uint64_t sig, sig_mgen, order_sig, text_sig;
     const struct model *sig_m;
+    /* psig: the same over the names alone; order_psig over the order_n
+     * rows the name order was built on. An edit that only hid, showed or
+     * added rows leaves it: the name order is then repaired, not made. */
+    uint64_t psig, order_psig;
+    int32_t order_n;
     struct sort_pair *pairs;    /* radix sort scratch, kept */
     /* The rank of every row's string in one column of few distinct values
      * (a dataset's system), kept after the pairs in their block: built

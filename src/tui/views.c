@@ -1784,6 +1784,8 @@ order_built(struct tui *t, struct view *v)
     v->order_fp = v->partial ? 0 : model_fp(t);
     v->order_sig = !v->partial && order_by_name(v, v->sort) &&
                    v->ops->count(t) >= PARTIAL_MIN ? view_sig(t, v) : 0;
+    v->order_psig = v->order_sig ? v->psig : 0;
+    v->order_n = v->ops->count(t);
 }
 
 /* A model freed and another allocated at its address must not pass for
@@ -1813,6 +1815,13 @@ order_by_name(const struct view *v, int sort)
     return v->ops->filter_name && !v->ops->group && (sort == -1 || sort == 0);
 }
 
+static uint64_t
+sig_step(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+    return h ^ h >> 29;
+}
+
 /* The signature of a name list's rows now (see struct view): one pass
  * over the objects, kept for the generation. */
 static uint64_t
@@ -1821,15 +1830,18 @@ view_sig(struct tui *t, struct view *v)
     int32_t n = v->ops->count(t);
     uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
 
+    uint64_t ph = 1469598103934665603ull ^ (uint64_t)n;
+
     if (v->sig_m == t->m && v->sig_mgen == t->m->generation)
         return v->sig;
     for (int32_t r = 0; r < n; r++) {
         uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
+        ph = sig_step(ph, x);
         if (v->ops->visible && !v->ops->visible(t, r))
             x = ~x;
-        h = (h ^ x) * 0x9e3779b97f4a7c15ull;
-        h ^= h >> 29;
+        h = sig_step(h, x);
     }
+    v->psig = ph | 1;
     v->sig = h | 1;
     v->sig_m = t->m;
     v->sig_mgen = t->m->generation;
@@ -1842,6 +1854,123 @@ static bool
 sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint64_t built_sig)
 {
     return built_sig != 0 && built_on == t->m && view_sig(t, v) == built_sig;
+}
+
+static struct {
+    struct tui *t;
+    const struct view *v;
+} name_ctx;
+
+static int
+cmp_name_rows(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    int r = strcmp(name_ctx.v->ops->filter_text(name_ctx.t, a, NULL, 0),
+                   name_ctx.v->ops->filter_text(name_ctx.t, b, NULL, 0));
+    return r ? r : (a > b) - (a < b);
+}
+
+#define REPAIR_MAX 4096         /* rows shown or added that a repair takes */
+
+/* A name list's name order after an edit that hid, showed or added rows
+ * but left every other row's name where it was (the names of the
+ * order_n rows it was built on hash to order_psig): the hidden rows
+ * leave, the others go in where a binary search by name puts them. On
+ * the same model only. False (order untouched) when that does not hold,
+ * more than REPAIR_MAX rows came in, or out of memory. */
+static bool
+repair_name_order(struct tui *t, struct view *v)
+{
+    int32_t n = v->ops->count(t), on = v->order_n, nadd = 0, k = 0, *add, *pos;
+    uint64_t ph = 1469598103934665603ull ^ (uint64_t)on;
+    bool ok = false;
+
+    if (!v->order_psig || v->order_m != t->m || on > n || v->sort != 0 || v->ops->group)
+        return false;
+    if (n > v->capmatch) {
+        uint8_t *m = realloc(v->match, (size_t)n + 1);
+        if (!m)
+            return false;
+        v->match = m;
+        v->capmatch = n;
+        v->capblock = (size_t)n + 1;
+        v->ntext = 0;
+    }
+    if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
+        grow(&v->rows, &v->caprows, n + 1) != SM_OK)
+        return false;
+    /* names as they were, and who is shown now (bit 0) */
+    for (int32_t r = 0; r < n; r++) {
+        if (r < on)
+            ph = sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
+        v->match[r] = !v->ops->visible || v->ops->visible(t, r);
+    }
+    if ((ph | 1) != v->order_psig)
+        return false;
+    /* ascending, the hidden rows out; kept rows get bit 1 */
+    if (v->desc)
+        for (int32_t i = 0, j = v->norder - 1; i < j; i++, j--) {
+            int32_t x = v->order[i];
+            v->order[i] = v->order[j];
+            v->order[j] = x;
+        }
+    for (int32_t i = 0; i < v->norder; i++)
+        if (v->order[i] < n && (v->match[v->order[i]] & 1)) {
+            v->match[v->order[i]] |= 2;
+            v->order[k++] = v->order[i];
+        }
+    v->norder = k;
+    for (int32_t r = 0; r < n; r++)
+        if (v->match[r] == 1 && ++nadd > REPAIR_MAX)
+            goto out;
+    add = v->rows;              /* scratch: rebuilt by the filter after */
+    pos = v->rows + nadd;
+    if (nadd > n - nadd) {
+        nadd = REPAIR_MAX + 1;
+        goto out;
+    }
+    nadd = 0;
+    for (int32_t r = 0; r < n; r++)
+        if (v->match[r] == 1)
+            add[nadd++] = r;
+    name_ctx.t = t;
+    name_ctx.v = v;
+    qsort(add, (size_t)nadd, sizeof *add, cmp_name_rows);
+    for (int32_t j = 0; j < nadd; j++) {
+        int32_t lo = 0, hi = k;
+        while (lo < hi) {
+            int32_t mid = lo + (hi - lo) / 2;
+            if (cmp_name_rows(&v->order[mid], &add[j]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        pos[j] = lo;
+    }
+    /* merge from the back: kept rows move up by the added ones before them */
+    for (int32_t i = k - 1, j = nadd - 1, w = k + nadd - 1; j >= 0; w--) {
+        if (i >= pos[j]) {
+            v->order[w] = v->order[i--];
+        } else {
+            v->order[w] = add[j--];
+        }
+    }
+    v->norder = k + nadd;
+    ok = true;
+out:
+    if (!ok) {
+        /* order was cut down: make it again */
+        v->order_gen = 0;
+        v->order_psig = v->order_sig = 0;
+        return false;
+    }
+    if (v->desc)
+        for (int32_t i = 0, j = v->norder - 1; i < j; i++, j--) {
+            int32_t x = v->order[i];
+            v->order[i] = v->order[j];
+            v->order[j] = x;
+        }
+    return true;
 }
 
 /* Are order's rows (whatever their order) the visible rows now: built
@@ -2032,6 +2161,11 @@ view_rebuild(struct tui *t, struct view *v)
         fresh = true;               /* an edit that left the names be */
         v->order_mgen = t->m->generation;
         v->order_fp = model_fp(t);
+    }
+    if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
+        v->order_gen != 0 && v->sort == 0 && order_by_name(v, 0) && repair_name_order(t, v)) {
+        order_built(t, v);          /* rows added or hidden: repaired */
+        fresh = true;
     }
     if (fresh && v->order_gen != t->gen) {
         v->order_gen = t->gen;      /* kept through a re-check */

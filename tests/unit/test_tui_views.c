@@ -671,6 +671,20 @@ test_filter_big(void **state)
     check_filter(hs, v);
     assert_int_equal(v->nrows, 1);
     feed(hs, "<Esc>");
+    /* rows removed and added, ascending then descending: the name order
+     * is repaired, as a sort from scratch would have it */
+    for (int k = 0; k < 2; k++) {
+        if (k)
+            feed(hs, "S");
+        assert_int_equal(model_remove(hs->m, OBJ_DATASET, 100 + k, NULL), SM_OK);
+        assert_int_equal(model_remove(hs->m, OBJ_DATASET, 30000 + k, NULL), SM_OK);
+        dataset(hs->m, k ? "aaa-first" : "zzz-last", NULL, NULL, NULL);
+        dataset(hs->m, k ? "Ds000100-x-again" : "d-middle", NULL, NULL, NULL);
+        tui_recheck(hs->t);
+        view_ensure(hs->t, v);
+        check_view_order(hs, 0);
+    }
+    feed(hs, "S");
     /* By findings (rebuilt on every check): the rows come from the order
      * there is while the model is the same, not after a removal. */
     while (v->sort != 5)
