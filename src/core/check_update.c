@@ -599,17 +599,17 @@ kept_at(const int32_t *gone, int32_t ngone, int32_t i)
     return i;
 }
 
-/* The group's rows out, its new rows in: rows outside the span between the
- * first and the last change stay where they are (the tail shifts), so an
- * edit costs a binary search per new row, not a comparison per row. */
+/* The group's rows out, its new rows in, in place: a binary search per new
+ * row, and only the rows whose position changes move. */
 static int
 splice_transfers(struct check_result *r, struct check_extra *x, const struct model *m,
                  const struct check_result *sr, const struct sub *b, const uint8_t *mark,
                  int32_t nd)
 {
-    struct transfer *nw = malloc(sizeof *nw * (size_t)(sr->ntransfers + 1)), *span = NULL;
+    struct transfer *nw = malloc(sizeof *nw * (size_t)(sr->ntransfers + 1));
+    struct { int32_t a, b, shift; } *blk = NULL;
     int32_t nnew = 0, ngone = 0, capg = 0, *gone = NULL, *pos = NULL, n = r->ntransfers;
-    int32_t nkeep, lo, hi, total, delta, k, i, j, g;
+    int32_t nkeep, total, delta, k, i, j, g, nblk = 0, capb = 0;
     bool oom = false;
 
     if (!nw)
@@ -650,39 +650,11 @@ splice_transfers(struct check_result *r, struct check_extra *x, const struct mod
     }
     if (ngone == 0 && nnew == 0)
         goto done;
-    /* the span [lo, hi) of original rows that changes */
-    lo = n;
-    hi = 0;
-    if (ngone) {
-        lo = gone[0];
-        hi = gone[ngone - 1] + 1;
-    }
-    if (nnew) {
-        int32_t p0 = pos[0] < nkeep ? kept_at(gone, ngone, pos[0]) : n;
-        int32_t p1 = pos[nnew - 1] < nkeep ? kept_at(gone, ngone, pos[nnew - 1]) : n;
-        if (p0 < lo)
-            lo = p0;
-        if (p1 > hi)
-            hi = p1;
-    }
+    /* where each new row goes, as an original index (n: at the end) */
+    for (j = 0; j < nnew; j++)
+        pos[j] = pos[j] < nkeep ? kept_at(gone, ngone, pos[j]) : n;
     delta = nnew - ngone;
     total = n + delta;
-    if (!(span = malloc(sizeof *span * (size_t)(hi - lo + nnew + 1))))
-        goto nomem;
-    /* merge the span's kept rows with the new ones */
-    for (i = lo, j = 0, k = 0, g = 0; i < hi || j < nnew;) {
-        while (g < ngone && gone[g] < i)
-            g++;
-        if (i < hi && g < ngone && gone[g] == i) {
-            i++;
-            continue;
-        }
-        /* kept index of row i: i - g (the gone rows before it) */
-        if (j < nnew && (i >= hi || pos[j] <= i - g))
-            span[k++] = nw[j++];
-        else
-            span[k++] = r->transfers[i++];
-    }
     if (total > x->cap_transfers || !x->cap_transfers) {
         int32_t cap = total + total / 8 + 16;
         struct transfer *t2 = realloc(r->transfers, sizeof *t2 * (size_t)cap);
@@ -691,20 +663,61 @@ splice_transfers(struct check_result *r, struct check_extra *x, const struct mod
         r->transfers = t2;
         x->cap_transfers = cap;
     }
-    memmove(&r->transfers[hi + delta], &r->transfers[hi], sizeof *span * (size_t)(n - hi));
-    memcpy(&r->transfers[lo], span, sizeof *span * (size_t)k);
+    /* blocks of kept rows between changes, each shifted by the rows
+     * inserted minus those dropped before it; most shifts are 0 (a
+     * dataset's rows replaced by as many), so most rows never move */
+    for (i = 0, j = 0, g = 0; i < n;) {
+        int32_t end = n, shift;
+        while (g < ngone && gone[g] < i)
+            g++;
+        if (g < ngone && gone[g] == i) {
+            i++;
+            continue;
+        }
+        while (j < nnew && pos[j] <= i)
+            j++;
+        if (g < ngone && gone[g] < end)
+            end = gone[g];
+        if (j < nnew && pos[j] < end)
+            end = pos[j];
+        shift = j - g;
+        if (shift != 0) {
+            if (sm_grow((void **)&blk, &capb, nblk + 1, sizeof *blk))
+                goto nomem;
+            blk[nblk].a = i;
+            blk[nblk].b = end;
+            blk[nblk++].shift = shift;
+        }
+        i = end;
+    }
+    /* left shifts in order, then right shifts backwards: no block lands
+     * on one not moved yet */
+    for (k = 0; k < nblk; k++)
+        if (blk[k].shift < 0)
+            memmove(&r->transfers[blk[k].a + blk[k].shift], &r->transfers[blk[k].a],
+                    sizeof *r->transfers * (size_t)(blk[k].b - blk[k].a));
+    for (k = nblk - 1; k >= 0; k--)
+        if (blk[k].shift > 0)
+            memmove(&r->transfers[blk[k].a + blk[k].shift], &r->transfers[blk[k].a],
+                    sizeof *r->transfers * (size_t)(blk[k].b - blk[k].a));
+    /* the new rows into their gaps */
+    for (j = 0, g = 0; j < nnew; j++) {
+        while (g < ngone && gone[g] < pos[j])
+            g++;
+        r->transfers[pos[j] + j - g] = nw[j];
+    }
     r->ntransfers = total;
 done:
     free(nw);
     free(gone);
     free(pos);
-    free(span);
+    free(blk);
     return SM_OK;
 nomem:
     free(nw);
     free(gone);
     free(pos);
-    free(span);
+    free(blk);
     return SM_ENOMEM;
 }
 
