@@ -1423,8 +1423,6 @@ op_naming(const struct scenario_eval *ev, const char *opname, const char *arg)
     return SM_NONE;
 }
 
-static int32_t flow_dataset(const struct model *m, int32_t placement);
-
 static bool
 any_global(const struct scenario_eval *ev)
 {
@@ -1462,15 +1460,6 @@ touched_marks(const struct diff_ctx *x, int32_t *n)
                 mark[ev[e]->ds[k]] = 1;
     *n = nd;
     return mark;
-}
-
-static bool
-flow_marked(const struct model *m, int32_t f, const uint8_t *mark, int32_t nd)
-{
-    const struct flow *fl = &m->flows[f];
-    int32_t a = flow_dataset(m, fl->from), b = flow_dataset(m, fl->to);
-
-    return (a >= 0 && a < nd && mark[a]) || (b >= 0 && b < nd && mark[b]);
 }
 
 static int
@@ -1516,13 +1505,41 @@ diff_objects(struct diff_ctx *x)
             return rc;
         }
     }
-    /* flows: by id, then by name */
-    for (int32_t f = 0; f < o->nflows; f++)
-        if ((!mark || flow_marked(ma, f, mark, nd) || flow_marked(mb, f, mark, nd)) &&
-            (rc = diff_flow(x, f, f))) {
+    /* flows: by id, then by name; narrowed: those with an end among the
+     * touched datasets' copies (a bit per copy: no lookup per flow) */
+    if (mark) {
+        int32_t np = ma->nplacements > mb->nplacements ? ma->nplacements : mb->nplacements;
+        uint8_t *pm = calloc((size_t)np + 1, 1);
+        if (!pm) {
+            free(mark);
+            return SM_ENOMEM;
+        }
+        for (int32_t d = 0; d < nd; d++)
+            for (int side = 0; mark[d] && side < 2; side++) {
+                const struct model *m = side ? ma : mb;
+                if (d < m->ndatasets)
+                    for (int32_t p = m->datasets[d].first_placement; p != SM_NONE;
+                         p = m->placements[p].next)
+                        pm[p] = 1;
+            }
+        for (int32_t f = 0; f < o->nflows && !rc; f++) {
+            const struct flow *a = &ma->flows[f], *b = &mb->flows[f];
+            if ((a->from >= 0 && a->from < np && pm[a->from]) ||
+                (a->to >= 0 && a->to < np && pm[a->to]) ||
+                (b->from >= 0 && b->from < np && pm[b->from]) ||
+                (b->to >= 0 && b->to < np && pm[b->to]))
+                rc = diff_flow(x, f, f);
+        }
+        free(pm);
+        if (rc) {
             free(mark);
             return rc;
         }
+    } else {
+        for (int32_t f = 0; f < o->nflows; f++)
+            if ((rc = diff_flow(x, f, f)))
+                return rc;
+    }
     for (int32_t f = o->nflows; f < ma->nflows; f++) {
         int32_t q;
         if (!live_flow(ma, f))
