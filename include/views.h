@@ -77,7 +77,7 @@ struct view {
      * model and generation in sig_m and sig_mgen; order_sig and text_sig
      * are what they were built on (0: unknown). After an edit elsewhere
      * (another object, another attribute) they are still good. */
-    uint64_t sig, sig_mgen, order_sig, text_sig;
+    uint64_t sig, sig_mgen, order_sig;
     const struct model *sig_m;
     /* psig: the same over the names alone; order_psig over the order_n
      * rows the name order was built on. An edit that only hid, showed or
@@ -106,6 +106,11 @@ struct view {
     int32_t ntext;
     const struct model *text_m;
     uint64_t text_mgen, text_fp;
+    /* text_psig: the names' addresses hashed (as psig below) over the
+     * ntext rows; while they hash the same in text_m the texts still
+     * serve (rows added since are read where they are). Checked once a
+     * generation: text_okgen. */
+    uint64_t text_psig, text_okgen;
     int32_t cappairs;
     int32_t *rows;              /* filtered and sorted row ids */
     int32_t nrows, caprows;

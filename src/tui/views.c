@@ -972,6 +972,57 @@ filter_test(const char *hay, const char *lo, const char *up, const char *fold, s
 
 /* ---- filter texts kept through re-checks ---------------------------------- */
 
+/* One step of the hashes of names' addresses (struct view: sig, psig). */
+static uint64_t
+sig_step(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0x9e3779b97f4a7c15ull;
+    return h ^ h >> 29;
+}
+
+
+/* Bytes for the flags of n rows and some to come (rows added by edits
+ * then do not move the texts behind them), a multiple of 8. */
+static size_t
+flags_room(int32_t n)
+{
+    return ((size_t)n + 1 + (size_t)n / 64 + 64 + 7) / 8 * 8;
+}
+
+/* Room for n + 1 match flags at the head of the match block, the kept
+ * texts (if any) moved behind them. False when out of memory. */
+static bool
+match_room(struct view *v, int32_t n)
+{
+    size_t head, tail, nhead;
+    uint8_t *blk;
+
+    if (n <= v->capmatch)
+        return true;
+    if (v->ntext <= 0) {
+        if (!(blk = realloc(v->match, (size_t)n + 1)))
+            return false;
+        v->match = blk;
+        v->capmatch = n;
+        v->capblock = (size_t)n + 1;
+        v->ntext = 0;
+        return true;
+    }
+    head = (size_t)((const uint8_t *)(const void *)v->toff - v->match);
+    tail = v->capblock - head;
+    nhead = flags_room(n);
+    if (!(blk = malloc(nhead + tail)))
+        return false;
+    memcpy(blk + nhead, v->match + head, tail);
+    free(v->match);
+    v->match = blk;
+    v->capmatch = (int32_t)nhead - 1;
+    v->capblock = nhead + tail;
+    v->toff = (const uint32_t *)(const void *)(blk + nhead);
+    v->text = (const char *)(v->toff + v->ntext + 1);
+    return true;
+}
+
 static uint64_t model_fp(const struct tui *t);
 static bool order_model_only(const struct view *v, int sort);
 static uint64_t view_sig(struct tui *t, struct view *v);
@@ -985,6 +1036,29 @@ texts_current(struct tui *t, const struct view *v, int32_t n)
            v->text_fp == model_fp(t);
 }
 
+/* How many rows (the first ones) the kept texts serve now: all of them
+ * on the model they were made for; after an edit, as long as those
+ * rows' names are where they were (one pass a generation); 0: none. */
+static int32_t
+texts_rows(struct tui *t, struct view *v, int32_t n)
+{
+    uint64_t ph;
+
+    if (v->ntext <= 0 || v->ntext > n || v->text_m != t->m)
+        return 0;
+    if (texts_current(t, v, n) || v->text_okgen == t->m->generation)
+        return v->ntext;
+    ph = 1469598103934665603ull ^ (uint64_t)v->ntext;
+    for (int32_t r = 0; r < v->ntext; r++)
+        ph = sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
+    if ((ph | 1) != v->text_psig) {
+        v->ntext = 0;
+        return 0;
+    }
+    v->text_okgen = t->m->generation;
+    return v->ntext;
+}
+
 /* Copy every row's filter text (a name) into the match block, after the
  * flags, ASCII letters in lower case (the filter takes them in either). Off the key path: after the first check's frame. Nothing when
  * out of memory (the filter then reads the names where they are). */
@@ -993,6 +1067,7 @@ texts_build(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t);
     size_t total = 0, head, need;
+    uint64_t ph = 1469598103934665603ull ^ (uint64_t)n;
     uint8_t *blk;
     char *text;
     uint32_t *off;
@@ -1004,22 +1079,22 @@ texts_build(struct tui *t, struct view *v)
         total += strlen(v->ops->filter_text(t, r, NULL, 0)) + 1;
     if (total > UINT32_MAX)
         return;
-    head = ((size_t)n + 1 + 7) / 8 * 8;
+    head = flags_room(n);
     need = head + sizeof *off * ((size_t)n + 1) + total;
     if (need > v->capblock || n > v->capmatch) {
         if (!(blk = realloc(v->match, need)))
             return;
         v->match = blk;
         v->capblock = need;
-        if (n > v->capmatch)
-            v->capmatch = n;
     }
+    v->capmatch = (int32_t)head - 1;    /* the flags end where the offsets begin */
     off = (uint32_t *)(void *)(v->match + head);
     text = (char *)(off + n + 1);
     total = 0;
     for (int32_t r = 0; r < n; r++) {
         const char *s = v->ops->filter_text(t, r, NULL, 0);
         size_t len = strlen(s) + 1;
+        ph = sig_step(ph, (uint64_t)(uintptr_t)s);
         off[r] = (uint32_t)total;
         for (size_t i = 0; i < len; i++)
             text[total + i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
@@ -1032,20 +1107,8 @@ texts_build(struct tui *t, struct view *v)
     v->text_m = t->m;
     v->text_mgen = t->m->generation;
     v->text_fp = model_fp(t);
-    v->text_sig = view_sig(t, v);
-}
-
-/* texts_current, or good again after an edit that left the names be */
-static bool
-texts_usable(struct tui *t, struct view *v, int32_t n)
-{
-    if (texts_current(t, v, n))
-        return true;
-    if (v->ntext != n || n <= 0 || !sig_unchanged(t, v, v->text_m, v->text_sig))
-        return false;
-    v->text_mgen = t->m->generation;
-    v->text_fp = model_fp(t);
-    return true;
+    v->text_psig = ph | 1;
+    v->text_okgen = t->m->generation;
 }
 
 /* Rows of order that match the filter, into rows, keeping the order.
@@ -1059,7 +1122,7 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
     char lo[256], up[256], fold[256], buf[1024];
     const char *folded = fold, *text;
     size_t nlen = 0;
-    int32_t n = v->ops->count(t), k = 0;
+    int32_t n = v->ops->count(t), k = 0, nt;
     const int32_t *src = narrow ? v->rows : v->order;
     int32_t nsrc = narrow ? v->nrows : v->norder;
 
@@ -1078,22 +1141,19 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
         return;
     }
     if (n > v->capmatch) {
-        uint8_t *m = realloc(v->match, (size_t)n + 1);
-        if (!m) {
+        if (!match_room(v, n)) {
             v->nrows = 0;
             return;
         }
-        v->match = m;
-        v->capmatch = n;
-        v->capblock = (size_t)n + 1;
-        v->ntext = 0;
         narrow = false;
         src = v->order;
         nsrc = v->norder;
     }
     /* The kept texts have ASCII letters in lower case: good for a needle
-     * whose only case pairs are ASCII letters (lo is then what to find). */
-    text = folded && texts_usable(t, v, n) ? v->text : NULL;
+     * whose only case pairs are ASCII letters (lo is then what to find).
+     * They serve rows below nt; rows added since are read where they are. */
+    nt = folded ? texts_rows(t, v, n) : 0;
+    text = nt ? v->text : NULL;
     if (!narrow && nsrc > n / 2) {
         /* Most rows are listed: test them all (hidden ones too, never
          * picked below) rather than mark the listed ones one by one. */
@@ -1107,7 +1167,7 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
         /* One search through all the texts (memchr for the first byte,
          * not a loop a byte per row), each hit marking its row; a needle
          * never spans the NUL between two texts. */
-        const char *p = text, *end = text + v->toff[n];
+        const char *p = text, *end = text + v->toff[nt];
         int32_t r = 0;
         memset(v->match, 0, (size_t)n);
         while (p < end && (p = memchr(p, lo[0], (size_t)(end - p))) != NULL) {
@@ -1121,6 +1181,9 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
             v->match[r] = 1;
             p = text + v->toff[r + 1];
         }
+        for (r = nt; r < n; r++)
+            v->match[r] = filter_test(v->ops->filter_text(t, r, NULL, 0), lo, up, folded,
+                                      nlen);
     } else if (text) {
         int32_t row[64];
         for (int32_t r = 0; r < n;) {
@@ -1129,9 +1192,12 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
                 if (v->match[r])
                     row[k2++] = r;
             for (int i = 0; i < k2; i++)
-                PREFETCH(text + v->toff[row[i]]);
+                if (row[i] < nt)
+                    PREFETCH(text + v->toff[row[i]]);
             for (int i = 0; i < k2; i++)
-                v->match[row[i]] = strstr(text + v->toff[row[i]], lo) != NULL;
+                v->match[row[i]] = row[i] < nt ? strstr(text + v->toff[row[i]], lo) != NULL
+                                 : filter_test(v->ops->filter_text(t, row[i], NULL, 0), lo,
+                                               up, folded, nlen);
         }
     } else if (!v->ops->filter_name) {
         for (int32_t r = 0; r < n; r++)
@@ -1815,13 +1881,6 @@ order_by_name(const struct view *v, int sort)
     return v->ops->filter_name && !v->ops->group && (sort == -1 || sort == 0);
 }
 
-static uint64_t
-sig_step(uint64_t h, uint64_t x)
-{
-    h = (h ^ x) * 0x9e3779b97f4a7c15ull;
-    return h ^ h >> 29;
-}
-
 /* The signature of a name list's rows now (see struct view): one pass
  * over the objects, kept for the generation. */
 static uint64_t
@@ -1887,15 +1946,8 @@ repair_name_order(struct tui *t, struct view *v)
 
     if (!v->order_psig || v->order_m != t->m || on > n || v->sort != 0 || v->ops->group)
         return false;
-    if (n > v->capmatch) {
-        uint8_t *m = realloc(v->match, (size_t)n + 1);
-        if (!m)
-            return false;
-        v->match = m;
-        v->capmatch = n;
-        v->capblock = (size_t)n + 1;
-        v->ntext = 0;
-    }
+    if (!match_room(v, n))
+        return false;
     if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
         grow(&v->rows, &v->caprows, n + 1) != SM_OK)
         return false;
@@ -1998,15 +2050,8 @@ rows_in_id_order(struct view *v, int32_t n)
 {
     int32_t k = 0;
 
-    if (n > v->capmatch) {
-        uint8_t *m = realloc(v->match, (size_t)n + 1);
-        if (!m)
-            return false;
-        v->match = m;
-        v->capmatch = n;
-        v->capblock = (size_t)n + 1;
-        v->ntext = 0;
-    }
+    if (!match_room(v, n))
+        return false;
     memset(v->match, 0, (size_t)n);
     for (int32_t i = 0; i < v->norder; i++)
         v->match[v->order[i]] = 1;
@@ -2132,7 +2177,7 @@ prepare_others(struct tui *t, struct view *cur)
         struct view *o = &t->views[i];
         /* the big name lists (not the map's copy): their filter texts */
         if (o->ops->filter_name && !o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
-            !texts_current(t, o, o->ops->count(t)))
+            texts_rows(t, o, o->ops->count(t)) != o->ops->count(t))
             texts_build(t, o);
         /* and the ranks of a column of few strings (not the map's) */
         if (!o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
