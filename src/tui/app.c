@@ -1871,6 +1871,23 @@ scen_undo(struct tui *t, bool undo)
     if (scen_store(t, "rm", 1, argv) != SM_OK)
         return TUI_REDRAW;
     t->scen.added--;
+    /* the base's evaluation stands: only the scenario's is made again */
+    if (t->scen.cs.before && t->scen.cs.before->res &&
+        (!t->ops.model || !t->ops.model(t->ops.ctx) || t->ops.model(t->ops.ctx) == t->scen.base)) {
+        struct scenario_eval *ev = NULL;
+        struct sm_error err = { 0 };
+        if (scenario_eval(t->scen.base, t->scen.cs.before->rp, t->scen.name,
+                          t->scen.cs.before->today, &ev, &err) == SM_OK) {
+            struct derive_pre pre = { 0 };
+            struct check_touch touch = { 0 };
+            struct check_change chg = { 0 };
+            chg.ngroup = -1;
+            scenario_eval_free(t->scen.cs.after);
+            t->scen.cs.after = ev;
+            scen_refresh(t, "undone: its last op removed", &pre, &touch, &chg);
+            return TUI_REDRAW;
+        }
+    }
     scen_reeval(t, "undone: its last op removed");
     return TUI_REDRAW;
 }

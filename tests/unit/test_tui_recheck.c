@@ -364,6 +364,7 @@ test_scenario_mode(void **state)
     side_init(&a, false);
     side_init(&b, true);
     moved = 0;
+    int fresh = 0;
     for (struct side *s = &a; s; s = s == &a ? &b : NULL) {
         tui_jump(s->t, OBJ_SCENARIO, model_scenario(s->m, "what-if"));
         assert_int_equal(tui_feed(s->t, "W", &err), SM_OK);
@@ -382,8 +383,24 @@ test_scenario_mode(void **state)
                             sizeof a.t->scen.cs.diff->count);
         assert_int_equal(a.t->scen.cs.diff->nfindings, b.t->scen.cs.diff->nfindings);
         assert_int_equal(a.t->scen.cs.diff->nchanges, b.t->scen.cs.diff->nchanges);
+        {
+            /* and the same as evaluating the stored scenario afresh (when
+             * it can be: an op stored may not apply, as the message says) */
+            struct scenario_change_set cs;
+            if (scenario_change_set(a.m, rp, "what-if", NULL, TODAY, &cs, NULL) != SM_OK) {
+                assert_non_null(strstr(tui_message(a.t), "what-if"));
+                continue;
+            }
+            fresh++;
+            assert_memory_equal(cs.diff->count, a.t->scen.cs.diff->count, sizeof cs.diff->count);
+            assert_int_equal(cs.diff->nfindings, a.t->scen.cs.diff->nfindings);
+            assert_int_equal(cs.diff->nchanges, a.t->scen.cs.diff->nchanges);
+            assert_int_equal(cs.after->res->nfindings, a.t->res->nfindings);
+            scenario_change_set_fini(&cs);
+        }
     }
     assert_true(moved > 10);
+    assert_true(fresh > 20);
     tui_free(a.t);
     tui_free(b.t);
     model_free(a.m);
