@@ -93,6 +93,7 @@ struct view {
     int colrank_col;
     const struct model *colrank_m;
     uint64_t colrank_mgen, colrank_fp;
+    uint64_t colrank_psig;      /* the rows' strings' addresses, hashed */
     bool partial;               /* order holds only the first page (first frame) */
     uint8_t *match;             /* per base row: matches the filter */
     int32_t capmatch;

@@ -1565,12 +1565,37 @@ out:
     return ok;
 }
 
-static bool
-colrank_current(struct tui *t, const struct view *v, int col)
+/* The column's strings' addresses over every row, hashed: the same on
+ * the same model, the same strings (arena strings never change). */
+static uint64_t
+colrank_hash(struct tui *t, const struct column *c, int32_t n)
 {
-    return v->ncolrank > 0 && v->colrank_col == col && v->ncolrank == v->ops->count(t) &&
-           v->colrank_m == t->m && v->colrank_mgen == t->m->generation &&
-           v->colrank_fp == model_fp(t);
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
+
+    for (int32_t r = 0; r < n; r++)
+        h = sig_step(h, (uint64_t)(uintptr_t)c->str(t, r));
+    return h | 1;
+}
+
+/* Are the kept ranks good for this column now: built on this model and
+ * generation, or after an edit that left every row's string where it
+ * was (one pass, then good for the generation)? */
+static bool
+colrank_current(struct tui *t, struct view *v, int col)
+{
+    int32_t n = v->ops->count(t);
+
+    if (v->ncolrank <= 0 || v->colrank_col != col || v->ncolrank != n || v->colrank_m != t->m)
+        return false;
+    if (v->colrank_mgen == t->m->generation && v->colrank_fp == model_fp(t))
+        return true;
+    if (colrank_hash(t, &v->ops->cols[col], n) != v->colrank_psig) {
+        v->ncolrank = 0;
+        return false;
+    }
+    v->colrank_mgen = t->m->generation;
+    v->colrank_fp = model_fp(t);
+    return true;
 }
 
 /* The ranks of the first string column without a cheaper key whose rows
@@ -1616,6 +1641,7 @@ colrank_build(struct tui *t, struct view *v)
         v->colrank_m = t->m;
         v->colrank_mgen = t->m->generation;
         v->colrank_fp = model_fp(t);
+        v->colrank_psig = colrank_hash(t, c, n);
         return;
     }
 }

@@ -635,6 +635,24 @@ test_filter_big(void **state)
     tui_draw(hs->t, hs->s);
     assert_false(v->partial);
     assert_int_equal(v->ntext, 60000);             /* kept texts */
+    /* By system (ranks kept from the first check): still right after an
+     * edit elsewhere (a tier), and after a system changes. */
+    assert_int_equal(v->ncolrank, 60000);
+    while (v->sort != 6)
+        feed(hs, "s");
+    view_ensure(hs->t, v);
+    check_view_order(hs, 0);
+    assert_int_equal(model_set(hs->m, OBJ_DATASET, 12, "tier", "confidential", NULL), SM_OK);
+    tui_recheck(hs->t);
+    view_ensure(hs->t, v);
+    check_view_order(hs, 0);
+    assert_int_equal(v->ncolrank, 60000);
+    assert_int_equal(model_set(hs->m, OBJ_DATASET, 12, "system", "aaa-sys", NULL), SM_OK);
+    tui_recheck(hs->t);
+    view_ensure(hs->t, v);
+    check_view_order(hs, 0);
+    while (v->sort != 0)
+        feed(hs, "s");
     /* Every column both ways, the visible rows taken from the order there
      * is; then after removing datasets (the rows change). */
     for (int pass = 0; pass < 2; pass++) {
