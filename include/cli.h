@@ -40,6 +40,7 @@ struct cli {
     struct store *st;
     struct model *m;
     struct rulepack *rp;
+    bool scenario;              /* m is a scenario's model, not the stored one */
 };
 
 struct command {

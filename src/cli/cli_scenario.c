@@ -2,7 +2,8 @@
  * cli_scenario.c - `--scenario NAME` for any command that reads the model
  * (check, export): evaluate the scenario and let the command see its model
  * and rule pack instead of the catalog's. The catalog is left untouched;
- * custom SQL rules, which run on the stored catalog, still see the base.
+ * custom SQL rules run on a copy of the scenario's model in memory
+ * (cmd_check.c).
  */
 #include <stdlib.h>
 
@@ -33,6 +34,7 @@ cli_use_scenario(struct cli *c, const char *name)
     model_free(c->m);
     c->m = ev->m;
     ev->m = NULL;
+    c->scenario = true;
     if (ev->rp_own) {
         rulepack_free(c->rp);
         c->rp = ev->rp_own;

@@ -90,8 +90,26 @@ custom_row(void *ctx, int ncols, const char *const *names, const char *const *va
     return report_add_row(cc->rep, cc->rule, ncols, names, values, &cc->err) != SM_OK;
 }
 
+/* Custom rules read the catalog views; under --scenario the stored catalog
+ * is the base, so the scenario's model is written into a catalog in memory
+ * and the rules read that. */
 static int
-run_custom(struct cli *c, struct report *rep)
+scenario_catalog(struct cli *c, struct store **out)
+{
+    struct sm_error e = { 0 };
+
+    if (store_open(":memory:", STORE_CREATE, out, &e) != SM_OK ||
+        store_begin(*out, &e) != SM_OK || store_put_all(*out, c->m, &e) != SM_OK ||
+        store_commit(*out, &e) != SM_OK) {
+        store_close(*out);
+        *out = NULL;
+        return cli_fail(c, "custom rules on the scenario: %s", e.msg);
+    }
+    return CLI_OK;
+}
+
+static int
+custom_rules(struct cli *c, struct store *st, struct report *rep)
 {
     const struct rulepack *rp = c->rp;
     struct custom_ctx cc;
@@ -113,7 +131,7 @@ run_custom(struct cli *c, struct report *rep)
         cc.rep = rep;
         cc.rule = report_rule(rep, cr->id);
         memset(&e, 0, sizeof e);
-        rc = store_query(c->st, cr->sql, CUSTOM_LIMIT_MS, custom_row, &cc, &e);
+        rc = store_query(st, cr->sql, CUSTOM_LIMIT_MS, custom_row, &cc, &e);
         if (cc.err.code != SM_OK)
             return cli_error(c, &cc.err);
         if (rc == SM_ELIMIT)
@@ -129,6 +147,19 @@ run_custom(struct cli *c, struct report *rep)
                     (long long)cc.rows);
     }
     return CLI_OK;
+}
+
+static int
+run_custom(struct cli *c, struct report *rep)
+{
+    struct store *mem = NULL;
+    int rc;
+
+    if (c->scenario && c->rp->ncustom > 0 && (rc = scenario_catalog(c, &mem)) != CLI_OK)
+        return rc;
+    rc = custom_rules(c, mem ? mem : c->st, rep);
+    store_close(mem);
+    return rc;
 }
 
 int

@@ -28,6 +28,17 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --rules org.json waive ORG001 logs --owner ana 
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --fail-on warning
 ? 0
 ~ ^0 errors, 0 warnings, 1 info, 1 waived in 2 datasets$
+# under --scenario the custom rules read the scenario's model, not the stored one
+$ sovmap scenario new move-logs
+$ sovmap scenario add move-logs move logs aws:us-east-1 aws:eu-west-1
+$ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --scenario move-logs
+? 0
+~ ^no findings, 1 waived in 2 datasets \(scenario move-logs\)$
+$ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --scenario move-logs --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([(f["rule"], f["object"]["selector"], f["waived"]) for f in d["findings"]])'
+> [('ORG001', 'logs', True)]
+$ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json
+? 0
+~ ^  ORG002  copy in the US$
 # refused rules
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules BAD001.json
 ? 2
