@@ -532,14 +532,39 @@ test_global_placement(void **state)
 static void
 test_org_policy(void **state)
 {
+    static const char *deny[] = { "aws-cn:*" };
     struct fx *fx = *state;
     int32_t pub = dataset(fx->m, "catalog", "public", NULL);
 
     place(fx->m, pub, "aws:eu-west-1", ROLE_PRIMARY, 0, NULL, MECH_NONE);
     place(fx->m, pub, "aws-cn:cn-north-1", ROLE_REPLICA, 0, NULL, MECH_NONE);
+    /* the default pack denies nothing */
+    run(fx);
+    expect(fx, NULL);
+    /* an org that denies the China partition */
+    fx->rp->deny_regions = (struct sm_strv){ 1, deny };
     run(fx);
     expect(fx, "RES004 catalog@aws-cn:cn-north-1", NULL);
     assert_true(has_why(find(fx, "RES004", "catalog@aws-cn:cn-north-1"), "denies aws-cn:*"));
+    fx->rp->deny_regions = (struct sm_strv){ 0, NULL };
+}
+
+/* PIPL: personal data of Chinese subjects must have its primary in China
+ * (RES003); with the default pack a primary in aws-cn satisfies it and no
+ * org policy contradicts the law. */
+static void
+test_china_localization(void **state)
+{
+    struct fx *fx = *state;
+    int32_t a = dataset(fx->m, "cn_members", "confidential", "CN");
+    int32_t b = dataset(fx->m, "cn_orders", "confidential", "CN");
+
+    place(fx->m, a, "aws-cn:cn-north-1", ROLE_PRIMARY, 1, "aws-cn:cn-north-1", MECH_NONE);
+    place(fx->m, b, "aws:ap-southeast-1", ROLE_PRIMARY, 1, "aws:ap-southeast-1", MECH_NONE);
+    run(fx);
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        assert_false(fx->r->findings[k].dataset == a);
+    assert_non_null(find(fx, "RES003", "cn_orders"));
 }
 
 static void
@@ -838,6 +863,7 @@ main(void)
         T(test_hard_localization),
         T(test_global_placement),
         T(test_org_policy),
+        T(test_china_localization),
         T(test_sovereign_operator),
         T(test_partial_commercial_public_sector),
         T(test_revoked_adequacy),

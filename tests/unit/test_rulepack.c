@@ -87,8 +87,11 @@ test_default_pack(void **state)
     assert_int_equal(rp->personal_tags.n, 3);
     assert_int_equal(rp->rules[RULE_ENC003].severity, SEV_WARNING);
     assert_int_equal(rp->rules[RULE_XFR001].severity, SEV_ERROR);
-    assert_int_equal(rp->deny_regions.n, 1);
-    assert_false(rules_region_allowed(rp, "aws-cn:cn-north-1", NULL));
+    /* no org policy by default: China data must be able to live in aws-cn
+     * (PIPL localization) without the pack denying it */
+    assert_int_equal(rp->deny_regions.n, 0);
+    assert_int_equal(rp->allow_regions.n, 0);
+    assert_true(rules_region_allowed(rp, "aws-cn:cn-north-1", NULL));
     assert_true(rules_region_allowed(rp, "aws:eu-west-1", NULL));
     rulepack_free(rp);
 }
