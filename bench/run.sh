@@ -197,6 +197,26 @@ for n in $SIZES; do
             fail tui_bench "$TMP/tui.out"
         fi
 
+        # the TUI's live re-check: edit (and undo/redo) to redrawn frame on the
+        # catalog, in-process; once per size (each line is a mean over its edits)
+        if [ "$r" -eq 1 ] && [ -x "$BIN/edit_bench" ]; then
+            timed "$TMP/edit.out" "$BIN/edit_bench" "$c"
+            if [ $RC -eq 0 ] && grep -q '^summary:' "$TMP/edit.out"; then
+                rec "TUI edit to redraw, catalog mode, mean (cpu)" "$n" \
+                    "$(awk '/^summary:/ { for (i = 1; i <= NF; i++) if ($i == "normal") { print $(i + 3) / 1000; exit } }' "$TMP/edit.out")" "$RSS"
+                rec "TUI edit to redraw, scenario mode, mean (cpu)" "$n" \
+                    "$(awk '/^summary:/ { for (i = 1; i <= NF; i++) if ($i == "scenario") { print $(i + 3) / 1000; exit } }' "$TMP/edit.out")" "$RSS"
+                rec "TUI edit to redraw, slowest edit kind max (cpu)" "$n" \
+                    "$(awk '/ edits  cpu mean / { for (i = 1; i <= NF; i++) if ($i == "max" && $(i + 1) + 0 > x) x = $(i + 1) + 0 }
+                            END { print x / 1000 }' "$TMP/edit.out")" "$RSS"
+                rec "TUI enter scenario mode (cpu)" "$n" \
+                    "$(awk '/^enter scenario mode:/ { print $4 / 1000; exit }' "$TMP/edit.out")" "$RSS"
+                cp "$TMP/edit.out" "$TMP/edit-$n.out"
+            else
+                fail edit_bench "$TMP/edit.out"
+            fi
+        fi
+
         # one-edit re-check (synthetic model of n datasets, best of 5 inside)
         timed "$TMP/scen.out" "$BIN/scenario_bench" "$n" "$SOVMAP_DATA"
         if [ $RC -eq 0 ]; then
@@ -378,6 +398,8 @@ END {
     t("full check, synthetic 1% violations (check_bench N, cpu)", 1000000, 1, "full check at 1M < 1 s (1% violations)")
     t("catalog load (store_load)", 1000000, 3, "catalog load at 1M < 3 s")
     t("one-edit re-check, incremental (scenario_apply_delta)", 100000, 0.010, "one-edit re-check at 100k < 10 ms")
+    t("TUI edit to redraw, catalog mode, mean (cpu)", 100000, 0.010, "TUI edit to redraw at 100k < 10 ms (mean, cpu)")
+    t("TUI edit to redraw, catalog mode, mean (cpu)", 1000000, 0.016, "TUI edit to redraw at 1M < 16 ms (mean, cpu)")
     t("TUI first frame after load", 1000000, 0.200, "TUI first frame at 1M < 200 ms")
     t("TUI key to redraw, slowest key", 1000000, 0.016, "TUI key to redraw at 1M < 16 ms (slowest key)")
     t("TUI key to redraw, slowest key (cpu)", 1000000, 0.016, "the same in CPU time (the machine may be shared)")
