@@ -149,7 +149,8 @@ struct check_change {
  * touched ones to are checked again, on a small model of their own, and
  * their findings, transfers and lineage facts replace the old ones. The
  * result is the one check_run(m, r->rp, r->today) gives. When the edit
- * cannot be handled so (global, custom rows, subject codes that appear,
+ * cannot be handled so (global, a region added since the check: any
+ * dataset's hints may now name it, custom rows, subject codes that appear,
  * vanish or have no regime), r is unchanged and chg->ngroup is -1: run
  * check_run. SM_OK, or SM_ENOMEM with r freed of nothing but unusable
  * (free it and check all). */

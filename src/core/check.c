@@ -55,7 +55,8 @@ struct hint_slot {
     uint64_t gmask;
     int32_t tier, home, provider_region, used;
     uint8_t scope, personal, what;
-    const char *text;
+    int32_t *cand;              /* candidate regions, best first (heap) */
+    int32_t ncand;
 };
 
 /* Recently stored finding strings, to share instead of copying again. */
@@ -104,6 +105,7 @@ struct ck {
     bool oom;
     int cc_eu;
     struct hint_slot *hints;
+    char near[256];             /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
     int rule;
@@ -967,17 +969,39 @@ candidate_ok(const struct ck *c, const struct dctx *dc, int what, int scope, int
     return true;
 }
 
+/* Is region r where the dataset already keeps a live copy? */
+static bool
+occupied(const struct ck *c, const struct dctx *dc, int32_t r)
+{
+    const struct model *m = c->m;
+
+    for (int32_t p = dc->ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+        if (!m->placements[p].deleted && m->placements[p].region == r)
+            return true;
+    return false;
+}
+
+/* Is candidate a ranked before b: higher score, then smaller id? */
+static bool
+ranks_before(const struct ck *c, int sa, int32_t a, int sb, int32_t b)
+{
+    return sa > sb || (sa == sb && strcmp(c->m->regions[a].id, c->m->regions[b].id) < 0);
+}
+
 /* Up to two region ids, best first: same provider, same country as the
- * primary, same bloc, then by id. Cached per dataset shape. */
+ * primary, same bloc, then by id. The ranking is cached per dataset shape;
+ * a move of a copy (HW_SCOPE, HW_TRANSFER) skips the regions that already
+ * hold a live copy of the dataset (two copies in one region is no fix), a
+ * key (HW_KEY) may go to any of them. "" when no region is left. The text
+ * lives until the next call. */
 static const char *
 nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
 {
     uint64_t h = dc->gmask * 0x9E3779B97F4A7C15ull;
     struct hint_slot *slot;
     int32_t best[2] = { SM_NONE, SM_NONE };
-    int bs[2] = { -1, -1 };
+    int nb = 0;
     const char *prov = c->m->regions[from].provider ? c->m->regions[from].provider : "";
-    char buf[256];
     int32_t provkey;
 
     /* Regions of one provider share hints: key on the first region of it. */
@@ -986,59 +1010,69 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
         (uint64_t)provkey * 104729u ^ (uint64_t)scope * 31u ^ (uint64_t)what * 131u ^
         (uint64_t)dc->personal * 17u;
     slot = &c->hints[h % HINT_CACHE];
-    if (slot->used && slot->gmask == dc->gmask && slot->tier == dc->tier &&
-        slot->home == dc->home_region && slot->provider_region == provkey &&
-        slot->scope == scope && slot->what == what && slot->personal == dc->personal)
-        return slot->text;
-    for (int32_t r = 0; r < c->m->nregions; r++) {
-        const struct region *rg = &c->m->regions[r];
-        int score = 0;
-        if (!candidate_ok(c, dc, what, scope, r))
-            continue;
-        if (sm_streq(rg->provider, prov))
-            score += 4;
-        if (dc->home_cc != SM_NONE && rg->country == dc->home_cc)
-            score += 2;
-        if (dc->bmask) {
-            int32_t g0 = __builtin_ctzll(dc->bmask);
-            if (sm_ccset_has(&c->rp->regimes[g0].free_flow, rg->country))
-                score += 1;
-        }
-        for (int k = 0; k < 2; k++) {
-            if (score > bs[k] || (score == bs[k] && best[k] != SM_NONE &&
-                                  strcmp(rg->id, c->m->regions[best[k]].id) < 0)) {
-                if (k == 0) {
-                    best[1] = best[0];
-                    bs[1] = bs[0];
-                }
-                best[k] = r;
-                bs[k] = score;
-                break;
-            }
-        }
-    }
-    if (best[0] == SM_NONE)
-        buf[0] = '\0';
-    else if (best[1] == SM_NONE)
-        sfmt(buf, sizeof buf, "%s", c->m->regions[best[0]].id);
-    else
-        sfmt(buf, sizeof buf, "%s or %s", c->m->regions[best[0]].id,
-                 c->m->regions[best[1]].id);
-    slot->used = 1;
-    slot->gmask = dc->gmask;
-    slot->tier = dc->tier;
-    slot->home = dc->home_region;
-    slot->provider_region = provkey;
-    slot->scope = (uint8_t)scope;
-    slot->what = (uint8_t)what;
-    slot->personal = dc->personal;
-    slot->text = sm_arena_strdup(&c->r->arena, buf);
-    if (!slot->text) {
-        c->oom = true;
+    if (!(slot->used && slot->gmask == dc->gmask && slot->tier == dc->tier &&
+          slot->home == dc->home_region && slot->provider_region == provkey &&
+          slot->scope == scope && slot->what == what && slot->personal == dc->personal)) {
+        int32_t n = 0;
+        int *score;
+        free(slot->cand);
+        slot->cand = NULL;
+        slot->ncand = 0;
         slot->used = 0;
-        return "";
+        slot->cand = malloc(((size_t)c->m->nregions + 1) * sizeof *slot->cand);
+        score = malloc(((size_t)c->m->nregions + 1) * sizeof *score);
+        if (!slot->cand || !score) {
+            free(score);
+            free(slot->cand);
+            slot->cand = NULL;
+            c->oom = true;
+            return "";
+        }
+        /* Insertion into the ranking: few candidates, and only on a miss. */
+        for (int32_t r = 0; r < c->m->nregions; r++) {
+            const struct region *rg = &c->m->regions[r];
+            int sc = 0, k;
+            if (!candidate_ok(c, dc, what, scope, r))
+                continue;
+            if (sm_streq(rg->provider, prov))
+                sc += 4;
+            if (dc->home_cc != SM_NONE && rg->country == dc->home_cc)
+                sc += 2;
+            if (dc->bmask) {
+                int32_t g0 = __builtin_ctzll(dc->bmask);
+                if (sm_ccset_has(&c->rp->regimes[g0].free_flow, rg->country))
+                    sc += 1;
+            }
+            for (k = n; k > 0 && ranks_before(c, sc, r, score[k - 1], slot->cand[k - 1]); k--) {
+                slot->cand[k] = slot->cand[k - 1];
+                score[k] = score[k - 1];
+            }
+            slot->cand[k] = r;
+            score[k] = sc;
+            n++;
+        }
+        free(score);
+        slot->ncand = n;
+        slot->used = 1;
+        slot->gmask = dc->gmask;
+        slot->tier = dc->tier;
+        slot->home = dc->home_region;
+        slot->provider_region = provkey;
+        slot->scope = (uint8_t)scope;
+        slot->what = (uint8_t)what;
+        slot->personal = dc->personal;
     }
-    return slot->text;
+    for (int32_t i = 0; i < slot->ncand && nb < 2; i++)
+        if (what == HW_KEY || !occupied(c, dc, slot->cand[i]))
+            best[nb++] = slot->cand[i];
+    if (nb == 0)
+        c->near[0] = '\0';
+    else if (nb == 1)
+        sfmt(c->near, sizeof c->near, "%s", c->m->regions[best[0]].id);
+    else
+        sfmt(c->near, sizeof c->near, "%s or %s", c->m->regions[best[0]].id,
+             c->m->regions[best[1]].id);
+    return c->near;
 }
 
 /* ---- the dataset context ------------------------------------------------ */
@@ -1999,6 +2033,9 @@ fail:
         free(c->inflow);
         free(c->prow);
         free(c->inmech);
+        if (c->hints)
+            for (int i = 0; i < HINT_CACHE; i++)
+                free(c->hints[i].cand);
         free(c->hints);
         free(c->wv);
         free(c);

@@ -44,6 +44,8 @@ struct check_extra {
     int32_t *pmap;              /* per placement, all SM_NONE between calls */
     int32_t npmap;
     int32_t cap_transfers;      /* room in r->transfers; 0: exactly ntransfers */
+    int32_t nregions;           /* m->nregions when checked: a region added since
+                                 * can be any dataset's nearest fix (hints) */
 };
 
 void
@@ -88,6 +90,7 @@ check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown
         return SM_ENOMEM;
     }
     x->ndecl = m->ndatasets;
+    x->nregions = m->nregions;
     x->unknown = unknown_slots;
     for (int32_t d = 0; d < m->ndatasets; d++) {
         uint64_t v = 0;
@@ -886,7 +889,7 @@ check_update(struct check_result *r, const struct model *m, const struct check_t
     memset(chg, 0, sizeof *chg);
     memset(&b, 0, sizeof b);
     chg->ngroup = -1;
-    if (!x || !r->rp || r->custom || touch->global || !r->lineage ||
+    if (!x || !r->rp || r->custom || touch->global || !r->lineage || m->nregions != x->nregions ||
         m->ndatasets < r->ndatasets || m->nflows < r->nflows || m->nfields < r->lineage->nfields)
         return SM_OK;
     if ((rc = scratch(x, m)))

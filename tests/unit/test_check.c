@@ -312,7 +312,8 @@ test_eu_to_us_no_mechanism(void **state)
     assert_true(has_why(f, "declares no transfer mechanism"));
     assert_non_null(strstr(f->hint, "dpf"));
     f = find(fx, "RES001", "orders@aws:us-east-1");
-    assert_string_equal(f->hint, "move the replica to aws:eu-west-1 or aws:eu-central-1");
+    /* aws:eu-west-1 would rank first but holds the primary already */
+    assert_string_equal(f->hint, "move the replica to aws:eu-central-1 or aws:ca-central-1");
     assert_int_equal(fx->r->ntransfers, 1);
     assert_int_equal(fx->r->transfers[0].status, XFER_VIOLATION);
     assert_true(fx->r->transfers[0].personal);
@@ -840,6 +841,64 @@ test_add_custom_finding(void **state)
     assert_string_equal(fx->r->findings[ids[0]].selector, "y");
 }
 
+/* ---- hints never name a region the dataset is in already ------------------ */
+
+static void
+test_hint_skips_occupied_regions(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+    const struct finding *f;
+
+    /* The two aws regions of the EEA (the best-ranked) hold copies; the key
+     * of the copy abroad is held abroad too. */
+    place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-central-1", MECH_NONE);
+    place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:us-east-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 orders@aws:us-east-1", "XFR002 orders@aws:us-east-1",
+           "ENC002 orders@aws:us-east-1", NULL);
+    f = find(fx, "RES001", "orders@aws:us-east-1");
+    /* before: "move the replica to aws:eu-west-1 or aws:eu-central-1" */
+    assert_string_equal(f->hint, "move the replica to aws-eusc:eusc-de-east-1 or onprem:osl-dc1");
+    f = find(fx, "XFR002", "orders@aws:us-east-1");
+    /* a lawful transfer: adequate countries qualify, the occupied do not */
+    assert_string_equal(f->hint, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
+                        "or scc with a TIA as a fallback; or move it to aws:ca-central-1 or aws:eu-west-2");
+    /* a key may well be held where a copy is */
+    f = find(fx, "ENC002", "orders@aws:us-east-1");
+    assert_string_equal(f->hint, "hold the key in aws:eu-west-1 or aws:eu-central-1");
+}
+
+static void
+test_hint_no_free_region(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");
+    const struct finding *f;
+    int32_t gone;
+
+    /* Every compliant region holds a copy already: no move is a fix. */
+    place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-central-1", MECH_NONE);
+    place(fx->m, d, "aws-eusc:eusc-de-east-1", ROLE_REPLICA, 1, "aws-eusc:eusc-de-east-1",
+          MECH_NONE);
+    gone = place(fx->m, d, "onprem:osl-dc1", ROLE_BACKUP, 1, "onprem:osl-dc1", MECH_NONE);
+    place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RES001 orders@aws:us-east-1", "XFR002 orders@aws:us-east-1", NULL);
+    f = find(fx, "RES001", "orders@aws:us-east-1");
+    assert_string_equal(f->hint,
+                        "no known region satisfies the bloc scope; review the tier or the subjects");
+    f = find(fx, "XFR002", "orders@aws:us-east-1");
+    /* the transfer alone is lawful to an adequate country */
+    assert_string_equal(f->hint, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
+                        "or scc with a TIA as a fallback; or move it to aws:ca-central-1 or aws:eu-west-2");
+    /* A removed copy frees its region again. */
+    assert_int_equal(model_remove(fx->m, OBJ_PLACEMENT, gone, NULL), SM_OK);
+    run(fx);
+    f = find(fx, "RES001", "orders@aws:us-east-1");
+    assert_string_equal(f->hint, "move the replica to onprem:osl-dc1");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -876,6 +935,8 @@ main(void)
         T(test_several_subjects),
         T(test_findings_of_and_sorted),
         T(test_add_custom_finding),
+        T(test_hint_skips_occupied_regions),
+        T(test_hint_no_free_region),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -541,6 +541,22 @@ test_refuses_global(void **state)
     assert_int_equal(chg.nold, 0);
     assert_int_equal(chg.nnow, 0);
     check_change_fini(&chg);
+    /* a region added, even with nothing touched: every dataset's fix hint
+     * may now name it, so check all */
+    {
+        struct region rg;
+        model_region_init(&rg);
+        rg.id = "onprem:fra-dc9";
+        rg.provider = "onprem";
+        rg.code = "fra-dc9";
+        rg.country = sm_cc("DE");
+        rg.operator_home = sm_cc("DE");
+        rg.kind = REGION_CLOUD;
+        assert_int_equal(model_add_region(m, &rg, NULL, NULL), SM_OK);
+    }
+    assert_int_equal(check_update(r, m, &t, &chg, &err), SM_OK);
+    assert_int_equal(chg.ngroup, -1);
+    check_change_fini(&chg);
     check_result_free(r);
     model_free(m);
     rulepack_free(rp);
