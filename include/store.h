@@ -56,6 +56,23 @@ int store_put(struct store *st, const struct model *m, enum obj_kind kind,
 /* Replace the whole stored model by m (import model). Inside begin/commit. */
 int store_put_all(struct store *st, const struct model *m, struct sm_error *err);
 
+/* Write only what differs between m and base, which this store loaded (or
+ * wrote): m is base changed in memory, e.g. a clone of it with scenario ops
+ * applied (model_clone), so objects with an id below base's counts are the
+ * same objects and newer ones were added. Rows of objects gone from m are
+ * deleted, changed and new objects are written (store_put), the others are
+ * not touched: their rows and rowids stay. Inside begin/commit. When m is
+ * not such a copy of base (fewer objects, a renamed object, a copy or
+ * dataset the store has no row for) it writes all of m (store_put_all) and
+ * says so in out->whole. out may be NULL. */
+struct store_changes {
+    int64_t written;            /* objects written (added or changed) */
+    int64_t deleted;            /* rows of objects gone from m deleted */
+    bool whole;                 /* fell back to store_put_all */
+};
+int store_put_changes(struct store *st, const struct model *base, const struct model *m,
+                      struct store_changes *out, struct sm_error *err);
+
 /* Append to the audit log (inside a transaction). */
 int store_audit(struct store *st, const char *op, const char *object,
                 const char *before, const char *after, struct sm_error *err);

@@ -810,7 +810,8 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
     if (model_remove(m, OBJ_SCENARIO, sid, &e) != SM_OK)
         goto fail;
     snprintf(audit, sizeof audit, "scenario apply %s", pos[0]);
-    rc = cmd_save(c, m, OBJ_SCENARIO, SM_NONE, pos[0], audit, before, "applied to the base");
+    /* m is a clone of c->m with the ops applied: write what they changed */
+    rc = cmd_save_changes(c, c->m, m, pos[0], audit, before, "applied to the base");
     if (rc == CLI_OK && !c->quiet) {
         fprintf(c->out, "applied scenario ");
         cli_put_text(c->out, pos[0]);

@@ -455,6 +455,23 @@ cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
     return CLI_OK;
 }
 
+int
+cmd_save_changes(struct cli *c, const struct model *base, const struct model *m,
+                 const char *object, const char *op, const char *before, const char *after)
+{
+    struct sm_error e = { 0 };
+
+    if (store_begin(c->st, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (store_put_changes(c->st, base, m, NULL, &e) != SM_OK ||
+        store_audit(c->st, op, object, before, after, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        return cli_error(c, &e);
+    }
+    return CLI_OK;
+}
+
 void
 cmd_now(struct cli *c, char buf[32])
 {

@@ -109,6 +109,10 @@ void cmd_text_line(struct cli *c, const char *label, const char *value);
  * scenarios, whole models). Prints the error; CLI_OK or CLI_USAGE. */
 int cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
              const char *object, const char *op, const char *before, const char *after);
+/* The same for m, a changed clone of base (c->m, loaded through c->st):
+ * only what differs is written (store_put_changes). */
+int cmd_save_changes(struct cli *c, const struct model *base, const struct model *m,
+                     const char *object, const char *op, const char *before, const char *after);
 /* model_describe into a heap string (caller frees), NULL on no memory. */
 char *cmd_describe(const struct model *m, enum obj_kind kind, int32_t id);
 /* Now as ISO 8601 UTC; $SOVMAP_TODAY pins it to that day at midnight. */

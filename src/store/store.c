@@ -185,6 +185,7 @@ static const struct migration {
                      "encrypted = ?4, key_region = ?5, mechanism = ?6, mechanism_ref = ?7 " \
                      "WHERE id = ?8") \
     X(PLACEMENT_DEL, "DELETE FROM placement WHERE id = ?1") \
+    X(PLACEMENT_PARK, "UPDATE placement SET role = ?2 WHERE id = ?1") \
     X(PLACEMENT_DEL_KEY, "DELETE FROM placement WHERE dataset = ?1 AND region = ?2 " \
                          "AND role = ?3") \
     X(PLACEMENT_LOAD, "SELECT id, dataset, region, role, encrypted, key_region, mechanism, " \
@@ -1508,6 +1509,365 @@ store_put_all(struct store *st, const struct model *m, struct sm_error *err)
         if (!m->scenarios[i].deleted && (rc = put_scenario(st, m, i, err)))
             return rc;
     return store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", err);
+}
+
+/* ---- writing what changed ---------------------------------------------------------------- */
+
+static bool
+str_ne(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+static bool
+strv_ne(const struct sm_strv *a, const struct sm_strv *b)
+{
+    if (a->n != b->n)
+        return true;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (str_ne(a->v[i], b->v[i]))
+            return true;
+    return false;
+}
+
+/* A region id of model m ("" for SM_NONE). */
+static const char *
+region_name(const struct model *m, int32_t r)
+{
+    return r == SM_NONE ? "" : m->regions[r].id;
+}
+
+static const char *
+tier_name(const struct model *m, int32_t t)
+{
+    return t == SM_NONE ? "" : m->tiers[t].name;
+}
+
+static bool
+region_ne(const struct model *a, const struct model *b, int32_t id)
+{
+    const struct region *x = &a->regions[id], *y = &b->regions[id];
+    char mx[4096], my[4096];
+
+    if (x->kind != y->kind || x->country != y->country || x->operator_home != y->operator_home ||
+        str_ne(x->name, y->name) || str_ne(x->city, y->city))
+        return true;
+    model_get(a, OBJ_REGION, id, "members", mx, sizeof mx);
+    model_get(b, OBJ_REGION, id, "members", my, sizeof my);
+    return strcmp(mx, my) != 0;
+}
+
+static bool
+tier_ne(const struct tier *x, const struct tier *y)
+{
+    return x->rank != y->rank || x->personal != y->personal || x->scope != y->scope ||
+           x->backup_scope != y->backup_scope || x->key_scope != y->key_scope ||
+           x->encryption_at_rest != y->encryption_at_rest ||
+           x->transit_encryption != y->transit_encryption || x->sovereign != y->sovereign ||
+           x->retention_min_days != y->retention_min_days ||
+           x->retention_max_days != y->retention_max_days ||
+           str_ne(x->description, y->description) || strv_ne(&x->approved, &y->approved);
+}
+
+/* A dataset's row, fields or tags differ between a and b (same id)? */
+static bool
+dataset_ne(const struct model *a, const struct model *b, int32_t id)
+{
+    const struct dataset *x = &a->datasets[id], *y = &b->datasets[id];
+    int32_t f, g;
+
+    if (x->retention_days != y->retention_days || x->public_sector != y->public_sector ||
+        x->nsubjects != y->nsubjects ||
+        memcmp(x->subjects, y->subjects, x->nsubjects * sizeof *x->subjects) ||
+        str_ne(tier_name(a, x->tier), tier_name(b, y->tier)) || str_ne(x->system, y->system) ||
+        str_ne(x->owner, y->owner) || str_ne(x->source_ref, y->source_ref) ||
+        str_ne(x->description, y->description))
+        return true;
+    for (f = x->first_field, g = y->first_field; f != SM_NONE && g != SM_NONE;
+         f = a->fields[f].next, g = b->fields[g].next)
+        if (str_ne(a->fields[f].name, b->fields[g].name))
+            return true;
+    if (f != g)
+        return true;
+    for (f = x->first_tag, g = y->first_tag; f != SM_NONE && g != SM_NONE;
+         f = a->tags[f].next, g = b->tags[g].next) {
+        const struct tag *s = &a->tags[f], *t = &b->tags[g];
+        if ((s->field == SM_NONE) != (t->field == SM_NONE) ||
+            (s->field != SM_NONE && str_ne(a->fields[s->field].name, b->fields[t->field].name)) ||
+            str_ne(s->tag, t->tag) || str_ne(s->source, t->source) ||
+            str_ne(s->entity, t->entity) || str_ne(s->time, t->time))
+            return true;
+    }
+    return f != g;
+}
+
+/* The stored key (dataset, region, role) of a copy changed? */
+static bool
+placement_key_ne(const struct model *a, const struct model *b, int32_t id)
+{
+    const struct placement *x = &a->placements[id], *y = &b->placements[id];
+
+    return x->dataset != y->dataset || x->role != y->role ||
+           str_ne(region_name(a, x->region), region_name(b, y->region));
+}
+
+static bool
+placement_ne(const struct model *a, const struct model *b, int32_t id)
+{
+    const struct placement *x = &a->placements[id], *y = &b->placements[id];
+
+    return placement_key_ne(a, b, id) || x->encrypted != y->encrypted ||
+           x->mechanism != y->mechanism || str_ne(x->mechanism_ref, y->mechanism_ref) ||
+           str_ne(region_name(a, x->key_region), region_name(b, y->key_region));
+}
+
+static bool
+flow_ne(const struct model *a, const struct model *b, int32_t id)
+{
+    const struct flow *x = &a->flows[id], *y = &b->flows[id];
+
+    if (x->from != y->from || x->to != y->to || x->kind != y->kind ||
+        x->mechanism != y->mechanism || x->transit_encrypted != y->transit_encrypted ||
+        x->public_recipient != y->public_recipient || x->valid_from != y->valid_from ||
+        x->valid_to != y->valid_to || x->ntransforms != y->ntransforms ||
+        str_ne(x->mechanism_ref, y->mechanism_ref) || strv_ne(&x->fields, &y->fields) ||
+        (x->to == SM_NONE && str_ne(region_name(a, x->to_region), region_name(b, y->to_region))))
+        return true;
+    for (uint32_t i = 0; i < x->ntransforms; i++)
+        if (x->transforms[i].kind != y->transforms[i].kind ||
+            strv_ne(&x->transforms[i].fields, &y->transforms[i].fields))
+            return true;
+    return false;
+}
+
+static bool
+waiver_ne(const struct waiver *x, const struct waiver *y)
+{
+    return x->expires != y->expires || str_ne(x->rule, y->rule) || str_ne(x->object, y->object) ||
+           str_ne(x->owner, y->owner) || str_ne(x->reason, y->reason);
+}
+
+static bool
+scenario_ne(const struct scenario *x, const struct scenario *y)
+{
+    if (x->nops != y->nops || str_ne(x->base, y->base) || str_ne(x->description, y->description))
+        return true;
+    for (uint32_t i = 0; i < x->nops; i++)
+        if (strv_ne(&x->ops[i], &y->ops[i]))
+            return true;
+    return false;
+}
+
+/* The natural key of object id of kind in m (stored rows are found by it). */
+static const char *
+obj_key(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    switch (kind) {
+    case OBJ_REGION:    return m->regions[id].id;
+    case OBJ_TIER:      return m->tiers[id].name;
+    case OBJ_DATASET:   return m->datasets[id].name;
+    case OBJ_FLOW:      return m->flows[id].name;
+    case OBJ_WAIVER:    return m->waivers[id].key;
+    case OBJ_SCENARIO:  return m->scenarios[id].name;
+    default:            return "";
+    }
+}
+
+static bool
+obj_deleted(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    switch (kind) {
+    case OBJ_REGION:    return m->regions[id].deleted;
+    case OBJ_TIER:      return m->tiers[id].deleted;
+    case OBJ_DATASET:   return m->datasets[id].deleted;
+    case OBJ_PLACEMENT: return m->placements[id].deleted;
+    case OBJ_FLOW:      return m->flows[id].deleted;
+    case OBJ_WAIVER:    return m->waivers[id].deleted;
+    case OBJ_SCENARIO:  return m->scenarios[id].deleted;
+    default:            return true;
+    }
+}
+
+/* Live in both and different in what the store keeps? */
+static bool
+obj_ne(const struct model *a, const struct model *b, enum obj_kind kind, int32_t id)
+{
+    switch (kind) {
+    case OBJ_REGION:    return region_ne(a, b, id);
+    case OBJ_TIER:      return tier_ne(&a->tiers[id], &b->tiers[id]);
+    case OBJ_DATASET:   return dataset_ne(a, b, id);
+    case OBJ_PLACEMENT: return placement_ne(a, b, id);
+    case OBJ_FLOW:      return flow_ne(a, b, id);
+    case OBJ_WAIVER:    return waiver_ne(&a->waivers[id], &b->waivers[id]);
+    case OBJ_SCENARIO:  return scenario_ne(&a->scenarios[id], &b->scenarios[id]);
+    default:            return false;
+    }
+}
+
+/* What store_put_changes writes of one kind, and what makes it give up. */
+enum change { CH_SAME, CH_GONE, CH_PUT };
+
+static enum change
+obj_change(const struct model *base, const struct model *m, enum obj_kind kind, int32_t id,
+           bool *whole)
+{
+    bool was = id < kind_count(base, kind) && !obj_deleted(base, kind, id);
+    bool is = !obj_deleted(m, kind, id);
+
+    if (kind == OBJ_REGION && m->regions[id].builtin)
+        return CH_SAME;
+    if (!was)
+        return is ? CH_PUT : CH_SAME;
+    if (!is)
+        return CH_GONE;
+    if (kind != OBJ_PLACEMENT && strcmp(obj_key(base, kind, id), obj_key(m, kind, id)) != 0) {
+        *whole = true;          /* renamed: no edit does that */
+        return CH_PUT;
+    }
+    return obj_ne(base, m, kind, id) ? CH_PUT : CH_SAME;
+}
+
+/* Delete the stored row of an object live in base and gone in m: by the
+ * rowid the store keeps (copies, datasets) or by base's key, even when a
+ * new object of m took the key (it is written later, after the old rows,
+ * as store_put_all would). */
+static int
+delete_row(struct store *st, const struct model *base, const struct model *m,
+           enum obj_kind kind, int32_t id, bool *whole, struct sm_error *err)
+{
+    enum stmt_id sid;
+    int rc;
+    sqlite3_stmt *s;
+    int64_t row = 0;
+
+    switch (kind) {
+    case OBJ_DATASET:   sid = S_DATASET_DEL; row = rowmap_get(&st->drow, id); break;
+    case OBJ_PLACEMENT: sid = S_PLACEMENT_DEL; row = rowmap_get(&st->prow, id); break;
+    case OBJ_FLOW:      sid = S_FLOW_DEL; break;
+    case OBJ_REGION:    sid = S_REGION_DEL; break;
+    case OBJ_TIER:      sid = S_TIER_DEL; break;
+    case OBJ_WAIVER:    sid = S_WAIVER_DEL; break;
+    case OBJ_SCENARIO:  sid = S_SCENARIO_DEL; break;
+    default:            return SM_OK;
+    }
+    if ((kind == OBJ_DATASET || kind == OBJ_PLACEMENT) && !row) {
+        *whole = true;          /* not loaded through this store */
+        return SM_OK;
+    }
+    if (!(s = stmt(st, sid, err)))
+        return err ? err->code : SM_EDB;
+    if (kind == OBJ_REGION && st->views && (rc = ref_put(st, m, id, err)))
+        return rc;
+    if (row)
+        sqlite3_bind_int64(s, 1, row);
+    else if (kind == OBJ_WAIVER) {
+        bind_str(s, 1, base->waivers[id].rule);
+        bind_str(s, 2, base->waivers[id].object);
+    } else
+        bind_str(s, 1, obj_key(base, kind, id));
+    return step_done(st, s, err);
+}
+
+/* Move a copy whose key changes to a key of its own first (role "~ROWID"),
+ * so that copies trading places never meet on UNIQUE(dataset, region, role). */
+static int
+park_placement(struct store *st, int64_t row, struct sm_error *err)
+{
+    char role[32];
+    sqlite3_stmt *s;
+
+    if (!(s = stmt(st, S_PLACEMENT_PARK, err)))
+        return err ? err->code : SM_EDB;
+    snprintf(role, sizeof role, "~%lld", (long long)row);
+    sqlite3_bind_int64(s, 1, row);
+    sqlite3_bind_text(s, 2, role, -1, SQLITE_TRANSIENT);
+    return step_done(st, s, err);
+}
+
+int
+store_put_changes(struct store *st, const struct model *base, const struct model *m,
+                  struct store_changes *out, struct sm_error *err)
+{
+    /* live rows are written in this order (tiers before the datasets that
+     * name them; copies and flows after theirs) */
+    static const enum obj_kind order[] = {
+        OBJ_REGION, OBJ_TIER, OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW, OBJ_WAIVER, OBJ_SCENARIO,
+    };
+    struct store_changes n = { 0 };
+    bool whole = false;
+    int rc;
+
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+        if (kind_count(m, order[k]) < kind_count(base, order[k]))
+            whole = true;       /* not a clone of base */
+    if (whole)
+        goto all;
+    /* pass 0: rows gone (flows, then copies, then datasets: children first,
+     * the rest cascades), tiers last of all (datasets may still name them);
+     * pass 1: copies whose key changes step aside; pass 2: the live rows */
+    for (int pass = 0; pass < 3; pass++) {
+        for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+            enum obj_kind kind = order[pass == 0 ? sizeof order / sizeof *order - 1 - k : k];
+            int32_t cnt = kind_count(m, kind);
+            if (pass == 0 && kind == OBJ_TIER)
+                continue;
+            if (pass == 1 && kind != OBJ_PLACEMENT)
+                continue;
+            for (int32_t id = 0; id < cnt; id++) {
+                enum change ch = obj_change(base, m, kind, id, &whole);
+                if (whole)
+                    goto all;
+                if (pass == 0 && ch == CH_GONE) {
+                    if ((rc = delete_row(st, base, m, kind, id, &whole, err)))
+                        return rc;
+                    if (whole)
+                        goto all;
+                    n.deleted++;
+                } else if (pass == 1 && ch == CH_PUT && id < base->nplacements &&
+                           placement_key_ne(base, m, id)) {
+                    int64_t row = rowmap_get(&st->prow, id);
+                    if (!row) {
+                        whole = true;
+                        goto all;
+                    }
+                    if ((rc = park_placement(st, row, err)))
+                        return rc;
+                } else if (pass == 2 && ch == CH_PUT) {
+                    if (kind == OBJ_PLACEMENT && id < base->nplacements &&
+                        !rowmap_get(&st->prow, id)) {
+                        whole = true;
+                        goto all;
+                    }
+                    if ((rc = store_put(st, m, kind, id, err)))
+                        return rc;
+                    n.written++;
+                }
+            }
+        }
+    }
+    /* tiers gone, now that no dataset names them */
+    for (int32_t id = 0; id < m->ntiers; id++)
+        if (obj_change(base, m, OBJ_TIER, id, &whole) == CH_GONE) {
+            if ((rc = delete_row(st, base, m, OBJ_TIER, id, &whole, err)))
+                return rc;
+            n.deleted++;
+        }
+    if (str_ne(base->rule_pack, m->rule_pack) &&
+        (rc = store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", err)))
+        return rc;
+    if (out)
+        *out = n;
+    return SM_OK;
+all:
+    /* what was written so far goes with the rest (same transaction) */
+    if ((rc = store_put_all(st, m, err)))
+        return rc;
+    n.whole = true;
+    if (out)
+        *out = n;
+    return SM_OK;
 }
 
 /* ---- loading ------------------------------------------------------------------------ */

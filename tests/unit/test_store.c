@@ -1084,6 +1084,123 @@ test_load_rowid_gaps(void **state)
     model_free(m);
 }
 
+/* One integer from the catalog at path (sqlite3 directly, not the store). */
+static int64_t
+sql_int(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+/* store_put_changes writes what a clone changed and nothing else: rows of
+ * untouched objects keep their rowids, the reloaded catalog is the clone;
+ * copies trading places do not collide; a model that is not a clone of
+ * what the store loaded is written whole. */
+static void
+test_put_changes(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "changes.db");
+    struct model *m = tl_rich_model(), *base = tl_base_model(), *c = NULL, *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct store_changes n;
+    int64_t clicks, repl, fra, ref;
+    int32_t f;
+    char *a, *b;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    clicks = sql_int(path, "SELECT id FROM dataset WHERE name = 'clicks'");
+    repl = sql_int(path, "SELECT id FROM flow WHERE name = 'repl'");
+    ref = sql_int(path, "SELECT id FROM placement WHERE region = 'aws:eu-central-1'");
+    fra = sql_int(path, "SELECT id FROM placement WHERE region = 'onprem:fra-dc1'");
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, base, &err), SM_OK);
+    assert_int_equal(model_clone(base, &c), SM_OK);
+    /* a move, a removed dataset, a flow gone, new dataset, copy and flow,
+     * a tier and a scenario changed, another scenario gone, a field added */
+    tl_edit(c, EDIT_SET, OBJ_PLACEMENT, "orders@aws:us-east-1", 1, "region", "aws:eu-north-1");
+    tl_edit(c, EDIT_REMOVE, OBJ_DATASET, tl_hostile, 0);
+    tl_edit(c, EDIT_REMOVE, OBJ_FLOW, "export", 0);
+    tl_edit(c, EDIT_ADD, OBJ_DATASET, "late", 1, "owner", "ops");
+    tl_edit(c, EDIT_ADD, OBJ_PLACEMENT, "late@aws:eu-west-1", 0);
+    tl_edit(c, EDIT_ADD, OBJ_FLOW, "late-feed", 3, "from", "orders@aws:eu-west-1",
+            "to", "late@aws:eu-west-1", "kind", "etl");
+    tl_edit(c, EDIT_SET, OBJ_TIER, "public", 1, "rank", "2");
+    tl_edit(c, EDIT_REMOVE, OBJ_SCENARIO, "s2", 0);
+    tl_edit(c, EDIT_SET, OBJ_SCENARIO, "s1", 1, "description", "applied");
+    assert_int_equal(model_add_field(c, model_dataset(c, "late"), "ip", &f, NULL), SM_OK);
+    /* two copies of orders trade their keys (region and role) */
+    tl_edit(c, EDIT_SET, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "region", "aws:eu-south-1",
+            "role", "backup");
+    tl_edit(c, EDIT_SET, OBJ_PLACEMENT, "orders@onprem:fra-dc1", 2, "region", "aws:eu-west-1",
+            "role", "primary");
+    tl_edit(c, EDIT_SET, OBJ_PLACEMENT, "orders@aws:eu-south-1", 1, "region", "onprem:fra-dc1");
+    c->rule_pack = model_str(c, "strict");
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    if (store_put_changes(st, base, c, &n, &err))
+        fail_msg("put_changes: %s", err.msg);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_false(n.whole);
+    /* written: 3 copies of orders, late with its copy and late-feed, tier
+     * public, scenario s1; gone: the hostile dataset, export, s2 */
+    assert_int_equal(n.written, 8);
+    assert_int_equal(n.deleted, 3);
+    m2 = reload(path);
+    a = dump(c);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, "placement orders@aws:eu-north-1\n"));
+    assert_non_null(strstr(b, "pack=strict\n"));
+    assert_null(strstr(b, "scenario s2"));
+    free(a);
+    free(b);
+    model_free(m2);
+    /* untouched rows are where they were; the copies that traded keys kept
+     * their rows (and so their flows) */
+    assert_int_equal(sql_int(path, "SELECT id FROM dataset WHERE name = 'clicks'"), clicks);
+    assert_int_equal(sql_int(path, "SELECT id FROM flow WHERE name = 'repl'"), repl);
+    assert_int_equal(sql_int(path, "SELECT id FROM placement WHERE dataset = "
+                                   "(SELECT id FROM dataset WHERE name = 'clicks')"), ref);
+    assert_int_equal(sql_int(path, "SELECT id FROM placement WHERE region = 'aws:eu-west-1' "
+                                   "AND role = 'primary' AND dataset = "
+                                   "(SELECT id FROM dataset WHERE name = 'orders')"), fra);
+    /* not a clone of what the store loaded (fewer objects): written whole */
+    base = tl_base_model();
+    st = NULL;
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, base, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_changes(st, base, m, &n, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_true(n.whole);
+    m2 = reload(path);
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    free(a);
+    free(b);
+    model_free(m2);
+    model_free(base);
+    model_free(c);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -1106,6 +1223,7 @@ main(void)
         cmocka_unit_test(test_load_shares_repeated_text),
         cmocka_unit_test(test_load_unusual_rows),
         cmocka_unit_test(test_load_rowid_gaps),
+        cmocka_unit_test(test_put_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
