@@ -33,6 +33,7 @@
 #include "check.h"
 
 struct rulepack;
+struct edit_result;
 
 /*            id                name                min max  arguments */
 #define SCENARIO_OPS(X) \
@@ -104,6 +105,7 @@ struct scenario_eval {
     struct rulepack *rp_own;    /* a changed deep copy of the pack (owns its strings), or NULL */
     const struct rulepack *rp;  /* the pack to check with: rp_own or the base's */
     struct check_result *res;   /* after scenario_check, else NULL */
+    bool res_borrowed;          /* res is the caller's: not freed with ev */
     bool stale;                 /* res predates ops applied by scenario_apply_delta */
     int32_t today;
     /* the ops applied, the chain's bases first (copies) */
@@ -119,6 +121,9 @@ struct scenario_eval {
      * SCENARIO_OBJ_NONE (adequacy, add-region) */
     uint8_t *op_obj_kind;
     int32_t *op_obj;
+    /* per op: its exact undo (set, remove-placement, remove-flow applied
+     * as edits), or NULL */
+    struct edit_result **op_undo;
     /* regions retired, and the live copies still in them after every op */
     int32_t *retired;
     int32_t nretired;
@@ -144,6 +149,18 @@ int  scenario_begin_take(struct model *m, const struct rulepack *rp, const char 
 /* The base itself as an evaluation (nothing cloned, no ops allowed). */
 int  scenario_begin_base(const struct model *base, const struct rulepack *rp,
                          struct scenario_eval **out, struct sm_error *err);
+/* Start a scenario already checked: a clone of base and of res, a current
+ * check of base (its pack res->rp, as of res->today). Everything is copied
+ * but the pack (borrowed: it must outlive the evaluation).
+ * Ops then go in with scenario_apply_update / scenario_apply_check. */
+int  scenario_begin_checked(const struct model *base, const struct check_result *res,
+                            const char *name, struct scenario_eval **out,
+                            struct sm_error *err);
+/* A deep copy of r (a check of m, or of a model m is an exact clone of)
+ * that check_update can bring up to date with m's clone: its own strings,
+ * arrays and lineage facts. SM_OK or SM_ENOMEM. */
+int  scenario_result_clone(const struct check_result *r, const struct model *m,
+                           struct check_result **out);
 /* Apply one op. On failure the scenario model may be partly changed only
  * for ops that fail midway (never for a bad argument): discard it. Errors
  * name the op: "move orders aws:x aws:y: unknown region aws:x". */
@@ -158,6 +175,13 @@ int  scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *er
 /* begin + apply_chain + check. name NULL or "" evaluates the base itself. */
 int  scenario_eval(const struct model *base, const struct rulepack *rp, const char *name,
                    int32_t today, struct scenario_eval **out, struct sm_error *err);
+/* The same evaluation as scenario_eval(base, res->rp, name, res->today)
+ * from res, a current check of base: the clones of base and res take the
+ * chain's ops one by one (check_update of what each touches) until one
+ * needs a full check (the law for everyone, retired regions); then the
+ * rest are applied and the scenario checked once. name must not be empty. */
+int  scenario_eval_from(const struct model *base, const struct check_result *res,
+                        const char *name, struct scenario_eval **out, struct sm_error *err);
 void scenario_eval_free(struct scenario_eval *ev);
 /* The chain of bases of a scenario, root first, into ids[] (at most n);
  * returns its length, or -1 with err set on a cycle or an unknown base. */
@@ -218,6 +242,20 @@ int  scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const 
  * changed (as for scenario_apply) or its result unusable: evaluate again. */
 int  scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv,
                           struct check_change *chg, struct sm_error *err);
+/* The same, but when the update cannot (chg->ngroup -1) no full check runs:
+ * ev->stale is set (scenario_check later). On a stale ev the op is only
+ * applied. */
+int  scenario_apply_update(struct scenario_eval *ev, int argc, const char *const *argv,
+                           struct check_change *chg, struct sm_error *err);
+
+/* Take the last op back exactly (ops with an undo record: set,
+ * remove-placement, remove-flow) and bring ev->res up to date as
+ * scenario_apply_update does (ev->stale when the update cannot). SM_EINVAL
+ * when the last op has no undo (evaluate again); on an error of the revert
+ * the model is unchanged. */
+bool scenario_can_undo(const struct scenario_eval *ev);
+int  scenario_undo_last(struct scenario_eval *ev, struct check_change *chg,
+                        struct sm_error *err);
 
 /* ---- diff --------------------------------------------------------------------- */
 
@@ -297,5 +335,14 @@ int  scenario_change_set(const struct model *catalog, const struct rulepack *rp,
                          const char *name, const char *other, int32_t today,
                          struct scenario_change_set *out, struct sm_error *err);
 void scenario_change_set_fini(struct scenario_change_set *cs);
+/* scenario_change_set(catalog, res->rp, name, NULL, res->today) from res, a
+ * current check of catalog: the base's evaluation borrows catalog and res
+ * (both must outlive the change set), the scenario's is scenario_eval_from;
+ * when the scenario's chain has no ops at all, it borrows them too
+ * (after->borrowed, after->res_borrowed: it takes no ops; start one with
+ * scenario_begin_checked to add some). */
+int  scenario_change_set_from(const struct model *catalog, const struct check_result *res,
+                              const char *name, struct scenario_change_set *out,
+                              struct sm_error *err);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdio.h>
 
 #include "scenario.h"
+#include "edit.h"
+#include "lineage.h"
 #include "rules.h"
 
 #define X(id, name, min, max, args, help) { name, min, max, args, help },
@@ -326,12 +328,180 @@ scenario_begin_base(const struct model *base, const struct rulepack *rp,
     return SM_OK;
 }
 
+/* ---- a checked start: copies of a check result ---------------------------------- */
+
+/* Copied strings by source address (a miss only copies again). */
+#define SCOPY_SLOTS 4096
+
+struct scopy {
+    struct sm_arena *arena;
+    const char *from[SCOPY_SLOTS];
+    const char *to[SCOPY_SLOTS];
+    bool oom;
+};
+
+static const char *
+scopy(struct scopy *c, const char *s)
+{
+    uintptr_t h;
+    char *d;
+
+    if (!s)
+        return NULL;
+    h = ((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull;
+    h = (h >> 40) % SCOPY_SLOTS;
+    if (c->from[h] == s)
+        return c->to[h];
+    if (!(d = sm_arena_strdup(c->arena, s))) {
+        c->oom = true;
+        return "";
+    }
+    c->from[h] = s;
+    c->to[h] = d;
+    return d;
+}
+
+static void *
+dup_array(const void *src, size_t n, size_t size, bool *oom)
+{
+    void *p = malloc(n * size + size);     /* never NULL for n 0 */
+
+    if (!p) {
+        *oom = true;
+        return NULL;
+    }
+    if (n)
+        memcpy(p, src, n * size);
+    return p;
+}
+
+int
+scenario_result_clone(const struct check_result *r, const struct model *m,
+                      struct check_result **out)
+{
+    struct check_result *c = calloc(1, sizeof *c);
+    struct scopy *sc = calloc(1, sizeof *sc);
+    bool oom = !c || !sc;
+
+    if (oom)
+        goto fail;
+    sm_arena_init(&c->arena);
+    sc->arena = &c->arena;
+    c->nfindings = r->nfindings;
+    c->cap_findings = r->nfindings;
+    c->findings = dup_array(r->findings, (size_t)r->nfindings, sizeof *c->findings, &oom);
+    for (int32_t i = 0; !oom && i < r->nfindings; i++) {
+        struct finding *f = &c->findings[i];
+        f->rule = scopy(sc, f->rule);
+        f->selector = scopy(sc, f->selector);
+        f->jurisdictions = scopy(sc, f->jurisdictions);
+        f->message = scopy(sc, f->message);
+        f->hint = scopy(sc, f->hint);
+        if (f->why.n) {
+            const char **v = sm_arena_alloc(&c->arena, sizeof *v * f->why.n);
+            if (!v) {
+                oom = true;
+                break;
+            }
+            for (uint32_t k = 0; k < f->why.n; k++)
+                v[k] = scopy(sc, f->why.v[k]);
+            f->why.v = v;
+        }
+    }
+    c->ntransfers = r->ntransfers;
+    if (!oom)
+        c->transfers = dup_array(r->transfers, (size_t)r->ntransfers, sizeof *c->transfers,
+                                 &oom);
+    for (int32_t i = 0; !oom && i < r->ntransfers; i++) {
+        c->transfers[i].regime = scopy(sc, c->transfers[i].regime);
+        c->transfers[i].basis = scopy(sc, c->transfers[i].basis);
+    }
+    c->nexpired = r->nexpired;
+    if (!oom && r->nexpired)
+        c->expired = dup_array(r->expired, (size_t)r->nexpired, sizeof *c->expired, &oom);
+    if (!oom && r->by_object)
+        c->by_object = dup_array(r->by_object, (size_t)r->nfindings, sizeof *c->by_object, &oom);
+    c->stats = r->stats;
+    c->ndatasets = r->ndatasets;
+    c->nflows = r->nflows;
+    c->today = r->today;
+    c->rp = r->rp;
+    c->custom = r->custom;
+    if (!oom && r->lineage) {
+        const struct lineage *L = r->lineage;
+        struct lineage *K = calloc(1, sizeof *K);
+        size_t nd = (size_t)L->ndatasets, nf = (size_t)L->nflows;
+        if (!K) {
+            oom = true;
+        } else {
+            *K = *L;
+            K->eff_tier = NULL;
+            K->eff_via = NULL;
+            K->personal = K->has_pfields = K->pfield = K->removes = K->flow_personal = NULL;
+            K->subj = NULL;
+            c->lineage = K;
+#define DUPL(a, n) do { if (!oom && L->a) K->a = dup_array(L->a, (n), sizeof *L->a, &oom); } while (0)
+            DUPL(eff_tier, nd);
+            DUPL(eff_via, nd);
+            DUPL(personal, nd);
+            DUPL(has_pfields, nd);
+            DUPL(pfield, (size_t)L->nfields);
+            DUPL(removes, nf);
+            DUPL(flow_personal, nf);
+            DUPL(subj, nd * (size_t)L->words);
+#undef DUPL
+            c->eff_tier = K->eff_tier;
+            c->eff_via = K->eff_via;
+            c->flow_personal = K->flow_personal;
+        }
+    }
+    if (sc && sc->oom)
+        oom = true;
+    /* check_update's state, as check_run sets it up */
+    if (!oom && r->extra && c->lineage && c->lineage->nslots <= 64) {
+        uint64_t unknown = 0;
+        for (int32_t s = 0; s < c->lineage->nslots; s++)
+            if (!c->rp || rules_regime_of(c->rp, c->lineage->slot_cc[s]) == SM_NONE)
+                unknown |= (uint64_t)1 << s;
+        if (check_extra_init(c, m, unknown))
+            oom = true;
+    }
+    if (oom)
+        goto fail;
+    free(sc);
+    *out = c;
+    return SM_OK;
+fail:
+    free(sc);
+    check_result_free(c);
+    return SM_ENOMEM;
+}
+
+int
+scenario_begin_checked(const struct model *base, const struct check_result *res,
+                       const char *name, struct scenario_eval **out, struct sm_error *err)
+{
+    struct scenario_eval *ev = NULL;
+    int rc;
+
+    if ((rc = scenario_begin(base, res->rp, name, &ev, err)))
+        return rc;
+    if (scenario_result_clone(res, ev->m, &ev->res)) {
+        scenario_eval_free(ev);
+        return oom(err);
+    }
+    ev->today = res->today;
+    *out = ev;
+    return SM_OK;
+}
+
 void
 scenario_eval_free(struct scenario_eval *ev)
 {
     if (!ev)
         return;
-    check_result_free(ev->res);
+    if (!ev->res_borrowed)
+        check_result_free(ev->res);
     if (!ev->borrowed)
         model_free(ev->m);
     rules_free(ev->rp_own);
@@ -341,6 +511,12 @@ scenario_eval_free(struct scenario_eval *ev)
     free(ev->op_global);
     free(ev->op_obj_kind);
     free(ev->op_obj);
+    for (int32_t i = 0; ev->op_undo && i < ev->nops; i++)
+        if (ev->op_undo[i]) {
+            edit_result_fini(ev->op_undo[i]);
+            free(ev->op_undo[i]);
+        }
+    free(ev->op_undo);
     free(ev->retired);
     free(ev->stranded);
     free(ev->stranded_keys);
@@ -358,6 +534,35 @@ scenario_retired(const struct scenario_eval *ev, int32_t region)
 }
 
 /* ---- the ops ------------------------------------------------------------------- */
+
+/* Apply one edit for the op being applied, keeping its exact undo. false
+ * (m unchanged): the op goes its own way, with its own messages. */
+static bool
+op_edit(struct scenario_eval *ev, enum edit_op op, enum obj_kind kind, const char *key,
+        const char *attr, const char *value, int32_t *id)
+{
+    struct edit e;
+    struct edit_result *res = calloc(1, sizeof *res);
+
+    if (!res)
+        return false;
+    memset(&e, 0, sizeof e);
+    e.op = op;
+    e.kind = kind;
+    e.key = key;
+    if (attr) {
+        e.nattrs = 1;
+        e.attrs[0].name = attr;
+        e.attrs[0].value = value;
+    }
+    if (edit_apply(ev->m, &e, res, NULL) != SM_OK) {
+        free(res);
+        return false;
+    }
+    *id = res->id;
+    ev->op_undo[ev->nops] = res;
+    return true;
+}
 
 typedef int (*op_fn)(struct scenario_eval *ev, const char *const *a, int n,
                      struct sm_error *err);
@@ -498,6 +703,9 @@ op_remove_placement(struct scenario_eval *ev, const char *const *a, int n,
         if (!fl->deleted && (fl->from == p || fl->to == p) && (rc = touch_flow(ev, f)))
             return rc;
     }
+    /* as an edit (the same removal, with its exact undo) when it can be */
+    if (op_edit(ev, EDIT_REMOVE, OBJ_PLACEMENT, a[0], NULL, NULL, &p))
+        return SM_OK;
     return model_remove(ev->m, OBJ_PLACEMENT, p, err);
 }
 
@@ -571,6 +779,8 @@ op_remove_flow(struct scenario_eval *ev, const char *const *a, int n, struct sm_
         return rc;
     ev->op_obj_kind[ev->nops] = OBJ_FLOW;
     ev->op_obj[ev->nops] = f;
+    if (op_edit(ev, EDIT_REMOVE, OBJ_FLOW, a[0], NULL, NULL, &f))
+        return SM_OK;
     return model_remove(ev->m, OBJ_FLOW, f, err);
 }
 
@@ -782,8 +992,10 @@ op_set(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *e
     if (kind == SM_NONE || kind == OBJ_WAIVER || kind == OBJ_SCENARIO)
         return sm_error_set(err, SM_EINVAL, "set: unknown kind %s: use region, tier, "
                             "dataset, placement or flow", a[0]);
-    if ((rc = find(ev, (enum obj_kind)kind, a[1], &id, err)) ||
-        (rc = model_set(ev->m, (enum obj_kind)kind, id, a[2], a[3], err)))
+    /* as an edit (the same model_set, with its exact undo) when it can be */
+    if (!op_edit(ev, EDIT_SET, (enum obj_kind)kind, a[1], a[2], a[3], &id) &&
+        ((rc = find(ev, (enum obj_kind)kind, a[1], &id, err)) ||
+         (rc = model_set(ev->m, (enum obj_kind)kind, id, a[2], a[3], err))))
         return rc;
     ev->op_obj_kind[ev->nops] = (uint8_t)kind;
     ev->op_obj[ev->nops] = id;
@@ -846,6 +1058,12 @@ scenario_apply(struct scenario_eval *ev, int argc, const char *const *argv,
         if (!(first = realloc(ev->op_obj, cap * sizeof *first)))
             return oom(err);
         ev->op_obj = first;
+        {
+            struct edit_result **u = realloc(ev->op_undo, cap * sizeof *u);
+            if (!u)
+                return oom(err);
+            ev->op_undo = u;
+        }
         ev->cap_ops = cap;
     }
     copy.n = (uint32_t)argc;
@@ -858,9 +1076,15 @@ scenario_apply(struct scenario_eval *ev, int argc, const char *const *argv,
     ev->op_global[ev->nops] = 0;
     ev->op_obj_kind[ev->nops] = SCENARIO_OBJ_NONE;
     ev->op_obj[ev->nops] = SM_NONE;
+    ev->op_undo[ev->nops] = NULL;
     rc = op_fns[op](ev, copy.v + 1, argc - 1, err);
     if (rc) {
         char line[512];
+        if (ev->op_undo[ev->nops]) {
+            edit_result_fini(ev->op_undo[ev->nops]);
+            free(ev->op_undo[ev->nops]);
+            ev->op_undo[ev->nops] = NULL;
+        }
         ev->nds = ds0;
         scenario_op_format(argc, argv, line, sizeof line);
         return sm_error_prefix(err, "%s", line);
@@ -942,7 +1166,9 @@ scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *err)
 
     if ((rc = check_run(m, ev->rp, today, &res, err)))
         return rc;
-    check_result_free(ev->res);
+    if (!ev->res_borrowed)
+        check_result_free(ev->res);
+    ev->res_borrowed = false;
     ev->res = res;
     ev->today = today;
     ev->stale = false;
@@ -2219,8 +2445,8 @@ op_touch(const struct scenario_eval *ev, enum scenario_op op, const char *const 
 }
 
 int
-scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv,
-                     struct check_change *chg, struct sm_error *err)
+scenario_apply_update(struct scenario_eval *ev, int argc, const char *const *argv,
+                      struct check_change *chg, struct sm_error *err)
 {
     struct check_touch t = { 0 };
     enum scenario_op op;
@@ -2229,7 +2455,7 @@ scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv
     memset(chg, 0, sizeof *chg);
     chg->ngroup = -1;
     if (!ev->res || ev->stale)
-        return sm_error_set(err, SM_EINVAL, "scenario %s: not checked", ev->name);
+        return scenario_apply(ev, argc, argv, err);
     if ((rc = scenario_op_parse(argc, argv, &op, err)))
         return rc;
     if ((rc = op_touch(ev, op, argv + 1, &t)))
@@ -2254,12 +2480,132 @@ scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv
     if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err)))
         goto out;
     if (chg->ngroup < 0)
-        rc = scenario_check(ev, ev->today, err);
+        ev->stale = true;
 out:
     if (rc == SM_ENOMEM && (!err || err->code != SM_ENOMEM))
         oom(err);
     check_touch_fini(&t);
     return rc;
+}
+
+int
+scenario_apply_check(struct scenario_eval *ev, int argc, const char *const *argv,
+                     struct check_change *chg, struct sm_error *err)
+{
+    int rc;
+
+    if (!ev->res || ev->stale) {
+        memset(chg, 0, sizeof *chg);
+        chg->ngroup = -1;
+        return sm_error_set(err, SM_EINVAL, "scenario %s: not checked", ev->name);
+    }
+    if ((rc = scenario_apply_update(ev, argc, argv, chg, err)))
+        return rc;
+    if (chg->ngroup < 0)
+        rc = scenario_check(ev, ev->today, err);
+    return rc;
+}
+
+bool
+scenario_can_undo(const struct scenario_eval *ev)
+{
+    return ev && ev->nops > 0 && ev->op_undo && ev->op_undo[ev->nops - 1];
+}
+
+/* What the undo of op i touches in ev->m as it is now. */
+static int
+undo_touch(const struct scenario_eval *ev, int32_t i, struct check_touch *t)
+{
+    const struct edit_result *res = ev->op_undo[i];
+
+    if (ev->op_global[i] || res->overflow)
+        t->global = true;
+    if (check_touch_object(t, ev->m, res->kind, res->id))
+        return SM_ENOMEM;
+    for (int32_t k = 0; k < res->ntouched; k++)
+        if (check_touch_object(t, ev->m, res->touched[k].kind, res->touched[k].id))
+            return SM_ENOMEM;
+    for (int32_t k = ev->ds_first[i]; k < ev->ds_first[i + 1]; k++)
+        if (check_touch_object(t, ev->m, OBJ_DATASET, ev->ds[k]))
+            return SM_ENOMEM;
+    if (ev->op_obj_kind[i] != SCENARIO_OBJ_NONE &&
+        check_touch_object(t, ev->m, (enum obj_kind)ev->op_obj_kind[i], ev->op_obj[i]))
+        return SM_ENOMEM;
+    return SM_OK;
+}
+
+int
+scenario_undo_last(struct scenario_eval *ev, struct check_change *chg, struct sm_error *err)
+{
+    struct check_touch t = { 0 };
+    int32_t i = ev->nops - 1;
+    int rc;
+
+    memset(chg, 0, sizeof *chg);
+    chg->ngroup = -1;
+    if (!scenario_can_undo(ev))
+        return sm_error_set(err, SM_EINVAL, "scenario %s: the last op cannot be taken back",
+                            ev->name);
+    /* before the revert (a removed copy's flows), and after it */
+    if ((rc = undo_touch(ev, i, &t)))
+        goto out;
+    if ((rc = edit_revert(ev->m, ev->op_undo[i], err)))
+        goto out;
+    rc = undo_touch(ev, i, &t);
+    edit_result_fini(ev->op_undo[i]);
+    free(ev->op_undo[i]);
+    ev->op_undo[i] = NULL;
+    ev->nops = i;
+    ev->nds = ev->ds_first[i];
+    if (rc || !ev->res || ev->stale) {
+        ev->stale = true;
+        goto out;
+    }
+    if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err)))
+        goto out;
+    if (chg->ngroup < 0)
+        ev->stale = true;
+out:
+    if (rc == SM_ENOMEM && (!err || err->code != SM_ENOMEM))
+        oom(err);
+    check_touch_fini(&t);
+    return rc;
+}
+
+int
+scenario_eval_from(const struct model *base, const struct check_result *res, const char *name,
+                   struct scenario_eval **out, struct sm_error *err)
+{
+    int32_t ids[SCENARIO_MAX_CHAIN];
+    struct scenario_eval *ev = NULL;
+    int32_t len;
+    int rc;
+
+    if (!name || !*name)
+        return sm_error_set(err, SM_EINVAL, "which scenario?");
+    /* the chain first: its errors before any copy */
+    if ((len = scenario_chain(base, name, ids, SCENARIO_MAX_CHAIN, err)) < 0)
+        return err && err->code ? err->code : SM_EINVAL;
+    if ((rc = scenario_begin_checked(base, res, name, &ev, err)))
+        return rc;
+    for (int32_t k = 0; k < len && !rc; k++) {
+        const struct scenario *s = &base->scenarios[ids[k]];
+        for (uint32_t i = 0; i < s->nops && !rc; i++) {
+            struct check_change chg;
+            rc = scenario_apply_update(ev, (int)s->ops[i].n, s->ops[i].v, &chg, err);
+            check_change_fini(&chg);
+            if (rc)
+                rc = sm_error_prefix(err, "scenario %s, op %u", s->name, i + 1);
+        }
+    }
+    if (!rc && ev->stale)
+        rc = scenario_check(ev, res->today, err);
+    if (rc) {
+        scenario_eval_free(ev);
+        return rc;
+    }
+    *out = ev;
+    return SM_OK;
 }
 
 int
@@ -2290,4 +2636,49 @@ scenario_change_set_fini(struct scenario_change_set *cs)
     scenario_eval_free(cs->before);
     cs->diff = NULL;
     cs->after = cs->before = NULL;
+}
+
+int
+scenario_change_set_from(const struct model *catalog, const struct check_result *res,
+                         const char *name, struct scenario_change_set *out,
+                         struct sm_error *err)
+{
+    struct scenario_change_set cs = { NULL, NULL, NULL };
+    int rc;
+
+    if (!name || !*name)
+        return sm_error_set(err, SM_EINVAL, "which scenario?");
+    if ((rc = scenario_begin_base(catalog, res->rp, &cs.before, err)))
+        return rc;
+    cs.before->res = (struct check_result *)res;    /* never written */
+    cs.before->res_borrowed = true;
+    cs.before->today = res->today;
+    {
+        /* a chain without ops changes nothing: its evaluation is the base's
+         * own (borrowed too) until the caller gives it ops */
+        int32_t ids[SCENARIO_MAX_CHAIN], len, total = 0;
+        if ((len = scenario_chain(catalog, name, ids, SCENARIO_MAX_CHAIN, err)) < 0) {
+            scenario_change_set_fini(&cs);
+            return err && err->code ? err->code : SM_EINVAL;
+        }
+        for (int32_t k = 0; k < len; k++)
+            total += (int32_t)catalog->scenarios[ids[k]].nops;
+        if (total == 0) {
+            if ((rc = scenario_begin_base(catalog, res->rp, &cs.after, err))) {
+                scenario_change_set_fini(&cs);
+                return rc;
+            }
+            sm_strlcpy(cs.after->name, name, sizeof cs.after->name);
+            cs.after->res = (struct check_result *)res;
+            cs.after->res_borrowed = true;
+            cs.after->today = res->today;
+        }
+    }
+    if ((!cs.after && (rc = scenario_eval_from(catalog, res, name, &cs.after, err))) ||
+        (rc = scenario_diff(cs.before, cs.after, catalog, &cs.diff, err))) {
+        scenario_change_set_fini(&cs);
+        return rc;
+    }
+    *out = cs;
+    return SM_OK;
 }

@@ -797,6 +797,140 @@ test_apply_check(void **state)
     scenario_eval_free(other);
 }
 
+/* The same op lines, stored as scenarios: scenario_eval_from (a copy of
+ * the base's check taking the ops one by one) and scenario_change_set_from
+ * give what scenario_eval / scenario_change_set give, for every prefix of
+ * the list (global ops too), stacked on another scenario or not; and the
+ * exact undo of an op (set, remove-placement, remove-flow) leaves what an
+ * evaluation without it gives. */
+static void
+test_eval_from_undo(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const lines[] = {
+        "set placement users@aws:us-east-1 encrypted false",
+        "move orders aws:us-east-1 aws:eu-central-1",
+        "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1",
+        "set-mechanism f1 scc",
+        "set flow f1 transit-encrypted false",
+        "add-placement catalog aws:eu-west-1 backup",
+        "set dataset catalog tier restricted",
+        "remove-flow f1",
+        "set placement catalog@aws:eu-west-1 region aws:us-east-1",
+        "remove-placement orders@aws:eu-central-1",
+        "set-subjects users EU,BR",
+        "revoke-adequacy EU CH",
+        "set placement users@aws:us-east-1 encrypted true",
+        "retire-region aws:eu-west-1",
+        "set-tier catalog public",
+    };
+    struct scenario lower = { "lower", "", "", 0, NULL, 0 };
+    struct scenario upper = { "upper", "lower", "", 0, NULL, 0 };
+    struct scenario_eval *base, *inc;
+    struct check_change chg;
+    struct sm_error err;
+    int32_t lo, up;
+    int undone = 0;
+
+    assert_int_equal(model_add_scenario(fx->m, &lower, &lo, NULL), SM_OK);
+    assert_int_equal(model_add_scenario(fx->m, &upper, &up, NULL), SM_OK);
+    assert_int_equal(scenario_begin_base(fx->m, fx->rp, &base, NULL), SM_OK);
+    assert_int_equal(scenario_check(base, TODAY, NULL), SM_OK);
+    assert_int_equal(scenario_begin_checked(fx->m, base->res, "inc", &inc, NULL), SM_OK);
+    for (size_t i = 0; i <= sizeof lines / sizeof *lines; i++) {
+        struct scenario_eval *from = NULL, *full = NULL;
+        struct scenario_change_set a, b;
+        /* the first ops go into lower, the rest into upper (based on it) */
+        const char *name = i % 2 || i > 7 ? "upper" : "lower";
+        char buf[256], *argv[8], *save = NULL;
+        int argc = 0;
+
+        /* the prefix so far, through the checked start and the fresh way */
+        if (scenario_eval_from(fx->m, base->res, name, &from, &err) != SM_OK)
+            fail_msg("%s: %s", name, err.msg);
+        full = eval_ok(fx, name);
+        assert_false(from->stale);
+        same_check(from->res, full->res, name);
+        assert_int_equal(from->nops, full->nops);
+        assert_int_equal(from->nstranded, full->nstranded);
+        assert_int_equal(from->nstranded_keys, full->nstranded_keys);
+        same_diff(base, from, fx->m);
+        assert_int_equal(scenario_change_set_from(fx->m, base->res, name, &a, NULL), SM_OK);
+        assert_int_equal(scenario_change_set(fx->m, fx->rp, name, NULL, TODAY, &b, NULL), SM_OK);
+        assert_ptr_equal(a.before->res, base->res);
+        assert_int_equal(a.after->borrowed, i == 0);
+        same_check(a.after->res, b.after->res, name);
+        assert_memory_equal(a.diff->count, b.diff->count, sizeof a.diff->count);
+        assert_int_equal(a.diff->nfindings, b.diff->nfindings);
+        assert_memory_equal(a.diff->findings, b.diff->findings,
+                            sizeof *a.diff->findings * (size_t)a.diff->nfindings);
+        assert_int_equal(a.diff->nchanges, b.diff->nchanges);
+        scenario_change_set_fini(&a);
+        scenario_change_set_fini(&b);
+        scenario_eval_free(from);
+        scenario_eval_free(full);
+        if (i == sizeof lines / sizeof *lines)
+            break;
+
+        sm_strlcpy(buf, lines[i], sizeof buf);
+        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            argv[argc++] = t;
+        /* the next op goes into a stored scenario and the incremental
+         * evaluation, which also takes it back and again */
+        assert_int_equal(model_scenario_append(fx->m, i < 7 ? lo : up, argc,
+                                               (const char *const *)argv, NULL), SM_OK);
+        if (scenario_apply_check(inc, argc, (const char *const *)argv, &chg, &err))
+            fail_msg("%s: %s", lines[i], err.msg);
+        check_change_fini(&chg);
+        assert_int_equal(scenario_can_undo(inc),
+                         strncmp(lines[i], "set ", 4) == 0 || strncmp(lines[i], "remove-", 7) == 0);
+        if (scenario_can_undo(inc)) {
+            struct scenario_eval *prev;
+            int32_t n = inc->nops;
+            assert_int_equal(scenario_undo_last(inc, &chg, &err), SM_OK);
+            check_change_fini(&chg);
+            if (inc->stale)
+                assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+            assert_int_equal(inc->nops, n - 1);
+            assert_int_equal(scenario_begin(fx->m, fx->rp, "prev", &prev, NULL), SM_OK);
+            for (int32_t k = 0; k < inc->nops; k++)
+                assert_int_equal(scenario_apply(prev, (int)inc->ops[k].n, inc->ops[k].v, NULL),
+                                 SM_OK);
+            assert_int_equal(scenario_check(prev, TODAY, NULL), SM_OK);
+            same_check(inc->res, prev->res, lines[i]);
+            same_diff(base, inc, fx->m);
+            scenario_eval_free(prev);
+            undone++;
+            if (scenario_apply_check(inc, argc, (const char *const *)argv, &chg, &err))
+                fail_msg("%s again: %s", lines[i], err.msg);
+            check_change_fini(&chg);
+        }
+        {
+            struct scenario_eval *now;
+            assert_int_equal(scenario_begin(fx->m, fx->rp, "now", &now, NULL), SM_OK);
+            for (int32_t k = 0; k < inc->nops; k++)
+                assert_int_equal(scenario_apply(now, (int)inc->ops[k].n, inc->ops[k].v, NULL),
+                                 SM_OK);
+            assert_int_equal(scenario_check(now, TODAY, NULL), SM_OK);
+            same_check(inc->res, now->res, lines[i]);
+            scenario_eval_free(now);
+        }
+    }
+    assert_true(undone >= 7);
+    {
+        /* a copy of a check is a check: every field */
+        struct check_result *c = NULL;
+        assert_int_equal(scenario_result_clone(base->res, fx->m, &c), SM_OK);
+        same_check(c, base->res, "clone");
+        assert_int_equal(c->nexpired, base->res->nexpired);
+        assert_int_equal(c->today, base->res->today);
+        assert_ptr_equal(c->rp, base->res->rp);
+        check_result_free(c);
+    }
+    scenario_eval_free(inc);
+    scenario_eval_free(base);
+}
+
 int
 main(void)
 {
@@ -816,6 +950,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_from_undo, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
