@@ -1517,18 +1517,50 @@ scen_delta_text(const struct tui *t, char *buf, size_t size)
     snprintf(buf, size, "+%d error%s %s%d", add, add == 1 ? "" : "s", text_sym("−", "-"), rem);
 }
 
+/* A current check of the scenario's base that its evaluation can start
+ * from (scenario_eval_from: a clone of it takes the ops one by one), or
+ * NULL: evaluate through ops.scenario. In the mode it is the base's side of
+ * the change set; entering, the catalog's own result. */
+static const struct check_result *
+scen_base_check(const struct tui *t)
+{
+    const struct check_result *r;
+
+    if (t->scen.commands ||
+        (t->ops.model && t->ops.model(t->ops.ctx) && t->ops.model(t->ops.ctx) != t->scen.base))
+        return NULL;
+    if (t->scen.on)
+        r = t->scen.cs.before && t->scen.cs.before->m == t->scen.base ? t->scen.cs.before->res
+                                                                      : NULL;
+    else
+        r = t->scen.base_res;
+    return r && r->rp && !r->custom ? r : NULL;
+}
+
 /* Evaluate the scenario from the base and show it; what: the message. */
 static int
 scen_eval_now(struct tui *t, const char *what)
 {
     struct scenario_change_set cs;
+    const struct check_result *src = scen_base_check(t);
     struct sm_error err = { 0 };
     char delta[64];
 
     memset(&cs, 0, sizeof cs);
-    if (t->ops.scenario(t->ops.ctx, t->scen.base, t->scen.name, &cs, &err) != SM_OK) {
-        tui_set_message(t, true, "scenario %s: %s", t->scen.name, err.msg);
-        return err.code ? err.code : SM_EINVAL;
+    if (!src || scenario_change_set_from(t->scen.base, src, t->scen.name, &cs, &err) != SM_OK) {
+        /* evaluated in full (also for the message of an op that fails) */
+        memset(&cs, 0, sizeof cs);
+        memset(&err, 0, sizeof err);
+        if (t->ops.scenario(t->ops.ctx, t->scen.base, t->scen.name, &cs, &err) != SM_OK) {
+            tui_set_message(t, true, "scenario %s: %s", t->scen.name, err.msg);
+            return err.code ? err.code : SM_EINVAL;
+        }
+    } else if (t->scen.on && t->scen.cs.before && t->scen.cs.before->res == src &&
+               !t->scen.cs.before->res_borrowed) {
+        /* the base's side borrows src: the old change set owned it, the new
+         * one takes it over */
+        t->scen.cs.before->res_borrowed = true;
+        cs.before->res_borrowed = false;
     }
     if (t->scen.on)
         scenario_change_set_fini(&t->scen.cs);
@@ -1659,7 +1691,8 @@ scen_incremental(const struct tui *t)
 {
     const struct scenario_eval *ev = t->scen.cs.after;
 
-    return t->scen.on && ev && ev->res && !ev->stale && !ev->borrowed && t->scen.cs.before &&
+    return t->scen.on && ev && ev->res && ev->res->rp && !ev->stale && !ev->borrowed &&
+           t->scen.cs.before &&
            (!t->ops.model || !t->ops.model(t->ops.ctx) ||
             t->ops.model(t->ops.ctx) == t->scen.base);
 }
@@ -1751,6 +1784,26 @@ scen_refresh(struct tui *t, const char *what, struct derive_pre *pre,
                         text_sym("—", "-"), delta);
 }
 
+/* The evaluation of a scenario without ops borrows the base and its check
+ * (scenario_change_set_from): before its first op it gets its own copies. */
+static void
+scen_unshare(struct tui *t)
+{
+    struct scenario_eval *ev = t->scen.cs.after, *own = NULL;
+    struct sm_error err = { 0 };
+
+    if (!t->scen.on || !ev || !ev->borrowed || ev->nops || !ev->res_borrowed ||
+        !scen_base_check(t) || ev->res != t->scen.cs.before->res)
+        return;
+    if (scenario_begin_checked(t->scen.base, ev->res, t->scen.name, &own, &err) != SM_OK)
+        return;     /* evaluated again after the op */
+    scenario_eval_free(ev);
+    t->scen.cs.after = own;
+    t->m = own->m;
+    t->res = own->res;
+    tui_derive(t);
+}
+
 /* An edit as scenario ops: attributes become `set`, removed copies and
  * flows remove-placement / remove-flow, an added copy add-placement. */
 static int
@@ -1764,8 +1817,11 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
     struct derive_pre pre = { 0 };
     struct check_change chg = { 0 };
     int32_t obj = SM_NONE;
+    bool one;
+
+    scen_unshare(t);
     /* one op (the usual edit): the derived arrays follow it alone */
-    bool one = (e->op != EDIT_SET || e->nattrs == 1) && scen_incremental(t);
+    one = (e->op != EDIT_SET || e->nattrs == 1) && scen_incremental(t);
 
     chg.ngroup = -1;
     if (one) {
@@ -1851,12 +1907,38 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
 }
 
 /* Undo in the mode removes the scenario's last op (added in this visit). */
+/* Does the scenario's evaluation hold exactly the stored ops of its chain
+ * (each applied, the last one last)? */
+static bool
+scen_in_sync(const struct tui *t)
+{
+    const struct scenario_eval *ev = t->scen.cs.after;
+    int32_t ids[64], n, total = 0;
+    const struct scenario *last = NULL;
+
+    if (!scen_incremental(t))
+        return false;
+    n = scenario_chain(t->scen.base, t->scen.name, ids, 64, NULL);
+    if (n <= 0 || n > 64)
+        return false;
+    for (int32_t k = 0; k < n; k++)
+        total += (int32_t)t->scen.base->scenarios[ids[k]].nops;
+    last = &t->scen.base->scenarios[ids[n - 1]];
+    if (total != ev->nops || !last->nops || ev->ops[ev->nops - 1].n != last->ops[last->nops - 1].n)
+        return false;
+    for (uint32_t i = 0; i < last->ops[last->nops - 1].n; i++)
+        if (strcmp(ev->ops[ev->nops - 1].v[i], last->ops[last->nops - 1].v[i]) != 0)
+            return false;
+    return true;
+}
+
 static int
 scen_undo(struct tui *t, bool undo)
 {
     int32_t id = model_scenario(t->scen.base, t->scen.name);
     char idx[16];
     const char *argv[1];
+    bool exact;
 
     if (!undo) {
         tui_set_message(t, false, "no redo in scenario mode (add the op again)");
@@ -1868,16 +1950,37 @@ scen_undo(struct tui *t, bool undo)
     }
     snprintf(idx, sizeof idx, "%u", (unsigned)t->scen.base->scenarios[id].nops);
     argv[0] = idx;
+    exact = scen_in_sync(t) && scenario_can_undo(t->scen.cs.after);
     if (scen_store(t, "rm", 1, argv) != SM_OK)
         return TUI_REDRAW;
     t->scen.added--;
-    /* the base's evaluation stands: only the scenario's is made again */
-    if (t->scen.cs.before && t->scen.cs.before->res &&
-        (!t->ops.model || !t->ops.model(t->ops.ctx) || t->ops.model(t->ops.ctx) == t->scen.base)) {
+    if (exact) {
+        /* the evaluation takes its last op back (an exact revert) and
+         * re-checks what it touched */
+        struct scenario_eval *ev = t->scen.cs.after;
+        struct derive_pre pre = { 0 };
+        struct check_touch touch = { 0 };
+        struct check_change chg;
+        struct sm_error err = { 0 };
+        int rc = scenario_undo_last(ev, &chg, &err);
+        if (rc == SM_OK && ev->stale)
+            rc = scenario_check(ev, ev->today, &err);
+        if (rc == SM_OK) {
+            check_change_fini(&chg);
+            chg.ngroup = -1;
+            scen_refresh(t, "undone: its last op removed", &pre, &touch, &chg);
+            return TUI_REDRAW;
+        }
+        check_change_fini(&chg);
+        ev->stale = true;
+    }
+    /* the base's evaluation stands: only the scenario's is made again,
+     * from a copy of the base's check taking the remaining ops one by one */
+    if (scen_base_check(t)) {
         struct scenario_eval *ev = NULL;
         struct sm_error err = { 0 };
-        if (scenario_eval(t->scen.base, t->scen.cs.before->rp, t->scen.name,
-                          t->scen.cs.before->today, &ev, &err) == SM_OK) {
+        if (scenario_eval_from(t->scen.base, t->scen.cs.before->res, t->scen.name, &ev,
+                               &err) == SM_OK) {
             struct derive_pre pre = { 0 };
             struct check_touch touch = { 0 };
             struct check_change chg = { 0 };

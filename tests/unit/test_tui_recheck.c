@@ -95,8 +95,11 @@ s_scenario(void *ctx, const struct model *base, const char *name,
 {
     struct side *sd = ctx;
     int rc = scenario_change_set(base, rp, name, NULL, TODAY, out, err);
-    if (rc == SM_OK && sd->full)
+    if (rc == SM_OK && sd->full) {
+        /* nothing to start from or update: every step evaluates anew */
         out->after->res->rp = NULL;
+        out->before->res->rp = NULL;
+    }
     return rc;
 }
 
@@ -177,8 +180,10 @@ static void
 same_as_fresh(const struct tui *t)
 {
     struct check_result *f = NULL;
+    /* in scenario mode, the scenario's pack (its ops may change it) */
+    const struct rulepack *pack = t->scen.on ? t->scen.cs.after->rp : rp;
 
-    assert_int_equal(check_run(t->m, rp, TODAY, &f, NULL), SM_OK);
+    assert_int_equal(check_run(t->m, pack, TODAY, &f, NULL), SM_OK);
     assert_int_equal(t->res->nfindings, f->nfindings);
     for (int32_t i = 0; i < f->nfindings; i++) {
         assert_string_equal(t->res->findings[i].rule, f->findings[i].rule);
@@ -354,6 +359,171 @@ test_edits_undo_redo(void **state)
     model_free(b.m);
 }
 
+/* The scenario's evaluation in the mode equals a fresh evaluation of the
+ * stored scenario: every finding, the diff's findings and changed objects.
+ * false when the stored scenario cannot be evaluated. */
+static bool
+same_as_fresh_scenario(const struct side *sd)
+{
+    const struct tui *t = sd->t;
+    const struct scenario_diff *d = t->scen.cs.diff;
+    struct scenario_change_set cs;
+
+    if (scenario_change_set(sd->m, rp, t->scen.name, NULL, TODAY, &cs, NULL) != SM_OK)
+        return false;
+    assert_ptr_equal(t->res, t->scen.cs.after->res);
+    assert_int_equal(cs.after->res->nfindings, t->res->nfindings);
+    for (int32_t i = 0; i < t->res->nfindings; i++) {
+        const struct finding *x = &cs.after->res->findings[i], *y = &t->res->findings[i];
+        assert_string_equal(x->rule, y->rule);
+        assert_string_equal(x->selector, y->selector);
+        assert_string_equal(x->message, y->message);
+        assert_int_equal(x->severity, y->severity);
+        assert_int_equal(x->waived, y->waived);
+        assert_int_equal(x->object, y->object);
+    }
+    assert_int_equal(cs.after->res->ntransfers, t->res->ntransfers);
+    assert_memory_equal(&cs.after->res->stats, &t->res->stats, sizeof t->res->stats);
+    assert_int_equal(cs.before->res->nfindings, t->scen.cs.before->res->nfindings);
+    assert_memory_equal(cs.diff->count, d->count, sizeof d->count);
+    assert_memory_equal(cs.diff->delta, d->delta, sizeof d->delta);
+    assert_int_equal(cs.diff->nfindings, d->nfindings);
+    for (int32_t i = 0; i < d->nfindings; i++) {
+        assert_int_equal(cs.diff->findings[i].status, d->findings[i].status);
+        assert_int_equal(cs.diff->findings[i].before, d->findings[i].before);
+        assert_int_equal(cs.diff->findings[i].after, d->findings[i].after);
+        assert_int_equal(cs.diff->findings[i].op, d->findings[i].op);
+    }
+    assert_int_equal(cs.diff->nchanges, d->nchanges);
+    for (int32_t i = 0; i < d->nchanges; i++) {
+        assert_int_equal(cs.diff->changes[i].kind, d->changes[i].kind);
+        assert_int_equal(cs.diff->changes[i].obj, d->changes[i].obj);
+        assert_int_equal(cs.diff->changes[i].op, d->changes[i].op);
+        assert_string_equal(cs.diff->changes[i].selector, d->changes[i].selector);
+    }
+    assert_int_equal(cs.after->nops, t->scen.cs.after->nops);
+    scenario_change_set_fini(&cs);
+    return true;
+}
+
+/* Both sides: the same key script. */
+static void
+feed2(struct side *a, struct side *b, const char *keys)
+{
+    struct sm_error err;
+
+    assert_int_equal(tui_feed(a->t, keys, &err), SM_OK);
+    assert_int_equal(tui_feed(b->t, keys, &err), SM_OK);
+}
+
+/* Both sides enter scenario `name` (view 8, W). */
+static bool
+enter2(struct side *a, struct side *b, const char *name)
+{
+    for (struct side *s = a; s; s = s == a ? b : NULL)
+        tui_jump(s->t, OBJ_SCENARIO, model_scenario(s->m, name));
+    feed2(a, b, "W");
+    assert_int_equal(a->t->scen.on, b->t->scen.on);
+    return a->t->scen.on;
+}
+
+/* Both models' stored scenario `name` takes one more op. */
+static void
+append2(struct side *a, struct side *b, const char *name, int argc, const char *const *argv)
+{
+    assert_int_equal(model_scenario_append(a->m, model_scenario(a->m, name), argc, argv, NULL),
+                     SM_OK);
+    assert_int_equal(model_scenario_append(b->m, model_scenario(b->m, name), argc, argv, NULL),
+                     SM_OK);
+}
+
+/* Entering scenarios that have ops (stacked on another one, with ops that
+ * change the law for everyone), edits, undos and redos in the mode, and
+ * leaving: the same on both sides and the same as fresh evaluations. */
+static void
+test_scenario_enter_undo(void **state)
+{
+    static const char *const op1[] = { "set-tier", "ds03", "public" };
+    static const char *const op2[] = { "add-placement", "ds05", "aws:us-east-1", "cache" };
+    static const char *const op3[] = { "set-subjects", "ds12", "EU,US" };
+    static const char *const op4[] = { "grant-adequacy", "GDPR", "IN" };
+    static const char *const op5[] = { "set", "dataset", "ds20", "tier", "restricted" };
+    static const char *const op6[] = { "retire-region", "aws:sa-east-1" };
+    struct scenario st = { "stacked", "what-if", "", 0, NULL, 0 };
+    struct side a, b;
+    int fresh = 0, entered = 0, undone = 0;
+
+    (void)state;
+    side_init(&a, false);
+    side_init(&b, true);
+    assert_int_equal(model_add_scenario(a.m, &st, NULL, NULL), SM_OK);
+    assert_int_equal(model_add_scenario(b.m, &st, NULL, NULL), SM_OK);
+    tui_derive(a.t);
+    tui_derive(b.t);
+    moved = 0;
+    for (int round = 0; round < 12; round++) {
+        const char *name = round % 3 == 1 ? "stacked" : "what-if";
+        /* stored ops between visits, as the CLI would add them */
+        if (round == 1)
+            append2(&a, &b, "what-if", 3, op1);
+        if (round == 2)
+            append2(&a, &b, "what-if", 4, op2);
+        if (round == 4)
+            append2(&a, &b, "stacked", 3, op3);
+        if (round == 5)
+            append2(&a, &b, "stacked", 3, op4);
+        if (round == 7)
+            append2(&a, &b, "stacked", 5, op5);
+        if (round == 10)
+            append2(&a, &b, "what-if", 2, op6);
+        if (!enter2(&a, &b, name)) {
+            compare(&a, &b, round * 100);
+            continue;
+        }
+        entered++;
+        compare(&a, &b, round * 100);
+        assert_memory_equal(a.t->scen.cs.diff->count, b.t->scen.cs.diff->count,
+                            sizeof a.t->scen.cs.diff->count);
+        if (same_as_fresh_scenario(&a))
+            fresh++;
+        for (int step = 1; step <= 10; step++) {
+            uint32_t k = rnd(6);
+            if (k == 0) {
+                feed2(&a, &b, "u");
+                undone++;
+            } else if (k == 1) {
+                feed2(&a, &b, "uu");
+                undone++;
+            } else if (k == 2) {
+                feed2(&a, &b, "<C-r>");
+            } else {
+                random_edit(&a, &b, true);
+            }
+            compare(&a, &b, round * 100 + step);
+            same_derive(a.t);
+            assert_memory_equal(a.t->scen.cs.diff->count, b.t->scen.cs.diff->count,
+                                sizeof a.t->scen.cs.diff->count);
+            assert_int_equal(a.t->scen.cs.diff->nfindings, b.t->scen.cs.diff->nfindings);
+            assert_int_equal(a.t->scen.cs.diff->nchanges, b.t->scen.cs.diff->nchanges);
+            if (same_as_fresh_scenario(&a))
+                fresh++;
+        }
+        /* leave: the catalog as it was, checked */
+        feed2(&a, &b, "W");
+        assert_false(a.t->scen.on);
+        assert_false(b.t->scen.on);
+        compare(&a, &b, round * 100 + 99);
+        same_derive(a.t);
+    }
+    assert_true(entered >= 8);
+    assert_true(fresh > 60);
+    assert_true(undone > 10);
+    tui_free(a.t);
+    tui_free(b.t);
+    model_free(a.m);
+    model_free(b.m);
+}
+
 static void
 test_scenario_mode(void **state)
 {
@@ -428,6 +598,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edits_undo_redo),
         cmocka_unit_test(test_scenario_mode),
+        cmocka_unit_test(test_scenario_enter_undo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
