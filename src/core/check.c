@@ -102,6 +102,8 @@ struct ck {
     struct wv *wv;
     int32_t nwv;
     int32_t cap_transfers;
+    uint8_t *seg;               /* per transfer row: it starts a sorted segment */
+    int32_t cap_seg;
     bool oom;
     int cc_eu;
     struct hint_slot *hints;
@@ -1527,7 +1529,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
 }
 
 static void
-check_dataset(struct ck *c, int32_t d)
+check_dataset_rules(struct ck *c, int32_t d)
 {
     const struct model *m = c->m;
     struct dctx dc;
@@ -1629,10 +1631,41 @@ check_dataset(struct ck *c, int32_t d)
             check_placement(c, &dc, p);
 }
 
+static void sort_new_rows(struct ck *c, int32_t from);
+
+/* Rows [t0, ntransfers) were made by one dataset's or flow's rules: sort
+ * them, and mark where they start (sort_transfers trusts such a segment). */
+static void
+close_segment(struct ck *c, int32_t t0)
+{
+    int32_t n = c->r->ntransfers;
+
+    if (n == t0 || c->oom)
+        return;
+    if (n - t0 > 1)
+        sort_new_rows(c, t0);
+    if (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)) {
+        c->oom = true;
+        return;
+    }
+    c->seg[t0] = 1;
+    if (n - t0 > 1)
+        memset(c->seg + t0 + 1, 0, (size_t)(n - t0 - 1));
+}
+
+static void
+check_dataset(struct ck *c, int32_t d)
+{
+    int32_t t0 = c->r->ntransfers;
+
+    check_dataset_rules(c, d);
+    close_segment(c, t0);
+}
+
 /* ---- the rules, per flow ----------------------------------------------- */
 
 static void
-check_flow(struct ck *c, int32_t f)
+check_flow_rules(struct ck *c, int32_t f)
 {
     const struct model *m = c->m;
     const struct flow *fl = &m->flows[f];
@@ -1745,6 +1778,15 @@ check_flow(struct ck *c, int32_t f)
     }
 }
 
+static void
+check_flow(struct ck *c, int32_t f)
+{
+    int32_t t0 = c->r->ntransfers;
+
+    check_flow_rules(c, f);
+    close_segment(c, t0);
+}
+
 /* ---- unknown subjects --------------------------------------------------- */
 
 static void
@@ -1785,26 +1827,12 @@ check_subjects(struct ck *c)
     }
 }
 
-/* ---- sorting with a context (no qsort_r in C11) ------------------------- */
+/* ---- sorting the transfer register ------------------------------------- */
 
-struct named {
-    const char *name;
-    int32_t id;
-};
-
+/* The order of one dataset's rows: from, to, copy, flow, regime. */
 static int
-named_cmp(const void *pa, const void *pb)
+transfer_cmp_in(const struct transfer *a, const struct transfer *b)
 {
-    return strcmp(((const struct named *)pa)->name, ((const struct named *)pb)->name);
-}
-
-/* rank[] orders datasets by name (computed once for the datasets that
- * appear, so the sort compares integers). */
-static int
-transfer_cmp(const int32_t *rank, const struct transfer *a, const struct transfer *b)
-{
-    if (rank[a->dataset] != rank[b->dataset])
-        return rank[a->dataset] < rank[b->dataset] ? -1 : 1;
     if (a->from_cc != b->from_cc)
         return a->from_cc < b->from_cc ? -1 : 1;
     if (a->to_cc != b->to_cc)
@@ -1816,23 +1844,274 @@ transfer_cmp(const int32_t *rank, const struct transfer *a, const struct transfe
     return strcmp(a->regime, b->regime);
 }
 
+/* rank[] orders datasets by name (computed once for the datasets that
+ * appear, so the sort compares integers). */
+static int
+transfer_cmp(const int32_t *rank, const struct transfer *a, const struct transfer *b)
+{
+    if (rank[a->dataset] != rank[b->dataset])
+        return rank[a->dataset] < rank[b->dataset] ? -1 : 1;
+    return transfer_cmp_in(a, b);
+}
+
+/* Rows [from, ntransfers) just made for one dataset, sorted among
+ * themselves (stable insertion: a handful, still in cache). The register
+ * then holds long sorted runs, which sort_transfers merges. */
 static void
-msort_transfers(const int32_t *m, struct transfer *v, struct transfer *tmp, int32_t n)
+sort_new_rows(struct ck *c, int32_t from)
+{
+    struct transfer *t = c->r->transfers;
+
+    for (int32_t i = from + 1; i < c->r->ntransfers; i++) {
+        struct transfer x = t[i];
+        int32_t j = i;
+        while (j > from && transfer_cmp_in(&t[j - 1], &x) > 0) {
+            t[j] = t[j - 1];
+            j--;
+        }
+        t[j] = x;
+    }
+}
+
+/* Insertion sort of a few row indexes of one dataset (stable). */
+static void
+isort_rows(const int32_t *rank, const struct transfer *t, int32_t *v, int32_t n)
+{
+    for (int32_t i = 1; i < n; i++) {
+        int32_t x = v[i], j = i;
+        while (j > 0 && transfer_cmp(rank, &t[v[j - 1]], &t[x]) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* Merge sort of row indexes (stable), for a dataset with many rows. */
+static void
+msort_rows(const int32_t *rank, const struct transfer *t, int32_t *v, int32_t *tmp, int32_t n)
 {
     int32_t h, i, j, k;
 
-    if (n < 2)
+    if (n <= 16) {
+        isort_rows(rank, t, v, n);
         return;
+    }
     h = n / 2;
-    msort_transfers(m, v, tmp, h);
-    msort_transfers(m, v + h, tmp, n - h);
+    msort_rows(rank, t, v, tmp, h);
+    msort_rows(rank, t, v + h, tmp, n - h);
     for (i = 0, j = h, k = 0; i < h && j < n;)
-        tmp[k++] = transfer_cmp(m, &v[i], &v[j]) <= 0 ? v[i++] : v[j++];
+        tmp[k++] = transfer_cmp(rank, &t[v[i]], &t[v[j]]) <= 0 ? v[i++] : v[j++];
     while (i < h)
         tmp[k++] = v[i++];
     while (j < n)
         tmp[k++] = v[j++];
     memcpy(v, tmp, sizeof *v * (size_t)n);
+}
+
+/* Merge the sorted runs of t (bounds run[0..nrun]) into one, pairwise,
+ * through a second buffer; stable (the left run first on ties). The
+ * sorted register is left in r->transfers. */
+static int
+merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nrun)
+{
+    struct transfer *a = r->transfers, *b = malloc(sizeof *b * (size_t)r->ntransfers);
+
+    if (!b)
+        return SM_ENOMEM;
+    while (nrun > 1) {
+        int32_t w = 0;
+        for (int32_t q = 0; q < nrun; q += 2) {
+            int32_t lo = run[q], mid = run[q + 1], hi = q + 2 <= nrun ? run[q + 2] : mid;
+            int32_t i = lo, j = mid, k = lo;
+            if (q + 1 == nrun) {        /* odd one out: copied as is */
+                memcpy(b + lo, a + lo, sizeof *a * (size_t)(mid - lo));
+                run[w++] = lo;
+                continue;
+            }
+            while (i < mid && j < hi)
+                b[k++] = transfer_cmp(rank, &a[i], &a[j]) <= 0 ? a[i++] : a[j++];
+            memcpy(b + k, a + i, sizeof *a * (size_t)(mid - i));
+            k += mid - i;
+            memcpy(b + k, a + j, sizeof *a * (size_t)(hi - j));
+            run[w++] = lo;
+        }
+        run[w] = r->ntransfers;
+        nrun = w;
+        {
+            struct transfer *x = a;
+            a = b;
+            b = x;
+        }
+    }
+    r->transfers = a;
+    free(b);
+    return SM_OK;
+}
+
+#define MERGE_RUNS_MAX 64
+
+/* Sort the transfer register by transfer_cmp, stably. The rows come
+ * sorted per dataset (sort_new_rows), datasets in id order, then the
+ * flows' rows: when ids follow names, a few long runs, merged in a pass or
+ * two. Otherwise the rows are counted into their dataset's rank (a stable
+ * counting pass: no comparisons), each dataset's few rows sorted among
+ * themselves, then gathered once into a register of exactly their number.
+ * Either way the order a stable merge sort gives, without its 20 passes. */
+static int
+sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const uint8_t *seg)
+{
+    struct transfer *t = r->transfers;
+    int32_t n = r->ntransfers, big = 0;
+    int32_t run[MERGE_RUNS_MAX + 1], nrun = 1;
+
+    run[0] = 0;
+    for (int32_t k = 1; k < n && nrun <= MERGE_RUNS_MAX; k++)
+        if (transfer_cmp(rank, &t[k - 1], &t[k]) > 0) {
+            if (nrun < MERGE_RUNS_MAX)
+                run[nrun] = k;
+            nrun++;
+        }
+    if (nrun == 1)
+        return SM_OK;
+    if (nrun <= MERGE_RUNS_MAX) {
+        run[nrun] = n;
+        return merge_runs(r, rank, run, nrun);
+    }
+    int32_t *start = calloc((size_t)nrank + 1, sizeof *start);
+    int32_t *order = malloc(sizeof *order * (size_t)n);
+    int32_t *tmp = NULL;
+
+    if (!start || !order) {
+        free(start);
+        free(order);
+        return SM_ENOMEM;
+    }
+    for (int32_t k = 0; k < n; k++)
+        start[rank[t[k].dataset] + 1]++;
+    for (int32_t q = 0; q < nrank; q++) {
+        if (start[q + 1] > big)
+            big = start[q + 1];
+        start[q + 1] += start[q];
+    }
+    for (int32_t k = 0; k < n; k++)
+        order[start[rank[t[k].dataset]]++] = k;
+    /* start[q] is now the end of rank q's rows */
+    if (big > 16 && !(tmp = malloc(sizeof *tmp * (size_t)big))) {
+        free(start);
+        free(order);
+        return SM_ENOMEM;
+    }
+    for (int32_t q = 0, lo = 0; q < nrank; lo = start[q++])
+        if (start[q] - lo > 1) {
+            /* rows of one sorted segment, in their order: nothing to do */
+            bool one = seg != NULL;
+            for (int32_t k = lo + 1; k < start[q] && one; k++)
+                one = order[k] == order[k - 1] + 1 && !seg[order[k]];
+            if (!one)
+                msort_rows(rank, t, order + lo, tmp, start[q] - lo);
+        }
+    free(tmp);
+    free(start);
+    /* row i of the result is row order[i] of the register as built: one
+     * gather, written in order, read from a few runs (each dataset's rows
+     * were made together, and ids mostly follow names) */
+    {
+        struct transfer *u = malloc(sizeof *u * (size_t)n);
+        if (!u) {
+            free(order);
+            return SM_ENOMEM;
+        }
+        for (int32_t i = 0; i < n; i++)
+            u[i] = t[order[i]];
+        free(r->transfers);
+        r->transfers = u;
+    }
+    free(order);
+    return SM_OK;
+}
+
+/* The first 16 bytes of a name as two big-endian words: comparing them
+ * as integers compares the prefixes as strcmp does (unsigned bytes, the
+ * end before any byte). */
+struct nkey {
+    uint64_t hi, lo;
+    const char *name;
+    int32_t id;
+};
+
+static int
+nkey_cmp(const void *pa, const void *pb)
+{
+    return strcmp(((const struct nkey *)pa)->name, ((const struct nkey *)pb)->name);
+}
+
+/* Sort n names (ids to rank[]: rank[id] = its place): an LSD radix sort
+ * of the 16-byte prefixes by 16-bit digits (digits every key shares are
+ * skipped), then strcmp among the few names that share a whole prefix. */
+static int
+rank_names(struct nkey *v, int32_t n, int32_t *rank)
+{
+    struct nkey *w = malloc(sizeof *w * (size_t)(n + 1)), *mine = w;
+    uint32_t (*hist)[65536] = calloc(8, sizeof *hist);
+
+    if (!w || !hist) {
+        free(w);
+        free(hist);
+        return SM_ENOMEM;
+    }
+    for (int32_t k = 0; k < n; k++) {
+        const unsigned char *c = (const unsigned char *)v[k].name;
+        uint64_t h = 0, l = 0;
+        int i = 0;
+        for (; i < 8 && c[i]; i++)
+            h |= (uint64_t)c[i] << (56 - 8 * i);
+        if (i == 8)
+            for (; i < 16 && c[i]; i++)
+                l |= (uint64_t)c[i] << (56 - 8 * (i - 8));
+        v[k].hi = h;
+        v[k].lo = l;
+        for (int d = 0; d < 4; d++) {
+            hist[d][(l >> (16 * d)) & 0xffff]++;
+            hist[4 + d][(h >> (16 * d)) & 0xffff]++;
+        }
+    }
+    for (int d = 0; d < 8; d++) {
+        uint32_t sum = 0;
+        bool one = false;
+        for (int b = 0; b < 65536; b++) {
+            uint32_t c = hist[d][b];
+            if (c == (uint32_t)n)
+                one = true;
+            hist[d][b] = sum;
+            sum += c;
+        }
+        if (one)
+            continue;
+        for (int32_t k = 0; k < n; k++) {
+            uint64_t x = d < 4 ? v[k].lo : v[k].hi;
+            w[hist[d][(x >> (16 * (d & 3))) & 0xffff]++] = v[k];
+        }
+        {
+            struct nkey *t = v;
+            v = w;
+            w = t;
+        }
+    }
+    /* names that share their first 16 bytes: by the rest */
+    for (int32_t i = 0; i < n;) {
+        int32_t j = i + 1;
+        while (j < n && v[j].hi == v[i].hi && v[j].lo == v[i].lo)
+            j++;
+        if (j - i > 1)
+            qsort(v + i, (size_t)(j - i), sizeof *v, nkey_cmp);
+        i = j;
+    }
+    for (int32_t k = 0; k < n; k++)
+        rank[v[k].id] = k;
+    free(hist);
+    free(mine);         /* v and w may have swapped: the caller frees its own */
+    return SM_OK;
 }
 
 int
@@ -1984,12 +2263,10 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     if (r->nfindings > 1 && sort_findings(r))
         goto fail;
     if (r->ntransfers > 1) {
-        struct transfer *tmp = malloc(sizeof *tmp * (size_t)r->ntransfers);
         int32_t *rank = calloc((size_t)m->ndatasets + 1, sizeof *rank);
-        struct named *nm = malloc(sizeof *nm * (size_t)(m->ndatasets + 1));
+        struct nkey *nm = malloc(sizeof *nm * (size_t)(m->ndatasets + 1));
         int32_t nn = 0;
-        if (!tmp || !rank || !nm) {
-            free(tmp);
+        if (!rank || !nm) {
             free(rank);
             free(nm);
             goto fail;
@@ -2002,11 +2279,11 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
                 nm[nn++].id = d;
             }
         }
-        qsort(nm, (size_t)nn, sizeof *nm, named_cmp);
-        for (int32_t k = 0; k < nn; k++)
-            rank[nm[k].id] = k;
-        msort_transfers(rank, r->transfers, tmp, r->ntransfers);
-        free(tmp);
+        if (rank_names(nm, nn, rank) || sort_transfers(r, rank, nn, c->seg)) {
+            free(rank);
+            free(nm);
+            goto fail;
+        }
         free(rank);
         free(nm);
     }
@@ -2038,6 +2315,7 @@ fail:
                 free(c->hints[i].cand);
         free(c->hints);
         free(c->wv);
+        free(c->seg);
         free(c);
     }
     if (rc) {

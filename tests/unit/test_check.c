@@ -899,6 +899,59 @@ test_hint_no_free_region(void **state)
     assert_string_equal(f->hint, "move the replica to onprem:osl-dc1");
 }
 
+/* The register's order: dataset name as strcmp orders it (bytes unsigned,
+ * a prefix first, names alike in their first 16 bytes or more), then from,
+ * to; whatever the dataset ids' order. */
+static void
+register_sorted(struct fx *fx, int32_t least)
+{
+    run(fx);
+    assert_true(fx->r->ntransfers >= least);
+    for (int32_t k = 1; k < fx->r->ntransfers; k++) {
+        const struct transfer *a = &fx->r->transfers[k - 1], *b = &fx->r->transfers[k];
+        int c = strcmp(fx->m->datasets[a->dataset].name, fx->m->datasets[b->dataset].name);
+        assert_true(c <= 0);
+        if (c == 0)
+            assert_true(a->from_cc < b->from_cc ||
+                        (a->from_cc == b->from_cc && a->to_cc <= b->to_cc));
+    }
+    /* the first and last are as strcmp says */
+    assert_string_equal(fx->m->datasets[fx->r->transfers[0].dataset].name, "Zeta");
+    assert_string_equal(fx->m->datasets[fx->r->transfers[1].dataset].name, "aaaaaaaa");
+    assert_string_equal(fx->m->datasets[fx->r->transfers[fx->r->ntransfers - 1].dataset].name,
+                        "\xc3\xa9t\xc3\xa9");
+}
+
+static void
+test_transfer_order(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const names[] = {
+        "zeta", "aaaaaaaaaaaaaaaaB", "b", "aaaaaaaaaaaaaaaaA", "\xc3\xa9t\xc3\xa9", "aaaaaaaa",
+        "aaaaaaaaaaaaaaaa", "aaaaaaaab", "ab", "aaaaaaaaaaaaaaaaAz", "Zeta", "aaaaaaaaaaaaaaa",
+    };
+    const size_t n = sizeof names / sizeof *names;
+    char rev[200][16];
+
+    for (size_t i = 0; i < n; i++) {
+        int32_t d = eu_dataset(fx, names[i], "confidential");
+        place(fx->m, d, i % 2 ? "aws:eu-central-1" : "azure:switzerlandnorth", ROLE_REPLICA, 1,
+              "aws:eu-west-1", MECH_NONE);
+        if (i % 3 == 0)
+            place(fx->m, d, i % 2 ? "azure:switzerlandnorth" : "aws:eu-central-1", ROLE_BACKUP, 1,
+                  "aws:eu-west-1", MECH_NONE);
+    }
+    /* a few runs out of order: merged */
+    register_sorted(fx, (int32_t)n);
+    /* 200 more in descending name order, each a run of its own: counted */
+    for (int i = 0; i < 200; i++) {
+        snprintf(rev[i], sizeof rev[i], "r%03d", 199 - i);
+        int32_t d = eu_dataset(fx, rev[i], "confidential");
+        place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    }
+    register_sorted(fx, (int32_t)n + 200);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -937,6 +990,7 @@ main(void)
         T(test_add_custom_finding),
         T(test_hint_skips_occupied_regions),
         T(test_hint_no_free_region),
+        T(test_transfer_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
