@@ -149,13 +149,18 @@ int  scenario_begin_take(struct model *m, const struct rulepack *rp, const char 
 /* The base itself as an evaluation (nothing cloned, no ops allowed). */
 int  scenario_begin_base(const struct model *base, const struct rulepack *rp,
                          struct scenario_eval **out, struct sm_error *err);
-/* Start a scenario already checked: a clone of base and of res, a current
- * check of base (its pack res->rp, as of res->today). Everything is copied
- * but the pack (borrowed: it must outlive the evaluation).
- * Ops then go in with scenario_apply_update / scenario_apply_check. */
+/* Start a scenario already checked: a copy of base (scenario_model_share:
+ * base must outlive the evaluation) and of res, a current check of base
+ * (its pack res->rp, borrowed, as of res->today). Ops then go in with
+ * scenario_apply_update / scenario_apply_check. */
 int  scenario_begin_checked(const struct model *base, const struct check_result *res,
                             const char *name, struct scenario_eval **out,
                             struct sm_error *err);
+/* A copy of m whose objects, maps and counts are its own but whose strings
+ * and string lists are m's (model strings are never written in place:
+ * edits replace the pointer), so m must outlive it; what model_clone
+ * gives, without copying every string. SM_OK or SM_ENOMEM. */
+int  scenario_model_share(const struct model *m, struct model **out);
 /* A deep copy of r (a check of m, or of a model m is an exact clone of)
  * that check_update can bring up to date with m's clone: its own strings,
  * arrays and lineage facts. SM_OK or SM_ENOMEM. */

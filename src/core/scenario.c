@@ -477,14 +477,72 @@ fail:
     return SM_ENOMEM;
 }
 
+static int
+map_copy(struct sm_map *dst, const struct sm_map *src)
+{
+    *dst = *src;
+    dst->slots = NULL;
+    if (!src->cap)
+        return SM_OK;
+    if (!(dst->slots = malloc(sizeof *dst->slots * src->cap)))
+        return SM_ENOMEM;
+    memcpy(dst->slots, src->slots, sizeof *dst->slots * src->cap);
+    return SM_OK;
+}
+
+#define COPY_ARRAY(a) do { \
+        c->n##a = c->cap_##a = m->n##a; \
+        if (m->n##a && !(c->a = malloc(sizeof *c->a * (size_t)m->n##a))) \
+            goto fail; \
+        if (m->n##a) \
+            memcpy(c->a, m->a, sizeof *c->a * (size_t)m->n##a); \
+    } while (0)
+
+int
+scenario_model_share(const struct model *m, struct model **out)
+{
+    struct model *c = model_new();
+
+    if (!c)
+        return SM_ENOMEM;
+    COPY_ARRAY(regions);
+    COPY_ARRAY(tiers);
+    COPY_ARRAY(datasets);
+    COPY_ARRAY(fields);
+    COPY_ARRAY(tags);
+    COPY_ARRAY(placements);
+    COPY_ARRAY(flows);
+    COPY_ARRAY(waivers);
+    COPY_ARRAY(scenarios);
+    if (map_copy(&c->region_ids, &m->region_ids) || map_copy(&c->tier_names, &m->tier_names) ||
+        map_copy(&c->dataset_names, &m->dataset_names) ||
+        map_copy(&c->flow_names, &m->flow_names) ||
+        map_copy(&c->waiver_keys, &m->waiver_keys) ||
+        map_copy(&c->scenario_names, &m->scenario_names))
+        goto fail;
+    c->rule_pack = m->rule_pack;
+    c->generation = m->generation;
+    *out = c;
+    return SM_OK;
+fail:
+    model_free(c);
+    return SM_ENOMEM;
+}
+
+#undef COPY_ARRAY
+
 int
 scenario_begin_checked(const struct model *base, const struct check_result *res,
                        const char *name, struct scenario_eval **out, struct sm_error *err)
 {
     struct scenario_eval *ev = NULL;
+    struct model *m = NULL;
     int rc;
 
-    if ((rc = scenario_begin(base, res->rp, name, &ev, err)))
+    /* the base outlives the evaluation: its strings are shared */
+    if (scenario_model_share(base, &m))
+        return oom(err);
+    if ((rc = scenario_begin_take(m, res->rp, name, &ev, err)))
         return rc;
     if (scenario_result_clone(res, ev->m, &ev->res)) {
         scenario_eval_free(ev);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "edit.h"
 #include "scenario.h"
 #include "rules.h"
 #include "rulepack.h"
@@ -931,6 +932,57 @@ test_eval_from_undo(void **state)
     scenario_eval_free(base);
 }
 
+/* A shared copy (scenario_model_share) is the model: same objects and
+ * lookups, its strings the base's; edits of the copy (attributes, copies
+ * and flows added and removed, a region) leave the base as it was, and the
+ * copy and the base are freed apart. */
+static void
+test_model_share(void **state)
+{
+    struct fx *fx = *state;
+    struct model *c = NULL, *k = NULL;
+    struct edit_result res;
+    int32_t d = model_dataset(fx->m, "orders");
+    struct edit set = { EDIT_SET, OBJ_DATASET, "orders", 1, { { "tier", "public" } } };
+    struct edit add = { EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-central-1", 1,
+                        { { "role", "backup" } } };
+    struct edit rm = { EDIT_REMOVE, OBJ_PLACEMENT, "orders@aws:us-east-1", 0, { { NULL, NULL } } };
+    char a[4096], b[4096];
+
+    assert_int_equal(model_clone(fx->m, &k), SM_OK);
+    assert_int_equal(scenario_model_share(fx->m, &c), SM_OK);
+    assert_int_equal(c->ndatasets, fx->m->ndatasets);
+    assert_int_equal(c->nplacements, fx->m->nplacements);
+    assert_int_equal(c->nflows, fx->m->nflows);
+    assert_int_equal(c->nregions, fx->m->nregions);
+    assert_ptr_equal(c->datasets[d].name, fx->m->datasets[d].name);
+    assert_ptr_not_equal(c->datasets, fx->m->datasets);
+    assert_int_equal(model_dataset(c, "orders"), d);
+    assert_int_equal(model_region(c, "aws:eu-west-1"), model_region(fx->m, "aws:eu-west-1"));
+    for (int32_t i = 0; i < fx->m->ndatasets; i++) {
+        model_describe(c, OBJ_DATASET, i, a, sizeof a);
+        model_describe(k, OBJ_DATASET, i, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    model_describe(fx->m, OBJ_DATASET, d, b, sizeof b);
+    assert_int_equal(edit_apply(c, &set, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    assert_int_equal(edit_apply(c, &add, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    assert_int_equal(edit_apply(c, &rm, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    model_describe(fx->m, OBJ_DATASET, d, a, sizeof a);
+    assert_string_equal(a, b);
+    assert_int_equal(fx->m->nplacements, k->nplacements);
+    assert_int_not_equal(c->nplacements, fx->m->nplacements);
+    assert_int_not_equal(model_placement(fx->m, "orders@aws:us-east-1"), SM_NONE);
+    assert_int_equal(model_placement(c, "orders@aws:us-east-1"), SM_NONE);
+    model_free(c);
+    model_describe(fx->m, OBJ_DATASET, d, a, sizeof a);
+    assert_string_equal(a, b);
+    model_free(k);
+}
+
 int
 main(void)
 {
@@ -951,6 +1003,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_from_undo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_model_share, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
