@@ -257,10 +257,13 @@ int  scenario_apply_update(struct scenario_eval *ev, int argc, const char *const
  * remove-placement, remove-flow) and bring ev->res up to date as
  * scenario_apply_update does (ev->stale when the update cannot). SM_EINVAL
  * when the last op has no undo (evaluate again); on an error of the revert
- * the model is unchanged. */
+ * the model is unchanged. touched (or NULL) receives what the undo touched,
+ * before the revert and after it; scenario_undo_touch gives the part before
+ * (for a caller's own bookkeeping, e.g. the TUI's derived counts). */
 bool scenario_can_undo(const struct scenario_eval *ev);
-int  scenario_undo_last(struct scenario_eval *ev, struct check_change *chg,
-                        struct sm_error *err);
+int  scenario_undo_touch(const struct scenario_eval *ev, struct check_touch *t);
+int  scenario_undo_last(struct scenario_eval *ev, struct check_touch *touched,
+                        struct check_change *chg, struct sm_error *err);
 
 /* ---- diff --------------------------------------------------------------------- */
 

@@ -2593,9 +2593,19 @@ undo_touch(const struct scenario_eval *ev, int32_t i, struct check_touch *t)
 }
 
 int
-scenario_undo_last(struct scenario_eval *ev, struct check_change *chg, struct sm_error *err)
+scenario_undo_touch(const struct scenario_eval *ev, struct check_touch *t)
 {
-    struct check_touch t = { 0 };
+    if (!scenario_can_undo(ev))
+        return SM_EINVAL;
+    return undo_touch(ev, ev->nops - 1, t);
+}
+
+int
+scenario_undo_last(struct scenario_eval *ev, struct check_touch *touched,
+                   struct check_change *chg, struct sm_error *err)
+{
+    struct check_touch own = { 0 }, *tp = touched ? touched : &own;
+#define t (*tp)
     int32_t i = ev->nops - 1;
     int rc;
 
@@ -2624,9 +2634,10 @@ scenario_undo_last(struct scenario_eval *ev, struct check_change *chg, struct sm
     if (chg->ngroup < 0)
         ev->stale = true;
 out:
+#undef t
     if (rc == SM_ENOMEM && (!err || err->code != SM_ENOMEM))
         oom(err);
-    check_touch_fini(&t);
+    check_touch_fini(&own);
     return rc;
 }
 

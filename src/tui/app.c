@@ -1959,18 +1959,27 @@ scen_undo(struct tui *t, bool undo)
          * re-checks what it touched */
         struct scenario_eval *ev = t->scen.cs.after;
         struct derive_pre pre = { 0 };
-        struct check_touch touch = { 0 };
+        struct check_touch touch = { 0 }, before = { 0 };
         struct check_change chg;
         struct sm_error err = { 0 };
-        int rc = scenario_undo_last(ev, &chg, &err);
-        if (rc == SM_OK && ev->stale)
-            rc = scenario_check(ev, ev->today, &err);
-        if (rc == SM_OK) {
+        int rc;
+        /* the derived arrays follow what the undo touches */
+        if (scenario_undo_touch(ev, &before) == SM_OK)
+            derive_begin(t, &pre, &before);
+        check_touch_fini(&before);
+        rc = scenario_undo_last(ev, &touch, &chg, &err);
+        if (rc == SM_OK && ev->stale) {
             check_change_fini(&chg);
-            chg.ngroup = -1;
+            rc = scenario_check(ev, ev->today, &err);
+        }
+        if (rc == SM_OK) {
             scen_refresh(t, "undone: its last op removed", &pre, &touch, &chg);
+            check_touch_fini(&touch);
+            check_change_fini(&chg);
             return TUI_REDRAW;
         }
+        derive_cancel(t, &pre);
+        check_touch_fini(&touch);
         check_change_fini(&chg);
         ev->stale = true;
     }

@@ -888,7 +888,7 @@ test_eval_from_undo(void **state)
         if (scenario_can_undo(inc)) {
             struct scenario_eval *prev;
             int32_t n = inc->nops;
-            assert_int_equal(scenario_undo_last(inc, &chg, &err), SM_OK);
+            assert_int_equal(scenario_undo_last(inc, NULL, &chg, &err), SM_OK);
             check_change_fini(&chg);
             if (inc->stale)
                 assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
