@@ -1801,7 +1801,9 @@ scen_unshare(struct tui *t)
     t->scen.cs.after = own;
     t->m = own->m;
     t->res = own->res;
-    tui_derive(t);
+    /* the same objects, ids and findings (and strings): the derived arrays
+     * stand, the views rebuild their rows on the new model */
+    t->gen++;
 }
 
 /* An edit as scenario ops: attributes become `set`, removed copies and
