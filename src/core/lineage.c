@@ -58,17 +58,15 @@ lineage_field_left(const struct model *m, int32_t flow, const char *name)
 
 /* Does flow f remove the personal data of its source? */
 static bool
-flow_removes(const struct model *m, const struct lineage *L, int32_t f)
+flow_removes(const struct model *m, const struct lineage *L, int32_t f, int32_t src)
 {
     const struct flow *fl = &m->flows[f];
-    int32_t src;
 
     for (uint32_t t = 0; t < fl->ntransforms; t++)
         if (fl->transforms[t].kind == XF_ANONYMIZE || fl->transforms[t].kind == XF_AGGREGATE)
             return true;
-    if (fl->from < 0 || fl->from >= m->nplacements)
+    if (src == SM_NONE)
         return false;
-    src = m->placements[fl->from].dataset;
     /* A dataset without tagged fields is personal as a whole: masking
      * cannot help, only anonymize/aggregate. */
     if (!L->has_pfields[src])
@@ -91,6 +89,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
 {
     int32_t nd = m->ndatasets, nf = m->nflows;
     int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
+    int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
     uint8_t *inq = NULL;
     int rc = SM_ENOMEM;
 
@@ -129,11 +128,12 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
     src_of = malloc(sizeof *src_of * (size_t)(nf + 1));
     tgt_of = malloc(sizeof *tgt_of * (size_t)(nf + 1));
+    from_ds = malloc(sizeof *from_ds * (size_t)(nf + 1));
     queue = malloc(sizeof *queue * (size_t)(nd + 1));
     inq = calloc((size_t)nd + 1, 1);
     if (!L->eff_tier || !L->eff_via || !L->personal || !L->has_pfields || !L->pfield ||
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
-        !tgt_of || !queue || !inq)
+        !tgt_of || !from_ds || !queue || !inq)
         goto fail;
 
     /* Personal fields under the pack's prefixes. Through each dataset's tag
@@ -173,12 +173,16 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
      * and are left out. */
     for (int32_t f = 0; f < nf; f++) {
         const struct flow *fl = &m->flows[f];
-        src_of[f] = tgt_of[f] = SM_NONE;
+        int32_t a;
+        src_of[f] = tgt_of[f] = from_ds[f] = SM_NONE;
         if (fl->deleted || fl->from == SM_NONE)
             continue;
-        L->removes[f] = flow_removes(m, L, f);
+        /* the source dataset, read once (a cache miss per flow) */
+        a = fl->from >= 0 && fl->from < m->nplacements ? m->placements[fl->from].dataset : SM_NONE;
+        from_ds[f] = a;
+        L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
-            int32_t a = m->placements[fl->from].dataset, b = m->placements[fl->to].dataset;
+            int32_t b = m->placements[fl->to].dataset;
             if (a != b && !m->datasets[b].deleted && !L->removes[f]) {
                 src_of[f] = a;
                 tgt_of[f] = b;
@@ -242,12 +246,9 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
             }
         }
     }
-    for (int32_t f = 0; f < nf; f++) {
-        const struct flow *fl = &m->flows[f];
-        if (fl->deleted || fl->from == SM_NONE)
-            continue;
-        L->flow_personal[f] = L->personal[m->placements[fl->from].dataset] && !L->removes[f];
-    }
+    for (int32_t f = 0; f < nf; f++)
+        if (from_ds[f] != SM_NONE)       /* live, from a copy */
+            L->flow_personal[f] = L->personal[from_ds[f]] && !L->removes[f];
     rc = SM_OK;
 fail:
     free(off);
@@ -255,6 +256,7 @@ fail:
     free(adjt);
     free(src_of);
     free(tgt_of);
+    free(from_ds);
     free(queue);
     free(inq);
     if (rc) {
