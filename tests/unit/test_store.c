@@ -1180,6 +1180,7 @@ test_put_changes(void **state)
                                    "AND role = 'primary' AND dataset = "
                                    "(SELECT id FROM dataset WHERE name = 'orders')"), fra);
     /* not a clone of what the store loaded (fewer objects): written whole */
+    model_free(base);
     base = tl_base_model();
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
