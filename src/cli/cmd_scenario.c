@@ -756,6 +756,34 @@ out:
 
 /* ---- apply ------------------------------------------------------------------------------- */
 
+/* The live copies of ev->m in regions the scenario retired, and those
+ * elsewhere whose key is held in one, as scenario_check lists them (without
+ * checking the model). */
+static int
+stranded(struct scenario_eval *ev, struct sm_error *err)
+{
+    const struct model *m = ev->m;
+    int32_t cap = 0, capk = 0;
+
+    ev->nstranded = ev->nstranded_keys = 0;
+    for (int32_t p = 0; ev->nretired && p < m->nplacements; p++) {
+        const struct placement *pl = &m->placements[p];
+        if (pl->deleted || m->datasets[pl->dataset].deleted)
+            continue;
+        if (scenario_retired(ev, pl->region)) {
+            if (sm_grow((void **)&ev->stranded, &cap, ev->nstranded + 1, sizeof *ev->stranded))
+                return sm_error_set(err, SM_ENOMEM, "out of memory");
+            ev->stranded[ev->nstranded++] = p;
+        } else if (pl->key_region != SM_NONE && scenario_retired(ev, pl->key_region)) {
+            if (sm_grow((void **)&ev->stranded_keys, &capk, ev->nstranded_keys + 1,
+                        sizeof *ev->stranded_keys))
+                return sm_error_set(err, SM_ENOMEM, "out of memory");
+            ev->stranded_keys[ev->nstranded_keys++] = p;
+        }
+    }
+    return SM_OK;
+}
+
 static int
 sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -771,8 +799,14 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
                     &help);
     if (rc || help || (rc = open_scenario(c, true, pos[0], &id)) != CLI_OK)
         return rc;
-    if (scenario_eval(c->m, c->rp, pos[0], c->today, &ev, &e) != SM_OK)
+    /* the scenario's model; its findings are not needed, only the copies
+     * left in retired regions (what scenario_check finds besides) */
+    if (scenario_begin(c->m, c->rp, pos[0], &ev, &e) != SM_OK)
         return cli_error(c, &e);
+    if (scenario_apply_chain(ev, c->m, pos[0], &e) != SM_OK || stranded(ev, &e) != SM_OK) {
+        scenario_eval_free(ev);
+        return cli_error(c, &e);
+    }
     if (ev->nstranded) {
         char sel[1024];
         model_selector(ev->m, OBJ_PLACEMENT, ev->stranded[0], sel, sizeof sel);
