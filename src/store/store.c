@@ -163,6 +163,9 @@ static const struct migration {
                    "retention_days = excluded.retention_days, " \
                    "public_sector = excluded.public_sector, source = excluded.source, " \
                    "description = excluded.description RETURNING id") \
+    X(DATASET_NEW, "INSERT INTO dataset(name, system, tier, subjects, owner, " \
+                   "retention_days, public_sector, source, description) " \
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
     X(DATASET_DEL, "DELETE FROM dataset WHERE id = ?1") \
     X(DATASET_ID, "SELECT id FROM dataset WHERE name = ?1") \
     X(DATASET_LOAD, "SELECT id, name, system, tier, subjects, owner, retention_days, " \
@@ -181,6 +184,8 @@ static const struct migration {
                      "encrypted = excluded.encrypted, key_region = excluded.key_region, " \
                      "mechanism = excluded.mechanism, " \
                      "mechanism_ref = excluded.mechanism_ref RETURNING id") \
+    X(PLACEMENT_NEW, "INSERT INTO placement(dataset, region, role, encrypted, key_region, " \
+                     "mechanism, mechanism_ref) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
     X(PLACEMENT_UPD, "UPDATE placement SET dataset = ?1, region = ?2, role = ?3, " \
                      "encrypted = ?4, key_region = ?5, mechanism = ?6, mechanism_ref = ?7 " \
                      "WHERE id = ?8") \
@@ -201,6 +206,10 @@ static const struct migration {
                 "valid_from = excluded.valid_from, valid_to = excluded.valid_to, " \
                 "transit_encrypted = excluded.transit_encrypted, " \
                 "public_recipient = excluded.public_recipient RETURNING id") \
+    X(FLOW_NEW, "INSERT INTO flow(name, from_placement, to_placement, to_region, kind, " \
+                "fields, mechanism, mechanism_ref, valid_from, valid_to, " \
+                "transit_encrypted, public_recipient) " \
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)") \
     X(FLOW_DEL, "DELETE FROM flow WHERE name = ?1") \
     X(FLOW_LOAD, "SELECT id, name, from_placement, to_placement, to_region, kind, fields, " \
                  "mechanism, mechanism_ref, valid_from, valid_to, transit_encrypted, " \
@@ -588,6 +597,31 @@ step_id(struct store *st, sqlite3_stmt *s, int64_t *out, struct sm_error *err)
     if (rc != SQLITE_DONE)
         return db_error(st, rc, err);
     return SM_OK;
+}
+
+/* Step a plain INSERT of a bulk write (store_put_all: the tables were
+ * empty; no upsert, no RETURNING). A row already there (a model naming an
+ * object twice) goes through the upsert `put` with the same values, as a
+ * single write would. */
+static int
+step_new(struct store *st, sqlite3_stmt *s, enum stmt_id put, int64_t *row,
+         struct sm_error *err)
+{
+    sqlite3_stmt *u;
+    int rc = sqlite3_step(s);
+
+    if (rc == SQLITE_DONE) {
+        *row = sqlite3_last_insert_rowid(st->db);
+        sqlite3_reset(s);
+        return SM_OK;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_CONSTRAINT_UNIQUE)
+        return db_error(st, rc, err);
+    if (!(u = stmt(st, put, err)))
+        return err ? err->code : SM_EDB;
+    sqlite3_transfer_bindings(s, u);
+    return step_id(st, u, row, err);
 }
 
 static int
@@ -1185,7 +1219,7 @@ put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
         sqlite3_bind_int64(s, 1, row);
         return step_done(st, s, err);
     }
-    if (!(s = stmt(st, S_DATASET_PUT, err)))
+    if (!(s = stmt(st, st->bulk ? S_DATASET_NEW : S_DATASET_PUT, err)))
         return err ? err->code : SM_EDB;
     model_get(m, OBJ_DATASET, id, "subjects", subjects, sizeof subjects);
     bind_str(s, 1, d->name);
@@ -1200,7 +1234,7 @@ put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
     sqlite3_bind_int(s, 7, d->public_sector);
     bind_str(s, 8, d->source_ref);
     bind_str(s, 9, d->description);
-    if ((rc = step_id(st, s, &row, err)))
+    if ((rc = st->bulk ? step_new(st, s, S_DATASET_PUT, &row, err) : step_id(st, s, &row, err)))
         return rc;
     if (rowmap_set(&st->drow, id, row))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
@@ -1277,10 +1311,11 @@ put_placement(struct store *st, const struct model *m, int32_t id, struct sm_err
         if (sqlite3_changes(st->db) == 1)
             return SM_OK;
     }
-    if (!(s = stmt(st, S_PLACEMENT_INS, err)))
+    if (!(s = stmt(st, st->bulk ? S_PLACEMENT_NEW : S_PLACEMENT_INS, err)))
         return err ? err->code : SM_EDB;
     bind_placement(s, m, p, drow);
-    if ((rc = step_id(st, s, &row, err)))
+    if ((rc = st->bulk ? step_new(st, s, S_PLACEMENT_INS, &row, err)
+                       : step_id(st, s, &row, err)))
         return rc;
     return rowmap_set(&st->prow, id, row) ? sm_error_set(err, SM_ENOMEM, "out of memory")
                                           : SM_OK;
@@ -1318,7 +1353,7 @@ put_flow(struct store *st, const struct model *m, int32_t id, struct sm_error *e
         return rc;
     if (f->to != SM_NONE && (rc = placement_rowid(st, m, f->to, &to, err)))
         return rc;
-    if (!(s = stmt(st, S_FLOW_PUT, err)))
+    if (!(s = stmt(st, st->bulk ? S_FLOW_NEW : S_FLOW_PUT, err)))
         return err ? err->code : SM_EDB;
     if (!(fields = join_strv(&f->fields, ',')))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
@@ -1338,7 +1373,7 @@ put_flow(struct store *st, const struct model *m, int32_t id, struct sm_error *e
     bind_date(s, 10, f->valid_to);
     sqlite3_bind_int(s, 11, f->transit_encrypted);
     sqlite3_bind_int(s, 12, f->public_recipient);
-    rc = step_id(st, s, &row, err);
+    rc = st->bulk ? step_new(st, s, S_FLOW_PUT, &row, err) : step_id(st, s, &row, err);
     free(fields);
     if (rc)
         return rc;

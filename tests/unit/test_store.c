@@ -1202,6 +1202,41 @@ test_put_changes(void **state)
     model_free(m);
 }
 
+/* store_put_all inserts plainly into the emptied tables; a model that names
+ * a dataset twice still ends as one row (the later one's values), as the
+ * upsert of a single write gives. */
+static void
+test_put_all_same_name_twice(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "twice.db");
+    struct model *m = tl_rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    int32_t a, b;
+    (void)state;
+
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "twin-a", 1, "owner", "first");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "twin-b", 1, "owner", "second");
+    a = model_dataset(m, "twin-a");
+    b = model_dataset(m, "twin-b");
+    m->datasets[b].name = m->datasets[a].name;
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    if (store_put_all(st, m, &err))
+        fail_msg("put_all: %s", err.msg);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM dataset WHERE name = 'twin-a'"), 1);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM dataset WHERE name = 'twin-b'"), 0);
+    m2 = reload(path);
+    a = model_dataset(m2, "twin-a");
+    assert_int_not_equal(a, SM_NONE);
+    assert_string_equal(m2->datasets[a].owner, "second");
+    assert_int_equal(model_dataset(m2, "clicks") != SM_NONE, 1);
+    model_free(m2);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -1225,6 +1260,7 @@ main(void)
         cmocka_unit_test(test_load_unusual_rows),
         cmocka_unit_test(test_load_rowid_gaps),
         cmocka_unit_test(test_put_changes),
+        cmocka_unit_test(test_put_all_same_name_twice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
