@@ -109,7 +109,9 @@ test_explanations(void **state)
     assert_string_equal(f->why.v[2], "US is outside the EEA");
     assert_non_null(strstr(f->why.v[3], "EU adequacy for US needs dpf"));
     f = find(fx, "RES001", "loyalty_members_eu@aws:us-east-1");
-    assert_string_equal(f->hint, "move the replica to aws:eu-west-1 or aws:eu-central-1");
+    /* the nearest EU regions that do not already hold one of its copies
+     * (eu-west-1 and eu-central-1 do) */
+    assert_string_equal(f->hint, "move the replica to aws:eu-south-1 or aws:eu-south-2");
     f = find(fx, "XFR001", "audience-export");
     assert_non_null(strstr(f->why.v[2], "pseudonymized data is still personal data"));
     f = find(fx, "LIN001", "loyalty_churn_scores");
