@@ -117,7 +117,7 @@ test_explanations(void **state)
     f = find(fx, "LIN001", "loyalty_churn_scores");
     assert_non_null(strstr(f->why.v[2], "full_name, phone, birth_date"));
     f = find(fx, "RES002", "backup_snapshots_eu@aws:sa-east-1");
-    assert_string_equal(f->hint, "move the backup to aws:eu-west-1 or aws:eu-central-1");
+    assert_string_equal(f->hint, "move the backup to aws:eu-north-1 or aws:eu-south-1");
 }
 
 /* A compliant transfer is in the register with its basis. */
