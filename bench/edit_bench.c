@@ -22,6 +22,7 @@
 #include "store.h"
 #include "tui.h"
 #include "views.h"
+#include "bench_tui.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -44,37 +45,7 @@ die(const char *what, const struct sm_error *e)
     exit(2);
 }
 
-static struct rulepack *rp;
 static struct model *catalog;
-
-static int
-b_apply(void *ctx, struct model *m, const struct edit *e, struct edit_result *res,
-        struct sm_error *err)
-{
-    (void)ctx;
-    return edit_apply(m, e, res, err);
-}
-
-static int
-b_revert(void *ctx, struct model *m, struct edit_result *res, struct sm_error *err)
-{
-    (void)ctx;
-    return edit_reverted(res) ? edit_reapply(m, res, err) : edit_revert(m, res, err);
-}
-
-static int
-b_check(void *ctx, const struct model *m, struct check_result **out, struct sm_error *err)
-{
-    (void)ctx;
-    return check_run(m, rp, 20261126, out, err);
-}
-
-static void
-b_free(void *ctx, struct check_result *r)
-{
-    (void)ctx;
-    check_result_free(r);
-}
 
 /* The CLI's `scenario add|rm NAME ...` on the catalog model. */
 static int
