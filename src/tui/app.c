@@ -71,6 +71,30 @@ cmp_regions(const void *pa, const void *pb)
         (p) = q_;                                                     \
     } while (0)
 
+/* One finding into the derived per-object counts and worst severities. */
+static void
+finding_count(struct tui *t, const struct finding *f)
+{
+    if (f->waived) {
+        if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np)
+            t->pl_waived[f->object] = 1;
+        if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf)
+            t->fl_waived[f->object] = 1;
+        return;
+    }
+    if (f->dataset >= 0 && f->dataset < t->nd) {
+        t->ds_nfind[f->dataset]++;
+        if (f->severity > t->ds_worst[f->dataset])
+            t->ds_worst[f->dataset] = (int8_t)f->severity;
+    }
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np &&
+        f->severity > t->pl_worst[f->object])
+        t->pl_worst[f->object] = (int8_t)f->severity;
+    if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf &&
+        f->severity > t->fl_worst[f->object])
+        t->fl_worst[f->object] = (int8_t)f->severity;
+}
+
 void
 tui_derive(struct tui *t)
 {
@@ -139,27 +163,8 @@ tui_derive(struct tui *t)
         if (pl->region >= 0 && pl->region < t->nr)
             t->rg_copies[pl->region]++;
     }
-    for (int32_t i = 0; t->res && i < t->res->nfindings; i++) {
-        const struct finding *f = &t->res->findings[i];
-        if (f->waived) {
-            if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np)
-                t->pl_waived[f->object] = 1;
-            if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf)
-                t->fl_waived[f->object] = 1;
-            continue;
-        }
-        if (f->dataset >= 0 && f->dataset < t->nd) {
-            t->ds_nfind[f->dataset]++;
-            if (f->severity > t->ds_worst[f->dataset])
-                t->ds_worst[f->dataset] = (int8_t)f->severity;
-        }
-        if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np &&
-            f->severity > t->pl_worst[f->object])
-            t->pl_worst[f->object] = (int8_t)f->severity;
-        if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf &&
-            f->severity > t->fl_worst[f->object])
-            t->fl_worst[f->object] = (int8_t)f->severity;
-    }
+    for (int32_t i = 0; t->res && i < t->res->nfindings; i++)
+        finding_count(t, &t->res->findings[i]);
     t->nmap_regions = 0;
     for (int32_t r = 0; r < t->nr; r++)
         if (t->rg_copies[r] > 0)
@@ -371,30 +376,6 @@ finding_reset(struct tui *t, const struct finding *f)
         t->fl_worst[f->object] = -1;
         t->fl_waived[f->object] = 0;
     }
-}
-
-/* As tui_derive's loop over the findings, for one. */
-static void
-finding_count(struct tui *t, const struct finding *f)
-{
-    if (f->waived) {
-        if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np)
-            t->pl_waived[f->object] = 1;
-        if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf)
-            t->fl_waived[f->object] = 1;
-        return;
-    }
-    if (f->dataset >= 0 && f->dataset < t->nd) {
-        t->ds_nfind[f->dataset]++;
-        if (f->severity > t->ds_worst[f->dataset])
-            t->ds_worst[f->dataset] = (int8_t)f->severity;
-    }
-    if (f->kind == OBJ_PLACEMENT && f->object >= 0 && f->object < t->np &&
-        f->severity > t->pl_worst[f->object])
-        t->pl_worst[f->object] = (int8_t)f->severity;
-    if (f->kind == OBJ_FLOW && f->object >= 0 && f->object < t->nf &&
-        f->severity > t->fl_worst[f->object])
-        t->fl_worst[f->object] = (int8_t)f->severity;
 }
 
 #define GROW_TO(p, old, n, fill) do {                              \
