@@ -41,6 +41,7 @@ struct cli {
     struct model *m;
     struct rulepack *rp;
     bool scenario;              /* m is a scenario's model, not the stored one */
+    struct model *retired;      /* the model cli_reload replaced last */
 };
 
 struct command {
@@ -62,8 +63,23 @@ int cli_run(struct cli *c, const struct command *cmd, int argc, char **argv);
 
 /* Open the catalog (creating it when flags has STORE_CREATE) and load the
  * model with the shipped regions. Prints the one-line error itself and
- * returns CLI_USAGE on failure, CLI_OK otherwise. Idempotent. */
+ * returns CLI_USAGE on failure, CLI_OK otherwise. Idempotent.
+ * CLI_WRITE: the command will write. The catalog's write lock is taken
+ * before the load and held until cli_finish, so the command changes the
+ * catalog as it is and no other writer comes between (doc/catalog.md). */
+enum { CLI_WRITE = 0x100 };
 int cli_open(struct cli *c, int flags);
+/* Commit what the command wrote under CLI_WRITE (rolled back when commit
+ * is false). CLI_OK, or CLI_USAGE with the error printed. */
+int cli_finish(struct cli *c, bool commit);
+/* When another process changed the catalog since the load (store_changed),
+ * or always when force, load it again into a new model that replaces c->m
+ * and describe the difference in summary ("+1 dataset, -2 flows"; "" when
+ * only attributes changed). *reloaded says whether it did. The replaced
+ * model stays valid until the next reload (c->retired): whoever holds it
+ * can still compare against it. SM_OK, or an error in err (not printed). */
+int cli_reload(struct cli *c, bool force, bool *reloaded, char *summary, size_t size,
+               struct sm_error *err);
 /* Load the rule pack (--rules, else the catalog's, else "default"). */
 int cli_load_rules(struct cli *c);
 

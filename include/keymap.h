@@ -73,6 +73,7 @@ struct key {
     X(EXPORT,       "export",        "Export menu (diagram, map, registers)") \
     X(UNDO,         "undo",          "Undo the last edit") \
     X(REDO,         "redo",          "Redo the last undone edit") \
+    X(RELOAD,       "reload",        "Reload the catalog from disk (other writers' changes)") \
     X(BACK,         "back",          "Go back to where you jumped from") \
     X(REDRAW,       "redraw",        "Redraw the screen") \
     X(SUSPEND,      "suspend",       "Suspend to the shell") \

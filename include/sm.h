@@ -28,6 +28,7 @@ enum sm_code {
     SM_EREADONLY,   /* catalog is read-only */
     SM_EVERSION,    /* catalog written by a newer sovmap */
     SM_ELIMIT,      /* a resource limit was reached */
+    SM_ESTALE,      /* the catalog changed since the model was loaded */
     SM_ECODE_COUNT
 };
 

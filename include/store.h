@@ -40,6 +40,26 @@ int store_load(struct store *st, struct model *m, struct sm_error *err);
 void store_set_progress(struct store *st, void (*cb)(void *ctx, int64_t done, int64_t total),
                         void *ctx);
 
+/* Many writers (doc/catalog.md): the store remembers the catalog's version
+ * as of the last store_load. A write (store_begin, store_apply,
+ * store_revert, store_lock) on a model that another process changed since
+ * writes nothing and fails with SM_ESTALE: reload and apply the change
+ * again. No write ever puts back a stale model.
+ *
+ * store_changed: has another process committed since the load? Cheap (one
+ * PRAGMA); false inside a transaction.
+ *
+ * store_lock: take the write lock (BEGIN IMMEDIATE) for a whole piece of
+ * work; a one-shot command takes it before store_load, so the model it
+ * changes is the catalog as it is, and no other writer can come between.
+ * Until store_unlock, store_begin/commit and store_apply nest inside it;
+ * store_unlock commits (or rolls back) everything at once. store_close
+ * rolls back a lock still held. */
+int  store_changed(struct store *st, bool *changed, struct sm_error *err);
+int  store_lock(struct store *st, struct sm_error *err);
+int  store_unlock(struct store *st, bool commit, struct sm_error *err);
+bool store_locked(const struct store *st);
+
 /* Explicit transactions for bulk writes (imports). Nested begin is an error. */
 int  store_begin(struct store *st, struct sm_error *err);
 int  store_commit(struct store *st, struct sm_error *err);

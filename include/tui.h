@@ -43,6 +43,14 @@ struct tui_ops {
      * mode stores its ops with command("scenario", "add"|"rm", ...). */
     int  (*scenario)(void *ctx, const struct model *base, const char *name,
                      struct scenario_change_set *out, struct sm_error *err);
+    /* Another process may write the catalog: when it changed since the
+     * model was loaded (or always, with force), load it again (model then
+     * returns the new one; the old one stays valid until the next sync),
+     * set *reloaded and describe the change in summary ("+1 dataset").
+     * Also called after apply or revert failed with SM_ESTALE. NULL: the
+     * model is the TUI's alone. */
+    int  (*sync)(void *ctx, bool force, bool *reloaded, char *summary, size_t size,
+                 struct sm_error *err);
 };
 
 struct export_juris;
@@ -77,6 +85,9 @@ void tui_recheck(struct tui *t);
 /* True until the first check has run. */
 bool tui_unchecked(const struct tui *t);
 
+/* Nothing typed for a while: look for other writers' changes (ops.sync).
+ * TUI_REDRAW when the catalog was reloaded, else 0. */
+int  tui_idle(struct tui *t);
 /* Handle one key (TK_RESIZE carries the new size in x, y). */
 int  tui_key(struct tui *t, const struct key *k);
 /* Draw the whole UI into s (its size is the terminal's). No allocation. */

@@ -273,6 +273,7 @@ struct tui {
     int nundo, nredo;
     struct { int view; int32_t row; } history[TUI_HISTORY];
     int nhist;
+    int nreloads;               /* times the catalog was reloaded from disk */
 
     char msg[512];
     bool msg_error;

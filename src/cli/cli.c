@@ -103,7 +103,7 @@ int
 cli_open(struct cli *c, int flags)
 {
     struct sm_error e = { 0 };
-    bool existed;
+    bool existed, write;
     int rc;
 
     if (c->m)
@@ -117,7 +117,11 @@ cli_open(struct cli *c, int flags)
                         c->catalog, c->catalog);
     if (!existed)
         flags &= ~STORE_READONLY;
+    write = (flags & CLI_WRITE) && !(flags & STORE_READONLY);
+    flags &= ~CLI_WRITE;
     if (store_open(c->catalog, flags, &c->st, &e) != SM_OK)
+        return cli_error(c, &e);
+    if (write && store_lock(c->st, &e) != SM_OK)
         return cli_error(c, &e);
     if (!(c->m = model_new())) {
         e.code = SM_ENOMEM;
@@ -147,6 +151,90 @@ cli_open(struct cli *c, int flags)
         return cli_seed_tiers(c);
     }
     return CLI_OK;
+}
+
+int
+cli_finish(struct cli *c, bool commit)
+{
+    struct sm_error e = { 0 };
+
+    if (!c->st || !store_locked(c->st))
+        return CLI_OK;
+    if (store_unlock(c->st, commit, &e) != SM_OK)
+        return cli_error(c, &e);
+    return CLI_OK;
+}
+
+/* "+1 dataset, -2 flows": objects by name in b and not in a (+) and the
+ * other way (-), for datasets, copies and flows. */
+static void
+reload_summary(const struct model *a, const struct model *b, char *buf, size_t size)
+{
+    static const enum obj_kind kinds[] = { OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW };
+    static const char *const names[][2] = { { "dataset", "datasets" }, { "copy", "copies" },
+                                            { "flow", "flows" } };
+    size_t at = 0;
+
+    buf[0] = '\0';
+    for (int k = 0; k < 3; k++) {
+        int32_t added = 0, removed = 0;
+        for (int side = 0; side < 2; side++) {
+            const struct model *x = side ? b : a, *y = side ? a : b;
+            int32_t n = kinds[k] == OBJ_DATASET ? x->ndatasets :
+                        kinds[k] == OBJ_PLACEMENT ? x->nplacements : x->nflows;
+            for (int32_t i = 0; i < n; i++) {
+                char sel[512];
+                int32_t id;
+                if (!model_selector(x, kinds[k], i, sel, sizeof sel) ||
+                    (kinds[k] == OBJ_DATASET && x->datasets[i].deleted) ||
+                    (kinds[k] == OBJ_PLACEMENT && x->placements[i].deleted) ||
+                    (kinds[k] == OBJ_FLOW && x->flows[i].deleted))
+                    continue;
+                if (model_find(y, kinds[k], sel, &id, NULL) != SM_OK)
+                    *(side ? &added : &removed) += 1;
+            }
+        }
+        for (int sign = 0; sign < 2; sign++) {
+            int32_t v = sign ? removed : added;
+            if (!v || at >= size)
+                continue;
+            at += (size_t)snprintf(buf + at, size - at, "%s%c%d %s", at ? ", " : "",
+                                   sign ? '-' : '+', (int)v, names[k][v != 1]);
+        }
+    }
+}
+
+int
+cli_reload(struct cli *c, bool force, bool *reloaded, char *summary, size_t size,
+           struct sm_error *err)
+{
+    struct model *m;
+    bool changed = false;
+    int rc;
+
+    *reloaded = false;
+    if (size)
+        summary[0] = '\0';
+    if (!c->st || !c->m)
+        return SM_OK;
+    if (!force && (rc = store_changed(c->st, &changed, err)) != SM_OK)
+        return rc;
+    if (!force && !changed)
+        return SM_OK;
+    if (!(m = model_new()))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    if ((rc = refdata_load_regions(c->datadir, m, err)) != SM_OK ||
+        (rc = store_load(c->st, m, err)) != SM_OK) {
+        model_free(m);
+        return rc;
+    }
+    if (size)
+        reload_summary(c->m, m, summary, size);
+    model_free(c->retired);
+    c->retired = c->m;
+    c->m = m;
+    *reloaded = true;
+    return SM_OK;
 }
 
 int

@@ -357,7 +357,7 @@ ds_rm(struct cli *c, const struct command *self, int argc, char **argv)
 
     if ((rc = parse_one_dataset(c, self, argc, argv, opts, pos, &help)) || help)
         return rc;
-    if ((rc = cli_open(c, 0)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE)) != CLI_OK)
         return rc;
     if ((rc = cmd_find(c, OBJ_DATASET, pos[0], &id)) != CLI_OK)
         return rc;
@@ -481,7 +481,7 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
     char *before, *after = NULL, op[512];
     int rc;
 
-    if ((rc = cli_open(c, pc->add ? STORE_CREATE : 0)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE | (pc->add ? STORE_CREATE : 0))) != CLI_OK)
         return rc;
     rc = pc->field_target ? resolve_target(c, pos[0], &t.ds, &t.field)
                           : cmd_find(c, OBJ_DATASET, pos[0], &t.ds);

@@ -112,7 +112,7 @@ run_demo(struct cli *c, int argc, char **argv)
         rc = cli_error(c, &e);
         goto out;
     }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     count(c->m, &have);
     if ((have.datasets || have.regions || have.flows || have.other) && !force) {

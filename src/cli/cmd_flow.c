@@ -77,7 +77,7 @@ fl_add(struct cli *c, const struct command *self, int argc, char **argv)
         attr_opts_set(&ao, "mechanism-ref", ref);
     if (enc)
         attr_opts_set(&ao, "transit-encrypted", enc);
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if ((rc = resolve_end(c, pos[0], false, &from, &dummy)) != CLI_OK ||
         (rc = resolve_end(c, pos[1], true, &to, &to_region)) != CLI_OK)

@@ -113,7 +113,7 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
         rc = cli_error(c, &e);
         goto out;
     }
-    if ((rc = cli_open(c, dry_run ? STORE_READONLY : STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, dry_run ? STORE_READONLY : CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     count_model(c->m, &d0, &p0, &f0);
     count_model(dm, &d1, &p1, &f1);
@@ -210,7 +210,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         goto out;
     }
     /* a dry run writes nothing, not even a new catalog file */
-    if ((rc = cli_open(c, dry_run ? STORE_READONLY : STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, dry_run ? STORE_READONLY : CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if (o->region && *o->region) {
         char rid[256];

@@ -26,7 +26,7 @@ run_init(struct cli *c, int argc, char **argv)
                               "goes before the command: sovmap --catalog %s init", pos[0],
                               pos[0]);
     existed = access(c->catalog, F_OK) == 0;
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         return rc;
     if (existed && (rc = cli_seed_tiers(c)) != CLI_OK)
         return rc;

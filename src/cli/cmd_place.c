@@ -45,7 +45,7 @@ pl_add(struct cli *c, const struct command *self, int argc, char **argv)
                             : "DATASET and REGION") : pos[2]);
         goto out;
     }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if ((rc = cmd_find(c, OBJ_DATASET, ds, &id)) != CLI_OK ||
         (rc = cmd_find(c, OBJ_REGION, region, &id)) != CLI_OK)

@@ -105,7 +105,7 @@ run_plan(struct cli *c, int argc, char **argv)
             return cli_usage_fail(c, cmd_plan.usage, "bad --prefer %s: use same-provider, "
                                   "same-country or fewest-regions", prefer);
     }
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
+    if ((rc = cli_open(c, dry ? 0 : CLI_WRITE)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
     if (scen && (rc = cmd_find(c, OBJ_SCENARIO, scen, &id)) != CLI_OK)
         return rc;

@@ -43,7 +43,7 @@ open_scenario(struct cli *c, bool rules, const char *name, int32_t *id)
 {
     int rc;
 
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rules && (rc = cli_load_rules(c)) != CLI_OK))
+    if ((rc = cli_open(c, CLI_WRITE)) != CLI_OK || (rules && (rc = cli_load_rules(c)) != CLI_OK))
         return rc;
     return find_scenario(c, name, id);
 }
@@ -126,7 +126,7 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
                     &help);
     if (rc || help)
         return rc;
-    if ((rc = cli_open(c, 0)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE)) != CLI_OK)
         return rc;
     if (base && *base && model_scenario(c->m, base) == SM_NONE)
         return find_scenario(c, base, &id);

@@ -53,6 +53,40 @@ check_free(void *ctx, struct check_result *r)
     check_result_free(r);
 }
 
+/* Run a command under the catalog's write lock, like a command of its own
+ * (cli_open with CLI_WRITE): what it writes is applied to the catalog as it
+ * is, all at once. Another writer's change since the TUI's last look is
+ * loaded first (the TUI takes the new model after the command). */
+static int
+run_locked(struct cli *c, const struct command *cmd, int argc, char **argv)
+{
+    struct sm_error e = { 0 };
+    char summary[8];
+    bool locked = false, reloaded;
+    int rc;
+
+    for (int tries = 0; c->st && tries < 3 && !locked; tries++) {
+        memset(&e, 0, sizeof e);
+        if (store_lock(c->st, &e) == SM_OK)
+            locked = true;
+        else if (e.code != SM_ESTALE ||
+                 cli_reload(c, true, &reloaded, summary, 0, &e) != SM_OK)
+            break;
+    }
+    if (c->st && !locked && e.code != SM_EREADONLY)
+        return cli_error(c, &e);
+    rc = cli_run(c, cmd, argc, argv);
+    if (locked && cli_finish(c, true) != CLI_OK)
+        rc = CLI_USAGE;
+    return rc;
+}
+
+static int
+sync_catalog(void *ctx, bool force, bool *reloaded, char *summary, size_t size, struct sm_error *err)
+{
+    return cli_reload(ctx, force, reloaded, summary, size, err);
+}
+
 /* Run another command with its output captured for the TUI's pager. */
 static int
 command(void *ctx, int argc, char **argv, char **out)
@@ -79,7 +113,7 @@ command(void *ctx, int argc, char **argv, char **out)
             dup2(null, STDIN_FILENO);
         c->out = c->err = f;
         c->progress = false;
-        rc = cli_run(c, cmd, argc, argv);
+        rc = run_locked(c, cmd, argc, argv);
         c->out = saved_out;
         c->err = saved_err;
         c->progress = progress;
@@ -178,6 +212,7 @@ run_tui(struct cli *c, int argc, char **argv)
     struct keymap km;
     struct theme th;
     struct tui_ops ops = { .ctx = c, .apply = apply, .revert = revert, .check = check,
+                           .sync = sync_catalog,
                            .check_free = check_free, .command = command, .model = model_of,
                            .scenario = scenario };
     struct tui_options to;

@@ -536,7 +536,7 @@ cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
                             self->name);
         goto out;
     }
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if (op == EDIT_SET && (rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
         goto out;
@@ -572,7 +572,7 @@ cmd_obj_rm(struct cli *c, const struct command *self, int argc, char **argv,
                             obj_kind_names[kind]);
         goto out;
     }
-    if ((rc = cli_open(c, 0)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE)) != CLI_OK)
         goto out;
     for (int i = 0; i < npos; i++)
         if ((rc = cmd_find(c, kind, pos[i], &id)) != CLI_OK)

@@ -113,7 +113,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         sm_date_fmt(c->today, date);
         return cli_fail(c, "--expires %s is in the past (today is %s)", expires, date);
     }
-    if ((rc = cli_open(c, 0)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
+    if ((rc = cli_open(c, CLI_WRITE)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
     if (!known_rule(c->rp, pos[0], &best)) {
         if (best)

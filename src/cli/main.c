@@ -223,8 +223,12 @@ main(int argc, char **argv)
         return suggest_command(&c, argv[i]);
     rc = cli_run(&c, cmd, argc - i, argv + i);
 done:
+    /* a command that wrote commits here: everything it did, or nothing */
+    if (cli_finish(&c, true) != CLI_OK && rc == CLI_OK)
+        rc = CLI_USAGE;
     rulepack_free(c.rp);
     model_free(c.m);
+    model_free(c.retired);
     store_close(c.st);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "sovmap: cannot write the output\n");

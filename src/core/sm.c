@@ -45,6 +45,7 @@ sm_code_name(int code)
         "ok", "out of memory", "parse error", "catalog error", "i/o error",
         "usage error", "not found", "already exists", "invalid value",
         "catalog busy", "catalog read-only", "catalog version", "limit reached",
+        "catalog changed",
     };
     return code >= 0 && code < SM_ECODE_COUNT ? names[code] : "error";
 }

@@ -329,6 +329,9 @@ struct store {
     char *path;
     int flags;
     bool in_tx;
+    bool held;                  /* store_lock: a write transaction spans the caller's work */
+    bool loaded;                /* store_load ran: dv is the version it read */
+    int64_t dv;                 /* PRAGMA data_version as of the last load */
     bool views;
     bool bulk;                  /* store_put_all: the tables were empty */
     sqlite3_stmt *stmt[S_COUNT];
@@ -827,7 +830,7 @@ store_close(struct store *st)
         return;
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
-    if (st->in_tx)
+    if (st->in_tx || st->held)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(st->db);
     rowmap_fini(&st->drow);
@@ -843,7 +846,97 @@ store_path(const struct store *st)
     return st ? st->path : "";
 }
 
-/* ---- transactions ------------------------------------------------------------ */
+/* ---- transactions and other writers ------------------------------------------ */
+
+/* Another connection (a CLI in another terminal, a nightly import) may have
+ * committed since the model was loaded: SQLite's data_version changes then,
+ * and never for this connection's own commits. A write on a stale model
+ * would put back what the other writer changed, so it is refused
+ * (SM_ESTALE) and the caller reloads (doc/catalog.md, "Many writers"). */
+static int
+check_fresh(struct store *st, struct sm_error *err)
+{
+    int64_t dv = 0;
+    int rc;
+
+    if (!st->loaded)
+        return SM_OK;
+    if ((rc = pragma_int(st, "PRAGMA data_version", &dv, err)))
+        return rc;
+    if (dv != st->dv)
+        return sm_error_set(err, SM_ESTALE, "%s changed on disk since it was loaded "
+                            "(another writer); nothing was written", st->path);
+    return SM_OK;
+}
+
+/* BEGIN IMMEDIATE on the model as loaded; on a stale model nothing is begun. */
+static int
+begin_fresh(struct store *st, struct sm_error *err)
+{
+    int rc;
+
+    if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+        return rc;
+    if ((rc = check_fresh(st, err)))
+        exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+int
+store_changed(struct store *st, bool *changed, struct sm_error *err)
+{
+    int64_t dv = 0;
+    int rc;
+
+    *changed = false;
+    if (!st->loaded || st->held || st->in_tx)
+        return SM_OK;
+    if ((rc = pragma_int(st, "PRAGMA data_version", &dv, err)))
+        return rc;
+    *changed = dv != st->dv;
+    return SM_OK;
+}
+
+int
+store_lock(struct store *st, struct sm_error *err)
+{
+    int rc;
+
+    if (st->held || st->in_tx)
+        return sm_error_set(err, SM_EINVAL, "%s: a transaction is already open", st->path);
+    if (st->flags & STORE_READONLY)
+        return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = begin_fresh(st, err)))
+        return rc;
+    st->held = true;
+    return SM_OK;
+}
+
+int
+store_unlock(struct store *st, bool commit, struct sm_error *err)
+{
+    int rc = SM_OK;
+
+    if (!st || !st->held)
+        return SM_OK;
+    if (st->in_tx)
+        store_rollback(st);
+    if (commit && (rc = exec(st, "COMMIT", err))) {
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        st->held = false;
+        return rc;
+    }
+    if (!commit)
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->held = false;
+    return rc;
+}
+
+bool
+store_locked(const struct store *st)
+{
+    return st && st->held;
+}
 
 int
 store_begin(struct store *st, struct sm_error *err)
@@ -854,7 +947,7 @@ store_begin(struct store *st, struct sm_error *err)
         return sm_error_set(err, SM_EINVAL, "%s: a transaction is already open", st->path);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
-    if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
+    if ((rc = st->held ? exec(st, "SAVEPOINT sm_tx", err) : begin_fresh(st, err)))
         return rc;
     st->in_tx = true;
     return SM_OK;
@@ -867,7 +960,7 @@ store_commit(struct store *st, struct sm_error *err)
 
     if (!st->in_tx)
         return sm_error_set(err, SM_EINVAL, "%s: no transaction is open", st->path);
-    if ((rc = exec(st, "COMMIT", err)))
+    if ((rc = exec(st, st->held ? "RELEASE sm_tx" : "COMMIT", err)))
         return rc;      /* still open: the caller rolls back */
     st->in_tx = false;
     return SM_OK;
@@ -878,7 +971,8 @@ store_rollback(struct store *st)
 {
     if (!st || !st->in_tx)
         return;
-    sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(st->db, st->held ? "ROLLBACK TO sm_tx; RELEASE sm_tx" : "ROLLBACK", NULL,
+                 NULL, NULL);
     st->in_tx = false;
 }
 
@@ -2894,8 +2988,12 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     char pack[256];
     int rc;
 
-    if ((rc = exec(st, st->in_tx ? "SAVEPOINT sm_load" : "BEGIN", err)))
+    if ((rc = exec(st, st->in_tx || st->held ? "SAVEPOINT sm_load" : "BEGIN", err)))
         return rc;
+    /* the rowids the store remembers are about to change: until this load
+     * succeeds, no write may use them (check_fresh refuses, dv is never -1) */
+    st->loaded = true;
+    st->dv = -1;
     rowmap_fini(&st->drow);
     rowmap_fini(&st->prow);
     rowmap_fini(&st->frow);
@@ -2959,6 +3057,9 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     trim((void **)&m->flows, &m->cap_flows, m->nflows, sizeof *m->flows);
     if (st->progress)
         st->progress(st->progress_ctx, L.total, L.total);
+    /* read inside the load's transaction: the version of what was loaded */
+    if ((rc = pragma_int(st, "PRAGMA data_version", &st->dv, err)))
+        goto out;
 out:
     if (rc) {
         /* what was loaded stays findable by name, as with model_add_* */
@@ -2966,7 +3067,7 @@ out:
         model_index_names(m, OBJ_FLOW, L.named_fl);
     }
     free(L.in.slots);
-    if (st->in_tx) {
+    if (st->in_tx || st->held) {
         exec(st, "RELEASE sm_load", NULL);
     } else if (exec(st, "COMMIT", rc ? NULL : err) && !rc) {
         rc = err ? err->code : SM_EDB;
@@ -3148,14 +3249,14 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
     struct edit_result r;
     char op[4096], *line = NULL;
     const char *object;
-    bool own = !st->in_tx;
+    bool own = !st->in_tx && !st->held;
     size_t n;
     int rc;
 
     memset(&r, 0, sizeof r);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
-    if ((rc = exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT sm_apply", err)))
+    if ((rc = own ? begin_fresh(st, err) : exec(st, "SAVEPOINT sm_apply", err)))
         return rc;
     if ((rc = edit_apply(m, e, &r, err))) {
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
@@ -3190,12 +3291,12 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
 {
     struct edit_result r;
     char op[4200];
-    bool own = !st->in_tx, redo;
+    bool own = !st->in_tx && !st->held, redo;
     int rc;
 
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
-    if ((rc = exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT sm_apply", err)))
+    if ((rc = own ? begin_fresh(st, err) : exec(st, "SAVEPOINT sm_apply", err)))
         return rc;
     redo = edit_reverted(res);
     if ((rc = redo ? edit_reapply(m, res, err) : edit_revert(m, res, err))) {

@@ -741,10 +741,107 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
         view_select_row(t, v, t->m->placements[id].dataset);
 }
 
-static int scen_apply_edit(struct tui *t, const struct edit *e, const char *what);
+static bool target_object(struct tui *t, enum obj_kind *kind, int32_t *id);
+
+/* ---- other writers ------------------------------------------------------- */
+
+/* When another process changed the catalog (or always, with force: R),
+ * take the model loaded again, re-check it, keep the cursor on the same
+ * object where it still exists, and say what changed. The undo records
+ * name objects of the old model: they go, so an undo never undoes another
+ * writer's change. True when the catalog was reloaded. Not while a form,
+ * prompt or dialog is open: the edit it makes is checked when it is saved. */
+static bool
+sync_catalog(struct tui *t, bool force)
+{
+    struct sm_error err = { 0 };
+    char summary[256], what[400], *sel = NULL;
+    enum obj_kind kind = OBJ_KIND_COUNT;
+    int32_t id = SM_NONE;
+    bool reloaded = false, dropped;
+
+    if (!t->ops.sync || !t->ops.model)
+        return false;
+    if (t->ops.sync(t->ops.ctx, force, &reloaded, summary, sizeof summary, &err) != SM_OK) {
+        tui_set_message(t, true, "cannot reload the catalog: %s", err.msg);
+        return false;
+    }
+    if (!reloaded)
+        return false;
+    /* the object under the cursor, by name: ids change with the load */
+    if (!t->scen.on && target_object(t, &kind, &id))
+        sel = model_selector_dup(t->m, kind, id);
+    t->nreloads++;
+    dropped = t->nundo + t->nredo > 0;
+    clear_stack(t->undo, &t->nundo);
+    clear_stack(t->redo, &t->nredo);
+    t->nhist = 0;
+    snprintf(what, sizeof what, "%s%s%s; re-checked%s",
+             force ? "catalog reloaded" : "catalog changed on disk", summary[0] ? ": " : "",
+             summary, dropped ? "; undo history cleared" : "");
+    if (t->scen.on) {
+        /* the scenario is evaluated again on the new catalog; leaving the
+         * mode checks the catalog */
+        t->scen.commands = true;
+        scen_reeval(t, what);
+    } else {
+        t->m = t->ops.model(t->ops.ctx);
+        recheck(t, what);
+        if (sel && model_find(t->m, kind, sel, &id, NULL) == SM_OK)
+            select_object(t, kind, id);
+    }
+    free(sel);
+    return true;
+}
 
 int
-tui_apply(struct tui *t, const struct edit *e, const char *what)
+tui_idle(struct tui *t)
+{
+    if (t->prompt != PROMPT_NONE || t->dialog.mode != DIALOG_NONE || t->form.open)
+        return 0;
+    return sync_catalog(t, false) ? TUI_REDRAW : 0;
+}
+
+static int
+act_reload(struct tui *t, const struct key *k)
+{
+    (void)k;
+    if (!t->ops.sync) {
+        tui_set_message(t, false, "nothing to reload: this model is not a catalog's");
+        return TUI_REDRAW;
+    }
+    sync_catalog(t, true);
+    return TUI_REDRAW;
+}
+
+/* An edit of an object that is gone from the catalog as it is now. */
+static bool
+edit_target_gone(const struct tui *t, const struct edit *e, char *msg, size_t size)
+{
+    enum obj_kind kind = e->kind;
+    char *name = NULL;
+    int32_t id;
+    bool gone;
+
+    if (e->op == EDIT_ADD) {
+        /* a copy's dataset */
+        if (kind != OBJ_PLACEMENT || !strchr(e->key, '@') || !(name = strdup(e->key)))
+            return false;
+        *strchr(name, '@') = '\0';
+        kind = OBJ_DATASET;
+    }
+    gone = model_find(t->m, kind, name ? name : e->key, &id, NULL) != SM_OK;
+    if (gone)
+        snprintf(msg, size, "%s %s was removed by another writer; nothing was changed",
+                 obj_kind_names[kind], name ? name : e->key);
+    free(name);
+    return gone;
+}
+
+static int scen_apply_edit(struct tui *t, const struct edit *e, const char *what);
+
+static int
+apply_once(struct tui *t, const struct edit *e, const char *what)
 {
     struct edit_result *res = calloc(1, sizeof *res);
     struct check_touch touch = { 0 };
@@ -753,10 +850,6 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
     char line[600];
     int rc;
 
-    if (t->scen.on) {
-        free(res);
-        return scen_apply_edit(t, e, what);
-    }
     if (!res) {
         tui_set_message(t, true, "out of memory");
         return SM_ENOMEM;
@@ -794,6 +887,29 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
     return SM_OK;
 }
 
+/* Apply e to the catalog as it is now: another writer's changes are
+ * loaded first, and when one comes in between (SM_ESTALE: the store wrote
+ * nothing) they are loaded and the edit is applied again. */
+int
+tui_apply(struct tui *t, const struct edit *e, const char *what)
+{
+    char gone[700];
+    int rc;
+
+    if (t->scen.on)
+        return scen_apply_edit(t, e, what);
+    sync_catalog(t, false);
+    for (int tries = 0;; tries++) {
+        if (t->nreloads && edit_target_gone(t, e, gone, sizeof gone)) {
+            tui_set_message(t, true, "%s", gone);
+            return SM_ENOTFOUND;
+        }
+        if ((rc = apply_once(t, e, what)) != SM_ESTALE || tries == 2 || !t->ops.sync)
+            return rc;
+        sync_catalog(t, false);
+    }
+}
+
 static int scen_undo(struct tui *t, bool undo);
 
 /* Undo (from the undo stack to the redo stack) or redo (the other way):
@@ -815,12 +931,17 @@ undo_redo(struct tui *t, bool undo)
         tui_set_message(t, false, "nothing to %s", undo ? "undo" : "redo");
         return TUI_REDRAW;
     }
+    /* another writer's change: the history goes with the old model */
+    if (sync_catalog(t, false))
+        return TUI_REDRAW;
     u = from[*nfrom - 1];
     touch_result(&touch, t->m, u.res);
     derive_begin(t, &pre, &touch);
     if (t->ops.revert(t->ops.ctx, t->m, u.res, &err) != SM_OK) {
         derive_cancel(t, &pre);
         check_touch_fini(&touch);
+        if (err.code == SM_ESTALE && sync_catalog(t, false))
+            return TUI_REDRAW;
         tui_set_message(t, true, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
         return TUI_REDRAW;
     }
@@ -2086,6 +2207,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_SCENARIO] = act_scenario,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
     [ACT_UNDO] = act_undo,          [ACT_REDO] = act_redo,
+    [ACT_RELOAD] = act_reload,
     [ACT_BACK] = act_back,          [ACT_REDRAW] = act_redraw,
     [ACT_SUSPEND] = act_suspend,    [ACT_INTERRUPT] = act_interrupt,
     [ACT_MOVE_DOWN] = act_down,     [ACT_MOVE_UP] = act_up,
@@ -2164,6 +2286,7 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
     char *out = NULL;
     int rc;
 
+    sync_catalog(t, false);     /* the command runs on the catalog as it is */
     rc = t->ops.command(t->ops.ctx, argc, argv, &out);
     if (t->scen.on) {
         /* On the catalog, not the scenario: re-evaluate the scenario now,
@@ -2448,6 +2571,9 @@ tui_key(struct tui *t, const struct key *k)
         return dialog_key(t, k);
     if (t->form.open)
         return form_key(t, k);
+    /* every key sees the catalog as it is now (one PRAGMA when unchanged) */
+    sync_catalog(t, false);
+    v = cur_view(t);
     if (k->code == TK_CLICK || k->code == TK_DCLICK || k->code == TK_WHEEL_UP ||
         k->code == TK_WHEEL_DOWN)
         return mouse_key(t, k);

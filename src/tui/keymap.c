@@ -57,6 +57,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_GLOBAL, 'x',            ACT_EXPORT },
     { KEYMAP_GLOBAL, 'u',            ACT_UNDO },
     { KEYMAP_GLOBAL, TK_CTRL('r'),   ACT_REDO },
+    { KEYMAP_GLOBAL, 'R',            ACT_RELOAD },
     { KEYMAP_GLOBAL, TK_BACKSPACE,   ACT_BACK },
     { KEYMAP_GLOBAL, TK_CTRL('l'),   ACT_REDRAW },
     { KEYMAP_GLOBAL, TK_CTRL('z'),   ACT_SUSPEND },

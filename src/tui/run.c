@@ -35,8 +35,14 @@ tui_run(struct tui *t, const struct theme *th, struct sm_error *err)
 
         if (r < 0)
             break;              /* SIGTERM, SIGHUP, SIGINT: restore and leave */
-        if (r == 0)
+        if (r == 0) {
+            /* idle: another writer may have changed the catalog */
+            if (tui_idle(t) & TUI_REDRAW) {
+                tui_draw(t, s);
+                term_draw(tm, s, false);
+            }
             continue;
+        }
         if (k.code == TK_RESIZE && screen_resize(s, k.x, k.y) != SM_OK)
             break;
         flags = tui_key(t, &k);
