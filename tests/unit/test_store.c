@@ -1237,6 +1237,127 @@ test_put_all_same_name_twice(void **state)
     model_free(m);
 }
 
+/* Two writers on one file (doc/catalog.md "Many writers"): a write on a
+ * model another connection changed since its load writes nothing
+ * (SM_ESTALE), store_changed says so, a reload makes writes possible
+ * again; under store_lock the load and the writes are one transaction. */
+static void
+test_stale_model_never_written(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "stale.db");
+    struct store *a = NULL, *b = NULL;
+    struct model *ma = tl_rich_model(), *mb;
+    struct sm_error err = { 0 };
+    struct edit owner = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 1,
+                          .attrs = { { "owner", "a" } } };
+    struct edit desc = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 1,
+                         .attrs = { { "description", "b" } } };
+    struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
+    struct edit_result r;
+    bool changed = true;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &a, &err), SM_OK);
+    assert_int_equal(store_begin(a, &err), SM_OK);
+    assert_int_equal(store_put_all(a, ma, &err), SM_OK);
+    assert_int_equal(store_commit(a, &err), SM_OK);
+    model_free(ma);
+    ma = tl_base_model();
+    assert_int_equal(store_load(a, ma, &err), SM_OK);
+    assert_int_equal(store_changed(a, &changed, &err), SM_OK);
+    assert_false(changed);
+
+    /* b loads too and changes the description */
+    mb = tl_base_model();
+    assert_int_equal(store_open(path, 0, &b, &err), SM_OK);
+    assert_int_equal(store_load(b, mb, &err), SM_OK);
+    assert_int_equal(store_apply(b, mb, &desc, NULL, &err), SM_OK);
+
+    /* a's model is stale: its write is refused, the model and file keep
+     * b's change */
+    assert_int_equal(store_changed(a, &changed, &err), SM_OK);
+    assert_true(changed);
+    assert_int_equal(store_apply(a, ma, &owner, NULL, &err), SM_ESTALE);
+    assert_non_null(strstr(err.msg, "changed on disk"));
+    assert_string_not_equal(ma->datasets[model_dataset(ma, "orders")].owner, "a");
+    assert_int_equal(store_begin(a, &err), SM_ESTALE);
+    assert_int_equal(store_lock(a, &err), SM_ESTALE);
+
+    /* reloaded, a's edit goes through and b's description is kept */
+    model_free(ma);
+    ma = tl_base_model();
+    assert_int_equal(store_load(a, ma, &err), SM_OK);
+    assert_int_equal(store_apply(a, ma, &owner, NULL, &err), SM_OK);
+    model_free(mb);
+    mb = reload(path);
+    assert_string_equal(mb->datasets[model_dataset(mb, "orders")].owner, "a");
+    assert_string_equal(mb->datasets[model_dataset(mb, "orders")].description, "b");
+
+    /* b's model is stale now: removing the dataset is refused, and its undo
+     * of nothing cannot resurrect anything either */
+    store_close(b);
+    b = NULL;
+    model_free(mb);
+    mb = tl_base_model();
+    assert_int_equal(store_open(path, 0, &b, &err), SM_OK);
+    assert_int_equal(store_load(b, mb, &err), SM_OK);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(store_apply(a, ma, &rm, &r, &err), SM_OK);
+    assert_int_equal(store_apply(b, mb, &owner, NULL, &err), SM_ESTALE);
+    assert_int_equal(store_revert(a, ma, &r, &err), SM_OK);     /* a's own: fine */
+    edit_result_fini(&r);
+
+    /* store_lock: load and writes in one transaction, committed at unlock;
+     * nested begin/commit and store_apply are savepoints inside it */
+    model_free(mb);
+    mb = tl_base_model();
+    assert_int_equal(store_lock(b, &err), SM_ESTALE);  /* a wrote since b's load */
+    store_close(b);
+    assert_int_equal(store_open(path, 0, &b, &err), SM_OK);
+    assert_int_equal(store_lock(b, &err), SM_OK);
+    assert_true(store_locked(b));
+    assert_int_equal(store_load(b, mb, &err), SM_OK);
+    assert_int_equal(store_apply(b, mb, &desc, NULL, &err), SM_OK);
+    assert_int_equal(store_begin(b, &err), SM_OK);
+    assert_int_equal(store_audit(b, "note", "", NULL, NULL, &err), SM_OK);
+    assert_int_equal(store_commit(b, &err), SM_OK);
+    /* the lock is held: a cannot write until b unlocks */
+    setenv("SOVMAP_BUSY_TIMEOUT_MS", "50", 1);
+    {
+        struct store *c = NULL;
+        struct model *mc = tl_base_model();
+        assert_int_equal(store_open(path, 0, &c, &err), SM_OK);
+        assert_int_equal(store_load(c, mc, &err), SM_OK);
+        assert_int_equal(store_apply(c, mc, &owner, NULL, &err), SM_EBUSY);
+        store_close(c);
+        model_free(mc);
+    }
+    unsetenv("SOVMAP_BUSY_TIMEOUT_MS");
+    assert_int_equal(store_unlock(b, true, &err), SM_OK);
+    assert_false(store_locked(b));
+    assert_int_equal(store_changed(a, &changed, &err), SM_OK);
+    assert_true(changed);
+    model_free(mb);
+    mb = reload(path);
+    assert_string_equal(mb->datasets[model_dataset(mb, "orders")].description, "b");
+    /* b's own commits never make its model stale; an unlock without commit
+     * rolls back everything done under the lock */
+    {
+        struct edit again = desc;
+        again.attrs[0].value = "rolled back";
+        assert_int_equal(store_lock(b, &err), SM_OK);
+        assert_int_equal(store_apply(b, mb, &again, NULL, &err), SM_OK);
+        assert_int_equal(store_unlock(b, false, &err), SM_OK);
+        model_free(mb);
+        mb = reload(path);
+        assert_string_equal(mb->datasets[model_dataset(mb, "orders")].description, "b");
+    }
+    store_close(a);
+    store_close(b);
+    model_free(ma);
+    model_free(mb);
+}
+
 int
 main(void)
 {
@@ -1261,6 +1382,7 @@ main(void)
         cmocka_unit_test(test_load_rowid_gaps),
         cmocka_unit_test(test_put_changes),
         cmocka_unit_test(test_put_all_same_name_twice),
+        cmocka_unit_test(test_stale_model_never_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
