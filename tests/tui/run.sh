@@ -159,6 +159,32 @@ check "left the mode" "left scenario tuiscen"
 now=$(errors)
 if [ "$now" = "$before" ]; then ok; else bad "base changed: errors $now, want $before" "$(screen)"; fi
 
+# Another writer (doc/catalog.md): a dataset removed from the CLI is gone
+# from the TUI at the next key (the status line says what changed); an
+# edit form open on a dataset another writer removes is refused on save,
+# and nothing is recreated; undo cannot bring back another writer's change.
+gone=$("$bin" --catalog "$cat" dataset list --format tsv 2>/dev/null | sed -n 2p | cut -f1)
+form=$("$bin" --catalog "$cat" dataset list --format tsv 2>/dev/null | sed -n 3p | cut -f1)
+keys Escape 1
+"$bin" --catalog "$cat" dataset rm "$gone" --yes >/dev/null 2>&1
+keys j
+seen=no
+for i in $(seq 1 20); do screen | grep -q "catalog changed on disk: -1 dataset" && { seen=yes; break; }; sleep 0.05; done
+[ "$seen" = yes ] && ok || bad "other writer's removal not shown within 1 s of a key" "$(screen)"
+keys u
+check "undo cannot undo another writer" "nothing to undo"
+keys / "$form" Enter e
+check "edit form open" "Edit dataset $form"
+"$bin" --catalog "$cat" dataset rm "$form" --yes >/dev/null 2>&1
+keys Down Down Down Down C-u "x@example.org" Enter
+check "edit of a removed dataset refused" "dataset $form was removed by another writer; nothing was changed"
+keys Escape Escape
+if "$bin" --catalog "$cat" dataset show "$form" >/dev/null 2>&1; then bad "$form was recreated"
+elif "$bin" --catalog "$cat" log 2>/dev/null | grep -q "dataset add $form"; then bad "audit says $form was added"
+else ok; fi
+keys R
+check "R reloads" "catalog reloaded"
+
 # Resize below 80x24 and back.
 T resize-window -t tui -x 60 -y 20
 check "too small" "terminal too small: 60x20"
