@@ -47,7 +47,7 @@ writer a owner & writer b description & wait
 for w in a b; do
     n=$(wc -l <"$tmp/$w.log"); nok=$(grep -c '^0 ' "$tmp/$w.log")
     echo "writers: $w ran $n commands, $nok exited 0"
-    [ "$nok" -gt 50 ] && ok || bad "writer $w made too few changes ($nok)" "$(tail -5 "$tmp/$w.err")"
+    [ "$nok" -ge 20 ] && ok || bad "writer $w made too few changes ($nok)" "$(tail -5 "$tmp/$w.err")"
 done
 # a failure may only be the lock timing out, never a lost or refused change
 grep -v 'locked by another\|database is locked' "$tmp"/*.err >"$tmp/other.err"
