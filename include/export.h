@@ -62,6 +62,7 @@ struct export_opts {
     const char *system;         /* keep datasets of this system, or NULL */
     const char *jurisdiction;   /* keep copies in this group or country, or NULL */
     bool stamp;                 /* add "generated on DATE" (today) */
+    bool violations_only;       /* map: only datasets with a live violation */
     int32_t today;              /* yyyymmdd, for the stamp */
     const struct export_juris *juris;   /* grouping; NULL: by country */
     int32_t layout_limit;       /* full/focus svg/png/pdf: most edges+nodes laid

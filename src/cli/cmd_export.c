@@ -124,7 +124,7 @@ run_export(struct cli *c, int argc, char **argv)
     const char *out = NULL, *view = NULL, *focus = NULL, *tier = NULL, *system = NULL;
     const char *juris = NULL, *scenario = NULL;
     int hops = 1, npos, rc;
-    bool stamp = false, help = false, changed_only = false;
+    bool stamp = false, help = false, changed_only = false, violations_only = false;
     const struct cli_opt opts[] = {
         { "-o", OPT_STR, &out, "write to FILE instead of standard output" },
         { "--output", OPT_STR, &out, "same as -o" },
@@ -135,6 +135,7 @@ run_export(struct cli *c, int argc, char **argv)
         { "--system", OPT_STR, &system, "only datasets of this system" },
         { "--jurisdiction", OPT_STR, &juris, "only copies in this jurisdiction (EEA, US, DE...)" },
         { "--stamp", OPT_FLAG, &stamp, "write the date into the file" },
+        { "--violations-only", OPT_FLAG, &violations_only, "map: only datasets with a violation" },
         { "--scenario", OPT_STR, &scenario, "export what-if scenario NAME instead of the catalog" },
         { "--changed-only", OPT_FLAG, &changed_only, "with --scenario: draw only what it changes" },
         { NULL, 0, NULL, NULL },
@@ -188,6 +189,7 @@ run_export(struct cli *c, int argc, char **argv)
     o.system = system;
     o.jurisdiction = juris;
     o.stamp = stamp;
+    o.violations_only = violations_only;
     o.today = c->today;
     if (ops->binary && !out && isatty(fileno(c->out))) {
         rc = cli_fail(c, "%s is binary: write it to a file with -o FILE.%s", ops->name, ops->name);
@@ -240,6 +242,7 @@ const struct command cmd_export = {
     .usage =
         "usage: sovmap export FORMAT [-o FILE] [--view full|regions|focus] [--focus DATASET\n"
         "                     [--hops K]] [--tier T] [--system S] [--jurisdiction J] [--stamp]\n"
+        "                     [--violations-only]\n"
         "                     [--scenario NAME [--changed-only]]\n"
         "\n"
         "Formats:\n"
@@ -262,6 +265,7 @@ const struct command cmd_export = {
         "  --tier T         datasets of tier T\n"
         "  --system S       datasets of system S\n"
         "  --jurisdiction J copies in jurisdiction J (EEA, GB, US ...), a country or a region\n"
+        "  --violations-only  (maps) only the datasets with a live violation\n"
         "\n"
         "  -o FILE          write FILE (atomically) instead of standard output\n"
         "  --stamp          put today's date in the output (otherwise none: the same\n"

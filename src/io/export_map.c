@@ -15,6 +15,10 @@
 #include <string.h>
 
 static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };
+/* A flow of this dataset's data that breaks a rule where it ends: the
+ * destination region's cell shows it, so a reviewer signing off the map
+ * sees every unlawful transfer, not only unlawful copies. */
+#define FLOW_LETTER 'X'
 
 /* ---- the map as data --------------------------------------------------------------- */
 
@@ -29,7 +33,7 @@ struct mrow {
 };
 
 struct mcell {                  /* one dataset's copies in one column */
-    char roles[ROLE_COUNT + 1];
+    char roles[ROLE_COUNT + 2];     /* role letters, then X for a flow's violation */
     uint8_t state;
     const char *rules;
 };
@@ -46,7 +50,10 @@ struct rmap {
     struct mrow *rows;
     int32_t nrows;
     struct mcell *cells;        /* scratch: one row */
+    uint8_t row_state;          /* scratch: the row's worst status */
     bool *in_use;               /* per region: holds a copy or is approved */
+    int32_t *flow_first;        /* per dataset: first violating or waived flow out */
+    int32_t *flow_next;         /* per flow: the next one of the same dataset */
 };
 
 static int
@@ -96,6 +103,8 @@ rmap_fini(struct rmap *mp)
     free(mp->rows);
     free(mp->cells);
     free(mp->in_use);
+    free(mp->flow_first);
+    free(mp->flow_next);
     xindex_fini(&mp->x);
     sm_arena_fini(&mp->a);
 }
@@ -125,7 +134,10 @@ rmap_build(struct rmap *mp, const struct model *m, const struct check_result *r,
     mp->cells = calloc((size_t)m->nregions + 1, sizeof *mp->cells);
     mp->in_use = calloc((size_t)m->nregions + 1, sizeof *mp->in_use);
     has = calloc((size_t)m->nregions + 1, sizeof *has);
-    if (!mp->cols || !mp->col_of || !mp->rows || !mp->cells || !mp->in_use || !has) {
+    mp->flow_first = malloc(((size_t)m->ndatasets + 1) * sizeof *mp->flow_first);
+    mp->flow_next = malloc(((size_t)m->nflows + 1) * sizeof *mp->flow_next);
+    if (!mp->cols || !mp->col_of || !mp->rows || !mp->cells || !mp->in_use || !has ||
+        !mp->flow_first || !mp->flow_next) {
         free(has);
         rmap_fini(mp);
         return sm_error_set(err, SM_ENOMEM, "map: out of memory");
@@ -146,6 +158,27 @@ rmap_build(struct rmap *mp, const struct model *m, const struct check_result *r,
             continue;
         mp->in_use[p->region] = true;
         has[p->region] = true;
+    }
+    /* flows with a live or waived finding, listed under their source's
+     * dataset (in reverse id order: the cells do not depend on it); their
+     * destination regions get a column */
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        mp->flow_first[i] = SM_NONE;
+    for (int32_t f = m->nflows - 1; f >= 0; f--) {
+        const struct flow *fl = &m->flows[f];
+        int32_t ds, to;
+
+        mp->flow_next[f] = SM_NONE;
+        if (fl->deleted || mp->x.flow[f].state == XS_OK || fl->from == SM_NONE)
+            continue;
+        to = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
+        if (to == SM_NONE)
+            continue;
+        ds = m->placements[fl->from].dataset;
+        mp->flow_next[f] = mp->flow_first[ds];
+        mp->flow_first[ds] = f;
+        mp->in_use[to] = true;
+        has[to] = true;
     }
     for (int32_t t = 0; t < m->ntiers; t++)
         for (uint32_t k = 0; !m->tiers[t].deleted && k < m->tiers[t].approved.n; k++) {
@@ -174,14 +207,49 @@ rmap_build(struct rmap *mp, const struct model *m, const struct check_result *r,
     return SM_OK;
 }
 
-/* Fill mp->cells for one dataset; returns false when it has no copy in any
- * column (with --jurisdiction such rows are left out). */
+/* Fold a status into a cell: the worse state wins; equal states join
+ * their rule ids ("RES001 XFR001"). */
+static void
+cell_merge(struct rmap *mp, struct mcell *cell, const struct xstatus *s)
+{
+    if (!s || s->state == XS_OK)
+        return;
+    if (s->state > mp->row_state)
+        mp->row_state = s->state;
+    if (s->state > cell->state) {
+        cell->state = s->state;
+        cell->rules = s->rules;
+    } else if (s->state == cell->state && strcmp(cell->rules, s->rules) &&
+               !strstr(cell->rules, s->rules)) {
+        size_t len = strlen(cell->rules) + strlen(s->rules) + 2;
+        char *b = sm_arena_alloc(&mp->a, len);
+        if (b) {
+            snprintf(b, len, "%s %s", cell->rules, s->rules);
+            cell->rules = b;
+        }
+    }
+}
+
+static void
+cell_role(struct mcell *cell, char letter)
+{
+    size_t n = strlen(cell->roles);
+
+    if (n + 1 < sizeof cell->roles && !strchr(cell->roles, letter)) {
+        cell->roles[n] = letter;
+        cell->roles[n + 1] = '\0';
+    }
+}
+
+/* Fill mp->cells and mp->row_state for one dataset; returns false when it
+ * has nothing in any column (with --jurisdiction such rows are left out). */
 static bool
 rmap_row(struct rmap *mp, int32_t ds)
 {
     const struct model *m = mp->m;
     bool any = false;
 
+    mp->row_state = mp->x.dataset[ds].state;
     for (int32_t c = 0; c < mp->ncols; c++) {
         mp->cells[c].roles[0] = '\0';
         mp->cells[c].state = XS_OK;
@@ -190,42 +258,52 @@ rmap_row(struct rmap *mp, int32_t ds)
     for (int32_t p = m->datasets[ds].first_placement; p != SM_NONE; p = m->placements[p].next) {
         const struct placement *pl = &m->placements[p];
         struct mcell *cell;
-        const struct xstatus *parts[3];
-        size_t n;
 
         if (pl->deleted || mp->col_of[pl->region] == SM_NONE)
             continue;
         any = true;
         cell = &mp->cells[mp->col_of[pl->region]];
-        n = strlen(cell->roles);
-        if (n < ROLE_COUNT) {
-            cell->roles[n] = role_letter[pl->role];
-            cell->roles[n + 1] = '\0';
+        if (strlen(cell->roles) < ROLE_COUNT)
+            cell_role(cell, role_letter[pl->role]);
+        cell_merge(mp, cell, &mp->x.placement[p]);
+        cell_merge(mp, cell, &mp->x.implicit[p]);
+        if (pl->role == ROLE_PRIMARY)
+            cell_merge(mp, cell, &mp->x.dataset[ds]);
+    }
+    for (int32_t f = mp->flow_first[ds]; f != SM_NONE; f = mp->flow_next[f]) {
+        const struct flow *fl = &m->flows[f];
+        int32_t to = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
+        struct mcell *cell;
+
+        if (mp->col_of[to] == SM_NONE) {
+            if (mp->x.flow[f].state > mp->row_state)
+                mp->row_state = mp->x.flow[f].state;
+            continue;
         }
-        parts[0] = &mp->x.placement[p];
-        parts[1] = &mp->x.implicit[p];
-        parts[2] = pl->role == ROLE_PRIMARY ? &mp->x.dataset[ds] : NULL;
-        for (int k = 0; k < 3; k++) {
-            const struct xstatus *s = parts[k];
-            if (!s || s->state == XS_OK)
-                continue;
-            if (s->state > cell->state) {
-                cell->state = s->state;
-                cell->rules = s->rules;
-            } else if (s->state == cell->state && strcmp(cell->rules, s->rules) &&
-                       !strstr(cell->rules, s->rules)) {
-                const char *u = sm_arena_strdup(&mp->a, "");
-                size_t len = strlen(cell->rules) + strlen(s->rules) + 2;
-                char *b = sm_arena_alloc(&mp->a, len);
-                (void)u;
-                if (b) {
-                    snprintf(b, len, "%s %s", cell->rules, s->rules);
-                    cell->rules = b;
-                }
-            }
-        }
+        any = true;
+        cell = &mp->cells[mp->col_of[to]];
+        cell_role(cell, FLOW_LETTER);
+        cell_merge(mp, cell, &mp->x.flow[f]);
     }
     return any;
+}
+
+static const char *
+state_name(uint8_t state)
+{
+    return state == XS_VIOLATION ? "violation" : state == XS_WAIVED ? "waived" : "ok";
+}
+
+/* Rows to write: with --violations-only, those whose worst status is a
+ * violation; with --jurisdiction, those with something in its columns. */
+static bool
+row_shown(struct rmap *mp, int32_t ds)
+{
+    bool any = rmap_row(mp, ds);
+
+    if (mp->o && mp->o->violations_only && mp->row_state != XS_VIOLATION)
+        return false;
+    return any || !(mp->o && mp->o->jurisdiction);
 }
 
 static const char *
@@ -536,17 +614,18 @@ write_md(struct rmap *mp, FILE *f)
     if (stamp(mp->o, day))
         fprintf(f, "Generated by sovmap on %s.\n\n", day);
     fputs("Cells: P primary, R replica, B backup, D dr, C cache, A archive, E edge; "
+          "X a flow of the dataset's data into that region; "
           "`!` violation (rule ids follow), `~` waived.\n\n", f);
     for (int32_t k = 0; k < mp->nrows; k++) {
         int32_t ds = mp->rows[k].ds;
         const char *tn = row_tier(mp, ds);
 
-        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+        if (!row_shown(mp, ds))
             continue;
         if (!last_tier || strcmp(last_tier, tn)) {
             fprintf(f, "%s## Tier ", last_tier ? "\n" : "");
             export_put_md(f, *tn ? tn : "(unclassified)");
-            fputs("\n\n| dataset | effective tier | subjects |", f);
+            fputs("\n\n| dataset | status | effective tier | subjects |", f);
             for (int32_t c = 0; c < mp->ncols; c++) {
                 fputc(' ', f);
                 export_put_md(f, mp->cols[c].group);
@@ -554,7 +633,7 @@ write_md(struct rmap *mp, FILE *f)
                 export_put_md(f, m->regions[mp->cols[c].region].id);
                 fputs(" |", f);
             }
-            fputs("\n|---|---|---|", f);
+            fputs("\n|---|---|---|---|", f);
             for (int32_t c = 0; c < mp->ncols; c++)
                 fputs(":-:|", f);
             fputc('\n', f);
@@ -562,7 +641,7 @@ write_md(struct rmap *mp, FILE *f)
         }
         fputs("| ", f);
         export_put_md(f, m->datasets[ds].name);
-        fputs(" | ", f);
+        fprintf(f, " | %s | ", state_name(mp->row_state));
         export_put_md(f, row_eff_tier(mp, ds));
         fputs(" | ", f);
         export_put_md(f, row_subjects(mp, ds, subj, sizeof subj));
@@ -625,6 +704,7 @@ write_csv(struct rmap *mp, FILE *f)
     if (stamp(mp->o, day))
         fprintf(f, "# generated by sovmap on %s\n", day);
     csv_cell(f, "dataset", true);
+    csv_cell(f, "status", false);
     csv_cell(f, "tier", false);
     csv_cell(f, "effective_tier", false);
     csv_cell(f, "system", false);
@@ -637,9 +717,10 @@ write_csv(struct rmap *mp, FILE *f)
     for (int32_t k = 0; k < mp->nrows; k++) {
         int32_t ds = mp->rows[k].ds;
 
-        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+        if (!row_shown(mp, ds))
             continue;
         csv_cell(f, m->datasets[ds].name, true);
+        csv_cell(f, state_name(mp->row_state), false);
         csv_cell(f, row_tier(mp, ds), false);
         csv_cell(f, row_eff_tier(mp, ds), false);
         csv_cell(f, m->datasets[ds].system, false);
@@ -659,6 +740,8 @@ static const char html_head[] =
     "table{border-collapse:collapse;margin-bottom:16px}\n"
     "th,td{border:1px solid #cbd2d9;padding:3px 6px;vertical-align:top}\n"
     "thead th{background:#e4e7eb;position:sticky;top:0}\n"
+    "tbody td:first-child{position:sticky;left:0;background:#fff;z-index:1}\n"
+    "thead tr:first-child th:first-child{left:0;z-index:2}\n"
     "th.group{background:#d9e2ec;text-align:center}\n"
     "th.tier{background:#f0f4f8;text-align:left;font-size:14px}\n"
     "td.c{text-align:center;white-space:nowrap;font-family:ui-monospace,Menlo,Consolas,monospace}\n"
@@ -670,6 +753,55 @@ static const char html_head[] =
     "@media print{body{margin:8mm;font-size:10px}thead{display:table-header-group}"
     "tr{page-break-inside:avoid}thead th{position:static}}\n"
     "</style>\n</head>\n<body>\n";
+
+/* An id attribute's value: the name's bytes as hex, so any name makes a
+ * valid, unique id. */
+static void
+html_anchor(FILE *f, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        fprintf(f, "%02x", *p);
+}
+
+/* Violations first: the datasets whose worst status is a violation, with
+ * the rules and the regions where they break, each linking to its row. */
+static void
+write_html_violations(struct rmap *mp, FILE *f)
+{
+    const struct model *m = mp->m;
+    int32_t n = 0;
+
+    for (int32_t k = 0; k < mp->nrows; k++) {
+        int32_t ds = mp->rows[k].ds;
+        bool first = true;
+
+        if (!row_shown(mp, ds) || mp->row_state != XS_VIOLATION)
+            continue;
+        if (!n++)
+            fputs("<h2>Violations</h2>\n<table>\n<thead><tr><th>dataset</th><th>where</th>"
+                  "</tr></thead>\n<tbody>\n", f);
+        fputs("<tr><td><a href=\"#ds-", f);
+        html_anchor(f, m->datasets[ds].name);
+        fputs("\">", f);
+        export_put_html(f, m->datasets[ds].name);
+        fputs("</a></td><td>", f);
+        for (int32_t c = 0; c < mp->ncols; c++) {
+            const struct mcell *ce = &mp->cells[c];
+            if (ce->state != XS_VIOLATION)
+                continue;
+            fputs(first ? "" : "; ", f);
+            first = false;
+            export_put_html(f, m->regions[mp->cols[c].region].id);
+            fputs(": ", f);
+            export_put_html(f, ce->rules);
+        }
+        if (first && mp->x.dataset[ds].state == XS_VIOLATION)
+            export_put_html(f, mp->x.dataset[ds].rules);
+        fputs("</td></tr>\n", f);
+    }
+    if (n)
+        fputs("</tbody>\n</table>\n<h2>All datasets</h2>\n", f);
+}
 
 static void
 write_html(struct rmap *mp, FILE *f)
@@ -689,10 +821,12 @@ write_html(struct rmap *mp, FILE *f)
     fputs("</p>\n<p class=\"legend\"><span>P primary</span><span>R replica</span>"
           "<span>B backup</span><span>D dr</span><span>C cache</span><span>A archive</span>"
           "<span>E edge</span><span class=\"x\" style=\"background:#e3f9e5\">ok</span>"
+          "<span>X a flow into the region</span>"
           "<span style=\"background:#ffe3e3\">! violation + rule ids</span>"
           "<span style=\"background:#f0f4f8\">~ waived</span></p>\n", f);
-    fputs("<table>\n<thead>\n<tr><th rowspan=\"2\">dataset</th><th rowspan=\"2\">effective tier</th>"
-          "<th rowspan=\"2\">subjects</th>", f);
+    write_html_violations(mp, f);
+    fputs("<table>\n<thead>\n<tr><th rowspan=\"2\">dataset</th><th rowspan=\"2\">status</th>"
+          "<th rowspan=\"2\">effective tier</th><th rowspan=\"2\">subjects</th>", f);
     for (int32_t c = 0; c < mp->ncols;) {
         int32_t span = 1;
         while (c + span < mp->ncols && !strcmp(mp->cols[c + span].group, mp->cols[c].group))
@@ -714,17 +848,21 @@ write_html(struct rmap *mp, FILE *f)
         int32_t ds = mp->rows[k].ds;
         const char *tn = row_tier(mp, ds);
 
-        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+        if (!row_shown(mp, ds))
             continue;
         if (!last_tier || strcmp(last_tier, tn)) {
-            fprintf(f, "<tr><th class=\"tier\" colspan=\"%d\">Tier ", (int)mp->ncols + 3);
+            fprintf(f, "<tr><th class=\"tier\" colspan=\"%d\">Tier ", (int)mp->ncols + 4);
             export_put_html(f, *tn ? tn : "(unclassified)");
             fputs("</th></tr>\n", f);
             last_tier = tn;
         }
-        fputs("<tr><td>", f);
+        fputs("<tr id=\"ds-", f);
+        html_anchor(f, m->datasets[ds].name);
+        fputs("\"><td>", f);
         export_put_html(f, m->datasets[ds].name);
-        fputs("</td><td>", f);
+        fprintf(f, "</td><td class=\"c %s\">%s</td><td>",
+                mp->row_state == XS_VIOLATION ? "bad" : mp->row_state == XS_WAIVED ? "waived" : "ok",
+                state_name(mp->row_state));
         export_put_html(f, row_eff_tier(mp, ds));
         fputs("</td><td>", f);
         export_put_html(f, row_subjects(mp, ds, subj, sizeof subj));
@@ -773,6 +911,27 @@ write_html(struct rmap *mp, FILE *f)
     free(order);
 }
 
+/* "EU,BR" -> ["EU", "BR"] */
+static void
+json_words(FILE *f, const char *s, char sep)
+{
+    bool first = true;
+
+    fputc('[', f);
+    while (*s) {
+        size_t n = strcspn(s, (char[]){ sep, 0 });
+        if (n) {
+            char *w = strndup(s, n);
+            fputs(first ? "" : ", ", f);
+            first = false;
+            export_put_json(f, w ? w : "");
+            free(w);
+        }
+        s += n + (s[n] == sep);
+    }
+    fputc(']', f);
+}
+
 static void
 write_json(struct rmap *mp, FILE *f)
 {
@@ -783,7 +942,7 @@ write_json(struct rmap *mp, FILE *f)
     char subj[256], day[11], cc[3];
     bool first = true;
 
-    fputs("{\n", f);
+    fputs("{\n  \"version\": 2,\n", f);
     if (stamp(mp->o, day))
         fprintf(f, "  \"generated\": \"%s\",\n", day);
     fputs("  \"regions\": [", f);
@@ -803,7 +962,7 @@ write_json(struct rmap *mp, FILE *f)
         int32_t ds = mp->rows[k].ds;
         bool cfirst = true;
 
-        if (!rmap_row(mp, ds) && mp->o && mp->o->jurisdiction)
+        if (!row_shown(mp, ds))
             continue;
         fputs(first ? "\n    {\"name\": " : ",\n    {\"name\": ", f);
         first = false;
@@ -813,8 +972,8 @@ write_json(struct rmap *mp, FILE *f)
         fputs(", \"effective_tier\": ", f);
         export_put_json(f, row_eff_tier(mp, ds));
         fputs(", \"subjects\": ", f);
-        export_put_json(f, row_subjects(mp, ds, subj, sizeof subj));
-        fputs(", \"cells\": {", f);
+        json_words(f, row_subjects(mp, ds, subj, sizeof subj), ',');
+        fprintf(f, ", \"status\": \"%s\", \"cells\": {", state_name(mp->row_state));
         for (int32_t c = 0; c < mp->ncols; c++) {
             const struct mcell *ce = &mp->cells[c];
             if (!ce->roles[0])
@@ -824,9 +983,8 @@ write_json(struct rmap *mp, FILE *f)
             export_put_json(f, m->regions[mp->cols[c].region].id);
             fputs(": {\"roles\": ", f);
             export_put_json(f, ce->roles);
-            fprintf(f, ", \"status\": \"%s\", \"rules\": ",
-                    ce->state == XS_VIOLATION ? "violation" : ce->state == XS_WAIVED ? "waived" : "ok");
-            export_put_json(f, ce->rules);
+            fprintf(f, ", \"status\": \"%s\", \"rules\": ", state_name(ce->state));
+            json_words(f, ce->rules, ' ');
             fputs("}", f);
         }
         fputs("}}", f);

@@ -141,11 +141,11 @@ test_csv_cells(void **state)
     /* Columns by jurisdiction then region id; rows by tier rank, then name;
      * the unclassified dataset last. */
     assert_string_equal(csv,
-        "dataset,tier,effective_tier,system,subjects,EEA aws:eu-central-1,EEA aws:eu-west-1,"
-        "US aws:us-east-1\n"
-        "orders,restricted,restricted,sys,EU,B,P,R! RES001 XFR002\n"
-        "logs,public,public,sys,,,,P\n"
-        "secret,,,sys,,P! CLS001,,\n");
+        "dataset,status,tier,effective_tier,system,subjects,EEA aws:eu-central-1,"
+        "EEA aws:eu-west-1,US aws:us-east-1\n"
+        "orders,violation,restricted,restricted,sys,EU,B,P,R! RES001 XFR002\n"
+        "logs,ok,public,public,sys,,,,P\n"
+        "secret,violation,,,sys,,P! CLS001,,\n");
     free(csv);
 }
 
@@ -159,7 +159,7 @@ test_md_groups_and_allowed(void **state)
     assert_non_null(strstr(md, "## Tier public\n"));
     assert_non_null(strstr(md, "## Tier (unclassified)\n"));
     assert_true(strstr(md, "## Tier restricted") < strstr(md, "## Tier public"));
-    assert_non_null(strstr(md, "| orders | restricted | EU | B | P | R! RES001 XFR002 |\n"));
+    assert_non_null(strstr(md, "| orders | violation | restricted | EU | B | P | R! RES001 XFR002 |\n"));
     /* Allowed regions for GDPR subjects: bloc = EEA regions in use; adequate
      * adds the US under its DPF condition. */
     assert_non_null(strstr(md, "| restricted | bloc | bloc | aws:eu-central-1, aws:eu-west-1 |"));
@@ -181,7 +181,10 @@ test_html_self_contained(void **state)
     assert_non_null(strstr(html, "@media print"));
     assert_null(strstr(html, "<script"));
     assert_null(strstr(html, "src="));
-    assert_null(strstr(html, "href="));
+    /* links only to its own rows (the violations table) */
+    for (const char *h = strstr(html, "href="); h; h = strstr(h + 1, "href="))
+        assert_true(!strncmp(h, "href=\"#ds-", 10));
+    assert_non_null(strstr(html, "<h2>Violations</h2>"));
     assert_null(strstr(html, "http"));
     assert_non_null(strstr(html, "<th class=\"group\" colspan=\"2\">EEA \xe2\x80\x94 EU GDPR</th>"));
     assert_non_null(strstr(html, "<td class=\"c bad\">R! RES001 XFR002</td>"));
@@ -206,7 +209,15 @@ test_json_parses(void **state)
     cell = json_object_get(json_object_get(ds, "cells"), "aws:us-east-1");
     assert_string_equal(json_string_value(json_object_get(cell, "status")), "violation");
     assert_string_equal(json_string_value(json_object_get(cell, "roles")), "R");
-    assert_string_equal(json_string_value(json_object_get(cell, "rules")), "RES001 XFR002");
+    assert_int_equal(json_integer_value(json_object_get(root, "version")), 2);
+    assert_string_equal(json_string_value(json_object_get(ds, "status")), "violation");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ds, "subjects"), 0)),
+                        "EU");
+    assert_int_equal(json_array_size(json_object_get(cell, "rules")), 2);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(cell, "rules"), 0)),
+                        "RES001");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(cell, "rules"), 1)),
+                        "XFR002");
     assert_int_equal(json_array_size(json_object_get(root, "allowed")), 3);
     {
         /* confidential (adequate) for GDPR subjects: the EEA regions, and the
@@ -238,9 +249,9 @@ test_filters(void **state)
     o.jurisdiction = "US";
     csv = run(fx->m, fx->r, &o, "csv");
     assert_string_equal(csv,
-        "dataset,tier,effective_tier,system,subjects,US aws:us-east-1\n"
-        "orders,restricted,restricted,sys,EU,R! RES001 XFR002\n"
-        "logs,public,public,sys,,P\n");
+        "dataset,status,tier,effective_tier,system,subjects,US aws:us-east-1\n"
+        "orders,violation,restricted,restricted,sys,EU,R! RES001 XFR002\n"
+        "logs,ok,public,public,sys,,P\n");
     free(csv);
     o = fx->o;
     o.tier = "public";
@@ -341,7 +352,7 @@ test_hostile_md_and_json(void **state)
         if (strstr(line, "| public |") == line || strstr(line, "| restricted |") == line ||
             strstr(line, "| confidential |") == line)
             continue;
-        assert_int_equal(bars, 5);
+        assert_int_equal(bars, 6);
     }
     root = json_loads(js, 0, &je);
     assert_non_null(root);
@@ -391,6 +402,71 @@ test_escapers(void **state)
     free(buf);
 }
 
+/* A flow's violation is on the map where the data ends: an export of EU
+ * personal data to Singapore (XFR001) marks the SG column of the source
+ * dataset's row with X, the row's status is violation, and
+ * --violations-only keeps exactly the rows with a live violation. */
+static void
+test_flow_violation_at_destination(void **state)
+{
+    struct model *m = tl_small_model();
+    int32_t crm = add_ds(m, "crm", "confidential", "EU");
+    int32_t ok = add_ds(m, "ok", "public", NULL);
+    int32_t p = place(m, crm, "aws:eu-west-1", ROLE_PRIMARY, NULL);
+    struct flow fl;
+    struct check_result *r;
+    struct export_opts o;
+    char *csv, *js;
+    json_t *root, *cell;
+    (void)state;
+
+    place(m, ok, "aws:eu-west-1", ROLE_PRIMARY, NULL);
+    {
+        struct region sg;
+        model_region_init(&sg);
+        sg.id = "aws:ap-southeast-1";
+        sg.country = sm_cc("SG");
+        sg.operator_home = sm_cc("US");
+        sg.kind = REGION_CLOUD;
+        sg.builtin = 1;
+        assert_int_equal(model_add_region(m, &sg, NULL, NULL), SM_OK);
+    }
+    model_flow_init(&fl);
+    fl.name = "audience-export";
+    fl.from = p;
+    fl.to = SM_NONE;
+    fl.to_region = model_region(m, "aws:ap-southeast-1");
+    fl.kind = FLOW_EXPORT;
+    fl.transit_encrypted = 1;
+    assert_int_not_equal(fl.to_region, SM_NONE);
+    assert_int_equal(model_add_flow(m, &fl, NULL, NULL), SM_OK);
+    r = check(m);
+    export_opts_init(&o);
+    o.today = 20261126;
+    csv = run(m, r, &o, "csv");
+    assert_string_equal(csv,
+        "dataset,status,tier,effective_tier,system,subjects,IE aws:eu-west-1,"
+        "SG aws:ap-southeast-1\n"
+        "crm,violation,confidential,confidential,sys,EU,P,X! XFR001\n"
+        "ok,ok,public,public,sys,,P,\n");
+    free(csv);
+    js = run(m, r, &o, "json");
+    assert_non_null(root = json_loads(js, 0, NULL));
+    cell = json_object_get(json_object_get(json_array_get(json_object_get(root, "datasets"), 0),
+                                           "cells"), "aws:ap-southeast-1");
+    assert_string_equal(json_string_value(json_object_get(cell, "roles")), "X");
+    assert_string_equal(json_string_value(json_object_get(cell, "status")), "violation");
+    json_decref(root);
+    free(js);
+    o.violations_only = true;
+    csv = run(m, r, &o, "csv");
+    assert_non_null(strstr(csv, "\ncrm,violation,"));
+    assert_null(strstr(csv, "\nok,"));
+    free(csv);
+    check_result_free(r);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -404,6 +480,7 @@ main(void)
         cmocka_unit_test(test_hostile_html),
         cmocka_unit_test(test_hostile_md_and_json),
         cmocka_unit_test(test_escapers),
+        cmocka_unit_test(test_flow_violation_at_destination),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

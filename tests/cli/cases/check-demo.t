@@ -38,6 +38,9 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check
 ? 1
 ~ , 1 waived in [1-9][0-9]* datasets$
 ~ ^Waived \(1\)$
+# JUnit with a waived (skipped) finding passes the strict Jenkins xUnit rules
+$ SOVMAP_TODAY=2026-11-26 sovmap check --format junit | python3 "$SOVMAP_DATA/../tests/junit/junit10.py" -
+> ok
 ~ ^          waived error, by dpo@example.com until 2026-12-31: replica removed in
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([(f["rule"], f["object"]["selector"], f["waiver"]["key"]) for f in d["findings"] if f["waived"]]); print(all(not f["waived"] for f in d["findings"][:-1]))'
 > [('RES001', 'loyalty_members_eu@aws:us-east-1', 'RES001:loyalty_members_eu@aws:us-east-1')]

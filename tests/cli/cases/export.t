@@ -9,20 +9,20 @@ $ sovmap place 'rep<script>"x' aws:us-east-1
 $ sovmap flow add orders@aws:eu-west-1 'rep<script>"x@aws:us-east-1' --kind etl --transforms anonymize --transit-encrypted --name to-report
 # the residency map
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv
-> dataset,tier,effective_tier,system,subjects,EEA aws:eu-west-1,US aws:us-east-1
-> orders,restricted,restricted,shop,EU,P,R! RES001 XFR002
-> "rep<script>""x",public,public,bi,,,P
+> dataset,status,tier,effective_tier,system,subjects,EEA aws:eu-west-1,US aws:us-east-1
+> orders,violation,restricted,restricted,shop,EU,P,R! RES001 XFR002
+> "rep<script>""x",ok,public,public,bi,,,P
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-md
-~ ^\| dataset \| effective tier \| subjects \| EEA: aws:eu-west-1 \| US: aws:us-east-1 \|$
-~ ^\| orders \| restricted \| EU \| P \| R! RES001 XFR002 \|$
-~ ^\| rep&lt;script&gt;"x \| public \|  \|  \| P \|$
+~ ^\| dataset \| status \| effective tier \| subjects \| EEA: aws:eu-west-1 \| US: aws:us-east-1 \|$
+~ ^\| orders \| violation \| restricted \| EU \| P \| R! RES001 XFR002 \|$
+~ ^\| rep&lt;script&gt;"x \| ok \| public \|  \|  \| P \|$
 ~ ^\| restricted \| bloc \| bloc \| aws:eu-west-1 \|$
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-html -o map.html && grep -c '<script' map.html
 > 0
 ? 1
 $ grep -c 'rep&lt;script&gt;&quot;x' map.html
 > 1
-$ grep -Ec 'src=|href=|<link' map.html
+$ grep -Ec 'src=|href="[^#]|<link' map.html
 > 0
 ? 1
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([(x["name"], sorted(x["cells"])) for x in d["datasets"]])'
@@ -65,9 +65,9 @@ $ umask 022 && sovmap export map-md -o m.md && stat -c %a m.md
 # a what-if: the scenario's model is exported, the catalog is untouched
 $ sovmap scenario new fix && sovmap scenario add fix move orders aws:us-east-1 aws:eu-central-1
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario fix
-> dataset,tier,effective_tier,system,subjects,EEA aws:eu-central-1,EEA aws:eu-west-1,US aws:us-east-1
-> orders,restricted,restricted,shop,EU,R,P,
-> "rep<script>""x",public,public,bi,,,,P
+> dataset,status,tier,effective_tier,system,subjects,EEA aws:eu-central-1,EEA aws:eu-west-1,US aws:us-east-1
+> orders,ok,restricted,restricted,shop,EU,R,P,
+> "rep<script>""x",ok,public,public,bi,,,,P
 $ SOVMAP_TODAY=2026-11-26 sovmap export dot | grep -o '[0-9]* drawn red; [0-9]* live findings'
 > 1 drawn red; 2 live findings
 $ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -o '[0-9]* drawn red; [0-9]* live findings'
