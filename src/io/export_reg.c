@@ -182,23 +182,38 @@ put_raw(void *ctx, const char *s, size_t n)
     }
 }
 
+/* Would a spreadsheet run this cell as a formula (OWASP "CSV injection")?
+ * A leading = + - @, TAB or CR does; so does = + - @ after leading blanks,
+ * which some spreadsheets skip. Such a cell is written quoted with a
+ * leading ' so it is read as text. */
+static bool
+csv_formula(const char *s)
+{
+    if (*s == '\t' || *s == '\r')
+        return true;
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    return *s == '=' || *s == '+' || *s == '-' || *s == '@';
+}
+
 void
 export_put_csv(FILE *f, const char *s)
 {
     const char *p;
-    bool quote = false;
+    bool quote = false, formula;
 
     s = s ? s : "";
+    formula = csv_formula(s);
     /* Quote fields with separators, quotes, line breaks or a leading
      * character a spreadsheet would run as a formula. */
     for (p = s; *p; p++)
         if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
             quote = true;
-    if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+    if (formula)
         quote = true;
     if (quote)
         fputc('"', f);
-    if (quote && (*s == '=' || *s == '+' || *s == '-' || *s == '@'))
+    if (formula)
         fputc('\'', f);
     walk_clean(s, true, put_raw, f);
     if (quote)

@@ -389,6 +389,15 @@ test_escapers(void **state)
     fputc(';', f);
     export_put_csv(f, "two\nlines");
     fputc(';', f);
+    /* a leading TAB or CR, or blanks before =, still make a formula */
+    export_put_csv(f, "\t=1+2");
+    fputc(';', f);
+    export_put_csv(f, "\r@SUM(A1)");
+    fputc(';', f);
+    export_put_csv(f, "  =cmd|' /C calc'!A0");
+    fputc(';', f);
+    export_put_csv(f, "a=b");
+    fputc(';', f);
     export_put_html(f, "<a href='x'>&\"</a>");
     fputc(';', f);
     export_put_md(f, "x|y*z_`w`");
@@ -396,6 +405,7 @@ test_escapers(void **state)
     export_put_json(f, "q\"\\\n\x01<\xff");
     fclose(f);
     assert_string_equal(buf, "plain;\"a,b\";\"say \"\"hi\"\"\";\"'=1+2\";\"two\nlines\";"
+                             "\"'\t=1+2\";\"'\xef\xbf\xbd@SUM(A1)\";\"'  =cmd|' /C calc'!A0\";a=b;"
                              "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;;"
                              "x\\|y\\*z\\_\\`w\\`;"
                              "\"q\\\"\\\\\\n\xef\xbf\xbd\\u003c\xef\xbf\xbd\"");
