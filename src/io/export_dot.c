@@ -87,6 +87,7 @@ struct dg {
     int32_t ncopies;
     struct idstate *ids;
     const char *summary_note;   /* the region view folded into jurisdictions */
+    uint8_t *ds_drawn;          /* full/focus view: per dataset, a copy is drawn */
 };
 
 /* ---- object ids ----------------------------------------------------------------------
@@ -352,6 +353,7 @@ dg_fini(struct dg *d)
     free(d->gcluster);
     free(d->gnames);
     free(d->tier_shape);
+    free(d->ds_drawn);
     xindex_fini(&d->x);
     sm_arena_fini(&d->a);
 }
@@ -930,9 +932,15 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         if (edges[k].to != SM_NONE)
             keep_p[edges[k].to] = 1;
     }
+    if (!(d->ds_drawn = calloc((size_t)m->ndatasets + 1, 1))) {
+        rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+        goto out;
+    }
     for (int32_t i = 0; i < m->nplacements; i++)
-        if (keep_p[i])
+        if (keep_p[i]) {
             nnodes++;
+            d->ds_drawn[m->placements[i].dataset] = 1;
+        }
     d->st.nodes = d->ncopies = nnodes;
     d->st.edges = nedges;
     for (int32_t k = 0; k < nedges; k++) {
@@ -1730,9 +1738,6 @@ export_diagram(const struct model *m, const struct check_result *r,
         if (o->hops < 0)
             return sm_error_set(err, SM_EUSAGE, "--hops must be 0 or more");
     }
-    for (int32_t i = 0; r && i < r->nfindings; i++)
-        if (!r->findings[i].waived && r->findings[i].severity >= SEV_WARNING)
-            nviol++;
     snprintf(title, sizeof title, "sovmap data flows \xe2\x80\x94 %s view%s%s",
              export_view_names[o->view], o->stamp ? ", generated " : "",
              o->stamp ? (sm_date_fmt(o->today, day), day) : "");
@@ -1744,6 +1749,15 @@ export_diagram(const struct model *m, const struct check_result *r,
         rc = build_full(&d, focus, err);
     if (rc)
         goto out;
+    /* the live findings of what the diagram shows (a focus or filtered view
+     * does not count the whole catalog's) */
+    for (int32_t i = 0; r && i < r->nfindings; i++) {
+        const struct finding *fd = &r->findings[i];
+        if (!fd->waived && fd->severity >= SEV_WARNING &&
+            (!d.ds_drawn || (fd->dataset >= 0 && fd->dataset < m->ndatasets &&
+                             d.ds_drawn[fd->dataset])))
+            nviol++;
+    }
     {
         const char *t = d.summary_note
                       ? dstr(&d, "%s\\n%s; %d drawn red; %s live findings", title, d.summary_note,
@@ -1757,7 +1771,7 @@ export_diagram(const struct model *m, const struct check_result *r,
     }
     limit = o->layout_limit > 0 ? o->layout_limit : EXPORT_LAYOUT_LIMIT;
     if (layout && o->view != EXPORT_VIEW_REGIONS && d.st.nodes + d.st.edges > limit) {
-        rc = sm_error_set(err, SM_ELIMIT, "%s: %d copies and %d flows are more than dot lays "
+        rc = sm_error_set(err, SM_ELIMIT, "%s: %d copies and %d edges are more than dot lays "
                           "out in reasonable time (limit %d); use --view regions, --view focus "
                           "or a filter (--tier, --system, --jurisdiction)", fmt,
                           (int)d.st.nodes, (int)d.st.edges, (int)limit);

@@ -70,6 +70,9 @@ $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario fix
 > "rep<script>""x",ok,public,public,bi,,,,P
 $ SOVMAP_TODAY=2026-11-26 sovmap export dot | grep -o '[0-9]* drawn red; [0-9]* live findings'
 > 1 drawn red; 2 live findings
+# a focus view counts the findings of what it shows, not the catalog's
+$ SOVMAP_TODAY=2026-11-26 sovmap export dot --view focus --focus 'rep<script>"x' --hops 0 | grep -o '[0-9]* drawn red; [0-9]* live findings'
+> 0 drawn red; 0 live findings
 $ SOVMAP_TODAY=2026-11-26 sovmap export dot --scenario fix | grep -o '[0-9]* drawn red; [0-9]* live findings'
 > 0 drawn red; 0 live findings
 $ SOVMAP_TODAY=2026-11-26 sovmap export map-csv --scenario nope
