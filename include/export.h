@@ -24,7 +24,8 @@ struct check_result;
 #define EXPORT_VIEWS(X) \
     X(FULL,    "full")    /* every placement and flow */ \
     X(REGIONS, "regions") /* counts per region, counted edges between regions */ \
-    X(FOCUS,   "focus")   /* K hops of lineage around one dataset */
+    X(FOCUS,   "focus")   /* K hops of lineage around one dataset */ \
+    X(SYSTEMS, "systems") /* per region, one node per (system, tier), counted edges */
 
 #define X(id, name) EXPORT_VIEW_##id,
 enum export_view { EXPORT_VIEWS(X) EXPORT_VIEW_COUNT };
@@ -81,6 +82,7 @@ struct export_stats {
     int32_t red_edges;          /* edges drawn as violations */
     int32_t legend_nodes, legend_edges;
     int32_t laid_out;           /* 1 when Graphviz laid the graph out */
+    int32_t too_big;            /* 1 when the laid-out size was refused */
 };
 
 /* ---- the exporters -------------------------------------------------------------

@@ -240,7 +240,7 @@ const struct command cmd_export = {
     .name = "export",
     .summary = "diagrams, residency map, registers, model-json",
     .usage =
-        "usage: sovmap export FORMAT [-o FILE] [--view full|regions|focus] [--focus DATASET\n"
+        "usage: sovmap export FORMAT [-o FILE] [--view full|regions|systems|focus] [--focus DATASET\n"
         "                     [--hops K]] [--tier T] [--system S] [--jurisdiction J] [--stamp]\n"
         "                     [--violations-only]\n"
         "                     [--scenario NAME [--changed-only]]\n"
@@ -257,8 +257,12 @@ const struct command cmd_export = {
         "  model-json       the catalog as canonical JSON (sovmap import model reads it)\n"
         "\n"
         "Views (diagrams):\n"
-        "  --view full      every copy and flow (refused, exit 2, when too big to lay out)\n"
+        "  --view full      every copy and flow (refused, exit 2, when too big to lay out\n"
+        "                   or too big to read: a page over 200 inches, a bitmap scaled\n"
+        "                   below 60 %)\n"
         "  --view regions   copies counted per region, flows counted between regions\n"
+        "  --view systems   per region a row per system and tier (copies, violations),\n"
+        "                   flows counted between regions: legible at any size\n"
         "  --view focus     --focus DATASET and its lineage within --hops K (default 1)\n"
         "\n"
         "Filters (diagrams and maps):\n"

@@ -549,7 +549,7 @@ test_layout_limit(void **state)
     export_opts_init(&o);
     o.layout_limit = 100;
     buf = run(m, NULL, &o, "svg", SM_ELIMIT, NULL, &e);
-    assert_non_null(strstr(e.msg, "use --view regions"));
+    assert_non_null(strstr(e.msg, "use --view systems, --view regions"));
     assert_int_equal(strlen(buf), 0);
     free(buf);
     buf = run(m, NULL, &o, "dot", SM_OK, NULL, &e);     /* the source is never refused */
@@ -727,11 +727,61 @@ test_change_diagram(void **state)
     model_free(m);
 }
 
+/* A number at p with thousands separators ("12,345"). */
+static long
+num_at(const char *p)
+{
+    long v = 0;
+
+    for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
+        if (*p != ',')
+            v = v * 10 + (*p - '0');
+    return v;
+}
+
+/* The systems view: one node per region with a row per (system, tier),
+ * edges summed per region pair. Every flow and implicit replication is
+ * accounted for (edge counts plus the in-region counts on the rows), the
+ * SVG draws every edge, and its size does not grow with the datasets. */
+static void
+systems_view(int32_t n, int32_t nflows)
+{
+    struct fixture fx;
+    char *dot, *svg;
+    long counted = 0;
+
+    fixture_init(&fx, synthetic(n, nflows));
+    fx.o.view = EXPORT_VIEW_SYSTEMS;
+    dot = fixture_run(&fx, "dot");
+    for (const char *p = strstr(dot, "xlabel="); p; p = strstr(p + 1, "xlabel="))
+        counted += num_at(p + 7 + (p[7] == '"'));
+    for (const char *p = strstr(dot, "in-region flow"); p; p = strstr(p + 1, "in-region flow")) {
+        const char *q = p - 1;
+        while (q > dot && ((q[-1] >= '0' && q[-1] <= '9') || q[-1] == ','))
+            q--;
+        counted += num_at(q);
+    }
+    /* every 10th dataset has a backup abroad, replicated from its primary */
+    assert_int_equal(counted, nflows + (n + 9) / 10);
+    assert_true(fx.st.nodes <= 12);             /* the regions, whatever n */
+    dot_accepts(dot);
+    free(dot);
+    svg = fixture_run(&fx, "svg");
+    assert_int_equal(count(svg, "<g id=\"edge"), fx.st.edges + fx.st.legend_edges);
+    free(svg);
+    fixture_fini(&fx);
+}
+
+static void test_systems_view_1000(void **s) { (void)s; systems_view(1000, 1000); }
+static void test_systems_view_15000(void **s) { (void)s; systems_view(15000, 15000); }
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_model_dot),
+        cmocka_unit_test(test_systems_view_1000),
+        cmocka_unit_test(test_systems_view_15000),
         cmocka_unit_test(test_demo),
         cmocka_unit_test(test_change_diagram),
         cmocka_unit_test(test_red_edges_match_check),
