@@ -123,6 +123,7 @@ place(struct model *m, int32_t d, const char *region, int role, int encrypted,
     p.encrypted = (uint8_t)encrypted;
     p.key_region = key_region ? model_region(m, key_region) : SM_NONE;
     p.mechanism = (uint8_t)mech;
+    p.mechanism_ref = mech ? "TIA-7" : "";
     if (model_add_placement(m, &p, &id, &e))
         fail_msg("%s", e.msg);
     return id;
