@@ -984,22 +984,28 @@ why_entry(struct ck *c, int32_t p, const struct mech *mc)
     const struct model *m = c->m;
     const struct placement *pl = &m->placements[p];
     const struct flow *in = &m->flows[c->inflow[p]];
+    const struct placement *sp = &m->placements[mc->src];
+    const char *from = region_id(c, m->placements[in->from].region);
     char cc[3];
-    int32_t sr = m->placements[mc->src].region;
 
     ccs(c->pool[c->ri[pl->region].first], cc);
     if (mc->via != SM_NONE) {
         const struct flow *x = &m->flows[mc->via];
         int32_t xr = x->from == SM_NONE ? SM_NONE : m->placements[x->from].region;
-        why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis by "
-            "which the data entered %s: flow %s from %s to %s", in->name, region_id(c, m->placements[in->from].region),
-            cc, cc, x->name, region_id(c, xr), region_id(c, sr));
+        why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis "
+            "by which the data entered %s: flow %s from %s to %s", in->name, from, cc, cc,
+            x->name, region_id(c, xr), region_id(c, sp->region));
         return "the flow that brought the data into the country";
-    } else {
-        why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis by "
-            "which the data entered %s: the copy in %s, an implicit replication", in->name,
-            region_id(c, m->placements[in->from].region), cc, cc, region_id(c, sr));
     }
+    if (sp->role == ROLE_PRIMARY) {
+        why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis "
+            "of %s's primary copy in %s", in->name, from, cc, m->datasets[sp->dataset].name,
+            region_id(c, sp->region));
+        return "that primary copy";
+    }
+    why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis by "
+        "which the data entered %s: the copy in %s, an implicit replication", in->name, from,
+        cc, cc, region_id(c, sp->region));
     return "that copy (an implicit replication)";
 }
 
