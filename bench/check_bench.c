@@ -135,6 +135,7 @@ main(int argc, char **argv)
         snprintf(name, sizeof name, "ds%07d", d);
         ds.name = name;
         ds.tier = tiers[bench_rnd(&seed, 3)];
+        ds.retention_days = 365;     /* within every tier's maximum (RET001) */
         ds.subjects[0] = (uint16_t)sm_cc(g->subject);
         ds.nsubjects = 1;
         if (model_add_dataset(m, &ds, &id, &e))

@@ -88,6 +88,7 @@ main(int argc, char **argv)
         snprintf(name, sizeof name, "ds%07d", i);
         ds.name = name;
         ds.tier = tiers[bench_rnd(&seed, 3)];
+        ds.retention_days = 365;     /* within every tier's maximum (RET001) */
         ds.subjects[0] = (uint16_t)sm_cc(us_subj ? "US" : "EU");
         ds.nsubjects = 1;
         if (model_add_dataset(m, &ds, &id, &e) || model_add_field(m, id, "email", &fld, &e) ||

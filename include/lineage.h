@@ -24,6 +24,8 @@ struct lineage {
     int32_t ndatasets, nflows, nfields;
     int32_t *eff_tier;          /* per dataset: effective tier id, SM_NONE */
     int32_t *eff_via;           /* per dataset: flow that raised it, SM_NONE */
+    int32_t *subj_via;          /* per dataset: first flow that brought subject codes
+                                 * it does not declare, SM_NONE */
     uint8_t *personal;          /* per dataset: holds personal data (effective) */
     uint8_t *has_pfields;       /* per dataset: has fields tagged personal */
     uint8_t *pfield;            /* per field: tagged personal under the pack */

@@ -24,12 +24,15 @@
     X(RES005, SEV_ERROR,   "sovereign tier in a region run by a foreign operator") \
     X(XFR001, SEV_ERROR,   "personal data transfer with no adequacy and no mechanism") \
     X(XFR002, SEV_ERROR,   "transfer relies on partial or revoked adequacy") \
+    X(XFR003, SEV_WARNING, "transfer mechanism (scc, bcr, dpf) with no reference") \
+    X(XFR004, SEV_WARNING, "consent or derogation used for a systematic transfer") \
     X(ENC001, SEV_ERROR,   "copy not encrypted at rest") \
     X(ENC002, SEV_ERROR,   "encryption key held outside the tier's key scope") \
     X(ENC003, SEV_WARNING, "cross-region personal data flow not encrypted in transit") \
     X(LIN001, SEV_ERROR,   "derived dataset classified below the data it receives") \
     X(CLS001, SEV_WARNING, "dataset has no tier") \
     X(CLS002, SEV_WARNING, "personal fields in a non-personal tier") \
+    X(RET001, SEV_WARNING, "retention beyond the tier's maximum, or none where it sets one") \
     X(SUB001, SEV_INFO,    "subject jurisdiction with no regime in the pack")
 
 #define X(id, sev, title) RULE_##id,

@@ -412,20 +412,22 @@ REGIMES = [
                 "Art 49A lets the UK restrict categories of transfers by regulation.",
     },
     {
-        # jurisdictions.md section 4; section 8 CH row.  Consent is not named
-        # by the reference ("listed derogations"): declare "derogation".
+        # jurisdictions.md section 4; section 8 CH row.  The reference says
+        # "listed derogations"; the first of them is express consent
+        # (revFADP Art 17(1)(a)), so consent is accepted as well (issue 16).
         "id": "FADP", "name": "Swiss revised FADP", "country": "CH",
         "row_law": "revised Federal Act on Data Protection",
         "subjects": ["CH"], "free_flow": ["CH"],
         "adequacy": "CH",
         "transfer": "conditional",
-        "mechanisms": ["adequacy", "dpf", "scc", "bcr", "derogation"],
+        "mechanisms": ["adequacy", "dpf", "scc", "bcr", "consent", "derogation"],
         "mechanism_names": {
             "adequacy": "state listed in Annex 1 of the Data Protection Ordinance",
+            "consent": "FADP Art 17(1)(a) express consent (an exception, like the other derogations)",
             "dpf": "Swiss-US Data Privacy Framework (certified organisations, since 2024-09-15)",
             "scc": "FDPIC-recognised EU SCCs with Swiss adaptations",
             "bcr": "binding corporate rules",
-            "derogation": "FADP Art 17 listed derogations",
+            "derogation": "FADP Art 17(1)(b)-(e) listed derogations",
         },
         "note": "Annex 1 is not the EU list: JP, KR, BR and the EPO are not Swiss-adequate.",
     },

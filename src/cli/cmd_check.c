@@ -50,6 +50,14 @@ static const struct {
                 "declares no transfer mechanism." },
     { "XFR002", "A transfer relies on adequacy that is partial (the US needs dpf) or "
                 "revoked." },
+    { "XFR003", "A transfer rests on standard clauses (scc), binding corporate rules "
+                "(bcr) or the Data Privacy Framework (dpf) and no reference records the "
+                "signed contract and transfer impact assessment, the approval or the "
+                "recipient's certification." },
+    { "XFR004", "A transfer rests on consent or another derogation, which are for "
+                "occasional transfers (GDPR Art. 49, Recital 111), while the transfer is "
+                "systematic: a replication, backup, stream or etl flow, or a copy kept "
+                "abroad." },
     { "ENC001", "The tier requires encryption at rest and the copy is not encrypted." },
     { "ENC002", "The encryption key is held outside the tier's key scope: keys held "
                 "abroad defeat the supplementary measure." },
@@ -59,6 +67,9 @@ static const struct {
     { "CLS001", "A dataset has no tier." },
     { "CLS002", "A dataset has personal fields but a tier that does not hold personal "
                 "data." },
+    { "RET001", "A dataset keeps data longer than its effective tier's maximum "
+                "retention, or declares no retention where the tier sets a maximum; its "
+                "backup and archive copies are judged by the dataset's retention." },
     { "SUB001", "A data subject jurisdiction has no regime in the rule pack: it "
                 "restricts nothing and is reported once." },
 };

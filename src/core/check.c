@@ -708,6 +708,12 @@ struct mech {
     const char *ref;
     bool public_recipient;
     bool explicit_flow;         /* declared on a flow (not a placement) */
+    /* A copy fed from a copy in its own country stands on the basis by
+     * which the data entered that country: src is the first copy of the
+     * chain in that country, via the flow that crossed into it (SM_NONE:
+     * src's own declaration, an implicit replication). src SM_NONE: the
+     * copy is fed across a border, or not by a flow. */
+    int32_t src, via;
 };
 
 static bool
@@ -893,8 +899,8 @@ scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, siz
                      ccs(dc->home_cc, cc));
         break;
     case SCOPE_ADEQUATE:
-        sfmt(buf, size, "adequate scope (the %s, adequate countries, or a valid mechanism)",
-                 dc->gmask ? areas : "home country");
+        sfmt(buf, size, "adequate scope (%s, adequate countries, or a valid mechanism)",
+                 dc->gmask ? areas : "the home country");
         break;
     case SCOPE_APPROVED:
         sfmt(buf, size, "approved scope (the tier's approved regions)");
@@ -905,27 +911,62 @@ scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, siz
 }
 
 /* The transfer into copy p: its first explicit inbound flow, else the
- * placement's own mechanism (implicit replication from the primary). */
+ * placement's own mechanism (implicit replication from the primary). A
+ * copy fed from a copy in the same country is no new transfer: follow the
+ * first inbound flows back to the one that crossed into that country (or
+ * to the copy there that no flow feeds, whose own declaration counts). */
 static void
 copy_mech(const struct ck *c, const struct dctx *dc, int32_t p, struct mech *mc)
 {
-    const struct placement *pl = &c->m->placements[p];
+    const struct model *m = c->m;
+    const struct placement *pl = &m->placements[p];
+    int32_t q = p, f = c->inflow[p];
 
     memset(mc, 0, sizeof *mc);
-    if (c->inflow[p] != SM_NONE && (c->inmech[p] & 0x0f) == MECH_NONE) {
+    mc->src = mc->via = SM_NONE;
+    if (f != SM_NONE && (c->inmech[p] & 0x40)) {
+        const struct rinfo *ri = &c->ri[pl->region];
+        int cc = c->pool[ri->first];
+        int hops = 0;
+        /* inmech 0x40: the first inbound flow comes from a copy in the
+         * same single country; walk while that holds (a bounded walk: a
+         * ring of copies in one country has no crossing, keep the flow) */
+        while (f != SM_NONE && (c->inmech[q] & 0x40) && hops < 64) {
+            q = m->flows[f].from;
+            f = c->inflow[q];
+            hops++;
+        }
+        if (hops < 64 && q != p && m->placements[q].region != SM_NONE &&
+            region_is_country(c, m->placements[q].region, cc)) {
+            mc->src = q;
+            mc->via = f;
+            if (f == SM_NONE) {
+                const struct placement *qp = &m->placements[q];
+                mc->mech = qp->mechanism;
+                mc->dates_ok = true;
+                mc->ref = qp->mechanism_ref;
+                mc->public_recipient = dc->ds->public_sector;
+                return;
+            }
+            /* f crossed into the country: judged as below */
+        } else {
+            f = c->inflow[p];
+        }
+    }
+    if (f != SM_NONE && f == c->inflow[p] && (c->inmech[p] & 0x0f) == MECH_NONE) {
         /* The common case, without touching the flow (a cache miss). */
         mc->dates_ok = true;
         mc->ref = "";
         mc->public_recipient = (c->inmech[p] & 0x20) || dc->ds->public_sector;
         mc->explicit_flow = true;
-    } else if (c->inflow[p] != SM_NONE) {
-        const struct flow *f = &c->m->flows[c->inflow[p]];
-        mc->mech = f->mechanism;
-        mc->valid_from = f->valid_from;
-        mc->valid_to = f->valid_to;
-        mc->dates_ok = dates_ok(c->today, f->valid_from, f->valid_to);
-        mc->ref = f->mechanism_ref;
-        mc->public_recipient = f->public_recipient || dc->ds->public_sector;
+    } else if (f != SM_NONE) {
+        const struct flow *fl = &m->flows[f];
+        mc->mech = fl->mechanism;
+        mc->valid_from = fl->valid_from;
+        mc->valid_to = fl->valid_to;
+        mc->dates_ok = dates_ok(c->today, fl->valid_from, fl->valid_to);
+        mc->ref = fl->mechanism_ref;
+        mc->public_recipient = fl->public_recipient || dc->ds->public_sector;
         mc->explicit_flow = true;
     } else {
         mc->mech = pl->mechanism;
@@ -933,6 +974,39 @@ copy_mech(const struct ck *c, const struct dctx *dc, int32_t p, struct mech *mc)
         mc->ref = pl->mechanism_ref;
         mc->public_recipient = dc->ds->public_sector;
     }
+}
+
+/* The why line for a copy fed from a copy in its own country: the
+ * crossing it stands on. Returns the words why_transfer names it by. */
+static const char *
+why_entry(struct ck *c, int32_t p, const struct mech *mc)
+{
+    const struct model *m = c->m;
+    const struct placement *pl = &m->placements[p];
+    const struct flow *in = &m->flows[c->inflow[p]];
+    const struct placement *sp = &m->placements[mc->src];
+    const char *from = region_id(c, m->placements[in->from].region);
+    char cc[3];
+
+    ccs(c->pool[c->ri[pl->region].first], cc);
+    if (mc->via != SM_NONE) {
+        const struct flow *x = &m->flows[mc->via];
+        int32_t xr = x->from == SM_NONE ? SM_NONE : m->placements[x->from].region;
+        why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis "
+            "by which the data entered %s: flow %s from %s to %s", in->name, from, cc, cc,
+            x->name, region_id(c, xr), region_id(c, sp->region));
+        return "the flow that brought the data into the country";
+    }
+    if (sp->role == ROLE_PRIMARY) {
+        why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis "
+            "of %s's primary copy in %s", in->name, from, cc, m->datasets[sp->dataset].name,
+            region_id(c, sp->region));
+        return "that primary copy";
+    }
+    why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis by "
+        "which the data entered %s: the copy in %s, an implicit replication", in->name, from,
+        cc, cc, region_id(c, sp->region));
+    return "that copy (an implicit replication)";
 }
 
 /* ---- hints: nearest compliant regions ----------------------------------- */
@@ -1143,19 +1217,61 @@ dataset_words(struct ck *c, struct dctx *dc)
                  dc->subj[0] ? dc->subj : "no declared");
 }
 
+/* The subject codes dataset s holds (effective) that d does not declare,
+ * "EU,ZZ", alphabetical. */
+static const char *
+subjects_brought(const struct ck *c, int32_t s, int32_t d, char *buf, size_t size)
+{
+    const struct lineage *L = c->L;
+    const struct dataset *ds = &c->m->datasets[d];
+    int codes[SM_CC_COUNT], nc = 0;
+    size_t n = 0;
+    char cc[3];
+
+    buf[0] = '\0';
+    for (int32_t k = 0; k < L->nslots; k++) {
+        bool decl = false;
+        if (!lineage_has_subject(L, s, k))
+            continue;
+        for (int j = 0; j < ds->nsubjects && !decl; j++)
+            decl = ds->subjects[j] == L->slot_cc[k];
+        if (!decl)
+            codes[nc++] = L->slot_cc[k];
+    }
+    for (int i = 1; i < nc; i++)
+        for (int j = i; j > 0 && codes[j - 1] > codes[j]; j--) {
+            int t = codes[j];
+            codes[j] = codes[j - 1];
+            codes[j - 1] = t;
+        }
+    for (int i = 0; i < nc && n < size; i++)
+        n += (size_t)sfmt(buf + n, size - n, "%s%s", i ? "," : "", ccs(codes[i], cc));
+    return buf;
+}
+
 static void
 why_dataset(struct ck *c, struct dctx *dc)
 {
+    int32_t sv = c->L->subj_via[dc->d], ev = c->L->eff_via[dc->d];
+
     dataset_words(c, dc);
     why(c, "%s", dc->label);
-    if (c->L->eff_via[dc->d] != SM_NONE) {
-        const struct flow *f = &c->m->flows[c->L->eff_via[dc->d]];
+    if (ev != SM_NONE) {
+        const struct flow *f = &c->m->flows[ev];
         const char *src = c->m->datasets[c->m->placements[f->from].dataset].name;
         if (dc->tier != dc->ds->tier && dc->T)
             why(c, "%s inherits tier %s from %s through flow %s", dc->ds->name, dc->T->name, src,
                 f->name);
-        else
+        else if (ev != sv)
             why(c, "%s receives personal data from %s through flow %s", dc->ds->name, src, f->name);
+    }
+    if (sv != SM_NONE) {
+        const struct flow *f = &c->m->flows[sv];
+        int32_t s = c->m->placements[f->from].dataset;
+        char codes[96];
+        why(c, "%s receives personal data of %s subjects from %s through flow %s (%s)", dc->ds->name,
+            subjects_brought(c, s, dc->d, codes, sizeof codes), c->m->datasets[s].name, f->name,
+            flow_kind_names[f->kind]);
     }
 }
 
@@ -1340,6 +1456,95 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     r->ntransfers++;
 }
 
+/* ---- the basis a transfer rests on: XFR003, XFR004 ------------------------ */
+
+/* Regimes whose consent and derogations are exceptions for occasional
+ * transfers: GDPR Art. 49 (Recital 111), UK GDPR Art. 49, revFADP Art. 17.
+ * Elsewhere `derogation` names a standing ground (a filing with, or an
+ * assessment by, an authority: RU, PIPL, VN) and consent is not limited
+ * to occasional transfers (LGPD Art. 33 VIII): no XFR004 there. */
+static bool
+occasional_derogations(const struct regime *rg)
+{
+    static const char *const ids[] = { "GDPR", "UK_GDPR", "FADP" };
+
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++)
+        if (strcmp(rg->id, ids[k]) == 0)
+            return true;
+    return false;
+}
+
+/* Regimes (bits) for which a transfer judged OK rests on a mechanism that
+ * names no document (scc, bcr, dpf: XFR003) or on a derogation (consent,
+ * derogation: XFR004, when the transfer is systematic). */
+static void
+basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,
+            uint64_t *m003, uint64_t *m004)
+{
+    if (verdict != V_OK)
+        return;
+    if ((basis == B_DPF || (basis == B_MECH && (mc->mech == MECH_SCC || mc->mech == MECH_BCR))) &&
+        (!mc->ref || !*mc->ref))
+        *m003 |= (uint64_t)1 << g;
+    if (basis == B_MECH && (mc->mech == MECH_CONSENT || mc->mech == MECH_DEROGATION) &&
+        occasional_derogations(&c->rp->regimes[g]))
+        *m004 |= (uint64_t)1 << g;
+}
+
+/* The object (a flow, or a copy's own declaration) declares the basis.
+ * what: "flow crm-sync (stream)", "orders replica in aws:us-east-1".
+ * systematic: the transfer is a standing one (every flow kind but export
+ * and query; a copy: always). */
+static void
+check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *what,
+            const char *setter, const struct mech *mc, uint64_t m003, uint64_t m004,
+            bool systematic, int to_cc, bool any, const char *how)
+{
+    char a[3];
+    const char *mn = mechanism_names[mc->mech];
+
+    if (m003 && begin(c, RULE_XFR003, kind, obj, dc->d)) {
+        int32_t g = __builtin_ctzll(m003);
+        why_dataset(c, dc);
+        why(c, "%s", how);
+        why(c, "the transfer rests on %s for %s, and no reference records it", mn,
+            c->rp->regimes[g].id);
+        if (mc->mech == MECH_DPF) {
+            why(c, "dpf holds only while the recipient is on the Data Privacy Framework list; without the list entry nothing shows it is");
+            hint(c, "record the recipient's Data Privacy Framework list entry as the mechanism reference of the %s",
+                 setter);
+        } else if (mc->mech == MECH_BCR) {
+            why(c, "binding corporate rules need an approval (GDPR Art. 47); without its reference nothing shows they cover this transfer");
+            hint(c, "record the approved binding corporate rules (the approving authority's decision) as the mechanism reference of the %s",
+                 setter);
+        } else {
+            why(c, "standard clauses need a signed contract and a transfer impact assessment (Schrems II, EDPB Recommendations 01/2020); without a reference nothing shows they exist");
+            hint(c, "record the signed contract and its transfer impact assessment (for example SCC-2026-04/TIA-12) as the mechanism reference of the %s",
+                 setter);
+        }
+        msg(c, "%s relies on %s with no reference", what, mn);
+        jur_for(c, m003, to_cc, any);
+        end(c);
+    }
+    if (m004 && systematic && begin(c, RULE_XFR004, kind, obj, dc->d)) {
+        int32_t g = __builtin_ctzll(m004);
+        regime_cc(&c->rp->regimes[g], a);
+        why_dataset(c, dc);
+        why(c, "%s", how);
+        why(c, "the transfer rests on %s, a derogation for specific situations", mn);
+        if (strcmp(c->rp->regimes[g].id, "FADP") == 0)
+            why(c, "revFADP Art. 17 lists consent and the other derogations as exceptions to adequacy and safeguards, read restrictively: they suit occasional transfers, not standing ones");
+        else
+            why(c, "derogations are for occasional transfers, not repeated or structural ones (%s Art. 49, Recital 111; EDPB Guidelines 2/2018 read them restrictively)",
+                strcmp(c->rp->regimes[g].id, "UK_GDPR") == 0 ? "UK GDPR" : "GDPR");
+        msg(c, "%s relies on %s for a systematic transfer of %s personal data", what, mn, a);
+        jur_for(c, m004, to_cc, any);
+        hint(c, "put the transfer on scc or bcr with its reference (or adequacy), or keep %s for occasional transfers",
+             mn);
+        end(c);
+    }
+}
+
 /* ---- the rules, per placement -------------------------------------------- */
 
 static void
@@ -1392,12 +1597,14 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             } else if (scope == SCOPE_APPROVED) {
                 why(c, "%s is not in the approved list of tier %s", rg->id, T->name);
             } else if (scope == SCOPE_ADEQUATE) {
+                const char *carrier = mc.explicit_flow ? "the flow into the copy" : "the copy";
+                if (mc.src != SM_NONE)
+                    carrier = why_entry(c, p, &mc);
                 FOR_REGIMES(g, dc->gmask) {
                     int basis;
                     uint8_t st;
                     if (judge_region(c, g, pl->region, &mc, &bad, &basis, &st) != V_OK)
-                        why_transfer(c, g, bad, st, &mc, mc.explicit_flow ? "the flow into the copy" :
-                                     "the copy");
+                        why_transfer(c, g, bad, st, &mc, carrier);
                 }
             }
             msg(c, "%s %s in %s is outside the %s scope of tier %s", dc->ds->name, role, rg->id,
@@ -1482,12 +1689,15 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         int to_cc = ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first];
         bool abroad = p != dc->primary && !region_is_country(c, pl->region, dc->home_cc);
         bool rowdone = false;
+        uint64_t m003 = 0, m004 = 0;
         if (dc->personal && dc->gmask) {
             FOR_REGIMES(g, dc->gmask) {
                 int badcc, basis;
                 uint8_t st;
                 int v = judge_region(c, g, pl->region, &mc, &badcc, &basis, &st);
                 bool waived = false;
+                if (c->inflow[p] == SM_NONE)
+                    basis_masks(c, &mc, g, v, basis, &m003, &m004);
                 if (v != V_OK && c->inflow[p] == SM_NONE &&
                     begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_PLACEMENT, p, dc->d)) {
                     const struct regime *rgm = &c->rp->regimes[g];
@@ -1519,6 +1729,15 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                     rowdone = true;
                 }
             }
+        }
+        if (m003 || m004) {
+            char what[300], how[300];
+            sfmt(how, sizeof how, "%s in %s declares it itself%s", role,
+                 region_label(c, pl->region, lab, sizeof lab),
+                 p == dc->primary ? "" : " (no flow feeds it, so it is an implicit replication)");
+            sfmt(what, sizeof what, "%s %s in %s", dc->ds->name, role, rg->id);
+            check_basis(c, dc, OBJ_PLACEMENT, p, what, "copy", &mc, m003, m004, true, to_cc, ri->any,
+                        how);
         }
         if (abroad && !rowdone)
             add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, SM_NONE, &mc, V_OK, B_NONE,
@@ -1595,6 +1814,35 @@ check_dataset_rules(struct ck *c, int32_t d)
         jur_for(c, dc.gmask, SM_NONE, false);
         hint(c, "raise %s to tier %s, or anonymize, aggregate or mask the personal fields on flow %s",
              ds->name, dc.T->name, f->name);
+        end(c);
+    }
+    /* RET001: retention within the effective tier's maximum. The catalog
+     * records retention per dataset only: its backup and archive copies
+     * keep the data as long as the dataset does. */
+    if (dc.T && dc.T->retention_max_days != SM_NONE &&
+        (ds->retention_days == SM_NONE || ds->retention_days > dc.T->retention_max_days) &&
+        begin(c, RULE_RET001, OBJ_DATASET, d, d)) {
+        int nb = 0;
+        for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+            nb += !m->placements[p].deleted && (m->placements[p].role == ROLE_BACKUP ||
+                                                m->placements[p].role == ROLE_ARCHIVE);
+        why_dataset(c, &dc);
+        why(c, "tier %s keeps data at most %d days", dc.T->name, dc.T->retention_max_days);
+        if (ds->retention_days == SM_NONE)
+            why(c, "%s declares no retention, so nothing bounds how long it is kept", ds->name);
+        else
+            why(c, "%s keeps data %d days", ds->name, ds->retention_days);
+        if (nb)
+            why(c, "its %d backup and archive cop%s keep the data as long (the catalog records no retention of their own)",
+                nb, nb == 1 ? "y" : "ies");
+        if (ds->retention_days == SM_NONE)
+            msg(c, "%s has no retention; tier %s keeps data at most %d days", ds->name, dc.T->name,
+                dc.T->retention_max_days);
+        else
+            msg(c, "%s keeps data %d days, beyond the %d days tier %s allows", ds->name,
+                ds->retention_days, dc.T->retention_max_days, dc.T->name);
+        jur_for(c, dc.gmask, SM_NONE, false);
+        hint(c, "set the retention of %s to at most %d days", ds->name, dc.T->retention_max_days);
         end(c);
     }
     /* RES003: hard localization. */
@@ -1730,11 +1978,13 @@ check_flow_rules(struct ck *c, int32_t f)
             add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &mc, V_OK, B_NONE, false, personal);
         return;
     }
+    uint64_t m003 = 0, m004 = 0;
     FOR_REGIMES(g, dc.gmask) {
         int badcc, basis;
         uint8_t st;
         int v = judge_region(c, g, to_r, &mc, &badcc, &basis, &st);
         bool waived = false;
+        basis_masks(c, &mc, g, v, basis, &m003, &m004);
         if (v != V_OK && begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_FLOW, f, d)) {
             const struct regime *rgm = &c->rp->regimes[g];
             char ml[64], a[3], b[3], xf[200];
@@ -1773,8 +2023,20 @@ check_flow_rules(struct ck *c, int32_t f)
                      left);
             waived = end(c);
         }
-        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] || v != V_OK)
+        /* One row per transfer: a copy this flow feeds first already has
+         * its row (check_placement judged it with this flow's mechanism);
+         * another flow into it is a transfer of its own when it fails. */
+        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] ||
+            (c->inflow[fl->to] != f && v != V_OK))
             add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &mc, v, basis, waived, true);
+    }
+    if (m003 || m004) {
+        char what[200], how[300];
+        sfmt(what, sizeof what, "flow %s (%s)", fl->name, flow_kind_names[fl->kind]);
+        sfmt(how, sizeof how, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
+             region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
+        check_basis(c, &dc, OBJ_FLOW, f, what, "flow", &mc, m003, m004,
+                    fl->kind != FLOW_EXPORT && fl->kind != FLOW_QUERY, to_cc, c->ri[to_r].any, how);
     }
 }
 
@@ -2225,9 +2487,15 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     for (int32_t f = 0; f < m->nflows; f++)
         if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && m->flows[f].from != SM_NONE &&
             c->inflow[m->flows[f].to] == SM_NONE) {
-            c->inflow[m->flows[f].to] = f;
-            c->inmech[m->flows[f].to] = (uint8_t)(m->flows[f].mechanism |
-                                                  (m->flows[f].public_recipient ? 0x20 : 0));
+            int32_t to = m->flows[f].to, fr = m->placements[m->flows[f].from].region;
+            int32_t tr = m->placements[to].region;
+            c->inflow[to] = f;
+            c->inmech[to] = (uint8_t)(m->flows[f].mechanism |
+                                      (m->flows[f].public_recipient ? 0x20 : 0));
+            /* 0x40: fed from a copy in the same single country */
+            if (fr != SM_NONE && tr != SM_NONE && !c->ri[tr].any && c->ri[tr].n == 1 &&
+                region_is_country(c, fr, c->pool[c->ri[tr].first]))
+                c->inmech[to] |= 0x40;
         }
     /* Waivers: live ones resolved once; expired ones reported. */
     for (int32_t w = 0; w < m->nwaivers; w++) {

@@ -749,12 +749,13 @@ grow_result(struct check_result *r, const struct model *m)
     if (nd > od) {
         if (grow_bytes(&L->eff_tier, od, nd, sizeof *L->eff_tier) ||
             grow_bytes(&L->eff_via, od, nd, sizeof *L->eff_via) ||
+            grow_bytes(&L->subj_via, od, nd, sizeof *L->subj_via) ||
             grow_bytes(&L->personal, od, nd, 1) || grow_bytes(&L->has_pfields, od, nd, 1) ||
             grow_bytes(&L->subj, od * (size_t)L->words, nd * (size_t)L->words, sizeof *L->subj))
             return SM_ENOMEM;
         for (size_t d = od; d < nd; d++) {
             L->eff_tier[d] = m->datasets[d].tier;
-            L->eff_via[d] = SM_NONE;
+            L->eff_via[d] = L->subj_via[d] = SM_NONE;
         }
     }
     if (nf > of && (grow_bytes(&L->removes, of, nf, 1) || grow_bytes(&L->flow_personal, of, nf, 1)))
@@ -786,15 +787,16 @@ patch_lineage(struct check_result *r, const struct model *m, const struct check_
         if (!m->datasets[d].deleted)
             continue;
         L->eff_tier[d] = m->datasets[d].tier;
-        L->eff_via[d] = SM_NONE;
+        L->eff_via[d] = L->subj_via[d] = SM_NONE;
         L->personal[d] = L->has_pfields[d] = 0;
         memset(s, 0, sizeof *s * (size_t)L->words);
     }
     for (int32_t i = 0; i < b->nds; i++) {
-        int32_t d = b->ds[i], t = S->eff_tier[i], v = S->eff_via[i];
+        int32_t d = b->ds[i], t = S->eff_tier[i], v = S->eff_via[i], sv = S->subj_via[i];
         uint64_t *s = L->subj + (size_t)d * (size_t)L->words;
         L->eff_tier[d] = t == SM_NONE ? SM_NONE : b->tinv[t];
         L->eff_via[d] = v == SM_NONE ? SM_NONE : b->finv[v];
+        L->subj_via[d] = sv == SM_NONE ? SM_NONE : b->finv[sv];
         L->personal[d] = S->personal[i];
         L->has_pfields[d] = S->has_pfields[i];
         memset(s, 0, sizeof *s * (size_t)L->words);

@@ -21,6 +21,7 @@ lineage_fini(struct lineage *L)
         return;
     free(L->eff_tier);
     free(L->eff_via);
+    free(L->subj_via);
     free(L->personal);
     free(L->has_pfields);
     free(L->pfield);
@@ -117,6 +118,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         L->words = 1;
     L->eff_tier = malloc(sizeof(int32_t) * (size_t)(nd + 1));
     L->eff_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
+    L->subj_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
     L->personal = calloc((size_t)nd + 1, 1);
     L->has_pfields = calloc((size_t)nd + 1, 1);
     L->pfield = calloc((size_t)m->nfields + 1, 1);
@@ -131,7 +133,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     from_ds = malloc(sizeof *from_ds * (size_t)(nf + 1));
     queue = malloc(sizeof *queue * (size_t)(nd + 1));
     inq = calloc((size_t)nd + 1, 1);
-    if (!L->eff_tier || !L->eff_via || !L->personal || !L->has_pfields || !L->pfield ||
+    if (!L->eff_tier || !L->eff_via || !L->subj_via || !L->personal || !L->has_pfields || !L->pfield ||
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
         !tgt_of || !from_ds || !queue || !inq)
         goto fail;
@@ -157,7 +159,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         const struct dataset *ds = &m->datasets[d];
         uint64_t *s = L->subj + (size_t)d * L->words;
         L->eff_tier[d] = ds->tier;
-        L->eff_via[d] = SM_NONE;
+        L->eff_via[d] = L->subj_via[d] = SM_NONE;
         if (ds->deleted)
             continue;
         L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
@@ -238,6 +240,8 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
                     if (ss[w] & ~ts[w]) {
                         ts[w] |= ss[w];
                         changed = true;
+                        if (L->subj_via[t] == SM_NONE)
+                            L->subj_via[t] = f;
                     }
                 if (changed && !inq[t] && off[t + 1] > off[t]) {
                     queue[(head + count++) % nd] = t;

@@ -48,6 +48,9 @@ static const struct fix_rule {
     { "ENC001", FIX_ENCRYPT, NULL },
     { "ENC002", FIX_KEY, NULL },
     { "ENC003", FIX_TRANSIT, NULL },
+    { "XFR003", FIX_NONE, "the mechanism's reference is a document a person must record" },
+    { "XFR004", FIX_NONE, "replacing a derogation by safeguards is a legal decision" },
+    { "RET001", FIX_NONE, "the retention is a decision of the dataset's owner" },
     { "CLS001", FIX_NONE, "the dataset has no tier: a person must classify it" },
     { "SUB001", FIX_NONE, "the pack has no regime for these subjects" },
 };

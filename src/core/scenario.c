@@ -436,13 +436,14 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
         } else {
             *K = *L;
             K->eff_tier = NULL;
-            K->eff_via = NULL;
+            K->eff_via = K->subj_via = NULL;
             K->personal = K->has_pfields = K->pfield = K->removes = K->flow_personal = NULL;
             K->subj = NULL;
             c->lineage = K;
 #define DUPL(a, n) do { if (!oom && L->a) K->a = dup_array(L->a, (n), sizeof *L->a, &oom); } while (0)
             DUPL(eff_tier, nd);
             DUPL(eff_via, nd);
+            DUPL(subj_via, nd);
             DUPL(personal, nd);
             DUPL(has_pfields, nd);
             DUPL(pfield, (size_t)L->nfields);

@@ -9,6 +9,7 @@
 
 #include "testlib.h"
 #include "check.h"
+#include "lineage.h"
 #include "rules.h"
 #include "rulepack.h"
 
@@ -123,6 +124,7 @@ place(struct model *m, int32_t d, const char *region, int role, int encrypted,
     p.encrypted = (uint8_t)encrypted;
     p.key_region = key_region ? model_region(m, key_region) : SM_NONE;
     p.mechanism = (uint8_t)mech;
+    p.mechanism_ref = mech ? "TIA-7" : "";
     if (model_add_placement(m, &p, &id, &e))
         fail_msg("%s", e.msg);
     return id;
@@ -952,6 +954,317 @@ test_transfer_order(void **state)
     register_sorted(fx, (int32_t)n + 200);
 }
 
+/* ---- round 2: onward copies, the register, XFR003, XFR004, RET001 ---------- */
+
+/* The register holds one row per transfer: no two rows with the same
+ * dataset, copy, flow, regime and countries (equal rows sort together). */
+static void
+no_duplicate_rows(const struct check_result *r)
+{
+    for (int32_t k = 1; k < r->ntransfers; k++) {
+        const struct transfer *a = &r->transfers[k - 1], *b = &r->transfers[k];
+        if (a->dataset == b->dataset && a->placement == b->placement && a->flow == b->flow &&
+            a->from_cc == b->from_cc && a->to_cc == b->to_cc && strcmp(a->regime, b->regime) == 0)
+            fail_msg("transfer rows %d and %d are the same transfer", k - 1, k);
+    }
+}
+
+static const struct transfer *
+row_of(struct fx *fx, int32_t placement)
+{
+    for (int32_t k = 0; k < fx->r->ntransfers; k++)
+        if (fx->r->transfers[k].placement == placement)
+            return &fx->r->transfers[k];
+    fail_msg("no transfer row for copy %d", placement);
+    return NULL;
+}
+
+/* issue 16: crm in IE, replicas in us-east-1 (dpf DPF-123 from IE) and
+ * us-west-2 (fed from us-east-1, no mechanism): the second is no new
+ * transfer, it stands on the dpf by which the data entered the US. */
+static void
+test_onward_copy_same_country(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d, p0, p1, p2, f1, f2;
+
+    region(fx->m, "aws:us-west-2", "US", "US", 0);
+    d = eu_dataset(fx, "crm", "confidential");
+    p0 = model_primary(fx->m, d);
+    p1 = place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    p2 = place(fx->m, d, "aws:us-west-2", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    f1 = flow(fx->m, "crm-to-us", p0, p1, NULL, FLOW_REPLICATION, MECH_DPF, NULL, 1, 0);
+    fx->m->flows[f1].mechanism_ref = "DPF-123";
+    f2 = flow(fx->m, "crm-us-west", p1, p2, NULL, FLOW_REPLICATION, MECH_NONE, NULL, 1, 0);
+    run(fx);
+    expect(fx, NULL);
+    no_duplicate_rows(fx->r);
+    assert_int_equal(fx->r->ntransfers, 2);
+    assert_int_equal(row_of(fx, p2)->status, XFER_OK);
+    assert_int_equal(row_of(fx, p2)->flow, f2);
+    assert_string_equal(row_of(fx, p2)->basis, "dpf DPF-123");
+    assert_string_equal(row_of(fx, p1)->basis, "dpf DPF-123");
+
+    /* the crossing declares nothing: both copies fail, and the onward
+     * one's why chain names the crossing it stands on */
+    fx->m->flows[f1].mechanism = MECH_NONE;
+    run(fx);
+    expect(fx, "RES001 crm@aws:us-east-1", "RES001 crm@aws:us-west-2", "XFR002 crm-to-us", NULL);
+    const struct finding *f = find(fx, "RES001", "crm@aws:us-west-2");
+    assert_true(has_why(f, "flow crm-us-west feeds it from aws:us-east-1 in the same country (US)"));
+    assert_true(has_why(f, "entered US: flow crm-to-us from aws:eu-west-1 to aws:us-east-1"));
+    assert_true(has_why(f, "the flow that brought the data into the country declares no transfer mechanism"));
+    no_duplicate_rows(fx->r);
+    assert_int_equal(row_of(fx, p2)->status, XFER_VIOLATION);
+
+    /* the copy in us-east-1 declares dpf itself (no flow feeds it): the
+     * onward copy stands on that declaration */
+    assert_int_equal(model_remove(fx->m, OBJ_FLOW, f1, NULL), SM_OK);
+    fx->m->placements[p1].mechanism = MECH_DPF;
+    fx->m->placements[p1].mechanism_ref = "DPF-123";
+    run(fx);
+    expect(fx, NULL);
+    assert_string_equal(row_of(fx, p2)->basis, "dpf DPF-123");
+
+    /* a flow on to another country is a transfer of its own */
+    region(fx->m, "aws:ap-southeast-2", "AU", "US", 0);
+    int32_t p3 = place(fx->m, d, "aws:ap-southeast-2", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    flow(fx->m, "crm-us-au", p1, p3, NULL, FLOW_REPLICATION, MECH_NONE, NULL, 1, 0);
+    run(fx);
+    expect(fx, "RES001 crm@aws:ap-southeast-2", "XFR001 crm-us-au", NULL);
+}
+
+/* issue 16: a violating copy fed by a flow was listed twice */
+static void
+test_register_one_row_per_transfer(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "c", "confidential");
+    int32_t p1 = place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    int32_t f1 = flow(fx->m, "c-sg", model_primary(fx->m, d), p1, NULL, FLOW_REPLICATION, MECH_NONE,
+                      NULL, 1, 0);
+
+    run(fx);
+    expect(fx, "RES001 c@aws:ap-southeast-1", "XFR001 c-sg", NULL);
+    assert_int_equal(fx->r->ntransfers, 1);
+    assert_int_equal(fx->r->transfers[0].status, XFER_VIOLATION);
+    assert_int_equal(fx->r->transfers[0].flow, f1);
+    /* a second flow into the same copy, failing too: a transfer of its own */
+    region(fx->m, "aws:eu-south-1", "IT", "US", 0);
+    int32_t q = place(fx->m, d, "aws:eu-south-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    int32_t f2 = flow(fx->m, "c-sg-2", q, p1, NULL, FLOW_REPLICATION, MECH_NONE, NULL, 1, 0);
+    run(fx);
+    no_duplicate_rows(fx->r);
+    assert_int_equal(fx->r->ntransfers, 3);
+    assert_int_equal(row_of(fx, p1)->flow, f1);
+    bool seen = false;
+    for (int32_t k = 0; k < fx->r->ntransfers; k++)
+        seen |= fx->r->transfers[k].flow == f2 && fx->r->transfers[k].status == XFER_VIOLATION;
+    assert_true(seen);
+}
+
+/* XFR003: scc, bcr or dpf relied on with no reference */
+static void
+test_mechanism_without_reference(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t e = eu_dataset(fx, "tickets", "confidential");
+    int32_t p1 = place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_DPF);
+    int32_t q1 = place(fx->m, e, "aws:ap-southeast-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    int32_t f = flow(fx->m, "tickets-sg", model_primary(fx->m, e), q1, NULL, FLOW_REPLICATION,
+                     MECH_SCC, NULL, 1, 0);
+
+    /* with references: nothing */
+    run(fx);
+    expect(fx, NULL);
+    /* without: a warning on what declares the mechanism */
+    fx->m->placements[p1].mechanism_ref = "";
+    fx->m->flows[f].mechanism_ref = "";
+    run(fx);
+    expect(fx, "XFR003 orders@aws:us-east-1", "XFR003 tickets-sg", NULL);
+    const struct finding *w = find(fx, "XFR003", "tickets-sg");
+    assert_int_equal(w->severity, SEV_WARNING);
+    assert_string_equal(w->message, "flow tickets-sg (replication) relies on scc with no reference");
+    assert_string_equal(w->jurisdictions, "EU -> SG");
+    assert_non_null(strstr(w->hint, "signed contract and its transfer impact assessment"));
+    w = find(fx, "XFR003", "orders@aws:us-east-1");
+    assert_non_null(strstr(w->hint, "Data Privacy Framework list entry"));
+    assert_true(has_why(w, "no flow feeds it, so it is an implicit replication"));
+    /* the transfers stay lawful: ok rows */
+    for (int32_t k = 0; k < fx->r->ntransfers; k++)
+        assert_int_equal(fx->r->transfers[k].status, XFER_OK);
+    /* bcr too; a mechanism nothing relies on (inside the EEA) is no finding */
+    fx->m->flows[f].mechanism = MECH_BCR;
+    place(fx->m, e, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_SCC);
+    fx->m->placements[model_placement(fx->m, "tickets@aws:eu-central-1")].mechanism_ref = "";
+    run(fx);
+    expect(fx, "XFR003 orders@aws:us-east-1", "XFR003 tickets-sg", NULL);
+    assert_non_null(strstr(find(fx, "XFR003", "tickets-sg")->hint, "approved binding corporate rules"));
+    /* the pack can turn it off */
+    fx->rp->rules[RULE_XFR003].enabled = 0;
+    run(fx);
+    expect(fx, NULL);
+}
+
+/* XFR004: consent or derogation for a systematic transfer */
+static void
+test_derogation_systematic(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t p0 = model_primary(fx->m, d);
+    int32_t p1 = place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    int32_t f = flow(fx->m, "orders-sg", p0, p1, NULL, FLOW_REPLICATION, MECH_CONSENT, NULL, 1, 0);
+
+    run(fx);
+    expect(fx, "XFR004 orders-sg", NULL);
+    const struct finding *w = find(fx, "XFR004", "orders-sg");
+    assert_int_equal(w->severity, SEV_WARNING);
+    assert_true(has_why(w, "Recital 111"));
+    assert_string_equal(w->jurisdictions, "EU -> SG");
+    assert_int_equal(fx->r->transfers[0].status, XFER_OK);
+    /* every systematic kind; export and query stay accepted */
+    static const int kinds[] = { FLOW_BACKUP, FLOW_STREAM, FLOW_ETL };
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        fx->m->flows[f].kind = (uint8_t)kinds[k];
+        fx->m->flows[f].mechanism = MECH_DEROGATION;
+        run(fx);
+        expect(fx, "XFR004 orders-sg", NULL);
+    }
+    fx->m->flows[f].kind = FLOW_EXPORT;
+    run(fx);
+    expect(fx, NULL);
+    fx->m->flows[f].kind = FLOW_QUERY;
+    fx->m->flows[f].mechanism = MECH_CONSENT;
+    run(fx);
+    expect(fx, NULL);
+    /* an implicit replication under consent */
+    assert_int_equal(model_remove(fx->m, OBJ_FLOW, f, NULL), SM_OK);
+    fx->m->placements[p1].mechanism = MECH_CONSENT;
+    run(fx);
+    expect(fx, "XFR004 orders@aws:ap-southeast-1", NULL);
+    /* a regime whose `derogation` is a standing ground (RU: notice to
+     * Roskomnadzor) gets no XFR004 */
+    int32_t ru = dataset(fx->m, "ru_orders", "confidential", "RU");
+    place(fx->m, ru, "yandex:ru-central1", ROLE_PRIMARY, 1, "yandex:ru-central1", MECH_NONE);
+    place(fx->m, ru, "aws:eu-central-1", ROLE_REPLICA, 1, "yandex:ru-central1", MECH_DEROGATION);
+    run(fx);
+    expect(fx, "XFR004 orders@aws:ap-southeast-1", NULL);
+}
+
+/* revFADP Art. 17(1)(a): express consent is accepted, and a systematic
+ * transfer on it meets XFR004 like any derogation */
+static void
+test_fadp_consent(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = dataset(fx->m, "ch_members", "confidential", "CH");
+    int32_t p0 = place(fx->m, d, "azure:switzerlandnorth", ROLE_PRIMARY, 1, "azure:switzerlandnorth",
+                       MECH_NONE);
+    int32_t p1 = place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 1, "azure:switzerlandnorth", MECH_NONE);
+    int32_t f = flow(fx->m, "ch-sg", p0, p1, NULL, FLOW_REPLICATION, MECH_CONSENT, NULL, 1, 0);
+
+    run(fx);
+    expect(fx, "XFR004 ch-sg", NULL);
+    const struct finding *w = find(fx, "XFR004", "ch-sg");
+    assert_true(has_why(w, "revFADP Art. 17"));
+    assert_string_equal(w->jurisdictions, "CH -> SG");
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        for (uint32_t j = 0; j < fx->r->findings[k].why.n; j++)
+            assert_null(strstr(fx->r->findings[k].why.v[j], "FADP does not accept"));
+    fx->m->flows[f].kind = FLOW_EXPORT;
+    run(fx);
+    expect(fx, NULL);
+    assert_int_equal(fx->r->transfers[0].status, XFER_OK);
+    assert_string_equal(fx->r->transfers[0].basis, "consent TIA-7");
+}
+
+/* RET001: retention over the effective tier's maximum, or none */
+static void
+test_retention(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "restricted");     /* max 3650 days */
+    int32_t pub = dataset(fx->m, "stats", "public", NULL);   /* no maximum */
+    int32_t q0 = place(fx->m, pub, "aws:eu-west-1", ROLE_PRIMARY, 1, "aws:eu-west-1", MECH_NONE);
+
+    fx->m->tiers[model_tier(fx->m, "restricted")].retention_max_days = 3650;
+    fx->m->datasets[d].retention_days = 3650;
+    run(fx);
+    expect(fx, NULL);
+    fx->m->datasets[d].retention_days = 3651;
+    place(fx->m, d, "aws:eu-central-1", ROLE_BACKUP, 1, "aws:eu-west-1", MECH_NONE);
+    run(fx);
+    expect(fx, "RET001 orders", NULL);
+    const struct finding *w = find(fx, "RET001", "orders");
+    assert_int_equal(w->severity, SEV_WARNING);
+    assert_string_equal(w->message, "orders keeps data 3651 days, beyond the 3650 days tier restricted allows");
+    assert_true(has_why(w, "its 1 backup and archive copy keep the data as long"));
+    assert_string_equal(w->hint, "set the retention of orders to at most 3650 days");
+    fx->m->datasets[d].retention_days = SM_NONE;
+    run(fx);
+    expect(fx, "RET001 orders", NULL);
+    assert_true(has_why(find(fx, "RET001", "orders"), "declares no retention"));
+    /* the effective tier counts: public stats fed with orders' personal data */
+    fx->m->datasets[d].retention_days = 30;
+    fx->m->datasets[pub].retention_days = 5000;
+    run(fx);
+    expect(fx, NULL);
+    flow(fx->m, "to-stats", model_primary(fx->m, d), q0, NULL, FLOW_ETL, MECH_NONE, NULL, 1, 0);
+    run(fx);
+    expect(fx, "LIN001 stats", "RET001 stats", NULL);
+    assert_true(has_why(find(fx, "RET001", "stats"), "stats inherits tier restricted from orders through flow to-stats"));
+}
+
+/* The why chain names the flow that brought subjects through lineage. */
+static void
+test_why_names_subject_flow(void **state)
+{
+    struct fx *fx = *state;
+    int32_t eu = eu_dataset(fx, "loyalty_members_eu", "restricted");
+    int32_t us = dataset(fx->m, "loyalty_members_us", "restricted", "US");
+    int32_t q0;
+
+    field(fx->m, us, "email", "pii.email");
+    q0 = place(fx->m, us, "aws:us-east-1", ROLE_PRIMARY, 1, "aws:us-east-1", MECH_NONE);
+    run(fx);
+    expect(fx, NULL);
+    flow(fx->m, "eu-to-us", model_primary(fx->m, eu), q0, NULL, FLOW_ETL, MECH_NONE, NULL, 1, 0);
+    run(fx);
+    expect(fx, "RES001 loyalty_members_us@aws:us-east-1", "ENC002 loyalty_members_us@aws:us-east-1",
+           "XFR002 eu-to-us", NULL);
+    const struct finding *f = find(fx, "RES001", "loyalty_members_us@aws:us-east-1");
+    assert_string_equal(f->why.v[0], "loyalty_members_us is restricted with EU,US subjects");
+    assert_string_equal(f->why.v[1], "loyalty_members_us receives personal data of EU subjects "
+                        "from loyalty_members_eu through flow eu-to-us (etl)");
+    assert_int_equal(fx->r->lineage->subj_via[us], model_flow(fx->m, "eu-to-us"));
+    assert_int_equal(fx->r->lineage->subj_via[eu], SM_NONE);
+}
+
+/* RES001's why line: "the EEA", "CH", never "the the EEA" or "the CH". */
+static void
+test_adequate_scope_words(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "orders", "confidential");
+    int32_t c = dataset(fx->m, "ch_orders", "confidential", "CH");
+
+    place(fx->m, d, "aws:ap-southeast-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+    place(fx->m, c, "azure:switzerlandnorth", ROLE_PRIMARY, 1, "azure:switzerlandnorth", MECH_NONE);
+    place(fx->m, c, "aws:ap-southeast-1", ROLE_REPLICA, 1, "azure:switzerlandnorth", MECH_NONE);
+    run(fx);
+    assert_true(has_why(find(fx, "RES001", "orders@aws:ap-southeast-1"),
+                        "adequate scope (the EEA, adequate countries, or a valid mechanism)"));
+    assert_true(has_why(find(fx, "RES001", "ch_orders@aws:ap-southeast-1"),
+                        "adequate scope (CH, adequate countries, or a valid mechanism)"));
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        for (uint32_t j = 0; j < fx->r->findings[k].why.n; j++) {
+            assert_null(strstr(fx->r->findings[k].why.v[j], "the the "));
+            assert_null(strstr(fx->r->findings[k].why.v[j], "the CH"));
+        }
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -991,6 +1304,14 @@ main(void)
         T(test_hint_skips_occupied_regions),
         T(test_hint_no_free_region),
         T(test_transfer_order),
+        T(test_onward_copy_same_country),
+        T(test_register_one_row_per_transfer),
+        T(test_mechanism_without_reference),
+        T(test_derogation_systematic),
+        T(test_fadp_consent),
+        T(test_retention),
+        T(test_why_names_subject_flow),
+        T(test_adequate_scope_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -202,6 +202,13 @@ same_result(const struct check_result *u, const struct check_result *f, const st
     assert_int_equal(u->ntransfers, f->ntransfers);
     for (int32_t i = 0; i < f->ntransfers; i++) {
         const struct transfer *a = &u->transfers[i], *b = &f->transfers[i];
+        /* one row per transfer (equal rows would sort together) */
+        if (i > 0) {
+            const struct transfer *p = &f->transfers[i - 1];
+            assert_false(p->dataset == b->dataset && p->placement == b->placement &&
+                         p->flow == b->flow && p->from_cc == b->from_cc && p->to_cc == b->to_cc &&
+                         strcmp(p->regime, b->regime) == 0);
+        }
         assert_int_equal(a->dataset, b->dataset);
         assert_int_equal(a->placement, b->placement);
         assert_int_equal(a->flow, b->flow);
@@ -222,6 +229,7 @@ same_result(const struct check_result *u, const struct check_result *f, const st
     for (int32_t d = 0; d < f->ndatasets; d++) {
         assert_int_equal(u->eff_tier[d], f->eff_tier[d]);
         assert_int_equal(u->eff_via[d], f->eff_via[d]);
+        assert_int_equal(u->lineage->subj_via[d], f->lineage->subj_via[d]);
         assert_int_equal(check_dataset_personal(u, d), check_dataset_personal(f, d));
         assert_int_equal(u->lineage->has_pfields[d], f->lineage->has_pfields[d]);
         assert_string_equal(check_eff_subjects(u, d, sa, sizeof sa),

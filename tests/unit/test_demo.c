@@ -201,6 +201,37 @@ test_dpf_struck_down(void **state)
     assert_int_equal(rules_revoke(fx->rp, "EU", "US", false, NULL), SM_OK);
 }
 
+/* The register holds one row per transfer (issue 16: a violating copy fed
+ * by a flow was listed twice), also with DPF struck down (more rows fail). */
+static void
+test_register_no_duplicates(void **state)
+{
+    struct fx *fx = *state;
+    struct check_result *r2 = NULL;
+
+    for (int pass = 0; pass < 2; pass++) {
+        const struct check_result *r = pass ? r2 : fx->r;
+        int32_t fails = 0;
+        for (int32_t k = 0; k < r->ntransfers; k++) {
+            fails += r->transfers[k].status == XFER_VIOLATION;
+            for (int32_t j = k + 1; j < r->ntransfers; j++) {
+                const struct transfer *a = &r->transfers[k], *b = &r->transfers[j];
+                if (a->dataset == b->dataset && a->placement == b->placement &&
+                    a->flow == b->flow && a->from_cc == b->from_cc && a->to_cc == b->to_cc &&
+                    strcmp(a->regime, b->regime) == 0)
+                    fail_msg("transfer rows %d and %d are the same transfer", k, j);
+            }
+        }
+        assert_true(fails > 0);
+        if (pass == 0) {
+            assert_int_equal(rules_revoke(fx->rp, "EU", "US", true, NULL), SM_OK);
+            assert_int_equal(check_run(fx->m, fx->rp, 20261126, &r2, NULL), SM_OK);
+        }
+    }
+    check_result_free(r2);
+    assert_int_equal(rules_revoke(fx->rp, "EU", "US", false, NULL), SM_OK);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -212,6 +243,7 @@ main(void)
         T(test_compliant_transfers),
         T(test_lineage_in_demo),
         T(test_dpf_struck_down),
+        T(test_register_no_duplicates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,6 +235,24 @@ test_mechanism_when_no_region(void **state)
                         "set-mechanism users@aws:us-east-1 scc");
     assert_non_null(strstr(p->steps[0].why, "sign SCCs"));
     assert_int_equal(errors_after_replay(fx, p), 0);
+    /* the scc it declares carries no reference: the replayed plan still
+     * reports XFR003 on the copy until one is recorded (issue 16) */
+    {
+        struct scenario_eval *ev;
+        int found = 0;
+        assert_int_equal(scenario_begin(fx->m, fx->rp, "replay", &ev, NULL), SM_OK);
+        for (int32_t i = 0; i < p->nsteps; i++)
+            assert_int_equal(scenario_apply(ev, (int)p->steps[i].op.n, p->steps[i].op.v, NULL),
+                             SM_OK);
+        assert_int_equal(scenario_check(ev, TODAY, NULL), SM_OK);
+        for (int32_t k = 0; k < ev->res->nfindings; k++)
+            found += strcmp(ev->res->findings[k].rule, "XFR003") == 0 &&
+                     strcmp(ev->res->findings[k].selector, "users@aws:us-east-1") == 0 &&
+                     !ev->res->findings[k].waived;
+        assert_int_equal(found, 1);
+        assert_int_equal(ev->res->stats.count[SEV_WARNING] > 0, 1);
+        scenario_eval_free(ev);
+    }
     plan_free(p);
 }
 

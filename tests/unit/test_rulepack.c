@@ -75,7 +75,8 @@ test_default_pack(void **state)
     assert_int_equal(rp->regimes[g].adequacy[us].since, 20230710);
     assert_true(rp->regimes[g].mechanisms & (1u << MECH_SCC));
     assert_true(rp->regimes[rules_regime(rp, "RU_152FZ")].hard_localization);
-    assert_false(rp->regimes[rules_regime(rp, "FADP")].mechanisms & (1u << MECH_CONSENT));
+    /* revFADP Art 17(1)(a): express consent is one of the listed exceptions */
+    assert_true(rp->regimes[rules_regime(rp, "FADP")].mechanisms & (1u << MECH_CONSENT));
     assert_int_equal(rp->regimes[rules_regime(rp, "DPDP")].transfer, XFER_RULE_BLACKLIST);
     assert_int_equal(rp->ntiers, 3);
     assert_string_equal(rp->tiers[0].name, "restricted");

@@ -1,7 +1,7 @@
 # custom SQL rules of a rule pack: each row is a finding; a rule that writes,
 # is more than one statement, names no object or runs too long is refused (exit 2)
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU --owner ana
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365 --owner ana
 $ sovmap place orders aws:eu-west-1 --encrypted --key-region aws:eu-west-1
 $ sovmap dataset add logs --tier public
 $ sovmap place logs aws:us-east-1

@@ -16,7 +16,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --fail-on error
 ? 0
 $ SOVMAP_TODAY=2026-11-26 sovmap check --fail-on never
 ? 0
-$ sovmap dataset add orders --tier restricted --subjects EU
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365
 $ sovmap place orders aws:eu-west-1 --encrypted --key-region aws:eu-west-1
 $ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:eu-west-1
 $ SOVMAP_TODAY=2026-11-26 sovmap check

@@ -1,6 +1,6 @@
 # sovmap check --format json|sarif|junit and -o FILE on a small catalog
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365
 $ sovmap place orders aws:eu-west-1 --encrypted --key-region aws:eu-west-1
 $ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:eu-west-1
 $ sovmap dataset add logs

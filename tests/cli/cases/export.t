@@ -1,7 +1,7 @@
 # sovmap export: every format from one small catalog with a known violation
 # (an undeclared US replica of EU restricted data) and a hostile name
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU --system shop
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365 --system shop
 $ sovmap place orders aws:eu-west-1 --encrypted --key-region aws:eu-west-1
 $ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:eu-west-1
 $ sovmap dataset add 'rep<script>"x' --tier public --system bi

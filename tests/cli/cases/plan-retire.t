@@ -1,6 +1,6 @@
 # leaving a region: every copy there must move; the planner moves them
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365
 $ sovmap place orders aws:eu-west-1 --role primary --encrypted --key-region aws:eu-west-1
 $ sovmap place orders aws:eu-central-1 --role backup --encrypted --key-region aws:eu-central-1
 $ sovmap dataset add logs --tier public

@@ -1,7 +1,7 @@
 # the planner: moves to the closest allowed region, verified; saves a
 # scenario whose check has no errors; says what it cannot fix and why
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365
 $ sovmap place orders aws:eu-west-1 --role primary --encrypted --key-region aws:eu-west-1
 $ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:us-east-1
 $ sovmap dataset add users --tier confidential --subjects EU

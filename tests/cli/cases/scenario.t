@@ -1,7 +1,7 @@
 # what-if scenarios: new, add, show, list, diff (text and json), stacked
 # scenarios, rm, drop, apply; each change is audited
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365
 $ sovmap place orders aws:eu-west-1 --role primary --encrypted --key-region aws:eu-west-1
 $ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:us-east-1
 $ sovmap dataset add users --tier confidential --subjects EU

@@ -1,9 +1,9 @@
 # sovmap waive: a waived finding is listed apart and no longer fails the
 # check; past its expiry day it hides nothing and is reported as expired
 $ sovmap init
-$ sovmap dataset add orders --tier restricted --subjects EU
+$ sovmap dataset add orders --tier restricted --subjects EU --retention 365
 $ sovmap place orders aws:eu-west-1 --encrypted --key-region aws:eu-west-1
-$ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:eu-west-1 --mechanism dpf
+$ sovmap place orders aws:us-east-1 --role replica --encrypted --key-region aws:eu-west-1 --mechanism dpf --mechanism-ref DPF-123
 $ sovmap dataset add logs
 $ sovmap place logs aws:us-east-1
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format json | python3 -c 'import json, sys; print(sorted((f["rule"], f["object"]["selector"]) for f in json.load(sys.stdin)["findings"] if f["severity"] == "error"))'
