@@ -248,6 +248,8 @@ const struct command cmd_export = {
         "Formats:\n"
         "  dot              Graphviz source of the data-flow diagram (not laid out)\n"
         "  svg, png, pdf    the diagram laid out in-process; violations red with rule ids\n"
+        "  mermaid          the diagram as a Mermaid flowchart (GitHub and GitLab draw it\n"
+        "                   inline in a pull request); every view, violations red\n"
         "  map-md           residency map: datasets x regions, plus allowed regions per tier\n"
         "  map-csv          the residency map as CSV (RFC 4180)\n"
         "  map-html         the residency map as one self-contained, printable HTML file\n"

@@ -530,6 +530,164 @@ stderr_release(struct grab *g)
     fclose(g->tmp);
 }
 
+/* ---- Mermaid -----------------------------------------------------------------------------------
+ * The same graph, written as a Mermaid flowchart (GitHub and GitLab draw
+ * it inline in a pull request): clusters become subgraphs, Graphviz labels
+ * become quoted Mermaid labels, red nodes and edges get the `bad` class and
+ * a red linkStyle. Mermaid lays it out itself, so no size limit applies
+ * beyond the view's own. The legend is left out: the class colours say it. */
+
+/* A Mermaid label: inside "...", with " < > # & and line breaks as entity
+ * codes (Mermaid's #quot; form) and Graphviz's \n as <br/>. HTML-like
+ * labels (the systems view) become text, a line per table row. */
+static void
+mm_label(FILE *f, const char *s)
+{
+    bool html = s && aghtmlstr((char *)s);
+
+    fputc('"', f);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (html && *p == '<') {
+            const char *end = strchr(p, '>');
+            if (!end)
+                break;
+            if (!strncmp(p, "</TR>", 5) || !strncmp(p, "<BR/>", 5))
+                fputs("<br/>", f);
+            else if (!strncmp(p, "</TD>", 5))
+                fputc(' ', f);
+            p = end;
+            continue;
+        }
+        if (html && *p == '&') {
+            /* the HTML label's own entities are already escaped text */
+            const char *end = strchr(p, ';');
+            if (end && end - p < 8) {
+                fputc('#', f);
+                fwrite(p + 1, 1, (size_t)(end - p), f);
+                p = end;
+                continue;
+            }
+        }
+        if (!html && p[0] == '\\' && (p[1] == 'n' || p[1] == 'l' || p[1] == 'r')) {
+            fputs("<br/>", f);
+            p++;
+            continue;
+        }
+        switch (*p) {
+        case '"': fputs("#quot;", f); break;
+        case '<': fputs("#lt;", f); break;
+        case '>': fputs("#gt;", f); break;
+        case '#': fputs("#35;", f); break;
+        case '&': fputs("#amp;", f); break;
+        case '\n': fputs("<br/>", f); break;
+        case '`': fputs("#96;", f); break;
+        default: fputc(*p, f); break;
+        }
+    }
+    fputc('"', f);
+}
+
+static const char *
+mm_attr(void *obj, Agsym_t *sym)
+{
+    return sym ? agxget(obj, sym) : "";
+}
+
+static void
+mm_cluster(struct dg *d, Agraph_t *g, FILE *f, int depth, int32_t *nsub)
+{
+    for (Agraph_t *sg = agfstsubg(g); sg; sg = agnxtsubg(sg)) {
+        const char *name = agnameof(sg);
+        if (!name || strncmp(name, "cluster", 7) || !strcmp(name, "cluster_legend"))
+            continue;
+        fprintf(f, "%*ssubgraph c%d[", depth * 2, "", (int)(*nsub)++);
+        mm_label(f, mm_attr(sg, d->ga[GA_LABEL]));
+        fputs("]\n", f);
+        mm_cluster(d, sg, f, depth + 1, nsub);
+        for (Agnode_t *n = agfstnode(sg); n; n = agnxtnode(sg, n)) {
+            bool deeper = false;
+            /* a node belongs to the innermost cluster holding it */
+            for (Agraph_t *inner = agfstsubg(sg); inner && !deeper; inner = agnxtsubg(inner))
+                deeper = agsubnode(inner, n, 0) != NULL;
+            if (deeper)
+                continue;
+            fprintf(f, "%*sn%lld[", depth * 2 + 2, "", (long long)AGSEQ(n));
+            mm_label(f, mm_attr(n, d->na[NA_LABEL]));
+            fputs("]\n", f);
+        }
+        fprintf(f, "%*send\n", depth * 2, "");
+    }
+}
+
+static int
+write_mermaid(struct dg *d, FILE *f, struct sm_error *err)
+{
+    Agraph_t *lg = agsubg(d->g, "cluster_legend", 0);
+    int32_t nsub = 0, nedge = 0;
+    bool any_bad = false;
+
+    fputs("%% ", f);
+    for (const char *p = mm_attr(d->g, d->ga[GA_LABEL]); *p; p++)
+        if (p[0] == '\\' && p[1] == 'n') {
+            fputs(" / ", f);
+            p++;
+        } else if (*p != '\n') {
+            fputc(*p, f);
+        }
+    fputs("\nflowchart LR\n", f);
+    mm_cluster(d, d->g, f, 1, &nsub);
+    /* nodes outside every cluster (none in sovmap's views, kept for safety) */
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n)) {
+        bool inside = false;
+        for (Agraph_t *sg = agfstsubg(d->g); sg && !inside; sg = agnxtsubg(sg))
+            inside = agsubnode(sg, n, 0) != NULL;
+        if (inside)
+            continue;
+        fprintf(f, "  n%lld[", (long long)AGSEQ(n));
+        mm_label(f, mm_attr(n, d->na[NA_LABEL]));
+        fputs("]\n", f);
+    }
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n)) {
+        if (lg && agsubnode(lg, n, 0))
+            continue;
+        for (Agedge_t *e = agfstout(d->g, n); e; e = agnxtout(d->g, e)) {
+            const char *lab = mm_attr(e, d->ea[EA_XLABEL]);
+            const char *style = mm_attr(e, d->ea[EA_STYLE]);
+            bool dashed = strstr(style, "dashed") != NULL;
+
+            if (!*lab)
+                lab = mm_attr(e, d->ea[EA_LABEL]);
+            fprintf(f, "  n%lld %s", (long long)AGSEQ(agtail(e)), dashed ? "-.->" : "-->");
+            if (*lab) {
+                fputc('|', f);
+                mm_label(f, lab);
+                fputc('|', f);
+            }
+            fprintf(f, " n%lld\n", (long long)AGSEQ(aghead(e)));
+            if (!strcmp(mm_attr(e, d->ea[EA_COLOR]), C_RED)) {
+                fprintf(f, "  linkStyle %d stroke:%s,stroke-width:2px,color:%s\n", (int)nedge,
+                        C_RED, C_RED);
+                any_bad = true;
+            }
+            nedge++;
+        }
+    }
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n)) {
+        if (lg && agsubnode(lg, n, 0))
+            continue;
+        if (!strcmp(mm_attr(n, d->na[NA_COLOR]), C_RED)) {
+            fprintf(f, "  class n%lld bad\n", (long long)AGSEQ(n));
+            any_bad = true;
+        }
+    }
+    if (any_bad)
+        fprintf(f, "  classDef bad stroke:%s,stroke-width:2px,color:%s,fill:%s\n", C_RED, C_RED,
+                C_RED_FILL);
+    if (ferror(f))
+        return sm_error_set(err, SM_EIO, "mermaid: write error: %s", strerror(errno));
+    return SM_OK;
+}
+
 /* A diagram nobody can read is not written. After the layout the size is
  * known: a bitmap larger than cairo's 32767 pixels is scaled down by
  * Graphviz (its text with it), and PDF readers refuse pages over 200
@@ -592,6 +750,8 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
             return sm_error_set(err, SM_EIO, "dot: write error: %s", strerror(errno));
         return SM_OK;
     }
+    if (!strcmp(fmt, "mermaid"))
+        return write_mermaid(d, f, err);
     /* One context for the process: Graphviz 2.43's pango plugin keeps a
      * pointer into the previous context's font cache, so freeing a context
      * and making another reads freed memory (seen with ASan). */
@@ -2055,7 +2215,8 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     int32_t nnew = 0, nres = 0, nmoved = 0;
     int rc;
 
-    if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf"))
+    if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf") &&
+        strcmp(fmt, "mermaid"))
         return sm_error_set(err, SM_EINVAL, "the change diagram is a diagram: use dot, svg, "
                             "png or pdf, not %s", fmt);
     if (!o) {
@@ -2193,10 +2354,11 @@ export_diagram(const struct model *m, const struct check_result *r,
     int32_t focus = SM_NONE, limit;
     int32_t nviol = 0;
     char title[512], day[11];
-    bool layout = strcmp(fmt, "dot") != 0;
+    bool layout = strcmp(fmt, "dot") != 0 && strcmp(fmt, "mermaid") != 0;
     int rc;
 
-    if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf"))
+    if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf") &&
+        strcmp(fmt, "mermaid"))
         return sm_error_set(err, SM_EINVAL, "unknown diagram format %s", fmt);
     if (!o) {
         export_opts_init(&defaults);

@@ -901,6 +901,7 @@ DIAGRAM(dot, "Graphviz source of the data-flow diagram", false);
 DIAGRAM(svg, "data-flow diagram, SVG (laid out in-process)", false);
 DIAGRAM(png, "data-flow diagram, PNG", true);
 DIAGRAM(pdf, "data-flow diagram, PDF", true);
+DIAGRAM(mermaid, "data-flow diagram, Mermaid flowchart (drawn inline in pull requests)", false);
 #undef DIAGRAM
 
 #define MAP(n, a, s) \
@@ -938,7 +939,7 @@ static const struct export_ops exp_model_json = {
 };
 
 const struct export_ops *const export_formats[] = {
-    &exp_dot, &exp_svg, &exp_png, &exp_pdf,
+    &exp_dot, &exp_svg, &exp_png, &exp_pdf, &exp_mermaid,
     &exp_map_md, &exp_map_csv, &exp_map_html, &exp_map_json,
     &exp_transfers, &exp_lineage, &exp_model_json,
     NULL
