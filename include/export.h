@@ -113,6 +113,12 @@ int export_map(const struct model *m, const struct check_result *r,
                const struct export_opts *o, const char *fmt, FILE *f,
                struct sm_error *err);
 
+/* The review pack: summary, systems diagram (inline SVG), findings with why
+ * and hint, residency map, allowed regions, transfer register; one
+ * self-contained HTML file (export_review.c). */
+int export_review_html(const struct model *m, const struct check_result *r,
+                       const struct export_opts *o, FILE *f, struct sm_error *err);
+
 int export_transfers_csv(const struct model *m, const struct check_result *r,
                          const struct export_opts *o, FILE *f, struct sm_error *err);
 int export_lineage_csv(const struct model *m, const struct check_result *r,

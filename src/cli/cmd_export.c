@@ -256,6 +256,8 @@ const struct command cmd_export = {
         "  map-json         the residency map as JSON\n"
         "  transfers-csv    the derived transfer register\n"
         "  lineage-csv      every etl/stream edge with the tier that crossed it\n"
+        "  review-html      the review pack: summary, systems diagram, findings with why and\n"
+        "                   fix, residency map, allowed regions, transfers; one HTML file\n"
         "  model-json       the catalog as canonical JSON (sovmap import model reads it)\n"
         "\n"
         "Views (diagrams):\n"

@@ -2037,6 +2037,13 @@ build_systems(struct dg *d, struct sm_error *err)
                                  thousands(d, tot.n), tot.n == 1 ? "copy" : "copies", rows)));
             nset(d, rnode[r], NA_SHAPE, "plaintext");
             nset(d, rnode[r], NA_COLOR, looks[state].color);
+            /* the review pack's map has the region's column at #r-HEX */
+            {
+                const char *hex = "";
+                for (const unsigned char *p = (const unsigned char *)rg->id; *p; p++)
+                    hex = dstr(d, "%s%02x", hex, *p);
+                agsafeset(rnode[r], "URL", (char *)dstr(d, "#r-%s", hex), "");
+            }
             k = j;
         }
         for (int32_t k = 0; k < y.nedges; k++) {

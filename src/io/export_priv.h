@@ -82,4 +82,17 @@ const struct xregime *xregime_of(const struct export_juris *j, int cc);
 /* qsort comparator for const char * arrays (strcmp). */
 int xstrcmp(const void *a, const void *b);
 
+/* A transfer register row, as transfers-csv writes it: dataset, copy, flow,
+ * from_country, to_country, regime, mechanism, basis, personal, status
+ * (export_reg.c). sel and a, b hold text that cols points into. */
+void export_transfer_cols(const struct model *m, const struct transfer *t, const char *cols[10],
+                          char *sel, size_t size, char a[3], char b[3]);
+
+/* ---- HTML shared by the map and the review pack (export_map.c) ------------ */
+
+/* The map's stylesheet (no <style> tags). */
+extern const char export_html_css[];
+/* An id attribute's value for a name: its bytes in hex, valid and unique. */
+void export_html_anchor(FILE *f, const char *name);
+
 #endif
