@@ -88,6 +88,9 @@ struct dg {
     struct idstate *ids;
     const char *summary_note;   /* the region view folded into jurisdictions */
     uint8_t *ds_drawn;          /* full/focus view: per dataset, a copy is drawn */
+    const struct check_result *r;
+    struct vmark { enum obj_kind kind; int32_t id; int32_t ds; } *marks;
+    int32_t nmarks, cap_marks;  /* numbered violations, in drawing order */
 };
 
 /* ---- object ids ----------------------------------------------------------------------
@@ -240,6 +243,32 @@ dclean(struct dg *d, const char *s)
     return xclean(&d->a, s, true);
 }
 
+/* Text for an HTML-like Graphviz label: clean UTF-8, & < > " escaped. */
+static const char *
+html_text(struct dg *d, const char *s)
+{
+    const char *c = dclean(d, s);
+    size_t n = 0;
+    char *out, *o;
+
+    for (const char *p = c; *p; p++)
+        n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : 1;
+    if (!(o = out = sm_arena_alloc(&d->a, n + 1)))
+        return "";
+    for (const char *p = c; *p; p++) {
+        const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
+                      : *p == '"' ? "&quot;" : NULL;
+        if (e) {
+            memcpy(o, e, strlen(e));
+            o += strlen(e);
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 static void
 declare(struct dg *d)
 {
@@ -314,6 +343,7 @@ dg_init(struct dg *d, const struct model *m, const struct check_result *r,
     memset(d, 0, sizeof *d);
     d->m = m;
     d->o = o;
+    d->r = r;
     sm_arena_init(&d->a);
     if ((rc = xindex_build(m, r, &d->x, err)))
         return rc;
@@ -360,6 +390,7 @@ dg_fini(struct dg *d)
     free(d->gnames);
     free(d->tier_shape);
     free(d->ds_drawn);
+    free(d->marks);
     xindex_fini(&d->x);
     sm_arena_fini(&d->a);
 }
@@ -1030,6 +1061,63 @@ focus_set(const struct model *m, int32_t focus, int hops, uint8_t *keep,
     return SM_OK;
 }
 
+/* Number a violation drawn in red: "[3] " goes before its label, and the
+ * legend's table lists 3 -> rules, object, message, so nothing depends on
+ * where Graphviz puts a label. "" when out of memory (then unnumbered). */
+static const char *
+mark(struct dg *d, enum obj_kind kind, int32_t id, int32_t ds)
+{
+    if (sm_grow((void **)&d->marks, &d->cap_marks, d->nmarks + 1, sizeof *d->marks))
+        return "";
+    d->marks[d->nmarks++] = (struct vmark){ kind, id, ds };
+    return dstr(d, "[%d] ", (int)d->nmarks);
+}
+
+/* The table under the legend: number, rule, object, message of every
+ * numbered violation (the first VMARK_TABLE; the rest are counted). */
+#define VMARK_TABLE 60
+
+static void
+legend_marks(struct dg *d, Agraph_t *lg)
+{
+    const struct check_result *r = d->r;
+    const char *rows = "";
+    Agnode_t *n;
+
+    if (!d->nmarks || !r)
+        return;
+    for (int32_t k = 0; k < d->nmarks && k < VMARK_TABLE; k++) {
+        const struct vmark *v = &d->marks[k];
+        for (int32_t i = 0; i < r->nfindings; i++) {
+            const struct finding *f = &r->findings[i];
+            bool same = f->kind == v->kind && f->object == v->id;
+
+            /* a primary's number also stands for its dataset's findings */
+            if (!same && v->kind == OBJ_PLACEMENT && f->kind == OBJ_DATASET &&
+                f->dataset == v->ds && d->m->placements[v->id].role == ROLE_PRIMARY)
+                same = true;
+            if (!same || f->waived || f->severity < SEV_WARNING)
+                continue;
+            rows = dstr(d, "%s<TR><TD ALIGN=\"RIGHT\">%d</TD><TD ALIGN=\"LEFT\">%s</TD>"
+                        "<TD ALIGN=\"LEFT\">%s</TD><TD ALIGN=\"LEFT\">%s</TD></TR>", rows,
+                        (int)k + 1, html_text(d, f->rule), html_text(d, f->selector),
+                        html_text(d, f->message));
+        }
+    }
+    if (d->nmarks > VMARK_TABLE)
+        rows = dstr(d, "%s<TR><TD COLSPAN=\"4\" ALIGN=\"LEFT\">... and %d more: sovmap check "
+                    "lists them all</TD></TR>", rows, (int)(d->nmarks - VMARK_TABLE));
+    n = agnode(lg, "legend:violations", 1);
+    d->st.legend_nodes++;
+    agxset(n, d->na[NA_LABEL],
+           agstrdup_html(d->g, (char *)dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+                         "CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD>#</TD><TD>rule</TD>"
+                         "<TD>object</TD><TD>finding</TD></TR>%s</TABLE>", rows)));
+    nset(d, n, NA_SHAPE, "plaintext");
+    nset(d, n, NA_COLOR, C_RED);
+    nset(d, n, NA_FONTCOLOR, C_RED);
+}
+
 static const char *
 edge_desc(struct dg *d, const struct flow *f)
 {
@@ -1044,10 +1132,10 @@ edge_desc(struct dg *d, const struct flow *f)
 
 static void
 style_edge(struct dg *d, Agedge_t *e, const struct xstatus *s, bool cross,
-           const struct flow *f, const char *tip)
+           const struct flow *f, const char *tip, enum obj_kind kind, int32_t id)
 {
     const char *style = cross ? "dashed" : "solid";
-    const char *desc = edge_desc(d, f);
+    const char *desc = edge_desc(d, f), *num = "";
 
     if (s->state == XS_VIOLATION) {
         eset(d, e, EA_COLOR, C_RED);
@@ -1055,6 +1143,7 @@ style_edge(struct dg *d, Agedge_t *e, const struct xstatus *s, bool cross,
         eset(d, e, EA_PENWIDTH, "2.5");
         style = cross ? "bold,dashed" : "bold";
         d->st.red_edges++;
+        num = mark(d, kind, id, SM_NONE);
     } else if (s->state == XS_WAIVED) {
         eset(d, e, EA_COLOR, C_MUTED);
         eset(d, e, EA_FONTCOLOR, "#5f6b76");
@@ -1064,7 +1153,7 @@ style_edge(struct dg *d, Agedge_t *e, const struct xstatus *s, bool cross,
     eset(d, e, EA_STYLE, style);
     if (s->state != XS_OK)
         eset(d, e, d->labels_as_xlabels ? EA_XLABEL : EA_LABEL,
-             dstr(d, "%s:%s%s", desc, s->state == XS_WAIVED ? " waived " : " ",
+             dstr(d, "%s%s:%s%s", num, desc, s->state == XS_WAIVED ? " waived " : " ",
                   dclean(d, s->rules)));
     eset(d, e, EA_TOOLTIP, dstr(d, "%s\\n%s", tip, desc));
     if (!f)
@@ -1199,8 +1288,10 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         }
         n = agnode(region_cluster(d, p->region), (char *)nodes[k].sel, 1);
         pnode[pi] = n;
-        nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s", dclean(d, ds->name), role_names[p->role],
+        nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s%s", dclean(d, ds->name), role_names[p->role],
                                   s.state != XS_OK ? "\\n" : "",
+                                  s.state == XS_VIOLATION ? mark(d, OBJ_PLACEMENT, pi, p->dataset)
+                                                          : "",
                                   s.state == XS_WAIVED ? "waived " : "",
                                   s.state != XS_OK ? dclean(d, s.rules) : ""));
         if (ds->tier == SM_NONE) {
@@ -1246,9 +1337,11 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         e = agedge(d->g, pnode[de->from], h, NULL, 1);
         style_edge(d, e, f ? &d->x.flow[de->flow] : &d->x.implicit[de->to],
                    cross_border(m, m->placements[de->from].region, rto), f,
-                   f ? dclean(d, f->name) : dstr(d, "%s -> %s", de->tsel, de->hsel));
+                   f ? dclean(d, f->name) : dstr(d, "%s -> %s", de->tsel, de->hsel),
+                   f ? OBJ_FLOW : OBJ_PLACEMENT, f ? de->flow : de->to);
     }
     legend_full(d);
+    legend_marks(d, legend_cluster(d));
 out:
     free(keep_ds);
     free(keep_p);
@@ -1669,32 +1762,6 @@ out:
  * edges summed per pair of such nodes, violations red with their counts and
  * rule ids. The node count is bounded by regions x systems x tiers, not by
  * datasets, so it stays legible from a thousand datasets to a million. */
-
-/* Text for an HTML-like Graphviz label: clean UTF-8, & < > " escaped. */
-static const char *
-html_text(struct dg *d, const char *s)
-{
-    const char *c = dclean(d, s);
-    size_t n = 0;
-    char *out, *o;
-
-    for (const char *p = c; *p; p++)
-        n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : 1;
-    if (!(o = out = sm_arena_alloc(&d->a, n + 1)))
-        return "";
-    for (const char *p = c; *p; p++) {
-        const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
-                      : *p == '"' ? "&quot;" : NULL;
-        if (e) {
-            memcpy(o, e, strlen(e));
-            o += strlen(e);
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return out;
-}
 
 struct snode {
     int32_t region;             /* SM_NONE: an export target outside the model */

@@ -775,11 +775,45 @@ systems_view(int32_t n, int32_t nflows)
 static void test_systems_view_1000(void **s) { (void)s; systems_view(1000, 1000); }
 static void test_systems_view_15000(void **s) { (void)s; systems_view(15000, 15000); }
 
+/* Violations are numbered: every red edge and red copy carries "[k] ", k
+ * from 1 without gaps, and the legend's table has a row for each with its
+ * rule and object, so nothing depends on where Graphviz puts a label. */
+static void
+test_numbered_violations(void **state)
+{
+    struct model *m = known_model();
+    struct check_result *r = tl_check(m);
+    struct export_stats st;
+    struct sm_error e = { 0 };
+    char *dot, key[32];
+    int n = 0;
+
+    (void)state;
+    dot = run(m, r, NULL, "dot", SM_OK, &st, &e);
+    for (;;) {
+        snprintf(key, sizeof key, "[%d] ", n + 1);
+        if (!strstr(dot, key))
+            break;
+        assert_int_equal(count(dot, key), 1);
+        n++;
+    }
+    assert_true(n >= st.red_edges && st.red_edges > 0);
+    assert_non_null(strstr(dot, "legend:violations"));
+    assert_true(count(dot, "<TD ALIGN=\"RIGHT\">") >= n);
+    for (int32_t i = 0; i < r->nfindings; i++)
+        if (!r->findings[i].waived && r->findings[i].severity >= SEV_WARNING)
+            assert_non_null(strstr(dot, r->findings[i].rule));
+    free(dot);
+    check_result_free(r);
+    model_free(m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_model_dot),
+        cmocka_unit_test(test_numbered_violations),
         cmocka_unit_test(test_systems_view_1000),
         cmocka_unit_test(test_systems_view_15000),
         cmocka_unit_test(test_demo),
