@@ -124,6 +124,8 @@ int cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
 /* A name for text output: control bytes, C1 controls and bytes that are not
  * UTF-8 escaped (\n, \t, \x1b), everything else unchanged. */
 void cli_put_text(FILE *f, const char *s);
+/* Terminal columns cli_put_text(s) takes (wide CJK and emoji count 2). */
+size_t cli_text_width(const char *s);
 /* A JSON string literal, quotes included; exact for valid UTF-8. */
 void cli_put_json(FILE *f, const char *s);
 /* "sovmap: message" and "usage: LINE" (first line of usage) on c->err;

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <unistd.h>
 
 /* ---- errors and progress ------------------------------------------------------------ */
@@ -291,40 +292,91 @@ bidi_control(const unsigned char *p, int n)
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
-void
-cli_put_text(FILE *f, const char *s)
+/* The one rule for text on a terminal: each piece of s either as it is (a
+ * printable UTF-8 character, given with its code point) or escaped (\n,
+ * \x1b, \u202e ...). cli_put_text prints the pieces; cli_text_width counts
+ * the columns the same pieces take, so tables line up with what is printed. */
+static void
+text_walk(const char *s, void (*piece)(void *ctx, const char *text, size_t n, uint32_t cp),
+          void *ctx)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    char esc[16];
     int n;
 
     while (*p) {
-        if (*p == '\n') {
-            fputs("\\n", f);
+        if (*p == '\n' || *p == '\t' || *p == '\r') {
+            piece(ctx, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\r", 2, 0);
             p++;
-        } else if (*p == '\t') {
-            fputs("\\t", f);
-            p++;
-        } else if (*p == '\r') {
-            fputs("\\r", f);
-            p++;
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(f, "\\x%02x", *p++);
-        } else if ((n = utf8_len(p)) == 0) {
-            fprintf(f, "\\x%02x", *p++);
+        } else if (*p < 0x20 || *p == 0x7f || (n = utf8_len(p)) == 0) {
+            snprintf(esc, sizeof esc, "\\x%02x", *p++);
+            piece(ctx, esc, 4, 0);
         } else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
             /* C1 controls (U+0080..U+009F) drive terminals too */
-            fprintf(f, "\\x%02x\\x%02x", p[0], p[1]);
+            snprintf(esc, sizeof esc, "\\x%02x\\x%02x", p[0], p[1]);
+            piece(ctx, esc, 8, 0);
             p += 2;
         } else if (bidi_control(p, n)) {
             /* direction overrides and marks reorder what follows on the
              * line: a name must not be able to disguise the next column */
-            fprintf(f, "\\u%04x", (unsigned)utf8_cp(p, n));
+            snprintf(esc, sizeof esc, "\\u%04x", (unsigned)utf8_cp(p, n));
+            piece(ctx, esc, strlen(esc), 0);
             p += n;
         } else {
-            fwrite(p, 1, (size_t)n, f);
+            piece(ctx, (const char *)p, (size_t)n, utf8_cp(p, n));
             p += n;
         }
     }
+}
+
+static void
+put_piece(void *ctx, const char *text, size_t n, uint32_t cp)
+{
+    (void)cp;
+    fwrite(text, 1, n, ctx);
+}
+
+void
+cli_put_text(FILE *f, const char *s)
+{
+    text_walk(s, put_piece, f);
+}
+
+/* Columns a printed character takes: the locale's wcwidth when it knows
+ * the character, else East Asian wide and emoji ranges count 2, combining
+ * marks 0, the rest 1 (a C locale still shows UTF-8 in most terminals). */
+static int
+char_width(uint32_t cp)
+{
+    int w = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+
+    if (w >= 0)
+        return w > 2 ? 2 : w;
+    if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x200b && cp <= 0x200d))
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+        (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+        (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+        (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
+        (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd))
+        return 2;
+    return 1;
+}
+
+static void
+width_piece(void *ctx, const char *text, size_t n, uint32_t cp)
+{
+    (void)text;
+    *(size_t *)ctx += cp ? (size_t)char_width(cp) : n;
+}
+
+size_t
+cli_text_width(const char *s)
+{
+    size_t w = 0;
+
+    text_walk(s, width_piece, &w);
+    return w;
 }
 
 void

@@ -246,24 +246,6 @@ cmd_format(struct cli *c, const char *value, bool tsv, enum out_format *out)
     return rc ? rc : CLI_USAGE;
 }
 
-/* Columns the escaped text takes (code points; escapes count their length). */
-static size_t
-text_width(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t w = 0;
-
-    for (; *p; p++) {
-        if (*p == '\n' || *p == '\t' || *p == '\r')
-            w += 2;
-        else if (*p < 0x20 || *p == 0x7f)
-            w += 4;
-        else if ((*p & 0xc0) != 0x80)
-            w++;
-    }
-    return w;
-}
-
 #define TABLE_MAX_COLS 12
 #define TABLE_MAX_WIDTH 64
 
@@ -283,7 +265,7 @@ cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *head
             if (!row(ctx, i, cols))
                 continue;
             for (int k = 0; k < ncols; k++) {
-                w = text_width(cols[k] ? cols[k] : "");
+                w = cli_text_width(cols[k] ? cols[k] : "");
                 if (w > width[k])
                     width[k] = w > TABLE_MAX_WIDTH ? TABLE_MAX_WIDTH : w;
             }
@@ -321,7 +303,7 @@ cmd_table(struct cli *c, enum out_format fmt, int ncols, const char *const *head
             if (pad)
                 fprintf(c->out, "%*s", (int)pad, "");
             cli_put_text(c->out, v);
-            w = text_width(v);
+            w = cli_text_width(v);
             pad = w < width[k] ? width[k] - w : 0;
         }
         fputc('\n', c->out);

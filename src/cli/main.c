@@ -3,6 +3,7 @@
  * global options, finds the command in the registry and runs it. Without a
  * command it runs the "tui" command when one is registered, else prints help.
  */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,8 @@ main(int argc, char **argv)
     char *tui_argv[] = { "tui", NULL };
     int i, rc;
 
+    /* character widths for tables (wcwidth); numbers and messages stay "C" */
+    setlocale(LC_CTYPE, "");
     memset(&c, 0, sizeof c);
     c.out = stdout;
     c.err = stderr;
