@@ -322,6 +322,8 @@ const char *model_suggest(const struct model *m, enum obj_kind kind,
  * SM_EEXIST when the name is taken, SM_ENOTFOUND for an unknown reference,
  * SM_EINVAL for a bad value; on failure the model is unchanged. */
 
+/* A region id every path accepts: no blanks, controls, DEL, commas, @ or /. */
+bool model_region_id_ok(const char *id);
 int model_add_region(struct model *m, const struct region *r, int32_t *id,
                      struct sm_error *err);
 int model_add_tier(struct model *m, const struct tier *t, int32_t *id,

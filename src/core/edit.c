@@ -502,18 +502,6 @@ pop_added(struct model *m, enum obj_kind kind, int32_t id)
     m->generation++;
 }
 
-static bool
-valid_region_id(const char *id)
-{
-    if (!id || !*id)
-        return false;
-    for (const char *p = id; *p; p++)
-        if (isspace((unsigned char)*p) || *p == ',' || *p == '@' || *p == '/' ||
-            (unsigned char)*p < 0x20)
-            return false;
-    return true;
-}
-
 static int
 add_object(struct model *m, const struct edit *e, int32_t *out, const char **skip,
            int nskip_max, int *nskip, struct sm_error *err)
@@ -528,7 +516,7 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
     case OBJ_REGION: {
         struct region r;
         const char *colon = strchr(key, ':');
-        if (!valid_region_id(key))
+        if (!model_region_id_ok(key))
             return sm_error_set(err, SM_EINVAL, "bad region id \"%.80s\": write "
                                 "provider:code without blanks, commas, @ or /", key);
         model_region_init(&r);

@@ -606,6 +606,21 @@ check_utf8(struct sm_error *err, const char *what, int n, ...)
     return rc;
 }
 
+/* The one rule for region ids, for every way a region comes in (edits,
+ * scenario ops, model-json, importers): a selector joins DATASET@REGION and
+ * lists join with commas, so those and blanks, controls and / cannot occur;
+ * what passes here round-trips through model-json. */
+bool
+model_region_id_ok(const char *id)
+{
+    if (!id || !*id)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || *p == ',' || *p == '@' || *p == '/')
+            return false;
+    return true;
+}
+
 int
 model_add_region(struct model *m, const struct region *r, int32_t *id,
                  struct sm_error *err)
@@ -617,6 +632,9 @@ model_add_region(struct model *m, const struct region *r, int32_t *id,
         return sm_error_set(err, SM_EINVAL, "a region needs an id");
     if (check_utf8(err, "region", 5, r->id, r->provider, r->code, r->name, r->city))
         return SM_EINVAL;
+    if (!model_region_id_ok(r->id))
+        return sm_error_set(err, SM_EINVAL, "bad region id \"%.80s\": write provider:code "
+                            "without blanks, control characters, commas, @ or /", r->id);
     if (model_region(m, r->id) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "region %s exists", r->id);
     if (r->kind >= REGION_KIND_COUNT)

@@ -969,9 +969,10 @@ op_add_region(struct scenario_eval *ev, const char *const *a, int n, struct sm_e
     const char *colon = strchr(a[0], ':');
     int kind = REGION_CLOUD;
 
-    if (!colon || colon == a[0] || !colon[1] || (size_t)(colon - a[0]) >= sizeof provider)
-        return sm_error_set(err, SM_EINVAL, "region id %s: use PROVIDER:CODE, e.g. "
-                            "onprem:fra-dc2", a[0]);
+    if (!colon || colon == a[0] || !colon[1] || (size_t)(colon - a[0]) >= sizeof provider ||
+        !model_region_id_ok(a[0]))
+        return sm_error_set(err, SM_EINVAL, "region id %s: use PROVIDER:CODE without blanks, "
+                            "control characters, commas, @ or /, e.g. onprem:fra-dc2", a[0]);
     memcpy(provider, a[0], (size_t)(colon - a[0]));
     provider[colon - a[0]] = '\0';
     model_region_init(&r);

@@ -780,17 +780,6 @@ get_strv(struct rd *r, json_t *o, const char *path, const char *key, struct sm_s
     return SM_OK;
 }
 
-static bool
-valid_region_id(const char *id)
-{
-    if (!*id)
-        return false;
-    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-        if (*p <= ' ' || *p == ',' || *p == '@' || *p == '/' || *p == 0x7f)
-            return false;
-    return true;
-}
-
 static int
 read_region(struct rd *r, json_t *o, const char *path)
 {
@@ -813,7 +802,7 @@ read_region(struct rd *r, json_t *o, const char *path)
         (rc = get_str(r, o, path, "name", false, false, "", &name)))
         return rc;
     sub(p, sizeof p, path, "id");
-    if (!valid_region_id(id))
+    if (!model_region_id_ok(id))
         return bad(r, p, "bad region id \"%.60s\": write provider:code without blanks, "
                    "commas, @ or /", id);
     if (model_region(r->m, id) != SM_NONE)
