@@ -994,6 +994,37 @@ dataset_passes(const struct model *m, const struct export_opts *o, int32_t ds, i
     return true;
 }
 
+/* The tier --tier names (SM_NONE when none is given), with a suggestion
+ * when it is unknown. */
+static int
+filter_tier(const struct model *m, const struct export_opts *o, int32_t *tier,
+            struct sm_error *err)
+{
+    const char *s;
+
+    *tier = SM_NONE;
+    if (!o->tier || (*tier = model_tier(m, o->tier)) != SM_NONE)
+        return SM_OK;
+    s = model_suggest(m, OBJ_TIER, o->tier);
+    return sm_error_set(err, SM_ENOTFOUND, "unknown tier %s%s%s%s", o->tier,
+                        s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+}
+
+/* keep[ds] for the datasets --tier and --system let through. */
+static int
+kept_datasets(const struct model *m, const struct export_opts *o, uint8_t *keep,
+              struct sm_error *err)
+{
+    int32_t tier;
+    int rc;
+
+    if ((rc = filter_tier(m, o, &tier, err)))
+        return rc;
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        keep[i] = dataset_passes(m, o, i, tier);
+    return SM_OK;
+}
+
 static bool
 region_passes(struct dg *d, int32_t region)
 {
@@ -1180,12 +1211,8 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
         goto out;
     }
-    if (o->tier && (tier = model_tier(m, o->tier)) == SM_NONE) {
-        const char *s = model_suggest(m, OBJ_TIER, o->tier);
-        rc = sm_error_set(err, SM_ENOTFOUND, "unknown tier %s%s%s%s", o->tier,
-                          s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+    if ((rc = filter_tier(m, o, &tier, err)))
         goto out;
-    }
     if (focus != SM_NONE) {
         if ((rc = focus_set(m, focus, o->hops, keep_ds, err)))
             goto out;
@@ -1592,7 +1619,7 @@ build_regions(struct dg *d, struct sm_error *err)
     static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };
     const struct model *m = d->m;
     const struct export_opts *o = d->o;
-    int32_t nr = m->nregions, tier = SM_NONE;
+    int32_t nr = m->nregions;
     size_t nn = (size_t)nr * (size_t)nr;
     struct rcount *pair = calloc(nn + 1, sizeof *pair);
     int32_t (*roles)[ROLE_COUNT] = calloc((size_t)nr + 1, sizeof *roles);
@@ -1608,12 +1635,8 @@ build_regions(struct dg *d, struct sm_error *err)
         rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory (%d regions)", (int)nr);
         goto out;
     }
-    if (o->tier && (tier = model_tier(m, o->tier)) == SM_NONE) {
-        rc = sm_error_set(err, SM_ENOTFOUND, "unknown tier %s", o->tier);
+    if ((rc = kept_datasets(m, o, keep_ds, err)))
         goto out;
-    }
-    for (int32_t i = 0; i < m->ndatasets; i++)
-        keep_ds[i] = dataset_passes(m, o, i, tier);
     for (int32_t i = 0; i < m->nplacements; i++) {
         const struct placement *p = &m->placements[i];
         struct xstatus s = d->x.placement[i];
@@ -1948,7 +1971,7 @@ build_systems(struct dg *d, struct sm_error *err)
     struct sys y = { .d = d };
     uint8_t *keep_ds = calloc((size_t)m->ndatasets + 1, 1);
     int32_t *pnode = malloc(((size_t)m->nplacements + 1) * sizeof *pnode);
-    int32_t *rank = NULL, tier = SM_NONE;
+    int32_t *rank = NULL;
     int rc = SM_OK;
 
     sm_map_init(&y.nkeys);
@@ -1957,12 +1980,8 @@ build_systems(struct dg *d, struct sm_error *err)
         rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
         goto out;
     }
-    if (o->tier && (tier = model_tier(m, o->tier)) == SM_NONE) {
-        rc = sm_error_set(err, SM_ENOTFOUND, "unknown tier %s", o->tier);
+    if ((rc = kept_datasets(m, o, keep_ds, err)))
         goto out;
-    }
-    for (int32_t i = 0; i < m->ndatasets; i++)
-        keep_ds[i] = dataset_passes(m, o, i, tier);
     for (int32_t i = 0; i < m->nplacements; i++) {
         const struct placement *p = &m->placements[i];
         const struct dataset *ds = &m->datasets[p->dataset];
