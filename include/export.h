@@ -20,6 +20,7 @@
 #include "model.h"
 
 struct check_result;
+struct export_stats;
 
 #define EXPORT_VIEWS(X) \
     X(FULL,    "full")    /* every placement and flow */ \
@@ -68,6 +69,7 @@ struct export_opts {
     const struct export_juris *juris;   /* grouping; NULL: by country */
     int32_t layout_limit;       /* full/focus svg/png/pdf: most edges+nodes laid
                                  * out before refusing (0: EXPORT_LAYOUT_LIMIT) */
+    struct export_stats *stats; /* diagrams fill it when not NULL (the CLI's warnings) */
 };
 
 #define EXPORT_LAYOUT_LIMIT 6000

@@ -143,6 +143,7 @@ run_export(struct cli *c, int argc, char **argv)
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
     const struct export_ops *ops;
     struct export_opts o;
+    struct export_stats st = { 0 };
     struct export_juris *j = NULL;
     struct check_result *r = NULL;
     struct sm_error e = { 0 };
@@ -190,6 +191,7 @@ run_export(struct cli *c, int argc, char **argv)
     o.jurisdiction = juris;
     o.stamp = stamp;
     o.violations_only = violations_only;
+    o.stats = &st;
     o.today = c->today;
     if (ops->binary && !out && isatty(fileno(c->out))) {
         rc = cli_fail(c, "%s is binary: write it to a file with -o FILE.%s", ops->name, ops->name);
@@ -229,6 +231,13 @@ run_export(struct cli *c, int argc, char **argv)
     rc = close_out(c, f, &of, true);
     if (rc == CLI_OK && f != c->out && !c->quiet && c->verbose)
         fprintf(c->err, "sovmap: wrote %s\n", out);
+    /* the source is never refused, but its reader should know */
+    if (rc == CLI_OK && !c->quiet && !strcmp(ops->name, "dot") &&
+        (o.view == EXPORT_VIEW_FULL || o.view == EXPORT_VIEW_FOCUS) &&
+        st.nodes + st.edges > EXPORT_LAYOUT_LIMIT)
+        fprintf(c->err, "sovmap: warning: %d copies and %d edges: Graphviz's dot will not lay "
+                "this out in reasonable time; --view systems or --view regions will\n",
+                (int)st.nodes, (int)st.edges);
 done:
     check_result_free(r);
     export_juris_free(j);

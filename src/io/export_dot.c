@@ -2514,6 +2514,8 @@ export_diagram(const struct model *m, const struct check_result *r,
 out:
     if (stats)
         *stats = d.st;
+    if (o->stats)
+        *o->stats = d.st;
     dg_fini(&d);
     return rc;
 }
