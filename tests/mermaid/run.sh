@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mermaid exports (doc/exports.md): every view of the demo, a scenario's
 # changes and hostile names, parsed by Mermaid's own parser (the npm package,
-# installed once into BUILD_DIR/mermaid-node when Node and npm are here), or
+# installed once into build/mermaid-node when Node and npm are here), or
 # else checked against the flowchart subset sovmap writes (grammar.py).
 # Usage: tests/mermaid/run.sh BUILD_DIR. Prints "N passed, N failed" last.
 build=${1:-build}
@@ -43,7 +43,7 @@ grep -q '<script>' "$tmp"/hostile-*.mmd && bad "raw <script> in a label" || ok
 
 checker=""
 if command -v node >/dev/null && command -v npm >/dev/null; then
-    nm="$root/$build/mermaid-node"
+    nm="$root/build/mermaid-node"     # shared by every build directory
     if [ ! -d "$nm/node_modules/mermaid" ]; then
         mkdir -p "$nm"
         timeout 300 npm install --prefix "$nm" --no-audit --no-fund --silent mermaid@12 jsdom@26 >/dev/null 2>&1 ||
