@@ -5,8 +5,6 @@
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 export SOVMAP_DATA="$root/data" SOVMAP_BIN="$root/$build/sovmap" TZ=UTC LC_ALL=C.UTF-8
-export SOVMAP_FIXTURES="${SOVMAP_FIXTURES:-$root/../shared/fixtures}"
-export SOVMAP_REFERENCE="${SOVMAP_REFERENCE:-$root/../shared/reference}"
 export CMOCKA_MESSAGE_OUTPUT=stdout
 vg=""
 if [ "${VALGRIND:-0}" = 1 ]; then

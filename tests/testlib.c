@@ -23,8 +23,7 @@ tl_datadir(void)
 const char *
 tl_fixtures(void)
 {
-    const char *d = getenv("SOVMAP_FIXTURES");
-    return d && *d ? d : "../shared/fixtures";
+    return "tests/fixtures";
 }
 
 static char tmpdir[256];

@@ -19,7 +19,7 @@ struct rulepack;
 
 /* data/ of the source tree ($SOVMAP_DATA or "data"). */
 const char *tl_datadir(void);
-/* ../shared/fixtures ($SOVMAP_FIXTURES). */
+/* tests/fixtures of the source tree (the tests run from its root). */
 const char *tl_fixtures(void);
 /* A fresh temporary directory, removed at exit. */
 const char *tl_tmpdir(void);

@@ -7,6 +7,7 @@
 #   ~ regex              some stdout line must match (grep -E)
 #   ! text               stderr must contain text
 #   ? N                  exit code (default 0)
+# Usage: tests/cli/run.sh BUILD_DIR [CASE.t...] (default: every case).
 # Prints one line per failing case and "N passed, N failed" last.
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -37,7 +38,9 @@ if [ -n "${SOVMAP_WRAP:-}" ]; then
 else
     rm -rf "$bin/tests/wrap"
 fi
-for case in "$root"/tests/cli/cases/*.t; do
+cases=("$root"/tests/cli/cases/*.t)
+[ $# -gt 1 ] && cases=("${@:2}")   # tests/cli/run.sh BUILD_DIR [CASE.t...]: only those
+for case in "${cases[@]}"; do
     T=$(mktemp -d); export T HOME="$T" XDG_DATA_HOME="$T/xdg-data" XDG_CONFIG_HOME="$T/xdg-config"
     ok=1; cmd=""; exp_out=""; has_out=0; greps=(); errs=(); code=0; msgs=""
     flush() {

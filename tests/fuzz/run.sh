@@ -1,12 +1,12 @@
 #!/bin/sh
 # Run the libFuzzer targets built by `make fuzz` (build-fuzz/), each for
-# SECONDS seconds (default 300), seeded from the fixtures; new corpus
+# SECONDS seconds (default 300), seeded from tests/fixtures; new corpus
 # entries go to build-fuzz/corpus/TARGET. Prints each target's exec count.
 # Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 secs=${1:-300}; [ $# -gt 0 ] && shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/${FUZZ_BUILD:-build-fuzz}"
-fix="${SOVMAP_FIXTURES:-$root/../shared/fixtures}"
+fix="${SOVMAP_FIXTURES:-$root/tests/fixtures}"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}"
 targets=${*:-"atlas glue lf model_json rulepack importmap theme config"}
 status=0

@@ -13,7 +13,7 @@ bin="$root/$build/sovmap"
 here="$root/tests/hostile"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}" TZ=UTC LC_ALL=C.UTF-8 SOVMAP_TODAY=2026-11-26
 export SOVMAP_NOW=2026-11-26T00:00:00Z SOVMAP_ACTOR=hostile
-ref="${SOVMAP_REFERENCE:-$root/../shared/reference}"
+schema="$root/tests/sarif/sarif-schema-2.1.0.json"
 passed=0; failed=0
 tmp=$(mktemp -d /tmp/sovmap-hostile-XXXXXX)
 sock="sovmap-hostile-$$"
@@ -81,12 +81,8 @@ sm "$tmp/benign.db" export map-html -o "$out/benign.html" 2>/dev/null
 # DOT: Graphviz itself reads it back
 if dot -Tsvg "$out/diagram.dot" >/dev/null 2>"$tmp/e"; then ok; else bad "dot -Tsvg reads the DOT" "$(cat "$tmp/e")"; fi
 # SARIF: the 2.1.0 schema
-if [ -f "$ref/sarif/sarif-schema-2.1.0.json" ]; then
-    if python3 "$root/tests/sarif/validate.py" "$ref/sarif/sarif-schema-2.1.0.json" "$out/check.sarif" >"$tmp/e" 2>&1; then ok
-    else bad "SARIF validates" "$(cat "$tmp/e")"; fi
-else
-    echo "hostile: SARIF schema not found ($ref/sarif): validation skipped"
-fi
+if python3 "$root/tests/sarif/validate.py" "$schema" "$out/check.sarif" >"$tmp/e" 2>&1; then ok
+else bad "SARIF validates" "$(cat "$tmp/e")"; fi
 # model-json round trip: import into a new catalog, export, same bytes
 sm "$tmp/rt.db" init >/dev/null
 if sm "$tmp/rt.db" import model "$out/model.json" >/dev/null 2>"$tmp/e" &&

@@ -44,7 +44,6 @@ clear_msg() { [ -n "$1" ] && [ "$(wc -l <<<"$1")" -le 2 ] && [ "${#1}" -lt 400 ]
 
 "$bin" --catalog "$tmp/c.db" init >/dev/null
 "$bin" --catalog "$tmp/c.db" export model-json -o "$tmp/base.json"
-glue_tags="$SOVMAP_FIXTURES/glue/get-tags.json"
 cp "$tmp/c.db" "$tmp/c0.db"
 
 # ---- 1. 100,000 levels of nesting, to every JSON reader ----------------------

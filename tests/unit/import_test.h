@@ -1,8 +1,9 @@
 /*
  * import_test.h - helpers shared by the importer tests (test_import_*.c):
  * a model with the shipped regions and the default tiers, the shipped
- * mapping file plus the Halcyon bucket map, running an import over
- * fixture files, and asserting datasets, tags and copies.
+ * mapping file plus the fixtures' bucket map (tests/fixtures/buckets.map.json),
+ * running an import over fixture files (tests/fixtures), and asserting
+ * datasets, tags and copies.
  */
 #ifndef IMPORT_TEST_H
 #define IMPORT_TEST_H
@@ -44,7 +45,7 @@ it_model(void)
 }
 
 static __attribute__((unused)) struct import_map *
-it_map(bool halcyon)
+it_map(bool buckets)
 {
     struct sm_error e = { 0 };
     struct import_map *map = NULL;
@@ -53,7 +54,7 @@ it_map(bool halcyon)
     snprintf(path, sizeof path, "%s/import-map.json", tl_datadir());
     if (import_map_load(NULL, path, &map, &e) != SM_OK)
         fail_msg("%s", e.msg);
-    if (halcyon && import_map_load(map, "tests/cli/cases/import-halcyon.map.json", &map,
+    if (buckets && import_map_load(map, "tests/fixtures/buckets.map.json", &map,
                                    &e) != SM_OK)
         fail_msg("%s", e.msg);
     return map;

@@ -1,14 +1,14 @@
 /*
- * test_import_atlas.c - the Atlas importer on the Halcyon fixtures: entity
+ * test_import_atlas.c - the Atlas importer on the Tidewater fixtures: entity
  * bulk, basic search, lineage; what each dataset ends up with (tier,
  * subjects, field tags, provenance, region, flows), idempotent re-import,
  * a changed export updating in place, and malformed input.
  */
 #include "import_test.h"
 
-#define MEMBERS_GUID "c3e3ba35-9c8f-4bed-9f1f-5995732358de"
-#define DB_GUID "0ec7e542-af7f-4ff7-b922-dd2b0497ce20"
-#define BACKUP_DIR "s3a://halcyon-backups-sa-east-1/crm/member_exports/"
+#define CUSTOMERS_GUID "3a3a965d-e8f1-5569-af40-480582c7495c"
+#define DB_GUID "e2b162a9-a621-5442-a2ad-fd0fea0ea335"
+#define BACKUP_DIR "s3a://tidewater-vault-sa-east-1/crm/customer_exports/"
 
 static const char *const bulk[] = { "atlas/entities-bulk.json", NULL };
 static const char *const all[] = { "atlas/entities-bulk.json", "atlas/search-basic.json",
@@ -30,61 +30,61 @@ test_bulk(void **state)
         fail_msg("%s", e.msg);
     s = import_run_stats(run);
 
-    /* loyalty_eu.members: tier1 + sovereignty EU, PII columns */
-    assert_string_equal(it_tier_of(m, "loyalty_eu.members"), "restricted");
-    assert_string_equal(it_subjects(m, "loyalty_eu.members"), "EU");
-    assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
-    assert_string_equal(m->datasets[it_ds(m, "loyalty_eu.members")].source_ref, MEMBERS_GUID);
-    assert_int_equal(it_nfields(m, "loyalty_eu.members"), 6);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii.email"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "full_name", "pii.name"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "credit_card", "pii.credit_card"),
+    /* rewards_eu.customers: tier1 + sovereignty EU, PII columns */
+    assert_string_equal(it_tier_of(m, "rewards_eu.customers"), "restricted");
+    assert_string_equal(it_subjects(m, "rewards_eu.customers"), "EU");
+    assert_string_equal(it_primary(m, "rewards_eu.customers"), "aws:eu-west-1");
+    assert_string_equal(m->datasets[it_ds(m, "rewards_eu.customers")].source_ref, CUSTOMERS_GUID);
+    assert_int_equal(it_nfields(m, "rewards_eu.customers"), 6);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "email", "pii.email"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "full_name", "pii.name"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "credit_card", "pii.credit_card"),
                          SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", true), 3);
-    t = it_tag(m, "loyalty_eu.members", NULL, "sovereignty=EU");
+    assert_int_equal(it_ntags(m, "rewards_eu.customers", true), 3);
+    t = it_tag(m, "rewards_eu.customers", NULL, "sovereignty=EU");
     assert_int_not_equal(t, SM_NONE);
-    assert_string_equal(m->tags[t].entity, MEMBERS_GUID);  /* direct beats inherited */
+    assert_string_equal(m->tags[t].entity, CUSTOMERS_GUID);  /* direct beats inherited */
     assert_string_equal(m->tags[t].source, "atlas/entities-bulk.json");
     assert_string_equal(m->tags[t].time, "2026-11-26T00:00:00Z");
-    assert_int_equal(model_dataset_personal_fields(m, it_ds(m, "loyalty_eu.members")), 3);
+    assert_int_equal(model_dataset_personal_fields(m, it_ds(m, "rewards_eu.customers")), 3);
 
-    /* member_summary: propagated tier1, the db's sovereignty inherited */
-    assert_string_equal(it_tier_of(m, "loyalty_eu.member_summary"), "restricted");
-    assert_string_equal(it_primary(m, "loyalty_eu.member_summary"), "aws:eu-west-1");
-    assert_int_equal(it_ntags(m, "loyalty_eu.member_summary", true), 0);
-    assert_int_equal(it_nfields(m, "loyalty_eu.member_summary"), 3);
-    t = it_tag(m, "loyalty_eu.member_summary", NULL, "sovereignty=EU");
+    /* customer_rollup: propagated tier1, the db's sovereignty inherited */
+    assert_string_equal(it_tier_of(m, "rewards_eu.customer_rollup"), "restricted");
+    assert_string_equal(it_primary(m, "rewards_eu.customer_rollup"), "aws:eu-west-1");
+    assert_int_equal(it_ntags(m, "rewards_eu.customer_rollup", true), 0);
+    assert_int_equal(it_nfields(m, "rewards_eu.customer_rollup"), 3);
+    t = it_tag(m, "rewards_eu.customer_rollup", NULL, "sovereignty=EU");
     assert_int_not_equal(t, SM_NONE);
     assert_string_equal(m->tags[t].entity, DB_GUID " (database, inherited)");
-    assert_string_equal(it_subjects(m, "loyalty_eu.member_summary"), "EU");
+    assert_string_equal(it_subjects(m, "rewards_eu.customer_rollup"), "EU");
 
-    assert_string_equal(it_tier_of(m, "loyalty_us.members"), "restricted");
-    assert_string_equal(it_subjects(m, "loyalty_us.members"), "US");
-    assert_string_equal(it_primary(m, "loyalty_us.members"), "aws:us-east-1");
-    assert_int_not_equal(it_tag(m, "loyalty_us.members", "ssn", "pii.ssn"), SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_us.members", true), 3);
+    assert_string_equal(it_tier_of(m, "rewards_us.customers"), "restricted");
+    assert_string_equal(it_subjects(m, "rewards_us.customers"), "US");
+    assert_string_equal(it_primary(m, "rewards_us.customers"), "aws:us-east-1");
+    assert_int_not_equal(it_tag(m, "rewards_us.customers", "ssn", "pii.ssn"), SM_NONE);
+    assert_int_equal(it_ntags(m, "rewards_us.customers", true), 3);
 
-    assert_string_equal(it_tier_of(m, "fleet_eu.telemetry_raw"), "confidential");
-    assert_string_equal(it_subjects(m, "fleet_eu.telemetry_raw"), "EU");
-    assert_string_equal(it_primary(m, "fleet_eu.telemetry_raw"), "aws:eu-central-1");
-    assert_int_not_equal(it_tag(m, "fleet_eu.telemetry_raw", "vehicle_vin", "pii.vehicle_vin"),
+    assert_string_equal(it_tier_of(m, "logistics_eu.gps_raw"), "confidential");
+    assert_string_equal(it_subjects(m, "logistics_eu.gps_raw"), "EU");
+    assert_string_equal(it_primary(m, "logistics_eu.gps_raw"), "aws:eu-central-1");
+    assert_int_not_equal(it_tag(m, "logistics_eu.gps_raw", "vehicle_vin", "pii.vehicle_vin"),
                          SM_NONE);
-    assert_int_not_equal(it_tag(m, "fleet_eu.telemetry_raw", "driver_id", "pii.driver_id"),
-                         SM_NONE);
-
-    assert_string_equal(it_tier_of(m, "fleet_apac.drivers"), "restricted");
-    assert_string_equal(it_subjects(m, "fleet_apac.drivers"), "");
-    assert_string_equal(it_primary(m, "fleet_apac.drivers"), "aws:ap-southeast-1");
-    assert_int_not_equal(it_tag(m, "fleet_apac.drivers", "license_no", "pii.national_id"),
+    assert_int_not_equal(it_tag(m, "logistics_eu.gps_raw", "driver_id", "pii.driver_id"),
                          SM_NONE);
 
-    /* the backup directory: tier1 propagated from the EU members table,
+    assert_string_equal(it_tier_of(m, "logistics_apac.riders"), "restricted");
+    assert_string_equal(it_subjects(m, "logistics_apac.riders"), "");
+    assert_string_equal(it_primary(m, "logistics_apac.riders"), "aws:ap-southeast-1");
+    assert_int_not_equal(it_tag(m, "logistics_apac.riders", "licence_no", "pii.national_id"),
+                         SM_NONE);
+
+    /* the backup directory: tier1 propagated from the EU customers table,
      * region from its bucket through the container chain */
     assert_string_equal(it_tier_of(m, BACKUP_DIR), "restricted");
     assert_string_equal(it_primary(m, BACKUP_DIR), "aws:sa-east-1");
-    assert_string_equal(it_tier_of(m, "s3a://halcyon-backups-sa-east-1"), "public");
-    assert_string_equal(it_primary(m, "s3a://halcyon-backups-sa-east-1"), "aws:sa-east-1");
-    assert_string_equal(it_primary(m, "s3a://halcyon-loyalty-eu-west-1/landing/members/"),
+    assert_string_equal(it_tier_of(m, "s3a://tidewater-vault-sa-east-1"), "public");
+    assert_string_equal(it_primary(m, "s3a://tidewater-vault-sa-east-1"), "aws:sa-east-1");
+    assert_string_equal(it_primary(m, "s3a://tidewater-rewards-eu-west-1/inbound/customers/"),
                         "aws:eu-west-1");
 
     /* 5 tables, 5 buckets, 4 directories */
@@ -112,19 +112,19 @@ test_propagated_provenance(void **state)
     (void)state;
     run = it_import(m, map, "atlas", NULL, bulk, &e);
     assert_non_null(run);
-    /* the backup dir's tier1 came from the members table: its tier tag says so */
+    /* the backup dir's tier1 came from the customers table: its tier tag says so */
     d = it_ds(m, BACKUP_DIR);
     assert_int_equal(m->datasets[d].tier, model_tier(m, "restricted"));
     {
         int32_t t = it_tag(m, BACKUP_DIR, NULL, "tier=tier1");
         assert_int_not_equal(t, SM_NONE);
-        assert_string_equal(m->tags[t].entity, "2445de8a-0967-436f-b0cb-d7835217103d "
-                            "(propagated from " MEMBERS_GUID ")");
-        t = it_tag(m, "loyalty_eu.members", NULL, "tier=tier1");
-        assert_string_equal(m->tags[t].entity, MEMBERS_GUID);
+        assert_string_equal(m->tags[t].entity, "62334f53-49fe-5357-a165-09da2908d015 "
+                            "(propagated from " CUSTOMERS_GUID ")");
+        t = it_tag(m, "rewards_eu.customers", NULL, "tier=tier1");
+        assert_string_equal(m->tags[t].entity, CUSTOMERS_GUID);
     }
     /* PII on columns never reaches the table as a dataset tag */
-    for (int32_t t = m->datasets[it_ds(m, "loyalty_eu.members")].first_tag; t != SM_NONE;
+    for (int32_t t = m->datasets[it_ds(m, "rewards_eu.customers")].first_tag; t != SM_NONE;
          t = m->tags[t].next)
         found |= m->tags[t].field == SM_NONE && model_tag_under(m->tags[t].tag, "pii");
     assert_false(found);
@@ -146,14 +146,14 @@ test_lineage_flows(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(it_nflows(m), 3);
-    assert_true(it_flow(m, "s3a://halcyon-loyalty-eu-west-1/landing/members/",
-                        "loyalty_eu.members"));
-    assert_true(it_flow(m, "loyalty_eu.members", "loyalty_eu.member_summary"));
+    assert_true(it_flow(m, "s3a://tidewater-rewards-eu-west-1/inbound/customers/",
+                        "rewards_eu.customers"));
+    assert_true(it_flow(m, "rewards_eu.customers", "rewards_eu.customer_rollup"));
     /* the EU-sovereign table feeds a copy in sa-east-1: only lineage shows it */
-    assert_true(it_flow(m, "loyalty_eu.members", BACKUP_DIR));
+    assert_true(it_flow(m, "rewards_eu.customers", BACKUP_DIR));
     assert_int_equal(import_run_stats(run)->flows_new, 3);
     /* search headers add nothing new to the bulk's columns */
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", true), 3);
+    assert_int_equal(it_ntags(m, "rewards_eu.customers", true), 3);
     assert_int_equal(it_ndatasets(m), 14);
     import_run_free(run);
     import_map_free(map);
@@ -175,12 +175,12 @@ test_search_alone(void **state)
         fail_msg("%s", e.msg);
     /* columns name their tables through qualifiedName db.table.column@ns */
     assert_int_equal(it_ndatasets(m), 4);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii.email"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "fleet_apac.drivers", "license_no", "pii.national_id"),
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "email", "pii.email"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "logistics_apac.riders", "licence_no", "pii.national_id"),
                          SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_us.members", true), 3);
+    assert_int_equal(it_ntags(m, "rewards_us.customers", true), 3);
     /* no location in a search result: no copy, reported, never guessed */
-    assert_string_equal(it_primary(m, "loyalty_eu.members"), "");
+    assert_string_equal(it_primary(m, "rewards_eu.customers"), "");
     assert_int_equal(import_run_stats(run)->no_region, 4);
     import_run_free(run);
 
@@ -190,7 +190,7 @@ test_search_alone(void **state)
     m = it_model();
     run = it_import(m, map, "atlas", &o, files, &e);
     assert_non_null(run);
-    assert_string_equal(it_primary(m, "fleet_apac.drivers"), "aws:eu-west-1");
+    assert_string_equal(it_primary(m, "logistics_apac.riders"), "aws:eu-west-1");
     import_run_free(run);
     import_map_free(map);
     model_free(m);
@@ -292,13 +292,13 @@ test_changed_export_updates_in_place(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(m->ndatasets, nds);        /* upsert by guid, nothing new */
-    assert_string_equal(it_tier_of(m, "fleet_eu.telemetry_raw"), "restricted");
-    assert_int_equal(it_tag(m, "fleet_eu.telemetry_raw", "vehicle_vin", "pii.vehicle_vin"),
+    assert_string_equal(it_tier_of(m, "logistics_eu.gps_raw"), "restricted");
+    assert_int_equal(it_tag(m, "logistics_eu.gps_raw", "vehicle_vin", "pii.vehicle_vin"),
                      SM_NONE);
-    t = it_tag(m, "fleet_eu.telemetry_raw", "vehicle_vin", "pii.vin");
+    t = it_tag(m, "logistics_eu.gps_raw", "vehicle_vin", "pii.vin");
     assert_int_not_equal(t, SM_NONE);
     assert_string_equal(m->tags[t].time, "2027-01-01T00:00:00Z");   /* changed: new time */
-    t = it_tag(m, "fleet_eu.telemetry_raw", "driver_id", "pii.driver_id");
+    t = it_tag(m, "logistics_eu.gps_raw", "driver_id", "pii.driver_id");
     assert_string_equal(m->tags[t].time, "2026-11-26T00:00:00Z");   /* kept */
     assert_int_equal(import_run_stats(run)->datasets_changed, 1);
     /* pii.vehicle_vin and tier=tier2 go, pii.vin and tier=tier1 come */
@@ -307,7 +307,7 @@ test_changed_export_updates_in_place(void **state)
     f = open_memstream(&buf, &len);
     import_run_print_diff(run, f);
     fclose(f);
-    assert_non_null(strstr(buf, "~ dataset fleet_eu.telemetry_raw\n"));
+    assert_non_null(strstr(buf, "~ dataset logistics_eu.gps_raw\n"));
     assert_non_null(strstr(buf, "  ~ tier confidential -> restricted\n"));
     assert_non_null(strstr(buf, "  - tag vehicle_vin: pii.vehicle_vin"));
     assert_non_null(strstr(buf, "  + tag vehicle_vin: pii.vin"));
@@ -364,9 +364,9 @@ static void
 test_deleted_and_contradictions(void **state)
 {
     static const char *const del[] = {
-        "\"guid\": \"221d8242-d690-4440-8e0a-c17bccbd6a68\",\n      \"isIncomplete\": false,"
+        "\"guid\": \"6b7da4c2-307d-5437-8593-417db4ef7c8b\",\n      \"isIncomplete\": false,"
         "\n      \"provenanceType\": 0,\n      \"status\": \"ACTIVE\"",
-        "\"guid\": \"221d8242-d690-4440-8e0a-c17bccbd6a68\",\n      \"isIncomplete\": false,"
+        "\"guid\": \"6b7da4c2-307d-5437-8593-417db4ef7c8b\",\n      \"isIncomplete\": false,"
         "\n      \"provenanceType\": 0,\n      \"status\": \"DELETED\"",
         NULL
     };
@@ -390,7 +390,7 @@ test_deleted_and_contradictions(void **state)
         files[0] = edited_copy("atlas/entities-bulk.json", "bulk-deleted.json", del);
         run = it_import(m, map, "atlas", NULL, files, &e);
         assert_non_null(run);
-        assert_int_equal(model_dataset(m, "fleet_apac.drivers"), SM_NONE);
+        assert_int_equal(model_dataset(m, "logistics_apac.riders"), SM_NONE);
         /* its 3 columns are not orphaned into a dataset of their own */
         assert_int_equal(it_ndatasets(m), 13);
         import_run_free(run);
@@ -404,7 +404,7 @@ test_deleted_and_contradictions(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(import_run_stats(run)->conflicts, 1);
-    assert_string_equal(it_tier_of(m, "fleet_eu.telemetry_raw"), "confidential");
+    assert_string_equal(it_tier_of(m, "logistics_eu.gps_raw"), "confidential");
     import_run_free(run);
     import_map_free(map);
     model_free(m);

@@ -1,12 +1,12 @@
 /*
- * test_import_glue.c - the Glue importer on the Halcyon fixtures:
+ * test_import_glue.c - the Glue importer on the Tidewater fixtures:
  * get-tables, get-table, get-databases, get-tags (with --input or
  * --resource-arn, and without: a usage error); regions from the bucket map,
  * resource links, --region and ARNs; `classification` read as a format.
  */
 #include "import_test.h"
 
-#define TAGS_ARN "arn:aws:glue:eu-west-1:111122223333:table/loyalty_eu/members"
+#define TAGS_ARN "arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/customers"
 
 static void
 test_get_tables(void **state)
@@ -23,19 +23,19 @@ test_get_tables(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(it_ndatasets(m), 5);
-    assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
-    assert_string_equal(m->datasets[it_ds(m, "loyalty_eu.members")].source_ref,
-                        "glue:111122223333/loyalty_eu/members");
+    assert_string_equal(it_primary(m, "rewards_eu.customers"), "aws:eu-west-1");
+    assert_string_equal(m->datasets[it_ds(m, "rewards_eu.customers")].source_ref,
+                        "glue:210987654321/rewards_eu/customers");
     /* 6 columns and the partition key */
-    assert_int_equal(it_nfields(m, "loyalty_eu.members"), 7);
-    assert_int_not_equal(model_field(m, it_ds(m, "loyalty_eu.members"), "signup_month"),
+    assert_int_equal(it_nfields(m, "rewards_eu.customers"), 7);
+    assert_int_not_equal(model_field(m, it_ds(m, "rewards_eu.customers"), "joined_month"),
                          SM_NONE);
-    assert_string_equal(it_primary(m, "loyalty_eu.transactions"), "aws:eu-west-1");
-    assert_string_equal(it_primary(m, "loyalty_eu.member_summary"), "aws:eu-west-1");
+    assert_string_equal(it_primary(m, "rewards_eu.transactions"), "aws:eu-west-1");
+    assert_string_equal(it_primary(m, "rewards_eu.customer_rollup"), "aws:eu-west-1");
     /* the bucket is in us-east-1 although the catalog is in eu-west-1 */
-    assert_string_equal(it_primary(m, "loyalty_eu.stores_ref"), "aws:us-east-1");
+    assert_string_equal(it_primary(m, "rewards_eu.store_locations"), "aws:us-east-1");
     /* a view has no storage: no copy, reported */
-    assert_string_equal(it_primary(m, "loyalty_eu.member_summary_v"), "");
+    assert_string_equal(it_primary(m, "rewards_eu.customer_rollup_v"), "");
     assert_int_equal(import_run_stats(run)->no_region, 1);
     /* Parameters.classification is a file format, never a label */
     for (int32_t i = 0; i < m->ndatasets; i++) {
@@ -69,10 +69,10 @@ test_regions_without_map(void **state)
     f = open_memstream(&buf, &len);
     import_run_print_summary(run, f);
     fclose(f);
-    assert_non_null(strstr(buf, "loyalty_eu.stores_ref: no region (bucket "
-                                "halcyon-reference-data is not in the mapping file and no "
+    assert_non_null(strstr(buf, "rewards_eu.store_locations: no region (bucket "
+                                "tidewater-store-directory is not in the mapping file and no "
                                 "--region was given)"));
-    assert_non_null(strstr(buf, "loyalty_eu.member_summary_v: no region (a view has no "
+    assert_non_null(strstr(buf, "rewards_eu.customer_rollup_v: no region (a view has no "
                                 "storage of its own)"));
     free(buf);
     import_run_free(run);
@@ -95,10 +95,10 @@ test_get_table_and_databases(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(it_ndatasets(m), 1);
-    assert_string_equal(it_primary(m, "fleet_apac.drivers"), "aws:ap-southeast-1");
-    assert_int_equal(it_nfields(m, "fleet_apac.drivers"), 5);
-    assert_string_equal(m->datasets[it_ds(m, "fleet_apac.drivers")].description,
-                        "Driver master data (APAC depots)");
+    assert_string_equal(it_primary(m, "logistics_apac.riders"), "aws:ap-southeast-1");
+    assert_int_equal(it_nfields(m, "logistics_apac.riders"), 5);
+    assert_string_equal(m->datasets[it_ds(m, "logistics_apac.riders")].description,
+                        "Courier master data (APAC hubs)");
     /* databases are not datasets */
     assert_int_equal(import_run_stats(run)->skipped, 5);
     import_run_free(run);
@@ -109,8 +109,8 @@ test_get_table_and_databases(void **state)
 static void
 test_resource_link_region(void **state)
 {
-    /* a table of the fleet_eu resource link (eu-central-1): no bucket map */
-    const char *tbl = tl_path(tl_tmpdir(), "fleet-table.json");
+    /* a table of the logistics_eu resource link (eu-central-1): no bucket map */
+    const char *tbl = tl_path(tl_tmpdir(), "logistics-table.json");
     FILE *f = fopen(tbl, "wb");
     const char *files[] = { "glue/get-databases.json", tbl, NULL };
     struct model *m = it_model();
@@ -119,14 +119,14 @@ test_resource_link_region(void **state)
     struct import_run *run;
 
     (void)state;
-    fputs("{\"Table\": {\"Name\": \"telemetry_raw\", \"DatabaseName\": \"fleet_eu\", "
+    fputs("{\"Table\": {\"Name\": \"gps_raw\", \"DatabaseName\": \"logistics_eu\", "
           "\"StorageDescriptor\": {\"Columns\": [{\"Name\": \"vin\"}], "
-          "\"Location\": \"s3://halcyon-fleet-eu-central-1/raw/telemetry\"}}}", f);
+          "\"Location\": \"s3://tidewater-logistics-eu-central-1/raw/telemetry\"}}}", f);
     fclose(f);
     run = it_import(m, map, "glue", NULL, files, &e);
     if (!run)
         fail_msg("%s", e.msg);
-    assert_string_equal(it_primary(m, "fleet_eu.telemetry_raw"), "aws:eu-central-1");
+    assert_string_equal(it_primary(m, "logistics_eu.gps_raw"), "aws:eu-central-1");
     import_run_free(run);
     import_map_free(map);
     model_free(m);
@@ -164,21 +164,21 @@ test_get_tags(void **state)
     run = it_import(m, map, "glue", &o, files, &e);
     if (!run)
         fail_msg("%s", e.msg);
-    assert_string_equal(it_tier_of(m, "loyalty_eu.members"), "restricted");
-    assert_string_equal(it_subjects(m, "loyalty_eu.members"), "EU");
-    t = it_tag(m, "loyalty_eu.members", NULL, "sovereignty=EU");
+    assert_string_equal(it_tier_of(m, "rewards_eu.customers"), "restricted");
+    assert_string_equal(it_subjects(m, "rewards_eu.customers"), "EU");
+    t = it_tag(m, "rewards_eu.customers", NULL, "sovereignty=EU");
     assert_int_not_equal(t, SM_NONE);
     assert_string_equal(m->tags[t].entity, TAGS_ARN);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", NULL, "pii"), SM_NONE);
     /* unmapped tags are kept as free tags */
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "cost-center=CC-4410"),
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", NULL, "cost-center=CC-7720"),
                          SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "owner-team=loyalty-data"),
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", NULL, "owner-team=rewards-data"),
                          SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "data-tier=tier1"), SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", false), 5);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", NULL, "data-tier=tier1"), SM_NONE);
+    assert_int_equal(it_ntags(m, "rewards_eu.customers", false), 5);
     /* the ARN's region is the catalog's: used when nothing better is known */
-    assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
+    assert_string_equal(it_primary(m, "rewards_eu.customers"), "aws:eu-west-1");
     import_run_free(run);
     free(text);
 
@@ -209,12 +209,12 @@ test_get_tags(void **state)
 static void
 test_arn_region_never_moves_a_copy(void **state)
 {
-    /* stores_ref lives in us-east-1 (bucket map); tags fetched from the
+    /* store_locations lives in us-east-1 (bucket map); tags fetched from the
      * eu-west-1 catalog must not move it */
     static const char *const tables[] = { "glue/get-tables.json", NULL };
     static const char *const tags[] = { "glue/get-tags.json", NULL };
     struct import_opts o = { .resource_arn =
-                                 "arn:aws:glue:eu-west-1:111122223333:table/loyalty_eu/stores_ref" };
+                                 "arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/store_locations" };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
     struct sm_error e = { 0 };
@@ -226,8 +226,8 @@ test_arn_region_never_moves_a_copy(void **state)
     import_run_free(run);
     run = it_import(m, map, "glue", &o, tags, &e);
     assert_non_null(run);
-    assert_string_equal(it_primary(m, "loyalty_eu.stores_ref"), "aws:us-east-1");
-    assert_string_equal(it_tier_of(m, "loyalty_eu.stores_ref"), "restricted");
+    assert_string_equal(it_primary(m, "rewards_eu.store_locations"), "aws:us-east-1");
+    assert_string_equal(it_tier_of(m, "rewards_eu.store_locations"), "restricted");
     import_run_free(run);
     import_map_free(map);
     model_free(m);

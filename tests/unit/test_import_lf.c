@@ -1,5 +1,5 @@
 /*
- * test_import_lf.c - the Lake Formation importer on the Halcyon fixtures:
+ * test_import_lf.c - the Lake Formation importer on the Tidewater fixtures:
  * get-resource-lf-tags (effective tags, needs --input or --resource-arn),
  * search-tables-by-lf-tags; database -> table -> column inheritance with
  * the most specific tag winning and no tag counted twice; Atlas + LF into
@@ -7,7 +7,7 @@
  */
 #include "import_test.h"
 
-#define DBENT "lf:111122223333/loyalty_eu (database, inherited)"
+#define DBENT "lf:210987654321/rewards_eu (database, inherited)"
 
 static struct import_run *
 with_input(struct model *m, const struct import_map *map, const char *const *files,
@@ -49,47 +49,47 @@ test_get_resource_lf_tags(void **state)
     run = with_input(m, map, files, &e);
     if (!run)
         fail_msg("%s", e.msg);
-    d = it_ds(m, "loyalty_eu.members");
+    d = it_ds(m, "rewards_eu.customers");
     assert_int_equal(it_ndatasets(m), 1);
-    assert_string_equal(it_tier_of(m, "loyalty_eu.members"), "restricted");
-    assert_string_equal(it_subjects(m, "loyalty_eu.members"), "EU");
-    assert_string_equal(m->datasets[d].system, "loyalty");
+    assert_string_equal(it_tier_of(m, "rewards_eu.customers"), "restricted");
+    assert_string_equal(it_subjects(m, "rewards_eu.customers"), "EU");
+    assert_string_equal(m->datasets[d].system, "rewards");
     /* LF stores "eu"; subjects and tag are normalised */
-    t = it_tag(m, "loyalty_eu.members", NULL, "sovereignty=EU");
+    t = it_tag(m, "rewards_eu.customers", NULL, "sovereignty=EU");
     assert_int_not_equal(t, SM_NONE);
     assert_string_equal(m->tags[t].entity, DBENT);      /* inherited from the database */
-    t = it_tag(m, "loyalty_eu.members", NULL, "sensitivity=confidential");
+    t = it_tag(m, "rewards_eu.customers", NULL, "sensitivity=confidential");
     assert_int_not_equal(t, SM_NONE);
-    assert_string_equal(m->tags[t].entity, "lf:111122223333/loyalty_eu/members");
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "domain=loyalty"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", NULL, "tier=tier1"), SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", false), 4);
+    assert_string_equal(m->tags[t].entity, "lf:210987654321/rewards_eu/customers");
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", NULL, "domain=rewards"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", NULL, "tier=tier1"), SM_NONE);
+    assert_int_equal(it_ntags(m, "rewards_eu.customers", false), 4);
     /* columns: only what differs from the table: sensitivity=pii and pci */
-    assert_int_equal(it_nfields(m, "loyalty_eu.members"), 7);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "full_name", "pii"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "date_of_birth", "pii"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "credit_card", "pii"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "credit_card", "financial.pci"),
+    assert_int_equal(it_nfields(m, "rewards_eu.customers"), 7);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "email", "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "full_name", "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "date_of_birth", "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "credit_card", "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "credit_card", "financial.pci"),
                          SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.members", true), 5);
+    assert_int_equal(it_ntags(m, "rewards_eu.customers", true), 5);
     assert_int_equal(model_dataset_personal_fields(m, d), 4);
     /* LF knows no location: no --region, no copy */
-    assert_string_equal(it_primary(m, "loyalty_eu.members"), "");
+    assert_string_equal(it_primary(m, "rewards_eu.customers"), "");
     import_run_free(run);
 
     /* --resource-arn instead: the same tags, nothing changes */
     {
         char *before = it_dump(m), *after;
         struct import_opts o = {
-            .resource_arn = "arn:aws:glue:eu-west-1:111122223333:table/loyalty_eu/members",
+            .resource_arn = "arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/customers",
             .now = "2027-01-01T00:00:00Z" };
         run = it_import(m, map, "lf-tags", &o, files, &e);
         if (!run)
             fail_msg("%s", e.msg);
         after = it_dump(m);
         /* the ARN gives a region: a copy appears, tags stay as they were */
-        assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
+        assert_string_equal(it_primary(m, "rewards_eu.customers"), "aws:eu-west-1");
         assert_int_equal(import_run_stats(run)->tags_added, 0);
         assert_int_equal(import_run_stats(run)->tags_removed, 0);
         free(before);
@@ -116,20 +116,20 @@ test_search_tables(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(it_ndatasets(m), 3);
-    assert_string_equal(it_tier_of(m, "loyalty_eu.members"), "restricted");
-    assert_string_equal(it_tier_of(m, "loyalty_eu.transactions"), "confidential");
-    assert_int_not_equal(it_tag(m, "loyalty_eu.transactions", "card_token", "pii"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.transactions", "card_token", "financial.pci"),
+    assert_string_equal(it_tier_of(m, "rewards_eu.customers"), "restricted");
+    assert_string_equal(it_tier_of(m, "rewards_eu.transactions"), "confidential");
+    assert_int_not_equal(it_tag(m, "rewards_eu.transactions", "card_token", "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.transactions", "card_token", "financial.pci"),
                          SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_eu.transactions", true), 2);
-    /* members_2019: pii at table level, so its columns repeat nothing */
-    assert_string_equal(it_tier_of(m, "loyalty_archive.members_2019"), "public");
-    assert_int_not_equal(it_tag(m, "loyalty_archive.members_2019", NULL, "pii"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_archive.members_2019", NULL, "lifecycle=archive"),
+    assert_int_equal(it_ntags(m, "rewards_eu.transactions", true), 2);
+    /* customers_2021: pii at table level, so its columns repeat nothing */
+    assert_string_equal(it_tier_of(m, "rewards_archive.customers_2021"), "public");
+    assert_int_not_equal(it_tag(m, "rewards_archive.customers_2021", NULL, "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_archive.customers_2021", NULL, "lifecycle=archive"),
                          SM_NONE);
-    assert_int_equal(it_ntags(m, "loyalty_archive.members_2019", true), 0);
-    assert_int_equal(it_nfields(m, "loyalty_archive.members_2019"), 4);
-    assert_string_equal(it_primary(m, "loyalty_archive.members_2019"), "aws:eu-west-1");
+    assert_int_equal(it_ntags(m, "rewards_archive.customers_2021", true), 0);
+    assert_int_equal(it_nfields(m, "rewards_archive.customers_2021"), 4);
+    assert_string_equal(it_primary(m, "rewards_archive.customers_2021"), "aws:eu-west-1");
     import_run_free(run);
 
     before = it_dump(m);
@@ -176,10 +176,10 @@ test_changed_tag_removed(void **state)
     run = with_input(m, map, efiles, &e);
     if (!run)
         fail_msg("%s", e.msg);
-    assert_int_equal(it_tag(m, "loyalty_eu.members", "credit_card", "financial.pci"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "credit_card", "pci=no-scope"),
+    assert_int_equal(it_tag(m, "rewards_eu.customers", "credit_card", "financial.pci"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "credit_card", "pci=no-scope"),
                          SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "credit_card", "pii"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "credit_card", "pii"), SM_NONE);
     assert_int_equal(import_run_stats(run)->tags_removed, 1);
     import_run_free(run);
     import_map_free(map);
@@ -205,13 +205,13 @@ test_atlas_then_lf(void **state)
     run = with_input(m, map, lf, &e);
     if (!run)
         fail_msg("%s", e.msg);
-    d = it_ds(m, "loyalty_eu.members");
+    d = it_ds(m, "rewards_eu.customers");
     assert_int_equal(it_ndatasets(m), 14);      /* matched by name, no new dataset */
-    assert_string_equal(m->datasets[d].source_ref, "c3e3ba35-9c8f-4bed-9f1f-5995732358de");
-    assert_string_equal(it_tier_of(m, "loyalty_eu.members"), "restricted");
-    assert_string_equal(it_primary(m, "loyalty_eu.members"), "aws:eu-west-1");
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "email", "pii.email"), SM_NONE);
-    assert_int_not_equal(it_tag(m, "loyalty_eu.members", "date_of_birth", "pii"), SM_NONE);
+    assert_string_equal(m->datasets[d].source_ref, "3a3a965d-e8f1-5569-af40-480582c7495c");
+    assert_string_equal(it_tier_of(m, "rewards_eu.customers"), "restricted");
+    assert_string_equal(it_primary(m, "rewards_eu.customers"), "aws:eu-west-1");
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "email", "pii.email"), SM_NONE);
+    assert_int_not_equal(it_tag(m, "rewards_eu.customers", "date_of_birth", "pii"), SM_NONE);
     assert_int_equal(model_dataset_personal_fields(m, d), 4);
     import_run_free(run);
     import_map_free(map);

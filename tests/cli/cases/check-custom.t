@@ -20,7 +20,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --fail-on warning
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([(r["id"], r["severity"]) for r in d["rules"] if r["custom"]]); print([(f["rule"], f["object"]["kind"], f["object"]["selector"], f["dataset"]) for f in d["findings"]])'
 > [('ORG001', 'warning'), ('ORG002', 'info')]
 > [('ORG001', 'dataset', 'logs', 'logs'), ('ORG002', 'placement', 'logs@aws:us-east-1', 'logs')]
-$ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json"
+$ SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json"
 > ok: 2 results
 # waivers work for custom rules too
 $ SOVMAP_TODAY=2026-11-26 sovmap --rules org.json waive ORG001 logs --owner ana --reason "logs belong to nobody" --expires 2027-06-30

@@ -23,7 +23,7 @@ $ SOVMAP_TODAY=2026-11-26 script -qec "sovmap check" /dev/null | grep -c $'\033\
 $ SOVMAP_TODAY=2026-11-26 NO_COLOR=1 script -qec "sovmap check" /dev/null | tr -cd '\033' | wc -c
 > 0
 # SARIF 2.1.0 of the demo validates against the OASIS schema
-$ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif > demo.sarif; echo "exit $?"; python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json" demo.sarif | sed 's/: [1-9][0-9]* results$/: N results/'
+$ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif > demo.sarif; echo "exit $?"; python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" demo.sarif | sed 's/: [1-9][0-9]* results$/: N results/'
 > exit 1
 > ok: N results
 # JSON and SARIF agree with the text summary
@@ -53,5 +53,5 @@ $ SOVMAP_TODAY=2027-01-01 sovmap check
 ~ expired waiver in [1-9][0-9]* datasets$
 ~ ^Expired waivers \(1\)$
 ~ ^  RES001:loyalty_members_eu@aws:us-east-1$
-$ SOVMAP_TODAY=2027-01-01 sovmap check --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json" - | sed 's/: [1-9][0-9]* results$/: N results/'
+$ SOVMAP_TODAY=2027-01-01 sovmap check --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" - | sed 's/: [1-9][0-9]* results$/: N results/'
 > ok: N results

@@ -18,7 +18,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --format json --fail-on never | python3 -
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format json > a.json; SOVMAP_TODAY=2026-11-26 sovmap check --format json > b.json; cmp a.json b.json && echo same
 > same
 # SARIF 2.1.0 validates against the OASIS schema
-$ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif -o r.sarif; echo "exit $?"; python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json" r.sarif | sed 's/: [1-9][0-9]* results$/: N results/'
+$ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif -o r.sarif; echo "exit $?"; python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" r.sarif | sed 's/: [1-9][0-9]* results$/: N results/'
 > exit 1
 > ok: N results
 $ python3 -c 'import json; r = json.load(open("r.sarif"))["runs"][0]; print(r["tool"]["driver"]["name"], sorted(set(x["level"] for x in r["results"]))); l = r["results"][0]["locations"][0]; print(l["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///"), l["physicalLocation"]["artifactLocation"]["uri"].endswith("/xdg-data/sovmap/catalog.db"))'

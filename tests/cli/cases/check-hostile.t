@@ -16,7 +16,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --fail-on never
 ~ ^dataset "; DROP TABLE dataset; --$
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(sorted(repr(f["object"]["selector"][:30]) for f in d["findings"] if f["rule"] == "CLS001"))'
 > ['\'"; DROP TABLE dataset; --\'', "'evil\\x1b[2J\\x1b]0;pwned\\x07\\nname'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"]
-$ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json" - | sed 's/: [1-9][0-9]* results$/: N results/'
+$ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" - | sed 's/: [1-9][0-9]* results$/: N results/'
 > ok: N results
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format junit | python3 -c 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); print(sorted(t.getAttribute("name")[:20] for t in d.getElementsByTagName("testcase") if t.getAttribute("classname") == "sovmap.CLS001"))'
 > ['dataset "; DROP TABL', 'dataset evil\\x1b[2J\\', 'dataset xxxxxxxxxxxx']

@@ -9,7 +9,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --scenario fix-replica --format json | py
 $ SOVMAP_TODAY=2026-11-26 sovmap check --scenario fix-replica
 ? 1
 ~ in [1-9][0-9]* datasets \(scenario fix-replica\)$
-$ SOVMAP_TODAY=2026-11-26 sovmap check --scenario fix-replica --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json" - | sed 's/: [0-9]* results$/: N results/'
+$ SOVMAP_TODAY=2026-11-26 sovmap check --scenario fix-replica --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" - | sed 's/: [0-9]* results$/: N results/'
 > ok: N results
 # the catalog itself is unchanged
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format json | python3 -c 'import json, sys; print(sum(f["object"]["selector"] == "loyalty_members_eu@aws:us-east-1" for f in json.load(sys.stdin)["findings"]))'

@@ -1,5 +1,5 @@
 # sovmap import model: model-json round trip between two catalogs.
-$ cp -r "$SOVMAP_FIXTURES/atlas" . && SOVMAP_TODAY=2026-11-26 sovmap --catalog a.db init -q
+$ cp -r "$SOVMAP_DATA/../tests/fixtures/atlas" . && SOVMAP_TODAY=2026-11-26 sovmap --catalog a.db init -q
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog a.db import atlas atlas/entities-bulk.json atlas/lineage.json -q
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog a.db export model-json > a.json
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog a.db export model-json | SOVMAP_TODAY=2026-11-26 sovmap --catalog b.db import model -
