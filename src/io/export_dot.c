@@ -29,6 +29,7 @@
 
 /* ---- look ------------------------------------------------------------------------- */
 
+#define LABEL_COLUMNS 60
 #define C_RED       "#d00000"
 #define C_RED_FILL  "#ffe4e4"
 #define C_MUTED     "#9aa5b1"
@@ -243,7 +244,8 @@ dclean(struct dg *d, const char *s)
     return xclean(&d->a, s, true);
 }
 
-/* Text for an HTML-like Graphviz label: clean UTF-8, & < > " escaped. */
+/* Text for an HTML-like Graphviz label: clean UTF-8, & < > " escaped, a
+ * line break every LABEL_COLUMNS characters. */
 static const char *
 html_text(struct dg *d, const char *s)
 {
@@ -251,13 +253,21 @@ html_text(struct dg *d, const char *s)
     size_t n = 0;
     char *out, *o;
 
+    size_t col = 0;
+
     for (const char *p = c; *p; p++)
         n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : 1;
-    if (!(o = out = sm_arena_alloc(&d->a, n + 1)))
+    /* room for a <BR/> every LABEL_COLUMNS characters (see wrap_label) */
+    if (!(o = out = sm_arena_alloc(&d->a, n + 5 * (n / LABEL_COLUMNS + 1) + 1)))
         return "";
     for (const char *p = c; *p; p++) {
         const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
                       : *p == '"' ? "&quot;" : NULL;
+        if (((unsigned char)*p & 0xc0) != 0x80 && col++ >= LABEL_COLUMNS) {
+            memcpy(o, "<BR/>", 5);
+            o += 5;
+            col = 1;
+        }
         if (e) {
             memcpy(o, e, strlen(e));
             o += strlen(e);
@@ -314,21 +324,76 @@ declare(struct dg *d)
     agattr(d->g, AGRAPH, "pad", "0.2");
 }
 
+static const char *wrap_label(struct dg *d, const char *v);
+
 static void
 gset(struct dg *d, Agraph_t *sg, int a, const char *v)
 {
+    if (a == GA_LABEL)
+        v = wrap_label(d, v);
     agxset(sg, d->ga[a], (char *)v);
+}
+
+/* Labels wrap at LABEL_COLUMNS characters: a 10 KB name stays whole (the
+ * label holds every byte) but makes a tall node, not a page 50 m wide that
+ * the size check would refuse. Escapes (\\n, \\\\) are never split. */
+
+static const char *
+wrap_label(struct dg *d, const char *v)
+{
+    size_t n = strlen(v), col = 0, at = 0, longest = 0;
+    char *out;
+
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '\\' && i + 1 < n) {
+            col = v[i + 1] == 'n' || v[i + 1] == 'l' || v[i + 1] == 'r' ? 0 : col + 1;
+            i++;
+        } else if (((unsigned char)v[i] & 0xc0) != 0x80) {
+            col++;
+        }
+        if (col > longest)
+            longest = col;
+    }
+    if (longest <= LABEL_COLUMNS)
+        return v;
+    if (!(out = sm_arena_alloc(&d->a, n + 2 * (n / LABEL_COLUMNS + 1) + 1)))
+        return v;
+    col = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool esc = v[i] == '\\' && i + 1 < n;
+        bool lead = ((unsigned char)v[i] & 0xc0) != 0x80;
+
+        if ((esc || lead) && col >= LABEL_COLUMNS &&
+            !(esc && (v[i + 1] == 'n' || v[i + 1] == 'l' || v[i + 1] == 'r'))) {
+            out[at++] = '\\';
+            out[at++] = 'n';
+            col = 0;
+        }
+        out[at++] = v[i];
+        if (esc) {
+            out[at++] = v[++i];
+            col = v[i] == 'n' || v[i] == 'l' || v[i] == 'r' ? 0 : col + 1;
+        } else if (lead) {
+            col++;
+        }
+    }
+    out[at] = '\0';
+    return out;
 }
 
 static void
 nset(struct dg *d, Agnode_t *n, int a, const char *v)
 {
+    if (a == NA_LABEL && !aghtmlstr((char *)v))
+        v = wrap_label(d, v);
     agxset(n, d->na[a], (char *)v);
 }
 
 static void
 eset(struct dg *d, Agedge_t *e, int a, const char *v)
 {
+    if (a == EA_LABEL || a == EA_XLABEL)
+        v = wrap_label(d, v);
     agxset(e, d->ea[a], (char *)v);
 }
 
