@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "model_json.h"
 #include "refdata.h"
 #include "rulepack.h"
 #include "store.h"
@@ -119,6 +120,7 @@ cli_open(struct cli *c, int flags)
         flags &= ~STORE_READONLY;
     if (store_open(c->catalog, flags, &c->st, &e) != SM_OK)
         return cli_error(c, &e);
+    store_set_snapshot(c->st, model_json_part);     /* audit data (doc/catalog.md) */
     if (!(c->m = model_new())) {
         e.code = SM_ENOMEM;
         snprintf(e.msg, sizeof e.msg, "out of memory");
@@ -158,6 +160,16 @@ cli_apply(struct cli *c, const struct edit *e, const char *verb)
     memset(&res, 0, sizeof res);
     if (store_apply(c->st, c->m, e, &res, &err) != SM_OK)
         return cli_error(c, &err);
+    if (res.unchanged) {
+        /* nothing written, nothing logged */
+        if (!c->quiet) {
+            fprintf(c->out, "unchanged %s ", obj_kind_names[res.kind]);
+            cli_put_text(c->out, res.selector);
+            fputc('\n', c->out);
+        }
+        edit_result_fini(&res);
+        return CLI_OK;
+    }
     if (!c->quiet && verb) {
         fprintf(c->out, "%s %s ", verb, obj_kind_names[res.kind]);
         cli_put_text(c->out, res.selector);
