@@ -29,9 +29,11 @@ int model_json_part(const struct model *m, const struct obj_ref *refs, int32_t n
 /* The snapshots of what differs between a and b, matched by identity (region
  * id, tier/dataset/flow/scenario name, waiver rule and object): *before holds
  * a's side of each object that differs (missing from b: removed), *after b's
- * (missing from a: added). Heap texts; *changed counts the objects. */
+ * (missing from a: added). Heap texts. When more than limit objects differ
+ * (limit > 0) it returns SM_ELIMIT with only the counts in *before,
+ * {"datasets":{"added":N,"changed":N,"removed":N},...}, and *after NULL. */
 int model_json_diff(const struct model *a, const struct model *b, char **before,
-                    char **after, int64_t *changed, struct sm_error *err);
+                    char **after, int64_t limit, struct sm_error *err);
 /* Undo an audit entry on m: data is its {"before": PART, "after": PART}.
  * Every object the entry touched must be now exactly as "after" left it
  * (absent where "after" lacks it); otherwise SM_EEXIST with a message

@@ -114,7 +114,8 @@ run_revert(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (model_json_undo(c->m, en.data, &text, &kind, &ident, &e) != SM_OK) {
-        rc = e.code == SM_EEXIST ? refuse(c, &en, &e, kind, ident) : cli_error(c, &e);
+        rc = e.code == SM_EEXIST || e.code == SM_EPARSE ? refuse(c, &en, &e, kind, ident)
+                                                        : cli_error(c, &e);
         goto out;
     }
     snprintf(op, sizeof op, "revert %lld", (long long)en.id);

@@ -469,11 +469,20 @@ cmd_diff_data(struct cli *c, const struct model *a, const struct model *b)
     struct sm_error e = { 0 };
     char *before = NULL, *after = NULL, *data;
 
-    if (model_json_diff(a, b, &before, &after, NULL, &e) != SM_OK) {
+    switch (model_json_diff(a, b, &before, &after, CMD_AUDIT_MAX_OBJECTS, &e)) {
+    case SM_OK:
+        data = cmd_audit_data(before, after);
+        break;
+    case SM_ELIMIT:
+        /* too big to keep whole: the counts per kind (not revertible) */
+        if ((data = malloc(strlen(before) + 16)))
+            sprintf(data, "{\"summary\":%s}", before);
+        break;
+    default:
         cli_error(c, &e);
         return NULL;
     }
-    if (!(data = cmd_audit_data(before, after)))
+    if (!data)
         cli_fail(c, "out of memory");
     free(before);
     free(after);

@@ -126,7 +126,9 @@ char *cmd_part(const struct model *m, enum obj_kind kind, int32_t id);
 /* {"before": before, "after": after} for store_audit_data, heap or NULL. */
 char *cmd_audit_data(const char *before, const char *after);
 /* The data of a change from model a to model b (model_json_diff), heap;
- * NULL with the error printed. */
+ * NULL with the error printed. Past CMD_AUDIT_MAX_OBJECTS objects changed
+ * (an import model of a big catalog) it is {"summary": counts} instead. */
+#define CMD_AUDIT_MAX_OBJECTS 50000
 char *cmd_diff_data(struct cli *c, const struct model *a, const struct model *b);
 /* model_describe into a heap string (caller frees), NULL on no memory. */
 char *cmd_describe(const struct model *m, enum obj_kind kind, int32_t id);

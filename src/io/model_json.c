@@ -702,28 +702,49 @@ ident_ids(struct wr *w, const struct part_sec *sec, int32_t *n)
     return ids;
 }
 
+/* {"datasets":{"added":N,"changed":N,"removed":N}, ...} for the sections
+ * with any. */
+static int
+diff_summary(struct wr *w, const int64_t (*n)[3], char **out)
+{
+    static const char *const what[3] = { "added", "changed", "removed" };
+    json_t *sum = json_object();
+
+    if (!sum)
+        return sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    for (int s = 0; s < NSECTIONS; s++) {
+        json_t *o;
+        if (!n[s][0] && !n[s][1] && !n[s][2])
+            continue;
+        o = json_object();
+        for (int k = 0; o && k < 3; k++)
+            put(w, o, what[k], json_integer(n[s][k]));
+        put(w, sum, sections[s].key, o);
+    }
+    return part_dump(w, sum, out);
+}
+
 int
 model_json_diff(const struct model *a, const struct model *b, char **before, char **after,
-                int64_t *changed, struct sm_error *err)
+                int64_t limit, struct sm_error *err)
 {
     struct wr wa = { .m = a, .err = err }, wb = { .m = b, .err = err };
-    json_t *pa = json_object(), *pb = json_object();
-    int64_t nchanged = 0;
-    int rc;
+    int32_t *ra[NSECTIONS] = { 0 }, *rb[NSECTIONS] = { 0 }, ka[NSECTIONS] = { 0 },
+            kb[NSECTIONS] = { 0 };
+    int64_t n[NSECTIONS][3] = { { 0 } }, total = 0;
+    json_t *pa = NULL, *pb = NULL;
+    int rc = SM_OK;
 
-    if (!pa || !pb) {
-        json_decref(pa);
-        json_decref(pb);
-        return sm_error_set(err, SM_ENOMEM, "out of memory");
-    }
+    *before = *after = NULL;
+    /* which objects differ, by identity: added, changed, removed */
     for (int s = 0; s < NSECTIONS && !wa.rc && !wb.rc; s++) {
         const struct part_sec *sec = &sections[s];
-        int32_t na = 0, nb = 0, i = 0, j = 0, ka = 0, kb = 0;
+        int32_t na = 0, nb = 0, i = 0, j = 0;
         int32_t *ia = ident_ids(&wa, sec, &na), *ib = ident_ids(&wb, sec, &nb);
-        int32_t *ra = malloc(((size_t)na + 1) * sizeof *ra);
-        int32_t *rb = malloc(((size_t)nb + 1) * sizeof *rb);
 
-        if (!ia || !ib || !ra || !rb) {
+        ra[s] = malloc(((size_t)na + 1) * sizeof **ra);
+        rb[s] = malloc(((size_t)nb + 1) * sizeof **rb);
+        if (!ia || !ib || !ra[s] || !rb[s]) {
             if (!wa.rc)
                 wa.rc = sm_error_set(err, SM_ENOMEM, "out of memory");
         } else {
@@ -732,17 +753,20 @@ model_json_diff(const struct model *a, const struct model *b, char **before, cha
                         : strcmp(model_ident(a, sec->kind, ia[i]),
                                  model_ident(b, sec->kind, ib[j]));
                 if (c < 0) {
-                    ra[ka++] = ia[i++];
+                    ra[s][ka[s]++] = ia[i++];
+                    n[s][2]++;
                 } else if (c > 0) {
-                    rb[kb++] = ib[j++];
+                    rb[s][kb[s]++] = ib[j++];
+                    n[s][0]++;
                 } else {
                     json_t *oa = sec->one(&wa, ia[i]), *ob = sec->one(&wb, ib[j]);
                     if (!oa || !ob) {
                         if (!wa.rc)
                             wa.rc = sm_error_set(err, SM_ENOMEM, "out of memory");
                     } else if (!json_equal(oa, ob)) {
-                        ra[ka++] = ia[i];
-                        rb[kb++] = ib[j];
+                        ra[s][ka[s]++] = ia[i];
+                        rb[s][kb[s]++] = ib[j];
+                        n[s][1]++;
                     }
                     json_decref(oa);
                     json_decref(ob);
@@ -750,29 +774,50 @@ model_json_diff(const struct model *a, const struct model *b, char **before, cha
                     j++;
                 }
             }
-            nchanged += ka > kb ? ka : kb;
-            part_add(&wa, pa, sec, ra, ka);
-            part_add(&wb, pb, sec, rb, kb);
+            total += n[s][0] + n[s][1] + n[s][2];
         }
         free(ia);
         free(ib);
-        free(ra);
-        free(rb);
+    }
+    if (wb.rc && !wa.rc)
+        wa.rc = wb.rc;
+    if ((rc = wa.rc))
+        goto out;
+    if (limit > 0 && total > limit) {
+        /* too many to keep: the counts only */
+        if (!(rc = diff_summary(&wa, (const int64_t (*)[3])n, before)))
+            rc = sm_error_set(err, SM_ELIMIT, "%lld objects changed (more than %lld): "
+                              "counts only", (long long)total, (long long)limit);
+        goto out;
+    }
+    pa = json_object();
+    pb = json_object();
+    if (!pa || !pb) {
+        json_decref(pa);
+        json_decref(pb);
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int s = 0; s < NSECTIONS; s++) {
+        part_add(&wa, pa, &sections[s], ra[s], ka[s]);
+        part_add(&wb, pb, &sections[s], rb[s], kb[s]);
     }
     if (wb.rc && !wa.rc)
         wa.rc = wb.rc;
     if ((rc = part_dump(&wa, pa, before))) {
         json_decref(pb);
-        return rc;
+        goto out;
     }
     if ((rc = part_dump(&wb, pb, after))) {
         free(*before);
         *before = NULL;
-        return rc;
     }
-    if (changed)
-        *changed = nchanged;
-    return SM_OK;
+out:
+    for (int s = 0; s < NSECTIONS; s++) {
+        free(ra[s]);
+        free(rb[s]);
+    }
+    return rc;
 }
 
 /* The identity of a snapshot object of section sec (heap), NULL if none. */
@@ -825,6 +870,12 @@ load_data(const char *data, json_t **d, json_t **before, json_t **after, struct 
                             data ? ": " : "", data ? je.text : "");
     *before = json_object_get(*d, "before");
     *after = json_object_get(*d, "after");
+    if (json_object_get(*d, "summary")) {
+        json_decref(*d);
+        *d = NULL;
+        return sm_error_set(err, SM_EPARSE, "it records only the counts of a change too "
+                            "large to keep");
+    }
     if (!json_is_object(*before) || !json_is_object(*after)) {
         json_decref(*d);
         *d = NULL;

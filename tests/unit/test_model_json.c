@@ -266,7 +266,6 @@ test_diff_and_undo(void **state)
     struct sm_error err = { 0 };
     char *before = NULL, *after = NULL, *data, *t0 = to_json(m0), *t1, *out = NULL, *ident;
     const char *kind;
-    int64_t n = 0;
     size_t len;
     (void)state;
 
@@ -275,9 +274,16 @@ test_diff_and_undo(void **state)
     tl_edit(m1, EDIT_SET, OBJ_TIER, "public", 1, "description", "open data");
     tl_edit(m1, EDIT_ADD, OBJ_REGION, "onprem:par-dc2", 1, "country", "FR");
     t1 = to_json(m1);
-    assert_int_equal(model_json_diff(m0, m1, &before, &after, &n, &err), SM_OK);
-    /* orders, repl, orders_clicks, export, tier public, the region */
-    assert_int_equal(n, 6);
+    /* orders, repl, orders_clicks, export, tier public, the region: 6, more
+     * than a limit of 5: the counts only */
+    assert_int_equal(model_json_diff(m0, m1, &before, &after, 5, &err), SM_ELIMIT);
+    assert_null(after);
+    assert_string_equal(before, "{\"regions\":{\"added\":1,\"changed\":0,\"removed\":0},"
+                        "\"tiers\":{\"added\":0,\"changed\":1,\"removed\":0},"
+                        "\"datasets\":{\"added\":0,\"changed\":0,\"removed\":1},"
+                        "\"flows\":{\"added\":0,\"changed\":0,\"removed\":3}}");
+    free(before);
+    assert_int_equal(model_json_diff(m0, m1, &before, &after, 6, &err), SM_OK);
     assert_non_null(strstr(before, "\"name\":\"orders\""));
     assert_null(strstr(after, "\"name\":\"orders\""));
     assert_non_null(strstr(after, "onprem:par-dc2"));
@@ -314,6 +320,9 @@ test_diff_and_undo(void **state)
     free(ident);
     /* not JSON, no parts */
     assert_int_equal(model_json_undo(m1, "nope", &out, &kind, &ident, &err), SM_EPARSE);
+    assert_int_equal(model_json_undo(m1, "{\"summary\":{}}", &out, &kind, &ident, &err),
+                     SM_EPARSE);
+    assert_string_equal(err.msg, "it records only the counts of a change too large to keep");
     assert_int_equal(model_json_undo(m1, "{\"before\":{}}", &out, &kind, &ident, &err),
                      SM_EPARSE);
     free(data);
