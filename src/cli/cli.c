@@ -64,11 +64,35 @@ cli_default_catalog(void)
     return path;
 }
 
+/* The audit data of the seeded tiers: added, from nothing. */
+static int
+seed_data(struct cli *c, char **data)
+{
+    struct sm_error e = { 0 };
+    struct obj_ref *refs = malloc(((size_t)c->m->ntiers + 1) * sizeof *refs);
+    char *after = NULL;
+
+    *data = NULL;
+    if (!refs)
+        return cli_fail(c, "out of memory");
+    for (int32_t i = 0; i < c->m->ntiers; i++)
+        refs[i] = (struct obj_ref){ OBJ_TIER, i };
+    if (model_json_part(c->m, refs, c->m->ntiers, &after, &e) != SM_OK) {
+        free(refs);
+        return cli_error(c, &e);
+    }
+    free(refs);
+    *data = cmd_audit_data("{}", after);
+    free(after);
+    return *data ? CLI_OK : cli_fail(c, "out of memory");
+}
+
 /* Write the rule pack's default tiers into a catalog that has none. */
 int
 cli_seed_tiers(struct cli *c)
 {
     struct sm_error e = { 0 };
+    char *data = NULL;
     char names[256];
     size_t at = 0;
     int rc;
@@ -91,11 +115,17 @@ cli_seed_tiers(struct cli *c)
         at += (size_t)snprintf(names + at, at < sizeof names ? sizeof names - at : 0, "%s%s",
                                at ? ", " : "", c->m->tiers[i].name);
     }
-    if (store_audit(c->st, "init", "tiers", NULL, names, &e) != SM_OK ||
+    if ((rc = seed_data(c, &data)) != CLI_OK) {
+        store_rollback(c->st);
+        return rc;
+    }
+    if (store_audit_data(c->st, "init", "tiers", NULL, names, data, &e) != SM_OK ||
         store_commit(c->st, &e) != SM_OK)
         goto fail;
+    free(data);
     return CLI_OK;
 fail:
+    free(data);
     store_rollback(c->st);
     return cli_error(c, &e);
 }

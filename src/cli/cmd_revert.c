@@ -109,8 +109,8 @@ run_revert(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (!en.data) {
-        rc = cli_fail(c, "cannot revert entry %lld (%s): it holds no snapshots (an init, or "
-                      "written before catalog schema 2)", (long long)en.id, en.op);
+        rc = cli_fail(c, "cannot revert entry %lld (%s): it holds no snapshots (written "
+                      "before catalog schema 2)", (long long)en.id, en.op);
         goto out;
     }
     if (model_json_undo(c->m, en.data, &text, &kind, &ident, &e) != SM_OK) {
@@ -177,7 +177,7 @@ const struct command cmd_revert = {
         "goes back to how the entry found it, in one transaction logged as \"revert\n"
         "ID\" (itself revertible). Refused, with the object named, when any of those\n"
         "objects changed since (\"dataset orders changed since (by entry 15)\"):\n"
-        "revert the later entries first. Entries without snapshots (init, entries\n"
-        "from before catalog schema 2) cannot be reverted.\n",
+        "revert the later entries first. Entries without snapshots (written before\n"
+        "catalog schema 2) cannot be reverted.\n",
     .run = run_revert,
 };

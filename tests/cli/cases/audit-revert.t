@@ -10,6 +10,10 @@ $ export SOVMAP_TODAY=2026-11-27; s="sovmap --catalog a.db -q"; $s dataset add s
 $ export SOVMAP_TODAY=2026-11-27; s="sovmap --catalog a.db -q"; $s place edit orders@aws:us-east-1 --mechanism scc --mechanism-ref TIA-9 && $s place rm orders@aws:eu-central-1 && $s flow add orders@aws:eu-west-1 bi@aws:eu-west-1 --kind etl --transforms "mask email" --name o2bi && $s flow rm ship && $s waive RES001 orders@aws:us-east-1/replica --owner dpo --reason "until the move" --expires 2026-12-31 && $s region add onprem:fra-dc1 --country DE --city Frankfurt
 $ export SOVMAP_TODAY=2026-11-27; s="sovmap --catalog a.db -q"; $s tier edit confidential --retention-max 720 --description "internal business data" && $s scenario new leave-us --description "leave the US" && $s scenario add leave-us move orders aws:us-east-1 onprem:fra-dc1 && $s scenario apply leave-us && $s dataset rm logs --yes
 
+# the log alone rebuilds the model from nothing (init's tiers included)
+$ sovmap --catalog a.db log --format json > log.json && sovmap --catalog a.db export model-json > now.json && python3 "$SOVMAP_DATA/../tests/cli/audit_rebuild.py" log.json now.json
+> rebuilt 28 entries: same
+
 # no-ops: "unchanged", no entry
 $ SOVMAP_TODAY=2026-11-27 sovmap --catalog a.db dataset edit orders --owner ana --retention 365
 > unchanged dataset orders
@@ -89,13 +93,14 @@ $ sovmap --catalog a.db revert 13
 $ sovmap --catalog a.db revert 7
 ! sovmap: cannot revert entry 7: dataset logs was removed since (by entry 28)
 ? 2
-$ sovmap --catalog a.db revert 1
-! cannot revert entry 1 (init): it holds no snapshots
+$ sqlite3 a.db "INSERT INTO audit(time, actor, op) VALUES('2026-01-01T00:00:00Z', 'old', 'dataset add x')" && sovmap --catalog a.db revert 29
+! cannot revert entry 29 (dataset add x): it holds no snapshots
 ? 2
 $ sovmap --catalog a.db revert 99
 ! sovmap: a.db has no audit entry 99
 ? 2
-$ sovmap --catalog a.db log --limit 1 | cut -c 30-
+$ sovmap --catalog a.db log --limit 2 | cut -c 30-
+> old       dataset add x
 > root      dataset remove logs
 
 # every entry of the series, newest first: back to the initial model, byte for byte
@@ -106,9 +111,13 @@ $ sovmap --catalog a.db log --limit 2 | cut -c 30-
 > root      revert 13 (dataset set orders owner=ana retention=365 description="web shop orders")
 
 # a revert is itself revertible
-$ sovmap --catalog a.db revert 45 && sovmap --catalog a.db dataset list --format tsv | cut -f1 | grep -x shop
-> reverted entry 45: revert 12 (dataset add shop tier=public owner=ana)
+$ sovmap --catalog a.db revert 46 && sovmap --catalog a.db dataset list --format tsv | cut -f1 | grep -x shop
+> reverted entry 46: revert 12 (dataset add shop tier=public owner=ana)
 > shop
+
+# ... and the log still rebuilds the model, reverts and all (less the entry without snapshots)
+$ sovmap --catalog a.db log --format json | python3 -c 'import json,sys; print(json.dumps([e for e in json.load(sys.stdin) if e["id"] != 29]))' > log.json && sovmap --catalog a.db export model-json > now.json && python3 "$SOVMAP_DATA/../tests/cli/audit_rebuild.py" log.json now.json
+> rebuilt 46 entries: same
 
 # import model records its difference by identity: revertible too
 $ sovmap --catalog a.db export model-json > now.json && sovmap --catalog c.db init -q && sovmap --catalog c.db -q dataset add old && sovmap --catalog c.db export model-json > c0.json && sovmap --catalog c.db -q import model now.json && sovmap --catalog c.db log --limit 1 --format json | python3 -c 'import json,sys; e=json.load(sys.stdin)[0]; d=e["data"]; print(e["id"], e["op"], [x["name"] for x in d["before"]["datasets"]], [x["name"] for x in d["after"]["datasets"]], sorted(d["after"]))'
