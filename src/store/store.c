@@ -763,6 +763,17 @@ readonly_fallback(struct store *st, struct sm_error *err)
     return SM_OK;
 }
 
+/* Open path read-write once, which migrates it, and close it. */
+static int
+upgrade(const char *path)
+{
+    struct store *rw = NULL;
+    int rc = store_open(path, 0, &rw, NULL);
+
+    store_close(rw);
+    return rc;
+}
+
 int
 store_open(const char *path, int flags, struct store **out, struct sm_error *err)
 {
@@ -815,6 +826,10 @@ store_open(const char *path, int flags, struct store **out, struct sm_error *err
         goto fail;
     }
     if (flags & STORE_READONLY) {
+        /* an older catalog that can be written is upgraded first (a moment
+         * of read-write), so reading commands keep working after an update */
+        if (version > 0 && version < STORE_SCHEMA_VERSION && upgrade(path) == SM_OK)
+            version = STORE_SCHEMA_VERSION;
         if (version < STORE_SCHEMA_VERSION) {
             rc = sm_error_set(err, version ? SM_EVERSION : SM_EDB, version ?
                               "%s needs an upgrade; open it once without read-only" :
