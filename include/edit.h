@@ -52,6 +52,7 @@ struct edit_result {
     int32_t ntouched;
     struct { enum obj_kind kind; int32_t id; } touched[64];
     bool overflow;              /* more than 64 touched: save the dataset whole */
+    bool unchanged;             /* store_apply: nothing changed, nothing written */
 };
 
 /* Apply e to m. On failure m is unchanged and res is zeroed. The caller

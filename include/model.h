@@ -405,6 +405,12 @@ const char *model_get(const struct model *m, enum obj_kind kind, int32_t id,
 size_t model_describe(const struct model *m, enum obj_kind kind, int32_t id,
                       char *buf, size_t size);
 
+/* One object of a model by kind and id (audit snapshots, store hooks). */
+struct obj_ref {
+    enum obj_kind kind;
+    int32_t id;
+};
+
 /* ---- derived facts -------------------------------------------------------------- */
 
 bool model_field_personal(const struct model *m, int32_t field);

@@ -19,4 +19,32 @@ int model_json_write(const struct model *m, FILE *f, struct sm_error *err);
 int model_json_read(const char *text, size_t len, const char *name, struct model *m,
                     struct sm_error *err);
 
+/* The audit snapshot of some objects of m (doc/catalog.md): one compact JSON
+ * object holding the sections "regions" ... "scenarios" that have any of
+ * them, each object exactly as model_json_write writes it (a copy stands
+ * for its dataset; deleted objects, builtin regions and ids past m's arrays
+ * are left out; "{}" when none is left). Heap text in *out. */
+int model_json_part(const struct model *m, const struct obj_ref *refs, int32_t n,
+                    char **out, struct sm_error *err);
+/* The snapshots of what differs between a and b, matched by identity (region
+ * id, tier/dataset/flow/scenario name, waiver rule and object): *before holds
+ * a's side of each object that differs (missing from b: removed), *after b's
+ * (missing from a: added). Heap texts. When more than limit objects differ
+ * (limit > 0) it returns SM_ELIMIT with only the counts in *before,
+ * {"datasets":{"added":N,"changed":N,"removed":N},...}, and *after NULL. */
+int model_json_diff(const struct model *a, const struct model *b, char **before,
+                    char **after, int64_t limit, struct sm_error *err);
+/* Undo an audit entry on m: data is its {"before": PART, "after": PART}.
+ * Every object the entry touched must be now exactly as "after" left it
+ * (absent where "after" lacks it); otherwise SM_EEXIST with a message
+ * naming the first that is not ("dataset orders changed"), its kind in
+ * *kind ("dataset", static) and its identity in *ident (heap, caller frees;
+ * both may be NULL). On success *out is the model-json text of m with those
+ * objects as "before" had them (heap). */
+int model_json_undo(const struct model *m, const char *data, char **out, const char **kind,
+                    char **ident, struct sm_error *err);
+/* Does the entry's data touch an object with this identity, of kind
+ * ("dataset"; NULL: any kind)? */
+bool model_json_touches(const char *data, const char *kind, const char *ident);
+
 #endif

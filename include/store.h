@@ -93,13 +93,26 @@ struct store_changes {
 int store_put_changes(struct store *st, const struct model *base, const struct model *m,
                       struct store_changes *out, struct sm_error *err);
 
-/* Append to the audit log (inside a transaction). */
+/* Append to the audit log (inside a transaction). data: the entry's
+ * {"before": PART, "after": PART} snapshots (doc/catalog.md), or NULL. */
 int store_audit(struct store *st, const char *op, const char *object,
                 const char *before, const char *after, struct sm_error *err);
+int store_audit_data(struct store *st, const char *op, const char *object,
+                     const char *before, const char *after, const char *data,
+                     struct sm_error *err);
+
+/* How store_apply and store_revert snapshot what an edit touched for the
+ * audit entry's data (model_json_part: the store itself writes no JSON).
+ * Unset, entries of edits get no data and no edit counts as unchanged. */
+typedef int (*store_snapshot_fn)(const struct model *m, const struct obj_ref *refs,
+                                 int32_t n, char **out, struct sm_error *err);
+void store_set_snapshot(struct store *st, store_snapshot_fn fn);
 
 /* Apply one edit to m and the catalog in one transaction with its audit
  * entry. On any failure both m and the catalog are as before. res may be
- * NULL; otherwise the caller finis it (it holds the inverse for undo). */
+ * NULL; otherwise the caller finis it (it holds the inverse for undo).
+ * With a snapshot hook, an edit that leaves every object it touched as it
+ * was writes nothing, no audit entry either, and sets res->unchanged. */
 int store_apply(struct store *st, struct model *m, const struct edit *e,
                 struct edit_result *res, struct sm_error *err);
 
@@ -123,12 +136,18 @@ struct audit_entry {
     const char *object;
     const char *before;
     const char *after;
+    const char *data;           /* {"before": PART, "after": PART} or NULL */
 };
 
 /* Newest first; limit 0 = all. The callback returns non-zero to stop. */
 int store_log(struct store *st, int limit,
               int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
               struct sm_error *err);
+/* The same from entry id `from` down (store_log_from(st, id, 1, ...): that
+ * entry, or the newest one before it when it does not exist). */
+int store_log_from(struct store *st, int64_t from, int limit,
+                   int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
+                   struct sm_error *err);
 
 /* Run a read-only SELECT over the documented views (doc/rules.md) with a
  * time limit; one callback per row with column names and text values.

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "model_json.h"
 #include "refdata.h"
 #include "rulepack.h"
 #include "store.h"
@@ -63,11 +64,35 @@ cli_default_catalog(void)
     return path;
 }
 
+/* The audit data of the seeded tiers: added, from nothing. */
+static int
+seed_data(struct cli *c, char **data)
+{
+    struct sm_error e = { 0 };
+    struct obj_ref *refs = malloc(((size_t)c->m->ntiers + 1) * sizeof *refs);
+    char *after = NULL;
+
+    *data = NULL;
+    if (!refs)
+        return cli_fail(c, "out of memory");
+    for (int32_t i = 0; i < c->m->ntiers; i++)
+        refs[i] = (struct obj_ref){ OBJ_TIER, i };
+    if (model_json_part(c->m, refs, c->m->ntiers, &after, &e) != SM_OK) {
+        free(refs);
+        return cli_error(c, &e);
+    }
+    free(refs);
+    *data = cmd_audit_data("{}", after);
+    free(after);
+    return *data ? CLI_OK : cli_fail(c, "out of memory");
+}
+
 /* Write the rule pack's default tiers into a catalog that has none. */
 int
 cli_seed_tiers(struct cli *c)
 {
     struct sm_error e = { 0 };
+    char *data = NULL;
     char names[256];
     size_t at = 0;
     int rc;
@@ -90,11 +115,17 @@ cli_seed_tiers(struct cli *c)
         at += (size_t)snprintf(names + at, at < sizeof names ? sizeof names - at : 0, "%s%s",
                                at ? ", " : "", c->m->tiers[i].name);
     }
-    if (store_audit(c->st, "init", "tiers", NULL, names, &e) != SM_OK ||
+    if ((rc = seed_data(c, &data)) != CLI_OK) {
+        store_rollback(c->st);
+        return rc;
+    }
+    if (store_audit_data(c->st, "init", "tiers", NULL, names, data, &e) != SM_OK ||
         store_commit(c->st, &e) != SM_OK)
         goto fail;
+    free(data);
     return CLI_OK;
 fail:
+    free(data);
     store_rollback(c->st);
     return cli_error(c, &e);
 }
@@ -121,6 +152,7 @@ cli_open(struct cli *c, int flags)
     flags &= ~CLI_WRITE;
     if (store_open(c->catalog, flags, &c->st, &e) != SM_OK)
         return cli_error(c, &e);
+    store_set_snapshot(c->st, model_json_part);     /* audit data (doc/catalog.md) */
     if (write && store_lock(c->st, &e) != SM_OK)
         return cli_error(c, &e);
     if (!(c->m = model_new())) {
@@ -246,6 +278,16 @@ cli_apply(struct cli *c, const struct edit *e, const char *verb)
     memset(&res, 0, sizeof res);
     if (store_apply(c->st, c->m, e, &res, &err) != SM_OK)
         return cli_error(c, &err);
+    if (res.unchanged) {
+        /* nothing written, nothing logged */
+        if (!c->quiet) {
+            fprintf(c->out, "unchanged %s ", obj_kind_names[res.kind]);
+            cli_put_text(c->out, res.selector);
+            fputc('\n', c->out);
+        }
+        edit_result_fini(&res);
+        return CLI_OK;
+    }
     if (!c->quiet && verb) {
         fprintf(c->out, "%s %s ", verb, obj_kind_names[res.kind]);
         cli_put_text(c->out, res.selector);

@@ -478,7 +478,7 @@ static int
 change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
 {
     struct part_target t = { .pc = pc, .name = pos[0], .field = SM_NONE };
-    char *before, *after = NULL, op[512];
+    char *before, *after = NULL, *snap, op[512];
     int rc;
 
     if ((rc = cli_open(c, CLI_WRITE | (pc->add ? STORE_CREATE : 0))) != CLI_OK)
@@ -488,6 +488,7 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
     if (rc != CLI_OK)
         return rc;
     before = cmd_describe(c->m, OBJ_DATASET, t.ds);
+    snap = cmd_part(c->m, OBJ_DATASET, t.ds);
     cmd_now(c, t.now);
     for (int i = 1; i < npos && rc == CLI_OK; i++)
         rc = pc->apply(c, &t, pos[i]);
@@ -496,11 +497,14 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
         snprintf(op, sizeof op, "%s %.200s %.200s%s", pc->audit, pos[0], pos[1],
                  npos > 2 ? " ..." : "");
         rc = cmd_save(c, c->m, OBJ_DATASET, t.ds, c->m->datasets[t.ds].name, op, before,
-                      after);
+                      after, snap);
     }
     if (rc == CLI_OK && !c->quiet)
         for (int i = 1; i < npos; i++)
             pc->print(c, &t, pos[i]);
+    if (rc == CMD_UNCHANGED)
+        rc = CLI_OK;
+    free(snap);
     free(before);
     free(after);
     return rc;

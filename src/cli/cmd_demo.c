@@ -139,7 +139,7 @@ run_demo(struct cli *c, int argc, char **argv)
              got.datasets, got.datasets == 1 ? "" : "s", got.tiers, got.tiers == 1 ? "" : "s",
              got.placements, got.placements == 1 ? "y" : "ies", got.flows,
              got.flows == 1 ? "" : "s");
-    if ((rc = cmd_save(c, dm, OBJ_DATASET, SM_NONE, path, "demo", NULL, after)) != CLI_OK)
+    if ((rc = cmd_save(c, dm, OBJ_DATASET, SM_NONE, path, "demo", NULL, after, NULL)) != CLI_OK)
         goto out;
     model_free(c->m);
     c->m = dm;

@@ -88,6 +88,34 @@ count_model(const struct model *m, int *ds, int *pl, int *fl)
         *fl += !m->flows[i].deleted;
 }
 
+/* The audit data of an import: the objects it touched as they were in c->m
+ * (work is its clone: the same ids) and as they are in work. NULL with the
+ * error printed. */
+static char *
+touched_data(struct cli *c, const struct model *work, const struct import_touched *t,
+             int32_t nt)
+{
+    struct sm_error e = { 0 };
+    struct obj_ref *refs = malloc(((size_t)nt + 1) * sizeof *refs);
+    char *before = NULL, *after = NULL, *data = NULL;
+
+    if (!refs) {
+        cli_fail(c, "out of memory");
+        return NULL;
+    }
+    for (int32_t i = 0; i < nt; i++)
+        refs[i] = (struct obj_ref){ t[i].kind, t[i].id };
+    if (model_json_part(c->m, refs, nt, &before, &e) != SM_OK ||
+        model_json_part(work, refs, nt, &after, &e) != SM_OK)
+        cli_error(c, &e);
+    else if (!(data = cmd_audit_data(before, after)))
+        cli_fail(c, "out of memory");
+    free(refs);
+    free(before);
+    free(after);
+    return data;
+}
+
 /* import model FILE|-: replace the whole catalog model in one transaction. */
 static int
 import_model(struct cli *c, char **files, int nfiles, bool dry_run)
@@ -124,7 +152,7 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
         goto out;
     }
     if ((rc = cmd_save(c, dm, OBJ_DATASET, SM_NONE, files[0], "import model", before,
-                       after)) != CLI_OK)
+                       after, NULL)) != CLI_OK)
         goto out;
     model_free(c->m);
     c->m = dm;
@@ -239,10 +267,16 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         goto out;
     }
     if (import_run_changed(run)) {
-        char *audit = import_run_audit_text(run);
+        char *audit = import_run_audit_text(run), *data;
         nt = import_run_touched(run, &t);
+        if (!(data = touched_data(c, work, t, nt))) {
+            free(audit);
+            rc = CLI_USAGE;
+            goto out;
+        }
         if (store_begin(c->st, &e) != SM_OK) {
             free(audit);
+            free(data);
             rc = cli_error(c, &e);
             goto out;
         }
@@ -252,14 +286,17 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
             if (store_put(c->st, work, t[i].kind, t[i].id, &e) != SM_OK)
                 break;
         }
-        if (e.code || store_audit(c->st, op, "", NULL, audit ? audit : "", &e) != SM_OK ||
+        if (e.code || store_audit_data(c->st, op, "", NULL, audit ? audit : "", data,
+                                       &e) != SM_OK ||
             store_commit(c->st, &e) != SM_OK) {
             store_rollback(c->st);
             free(audit);
+            free(data);
             rc = cli_error(c, &e);
             goto out;
         }
         free(audit);
+        free(data);
         model_free(c->m);
         c->m = work;
         work = NULL;

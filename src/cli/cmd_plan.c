@@ -69,7 +69,7 @@ save_plan(struct cli *c, const char *name, const char *base, const struct plan *
             return cli_error(c, &e);
     snprintf(after, sizeof after, "base=%s\ndescription=%s\nops=%d\n", s.base, desc,
              (int)p->nsteps);
-    return cmd_save(c, c->m, OBJ_SCENARIO, id, name, "plan", NULL, after);
+    return cmd_save(c, c->m, OBJ_SCENARIO, id, name, "plan", NULL, after, "{}");
 }
 
 static int

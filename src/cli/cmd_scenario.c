@@ -79,9 +79,17 @@ ops_text(const struct scenario *s)
 /* Write scenario id as it now is in c->m, with an audit entry, in one
  * transaction. */
 static int
-save(struct cli *c, int32_t id, const char *op, const char *before, const char *after)
+save(struct cli *c, int32_t id, const char *op, const char *before, const char *after,
+     char *snap)
 {
-    return cmd_save(c, c->m, OBJ_SCENARIO, id, c->m->scenarios[id].name, op, before, after);
+    int rc;
+
+    if (!snap)
+        return cli_fail(c, "out of memory");
+    rc = cmd_save(c, c->m, OBJ_SCENARIO, id, c->m->scenarios[id].name, op, before, after,
+                  snap);
+    free(snap);
+    return rc == CMD_UNCHANGED ? CLI_OK : rc;
 }
 
 /* Does scenario `name` (with its bases) still apply to the catalog? The
@@ -141,7 +149,7 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
         snprintf(after, sizeof after, "base=%s\ndescription=%s\n", s.base, s.description);
         char audit[600];
         snprintf(audit, sizeof audit, "scenario new %s", pos[0]);
-        if ((rc = save(c, id, audit, NULL, after)) != CLI_OK)
+        if ((rc = save(c, id, audit, NULL, after, strdup("{}"))) != CLI_OK)
             return rc;
     }
     if (!c->quiet) {
@@ -344,7 +352,7 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
     const char *const *args;
     char line[2048];
     int32_t id;
-    char *before;
+    char *before, *snap;
     int nargs, rc;
 
     (void)self;
@@ -360,8 +368,10 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
     if ((rc = validate(c, argv[1], nargs, args)) != CLI_OK)
         return rc;
     before = ops_text(&c->m->scenarios[id]);
+    snap = cmd_part(c->m, OBJ_SCENARIO, id);
     if (model_scenario_append(c->m, id, nargs, args, &e) != SM_OK) {
         free(before);
+        free(snap);
         return cli_error(c, &e);
     }
     scenario_op_format(nargs, args, line, sizeof line);
@@ -369,7 +379,7 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
         char *after = ops_text(&c->m->scenarios[id]);
         char audit[2700];
         snprintf(audit, sizeof audit, "scenario add %s %s", argv[1], line);
-        rc = save(c, id, audit, before, after);
+        rc = save(c, id, audit, before, after, snap);
         free(after);
     }
     free(before);
@@ -385,7 +395,7 @@ static int
 sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario *s;
-    char *pos[2], *end, *before, *after, line[2048], audit[2100];
+    char *pos[2], *end, *before, *after, *snap, line[2048], audit[2100];
     struct sm_strv *ops, removed;
     long idx;
     int32_t id;
@@ -402,11 +412,13 @@ sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
         return cli_fail(c, "scenario %s has %u op%s: no op %s", s->name, s->nops,
                         s->nops == 1 ? "" : "s", pos[1]);
     before = ops_text(s);
+    snap = cmd_part(c->m, OBJ_SCENARIO, id);
     removed = s->ops[idx - 1];
     /* a fresh array in the model's arena: the old one may be shared */
     ops = s->nops > 1 ? sm_arena_alloc(&c->m->arena, (s->nops - 1) * sizeof *ops) : NULL;
     if (s->nops > 1 && !ops) {
         free(before);
+        free(snap);
         return cli_fail(c, "out of memory");
     }
     for (uint32_t i = 0, k = 0; i < s->nops; i++)
@@ -428,6 +440,7 @@ sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
             s->ops = old;
             s->nops = oldn;
             free(before);
+            free(snap);
             return rc;
         }
     }
@@ -435,7 +448,7 @@ sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
     after = ops_text(s);
     scenario_op_format((int)removed.n, removed.v, line, sizeof line);
     snprintf(audit, sizeof audit, "scenario rm %s %ld", s->name, idx);
-    rc = save(c, id, audit, before, after);
+    rc = save(c, id, audit, before, after, snap);
     free(before);
     free(after);
     if (rc == CLI_OK && !c->quiet) {
@@ -450,7 +463,7 @@ static int
 sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct sm_error e = { 0 };
-    char *pos[2], *before;
+    char *pos[2], *before, *snap;
     int32_t id;
     int npos, rc;
     bool help;
@@ -460,14 +473,16 @@ sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
     if (rc || help || (rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
         return rc;
     before = ops_text(&c->m->scenarios[id]);
+    snap = cmd_part(c->m, OBJ_SCENARIO, id);
     if (model_remove(c->m, OBJ_SCENARIO, id, &e) != SM_OK) {
         free(before);
+        free(snap);
         return cli_error(c, &e);
     }
     {
         char audit[600];
         snprintf(audit, sizeof audit, "scenario drop %s", pos[0]);
-        rc = save(c, id, audit, before, NULL);
+        rc = save(c, id, audit, before, NULL, snap);
     }
     free(before);
     if (rc == CLI_OK && !c->quiet) {

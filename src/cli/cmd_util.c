@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model_json.h"
 #include "store.h"
 
 /* ---- subcommands ------------------------------------------------------------------ */
@@ -419,21 +420,98 @@ cmd_describe(const struct model *m, enum obj_kind kind, int32_t id)
     return s;
 }
 
-int
-cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
-         const char *object, const char *op, const char *before, const char *after)
+char *
+cmd_part(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    struct obj_ref ref = { kind, id };
+    char *out = NULL;
+
+    if (model_json_part(m, &ref, 1, &out, NULL) != SM_OK)
+        return NULL;
+    return out;
+}
+
+char *
+cmd_audit_data(const char *before, const char *after)
+{
+    size_t n;
+    char *s;
+
+    if (!before || !after)
+        return NULL;
+    n = strlen(before) + strlen(after) + 32;
+    if ((s = malloc(n)))
+        snprintf(s, n, "{\"before\":%s,\"after\":%s}", before, after);
+    return s;
+}
+
+char *
+cmd_diff_data(struct cli *c, const struct model *a, const struct model *b)
 {
     struct sm_error e = { 0 };
+    char *before = NULL, *after = NULL, *data;
+
+    switch (model_json_diff(a, b, &before, &after, CMD_AUDIT_MAX_OBJECTS, &e)) {
+    case SM_OK:
+        data = cmd_audit_data(before, after);
+        break;
+    case SM_ELIMIT:
+        /* too big to keep whole: the counts per kind (not revertible) */
+        if ((data = malloc(strlen(before) + 16)))
+            sprintf(data, "{\"summary\":%s}", before);
+        break;
+    default:
+        cli_error(c, &e);
+        return NULL;
+    }
+    if (!data)
+        cli_fail(c, "out of memory");
+    free(before);
+    free(after);
+    return data;
+}
+
+int
+cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
+         const char *object, const char *op, const char *before, const char *after,
+         const char *snap)
+{
+    struct sm_error e = { 0 };
+    char *now = NULL, *data = NULL;
     int rc;
 
-    if (store_begin(c->st, &e) != SM_OK)
-        return cli_error(c, &e);
-    rc = id == SM_NONE ? store_put_all(c->st, m, &e) : store_put(c->st, m, kind, id, &e);
-    if (rc != SM_OK || store_audit(c->st, op, object, before, after, &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
+    if (id == SM_NONE && c->m && c->m != m) {
+        if (!(data = cmd_diff_data(c, c->m, m)))
+            return CLI_USAGE;
+    } else if (id != SM_NONE && snap) {
+        if (!(now = cmd_part(m, kind, id)))
+            return cli_fail(c, "out of memory");
+        if (strcmp(now, snap) == 0) {
+            free(now);
+            if (!c->quiet) {
+                fprintf(c->out, "unchanged %s ", obj_kind_names[kind]);
+                cli_put_text(c->out, object);
+                fputc('\n', c->out);
+            }
+            return CMD_UNCHANGED;
+        }
+        data = cmd_audit_data(snap, now);
+        free(now);
+        if (!data)
+            return cli_fail(c, "out of memory");
+    }
+    if (store_begin(c->st, &e) != SM_OK) {
+        free(data);
         return cli_error(c, &e);
     }
+    rc = id == SM_NONE ? store_put_all(c->st, m, &e) : store_put(c->st, m, kind, id, &e);
+    if (rc != SM_OK || store_audit_data(c->st, op, object, before, after, data, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        free(data);
+        return cli_error(c, &e);
+    }
+    free(data);
     return CLI_OK;
 }
 
@@ -442,15 +520,22 @@ cmd_save_changes(struct cli *c, const struct model *base, const struct model *m,
                  const char *object, const char *op, const char *before, const char *after)
 {
     struct sm_error e = { 0 };
+    char *data = cmd_diff_data(c, base, m);
 
-    if (store_begin(c->st, &e) != SM_OK)
-        return cli_error(c, &e);
-    if (store_put_changes(c->st, base, m, NULL, &e) != SM_OK ||
-        store_audit(c->st, op, object, before, after, &e) != SM_OK ||
-        store_commit(c->st, &e) != SM_OK) {
-        store_rollback(c->st);
+    if (!data)
+        return CLI_USAGE;
+    if (store_begin(c->st, &e) != SM_OK) {
+        free(data);
         return cli_error(c, &e);
     }
+    if (store_put_changes(c->st, base, m, NULL, &e) != SM_OK ||
+        store_audit_data(c->st, op, object, before, after, data, &e) != SM_OK ||
+        store_commit(c->st, &e) != SM_OK) {
+        store_rollback(c->st);
+        free(data);
+        return cli_error(c, &e);
+    }
+    free(data);
     return CLI_OK;
 }
 

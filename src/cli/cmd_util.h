@@ -106,13 +106,30 @@ void cmd_text_line(struct cli *c, const char *label, const char *value);
 /* Write object id of kind as it is in m (id SM_NONE: all of m) and an audit
  * entry (op on object, before and after text, either may be NULL) in one
  * transaction; for changes that are not edit.h edits (fields, tags,
- * scenarios, whole models). Prints the error; CLI_OK or CLI_USAGE. */
+ * scenarios, whole models). snap is the object's audit snapshot from
+ * before the change (cmd_part; "{}" for a new object): when the object is
+ * the same now, nothing is written and it returns CMD_UNCHANGED. For id
+ * SM_NONE the entry's data is the difference from c->m (when m is another
+ * model). Prints the error; CLI_OK, CLI_USAGE or CMD_UNCHANGED. */
 int cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
-             const char *object, const char *op, const char *before, const char *after);
+             const char *object, const char *op, const char *before, const char *after,
+             const char *snap);
+#define CMD_UNCHANGED (-1)
 /* The same for m, a changed clone of base (c->m, loaded through c->st):
- * only what differs is written (store_put_changes). */
+ * only what differs is written (store_put_changes), and logged with the
+ * snapshots of what differs (model_json_diff). */
 int cmd_save_changes(struct cli *c, const struct model *base, const struct model *m,
                      const char *object, const char *op, const char *before, const char *after);
+/* The audit snapshot of one object of m (model_json_part), heap; NULL when
+ * out of memory. */
+char *cmd_part(const struct model *m, enum obj_kind kind, int32_t id);
+/* {"before": before, "after": after} for store_audit_data, heap or NULL. */
+char *cmd_audit_data(const char *before, const char *after);
+/* The data of a change from model a to model b (model_json_diff), heap;
+ * NULL with the error printed. Past CMD_AUDIT_MAX_OBJECTS objects changed
+ * (an import model of a big catalog) it is {"summary": counts} instead. */
+#define CMD_AUDIT_MAX_OBJECTS 50000
+char *cmd_diff_data(struct cli *c, const struct model *a, const struct model *b);
 /* model_describe into a heap string (caller frees), NULL on no memory. */
 char *cmd_describe(const struct model *m, enum obj_kind kind, int32_t id);
 /* Now as ISO 8601 UTC; $SOVMAP_TODAY pins it to that day at midnight. */

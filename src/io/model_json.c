@@ -30,6 +30,8 @@ struct wr {
     struct sm_error *err;
     int rc;
     const char *what;           /* object being written, for errors */
+    json_t *skip;               /* model_json_undo: {section: {ident: true}} left out */
+    json_t *extra;              /* ... and {section: [objects]} written instead */
 };
 
 static json_t *
@@ -472,6 +474,63 @@ scenario_json(struct wr *w, int32_t id)
     return o;
 }
 
+/* The sections of a model-json document that hold objects, in order. */
+static const struct part_sec {
+    const char *key;
+    enum obj_kind kind;
+    bool (*keep)(const struct model *, int32_t);
+    int (*cmp)(const void *, const void *);
+    json_t *(*one)(struct wr *, int32_t);
+} sections[] = {
+    { "regions",   OBJ_REGION,   keep_region,   cmp_region,   region_json },
+    { "tiers",     OBJ_TIER,     keep_tier,     cmp_tier,     tier_json },
+    { "datasets",  OBJ_DATASET,  keep_dataset,  cmp_dataset,  dataset_json },
+    { "flows",     OBJ_FLOW,     keep_flow,     cmp_flow,     flow_json },
+    { "waivers",   OBJ_WAIVER,   keep_waiver,   cmp_waiver,   waiver_json },
+    { "scenarios", OBJ_SCENARIO, keep_scenario, cmp_scenario, scenario_json },
+};
+#define NSECTIONS ((int)(sizeof sections / sizeof *sections))
+
+static enum obj_kind
+section_kind(const char *key)
+{
+    for (int i = 0; i < NSECTIONS; i++)
+        if (strcmp(sections[i].key, key) == 0)
+            return sections[i].kind;
+    return OBJ_KIND_COUNT;
+}
+
+static int32_t
+kind_count(const struct model *m, enum obj_kind kind)
+{
+    switch (kind) {
+    case OBJ_REGION:    return m->nregions;
+    case OBJ_TIER:      return m->ntiers;
+    case OBJ_DATASET:   return m->ndatasets;
+    case OBJ_PLACEMENT: return m->nplacements;
+    case OBJ_FLOW:      return m->nflows;
+    case OBJ_WAIVER:    return m->nwaivers;
+    case OBJ_SCENARIO:  return m->nscenarios;
+    default:            return 0;
+    }
+}
+
+/* What an object is matched by across models: region id, waiver
+ * "RULE:OBJECT", the others' name. */
+static const char *
+model_ident(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    switch (kind) {
+    case OBJ_REGION:    return m->regions[id].id;
+    case OBJ_TIER:      return m->tiers[id].name;
+    case OBJ_DATASET:   return m->datasets[id].name;
+    case OBJ_FLOW:      return m->flows[id].name;
+    case OBJ_WAIVER:    return m->waivers[id].key;
+    case OBJ_SCENARIO:  return m->scenarios[id].name;
+    default:            return "";
+    }
+}
+
 static void
 write_list(struct wr *w, const char *key, int32_t count,
            bool (*keep)(const struct model *, int32_t), int (*cmp)(const void *, const void *),
@@ -479,39 +538,513 @@ write_list(struct wr *w, const char *key, int32_t count,
 {
     int32_t n = 0, *ids;
 
+    json_t *skip = w->skip ? json_object_get(w->skip, key) : NULL;
+    json_t *extra = w->extra ? json_object_get(w->extra, key) : NULL, *x;
+    int32_t written = 0;
+    size_t k;
+
     if (w->rc)
         return;
     ids = sorted_ids(w, count, keep, cmp, &n);
     begin_array(w, key);
-    for (int32_t i = 0; i < n && !w->rc; i++)
-        emit_elem(w, one(w, ids[i]), i == 0);
-    end_array(w, n);
+    for (int32_t i = 0; i < n && !w->rc; i++) {
+        if (skip && json_object_get(skip, model_ident(w->m, section_kind(key), ids[i])))
+            continue;
+        emit_elem(w, one(w, ids[i]), written++ == 0);
+    }
+    if (json_is_array(extra))
+        json_array_foreach(extra, k, x)
+            emit_elem(w, json_incref(x), written++ == 0);
+    end_array(w, written);
     free(ids);
+}
+
+static int
+write_model(struct wr *w, FILE *f)
+{
+    const struct model *m = w->m;
+    json_t *pack = json_string(m->rule_pack ? m->rule_pack : "");
+    char *ps = pack ? json_dumps(pack, JSON_ENCODE_ANY) : NULL;
+
+    w->f = f;
+    json_decref(pack);
+    if (!ps)
+        return sm_error_set(w->err, SM_EINVAL, "rule pack name is not valid UTF-8");
+    emit(w, "{\n  \"sovmap\": 1,\n  \"rule_pack\": ");
+    emit(w, ps);
+    free(ps);
+    for (int s = 0; s < NSECTIONS; s++)
+        write_list(w, sections[s].key, kind_count(m, sections[s].kind), sections[s].keep,
+                   sections[s].cmp, sections[s].one);
+    emit(w, "\n}\n");
+    if (!w->rc && fflush(f) == EOF)
+        w->rc = sm_error_set(w->err, SM_EIO, "cannot write the model: output error");
+    return w->rc;
 }
 
 int
 model_json_write(const struct model *m, FILE *f, struct sm_error *err)
 {
     struct wr w = { .m = m, .f = f, .err = err };
-    json_t *pack = json_string(m->rule_pack ? m->rule_pack : "");
-    char *ps = pack ? json_dumps(pack, JSON_ENCODE_ANY) : NULL;
 
-    json_decref(pack);
-    if (!ps)
-        return sm_error_set(err, SM_EINVAL, "rule pack name is not valid UTF-8");
-    emit(&w, "{\n  \"sovmap\": 1,\n  \"rule_pack\": ");
-    emit(&w, ps);
-    free(ps);
-    write_list(&w, "regions", m->nregions, keep_region, cmp_region, region_json);
-    write_list(&w, "tiers", m->ntiers, keep_tier, cmp_tier, tier_json);
-    write_list(&w, "datasets", m->ndatasets, keep_dataset, cmp_dataset, dataset_json);
-    write_list(&w, "flows", m->nflows, keep_flow, cmp_flow, flow_json);
-    write_list(&w, "waivers", m->nwaivers, keep_waiver, cmp_waiver, waiver_json);
-    write_list(&w, "scenarios", m->nscenarios, keep_scenario, cmp_scenario, scenario_json);
-    emit(&w, "\n}\n");
-    if (!w.rc && fflush(f) == EOF)
-        w.rc = sm_error_set(err, SM_EIO, "cannot write the model: output error");
-    return w.rc;
+    return write_model(&w, f);
+}
+
+/* ---- audit snapshots ------------------------------------------------------------ */
+
+#define PART_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
+
+static int
+part_dump(struct wr *w, json_t *part, char **out)
+{
+    char *s;
+
+    if (w->rc) {
+        json_decref(part);
+        return w->rc;
+    }
+    s = part ? json_dumps(part, PART_FLAGS) : NULL;
+    json_decref(part);
+    if (!s)
+        return sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    *out = s;
+    return SM_OK;
+}
+
+/* Append the objects ids[0..n) of section sec to part, sorted, once each. */
+static void
+part_add(struct wr *w, json_t *part, const struct part_sec *sec, int32_t *ids, int32_t n)
+{
+    json_t *a;
+
+    if (!n || w->rc)
+        return;
+    sort_m = w->m;
+    qsort(ids, (size_t)n, sizeof *ids, sec->cmp);
+    if (!(a = json_array())) {
+        w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+        return;
+    }
+    for (int32_t i = 0; i < n && !w->rc; i++) {
+        json_t *o;
+        if (i && ids[i] == ids[i - 1])
+            continue;
+        if (!(o = sec->one(w, ids[i])) || json_array_append_new(a, o))
+            if (!w->rc)
+                w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    }
+    put(w, part, sec->key, a);
+}
+
+int
+model_json_part(const struct model *m, const struct obj_ref *refs, int32_t n, char **out,
+                struct sm_error *err)
+{
+    struct wr w = { .m = m, .err = err };
+    json_t *part = json_object();
+    int32_t *ids = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof *ids);
+
+    if (!part || !ids) {
+        json_decref(part);
+        free(ids);
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    }
+    for (int s = 0; s < NSECTIONS && !w.rc; s++) {
+        int32_t k = 0;
+        for (int32_t i = 0; i < n; i++) {
+            enum obj_kind kind = refs[i].kind;
+            int32_t id = refs[i].id;
+            if (kind == OBJ_PLACEMENT) {
+                if (id < 0 || id >= m->nplacements)
+                    continue;
+                kind = OBJ_DATASET;
+                id = m->placements[id].dataset;
+            }
+            if (kind != sections[s].kind || id < 0 || id >= kind_count(m, kind) ||
+                !sections[s].keep(m, id))
+                continue;
+            ids[k++] = id;
+        }
+        part_add(&w, part, &sections[s], ids, k);
+    }
+    free(ids);
+    return part_dump(&w, part, out);
+}
+
+static const struct model *ident_m;
+static enum obj_kind ident_kind;
+
+static int
+cmp_ident(const void *a, const void *b)
+{
+    return strcmp(model_ident(ident_m, ident_kind, *(const int32_t *)a),
+                  model_ident(ident_m, ident_kind, *(const int32_t *)b));
+}
+
+/* The live ids of section sec in m, sorted by identity. */
+static int32_t *
+ident_ids(struct wr *w, const struct part_sec *sec, int32_t *n)
+{
+    const struct model *m = w->m;
+    int32_t cnt = kind_count(m, sec->kind), *ids = malloc(((size_t)cnt + 1) * sizeof *ids);
+
+    *n = 0;
+    if (!ids) {
+        w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+        return NULL;
+    }
+    for (int32_t i = 0; i < cnt; i++)
+        if (sec->keep(m, i))
+            ids[(*n)++] = i;
+    ident_m = m;
+    ident_kind = sec->kind;
+    qsort(ids, (size_t)*n, sizeof *ids, cmp_ident);
+    return ids;
+}
+
+/* {"datasets":{"added":N,"changed":N,"removed":N}, ...} for the sections
+ * with any. */
+static int
+diff_summary(struct wr *w, const int64_t (*n)[3], char **out)
+{
+    static const char *const what[3] = { "added", "changed", "removed" };
+    json_t *sum = json_object();
+
+    if (!sum)
+        return sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    for (int s = 0; s < NSECTIONS; s++) {
+        json_t *o;
+        if (!n[s][0] && !n[s][1] && !n[s][2])
+            continue;
+        o = json_object();
+        for (int k = 0; o && k < 3; k++)
+            put(w, o, what[k], json_integer(n[s][k]));
+        put(w, sum, sections[s].key, o);
+    }
+    return part_dump(w, sum, out);
+}
+
+int
+model_json_diff(const struct model *a, const struct model *b, char **before, char **after,
+                int64_t limit, struct sm_error *err)
+{
+    struct wr wa = { .m = a, .err = err }, wb = { .m = b, .err = err };
+    int32_t *ra[NSECTIONS] = { 0 }, *rb[NSECTIONS] = { 0 }, ka[NSECTIONS] = { 0 },
+            kb[NSECTIONS] = { 0 };
+    int64_t n[NSECTIONS][3] = { { 0 } }, total = 0;
+    json_t *pa = NULL, *pb = NULL;
+    int rc = SM_OK;
+
+    *before = *after = NULL;
+    /* which objects differ, by identity: added, changed, removed */
+    for (int s = 0; s < NSECTIONS && !wa.rc && !wb.rc; s++) {
+        const struct part_sec *sec = &sections[s];
+        int32_t na = 0, nb = 0, i = 0, j = 0;
+        int32_t *ia = ident_ids(&wa, sec, &na), *ib = ident_ids(&wb, sec, &nb);
+
+        ra[s] = malloc(((size_t)na + 1) * sizeof **ra);
+        rb[s] = malloc(((size_t)nb + 1) * sizeof **rb);
+        if (!ia || !ib || !ra[s] || !rb[s]) {
+            if (!wa.rc)
+                wa.rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        } else {
+            while (i < na || j < nb) {
+                int c = i == na ? 1 : j == nb ? -1
+                        : strcmp(model_ident(a, sec->kind, ia[i]),
+                                 model_ident(b, sec->kind, ib[j]));
+                if (c < 0) {
+                    ra[s][ka[s]++] = ia[i++];
+                    n[s][2]++;
+                } else if (c > 0) {
+                    rb[s][kb[s]++] = ib[j++];
+                    n[s][0]++;
+                } else {
+                    json_t *oa = sec->one(&wa, ia[i]), *ob = sec->one(&wb, ib[j]);
+                    if (!oa || !ob) {
+                        if (!wa.rc)
+                            wa.rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+                    } else if (!json_equal(oa, ob)) {
+                        ra[s][ka[s]++] = ia[i];
+                        rb[s][kb[s]++] = ib[j];
+                        n[s][1]++;
+                    }
+                    json_decref(oa);
+                    json_decref(ob);
+                    i++;
+                    j++;
+                }
+            }
+            total += n[s][0] + n[s][1] + n[s][2];
+        }
+        free(ia);
+        free(ib);
+    }
+    if (wb.rc && !wa.rc)
+        wa.rc = wb.rc;
+    if ((rc = wa.rc))
+        goto out;
+    if (limit > 0 && total > limit) {
+        /* too many to keep: the counts only */
+        if (!(rc = diff_summary(&wa, (const int64_t (*)[3])n, before)))
+            rc = sm_error_set(err, SM_ELIMIT, "%lld objects changed (more than %lld): "
+                              "counts only", (long long)total, (long long)limit);
+        goto out;
+    }
+    pa = json_object();
+    pb = json_object();
+    if (!pa || !pb) {
+        json_decref(pa);
+        json_decref(pb);
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int s = 0; s < NSECTIONS; s++) {
+        part_add(&wa, pa, &sections[s], ra[s], ka[s]);
+        part_add(&wb, pb, &sections[s], rb[s], kb[s]);
+    }
+    if (wb.rc && !wa.rc)
+        wa.rc = wb.rc;
+    if ((rc = part_dump(&wa, pa, before))) {
+        json_decref(pb);
+        goto out;
+    }
+    if ((rc = part_dump(&wb, pb, after))) {
+        free(*before);
+        *before = NULL;
+    }
+out:
+    for (int s = 0; s < NSECTIONS; s++) {
+        free(ra[s]);
+        free(rb[s]);
+    }
+    return rc;
+}
+
+/* The identity of a snapshot object of section sec (heap), NULL if none. */
+static char *
+json_ident(const struct part_sec *sec, json_t *o)
+{
+    const char *rule, *obj;
+    char *s;
+    size_t n;
+
+    if (sec->kind == OBJ_WAIVER) {
+        rule = json_string_value(json_object_get(o, "rule"));
+        obj = json_string_value(json_object_get(o, "object"));
+        if (!rule || !obj)
+            return NULL;
+        n = strlen(rule) + strlen(obj) + 2;
+        if ((s = malloc(n)))
+            snprintf(s, n, "%s:%s", rule, obj);
+        return s;
+    }
+    obj = json_string_value(json_object_get(o, sec->kind == OBJ_REGION ? "id" : "name"));
+    return obj ? strdup(obj) : NULL;
+}
+
+static int32_t
+ident_find(const struct model *m, enum obj_kind kind, const char *ident)
+{
+    int32_t id;
+
+    switch (kind) {
+    case OBJ_REGION:    id = model_region(m, ident); break;
+    case OBJ_TIER:      id = model_tier(m, ident); break;
+    case OBJ_DATASET:   id = model_dataset(m, ident); break;
+    case OBJ_FLOW:      id = model_flow(m, ident); break;
+    case OBJ_WAIVER:    id = model_waiver(m, ident); break;
+    case OBJ_SCENARIO:  id = model_scenario(m, ident); break;
+    default:            id = SM_NONE; break;
+    }
+    return id;
+}
+
+/* Parse an entry's data into its before and after parts (borrowed from *d). */
+static int
+load_data(const char *data, json_t **d, json_t **before, json_t **after, struct sm_error *err)
+{
+    json_error_t je;
+
+    if (!data || !(*d = json_loads(data, 0, &je)))
+        return sm_error_set(err, SM_EPARSE, "the entry's data is not JSON%s%s",
+                            data ? ": " : "", data ? je.text : "");
+    *before = json_object_get(*d, "before");
+    *after = json_object_get(*d, "after");
+    if (json_object_get(*d, "summary")) {
+        json_decref(*d);
+        *d = NULL;
+        return sm_error_set(err, SM_EPARSE, "it records only the counts of a change too "
+                            "large to keep");
+    }
+    if (!json_is_object(*before) || !json_is_object(*after)) {
+        json_decref(*d);
+        *d = NULL;
+        return sm_error_set(err, SM_EPARSE, "the entry's data has no before and after "
+                            "snapshots");
+    }
+    return SM_OK;
+}
+
+/* Is every object of "after" as m has it, and every object only in "before"
+ * absent from m? */
+static int
+undo_check(struct wr *w, json_t *before, json_t *after, const char **kind, char **ident)
+{
+    for (int s = 0; s < NSECTIONS && !w->rc; s++) {
+        const struct part_sec *sec = &sections[s];
+        for (int pass = 0; pass < 2 && !w->rc; pass++) {
+            json_t *list = json_object_get(pass ? before : after, sec->key), *o, *now;
+            size_t k;
+            if (!json_is_array(list))
+                continue;
+            json_array_foreach(list, k, o) {
+                char *id = json_ident(sec, o);
+                int32_t at;
+                const char *why = NULL;
+                if (!id) {
+                    w->rc = sm_error_set(w->err, SM_EPARSE, "the entry's data has a %s "
+                                         "with no identity", obj_kind_names[sec->kind]);
+                    break;
+                }
+                at = ident_find(w->m, sec->kind, id);
+                if (at != SM_NONE && !sec->keep(w->m, at))
+                    at = SM_NONE;
+                if (pass == 0) {
+                    if (at == SM_NONE) {
+                        why = "was removed";
+                    } else {
+                        now = sec->one(w, at);
+                        if (!now && !w->rc)
+                            w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+                        else if (now && !json_equal(now, o))
+                            why = "changed";
+                        json_decref(now);
+                    }
+                } else if (at != SM_NONE) {
+                    /* only in before: the entry removed it */
+                    bool in_after = false;
+                    json_t *l2 = json_object_get(after, sec->key), *o2;
+                    size_t k2;
+                    if (json_is_array(l2))
+                        json_array_foreach(l2, k2, o2) {
+                            char *id2 = json_ident(sec, o2);
+                            in_after |= id2 && strcmp(id2, id) == 0;
+                            free(id2);
+                        }
+                    if (!in_after)
+                        why = "was added again";
+                }
+                if (why && !w->rc) {
+                    w->rc = sm_error_set(w->err, SM_EEXIST, "%s %s %s since", 
+                                         obj_kind_names[sec->kind], id, why);
+                    if (kind)
+                        *kind = obj_kind_names[sec->kind];
+                    if (ident)
+                        *ident = id;
+                    else
+                        free(id);
+                    break;
+                }
+                free(id);
+            }
+        }
+    }
+    return w->rc;
+}
+
+int
+model_json_undo(const struct model *m, const char *data, char **out, const char **kind,
+                char **ident, struct sm_error *err)
+{
+    struct wr w = { .m = m, .err = err };
+    json_t *d = NULL, *before, *after, *skip = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+    int rc;
+
+    if (kind)
+        *kind = NULL;
+    if (ident)
+        *ident = NULL;
+    if ((rc = load_data(data, &d, &before, &after, err)))
+        return rc;
+    if ((rc = undo_check(&w, before, after, kind, ident)))
+        goto out;
+    /* the objects of both parts are left out of m's text; before's go in */
+    if (!(skip = json_object())) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int s = 0; s < NSECTIONS; s++) {
+        json_t *set = json_object(), *o;
+        size_t k;
+        if (!set || json_object_set_new(skip, sections[s].key, set)) {
+            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+            goto out;
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            json_t *list = json_object_get(pass ? before : after, sections[s].key);
+            if (!json_is_array(list))
+                continue;
+            json_array_foreach(list, k, o) {
+                char *id = json_ident(&sections[s], o);
+                if (!id || json_object_set_new(set, id, json_true())) {
+                    free(id);
+                    rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+                    goto out;
+                }
+                free(id);
+            }
+        }
+    }
+    if (!(f = open_memstream(&buf, &len))) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    w.skip = skip;
+    w.extra = before;
+    rc = write_model(&w, f);
+    if (fclose(f) && !rc)
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+    if (!rc) {
+        *out = buf;
+        buf = NULL;
+    }
+out:
+    free(buf);
+    json_decref(skip);
+    json_decref(d);
+    return rc;
+}
+
+bool
+model_json_touches(const char *data, const char *kind, const char *ident)
+{
+    json_t *d = NULL, *before, *after;
+    bool hit = false;
+
+    if (load_data(data, &d, &before, &after, NULL))
+        return false;
+    for (int s = 0; s < NSECTIONS && !hit; s++) {
+        if (kind && strcmp(kind, obj_kind_names[sections[s].kind]) != 0)
+            continue;
+        for (int pass = 0; pass < 2 && !hit; pass++) {
+            json_t *list = json_object_get(pass ? before : after, sections[s].key), *o;
+            size_t k;
+            if (!json_is_array(list))
+                continue;
+            json_array_foreach(list, k, o) {
+                char *id = json_ident(&sections[s], o);
+                hit = id && strcmp(id, ident) == 0;
+                free(id);
+                if (hit)
+                    break;
+            }
+        }
+    }
+    json_decref(d);
+    return hit;
 }
 
 /* ---- reading ------------------------------------------------------------------- */

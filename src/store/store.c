@@ -29,7 +29,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -111,12 +111,19 @@ static const char schema_v1[] =
     "PRAGMA application_id = 1399813709;\n"
     "PRAGMA user_version = 1;\n";
 
+/* Version 2: each audit entry may hold the snapshots of what it changed
+ * (doc/catalog.md, "The audit log"); older entries keep NULL. */
+static const char schema_v2[] =
+    "ALTER TABLE audit ADD COLUMN data TEXT;\n"
+    "PRAGMA user_version = 2;\n";
+
 /* One step per schema version: the SQL takes version-1 to version. */
 static const struct migration {
     int version;
     const char *sql;
 } migrations[] = {
     { 1, schema_v1 },
+    { 2, schema_v2 },
 };
 
 /* ---- prepared statements --------------------------------------------------- */
@@ -125,10 +132,10 @@ static const struct migration {
     X(META_GET, "SELECT value FROM meta WHERE key = ?1") \
     X(META_SET, "INSERT INTO meta(key, value) VALUES(?1, ?2) " \
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value") \
-    X(AUDIT, "INSERT INTO audit(time, actor, op, object, before, after) " \
-             "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") \
-    X(LOG, "SELECT id, time, actor, op, object, before, after FROM audit " \
-           "ORDER BY id DESC LIMIT ?1") \
+    X(AUDIT, "INSERT INTO audit(time, actor, op, object, before, after, data) " \
+             "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+    X(LOG, "SELECT id, time, actor, op, object, before, after, data FROM audit " \
+           "WHERE id <= ?2 ORDER BY id DESC LIMIT ?1") \
     X(REGION_PUT, "INSERT INTO region(id, kind, name, country, city, operator, members) " \
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO UPDATE SET " \
                   "kind = excluded.kind, name = excluded.name, country = excluded.country, " \
@@ -338,7 +345,14 @@ struct store {
     struct rowmap drow, prow, frow;
     void (*progress)(void *ctx, int64_t done, int64_t total);
     void *progress_ctx;
+    store_snapshot_fn snapshot; /* audit data of edits; NULL: none */
 };
+
+void
+store_set_snapshot(struct store *st, store_snapshot_fn fn)
+{
+    st->snapshot = fn;
+}
 
 void
 store_set_progress(struct store *st, void (*cb)(void *ctx, int64_t done, int64_t total),
@@ -752,6 +766,17 @@ readonly_fallback(struct store *st, struct sm_error *err)
     return SM_OK;
 }
 
+/* Open path read-write once, which migrates it, and close it. */
+static int
+upgrade(const char *path)
+{
+    struct store *rw = NULL;
+    int rc = store_open(path, 0, &rw, NULL);
+
+    store_close(rw);
+    return rc;
+}
+
 int
 store_open(const char *path, int flags, struct store **out, struct sm_error *err)
 {
@@ -804,6 +829,10 @@ store_open(const char *path, int flags, struct store **out, struct sm_error *err
         goto fail;
     }
     if (flags & STORE_READONLY) {
+        /* an older catalog that can be written is upgraded first (a moment
+         * of read-write), so reading commands keep working after an update */
+        if (version > 0 && version < STORE_SCHEMA_VERSION && upgrade(path) == SM_OK)
+            version = STORE_SCHEMA_VERSION;
         if (version < STORE_SCHEMA_VERSION) {
             rc = sm_error_set(err, version ? SM_EVERSION : SM_EDB, version ?
                               "%s needs an upgrade; open it once without read-only" :
@@ -3103,6 +3132,13 @@ int
 store_audit(struct store *st, const char *op, const char *object, const char *before,
             const char *after, struct sm_error *err)
 {
+    return store_audit_data(st, op, object, before, after, NULL, err);
+}
+
+int
+store_audit_data(struct store *st, const char *op, const char *object, const char *before,
+                 const char *after, const char *data, struct sm_error *err)
+{
     const char *actor = getenv("SOVMAP_ACTOR");
     sqlite3_stmt *s;
     char when[64];
@@ -3126,6 +3162,8 @@ store_audit(struct store *st, const char *op, const char *object, const char *be
         bind_str(s, 5, before);
     if (after)
         bind_str(s, 6, after);
+    if (data)
+        bind_str(s, 7, data);
     return step_done(st, s, err);
 }
 
@@ -3170,12 +3208,21 @@ int
 store_log(struct store *st, int limit, int (*cb)(void *ctx, const struct audit_entry *e),
           void *ctx, struct sm_error *err)
 {
+    return store_log_from(st, INT64_MAX, limit, cb, ctx, err);
+}
+
+int
+store_log_from(struct store *st, int64_t from, int limit,
+               int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
+               struct sm_error *err)
+{
     sqlite3_stmt *s = stmt(st, S_LOG, err);
     int rc;
 
     if (!s)
         return err ? err->code : SM_EDB;
     sqlite3_bind_int(s, 1, limit > 0 ? limit : -1);
+    sqlite3_bind_int64(s, 2, from);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct audit_entry e = {
             .id = sqlite3_column_int64(s, 0),
@@ -3185,6 +3232,7 @@ store_log(struct store *st, int limit, int (*cb)(void *ctx, const struct audit_e
             .object = col_str(s, 4),
             .before = sqlite3_column_type(s, 5) == SQLITE_NULL ? NULL : col_str(s, 5),
             .after = sqlite3_column_type(s, 6) == SQLITE_NULL ? NULL : col_str(s, 6),
+            .data = sqlite3_column_type(s, 7) == SQLITE_NULL ? NULL : col_str(s, 7),
         };
         if (cb(ctx, &e))
             break;
@@ -3228,18 +3276,116 @@ put_touched(struct store *st, const struct model *m, const struct edit_result *r
     return SM_OK;
 }
 
+/* The objects an applied edit touched, for the snapshot hook: r's list, and
+ * when it overflowed, every flow through a copy of a touched dataset. */
+static struct obj_ref *
+edit_refs(const struct model *m, const struct edit_result *r, int32_t *n)
+{
+    size_t cap = (size_t)r->ntouched + 1;
+    struct obj_ref *refs;
+
+    if (r->overflow)
+        cap += (size_t)m->nflows;
+    if (!(refs = malloc(cap * sizeof *refs)))
+        return NULL;
+    *n = 0;
+    refs[(*n)++] = (struct obj_ref){ r->kind, r->id };
+    for (int32_t i = 0; i < r->ntouched; i++)
+        refs[(*n)++] = (struct obj_ref){ r->touched[i].kind, r->touched[i].id };
+    if (r->overflow) {
+        for (int32_t f = 0; f < m->nflows; f++) {
+            const struct flow *fl = &m->flows[f];
+            bool hit = false;
+            for (int32_t i = 0; i < r->ntouched && !hit; i++) {
+                int32_t d = r->touched[i].id;
+                if (r->touched[i].kind != OBJ_DATASET)
+                    continue;
+                hit = (fl->from != SM_NONE && m->placements[fl->from].dataset == d) ||
+                      (fl->to != SM_NONE && m->placements[fl->to].dataset == d);
+            }
+            if (hit)
+                refs[(*n)++] = (struct obj_ref){ OBJ_FLOW, f };
+        }
+    }
+    return refs;
+}
+
+/* {"before": PART, "after": PART} of the edit r just applied or reverted
+ * (m shows its result): "after" from m, "before" from m stepped back
+ * through r's undo record and forward again. *data is NULL without a
+ * snapshot hook; *same says nothing changed. */
+static int
+edit_data(struct store *st, struct model *m, struct edit_result *r, char **data, bool *same,
+          struct sm_error *err)
+{
+    char *before = NULL, *after = NULL;
+    struct obj_ref *refs;
+    int32_t n = 0;
+    size_t len;
+    int rc;
+
+    *data = NULL;
+    *same = false;
+    if (!st->snapshot)
+        return SM_OK;
+    if (!(refs = edit_refs(m, r, &n)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    if ((rc = st->snapshot(m, refs, n, &after, err)))
+        goto out;
+    rc = edit_reverted(r) ? edit_reapply(m, r, err) : edit_revert(m, r, err);
+    if (rc)
+        goto out;
+    rc = st->snapshot(m, refs, n, &before, err);
+    /* back to the edit's result, whatever the snapshot did */
+    if (edit_reverted(r) ? edit_reapply(m, r, NULL) : edit_revert(m, r, NULL))
+        rc = sm_error_set(err, SM_EINVAL, "cannot step the edit forward again");
+    if (rc)
+        goto out;
+    *same = strcmp(before, after) == 0;
+    len = strlen(before) + strlen(after) + 32;
+    if (!(*data = malloc(len)))
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+    else
+        snprintf(*data, len, "{\"before\":%s,\"after\":%s}", before, after);
+out:
+    free(refs);
+    free(before);
+    free(after);
+    return rc;
+}
+
 static int
 apply_tx(struct store *st, struct model *m, struct edit_result *r, const char *op,
-         const char *object, bool own, struct sm_error *err)
+         const char *object, const char *data, bool own, struct sm_error *err)
 {
     int rc;
 
     if ((rc = put_touched(st, m, r, err)) ||
-        (rc = store_audit(st, op, object, r->before, r->after, err)))
+        (rc = store_audit_data(st, op, object, r->before, r->after, data, err)))
         return rc;
     if (own)
         return exec(st, "COMMIT", err);
     return exec(st, "RELEASE sm_apply", err);
+}
+
+/* store_apply of an edit that changed nothing (rc 0) or whose snapshot
+ * failed (rc): nothing is written, no audit entry. */
+static int
+unchanged(struct store *st, struct model *m, struct edit_result *r, struct edit_result *res,
+          bool own, int rc)
+{
+    exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
+    if (rc) {
+        edit_revert(m, r, NULL);
+        edit_result_fini(r);
+        return rc;
+    }
+    r->unchanged = true;
+    if (res)
+        *res = *r;
+    else
+        edit_result_fini(r);
+    return SM_OK;
 }
 
 int
@@ -3247,9 +3393,9 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
             struct edit_result *res, struct sm_error *err)
 {
     struct edit_result r;
-    char op[4096], *line = NULL;
+    char op[4096], *line = NULL, *data = NULL;
     const char *object;
-    bool own = !st->in_tx && !st->held;
+    bool own = !st->in_tx && !st->held, same = false;
     size_t n;
     int rc;
 
@@ -3262,6 +3408,10 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         return rc;
     }
+    if ((rc = edit_data(st, m, &r, &data, &same, err)) || same) {
+        free(data);
+        return unchanged(st, m, &r, res, own, rc);
+    }
     /* the audit entry keeps the whole line and the whole name (10 KB names) */
     n = edit_format(e, op, sizeof op);
     if (n >= sizeof op && (line = malloc(n + 1)))
@@ -3269,8 +3419,9 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
     object = r.selector;
     if (strlen(r.selector) + 1 >= sizeof r.selector && e->key && *e->key)
         object = e->key;
-    rc = apply_tx(st, m, &r, line ? line : op, object, own, err);
+    rc = apply_tx(st, m, &r, line ? line : op, object, data, own, err);
     free(line);
+    free(data);
     if (rc) {
         /* both back as before: the catalog by rollback, the model by the undo record */
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
@@ -3290,8 +3441,8 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
              struct sm_error *err)
 {
     struct edit_result r;
-    char op[4200];
-    bool own = !st->in_tx && !st->held, redo;
+    char op[4200], *data = NULL;
+    bool own = !st->in_tx && !st->held, redo, same = false;
     int rc;
 
     if (st->flags & STORE_READONLY)
@@ -3317,7 +3468,13 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
         edit_format(&res->inverse[0], line, sizeof line);
         snprintf(op, sizeof op, "%s: %s", redo ? "redo" : "undo", line);
     }
-    if ((rc = apply_tx(st, m, &r, op, r.selector, own, err))) {
+    if ((rc = edit_data(st, m, res, &data, &same, err)) == SM_OK && same) {
+        free(data);     /* nothing to write, nothing to log */
+        exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
+        return SM_OK;
+    }
+    if (rc || (rc = apply_tx(st, m, &r, op, r.selector, data, own, err))) {
+        free(data);
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         if (redo)
             edit_revert(m, res, NULL);
@@ -3325,6 +3482,7 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
             edit_reapply(m, res, NULL);
         return rc;
     }
+    free(data);
     return SM_OK;
 }
 

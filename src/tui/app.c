@@ -877,6 +877,15 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
         tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
         return rc;
     }
+    if (res->unchanged) {
+        /* nothing changed, nothing logged: no undo step either */
+        derive_cancel(t, &pre);
+        check_touch_fini(&touch);
+        edit_result_fini(res);
+        free(res);
+        tui_set_message(t, false, "unchanged: %s", line);
+        return SM_OK;
+    }
     touch_result(&touch, t->m, res);
     push(t->undo, &t->nundo, res, line);
     clear_stack(t->redo, &t->nredo);

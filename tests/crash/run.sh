@@ -110,7 +110,7 @@ for k in 0 1 2 3; do
     step place burst$k aws:eu-west-1 --encrypted
     step field add burst$k email --tag pii.email
     step place burst$k aws:us-east-1 --role replica
-    step dataset edit ds0000$k --tier public
+    step dataset edit ds0000$k --owner burst$k   # a real change: a no-op logs nothing
     step place rm burst$k@aws:us-east-1
 done
 SH

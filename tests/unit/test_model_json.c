@@ -8,6 +8,7 @@
 #include "refdata.h"
 #include "store.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,131 @@ test_errors(void **state)
                  "m.json: scenarios[0].base: scenarios build on each other in a cycle");
 }
 
+/* The audit snapshot of some objects: each exactly the compact form of its
+ * element in the export; a copy stands for its dataset; deleted objects and
+ * ids past the arrays left out. */
+static void
+test_part(void **state)
+{
+    struct model *m = tl_rich_model();
+    struct sm_error err = { 0 };
+    int32_t d = model_dataset(m, "orders"), p = model_placement(m, "orders@aws:us-east-1");
+    struct obj_ref refs[] = {
+        { OBJ_PLACEMENT, p }, { OBJ_DATASET, d }, { OBJ_FLOW, model_flow(m, "repl") },
+        { OBJ_WAIVER, 0 }, { OBJ_DATASET, 9999 }, { OBJ_REGION, model_region(m, "aws:eu-west-1") },
+    };
+    char *part = NULL, *text = to_json(m), *one;
+    json_error_t je;
+    json_t *all = json_loads(text, 0, &je), *pj, *ds, *o = NULL;
+    size_t k;
+    (void)state;
+
+    assert_int_equal(model_json_part(m, refs, 6, &part, &err), SM_OK);
+    pj = json_loads(part, 0, &je);
+    assert_non_null(pj);
+    /* sections in canonical order, only those touched; the builtin region is not */
+    assert_true(strncmp(part, "{\"datasets\":[{\"name\":\"orders\"", 29) == 0);
+    assert_non_null(strstr(part, "],\"flows\":[{\"name\":\"repl\""));
+    assert_non_null(strstr(part, "],\"waivers\":["));
+    assert_null(json_object_get(pj, "regions"));
+    assert_int_equal(json_array_size(json_object_get(pj, "datasets")), 1);
+    /* the same object as the export's, byte for byte in compact form */
+    ds = json_object_get(all, "datasets");
+    json_array_foreach(ds, k, o)
+        if (strcmp(json_string_value(json_object_get(o, "name")), "orders") == 0)
+            break;
+    one = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_non_null(strstr(part, one));
+    free(one);
+    json_decref(pj);
+    free(part);
+    /* deleted: gone from the part; nothing left is "{}" */
+    assert_int_equal(model_remove(m, OBJ_DATASET, d, &err), SM_OK);
+    assert_int_equal(model_json_part(m, refs, 2, &part, &err), SM_OK);
+    assert_string_equal(part, "{}");
+    free(part);
+    json_decref(all);
+    free(text);
+    model_free(m);
+}
+
+/* diff by identity, then undo from it: the export is back byte for byte;
+ * once an object changed again, undo refuses and names it. */
+static void
+test_diff_and_undo(void **state)
+{
+    struct model *m0 = tl_rich_model(), *m1, *back;
+    struct sm_error err = { 0 };
+    char *before = NULL, *after = NULL, *data, *t0 = to_json(m0), *t1, *out = NULL, *ident;
+    const char *kind;
+    size_t len;
+    (void)state;
+
+    assert_int_equal(model_clone(m0, &m1), SM_OK);
+    tl_edit(m1, EDIT_REMOVE, OBJ_DATASET, "orders", 0);      /* and its copies, flows */
+    tl_edit(m1, EDIT_SET, OBJ_TIER, "public", 1, "description", "open data");
+    tl_edit(m1, EDIT_ADD, OBJ_REGION, "onprem:par-dc2", 1, "country", "FR");
+    t1 = to_json(m1);
+    /* orders, repl, orders_clicks, export, tier public, the region: 6, more
+     * than a limit of 5: the counts only */
+    assert_int_equal(model_json_diff(m0, m1, &before, &after, 5, &err), SM_ELIMIT);
+    assert_null(after);
+    assert_string_equal(before, "{\"regions\":{\"added\":1,\"changed\":0,\"removed\":0},"
+                        "\"tiers\":{\"added\":0,\"changed\":1,\"removed\":0},"
+                        "\"datasets\":{\"added\":0,\"changed\":0,\"removed\":1},"
+                        "\"flows\":{\"added\":0,\"changed\":0,\"removed\":3}}");
+    free(before);
+    assert_int_equal(model_json_diff(m0, m1, &before, &after, 6, &err), SM_OK);
+    assert_non_null(strstr(before, "\"name\":\"orders\""));
+    assert_null(strstr(after, "\"name\":\"orders\""));
+    assert_non_null(strstr(after, "onprem:par-dc2"));
+    assert_null(strstr(before, "onprem:par-dc2"));
+    assert_null(strstr(before, "clicks\",\"system\""));     /* unchanged: not in it */
+    len = strlen(before) + strlen(after) + 32;
+    data = malloc(len);
+    snprintf(data, len, "{\"before\":%s,\"after\":%s}", before, after);
+    assert_true(model_json_touches(data, "dataset", "orders"));
+    assert_true(model_json_touches(data, NULL, "repl"));
+    assert_false(model_json_touches(data, NULL, "clicks"));
+    if (model_json_undo(m1, data, &out, &kind, &ident, &err))
+        fail_msg("undo: %s", err.msg);
+    back = from_json(out);
+    free(out);
+    out = to_json(back);
+    assert_string_equal(out, t0);
+    free(out);
+    model_free(back);
+    /* the tier changed again: refused, named */
+    tl_edit(m1, EDIT_SET, OBJ_TIER, "public", 1, "description", "changed again");
+    out = NULL;
+    assert_int_equal(model_json_undo(m1, data, &out, &kind, &ident, &err), SM_EEXIST);
+    assert_null(out);
+    assert_string_equal(kind, "tier");
+    assert_string_equal(ident, "public");
+    assert_string_equal(err.msg, "tier public changed since");
+    free(ident);
+    tl_edit(m1, EDIT_SET, OBJ_TIER, "public", 1, "description", "open data");
+    /* a removed object back under its name: refused too */
+    tl_edit(m1, EDIT_ADD, OBJ_DATASET, "orders", 0);
+    assert_int_equal(model_json_undo(m1, data, &out, &kind, &ident, &err), SM_EEXIST);
+    assert_string_equal(err.msg, "dataset orders was added again since");
+    free(ident);
+    /* not JSON, no parts */
+    assert_int_equal(model_json_undo(m1, "nope", &out, &kind, &ident, &err), SM_EPARSE);
+    assert_int_equal(model_json_undo(m1, "{\"summary\":{}}", &out, &kind, &ident, &err),
+                     SM_EPARSE);
+    assert_string_equal(err.msg, "it records only the counts of a change too large to keep");
+    assert_int_equal(model_json_undo(m1, "{\"before\":{}}", &out, &kind, &ident, &err),
+                     SM_EPARSE);
+    free(data);
+    free(before);
+    free(after);
+    free(t0);
+    free(t1);
+    model_free(m0);
+    model_free(m1);
+}
+
 int
 main(void)
 {
@@ -217,6 +343,8 @@ main(void)
         cmocka_unit_test(test_long_names_and_utf8),
         cmocka_unit_test(test_through_catalog),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_part),
+        cmocka_unit_test(test_diff_and_undo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

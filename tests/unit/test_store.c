@@ -6,6 +6,7 @@
 #include "testlib.h"
 #include "store.h"
 #include "refdata.h"
+#include "model_json.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -473,7 +474,7 @@ test_newer_version(void **state)
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
-    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 1)", path);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 2)", path);
     assert_string_equal(err.msg, want);
     assert_null(st);
 }
@@ -1358,6 +1359,85 @@ test_stale_model_never_written(void **state)
     model_free(mb);
 }
 
+/* The newest entry's data (heap copy, NULL when it has none). */
+static int
+data_cb(void *ctx, const struct audit_entry *e)
+{
+    char **out = ctx;
+
+    *out = e->data ? strdup(e->data) : NULL;
+    return 1;
+}
+
+/* With the snapshot hook set, every edit's entry holds the touched objects
+ * before and after: a dataset rm the dataset with fields, tags and copies
+ * and the flows through them; a no-op edit writes nothing; undo is logged
+ * with the parts swapped. Without the hook the data stays NULL. */
+static void
+test_apply_snapshot_data(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "snap.db");
+    struct model *m = tl_rich_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
+    struct edit own = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "clicks", .nattrs = 1,
+                        .attrs = { { "owner", "ana" } } };
+    struct edit_result r;
+    char *data = NULL, *undo = NULL, *b, *a;
+    int n = 0;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    /* no hook: no data */
+    assert_int_equal(store_apply(st, m, &own, NULL, &err), SM_OK);
+    assert_int_equal(store_log(st, 1, data_cb, &data, &err), SM_OK);
+    assert_null(data);
+    store_set_snapshot(st, model_json_part);
+    /* a no-op: no row, res says so */
+    assert_int_equal(store_log(st, 0, count_cb, &n, &err), SM_OK);
+    assert_int_equal(n, 1);
+    own.attrs[0].value = "ana";
+    assert_int_equal(store_apply(st, m, &own, &r, &err), SM_OK);
+    assert_true(r.unchanged);
+    edit_result_fini(&r);
+    n = 0;
+    assert_int_equal(store_log(st, 0, count_cb, &n, &err), SM_OK);
+    assert_int_equal(n, 1);
+    /* the cascade, whole */
+    assert_int_equal(store_apply(st, m, &rm, &r, &err), SM_OK);
+    assert_false(r.unchanged);
+    assert_int_equal(store_log(st, 1, data_cb, &data, &err), SM_OK);
+    assert_non_null(data);
+    b = strstr(data, "{\"before\":{\"datasets\":[{\"name\":\"orders\"");
+    a = strstr(data, "\"after\":{}}");
+    assert_ptr_equal(b, data);
+    assert_non_null(a);
+    assert_non_null(strstr(data, "\"fields\":[{\"name\":\"email\",\"tags\":[{\"tag\":\"pii.email\""));
+    assert_non_null(strstr(data, "\"region\":\"onprem:fra-dc1\",\"role\":\"backup\""));
+    assert_non_null(strstr(data, "\"flows\":[{\"name\":\"export\""));
+    assert_non_null(strstr(data, "{\"name\":\"repl\""));
+    /* undo: logged with the parts swapped */
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);
+    assert_int_equal(store_log(st, 1, data_cb, &undo, &err), SM_OK);
+    assert_non_null(undo);
+    assert_int_equal(strncmp(undo, "{\"before\":{}", 12), 0);
+    {
+        size_t x = strlen(data) - strlen("{\"before\":") - strlen(",\"after\":{}}");
+        assert_int_equal(strlen(undo), strlen("{\"before\":{},\"after\":") + x + 1);
+        assert_memory_equal(undo + strlen("{\"before\":{},\"after\":"),
+                            data + strlen("{\"before\":"), x);
+    }
+    free(undo);
+    free(data);
+    edit_result_fini(&r);
+    store_close(st);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -1367,6 +1447,7 @@ main(void)
         cmocka_unit_test(test_apply_persists_with_audit),
         cmocka_unit_test(test_apply_failure_leaves_both_unchanged),
         cmocka_unit_test(test_revert_through_store),
+        cmocka_unit_test(test_apply_snapshot_data),
         cmocka_unit_test(test_locked),
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_corrupt_and_foreign),
