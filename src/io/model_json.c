@@ -536,6 +536,7 @@ struct rd {
 };
 
 static bool locate_path(const struct rd *r, const char *path, int *line, int *col);
+static int bad_key(struct rd *r, const char *path, const char *key, const char *msg);
 
 static int
 bad(struct rd *r, const char *path, const char *fmt, ...)
@@ -596,9 +597,14 @@ known_keys(struct rd *r, json_t *o, const char *path, const char *const *keys)
                 best = *p;
             }
         }
-        if (!ok)
-            return best ? bad(r, path, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best)
-                        : bad(r, path, "unknown key \"%.60s\"", k);
+        if (!ok) {
+            char msg[200];
+            if (best)
+                snprintf(msg, sizeof msg, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best);
+            else
+                snprintf(msg, sizeof msg, "unknown key \"%.60s\"", k);
+            return bad_key(r, path, k, msg);
+        }
     }
     return SM_OK;
 }
@@ -1451,24 +1457,46 @@ locate(const struct src *s, size_t p, const char *path)
     return p;
 }
 
-/* Line and column of the value a reader's path ("datasets[3].tier") names. */
+/* Where the value a reader's path ("datasets[3].tier") names starts, or
+ * SIZE_MAX. */
+static size_t
+path_pos(const struct rd *r, const char *path)
+{
+    size_t n = strcspn(path, ".[");
+
+    if (!r->s || !r->spans)
+        return SIZE_MAX;
+    for (int sec = 0; sec < SEC_COUNT; sec++)
+        if (strlen(section_names[sec]) == n && !memcmp(section_names[sec], path, n) &&
+            r->spans[sec].seen)
+            return locate(r->s, r->spans[sec].start, path + n);
+    return SIZE_MAX;
+}
+
 static bool
 locate_path(const struct rd *r, const char *path, int *line, int *col)
 {
-    size_t n = strcspn(path, ".["), p;
+    size_t p = path_pos(r, path);
 
-    if (!r->s || !r->spans)
+    if (p == SIZE_MAX)
         return false;
-    for (int sec = 0; sec < SEC_COUNT; sec++) {
-        if (strlen(section_names[sec]) != n || memcmp(section_names[sec], path, n) ||
-            !r->spans[sec].seen)
-            continue;
-        if ((p = locate(r->s, r->spans[sec].start, path + n)) == SIZE_MAX)
-            return false;
-        linecol(r->s, p, line, col);
-        return true;
+    linecol(r->s, p, line, col);
+    return true;
+}
+
+/* An unknown key: reported at the key itself. */
+static int
+bad_key(struct rd *r, const char *path, const char *key, const char *msg)
+{
+    size_t p = path_pos(r, path), kp = SIZE_MAX;
+    int line, col;
+
+    if (p != SIZE_MAX && member_at(r->s, p, key, &kp) != SIZE_MAX && kp != SIZE_MAX) {
+        linecol(r->s, kp, &line, &col);
+        return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
+                            msg);
     }
-    return false;
+    return bad(r, path, "%s", msg);
 }
 
 /* Remember where object (kind, id) is: member key of the object at p (its

@@ -2,7 +2,7 @@
 # results carry the file (relative, %SRCROOT%) and the line and column of
 # each object's identifying member, on a hand-formatted file (keys in any
 # order, several objects on a line, a name that spells JSON).
-$ cp "$SOVMAP_DATA/../tests/fixtures/model-hand.json" m.json
+$ cp "$SOVMAP_DATA/../tests/fixtures/hand-edited/model.json" m.json
 $ sovmap check m.json --format sarif -o r.sarif
 ? 1
 $ test ! -e xdg-data/sovmap/catalog.db && echo no catalog
