@@ -96,6 +96,9 @@ const char *cli_model_name(const char *path);
  * "file:line:col: message" and returns CLI_USAGE on failure. */
 int cli_read_model(struct cli *c, const char *path, struct model **out,
                    struct model_json_locs *locs);
+/* The same from text already read (name for the errors). */
+int cli_parse_model(struct cli *c, const char *text, size_t len, const char *name,
+                    struct model **out, struct model_json_locs *locs);
 /* The same into c->m, in place of the catalog: cli_open then keeps it and
  * nothing is ever written (c->st stays NULL). locs must outlive c. */
 int cli_use_model(struct cli *c, const char *path, struct model_json_locs *locs);

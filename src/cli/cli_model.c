@@ -61,30 +61,35 @@ cli_model_name(const char *path)
 }
 
 int
-cli_read_model(struct cli *c, const char *path, struct model **out,
-               struct model_json_locs *locs)
+cli_parse_model(struct cli *c, const char *text, size_t len, const char *name,
+                struct model **out, struct model_json_locs *locs)
 {
     struct sm_error e = { 0 };
     struct model *m;
+
+    if (!(m = model_new()))
+        return cli_fail(c, "out of memory");
+    if (refdata_load_regions(c->datadir, m, &e) != SM_OK ||
+        model_json_read_locs(text, len, name, m, locs, &e) != SM_OK) {
+        model_free(m);
+        return cli_error(c, &e);
+    }
+    *out = m;
+    return CLI_OK;
+}
+
+int
+cli_read_model(struct cli *c, const char *path, struct model **out,
+               struct model_json_locs *locs)
+{
     size_t len;
     char *text = cli_slurp(path, &len);
-    int rc = CLI_OK;
+    int rc;
 
     if (!text)
         return cli_fail(c, "%s: cannot read: %s", cli_model_name(path), strerror(errno));
-    if (!(m = model_new())) {
-        free(text);
-        return cli_fail(c, "out of memory");
-    }
-    if (refdata_load_regions(c->datadir, m, &e) != SM_OK ||
-        model_json_read_locs(text, len, cli_model_name(path), m, locs, &e) != SM_OK) {
-        rc = cli_error(c, &e);
-        model_free(m);
-        m = NULL;
-    }
+    rc = cli_parse_model(c, text, len, cli_model_name(path), out, locs);
     free(text);
-    if (m)
-        *out = m;
     return rc;
 }
 
