@@ -392,16 +392,27 @@ diff_json(struct cli *c, const struct side *b, const struct side *a,
 /* Text for a markdown table cell or line: control bytes, bidi overrides and
  * invalid UTF-8 escaped as in every output (report_escape), then whatever
  * markdown or GitHub would read as markup (emphasis, links, HTML, table
- * pipes, @mentions) backslash-escaped or as an entity. */
+ * pipes, @mentions) backslash-escaped or as an entity. At most MD_CELL
+ * bytes of it (cut between characters, then "…"): a 10 KB description must
+ * not eat the comment's 65536 characters. */
+#define MD_CELL 200
+
 static void
 md(FILE *f, const char *s)
 {
-    size_t n = report_escape(s ? s : "", NULL, 0) + 1;
+    size_t n = report_escape(s ? s : "", NULL, 0) + 1, cut;
     char *t = malloc(n);
 
     if (!t)
         return;
     report_escape(s ? s : "", t, n);
+    cut = strlen(t);
+    if (cut > MD_CELL) {
+        /* back to the start of a UTF-8 sequence */
+        for (cut = MD_CELL; cut > 0 && ((unsigned char)t[cut] & 0xc0) == 0x80; cut--)
+            ;
+        t[cut] = '\0';
+    }
     for (const char *p = t; *p; p++) {
         switch (*p) {
         case '<': fputs("&lt;", f); break;
@@ -416,6 +427,8 @@ md(FILE *f, const char *s)
             fputc(*p, f);
         }
     }
+    if (cut < n - 1)
+        fputs("…", f);
     free(t);
 }
 

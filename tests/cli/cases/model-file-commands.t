@@ -29,3 +29,9 @@ $ sovmap diff old.json new.json --format markdown
 ~ \| \+ \| flow \| \\@here \\\*x\\\* &lt;script&gt;\\\|x\\\\x1b\\\[2J \| added
 $ sovmap diff old.json new.json --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print([c["selector"] for c in d["changes"]] == ["@here *x* <script>|x\x1b[2J"])'
 > True
+# a 10 KB description changed: the markdown cell is cut, the JSON keeps it
+$ python3 -c 'import json; [json.dump({"sovmap": 1, "datasets": [{"name": "a", "description": c * 10000}]}, open(n, "w")) for n, c in (("d1.json", "x"), ("d2.json", "é"))]'
+$ sovmap diff d1.json d2.json --format markdown | grep '^| ~ | dataset | a | description' | python3 -c 'import sys; l = sys.stdin.read(); print(len(l) < 1000, l.count("…"))'
+> True 2
+$ sovmap diff d1.json d2.json --format json | python3 -c 'import json, sys; c = json.load(sys.stdin)["changes"][0]; print(c["attribute"], len(c["old"]), len(c["new"]))'
+> description 10000 10000
