@@ -5,6 +5,11 @@
 $ cp "$SOVMAP_DATA/../tests/fixtures/hand-edited/model.json" m.json
 $ sovmap check m.json --format sarif -o r.sarif
 ? 1
+# text: each object with its place in the file, as editors jump to it
+$ sovmap check m.json --color never
+~ ^placement orders@aws:us-east-1  m\.json:6:7$
+~ ^flow to-us  m\.json:17:53$
+? 1
 $ test ! -e xdg-data/sovmap/catalog.db && echo no catalog
 > no catalog
 $ python3 -c 'import json; r = json.load(open("r.sarif"))["runs"][0]["results"]; print(sorted(set((x["locations"][0]["logicalLocations"][0]["name"], x["locations"][0]["physicalLocation"]["region"]["startLine"], x["locations"][0]["physicalLocation"]["region"]["startColumn"]) for x in r)))'
