@@ -747,6 +747,20 @@ put_uri_path(char *buf, size_t size, size_t at, const char *path)
     return at;
 }
 
+/* Has the path a ".." component (it may leave the current directory)? */
+static bool
+dotdot(const char *p)
+{
+    for (;;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return true;
+        if (!p[n])
+            return false;
+        p += n + 1;
+    }
+}
+
 size_t
 report_rel_uri(const char *path, char *buf, size_t size, bool *relative)
 {
@@ -754,7 +768,7 @@ report_rel_uri(const char *path, char *buf, size_t size, bool *relative)
     const char *rel = NULL;
     size_t at = 0, n;
 
-    if (path[0] != '/') {
+    if (path[0] != '/' && !dotdot(path)) {
         rel = path;
     } else if (getcwd(cwd, sizeof cwd) && (real = realpath(path, NULL)) != NULL) {
         n = strlen(cwd);

@@ -26,6 +26,11 @@ $ python3 "$SOVMAP_DATA/../tests/fixtures/sarif-lines.py" demo.json d.sarif
 # a file in a subdirectory, named from the checkout root
 $ sovmap check ./sub/demo.json --format sarif | python3 -c 'import json, sys; print(json.load(sys.stdin)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])'
 > sub/demo.json
+$ sovmap check "$PWD/sub/demo.json" --format sarif | python3 -c 'import json, sys; l = json.load(sys.stdin)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]; print(l["uri"], l["uriBaseId"])'
+> sub/demo.json %SRCROOT%
+# a file outside the current directory: its file:// URI, no base
+$ cd sub && sovmap check ../demo.json --format sarif | python3 -c 'import json, sys; l = json.load(sys.stdin)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]; print(l["uri"].startswith("file:///"), l["uri"].endswith("/demo.json"), "uriBaseId" in l)'
+> True True False
 $ sovmap check "$PWD/sub/demo.json" --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); f = d["findings"][0]; print(d["catalog"], d["file"].endswith("/sub/demo.json"), type(f["object"]["line"]).__name__)'
 > None True int
 # the same findings as the catalog the file came from
