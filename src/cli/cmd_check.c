@@ -359,7 +359,7 @@ done:
 
 const struct command cmd_check = {
     .name = "check",
-    .summary = "check the catalog against the rule pack and report the findings",
+    .summary = "check the catalog (or a model-json file) and report the findings",
     .usage =
         "usage: sovmap check [MODEL.json] [--format text|json|sarif|junit] [--fail-on LEVEL] "
         "[--rules PACK] [-o FILE] [--scenario NAME]\n"
