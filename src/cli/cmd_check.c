@@ -182,7 +182,9 @@ cli_check_collect(struct cli *c, struct report **out, struct check_result **res_
     if (report_new(c->m, res, c->today, &rep, &e) != SM_OK
         || report_set_source(rep, c->model_file ? NULL : c->st ? store_path(c->st) : c->catalog,
                              c->rp->name ? c->rp->name : "", NULL, &e) != SM_OK
-        || (c->model_file && report_set_file(rep, c->model_file, c->locs, &e) != SM_OK)) {
+        /* standard input has no file to point into */
+        || (c->model_file && strcmp(c->model_file, cli_model_name("-")) &&
+            report_set_file(rep, c->model_file, c->locs, &e) != SM_OK)) {
         rc = cli_error(c, &e);
         goto fail;
     }

@@ -48,3 +48,8 @@ $ sovmap check nope.json
 $ sovmap check a.json b.json
 ! check takes one model file at most
 ? 2
+# standard input: checked the same, no file to point into
+$ sovmap check - --format sarif < demo.json | python3 -c 'import json, sys; r = json.load(sys.stdin)["runs"][0]["results"]; print(len(r) > 0, all("physicalLocation" not in x["locations"][0] for x in r))'
+> True True
+$ sovmap check - --format json < demo.json > a.json; sovmap check demo.json --format json > b.json; python3 -c 'import json; a, b = (sorted((f["rule"], f["object"]["selector"]) for f in json.load(open(n))["findings"]) for n in ("a.json", "b.json")); print(a == b, len(a) > 0)'
+> True True
