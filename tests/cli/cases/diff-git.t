@@ -22,6 +22,9 @@ $ cd repo && SOVMAP_TODAY=2026-11-26 sovmap diff git:HEAD~1:model.json git:HEAD:
 ~ ^  \+ flow members-to-us-analytics \(export, loyalty_members_eu@aws:eu-west-1 -> aws:us-east-1\)$
 ~ ^  new +error +XFR002 +members-to-us-analytics: 
 ~ ^  fixed +error +RES001 +loyalty_members_eu@aws:us-east-1: 
+# --all lists the findings still there (the snapshot counts 4)
+$ cd repo && SOVMAP_TODAY=2026-11-26 sovmap diff git:HEAD~1:model.json git:HEAD:model.json --all | grep -c '^  still there '
+> 4
 # without --exit-code the diff only reports; warnings are below the gate
 $ cd repo && sovmap diff git:HEAD~1:model.json git:HEAD:model.json >/dev/null && echo reported
 > reported
