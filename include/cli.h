@@ -19,6 +19,7 @@
 
 struct store;
 struct rulepack;
+struct model_json_locs;
 struct subcmd;
 
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
@@ -42,6 +43,9 @@ struct cli {
     struct rulepack *rp;
     bool scenario;              /* m is a scenario's model, not the stored one */
     struct model *retired;      /* the model cli_reload replaced last */
+    /* cli_use_model: c->m is a model-json file's, there is no catalog */
+    const char *model_file;     /* its name ("<stdin>" for -), else NULL */
+    const struct model_json_locs *locs;  /* where its objects are, or NULL */
 };
 
 struct command {
@@ -80,6 +84,25 @@ int cli_finish(struct cli *c, bool commit);
  * can still compare against it. SM_OK, or an error in err (not printed). */
 int cli_reload(struct cli *c, bool force, bool *reloaded, char *summary, size_t size,
                struct sm_error *err);
+/* ---- a model-json file instead of the catalog (cli_model.c) ------------------- */
+
+/* The whole of a file ("-": standard input), NUL-terminated, *len bytes;
+ * NULL with errno set. The caller frees it. */
+char *cli_slurp(const char *path, size_t *len);
+/* path, or "<stdin>" for "-". */
+const char *cli_model_name(const char *path);
+/* Read model-json file path (with the shipped regions) into a new *out;
+ * locs (zeroed, may be NULL) gets where its objects are. Prints
+ * "file:line:col: message" and returns CLI_USAGE on failure. */
+int cli_read_model(struct cli *c, const char *path, struct model **out,
+                   struct model_json_locs *locs);
+/* The same from text already read (name for the errors). */
+int cli_parse_model(struct cli *c, const char *text, size_t len, const char *name,
+                    struct model **out, struct model_json_locs *locs);
+/* The same into c->m, in place of the catalog: cli_open then keeps it and
+ * nothing is ever written (c->st stays NULL). locs must outlive c. */
+int cli_use_model(struct cli *c, const char *path, struct model_json_locs *locs);
+
 /* Load the rule pack (--rules, else the catalog's, else "default"). */
 int cli_load_rules(struct cli *c);
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "model_json.h"
 
 #define REPORT_TOOL_VERSION "0.1.0"
 
@@ -47,6 +48,10 @@ struct report {
     const char *catalog;                /* catalog file path, NULL if none */
     const char *pack;                   /* rule pack name, "" if unknown */
     const char *scenario;               /* what-if checked, NULL for the base model */
+    /* `sovmap check FILE`: the model-json file checked (no catalog) and
+     * where its objects are; SARIF results point at those lines */
+    const char *file;                   /* NULL: a catalog */
+    const struct model_json_locs *locs; /* borrowed, may be NULL */
 };
 
 /* A report over m and res (res may be NULL: no built-in findings) as of
@@ -61,6 +66,14 @@ void report_free(struct report *r);     /* NULL is fine */
  * Copied. SM_OK or SM_ENOMEM. */
 int report_set_source(struct report *r, const char *catalog, const char *pack,
                       const char *scenario, struct sm_error *err);
+
+/* The model came from a model-json file: its path (copied) and where its
+ * objects are (borrowed: must outlive the report). SM_OK or SM_ENOMEM. */
+int report_set_file(struct report *r, const char *path, const struct model_json_locs *locs,
+                    struct sm_error *err);
+/* The line and column of a finding's object in r->file (false: unknown). */
+bool report_locate(const struct report *r, const struct finding *f, int32_t *line,
+                   int32_t *col);
 
 /* Add (or replace, by id) a rule. Copied. SM_OK or SM_ENOMEM. */
 int report_add_rule(struct report *r, const struct report_rule *rule,
@@ -144,6 +157,11 @@ int report_utf8_next(const char *s, size_t n, uint32_t *cp);
 size_t report_utf8_clean(const char *s, char *buf, size_t size);
 /* Display columns of UTF-8 text (wcwidth; invalid bytes count 1). */
 int report_width(const char *s);
+/* A SARIF artifact URI for a file: relative to the current directory
+ * ("model/eu.json", percent-encoded) with *relative set, for uriBaseId
+ * %SRCROOT% (the checkout a CI job runs in); a path outside it gives the
+ * file:// URI and *relative false. Returns the length needed. */
+size_t report_rel_uri(const char *path, char *buf, size_t size, bool *relative);
 /* "file:///abs/path%20x" for a path (made absolute against the current
  * directory). Returns the length needed, like snprintf. */
 size_t report_file_uri(const char *path, char *buf, size_t size);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "model_json.h"
 #include "cli.h"
 #include "cli_scenario.h"
 #include "cmd_util.h"
@@ -166,7 +167,8 @@ run_custom(struct cli *c, struct report *rep)
     struct store *mem = NULL;
     int rc;
 
-    if (c->scenario && c->rp->ncustom > 0 && (rc = scenario_catalog(c, &mem)) != CLI_OK)
+    /* a scenario, or a model file (no catalog at all) */
+    if ((c->scenario || !c->st) && c->rp->ncustom > 0 && (rc = scenario_catalog(c, &mem)) != CLI_OK)
         return rc;
     rc = custom_rules(c, mem ? mem : c->st, rep);
     store_close(mem);
@@ -189,8 +191,11 @@ cli_check_collect(struct cli *c, struct report **out, struct check_result **res_
     if (check_run(c->m, c->rp, c->today, &res, &e) != SM_OK)
         return cli_error(c, &e);
     if (report_new(c->m, res, c->today, &rep, &e) != SM_OK
-        || report_set_source(rep, c->st ? store_path(c->st) : c->catalog,
-                             c->rp->name ? c->rp->name : "", NULL, &e) != SM_OK) {
+        || report_set_source(rep, c->model_file ? NULL : c->st ? store_path(c->st) : c->catalog,
+                             c->rp->name ? c->rp->name : "", NULL, &e) != SM_OK
+        /* standard input has no file to point into */
+        || (c->model_file && strcmp(c->model_file, cli_model_name("-")) &&
+            report_set_file(rep, c->model_file, c->locs, &e) != SM_OK)) {
         rc = cli_error(c, &e);
         goto fail;
     }
@@ -291,19 +296,21 @@ run_check(struct cli *c, int argc, char **argv)
         { NULL, 0, NULL, NULL },
     };
     struct report_opts o = { 0 };
+    struct model_json_locs locs = { 0 };
     struct check_result *res = NULL;
     struct report *rep = NULL;
     struct sm_error e = { 0 };
-    char *pos[1];
+    char *pos[2];
     int npos = 0, rc;
     bool help = false;
 
-    if ((rc = cmd_parse(c, &cmd_check, argc, argv, opts, pos, 1, &npos, &help)) != CLI_OK)
+    if ((rc = cmd_parse(c, &cmd_check, argc, argv, opts, pos, 2, &npos, &help)) != CLI_OK)
         return rc;
     if (help)
         return CLI_OK;
-    if (npos > 0)
-        return cli_usage_fail(c, cmd_check.usage, "check takes no arguments, not %s", pos[0]);
+    if (npos > 1)
+        return cli_usage_fail(c, cmd_check.usage, "check takes one model file at most, not %s",
+                              pos[1]);
     if ((o.format = report_format_parse(format)) == SM_NONE)
         return cli_usage_fail(c, cmd_check.usage,
                               "bad --format %s: use text, json, sarif or junit", format);
@@ -331,15 +338,17 @@ run_check(struct cli *c, int argc, char **argv)
             o.color = strcmp(color, "always") == 0;
         o.width = width ? width : !output && isatty(fileno(c->out)) ? term_width(c->out) : 80;
     }
+    /* A model file in place of the catalog (the team's model in git). */
+    if (npos == 1 && (rc = cli_use_model(c, pos[0], &locs)) != CLI_OK)
+        goto done;
     /* A what-if: the scenario's model and pack replace the catalog's. */
     if (scenario && (rc = cli_use_scenario(c, scenario)) != CLI_OK)
-        return rc;
+        goto done;
     if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
-        return rc;
+        goto done;
     if (scenario && report_set_source(rep, rep->catalog, rep->pack, scenario, &e) != SM_OK) {
-        report_free(rep);
-        check_result_free(res);
-        return cli_error(c, &e);
+        rc = cli_error(c, &e);
+        goto done;
     }
     char *uri = o.format == REPORT_SARIF ? doc_uri(c) : NULL;
     o.doc_uri = uri;
@@ -351,21 +360,30 @@ run_check(struct cli *c, int argc, char **argv)
     if (rc == CLI_OK && report_fails(rep, o.fail_on))
         rc = CLI_FINDINGS;
     free(uri);
+done:
     report_free(rep);
     check_result_free(res);
+    /* c->m (the file's model) is freed with the context; where its objects
+     * are goes now, so nothing may read c->locs after this */
+    c->locs = NULL;
+    model_json_locs_fini(&locs);
     return rc;
 }
 
 const struct command cmd_check = {
     .name = "check",
-    .summary = "check the catalog against the rule pack and report the findings",
+    .summary = "check the catalog (or a model-json file) and report the findings",
     .usage =
-        "usage: sovmap check [--format text|json|sarif|junit] [--fail-on LEVEL] "
+        "usage: sovmap check [MODEL.json] [--format text|json|sarif|junit] [--fail-on LEVEL] "
         "[--rules PACK] [-o FILE] [--scenario NAME]\n"
         "\n"
         "Check every dataset, copy and flow against the rule pack (built-in rules and\n"
         "the pack's custom SQL rules) and report the findings. Waived findings are\n"
         "listed apart; expired waivers are reported and hide nothing.\n"
+        "\n"
+        "With MODEL.json (a model-json file, - for standard input) the file is checked\n"
+        "instead of the catalog, which is neither needed nor opened; SARIF results\n"
+        "point at the line and column of each object in the file (doc/ci.md).\n"
         "\n"
         "options:\n"
         "  --format F        text (default), json, sarif (SARIF 2.1.0) or junit\n"

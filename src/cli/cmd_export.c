@@ -122,7 +122,7 @@ run_export(struct cli *c, int argc, char **argv)
 {
     extern const struct command cmd_export;
     const char *out = NULL, *view = NULL, *focus = NULL, *tier = NULL, *system = NULL;
-    const char *juris = NULL, *scenario = NULL;
+    const char *juris = NULL, *scenario = NULL, *model = NULL;
     int hops = 1, npos, rc;
     bool stamp = false, help = false, changed_only = false, violations_only = false;
     const struct cli_opt opts[] = {
@@ -138,6 +138,7 @@ run_export(struct cli *c, int argc, char **argv)
         { "--violations-only", OPT_FLAG, &violations_only, "map: only datasets with a violation" },
         { "--scenario", OPT_STR, &scenario, "export what-if scenario NAME instead of the catalog" },
         { "--changed-only", OPT_FLAG, &changed_only, "with --scenario: draw only what it changes" },
+        { "--model", OPT_STR, &model, "export model-json FILE instead of the catalog" },
         { NULL, 0, NULL, NULL },
     };
     char **pos = calloc((size_t)argc + 1, sizeof *pos);
@@ -197,6 +198,9 @@ run_export(struct cli *c, int argc, char **argv)
         rc = cli_fail(c, "%s is binary: write it to a file with -o FILE.%s", ops->name, ops->name);
         goto done;
     }
+    /* a model file in place of the catalog (doc/ci.md) */
+    if (model && (rc = cli_use_model(c, model, NULL)) != CLI_OK)
+        goto done;
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         goto done;
     if (changed_only) {
@@ -251,8 +255,10 @@ const struct command cmd_export = {
     .usage =
         "usage: sovmap export FORMAT [-o FILE] [--view full|regions|systems|focus] [--focus DATASET\n"
         "                     [--hops K]] [--tier T] [--system S] [--jurisdiction J] [--stamp]\n"
-        "                     [--violations-only]\n"
-        "                     [--scenario NAME [--changed-only]]\n"
+        "                     [--violations-only]
+"
+        "                     [--scenario NAME [--changed-only]] [--model FILE]
+"
         "\n"
         "Formats:\n"
         "  dot              Graphviz source of the data-flow diagram (not laid out)\n"
@@ -291,6 +297,8 @@ const struct command cmd_export = {
         "                   the catalog\n"
         "  --changed-only   with --scenario: a diagram of what it changes only (new\n"
         "                   violations red, resolved green, moved copies dashed)\n"
+        "  --model FILE     export model-json FILE (- for standard input) instead of the\n"
+        "                   catalog, which is neither needed nor opened\n"
         "\n"
         "Exit 0 written, 2 usage error, unknown name or a diagram too big or lost by\n"
         "Graphviz (nothing is written then).\n",

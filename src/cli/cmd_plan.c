@@ -75,7 +75,7 @@ save_plan(struct cli *c, const char *name, const char *base, const struct plan *
 static int
 run_plan(struct cli *c, int argc, char **argv)
 {
-    const char *scen = NULL, *prefer = NULL, *only = NULL, *name = NULL;
+    const char *scen = NULL, *prefer = NULL, *only = NULL, *name = NULL, *model = NULL;
     bool dry = false;
     const struct cli_opt opts[] = {
         { "--scenario", OPT_STR, &scen, "plan on top of this scenario" },
@@ -83,6 +83,7 @@ run_plan(struct cli *c, int argc, char **argv)
         { "--only-regions", OPT_STR, &only, "comma-separated regions moves may target" },
         { "--name", OPT_STR, &name, "name of the scenario to save (default plan-N)" },
         { "--dry-run", OPT_FLAG, &dry, "print the plan, save nothing" },
+        { "--model", OPT_STR, &model, "plan on model-json FILE (implies --dry-run)" },
         { NULL, 0, NULL, NULL },
     };
     struct plan_options po = { PLAN_SAME_PROVIDER, NULL, 0, 0 };
@@ -104,6 +105,12 @@ run_plan(struct cli *c, int argc, char **argv)
         if (po.prefer == SM_NONE)
             return cli_usage_fail(c, cmd_plan.usage, "bad --prefer %s: use same-provider, "
                                   "same-country or fewest-regions", prefer);
+    }
+    /* a model file: nothing to save the plan into (doc/ci.md) */
+    if (model) {
+        dry = true;
+        if ((rc = cli_use_model(c, model, NULL)) != CLI_OK)
+            return rc;
     }
     if ((rc = cli_open(c, dry ? 0 : CLI_WRITE)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
@@ -190,7 +197,7 @@ const struct command cmd_plan = {
     .summary = "propose a compliant plan and save it as a scenario",
     .usage =
     "usage: sovmap plan [--scenario NAME] [--prefer same-provider|same-country|fewest-regions]\n"
-    "                   [--only-regions R1,R2...] [--name NAME] [--dry-run]\n"
+    "                   [--only-regions R1,R2...] [--name NAME] [--dry-run] [--model FILE]\n"
     "Propose scenario ops that remove every error finding: each violating copy\n"
     "moves to the closest allowed region (same provider, then the primary's\n"
     "country, then its bloc; --prefer changes the order, fewest-regions favours\n"
@@ -203,6 +210,8 @@ const struct command cmd_plan = {
     "  --prefer P            same-provider (default), same-country, fewest-regions\n"
     "  --only-regions LIST   regions moves may target, comma-separated\n"
     "  --name NAME           scenario to save (default plan-1, plan-2 ...)\n"
-    "  --dry-run             print the plan, save nothing\n",
+    "  --dry-run             print the plan, save nothing\n"
+    "  --model FILE          plan on model-json FILE instead of the catalog (no catalog\n"
+    "                        is opened; implies --dry-run)\n",
     .run = run_plan,
 };

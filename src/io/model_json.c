@@ -1049,11 +1049,27 @@ model_json_touches(const char *data, const char *kind, const char *ident)
 
 /* ---- reading ------------------------------------------------------------------- */
 
+struct src;
+struct span;
+
 struct rd {
     const char *name;
     struct model *m;
     struct sm_error *err;
+    /* where errors and objects are found in the text: the element being
+     * read (its path "datasets[3]" and its first byte) */
+    const struct src *s;
+    const struct span *spans;           /* the top-level sections */
+    size_t elem_pos;
+    struct model_json_locs *locs;       /* NULL: not wanted */
+    /* line and column at byte lc_pos, so that noting objects in file order
+     * scans the text once */
+    size_t lc_pos;
+    int lc_line, lc_col;
 };
+
+static bool locate_path(const struct rd *r, const char *path, int *line, int *col);
+static int bad_key(struct rd *r, const char *path, const char *key, const char *msg);
 
 static int
 bad(struct rd *r, const char *path, const char *fmt, ...)
@@ -1065,11 +1081,18 @@ bad(struct rd *r, const char *path, const char *fmt, ...)
     char msg[256];
     va_list ap;
 
+    int line, col;
+
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (!*path)
         return sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+    /* file:line:col of the value the path names, as editors and CI
+     * annotations want it; the path stays, it says which value */
+    if (locate_path(r, path, &line, &col))
+        return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
+                            msg);
     return sm_error_set(r->err, SM_EPARSE, "%s: %s: %s", r->name, path, msg);
 }
 
@@ -1107,9 +1130,14 @@ known_keys(struct rd *r, json_t *o, const char *path, const char *const *keys)
                 best = *p;
             }
         }
-        if (!ok)
-            return best ? bad(r, path, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best)
-                        : bad(r, path, "unknown key \"%.60s\"", k);
+        if (!ok) {
+            char msg[200];
+            if (best)
+                snprintf(msg, sizeof msg, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best);
+            else
+                snprintf(msg, sizeof msg, "unknown key \"%.60s\"", k);
+            return bad_key(r, path, k, msg);
+        }
     }
     return SM_OK;
 }
@@ -1834,6 +1862,216 @@ load_at(struct rd *r, const struct src *s, size_t p, size_t end, size_t *next)
     return v;
 }
 
+/* ---- where things are: line and column of a path ------------------------------- */
+/* The text was parsed by jansson before any of this runs on it, so a light
+ * walk suffices: members by key (decoded, so an escaped key or a hostile
+ * name inside a string cannot mislead it), elements by index. */
+
+/* Does the string literal at p (s->t[p] == '"') spell key? *end gets the
+ * byte after it, SIZE_MAX when it runs off the end. */
+static bool
+key_is(const struct src *s, size_t p, const char *key, size_t *end)
+{
+    size_t q = p + 1, klen = strlen(key);
+    bool esc = false, eq;
+    json_t *v;
+
+    while (q < s->len && s->t[q] != '"') {
+        if (s->t[q] == '\\') {
+            esc = true;
+            q++;
+        }
+        q++;
+    }
+    if (q >= s->len) {
+        *end = SIZE_MAX;
+        return false;
+    }
+    *end = q + 1;
+    if (!esc)
+        return q - p - 1 == klen && memcmp(s->t + p + 1, key, klen) == 0;
+    v = json_loadb(s->t + p, q + 1 - p, JSON_DECODE_ANY, NULL);
+    eq = v && json_is_string(v) && json_string_length(v) == klen &&
+         memcmp(json_string_value(v), key, klen) == 0;
+    json_decref(v);
+    return eq;
+}
+
+/* The value of member key of the object at p (*keypos: its key), or
+ * SIZE_MAX. */
+static size_t
+member_at(const struct src *s, size_t p, const char *key, size_t *keypos)
+{
+    size_t end;
+    bool hit;
+
+    p = skip_ws(s, p);
+    if (p >= s->len || s->t[p] != '{')
+        return SIZE_MAX;
+    p = skip_ws(s, p + 1);
+    while (p < s->len && s->t[p] == '"') {
+        if (keypos)
+            *keypos = p;
+        hit = key_is(s, p, key, &end);
+        if (end == SIZE_MAX)
+            return SIZE_MAX;
+        p = skip_ws(s, end);
+        if (p >= s->len || s->t[p] != ':')
+            return SIZE_MAX;
+        p = skip_ws(s, p + 1);
+        if (hit)
+            return p;
+        if ((p = skip_value(s, p)) == SIZE_MAX)
+            return SIZE_MAX;
+        p = skip_ws(s, p);
+        if (p >= s->len || s->t[p] != ',')
+            return SIZE_MAX;
+        p = skip_ws(s, p + 1);
+    }
+    return SIZE_MAX;
+}
+
+/* Element i of the list at p, or SIZE_MAX. */
+static size_t
+element_at(const struct src *s, size_t p, size_t i)
+{
+    p = skip_ws(s, p);
+    if (p >= s->len || s->t[p] != '[')
+        return SIZE_MAX;
+    p = skip_ws(s, p + 1);
+    for (size_t k = 0; k < i; k++) {
+        if (p >= s->len || s->t[p] == ']' || (p = skip_value(s, p)) == SIZE_MAX)
+            return SIZE_MAX;
+        p = skip_ws(s, p);
+        if (p >= s->len || s->t[p] != ',')
+            return SIZE_MAX;
+        p = skip_ws(s, p + 1);
+    }
+    return p < s->len && s->t[p] != ']' ? p : SIZE_MAX;
+}
+
+/* Follow ".key" and "[n]" steps from the value at p. */
+static size_t
+locate(const struct src *s, size_t p, const char *path)
+{
+    char key[64];
+
+    while (*path && p != SIZE_MAX) {
+        if (*path == '[') {
+            char *e;
+            unsigned long long n = strtoull(path + 1, &e, 10);
+            if (*e != ']')
+                return SIZE_MAX;
+            p = element_at(s, p, (size_t)n);
+            path = e + 1;
+        } else if (*path == '.') {
+            size_t n = strcspn(path + 1, ".[");
+            if (n >= sizeof key)
+                return SIZE_MAX;
+            memcpy(key, path + 1, n);
+            key[n] = '\0';
+            p = member_at(s, p, key, NULL);
+            path += 1 + n;
+        } else {
+            return SIZE_MAX;
+        }
+    }
+    return p;
+}
+
+/* Where the value a reader's path ("datasets[3].tier") names starts, or
+ * SIZE_MAX. */
+static size_t
+path_pos(const struct rd *r, const char *path)
+{
+    size_t n = strcspn(path, ".[");
+
+    if (!r->s || !r->spans)
+        return SIZE_MAX;
+    for (int sec = 0; sec < SEC_COUNT; sec++)
+        if (strlen(section_names[sec]) == n && !memcmp(section_names[sec], path, n) &&
+            r->spans[sec].seen)
+            return locate(r->s, r->spans[sec].start, path + n);
+    return SIZE_MAX;
+}
+
+static bool
+locate_path(const struct rd *r, const char *path, int *line, int *col)
+{
+    size_t p = path_pos(r, path);
+
+    if (p == SIZE_MAX)
+        return false;
+    linecol(r->s, p, line, col);
+    return true;
+}
+
+/* An unknown key: reported at the key itself. */
+static int
+bad_key(struct rd *r, const char *path, const char *key, const char *msg)
+{
+    size_t p = path_pos(r, path), kp = SIZE_MAX;
+    int line, col;
+
+    if (p != SIZE_MAX && member_at(r->s, p, key, &kp) != SIZE_MAX && kp != SIZE_MAX) {
+        linecol(r->s, kp, &line, &col);
+        return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
+                            msg);
+    }
+    return bad(r, path, "%s", msg);
+}
+
+/* Remember where object (kind, id) is: member key of the object at p (its
+ * '{' when it has no such member). */
+static int
+note(struct rd *r, enum obj_kind kind, int32_t id, size_t p, const char *key)
+{
+    struct model_json_locs *l = r->locs;
+    struct model_json_loc *at;
+    size_t kp = SIZE_MAX;
+    int32_t cap;
+
+    if (!l || id < 0)
+        return SM_OK;
+    if (id >= l->n[kind]) {
+        cap = l->n[kind];
+        if (sm_grow((void **)&l->at[kind], &cap, id + 1, sizeof *l->at[kind]))
+            return sm_error_set(r->err, SM_ENOMEM, "out of memory");
+        memset(l->at[kind] + l->n[kind], 0, (size_t)(cap - l->n[kind]) * sizeof *l->at[kind]);
+        l->n[kind] = cap;
+    }
+    if (member_at(r->s, p, key, &kp) == SIZE_MAX || kp == SIZE_MAX)
+        kp = skip_ws(r->s, p);
+    /* forward from the last place noted (objects come in file order) */
+    if (kp < r->lc_pos || !r->lc_line) {
+        r->lc_pos = 0;
+        r->lc_line = r->lc_col = 1;
+    }
+    for (size_t i = r->lc_pos; i < kp && i < r->s->len; i++) {
+        if (r->s->t[i] == '\n') {
+            r->lc_line++;
+            r->lc_col = 1;
+        } else if (((unsigned char)r->s->t[i] & 0xc0) != 0x80) {
+            r->lc_col++;
+        }
+    }
+    r->lc_pos = kp;
+    at = &l->at[kind][id];
+    at->line = r->lc_line;
+    at->col = r->lc_col;
+    return SM_OK;
+}
+
+static int
+note_all(struct rd *r, enum obj_kind kind, int32_t from, int32_t to, const char *key)
+{
+    int rc = SM_OK;
+
+    for (int32_t id = from; id < to && !rc; id++)
+        rc = note(r, kind, id, r->elem_pos, key);
+    return rc;
+}
+
 /* The whole text through jansson, to report its own syntax error. */
 static int
 syntax_error(struct rd *r, const struct src *s, size_t pos, const char *fallback)
@@ -1952,6 +2190,7 @@ each_element(struct rd *r, const struct src *s, const struct span *sp, const cha
         if (!(v = load_at(r, s, p, sp->end, &next)))
             return SM_EPARSE;
         idx(path, sizeof path, key, i);
+        r->elem_pos = p;
         rc = one(r, v, path, ctx);
         json_decref(v);
         if (rc)
@@ -1967,16 +2206,68 @@ each_element(struct rd *r, const struct src *s, const struct span *sp, const cha
     }
 }
 
-static int region_cb(struct rd *r, json_t *v, const char *path, void *c)
-{ (void)c; return read_region(r, v, path); }
-static int tier_cb(struct rd *r, json_t *v, const char *path, void *c)
-{ (void)c; return read_tier(r, v, path); }
-static int dataset_cb(struct rd *r, json_t *v, const char *path, void *c)
-{ (void)c; return read_dataset(r, v, path); }
-static int flow_cb(struct rd *r, json_t *v, const char *path, void *c)
-{ (void)c; return read_flow(r, v, path); }
-static int waiver_cb(struct rd *r, json_t *v, const char *path, void *c)
-{ (void)c; return read_waiver(r, v, path); }
+static int
+region_cb(struct rd *r, json_t *v, const char *path, void *c)
+{
+    int32_t n0 = r->m->nregions;
+    int rc = read_region(r, v, path);
+
+    (void)c;
+    return rc ? rc : note_all(r, OBJ_REGION, n0, r->m->nregions, "id");
+}
+
+static int
+tier_cb(struct rd *r, json_t *v, const char *path, void *c)
+{
+    int32_t n0 = r->m->ntiers;
+    int rc = read_tier(r, v, path);
+
+    (void)c;
+    return rc ? rc : note_all(r, OBJ_TIER, n0, r->m->ntiers, "name");
+}
+
+static int
+dataset_cb(struct rd *r, json_t *v, const char *path, void *c)
+{
+    int32_t d0 = r->m->ndatasets, p0 = r->m->nplacements;
+    size_t list, at;
+    int rc = read_dataset(r, v, path);
+
+    (void)c;
+    if (rc || !r->locs)
+        return rc;
+    if ((rc = note_all(r, OBJ_DATASET, d0, r->m->ndatasets, "name")))
+        return rc;
+    /* the copies, one per element of "placements", in order */
+    list = member_at(r->s, r->elem_pos, "placements", NULL);
+    for (int32_t k = 0; list != SIZE_MAX && p0 + k < r->m->nplacements; k++) {
+        if ((at = element_at(r->s, list, (size_t)k)) == SIZE_MAX)
+            break;
+        if ((rc = note(r, OBJ_PLACEMENT, p0 + k, at, "region")))
+            return rc;
+    }
+    return SM_OK;
+}
+
+static int
+flow_cb(struct rd *r, json_t *v, const char *path, void *c)
+{
+    int32_t n0 = r->m->nflows;
+    int rc = read_flow(r, v, path);
+
+    (void)c;
+    return rc ? rc : note_all(r, OBJ_FLOW, n0, r->m->nflows, "name");
+}
+
+static int
+waiver_cb(struct rd *r, json_t *v, const char *path, void *c)
+{
+    int32_t n0 = r->m->nwaivers;
+    int rc = read_waiver(r, v, path);
+
+    (void)c;
+    return rc ? rc : note_all(r, OBJ_WAIVER, n0, r->m->nwaivers, "rule");
+}
 
 struct scen {
     int32_t *ids;
@@ -2002,7 +2293,8 @@ scenario_cb(struct rd *r, json_t *v, const char *path, void *ctx)
             sc->ids = ni;
             sc->cap = cap;
         }
-        if ((rc = read_scenario(r, v, path, &id)))
+        if ((rc = read_scenario(r, v, path, &id)) ||
+            (rc = note(r, OBJ_SCENARIO, id, r->elem_pos, "name")))
             return rc;
         sc->ids[sc->n++] = id;
         return SM_OK;
@@ -2053,7 +2345,33 @@ int
 model_json_read(const char *text, size_t len, const char *name, struct model *m,
                 struct sm_error *err)
 {
-    struct rd r = { .name = name ? name : "model.json", .m = m, .err = err };
+    return model_json_read_locs(text, len, name, m, NULL, err);
+}
+
+void
+model_json_locs_fini(struct model_json_locs *locs)
+{
+    if (!locs)
+        return;
+    for (int k = 0; k < OBJ_KIND_COUNT; k++)
+        free(locs->at[k]);
+    memset(locs, 0, sizeof *locs);
+}
+
+const struct model_json_loc *
+model_json_loc(const struct model_json_locs *locs, enum obj_kind kind, int32_t id)
+{
+    if (!locs || (unsigned)kind >= OBJ_KIND_COUNT || id < 0 || id >= locs->n[kind] ||
+        !locs->at[kind][id].line)
+        return NULL;
+    return &locs->at[kind][id];
+}
+
+int
+model_json_read_locs(const char *text, size_t len, const char *name, struct model *m,
+                     struct model_json_locs *locs, struct sm_error *err)
+{
+    struct rd r = { .name = name ? name : "model.json", .m = m, .err = err, .locs = locs };
     struct src s = { text, len };
     struct span spans[SEC_COUNT];
     size_t next;
@@ -2061,6 +2379,8 @@ model_json_read(const char *text, size_t len, const char *name, struct model *m,
     int rc;
 
     memset(spans, 0, sizeof spans);
+    r.s = &s;
+    r.spans = spans;
     if ((rc = scan_top(&r, &s, spans)))
         return rc;
     /* the version first: a newer format is refused before anything else */

@@ -167,6 +167,40 @@ report_set_source(struct report *r, const char *catalog, const char *pack,
     return failed ? oom(err) : SM_OK;
 }
 
+int
+report_set_file(struct report *r, const char *path, const struct model_json_locs *locs,
+                struct sm_error *err)
+{
+    bool failed = false;
+
+    r->file = sdup(r, path, &failed);
+    r->locs = locs;
+    return failed ? oom(err) : SM_OK;
+}
+
+bool
+report_locate(const struct report *r, const struct finding *f, int32_t *line, int32_t *col)
+{
+    const struct model_json_loc *l;
+    int32_t id = f->object;
+    struct sm_error e = { 0 };
+
+    if (!r->locs)
+        return false;
+    /* custom rows name their object by selector only */
+    if (id == SM_NONE && f->selector && f->kind < OBJ_KIND_COUNT &&
+        model_find(r->m, f->kind, f->selector, &id, &e) != SM_OK)
+        id = SM_NONE;
+    l = id == SM_NONE ? NULL : model_json_loc(r->locs, f->kind, id);
+    if (!l && f->dataset != SM_NONE)
+        l = model_json_loc(r->locs, OBJ_DATASET, f->dataset);
+    if (!l)
+        return false;
+    *line = l->line;
+    *col = l->col;
+    return true;
+}
+
 const struct report_rule *
 report_rule(const struct report *r, const char *id)
 {
@@ -710,6 +744,50 @@ put_uri_path(char *buf, size_t size, size_t at, const char *path)
             at = put(buf, size, at, esc, 3);
         }
     }
+    return at;
+}
+
+/* Has the path a ".." component (it may leave the current directory)? */
+static bool
+dotdot(const char *p)
+{
+    for (;;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return true;
+        if (!p[n])
+            return false;
+        p += n + 1;
+    }
+}
+
+size_t
+report_rel_uri(const char *path, char *buf, size_t size, bool *relative)
+{
+    char cwd[PATH_MAX], *real = NULL;
+    const char *rel = NULL;
+    size_t at = 0, n;
+
+    if (path[0] != '/' && !dotdot(path)) {
+        rel = path;
+    } else if (getcwd(cwd, sizeof cwd) && (real = realpath(path, NULL)) != NULL) {
+        n = strlen(cwd);
+        if (strncmp(real, cwd, n) == 0 && real[n] == '/')
+            rel = real + n + 1;
+    }
+    if (!rel) {
+        free(real);
+        *relative = false;
+        return report_file_uri(path, buf, size);
+    }
+    while (rel[0] == '.' && rel[1] == '/')
+        for (rel += 2; *rel == '/'; rel++)
+            ;
+    at = put_uri_path(buf, size, at, rel);
+    free(real);
+    if (size > 0)
+        buf[at < size ? at : size - 1] = '\0';
+    *relative = true;
     return at;
 }
 

@@ -373,6 +373,17 @@ finding_raw(struct jw *w, const struct report *r, const struct finding *f)
     key(w, ", ", "object");
     kv(w, "{", "kind", kind_name(f));
     kv(w, ", ", "selector", f->selector);
+    /* checked from a model file: where the object is in it */
+    if (r->file) {
+        int32_t line, col;
+        char num[64];
+        if (report_locate(r, f, &line, &col)) {
+            snprintf(num, sizeof num, ", \"line\": %d, \"column\": %d", (int)line, (int)col);
+            lit(w, num);
+        } else {
+            lit(w, ", \"line\": null, \"column\": null");
+        }
+    }
     kv(w, "}, ", "dataset", dataset_name(r, f));
     kv(w, ", ", "jurisdictions", f->jurisdictions);
     kv(w, ", ", "message", f->message);
@@ -410,6 +421,8 @@ write_json(const struct report *r, const struct report_opts *o, FILE *f,
     member(&w, 2, "sovmap", jstr(&w, REPORT_TOOL_VERSION), false);
     member(&w, 2, "date", jdate(&w, r->today), false);
     member(&w, 2, "catalog", r->catalog ? jstr(&w, r->catalog) : json_null(), false);
+    if (r->file)
+        member(&w, 2, "file", jstr(&w, r->file), false);
     member(&w, 2, "rule_pack", jstr(&w, r->pack), false);
     member(&w, 2, "scenario", r->scenario ? jstr(&w, r->scenario) : json_null(), false);
     member(&w, 2, "summary", summary_json(&w, r, o), false);
@@ -527,8 +540,9 @@ sarif_text(struct jw *w, const struct finding *f)
 
 static void
 sarif_result(struct jw *w, const struct report *r, const struct finding *f,
-             const char *catalog_uri)
+             const char *catalog_uri, bool relative)
 {
+    int32_t line, col;
     const struct waiver *wv = waiver_of(r, f);
     const char *kind = kind_name(f);
     int32_t ri = rule_index(r, f->rule);
@@ -545,7 +559,18 @@ sarif_result(struct jw *w, const struct report *r, const struct finding *f,
     lit(w, "}, \"locations\": [{");
     if (catalog_uri) {
         kv(w, "\"physicalLocation\": {\"artifactLocation\": {", "uri", catalog_uri);
-        lit(w, "}}, ");
+        if (relative)
+            lit(w, ", \"uriBaseId\": \"%SRCROOT%\"");
+        lit(w, "}");
+        /* a model file: the line of the object, which code scanning
+         * annotates on the pull request's diff */
+        if (r->file && report_locate(r, f, &line, &col)) {
+            char num[64];
+            snprintf(num, sizeof num, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}",
+                     (int)line, (int)col);
+            lit(w, num);
+        }
+        lit(w, "}, ");
     }
     kv(w, "\"logicalLocations\": [{", "name", f->selector);
     key(w, ", ", "fullyQualifiedName");
@@ -616,7 +641,15 @@ write_sarif(const struct report *r, const struct report_opts *o, FILE *f,
     size_t n;
     int32_t i;
 
-    if (r->catalog) {
+    bool relative = false;
+
+    if (r->file) {
+        n = report_rel_uri(r->file, NULL, 0, &relative) + 1;
+        uri = malloc(n);
+        if (!uri)
+            return sm_error_set(err, SM_ENOMEM, "report: out of memory");
+        report_rel_uri(r->file, uri, n, &relative);
+    } else if (r->catalog) {
         n = report_file_uri(r->catalog, NULL, 0) + 1;
         uri = malloc(n);
         if (!uri)
@@ -654,7 +687,7 @@ write_sarif(const struct report *r, const struct report_opts *o, FILE *f,
     for (i = 0; i < r->nfindings && !w.failed; i++) {
         lit(&w, i ? "" : "\n");
         item_open(&w, 8);
-        sarif_result(&w, r, &r->findings[i], uri);
+        sarif_result(&w, r, &r->findings[i], uri, relative);
         item_close(&w, i == r->nfindings - 1);
     }
     lit(&w, r->nfindings ? "      ],\n" : "],\n");

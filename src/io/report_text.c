@@ -42,6 +42,7 @@ struct out {
     char *buf;                  /* escaped text, reused */
     size_t cap;
     bool failed;                /* out of memory */
+    const struct report *r;
 };
 
 static void
@@ -267,6 +268,17 @@ object_line(struct out *o, const struct finding *f)
     /* A 10 KB name is cut into lines like any other long word. */
     wrap_nonl(o, esc(o, f->selector), (int)strlen(kind) + 1, 2);
     off(o);
+    /* a model file: where the object is, as editors jump to it */
+    if (o->r && o->r->file) {
+        int32_t line, col;
+        if (report_locate(o->r, f, &line, &col)) {
+            fputs("  ", o->f);
+            on(o, ROLE_T_DIM);
+            fputs(esc(o, o->r->file), o->f);
+            fprintf(o->f, ":%d:%d", (int)line, (int)col);
+            off(o);
+        }
+    }
     fputc('\n', o->f);
 }
 
@@ -377,7 +389,8 @@ static int
 write_text(const struct report *r, const struct report_opts *ro, FILE *f,
            struct sm_error *err)
 {
-    struct out o = { .f = f, .color = ro->color, .width = ro->width > 0 ? ro->width : 80 };
+    struct out o = { .f = f, .color = ro->color, .width = ro->width > 0 ? ro->width : 80,
+                     .r = r };
     const struct finding *fd, *prev;
     char line[256];
     int32_t i, start;

@@ -1691,6 +1691,8 @@ put_all_rows(struct store *st, const struct model *m, struct sm_error *err)
  * the pages are written at commit, durability is the same. */
 #define BULK_CACHE_KIB 65536
 
+static int make_views(struct store *st, const struct model *m, struct sm_error *err);
+
 int
 store_put_all(struct store *st, const struct model *m, struct sm_error *err)
 {
@@ -1708,6 +1710,11 @@ store_put_all(struct store *st, const struct model *m, struct sm_error *err)
     st->bulk = true;
     rc = put_all_rows(st, m, err);
     st->bulk = false;
+    /* the views custom rules read join the model's regions (shipped ones
+     * included): a catalog written whole (a scenario's or a model file's,
+     * in memory) must know them as a loaded one does */
+    if (!rc)
+        rc = make_views(st, m, err);
     snprintf(sql, sizeof sql, "PRAGMA cache_size = %lld", (long long)cache);
     exec(st, sql, NULL);
     return rc;

@@ -44,7 +44,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (model_clone(regions, &m))
         abort();
-    if (model_json_read((const char *)data, size, "fuzz.json", m, &e) == SM_OK) {
+    struct model_json_locs locs = { 0 };
+    int rc = model_json_read_locs((const char *)data, size, "fuzz.json", m, &locs, &e);
+
+    /* every object noted lies inside the text */
+    for (int k = 0; rc == SM_OK && k < OBJ_KIND_COUNT; k++)
+        for (int32_t i = 0; i < locs.n[k]; i++)
+            if (locs.at[k][i].line < 0 || locs.at[k][i].line > (int32_t)size + 1)
+                abort();
+    model_json_locs_fini(&locs);
+    if (rc == SM_OK) {
         size_t n1, n2;
         char *t1 = write_text(m, &n1), *t2;
         if (model_clone(regions, &m2) || model_json_read(t1, n1, "again.json", m2, &e))

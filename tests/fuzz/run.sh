@@ -16,7 +16,8 @@ for t in $targets; do
         atlas) cp "$fix"/atlas/*.json "$corpus"/ ;;
         glue) cp "$fix"/glue/*.json "$corpus"/ ;;
         lf) cp "$fix"/lakeformation/*.json "$corpus"/ ;;
-        model_json) [ -f "$root/data/demo/demo.json" ] && cp "$root/data/demo/demo.json" "$corpus"/ ;;
+        model_json) [ -f "$root/data/demo/demo.json" ] && cp "$root/data/demo/demo.json" "$corpus"/
+                    cp "$root"/tests/fixtures/hand-edited/*.json "$corpus"/ ;;
         rulepack) cp "$root"/data/rules/*.json "$corpus"/ ;;
         importmap) cp "$root/data/import-map.json" "$corpus"/ ;;
         theme) cp "$root"/themes/*.theme "$corpus"/ ;;

@@ -165,32 +165,32 @@ test_errors(void **state)
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"}, {\"name\": \"b\", "
                  "\"placements\": [{\"region\": \"aws:eu-west-1\"}, "
                  "{\"region\": \"aws:eu-west-9\", \"role\": \"replica\"}]}]}", SM_EPARSE,
-                 "m.json: datasets[1].placements[1].region: unknown region aws:eu-west-9; "
+                 "m.json:1:112: datasets[1].placements[1].region: unknown region aws:eu-west-9; "
                  "did you mean aws:eu-west-1?");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"tier\": \"restrictd\"}]}",
-                 SM_EPARSE, "m.json: datasets[0].tier: unknown tier restrictd");
+                 SM_EPARSE, "m.json:1:50: datasets[0].tier: unknown tier restrictd");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"public_sector\": 1}]}",
-                 SM_EPARSE, "m.json: datasets[0].public_sector: must be true or false, not a "
+                 SM_EPARSE, "m.json:1:59: datasets[0].public_sector: must be true or false, not a "
                  "whole number");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"subjects\": [\"EU\", "
-                 "\"Europe\"]}]}", SM_EPARSE, "m.json: datasets[0].subjects[1]: bad jurisdiction "
+                 "\"Europe\"]}]}", SM_EPARSE, "m.json:1:61: datasets[0].subjects[1]: bad jurisdiction "
                  "Europe: use a two-letter code such as EU, DE, BR");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}",
-                 SM_EPARSE, "m.json: datasets[1].name: dataset a is defined twice");
+                 SM_EPARSE, "m.json:1:52: datasets[1].name: dataset a is defined twice");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"placements\": "
                  "[{\"region\": \"aws:eu-west-1\", \"role\": \"mirror\"}]}]}", SM_EPARSE,
-                 "m.json: datasets[0].placements[0].role: unknown role mirror: use primary, "
+                 "m.json:1:93: datasets[0].placements[0].role: unknown role mirror: use primary, "
                  "replica, backup, dr, cache, archive, edge");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"placements\": "
                  "[{\"region\": \"aws:eu-west-1\"}]}], \"flows\": [{\"from\": \"a@aws:eu-west-1\", "
                  "\"to_region\": \"aws:us-east-1\", \"transforms\": [\"hide email\"]}]}",
-                 SM_EPARSE, "m.json: flows[0].transforms[0]: unknown transform hide: use mask, "
+                 SM_EPARSE, "m.json:1:172: flows[0].transforms[0]: unknown transform hide: use mask, "
                  "drop, pseudonymize, anonymize or aggregate");
     expect_error("{\"sovmap\": 1, \"flows\": [{\"from\": \"a@aws:eu-west-1\", "
                  "\"to_region\": \"aws:us-east-1\"}]}",
-                 SM_EPARSE, "m.json: flows[0].from: unknown dataset a");
+                 SM_EPARSE, "m.json:1:34: flows[0].from: unknown dataset a");
     expect_error("{\"sovmap\": 1, \"regions\": [{\"id\": \"aws:eu-west-1\"}]}", SM_EPARSE,
-                 "m.json: regions[0].id: region aws:eu-west-1 is shipped with sovmap; do not "
+                 "m.json:1:34: regions[0].id: region aws:eu-west-1 is shipped with sovmap; do not "
                  "redefine it");
     expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\"},\n  {\"name\": \"b\",, }]}",
                  SM_EPARSE, "m.json:2:16: string or '}' expected near ','");
@@ -200,13 +200,74 @@ test_errors(void **state)
     expect_error("{\"sovmap\": 1, \"sovmap\": 1}", SM_EPARSE,
                  "m.json:1:15: duplicate key \"sovmap\"");
     expect_error("{\"sovmap\": 1, \"tiers\": {\"name\": \"x\"}}", SM_EPARSE,
-                 "m.json: tiers: must be a list, not an object");
+                 "m.json:1:24: tiers: must be a list, not an object");
     expect_error("{\"sovmap\": 1, \"waivers\": [{\"rule\": \"RES001\", \"object\": \"x\", "
                  "\"expires\": \"2026-13-01\"}]}", SM_EPARSE,
-                 "m.json: waivers[0].expires: bad date 2026-13-01: use YYYY-MM-DD");
+                 "m.json:1:72: waivers[0].expires: bad date 2026-13-01: use YYYY-MM-DD");
     expect_error("{\"sovmap\": 1, \"scenarios\": [{\"name\": \"a\", \"base\": \"b\"}, "
                  "{\"name\": \"b\", \"base\": \"a\"}]}", SM_EPARSE,
-                 "m.json: scenarios[0].base: scenarios build on each other in a cycle");
+                 "m.json:1:51: scenarios[0].base: scenarios build on each other in a cycle");
+}
+
+/* Where each object is, for SARIF: the key of its identifying member,
+ * found structurally (a name that spells JSON, an escaped key). */
+static void
+test_locations(void **state)
+{
+    const char *text =
+        "{\n"
+        "  \"sovmap\": 1,\n"
+        "  \"datasets\": [\n"
+        "    {\"name\": \"a \\\"placements\\\": [{\\\"region\\\"\", \"placements\": [\n"
+        "      {\"region\": \"aws:eu-west-1\"},\n"
+        "      {\"role\": \"replica\",\n"
+        "       \"region\": \"aws:us-east-1\"}]},\n"
+        "    {\"n\\u0061me\": \"b\"}\n"
+        "  ],\n"
+        "  \"flows\": [\n"
+        "    {\"from\": \"a \\\"placements\\\": [{\\\"region\\\"@aws:eu-west-1\", \"to_region\": \"aws:us-east-1\"},\n"
+        "    {\"name\": \"f\", \"from\": \"a \\\"placements\\\": [{\\\"region\\\"@aws:eu-west-1\",\n"
+        "     \"to\": \"a \\\"placements\\\": [{\\\"region\\\"@aws:us-east-1\"}\n"
+        "  ]\n"
+        "}\n";
+    struct model *m = tl_base_model();
+    struct model_json_locs locs = { 0 };
+    struct sm_error err = { 0 };
+    const struct model_json_loc *l;
+    int32_t a, b, p0, p1, f;
+
+    (void)state;
+    assert_int_equal(model_json_read_locs(text, strlen(text), "m.json", m, &locs, &err), SM_OK);
+    a = model_dataset(m, "a \"placements\": [{\"region\"");
+    b = model_dataset(m, "b");
+    p0 = model_placement_of(m, a, model_region(m, "aws:eu-west-1"), SM_NONE);
+    p1 = model_placement_of(m, a, model_region(m, "aws:us-east-1"), SM_NONE);
+    f = model_flow(m, "f");
+    assert_true(a >= 0 && b >= 0 && p0 >= 0 && p1 >= 0 && f >= 0);
+    l = model_json_loc(&locs, OBJ_DATASET, a);
+    assert_non_null(l);
+    assert_int_equal(l->line, 4);
+    assert_int_equal(l->col, 6);
+    l = model_json_loc(&locs, OBJ_PLACEMENT, p0);
+    assert_int_equal(l->line, 5);
+    assert_int_equal(l->col, 8);
+    l = model_json_loc(&locs, OBJ_PLACEMENT, p1);
+    assert_int_equal(l->line, 7);
+    assert_int_equal(l->col, 8);
+    l = model_json_loc(&locs, OBJ_DATASET, b);
+    assert_int_equal(l->line, 8);
+    assert_int_equal(l->col, 6);
+    for (int32_t i = 0; i < m->nflows; i++) {
+        l = model_json_loc(&locs, OBJ_FLOW, i);
+        assert_non_null(l);
+        /* the unnamed flow: its '{'; the named one: its "name" */
+        assert_int_equal(l->line, i == f ? 12 : 11);
+        assert_int_equal(l->col, i == f ? 6 : 5);
+    }
+    /* a shipped region is not in the file */
+    assert_null(model_json_loc(&locs, OBJ_REGION, model_region(m, "aws:eu-west-1")));
+    model_json_locs_fini(&locs);
+    model_free(m);
 }
 
 /* The audit snapshot of some objects: each exactly the compact form of its
@@ -345,6 +406,7 @@ main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_part),
         cmocka_unit_test(test_diff_and_undo),
+        cmocka_unit_test(test_locations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,3 +57,10 @@ $ python3 -c 'import json, os; d = json.load(open(os.environ["SOVMAP_DATA"] + "/
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules AUD001.json
 ? 2
 ! custom rule AUD001 refused: query may not read the table audit; read the views v_region, v_tier, v_dataset, v_field, v_tag, v_placement, v_flow and v_waiver (doc/catalog.md)
+# a model file has no catalog: custom rules read an in-memory one built
+# from it, and their findings point at the file's lines
+$ sovmap export model-json -o m.json && SOVMAP_TODAY=2026-11-26 sovmap check m.json --rules org.json --fail-on never --format sarif | python3 -c 'import json, sys; r = json.load(sys.stdin)["runs"][0]["results"]; lines = open("m.json").read().split("\n"); print(sorted((x["ruleId"], lines[x["locations"][0]["physicalLocation"]["region"]["startLine"] - 1].strip()) for x in r))'
+> [('ORG001', '"name": "logs",'), ('ORG002', '"region": "aws:us-east-1",')]
+# the same on a scenario's in-memory catalog: the shipped regions are there
+$ sovmap scenario new s1 >/dev/null && SOVMAP_TODAY=2026-11-26 sovmap check --rules org.json --scenario s1 --format json | python3 -c 'import json, sys; print(sorted(f["rule"] for f in json.load(sys.stdin)["findings"]))'
+> ['ORG001', 'ORG002']

@@ -34,9 +34,13 @@ $ sovmap check --fail-on fatal
 $ sovmap check --format xml
 ? 2
 ! bad --format xml: use text, json, sarif or junit
+# an argument is a model file to check instead of the catalog
 $ sovmap check stray
 ? 2
-! check takes no arguments, not stray
+! sovmap: stray: cannot read: No such file or directory
+$ sovmap check stray other
+? 2
+! check takes one model file at most, not other
 $ sovmap check --colour always
 ? 2
 ! unknown option --colour

@@ -5,8 +5,8 @@ $ sovmap init >/dev/null
 # many words on commands that take few: one line, exit 2, never past an array
 $ sovmap check a b c d e f g h i j k l m n o p
 >
-! sovmap: check takes no arguments, not a
-! usage: sovmap check [--format text|json|sarif|junit] [--fail-on LEVEL] [--rules PACK] [-o FILE] [--scenario NAME]
+! sovmap: check takes one model file at most, not b
+! usage: sovmap check [MODEL.json] [--format text|json|sarif|junit] [--fail-on LEVEL] [--rules PACK] [-o FILE] [--scenario NAME]
 ? 2
 
 $ sovmap plan a b c d e f g h i j k l m n o p
