@@ -1,0 +1,925 @@
+/*
+ * import_terraform.c - `terraform show -json` output: state (values) and
+ * saved plans (planned_values, resource_changes, prior_state,
+ * configuration) become copies of datasets (doc/import.md, "Terraform").
+ *
+ * A resource belongs to the dataset its tag (label) `sovmap-dataset` names
+ * (key matched case-insensitively, configurable in the mapping file) or the
+ * mapping file's terraform.addresses. Its region comes from its own
+ * attributes (region, bucket_region, location, the ARN) or its provider
+ * configuration, never from a name. Replication settings add copies;
+ * values known only after apply are reported, never guessed. Data sources
+ * are ignored. Depends on import.c and data/cloud-replication.json only.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "import_int.h"
+
+struct tf_res {
+    const char *addr;           /* absolute address, unique per instance */
+    const char *module;         /* "" or "module.a.module.b[\"x\"]" */
+    const char *type;
+    const char *file;
+    json_t *values;             /* this view's attribute values, or NULL */
+    json_t *unknown;            /* after_unknown (after view of a plan), or NULL */
+    json_t *cfg;                /* its config resource, or NULL */
+    const char *region;         /* region id, or NULL */
+    bool region_unknown;        /* an attribute that would say is unknown until apply */
+    int32_t ds;                 /* dataset record, SM_NONE */
+    bool destination;           /* a replication destination: not skipped untagged */
+};
+
+struct tf {
+    struct import_run *r;
+    struct tf_res *res;
+    int32_t nres, cap_res;
+    struct sm_map by_addr;
+    json_t *repl;               /* data/cloud-replication.json or NULL */
+    /* the current file */
+    const char *file;
+    json_t *config;             /* configuration.root_module or NULL */
+    json_t *providers;          /* configuration.provider_config or NULL */
+    json_t *vars;               /* plan variables or NULL */
+    int ndata;
+};
+
+/* ---- detection ------------------------------------------------------------------- */
+
+static bool
+tf_detect(const void *p)
+{
+    const json_t *root = p;
+
+    return json_is_object(root) && json_is_string(json_object_get(root, "format_version")) &&
+           (json_object_get(root, "values") || json_object_get(root, "planned_values") ||
+            json_object_get(root, "resource_changes") || json_object_get(root, "prior_state"));
+}
+
+/* ---- JSON paths: "rule.0.destination.0.bucket" ------------------------------------ */
+
+static json_t *
+jpath(json_t *v, const char *path)
+{
+    char part[128];
+
+    while (v && *path) {
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof part)
+            return NULL;
+        memcpy(part, path, n);
+        part[n] = 0;
+        path += n + (path[n] == '.');
+        if (json_is_array(v) && isdigit((unsigned char)part[0]))
+            v = json_array_get(v, (size_t)strtoul(part, NULL, 10));
+        else if (json_is_object(v))
+            v = json_object_get(v, part);
+        else
+            return NULL;
+    }
+    return v;
+}
+
+static const char *
+jstr(json_t *v, const char *path)
+{
+    const char *s = json_string_value(jpath(v, path));
+
+    return s && *s ? s : NULL;
+}
+
+static bool
+unknown_at(const struct tf_res *t, const char *path)
+{
+    return t->unknown && json_is_true(jpath(t->unknown, path));
+}
+
+/* ---- resources and their configuration -------------------------------------------- */
+
+static int
+add_res(struct tf *tf, json_t *o, const char *module)
+{
+    struct import_run *r = tf->r;
+    const char *addr = imp_jstr(o, "address"), *mode = imp_jstr(o, "mode");
+    struct tf_res *t;
+
+    if (!addr || !imp_jstr(o, "type"))
+        return SM_OK;
+    if (mode && strcmp(mode, "managed")) {
+        tf->ndata++;
+        return SM_OK;
+    }
+    if (json_is_string(json_object_get(o, "deposed_key")))
+        imp_note(r, false, "%s: a deposed object (left by a replacement) still exists; counted "
+                 "once with its current object", addr);
+    if (sm_map_get(&tf->by_addr, addr) != SM_NONE)
+        return SM_OK;
+    if (sm_grow((void **)&tf->res, &tf->cap_res, tf->nres + 1, sizeof *tf->res))
+        return SM_ENOMEM;
+    t = &tf->res[tf->nres];
+    memset(t, 0, sizeof *t);
+    t->addr = imp_str(r, addr);
+    t->module = imp_str(r, module);
+    t->type = imp_str(r, imp_jstr(o, "type"));
+    t->file = tf->file;
+    t->values = json_object_get(o, "values");
+    t->ds = SM_NONE;
+    if (!t->addr || !t->module || !t->type || sm_map_put(&tf->by_addr, t->addr, tf->nres))
+        return SM_ENOMEM;
+    tf->nres++;
+    return SM_OK;
+}
+
+static int
+walk_module(struct tf *tf, json_t *mod, const char *module)
+{
+    json_t *v;
+    size_t i;
+    int rc;
+
+    if (!json_is_object(mod))
+        return SM_OK;
+    json_array_foreach(json_object_get(mod, "resources"), i, v)
+        if ((rc = add_res(tf, v, module)))
+            return rc;
+    json_array_foreach(json_object_get(mod, "child_modules"), i, v) {
+        const char *a = imp_jstr(v, "address");
+        if ((rc = walk_module(tf, v, a ? a : module)))
+            return rc;
+    }
+    return SM_OK;
+}
+
+/* The config resource of t (terraform.md section 6): walk module_calls by
+ * the module path without instance keys, then match the module-relative
+ * address without its instance key. */
+static json_t *
+find_cfg(const struct tf *tf, const struct tf_res *t)
+{
+    json_t *mod = tf->config, *v;
+    const char *p = t->module, *rel = t->addr;
+    char name[256];
+    size_t i, n;
+
+    if (!mod)
+        return NULL;
+    while (*p) {
+        if (strncmp(p, "module.", 7))
+            return NULL;
+        p += 7;
+        n = strcspn(p, ".[");
+        if (n >= sizeof name)
+            return NULL;
+        memcpy(name, p, n);
+        name[n] = 0;
+        p += n;
+        if (*p == '[')
+            p = strchr(p, ']') ? strchr(p, ']') + 1 : p + strlen(p);
+        if (*p == '.')
+            p++;
+        mod = jpath(json_object_get(json_object_get(mod, "module_calls"), name), "module");
+        if (!mod)
+            return NULL;
+    }
+    if (*t->module)
+        rel = t->addr + strlen(t->module) + 1;
+    n = strcspn(rel, "[");
+    json_array_foreach(json_object_get(mod, "resources"), i, v) {
+        const char *a = imp_jstr(v, "address");
+        if (a && strlen(a) == n && strncmp(a, rel, n) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+/* The resource a config expression refers to ("aws_s3_bucket.orders.id"),
+ * in t's module; the first instance when it has several. */
+static struct tf_res *
+cfg_ref(struct tf *tf, const struct tf_res *t, const char *path)
+{
+    json_t *refs = jpath(t->cfg ? json_object_get(t->cfg, "expressions") : NULL, path);
+    json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(refs, "references"), i, v) {
+        const char *s = json_string_value(v), *dot;
+        char *addr;
+        int32_t k;
+        if (!s || strncmp(s, "var.", 4) == 0 || strncmp(s, "module.", 7) == 0 ||
+            strncmp(s, "data.", 5) == 0 || !(dot = strchr(s, '.')))
+            continue;
+        dot = dot + strcspn(dot + 1, ".[") + 1;
+        addr = (char *)imp_fmt(tf->r, "%s%s%.*s", t->module, *t->module ? "." : "",
+                               (int)(dot - s), s);
+        if (!addr)
+            return NULL;
+        if ((k = sm_map_get(&tf->by_addr, addr)) != SM_NONE)
+            return &tf->res[k];
+        for (k = 0; k < tf->nres; k++)
+            if (strncmp(tf->res[k].addr, addr, strlen(addr)) == 0 &&
+                tf->res[k].addr[strlen(addr)] == '[')
+                return &tf->res[k];
+    }
+    return NULL;
+}
+
+/* The region its provider configuration sets (section 7 step 3), or NULL. */
+static const char *
+provider_region(struct tf *tf, const struct tf_res *t)
+{
+    const char *key = t->cfg ? imp_jstr(t->cfg, "provider_config_key") : NULL;
+    json_t *pc = key ? json_object_get(tf->providers, key) : NULL;
+    json_t *e = jpath(pc, "expressions.region");
+    const char *s;
+
+    if (!e)
+        return NULL;
+    if ((s = json_string_value(json_object_get(e, "constant_value"))) && *s)
+        return s;
+    s = json_string_value(json_array_get(json_object_get(e, "references"), 0));
+    if (s && strncmp(s, "var.", 4) == 0 && !json_object_get(pc, "module_address"))
+        return jstr(tf->vars, imp_fmt(tf->r, "%s.value", s + 4));
+    return NULL;
+}
+
+/* "azure:brazilsouth" from "Brazil South"; gcp codes lower-cased. */
+static const char *
+region_of(struct import_run *r, const char *provider, const char *loc)
+{
+    char buf[256];
+    size_t o = 0;
+
+    if (!loc || !*loc)
+        return NULL;
+    for (; *loc && o + 1 < sizeof buf; loc++)
+        if (*loc != ' ')
+            buf[o++] = (char)tolower((unsigned char)*loc);
+    buf[o] = 0;
+    return imp_fmt(r, "%s:%s", provider, buf);
+}
+
+/* arn:PARTITION:SERVICE:REGION:... -> "aws:REGION", or NULL (S3 ARNs). */
+static const char *
+arn_region(struct import_run *r, const char *arn)
+{
+    const char *p = arn;
+
+    if (!arn || strncmp(arn, "arn:", 4))
+        return NULL;
+    for (int i = 0; i < 3; i++)
+        if (!(p = strchr(p, ':')) || !*++p)
+            return NULL;
+    if (*p == ':')
+        return NULL;
+    return imp_fmt(r, "aws:%.*s", (int)strcspn(p, ":"), p);
+}
+
+static const char *
+provider_of(const char *type)
+{
+    if (strncmp(type, "aws_", 4) == 0)
+        return "aws";
+    if (strncmp(type, "azurerm_", 8) == 0)
+        return "azure";
+    if (strncmp(type, "google_", 7) == 0)
+        return "gcp";
+    return NULL;
+}
+
+/* Section 7: own attributes, the ARN, the provider configuration. */
+static void
+resolve_region(struct tf *tf, struct tf_res *t)
+{
+    struct import_run *r = tf->r;
+    const char *prov = provider_of(t->type), *s;
+
+    if (!prov || !t->values)
+        return;
+    if (strcmp(prov, "aws") == 0) {
+        if ((s = jstr(t->values, "bucket_region")) || (s = jstr(t->values, "region"))) {
+            t->region = region_of(r, "aws", s);
+            return;
+        }
+        t->region_unknown = unknown_at(t, "bucket_region") || unknown_at(t, "region");
+        if ((t->region = arn_region(r, jstr(t->values, "arn"))))
+            return;
+    } else if (strcmp(prov, "azure") == 0) {
+        if ((s = jstr(t->values, "location"))) {
+            t->region = region_of(r, "azure", s);
+            return;
+        }
+        t->region_unknown = unknown_at(t, "location");
+        return;             /* azurerm has no provider-level region */
+    } else {
+        if ((s = jstr(t->values, "region")) || (s = jstr(t->values, "location"))) {
+            t->region = region_of(r, "gcp", s);
+            return;
+        }
+        t->region_unknown = unknown_at(t, "region") || unknown_at(t, "location");
+    }
+    if ((s = provider_region(tf, t)))
+        t->region = region_of(r, prov, s);
+}
+
+/* ---- datasets -------------------------------------------------------------------- */
+
+static const char *
+tag_value(json_t *tags, const char *key)
+{
+    const char *k;
+    json_t *v;
+
+    json_object_foreach(tags, k, v)
+        if (strcasecmp(k, key) == 0 && json_is_string(v) && *json_string_value(v))
+            return json_string_value(v);
+    return NULL;
+}
+
+/* The dataset a resource names: the mapping file's address entry (the
+ * instance, then the resource), else its tag or label. */
+static const char *
+dataset_of(struct tf *tf, const struct tf_res *t)
+{
+    const struct import_map *map = tf->r->map;
+    const char *key = import_map_tf_tag_key(map), *s;
+    static const char *const where[] = {
+        "tags_all", "tags", "terraform_labels", "effective_labels", "labels",
+        "settings.0.user_labels", NULL
+    };
+
+    if ((s = import_map_tf_dataset(map, t->addr)))
+        return s;
+    if (strchr(t->addr, '[')) {
+        const char *base = imp_fmt(tf->r, "%.*s", (int)strcspn(t->addr, "["), t->addr);
+        if (base && (s = import_map_tf_dataset(map, base)))
+            return s;
+    }
+    for (int i = 0; where[i]; i++)
+        if ((s = tag_value(jpath(t->values, where[i]), key)))
+            return s;
+    return NULL;
+}
+
+static int32_t
+ds_for(struct tf *tf, struct tf_res *t, const char *name)
+{
+    struct import_run *r = tf->r;
+
+    if (t->ds == SM_NONE) {
+        t->ds = imp_ds(r, name, imp_fmt(r, "terraform:%s", t->addr), t->file);
+        if (t->ds != SM_NONE && !r->ds[t->ds].no_region_why)
+            r->ds[t->ds].no_region_why = "the resources naming it have no known region";
+    }
+    return t->ds;
+}
+
+/* ---- keys ------------------------------------------------------------------------- */
+
+/* Region of a key: an AWS key ARN, a key id / alias ARN of a key in the
+ * input, a GCP key name. NULL and *unknown for a key whose place is not
+ * written anywhere in the input. */
+static const char *
+key_region(struct tf *tf, const char *key, bool *unknown)
+{
+    struct import_run *r = tf->r;
+    const char *s;
+
+    *unknown = false;
+    if (!key || !*key)
+        return NULL;
+    if (strncmp(key, "arn:", 4) == 0 && (s = arn_region(r, key)))
+        return s;
+    if (strncmp(key, "projects/", 9) == 0 && (s = strstr(key, "/locations/"))) {
+        s += 11;
+        return imp_fmt(r, "gcp:%.*s", (int)strcspn(s, "/"), s);
+    }
+    for (int32_t i = 0; i < tf->nres; i++) {
+        struct tf_res *k = &tf->res[i];
+        const char *id = jstr(k->values, "key_id"), *arn = jstr(k->values, "arn");
+        if (strcmp(k->type, "aws_kms_key") && strcmp(k->type, "aws_kms_replica_key"))
+            continue;
+        if ((id && strcmp(id, key) == 0) || (arn && strcmp(arn, key) == 0))
+            return k->region;
+    }
+    *unknown = true;
+    return NULL;
+}
+
+/* The key region of a resource attribute, the config reference when the
+ * value is unknown until apply. */
+static const char *
+attr_key(struct tf *tf, struct tf_res *t, const char *path)
+{
+    bool unknown;
+    const char *s = key_region(tf, jstr(t->values, path), &unknown);
+    struct tf_res *k;
+
+    if (s)
+        return s;
+    if (unknown)
+        imp_note(tf->r, false, "%s: key %s is not in the input; its region is unknown",
+                 t->addr, jstr(t->values, path));
+    if (!jstr(t->values, path) && unknown_at(t, path)) {
+        if ((k = cfg_ref(tf, t, path)) && k->region)
+            return k->region;
+        tf->r->stats.unknown++;
+        imp_note(tf->r, false, "%s: %s known only after apply; key region not guessed",
+                 t->addr, path);
+    }
+    return NULL;
+}
+
+/* ---- copies ------------------------------------------------------------------------ */
+
+static int
+copy(struct tf *tf, struct tf_res *t, int32_t ds, const char *region, int role,
+     const char *key, int encrypted, const char *via)
+{
+    const char *entity = via ? imp_fmt(tf->r, "%s via %s", t->addr, via) : t->addr;
+
+    if (!entity)
+        return SM_ENOMEM;
+    return imp_copy(tf->r, ds, region, role, key, encrypted, entity, t->file);
+}
+
+static void
+region_unknown(struct tf *tf, const struct tf_res *t, const char *name)
+{
+    if (t->region_unknown) {
+        tf->r->stats.unknown++;
+        imp_note(tf->r, false, "%s (%s): region known only after apply and not set by its "
+                 "provider configuration; not guessed", t->addr, name);
+    } else {
+        imp_note(tf->r, false, "%s (%s): no region in its attributes, ARN or provider "
+                 "configuration; not guessed", t->addr, name);
+    }
+}
+
+/* A GCP location: a region, a dual- or multi-region from regions.json, a
+ * custom dual-region (its data_locations are the copies). */
+static int
+gcp_location(struct tf *tf, struct tf_res *t, int32_t ds, const char *name, int role,
+             const char *loc, const char *key)
+{
+    json_t *dl = jpath(t->values, "custom_placement_config.0.data_locations"), *v;
+    size_t i;
+    int rc;
+
+    if (json_array_size(dl)) {
+        json_array_foreach(dl, i, v) {
+            const char *s = json_string_value(v);
+            char reg[128];
+            size_t n;
+            if (!s)
+                continue;
+            /* "US-CENTRAL1-B" (a zone) -> us-central1 */
+            sm_strlcpy(reg, s, sizeof reg);
+            n = strlen(reg);
+            if (n > 2 && reg[n - 2] == '-' && isalpha((unsigned char)reg[n - 1]) &&
+                isdigit((unsigned char)reg[n - 3]))
+                reg[n - 2] = 0;
+            if ((rc = copy(tf, t, ds, region_of(tf->r, "gcp", reg), role, key, 1, NULL)))
+                return rc;
+        }
+        return SM_OK;
+    }
+    if (!loc) {
+        region_unknown(tf, t, name);
+        return SM_OK;
+    }
+    if (strcasecmp(loc, "asia") == 0) {
+        imp_note(tf->r, false, "%s (%s): multi-region ASIA has no published member "
+                 "countries; not imported", t->addr, name);
+        return SM_OK;
+    }
+    return copy(tf, t, ds, region_of(tf->r, "gcp", loc), role, key, 1, NULL);
+}
+
+static const char *
+azure_pair(struct tf *tf, const char *code, bool *known)
+{
+    json_t *v;
+    size_t i;
+
+    *known = false;
+    json_array_foreach(json_object_get(tf->repl, "azure_pairs"), i, v) {
+        const char *reg = imp_jstr(v, "region");
+        if (reg && strcmp(reg, code) == 0) {
+            *known = true;
+            return imp_jstr(v, "pair");
+        }
+    }
+    return NULL;
+}
+
+static int
+storage_copies(struct tf *tf, struct tf_res *t, const char *name)
+{
+    struct import_run *r = tf->r;
+    int32_t ds = ds_for(tf, t, name);
+    const char *ty = t->type, *key = NULL, *s;
+    json_t *v;
+    size_t i;
+    int rc, enc = 1;
+
+    if (ds == SM_NONE)
+        return SM_ENOMEM;
+    if (strcmp(ty, "google_storage_bucket") == 0) {
+        key = attr_key(tf, t, "encryption.0.default_kms_key_name");
+        return gcp_location(tf, t, ds, name, ROLE_PRIMARY, jstr(t->values, "location"), key);
+    }
+    if (strcmp(ty, "google_bigquery_dataset") == 0) {
+        key = attr_key(tf, t, "default_encryption_configuration.0.kms_key_name");
+        return gcp_location(tf, t, ds, name, ROLE_PRIMARY, jstr(t->values, "location"), key);
+    }
+    if (strcmp(ty, "azurerm_cosmosdb_account") == 0) {
+        json_array_foreach(json_object_get(t->values, "geo_location"), i, v) {
+            json_t *fp = json_object_get(v, "failover_priority");
+            if (!(s = imp_jstr(v, "location")))
+                continue;
+            if ((rc = copy(tf, t, ds, region_of(r, "azure", s),
+                           json_integer_value(fp) == 0 ? ROLE_PRIMARY : ROLE_REPLICA, NULL, 1,
+                           NULL)))
+                return rc;
+        }
+        if (json_array_size(json_object_get(t->values, "geo_location")))
+            return SM_OK;
+    }
+    if (!t->region) {
+        region_unknown(tf, t, name);
+        return SM_OK;
+    }
+    if (strcmp(ty, "aws_s3_bucket") == 0) {
+        key = attr_key(tf, t, "server_side_encryption_configuration.0.rule.0."
+                       "apply_server_side_encryption_by_default.0.kms_master_key_id");
+    } else if (strcmp(ty, "aws_db_instance") == 0 || strcmp(ty, "aws_rds_cluster") == 0) {
+        key = attr_key(tf, t, "kms_key_id");
+        if (json_is_false(json_object_get(t->values, "storage_encrypted")))
+            enc = 0;
+    } else if (strcmp(ty, "aws_dynamodb_table") == 0) {
+        key = attr_key(tf, t, "server_side_encryption.0.kms_key_arn");
+    } else if (strcmp(ty, "google_sql_database_instance") == 0) {
+        key = attr_key(tf, t, "encryption_key_name");
+    }
+    if (!strcmp(ty, "aws_db_instance") && jstr(t->values, "replicate_source_db"))
+        return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
+    if (!strcmp(ty, "aws_rds_cluster") && jstr(t->values, "replication_source_identifier"))
+        return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
+    if (!strcmp(ty, "google_sql_database_instance") && jstr(t->values, "master_instance_name"))
+        return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
+    if ((rc = copy(tf, t, ds, t->region, ROLE_PRIMARY, key, enc, NULL)))
+        return rc;
+    if (strcmp(ty, "aws_dynamodb_table") == 0) {
+        json_array_foreach(json_object_get(t->values, "replica"), i, v) {
+            bool unk;
+            const char *k = key_region(tf, imp_jstr(v, "kms_key_arn"), &unk);
+            if (!(s = imp_jstr(v, "region_name")))
+                continue;
+            if ((rc = copy(tf, t, ds, region_of(r, "aws", s), ROLE_REPLICA, k, 1, NULL)))
+                return rc;
+        }
+    } else if (strcmp(ty, "azurerm_storage_account") == 0) {
+        const char *rt = jstr(t->values, "account_replication_type"), *sec;
+        if (rt && (!strcasecmp(rt, "GRS") || !strcasecmp(rt, "RAGRS") ||
+                   !strcasecmp(rt, "GZRS") || !strcasecmp(rt, "RAGZRS"))) {
+            bool known;
+            const char *code = strchr(t->region, ':') + 1;
+            if ((sec = jstr(t->values, "secondary_location")))
+                return copy(tf, t, ds, region_of(r, "azure", sec), ROLE_REPLICA, NULL, 1,
+                            "secondary_location");
+            if ((sec = azure_pair(tf, code, &known)))
+                return copy(tf, t, ds, region_of(r, "azure", sec), ROLE_REPLICA, NULL, 1,
+                            "the region pair");
+            imp_note(r, false, "%s (%s): %s keeps a secondary copy but %s has %s; its region "
+                     "is unknown", t->addr, name, rt, t->region,
+                     known ? "no paired region" : "no entry in cloud-replication.json");
+        }
+    } else if (strcmp(ty, "google_sql_database_instance") == 0 &&
+               (s = jstr(t->values, "settings.0.backup_configuration.0.location"))) {
+        return gcp_location(tf, t, ds, name, ROLE_BACKUP, s, key);
+    }
+    return SM_OK;
+}
+
+/* The bucket resource called name (its `bucket` attribute), or NULL. */
+static struct tf_res *
+bucket_named(struct tf *tf, const char *name)
+{
+    for (int32_t i = 0; name && i < tf->nres; i++)
+        if (!strcmp(tf->res[i].type, "aws_s3_bucket")) {
+            const char *b = jstr(tf->res[i].values, "bucket");
+            if (b && !strcmp(b, name))
+                return &tf->res[i];
+        }
+    return NULL;
+}
+
+/* aws_s3_bucket_replication_configuration: the source bucket's dataset
+ * gets a replica in each destination bucket's region. */
+static int
+s3_replication(struct tf *tf, struct tf_res *t, bool mark_only)
+{
+    struct import_run *r = tf->r;
+    struct tf_res *src = bucket_named(tf, jstr(t->values, "bucket")), *dst;
+    json_t *rule;
+    size_t i;
+    int rc;
+
+    if (!src && !jstr(t->values, "bucket"))
+        src = cfg_ref(tf, t, "bucket");
+    json_array_foreach(json_object_get(t->values, "rule"), i, rule) {
+        const char *arn = jstr(rule, "destination.0.bucket"), *key;
+        char path[64];
+        bool unk;
+        snprintf(path, sizeof path, "rule.%zu.destination.0.bucket", i);
+        dst = arn ? bucket_named(tf, strrchr(arn, ':') + 1) : cfg_ref(tf, t, path);
+        if (dst)
+            dst->destination = true;
+        if (mark_only)
+            continue;
+        if (!src || src->ds == SM_NONE) {
+            imp_note(r, false, "%s: its source bucket is %s; replication not imported", t->addr,
+                     src ? "not tagged with a dataset" : "not in the input");
+            continue;
+        }
+        if (!dst || !dst->region) {
+            if (!arn && unknown_at(t, path) && !dst)
+                r->stats.unknown++;
+            imp_note(r, false, "%s: destination %s is %s; the replica's region is unknown, not "
+                     "guessed", t->addr, arn ? arn : "(known only after apply)",
+                     dst ? "a bucket without a known region" : "not in the input");
+            continue;
+        }
+        key = key_region(tf, jstr(rule, "destination.0.encryption_configuration.0."
+                                  "replica_kms_key_id"), &unk);
+        if ((rc = copy(tf, dst, src->ds, dst->region, ROLE_REPLICA, key, 1, t->addr)))
+            return rc;
+    }
+    return SM_OK;
+}
+
+/* aws_s3_bucket_server_side_encryption_configuration: the bucket's key. */
+static int
+s3_encryption(struct tf *tf, struct tf_res *t)
+{
+    struct tf_res *b = bucket_named(tf, jstr(t->values, "bucket"));
+    json_t *rule;
+    size_t i;
+
+    if (!b && !jstr(t->values, "bucket"))
+        b = cfg_ref(tf, t, "bucket");
+    if (!b || b->ds == SM_NONE || !b->region)
+        return SM_OK;
+    json_array_foreach(json_object_get(t->values, "rule"), i, rule) {
+        char path[96];
+        const char *key;
+        snprintf(path, sizeof path, "rule.%zu.apply_server_side_encryption_by_default.0."
+                 "kms_master_key_id", i);
+        if ((key = attr_key(tf, t, path)))
+            return copy(tf, b, b->ds, b->region, ROLE_PRIMARY, key, 1, t->addr);
+    }
+    return SM_OK;
+}
+
+/* RDS read replicas without a tag of their own: their source's dataset. */
+static int32_t
+source_ds(struct tf *tf, const struct tf_res *t)
+{
+    const char *src = NULL, *attr = NULL;
+
+    if (!strcmp(t->type, "aws_db_instance"))
+        src = jstr(t->values, "replicate_source_db"), attr = "identifier";
+    else if (!strcmp(t->type, "google_sql_database_instance"))
+        src = jstr(t->values, "master_instance_name"), attr = "name";
+    if (!src)
+        return SM_NONE;
+    for (int32_t i = 0; i < tf->nres; i++) {
+        const struct tf_res *o = &tf->res[i];
+        const char *a = jstr(o->values, "arn"), *id = jstr(o->values, attr);
+        if (o != t && !strcmp(o->type, t->type) && o->ds != SM_NONE &&
+            ((a && !strcmp(a, src)) || (id && !strcmp(id, src))))
+            return o->ds;
+    }
+    return SM_NONE;
+}
+
+/* aws_backup_plan: its selections' resources get a backup copy in the
+ * target vault's region and in each copy_action's vault region. */
+static int
+backup_plan(struct tf *tf, struct tf_res *plan)
+{
+    struct import_run *r = tf->r;
+    const char *pid = jstr(plan->values, "id");
+    json_t *rule, *v, *ca;
+    size_t i, j, k;
+    int rc;
+
+    for (int32_t s = 0; s < tf->nres; s++) {
+        struct tf_res *sel = &tf->res[s];
+        const char *p = jstr(sel->values, "plan_id");
+        if (strcmp(sel->type, "aws_backup_selection") ||
+            !((p && pid && !strcmp(p, pid)) || (!p && cfg_ref(tf, sel, "plan_id") == plan)))
+            continue;
+        json_array_foreach(json_object_get(sel->values, "resources"), i, v) {
+            const char *arn = json_string_value(v);
+            struct tf_res *src = NULL;
+            for (int32_t q = 0; arn && q < tf->nres && !src; q++) {
+                const char *a = jstr(tf->res[q].values, "arn");
+                if (a && !strcmp(a, arn) && tf->res[q].ds != SM_NONE)
+                    src = &tf->res[q];
+            }
+            if (!src)
+                continue;
+            json_array_foreach(json_object_get(plan->values, "rule"), j, rule) {
+                const char *vault = jstr(rule, "target_vault_name"), *reg = plan->region;
+                const char *key = NULL;
+                for (int32_t q = 0; vault && q < tf->nres; q++) {
+                    const char *n = jstr(tf->res[q].values, "name");
+                    bool unk;
+                    if (!strcmp(tf->res[q].type, "aws_backup_vault") && n && !strcmp(n, vault)) {
+                        reg = tf->res[q].region ? tf->res[q].region : reg;
+                        key = key_region(tf, jstr(tf->res[q].values, "kms_key_arn"), &unk);
+                    }
+                }
+                if (reg && (rc = copy(tf, plan, src->ds, reg, ROLE_BACKUP, key, 1, NULL)))
+                    return rc;
+                json_array_foreach(json_object_get(rule, "copy_action"), k, ca) {
+                    const char *d = jstr(ca, "destination_vault_arn");
+                    const char *dreg = arn_region(r, d);
+                    if (!dreg) {
+                        imp_note(r, false, "%s: copy action to %s: region unknown", plan->addr,
+                                 d ? d : "(known only after apply)");
+                        continue;
+                    }
+                    if ((rc = copy(tf, plan, src->ds, dreg, ROLE_BACKUP, NULL, 1,
+                                   "copy_action")))
+                        return rc;
+                }
+            }
+        }
+    }
+    return SM_OK;
+}
+
+static bool
+is_storage(const char *type)
+{
+    static const char *const types[] = {
+        "aws_s3_bucket", "aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table",
+        "azurerm_storage_account", "azurerm_cosmosdb_account", "google_storage_bucket",
+        "google_bigquery_dataset", "google_sql_database_instance", NULL
+    };
+
+    for (int i = 0; types[i]; i++)
+        if (!strcmp(type, types[i]))
+            return true;
+    return false;
+}
+
+/* ---- one view of the input --------------------------------------------------------- */
+
+static int
+load_file(struct tf *tf, const struct imp_file *f)
+{
+    struct import_run *r = tf->r;
+    json_t *root = f->root, *rc_list, *v;
+    const char *fv = imp_jstr(root, "format_version");
+    bool plan = json_object_get(root, "planned_values") || json_object_get(root,
+                                                                           "resource_changes");
+    int32_t first = tf->nres;
+    size_t i;
+    int rc;
+
+    if (fv && strncmp(fv, "1.", 2) && strcmp(fv, "1"))
+        return SM_EINVAL;
+    tf->file = f->name;
+    tf->config = jpath(root, "configuration.root_module");
+    tf->providers = jpath(root, "configuration.provider_config");
+    tf->vars = json_object_get(root, "variables");
+    if (json_is_true(json_object_get(root, "errored")))
+        imp_note(r, false, "%s: the plan errored; its after view may be partial", f->name);
+    if (!plan)
+        rc = walk_module(tf, jpath(root, "values.root_module"), "");
+    else if (r->opts.tf_before)
+        rc = walk_module(tf, jpath(root, "prior_state.values.root_module"), "");
+    else
+        rc = walk_module(tf, jpath(root, "planned_values.root_module"), "");
+    if (rc)
+        return rc;
+    rc_list = json_object_get(root, "resource_changes");
+    json_array_foreach(rc_list, i, v) {
+        const char *a = imp_jstr(v, "address");
+        int32_t k = a ? sm_map_get(&tf->by_addr, a) : SM_NONE;
+        if (k == SM_NONE || k < first)
+            continue;
+        if (r->opts.tf_before)
+            continue;
+        tf->res[k].unknown = jpath(v, "change.after_unknown");
+    }
+    for (int32_t k = first; k < tf->nres; k++) {
+        tf->res[k].cfg = find_cfg(tf, &tf->res[k]);
+        resolve_region(tf, &tf->res[k]);
+    }
+    return SM_OK;
+}
+
+static int
+tf_parse(struct import_run *r, struct sm_error *err)
+{
+    struct tf tf;
+    int rc = SM_OK;
+
+    memset(&tf, 0, sizeof tf);
+    tf.r = r;
+    sm_map_init(&tf.by_addr);
+    if (r->opts.datadir) {
+        char *path = NULL;
+        json_error_t je;
+        if (!(path = (char *)imp_fmt(r, "%s/cloud-replication.json", r->opts.datadir)))
+            return sm_error_set(err, SM_ENOMEM, "import: out of memory");
+        if (!(tf.repl = json_load_file(path, 0, &je))) {
+            rc = sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column,
+                              je.text);
+            goto out;
+        }
+    }
+    for (int i = 0; i < r->nfiles; i++) {
+        json_t *root = r->files[i].root;
+        if (r->opts.tf_before && !json_object_get(root, "resource_changes") &&
+            !json_object_get(root, "planned_values")) {
+            rc = imp_bad(err, r->files[i].name, "a state, not a saved plan (terraform show "
+                         "-json PLANFILE)");
+            goto out;
+        }
+        if ((rc = load_file(&tf, &r->files[i]))) {
+            if (rc == SM_EINVAL)
+                rc = imp_bad(err, r->files[i].name, "format_version %s is not 1.x",
+                             imp_jstr(r->files[i].root, "format_version"));
+            else
+                rc = sm_error_set(err, SM_ENOMEM, "import: out of memory");
+            goto out;
+        }
+    }
+    /* datasets of tagged resources; replicas of their sources; replication
+     * destinations are not skipped when untagged */
+    for (int32_t i = 0; i < tf.nres; i++)
+        if (!strcmp(tf.res[i].type, "aws_s3_bucket_replication_configuration") &&
+            (rc = s3_replication(&tf, &tf.res[i], true)))
+            goto oom;
+    for (int32_t i = 0; i < tf.nres; i++) {
+        struct tf_res *t = &tf.res[i];
+        const char *name;
+        if (!is_storage(t->type))
+            continue;
+        if ((name = dataset_of(&tf, t))) {
+            if ((rc = storage_copies(&tf, t, name)))
+                goto oom;
+        }
+    }
+    for (int32_t i = 0; i < tf.nres; i++) {
+        struct tf_res *t = &tf.res[i];
+        int32_t ds;
+        if (!is_storage(t->type) || t->ds != SM_NONE)
+            continue;
+        if ((ds = source_ds(&tf, t)) != SM_NONE) {
+            t->ds = ds;
+            if ((rc = storage_copies(&tf, t, r->ds[ds].name)))
+                goto oom;
+        } else if (!t->destination) {
+            const char *why = imp_fmt(r, "no %s tag", import_map_tf_tag_key(r->map));
+            imp_skip(r, t->type, why ? why : "untagged");
+        }
+    }
+    for (int32_t i = 0; i < tf.nres; i++) {
+        struct tf_res *t = &tf.res[i];
+        if (!strcmp(t->type, "aws_s3_bucket_replication_configuration"))
+            rc = s3_replication(&tf, t, false);
+        else if (!strcmp(t->type, "aws_s3_bucket_server_side_encryption_configuration"))
+            rc = s3_encryption(&tf, t);
+        else if (!strcmp(t->type, "aws_backup_plan"))
+            rc = backup_plan(&tf, t);
+        if (rc)
+            goto oom;
+    }
+    if (tf.ndata)
+        imp_note(r, false, "%d data source%s ignored (never a placement)", tf.ndata,
+                 tf.ndata == 1 ? "" : "s");
+    goto out;
+oom:
+    rc = sm_error_set(err, SM_ENOMEM, "import: out of memory");
+out:
+    json_decref(tf.repl);
+    free(tf.res);
+    sm_map_fini(&tf.by_addr);
+    return rc;
+}
+
+const struct importer_ops importer_terraform = {
+    .name = "terraform",
+    .summary = "terraform show -json: state or a saved plan",
+    .detect = tf_detect,
+    .parse = tf_parse,
+};
