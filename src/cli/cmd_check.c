@@ -423,8 +423,9 @@ const struct command cmd_check = {
     .summary = "check the catalog against the rule pack and report the findings",
     .usage =
         "usage: sovmap check [--format text|json|sarif|junit] [--fail-on LEVEL] "
-        "[--rules PACK] [-o FILE]\n"
-        "                    [--scenario NAME | --terraform-plan PLAN.json [--map FILE]]\n"
+        "[--rules PACK] [-o FILE] [--scenario NAME]\n"
+        "       sovmap check --terraform-plan PLAN.json [--map FILE] [--format F] "
+        "[--fail-on LEVEL] [-o FILE]\n"
         "\n"
         "Check every dataset, copy and flow against the rule pack (built-in rules and\n"
         "the pack's custom SQL rules) and report the findings. Waived findings are\n"
