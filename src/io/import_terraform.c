@@ -312,6 +312,18 @@ resolve_region(struct tf *tf, struct tf_res *t)
             return;
         }
         t->region_unknown = unknown_at(t, "location");
+        /* a database has no location of its own: its server's */
+        if ((s = jstr(t->values, "server_id"))) {
+            for (int32_t i = 0; i < tf->nres; i++)
+                if (!strcmp(tf->res[i].type, "azurerm_mssql_server") &&
+                    jstr(tf->res[i].values, "id") && !strcmp(jstr(tf->res[i].values, "id"), s))
+                    t->region = region_of(r, "azure", jstr(tf->res[i].values, "location"));
+        } else if (!strcmp(t->type, "azurerm_mssql_database")) {
+            struct tf_res *srv = cfg_ref(tf, t, "server_id");
+            if (srv)
+                t->region = region_of(r, "azure", jstr(srv->values, "location"));
+            t->region_unknown |= unknown_at(t, "server_id") && !t->region;
+        }
         return;             /* azurerm has no provider-level region */
     } else {
         if ((s = jstr(t->values, "region")) || (s = jstr(t->values, "location"))) {
@@ -378,11 +390,48 @@ ds_for(struct tf *tf, struct tf_res *t, const char *name)
 
 /* ---- keys ------------------------------------------------------------------------- */
 
+/* "aws:eu-north-1" and "aws:eu-west-1" share the geography prefix "eu". */
+static bool
+same_geo(const char *a, const char *b)
+{
+    size_t n = strcspn(a, "-");
+
+    return n == strcspn(b, "-") && strncmp(a, b, n) == 0;
+}
+
+/* A multi-Region key (key id mrk-...): its material is in every region
+ * of an aws_kms_key / aws_kms_replica_key with that key id in the input.
+ * A placement holds one key region, so the copy gets the one the checker
+ * must see: a region of another geography (us- for an eu- copy) before
+ * another region of its own, before its own. */
+static const char *
+mrk_region(struct tf *tf, const char *key, const char *own, const char *near)
+{
+    const char *id = strstr(key, "key/mrk-"), *best = own;
+
+    if (!id || !near)
+        return own;
+    id += 4;
+    for (int32_t i = 0; i < tf->nres; i++) {
+        struct tf_res *k = &tf->res[i];
+        const char *kid = jstr(k->values, "key_id");
+        if ((strcmp(k->type, "aws_kms_key") && strcmp(k->type, "aws_kms_replica_key")) ||
+            !kid || strcmp(kid, id) || !k->region || !strcmp(k->region, near))
+            continue;
+        imp_note(tf->r, false, "multi-Region key %s: its material is also in %s (%s)", id,
+                 k->region, k->addr);
+        if (!best || !strcmp(best, near) || (same_geo(best, near) && !same_geo(k->region, near)))
+            best = k->region;
+    }
+    return best;
+}
+
 /* Region of a key: an AWS key ARN, a key id / alias ARN of a key in the
  * input, a GCP key name. NULL and *unknown for a key whose place is not
- * written anywhere in the input. */
+ * written anywhere in the input. near: the region of the copy it encrypts
+ * (a multi-Region key held elsewhere too answers that other region). */
 static const char *
-key_region(struct tf *tf, const char *key, bool *unknown)
+key_region(struct tf *tf, const char *key, const char *near, bool *unknown)
 {
     struct import_run *r = tf->r;
     const char *s;
@@ -391,7 +440,7 @@ key_region(struct tf *tf, const char *key, bool *unknown)
     if (!key || !*key)
         return NULL;
     if (strncmp(key, "arn:", 4) == 0 && (s = arn_region(r, key)))
-        return s;
+        return mrk_region(tf, key, s, near);
     if (strncmp(key, "projects/", 9) == 0 && (s = strstr(key, "/locations/"))) {
         s += 11;
         return imp_fmt(r, "gcp:%.*s", (int)strcspn(s, "/"), s);
@@ -411,10 +460,10 @@ key_region(struct tf *tf, const char *key, bool *unknown)
 /* The key region of a resource attribute, the config reference when the
  * value is unknown until apply. */
 static const char *
-attr_key(struct tf *tf, struct tf_res *t, const char *path)
+attr_key(struct tf *tf, struct tf_res *t, const char *path, const char *near)
 {
     bool unknown;
-    const char *s = key_region(tf, jstr(t->values, path), &unknown);
+    const char *s = key_region(tf, jstr(t->values, path), near, &unknown);
     struct tf_res *k;
 
     if (s)
@@ -528,11 +577,11 @@ storage_copies(struct tf *tf, struct tf_res *t, const char *name)
     if (ds == SM_NONE)
         return SM_ENOMEM;
     if (strcmp(ty, "google_storage_bucket") == 0) {
-        key = attr_key(tf, t, "encryption.0.default_kms_key_name");
+        key = attr_key(tf, t, "encryption.0.default_kms_key_name", NULL);
         return gcp_location(tf, t, ds, name, ROLE_PRIMARY, jstr(t->values, "location"), key);
     }
     if (strcmp(ty, "google_bigquery_dataset") == 0) {
-        key = attr_key(tf, t, "default_encryption_configuration.0.kms_key_name");
+        key = attr_key(tf, t, "default_encryption_configuration.0.kms_key_name", NULL);
         return gcp_location(tf, t, ds, name, ROLE_PRIMARY, jstr(t->values, "location"), key);
     }
     if (strcmp(ty, "azurerm_cosmosdb_account") == 0) {
@@ -554,30 +603,36 @@ storage_copies(struct tf *tf, struct tf_res *t, const char *name)
     }
     if (strcmp(ty, "aws_s3_bucket") == 0) {
         key = attr_key(tf, t, "server_side_encryption_configuration.0.rule.0."
-                       "apply_server_side_encryption_by_default.0.kms_master_key_id");
+                       "apply_server_side_encryption_by_default.0.kms_master_key_id", t->region);
     } else if (strcmp(ty, "aws_db_instance") == 0 || strcmp(ty, "aws_rds_cluster") == 0) {
-        key = attr_key(tf, t, "kms_key_id");
+        key = attr_key(tf, t, "kms_key_id", t->region);
         if (json_is_false(json_object_get(t->values, "storage_encrypted")))
             enc = 0;
     } else if (strcmp(ty, "aws_dynamodb_table") == 0) {
-        key = attr_key(tf, t, "server_side_encryption.0.kms_key_arn");
+        key = attr_key(tf, t, "server_side_encryption.0.kms_key_arn", t->region);
     } else if (strcmp(ty, "google_sql_database_instance") == 0) {
-        key = attr_key(tf, t, "encryption_key_name");
+        key = attr_key(tf, t, "encryption_key_name", NULL);
     }
     if (!strcmp(ty, "aws_db_instance") && jstr(t->values, "replicate_source_db"))
         return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
-    if (!strcmp(ty, "aws_rds_cluster") && jstr(t->values, "replication_source_identifier"))
+    if (!strcmp(ty, "aws_rds_cluster") && (jstr(t->values, "replication_source_identifier") ||
+                                           (jstr(t->values, "global_cluster_identifier") &&
+                                            !dataset_of(tf, t))))
         return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
     if (!strcmp(ty, "google_sql_database_instance") && jstr(t->values, "master_instance_name"))
+        return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
+    if (!strcmp(ty, "azurerm_mssql_database") && (s = jstr(t->values, "create_mode")) &&
+        (!strcmp(s, "Secondary") || !strcmp(s, "OnlineSecondary")))
         return copy(tf, t, ds, t->region, ROLE_REPLICA, key, enc, NULL);
     if ((rc = copy(tf, t, ds, t->region, ROLE_PRIMARY, key, enc, NULL)))
         return rc;
     if (strcmp(ty, "aws_dynamodb_table") == 0) {
         json_array_foreach(json_object_get(t->values, "replica"), i, v) {
             bool unk;
-            const char *k = key_region(tf, imp_jstr(v, "kms_key_arn"), &unk);
+            const char *k;
             if (!(s = imp_jstr(v, "region_name")))
                 continue;
+            k = key_region(tf, imp_jstr(v, "kms_key_arn"), region_of(r, "aws", s), &unk);
             if ((rc = copy(tf, t, ds, region_of(r, "aws", s), ROLE_REPLICA, k, 1, NULL)))
                 return rc;
         }
@@ -654,7 +709,7 @@ s3_replication(struct tf *tf, struct tf_res *t, bool mark_only)
             continue;
         }
         key = key_region(tf, jstr(rule, "destination.0.encryption_configuration.0."
-                                  "replica_kms_key_id"), &unk);
+                                  "replica_kms_key_id"), dst->region, &unk);
         if ((rc = copy(tf, dst, src->ds, dst->region, ROLE_REPLICA, key, 1, t->addr)))
             return rc;
     }
@@ -678,7 +733,7 @@ s3_encryption(struct tf *tf, struct tf_res *t)
         const char *key;
         snprintf(path, sizeof path, "rule.%zu.apply_server_side_encryption_by_default.0."
                  "kms_master_key_id", i);
-        if ((key = attr_key(tf, t, path)))
+        if ((key = attr_key(tf, t, path, b->region)))
             return copy(tf, b, b->ds, b->region, ROLE_PRIMARY, key, 1, t->addr);
     }
     return SM_OK;
@@ -694,6 +749,13 @@ source_ds(struct tf *tf, const struct tf_res *t)
         src = jstr(t->values, "replicate_source_db"), attr = "identifier";
     else if (!strcmp(t->type, "google_sql_database_instance"))
         src = jstr(t->values, "master_instance_name"), attr = "name";
+    else if (!strcmp(t->type, "azurerm_mssql_database"))
+        src = jstr(t->values, "creation_source_database_id"), attr = "id";
+    else if (!strcmp(t->type, "aws_rds_cluster") &&
+             !(src = jstr(t->values, "replication_source_identifier")))
+        src = jstr(t->values, "global_cluster_identifier"), attr = "global_cluster_identifier";
+    else if (!strcmp(t->type, "aws_rds_cluster"))
+        attr = "cluster_identifier";
     if (!src)
         return SM_NONE;
     for (int32_t i = 0; i < tf->nres; i++) {
@@ -741,7 +803,8 @@ backup_plan(struct tf *tf, struct tf_res *plan)
                     bool unk;
                     if (!strcmp(tf->res[q].type, "aws_backup_vault") && n && !strcmp(n, vault)) {
                         reg = tf->res[q].region ? tf->res[q].region : reg;
-                        key = key_region(tf, jstr(tf->res[q].values, "kms_key_arn"), &unk);
+                        key = key_region(tf, jstr(tf->res[q].values, "kms_key_arn"), reg,
+                                         &unk);
                     }
                 }
                 if (reg && (rc = copy(tf, plan, src->ds, reg, ROLE_BACKUP, key, 1, NULL)))
@@ -764,13 +827,97 @@ backup_plan(struct tf *tf, struct tf_res *plan)
     return SM_OK;
 }
 
+/* The resource whose attribute attr equals value (and has a dataset when
+ * with_ds), or NULL. */
+static struct tf_res *
+res_with(struct tf *tf, const char *type, const char *attr, const char *value, bool with_ds)
+{
+    for (int32_t i = 0; value && i < tf->nres; i++) {
+        const char *v = jstr(tf->res[i].values, attr);
+        if ((!type || !strcmp(tf->res[i].type, type)) && v && !strcmp(v, value) &&
+            (!with_ds || tf->res[i].ds != SM_NONE))
+            return &tf->res[i];
+    }
+    return NULL;
+}
+
+/* azurerm_mssql_failover_group: its databases are continuously replicated
+ * to each partner server. */
+static int
+failover_group(struct tf *tf, struct tf_res *t)
+{
+    json_t *db, *ps;
+    size_t i, j;
+    int rc;
+
+    json_array_foreach(json_object_get(t->values, "databases"), i, db) {
+        struct tf_res *d = res_with(tf, "azurerm_mssql_database", "id", json_string_value(db),
+                                    true);
+        if (!d)
+            continue;
+        json_array_foreach(json_object_get(t->values, "partner_server"), j, ps) {
+            const char *loc = imp_jstr(ps, "location");
+            struct tf_res *srv;
+            if (!loc && (srv = res_with(tf, "azurerm_mssql_server", "id", imp_jstr(ps, "id"),
+                                        false)))
+                loc = jstr(srv->values, "location");
+            if (!loc) {
+                imp_note(tf->r, false, "%s: partner server %s has no known location", t->addr,
+                         imp_jstr(ps, "id") ? imp_jstr(ps, "id") : "(known only after apply)");
+                continue;
+            }
+            if ((rc = copy(tf, d, d->ds, region_of(tf->r, "azure", loc), ROLE_REPLICA, NULL, 1,
+                           t->addr)))
+                return rc;
+        }
+    }
+    return SM_OK;
+}
+
+/* aws_rds_global_cluster: a copy in each member cluster's region (the
+ * writer primary), for its own tag or a member cluster's dataset. */
+static int
+global_cluster(struct tf *tf, struct tf_res *t)
+{
+    struct import_run *r = tf->r;
+    const char *name = dataset_of(tf, t);
+    int32_t ds = SM_NONE;
+    json_t *m;
+    size_t i;
+    int rc;
+
+    json_array_foreach(json_object_get(t->values, "global_cluster_members"), i, m) {
+        struct tf_res *c = res_with(tf, "aws_rds_cluster", "arn",
+                                    imp_jstr(m, "db_cluster_arn"), true);
+        if (c && ds == SM_NONE)
+            ds = c->ds;
+    }
+    if (name)
+        ds = ds_for(tf, t, name);
+    if (ds == SM_NONE) {
+        if (json_array_size(json_object_get(t->values, "global_cluster_members")))
+            imp_skip(r, t->type, "no member names a dataset");
+        return SM_OK;
+    }
+    json_array_foreach(json_object_get(t->values, "global_cluster_members"), i, m) {
+        const char *reg = arn_region(r, imp_jstr(m, "db_cluster_arn"));
+        if (!reg)
+            continue;
+        if ((rc = copy(tf, t, ds, reg, json_is_true(json_object_get(m, "is_writer")) ?
+                       ROLE_PRIMARY : ROLE_REPLICA, NULL, 1, NULL)))
+            return rc;
+    }
+    return SM_OK;
+}
+
 static bool
 is_storage(const char *type)
 {
     static const char *const types[] = {
         "aws_s3_bucket", "aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table",
         "azurerm_storage_account", "azurerm_cosmosdb_account", "google_storage_bucket",
-        "google_bigquery_dataset", "google_sql_database_instance", NULL
+        "google_bigquery_dataset", "google_sql_database_instance", "azurerm_mssql_database",
+        NULL
     };
 
     for (int i = 0; types[i]; i++)
@@ -901,6 +1048,10 @@ tf_parse(struct import_run *r, struct sm_error *err)
             rc = s3_encryption(&tf, t);
         else if (!strcmp(t->type, "aws_backup_plan"))
             rc = backup_plan(&tf, t);
+        else if (!strcmp(t->type, "azurerm_mssql_failover_group"))
+            rc = failover_group(&tf, t);
+        else if (!strcmp(t->type, "aws_rds_global_cluster"))
+            rc = global_cluster(&tf, t);
         if (rc)
             goto oom;
     }

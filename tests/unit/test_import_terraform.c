@@ -108,8 +108,8 @@ test_state(void **state)
     run = tf_import(m, map, "state.json", false, &e);
     if (!run)
         fail_msg("%s", e.msg);
-    assert_int_equal(it_ndatasets(m), 9);
-    assert_int_equal(nplacements(m), 19);
+    assert_int_equal(it_ndatasets(m), 11);
+    assert_int_equal(nplacements(m), 23);
     /* module child, KMS key resolved by ARN */
     assert_string_equal(copies(m, "shipments"), "aws:eu-central-1 primary key aws:eu-central-1");
     /* RDS: tag key matched case-insensitively; the untagged cross-region
@@ -120,9 +120,18 @@ test_state(void **state)
                         "aws:eu-west-3 backup key aws:eu-west-3; "
                         "aws:eu-west-3 primary key aws:eu-west-3; "
                         "aws:us-west-2 backup");
-    /* DynamoDB global table replica with its own key */
-    assert_string_equal(copies(m, "tracking"), "aws:eu-west-1 primary key aws:eu-west-1; "
-                        "aws:us-east-1 replica key aws:us-east-1");
+    /* DynamoDB global table replica with its own key; the key is a
+     * multi-Region key also held in us-east-1 (aws_kms_replica_key): that
+     * is the key region both copies record */
+    assert_string_equal(copies(m, "tracking"), "aws:eu-central-1 replica key aws:us-east-1; "
+                        "aws:eu-west-1 primary key aws:us-east-1");
+    /* an Aurora global database: the writer is the primary; the untagged
+     * secondary cluster belongs to it by its global cluster identifier */
+    assert_string_equal(copies(m, "quotes"), "aws:ca-central-1 replica; aws:eu-west-1 primary");
+    /* an Azure SQL database: its server's location; a failover group's
+     * partner server holds a replica */
+    assert_string_equal(copies(m, "ledger"), "azure:switzerlandnorth replica; "
+                        "azure:westeurope primary");
     /* S3 replication inside a module: the destination bucket is in the
      * input, untagged but not skipped */
     assert_string_equal(copies(m, "telemetry"), "aws:ap-southeast-2 replica; "
@@ -154,6 +163,7 @@ test_state(void **state)
                               "input; the replica's region is unknown, not guessed"));
     /* the sensitive password is nowhere in what is printed */
     assert_null(strstr(s, "correct-horse"));
+    assert_null(strstr(s, "hunter2"));
     free(s);
     import_run_free(run);
     import_map_free(map);
@@ -182,9 +192,9 @@ test_idempotent(void **state)
     assert_int_equal(import_run_touched(run, &t), 0);
     assert_int_equal(import_run_stats(run)->copies_new, 0);
     assert_int_equal(import_run_stats(run)->copies_changed, 0);
-    assert_int_equal(import_run_stats(run)->datasets_same, 9);
+    assert_int_equal(import_run_stats(run)->datasets_same, 11);
     assert_true(m->generation == gen);
-    assert_int_equal(nplacements(m), 19);
+    assert_int_equal(nplacements(m), 23);
     import_run_free(run);
     import_map_free(map);
     model_free(m);

@@ -26,7 +26,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_
 ? 0
 # the same plan without the replication introduces nothing
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_DATA/../tests/fixtures/terraform/plan-no-replication.json"
-~ ^no findings in 9 datasets \(scenario terraform plan .*/plan-no-replication.json\)$
+~ ^no findings in 11 datasets \(scenario terraform plan .*/plan-no-replication.json\)$
 ! sovmap: terraform plan: no change to the catalog's copies
 ? 0
 # the catalog is unchanged by either

@@ -10,11 +10,13 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import terraform "$SOVMAP_DATA/.
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --format tsv
 > DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import terraform "$SOVMAP_DATA/../tests/fixtures/terraform/state.json"
-> datasets: 9 new, 0 changed, 0 unchanged
+> datasets: 11 new, 0 changed, 0 unchanged
 > fields: 0 new; tags: 0 added, 0 removed; flows: 0 new, 0 not imported
-> copies: 19 found, 19 new, 0 changed
+> copies: 23 found, 23 new, 0 changed
 > skipped 1 entities:
 >   1 aws_s3_bucket (no sovmap-dataset tag)
+> warning: multi-Region key mrk-5a6b7c8d9e0f41a2b3c4d5e6f7a8b9c0: its material is also in aws:us-east-1 (aws_kms_replica_key.tracking_us)
+> warning: multi-Region key mrk-5a6b7c8d9e0f41a2b3c4d5e6f7a8b9c0: its material is also in aws:eu-west-1 (aws_kms_key.tracking)
 > warning: module.fleet.aws_s3_bucket_replication_configuration.telemetry: destination arn:aws:s3:::someone-elses-bucket is not in the input; the replica's region is unknown, not guessed
 > warning: 1 data source ignored (never a placement)
 > warning: scans: a second primary copy in gcp:europe-west4 (google_storage_bucket.scans); recorded as a replica of the one in gcp:europe-west1
@@ -32,13 +34,18 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset invoices --
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset documents --format tsv
 > DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
 > documents	gcp:eur4	primary	multi	yes	gcp:europe-north1	
+# an Azure SQL database in its server's region, replicated by a failover group
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset ledger --format tsv
+> DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
+> ledger	azure:westeurope	primary	NL	yes		
+> ledger	azure:switzerlandnorth	replica	CH	yes		
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db dataset show telemetry
 ~ ^source +terraform:module.fleet.aws_s3_bucket.telemetry$
 ~ aws:ap-southeast-2 \(AU\)  replica
 # the second run writes nothing: no audit entry
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import terraform "$SOVMAP_DATA/../tests/fixtures/terraform/state.json"
-~ ^datasets: 0 new, 0 changed, 9 unchanged$
-~ ^copies: 19 found, 0 new, 0 changed$
+~ ^datasets: 0 new, 0 changed, 11 unchanged$
+~ ^copies: 23 found, 0 new, 0 changed$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db log | wc -l
 > 2
 # a saved plan: its after view; unknown values are reported, not guessed
