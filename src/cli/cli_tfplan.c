@@ -224,6 +224,15 @@ cli_terraform_plan(struct cli *c, const char *path, const char *map_path,
         rc = cli_error(c, &e);
         goto out;
     }
+    if (!c->quiet) {
+        int32_t nnew = 0, nres = 0;
+        for (int k = 0; k < SEV_COUNT; k++) {
+            nnew += (*diff)->count[SDIFF_NEW][k];
+            nres += (*diff)->count[SDIFF_RESOLVED][k];
+        }
+        fprintf(c->err, "sovmap: terraform plan: %d finding%s new, %d resolved\n", (int)nnew,
+                nnew == 1 ? "" : "s", (int)nres);
+    }
     *base = b;
     *after = a;
     b = a = NULL;

@@ -12,6 +12,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_
 ~ ^placement shipments@aws:us-east-1$
 ~ ^  RES001  shipments replica in aws:us-east-1 is outside the bloc scope of tier$
 ! sovmap: terraform plan: add-placement shipments aws:us-east-1 replica
+! sovmap: terraform plan: 3 findings new, 0 resolved
 ! sovmap: terraform plan: 1 value known only after apply (not guessed)
 ! module.archive.aws_s3_bucket.cold (cold_archive): region known only after apply
 ! dataset customs_archive is not in the catalog (import the state first)
@@ -28,6 +29,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_DATA/../tests/fixtures/terraform/plan-no-replication.json"
 ~ ^no findings in 11 datasets \(scenario terraform plan .*/plan-no-replication.json\)$
 ! sovmap: terraform plan: no change to the catalog's copies
+! sovmap: terraform plan: 0 findings new, 0 resolved
 ? 0
 # the catalog is unchanged by either
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset shipments --format tsv
