@@ -160,8 +160,7 @@ static json_t *
 find_cfg(const struct tf *tf, const struct tf_res *t)
 {
     json_t *mod = tf->config, *v;
-    const char *p = t->module, *rel = t->addr;
-    char name[256];
+    const char *p = t->module, *rel = t->addr, *name;
     size_t i, n;
 
     if (!mod)
@@ -171,10 +170,8 @@ find_cfg(const struct tf *tf, const struct tf_res *t)
             return NULL;
         p += 7;
         n = strcspn(p, ".[");
-        if (n >= sizeof name)
+        if (!(name = imp_fmt(tf->r, "%.*s", (int)n, p)))
             return NULL;
-        memcpy(name, p, n);
-        name[n] = 0;
         p += n;
         if (*p == '[')
             p = strchr(p, ']') ? strchr(p, ']') + 1 : p + strlen(p);
@@ -245,20 +242,21 @@ provider_region(struct tf *tf, const struct tf_res *t)
     return NULL;
 }
 
-/* "azure:brazilsouth" from "Brazil South"; gcp codes lower-cased. */
+/* "azure:brazilsouth" from "Brazil South"; gcp codes lower-cased. In the
+ * run's arena, whatever its length; NULL for none or out of memory. */
 static const char *
 region_of(struct import_run *r, const char *provider, const char *loc)
 {
-    char buf[256];
-    size_t o = 0;
+    char *id, *w;
 
-    if (!loc || !*loc)
+    if (!loc || !*loc || !(id = (char *)imp_fmt(r, "%s:%s", provider, loc)))
         return NULL;
-    for (; *loc && o + 1 < sizeof buf; loc++)
-        if (*loc != ' ')
-            buf[o++] = (char)tolower((unsigned char)*loc);
-    buf[o] = 0;
-    return imp_fmt(r, "%s:%s", provider, buf);
+    w = id + strlen(provider) + 1;
+    for (const char *p = w; *p; p++)
+        if (*p != ' ')
+            *w++ = (char)tolower((unsigned char)*p);
+    *w = 0;
+    return id;
 }
 
 /* arn:PARTITION:SERVICE:REGION:... -> "aws:REGION", or NULL (S3 ARNs). */
@@ -520,12 +518,11 @@ gcp_location(struct tf *tf, struct tf_res *t, int32_t ds, const char *name, int 
     if (json_array_size(dl)) {
         json_array_foreach(dl, i, v) {
             const char *s = json_string_value(v);
-            char reg[128];
+            char *reg;
             size_t n;
-            if (!s)
+            if (!s || !(reg = (char *)imp_str(tf->r, s)))
                 continue;
             /* "US-CENTRAL1-B" (a zone) -> us-central1 */
-            sm_strlcpy(reg, s, sizeof reg);
             n = strlen(reg);
             if (n > 2 && reg[n - 2] == '-' && isalpha((unsigned char)reg[n - 1]) &&
                 isdigit((unsigned char)reg[n - 3]))

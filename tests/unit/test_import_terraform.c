@@ -336,6 +336,72 @@ test_bad_input(void **state)
     model_free(m);
 }
 
+/* Inline states: zones in a custom dual-region, Azure display names, a
+ * dataset name far longer than any buffer, a region for_each key that
+ * says nothing, an Azure region without a pair. */
+static void
+test_inline(void **state)
+{
+    static const char head[] =
+        "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": [";
+    static const char tail[] = "]}}}";
+    struct import_map *map = it_map(false);
+    struct model *m = it_model();
+    struct import_opts o = { 0 };
+    struct sm_error e = { 0 };
+    struct import_run *run;
+    char *text, *longname, *s;
+    size_t n = 6000;
+    (void)state;
+
+    longname = malloc(n + 1);
+    assert_non_null(longname);
+    memset(longname, 'x', n);
+    longname[n] = 0;
+    text = malloc(n + 4096);
+    assert_non_null(text);
+    snprintf(text, n + 4096, "%s"
+             "{\"address\": \"google_storage_bucket.rapid\", \"mode\": \"managed\", "
+             "\"type\": \"google_storage_bucket\", \"name\": \"rapid\", \"values\": {"
+             "\"location\": \"US\", \"labels\": {\"SOVMAP-DATASET\": \"rapid\"}, "
+             "\"custom_placement_config\": [{\"data_locations\": [\"US-CENTRAL1-B\", "
+             "\"US-EAST1\"]}]}},"
+             "{\"address\": \"azurerm_storage_account.zrh\", \"mode\": \"managed\", "
+             "\"type\": \"azurerm_storage_account\", \"name\": \"zrh\", \"values\": {"
+             "\"location\": \"Switzerland North\", \"account_replication_type\": \"LRS\", "
+             "\"tags\": {\"sovmap-dataset\": \"%s\"}}},"
+             "{\"address\": \"azurerm_storage_account.pl\", \"mode\": \"managed\", "
+             "\"type\": \"azurerm_storage_account\", \"name\": \"pl\", \"values\": {"
+             "\"location\": \"polandcentral\", \"account_replication_type\": \"GRS\", "
+             "\"secondary_location\": \"\", \"tags\": {\"sovmap-dataset\": \"pl\"}}},"
+             "{\"address\": \"aws_s3_bucket.b[\\\"eu-north-1\\\"]\", \"mode\": \"managed\", "
+             "\"type\": \"aws_s3_bucket\", \"name\": \"b\", \"index\": \"eu-north-1\", "
+             "\"values\": {\"bucket\": \"b-eu-north-1\", \"tags\": {\"sovmap-dataset\": \"b\"}}}"
+             "%s", head, longname, tail);
+    o.datadir = tl_datadir();
+    run = import_run_new(map, &o);
+    assert_int_equal(import_run_add_file(run, "inline.json", text, strlen(text), &e), SM_OK);
+    assert_int_equal(import_run_parse(run, &importer_terraform, &e), SM_OK);
+    assert_int_equal(import_run_apply(run, m, &e), SM_OK);
+    assert_string_equal(copies(m, "rapid"), "gcp:us-central1 primary; gcp:us-east1 replica");
+    assert_string_equal(copies(m, longname), "azure:switzerlandnorth primary");
+    /* GRS in a region without a pair: reported, no guess */
+    assert_string_equal(copies(m, "pl"), "azure:polandcentral primary");
+    /* no region attribute, no provider configuration (a state): the
+     * for_each key is not a region */
+    assert_string_equal(copies(m, "b"), "");
+    s = summary(run);
+    assert_non_null(strstr(s, "GRS keeps a secondary copy but azure:polandcentral has no paired "
+                              "region; its region is unknown"));
+    assert_non_null(strstr(s, "aws_s3_bucket.b[\"eu-north-1\"] (b): no region"));
+    free(s);
+    import_run_free(run);
+    free(text);
+    free(longname);
+    import_map_free(map);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -345,6 +411,7 @@ main(void)
         cmocka_unit_test(test_plan_views),
         cmocka_unit_test(test_mapping_file),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_inline),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
