@@ -31,7 +31,13 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_
 ! sovmap: terraform plan: no change to the catalog's copies
 ! sovmap: terraform plan: 0 findings new, 0 resolved
 ? 0
-# the catalog is unchanged by either
+# a replacement that moves the bucket to us-east-2, and a deleted read replica
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_DATA/../tests/fixtures/terraform/plan-move.json" --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(sorted((f["rule"], f["object"]["selector"]) for f in d["findings"]))'
+> [('RES001', 'shipments@aws:us-east-2'), ('XFR002', 'shipments@aws:us-east-2')]
+! sovmap: terraform plan: remove-placement shipments@aws:eu-central-1
+! sovmap: terraform plan: remove-placement invoices@aws:eu-south-1
+! sovmap: terraform plan: add-placement shipments aws:us-east-2 primary
+# the catalog is unchanged by any of them
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset shipments --format tsv
 > DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
 > shipments	aws:eu-central-1	primary	DE	yes	aws:eu-central-1	
