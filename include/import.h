@@ -40,7 +40,9 @@ int  import_map_load_text(struct import_map *map, const char *text, size_t len,
 void import_map_free(struct import_map *map);
 
 /* The source of a label a rule can match. */
-enum import_from { IMPORT_FROM_ATLAS, IMPORT_FROM_GLUE, IMPORT_FROM_LF, IMPORT_FROM_COUNT };
+enum import_from {
+    IMPORT_FROM_ATLAS, IMPORT_FROM_GLUE, IMPORT_FROM_LF, IMPORT_FROM_TERRAFORM, IMPORT_FROM_COUNT
+};
 
 /* The outcome of mapping one label (a classification, a tag key=value). */
 struct import_mapped {

@@ -44,7 +44,7 @@ struct import_map {
     int32_t nvals, cap_vals;
 };
 
-static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf" };
+static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf", "terraform" };
 
 static const char *const rule_keys[] = {
     "from", "name", "value", "attrs", "tier", "tags", "subjects", "system", "owner",
@@ -158,7 +158,8 @@ parse_rule(struct import_map *map, json_t *o, int idx, const char *name, struct 
                 r->from |= 1u << IMPORT_FROM_LF;
             else if (f == SM_NONE)
                 return sm_error_set(err, SM_EPARSE,
-                                    "%s: rules[%d].from: \"%s\" is not atlas, glue or lf", name,
+                                    "%s: rules[%d].from: \"%s\" is not atlas, glue, lf or "
+                                    "terraform", name,
                                     idx, list[i]);
             else
                 r->from |= 1u << f;

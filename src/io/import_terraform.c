@@ -373,6 +373,41 @@ dataset_of(struct tf *tf, const struct tf_res *t)
     return NULL;
 }
 
+/* The resource's tags (labels) through the mapping file's rules for
+ * "terraform": a matched tag classifies the dataset (data-tier=tier1 ->
+ * restricted) or adds a mapped tag; unmatched tags (Name, team, cost
+ * centres) are infrastructure, not data labels, and are not kept. The
+ * resource carries its tags: one no longer there is removed on re-import. */
+static int
+map_tags(struct tf *tf, struct tf_res *t)
+{
+    static const char *const where[] = {
+        "tags_all", "tags", "terraform_labels", "effective_labels", "labels",
+        "settings.0.user_labels", NULL
+    };
+    struct import_run *r = tf->r;
+    const char *key = import_map_tf_tag_key(r->map), *k;
+    json_t *tags = NULL, *v;
+    int rc;
+
+    for (int i = 0; where[i] && !json_object_size(tags); i++)
+        tags = jpath(t->values, where[i]);
+    if ((rc = imp_carrier(r, t->ds, t->addr)))
+        return rc;
+    json_object_foreach(tags, k, v) {
+        struct import_mapped mp;
+        if (!json_is_string(v) || strcasecmp(k, key) == 0)
+            continue;
+        import_map_label(r->map, IMPORT_FROM_TERRAFORM, k, json_string_value(v), NULL, false,
+                         &mp);
+        if (mp.matched && !mp.ignore &&
+            (rc = imp_label(r, t->ds, NULL, IMPORT_FROM_TERRAFORM, k, json_string_value(v),
+                            NULL, false, t->addr, t->file)))
+            return rc;
+    }
+    return SM_OK;
+}
+
 static int32_t
 ds_for(struct tf *tf, struct tf_res *t, const char *name)
 {
@@ -382,6 +417,8 @@ ds_for(struct tf *tf, struct tf_res *t, const char *name)
         t->ds = imp_ds(r, name, imp_fmt(r, "terraform:%s", t->addr), t->file);
         if (t->ds != SM_NONE && !r->ds[t->ds].no_region_why)
             r->ds[t->ds].no_region_why = "the resources naming it have no known region";
+        if (t->ds != SM_NONE && map_tags(tf, t))
+            return SM_NONE;
     }
     return t->ds;
 }

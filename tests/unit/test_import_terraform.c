@@ -150,6 +150,13 @@ test_state(void **state)
     assert_string_equal(copies(m, "documents"), "gcp:eur4 primary key gcp:europe-north1");
     /* a custom dual-region: its two data locations */
     assert_string_equal(copies(m, "scans"), "gcp:europe-west1 primary; gcp:europe-west4 replica");
+    /* resource tags through the mapping file's terraform rules: a tier
+     * and a mapped tag carried by the resource; Name, managed-by dropped */
+    assert_string_equal(it_tier_of(m, "invoices"), "restricted");
+    assert_int_not_equal(it_tag(m, "invoices", NULL, "data-tier=tier1"), SM_NONE);
+    assert_string_equal(m->tags[it_tag(m, "invoices", NULL, "data-tier=tier1")].entity,
+                        "aws_db_instance.invoices");
+    assert_int_equal(it_ntags(m, "invoices", false), 1);
     /* provenance: the resource address */
     assert_string_equal(m->datasets[it_ds(m, "invoices")].source_ref,
                         "terraform:aws_db_instance.invoices");

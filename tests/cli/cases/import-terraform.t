@@ -11,7 +11,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --format tsv
 > DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import terraform "$SOVMAP_DATA/../tests/fixtures/terraform/state.json"
 > datasets: 11 new, 0 changed, 0 unchanged
-> fields: 0 new; tags: 0 added, 0 removed; flows: 0 new, 0 not imported
+> fields: 0 new; tags: 1 added, 0 removed; flows: 0 new, 0 not imported
 > copies: 23 found, 23 new, 0 changed
 > skipped 1 entities:
 >   1 aws_s3_bucket (no sovmap-dataset tag)
@@ -34,6 +34,11 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset invoices --
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset documents --format tsv
 > DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
 > documents	gcp:eur4	primary	multi	yes	gcp:europe-north1	
+# resource tags through the mapping file: data-tier=tier1 classifies; Name,
+# managed-by are infrastructure labels and are not kept
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db dataset show invoices
+~ ^tier +restricted$
+~ ^  data-tier=tier1  from .*state.json  entity aws_db_instance.invoices  at 
 # an Azure SQL database in its server's region, replicated by a failover group
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db place list --dataset ledger --format tsv
 > DATASET	REGION	ROLE	COUNTRY	ENCRYPTED	KEY-REGION	MECHANISM
