@@ -773,6 +773,41 @@ s3_encryption(struct tf *tf, struct tf_res *t)
     return SM_OK;
 }
 
+/* aws_glue_catalog_table: a catalogue entry, not storage. Only when the
+ * mapping file maps its address to a dataset is it a copy, in the region
+ * of the bucket behind storage_descriptor[0].location (that bucket in the
+ * input, else the mapping file's bucket map); the table's own region is
+ * where the catalogue is, not the data. */
+static int
+glue_table(struct tf *tf, struct tf_res *t)
+{
+    struct import_run *r = tf->r;
+    const char *name = dataset_of(tf, t), *loc, *bucket, *reg = NULL, *why = NULL;
+    char *b;
+    struct tf_res *br;
+    int32_t ds;
+
+    if (!name)
+        return SM_OK;
+    if ((ds = ds_for(tf, t, name)) == SM_NONE)
+        return SM_ENOMEM;
+    loc = jstr(t->values, "storage_descriptor.0.location");
+    if (loc && (b = malloc(strlen(loc) + 1))) {
+        if ((bucket = imp_s3_bucket(loc, b, strlen(loc) + 1)) &&
+            (br = bucket_named(tf, bucket)) && br->region)
+            reg = br->region;
+        else
+            reg = imp_location_region(r, loc, &why);
+        free(b);
+    }
+    if (!reg) {
+        imp_note(r, false, "%s (%s): the bucket behind %s has no known region; not guessed",
+                 t->addr, name, loc ? loc : "(no storage location)");
+        return SM_OK;
+    }
+    return copy(tf, t, ds, reg, ROLE_PRIMARY, NULL, 1, NULL);
+}
+
 /* RDS read replicas without a tag of their own: their source's dataset. */
 static int32_t
 source_ds(struct tf *tf, const struct tf_res *t)
@@ -1086,6 +1121,8 @@ tf_parse(struct import_run *r, struct sm_error *err)
             rc = failover_group(&tf, t);
         else if (!strcmp(t->type, "aws_rds_global_cluster"))
             rc = global_cluster(&tf, t);
+        else if (!strcmp(t->type, "aws_glue_catalog_table"))
+            rc = glue_table(&tf, t);
         if (rc)
             goto oom;
     }

@@ -162,6 +162,8 @@ test_state(void **state)
                         "terraform:aws_db_instance.invoices");
     assert_int_equal(import_run_stats(run)->skipped, 1);
     assert_int_equal(import_run_stats(run)->unknown, 0);
+    /* an unmapped Glue table is a catalogue entry: neither a copy nor skipped */
+    assert_int_equal(model_dataset(m, "events"), SM_NONE);
     s = summary(run);
     assert_non_null(strstr(s, "1 aws_s3_bucket (no sovmap-dataset tag)"));
     assert_non_null(strstr(s, "1 data source ignored"));
@@ -266,7 +268,8 @@ test_mapping_file(void **state)
 {
     static const char text[] =
         "{\"terraform\": {\"tag_key\": \"purpose\", \"addresses\": "
-        "{\"aws_s3_bucket.scratch\": \"scratch\"}}}";
+        "{\"aws_s3_bucket.scratch\": \"scratch\", "
+        "\"module.fleet.aws_glue_catalog_table.events\": \"events\"}}}";
     struct model *m = it_model();
     struct import_map *map = it_map(false);
     struct sm_error e = { 0 };
@@ -286,6 +289,9 @@ test_mapping_file(void **state)
     /* with the tag key "purpose", the telemetry copy bucket names a dataset */
     assert_string_equal(copies(m, "replica"), "aws:ap-southeast-2 primary");
     assert_int_equal(model_dataset(m, "shipments"), SM_NONE);
+    /* a Glue table mapped by address: its data is where the bucket behind
+     * its location is (ap-southeast-2), not where the catalogue is */
+    assert_string_equal(copies(m, "events"), "aws:ap-southeast-2 primary");
     import_run_free(run);
     import_map_free(map);
     model_free(m);
