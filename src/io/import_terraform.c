@@ -598,6 +598,32 @@ azure_pair(struct tf *tf, const char *code, bool *known)
     return NULL;
 }
 
+/* Cosmos DB periodic backups: geo-redundant storage (the default) is
+ * "replicated to a paired region" (cloud-replication.md,
+ * ms-cosmos-backup-redundancy): a backup copy in the account location's
+ * pair. Continuous backups and Local/Zone redundancy stay in the region. */
+static int
+cosmos_backup(struct tf *tf, struct tf_res *t, int32_t ds, const char *name)
+{
+    const char *type = jstr(t->values, "backup.0.type");
+    const char *red = jstr(t->values, "backup.0.storage_redundancy");
+    const char *loc = jstr(t->values, "location"), *pair;
+    bool known;
+
+    if (!type || strcasecmp(type, "Periodic") || (red && strcasecmp(red, "Geo")) || !loc)
+        return SM_OK;
+    loc = region_of(tf->r, "azure", loc);
+    if (!loc)
+        return SM_ENOMEM;
+    if ((pair = azure_pair(tf, strchr(loc, ':') + 1, &known)))
+        return copy(tf, t, ds, region_of(tf->r, "azure", pair), ROLE_BACKUP, NULL, 1,
+                    "geo-redundant periodic backups");
+    imp_note(tf->r, false, "%s (%s): geo-redundant periodic backups but %s has %s; their region "
+             "is unknown", t->addr, name, loc, known ? "no paired region" : "no entry in "
+             "cloud-replication.json");
+    return SM_OK;
+}
+
 static int
 storage_copies(struct tf *tf, struct tf_res *t, const char *name)
 {
@@ -619,6 +645,8 @@ storage_copies(struct tf *tf, struct tf_res *t, const char *name)
         return gcp_location(tf, t, ds, name, ROLE_PRIMARY, jstr(t->values, "location"), key);
     }
     if (strcmp(ty, "azurerm_cosmosdb_account") == 0) {
+        if ((rc = cosmos_backup(tf, t, ds, name)))
+            return rc;
         json_array_foreach(json_object_get(t->values, "geo_location"), i, v) {
             json_t *fp = json_object_get(v, "failover_priority");
             if (!(s = imp_jstr(v, "location")))
@@ -670,6 +698,12 @@ storage_copies(struct tf *tf, struct tf_res *t, const char *name)
             if ((rc = copy(tf, t, ds, region_of(r, "aws", s), ROLE_REPLICA, k, 1, NULL)))
                 return rc;
         }
+        /* a multi-Region strong-consistency witness: what it keeps is not
+         * documented, so it counts as a location that receives data */
+        if ((s = jstr(t->values, "global_table_witness.0.region_name")) &&
+            (rc = copy(tf, t, ds, region_of(r, "aws", s), ROLE_REPLICA, NULL, 1,
+                       "global_table_witness")))
+            return rc;
     } else if (strcmp(ty, "azurerm_storage_account") == 0) {
         const char *rt = jstr(t->values, "account_replication_type"), *sec;
         if (rt && (!strcasecmp(rt, "GRS") || !strcasecmp(rt, "RAGRS") ||

@@ -109,7 +109,7 @@ test_state(void **state)
     if (!run)
         fail_msg("%s", e.msg);
     assert_int_equal(it_ndatasets(m), 11);
-    assert_int_equal(nplacements(m), 23);
+    assert_int_equal(nplacements(m), 24);
     /* module child, KMS key resolved by ARN */
     assert_string_equal(copies(m, "shipments"), "aws:eu-central-1 primary key aws:eu-central-1");
     /* RDS: tag key matched case-insensitively; the untagged cross-region
@@ -136,8 +136,10 @@ test_state(void **state)
      * input, untagged but not skipped */
     assert_string_equal(copies(m, "telemetry"), "aws:ap-southeast-2 replica; "
                         "aws:eu-north-1 primary");
-    /* Cosmos DB geo locations: failover priority 0 is the write region */
-    assert_string_equal(copies(m, "profiles"), "azure:eastus replica; azure:westeurope primary");
+    /* Cosmos DB geo locations: failover priority 0 is the write region;
+     * geo-redundant periodic backups in the account location's pair */
+    assert_string_equal(copies(m, "profiles"), "azure:eastus replica; azure:northeurope backup; "
+                        "azure:westeurope primary");
     /* RA-GRS: the secondary location */
     assert_string_equal(copies(m, "customs_br"), "azure:brazilsouth primary; "
                         "azure:southcentralus replica");
@@ -203,7 +205,7 @@ test_idempotent(void **state)
     assert_int_equal(import_run_stats(run)->copies_changed, 0);
     assert_int_equal(import_run_stats(run)->datasets_same, 11);
     assert_true(m->generation == gen);
-    assert_int_equal(nplacements(m), 23);
+    assert_int_equal(nplacements(m), 24);
     import_run_free(run);
     import_map_free(map);
     model_free(m);
@@ -387,6 +389,11 @@ test_inline(void **state)
              "\"type\": \"azurerm_storage_account\", \"name\": \"pl\", \"values\": {"
              "\"location\": \"polandcentral\", \"account_replication_type\": \"GRS\", "
              "\"secondary_location\": \"\", \"tags\": {\"sovmap-dataset\": \"pl\"}}},"
+             "{\"address\": \"aws_dynamodb_table.w\", \"mode\": \"managed\", "
+             "\"type\": \"aws_dynamodb_table\", \"name\": \"w\", \"values\": {"
+             "\"region\": \"us-east-1\", \"tags\": {\"sovmap-dataset\": \"w\"}, "
+             "\"replica\": [{\"region_name\": \"us-east-2\"}], "
+             "\"global_table_witness\": [{\"region_name\": \"us-west-2\"}]}},"
              "{\"address\": \"aws_s3_bucket.b[\\\"eu-north-1\\\"]\", \"mode\": \"managed\", "
              "\"type\": \"aws_s3_bucket\", \"name\": \"b\", \"index\": \"eu-north-1\", "
              "\"values\": {\"bucket\": \"b-eu-north-1\", \"tags\": {\"sovmap-dataset\": \"b\"}}}"
@@ -396,6 +403,9 @@ test_inline(void **state)
     assert_int_equal(import_run_add_file(run, "inline.json", text, strlen(text), &e), SM_OK);
     assert_int_equal(import_run_parse(run, &importer_terraform, &e), SM_OK);
     assert_int_equal(import_run_apply(run, m, &e), SM_OK);
+    /* a strong-consistency witness region receives data */
+    assert_string_equal(copies(m, "w"), "aws:us-east-1 primary; aws:us-east-2 replica; "
+                        "aws:us-west-2 replica");
     assert_string_equal(copies(m, "rapid"), "gcp:us-central1 primary; gcp:us-east1 replica");
     assert_string_equal(copies(m, longname), "azure:switzerlandnorth primary");
     /* GRS in a region without a pair: reported, no guess */
