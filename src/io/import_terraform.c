@@ -351,7 +351,7 @@ tag_value(json_t *tags, const char *key)
 /* The dataset a resource names: the mapping file's address entry (the
  * instance, then the resource), else its tag or label. */
 static const char *
-dataset_of(struct tf *tf, const struct tf_res *t)
+dataset_named(struct tf *tf, const struct tf_res *t)
 {
     const struct import_map *map = tf->r->map;
     const char *key = import_map_tf_tag_key(map), *s;
@@ -406,6 +406,21 @@ map_tags(struct tf *tf, struct tf_res *t)
             return rc;
     }
     return SM_OK;
+}
+
+/* The dataset a resource names, if the name can be one: '@' is reserved
+ * for copies (the model refuses it), which would fail the whole import. */
+static const char *
+dataset_of(struct tf *tf, const struct tf_res *t)
+{
+    const char *name = dataset_named(tf, t);
+
+    if (name && strchr(name, '@')) {
+        imp_note(tf->r, false, "%s: dataset name %s: '@' is reserved for copies; resource not "
+                 "imported", t->addr, name);
+        return NULL;
+    }
+    return name;
 }
 
 static int32_t
@@ -758,7 +773,8 @@ s3_replication(struct tf *tf, struct tf_res *t, bool mark_only)
         char path[64];
         bool unk;
         snprintf(path, sizeof path, "rule.%zu.destination.0.bucket", i);
-        dst = arn ? bucket_named(tf, strrchr(arn, ':') + 1) : cfg_ref(tf, t, path);
+        dst = arn ? bucket_named(tf, strrchr(arn, ':') ? strrchr(arn, ':') + 1 : arn)
+                  : cfg_ref(tf, t, path);
         if (dst)
             dst->destination = true;
         if (mark_only)
@@ -1139,7 +1155,9 @@ tf_parse(struct import_run *r, struct sm_error *err)
             if ((rc = storage_copies(&tf, t, r->ds[ds].name)))
                 goto oom;
         } else if (!t->destination) {
-            const char *why = imp_fmt(r, "no %s tag", import_map_tf_tag_key(r->map));
+            const char *why = dataset_named(&tf, t) ? "its dataset name is not usable"
+                                                    : imp_fmt(r, "no %s tag",
+                                                              import_map_tf_tag_key(r->map));
             imp_skip(r, t->type, why ? why : "untagged");
         }
     }

@@ -389,6 +389,13 @@ test_inline(void **state)
              "\"type\": \"azurerm_storage_account\", \"name\": \"pl\", \"values\": {"
              "\"location\": \"polandcentral\", \"account_replication_type\": \"GRS\", "
              "\"secondary_location\": \"\", \"tags\": {\"sovmap-dataset\": \"pl\"}}},"
+             "{\"address\": \"aws_s3_bucket.at\", \"mode\": \"managed\", "
+             "\"type\": \"aws_s3_bucket\", \"name\": \"at\", \"values\": {"
+             "\"region\": \"eu-west-1\", \"tags\": {\"sovmap-dataset\": \"a@b\"}}},"
+             "{\"address\": \"aws_s3_bucket_replication_configuration.r\", \"mode\": "
+             "\"managed\", \"type\": \"aws_s3_bucket_replication_configuration\", "
+             "\"name\": \"r\", \"values\": {\"bucket\": \"b-eu-north-1\", \"rule\": "
+             "[{\"destination\": [{\"bucket\": \"no-colon\"}]}]}},"
              "{\"address\": \"aws_dynamodb_table.w\", \"mode\": \"managed\", "
              "\"type\": \"aws_dynamodb_table\", \"name\": \"w\", \"values\": {"
              "\"region\": \"us-east-1\", \"tags\": {\"sovmap-dataset\": \"w\"}, "
@@ -414,6 +421,11 @@ test_inline(void **state)
      * for_each key is not a region */
     assert_string_equal(copies(m, "b"), "");
     s = summary(run);
+    /* a tag value that cannot be a dataset name skips that resource only */
+    assert_non_null(strstr(s, "aws_s3_bucket.at: dataset name a@b: '@' is reserved for copies; "
+                              "resource not imported"));
+    assert_non_null(strstr(s, "1 aws_s3_bucket (its dataset name is not usable)"));
+    assert_non_null(strstr(s, "destination no-colon is not in the input"));
     assert_non_null(strstr(s, "GRS keeps a secondary copy but azure:polandcentral has no paired "
                               "region; its region is unknown"));
     assert_non_null(strstr(s, "aws_s3_bucket.b[\"eu-north-1\"] (b): no region"));
