@@ -40,7 +40,9 @@ int  import_map_load_text(struct import_map *map, const char *text, size_t len,
 void import_map_free(struct import_map *map);
 
 /* The source of a label a rule can match. */
-enum import_from { IMPORT_FROM_ATLAS, IMPORT_FROM_GLUE, IMPORT_FROM_LF, IMPORT_FROM_COUNT };
+enum import_from {
+    IMPORT_FROM_ATLAS, IMPORT_FROM_GLUE, IMPORT_FROM_LF, IMPORT_FROM_TERRAFORM, IMPORT_FROM_COUNT
+};
 
 /* The outcome of mapping one label (a classification, a tag key=value). */
 struct import_mapped {
@@ -64,6 +66,11 @@ void import_map_label(const struct import_map *map, enum import_from from,
 /* Region id for an S3 bucket, an Atlas namespace (cluster), or NULL. */
 const char *import_map_bucket_region(const struct import_map *map, const char *bucket);
 const char *import_map_namespace_region(const struct import_map *map, const char *ns);
+/* Terraform: the tag (label) key naming a resource's dataset, matched
+ * case-insensitively ("sovmap-dataset" unless the file sets terraform.tag_key),
+ * and the dataset an address is mapped to (terraform.addresses), or NULL. */
+const char *import_map_tf_tag_key(const struct import_map *map);
+const char *import_map_tf_dataset(const struct import_map *map, const char *address);
 
 /* ---- a run: files in, records, apply ------------------------------------------ */
 
@@ -75,6 +82,8 @@ struct import_opts {
     const char *resource_arn;   /* --resource-arn, or NULL */
     const char *now;            /* provenance time "2026-11-26T00:00:00Z" */
     const char *command;        /* "import atlas", for the audit text */
+    const char *datadir;        /* data/ (terraform: cloud-replication.json), or NULL */
+    bool tf_before;             /* terraform plan: the before view (prior state) */
 };
 
 struct import_run;
@@ -92,6 +101,7 @@ struct importer_ops {
 extern const struct importer_ops importer_atlas;
 extern const struct importer_ops importer_glue;
 extern const struct importer_ops importer_lf;
+extern const struct importer_ops importer_terraform;
 /* NULL-terminated registry. */
 extern const struct importer_ops *const importers[];
 const struct importer_ops *importer_find(const char *name);
@@ -117,6 +127,24 @@ int32_t import_run_touched(const struct import_run *run, const struct import_tou
 /* Did the apply change anything? */
 bool import_run_changed(const struct import_run *run);
 
+/* A copy of a dataset an importer found (terraform): the dataset record,
+ * region id, role, where its customer-managed key is (NULL: a provider
+ * key or none), whether it is encrypted (-1 unknown) and the resource
+ * addresses it came from. */
+struct import_copy {
+    int32_t ds;
+    const char *dataset;
+    const char *region;
+    const char *key_region;
+    uint8_t role;               /* enum role */
+    int8_t encrypted;
+    const char *entity;
+    const char *file;
+    int32_t next;               /* next copy of the same dataset record */
+};
+/* Every copy the parse found, in the order found. */
+int32_t import_run_copies(const struct import_run *run, const struct import_copy **out);
+
 /* Counts for the summary and tests. */
 struct import_stats {
     int datasets_new, datasets_changed, datasets_same;
@@ -127,6 +155,8 @@ struct import_stats {
     int no_region;              /* datasets left without a placement */
     int conflicts;              /* contradictions between files */
     int warnings;
+    int copies_new, copies_changed;
+    int unknown;                /* values known only after apply (terraform) */
 };
 const struct import_stats *import_run_stats(const struct import_run *run);
 
@@ -135,6 +165,9 @@ void import_run_print_diff(const struct import_run *run, FILE *f);
 /* Counts, skipped entities and why, datasets without a region, conflicts
  * and warnings. */
 void import_run_print_summary(const struct import_run *run, FILE *f);
+/* Only the skipped entities, unknown values and warnings, each line after
+ * prefix (check --terraform-plan prints them on stderr). */
+void import_run_print_notes(const struct import_run *run, const char *prefix, FILE *f);
 /* The audit text (diff, bounded). Heap string, caller frees. */
 char *import_run_audit_text(const struct import_run *run);
 

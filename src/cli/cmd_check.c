@@ -18,6 +18,7 @@
 #include "model_json.h"
 #include "cli.h"
 #include "cli_scenario.h"
+#include "cli_tfplan.h"
 #include "cmd_util.h"
 #include "outfile.h"
 #include "report.h"
@@ -175,14 +176,78 @@ run_custom(struct cli *c, struct report *rep)
     return rc;
 }
 
+/* The pack's enabled built-in rules, for the report's rule list. */
+static int
+add_rules(struct cli *c, struct report *rep)
+{
+    struct report_rule rule;
+    struct sm_error e = { 0 };
+
+    for (int i = 0; i < RULE_COUNT; i++) {
+        if (!c->rp->rules[i].enabled)
+            continue;
+        rule = (struct report_rule){ rule_names[i], rule_titles[i], rule_text(rule_names[i]),
+                                     (uint8_t)rules_severity(c->rp, i), 0 };
+        if (report_add_rule(rep, &rule, &e) != SM_OK)
+            return cli_error(c, &e);
+    }
+    return CLI_OK;
+}
+
+/* check --terraform-plan: a report of the findings the plan introduces
+ * (the scenario diff's new ones, waived or not, over the plan's model). */
+static int
+plan_collect(struct cli *c, const char *plan, const char *map, struct report **out,
+             struct scenario_eval **base, struct scenario_eval **after)
+{
+    struct scenario_diff *d = NULL;
+    struct report *rep = NULL;
+    struct sm_error e = { 0 };
+    char *src = NULL;
+    int rc;
+
+    if ((rc = cli_terraform_plan(c, plan, map, base, after, &d)) != CLI_OK)
+        return rc;
+    if (!(src = malloc(strlen(plan) + 32))) {
+        rc = cli_fail(c, "out of memory");
+        goto out;
+    }
+    sprintf(src, "terraform plan %s", plan);
+    if (report_new((*after)->m, NULL, c->today, &rep, &e) != SM_OK ||
+        report_set_source(rep, c->st ? store_path(c->st) : c->catalog,
+                          c->rp->name ? c->rp->name : "", src, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
+    if ((rc = add_rules(c, rep)) != CLI_OK)
+        goto out;
+    for (int32_t i = 0; i < d->nfindings; i++) {
+        if (d->findings[i].status != SDIFF_NEW)
+            continue;
+        if (report_add_finding(rep, &(*after)->res->findings[d->findings[i].after],
+                               &e) != SM_OK) {
+            rc = cli_error(c, &e);
+            goto out;
+        }
+    }
+    report_finish(rep);
+    *out = rep;
+    rep = NULL;
+    rc = CLI_OK;
+out:
+    report_free(rep);
+    scenario_diff_free(d);
+    free(src);
+    return rc;
+}
+
 int
 cli_check_collect(struct cli *c, struct report **out, struct check_result **res_out)
 {
     struct check_result *res = NULL;
     struct report *rep = NULL;
-    struct report_rule rule;
     struct sm_error e = { 0 };
-    int rc, i;
+    int rc;
 
     /* Checking only reads: a read-only catalog (a CI checkout, a colleague's
      * file) is checked as well. cli_open keeps an already open catalog. */
@@ -199,16 +264,8 @@ cli_check_collect(struct cli *c, struct report **out, struct check_result **res_
         rc = cli_error(c, &e);
         goto fail;
     }
-    for (i = 0; i < RULE_COUNT; i++) {
-        if (!c->rp->rules[i].enabled)
-            continue;
-        rule = (struct report_rule){ rule_names[i], rule_titles[i], rule_text(rule_names[i]),
-                                     (uint8_t)rules_severity(c->rp, i), 0 };
-        if (report_add_rule(rep, &rule, &e) != SM_OK) {
-            rc = cli_error(c, &e);
-            goto fail;
-        }
-    }
+    if ((rc = add_rules(c, rep)) != CLI_OK)
+        goto fail;
     if ((rc = run_custom(c, rep)) != CLI_OK)
         goto fail;
     report_finish(rep);
@@ -282,7 +339,7 @@ static int
 run_check(struct cli *c, int argc, char **argv)
 {
     const char *format = "text", *fail_on = "error", *rules = NULL, *output = NULL;
-    const char *color = "auto", *scenario = NULL;
+    const char *color = "auto", *scenario = NULL, *tfplan = NULL, *map = NULL;
     int width = 0;
     const struct cli_opt opts[] = {
         { "--format", OPT_STR, &format, "text|json|sarif|junit" },
@@ -293,12 +350,15 @@ run_check(struct cli *c, int argc, char **argv)
         { "--color", OPT_STR, &color, "auto|always|never" },
         { "--width", OPT_INT, &width, "N" },
         { "--scenario", OPT_STR, &scenario, "NAME" },
+        { "--terraform-plan", OPT_STR, &tfplan, "PLAN.json" },
+        { "--map", OPT_STR, &map, "FILE" },
         { NULL, 0, NULL, NULL },
     };
     struct report_opts o = { 0 };
     struct model_json_locs locs = { 0 };
     struct check_result *res = NULL;
     struct report *rep = NULL;
+    struct scenario_eval *base = NULL, *after = NULL;
     struct sm_error e = { 0 };
     char *pos[2];
     int npos = 0, rc;
@@ -328,6 +388,13 @@ run_check(struct cli *c, int argc, char **argv)
         output = NULL;          /* -o -: standard output */
     if (rules)
         c->rules = rules;
+    if (tfplan && scenario)
+        return cli_usage_fail(c, cmd_check.usage, "--terraform-plan and --scenario cannot "
+                              "be combined");
+    if (tfplan && !*tfplan)
+        return cli_usage_fail(c, cmd_check.usage, "--terraform-plan needs a file");
+    if (map && !tfplan)
+        return cli_usage_fail(c, cmd_check.usage, "--map goes with --terraform-plan");
 
     if (o.format == REPORT_TEXT) {
         const char *nc = getenv("NO_COLOR");
@@ -344,7 +411,11 @@ run_check(struct cli *c, int argc, char **argv)
     /* A what-if: the scenario's model and pack replace the catalog's. */
     if (scenario && (rc = cli_use_scenario(c, scenario)) != CLI_OK)
         goto done;
-    if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
+    if (tfplan)
+        rc = plan_collect(c, tfplan, map, &rep, &base, &after);
+    else
+        rc = cli_check_collect(c, &rep, &res);
+    if (rc != CLI_OK)
         goto done;
     if (scenario && report_set_source(rep, rep->catalog, rep->pack, scenario, &e) != SM_OK) {
         rc = cli_error(c, &e);
@@ -367,6 +438,8 @@ done:
      * are goes now, so nothing may read c->locs after this */
     c->locs = NULL;
     model_json_locs_fini(&locs);
+    scenario_eval_free(after);
+    scenario_eval_free(base);
     return rc;
 }
 
@@ -376,6 +449,8 @@ const struct command cmd_check = {
     .usage =
         "usage: sovmap check [MODEL.json] [--format text|json|sarif|junit] [--fail-on LEVEL] "
         "[--rules PACK] [-o FILE] [--scenario NAME]\n"
+        "       sovmap check --terraform-plan PLAN.json [--map FILE] [--format F] "
+        "[--fail-on LEVEL] [-o FILE]\n"
         "\n"
         "Check every dataset, copy and flow against the rule pack (built-in rules and\n"
         "the pack's custom SQL rules) and report the findings. Waived findings are\n"
@@ -396,6 +471,12 @@ const struct command cmd_check = {
         "  --width N         wrap text at N columns (default: the terminal, else 80)\n"
         "  --scenario NAME   check what-if scenario NAME instead of the catalog (custom\n"
         "                    SQL rules still read the stored catalog)\n"
+        "  --terraform-plan PLAN.json\n"
+        "                    judge a saved plan (terraform show -json tfplan): its\n"
+        "                    changes to copies as a scenario over the catalog; report\n"
+        "                    only the findings the plan introduces (not custom rules)\n"
+        "  --map FILE        mapping file for the plan (dataset tag key, addresses),\n"
+        "                    on top of data/import-map.json\n"
         "\n"
         "exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error\n"
         "formats: doc/reports.md\n",

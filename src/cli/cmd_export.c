@@ -255,10 +255,8 @@ const struct command cmd_export = {
     .usage =
         "usage: sovmap export FORMAT [-o FILE] [--view full|regions|systems|focus] [--focus DATASET\n"
         "                     [--hops K]] [--tier T] [--system S] [--jurisdiction J] [--stamp]\n"
-        "                     [--violations-only]
-"
-        "                     [--scenario NAME [--changed-only]] [--model FILE]
-"
+        "                     [--violations-only]\n"
+        "                     [--scenario NAME [--changed-only]] [--model FILE]\n"
         "\n"
         "Formats:\n"
         "  dot              Graphviz source of the data-flow diagram (not laid out)\n"

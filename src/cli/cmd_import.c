@@ -25,8 +25,8 @@ extern const struct command cmd_import;
 
 /* The whole file, NUL-terminated, or NULL with errno set (EFBIG: larger
  * than IMPORT_MAX_BYTES). */
-static char *
-slurp_file(const char *path, size_t *len)
+char *
+cmd_read_file(const char *path, size_t *len)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     char *buf = NULL, *nb;
@@ -67,8 +67,8 @@ slurp_file(const char *path, size_t *len)
 }
 
 /* Why a file could not be read, as one line. */
-static int
-read_fail(struct cli *c, const char *path)
+int
+cmd_read_fail(struct cli *c, const char *path)
 {
     if (errno == EFBIG)
         return cli_fail(c, "%s: larger than %zu MiB; split the export into smaller files",
@@ -129,8 +129,8 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
     if (nfiles != 1)
         return cli_usage_fail(c, cmd_import.usage, "import model: give one model-json file "
                               "(or - for standard input)");
-    if (!(text = slurp_file(files[0], &len)))
-        return read_fail(c, files[0]);
+    if (!(text = cmd_read_file(files[0], &len)))
+        return cmd_read_fail(c, files[0]);
     if (!(dm = model_new())) {
         free(text);
         return cli_fail(c, "out of memory");
@@ -165,8 +165,8 @@ out:
     return rc;
 }
 
-static int
-load_map(struct cli *c, const char *user_map, struct import_map **out)
+int
+cmd_load_map(struct cli *c, const char *user_map, struct import_map **out)
 {
     struct sm_error e = { 0 };
     struct import_map *map = NULL;
@@ -203,10 +203,10 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     size_t len, o_len;
     int rc;
 
-    if ((rc = load_map(c, map_path, &map)) != CLI_OK)
+    if ((rc = cmd_load_map(c, map_path, &map)) != CLI_OK)
         return rc;
-    if (o->input && !(input_text = slurp_file(o->input, &o->input_len))) {
-        rc = read_fail(c, o->input);
+    if (o->input && !(input_text = cmd_read_file(o->input, &o->input_len))) {
+        rc = cmd_read_fail(c, o->input);
         goto out;
     }
     o->input_text = input_text;
@@ -218,9 +218,9 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     }
     o_len = (size_t)snprintf(op, sizeof op, "import %s", ops->name);
     for (int i = 0; i < nfiles; i++) {
-        char *text = slurp_file(files[i], &len);
+        char *text = cmd_read_file(files[i], &len);
         if (!text) {
-            rc = read_fail(c, files[i]);
+            rc = cmd_read_fail(c, files[i]);
             goto out;
         }
         rc = import_run_add_file(run, strcmp(files[i], "-") ? files[i] : "<stdin>", text, len,
@@ -339,12 +339,12 @@ run_import(struct cli *c, int argc, char **argv)
             return CLI_OK;
         }
         return cli_usage_fail(c, cmd_import.usage, "import: say what to import: atlas, glue, "
-                              "lf-tags or model");
+                              "lf-tags, terraform or model");
     }
     ops = importer_find(argv[1]);
     if (!ops && strcmp(argv[1], "model"))
         return cli_usage_fail(c, cmd_import.usage, "import: unknown kind %s; use atlas, glue, "
-                              "lf-tags or model", argv[1]);
+                              "lf-tags, terraform or model", argv[1]);
     if (!(pos = calloc((size_t)argc + 1, sizeof *pos)))
         return cli_fail(c, "out of memory");
     rc = cli_parse(c, &cmd_import, argc - 1, argv + 1, opts, pos, &npos, &help);
@@ -355,6 +355,7 @@ run_import(struct cli *c, int argc, char **argv)
         goto out;
     }
     o.command = argv[1];
+    o.datadir = c->datadir;
     if (!ops) {
         rc = import_model(c, pos, npos, dry_run);
         goto out;
@@ -369,11 +370,14 @@ const struct command cmd_import = {
     .name = "import",
     .summary = "import Atlas, Glue or Lake Formation exports, or a model-json file",
     .usage =
-        "usage: sovmap [--catalog PATH] import atlas|glue|lf-tags|model FILE... [OPTIONS]\n"
+        "usage: sovmap [--catalog PATH] import atlas|glue|lf-tags|terraform|model FILE...\n"
+        "       [OPTIONS]\n"
         "\n"
         "  atlas FILE...    Atlas v2 entity bulk / entity, basic or DSL search, lineage\n"
         "  glue FILE...     aws glue get-tables, get-table, get-databases, get-tags\n"
         "  lf-tags FILE...  aws lakeformation get-resource-lf-tags, search-tables-by-lf-tags\n"
+        "  terraform FILE...  terraform show -json output: state or a saved plan (its\n"
+        "                   planned view); tagged storage becomes copies of datasets\n"
         "  model FILE|-     a model-json text (sovmap export model-json); replaces the\n"
         "                   catalog's model\n"
         "\n"

@@ -163,4 +163,13 @@ int cli_seed_tiers(struct cli *c);
  * --quiet (verb NULL: nothing). */
 int cli_apply(struct cli *c, const struct edit *e, const char *verb);
 
+/* Import inputs (cmd_import.c): a whole file ("-": standard input),
+ * NUL-terminated, or NULL with errno set (EFBIG past the import limit);
+ * the message for that failure (returns CLI_USAGE); data/import-map.json
+ * with user_map (or NULL) on top. */
+struct import_map;
+char *cmd_read_file(const char *path, size_t *len);
+int cmd_read_fail(struct cli *c, const char *path);
+int cmd_load_map(struct cli *c, const char *user_map, struct import_map **out);
+
 #endif

@@ -38,12 +38,13 @@ struct import_map {
     struct sm_arena arena;
     struct map_rule *rules;
     int32_t nrules, cap_rules;
-    struct sm_map buckets, namespaces;
+    struct sm_map buckets, namespaces, tf_addresses;
+    const char *tf_tag_key;     /* "sovmap-dataset" unless the file says */
     const char **vals;
     int32_t nvals, cap_vals;
 };
 
-static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf" };
+static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf", "terraform" };
 
 static const char *const rule_keys[] = {
     "from", "name", "value", "attrs", "tier", "tags", "subjects", "system", "owner",
@@ -157,7 +158,8 @@ parse_rule(struct import_map *map, json_t *o, int idx, const char *name, struct 
                 r->from |= 1u << IMPORT_FROM_LF;
             else if (f == SM_NONE)
                 return sm_error_set(err, SM_EPARSE,
-                                    "%s: rules[%d].from: \"%s\" is not atlas, glue or lf", name,
+                                    "%s: rules[%d].from: \"%s\" is not atlas, glue, lf or "
+                                    "terraform", name,
                                     idx, list[i]);
             else
                 r->from |= 1u << f;
@@ -220,6 +222,69 @@ parse_rule(struct import_map *map, json_t *o, int idx, const char *name, struct 
     return SM_OK;
 }
 
+/* "terraform": {"tag_key": "sovmap-dataset", "addresses": {ADDRESS: DATASET}} */
+static int
+map_terraform(struct import_map *map, json_t *obj, const char *name, struct sm_error *err)
+{
+    const char *k;
+    json_t *v, *addrs;
+
+    if (!obj)
+        return SM_OK;
+    if (!json_is_object(obj))
+        return sm_error_set(err, SM_EPARSE, "%s: terraform must be an object", name);
+    json_object_foreach(obj, k, v) {
+        if (k[0] != '_' && strcmp(k, "tag_key") && strcmp(k, "addresses"))
+            return sm_error_set(err, SM_EPARSE, "%s: terraform: unknown key \"%s\"", name, k);
+    }
+    if ((v = json_object_get(obj, "tag_key"))) {
+        if (!json_is_string(v) || !*json_string_value(v))
+            return sm_error_set(err, SM_EPARSE, "%s: terraform.tag_key must be a tag name",
+                                name);
+        if (!(map->tf_tag_key = sm_arena_strdup(&map->arena, json_string_value(v))))
+            return map_oom(err, name);
+    }
+    addrs = json_object_get(obj, "addresses");
+    if (!addrs)
+        return SM_OK;
+    if (!json_is_object(addrs))
+        return sm_error_set(err, SM_EPARSE, "%s: terraform.addresses must be an object", name);
+    json_object_foreach(addrs, k, v) {
+        const char *key, *val;
+        if (k[0] == '_')
+            continue;
+        if (!json_is_string(v) || !*json_string_value(v))
+            return sm_error_set(err, SM_EPARSE, "%s: terraform.addresses.%s must be a dataset "
+                                "name", name, k);
+        key = sm_arena_strdup(&map->arena, k);
+        val = sm_arena_strdup(&map->arena, json_string_value(v));
+        if (!key || !val || sm_grow((void **)&map->vals, &map->cap_vals, map->nvals + 1,
+                                    sizeof *map->vals))
+            return map_oom(err, name);
+        map->vals[map->nvals] = val;
+        if (sm_map_put(&map->tf_addresses, key, map->nvals++))
+            return map_oom(err, name);
+    }
+    return SM_OK;
+}
+
+const char *
+import_map_tf_tag_key(const struct import_map *map)
+{
+    return map && map->tf_tag_key ? map->tf_tag_key : "sovmap-dataset";
+}
+
+const char *
+import_map_tf_dataset(const struct import_map *map, const char *address)
+{
+    int32_t v;
+
+    if (!map || !address)
+        return NULL;
+    v = sm_map_get(&map->tf_addresses, address);
+    return v == SM_NONE ? NULL : map->vals[v];
+}
+
 int
 import_map_load_text(struct import_map *map, const char *text, size_t len, const char *name,
                      struct import_map **out, struct sm_error *err)
@@ -243,6 +308,7 @@ import_map_load_text(struct import_map *map, const char *text, size_t len, const
         sm_arena_init(&m->arena);
         sm_map_init(&m->buckets);
         sm_map_init(&m->namespaces);
+        sm_map_init(&m->tf_addresses);
     }
     if (!json_is_object(root)) {
         rc = sm_error_set(err, SM_EPARSE, "%s: a mapping file is a JSON object", name);
@@ -250,7 +316,7 @@ import_map_load_text(struct import_map *map, const char *text, size_t len, const
     }
     json_object_foreach(root, k, v) {
         if (k[0] != '_' && strcmp(k, "rules") && strcmp(k, "s3_buckets") &&
-            strcmp(k, "atlas_namespaces") && strcmp(k, "version")) {
+            strcmp(k, "atlas_namespaces") && strcmp(k, "version") && strcmp(k, "terraform")) {
             rc = sm_error_set(err, SM_EPARSE, "%s: unknown key \"%s\"", name, k);
             goto done;
         }
@@ -277,6 +343,8 @@ import_map_load_text(struct import_map *map, const char *text, size_t len, const
         goto done;
     if ((rc = map_region_table(m, json_object_get(root, "atlas_namespaces"), &m->namespaces,
                                name, "atlas_namespaces", err)))
+        goto done;
+    if ((rc = map_terraform(m, json_object_get(root, "terraform"), name, err)))
         goto done;
     if (add) {
         /* A later file's rules are tried first. */
@@ -344,6 +412,7 @@ import_map_free(struct import_map *map)
     free(map->vals);
     sm_map_fini(&map->buckets);
     sm_map_fini(&map->namespaces);
+    sm_map_fini(&map->tf_addresses);
     sm_arena_fini(&map->arena);
     free(map);
 }
@@ -564,6 +633,7 @@ import_run_free(struct import_run *r)
     free(r->refs);
     free(r->tiers);
     free(r->flows);
+    free(r->copies);
     free(r->lines);
     free(r->skips);
     free(r->notes);
@@ -615,7 +685,7 @@ import_run_parse(struct import_run *r, const struct importer_ops *ops, struct sm
 }
 
 const struct importer_ops *const importers[] = {
-    &importer_atlas, &importer_glue, &importer_lf, NULL
+    &importer_atlas, &importer_glue, &importer_lf, &importer_terraform, NULL
 };
 
 const struct importer_ops *
@@ -666,6 +736,7 @@ imp_ds(struct import_run *r, const char *name, const char *source_ref, const cha
     d->file = imp_str(r, file);
     d->first_field = d->last_field = d->first_tag = d->last_tag = SM_NONE;
     d->first_carrier = d->first_tier = d->first_diff = d->last_diff = SM_NONE;
+    d->first_copy = d->last_copy = SM_NONE;
     d->id = SM_NONE;
     if (!d->name || !d->source_ref || !d->file || sm_map_put(&r->ds_by_name, d->name, i))
         return SM_NONE;
@@ -816,6 +887,58 @@ imp_region(struct import_run *r, int32_t ds, const char *region, const char *why
     d->region_why = imp_str(r, why);
     d->region_file = imp_str(r, file);
     d->region_weak = weak;
+}
+
+int
+imp_copy(struct import_run *r, int32_t ds, const char *region, int role,
+         const char *key_region, int encrypted, const char *entity, const char *file)
+{
+    struct import_copy *c;
+
+    if (!region || !entity)
+        return SM_ENOMEM;
+    for (int32_t i = r->ds[ds].first_copy; i != SM_NONE; i = r->copies[i].next) {
+        c = &r->copies[i];
+        if (strcmp(c->region, region) || c->role != role)
+            continue;
+        if (key_region && (!c->key_region || (!strcmp(c->key_region, c->region) &&
+                                              strcmp(key_region, region))))
+            if (!(c->key_region = imp_str(r, key_region)))
+                return SM_ENOMEM;
+        if (encrypted == 0 || c->encrypted < 0)
+            c->encrypted = (int8_t)encrypted;
+        if (!strstr(c->entity, entity) &&
+            !(c->entity = imp_fmt(r, "%s, %s", c->entity, entity)))
+            return SM_ENOMEM;
+        return SM_OK;
+    }
+    if (VGROW(r, copies))
+        return SM_ENOMEM;
+    c = &r->copies[r->ncopies];
+    c->ds = ds;
+    c->dataset = r->ds[ds].name;
+    c->region = imp_str(r, region);
+    c->key_region = key_region ? imp_str(r, key_region) : NULL;
+    c->role = (uint8_t)role;
+    c->encrypted = (int8_t)encrypted;
+    c->entity = imp_str(r, entity);
+    c->file = imp_str(r, file);
+    c->next = SM_NONE;
+    if (!c->region || !c->entity || !c->file || (key_region && !c->key_region))
+        return SM_ENOMEM;
+    if (r->ds[ds].last_copy == SM_NONE)
+        r->ds[ds].first_copy = r->ncopies;
+    else
+        r->copies[r->ds[ds].last_copy].next = r->ncopies;
+    r->ds[ds].last_copy = r->ncopies++;
+    return SM_OK;
+}
+
+int32_t
+import_run_copies(const struct import_run *r, const struct import_copy **out)
+{
+    *out = r->copies;
+    return r->ncopies;
 }
 
 void
@@ -1253,6 +1376,82 @@ apply_placement(struct import_run *r, struct model *m, int32_t i, struct sm_erro
     return diff_line(r, i, "  + primary %s (%s)", d->region, d->region_why);
 }
 
+/* The copies an importer found (terraform): added when the dataset has
+ * none in that region with that role, their key region and encryption
+ * brought up to date otherwise. Never removes a copy: a resource missing
+ * from one file says nothing about the others. */
+static int
+apply_copies(struct import_run *r, struct model *m, int32_t i, struct sm_error *err)
+{
+    struct imp_ds *d = &r->ds[i];
+    int rc;
+
+    for (int32_t k = d->first_copy; k != SM_NONE; k = r->copies[k].next) {
+        const struct import_copy *c = &r->copies[k];
+        int32_t rid = model_region(m, c->region), kid = SM_NONE, p, prim;
+        int rl = c->role;
+        const char *role;
+        if (rid != SM_NONE && rl == ROLE_PRIMARY &&
+            (prim = model_primary(m, d->id)) != SM_NONE && m->placements[prim].region != rid) {
+            /* one primary per dataset: another resource's copy is a replica */
+            imp_note(r, false, "%s: a second primary copy in %s (%s); recorded as a replica of "
+                     "the one in %s", d->name, c->region, c->entity,
+                     m->regions[m->placements[prim].region].id);
+            rl = ROLE_REPLICA;
+        }
+        role = role_names[rl];
+        if (rid == SM_NONE) {
+            imp_note(r, false, "%s: %s copy in %s (%s) is not in a known region; not imported",
+                     d->name, role, c->region, c->entity);
+            continue;
+        }
+        if (c->key_region && (kid = model_region(m, c->key_region)) == SM_NONE)
+            imp_note(r, false, "%s: key region %s of the copy in %s (%s) is not a known region",
+                     d->name, c->key_region, c->region, c->entity);
+        p = model_placement_of(m, d->id, rid, rl);
+        if (p == SM_NONE) {
+            struct placement np;
+            model_placement_init(&np);
+            np.dataset = d->id;
+            np.region = rid;
+            np.role = (uint8_t)rl;
+            np.key_region = kid;
+            np.encrypted = c->encrypted != 0;
+            if ((rc = model_add_placement(m, &np, &p, err)) || (rc = touch(r, OBJ_PLACEMENT, p)))
+                return rc;
+            r->stats.copies_new++;
+            if ((rc = diff_line(r, i, "  + %s %s%s%s%s  [%s]", role, c->region,
+                                kid != SM_NONE ? " key " : "",
+                                kid != SM_NONE ? c->key_region : "",
+                                c->encrypted == 0 ? " unencrypted" : "", c->entity)))
+                return rc;
+            continue;
+        }
+        if (kid != SM_NONE && m->placements[p].key_region != kid) {
+            int32_t old = m->placements[p].key_region;
+            if ((rc = model_set(m, OBJ_PLACEMENT, p, "key-region", c->key_region, err)) ||
+                (rc = touch(r, OBJ_PLACEMENT, p)))
+                return rc;
+            r->stats.copies_changed++;
+            if ((rc = diff_line(r, i, "  ~ %s %s key %s -> %s  [%s]", role, c->region,
+                                old == SM_NONE ? "(none)" : m->regions[old].id, c->key_region,
+                                c->entity)))
+                return rc;
+        }
+        if (c->encrypted >= 0 && m->placements[p].encrypted != (c->encrypted != 0)) {
+            if ((rc = model_set(m, OBJ_PLACEMENT, p, "encrypted",
+                                c->encrypted ? "true" : "false", err)) ||
+                (rc = touch(r, OBJ_PLACEMENT, p)))
+                return rc;
+            r->stats.copies_changed++;
+            if ((rc = diff_line(r, i, "  ~ %s %s encrypted %s  [%s]", role, c->region,
+                                c->encrypted ? "yes" : "no", c->entity)))
+                return rc;
+        }
+    }
+    return SM_OK;
+}
+
 static int
 apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int32_t cap_seen,
            struct sm_error *err)
@@ -1356,6 +1555,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     }
     if ((rc = apply_tier(r, m, i, err)) || (rc = apply_subjects(r, m, i, err)) ||
         (rc = apply_tags(r, m, i, seen, cap_seen, err)) ||
+        (rc = apply_copies(r, m, i, err)) ||
         (rc = apply_placement(r, m, i, err)))
         return rc;
     if (d->status == 1)
@@ -1559,6 +1759,12 @@ import_run_print_summary(const struct import_run *r, FILE *f)
             s->datasets_changed, s->datasets_same);
     fprintf(f, "fields: %d new; tags: %d added, %d removed; flows: %d new, %d not imported\n",
             s->fields_new, s->tags_added, s->tags_removed, s->flows_new, s->flows_skipped);
+    if (r->ncopies)
+        fprintf(f, "copies: %d found, %d new, %d changed\n", (int)r->ncopies, s->copies_new,
+                s->copies_changed);
+    if (s->unknown)
+        fprintf(f, "%d value%s known only after apply (not guessed)\n", s->unknown,
+                s->unknown == 1 ? "" : "s");
     if (s->skipped) {
         fprintf(f, "skipped %d entities:\n", s->skipped);
         for (int32_t i = 0; i < r->nskips; i++)
@@ -1571,6 +1777,22 @@ import_run_print_summary(const struct import_run *r, FILE *f)
         fprintf(f, "%d dataset%s without a region\n", s->no_region, s->no_region == 1 ? "" : "s");
     for (int32_t i = 0; i < r->nnotes; i++)
         put_line(f, r->notes[i].text);
+}
+
+void
+import_run_print_notes(const struct import_run *r, const char *prefix, FILE *f)
+{
+    for (int32_t i = 0; i < r->nskips; i++) {
+        fprintf(f, "%sskipped %d ", prefix, r->skips[i].count);
+        put_line(f, r->skips[i].text);
+    }
+    if (r->stats.unknown)
+        fprintf(f, "%s%d value%s known only after apply (not guessed)\n", prefix,
+                r->stats.unknown, r->stats.unknown == 1 ? "" : "s");
+    for (int32_t i = 0; i < r->nnotes; i++) {
+        fputs(prefix, f);
+        put_line(f, r->notes[i].text);
+    }
 }
 
 char *

@@ -32,6 +32,7 @@ struct imp_ds {
     int32_t first_tag, last_tag;
     int32_t first_carrier;
     int32_t first_tier;
+    int32_t first_copy, last_copy;
     /* filled by apply */
     int32_t id;
     int32_t first_diff, last_diff;
@@ -69,6 +70,7 @@ struct import_run {
     IMP_VEC(imp_ref, refs);
     IMP_VEC(imp_tier, tiers);
     IMP_VEC(imp_flow, flows);
+    IMP_VEC(import_copy, copies);
     IMP_VEC(imp_line, lines);
     IMP_VEC(imp_note, skips);
     IMP_VEC(imp_note, notes);   /* warnings and conflicts */
@@ -99,6 +101,11 @@ int imp_carrier(struct import_run *r, int32_t ds, const char *ref);
 /* Set the region (id); a different one from another source is a conflict. */
 void imp_region(struct import_run *r, int32_t ds, const char *region, const char *why,
                 const char *file);
+/* A copy of ds (region id; key_region NULL: provider key or none;
+ * encrypted -1 unknown). The same (region, role) twice is one copy: a
+ * foreign key wins over a local one, unencrypted over encrypted. SM_ENOMEM. */
+int imp_copy(struct import_run *r, int32_t ds, const char *region, int role,
+             const char *key_region, int encrypted, const char *entity, const char *file);
 void imp_describe(struct import_run *r, int32_t ds, const char *system, const char *owner,
                   const char *description);
 /* Map one label through the mapping file and apply it to ds (field NULL:

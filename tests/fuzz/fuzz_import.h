@@ -60,7 +60,9 @@ fuzz_import(const char *importer, const uint8_t *data, size_t size)
     struct sm_error e = { 0 };
     struct model *m = NULL;
     struct import_run *run;
+    const char *datadir = getenv("SOVMAP_DATA");
 
+    o.datadir = datadir && *datadir ? datadir : "data";   /* terraform: cloud-replication.json */
     fuzz_init();
     run = import_run_new(map, &o);
     if (!run || model_clone(base, &m))

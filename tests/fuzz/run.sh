@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/${FUZZ_BUILD:-build-fuzz}"
 fix="${SOVMAP_FIXTURES:-$root/tests/fixtures}"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}"
-targets=${*:-"atlas glue lf model_json rulepack importmap theme config"}
+targets=${*:-"atlas glue lf terraform model_json rulepack importmap theme config"}
 status=0
 for t in $targets; do
     corpus="$bin/corpus/$t"; mkdir -p "$corpus"
@@ -16,6 +16,7 @@ for t in $targets; do
         atlas) cp "$fix"/atlas/*.json "$corpus"/ ;;
         glue) cp "$fix"/glue/*.json "$corpus"/ ;;
         lf) cp "$fix"/lakeformation/*.json "$corpus"/ ;;
+        terraform) cp "$root"/tests/fixtures/terraform/*.json "$corpus"/ ;;
         model_json) [ -f "$root/data/demo/demo.json" ] && cp "$root/data/demo/demo.json" "$corpus"/
                     cp "$root"/tests/fixtures/hand-edited/*.json "$corpus"/ ;;
         rulepack) cp "$root"/data/rules/*.json "$corpus"/ ;;

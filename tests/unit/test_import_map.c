@@ -125,7 +125,7 @@ test_errors(void **state)
           "map.json: rules[0]: unknown key \"teir\"" },
         { "{\"rules\": [{\"tier\": \"x\"}]}", "map.json: rules[0] needs a \"name\"" },
         { "{\"rules\": [{\"name\": \"a\", \"from\": \"hive\"}]}",
-          "map.json: rules[0].from: \"hive\" is not atlas, glue or lf" },
+          "map.json: rules[0].from: \"hive\" is not atlas, glue, lf or terraform" },
         { "{\"rules\": [{\"name\": \"a\", \"tags\": \"x\"}, {\"name\": \"b\", \"tags\": [1]}]}",
           "map.json: rules[1].tags must be a list of strings" },
         { "{\"s3_buckets\": {\"b\": 3}}", "map.json: s3_buckets.b must be a region id" },

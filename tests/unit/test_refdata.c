@@ -27,8 +27,8 @@ test_regions_loaded(void **state)
     char cc[3];
     (void)state;
 
-    /* 146 regions + gcp:eu, gcp:us, global (doc/data.md) */
-    assert_int_equal(m->nregions, 149);
+    /* 146 regions + gcp:eu, gcp:us, global + 6 GCP dual-regions (doc/data.md) */
+    assert_int_equal(m->nregions, 155);
     r = model_region(m, "aws:eu-west-1");
     assert_int_not_equal(r, SM_NONE);
     sm_cc_str(m->regions[r].country, cc);
@@ -69,6 +69,17 @@ test_multi_regions(void **state)
     assert_true(sm_ccset_has(m->regions[r].members, sm_cc("DE")));
     assert_false(sm_ccset_has(m->regions[r].members, sm_cc("NO")));
     assert_false(m->regions[r].global);
+
+    /* a predefined dual-region: the countries of its two regions */
+    r = model_region(m, "gcp:eur4");
+    assert_int_not_equal(r, SM_NONE);
+    assert_int_equal(m->regions[r].kind, REGION_MULTI);
+    assert_int_equal(sm_ccset_count(m->regions[r].members), 2);
+    assert_true(sm_ccset_has(m->regions[r].members, sm_cc("FI")));
+    assert_true(sm_ccset_has(m->regions[r].members, sm_cc("NL")));
+    r = model_region(m, "gcp:eur5");
+    assert_true(sm_ccset_has(m->regions[r].members, sm_cc("GB")));
+    assert_int_equal(model_region(m, "gcp:asia"), SM_NONE);
 
     r = model_region(m, "global");
     assert_int_not_equal(r, SM_NONE);
