@@ -1099,6 +1099,8 @@ help_text(struct tui *t, char **out)
     }
     if (len < size)
         len += (size_t)snprintf(buf + len, size - len,
+                                "\nA finding's detail pane ends with its rule's text: when it "
+                                "fires, when not, and the law (`sovmap explain RULE`).\n"
                                 "\nMouse: click a tab or a row, double-click to open, wheel "
                                 "scrolls.\nThemes: --theme NAME or `theme NAME` in "
                                 "$XDG_CONFIG_HOME/sovmap/config.\n");
@@ -3007,6 +3009,7 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     snprintf(t->user, sizeof t->user, "%s", o && o->user ? o->user : "");
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
+    t->rule_texts = o ? o->rule_texts : NULL;
     t->detail.view = -1;
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];

@@ -18,6 +18,8 @@
 #include "model_json.h"
 #include "scenario.h"
 #include "views.h"
+#include "rule_text.h"
+#include "rules.h"
 
 struct harness {
     struct model *m;
@@ -26,6 +28,7 @@ struct harness {
     struct screen *s;
     int commands;               /* calls of the fake command runner */
     char last_command[256];
+    char *rule_texts[RULE_COUNT];   /* data/rules/explain, as cmd_tui loads them */
 };
 
 static int
@@ -217,6 +220,9 @@ harness_new(int w, int h)
     o.catalog = "test.db";
     o.today = 20261126;
     o.user = "alice";
+    for (int i = 0; i < RULE_COUNT; i++)
+        assert_int_equal(rule_text_load(tl_datadir(), rule_names[i], &hs->rule_texts[i], &err), SM_OK);
+    o.rule_texts = (const char *const *)hs->rule_texts;
     hs->t = tui_new(hs->m, &ops, &o, &err);
     assert_non_null(hs->t);
     hs->s = screen_new(w, h);
@@ -231,6 +237,8 @@ harness_free(struct harness *hs)
     screen_free(hs->s);
     rulepack_free(hs->rp);
     model_free(hs->m);
+    for (int i = 0; i < RULE_COUNT; i++)
+        free(hs->rule_texts[i]);
     free(hs);
 }
 
@@ -340,6 +348,8 @@ test_help(void **state)
     /* Generated from the tables: every bound action's help is there. */
     assert_non_null(strstr(h->t->dialog.text, action_help[ACT_WAIVE]));
     assert_non_null(strstr(h->t->dialog.text, "<C-r>"));
+    /* the finding pane's rule text, and where it comes from */
+    assert_non_null(strstr(h->t->dialog.text, "`sovmap explain RULE`"));
     snap(h, "help");
     feed(h, "q");
     assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
@@ -765,6 +775,15 @@ test_detail_jump_back(void **state)
     feed(h, "<Enter>");
     assert_int_equal(h->t->focus, FOCUS_DETAIL);
     snap(h, "finding-detail");
+    /* the pane ends with the rule's text, as `sovmap explain` has it */
+    {
+        bool rule = false, law = false;
+        for (int i = 0; i < h->t->detail.n; i++) {
+            rule |= strcmp(h->t->detail.line[i].text, "Rule") == 0;
+            law |= strncmp(h->t->detail.line[i].text, "- law: ", 7) == 0;
+        }
+        assert_true(rule && law);
+    }
     /* The first reference is the finding's object: follow it, come back. */
     feed(h, "<Enter>");
     assert_int_not_equal(h->t->cur, 4);
