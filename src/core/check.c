@@ -2586,6 +2586,14 @@ where_detail(const struct ck *c, const struct dctx *dc, int role, const struct w
 
     if (rg)
         regime_cc(rg, a);
+    if (w->status == WHERE_ST_MECHANISM && (role == WHERE_KEY || !rg)) {
+        /* the scope (adequate) asks for it, not a regime of the dataset's */
+        sfmt(buf, size, "only with %s declared on the copy: the %s%s scope accepts it",
+             mechanism_names[w->mechanism], role == WHERE_KEY ? "key " : "",
+             !dc->T ? "tier" : scope_names[role == WHERE_KEY ? dc->T->key_scope :
+                                           role == WHERE_BACKUP ? dc->T->backup_scope : dc->T->scope]);
+        return buf;
+    }
     switch (w->status == WHERE_ST_FORBIDDEN ? WHERE_B_NONE : w->basis) {
     case WHERE_B_INSIDE:
         if (rg->transfer == XFER_RULE_CONDITIONAL)

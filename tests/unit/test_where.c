@@ -284,9 +284,16 @@ test_every_dataset_region_role(void **state)
         n++;
         assert_true(has_copy(fx->m, d));        /* else the batch would skip it */
         for (int32_t r = 0; r < fx->m->nregions; r++)
-            for (int role = 0; role < WHERE_ROLE_COUNT; role++)
-                assert_int_equal(cell(w[d], role, r)->status == WHERE_ST_ALLOWED,
-                                 cell(w[d], role, r)->rules == 0);
+            for (int role = 0; role < WHERE_ROLE_COUNT; role++) {
+                const struct where_cell *c = cell(w[d], role, r);
+                assert_int_equal(c->status == WHERE_ST_ALLOWED, c->rules == 0);
+                /* every verdict says why, in text */
+                assert_non_null(c->detail);
+                assert_true(*c->detail);
+                assert_int_equal(sm_utf8_invalid(c->detail), -1);
+                for (const char *p = c->detail; *p; p++)
+                    assert_true((unsigned char)*p >= 0x20);
+            }
     }
     assert_true(n >= 20);
     batch_copies(fx, w, false, count);
