@@ -1101,6 +1101,8 @@ help_text(struct tui *t, char **out)
         len += (size_t)snprintf(buf + len, size - len,
                                 "\nA finding's detail pane ends with its rule's text: when it "
                                 "fires, when not, and the law (`sovmap explain RULE`).\n"
+                                "Saving a tier's form first shows the impact: +N errors, -M "
+                                "errors and the copies and flows that change (y saves).\n"
                                 "\nMouse: click a tab or a row, double-click to open, wheel "
                                 "scrolls.\nThemes: --theme NAME or `theme NAME` in "
                                 "$XDG_CONFIG_HOME/sovmap/config.\n");

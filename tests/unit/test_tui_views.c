@@ -16,6 +16,7 @@
 #include "edit.h"
 #include "rulepack.h"
 #include "model_json.h"
+#include "refdata.h"
 #include "scenario.h"
 #include "views.h"
 #include "rule_text.h"
@@ -199,7 +200,7 @@ build(struct model *m)
 }
 
 static struct harness *
-harness_new(int w, int h)
+harness_new_model(int w, int h, struct model *m)
 {
     struct harness *hs = calloc(1, sizeof *hs);
     struct sm_error err = { 0 };
@@ -207,8 +208,7 @@ harness_new(int w, int h)
     struct tui_options o = { 0 };
 
     assert_non_null(hs);
-    hs->m = tl_small_model();
-    build(hs->m);
+    hs->m = m;
     assert_int_equal(rulepack_load(tl_datadir(), "default", &hs->rp, &err), SM_OK);
     ops.ctx = hs;
     ops.apply = h_apply;
@@ -228,6 +228,32 @@ harness_new(int w, int h)
     hs->s = screen_new(w, h);
     assert_non_null(hs->s);
     return hs;
+}
+
+static struct harness *
+harness_new(int w, int h)
+{
+    struct model *m = tl_small_model();
+
+    build(m);
+    return harness_new_model(w, h, m);
+}
+
+/* The shipped demo catalog (data/demo/demo.json). */
+static struct harness *
+harness_demo(int w, int h)
+{
+    struct model *m = model_new();
+    struct sm_error err = { 0 };
+    size_t len;
+    char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
+
+    assert_non_null(text);
+    if (refdata_load_regions(tl_datadir(), m, &err) ||
+        model_json_read(text, len, "demo.json", m, &err))
+        fail_msg("%s", err.msg);
+    free(text);
+    return harness_new_model(w, h, m);
 }
 
 static void
@@ -1266,12 +1292,104 @@ test_scenario_diff_view(void **state)
 #define AT80(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown)
 #define AT120(fn) cmocka_unit_test_setup_teardown(fn, setup120, teardown)
 
+
+/* ---- a tier edit's impact, before saving (issue 22) ------------------------------- */
+
+/* Errors of `after` not in `before` (by rule and selector), live only. */
+static int32_t
+errors_only_in(const struct check_result *after, const struct check_result *before)
+{
+    int32_t n = 0;
+
+    for (int32_t i = 0; i < after->nfindings; i++) {
+        const struct finding *a = &after->findings[i];
+        bool seen = false;
+        if (a->waived || a->severity != SEV_ERROR)
+            continue;
+        for (int32_t j = 0; j < before->nfindings && !seen; j++)
+            seen = !before->findings[j].waived && strcmp(before->findings[j].rule, a->rule) == 0 &&
+                strcmp(before->findings[j].selector, a->selector) == 0;
+        n += !seen;
+    }
+    return n;
+}
+
+/* Open tier `name`'s form on the Tiers view and set `attr` to value;
+ * Enter then shows the impact. */
+static void
+edit_tier(struct harness *h, const char *name, const char *attr, const char *value)
+{
+    char script[256];
+
+    feed(h, "4<Esc>");          /* the Tiers view, no filter left */
+    snprintf(script, sizeof script, "/%s<Enter>e", name);
+    feed(h, script);
+    if (!h->t->form.open)
+        fail_msg("no form: view %d, message %s", h->t->cur, tui_message(h->t));
+    for (int i = 0; i < 30 && strcmp(h->t->form.f[h->t->form.cur].label, attr) != 0; i++)
+        feed(h, "<Down>");
+    assert_string_equal(h->t->form.f[h->t->form.cur].label, attr);
+    snprintf(script, sizeof script, "<C-u>%s<Enter>", value);
+    feed(h, script);
+}
+
+static void
+test_tier_impact(void **state)
+{
+    struct harness *h = harness_demo(120, 40);
+    struct model *m;
+    struct check_result *before, *after;
+    struct sm_error err = { 0 };
+    int32_t t = model_tier(h->m, "confidential"), nnew, ngone;
+    char want[128];
+
+    (void)state;
+    assert_true(t != SM_NONE);
+    /* what a full check of the demo with confidential at bloc says */
+    assert_int_equal(model_clone(h->m, &m), SM_OK);
+    assert_int_equal(model_set(m, OBJ_TIER, t, "scope", "bloc", &err), SM_OK);
+    before = tl_check(h->m);
+    after = tl_check(m);
+    nnew = errors_only_in(after, before);
+    ngone = errors_only_in(before, after);
+    assert_true(nnew > 0);
+    assert_int_equal(before->stats.count[SEV_ERROR] + nnew - ngone, after->stats.count[SEV_ERROR]);
+
+    edit_tier(h, "confidential", "scope", "bloc");
+    /* not saved yet: the impact is shown first */
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    assert_int_equal(h->m->tiers[t].scope, SCOPE_ADEQUATE);
+    snprintf(want, sizeof want, "+%d errors, -%d errors", (int)nnew, (int)ngone);
+    assert_non_null(strstr(h->t->dialog.choice_text[0], want));
+    assert_non_null(strstr(h->t->dialog.text, want));
+    assert_non_null(strstr(h->t->dialog.text, "RES001  loyalty_transactions_eu@aws:eu-west-2"));
+    snap(h, "tier-impact");
+    /* y saves, and the live check agrees with the full one */
+    feed(h, "y");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_int_equal(h->m->tiers[t].scope, SCOPE_BLOC);
+    assert_int_equal(h->t->res->stats.count[SEV_ERROR], after->stats.count[SEV_ERROR]);
+    /* loosening it again: the same findings go; Esc keeps the catalog */
+    edit_tier(h, "confidential", "scope", "adequate");
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    snprintf(want, sizeof want, "+%d errors, -%d errors", (int)ngone, (int)nnew);
+    assert_non_null(strstr(h->t->dialog.choice_text[0], want));
+    feed(h, "<Esc>");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_int_equal(h->m->tiers[t].scope, SCOPE_BLOC);
+    check_result_free(before);
+    check_result_free(after);
+    model_free(m);
+    harness_free(h);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         BOTH(test_views),
         BOTH(test_help),
+        cmocka_unit_test(test_tier_impact),
         AT80(test_filter_sort),
         AT80(test_sort_every_column),
         cmocka_unit_test(test_filter_big),
