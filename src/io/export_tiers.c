@@ -210,44 +210,47 @@ add_item(char *buf, size_t size, int *n, const char *s)
     (*n)++;
 }
 
+/* A role's cell for the regions order[g0..g1) of one group, into buf. */
 static void
-md_cell(FILE *f, const struct tx *x, const struct where_result *w, int role, int32_t g0,
-        int32_t g1, const char *relative)
+role_cell(const struct tx *x, const struct where_result *w, int role, int32_t g0, int32_t g1,
+          const char *relative, char *buf, size_t size)
 {
     int32_t total = g1 - g0, allowed = 0, mech = 0;
     int mechanism = MECH_NONE;
     char list[512] = "";
-    size_t n = 0;
+    size_t n = 0, k;
 
-    for (int32_t k = g0; k < g1; k++) {
-        const struct where_cell *c = cell_of(w, role, x->order[k]);
+    for (int32_t i = g0; i < g1; i++) {
+        const struct where_cell *c = cell_of(w, role, x->order[i]);
         if (c->status == WHERE_ST_ALLOWED) {
             allowed++;
             if (n < sizeof list)
                 n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
-                                      x->m->regions[x->order[k]].id);
+                                      x->m->regions[x->order[i]].id);
         } else if (c->status == WHERE_ST_MECHANISM) {
             mech++;
             mechanism = c->mechanism;
         }
     }
-    fputs(" | ", f);
     if (relative && (allowed || mech)) {
-        fputs(relative, f);
+        snprintf(buf, size, "%s", relative);
         return;
     }
     if (!allowed && !mech) {
-        fputs("—", f);
+        snprintf(buf, size, "—");
         return;
     }
     if (allowed == total)
-        fprintf(f, "all %d", (int)total);
-    else if (allowed && allowed <= 6 && n < sizeof list) {
-        export_put_md(f, list);
-    } else if (allowed)
-        fprintf(f, "%d of %d", (int)allowed, (int)total);
-    if (mech)
-        fprintf(f, "%swith %s: %d", allowed ? "; " : "", mechanism_names[mechanism], (int)mech);
+        k = (size_t)snprintf(buf, size, "all %d", (int)total);
+    else if (allowed && allowed <= 6 && n < sizeof list)
+        k = (size_t)snprintf(buf, size, "%s", list);
+    else if (allowed)
+        k = (size_t)snprintf(buf, size, "%d of %d", (int)allowed, (int)total);
+    else
+        k = 0;
+    if (mech && k < size)
+        snprintf(buf + k, size - k, "%swith %s: %d", allowed ? "; " : "",
+                 mechanism_names[mechanism], (int)mech);
 }
 
 static const char *
@@ -257,26 +260,56 @@ relative_scope(int scope)
         scope == SCOPE_COUNTRY ? "the primary's country" : NULL;
 }
 
+/* One table cell: Markdown-escaped, or as is padded to width (text). */
 static void
-md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w)
+put_cell(FILE *f, bool md, const char *s, int width)
+{
+    if (md) {
+        fputs(" | ", f);
+        export_put_md(f, s);
+        return;
+    }
+    fputs(s, f);
+    if (width > 0) {
+        int n = 0;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+            n += (*p & 0xc0) != 0x80;     /* columns of plain text */
+        fprintf(f, "%*s", n < width ? width - n : 1, "");
+    }
+}
+
+static void
+md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w,
+         bool md)
 {
     const struct tier *T = &x->m->tiers[cb->tier];
     char label[128];
 
-    fputs("\n### ", f);
-    export_put_md(f, *cb->key ? cb->key : "no");
-    fprintf(f, " subjects (%d dataset%s)\n\n", (int)cb->nds, cb->nds == 1 ? "" : "s");
-    fputs("Datasets: ", f);
+    fputs(md ? "\n### " : "\n  ", f);
+    if (md)
+        export_put_md(f, *cb->key ? cb->key : "no");
+    else
+        fputs(*cb->key ? cb->key : "no", f);
+    fprintf(f, " subjects (%d dataset%s)\n%s", (int)cb->nds, cb->nds == 1 ? "" : "s",
+            md ? "\n" : "");
+    fputs(md ? "Datasets: " : "  datasets: ", f);
     for (int32_t k = 0; k < cb->nds; k++) {
         if (k)
             fputs(", ", f);
-        export_put_md(f, x->m->datasets[cb->ds[k]].name);
+        if (md)
+            export_put_md(f, x->m->datasets[cb->ds[k]].name);
+        else
+            fputs(x->m->datasets[cb->ds[k]].name, f);
     }
-    fputs(".\n\n| jurisdiction | primary | replicas | backup, dr, archive | keys | basis | law |\n"
-          "|---|---|---|---|---|---|---|\n", f);
+    if (md)
+        fputs(".\n\n| jurisdiction | primary | replicas | backup, dr, archive | keys | copies now "
+              "| basis | law |\n|---|---|---|---|---|---|---|---|\n", f);
+    else
+        fprintf(f, "\n  %-26s%-16s%-16s%-16s%-16s%-7s%s\n", "jurisdiction", "primary", "replicas",
+                "backups", "keys", "copies", "basis");
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
-        int32_t k1 = k0;
-        char basis[512] = "", law[512] = "", lb[256];
+        int32_t k1 = k0, copies = 0;
+        char basis[512] = "", law[512] = "", lb[256], cell[600], num[16];
         uint32_t rules = 0;
         int nb = 0, nl = 0;
         bool any = false;
@@ -296,28 +329,52 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                 add_item(law, sizeof law, &nl, law_of(x->r->rp, c, lb, sizeof lb));
             }
         if (!any) {
+            char rb[64] = "forbidden: ";
+            int nr = 0;
             /* forbidden for every copy: the rules that exclude it */
             for (int i = 0; i < RULE_COUNT; i++)
-                if (rules & (1u << i)) {
-                    char rb[16];
-                    snprintf(rb, sizeof rb, "%s", rule_names[i]);
-                    add_item(basis, sizeof basis, &nb, rb);
-                }
+                if (rules & (1u << i))
+                    snprintf(rb + strlen(rb), sizeof rb - strlen(rb), "%s%s", nr++ ? ", " : "",
+                             rule_names[i]);
+            snprintf(basis, sizeof basis, "%s", nr ? rb : "");
         }
-        fputs("| ", f);
-        export_put_md(f, export_group_label(x->o ? x->o->juris : NULL, x->groups[g], label,
-                                            sizeof label));
-        md_cell(f, x, w, WHERE_PRIMARY, k0, k1, NULL);
-        md_cell(f, x, w, WHERE_REPLICA, k0, k1, relative_scope(T->scope));
-        md_cell(f, x, w, WHERE_BACKUP, k0, k1, relative_scope(T->backup_scope));
-        md_cell(f, x, w, WHERE_KEY, k0, k1, relative_scope(T->key_scope));
-        fputs(" | ", f);
-        if (!any && *basis)
-            fputs("forbidden: ", f);
-        export_put_md(f, basis);
-        fputs(" | ", f);
-        export_put_md(f, law);
-        fputs(" |\n", f);
+        /* the copies of these datasets in the group now */
+        for (int32_t k = 0; k < cb->nds; k++)
+            for (int32_t p = x->m->datasets[cb->ds[k]].first_placement; p != SM_NONE;
+                 p = x->m->placements[p].next)
+                if (!x->m->placements[p].deleted &&
+                    strcmp(group_of(x->o, x->m, x->m->placements[p].region), x->groups[g]) == 0)
+                    copies++;
+        if (!md && !any && !copies) {
+            k0 = k1;            /* text: only where a copy may or does live */
+            continue;
+        }
+        export_group_label(x->o ? x->o->juris : NULL, x->groups[g], label, sizeof label);
+        if (md) {
+            fputs("| ", f);
+            export_put_md(f, label);
+        } else {
+            fputs("  ", f);
+            if (strlen(label) > 25)
+                label[25] = '\0';
+            put_cell(f, false, label, 26);
+        }
+        role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        role_cell(x, w, WHERE_REPLICA, k0, k1, relative_scope(T->scope), cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        role_cell(x, w, WHERE_BACKUP, k0, k1, relative_scope(T->backup_scope), cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        role_cell(x, w, WHERE_KEY, k0, k1, relative_scope(T->key_scope), cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        snprintf(num, sizeof num, "%d%s", (int)copies, !any && copies ? "!" : "");
+        put_cell(f, md, num, 7);
+        put_cell(f, md, basis, 0);
+        if (md) {
+            put_cell(f, true, law, 0);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
         k0 = k1;
     }
 }
@@ -347,7 +404,14 @@ csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct wher
             export_put_csv(f, c->detail);
             fputc(',', f);
             export_put_csv(f, law_of(x->r->rp, c, lb, sizeof lb));
-            fprintf(f, ",%s\n", nds);
+            {
+                int32_t copies = 0;
+                for (int32_t d = 0; d < cb->nds; d++)
+                    for (int32_t p = x->m->datasets[cb->ds[d]].first_placement; p != SM_NONE;
+                         p = x->m->placements[p].next)
+                        copies += !x->m->placements[p].deleted && x->m->placements[p].region == r;
+                fprintf(f, ",%s,%d\n", nds, (int)copies);
+            }
         }
 }
 
@@ -359,7 +423,8 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
 {
     struct tx x;
     int rc = SM_ENOMEM;
-    bool md = strcmp(fmt, "md") == 0;
+    bool md = strcmp(fmt, "md") == 0, text = strcmp(fmt, "text") == 0;
+    int32_t only = SM_NONE;
 
     memset(&x, 0, sizeof x);
     x.m = m;
@@ -367,19 +432,36 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
     x.o = o;
     if (!r || !r->rp)
         return sm_error_set(err, SM_EINVAL, "export tiers: the model must be checked first");
+    if (o && o->tier && (only = model_tier(m, o->tier)) == SM_NONE)
+        return sm_error_set(err, SM_ENOTFOUND, "unknown tier %s", o->tier);
     if (collect(&x) || regions(&x))
         goto out;
-    if (md) {
+    if (only != SM_NONE) {     /* --tier: that tier's combos only */
+        int32_t n = 0;
+        for (int32_t k = 0; k < x.ncb; k++) {
+            if (x.cb[k].tier == only)
+                x.cb[n++] = x.cb[k];
+            else
+                free(x.cb[k].ds);
+        }
+        x.ncb = n;
+    }
+    if (text) {
+        fputs("Where copies may live (sovmap where --tier T --subjects S): per jurisdiction, the\n"
+              "regions allowed per role, \"with dpf: N\" only once a mechanism is declared,\n"
+              "\"copies\" the copies there now (\"!\" where none may be).\n", f);
+    } else if (md) {
         fprintf(f, "# Tier-to-region mapping\n\nRule pack ");
         export_put_md(f, r->rp->name ? r->rp->name : "");
         fputs(". Each cell is what `sovmap where --tier T --subjects S` answers: a region is "
               "allowed when a new copy there, with no mechanism, gets no RES001-RES005, XFR001, "
               "XFR002 or ENC002 finding; \"with dpf: N\" counts regions allowed once the copy "
-              "or its flow declares that mechanism. Replicas, backups and keys of tiers whose "
+              "or its flow declares that mechanism; \"copies now\" counts the copies of those datasets there "
+              "today, with \"!\" where no copy may be. Replicas, backups and keys of tiers whose "
               "scope is the primary's region or country follow the primary.\n", f);
     } else {
         fputs("tier,subjects,public_sector,role,jurisdiction,region,status,basis,mechanism,"
-              "detail,law,datasets\n", f);
+              "detail,law,datasets,copies_now\n", f);
     }
     for (int32_t k = 0; k < x.ncb; k++) {
         const struct combo *cb = &x.cb[k];
@@ -393,10 +475,13 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
             model_free(scratch);
             goto out;
         }
-        if (md) {
+        if (md || text) {
             if (k == 0 || x.cb[k - 1].tier != cb->tier) {
-                fputs("\n## ", f);
-                export_put_md(f, T->name);
+                fputs(md ? "\n## " : "\ntier ", f);
+                if (md)
+                    export_put_md(f, T->name);
+                else
+                    fputs(T->name, f);
                 fprintf(f, "\n\nRank %d; scope %s, backup scope %s, key scope %s; %s; %s.",
                         (int)T->rank, scope_names[T->scope], scope_names[T->backup_scope],
                         scope_names[T->key_scope],
@@ -407,24 +492,32 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
                     for (uint32_t i = 0; i < T->approved.n; i++) {
                         if (i)
                             fputs(", ", f);
-                        export_put_md(f, T->approved.v[i]);
+                        if (md)
+                            export_put_md(f, T->approved.v[i]);
+                        else
+                            fputs(T->approved.v[i], f);
                     }
                     fputc('.', f);
                 }
                 fputc('\n', f);
             }
-            md_combo(f, &x, cb, w);
+            md_combo(f, &x, cb, w, md);
         } else {
             csv_combo(f, &x, cb, w);
         }
         check_where_free(w);
         model_free(scratch);
     }
+    if (text && only != SM_NONE && x.ncb == 0) {
+        fputs("\ntier ", f);
+        fputs(m->tiers[only].name, f);
+        fputs(": no dataset uses it; sovmap where --tier NAME --subjects S shows its regions\n", f);
+    }
     if (md) {
         bool head = false;
         for (int32_t t = 0; t < m->ntiers; t++) {
             bool used = false;
-            if (m->tiers[t].deleted)
+            if (m->tiers[t].deleted || (only != SM_NONE && t != only))
                 continue;
             for (int32_t k = 0; k < x.ncb && !used; k++)
                 used = x.cb[k].tier == t;

@@ -1610,6 +1610,49 @@ act_diff(struct tui *t, const struct key *k)
     return TUI_REDRAW;
 }
 
+/* The selected tier's tier x region matrix (export tiers in its text form):
+ * for each set of subjects its datasets have, per jurisdiction, the regions
+ * a copy may live in per role and the copies there now. */
+static int
+act_tier_matrix(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind;
+    int32_t id;
+    struct export_opts o;
+    struct sm_error err = { 0 };
+    char *buf = NULL, title[300];
+    size_t len = 0;
+    FILE *f;
+    int rc;
+    (void)k;
+    if (!target_object(t, &kind, &id) || kind != OBJ_TIER) {
+        tui_set_message(t, true, "select a tier first (view 4)");
+        return TUI_REDRAW;
+    }
+    if (!t->res || !t->res->rp) {
+        tui_set_message(t, true, "not checked yet");
+        return TUI_REDRAW;
+    }
+    export_opts_init(&o);
+    o.tier = t->m->tiers[id].name;
+    o.juris = t->juris;
+    if (!(f = open_memstream(&buf, &len))) {
+        tui_set_message(t, true, "out of memory");
+        return TUI_REDRAW;
+    }
+    rc = export_tiers(t->m, t->res, &o, "text", f, &err);
+    if (fclose(f) != 0 && rc == SM_OK)
+        rc = sm_error_set(&err, SM_ENOMEM, "out of memory");
+    if (rc != SM_OK) {
+        free(buf);
+        tui_set_message(t, true, "%s", err.msg);
+        return TUI_REDRAW;
+    }
+    snprintf(title, sizeof title, "Tier %s x regions", t->m->tiers[id].name);
+    pager_open(t, title, buf);
+    return TUI_REDRAW;
+}
+
 /* ---- scenario mode ---------------------------------------------------------- */
 
 /* "+2 errors −1" (new and resolved live errors against the base). */
@@ -2208,6 +2251,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
     [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
     [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_DIFF] = act_diff,
+    [ACT_TIER_MATRIX] = act_tier_matrix,
     [ACT_SCENARIO] = act_scenario,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
     [ACT_UNDO] = act_undo,          [ACT_REDO] = act_redo,

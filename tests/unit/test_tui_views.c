@@ -1383,6 +1383,30 @@ test_tier_impact(void **state)
     harness_free(h);
 }
 
+/* M on a tier: where its copies may live, per jurisdiction and role, with
+ * the copies there now; what `export tiers-md --tier` says, as text. */
+static void
+test_tier_matrix(void **state)
+{
+    struct harness *h = harness_demo(120, 40);
+
+    (void)state;
+    feed(h, "1M");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_non_null(strstr(tui_message(h->t), "select a tier first"));
+    feed(h, "4<Esc>/confidential<Enter>M");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    assert_non_null(strstr(h->t->dialog.title, "Tier confidential"));
+    /* EU subjects: the EEA for every role, the US only with dpf */
+    assert_non_null(strstr(h->t->dialog.text, "\n  EU subjects (9 datasets)\n"));
+    assert_non_null(strstr(h->t->dialog.text, "with dpf: "));
+    assert_null(strstr(h->t->dialog.text, "tier restricted"));
+    snap(h, "tier-matrix");
+    feed(h, "q");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1390,6 +1414,7 @@ main(void)
         BOTH(test_views),
         BOTH(test_help),
         cmocka_unit_test(test_tier_impact),
+        cmocka_unit_test(test_tier_matrix),
         AT80(test_filter_sort),
         AT80(test_sort_every_column),
         cmocka_unit_test(test_filter_big),
