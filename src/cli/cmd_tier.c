@@ -215,16 +215,12 @@ tier_preview(struct cli *c, const struct attr_opts *ao, const char *name, enum o
     if (scenario_begin_base(c->m, c->rp, &b, &e) || scenario_check(b, c->today, &e) ||
         scenario_begin(c->m, c->rp, "", &a, &e))
         goto fail;
-    /* the name last: the other changes find the tier by its old one */
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < ao->n; i++) {
-            const char *argv[] = { "set", "tier", c->m->tiers[id].name, ao->attr[i]->name,
-                                   ao->val[i] };
-            if (!ao->val[i] || (strcmp(ao->attr[i]->name, "name") == 0) != (pass == 1))
-                continue;
-            if (scenario_apply(a, 5, argv, &e))
-                goto fail;
-        }
+    for (int i = 0; i < ao->n; i++) {
+        const char *argv[] = { "set", "tier", c->m->tiers[id].name, ao->attr[i]->name,
+                               ao->val[i] };
+        if (ao->val[i] && scenario_apply(a, 5, argv, &e))
+            goto fail;
+    }
     if (scenario_check(a, c->today, &e) || scenario_diff(b, a, c->m, &d, &e))
         goto fail;
     if (fmt == FMT_JSON)

@@ -351,6 +351,14 @@ run_where(struct cli *c, int argc, char **argv)
             return rc;
         if (subjects && model_parse_subjects(subjects, codes, &n, &e) != SM_OK)
             return cli_error(c, &e);
+        for (int k = 0; k < n; k++)
+            if (rules_regime_of(c->rp, codes[k]) == SM_NONE) {
+                char cc[3];
+                sm_cc_str(codes[k], cc);
+                fprintf(c->err, "sovmap: note: subjects %s have no regime in rule pack ", cc);
+                cli_put_text(c->err, c->rp->name ? c->rp->name : "");
+                fputs(" (SUB001): they restrict nothing\n", c->err);
+            }
         if (where_scratch(c->m, t, codes, n, pub, &scratch, &x.d, &e) != SM_OK)
             return cli_error(c, &e);
         x.m = scratch;

@@ -55,6 +55,10 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db where loyalty_members_eu --provi
 > }
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db where loyalty_members_eu --why-not aws:us-east-1 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["why_not"], d["roles"]["replica"]["status"], [f["rule"] for f in d["roles"]["replica"]["findings"]])'
 > aws:us-east-1 forbidden ['RES001', 'XFR002']
+# subjects with no regime restrict nothing, and where says so
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db where --tier restricted --subjects MX --provider aws --role primary
+! subjects MX have no regime in rule pack default (SUB001): they restrict nothing
+~ ^  MX      aws:mx-central-1 +within the tier's scope; no regime applies$
 # errors
 $ sovmap --catalog d.db where nosuch
 ! unknown dataset nosuch
