@@ -1525,6 +1525,7 @@ static const struct {
     { "svg",           "Region summary diagram (SVG)",           "sovmap-regions.svg", EXPORT_VIEW_REGIONS, false },
     { "map-html",      "Residency map (HTML)",                   "sovmap-map.html",    EXPORT_VIEW_FULL, false },
     { "map-md",        "Residency map (Markdown)",               "sovmap-map.md",      EXPORT_VIEW_FULL, false },
+    { "tiers-md",      "Tier-to-region mapping (Markdown)",      "sovmap-tiers.md",    EXPORT_VIEW_FULL, false },
     { "transfers-csv", "Transfer register (CSV)",                "sovmap-transfers.csv", EXPORT_VIEW_FULL, false },
     { "lineage-csv",   "Lineage register (CSV)",                 "sovmap-lineage.csv", EXPORT_VIEW_FULL, false },
     { "model-json",    "Model (model-json, for git)",            "sovmap-model.json",  EXPORT_VIEW_FULL, false },

@@ -1060,6 +1060,15 @@ test_export(void **state)
     assert_non_null(strstr(text, "orders"));
     free(text);
     assert_non_null(strstr(tui_message(h->t), path));
+    /* the tier-to-region mapping is the sixth */
+    path = tl_path(tl_tmpdir(), "tiers.md");
+    snprintf(script, sizeof script, "xjjjjj<Enter><C-u>%s<Enter>", path);
+    feed(h, script);
+    text = tl_slurp(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "# Tier-to-region mapping"));
+    assert_non_null(strstr(text, "## restricted"));
+    free(text);
 }
 
 static void
