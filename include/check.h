@@ -180,4 +180,81 @@ int32_t check_findings_of(const struct check_result *r, enum obj_kind kind,
 /* The most severe live finding's severity for an object, or SM_NONE. */
 int check_worst(const struct check_result *r, enum obj_kind kind, int32_t id);
 
+/* ---- where may a copy live (check.c) ---------------------------------------- */
+
+/* The roles `sovmap where` answers for. BACKUP stands for backup, dr and
+ * archive (the tier's backup scope); KEY is where the key of a copy in the
+ * home region may be held (the key scope). */
+#define WHERE_ROLES(X) \
+    X(PRIMARY, "primary") \
+    X(REPLICA, "replica") \
+    X(BACKUP,  "backup")  \
+    X(KEY,     "key")
+
+#define X(id, name) WHERE_##id,
+enum where_role { WHERE_ROLES(X) WHERE_ROLE_COUNT };
+#undef X
+extern const char *const where_role_names[WHERE_ROLE_COUNT];
+
+#define WHERE_STATUSES(X) \
+    X(ALLOWED,   "allowed")     /* a copy with no mechanism fires no rule */ \
+    X(MECHANISM, "mechanism")   /* allowed once the copy or its flow declares one */ \
+    X(FORBIDDEN, "forbidden")
+
+#define X(id, name) WHERE_ST_##id,
+enum where_status { WHERE_STATUSES(X) WHERE_ST_COUNT };
+#undef X
+extern const char *const where_status_names[WHERE_ST_COUNT];
+
+#define WHERE_BASES(X) \
+    X(INSIDE,    "inside")      /* inside the free-flow area of every regime */ \
+    X(ADEQUACY,  "adequacy")    /* full adequacy in force */ \
+    X(CONDITION, "adequacy-condition") /* partial adequacy, condition met by default */ \
+    X(DPF,       "dpf")         /* partial adequacy: only with dpf declared */ \
+    X(MECH,      "mechanism")   /* only with scc or bcr declared */ \
+    X(SCOPE,     "scope")       /* no transfer rule applies: the tier's scope alone */ \
+    X(NONE,      "none")
+
+#define X(id, name) WHERE_B_##id,
+enum where_basis { WHERE_BASES(X) WHERE_B_COUNT };
+#undef X
+extern const char *const where_basis_names[WHERE_B_COUNT];
+
+struct where_cell {
+    uint8_t status;             /* enum where_status */
+    uint8_t basis;              /* enum where_basis */
+    uint8_t mechanism;          /* WHERE_ST_MECHANISM: the mechanism that clears it */
+    int16_t regime;             /* regime index deciding the basis, SM_NONE */
+    int16_t cc;                 /* its deciding country (sm_cc), SM_NONE: any */
+    uint32_t rules;             /* 1u << RULE_x for each rule a copy here with
+                                   no mechanism fires (rules.h) */
+    const char *detail;         /* "inside the EEA", "adequacy EU->CH" ... */
+};
+
+struct where_result {
+    int32_t dataset;
+    int32_t home_region;        /* the primary's region replicas and keys are
+                                   judged against; SM_NONE: no copy yet, each
+                                   region judged as the home itself */
+    int32_t nregions;
+    struct where_cell *cells;   /* [role * nregions + region]; deleted regions
+                                   are FORBIDDEN with no rules */
+    struct check_result *check; /* the check of the model: effective tier,
+                                   subjects and lineage of the dataset */
+    struct sm_arena arena;
+};
+
+/* Where may a copy of dataset d live, for each role and region? Every cell
+ * comes from the checker's own tests (the ones check_run fires RES001,
+ * RES002, RES003, RES004, RES005, XFR001, XFR002 and ENC002 with): a
+ * cell is ALLOWED exactly when a new copy there with no mechanism and no
+ * flow into it gets none of those findings (a primary: the dataset's only
+ * primary; a key: of an encrypted replica in the home region). SM_OK,
+ * SM_ENOMEM, or the check's error. */
+int  check_where(const struct model *m, const struct rulepack *rp, int32_t today,
+                 int32_t d, struct where_result **out, struct sm_error *err);
+void check_where_free(struct where_result *w);
+/* The rules a where cell counts (bits 1u << RULE_x). */
+uint32_t check_where_rules(void);
+
 #endif

@@ -121,6 +121,13 @@ int export_map(const struct model *m, const struct check_result *r,
 int export_review_html(const struct model *m, const struct check_result *r,
                        const struct export_opts *o, FILE *f, struct sm_error *err);
 
+/* The tier-to-region mapping (export_tiers.c): per tier and set of
+ * effective subjects, the regions per role by jurisdiction with the basis
+ * and the law (check_where), and the datasets. r must come from check_run
+ * (its pack is used). fmt: "md", "csv". */
+int export_tiers(const struct model *m, const struct check_result *r,
+                 const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err);
+
 int export_transfers_csv(const struct model *m, const struct check_result *r,
                          const struct export_opts *o, FILE *f, struct sm_error *err);
 int export_lineage_csv(const struct model *m, const struct check_result *r,

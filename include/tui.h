@@ -65,6 +65,10 @@ struct tui_options {
                                          * (borrowed); NULL: by country */
     bool defer_check;           /* tui_new does not check: tui_run draws the
                                  * first frame, then checks (big catalogs) */
+    const char *const *rule_texts;  /* per built-in rule (rules.h order): its
+                                     * text as `sovmap explain` prints it, or
+                                     * NULL (borrowed: must outlive the tui);
+                                     * the finding pane shows it */
 };
 
 enum { TUI_MIN_W = 80, TUI_MIN_H = 24 };

@@ -234,6 +234,7 @@ enum focus { FOCUS_LIST, FOCUS_DETAIL };
 
 struct tui {
     const struct export_juris *juris;  /* borrowed, for exports */
+    const char *const *rule_texts;     /* borrowed (tui_options), or NULL */
     struct model *m;
     struct tui_ops ops;
     struct keymap keys;

@@ -19,6 +19,8 @@
 #include "store.h"
 #include "term.h"
 #include "export.h"
+#include "rule_text.h"
+#include "rules.h"
 #include "scenario.h"
 #include "tui.h"
 
@@ -218,6 +220,7 @@ run_tui(struct cli *c, int argc, char **argv)
     struct tui_options to;
     struct tui *t;
     struct export_juris *juris = NULL;
+    char *rule_texts[RULE_COUNT] = { NULL };
     bool existed;
     int npos, rc;
 
@@ -266,13 +269,23 @@ run_tui(struct cli *c, int argc, char **argv)
      * the facts they fall back to countries, which is still correct. */
     if (export_juris_load(c->datadir, &juris, &e) == SM_OK)
         to.juris = juris;
+    /* The finding pane shows each rule's text (`sovmap explain`); a
+     * missing file leaves that rule's section out. */
+    for (int i = 0; i < RULE_COUNT; i++)
+        if (rule_text_load(c->datadir, rule_names[i], &rule_texts[i], NULL) != SM_OK)
+            rule_texts[i] = NULL;
+    to.rule_texts = (const char *const *)rule_texts;
     if (!(t = tui_new(c->m, &ops, &to, &e))) {
         export_juris_free(juris);
+        for (int i = 0; i < RULE_COUNT; i++)
+            free(rule_texts[i]);
         return cli_error(c, &e);
     }
     rc = tui_run(t, &th, &e);
     tui_free(t);
     export_juris_free(juris);
+    for (int i = 0; i < RULE_COUNT; i++)
+        free(rule_texts[i]);
     if (rc != SM_OK)
         return cli_error(c, &e);
     return CLI_OK;

@@ -3,6 +3,7 @@
  * global options, finds the command in the registry and runs it. Without a
  * command it runs the "tui" command when one is registered, else prints help.
  */
+#include <ctype.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 static const char global_usage[] =
     "usage: sovmap [--catalog PATH] [--quiet] [--verbose] [--rules PACK] [--theme NAME]\n"
     "              [CATALOG.db] [COMMAND [ARGS...]]\n"
-    "       sovmap --version | --help | help COMMAND\n"
+    "       sovmap --version | --help | help COMMAND|RULE\n"
     "\n"
     "sovmap tells where each dataset may live: it checks datasets, tiers, regions and\n"
     "flows in a catalog against residency rules. Without a command it opens the catalog\n"
@@ -104,6 +105,16 @@ unknown_global(struct cli *c, const char *arg)
         return cli_fail(c, "unknown option %s; did you mean %s?", name, best);
     return cli_fail(c, "unknown option %s; see sovmap --help (command options go after "
                     "the command)", name);
+}
+
+/* Three letters and three digits: a rule id ("RES001", "xfr002"). */
+static bool
+rule_like(const char *s)
+{
+    for (int k = 0; k < 6; k++)
+        if (!s[k] || (k < 3 ? !isalpha((unsigned char)s[k]) : !isdigit((unsigned char)s[k])))
+            return false;
+    return s[6] == '\0';
 }
 
 static int
@@ -216,8 +227,16 @@ main(int argc, char **argv)
             print_help(stdout);
             return CLI_OK;
         }
-        if (!(cmd = cli_command(argv[i + 1])))
+        if (!(cmd = cli_command(argv[i + 1]))) {
+            /* `help RES001`: a rule's text (cmd_explain) */
+            const struct command *ex = cli_command("explain");
+            if (ex && rule_like(argv[i + 1])) {
+                char *ex_argv[] = { "explain", argv[i + 1], NULL };
+                rc = cli_run(&c, ex, 2, ex_argv);
+                goto done;
+            }
             return suggest_command(&c, argv[i + 1]);
+        }
         char *help_argv[] = { argv[i + 1], "--help", NULL };
         rc = cli_run(&c, cmd, 2, help_argv);
         goto done;

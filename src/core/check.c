@@ -1009,6 +1009,55 @@ why_entry(struct ck *c, int32_t p, const struct mech *mc)
     return "that copy (an implicit replication)";
 }
 
+/* RES005: is the operator of region r at home for the dataset? false with
+ * *badg the regime whose area it is outside (SM_NONE: not the home country). */
+static bool
+operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg)
+{
+    const struct region *rg = &c->m->regions[r];
+    int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
+    bool ok = true;
+
+    *badg = SM_NONE;
+    if (dc->bmask) {
+        FOR_REGIMES(g, dc->bmask)
+            if (ok && !rules_operator_inside(c->rp, &c->rp->regimes[g], op)) {
+                ok = false;
+                *badg = g;
+            }
+    } else {
+        ok = op == dc->home_cc;
+    }
+    return ok;
+}
+
+/* The placement rules a copy in `role` in region r fires, with its key in
+ * region key (SM_NONE: no key to judge) and mechanism mc: bits 1u << RULE_x
+ * of RES004, RES001 or RES002, RES005 and ENC002. check_placement fires
+ * exactly these and check_where reports them, so the two cannot disagree.
+ * Transfers (XFR001, XFR002) are judge_region's. */
+static uint32_t
+copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+           const struct mech *mc)
+{
+    const struct tier *T = dc->T;
+    uint32_t v = 0;
+    int32_t badg;
+
+    if (!c->allowed[r])
+        v |= 1u << RULE_RES004;
+    if (T) {
+        bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
+        if (!in_scope(c, dc, backup ? T->backup_scope : T->scope, r, mc))
+            v |= 1u << (backup ? RULE_RES002 : RULE_RES001);
+        if (T->sovereign && !operator_ok(c, dc, r, &badg))
+            v |= 1u << RULE_RES005;
+        if (key != SM_NONE && !in_scope(c, dc, T->key_scope, key, mc))
+            v |= 1u << RULE_ENC002;
+    }
+    return v;
+}
+
 /* ---- hints: nearest compliant regions ----------------------------------- */
 
 enum hint_what { HW_SCOPE, HW_TRANSFER, HW_KEY };
@@ -1153,6 +1202,33 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
 
 /* ---- the dataset context ------------------------------------------------ */
 
+/* The dataset's home: the primary's region r and its country, the home
+ * country's regime when no subject names one, and the regimes that bound
+ * the bloc. check_where calls it again to judge a primary elsewhere. */
+static void
+dataset_home(const struct ck *c, struct dctx *dc, int32_t r)
+{
+    if (dc->fallback) {
+        dc->gmask = 0;
+        dc->fallback = false;
+    }
+    dc->home_region = r;
+    dc->home_cc = SM_NONE;
+    if (dc->home_region != SM_NONE && !c->ri[dc->home_region].any && c->ri[dc->home_region].n == 1)
+        dc->home_cc = c->pool[c->ri[dc->home_region].first];
+    if (!dc->gmask && dc->home_cc != SM_NONE) {
+        int32_t g = rules_regime_of(c->rp, dc->home_cc);
+        if (g != SM_NONE) {
+            dc->gmask = (uint64_t)1 << g;
+            dc->fallback = true;
+        }
+    }
+    /* A regime with no transfer rule (US, CA, AU, AE) does not keep data
+     * anywhere: with a restricting regime beside it, only the latter bounds
+     * the bloc. Alone, its own country is the bloc. */
+    dc->bmask = dc->gmask & c->restricting ? dc->gmask & c->restricting : dc->gmask;
+}
+
 static void
 dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
 {
@@ -1181,21 +1257,7 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
                 dc->primary = p;
                 break;
             }
-    dc->home_region = dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region;
-    dc->home_cc = SM_NONE;
-    if (dc->home_region != SM_NONE && !c->ri[dc->home_region].any && c->ri[dc->home_region].n == 1)
-        dc->home_cc = c->pool[c->ri[dc->home_region].first];
-    if (!dc->gmask && dc->home_cc != SM_NONE) {
-        int32_t g = rules_regime_of(c->rp, dc->home_cc);
-        if (g != SM_NONE) {
-            dc->gmask = (uint64_t)1 << g;
-            dc->fallback = true;
-        }
-    }
-    /* A regime with no transfer rule (US, CA, AU, AE) does not keep data
-     * anywhere: with a restricting regime beside it, only the latter bounds
-     * the bloc. Alone, its own country is the bloc. */
-    dc->bmask = dc->gmask & c->restricting ? dc->gmask & c->restricting : dc->gmask;
+    dataset_home(c, dc, dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region);
 }
 
 /* Lazily: "EU,BR" and "orders is restricted with EU subjects". */
@@ -1559,10 +1621,12 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     const char *pat = NULL;
     struct mech mc;
     int bad;
+    uint32_t fire;
 
     copy_mech(c, dc, p, &mc);
+    fire = copy_rules(c, dc, pl->role, pl->region, pl->encrypted ? pl->key_region : SM_NONE, &mc);
     /* RES004: org policy. */
-    if (!c->allowed[pl->region] && !rules_region_allowed(c->rp, rg->id, &pat) &&
+    if ((fire & (1u << RULE_RES004)) && !rules_region_allowed(c->rp, rg->id, &pat) &&
         begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
         why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
         if (pat)
@@ -1580,7 +1644,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         bool backup = pl->role == ROLE_BACKUP || pl->role == ROLE_DR || pl->role == ROLE_ARCHIVE;
         int scope = backup ? T->backup_scope : T->scope;
         int rule = backup ? RULE_RES002 : RULE_RES001;
-        if (!in_scope(c, dc, scope, pl->region, &mc) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
+        if ((fire & (1u << rule)) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
             scope_words(c, dc, scope, sw, sizeof sw);
             why_dataset(c, dc);
             why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
@@ -1622,18 +1686,9 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         /* RES005: sovereign operator. */
         if (T->sovereign) {
             int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
-            bool ok = true;
             int32_t badg = SM_NONE;
-            if (dc->bmask) {
-                FOR_REGIMES(g, dc->bmask)
-                    if (ok && !rules_operator_inside(c->rp, &c->rp->regimes[g], op)) {
-                        ok = false;
-                        badg = g;
-                    }
-            } else {
-                ok = op == dc->home_cc;
-            }
-            if (!ok && begin(c, RULE_RES005, OBJ_PLACEMENT, p, dc->d)) {
+            if ((fire & (1u << RULE_RES005)) && !operator_ok(c, dc, pl->region, &badg) &&
+                begin(c, RULE_RES005, OBJ_PLACEMENT, p, dc->d)) {
                 why_dataset(c, dc);
                 why(c, "tier %s requires a sovereign operator", T->name);
                 why(c, "%s in %s is run by an operator based in %s", role,
@@ -1663,7 +1718,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         if (pl->encrypted && pl->key_region != SM_NONE) {
             /* The key travels under the same transfer as its copy: for the
              * adequate scope, the copy's mechanism covers it too. */
-            if (!in_scope(c, dc, T->key_scope, pl->key_region, &mc) &&
+            if ((fire & (1u << RULE_ENC002)) &&
                 begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
                 scope_words(c, dc, T->key_scope, sw, sizeof sw);
                 why_dataset(c, dc);
@@ -2731,5 +2786,237 @@ check_add_finding(struct check_result *r, const struct model *m, const struct fi
         memmove(&ix[at + 1], &ix[at], sizeof *ix * (size_t)(n - at));
         ix[at] = lo;
     }
+    return SM_OK;
+}
+
+/* ---- where may a copy live ---------------------------------------------- */
+
+#define X(id, name) name,
+const char *const where_role_names[WHERE_ROLE_COUNT] = { WHERE_ROLES(X) };
+const char *const where_status_names[WHERE_ST_COUNT] = { WHERE_STATUSES(X) };
+const char *const where_basis_names[WHERE_B_COUNT] = { WHERE_BASES(X) };
+#undef X
+
+uint32_t
+check_where_rules(void)
+{
+    return 1u << RULE_RES001 | 1u << RULE_RES002 | 1u << RULE_RES003 | 1u << RULE_RES004 |
+        1u << RULE_RES005 | 1u << RULE_XFR001 | 1u << RULE_XFR002 | 1u << RULE_ENC002;
+}
+
+/* The rules a new copy in role `role` in region r fires with mechanism mc,
+ * by the same tests check_placement and check_dataset_rules fire them with
+ * (copy_rules, judge_region, region_is_country). *basis, *bg and *bcc get
+ * the weakest transfer basis over the regimes, its regime and country. */
+static uint32_t
+where_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, const struct mech *mc,
+            int *basis, int32_t *bg, int *bcc)
+{
+    int prole = role == WHERE_PRIMARY ? ROLE_PRIMARY : role == WHERE_BACKUP ? ROLE_BACKUP : ROLE_REPLICA;
+    uint32_t v;
+
+    *basis = B_INSIDE;
+    *bg = SM_NONE;
+    *bcc = SM_NONE;
+    if (role == WHERE_KEY)      /* the key of an encrypted copy at home */
+        return copy_rules(c, dc, ROLE_REPLICA, dc->home_region, r, mc) & (1u << RULE_ENC002);
+    v = copy_rules(c, dc, prole, r, SM_NONE, mc);
+    if (dc->personal && dc->gmask) {
+        FOR_REGIMES(g, dc->gmask) {
+            int bad, b;
+            uint8_t st;
+            int x = judge_region(c, g, r, mc, &bad, &b, &st);
+            if (x != V_OK)
+                v |= 1u << (x == V_XFR001 ? RULE_XFR001 : RULE_XFR002);
+            if (*bg == SM_NONE || b > *basis) {
+                *basis = b;
+                *bg = g;
+                *bcc = bad;
+            }
+        }
+        if (role == WHERE_PRIMARY)
+            FOR_REGIMES(g, dc->gmask)
+                if (c->rp->regimes[g].hard_localization &&
+                    !region_is_country(c, r, c->rp->regimes[g].country))
+                    v |= 1u << RULE_RES003;
+    }
+    return v;
+}
+
+static const char *
+where_detail(const struct ck *c, const struct dctx *dc, int role, const struct where_cell *w,
+             char *buf, size_t size)
+{
+    const struct regime *rg = w->regime == SM_NONE ? NULL : &c->rp->regimes[w->regime];
+    char a[3], b[3], ab[64];
+    const char *dest = w->cc == SM_NONE ? "any country" : ccs(w->cc, b);
+    size_t n = 0;
+
+    if (rg)
+        regime_cc(rg, a);
+    if (w->status == WHERE_ST_MECHANISM && (role == WHERE_KEY || !rg)) {
+        /* the scope (adequate) asks for it, not a regime of the dataset's */
+        sfmt(buf, size, "only with %s declared on the copy: the %s%s scope accepts it",
+             mechanism_names[w->mechanism], role == WHERE_KEY ? "key " : "",
+             !dc->T ? "tier" : scope_names[role == WHERE_KEY ? dc->T->key_scope :
+                                           role == WHERE_BACKUP ? dc->T->backup_scope : dc->T->scope]);
+        return buf;
+    }
+    switch (w->status == WHERE_ST_FORBIDDEN ? WHERE_B_NONE : w->basis) {
+    case WHERE_B_INSIDE:
+        if (rg->transfer == XFER_RULE_CONDITIONAL)
+            sfmt(buf, size, "inside %s", area_of(rg, ab, sizeof ab));
+        else
+            sfmt(buf, size, "%s has no transfer restriction there", rg->id);
+        break;
+    case WHERE_B_ADEQUACY:
+        sfmt(buf, size, "adequacy %s->%s", a, dest);
+        break;
+    case WHERE_B_CONDITION:
+        sfmt(buf, size, "adequacy %s->%s for commercial recipients (the holder is not public sector)",
+             a, dest);
+        break;
+    case WHERE_B_DPF:
+        sfmt(buf, size, "only with dpf declared: %s adequacy for %s needs a DPF-certified recipient",
+             a, dest);
+        break;
+    case WHERE_B_MECH:
+        if (rg)
+            sfmt(buf, size, "only with %s declared: no %s adequacy covers %s",
+                 mechanism_names[w->mechanism], rg->id, dest);
+        else
+            sfmt(buf, size, "only with %s declared", mechanism_names[w->mechanism]);
+        break;
+    case WHERE_B_SCOPE:
+        if (role == WHERE_KEY)
+            sfmt(buf, size, "within the key scope (%s)", dc->T ? scope_names[dc->T->key_scope] : "none");
+        else if (!dc->personal)
+            sfmt(buf, size, "within the tier's scope; not personal data, so no transfer rule");
+        else
+            sfmt(buf, size, "within the tier's scope; no regime applies");
+        break;
+    default:
+        buf[0] = '\0';
+        for (int k = 0; k < RULE_COUNT; k++)
+            if (w->rules & (1u << k))
+                n += (size_t)sfmt(buf + n, n < size ? size - n : 0, "%s%s", n ? ", " : "",
+                                  rule_names[k]);
+    }
+    return buf;
+}
+
+static void
+where_cell(const struct ck *c, struct dctx *dc, int role, int32_t r, struct where_cell *w)
+{
+    static const uint8_t tries[] = { MECH_DPF, MECH_SCC, MECH_BCR };
+    struct mech mc;
+    int basis, bcc, b2, c2;
+    int32_t bg, g2;
+
+    memset(&mc, 0, sizeof mc);
+    mc.dates_ok = true;
+    mc.ref = "";
+    mc.public_recipient = dc->ds->public_sector;
+    w->rules = where_rules(c, dc, role, r, &mc, &basis, &bg, &bcc);
+    w->regime = (int16_t)bg;
+    w->cc = (int16_t)bcc;
+    w->mechanism = MECH_NONE;
+    if (!w->rules) {
+        w->status = WHERE_ST_ALLOWED;
+        if (role == WHERE_KEY || bg == SM_NONE)
+            w->basis = WHERE_B_SCOPE;
+        else
+            w->basis = basis == B_ADEQ ? WHERE_B_ADEQUACY : basis == B_COMM ? WHERE_B_CONDITION
+                : WHERE_B_INSIDE;
+        return;
+    }
+    w->status = WHERE_ST_FORBIDDEN;
+    w->basis = WHERE_B_NONE;
+    for (size_t k = 0; k < sizeof tries; k++) {
+        mc.mech = tries[k];
+        if (!where_rules(c, dc, role, r, &mc, &b2, &g2, &c2)) {
+            w->status = WHERE_ST_MECHANISM;
+            w->mechanism = tries[k];
+            w->basis = tries[k] == MECH_DPF ? WHERE_B_DPF : WHERE_B_MECH;
+            return;
+        }
+    }
+}
+
+void
+check_where_free(struct where_result *w)
+{
+    if (!w)
+        return;
+    free(w->cells);
+    check_result_free(w->check);
+    sm_arena_fini(&w->arena);
+    free(w);
+}
+
+int
+check_where(const struct model *m, const struct rulepack *rp, int32_t today, int32_t d,
+            struct where_result **out, struct sm_error *err)
+{
+    struct where_result *w = calloc(1, sizeof *w);
+    struct ck ck, *c = &ck;
+    struct dctx dc, at;
+    char buf[512];
+    int rc = SM_ENOMEM;
+
+    memset(c, 0, sizeof *c);
+    if (!w)
+        return sm_error_set(err, SM_ENOMEM, "where: out of memory");
+    sm_arena_init(&w->arena);
+    w->dataset = d;
+    w->nregions = m->nregions;
+    if ((rc = check_run(m, rp, today, &w->check, err)))
+        goto out;
+    rc = SM_ENOMEM;
+    c->m = m;
+    c->rp = rp;
+    c->today = today;
+    c->r = w->check;
+    c->L = w->check->lineage;
+    c->cc_eu = sm_cc("EU");
+    w->cells = calloc((size_t)WHERE_ROLE_COUNT * (size_t)m->nregions + 1, sizeof *w->cells);
+    if (!w->cells || build_tables(c))
+        goto out;
+    dataset_ctx(c, d, &dc);
+    w->home_region = dc.home_region;
+    for (int role = 0; role < WHERE_ROLE_COUNT; role++)
+        for (int32_t r = 0; r < m->nregions; r++) {
+            struct where_cell *cell = &w->cells[(size_t)role * (size_t)m->nregions + (size_t)r];
+            cell->regime = cell->cc = SM_NONE;
+            if (m->regions[r].deleted) {
+                cell->status = WHERE_ST_FORBIDDEN;
+                cell->basis = WHERE_B_NONE;
+                cell->detail = "";
+                continue;
+            }
+            /* A primary elsewhere moves the home; with no copy yet, the
+             * first copy is the home (as dataset_ctx takes it). */
+            at = dc;
+            if (role == WHERE_PRIMARY || dc.home_region == SM_NONE)
+                dataset_home(c, &at, r);
+            where_cell(c, &at, role, r, cell);
+            if (!(cell->detail = sm_arena_strdup(&w->arena,
+                                                 where_detail(c, &at, role, cell, buf, sizeof buf))))
+                goto out;
+        }
+    rc = SM_OK;
+out:
+    free(c->cs);
+    free(c->slot_regime);
+    free(c->ri);
+    free(c->pool);
+    free(c->provider_first);
+    free(c->allowed);
+    free(c->basis_cache);
+    if (rc) {
+        check_where_free(w);
+        return rc == SM_ENOMEM ? sm_error_set(err, SM_ENOMEM, "where: out of memory") : rc;
+    }
+    *out = w;
     return SM_OK;
 }

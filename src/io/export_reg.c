@@ -920,6 +920,22 @@ MAP(html, "html", "residency map, self-contained printable HTML");
 MAP(json, "json", "residency map, JSON");
 #undef MAP
 
+static int
+w_tiers(const struct model *m, const struct check_result *r, const struct export_opts *o,
+        const char *arg, FILE *f, struct sm_error *err)
+{
+    return export_tiers(m, r, o, arg, f, err);
+}
+
+static const struct export_ops exp_tiers_md = {
+    .name = "tiers-md", .summary = "tier-to-region mapping to sign off, Markdown",
+    .needs_check = true, .write = w_tiers, .arg = "md",
+};
+static const struct export_ops exp_tiers_csv = {
+    .name = "tiers-csv", .summary = "tier-to-region mapping, CSV (one row per tier, subjects, role, region)",
+    .needs_check = true, .write = w_tiers, .arg = "csv",
+};
+
 static const struct export_ops exp_transfers = {
     .name = "transfers-csv", .summary = "transfer register (derived transfers), CSV",
     .needs_check = true, .write = w_transfers,
@@ -961,7 +977,7 @@ static const struct export_ops exp_model_json = {
 const struct export_ops *const export_formats[] = {
     &exp_dot, &exp_svg, &exp_png, &exp_pdf, &exp_mermaid,
     &exp_map_md, &exp_map_csv, &exp_map_html, &exp_map_json,
-    &exp_transfers, &exp_lineage, &exp_review, &exp_model_json,
+    &exp_tiers_md, &exp_tiers_csv, &exp_transfers, &exp_lineage, &exp_review, &exp_model_json,
     NULL
 };
 

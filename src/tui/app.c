@@ -1108,6 +1108,10 @@ help_text(struct tui *t, char **out)
     }
     if (len < size)
         len += (size_t)snprintf(buf + len, size - len,
+                                "\nA finding's detail pane ends with its rule's text: when it "
+                                "fires, when not, and the law (`sovmap explain RULE`).\n"
+                                "Saving a tier's form first shows the impact: +N errors, -M "
+                                "errors and the copies and flows that change (y saves).\n"
                                 "\nMouse: click a tab or a row, double-click to open, wheel "
                                 "scrolls.\nThemes: --theme NAME or `theme NAME` in "
                                 "$XDG_CONFIG_HOME/sovmap/config.\n");
@@ -1530,6 +1534,7 @@ static const struct {
     { "svg",           "Region summary diagram (SVG)",           "sovmap-regions.svg", EXPORT_VIEW_REGIONS, false },
     { "map-html",      "Residency map (HTML)",                   "sovmap-map.html",    EXPORT_VIEW_FULL, false },
     { "map-md",        "Residency map (Markdown)",               "sovmap-map.md",      EXPORT_VIEW_FULL, false },
+    { "tiers-md",      "Tier-to-region mapping (Markdown)",      "sovmap-tiers.md",    EXPORT_VIEW_FULL, false },
     { "transfers-csv", "Transfer register (CSV)",                "sovmap-transfers.csv", EXPORT_VIEW_FULL, false },
     { "lineage-csv",   "Lineage register (CSV)",                 "sovmap-lineage.csv", EXPORT_VIEW_FULL, false },
     { "model-json",    "Model (model-json, for git)",            "sovmap-model.json",  EXPORT_VIEW_FULL, false },
@@ -1612,6 +1617,49 @@ act_diff(struct tui *t, const struct key *k)
     argv[1] = "diff";
     argv[2] = (char *)t->m->scenarios[id].name;
     run_argv(t, label, 3, argv);
+    return TUI_REDRAW;
+}
+
+/* The selected tier's tier x region matrix (export tiers in its text form):
+ * for each set of subjects its datasets have, per jurisdiction, the regions
+ * a copy may live in per role and the copies there now. */
+static int
+act_tier_matrix(struct tui *t, const struct key *k)
+{
+    enum obj_kind kind;
+    int32_t id;
+    struct export_opts o;
+    struct sm_error err = { 0 };
+    char *buf = NULL, title[300];
+    size_t len = 0;
+    FILE *f;
+    int rc;
+    (void)k;
+    if (!target_object(t, &kind, &id) || kind != OBJ_TIER) {
+        tui_set_message(t, true, "select a tier first (view 4)");
+        return TUI_REDRAW;
+    }
+    if (!t->res || !t->res->rp) {
+        tui_set_message(t, true, "not checked yet");
+        return TUI_REDRAW;
+    }
+    export_opts_init(&o);
+    o.tier = t->m->tiers[id].name;
+    o.juris = t->juris;
+    if (!(f = open_memstream(&buf, &len))) {
+        tui_set_message(t, true, "out of memory");
+        return TUI_REDRAW;
+    }
+    rc = export_tiers(t->m, t->res, &o, "text", f, &err);
+    if (fclose(f) != 0 && rc == SM_OK)
+        rc = sm_error_set(&err, SM_ENOMEM, "out of memory");
+    if (rc != SM_OK) {
+        free(buf);
+        tui_set_message(t, true, "%s", err.msg);
+        return TUI_REDRAW;
+    }
+    snprintf(title, sizeof title, "Tier %s x regions", t->m->tiers[id].name);
+    pager_open(t, title, buf);
     return TUI_REDRAW;
 }
 
@@ -2213,6 +2261,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
     [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
     [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_DIFF] = act_diff,
+    [ACT_TIER_MATRIX] = act_tier_matrix,
     [ACT_SCENARIO] = act_scenario,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
     [ACT_UNDO] = act_undo,          [ACT_REDO] = act_redo,
@@ -3016,6 +3065,7 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     snprintf(t->user, sizeof t->user, "%s", o && o->user ? o->user : "");
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
+    t->rule_texts = o ? o->rule_texts : NULL;
     t->detail.view = -1;
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];

@@ -6,6 +6,7 @@
  * user can follow with Enter. No curses, no I/O.
  */
 #include "views.h"
+#include "rules.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -379,6 +380,69 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
     }
 }
 
+/* One item of a rule's text as detail lines of at most `max` bytes, cut
+ * at spaces (the pane wraps each line to its width). */
+static void
+rule_item(struct detail *d, const char *s, size_t n)
+{
+    const size_t max = sizeof d->line[0].text - 8;
+
+    while (n > 0) {
+        size_t k = n;
+        if (k > max) {
+            k = max;
+            while (k > max / 2 && s[k] != ' ')
+                k--;
+        }
+        detail_add(d, STYLE_DEFAULT, NULL, "%.*s", (int)k, s);
+        s += k;
+        n -= k;
+        while (n > 0 && *s == ' ') {
+            s++;
+            n--;
+        }
+    }
+}
+
+/* The rule's text (the shipped explanation, without its title line):
+ * doc/rules.md's hard-wrapped lines joined into items, one per "- " line. */
+static void
+rule_section(struct tui *t, const char *id, struct detail *d)
+{
+    int rule = rules_rule(id);
+    const char *s;
+    char item[1024];
+    size_t n = 0;
+
+    if (!t->rule_texts || rule == SM_NONE || !t->rule_texts[rule])
+        return;
+    s = strchr(t->rule_texts[rule], '\n');
+    if (!s)
+        return;
+    section(d, "Rule");
+    for (s++; *s;) {
+        size_t len = strcspn(s, "\n");
+        if (n && (strncmp(s, "- ", 2) == 0 || n + len + 1 >= sizeof item)) {
+            rule_item(d, item, n);
+            n = 0;
+        }
+        if (n)
+            item[n++] = ' ';
+        while (len && *s == ' ' && n) {     /* a continuation's indent */
+            s++;
+            len--;
+        }
+        if (len >= sizeof item - n)
+            len = sizeof item - n - 1;
+        memcpy(item + n, s, len);
+        n += len;
+        s += strcspn(s, "\n");
+        s += *s == '\n';
+    }
+    if (n)
+        rule_item(d, item, n);
+}
+
 void
 detail_finding(struct tui *t, int32_t i, struct detail *d)
 {
@@ -403,6 +467,7 @@ detail_finding(struct tui *t, int32_t i, struct detail *d)
     section(d, "Hint");
     detail_add(d, f->hint && *f->hint ? STYLE_DEFAULT : STYLE_DIM, NULL, "%s",
                f->hint && *f->hint ? f->hint : "none");
+    rule_section(t, f->rule, d);
     if (f->waived && f->waiver >= 0 && f->waiver < t->m->nwaivers) {
         const struct waiver *w = &t->m->waivers[f->waiver];
         char date[11];

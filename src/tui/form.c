@@ -297,6 +297,157 @@ field_of_message(const struct form *f, const char *msg)
     return best;
 }
 
+/* ---- a tier edit's impact, before it is saved ---------------------------------- */
+
+struct fkey_ix {
+    const struct finding *f;
+};
+
+static int
+fkey_ix_cmp(const void *pa, const void *pb)
+{
+    const struct finding *a = ((const struct fkey_ix *)pa)->f, *b = ((const struct fkey_ix *)pb)->f;
+    int d = strcmp(a->rule, b->rule);
+
+    return d ? d : strcmp(a->selector, b->selector);
+}
+
+/* The live findings of r, sorted by (rule, selector). */
+static struct fkey_ix *
+live_sorted(const struct check_result *r, int32_t *n)
+{
+    struct fkey_ix *v = malloc(sizeof *v * (size_t)(r->nfindings + 1));
+
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (int32_t k = 0; k < r->nfindings; k++)
+        if (!r->findings[k].waived)
+            v[(*n)++].f = &r->findings[k];
+    qsort(v, (size_t)*n, sizeof *v, fkey_ix_cmp);
+    return v;
+}
+
+/* Append "  new       error   RES001  sel" to buf (at most `max` lines). */
+static void
+impact_line(char **buf, size_t *len, size_t *cap, const char *what, const struct finding *f,
+            int *lines, int max)
+{
+    int need;
+
+    if (++*lines > max)
+        return;
+    need = snprintf(NULL, 0, "\n%-9s %-7s %-7s %s", what, severity_names[f->severity], f->rule,
+                    f->selector);
+    if (*len + (size_t)need + 1 > *cap) {
+        size_t nc = (*cap + (size_t)need + 1) * 2;
+        char *nb = realloc(*buf, nc);
+        if (!nb)
+            return;
+        *buf = nb;
+        *cap = nc;
+    }
+    *len += (size_t)snprintf(*buf + *len, *cap - *len, "\n%-9s %-7s %-7s %s", what,
+                             severity_names[f->severity], f->rule, f->selector);
+}
+
+/* Check a clone of the model with e applied against the current check:
+ * the findings that appear and go, as text for the confirm dialog (heap),
+ * and the error counts. NULL when it cannot be computed (no checker, the
+ * edit fails: then the save reports it). */
+static char *
+tier_impact(struct tui *t, const struct edit *e, int32_t count[2][SEV_COUNT])
+{
+    struct model *m = NULL;
+    struct check_result *r = NULL;
+    struct edit_result res;
+    struct sm_error err = { 0 };
+    struct fkey_ix *a = NULL, *b = NULL;
+    int32_t na = 0, nb = 0, i = 0, j = 0;
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int lines = 0;
+    const int max = 12;
+
+    memset(count, 0, sizeof(int32_t) * 2 * SEV_COUNT);
+    memset(&res, 0, sizeof res);
+    if (!t->ops.check || !t->res || model_clone(t->m, &m))
+        return NULL;
+    if (edit_apply(m, e, &res, &err) || t->ops.check(t->ops.ctx, m, &r, &err))
+        goto out;
+    b = live_sorted(t->res, &nb);
+    a = live_sorted(r, &na);
+    if (!a || !b)
+        goto out;
+    /* new (in a only) and resolved (in b only), by a merge */
+    while (i < na || j < nb) {
+        int d = i >= na ? 1 : j >= nb ? -1 : fkey_ix_cmp(&a[i], &b[j]);
+        if (d == 0) {
+            i++;
+            j++;
+        } else if (d < 0) {
+            count[0][a[i].f->severity]++;
+            impact_line(&buf, &len, &cap, "new", a[i++].f, &lines, max);
+        } else {
+            count[1][b[j].f->severity]++;
+            impact_line(&buf, &len, &cap, "resolved", b[j++].f, &lines, max);
+        }
+    }
+    if (lines > max) {
+        char more[64];
+        snprintf(more, sizeof more, "\n... and %d more", lines - max);
+        if (len + strlen(more) + 1 <= cap)
+            strcat(buf + len, more);
+    }
+    if (!buf)
+        buf = strdup("\nno copy or flow changes status");
+out:
+    free(a);
+    free(b);
+    if (r)
+        t->ops.check_free(t->ops.ctx, r);
+    edit_result_fini(&res);
+    model_free(m);
+    return buf;
+}
+
+/* Before a tier's changes are saved: a confirm dialog with their impact,
+ * "+N errors, -M errors" and the copies and flows that change status.
+ * false when there is nothing to show (then save at once). */
+static bool
+tier_confirm(struct tui *t, const struct edit *e, const char *tier)
+{
+    struct dialog *d = &t->dialog;
+    int32_t count[2][SEV_COUNT];
+    char *list = tier_impact(t, e, count), *text;
+    size_t n;
+
+    if (!list)
+        return false;
+    dialog_close(t);
+    d->mode = DIALOG_CONFIRM;
+    snprintf(d->title, sizeof d->title, "Save tier %s? Impact before saving", tier);
+    n = strlen(list) + 256;
+    text = malloc(n);
+    if (!text) {
+        free(list);
+        return false;
+    }
+    snprintf(text, n, "+%d errors, -%d errors; +%d warnings, -%d warnings%s",
+             (int)count[0][SEV_ERROR], (int)count[1][SEV_ERROR], (int)count[0][SEV_WARNING],
+             (int)count[1][SEV_WARNING], list);
+    free(list);
+    d->text = text;
+    d->nchoices = 1;
+    snprintf(d->choice_text[0], sizeof d->choice_text[0], "Save tier %s: +%d errors, -%d errors",
+             tier, (int)count[0][SEV_ERROR], (int)count[1][SEV_ERROR]);
+    if (!(d->edits[0] = edit_dup(e))) {
+        dialog_close(t);
+        return false;
+    }
+    return true;
+}
+
 static void
 form_submit(struct tui *t)
 {
@@ -350,6 +501,15 @@ form_submit(struct tui *t)
         form_close(t);
         tui_set_message(t, false, "nothing changed");
         return;
+    }
+    if (f->kind == OBJ_TIER && f->mode == FORM_EDIT) {
+        /* the impact first; y saves, Esc keeps the catalog as it is */
+        char tier[256];
+        snprintf(tier, sizeof tier, "%s", key);
+        if (tier_confirm(t, &e, tier)) {
+            form_close(t);
+            return;
+        }
     }
     snprintf(what, sizeof what, "%s %s %s",
              f->mode == FORM_EDIT ? "changed" : f->mode == FORM_WAIVE ? "waived" : "added",

@@ -97,6 +97,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_SCENARIOS, 's',         ACT_SCENARIO },
     { KEYMAP_GLOBAL, 'W',            ACT_SCENARIO },
     { KEYMAP_GLOBAL, 'd',            ACT_DIFF },
+    { KEYMAP_GLOBAL, 'M',            ACT_TIER_MATRIX },
     { KEYMAP_DETAIL, 'j',            ACT_MOVE_DOWN },
     { KEYMAP_DETAIL, TK_DOWN,        ACT_MOVE_DOWN },
     { KEYMAP_DETAIL, 'k',            ACT_MOVE_UP },

@@ -230,7 +230,9 @@ test_registry(void **state)
     (void)state;
     for (int i = 0; export_formats[i]; i++, n++)
         assert_ptr_equal(export_format(export_formats[i]->name), export_formats[i]);
-    assert_int_equal(n, 13);
+    assert_int_equal(n, 15);
+    assert_true(export_format("tiers-md")->needs_check);
+    assert_true(export_format("tiers-csv")->needs_check);
     assert_false(export_format("model-json")->needs_check);
     assert_non_null(export_format("map-html"));
     assert_true(export_format("png")->binary);

@@ -16,8 +16,11 @@
 #include "edit.h"
 #include "rulepack.h"
 #include "model_json.h"
+#include "refdata.h"
 #include "scenario.h"
 #include "views.h"
+#include "rule_text.h"
+#include "rules.h"
 
 struct harness {
     struct model *m;
@@ -26,6 +29,7 @@ struct harness {
     struct screen *s;
     int commands;               /* calls of the fake command runner */
     char last_command[256];
+    char *rule_texts[RULE_COUNT];   /* data/rules/explain, as cmd_tui loads them */
 };
 
 static int
@@ -196,7 +200,7 @@ build(struct model *m)
 }
 
 static struct harness *
-harness_new(int w, int h)
+harness_new_model(int w, int h, struct model *m)
 {
     struct harness *hs = calloc(1, sizeof *hs);
     struct sm_error err = { 0 };
@@ -204,8 +208,7 @@ harness_new(int w, int h)
     struct tui_options o = { 0 };
 
     assert_non_null(hs);
-    hs->m = tl_small_model();
-    build(hs->m);
+    hs->m = m;
     assert_int_equal(rulepack_load(tl_datadir(), "default", &hs->rp, &err), SM_OK);
     ops.ctx = hs;
     ops.apply = h_apply;
@@ -217,11 +220,40 @@ harness_new(int w, int h)
     o.catalog = "test.db";
     o.today = 20261126;
     o.user = "alice";
+    for (int i = 0; i < RULE_COUNT; i++)
+        assert_int_equal(rule_text_load(tl_datadir(), rule_names[i], &hs->rule_texts[i], &err), SM_OK);
+    o.rule_texts = (const char *const *)hs->rule_texts;
     hs->t = tui_new(hs->m, &ops, &o, &err);
     assert_non_null(hs->t);
     hs->s = screen_new(w, h);
     assert_non_null(hs->s);
     return hs;
+}
+
+static struct harness *
+harness_new(int w, int h)
+{
+    struct model *m = tl_small_model();
+
+    build(m);
+    return harness_new_model(w, h, m);
+}
+
+/* The shipped demo catalog (data/demo/demo.json). */
+static struct harness *
+harness_demo(int w, int h)
+{
+    struct model *m = model_new();
+    struct sm_error err = { 0 };
+    size_t len;
+    char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
+
+    assert_non_null(text);
+    if (refdata_load_regions(tl_datadir(), m, &err) ||
+        model_json_read(text, len, "demo.json", m, &err))
+        fail_msg("%s", err.msg);
+    free(text);
+    return harness_new_model(w, h, m);
 }
 
 static void
@@ -231,6 +263,8 @@ harness_free(struct harness *hs)
     screen_free(hs->s);
     rulepack_free(hs->rp);
     model_free(hs->m);
+    for (int i = 0; i < RULE_COUNT; i++)
+        free(hs->rule_texts[i]);
     free(hs);
 }
 
@@ -340,6 +374,8 @@ test_help(void **state)
     /* Generated from the tables: every bound action's help is there. */
     assert_non_null(strstr(h->t->dialog.text, action_help[ACT_WAIVE]));
     assert_non_null(strstr(h->t->dialog.text, "<C-r>"));
+    /* the finding pane's rule text, and where it comes from */
+    assert_non_null(strstr(h->t->dialog.text, "`sovmap explain RULE`"));
     snap(h, "help");
     feed(h, "q");
     assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
@@ -765,6 +801,15 @@ test_detail_jump_back(void **state)
     feed(h, "<Enter>");
     assert_int_equal(h->t->focus, FOCUS_DETAIL);
     snap(h, "finding-detail");
+    /* the pane ends with the rule's text, as `sovmap explain` has it */
+    {
+        bool rule = false, law = false;
+        for (int i = 0; i < h->t->detail.n; i++) {
+            rule |= strcmp(h->t->detail.line[i].text, "Rule") == 0;
+            law |= strncmp(h->t->detail.line[i].text, "- law: ", 7) == 0;
+        }
+        assert_true(rule && law);
+    }
     /* The first reference is the finding's object: follow it, come back. */
     feed(h, "<Enter>");
     assert_int_not_equal(h->t->cur, 4);
@@ -1015,6 +1060,15 @@ test_export(void **state)
     assert_non_null(strstr(text, "orders"));
     free(text);
     assert_non_null(strstr(tui_message(h->t), path));
+    /* the tier-to-region mapping is the sixth */
+    path = tl_path(tl_tmpdir(), "tiers.md");
+    snprintf(script, sizeof script, "xjjjjj<Enter><C-u>%s<Enter>", path);
+    feed(h, script);
+    text = tl_slurp(path, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "# Tier-to-region mapping"));
+    assert_non_null(strstr(text, "## restricted"));
+    free(text);
 }
 
 static void
@@ -1247,12 +1301,129 @@ test_scenario_diff_view(void **state)
 #define AT80(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown)
 #define AT120(fn) cmocka_unit_test_setup_teardown(fn, setup120, teardown)
 
+
+/* ---- a tier edit's impact, before saving (issue 22) ------------------------------- */
+
+/* Errors of `after` not in `before` (by rule and selector), live only. */
+static int32_t
+errors_only_in(const struct check_result *after, const struct check_result *before)
+{
+    int32_t n = 0;
+
+    for (int32_t i = 0; i < after->nfindings; i++) {
+        const struct finding *a = &after->findings[i];
+        bool seen = false;
+        if (a->waived || a->severity != SEV_ERROR)
+            continue;
+        for (int32_t j = 0; j < before->nfindings && !seen; j++)
+            seen = !before->findings[j].waived && strcmp(before->findings[j].rule, a->rule) == 0 &&
+                strcmp(before->findings[j].selector, a->selector) == 0;
+        n += !seen;
+    }
+    return n;
+}
+
+/* Open tier `name`'s form on the Tiers view and set `attr` to value;
+ * Enter then shows the impact. */
+static void
+edit_tier(struct harness *h, const char *name, const char *attr, const char *value)
+{
+    char script[256];
+
+    feed(h, "4<Esc>");          /* the Tiers view, no filter left */
+    snprintf(script, sizeof script, "/%s<Enter>e", name);
+    feed(h, script);
+    if (!h->t->form.open)
+        fail_msg("no form: view %d, message %s", h->t->cur, tui_message(h->t));
+    for (int i = 0; i < 30 && strcmp(h->t->form.f[h->t->form.cur].label, attr) != 0; i++)
+        feed(h, "<Down>");
+    assert_string_equal(h->t->form.f[h->t->form.cur].label, attr);
+    snprintf(script, sizeof script, "<C-u>%s<Enter>", value);
+    feed(h, script);
+}
+
+static void
+test_tier_impact(void **state)
+{
+    struct harness *h = harness_demo(120, 40);
+    struct model *m;
+    struct check_result *before, *after;
+    struct sm_error err = { 0 };
+    int32_t t = model_tier(h->m, "confidential"), nnew, ngone;
+    char want[128];
+
+    (void)state;
+    assert_true(t != SM_NONE);
+    /* what a full check of the demo with confidential at bloc says */
+    assert_int_equal(model_clone(h->m, &m), SM_OK);
+    assert_int_equal(model_set(m, OBJ_TIER, t, "scope", "bloc", &err), SM_OK);
+    before = tl_check(h->m);
+    after = tl_check(m);
+    nnew = errors_only_in(after, before);
+    ngone = errors_only_in(before, after);
+    assert_true(nnew > 0);
+    assert_int_equal(before->stats.count[SEV_ERROR] + nnew - ngone, after->stats.count[SEV_ERROR]);
+
+    edit_tier(h, "confidential", "scope", "bloc");
+    /* not saved yet: the impact is shown first */
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    assert_int_equal(h->m->tiers[t].scope, SCOPE_ADEQUATE);
+    snprintf(want, sizeof want, "+%d errors, -%d errors", (int)nnew, (int)ngone);
+    assert_non_null(strstr(h->t->dialog.choice_text[0], want));
+    assert_non_null(strstr(h->t->dialog.text, want));
+    assert_non_null(strstr(h->t->dialog.text, "RES001  loyalty_transactions_eu@aws:eu-west-2"));
+    snap(h, "tier-impact");
+    /* y saves, and the live check agrees with the full one */
+    feed(h, "y");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_int_equal(h->m->tiers[t].scope, SCOPE_BLOC);
+    assert_int_equal(h->t->res->stats.count[SEV_ERROR], after->stats.count[SEV_ERROR]);
+    /* loosening it again: the same findings go; Esc keeps the catalog */
+    edit_tier(h, "confidential", "scope", "adequate");
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    snprintf(want, sizeof want, "+%d errors, -%d errors", (int)ngone, (int)nnew);
+    assert_non_null(strstr(h->t->dialog.choice_text[0], want));
+    feed(h, "<Esc>");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_int_equal(h->m->tiers[t].scope, SCOPE_BLOC);
+    check_result_free(before);
+    check_result_free(after);
+    model_free(m);
+    harness_free(h);
+}
+
+/* M on a tier: where its copies may live, per jurisdiction and role, with
+ * the copies there now; what `export tiers-md --tier` says, as text. */
+static void
+test_tier_matrix(void **state)
+{
+    struct harness *h = harness_demo(120, 40);
+
+    (void)state;
+    feed(h, "1M");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_non_null(strstr(tui_message(h->t), "select a tier first"));
+    feed(h, "4<Esc>/confidential<Enter>M");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    assert_non_null(strstr(h->t->dialog.title, "Tier confidential"));
+    /* EU subjects: the EEA for every role, the US only with dpf */
+    assert_non_null(strstr(h->t->dialog.text, "\n  EU subjects (9 datasets)\n"));
+    assert_non_null(strstr(h->t->dialog.text, "with dpf: "));
+    assert_null(strstr(h->t->dialog.text, "tier restricted"));
+    snap(h, "tier-matrix");
+    feed(h, "q");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    harness_free(h);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         BOTH(test_views),
         BOTH(test_help),
+        cmocka_unit_test(test_tier_impact),
+        cmocka_unit_test(test_tier_matrix),
         AT80(test_filter_sort),
         AT80(test_sort_every_column),
         cmocka_unit_test(test_filter_big),

@@ -1,0 +1,548 @@
+/*
+ * export_tiers.c - `export tiers-md|tiers-csv`: the tier-to-region mapping
+ * an architect signs off. For each tier and each set of (effective)
+ * subjects its datasets have, the regions a copy may live in per role,
+ * grouped by jurisdiction, with the basis and the law behind it, and the
+ * datasets concerned. Every cell is check_where's (check.c) for a dataset
+ * not yet modelled of that tier and those subjects (where_scratch), so the
+ * mapping says what `sovmap where --tier T --subjects S` says.
+ *
+ * Deterministic: tiers by rank (highest first) then name, subject sets
+ * alphabetically, jurisdiction groups by name, regions by id.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "export.h"
+#include "lineage.h"
+#include "rules.h"
+#include "where.h"
+
+struct combo {
+    int32_t tier;
+    uint16_t subj[MODEL_MAX_SUBJECTS];
+    uint8_t nsubj;
+    bool pub;
+    char key[80];               /* "EU,BR" (+ " public sector") */
+    int32_t *ds;                /* datasets with this tier and these subjects */
+    int32_t nds, cap;
+};
+
+struct tx {
+    const struct model *m;
+    const struct check_result *r;
+    const struct export_opts *o;
+    struct combo *cb;
+    int32_t ncb, cap;
+    const char **groups;        /* distinct jurisdiction groups, sorted */
+    int32_t ngroups;
+    int32_t *order;             /* regions by (group, id) */
+    int32_t norder;
+};
+
+static const struct model *cmp_m;
+static const struct export_opts *cmp_o;
+
+static const char *
+group_of(const struct export_opts *o, const struct model *m, int32_t r)
+{
+    return export_region_group(o ? o->juris : NULL, m, r);
+}
+
+static int
+region_cmp(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+    char ga[64], gb[64];
+    int d;
+
+    snprintf(ga, sizeof ga, "%s", group_of(cmp_o, cmp_m, a));
+    snprintf(gb, sizeof gb, "%s", group_of(cmp_o, cmp_m, b));
+    if ((d = strcmp(ga, gb)))
+        return d;
+    return strcmp(cmp_m->regions[a].id, cmp_m->regions[b].id);
+}
+
+static int
+combo_cmp(const void *pa, const void *pb)
+{
+    const struct combo *a = pa, *b = pb;
+    const struct tier *ta = &cmp_m->tiers[a->tier], *tb = &cmp_m->tiers[b->tier];
+    int d;
+
+    if (ta->rank != tb->rank)
+        return ta->rank > tb->rank ? -1 : 1;
+    if ((d = strcmp(ta->name, tb->name)))
+        return d;
+    return strcmp(a->key, b->key);
+}
+
+/* The combos: one per (effective tier, effective subjects, public sector). */
+static int
+collect(struct tx *x)
+{
+    const struct lineage *L = x->r->lineage;
+
+    for (int32_t d = 0; d < x->m->ndatasets; d++) {
+        const struct dataset *ds = &x->m->datasets[d];
+        struct combo c;
+        int32_t k;
+
+        if (ds->deleted || x->r->eff_tier[d] == SM_NONE)
+            continue;
+        memset(&c, 0, sizeof c);
+        c.tier = x->r->eff_tier[d];
+        c.pub = ds->public_sector;
+        check_eff_subjects(x->r, d, c.key, sizeof c.key);
+        for (int32_t s = 0; L && s < L->nslots && c.nsubj < MODEL_MAX_SUBJECTS; s++)
+            if (lineage_has_subject(L, d, s))
+                c.subj[c.nsubj++] = (uint16_t)L->slot_cc[s];
+        if (c.pub)
+            strncat(c.key, " public sector", sizeof c.key - strlen(c.key) - 1);
+        for (k = 0; k < x->ncb; k++)
+            if (x->cb[k].tier == c.tier && strcmp(x->cb[k].key, c.key) == 0)
+                break;
+        if (k == x->ncb) {
+            if (x->ncb == x->cap && sm_grow((void **)&x->cb, &x->cap, x->ncb + 1, sizeof *x->cb))
+                return SM_ENOMEM;
+            x->cb[x->ncb++] = c;
+        }
+        if (x->cb[k].nds == x->cb[k].cap &&
+            sm_grow((void **)&x->cb[k].ds, &x->cb[k].cap, x->cb[k].nds + 1, sizeof *x->cb[k].ds))
+            return SM_ENOMEM;
+        x->cb[k].ds[x->cb[k].nds++] = d;
+    }
+    cmp_m = x->m;
+    qsort(x->cb, (size_t)x->ncb, sizeof *x->cb, combo_cmp);
+    return SM_OK;
+}
+
+static int
+regions(struct tx *x)
+{
+    const struct model *m = x->m;
+
+    x->order = malloc(sizeof *x->order * (size_t)(m->nregions + 1));
+    x->groups = malloc(sizeof *x->groups * (size_t)(m->nregions + 1));
+    if (!x->order || !x->groups)
+        return SM_ENOMEM;
+    for (int32_t r = 0; r < m->nregions; r++)
+        if (!m->regions[r].deleted)
+            x->order[x->norder++] = r;
+    cmp_m = m;
+    cmp_o = x->o;
+    qsort(x->order, (size_t)x->norder, sizeof *x->order, region_cmp);
+    /* group names live in juris or in a static buffer: keep copies in the
+     * model-independent arena of this export (strdup, freed at the end) */
+    for (int32_t k = 0; k < x->norder; k++) {
+        const char *g = group_of(x->o, m, x->order[k]);
+        if (x->ngroups && strcmp(x->groups[x->ngroups - 1], g) == 0)
+            continue;
+        if (!(x->groups[x->ngroups] = strdup(g)))
+            return SM_ENOMEM;
+        x->ngroups++;
+    }
+    return SM_OK;
+}
+
+/* The law behind an allowed cell: the adequacy decision, the free-flow
+ * area's regime, the mechanism's article, or the tier's own policy. */
+static const char *
+law_of(const struct rulepack *rp, const struct where_cell *c, char *buf, size_t size)
+{
+    const struct regime *g = c->regime == SM_NONE ? NULL : &rp->regimes[c->regime];
+
+    if (c->status == WHERE_ST_FORBIDDEN || !g || c->basis == WHERE_B_SCOPE) {
+        snprintf(buf, size, "%s", c->status == WHERE_ST_FORBIDDEN ? "" : "the tier's policy");
+        return buf;
+    }
+    switch (c->basis) {
+    case WHERE_B_ADEQUACY:
+    case WHERE_B_CONDITION:
+    case WHERE_B_DPF:
+        for (int32_t k = 0; k < g->nadequacy; k++)
+            if (g->adequacy[k].cc == c->cc && g->adequacy[k].instrument &&
+                *g->adequacy[k].instrument) {
+                snprintf(buf, size, "%s: %s", g->id, g->adequacy[k].instrument);
+                return buf;
+            }
+        snprintf(buf, size, "%s adequacy", g->id);
+        return buf;
+    case WHERE_B_MECH:
+        snprintf(buf, size, "%s: appropriate safeguards (%s)", g->id, mechanism_names[c->mechanism]);
+        return buf;
+    default:
+        if (g->transfer == XFER_RULE_CONDITIONAL)
+            snprintf(buf, size, "%s: free flow within %s%s", g->id, g->area_bloc ? "the " : "",
+                     g->area);
+        else
+            snprintf(buf, size, "%s restricts no transfer there", g->id);
+        return buf;
+    }
+}
+
+static const struct where_cell *
+cell_of(const struct where_result *w, int role, int32_t r)
+{
+    return &w->cells[(size_t)role * (size_t)w->nregions + (size_t)r];
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+
+/* Add s to a "; "-separated list of distinct items (at most 3, then "…"). */
+static void
+add_item(char *buf, size_t size, int *n, const char *s)
+{
+    size_t len = strlen(buf);
+
+    if (!*s || strstr(buf, s))
+        return;
+    if (*n == 3) {
+        if (len + 4 < size)
+            strcat(buf, "; …");
+        (*n)++;
+        return;
+    }
+    if (*n > 3)
+        return;
+    snprintf(buf + len, size - len, "%s%s", *n ? "; " : "", s);
+    (*n)++;
+}
+
+/* A role's cell for the regions order[g0..g1) of one group, into buf. */
+static void
+role_cell(const struct tx *x, const struct where_result *w, int role, int32_t g0, int32_t g1,
+          const char *relative, char *buf, size_t size)
+{
+    int32_t total = g1 - g0, allowed = 0, mech = 0;
+    int mechanism = MECH_NONE;
+    char list[512] = "";
+    size_t n = 0, k;
+
+    for (int32_t i = g0; i < g1; i++) {
+        const struct where_cell *c = cell_of(w, role, x->order[i]);
+        if (c->status == WHERE_ST_ALLOWED) {
+            allowed++;
+            if (n < sizeof list)
+                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
+                                      x->m->regions[x->order[i]].id);
+        } else if (c->status == WHERE_ST_MECHANISM) {
+            mech++;
+            mechanism = c->mechanism;
+        }
+    }
+    if (relative && (allowed || mech)) {
+        snprintf(buf, size, "%s", relative);
+        return;
+    }
+    if (!allowed && !mech) {
+        snprintf(buf, size, "—");
+        return;
+    }
+    if (allowed == total)
+        k = (size_t)snprintf(buf, size, "all %d", (int)total);
+    else if (allowed && allowed <= 6 && n < sizeof list)
+        k = (size_t)snprintf(buf, size, "%s", list);
+    else if (allowed)
+        k = (size_t)snprintf(buf, size, "%d of %d", (int)allowed, (int)total);
+    else
+        k = 0;
+    if (mech && k < size)
+        snprintf(buf + k, size - k, "%swith %s: %d", allowed ? "; " : "",
+                 mechanism_names[mechanism], (int)mech);
+}
+
+static const char *
+relative_scope(int scope)
+{
+    return scope == SCOPE_REGION ? "the primary's region" :
+        scope == SCOPE_COUNTRY ? "the primary's country" : NULL;
+}
+
+/* One table cell: Markdown-escaped, or as is padded to width (text). */
+static void
+put_cell(FILE *f, bool md, const char *s, int width)
+{
+    if (md) {
+        fputs(" | ", f);
+        export_put_md(f, s);
+        return;
+    }
+    fputs(s, f);
+    if (width > 0) {
+        int n = 0;
+        for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+            n += (*p & 0xc0) != 0x80;     /* columns of plain text */
+        fprintf(f, "%*s", n < width ? width - n : 1, "");
+    }
+}
+
+static void
+md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w,
+         bool md)
+{
+    const struct tier *T = &x->m->tiers[cb->tier];
+    char label[128];
+
+    fputs(md ? "\n### " : "\n  ", f);
+    if (md)
+        export_put_md(f, *cb->key ? cb->key : "no");
+    else
+        fputs(*cb->key ? cb->key : "no", f);
+    fprintf(f, " subjects (%d dataset%s)\n%s", (int)cb->nds, cb->nds == 1 ? "" : "s",
+            md ? "\n" : "");
+    fputs(md ? "Datasets: " : "  datasets: ", f);
+    for (int32_t k = 0; k < cb->nds; k++) {
+        if (k)
+            fputs(", ", f);
+        if (md)
+            export_put_md(f, x->m->datasets[cb->ds[k]].name);
+        else
+            fputs(x->m->datasets[cb->ds[k]].name, f);
+    }
+    if (md)
+        fputs(".\n\n| jurisdiction | primary | replicas | backup, dr, archive | keys | copies now "
+              "| basis | law |\n|---|---|---|---|---|---|---|---|\n", f);
+    else
+        fprintf(f, "\n  %-26s%-16s%-16s%-16s%-16s%-7s%s\n", "jurisdiction", "primary", "replicas",
+                "backups", "keys", "copies", "basis");
+    for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
+        int32_t k1 = k0, copies = 0;
+        char basis[512] = "", law[512] = "", lb[256], cell[600], num[16];
+        uint32_t rules = 0;
+        int nb = 0, nl = 0;
+        bool any = false;
+        while (k1 < x->norder && strcmp(group_of(x->o, x->m, x->order[k1]), x->groups[g]) == 0)
+            k1++;
+        for (int32_t k = k0; k < k1; k++)
+            for (int role = 0; role < WHERE_ROLE_COUNT; role++) {
+                const struct where_cell *c = cell_of(w, role, x->order[k]);
+                if (role == WHERE_KEY)
+                    continue;
+                if (c->status == WHERE_ST_FORBIDDEN) {
+                    rules |= c->rules;
+                    continue;
+                }
+                any = true;
+                add_item(basis, sizeof basis, &nb, c->detail);
+                add_item(law, sizeof law, &nl, law_of(x->r->rp, c, lb, sizeof lb));
+            }
+        if (!any) {
+            char rb[64] = "forbidden: ";
+            int nr = 0;
+            /* forbidden for every copy: the rules that exclude it */
+            for (int i = 0; i < RULE_COUNT; i++)
+                if (rules & (1u << i))
+                    snprintf(rb + strlen(rb), sizeof rb - strlen(rb), "%s%s", nr++ ? ", " : "",
+                             rule_names[i]);
+            snprintf(basis, sizeof basis, "%s", nr ? rb : "");
+        }
+        /* the copies of these datasets in the group now */
+        for (int32_t k = 0; k < cb->nds; k++)
+            for (int32_t p = x->m->datasets[cb->ds[k]].first_placement; p != SM_NONE;
+                 p = x->m->placements[p].next)
+                if (!x->m->placements[p].deleted &&
+                    strcmp(group_of(x->o, x->m, x->m->placements[p].region), x->groups[g]) == 0)
+                    copies++;
+        if (!md && !any && !copies) {
+            k0 = k1;            /* text: only where a copy may or does live */
+            continue;
+        }
+        export_group_label(x->o ? x->o->juris : NULL, x->groups[g], label, sizeof label);
+        if (md) {
+            fputs("| ", f);
+            export_put_md(f, label);
+        } else {
+            fputs("  ", f);
+            if (strlen(label) > 25)
+                label[25] = '\0';
+            put_cell(f, false, label, 26);
+        }
+        role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        role_cell(x, w, WHERE_REPLICA, k0, k1, relative_scope(T->scope), cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        role_cell(x, w, WHERE_BACKUP, k0, k1, relative_scope(T->backup_scope), cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        role_cell(x, w, WHERE_KEY, k0, k1, relative_scope(T->key_scope), cell, sizeof cell);
+        put_cell(f, md, cell, 16);
+        snprintf(num, sizeof num, "%d%s", (int)copies, !any && copies ? "!" : "");
+        put_cell(f, md, num, 7);
+        put_cell(f, md, basis, 0);
+        if (md) {
+            put_cell(f, true, law, 0);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+        k0 = k1;
+    }
+}
+
+/* ---- CSV ------------------------------------------------------------------ */
+
+static void
+csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w)
+{
+    const struct tier *T = &x->m->tiers[cb->tier];
+    char lb[256], nds[16];
+
+    snprintf(nds, sizeof nds, "%d", (int)cb->nds);
+    for (int role = 0; role < WHERE_ROLE_COUNT; role++)
+        for (int32_t k = 0; k < x->norder; k++) {
+            int32_t r = x->order[k];
+            const struct where_cell *c = cell_of(w, role, r);
+            export_put_csv(f, T->name);
+            fputc(',', f);
+            export_put_csv(f, cb->key);
+            fprintf(f, ",%s,%s,", cb->pub ? "yes" : "no", where_role_names[role]);
+            export_put_csv(f, group_of(x->o, x->m, r));
+            fputc(',', f);
+            export_put_csv(f, x->m->regions[r].id);
+            fprintf(f, ",%s,%s,%s,", where_status_names[c->status], where_basis_names[c->basis],
+                    c->status == WHERE_ST_MECHANISM ? mechanism_names[c->mechanism] : "");
+            export_put_csv(f, c->detail);
+            fputc(',', f);
+            export_put_csv(f, law_of(x->r->rp, c, lb, sizeof lb));
+            {
+                int32_t copies = 0;
+                for (int32_t d = 0; d < cb->nds; d++)
+                    for (int32_t p = x->m->datasets[cb->ds[d]].first_placement; p != SM_NONE;
+                         p = x->m->placements[p].next)
+                        copies += !x->m->placements[p].deleted && x->m->placements[p].region == r;
+                fprintf(f, ",%s,%d\n", nds, (int)copies);
+            }
+        }
+}
+
+/* ---- entry ------------------------------------------------------------------ */
+
+int
+export_tiers(const struct model *m, const struct check_result *r, const struct export_opts *o,
+             const char *fmt, FILE *f, struct sm_error *err)
+{
+    struct tx x;
+    int rc = SM_ENOMEM;
+    bool md = strcmp(fmt, "md") == 0, text = strcmp(fmt, "text") == 0;
+    int32_t only = SM_NONE;
+
+    memset(&x, 0, sizeof x);
+    x.m = m;
+    x.r = r;
+    x.o = o;
+    if (!r || !r->rp)
+        return sm_error_set(err, SM_EINVAL, "export tiers: the model must be checked first");
+    if (o && o->tier && (only = model_tier(m, o->tier)) == SM_NONE)
+        return sm_error_set(err, SM_ENOTFOUND, "unknown tier %s", o->tier);
+    if (collect(&x) || regions(&x))
+        goto out;
+    if (only != SM_NONE) {     /* --tier: that tier's combos only */
+        int32_t n = 0;
+        for (int32_t k = 0; k < x.ncb; k++) {
+            if (x.cb[k].tier == only)
+                x.cb[n++] = x.cb[k];
+            else
+                free(x.cb[k].ds);
+        }
+        x.ncb = n;
+    }
+    if (text) {
+        fputs("Where copies may live (sovmap where --tier T --subjects S): per jurisdiction, the\n"
+              "regions allowed per role, \"with dpf: N\" only once a mechanism is declared,\n"
+              "\"copies\" the copies there now (\"!\" where none may be).\n", f);
+    } else if (md) {
+        fprintf(f, "# Tier-to-region mapping\n\nRule pack ");
+        export_put_md(f, r->rp->name ? r->rp->name : "");
+        fputs(". Each cell is what `sovmap where --tier T --subjects S` answers: a region is "
+              "allowed when a new copy there, with no mechanism, gets no RES001-RES005, XFR001, "
+              "XFR002 or ENC002 finding; \"with dpf: N\" counts regions allowed once the copy "
+              "or its flow declares that mechanism; \"copies now\" counts the copies of those datasets there "
+              "today, with \"!\" where no copy may be. Replicas, backups and keys of tiers whose "
+              "scope is the primary's region or country follow the primary.\n", f);
+    } else {
+        fputs("tier,subjects,public_sector,role,jurisdiction,region,status,basis,mechanism,"
+              "detail,law,datasets,copies_now\n", f);
+    }
+    for (int32_t k = 0; k < x.ncb; k++) {
+        const struct combo *cb = &x.cb[k];
+        const struct tier *T = &m->tiers[cb->tier];
+        struct model *scratch = NULL;
+        struct where_result *w = NULL;
+        int32_t nd;
+
+        if ((rc = where_scratch(m, cb->tier, cb->subj, cb->nsubj, cb->pub, &scratch, &nd, err)) ||
+            (rc = check_where(scratch, r->rp, r->today, nd, &w, err))) {
+            model_free(scratch);
+            goto out;
+        }
+        if (md || text) {
+            if (k == 0 || x.cb[k - 1].tier != cb->tier) {
+                fputs(md ? "\n## " : "\ntier ", f);
+                if (md)
+                    export_put_md(f, T->name);
+                else
+                    fputs(T->name, f);
+                fprintf(f, "\n\nRank %d; scope %s, backup scope %s, key scope %s; %s; %s.",
+                        (int)T->rank, scope_names[T->scope], scope_names[T->backup_scope],
+                        scope_names[T->key_scope],
+                        T->encryption_at_rest ? "encrypted at rest" : "no encryption required",
+                        T->personal ? "personal data" : "not personal data");
+                if (T->scope == SCOPE_APPROVED) {
+                    fputs(" Approved regions: ", f);
+                    for (uint32_t i = 0; i < T->approved.n; i++) {
+                        if (i)
+                            fputs(", ", f);
+                        if (md)
+                            export_put_md(f, T->approved.v[i]);
+                        else
+                            fputs(T->approved.v[i], f);
+                    }
+                    fputc('.', f);
+                }
+                fputc('\n', f);
+            }
+            md_combo(f, &x, cb, w, md);
+        } else {
+            csv_combo(f, &x, cb, w);
+        }
+        check_where_free(w);
+        model_free(scratch);
+    }
+    if (text && only != SM_NONE && x.ncb == 0) {
+        fputs("\ntier ", f);
+        fputs(m->tiers[only].name, f);
+        fputs(": no dataset uses it; sovmap where --tier NAME --subjects S shows its regions\n", f);
+    }
+    if (md) {
+        bool head = false;
+        for (int32_t t = 0; t < m->ntiers; t++) {
+            bool used = false;
+            if (m->tiers[t].deleted || (only != SM_NONE && t != only))
+                continue;
+            for (int32_t k = 0; k < x.ncb && !used; k++)
+                used = x.cb[k].tier == t;
+            if (used)
+                continue;
+            if (!head)
+                fputs("\n## Tiers no dataset uses\n\n", f);
+            head = true;
+            fputs("- ", f);
+            export_put_md(f, m->tiers[t].name);
+            fputs(" (`sovmap where --tier ", f);
+            export_put_md(f, m->tiers[t].name);
+            fputs(" --subjects S` shows its regions)\n", f);
+        }
+    }
+    rc = SM_OK;
+out:
+    for (int32_t k = 0; k < x.ncb; k++)
+        free(x.cb[k].ds);
+    free(x.cb);
+    for (int32_t g = 0; g < x.ngroups; g++)
+        free((void *)x.groups[g]);
+    free(x.groups);
+    free(x.order);
+    if (rc == SM_ENOMEM)
+        return sm_error_set(err, SM_ENOMEM, "export tiers: out of memory");
+    return rc;
+}
