@@ -30,6 +30,8 @@ struct report_rule {
     const char *description;    /* longer text, "" if none */
     uint8_t severity;           /* enum severity, the pack's default */
     uint8_t custom;             /* a custom SQL rule of the pack */
+    const char *help;           /* the rule's documentation (markdown, sovmap explain's
+                                 * text), NULL or "": the description stands in */
 };
 
 struct report {

@@ -18,6 +18,7 @@
 #include "model_json.h"
 #include "cli.h"
 #include "cli_scenario.h"
+#include "rule_text.h"
 #include "cli_tfplan.h"
 #include "cmd_util.h"
 #include "outfile.h"
@@ -137,7 +138,7 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
 
         snprintf(desc, sizeof desc, "%s (custom SQL rule of rule pack %s)", cr->message,
                  rp->name ? rp->name : "");
-        rule = (struct report_rule){ cr->id, cr->message, desc, cr->severity, 1 };
+        rule = (struct report_rule){ cr->id, cr->message, desc, cr->severity, 1, desc };
         if (report_add_rule(rep, &rule, &e) != SM_OK)
             return cli_error(c, &e);
         memset(&cc, 0, sizeof cc);
@@ -184,11 +185,20 @@ add_rules(struct cli *c, struct report *rep)
     struct sm_error e = { 0 };
 
     for (int i = 0; i < RULE_COUNT; i++) {
+        char *help = NULL;
+        int rc;
+
         if (!c->rp->rules[i].enabled)
             continue;
+        /* the shipped text of `sovmap explain` is SARIF's help (code scanning
+         * shows it beside the alert); without it the description stands in */
+        if (rule_text_load(c->datadir, rule_names[i], &help, NULL) != SM_OK)
+            help = NULL;
         rule = (struct report_rule){ rule_names[i], rule_titles[i], rule_text(rule_names[i]),
-                                     (uint8_t)rules_severity(c->rp, i), 0 };
-        if (report_add_rule(rep, &rule, &e) != SM_OK)
+                                     (uint8_t)rules_severity(c->rp, i), 0, help };
+        rc = report_add_rule(rep, &rule, &e);
+        free(help);
+        if (rc != SM_OK)
             return cli_error(c, &e);
     }
     return CLI_OK;
@@ -278,28 +288,17 @@ fail:
     return rc;
 }
 
-/* Where SARIF's helpUri points: $SOVMAP_DOC_URI, else doc/rules.md next to
- * the data directory (in-tree and installed layouts), else nothing. */
+/* Where SARIF's helpUri points: $SOVMAP_DOC_URI (the published rules page,
+ * e.g. https://example.org/sovmap/rules.md), else nothing. A file:// URI of
+ * this machine's doc/rules.md would mean nothing to the reader of an alert;
+ * the rule's whole text is in its help instead. */
 static char *
 doc_uri(struct cli *c)
 {
     const char *env = getenv("SOVMAP_DOC_URI");
-    const char *rel[] = { "/../doc/rules.md", "/doc/rules.md" };
-    char path[4096], *uri;
-    size_t i, n;
 
-    if (env && *env)
-        return strdup(env);
-    for (i = 0; c->datadir && i < sizeof rel / sizeof rel[0]; i++) {
-        snprintf(path, sizeof path, "%s%s", c->datadir, rel[i]);
-        if (access(path, R_OK) == 0) {
-            n = report_file_uri(path, NULL, 0) + 1;
-            if ((uri = malloc(n)) != NULL)
-                report_file_uri(path, uri, n);
-            return uri;
-        }
-    }
-    return NULL;
+    (void)c;
+    return env && *env ? strdup(env) : NULL;
 }
 
 static int

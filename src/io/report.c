@@ -222,6 +222,7 @@ report_add_rule(struct report *r, const struct report_rule *rule, struct sm_erro
     nr.id = sdup(r, rule->id ? rule->id : "", &failed);
     nr.title = sdup(r, rule->title ? rule->title : "", &failed);
     nr.description = sdup(r, rule->description ? rule->description : "", &failed);
+    nr.help = sdup(r, rule->help ? rule->help : "", &failed);
     if (nr.severity >= SEV_COUNT)
         nr.severity = SEV_ERROR;
     if (failed)

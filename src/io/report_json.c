@@ -484,6 +484,15 @@ sarif_rule(struct jw *w, const struct report_rule *ru, const struct report_opts 
         text_msg(w, *ru->description ? ru->description : *ru->title ? ru->title : ru->id));
     /* Built-in rules are documented in doc/rules.md under their id;
      * custom rules live in the pack and have no page. */
+    /* what GitHub code scanning shows beside the alert (it requires it) */
+    {
+        json_t *help = obj(w);
+        const char *t = ru->help && *ru->help ? ru->help
+                      : *ru->description ? ru->description : *ru->title ? ru->title : ru->id;
+        set(w, help, "text", jstr(w, t));
+        set(w, help, "markdown", jstr(w, t));
+        set(w, d, "help", help);
+    }
     if (o->doc_uri && *o->doc_uri && !ru->custom) {
         for (i = 0; ru->id[i] && i + 1 < sizeof anchor; i++)
             anchor[i] = (char)tolower((unsigned char)ru->id[i]);
@@ -650,16 +659,19 @@ write_sarif(const struct report *r, const struct report_opts *o, FILE *f,
             return sm_error_set(err, SM_ENOMEM, "report: out of memory");
         report_rel_uri(r->file, uri, n, &relative);
     } else if (r->catalog) {
-        n = report_file_uri(r->catalog, NULL, 0) + 1;
+        /* the catalog as the file or a model: relative to the checkout */
+        n = report_rel_uri(r->catalog, NULL, 0, &relative) + 1;
         uri = malloc(n);
         if (!uri)
             return sm_error_set(err, SM_ENOMEM, "report: out of memory");
-        report_file_uri(r->catalog, uri, n);
+        report_rel_uri(r->catalog, uri, n, &relative);
     }
     lit(&w, "{\n");
     member(&w, 2, "$schema", jstr(&w, SARIF_SCHEMA), false);
     member(&w, 2, "version", jstr(&w, "2.1.0"), false);
     lit(&w, "  \"runs\": [\n    {\n");
+    /* one category per checked thing, as GitHub code scanning keys runs */
+    lit(&w, "      \"automationDetails\": {\"id\": \"sovmap/check/\"},\n");
     lit(&w, "      \"tool\": {\n        \"driver\": {\n");
     member(&w, 10, "name", jstr(&w, "sovmap"), false);
     member(&w, 10, "version", jstr(&w, REPORT_TOOL_VERSION), false);

@@ -16,7 +16,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_
 ! sovmap: terraform plan: 1 value known only after apply (not guessed)
 ! module.archive.aws_s3_bucket.cold (cold_archive): region known only after apply
 ! dataset customs_archive is not in the catalog (import the state first)
-$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_DATA/../tests/fixtures/terraform/plan-replication.json" --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_REFERENCE/sarif/sarif-schema-2.1.0.json" - | sed 's/: [0-9]* results$/: N results/'
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_DATA/../tests/fixtures/terraform/plan-replication.json" --format sarif | python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" - | sed 's/: [0-9]* results$/: N results/'
 > ok: N results
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db check --terraform-plan "$SOVMAP_DATA/../tests/fixtures/terraform/plan-replication.json" --format sarif 2>/dev/null | grep -c '"ruleId": "RES001"'
 > 1
