@@ -110,10 +110,18 @@ int store_log(struct store *st, int limit,
               int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
               struct sm_error *err);
 
+/* The memory limits of a custom rule's query: the longest value it may
+ * make, and the SQLite heap it may take on top of what is in use. */
+#define STORE_QUERY_MAX_VALUE (16 << 20)
+#define STORE_QUERY_MAX_HEAP  ((long long)200 << 20)
+
 /* Run a read-only SELECT over the documented views (doc/rules.md) with a
  * time limit; one callback per row with column names and text values.
- * A statement that writes is refused (SM_EINVAL); one that runs past
- * limit_ms is stopped (SM_ELIMIT). */
+ * A statement that writes, calls a function outside the allowed list or
+ * is followed by another statement is refused (SM_EINVAL); one that runs
+ * past limit_ms (a timer interrupts it, however long one step takes) or
+ * past the memory limits above is stopped (SM_ELIMIT, err->msg "over 2 s"
+ * or "over 16 MiB (one value)"). */
 int store_query(struct store *st, const char *sql, int limit_ms,
                 int (*row)(void *ctx, int ncols, const char *const *names,
                            const char *const *values),

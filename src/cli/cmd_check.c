@@ -135,8 +135,8 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
         if (cc.err.code != SM_OK)
             return cli_error(c, &cc.err);
         if (rc == SM_ELIMIT)
-            return cli_fail(c, "custom rule %s: stopped after %d ms; make its query "
-                               "cheaper or remove it from the pack", cr->id, CUSTOM_LIMIT_MS);
+            return cli_fail(c, "custom rule %s stopped: %s; make its query cheaper or "
+                               "remove it from the pack", cr->id, e.msg);
         if (rc == SM_EINVAL)
             return cli_fail(c, "custom rule %s refused: %s (a custom rule is one "
                                "read-only SELECT over the catalog views)", cr->id, e.msg);
