@@ -127,13 +127,15 @@ cli_open(struct cli *c, int flags)
     if (refdata_load_regions(c->datadir, c->m, &e) != SM_OK)
         return cli_error(c, &e);
     if (c->verbose)
-        fprintf(c->err, "sovmap: loading %s\n", c->catalog);
+        cli_note(c, "loading %s", c->catalog);
     /* store_load reports no progress: on a terminal, say what the wait is for
      * when the catalog is big enough to make one */
     struct stat sb;
     bool big = c->progress && stat(c->catalog, &sb) == 0 && sb.st_size > (64 << 20);
     if (big) {
-        fprintf(c->err, "loading %s (%lld MiB)...", c->catalog, (long long)(sb.st_size >> 20));
+        fputs("loading ", c->err);
+        cli_put_text(c->err, c->catalog);
+        fprintf(c->err, " (%lld MiB)...", (long long)(sb.st_size >> 20));
         fflush(c->err);
     }
     rc = store_load(c->st, c->m, &e);
@@ -143,7 +145,7 @@ cli_open(struct cli *c, int flags)
         return cli_error(c, &e);
     if (!existed) {
         if (c->verbose)
-            fprintf(c->err, "sovmap: created %s\n", c->catalog);
+            cli_note(c, "created %s", c->catalog);
         return cli_seed_tiers(c);
     }
     return CLI_OK;

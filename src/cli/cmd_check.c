@@ -143,7 +143,7 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
         if (rc != SM_OK)
             return cli_fail(c, "custom rule %s: %s", cr->id, e.msg);
         if (c->verbose)
-            fprintf(c->err, "sovmap: custom rule %s: %lld findings\n", cr->id,
+            cli_note(c, "custom rule %s: %lld findings", cr->id,
                     (long long)cc.rows);
     }
     return CLI_OK;

@@ -125,7 +125,7 @@ run_demo(struct cli *c, int argc, char **argv)
                          "demo model?", have.datasets, have.placements, have.flows,
                          c->catalog)) {
             /* declining keeps the catalog; on a terminal, open it as it is */
-            fprintf(c->err, "sovmap: kept %s as it was\n", c->catalog);
+            cli_note(c, "kept %s as it was", c->catalog);
             rc = CLI_OK;
             if (isatty(STDOUT_FILENO) && cli_command("tui")) {
                 char *targv[] = { "tui", NULL };

@@ -226,7 +226,7 @@ run_export(struct cli *c, int argc, char **argv)
     }
     rc = close_out(c, f, &of, true);
     if (rc == CLI_OK && f != c->out && !c->quiet && c->verbose)
-        fprintf(c->err, "sovmap: wrote %s\n", out);
+        cli_note(c, "wrote %s", out);
 done:
     check_result_free(r);
     export_juris_free(j);
