@@ -250,7 +250,7 @@ write_file(struct cli *c, const struct report *rep, const struct report_opts *o,
     struct outfile of;
     bool ok;
 
-    if (outfile_open(&of, path, "w", &e) != SM_OK)
+    if (outfile_open_keep(&of, path, "w", c->catalog, &e) != SM_OK)
         return cli_error(c, &e);
     ok = report_write(rep, o, of.f, &e) == SM_OK;
     if (!ok) {

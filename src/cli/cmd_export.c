@@ -53,7 +53,7 @@ open_out(struct cli *c, const char *out, struct outfile *of)
     memset(of, 0, sizeof *of);
     if (!out || !strcmp(out, "-"))
         return c->out;
-    if (outfile_open(of, out, "wb", &e) != SM_OK) {
+    if (outfile_open_keep(of, out, "wb", c->catalog, &e) != SM_OK) {
         cli_error(c, &e);
         return NULL;
     }
