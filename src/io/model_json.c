@@ -12,6 +12,7 @@
  * Depends on jansson and the model only.
  */
 #include "model_json.h"
+#include "rulepack.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -1570,6 +1571,11 @@ model_json_read(const char *text, size_t len, const char *name, struct model *m,
         o = json_object();
         json_object_set_new(o, "rule_pack", v);
         rc = get_str(&r, o, "", "rule_pack", false, false, "", &pack);
+        /* a catalog names a shipped or installed pack, never a file: a path
+         * (/etc/passwd) would be read and quoted by every check */
+        if (!rc && *pack && !rulepack_plain_name(pack))
+            rc = bad(&r, "rule_pack", "not a rule pack name (letters, digits, '.', '_' "
+                     "and '-'); a pack file is given with --rules PATH");
         if (!rc && !(m->rule_pack = model_str(m, pack)))
             rc = sm_error_set(err, SM_ENOMEM, "out of memory");
         json_decref(o);
