@@ -13,6 +13,7 @@
  */
 #include "model_json.h"
 #include "rulepack.h"
+#include "scenario.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -1190,6 +1191,13 @@ read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
                 if (!json_is_string(v))
                     return bad(r, p, "an op is a list of strings, not %s", type_name(v));
                 argv[k] = json_string_value(v);
+            }
+            {
+                /* the op's name and argument count now, not at the first
+                 * check --scenario (references: import model checks them) */
+                enum scenario_op sop;
+                if (scenario_op_parse((int)json_array_size(op), argv, &sop, &e2))
+                    return bad(r, p, "%s", e2.msg);
             }
             if (model_scenario_append(r->m, *id, (int)json_array_size(op), argv, &e2))
                 return model_err(r, p, &e2);
