@@ -110,6 +110,17 @@ int store_log(struct store *st, int limit,
               int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
               struct sm_error *err);
 
+/* The advice after "PATH is damaged: ...". */
+#define STORE_DAMAGED_HINT \
+    "restore from a backup or `sovmap export model-json` what can be read"
+
+/* PRAGMA quick_check, once per store: SM_OK, or SM_EDB "PATH is damaged:
+ * FIRST PROBLEM; restore from a backup ...". store_begin, store_apply and
+ * store_revert run it before their first write, so a damaged catalog is
+ * never written to; cli_open runs it when a load fails, to tell damage
+ * from a model error. */
+int store_check_integrity(struct store *st, struct sm_error *err);
+
 /* The memory limits of a custom rule's query: the longest value it may
  * make, and the SQLite heap it may take on top of what is in use. */
 #define STORE_QUERY_MAX_VALUE (16 << 20)

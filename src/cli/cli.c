@@ -141,6 +141,9 @@ cli_open(struct cli *c, int flags)
     rc = store_load(c->st, c->m, &e);
     if (big)
         fputs("\r\033[K", c->err);
+    if (rc == SM_EDB)
+        /* a row the model refuses may be a damaged page: say which */
+        store_check_integrity(c->st, &e);
     if (rc != SM_OK)
         return cli_error(c, &e);
     if (!existed) {

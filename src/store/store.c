@@ -332,6 +332,7 @@ struct store {
     bool in_tx;
     bool views;
     bool bulk;                  /* store_put_all: the tables were empty */
+    bool integrity_checked;     /* store_check_integrity passed */
     sqlite3_stmt *stmt[S_COUNT];
     struct rowmap drow, prow, frow;
     void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -525,7 +526,7 @@ db_error(struct store *st, int rc, struct sm_error *err)
         return sm_error_set(err, SM_EDB, "%s is not a sovmap catalog (file is not a database)",
                             path);
     case SQLITE_CORRUPT:
-        return sm_error_set(err, SM_EDB, "%s is corrupt (%s)", path, msg);
+        return sm_error_set(err, SM_EDB, "%s is damaged: %s; " STORE_DAMAGED_HINT, path, msg);
     case SQLITE_CANTOPEN:
         if (access(path, F_OK) == 0 && (access(path, W_OK) || !dir_writable(path)))
             return sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
@@ -751,6 +752,41 @@ readonly_fallback(struct store *st, struct sm_error *err)
 }
 
 int
+store_check_integrity(struct store *st, struct sm_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    const char *first;
+    int rc;
+
+    if (st->integrity_checked)
+        return SM_OK;
+    rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        /* the check itself could not read the file */
+        rc = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB || rc == SQLITE_DONE
+             ? sm_error_set(err, SM_EDB, "%s is damaged: %s; " STORE_DAMAGED_HINT, st->path,
+                            sqlite3_errmsg(st->db))
+             : db_error(st, rc, err);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    first = (const char *)sqlite3_column_text(s, 0);
+    if (first && strncmp(first, "*** in database ", 16) == 0 && strchr(first, '\n'))
+        first = strchr(first, '\n') + 1;   /* "*** in database main ***\nPage 8: ..." */
+    if (!first || strcmp(first, "ok") != 0) {
+        rc = sm_error_set(err, SM_EDB, "%s is damaged: %s; " STORE_DAMAGED_HINT, st->path,
+                          first ? first : "quick_check failed");
+        sqlite3_finalize(s);
+        return rc;
+    }
+    sqlite3_finalize(s);
+    st->integrity_checked = true;
+    return SM_OK;
+}
+
+int
 store_open(const char *path, int flags, struct store **out, struct sm_error *err)
 {
     struct store *st;
@@ -855,6 +891,8 @@ store_begin(struct store *st, struct sm_error *err)
         return sm_error_set(err, SM_EINVAL, "%s: a transaction is already open", st->path);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = store_check_integrity(st, err)))
+        return rc;
     if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
     st->in_tx = true;
@@ -3156,6 +3194,8 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
     memset(&r, 0, sizeof r);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = store_check_integrity(st, err)))
+        return rc;
     if ((rc = exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT sm_apply", err)))
         return rc;
     if ((rc = edit_apply(m, e, &r, err))) {
@@ -3196,6 +3236,8 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
 
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = store_check_integrity(st, err)))
+        return rc;
     if ((rc = exec(st, own ? "BEGIN IMMEDIATE" : "SAVEPOINT sm_apply", err)))
         return rc;
     redo = edit_reverted(res);
