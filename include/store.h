@@ -16,6 +16,8 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <stdbool.h>
+
 #include "model.h"
 #include "edit.h"
 
@@ -109,6 +111,11 @@ struct audit_entry {
 int store_log(struct store *st, int limit,
               int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
               struct sm_error *err);
+
+/* Whether the catalog was opened read-only from a directory nobody can
+ * write while its -wal file held transactions it cannot read: what was
+ * loaded may miss the last changes. */
+bool store_stale(const struct store *st);
 
 /* The advice after "PATH is damaged: ...". */
 #define STORE_DAMAGED_HINT \

@@ -99,16 +99,53 @@ fail:
     return cli_error(c, &e);
 }
 
+/* A catalog this process created and could not finish (a full disk during
+ * init): removed with its -wal, -shm and -journal files, so no 0-byte or
+ * half-made catalog is left to be taken for a real one. */
+static void
+discard_new(struct cli *c)
+{
+    static const char *const suffix[] = { "-wal", "-shm", "-journal" };
+    size_t n = strlen(c->catalog) + 16;
+    char *name;
+
+    store_close(c->st);
+    c->st = NULL;
+    model_free(c->m);
+    c->m = NULL;
+    unlink(c->catalog);
+    if (!(name = malloc(n)))
+        return;
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        snprintf(name, n, "%s%s", c->catalog, suffix[i]);
+        unlink(name);
+    }
+    free(name);
+}
+
+static int open_load(struct cli *c, int flags, bool existed);
+
 int
 cli_open(struct cli *c, int flags)
 {
-    struct sm_error e = { 0 };
     bool existed;
     int rc;
 
     if (c->m)
         return CLI_OK;
     existed = access(c->catalog, F_OK) == 0;
+    rc = open_load(c, flags, existed);
+    if (rc != CLI_OK && !existed && access(c->catalog, F_OK) == 0)
+        discard_new(c);
+    return rc;
+}
+
+static int
+open_load(struct cli *c, int flags, bool existed)
+{
+    struct sm_error e = { 0 };
+    int rc;
+
     /* the default catalog is created on first use, whatever the command */
     if (!existed && strcmp(c->catalog, cli_default_catalog()) == 0)
         flags |= STORE_CREATE;
@@ -119,6 +156,10 @@ cli_open(struct cli *c, int flags)
         flags &= ~STORE_READONLY;
     if (store_open(c->catalog, flags, &c->st, &e) != SM_OK)
         return cli_error(c, &e);
+    if (store_stale(c->st) && !c->quiet)
+        cli_note(c, "warning: %s-wal holds changes that cannot be read from this read-only "
+                 "directory; what is shown may be stale (open the catalog once where it "
+                 "can be written, or copy it with its -wal file)", c->catalog);
     if (!(c->m = model_new())) {
         e.code = SM_ENOMEM;
         snprintf(e.msg, sizeof e.msg, "out of memory");

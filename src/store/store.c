@@ -333,6 +333,7 @@ struct store {
     bool views;
     bool bulk;                  /* store_put_all: the tables were empty */
     bool integrity_checked;     /* store_check_integrity passed */
+    bool stale;                 /* opened immutable with a non-empty -wal unread */
     sqlite3_stmt *stmt[S_COUNT];
     struct rowmap drow, prow, frow;
     void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -713,9 +714,29 @@ busy_ms(void)
     return STORE_BUSY_MS;
 }
 
+/* Whether path's -wal file holds anything (committed transactions not yet
+ * copied into the catalog file). */
+static bool
+wal_pending(const char *path)
+{
+    size_t n = strlen(path) + 8;
+    char *wal = malloc(n);
+    struct stat sb;
+    bool pending;
+
+    if (!wal)
+        return true;    /* assume the worst */
+    snprintf(wal, n, "%s-wal", path);
+    pending = stat(wal, &sb) == 0 && sb.st_size > 0;
+    free(wal);
+    return pending;
+}
+
 /* A WAL catalog read from a directory nobody can write (a read-only CI
  * checkout) cannot get its -shm file. Nobody can be writing it then, so it
- * is opened as immutable. */
+ * is opened as immutable -- which reads the catalog file alone: committed
+ * transactions still in a non-empty -wal are not seen. Then st->stale says
+ * so (store_stale), and the caller tells the user the view may be stale. */
 static int
 readonly_fallback(struct store *st, struct sm_error *err)
 {
@@ -740,6 +761,7 @@ readonly_fallback(struct store *st, struct sm_error *err)
         }
     }
     sprintf(uri + at, "?immutable=1");
+    st->stale = wal_pending(st->path);
     sqlite3_close_v2(st->db);
     st->db = NULL;
     rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
@@ -872,6 +894,12 @@ store_close(struct store *st)
     rowmap_fini(&st->frow);
     free(st->path);
     free(st);
+}
+
+bool
+store_stale(const struct store *st)
+{
+    return st && st->stale;
 }
 
 const char *
