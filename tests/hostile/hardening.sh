@@ -16,15 +16,24 @@ pack() {  # pack ID SQL: a copy of the default pack with one custom rule, in $h/
     python3 -c 'import json, os, sys; d = json.load(open(os.environ["SOVMAP_DATA"] + "/rules/default.json")); d["custom"] = [{"id": sys.argv[1], "message": "x", "sql": sys.argv[2]}]; json.dump(d, open(sys.argv[3], "w"))' "$1" "$2" "$h/$1.json"
 }
 
-# ---- H1 custom rules: the two rules of the issue stop within 3 s and 300 MiB
+# ---- H1 custom rules: the two rules of the issue stop within 3 s and 300 MiB.
+# The stop is wall-clock (a timer at 2 s), and the step running then ends
+# first: on a machine whose load is above its CPU count that step's CPU
+# second can take several wall seconds, so there the wall bound is 8 s and
+# the CPU bound (user + sys; the unbounded rules need 12 s and 30 s of CPU)
+# still 3 s.
 pack SLOWPF "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 40) SELECT x AS object FROM c WHERE length(printf('%.*c', 50000000 + x, 'x')) < 0"
 pack BIGREP "SELECT replace(replace(replace(printf('%.*c',100000000,'x'),'x','yy'),'y','zz'),'z','ww') AS object"
 pack BIGCAT "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 400) SELECT group_concat(printf('%.*c', 1000000, 'x')) AS object FROM c"
+wall_max() { awk -v n="$(nproc)" '{ print ($1 > n) ? 8.0 : 3.0 }' /proc/loadavg; }
 for r in SLOWPF BIGREP BIGCAT; do
-    /usr/bin/time -f '%e %M' -o "$h/time" "$bin" --catalog "$demo" --rules "$h/$r.json" check >/dev/null 2>"$h/e"; rc=$?
-    read -r secs kb < <(tail -n 1 "$h/time") || { secs=99; kb=0; }
-    if [ $rc -eq 2 ] && awk -v s="$secs" 'BEGIN { exit !(s < 3.0) }' && [ "$kb" -lt $((300 * 1024)) ]; then ok
-    else bad "custom rule $r: exit $rc in $secs s, $((kb / 1024)) MiB (want exit 2 within 3 s and 300 MiB)" "$(cat "$h/e")"; fi
+    /usr/bin/time -f '%e %U %S %M' -o "$h/time" "$bin" --catalog "$demo" --rules "$h/$r.json" check >/dev/null 2>"$h/e"; rc=$?
+    read -r secs user sys kb < <(tail -n 1 "$h/time") || { secs=99; kb=0; }
+    max=$(wall_max)
+    if [ $rc -eq 2 ] && awk -v s="$secs" -v u="$user" -v y="$sys" -v m="$max" 'BEGIN { exit !(s < m && u + y < 3.0) }' &&
+       [ "$kb" -lt $((300 * 1024)) ]; then ok
+    else bad "custom rule $r: exit $rc in $secs s ($user s user, $sys s sys, limit $max s), $((kb / 1024)) MiB (want exit 2 within 3 s and 300 MiB)" "$(cat "$h/e")"; fi
+    [ "$max" != 3.0 ] && echo "hostile: custom rule $r: $secs s wall under load $(cut -d' ' -f1 /proc/loadavg) (bound $max s; CPU $user + $sys s)"
 done
 sm "$demo" --rules "$h/SLOWPF.json" check >/dev/null 2>"$h/e"
 if grep -q "custom rule SLOWPF stopped: over 2 s" "$h/e"; then ok; else bad "SLOWPF: no 'stopped: over 2 s'" "$(cat "$h/e")"; fi
@@ -153,12 +162,13 @@ read -r secs kb < <(tail -n 1 "$h/time")
 if [ "$kb" -lt $((64 * 1024)) ]; then ok; else bad "a 2 GB sparse model: $((kb / 1024)) MiB before the refusal"; fi
 rm -f "$h/sparse.json" "$h/sparse.map"
 
-# ---- H8 a damaged catalog is not written to, and says so
+# ---- H8 a damaged catalog is not written to, and says so (the damage is in an
+# index dataset add does not touch: before the fix the add went through)
 python3 - "$demo" "$h/dmg.db" <<'EOF'
 import sqlite3, sys
 src, dst = sys.argv[1], sys.argv[2]
 c = sqlite3.connect(src); c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_dataset_1'").fetchone()[0]
+root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_region_1'").fetchone()[0]
 c.close()
 data = bytearray(open(src, "rb").read())
 ps = int.from_bytes(data[16:18], "big")

@@ -38,6 +38,29 @@ now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+static double
+cpu_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The wall bound for a stopped rule: 3 s, or 8 s on a machine whose load is
+ * above its CPU count (the step running at the deadline ends first, and its
+ * CPU time stretches there); the CPU bound stays 3 s. */
+static double
+wall_bound(void)
+{
+    double load[1];
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (getloadavg(load, 1) == 1 && ncpu > 0 && load[0] > (double)ncpu)
+        return 8.0;
+    return 3.0;
+}
+
 static struct store *
 rich_store(const char *name)
 {
@@ -63,22 +86,26 @@ test_rule_limits(void **state)
     struct store *st = rich_store("limits.db");
     struct sm_error err = { 0 };
     sqlite3_int64 heap = sqlite3_hard_heap_limit64(-1);
-    double t0;
+    double t0, c0;
     int n = 0, rc;
     (void)state;
 
     t0 = now_s();
+    c0 = cpu_s();
     rc = store_query(st, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c "
                      "WHERE x < 40) SELECT x AS object FROM c WHERE length(printf('%.*c', "
                      "50000000 + x, 'x')) < 0", 2000, count_cb, &n, &err);
     assert_int_equal(rc, SM_ELIMIT);
     assert_string_equal(err.msg, "over 2 s");
-    assert_true(now_s() - t0 < 3.0);
+    assert_true(now_s() - t0 < wall_bound());
+    assert_true(cpu_s() - c0 < 3.0);
     t0 = now_s();
+    c0 = cpu_s();
     rc = store_query(st, "SELECT replace(replace(replace(printf('%.*c',100000000,'x'),'x','yy'),"
                      "'y','zz'),'z','ww') AS object", 2000, count_cb, &n, &err);
     assert_true(rc == SM_OK || rc == SM_ELIMIT);
-    assert_true(now_s() - t0 < 3.0);
+    assert_true(now_s() - t0 < wall_bound());
+    assert_true(cpu_s() - c0 < 3.0);
     /* a value past STORE_QUERY_MAX_VALUE */
     rc = store_query(st, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c "
                      "WHERE x < 400) SELECT group_concat(printf('%.*c', 1000000, 'x')) "
@@ -150,7 +177,7 @@ test_damaged(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT rootpage, (SELECT page_size FROM "
                                         "pragma_page_size) FROM sqlite_master WHERE name = "
-                                        "'sqlite_autoindex_dataset_1'", -1, &s, NULL),
+                                        "'sqlite_autoindex_region_1'", -1, &s, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
     root = sqlite3_column_int(s, 0);
