@@ -23,7 +23,7 @@ CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -D_POSI
             -D_XOPEN_SOURCE_EXTENDED -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS) $(SANFLAGS) \
             -DSM_DATADIR='"$(PREFIX)/share/sovmap"' -MMD -MP
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm
+LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 SRC      := $(wildcard src/*/*.c)
 MAIN     := src/cli/main.c

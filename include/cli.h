@@ -13,6 +13,7 @@
 #ifndef CLI_H
 #define CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "model.h"
@@ -43,6 +44,7 @@ struct cli {
     struct rulepack *rp;
     bool scenario;              /* m is a scenario's model, not the stored one */
     struct model *retired;      /* the model cli_reload replaced last */
+    bool created;               /* cli_open created the catalog file */
     /* cli_use_model: c->m is a model-json file's, there is no catalog */
     const char *model_file;     /* its name ("<stdin>" for -), else NULL */
     const struct model_json_locs *locs;  /* where its objects are, or NULL */
@@ -106,10 +108,16 @@ int cli_use_model(struct cli *c, const char *path, struct model_json_locs *locs)
 /* Load the rule pack (--rules, else the catalog's, else "default"). */
 int cli_load_rules(struct cli *c);
 
-/* Print "sovmap: message" to c->err and return CLI_USAGE. */
+/* Print "sovmap: message" to c->err and return CLI_USAGE. Every message
+ * (these, cli_note, cli_usage_fail, cli_confirm) is written through
+ * cli_put_text: names, file names and arguments in it arrive escaped. */
 int cli_fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, from an sm_error. */
 int cli_error(struct cli *c, const struct sm_error *e);
+/* "sovmap: message" on c->err, escaped, for notes that are not errors. */
+void cli_note(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fmt formatted, then written to f with cli_put_text. */
+void cli_vput(FILE *f, const char *fmt, va_list ap);
 /* Progress on stderr when c->progress: "importing 1200/50000". */
 void cli_progress(struct cli *c, const char *what, int64_t done, int64_t total);
 

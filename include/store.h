@@ -16,6 +16,8 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <stdbool.h>
+
 #include "model.h"
 #include "edit.h"
 
@@ -149,10 +151,34 @@ int store_log_from(struct store *st, int64_t from, int limit,
                    int (*cb)(void *ctx, const struct audit_entry *e), void *ctx,
                    struct sm_error *err);
 
+/* Whether the catalog was opened read-only from a directory nobody can
+ * write while its -wal file held transactions it cannot read: what was
+ * loaded may miss the last changes. */
+bool store_stale(const struct store *st);
+
+/* The advice after "PATH is damaged: ...". */
+#define STORE_DAMAGED_HINT \
+    "restore from a backup or `sovmap export model-json` what can be read"
+
+/* PRAGMA quick_check, once per store: SM_OK, or SM_EDB "PATH is damaged:
+ * FIRST PROBLEM; restore from a backup ...". store_begin, store_apply and
+ * store_revert run it before their first write, so a damaged catalog is
+ * never written to; cli_open runs it when a load fails, to tell damage
+ * from a model error. */
+int store_check_integrity(struct store *st, struct sm_error *err);
+
+/* The memory limits of a custom rule's query: the longest value it may
+ * make, and the SQLite heap it may take on top of what is in use. */
+#define STORE_QUERY_MAX_VALUE (16 << 20)
+#define STORE_QUERY_MAX_HEAP  ((long long)200 << 20)
+
 /* Run a read-only SELECT over the documented views (doc/rules.md) with a
  * time limit; one callback per row with column names and text values.
- * A statement that writes is refused (SM_EINVAL); one that runs past
- * limit_ms is stopped (SM_ELIMIT). */
+ * A statement that writes, calls a function outside the allowed list or
+ * is followed by another statement is refused (SM_EINVAL); one that runs
+ * past limit_ms (a timer interrupts it, however long one step takes) or
+ * past the memory limits above is stopped (SM_ELIMIT, err->msg "over 2 s"
+ * or "over 16 MiB (one value)"). */
 int store_query(struct store *st, const char *sql, int limit_ms,
                 int (*row)(void *ctx, int ncols, const char *const *names,
                            const char *const *values),

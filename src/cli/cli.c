@@ -130,16 +130,55 @@ fail:
     return cli_error(c, &e);
 }
 
+/* A catalog this process created and could not finish (a full disk during
+ * init): removed with its -wal, -shm and -journal files, so no 0-byte or
+ * half-made catalog is left to be taken for a real one. */
+static void
+discard_new(struct cli *c)
+{
+    static const char *const suffix[] = { "-wal", "-shm", "-journal" };
+    size_t n = strlen(c->catalog) + 16;
+    char *name;
+
+    store_close(c->st);
+    c->st = NULL;
+    model_free(c->m);
+    c->m = NULL;
+    unlink(c->catalog);
+    if (!(name = malloc(n)))
+        return;
+    for (size_t i = 0; i < sizeof suffix / sizeof *suffix; i++) {
+        snprintf(name, n, "%s%s", c->catalog, suffix[i]);
+        unlink(name);
+    }
+    free(name);
+}
+
+static int open_load(struct cli *c, int flags, bool existed);
+
 int
 cli_open(struct cli *c, int flags)
 {
-    struct sm_error e = { 0 };
-    bool existed, write;
+    bool existed;
     int rc;
 
     if (c->m)
         return CLI_OK;
     existed = access(c->catalog, F_OK) == 0;
+    rc = open_load(c, flags, existed);
+    if (rc != CLI_OK && !existed && access(c->catalog, F_OK) == 0)
+        discard_new(c);
+    c->created = rc == CLI_OK && !existed;
+    return rc;
+}
+
+static int
+open_load(struct cli *c, int flags, bool existed)
+{
+    struct sm_error e = { 0 };
+    bool write;
+    int rc;
+
     /* the default catalog is created on first use, whatever the command */
     if (!existed && strcmp(c->catalog, cli_default_catalog()) == 0)
         flags |= STORE_CREATE;
@@ -155,6 +194,10 @@ cli_open(struct cli *c, int flags)
     store_set_snapshot(c->st, model_json_part);     /* audit data (doc/catalog.md) */
     if (write && store_lock(c->st, &e) != SM_OK)
         return cli_error(c, &e);
+    if (store_stale(c->st) && !c->quiet)
+        cli_note(c, "warning: %s-wal holds changes that cannot be read from this read-only "
+                 "directory; what is shown may be stale (open the catalog once where it "
+                 "can be written, or copy it with its -wal file)", c->catalog);
     if (!(c->m = model_new())) {
         e.code = SM_ENOMEM;
         snprintf(e.msg, sizeof e.msg, "out of memory");
@@ -163,23 +206,28 @@ cli_open(struct cli *c, int flags)
     if (refdata_load_regions(c->datadir, c->m, &e) != SM_OK)
         return cli_error(c, &e);
     if (c->verbose)
-        fprintf(c->err, "sovmap: loading %s\n", c->catalog);
+        cli_note(c, "loading %s", c->catalog);
     /* store_load reports no progress: on a terminal, say what the wait is for
      * when the catalog is big enough to make one */
     struct stat sb;
     bool big = c->progress && stat(c->catalog, &sb) == 0 && sb.st_size > (64 << 20);
     if (big) {
-        fprintf(c->err, "loading %s (%lld MiB)...", c->catalog, (long long)(sb.st_size >> 20));
+        fputs("loading ", c->err);
+        cli_put_text(c->err, c->catalog);
+        fprintf(c->err, " (%lld MiB)...", (long long)(sb.st_size >> 20));
         fflush(c->err);
     }
     rc = store_load(c->st, c->m, &e);
     if (big)
         fputs("\r\033[K", c->err);
+    if (rc == SM_EDB)
+        /* a row the model refuses may be a damaged page: say which */
+        store_check_integrity(c->st, &e);
     if (rc != SM_OK)
         return cli_error(c, &e);
     if (!existed) {
         if (c->verbose)
-            fprintf(c->err, "sovmap: created %s\n", c->catalog);
+            cli_note(c, "created %s", c->catalog);
         return cli_seed_tiers(c);
     }
     return CLI_OK;
@@ -192,8 +240,14 @@ cli_finish(struct cli *c, bool commit)
 
     if (!c->st || !store_locked(c->st))
         return CLI_OK;
-    if (store_unlock(c->st, commit, &e) != SM_OK)
-        return cli_error(c, &e);
+    if (store_unlock(c->st, commit, &e) != SM_OK) {
+        cli_error(c, &e);
+        /* a catalog this command created and could not commit (a full disk)
+         * is not left behind half made */
+        if (c->created)
+            discard_new(c);
+        return CLI_USAGE;
+    }
     return CLI_OK;
 }
 

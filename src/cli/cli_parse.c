@@ -15,6 +15,47 @@
 
 /* ---- errors and progress ------------------------------------------------------------ */
 
+/* Every message to the terminal goes through here: formatted, then written
+ * with cli_put_text, the escaping the normal output uses, so a name, file
+ * name, argument or library message in it cannot drive the terminal. */
+void
+cli_vput(FILE *f, const char *fmt, va_list ap)
+{
+    va_list aq;
+    char small[256], *buf = small;
+    int n;
+
+    va_copy(aq, ap);
+    n = vsnprintf(small, sizeof small, fmt, aq);
+    va_end(aq);
+    if (n < 0) {
+        fputs("(bad message)", f);
+        return;
+    }
+    if ((size_t)n >= sizeof small) {
+        if (!(buf = malloc((size_t)n + 1))) {
+            fputs("out of memory", f);
+            return;
+        }
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    }
+    cli_put_text(f, buf);
+    if (buf != small)
+        free(buf);
+}
+
+void
+cli_note(struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("sovmap: ", c->err);
+    va_start(ap, fmt);
+    cli_vput(c->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->err);
+}
+
 int
 cli_fail(struct cli *c, const char *fmt, ...)
 {
@@ -22,7 +63,7 @@ cli_fail(struct cli *c, const char *fmt, ...)
 
     fputs("sovmap: ", c->err);
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    cli_vput(c->err, fmt, ap);
     va_end(ap);
     fputc('\n', c->err);
     return CLI_USAGE;
@@ -42,7 +83,7 @@ cli_usage_fail(struct cli *c, const char *usage, const char *fmt, ...)
 
     fputs("sovmap: ", c->err);
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    cli_vput(c->err, fmt, ap);
     va_end(ap);
     fputc('\n', c->err);
     if (usage) {
@@ -57,10 +98,12 @@ cli_progress(struct cli *c, const char *what, int64_t done, int64_t total)
 {
     if (!c->progress)
         return;
+    fputc('\r', c->err);
+    cli_put_text(c->err, what);
     if (total > 0)
-        fprintf(c->err, "\r%s %lld/%lld", what, (long long)done, (long long)total);
+        fprintf(c->err, " %lld/%lld", (long long)done, (long long)total);
     else
-        fprintf(c->err, "\r%s %lld", what, (long long)done);
+        fprintf(c->err, " %lld", (long long)done);
     if (total > 0 && done >= total)
         fputs("\r\033[K", c->err);
     fflush(c->err);
@@ -75,7 +118,7 @@ cli_confirm(struct cli *c, const char *fmt, ...)
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
         return false;
     va_start(ap, fmt);
-    vfprintf(c->err, fmt, ap);
+    cli_vput(c->err, fmt, ap);
     va_end(ap);
     fputs(" [y/N] ", c->err);
     fflush(c->err);

@@ -2,16 +2,63 @@
  * cli_rules.c - cli_load_rules: the rule pack a command checks with.
  *
  * Order: --rules PACK, else the catalog's choice (model rule_pack, stored as
- * catalog meta "rule_pack"), else "default". PACK is a name under
- * DATADIR/rules/ or a path to a JSON file. Idempotent: a loaded pack stays
+ * catalog meta "rule_pack"), else "default". --rules PACK is a name under
+ * DATADIR/rules/ or a path to a JSON file; a catalog's pack is a plain name
+ * only, looked up in DATADIR/rules/ and then $XDG_CONFIG_HOME/sovmap/rules/. Idempotent: a loaded pack stays
  * in c->rp (released with rulepack_free by whoever tears the context down).
  */
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "rulepack.h"
 #include "rules.h"
 #include "store.h"
+
+/* $XDG_CONFIG_HOME/sovmap (else ~/.config/sovmap) in buf; false if none. */
+static bool
+config_dir(char *buf, size_t size)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int n;
+
+    if (xdg && *xdg == '/')
+        n = snprintf(buf, size, "%s/sovmap", xdg);
+    else if (home && *home)
+        n = snprintf(buf, size, "%s/.config/sovmap", home);
+    else
+        return false;
+    return n > 0 && (size_t)n < size;
+}
+
+/* The pack a catalog names: a plain name, looked up in the data directory
+ * and then the config directory, never a path. */
+static int
+load_catalog_pack(struct cli *c, const char *name, struct sm_error *e)
+{
+    char dir[4096];
+    char *path;
+    size_t n;
+    int rc;
+
+    if (!rulepack_plain_name(name))
+        return sm_error_set(e, SM_EINVAL, "%s: the catalog's rule pack %s is not a pack "
+                            "name; give a pack file with --rules PATH, or set a name",
+                            c->catalog, name);
+    rc = rulepack_load(c->datadir, name, &c->rp, e);
+    if (rc != SM_ENOTFOUND || !config_dir(dir, sizeof dir))
+        return rc;
+    n = strlen(dir) + strlen(name) + 16;
+    if (!(path = malloc(n)))
+        return sm_error_set(e, SM_ENOMEM, "out of memory");
+    snprintf(path, n, "%s/rules/%s.json", dir, name);
+    if (access(path, F_OK) == 0)
+        rc = rulepack_load(c->datadir, path, &c->rp, e);
+    free(path);
+    return rc;
+}
 
 int
 cli_load_rules(struct cli *c)
@@ -19,10 +66,14 @@ cli_load_rules(struct cli *c)
     struct sm_error e = { 0 };
     char meta[1024];
     const char *name = c->rules;
+    int rc;
 
     if (c->rp)
         return CLI_OK;
-    if (!name || !*name) {
+    if (name && *name) {
+        /* from the command line: a name or a path */
+        rc = rulepack_load(c->datadir, name, &c->rp, &e);
+    } else {
         if (c->m && c->m->rule_pack && *c->m->rule_pack)
             name = c->m->rule_pack;
         else if (c->st && store_meta_get(c->st, "rule_pack", meta, sizeof meta, NULL) == SM_OK &&
@@ -30,8 +81,9 @@ cli_load_rules(struct cli *c)
             name = meta;
         else
             name = "default";
+        rc = load_catalog_pack(c, name, &e);
     }
-    if (rulepack_load(c->datadir, name, &c->rp, &e) != SM_OK) {
+    if (rc != SM_OK) {
         c->rp = NULL;
         return cli_error(c, &e);
     }

@@ -41,7 +41,7 @@ cli_use_scenario(struct cli *c, const char *name)
         ev->rp_own = NULL;
     }
     if (ev->nretired && c->verbose)
-        fprintf(c->err, "sovmap: scenario %s retires %d region%s\n", name, (int)ev->nretired,
+        cli_note(c, "scenario %s retires %d region%s", name, (int)ev->nretired,
                 ev->nretired == 1 ? "" : "s");
     scenario_eval_free(ev);
     return CLI_OK;

@@ -149,15 +149,15 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
         if (cc.err.code != SM_OK)
             return cli_error(c, &cc.err);
         if (rc == SM_ELIMIT)
-            return cli_fail(c, "custom rule %s: stopped after %d ms; make its query "
-                               "cheaper or remove it from the pack", cr->id, CUSTOM_LIMIT_MS);
+            return cli_fail(c, "custom rule %s stopped: %s; make its query cheaper or "
+                               "remove it from the pack", cr->id, e.msg);
         if (rc == SM_EINVAL)
             return cli_fail(c, "custom rule %s refused: %s (a custom rule is one "
                                "read-only SELECT over the catalog views)", cr->id, e.msg);
         if (rc != SM_OK)
             return cli_fail(c, "custom rule %s: %s", cr->id, e.msg);
         if (c->verbose)
-            fprintf(c->err, "sovmap: custom rule %s: %lld findings\n", cr->id,
+            cli_note(c, "custom rule %s: %lld findings", cr->id,
                     (long long)cc.rows);
     }
     return CLI_OK;
@@ -322,7 +322,7 @@ write_file(struct cli *c, const struct report *rep, const struct report_opts *o,
     struct outfile of;
     bool ok;
 
-    if (outfile_open(&of, path, "w", &e) != SM_OK)
+    if (outfile_open_keep(&of, path, "w", c->catalog, &e) != SM_OK)
         return cli_error(c, &e);
     ok = report_write(rep, o, of.f, &e) == SM_OK;
     if (!ok) {

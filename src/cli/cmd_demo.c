@@ -9,44 +9,17 @@
 
 #include "cmd_util.h"
 #include "model_json.h"
+#include "readfile.h"
 #include "refdata.h"
 #include "store.h"
 
 extern const struct command cmd_demo;
 
+/* A demo model is a model-json file: the cap import model uses. */
 static char *
 slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL, *nb;
-    size_t cap = 0, n = 0, got;
-
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            cap = cap ? cap * 2 : 262144;
-            if (!(nb = realloc(buf, cap))) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = nb;
-        }
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
+    return readfile_all(path, (size_t)1 << 30, len);
 }
 
 struct counts {
@@ -125,7 +98,7 @@ run_demo(struct cli *c, int argc, char **argv)
                          "demo model?", have.datasets, have.placements, have.flows,
                          c->catalog)) {
             /* declining keeps the catalog; on a terminal, open it as it is */
-            fprintf(c->err, "sovmap: kept %s as it was\n", c->catalog);
+            cli_note(c, "kept %s as it was", c->catalog);
             rc = CLI_OK;
             if (isatty(STDOUT_FILENO) && cli_command("tui")) {
                 char *targv[] = { "tui", NULL };

@@ -53,7 +53,7 @@ open_out(struct cli *c, const char *out, struct outfile *of)
     memset(of, 0, sizeof *of);
     if (!out || !strcmp(out, "-"))
         return c->out;
-    if (outfile_open(of, out, "wb", &e) != SM_OK) {
+    if (outfile_open_keep(of, out, "wb", c->catalog, &e) != SM_OK) {
         cli_error(c, &e);
         return NULL;
     }
@@ -234,14 +234,14 @@ run_export(struct cli *c, int argc, char **argv)
     }
     rc = close_out(c, f, &of, true);
     if (rc == CLI_OK && f != c->out && !c->quiet && c->verbose)
-        fprintf(c->err, "sovmap: wrote %s\n", out);
+        cli_note(c, "wrote %s", out);
     /* the source is never refused, but its reader should know */
     if (rc == CLI_OK && !c->quiet && !strcmp(ops->name, "dot") &&
         (o.view == EXPORT_VIEW_FULL || o.view == EXPORT_VIEW_FOCUS) &&
         st.nodes + st.edges > EXPORT_LAYOUT_LIMIT)
-        fprintf(c->err, "sovmap: warning: %d copies and %d edges: Graphviz's dot will not lay "
-                "this out in reasonable time; --view systems or --view regions will\n",
-                (int)st.nodes, (int)st.edges);
+        cli_note(c, "warning: %d copies and %d edges: Graphviz's dot will not lay this out in "
+                 "reasonable time; --view systems or --view regions will", (int)st.nodes,
+                 (int)st.edges);
 done:
     check_result_free(r);
     export_juris_free(j);

@@ -13,6 +13,9 @@
 #include "cmd_util.h"
 #include "import.h"
 #include "model_json.h"
+#include "readfile.h"
+#include "scenario.h"
+#include "rulepack.h"
 #include "refdata.h"
 #include "store.h"
 
@@ -24,46 +27,12 @@ extern const struct command cmd_import;
 #define IMPORT_MAX_BYTES ((size_t)1 << 30)
 
 /* The whole file, NUL-terminated, or NULL with errno set (EFBIG: larger
- * than IMPORT_MAX_BYTES). */
+ * than IMPORT_MAX_BYTES, found before reading a regular file, or once a
+ * pipe passes it). */
 char *
 cmd_read_file(const char *path, size_t *len)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    char *buf = NULL, *nb;
-    size_t cap = 0, n;
-
-    *len = 0;
-    if (!f)
-        return NULL;
-    do {
-        if (*len > IMPORT_MAX_BYTES) {
-            free(buf);
-            buf = NULL;
-            errno = EFBIG;
-            break;
-        }
-        if (*len + 65536 + 1 > cap) {
-            cap = cap * 2 + 65536 + 1;
-            if (!(nb = realloc(buf, cap))) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-        }
-        n = fread(buf + *len, 1, cap - *len - 1, f);
-        *len += n;
-    } while (n > 0);
-    if (buf && ferror(f)) {
-        free(buf);
-        buf = NULL;
-        errno = EIO;
-    }
-    if (buf)
-        buf[*len] = 0;
-    if (f != stdin)
-        fclose(f);
-    return buf;
+    return readfile_all(path, IMPORT_MAX_BYTES, len);
 }
 
 /* Why a file could not be read, as one line. */
@@ -116,9 +85,45 @@ touched_data(struct cli *c, const struct model *work, const struct import_touche
     return data;
 }
 
-/* import model FILE|-: replace the whole catalog model in one transaction. */
+
+/* Whether every scenario of m applies to m: its ops name datasets,
+ * copies and regions that exist. The error names the scenario and the op. */
 static int
-import_model(struct cli *c, char **files, int nfiles, bool dry_run)
+check_scenarios(struct cli *c, const struct model *m, const char *file)
+{
+    struct sm_error e = { 0 };
+    struct rulepack *rp = NULL;
+    const char *pack = c->rules && *c->rules ? c->rules
+                     : m->rule_pack && rulepack_plain_name(m->rule_pack) ? m->rule_pack
+                     : "default";
+    int rc = CLI_OK;
+
+    if (!m->nscenarios)
+        return CLI_OK;
+    /* the ops that read the pack (grant-adequacy ...) need one: the file's,
+     * else the shipped default */
+    if (rulepack_load(c->datadir, pack, &rp, &e) != SM_OK &&
+        rulepack_load(c->datadir, "default", &rp, &e) != SM_OK)
+        return cli_error(c, &e);
+    for (int32_t i = 0; i < m->nscenarios && rc == CLI_OK; i++) {
+        const char *name = m->scenarios[i].name;
+        struct scenario_eval *ev = NULL;
+
+        if (m->scenarios[i].deleted)
+            continue;
+        if (scenario_begin(m, rp, name, &ev, &e) != SM_OK ||
+            scenario_apply_chain(ev, m, name, &e) != SM_OK)
+            rc = cli_fail(c, "%s: %s", file, e.msg);
+        scenario_eval_free(ev);
+    }
+    rulepack_free(rp);
+    return rc;
+}
+
+/* import model FILE|-: replace the whole catalog model in one transaction;
+ * a catalog that holds anything is replaced only with --replace. */
+static int
+import_model(struct cli *c, char **files, int nfiles, bool dry_run, bool replace)
 {
     struct sm_error e = { 0 };
     struct model *dm = NULL;
@@ -141,6 +146,8 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
         rc = cli_error(c, &e);
         goto out;
     }
+    if ((rc = check_scenarios(c, dm, strcmp(files[0], "-") ? files[0] : "<stdin>")) != CLI_OK)
+        goto out;
     if ((rc = cli_open(c, dry_run ? STORE_READONLY : CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     count_model(c->m, &d0, &p0, &f0);
@@ -149,6 +156,11 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run)
     snprintf(after, sizeof after, "%d datasets, %d copies, %d flows", d1, p1, f1);
     if (dry_run) {
         fprintf(c->out, "would replace %s with %s; dry run: nothing written\n", before, after);
+        goto out;
+    }
+    if ((d0 || p0 || f0 || c->m->nwaivers || c->m->nscenarios) && !replace) {
+        rc = cli_fail(c, "%s holds %s; import model replaces them all: add --replace "
+                      "(--dry-run shows the counts)", c->catalog, before);
         goto out;
     }
     if ((rc = cmd_save(c, dm, OBJ_DATASET, SM_NONE, files[0], "import model", before,
@@ -319,7 +331,7 @@ run_import(struct cli *c, int argc, char **argv)
 {
     struct import_opts o = { 0 };
     const char *map_path = NULL;
-    bool dry_run = false, diff = false, help = false;
+    bool dry_run = false, diff = false, help = false, replace = false, force = false;
     const struct cli_opt opts[] = {
         { "--map", OPT_STR, &map_path, "FILE: mapping file on top of data/import-map.json" },
         { "--region", OPT_STR, &o.region, "REGION: the catalog's region (eu-west-1)" },
@@ -327,6 +339,8 @@ run_import(struct cli *c, int argc, char **argv)
         { "--resource-arn", OPT_STR, &o.resource_arn, "ARN: the resource get-tags described" },
         { "--dry-run", OPT_FLAG, &dry_run, "print the review diff, write nothing" },
         { "--diff", OPT_FLAG, &diff, "print the review diff after importing" },
+        { "--replace", OPT_FLAG, &replace, "import model: replace a non-empty catalog" },
+        { "--force", OPT_FLAG, &force, "the same as --replace" },
         { NULL, 0, NULL, NULL },
     };
     const struct importer_ops *ops;
@@ -357,7 +371,7 @@ run_import(struct cli *c, int argc, char **argv)
     o.command = argv[1];
     o.datadir = c->datadir;
     if (!ops) {
-        rc = import_model(c, pos, npos, dry_run);
+        rc = import_model(c, pos, npos, dry_run, replace || force);
         goto out;
     }
     rc = import_catalog(c, ops, pos, npos, &o, map_path, dry_run, diff || c->verbose);
@@ -379,7 +393,7 @@ const struct command cmd_import = {
         "  terraform FILE...  terraform show -json output: state or a saved plan (its\n"
         "                   planned view); tagged storage becomes copies of datasets\n"
         "  model FILE|-     a model-json text (sovmap export model-json); replaces the\n"
-        "                   catalog's model\n"
+        "                   catalog's model (a non-empty catalog needs --replace)\n"
         "\n"
         "Options:\n"
         "  --map FILE           mapping rules, buckets and namespaces on top of\n"
@@ -391,6 +405,8 @@ const struct command cmd_import = {
         "  --resource-arn ARN   the resource get-tags / get-resource-lf-tags described\n"
         "  --dry-run            print the review diff and write nothing\n"
         "  --diff               print the review diff after importing\n"
+        "  --replace, --force   import model: replace a catalog that holds datasets,\n"
+        "                       copies, flows, waivers or scenarios\n"
         "\n"
         "One transaction per import: a malformed file changes nothing (file:line:column:\n"
         "message, exit 2). Importing the same files again changes nothing.\n",

@@ -867,8 +867,8 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
         fprintf(c->out, " (%d op%s) to the catalog\n", (int)ev->nops, ev->nops == 1 ? "" : "s");
     }
     if (rc == CLI_OK && law)
-        fprintf(c->err, "sovmap: note: %d op%s of %s describe the law or the org policy "
-                "(adequacy, retired regions), not the catalog: they are not kept\n", law,
+        cli_note(c, "note: %d op%s of %s describe the law or the org policy "
+                "(adequacy, retired regions), not the catalog: they are not kept", law,
                 law == 1 ? "" : "s", pos[0]);
     free(before);
     scenario_eval_free(ev);

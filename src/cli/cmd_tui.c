@@ -185,12 +185,12 @@ read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize, char *m
             snprintf(theme, tsize, "%s", w[1]);
         } else if (strcmp(w[0], "bind") == 0 && n == 4) {
             if (keymap_bind(km, w[1], w[2], w[3], &e) != SM_OK) {
-                fprintf(c->err, "sovmap: %s:%d: %s\n", path, lineno, e.msg);
+                cli_note(c, "%s:%d: %s", path, lineno, e.msg);
                 if (!msg[0])
                     snprintf(msg, msize, "%s:%d: %s", path, lineno, e.msg);
             }
         } else {
-            fprintf(c->err, "sovmap: %s:%d: expected `theme NAME` or `bind MAP KEY ACTION`\n",
+            cli_note(c, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`",
                     path, lineno);
             if (!msg[0])
                 snprintf(msg, msize, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`",
@@ -245,7 +245,7 @@ run_tui(struct cli *c, int argc, char **argv)
         snprintf(theme_name, sizeof theme_name, "%s", c->theme);
     if (theme_load(&th, theme_name, c->datadir, &e) != SM_OK) {
         /* A broken theme is not fatal: say where, use the default. */
-        fprintf(c->err, "sovmap: %s; using the default theme\n", e.msg);
+        cli_note(c, "%s; using the default theme", e.msg);
         if (!hint[0])
             snprintf(hint, sizeof hint, "%s; using the default theme", e.msg);
         theme_default(&th);

@@ -2569,6 +2569,9 @@ export_diagram(const struct model *m, const struct check_result *r,
     limit = o->layout_limit > 0 ? o->layout_limit : EXPORT_LAYOUT_LIMIT;
     if (layout && (o->view == EXPORT_VIEW_FULL || o->view == EXPORT_VIEW_FOCUS) &&
         d.st.nodes + d.st.edges > limit) {
+        /* edges, not flows: implicit replications between a dataset's
+         * copies are edges too (100,000 copies and no flow is not "100000
+         * flows") */
         rc = sm_error_set(err, SM_ELIMIT, "%s: %d copies and %d edges are more than dot lays "
                           "out in reasonable time (limit %d); use --view systems, --view regions, --view focus "
                           "or a filter (--tier, --system, --jurisdiction)", fmt,

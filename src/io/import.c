@@ -7,6 +7,7 @@
  * writes the touched objects and chooses where the diff goes.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +17,13 @@
 #include <jansson.h>
 
 #include "import_int.h"
+#include "readfile.h"
 
 /* ---- mapping file --------------------------------------------------------------- */
 
 #define RULE_MAX 8
+/* Largest mapping file (--map); data/import-map.json is a few KB. */
+#define IMPORT_MAP_MAX_BYTES (64 << 20)
 
 struct map_rule {
     unsigned from;              /* bit per enum import_from */
@@ -372,32 +376,18 @@ int
 import_map_load(struct import_map *map, const char *path, struct import_map **out,
                 struct sm_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
+    char *buf;
+    size_t len = 0;
     int rc;
 
-    if (!f)
+    if (!(buf = readfile_all(path, IMPORT_MAP_MAX_BYTES, &len))) {
+        if (errno == EFBIG)
+            return sm_error_set(err, SM_EIO, "%s: larger than %d MiB; not a mapping file",
+                                path, IMPORT_MAP_MAX_BYTES >> 20);
+        if (errno == ENOMEM)
+            return map_oom(err, path);
         return sm_error_set(err, SM_EIO, "%s: cannot open mapping file", path);
-    do {
-        if (len + 65536 > cap) {
-            char *nb = realloc(buf, cap = cap * 2 + 65536);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return map_oom(err, path);
-            }
-            buf = nb;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n > 0);
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return sm_error_set(err, SM_EIO, "%s: read error", path);
     }
-    fclose(f);
     rc = import_map_load_text(map, buf, len, path, out, err);
     free(buf);
     return rc;

@@ -12,6 +12,8 @@
  * Depends on jansson and the model only.
  */
 #include "model_json.h"
+#include "rulepack.h"
+#include "scenario.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -1740,6 +1742,13 @@ read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
                     return bad(r, p, "an op is a list of strings, not %s", type_name(v));
                 argv[k] = json_string_value(v);
             }
+            {
+                /* the op's name and argument count now, not at the first
+                 * check --scenario (references: import model checks them) */
+                enum scenario_op sop;
+                if (scenario_op_parse((int)json_array_size(op), argv, &sop, &e2))
+                    return bad(r, p, "%s", e2.msg);
+            }
             if (model_scenario_append(r->m, *id, (int)json_array_size(op), argv, &e2))
                 return model_err(r, p, &e2);
         }
@@ -2412,6 +2421,11 @@ model_json_read_locs(const char *text, size_t len, const char *name, struct mode
         o = json_object();
         json_object_set_new(o, "rule_pack", v);
         rc = get_str(&r, o, "", "rule_pack", false, false, "", &pack);
+        /* a catalog names a shipped or installed pack, never a file: a path
+         * (/etc/passwd) would be read and quoted by every check */
+        if (!rc && *pack && !rulepack_plain_name(pack))
+            rc = bad(&r, "rule_pack", "not a rule pack name (letters, digits, '.', '_' "
+                     "and '-'); a pack file is given with --rules PATH");
         if (!rc && !(m->rule_pack = model_str(m, pack)))
             rc = sm_error_set(err, SM_ENOMEM, "out of memory");
         json_decref(o);

@@ -5,24 +5,84 @@
 #include "outfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Whether a and b (stat'ed, links followed) are the same file. */
+static bool
+same_file(const struct stat *a, const char *b)
+{
+    struct stat sb;
+
+    return stat(b, &sb) == 0 && a->st_dev == sb.st_dev && a->st_ino == sb.st_ino;
+}
+
+/* Whether keep, or its -wal, -shm or -journal file, is the file st. */
+static bool
+is_kept(const struct stat *st, const char *keep)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+    size_t n = strlen(keep) + 16;
+    char *name;
+    bool hit = false;
+
+    if (!(name = malloc(n)))
+        return false;
+    for (size_t i = 0; !hit && i < sizeof suffix / sizeof *suffix; i++) {
+        snprintf(name, n, "%s%s", keep, suffix[i]);
+        hit = same_file(st, name);
+    }
+    free(name);
+    return hit;
+}
+
+/* Whether the regular file at path begins with SQLite's magic. */
+static bool
+is_sqlite(const char *path)
+{
+    static const char magic[16] = "SQLite format 3";    /* and its '\0' */
+    char head[16];
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd < 0)
+        return false;
+    n = read(fd, head, sizeof head);
+    close(fd);
+    return n == (ssize_t)sizeof head && memcmp(head, magic, sizeof magic) == 0;
+}
+
 int
 outfile_open(struct outfile *o, const char *path, const char *mode, struct sm_error *err)
 {
+    return outfile_open_keep(o, path, mode, NULL, err);
+}
+
+int
+outfile_open_keep(struct outfile *o, const char *path, const char *mode, const char *keep,
+                  struct sm_error *err)
+{
     struct stat st;
-    mode_t mask;
+    mode_t mask, perm;
     size_t n = strlen(path) + 16;
+    bool exists;
     int fd;
 
     memset(o, 0, sizeof *o);
+    exists = stat(path, &st) == 0;
+    if (exists && keep && *keep && is_kept(&st, keep))
+        return sm_error_set(err, SM_EINVAL, "%s is the open catalog (%s); refusing to write "
+                            "over it: choose another output file", path, keep);
+    if (exists && S_ISREG(st.st_mode) && is_sqlite(path))
+        return sm_error_set(err, SM_EINVAL, "%s is an SQLite database; refusing to write "
+                            "over it: choose another output file", path);
     if (!(o->path = strdup(path)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (exists && !S_ISREG(st.st_mode)) {
         /* a device or a pipe: write straight into it */
         if (!(o->f = fopen(path, mode))) {
             sm_error_set(err, SM_EIO, "%s: %s", path, strerror(errno));
@@ -40,8 +100,10 @@ outfile_open(struct outfile *o, const char *path, const char *mode, struct sm_er
     snprintf(o->tmp, n, "%s.tmpXXXXXX", path);
     mask = umask(0);
     umask(mask);
-    /* mkstemp makes the file 0600; an export is an ordinary file */
-    if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, 0666 & ~mask) != 0 ||
+    /* mkstemp makes the file 0600; an export is an ordinary file, and a
+     * file replaced keeps its mode (a 0600 report stays 0600) */
+    perm = exists ? st.st_mode & 07777 : 0666 & ~mask;
+    if ((fd = mkstemp(o->tmp)) < 0 || fchmod(fd, perm) != 0 ||
         !(o->f = fdopen(fd, mode))) {
         int saved = errno;
         if (fd >= 0) {

@@ -608,6 +608,22 @@ load_overrides(struct ctx *c, json_t *o)
     return SM_OK;
 }
 
+bool
+rulepack_plain_name(const char *name)
+{
+    size_t n = 0;
+
+    if (!name || !*name || *name == '.')
+        return false;
+    for (; name[n]; n++) {
+        char ch = name[n];
+        if (n >= 64 || !((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                         (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+            return false;
+    }
+    return true;
+}
+
 int
 rulepack_load(const char *datadir, const char *name, struct rulepack **out,
               struct sm_error *err)

@@ -16,6 +16,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <limits.h>
 #include <stdio.h>
@@ -341,6 +342,8 @@ struct store {
     int64_t dv;                 /* PRAGMA data_version as of the last load */
     bool views;
     bool bulk;                  /* store_put_all: the tables were empty */
+    bool integrity_checked;     /* store_check_integrity passed */
+    bool stale;                 /* opened immutable with a non-empty -wal unread */
     sqlite3_stmt *stmt[S_COUNT];
     struct rowmap drow, prow, frow;
     void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -541,7 +544,7 @@ db_error(struct store *st, int rc, struct sm_error *err)
         return sm_error_set(err, SM_EDB, "%s is not a sovmap catalog (file is not a database)",
                             path);
     case SQLITE_CORRUPT:
-        return sm_error_set(err, SM_EDB, "%s is corrupt (%s)", path, msg);
+        return sm_error_set(err, SM_EDB, "%s is damaged: %s; " STORE_DAMAGED_HINT, path, msg);
     case SQLITE_CANTOPEN:
         if (access(path, F_OK) == 0 && (access(path, W_OK) || !dir_writable(path)))
             return sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
@@ -728,9 +731,29 @@ busy_ms(void)
     return STORE_BUSY_MS;
 }
 
+/* Whether path's -wal file holds anything (committed transactions not yet
+ * copied into the catalog file). */
+static bool
+wal_pending(const char *path)
+{
+    size_t n = strlen(path) + 8;
+    char *wal = malloc(n);
+    struct stat sb;
+    bool pending;
+
+    if (!wal)
+        return true;    /* assume the worst */
+    snprintf(wal, n, "%s-wal", path);
+    pending = stat(wal, &sb) == 0 && sb.st_size > 0;
+    free(wal);
+    return pending;
+}
+
 /* A WAL catalog read from a directory nobody can write (a read-only CI
  * checkout) cannot get its -shm file. Nobody can be writing it then, so it
- * is opened as immutable. */
+ * is opened as immutable -- which reads the catalog file alone: committed
+ * transactions still in a non-empty -wal are not seen. Then st->stale says
+ * so (store_stale), and the caller tells the user the view may be stale. */
 static int
 readonly_fallback(struct store *st, struct sm_error *err)
 {
@@ -755,6 +778,7 @@ readonly_fallback(struct store *st, struct sm_error *err)
         }
     }
     sprintf(uri + at, "?immutable=1");
+    st->stale = wal_pending(st->path);
     sqlite3_close_v2(st->db);
     st->db = NULL;
     rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
@@ -775,6 +799,41 @@ upgrade(const char *path)
 
     store_close(rw);
     return rc;
+}
+
+int
+store_check_integrity(struct store *st, struct sm_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    const char *first;
+    int rc;
+
+    if (st->integrity_checked)
+        return SM_OK;
+    rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        /* the check itself could not read the file */
+        rc = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB || rc == SQLITE_DONE
+             ? sm_error_set(err, SM_EDB, "%s is damaged: %s; " STORE_DAMAGED_HINT, st->path,
+                            sqlite3_errmsg(st->db))
+             : db_error(st, rc, err);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    first = (const char *)sqlite3_column_text(s, 0);
+    if (first && strncmp(first, "*** in database ", 16) == 0 && strchr(first, '\n'))
+        first = strchr(first, '\n') + 1;   /* "*** in database main ***\nPage 8: ..." */
+    if (!first || strcmp(first, "ok") != 0) {
+        rc = sm_error_set(err, SM_EDB, "%s is damaged: %s; " STORE_DAMAGED_HINT, st->path,
+                          first ? first : "quick_check failed");
+        sqlite3_finalize(s);
+        return rc;
+    }
+    sqlite3_finalize(s);
+    st->integrity_checked = true;
+    return SM_OK;
 }
 
 int
@@ -867,6 +926,12 @@ store_close(struct store *st)
     rowmap_fini(&st->frow);
     free(st->path);
     free(st);
+}
+
+bool
+store_stale(const struct store *st)
+{
+    return st && st->stale;
 }
 
 const char *
@@ -976,6 +1041,8 @@ store_begin(struct store *st, struct sm_error *err)
         return sm_error_set(err, SM_EINVAL, "%s: a transaction is already open", st->path);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = store_check_integrity(st, err)))
+        return rc;
     if ((rc = st->held ? exec(st, "SAVEPOINT sm_tx", err) : begin_fresh(st, err)))
         return rc;
     st->in_tx = true;
@@ -3409,6 +3476,8 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
     memset(&r, 0, sizeof r);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = store_check_integrity(st, err)))
+        return rc;
     if ((rc = own ? begin_fresh(st, err) : exec(st, "SAVEPOINT sm_apply", err)))
         return rc;
     if ((rc = edit_apply(m, e, &r, err))) {
@@ -3454,6 +3523,8 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
 
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if ((rc = store_check_integrity(st, err)))
+        return rc;
     if ((rc = own ? begin_fresh(st, err) : exec(st, "SAVEPOINT sm_apply", err)))
         return rc;
     redo = edit_reverted(res);
@@ -3499,6 +3570,138 @@ struct deadline {
     struct timespec end;
 };
 
+/* The wall-clock limit of a custom rule, kept by a thread that calls
+ * sqlite3_interrupt at the deadline: the progress handler alone runs only
+ * between VM steps, and one step (printf('%.*c', 50000000, 'x')) can take
+ * seconds. */
+struct watchdog {
+    sqlite3 *db;
+    struct timespec end;        /* CLOCK_REALTIME, for pthread_cond_timedwait */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t thread;
+    bool running, done, fired;
+};
+
+static void *
+watchdog_run(void *arg)
+{
+    struct watchdog *w = arg;
+    int rc = 0;
+
+    pthread_mutex_lock(&w->mu);
+    while (!w->done && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&w->cv, &w->mu, &w->end);
+    if (!w->done) {
+        w->fired = true;
+        sqlite3_interrupt(w->db);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static bool
+watchdog_start(struct watchdog *w, sqlite3 *db, int limit_ms)
+{
+    memset(w, 0, sizeof *w);
+    w->db = db;
+    clock_gettime(CLOCK_REALTIME, &w->end);
+    w->end.tv_sec += limit_ms / 1000;
+    w->end.tv_nsec += (long)(limit_ms % 1000) * 1000000L;
+    if (w->end.tv_nsec >= 1000000000L) {
+        w->end.tv_sec++;
+        w->end.tv_nsec -= 1000000000L;
+    }
+    if (pthread_mutex_init(&w->mu, NULL))
+        return false;
+    if (pthread_cond_init(&w->cv, NULL)) {
+        pthread_mutex_destroy(&w->mu);
+        return false;
+    }
+    if (pthread_create(&w->thread, NULL, watchdog_run, w)) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return false;
+    }
+    w->running = true;
+    return true;
+}
+
+/* Stops the thread; true when it interrupted the query. */
+static bool
+watchdog_stop(struct watchdog *w)
+{
+    if (!w->running)
+        return false;
+    pthread_mutex_lock(&w->mu);
+    w->done = true;
+    pthread_cond_signal(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->running = false;
+    return w->fired;
+}
+
+/* The memory limits of a custom rule: no value longer than
+ * STORE_QUERY_MAX_VALUE, and no more than STORE_QUERY_MAX_HEAP of SQLite
+ * heap on top of what the process holds when the rule starts. The heap
+ * limit is process-wide, so it is set only for the rule's run and the
+ * previous one put back. */
+struct rule_limits {
+    int length;
+    sqlite3_int64 heap;
+};
+
+static void
+rule_limits_set(sqlite3 *db, struct rule_limits *saved)
+{
+    sqlite3_int64 want = sqlite3_memory_used() + STORE_QUERY_MAX_HEAP;
+
+    saved->length = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, STORE_QUERY_MAX_VALUE);
+    saved->heap = sqlite3_hard_heap_limit64(-1);
+    if (saved->heap <= 0 || saved->heap > want)
+        sqlite3_hard_heap_limit64(want);
+    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, (int *)NULL);
+}
+
+static void
+rule_limits_restore(sqlite3 *db, const struct rule_limits *saved)
+{
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, saved->length);
+    sqlite3_hard_heap_limit64(saved->heap);
+}
+
+/* The SQL functions a custom rule may call: SQLite's core scalar,
+ * aggregate, window, date and JSON functions that only compute. Not
+ * fts3_tokenizer (it hands out a library address), load_extension,
+ * sqlite_compileoption_*, changes() and the like. */
+static const char *const rule_functions[] = {
+    "abs", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull",
+    "iif", "instr", "length", "like", "likelihood", "likely", "lower", "ltrim", "max",
+    "min", "nullif", "octet_length", "printf", "quote", "replace", "round", "rtrim",
+    "sign", "soundex", "substr", "substring", "trim", "typeof", "unhex", "unicode",
+    "unlikely", "upper", "zeroblob", "avg", "count", "group_concat", "string_agg", "sum",
+    "total", "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff",
+    "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag",
+    "lead", "first_value", "last_value", "nth_value", "json", "json_array",
+    "json_array_length", "json_extract", "json_insert", "json_object", "json_patch",
+    "json_quote", "json_remove", "json_replace", "json_set", "json_type", "json_valid",
+    "json_group_array", "json_group_object", "->", "->>", "acos", "asin", "atan", "atan2",
+    "ceil", "ceiling", "cos", "exp", "floor", "ln", "log", "log10", "log2", "mod", "pi",
+    "pow", "power", "sin", "sqrt", "tan", "trunc",
+};
+
+static bool
+rule_function(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof rule_functions / sizeof *rule_functions; i++)
+        if (strcasecmp(name, rule_functions[i]) == 0)
+            return true;
+    return false;
+}
+
 static int
 progress(void *ctx)
 {
@@ -3524,6 +3727,7 @@ static const char *const view_tables[] = {
 
 struct auth {
     char denied[128];           /* the table a read was refused for, "" none */
+    char function[64];          /* the function refused, "" none */
     char tables[64][64];        /* the catalog's tables not under the views */
     int ntables;
 };
@@ -3552,9 +3756,15 @@ authorize(void *ctx, int action, const char *a, const char *b, const char *c, co
 
     switch (action) {
     case SQLITE_SELECT:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
+    case SQLITE_FUNCTION:
+        /* b is the function's name */
+        if (rule_function(b))
+            return SQLITE_OK;
+        if (!au->function[0])
+            snprintf(au->function, sizeof au->function, "%s", b ? b : "?");
+        return SQLITE_DENY;
     case SQLITE_READ:
         if (!c) {
             /* A CTE or subquery -- or, for "SELECT count(*) FROM audit"
@@ -3598,6 +3808,52 @@ authorize(void *ctx, int action, const char *a, const char *b, const char *c, co
     }
 }
 
+/* Whether what follows a statement is only blanks, semicolons and comments. */
+static bool
+only_comments(sqlite3 *db, const char *tail)
+{
+    sqlite3_stmt *s = NULL;
+    const char *next;
+
+    while (tail && *tail) {
+        while (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' || *tail == ';')
+            tail++;
+        if (!*tail)
+            return true;
+        next = NULL;
+        if (sqlite3_prepare_v2(db, tail, -1, &s, &next) != SQLITE_OK)
+            return false;
+        if (s) {
+            sqlite3_finalize(s);
+            return false;
+        }
+        if (!next || next == tail)
+            return false;
+        tail = next;
+    }
+    return true;
+}
+
+/* Why a rule's statement stopped, as "over 2 s" (SM_ELIMIT), or the error. */
+static int
+query_failed(struct store *st, int rc, bool timed_out, int limit_ms, struct sm_error *err)
+{
+    if (timed_out || (rc & 0xff) == SQLITE_INTERRUPT) {
+        if (limit_ms % 1000)
+            return sm_error_set(err, SM_ELIMIT, "over %d ms", limit_ms);
+        return sm_error_set(err, SM_ELIMIT, "over %d s", limit_ms / 1000);
+    }
+    if ((rc & 0xff) == SQLITE_TOOBIG)
+        return sm_error_set(err, SM_ELIMIT, "over %d MiB (one value)",
+                            STORE_QUERY_MAX_VALUE >> 20);
+    if ((rc & 0xff) == SQLITE_NOMEM)
+        return sm_error_set(err, SM_ELIMIT, "over %d MiB (memory)",
+                            (int)(STORE_QUERY_MAX_HEAP >> 20));
+    if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+        return db_error(st, rc, err);
+    return sm_error_set(err, SM_EINVAL, "query failed: %s", sqlite3_errmsg(st->db));
+}
+
 int
 store_query(struct store *st, const char *sql, int limit_ms,
             int (*row)(void *ctx, int ncols, const char *const *names,
@@ -3605,11 +3861,14 @@ store_query(struct store *st, const char *sql, int limit_ms,
             void *ctx, struct sm_error *err)
 {
     struct deadline dl;
-    struct auth au = { .denied = "", .ntables = 0 };
+    struct watchdog wd = { 0 };
+    struct rule_limits saved;
+    struct auth au = { .denied = "", .function = "", .ntables = 0 };
     sqlite3_stmt *s = NULL;
     const char **names = NULL, **values = NULL;
     const char *tail = NULL;
     int rc, ncols, ret = SM_OK;
+    bool timed_out;
 
     if (!st->views) {
         struct model *empty = model_new();
@@ -3635,31 +3894,39 @@ store_query(struct store *st, const char *sql, int limit_ms,
             sqlite3_finalize(q);
         }
     }
+    rule_limits_set(st->db, &saved);
     sqlite3_set_authorizer(st->db, authorize, &au);
     rc = sqlite3_prepare_v2(st->db, sql ? sql : "", -1, &s, &tail);
+    if (rc == SQLITE_OK && s && !only_comments(st->db, tail)) {
+        sqlite3_set_authorizer(st->db, NULL, NULL);
+        ret = sm_error_set(err, SM_EINVAL, "query: one SELECT only");
+        goto out;
+    }
     sqlite3_set_authorizer(st->db, NULL, NULL);
     if (rc != SQLITE_OK) {
-        if ((rc & 0xff) == SQLITE_AUTH && au.denied[0])
-            return sm_error_set(err, SM_EINVAL,
-                                "query may not read the table %s; read the views "
-                                RULE_VIEWS " (doc/catalog.md)", au.denied);
-        if ((rc & 0xff) == SQLITE_AUTH)
-            return sm_error_set(err, SM_EINVAL, "query may only read: %s",
-                                sqlite3_errmsg(st->db));
-        return sm_error_set(err, SM_EINVAL, "bad query: %s", sqlite3_errmsg(st->db));
+        if (au.function[0])
+            ret = sm_error_set(err, SM_EINVAL, "query may not call the function %s",
+                               au.function);
+        else if ((rc & 0xff) == SQLITE_AUTH && au.denied[0])
+            ret = sm_error_set(err, SM_EINVAL,
+                               "query may not read the table %s; read the views "
+                               RULE_VIEWS " (doc/catalog.md)", au.denied);
+        else if ((rc & 0xff) == SQLITE_AUTH)
+            ret = sm_error_set(err, SM_EINVAL, "query may only read: %s",
+                               sqlite3_errmsg(st->db));
+        else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+            ret = db_error(st, rc, err);
+        else
+            ret = sm_error_set(err, SM_EINVAL, "bad query: %s", sqlite3_errmsg(st->db));
+        goto out;
     }
-    if (!s)
-        return sm_error_set(err, SM_EINVAL, "empty query");
-    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == '\r' ||
-                    *tail == ';'))
-        tail++;
-    if (tail && *tail) {
-        sqlite3_finalize(s);
-        return sm_error_set(err, SM_EINVAL, "query: one SELECT only");
+    if (!s) {
+        ret = sm_error_set(err, SM_EINVAL, "empty query");
+        goto out;
     }
     if (!sqlite3_stmt_readonly(s)) {
-        sqlite3_finalize(s);
-        return sm_error_set(err, SM_EINVAL, "query may only read (a SELECT)");
+        ret = sm_error_set(err, SM_EINVAL, "query may only read (a SELECT)");
+        goto out;
     }
     ncols = sqlite3_column_count(s);
     names = calloc((size_t)ncols + 1, sizeof *names);
@@ -3679,6 +3946,10 @@ store_query(struct store *st, const char *sql, int limit_ms,
             dl.end.tv_nsec -= 1000000000L;
         }
         sqlite3_progress_handler(st->db, 1000, progress, &dl);
+        if (!watchdog_start(&wd, st->db, limit_ms)) {
+            ret = sm_error_set(err, SM_ENOMEM, "cannot start the query's timer");
+            goto out;
+        }
     }
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         for (int i = 0; i < ncols; i++) {
@@ -3688,15 +3959,14 @@ store_query(struct store *st, const char *sql, int limit_ms,
         if (row && row(ctx, ncols, names, values))
             break;
     }
+    timed_out = watchdog_stop(&wd);
     sqlite3_progress_handler(st->db, 0, NULL, NULL);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        if ((rc & 0xff) == SQLITE_INTERRUPT)
-            ret = sm_error_set(err, SM_ELIMIT, "query stopped after %d ms", limit_ms);
-        else
-            ret = sm_error_set(err, SM_EINVAL, "query failed: %s", sqlite3_errmsg(st->db));
-    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        ret = query_failed(st, rc, timed_out, limit_ms, err);
 out:
+    watchdog_stop(&wd);
     sqlite3_finalize(s);
+    rule_limits_restore(st->db, &saved);
     free(names);
     free(values);
     return ret;

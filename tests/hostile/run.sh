@@ -142,6 +142,9 @@ else
     echo "hostile: no tmux: TUI part skipped"
 fi
 
+# ---- issue 14: limits, stderr, -o, rule_pack, import model, sizes, damage
+. "$here/hardening.sh"
+
 echo "hostile: ${summary:-no summary}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

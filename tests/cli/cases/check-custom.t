@@ -51,7 +51,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --rules OBJ001.json
 ! custom rule OBJ001: a row needs an object or a dataset column
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules SLOW01.json
 ? 2
-! custom rule SLOW01: stopped after 2000 ms
+! custom rule SLOW01 stopped: over 2 s
 # custom rules read the documented views, not the catalog's tables
 $ python3 -c 'import json, os; d = json.load(open(os.environ["SOVMAP_DATA"] + "/rules/default.json")); d["custom"] = [{"id": "AUD001", "message": "x", "sql": "SELECT actor AS object FROM audit"}]; json.dump(d, open("AUD001.json", "w"))'
 $ SOVMAP_TODAY=2026-11-26 sovmap check --rules AUD001.json

@@ -1,0 +1,76 @@
+/*
+ * readfile.c - reading a whole input file with a size cap (see readfile.h).
+ * Must not depend on: the model, SQLite, curses.
+ */
+#include "readfile.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *
+readfile_all(const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    struct stat st;
+    char *buf = NULL, *nb;
+    size_t cap = 0, n, want;
+    int e = 0;
+
+    *len = 0;
+    if (!f)
+        return NULL;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+        if ((uintmax_t)st.st_size > max) {
+            e = EFBIG;
+            goto out;
+        }
+        cap = (size_t)st.st_size + 2;   /* one byte more notices growth */
+        if (!(buf = malloc(cap))) {
+            e = ENOMEM;
+            goto out;
+        }
+    }
+    for (;;) {
+        if (*len + 1 >= cap) {
+            /* grow, never past max + 2: a pipe is stopped at the cap */
+            if (cap >= max + 2) {
+                e = EFBIG;
+                break;
+            }
+            want = cap ? cap * 2 : 65536;
+            if (want > max + 2 || want < cap)
+                want = max + 2;
+            if (!(nb = realloc(buf, want))) {
+                e = ENOMEM;
+                break;
+            }
+            buf = nb;
+            cap = want;
+        }
+        n = fread(buf + *len, 1, cap - *len - 1, f);
+        *len += n;
+        if (*len > max) {
+            e = EFBIG;
+            break;
+        }
+        if (n == 0)
+            break;
+    }
+    if (!e && ferror(f))
+        e = EIO;
+out:
+    if (f != stdin)
+        fclose(f);
+    if (e) {
+        free(buf);
+        *len = 0;
+        errno = e;
+        return NULL;
+    }
+    buf[*len] = '\0';
+    return buf;
+}
