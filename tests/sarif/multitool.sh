@@ -52,5 +52,5 @@ for f in demo waived model; do
     elif ! grep -q "Analysis completed successfully" <<<"$out"; then bad "$f.sarif: multitool did not finish" "$out"
     else ok; fi
 done
-echo "sarif: validated by $("$tool" --version 2>/dev/null | head -1)"
+echo "sarif: validated by $("$tool" --version 2>&1 | head -1)"
 echo "$passed passed, $failed failed"
