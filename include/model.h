@@ -293,6 +293,14 @@ const char *model_str(struct model *m, const char *s);
 
 /* ---- lookup ------------------------------------------------------------------ */
 
+/* Objects of a kind, deleted ones included (the length of its array). */
+int32_t model_count(const struct model *m, enum obj_kind kind);
+/* id is in range and not deleted. */
+bool model_live(const struct model *m, enum obj_kind kind, int32_t id);
+/* What an object is known by across models and in the name maps: a
+ * region's id, a waiver's RULE:OBJECT key, the others' name; NULL for a
+ * copy (it has a selector instead, model_selector). id must be in range. */
+const char *model_key(const struct model *m, enum obj_kind kind, int32_t id);
 int32_t model_region(const struct model *m, const char *id);
 int32_t model_tier(const struct model *m, const char *name);
 int32_t model_dataset(const struct model *m, const char *name);

@@ -43,21 +43,6 @@ oom(struct sm_error *err)
     return sm_error_set(err, SM_ENOMEM, "out of memory");
 }
 
-static int32_t
-count_of(const struct model *m, enum obj_kind kind)
-{
-    switch (kind) {
-    case OBJ_REGION:    return m->nregions;
-    case OBJ_TIER:      return m->ntiers;
-    case OBJ_DATASET:   return m->ndatasets;
-    case OBJ_PLACEMENT: return m->nplacements;
-    case OBJ_FLOW:      return m->nflows;
-    case OBJ_WAIVER:    return m->nwaivers;
-    case OBJ_SCENARIO:  return m->nscenarios;
-    default:            return 0;
-    }
-}
-
 /* An attribute's full text (model_get truncates to its buffer). */
 static const char *
 get_value(struct sm_arena *a, const struct model *m, enum obj_kind kind, int32_t id,
@@ -101,23 +86,6 @@ touch(struct edit_result *res, enum obj_kind kind, int32_t id)
     res->touched[res->ntouched].kind = kind;
     res->touched[res->ntouched].id = id;
     res->ntouched++;
-}
-
-static bool
-is_live(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    if (id < 0 || id >= count_of(m, kind))
-        return false;
-    switch (kind) {
-    case OBJ_REGION:    return !m->regions[id].deleted;
-    case OBJ_TIER:      return !m->tiers[id].deleted;
-    case OBJ_DATASET:   return !m->datasets[id].deleted;
-    case OBJ_PLACEMENT: return !m->placements[id].deleted;
-    case OBJ_FLOW:      return !m->flows[id].deleted;
-    case OBJ_WAIVER:    return !m->waivers[id].deleted;
-    case OBJ_SCENARIO:  return !m->scenarios[id].deleted;
-    default:            return false;
-    }
 }
 
 /* ---- removal with a record, and undeleting from it ------------------------- */
@@ -188,20 +156,6 @@ remove_recorded(struct model *m, struct edit_undo *u, enum obj_kind kind, int32_
     return SM_OK;
 }
 
-static const char *
-name_of(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    switch (kind) {
-    case OBJ_REGION:   return m->regions[id].id;
-    case OBJ_TIER:     return m->tiers[id].name;
-    case OBJ_DATASET:  return m->datasets[id].name;
-    case OBJ_FLOW:     return m->flows[id].name;
-    case OBJ_WAIVER:   return m->waivers[id].key;
-    case OBJ_SCENARIO: return m->scenarios[id].name;
-    default:           return NULL;
-    }
-}
-
 static struct sm_map *
 map_of(struct model *m, enum obj_kind kind)
 {
@@ -238,8 +192,8 @@ placement_clash(const struct model *m, int32_t p, struct sm_error *err)
     const struct placement *np = &m->placements[p];
     const struct dataset *d = &m->datasets[np->dataset];
 
-    if (!is_live(m, OBJ_REGION, np->region) ||
-        (np->key_region != SM_NONE && !is_live(m, OBJ_REGION, np->key_region)))
+    if (!model_live(m, OBJ_REGION, np->region) ||
+        (np->key_region != SM_NONE && !model_live(m, OBJ_REGION, np->key_region)))
         return sm_error_set(err, SM_ENOTFOUND, "copy of %s: its region is gone", d->name);
     for (int32_t i = d->first_placement; i != SM_NONE; i = m->placements[i].next) {
         const struct placement *o = &m->placements[i];
@@ -263,24 +217,24 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
     int rc;
 
     /* check everything first: on failure nothing changes */
-    if (map && sm_map_get(map, (name = name_of(m, kind, id))) != SM_NONE)
+    if (map && sm_map_get(map, (name = model_key(m, kind, id))) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "%s %s exists again", obj_kind_names[kind], name);
     if (kind == OBJ_PLACEMENT) {
-        if (!is_live(m, OBJ_DATASET, m->placements[id].dataset))
+        if (!model_live(m, OBJ_DATASET, m->placements[id].dataset))
             return sm_error_set(err, SM_ENOTFOUND, "its dataset is gone");
         if ((rc = placement_clash(m, id, err)))
             return rc;
     }
     if (kind == OBJ_FLOW) {
         const struct flow *f = &m->flows[id];
-        if (!is_live(m, OBJ_PLACEMENT, f->from) ||
-            (f->to != SM_NONE && !is_live(m, OBJ_PLACEMENT, f->to)) ||
-            (f->to == SM_NONE && !is_live(m, OBJ_REGION, f->to_region)))
+        if (!model_live(m, OBJ_PLACEMENT, f->from) ||
+            (f->to != SM_NONE && !model_live(m, OBJ_PLACEMENT, f->to)) ||
+            (f->to == SM_NONE && !model_live(m, OBJ_REGION, f->to_region)))
             return sm_error_set(err, SM_ENOTFOUND, "flow %s: a copy it joins is gone",
                                 f->name);
     }
     if (kind == OBJ_DATASET && m->datasets[id].tier != SM_NONE &&
-        !is_live(m, OBJ_TIER, m->datasets[id].tier))
+        !model_live(m, OBJ_TIER, m->datasets[id].tier))
         return sm_error_set(err, SM_ENOTFOUND, "dataset %s: its tier is gone",
                             m->datasets[id].name);
     for (int32_t i = 0; i < u->nflows; i++)
@@ -294,7 +248,7 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
 
     set_deleted(m, kind, id, 0);
     if (map)
-        sm_map_put(map, name_of(m, kind, id), id);
+        sm_map_put(map, model_key(m, kind, id), id);
     if (kind == OBJ_DATASET) {
         struct dataset *d = &m->datasets[id];
         d->first_field = u->first_field;
@@ -370,7 +324,7 @@ add_edit_of(struct sm_arena *a, const struct model *m, enum obj_kind kind, int32
         snprintf(key, n, "%s@%s", m->datasets[p->dataset].name, m->regions[p->region].id);
     } else {
         /* every other selector is the object's own name */
-        if (!(key = (char *)astr(a, name_of(m, kind, id) ? name_of(m, kind, id) : "")))
+        if (!(key = (char *)astr(a, model_key(m, kind, id) ? model_key(m, kind, id) : "")))
             return SM_ENOMEM;
     }
     e->key = key;
@@ -477,7 +431,7 @@ pop_added(struct model *m, enum obj_kind kind, int32_t id)
     struct sm_map *map = map_of(m, kind);
 
     if (map)
-        sm_map_del(map, name_of(m, kind, id));
+        sm_map_del(map, model_key(m, kind, id));
     switch (kind) {
     case OBJ_REGION:   m->nregions--; break;
     case OBJ_TIER:     m->ntiers--; break;

@@ -398,22 +398,8 @@ done:
     return found;
 }
 
-static const char *
-name_of(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    switch (kind) {
-    case OBJ_REGION:   return m->regions[id].deleted ? NULL : m->regions[id].id;
-    case OBJ_TIER:     return m->tiers[id].deleted ? NULL : m->tiers[id].name;
-    case OBJ_DATASET:  return m->datasets[id].deleted ? NULL : m->datasets[id].name;
-    case OBJ_FLOW:     return m->flows[id].deleted ? NULL : m->flows[id].name;
-    case OBJ_WAIVER:   return m->waivers[id].deleted ? NULL : m->waivers[id].key;
-    case OBJ_SCENARIO: return m->scenarios[id].deleted ? NULL : m->scenarios[id].name;
-    default:           return NULL;
-    }
-}
-
-static int32_t
-count_of(const struct model *m, enum obj_kind kind)
+int32_t
+model_count(const struct model *m, enum obj_kind kind)
 {
     switch (kind) {
     case OBJ_REGION:    return m->nregions;
@@ -427,12 +413,50 @@ count_of(const struct model *m, enum obj_kind kind)
     }
 }
 
+bool
+model_live(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    if (id < 0 || id >= model_count(m, kind))
+        return false;
+    switch (kind) {
+    case OBJ_REGION:    return !m->regions[id].deleted;
+    case OBJ_TIER:      return !m->tiers[id].deleted;
+    case OBJ_DATASET:   return !m->datasets[id].deleted;
+    case OBJ_PLACEMENT: return !m->placements[id].deleted;
+    case OBJ_FLOW:      return !m->flows[id].deleted;
+    case OBJ_WAIVER:    return !m->waivers[id].deleted;
+    case OBJ_SCENARIO:  return !m->scenarios[id].deleted;
+    default:            return false;
+    }
+}
+
+const char *
+model_key(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    switch (kind) {
+    case OBJ_REGION:   return m->regions[id].id;
+    case OBJ_TIER:     return m->tiers[id].name;
+    case OBJ_DATASET:  return m->datasets[id].name;
+    case OBJ_FLOW:     return m->flows[id].name;
+    case OBJ_WAIVER:   return m->waivers[id].key;
+    case OBJ_SCENARIO: return m->scenarios[id].name;
+    default:           return NULL;
+    }
+}
+
+/* A live object's key, NULL for a deleted one. */
+static const char *
+name_of(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    return model_live(m, kind, id) ? model_key(m, kind, id) : NULL;
+}
+
 const char *
 model_suggest(const struct model *m, enum obj_kind kind, const char *name)
 {
     const char *best = NULL, *n;
     int bestd = 4, d;
-    int32_t count = count_of(m, kind);
+    int32_t count = model_count(m, kind);
 
     if (!name || kind == OBJ_PLACEMENT || count > 200000)
         return NULL;
@@ -532,7 +556,7 @@ model_selector(const struct model *m, enum obj_kind kind, int32_t id, char *buf,
     if (!size)
         return buf;
     buf[0] = '\0';
-    if (id < 0 || id >= count_of(m, kind))
+    if (id < 0 || id >= model_count(m, kind))
         return buf;
     if (kind != OBJ_PLACEMENT) {
         n = name_of(m, kind, id);
@@ -555,7 +579,7 @@ model_selector_dup(const struct model *m, enum obj_kind kind, int32_t id)
     size_t n = 16;
     char *buf;
 
-    if (id >= 0 && id < count_of(m, kind)) {
+    if (id >= 0 && id < model_count(m, kind)) {
         if (kind == OBJ_PLACEMENT)
             n += strlen(m->datasets[m->placements[id].dataset].name) +
                  strlen(m->regions[m->placements[id].region].id);
@@ -1357,7 +1381,7 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
     int32_t n = 0;
     int rc;
 
-    if (id < 0 || id >= count_of(m, kind))
+    if (id < 0 || id >= model_count(m, kind))
         return sm_error_set(err, SM_ENOTFOUND, "unknown %s", obj_kind_names[kind]);
     switch (kind) {
     case OBJ_REGION:
@@ -1815,7 +1839,7 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
     uint8_t u8;
     int rc, e;
 
-    if (id < 0 || id >= count_of(m, kind))
+    if (id < 0 || id >= model_count(m, kind))
         return sm_error_set(err, SM_ENOTFOUND, "unknown %s", obj_kind_names[kind]);
     if (!a) {
         model_selector(m, kind, id, sel, sizeof sel);
@@ -2031,7 +2055,7 @@ model_get(const struct model *m, enum obj_kind kind, int32_t id, const char *nam
     if (!size)
         return buf;
     buf[0] = '\0';
-    if (!a || id < 0 || id >= count_of(m, kind))
+    if (!a || id < 0 || id >= model_count(m, kind))
         return buf;
     obj = object_ptr(m, kind, id);
     slot = obj + a->offset;

@@ -155,43 +155,9 @@ ops_text(struct dctx *x, const struct scenario *s)
 static bool
 live(const struct model *m, enum obj_kind kind, int32_t id)
 {
-    switch (kind) {
-    case OBJ_REGION:   return !m->regions[id].deleted && !m->regions[id].builtin;
-    case OBJ_TIER:     return !m->tiers[id].deleted;
-    case OBJ_DATASET:  return !m->datasets[id].deleted;
-    case OBJ_FLOW:     return !m->flows[id].deleted;
-    case OBJ_WAIVER:   return !m->waivers[id].deleted;
-    case OBJ_SCENARIO: return !m->scenarios[id].deleted;
-    default:           return false;
-    }
-}
-
-static int32_t
-count_of(const struct model *m, enum obj_kind kind)
-{
-    switch (kind) {
-    case OBJ_REGION:   return m->nregions;
-    case OBJ_TIER:     return m->ntiers;
-    case OBJ_DATASET:  return m->ndatasets;
-    case OBJ_FLOW:     return m->nflows;
-    case OBJ_WAIVER:   return m->nwaivers;
-    case OBJ_SCENARIO: return m->nscenarios;
-    default:           return 0;
-    }
-}
-
-static const char *
-name_of(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    switch (kind) {
-    case OBJ_REGION:   return m->regions[id].id;
-    case OBJ_TIER:     return m->tiers[id].name;
-    case OBJ_DATASET:  return m->datasets[id].name;
-    case OBJ_FLOW:     return m->flows[id].name;
-    case OBJ_WAIVER:   return m->waivers[id].key;
-    case OBJ_SCENARIO: return m->scenarios[id].name;
-    default:           return "";
-    }
+    /* shipped regions are not the model's own */
+    return kind != OBJ_PLACEMENT && model_live(m, kind, id) &&
+           !(kind == OBJ_REGION && m->regions[id].builtin);
 }
 
 static int32_t
@@ -216,13 +182,13 @@ static int diff_copies(struct dctx *x, int32_t db, int32_t da);
 static int
 diff_kind(struct dctx *x, enum obj_kind kind)
 {
-    int32_t nb = count_of(x->b, kind), na = count_of(x->a, kind), o;
+    int32_t nb = model_count(x->b, kind), na = model_count(x->a, kind), o;
     int rc;
 
     for (int32_t i = 0; i < nb; i++) {
         if (!live(x->b, kind, i))
             continue;
-        if ((o = find(x->a, kind, name_of(x->b, kind, i))) == SM_NONE) {
+        if ((o = find(x->a, kind, model_key(x->b, kind, i))) == SM_NONE) {
             if ((rc = whole(x, MDIFF_REMOVED, kind, i)))
                 return rc;
             continue;
@@ -247,7 +213,7 @@ diff_kind(struct dctx *x, enum obj_kind kind)
             return rc;
     }
     for (int32_t i = 0; i < na; i++)
-        if (live(x->a, kind, i) && find(x->b, kind, name_of(x->a, kind, i)) == SM_NONE &&
+        if (live(x->a, kind, i) && find(x->b, kind, model_key(x->a, kind, i)) == SM_NONE &&
             (rc = whole(x, MDIFF_ADDED, kind, i)))
             return rc;
     return SM_OK;

@@ -502,37 +502,6 @@ section_kind(const char *key)
     return OBJ_KIND_COUNT;
 }
 
-static int32_t
-kind_count(const struct model *m, enum obj_kind kind)
-{
-    switch (kind) {
-    case OBJ_REGION:    return m->nregions;
-    case OBJ_TIER:      return m->ntiers;
-    case OBJ_DATASET:   return m->ndatasets;
-    case OBJ_PLACEMENT: return m->nplacements;
-    case OBJ_FLOW:      return m->nflows;
-    case OBJ_WAIVER:    return m->nwaivers;
-    case OBJ_SCENARIO:  return m->nscenarios;
-    default:            return 0;
-    }
-}
-
-/* What an object is matched by across models: region id, waiver
- * "RULE:OBJECT", the others' name. */
-static const char *
-model_ident(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    switch (kind) {
-    case OBJ_REGION:    return m->regions[id].id;
-    case OBJ_TIER:      return m->tiers[id].name;
-    case OBJ_DATASET:   return m->datasets[id].name;
-    case OBJ_FLOW:      return m->flows[id].name;
-    case OBJ_WAIVER:    return m->waivers[id].key;
-    case OBJ_SCENARIO:  return m->scenarios[id].name;
-    default:            return "";
-    }
-}
-
 static void
 write_list(struct wr *w, const char *key, int32_t count,
            bool (*keep)(const struct model *, int32_t), int (*cmp)(const void *, const void *),
@@ -550,7 +519,7 @@ write_list(struct wr *w, const char *key, int32_t count,
     ids = sorted_ids(w, count, keep, cmp, &n);
     begin_array(w, key);
     for (int32_t i = 0; i < n && !w->rc; i++) {
-        if (skip && json_object_get(skip, model_ident(w->m, section_kind(key), ids[i])))
+        if (skip && json_object_get(skip, model_key(w->m, section_kind(key), ids[i])))
             continue;
         emit_elem(w, one(w, ids[i]), written++ == 0);
     }
@@ -576,7 +545,7 @@ write_model(struct wr *w, FILE *f)
     emit(w, ps);
     free(ps);
     for (int s = 0; s < NSECTIONS; s++)
-        write_list(w, sections[s].key, kind_count(m, sections[s].kind), sections[s].keep,
+        write_list(w, sections[s].key, model_count(m, sections[s].kind), sections[s].keep,
                    sections[s].cmp, sections[s].one);
     emit(w, "\n}\n");
     if (!w->rc && fflush(f) == EOF)
@@ -662,7 +631,7 @@ model_json_part(const struct model *m, const struct obj_ref *refs, int32_t n, ch
                 kind = OBJ_DATASET;
                 id = m->placements[id].dataset;
             }
-            if (kind != sections[s].kind || id < 0 || id >= kind_count(m, kind) ||
+            if (kind != sections[s].kind || id < 0 || id >= model_count(m, kind) ||
                 !sections[s].keep(m, id))
                 continue;
             ids[k++] = id;
@@ -679,8 +648,8 @@ static enum obj_kind ident_kind;
 static int
 cmp_ident(const void *a, const void *b)
 {
-    return strcmp(model_ident(ident_m, ident_kind, *(const int32_t *)a),
-                  model_ident(ident_m, ident_kind, *(const int32_t *)b));
+    return strcmp(model_key(ident_m, ident_kind, *(const int32_t *)a),
+                  model_key(ident_m, ident_kind, *(const int32_t *)b));
 }
 
 /* The live ids of section sec in m, sorted by identity. */
@@ -688,7 +657,7 @@ static int32_t *
 ident_ids(struct wr *w, const struct part_sec *sec, int32_t *n)
 {
     const struct model *m = w->m;
-    int32_t cnt = kind_count(m, sec->kind), *ids = malloc(((size_t)cnt + 1) * sizeof *ids);
+    int32_t cnt = model_count(m, sec->kind), *ids = malloc(((size_t)cnt + 1) * sizeof *ids);
 
     *n = 0;
     if (!ids) {
@@ -752,8 +721,8 @@ model_json_diff(const struct model *a, const struct model *b, char **before, cha
         } else {
             while (i < na || j < nb) {
                 int c = i == na ? 1 : j == nb ? -1
-                        : strcmp(model_ident(a, sec->kind, ia[i]),
-                                 model_ident(b, sec->kind, ib[j]));
+                        : strcmp(model_key(a, sec->kind, ia[i]),
+                                 model_key(b, sec->kind, ib[j]));
                 if (c < 0) {
                     ra[s][ka[s]++] = ia[i++];
                     n[s][2]++;

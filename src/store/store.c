@@ -1659,28 +1659,13 @@ put_scenario(struct store *st, const struct model *m, int32_t id, struct sm_erro
     return SM_OK;
 }
 
-static int
-kind_count(const struct model *m, enum obj_kind kind)
-{
-    switch (kind) {
-    case OBJ_REGION:    return m->nregions;
-    case OBJ_TIER:      return m->ntiers;
-    case OBJ_DATASET:   return m->ndatasets;
-    case OBJ_PLACEMENT: return m->nplacements;
-    case OBJ_FLOW:      return m->nflows;
-    case OBJ_WAIVER:    return m->nwaivers;
-    case OBJ_SCENARIO:  return m->nscenarios;
-    default:            return 0;
-    }
-}
-
 int
 store_put(struct store *st, const struct model *m, enum obj_kind kind, int32_t id,
           struct sm_error *err)
 {
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
-    if (id < 0 || id >= kind_count(m, kind))
+    if (id < 0 || id >= model_count(m, kind))
         return sm_error_set(err, SM_ENOTFOUND, "unknown %s",
                             kind < OBJ_KIND_COUNT ? obj_kind_names[kind] : "object");
     switch (kind) {
@@ -1949,21 +1934,6 @@ obj_key(const struct model *m, enum obj_kind kind, int32_t id)
     }
 }
 
-static bool
-obj_deleted(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    switch (kind) {
-    case OBJ_REGION:    return m->regions[id].deleted;
-    case OBJ_TIER:      return m->tiers[id].deleted;
-    case OBJ_DATASET:   return m->datasets[id].deleted;
-    case OBJ_PLACEMENT: return m->placements[id].deleted;
-    case OBJ_FLOW:      return m->flows[id].deleted;
-    case OBJ_WAIVER:    return m->waivers[id].deleted;
-    case OBJ_SCENARIO:  return m->scenarios[id].deleted;
-    default:            return true;
-    }
-}
-
 /* Live in both and different in what the store keeps? */
 static bool
 obj_ne(const struct model *a, const struct model *b, enum obj_kind kind, int32_t id)
@@ -1987,8 +1957,8 @@ static enum change
 obj_change(const struct model *base, const struct model *m, enum obj_kind kind, int32_t id,
            bool *whole)
 {
-    bool was = id < kind_count(base, kind) && !obj_deleted(base, kind, id);
-    bool is = !obj_deleted(m, kind, id);
+    bool was = id < model_count(base, kind) && !!model_live(base, kind, id);
+    bool is = !!model_live(m, kind, id);
 
     if (kind == OBJ_REGION && m->regions[id].builtin)
         return CH_SAME;
@@ -2076,7 +2046,7 @@ store_put_changes(struct store *st, const struct model *base, const struct model
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
     for (size_t k = 0; k < sizeof order / sizeof *order; k++)
-        if (kind_count(m, order[k]) < kind_count(base, order[k]))
+        if (model_count(m, order[k]) < model_count(base, order[k]))
             whole = true;       /* not a clone of base */
     if (whole)
         goto all;
@@ -2086,7 +2056,7 @@ store_put_changes(struct store *st, const struct model *base, const struct model
     for (int pass = 0; pass < 3; pass++) {
         for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
             enum obj_kind kind = order[pass == 0 ? sizeof order / sizeof *order - 1 - k : k];
-            int32_t cnt = kind_count(m, kind);
+            int32_t cnt = model_count(m, kind);
             if (pass == 0 && kind == OBJ_TIER)
                 continue;
             if (pass == 1 && kind != OBJ_PLACEMENT)

@@ -89,11 +89,12 @@ static void
 add_rules(struct report *r)
 {
     static const struct report_rule rules[] = {
-        { "RES001", "placement outside its tier's scope", "", SEV_ERROR, 0 },
-        { "XFR001", "personal data transfer with no mechanism", "", SEV_ERROR, 0 },
-        { "ENC003", "flow not encrypted in transit", "", SEV_WARNING, 0 },
-        { "CLS001", "dataset has no tier", "", SEV_WARNING, 0 },
-        { "ORG001", "owner missing", "every dataset names an owner", SEV_INFO, 1 },
+        { "RES001", "placement outside its tier's scope", "", SEV_ERROR, 0,
+          "### RES001 \xe2\x80\x94 placement outside its tier's scope [error]" },
+        { "XFR001", "personal data transfer with no mechanism", "", SEV_ERROR, 0, NULL },
+        { "ENC003", "flow not encrypted in transit", "", SEV_WARNING, 0, NULL },
+        { "CLS001", "dataset has no tier", "", SEV_WARNING, 0, NULL },
+        { "ORG001", "owner missing", "every dataset names an owner", SEV_INFO, 1, NULL },
     };
     size_t i;
 
@@ -616,6 +617,21 @@ test_sarif(void **state)
                         "file:///usr/share/doc/sovmap/rules.md#cls001");
     assert_string_equal(json_string_value(json_object_get(
         json_object_get(r0, "defaultConfiguration"), "level")), "warning");
+    /* every rule has help (GitHub code scanning requires it): the rule's
+     * text where it has one, else its description or title */
+    for (i = 0; i < json_array_size(rules); i++) {
+        json_t *h = json_object_get(json_array_get(rules, i), "help");
+        assert_non_null(json_string_value(json_object_get(h, "text")));
+        assert_non_null(json_string_value(json_object_get(h, "markdown")));
+    }
+    assert_string_equal(json_string_value(json_object_get(json_object_get(
+        json_array_get(rules, 3), "help"), "markdown")),
+        "### RES001 \xe2\x80\x94 placement outside its tier's scope [error]");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(
+        r0, "help"), "text")), "dataset has no tier");
+    assert_string_equal(json_string_value(json_object_get(run, "automationDetails") ?
+        json_object_get(json_object_get(run, "automationDetails"), "id") : NULL),
+        "sovmap/check/");
     /* custom rules: no help page, level note for info */
     x = json_array_get(rules, 2);
     assert_string_equal(json_string_value(json_object_get(x, "id")), "ORG001");
@@ -836,7 +852,8 @@ test_junit_hostile(void **state)
 static void
 test_custom_rows(void **state)
 {
-    static const struct report_rule rule = { "ORG001", "owner missing", "", SEV_WARNING, 1 };
+    static const struct report_rule rule = { "ORG001", "owner missing", "", SEV_WARNING, 1,
+                                             NULL };
     struct model *m = tl_small_model();
     struct report *r;
     struct sm_error e = { 0 };
