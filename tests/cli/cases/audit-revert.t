@@ -120,7 +120,7 @@ $ sovmap --catalog a.db log --format json | python3 -c 'import json,sys; print(j
 > rebuilt 46 entries: same
 
 # import model records its difference by identity: revertible too
-$ sovmap --catalog a.db export model-json > now.json && sovmap --catalog c.db init -q && sovmap --catalog c.db -q dataset add old && sovmap --catalog c.db export model-json > c0.json && sovmap --catalog c.db -q import model now.json && sovmap --catalog c.db log --limit 1 --format json | python3 -c 'import json,sys; e=json.load(sys.stdin)[0]; d=e["data"]; print(e["id"], e["op"], [x["name"] for x in d["before"]["datasets"]], [x["name"] for x in d["after"]["datasets"]], sorted(d["after"]))'
+$ sovmap --catalog a.db export model-json > now.json && sovmap --catalog c.db init -q && sovmap --catalog c.db -q dataset add old && sovmap --catalog c.db export model-json > c0.json && sovmap --catalog c.db -q import model now.json --replace && sovmap --catalog c.db log --limit 1 --format json | python3 -c 'import json,sys; e=json.load(sys.stdin)[0]; d=e["data"]; print(e["id"], e["op"], [x["name"] for x in d["before"]["datasets"]], [x["name"] for x in d["after"]["datasets"]], sorted(d["after"]))'
 > 3 import model ['old'] ['bi', 'logs', 'orders', 'shop'] ['datasets', 'flows']
 $ sovmap --catalog c.db -q revert 3 && sovmap --catalog c.db export model-json | cmp - c0.json && echo identical
 > identical

@@ -21,9 +21,9 @@ $ SOVMAP_TODAY=2026-11-26 sovmap check --format json > a.json; SOVMAP_TODAY=2026
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format sarif -o r.sarif; echo "exit $?"; python3 "$SOVMAP_DATA/../tests/sarif/validate.py" "$SOVMAP_DATA/../tests/sarif/sarif-schema-2.1.0.json" r.sarif | sed 's/: [1-9][0-9]* results$/: N results/'
 > exit 1
 > ok: N results
-$ python3 -c 'import json; r = json.load(open("r.sarif"))["runs"][0]; print(r["tool"]["driver"]["name"], sorted(set(x["level"] for x in r["results"]))); l = r["results"][0]["locations"][0]; print(l["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///"), l["physicalLocation"]["artifactLocation"]["uri"].endswith("/xdg-data/sovmap/catalog.db"))'
+$ python3 -c 'import json; r = json.load(open("r.sarif"))["runs"][0]; print(r["tool"]["driver"]["name"], sorted(set(x["level"] for x in r["results"]))); l = r["results"][0]["locations"][0]; print(l["physicalLocation"]["artifactLocation"]["uri"], l["physicalLocation"]["artifactLocation"]["uriBaseId"])'
 > sovmap ['error', 'warning']
-> True True
+> xdg-data/sovmap/catalog.db %SRCROOT%
 # JUnit: well-formed XML, one failure per live error
 $ SOVMAP_TODAY=2026-11-26 sovmap check --format junit -o r.xml; echo "exit $?"; python3 -c 'import xml.dom.minidom as m; d = m.parse("r.xml"); t = d.documentElement; print(t.tagName, t.getAttribute("errors"), int(t.getAttribute("failures")) == len(d.getElementsByTagName("failure")) > 0, len(d.getElementsByTagName("skipped")))'
 > exit 1
