@@ -21,6 +21,7 @@
  *   grant-adequacy REGIME-OR-JURISDICTION COUNTRY
  *   add-region PROVIDER:CODE COUNTRY [KIND]
  *   retire-region REGION
+ *   promote DATASET@REGION[/ROLE]          (that copy becomes the primary)
  *   set KIND SELECTOR ATTRIBUTE VALUE      (any attribute, e.g. encrypted)
  *
  * A scenario based on another applies the base's ops first; a cycle of
@@ -64,7 +65,9 @@ struct edit_result;
     X(RETIRE_REGION,    "retire-region",    1, 1, "REGION", \
       "leave a region: every copy there must move") \
     X(SET,              "set",              4, 4, "KIND SELECTOR ATTRIBUTE VALUE", \
-      "set any attribute, e.g. set placement orders@aws:eu-west-1 encrypted true")
+      "set any attribute, e.g. set placement orders@aws:eu-west-1 encrypted true") \
+    X(PROMOTE,          "promote",          1, 1, "DATASET@REGION[/ROLE]", \
+      "make a copy the primary; the old primary takes the copy's role")
 
 #define X(id, name, min, max, args, help) SOP_##id,
 enum scenario_op { SCENARIO_OPS(X) SOP_COUNT };

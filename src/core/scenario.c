@@ -1065,6 +1065,40 @@ op_set(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *e
     }
 }
 
+/* Role swap: the copy becomes the primary, the primary takes its role
+ * (an in-country replica promoted for a localization law). */
+static int
+op_promote(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *err)
+{
+    struct model *m = ev->m;
+    int32_t p, prim;
+    uint8_t role;
+    int rc;
+
+    (void)n;
+    if ((rc = find(ev, OBJ_PLACEMENT, a[0], &p, err)))
+        return rc;
+    role = m->placements[p].role;
+    if (role == ROLE_PRIMARY)
+        return sm_error_set(err, SM_EINVAL, "%s is already the primary copy", a[0]);
+    prim = model_primary(m, m->placements[p].dataset);
+    if (prim != SM_NONE) {
+        for (int32_t i = m->datasets[m->placements[p].dataset].first_placement; i != SM_NONE;
+             i = m->placements[i].next)
+            if (i != prim && i != p && !m->placements[i].deleted &&
+                m->placements[i].region == m->placements[prim].region &&
+                m->placements[i].role == role)
+                return sm_error_set(err, SM_EEXIST, "%s already has a %s copy in %s",
+                                    m->datasets[m->placements[p].dataset].name,
+                                    role_names[role], m->regions[m->placements[prim].region].id);
+        m->placements[prim].role = role;
+    }
+    m->placements[p].role = ROLE_PRIMARY;
+    ev->op_obj_kind[ev->nops] = OBJ_PLACEMENT;
+    ev->op_obj[ev->nops] = p;
+    return touch_placement(ev, p);
+}
+
 static const op_fn op_fns[SOP_COUNT] = {
     [SOP_MOVE] = op_move,
     [SOP_ADD_PLACEMENT] = op_add_placement,
@@ -1080,6 +1114,7 @@ static const op_fn op_fns[SOP_COUNT] = {
     [SOP_ADD_REGION] = op_add_region,
     [SOP_RETIRE_REGION] = op_retire_region,
     [SOP_SET] = op_set,
+    [SOP_PROMOTE] = op_promote,
 };
 
 int
@@ -2216,6 +2251,7 @@ op_seeds(const struct model *m, enum scenario_op op, const char *const *a, int32
             seeds[n++] = d;
         return n;
     case SOP_REMOVE_PLACEMENT:
+    case SOP_PROMOTE:
         seed_placement(m, a[0], seeds, &n);
         return n;
     case SOP_ADD_FLOW:
@@ -2302,6 +2338,7 @@ lineage_neutral(enum scenario_op op, const char *const *a)
     case SOP_ADD_PLACEMENT:
     case SOP_SET_MECHANISM:
     case SOP_RETIRE_REGION:
+    case SOP_PROMOTE:
         return true;
     case SOP_SET:
         if (strcmp(a[0], "placement") == 0)

@@ -1,4 +1,5 @@
-# leaving a region: every copy there must move; the planner moves them
+# leaving a region: every copy there must move; the planner moves them to
+# the nearest region still open (same country first: Ireland stays Ireland)
 $ sovmap init
 $ sovmap dataset add orders --tier restricted --subjects EU
 $ sovmap place orders aws:eu-west-1 --role primary --encrypted --key-region aws:eu-west-1
@@ -19,11 +20,12 @@ $ SOVMAP_TODAY=2026-11-26 sovmap scenario diff leave-ireland
 >   new       error   RES004  orders@aws:eu-west-1: orders primary in aws:eu-west-1: the org policy does not allow this region
 $ SOVMAP_TODAY=2026-11-26 sovmap plan --scenario leave-ireland --name out
 > out
-> 2 ops: errors 2 -> 0 (prefer same-provider)
->   1. move logs aws:eu-west-1/primary aws:eu-central-1
+> 2 ops (lower bound 2): errors 2 -> 0, warnings 0 -> 0 (prefer nearest, mechanisms first)
+>   1. move logs aws:eu-west-1/primary azure:northeurope
 >      fixes RES004 on logs@aws:eu-west-1: logs primary in aws:eu-west-1: the org policy does not allow this region
->   2. move orders aws:eu-west-1/primary aws:eu-north-1
+>   2. move orders aws:eu-west-1/primary azure:northeurope
 >      fixes RES004 on orders@aws:eu-west-1: orders primary in aws:eu-west-1: the org policy does not allow this region
+> no new finding (verified: nothing at or above warning appears)
 > review: sovmap scenario diff out; apply: sovmap scenario apply out
 $ sovmap scenario show out
 ~ ^base                 leave-ireland$

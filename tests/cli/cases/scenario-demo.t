@@ -19,7 +19,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff leave-sg
 ~ ^  key must move placement fleet_telemetry_apac@azure:southeastasia  \(its key is held in retired aws:ap-southeast-1: move the key\)$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan
 ~ ^plan-1$
-~ ^[0-9]+ ops: errors [0-9]+ -> 0 \(prefer same-provider\)$
+~ ^[0-9]+ ops \(lower bound [0-9]+\): errors [0-9]+ -> 0, warnings [0-9]+ -> [0-9]+ \(prefer nearest, mechanisms first\)$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db scenario diff plan-1 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["counts"]["error"]["after"], all(f["op"] for f in d["findings"]) and set(f["op"] for f in d["findings"]) == set(range(1, len(d["ops"]) + 1)))'
 > 0 True
 # check --scenario sees the plan's model: no errors
