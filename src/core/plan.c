@@ -93,6 +93,9 @@ struct planner {
     int threshold;                  /* lowest severity a step may not add */
     char *reject;                   /* the new finding that made the last
                                        candidate fail, "" (heap) */
+    int32_t clean_copy;             /* a move of this copy (group model id) must
+                                       leave no error a move fixes on it, or
+                                       SM_NONE: no second move of it later */
 };
 
 static int
@@ -526,10 +529,22 @@ try_fix_snap(struct planner *pl, struct group *g, const struct cand *c, const ch
                 *ok = false;
         }
         /* a plan is a proof: no finding traded for another */
-        if (*ok && (rc = new_findings(g->res, r, pl->threshold, false, false, &nv, &nn)) == SM_OK &&
+        if (*ok && (rc = new_findings(g->res, r, pl->threshold, true, false, &nv, &nn)) == SM_OK &&
             nn > 0) {
+            /* name a transfer first: it says which regime objects */
+            int32_t pick = nv[0];
+            for (int32_t i = nn - 1; i >= 0; i--)
+                if (strncmp(r->findings[nv[i]].rule, "XFR", 3) == 0)
+                    pick = nv[i];
             *ok = false;
-            rc = set_reject(pl, &r->findings[nv[0]]);
+            rc = set_reject(pl, &r->findings[pick]);
+        }
+        for (int32_t i = 0; pl->clean_copy != SM_NONE && i < r->nfindings && *ok; i++) {
+            const struct finding *f = &r->findings[i];
+            const struct fix_rule *fr = fix_of(f->rule);
+            if (live_error(f) && f->kind == OBJ_PLACEMENT && f->object == pl->clean_copy && fr &&
+                fr->fix >= FIX_MOVE_PRIMARY && fr->fix <= FIX_MOVE_OR_MECH)
+                *ok = false;
         }
         free(nv);
         if (rc) {
@@ -611,16 +626,20 @@ try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t 
         return oom(err);
     snprintf(from, sizeof from, "%s/%s", s->regions[s->placements[tp].region].id,
              role_names[s->placements[tp].role]);
+    /* one move per copy: the place it goes to must suit it for good */
+    pl->clean_copy = tp;
     for (int32_t i = 0; i < n && !*ok; i++) {
         cand_set(won, 4, "move", s->datasets[s->placements[tp].dataset].name, from,
                  m->regions[v[i].region].id);
         (*tried)++;
         if ((rc = try_fix_as(pl, g, won, f->rule, f->kind, f->object, OBJ_PLACEMENT, tp, true,
                              ok, err))) {
+            pl->clean_copy = SM_NONE;
             free(v);
             return rc;
         }
     }
+    pl->clean_copy = SM_NONE;
     free(v);
     return SM_OK;
 }
@@ -674,12 +693,25 @@ try_mechanism(struct planner *pl, struct group *g, const struct finding *f, cons
     int rc;
 
     *ok = false;
-    if (!(f->kind == OBJ_FLOW ||
-          (f->kind == OBJ_PLACEMENT && s->placements[f->object].role != ROLE_PRIMARY)))
-        return SM_OK;
-    cand_set(c, 3, "set-mechanism", fsel, "scc");
-    if ((rc = try_fix(pl, g, c, f->rule, f->kind, f->object, ok, err)))
-        return rc;
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0 &&
+        s->placements[f->object].role == ROLE_PRIMARY) {
+        /* a primary abroad (a SaaS vendor's): the flows that feed it carry
+         * the transfer; a mechanism on one of them may clear it */
+        for (int32_t k = 0; k < s->nflows && !*ok; k++) {
+            char fl[1024];
+            if (s->flows[k].deleted || s->flows[k].to != f->object)
+                continue;
+            model_selector(s, OBJ_FLOW, k, fl, sizeof fl);
+            cand_set(c, 3, "set-mechanism", fl, "scc");
+            if ((rc = try_fix_as(pl, g, c, f->rule, f->kind, f->object, OBJ_FLOW, k, true, ok,
+                                 err)))
+                return rc;
+        }
+    } else if (f->kind == OBJ_FLOW || f->kind == OBJ_PLACEMENT) {
+        cand_set(c, 3, "set-mechanism", fsel, "scc");
+        if ((rc = try_fix(pl, g, c, f->rule, f->kind, f->object, ok, err)))
+            return rc;
+    }
     if (*ok)
         snprintf(why + strlen(why), wsize - strlen(why),
                  "; kept in place: sign SCCs and a TIA, then give their reference");
@@ -1400,6 +1432,7 @@ plan_make(const struct scenario_eval *start, const struct plan_options *opt,
     sm_map_init(&pl.gaveup);
     p->errors_before = count_errors(start->res);
     pl.threshold = opt ? opt->fail_on : SEV_WARNING;
+    pl.clean_copy = SM_NONE;
     if (pl.threshold > SEV_ERROR)
         pl.threshold = SEV_ERROR;
     p->fail_on = opt ? opt->fail_on : SEV_WARNING;

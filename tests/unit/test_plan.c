@@ -816,6 +816,16 @@ test_generated_models(void **state)
             }
             if (o.keep_primaries)
                 assert_string_not_equal(st->op.v[0], "promote");
+            /* minimal: no copy moved on again by a later op */
+            for (int32_t k = i + 1; k < p->nsteps && strcmp(st->op.v[0], "move") == 0; k++) {
+                const struct plan_step *sk = &p->steps[k];
+                size_t len = strlen(st->op.v[3]);
+                if (strcmp(sk->op.v[0], "move") == 0 && strcmp(sk->op.v[1], st->op.v[1]) == 0 &&
+                    strncmp(sk->op.v[2], st->op.v[3], len) == 0 &&
+                    (sk->op.v[2][len] == '\0' || sk->op.v[2][len] == '/'))
+                    fail_msg("model %d: %s moved twice (ops %d and %d)", it, st->op.v[1],
+                             (int)i + 1, (int)k + 1);
+            }
         }
         /* every error left is listed, with a reason */
         assert_int_equal(p->nunfixed, p->errors_after);
