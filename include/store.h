@@ -93,9 +93,15 @@ struct store_changes {
 int store_put_changes(struct store *st, const struct model *base, const struct model *m,
                       struct store_changes *out, struct sm_error *err);
 
-/* Append to the audit log (inside a transaction). */
+/* Append to the audit log (inside a transaction). Every audited write
+ * also bumps the catalog's persistent change counter (meta "change"). */
 int store_audit(struct store *st, const char *op, const char *object,
                 const char *before, const char *after, struct sm_error *err);
+/* The change counter: the number of audited writes since the counter was
+ * introduced (0 on an older catalog that had none). Unlike PRAGMA
+ * data_version it survives across processes: a saved scenario records it
+ * (doc/scenarios.md, staleness). */
+int store_change_counter(struct store *st, int64_t *out, struct sm_error *err);
 
 /* Apply one edit to m and the catalog in one transaction with its audit
  * entry. On any failure both m and the catalog are as before. res may be

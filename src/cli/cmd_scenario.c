@@ -292,24 +292,109 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
     return CLI_OK;
 }
 
+/* Staleness: the model change scenario name was saved on and the
+ * catalog's now; *stale when both are known and differ. */
+static int
+freshness(struct cli *c, const char *name, int64_t *made, int64_t *now, bool *stale)
+{
+    struct sm_error e = { 0 };
+
+    if (cmd_model_changes(c, now, &e) != SM_OK)
+        return cli_error(c, &e);
+    *made = cmd_scenario_made_on(c, name);
+    *stale = *made >= 0 && *made != *now;
+    return CLI_OK;
+}
+
+static void
+show_json(struct cli *c, int32_t id, const int32_t *chain, int32_t n, int64_t made, int64_t now,
+          bool stale)
+{
+    const struct scenario *sc = &c->m->scenarios[id];
+    FILE *o = c->out;
+    char line[2048];
+    int num = 0;
+
+    fputs("{\"name\": ", o);
+    cli_put_json(o, sc->name);
+    fputs(", \"base\": ", o);
+    if (*sc->base)
+        cli_put_json(o, sc->base);
+    else
+        fputs("null", o);
+    fputs(", \"description\": ", o);
+    cli_put_json(o, sc->description);
+    if (made >= 0)
+        fprintf(o, ", \"made_on_change\": %lld", (long long)made);
+    else
+        fputs(", \"made_on_change\": null", o);
+    fprintf(o, ", \"catalog_change\": %lld, \"stale\": %s,\n \"ops\": [", (long long)now,
+            stale ? "true" : "false");
+    for (int32_t k = 0; k < n; k++) {
+        const struct scenario *s = &c->m->scenarios[chain[k]];
+        for (uint32_t i = 0; i < s->nops; i++) {
+            scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
+            num++;
+            fprintf(o, "%s\n  {\"n\": %d, \"op\": ", num > 1 ? "," : "", num);
+            cli_put_json(o, line);
+            fputs(", \"argv\": [", o);
+            for (uint32_t a = 0; a < s->ops[i].n; a++) {
+                fputs(a ? ", " : "", o);
+                cli_put_json(o, s->ops[i].v[a]);
+            }
+            fputs("], \"from\": ", o);
+            if (chain[k] == id)
+                fputs("null", o);
+            else
+                cli_put_json(o, s->name);
+            fputc('}', o);
+        }
+    }
+    fputs("]}\n", o);
+}
+
 static int
 sc_show(struct cli *c, const struct command *self, int argc, char **argv)
 {
     int32_t chain[64], id, n, num = 0;
     struct sm_error e = { 0 };
-    char *pos[2], line[2048];
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[2], line[2048], made_text[160];
+    int64_t made, now;
     int npos, rc;
-    bool help;
+    bool help, stale;
 
-    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario show needs one NAME", pos, &npos,
+    rc = parse_args(c, self, argc, argv, opts, 1, 1, "scenario show needs one NAME", pos, &npos,
                     &help);
-    if (rc || help || (rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
+    if (rc || help)
+        return rc;
+    if (format && strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_fail(c, self->usage, "bad --format %s: use text or json", format);
+    if ((rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
         return rc;
     if ((n = scenario_chain(c->m, pos[0], chain, 64, &e)) < 0)
         return cli_error(c, &e);
+    if ((rc = freshness(c, pos[0], &made, &now, &stale)) != CLI_OK)
+        return rc;
+    if (format && strcmp(format, "json") == 0) {
+        show_json(c, id, chain, n, made, now, stale);
+        return CLI_OK;
+    }
     cmd_text_line(c, "name", c->m->scenarios[id].name);
     cmd_text_line(c, "base", *c->m->scenarios[id].base ? c->m->scenarios[id].base : "-");
     cmd_text_line(c, "description", c->m->scenarios[id].description);
+    if (made < 0)
+        snprintf(made_text, sizeof made_text, "unknown (saved before changes were counted)");
+    else if (!stale)
+        snprintf(made_text, sizeof made_text, "catalog change %lld (current)", (long long)made);
+    else
+        snprintf(made_text, sizeof made_text, "catalog change %lld; the catalog is at %lld: "
+                 "stale, review before applying", (long long)made, (long long)now);
+    cmd_text_line(c, "made on", made_text);
     fputs("ops:\n", c->out);
     for (int32_t k = 0; k < n; k++) {
         const struct scenario *s = &c->m->scenarios[chain[k]];
@@ -784,21 +869,100 @@ stranded(struct scenario_eval *ev, struct sm_error *err)
     return SM_OK;
 }
 
+/* The ops of scenario name (its bases' first) that no longer apply to
+ * model m: each printed to c->err after indent when print; their number.
+ * An op that fails is skipped and the next ones tried. */
+static int
+unapplied(struct cli *c, const struct model *m, const char *name, const char *indent, bool print)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error e = { 0 };
+    int32_t sid = model_scenario(m, name);
+    const struct scenario *sc;
+    char line[2048];
+    int bad = 0;
+
+    if (sid == SM_NONE || scenario_begin(m, c->rp, name, &ev, &e) != SM_OK)
+        return 0;
+    sc = &m->scenarios[sid];
+    if (*sc->base && scenario_apply_chain(ev, m, sc->base, &e) != SM_OK) {
+        bad++;
+        if (print) {
+            fprintf(c->err, "%sits base ", indent);
+            cli_put_text(c->err, sc->base);
+            fputs(" no longer applies: ", c->err);
+            cli_put_text(c->err, e.msg);
+            fputc('\n', c->err);
+        }
+    }
+    for (uint32_t i = 0; i < sc->nops; i++) {
+        if (scenario_apply(ev, (int)sc->ops[i].n, sc->ops[i].v, &e) == SM_OK)
+            continue;
+        bad++;
+        if (print) {
+            scenario_op_format((int)sc->ops[i].n, sc->ops[i].v, line, sizeof line);
+            fprintf(c->err, "%sop %u no longer applies: ", indent, i + 1);
+            cli_put_text(c->err, e.msg);
+            fputc('\n', c->err);
+        }
+    }
+    scenario_eval_free(ev);
+    return bad;
+}
+
 static int
 sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario_eval *ev = NULL;
     struct sm_error e = { 0 };
     struct model *m;
+    bool force = false;
+    const struct cli_opt opts[] = {
+        { "--force", OPT_FLAG, &force, "apply a stale scenario whose ops all still apply" },
+        { NULL, 0, NULL, NULL },
+    };
     char *pos[2], *before = NULL, audit[600];
-    int32_t id, sid;
+    const char **fresh = NULL;
+    int32_t id, sid, nfresh = 0, capfresh = 0;
+    int64_t made, now;
     int npos, rc, law = 0;
-    bool help;
+    bool help, stale;
 
-    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario apply needs one NAME", pos, &npos,
+    rc = parse_args(c, self, argc, argv, opts, 1, 1, "scenario apply needs one NAME", pos, &npos,
                     &help);
     if (rc || help || (rc = open_scenario(c, true, pos[0], &id)) != CLI_OK)
         return rc;
+    if ((rc = freshness(c, pos[0], &made, &now, &stale)) != CLI_OK)
+        return rc;
+    if (stale) {
+        int bad;
+        if (!force) {
+            rc = cli_fail(c, "scenario %s is stale: it was made on catalog change %lld and the "
+                          "catalog is at %lld; review it (sovmap scenario diff %s), plan again, "
+                          "or apply it anyway with --force", pos[0], (long long)made,
+                          (long long)now, pos[0]);
+            if (!unapplied(c, c->m, pos[0], "  ", true))
+                fputs("  every op still applies; what they do may differ from the review\n",
+                      c->err);
+            return rc;
+        }
+        if ((bad = unapplied(c, c->m, pos[0], "  ", true)) > 0)
+            return cli_fail(c, "scenario %s: %d op%s no longer appl%s, even with --force",
+                            pos[0], bad, bad == 1 ? "" : "s", bad == 1 ? "ies" : "y");
+        fprintf(c->err, "sovmap: note: applying stale scenario %s (--force): the catalog "
+                "changed since it was made\n", pos[0]);
+    }
+    /* the scenarios that are current now: applying this one makes them stale */
+    for (int32_t k = 0; k < c->m->nscenarios; k++) {
+        const struct scenario *o = &c->m->scenarios[k];
+        if (o->deleted || k == id || cmd_scenario_made_on(c, o->name) != now)
+            continue;
+        if (sm_grow((void **)&fresh, &capfresh, nfresh + 1, sizeof *fresh)) {
+            free(fresh);
+            return cli_fail(c, "out of memory");
+        }
+        fresh[nfresh++] = o->name;
+    }
     /* the scenario's model; its findings are not needed, only the copies
      * left in retired regions (what scenario_check finds besides) */
     if (scenario_begin(c->m, c->rp, pos[0], &ev, &e) != SM_OK)
@@ -855,11 +1019,27 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
         fprintf(c->err, "sovmap: note: %d op%s of %s describe the law or the org policy "
                 "(adequacy, retired regions), not the catalog: they are not kept\n", law,
                 law == 1 ? "" : "s", pos[0]);
+    /* the others were made on the catalog as it was: say so */
+    if (rc == CLI_OK && nfresh) {
+        fprintf(c->err, "sovmap: note: this makes %d other scenario%s stale (review with "
+                "sovmap scenario diff, or plan again):\n", (int)nfresh, nfresh == 1 ? "" : "s");
+        for (int32_t k = 0; k < nfresh; k++) {
+            int bad = unapplied(c, m, fresh[k], "", false);
+            fputs("  ", c->err);
+            cli_put_text(c->err, fresh[k]);
+            if (bad)
+                fprintf(c->err, ": %d op%s no longer appl%s", bad, bad == 1 ? "" : "s",
+                        bad == 1 ? "ies" : "y");
+            fputc('\n', c->err);
+        }
+    }
+    free(fresh);
     free(before);
     scenario_eval_free(ev);
     return rc;
 fail:
     rc = cli_error(c, &e);
+    free(fresh);
     free(before);
     scenario_eval_free(ev);
     return rc;
@@ -874,8 +1054,10 @@ static const struct subcmd scenario_subs[] = {
       "List scenarios with their base and number of ops; --check evaluates each\n"
       "and shows the catalog's errors -> the scenario's (stale: an op no longer applies).\n",
       sc_list, 0 },
-    { "show", "usage: sovmap scenario show NAME\n"
-      "Show a scenario's ops, its bases' ops first.\n", sc_show, 0 },
+    { "show", "usage: sovmap scenario show NAME [--format text|json]\n"
+      "Show a scenario's ops, its bases' ops first, and the catalog change it was\n"
+      "made on (stale when the catalog changed since).\n"
+      "  --format F   text (default) or json\n", sc_show, 0 },
     { "add", "usage: sovmap scenario add NAME OP ARGS...\n"
       "Append an op to a scenario; it must apply to the catalog.\n"
       "ops:\n"
@@ -888,9 +1070,13 @@ static const struct subcmd scenario_subs[] = {
     { "diff", "usage: sovmap scenario diff NAME [OTHER] [--format text|json]\n"
       "Findings new, resolved and changed, and the copies moved, added or removed,\n"
       "between the catalog (or scenario OTHER) and scenario NAME, op by op.\n", sc_diff, 0 },
-    { "apply", "usage: sovmap scenario apply NAME\n"
+    { "apply", "usage: sovmap scenario apply NAME [--force]\n"
       "Make the scenario the catalog's model in one audited transaction; the\n"
-      "scenario is dropped and scenarios built on it build on the catalog.\n", sc_apply, 0 },
+      "scenario is dropped and scenarios built on it build on the catalog.\n"
+      "A stale scenario (the catalog changed since it was made or last edited)\n"
+      "is refused, with the ops that no longer apply; --force applies it when\n"
+      "every op still applies. The other scenarios it makes stale are listed.\n"
+      "  --force      apply a stale scenario whose ops all still apply\n", sc_apply, 0 },
     { "drop", "usage: sovmap scenario drop NAME\n"
       "Delete a scenario (not one another scenario builds on).\n", sc_drop, 0 },
     { NULL, NULL, NULL, 0 },
@@ -903,11 +1089,11 @@ const struct command cmd_scenario = {
     "usage: sovmap scenario new|list|show|add|rm|diff|apply|drop ...\n"
     "  new NAME [--base OTHER] [--description TEXT]\n"
     "  list [--format text|tsv|json] [--check]\n"
-    "  show NAME\n"
+    "  show NAME [--format text|json]\n"
     "  add NAME OP ARGS...\n"
     "  rm NAME INDEX\n"
     "  diff NAME [OTHER] [--format text|json]\n"
-    "  apply NAME\n"
+    "  apply NAME [--force]\n"
     "  drop NAME\n"
     "Also: sovmap check --scenario NAME, sovmap export ... --scenario NAME,\n"
     "sovmap plan --scenario NAME.\n\n"

@@ -204,6 +204,7 @@ $ sovmap scenario show s1
 > name                 s1
 > base                 -
 > description          what if
+> made on              catalog change 10; the catalog is at 14: stale, review before applying
 > ops:
 >   (none yet: sovmap scenario add NAME OP ARGS...)
 

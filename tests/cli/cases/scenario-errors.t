@@ -37,6 +37,7 @@ $ sovmap scenario show s1
 > name                 s1
 > base                 -
 > description
+> made on              catalog change 3 (current)
 > ops:
 >   1. retire-region aws:eu-central-1
 $ sovmap scenario diff nosuch
