@@ -10,14 +10,14 @@ $ sovmap scenario new leave-ireland
 $ sovmap scenario add leave-ireland retire-region aws:eu-west-1
 $ SOVMAP_TODAY=2026-11-26 sovmap scenario diff leave-ireland
 > scenario leave-ireland against the catalog: 1 op
-> errors 0 -> 2 (2 new, 0 resolved); warnings 0 -> 0 (0 new, 0 resolved)
+> errors 0 -> 2 (2 new, 0 fixed, 0 still there); warnings 0 -> 0 (0 new, 0 fixed, 0 still there)
 >
 > op 1: retire-region aws:eu-west-1
->   retired   region    aws:eu-west-1
->   must move placement logs@aws:eu-west-1  (its region is retired: move it)
->   must move placement orders@aws:eu-west-1  (its region is retired: move it)
->   new       error   RES004  logs@aws:eu-west-1: logs primary in aws:eu-west-1: the org policy does not allow this region
->   new       error   RES004  orders@aws:eu-west-1: orders primary in aws:eu-west-1: the org policy does not allow this region
+>   ! region aws:eu-west-1  (retired: every copy and key there must move)
+>   ! placement orders@aws:eu-west-1  (its region is retired: move it)
+>   ! placement logs@aws:eu-west-1  (its region is retired: move it)
+>   new         error   RES004  logs@aws:eu-west-1: logs primary in aws:eu-west-1: the org policy does not allow this region
+>   new         error   RES004  orders@aws:eu-west-1: orders primary in aws:eu-west-1: the org policy does not allow this region
 $ SOVMAP_TODAY=2026-11-26 sovmap plan --scenario leave-ireland --name out
 > out
 > 2 ops (lower bound 2): errors 2 -> 0, warnings 0 -> 0 (prefer nearest, mechanisms first)

@@ -25,8 +25,8 @@ $ SOVMAP_TODAY=2026-11-26 sovmap plan
 > review: sovmap scenario diff plan-1; apply: sovmap scenario apply plan-1
 $ sovmap scenario show plan-1
 ~ ^description          plan \(prefer nearest, mechanisms first\): 2 ops, errors 6 -> 0, warnings 0 -> 0$
-$ SOVMAP_TODAY=2026-11-26 sovmap scenario diff plan-1 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["counts"]["error"]["after"], [(c["change"], c["was"], c.get("to"), c["op"]) for c in d["changes"]])'
-> 0 [('moved', 'orders@aws:us-east-1', 'azure:northeurope', 1), ('changed', 'users@aws:ap-southeast-1', None, 2)]
+$ SOVMAP_TODAY=2026-11-26 sovmap scenario diff plan-1 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["counts"]["error"]["after"], [(c["change"], c["selector"], c["attribute"], c["before"], c["after"], c["op"]) for c in d["changes"]])'
+> 0 [('moved', 'orders@azure:northeurope', 'region', 'aws:us-east-1', 'azure:northeurope', 1), ('changed', 'orders@azure:northeurope', 'key-region', 'aws:us-east-1', 'azure:northeurope', 1), ('changed', 'users@aws:ap-southeast-1', 'mechanism', '', 'scc', 2)]
 # the plan as JSON: ops with their argv and the finding each fixes
 $ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["saved"], d["ops"], d["counts"]["error"], [(s["argv"][0], s["fixes"]["rule"], s["fixes"]["selector"]) for s in d["steps"]], d["new"], d["unfixed"])'
 > False 2 {'before': 6, 'after': 0} [('move', 'RES001', 'orders@aws:us-east-1'), ('set-mechanism', 'RES001', 'users@aws:ap-southeast-1')] [] []
