@@ -87,6 +87,8 @@ struct plan_new {
     const char *selector;
     uint8_t severity;
     const char *message;
+    bool todo;                      /* a step's to-do (XFR003: a mechanism's
+                                       reference to give), not a regression */
 };
 
 struct plan {

@@ -176,7 +176,7 @@ print_json(struct cli *c, const struct plan *p, const char *name, bool dry,
         cli_put_json(o, p->news[i].selector);
         fputs(", \"message\": ", o);
         cli_put_json(o, p->news[i].message);
-        fputc('}', o);
+        fprintf(o, ", \"todo\": %s}", p->news[i].todo ? "true" : "false");
     }
     fputs("],\n \"unfixed\": [", o);
     for (int32_t i = 0; i < p->nunfixed; i++) {
@@ -197,7 +197,7 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
 {
     FILE *o = c->out;
     char line[2048];
-    int32_t nnew_warn = 0;
+    int32_t nnew = 0, nnew_warn = 0;
 
     fprintf(o, "%d op%s (lower bound %d): errors %d -> %d, warnings %d -> %d (prefer %s, %s "
             "first%s)\n", (int)p->nsteps, p->nsteps == 1 ? "" : "s", (int)p->lower_bound,
@@ -213,12 +213,17 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
         fputc('\n', o);
     }
     for (int32_t i = 0; i < p->nnews; i++)
-        if (p->news[i].severity >= SEV_WARNING)
-            nnew_warn++;
-    if (p->nnews) {
+        if (!p->news[i].todo) {
+            nnew++;
+            if (p->news[i].severity >= SEV_WARNING)
+                nnew_warn++;
+        }
+    if (nnew) {
         fprintf(o, "new finding%s after the plan (%d at or above warning):\n",
-                p->nnews == 1 ? "" : "s", (int)nnew_warn);
+                nnew == 1 ? "" : "s", (int)nnew_warn);
         for (int32_t i = 0; i < p->nnews; i++) {
+            if (p->news[i].todo)
+                continue;
             fprintf(o, "  new %s ", severity_names[p->news[i].severity]);
             cli_put_text(o, p->news[i].rule);
             fputc(' ', o);
@@ -230,6 +235,20 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
     } else {
         fprintf(o, "no new finding (verified: nothing at or above %s appears)\n",
                 po->fail_on >= SEV_COUNT ? "error" : severity_names[po->fail_on]);
+    }
+    /* what the plan's own steps leave to do (a mechanism's reference) */
+    for (int32_t i = 0, k = 0; i < p->nnews; i++) {
+        if (!p->news[i].todo)
+            continue;
+        if (!k++)
+            fputs("to do before the plan is done:\n", o);
+        fputs("  ", o);
+        cli_put_text(o, p->news[i].rule);
+        fputc(' ', o);
+        cli_put_text(o, p->news[i].selector);
+        fputs(": ", o);
+        cli_put_text(o, p->news[i].message);
+        fputc('\n', o);
     }
     if (p->nunfixed) {
         fprintf(o, "cannot fix %d error%s:\n", (int)p->nunfixed, p->nunfixed == 1 ? "" : "s");

@@ -1322,6 +1322,7 @@ collect_news(struct planner *pl, struct sm_error *err)
         n->selector = sm_arena_strdup(&p->arena, f->selector ? f->selector : "");
         n->message = sm_arena_strdup(&p->arena, f->message ? f->message : "");
         n->severity = f->severity;
+        n->todo = todo_rule(f->rule);
         if (!n->rule || !n->selector || !n->message) {
             free(nv);
             return oom(err);

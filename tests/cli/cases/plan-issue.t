@@ -53,5 +53,5 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan --scenario leave-us --dry-r
 ~ ^  [0-9]+\. move loyalty_members_eu aws:us-east-1/replica azure:northeurope$
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan --scenario leave-us --dry-run | grep -c 'move loyalty_members_eu'
 > 1
-$ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan --scenario leave-us --dry-run --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["saved"], d["counts"]["error"]["after"], d["counts"]["warning"], len(d["steps"]) == d["ops"], d["lower_bound"] <= d["ops"], d["new"])'
-> False 0 {'before': 0, 'after': 0} True True []
+$ SOVMAP_TODAY=2026-11-26 sovmap --catalog d.db plan --scenario leave-us --dry-run --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["saved"], d["counts"]["error"]["after"], len(d["steps"]) == d["ops"], d["lower_bound"] <= d["ops"], [n for n in d["new"] if not n["todo"]])'
+> False 0 True True []
