@@ -1275,22 +1275,27 @@ prove(struct planner *pl, struct sm_error *err)
         if (new_findings(pl->start->res, pl->w->res, pl->threshold, false, false, &nv, &nn))
             return oom(err);
         free(nv);
-        if (nn == 0)
-            return SM_OK;
+        if (nn == 0 || pl->p->nsteps == 0)
+            return SM_OK;   /* (no steps: the start itself, nothing is new) */
         if ((rc = first_bad_step(pl, &bad, &what, err)))
             return rc;
         if (bad == SM_NONE) {
             /* every prefix is clean but the whole is not: cannot be, as
-             * the last prefix is the whole; be safe and keep nothing */
+             * the last prefix is the whole; be safe and drop the last */
             bad = pl->p->nsteps - 1;
         }
-        st = &pl->p->steps[bad];
-        snprintf(reason, sizeof reason, "its fix (%s ...) adds %s", st->op.v[0],
-                 what ? what : "a new finding");
+        if (bad >= 0) {
+            st = &pl->p->steps[bad];
+            snprintf(reason, sizeof reason, "its fix (%s ...) adds %s", st->op.v[0],
+                     what ? what : "a new finding");
+            if ((rc = give_up(pl, st->rule, st->selector, reason))) {
+                free(what);
+                return oom(err);
+            }
+            drop_step(pl->p, bad);
+        }
         free(what);
-        if ((rc = give_up(pl, st->rule, st->selector, reason)))
-            return oom(err);
-        drop_step(pl->p, bad);
+        /* pl->w again: the start plus the steps left (then checked above) */
         scenario_eval_free(pl->w);
         pl->w = NULL;
         if ((rc = work_begin(pl->start, &pl->w, err)))
