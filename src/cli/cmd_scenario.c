@@ -990,17 +990,6 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
         fprintf(c->err, "sovmap: note: applying stale scenario %s (--force): the catalog "
                 "changed since it was made\n", pos[0]);
     }
-    /* the scenarios that are current now: applying this one makes them stale */
-    for (int32_t k = 0; k < c->m->nscenarios; k++) {
-        const struct scenario *o = &c->m->scenarios[k];
-        if (o->deleted || k == id || cmd_scenario_made_on(c, o->name) != now)
-            continue;
-        if (sm_grow((void **)&fresh, &capfresh, nfresh + 1, sizeof *fresh)) {
-            free(fresh);
-            return cli_fail(c, "out of memory");
-        }
-        fresh[nfresh++] = o->name;
-    }
     /* the scenario's model; its findings are not needed, only the copies
      * left in retired regions (what scenario_check finds besides) */
     if (scenario_begin(c->m, c->rp, pos[0], &ev, &e) != SM_OK)
@@ -1034,6 +1023,19 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
             strcmp(op, "retire-region") == 0)
             law++;
     }
+    /* the scenarios that are current now: applying this one makes them stale */
+    for (int32_t k = 0; k < c->m->nscenarios; k++) {
+        const struct scenario *o = &c->m->scenarios[k];
+        if (o->deleted || k == id || cmd_scenario_made_on(c, o->name) != now)
+            continue;
+        if (sm_grow((void **)&fresh, &capfresh, nfresh + 1, sizeof *fresh)) {
+            free(fresh);
+            scenario_eval_free(ev);
+            return cli_fail(c, "out of memory");
+        }
+        fresh[nfresh++] = o->name;
+    }
+
     m = ev->m;
     /* the scenario is now the base: drop it, and scenarios built on it
      * build on the base (their ops are relative to its result) */

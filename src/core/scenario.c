@@ -3196,11 +3196,11 @@ review_stranded(struct scenario_review *rv, int32_t *cap, const struct scenario_
             x->c.obj = OBJ_PLACEMENT;
             x->c.selector = sm_arena_strdup(&rv->arena, sel);
             x->c.attr = pass ? "key-region" : "region";
-            x->c.before = ev->m->regions[region].id;
+            x->c.before = sm_arena_strdup(&rv->arena, ev->m->regions[region].id);
             x->c.after = pass ? "its key is held in a retired region: move the key"
                               : "its region is retired: move it";
             free(sel);
-            if (!x->c.selector)
+            if (!x->c.selector || !x->c.before)
                 return SM_ENOMEM;
             rv->nchanges++;
         }
