@@ -5,11 +5,11 @@
  *
  * A plan is a proof: a candidate op is kept only when the checker clears
  * the finding it targets and no live finding at or above opt->fail_on
- * appears (a finding is the same when rule, object and jurisdictions
- * match: a copy that moves keeps its id). The whole plan is then checked
- * against the start once more; a step that still brings a new finding
- * (the groups are planned apart) is dropped and what it fixed is listed as
- * unfixed, with the reason.
+ * appears (a finding is the same when rule and object match, and for
+ * RES/XFR rules the jurisdictions: a copy that moves keeps its id). The
+ * whole plan is then checked against the start once more; a step that
+ * still brings a new finding (the groups are planned apart) is dropped
+ * and what it fixed is listed as unfixed, with the reason.
  *
  * Ranking (doc/scenarios.md): keep the copy where it is when a mechanism,
  * encryption or a key move fixes it (unless opt->prefer_moves); promote an

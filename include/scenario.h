@@ -417,7 +417,8 @@ struct scenario_review {
 /* Scenario `name` against the catalog (or scenario `other`), as a reviewer
  * reads it: each op evaluated on the model the ops before it left (prefix
  * by prefix), with the attributes it changed (scenario_attr_diff) and the
- * findings it brought or cleared (same finding: rule, object, jurisdictions);
+ * findings it brought or cleared (same finding: rule and object, and for
+ * RES/XFR rules the jurisdictions);
  * then the findings still there, and per severity the counts new / fixed /
  * still there of the whole. When other is a base of name only name's own
  * ops are shown; another scenario is compared whole (whole_only). */
