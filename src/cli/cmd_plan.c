@@ -281,6 +281,7 @@ run_plan(struct cli *c, int argc, char **argv)
     const char *scen = NULL, *prefer = NULL, *only = NULL, *avoid = NULL, *name = NULL;
     const char *fail_on = NULL, *format = NULL;
     struct cli_strs pins = { 0 };
+    char *owned[CLI_MAX_STRS] = { NULL };
     bool dry = false, keep = false, same = false, json = false;
     const struct cli_opt opts[] = {
         { "--scenario", OPT_STR, &scen, "plan on top of this scenario" },
@@ -335,11 +336,19 @@ run_plan(struct cli *c, int argc, char **argv)
     for (int i = 0; i < pins.n; i++) {
         if (model_dataset(c->m, pins.v[i]) != SM_NONE)
             continue;
-        if (!strchr(pins.v[i], '@'))
-            return cli_fail(c, "--pin %s: no such dataset (or give a copy as DATASET@REGION)",
-                            pins.v[i]);
+        if (!strchr(pins.v[i], '@')) {
+            rc = cli_fail(c, "--pin %s: no such dataset (or give a copy as DATASET@REGION)",
+                          pins.v[i]);
+            goto out;
+        }
         if ((rc = cmd_find(c, OBJ_PLACEMENT, pins.v[i], &id)) != CLI_OK)
-            return rc;
+            goto out;
+        /* as the planner names copies: orders@aws:eu-west-1, not .../replica */
+        if (!(owned[i] = model_selector_dup(c->m, OBJ_PLACEMENT, id))) {
+            rc = cli_fail(c, "out of memory");
+            goto out;
+        }
+        pins.v[i] = owned[i];
     }
     if (only && (rc = parse_regions(c, "--only-regions", only, &regions, &po.nonly)) != CLI_OK)
         return rc;
@@ -385,6 +394,8 @@ out:
     scenario_eval_free(ev);
     free(regions);
     free(avoided);
+    for (int i = 0; i < CLI_MAX_STRS; i++)
+        free(owned[i]);
     return rc;
 }
 

@@ -42,7 +42,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run --prefer moves,same-provider
 ~ ^  1\. move orders aws:us-east-1/replica aws:eu-central-1$
 ~ ^  2\. move users aws:ap-southeast-1/replica aws:eu-west-1$
 # --avoid-regions takes patterns; a pinned copy never moves (a mechanism is fine)
-$ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run --prefer moves --avoid-regions 'azure:*' --pin users@aws:ap-southeast-1
+$ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run --prefer moves --avoid-regions 'azure:*' --pin users@aws:ap-southeast-1/replica
 ~ ^  1\. move orders aws:us-east-1/replica aws:eu-central-1$
 ~ ^  2\. set-mechanism users@aws:ap-southeast-1 scc$
 $ sovmap plan --avoid-regions 'nosuch:*'
