@@ -160,6 +160,7 @@ struct list_ctx {
     const struct model *m;
     const int32_t *errors;      /* per scenario with --check: errors, -1 stale */
     int32_t base_errors;
+    int64_t now;                /* the catalog's model change (staleness) */
     char cell[64];
     char nops[16];
 };
@@ -204,6 +205,14 @@ list_json(struct cli *c, void *ctx, int32_t i, const char **cols)
     cli_put_json(c->out, s->base);
     fputs(", \"description\": ", c->out);
     cli_put_json(c->out, s->description);
+    {
+        int64_t made = cmd_scenario_made_on(c, s->name);
+        if (made >= 0)
+            fprintf(c->out, ", \"made_on_change\": %lld, \"stale\": %s", (long long)made,
+                    made != x->now ? "true" : "false");
+        else
+            fputs(", \"made_on_change\": null, \"stale\": false", c->out);
+    }
     if (x->errors && x->errors[i] >= 0)
         fprintf(c->out, ", \"errors\": {\"before\": %d, \"after\": %d}", (int)x->base_errors,
                 (int)x->errors[i]);
@@ -286,6 +295,13 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
     x.m = c->m;
     x.errors = errors;
     x.base_errors = base;
+    {
+        struct sm_error e = { 0 };
+        if (cmd_model_changes(c, &x.now, &e) != SM_OK) {
+            free(errors);
+            return cli_error(c, &e);
+        }
+    }
     cmd_list(c, fmt, errors ? 5 : 4, errors ? heads_check : heads, c->m->nscenarios, list_row,
              list_json, &x);
     free(errors);
