@@ -363,8 +363,9 @@ allowed_target(const struct planner *pl, int32_t r, int32_t cur)
 }
 
 /* The dataset's home country: its primary's (for another copy), else the
- * first subject jurisdiction that is a country with a regime (RU for a
- * Russian dataset), else SM_NONE. */
+ * first subject jurisdiction that is a country with a localization law
+ * (RU for a Russian dataset), else SM_NONE (then the subjects' free-flow
+ * area is the home: home_area). */
 static int
 home_country(const struct planner *pl, int32_t p)
 {
@@ -384,6 +385,22 @@ home_country(const struct planner *pl, int32_t p)
     return SM_NONE;
 }
 
+/* Where the dataset's subjects' data moves freely (the EEA for EU
+ * subjects): the first subject jurisdiction's regime's area, or NULL. */
+static const struct sm_ccset *
+home_area(const struct planner *pl, int32_t p)
+{
+    const struct model *m = pl->w->m;
+    const struct dataset *d = &m->datasets[m->placements[p].dataset];
+
+    for (int i = 0; i < d->nsubjects; i++) {
+        int32_t g = rules_regime_of(pl->w->rp, d->subjects[i]);
+        if (g != SM_NONE)
+            return &pl->w->rp->regimes[g].free_flow;
+    }
+    return NULL;
+}
+
 /* Regions for copy p (in w->m), best first: the nearest to where the copy
  * is now (same country, same bloc, the dataset's home country, same
  * provider, any), ties by same provider, home country, a region already
@@ -396,6 +413,7 @@ rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *
     const struct placement *pc = &m->placements[p];
     const struct region *cur = &m->regions[pc->region];
     int home = home_country(pl, p);
+    const struct sm_ccset *area = home < 0 ? home_area(pl, p) : NULL;
     int prefer = pl->opt ? pl->opt->prefer : PLAN_NEAREST;
     struct ranked *v = malloc(((size_t)m->nregions + 1) * sizeof *v);
     int32_t len = 0;
@@ -419,7 +437,10 @@ rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *
         prov = !sm_streq(g->provider, cur->provider);
         ctry = !(g->country >= 0 && g->country == cur->country);
         bloc = !same_bloc(pl->w->rp, g->country, cur->country);
-        homec = !(home >= 0 && g->country == home);
+        /* home: the home country, else (a primary of EU data) the subjects'
+         * free-flow area */
+        homec = !(home >= 0 ? g->country == home
+                            : area && g->country >= 0 && sm_ccset_has(area, g->country));
         homeb = !same_bloc(pl->w->rp, g->country, home);
         used = pl->used[r] ? 0 : 1;
         near = !ctry ? 0 : !bloc ? 1 : !homec ? 2 : !prov ? 3 : 4;

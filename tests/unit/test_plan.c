@@ -718,6 +718,28 @@ test_nearest_and_mechanisms(void **state)
                             "move users aws:us-east-2/replica aws:eu-west-3");
         plan_free(p);
     }
+    /* a primary of EU data abroad goes home to the EEA, not to an adequate
+     * country of the same provider already in use (Tokyo) */
+    add_region(fx->m, "aws:ap-northeast-1", "JP");
+    d = add_dataset(fx->m, "jp-cache", "public", NULL);
+    place(fx->m, d, "aws:ap-northeast-1", ROLE_PRIMARY);
+    d = add_dataset(fx->m, "crm", "confidential", "EU");
+    place(fx->m, d, "aws:us-east-2", ROLE_PRIMARY);
+    {
+        struct plan_options m = popts(PLAN_NEAREST, 0);
+        bool moved = false;
+        m.prefer_moves = true;
+        p = plan_ok(fx, &m, NULL);
+        for (int32_t i = 0; i < p->nsteps; i++)
+            if (strcmp(p->steps[i].op.v[0], "move") == 0 &&
+                strcmp(p->steps[i].op.v[1], "crm") == 0) {
+                moved = true;
+                assert_string_not_equal(p->steps[i].op.v[3], "aws:ap-northeast-1");
+                assert_non_null(strstr(p->steps[i].op.v[3], "aws:eu-"));
+            }
+        assert_true(moved);
+        plan_free(p);
+    }
 }
 
 
