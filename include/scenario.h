@@ -21,6 +21,7 @@
  *   grant-adequacy REGIME-OR-JURISDICTION COUNTRY
  *   add-region PROVIDER:CODE COUNTRY [KIND]
  *   retire-region REGION
+ *   promote DATASET@REGION[/ROLE]          (that copy becomes the primary)
  *   set KIND SELECTOR ATTRIBUTE VALUE      (any attribute, e.g. encrypted)
  *
  * A scenario based on another applies the base's ops first; a cycle of
@@ -64,7 +65,9 @@ struct edit_result;
     X(RETIRE_REGION,    "retire-region",    1, 1, "REGION", \
       "leave a region: every copy there must move") \
     X(SET,              "set",              4, 4, "KIND SELECTOR ATTRIBUTE VALUE", \
-      "set any attribute, e.g. set placement orders@aws:eu-west-1 encrypted true")
+      "set any attribute, e.g. set placement orders@aws:eu-west-1 encrypted true") \
+    X(PROMOTE,          "promote",          1, 1, "DATASET@REGION[/ROLE]", \
+      "make a copy the primary; the old primary takes the copy's role")
 
 #define X(id, name, min, max, args, help) SOP_##id,
 enum scenario_op { SCENARIO_OPS(X) SOP_COUNT };
@@ -328,6 +331,101 @@ int  scenario_diff(const struct scenario_eval *before, const struct scenario_eva
                    const struct model *origin, struct scenario_diff **out,
                    struct sm_error *err);
 void scenario_diff_free(struct scenario_diff *d);
+
+/* ---- attribute diff -------------------------------------------------------------- */
+
+/* One attribute-level change between two models: "~ dataset x tier:
+ * public -> restricted", "+ placement orders@aws:eu-west-3 (replica,
+ * encrypted, key-region aws:eu-west-3)", "- flow crm-sync". */
+struct scenario_attr_change {
+    char sign;                  /* '+' added, '-' removed, '~' changed */
+    uint8_t obj;                /* enum obj_kind */
+    const char *selector;       /* after's (before's for '-') */
+    const char *attr;           /* '~': the attribute ("tier"), else NULL */
+    const char *before;         /* '~': old text; '-': what it was; else NULL */
+    const char *after;          /* '~': new text; '+': what it is; else NULL */
+};
+
+struct scenario_attr_diff {
+    struct sm_arena arena;
+    struct scenario_attr_change *v;
+    int32_t n, cap;
+};
+
+/* Every region, tier, dataset, copy and flow that differs between before
+ * and after, attribute by attribute (model_get text forms), in kind and
+ * id order. Both models are clones of origin (ids below origin's counts
+ * are the same object); newer objects are matched by selector. The one
+ * place for an attribute diff of two models (a model_diff of `sovmap diff`
+ * can fold into it). SM_OK or SM_ENOMEM. */
+int  scenario_attr_diff(const struct model *before, const struct model *after,
+                        const struct model *origin, struct scenario_attr_diff **out,
+                        struct sm_error *err);
+void scenario_attr_diff_free(struct scenario_attr_diff *d);
+
+/* ---- review: what `scenario diff` prints ----------------------------------------- */
+
+#define REVIEW_STATUSES(X) \
+    X(NEW,   "new") \
+    X(FIXED, "fixed") \
+    X(KEPT,  "still there")
+
+#define X(id, name) REVIEW_##id,
+enum review_status { REVIEW_STATUSES(X) REVIEW_STATUS_COUNT };
+#undef X
+extern const char *const review_status_names[REVIEW_STATUS_COUNT];
+
+struct scenario_review_finding {
+    uint8_t status;             /* enum review_status */
+    uint8_t severity, waived, kind;
+    int32_t op;                 /* index into ops of the op that brought or cleared
+                                   it; SM_NONE: "still there" (or whole_only) */
+    const char *rule, *selector, *jurisdictions, *message;
+};
+
+/* An attribute change made by op (SM_NONE: whole_only); sign '!' marks a
+ * copy (attr "region") or key ("key-region") left in the region a
+ * retire-region op retired (before: the region, after: what to do). */
+struct scenario_review_change {
+    int32_t op;
+    struct scenario_attr_change c;
+    bool resolved;              /* '!': a later op moved the copy (or key) */
+};
+
+struct scenario_review_op {
+    const char *text;           /* "move orders aws:us-east-1 aws:eu-central-1" */
+    struct sm_strv argv;
+};
+
+struct scenario_review {
+    struct sm_arena arena;
+    int32_t start;              /* ops of `other` (a base of name) not reported */
+    bool other_is_base;
+    bool whole_only;            /* other is not a base of name: no per-op view */
+    struct scenario_review_op *ops;     /* name's own ops (after other's) */
+    int32_t nops;
+    struct scenario_review_change *changes;
+    int32_t nchanges;
+    struct scenario_review_finding *findings;   /* per op new/fixed, then still there */
+    int32_t nfindings;
+    int32_t before[SEV_COUNT], after[SEV_COUNT];        /* live findings */
+    int32_t count[REVIEW_STATUS_COUNT][SEV_COUNT];      /* whole: new, fixed, still */
+    int32_t whole_changes;      /* attribute changes between the two models */
+    bool changed;               /* anything differs (or an op changes the law) */
+};
+
+/* Scenario `name` against the catalog (or scenario `other`), as a reviewer
+ * reads it: each op evaluated on the model the ops before it left (prefix
+ * by prefix), with the attributes it changed (scenario_attr_diff) and the
+ * findings it brought or cleared (same finding: rule and object, and for
+ * RES/XFR rules the jurisdictions);
+ * then the findings still there, and per severity the counts new / fixed /
+ * still there of the whole. When other is a base of name only name's own
+ * ops are shown; another scenario is compared whole (whole_only). */
+int  scenario_review(const struct model *catalog, const struct rulepack *rp, const char *name,
+                     const char *other, int32_t today, struct scenario_review **out,
+                     struct sm_error *err);
+void scenario_review_free(struct scenario_review *rv);
 
 /* What a diagram of a change needs (export --scenario NAME --changed-only,
  * the TUI's Diff view): the catalog (or scenario `other`) and scenario

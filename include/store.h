@@ -96,7 +96,9 @@ int store_put_changes(struct store *st, const struct model *base, const struct m
                       struct store_changes *out, struct sm_error *err);
 
 /* Append to the audit log (inside a transaction). data: the entry's
- * {"before": PART, "after": PART} snapshots (doc/catalog.md), or NULL. */
+ * {"before": PART, "after": PART} snapshots (doc/catalog.md), or NULL.
+ * Every audited write also bumps the catalog's persistent change counter
+ * (meta "change"). */
 int store_audit(struct store *st, const char *op, const char *object,
                 const char *before, const char *after, struct sm_error *err);
 int store_audit_data(struct store *st, const char *op, const char *object,
@@ -109,6 +111,11 @@ int store_audit_data(struct store *st, const char *op, const char *object,
 typedef int (*store_snapshot_fn)(const struct model *m, const struct obj_ref *refs,
                                  int32_t n, char **out, struct sm_error *err);
 void store_set_snapshot(struct store *st, store_snapshot_fn fn);
+/* The change counter: the number of audited writes since the counter was
+ * introduced (0 on an older catalog that had none). Unlike PRAGMA
+ * data_version it survives across processes: a saved scenario records it
+ * (doc/scenarios.md, staleness). */
+int store_change_counter(struct store *st, int64_t *out, struct sm_error *err);
 
 /* Apply one edit to m and the catalog in one transaction with its audit
  * entry. On any failure both m and the catalog are as before. res may be

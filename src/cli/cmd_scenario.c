@@ -168,6 +168,7 @@ struct list_ctx {
     const struct model *m;
     const int32_t *errors;      /* per scenario with --check: errors, -1 stale */
     int32_t base_errors;
+    int64_t now;                /* the catalog's model change (staleness) */
     char cell[64];
     char nops[16];
 };
@@ -212,6 +213,14 @@ list_json(struct cli *c, void *ctx, int32_t i, const char **cols)
     cli_put_json(c->out, s->base);
     fputs(", \"description\": ", c->out);
     cli_put_json(c->out, s->description);
+    {
+        int64_t made = cmd_scenario_made_on(c, s->name);
+        if (made >= 0)
+            fprintf(c->out, ", \"made_on_change\": %lld, \"stale\": %s", (long long)made,
+                    made != x->now ? "true" : "false");
+        else
+            fputs(", \"made_on_change\": null, \"stale\": false", c->out);
+    }
     if (x->errors && x->errors[i] >= 0)
         fprintf(c->out, ", \"errors\": {\"before\": %d, \"after\": %d}", (int)x->base_errors,
                 (int)x->errors[i]);
@@ -294,10 +303,78 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
     x.m = c->m;
     x.errors = errors;
     x.base_errors = base;
+    {
+        struct sm_error e = { 0 };
+        if (cmd_model_changes(c, &x.now, &e) != SM_OK) {
+            free(errors);
+            return cli_error(c, &e);
+        }
+    }
     cmd_list(c, fmt, errors ? 5 : 4, errors ? heads_check : heads, c->m->nscenarios, list_row,
              list_json, &x);
     free(errors);
     return CLI_OK;
+}
+
+/* Staleness: the model change scenario name was saved on and the
+ * catalog's now; *stale when both are known and differ. */
+static int
+freshness(struct cli *c, const char *name, int64_t *made, int64_t *now, bool *stale)
+{
+    struct sm_error e = { 0 };
+
+    if (cmd_model_changes(c, now, &e) != SM_OK)
+        return cli_error(c, &e);
+    *made = cmd_scenario_made_on(c, name);
+    *stale = *made >= 0 && *made != *now;
+    return CLI_OK;
+}
+
+static void
+show_json(struct cli *c, int32_t id, const int32_t *chain, int32_t n, int64_t made, int64_t now,
+          bool stale)
+{
+    const struct scenario *sc = &c->m->scenarios[id];
+    FILE *o = c->out;
+    char line[2048];
+    int num = 0;
+
+    fputs("{\"name\": ", o);
+    cli_put_json(o, sc->name);
+    fputs(", \"base\": ", o);
+    if (*sc->base)
+        cli_put_json(o, sc->base);
+    else
+        fputs("null", o);
+    fputs(", \"description\": ", o);
+    cli_put_json(o, sc->description);
+    if (made >= 0)
+        fprintf(o, ", \"made_on_change\": %lld", (long long)made);
+    else
+        fputs(", \"made_on_change\": null", o);
+    fprintf(o, ", \"catalog_change\": %lld, \"stale\": %s,\n \"ops\": [", (long long)now,
+            stale ? "true" : "false");
+    for (int32_t k = 0; k < n; k++) {
+        const struct scenario *s = &c->m->scenarios[chain[k]];
+        for (uint32_t i = 0; i < s->nops; i++) {
+            scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
+            num++;
+            fprintf(o, "%s\n  {\"n\": %d, \"op\": ", num > 1 ? "," : "", num);
+            cli_put_json(o, line);
+            fputs(", \"argv\": [", o);
+            for (uint32_t a = 0; a < s->ops[i].n; a++) {
+                fputs(a ? ", " : "", o);
+                cli_put_json(o, s->ops[i].v[a]);
+            }
+            fputs("], \"from\": ", o);
+            if (chain[k] == id)
+                fputs("null", o);
+            else
+                cli_put_json(o, s->name);
+            fputc('}', o);
+        }
+    }
+    fputs("]}\n", o);
 }
 
 static int
@@ -305,19 +382,43 @@ sc_show(struct cli *c, const struct command *self, int argc, char **argv)
 {
     int32_t chain[64], id, n, num = 0;
     struct sm_error e = { 0 };
-    char *pos[2], line[2048];
+    const char *format = NULL;
+    const struct cli_opt opts[] = {
+        { "--format", OPT_STR, &format, "text|json" },
+        { NULL, 0, NULL, NULL },
+    };
+    char *pos[2], line[2048], made_text[160];
+    int64_t made, now;
     int npos, rc;
-    bool help;
+    bool help, stale;
 
-    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario show needs one NAME", pos, &npos,
+    rc = parse_args(c, self, argc, argv, opts, 1, 1, "scenario show needs one NAME", pos, &npos,
                     &help);
-    if (rc || help || (rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
+    if (rc || help)
+        return rc;
+    if (format && strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_fail(c, self->usage, "bad --format %s: use text or json", format);
+    if ((rc = open_scenario(c, false, pos[0], &id)) != CLI_OK)
         return rc;
     if ((n = scenario_chain(c->m, pos[0], chain, 64, &e)) < 0)
         return cli_error(c, &e);
+    if ((rc = freshness(c, pos[0], &made, &now, &stale)) != CLI_OK)
+        return rc;
+    if (format && strcmp(format, "json") == 0) {
+        show_json(c, id, chain, n, made, now, stale);
+        return CLI_OK;
+    }
     cmd_text_line(c, "name", c->m->scenarios[id].name);
     cmd_text_line(c, "base", *c->m->scenarios[id].base ? c->m->scenarios[id].base : "-");
     cmd_text_line(c, "description", c->m->scenarios[id].description);
+    if (made < 0)
+        snprintf(made_text, sizeof made_text, "unknown (saved before changes were counted)");
+    else if (!stale)
+        snprintf(made_text, sizeof made_text, "catalog change %lld (current)", (long long)made);
+    else
+        snprintf(made_text, sizeof made_text, "catalog change %lld; the catalog is at %lld: "
+                 "stale, review before applying", (long long)made, (long long)now);
+    cmd_text_line(c, "made on", made_text);
     fputs("ops:\n", c->out);
     for (int32_t k = 0; k < n; k++) {
         const struct scenario *s = &c->m->scenarios[chain[k]];
@@ -495,84 +596,73 @@ sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
 
 /* ---- diff ------------------------------------------------------------------------------ */
 
-struct diff_out {
-    struct cli *c;
-    const struct scenario_eval *b, *a;
-    const struct scenario_diff *d;
-};
-
-static const struct finding *
-item_finding(const struct diff_out *o, const struct sdiff_finding *it, bool old)
-{
-    if (old || it->after == SM_NONE)
-        return it->before == SM_NONE ? NULL : &o->b->res->findings[it->before];
-    return &o->a->res->findings[it->after];
-}
-
+/* "moved", "added", "removed", "changed", "must-move", "key-must-move" */
 static const char *
-region_id(const struct model *m, int32_t r)
+change_name(const struct scenario_attr_change *c)
 {
-    return r >= 0 && r < m->nregions ? m->regions[r].id : "";
+    if (c->sign == '+')
+        return "added";
+    if (c->sign == '-')
+        return "removed";
+    if (c->sign == '!' && c->obj == OBJ_REGION)
+        return "retired";
+    if (c->sign == '!')
+        return c->attr && strcmp(c->attr, "key-region") == 0 ? "key-must-move" : "must-move";
+    if (c->obj == OBJ_PLACEMENT && c->attr && strcmp(c->attr, "region") == 0)
+        return "moved";
+    return "changed";
 }
 
 static void
-text_change(const struct diff_out *o, const struct schange *ch)
+text_change(struct cli *c, const struct scenario_attr_change *ch, bool resolved)
 {
-    FILE *f = o->c->out;
-    const char *label = ch->obj == OBJ_REGION && ch->kind == SCHANGE_REMOVED ? "retired"
-                                                                             : schange_kind_names[ch->kind];
+    FILE *f = c->out;
 
-    if (ch->kind == SCHANGE_KEY_RETIRED)
-        label = "key must move";
-    fprintf(f, "  %-9s %-9s ", label, obj_kind_names[ch->obj]);
-    if (ch->kind == SCHANGE_MOVED) {
-        cli_put_text(f, ch->old_selector);
+    fprintf(f, "  %c %s ", ch->sign, obj_kind_names[ch->obj]);
+    cli_put_text(f, ch->selector);
+    if (ch->sign == '~') {
+        fputs("  ", f);
+        cli_put_text(f, ch->attr);
+        fputs(": ", f);
+        cli_put_text(f, *ch->before ? ch->before : "(none)");
         fputs(" -> ", f);
-        cli_put_text(f, region_id(o->a->m, ch->to_region));
+        cli_put_text(f, *ch->after ? ch->after : "(none)");
+    } else if (ch->sign == '!') {
+        fputs("  (", f);
+        cli_put_text(f, ch->after);
+        fputc(')', f);
+        if (resolved && ch->obj == OBJ_PLACEMENT)
+            fputs(" - a later op moves it", f);
     } else {
-        cli_put_text(f, ch->selector);
-        if (ch->kind == SCHANGE_RETIRED)
-            fputs("  (its region is retired: move it)", f);
-        if (ch->kind == SCHANGE_KEY_RETIRED) {
-            fputs("  (its key is held in retired ", f);
-            cli_put_text(f, region_id(o->a->m, ch->to_region));
-            fputs(": move the key)", f);
+        const char *what = ch->sign == '+' ? ch->after : ch->before;
+        if (what && *what) {
+            fputs(" (", f);
+            cli_put_text(f, what);
+            fputc(')', f);
         }
     }
     fputc('\n', f);
 }
 
 static void
-text_finding(const struct diff_out *o, const struct sdiff_finding *it)
+text_finding(struct cli *c, const struct scenario_review_finding *x)
 {
-    FILE *f = o->c->out;
-    const struct finding *x = item_finding(o, it, false);
-    const struct finding *was = it->status == SDIFF_CHANGED ? item_finding(o, it, true) : NULL;
+    FILE *f = c->out;
 
-    fprintf(f, "  %-9s %-7s %-7s ", sdiff_status_names[it->status], severity_names[x->severity],
-            x->rule);
+    fprintf(f, "  %-11s %-7s %-7s ", review_status_names[x->status],
+            severity_names[x->severity], x->rule);
     cli_put_text(f, x->selector);
     fputs(": ", f);
     cli_put_text(f, x->message);
     if (x->waived)
         fputs(" (waived)", f);
     fputc('\n', f);
-    if (was) {
-        fprintf(f, "  %-9s was %-7s ", "", severity_names[was->severity]);
-        cli_put_text(f, was->selector);
-        fputs(": ", f);
-        cli_put_text(f, was->message);
-        fputc('\n', f);
-    }
 }
 
 static void
-diff_text(const struct diff_out *o, const char *name, const char *other)
+diff_text(struct cli *c, const struct scenario_review *rv, const char *name, const char *other)
 {
-    FILE *f = o->c->out;
-    const struct scenario_diff *d = o->d;
-    const struct check_stats *sb = &o->b->res->stats, *sa = &o->a->res->stats;
-    char line[2048];
+    FILE *f = c->out;
     bool any;
 
     fputs("scenario ", f);
@@ -584,188 +674,237 @@ diff_text(const struct diff_out *o, const char *name, const char *other)
     } else {
         fputs("the catalog", f);
     }
-    fprintf(f, ": %d op%s\n", (int)o->a->nops, o->a->nops == 1 ? "" : "s");
-    for (int s = SEV_COUNT - 1; s >= 0; s--) {
-        if (s == SEV_INFO && !sb->count[s] && !sa->count[s])
-            continue;
-        fprintf(f, "%s%s %d -> %d (%d new, %d resolved)", s == SEV_COUNT - 1 ? "" : "; ",
-                s == SEV_ERROR ? "errors" : s == SEV_WARNING ? "warnings" : "info",
-                (int)sb->count[s], (int)sa->count[s], (int)d->count[SDIFF_NEW][s],
-                (int)d->count[SDIFF_RESOLVED][s]);
+    if (rv->whole_only)
+        fputs(" (not its base: compared whole)", f);
+    else
+        fprintf(f, ": %d op%s", (int)rv->nops, rv->nops == 1 ? "" : "s");
+    if (rv->start) {
+        fprintf(f, " (after the %d of ", (int)rv->start);
+        cli_put_text(f, other);
+        fputc(')', f);
     }
     fputc('\n', f);
-    /* each op with what it changed and the findings it made or cleared */
-    for (int32_t i = 0; i < o->a->nops; i++) {
+    for (int s = SEV_COUNT - 1; s >= 0; s--) {
+        if (s == SEV_INFO && !rv->before[s] && !rv->after[s])
+            continue;
+        fprintf(f, "%s%s %d -> %d (%d new, %d fixed, %d still there)",
+                s == SEV_COUNT - 1 ? "" : "; ",
+                s == SEV_ERROR ? "errors" : s == SEV_WARNING ? "warnings" : "info",
+                (int)rv->before[s], (int)rv->after[s], (int)rv->count[REVIEW_NEW][s],
+                (int)rv->count[REVIEW_FIXED][s], (int)rv->count[REVIEW_KEPT][s]);
+    }
+    fputc('\n', f);
+    /* each op: what it changed and the findings it brought or cleared, on
+     * the model the ops before it left */
+    for (int32_t i = 0; i < rv->nops; i++) {
         any = false;
-        scenario_op_format((int)o->a->ops[i].n, o->a->ops[i].v, line, sizeof line);
         fprintf(f, "\nop %d: ", (int)i + 1);
-        cli_put_text(f, line);
+        cli_put_text(f, rv->ops[i].text);
         fputc('\n', f);
-        for (int32_t k = 0; k < d->nchanges; k++)
-            if (d->changes[k].op == i) {
-                text_change(o, &d->changes[k]);
+        for (int32_t k = 0; k < rv->nchanges; k++)
+            if (rv->changes[k].op == i) {
+                text_change(c, &rv->changes[k].c, rv->changes[k].resolved);
                 any = true;
             }
-        for (int32_t k = 0; k < d->nfindings; k++)
-            if (d->findings[k].op == i) {
-                text_finding(o, &d->findings[k]);
+        for (int32_t k = 0; k < rv->nfindings; k++)
+            if (rv->findings[k].op == i) {
+                text_finding(c, &rv->findings[k]);
                 any = true;
             }
         if (!any)
             fputs("  (no effect on the model or its findings)\n", f);
     }
+    if (rv->whole_only) {
+        any = false;
+        for (int32_t k = 0; k < rv->nchanges; k++) {
+            if (!any)
+                fputs("\nchanges:\n", f);
+            any = true;
+            text_change(c, &rv->changes[k].c, rv->changes[k].resolved);
+        }
+        any = false;
+        for (int32_t k = 0; k < rv->nfindings; k++) {
+            if (rv->findings[k].status == REVIEW_KEPT)
+                continue;
+            if (!any)
+                fputs("\nfindings:\n", f);
+            any = true;
+            text_finding(c, &rv->findings[k]);
+        }
+    }
     any = false;
-    for (int32_t k = 0; k < d->nchanges; k++)
-        if (d->changes[k].op == SM_NONE) {
-            if (!any)
-                fputs(other ? "\nnot from these ops (the other scenario's own ops):\n"
-                            : "\nfollow-on changes:\n", f);
-            any = true;
-            text_change(o, &d->changes[k]);
-        }
-    for (int32_t k = 0; k < d->nfindings; k++)
-        if (d->findings[k].op == SM_NONE) {
-            if (!any)
-                fputs(other ? "\nnot from these ops (the other scenario's own ops, or lineage):\n"
-                            : "\nfollow-on findings (lineage, other datasets):\n", f);
-            any = true;
-            text_finding(o, &d->findings[k]);
-        }
-    if (!d->nchanges && !d->nfindings)
+    for (int32_t k = 0; k < rv->nfindings; k++) {
+        if (rv->findings[k].status != REVIEW_KEPT)
+            continue;
+        if (!any)
+            fputs("\nstill there:\n", f);
+        any = true;
+        text_finding(c, &rv->findings[k]);
+    }
+    if (!rv->changed)
         fputs("\nno difference\n", f);
 }
 
 static void
-json_finding(const struct diff_out *o, const struct finding *x)
+json_opt(FILE *f, const char *s)
 {
-    FILE *f = o->c->out;
+    if (s)
+        cli_put_json(f, s);
+    else
+        fputs("null", f);
+}
 
-    fputs("{\"rule\": ", f);
+static void
+json_change(FILE *f, const struct scenario_review_change *rc, int32_t start)
+{
+    const struct scenario_attr_change *ch = &rc->c;
+    char sign[2] = { ch->sign, '\0' };
+
+    fprintf(f, "{\"change\": \"%s\", \"sign\": ", change_name(ch));
+    cli_put_json(f, sign);
+    fprintf(f, ", \"object\": \"%s\", \"selector\": ", obj_kind_names[ch->obj]);
+    cli_put_json(f, ch->selector);
+    fputs(", \"attribute\": ", f);
+    json_opt(f, ch->attr);
+    fputs(", \"before\": ", f);
+    json_opt(f, ch->before);
+    fputs(", \"after\": ", f);
+    json_opt(f, ch->after);
+    if (ch->sign == '!' && ch->obj == OBJ_PLACEMENT)
+        fprintf(f, ", \"resolved\": %s", rc->resolved ? "true" : "false");
+    if (rc->op != SM_NONE)
+        fprintf(f, ", \"op\": %d}", (int)(start + rc->op + 1));
+    else
+        fputs(", \"op\": null}", f);
+}
+
+static void
+json_finding(FILE *f, const struct scenario_review_finding *x, int32_t start)
+{
+    fprintf(f, "{\"status\": \"%s\", \"op\": ", x->status == REVIEW_KEPT ? "still" :
+            review_status_names[x->status]);
+    if (x->op != SM_NONE)
+        fprintf(f, "%d", (int)(start + x->op + 1));
+    else
+        fputs("null", f);
+    fputs(", \"rule\": ", f);
     cli_put_json(f, x->rule);
     fprintf(f, ", \"severity\": \"%s\", \"waived\": %s, \"object\": \"%s\", \"selector\": ",
             severity_names[x->severity], x->waived ? "true" : "false", obj_kind_names[x->kind]);
     cli_put_json(f, x->selector);
     fputs(", \"jurisdictions\": ", f);
-    cli_put_json(f, x->jurisdictions ? x->jurisdictions : "");
+    cli_put_json(f, x->jurisdictions);
     fputs(", \"message\": ", f);
-    cli_put_json(f, x->message ? x->message : "");
+    cli_put_json(f, x->message);
     fputc('}', f);
 }
 
 static void
-diff_json(const struct diff_out *o, const char *name, const char *other)
+diff_json(struct cli *c, const struct scenario_review *rv, const char *name, const char *other)
 {
-    FILE *f = o->c->out;
-    const struct scenario_diff *d = o->d;
-    char line[2048];
+    FILE *f = c->out;
 
     fputs("{\n  \"scenario\": ", f);
     cli_put_json(f, name);
     fputs(",\n  \"against\": ", f);
-    if (other)
-        cli_put_json(f, other);
-    else
-        fputs("null", f);
-    fputs(",\n  \"ops\": [", f);
-    for (int32_t i = 0; i < o->a->nops; i++) {
-        fputs(i ? ", " : "", f);
-        cli_put_json(f, scenario_op_format((int)o->a->ops[i].n, o->a->ops[i].v, line,
-                                           sizeof line));
+    json_opt(f, other);
+    fprintf(f, ",\n  \"base_ops\": %d, \"whole_only\": %s, \"changed\": %s,\n  \"ops\": [",
+            (int)rv->start, rv->whole_only ? "true" : "false", rv->changed ? "true" : "false");
+    for (int32_t i = 0; i < rv->nops; i++) {
+        bool first = true;
+        fprintf(f, "%s\n    {\"n\": %d, \"op\": ", i ? "," : "", (int)i + 1);
+        cli_put_json(f, rv->ops[i].text);
+        fputs(", \"argv\": [", f);
+        for (uint32_t k = 0; k < rv->ops[i].argv.n; k++) {
+            fputs(k ? ", " : "", f);
+            cli_put_json(f, rv->ops[i].argv.v[k]);
+        }
+        fputs("], \"changes\": [", f);
+        for (int32_t k = 0; k < rv->nchanges; k++)
+            if (rv->changes[k].op == i) {
+                fputs(first ? "" : ", ", f);
+                first = false;
+                json_change(f, &rv->changes[k], 0);
+            }
+        fputs("], \"findings\": [", f);
+        first = true;
+        for (int32_t k = 0; k < rv->nfindings; k++)
+            if (rv->findings[k].op == i) {
+                fputs(first ? "" : ", ", f);
+                first = false;
+                json_finding(f, &rv->findings[k], 0);
+            }
+        fputs("]}", f);
     }
     fputs("],\n  \"counts\": {", f);
     for (int s = SEV_COUNT - 1; s >= 0; s--)
-        fprintf(f, "%s\"%s\": {\"before\": %d, \"after\": %d, \"new\": %d, \"resolved\": %d, "
-                "\"changed\": %d}", s == SEV_COUNT - 1 ? "" : ", ", severity_names[s],
-                (int)o->b->res->stats.count[s], (int)o->a->res->stats.count[s],
-                (int)d->count[SDIFF_NEW][s], (int)d->count[SDIFF_RESOLVED][s],
-                (int)d->count[SDIFF_CHANGED][s]);
+        fprintf(f, "%s\"%s\": {\"before\": %d, \"after\": %d, \"new\": %d, \"fixed\": %d, "
+                "\"still\": %d}", s == SEV_COUNT - 1 ? "" : ", ", severity_names[s],
+                (int)rv->before[s], (int)rv->after[s], (int)rv->count[REVIEW_NEW][s],
+                (int)rv->count[REVIEW_FIXED][s], (int)rv->count[REVIEW_KEPT][s]);
+    /* every change of the whole; a copy left in a retired region only
+     * when no later op moves it */
     fputs("},\n  \"changes\": [", f);
-    for (int32_t k = 0; k < d->nchanges; k++) {
-        const struct schange *ch = &d->changes[k];
-        fprintf(f, "%s\n    {\"change\": \"%s\", \"object\": \"%s\", \"selector\": ",
-                k ? "," : "", ch->obj == OBJ_REGION && ch->kind == SCHANGE_REMOVED
-                                  ? "retired" : ch->kind == SCHANGE_RETIRED ? "must-move"
-                                  : ch->kind == SCHANGE_KEY_RETIRED ? "key-must-move"
-                                  : schange_kind_names[ch->kind], obj_kind_names[ch->obj]);
-        cli_put_json(f, ch->selector);
-        if (ch->old_selector) {
-            fputs(", \"was\": ", f);
-            cli_put_json(f, ch->old_selector);
+    {
+        int32_t shown = 0;
+        for (int32_t k = 0; k < rv->nchanges; k++) {
+            if (rv->changes[k].c.sign == '!' && rv->changes[k].c.obj == OBJ_PLACEMENT &&
+                rv->changes[k].resolved)
+                continue;
+            fputs(shown++ ? ",\n    " : "\n    ", f);
+            json_change(f, &rv->changes[k], 0);
         }
-        if (ch->kind == SCHANGE_MOVED) {
-            fputs(", \"from\": ", f);
-            cli_put_json(f, region_id(o->b->m, ch->from_region));
-            fputs(", \"to\": ", f);
-            cli_put_json(f, region_id(o->a->m, ch->to_region));
-        }
-        if (ch->op != SM_NONE)
-            fprintf(f, ", \"op\": %d}", (int)ch->op + 1);
-        else
-            fputs(", \"op\": null}", f);
+        fputs(shown ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
     }
-    fputs(d->nchanges ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [", f);
-    for (int32_t k = 0; k < d->nfindings; k++) {
-        const struct sdiff_finding *it = &d->findings[k];
-        fprintf(f, "%s\n    {\"status\": \"%s\", ", k ? "," : "", sdiff_status_names[it->status]);
-        if (it->op != SM_NONE)
-            fprintf(f, "\"op\": %d, ", (int)it->op + 1);
-        else
-            fputs("\"op\": null, ", f);
-        fputs("\"finding\": ", f);
-        json_finding(o, item_finding(o, it, false));
-        if (it->status == SDIFF_CHANGED) {
-            fputs(", \"was\": ", f);
-            json_finding(o, item_finding(o, it, true));
-        }
-        fputc('}', f);
+    for (int32_t k = 0; k < rv->nfindings; k++) {
+        fputs(k ? ",\n    " : "\n    ", f);
+        json_finding(f, &rv->findings[k], 0);
     }
-    fputs(d->nfindings ? "\n  ]\n}\n" : "]\n}\n", f);
+    fputs(rv->nfindings ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
 static int
 sc_diff(struct cli *c, const struct command *self, int argc, char **argv)
 {
     const char *format = NULL;
+    bool exit_code = false;
     const struct cli_opt opts[] = {
         { "--format", OPT_STR, &format, "text|json" },
+        { "--exit-code", OPT_FLAG, &exit_code, "exit 0 no change, 2 changes, 1 on error" },
         { NULL, 0, NULL, NULL },
     };
-    struct scenario_eval *b = NULL, *a = NULL;
-    struct scenario_diff *d = NULL;
+    struct scenario_review *rv = NULL;
     struct sm_error e = { 0 };
-    struct diff_out o;
     enum out_format fmt;
     char *pos[2];
     int32_t id;
     int npos, rc;
     bool help;
 
+    /* like terraform plan -detailed-exitcode: an error is 1 there, even a
+     * usage error, since 2 means "changes" */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--exit-code") == 0)
+            exit_code = true;
     rc = parse_args(c, self, argc, argv, opts, 1, 2, "scenario diff needs NAME [OTHER]", pos,
                     &npos, &help);
     if (rc || help)
-        return rc;
+        return rc && exit_code ? CLI_FINDINGS : rc;
     if ((rc = cmd_format(c, format, false, &fmt)) != CLI_OK ||
         (rc = open_scenario(c, true, pos[0], &id)) != CLI_OK ||
         (npos == 2 && (rc = find_scenario(c, pos[1], &id)) != CLI_OK))
-        return rc;
-    if (scenario_eval(c->m, c->rp, npos == 2 ? pos[1] : NULL, c->today, &b, &e) != SM_OK ||
-        scenario_eval(c->m, c->rp, pos[0], c->today, &a, &e) != SM_OK ||
-        scenario_diff(b, a, c->m, &d, &e) != SM_OK) {
+        return exit_code ? CLI_FINDINGS : rc;
+    if (scenario_review(c->m, c->rp, pos[0], npos == 2 ? pos[1] : NULL, c->today, &rv, &e)
+        != SM_OK) {
         rc = cli_error(c, &e);
-        goto out;
+        return exit_code ? CLI_FINDINGS : rc;
     }
-    o.c = c;
-    o.b = b;
-    o.a = a;
-    o.d = d;
     if (fmt == FMT_JSON)
-        diff_json(&o, pos[0], npos == 2 ? pos[1] : NULL);
+        diff_json(c, rv, pos[0], npos == 2 ? pos[1] : NULL);
     else
-        diff_text(&o, pos[0], npos == 2 ? pos[1] : NULL);
-out:
-    scenario_diff_free(d);
-    scenario_eval_free(a);
-    scenario_eval_free(b);
+        diff_text(c, rv, pos[0], npos == 2 ? pos[1] : NULL);
+    rc = exit_code && rv->changed ? 2 : CLI_OK;
+    scenario_review_free(rv);
     return rc;
 }
 
@@ -799,21 +938,89 @@ stranded(struct scenario_eval *ev, struct sm_error *err)
     return SM_OK;
 }
 
+/* The ops of scenario name (its bases' first) that no longer apply to
+ * model m: each printed to c->err after indent when print; their number.
+ * An op that fails is skipped and the next ones tried. */
+static int
+unapplied(struct cli *c, const struct model *m, const char *name, const char *indent, bool print)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error e = { 0 };
+    int32_t sid = model_scenario(m, name);
+    const struct scenario *sc;
+    char line[2048];
+    int bad = 0;
+
+    if (sid == SM_NONE || scenario_begin(m, c->rp, name, &ev, &e) != SM_OK)
+        return 0;
+    sc = &m->scenarios[sid];
+    if (*sc->base && scenario_apply_chain(ev, m, sc->base, &e) != SM_OK) {
+        bad++;
+        if (print) {
+            fprintf(c->err, "%sits base ", indent);
+            cli_put_text(c->err, sc->base);
+            fputs(" no longer applies: ", c->err);
+            cli_put_text(c->err, e.msg);
+            fputc('\n', c->err);
+        }
+    }
+    for (uint32_t i = 0; i < sc->nops; i++) {
+        if (scenario_apply(ev, (int)sc->ops[i].n, sc->ops[i].v, &e) == SM_OK)
+            continue;
+        bad++;
+        if (print) {
+            scenario_op_format((int)sc->ops[i].n, sc->ops[i].v, line, sizeof line);
+            fprintf(c->err, "%sop %u no longer applies: ", indent, i + 1);
+            cli_put_text(c->err, e.msg);
+            fputc('\n', c->err);
+        }
+    }
+    scenario_eval_free(ev);
+    return bad;
+}
+
 static int
 sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario_eval *ev = NULL;
     struct sm_error e = { 0 };
     struct model *m;
+    bool force = false;
+    const struct cli_opt opts[] = {
+        { "--force", OPT_FLAG, &force, "apply a stale scenario whose ops all still apply" },
+        { NULL, 0, NULL, NULL },
+    };
     char *pos[2], *before = NULL, audit[600];
-    int32_t id, sid;
+    const char **fresh = NULL;
+    int32_t id, sid, nfresh = 0, capfresh = 0;
+    int64_t made, now;
     int npos, rc, law = 0;
-    bool help;
+    bool help, stale;
 
-    rc = parse_args(c, self, argc, argv, NULL, 1, 1, "scenario apply needs one NAME", pos, &npos,
+    rc = parse_args(c, self, argc, argv, opts, 1, 1, "scenario apply needs one NAME", pos, &npos,
                     &help);
     if (rc || help || (rc = open_scenario(c, true, pos[0], &id)) != CLI_OK)
         return rc;
+    if ((rc = freshness(c, pos[0], &made, &now, &stale)) != CLI_OK)
+        return rc;
+    if (stale) {
+        int bad;
+        if (!force) {
+            rc = cli_fail(c, "scenario %s is stale: it was made on catalog change %lld and the "
+                          "catalog is at %lld; review it (sovmap scenario diff %s), plan again, "
+                          "or apply it anyway with --force", pos[0], (long long)made,
+                          (long long)now, pos[0]);
+            if (!unapplied(c, c->m, pos[0], "  ", true))
+                fputs("  every op still applies; what they do may differ from the review\n",
+                      c->err);
+            return rc;
+        }
+        if ((bad = unapplied(c, c->m, pos[0], "  ", true)) > 0)
+            return cli_fail(c, "scenario %s: %d op%s no longer appl%s, even with --force",
+                            pos[0], bad, bad == 1 ? "" : "s", bad == 1 ? "ies" : "y");
+        fprintf(c->err, "sovmap: note: applying stale scenario %s (--force): the catalog "
+                "changed since it was made\n", pos[0]);
+    }
     /* the scenario's model; its findings are not needed, only the copies
      * left in retired regions (what scenario_check finds besides) */
     if (scenario_begin(c->m, c->rp, pos[0], &ev, &e) != SM_OK)
@@ -847,6 +1054,19 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
             strcmp(op, "retire-region") == 0)
             law++;
     }
+    /* the scenarios that are current now: applying this one makes them stale */
+    for (int32_t k = 0; k < c->m->nscenarios; k++) {
+        const struct scenario *o = &c->m->scenarios[k];
+        if (o->deleted || k == id || cmd_scenario_made_on(c, o->name) != now)
+            continue;
+        if (sm_grow((void **)&fresh, &capfresh, nfresh + 1, sizeof *fresh)) {
+            free(fresh);
+            scenario_eval_free(ev);
+            return cli_fail(c, "out of memory");
+        }
+        fresh[nfresh++] = o->name;
+    }
+
     m = ev->m;
     /* the scenario is now the base: drop it, and scenarios built on it
      * build on the base (their ops are relative to its result) */
@@ -870,11 +1090,27 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
         cli_note(c, "note: %d op%s of %s describe the law or the org policy "
                 "(adequacy, retired regions), not the catalog: they are not kept", law,
                 law == 1 ? "" : "s", pos[0]);
+    /* the others were made on the catalog as it was: say so */
+    if (rc == CLI_OK && nfresh) {
+        fprintf(c->err, "sovmap: note: this makes %d other scenario%s stale (review with "
+                "sovmap scenario diff, or plan again):\n", (int)nfresh, nfresh == 1 ? "" : "s");
+        for (int32_t k = 0; k < nfresh; k++) {
+            int bad = unapplied(c, m, fresh[k], "", false);
+            fputs("  ", c->err);
+            cli_put_text(c->err, fresh[k]);
+            if (bad)
+                fprintf(c->err, ": %d op%s no longer appl%s", bad, bad == 1 ? "" : "s",
+                        bad == 1 ? "ies" : "y");
+            fputc('\n', c->err);
+        }
+    }
+    free(fresh);
     free(before);
     scenario_eval_free(ev);
     return rc;
 fail:
     rc = cli_error(c, &e);
+    free(fresh);
     free(before);
     scenario_eval_free(ev);
     return rc;
@@ -889,8 +1125,10 @@ static const struct subcmd scenario_subs[] = {
       "List scenarios with their base and number of ops; --check evaluates each\n"
       "and shows the catalog's errors -> the scenario's (stale: an op no longer applies).\n",
       sc_list, 0 },
-    { "show", "usage: sovmap scenario show NAME\n"
-      "Show a scenario's ops, its bases' ops first.\n", sc_show, 0 },
+    { "show", "usage: sovmap scenario show NAME [--format text|json]\n"
+      "Show a scenario's ops, its bases' ops first, and the catalog change it was\n"
+      "made on (stale when the catalog changed since).\n"
+      "  --format F   text (default) or json\n", sc_show, 0 },
     { "add", "usage: sovmap scenario add NAME OP ARGS...\n"
       "Append an op to a scenario; it must apply to the catalog.\n"
       "ops:\n"
@@ -900,12 +1138,24 @@ static const struct subcmd scenario_subs[] = {
       , sc_add, 0 },
     { "rm", "usage: sovmap scenario rm NAME INDEX\n"
       "Remove op INDEX (1-based, as `scenario show` numbers them).\n", sc_rm, 0 },
-    { "diff", "usage: sovmap scenario diff NAME [OTHER] [--format text|json]\n"
-      "Findings new, resolved and changed, and the copies moved, added or removed,\n"
-      "between the catalog (or scenario OTHER) and scenario NAME, op by op.\n", sc_diff, 0 },
-    { "apply", "usage: sovmap scenario apply NAME\n"
+    { "diff", "usage: sovmap scenario diff NAME [OTHER] [--format text|json] [--exit-code]\n"
+      "What scenario NAME changes against the catalog (or scenario OTHER), op by\n"
+      "op: each op evaluated on the model the ops before it left, with the\n"
+      "attributes it changes (~ tier: public -> restricted, + placement ..., - flow\n"
+      "...) and the findings it brings (new) or clears (fixed); then the findings\n"
+      "still there, and per severity new / fixed / still there in the header.\n"
+      "When OTHER is a base of NAME only NAME's own ops are shown; another\n"
+      "scenario is compared whole.\n"
+      "  --format F   text (default) or json (before and after values)\n"
+      "  --exit-code  exit 0 when nothing changes, 2 when something does, 1 on\n"
+      "               any error (like terraform plan -detailed-exitcode)\n", sc_diff, 0 },
+    { "apply", "usage: sovmap scenario apply NAME [--force]\n"
       "Make the scenario the catalog's model in one audited transaction; the\n"
-      "scenario is dropped and scenarios built on it build on the catalog.\n", sc_apply, 0 },
+      "scenario is dropped and scenarios built on it build on the catalog.\n"
+      "A stale scenario (the catalog changed since it was made or last edited)\n"
+      "is refused, with the ops that no longer apply; --force applies it when\n"
+      "every op still applies. The other scenarios it makes stale are listed.\n"
+      "  --force      apply a stale scenario whose ops all still apply\n", sc_apply, 0 },
     { "drop", "usage: sovmap scenario drop NAME\n"
       "Delete a scenario (not one another scenario builds on).\n", sc_drop, 0 },
     { NULL, NULL, NULL, 0 },
@@ -918,11 +1168,11 @@ const struct command cmd_scenario = {
     "usage: sovmap scenario new|list|show|add|rm|diff|apply|drop ...\n"
     "  new NAME [--base OTHER] [--description TEXT]\n"
     "  list [--format text|tsv|json] [--check]\n"
-    "  show NAME\n"
+    "  show NAME [--format text|json]\n"
     "  add NAME OP ARGS...\n"
     "  rm NAME INDEX\n"
-    "  diff NAME [OTHER] [--format text|json]\n"
-    "  apply NAME\n"
+    "  diff NAME [OTHER] [--format text|json] [--exit-code]\n"
+    "  apply NAME [--force]\n"
     "  drop NAME\n"
     "Also: sovmap check --scenario NAME, sovmap export ... --scenario NAME,\n"
     "sovmap plan --scenario NAME.\n\n"

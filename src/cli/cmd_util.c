@@ -420,6 +420,76 @@ cmd_describe(const struct model *m, enum obj_kind kind, int32_t id)
     return s;
 }
 
+static int64_t
+meta_int(struct cli *c, const char *key)
+{
+    char buf[32];
+
+    if (store_meta_get(c->st, key, buf, sizeof buf, NULL) != SM_OK)
+        return -1;
+    return strtoll(buf, NULL, 10);
+}
+
+static char *
+made_on_key(const char *name)
+{
+    static const char prefix[] = "scenario_made_on:";
+    size_t n = strlen(name);
+    char *k = malloc(sizeof prefix + n);
+
+    if (k) {
+        memcpy(k, prefix, sizeof prefix - 1);
+        memcpy(k + sizeof prefix - 1, name, n + 1);
+    }
+    return k;
+}
+
+int
+cmd_model_changes(struct cli *c, int64_t *out, struct sm_error *err)
+{
+    int64_t all, scen;
+    int rc;
+
+    if ((rc = store_change_counter(c->st, &all, err)))
+        return rc;
+    scen = meta_int(c, "scenario_writes");
+    *out = all - (scen > 0 ? scen : 0);
+    return SM_OK;
+}
+
+int64_t
+cmd_scenario_made_on(struct cli *c, const char *name)
+{
+    char *k = made_on_key(name);
+    int64_t v = k ? meta_int(c, k) : -1;
+
+    free(k);
+    return v;
+}
+
+/* A scenario was written (inside the transaction, after its audit entry):
+ * it is not a model change, and it is now made on the current model. */
+static int
+stamp_scenario(struct cli *c, const struct model *m, int32_t id, struct sm_error *e)
+{
+    char num[32], *k;
+    int64_t w = meta_int(c, "scenario_writes"), now;
+    int rc;
+
+    snprintf(num, sizeof num, "%lld", (long long)(w > 0 ? w + 1 : 1));
+    if ((rc = store_meta_set(c->st, "scenario_writes", num, e)) ||
+        (rc = cmd_model_changes(c, &now, e)))
+        return rc;
+    if (id == SM_NONE || m->scenarios[id].deleted)
+        return SM_OK;
+    if (!(k = made_on_key(m->scenarios[id].name)))
+        return sm_error_set(e, SM_ENOMEM, "out of memory");
+    snprintf(num, sizeof num, "%lld", (long long)now);
+    rc = store_meta_set(c->st, k, num, e);
+    free(k);
+    return rc;
+}
+
 char *
 cmd_part(const struct model *m, enum obj_kind kind, int32_t id)
 {
@@ -506,6 +576,7 @@ cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
     }
     rc = id == SM_NONE ? store_put_all(c->st, m, &e) : store_put(c->st, m, kind, id, &e);
     if (rc != SM_OK || store_audit_data(c->st, op, object, before, after, data, &e) != SM_OK ||
+        (kind == OBJ_SCENARIO && id != SM_NONE && stamp_scenario(c, m, id, &e) != SM_OK) ||
         store_commit(c->st, &e) != SM_OK) {
         store_rollback(c->st);
         free(data);

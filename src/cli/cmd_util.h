@@ -115,6 +115,16 @@ int cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t i
              const char *object, const char *op, const char *before, const char *after,
              const char *snap);
 #define CMD_UNCHANGED (-1)
+/* Staleness of saved scenarios (doc/scenarios.md). The catalog's model
+ * changes: the store's change counter less the writes that only edited a
+ * scenario (cmd_save of a scenario counts them, meta "scenario_writes"),
+ * so writing one scenario does not make the others stale. cmd_save of a
+ * scenario records the model change it was saved on (meta
+ * "scenario_made_on:NAME"). SM_OK or the store's error in err. */
+int cmd_model_changes(struct cli *c, int64_t *out, struct sm_error *err);
+/* The model change scenario `name` was saved on, or -1 when unknown (a
+ * scenario saved before the counter existed). */
+int64_t cmd_scenario_made_on(struct cli *c, const char *name);
 /* The same for m, a changed clone of base (c->m, loaded through c->st):
  * only what differs is written (store_put_changes), and logged with the
  * snapshots of what differs (model_json_diff). */

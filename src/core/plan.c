@@ -18,6 +18,22 @@
 const char *const plan_prefer_names[PLAN_PREFER_COUNT] = { PLAN_PREFERS(X) };
 #undef X
 
+void
+plan_options_init(struct plan_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->prefer = PLAN_NEAREST;
+    o->fail_on = SEV_WARNING;
+}
+
+/* Findings a plan step leaves as a to-do, not as a regression: a
+ * mechanism declared without its reference (signed SCCs, a TIA id). */
+static bool
+todo_rule(const char *rule)
+{
+    return strcmp(rule, "XFR003") == 0;
+}
+
 /* How a rule's findings get fixed, in the order the planner works. */
 enum fix_kind {
     FIX_TIER,           /* raise the declared tier to the effective one */
@@ -77,6 +93,12 @@ struct planner {
     struct sm_map gaveup;           /* "RULE selector" -> reason index */
     const char **reasons;
     int32_t nreasons, cap_reasons;
+    int threshold;                  /* lowest severity a step may not add */
+    char *reject;                   /* the new finding that made the last
+                                       candidate fail, "" (heap) */
+    int32_t clean_copy;             /* a move of this copy (group model id) must
+                                       leave no error a move fixes on it, or
+                                       SM_NONE: no second move of it later */
 };
 
 static int
@@ -95,6 +117,101 @@ static bool
 live_error(const struct finding *f)
 {
     return !f->waived && f->severity == SEV_ERROR;
+}
+
+/* A finding's identity across checks of clones of one model: rule, object
+ * (a moved copy keeps its id) and jurisdictions ("EU -> RU" is not
+ * "RU -> DE"); by selector where there is no object. In a. */
+static char *
+finding_key(struct sm_arena *a, const struct finding *f)
+{
+    /* where the data is (RES, XFR): another country is another violation;
+     * encryption, lineage, classification: the rule and the object decide */
+    bool where = strncmp(f->rule, "RES", 3) == 0 || strncmp(f->rule, "XFR", 3) == 0;
+    const char *j = where && f->jurisdictions ? f->jurisdictions : "";
+    const char *sel = f->object >= 0 ? "" : (f->selector ? f->selector : "");
+    int n = snprintf(NULL, 0, "%s|%d|%ld|%s|%s", f->rule, (int)f->kind, (long)f->object, j, sel);
+    char *k = n >= 0 ? sm_arena_alloc(a, (size_t)n + 1) : NULL;
+
+    if (k)
+        snprintf(k, (size_t)n + 1, "%s|%d|%ld|%s|%s", f->rule, (int)f->kind, (long)f->object, j,
+                 sel);
+    return k;
+}
+
+/* Does a plan regress on f: live, at or above the threshold, not a to-do? */
+static bool
+counts_as_new(const struct finding *f, int threshold, bool todos)
+{
+    return !f->waived && (int)f->severity >= threshold && (todos || !todo_rule(f->rule));
+}
+
+/* Live findings of `after` at or above threshold that `before` lacks:
+ * their indexes into out (heap, may be NULL when none), their number in *n.
+ * SM_OK or SM_ENOMEM. With all false, stops at the first. */
+static int
+new_findings(const struct check_result *before, const struct check_result *after,
+             int threshold, bool all, bool todos, int32_t **out, int32_t *n)
+{
+    struct sm_arena a;
+    struct sm_map seen;
+    int32_t *v = NULL, cap = 0, len = 0;
+    int rc = SM_OK;
+
+    *out = NULL;
+    *n = 0;
+    sm_arena_init(&a);
+    sm_map_init(&seen);
+    for (int32_t i = 0; i < before->nfindings && !rc; i++) {
+        char *k = finding_key(&a, &before->findings[i]);
+        if (!k || sm_map_put(&seen, k, i))
+            rc = SM_ENOMEM;
+    }
+    for (int32_t i = 0; i < after->nfindings && !rc; i++) {
+        const struct finding *f = &after->findings[i];
+        char *k;
+        if (!counts_as_new(f, threshold, todos))
+            continue;
+        if (!(k = finding_key(&a, f))) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        if (sm_map_get(&seen, k) != SM_NONE)
+            continue;
+        if (sm_grow((void **)&v, &cap, len + 1, sizeof *v)) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        v[len++] = i;
+        if (!all)
+            break;
+    }
+    sm_map_fini(&seen);
+    sm_arena_fini(&a);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return SM_OK;
+}
+
+/* Remember what made a candidate fail: "XFR001 mixed@yandex:ru-central1 (EU -> RU)". */
+static int
+set_reject(struct planner *pl, const struct finding *f)
+{
+    const char *sel = f->selector ? f->selector : "";
+    const char *j = f->jurisdictions ? f->jurisdictions : "";
+    int n = snprintf(NULL, 0, "%s %s%s%s%s", f->rule, sel, *j ? " (" : "", j, *j ? ")" : "");
+    char *t = n >= 0 ? malloc((size_t)n + 1) : NULL;
+
+    if (!t)
+        return SM_ENOMEM;
+    snprintf(t, (size_t)n + 1, "%s %s%s%s%s", f->rule, sel, *j ? " (" : "", j, *j ? ")" : "");
+    free(pl->reject);
+    pl->reject = t;
+    return SM_OK;
 }
 
 /* ---- bookkeeping ------------------------------------------------------------------ */
@@ -155,7 +272,8 @@ cand_set(struct cand *c, int argc, ...)
 }
 
 static int
-add_step(struct planner *pl, const struct cand *c, const char *why, struct sm_error *err)
+add_step(struct planner *pl, const struct cand *c, const char *why, const char *rule,
+         const char *selector, struct sm_error *err)
 {
     struct plan *p = pl->p;
     struct plan_step *s;
@@ -170,7 +288,9 @@ add_step(struct planner *pl, const struct cand *c, const char *why, struct sm_er
     s->op.n = (uint32_t)c->argc;
     s->op.v = sm_arena_alloc(&p->arena, (size_t)c->argc * sizeof *s->op.v);
     s->why = sm_arena_strdup(&p->arena, why);
-    if (!s->op.v || !s->why)
+    s->rule = sm_arena_strdup(&p->arena, rule);
+    s->selector = sm_arena_strdup(&p->arena, selector);
+    if (!s->op.v || !s->why || !s->rule || !s->selector)
         return oom(err);
     for (int i = 0; i < c->argc; i++)
         if (!(s->op.v[i] = sm_arena_strdup(&p->arena, c->argv[i])))
@@ -181,10 +301,12 @@ add_step(struct planner *pl, const struct cand *c, const char *why, struct sm_er
 
 /* ---- candidate regions ----------------------------------------------------------------- */
 
+#define RANK_KEYS 8
+
 struct ranked {
     int32_t region;
     const char *id;
-    int key[5];
+    int key[RANK_KEYS];
 };
 
 static bool
@@ -205,40 +327,97 @@ cmp_ranked(const void *pa, const void *pb)
 {
     const struct ranked *a = pa, *b = pb;
 
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < RANK_KEYS; i++)
         if (a->key[i] != b->key[i])
             return a->key[i] < b->key[i] ? -1 : 1;
     return strcmp(a->id, b->id);
 }
 
 static bool
-allowed_target(const struct planner *pl, int32_t r)
+in_list(const int32_t *v, int32_t n, int32_t r)
+{
+    for (int32_t i = 0; i < n; i++)
+        if (v[i] == r)
+            return true;
+    return false;
+}
+
+/* May a copy now in region `cur` move to r? Not retired, not denied by
+ * the pack's org policy, in --only-regions, not in --avoid-regions, the
+ * same provider with --same-provider. */
+static bool
+allowed_target(const struct planner *pl, int32_t r, int32_t cur)
 {
     const struct model *m = pl->w->m;
     const struct region *g = &m->regions[r];
+    const struct plan_options *o = pl->opt;
 
     if (g->deleted || g->global || scenario_retired(pl->w, r))
         return false;
-    if (pl->opt && pl->opt->only) {
-        for (int32_t i = 0; i < pl->opt->nonly; i++)
-            if (pl->opt->only[i] == r)
-                return true;
+    if (!rules_region_allowed(pl->w->rp, g->id, NULL))
         return false;
-    }
+    if (o && o->only && !in_list(o->only, o->nonly, r))
+        return false;
+    if (o && o->avoid && in_list(o->avoid, o->navoid, r))
+        return false;
+    if (o && o->same_provider && !sm_streq(g->provider, m->regions[cur].provider))
+        return false;
     return true;
 }
 
-/* Regions for copy p (in w->m), closest first under the preference. */
+/* The dataset's home country: its primary's (for another copy), else the
+ * first subject jurisdiction that is a country with a localization law
+ * (RU for a Russian dataset), else SM_NONE (then the subjects' free-flow
+ * area is the home: home_area). */
+static int
+home_country(const struct planner *pl, int32_t p)
+{
+    const struct model *m = pl->w->m;
+    const struct placement *pc = &m->placements[p];
+    const struct dataset *d = &m->datasets[pc->dataset];
+    int32_t prim = model_primary(m, pc->dataset);
+
+    if (prim != SM_NONE && prim != p)
+        return m->regions[m->placements[prim].region].country;
+    for (int i = 0; i < d->nsubjects; i++) {
+        int32_t g = rules_regime_of(pl->w->rp, d->subjects[i]);
+        if (g != SM_NONE && pl->w->rp->regimes[g].country == d->subjects[i] &&
+            pl->w->rp->regimes[g].hard_localization)
+            return d->subjects[i];
+    }
+    return SM_NONE;
+}
+
+/* Where the dataset's subjects' data moves freely (the EEA for EU
+ * subjects): the first subject jurisdiction's regime's area, or NULL. */
+static const struct sm_ccset *
+home_area(const struct planner *pl, int32_t p)
+{
+    const struct model *m = pl->w->m;
+    const struct dataset *d = &m->datasets[m->placements[p].dataset];
+
+    for (int i = 0; i < d->nsubjects; i++) {
+        int32_t g = rules_regime_of(pl->w->rp, d->subjects[i]);
+        if (g != SM_NONE)
+            return &pl->w->rp->regimes[g].free_flow;
+    }
+    return NULL;
+}
+
+/* Regions for copy p (in w->m), best first: the nearest to where the copy
+ * is now (same country, same bloc, the dataset's home country, same
+ * provider, any), ties by same provider, home country, a region already
+ * in use, a single region before a multi-region, then id. --prefer puts
+ * one criterion first. */
 static int
 rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *n)
 {
     const struct model *m = pl->w->m;
     const struct placement *pc = &m->placements[p];
     const struct region *cur = &m->regions[pc->region];
-    int32_t prim = model_primary(m, pc->dataset);
-    const struct region *ref = (prim != SM_NONE && prim != p) ? &m->regions[m->placements[prim].region]
-                                                                : cur;
-    int prefer = pl->opt ? pl->opt->prefer : PLAN_SAME_PROVIDER;
+    int home = home_country(pl, p);
+    const struct sm_ccset *area = home < 0 ? home_area(pl, p) : NULL;
+    int prefer = pl->opt ? pl->opt->prefer : PLAN_NEAREST;
     struct ranked *v = malloc(((size_t)m->nregions + 1) * sizeof *v);
     int32_t len = 0;
 
@@ -247,8 +426,8 @@ rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *
     for (int32_t r = 0; r < m->nregions; r++) {
         const struct region *g = &m->regions[r];
         bool taken = false;
-        int prov, ctry, bloc, used;
-        if (r == pc->region || !allowed_target(pl, r))
+        int prov, ctry, bloc, homec, homeb, used, near, first = 0;
+        if (r == pc->region || !allowed_target(pl, r, pc->region))
             continue;
         /* one copy of a dataset per region: a second one there adds no
          * resilience and would collide with the first */
@@ -259,27 +438,32 @@ rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *
         if (taken)
             continue;
         prov = !sm_streq(g->provider, cur->provider);
-        ctry = !(g->country >= 0 && g->country == ref->country);
-        bloc = !same_bloc(pl->w->rp, g->country, ref->country);
+        ctry = !(g->country >= 0 && g->country == cur->country);
+        bloc = !same_bloc(pl->w->rp, g->country, cur->country);
+        /* home: the home country, else (a primary of EU data) the subjects'
+         * free-flow area */
+        homec = !(home >= 0 ? g->country == home
+                            : area && g->country >= 0 && sm_ccset_has(area, g->country));
+        homeb = !same_bloc(pl->w->rp, g->country, home);
         used = pl->used[r] ? 0 : 1;
+        near = !ctry ? 0 : !bloc ? 1 : !homec ? 2 : !prov ? 3 : 4;
+        switch (prefer) {
+        case PLAN_SAME_PROVIDER: first = prov; break;
+        case PLAN_SAME_COUNTRY:  first = homec; break;
+        case PLAN_FEWEST_REGIONS: first = used; break;
+        default: break;
+        }
         v[len].region = r;
         v[len].id = g->id;
-        switch (prefer) {
-        case PLAN_SAME_COUNTRY:
-            v[len].key[0] = ctry; v[len].key[1] = prov; v[len].key[2] = bloc;
-            v[len].key[3] = 0;    v[len].key[4] = 0;
-            break;
-        case PLAN_FEWEST_REGIONS:
-            v[len].key[0] = used; v[len].key[1] = prov; v[len].key[2] = ctry;
-            v[len].key[3] = bloc; v[len].key[4] = 0;
-            break;
-        default:
-            v[len].key[0] = prov; v[len].key[1] = ctry; v[len].key[2] = bloc;
-            v[len].key[3] = 0;    v[len].key[4] = 0;
-            break;
-        }
-        /* multi-regions last among equals: a single region is easier to reason about */
-        v[len].key[4] = g->members ? 1 : 0;
+        v[len].key[0] = first;
+        v[len].key[1] = near;
+        v[len].key[2] = prov;
+        v[len].key[3] = homec;
+        v[len].key[4] = homeb;
+        v[len].key[5] = used;
+        /* a single region is easier to reason about than a multi-region */
+        v[len].key[6] = g->members ? 1 : 0;
+        v[len].key[7] = 0;
         len++;
     }
     qsort(v, (size_t)len, sizeof *v, cmp_ranked);
@@ -338,34 +522,63 @@ snap_restore(const struct snap *sn, struct model *m)
  * the object (kind, id); a rejected op is undone (it changes one object,
  * (okind, oid), which is saved first). Returns SM_OK with *ok. */
 static int
-try_fix_as(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
-           int kind, int32_t id, int okind, int32_t oid, bool need_drop, bool *ok,
-           struct sm_error *err)
+try_fix_snap(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
+             int kind, int32_t id, int okind, int32_t oid, int32_t oid2, bool need_drop,
+             bool *ok, struct sm_error *err)
 {
     struct check_result *r = NULL;
     struct sm_error e2;
-    struct snap sn;
+    struct snap sn, sn2;
     int rc;
 
     *ok = false;
     pl->p->tries++;
     snap_take(&sn, g->ev->m, okind, oid);
+    snap_take(&sn2, g->ev->m, OBJ_PLACEMENT, oid2);     /* kind -1 when none */
     if (sn.kind < 0)
         return SM_OK;   /* nothing to undo with: do not try */
     if (scenario_apply(g->ev, c->argc, c->argv, &e2) != SM_OK) {
         snap_restore(&sn, g->ev->m);
+        snap_restore(&sn2, g->ev->m);
         return e2.code == SM_ENOMEM ? oom(err) : SM_OK;
     }
     if ((rc = check_run(g->ev->m, pl->w->rp, pl->start->today, &r, err))) {
         snap_restore(&sn, g->ev->m);
+        snap_restore(&sn2, g->ev->m);
         return rc;
     }
     if (count_errors(r) < g->errors || (!need_drop && count_errors(r) == g->errors)) {
+        int32_t *nv = NULL, nn = 0;
         *ok = true;
         for (int32_t i = 0; rule && i < r->nfindings; i++) {
             const struct finding *f = &r->findings[i];
             if (live_error(f) && f->kind == kind && f->object == id && strcmp(f->rule, rule) == 0)
                 *ok = false;
+        }
+        /* a plan is a proof: no finding traded for another */
+        if (*ok && (rc = new_findings(g->res, r, pl->threshold, true, false, &nv, &nn)) == SM_OK &&
+            nn > 0) {
+            /* name a transfer first: it says which regime objects */
+            int32_t pick = nv[0];
+            for (int32_t i = nn - 1; i >= 0; i--)
+                if (strncmp(r->findings[nv[i]].rule, "XFR", 3) == 0)
+                    pick = nv[i];
+            *ok = false;
+            rc = set_reject(pl, &r->findings[pick]);
+        }
+        for (int32_t i = 0; pl->clean_copy != SM_NONE && i < r->nfindings && *ok; i++) {
+            const struct finding *f = &r->findings[i];
+            const struct fix_rule *fr = fix_of(f->rule);
+            if (live_error(f) && f->kind == OBJ_PLACEMENT && f->object == pl->clean_copy && fr &&
+                fr->fix >= FIX_MOVE_PRIMARY && fr->fix <= FIX_MOVE_OR_MECH)
+                *ok = false;
+        }
+        free(nv);
+        if (rc) {
+            snap_restore(&sn, g->ev->m);
+            snap_restore(&sn2, g->ev->m);
+            check_result_free(r);
+            return oom(err);
         }
     }
     if (*ok) {
@@ -374,9 +587,18 @@ try_fix_as(struct planner *pl, struct group *g, const struct cand *c, const char
         g->errors = count_errors(r);
     } else {
         snap_restore(&sn, g->ev->m);
+        snap_restore(&sn2, g->ev->m);
         check_result_free(r);
     }
     return SM_OK;
+}
+
+static int
+try_fix_as(struct planner *pl, struct group *g, const struct cand *c, const char *rule,
+           int kind, int32_t id, int okind, int32_t oid, bool need_drop, bool *ok,
+           struct sm_error *err)
+{
+    return try_fix_snap(pl, g, c, rule, kind, id, okind, oid, SM_NONE, need_drop, ok, err);
 }
 
 /* A fix that changes the finding's own object. */
@@ -431,16 +653,20 @@ try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t 
         return oom(err);
     snprintf(from, sizeof from, "%s/%s", s->regions[s->placements[tp].region].id,
              role_names[s->placements[tp].role]);
+    /* one move per copy: the place it goes to must suit it for good */
+    pl->clean_copy = tp;
     for (int32_t i = 0; i < n && !*ok; i++) {
         cand_set(won, 4, "move", s->datasets[s->placements[tp].dataset].name, from,
                  m->regions[v[i].region].id);
         (*tried)++;
         if ((rc = try_fix_as(pl, g, won, f->rule, f->kind, f->object, OBJ_PLACEMENT, tp, true,
                              ok, err))) {
+            pl->clean_copy = SM_NONE;
             free(v);
             return rc;
         }
     }
+    pl->clean_copy = SM_NONE;
     free(v);
     return SM_OK;
 }
@@ -462,6 +688,119 @@ lowest_personal_tier(const struct model *s, int32_t above)
     return best;
 }
 
+/* Pinned copies (--pin DATASET or a copy's selector) never move, nor do
+ * primaries with --keep-primaries. */
+static bool
+may_move(const struct planner *pl, const struct model *s, int32_t tp)
+{
+    const struct plan_options *o = pl->opt;
+    char sel[1024];
+
+    if (!o)
+        return true;
+    if (o->keep_primaries && s->placements[tp].role == ROLE_PRIMARY)
+        return false;
+    if (!o->npins)
+        return true;
+    model_selector(s, OBJ_PLACEMENT, tp, sel, sizeof sel);
+    for (int32_t i = 0; i < o->npins; i++)
+        if (strcmp(o->pins[i], s->datasets[s->placements[tp].dataset].name) == 0 ||
+            strcmp(o->pins[i], sel) == 0)
+            return false;
+    return true;
+}
+
+/* Declare scc where the data must cross (SCCs still need signing and a
+ * transfer impact assessment: the op carries no reference, a to-do). */
+static int
+try_mechanism(struct planner *pl, struct group *g, const struct finding *f, const char *fsel,
+              struct cand *c, bool *ok, char *why, size_t wsize, struct sm_error *err)
+{
+    const struct model *s = g->ev->m;
+    int rc;
+
+    *ok = false;
+    if (f->kind == OBJ_PLACEMENT && f->object >= 0 &&
+        s->placements[f->object].role == ROLE_PRIMARY) {
+        /* a primary abroad (a SaaS vendor's): the flows that feed it carry
+         * the transfer; a mechanism on one of them may clear it */
+        for (int32_t k = 0; k < s->nflows && !*ok; k++) {
+            char fl[1024];
+            if (s->flows[k].deleted || s->flows[k].to != f->object)
+                continue;
+            model_selector(s, OBJ_FLOW, k, fl, sizeof fl);
+            cand_set(c, 3, "set-mechanism", fl, "scc");
+            if ((rc = try_fix_as(pl, g, c, f->rule, f->kind, f->object, OBJ_FLOW, k, true, ok,
+                                 err)))
+                return rc;
+        }
+    } else if (f->kind == OBJ_FLOW || f->kind == OBJ_PLACEMENT) {
+        cand_set(c, 3, "set-mechanism", fsel, "scc");
+        if ((rc = try_fix(pl, g, c, f->rule, f->kind, f->object, ok, err)))
+            return rc;
+    }
+    if (*ok)
+        snprintf(why + strlen(why), wsize - strlen(why),
+                 "; kept in place: sign SCCs and a TIA, then give their reference");
+    return SM_OK;
+}
+
+/* A localization law on dataset f->object: promote a copy to primary (the
+ * checker decides which copy is in the right country). */
+static int
+try_promote(struct planner *pl, struct group *g, const struct finding *f, struct cand *c,
+            bool *ok, struct sm_error *err)
+{
+    const struct model *s = g->ev->m;
+    int32_t d = f->object, prim = model_primary(s, d);
+    char sel[1024];
+    int rc;
+
+    *ok = false;
+    if (pl->opt && pl->opt->keep_primaries)
+        return SM_OK;
+    for (int32_t q = s->datasets[d].first_placement; q != SM_NONE && !*ok;
+         q = s->placements[q].next) {
+        if (s->placements[q].deleted || q == prim)
+            continue;
+        model_selector(s, OBJ_PLACEMENT, q, sel, sizeof sel);
+        cand_set(c, 2, "promote", sel);
+        /* the op changes two copies: keep the primary's state to undo */
+        if ((rc = try_fix_snap(pl, g, c, f->rule, f->kind, f->object, OBJ_PLACEMENT, q, prim,
+                               true, ok, err)))
+            return rc;
+    }
+    return SM_OK;
+}
+
+/* Regimes in conflict: a localization law (f: RES003 on a dataset with
+ * several subject jurisdictions) whose in-country primary another regime
+ * forbids. The verdict in reason; false when that is not the case. */
+static bool
+conflict_verdict(const struct planner *pl, const struct model *s, const struct finding *f,
+                 char *reason, size_t size)
+{
+    const struct dataset *d = &s->datasets[f->object];
+    const char *loc = f->jurisdictions ? f->jurisdictions : "";
+    char others[128] = "";
+    size_t at = 0;
+
+    if (strcmp(f->rule, "RES003") != 0 || d->nsubjects < 2 || !pl->reject)
+        return false;
+    for (int i = 0; i < d->nsubjects; i++) {
+        char cc[3];
+        sm_cc_str(d->subjects[i], cc);
+        if (strcmp(cc, loc) == 0 || at + 8 >= sizeof others)
+            continue;
+        at += (size_t)snprintf(others + at, sizeof others - at, "%s%s", at ? "+" : "", cc);
+    }
+    snprintf(reason, size, "%s and %s subjects in one dataset: %s needs a primary in %s, "
+             "%s forbids one there without a mechanism (an in-country primary adds %s); "
+             "split the dataset per regime, or declare a mechanism for the copy in %s",
+             others, loc, loc, loc, others, pl->reject, loc);
+    return true;
+}
+
 /* Fix one finding of the group, or record why not. */
 static int
 fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struct sm_error *err)
@@ -480,6 +819,8 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
     f.rule = rule;
     f.selector = fsel;
     why_of(f0, why, sizeof why);
+    free(pl->reject);
+    pl->reject = NULL;
     if (!fr)
         return give_up(pl, rule, fsel, "no automatic fix for this rule (custom rule?)");
     reason[0] = '\0';
@@ -546,40 +887,48 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         break;
     case FIX_MOVE:
     case FIX_MOVE_PRIMARY:
-    case FIX_MOVE_OR_MECH:
+    case FIX_MOVE_OR_MECH: {
+        bool moves_first = pl->opt && pl->opt->prefer_moves, stuck = false;
         tp = target_copy(s, &f, fr->fix);
         if (tp == SM_NONE && fr->fix != FIX_MOVE_OR_MECH) {
             snprintf(reason, sizeof reason, "no copy to move (the dataset has no primary?)");
             break;
         }
-        if (tp != SM_NONE && (rc = try_moves(pl, g, &f, tp, &ok, &tried, &c, err)))
+        /* keep the copy where it is when a mechanism clears it */
+        if (fr->fix == FIX_MOVE_OR_MECH && !moves_first &&
+            (rc = try_mechanism(pl, g, &f, fsel, &c, &ok, why, sizeof why, err)))
             return rc;
-        if (!ok && fr->fix == FIX_MOVE_OR_MECH) {
-            /* where the data must cross, declare standard contractual
-             * clauses (they still need signing and a transfer impact
-             * assessment: the op carries no reference) */
-            const char *obj = NULL;
-            if (f.kind == OBJ_FLOW || (f.kind == OBJ_PLACEMENT &&
-                                       s->placements[f.object].role != ROLE_PRIMARY))
-                obj = fsel;
-            if (obj) {
-                cand_set(&c, 3, "set-mechanism", obj, "scc");
-                if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
-                    return rc;
-                if (ok)
-                    snprintf(why + strlen(why), sizeof why - strlen(why),
-                             "; no allowed region to move to: sign SCCs and a TIA");
-            }
+        /* a localization law: an in-country copy becomes the primary */
+        if (!ok && fr->fix == FIX_MOVE_PRIMARY && f.kind == OBJ_DATASET &&
+            (rc = try_promote(pl, g, &f, &c, &ok, err)))
+            return rc;
+        if (!ok && tp != SM_NONE) {
+            if (!may_move(pl, s, tp))
+                stuck = true;
+            else if ((rc = try_moves(pl, g, &f, tp, &ok, &tried, &c, err)))
+                return rc;
         }
+        if (!ok && fr->fix == FIX_MOVE_OR_MECH && moves_first &&
+            (rc = try_mechanism(pl, g, &f, fsel, &c, &ok, why, sizeof why, err)))
+            return rc;
         if (!ok) {
             const char *only = pl->opt && pl->opt->only ? " among --only-regions" : "";
-            if (fr->fix == FIX_MOVE_OR_MECH)
+            if (stuck)
+                snprintf(reason, sizeof reason, "the copy may not move (%s)%s",
+                         pl->opt && pl->opt->keep_primaries &&
+                         s->placements[tp].role == ROLE_PRIMARY ? "--keep-primaries" : "--pin",
+                         fr->fix == FIX_MOVE_OR_MECH ? " and declaring scc does not clear it" : "");
+            else if (f.kind == OBJ_DATASET && conflict_verdict(pl, s, &f, reason, sizeof reason))
+                ;
+            else if (fr->fix == FIX_MOVE_OR_MECH)
                 snprintf(reason, sizeof reason, "no allowed region%s and declaring scc does not "
                          "clear it (the tier's scope admits no mechanism, or the regime bars "
-                         "the destination)", only);
+                         "the destination)%s%s", only, pl->reject ? "; the nearest adds " : "",
+                         pl->reject ? pl->reject : "");
             else
-                snprintf(reason, sizeof reason, "no allowed region%s for this copy%s", only,
-                         tried ? " (every candidate checked)" : "");
+                snprintf(reason, sizeof reason, "no allowed region%s for this copy%s%s%s", only,
+                         tried ? " (every candidate checked)" : "",
+                         pl->reject ? "; the nearest adds " : "", pl->reject ? pl->reject : "");
             /* a copy that cannot stay and cannot move: patching its other
              * findings (a mechanism, a key) would only hide that */
             if (f.kind == OBJ_PLACEMENT) {
@@ -593,8 +942,9 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         }
         break;
     }
+    }
     if (ok)
-        return add_step(pl, &c, why, err);
+        return add_step(pl, &c, why, rule, fsel, err);
     return give_up(pl, rule, fsel, *reason ? reason : "no verified fix found");
 }
 
@@ -834,7 +1184,7 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
             if (!rc && ok) {
                 snprintf(why, sizeof why, "key of %s held in retired %s", sel,
                          m->regions[m->placements[p].key_region].id);
-                rc = add_step(pl, &c, why, err);
+                rc = add_step(pl, &c, why, "ENC002", sel, err);
             }
         }
         check_result_free(g.res);
@@ -845,6 +1195,210 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
 }
 
 /* ---- the plan ------------------------------------------------------------------------------ */
+
+/* A scenario on the start: its model and pack, its retired regions. */
+static int
+work_begin(const struct scenario_eval *start, struct scenario_eval **out, struct sm_error *err)
+{
+    struct scenario_eval *w;
+    int rc;
+
+    if ((rc = scenario_begin(start->m, start->rp, start->name, &w, err)))
+        return rc;
+    /* the start's retired regions stay retired (its pack denies them) */
+    for (int32_t k = 0; k < start->nretired; k++) {
+        if (sm_grow((void **)&w->retired, &w->cap_retired, w->nretired + 1,
+                    sizeof *w->retired)) {
+            scenario_eval_free(w);
+            return oom(err);
+        }
+        w->retired[w->nretired++] = start->retired[k];
+    }
+    *out = w;
+    return SM_OK;
+}
+
+static void
+drop_step(struct plan *p, int32_t k)
+{
+    memmove(&p->steps[k], &p->steps[k + 1], (size_t)(p->nsteps - k - 1) * sizeof *p->steps);
+    p->nsteps--;
+    p->dropped++;
+}
+
+/* Apply the steps to a fresh start, prefix by prefix; stop at the first
+ * step after which the model has a finding the start had not: *bad (or
+ * SM_NONE), the finding in *what (heap). Steps that no longer apply are
+ * dropped on the way. */
+static int
+first_bad_step(struct planner *pl, int32_t *bad, char **what, struct sm_error *err)
+{
+    struct scenario_eval *ev = NULL;
+    int rc;
+
+    *bad = SM_NONE;
+    *what = NULL;
+    if ((rc = work_begin(pl->start, &ev, err)))
+        return rc;
+    for (int32_t k = 0; k < pl->p->nsteps && !rc;) {
+        const struct plan_step *st = &pl->p->steps[k];
+        struct sm_error e2;
+        int32_t *nv = NULL, nn = 0;
+        if (scenario_apply(ev, (int)st->op.n, st->op.v, &e2) != SM_OK) {
+            if (e2.code == SM_ENOMEM) {
+                rc = oom(err);
+                break;
+            }
+            /* cannot happen on a fresh start unless an earlier step was
+             * dropped: this one then depended on it */
+            scenario_eval_free(ev);
+            ev = NULL;
+            drop_step(pl->p, k);
+            if ((rc = work_begin(pl->start, &ev, err)))
+                break;
+            for (int32_t i = 0; i < k && !rc; i++)
+                rc = scenario_apply(ev, (int)pl->p->steps[i].op.n, pl->p->steps[i].op.v, err);
+            continue;
+        }
+        if ((rc = scenario_check(ev, pl->start->today, err)))
+            break;
+        if ((rc = new_findings(pl->start->res, ev->res, pl->threshold, false, false, &nv, &nn)))
+            rc = oom(err);
+        else if (nn > 0) {
+            *bad = k;
+            if (set_reject(pl, &ev->res->findings[nv[0]]))
+                rc = oom(err);
+            else {
+                *what = pl->reject;
+                pl->reject = NULL;
+            }
+            free(nv);
+            break;
+        }
+        free(nv);
+        k++;
+    }
+    scenario_eval_free(ev);
+    return rc;
+}
+
+/* The plan is a proof: the whole model after it has no live finding at or
+ * above the threshold that the start had not. The groups are planned
+ * apart, so a step may still bring one (a big group's neighbourhood, the
+ * keys): such steps are dropped, the finding they fixed is listed as
+ * unfixed with the reason, and pl->w is the start plus what is left. */
+static int
+prove(struct planner *pl, struct sm_error *err)
+{
+    int rc;
+
+    for (;;) {
+        int32_t *nv = NULL, nn = 0, bad;
+        char *what = NULL, reason[1024];
+        const struct plan_step *st;
+
+        if ((rc = scenario_check(pl->w, pl->start->today, err)))
+            return rc;
+        if (new_findings(pl->start->res, pl->w->res, pl->threshold, false, false, &nv, &nn))
+            return oom(err);
+        free(nv);
+        if (nn == 0 || pl->p->nsteps == 0)
+            return SM_OK;   /* (no steps: the start itself, nothing is new) */
+        if ((rc = first_bad_step(pl, &bad, &what, err)))
+            return rc;
+        if (bad == SM_NONE) {
+            /* every prefix is clean but the whole is not: cannot be, as
+             * the last prefix is the whole; be safe and drop the last */
+            bad = pl->p->nsteps - 1;
+        }
+        if (bad >= 0) {
+            st = &pl->p->steps[bad];
+            snprintf(reason, sizeof reason, "its fix (%s ...) adds %s", st->op.v[0],
+                     what ? what : "a new finding");
+            if ((rc = give_up(pl, st->rule, st->selector, reason))) {
+                free(what);
+                return oom(err);
+            }
+            drop_step(pl->p, bad);
+        }
+        free(what);
+        /* pl->w again: the start plus the steps left (then checked above) */
+        scenario_eval_free(pl->w);
+        pl->w = NULL;
+        if ((rc = work_begin(pl->start, &pl->w, err)))
+            return rc;
+        for (int32_t i = 0; i < pl->p->nsteps; i++)
+            if ((rc = scenario_apply(pl->w, (int)pl->p->steps[i].op.n, pl->p->steps[i].op.v,
+                                     err)))
+                return rc;
+    }
+}
+
+/* New live findings after the plan, any severity (to announce). */
+static int
+collect_news(struct planner *pl, struct sm_error *err)
+{
+    struct plan *p = pl->p;
+    int32_t *nv = NULL, nn = 0;
+
+    if (new_findings(pl->start->res, pl->w->res, SEV_INFO, true, true, &nv, &nn))
+        return oom(err);
+    if (nn && !(p->news = calloc((size_t)nn, sizeof *p->news))) {
+        free(nv);
+        return oom(err);
+    }
+    for (int32_t i = 0; i < nn; i++) {
+        const struct finding *f = &pl->w->res->findings[nv[i]];
+        struct plan_new *n = &p->news[p->nnews++];
+        n->rule = sm_arena_strdup(&p->arena, f->rule);
+        n->selector = sm_arena_strdup(&p->arena, f->selector ? f->selector : "");
+        n->message = sm_arena_strdup(&p->arena, f->message ? f->message : "");
+        n->severity = f->severity;
+        n->todo = todo_rule(f->rule);
+        if (!n->rule || !n->selector || !n->message) {
+            free(nv);
+            return oom(err);
+        }
+    }
+    free(nv);
+    return SM_OK;
+}
+
+/* A cheap lower bound on the ops: every op the planner knows changes one
+ * group of datasets linked by flows, so each group with a fixed error
+ * needed one op at least. */
+static int
+lower_bound(struct planner *pl, struct sm_error *err)
+{
+    const struct model *m = pl->start->m;
+    struct scenario_links l;
+    int32_t *nv = NULL, nn = 0;
+    uint8_t *mark;
+    int rc = SM_OK;
+
+    /* the start's errors the plan fixed: in start, not after */
+    if (new_findings(pl->w->res, pl->start->res, SEV_ERROR, true, false, &nv, &nn))
+        return oom(err);
+    if (!(mark = calloc((size_t)m->ndatasets + 1, 1)) || scenario_links_build(m, &l)) {
+        free(mark);
+        free(nv);
+        return oom(err);
+    }
+    for (int32_t i = 0; i < nn && !rc; i++) {
+        int32_t d = finding_dataset(m, &pl->start->res->findings[nv[i]]), *ds = NULL, n = 0;
+        if (d < 0 || d >= m->ndatasets || mark[d])
+            continue;
+        if (scenario_group(m, &l, mark, &d, 1, &ds, &n))
+            rc = oom(err);
+        else
+            pl->p->lower_bound++;
+        free(ds);
+    }
+    scenario_links_fini(&l);
+    free(mark);
+    free(nv);
+    return rc;
+}
 
 static int
 collect_unfixed(struct planner *pl, struct sm_error *err)
@@ -910,17 +1464,13 @@ plan_make(const struct scenario_eval *start, const struct plan_options *opt,
     pl.p = p;
     sm_map_init(&pl.gaveup);
     p->errors_before = count_errors(start->res);
-    if ((rc = scenario_begin(start->m, start->rp, start->name, &pl.w, err)))
+    pl.threshold = opt ? opt->fail_on : SEV_WARNING;
+    pl.clean_copy = SM_NONE;
+    if (pl.threshold > SEV_ERROR)
+        pl.threshold = SEV_ERROR;
+    p->fail_on = opt ? opt->fail_on : SEV_WARNING;
+    if ((rc = work_begin(start, &pl.w, err)))
         goto done;
-    /* the start's retired regions stay retired (its pack denies them) */
-    for (int32_t k = 0; k < start->nretired; k++) {
-        if (sm_grow((void **)&pl.w->retired, &pl.w->cap_retired, pl.w->nretired + 1,
-                    sizeof *pl.w->retired)) {
-            rc = oom(err);
-            goto done;
-        }
-        pl.w->retired[pl.w->nretired++] = start->retired[k];
-    }
     {
         const struct model *m = pl.w->m;
         pl.done = calloc((size_t)m->ndatasets + 1, 1);
@@ -953,12 +1503,21 @@ plan_make(const struct scenario_eval *start, const struct plan_options *opt,
     if (!rc && start->nretired)
         rc = move_stranded_keys(&pl, err);
     if (!rc)
-        rc = scenario_check(pl.w, start->today, err);
+        rc = prove(&pl, err);
     if (!rc) {
         p->errors_after = count_errors(pl.w->res);
+        for (int sv = 0; sv < SEV_COUNT; sv++) {
+            p->before[sv] = start->res->stats.count[sv];
+            p->after[sv] = pl.w->res->stats.count[sv];
+        }
         rc = collect_unfixed(&pl, err);
     }
+    if (!rc)
+        rc = collect_news(&pl, err);
+    if (!rc)
+        rc = lower_bound(&pl, err);
 done:
+    free(pl.reject);
     scenario_eval_free(pl.w);
     free(pl.done);
     free(pl.used);
@@ -981,6 +1540,7 @@ plan_free(struct plan *p)
         return;
     free(p->steps);
     free(p->unfixed);
+    free(p->news);
     sm_arena_fini(&p->arena);
     free(p);
 }

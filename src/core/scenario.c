@@ -1067,6 +1067,40 @@ op_set(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *e
     }
 }
 
+/* Role swap: the copy becomes the primary, the primary takes its role
+ * (an in-country replica promoted for a localization law). */
+static int
+op_promote(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *err)
+{
+    struct model *m = ev->m;
+    int32_t p, prim;
+    uint8_t role;
+    int rc;
+
+    (void)n;
+    if ((rc = find(ev, OBJ_PLACEMENT, a[0], &p, err)))
+        return rc;
+    role = m->placements[p].role;
+    if (role == ROLE_PRIMARY)
+        return sm_error_set(err, SM_EINVAL, "%s is already the primary copy", a[0]);
+    prim = model_primary(m, m->placements[p].dataset);
+    if (prim != SM_NONE) {
+        for (int32_t i = m->datasets[m->placements[p].dataset].first_placement; i != SM_NONE;
+             i = m->placements[i].next)
+            if (i != prim && i != p && !m->placements[i].deleted &&
+                m->placements[i].region == m->placements[prim].region &&
+                m->placements[i].role == role)
+                return sm_error_set(err, SM_EEXIST, "%s already has a %s copy in %s",
+                                    m->datasets[m->placements[p].dataset].name,
+                                    role_names[role], m->regions[m->placements[prim].region].id);
+        m->placements[prim].role = role;
+    }
+    m->placements[p].role = ROLE_PRIMARY;
+    ev->op_obj_kind[ev->nops] = OBJ_PLACEMENT;
+    ev->op_obj[ev->nops] = p;
+    return touch_placement(ev, p);
+}
+
 static const op_fn op_fns[SOP_COUNT] = {
     [SOP_MOVE] = op_move,
     [SOP_ADD_PLACEMENT] = op_add_placement,
@@ -1082,6 +1116,7 @@ static const op_fn op_fns[SOP_COUNT] = {
     [SOP_ADD_REGION] = op_add_region,
     [SOP_RETIRE_REGION] = op_retire_region,
     [SOP_SET] = op_set,
+    [SOP_PROMOTE] = op_promote,
 };
 
 int
@@ -2218,6 +2253,7 @@ op_seeds(const struct model *m, enum scenario_op op, const char *const *a, int32
             seeds[n++] = d;
         return n;
     case SOP_REMOVE_PLACEMENT:
+    case SOP_PROMOTE:
         seed_placement(m, a[0], seeds, &n);
         return n;
     case SOP_ADD_FLOW:
@@ -2304,6 +2340,7 @@ lineage_neutral(enum scenario_op op, const char *const *a)
     case SOP_ADD_PLACEMENT:
     case SOP_SET_MECHANISM:
     case SOP_RETIRE_REGION:
+    case SOP_PROMOTE:
         return true;
     case SOP_SET:
         if (strcmp(a[0], "placement") == 0)
@@ -2752,4 +2789,620 @@ scenario_change_set_from(const struct model *catalog, const struct check_result 
     }
     *out = cs;
     return SM_OK;
+}
+
+/* ---- attribute diff ------------------------------------------------------------------- */
+
+static int32_t
+kind_count(const struct model *m, int kind)
+{
+    return origin_count(m, kind);
+}
+
+static bool
+obj_dead(const struct model *m, int kind, int32_t id)
+{
+    if (id < 0 || id >= kind_count(m, kind))
+        return true;
+    switch (kind) {
+    case OBJ_REGION:    return m->regions[id].deleted;
+    case OBJ_TIER:      return m->tiers[id].deleted;
+    case OBJ_DATASET:   return m->datasets[id].deleted;
+    case OBJ_PLACEMENT: return m->placements[id].deleted ||
+                               m->datasets[m->placements[id].dataset].deleted;
+    case OBJ_FLOW:      return m->flows[id].deleted;
+    case OBJ_WAIVER:    return m->waivers[id].deleted;
+    default:            return true;
+    }
+}
+
+/* An attribute's text form on the heap, whatever its length. */
+static char *
+attr_text(const struct model *m, int kind, int32_t id, const char *attr)
+{
+    size_t size = 128;
+
+    for (;;) {
+        char *buf = malloc(size);
+        if (!buf)
+            return NULL;
+        model_get(m, (enum obj_kind)kind, id, attr, buf, size);
+        if (strlen(buf) + 1 < size)
+            return buf;
+        free(buf);
+        if (size > ((size_t)1 << 24))
+            return NULL;
+        size *= 2;
+    }
+}
+
+static int
+push_attr_change(struct scenario_attr_diff *d, int sign, int kind, const char *sel,
+                 const char *attr, const char *before, const char *after)
+{
+    struct scenario_attr_change *c;
+
+    if (sm_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
+        return SM_ENOMEM;
+    c = &d->v[d->n];
+    c->sign = (char)sign;
+    c->obj = (uint8_t)kind;
+    c->selector = sm_arena_strdup(&d->arena, sel ? sel : "");
+    c->attr = attr ? sm_arena_strdup(&d->arena, attr) : NULL;
+    c->before = before ? sm_arena_strdup(&d->arena, before) : NULL;
+    c->after = after ? sm_arena_strdup(&d->arena, after) : NULL;
+    if (!c->selector || (attr && !c->attr) || (before && !c->before) || (after && !c->after))
+        return SM_ENOMEM;
+    d->n++;
+    return SM_OK;
+}
+
+/* What an added or removed object is, in a few words: a copy's role,
+ * encryption and key, a flow's kind and ends, a dataset's tier. */
+static int
+summary(const struct model *m, int kind, int32_t id, struct sm_arena *a, const char **out)
+{
+    static const char *const copy_attrs[] = { "role", "encrypted", "key-region", NULL };
+    static const char *const flow_attrs[] = { "kind", "from", "to", "to-region", NULL };
+    static const char *const ds_attrs[] = { "tier", "subjects", NULL };
+    static const char *const region_attrs[] = { "country", "kind", NULL };
+    const char *const *attrs = kind == OBJ_PLACEMENT ? copy_attrs : kind == OBJ_FLOW ? flow_attrs
+                               : kind == OBJ_DATASET ? ds_attrs : kind == OBJ_REGION ? region_attrs
+                               : NULL;
+    size_t len = 0, cap = 1;
+    char *s = NULL;
+
+    *out = "";
+    for (int i = 0; attrs && attrs[i]; i++) {
+        char *v = attr_text(m, kind, id, attrs[i]);
+        const char *show;
+        size_t need;
+        char *ns;
+        if (!v)
+            goto oom;
+        if (!*v || strcmp(v, "false") == 0) {
+            show = strcmp(attrs[i], "encrypted") == 0 ? "unencrypted" : NULL;
+        } else if (strcmp(v, "true") == 0) {
+            show = attrs[i];
+        } else {
+            show = NULL;
+            need = strlen(attrs[i]) + strlen(v) + 4;
+            if (!(ns = realloc(s, cap + need))) {
+                free(v);
+                goto oom;
+            }
+            s = ns;
+            len += (size_t)snprintf(s + len, cap + need - len, "%s%s%s%s", len ? ", " : "",
+                                    strcmp(attrs[i], "role") == 0 || strcmp(attrs[i], "kind") == 0
+                                    ? "" : attrs[i],
+                                    strcmp(attrs[i], "role") == 0 || strcmp(attrs[i], "kind") == 0
+                                    ? "" : " ", v);
+            cap += need;
+        }
+        if (show) {
+            need = strlen(show) + 3;
+            if (!(ns = realloc(s, cap + need))) {
+                free(v);
+                goto oom;
+            }
+            s = ns;
+            len += (size_t)snprintf(s + len, cap + need - len, "%s%s", len ? ", " : "", show);
+            cap += need;
+        }
+        free(v);
+    }
+    if (s) {
+        *out = sm_arena_strdup(a, s);
+        free(s);
+        return *out ? SM_OK : SM_ENOMEM;
+    }
+    return SM_OK;
+oom:
+    free(s);
+    return SM_ENOMEM;
+}
+
+/* Compare object bid of before with aid of after attribute by attribute. */
+static int
+diff_object(struct scenario_attr_diff *d, const struct model *b, int32_t bid,
+            const struct model *a, int32_t aid, int kind)
+{
+    const struct attr *attrs = model_attrs((enum obj_kind)kind);
+    char *sel = model_selector_dup(a, (enum obj_kind)kind, aid);
+    int rc = SM_OK;
+
+    if (!sel)
+        return SM_ENOMEM;
+    for (int i = 0; attrs && attrs[i].name && !rc; i++) {
+        char *vb = attr_text(b, kind, bid, attrs[i].name);
+        char *va = attr_text(a, kind, aid, attrs[i].name);
+        if (!vb || !va)
+            rc = SM_ENOMEM;
+        else if (strcmp(vb, va) != 0)
+            rc = push_attr_change(d, '~', kind, sel, attrs[i].name, vb, va);
+        free(vb);
+        free(va);
+    }
+    free(sel);
+    return rc;
+}
+
+static int
+added_or_removed(struct scenario_attr_diff *d, int sign, const struct model *m, int kind,
+                 int32_t id)
+{
+    char *sel = model_selector_dup(m, (enum obj_kind)kind, id);
+    const char *sum = "";
+    int rc;
+
+    if (!sel)
+        return SM_ENOMEM;
+    rc = summary(m, kind, id, &d->arena, &sum);
+    if (!rc)
+        rc = push_attr_change(d, sign, kind, sel, NULL, sign == '-' ? sum : NULL,
+                              sign == '+' ? sum : NULL);
+    free(sel);
+    return rc;
+}
+
+int
+scenario_attr_diff(const struct model *before, const struct model *after,
+                   const struct model *origin, struct scenario_attr_diff **out,
+                   struct sm_error *err)
+{
+    static const int kinds[] = { OBJ_REGION, OBJ_TIER, OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW };
+    struct scenario_attr_diff *d = calloc(1, sizeof *d);
+    int rc = SM_OK;
+
+    if (!d)
+        return sm_error_set(err, SM_ENOMEM, "diff: out of memory");
+    sm_arena_init(&d->arena);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds && !rc; k++) {
+        int kind = kinds[k];
+        int32_t nb = kind_count(before, kind), na = kind_count(after, kind);
+        int32_t shared = kind_count(origin, kind);
+        /* the objects both models have from origin: by id */
+        for (int32_t id = 0; id < shared && !rc; id++) {
+            bool db = obj_dead(before, kind, id), da = obj_dead(after, kind, id);
+            if (db && da)
+                continue;
+            if (db)
+                rc = added_or_removed(d, '+', after, kind, id);
+            else if (da)
+                rc = added_or_removed(d, '-', before, kind, id);
+            else
+                rc = diff_object(d, before, id, after, id, kind);
+        }
+        /* newer ones: matched by selector */
+        for (int32_t id = shared; id < na && !rc; id++) {
+            char *sel;
+            int32_t bid = SM_NONE;
+            if (obj_dead(after, kind, id))
+                continue;
+            if (!(sel = model_selector_dup(after, (enum obj_kind)kind, id))) {
+                rc = SM_ENOMEM;
+                break;
+            }
+            if (model_find(before, (enum obj_kind)kind, sel, &bid, NULL) != SM_OK ||
+                obj_dead(before, kind, bid))
+                bid = SM_NONE;
+            free(sel);
+            rc = bid == SM_NONE ? added_or_removed(d, '+', after, kind, id)
+                                : diff_object(d, before, bid, after, id, kind);
+        }
+        for (int32_t id = shared; id < nb && !rc; id++) {
+            char *sel;
+            int32_t aid = SM_NONE;
+            if (obj_dead(before, kind, id))
+                continue;
+            if (!(sel = model_selector_dup(before, (enum obj_kind)kind, id))) {
+                rc = SM_ENOMEM;
+                break;
+            }
+            if (model_find(after, (enum obj_kind)kind, sel, &aid, NULL) != SM_OK ||
+                obj_dead(after, kind, aid))
+                rc = added_or_removed(d, '-', before, kind, id);
+            free(sel);
+        }
+    }
+    if (rc) {
+        scenario_attr_diff_free(d);
+        return sm_error_set(err, SM_ENOMEM, "diff: out of memory");
+    }
+    *out = d;
+    return SM_OK;
+}
+
+void
+scenario_attr_diff_free(struct scenario_attr_diff *d)
+{
+    if (!d)
+        return;
+    free(d->v);
+    sm_arena_fini(&d->arena);
+    free(d);
+}
+
+/* ---- review: the diff a reviewer reads, op by op ----------------------------------------- */
+
+#define X(id, name) name,
+const char *const review_status_names[REVIEW_STATUS_COUNT] = { REVIEW_STATUSES(X) };
+#undef X
+
+/* A finding's identity across two checks (a moved copy keeps its id; a
+ * finding about another place or another regime is another finding). */
+static char *
+review_key(struct sm_arena *a, const struct finding *f)
+{
+    /* where the data is (RES, XFR): another country is another violation;
+     * encryption, lineage, classification: the rule and the object decide */
+    bool where = strncmp(f->rule, "RES", 3) == 0 || strncmp(f->rule, "XFR", 3) == 0;
+    const char *j = where && f->jurisdictions ? f->jurisdictions : "";
+    const char *sel = f->object >= 0 ? "" : (f->selector ? f->selector : "");
+    int n = snprintf(NULL, 0, "%s|%d|%ld|%s|%s", f->rule, (int)f->kind, (long)f->object, j, sel);
+    char *k = n >= 0 ? sm_arena_alloc(a, (size_t)n + 1) : NULL;
+
+    if (k)
+        snprintf(k, (size_t)n + 1, "%s|%d|%ld|%s|%s", f->rule, (int)f->kind, (long)f->object, j,
+                 sel);
+    return k;
+}
+
+static int
+review_add_finding(struct scenario_review *rv, int32_t *cap, int status, int32_t op,
+                   const struct finding *f)
+{
+    struct scenario_review_finding *x;
+
+    if (sm_grow((void **)&rv->findings, cap, rv->nfindings + 1, sizeof *rv->findings))
+        return SM_ENOMEM;
+    x = &rv->findings[rv->nfindings];
+    x->status = (uint8_t)status;
+    x->op = op;
+    x->severity = f->severity;
+    x->waived = f->waived;
+    x->kind = f->kind;
+    x->rule = sm_arena_strdup(&rv->arena, f->rule);
+    x->selector = sm_arena_strdup(&rv->arena, f->selector ? f->selector : "");
+    x->jurisdictions = sm_arena_strdup(&rv->arena, f->jurisdictions ? f->jurisdictions : "");
+    x->message = sm_arena_strdup(&rv->arena, f->message ? f->message : "");
+    if (!x->rule || !x->selector || !x->jurisdictions || !x->message)
+        return SM_ENOMEM;
+    rv->nfindings++;
+    return SM_OK;
+}
+
+/* Findings of b and a compared: new ones (in a only) and fixed ones (in b
+ * only) for op; with kept, also those in both (as "still there"). Live
+ * counts go to count when given. */
+static int
+review_findings(struct scenario_review *rv, int32_t *cap, const struct check_result *b,
+                const struct check_result *a, int32_t op, bool kept,
+                int32_t count[REVIEW_STATUS_COUNT][SEV_COUNT])
+{
+    struct sm_arena ar;
+    struct sm_map mb, ma;
+    int rc = SM_OK;
+
+    sm_arena_init(&ar);
+    sm_map_init(&mb);
+    sm_map_init(&ma);
+    for (int32_t i = 0; i < b->nfindings && !rc; i++) {
+        char *k = review_key(&ar, &b->findings[i]);
+        if (!k || sm_map_put(&mb, k, i))
+            rc = SM_ENOMEM;
+    }
+    for (int32_t i = 0; i < a->nfindings && !rc; i++) {
+        char *k = review_key(&ar, &a->findings[i]);
+        if (!k || sm_map_put(&ma, k, i))
+            rc = SM_ENOMEM;
+    }
+    for (int32_t i = 0; i < a->nfindings && !rc; i++) {
+        const struct finding *f = &a->findings[i];
+        char *k = review_key(&ar, f);
+        bool had;
+        if (!k) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        had = sm_map_get(&mb, k) != SM_NONE;
+        if (had && !kept)
+            continue;
+        rc = review_add_finding(rv, cap, had ? REVIEW_KEPT : REVIEW_NEW, op, f);
+        if (count && !f->waived)
+            count[had ? REVIEW_KEPT : REVIEW_NEW][f->severity]++;
+    }
+    for (int32_t i = 0; i < b->nfindings && !rc; i++) {
+        const struct finding *f = &b->findings[i];
+        char *k = review_key(&ar, f);
+        if (!k) {
+            rc = SM_ENOMEM;
+            break;
+        }
+        if (sm_map_get(&ma, k) != SM_NONE)
+            continue;
+        rc = review_add_finding(rv, cap, REVIEW_FIXED, op, f);
+        if (count && !f->waived)
+            count[REVIEW_FIXED][f->severity]++;
+    }
+    sm_map_fini(&mb);
+    sm_map_fini(&ma);
+    sm_arena_fini(&ar);
+    return rc;
+}
+
+static int
+review_add_changes(struct scenario_review *rv, int32_t *cap, const struct scenario_attr_diff *d,
+                   int32_t op)
+{
+    for (int32_t i = 0; i < d->n; i++) {
+        const struct scenario_attr_change *c = &d->v[i];
+        struct scenario_review_change *x;
+        if (sm_grow((void **)&rv->changes, cap, rv->nchanges + 1, sizeof *rv->changes))
+            return SM_ENOMEM;
+        x = &rv->changes[rv->nchanges];
+        x->op = op;
+        x->c.sign = c->sign;
+        x->c.obj = c->obj;
+        x->c.selector = sm_arena_strdup(&rv->arena, c->selector);
+        x->c.attr = c->attr ? sm_arena_strdup(&rv->arena, c->attr) : NULL;
+        x->c.before = c->before ? sm_arena_strdup(&rv->arena, c->before) : NULL;
+        x->c.after = c->after ? sm_arena_strdup(&rv->arena, c->after) : NULL;
+        if (!x->c.selector || (c->attr && !x->c.attr) || (c->before && !x->c.before) ||
+            (c->after && !x->c.after))
+            return SM_ENOMEM;
+        rv->nchanges++;
+    }
+    return SM_OK;
+}
+
+/* Copies (and keys) an op left in a region it retired. */
+static int
+review_stranded(struct scenario_review *rv, int32_t *cap, const struct scenario_eval *ev,
+                int32_t op, int32_t region)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const int32_t *v = pass ? ev->stranded_keys : ev->stranded;
+        int32_t n = pass ? ev->nstranded_keys : ev->nstranded;
+        for (int32_t i = 0; i < n; i++) {
+            const struct placement *pl = &ev->m->placements[v[i]];
+            struct scenario_review_change *x;
+            char *sel;
+            if ((pass ? pl->key_region : pl->region) != region)
+                continue;
+            if (sm_grow((void **)&rv->changes, cap, rv->nchanges + 1, sizeof *rv->changes))
+                return SM_ENOMEM;
+            if (!(sel = model_selector_dup(ev->m, OBJ_PLACEMENT, v[i])))
+                return SM_ENOMEM;
+            x = &rv->changes[rv->nchanges];
+            memset(x, 0, sizeof *x);
+            x->op = op;
+            x->c.sign = '!';
+            x->c.obj = OBJ_PLACEMENT;
+            x->c.selector = sm_arena_strdup(&rv->arena, sel);
+            x->c.attr = pass ? "key-region" : "region";
+            x->c.before = sm_arena_strdup(&rv->arena, ev->m->regions[region].id);
+            x->c.after = pass ? "its key is held in a retired region: move the key"
+                              : "its region is retired: move it";
+            free(sel);
+            if (!x->c.selector || !x->c.before)
+                return SM_ENOMEM;
+            rv->nchanges++;
+        }
+    }
+    return SM_OK;
+}
+
+static int
+review_op(struct scenario_review *rv, int32_t *cap, const struct sm_strv *op)
+{
+    struct scenario_review_op *ro;
+    char line[2048];
+
+    if (sm_grow((void **)&rv->ops, cap, rv->nops + 1, sizeof *rv->ops))
+        return SM_ENOMEM;
+    ro = &rv->ops[rv->nops];
+    scenario_op_format((int)op->n, op->v, line, sizeof line);
+    ro->text = sm_arena_strdup(&rv->arena, line);
+    ro->argv.n = op->n;
+    ro->argv.v = sm_arena_alloc(&rv->arena, (op->n + 1) * sizeof *ro->argv.v);
+    if (!ro->text || !ro->argv.v)
+        return SM_ENOMEM;
+    for (uint32_t i = 0; i < op->n; i++)
+        if (!(ro->argv.v[i] = sm_arena_strdup(&rv->arena, op->v[i])))
+            return SM_ENOMEM;
+    rv->nops++;
+    return SM_OK;
+}
+
+/* Apply op to ev (checked) and record what it changed: the attributes
+ * (prev vs now), the findings it brought or cleared, copies it left in a
+ * region it retired. */
+static int
+review_step(struct scenario_review *rv, struct scenario_eval *ev, const struct model *catalog,
+            const struct sm_strv *op, int32_t caps[3], struct sm_error *err)
+{
+    struct model *prev = NULL;
+    struct check_result *prev_res = ev->res;
+    struct scenario_attr_diff *ad = NULL;
+    int32_t idx = rv->nops;
+    int rc;
+
+    if ((rc = review_op(rv, &caps[0], op)) || model_clone(ev->m, &prev))
+        return rc ? oom(err) : oom(err);
+    ev->res_borrowed = true;        /* keep the result before the op */
+    if ((rc = scenario_apply(ev, (int)op->n, op->v, err)) ||
+        (rc = scenario_check(ev, ev->today, err)))
+        goto out;
+    if ((rc = scenario_attr_diff(prev, ev->m, catalog, &ad, err)))
+        goto out;
+    if (review_add_changes(rv, &caps[1], ad, idx) ||
+        review_findings(rv, &caps[2], prev_res, ev->res, idx, false, NULL)) {
+        rc = oom(err);
+        goto out;
+    }
+    if (strcmp(op->v[0], "retire-region") == 0 && op->n > 1) {
+        int32_t r = model_region(ev->m, op->v[1]);
+        struct scenario_attr_diff note;
+        memset(&note, 0, sizeof note);
+        sm_arena_init(&note.arena);
+        /* the region itself: the model keeps it, the scenario's pack denies it */
+        if (r != SM_NONE &&
+            (push_attr_change(&note, '!', OBJ_REGION, ev->m->regions[r].id, NULL, NULL,
+                              "retired: every copy and key there must move") ||
+             review_add_changes(rv, &caps[1], &note, idx) ||
+             review_stranded(rv, &caps[1], ev, idx, r)))
+            rc = oom(err);
+        free(note.v);
+        sm_arena_fini(&note.arena);
+    }
+out:
+    if (ev->res != prev_res)
+        check_result_free(prev_res);
+    else
+        ev->res_borrowed = false;
+    scenario_attr_diff_free(ad);
+    model_free(prev);
+    return rc;
+}
+
+int
+scenario_review(const struct model *catalog, const struct rulepack *rp, const char *name,
+                const char *other, int32_t today, struct scenario_review **out,
+                struct sm_error *err)
+{
+    struct scenario_review *rv = calloc(1, sizeof *rv);
+    struct scenario_eval *b = NULL, *ev = NULL;
+    struct scenario_attr_diff *ad = NULL;
+    int32_t chain[SCENARIO_MAX_CHAIN], nchain, ochain[SCENARIO_MAX_CHAIN], nochain = 0;
+    int32_t caps[3] = { 0, 0, 0 }, at = 0;
+    bool has_other = other && *other;
+    int rc;
+
+    if (!rv)
+        return oom(err);
+    sm_arena_init(&rv->arena);
+    if ((nchain = scenario_chain(catalog, name, chain, SCENARIO_MAX_CHAIN, err)) < 0 ||
+        (has_other &&
+         (nochain = scenario_chain(catalog, other, ochain, SCENARIO_MAX_CHAIN, err)) < 0)) {
+        rc = err ? err->code : SM_EINVAL;
+        goto fail;
+    }
+    /* other is a base of name (its chain is a prefix of name's): only the
+     * ops after it are reported; another scenario: no per-op attribution */
+    rv->other_is_base = has_other && nochain <= nchain;
+    for (int32_t k = 0; rv->other_is_base && k < nochain; k++)
+        if (ochain[k] != chain[k])
+            rv->other_is_base = false;
+    rv->whole_only = has_other && !rv->other_is_base;
+    for (int32_t k = 0; rv->other_is_base && k < nochain; k++)
+        rv->start += (int32_t)catalog->scenarios[chain[k]].nops;
+    if ((rc = scenario_eval(catalog, rp, has_other ? other : NULL, today, &b, err)) ||
+        (rc = scenario_begin(catalog, rp, name, &ev, err)))
+        goto fail;
+    ev->today = today;
+    for (int32_t k = 0; k < nchain && !rc; k++) {
+        const struct scenario *sc = &catalog->scenarios[chain[k]];
+        for (uint32_t i = 0; i < sc->nops && !rc; i++, at++) {
+            if (at < rv->start || rv->whole_only) {
+                rc = scenario_apply(ev, (int)sc->ops[i].n, sc->ops[i].v, err);
+                continue;
+            }
+            if (!ev->res && (rc = scenario_check(ev, today, err)))
+                break;
+            rc = review_step(rv, ev, catalog, &sc->ops[i], caps, err);
+            if (!rc && (strcmp(sc->ops[i].v[0], "revoke-adequacy") == 0 ||
+                        strcmp(sc->ops[i].v[0], "grant-adequacy") == 0 ||
+                        strcmp(sc->ops[i].v[0], "retire-region") == 0))
+                rv->changed = true;     /* the law changed, whatever it did */
+        }
+    }
+    if (rc)
+        goto fail;
+    if (!ev->res && (rc = scenario_check(ev, today, err)))
+        goto fail;
+    /* copies (keys) an op left in a retired region that a later op moved */
+    for (int32_t i = 0; i < rv->nchanges; i++) {
+        struct scenario_review_change *x = &rv->changes[i];
+        int32_t p = x->c.sign == '!' ? model_placement(ev->m, x->c.selector) : SM_NONE;
+        bool key = x->c.attr && strcmp(x->c.attr, "key-region") == 0, still = false;
+        const int32_t *v = key ? ev->stranded_keys : ev->stranded;
+        int32_t n = key ? ev->nstranded_keys : ev->nstranded;
+        if (x->c.sign != '!' || x->c.obj != OBJ_PLACEMENT)
+            continue;
+        for (int32_t k = 0; k < n && p != SM_NONE; k++)
+            still = still || v[k] == p;
+        x->resolved = !still;
+    }
+    /* the whole: attributes, and findings new / fixed / still there */
+    if ((rc = scenario_attr_diff(b->m, ev->m, catalog, &ad, err)))
+        goto fail;
+    rv->whole_changes = ad->n;
+    if ((rv->whole_only && review_add_changes(rv, &caps[1], ad, SM_NONE)) ||
+        review_findings(rv, &caps[2], b->res, ev->res, SM_NONE, true, rv->count)) {
+        rc = oom(err);
+        goto fail;
+    }
+    if (!rv->whole_only) {
+        /* per op lists new and fixed; keep only "still there" from the whole */
+        int32_t w = 0;
+        for (int32_t i = 0; i < rv->nfindings; i++)
+            if (rv->findings[i].op != SM_NONE || rv->findings[i].status == REVIEW_KEPT)
+                rv->findings[w++] = rv->findings[i];
+        rv->nfindings = w;
+    }
+    for (int sv = 0; sv < SEV_COUNT; sv++) {
+        rv->before[sv] = b->res->stats.count[sv];
+        rv->after[sv] = ev->res->stats.count[sv];
+        if (rv->count[REVIEW_NEW][sv] || rv->count[REVIEW_FIXED][sv])
+            rv->changed = true;
+    }
+    for (int32_t i = 0; i < rv->nfindings; i++)
+        if (rv->findings[i].status != REVIEW_KEPT)
+            rv->changed = true;
+    if (rv->whole_changes || rv->nchanges)
+        rv->changed = true;
+    scenario_attr_diff_free(ad);
+    scenario_eval_free(b);
+    scenario_eval_free(ev);
+    *out = rv;
+    return SM_OK;
+fail:
+    scenario_attr_diff_free(ad);
+    scenario_eval_free(b);
+    scenario_eval_free(ev);
+    scenario_review_free(rv);
+    return rc;
+}
+
+void
+scenario_review_free(struct scenario_review *rv)
+{
+    if (!rv)
+        return;
+    free(rv->ops);
+    free(rv->changes);
+    free(rv->findings);
+    sm_arena_fini(&rv->arena);
+    free(rv);
 }

@@ -131,6 +131,8 @@ static const struct migration {
 
 #define STMTS(X) \
     X(META_GET, "SELECT value FROM meta WHERE key = ?1") \
+    X(CHANGE_BUMP, "INSERT INTO meta(key, value) VALUES('change', '1') ON CONFLICT(key) " \
+                   "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)") \
     X(META_SET, "INSERT INTO meta(key, value) VALUES(?1, ?2) " \
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value") \
     X(AUDIT, "INSERT INTO audit(time, actor, op, object, before, after, data) " \
@@ -3186,6 +3188,7 @@ store_audit_data(struct store *st, const char *op, const char *object, const cha
     const char *actor = getenv("SOVMAP_ACTOR");
     sqlite3_stmt *s;
     char when[64];
+    int rc;
 
     if (!actor || !*actor)
         actor = getenv("USER");
@@ -3208,7 +3211,27 @@ store_audit_data(struct store *st, const char *op, const char *object, const cha
         bind_str(s, 6, after);
     if (data)
         bind_str(s, 7, data);
-    return step_done(st, s, err);
+    if ((rc = step_done(st, s, err)))
+        return rc;
+    /* every audited write is a change: store_change_counter */
+    return (s = stmt(st, S_CHANGE_BUMP, err)) ? step_done(st, s, err) : err ? err->code : SM_EDB;
+}
+
+int
+store_change_counter(struct store *st, int64_t *out, struct sm_error *err)
+{
+    char buf[32];
+    struct sm_error e2 = { 0 };
+    int rc = store_meta_get(st, "change", buf, sizeof buf, &e2);
+
+    if (rc == SM_ENOTFOUND) {
+        *out = 0;
+        return SM_OK;
+    }
+    if (rc)
+        return sm_error_set(err, rc, "%s", e2.msg);
+    *out = strtoll(buf, NULL, 10);
+    return SM_OK;
 }
 
 int

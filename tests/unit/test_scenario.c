@@ -983,6 +983,212 @@ test_model_share(void **state)
     model_free(k);
 }
 
+
+/* ---- review: what scenario diff prints ------------------------------------------------ */
+
+static int32_t
+count_review(const struct scenario_review *rv, int32_t op, int status, const char *rule)
+{
+    int32_t n = 0;
+
+    for (int32_t i = 0; i < rv->nfindings; i++)
+        if (rv->findings[i].op == op && rv->findings[i].status == status &&
+            (!rule || strcmp(rv->findings[i].rule, rule) == 0))
+            n++;
+    return n;
+}
+
+static const struct scenario_attr_change *
+review_change(const struct scenario_review *rv, int32_t op, const char *attr)
+{
+    for (int32_t i = 0; i < rv->nchanges; i++)
+        if (rv->changes[i].op == op && rv->changes[i].c.attr &&
+            strcmp(rv->changes[i].c.attr, attr) == 0)
+            return &rv->changes[i].c;
+    return NULL;
+}
+
+/* Each op is charged with exactly what it did on the model the ops before
+ * it left: a move's fixes under the move, a retire's RES004 under the
+ * retire (not the op before it), and attribute values before and after. */
+static void
+test_review_attribution(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_review *rv;
+    const struct scenario_attr_change *ch;
+    struct sm_error err;
+    int32_t s = add_scenario(fx->m, "s", "");
+
+    add_op(fx->m, s, "move orders aws:us-east-1 aws:eu-central-1");
+    add_op(fx->m, s, "set-tier catalog restricted");
+    add_op(fx->m, s, "retire-region aws:eu-west-1");
+    if (scenario_review(fx->m, fx->rp, "s", NULL, TODAY, &rv, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(rv->nops, 3);
+    assert_false(rv->whole_only);
+    /* op 0, the move: the replica's RES001 fixed there, its region changed */
+    assert_true(count_review(rv, 0, REVIEW_FIXED, "RES001") >= 1);
+    assert_int_equal(count_review(rv, 0, REVIEW_NEW, NULL), 0);
+    ch = review_change(rv, 0, "region");
+    assert_non_null(ch);
+    assert_string_equal(ch->before, "aws:us-east-1");
+    assert_string_equal(ch->after, "aws:eu-central-1");
+    /* op 1, set-tier: "~ tier: public -> restricted", no RES004 */
+    ch = review_change(rv, 1, "tier");
+    assert_non_null(ch);
+    assert_string_equal(ch->before, "public");
+    assert_string_equal(ch->after, "restricted");
+    assert_int_equal(count_review(rv, 1, REVIEW_NEW, "RES004"), 0);
+    /* op 2, retire: orders' primary must move, RES004 new under it */
+    assert_true(count_review(rv, 2, REVIEW_NEW, "RES004") >= 1);
+    {
+        bool must_move = false;
+        for (int32_t i = 0; i < rv->nchanges; i++)
+            if (rv->changes[i].op == 2 && rv->changes[i].c.sign == '!' &&
+                rv->changes[i].c.obj == OBJ_PLACEMENT &&
+                strcmp(rv->changes[i].c.selector, "orders@aws:eu-west-1") == 0)
+                must_move = !rv->changes[i].resolved;
+        assert_true(must_move);
+    }
+    /* the header's counts are the whole's, and match the two checks */
+    {
+        struct scenario_eval *b, *a;
+        assert_int_equal(scenario_eval(fx->m, fx->rp, NULL, TODAY, &b, NULL), SM_OK);
+        assert_int_equal(scenario_eval(fx->m, fx->rp, "s", TODAY, &a, NULL), SM_OK);
+        for (int sv = 0; sv < SEV_COUNT; sv++) {
+            assert_int_equal(rv->before[sv], b->res->stats.count[sv]);
+            assert_int_equal(rv->after[sv], a->res->stats.count[sv]);
+            assert_int_equal(rv->count[REVIEW_NEW][sv] + rv->count[REVIEW_KEPT][sv],
+                             rv->after[sv]);
+            assert_int_equal(rv->count[REVIEW_FIXED][sv] + rv->count[REVIEW_KEPT][sv],
+                             rv->before[sv]);
+        }
+        scenario_eval_free(b);
+        scenario_eval_free(a);
+    }
+    assert_true(rv->changed);
+    scenario_review_free(rv);
+}
+
+/* Against its base, only the scenario's own ops; another scenario is
+ * compared whole; an empty scenario changes nothing. */
+static void
+test_review_base_and_empty(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_review *rv;
+    struct sm_error err;
+    int32_t law = add_scenario(fx->m, "law", ""), fix = add_scenario(fx->m, "law-fix", "law");
+
+    add_scenario(fx->m, "empty", "");
+    add_op(fx->m, law, "revoke-adequacy EU US");
+    add_op(fx->m, fix, "move users aws:us-east-1 aws:eu-west-1");
+    if (scenario_review(fx->m, fx->rp, "law-fix", "law", TODAY, &rv, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    assert_true(rv->other_is_base);
+    assert_int_equal(rv->start, 1);
+    assert_int_equal(rv->nops, 1);
+    assert_string_equal(rv->ops[0].argv.v[0], "move");
+    scenario_review_free(rv);
+    if (scenario_review(fx->m, fx->rp, "law", "law-fix", TODAY, &rv, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    assert_true(rv->whole_only);
+    assert_int_equal(rv->nops, 0);
+    assert_true(rv->changed);
+    scenario_review_free(rv);
+    if (scenario_review(fx->m, fx->rp, "empty", NULL, TODAY, &rv, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    assert_false(rv->changed);
+    assert_int_equal(rv->nchanges, 0);
+    for (int sv = 0; sv < SEV_COUNT; sv++) {
+        assert_int_equal(rv->count[REVIEW_NEW][sv], 0);
+        assert_int_equal(rv->count[REVIEW_FIXED][sv], 0);
+    }
+    scenario_review_free(rv);
+}
+
+/* Issue case: EU data moved to Russia to satisfy Russian law. The XFR001
+ * on the moved copy is about EU -> RU, another finding than the copy's
+ * RU -> DE one: it is new, never "changed". */
+static void
+test_review_new_not_changed(void **state)
+{
+    struct fx *fx = *state;
+    struct region r;
+    struct scenario_review *rv;
+    struct sm_error err;
+    int32_t d, s;
+
+    model_region_init(&r);
+    r.id = "yandex:ru-central1";
+    r.provider = "yandex";
+    r.code = "ru-central1";
+    r.country = sm_cc("RU");
+    r.operator_home = sm_cc("RU");
+    r.kind = REGION_CLOUD;
+    assert_int_equal(model_add_region(fx->m, &r, NULL, NULL), SM_OK);
+    d = add_dataset(fx->m, "mixed", "restricted", "EU,RU");
+    place(fx->m, d, "aws:eu-central-1", ROLE_PRIMARY);
+    s = add_scenario(fx->m, "to-ru", "");
+    add_op(fx->m, s, "move mixed aws:eu-central-1 yandex:ru-central1");
+    if (scenario_review(fx->m, fx->rp, "to-ru", NULL, TODAY, &rv, &err) != SM_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(count_review(rv, 0, REVIEW_FIXED, "RES003"), 1);
+    {
+        bool eu_to_ru = false;
+        for (int32_t i = 0; i < rv->nfindings; i++)
+            if (rv->findings[i].op == 0 && rv->findings[i].status == REVIEW_NEW &&
+                strcmp(rv->findings[i].rule, "XFR001") == 0 &&
+                strstr(rv->findings[i].jurisdictions, "RU"))
+                eu_to_ru = true;
+        assert_true(eu_to_ru);
+    }
+    assert_true(rv->count[REVIEW_NEW][SEV_ERROR] >= 1);
+    scenario_review_free(rv);
+}
+
+/* The attribute diff alone: + and - with what the object is, ~ per attribute. */
+static void
+test_attr_diff(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev;
+    struct scenario_attr_diff *d;
+    const char *add[] = { "add-placement", "orders", "aws:eu-central-1", "replica" };
+    const char *rm[] = { "remove-placement", "users@aws:us-east-1" };
+    const char *tier[] = { "set-tier", "catalog", "confidential" };
+    bool plus = false, minus = false, tilde = false;
+
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "x", &ev, NULL), SM_OK);
+    assert_int_equal(scenario_apply(ev, 4, add, NULL), SM_OK);
+    assert_int_equal(scenario_apply(ev, 2, rm, NULL), SM_OK);
+    assert_int_equal(scenario_apply(ev, 3, tier, NULL), SM_OK);
+    assert_int_equal(scenario_attr_diff(fx->m, ev->m, fx->m, &d, NULL), SM_OK);
+    assert_int_equal(d->n, 3);
+    for (int32_t i = 0; i < d->n; i++) {
+        const struct scenario_attr_change *c = &d->v[i];
+        if (c->sign == '+') {
+            plus = strcmp(c->selector, "orders@aws:eu-central-1") == 0 &&
+                   strstr(c->after, "replica") && strstr(c->after, "encrypted");
+        } else if (c->sign == '-') {
+            minus = strcmp(c->selector, "users@aws:us-east-1") == 0 && c->before;
+        } else if (c->sign == '~') {
+            tilde = strcmp(c->attr, "tier") == 0 && strcmp(c->before, "public") == 0 &&
+                    strcmp(c->after, "confidential") == 0;
+        }
+    }
+    assert_true(plus);
+    assert_true(minus);
+    assert_true(tilde);
+    scenario_attr_diff_free(d);
+    /* a model against itself: nothing */
+    assert_int_equal(scenario_attr_diff(fx->m, fx->m, fx->m, &d, NULL), SM_OK);
+    assert_int_equal(d->n, 0);
+    scenario_attr_diff_free(d);
+    scenario_eval_free(ev);
+}
+
 int
 main(void)
 {
@@ -1004,6 +1210,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_apply_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_from_undo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_share, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_attribution, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_base_and_empty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_review_new_not_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attr_diff, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -506,6 +506,39 @@ test_audit_append_only(void **state)
     sqlite3_close(db);
 }
 
+/* The persistent change counter: one per audited write that commits,
+ * none for a rolled-back one, kept across opens, readable read-only. */
+static void
+test_change_counter(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "change.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    int64_t n = -1, audits = 0;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_change_counter(st, &n, &err), SM_OK);
+    assert_int_equal(n, 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(store_begin(st, &err), SM_OK);
+        assert_int_equal(store_audit(st, "dataset add x", "x", NULL, NULL, &err), SM_OK);
+        assert_int_equal(store_commit(st, &err), SM_OK);
+        audits++;
+    }
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_audit(st, "dataset add y", "y", NULL, NULL, &err), SM_OK);
+    store_rollback(st);
+    assert_int_equal(store_change_counter(st, &n, &err), SM_OK);
+    assert_int_equal(n, audits);
+    store_close(st);
+    st = NULL;
+    assert_int_equal(store_open(path, STORE_READONLY, &st, &err), SM_OK);
+    assert_int_equal(store_change_counter(st, &n, &err), SM_OK);
+    assert_int_equal(n, audits);
+    store_close(st);
+}
+
 struct rows { int n; char first[256]; };
 
 static int
@@ -1453,6 +1486,7 @@ main(void)
         cmocka_unit_test(test_corrupt_and_foreign),
         cmocka_unit_test(test_newer_version),
         cmocka_unit_test(test_audit_append_only),
+        cmocka_unit_test(test_change_counter),
         cmocka_unit_test(test_query),
         cmocka_unit_test(test_kill9_leaves_before_or_after),
         cmocka_unit_test(test_put_any_order_and_upsert),

@@ -148,7 +148,7 @@ $ sovmap scenario list --format tsv
 
 $ sovmap scenario list --format json
 > [
->   {"name": "s1", "base": "", "description": "what if", "ops": []}
+>   {"name": "s1", "base": "", "description": "what if", "made_on_change": 10, "stale": false, "ops": []}
 > ]
 
 # filters, removed objects
@@ -204,6 +204,7 @@ $ sovmap scenario show s1
 > name                 s1
 > base                 -
 > description          what if
+> made on              catalog change 10; the catalog is at 14: stale, review before applying
 > ops:
 >   (none yet: sovmap scenario add NAME OP ARGS...)
 
@@ -361,6 +362,6 @@ $ SOVMAP_TODAY=2026-11-26 sovmap scenario list --check --format tsv
 
 $ SOVMAP_TODAY=2026-11-26 sovmap scenario list --check --format json
 > [
->   {"name": "s1", "base": "", "description": "what if", "errors": {"before": 3, "after": 3}, "ops": ["move orders aws:eu-west-1 aws:eu-central-1"]},
->   {"name": "s2", "base": "s1", "description": "", "errors": null, "ops": ["move orders acme:fra aws:eu-west-2"]}
+>   {"name": "s1", "base": "", "description": "what if", "made_on_change": 14, "stale": true, "errors": {"before": 3, "after": 3}, "ops": ["move orders aws:eu-west-1 aws:eu-central-1"]},
+>   {"name": "s2", "base": "s1", "description": "", "made_on_change": 14, "stale": true, "errors": null, "ops": ["move orders acme:fra aws:eu-west-2"]}
 > ]

@@ -12,7 +12,7 @@ $ sovmap check a b c d e f g h i j k l m n o p
 $ sovmap plan a b c d e f g h i j k l m n o p
 >
 ! sovmap: plan takes no arguments, not a
-! usage: sovmap plan [--scenario NAME] [--prefer same-provider|same-country|fewest-regions]
+! usage: sovmap plan [--scenario NAME] [--prefer mechanisms|moves[,ORDER]] [--fail-on LEVEL]
 ? 2
 
 $ sovmap waive RES001 a b c d e f g h i j k l m n

@@ -37,6 +37,7 @@ $ sovmap scenario show s1
 > name                 s1
 > base                 -
 > description
+> made on              catalog change 3 (current)
 > ops:
 >   1. retire-region aws:eu-central-1
 $ sovmap scenario diff nosuch
@@ -54,8 +55,8 @@ $ sovmap scenario rm s1 x
 $ sovmap scenario new leave
 $ sovmap scenario add leave retire-region aws:eu-west-1
 $ SOVMAP_TODAY=2026-11-26 sovmap scenario diff leave
-~ ^  must move placement orders@aws:eu-west-1  \(its region is retired: move it\)$
-~ ^  new       error   RES004  orders@aws:eu-west-1: 
+~ ^  ! placement orders@aws:eu-west-1  \(its region is retired: move it\)$
+~ ^  new         error   RES004  orders@aws:eu-west-1: 
 $ sovmap scenario apply leave
 ! scenario leave leaves 1 copy in retired regions (first: orders@aws:eu-west-1)
 ? 2

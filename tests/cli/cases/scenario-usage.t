@@ -79,8 +79,10 @@ $ sovmap scenario diff nosuch --format xml
 ? 2
 
 $ sovmap scenario show s1 --help
-> usage: sovmap scenario show NAME
-> Show a scenario's ops, its bases' ops first.
+> usage: sovmap scenario show NAME [--format text|json]
+> Show a scenario's ops, its bases' ops first, and the catalog change it was
+> made on (stale when the catalog changed since).
+>   --format F   text (default) or json
 
 $ sovmap -q scenario new s1 --description 'move it'
 >
