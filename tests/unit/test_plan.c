@@ -544,10 +544,12 @@ new_after_replay(const struct scenario_eval *start, const struct plan *p, int se
         bool had = false;
         for (int32_t k = 0; k < nb && !had; k++)
             had = strcmp(ka[i], kb[k]) == 0;
-        /* a mechanism step's to-do: XFR003 until its reference is given */
-        for (int32_t s = 0; s < p->nsteps && !had; s++)
-            had = strncmp(ka[i], "XFR003|", 7) == 0 &&
-                  strcmp(p->steps[s].op.v[0], "set-mechanism") == 0;
+        /* a to-do the plan lists (XFR003: a mechanism it relies on, declared
+         * by a step or already there, needs its reference) is announced,
+         * not hidden: the plan's own list of new findings must name it */
+        for (int32_t s = 0; s < p->nnews && !had; s++)
+            had = strncmp(ka[i], "XFR003|", 7) == 0 && p->news[s].todo &&
+                  strcmp(p->news[s].rule, "XFR003") == 0;
         if (!had && nnew++ == 0)
             print_message("new after the plan: %s\n", ka[i]);
     }

@@ -9,7 +9,7 @@ $ sovmap dataset add users --tier confidential --subjects EU
 $ sovmap place users aws:eu-central-1 --encrypted --key-region aws:eu-central-1
 $ sovmap place users aws:ap-southeast-1 --role replica --encrypted --key-region aws:ap-southeast-1
 $ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run
-~ ^2 ops \(lower bound 2\): errors 6 -> 0, warnings 0 -> 0 \(prefer nearest, mechanisms first\)$
+~ ^2 ops \(lower bound 2\): errors 6 -> 0, warnings 0 -> 1 \(prefer nearest, mechanisms first\)$
 ~ ^no new finding \(verified: nothing at or above warning appears\)$
 ~ ^dry run: no scenario saved$
 $ sovmap scenario list
@@ -26,7 +26,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap plan
 ~ ^no new finding \(verified: nothing at or above warning appears\)$
 ~ ^review: sovmap scenario diff plan-1; apply: sovmap scenario apply plan-1$
 $ sovmap scenario show plan-1
-~ ^description          plan \(prefer nearest, mechanisms first\): 2 ops, errors 6 -> 0, warnings 0 -> 0$
+~ ^description          plan \(prefer nearest, mechanisms first\): 2 ops, errors 6 -> 0, warnings 0 -> 1$
 $ SOVMAP_TODAY=2026-11-26 sovmap scenario diff plan-1 --format json | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["counts"]["error"]["after"], [(c["change"], c["selector"], c["attribute"], c["before"], c["after"], c["op"]) for c in d["changes"]])'
 > 0 [('moved', 'orders@azure:northeurope', 'region', 'aws:us-east-1', 'azure:northeurope', 1), ('changed', 'orders@azure:northeurope', 'key-region', 'aws:us-east-1', 'azure:northeurope', 1), ('changed', 'users@aws:ap-southeast-1', 'mechanism', '', 'scc', 2)]
 # the plan as JSON: ops with their argv and the finding each fixes
