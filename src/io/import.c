@@ -6,6 +6,7 @@
  * No SQLite and no printing to the terminal of its own accord: cmd_import
  * writes the touched objects and chooses where the diff goes.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,9 @@
 #include <jansson.h>
 
 #include "import_int.h"
+
+/* The audit text keeps whole diff lines up to this many bytes. */
+#define IMPORT_AUDIT_MAX (4 << 20)
 
 /* ---- mapping file --------------------------------------------------------------- */
 
@@ -43,6 +47,46 @@ struct import_map {
     int32_t nvals, cap_vals;
 };
 
+/* A lower-cased copy in the arena (ASCII letters only; UTF-8 passes). */
+static char *
+lower_dup(struct sm_arena *a, const char *s)
+{
+    char *d = sm_arena_strdup(a, s);
+
+    for (char *p = d; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+/* vsnprintf into an exact heap allocation. NULL on out of memory. */
+static char *
+vfmt_dup(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *s;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static char * __attribute__((format(printf, 1, 2)))
+fmt_dup(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = vfmt_dup(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf" };
 
 static const char *const rule_keys[] = {
@@ -68,23 +112,18 @@ map_region_table(struct import_map *map, json_t *obj, struct sm_map *dst, const 
     if (!json_is_object(obj))
         return sm_error_set(err, SM_EPARSE, "%s: %s must be an object", name, what);
     json_object_foreach(obj, k, v) {
-        char buf[256];
         const char *s = json_string_value(v);
+        const char *key, *val;
+        char *buf;
         if (k[0] == '_')
             continue;           /* "_comment" */
         if (!s || !*s)
             return sm_error_set(err, SM_EPARSE, "%s: %s.%s must be a region id", name, what, k);
-        if (!strchr(s, ':'))
-            snprintf(buf, sizeof buf, "aws:%s", s);
-        else
-            sm_strlcpy(buf, s, sizeof buf);
-        char lk[256];
-        size_t i;
-        for (i = 0; k[i] && i + 1 < sizeof lk; i++)
-            lk[i] = (char)tolower((unsigned char)k[i]);
-        lk[i] = 0;
-        const char *key = sm_arena_strdup(&map->arena, lk);
-        const char *val = sm_arena_strdup(&map->arena, buf);
+        if (!(buf = fmt_dup("%s%s", strchr(s, ':') ? "" : "aws:", s)))
+            return map_oom(err, name);
+        key = lower_dup(&map->arena, k);
+        val = sm_arena_strdup(&map->arena, buf);
+        free(buf);
         if (!key || !val || sm_grow((void **)&map->vals, &map->cap_vals, map->nvals + 1,
                                     sizeof *map->vals))
             return map_oom(err, name);
@@ -351,16 +390,22 @@ import_map_free(struct import_map *map)
 static const char *
 lookup_region(const struct import_map *map, const struct sm_map *t, const char *key)
 {
-    char lk[256];
-    size_t i;
+    char small[256], *lk = small;
+    size_t i, n;
     int32_t v;
 
     if (!map || !key)
         return NULL;
-    for (i = 0; key[i] && i + 1 < sizeof lk; i++)
+    /* the whole key, however long: a cut key could match another bucket */
+    n = strlen(key);
+    if (n >= sizeof small && !(lk = malloc(n + 1)))
+        return NULL;
+    for (i = 0; i < n; i++)
         lk[i] = (char)tolower((unsigned char)key[i]);
-    lk[i] = 0;
+    lk[n] = 0;
     v = sm_map_get(t, lk);
+    if (lk != small)
+        free(lk);
     return v == SM_NONE ? NULL : map->vals[v];
 }
 
@@ -412,11 +457,31 @@ rule_matches(const struct map_rule *r, enum import_from from, const char *name,
     return true;
 }
 
-/* Expand ${value} ${name} ${ATTR} with |upper |lower; false when a variable
- * is missing or empty (the output is then dropped). */
-static bool
+/* Expand ${value} ${name} ${ATTR} with |upper |lower into *out (heap, exact
+ * length). SM_OK with *out NULL when a variable is missing or empty (the
+ * output is then dropped); SM_ENOMEM. Two passes: measure, then write. */
+static bool expand_to(const char *tpl, const char *name, const char *value,
+                      const char *const *attrs, char *out, size_t *len);
+
+static int
 expand(const char *tpl, const char *name, const char *value, const char *const *attrs,
-       char *out, size_t size)
+       char **out)
+{
+    size_t n = 0;
+
+    *out = NULL;
+    if (!expand_to(tpl, name, value, attrs, NULL, &n) || n == 0)
+        return SM_OK;
+    if (!(*out = malloc(n + 1)))
+        return SM_ENOMEM;
+    expand_to(tpl, name, value, attrs, *out, &n);
+    (*out)[n] = 0;
+    return SM_OK;
+}
+
+static bool
+expand_to(const char *tpl, const char *name, const char *value, const char *const *attrs,
+          char *out, size_t *len)
 {
     size_t o = 0;
 
@@ -440,18 +505,19 @@ expand(const char *tpl, const char *name, const char *value, const char *const *
                 return false;
             for (; *s; s++) {
                 int c = (unsigned char)*s;
-                if (o + 1 >= size)
-                    return false;
-                out[o++] = (char)(mode == 1 ? toupper(c) : mode == 2 ? tolower(c) : c);
+                if (out)
+                    out[o] = (char)(mode == 1 ? toupper(c) : mode == 2 ? tolower(c) : c);
+                o++;
             }
             p = end + 1;
         } else {
-            if (o + 1 >= size)
-                return false;
-            out[o++] = *p++;
+            if (out)
+                out[o] = *p;
+            o++;
+            p++;
         }
     }
-    out[o] = 0;
+    *len = o;
     return o > 0;
 }
 
@@ -463,7 +529,7 @@ import_map_label(const struct import_map *map, enum import_from from, const char
     memset(out, 0, sizeof *out);
     for (int32_t i = 0; map && i < map->nrules; i++) {
         const struct map_rule *r = &map->rules[i];
-        char buf[160];
+        char *buf;
         if (!rule_matches(r, from, name, value, attrs, names_only))
             continue;
         out->matched = true;
@@ -471,18 +537,35 @@ import_map_label(const struct import_map *map, enum import_from from, const char
         out->tier = r->tier;
         out->system = r->system;
         out->owner = r->owner;
-        for (int k = 0; k < r->ntags; k++)
-            if (expand(r->tags[k], name, value, attrs, buf, sizeof buf))
-                sm_strlcpy(out->tags[out->ntags++], buf, sizeof out->tags[0]);
-        for (int k = 0; k < r->nsubjects; k++)
-            if (expand(r->subjects[k], name, value, attrs, buf, sizeof buf)) {
-                size_t j;
-                for (j = 0; buf[j] && j + 1 < sizeof out->subjects[0]; j++)
-                    out->subjects[out->nsubjects][j] = (char)toupper((unsigned char)buf[j]);
-                out->subjects[out->nsubjects++][j] = 0;
+        for (int k = 0; k < r->ntags; k++) {
+            if (expand(r->tags[k], name, value, attrs, &buf))
+                out->oom = true;
+            else if (buf)
+                out->tags[out->ntags++] = buf;
+        }
+        for (int k = 0; k < r->nsubjects; k++) {
+            if (expand(r->subjects[k], name, value, attrs, &buf)) {
+                out->oom = true;
+                continue;
             }
+            if (!buf)
+                continue;
+            for (char *q = buf; *q; q++)
+                *q = (char)toupper((unsigned char)*q);
+            out->subjects[out->nsubjects++] = buf;
+        }
         return;
     }
+}
+
+void
+import_mapped_fini(struct import_mapped *out)
+{
+    for (int k = 0; k < out->ntags; k++)
+        free(out->tags[k]);
+    for (int k = 0; k < out->nsubjects; k++)
+        free(out->subjects[k]);
+    out->ntags = out->nsubjects = 0;
 }
 
 /* ---- the run --------------------------------------------------------------------- */
@@ -496,28 +579,50 @@ imp_str(struct import_run *r, const char *s)
     return sm_arena_strdup(&r->arena, s ? s : "");
 }
 
+/* vsnprintf into the run's arena, exact length. NULL on out of memory. */
+static const char *
+imp_vfmt(struct import_run *r, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    char *s;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !(s = sm_arena_alloc(&r->arena, (size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
 const char *
 imp_fmt(struct import_run *r, const char *fmt, ...)
 {
-    char buf[1024];
+    const char *s;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    s = imp_vfmt(r, fmt, ap);
     va_end(ap);
-    return imp_str(r, buf);
+    return s;
 }
 
 int
 imp_bad(struct sm_error *err, const char *file, const char *fmt, ...)
 {
-    char buf[200];
+    char *buf;
+    int rc;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    buf = vfmt_dup(fmt, ap);
     va_end(ap);
-    return sm_error_set(err, SM_EPARSE, "%s: %s", file, buf);
+    if (!buf)
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
+    rc = sm_error_set(err, SM_EPARSE, "%s: %s", file, buf);
+    free(buf);
+    return rc;
 }
 
 const char *
@@ -855,6 +960,11 @@ add_subject(struct import_run *r, int32_t ds, const char *s, const char *entity)
     return SM_OK;
 }
 
+static int label_apply(struct import_run *r, int32_t ds, const char *field,
+                       const struct import_mapped *mp, const char *name, const char *value,
+                       const char *const *attrs, bool names_only, const char *entity,
+                       const char *file);
+
 int
 imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from from,
           const char *name, const char *value, const char *const *attrs, bool names_only,
@@ -866,9 +976,22 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
     if (!name || !*name)
         return SM_OK;
     import_map_label(r->map, from, name, value, attrs, names_only, &mp);
-    if (mp.ignore)
+    rc = mp.oom ? SM_ENOMEM : label_apply(r, ds, field, &mp, name, value, attrs, names_only,
+                                          entity, file);
+    import_mapped_fini(&mp);
+    return rc;
+}
+
+static int
+label_apply(struct import_run *r, int32_t ds, const char *field, const struct import_mapped *mp,
+            const char *name, const char *value, const char *const *attrs, bool names_only,
+            const char *entity, const char *file)
+{
+    int rc;
+
+    if (mp->ignore)
         return SM_OK;
-    if (!mp.matched) {
+    if (!mp->matched) {
         size_t n = strlen(name) + (value ? strlen(value) : 0) + 2;
         char *buf;
         if (names_only)
@@ -880,27 +1003,37 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
         free(buf);
         return rc;
     }
-    if (mp.tier && !field) {
+    if (mp->tier && !field) {
         if (VGROW(r, tiers))
             return SM_ENOMEM;
-        r->tiers[r->ntiers].tier = imp_str(r, mp.tier);
+        r->tiers[r->ntiers].tier = imp_str(r, mp->tier);
         r->tiers[r->ntiers].file = imp_str(r, file);
         r->tiers[r->ntiers].entity = imp_str(r, entity);
         r->tiers[r->ntiers].next = r->ds[ds].first_tier;
         r->ds[ds].first_tier = r->ntiers++;
     }
     if (!field) {
-        char buf[400];
-        if (mp.system && expand(mp.system, name, value, attrs, buf, sizeof buf))
-            imp_describe(r, ds, buf, NULL, NULL);
-        if (mp.owner && expand(mp.owner, name, value, attrs, buf, sizeof buf))
-            imp_describe(r, ds, NULL, buf, NULL);
+        char *buf;
+        if (mp->system) {
+            if (expand(mp->system, name, value, attrs, &buf))
+                return SM_ENOMEM;
+            if (buf)
+                imp_describe(r, ds, buf, NULL, NULL);
+            free(buf);
+        }
+        if (mp->owner) {
+            if (expand(mp->owner, name, value, attrs, &buf))
+                return SM_ENOMEM;
+            if (buf)
+                imp_describe(r, ds, NULL, buf, NULL);
+            free(buf);
+        }
     }
-    for (int i = 0; i < mp.nsubjects; i++)
-        if ((rc = add_subject(r, ds, mp.subjects[i], entity)))
+    for (int i = 0; i < mp->nsubjects; i++)
+        if ((rc = add_subject(r, ds, mp->subjects[i], entity)))
             return rc;
-    for (int i = 0; i < mp.ntags; i++)
-        if ((rc = imp_tag(r, ds, field, mp.tags[i], entity, file)))
+    for (int i = 0; i < mp->ntags; i++)
+        if ((rc = imp_tag(r, ds, field, mp->tags[i], entity, file)))
             return rc;
     return SM_OK;
 }
@@ -948,24 +1081,27 @@ note_add(struct import_run *r, struct sm_map *keys, struct imp_note **v, int32_t
 void
 imp_skip(struct import_run *r, const char *what, const char *why)
 {
-    char buf[400];
+    char *buf = fmt_dup("%s (%s)", what, why);
 
-    snprintf(buf, sizeof buf, "%s (%s)", what, why);
     r->stats.skipped++;
-    note_add(r, &r->skip_keys, &r->skips, &r->nskips, &r->cap_skips, buf);
+    if (buf)
+        note_add(r, &r->skip_keys, &r->skips, &r->nskips, &r->cap_skips, buf);
+    free(buf);
 }
 
 void
 imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
 {
-    char buf[1024];
-    int n;
+    char *text, *buf;
     va_list ap;
 
-    n = snprintf(buf, sizeof buf, "%s", conflict ? "conflict: " : "warning: ");
     va_start(ap, fmt);
-    vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+    text = vfmt_dup(fmt, ap);
     va_end(ap);
+    buf = text ? fmt_dup("%s%s", conflict ? "conflict: " : "warning: ", text) : NULL;
+    free(text);
+    if (!buf)
+        return;
     if (sm_map_get(&r->note_keys, buf) == SM_NONE) {
         if (conflict)
             r->stats.conflicts++;
@@ -973,33 +1109,42 @@ imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
             r->stats.warnings++;
     }
     note_add(r, &r->note_keys, &r->notes, &r->nnotes, &r->cap_notes, buf);
+    free(buf);
+}
+
+const char *
+imp_ds_name(struct import_run *r, const char *db, const char *table)
+{
+    char *s = (char *)imp_fmt(r, "%s.%s", db, table);
+    char *at = s ? strchr(s, '@') : NULL;
+
+    if (at)
+        *at = '#';
+    return s;
 }
 
 const char *
 imp_region_id(struct import_run *r, const char *provider, const char *code)
 {
-    char buf[300], lc[256];
-    size_t i;
+    const char *lc;
 
     if (!code || !*code)
         return NULL;
     if (strchr(code, ':'))
         return imp_str(r, code);
-    for (i = 0; code[i] && i + 1 < sizeof lc; i++)
-        lc[i] = (char)tolower((unsigned char)code[i]);
-    lc[i] = 0;
+    if (!(lc = lower_dup(&r->arena, code)))
+        return NULL;
     /* S3 GetBucketLocation quirk: "EU" is the old name of eu-west-1. */
     if (strcmp(provider, "aws") == 0 && strcmp(lc, "eu") == 0)
-        sm_strlcpy(lc, "eu-west-1", sizeof lc);
-    snprintf(buf, sizeof buf, "%s:%s", provider, lc);
-    return imp_str(r, buf);
+        lc = "eu-west-1";
+    return imp_fmt(r, "%s:%s", provider, lc);
 }
 
 const char *
-imp_s3_bucket(const char *uri, char *buf, size_t size)
+imp_s3_bucket(struct import_run *r, const char *uri)
 {
     const char *p, *end;
-    size_t i;
+    char *buf;
 
     if (!uri)
         return NULL;
@@ -1010,19 +1155,17 @@ imp_s3_bucket(const char *uri, char *buf, size_t size)
     else
         return NULL;
     end = p + strcspn(p, "/@");
-    if (end == p || (size_t)(end - p) >= size)
+    if (end == p || !(buf = sm_arena_strndup(&r->arena, p, (size_t)(end - p))))
         return NULL;
-    for (i = 0; p + i < end; i++)
-        buf[i] = (char)tolower((unsigned char)p[i]);
-    buf[i] = 0;
+    for (char *q = buf; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
     return buf;
 }
 
 const char *
 imp_location_region(struct import_run *r, const char *location, const char **why)
 {
-    char b[256];
-    const char *bucket = imp_s3_bucket(location, b, sizeof b);
+    const char *bucket = imp_s3_bucket(r, location);
     const char *reg;
 
     if (!bucket)
@@ -1043,16 +1186,15 @@ diff_line(struct import_run *r, int32_t ds, const char *fmt, ...)
 static int
 diff_line(struct import_run *r, int32_t ds, const char *fmt, ...)
 {
-    char buf[1200];
+    const char *text;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    text = imp_vfmt(r, fmt, ap);
     va_end(ap);
-    if (VGROW(r, lines))
+    if (!text || VGROW(r, lines))
         return SM_ENOMEM;
-    if (!(r->lines[r->nlines].text = imp_str(r, buf)))
-        return SM_ENOMEM;
+    r->lines[r->nlines].text = text;
     r->lines[r->nlines].next = SM_NONE;
     if (r->ds[ds].last_diff == SM_NONE)
         r->ds[ds].first_diff = r->nlines;
@@ -1122,14 +1264,14 @@ apply_tier(struct import_run *r, struct model *m, int32_t i, struct sm_error *er
         }
     }
     if (disagree) {
-        char buf[800];
-        size_t o = 0;
-        buf[0] = 0;
-        for (int32_t t = d->first_tier; t != SM_NONE && o < sizeof buf - 1; t = r->tiers[t].next)
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s (%s)", o ? ", " : "",
-                                  r->tiers[t].tier, r->tiers[t].file);
+        const char *list = "";
+        for (int32_t t = d->first_tier; t != SM_NONE && list; t = r->tiers[t].next)
+            list = imp_fmt(r, "%s%s%s (%s)", list, *list ? ", " : "", r->tiers[t].tier,
+                           r->tiers[t].file);
+        if (!list)
+            return sm_error_set(err, SM_ENOMEM, "import: out of memory");
         imp_note(r, true, "%s: the files disagree on its tier: %s; kept the highest, %s",
-                 d->name, buf, m->tiers[best].name);
+                 d->name, list, m->tiers[best].name);
     }
     if (best == SM_NONE || m->datasets[d->id].tier == best)
         return SM_OK;
@@ -1184,18 +1326,37 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
     return diff_line(r, i, "  + subjects %s", buf);
 }
 
+/* A string attribute of a dataset, whole. */
+static const char *
+ds_attr(const struct model *m, int32_t id, const char *attr)
+{
+    const struct dataset *d = &m->datasets[id];
+    const char *v = strcmp(attr, "source") == 0 ? d->source_ref
+                  : strcmp(attr, "system") == 0 ? d->system
+                  : strcmp(attr, "owner") == 0 ? d->owner
+                  : strcmp(attr, "description") == 0 ? d->description : NULL;
+
+    assert(strcmp(attr, "source") == 0 || strcmp(attr, "system") == 0 ||
+           strcmp(attr, "owner") == 0 || strcmp(attr, "description") == 0);
+    return v ? v : "";
+}
+
 static int
 apply_attr(struct import_run *r, struct model *m, int32_t i, const char *attr,
            const char *val, struct sm_error *err)
 {
-    char before[512];
+    const char *before;
     int rc;
 
     if (!val || !*val)
         return SM_OK;
-    model_get(m, OBJ_DATASET, r->ds[i].id, attr, before, sizeof before);
+    /* the whole value: a cut copy would differ on every import */
+    if (!(before = ds_attr(m, r->ds[i].id, attr)))
+        return SM_ENOMEM;
     if (strcmp(before, val) == 0)
         return SM_OK;
+    if (!(before = imp_str(r, before)))   /* model_set frees the old text */
+        return SM_ENOMEM;
     if ((rc = model_set(m, OBJ_DATASET, r->ds[i].id, attr, val, err)))
         return rc;
     if (r->ds[i].status == 1)
@@ -1584,9 +1745,13 @@ import_run_audit_text(const struct import_run *r)
         return NULL;
     import_run_print_diff(r, f);
     fclose(f);
-    if (buf && len > 65536) {
-        /* the audit log keeps the gist, the catalog the facts */
-        strcpy(buf + 65536 - 32, "\n... (diff truncated)\n");
+    if (buf && len > IMPORT_AUDIT_MAX) {
+        /* the audit log keeps the gist, the catalog the facts: whole lines
+         * only, so no name is cut and the text stays valid UTF-8 */
+        char *cut = buf + IMPORT_AUDIT_MAX - 32;
+        while (cut > buf && cut[-1] != '\n')
+            cut--;
+        strcpy(cut, "... (diff truncated)\n");
     }
     return buf;
 }

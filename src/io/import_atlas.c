@@ -306,11 +306,10 @@ static const char *
 location_region(struct atlas *a, const char *location, const char **why,
                 const char **bucket_out)
 {
-    static char b[256];
-    const char *bucket = imp_s3_bucket(location, b, sizeof b);
+    const char *bucket = imp_s3_bucket(a->r, location);
     const char *reg;
 
-    *bucket_out = bucket ? imp_str(a->r, bucket) : NULL;
+    *bucket_out = bucket;
     if (!bucket)
         return NULL;
     if ((reg = bucket_region(a, bucket))) {
@@ -365,8 +364,7 @@ place(struct atlas *a, struct aent *x, int32_t ds, const char *ns)
     }
     case AK_BUCKET: {
         const char *name = attr(x->e, "name");
-        char b[256];
-        const char *qb = imp_s3_bucket(attr(x->e, "qualifiedName"), b, sizeof b);
+        const char *qb = imp_s3_bucket(r, attr(x->e, "qualifiedName"));
         reg = bucket_region(a, qb ? qb : name);
         why = "its region attribute";
         if (!reg && (reg = import_map_bucket_region(r->map, qb ? qb : name)))
@@ -572,7 +570,7 @@ static const char *
 label_of(struct atlas *a, const struct aent *x)
 {
     const char *s = attr(x->e, "qualifiedName");
-    char buf[100];
+    size_t n = 77;
 
     if (!s || !*s)
         s = attr(x->e, "name");
@@ -582,8 +580,10 @@ label_of(struct atlas *a, const struct aent *x)
         return x->guid;
     if (strlen(s) <= 80)
         return s;
-    snprintf(buf, sizeof buf, "%.77s...", s);
-    return imp_str(a->r, buf);
+    /* never inside a UTF-8 character */
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return imp_fmt(a->r, "%.*s...", (int)n, s);
 }
 
 static int
@@ -683,10 +683,9 @@ atlas_parse(struct import_run *r, struct sm_error *err)
     for (int32_t i = 0; i < a.nents; i++) {
         struct aent *x = &a.ents[i];
         const char *reg = attr(x->e, "region"), *name;
-        char b[256];
         if (x->kind != AK_BUCKET || !reg || !*reg)
             continue;
-        name = imp_s3_bucket(attr(x->e, "qualifiedName"), b, sizeof b);
+        name = imp_s3_bucket(r, attr(x->e, "qualifiedName"));
         if (!name)
             name = attr(x->e, "name");
         if (!name || sm_map_get(&a.bucket_region, name) != SM_NONE)

@@ -116,17 +116,21 @@ void imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
 
 /* "eu-west-1" -> "aws:eu-west-1"; an id with ':' is kept. NULL for "". */
 const char *imp_region_id(struct import_run *r, const char *provider, const char *code);
-/* Bucket of "s3://b/x", "s3a://b", "s3n://B/..." (lower-cased into buf), or NULL. */
-const char *imp_s3_bucket(const char *uri, char *buf, size_t size);
+/* Bucket of "s3://b/x", "s3a://b", "s3n://B/..." (lower-cased, in the run's
+ * arena), or NULL. */
+const char *imp_s3_bucket(struct import_run *r, const char *uri);
 /* Region for a storage location: bucket map, else NULL. why gets the reason. */
 const char *imp_location_region(struct import_run *r, const char *location,
                                 const char **why);
 
 /* arn:PARTITION:glue:REGION:ACCOUNT:table/DB/TABLE, database/DB or catalog. */
 struct imp_arn {
-    char region[64], account[64], kind[16], db[512], table[512];
+    const char *region, *account, *kind, *db, *table;   /* in the run's arena */
 };
-int imp_parse_arn(const char *s, struct imp_arn *a);   /* SM_EINVAL if not one */
+/* SM_EINVAL if not one, SM_ENOMEM. */
+int imp_parse_arn(struct import_run *r, const char *s, struct imp_arn *a);
+/* "db.table" as a dataset name ('@' becomes '#'), in the arena; NULL ENOMEM. */
+const char *imp_ds_name(struct import_run *r, const char *db, const char *table);
 
 /* A JSON string member, or NULL (also for non-strings). */
 const char *imp_jstr(const json_t *o, const char *key);

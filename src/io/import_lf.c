@@ -122,8 +122,7 @@ static int
 lf_table(struct import_run *r, const struct lf_table *t, const char *file,
          struct sm_error *err)
 {
-    char dsname[1100];
-    const char *ref, *dbref, *dbent;
+    const char *dsname, *ref, *dbref, *dbent;
     int32_t ds;
     json_t *c, *eff;
     size_t i;
@@ -138,9 +137,8 @@ lf_table(struct import_run *r, const struct lf_table *t, const char *file,
         imp_skip(r, "LF table wildcard", "names no single table");
         return SM_OK;
     }
-    snprintf(dsname, sizeof dsname, "%s.%s", t->db, t->name);
-    if (strchr(dsname, '@'))
-        *strchr(dsname, '@') = '#';
+    if (!(dsname = imp_ds_name(r, t->db, t->name)))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
     ref = imp_fmt(r, "lf:%s/%s/%s", t->catalog ? t->catalog : "", t->db, t->name);
     dbref = imp_fmt(r, "lf:%s/%s", t->catalog ? t->catalog : "", t->db);
     dbent = imp_fmt(r, "%s (database, inherited)", dbref);
@@ -185,8 +183,11 @@ lf_table(struct import_run *r, const struct lf_table *t, const char *file,
     }
     json_array_foreach(t->cols, i, c) {
         const char *col = imp_jstr(c, "Name");
-        char ctx[64];
-        snprintf(ctx, sizeof ctx, "LFTagsOnColumns[%zu].LFTags", i);
+        const char *ctx = imp_fmt(r, "LFTagsOnColumns[%zu].LFTags", i);
+        if (!ctx) {
+            rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
+            break;
+        }
         if (!col || !*col) {
             rc = imp_bad(err, file, "LFTagsOnColumns[%zu] has no \"Name\"", i);
             break;
@@ -210,7 +211,7 @@ resource(struct import_run *r, const char *file, struct lf_table *t, struct sm_e
 
     if (r->opts.resource_arn) {
         struct imp_arn a;
-        if (imp_parse_arn(r->opts.resource_arn, &a) || strcmp(a.kind, "table"))
+        if (imp_parse_arn(r, r->opts.resource_arn, &a) || strcmp(a.kind, "table"))
             return sm_error_set(err, SM_EUSAGE, "%s: %s is not a Glue table ARN "
                                 "(arn:aws:glue:REGION:ACCOUNT:table/DB/TABLE)", file,
                                 r->opts.resource_arn);
