@@ -79,7 +79,13 @@ struct dctx {
     int home_cc;
     bool personal;
     char subj[96];              /* "EU,BR" */
-    char label[160];            /* "orders (restricted, EU subjects)" */
+    bool words;                 /* subj is filled */
+};
+
+/* A text that grows to fit: finding texts hold names of any length, whole. */
+struct gbuf {
+    char *s;
+    size_t cap;
 };
 
 struct ck {
@@ -114,8 +120,10 @@ struct ck {
     int kind;
     int32_t obj, dataset;
     int nwhy;
-    char why[WHY_MAX][512];
-    char msg[512], jur[96], hint[512];
+    struct gbuf why[WHY_MAX];
+    struct gbuf msg, hint;
+    char jur[96];
+    struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -255,6 +263,72 @@ regime_cc(const struct regime *g, char buf[3])
 
 /* ---- findings ------------------------------------------------------------ */
 
+/* Format into b (appending when append), growing it to fit. Out of memory
+ * sets c->oom and leaves b empty. Returns b's text, never NULL. */
+static const char *
+gvfmt(struct ck *c, struct gbuf *b, bool append, const char *fmt, va_list ap)
+{
+    size_t at = append && b->s ? strlen(b->s) : 0, n;
+    va_list ap2;
+
+    va_copy(ap2, ap);
+    n = at + (size_t)fmtv(b->s ? b->s + at : NULL, b->cap - at, fmt, ap2);
+    va_end(ap2);
+    if (n >= b->cap) {
+        size_t cap = n + 1 < 256 ? 256 : n + 1;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            c->oom = true;
+            if (b->s)
+                b->s[0] = '\0';
+            return "";
+        }
+        b->s = s;
+        b->cap = cap;
+        fmtv(b->s + at, b->cap - at, fmt, ap);
+    }
+    return b->s;
+}
+
+static const char * __attribute__((format(printf, 4, 5)))
+gfmt(struct ck *c, struct gbuf *b, bool append, const char *fmt, ...)
+{
+    const char *s;
+    va_list ap;
+
+    va_start(ap, fmt);
+    s = gvfmt(c, b, append, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static const char *
+gstr(const struct gbuf *b)
+{
+    return b->s ? b->s : "";
+}
+
+static void
+gclear(struct gbuf *b)
+{
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+/* "mask email phone; drop ssn" into b, whole (model_format_transforms' text). */
+static const char *
+transforms_text(struct ck *c, struct gbuf *b, const struct transform *t, uint32_t n)
+{
+    const char *s = gfmt(c, b, false, "%s", "");
+
+    for (uint32_t i = 0; i < n; i++) {
+        s = gfmt(c, b, true, "%s%s", i ? "; " : "", xform_names[t[i].kind]);
+        for (uint32_t k = 0; k < t[i].fields.n; k++)
+            s = gfmt(c, b, true, " %s", t[i].fields.v[k]);
+    }
+    return s;
+}
+
 static bool
 begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset)
 {
@@ -265,7 +339,9 @@ begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset)
     c->obj = obj;
     c->dataset = dataset;
     c->nwhy = 0;
-    c->msg[0] = c->jur[0] = c->hint[0] = '\0';
+    gclear(&c->msg);
+    gclear(&c->hint);
+    c->jur[0] = '\0';
     return true;
 }
 
@@ -277,7 +353,7 @@ why(struct ck *c, const char *fmt, ...)
     if (c->nwhy >= WHY_MAX)
         return;
     va_start(ap, fmt);
-    fmtv(c->why[c->nwhy++], sizeof c->why[0], fmt, ap);
+    gvfmt(c, &c->why[c->nwhy++], false, fmt, ap);
     va_end(ap);
 }
 
@@ -287,7 +363,7 @@ msg(struct ck *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    fmtv(c->msg, sizeof c->msg, fmt, ap);
+    gvfmt(c, &c->msg, false, fmt, ap);
     va_end(ap);
 }
 
@@ -297,7 +373,7 @@ hint(struct ck *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    fmtv(c->hint, sizeof c->hint, fmt, ap);
+    gvfmt(c, &c->hint, false, fmt, ap);
     va_end(ap);
 }
 
@@ -574,10 +650,10 @@ end(struct ck *c)
         f.selector = longsel;
     }
     f.jurisdictions = c->jur;
-    f.message = c->msg;
-    f.hint = c->hint;
+    f.message = gstr(&c->msg);
+    f.hint = gstr(&c->hint);
     for (int k = 0; k < c->nwhy; k++)
-        whyv[k] = c->why[k];
+        whyv[k] = gstr(&c->why[k]);
     f.why.n = (uint32_t)c->nwhy;
     f.why.v = whyv;
     oom = append(c->r, c->m, &f, c->wv, c->nwv, &c->sc, &n) != SM_OK;
@@ -1167,7 +1243,8 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
     dc->personal = L->personal[d];
     dc->gmask = 0;
     dc->fallback = false;
-    dc->subj[0] = dc->label[0] = '\0';
+    dc->subj[0] = '\0';
+    dc->words = false;
     for (int32_t w = 0; w < L->words; w++)
         for (uint64_t b = s[w]; b; b &= b - 1) {
             int slot = w * 64 + __builtin_ctzll(b);
@@ -1198,23 +1275,30 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
     dc->bmask = dc->gmask & c->restricting ? dc->gmask & c->restricting : dc->gmask;
 }
 
-/* Lazily: "EU,BR" and "orders is restricted with EU subjects". */
+/* Lazily: "EU,BR". */
 static void
 dataset_words(struct ck *c, struct dctx *dc)
 {
-    if (dc->label[0])
+    if (dc->words)
         return;
     check_eff_subjects(c->r, dc->d, dc->subj, sizeof dc->subj);
+    dc->words = true;
+}
+
+/* "orders is restricted with EU subjects", as a reason, whole. */
+static void
+why_label(struct ck *c, struct dctx *dc)
+{
+    dataset_words(c, dc);
     if (dc->T && dc->subj[0])
-        sfmt(dc->label, sizeof dc->label, "%s is %s with %s subjects", dc->ds->name,
-                 dc->T->name, dc->subj);
+        why(c, "%s is %s with %s subjects", dc->ds->name, dc->T->name, dc->subj);
     else if (dc->T)
-        sfmt(dc->label, sizeof dc->label, "%s is %s with no declared subjects%s%s",
-                 dc->ds->name, dc->T->name, dc->fallback ? "; the home country's regime applies: " : "",
-                 dc->fallback ? c->rp->regimes[__builtin_ctzll(dc->gmask)].id : "");
+        why(c, "%s is %s with no declared subjects%s%s", dc->ds->name, dc->T->name,
+            dc->fallback ? "; the home country's regime applies: " : "",
+            dc->fallback ? c->rp->regimes[__builtin_ctzll(dc->gmask)].id : "");
     else
-        sfmt(dc->label, sizeof dc->label, "%s has no tier and %s subjects", dc->ds->name,
-                 dc->subj[0] ? dc->subj : "no declared");
+        why(c, "%s has no tier and %s subjects", dc->ds->name,
+            dc->subj[0] ? dc->subj : "no declared");
 }
 
 /* The subject codes dataset s holds (effective) that d does not declare,
@@ -1254,8 +1338,7 @@ why_dataset(struct ck *c, struct dctx *dc)
 {
     int32_t sv = c->L->subj_via[dc->d], ev = c->L->eff_via[dc->d];
 
-    dataset_words(c, dc);
-    why(c, "%s", dc->label);
+    why_label(c, dc);
     if (ev != SM_NONE) {
         const struct flow *f = &c->m->flows[ev];
         const char *src = c->m->datasets[c->m->placements[f->from].dataset].name;
@@ -1731,11 +1814,12 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             }
         }
         if (m003 || m004) {
-            char what[300], how[300];
-            sfmt(how, sizeof how, "%s in %s declares it itself%s", role,
-                 region_label(c, pl->region, lab, sizeof lab),
-                 p == dc->primary ? "" : " (no flow feeds it, so it is an implicit replication)");
-            sfmt(what, sizeof what, "%s %s in %s", dc->ds->name, role, rg->id);
+            const char *how, *what;
+            how = gfmt(c, &c->tmp[2], false, "%s in %s declares it itself%s", role,
+                       region_label(c, pl->region, lab, sizeof lab),
+                       p == dc->primary ? ""
+                                        : " (no flow feeds it, so it is an implicit replication)");
+            what = gfmt(c, &c->tmp[1], false, "%s %s in %s", dc->ds->name, role, rg->id);
             check_basis(c, dc, OBJ_PLACEMENT, p, what, "copy", &mc, m003, m004, true, to_cc, ri->any,
                         how);
         }
@@ -1768,11 +1852,10 @@ check_dataset_rules(struct ck *c, int32_t d)
     }
     if (c->L->has_pfields[d] && dc.T && !dc.T->personal &&
         begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
-        char fl[256] = "";
-        size_t n = 0;
+        const char *fl = gfmt(c, &c->tmp[0], false, "%s", "");
         for (int32_t f = ds->first_field; f != SM_NONE; f = m->fields[f].next)
-            if (c->L->pfield[f] && n < sizeof fl)
-                n += (size_t)sfmt(fl + n, sizeof fl - n, "%s%s", n ? ", " : "", m->fields[f].name);
+            if (c->L->pfield[f])
+                fl = gfmt(c, &c->tmp[0], true, "%s%s", *fl ? ", " : "", m->fields[f].name);
         why(c, "%s has fields tagged personal: %s", ds->name, fl);
         why(c, "tier %s is not a personal-data tier", dc.T->name);
         msg(c, "%s has personal fields (%s) but tier %s is not for personal data", ds->name, fl,
@@ -1788,20 +1871,19 @@ check_dataset_rules(struct ck *c, int32_t d)
         why(c, "%s is declared %s", ds->name, m->tiers[ds->tier].name);
         why(c, "flow %s carries personal data from %s (%s) into it", f->name, src, dc.T->name);
         {
-            char xf[200], left[200] = "";
-            size_t n = 0;
+            const char *xf;
+            const char *left = gfmt(c, &c->tmp[0], false, "%s", "");
             bool pseudo = false;
             int32_t sd = m->placements[f->from].dataset;
             for (uint32_t k = 0; k < f->ntransforms; k++)
                 pseudo |= f->transforms[k].kind == XF_PSEUDONYMIZE;
             if (c->L->has_pfields[sd])
                 for (int32_t fd = m->datasets[sd].first_field; fd != SM_NONE; fd = m->fields[fd].next)
-                    if (c->L->pfield[fd] && lineage_field_left(m, c->L->eff_via[d], m->fields[fd].name) &&
-                        n < sizeof left)
-                        n += (size_t)sfmt(left + n, sizeof left - n, "%s%s", n ? ", " : "",
-                                              m->fields[fd].name);
+                    if (c->L->pfield[fd] && lineage_field_left(m, c->L->eff_via[d], m->fields[fd].name))
+                        left = gfmt(c, &c->tmp[0], true, "%s%s", *left ? ", " : "",
+                                    m->fields[fd].name);
             if (f->ntransforms) {
-                model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
+                xf = transforms_text(c, &c->tmp[3], f->transforms, f->ntransforms);
                 why(c, "its transforms (%s) leave personal data in it%s%s%s", xf, *left ? ": " : "", left,
                     pseudo ? " (pseudonymized data is still personal data)" : "");
             } else {
@@ -1945,13 +2027,11 @@ check_flow_rules(struct ck *c, int32_t f)
     mc.explicit_flow = true;
 
     /* Personal fields still carried, for messages and hints. */
-    char left[200] = "";
+    const char *left = gfmt(c, &c->tmp[0], false, "%s", "");
     if (personal && c->L->has_pfields[d]) {
-        size_t n = 0;
         for (int32_t fd = dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
-            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name) && n < sizeof left)
-                n += (size_t)sfmt(left + n, sizeof left - n, "%s%s", n ? ", " : "",
-                                      m->fields[fd].name);
+            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name))
+                left = gfmt(c, &c->tmp[0], true, "%s%s", *left ? ", " : "", m->fields[fd].name);
     }
 
     if (personal && from_r != to_r && !fl->transit_encrypted && dc.T && dc.T->transit_encryption &&
@@ -1987,12 +2067,13 @@ check_flow_rules(struct ck *c, int32_t f)
         basis_masks(c, &mc, g, v, basis, &m003, &m004);
         if (v != V_OK && begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_FLOW, f, d)) {
             const struct regime *rgm = &c->rp->regimes[g];
-            char ml[64], a[3], b[3], xf[200];
+            char ml[64], a[3], b[3];
+            const char *xf;
             why_dataset(c, &dc);
             why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
                 region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
             if (fl->ntransforms) {
-                model_format_transforms(fl->transforms, fl->ntransforms, xf, sizeof xf);
+                xf = transforms_text(c, &c->tmp[3], fl->transforms, fl->ntransforms);
                 bool pseudo = false;
                 for (uint32_t k = 0; k < fl->ntransforms; k++)
                     pseudo |= fl->transforms[k].kind == XF_PSEUDONYMIZE;
@@ -2031,10 +2112,11 @@ check_flow_rules(struct ck *c, int32_t f)
             add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &mc, v, basis, waived, true);
     }
     if (m003 || m004) {
-        char what[200], how[300];
-        sfmt(what, sizeof what, "flow %s (%s)", fl->name, flow_kind_names[fl->kind]);
-        sfmt(how, sizeof how, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
-             region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
+        const char *what, *how;
+        what = gfmt(c, &c->tmp[1], false, "flow %s (%s)", fl->name, flow_kind_names[fl->kind]);
+        how = gfmt(c, &c->tmp[2], false, "flow %s (%s) goes from %s to %s", fl->name,
+                   flow_kind_names[fl->kind], region_label(c, from_r, la, sizeof la),
+                   region_label(c, to_r, lb, sizeof lb));
         check_basis(c, &dc, OBJ_FLOW, f, what, "flow", &mc, m003, m004,
                     fl->kind != FLOW_EXPORT && fl->kind != FLOW_QUERY, to_cc, c->ri[to_r].any, how);
     }
@@ -2584,6 +2666,12 @@ fail:
         free(c->hints);
         free(c->wv);
         free(c->seg);
+        for (int i = 0; i < WHY_MAX; i++)
+            free(c->why[i].s);
+        for (int i = 0; i < 4; i++)
+            free(c->tmp[i].s);
+        free(c->msg.s);
+        free(c->hint.s);
         free(c);
     }
     if (rc) {
