@@ -704,6 +704,7 @@ import_run_add_file(struct import_run *r, const char *name, const char *text, si
 int
 import_run_parse(struct import_run *r, const struct importer_ops *ops, struct sm_error *err)
 {
+    r->ops = ops;
     if (r->opts.input_text && !r->input) {
         json_error_t je;
         r->input = json_loadb(r->opts.input_text, r->opts.input_len, 0, &je);
@@ -1224,10 +1225,23 @@ touch(struct import_run *r, enum obj_kind kind, int32_t id)
     return SM_OK;
 }
 
+bool
+imp_entity_partial(const char *entity)
+{
+    size_t n = entity ? strlen(entity) : 0, k = strlen(IMP_PARTIAL);
+
+    return n >= k && strcmp(entity + n - k, IMP_PARTIAL) == 0;
+}
+
+/* Does this run's file fully describe the tags entity set? Only for tags
+ * an authoritative file set: a partial listing's tags stay. */
 static bool
 carrier_of(const struct import_run *r, const struct imp_ds *d, const char *entity)
 {
     size_t n = strcspn(entity, " ");
+
+    if (imp_entity_partial(entity))
+        return false;
 
     for (int32_t c = d->first_carrier; c != SM_NONE; c = r->refs[c].next)
         if (strlen(r->refs[c].ref) == n && strncmp(r->refs[c].ref, entity, n) == 0)
@@ -1364,6 +1378,37 @@ apply_attr(struct import_run *r, struct model *m, int32_t i, const char *attr,
     return diff_line(r, i, "  ~ %s \"%s\" -> \"%s\"", attr, before, val);
 }
 
+/* An Atlas reference is a guid; Glue and Lake Formation write "glue:"/"lf:". */
+static bool
+atlas_ref(const char *ref)
+{
+    return ref && *ref && strncmp(ref, "glue:", 5) && strncmp(ref, "lf:", 3);
+}
+
+/* apply_attr for a source that is the authority for this dataset's
+ * attributes; another source only fills an empty one, and a value it
+ * disagrees on is a conflict in the summary, never a change. */
+static int
+apply_attr_from(struct import_run *r, struct model *m, int32_t i, const char *attr,
+                const char *val, bool authority, struct sm_error *err)
+{
+    const char *have;
+
+    if (authority || !val || !*val)
+        return apply_attr(r, m, i, attr, val, err);
+    if (!(have = ds_attr(m, r->ds[i].id, attr)))
+        return SM_ENOMEM;
+    if (!*have)
+        return apply_attr(r, m, i, attr, val, err);
+    if (strcmp(have, val))
+        imp_note(r, true, "%s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\", which "
+                 "%s; kept the catalog's", r->ds[i].name, attr, val, r->ops->name, r->ds[i].file,
+                 have, atlas_ref(m->datasets[r->ds[i].id].source_ref)
+                           ? "the Atlas entity-bulk set (the authority for what Atlas knows)"
+                           : "a fuller source set");
+    return SM_OK;
+}
+
 static int
 apply_placement(struct import_run *r, struct model *m, int32_t i, struct sm_error *err)
 {
@@ -1443,6 +1488,14 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             return rc;
         if (tid < cap_seen)
             seen[tid] = stamp;
+        if (m->ntags == before && imp_entity_partial(m->tags[tid].entity) &&
+            !imp_entity_partial(it->entity)) {
+            /* an authoritative file confirms what a listing set: its provenance wins */
+            if ((rc = model_set_tag_source(m, tid, it->source, it->entity, r->opts.now, err)) ||
+                (rc = diff_line(r, i, "  ~ tag %s%s%s  [%s]", it->field ? it->field : "",
+                                it->field ? ": " : "", it->tag, it->entity)))
+                return rc;
+        }
         if (m->ntags != before) {
             r->stats.tags_added++;
             if ((rc = diff_line(r, i, "  + tag %s%s%s  [%s]", it->field ? it->field : "",
@@ -1481,6 +1534,11 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     (void)by_ref_map_ok;
     if (*d->source_ref)
         id = sm_map_get(refs, d->source_ref);
+    if (d->lineage_only) {
+        /* a flow end only: the dataset some other file defined, or none */
+        d->id = id != SM_NONE ? id : model_dataset(m, d->name);
+        return SM_OK;
+    }
     if (id != SM_NONE && strcmp(m->datasets[id].name, d->name))
         imp_note(r, false, "%s is now called %s in the source (%s); the catalog keeps the "
                  "name %s", m->datasets[id].name, d->name, d->source_ref, m->datasets[id].name);
@@ -1504,15 +1562,21 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     }
     d->id = id;
     if (d->status != 1) {
-        if (!*m->datasets[id].source_ref && *d->source_ref) {
+        const char *have = m->datasets[id].source_ref;
+        bool atlas_full = r->ops == &importer_atlas && d->attrs_full;
+        /* precedence: the Atlas entity-bulk is the authority for a dataset
+         * Atlas knows; Glue (and Lake Formation) for one it does not */
+        bool authority = r->ops == &importer_atlas ? atlas_full : !atlas_ref(have);
+        if ((!*have || (atlas_full && !atlas_ref(have))) && *d->source_ref &&
+            strcmp(have, d->source_ref)) {
             if ((rc = apply_attr(r, m, i, "source", d->source_ref, err)))
                 return rc;
             if (sm_map_put(refs, m->datasets[id].source_ref, id))
                 return SM_ENOMEM;
         }
-        if ((rc = apply_attr(r, m, i, "system", d->system, err)) ||
-            (rc = apply_attr(r, m, i, "owner", d->owner, err)) ||
-            (rc = apply_attr(r, m, i, "description", d->description, err)))
+        if ((rc = apply_attr_from(r, m, i, "system", d->system, authority, err)) ||
+            (rc = apply_attr_from(r, m, i, "owner", d->owner, authority, err)) ||
+            (rc = apply_attr_from(r, m, i, "description", d->description, authority, err)))
             return rc;
     }
     if ((rc = apply_tier(r, m, i, err)) || (rc = apply_subjects(r, m, i, err)) ||
@@ -1559,6 +1623,13 @@ apply_flows(struct import_run *r, struct model *m, struct sm_error *err)
         struct flow nf;
         int32_t fid;
         const char *k;
+        if ((a->lineage_only && a->id == SM_NONE) || (b->lineage_only && b->id == SM_NONE)) {
+            const struct imp_ds *x = a->lineage_only && a->id == SM_NONE ? a : b;
+            r->stats.flows_skipped++;
+            imp_note(r, false, "lineage %s -> %s (via %s): %s is known only from lineage; "
+                     "import the file that defines it", a->name, b->name, fl->via, x->name);
+            continue;
+        }
         if (pa == SM_NONE || pb == SM_NONE) {
             r->stats.flows_skipped++;
             imp_note(r, false, "lineage %s -> %s (via %s): %s has no copy to draw the flow "
@@ -1651,6 +1722,8 @@ import_run_apply(struct import_run *r, struct model *m, struct sm_error *err)
     }
     r->stats.datasets_changed = r->stats.datasets_same = 0;
     for (int32_t i = 0; i < r->nds; i++) {
+        if (r->ds[i].lineage_only)
+            continue;
         if (r->ds[i].status == 2)
             r->stats.datasets_changed++;
         else if (r->ds[i].status == 0)

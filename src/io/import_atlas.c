@@ -78,8 +78,9 @@ kind_of(const char *type)
     return AK_SKIP;
 }
 
-/* How much an entity copy tells. */
-enum level { LV_NAMES, LV_HEADER, LV_FULL };
+/* How much an entity copy tells. A lineage node (guidEntityMap) tells
+ * least: lineage adds flows only, never tags, tiers, fields or datasets. */
+enum level { LV_LINEAGE, LV_NAMES, LV_HEADER, LV_FULL };
 
 struct aent {
     json_t *e;
@@ -255,9 +256,12 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
     size_t i;
     int rc;
 
+    if (x->level == LV_LINEAGE)
+        return SM_OK;   /* lineage is not a tag source */
     if (x->level == LV_NAMES || (x->level == LV_HEADER && !json_is_array(cls))) {
+        /* a search result's header: a partial listing, it never removes */
         json_t *names = json_object_get(x->e, "classificationNames");
-        const char *ent = imp_fmt(r, "%s (lineage)", x->guid);
+        const char *ent = imp_fmt(r, "%s" IMP_PARTIAL, x->guid);
         json_array_foreach(names, i, cl)
             if (json_is_string(cl) &&
                 (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, json_string_value(cl), NULL,
@@ -265,7 +269,7 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                 return rc;
         return SM_OK;
     }
-    if ((rc = imp_carrier(r, ds, x->guid)))
+    if (x->level == LV_FULL && (rc = imp_carrier(r, ds, x->guid)))
         return rc;
     json_array_foreach(cls, i, cl) {
         const char *kv[34];
@@ -284,6 +288,8 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                                  ? ", deleted" : "");
         else
             entity = x->guid;
+        if (entity && x->level != LV_FULL)
+            entity = imp_fmt(r, "%s" IMP_PARTIAL, entity);
         if (!entity)
             return SM_ENOMEM;
         if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, kv, false, entity,
@@ -450,13 +456,24 @@ dataset_of(struct atlas *a, struct aent *x)
         size_t n = strlen(name);
         snprintf(name + n, size - n, "#%s", ns);
     }
+    other = r->nds;
     ds = imp_ds(r, name, x->guid, x->file);
     free(name);
     if (ds == SM_NONE)
         return SM_ENOMEM;
     x->ds = ds;
+    /* a node only a lineage response names: a flow end, if the catalog
+     * (or another file) defines it; never a dataset of its own */
+    if (x->level == LV_LINEAGE) {
+        if (ds == other)
+            r->ds[ds].lineage_only = true;
+        return SM_OK;
+    }
+    r->ds[ds].lineage_only = false;
     if (x->level >= LV_HEADER)
         imp_describe(r, ds, NULL, attr(x->e, "owner"), attr(x->e, "description"));
+    if (x->level == LV_FULL)
+        r->ds[ds].attrs_full = true;
     if ((rc = labels(a, x, ds, NULL, NULL)))
         return rc;
     if (x->kind == AK_TABLE) {
@@ -511,6 +528,8 @@ column_of(struct atlas *a, struct aent *x)
         return SM_OK;   /* its table was skipped (deleted) */
     else
         ds = table_by_qn(a, attr(x->e, "qualifiedName"), x->file, &qcol);
+    if (x->level == LV_LINEAGE)
+        return SM_OK;   /* lineage adds no fields */
     if (!col || !*col)
         col = qcol;
     if (ds == SM_NONE || !col || !*col) {
@@ -643,7 +662,7 @@ index_file(struct atlas *a, const struct imp_file *f, struct sm_error *err)
         if ((rc = add_ent(a, v, f->name, search ? LV_HEADER : LV_FULL)))
             return rc;
     json_object_foreach(json_object_get(root, "guidEntityMap"), k, v)
-        if ((rc = add_ent(a, v, f->name, LV_NAMES)))
+        if ((rc = add_ent(a, v, f->name, LV_LINEAGE)))
             return rc;
     return SM_OK;
 }

@@ -26,6 +26,8 @@ struct imp_ds {
     bool region_weak;           /* the catalog's region (--region, an ARN): never moves a copy */
     const char *no_region_why;  /* why it has no region (view ...) */
     const char *file;           /* first file that named it */
+    bool lineage_only;          /* named by a lineage response alone: a flow end */
+    bool attrs_full;            /* owner/description from an authoritative file */
     uint16_t subjects[MODEL_MAX_SUBJECTS];
     uint8_t nsubjects;
     int32_t first_field, last_field;
@@ -56,6 +58,7 @@ struct imp_note { const char *text; int count; };
 
 struct import_run {
     const struct import_map *map;
+    const struct importer_ops *ops;     /* set by import_run_parse */
     struct import_opts opts;
     const char *region;         /* --region as a region id, or NULL */
     struct sm_arena arena;
@@ -78,6 +81,13 @@ struct import_run {
     struct import_stats stats;
     bool changed;
 };
+
+/* The mark at the end of a tag's entity that a partial listing (a search
+ * result, search-tables-by-lf-tags, a page with NextToken) set it: an
+ * authoritative file's import never removes it and replaces its provenance
+ * when it sets the same tag; a partial listing removes nothing. */
+#define IMP_PARTIAL " (search)"
+bool imp_entity_partial(const char *entity);
 
 /* Strings in the run's arena. NULL on out of memory. */
 const char *imp_str(struct import_run *r, const char *s);

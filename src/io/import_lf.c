@@ -90,6 +90,7 @@ check_pairs(const json_t *list, const char *file, const char *ctx, struct sm_err
 struct lf_table {
     const char *catalog, *db, *name;
     json_t *dbtags, *ttags, *cols;
+    bool partial;               /* search-tables-by-lf-tags: a listing, never removes */
 };
 
 static int
@@ -141,15 +142,18 @@ lf_table(struct import_run *r, const struct lf_table *t, const char *file,
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
     ref = imp_fmt(r, "lf:%s/%s/%s", t->catalog ? t->catalog : "", t->db, t->name);
     dbref = imp_fmt(r, "lf:%s/%s", t->catalog ? t->catalog : "", t->db);
-    dbent = imp_fmt(r, "%s (database, inherited)", dbref);
+    dbent = imp_fmt(r, "%s (database, inherited)%s", dbref, t->partial ? IMP_PARTIAL : "");
     ds = imp_ds(r, dsname, imp_fmt(r, "glue:%s/%s/%s", t->catalog ? t->catalog : "", t->db,
                                    t->name), file);
     if (ds == SM_NONE || !ref || !dbref || !dbent)
         return SM_ENOMEM;
     if (r->region)
         imp_region(r, ds, r->region, "--region (the catalog's region)", file);
-    if ((rc = imp_carrier(r, ds, ref)) || (t->dbtags && (rc = imp_carrier(r, ds, dbref))))
+    if (!t->partial &&
+        ((rc = imp_carrier(r, ds, ref)) || (t->dbtags && (rc = imp_carrier(r, ds, dbref)))))
         return rc;
+    if (t->partial && !(ref = imp_fmt(r, "%s" IMP_PARTIAL, ref)))
+        return SM_ENOMEM;
     /* table level: its own tags, then database tags it does not override */
     if ((rc = apply_pairs(r, ds, NULL, t->ttags, NULL, t->dbtags, ref, dbent, file)))
         return rc;
@@ -267,6 +271,7 @@ lf_parse(struct import_run *r, struct sm_error *err)
                     .dbtags = json_object_get(v, "LFTagOnDatabase"),
                     .ttags = json_object_get(v, "LFTagsOnTable"),
                     .cols = json_object_get(v, "LFTagsOnColumns"),
+                    .partial = true,
                 };
                 if (!t.db || !t.name) {
                     rc = imp_bad(err, f->name, "TableList[%zu].Table needs DatabaseName and "
