@@ -1233,6 +1233,21 @@ imp_entity_partial(const char *entity)
     return n >= k && strcmp(entity + n - k, IMP_PARTIAL) == 0;
 }
 
+/* Precedence of the source that set a tag, from its entity: a partial
+ * listing, then Lake Formation ("lf:"), Glue resource tags (an ARN), and the
+ * Atlas entity-bulk (a guid) first. Used only between sources that agree. */
+static int
+source_rank(const char *entity)
+{
+    if (imp_entity_partial(entity))
+        return 0;
+    if (strncmp(entity, "lf:", 3) == 0)
+        return 1;
+    if (strncmp(entity, "arn:", 4) == 0)
+        return 2;
+    return 3;
+}
+
 /* Does this run's file fully describe the tags entity set? Only for tags
  * an authoritative file set: a partial listing's tags stay. */
 static bool
@@ -1488,9 +1503,9 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             return rc;
         if (tid < cap_seen)
             seen[tid] = stamp;
-        if (m->ntags == before && imp_entity_partial(m->tags[tid].entity) &&
-            !imp_entity_partial(it->entity)) {
-            /* an authoritative file confirms what a listing set: its provenance wins */
+        if (m->ntags == before && source_rank(it->entity) > source_rank(m->tags[tid].entity)) {
+            /* a higher source confirms what a lower one set: its provenance
+             * wins, whatever the order of the imports */
             if ((rc = model_set_tag_source(m, tid, it->source, it->entity, r->opts.now, err)) ||
                 (rc = diff_line(r, i, "  ~ tag %s%s%s  [%s]", it->field ? it->field : "",
                                 it->field ? ": " : "", it->tag, it->entity)))
