@@ -440,9 +440,18 @@ rule_matches(const struct map_rule *r, enum import_from from, const char *name,
                        : strcasecmp(name, r->name) != 0)
         return false;
     if (r->value) {
+        /* " Tier1 " is tier1: case and surrounding blanks do not change a label */
+        size_t n;
         if (!value)
             return false;
-        if (strcmp(r->value, "*") == 0 ? !*value : strcasecmp(r->value, value) != 0)
+        while (isspace((unsigned char)*value))
+            value++;
+        n = strlen(value);
+        while (n && isspace((unsigned char)value[n - 1]))
+            n--;
+        if (strcmp(r->value, "*") == 0 ? !n
+                                       : strlen(r->value) != n ||
+                                             strncasecmp(r->value, value, n) != 0)
             return false;
     }
     if (names_only && r->nattrs)
@@ -682,13 +691,40 @@ import_run_free(struct import_run *r)
     free(r);
 }
 
+/* What an editor or a Windows shell does to JSON, said plainly instead of
+ * the parser's "near '\xef\xbb\xbf'" (the file's encoding, not its syntax). */
+static int
+text_encoding(const char *name, const char *text, size_t len, struct sm_error *err)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    const char *nul;
+
+    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+        return sm_error_set(err, SM_EPARSE, "%s: UTF-16 text (byte order mark %02X %02X); "
+                            "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)", name, u[0], u[1]);
+    if (len >= 2 && (u[0] == 0 || u[1] == 0))
+        return sm_error_set(err, SM_EPARSE, "%s: UTF-16 or binary text (a NUL byte at the "
+                            "start); convert it to UTF-8", name);
+    if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+        return sm_error_set(err, SM_EPARSE, "%s: starts with a UTF-8 byte order mark "
+                            "(EF BB BF); save it as UTF-8 without a BOM",
+                            name);
+    if ((nul = memchr(text, 0, len)))
+        return sm_error_set(err, SM_EPARSE, "%s: a NUL byte at offset %zu; JSON text has none",
+                            name, (size_t)(nul - text));
+    return SM_OK;
+}
+
 int
 import_run_add_file(struct import_run *r, const char *name, const char *text, size_t len,
                     struct sm_error *err)
 {
     json_error_t je;
     json_t *root;
+    int rc;
 
+    if ((rc = text_encoding(name, text, len, err)))
+        return rc;
     root = json_loadb(text, len, 0, &je);
     if (!root)
         return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", name, je.line, je.column, je.text);
@@ -707,6 +743,10 @@ import_run_parse(struct import_run *r, const struct importer_ops *ops, struct sm
     r->ops = ops;
     if (r->opts.input_text && !r->input) {
         json_error_t je;
+        int rc = text_encoding(r->opts.input ? r->opts.input : "input", r->opts.input_text,
+                               r->opts.input_len, err);
+        if (rc)
+            return rc;
         r->input = json_loadb(r->opts.input_text, r->opts.input_len, 0, &je);
         if (!r->input)
             return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s",
@@ -976,6 +1016,18 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
 
     if (!name || !*name)
         return SM_OK;
+    if (value && (isspace((unsigned char)value[0]) ||
+                  (*value && isspace((unsigned char)value[strlen(value) - 1])))) {
+        /* " Tier1 " is Tier1: surrounding blanks are not part of a label */
+        size_t n;
+        while (isspace((unsigned char)*value))
+            value++;
+        n = strlen(value);
+        while (n && isspace((unsigned char)value[n - 1]))
+            n--;
+        if (!(value = sm_arena_strndup(&r->arena, value, n)))
+            return SM_ENOMEM;
+    }
     import_map_label(r->map, from, name, value, attrs, names_only, &mp);
     rc = mp.oom ? SM_ENOMEM : label_apply(r, ds, field, &mp, name, value, attrs, names_only,
                                           entity, file);

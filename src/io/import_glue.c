@@ -141,12 +141,8 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
         db = r->input ? imp_jstr(r->input, "DatabaseName") : NULL;
     if (!db || !*db)
         return imp_bad(err, file, "%s (%s) has no \"DatabaseName\"", ctx, name);
-    if (json_is_object(target) && imp_jstr(target, "Name") && imp_jstr(target, "DatabaseName")) {
-        /* a resource link: the data is the target's */
-        name = imp_jstr(target, "Name");
-        db = imp_jstr(target, "DatabaseName");
-        catalog = imp_jstr(target, "CatalogId") ? imp_jstr(target, "CatalogId") : catalog;
-    }
+    /* a resource link keeps its own name (it is what queries and
+     * `dataset show` use); its copy is where the target's data is, below */
     if (!(dsname = imp_ds_name(r, db, name)))
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
     ds = imp_ds(r, dsname, ref_of(r, catalog, db, name), file);
@@ -191,6 +187,12 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
                    imp_fmt(r, "database %s is a resource link to %s", db, g->regs[di]), file);
         return SM_OK;
     }
+    if (!imp_s3_bucket(r, loc)) {
+        /* file:, hdfs:, abfss:, gs: ... the catalog's region says nothing about it */
+        r->ds[ds].no_region_why = imp_fmt(r, "its location %s is not in S3, so the catalog's "
+                                          "region does not place it", loc);
+        return SM_OK;
+    }
     if (r->region) {
         imp_region(r, ds, r->region, "--region (the catalog's region)", file);
         return SM_OK;
@@ -214,6 +216,15 @@ tags(struct glue *g, const struct imp_file *f, struct sm_error *err)
     int32_t ds;
     int rc;
 
+    if (arn || r->input) {
+        int n = 0;
+        for (int i = 0; i < r->nfiles; i++)
+            n += json_object_get(r->files[i].root, "Tags") != NULL;
+        if (n > 1)
+            return sm_error_set(err, SM_EUSAGE, "%s: %s names one resource but %d get-tags "
+                                "files were given; import each with its own", f->name,
+                                arn ? "--resource-arn" : "--input", n);
+    }
     if (!arn && r->input)
         arn = imp_jstr(r->input, "ResourceArn");
     if (!arn)
