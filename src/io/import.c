@@ -9,6 +9,7 @@
 #include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -881,6 +882,56 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
     return SM_OK;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+#define PROPAGATED " (propagated from "
+
+/* The same classification propagated to one entity from several sources:
+ * "G (propagated from A)" and "G (propagated from B)" make
+ * "G (propagated from A; B)", sources sorted (any order of files gives the
+ * same text). NULL: not two propagations of one entity; keep the first. */
+static const char *
+merge_propagated(struct import_run *r, const char *old, const char *add)
+{
+    const char *p1 = strstr(old, PROPAGATED), *p2 = strstr(add, PROPAGATED);
+    const char *e1, *e2, *out;
+    size_t k = strlen(PROPAGATED);
+
+    if (!p1 || !p2 || p1 - old != p2 - add || strncmp(old, add, (size_t)(p1 - old)))
+        return NULL;
+    e1 = strchr(p1 + k, ')');
+    e2 = strchr(p2 + k, ')');
+    if (!e1 || !e2 || strcmp(e1, e2))
+        return NULL;    /* other marks differ (expired, search) */
+    /* the sources: old's list and add's one, sorted, each once */
+    const char **v = NULL;
+    int32_t nv = 0, cap = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *q = pass ? p2 + k : p1 + k, *end = pass ? e2 : e1;
+        while (q < end) {
+            const char *sep = strstr(q, "; ");
+            size_t n = (size_t)((sep && sep < end ? sep : end) - q);
+            if (sm_grow((void **)&v, &cap, nv + 1, sizeof *v) ||
+                !(v[nv++] = sm_arena_strndup(&r->arena, q, n))) {
+                free(v);
+                return NULL;
+            }
+            q += n + 2;
+        }
+    }
+    qsort(v, (size_t)nv, sizeof *v, cmp_str);
+    out = imp_fmt(r, "%.*s", (int)(p1 - old + (ptrdiff_t)k), old);
+    for (int32_t i = 0; out && i < nv; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]))
+            out = imp_fmt(r, "%s%s%s", out, i ? "; " : "", v[i]);
+    free(v);
+    return out ? imp_fmt(r, "%s%s", out, e1) : NULL;
+}
+
 int
 imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
         const char *entity, const char *source)
@@ -893,8 +944,21 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
         return SM_OK;
     if (field && (rc = imp_field(r, ds, field)))
         return rc;
-    if ((rc = key_parts(r, 't', ds, field ? field : "", tag, &fresh)) || !fresh)
+    if ((rc = key_parts(r, 't', ds, field ? field : "", tag, &fresh)))
         return rc;
+    if (!fresh) {
+        /* every propagation source is kept in the one tag's provenance */
+        for (int32_t i = r->ds[ds].first_tag; entity && i != SM_NONE; i = r->tags[i].next) {
+            struct imp_tag *o = &r->tags[i];
+            if (strcmp(o->tag, tag) || !sm_streq(o->field, field))
+                continue;
+            const char *m = merge_propagated(r, o->entity, entity);
+            if (m)
+                o->entity = m;
+            break;
+        }
+        return SM_OK;
+    }
     if (VGROW(r, tags))
         return SM_ENOMEM;
     t = &r->tags[r->ntags];
@@ -1555,9 +1619,15 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             return rc;
         if (tid < cap_seen)
             seen[tid] = stamp;
-        if (m->ntags == before && source_rank(it->entity) > source_rank(m->tags[tid].entity)) {
+        if (m->ntags == before &&
+            (source_rank(it->entity) > source_rank(m->tags[tid].entity) ||
+             (strcmp(it->entity, m->tags[tid].entity) && carrier_of(r, d, it->entity) &&
+              carrier_of(r, d, m->tags[tid].entity) &&
+              source_rank(it->entity) == source_rank(m->tags[tid].entity)))) {
             /* a higher source confirms what a lower one set: its provenance
-             * wins, whatever the order of the imports */
+             * wins, whatever the order of the imports; the file that fully
+             * describes the tag's carrier updates how it got there
+             * (propagation sources, expiry) */
             if ((rc = model_set_tag_source(m, tid, it->source, it->entity, r->opts.now, err)) ||
                 (rc = diff_line(r, i, "  ~ tag %s%s%s  [%s]", it->field ? it->field : "",
                                 it->field ? ": " : "", it->tag, it->entity)))

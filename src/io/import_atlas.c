@@ -233,6 +233,35 @@ cl_attrs(const json_t *cl, const char **kv, int max, char (*store)[64])
 static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                    const char *inherited_from);
 
+/* The day every validity period of classification cl ended, if all ended
+ * before today ("2026-01-31" into out), else false. Atlas keeps expired
+ * classifications; so does sovmap (conservative), marked. */
+static bool
+expired(const json_t *cl, const char *now, char out[11])
+{
+    json_t *vp = json_object_get((json_t *)cl, "validityPeriods"), *p;
+    size_t i;
+    char last[11] = "";
+
+    if (!json_is_array(vp) || !json_array_size(vp) || !now || strlen(now) < 10)
+        return false;
+    json_array_foreach(vp, i, p) {
+        const char *end = imp_jstr(p, "endTime");
+        char d[11];
+        if (!end || strlen(end) < 10)
+            return false;       /* open-ended: still valid */
+        memcpy(d, end, 10);
+        d[10] = 0;
+        d[4] = d[7] = '-';      /* "yyyy/MM/dd" */
+        if (strncmp(d, now, 10) >= 0)
+            return false;       /* ends today or later */
+        if (strcmp(d, last) > 0)
+            memcpy(last, d, 11);
+    }
+    memcpy(out, last, 11);
+    return true;
+}
+
 /* Apply the classifications of entity x (and of its copies in other files)
  * to record ds. */
 static int
@@ -288,6 +317,14 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                                  ? ", deleted" : "");
         else
             entity = x->guid;
+        {
+            char day[11];
+            if (entity && expired(cl, r->opts.now, day)) {
+                entity = imp_fmt(r, "%s (expired %s)", entity, day);
+                imp_note(r, false, "%s: classification %s on %s expired on %s (validityPeriods); "
+                         "kept, the conservative reading", r->ds[ds].name, name, x->guid, day);
+            }
+        }
         if (entity && x->level != LV_FULL)
             entity = imp_fmt(r, "%s" IMP_PARTIAL, entity);
         if (!entity)

@@ -288,6 +288,50 @@ test_search_then_bulk(void **state)
     import_map_free(map);
 }
 
+/* Atlas: a classification propagated from two sources keeps both (sorted);
+ * an expired one is kept, marked with its end date, and said in the summary. */
+static void
+test_expired_and_propagated(void **state)
+{
+    static const char *const files[] = { "atlas/entity-expired-propagated.json", NULL };
+    struct sm_error e = { 0 };
+    struct import_map *map = it_map(true);
+    struct model *m = it_model();
+    struct import_run *run = it_import(m, map, "atlas", NULL, files, &e);
+    int32_t t;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(run);
+    t = it_tag(m, "rewards_eu.loyalty_points", NULL, "tier=tier1");
+    assert_int_not_equal(t, SM_NONE);
+    assert_string_equal(m->tags[t].entity,
+                        "7d1c2b9e-0c4a-5f3e-9b1d-2f8e6a4c1b07 (propagated from "
+                        "3a3a965d-e8f1-5569-af40-480582c7495c; "
+                        "5b0e9d3a-6f21-5c8e-8a47-9c3d1e2f4a60)");
+    t = it_tag(m, "rewards_eu.loyalty_points", NULL, "financial.pci");
+    assert_int_not_equal(t, SM_NONE);
+    assert_string_equal(m->tags[t].entity,
+                        "7d1c2b9e-0c4a-5f3e-9b1d-2f8e6a4c1b07 (expired 2025-06-30)");
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    import_run_print_summary(run, f);
+    fclose(f);
+    assert_non_null(strstr(buf, "warning: rewards_eu.loyalty_points: classification PCI on "
+                                "7d1c2b9e-0c4a-5f3e-9b1d-2f8e6a4c1b07 expired on 2025-06-30"));
+    free(buf);
+    import_run_free(run);
+    /* again: nothing changes */
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    assert_non_null(run);
+    assert_false(import_run_changed(run));
+    import_run_free(run);
+    model_free(m);
+    import_map_free(map);
+}
+
 int
 main(void)
 {
@@ -297,6 +341,7 @@ main(void)
         cmocka_unit_test(test_lineage_adds_flows_only),
         cmocka_unit_test(test_partial_listing_never_removes),
         cmocka_unit_test(test_search_then_bulk),
+        cmocka_unit_test(test_expired_and_propagated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
