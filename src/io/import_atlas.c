@@ -559,14 +559,14 @@ column_of(struct atlas *a, struct aent *x)
     int32_t ds = SM_NONE;
     int rc;
 
+    if (x->level == LV_LINEAGE)
+        return SM_OK;   /* lineage adds no fields, and no table through them */
     if (t && t->kind == AK_TABLE && t->ds != SM_NONE)
         ds = t->ds;
     else if (t && t->kind == AK_TABLE && t->done)
         return SM_OK;   /* its table was skipped (deleted) */
     else
         ds = table_by_qn(a, attr(x->e, "qualifiedName"), x->file, &qcol);
-    if (x->level == LV_LINEAGE)
-        return SM_OK;   /* lineage adds no fields */
     if (!col || !*col)
         col = qcol;
     if (ds == SM_NONE || !col || !*col) {
