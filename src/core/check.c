@@ -113,7 +113,7 @@ struct ck {
     bool oom;
     int cc_eu;
     struct hint_slot *hints;
-    char near[256];             /* nearest()'s text */
+    struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
     int rule;
@@ -124,6 +124,7 @@ struct ck {
     struct gbuf msg, hint;
     char jur[96];
     struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
+    struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -226,25 +227,7 @@ region_id(const struct ck *c, int32_t r)
 }
 
 /* "aws:us-east-1 (US)", "gcp:eu (27 countries)", "global (any country)" */
-static const char *
-region_label(const struct ck *c, int32_t r, char *buf, size_t size)
-{
-    const struct rinfo *ri;
-    char cc[3];
-
-    if (r == SM_NONE) {
-        sfmt(buf, size, "an unknown region");
-        return buf;
-    }
-    ri = &c->ri[r];
-    if (ri->any)
-        sfmt(buf, size, "%s (any country)", c->m->regions[r].id);
-    else if (ri->n == 1)
-        sfmt(buf, size, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
-    else
-        sfmt(buf, size, "%s (%d countries)", c->m->regions[r].id, ri->n);
-    return buf;
-}
+static const char *region_label(struct ck *c, int32_t r, struct gbuf *b);
 
 /* "the EEA" or "RU" */
 static const char *
@@ -327,6 +310,23 @@ transforms_text(struct ck *c, struct gbuf *b, const struct transform *t, uint32_
             s = gfmt(c, b, true, " %s", t[i].fields.v[k]);
     }
     return s;
+}
+
+/* "eu-west-1 (IE)", "global-x (any country)", whole. */
+static const char *
+region_label(struct ck *c, int32_t r, struct gbuf *b)
+{
+    const struct rinfo *ri;
+    char cc[3];
+
+    if (r == SM_NONE)
+        return gfmt(c, b, false, "%s", "an unknown region");
+    ri = &c->ri[r];
+    if (ri->any)
+        return gfmt(c, b, false, "%s (any country)", c->m->regions[r].id);
+    if (ri->n == 1)
+        return gfmt(c, b, false, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
+    return gfmt(c, b, false, "%s (%d countries)", c->m->regions[r].id, ri->n);
 }
 
 static bool
@@ -1218,13 +1218,13 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
         if (what == HW_KEY || !occupied(c, dc, slot->cand[i]))
             best[nb++] = slot->cand[i];
     if (nb == 0)
-        c->near[0] = '\0';
+        gclear(&c->near);
     else if (nb == 1)
-        sfmt(c->near, sizeof c->near, "%s", c->m->regions[best[0]].id);
+        gfmt(c, &c->near, false, "%s", c->m->regions[best[0]].id);
     else
-        sfmt(c->near, sizeof c->near, "%s or %s", c->m->regions[best[0]].id,
+        gfmt(c, &c->near, false, "%s or %s", c->m->regions[best[0]].id,
              c->m->regions[best[1]].id);
-    return c->near;
+    return gstr(&c->near);
 }
 
 /* ---- the dataset context ------------------------------------------------ */
@@ -1638,7 +1638,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     const struct region *rg = &m->regions[pl->region];
     const struct tier *T = dc->T;
     const char *role = role_names[pl->role];
-    char lab[200], sw[200], cc[3], cc2[3];
+    char sw[200], cc[3], cc2[3];
     const char *pat = NULL;
     struct mech mc;
     int bad;
@@ -1647,7 +1647,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     /* RES004: org policy. */
     if (!c->allowed[pl->region] && !rules_region_allowed(c->rp, rg->id, &pat) &&
         begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
-        why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+        why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
         if (pat)
             why(c, "the org policy of rule pack %s denies %s", c->rp->name, pat);
         else
@@ -1668,7 +1668,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             why_dataset(c, dc);
             why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
                 sw);
-            why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+            why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
             if (scope == SCOPE_BLOC && dc->bmask) {
                 FOR_REGIMES(g, dc->bmask)
                     if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
@@ -1720,7 +1720,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                 why_dataset(c, dc);
                 why(c, "tier %s requires a sovereign operator", T->name);
                 why(c, "%s in %s is run by an operator based in %s", role,
-                    region_label(c, pl->region, lab, sizeof lab), ccs(op, cc));
+                    region_label(c, pl->region, &c->rl[0]), ccs(op, cc));
                 if (badg != SM_NONE)
                     why(c, "an operator in %s answers to disclosure laws outside %s", cc,
                         area_of(&c->rp->regimes[badg], sw, sizeof sw));
@@ -1737,7 +1737,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         if (T->encryption_at_rest && !pl->encrypted && begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
             why_dataset(c, dc);
             why(c, "tier %s requires encryption at rest", T->name);
-            why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, lab, sizeof lab));
+            why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, &c->rl[0]));
             msg(c, "%s %s in %s is not encrypted at rest", dc->ds->name, role, rg->id);
             hint(c, "enable encryption at rest on the copy, with a key held within %s scope",
                  scope_names[T->key_scope]);
@@ -1752,7 +1752,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                 why_dataset(c, dc);
                 why(c, "tier %s keeps encryption keys within %s", T->name, sw);
                 why(c, "the key of the %s in %s is held in %s", role, rg->id,
-                    region_label(c, pl->key_region, lab, sizeof lab));
+                    region_label(c, pl->key_region, &c->rl[0]));
                 why(c, "a key held outside the scope can be disclosed there, which defeats encryption as a supplementary measure");
                 msg(c, "the key for %s %s in %s is held in %s, outside the %s key scope",
                     dc->ds->name, role, rg->id, m->regions[pl->key_region].id,
@@ -1786,7 +1786,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                     const struct regime *rgm = &c->rp->regimes[g];
                     char ml[64], a[3];
                     why_dataset(c, dc);
-                    why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+                    why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
                     why_transfer(c, g, badcc, st, &mc, pl->role == ROLE_PRIMARY ? "the primary copy" :
                                  "the copy (no flow feeds it, so it is an implicit replication)");
                     regime_cc(rgm, a);
@@ -1816,7 +1816,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         if (m003 || m004) {
             const char *how, *what;
             how = gfmt(c, &c->tmp[2], false, "%s in %s declares it itself%s", role,
-                       region_label(c, pl->region, lab, sizeof lab),
+                       region_label(c, pl->region, &c->rl[0]),
                        p == dc->primary ? ""
                                         : " (no flow feeds it, so it is an implicit replication)");
             what = gfmt(c, &c->tmp[1], false, "%s %s in %s", dc->ds->name, role, rg->id);
@@ -1940,14 +1940,13 @@ check_dataset_rules(struct ck *c, int32_t d)
                     region_is_country(c, m->placements[p].region, rg->country))
                     ok = true;
             if (!ok && begin(c, RULE_RES003, OBJ_DATASET, d, d)) {
-                char lab[200];
                 why_dataset(c, &dc);
                 why(c, "%s requires personal data of %s subjects to be stored in %s (%s)", rg->id,
                     ccs(rg->country, cc), cc, rg->localization_law);
                 if (dc.primary == SM_NONE)
                     why(c, "%s has no copy at all", ds->name);
                 else
-                    why(c, "the primary copy is in %s", region_label(c, dc.home_region, lab, sizeof lab));
+                    why(c, "the primary copy is in %s", region_label(c, dc.home_region, &c->rl[0]));
                 msg(c, "%s holds %s personal data but has no primary copy in %s", ds->name, cc, cc);
                 jur_for(c, (uint64_t)1 << g, SM_NONE, false);
                 hint(c, "keep the primary copy in a region in %s; copies abroad may follow only as %s allows",
@@ -2002,7 +2001,6 @@ check_flow_rules(struct ck *c, int32_t f)
     int32_t from_r, to_r, d;
     struct dctx dc;
     struct mech mc;
-    char la[200], lb[200];
     int from_cc, to_cc;
     bool border, personal = c->L->flow_personal[f];
 
@@ -2038,8 +2036,8 @@ check_flow_rules(struct ck *c, int32_t f)
         begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
         why_dataset(c, &dc);
         why(c, "tier %s requires transit encryption for flows between regions", dc.T->name);
-        why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, la, sizeof la),
-            region_label(c, to_r, lb, sizeof lb));
+        why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, &c->rl[1]),
+            region_label(c, to_r, &c->rl[2]));
         if (*left)
             why(c, "it carries personal fields: %s", left);
         else
@@ -2071,7 +2069,7 @@ check_flow_rules(struct ck *c, int32_t f)
             const char *xf;
             why_dataset(c, &dc);
             why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
-                region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
+                region_label(c, from_r, &c->rl[1]), region_label(c, to_r, &c->rl[2]));
             if (fl->ntransforms) {
                 xf = transforms_text(c, &c->tmp[3], fl->transforms, fl->ntransforms);
                 bool pseudo = false;
@@ -2115,8 +2113,8 @@ check_flow_rules(struct ck *c, int32_t f)
         const char *what, *how;
         what = gfmt(c, &c->tmp[1], false, "flow %s (%s)", fl->name, flow_kind_names[fl->kind]);
         how = gfmt(c, &c->tmp[2], false, "flow %s (%s) goes from %s to %s", fl->name,
-                   flow_kind_names[fl->kind], region_label(c, from_r, la, sizeof la),
-                   region_label(c, to_r, lb, sizeof lb));
+                   flow_kind_names[fl->kind], region_label(c, from_r, &c->rl[1]),
+                   region_label(c, to_r, &c->rl[2]));
         check_basis(c, &dc, OBJ_FLOW, f, what, "flow", &mc, m003, m004,
                     fl->kind != FLOW_EXPORT && fl->kind != FLOW_QUERY, to_cc, c->ri[to_r].any, how);
     }
@@ -2670,6 +2668,9 @@ fail:
             free(c->why[i].s);
         for (int i = 0; i < 4; i++)
             free(c->tmp[i].s);
+        for (int i = 0; i < 3; i++)
+            free(c->rl[i].s);
+        free(c->near.s);
         free(c->msg.s);
         free(c->hint.s);
         free(c);

@@ -47,3 +47,7 @@ $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"messag
 > 1
 $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"message\": \"dataset db2.$(cat a.txt) has no tier\""
 > 1
+# a 10 KB region id in check's reasons, whole (region labels were cut at 199 bytes)
+$ sovmap --catalog c.db region add "onprem:$(cat e.txt)" --country US -q && sovmap --catalog c.db dataset add d1 --tier restricted -q && sovmap --catalog c.db place d1 "onprem:$(cat e.txt)" -q
+$ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"primary in onprem:$(cat e.txt) (US)"
+> 1
