@@ -125,6 +125,8 @@ struct ck {
     char jur[96];
     struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
     struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
+    struct gbuf sw[2];          /* scope_words() and its areas */
+    struct gbuf basis;          /* a transfer's basis ("scc REF"), before it is stored */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -229,13 +231,6 @@ region_id(const struct ck *c, int32_t r)
 /* "aws:us-east-1 (US)", "gcp:eu (27 countries)", "global (any country)" */
 static const char *region_label(struct ck *c, int32_t r, struct gbuf *b);
 
-/* "the EEA" or "RU" */
-static const char *
-area_of(const struct regime *g, char *buf, size_t size)
-{
-    sfmt(buf, size, "%s%s", g->area_bloc ? "the " : "", g->area);
-    return buf;
-}
 
 /* The regime's own code for "EU -> US". */
 static const char *
@@ -327,6 +322,14 @@ region_label(struct ck *c, int32_t r, struct gbuf *b)
     if (ri->n == 1)
         return gfmt(c, b, false, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
     return gfmt(c, b, false, "%s (%d countries)", c->m->regions[r].id, ri->n);
+}
+
+/* "the EEA" or "RU", whole. */
+static const char *
+area_text(struct ck *c, struct gbuf *b, int32_t g)
+{
+    return gfmt(c, b, false, "%s%s", c->rp->regimes[g].area_bloc ? "the " : "",
+                c->rp->regimes[g].area);
 }
 
 static bool
@@ -947,42 +950,34 @@ in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r, const 
 }
 
 /* Words for a scope, for the why chain. */
-static void
-scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, size_t size)
+/* "bloc scope (the EEA and ...)", whole, into b (areas: scratch). */
+static const char *
+scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b, struct gbuf *areas)
 {
-    char areas[128] = "", cc[3];
-    size_t n = 0;
+    const char *ar = gfmt(c, areas, false, "%s", "");
+    char cc[3];
 
-    FOR_REGIMES(g, dc->bmask) {
-        char ab[64];
-        n += (size_t)sfmt(areas + n, sizeof areas - n, "%s%s", n ? " and " : "",
-                              area_of(&c->rp->regimes[g], ab, sizeof ab));
-        if (n >= sizeof areas)
-            break;
-    }
+    FOR_REGIMES(g, dc->bmask)
+        ar = gfmt(c, areas, true, "%s%s%s", *ar ? " and " : "",
+                  c->rp->regimes[g].area_bloc ? "the " : "", c->rp->regimes[g].area);
     switch (scope) {
     case SCOPE_REGION:
-        sfmt(buf, size, "region scope (the primary's region %s)", region_id(c, dc->home_region));
-        break;
+        return gfmt(c, b, false, "region scope (the primary's region %s)",
+                    region_id(c, dc->home_region));
     case SCOPE_COUNTRY:
-        sfmt(buf, size, "country scope (the home country %s)", ccs(dc->home_cc, cc));
-        break;
+        return gfmt(c, b, false, "country scope (the home country %s)", ccs(dc->home_cc, cc));
     case SCOPE_BLOC:
         if (dc->bmask)
-            sfmt(buf, size, "bloc scope (%s)", areas);
-        else
-            sfmt(buf, size, "bloc scope (no regime applies, so the home country %s)",
-                     ccs(dc->home_cc, cc));
-        break;
+            return gfmt(c, b, false, "bloc scope (%s)", ar);
+        return gfmt(c, b, false, "bloc scope (no regime applies, so the home country %s)",
+                    ccs(dc->home_cc, cc));
     case SCOPE_ADEQUATE:
-        sfmt(buf, size, "adequate scope (%s, adequate countries, or a valid mechanism)",
-                 dc->gmask ? areas : "the home country");
-        break;
+        return gfmt(c, b, false, "adequate scope (%s, adequate countries, or a valid mechanism)",
+                    dc->gmask ? ar : "the home country");
     case SCOPE_APPROVED:
-        sfmt(buf, size, "approved scope (the tier's approved regions)");
-        break;
+        return gfmt(c, b, false, "%s", "approved scope (the tier's approved regions)");
     default:
-        sfmt(buf, size, "global scope");
+        return gfmt(c, b, false, "%s", "global scope");
     }
 }
 
@@ -1382,14 +1377,14 @@ why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
              const char *carrier)
 {
     const struct regime *rg = &c->rp->regimes[g];
-    char a[3], b[3], d1[11], ab[64];
+    char a[3], b[3], d1[11];
     const char *dest = cc == SM_NONE ? "any country" : ccs(cc, b);
 
     regime_cc(rg, a);
     if (cc == SM_NONE)
         why(c, "a global location may be any country, so it is checked as the worst case");
     else
-        why(c, "%s is outside %s", dest, area_of(rg, ab, sizeof ab));
+        why(c, "%s is outside %s%s", dest, rg->area_bloc ? "the " : "", rg->area);
     switch (st) {
     case CS_DPF:
         why(c, "%s adequacy for %s needs dpf (the recipient must be certified under the Data Privacy Framework)",
@@ -1467,7 +1462,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
 {
     struct check_result *r = c->r;
     struct transfer *t;
-    char buf[160], a[3], b[3], ab[64];
+    char a[3], b[3];
 
     if (r->ntransfers == c->cap_transfers &&
         sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
@@ -1491,7 +1486,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     } else {
         const struct regime *rg = &c->rp->regimes[g];
         const char **slot = NULL;
-        buf[0] = '\0';
+        gclear(&c->basis);
         if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
             /* Shared strings: one per (regime, destination country), and
              * one per regime for "inside the EEA" (the last slot). */
@@ -1508,27 +1503,27 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
         switch (basis) {
         case B_INSIDE:
             if (rg->transfer == XFER_RULE_CONDITIONAL)
-                sfmt(buf, sizeof buf, "inside %s", area_of(rg, ab, sizeof ab));
+                gfmt(c, &c->basis, false, "inside %s%s", rg->area_bloc ? "the " : "", rg->area);
             else
-                sfmt(buf, sizeof buf, "%s has no transfer restriction there", rg->id);
+                gfmt(c, &c->basis, false, "%s has no transfer restriction there", rg->id);
             break;
         case B_ADEQ:
         case B_COMM:
-            sfmt(buf, sizeof buf, "adequacy %s->%s", regime_cc(rg, a),
+            gfmt(c, &c->basis, false, "adequacy %s->%s", regime_cc(rg, a),
                      to_cc == SM_NONE ? "any" : ccs(to_cc, b));
             t->mechanism = MECH_ADEQUACY;
             break;
         case B_DPF:
-            sfmt(buf, sizeof buf, "dpf%s%s", mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
+            gfmt(c, &c->basis, false, "dpf%s%s", mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
             break;
         case B_MECH:
-            sfmt(buf, sizeof buf, "%s%s%s", mechanism_names[mc->mech],
+            gfmt(c, &c->basis, false, "%s%s%s", mechanism_names[mc->mech],
                      mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
             break;
         default:
-            sfmt(buf, sizeof buf, "none");
+            gfmt(c, &c->basis, false, "%s", "none");
         }
-        t->basis = sm_arena_strdup(&r->arena, buf);
+        t->basis = sm_arena_strdup(&r->arena, gstr(&c->basis));
         if (!t->basis) {
             c->oom = true;
             return;
@@ -1638,7 +1633,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     const struct region *rg = &m->regions[pl->region];
     const struct tier *T = dc->T;
     const char *role = role_names[pl->role];
-    char sw[200], cc[3], cc2[3];
+    const char *sw;
+    char cc[3], cc2[3];
     const char *pat = NULL;
     struct mech mc;
     int bad;
@@ -1664,7 +1660,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         int scope = backup ? T->backup_scope : T->scope;
         int rule = backup ? RULE_RES002 : RULE_RES001;
         if (!in_scope(c, dc, scope, pl->region, &mc) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
-            scope_words(c, dc, scope, sw, sizeof sw);
+            sw = scope_words(c, dc, scope, &c->sw[0], &c->sw[1]);
             why_dataset(c, dc);
             why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
                 sw);
@@ -1673,7 +1669,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                 FOR_REGIMES(g, dc->bmask)
                     if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
                         why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
-                            area_of(&c->rp->regimes[g], sw, sizeof sw));
+                            area_text(c, &c->sw[1], g));
             } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
                 why(c, "%s is not %s", rg->id, scope == SCOPE_REGION ? region_id(c, dc->home_region)
                     : ccs(dc->home_cc, cc2));
@@ -1723,7 +1719,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                     region_label(c, pl->region, &c->rl[0]), ccs(op, cc));
                 if (badg != SM_NONE)
                     why(c, "an operator in %s answers to disclosure laws outside %s", cc,
-                        area_of(&c->rp->regimes[badg], sw, sizeof sw));
+                        area_text(c, &c->sw[1], badg));
                 msg(c, "%s %s in %s is run by a %s operator; tier %s requires a sovereign one",
                     dc->ds->name, role, rg->id, cc, T->name);
                 jur_for(c, dc->gmask, op, false);
@@ -1748,7 +1744,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
              * adequate scope, the copy's mechanism covers it too. */
             if (!in_scope(c, dc, T->key_scope, pl->key_region, &mc) &&
                 begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
-                scope_words(c, dc, T->key_scope, sw, sizeof sw);
+                sw = scope_words(c, dc, T->key_scope, &c->sw[0], &c->sw[1]);
                 why_dataset(c, dc);
                 why(c, "tier %s keeps encryption keys within %s", T->name, sw);
                 why(c, "the key of the %s in %s is held in %s", role, rg->id,
@@ -2670,7 +2666,10 @@ fail:
             free(c->tmp[i].s);
         for (int i = 0; i < 3; i++)
             free(c->rl[i].s);
+        for (int i = 0; i < 2; i++)
+            free(c->sw[i].s);
         free(c->near.s);
+        free(c->basis.s);
         free(c->msg.s);
         free(c->hint.s);
         free(c);
