@@ -882,6 +882,8 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
     return SM_OK;
 }
 
+static int source_rank(const char *entity);
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -953,8 +955,14 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
             if (strcmp(o->tag, tag) || !sm_streq(o->field, field))
                 continue;
             const char *m = merge_propagated(r, o->entity, entity);
-            if (m)
+            if (m) {
                 o->entity = m;
+            } else if (source_rank(entity) > source_rank(o->entity)) {
+                /* two files of one command: the higher source's provenance,
+                 * whatever order the files were given in */
+                if (!(o->entity = imp_str(r, entity)) || !(o->source = imp_str(r, source)))
+                    return SM_ENOMEM;
+            }
             break;
         }
         return SM_OK;

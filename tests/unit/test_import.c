@@ -270,6 +270,55 @@ test_partial_listing_never_removes(void **state)
     import_map_free(map);
 }
 
+/* Both Lake Formation files in one command, in either order: the tag
+ * both set keeps get-resource-lf-tags' provenance (the authoritative one). */
+static void
+test_one_command_any_file_order(void **state)
+{
+    static const char *const files[2][3] = {
+        { "lakeformation/get-resource-lf-tags.json",
+          "lakeformation/search-tables-by-lf-tags.json", NULL },
+        { "lakeformation/search-tables-by-lf-tags.json",
+          "lakeformation/get-resource-lf-tags.json", NULL },
+    };
+    struct import_map *map = it_map(true);
+    char *want = NULL;
+
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        struct sm_error e = { 0 };
+        struct import_opts o = { .region = "eu-west-1",
+                                 .input = "lakeformation/get-resource-lf-tags.input.json" };
+        struct model *m = it_model();
+        struct import_run *run;
+        size_t len;
+        char *text = tl_slurp(it_fixture(o.input), &len), *got;
+        int32_t t;
+
+        assert_non_null(text);
+        o.input_text = text;
+        o.input_len = len;
+        run = it_import(m, map, "lf-tags", &o, files[k], &e);
+        free(text);
+        if (!run)
+            fail_msg("%s", e.msg);
+        import_run_free(run);
+        t = it_tag(m, "rewards_eu.customers", "credit_card", "financial.pci");
+        assert_int_not_equal(t, SM_NONE);
+        assert_string_equal(m->tags[t].entity, "lf:210987654321/rewards_eu/customers");
+        got = model_json_set(m);
+        if (!want) {
+            want = got;
+        } else {
+            assert_string_equal(got, want);
+            free(got);
+        }
+        model_free(m);
+    }
+    free(want);
+    import_map_free(map);
+}
+
 /* Atlas search after the bulk: the same tags, provenance of the bulk; the
  * bulk again removes nothing the search set and changes nothing. */
 static void
@@ -340,6 +389,7 @@ main(void)
         cmocka_unit_test(test_orders_converge),
         cmocka_unit_test(test_lineage_adds_flows_only),
         cmocka_unit_test(test_partial_listing_never_removes),
+        cmocka_unit_test(test_one_command_any_file_order),
         cmocka_unit_test(test_search_then_bulk),
         cmocka_unit_test(test_expired_and_propagated),
     };
