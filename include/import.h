@@ -51,8 +51,9 @@ struct import_mapped {
     const char *tier;           /* tier name or NULL */
     const char *system, *owner; /* or NULL */
     int ntags, nsubjects;
-    char tags[8][160];
-    char subjects[8][16];
+    char *tags[8];              /* heap, exact length: import_mapped_fini */
+    char *subjects[8];          /* upper-cased, heap */
+    bool oom;                   /* an expansion ran out of memory */
 };
 
 /* A label: name (classification type or tag key), value (tag value or NULL)
@@ -63,6 +64,8 @@ struct import_mapped {
 void import_map_label(const struct import_map *map, enum import_from from,
                       const char *name, const char *value, const char *const *attrs,
                       bool names_only, struct import_mapped *out);
+/* Free what import_map_label allocated in out. */
+void import_mapped_fini(struct import_mapped *out);
 /* Region id for an S3 bucket, an Atlas namespace (cluster), or NULL. */
 const char *import_map_bucket_region(const struct import_map *map, const char *bucket);
 const char *import_map_namespace_region(const struct import_map *map, const char *ns);

@@ -348,6 +348,9 @@ int model_add_tag(struct model *m, int32_t dataset, int32_t field,
                   const char *tag, const char *source, const char *entity,
                   const char *time, int32_t *id, struct sm_error *err);
 int model_remove_tag(struct model *m, int32_t tag);
+/* Replace a tag's provenance (source, entity, time; copied). */
+int model_set_tag_source(struct model *m, int32_t tag, const char *source,
+                         const char *entity, const char *time, struct sm_error *err);
 /* Unlink a field (and its tags) from its dataset: it no longer shows in the
  * dataset's lists nor in model_field(). SM_EINVAL for a bad id. */
 int model_remove_field(struct model *m, int32_t field, struct sm_error *err);

@@ -182,15 +182,21 @@ cmd_load_map(struct cli *c, const char *user_map, struct import_map **out)
 {
     struct sm_error e = { 0 };
     struct import_map *map = NULL;
-    char path[4096];
+    size_t n = strlen(c->datadir) + sizeof "/import-map.json";
+    char *path = malloc(n);
     FILE *f;
 
-    snprintf(path, sizeof path, "%s/import-map.json", c->datadir);
+    if (!path)
+        return cli_fail(c, "out of memory");
+    snprintf(path, n, "%s/import-map.json", c->datadir);
     if ((f = fopen(path, "rb"))) {
         fclose(f);
-        if (import_map_load(NULL, path, &map, &e) != SM_OK)
+        if (import_map_load(NULL, path, &map, &e) != SM_OK) {
+            free(path);
             return cli_error(c, &e);
+        }
     }
+    free(path);
     if (user_map && import_map_load(map, user_map, &map, &e) != SM_OK) {
         import_map_free(map);
         return cli_error(c, &e);
@@ -209,7 +215,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     struct import_map *map = NULL;
     struct import_run *run = NULL;
     struct model *work = NULL;
-    char *input_text = NULL, now[32], op[1024];
+    char *input_text = NULL, now[32], *op = NULL;
     const struct import_touched *t;
     int32_t nt;
     size_t len, o_len;
@@ -228,7 +234,15 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         rc = cli_fail(c, "out of memory");
         goto out;
     }
-    o_len = (size_t)snprintf(op, sizeof op, "import %s", ops->name);
+    /* the audit's operation names every file, whole */
+    o_len = strlen("import ") + strlen(ops->name) + 1;
+    for (int i = 0; i < nfiles; i++)
+        o_len += 1 + strlen(files[i]);
+    if (!(op = malloc(o_len))) {
+        rc = cli_fail(c, "out of memory");
+        goto out;
+    }
+    snprintf(op, o_len, "import %s", ops->name);
     for (int i = 0; i < nfiles; i++) {
         char *text = cmd_read_file(files[i], &len);
         if (!text) {
@@ -242,8 +256,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
             rc = cli_error(c, &e);
             goto out;
         }
-        if (o_len < sizeof op)
-            o_len += (size_t)snprintf(op + o_len, sizeof op - o_len, " %s", files[i]);
+        strcat(strcat(op, " "), files[i]);
     }
     if (import_run_parse(run, ops, &e) != SM_OK) {
         rc = cli_error(c, &e);
@@ -253,15 +266,22 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     if ((rc = cli_open(c, dry_run ? STORE_READONLY : CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if (o->region && *o->region) {
-        char rid[256];
+        size_t n = strlen(o->region) + sizeof "aws:";
+        char *rid = malloc(n);
         const char *hint;
-        snprintf(rid, sizeof rid, "%s%s", strchr(o->region, ':') ? "" : "aws:", o->region);
+        if (!rid) {
+            rc = cli_fail(c, "out of memory");
+            goto out;
+        }
+        snprintf(rid, n, "%s%s", strchr(o->region, ':') ? "" : "aws:", o->region);
         if (model_region(c->m, rid) == SM_NONE) {
             hint = model_suggest(c->m, OBJ_REGION, rid);
             rc = cli_fail(c, "--region %s: unknown region %s%s%s%s", o->region, rid,
                           hint ? "; did you mean " : "", hint ? hint : "", hint ? "?" : "");
+            free(rid);
             goto out;
         }
+        free(rid);
     }
     if (model_clone(c->m, &work) != SM_OK) {
         rc = cli_fail(c, "out of memory");
@@ -319,6 +339,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         import_run_print_summary(run, c->out);
     rc = CLI_OK;
 out:
+    free(op);
     model_free(work);
     import_run_free(run);
     import_map_free(map);

@@ -79,7 +79,13 @@ struct dctx {
     int home_cc;
     bool personal;
     char subj[96];              /* "EU,BR" */
-    char label[160];            /* "orders (restricted, EU subjects)" */
+    bool words;                 /* subj is filled */
+};
+
+/* A text that grows to fit: finding texts hold names of any length, whole. */
+struct gbuf {
+    char *s;
+    size_t cap;
 };
 
 struct ck {
@@ -107,15 +113,20 @@ struct ck {
     bool oom;
     int cc_eu;
     struct hint_slot *hints;
-    char near[256];             /* nearest()'s text */
+    struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
     int rule;
     int kind;
     int32_t obj, dataset;
     int nwhy;
-    char why[WHY_MAX][512];
-    char msg[512], jur[96], hint[512];
+    struct gbuf why[WHY_MAX];
+    struct gbuf msg, hint;
+    char jur[96];
+    struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
+    struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
+    struct gbuf sw[2];          /* scope_words() and its areas */
+    struct gbuf basis;          /* a transfer's basis ("scc REF"), before it is stored */
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -218,33 +229,8 @@ region_id(const struct ck *c, int32_t r)
 }
 
 /* "aws:us-east-1 (US)", "gcp:eu (27 countries)", "global (any country)" */
-static const char *
-region_label(const struct ck *c, int32_t r, char *buf, size_t size)
-{
-    const struct rinfo *ri;
-    char cc[3];
+static const char *region_label(struct ck *c, int32_t r, struct gbuf *b);
 
-    if (r == SM_NONE) {
-        sfmt(buf, size, "an unknown region");
-        return buf;
-    }
-    ri = &c->ri[r];
-    if (ri->any)
-        sfmt(buf, size, "%s (any country)", c->m->regions[r].id);
-    else if (ri->n == 1)
-        sfmt(buf, size, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
-    else
-        sfmt(buf, size, "%s (%d countries)", c->m->regions[r].id, ri->n);
-    return buf;
-}
-
-/* "the EEA" or "RU" */
-static const char *
-area_of(const struct regime *g, char *buf, size_t size)
-{
-    sfmt(buf, size, "%s%s", g->area_bloc ? "the " : "", g->area);
-    return buf;
-}
 
 /* The regime's own code for "EU -> US". */
 static const char *
@@ -254,6 +240,105 @@ regime_cc(const struct regime *g, char buf[3])
 }
 
 /* ---- findings ------------------------------------------------------------ */
+
+/* Format into b (appending when append), growing it to fit. Out of memory
+ * sets c->oom and leaves b empty. Returns b's text, never NULL. */
+static const char *
+gvfmt(struct ck *c, struct gbuf *b, bool append, const char *fmt, va_list ap)
+{
+    size_t at = append && b->s ? strlen(b->s) : 0, n;
+    va_list ap2;
+
+    va_copy(ap2, ap);
+    n = at + (size_t)fmtv(b->s ? b->s + at : NULL, b->cap - at, fmt, ap2);
+    va_end(ap2);
+    if (n >= b->cap) {
+        size_t cap = n + 1 < 256 ? 256 : n + 1;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            c->oom = true;
+            if (b->s)
+                b->s[0] = '\0';
+            return "";
+        }
+        b->s = s;
+        b->cap = cap;
+        fmtv(b->s + at, b->cap - at, fmt, ap);
+    }
+    return b->s;
+}
+
+static const char * __attribute__((format(printf, 4, 5)))
+gfmt(struct ck *c, struct gbuf *b, bool append, const char *fmt, ...)
+{
+    const char *s;
+    va_list ap;
+
+    va_start(ap, fmt);
+    s = gvfmt(c, b, append, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static const char *
+gstr(const struct gbuf *b)
+{
+    return b->s ? b->s : "";
+}
+
+static void
+gclear(struct gbuf *b)
+{
+    if (b->s)
+        b->s[0] = '\0';
+}
+
+/* "mask email phone; drop ssn" into b, whole (model_format_transforms' text). */
+static const char *
+transforms_text(struct ck *c, struct gbuf *b, const struct transform *t, uint32_t n)
+{
+    const char *s = gfmt(c, b, false, "%s", "");
+
+    for (uint32_t i = 0; i < n; i++) {
+        s = gfmt(c, b, true, "%s%s", i ? "; " : "", xform_names[t[i].kind]);
+        for (uint32_t k = 0; k < t[i].fields.n; k++)
+            s = gfmt(c, b, true, " %s", t[i].fields.v[k]);
+    }
+    return s;
+}
+
+/* "eu-west-1 (IE)", "global-x (any country)", whole. */
+static const char *
+region_label(struct ck *c, int32_t r, struct gbuf *b)
+{
+    const struct rinfo *ri;
+    char cc[3];
+
+    if (r == SM_NONE)
+        return gfmt(c, b, false, "%s", "an unknown region");
+    ri = &c->ri[r];
+    if (ri->any)
+        return gfmt(c, b, false, "%s (any country)", c->m->regions[r].id);
+    if (ri->n == 1)
+        return gfmt(c, b, false, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
+    return gfmt(c, b, false, "%s (%d countries)", c->m->regions[r].id, ri->n);
+}
+
+/* "the EEA" or "RU" into the caller's buffer (where's short reasons). */
+static const char *
+area_of(const struct regime *g, char *buf, size_t size)
+{
+    sfmt(buf, size, "%s%s", g->area_bloc ? "the " : "", g->area);
+    return buf;
+}
+
+/* "the EEA" or "RU", whole. */
+static const char *
+area_text(struct ck *c, struct gbuf *b, int32_t g)
+{
+    return gfmt(c, b, false, "%s%s", c->rp->regimes[g].area_bloc ? "the " : "",
+                c->rp->regimes[g].area);
+}
 
 static bool
 begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset)
@@ -265,7 +350,9 @@ begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset)
     c->obj = obj;
     c->dataset = dataset;
     c->nwhy = 0;
-    c->msg[0] = c->jur[0] = c->hint[0] = '\0';
+    gclear(&c->msg);
+    gclear(&c->hint);
+    c->jur[0] = '\0';
     return true;
 }
 
@@ -277,7 +364,7 @@ why(struct ck *c, const char *fmt, ...)
     if (c->nwhy >= WHY_MAX)
         return;
     va_start(ap, fmt);
-    fmtv(c->why[c->nwhy++], sizeof c->why[0], fmt, ap);
+    gvfmt(c, &c->why[c->nwhy++], false, fmt, ap);
     va_end(ap);
 }
 
@@ -287,7 +374,7 @@ msg(struct ck *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    fmtv(c->msg, sizeof c->msg, fmt, ap);
+    gvfmt(c, &c->msg, false, fmt, ap);
     va_end(ap);
 }
 
@@ -297,7 +384,7 @@ hint(struct ck *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    fmtv(c->hint, sizeof c->hint, fmt, ap);
+    gvfmt(c, &c->hint, false, fmt, ap);
     va_end(ap);
 }
 
@@ -574,10 +661,10 @@ end(struct ck *c)
         f.selector = longsel;
     }
     f.jurisdictions = c->jur;
-    f.message = c->msg;
-    f.hint = c->hint;
+    f.message = gstr(&c->msg);
+    f.hint = gstr(&c->hint);
     for (int k = 0; k < c->nwhy; k++)
-        whyv[k] = c->why[k];
+        whyv[k] = gstr(&c->why[k]);
     f.why.n = (uint32_t)c->nwhy;
     f.why.v = whyv;
     oom = append(c->r, c->m, &f, c->wv, c->nwv, &c->sc, &n) != SM_OK;
@@ -871,42 +958,34 @@ in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r, const 
 }
 
 /* Words for a scope, for the why chain. */
-static void
-scope_words(const struct ck *c, const struct dctx *dc, int scope, char *buf, size_t size)
+/* "bloc scope (the EEA and ...)", whole, into b (areas: scratch). */
+static const char *
+scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b, struct gbuf *areas)
 {
-    char areas[128] = "", cc[3];
-    size_t n = 0;
+    const char *ar = gfmt(c, areas, false, "%s", "");
+    char cc[3];
 
-    FOR_REGIMES(g, dc->bmask) {
-        char ab[64];
-        n += (size_t)sfmt(areas + n, sizeof areas - n, "%s%s", n ? " and " : "",
-                              area_of(&c->rp->regimes[g], ab, sizeof ab));
-        if (n >= sizeof areas)
-            break;
-    }
+    FOR_REGIMES(g, dc->bmask)
+        ar = gfmt(c, areas, true, "%s%s%s", *ar ? " and " : "",
+                  c->rp->regimes[g].area_bloc ? "the " : "", c->rp->regimes[g].area);
     switch (scope) {
     case SCOPE_REGION:
-        sfmt(buf, size, "region scope (the primary's region %s)", region_id(c, dc->home_region));
-        break;
+        return gfmt(c, b, false, "region scope (the primary's region %s)",
+                    region_id(c, dc->home_region));
     case SCOPE_COUNTRY:
-        sfmt(buf, size, "country scope (the home country %s)", ccs(dc->home_cc, cc));
-        break;
+        return gfmt(c, b, false, "country scope (the home country %s)", ccs(dc->home_cc, cc));
     case SCOPE_BLOC:
         if (dc->bmask)
-            sfmt(buf, size, "bloc scope (%s)", areas);
-        else
-            sfmt(buf, size, "bloc scope (no regime applies, so the home country %s)",
-                     ccs(dc->home_cc, cc));
-        break;
+            return gfmt(c, b, false, "bloc scope (%s)", ar);
+        return gfmt(c, b, false, "bloc scope (no regime applies, so the home country %s)",
+                    ccs(dc->home_cc, cc));
     case SCOPE_ADEQUATE:
-        sfmt(buf, size, "adequate scope (%s, adequate countries, or a valid mechanism)",
-                 dc->gmask ? areas : "the home country");
-        break;
+        return gfmt(c, b, false, "adequate scope (%s, adequate countries, or a valid mechanism)",
+                    dc->gmask ? ar : "the home country");
     case SCOPE_APPROVED:
-        sfmt(buf, size, "approved scope (the tier's approved regions)");
-        break;
+        return gfmt(c, b, false, "%s", "approved scope (the tier's approved regions)");
     default:
-        sfmt(buf, size, "global scope");
+        return gfmt(c, b, false, "%s", "global scope");
     }
 }
 
@@ -1191,13 +1270,13 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
         if (what == HW_KEY || !occupied(c, dc, slot->cand[i]))
             best[nb++] = slot->cand[i];
     if (nb == 0)
-        c->near[0] = '\0';
+        gclear(&c->near);
     else if (nb == 1)
-        sfmt(c->near, sizeof c->near, "%s", c->m->regions[best[0]].id);
+        gfmt(c, &c->near, false, "%s", c->m->regions[best[0]].id);
     else
-        sfmt(c->near, sizeof c->near, "%s or %s", c->m->regions[best[0]].id,
+        gfmt(c, &c->near, false, "%s or %s", c->m->regions[best[0]].id,
              c->m->regions[best[1]].id);
-    return c->near;
+    return gstr(&c->near);
 }
 
 /* ---- the dataset context ------------------------------------------------ */
@@ -1243,7 +1322,8 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
     dc->personal = L->personal[d];
     dc->gmask = 0;
     dc->fallback = false;
-    dc->subj[0] = dc->label[0] = '\0';
+    dc->subj[0] = '\0';
+    dc->words = false;
     for (int32_t w = 0; w < L->words; w++)
         for (uint64_t b = s[w]; b; b &= b - 1) {
             int slot = w * 64 + __builtin_ctzll(b);
@@ -1260,23 +1340,30 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
     dataset_home(c, dc, dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region);
 }
 
-/* Lazily: "EU,BR" and "orders is restricted with EU subjects". */
+/* Lazily: "EU,BR". */
 static void
 dataset_words(struct ck *c, struct dctx *dc)
 {
-    if (dc->label[0])
+    if (dc->words)
         return;
     check_eff_subjects(c->r, dc->d, dc->subj, sizeof dc->subj);
+    dc->words = true;
+}
+
+/* "orders is restricted with EU subjects", as a reason, whole. */
+static void
+why_label(struct ck *c, struct dctx *dc)
+{
+    dataset_words(c, dc);
     if (dc->T && dc->subj[0])
-        sfmt(dc->label, sizeof dc->label, "%s is %s with %s subjects", dc->ds->name,
-                 dc->T->name, dc->subj);
+        why(c, "%s is %s with %s subjects", dc->ds->name, dc->T->name, dc->subj);
     else if (dc->T)
-        sfmt(dc->label, sizeof dc->label, "%s is %s with no declared subjects%s%s",
-                 dc->ds->name, dc->T->name, dc->fallback ? "; the home country's regime applies: " : "",
-                 dc->fallback ? c->rp->regimes[__builtin_ctzll(dc->gmask)].id : "");
+        why(c, "%s is %s with no declared subjects%s%s", dc->ds->name, dc->T->name,
+            dc->fallback ? "; the home country's regime applies: " : "",
+            dc->fallback ? c->rp->regimes[__builtin_ctzll(dc->gmask)].id : "");
     else
-        sfmt(dc->label, sizeof dc->label, "%s has no tier and %s subjects", dc->ds->name,
-                 dc->subj[0] ? dc->subj : "no declared");
+        why(c, "%s has no tier and %s subjects", dc->ds->name,
+            dc->subj[0] ? dc->subj : "no declared");
 }
 
 /* The subject codes dataset s holds (effective) that d does not declare,
@@ -1316,8 +1403,7 @@ why_dataset(struct ck *c, struct dctx *dc)
 {
     int32_t sv = c->L->subj_via[dc->d], ev = c->L->eff_via[dc->d];
 
-    dataset_words(c, dc);
-    why(c, "%s", dc->label);
+    why_label(c, dc);
     if (ev != SM_NONE) {
         const struct flow *f = &c->m->flows[ev];
         const char *src = c->m->datasets[c->m->placements[f->from].dataset].name;
@@ -1361,14 +1447,14 @@ why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
              const char *carrier)
 {
     const struct regime *rg = &c->rp->regimes[g];
-    char a[3], b[3], d1[11], ab[64];
+    char a[3], b[3], d1[11];
     const char *dest = cc == SM_NONE ? "any country" : ccs(cc, b);
 
     regime_cc(rg, a);
     if (cc == SM_NONE)
         why(c, "a global location may be any country, so it is checked as the worst case");
     else
-        why(c, "%s is outside %s", dest, area_of(rg, ab, sizeof ab));
+        why(c, "%s is outside %s%s", dest, rg->area_bloc ? "the " : "", rg->area);
     switch (st) {
     case CS_DPF:
         why(c, "%s adequacy for %s needs dpf (the recipient must be certified under the Data Privacy Framework)",
@@ -1446,7 +1532,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
 {
     struct check_result *r = c->r;
     struct transfer *t;
-    char buf[160], a[3], b[3], ab[64];
+    char a[3], b[3];
 
     if (r->ntransfers == c->cap_transfers &&
         sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
@@ -1470,7 +1556,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     } else {
         const struct regime *rg = &c->rp->regimes[g];
         const char **slot = NULL;
-        buf[0] = '\0';
+        gclear(&c->basis);
         if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
             /* Shared strings: one per (regime, destination country), and
              * one per regime for "inside the EEA" (the last slot). */
@@ -1487,27 +1573,27 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
         switch (basis) {
         case B_INSIDE:
             if (rg->transfer == XFER_RULE_CONDITIONAL)
-                sfmt(buf, sizeof buf, "inside %s", area_of(rg, ab, sizeof ab));
+                gfmt(c, &c->basis, false, "inside %s%s", rg->area_bloc ? "the " : "", rg->area);
             else
-                sfmt(buf, sizeof buf, "%s has no transfer restriction there", rg->id);
+                gfmt(c, &c->basis, false, "%s has no transfer restriction there", rg->id);
             break;
         case B_ADEQ:
         case B_COMM:
-            sfmt(buf, sizeof buf, "adequacy %s->%s", regime_cc(rg, a),
+            gfmt(c, &c->basis, false, "adequacy %s->%s", regime_cc(rg, a),
                      to_cc == SM_NONE ? "any" : ccs(to_cc, b));
             t->mechanism = MECH_ADEQUACY;
             break;
         case B_DPF:
-            sfmt(buf, sizeof buf, "dpf%s%s", mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
+            gfmt(c, &c->basis, false, "dpf%s%s", mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
             break;
         case B_MECH:
-            sfmt(buf, sizeof buf, "%s%s%s", mechanism_names[mc->mech],
+            gfmt(c, &c->basis, false, "%s%s%s", mechanism_names[mc->mech],
                      mc->ref && *mc->ref ? " " : "", mc->ref ? mc->ref : "");
             break;
         default:
-            sfmt(buf, sizeof buf, "none");
+            gfmt(c, &c->basis, false, "%s", "none");
         }
-        t->basis = sm_arena_strdup(&r->arena, buf);
+        t->basis = sm_arena_strdup(&r->arena, gstr(&c->basis));
         if (!t->basis) {
             c->oom = true;
             return;
@@ -1617,7 +1703,8 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     const struct region *rg = &m->regions[pl->region];
     const struct tier *T = dc->T;
     const char *role = role_names[pl->role];
-    char lab[200], sw[200], cc[3], cc2[3];
+    const char *sw;
+    char cc[3], cc2[3];
     const char *pat = NULL;
     struct mech mc;
     int bad;
@@ -1628,7 +1715,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     /* RES004: org policy. */
     if ((fire & (1u << RULE_RES004)) && !rules_region_allowed(c->rp, rg->id, &pat) &&
         begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
-        why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+        why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
         if (pat)
             why(c, "the org policy of rule pack %s denies %s", c->rp->name, pat);
         else
@@ -1645,16 +1732,16 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         int scope = backup ? T->backup_scope : T->scope;
         int rule = backup ? RULE_RES002 : RULE_RES001;
         if ((fire & (1u << rule)) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
-            scope_words(c, dc, scope, sw, sizeof sw);
+            sw = scope_words(c, dc, scope, &c->sw[0], &c->sw[1]);
             why_dataset(c, dc);
             why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
                 sw);
-            why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+            why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
             if (scope == SCOPE_BLOC && dc->bmask) {
                 FOR_REGIMES(g, dc->bmask)
                     if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
                         why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
-                            area_of(&c->rp->regimes[g], sw, sizeof sw));
+                            area_text(c, &c->sw[1], g));
             } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
                 why(c, "%s is not %s", rg->id, scope == SCOPE_REGION ? region_id(c, dc->home_region)
                     : ccs(dc->home_cc, cc2));
@@ -1692,10 +1779,10 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                 why_dataset(c, dc);
                 why(c, "tier %s requires a sovereign operator", T->name);
                 why(c, "%s in %s is run by an operator based in %s", role,
-                    region_label(c, pl->region, lab, sizeof lab), ccs(op, cc));
+                    region_label(c, pl->region, &c->rl[0]), ccs(op, cc));
                 if (badg != SM_NONE)
                     why(c, "an operator in %s answers to disclosure laws outside %s", cc,
-                        area_of(&c->rp->regimes[badg], sw, sizeof sw));
+                        area_text(c, &c->sw[1], badg));
                 msg(c, "%s %s in %s is run by a %s operator; tier %s requires a sovereign one",
                     dc->ds->name, role, rg->id, cc, T->name);
                 jur_for(c, dc->gmask, op, false);
@@ -1709,7 +1796,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
         if (T->encryption_at_rest && !pl->encrypted && begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
             why_dataset(c, dc);
             why(c, "tier %s requires encryption at rest", T->name);
-            why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, lab, sizeof lab));
+            why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, &c->rl[0]));
             msg(c, "%s %s in %s is not encrypted at rest", dc->ds->name, role, rg->id);
             hint(c, "enable encryption at rest on the copy, with a key held within %s scope",
                  scope_names[T->key_scope]);
@@ -1720,11 +1807,11 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
              * adequate scope, the copy's mechanism covers it too. */
             if ((fire & (1u << RULE_ENC002)) &&
                 begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
-                scope_words(c, dc, T->key_scope, sw, sizeof sw);
+                sw = scope_words(c, dc, T->key_scope, &c->sw[0], &c->sw[1]);
                 why_dataset(c, dc);
                 why(c, "tier %s keeps encryption keys within %s", T->name, sw);
                 why(c, "the key of the %s in %s is held in %s", role, rg->id,
-                    region_label(c, pl->key_region, lab, sizeof lab));
+                    region_label(c, pl->key_region, &c->rl[0]));
                 why(c, "a key held outside the scope can be disclosed there, which defeats encryption as a supplementary measure");
                 msg(c, "the key for %s %s in %s is held in %s, outside the %s key scope",
                     dc->ds->name, role, rg->id, m->regions[pl->key_region].id,
@@ -1758,7 +1845,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                     const struct regime *rgm = &c->rp->regimes[g];
                     char ml[64], a[3];
                     why_dataset(c, dc);
-                    why(c, "%s in %s", role, region_label(c, pl->region, lab, sizeof lab));
+                    why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
                     why_transfer(c, g, badcc, st, &mc, pl->role == ROLE_PRIMARY ? "the primary copy" :
                                  "the copy (no flow feeds it, so it is an implicit replication)");
                     regime_cc(rgm, a);
@@ -1786,11 +1873,12 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             }
         }
         if (m003 || m004) {
-            char what[300], how[300];
-            sfmt(how, sizeof how, "%s in %s declares it itself%s", role,
-                 region_label(c, pl->region, lab, sizeof lab),
-                 p == dc->primary ? "" : " (no flow feeds it, so it is an implicit replication)");
-            sfmt(what, sizeof what, "%s %s in %s", dc->ds->name, role, rg->id);
+            const char *how, *what;
+            how = gfmt(c, &c->tmp[2], false, "%s in %s declares it itself%s", role,
+                       region_label(c, pl->region, &c->rl[0]),
+                       p == dc->primary ? ""
+                                        : " (no flow feeds it, so it is an implicit replication)");
+            what = gfmt(c, &c->tmp[1], false, "%s %s in %s", dc->ds->name, role, rg->id);
             check_basis(c, dc, OBJ_PLACEMENT, p, what, "copy", &mc, m003, m004, true, to_cc, ri->any,
                         how);
         }
@@ -1823,11 +1911,10 @@ check_dataset_rules(struct ck *c, int32_t d)
     }
     if (c->L->has_pfields[d] && dc.T && !dc.T->personal &&
         begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
-        char fl[256] = "";
-        size_t n = 0;
+        const char *fl = gfmt(c, &c->tmp[0], false, "%s", "");
         for (int32_t f = ds->first_field; f != SM_NONE; f = m->fields[f].next)
-            if (c->L->pfield[f] && n < sizeof fl)
-                n += (size_t)sfmt(fl + n, sizeof fl - n, "%s%s", n ? ", " : "", m->fields[f].name);
+            if (c->L->pfield[f])
+                fl = gfmt(c, &c->tmp[0], true, "%s%s", *fl ? ", " : "", m->fields[f].name);
         why(c, "%s has fields tagged personal: %s", ds->name, fl);
         why(c, "tier %s is not a personal-data tier", dc.T->name);
         msg(c, "%s has personal fields (%s) but tier %s is not for personal data", ds->name, fl,
@@ -1843,20 +1930,19 @@ check_dataset_rules(struct ck *c, int32_t d)
         why(c, "%s is declared %s", ds->name, m->tiers[ds->tier].name);
         why(c, "flow %s carries personal data from %s (%s) into it", f->name, src, dc.T->name);
         {
-            char xf[200], left[200] = "";
-            size_t n = 0;
+            const char *xf;
+            const char *left = gfmt(c, &c->tmp[0], false, "%s", "");
             bool pseudo = false;
             int32_t sd = m->placements[f->from].dataset;
             for (uint32_t k = 0; k < f->ntransforms; k++)
                 pseudo |= f->transforms[k].kind == XF_PSEUDONYMIZE;
             if (c->L->has_pfields[sd])
                 for (int32_t fd = m->datasets[sd].first_field; fd != SM_NONE; fd = m->fields[fd].next)
-                    if (c->L->pfield[fd] && lineage_field_left(m, c->L->eff_via[d], m->fields[fd].name) &&
-                        n < sizeof left)
-                        n += (size_t)sfmt(left + n, sizeof left - n, "%s%s", n ? ", " : "",
-                                              m->fields[fd].name);
+                    if (c->L->pfield[fd] && lineage_field_left(m, c->L->eff_via[d], m->fields[fd].name))
+                        left = gfmt(c, &c->tmp[0], true, "%s%s", *left ? ", " : "",
+                                    m->fields[fd].name);
             if (f->ntransforms) {
-                model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
+                xf = transforms_text(c, &c->tmp[3], f->transforms, f->ntransforms);
                 why(c, "its transforms (%s) leave personal data in it%s%s%s", xf, *left ? ": " : "", left,
                     pseudo ? " (pseudonymized data is still personal data)" : "");
             } else {
@@ -1913,14 +1999,13 @@ check_dataset_rules(struct ck *c, int32_t d)
                     region_is_country(c, m->placements[p].region, rg->country))
                     ok = true;
             if (!ok && begin(c, RULE_RES003, OBJ_DATASET, d, d)) {
-                char lab[200];
                 why_dataset(c, &dc);
                 why(c, "%s requires personal data of %s subjects to be stored in %s (%s)", rg->id,
                     ccs(rg->country, cc), cc, rg->localization_law);
                 if (dc.primary == SM_NONE)
                     why(c, "%s has no copy at all", ds->name);
                 else
-                    why(c, "the primary copy is in %s", region_label(c, dc.home_region, lab, sizeof lab));
+                    why(c, "the primary copy is in %s", region_label(c, dc.home_region, &c->rl[0]));
                 msg(c, "%s holds %s personal data but has no primary copy in %s", ds->name, cc, cc);
                 jur_for(c, (uint64_t)1 << g, SM_NONE, false);
                 hint(c, "keep the primary copy in a region in %s; copies abroad may follow only as %s allows",
@@ -1975,7 +2060,6 @@ check_flow_rules(struct ck *c, int32_t f)
     int32_t from_r, to_r, d;
     struct dctx dc;
     struct mech mc;
-    char la[200], lb[200];
     int from_cc, to_cc;
     bool border, personal = c->L->flow_personal[f];
 
@@ -2000,21 +2084,19 @@ check_flow_rules(struct ck *c, int32_t f)
     mc.explicit_flow = true;
 
     /* Personal fields still carried, for messages and hints. */
-    char left[200] = "";
+    const char *left = gfmt(c, &c->tmp[0], false, "%s", "");
     if (personal && c->L->has_pfields[d]) {
-        size_t n = 0;
         for (int32_t fd = dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
-            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name) && n < sizeof left)
-                n += (size_t)sfmt(left + n, sizeof left - n, "%s%s", n ? ", " : "",
-                                      m->fields[fd].name);
+            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name))
+                left = gfmt(c, &c->tmp[0], true, "%s%s", *left ? ", " : "", m->fields[fd].name);
     }
 
     if (personal && from_r != to_r && !fl->transit_encrypted && dc.T && dc.T->transit_encryption &&
         begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
         why_dataset(c, &dc);
         why(c, "tier %s requires transit encryption for flows between regions", dc.T->name);
-        why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, la, sizeof la),
-            region_label(c, to_r, lb, sizeof lb));
+        why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, &c->rl[1]),
+            region_label(c, to_r, &c->rl[2]));
         if (*left)
             why(c, "it carries personal fields: %s", left);
         else
@@ -2042,12 +2124,13 @@ check_flow_rules(struct ck *c, int32_t f)
         basis_masks(c, &mc, g, v, basis, &m003, &m004);
         if (v != V_OK && begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_FLOW, f, d)) {
             const struct regime *rgm = &c->rp->regimes[g];
-            char ml[64], a[3], b[3], xf[200];
+            char ml[64], a[3], b[3];
+            const char *xf;
             why_dataset(c, &dc);
             why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
-                region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
+                region_label(c, from_r, &c->rl[1]), region_label(c, to_r, &c->rl[2]));
             if (fl->ntransforms) {
-                model_format_transforms(fl->transforms, fl->ntransforms, xf, sizeof xf);
+                xf = transforms_text(c, &c->tmp[3], fl->transforms, fl->ntransforms);
                 bool pseudo = false;
                 for (uint32_t k = 0; k < fl->ntransforms; k++)
                     pseudo |= fl->transforms[k].kind == XF_PSEUDONYMIZE;
@@ -2086,10 +2169,11 @@ check_flow_rules(struct ck *c, int32_t f)
             add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &mc, v, basis, waived, true);
     }
     if (m003 || m004) {
-        char what[200], how[300];
-        sfmt(what, sizeof what, "flow %s (%s)", fl->name, flow_kind_names[fl->kind]);
-        sfmt(how, sizeof how, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
-             region_label(c, from_r, la, sizeof la), region_label(c, to_r, lb, sizeof lb));
+        const char *what, *how;
+        what = gfmt(c, &c->tmp[1], false, "flow %s (%s)", fl->name, flow_kind_names[fl->kind]);
+        how = gfmt(c, &c->tmp[2], false, "flow %s (%s) goes from %s to %s", fl->name,
+                   flow_kind_names[fl->kind], region_label(c, from_r, &c->rl[1]),
+                   region_label(c, to_r, &c->rl[2]));
         check_basis(c, &dc, OBJ_FLOW, f, what, "flow", &mc, m003, m004,
                     fl->kind != FLOW_EXPORT && fl->kind != FLOW_QUERY, to_cc, c->ri[to_r].any, how);
     }
@@ -2639,6 +2723,18 @@ fail:
         free(c->hints);
         free(c->wv);
         free(c->seg);
+        for (int i = 0; i < WHY_MAX; i++)
+            free(c->why[i].s);
+        for (int i = 0; i < 4; i++)
+            free(c->tmp[i].s);
+        for (int i = 0; i < 3; i++)
+            free(c->rl[i].s);
+        for (int i = 0; i < 2; i++)
+            free(c->sw[i].s);
+        free(c->near.s);
+        free(c->basis.s);
+        free(c->msg.s);
+        free(c->hint.s);
         free(c);
     }
     if (rc) {

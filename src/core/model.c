@@ -913,6 +913,28 @@ model_add_tag(struct model *m, int32_t dataset, int32_t field, const char *tag,
 }
 
 int
+model_set_tag_source(struct model *m, int32_t tag, const char *source, const char *entity,
+                     const char *time, struct sm_error *err)
+{
+    const char *s, *e, *t;
+
+    if (tag < 0 || tag >= m->ntags)
+        return sm_error_set(err, SM_EINVAL, "unknown tag");
+    if (check_utf8(err, "tag", 3, source, entity, time))
+        return SM_EINVAL;
+    s = model_str(m, source ? source : "");
+    e = model_str(m, entity ? entity : "");
+    t = model_str(m, time ? time : "");
+    if (!s || !e || !t)
+        return oom(err);
+    m->tags[tag].source = s;
+    m->tags[tag].entity = e;
+    m->tags[tag].time = t;
+    m->generation++;
+    return SM_OK;
+}
+
+int
 model_remove_tag(struct model *m, int32_t tag)
 {
     struct dataset *d;

@@ -8,6 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A message cut at the size of struct sm_error ends on a whole UTF-8
+ * character: drop a trailing incomplete sequence. */
+static void
+utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n;
+    unsigned char lead;
+    size_t need;
+
+    while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    lead = (unsigned char)s[i - 1];
+    if (lead < 0xc0)
+        return;
+    need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+    if (n - (i - 1) < need)
+        s[i - 1] = '\0';
+}
+
 int
 sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
 {
@@ -19,6 +40,7 @@ sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    utf8_trim(err->msg);
     return code;
 }
 
@@ -35,6 +57,7 @@ sm_error_prefix(struct sm_error *err, const char *fmt, ...)
     va_end(ap);
     sm_strlcpy(old, err->msg, sizeof old);
     snprintf(err->msg, sizeof err->msg, "%s: %s", pre, old);
+    utf8_trim(err->msg);
     return err->code;
 }
 

@@ -6,9 +6,11 @@
  * No SQLite and no printing to the terminal of its own accord: cmd_import
  * writes the touched objects and chooses where the diff goes.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,9 @@
 
 #include "import_int.h"
 #include "readfile.h"
+
+/* The audit text keeps whole diff lines up to this many bytes. */
+#define IMPORT_AUDIT_MAX (4 << 20)
 
 /* ---- mapping file --------------------------------------------------------------- */
 
@@ -48,7 +53,48 @@ struct import_map {
     int32_t nvals, cap_vals;
 };
 
+/* A lower-cased copy in the arena (ASCII letters only; UTF-8 passes). */
+static char *
+lower_dup(struct sm_arena *a, const char *s)
+{
+    char *d = sm_arena_strdup(a, s);
+
+    for (char *p = d; p && *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+/* vsnprintf into an exact heap allocation. NULL on out of memory. */
+static char *
+vfmt_dup(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *s;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static char * __attribute__((format(printf, 1, 2)))
+fmt_dup(const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = vfmt_dup(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf", "terraform" };
+
 
 static const char *const rule_keys[] = {
     "from", "name", "value", "attrs", "tier", "tags", "subjects", "system", "owner",
@@ -73,23 +119,18 @@ map_region_table(struct import_map *map, json_t *obj, struct sm_map *dst, const 
     if (!json_is_object(obj))
         return sm_error_set(err, SM_EPARSE, "%s: %s must be an object", name, what);
     json_object_foreach(obj, k, v) {
-        char buf[256];
         const char *s = json_string_value(v);
+        const char *key, *val;
+        char *buf;
         if (k[0] == '_')
             continue;           /* "_comment" */
         if (!s || !*s)
             return sm_error_set(err, SM_EPARSE, "%s: %s.%s must be a region id", name, what, k);
-        if (!strchr(s, ':'))
-            snprintf(buf, sizeof buf, "aws:%s", s);
-        else
-            sm_strlcpy(buf, s, sizeof buf);
-        char lk[256];
-        size_t i;
-        for (i = 0; k[i] && i + 1 < sizeof lk; i++)
-            lk[i] = (char)tolower((unsigned char)k[i]);
-        lk[i] = 0;
-        const char *key = sm_arena_strdup(&map->arena, lk);
-        const char *val = sm_arena_strdup(&map->arena, buf);
+        if (!(buf = fmt_dup("%s%s", strchr(s, ':') ? "" : "aws:", s)))
+            return map_oom(err, name);
+        key = lower_dup(&map->arena, k);
+        val = sm_arena_strdup(&map->arena, buf);
+        free(buf);
         if (!key || !val || sm_grow((void **)&map->vals, &map->cap_vals, map->nvals + 1,
                                     sizeof *map->vals))
             return map_oom(err, name);
@@ -410,16 +451,22 @@ import_map_free(struct import_map *map)
 static const char *
 lookup_region(const struct import_map *map, const struct sm_map *t, const char *key)
 {
-    char lk[256];
-    size_t i;
+    char small[256], *lk = small;
+    size_t i, n;
     int32_t v;
 
     if (!map || !key)
         return NULL;
-    for (i = 0; key[i] && i + 1 < sizeof lk; i++)
+    /* the whole key, however long: a cut key could match another bucket */
+    n = strlen(key);
+    if (n >= sizeof small && !(lk = malloc(n + 1)))
+        return NULL;
+    for (i = 0; i < n; i++)
         lk[i] = (char)tolower((unsigned char)key[i]);
-    lk[i] = 0;
+    lk[n] = 0;
     v = sm_map_get(t, lk);
+    if (lk != small)
+        free(lk);
     return v == SM_NONE ? NULL : map->vals[v];
 }
 
@@ -454,9 +501,18 @@ rule_matches(const struct map_rule *r, enum import_from from, const char *name,
                        : strcasecmp(name, r->name) != 0)
         return false;
     if (r->value) {
+        /* " Tier1 " is tier1: case and surrounding blanks do not change a label */
+        size_t n;
         if (!value)
             return false;
-        if (strcmp(r->value, "*") == 0 ? !*value : strcasecmp(r->value, value) != 0)
+        while (isspace((unsigned char)*value))
+            value++;
+        n = strlen(value);
+        while (n && isspace((unsigned char)value[n - 1]))
+            n--;
+        if (strcmp(r->value, "*") == 0 ? !n
+                                       : strlen(r->value) != n ||
+                                             strncasecmp(r->value, value, n) != 0)
             return false;
     }
     if (names_only && r->nattrs)
@@ -471,11 +527,31 @@ rule_matches(const struct map_rule *r, enum import_from from, const char *name,
     return true;
 }
 
-/* Expand ${value} ${name} ${ATTR} with |upper |lower; false when a variable
- * is missing or empty (the output is then dropped). */
-static bool
+/* Expand ${value} ${name} ${ATTR} with |upper |lower into *out (heap, exact
+ * length). SM_OK with *out NULL when a variable is missing or empty (the
+ * output is then dropped); SM_ENOMEM. Two passes: measure, then write. */
+static bool expand_to(const char *tpl, const char *name, const char *value,
+                      const char *const *attrs, char *out, size_t *len);
+
+static int
 expand(const char *tpl, const char *name, const char *value, const char *const *attrs,
-       char *out, size_t size)
+       char **out)
+{
+    size_t n = 0;
+
+    *out = NULL;
+    if (!expand_to(tpl, name, value, attrs, NULL, &n) || n == 0)
+        return SM_OK;
+    if (!(*out = malloc(n + 1)))
+        return SM_ENOMEM;
+    expand_to(tpl, name, value, attrs, *out, &n);
+    (*out)[n] = 0;
+    return SM_OK;
+}
+
+static bool
+expand_to(const char *tpl, const char *name, const char *value, const char *const *attrs,
+          char *out, size_t *len)
 {
     size_t o = 0;
 
@@ -499,18 +575,19 @@ expand(const char *tpl, const char *name, const char *value, const char *const *
                 return false;
             for (; *s; s++) {
                 int c = (unsigned char)*s;
-                if (o + 1 >= size)
-                    return false;
-                out[o++] = (char)(mode == 1 ? toupper(c) : mode == 2 ? tolower(c) : c);
+                if (out)
+                    out[o] = (char)(mode == 1 ? toupper(c) : mode == 2 ? tolower(c) : c);
+                o++;
             }
             p = end + 1;
         } else {
-            if (o + 1 >= size)
-                return false;
-            out[o++] = *p++;
+            if (out)
+                out[o] = *p;
+            o++;
+            p++;
         }
     }
-    out[o] = 0;
+    *len = o;
     return o > 0;
 }
 
@@ -522,7 +599,7 @@ import_map_label(const struct import_map *map, enum import_from from, const char
     memset(out, 0, sizeof *out);
     for (int32_t i = 0; map && i < map->nrules; i++) {
         const struct map_rule *r = &map->rules[i];
-        char buf[160];
+        char *buf;
         if (!rule_matches(r, from, name, value, attrs, names_only))
             continue;
         out->matched = true;
@@ -530,18 +607,35 @@ import_map_label(const struct import_map *map, enum import_from from, const char
         out->tier = r->tier;
         out->system = r->system;
         out->owner = r->owner;
-        for (int k = 0; k < r->ntags; k++)
-            if (expand(r->tags[k], name, value, attrs, buf, sizeof buf))
-                sm_strlcpy(out->tags[out->ntags++], buf, sizeof out->tags[0]);
-        for (int k = 0; k < r->nsubjects; k++)
-            if (expand(r->subjects[k], name, value, attrs, buf, sizeof buf)) {
-                size_t j;
-                for (j = 0; buf[j] && j + 1 < sizeof out->subjects[0]; j++)
-                    out->subjects[out->nsubjects][j] = (char)toupper((unsigned char)buf[j]);
-                out->subjects[out->nsubjects++][j] = 0;
+        for (int k = 0; k < r->ntags; k++) {
+            if (expand(r->tags[k], name, value, attrs, &buf))
+                out->oom = true;
+            else if (buf)
+                out->tags[out->ntags++] = buf;
+        }
+        for (int k = 0; k < r->nsubjects; k++) {
+            if (expand(r->subjects[k], name, value, attrs, &buf)) {
+                out->oom = true;
+                continue;
             }
+            if (!buf)
+                continue;
+            for (char *q = buf; *q; q++)
+                *q = (char)toupper((unsigned char)*q);
+            out->subjects[out->nsubjects++] = buf;
+        }
         return;
     }
+}
+
+void
+import_mapped_fini(struct import_mapped *out)
+{
+    for (int k = 0; k < out->ntags; k++)
+        free(out->tags[k]);
+    for (int k = 0; k < out->nsubjects; k++)
+        free(out->subjects[k]);
+    out->ntags = out->nsubjects = 0;
 }
 
 /* ---- the run --------------------------------------------------------------------- */
@@ -555,28 +649,50 @@ imp_str(struct import_run *r, const char *s)
     return sm_arena_strdup(&r->arena, s ? s : "");
 }
 
+/* vsnprintf into the run's arena, exact length. NULL on out of memory. */
+static const char *
+imp_vfmt(struct import_run *r, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    char *s;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !(s = sm_arena_alloc(&r->arena, (size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
 const char *
 imp_fmt(struct import_run *r, const char *fmt, ...)
 {
-    char buf[1024];
+    const char *s;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    s = imp_vfmt(r, fmt, ap);
     va_end(ap);
-    return imp_str(r, buf);
+    return s;
 }
 
 int
 imp_bad(struct sm_error *err, const char *file, const char *fmt, ...)
 {
-    char buf[200];
+    char *buf;
+    int rc;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    buf = vfmt_dup(fmt, ap);
     va_end(ap);
-    return sm_error_set(err, SM_EPARSE, "%s: %s", file, buf);
+    if (!buf)
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
+    rc = sm_error_set(err, SM_EPARSE, "%s: %s", file, buf);
+    free(buf);
+    return rc;
 }
 
 const char *
@@ -637,13 +753,40 @@ import_run_free(struct import_run *r)
     free(r);
 }
 
+/* What an editor or a Windows shell does to JSON, said plainly instead of
+ * the parser's "near '\xef\xbb\xbf'" (the file's encoding, not its syntax). */
+static int
+text_encoding(const char *name, const char *text, size_t len, struct sm_error *err)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    const char *nul;
+
+    if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+        return sm_error_set(err, SM_EPARSE, "%s: UTF-16 text (byte order mark %02X %02X); "
+                            "convert it to UTF-8 (iconv -f UTF-16 -t UTF-8)", name, u[0], u[1]);
+    if (len >= 2 && (u[0] == 0 || u[1] == 0))
+        return sm_error_set(err, SM_EPARSE, "%s: UTF-16 or binary text (a NUL byte at the "
+                            "start); convert it to UTF-8", name);
+    if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+        return sm_error_set(err, SM_EPARSE, "%s: starts with a UTF-8 byte order mark "
+                            "(EF BB BF); save it as UTF-8 without a BOM",
+                            name);
+    if ((nul = memchr(text, 0, len)))
+        return sm_error_set(err, SM_EPARSE, "%s: a NUL byte at offset %zu; JSON text has none",
+                            name, (size_t)(nul - text));
+    return SM_OK;
+}
+
 int
 import_run_add_file(struct import_run *r, const char *name, const char *text, size_t len,
                     struct sm_error *err)
 {
     json_error_t je;
     json_t *root;
+    int rc;
 
+    if ((rc = text_encoding(name, text, len, err)))
+        return rc;
     root = json_loadb(text, len, 0, &je);
     if (!root)
         return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", name, je.line, je.column, je.text);
@@ -659,8 +802,13 @@ import_run_add_file(struct import_run *r, const char *name, const char *text, si
 int
 import_run_parse(struct import_run *r, const struct importer_ops *ops, struct sm_error *err)
 {
+    r->ops = ops;
     if (r->opts.input_text && !r->input) {
         json_error_t je;
+        int rc = text_encoding(r->opts.input ? r->opts.input : "input", r->opts.input_text,
+                               r->opts.input_len, err);
+        if (rc)
+            return rc;
         r->input = json_loadb(r->opts.input_text, r->opts.input_len, 0, &je);
         if (!r->input)
             return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s",
@@ -796,6 +944,58 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
     return SM_OK;
 }
 
+static int source_rank(const char *entity);
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+#define PROPAGATED " (propagated from "
+
+/* The same classification propagated to one entity from several sources:
+ * "G (propagated from A)" and "G (propagated from B)" make
+ * "G (propagated from A; B)", sources sorted (any order of files gives the
+ * same text). NULL: not two propagations of one entity; keep the first. */
+static const char *
+merge_propagated(struct import_run *r, const char *old, const char *add)
+{
+    const char *p1 = strstr(old, PROPAGATED), *p2 = strstr(add, PROPAGATED);
+    const char *e1, *e2, *out;
+    size_t k = strlen(PROPAGATED);
+
+    if (!p1 || !p2 || p1 - old != p2 - add || strncmp(old, add, (size_t)(p1 - old)))
+        return NULL;
+    e1 = strchr(p1 + k, ')');
+    e2 = strchr(p2 + k, ')');
+    if (!e1 || !e2 || strcmp(e1, e2))
+        return NULL;    /* other marks differ (expired, search) */
+    /* the sources: old's list and add's one, sorted, each once */
+    const char **v = NULL;
+    int32_t nv = 0, cap = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *q = pass ? p2 + k : p1 + k, *end = pass ? e2 : e1;
+        while (q < end) {
+            const char *sep = strstr(q, "; ");
+            size_t n = (size_t)((sep && sep < end ? sep : end) - q);
+            if (sm_grow((void **)&v, &cap, nv + 1, sizeof *v) ||
+                !(v[nv++] = sm_arena_strndup(&r->arena, q, n))) {
+                free(v);
+                return NULL;
+            }
+            q += n + 2;
+        }
+    }
+    qsort(v, (size_t)nv, sizeof *v, cmp_str);
+    out = imp_fmt(r, "%.*s", (int)(p1 - old + (ptrdiff_t)k), old);
+    for (int32_t i = 0; out && i < nv; i++)
+        if (i == 0 || strcmp(v[i], v[i - 1]))
+            out = imp_fmt(r, "%s%s%s", out, i ? "; " : "", v[i]);
+    free(v);
+    return out ? imp_fmt(r, "%s%s", out, e1) : NULL;
+}
+
 int
 imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
         const char *entity, const char *source)
@@ -808,8 +1008,27 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
         return SM_OK;
     if (field && (rc = imp_field(r, ds, field)))
         return rc;
-    if ((rc = key_parts(r, 't', ds, field ? field : "", tag, &fresh)) || !fresh)
+    if ((rc = key_parts(r, 't', ds, field ? field : "", tag, &fresh)))
         return rc;
+    if (!fresh) {
+        /* every propagation source is kept in the one tag's provenance */
+        for (int32_t i = r->ds[ds].first_tag; entity && i != SM_NONE; i = r->tags[i].next) {
+            struct imp_tag *o = &r->tags[i];
+            if (strcmp(o->tag, tag) || !sm_streq(o->field, field))
+                continue;
+            const char *m = merge_propagated(r, o->entity, entity);
+            if (m) {
+                o->entity = m;
+            } else if (source_rank(entity) > source_rank(o->entity)) {
+                /* two files of one command: the higher source's provenance,
+                 * whatever order the files were given in */
+                if (!(o->entity = imp_str(r, entity)) || !(o->source = imp_str(r, source)))
+                    return SM_ENOMEM;
+            }
+            break;
+        }
+        return SM_OK;
+    }
     if (VGROW(r, tags))
         return SM_ENOMEM;
     t = &r->tags[r->ntags];
@@ -968,6 +1187,11 @@ add_subject(struct import_run *r, int32_t ds, const char *s, const char *entity)
     return SM_OK;
 }
 
+static int label_apply(struct import_run *r, int32_t ds, const char *field,
+                       const struct import_mapped *mp, const char *name, const char *value,
+                       const char *const *attrs, bool names_only, const char *entity,
+                       const char *file);
+
 int
 imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from from,
           const char *name, const char *value, const char *const *attrs, bool names_only,
@@ -978,10 +1202,35 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
 
     if (!name || !*name)
         return SM_OK;
+    if (value && (isspace((unsigned char)value[0]) ||
+                  (*value && isspace((unsigned char)value[strlen(value) - 1])))) {
+        /* " Tier1 " is Tier1: surrounding blanks are not part of a label */
+        size_t n;
+        while (isspace((unsigned char)*value))
+            value++;
+        n = strlen(value);
+        while (n && isspace((unsigned char)value[n - 1]))
+            n--;
+        if (!(value = sm_arena_strndup(&r->arena, value, n)))
+            return SM_ENOMEM;
+    }
     import_map_label(r->map, from, name, value, attrs, names_only, &mp);
-    if (mp.ignore)
+    rc = mp.oom ? SM_ENOMEM : label_apply(r, ds, field, &mp, name, value, attrs, names_only,
+                                          entity, file);
+    import_mapped_fini(&mp);
+    return rc;
+}
+
+static int
+label_apply(struct import_run *r, int32_t ds, const char *field, const struct import_mapped *mp,
+            const char *name, const char *value, const char *const *attrs, bool names_only,
+            const char *entity, const char *file)
+{
+    int rc;
+
+    if (mp->ignore)
         return SM_OK;
-    if (!mp.matched) {
+    if (!mp->matched) {
         size_t n = strlen(name) + (value ? strlen(value) : 0) + 2;
         char *buf;
         if (names_only)
@@ -993,27 +1242,37 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
         free(buf);
         return rc;
     }
-    if (mp.tier && !field) {
+    if (mp->tier && !field) {
         if (VGROW(r, tiers))
             return SM_ENOMEM;
-        r->tiers[r->ntiers].tier = imp_str(r, mp.tier);
+        r->tiers[r->ntiers].tier = imp_str(r, mp->tier);
         r->tiers[r->ntiers].file = imp_str(r, file);
         r->tiers[r->ntiers].entity = imp_str(r, entity);
         r->tiers[r->ntiers].next = r->ds[ds].first_tier;
         r->ds[ds].first_tier = r->ntiers++;
     }
     if (!field) {
-        char buf[400];
-        if (mp.system && expand(mp.system, name, value, attrs, buf, sizeof buf))
-            imp_describe(r, ds, buf, NULL, NULL);
-        if (mp.owner && expand(mp.owner, name, value, attrs, buf, sizeof buf))
-            imp_describe(r, ds, NULL, buf, NULL);
+        char *buf;
+        if (mp->system) {
+            if (expand(mp->system, name, value, attrs, &buf))
+                return SM_ENOMEM;
+            if (buf)
+                imp_describe(r, ds, buf, NULL, NULL);
+            free(buf);
+        }
+        if (mp->owner) {
+            if (expand(mp->owner, name, value, attrs, &buf))
+                return SM_ENOMEM;
+            if (buf)
+                imp_describe(r, ds, NULL, buf, NULL);
+            free(buf);
+        }
     }
-    for (int i = 0; i < mp.nsubjects; i++)
-        if ((rc = add_subject(r, ds, mp.subjects[i], entity)))
+    for (int i = 0; i < mp->nsubjects; i++)
+        if ((rc = add_subject(r, ds, mp->subjects[i], entity)))
             return rc;
-    for (int i = 0; i < mp.ntags; i++)
-        if ((rc = imp_tag(r, ds, field, mp.tags[i], entity, file)))
+    for (int i = 0; i < mp->ntags; i++)
+        if ((rc = imp_tag(r, ds, field, mp->tags[i], entity, file)))
             return rc;
     return SM_OK;
 }
@@ -1061,24 +1320,27 @@ note_add(struct import_run *r, struct sm_map *keys, struct imp_note **v, int32_t
 void
 imp_skip(struct import_run *r, const char *what, const char *why)
 {
-    char buf[400];
+    char *buf = fmt_dup("%s (%s)", what, why);
 
-    snprintf(buf, sizeof buf, "%s (%s)", what, why);
     r->stats.skipped++;
-    note_add(r, &r->skip_keys, &r->skips, &r->nskips, &r->cap_skips, buf);
+    if (buf)
+        note_add(r, &r->skip_keys, &r->skips, &r->nskips, &r->cap_skips, buf);
+    free(buf);
 }
 
 void
 imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
 {
-    char buf[1024];
-    int n;
+    char *text, *buf;
     va_list ap;
 
-    n = snprintf(buf, sizeof buf, "%s", conflict ? "conflict: " : "warning: ");
     va_start(ap, fmt);
-    vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+    text = vfmt_dup(fmt, ap);
     va_end(ap);
+    buf = text ? fmt_dup("%s%s", conflict ? "conflict: " : "warning: ", text) : NULL;
+    free(text);
+    if (!buf)
+        return;
     if (sm_map_get(&r->note_keys, buf) == SM_NONE) {
         if (conflict)
             r->stats.conflicts++;
@@ -1086,33 +1348,42 @@ imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
             r->stats.warnings++;
     }
     note_add(r, &r->note_keys, &r->notes, &r->nnotes, &r->cap_notes, buf);
+    free(buf);
+}
+
+const char *
+imp_ds_name(struct import_run *r, const char *db, const char *table)
+{
+    char *s = (char *)imp_fmt(r, "%s.%s", db, table);
+    char *at = s ? strchr(s, '@') : NULL;
+
+    if (at)
+        *at = '#';
+    return s;
 }
 
 const char *
 imp_region_id(struct import_run *r, const char *provider, const char *code)
 {
-    char buf[300], lc[256];
-    size_t i;
+    const char *lc;
 
     if (!code || !*code)
         return NULL;
     if (strchr(code, ':'))
         return imp_str(r, code);
-    for (i = 0; code[i] && i + 1 < sizeof lc; i++)
-        lc[i] = (char)tolower((unsigned char)code[i]);
-    lc[i] = 0;
+    if (!(lc = lower_dup(&r->arena, code)))
+        return NULL;
     /* S3 GetBucketLocation quirk: "EU" is the old name of eu-west-1. */
     if (strcmp(provider, "aws") == 0 && strcmp(lc, "eu") == 0)
-        sm_strlcpy(lc, "eu-west-1", sizeof lc);
-    snprintf(buf, sizeof buf, "%s:%s", provider, lc);
-    return imp_str(r, buf);
+        lc = "eu-west-1";
+    return imp_fmt(r, "%s:%s", provider, lc);
 }
 
 const char *
-imp_s3_bucket(const char *uri, char *buf, size_t size)
+imp_s3_bucket(struct import_run *r, const char *uri)
 {
     const char *p, *end;
-    size_t i;
+    char *buf;
 
     if (!uri)
         return NULL;
@@ -1123,19 +1394,17 @@ imp_s3_bucket(const char *uri, char *buf, size_t size)
     else
         return NULL;
     end = p + strcspn(p, "/@");
-    if (end == p || (size_t)(end - p) >= size)
+    if (end == p || !(buf = sm_arena_strndup(&r->arena, p, (size_t)(end - p))))
         return NULL;
-    for (i = 0; p + i < end; i++)
-        buf[i] = (char)tolower((unsigned char)p[i]);
-    buf[i] = 0;
+    for (char *q = buf; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
     return buf;
 }
 
 const char *
 imp_location_region(struct import_run *r, const char *location, const char **why)
 {
-    char b[256];
-    const char *bucket = imp_s3_bucket(location, b, sizeof b);
+    const char *bucket = imp_s3_bucket(r, location);
     const char *reg;
 
     if (!bucket)
@@ -1156,16 +1425,15 @@ diff_line(struct import_run *r, int32_t ds, const char *fmt, ...)
 static int
 diff_line(struct import_run *r, int32_t ds, const char *fmt, ...)
 {
-    char buf[1200];
+    const char *text;
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    text = imp_vfmt(r, fmt, ap);
     va_end(ap);
-    if (VGROW(r, lines))
+    if (!text || VGROW(r, lines))
         return SM_ENOMEM;
-    if (!(r->lines[r->nlines].text = imp_str(r, buf)))
-        return SM_ENOMEM;
+    r->lines[r->nlines].text = text;
     r->lines[r->nlines].next = SM_NONE;
     if (r->ds[ds].last_diff == SM_NONE)
         r->ds[ds].first_diff = r->nlines;
@@ -1195,10 +1463,38 @@ touch(struct import_run *r, enum obj_kind kind, int32_t id)
     return SM_OK;
 }
 
+bool
+imp_entity_partial(const char *entity)
+{
+    size_t n = entity ? strlen(entity) : 0, k = strlen(IMP_PARTIAL);
+
+    return n >= k && strcmp(entity + n - k, IMP_PARTIAL) == 0;
+}
+
+/* Precedence of the source that set a tag, from its entity: a partial
+ * listing, then Lake Formation ("lf:"), Glue resource tags (an ARN), and the
+ * Atlas entity-bulk (a guid) first. Used only between sources that agree. */
+static int
+source_rank(const char *entity)
+{
+    if (imp_entity_partial(entity))
+        return 0;
+    if (strncmp(entity, "lf:", 3) == 0)
+        return 1;
+    if (strncmp(entity, "arn:", 4) == 0)
+        return 2;
+    return 3;
+}
+
+/* Does this run's file fully describe the tags entity set? Only for tags
+ * an authoritative file set: a partial listing's tags stay. */
 static bool
 carrier_of(const struct import_run *r, const struct imp_ds *d, const char *entity)
 {
     size_t n = strcspn(entity, " ");
+
+    if (imp_entity_partial(entity))
+        return false;
 
     for (int32_t c = d->first_carrier; c != SM_NONE; c = r->refs[c].next)
         if (strlen(r->refs[c].ref) == n && strncmp(r->refs[c].ref, entity, n) == 0)
@@ -1235,14 +1531,14 @@ apply_tier(struct import_run *r, struct model *m, int32_t i, struct sm_error *er
         }
     }
     if (disagree) {
-        char buf[800];
-        size_t o = 0;
-        buf[0] = 0;
-        for (int32_t t = d->first_tier; t != SM_NONE && o < sizeof buf - 1; t = r->tiers[t].next)
-            o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s (%s)", o ? ", " : "",
-                                  r->tiers[t].tier, r->tiers[t].file);
+        const char *list = "";
+        for (int32_t t = d->first_tier; t != SM_NONE && list; t = r->tiers[t].next)
+            list = imp_fmt(r, "%s%s%s (%s)", list, *list ? ", " : "", r->tiers[t].tier,
+                           r->tiers[t].file);
+        if (!list)
+            return sm_error_set(err, SM_ENOMEM, "import: out of memory");
         imp_note(r, true, "%s: the files disagree on its tier: %s; kept the highest, %s",
-                 d->name, buf, m->tiers[best].name);
+                 d->name, list, m->tiers[best].name);
     }
     if (best == SM_NONE || m->datasets[d->id].tier == best)
         return SM_OK;
@@ -1297,23 +1593,73 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
     return diff_line(r, i, "  + subjects %s", buf);
 }
 
+/* A string attribute of a dataset, whole. */
+static const char *
+ds_attr(const struct model *m, int32_t id, const char *attr)
+{
+    const struct dataset *d = &m->datasets[id];
+    const char *v = strcmp(attr, "source") == 0 ? d->source_ref
+                  : strcmp(attr, "system") == 0 ? d->system
+                  : strcmp(attr, "owner") == 0 ? d->owner
+                  : strcmp(attr, "description") == 0 ? d->description : NULL;
+
+    assert(strcmp(attr, "source") == 0 || strcmp(attr, "system") == 0 ||
+           strcmp(attr, "owner") == 0 || strcmp(attr, "description") == 0);
+    return v ? v : "";
+}
+
 static int
 apply_attr(struct import_run *r, struct model *m, int32_t i, const char *attr,
            const char *val, struct sm_error *err)
 {
-    char before[512];
+    const char *before;
     int rc;
 
     if (!val || !*val)
         return SM_OK;
-    model_get(m, OBJ_DATASET, r->ds[i].id, attr, before, sizeof before);
+    /* the whole value: a cut copy would differ on every import */
+    if (!(before = ds_attr(m, r->ds[i].id, attr)))
+        return SM_ENOMEM;
     if (strcmp(before, val) == 0)
         return SM_OK;
+    if (!(before = imp_str(r, before)))   /* model_set frees the old text */
+        return SM_ENOMEM;
     if ((rc = model_set(m, OBJ_DATASET, r->ds[i].id, attr, val, err)))
         return rc;
     if (r->ds[i].status == 1)
         return SM_OK;
     return diff_line(r, i, "  ~ %s \"%s\" -> \"%s\"", attr, before, val);
+}
+
+/* An Atlas reference is a guid; Glue and Lake Formation write "glue:"/"lf:". */
+static bool
+atlas_ref(const char *ref)
+{
+    return ref && *ref && strncmp(ref, "glue:", 5) && strncmp(ref, "lf:", 3);
+}
+
+/* apply_attr for a source that is the authority for this dataset's
+ * attributes; another source only fills an empty one, and a value it
+ * disagrees on is a conflict in the summary, never a change. */
+static int
+apply_attr_from(struct import_run *r, struct model *m, int32_t i, const char *attr,
+                const char *val, bool authority, struct sm_error *err)
+{
+    const char *have;
+
+    if (authority || !val || !*val)
+        return apply_attr(r, m, i, attr, val, err);
+    if (!(have = ds_attr(m, r->ds[i].id, attr)))
+        return SM_ENOMEM;
+    if (!*have)
+        return apply_attr(r, m, i, attr, val, err);
+    if (strcmp(have, val))
+        imp_note(r, true, "%s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\", which "
+                 "%s; kept the catalog's", r->ds[i].name, attr, val, r->ops->name, r->ds[i].file,
+                 have, atlas_ref(m->datasets[r->ds[i].id].source_ref)
+                           ? "the Atlas entity-bulk set (the authority for what Atlas knows)"
+                           : "a fuller source set");
+    return SM_OK;
 }
 
 static int
@@ -1471,6 +1817,20 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             return rc;
         if (tid < cap_seen)
             seen[tid] = stamp;
+        if (m->ntags == before &&
+            (source_rank(it->entity) > source_rank(m->tags[tid].entity) ||
+             (strcmp(it->entity, m->tags[tid].entity) && carrier_of(r, d, it->entity) &&
+              carrier_of(r, d, m->tags[tid].entity) &&
+              source_rank(it->entity) == source_rank(m->tags[tid].entity)))) {
+            /* a higher source confirms what a lower one set: its provenance
+             * wins, whatever the order of the imports; the file that fully
+             * describes the tag's carrier updates how it got there
+             * (propagation sources, expiry) */
+            if ((rc = model_set_tag_source(m, tid, it->source, it->entity, r->opts.now, err)) ||
+                (rc = diff_line(r, i, "  ~ tag %s%s%s  [%s]", it->field ? it->field : "",
+                                it->field ? ": " : "", it->tag, it->entity)))
+                return rc;
+        }
         if (m->ntags != before) {
             r->stats.tags_added++;
             if ((rc = diff_line(r, i, "  + tag %s%s%s  [%s]", it->field ? it->field : "",
@@ -1509,6 +1869,11 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     (void)by_ref_map_ok;
     if (*d->source_ref)
         id = sm_map_get(refs, d->source_ref);
+    if (d->lineage_only) {
+        /* a flow end only: the dataset some other file defined, or none */
+        d->id = id != SM_NONE ? id : model_dataset(m, d->name);
+        return SM_OK;
+    }
     if (id != SM_NONE && strcmp(m->datasets[id].name, d->name))
         imp_note(r, false, "%s is now called %s in the source (%s); the catalog keeps the "
                  "name %s", m->datasets[id].name, d->name, d->source_ref, m->datasets[id].name);
@@ -1532,15 +1897,21 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     }
     d->id = id;
     if (d->status != 1) {
-        if (!*m->datasets[id].source_ref && *d->source_ref) {
+        const char *have = m->datasets[id].source_ref;
+        bool atlas_full = r->ops == &importer_atlas && d->attrs_full;
+        /* precedence: the Atlas entity-bulk is the authority for a dataset
+         * Atlas knows; Glue (and Lake Formation) for one it does not */
+        bool authority = r->ops == &importer_atlas ? atlas_full : !atlas_ref(have);
+        if ((!*have || (atlas_full && !atlas_ref(have))) && *d->source_ref &&
+            strcmp(have, d->source_ref)) {
             if ((rc = apply_attr(r, m, i, "source", d->source_ref, err)))
                 return rc;
             if (sm_map_put(refs, m->datasets[id].source_ref, id))
                 return SM_ENOMEM;
         }
-        if ((rc = apply_attr(r, m, i, "system", d->system, err)) ||
-            (rc = apply_attr(r, m, i, "owner", d->owner, err)) ||
-            (rc = apply_attr(r, m, i, "description", d->description, err)))
+        if ((rc = apply_attr_from(r, m, i, "system", d->system, authority, err)) ||
+            (rc = apply_attr_from(r, m, i, "owner", d->owner, authority, err)) ||
+            (rc = apply_attr_from(r, m, i, "description", d->description, authority, err)))
             return rc;
     }
     if ((rc = apply_tier(r, m, i, err)) || (rc = apply_subjects(r, m, i, err)) ||
@@ -1588,6 +1959,13 @@ apply_flows(struct import_run *r, struct model *m, struct sm_error *err)
         struct flow nf;
         int32_t fid;
         const char *k;
+        if ((a->lineage_only && a->id == SM_NONE) || (b->lineage_only && b->id == SM_NONE)) {
+            const struct imp_ds *x = a->lineage_only && a->id == SM_NONE ? a : b;
+            r->stats.flows_skipped++;
+            imp_note(r, false, "lineage %s -> %s (via %s): %s is known only from lineage; "
+                     "import the file that defines it", a->name, b->name, fl->via, x->name);
+            continue;
+        }
         if (pa == SM_NONE || pb == SM_NONE) {
             r->stats.flows_skipped++;
             imp_note(r, false, "lineage %s -> %s (via %s): %s has no copy to draw the flow "
@@ -1680,6 +2058,8 @@ import_run_apply(struct import_run *r, struct model *m, struct sm_error *err)
     }
     r->stats.datasets_changed = r->stats.datasets_same = 0;
     for (int32_t i = 0; i < r->nds; i++) {
+        if (r->ds[i].lineage_only)
+            continue;
         if (r->ds[i].status == 2)
             r->stats.datasets_changed++;
         else if (r->ds[i].status == 0)
@@ -1796,9 +2176,13 @@ import_run_audit_text(const struct import_run *r)
         return NULL;
     import_run_print_diff(r, f);
     fclose(f);
-    if (buf && len > 65536) {
-        /* the audit log keeps the gist, the catalog the facts */
-        strcpy(buf + 65536 - 32, "\n... (diff truncated)\n");
+    if (buf && len > IMPORT_AUDIT_MAX) {
+        /* the audit log keeps the gist, the catalog the facts: whole lines
+         * only, so no name is cut and the text stays valid UTF-8 */
+        char *cut = buf + IMPORT_AUDIT_MAX - 32;
+        while (cut > buf && cut[-1] != '\n')
+            cut--;
+        strcpy(cut, "... (diff truncated)\n");
     }
     return buf;
 }

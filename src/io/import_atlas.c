@@ -78,8 +78,9 @@ kind_of(const char *type)
     return AK_SKIP;
 }
 
-/* How much an entity copy tells. */
-enum level { LV_NAMES, LV_HEADER, LV_FULL };
+/* How much an entity copy tells. A lineage node (guidEntityMap) tells
+ * least: lineage adds flows only, never tags, tiers, fields or datasets. */
+enum level { LV_LINEAGE, LV_NAMES, LV_HEADER, LV_FULL };
 
 struct aent {
     json_t *e;
@@ -232,6 +233,35 @@ cl_attrs(const json_t *cl, const char **kv, int max, char (*store)[64])
 static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                    const char *inherited_from);
 
+/* The day every validity period of classification cl ended, if all ended
+ * before today ("2026-01-31" into out), else false. Atlas keeps expired
+ * classifications; so does sovmap (conservative), marked. */
+static bool
+expired(const json_t *cl, const char *now, char out[11])
+{
+    json_t *vp = json_object_get((json_t *)cl, "validityPeriods"), *p;
+    size_t i;
+    char last[11] = "";
+
+    if (!json_is_array(vp) || !json_array_size(vp) || !now || strlen(now) < 10)
+        return false;
+    json_array_foreach(vp, i, p) {
+        const char *end = imp_jstr(p, "endTime");
+        char d[11];
+        if (!end || strlen(end) < 10)
+            return false;       /* open-ended: still valid */
+        memcpy(d, end, 10);
+        d[10] = 0;
+        d[4] = d[7] = '-';      /* "yyyy/MM/dd" */
+        if (strncmp(d, now, 10) >= 0)
+            return false;       /* ends today or later */
+        if (strcmp(d, last) > 0)
+            memcpy(last, d, 11);
+    }
+    memcpy(out, last, 11);
+    return true;
+}
+
 /* Apply the classifications of entity x (and of its copies in other files)
  * to record ds. */
 static int
@@ -255,9 +285,12 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
     size_t i;
     int rc;
 
+    if (x->level == LV_LINEAGE)
+        return SM_OK;   /* lineage is not a tag source */
     if (x->level == LV_NAMES || (x->level == LV_HEADER && !json_is_array(cls))) {
+        /* a search result's header: a partial listing, it never removes */
         json_t *names = json_object_get(x->e, "classificationNames");
-        const char *ent = imp_fmt(r, "%s (lineage)", x->guid);
+        const char *ent = imp_fmt(r, "%s" IMP_PARTIAL, x->guid);
         json_array_foreach(names, i, cl)
             if (json_is_string(cl) &&
                 (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, json_string_value(cl), NULL,
@@ -265,7 +298,7 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                 return rc;
         return SM_OK;
     }
-    if ((rc = imp_carrier(r, ds, x->guid)))
+    if (x->level == LV_FULL && (rc = imp_carrier(r, ds, x->guid)))
         return rc;
     json_array_foreach(cls, i, cl) {
         const char *kv[34];
@@ -284,6 +317,16 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                                  ? ", deleted" : "");
         else
             entity = x->guid;
+        {
+            char day[11];
+            if (entity && expired(cl, r->opts.now, day)) {
+                entity = imp_fmt(r, "%s (expired %s)", entity, day);
+                imp_note(r, false, "%s: classification %s on %s expired on %s (validityPeriods); "
+                         "kept, the conservative reading", r->ds[ds].name, name, x->guid, day);
+            }
+        }
+        if (entity && x->level != LV_FULL)
+            entity = imp_fmt(r, "%s" IMP_PARTIAL, entity);
         if (!entity)
             return SM_ENOMEM;
         if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, kv, false, entity,
@@ -306,11 +349,10 @@ static const char *
 location_region(struct atlas *a, const char *location, const char **why,
                 const char **bucket_out)
 {
-    static char b[256];
-    const char *bucket = imp_s3_bucket(location, b, sizeof b);
+    const char *bucket = imp_s3_bucket(a->r, location);
     const char *reg;
 
-    *bucket_out = bucket ? imp_str(a->r, bucket) : NULL;
+    *bucket_out = bucket;
     if (!bucket)
         return NULL;
     if ((reg = bucket_region(a, bucket))) {
@@ -365,8 +407,7 @@ place(struct atlas *a, struct aent *x, int32_t ds, const char *ns)
     }
     case AK_BUCKET: {
         const char *name = attr(x->e, "name");
-        char b[256];
-        const char *qb = imp_s3_bucket(attr(x->e, "qualifiedName"), b, sizeof b);
+        const char *qb = imp_s3_bucket(r, attr(x->e, "qualifiedName"));
         reg = bucket_region(a, qb ? qb : name);
         why = "its region attribute";
         if (!reg && (reg = import_map_bucket_region(r->map, qb ? qb : name)))
@@ -452,13 +493,24 @@ dataset_of(struct atlas *a, struct aent *x)
         size_t n = strlen(name);
         snprintf(name + n, size - n, "#%s", ns);
     }
+    other = r->nds;
     ds = imp_ds(r, name, x->guid, x->file);
     free(name);
     if (ds == SM_NONE)
         return SM_ENOMEM;
     x->ds = ds;
+    /* a node only a lineage response names: a flow end, if the catalog
+     * (or another file) defines it; never a dataset of its own */
+    if (x->level == LV_LINEAGE) {
+        if (ds == other)
+            r->ds[ds].lineage_only = true;
+        return SM_OK;
+    }
+    r->ds[ds].lineage_only = false;
     if (x->level >= LV_HEADER)
         imp_describe(r, ds, NULL, attr(x->e, "owner"), attr(x->e, "description"));
+    if (x->level == LV_FULL)
+        r->ds[ds].attrs_full = true;
     if ((rc = labels(a, x, ds, NULL, NULL)))
         return rc;
     if (x->kind == AK_TABLE) {
@@ -507,6 +559,8 @@ column_of(struct atlas *a, struct aent *x)
     int32_t ds = SM_NONE;
     int rc;
 
+    if (x->level == LV_LINEAGE)
+        return SM_OK;   /* lineage adds no fields, and no table through them */
     if (t && t->kind == AK_TABLE && t->ds != SM_NONE)
         ds = t->ds;
     else if (t && t->kind == AK_TABLE && t->done)
@@ -572,7 +626,7 @@ static const char *
 label_of(struct atlas *a, const struct aent *x)
 {
     const char *s = attr(x->e, "qualifiedName");
-    char buf[100];
+    size_t n = 77;
 
     if (!s || !*s)
         s = attr(x->e, "name");
@@ -582,8 +636,10 @@ label_of(struct atlas *a, const struct aent *x)
         return x->guid;
     if (strlen(s) <= 80)
         return s;
-    snprintf(buf, sizeof buf, "%.77s...", s);
-    return imp_str(a->r, buf);
+    /* never inside a UTF-8 character */
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    return imp_fmt(a->r, "%.*s...", (int)n, s);
 }
 
 static int
@@ -643,7 +699,7 @@ index_file(struct atlas *a, const struct imp_file *f, struct sm_error *err)
         if ((rc = add_ent(a, v, f->name, search ? LV_HEADER : LV_FULL)))
             return rc;
     json_object_foreach(json_object_get(root, "guidEntityMap"), k, v)
-        if ((rc = add_ent(a, v, f->name, LV_NAMES)))
+        if ((rc = add_ent(a, v, f->name, LV_LINEAGE)))
             return rc;
     return SM_OK;
 }
@@ -683,10 +739,9 @@ atlas_parse(struct import_run *r, struct sm_error *err)
     for (int32_t i = 0; i < a.nents; i++) {
         struct aent *x = &a.ents[i];
         const char *reg = attr(x->e, "region"), *name;
-        char b[256];
         if (x->kind != AK_BUCKET || !reg || !*reg)
             continue;
-        name = imp_s3_bucket(attr(x->e, "qualifiedName"), b, sizeof b);
+        name = imp_s3_bucket(r, attr(x->e, "qualifiedName"));
         if (!name)
             name = attr(x->e, "name");
         if (!name || sm_map_get(&a.bucket_region, name) != SM_NONE)

@@ -35,11 +35,10 @@ glue_detect(const void *p)
 }
 
 int
-imp_parse_arn(const char *s, struct imp_arn *a)
+imp_parse_arn(struct import_run *r, const char *s, struct imp_arn *a)
 {
     const char *p[6];
-    const char *q = s;
-    char res[1100];
+    const char *q = s, *res, *slash, *t;
 
     memset(a, 0, sizeof *a);
     if (!s || strncmp(s, "arn:", 4))
@@ -53,28 +52,27 @@ imp_parse_arn(const char *s, struct imp_arn *a)
     /* p[0] partition, p[1] service, p[2] region, p[3] account, p[4] resource */
     if (strncmp(p[1], "glue:", 5))
         return SM_EINVAL;
-    if (p[3] - p[2] - 1 >= (long)sizeof a->region || p[4] - p[3] - 1 >= (long)sizeof a->account)
-        return SM_EINVAL;
-    memcpy(a->region, p[2], (size_t)(p[3] - p[2] - 1));
-    memcpy(a->account, p[3], (size_t)(p[4] - p[3] - 1));
-    sm_strlcpy(res, p[4], sizeof res);
-    char *slash = strchr(res, '/');
+    res = p[4];
+    slash = strchr(res, '/');
+    if (!(a->region = sm_arena_strndup(&r->arena, p[2], (size_t)(p[3] - p[2] - 1))) ||
+        !(a->account = sm_arena_strndup(&r->arena, p[3], (size_t)(p[4] - p[3] - 1))) ||
+        !(a->kind = sm_arena_strndup(&r->arena, res, slash ? (size_t)(slash - res)
+                                                           : strlen(res))))
+        return SM_ENOMEM;
     if (slash)
-        *slash++ = 0;
-    if (strlen(res) >= sizeof a->kind)
-        return SM_EINVAL;
-    strcpy(a->kind, res);
+        slash++;
     if (strcmp(a->kind, "table") == 0) {
-        char *t = slash ? strchr(slash, '/') : NULL;
+        t = slash ? strchr(slash, '/') : NULL;
         if (!t || !t[1] || t == slash)
             return SM_EINVAL;
-        *t++ = 0;
-        sm_strlcpy(a->db, slash, sizeof a->db);
-        sm_strlcpy(a->table, t, sizeof a->table);
+        if (!(a->db = sm_arena_strndup(&r->arena, slash, (size_t)(t - slash))) ||
+            !(a->table = imp_str(r, t + 1)))
+            return SM_ENOMEM;
     } else if (strcmp(a->kind, "database") == 0) {
         if (!slash || !*slash)
             return SM_EINVAL;
-        sm_strlcpy(a->db, slash, sizeof a->db);
+        if (!(a->db = imp_str(r, slash)))
+            return SM_ENOMEM;
     } else if (strcmp(a->kind, "catalog")) {
         return SM_EINVAL;
     }
@@ -131,7 +129,7 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
     json_t *sd = json_object_get(t, "StorageDescriptor");
     const char *type = imp_jstr(t, "TableType");
     const char *loc, *why = NULL, *reg;
-    char dsname[1100];
+    const char *dsname;
     int32_t ds;
     int rc;
 
@@ -143,15 +141,10 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
         db = r->input ? imp_jstr(r->input, "DatabaseName") : NULL;
     if (!db || !*db)
         return imp_bad(err, file, "%s (%s) has no \"DatabaseName\"", ctx, name);
-    if (json_is_object(target) && imp_jstr(target, "Name") && imp_jstr(target, "DatabaseName")) {
-        /* a resource link: the data is the target's */
-        name = imp_jstr(target, "Name");
-        db = imp_jstr(target, "DatabaseName");
-        catalog = imp_jstr(target, "CatalogId") ? imp_jstr(target, "CatalogId") : catalog;
-    }
-    snprintf(dsname, sizeof dsname, "%s.%s", db, name);
-    if (strchr(dsname, '@'))
-        *strchr(dsname, '@') = '#';
+    /* a resource link keeps its own name (it is what queries and
+     * `dataset show` use); its copy is where the target's data is, below */
+    if (!(dsname = imp_ds_name(r, db, name)))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
     ds = imp_ds(r, dsname, ref_of(r, catalog, db, name), file);
     if (ds == SM_NONE)
         return SM_ENOMEM;
@@ -194,12 +187,17 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
                    imp_fmt(r, "database %s is a resource link to %s", db, g->regs[di]), file);
         return SM_OK;
     }
+    if (!imp_s3_bucket(r, loc)) {
+        /* file:, hdfs:, abfss:, gs: ... the catalog's region says nothing about it */
+        r->ds[ds].no_region_why = imp_fmt(r, "its location %s is not in S3, so the catalog's "
+                                          "region does not place it", loc);
+        return SM_OK;
+    }
     if (r->region) {
         imp_region(r, ds, r->region, "--region (the catalog's region)", file);
         return SM_OK;
     }
-    char b[256];
-    const char *bucket = imp_s3_bucket(loc, b, sizeof b);
+    const char *bucket = imp_s3_bucket(r, loc);
     r->ds[ds].no_region_why = bucket
         ? imp_fmt(r, "bucket %s is not in the mapping file and no --region was given", bucket)
         : imp_str(r, "its location names no region and no --region was given");
@@ -214,10 +212,19 @@ tags(struct glue *g, const struct imp_file *f, struct sm_error *err)
     struct imp_arn a;
     json_t *map = json_object_get(f->root, "Tags"), *v;
     const char *k, *entity;
-    char dsname[1100];
+    const char *dsname;
     int32_t ds;
     int rc;
 
+    if (arn || r->input) {
+        int n = 0;
+        for (int i = 0; i < r->nfiles; i++)
+            n += json_object_get(r->files[i].root, "Tags") != NULL;
+        if (n > 1)
+            return sm_error_set(err, SM_EUSAGE, "%s: %s names one resource but %d get-tags "
+                                "files were given; import each with its own", f->name,
+                                arn ? "--resource-arn" : "--input", n);
+    }
     if (!arn && r->input)
         arn = imp_jstr(r->input, "ResourceArn");
     if (!arn)
@@ -225,7 +232,9 @@ tags(struct glue *g, const struct imp_file *f, struct sm_error *err)
                             "%s: get-tags output does not say which resource it describes; "
                             "give --input FILE (the call's --cli-input-json) or "
                             "--resource-arn ARN", f->name);
-    if (imp_parse_arn(arn, &a))
+    if ((rc = imp_parse_arn(r, arn, &a)) == SM_ENOMEM)
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", f->name);
+    if (rc)
         return sm_error_set(err, SM_EUSAGE, "%s: %s is not a Glue table ARN "
                             "(arn:aws:glue:REGION:ACCOUNT:table/DB/TABLE)", f->name, arn);
     if (strcmp(a.kind, "table")) {
@@ -233,9 +242,8 @@ tags(struct glue *g, const struct imp_file *f, struct sm_error *err)
                  "AWS resource tags are not inherited by tables; not imported");
         return SM_OK;
     }
-    snprintf(dsname, sizeof dsname, "%s.%s", a.db, a.table);
-    if (strchr(dsname, '@'))
-        *strchr(dsname, '@') = '#';
+    if (!(dsname = imp_ds_name(r, a.db, a.table)))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", f->name);
     ds = imp_ds(r, dsname, ref_of(r, a.account, a.db, a.table), f->name);
     if (ds == SM_NONE || !(entity = imp_str(r, arn)))
         return SM_ENOMEM;
@@ -274,9 +282,10 @@ glue_parse(struct import_run *r, struct sm_error *err)
         if (list && !json_is_array(list))
             rc = imp_bad(err, f->name, "\"TableList\" must be a list");
         json_array_foreach(list, k, t) {
-            char ctx[40];
-            snprintf(ctx, sizeof ctx, "TableList[%zu]", k);
-            if ((rc = table(&g, t, f->name, ctx, err)))
+            const char *ctx = imp_fmt(r, "TableList[%zu]", k);
+            if (!ctx)
+                rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory", f->name);
+            else if ((rc = table(&g, t, f->name, ctx, err)))
                 break;
         }
     }

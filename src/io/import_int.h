@@ -26,6 +26,8 @@ struct imp_ds {
     bool region_weak;           /* the catalog's region (--region, an ARN): never moves a copy */
     const char *no_region_why;  /* why it has no region (view ...) */
     const char *file;           /* first file that named it */
+    bool lineage_only;          /* named by a lineage response alone: a flow end */
+    bool attrs_full;            /* owner/description from an authoritative file */
     uint16_t subjects[MODEL_MAX_SUBJECTS];
     uint8_t nsubjects;
     int32_t first_field, last_field;
@@ -57,6 +59,7 @@ struct imp_note { const char *text; int count; };
 
 struct import_run {
     const struct import_map *map;
+    const struct importer_ops *ops;     /* set by import_run_parse */
     struct import_opts opts;
     const char *region;         /* --region as a region id, or NULL */
     struct sm_arena arena;
@@ -80,6 +83,13 @@ struct import_run {
     struct import_stats stats;
     bool changed;
 };
+
+/* The mark at the end of a tag's entity that a partial listing (a search
+ * result, search-tables-by-lf-tags, a page with NextToken) set it: an
+ * authoritative file's import never removes it and replaces its provenance
+ * when it sets the same tag; a partial listing removes nothing. */
+#define IMP_PARTIAL " (search)"
+bool imp_entity_partial(const char *entity);
 
 /* Strings in the run's arena. NULL on out of memory. */
 const char *imp_str(struct import_run *r, const char *s);
@@ -123,17 +133,21 @@ void imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
 
 /* "eu-west-1" -> "aws:eu-west-1"; an id with ':' is kept. NULL for "". */
 const char *imp_region_id(struct import_run *r, const char *provider, const char *code);
-/* Bucket of "s3://b/x", "s3a://b", "s3n://B/..." (lower-cased into buf), or NULL. */
-const char *imp_s3_bucket(const char *uri, char *buf, size_t size);
+/* Bucket of "s3://b/x", "s3a://b", "s3n://B/..." (lower-cased, in the run's
+ * arena), or NULL. */
+const char *imp_s3_bucket(struct import_run *r, const char *uri);
 /* Region for a storage location: bucket map, else NULL. why gets the reason. */
 const char *imp_location_region(struct import_run *r, const char *location,
                                 const char **why);
 
 /* arn:PARTITION:glue:REGION:ACCOUNT:table/DB/TABLE, database/DB or catalog. */
 struct imp_arn {
-    char region[64], account[64], kind[16], db[512], table[512];
+    const char *region, *account, *kind, *db, *table;   /* in the run's arena */
 };
-int imp_parse_arn(const char *s, struct imp_arn *a);   /* SM_EINVAL if not one */
+/* SM_EINVAL if not one, SM_ENOMEM. */
+int imp_parse_arn(struct import_run *r, const char *s, struct imp_arn *a);
+/* "db.table" as a dataset name ('@' becomes '#'), in the arena; NULL ENOMEM. */
+const char *imp_ds_name(struct import_run *r, const char *db, const char *table);
 
 /* A JSON string member, or NULL (also for non-strings). */
 const char *imp_jstr(const json_t *o, const char *key);

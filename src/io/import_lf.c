@@ -90,6 +90,7 @@ check_pairs(const json_t *list, const char *file, const char *ctx, struct sm_err
 struct lf_table {
     const char *catalog, *db, *name;
     json_t *dbtags, *ttags, *cols;
+    bool partial;               /* search-tables-by-lf-tags: a listing, never removes */
 };
 
 static int
@@ -122,8 +123,7 @@ static int
 lf_table(struct import_run *r, const struct lf_table *t, const char *file,
          struct sm_error *err)
 {
-    char dsname[1100];
-    const char *ref, *dbref, *dbent;
+    const char *dsname, *ref, *dbref, *dbent;
     int32_t ds;
     json_t *c, *eff;
     size_t i;
@@ -138,20 +138,22 @@ lf_table(struct import_run *r, const struct lf_table *t, const char *file,
         imp_skip(r, "LF table wildcard", "names no single table");
         return SM_OK;
     }
-    snprintf(dsname, sizeof dsname, "%s.%s", t->db, t->name);
-    if (strchr(dsname, '@'))
-        *strchr(dsname, '@') = '#';
+    if (!(dsname = imp_ds_name(r, t->db, t->name)))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
     ref = imp_fmt(r, "lf:%s/%s/%s", t->catalog ? t->catalog : "", t->db, t->name);
     dbref = imp_fmt(r, "lf:%s/%s", t->catalog ? t->catalog : "", t->db);
-    dbent = imp_fmt(r, "%s (database, inherited)", dbref);
+    dbent = imp_fmt(r, "%s (database, inherited)%s", dbref, t->partial ? IMP_PARTIAL : "");
     ds = imp_ds(r, dsname, imp_fmt(r, "glue:%s/%s/%s", t->catalog ? t->catalog : "", t->db,
                                    t->name), file);
     if (ds == SM_NONE || !ref || !dbref || !dbent)
         return SM_ENOMEM;
     if (r->region)
         imp_region(r, ds, r->region, "--region (the catalog's region)", file);
-    if ((rc = imp_carrier(r, ds, ref)) || (t->dbtags && (rc = imp_carrier(r, ds, dbref))))
+    if (!t->partial &&
+        ((rc = imp_carrier(r, ds, ref)) || (t->dbtags && (rc = imp_carrier(r, ds, dbref)))))
         return rc;
+    if (t->partial && !(ref = imp_fmt(r, "%s" IMP_PARTIAL, ref)))
+        return SM_ENOMEM;
     /* table level: its own tags, then database tags it does not override */
     if ((rc = apply_pairs(r, ds, NULL, t->ttags, NULL, t->dbtags, ref, dbent, file)))
         return rc;
@@ -185,8 +187,11 @@ lf_table(struct import_run *r, const struct lf_table *t, const char *file,
     }
     json_array_foreach(t->cols, i, c) {
         const char *col = imp_jstr(c, "Name");
-        char ctx[64];
-        snprintf(ctx, sizeof ctx, "LFTagsOnColumns[%zu].LFTags", i);
+        const char *ctx = imp_fmt(r, "LFTagsOnColumns[%zu].LFTags", i);
+        if (!ctx) {
+            rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
+            break;
+        }
         if (!col || !*col) {
             rc = imp_bad(err, file, "LFTagsOnColumns[%zu] has no \"Name\"", i);
             break;
@@ -210,7 +215,7 @@ resource(struct import_run *r, const char *file, struct lf_table *t, struct sm_e
 
     if (r->opts.resource_arn) {
         struct imp_arn a;
-        if (imp_parse_arn(r->opts.resource_arn, &a) || strcmp(a.kind, "table"))
+        if (imp_parse_arn(r, r->opts.resource_arn, &a) || strcmp(a.kind, "table"))
             return sm_error_set(err, SM_EUSAGE, "%s: %s is not a Glue table ARN "
                                 "(arn:aws:glue:REGION:ACCOUNT:table/DB/TABLE)", file,
                                 r->opts.resource_arn);
@@ -266,6 +271,7 @@ lf_parse(struct import_run *r, struct sm_error *err)
                     .dbtags = json_object_get(v, "LFTagOnDatabase"),
                     .ttags = json_object_get(v, "LFTagsOnTable"),
                     .cols = json_object_get(v, "LFTagsOnColumns"),
+                    .partial = true,
                 };
                 if (!t.db || !t.name) {
                     rc = imp_bad(err, f->name, "TableList[%zu].Table needs DatabaseName and "

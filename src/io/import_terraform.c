@@ -833,7 +833,6 @@ glue_table(struct tf *tf, struct tf_res *t)
 {
     struct import_run *r = tf->r;
     const char *name = dataset_of(tf, t), *loc, *bucket, *reg = NULL, *why = NULL;
-    char *b;
     struct tf_res *br;
     int32_t ds;
 
@@ -842,13 +841,11 @@ glue_table(struct tf *tf, struct tf_res *t)
     if ((ds = ds_for(tf, t, name)) == SM_NONE)
         return SM_ENOMEM;
     loc = jstr(t->values, "storage_descriptor.0.location");
-    if (loc && (b = malloc(strlen(loc) + 1))) {
-        if ((bucket = imp_s3_bucket(loc, b, strlen(loc) + 1)) &&
-            (br = bucket_named(tf, bucket)) && br->region)
+    if (loc) {
+        if ((bucket = imp_s3_bucket(r, loc)) && (br = bucket_named(tf, bucket)) && br->region)
             reg = br->region;
         else
             reg = imp_location_region(r, loc, &why);
-        free(b);
     }
     if (!reg) {
         imp_note(r, false, "%s (%s): the bucket behind %s has no known region; not guessed",

@@ -64,9 +64,11 @@ label_all(const struct import_map *map)
     for (int f = 0; f < IMPORT_FROM_COUNT; f++)
         for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
             import_map_label(map, (enum import_from)f, names[n], "tier1", attrs, false, &out);
+            import_mapped_fini(&out);
             import_map_label(map, (enum import_from)f, names[n], NULL, NULL, true, &out);
             if (out.ntags < 0 || out.ntags > 8 || out.nsubjects < 0 || out.nsubjects > 8)
                 abort();
+            import_mapped_fini(&out);
         }
     (void)import_map_bucket_region(map, "halcyon-loyalty-eu-west-1");
     (void)import_map_namespace_region(map, "halcyon-eu");

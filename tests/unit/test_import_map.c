@@ -16,56 +16,66 @@ load(const char *text, struct import_map *base, struct sm_error *e)
     return map;
 }
 
+/* import_map_label, freeing what the previous call left in out. */
+static void
+label(const struct import_map *map, enum import_from from, const char *name, const char *value,
+      const char *const *attrs, bool names_only, struct import_mapped *out)
+{
+    import_mapped_fini(out);
+    import_map_label(map, from, name, value, attrs, names_only, out);
+}
+
 static void
 test_shipped_map(void **state)
 {
     struct import_map *map = it_map(false);
-    struct import_mapped mp;
+    struct import_mapped mp = { 0 };
     const char *email[] = { "type", "email", NULL };
     const char *eu[] = { "jurisdiction", "EU", NULL };
     const char *empty[] = { "type", "", NULL };
 
     (void)state;
-    import_map_label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
     assert_true(mp.matched);
     assert_string_equal(mp.tier, "restricted");
     assert_int_equal(mp.ntags, 1);
     assert_string_equal(mp.tags[0], "tier=tier1");  /* the tier's provenance */
 
-    import_map_label(map, IMPORT_FROM_ATLAS, "PII", NULL, email, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "PII", NULL, email, false, &mp);
     assert_int_equal(mp.ntags, 1);
     assert_string_equal(mp.tags[0], "pii.email");
     /* no (or an empty) type: the next rule */
-    import_map_label(map, IMPORT_FROM_ATLAS, "PII", NULL, empty, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "PII", NULL, empty, false, &mp);
     assert_int_equal(mp.ntags, 1);
     assert_string_equal(mp.tags[0], "pii");
-    import_map_label(map, IMPORT_FROM_ATLAS, "pii", NULL, NULL, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "pii", NULL, NULL, false, &mp);
     assert_string_equal(mp.tags[0], "pii");     /* names match case-insensitively */
 
-    import_map_label(map, IMPORT_FROM_ATLAS, "sovereignty", NULL, eu, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "sovereignty", NULL, eu, false, &mp);
     assert_int_equal(mp.nsubjects, 1);
     assert_string_equal(mp.subjects[0], "EU");
     assert_string_equal(mp.tags[0], "sovereignty=EU");
     /* a lineage header has no attributes: the attribute rule cannot match */
-    import_map_label(map, IMPORT_FROM_ATLAS, "sovereignty", NULL, NULL, true, &mp);
+    label(map, IMPORT_FROM_ATLAS, "sovereignty", NULL, NULL, true, &mp);
     assert_true(mp.ignore);
     assert_int_equal(mp.nsubjects, 0);
 
     /* LF: lower-case values, normalised */
-    import_map_label(map, IMPORT_FROM_LF, "sovereignty", "eu", NULL, false, &mp);
+    label(map, IMPORT_FROM_LF, "sovereignty", "eu", NULL, false, &mp);
     assert_string_equal(mp.subjects[0], "EU");
     assert_string_equal(mp.tags[0], "sovereignty=EU");
-    import_map_label(map, IMPORT_FROM_LF, "tier", "tier2", NULL, false, &mp);
+    label(map, IMPORT_FROM_LF, "tier", "tier2", NULL, false, &mp);
     assert_string_equal(mp.tier, "confidential");
-    import_map_label(map, IMPORT_FROM_LF, "domain", "fleet", NULL, false, &mp);
+    label(map, IMPORT_FROM_LF, "domain", "fleet", NULL, false, &mp);
     assert_string_equal(mp.system, "${value}");     /* expanded when applied */
     /* Atlas rules do not apply to Glue tags and back */
-    import_map_label(map, IMPORT_FROM_GLUE, "tier1", "x", NULL, false, &mp);
+    label(map, IMPORT_FROM_GLUE, "tier1", "x", NULL, false, &mp);
     assert_false(mp.matched);
-    import_map_label(map, IMPORT_FROM_ATLAS, "sensitivity", "pii", NULL, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "sensitivity", "pii", NULL, false, &mp);
     assert_false(mp.matched);
-    import_map_label(map, IMPORT_FROM_GLUE, "contains-pii", "false", NULL, false, &mp);
+    label(map, IMPORT_FROM_GLUE, "contains-pii", "false", NULL, false, &mp);
     assert_true(mp.ignore);
+    import_mapped_fini(&mp);
     import_map_free(map);
 }
 
@@ -74,7 +84,7 @@ test_layering_and_templates(void **state)
 {
     struct sm_error e = { 0 };
     struct import_map *base, *map;
-    struct import_mapped mp;
+    struct import_mapped mp = { 0 };
     const char *attrs[] = { "jurisdiction", "br", "level", "3", NULL };
 
     (void)state;
@@ -88,17 +98,17 @@ test_layering_and_templates(void **state)
                 " \"atlas_namespaces\": {\"cl1\": \"aws:eu-central-1\"}}", NULL, &e);
     if (!base)
         fail_msg("%s", e.msg);
-    import_map_label(base, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
+    label(base, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
     assert_string_equal(mp.subjects[0], "BR");
     assert_int_equal(mp.ntags, 2);                  /* x.${missing} is dropped */
     assert_string_equal(mp.tags[0], "geo=BR");
     assert_string_equal(mp.tags[1], "lvl.3");
-    import_map_label(base, IMPORT_FROM_GLUE, "aws:cloudformation:stack-name", "s", NULL, false,
+    label(base, IMPORT_FROM_GLUE, "aws:cloudformation:stack-name", "s", NULL, false,
                      &mp);
     assert_true(mp.ignore);
-    import_map_label(base, IMPORT_FROM_ATLAS, "aws:x", NULL, NULL, false, &mp);
+    label(base, IMPORT_FROM_ATLAS, "aws:x", NULL, NULL, false, &mp);
     assert_false(mp.matched);
-    import_map_label(base, IMPORT_FROM_LF, "k", "V", NULL, false, &mp);
+    label(base, IMPORT_FROM_LF, "k", "V", NULL, false, &mp);
     assert_string_equal(mp.owner, "team-${value}");
     assert_string_equal(import_map_bucket_region(base, "my-bucket"), "aws:eu-west-1");
     assert_string_equal(import_map_bucket_region(base, "b2"), "gcp:europe-west3");
@@ -109,11 +119,12 @@ test_layering_and_templates(void **state)
     map = load("{\"rules\": [{\"name\": \"tier1\", \"tier\": \"confidential\"}],"
                " \"s3_buckets\": {\"my-bucket\": \"aws:us-east-1\"}}", base, &e);
     assert_ptr_equal(map, base);
-    import_map_label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "tier1", NULL, NULL, false, &mp);
     assert_string_equal(mp.tier, "confidential");
-    import_map_label(map, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
+    label(map, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
     assert_string_equal(mp.tags[0], "geo=BR");      /* earlier rules still there */
     assert_string_equal(import_map_bucket_region(map, "my-bucket"), "aws:us-east-1");
+    import_mapped_fini(&mp);
     import_map_free(map);
 }
 
