@@ -155,7 +155,7 @@ fi
 
 # ---- 5. the disk fills up --------------------------------------------------------
 mnt="$tmp/full"; mkdir -p "$mnt"
-if mount -t tmpfs -o size=2m tmpfs "$mnt" 2>/dev/null; then
+if mount -t tmpfs -o size=8m tmpfs "$mnt" 2>/dev/null; then
     cp "$tmp/empty.db" "$mnt/c.db"
     sm "$mnt/c.db" export model-json -o "$mnt/old.json" >/dev/null
     # leave about 300 KB free
