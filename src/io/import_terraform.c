@@ -400,9 +400,12 @@ map_tags(struct tf *tf, struct tf_res *t)
             continue;
         import_map_label(r->map, IMPORT_FROM_TERRAFORM, k, json_string_value(v), NULL, false,
                          &mp);
-        if (mp.matched && !mp.ignore &&
-            (rc = imp_label(r, t->ds, NULL, IMPORT_FROM_TERRAFORM, k, json_string_value(v),
-                            NULL, false, t->addr, t->file)))
+        rc = mp.matched && !mp.ignore
+           ? imp_label(r, t->ds, NULL, IMPORT_FROM_TERRAFORM, k, json_string_value(v), NULL,
+                       false, t->addr, t->file)
+           : SM_OK;
+        import_mapped_fini(&mp);
+        if (rc)
             return rc;
     }
     return SM_OK;
