@@ -6,7 +6,7 @@
 # several times (5 runs below 1M, 3 at 1M) and prints one table: median and
 # min-max of the time, and the peak RSS of the process (from /usr/bin/time),
 # followed by sovmap / SQL ratios and every figure against its target
-# (../shared/DESIGN.md section 5, doc/performance.md).
+# (the project's performance targets, listed and explained in doc/performance.md).
 #
 #   sh bench/run.sh build                 what `make bench` runs
 #   BENCH_SIZES="10000 100000" sh bench/run.sh build    fewer sizes
@@ -385,7 +385,7 @@ END {
     }
 }' "$RES"
 echo
-echo "targets (../shared/DESIGN.md section 5; doc/performance.md explains each):"
+echo "targets (doc/performance.md, \"Against the targets\", explains each):"
 awk -F'|' '
 { k = $1 SUBSEP $2; n[k]++; v[k, n[k]] = $3; if ($4 + 0 > rss[k]) rss[k] = $4 + 0 }
 END {

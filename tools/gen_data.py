@@ -2,10 +2,10 @@
 """Generate data/regions.json and data/jurisdictions.json from the reference facts.
 
 Usage:
-    tools/gen_data.py [REFDIR] [--out DIR] [--check]
+    tools/gen_data.py REFDIR [--out DIR] [--check]
 
-REFDIR defaults to ../shared/reference relative to the repository root (the
-directory above tools/).  It must hold regions.csv, regions.md,
+REFDIR is the maintainers' directory of sourced reference facts (kept
+outside the repository).  It must hold regions.csv, regions.md,
 jurisdictions.json and jurisdictions.md.  --out defaults to <repo>/data.
 
 Without --check the two files are (re)written and the self-test runs.
@@ -289,7 +289,12 @@ def build_replication(ref):
                 "regions.json). gcp_multi_regions: region null means no member countries "
                 "are known (a copy there stays without a region). "
                 "gcp_custom_dual_regions: the regions a configurable dual-region may use.",
-        "sources": [{"id": s["id"], "title": s.get("title", ""), "url": s.get("url")}
+        # a source that is the reference directory itself is named in the
+        # project's words (the directory is not part of the repository)
+        "sources": [{"id": s["id"],
+                     "title": s.get("title", "").replace("steering shared/reference/",
+                                                         "the reference facts' "),
+                     "url": s.get("url")}
                     for s in src["sources"]],
         "azure_pairs": pairs,
         "gcp_dual_regions": duals,
@@ -1129,7 +1134,7 @@ def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("refdir", nargs="?", default=os.path.join(repo, "..", "shared", "reference"))
+    ap.add_argument("refdir", help="directory of the sourced reference facts")
     ap.add_argument("--out", default=os.path.join(repo, "data"))
     ap.add_argument("--check", action="store_true",
                     help="write nothing; self-test and compare with the committed files")
