@@ -101,6 +101,10 @@ struct check_result {
 int  check_run(const struct model *m, const struct rulepack *rp, int32_t today,
                struct check_result **out, struct sm_error *err);
 void check_result_free(struct check_result *r);
+/* A finding's identity across checks of clones of one model: rule, object
+ * and, for RES and XFR rules, the jurisdictions; the selector where there is
+ * no object. In a; NULL when out of memory. */
+char *check_finding_key(struct sm_arena *a, const struct finding *f);
 
 /* Add one finding computed outside the checker (a custom SQL rule's row):
  * strings and the why list are copied, waivers of m applied (f->waived,

@@ -3116,3 +3116,25 @@ out:
     *out = w;
     return SM_OK;
 }
+
+/* A finding's identity across checks of clones of one model (the planner's
+ * proof, the scenario review): rule, object (a moved copy keeps its id) and,
+ * for the rules about where data is (RES, XFR), the jurisdictions ("EU ->
+ * RU" is another violation than "RU -> DE"); by selector where there is no
+ * object. */
+char *
+check_finding_key(struct sm_arena *a, const struct finding *f)
+{
+    /* where the data is (RES, XFR): another country is another violation;
+     * encryption, lineage, classification: the rule and the object decide */
+    bool where = strncmp(f->rule, "RES", 3) == 0 || strncmp(f->rule, "XFR", 3) == 0;
+    const char *j = where && f->jurisdictions ? f->jurisdictions : "";
+    const char *sel = f->object >= 0 ? "" : (f->selector ? f->selector : "");
+    int n = snprintf(NULL, 0, "%s|%d|%ld|%s|%s", f->rule, (int)f->kind, (long)f->object, j, sel);
+    char *k = n >= 0 ? sm_arena_alloc(a, (size_t)n + 1) : NULL;
+
+    if (k)
+        snprintf(k, (size_t)n + 1, "%s|%d|%ld|%s|%s", f->rule, (int)f->kind, (long)f->object, j,
+                 sel);
+    return k;
+}
