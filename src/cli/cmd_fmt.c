@@ -158,10 +158,7 @@ run_fmt(struct cli *c, int argc, char **argv)
         goto out;
     }
     for (int i = 0; i < npos; i++) {
-        rc = fmt_one(c, pos[i], check);
-        /* usage and input errors outrank "would change" */
-        if (rc == CLI_USAGE || (rc == CLI_FINDINGS && worst == CLI_OK))
-            worst = rc;
+        worst = cmd_worst_exit(worst, fmt_one(c, pos[i], check));
     }
     rc = worst;
 out:

@@ -191,6 +191,19 @@ print_json(struct cli *c, const struct plan *p, const char *name, bool dry,
     fputs("]}\n", o);
 }
 
+
+/* "RULE SELECTOR: text" and a line break, escaped. */
+static void
+put_finding(FILE *o, const char *rule, const char *selector, const char *text)
+{
+    cli_put_text(o, rule);
+    fputc(' ', o);
+    cli_put_text(o, selector);
+    fputs(": ", o);
+    cli_put_text(o, text);
+    fputc('\n', o);
+}
+
 static void
 print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
            const struct plan_options *po, const char *only)
@@ -225,12 +238,7 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
             if (p->news[i].todo)
                 continue;
             fprintf(o, "  new %s ", severity_names[p->news[i].severity]);
-            cli_put_text(o, p->news[i].rule);
-            fputc(' ', o);
-            cli_put_text(o, p->news[i].selector);
-            fputs(": ", o);
-            cli_put_text(o, p->news[i].message);
-            fputc('\n', o);
+            put_finding(o, p->news[i].rule, p->news[i].selector, p->news[i].message);
         }
     } else {
         fprintf(o, "no new finding (verified: nothing at or above %s appears)\n",
@@ -243,23 +251,13 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
         if (!k++)
             fputs("to do before the plan is done:\n", o);
         fputs("  ", o);
-        cli_put_text(o, p->news[i].rule);
-        fputc(' ', o);
-        cli_put_text(o, p->news[i].selector);
-        fputs(": ", o);
-        cli_put_text(o, p->news[i].message);
-        fputc('\n', o);
+        put_finding(o, p->news[i].rule, p->news[i].selector, p->news[i].message);
     }
     if (p->nunfixed) {
         fprintf(o, "cannot fix %d error%s:\n", (int)p->nunfixed, p->nunfixed == 1 ? "" : "s");
         for (int32_t i = 0; i < p->nunfixed; i++) {
             fputs("  ", o);
-            cli_put_text(o, p->unfixed[i].rule);
-            fputc(' ', o);
-            cli_put_text(o, p->unfixed[i].selector);
-            fputs(": ", o);
-            cli_put_text(o, p->unfixed[i].reason);
-            fputc('\n', o);
+            put_finding(o, p->unfixed[i].rule, p->unfixed[i].selector, p->unfixed[i].reason);
         }
     }
     if (p->nsteps && dry) {

@@ -815,3 +815,11 @@ cmd_sub_rm(struct cli *c, const struct command *self, int argc, char **argv)
 {
     return cmd_obj_rm(c, self, argc, argv, command_kind(self));
 }
+
+int
+cmd_worst_exit(int worst, int rc)
+{
+    if (rc == CLI_USAGE || (rc == CLI_FINDINGS && worst == CLI_OK))
+        return rc;
+    return worst;
+}

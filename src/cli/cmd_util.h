@@ -115,6 +115,9 @@ int cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t i
              const char *object, const char *op, const char *before, const char *after,
              const char *snap);
 #define CMD_UNCHANGED (-1)
+/* The exit status of a command run on several files: a usage or input error
+ * (2) outranks a finding (1: "would change", "invalid"), which outranks 0. */
+int cmd_worst_exit(int worst, int rc);
 /* Staleness of saved scenarios (doc/scenarios.md). The catalog's model
  * changes: the store's change counter less the writes that only edited a
  * scenario (cmd_save of a scenario counts them, meta "scenario_writes"),

@@ -80,9 +80,7 @@ run_validate(struct cli *c, int argc, char **argv)
         goto out;
     }
     for (int i = 0; i < npos; i++) {
-        rc = validate_one(c, pos[i]);
-        if (rc == CLI_USAGE || (rc == CLI_FINDINGS && worst == CLI_OK))
-            worst = rc;
+        worst = cmd_worst_exit(worst, validate_one(c, pos[i]));
     }
     rc = worst;
 out:
