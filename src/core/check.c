@@ -9,7 +9,6 @@
  * findings. Semantics are documented in doc/rules.md.
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 #define X(id, name) name,
 const char *const severity_names[SEV_COUNT] = { SEVERITIES(X) };

@@ -3,7 +3,6 @@
  * waivers (see check.c for the checker as a whole).
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- findings ------------------------------------------------------------ */
 

@@ -3,7 +3,6 @@
  * unknown subjects, and the hints (nearest compliant regions).
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- hints: nearest compliant regions ----------------------------------- */
 

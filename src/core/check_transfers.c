@@ -3,7 +3,6 @@
  * chain, the transfer register and its order, the basis of XFR003/XFR004.
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- transfer facts for the why chain ---------------------------------- */
 

@@ -7,13 +7,13 @@
  * Core: no I/O, no globals. Depends on model, check, rules and scenario.
  */
 #include <stdarg.h>
-#include "plan_int.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
 #include "plan.h"
 #include "rules.h"
+#include "plan_int.h"
 
 #define X(id, name) name,
 const char *const plan_prefer_names[PLAN_PREFER_COUNT] = { PLAN_PREFERS(X) };

@@ -3,13 +3,13 @@
  * tiers, mechanisms, encryption, keys), each verified by a check.
  */
 #include <stdarg.h>
-#include "plan_int.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
 #include "plan.h"
 #include "rules.h"
+#include "plan_int.h"
 
 /* ---- trying a fix on the group's model --------------------------------------------------- */
 

@@ -8,7 +8,6 @@
  * adequacy lists) and check (check_run).
  */
 #include <stdlib.h>
-#include "scenario_int.h"
 #include <string.h>
 #include <stdio.h>
 
@@ -16,6 +15,7 @@
 #include "edit.h"
 #include "lineage.h"
 #include "rules.h"
+#include "scenario_int.h"
 
 #define X(id, name, min, max, args, help) { name, min, max, args, help },
 const struct scenario_op_info scenario_ops[SOP_COUNT] = { SCENARIO_OPS(X) };
