@@ -313,6 +313,7 @@ fail:
         free(c->basis.s);
         free(c->msg.s);
         free(c->hint.s);
+        free(c->fixmask.s);
         free(c);
     }
     if (rc) {

@@ -111,6 +111,8 @@ struct ck {
     int nwhy;
     struct gbuf why[WHY_MAX];
     struct gbuf msg, hint;
+    struct finding_fix fix;     /* the finding being built: its targets */
+    struct gbuf fixmask;        /* fix.mask's text */
     char jur[96];
     struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
     struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
@@ -198,6 +200,8 @@ void jur_for(struct ck *c, uint64_t gmask, int to_cc, bool any);
 void why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
                   const char *carrier);
 const char *mech_list(const struct regime *rg, char *buf, size_t size);
+void fix_mask(struct ck *c, const char *fields);
+void fix_mechs(struct ck *c, const struct regime *rg, bool dpf);
 void add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
                   int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal);
 void basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,

@@ -144,6 +144,9 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
     for (int32_t i = 0; i < slot->ncand && nb < 2; i++)
         if (what == HW_KEY || !occupied(c, dc, slot->cand[i]))
             best[nb++] = slot->cand[i];
+    /* the finding's targets are the regions its hint names */
+    c->fix.region[0] = best[0];
+    c->fix.region[1] = best[1];
     if (nb == 0)
         gclear(&c->near);
     else if (nb == 1)
@@ -318,6 +321,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                             dc->ds->name, role, rg->id, a, badcc == SM_NONE ? "any" : ccs(badcc, cc));
                     jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
                     const char *n = nearest(c, dc, HW_TRANSFER, SCOPE_GLOBAL, pl->region);
+                    fix_mechs(c, rgm, st == CS_DPF);
                     if (st == CS_DPF)
                         hint(c, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
                              "or scc with a TIA as a fallback%s%s", *n ? "; or move it to " : "", n);
@@ -367,6 +371,7 @@ check_dataset_rules(struct ck *c, int32_t d)
         if (c->L->has_pfields[d])
             why(c, "it has fields tagged personal");
         msg(c, "dataset %s has no tier", ds->name);
+        c->fix.tier = dc.T ? dc.tier : SM_NONE;
         hint(c, "assign a tier%s%s", dc.T ? " of at least " : "", dc.T ? dc.T->name : "");
         end(c);
     }
@@ -414,6 +419,7 @@ check_dataset_rules(struct ck *c, int32_t d)
         msg(c, "%s is tier %s but receives %s personal data from %s", ds->name,
             m->tiers[ds->tier].name, dc.T->name, src);
         jur_for(c, dc.gmask, SM_NONE, false);
+        c->fix.tier = dc.tier;
         hint(c, "raise %s to tier %s, or anonymize, aggregate or mask the personal fields on flow %s",
              ds->name, dc.T->name, f->name);
         end(c);
@@ -611,6 +617,8 @@ check_flow_rules(struct ck *c, int32_t f)
                 msg(c, "flow %s relies on %s adequacy for %s that does not hold", fl->name, a,
                     badcc == SM_NONE ? "any" : ccs(badcc, b));
             jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
+            fix_mechs(c, rgm, st == CS_DPF);
+            fix_mask(c, left);
             if (st == CS_DPF)
                 hint(c, "declare mechanism dpf if the recipient is DPF-certified, or scc with a TIA as a fallback%s%s",
                      *left ? "; or mask or drop " : "", left);

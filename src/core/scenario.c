@@ -390,6 +390,8 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
         f->jurisdictions = scopy(sc, f->jurisdictions);
         f->message = scopy(sc, f->message);
         f->hint = scopy(sc, f->hint);
+        if (f->fix.mask)
+            f->fix.mask = scopy(sc, f->fix.mask);
         if (f->why.n) {
             const char **v = sm_arena_alloc(&c->arena, sizeof *v * f->why.n);
             if (!v) {
