@@ -135,6 +135,9 @@ void sm_date_fmt(int32_t d, char out[11]);         /* "" for 0 */
 
 /* ---- strings ------------------------------------------------------------- */
 size_t sm_strlcpy(char *dst, const char *src, size_t size);
+/* Must s be quoted to read back as one word (edit and scenario op texts)?
+ * Empty, or holds a blank, a quote, a backslash or a control byte (DEL too). */
+bool   sm_needs_quotes(const char *s);
 /* Edit distance, capped at cap+1 (for "did you mean"). */
 int    sm_levenshtein(const char *a, const char *b, int cap);
 bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" */

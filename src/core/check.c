@@ -117,12 +117,6 @@ dates_ok(int32_t today, int32_t from, int32_t to)
     return (from == 0 || from <= today) && (to == 0 || today <= to);
 }
 
-const char *
-region_id(const struct ck *c, int32_t r)
-{
-    return r == SM_NONE ? "?" : c->m->regions[r].id;
-}
-
 /* "aws:us-east-1 (US)", "gcp:eu (27 countries)", "global (any country)" */
 
 /* The regime's own code for "EU -> US". */

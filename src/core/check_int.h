@@ -158,7 +158,6 @@ int fmtv(char *buf, size_t size, const char *fmt, va_list ap);
 int __attribute__((format(printf, 3, 4))) sfmt(char *buf, size_t size, const char *fmt, ...);
 void fmt_date(int32_t d, char out[11]);
 bool dates_ok(int32_t today, int32_t from, int32_t to);
-const char *region_id(const struct ck *c, int32_t r);
 const char *regime_cc(const struct regime *g, char buf[3]);
 const char * __attribute__((format(printf, 4, 5))) gfmt(struct ck *c, struct gbuf *b, bool append,
                            const char *fmt, ...);

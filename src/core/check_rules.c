@@ -207,8 +207,9 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                         why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
                             area_text(c, &c->sw[1], g));
             } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
-                why(c, "%s is not %s", rg->id, scope == SCOPE_REGION ? region_id(c, dc->home_region)
-                    : ccs(dc->home_cc, cc2));
+                why(c, "%s is not %s", rg->id, scope != SCOPE_REGION ? ccs(dc->home_cc, cc2)
+                    : dc->home_region == SM_NONE ? "the region of a primary copy (there is none)"
+                    : model_region_id(c->m, dc->home_region));
             } else if (scope == SCOPE_APPROVED) {
                 why(c, "%s is not in the approved list of tier %s", rg->id, T->name);
             } else if (scope == SCOPE_ADEQUATE) {

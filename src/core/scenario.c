@@ -57,18 +57,6 @@ scenario_op_parse(int argc, const char *const *argv, enum scenario_op *op,
     return sm_error_set(err, SM_EINVAL, "unknown scenario op %s", argv[0]);
 }
 
-static bool
-needs_quotes(const char *s)
-{
-    if (!*s)
-        return true;
-    for (; *s; s++)
-        if (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'' || *s == '\\' ||
-            (unsigned char)*s < 0x20)
-            return true;
-    return false;
-}
-
 const char *
 scenario_op_format(int argc, const char *const *argv, char *buf, size_t size)
 {
@@ -81,7 +69,7 @@ scenario_op_format(int argc, const char *const *argv, char *buf, size_t size)
         const char *s = argv[i] ? argv[i] : "";
         if (i)
             buf[at++] = ' ';
-        if (!needs_quotes(s)) {
+        if (!sm_needs_quotes(s)) {
             at += sm_strlcpy(buf + at, s, size - at);
         } else {
             if (at + 1 < size)

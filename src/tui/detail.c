@@ -187,7 +187,7 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
     if (t->res && id < t->res->ndatasets && t->res->eff_tier[id] != ds->tier &&
         t->res->eff_tier[id] >= 0) {
         detail_ref(d, OBJ_TIER, t->res->eff_tier[id], "effective tier", "%s (inherited%s%s)",
-                   tier_name(t, t->res->eff_tier[id]),
+                   model_tier_name(t->m, t->res->eff_tier[id]),
                    t->res->eff_via[id] >= 0 ? " via " : "",
                    t->res->eff_via[id] >= 0 ? t->m->flows[t->res->eff_via[id]].name : "");
         d->line[d->n - 1].style = STYLE_WARNING;
