@@ -269,15 +269,21 @@ reload_summary(const struct model *a, const struct model *b, char *buf, size_t s
             int32_t n = kinds[k] == OBJ_DATASET ? x->ndatasets :
                         kinds[k] == OBJ_PLACEMENT ? x->nplacements : x->nflows;
             for (int32_t i = 0; i < n; i++) {
-                char sel[512];
+                /* a million objects: the stack for the usual short
+                 * selector, the heap for a long one */
+                char small[256], *heap = NULL;
+                const char *sel;
                 int32_t id;
-                if (!model_selector(x, kinds[k], i, sel, sizeof sel) ||
-                    (kinds[k] == OBJ_DATASET && x->datasets[i].deleted) ||
+                if ((kinds[k] == OBJ_DATASET && x->datasets[i].deleted) ||
                     (kinds[k] == OBJ_PLACEMENT && x->placements[i].deleted) ||
                     (kinds[k] == OBJ_FLOW && x->flows[i].deleted))
                     continue;
+                sel = model_selector(x, kinds[k], i, small, sizeof small);
+                if (strlen(sel) + 1 >= sizeof small && !(sel = heap = model_selector_dup(x, kinds[k], i)))
+                    continue;
                 if (model_find(y, kinds[k], sel, &id, NULL) != SM_OK)
                     *(side ? &added : &removed) += 1;
+                free(heap);
             }
         }
         for (int sign = 0; sign < 2; sign++) {
