@@ -170,8 +170,7 @@ flow_line(struct tui *t, int32_t fl, struct detail *d)
     if (f->to >= 0)
         model_selector(t->m, OBJ_PLACEMENT, f->to, b, sizeof b);
     else
-        snprintf(b, sizeof b, "%s",
-                 f->to_region >= 0 ? t->m->regions[f->to_region].id : "?");
+        snprintf(b, sizeof b, "%s", model_region_id(t->m, f->to_region));
     detail_ref(d, OBJ_FLOW, fl, flow_kind_names[f->kind], "%s: %s -> %s", f->name, a, b);
     if (fl < t->nf && t->fl_worst[fl] >= 0)
         d->line[d->n - 1].style = t->fl_worst[fl] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
