@@ -405,7 +405,7 @@ test_filter_sort(void **state)
     feed(h, "sS");
     assert_int_equal(v->sort, 1);
     assert_true(v->desc);
-    assert_string_equal(tier_name(h->t, h->m->datasets[v->rows[0]].tier), "restricted");
+    assert_string_equal(model_tier_name(h->m, h->m->datasets[v->rows[0]].tier), "restricted");
     assert_int_equal(h->m->datasets[v->rows[4]].tier, SM_NONE);
 }
 
@@ -900,7 +900,7 @@ test_add_dataset_form(void **state)
     assert_false(h->t->form.open);
     id = model_dataset(h->m, "payments");
     assert_true(id >= 0);
-    assert_string_equal(tier_name(h->t, h->m->datasets[id].tier), "confidential");
+    assert_string_equal(model_tier_name(h->m, h->m->datasets[id].tier), "confidential");
     /* Edit it: change the system; only changed attributes are sent. */
     feed(h, "e<Down><Down>billing<Enter>");
     assert_string_equal(h->m->datasets[id].system, "billing");
