@@ -301,6 +301,11 @@ bool model_live(const struct model *m, enum obj_kind kind, int32_t id);
  * region's id, a waiver's RULE:OBJECT key, the others' name; NULL for a
  * copy (it has a selector instead, model_selector). id must be in range. */
 const char *model_key(const struct model *m, enum obj_kind kind, int32_t id);
+/* The one way to show a region or a tier by id: its id or name, "" for
+ * SM_NONE (no region, no tier). Any other id must be in range: a wrong one
+ * is a bug to catch (sanitizers), not a "?" to print. */
+const char *model_region_id(const struct model *m, int32_t r);
+const char *model_tier_name(const struct model *m, int32_t t);
 int32_t model_region(const struct model *m, const char *id);
 int32_t model_tier(const struct model *m, const char *name);
 int32_t model_dataset(const struct model *m, const char *name);

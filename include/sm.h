@@ -142,6 +142,9 @@ void sm_date_fmt(int32_t d, char out[11]);         /* "" for 0 */
 
 /* ---- strings ------------------------------------------------------------- */
 size_t sm_strlcpy(char *dst, const char *src, size_t size);
+/* Must s be quoted to read back as one word (edit and scenario op texts)?
+ * Empty, or holds a blank, a quote, a backslash or a control byte (DEL too). */
+bool   sm_needs_quotes(const char *s);
 /* printf into a heap string of the length it needs (the caller frees);
  * NULL when out of memory. For anything holding a name, a path or a
  * message, where a fixed buffer would cut it. */

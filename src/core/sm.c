@@ -487,6 +487,17 @@ sm_date_fmt(int32_t d, char out[11])
 
 /* ---- strings ------------------------------------------------------------------ */
 
+bool
+sm_needs_quotes(const char *s)
+{
+    if (!*s)
+        return true;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p == ' ' || *p == '"' || *p == '\\' || *p == '\'' || *p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
 size_t
 sm_strlcpy(char *dst, const char *src, size_t size)
 {

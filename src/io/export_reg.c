@@ -813,12 +813,6 @@ flow_cmp_plain(const void *a, const void *b)
     return flow_name_cmp(a, b, (void *)sort_ctx);
 }
 
-static const char *
-tier_name(const struct model *m, int32_t t)
-{
-    return t >= 0 && t < m->ntiers ? m->tiers[t].name : "";
-}
-
 int
 export_lineage_csv(const struct model *m, const struct check_result *r,
                    const struct export_opts *o, FILE *f, struct sm_error *err)
@@ -869,15 +863,15 @@ export_lineage_csv(const struct model *m, const struct check_result *r,
         cols[0] = fl->name;
         cols[1] = flow_kind_names[fl->kind];
         cols[2] = a;
-        cols[3] = b ? b : fl->to_region >= 0 ? m->regions[fl->to_region].id : "";
+        cols[3] = b ? b : model_region_id(m, fl->to_region);
         cols[4] = m->datasets[sds].name;
         cols[5] = tds != SM_NONE ? m->datasets[tds].name : "";
-        cols[6] = tier_name(m, r && sds < r->ndatasets ? r->eff_tier[sds]
+        cols[6] = model_tier_name(m, r && sds < r->ndatasets ? r->eff_tier[sds]
                                                        : m->datasets[sds].tier);
         cols[7] = r && ids[k] < r->nflows ? (r->flow_personal[ids[k]] ? "yes" : "no") : "";
         cols[8] = xf;
-        cols[9] = tds != SM_NONE ? tier_name(m, m->datasets[tds].tier) : "";
-        cols[10] = tds != SM_NONE ? tier_name(m, r && tds < r->ndatasets ? r->eff_tier[tds]
+        cols[9] = tds != SM_NONE ? model_tier_name(m, m->datasets[tds].tier) : "";
+        cols[10] = tds != SM_NONE ? model_tier_name(m, r && tds < r->ndatasets ? r->eff_tier[tds]
                                                                          : m->datasets[tds].tier)
                                   : "";
         cols[11] = x.flow[ids[k]].state == XS_VIOLATION ? "violation"
