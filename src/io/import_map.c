@@ -37,10 +37,18 @@ struct map_rule {
     bool ignore;
 };
 
+/* One "suggest" pattern: a field name that looks personal gets tag. */
+struct map_suggest {
+    const char *pattern;        /* lower case, '*' only at either end */
+    const char *tag;
+};
+
 struct import_map {
     struct sm_arena arena;
     struct map_rule *rules;
     int32_t nrules, cap_rules;
+    struct map_suggest *suggest;
+    int32_t nsuggest;
     struct sm_map buckets, namespaces, tf_addresses;
     const char *tf_tag_key;     /* "sovmap-dataset" unless the file says */
     const char **vals;
@@ -324,6 +332,156 @@ import_map_tf_dataset(const struct import_map *map, const char *address)
     return v == SM_NONE ? NULL : map->vals[v];
 }
 
+/* "suggest": {"fields": [{"names": [PATTERN...], "tag": TAG}...]}. A later
+ * file's patterns are tried first, like its rules. */
+static int
+map_suggest(struct import_map *map, json_t *obj, const char *name, struct sm_error *err)
+{
+    json_t *fields, *v, *names, *tag, *p;
+    struct map_suggest *add;
+    const char *k;
+    size_t i, j, n = 0, at = 0;
+
+    if (!obj)
+        return SM_OK;
+    if (!json_is_object(obj))
+        return sm_error_set(err, SM_EPARSE, "%s: suggest must be an object", name);
+    json_object_foreach(obj, k, v)
+        if (k[0] != '_' && strcmp(k, "fields"))
+            return sm_error_set(err, SM_EPARSE, "%s: suggest: unknown key \"%s\"", name, k);
+    fields = json_object_get(obj, "fields");
+    if (!fields)
+        return SM_OK;
+    if (!json_is_array(fields))
+        return sm_error_set(err, SM_EPARSE, "%s: suggest.fields must be a list", name);
+    json_array_foreach(fields, i, v) {
+        if (!json_is_object(v))
+            return sm_error_set(err, SM_EPARSE, "%s: suggest.fields[%zu] must be an object",
+                                name, i);
+        json_object_foreach(v, k, p)
+            if (k[0] != '_' && strcmp(k, "names") && strcmp(k, "tag") && strcmp(k, "comment"))
+                return sm_error_set(err, SM_EPARSE, "%s: suggest.fields[%zu]: unknown key "
+                                    "\"%s\"", name, i, k);
+        names = json_object_get(v, "names");
+        tag = json_object_get(v, "tag");
+        if (!json_is_string(tag) || !json_string_length(tag))
+            return sm_error_set(err, SM_EPARSE, "%s: suggest.fields[%zu].tag must be a "
+                                "non-empty string", name, i);
+        if (!json_is_array(names) || !json_array_size(names))
+            return sm_error_set(err, SM_EPARSE, "%s: suggest.fields[%zu].names must be a "
+                                "non-empty list of strings", name, i);
+        json_array_foreach(names, j, p) {
+            const char *s = json_string_value(p);
+            size_t len = s ? strlen(s) : 0;
+
+            if (!s || !len || (len == 1 && s[0] == '*') ||
+                (len > 2 && memchr(s + 1, '*', len - 2)))
+                return sm_error_set(err, SM_EPARSE, "%s: suggest.fields[%zu].names[%zu]: a "
+                                    "name, with '*' only at either end", name, i, j);
+        }
+        n += json_array_size(names);
+    }
+    if (!n)
+        return SM_OK;
+    if (!(add = calloc(n + (size_t)map->nsuggest, sizeof *add)))
+        return map_oom(err, name);
+    json_array_foreach(fields, i, v) {
+        const char *tg = sm_arena_strdup(&map->arena, json_string_value(json_object_get(v, "tag")));
+
+        json_array_foreach(json_object_get(v, "names"), j, p) {
+            add[at].tag = tg;
+            add[at].pattern = imp_lower_dup(&map->arena, json_string_value(p));
+            if (!tg || !add[at].pattern) {
+                free(add);
+                return map_oom(err, name);
+            }
+            at++;
+        }
+    }
+    if (map->nsuggest)
+        memcpy(add + n, map->suggest, (size_t)map->nsuggest * sizeof *add);
+    free(map->suggest);
+    map->suggest = add;
+    map->nsuggest += (int32_t)n;
+    return SM_OK;
+}
+
+/* Field name words: an ASCII capital after a lower-case letter or digit
+ * starts a word ("dateOfBirth" is "date_of_birth"), then ASCII lower case;
+ * UTF-8 passes as it is. Heap; NULL on out of memory. */
+static char *
+suggest_words(const char *field)
+{
+    size_t n = strlen(field);
+    char *s = malloc(2 * n + 1), *d = s;
+
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)field[i];
+
+        if (i && isupper(ch) && (islower((unsigned char)field[i - 1]) ||
+                                 isdigit((unsigned char)field[i - 1])))
+            *d++ = '_';
+        *d++ = (char)tolower(ch);
+    }
+    *d = 0;
+    return s;
+}
+
+static bool
+word_sep(char ch)
+{
+    return ch == '_' || ch == '-' || ch == '.' || ch == ' ' || ch == '/' || ch == ':' ||
+           (ch >= '0' && ch <= '9');
+}
+
+/* pattern (lower case) in words at a word boundary on each side that has no
+ * '*': "phone" matches "home_phone" and "phone2" but not "phonetic";
+ * "birth*" matches "birthdate"; "*mail" matches "usermail". */
+static bool
+suggest_match(const char *words, const char *pattern)
+{
+    size_t plen = strlen(pattern), wlen = strlen(words);
+    bool any_left = pattern[0] == '*', any_right = plen > 1 && pattern[plen - 1] == '*';
+    const char *core = pattern + any_left;
+    size_t clen = plen - any_left - any_right;
+
+    if (!clen || clen > wlen)
+        return false;
+    for (size_t at = 0; at + clen <= wlen; at++) {
+        if (memcmp(words + at, core, clen))
+            continue;
+        if (!any_left && at && !word_sep(words[at - 1]))
+            continue;
+        if (!any_right && at + clen < wlen && !word_sep(words[at + clen]))
+            continue;
+        return true;
+    }
+    return false;
+}
+
+int
+import_map_suggest(const struct import_map *map, const char *field, const char **tag,
+                   const char **pattern)
+{
+    char *words;
+
+    *tag = *pattern = NULL;
+    if (!map || !map->nsuggest)
+        return SM_OK;
+    if (!(words = suggest_words(field)))
+        return SM_ENOMEM;
+    for (int32_t i = 0; i < map->nsuggest; i++)
+        if (suggest_match(words, map->suggest[i].pattern)) {
+            *tag = map->suggest[i].tag;
+            *pattern = map->suggest[i].pattern;
+            break;
+        }
+    free(words);
+    return SM_OK;
+}
+
 int
 import_map_load_text(struct import_map *map, const char *text, size_t len, const char *name,
                      struct import_map **out, struct sm_error *err)
@@ -355,7 +513,8 @@ import_map_load_text(struct import_map *map, const char *text, size_t len, const
     }
     json_object_foreach(root, k, v) {
         if (k[0] != '_' && strcmp(k, "rules") && strcmp(k, "s3_buckets") &&
-            strcmp(k, "atlas_namespaces") && strcmp(k, "version") && strcmp(k, "terraform")) {
+            strcmp(k, "atlas_namespaces") && strcmp(k, "version") && strcmp(k, "terraform") &&
+            strcmp(k, "suggest")) {
             rc = sm_error_set(err, SM_EPARSE, "%s: unknown key \"%s\"", name, k);
             goto done;
         }
@@ -384,6 +543,8 @@ import_map_load_text(struct import_map *map, const char *text, size_t len, const
                                name, "atlas_namespaces", err)))
         goto done;
     if ((rc = map_terraform(m, json_object_get(root, "terraform"), name, err)))
+        goto done;
+    if ((rc = map_suggest(m, json_object_get(root, "suggest"), name, err)))
         goto done;
     if (add) {
         /* A later file's rules are tried first. */
@@ -434,6 +595,7 @@ import_map_free(struct import_map *map)
     if (!map)
         return;
     free(map->rules);
+    free(map->suggest);
     free(map->vals);
     sm_map_fini(&map->buckets);
     sm_map_fini(&map->namespaces);
