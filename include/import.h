@@ -97,6 +97,8 @@ struct import_opts {
     const char *command;        /* "import atlas", for the audit text */
     const char *datadir;        /* data/ (terraform: cloud-replication.json), or NULL */
     bool tf_before;             /* terraform plan: the before view (prior state) */
+    bool whole_parse;           /* one json_loadb per file, entities untrimmed (tests
+                                 * and benchmarks compare it with the streaming parse) */
 };
 
 struct import_run;

@@ -170,7 +170,9 @@ import_run_add_file(struct import_run *r, const char *name, const char *text, si
 
     if ((rc = text_encoding(name, text, len, err)))
         return rc;
-    root = json_loadb(text, len, 0, &je);
+    root = r->opts.whole_parse ? NULL : imp_stream_load(text, len);
+    if (!root)
+        root = json_loadb(text, len, 0, &je);
     if (!root)
         return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", name, je.line, je.column, je.text);
     if (sm_grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof *r->files)) {

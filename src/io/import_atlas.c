@@ -106,6 +106,79 @@ struct atlas {
     int32_t nedges, cap_edges;
 };
 
+/* What this file reads of an entity: keep these lists with the readers
+ * (attr, ref_guid, process_edges, labels1, label_of ...). import_stream.c
+ * trims each entity of a file to them, so a million entities fit. */
+static const char *const entity_keys[] = {
+    "guid", "typeName", "status", "isIncomplete", "attributes", "relationshipAttributes",
+    "classifications", "classificationNames", "displayText", "entityStatus", "labels",
+    "meanings", "meaningNames", "customAttributes", NULL
+};
+/* Of attributes and relationshipAttributes every scalar is kept, and of the
+ * lists and objects only these references. */
+static const char *const ref_keys[] = {
+    "table", "sd", "db", "container", "pseudoDirectory", "bucket", "inputs", "outputs", NULL
+};
+
+static bool
+listed(const char *const *list, const char *k)
+{
+    for (; *list; list++)
+        if (strcmp(*list, k) == 0)
+            return true;
+    return false;
+}
+
+/* A reference is read for its guid alone. */
+static void
+ref_trim(json_t *ref)
+{
+    const char *k;
+    json_t *v;
+    void *tmp;
+
+    if (json_is_object(ref))
+        json_object_foreach_safe(ref, tmp, k, v)
+            if (strcmp(k, "guid"))
+                json_object_del(ref, k);
+}
+
+void
+atlas_trim(json_t *e)
+{
+    static const char *const nested[] = { "attributes", "relationshipAttributes" };
+    const char *k;
+    json_t *v;
+    void *tmp;
+
+    if (!json_is_object(e))
+        return;
+    json_object_foreach_safe(e, tmp, k, v)
+        if (!listed(entity_keys, k))
+            json_object_del(e, k);
+    for (int i = 0; i < 2; i++) {
+        json_t *o = json_object_get(e, nested[i]);
+
+        if (!json_is_object(o))
+            continue;
+        json_object_foreach_safe(o, tmp, k, v) {
+            if (!json_is_object(v) && !json_is_array(v))
+                continue;
+            if (!listed(ref_keys, k))
+                json_object_del(o, k);
+            else if (json_is_object(v))
+                ref_trim(v);
+            else {
+                size_t j;
+                json_t *r;
+
+                json_array_foreach(v, j, r)
+                    ref_trim(r);
+            }
+        }
+    }
+}
+
 static bool
 atlas_detect(const void *p)
 {

@@ -86,6 +86,15 @@ struct import_run {
     bool changed;
 };
 
+/* A file's JSON with each element of "entities" and member of
+ * "referredEntities" parsed alone and trimmed (import_stream.c), or NULL
+ * when the text is not one well-formed object as the scanner expects: the
+ * caller then parses it whole, for the result or for jansson's error. */
+json_t *imp_stream_load(const char *text, size_t len);
+/* Drop what the Atlas importer never reads from one entity (import_atlas.c,
+ * next to the readers). */
+void atlas_trim(json_t *entity);
+
 /* The mark at the end of a tag's entity that a partial listing (a search
  * result, search-tables-by-lf-tags, a page with NextToken) set it: an
  * authoritative file's import never removes it and replaces its provenance
