@@ -348,6 +348,42 @@ labels(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
     return rc;
 }
 
+/* Glossary terms assigned to the entity (meanings[].displayText, or a
+ * search header's meaningNames) as labels "term:NAME": only a mapping rule
+ * that names one makes anything of it (an unmatched term is dropped), so
+ * they are off until the mapping file says what a term means. */
+static int
+meanings(struct atlas *a, const struct aent *x, int32_t ds, const char *field)
+{
+    struct import_run *r = a->r;
+    json_t *list = json_object_get(x->e, "meanings"), *v;
+    bool from_names = !json_is_array(list);
+    size_t i;
+    int rc;
+
+    if (from_names)
+        list = json_object_get(x->e, "meaningNames");
+    if (!json_array_size(list))
+        return SM_OK;
+    json_array_foreach(list, i, v) {
+        const char *term = from_names ? json_string_value(v) : imp_jstr(v, "displayText");
+        const char *tg = from_names ? NULL : imp_jstr(v, "termGuid");
+        const char *name, *entity;
+
+        if (!term || !*term)
+            continue;
+        entity = tg && *tg ? imp_fmt(r, "%s (term %s)", x->guid, tg) : x->guid;
+        if (entity && x->level != LV_FULL)
+            entity = imp_fmt(r, "%s" IMP_PARTIAL, entity);
+        if (!entity || !(name = imp_fmt(r, "term:%s", term)))
+            return SM_ENOMEM;
+        if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, NULL, true, entity,
+                            x->file)))
+            return rc;
+    }
+    return SM_OK;
+}
+
 static int
 labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
         const char *inherited_from)
@@ -369,9 +405,11 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                 (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, json_string_value(cl), NULL,
                                 NULL, true, ent, x->file)))
                 return rc;
-        return SM_OK;
+        return meanings(a, x, ds, field);
     }
     if (x->level == LV_FULL && (rc = imp_carrier(r, ds, x->guid)))
+        return rc;
+    if ((rc = meanings(a, x, ds, field)))
         return rc;
     json_array_foreach(cls, i, cl) {
         const char *kv[34];
