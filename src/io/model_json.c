@@ -357,30 +357,24 @@ dataset_json(struct wr *w, int32_t id)
     const struct model *m = w->m;
     const struct dataset *d = &m->datasets[id];
     json_t *o = json_object(), *a, *fields, *tags, *pls;
-    int32_t *ids, *fids, *tids, n = 0, np = 0, nf = 0, nt = 0;
+    int32_t *ids, *tids, n = 0, np = 0, nt = 0;
     char cc[3];
 
     if (!o)
         return NULL;
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
         np++;
-    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next)
-        nf++;
     for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
         nt++;
     ids = malloc(((size_t)np + 1) * sizeof *ids);
-    fids = malloc(((size_t)nf + 1) * sizeof *fids);
     tids = malloc(((size_t)nt + 1) * sizeof *tids);
-    if (!ids || !fids || !tids) {
+    if (!ids || !tids) {
         free(ids);
-        free(fids);
         free(tids);
         json_decref(o);
         return NULL;
     }
-    nf = nt = 0;
-    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next)
-        fids[nf++] = f;
+    nt = 0;
     for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
         tids[nt++] = t;
     sort_m = m;
@@ -401,8 +395,7 @@ dataset_json(struct wr *w, int32_t id)
     put(w, o, "source", jstr(w, d->source_ref));
     put(w, o, "description", jstr(w, d->description));
     fields = json_array();
-    for (int32_t i = 0; fields && i < nf; i++) {
-        int32_t f = fids[i];
+    for (int32_t f = d->first_field; fields && f != SM_NONE; f = m->fields[f].next) {
         json_t *fo = json_object(), *ft = json_array();
         if (!fo || !ft) {
             json_decref(fo);
@@ -434,7 +427,6 @@ dataset_json(struct wr *w, int32_t id)
         json_array_append_new(pls, placement_json(w, ids[i]));
     put(w, o, "placements", pls);
     free(ids);
-    free(fids);
     free(tids);
     return o;
 }
