@@ -183,7 +183,8 @@ run_classify(struct cli *c, int argc, char **argv)
     if (rc != CLI_OK)
         goto out;
     sort_m = c->m;
-    qsort(x.v, (size_t)x.n, sizeof *x.v, cmp_suggestion);
+    if (x.n)
+        qsort(x.v, (size_t)x.n, sizeof *x.v, cmp_suggestion);
     /* the same field named twice on the command line is suggested once */
     {
         int32_t k = 0;
