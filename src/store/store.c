@@ -560,6 +560,8 @@ db_error(struct store *st, int rc, struct sm_error *err)
         return sm_error_set(err, SM_EIO, "%s: %s", path, msg);
     case SQLITE_INTERRUPT:
         return sm_error_set(err, SM_ELIMIT, "%s: query interrupted", path);
+    case SQLITE_NOMEM:
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
     default:
         return sm_error_set(err, SM_EDB, "%s: %s", path, msg);
     }
