@@ -39,7 +39,10 @@ jstr(struct wr *w, const char *s)
 {
     json_t *j = json_string(s ? s : "");
 
-    if (!j && !w->rc)
+    /* json_string fails for bad UTF-8 and for want of memory alike */
+    if (!j && !w->rc && sm_utf8_invalid(s) < 0)
+        w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    else if (!j && !w->rc)
         w->rc = sm_error_set(w->err, SM_EINVAL, "%s: text is not valid UTF-8: %.60s",
                              w->what ? w->what : "model", s ? s : "");
     return j;
@@ -548,6 +551,8 @@ write_model(struct wr *w, FILE *f)
 
     w->f = f;
     json_decref(pack);
+    if (!ps && sm_utf8_invalid(m->rule_pack) < 0)
+        return sm_error_set(w->err, SM_ENOMEM, "out of memory");
     if (!ps)
         return sm_error_set(w->err, SM_EINVAL, "rule pack name is not valid UTF-8");
     emit(w, "{\n  \"sovmap\": 1,\n  \"rule_pack\": ");
