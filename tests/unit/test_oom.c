@@ -598,7 +598,7 @@ test_oom_walk(void **state)
                 fail_msg("%s: %s", steps[s].name, e.msg);
         }
         count = step_count[s];
-        if (!all && count > OOM_WHOLE)
+        if (!all && !only_k && count > OOM_WHOLE)
             stride = (count + OOM_RUNS - 1) / OOM_RUNS;
         for (long k = 1; k <= count; k += stride) {
             /* with a stride, the last run fails the step's last allocation */
@@ -716,7 +716,7 @@ test_oom_cli_check(void **state)
         free(err);
     }
     count = step_count[CLI_STEP];
-    if (!all && count > OOM_WHOLE)
+    if (!all && !only_k && count > OOM_WHOLE)
         stride = (count + OOM_RUNS - 1) / OOM_RUNS;
     for (long k = 1; k <= count; k += stride) {
         long kk = k + stride > count ? count : k;
