@@ -11,12 +11,12 @@
  * each step's walk) and valgrind (VALGRIND=1) to find.
  *
  * The Makefile links this binary with -Wl,--wrap=malloc,calloc,realloc,
- * strdup,strndup (and json_load*, json_dump*: see below): every call from
- * our objects comes here. Calls from shared libraries do not, so SQLite
+ * strdup,strndup, open_memstream, realpath (and json_load*, json_dump*: see
+ * below): every call from our objects comes here. Calls from shared libraries do not, so SQLite
  * gets our allocator through sqlite3_config(SQLITE_CONFIG_MALLOC) and
  * jansson through json_set_alloc_funcs: their failures reach our code as
  * SQLITE_NOMEM and a jansson error. libc's own allocations (stdio buffers,
- * open_memstream) are not failed. The test includes <sqlite3.h> only to
+ * a memstream's growth) are not failed. The test includes <sqlite3.h> only to
  * install the allocator; it makes no SQL.
  *
  * Speed: a step is walked on its own, what it needs made once before its
@@ -116,6 +116,25 @@ char *
 __wrap_strndup(const char *s, size_t n)
 {
     return fail_now() ? NULL : __real_strndup(s, n);
+}
+
+/* Two libc calls that allocate inside libc, where --wrap=malloc cannot see:
+ * failed as a whole instead. */
+FILE *__real_open_memstream(char **buf, size_t *len);
+char *__real_realpath(const char *path, char *resolved);
+FILE *__wrap_open_memstream(char **buf, size_t *len);
+char *__wrap_realpath(const char *path, char *resolved);
+
+FILE *
+__wrap_open_memstream(char **buf, size_t *len)
+{
+    return fail_now() ? NULL : __real_open_memstream(buf, len);
+}
+
+char *
+__wrap_realpath(const char *path, char *resolved)
+{
+    return !resolved && fail_now() ? NULL : __real_realpath(path, resolved);
 }
 
 static void *
@@ -509,7 +528,7 @@ run_step(struct run *x, int s, long k, struct sm_error *e, char **out, size_t *l
     int rc;
 
     memset(e, 0, sizeof *e);
-    /* open_memstream allocates inside libc: never failed, never counted */
+    /* between steps (cur_step -1): never failed, never counted */
     if (!(x->out = open_memstream(out, len)))
         fail_msg("open_memstream: %s", strerror(errno));
     memset(step_count, 0, sizeof step_count);
