@@ -794,7 +794,10 @@ import_run_add_file(struct import_run *r, const char *name, const char *text, si
         json_decref(root);
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
     }
-    r->files[r->nfiles].name = imp_str(r, name);
+    if (!(r->files[r->nfiles].name = imp_str(r, name))) {
+        json_decref(root);
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
+    }
     r->files[r->nfiles++].root = root;
     return SM_OK;
 }
