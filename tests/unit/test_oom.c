@@ -574,7 +574,7 @@ dump(const char *var, const char *text, size_t len, const char *ext)
 }
 
 /* Runs per step at most, unless OOM_ALL: about 4 s of CPU in the plain
- * build, 12 s under ASan. Under valgrind (tests/run.sh sets SOVMAP_WRAP for
+ * build, 17 s under ASan. Under valgrind (tests/run.sh sets SOVMAP_WRAP for
  * VALGRIND=1), which is some 30 times slower, a tenth of them. */
 static long
 oom_runs(void)
