@@ -60,6 +60,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsovmap.a $(TESTLIB) tests/testlib.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(TESTLIB) $(BUILD)/libsovmap.a $(LDLIBS) -lcmocka
 
+# test_oom fails allocations in turn: every malloc, calloc, realloc, strdup,
+# strndup, open_memstream and realpath our objects call goes to its __wrap_
+# functions (json_load*, json_dump*: to know a failure is inside jansson).
+# ASan's interceptors still sit behind __real_malloc in the SANITIZE=1 build.
+OOMWRAP  := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup \
+            -Wl,--wrap=open_memstream,--wrap=realpath \
+            -Wl,--wrap=json_loadb,--wrap=json_loads,--wrap=json_load_file,--wrap=json_dumps,--wrap=json_dumpb
+$(BUILD)/tests/test_oom: tests/unit/test_oom.c $(BUILD)/libsovmap.a $(TESTLIB) tests/testlib.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) $(OOMWRAP) -o $@ $< $(TESTLIB) $(BUILD)/libsovmap.a $(LDLIBS) -lcmocka
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libsovmap.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsovmap.a $(LDLIBS)

@@ -8,7 +8,9 @@
  * Only cli/ and tui/ print.
  *
  * Exit codes: 0 ok, 1 findings at or above --fail-on (check), 2 usage or
- * input error (bad option, unknown name, malformed file, catalog locked...).
+ * input error (bad option, unknown name, malformed file, catalog locked...),
+ * and any error, out of memory included. The SM_* codes (sm.h) start at
+ * SM_EFIRST, so no exit status is an SM_* code; cli_exit_status maps them.
  */
 #ifndef CLI_H
 #define CLI_H
@@ -24,6 +26,11 @@ struct model_json_locs;
 struct subcmd;
 
 enum { CLI_OK = 0, CLI_FINDINGS = 1, CLI_USAGE = 2 };
+
+/* The exit status of what a command returned: a CLI_* status unchanged, an
+ * SM_* error code (which a command should have turned into CLI_USAGE with
+ * cli_error) CLI_USAGE, never CLI_FINDINGS. The one place main maps them. */
+int cli_exit_status(int rc);
 
 #ifndef SM_VERSION
 #define SM_VERSION "0.1.0"

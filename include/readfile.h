@@ -7,6 +7,7 @@
 #ifndef READFILE_H
 #define READFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The whole of path ("-" standard input), NUL-terminated, its length in
@@ -14,5 +15,14 @@
  * (nothing past max + 1 bytes is ever read or held), ENOMEM, or open's
  * and read's. */
 char *readfile_all(const char *path, size_t max, size_t *len);
+
+/* A json_load* that failed: did jansson run out of memory? (2.14 says so
+ * with an empty text, and gives every other error a text.) */
+struct json_error_t;
+struct sm_error;
+bool readfile_json_nomem(const struct json_error_t *je);
+/* Its error, for the file name: SM_ENOMEM "name: out of memory", or
+ * SM_EPARSE "name:line:col: jansson's text". Returns the code. */
+int  readfile_json_error(const struct json_error_t *je, const char *name, struct sm_error *err);
 
 #endif

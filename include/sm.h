@@ -14,9 +14,13 @@
 
 #define SM_NONE (-1)
 
+/* Error codes start at SM_EFIRST so that none equals a CLI exit status
+ * (0 ok, 1 findings, 2 usage: cli.h): a code that leaks out of main as an
+ * exit status can never read as "findings". cli_exit_status maps them. */
 enum sm_code {
     SM_OK = 0,
-    SM_ENOMEM,      /* out of memory */
+    SM_EFIRST = 64,
+    SM_ENOMEM = SM_EFIRST,  /* out of memory */
     SM_EPARSE,      /* malformed input file */
     SM_EDB,         /* catalog error */
     SM_EIO,         /* file error */
@@ -29,7 +33,7 @@ enum sm_code {
     SM_EVERSION,    /* catalog written by a newer sovmap */
     SM_ELIMIT,      /* a resource limit was reached */
     SM_ESTALE,      /* the catalog changed since the model was loaded */
-    SM_ECODE_COUNT
+    SM_ECODE_END    /* one past the last code */
 };
 
 struct sm_error {
@@ -44,6 +48,7 @@ int sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
 /* Prefix an existing message: "ctx: old message". Returns err->code. */
 int sm_error_prefix(struct sm_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* "out of memory" for SM_ENOMEM, "ok" for SM_OK, "error" for anything else. */
 const char *sm_code_name(int code);
 
 /* ---- arena: many small allocations freed at once ---------------------- */

@@ -72,7 +72,17 @@ cli_fail(struct cli *c, const char *fmt, ...)
 int
 cli_error(struct cli *c, const struct sm_error *e)
 {
-    return cli_fail(c, "%s", e && e->msg[0] ? e->msg : "error");
+    return cli_fail(c, "%s", e && e->msg[0] ? e->msg : e ? sm_code_name(e->code) : "error");
+}
+
+int
+cli_exit_status(int rc)
+{
+    /* SM_* codes are disjoint from the exit statuses (sm.h): anything in
+     * their range is an error that escaped its cli_error, exit 2 like one */
+    if (rc >= SM_EFIRST && rc < SM_ECODE_END)
+        return CLI_USAGE;
+    return rc;
 }
 
 int

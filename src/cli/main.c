@@ -245,6 +245,11 @@ main(int argc, char **argv)
         return suggest_command(&c, argv[i]);
     rc = cli_run(&c, cmd, argc - i, argv + i);
 done:
+    if (rc != cli_exit_status(rc)) {
+        /* an SM_* code returned as it was: say what it was, exit as an error */
+        cli_fail(&c, "%s", sm_code_name(rc));
+        rc = cli_exit_status(rc);
+    }
     /* a command that wrote commits here: everything it did, or nothing */
     if (cli_finish(&c, true) != CLI_OK && rc == CLI_OK)
         rc = CLI_USAGE;

@@ -64,13 +64,15 @@ sm_error_prefix(struct sm_error *err, const char *fmt, ...)
 const char *
 sm_code_name(int code)
 {
-    static const char *const names[SM_ECODE_COUNT] = {
-        "ok", "out of memory", "parse error", "catalog error", "i/o error",
+    static const char *const names[SM_ECODE_END - SM_EFIRST] = {
+        "out of memory", "parse error", "catalog error", "i/o error",
         "usage error", "not found", "already exists", "invalid value",
         "catalog busy", "catalog read-only", "catalog version", "limit reached",
         "catalog changed",
     };
-    return code >= 0 && code < SM_ECODE_COUNT ? names[code] : "error";
+    if (code == SM_OK)
+        return "ok";
+    return code >= SM_EFIRST && code < SM_ECODE_END ? names[code - SM_EFIRST] : "error";
 }
 
 /* ---- arena ------------------------------------------------------------------ */

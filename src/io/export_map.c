@@ -55,6 +55,7 @@ struct rmap {
     int32_t *flow_first;        /* per dataset: first violating or waived flow out */
     int32_t *flow_next;         /* per flow: the next one of the same dataset */
     bool fragment;              /* html without <html>/<head>/<body> (the review pack) */
+    bool nomem;                 /* an allocation failed while writing: export_map fails */
 };
 
 static int
@@ -227,6 +228,8 @@ cell_merge(struct rmap *mp, struct mcell *cell, const struct xstatus *s)
         if (b) {
             snprintf(b, len, "%s %s", cell->rules, s->rules);
             cell->rules = b;
+        } else {
+            mp->nomem = true;
         }
     }
 }
@@ -393,7 +396,10 @@ subject_columns(struct rmap *mp, struct subjcol *out, int32_t max)
         } else {
             char code[3];
             sm_cc_str(cc, code);
-            name = sm_arena_strdup(&mp->a, code);
+            if (!(name = sm_arena_strdup(&mp->a, code))) {
+                mp->nomem = true;
+                continue;
+            }
         }
         for (int32_t k = 0; k < n; k++)
             dup = dup || !strcmp(out[k].name, name);
@@ -476,6 +482,7 @@ allowed_list(struct rmap *mp, const struct tier *t, int scope, const struct xreg
         }
     }
     if (!(v = sm_arena_alloc(&mp->a, ((size_t)m->nregions + t->approved.n + 1) * sizeof *v))) {
+        mp->nomem = true;
         out->note = "";
         return;
     }
@@ -514,6 +521,7 @@ allowed_list(struct rmap *mp, const struct tier *t, int scope, const struct xreg
     out->ids = sm_arena_alloc(&mp->a, ((size_t)n + 1) * sizeof *out->ids);
     out->conds = sm_arena_alloc(&mp->a, ((size_t)n + 1) * sizeof *out->conds);
     if (!out->ids || !out->conds) {
+        mp->nomem = true;
         out->note = "";
         return;
     }
@@ -545,7 +553,8 @@ allowed_text(struct rmap *mp, const struct tier *t, int scope, const struct xreg
         len = (size_t)snprintf(buf, sizeof buf, "none of the regions in use");
     if (al.mechanism_elsewhere && len < sizeof buf)
         snprintf(buf + len, sizeof buf - len, "; elsewhere only with a valid mechanism on the flow");
-    out = sm_arena_strdup(&mp->a, buf);
+    if (!(out = sm_arena_strdup(&mp->a, buf)))
+        mp->nomem = true;
     return out ? out : "";
 }
 
@@ -667,6 +676,7 @@ write_md(struct rmap *mp, FILE *f)
     for (int32_t s = 0; s < (nsc ? nsc : 1); s++)
         fputs("---|", f);
     fputc('\n', f);
+    mp->nomem |= !order;
     nt = order ? tier_order(m, order) : 0;
     for (int32_t i = 0; i < nt; i++) {
         const struct tier *t = &m->tiers[order[i]];
@@ -892,6 +902,7 @@ write_html(struct rmap *mp, FILE *f)
     if (!nsc)
         fputs("<th>any subjects</th>", f);
     fputs("</tr></thead>\n<tbody>\n", f);
+    mp->nomem |= !order;
     nt = order ? tier_order(m, order) : 0;
     for (int32_t i = 0; i < nt; i++) {
         const struct tier *t = &m->tiers[order[i]];
@@ -919,7 +930,7 @@ write_html(struct rmap *mp, FILE *f)
 
 /* "EU,BR" -> ["EU", "BR"] */
 static void
-json_words(FILE *f, const char *s, char sep)
+json_words(struct rmap *mp, FILE *f, const char *s, char sep)
 {
     bool first = true;
 
@@ -928,9 +939,13 @@ json_words(FILE *f, const char *s, char sep)
         size_t n = strcspn(s, (char[]){ sep, 0 });
         if (n) {
             char *w = strndup(s, n);
+            if (!w) {
+                mp->nomem = true;
+                break;
+            }
             fputs(first ? "" : ", ", f);
             first = false;
-            export_put_json(f, w ? w : "");
+            export_put_json(f, w);
             free(w);
         }
         s += n + (s[n] == sep);
@@ -978,7 +993,7 @@ write_json(struct rmap *mp, FILE *f)
         fputs(", \"effective_tier\": ", f);
         export_put_json(f, row_eff_tier(mp, ds));
         fputs(", \"subjects\": ", f);
-        json_words(f, row_subjects(mp, ds, subj, sizeof subj), ',');
+        json_words(mp, f, row_subjects(mp, ds, subj, sizeof subj), ',');
         fprintf(f, ", \"status\": \"%s\", \"cells\": {", state_name(mp->row_state));
         for (int32_t c = 0; c < mp->ncols; c++) {
             const struct mcell *ce = &mp->cells[c];
@@ -990,12 +1005,13 @@ write_json(struct rmap *mp, FILE *f)
             fputs(": {\"roles\": ", f);
             export_put_json(f, ce->roles);
             fprintf(f, ", \"status\": \"%s\", \"rules\": ", state_name(ce->state));
-            json_words(f, ce->rules, ' ');
+            json_words(mp, f, ce->rules, ' ');
             fputs("}", f);
         }
         fputs("}}", f);
     }
     fputs(first ? "],\n  \"allowed\": [" : "\n  ],\n  \"allowed\": [", f);
+    mp->nomem |= !order;
     nt = order ? tier_order(m, order) : 0;
     for (int32_t i = 0; i < nt; i++) {
         const struct tier *t = &m->tiers[order[i]];
@@ -1040,6 +1056,10 @@ export_map(const struct model *m, const struct check_result *r,
         mp.fragment = !strcmp(fmt, "html-fragment");
         writers[i].write(&mp, f);
         rmap_fini(&mp);
+        /* the writers go on past a failed allocation (their output is then
+         * short of something): the map as a whole fails */
+        if (mp.nomem)
+            return sm_error_set(err, SM_ENOMEM, "map-%s: out of memory", fmt);
         if (ferror(f))
             return sm_error_set(err, SM_EIO, "map-%s: write error: %s", fmt, strerror(errno));
         return SM_OK;

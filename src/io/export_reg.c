@@ -7,6 +7,7 @@
  * Reads the model and the check result only; prints only to the FILE it
  * is given. Depends on jansson (jurisdictions.json), not on the store.
  */
+#include "readfile.h"
 #include "export_priv.h"
 #include "model_json.h"
 
@@ -487,6 +488,8 @@ export_juris_load(const char *datadir, struct export_juris **out, struct sm_erro
 
     snprintf(path, sizeof path, "%s/jurisdictions.json", datadir ? datadir : "data");
     if (!(root = json_load_file(path, 0, &je))) {
+        if (readfile_json_nomem(&je))
+            return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
         if (je.line < 0)
             return sm_error_set(err, SM_EIO, "%s: %s", path, je.text);
         return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);

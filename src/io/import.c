@@ -174,12 +174,15 @@ import_run_add_file(struct import_run *r, const char *name, const char *text, si
     if (!root)
         root = json_loadb(text, len, 0, &je);
     if (!root)
-        return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+        return readfile_json_error(&je, name, err);
     if (sm_grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof *r->files)) {
         json_decref(root);
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
     }
-    r->files[r->nfiles].name = imp_str(r, name);
+    if (!(r->files[r->nfiles].name = imp_str(r, name))) {
+        json_decref(root);
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
+    }
     r->files[r->nfiles++].root = root;
     return SM_OK;
 }
@@ -196,9 +199,7 @@ import_run_parse(struct import_run *r, const struct importer_ops *ops, struct sm
             return rc;
         r->input = json_loadb(r->opts.input_text, r->opts.input_len, 0, &je);
         if (!r->input)
-            return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s",
-                                r->opts.input ? r->opts.input : "input", je.line, je.column,
-                                je.text);
+            return readfile_json_error(&je, r->opts.input ? r->opts.input : "input", err);
     }
     for (int i = 0; i < r->nfiles; i++)
         if (!ops->detect(r->files[i].root))

@@ -496,7 +496,7 @@ import_map_load_text(struct import_map *map, const char *text, size_t len, const
 
     root = json_loadb(text, len, 0, &je);
     if (!root)
-        return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+        return readfile_json_error(&je, name, err);
     if (!m) {
         if (!(m = calloc(1, sizeof *m))) {
             json_decref(root);

@@ -39,7 +39,10 @@ jstr(struct wr *w, const char *s)
 {
     json_t *j = json_string(s ? s : "");
 
-    if (!j && !w->rc)
+    /* json_string fails for bad UTF-8 and for want of memory alike */
+    if (!j && !w->rc && sm_utf8_invalid(s) < 0)
+        w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    else if (!j && !w->rc)
         w->rc = sm_error_set(w->err, SM_EINVAL, "%s: text is not valid UTF-8: %.60s",
                              w->what ? w->what : "model", s ? s : "");
     return j;
@@ -79,26 +82,37 @@ jcc(int32_t cc)
     return json_string(buf);
 }
 
+static void append(struct wr *w, json_t *a, json_t *v);
+
 static json_t *
 jstrv(struct wr *w, const struct sm_strv *v)
 {
     json_t *a = json_array();
 
     for (uint32_t i = 0; a && i < v->n; i++)
-        json_array_append_new(a, jstr(w, v->v[i]));
+        append(w, a, jstr(w, v->v[i]));
     return a;
 }
 
-/* json_object_set_new that remembers a NULL value as a failure. */
+/* json_object_set_new that remembers a NULL value, or a failure to set
+ * it, as a failure: a model written without one of its keys is wrong. */
 static void
 put(struct wr *w, json_t *o, const char *key, json_t *v)
 {
-    if (!v) {
+    if (!v || json_object_set_new(o, key, v)) {
         if (!w->rc)
             w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
-        return;
     }
-    json_object_set_new(o, key, v);
+}
+
+/* The same for json_array_append_new. */
+static void
+append(struct wr *w, json_t *a, json_t *v)
+{
+    if (!v || json_array_append_new(a, v)) {
+        if (!w->rc)
+            w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    }
 }
 
 static int
@@ -282,11 +296,11 @@ region_json(struct wr *w, int32_t id)
     put(w, o, "name", jstr(w, r->name));
     mem = json_array();
     if (mem && r->global)
-        json_array_append_new(mem, json_string("*"));
+        append(w, mem, json_string("*"));
     if (mem && r->members)
         for (int c = sm_ccset_next(r->members, 0); c != SM_NONE;
              c = sm_ccset_next(r->members, c + 1))
-            json_array_append_new(mem, jcc(c));
+            append(w, mem, jcc(c));
     put(w, o, "members", mem);
     return o;
 }
@@ -386,7 +400,7 @@ dataset_json(struct wr *w, int32_t id)
     a = json_array();
     for (uint8_t i = 0; a && i < d->nsubjects; i++) {
         sm_cc_str(d->subjects[i], cc);
-        json_array_append_new(a, json_string(cc));
+        append(w, a, json_string(cc));
     }
     put(w, o, "subjects", a);
     put(w, o, "owner", jstr(w, d->owner));
@@ -407,15 +421,15 @@ dataset_json(struct wr *w, int32_t id)
         put(w, fo, "name", jstr(w, m->fields[f].name));
         for (int32_t k = 0; k < nt; k++)
             if (m->tags[tids[k]].field == f)
-                json_array_append_new(ft, tag_json(w, &m->tags[tids[k]]));
+                append(w, ft, tag_json(w, &m->tags[tids[k]]));
         put(w, fo, "tags", ft);
-        json_array_append_new(fields, fo);
+        append(w, fields, fo);
     }
     put(w, o, "fields", fields);
     tags = json_array();
     for (int32_t k = 0; tags && k < nt; k++)
         if (m->tags[tids[k]].field == SM_NONE)
-            json_array_append_new(tags, tag_json(w, &m->tags[tids[k]]));
+            append(w, tags, tag_json(w, &m->tags[tids[k]]));
     put(w, o, "tags", tags);
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
         if (!m->placements[p].deleted)
@@ -424,7 +438,7 @@ dataset_json(struct wr *w, int32_t id)
     qsort(ids, (size_t)n, sizeof *ids, cmp_placement);
     pls = json_array();
     for (int32_t i = 0; pls && i < n; i++)
-        json_array_append_new(pls, placement_json(w, ids[i]));
+        append(w, pls, placement_json(w, ids[i]));
     put(w, o, "placements", pls);
     free(ids);
     free(tids);
@@ -457,7 +471,7 @@ flow_json(struct wr *w, int32_t id)
     tx = json_array();
     for (uint32_t i = 0; tx && i < f->ntransforms; i++) {
         model_format_transforms(&f->transforms[i], 1, buf, sizeof buf);
-        json_array_append_new(tx, jstr(w, buf));
+        append(w, tx, jstr(w, buf));
     }
     put(w, o, "transforms", tx);
     put(w, o, "mechanism", jstr_or_null(w, mechanism_names[f->mechanism]));
@@ -500,7 +514,7 @@ scenario_json(struct wr *w, int32_t id)
     put(w, o, "description", jstr(w, s->description));
     ops = json_array();
     for (uint32_t i = 0; ops && i < s->nops; i++)
-        json_array_append_new(ops, jstrv(w, &s->ops[i]));
+        append(w, ops, jstrv(w, &s->ops[i]));
     put(w, o, "ops", ops);
     return o;
 }
@@ -568,6 +582,8 @@ write_model(struct wr *w, FILE *f)
 
     w->f = f;
     json_decref(pack);
+    if (!ps && sm_utf8_invalid(m->rule_pack) < 0)
+        return sm_error_set(w->err, SM_ENOMEM, "out of memory");
     if (!ps)
         return sm_error_set(w->err, SM_EINVAL, "rule pack name is not valid UTF-8");
     emit(w, "{\n  \"sovmap\": 1,\n  \"rule_pack\": ");

@@ -4,6 +4,7 @@
  */
 #include "model_json.h"
 #include "model_json_int.h"
+#include "readfile.h"
 #include "rulepack.h"
 #include "scenario.h"
 
@@ -795,7 +796,9 @@ load_at(struct rd *r, const struct src *s, size_t p, size_t end, size_t *next)
             line += jerr.line - 1;
             col = jerr.column;
         }
-        sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s", r->name, line, col, jerr.text);
+        /* the callers return SM_EPARSE: out of memory keeps it, says so */
+        sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s", r->name, line, col,
+                     readfile_json_nomem(&jerr) ? "out of memory" : jerr.text);
         return NULL;
     }
     *next = p + jerr.position;

@@ -11,6 +11,26 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <jansson.h>
+
+#include "sm.h"
+
+bool
+readfile_json_nomem(const json_error_t *je)
+{
+    /* jansson 2.14 reports its failed allocations as a syntax error at line
+     * -1 with no text (json_error_out_of_memory is never set) */
+    return je->text[0] == '\0';
+}
+
+int
+readfile_json_error(const json_error_t *je, const char *name, struct sm_error *err)
+{
+    if (readfile_json_nomem(je))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
+    return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", name, je->line, je->column, je->text);
+}
+
 char *
 readfile_all(const char *path, size_t max, size_t *len)
 {

@@ -4,6 +4,7 @@
  *
  * Depends on jansson and the model only; never on the catalog.
  */
+#include "readfile.h"
 #include "refdata.h"
 
 #include <jansson.h>
@@ -152,6 +153,8 @@ refdata_load_regions(const char *datadir, struct model *m, struct sm_error *err)
     file = base_name(path);
     root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
+        if (readfile_json_nomem(&jerr))
+            return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
         if (jerr.line <= 0 || json_error_code(&jerr) == json_error_cannot_open_file)
             return sm_error_set(err, SM_EIO, "%s: %s", path, jerr.text);
         return sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", file, jerr.line, jerr.column,

@@ -201,19 +201,26 @@ jdate(struct jw *w, int32_t d)
     return jstr(w, buf);
 }
 
-/* o[k] = v, remembering a failure (v NULL from an allocation). */
+/* o[k] = v, remembering a failure (v NULL from an allocation). v is taken
+ * even then: json_object_set_new frees it on failure, and with no o we do. */
 static void
 set(struct jw *w, json_t *o, const char *k, json_t *v)
 {
-    if (!o || !v || json_object_set_new(o, k, v) != 0)
+    if (!o || !v || json_object_set_new(o, k, v) != 0) {
+        if (!o)
+            json_decref(v);
         w->failed = true;
+    }
 }
 
 static void
 push(struct jw *w, json_t *a, json_t *v)
 {
-    if (!a || !v || json_array_append_new(a, v) != 0)
+    if (!a || !v || json_array_append_new(a, v) != 0) {
+        if (!a)
+            json_decref(v);
         w->failed = true;
+    }
 }
 
 static json_t *

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "readfile.h"
 #include "rulepack.h"
 #include "rules.h"
 
@@ -386,8 +387,11 @@ load_jurisdictions(struct ctx *pc, const char *datadir, const char *name)
     c.text = text;
     root = json_loadb(text, len, 0, &je);
     if (!root) {
-        rc = sm_error_set(pc->err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column,
-                          syntax_msg(&je, msg, sizeof msg));
+        if (readfile_json_nomem(&je))
+            rc = sm_error_set(pc->err, SM_ENOMEM, "%s: out of memory", path);
+        else
+            rc = sm_error_set(pc->err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column,
+                              syntax_msg(&je, msg, sizeof msg));
         free(text);
         return rc;
     }
@@ -656,7 +660,7 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
     c.text = text;
     root = json_loadb(text, len, 0, &je);
     if (!root) {
-        rc = sm_error_set(err, SM_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+        rc = readfile_json_error(&je, path, err);
         goto fail;
     }
     if (!json_is_object(root)) {

@@ -341,6 +341,8 @@ db_error(struct store *st, int rc, struct sm_error *err)
         return sm_error_set(err, SM_EIO, "%s: %s", path, msg);
     case SQLITE_INTERRUPT:
         return sm_error_set(err, SM_ELIMIT, "%s: query interrupted", path);
+    case SQLITE_NOMEM:
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
     default:
         return sm_error_set(err, SM_EDB, "%s: %s", path, msg);
     }
@@ -872,17 +874,18 @@ bind_opt(sqlite3_stmt *s, int i, const char *v)     /* "" or NULL -> NULL */
         sqlite3_bind_null(s, i);
 }
 
-void
+/* These two copy their text (SQLITE_TRANSIENT), which can fail: a failed
+ * bind leaves the parameter NULL and the step succeeds, so the caller must
+ * look at what they return (SQLITE_OK or SQLITE_NOMEM). */
+int
 bind_cc(sqlite3_stmt *s, int i, int32_t cc)
 {
     char buf[3];
 
-    if (cc == SM_NONE) {
-        sqlite3_bind_null(s, i);
-        return;
-    }
+    if (cc == SM_NONE)
+        return sqlite3_bind_null(s, i);
     sm_cc_str(cc, buf);
-    sqlite3_bind_text(s, i, buf, 2, SQLITE_TRANSIENT);
+    return sqlite3_bind_text(s, i, buf, 2, SQLITE_TRANSIENT);
 }
 
 void
@@ -894,17 +897,15 @@ bind_int_opt(sqlite3_stmt *s, int i, int32_t v)
         sqlite3_bind_int(s, i, v);
 }
 
-void
+int
 bind_date(sqlite3_stmt *s, int i, int32_t d)
 {
     char buf[11];
 
-    if (!d) {
-        sqlite3_bind_null(s, i);
-        return;
-    }
+    if (!d)
+        return sqlite3_bind_null(s, i);
     sm_date_fmt(d, buf);
-    sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
+    return sqlite3_bind_text(s, i, buf, -1, SQLITE_TRANSIENT);
 }
 
 const char *

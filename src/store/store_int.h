@@ -197,9 +197,9 @@ int pragma_int(struct store *st, const char *sql, int64_t *out, struct sm_error 
 int begin_fresh(struct store *st, struct sm_error *err);
 void bind_str(sqlite3_stmt *s, int i, const char *v);
 void bind_opt(sqlite3_stmt *s, int i, const char *v);
-void bind_cc(sqlite3_stmt *s, int i, int32_t cc);
+int  bind_cc(sqlite3_stmt *s, int i, int32_t cc);      /* SQLITE_NOMEM: check it */
 void bind_int_opt(sqlite3_stmt *s, int i, int32_t v);
-void bind_date(sqlite3_stmt *s, int i, int32_t d);
+int  bind_date(sqlite3_stmt *s, int i, int32_t d);    /* SQLITE_NOMEM: check it */
 const char *col_str(sqlite3_stmt *s, int i);
 int32_t col_int_opt(sqlite3_stmt *s, int i);
 char *join_strv(const struct sm_strv *v, char sep);

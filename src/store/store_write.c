@@ -44,9 +44,9 @@ ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *er
     bind_str(s, 2, r->provider);
     bind_str(s, 3, r->code);
     bind_str(s, 4, r->name);
-    bind_cc(s, 5, r->country);
+    if (bind_cc(s, 5, r->country) || bind_cc(s, 7, r->operator_home))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     bind_str(s, 6, r->city);
-    bind_cc(s, 7, r->operator_home);
     bind_str(s, 8, region_kind_names[r->kind]);
     sqlite3_bind_int(s, 9, r->builtin);
     bind_str(s, 10, members);
@@ -76,9 +76,9 @@ put_region(struct store *st, const struct model *m, int32_t id, struct sm_error 
         bind_str(s, 1, r->id);
         bind_str(s, 2, region_kind_names[r->kind]);
         bind_str(s, 3, r->name);
-        bind_cc(s, 4, r->country);
+        if (bind_cc(s, 4, r->country) || bind_cc(s, 6, r->operator_home))
+            return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
         bind_str(s, 5, r->city);
-        bind_cc(s, 6, r->operator_home);
         bind_str(s, 7, members);
     }
     if ((rc = step_done(st, s, err)))
@@ -389,11 +389,12 @@ put_flow(struct store *st, const struct model *m, int32_t id, struct sm_error *e
     bind_str(s, 6, fields);
     bind_str(s, 7, mechanism_names[f->mechanism]);
     bind_str(s, 8, f->mechanism_ref);
-    bind_date(s, 9, f->valid_from);
-    bind_date(s, 10, f->valid_to);
     sqlite3_bind_int(s, 11, f->transit_encrypted);
     sqlite3_bind_int(s, 12, f->public_recipient);
-    rc = st->bulk ? step_new(st, s, S_FLOW_PUT, &row, err) : step_id(st, s, &row, err);
+    if (bind_date(s, 9, f->valid_from) || bind_date(s, 10, f->valid_to))
+        rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
+    else
+        rc = st->bulk ? step_new(st, s, S_FLOW_PUT, &row, err) : step_id(st, s, &row, err);
     free(fields);
     if (rc)
         return rc;
@@ -444,7 +445,8 @@ put_waiver(struct store *st, const struct model *m, int32_t id, struct sm_error 
     bind_str(s, 2, w->object);
     bind_str(s, 3, w->owner);
     bind_str(s, 4, w->reason);
-    bind_date(s, 5, w->expires);
+    if (bind_date(s, 5, w->expires))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     return step_done(st, s, err);
 }
 
@@ -841,7 +843,8 @@ park_placement(struct store *st, int64_t row, struct sm_error *err)
         return err ? err->code : SM_EDB;
     snprintf(role, sizeof role, "~%lld", (long long)row);
     sqlite3_bind_int64(s, 1, row);
-    sqlite3_bind_text(s, 2, role, -1, SQLITE_TRANSIENT);
+    if (sqlite3_bind_text(s, 2, role, -1, SQLITE_TRANSIENT))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     return step_done(st, s, err);
 }
 

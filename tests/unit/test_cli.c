@@ -515,6 +515,27 @@ test_open_apply_and_json(void **state)
     rulepack_free(io->c.rp);
 }
 
+/* No SM_* error code is an exit status, and each one leaking out of a
+ * command exits as an error (2), never as "findings" (1). */
+static void
+test_exit_status(void **state)
+{
+    (void)state;
+    assert_int_equal(cli_exit_status(CLI_OK), CLI_OK);
+    assert_int_equal(cli_exit_status(CLI_FINDINGS), CLI_FINDINGS);
+    assert_int_equal(cli_exit_status(CLI_USAGE), CLI_USAGE);
+    assert_true((int)SM_EFIRST > (int)CLI_USAGE);
+    for (int code = SM_EFIRST; code < SM_ECODE_END; code++) {
+        assert_int_not_equal(code, CLI_FINDINGS);
+        assert_int_not_equal(code, CLI_USAGE);
+        assert_true(code < 256);        /* it survives as an exit status */
+        assert_int_equal(cli_exit_status(code), CLI_USAGE);
+        assert_string_not_equal(sm_code_name(code), "error");
+    }
+    assert_string_equal(sm_code_name(SM_ENOMEM), "out of memory");
+    assert_string_equal(sm_code_name(SM_OK), "ok");
+}
+
 int
 main(void)
 {
@@ -537,6 +558,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_list_json_and_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cmd_parse_keeps_a_few, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_apply_and_json, setup, teardown),
+        cmocka_unit_test(test_exit_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
