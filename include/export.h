@@ -128,6 +128,15 @@ int export_review_html(const struct model *m, const struct check_result *r,
 int export_tiers(const struct model *m, const struct check_result *r,
                  const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err);
 
+/* The Art. 30 record of processing (export_ropa.c): per system and dataset
+ * holding personal data (or declaring a purpose or legal basis), purpose,
+ * legal basis, data subjects, personal data categories (field tags),
+ * retention, recipients (flow targets), third-country transfers with their
+ * safeguard (mechanism and reference). r must come from check_run.
+ * fmt: "md", "csv". */
+int export_ropa(const struct model *m, const struct check_result *r,
+                const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err);
+
 int export_transfers_csv(const struct model *m, const struct check_result *r,
                          const struct export_opts *o, FILE *f, struct sm_error *err);
 int export_lineage_csv(const struct model *m, const struct check_result *r,

@@ -19,6 +19,7 @@ const char *const role_names[ROLE_COUNT] = { ROLES(X) };
 const char *const flow_kind_names[FLOW_KIND_COUNT] = { FLOW_KINDS(X) };
 const char *const mechanism_names[MECH_COUNT] = { MECHANISMS(X) };
 const char *const scope_names[SCOPE_COUNT] = { SCOPES(X) };
+const char *const legal_basis_names[LB_COUNT] = { LEGAL_BASES(X) };
 const char *const xform_names[XF_COUNT] = { XFORMS(X) };
 const char *const obj_kind_names[OBJ_KIND_COUNT] = { OBJ_KINDS(X) };
 #undef X
@@ -213,6 +214,7 @@ model_clone(const struct model *m, struct model **out)
     for (int32_t i = 0; i < c->ndatasets; i++) {
         struct dataset *d = &c->datasets[i];
         CS(d->name); CS(d->system); CS(d->owner); CS(d->description); CS(d->source_ref);
+        CS(d->purpose);
     }
     for (int32_t i = 0; i < c->nfields; i++)
         CS(c->fields[i].name);
@@ -771,8 +773,8 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
 
     if (!valid_name(d->name))
         return sm_error_set(err, SM_EINVAL, "a dataset needs a name");
-    if (check_utf8(err, "dataset", 5, d->name, d->system, d->owner, d->description,
-                   d->source_ref))
+    if (check_utf8(err, "dataset", 6, d->name, d->system, d->owner, d->description,
+                   d->source_ref, d->purpose))
         return SM_EINVAL;
     if (strchr(d->name, '@'))
         return sm_error_set(err, SM_EINVAL, "dataset name %s: '@' is reserved for copies",
@@ -792,7 +794,9 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
     nd.owner = model_str(m, d->owner ? d->owner : "");
     nd.description = model_str(m, d->description ? d->description : "");
     nd.source_ref = model_str(m, d->source_ref ? d->source_ref : "");
-    if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref)
+    nd.purpose = model_str(m, d->purpose ? d->purpose : "");
+    if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref ||
+        !nd.purpose)
         return oom(err);
     nd.first_field = nd.first_tag = nd.first_placement = SM_NONE;
     nd.deleted = 0;
@@ -1525,6 +1529,12 @@ static const struct attr dataset_attrs[] = {
     NAMED("description", dataset, description, ATTR_STR, NULL, 0, false, false, "description"),
     NAMED("fields", dataset, first_field, ATTR_FIELDS, NULL, 0, false, true,
           "fields and their tags"),
+    /* last: the Art. 30 facts come after what places and classifies it */
+    NAMED("purpose", dataset, purpose, ATTR_STR, NULL, 0, false, false,
+          "purpose of the processing (Art. 30 record)"),
+    NAMED("legal-basis", dataset, legal_basis, ATTR_ENUM, legal_basis_names, LB_COUNT, false,
+          false, "GDPR Art. 6(1) basis: consent, contract, legal_obligation, vital_interests, "
+          "public_task or legitimate_interests"),
     { NULL, 0, NULL, 0, NULL, false, false, 0 }
 };
 

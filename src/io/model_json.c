@@ -366,6 +366,11 @@ dataset_json(struct wr *w, int32_t id)
     put(w, o, "public_sector", json_boolean(d->public_sector));
     put(w, o, "source", jstr(w, d->source_ref));
     put(w, o, "description", jstr(w, d->description));
+    /* written only when given, so catalogs without them read as before */
+    if (d->purpose && *d->purpose)
+        put(w, o, "purpose", jstr(w, d->purpose));
+    if (d->legal_basis != LB_NONE)
+        put(w, o, "legal_basis", json_string(legal_basis_names[d->legal_basis]));
     fields = json_array();
     for (int32_t f = d->first_field; fields && f != SM_NONE; f = m->fields[f].next) {
         json_t *fo = json_object(), *ft = json_array();
@@ -1488,7 +1493,8 @@ read_dataset(struct rd *r, json_t *o, const char *path)
 {
     static const char *const keys[] = { "name", "system", "tier", "subjects", "owner",
                                         "retention_days", "public_sector", "source",
-                                        "description", "fields", "tags", "placements", NULL };
+                                        "description", "purpose", "legal_basis", "fields",
+                                        "tags", "placements", NULL };
     static const char *const fkeys[] = { "name", "tags", NULL };
     struct sm_error e2 = { 0 };
     struct dataset d;
@@ -1510,6 +1516,9 @@ read_dataset(struct rd *r, json_t *o, const char *path)
         (rc = get_bool(r, o, path, "public_sector", &d.public_sector)) ||
         (rc = get_str(r, o, path, "source", false, false, "", &d.source_ref)) ||
         (rc = get_str(r, o, path, "description", false, false, "", &d.description)) ||
+        (rc = get_str(r, o, path, "purpose", false, false, "", &d.purpose)) ||
+        (rc = get_enum(r, o, path, "legal_basis", legal_basis_names, LB_COUNT, "", true,
+                       &d.legal_basis)) ||
         (rc = get_array(r, o, path, "fields", &fields)) ||
         (rc = get_array(r, o, path, "tags", &tags)) ||
         (rc = get_array(r, o, path, "placements", &pls)))

@@ -30,7 +30,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -118,6 +118,13 @@ static const char schema_v2[] =
     "ALTER TABLE audit ADD COLUMN data TEXT;\n"
     "PRAGMA user_version = 2;\n";
 
+/* Version 3: a dataset's purpose and GDPR Art. 6(1) legal basis, for the
+ * Art. 30 record of processing (export ropa-csv, ropa-md); '' = not given. */
+static const char schema_v3[] =
+    "ALTER TABLE dataset ADD COLUMN purpose TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE dataset ADD COLUMN legal_basis TEXT NOT NULL DEFAULT '';\n"
+    "PRAGMA user_version = 3;\n";
+
 /* One step per schema version: the SQL takes version-1 to version. */
 static const struct migration {
     int version;
@@ -125,6 +132,7 @@ static const struct migration {
 } migrations[] = {
     { 1, schema_v1 },
     { 2, schema_v2 },
+    { 3, schema_v3 },
 };
 
 /* ---- prepared statements --------------------------------------------------- */
@@ -166,20 +174,23 @@ static const struct migration {
                  "encryption_at_rest, transit_encryption, sovereign, retention_min_days, " \
                  "retention_max_days, description FROM tier ORDER BY rowid") \
     X(DATASET_PUT, "INSERT INTO dataset(name, system, tier, subjects, owner, " \
-                   "retention_days, public_sector, source, description) " \
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(name) DO UPDATE " \
+                   "retention_days, public_sector, source, description, purpose, " \
+                   "legal_basis) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) " \
+                   "ON CONFLICT(name) DO UPDATE " \
                    "SET system = excluded.system, tier = excluded.tier, " \
                    "subjects = excluded.subjects, owner = excluded.owner, " \
                    "retention_days = excluded.retention_days, " \
                    "public_sector = excluded.public_sector, source = excluded.source, " \
-                   "description = excluded.description RETURNING id") \
+                   "description = excluded.description, purpose = excluded.purpose, " \
+                   "legal_basis = excluded.legal_basis RETURNING id") \
     X(DATASET_NEW, "INSERT INTO dataset(name, system, tier, subjects, owner, " \
-                   "retention_days, public_sector, source, description) " \
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+                   "retention_days, public_sector, source, description, purpose, " \
+                   "legal_basis) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") \
     X(DATASET_DEL, "DELETE FROM dataset WHERE id = ?1") \
     X(DATASET_ID, "SELECT id FROM dataset WHERE name = ?1") \
     X(DATASET_LOAD, "SELECT id, name, system, tier, subjects, owner, retention_days, " \
-                    "public_sector, source, description FROM dataset ORDER BY id") \
+                    "public_sector, source, description, purpose, legal_basis " \
+                    "FROM dataset ORDER BY id") \
     X(FIELD_CLEAR, "DELETE FROM field WHERE dataset = ?1") \
     X(FIELD_PUT, "INSERT INTO field(dataset, pos, name) VALUES(?1, ?2, ?3)") \
     X(FIELD_LOAD, "SELECT dataset, name FROM field ORDER BY dataset, pos") \
@@ -284,7 +295,7 @@ static const char views_sql[] =
     "CREATE TEMP VIEW IF NOT EXISTS v_dataset AS\n"
     "  SELECT d.name, d.system, d.tier, t.rank AS tier_rank, t.personal AS tier_personal,\n"
     "         d.subjects, d.owner, d.retention_days, d.public_sector, d.source,\n"
-    "         d.description,\n"
+    "         d.description, d.purpose, d.legal_basis,\n"
     "         (SELECT count(*) FROM main.field f WHERE f.dataset = d.id) AS fields,\n"
     "         (SELECT count(*) FROM main.placement p WHERE p.dataset = d.id) AS copies\n"
     "  FROM main.dataset d LEFT JOIN main.tier t ON t.name = d.tier;\n"
@@ -1426,6 +1437,8 @@ put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
     sqlite3_bind_int(s, 7, d->public_sector);
     bind_str(s, 8, d->source_ref);
     bind_str(s, 9, d->description);
+    bind_str(s, 10, d->purpose);
+    bind_str(s, 11, legal_basis_names[d->legal_basis]);
     if ((rc = st->bulk ? step_new(st, s, S_DATASET_PUT, &row, err) : step_id(st, s, &row, err)))
         return rc;
     if (rowmap_set(&st->drow, id, row))
@@ -1844,7 +1857,8 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
         memcmp(x->subjects, y->subjects, x->nsubjects * sizeof *x->subjects) ||
         str_ne(tier_name(a, x->tier), tier_name(b, y->tier)) || str_ne(x->system, y->system) ||
         str_ne(x->owner, y->owner) || str_ne(x->source_ref, y->source_ref) ||
-        str_ne(x->description, y->description))
+        str_ne(x->description, y->description) || str_ne(x->purpose, y->purpose) ||
+        x->legal_basis != y->legal_basis)
         return true;
     for (f = x->first_field, g = y->first_field; f != SM_NONE && g != SM_NONE;
          f = a->fields[f].next, g = b->fields[g].next)
@@ -2534,7 +2548,8 @@ fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct 
     if (!(nd->name = model_str(m, d->name)) || !(nd->system = intern(L, d->system, &ok)) ||
         !(nd->owner = intern(L, d->owner, &ok)) ||
         !(nd->description = intern(L, d->description, &ok)) ||
-        !(nd->source_ref = intern(L, d->source_ref, &ok)))
+        !(nd->source_ref = intern(L, d->source_ref, &ok)) ||
+        !(nd->purpose = intern(L, d->purpose, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     nd->first_field = nd->first_tag = nd->first_placement = SM_NONE;
     nd->deleted = 0;
@@ -2594,6 +2609,7 @@ load_datasets(struct loader *L)
         struct dataset d;
         const char *tn = col_str(s, 3);
         int32_t id;
+        int lb;
 
         model_dataset_init(&d);
         d.name = col_str(s, 1);
@@ -2621,6 +2637,12 @@ load_datasets(struct loader *L)
         d.public_sector = (uint8_t)sqlite3_column_int(s, 7);
         d.source_ref = col_str(s, 8);
         d.description = col_str(s, 9);
+        d.purpose = col_str(s, 10);
+        if ((lb = model_enum_parse(legal_basis_names, LB_COUNT, col_str(s, 11))) == SM_NONE) {
+            sqlite3_reset(s);
+            return bad_row(L, "dataset", "unknown legal basis");
+        }
+        d.legal_basis = (uint8_t)lb;
         if (fast_add_dataset(L, &d, &id, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "dataset", e2.msg);

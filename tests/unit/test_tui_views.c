@@ -904,6 +904,11 @@ test_add_dataset_form(void **state)
     /* Edit it: change the system; only changed attributes are sent. */
     feed(h, "e<Down><Down>billing<Enter>");
     assert_string_equal(h->m->datasets[id].system, "billing");
+    /* The Art. 30 rows: purpose and legal basis, the last two of the form. */
+    feed(h, "e<Down><Down><Down><Down><Down><Down><Down><Down>card payments<Down>contract<Enter>");
+    assert_false(h->t->form.open);
+    assert_string_equal(h->m->datasets[id].purpose, "card payments");
+    assert_int_equal(h->m->datasets[id].legal_basis, LB_CONTRACT);
 }
 
 /* Ctrl-Z in a half-typed form suspends (regression: the form swallowed
