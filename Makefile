@@ -72,7 +72,7 @@ run: deps
 	./sovmap demo
 
 check: deps
-	@$(MAKE) --no-print-directory $(BUILD)/sovmap $(UNITBIN)
+	@$(MAKE) --no-print-directory $(BUILD)/sovmap $(UNITBIN) $(BUILD)/bench/gen
 	@sh tests/run.sh $(BUILD)
 
 bench: deps

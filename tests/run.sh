@@ -29,7 +29,7 @@ for t in "$root/$build"/tests/test_*; do
     fi
     echo "$name: $p passed, $f failed"
 done
-for runner in "$root"/tests/cli/run.sh "$root"/tests/tui/run.sh "$root"/tests/crash/run.sh "$root"/tests/hostile/run.sh "$root"/tests/limits/run.sh "$root"/tests/term/run.sh "$root"/tests/writers/run.sh "$root"/tests/mermaid/run.sh "$root"/tests/sarif/multitool.sh; do
+for runner in "$root"/tests/cli/run.sh "$root"/tests/tui/run.sh "$root"/tests/crash/run.sh "$root"/tests/hostile/run.sh "$root"/tests/limits/run.sh "$root"/tests/term/run.sh "$root"/tests/writers/run.sh "$root"/tests/mermaid/run.sh "$root"/tests/views/run.sh "$root"/tests/sarif/multitool.sh; do
     [ -f "$runner" ] || continue
     out=$(bash "$runner" "$build" 2>&1)
     echo "$out" | grep -v '^[0-9]* passed, [0-9]* failed$'

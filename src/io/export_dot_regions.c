@@ -68,10 +68,14 @@ legend_regions(struct dg *d)
                 "normal");
 }
 
-/* Region pairs drawn as edges before the summary folds regions into their
- * jurisdictions; and the most edges between jurisdictions drawn. Measured:
- * past ~40 counted edges the labels of a 30-region summary overlap. */
+/* The most edges between jurisdictions drawn once the summary is folded. */
 #define EXPORT_SUMMARY_EDGES 40
+/* Region pairs drawn as edges before the summary folds regions into their
+ * jurisdictions. Each edge's label is a numbered callout ("[12] 340") listed
+ * in the legend's table, so labels that Graphviz places close together never
+ * read as one ("1" and "1" as "11"); past a few hundred pairs the picture is
+ * a hairball whatever the labels. */
+#define EXPORT_REGION_PAIRS 300
 
 struct gedge {
     int32_t a, b;
@@ -259,6 +263,7 @@ build_regions(struct dg *d, struct sm_error *err)
     uint8_t *keep_ds = calloc((size_t)m->ndatasets + 1, 1);
     int32_t *order = calloc((size_t)nr + 1, sizeof *order);
     Agnode_t **rnode = calloc((size_t)nr + 1, sizeof *rnode);
+    const char *rows = "";      /* the legend's callout table */
     int32_t norder = 0;
     int rc = SM_OK;
 
@@ -331,7 +336,7 @@ build_regions(struct dg *d, struct sm_error *err)
         int32_t npairs = 0;
         for (size_t k = 0; k < nn; k++)
             npairs += pair[k].n > 0;
-        if (npairs > EXPORT_SUMMARY_EDGES) {
+        if (npairs > EXPORT_REGION_PAIRS) {
             rc = build_groups(d, order, norder, pair, copies, inregion, err);
             goto out;
         }
@@ -373,31 +378,47 @@ build_regions(struct dg *d, struct sm_error *err)
             int32_t ra = order[a], rb = order[b];
             const struct rcount *c = &pair[(size_t)ra * nr + rb];
             bool cross = cross_border(m, ra, rb);
+            const char *what;
             Agedge_t *e;
 
             if (!c->n)
                 continue;
             e = agedge(d->g, rnode[ra], rnode[rb], NULL, 1);
             d->st.edges++;
+            what = c->viol ? dstr(d, "%s (%s violating)", thousands(d, c->n), thousands(d, c->viol))
+                 : c->waived ? dstr(d, "%s (%s waived)", thousands(d, c->n), thousands(d, c->waived))
+                 : thousands(d, c->n);
+            rows = dstr(d, "%s<TR><TD ALIGN=\"RIGHT\"><FONT COLOR=\"%s\">[%d]</FONT></TD>"
+                        "<TD ALIGN=\"LEFT\">%s</TD><TD ALIGN=\"LEFT\">%s</TD>"
+                        "<TD ALIGN=\"RIGHT\">%s</TD></TR>", rows,
+                        c->viol ? C_RED : c->waived ? C_MUTED : "black", (int)d->st.edges,
+                        html_text(d, m->regions[ra].id), html_text(d, m->regions[rb].id),
+                        html_text(d, what));
             eset(d, e, EA_PENWIDTH, dstr(d, "%.1f", (c->viol ? 1.5 : 0.0) + 1.0 + log10((double)c->n)));
             eset(d, e, EA_STYLE, c->viol ? (cross ? "bold,dashed" : "bold") : cross ? "dashed" : "solid");
+            /* one callout per edge: its number, then the counts */
+            eset(d, e, EA_XLABEL, dstr(d, "[%d] %s", (int)d->st.edges, what));
             if (c->viol) {
                 eset(d, e, EA_COLOR, C_RED);
                 eset(d, e, EA_FONTCOLOR, C_RED);
-                eset(d, e, EA_XLABEL, dstr(d, "%s (%s violating)", thousands(d, c->n),
-                                          thousands(d, c->viol)));
                 d->st.red_edges++;
             } else if (c->waived) {
                 eset(d, e, EA_COLOR, C_MUTED);
-                eset(d, e, EA_XLABEL, dstr(d, "%s (%s waived)", thousands(d, c->n),
-                                          thousands(d, c->waived)));
-            } else {
-                eset(d, e, EA_XLABEL, thousands(d, c->n));
             }
             eset(d, e, EA_TOOLTIP, dstr(d, "%s -> %s: %s flows and copies", dclean(d, m->regions[ra].id),
                                         dclean(d, m->regions[rb].id), thousands(d, c->n)));
         }
     legend_regions(d);
+    if (*rows) {
+        Agnode_t *n = agnode(legend_cluster(d), "legend:edges", 1);
+
+        d->st.legend_nodes++;
+        agxset(n, d->na[NA_LABEL],
+               agstrdup_html(d->g, (char *)dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+                             "CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD>#</TD><TD>from</TD>"
+                             "<TD>to</TD><TD>flows and copies</TD></TR>%s</TABLE>", rows)));
+        nset(d, n, NA_SHAPE, "plaintext");
+    }
 out:
     free(pair);
     free(roles);
