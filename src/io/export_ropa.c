@@ -86,7 +86,8 @@ slist_join(struct slist *l)
     size_t len = 1, at = 0;
     char *s;
 
-    qsort(l->v, l->n, sizeof *l->v, str_cmp);
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, str_cmp);
     for (size_t i = 0; i < l->n; i++)
         len += strlen(l->v[i]) + 2;
     if (!(s = malloc(len)))
@@ -169,7 +170,8 @@ ropa_init(struct ropa *x, const struct model *m, const struct check_result *r,
             x->order[x->norder++] = d;
     }
     cmp_m = m;
-    qsort(x->order, (size_t)x->norder, sizeof *x->order, ds_cmp);
+    if (x->norder)
+        qsort(x->order, (size_t)x->norder, sizeof *x->order, ds_cmp);
     /* The register is sorted by dataset: each dataset's rows are one run. */
     for (int32_t i = r->ntransfers - 1; i >= 0; i--) {
         int32_t d = r->transfers[i].dataset;
