@@ -4,7 +4,7 @@
  * placements as nodes, flows and implicit replications as edges, a legend;
  * the region summary (counts on regions, counted edges); the focus view.
  * This file holds the builder, the legend helpers and the entry point; the
- * views and the rendering live in export_dot_*.c (export_dot.h).
+ * views and the rendering live in export_dot_*.c (export_dot_int.h).
  *
  * Designed around dot's limits (doc/exports.md): only violating and waived
  * edges carry labels (the rest carry tooltips), the full view refuses
@@ -15,7 +15,7 @@
  * Reads the model and the check result only. Output is deterministic:
  * objects are created in name order and no time is written unless asked.
  */
-#include "export_dot.h"
+#include "export_dot_int.h"
 #include "scenario.h"
 
 #include <errno.h>

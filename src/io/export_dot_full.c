@@ -5,7 +5,7 @@
  *
  * Moved out of export_dot.c; reads the model and the check result only.
  */
-#include "export_dot.h"
+#include "export_dot_int.h"
 #include "scenario.h"
 
 #include <errno.h>

@@ -6,7 +6,7 @@
  *
  * Moved out of export_dot.c; reads only the built graph (struct dg).
  */
-#include "export_dot.h"
+#include "export_dot_int.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
- * export_dot.h - what the diagram's files share (private to src/io): the
+ * export_dot_int.h - what the diagram's files share (private to src/io): the
  * look, the builder state `struct dg`, and the helpers each view calls.
  * export_dot.c holds the builder, the legend helpers and the entry point;
  * export_dot_render.c the layout, size check, rendering and Mermaid;
@@ -7,8 +7,8 @@
  * export_dot_regions.c the region summary; export_dot_systems.c the
  * systems view. Not a public contract.
  */
-#ifndef EXPORT_DOT_H
-#define EXPORT_DOT_H
+#ifndef EXPORT_DOT_INT_H
+#define EXPORT_DOT_INT_H
 
 #include "export_priv.h"
 
