@@ -63,3 +63,10 @@ $ sovmap --catalog v2.db init -q && sovmap --catalog v2.db -q dataset add orders
 > 1
 > 3
 > 1
+# importers leave purpose and legal basis empty, and a re-import keeps what was typed
+$ cp -r "$SOVMAP_DATA/../tests/fixtures/glue" . && sovmap --catalog g.db init -q && sovmap --catalog g.db -q import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-databases.json glue/get-tables.json glue/get-table.json 2>/dev/null; sovmap --catalog g.db export model-json | grep -c '"purpose"\|"legal_basis"'
+> 0
+? 1
+$ sovmap --catalog g.db -q dataset edit rewards_eu.store_locations --purpose "store finder" --legal-basis legitimate_interests && sovmap --catalog g.db -q import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-databases.json glue/get-tables.json glue/get-table.json 2>/dev/null; sovmap --catalog g.db dataset show rewards_eu.store_locations | grep -E '^(purpose|legal-basis) '
+> purpose              store finder
+> legal-basis          legitimate_interests
