@@ -288,6 +288,8 @@ wrap_label(struct dg *d, const char *v)
         if (v[i] == '\\' && i + 1 < n) {
             col = v[i + 1] == 'n' || v[i + 1] == 'l' || v[i + 1] == 'r' ? 0 : col + 1;
             i++;
+        } else if (v[i] == '\n') {
+            col = 0;                /* a line break of the label itself */
         } else if (((unsigned char)v[i] & 0xc0) != 0x80) {
             col++;
         }
@@ -303,7 +305,7 @@ wrap_label(struct dg *d, const char *v)
         bool esc = v[i] == '\\' && i + 1 < n;
         bool lead = ((unsigned char)v[i] & 0xc0) != 0x80;
 
-        if ((esc || lead) && col >= LABEL_COLUMNS &&
+        if ((esc || lead) && col >= LABEL_COLUMNS && v[i] != '\n' &&
             !(esc && (v[i + 1] == 'n' || v[i + 1] == 'l' || v[i + 1] == 'r'))) {
             out[at++] = '\\';
             out[at++] = 'n';
@@ -313,6 +315,8 @@ wrap_label(struct dg *d, const char *v)
         if (esc) {
             out[at++] = v[++i];
             col = v[i] == 'n' || v[i] == 'l' || v[i] == 'r' ? 0 : col + 1;
+        } else if (v[i] == '\n') {
+            col = 0;
         } else if (lead) {
             col++;
         }

@@ -454,6 +454,8 @@ test_regions_view_small(void **state)
     /* one numbered callout per edge, listed in the legend's table */
     assert_non_null(strstr(dot, "xlabel=\"[3] 2 (2 violating)\""));
     assert_int_equal(count(dot, "xlabel=\"["), 3);
+    /* the legend's own line breaks count: no word cut at 60 columns */
+    assert_non_null(strstr(dot, "\nD dr C cache A archive E edge)"));
     assert_non_null(strstr(dot, "<FONT COLOR=\"#d00000\">[3]</FONT></TD><TD ALIGN=\"LEFT\">aws:eu-west-1"
                                 "</TD><TD ALIGN=\"LEFT\">aws:us-east-1</TD><TD ALIGN=\"RIGHT\">2 (2 "
                                 "violating)</TD>"));
