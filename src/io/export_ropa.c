@@ -239,16 +239,16 @@ cc_text(int32_t cc, char buf[8])
         sm_cc_str(cc, buf);
 }
 
-/* What the transfer goes through: its flow's name or the copy abroad. */
-static const char *
-transfer_via(const struct model *m, const struct transfer *t, char *buf, size_t size)
+/* What the transfer goes through: its flow's name or the copy abroad's
+ * selector, whole (a heap string the caller frees; NULL: no memory). */
+static char *
+transfer_via(const struct model *m, const struct transfer *t)
 {
-    buf[0] = '\0';
     if (t->flow >= 0 && t->flow < m->nflows)
-        return m->flows[t->flow].name;
+        return strdup(m->flows[t->flow].name);
     if (t->placement >= 0 && t->placement < m->nplacements)
-        model_selector(m, OBJ_PLACEMENT, t->placement, buf, size);
-    return buf;
+        return model_selector_dup(m, OBJ_PLACEMENT, t->placement);
+    return strdup("");
 }
 
 static const char *
@@ -268,7 +268,7 @@ entry(struct ropa *x, int32_t d, char *cells[C_COUNT])
     const struct lineage *L = x->r->lineage;
     const struct rulepack *rp = x->r->rp;
     struct slist l = { 0 };
-    char buf[1200], cc[8];
+    char buf[64], cc[8];
     int rc = SM_OK;
 
     memset(cells, 0, C_COUNT * sizeof *cells);
@@ -361,22 +361,25 @@ entry(struct ropa *x, int32_t d, char *cells[C_COUNT])
          i != SM_NONE && i < x->r->ntransfers && x->r->transfers[i].dataset == d && !rc; i++) {
         const struct transfer *t = &x->r->transfers[i];
         const char *ref = transfer_ref(m, t);
-        char vbuf[1100], *s;
-        const char *via;
+        char *via, *s;
         size_t n;
 
         if (!third_country(x->r, t))
             continue;
         cc_text(t->to_cc, cc);
-        via = transfer_via(m, t, vbuf, sizeof vbuf);
-        n = strlen(cc) + strlen(via) + strlen(ref) + 64;
-        if (!(s = malloc(n)))
+        if (!(via = transfer_via(m, t)))
             goto oom;
+        n = strlen(cc) + strlen(via) + strlen(ref) + 64;
+        if (!(s = malloc(n))) {
+            free(via);
+            goto oom;
+        }
         snprintf(s, n, "%s via %s: %s%s%s (%s)", cc, via,
                  t->mechanism != MECH_NONE ? mechanism_names[t->mechanism] : "none",
                  *ref ? " " : "", ref, transfer_status_names[t->status]);
         rc = slist_add(&l, s);
         free(s);
+        free(via);
     }
     if (rc || !(cells[C_SAFEGUARDS] = slist_join(&l)))
         goto oom;
@@ -492,7 +495,7 @@ write_md(struct ropa *x, FILE *f)
         for (int32_t i = x->xfer_first[d];
              i != SM_NONE && i < x->r->ntransfers && x->r->transfers[i].dataset == d; i++) {
             const struct transfer *t = &x->r->transfers[i];
-            char a[8], b[8], via[1100];
+            char a[8], b[8], *via;
 
             if (!third_country(x->r, t))
                 continue;
@@ -505,7 +508,10 @@ write_md(struct ropa *x, FILE *f)
             md_cell(f, m->datasets[d].name, "");
             md_cell(f, a, "");
             md_cell(f, b, "");
-            md_cell(f, transfer_via(m, t, via, sizeof via), "");
+            if (!(via = transfer_via(m, t)))
+                return SM_ENOMEM;
+            md_cell(f, via, "");
+            free(via);
             md_cell(f, t->regime, "");
             md_cell(f, t->mechanism != MECH_NONE ? mechanism_names[t->mechanism] : "",
                     "**none**");

@@ -306,6 +306,40 @@ test_ropa(void **state)
     model_free(m);
 }
 
+/* A 5,000-character dataset name with a copy abroad: the safeguard cell
+ * names the copy whole, in CSV and in Markdown. */
+static void
+test_ropa_long_name(void **state)
+{
+    struct model *m = tl_small_model();
+    char *name = malloc(5001), *want = malloc(5100), *csv, *md;
+    struct check_result *r;
+    int32_t d;
+
+    (void)state;
+    memset(name, 'n', 5000);
+    name[5000] = '\0';
+    d = tl_add_dataset(m, name, "restricted", "EU", NULL);
+    assert_int_equal(model_add_field(m, d, "email", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, model_field(m, d, "email"), "pii.email", "", "", "",
+                                   NULL, NULL), SM_OK);
+    tl_add_copy(m, d, "aws:eu-west-1", ROLE_PRIMARY, "aws:eu-west-1");
+    tl_add_copy(m, d, "aws:us-east-1", ROLE_REPLICA, "aws:eu-west-1");
+    r = tl_check(m);
+    csv = run_ropa(m, r, "csv");
+    snprintf(want, 5100, "US via %s@aws:us-east-1: none (violation)", name);
+    assert_non_null(strstr(csv, want));
+    md = run_ropa(m, r, "md");
+    assert_non_null(strstr(md, "@aws:us-east-1 | GDPR | **none** |"));
+    assert_true(strlen(md) > 3 * 5000);     /* the name whole, escaped, in both tables */
+    free(md);
+    free(csv);
+    free(want);
+    free(name);
+    check_result_free(r);
+    model_free(m);
+}
+
 static void
 test_registry(void **state)
 {
@@ -336,6 +370,7 @@ main(void)
         cmocka_unit_test(test_lineage),
         cmocka_unit_test(test_hostile_roundtrip),
         cmocka_unit_test(test_ropa),
+        cmocka_unit_test(test_ropa_long_name),
         cmocka_unit_test(test_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
