@@ -10,3 +10,14 @@ $ sovmap dataset show big --format json | python3 -c "import json,sys; print(len
 $ L=$(python3 -c "print('x'*3000)"); sovmap dataset add "$L" >/dev/null && sovmap place "$L" aws:eu-west-1 >/dev/null && sovmap flow add "$L@aws:eu-west-1" aws:us-east-1 --kind export --mechanism scc --ref "$(python3 -c "print('r'*2000)")" --name ex >/dev/null
 $ sovmap flow list --format tsv | awk -F'\t' 'NR==2 {print length($2), length($5)}'
 > 3014 2004
+# a scenario op naming a long dataset: shown, listed and audited whole
+$ sovmap scenario new s >/dev/null && sovmap scenario add s move "$(python3 -c "print('x'*3000)")" aws:eu-west-1 aws:eu-central-1 | wc -c
+> 3040
+$ sovmap scenario show s --format json | python3 -c "import json,sys; print(len(json.load(sys.stdin)['ops'][0]['op']))"
+> 3036
+$ sovmap log --format json | python3 -c "import json,sys; e=json.load(sys.stdin)[0]; print(e['op'][:14], len(e['op']))"
+> scenario add s 3051
+# the transfer register names the copy whole
+$ L=$(python3 -c "print('y'*3000)"); sovmap dataset add "$L" --subjects EU --tier restricted >/dev/null && sovmap place "$L" aws:eu-west-1 >/dev/null && sovmap place "$L" aws:us-east-1 --role replica >/dev/null
+$ sovmap export transfers-csv | awk -F, '$1 ~ /^yyy/ {print length($1), length($2)}'
+> 3000 3014
