@@ -85,7 +85,7 @@ run: deps
 NPROC    := $(shell nproc 2>/dev/null || echo 1)
 
 check: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/sovmap $(UNITBIN)
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/sovmap $(UNITBIN) $(BUILD)/bench/gen
 	@bash tests/run.sh $(BUILD)
 
 bench: deps

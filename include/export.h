@@ -116,7 +116,8 @@ int export_map(const struct model *m, const struct check_result *r,
                struct sm_error *err);
 
 /* The review pack: summary, systems diagram (inline SVG), findings with why
- * and hint, residency map, allowed regions, transfer register; one
+ * and hint, residency map, allowed regions, tier-to-region mapping
+ * (export_tiers), transfer register; one
  * self-contained HTML file (export_review.c). */
 int export_review_html(const struct model *m, const struct check_result *r,
                        const struct export_opts *o, FILE *f, struct sm_error *err);
@@ -124,9 +125,19 @@ int export_review_html(const struct model *m, const struct check_result *r,
 /* The tier-to-region mapping (export_tiers.c): per tier and set of
  * effective subjects, the regions per role by jurisdiction with the basis
  * and the law (check_where), and the datasets. r must come from check_run
- * (its pack is used). fmt: "md", "csv". */
+ * (its pack is used). fmt: "md", "csv", "text" (the TUI), "html-fragment" (a
+ * section of the review pack: h2 id "tiers", a table per tier and subjects). */
 int export_tiers(const struct model *m, const struct check_result *r,
                  const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err);
+
+/* The Art. 30 record of processing (export_ropa.c): per system and dataset
+ * holding personal data (or declaring a purpose or legal basis), purpose,
+ * legal basis, data subjects, personal data categories (field tags),
+ * retention, recipients (flow targets), third-country transfers with their
+ * safeguard (mechanism and reference). r must come from check_run.
+ * fmt: "md", "csv". */
+int export_ropa(const struct model *m, const struct check_result *r,
+                const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err);
 
 int export_transfers_csv(const struct model *m, const struct check_result *r,
                          const struct export_opts *o, FILE *f, struct sm_error *err);

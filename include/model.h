@@ -62,6 +62,16 @@
     X(CONSENT,    "consent") \
     X(DEROGATION, "derogation")
 
+/* The lawful bases of GDPR Art. 6(1) (a) to (f); LB_NONE is "" (not given). */
+#define LEGAL_BASES(X) \
+    X(NONE,                 "") \
+    X(CONSENT,              "consent") \
+    X(CONTRACT,             "contract") \
+    X(LEGAL_OBLIGATION,     "legal_obligation") \
+    X(VITAL_INTERESTS,      "vital_interests") \
+    X(PUBLIC_TASK,          "public_task") \
+    X(LEGITIMATE_INTERESTS, "legitimate_interests")
+
 /* Narrowest to widest. */
 #define SCOPES(X) \
     X(REGION,   "region") \
@@ -99,6 +109,9 @@ enum flow_kind { FLOW_KINDS(X) FLOW_KIND_COUNT };
 #define X(id, name) MECH_##id,
 enum mechanism { MECHANISMS(X) MECH_COUNT };
 #undef X
+#define X(id, name) LB_##id,
+enum legal_basis { LEGAL_BASES(X) LB_COUNT };
+#undef X
 #define X(id, name) SCOPE_##id,
 enum scope { SCOPES(X) SCOPE_COUNT };
 #undef X
@@ -115,6 +128,7 @@ extern const char *const role_names[ROLE_COUNT];
 extern const char *const flow_kind_names[FLOW_KIND_COUNT];
 extern const char *const mechanism_names[MECH_COUNT];
 extern const char *const scope_names[SCOPE_COUNT];
+extern const char *const legal_basis_names[LB_COUNT];
 extern const char *const xform_names[XF_COUNT];
 extern const char *const obj_kind_names[OBJ_KIND_COUNT];
 
@@ -169,11 +183,13 @@ struct dataset {
     const char *owner;
     const char *description;
     const char *source_ref;     /* Atlas guid, Glue catalog/db/table ... */
+    const char *purpose;        /* purpose of the processing (Art. 30(1)(b)) */
     int32_t tier;               /* tier id, SM_NONE: unclassified */
     int32_t retention_days;     /* SM_NONE: unknown */
     uint16_t subjects[MODEL_MAX_SUBJECTS];  /* sm_cc codes, "EU" allowed */
     uint8_t nsubjects;
     uint8_t public_sector;      /* the holder is a public body */
+    uint8_t legal_basis;        /* enum legal_basis, Art. 6(1) */
     uint8_t deleted;
     int32_t first_field;        /* lists through field.next ... */
     int32_t first_tag;

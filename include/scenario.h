@@ -23,6 +23,8 @@
  *   retire-region REGION
  *   promote DATASET@REGION[/ROLE]          (that copy becomes the primary)
  *   set KIND SELECTOR ATTRIBUTE VALUE      (any attribute, e.g. encrypted)
+ *   set-tier-policy TIER ATTR=VALUE...     (scope, backup-scope, approved,
+ *                                           key-scope, encryption, retention)
  *
  * A scenario based on another applies the base's ops first; a cycle of
  * bases is refused (SM_EINVAL "scenario a: its bases form a cycle a -> b -> a").
@@ -67,7 +69,13 @@ struct edit_result;
     X(SET,              "set",              4, 4, "KIND SELECTOR ATTRIBUTE VALUE", \
       "set any attribute, e.g. set placement orders@aws:eu-west-1 encrypted true") \
     X(PROMOTE,          "promote",          1, 1, "DATASET@REGION[/ROLE]", \
-      "make a copy the primary; the old primary takes the copy's role")
+      "make a copy the primary; the old primary takes the copy's role") \
+    X(SET_TIER_POLICY,  "set-tier-policy",  2, 9, "TIER ATTR=VALUE...", \
+      "change a tier's policy, e.g. scope=bloc key-scope=region retention-max=365")
+
+/* What set-tier-policy may set: the tier-to-region mapping and its
+ * controls, not the tier's name, rank or description. NULL-terminated. */
+extern const char *const scenario_tier_policy_attrs[];
 
 #define X(id, name, min, max, args, help) SOP_##id,
 enum scenario_op { SCENARIO_OPS(X) SOP_COUNT };

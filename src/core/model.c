@@ -20,6 +20,7 @@ const char *const role_names[ROLE_COUNT] = { ROLES(X) };
 const char *const flow_kind_names[FLOW_KIND_COUNT] = { FLOW_KINDS(X) };
 const char *const mechanism_names[MECH_COUNT] = { MECHANISMS(X) };
 const char *const scope_names[SCOPE_COUNT] = { SCOPES(X) };
+const char *const legal_basis_names[LB_COUNT] = { LEGAL_BASES(X) };
 const char *const xform_names[XF_COUNT] = { XFORMS(X) };
 const char *const obj_kind_names[OBJ_KIND_COUNT] = { OBJ_KINDS(X) };
 #undef X
@@ -213,6 +214,7 @@ model_clone(const struct model *m, struct model **out)
     for (int32_t i = 0; i < c->ndatasets; i++) {
         struct dataset *d = &c->datasets[i];
         CS(d->name); CS(d->system); CS(d->owner); CS(d->description); CS(d->source_ref);
+        CS(d->purpose);
     }
     for (int32_t i = 0; i < c->nfields; i++)
         CS(c->fields[i].name);

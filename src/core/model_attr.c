@@ -74,6 +74,12 @@ static const struct attr dataset_attrs[] = {
     NAMED("description", dataset, description, ATTR_STR, NULL, 0, false, false, "description"),
     NAMED("fields", dataset, first_field, ATTR_FIELDS, NULL, 0, false, true,
           "fields and their tags"),
+    /* last: the Art. 30 facts come after what places and classifies it */
+    NAMED("purpose", dataset, purpose, ATTR_STR, NULL, 0, false, false,
+          "purpose of the processing (Art. 30 record)"),
+    NAMED("legal-basis", dataset, legal_basis, ATTR_ENUM, legal_basis_names, LB_COUNT, false,
+          false, "GDPR Art. 6(1) basis: consent, contract, legal_obligation, vital_interests, "
+          "public_task or legitimate_interests"),
     { NULL, 0, NULL, 0, NULL, false, false, 0 }
 };
 

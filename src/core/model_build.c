@@ -183,8 +183,8 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
 
     if (!valid_name(d->name))
         return sm_error_set(err, SM_EINVAL, "a dataset needs a name");
-    if (check_utf8(err, "dataset", 5, d->name, d->system, d->owner, d->description,
-                   d->source_ref))
+    if (check_utf8(err, "dataset", 6, d->name, d->system, d->owner, d->description,
+                   d->source_ref, d->purpose))
         return SM_EINVAL;
     if (strchr(d->name, '@'))
         return sm_error_set(err, SM_EINVAL, "dataset name %s: '@' is reserved for copies",
@@ -204,7 +204,9 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
     nd.owner = model_str(m, d->owner ? d->owner : "");
     nd.description = model_str(m, d->description ? d->description : "");
     nd.source_ref = model_str(m, d->source_ref ? d->source_ref : "");
-    if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref)
+    nd.purpose = model_str(m, d->purpose ? d->purpose : "");
+    if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref ||
+        !nd.purpose)
         return oom(err);
     nd.first_field = nd.first_tag = nd.first_placement = SM_NONE;
     nd.deleted = 0;

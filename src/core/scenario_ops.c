@@ -521,6 +521,65 @@ op_promote(struct scenario_eval *ev, const char *const *a, int n, struct sm_erro
     return touch_placement(ev, p);
 }
 
+const char *const scenario_tier_policy_attrs[] = {
+    "scope", "backup-scope", "approved", "key-scope", "encryption-at-rest",
+    "transit-encryption", "sovereign", "retention-min", "retention-max", NULL,
+};
+
+/* A stricter (or looser) mapping tried as one op: every ATTR=VALUE in one
+ * edit of the tier, so the op is undone exactly and a bad pair changes
+ * nothing. Every dataset may be judged anew: a global op. */
+static int
+op_set_tier_policy(struct scenario_eval *ev, const char *const *a, int n,
+                   struct sm_error *err)
+{
+    struct edit e;
+    struct edit_result *res;
+    int32_t id;
+    int rc;
+
+    if ((rc = find(ev, OBJ_TIER, a[0], &id, err)))
+        return rc;
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_SET;
+    e.kind = OBJ_TIER;
+    e.key = ev->m->tiers[id].name;
+    for (int i = 1; i < n; i++) {
+        const char *eq = strchr(a[i], '=');
+        char *name;
+        int k;
+
+        if (!eq || eq == a[i])
+            return sm_error_set(err, SM_EINVAL, "set-tier-policy %s: %s is not ATTR=VALUE",
+                                a[0], a[i]);
+        if (!(name = sm_arena_alloc(&ev->arena, (size_t)(eq - a[i]) + 1)))
+            return sm_error_set(err, SM_ENOMEM, "out of memory");
+        memcpy(name, a[i], (size_t)(eq - a[i]));
+        name[eq - a[i]] = '\0';
+        for (k = 0; scenario_tier_policy_attrs[k]; k++)
+            if (!strcmp(scenario_tier_policy_attrs[k], name))
+                break;
+        if (!scenario_tier_policy_attrs[k])
+            return sm_error_set(err, SM_EINVAL, "set-tier-policy %s: %s is not a tier policy "
+                                "attribute: use scope, backup-scope, approved, key-scope, "
+                                "encryption-at-rest, transit-encryption, sovereign, "
+                                "retention-min or retention-max", a[0], name);
+        e.attrs[e.nattrs].name = name;
+        e.attrs[e.nattrs++].value = eq + 1;
+    }
+    if (!(res = calloc(1, sizeof *res)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    if ((rc = edit_apply(ev->m, &e, res, err))) {
+        free(res);
+        return rc;
+    }
+    ev->op_undo[ev->nops] = res;
+    ev->op_obj_kind[ev->nops] = OBJ_TIER;
+    ev->op_obj[ev->nops] = id;
+    ev->op_global[ev->nops] = 1;
+    return SM_OK;
+}
+
 static const op_fn op_fns[SOP_COUNT] = {
     [SOP_MOVE] = op_move,
     [SOP_ADD_PLACEMENT] = op_add_placement,
@@ -537,6 +596,7 @@ static const op_fn op_fns[SOP_COUNT] = {
     [SOP_RETIRE_REGION] = op_retire_region,
     [SOP_SET] = op_set,
     [SOP_PROMOTE] = op_promote,
+    [SOP_SET_TIER_POLICY] = op_set_tier_policy,
 };
 
 int

@@ -960,6 +960,22 @@ static const struct export_ops exp_tiers_csv = {
     .needs_check = true, .write = w_tiers, .arg = "csv",
 };
 
+static int
+w_ropa(const struct model *m, const struct check_result *r, const struct export_opts *o,
+       const char *arg, FILE *f, struct sm_error *err)
+{
+    return export_ropa(m, r, o, arg, f, err);
+}
+
+static const struct export_ops exp_ropa_md = {
+    .name = "ropa-md", .summary = "Art. 30 record of processing per system and dataset, Markdown",
+    .needs_check = true, .write = w_ropa, .arg = "md",
+};
+static const struct export_ops exp_ropa_csv = {
+    .name = "ropa-csv", .summary = "Art. 30 record of processing, CSV (one row per dataset)",
+    .needs_check = true, .write = w_ropa, .arg = "csv",
+};
+
 static const struct export_ops exp_transfers = {
     .name = "transfers-csv", .summary = "transfer register (derived transfers), CSV",
     .needs_check = true, .write = w_transfers,
@@ -1001,7 +1017,7 @@ static const struct export_ops exp_model_json = {
 const struct export_ops *const export_formats[] = {
     &exp_dot, &exp_svg, &exp_png, &exp_pdf, &exp_mermaid,
     &exp_map_md, &exp_map_csv, &exp_map_html, &exp_map_json,
-    &exp_tiers_md, &exp_tiers_csv, &exp_transfers, &exp_lineage, &exp_review, &exp_model_json,
+    &exp_tiers_md, &exp_tiers_csv, &exp_ropa_md, &exp_ropa_csv, &exp_transfers, &exp_lineage, &exp_review, &exp_model_json,
     NULL
 };
 

@@ -3,9 +3,10 @@
  * architect attaches to a review (doc/exports.md). The summary counts, the
  * systems diagram as inline SVG (regions linking to their map columns), the
  * findings with why and hint, the residency map with the allowed-regions
- * table, and the transfer register. No script, no external asset; prints.
+ * table, the tier-to-region mapping, and the transfer register. No script,
+ * no external asset; prints.
  *
- * Built from the other exporters (export_diagram, export_map) so the pack
+ * Built from the other exporters (export_diagram, export_map, export_tiers) so the pack
  * says exactly what the separate files say.
  */
 #include "export_priv.h"
@@ -24,6 +25,7 @@ static const char review_css[] =
     "div.diagram svg{max-width:none}\n"
     "td.sev-error{color:#8a041a;font-weight:bold}td.sev-warning{color:#8d2b0b}\n"
     "td ul{margin:0;padding-left:16px}\n"
+    "table.tiers tr.forbidden td{background:#ffe3e3;color:#8a041a}\n"
     "@media print{div.diagram{overflow:visible}div.diagram svg{max-width:100%;height:auto}}\n";
 
 /* Write the diagram of view as SVG from its <svg> element on (the XML
@@ -165,6 +167,7 @@ export_review_html(const struct model *m, const struct check_result *r,
     }
     fputs("</p>\n<nav><a href=\"#diagram\">Diagram</a><a href=\"#findings\">Findings</a>"
           "<a href=\"#map\">Residency map</a><a href=\"#allowed\">Allowed regions</a>"
+          "<a href=\"#tiers\">Tier-to-region mapping</a>"
           "<a href=\"#transfers\">Transfers</a></nav>\n<p class=\"counts\">", f);
     fprintf(f, "<span class=\"%s\">%d errors</span><span class=\"%s\">%d warnings</span>"
             "<span>%d info</span><span>%d waived</span><span>%d expired waivers</span>",
@@ -184,7 +187,8 @@ export_review_html(const struct model *m, const struct check_result *r,
     write_findings(m, r, f, false);
     fputs("<h3>Waived</h3>\n", f);
     write_findings(m, r, f, true);
-    if ((rc = export_map(m, r, o, "html-fragment", f, err)))
+    if ((rc = export_map(m, r, o, "html-fragment", f, err)) ||
+        (rc = export_tiers(m, r, o, "html-fragment", f, err)))
         return rc;
     fputs("<h2 id=\"transfers\">Transfer register</h2>\n", f);
     write_transfers(m, r, f);

@@ -260,11 +260,21 @@ relative_scope(int scope)
         scope == SCOPE_COUNTRY ? "the primary's country" : NULL;
 }
 
-/* One table cell: Markdown-escaped, or as is padded to width (text). */
+/* How the sections are written: text (the TUI), Markdown, or HTML (the
+ * review pack's section, export_review.c). */
+enum { TX_TEXT, TX_MD, TX_HTML };
+
+/* One table cell: Markdown- or HTML-escaped, or as is padded to width (text). */
 static void
-put_cell(FILE *f, bool md, const char *s, int width)
+put_cell(FILE *f, int style, const char *s, int width)
 {
-    if (md) {
+    if (style == TX_HTML) {
+        fputs("<td>", f);
+        export_put_html(f, s);
+        fputs("</td>", f);
+        return;
+    }
+    if (style == TX_MD) {
         fputs(" | ", f);
         export_put_md(f, s);
         return;
@@ -280,20 +290,37 @@ put_cell(FILE *f, bool md, const char *s, int width)
 
 static void
 md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w,
-         bool md)
+         int style)
 {
     const struct tier *T = &x->m->tiers[cb->tier];
+    bool md = style == TX_MD;
     char label[128];
 
-    fputs(md ? "\n### " : "\n  ", f);
+    if (style == TX_HTML) {
+        fputs("<h4>", f);
+        export_put_html(f, *cb->key ? cb->key : "no");
+        fprintf(f, " subjects (%d dataset%s)</h4>\n<p>Datasets: ", (int)cb->nds,
+                cb->nds == 1 ? "" : "s");
+        for (int32_t k = 0; k < cb->nds; k++) {
+            if (k)
+                fputs(", ", f);
+            export_put_html(f, x->m->datasets[cb->ds[k]].name);
+        }
+        fputs(".</p>\n<table class=\"tiers\"><tr><th>jurisdiction</th><th>primary</th>"
+              "<th>replicas</th><th>backup, dr, archive</th><th>keys</th><th>copies now</th>"
+              "<th>basis</th><th>law</th></tr>\n", f);
+    }
+    fputs(style == TX_HTML ? "" : md ? "\n### " : "\n  ", f);
     if (md)
         export_put_md(f, *cb->key ? cb->key : "no");
-    else
+    else if (style == TX_TEXT)
         fputs(*cb->key ? cb->key : "no", f);
-    fprintf(f, " subjects (%d dataset%s)\n%s", (int)cb->nds, cb->nds == 1 ? "" : "s",
-            md ? "\n" : "");
-    fputs(md ? "Datasets: " : "  datasets: ", f);
-    for (int32_t k = 0; k < cb->nds; k++) {
+    if (style != TX_HTML) {
+        fprintf(f, " subjects (%d dataset%s)\n%s", (int)cb->nds, cb->nds == 1 ? "" : "s",
+                md ? "\n" : "");
+        fputs(md ? "Datasets: " : "  datasets: ", f);
+    }
+    for (int32_t k = 0; style != TX_HTML && k < cb->nds; k++) {
         if (k)
             fputs(", ", f);
         if (md)
@@ -304,7 +331,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
     if (md)
         fputs(".\n\n| jurisdiction | primary | replicas | backup, dr, archive | keys | copies now "
               "| basis | law |\n|---|---|---|---|---|---|---|---|\n", f);
-    else
+    else if (style == TX_TEXT)
         fprintf(f, "\n  %-26s%-16s%-16s%-16s%-16s%-7s%s\n", "jurisdiction", "primary", "replicas",
                 "backups", "keys", "copies", "basis");
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
@@ -345,38 +372,41 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                 if (!x->m->placements[p].deleted &&
                     strcmp(group_of(x->o, x->m, x->m->placements[p].region), x->groups[g]) == 0)
                     copies++;
-        if (!md && !any && !copies) {
+        if (style == TX_TEXT && !any && !copies) {
             k0 = k1;            /* text: only where a copy may or does live */
             continue;
         }
         export_group_label(x->o ? x->o->juris : NULL, x->groups[g], label, sizeof label);
-        if (md) {
+        if (style == TX_HTML) {
+            fprintf(f, "<tr%s>", !any && copies ? " class=\"forbidden\"" : "");
+            put_cell(f, style, label, 0);
+        } else if (md) {
             fputs("| ", f);
             export_put_md(f, label);
         } else {
             fputs("  ", f);
             if (strlen(label) > 25)
                 label[25] = '\0';
-            put_cell(f, false, label, 26);
+            put_cell(f, TX_TEXT, label, 26);
         }
         role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, cell, sizeof cell);
-        put_cell(f, md, cell, 16);
+        put_cell(f, style, cell, 16);
         role_cell(x, w, WHERE_REPLICA, k0, k1, relative_scope(T->scope), cell, sizeof cell);
-        put_cell(f, md, cell, 16);
+        put_cell(f, style, cell, 16);
         role_cell(x, w, WHERE_BACKUP, k0, k1, relative_scope(T->backup_scope), cell, sizeof cell);
-        put_cell(f, md, cell, 16);
+        put_cell(f, style, cell, 16);
         role_cell(x, w, WHERE_KEY, k0, k1, relative_scope(T->key_scope), cell, sizeof cell);
-        put_cell(f, md, cell, 16);
+        put_cell(f, style, cell, 16);
         snprintf(num, sizeof num, "%d%s", (int)copies, !any && copies ? "!" : "");
-        put_cell(f, md, num, 7);
-        put_cell(f, md, basis, 0);
-        if (md) {
-            put_cell(f, true, law, 0);
-            fputs(" |", f);
-        }
-        fputc('\n', f);
+        put_cell(f, style, num, 7);
+        put_cell(f, style, basis, 0);
+        if (style != TX_TEXT)
+            put_cell(f, style, law, 0);
+        fputs(style == TX_HTML ? "</tr>\n" : md ? " |\n" : "\n", f);
         k0 = k1;
     }
+    if (style == TX_HTML)
+        fputs("</table>\n", f);
 }
 
 /* ---- CSV ------------------------------------------------------------------ */
@@ -424,6 +454,8 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
     struct tx x;
     int rc = SM_ENOMEM;
     bool md = strcmp(fmt, "md") == 0, text = strcmp(fmt, "text") == 0;
+    bool html = strcmp(fmt, "html-fragment") == 0;
+    int style = html ? TX_HTML : md ? TX_MD : TX_TEXT;
     int32_t only = SM_NONE;
 
     memset(&x, 0, sizeof x);
@@ -450,6 +482,14 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
         fputs("Where copies may live (sovmap where --tier T --subjects S): per jurisdiction, the\n"
               "regions allowed per role, \"with dpf: N\" only once a mechanism is declared,\n"
               "\"copies\" the copies there now (\"!\" where none may be).\n", f);
+    } else if (html) {
+        fputs("<h2 id=\"tiers\">Tier-to-region mapping</h2>\n<p class=\"meta\">Rule pack ", f);
+        export_put_html(f, r->rp->name ? r->rp->name : "");
+        fputs(". Per tier and set of subjects, the regions a copy may live in per role, by "
+              "jurisdiction (what <code>sovmap where --tier T --subjects S</code> answers; "
+              "<code>export tiers-md</code> has the same tables); &ldquo;with dpf: N&rdquo; "
+              "counts regions allowed once that mechanism is declared; &ldquo;copies now&rdquo; "
+              "the copies there today, &ldquo;!&rdquo; where none may be.</p>\n", f);
     } else if (md) {
         fprintf(f, "# Tier-to-region mapping\n\nRule pack ");
         export_put_md(f, r->rp->name ? r->rp->name : "");
@@ -475,7 +515,23 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
             model_free(scratch);
             goto out;
         }
-        if (md || text) {
+        if (html && (k == 0 || x.cb[k - 1].tier != cb->tier)) {
+            fputs("<h3>", f);
+            export_put_html(f, T->name);
+            fprintf(f, "</h3>\n<p>Rank %d; scope %s, backup scope %s, key scope %s; %s; %s.",
+                    (int)T->rank, scope_names[T->scope], scope_names[T->backup_scope],
+                    scope_names[T->key_scope],
+                    T->encryption_at_rest ? "encrypted at rest" : "no encryption required",
+                    T->personal ? "personal data" : "not personal data");
+            for (uint32_t i = 0; T->scope == SCOPE_APPROVED && i < T->approved.n; i++) {
+                fputs(i ? ", " : " Approved regions: ", f);
+                export_put_html(f, T->approved.v[i]);
+            }
+            fputs("</p>\n", f);
+        }
+        if (html) {
+            md_combo(f, &x, cb, w, style);
+        } else if (md || text) {
             if (k == 0 || x.cb[k - 1].tier != cb->tier) {
                 fputs(md ? "\n## " : "\ntier ", f);
                 if (md)
@@ -501,7 +557,7 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
                 }
                 fputc('\n', f);
             }
-            md_combo(f, &x, cb, w, md);
+            md_combo(f, &x, cb, w, style);
         } else {
             csv_combo(f, &x, cb, w);
         }
@@ -513,7 +569,7 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
         fputs(m->tiers[only].name, f);
         fputs(": no dataset uses it; sovmap where --tier NAME --subjects S shows its regions\n", f);
     }
-    if (md) {
+    if (md || html) {
         bool head = false;
         for (int32_t t = 0; t < m->ntiers; t++) {
             bool used = false;
@@ -524,14 +580,23 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
             if (used)
                 continue;
             if (!head)
-                fputs("\n## Tiers no dataset uses\n\n", f);
+                fputs(html ? "<h3>Tiers no dataset uses</h3>\n<ul>\n"
+                           : "\n## Tiers no dataset uses\n\n", f);
             head = true;
+            if (html) {
+                fputs("<li>", f);
+                export_put_html(f, m->tiers[t].name);
+                fputs("</li>\n", f);
+                continue;
+            }
             fputs("- ", f);
             export_put_md(f, m->tiers[t].name);
             fputs(" (`sovmap where --tier ", f);
             export_put_md(f, m->tiers[t].name);
             fputs(" --subjects S` shows its regions)\n", f);
         }
+        if (html && head)
+            fputs("</ul>\n", f);
     }
     rc = SM_OK;
 out:

@@ -408,6 +408,11 @@ dataset_json(struct wr *w, int32_t id)
     put(w, o, "public_sector", json_boolean(d->public_sector));
     put(w, o, "source", jstr(w, d->source_ref));
     put(w, o, "description", jstr(w, d->description));
+    /* written only when given, so catalogs without them read as before */
+    if (d->purpose && *d->purpose)
+        put(w, o, "purpose", jstr(w, d->purpose));
+    if (d->legal_basis != LB_NONE)
+        put(w, o, "legal_basis", json_string(legal_basis_names[d->legal_basis]));
     fields = json_array();
     for (int32_t f = d->first_field; fields && f != SM_NONE; f = m->fields[f].next) {
         json_t *fo = json_object(), *ft = json_array();

@@ -462,7 +462,8 @@ read_dataset(struct rd *r, json_t *o, const char *path)
 {
     static const char *const keys[] = { "name", "system", "tier", "subjects", "owner",
                                         "retention_days", "public_sector", "source",
-                                        "description", "fields", "tags", "placements", NULL };
+                                        "description", "purpose", "legal_basis", "fields",
+                                        "tags", "placements", NULL };
     static const char *const fkeys[] = { "name", "tags", NULL };
     struct sm_error e2 = { 0 };
     struct dataset d;
@@ -484,6 +485,9 @@ read_dataset(struct rd *r, json_t *o, const char *path)
         (rc = get_bool(r, o, path, "public_sector", &d.public_sector)) ||
         (rc = get_str(r, o, path, "source", false, false, "", &d.source_ref)) ||
         (rc = get_str(r, o, path, "description", false, false, "", &d.description)) ||
+        (rc = get_str(r, o, path, "purpose", false, false, "", &d.purpose)) ||
+        (rc = get_enum(r, o, path, "legal_basis", legal_basis_names, LB_COUNT, "", true,
+                       &d.legal_basis)) ||
         (rc = get_array(r, o, path, "fields", &fields)) ||
         (rc = get_array(r, o, path, "tags", &tags)) ||
         (rc = get_array(r, o, path, "placements", &pls)))

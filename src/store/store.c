@@ -115,6 +115,13 @@ static const char schema_v2[] =
     "ALTER TABLE audit ADD COLUMN data TEXT;\n"
     "PRAGMA user_version = 2;\n";
 
+/* Version 3: a dataset's purpose and GDPR Art. 6(1) legal basis, for the
+ * Art. 30 record of processing (export ropa-csv, ropa-md); '' = not given. */
+static const char schema_v3[] =
+    "ALTER TABLE dataset ADD COLUMN purpose TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE dataset ADD COLUMN legal_basis TEXT NOT NULL DEFAULT '';\n"
+    "PRAGMA user_version = 3;\n";
+
 /* One step per schema version: the SQL takes version-1 to version. */
 static const struct migration {
     int version;
@@ -122,6 +129,7 @@ static const struct migration {
 } migrations[] = {
     { 1, schema_v1 },
     { 2, schema_v2 },
+    { 3, schema_v3 },
 };
 
 /* ---- prepared statements --------------------------------------------------- */

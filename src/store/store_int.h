@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -53,20 +53,23 @@
                  "encryption_at_rest, transit_encryption, sovereign, retention_min_days, " \
                  "retention_max_days, description FROM tier ORDER BY rowid") \
     X(DATASET_PUT, "INSERT INTO dataset(name, system, tier, subjects, owner, " \
-                   "retention_days, public_sector, source, description) " \
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(name) DO UPDATE " \
+                   "retention_days, public_sector, source, description, purpose, " \
+                   "legal_basis) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) " \
+                   "ON CONFLICT(name) DO UPDATE " \
                    "SET system = excluded.system, tier = excluded.tier, " \
                    "subjects = excluded.subjects, owner = excluded.owner, " \
                    "retention_days = excluded.retention_days, " \
                    "public_sector = excluded.public_sector, source = excluded.source, " \
-                   "description = excluded.description RETURNING id") \
+                   "description = excluded.description, purpose = excluded.purpose, " \
+                   "legal_basis = excluded.legal_basis RETURNING id") \
     X(DATASET_NEW, "INSERT INTO dataset(name, system, tier, subjects, owner, " \
-                   "retention_days, public_sector, source, description) " \
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)") \
+                   "retention_days, public_sector, source, description, purpose, " \
+                   "legal_basis) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)") \
     X(DATASET_DEL, "DELETE FROM dataset WHERE id = ?1") \
     X(DATASET_ID, "SELECT id FROM dataset WHERE name = ?1") \
     X(DATASET_LOAD, "SELECT id, name, system, tier, subjects, owner, retention_days, " \
-                    "public_sector, source, description FROM dataset ORDER BY id") \
+                    "public_sector, source, description, purpose, legal_basis " \
+                    "FROM dataset ORDER BY id") \
     X(FIELD_CLEAR, "DELETE FROM field WHERE dataset = ?1") \
     X(FIELD_PUT, "INSERT INTO field(dataset, pos, name) VALUES(?1, ?2, ?3)") \
     X(FIELD_LOAD, "SELECT dataset, name FROM field ORDER BY dataset, pos") \

@@ -37,7 +37,7 @@ static const char views_sql[] =
     "CREATE TEMP VIEW IF NOT EXISTS v_dataset AS\n"
     "  SELECT d.name, d.system, d.tier, t.rank AS tier_rank, t.personal AS tier_personal,\n"
     "         d.subjects, d.owner, d.retention_days, d.public_sector, d.source,\n"
-    "         d.description,\n"
+    "         d.description, d.purpose, d.legal_basis,\n"
     "         (SELECT count(*) FROM main.field f WHERE f.dataset = d.id) AS fields,\n"
     "         (SELECT count(*) FROM main.placement p WHERE p.dataset = d.id) AS copies\n"
     "  FROM main.dataset d LEFT JOIN main.tier t ON t.name = d.tier;\n"
@@ -489,7 +489,8 @@ fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct 
     if (!(nd->name = model_str(m, d->name)) || !(nd->system = intern(L, d->system, &ok)) ||
         !(nd->owner = intern(L, d->owner, &ok)) ||
         !(nd->description = intern(L, d->description, &ok)) ||
-        !(nd->source_ref = intern(L, d->source_ref, &ok)))
+        !(nd->source_ref = intern(L, d->source_ref, &ok)) ||
+        !(nd->purpose = intern(L, d->purpose, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
     nd->first_field = nd->first_tag = nd->first_placement = SM_NONE;
     nd->deleted = 0;
@@ -549,6 +550,7 @@ load_datasets(struct loader *L)
         struct dataset d;
         const char *tn = col_str(s, 3);
         int32_t id;
+        int lb;
 
         model_dataset_init(&d);
         d.name = col_str(s, 1);
@@ -576,6 +578,12 @@ load_datasets(struct loader *L)
         d.public_sector = (uint8_t)sqlite3_column_int(s, 7);
         d.source_ref = col_str(s, 8);
         d.description = col_str(s, 9);
+        d.purpose = col_str(s, 10);
+        if ((lb = model_enum_parse(legal_basis_names, LB_COUNT, col_str(s, 11))) == SM_NONE) {
+            sqlite3_reset(s);
+            return bad_row(L, "dataset", "unknown legal basis");
+        }
+        d.legal_basis = (uint8_t)lb;
         if (fast_add_dataset(L, &d, &id, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "dataset", e2.msg);

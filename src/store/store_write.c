@@ -254,6 +254,8 @@ put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
     sqlite3_bind_int(s, 7, d->public_sector);
     bind_str(s, 8, d->source_ref);
     bind_str(s, 9, d->description);
+    bind_str(s, 10, d->purpose);
+    bind_str(s, 11, legal_basis_names[d->legal_basis]);
     if ((rc = st->bulk ? step_new(st, s, S_DATASET_PUT, &row, err) : step_id(st, s, &row, err)))
         return rc;
     if (rowmap_set(&st->drow, id, row))
@@ -659,7 +661,8 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
         memcmp(x->subjects, y->subjects, x->nsubjects * sizeof *x->subjects) ||
         str_ne(model_tier_name(a, x->tier), model_tier_name(b, y->tier)) || str_ne(x->system, y->system) ||
         str_ne(x->owner, y->owner) || str_ne(x->source_ref, y->source_ref) ||
-        str_ne(x->description, y->description))
+        str_ne(x->description, y->description) || str_ne(x->purpose, y->purpose) ||
+        x->legal_basis != y->legal_basis)
         return true;
     for (f = x->first_field, g = y->first_field; f != SM_NONE && g != SM_NONE;
          f = a->fields[f].next, g = b->fields[g].next)

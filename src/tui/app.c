@@ -1965,8 +1965,25 @@ scen_unshare(struct tui *t)
     t->gen++;
 }
 
-/* An edit as scenario ops: attributes become `set`, removed copies and
- * flows remove-placement / remove-flow, an added copy add-placement. */
+/* Does the edit set only a tier's policy (what set-tier-policy takes)? */
+static bool
+tier_policy_edit(const struct edit *e)
+{
+    if (e->op != EDIT_SET || e->kind != OBJ_TIER || e->nattrs < 1 || e->nattrs > 8)
+        return false;
+    for (int i = 0; i < e->nattrs; i++) {
+        int k = 0;
+        while (scenario_tier_policy_attrs[k] && strcmp(scenario_tier_policy_attrs[k], e->attrs[i].name))
+            k++;
+        if (!scenario_tier_policy_attrs[k])
+            return false;
+    }
+    return true;
+}
+
+/* An edit as scenario ops: a tier's policy becomes set-tier-policy, other
+ * attributes `set`, removed copies and flows remove-placement /
+ * remove-flow, an added copy add-placement. */
 static int
 scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
 {
@@ -1990,7 +2007,28 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         derive_begin(t, &pre, &touch);
     }
     edit_format(e, line, sizeof line);
-    if (e->op == EDIT_SET) {
+    if (tier_policy_edit(e)) {
+        /* a tier edit is one set-tier-policy op: the mapping tried as a whole */
+        const char *pv[10];
+        char *kv[8] = { 0 };
+        int n = 0;
+
+        pv[n++] = "set-tier-policy";
+        pv[n++] = e->key;
+        for (int i = 0; i < e->nattrs; i++) {
+            size_t len = strlen(e->attrs[i].name) + strlen(e->attrs[i].value) + 2;
+            if (!(kv[i] = malloc(len)))
+                break;
+            snprintf(kv[i], len, "%s=%s", e->attrs[i].name, e->attrs[i].value);
+            pv[n++] = kv[i];
+        }
+        if (n == e->nattrs + 2 && scen_store(t, "add", n, pv) == SM_OK) {
+            stored++;
+            pushed &= scen_push_op(t, n, pv, &chg);
+        }
+        for (int i = 0; i < e->nattrs; i++)
+            free(kv[i]);
+    } else if (e->op == EDIT_SET) {
         for (int i = 0; i < e->nattrs; i++) {
             argv[0] = "set";
             argv[1] = obj_kind_names[e->kind];

@@ -397,7 +397,7 @@ render_synthetic(int32_t n, int32_t nflows)
         fx.o.view = EXPORT_VIEW_REGIONS;
         buf = fixture_run(&fx, "svg");
         assert_int_equal(count(buf, "<g id=\"edge"), fx.st.edges + fx.st.legend_edges);
-        assert_true(fx.st.edges > 0 && fx.st.edges <= 40);
+        assert_true(fx.st.edges > 0 && fx.st.edges <= 300);
     }
     free(buf);
     /* The DOT source always holds every flow. */
@@ -451,14 +451,85 @@ test_regions_view_small(void **state)
     assert_int_equal(p.edges, 3);
     assert_int_equal(p.red, 1);
     assert_string_equal(p.red_names[0], "region:aws:eu-west-1 -> region:aws:us-east-1");
-    assert_non_null(strstr(dot, "xlabel=\"2 (2 violating)\""));
+    /* one numbered callout per edge, listed in the legend's table */
+    assert_non_null(strstr(dot, "xlabel=\"[3] 2 (2 violating)\""));
+    assert_int_equal(count(dot, "xlabel=\"["), 3);
+    /* the legend's own line breaks count: no word cut at 60 columns */
+    assert_non_null(strstr(dot, "\nD dr C cache A archive E edge)"));
+    assert_non_null(strstr(dot, "<FONT COLOR=\"#d00000\">[3]</FONT></TD><TD ALIGN=\"LEFT\">aws:eu-west-1"
+                                "</TD><TD ALIGN=\"LEFT\">aws:us-east-1</TD><TD ALIGN=\"RIGHT\">2 (2 "
+                                "violating)</TD>"));
     assert_int_equal(fx.st.edges, 3);
     free(dot);
     fixture_fini(&fx);
 }
 
-/* Many region pairs: folded into one node per jurisdiction, at most 40
- * counted edges, the rest totalled in the title. */
+/* 12 regions and 1,000 datasets (up to 132 region pairs): the summary
+ * keeps every region, each edge with its own callout. */
+static void
+test_regions_view_keeps_regions(void **state)
+{
+    struct fixture fx;
+    struct parsed p;
+    char *dot, key[32];
+
+    (void)state;
+    fixture_init(&fx, synthetic(1000, 1000));
+    dot = regions_view(&fx, &p);
+    assert_int_equal(p.nodes, 12);
+    assert_true(p.edges > 40 && p.edges <= 132);
+    assert_null(strstr(dot, "jurisdictions (too many region pairs"));
+    for (int k = 1; k <= p.edges; k++) {
+        snprintf(key, sizeof key, "xlabel=\"[%d] ", k);
+        assert_int_equal(count(dot, key), 1);
+        snprintf(key, sizeof key, ">[%d]</FONT>", k);
+        assert_int_equal(count(dot, key), 1);
+    }
+    free(dot);
+    fixture_fini(&fx);
+}
+
+/* n regions in n countries, nflows etl flows between random datasets. */
+static struct model *
+wide(int32_t nregions, int32_t nflows)
+{
+    static const char *const cc[] = { "FR", "DE", "US", "JP", "GB", "CA", "BR", "AU", "IT", "IN" };
+    struct model *m = tl_small_model();
+    int32_t *prim = malloc((size_t)nregions * 4 * sizeof *prim);
+    uint32_t s = 7;
+    char id[32], name[32];
+
+    for (int32_t k = 0; k < nregions; k++) {
+        struct region r;
+        model_region_init(&r);
+        snprintf(id, sizeof id, "site:r%02d", (int)k);
+        r.id = id;
+        r.country = sm_cc(cc[k % 10]);
+        r.kind = REGION_ONPREM;
+        assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+    }
+    for (int32_t i = 0; i < nregions * 4; i++) {
+        snprintf(name, sizeof name, "w%04d", (int)i);
+        snprintf(id, sizeof id, "site:r%02d", (int)(i % nregions));
+        prim[i] = tl_add_copy(m, tl_add_dataset(m, name, "public", NULL, "s"), id, ROLE_PRIMARY,
+                              NULL);
+    }
+    for (int32_t k = 0; k < nflows; k++) {
+        int32_t a = (int32_t)(lcg(&s) % (uint32_t)(nregions * 4));
+        int32_t b = (int32_t)(lcg(&s) % (uint32_t)(nregions * 4));
+        struct flow f;
+        model_flow_init(&f);
+        f.from = prim[a];
+        f.to = prim[a == b ? (b + 1) % (nregions * 4) : b];
+        f.kind = FLOW_ETL;
+        assert_int_equal(model_add_flow(m, &f, NULL, NULL), SM_OK);
+    }
+    free(prim);
+    return m;
+}
+
+/* More than 300 region pairs: folded into one node per jurisdiction, at
+ * most 40 counted edges, the rest totalled in the title. */
 static void
 test_regions_view_folds(void **state)
 {
@@ -467,13 +538,13 @@ test_regions_view_folds(void **state)
     char *dot;
 
     (void)state;
-    fixture_init(&fx, synthetic(3000, 3000));
+    fixture_init(&fx, wide(30, 3000));
     dot = regions_view(&fx, &p);
-    /* EEA (IE DE FR SE IT), US, JP, GB, CA, BR, AU */
-    assert_int_equal(p.nodes, 7);
+    /* EEA (FR DE IT), US, JP, GB, CA, BR, AU, IN */
+    assert_int_equal(p.nodes, 8);
     assert_true(p.edges > 0 && p.edges <= 40);
-    assert_non_null(strstr(dot, "12 regions in 7 jurisdictions"));
-    assert_non_null(strstr(dot, "aws:eu-north-1: "));
+    assert_non_null(strstr(dot, "30 regions in 8 jurisdictions"));
+    assert_non_null(strstr(dot, "site:r00: "));
     free(dot);
     fixture_fini(&fx);
 }
@@ -825,6 +896,7 @@ main(void)
         cmocka_unit_test(test_layout_limit),
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_regions_view_small),
+        cmocka_unit_test(test_regions_view_keeps_regions),
         cmocka_unit_test(test_regions_view_folds),
         cmocka_unit_test(test_synthetic_100),
         cmocka_unit_test(test_synthetic_1000),

@@ -1,8 +1,8 @@
 /*
  * test_export_reg.c - the registers: transfers-csv (one row per derived
  * transfer of the check result) and lineage-csv (every etl/stream edge
- * with the tier that crossed it); the format registry; CSV read back
- * field by field with hostile names.
+ * with the tier that crossed it); the Art. 30 record (ropa-csv, ropa-md);
+ * the format registry; CSV read back field by field with hostile names.
  */
 #include "testlib.h"
 
@@ -222,6 +222,124 @@ test_hostile_roundtrip(void **state)
     model_free(m);
 }
 
+static char *
+run_ropa(const struct model *m, const struct check_result *r, const char *fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sm_error e = { 0 };
+
+    assert_non_null(f);
+    if (export_ropa(m, r, NULL, fmt, f, &e) != SM_OK)
+        fail_msg("ropa-%s: %s", fmt, e.msg);
+    fclose(f);
+    return buf;
+}
+
+/* One row per dataset holding personal data: users (declared), stats
+ * (pseudonymized: still personal), crm (streamed in); report is anonymized
+ * and declares nothing, so it is not a processing entry. The purpose is
+ * hostile: a formula behind a TAB, a comma, a quote and a line break. */
+static void
+test_ropa(void **state)
+{
+    struct model *m = known_model();
+    int32_t u = model_dataset(m, "users"), fl = model_flow(m, "u-crm");
+    struct check_result *r;
+    char *csv, *md;
+    const char *p;
+    char f[16][512];
+    int rows = 0, seen = 0;
+
+    (void)state;
+    assert_int_equal(model_set(m, OBJ_DATASET, u, "purpose", "\t=cmd|' /C calc'!A0, \"x\"\nline 2",
+                               NULL), SM_OK);
+    assert_int_equal(model_set(m, OBJ_DATASET, u, "legal-basis", "contract", NULL), SM_OK);
+    assert_int_equal(model_set(m, OBJ_DATASET, u, "legal-basis", "because", NULL), SM_EINVAL);
+    assert_int_equal(model_set(m, OBJ_DATASET, u, "system", "crm-suite", NULL), SM_OK);
+    assert_int_equal(model_set(m, OBJ_FLOW, fl, "mechanism-ref", "TIA-7", NULL), SM_OK);
+    r = tl_check(m);
+    csv = run_ropa(m, r, "csv");
+    p = csv;
+    assert_int_equal(csv_record(&p, f, 16), 13);
+    assert_string_equal(f[0], "system");
+    assert_string_equal(f[3], "legal_basis");
+    assert_string_equal(f[12], "transfer_safeguards");
+    while (*p) {
+        assert_int_equal(csv_record(&p, f, 16), 13);
+        rows++;
+        assert_string_not_equal(f[1], "report");
+        if (!strcmp(f[1], "users")) {
+            seen++;
+            assert_string_equal(f[0], "crm-suite");
+            /* neutralised: a leading ' makes it text, the rest is kept */
+            assert_string_equal(f[2], "'\t=cmd|' /C calc'!A0, \"x\"\nline 2");
+            assert_string_equal(f[3], "contract");
+            assert_string_equal(f[5], "restricted");
+            assert_string_equal(f[6], "EU");
+            assert_string_equal(f[7], "pii.email");
+            assert_non_null(strstr(f[9], "aws:eu-west-1 (primary)"));
+            assert_string_equal(f[10], "(no system)/crm; (no system)/report; (no system)/stats");
+            assert_string_equal(f[11], "US");
+            assert_string_equal(f[12], "US via u-crm: scc TIA-7 (ok); US via u-stats: none (violation)");
+        }
+        if (!strcmp(f[1], "stats")) {
+            seen++;
+            assert_string_equal(f[3], "");
+            assert_string_equal(f[6], "EU");        /* carried in by lineage */
+        }
+    }
+    assert_int_equal(rows, 3);
+    assert_int_equal(seen, 2);
+    /* the formula never starts a cell */
+    assert_null(strstr(csv, ",\t="));
+    md = run_ropa(m, r, "md");
+    assert_non_null(strstr(md, "\n## System crm-suite\n"));
+    assert_non_null(strstr(md, "| users |  =cmd\\|' /C calc'!A0, \"x\"<br>line 2 | contract |"));
+    assert_non_null(strstr(md, "| crm-suite | users | IE | US | u-stats | GDPR | **none** |  | violation |"));
+    assert_non_null(strstr(md, "| crm-suite | users | IE | US | u-crm | GDPR | scc | TIA-7 | ok |"));
+    assert_null(strstr(md, "| report |"));
+    free(md);
+    free(csv);
+    check_result_free(r);
+    model_free(m);
+}
+
+/* A 5,000-character dataset name with a copy abroad: the safeguard cell
+ * names the copy whole, in CSV and in Markdown. */
+static void
+test_ropa_long_name(void **state)
+{
+    struct model *m = tl_small_model();
+    char *name = malloc(5001), *want = malloc(5100), *csv, *md;
+    struct check_result *r;
+    int32_t d;
+
+    (void)state;
+    memset(name, 'n', 5000);
+    name[5000] = '\0';
+    d = tl_add_dataset(m, name, "restricted", "EU", NULL);
+    assert_int_equal(model_add_field(m, d, "email", NULL, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, d, model_field(m, d, "email"), "pii.email", "", "", "",
+                                   NULL, NULL), SM_OK);
+    tl_add_copy(m, d, "aws:eu-west-1", ROLE_PRIMARY, "aws:eu-west-1");
+    tl_add_copy(m, d, "aws:us-east-1", ROLE_REPLICA, "aws:eu-west-1");
+    r = tl_check(m);
+    csv = run_ropa(m, r, "csv");
+    snprintf(want, 5100, "US via %s@aws:us-east-1: none (violation)", name);
+    assert_non_null(strstr(csv, want));
+    md = run_ropa(m, r, "md");
+    assert_non_null(strstr(md, "@aws:us-east-1 | GDPR | **none** |"));
+    assert_true(strlen(md) > 3 * 5000);     /* the name whole, escaped, in both tables */
+    free(md);
+    free(csv);
+    free(want);
+    free(name);
+    check_result_free(r);
+    model_free(m);
+}
+
 static void
 test_registry(void **state)
 {
@@ -230,7 +348,9 @@ test_registry(void **state)
     (void)state;
     for (int i = 0; export_formats[i]; i++, n++)
         assert_ptr_equal(export_format(export_formats[i]->name), export_formats[i]);
-    assert_int_equal(n, 15);
+    assert_int_equal(n, 17);
+    assert_true(export_format("ropa-csv")->needs_check);
+    assert_true(export_format("ropa-md")->needs_check);
     assert_true(export_format("tiers-md")->needs_check);
     assert_true(export_format("tiers-csv")->needs_check);
     assert_false(export_format("model-json")->needs_check);
@@ -249,6 +369,8 @@ main(void)
         cmocka_unit_test(test_transfers),
         cmocka_unit_test(test_lineage),
         cmocka_unit_test(test_hostile_roundtrip),
+        cmocka_unit_test(test_ropa),
+        cmocka_unit_test(test_ropa_long_name),
         cmocka_unit_test(test_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

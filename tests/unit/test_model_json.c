@@ -148,6 +148,56 @@ expect_error(const char *text, int code, const char *msg)
     model_free(m);
 }
 
+/* A dataset's purpose and legal basis (Art. 30) survive model-json and the
+ * catalog; a dataset without them writes neither key; a basis outside
+ * Art. 6(1) is refused with the list. */
+static void
+test_purpose_legal_basis(void **state)
+{
+    struct model *m = tl_base_model(), *m2, *m3 = tl_base_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char *a, *b, *c;
+    int32_t d;
+    (void)state;
+
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "members", 2, "purpose",
+            "loyalty programme, \"points\" <b>\n=1+1", "legal-basis", "legitimate_interests");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "plain", 0);
+    d = model_dataset(m, "members");
+    assert_int_equal(m->datasets[d].legal_basis, LB_LEGITIMATE_INTERESTS);
+    a = to_json(m);
+    assert_non_null(strstr(a, "\"purpose\": \"loyalty programme, \\\"points\\\" <b>\\n=1+1\",\n"
+                              "      \"legal_basis\": \"legitimate_interests\""));
+    assert_null(strstr(strstr(a, "\"purpose\"") + 1, "\"purpose\""));   /* plain has none */
+    m2 = from_json(a);
+    b = to_json(m2);
+    assert_string_equal(a, b);
+    d = model_dataset(m2, "members");
+    assert_string_equal(m2->datasets[d].purpose, "loyalty programme, \"points\" <b>\n=1+1");
+    assert_int_equal(m2->datasets[d].legal_basis, LB_LEGITIMATE_INTERESTS);
+    assert_string_equal(m2->datasets[model_dataset(m2, "plain")].purpose, "");
+    /* through the catalog (schema 3 columns) */
+    assert_int_equal(store_open(tl_path(tl_tmpdir(), "lb.db"), STORE_CREATE, &st, &err), 0);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m2, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    assert_int_equal(store_load(st, m3, &err), SM_OK);
+    store_close(st);
+    c = to_json(m3);
+    assert_string_equal(a, c);
+    expect_error("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", \"legal_basis\": \"because\"}]}",
+                 SM_EPARSE, "m.json:1:57: datasets[0].legal_basis: unknown legal_basis because: use "
+                 "consent, contract, legal_obligation, vital_interests, public_task, "
+                 "legitimate_interests");
+    free(a);
+    free(b);
+    free(c);
+    model_free(m);
+    model_free(m2);
+    model_free(m3);
+}
+
 static void
 test_errors(void **state)
 {
@@ -404,6 +454,7 @@ main(void)
         cmocka_unit_test(test_long_names_and_utf8),
         cmocka_unit_test(test_through_catalog),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_purpose_legal_basis),
         cmocka_unit_test(test_part),
         cmocka_unit_test(test_diff_and_undo),
         cmocka_unit_test(test_locations),

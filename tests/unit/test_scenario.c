@@ -316,6 +316,46 @@ test_tier_and_subjects(void **state)
     assert_int_equal(try_op(fx, "set-subjects orders E", NULL, &err), SM_EINVAL);
 }
 
+/* set-tier-policy: the tier's mapping changed in the scenario alone, with
+ * the findings a full check of the same edit gives; a pair that is not a
+ * policy attribute, or a bad value, changes nothing. */
+static void
+test_tier_policy(void **state)
+{
+    struct fx *fx = *state;
+    struct scenario_eval *ev = NULL;
+    struct model *m2 = NULL;
+    struct check_result *r2 = NULL;
+    struct sm_error err;
+    int32_t t = model_tier(fx->m, "restricted");
+
+    assert_true(t >= 0);
+    assert_int_equal(try_op(fx, "set-tier-policy restricted scope=global key-scope=global "
+                            "retention-max=30", &ev, &err), SM_OK);
+    assert_int_equal(ev->m->tiers[t].scope, SCOPE_GLOBAL);
+    assert_int_equal(ev->m->tiers[t].key_scope, SCOPE_GLOBAL);
+    assert_int_equal(ev->m->tiers[t].retention_max_days, 30);
+    assert_int_not_equal(fx->m->tiers[t].scope, SCOPE_GLOBAL);      /* the base stays */
+    assert_int_equal(count(ev->res, "RES001", "orders@aws:us-east-1"), 0);
+    /* the same change made to a copy of the model and checked whole */
+    assert_int_equal(model_clone(fx->m, &m2), SM_OK);
+    assert_int_equal(model_set(m2, OBJ_TIER, t, "scope", "global", NULL), SM_OK);
+    assert_int_equal(model_set(m2, OBJ_TIER, t, "key-scope", "global", NULL), SM_OK);
+    assert_int_equal(model_set(m2, OBJ_TIER, t, "retention-max", "30", NULL), SM_OK);
+    assert_int_equal(check_run(m2, fx->rp, TODAY, &r2, NULL), SM_OK);
+    for (int sv = 0; sv < SEV_COUNT; sv++)
+        assert_int_equal(ev->res->stats.count[sv], r2->stats.count[sv]);
+    check_result_free(r2);
+    model_free(m2);
+    scenario_eval_free(ev);
+    assert_int_equal(try_op(fx, "set-tier-policy restricted rank=1", NULL, &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "rank is not a tier policy attribute"));
+    assert_int_equal(try_op(fx, "set-tier-policy restricted scope=bloc key-scope=nowhere", &ev,
+                            &err), SM_EINVAL);
+    assert_int_equal(try_op(fx, "set-tier-policy restricted scope", NULL, &err), SM_EINVAL);
+    assert_int_equal(try_op(fx, "set-tier-policy secret scope=bloc", NULL, &err), SM_ENOTFOUND);
+}
+
 static void
 test_flows(void **state)
 {
@@ -653,6 +693,7 @@ test_delta(void **state)
         "remove-placement orders@aws:eu-central-1",
         "add-region onprem:fra-dc2 DE on-prem",
         "set-subjects users EU,BR",
+        "set-tier-policy restricted scope=global key-scope=global",
     };
     struct scenario_eval *inc, *full;
     struct scenario_delta d;
@@ -678,8 +719,8 @@ test_delta(void **state)
         /* keep the incremental side current for the next op */
         if (inc->stale)
             assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
-        if (strncmp(lines[i], "revoke", 6) == 0)
-            assert_int_equal(d.ndatasets, -1);
+        if (strncmp(lines[i], "revoke", 6) == 0 || strncmp(lines[i], "set-tier-policy", 15) == 0)
+            assert_int_equal(d.ndatasets, -1);          /* every dataset may change */
         else
             assert_true(d.ndatasets >= 0 && d.ndatasets <= 3);
     }
@@ -1228,6 +1269,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_placements, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tier_and_subjects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tier_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_flow_ops_stacked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),

@@ -474,7 +474,7 @@ test_newer_version(void **state)
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
-    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 2)", path);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 3)", path);
     assert_string_equal(err.msg, want);
     assert_null(st);
 }

@@ -904,6 +904,11 @@ test_add_dataset_form(void **state)
     /* Edit it: change the system; only changed attributes are sent. */
     feed(h, "e<Down><Down>billing<Enter>");
     assert_string_equal(h->m->datasets[id].system, "billing");
+    /* The Art. 30 rows: purpose and legal basis, the last two of the form. */
+    feed(h, "e<Down><Down><Down><Down><Down><Down><Down><Down>card payments<Down>contract<Enter>");
+    assert_false(h->t->form.open);
+    assert_string_equal(h->m->datasets[id].purpose, "card payments");
+    assert_int_equal(h->m->datasets[id].legal_basis, LB_CONTRACT);
 }
 
 /* Ctrl-Z in a half-typed form suspends (regression: the form swallowed
@@ -1298,6 +1303,42 @@ test_scenario_edit(void **state)
     free(before);
 }
 
+/* In the mode a tier edit is one set-tier-policy op (issue 22): the
+ * stricter mapping is tried in the scenario, the catalog's tier stays. */
+static void
+test_scenario_tier_policy(void **state)
+{
+    struct harness *h = *state;
+    int32_t sid = model_scenario(h->m, "repatriate"), tier;
+    char *before = base_json(h), *after;
+    const struct sm_strv *op;
+
+    enter_repatriate(h);
+    feed(h, "4e<Down><Down><C-u>region<Enter>");
+    /* the impact preview asks first (the same as outside the mode) */
+    assert_int_equal(h->t->dialog.mode, DIALOG_CONFIRM);
+    feed(h, "y");
+    if (h->t->form.open)
+        fail_msg("form still open: %s", h->t->form.error);
+    assert_int_equal(h->m->scenarios[sid].nops, 2);
+    op = &h->m->scenarios[sid].ops[1];
+    assert_int_equal(op->n, 3);
+    assert_string_equal(op->v[0], "set-tier-policy");
+    assert_string_equal(op->v[2], "scope=region");
+    tier = model_tier(h->t->m, op->v[1]);
+    assert_true(tier >= 0);
+    assert_int_equal(h->t->m->tiers[tier].scope, SCOPE_REGION);
+    assert_int_not_equal(h->m->tiers[model_tier(h->m, op->v[1])].scope, SCOPE_REGION);
+    assert_non_null(strstr(tui_message(h->t), "set-tier-policy"));
+    feed(h, "u");
+    assert_int_equal(h->m->scenarios[sid].nops, 1);
+    feed(h, "W");
+    after = base_json(h);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+}
+
 static void
 test_scenario_diff_view(void **state)
 {
@@ -1469,6 +1510,7 @@ main(void)
         BOTH(test_hostile_names),
         BOTH(test_scenario_mode),
         BOTH(test_scenario_edit),
+        AT80(test_scenario_tier_policy),
         BOTH(test_scenario_diff_view),
     };
     setlocale(LC_ALL, "");

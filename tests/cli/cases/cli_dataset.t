@@ -34,7 +34,7 @@ $ sovmap --catalog a.db dataset list --tier public --format tsv
 
 $ sovmap --catalog a.db dataset list --system loyalty --format json
 > [
->   {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"loyalty","owner":"Ana Lima","retention":365,"public-sector":false,"source":"","description":"","copies":0}
+>   {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"loyalty","owner":"Ana Lima","retention":365,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"","copies":0}
 > ]
 
 $ sovmap --catalog a.db dataset list --tier restricte
@@ -79,6 +79,8 @@ $ sovmap --catalog a.db dataset show orders
 > public-sector        false
 > source
 > description          web shop orders
+> purpose
+> legal-basis
 > fields
 >   email
 >     pii  typed  at 2026-11-26T00:00:00Z

@@ -46,8 +46,8 @@ $ sovmap dataset list --format tsv
 
 $ sovmap dataset list --format json
 > [
->   {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"shop","owner":"","retention":null,"public-sector":false,"source":"","description":"","copies":2},
->   {"name":"bi","tier":"confidential","subjects":"","system":"","owner":"","retention":null,"public-sector":false,"source":"","description":"","copies":1}
+>   {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"shop","owner":"","retention":null,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"","copies":2},
+>   {"name":"bi","tier":"confidential","subjects":"","system":"","owner":"","retention":null,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"","copies":1}
 > ]
 
 $ sovmap tier list
@@ -179,7 +179,7 @@ $ sovmap flow list --format tsv
 $ SOVMAP_TODAY=2026-11-26 sovmap -q field add orders email --tag pii && SOVMAP_TODAY=2026-11-26 sovmap -q tag add orders sovereignty=EU
 
 $ sovmap dataset show orders --format json
-> {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"shop","owner":"","retention":null,"public-sector":false,"source":"","description":"",
+> {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"shop","owner":"","retention":null,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"",
 >  "fields":[{"name":"email","tags":[{"tag":"pii","source":"","entity":"","time":"2026-11-26T00:00:00Z"}]}],
 >  "tags":[{"tag":"sovereignty=EU","source":"","entity":"","time":"2026-11-26T00:00:00Z"}],
 >  "placements":[{"selector":"orders@aws:eu-west-1","region":"aws:eu-west-1","role":"primary","encrypted":true,"key-region":"aws:eu-west-1","mechanism":"","mechanism-ref":""},{"selector":"orders@acme:fra","region":"acme:fra","role":"replica","encrypted":false,"key-region":"","mechanism":"scc","mechanism-ref":"SCC 2021"}],
@@ -187,7 +187,7 @@ $ sovmap dataset show orders --format json
 >  "flows_in":[]}
 
 $ sovmap dataset show bi --format json
-> {"name":"bi","tier":"confidential","subjects":"","system":"","owner":"","retention":null,"public-sector":false,"source":"","description":"",
+> {"name":"bi","tier":"confidential","subjects":"","system":"","owner":"","retention":null,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"",
 >  "fields":[],
 >  "tags":[],
 >  "placements":[{"selector":"bi@aws:eu-central-1","region":"aws:eu-central-1","role":"primary","encrypted":false,"key-region":"","mechanism":"","mechanism-ref":""}],

@@ -1,0 +1,390 @@
+/*
+ * export_dot_render.c - laying a diagram out and writing it: Graphviz's
+ * error hook, the size check before and after layout (refuse a page no
+ * renderer or reader can use), svg/png/pdf/dot output with PDF dates
+ * pinned, and the same graph as a Mermaid flowchart.
+ *
+ * Moved out of export_dot.c; reads only the built graph (struct dg).
+ */
+#include "export_dot_int.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- layout and rendering ------------------------------------------------------------- */
+
+/* Graphviz reports errors through one process-wide hook; keep the first. */
+static char gv_msg[256];
+static int gv_nerr;
+
+static int
+gv_errf(char *msg)
+{
+    size_t n;
+
+    if (!gv_nerr++) {
+        sm_strlcpy(gv_msg, msg, sizeof gv_msg);
+        n = strlen(gv_msg);
+        while (n && (gv_msg[n - 1] == '\n' || gv_msg[n - 1] == ' '))
+            gv_msg[--n] = '\0';
+        if (!strncmp(gv_msg, "Error: ", 7))
+            memmove(gv_msg, gv_msg + 7, strlen(gv_msg + 7) + 1);
+    }
+    return 0;
+}
+
+static GVC_t *shared_gvc;
+
+/* Cairo writes the wall-clock time into the PDF's /CreationDate (and
+ * ignores SOURCE_DATE_EPOCH here): overwrite its 14 digits in place, same
+ * length so the xref offsets stay right, with the stamp date or 1970. */
+static void
+pdf_fix_dates(char *data, unsigned int len, int32_t day)
+{
+    static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
+    char digits[16];
+
+    snprintf(digits, sizeof digits, "%08d000000", day > 0 ? (int)day : 19700101);
+    for (size_t k = 0; k < 2; k++) {
+        size_t kl = strlen(keys[k]);
+        for (unsigned int i = 0; i + kl + 14 <= len; i++)
+            if (data[i] == '/' && !memcmp(data + i, keys[k], kl)) {
+                bool ok = true;
+                for (int c = 0; c < 14; c++)
+                    ok = ok && data[i + kl + c] >= '0' && data[i + kl + c] <= '9';
+                if (ok)
+                    memcpy(data + i + kl, digits, 14);
+            }
+    }
+}
+
+/* Graphviz's path router (libpath) prints "triangulation failed" straight
+ * to stderr, bypassing agerr: point fd 2 at a temporary file while laying
+ * out and read back the first line. */
+struct grab {
+    int saved;
+    FILE *tmp;
+    char text[200];
+};
+
+static void
+stderr_grab(struct grab *g)
+{
+    g->text[0] = '\0';
+    g->saved = -1;
+    fflush(stderr);
+    if (!(g->tmp = tmpfile()))
+        return;
+    if ((g->saved = dup(2)) < 0 || dup2(fileno(g->tmp), 2) < 0) {
+        if (g->saved >= 0)
+            close(g->saved);
+        g->saved = -1;
+        fclose(g->tmp);
+        g->tmp = NULL;
+    }
+}
+
+static void
+stderr_release(struct grab *g)
+{
+    size_t n;
+
+    if (!g->tmp)
+        return;
+    fflush(stderr);
+    dup2(g->saved, 2);
+    close(g->saved);
+    rewind(g->tmp);
+    n = fread(g->text, 1, sizeof g->text - 1, g->tmp);
+    g->text[n] = '\0';
+    g->text[strcspn(g->text, "\n")] = '\0';
+    fclose(g->tmp);
+}
+
+/* ---- Mermaid -----------------------------------------------------------------------------------
+ * The same graph, written as a Mermaid flowchart (GitHub and GitLab draw
+ * it inline in a pull request): clusters become subgraphs, Graphviz labels
+ * become quoted Mermaid labels, red nodes and edges get the `bad` class and
+ * a red linkStyle. Mermaid lays it out itself, so no size limit applies
+ * beyond the view's own. The legend is left out: the class colours say it. */
+
+/* A Mermaid label: inside "...", with " < > # & and line breaks as entity
+ * codes (Mermaid's #quot; form) and Graphviz's \n as <br/>. HTML-like
+ * labels (the systems view) become text, a line per table row. */
+static void
+mm_label(FILE *f, const char *s)
+{
+    bool html = s && aghtmlstr((char *)s);
+
+    fputc('"', f);
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (html && *p == '<') {
+            const char *end = strchr(p, '>');
+            if (!end)
+                break;
+            if (!strncmp(p, "</TR>", 5) || !strncmp(p, "<BR/>", 5))
+                fputs("<br/>", f);
+            else if (!strncmp(p, "</TD>", 5))
+                fputc(' ', f);
+            p = end;
+            continue;
+        }
+        if (html && *p == '&') {
+            /* the HTML label's own entities are already escaped text */
+            const char *end = strchr(p, ';');
+            if (end && end - p < 8) {
+                fputc('#', f);
+                fwrite(p + 1, 1, (size_t)(end - p), f);
+                p = end;
+                continue;
+            }
+        }
+        if (!html && p[0] == '\\' && (p[1] == 'n' || p[1] == 'l' || p[1] == 'r')) {
+            fputs("<br/>", f);
+            p++;
+            continue;
+        }
+        switch (*p) {
+        case '"': fputs("#quot;", f); break;
+        case '<': fputs("#lt;", f); break;
+        case '>': fputs("#gt;", f); break;
+        case '#': fputs("#35;", f); break;
+        case '&': fputs("#amp;", f); break;
+        case '\n': fputs("<br/>", f); break;
+        case '`': fputs("#96;", f); break;
+        default: fputc(*p, f); break;
+        }
+    }
+    fputc('"', f);
+}
+
+static const char *
+mm_attr(void *obj, Agsym_t *sym)
+{
+    return sym ? agxget(obj, sym) : "";
+}
+
+static void
+mm_cluster(struct dg *d, Agraph_t *g, FILE *f, int depth, int32_t *nsub)
+{
+    for (Agraph_t *sg = agfstsubg(g); sg; sg = agnxtsubg(sg)) {
+        const char *name = agnameof(sg);
+        if (!name || strncmp(name, "cluster", 7) || !strcmp(name, "cluster_legend"))
+            continue;
+        fprintf(f, "%*ssubgraph c%d[", depth * 2, "", (int)(*nsub)++);
+        mm_label(f, mm_attr(sg, d->ga[GA_LABEL]));
+        fputs("]\n", f);
+        mm_cluster(d, sg, f, depth + 1, nsub);
+        for (Agnode_t *n = agfstnode(sg); n; n = agnxtnode(sg, n)) {
+            bool deeper = false;
+            /* a node belongs to the innermost cluster holding it */
+            for (Agraph_t *inner = agfstsubg(sg); inner && !deeper; inner = agnxtsubg(inner))
+                deeper = agsubnode(inner, n, 0) != NULL;
+            if (deeper)
+                continue;
+            fprintf(f, "%*sn%lld[", depth * 2 + 2, "", (long long)AGSEQ(n));
+            mm_label(f, mm_attr(n, d->na[NA_LABEL]));
+            fputs("]\n", f);
+        }
+        fprintf(f, "%*send\n", depth * 2, "");
+    }
+}
+
+static int
+write_mermaid(struct dg *d, FILE *f, struct sm_error *err)
+{
+    Agraph_t *lg = agsubg(d->g, "cluster_legend", 0);
+    int32_t nsub = 0, nedge = 0;
+    bool any_bad = false;
+
+    fputs("%% ", f);
+    for (const char *p = mm_attr(d->g, d->ga[GA_LABEL]); *p; p++)
+        if (p[0] == '\\' && p[1] == 'n') {
+            fputs(" / ", f);
+            p++;
+        } else if (*p != '\n') {
+            fputc(*p, f);
+        }
+    fputs("\nflowchart LR\n", f);
+    mm_cluster(d, d->g, f, 1, &nsub);
+    /* nodes outside every cluster (none in sovmap's views, kept for safety) */
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n)) {
+        bool inside = false;
+        for (Agraph_t *sg = agfstsubg(d->g); sg && !inside; sg = agnxtsubg(sg))
+            inside = agsubnode(sg, n, 0) != NULL;
+        if (inside)
+            continue;
+        fprintf(f, "  n%lld[", (long long)AGSEQ(n));
+        mm_label(f, mm_attr(n, d->na[NA_LABEL]));
+        fputs("]\n", f);
+    }
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n)) {
+        if (lg && agsubnode(lg, n, 0))
+            continue;
+        for (Agedge_t *e = agfstout(d->g, n); e; e = agnxtout(d->g, e)) {
+            const char *lab = mm_attr(e, d->ea[EA_XLABEL]);
+            const char *style = mm_attr(e, d->ea[EA_STYLE]);
+            bool dashed = strstr(style, "dashed") != NULL;
+
+            if (!*lab)
+                lab = mm_attr(e, d->ea[EA_LABEL]);
+            fprintf(f, "  n%lld %s", (long long)AGSEQ(agtail(e)), dashed ? "-.->" : "-->");
+            if (*lab) {
+                fputc('|', f);
+                mm_label(f, lab);
+                fputc('|', f);
+            }
+            fprintf(f, " n%lld\n", (long long)AGSEQ(aghead(e)));
+            if (!strcmp(mm_attr(e, d->ea[EA_COLOR]), C_RED)) {
+                fprintf(f, "  linkStyle %d stroke:%s,stroke-width:2px,color:%s\n", (int)nedge,
+                        C_RED, C_RED);
+                any_bad = true;
+            }
+            nedge++;
+        }
+    }
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n)) {
+        if (lg && agsubnode(lg, n, 0))
+            continue;
+        if (!strcmp(mm_attr(n, d->na[NA_COLOR]), C_RED)) {
+            fprintf(f, "  class n%lld bad\n", (long long)AGSEQ(n));
+            any_bad = true;
+        }
+    }
+    if (any_bad)
+        fprintf(f, "  classDef bad stroke:%s,stroke-width:2px,color:%s,fill:%s\n", C_RED, C_RED,
+                C_RED_FILL);
+    if (ferror(f))
+        return sm_error_set(err, SM_EIO, "mermaid: write error: %s", strerror(errno));
+    return SM_OK;
+}
+
+/* A diagram nobody can read is not written. After the layout the size is
+ * known: a bitmap larger than cairo's 32767 pixels is scaled down by
+ * Graphviz (its text with it), and PDF readers refuse pages over 200
+ * inches; SVG gets the same printable bound. Scaled below 60 %, or over
+ * the page bound, the export is refused with views that work. */
+#define BITMAP_MAX_PX 32767.0
+#define PAGE_MAX_PT 14400.0
+#define MIN_SCALE 0.6
+
+static int
+check_size(struct dg *d, const char *fmt, struct sm_error *err)
+{
+    boxf bb = GD_bb(d->g);
+    double w = bb.UR.x - bb.LL.x, h = bb.UR.y - bb.LL.y, scale = 1.0;
+    bool bitmap = !strcmp(fmt, "png");
+
+    if (w <= 0 || h <= 0)
+        return SM_OK;
+    if (bitmap) {
+        double pw = w * 96.0 / 72.0, ph = h * 96.0 / 72.0;
+        if (pw > BITMAP_MAX_PX)
+            scale = BITMAP_MAX_PX / pw;
+        if (ph > BITMAP_MAX_PX && BITMAP_MAX_PX / ph < scale)
+            scale = BITMAP_MAX_PX / ph;
+        if (scale >= MIN_SCALE)
+            return SM_OK;
+    } else if (w <= PAGE_MAX_PT && h <= PAGE_MAX_PT) {
+        return SM_OK;
+    }
+    d->st.too_big = 1;
+    if (bitmap)
+        return sm_error_set(err, SM_ELIMIT, "png: the diagram is %.0f x %.0f pt; as a bitmap it "
+                            "would be scaled to %d%% and its text unreadable, so nothing was "
+                            "written. Use --view %s, --view focus --focus DATASET or a filter "
+                            "(--tier, --system, --jurisdiction)", w, h, (int)(scale * 100),
+                            d->o->view == EXPORT_VIEW_REGIONS ? "regions with a filter" :
+                            "systems, --view regions");
+    return sm_error_set(err, SM_ELIMIT, "%s: the diagram is %.0f x %.0f pt (%.1f x %.1f m), more "
+                        "than a page can hold (%.0f pt), so nothing was written. Use --view %s, "
+                        "--view focus --focus DATASET or a filter (--tier, --system, "
+                        "--jurisdiction)", fmt, w, h, w / 72 * 0.0254, h / 72 * 0.0254,
+                        PAGE_MAX_PT, d->o->view == EXPORT_VIEW_REGIONS ? "regions with a filter"
+                        : "systems, --view regions");
+}
+
+int
+render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
+{
+    GVC_t *gvc;
+    agusererrf old;
+    agerrlevel_t oldlevel;
+    char *data = NULL;
+    unsigned int len = 0;
+    int32_t lost = 0, total = 0;
+    struct grab grab;
+    int rc = SM_OK, lrc;
+
+    if (!strcmp(fmt, "dot")) {
+        if (agwrite(d->g, f) != 0 || ferror(f))
+            return sm_error_set(err, SM_EIO, "dot: write error: %s", strerror(errno));
+        return SM_OK;
+    }
+    if (!strcmp(fmt, "mermaid"))
+        return write_mermaid(d, f, err);
+    /* One context for the process: Graphviz 2.43's pango plugin keeps a
+     * pointer into the previous context's font cache, so freeing a context
+     * and making another reads freed memory (seen with ASan). */
+    if (!shared_gvc && !(shared_gvc = gvContext()))
+        return sm_error_set(err, SM_ENOMEM, "%s: graphviz could not start", fmt);
+    gvc = shared_gvc;
+    gv_msg[0] = '\0';
+    gv_nerr = 0;
+    old = agseterrf(gv_errf);
+    oldlevel = agseterr(AGERR);
+    agreseterrors();
+    stderr_grab(&grab);
+    lrc = gvLayout(gvc, d->g, "dot");
+    stderr_release(&grab);
+    if (!gv_nerr && grab.text[0]) {
+        gv_nerr = 1;
+        sm_strlcpy(gv_msg, grab.text, sizeof gv_msg);
+    }
+    if (lrc != 0) {
+        rc = sm_error_set(err, SM_EIO, "%s: graphviz could not lay the diagram out%s%s",
+                          fmt, gv_nerr ? ": " : "", gv_msg);
+        goto out;
+    }
+    d->st.laid_out = 1;
+    for (Agnode_t *n = agfstnode(d->g); n; n = agnxtnode(d->g, n))
+        for (Agedge_t *e = agfstout(d->g, n); e; e = agnxtout(d->g, e)) {
+            total++;
+            if (!ED_spl(e))
+                lost++;
+        }
+    if (lost || gv_nerr) {
+        rc = sm_error_set(err, SM_EIO, "%s: graphviz lost %d of %d edges laying out the "
+                          "diagram%s%s; use --view regions or a filter (--tier, --system, "
+                          "--jurisdiction)", fmt, (int)lost, (int)total,
+                          gv_nerr ? ": " : "", gv_msg);
+        goto layout_out;
+    }
+    if ((rc = check_size(d, fmt, err)))
+        goto layout_out;
+    if (gvRenderData(gvc, d->g, fmt, &data, &len) != 0 || gv_nerr) {
+        rc = sm_error_set(err, SM_EIO, "%s: graphviz could not render%s%s", fmt,
+                          gv_nerr ? ": " : "", gv_msg);
+        goto layout_out;
+    }
+    if (!strcmp(fmt, "pdf"))
+        pdf_fix_dates(data, len, d->o->stamp ? d->o->today : 0);
+    if (fwrite(data, 1, len, f) != len || ferror(f))
+        rc = sm_error_set(err, SM_EIO, "%s: write error: %s", fmt, strerror(errno));
+layout_out:
+    if (data)
+        gvFreeRenderData(data);
+    /* After a failed spline routing Graphviz 2.43 frees an edge's spline
+     * twice in gvFreeLayout: leak the layout rather than corrupt the heap. */
+    if (!lost && !gv_nerr)
+        gvFreeLayout(gvc, d->g);
+out:
+    agseterr(oldlevel);
+    agseterrf(old);
+    return rc;
+}
