@@ -317,6 +317,32 @@ ptr_hash(const void *p)
     return x ^ (x >> 31);
 }
 
+/* Twice the slots (most strings are shared: the table grows with the
+ * distinct ones, not with the references). */
+static bool
+ptr_grow(struct ptrmap *pm)
+{
+    uint64_t cap = pm->cap * 2, i;
+    const void **order = realloc(pm->order, cap * sizeof *order);
+    __typeof__(pm->slot) slot;
+
+    if (!order)
+        return false;
+    pm->order = order;
+    if (!(slot = calloc(cap, sizeof *slot)))
+        return false;
+    for (uint64_t k = 0; k < pm->cap; k++)
+        if (pm->slot[k].p) {
+            for (i = ptr_hash(pm->slot[k].p) & (cap - 1); slot[i].p; i = (i + 1) & (cap - 1))
+                ;
+            slot[i] = pm->slot[k];
+        }
+    free(pm->slot);
+    pm->slot = slot;
+    pm->cap = cap;
+    return true;
+}
+
 /* Add p (len bytes with its NUL, or a set) once; false: out of memory. */
 static bool
 ptr_add(struct ptrmap *pm, const void *p, size_t len)
@@ -328,8 +354,12 @@ ptr_add(struct ptrmap *pm, const void *p, size_t len)
     for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
         if (pm->slot[i].p == p)
             return true;
-    if (pm->n * 4 >= pm->cap * 3)
-        return false;
+    if (pm->n * 4 >= pm->cap * 3) {
+        if (!ptr_grow(pm))
+            return false;
+        for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+            ;
+    }
     pm->slot[i].p = p;
     pm->slot[i].off = pm->pool;
     pm->order[pm->n++] = p;
@@ -415,29 +445,6 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
                 return false;
     }
     return true;
-}
-
-/* An upper bound of the pointers collect may add. */
-static uint64_t
-count_ptrs(const struct model *m)
-{
-    uint64_t n = (uint64_t)m->nregions * 6 + (uint64_t)m->ntiers * 2 +
-                 (uint64_t)m->ndatasets * 5 + (uint64_t)m->nfields + (uint64_t)m->ntags * 4 +
-                 (uint64_t)m->nplacements + (uint64_t)m->nflows * 2 +
-                 (uint64_t)m->nwaivers * 5 + (uint64_t)m->nscenarios * 3;
-    for (int32_t i = 0; i < m->ntiers; i++)
-        n += m->tiers[i].approved.n;
-    for (int32_t i = 0; i < m->nflows; i++) {
-        n += m->flows[i].fields.n;
-        for (uint32_t t = 0; t < m->flows[i].ntransforms; t++)
-            n += m->flows[i].transforms[t].fields.n;
-    }
-    for (int32_t i = 0; i < m->nscenarios; i++)
-        for (uint32_t o = 0; o < m->scenarios[i].nops; o++)
-            n += m->scenarios[i].ops[o].n;
-    for (int k = 0; k < MAP_COUNT; k++)
-        n += map_of(m, k)->len;
-    return n;
 }
 
 struct out {
@@ -615,7 +622,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     struct ptrmap pm = { 0 };
     struct out o = { 0 };
     sqlite3_stmt *s = NULL;
-    uint64_t body = 0, want = count_ptrs(m);
+    uint64_t body = 0, want;
     int rc = SM_ENOMEM;
     char mark[32];
 
@@ -627,10 +634,12 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     h.change = key->change;
     h.schema = key->schema;
     h.generation = m->generation;
-    for (pm.cap = 16; pm.cap < want + want / 2 + 16; pm.cap *= 2)
+    /* distinct pointers: the names, and a few shared strings per column */
+    want = (uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096;
+    for (pm.cap = 16; pm.cap < want + want / 2; pm.cap *= 2)
         ;
     if (!(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
-        !(pm.order = malloc((want + 1) * sizeof *pm.order)) ||
+        !(pm.order = malloc(pm.cap * sizeof *pm.order)) ||
         !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))
         goto out;
     h.pool = pm.pool;
