@@ -385,6 +385,20 @@ END {
     }
 }' "$RES"
 echo
+echo "per-rule counts, sovmap check_run vs bench/sql/rules.sql (XFR: SQL copies + flows):"
+for n in $SIZES; do
+    [ -s "$TMP/check-$n.out" ] && [ -s "$TMP/sql-$n.out" ] || continue
+    awk -v size="$(label "$n")" '
+    FNR == NR { if ($0 ~ /^  [A-Z]+[0-9]+ [0-9]+$/) s[$1] = $2; next }
+    { split($0, f, "|"); r = f[1]; sub(/ \(flows\)$/, "", r); q[r] += f[2]; if (!(r in seen)) { seen[r] = 1; ord[++n] = r } }
+    END {
+        line = ""; bad = 0
+        for (i = 1; i <= n; i++) { r = ord[i]; v = (r in s) ? s[r] : 0
+            line = line sprintf(" %s %d/%d", r, v, q[r]); if (v != q[r]) bad++ }
+        printf "  %-5s%s  -> %s\n", size, line, (bad ? bad " rule(s) differ" : "same counts")
+    }' "$TMP/check-$n.out" "$TMP/sql-$n.out"
+done
+echo
 echo "growth with size (median ratio; linear = 10x per 10x datasets):"
 awk -F'|' '
 { k = $1 SUBSEP $2; if (!(k in n)) { if (!($1 in seen)) { seen[$1] = 1; ord[++nl] = $1 } } n[k]++; v[k, n[k]] = $3 }
