@@ -19,16 +19,7 @@
 #include <sqlite3.h>
 
 #include "model.h"
-
-/* model id -> rowid, 0 unknown. A load whose rowids have no gaps (the
- * usual case) keeps them as one run instead of an array: ids [lin, lin +
- * nlin) have rowids lin_row, lin_row + 1 ... A row[] entry, once set, wins. */
-struct rowmap {
-    int64_t *row;
-    int32_t cap;
-    int32_t lin, nlin;
-    int64_t lin_row;
-};
+#include "store_int.h"     /* struct rowmap */
 
 /* What the snapshot is checked against, read inside the load's transaction. */
 struct snap_key {
