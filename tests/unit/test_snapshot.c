@@ -248,6 +248,34 @@ test_version_mismatch(void **state)
     poke_falls_back("abi.db", 12, "\x01", 1, true);
 }
 
+/* Other shipped regions (another data/regions.json) than the snapshot was
+ * made from: the ids it holds would be wrong, so the tables are read. */
+static void
+test_other_shipped_regions(void **state)
+{
+    const char *path = catalog("regions.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct model *m = tl_base_model();
+    struct region r;
+    (void)state;
+
+    sneak(path);
+    model_region_init(&r);
+    r.id = "aws:zz-test-1";
+    r.provider = "aws";
+    r.code = "zz-test-1";
+    r.country = sm_cc("DE");
+    r.operator_home = sm_cc("US");
+    r.builtin = 1;
+    assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+    if (store_open(path, STORE_READONLY, &st, &err) || store_load(st, m, &err))
+        fail_msg("load: %s", err.msg);
+    store_close(st);
+    assert_true(sees_sneak(m));
+    model_free(m);
+}
+
 /* A store loaded from the snapshot writes through the rowids it gave
  * back; the write drops the mark, and the next load reads the tables. */
 static void
@@ -327,6 +355,7 @@ main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_flipped_byte),
         cmocka_unit_test(test_version_mismatch),
+        cmocka_unit_test(test_other_shipped_regions),
         cmocka_unit_test(test_write_after_snapshot_load),
         cmocka_unit_test(test_small_catalog_writes_none),
     };
