@@ -136,6 +136,8 @@ extern const char *const obj_kind_names[OBJ_KIND_COUNT];
 int model_enum_parse(const char *const *table, int n, const char *name);
 
 /* ---- objects ---------------------------------------------------------------- */
+/* A pointer member added to an object struct must also be added to the load
+ * snapshot's table of them (kinds[] in src/store/store_snapshot.c). */
 
 /* A list of strings in the model's arena. */
 struct sm_strv {

@@ -67,6 +67,11 @@ void *sm_arena_alloc(struct sm_arena *a, size_t n);
 /* Copies s (NULL gives NULL; "" gives a shared ""); NULL when out of memory
  * and s was not NULL: check with sm_arena_failed semantics by caller. */
 char *sm_arena_strdup(struct sm_arena *a, const char *s);
+/* A block of n bytes (not zeroed) that sm_arena_adopt hands to an arena
+ * (it is freed with it); sm_arena_raw_free frees one never adopted. */
+void *sm_arena_raw(size_t n);
+void  sm_arena_raw_free(void *p);
+void  sm_arena_adopt(struct sm_arena *a, void *p);
 char *sm_arena_strndup(struct sm_arena *a, const char *s, size_t n);
 
 /* ---- string -> int32 map (open addressing) ----------------------------- */

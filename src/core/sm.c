@@ -4,6 +4,7 @@
 #include "sm.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,43 @@ sm_arena_alloc(struct sm_arena *a, size_t n)
     a->used += n;
     memset(p, 0, n);
     return p;
+}
+
+/* A block for sm_arena_adopt: n bytes, not zeroed. */
+void *
+sm_arena_raw(size_t n)
+{
+    struct sm_arena_block *b = malloc(sizeof *b + n);
+
+    if (!b)
+        return NULL;
+    b->size = n;
+    return b->data;
+}
+
+void
+sm_arena_raw_free(void *p)
+{
+    if (p)
+        free((char *)p - offsetof(struct sm_arena_block, data));
+}
+
+void
+sm_arena_adopt(struct sm_arena *a, void *p)
+{
+    struct sm_arena_block *b = (void *)((char *)p - offsetof(struct sm_arena_block, data));
+
+    a->total += b->size;
+    if (a->head) {
+        /* like a big one-off: the head keeps taking small allocations */
+        b->next = a->head->next;
+        a->head->next = b;
+    } else {
+        /* a full head: the next allocation starts a new block */
+        b->next = NULL;
+        a->head = b;
+        a->used = b->size;
+    }
 }
 
 char *

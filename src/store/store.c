@@ -15,6 +15,7 @@
  */
 #include "store.h"
 #include "store_int.h"
+#include "store_snapshot.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -764,7 +765,9 @@ begin_fresh(struct store *st, struct sm_error *err)
 
     if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
-    if ((rc = check_fresh(st, err)))
+    if ((rc = check_fresh(st, err)) ||
+        /* whatever is written now, the load snapshot no longer says it */
+        (snap_invalidate(st->db) && (rc = db_error(st, sqlite3_extended_errcode(st->db), err))))
         exec(st, "ROLLBACK", NULL);
     return rc;
 }

@@ -3,6 +3,7 @@
  */
 #include "store.h"
 #include "store_int.h"
+#include "store_snapshot.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -1017,12 +1018,70 @@ make_views(struct store *st, const struct model *m, struct sm_error *err)
     return SM_OK;
 }
 
+/* After a load from the tables: write the snapshot when it pays
+ * (snap_worth), in a write transaction of its own that finds the catalog as
+ * it was loaded. It is a cache, so nothing here is an error: busy, read-only,
+ * a full disk, and it is not written. A read-only store writes it through a
+ * connection of its own. */
+static void
+snapshot_save(struct store *st, const struct model *m, const struct snap_key *key)
+{
+    const struct rowmap *const rows[3] = { &st->drow, &st->prow, &st->frow };
+    sqlite3 *db = st->db;
+    int64_t dv = 0;
+    int rc;
+
+    if (st->in_tx || st->held || st->stale || !snap_worth(m))
+        return;
+    if (st->flags & STORE_READONLY) {
+        if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                            NULL) != SQLITE_OK) {
+            sqlite3_close_v2(db);
+            return;
+        }
+        sqlite3_busy_timeout(db, 100);
+        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            pragma_int(st, "PRAGMA data_version", &dv, NULL) || dv != st->dv) {
+            sqlite3_close_v2(db);   /* rolls back */
+            return;
+        }
+    } else if (begin_fresh(st, NULL)) {
+        return;
+    }
+    rc = snap_write(db, key, m, rows);
+    if (rc || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (db != st->db)
+        sqlite3_close_v2(db);
+}
+
+/* Inside the load's transaction: the snapshot's key, and the snapshot when
+ * the meta key "snapshot" names the current change counter. */
+static int
+snapshot_load(struct store *st, struct model *m, struct snap_key *key, bool *done,
+              struct sm_error *err)
+{
+    char mark[32];
+    int rc;
+
+    if ((rc = store_change_counter(st, &key->change, err)) ||
+        (rc = pragma_int(st, "PRAGMA user_version", &key->schema, err)))
+        return rc;
+    if (store_meta_get(st, "snapshot", mark, sizeof mark, NULL) != SM_OK ||
+        strtoll(mark, NULL, 10) != key->change)
+        return SM_OK;
+    *done = snap_read(st->db, key, m, (struct rowmap *[3]){ &st->drow, &st->prow,
+                                                            &st->frow }) == SM_OK;
+    return SM_OK;
+}
 int
 store_load(struct store *st, struct model *m, struct sm_error *err)
 {
     struct loader L = { .st = st, .m = m, .err = err, .named_ds = m->ndatasets,
                         .named_fl = m->nflows };
     int64_t nd = 0, maxd = 0, nf = 0, nt = 0, np = 0, nfl = 0;
+    struct snap_key key = { .base = snap_on() ? snap_base(m) : 0 };
+    bool from_snap = false;
     char pack[256];
     int rc;
 
@@ -1035,6 +1094,11 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     rowmap_fini(&st->drow);
     rowmap_fini(&st->prow);
     rowmap_fini(&st->frow);
+    /* the load snapshot, when there is a valid one (store_snapshot.h) */
+    if (key.base && (rc = snapshot_load(st, m, &key, &from_snap, err)))
+        goto out;
+    if (from_snap)
+        goto pack;
     /* rowid tables: the largest rowid, an upper bound found in O(log n)
      * (trimmed at the end if rows were deleted); fields and tags are
      * counted exactly */
@@ -1070,6 +1134,7 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     }
     hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_map_slot));
     hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_map_slot));
+pack:
     switch (store_meta_get(st, "rule_pack", pack, sizeof pack, NULL)) {
     case SM_OK:
         if (!(m->rule_pack = model_str(m, pack))) {
@@ -1080,6 +1145,8 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     default:
         break;
     }
+    if (from_snap)
+        goto loaded;
     if (!(L.in.slots = calloc(INTERN_CAP, sizeof *L.in.slots))) {
         rc = sm_error_set(err, SM_ENOMEM, "out of memory");
         goto out;
@@ -1093,6 +1160,7 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     trim((void **)&m->tags, &m->cap_tags, m->ntags, sizeof *m->tags);
     trim((void **)&m->placements, &m->cap_placements, m->nplacements, sizeof *m->placements);
     trim((void **)&m->flows, &m->cap_flows, m->nflows, sizeof *m->flows);
+loaded:
     if (st->progress)
         st->progress(st->progress_ctx, L.total, L.total);
     /* read inside the load's transaction: the version of what was loaded */
@@ -1112,5 +1180,7 @@ out:
     }
     if (!rc)
         rc = make_views(st, m, err);
+    if (!rc && key.base && !from_snap)
+        snapshot_save(st, m, &key);
     return rc;
 }

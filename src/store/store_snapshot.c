@@ -1,0 +1,1002 @@
+/*
+ * store_snapshot.c - the load snapshot (store_snapshot.h, doc/catalog.md).
+ *
+ * The blob is the model's arrays as they are in memory, pointers replaced
+ * by offsets, after one block (the "heap") holding every string and
+ * country set once (shared strings stay shared), the string lists' items,
+ * the flows' transforms and the scenarios' ops. Reading it is a few big
+ * reads, a checksum and one pass putting the pointers back; the name maps
+ * are stored slot by slot, so nothing is hashed again.
+ *
+ *   header | heap: pool, ptrv, transforms, opsv | regions ... scenarios |
+ *   map slots (6) | rowid maps (3)
+ *
+ * The layout is this binary's (struct sizes and member offsets are in the
+ * header's `abi`): a snapshot written by another build is not read.
+ */
+#include "store_snapshot.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SNAP_FORMAT 1
+#define SNAP_MAGIC "SovSnap\n"
+#define CHUNK (1 << 20)
+
+enum { MAP_REGION, MAP_TIER, MAP_DATASET, MAP_FLOW, MAP_WAIVER, MAP_SCENARIO, MAP_COUNT };
+enum { A_REGION, A_TIER, A_DATASET, A_FIELD, A_TAG, A_PLACEMENT, A_FLOW, A_WAIVER,
+       A_SCENARIO, A_COUNT };
+
+struct snap_head {
+    char magic[8];
+    uint32_t format;
+    uint32_t abi;
+    uint64_t base;
+    int64_t change;
+    int64_t schema;
+    uint64_t checksum;          /* of every byte after the header */
+    uint64_t total;             /* bytes of the blob */
+    uint64_t generation;
+    uint64_t pool;              /* bytes of strings and sets, 8-aligned */
+    uint64_t nptrv, ntransforms, nopsv;
+    int64_t n[A_COUNT];
+    uint32_t mapcap[MAP_COUNT], maplen[MAP_COUNT], maptomb[MAP_COUNT];
+    int32_t rowcap[3], lin[3], nlin[3];
+    int64_t lin_row[3];
+};
+
+/* ---- checksum: four lanes over 32-byte blocks, any split of the stream ---- */
+
+struct hash {
+    uint64_t lane[4];
+    unsigned char carry[32];
+    size_t ncarry;
+    uint64_t len;
+};
+
+#define P1 0x9e3779b97f4a7c15ULL
+#define P2 0xff51afd7ed558ccdULL
+
+static void
+hash_init(struct hash *h)
+{
+    memset(h, 0, sizeof *h);
+    for (int i = 0; i < 4; i++)
+        h->lane[i] = P1 * (uint64_t)(i + 1);
+}
+
+static inline void
+hash_block(uint64_t lane[4], const unsigned char *p)
+{
+    uint64_t w[4];
+
+    memcpy(w, p, 32);
+    for (int i = 0; i < 4; i++) {
+        lane[i] = (lane[i] ^ w[i]) * P2;
+        lane[i] ^= lane[i] >> 29;
+    }
+}
+
+static void
+hash_update(struct hash *h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+
+    h->len += n;
+    if (h->ncarry) {
+        size_t k = 32 - h->ncarry < n ? 32 - h->ncarry : n;
+        memcpy(h->carry + h->ncarry, p, k);
+        h->ncarry += k;
+        p += k;
+        n -= k;
+        if (h->ncarry < 32)
+            return;
+        hash_block(h->lane, h->carry);
+        h->ncarry = 0;
+    }
+    for (; n >= 32; p += 32, n -= 32)
+        hash_block(h->lane, p);
+    memcpy(h->carry, p, n);
+    h->ncarry = n;
+}
+
+static uint64_t
+hash_final(struct hash *h)
+{
+    uint64_t r = h->len * P1;
+
+    memset(h->carry + h->ncarry, 0, 32 - h->ncarry);
+    hash_block(h->lane, h->carry);
+    for (int i = 0; i < 4; i++) {
+        r = (r ^ h->lane[i]) * P2;
+        r ^= r >> 31;
+    }
+    return r;
+}
+
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * P2;
+    return h ^ (h >> 29);
+}
+
+static uint64_t
+mix_str(uint64_t h, const char *s)
+{
+    if (!s)
+        return mix(h, 1);
+    for (; *s; s++)
+        h = mix(h, (unsigned char)*s + 2);
+    return mix(h, 0);
+}
+
+/* The struct layout this binary reads and writes. */
+static uint32_t
+abi(void)
+{
+#define O(t, f) h = mix(h, offsetof(struct t, f))
+    uint64_t h = mix(SNAP_FORMAT, sizeof (void *));
+
+    h = mix(h, sizeof (struct region));
+    O(region, id); O(region, provider); O(region, code); O(region, name); O(region, city);
+    O(region, country); O(region, operator_home); O(region, kind); O(region, builtin);
+    O(region, global); O(region, deleted); O(region, members);
+    h = mix(h, sizeof (struct tier));
+    O(tier, name); O(tier, description); O(tier, rank); O(tier, personal); O(tier, scope);
+    O(tier, backup_scope); O(tier, key_scope); O(tier, encryption_at_rest);
+    O(tier, transit_encryption); O(tier, sovereign); O(tier, deleted); O(tier, approved);
+    O(tier, retention_min_days); O(tier, retention_max_days);
+    h = mix(h, sizeof (struct dataset));
+    O(dataset, name); O(dataset, system); O(dataset, owner); O(dataset, description);
+    O(dataset, source_ref); O(dataset, tier); O(dataset, retention_days);
+    O(dataset, subjects); O(dataset, nsubjects); O(dataset, public_sector);
+    O(dataset, deleted); O(dataset, first_field); O(dataset, first_tag);
+    O(dataset, first_placement);
+    h = mix(h, sizeof (struct field));
+    O(field, name); O(field, dataset); O(field, next);
+    h = mix(h, sizeof (struct tag));
+    O(tag, tag); O(tag, source); O(tag, entity); O(tag, time); O(tag, dataset);
+    O(tag, field); O(tag, next);
+    h = mix(h, sizeof (struct placement));
+    O(placement, dataset); O(placement, region); O(placement, key_region);
+    O(placement, role); O(placement, encrypted); O(placement, mechanism);
+    O(placement, deleted); O(placement, mechanism_ref); O(placement, next);
+    h = mix(h, sizeof (struct transform));
+    O(transform, kind); O(transform, fields);
+    h = mix(h, sizeof (struct flow));
+    O(flow, name); O(flow, from); O(flow, to); O(flow, to_region); O(flow, kind);
+    O(flow, mechanism); O(flow, transit_encrypted); O(flow, public_recipient);
+    O(flow, deleted); O(flow, mechanism_ref); O(flow, valid_from); O(flow, valid_to);
+    O(flow, fields); O(flow, ntransforms); O(flow, transforms);
+    h = mix(h, sizeof (struct waiver));
+    O(waiver, key); O(waiver, rule); O(waiver, object); O(waiver, owner);
+    O(waiver, reason); O(waiver, expires); O(waiver, deleted);
+    h = mix(h, sizeof (struct scenario));
+    O(scenario, name); O(scenario, base); O(scenario, description); O(scenario, nops);
+    O(scenario, ops); O(scenario, deleted);
+    h = mix(h, sizeof (struct sm_strv));
+    O(sm_strv, n); O(sm_strv, v);
+    h = mix(h, sizeof (struct sm_map_slot));
+    O(sm_map_slot, key); O(sm_map_slot, hash); O(sm_map_slot, val);
+    h = mix(h, sizeof (struct sm_ccset));
+    return (uint32_t)(h ^ (h >> 32));
+#undef O
+}
+
+/* ---- what the arrays look like: their pointer members ---------------------- */
+
+struct kind {
+    size_t size;
+    size_t str[5];              /* offsets of string members */
+    int nstr;
+    size_t strv;                /* offset of a string list, or 0 */
+};
+
+#define S(t, f) offsetof(struct t, f)
+static const struct kind kinds[A_COUNT] = {
+    [A_REGION] = { sizeof (struct region),
+                   { S(region, id), S(region, provider), S(region, code), S(region, name),
+                     S(region, city) }, 5, 0 },
+    [A_TIER] = { sizeof (struct tier), { S(tier, name), S(tier, description) }, 2,
+                 S(tier, approved) },
+    [A_DATASET] = { sizeof (struct dataset),
+                    { S(dataset, name), S(dataset, system), S(dataset, owner),
+                      S(dataset, description), S(dataset, source_ref) }, 5, 0 },
+    [A_FIELD] = { sizeof (struct field), { S(field, name) }, 1, 0 },
+    [A_TAG] = { sizeof (struct tag), { S(tag, tag), S(tag, source), S(tag, entity),
+                                       S(tag, time) }, 4, 0 },
+    [A_PLACEMENT] = { sizeof (struct placement), { S(placement, mechanism_ref) }, 1, 0 },
+    [A_FLOW] = { sizeof (struct flow), { S(flow, name), S(flow, mechanism_ref) }, 2,
+                 S(flow, fields) },
+    [A_WAIVER] = { sizeof (struct waiver),
+                   { S(waiver, key), S(waiver, rule), S(waiver, object), S(waiver, owner),
+                     S(waiver, reason) }, 5, 0 },
+    [A_SCENARIO] = { sizeof (struct scenario),
+                     { S(scenario, name), S(scenario, base), S(scenario, description) }, 3,
+                     0 },
+};
+#undef S
+
+static void *
+array_of(const struct model *m, int a, int64_t *n)
+{
+    switch (a) {
+    case A_REGION:    *n = m->nregions;    return m->regions;
+    case A_TIER:      *n = m->ntiers;      return m->tiers;
+    case A_DATASET:   *n = m->ndatasets;   return m->datasets;
+    case A_FIELD:     *n = m->nfields;     return m->fields;
+    case A_TAG:       *n = m->ntags;       return m->tags;
+    case A_PLACEMENT: *n = m->nplacements; return m->placements;
+    case A_FLOW:      *n = m->nflows;      return m->flows;
+    case A_WAIVER:    *n = m->nwaivers;    return m->waivers;
+    default:          *n = m->nscenarios;  return m->scenarios;
+    }
+}
+
+static const struct sm_map *
+map_of(const struct model *m, int k)
+{
+    const struct sm_map *maps[MAP_COUNT] = {
+        &m->region_ids, &m->tier_names, &m->dataset_names, &m->flow_names,
+        &m->waiver_keys, &m->scenario_names
+    };
+    return maps[k];
+}
+
+#define TOMB ((const char *)1)
+
+/* ---- the model before the load ---------------------------------------------- */
+
+uint64_t
+snap_base(const struct model *m)
+{
+    uint64_t h = mix(P1, (uint64_t)m->nregions);
+
+    if (m->ntiers || m->ndatasets || m->nfields || m->ntags || m->nplacements ||
+        m->nflows || m->nwaivers || m->nscenarios || (m->rule_pack && *m->rule_pack))
+        return 0;
+    for (int32_t i = 0; i < m->nregions; i++) {
+        const struct region *r = &m->regions[i];
+        h = mix_str(h, r->id);
+        h = mix_str(h, r->provider);
+        h = mix_str(h, r->code);
+        h = mix_str(h, r->name);
+        h = mix_str(h, r->city);
+        h = mix(h, (uint64_t)(uint32_t)r->country);
+        h = mix(h, (uint64_t)(uint32_t)r->operator_home);
+        h = mix(h, (uint64_t)r->kind << 24 | (uint64_t)r->builtin << 16 |
+                   (uint64_t)r->global << 8 | r->deleted);
+        if (r->members)
+            for (size_t k = 0; k < sizeof r->members->w / sizeof r->members->w[0]; k++)
+                h = mix(h, r->members->w[k]);
+        else
+            h = mix(h, 3);
+    }
+    return h | 1;
+}
+
+bool
+snap_on(void)
+{
+    const char *on = getenv("SOVMAP_SNAPSHOT");
+
+    return !on || (strcmp(on, "0") != 0 && strcmp(on, "off") != 0);
+}
+
+bool
+snap_worth(const struct model *m)
+{
+    const char *min = getenv("SOVMAP_SNAPSHOT_MIN");
+    long n = 50000;
+
+    if (!snap_on())
+        return false;
+    if (min && *min)
+        n = strtol(min, NULL, 10);
+    return m->ndatasets >= n;
+}
+
+/* ---- writing --------------------------------------------------------------- */
+
+/* pointer -> heap offset */
+struct ptrmap {
+    struct { const void *p; uint64_t off; } *slot;
+    uint64_t cap, n;
+    const void **order;         /* in offset order */
+    uint64_t pool;              /* bytes so far */
+    uint64_t nsets;             /* the first nsets are country sets */
+};
+
+static inline uint64_t
+ptr_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p * P2;
+    return x ^ (x >> 31);
+}
+
+/* Twice the slots (most strings are shared: the table grows with the
+ * distinct ones, not with the references). */
+static bool
+ptr_grow(struct ptrmap *pm)
+{
+    uint64_t cap = pm->cap * 2, i;
+    const void **order = realloc(pm->order, cap * sizeof *order);
+    __typeof__(pm->slot) slot;
+
+    if (!order)
+        return false;
+    pm->order = order;
+    if (!(slot = calloc(cap, sizeof *slot)))
+        return false;
+    for (uint64_t k = 0; k < pm->cap; k++)
+        if (pm->slot[k].p) {
+            for (i = ptr_hash(pm->slot[k].p) & (cap - 1); slot[i].p; i = (i + 1) & (cap - 1))
+                ;
+            slot[i] = pm->slot[k];
+        }
+    free(pm->slot);
+    pm->slot = slot;
+    pm->cap = cap;
+    return true;
+}
+
+/* Add p (len bytes with its NUL, or a set) once; false: out of memory. */
+static bool
+ptr_add(struct ptrmap *pm, const void *p, size_t len)
+{
+    uint64_t i;
+
+    if (!p || p == TOMB)
+        return true;
+    for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+        if (pm->slot[i].p == p)
+            return true;
+    if (pm->n * 4 >= pm->cap * 3) {
+        if (!ptr_grow(pm))
+            return false;
+        for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+            ;
+    }
+    pm->slot[i].p = p;
+    pm->slot[i].off = pm->pool;
+    pm->order[pm->n++] = p;
+    pm->pool += (len + 7) & ~(size_t)7;
+    return true;
+}
+
+static uint64_t
+ptr_off(const struct ptrmap *pm, const void *p)
+{
+    uint64_t i;
+
+    for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+        if (pm->slot[i].p == p)
+            return pm->slot[i].off;
+    return UINT64_MAX;  /* not reached: every pointer was added */
+}
+
+/* 0 NULL, else offset + 1 */
+static uint64_t
+enc_str(const struct ptrmap *pm, const void *p)
+{
+    return p ? ptr_off(pm, p) + 1 : 0;
+}
+
+#define STR_ADD(pm, s) ptr_add(pm, s, strlen(s) + 1)
+
+static bool
+strv_add(struct ptrmap *pm, const struct sm_strv *v, uint64_t *nptrv)
+{
+    for (uint32_t k = 0; k < v->n; k++)
+        if (v->v[k] && !STR_ADD(pm, v->v[k]))
+            return false;
+    *nptrv += v->n;
+    return true;
+}
+
+/* Every string and set of m into pm; counts of the heap's lists. */
+static bool
+collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
+{
+    for (int32_t i = 0; i < m->nregions; i++)
+        if (!ptr_add(pm, m->regions[i].members, sizeof (struct sm_ccset)))
+            return false;
+    pm->nsets = pm->n;
+    for (int a = 0; a < A_COUNT; a++) {
+        int64_t n;
+        const char *base = array_of(m, a, &n);
+        const struct kind *k = &kinds[a];
+        for (int64_t i = 0; i < n; i++) {
+            const char *obj = base + (size_t)i * k->size;
+            for (int s = 0; s < k->nstr; s++) {
+                const char *str;
+                memcpy(&str, obj + k->str[s], sizeof str);
+                if (str && !STR_ADD(pm, str))
+                    return false;
+            }
+            if (a == A_TIER && !strv_add(pm, &m->tiers[i].approved, &h->nptrv))
+                return false;
+            if (a == A_FLOW) {
+                const struct flow *f = &m->flows[i];
+                if (!strv_add(pm, &f->fields, &h->nptrv))
+                    return false;
+                for (uint32_t t = 0; t < f->ntransforms; t++)
+                    if (!strv_add(pm, &f->transforms[t].fields, &h->nptrv))
+                        return false;
+                h->ntransforms += f->ntransforms;
+            }
+            if (a == A_SCENARIO) {
+                const struct scenario *sc = &m->scenarios[i];
+                for (uint32_t o = 0; o < sc->nops; o++)
+                    if (!strv_add(pm, &sc->ops[o], &h->nptrv))
+                        return false;
+                h->nopsv += sc->nops;
+            }
+        }
+    }
+    for (int k = 0; k < MAP_COUNT; k++) {
+        const struct sm_map *map = map_of(m, k);
+        for (uint32_t i = 0; i < map->cap; i++)
+            if (map->slots[i].key && map->slots[i].key != TOMB &&
+                !STR_ADD(pm, map->slots[i].key))
+                return false;
+    }
+    return true;
+}
+
+struct out {
+    sqlite3_blob *blob;
+    int64_t off;
+    struct hash h;
+    unsigned char *buf;
+    size_t n;
+    int rc;
+};
+
+static void
+out_flush(struct out *o)
+{
+    if (o->n && !o->rc) {
+        hash_update(&o->h, o->buf, o->n);
+        o->rc = sqlite3_blob_write(o->blob, o->buf, (int)o->n, (int)o->off);
+        o->off += (int64_t)o->n;
+    }
+    o->n = 0;
+}
+
+static void
+out_put(struct out *o, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+
+    while (n) {
+        size_t k = CHUNK - o->n < n ? CHUNK - o->n : n;
+        memcpy(o->buf + o->n, s, k);
+        o->n += k;
+        s += k;
+        n -= k;
+        if (o->n == CHUNK)
+            out_flush(o);
+    }
+}
+
+static void
+out_u64(struct out *o, uint64_t v)
+{
+    out_put(o, &v, sizeof v);
+}
+
+static void
+put_ptr(char *obj, size_t at, uint64_t v)
+{
+    memcpy(obj + at, &v, sizeof v);
+}
+
+/* The string list's items into ptrv; its v as index + 1. */
+static uint64_t
+strv_enc(struct out *o, const struct ptrmap *pm, const struct sm_strv *v, uint64_t *p)
+{
+    uint64_t at = *p;
+
+    if (o)
+        for (uint32_t k = 0; k < v->n; k++)
+            out_u64(o, enc_str(pm, v->v[k]));
+    *p += v->n;
+    return v->v ? at + 1 : 0;
+}
+
+static void
+write_body(struct out *o, const struct ptrmap *pm, const struct model *m,
+           const struct rowmap *const rows[3])
+{
+    static const char zero[8];
+    uint64_t p = 0, tr = 0, op = 0;
+
+    /* pool */
+    for (uint64_t i = 0; i < pm->n; i++) {
+        const char *s = pm->order[i];
+        /* the sets come first (collect adds them before any string) */
+        size_t len = i < pm->nsets ? sizeof (struct sm_ccset) : strlen(s) + 1;
+        out_put(o, s, len);
+        out_put(o, zero, ((len + 7) & ~(size_t)7) - len);
+    }
+    /* ptrv, in the order the arrays below number them */
+    for (int32_t i = 0; i < m->ntiers; i++)
+        strv_enc(o, pm, &m->tiers[i].approved, &p);
+    for (int32_t i = 0; i < m->nflows; i++) {
+        strv_enc(o, pm, &m->flows[i].fields, &p);
+        for (uint32_t t = 0; t < m->flows[i].ntransforms; t++)
+            strv_enc(o, pm, &m->flows[i].transforms[t].fields, &p);
+    }
+    for (int32_t i = 0; i < m->nscenarios; i++)
+        for (uint32_t k = 0; k < m->scenarios[i].nops; k++)
+            strv_enc(o, pm, &m->scenarios[i].ops[k], &p);
+    /* transforms and opsv */
+    p = 0;
+    for (int32_t i = 0; i < m->ntiers; i++)
+        p += m->tiers[i].approved.n;
+    for (int32_t i = 0; i < m->nflows; i++) {
+        p += m->flows[i].fields.n;
+        for (uint32_t t = 0; t < m->flows[i].ntransforms; t++) {
+            struct transform x = m->flows[i].transforms[t];
+            uint64_t v = strv_enc(NULL, pm, &x.fields, &p);
+            memcpy(&x.fields.v, &v, sizeof v);
+            out_put(o, &x, sizeof x);
+        }
+    }
+    for (int32_t i = 0; i < m->nscenarios; i++)
+        for (uint32_t k = 0; k < m->scenarios[i].nops; k++) {
+            struct sm_strv x = m->scenarios[i].ops[k];
+            uint64_t v = strv_enc(NULL, pm, &x, &p);
+            memcpy(&x.v, &v, sizeof v);
+            out_put(o, &x, sizeof x);
+        }
+    /* the arrays */
+    p = 0;
+    for (int a = 0; a < A_COUNT; a++) {
+        int64_t n;
+        const char *base = array_of(m, a, &n);
+        const struct kind *k = &kinds[a];
+        char obj[sizeof (struct flow) + sizeof (struct region) + sizeof (struct dataset)];
+        for (int64_t i = 0; i < n; i++) {
+            const char *src = base + (size_t)i * k->size;
+            memcpy(obj, src, k->size);
+            for (int s = 0; s < k->nstr; s++) {
+                const char *str;
+                memcpy(&str, src + k->str[s], sizeof str);
+                put_ptr(obj, k->str[s], enc_str(pm, str));
+            }
+            if (a == A_REGION)
+                put_ptr(obj, offsetof(struct region, members),
+                        enc_str(pm, m->regions[i].members));
+            if (a == A_TIER)
+                put_ptr(obj, k->strv + offsetof(struct sm_strv, v),
+                        strv_enc(NULL, pm, &m->tiers[i].approved, &p));
+            if (a == A_FLOW) {
+                const struct flow *f = &m->flows[i];
+                put_ptr(obj, k->strv + offsetof(struct sm_strv, v),
+                        strv_enc(NULL, pm, &f->fields, &p));
+                for (uint32_t t = 0; t < f->ntransforms; t++)
+                    p += f->transforms[t].fields.n;
+                put_ptr(obj, offsetof(struct flow, transforms), f->transforms ? tr + 1 : 0);
+                tr += f->ntransforms;
+            }
+            if (a == A_SCENARIO) {
+                const struct scenario *sc = &m->scenarios[i];
+                put_ptr(obj, offsetof(struct scenario, ops), sc->ops ? op + 1 : 0);
+                op += sc->nops;
+            }
+            out_put(o, obj, k->size);
+        }
+    }
+    /* the name maps */
+    for (int k = 0; k < MAP_COUNT; k++) {
+        const struct sm_map *map = map_of(m, k);
+        for (uint32_t i = 0; i < map->cap; i++) {
+            struct sm_map_slot s = map->slots[i];
+            uint64_t v = !s.key ? 0 : s.key == TOMB ? 1 : ptr_off(pm, s.key) + 2;
+            memcpy(&s.key, &v, sizeof v);
+            out_put(o, &s, sizeof s);
+        }
+    }
+    for (int r = 0; r < 3; r++)
+        if (rows[r]->row)
+            out_put(o, rows[r]->row, (size_t)rows[r]->cap * sizeof *rows[r]->row);
+    out_flush(o);
+}
+
+static int
+exec_db(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? SM_OK : SM_EDB;
+}
+
+int
+snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
+           const struct rowmap *const rows[3])
+{
+    struct snap_head h;
+    struct ptrmap pm = { 0 };
+    struct out o = { 0 };
+    sqlite3_stmt *s = NULL;
+    uint64_t body = 0, want;
+    int rc = SM_ENOMEM;
+    char mark[32];
+
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, SNAP_MAGIC, 8);
+    h.format = SNAP_FORMAT;
+    h.abi = abi();
+    h.base = key->base;
+    h.change = key->change;
+    h.schema = key->schema;
+    h.generation = m->generation;
+    /* distinct pointers: the names, and a few shared strings per column */
+    want = (uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096;
+    for (pm.cap = 16; pm.cap < want + want / 2; pm.cap *= 2)
+        ;
+    if (!(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
+        !(pm.order = malloc(pm.cap * sizeof *pm.order)) ||
+        !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))
+        goto out;
+    h.pool = pm.pool;
+    body = h.pool + h.nptrv * 8 + h.ntransforms * sizeof (struct transform) +
+           h.nopsv * sizeof (struct sm_strv);
+    for (int a = 0; a < A_COUNT; a++) {
+        array_of(m, a, &h.n[a]);
+        body += (uint64_t)h.n[a] * kinds[a].size;
+    }
+    for (int k = 0; k < MAP_COUNT; k++) {
+        const struct sm_map *map = map_of(m, k);
+        h.mapcap[k] = map->cap;
+        h.maplen[k] = map->len;
+        h.maptomb[k] = map->tomb;
+        body += (uint64_t)map->cap * sizeof (struct sm_map_slot);
+    }
+    for (int r = 0; r < 3; r++) {
+        h.rowcap[r] = rows[r]->row ? rows[r]->cap : 0;
+        h.lin[r] = rows[r]->lin;
+        h.nlin[r] = rows[r]->nlin;
+        h.lin_row[r] = rows[r]->lin_row;
+        body += (uint64_t)h.rowcap[r] * 8;
+    }
+    h.total = sizeof h + body;
+    rc = SM_ELIMIT;
+    if (h.total > (uint64_t)sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1))
+        goto out;
+    rc = SM_EDB;
+    if (exec_db(db, "CREATE TABLE IF NOT EXISTS main.snapshot("
+                    "id INTEGER PRIMARY KEY, data BLOB NOT NULL)") ||
+        exec_db(db, "DELETE FROM main.snapshot") ||
+        sqlite3_prepare_v2(db, "INSERT INTO main.snapshot(id, data) VALUES(1, zeroblob(?))",
+                           -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)h.total) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_DONE ||
+        sqlite3_blob_open(db, "main", "snapshot", "data", 1, 1, &o.blob) != SQLITE_OK)
+        goto out;
+    hash_init(&o.h);
+    o.off = sizeof h;
+    write_body(&o, &pm, m, rows);
+    if (o.rc || (uint64_t)o.off != h.total)
+        goto out;
+    h.checksum = hash_final(&o.h);
+    if (sqlite3_blob_write(o.blob, &h, sizeof h, 0) != SQLITE_OK)
+        goto out;
+    sqlite3_finalize(s);
+    s = NULL;
+    snprintf(mark, sizeof mark, "%lld", (long long)key->change);
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO main.meta(key, value) "
+                               "VALUES('snapshot', ?)", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_bind_text(s, 1, mark, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_DONE)
+        goto out;
+    rc = SM_OK;
+out:
+    if (o.blob)
+        sqlite3_blob_close(o.blob);
+    sqlite3_finalize(s);
+    free(o.buf);
+    free(pm.slot);
+    free(pm.order);
+    return rc;
+}
+
+int
+snap_invalidate(sqlite3 *db)
+{
+    return exec_db(db, "DELETE FROM main.meta WHERE key = 'snapshot'");
+}
+
+/* ---- reading --------------------------------------------------------------- */
+
+struct in {
+    sqlite3_blob *blob;
+    int64_t off;
+    struct hash h;
+    bool bad;
+};
+
+static void
+in_read(struct in *r, void *dst, uint64_t n)
+{
+    unsigned char *d = dst;
+
+    while (n && !r->bad) {
+        int k = n > CHUNK ? CHUNK : (int)n;
+        if (sqlite3_blob_read(r->blob, d, k, (int)r->off) != SQLITE_OK) {
+            r->bad = true;
+            return;
+        }
+        hash_update(&r->h, d, (size_t)k);
+        r->off += k;
+        d += k;
+        n -= (uint64_t)k;
+    }
+}
+
+struct loaded {
+    char *heap;
+    void *arr[A_COUNT];
+    struct sm_map_slot *slots[MAP_COUNT];
+    int64_t *rows[3];
+};
+
+static void
+loaded_free(struct loaded *l)
+{
+    sm_arena_raw_free(l->heap);
+    for (int a = 0; a < A_COUNT; a++)
+        free(l->arr[a]);
+    for (int k = 0; k < MAP_COUNT; k++)
+        free(l->slots[k]);
+    for (int r = 0; r < 3; r++)
+        free(l->rows[r]);
+}
+
+/* Pointers back from offsets, each checked against the heap. */
+struct fix {
+    char *heap;
+    uint64_t pool, nptrv, ntr, nopsv;
+    const char **ptrv;
+    struct transform *tr;
+    struct sm_strv *opsv;
+    bool bad;
+};
+
+static void *
+fix_str(struct fix *f, char *at)
+{
+    uint64_t v;
+    void *p;
+
+    memcpy(&v, at, sizeof v);
+    p = !v ? NULL : v - 1 < f->pool ? f->heap + v - 1 : (f->bad = true, NULL);
+    memcpy(at, &p, sizeof p);
+    return p;
+}
+
+static void
+fix_strv(struct fix *f, struct sm_strv *sv)
+{
+    uint64_t v;
+
+    memcpy(&v, &sv->v, sizeof v);
+    if (!v) {
+        sv->v = NULL;
+        f->bad |= sv->n != 0;
+    } else if (v - 1 + sv->n <= f->nptrv) {
+        sv->v = f->ptrv + (v - 1);
+    } else {
+        sv->v = NULL;
+        f->bad = true;
+    }
+}
+
+static bool
+check_head(const struct snap_head *h, const struct snap_key *key, int64_t size)
+{
+    uint64_t body;
+
+    if (memcmp(h->magic, SNAP_MAGIC, 8) != 0 || h->format != SNAP_FORMAT ||
+        h->abi != abi() || h->base != key->base || h->change != key->change ||
+        h->schema != key->schema || h->total != (uint64_t)size || h->pool % 8 ||
+        h->pool > h->total || h->nptrv > h->total || h->ntransforms > h->total ||
+        h->nopsv > h->total)
+        return false;
+    body = h->pool + h->nptrv * 8 + h->ntransforms * sizeof (struct transform) +
+           h->nopsv * sizeof (struct sm_strv);
+    for (int a = 0; a < A_COUNT; a++) {
+        if (h->n[a] < 0 || h->n[a] > INT32_MAX / 2)
+            return false;
+        body += (uint64_t)h->n[a] * kinds[a].size;
+    }
+    for (int k = 0; k < MAP_COUNT; k++) {
+        if ((h->mapcap[k] & (h->mapcap[k] - 1)) || h->maplen[k] > h->mapcap[k] ||
+            h->maptomb[k] > h->mapcap[k])
+            return false;
+        body += (uint64_t)h->mapcap[k] * sizeof (struct sm_map_slot);
+    }
+    for (int r = 0; r < 3; r++) {
+        if (h->rowcap[r] < 0 || h->nlin[r] < 0 || h->lin[r] < 0)
+            return false;
+        body += (uint64_t)h->rowcap[r] * 8;
+    }
+    return sizeof *h + body == h->total;
+}
+
+static void
+fix_arrays(struct fix *f, struct loaded *l, const struct snap_head *h)
+{
+    for (int a = 0; a < A_COUNT; a++) {
+        const struct kind *k = &kinds[a];
+        for (int64_t i = 0; i < h->n[a] && !f->bad; i++) {
+            char *obj = (char *)l->arr[a] + (size_t)i * k->size;
+            for (int s = 0; s < k->nstr; s++)
+                fix_str(f, obj + k->str[s]);
+            if (a == A_REGION) {
+                struct region *r = (void *)obj;
+                uint64_t v;
+                memcpy(&v, &r->members, sizeof v);
+                if (v && ((v - 1) % 8 || v - 1 + sizeof (struct sm_ccset) > f->pool))
+                    f->bad = true;
+                else
+                    r->members = v ? (void *)(f->heap + v - 1) : NULL;
+            }
+            if (a == A_TIER)
+                fix_strv(f, &((struct tier *)(void *)obj)->approved);
+            if (a == A_FLOW) {
+                struct flow *fl = (void *)obj;
+                uint64_t v;
+                fix_strv(f, &fl->fields);
+                memcpy(&v, &fl->transforms, sizeof v);
+                if (!v)
+                    fl->transforms = NULL, f->bad |= fl->ntransforms != 0;
+                else if (v - 1 + fl->ntransforms <= f->ntr)
+                    fl->transforms = f->tr + (v - 1);
+                else
+                    fl->transforms = NULL, f->bad = true;
+            }
+            if (a == A_SCENARIO) {
+                struct scenario *sc = (void *)obj;
+                uint64_t v;
+                memcpy(&v, &sc->ops, sizeof v);
+                if (!v)
+                    sc->ops = NULL, f->bad |= sc->nops != 0;
+                else if (v - 1 + sc->nops <= f->nopsv)
+                    sc->ops = f->opsv + (v - 1);
+                else
+                    sc->ops = NULL, f->bad = true;
+            }
+        }
+    }
+}
+
+int
+snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
+          struct rowmap *const rows[3])
+{
+    struct snap_head h;
+    struct in r = { 0 };
+    struct loaded l = { 0 };
+    struct fix f = { 0 };
+    uint64_t heap;
+    int rc = SM_ENOTFOUND;
+
+    if (sqlite3_blob_open(db, "main", "snapshot", "data", 1, 0, &r.blob) != SQLITE_OK)
+        return SM_ENOTFOUND;
+    if (sqlite3_blob_bytes(r.blob) < (int)sizeof h ||
+        sqlite3_blob_read(r.blob, &h, sizeof h, 0) != SQLITE_OK ||
+        !check_head(&h, key, sqlite3_blob_bytes(r.blob)))
+        goto out;
+    rc = SM_ENOMEM;
+    heap = h.pool + h.nptrv * 8 + h.ntransforms * sizeof (struct transform) +
+           h.nopsv * sizeof (struct sm_strv);
+    if (!(l.heap = sm_arena_raw(heap ? heap : 8)))
+        goto out;
+    for (int a = 0; a < A_COUNT; a++)
+        if (h.n[a] && !(l.arr[a] = malloc((size_t)h.n[a] * kinds[a].size)))
+            goto out;
+    for (int k = 0; k < MAP_COUNT; k++)
+        if (h.mapcap[k] && !(l.slots[k] = malloc(h.mapcap[k] * sizeof (struct sm_map_slot))))
+            goto out;
+    for (int i = 0; i < 3; i++)
+        if (h.rowcap[i] && !(l.rows[i] = malloc((size_t)h.rowcap[i] * 8)))
+            goto out;
+    rc = SM_ENOTFOUND;
+    hash_init(&r.h);
+    r.off = sizeof h;
+    in_read(&r, l.heap, heap);
+    for (int a = 0; a < A_COUNT; a++)
+        in_read(&r, l.arr[a], (uint64_t)h.n[a] * kinds[a].size);
+    for (int k = 0; k < MAP_COUNT; k++)
+        in_read(&r, l.slots[k], (uint64_t)h.mapcap[k] * sizeof (struct sm_map_slot));
+    for (int i = 0; i < 3; i++)
+        in_read(&r, l.rows[i], (uint64_t)h.rowcap[i] * 8);
+    if (r.bad || hash_final(&r.h) != h.checksum)
+        goto out;
+    /* the pointers back; anything out of range and the snapshot is not used */
+    f.heap = l.heap;
+    f.pool = h.pool;
+    f.nptrv = h.nptrv;
+    f.ntr = h.ntransforms;
+    f.nopsv = h.nopsv;
+    f.ptrv = (const char **)(void *)(l.heap + h.pool);
+    f.tr = (void *)(l.heap + h.pool + h.nptrv * 8);
+    f.opsv = (void *)((char *)f.tr + h.ntransforms * sizeof (struct transform));
+    if (h.pool && l.heap[h.pool - 1] != '\0')
+        goto out;
+    for (uint64_t i = 0; i < h.nptrv; i++)
+        fix_str(&f, (char *)&f.ptrv[i]);
+    for (uint64_t i = 0; i < h.ntransforms; i++)
+        fix_strv(&f, &f.tr[i].fields);
+    for (uint64_t i = 0; i < h.nopsv; i++)
+        fix_strv(&f, &f.opsv[i]);
+    fix_arrays(&f, &l, &h);
+    for (int k = 0; k < MAP_COUNT && !f.bad; k++)
+        for (uint32_t i = 0; i < h.mapcap[k]; i++) {
+            struct sm_map_slot *s = &l.slots[k][i];
+            uint64_t v;
+            memcpy(&v, &s->key, sizeof v);
+            if (v < 2)
+                s->key = v ? TOMB : NULL;
+            else if (v - 2 < h.pool)
+                s->key = l.heap + v - 2;
+            else
+                f.bad = true;
+        }
+    if (f.bad)
+        goto out;
+    /* the model takes it all */
+    {
+        void **dst[A_COUNT] = {
+            (void **)&m->regions, (void **)&m->tiers, (void **)&m->datasets,
+            (void **)&m->fields, (void **)&m->tags, (void **)&m->placements,
+            (void **)&m->flows, (void **)&m->waivers, (void **)&m->scenarios
+        };
+        int32_t *cnt[A_COUNT][2] = {
+            { &m->nregions, &m->cap_regions }, { &m->ntiers, &m->cap_tiers },
+            { &m->ndatasets, &m->cap_datasets }, { &m->nfields, &m->cap_fields },
+            { &m->ntags, &m->cap_tags }, { &m->nplacements, &m->cap_placements },
+            { &m->nflows, &m->cap_flows }, { &m->nwaivers, &m->cap_waivers },
+            { &m->nscenarios, &m->cap_scenarios }
+        };
+        struct sm_map *maps[MAP_COUNT] = {
+            &m->region_ids, &m->tier_names, &m->dataset_names, &m->flow_names,
+            &m->waiver_keys, &m->scenario_names
+        };
+        for (int a = 0; a < A_COUNT; a++) {
+            free(*dst[a]);
+            *dst[a] = l.arr[a];
+            *cnt[a][0] = *cnt[a][1] = (int32_t)h.n[a];
+            l.arr[a] = NULL;
+        }
+        for (int k = 0; k < MAP_COUNT; k++) {
+            sm_map_fini(maps[k]);
+            maps[k]->slots = l.slots[k];
+            maps[k]->cap = h.mapcap[k];
+            maps[k]->len = h.maplen[k];
+            maps[k]->tomb = h.maptomb[k];
+            l.slots[k] = NULL;
+        }
+        for (int i = 0; i < 3; i++) {
+            free(rows[i]->row);
+            rows[i]->row = l.rows[i];
+            rows[i]->cap = h.rowcap[i];
+            rows[i]->lin = h.lin[i];
+            rows[i]->nlin = h.nlin[i];
+            rows[i]->lin_row = h.lin_row[i];
+            l.rows[i] = NULL;
+        }
+        sm_arena_adopt(&m->arena, l.heap);
+        l.heap = NULL;
+        m->generation = h.generation;
+    }
+    rc = SM_OK;
+out:
+    sqlite3_blob_close(r.blob);
+    loaded_free(&l);
+    return rc;
+}

@@ -1,0 +1,365 @@
+/*
+ * test_snapshot.c - the load snapshot (doc/catalog.md): a load from it gives
+ * the model the tables give, and a stale, truncated, damaged or foreign
+ * snapshot is never used (the load reads the tables instead). Small
+ * catalogs: SOVMAP_SNAPSHOT_MIN=0 makes any catalog worth one.
+ */
+#include "testlib.h"
+#include "store.h"
+#include "model_json.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The model as model-json text. */
+static char *
+json_of(const struct model *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    struct sm_error err = { 0 };
+
+    assert_non_null(f);
+    if (model_json_write(m, f, &err))
+        fail_msg("model_json_write: %s", err.msg);
+    fclose(f);
+    return buf;
+}
+
+static struct model *
+load(const char *path, bool snapshots)
+{
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct model *m = tl_base_model();
+
+    setenv("SOVMAP_SNAPSHOT", snapshots ? "on" : "off", 1);
+    if (store_open(path, STORE_READONLY, &st, &err) || store_load(st, m, &err))
+        fail_msg("load: %s", err.msg);
+    store_close(st);
+    setenv("SOVMAP_SNAPSHOT", "on", 1);
+    return m;
+}
+
+static void
+sql(const char *path, const char *text)
+{
+    sqlite3 *db = NULL;
+    char *msg = NULL;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_exec(db, text, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", text, msg);
+    sqlite3_close(db);
+}
+
+static int64_t
+sql_int(const char *path, const char *text)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t v = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    if (sqlite3_prepare_v2(db, text, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+/* A catalog of tl_rich_model with a snapshot written by a first load. */
+static const char *
+catalog(const char *name)
+{
+    const char *path = tl_path(tl_tmpdir(), name);
+    struct model *m = tl_rich_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+
+    remove(path);
+    if (store_open(path, STORE_CREATE, &st, &err) || store_begin(st, &err) ||
+        store_put_all(st, m, &err) || store_audit(st, "test", "", NULL, NULL, &err) ||
+        store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    store_close(st);
+    model_free(m);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
+    model_free(load(path, true));
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    assert_true(sql_int(path, "SELECT length(data) FROM snapshot") > 1000);
+    return path;
+}
+
+/* The description of the first dataset, changed behind sovmap's back (no
+ * audit, no change counter): only a load from the tables sees it. */
+static void
+sneak(const char *path)
+{
+    sql(path, "UPDATE dataset SET description = 'changed behind its back' "
+              "WHERE id = (SELECT min(id) FROM dataset)");
+}
+
+static bool
+sees_sneak(const struct model *m)
+{
+    char *j = json_of(m);
+    bool yes = strstr(j, "changed behind its back") != NULL;
+
+    free(j);
+    return yes;
+}
+
+/* The load from the snapshot is the load from the tables, to the byte of
+ * the model-json and the ids of every object. */
+static void
+test_same_model(void **state)
+{
+    const char *path = catalog("same.db");
+    struct model *a = load(path, true), *b = load(path, false);
+    char *ja = json_of(a), *jb = json_of(b);
+    (void)state;
+
+    assert_string_equal(ja, jb);
+    assert_int_equal(a->ndatasets, b->ndatasets);
+    assert_int_equal(a->nplacements, b->nplacements);
+    assert_int_equal(a->nflows, b->nflows);
+    assert_int_equal(a->nregions, b->nregions);
+    for (int32_t i = 0; i < a->ndatasets; i++) {
+        assert_string_equal(a->datasets[i].name, b->datasets[i].name);
+        assert_int_equal(model_dataset(a, a->datasets[i].name), i);
+    }
+    for (int32_t i = 0; i < a->nflows; i++)
+        assert_int_equal(model_flow(a, a->flows[i].name), model_flow(b, b->flows[i].name));
+    for (int32_t i = 0; i < a->nregions; i++)
+        assert_int_equal(model_region(a, a->regions[i].id), i);
+    assert_string_equal(a->rule_pack, b->rule_pack);
+    /* it was the snapshot: a change that bypassed sovmap is not in it */
+    sneak(path);
+    model_free(a);
+    a = load(path, true);
+    assert_false(sees_sneak(a));
+    model_free(b);
+    b = load(path, false);
+    assert_true(sees_sneak(b));
+    free(ja);
+    free(jb);
+    model_free(a);
+    model_free(b);
+}
+
+/* The same load, after `mutate`, must read the tables (it sees the sneak). */
+static void
+falls_back(const char *name, const char *mutate)
+{
+    const char *path = catalog(name);
+    struct model *a, *b;
+    char *ja, *jb;
+
+    sneak(path);
+    sql(path, mutate);
+    a = load(path, true);
+    b = load(path, false);
+    assert_true(sees_sneak(a));
+    ja = json_of(a);
+    jb = json_of(b);
+    assert_string_equal(ja, jb);
+    free(ja);
+    free(jb);
+    model_free(a);
+    model_free(b);
+}
+
+static void
+test_stale_counter(void **state)
+{
+    (void)state;
+    /* another version's write bumps the counter and leaves the mark */
+    falls_back("stale.db", "UPDATE meta SET value = value + 1 WHERE key = 'change'");
+}
+
+static void
+test_no_mark(void **state)
+{
+    (void)state;
+    falls_back("nomark.db", "DELETE FROM meta WHERE key = 'snapshot'");
+}
+
+static void
+test_truncated(void **state)
+{
+    (void)state;
+    falls_back("trunc.db", "UPDATE snapshot SET data = substr(data, 1, length(data) - 64)");
+}
+
+/* Overwrite n bytes of the blob at off (from the end when off < 0). */
+static void
+poke(const char *path, int off, const void *bytes, int n, bool xor)
+{
+    sqlite3 *db = NULL;
+    sqlite3_blob *b = NULL;
+    unsigned char buf[16];
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_blob_open(db, "main", "snapshot", "data", 1, 1, &b), SQLITE_OK);
+    if (off < 0)
+        off += sqlite3_blob_bytes(b);
+    assert_int_equal(sqlite3_blob_read(b, buf, n, off), SQLITE_OK);
+    for (int i = 0; i < n; i++)
+        buf[i] = xor ? buf[i] ^ ((const unsigned char *)bytes)[i] : ((const unsigned char *)bytes)[i];
+    assert_int_equal(sqlite3_blob_write(b, buf, n, off), SQLITE_OK);
+    sqlite3_blob_close(b);
+    sqlite3_close(db);
+}
+
+static void
+poke_falls_back(const char *name, int off, const void *bytes, int n, bool xor)
+{
+    const char *path = catalog(name);
+    struct model *a;
+
+    sneak(path);
+    poke(path, off, bytes, n, xor);
+    a = load(path, true);
+    assert_true(sees_sneak(a));
+    model_free(a);
+}
+
+static void
+test_flipped_byte(void **state)
+{
+    (void)state;
+    /* one bit of the last byte, and of a byte in the middle: the checksum */
+    poke_falls_back("flip1.db", -1, "\x10", 1, true);
+    poke_falls_back("flip2.db", 600, "\x01", 1, true);
+}
+
+static void
+test_version_mismatch(void **state)
+{
+    uint32_t other = 99;
+    (void)state;
+    /* the format number (bytes 8-11 of the header) is another one */
+    poke_falls_back("version.db", 8, &other, 4, false);
+    /* and the struct layout (bytes 12-15) */
+    poke_falls_back("abi.db", 12, "\x01", 1, true);
+}
+
+/* Other shipped regions (another data/regions.json) than the snapshot was
+ * made from: the ids it holds would be wrong, so the tables are read. */
+static void
+test_other_shipped_regions(void **state)
+{
+    const char *path = catalog("regions.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct model *m = tl_base_model();
+    struct region r;
+    (void)state;
+
+    sneak(path);
+    model_region_init(&r);
+    r.id = "aws:zz-test-1";
+    r.provider = "aws";
+    r.code = "zz-test-1";
+    r.country = sm_cc("DE");
+    r.operator_home = sm_cc("US");
+    r.builtin = 1;
+    assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+    if (store_open(path, STORE_READONLY, &st, &err) || store_load(st, m, &err))
+        fail_msg("load: %s", err.msg);
+    store_close(st);
+    assert_true(sees_sneak(m));
+    model_free(m);
+}
+
+/* A store loaded from the snapshot writes through the rowids it gave
+ * back; the write drops the mark, and the next load reads the tables. */
+static void
+test_write_after_snapshot_load(void **state)
+{
+    const char *path = catalog("write.db");
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct model *m = tl_base_model(), *b;
+    char *jm, *jb;
+    int32_t d, p;
+    (void)state;
+
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m, &err), SM_OK);
+    d = m->ndatasets - 1;
+    p = m->datasets[d].first_placement;
+    assert_int_not_equal(p, SM_NONE);
+    if (model_set(m, OBJ_DATASET, d, "owner", "new-owner", &err) ||
+        model_set(m, OBJ_PLACEMENT, p, "encrypted", m->placements[p].encrypted ? "no" : "yes",
+                  &err))
+        fail_msg("set: %s", err.msg);
+    if (store_begin(st, &err) || store_put(st, m, OBJ_DATASET, d, &err) ||
+        store_put(st, m, OBJ_PLACEMENT, p, &err) ||
+        store_audit(st, "test", "", NULL, NULL, &err) || store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
+    b = load(path, false);
+    jm = json_of(m);
+    jb = json_of(b);
+    assert_string_equal(jm, jb);
+    free(jm);
+    free(jb);
+    model_free(b);
+    model_free(m);
+    /* the next load writes a new one, of the new model */
+    b = load(path, true);
+    model_free(b);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    b = load(path, true);
+    assert_non_null(strstr(jb = json_of(b), "new-owner"));
+    free(jb);
+    model_free(b);
+}
+
+/* Below the size (SOVMAP_SNAPSHOT_MIN) or switched off, nothing is written. */
+static void
+test_small_catalog_writes_none(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "small.db");
+    struct model *m = tl_rich_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    (void)state;
+
+    if (store_open(path, STORE_CREATE, &st, &err) || store_begin(st, &err) ||
+        store_put_all(st, m, &err) || store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    store_close(st);
+    model_free(m);
+    setenv("SOVMAP_SNAPSHOT_MIN", "1000000", 1);
+    model_free(load(path, true));
+    setenv("SOVMAP_SNAPSHOT_MIN", "0", 1);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
+    model_free(load(path, false));
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_model),
+        cmocka_unit_test(test_stale_counter),
+        cmocka_unit_test(test_no_mark),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_flipped_byte),
+        cmocka_unit_test(test_version_mismatch),
+        cmocka_unit_test(test_other_shipped_regions),
+        cmocka_unit_test(test_write_after_snapshot_load),
+        cmocka_unit_test(test_small_catalog_writes_none),
+    };
+
+    setenv("SOVMAP_SNAPSHOT_MIN", "0", 1);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
