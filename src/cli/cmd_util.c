@@ -154,6 +154,16 @@ cmd_attr_help(FILE *f, enum obj_kind kind, const char *const *skip)
 
 /* ---- options from attribute tables ------------------------------------------------ */
 
+/* Short spellings of attribute options (at most ATTR_MAX_ALIASES per kind). */
+static const struct {
+    enum obj_kind kind;
+    const char *alias, *attr, *help;
+} attr_aliases[] = {
+    { OBJ_FLOW, "--ref", "mechanism-ref", "same as --mechanism-ref" },
+    { OBJ_FLOW, "--encrypted", "transit-encrypted", "same as --transit-encrypted" },
+    { 0, NULL, NULL, NULL },
+};
+
 void
 attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
               struct cli_opt *opts, int *nopts)
@@ -170,6 +180,20 @@ attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
         opts[*nopts].dst = &ao->val[k];
         opts[*nopts].help = a->help;
         (*nopts)++;
+    }
+    /* short spellings, the same on add and edit: they write the attribute's slot */
+    for (int i = 0; attr_aliases[i].alias; i++) {
+        if (attr_aliases[i].kind != kind)
+            continue;
+        for (int k = 0; k < ao->n; k++) {
+            if (strcmp(ao->attr[k]->name, attr_aliases[i].attr) != 0)
+                continue;
+            opts[*nopts].name = attr_aliases[i].alias;
+            opts[*nopts].type = ao->attr[k]->type == ATTR_BOOL ? OPT_BOOL : OPT_STR;
+            opts[*nopts].dst = &ao->val[k];
+            opts[*nopts].help = attr_aliases[i].help;
+            (*nopts)++;
+        }
     }
     memset(&opts[*nopts], 0, sizeof opts[*nopts]);
 }
@@ -212,7 +236,7 @@ attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv
                 enum obj_kind kind, const char *const *skip, const struct cli_opt *extra,
                 struct attr_opts *ao, char ***pos, int *npos, bool *help)
 {
-    struct cli_opt opts[EDIT_MAX_ATTRS + 8];
+    struct cli_opt opts[EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 8];
     int nopts = 0;
 
     *npos = 0;
@@ -221,7 +245,7 @@ attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv
         return cli_fail(c, "out of memory");
     attr_opts_add(ao, kind, skip, opts, &nopts);
     for (; extra && extra->name; extra++) {
-        assert(nopts < EDIT_MAX_ATTRS + 7);
+        assert(nopts < EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 7);
         opts[nopts++] = *extra;
     }
     memset(&opts[nopts], 0, sizeof opts[nopts]);

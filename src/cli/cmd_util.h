@@ -45,9 +45,12 @@ struct attr_opts {
     char optname[EDIT_MAX_ATTRS][48];
 };
 
+/* Most short spellings (--ref for --mechanism-ref) an object kind has. */
+#define ATTR_MAX_ALIASES 4
 /* One option --NAME per settable attribute of kind not listed in skip
  * (NULL-terminated, may be NULL), appended to opts at *nopts; opts stays
- * NULL-terminated (room for EDIT_MAX_ATTRS + 1 more is needed). */
+ * NULL-terminated (room for EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 1 more is
+ * needed). Short spellings (flow --ref, --encrypted) come after them. */
 void attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
                    struct cli_opt *opts, int *nopts);
 /* The value given for one attribute, or NULL. */

@@ -107,8 +107,15 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
     if (!expires || !*expires)
         return cli_usage_fail(c, self->usage, "waive: --expires is required (YYYY-MM-DD, "
                               "the last day the waiver holds)");
-    if (sm_date_parse(expires, &exp) != SM_OK)
+    if (sm_date_parse(expires, &exp) != SM_OK) {
+        /* the right shape but no such day (2027-02-30) is not a format error */
+        bool shaped = strlen(expires) == 10 && expires[4] == '-' && expires[7] == '-';
+        for (int k = 0; shaped && k < 10; k++)
+            shaped = k == 4 || k == 7 || (expires[k] >= '0' && expires[k] <= '9');
+        if (shaped)
+            return cli_fail(c, "bad --expires %s: no such day in the calendar", expires);
         return cli_usage_fail(c, self->usage, "bad --expires %s: use YYYY-MM-DD", expires);
+    }
     if (exp < c->today) {
         sm_date_fmt(c->today, date);
         return cli_fail(c, "--expires %s is in the past (today is %s)", expires, date);

@@ -16,7 +16,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 orders --owner a --reason r --expi
 ! --expires 2026-11-25 is in the past (today is 2026-11-26)
 $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 orders --owner a --reason r --expires 2026-02-30
 ? 2
-! bad --expires 2026-02-30: use YYYY-MM-DD
+! bad --expires 2026-02-30: no such day in the calendar
 $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 orders --reason r --expires 2027-01-01
 ? 2
 ! --owner is required
