@@ -38,3 +38,15 @@ $ sovmap check --width 5
 ! sovmap check --terraform-plan PLAN.json [--map FILE]
 $ sovmap --help | grep '^  import'
 ~ Terraform
+# #9: a waiver on a dataset for a copy-level rule could never match: refused
+$ sovmap waive RES001 loyalty_members_eu --owner a --reason b --expires 2099-01-01
+? 2
+! RES001 applies to copies, not to datasets: did you mean loyalty_members_eu@aws:us-east-1?
+$ sovmap waive LIN001 loyalty_members_eu@aws:us-east-1 --owner a --reason b --expires 2099-01-01
+? 2
+! LIN001 applies to datasets, not to copies: did you mean loyalty_members_eu?
+$ sovmap waive ENC003 loyalty_members_eu --owner a --reason b --expires 2099-01-01
+? 2
+! ENC003 applies to flows, not to datasets
+$ sovmap waive RES001 loyalty_members_eu@aws:us-east-1 --owner a --reason b --expires 2099-01-01
+> added waiver RES001:loyalty_members_eu@aws:us-east-1
