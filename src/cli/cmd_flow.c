@@ -76,6 +76,13 @@ fl_add(struct cli *c, const struct command *self, int argc, char **argv)
     if ((rc = resolve_end(c, pos[0], false, &from, &dummy)) != CLI_OK ||
         (rc = resolve_end(c, pos[1], true, &to, &to_region)) != CLI_OK)
         goto out;
+    {
+        int32_t pl;
+        if (model_find(c->m, OBJ_PLACEMENT, from, &pl, NULL) == SM_OK &&
+            (rc = cmd_check_transforms(c, c->m->placements[pl].dataset,
+                                       attr_opts_get(&ao, "transforms"))) != CLI_OK)
+            goto out;
+    }
     memset(&e, 0, sizeof e);
     e.op = EDIT_ADD;
     e.kind = OBJ_FLOW;

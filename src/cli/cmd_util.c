@@ -672,6 +672,64 @@ cmd_find(struct cli *c, enum obj_kind kind, const char *sel, int32_t *id)
 /* ---- generic add / edit / show / rm ------------------------------------------------ */
 
 int
+cmd_check_transforms(struct cli *c, int32_t ds, const char *text)
+{
+    const struct model *m = c->m;
+    struct transform *tx = NULL;
+    uint32_t n = 0;
+    int32_t nfields = 0;
+
+    if (!text || !*text || ds < 0)
+        return CLI_OK;
+    if (model_parse_transforms(c->m, text, &tx, &n, NULL) != SM_OK)
+        return CLI_OK;          /* the edit itself reports the bad text */
+    for (int32_t f = m->datasets[ds].first_field; f != SM_NONE; f = m->fields[f].next)
+        nfields++;
+    for (uint32_t k = 0; k < n; k++) {
+        for (uint32_t j = 0; j < tx[k].fields.n; j++) {
+            const char *name = tx[k].fields.v[j], *best = NULL;
+            int bestd = 3, d;
+            if (model_field(m, ds, name) != SM_NONE)
+                continue;
+            if (!nfields) {
+                /* nothing to check against yet: fields often come later (import) */
+                if (!c->quiet) {
+                    fputs("sovmap: warning: ", c->err);
+                    cli_put_text(c->err, m->datasets[ds].name);
+                    fputs(" has no fields modelled yet; the transforms' fields are not "
+                          "checked\n", c->err);
+                }
+                return CLI_OK;
+            }
+            fputs("sovmap: unknown field ", c->err);
+            cli_put_text(c->err, name);
+            fputs(" on ", c->err);
+            cli_put_text(c->err, m->datasets[ds].name);
+            fputs(" (fields: ", c->err);
+            for (int32_t f = m->datasets[ds].first_field, i = 0; f != SM_NONE;
+                 f = m->fields[f].next, i++) {
+                if (i)
+                    fputs(", ", c->err);
+                cli_put_text(c->err, m->fields[f].name);
+                if ((d = sm_levenshtein(name, m->fields[f].name, 2)) < bestd) {
+                    bestd = d;
+                    best = m->fields[f].name;
+                }
+            }
+            fputc(')', c->err);
+            if (best) {
+                fputs("; did you mean ", c->err);
+                cli_put_text(c->err, best);
+                fputc('?', c->err);
+            }
+            fputc('\n', c->err);
+            return CLI_USAGE;
+        }
+    }
+    return CLI_OK;
+}
+
+int
 cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
               enum obj_kind kind, enum edit_op op, const char *const *skip)
 {
@@ -703,6 +761,10 @@ cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
     if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if (op == EDIT_SET && (rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
+        goto out;
+    if (op == EDIT_SET && kind == OBJ_FLOW &&
+        (rc = cmd_check_transforms(c, c->m->placements[c->m->flows[id].from].dataset,
+                                   attr_opts_get(&ao, "transforms"))) != CLI_OK)
         goto out;
     if (op == EDIT_SET && kind == OBJ_REGION && c->m->regions[id].builtin) {
         /* shipped regions are never written to the catalog: the change would vanish */

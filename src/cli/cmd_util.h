@@ -67,6 +67,11 @@ int attr_opts_parse(struct cli *c, const struct command *self, int argc, char **
                     enum obj_kind kind, const char *const *skip, const struct cli_opt *extra,
                     struct attr_opts *ao, char ***pos, int *npos, bool *help);
 
+/* The fields a flow's --transforms text names must be fields of its source
+ * dataset ds: else "unknown field F on D (fields: ...)", CLI_USAGE. A
+ * dataset with no fields modelled yet gets a warning only. */
+int cmd_check_transforms(struct cli *c, int32_t ds, const char *text);
+
 /* ---- output -------------------------------------------------------------------------- */
 
 enum out_format { FMT_TEXT, FMT_TSV, FMT_JSON };

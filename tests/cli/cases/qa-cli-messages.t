@@ -50,3 +50,20 @@ $ sovmap waive ENC003 loyalty_members_eu --owner a --reason b --expires 2099-01-
 ! ENC003 applies to flows, not to datasets
 $ sovmap waive RES001 loyalty_members_eu@aws:us-east-1 --owner a --reason b --expires 2099-01-01
 > added waiver RES001:loyalty_members_eu@aws:us-east-1
+# #10: a misspelled field in --transforms is refused on flow add and flow edit
+$ sovmap dataset add src --tier restricted --subjects EU && sovmap field add src email && sovmap field add src name && sovmap place src aws:eu-west-1 --encrypted
+~ added
+$ sovmap dataset add dst --tier restricted --subjects EU && sovmap place dst aws:eu-west-1 --encrypted
+~ added
+$ sovmap flow add src dst --kind etl --transforms "mask emial; drop nmae" --encrypted
+? 2
+! unknown field emial on src (fields: email, name); did you mean email?
+$ sovmap flow add src dst --kind etl --transforms "mask email; drop name" --encrypted --name f1
+> added flow f1
+$ sovmap flow edit f1 --transforms "drop nmae"
+? 2
+! unknown field nmae on src (fields: email, name); did you mean name?
+# a source with no fields modelled yet: a warning, not a refusal
+$ sovmap flow add dst src --kind etl --transforms "mask email" --name f2
+> added flow f2
+! warning: dst has no fields modelled yet
