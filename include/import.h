@@ -75,6 +75,16 @@ const char *import_map_namespace_region(const struct import_map *map, const char
 const char *import_map_tf_tag_key(const struct import_map *map);
 const char *import_map_tf_dataset(const struct import_map *map, const char *address);
 
+/* Suggested classification (sovmap classify): the tag the mapping file's
+ * "suggest" patterns give a field called field, and the pattern that
+ * matched (both owned by map), or *tag NULL when none matches. Patterns
+ * match whole words of the name, case-insensitively ("dateOfBirth" and
+ * "date-of-birth" are the words date, of, birth); '*' at either end of a
+ * pattern lets that side run on ("birth*" matches "birthdate"). The first
+ * match wins, a later file's patterns first. SM_OK or SM_ENOMEM. */
+int import_map_suggest(const struct import_map *map, const char *field, const char **tag,
+                       const char **pattern);
+
 /* ---- a run: files in, records, apply ------------------------------------------ */
 
 struct import_opts {
@@ -87,6 +97,8 @@ struct import_opts {
     const char *command;        /* "import atlas", for the audit text */
     const char *datadir;        /* data/ (terraform: cloud-replication.json), or NULL */
     bool tf_before;             /* terraform plan: the before view (prior state) */
+    bool whole_parse;           /* one json_loadb per file, entities untrimmed (tests
+                                 * and benchmarks compare it with the streaming parse) */
 };
 
 struct import_run;

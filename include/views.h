@@ -309,8 +309,6 @@ void view_move(struct tui *t, struct view *v, int32_t delta);
 void view_draw_list(struct tui *t, struct view *v, struct screen *s,
                     int x, int y, int w, int h);
 int  view_index_of_kind(enum obj_kind kind);
-/* First live finding of an object for the map and lists, SM_NONE. */
-const char *tier_name(const struct tui *t, int32_t tier);
 
 /* app.c */
 void tui_set_message(struct tui *t, bool error, const char *fmt, ...)

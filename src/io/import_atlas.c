@@ -106,6 +106,79 @@ struct atlas {
     int32_t nedges, cap_edges;
 };
 
+/* What this file reads of an entity: keep these lists with the readers
+ * (attr, ref_guid, process_edges, labels1, label_of ...). import_stream.c
+ * trims each entity of a file to them, so a million entities fit. */
+static const char *const entity_keys[] = {
+    "guid", "typeName", "status", "isIncomplete", "attributes", "relationshipAttributes",
+    "classifications", "classificationNames", "displayText", "entityStatus", "labels",
+    "meanings", "meaningNames", "customAttributes", NULL
+};
+/* Of attributes and relationshipAttributes every scalar is kept, and of the
+ * lists and objects only these references. */
+static const char *const ref_keys[] = {
+    "table", "sd", "db", "container", "pseudoDirectory", "bucket", "inputs", "outputs", NULL
+};
+
+static bool
+listed(const char *const *list, const char *k)
+{
+    for (; *list; list++)
+        if (strcmp(*list, k) == 0)
+            return true;
+    return false;
+}
+
+/* A reference is read for its guid alone. */
+static void
+ref_trim(json_t *ref)
+{
+    const char *k;
+    json_t *v;
+    void *tmp;
+
+    if (json_is_object(ref))
+        json_object_foreach_safe(ref, tmp, k, v)
+            if (strcmp(k, "guid"))
+                json_object_del(ref, k);
+}
+
+void
+atlas_trim(json_t *e)
+{
+    static const char *const nested[] = { "attributes", "relationshipAttributes" };
+    const char *k;
+    json_t *v;
+    void *tmp;
+
+    if (!json_is_object(e))
+        return;
+    json_object_foreach_safe(e, tmp, k, v)
+        if (!listed(entity_keys, k))
+            json_object_del(e, k);
+    for (int i = 0; i < 2; i++) {
+        json_t *o = json_object_get(e, nested[i]);
+
+        if (!json_is_object(o))
+            continue;
+        json_object_foreach_safe(o, tmp, k, v) {
+            if (!json_is_object(v) && !json_is_array(v))
+                continue;
+            if (!listed(ref_keys, k))
+                json_object_del(o, k);
+            else if (json_is_object(v))
+                ref_trim(v);
+            else {
+                size_t j;
+                json_t *r;
+
+                json_array_foreach(v, j, r)
+                    ref_trim(r);
+            }
+        }
+    }
+}
+
 static bool
 atlas_detect(const void *p)
 {
@@ -275,6 +348,42 @@ labels(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
     return rc;
 }
 
+/* Glossary terms assigned to the entity (meanings[].displayText, or a
+ * search header's meaningNames) as labels "term:NAME": only a mapping rule
+ * that names one makes anything of it (an unmatched term is dropped), so
+ * they are off until the mapping file says what a term means. */
+static int
+meanings(struct atlas *a, const struct aent *x, int32_t ds, const char *field)
+{
+    struct import_run *r = a->r;
+    json_t *list = json_object_get(x->e, "meanings"), *v;
+    bool from_names = !json_is_array(list);
+    size_t i;
+    int rc;
+
+    if (from_names)
+        list = json_object_get(x->e, "meaningNames");
+    if (!json_array_size(list))
+        return SM_OK;
+    json_array_foreach(list, i, v) {
+        const char *term = from_names ? json_string_value(v) : imp_jstr(v, "displayText");
+        const char *tg = from_names ? NULL : imp_jstr(v, "termGuid");
+        const char *name, *entity;
+
+        if (!term || !*term)
+            continue;
+        entity = tg && *tg ? imp_fmt(r, "%s (term %s)", x->guid, tg) : x->guid;
+        if (entity && x->level != LV_FULL)
+            entity = imp_fmt(r, "%s" IMP_PARTIAL, entity);
+        if (!entity || !(name = imp_fmt(r, "term:%s", term)))
+            return SM_ENOMEM;
+        if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, NULL, true, entity,
+                            x->file)))
+            return rc;
+    }
+    return SM_OK;
+}
+
 static int
 labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
         const char *inherited_from)
@@ -296,9 +405,11 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                 (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, json_string_value(cl), NULL,
                                 NULL, true, ent, x->file)))
                 return rc;
-        return SM_OK;
+        return meanings(a, x, ds, field);
     }
     if (x->level == LV_FULL && (rc = imp_carrier(r, ds, x->guid)))
+        return rc;
+    if ((rc = meanings(a, x, ds, field)))
         return rc;
     json_array_foreach(cls, i, cl) {
         const char *kv[34];

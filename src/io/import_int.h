@@ -6,6 +6,8 @@
 #ifndef IMPORT_INT_H
 #define IMPORT_INT_H
 
+#include <stdarg.h>
+
 #include <jansson.h>
 
 #include "import.h"
@@ -84,6 +86,15 @@ struct import_run {
     bool changed;
 };
 
+/* A file's JSON with each element of "entities" and member of
+ * "referredEntities" parsed alone and trimmed (import_stream.c), or NULL
+ * when the text is not one well-formed object as the scanner expects: the
+ * caller then parses it whole, for the result or for jansson's error. */
+json_t *imp_stream_load(const char *text, size_t len);
+/* Drop what the Atlas importer never reads from one entity (import_atlas.c,
+ * next to the readers). */
+void atlas_trim(json_t *entity);
+
 /* The mark at the end of a tag's entity that a partial listing (a search
  * result, search-tables-by-lf-tags, a page with NextToken) set it: an
  * authoritative file's import never removes it and replaces its provenance
@@ -93,6 +104,22 @@ bool imp_entity_partial(const char *entity);
 
 /* Strings in the run's arena. NULL on out of memory. */
 const char *imp_str(struct import_run *r, const char *s);
+const char *imp_vfmt(struct import_run *r, const char *fmt, va_list ap);
+/* A lower-cased copy in the arena (ASCII letters only; UTF-8 passes). */
+char *imp_lower_dup(struct sm_arena *a, const char *s);
+/* Exact heap allocations (the caller frees). NULL on out of memory. */
+char *imp_vfmt_dup(const char *fmt, va_list ap);
+char *imp_fmt_dup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Expand ${value} ${name} ${ATTR} with |upper |lower into *out (heap, exact
+ * length); import_map.c. SM_OK with *out NULL when a variable is missing or
+ * empty; SM_ENOMEM. */
+int imp_expand(const char *tpl, const char *name, const char *value,
+               const char *const *attrs, char **out);
+/* A set of keys for deduplication, in the run's arena. True when new. */
+int imp_key_once(struct import_run *r, const char *key, bool *fresh);
+/* How authoritative the source of a tag's entity is (a partial listing
+ * lowest); import_apply.c. */
+int imp_source_rank(const char *entity);
 const char *imp_fmt(struct import_run *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

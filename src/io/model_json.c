@@ -194,6 +194,25 @@ cmp_placement(const void *a, const void *b)
     return strcmp(sort_m->regions[x->region].id, sort_m->regions[y->region].id);
 }
 
+/* Tags by text, source, entity and time: the order tags were added in
+ * says nothing, and the same catalog reached through imports in any order
+ * must write the same bytes. (Fields keep their declaration order.) */
+static int
+cmp_tag(const void *a, const void *b)
+{
+    const struct tag *x = &sort_m->tags[*(const int32_t *)a];
+    const struct tag *y = &sort_m->tags[*(const int32_t *)b];
+    int c = strcmp(x->tag, y->tag);
+
+    if (!c)
+        c = strcmp(x->source ? x->source : "", y->source ? y->source : "");
+    if (!c)
+        c = strcmp(x->entity ? x->entity : "", y->entity ? y->entity : "");
+    if (!c)
+        c = strcmp(x->time ? x->time : "", y->time ? y->time : "");
+    return c;
+}
+
 static int
 cmp_flow(const void *a, const void *b)
 {
@@ -338,17 +357,28 @@ dataset_json(struct wr *w, int32_t id)
     const struct model *m = w->m;
     const struct dataset *d = &m->datasets[id];
     json_t *o = json_object(), *a, *fields, *tags, *pls;
-    int32_t *ids, n = 0, np = 0;
+    int32_t *ids, *tids, n = 0, np = 0, nt = 0;
     char cc[3];
 
     if (!o)
         return NULL;
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
         np++;
-    if (!(ids = malloc(((size_t)np + 1) * sizeof *ids))) {
+    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
+        nt++;
+    ids = malloc(((size_t)np + 1) * sizeof *ids);
+    tids = malloc(((size_t)nt + 1) * sizeof *tids);
+    if (!ids || !tids) {
+        free(ids);
+        free(tids);
         json_decref(o);
         return NULL;
     }
+    nt = 0;
+    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
+        tids[nt++] = t;
+    sort_m = m;
+    qsort(tids, (size_t)nt, sizeof *tids, cmp_tag);
     w->what = d->name;
     put(w, o, "name", jstr(w, d->name));
     put(w, o, "system", jstr(w, d->system));
@@ -375,17 +405,17 @@ dataset_json(struct wr *w, int32_t id)
             break;
         }
         put(w, fo, "name", jstr(w, m->fields[f].name));
-        for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
-            if (m->tags[t].field == f)
-                json_array_append_new(ft, tag_json(w, &m->tags[t]));
+        for (int32_t k = 0; k < nt; k++)
+            if (m->tags[tids[k]].field == f)
+                json_array_append_new(ft, tag_json(w, &m->tags[tids[k]]));
         put(w, fo, "tags", ft);
         json_array_append_new(fields, fo);
     }
     put(w, o, "fields", fields);
     tags = json_array();
-    for (int32_t t = d->first_tag; tags && t != SM_NONE; t = m->tags[t].next)
-        if (m->tags[t].field == SM_NONE)
-            json_array_append_new(tags, tag_json(w, &m->tags[t]));
+    for (int32_t k = 0; tags && k < nt; k++)
+        if (m->tags[tids[k]].field == SM_NONE)
+            json_array_append_new(tags, tag_json(w, &m->tags[tids[k]]));
     put(w, o, "tags", tags);
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
         if (!m->placements[p].deleted)
@@ -397,6 +427,7 @@ dataset_json(struct wr *w, int32_t id)
         json_array_append_new(pls, placement_json(w, ids[i]));
     put(w, o, "placements", pls);
     free(ids);
+    free(tids);
     return o;
 }
 

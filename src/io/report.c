@@ -285,6 +285,7 @@ report_add_finding(struct report *r, const struct finding *f, struct sm_error *e
     nf.jurisdictions = sdup(r, f->jurisdictions ? f->jurisdictions : "", &failed);
     nf.message = sdup(r, f->message ? f->message : "", &failed);
     nf.hint = sdup(r, f->hint ? f->hint : "", &failed);
+    nf.fix.mask = f->fix.mask ? sdup(r, f->fix.mask, &failed) : NULL;
     nf.why.n = 0;
     nf.why.v = NULL;
     if (f->why.n) {

@@ -13,18 +13,6 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-const char *
-tier_name(const struct tui *t, int32_t tier)
-{
-    return tier >= 0 && tier < t->m->ntiers ? t->m->tiers[tier].name : "";
-}
-
-static const char *
-region_id(const struct tui *t, int32_t r)
-{
-    return r >= 0 && r < t->m->nregions ? t->m->regions[r].id : "";
-}
-
 static int
 sev_style(int sev, bool waived)
 {
@@ -68,13 +56,13 @@ ds_tier_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         *style = STYLE_WARNING;
         return;
     }
-    snprintf(buf, n, "%s", tier_name(t, tier));
+    snprintf(buf, n, "%s", model_tier_name(t->m, tier));
 }
 
 static const char *
 ds_tier_key(struct tui *t, int32_t r)
 {
-    return tier_name(t, t->m->datasets[r].tier);
+    return model_tier_name(t->m, t->m->datasets[r].tier);
 }
 
 static int32_t
@@ -85,7 +73,7 @@ ds_tier_dom(struct tui *t, int32_t r)
 }
 
 static int32_t ti_n(struct tui *t) { return t->m->ntiers; }
-static const char *ti_str(struct tui *t, int32_t i) { return tier_name(t, i); }
+static const char *ti_str(struct tui *t, int32_t i) { return model_tier_name(t->m, i); }
 
 static void
 ds_subjects_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
@@ -116,13 +104,13 @@ ds_home_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         *style = STYLE_DIM;
         return;
     }
-    snprintf(buf, n, "%s", region_id(t, h));
+    snprintf(buf, n, "%s", model_region_id(t->m, h));
 }
 
 static const char *
 ds_home_key(struct tui *t, int32_t r)
 {
-    return r < t->nd ? region_id(t, t->ds_home[r]) : "";
+    return r < t->nd ? model_region_id(t->m, t->ds_home[r]) : "";
 }
 
 static int32_t
@@ -133,7 +121,7 @@ ds_home_dom(struct tui *t, int32_t r)
 }
 
 static int32_t rg_n(struct tui *t) { return t->m->nregions; }
-static const char *rg_str(struct tui *t, int32_t i) { return region_id(t, i); }
+static const char *rg_str(struct tui *t, int32_t i) { return model_region_id(t->m, i); }
 
 /* String columns whose strings are the names of a few objects (a
  * dataset's tier, its home region): the object of a row (-1: none, the
@@ -245,7 +233,7 @@ fl_to_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     if (f->to >= 0)
         placement_text(t, f->to, buf, n);
     else
-        snprintf(buf, n, "%s (export)", region_id(t, f->to_region));
+        snprintf(buf, n, "%s (export)", model_region_id(t->m, f->to_region));
 }
 
 static void

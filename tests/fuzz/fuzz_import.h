@@ -64,6 +64,25 @@ fuzz_import(const char *importer, const uint8_t *data, size_t size)
 
     o.datadir = datadir && *datadir ? datadir : "data";   /* terraform: cloud-replication.json */
     fuzz_init();
+    {
+        /* the streaming parse (import_stream.c) accepts exactly what the
+         * whole-document parse accepts, with the same error */
+        struct import_opts w = o;
+        struct sm_error es = { 0 }, ew = { 0 };
+        struct import_run *rs = import_run_new(map, &o), *rw;
+        int cs, cw;
+
+        w.whole_parse = true;
+        rw = import_run_new(map, &w);
+        if (!rs || !rw)
+            abort();
+        cs = import_run_add_file(rs, "fuzz.json", (const char *)data, size, &es);
+        cw = import_run_add_file(rw, "fuzz.json", (const char *)data, size, &ew);
+        if (cs != cw || strcmp(es.msg, ew.msg))
+            abort();
+        import_run_free(rs);
+        import_run_free(rw);
+    }
     run = import_run_new(map, &o);
     if (!run || model_clone(base, &m))
         abort();

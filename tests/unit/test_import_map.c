@@ -2,7 +2,8 @@
  * test_import_map.c - the mapping file: rule matching (source, name,
  * value, attributes), first match wins, later files first, templates with
  * ${value} ${name} ${ATTR} and |upper |lower, ignore, region tables, and
- * errors that name the file and the rule.
+ * errors that name the file and the rule; the "suggest" patterns of
+ * sovmap classify (words, '*' at either end, later files first).
  */
 #include "import_test.h"
 
@@ -128,6 +129,73 @@ test_layering_and_templates(void **state)
     import_map_free(map);
 }
 
+static const char *
+suggest(const struct import_map *map, const char *field, const char **pattern)
+{
+    const char *tag, *p;
+
+    assert_int_equal(import_map_suggest(map, field, &tag, &p), SM_OK);
+    if (pattern)
+        *pattern = p;
+    return tag;
+}
+
+static void
+test_suggest(void **state)
+{
+    static const struct { const char *field, *tag; } shipped[] = {
+        { "email", "pii.email" }, { "E_Mail", "pii.email" }, { "contact-email", "pii.email" },
+        { "emailAddress", "pii.email" }, { "work_email2", "pii.email" },
+        { "phone", "pii.phone" }, { "home_phone", "pii.phone" }, { "telefon", "pii.phone" },
+        { "telefonNummer", "pii.phone" }, { "dob", "pii.dob" }, { "date_of_birth", "pii.dob" },
+        { "birthDate", "pii.dob" }, { "Geburtsdatum", "pii.dob" }, { "IBAN", "pii.financial" },
+        { "ssn", "pii.national_id" }, { "passport_no", "pii.national_id" },
+        { "address_line1", "pii.location" }, { "Straße", "pii.location" },
+        { "strasse", "pii.location" },
+        /* names that only contain a pattern inside a word stay untagged */
+        { "phonetic", NULL }, { "dobby", NULL }, { "mailbox_size", NULL },
+        { "order_id", NULL }, { "sessionid", NULL }, { "", NULL },
+    };
+    struct sm_error e = { 0 };
+    struct import_map *map = it_map(false), *top;
+    const char *pattern;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof shipped / sizeof *shipped; i++) {
+        const char *tag = suggest(map, shipped[i].field, NULL);
+
+        if (shipped[i].tag ? !tag || strcmp(tag, shipped[i].tag) : tag != NULL)
+            fail_msg("%s: got %s, want %s", shipped[i].field, tag ? tag : "none",
+                     shipped[i].tag ? shipped[i].tag : "none");
+    }
+    assert_string_equal(suggest(map, "Geburtsdatum", &pattern), "pii.dob");
+    assert_string_equal(pattern, "geburtsdatum");
+    /* a later file's patterns first; '*' at either end */
+    top = load("{\"suggest\": {\"fields\": [{\"names\": [\"*mail\", \"kunden*\"], "
+               "\"tag\": \"pii.contact\"}]}}", map, &e);
+    assert_non_null(top);
+    assert_string_equal(suggest(top, "email", NULL), "pii.contact");
+    assert_string_equal(suggest(top, "usermail", &pattern), "pii.contact");
+    assert_string_equal(pattern, "*mail");
+    assert_string_equal(suggest(top, "KundenNr", NULL), "pii.contact");
+    assert_string_equal(suggest(top, "phone", NULL), "pii.phone");     /* the shipped still */
+    assert_null(suggest(top, "mailbox", NULL));
+    import_map_free(top);
+    /* a 10 KB name is matched whole */
+    {
+        size_t n = 10000;
+        char *big = malloc(n + sizeof "_iban");
+
+        assert_non_null(big);
+        memset(big, 'x', n);
+        strcpy(big + n, "_iban");
+        map = it_map(false);
+        assert_string_equal(suggest(map, big, NULL), "pii.financial");
+        free(big);
+        import_map_free(map);
+    }
+}
+
 static void
 test_errors(void **state)
 {
@@ -142,6 +210,16 @@ test_errors(void **state)
         { "{\"s3_buckets\": {\"b\": 3}}", "map.json: s3_buckets.b must be a region id" },
         { "{\"bucket\": {}}", "map.json: unknown key \"bucket\"" },
         { "[]", "map.json: a mapping file is a JSON object" },
+        { "{\"suggest\": []}", "map.json: suggest must be an object" },
+        { "{\"suggest\": {\"field\": []}}", "map.json: suggest: unknown key \"field\"" },
+        { "{\"suggest\": {\"fields\": [{\"names\": [\"a\"]}]}}",
+          "map.json: suggest.fields[0].tag must be a non-empty string" },
+        { "{\"suggest\": {\"fields\": [{\"names\": [], \"tag\": \"pii\"}]}}",
+          "map.json: suggest.fields[0].names must be a non-empty list of strings" },
+        { "{\"suggest\": {\"fields\": [{\"names\": [\"a*b\"], \"tag\": \"pii\"}]}}",
+          "map.json: suggest.fields[0].names[0]: a name, with '*' only at either end" },
+        { "{\"suggest\": {\"fields\": [{\"names\": [\"*\"], \"tag\": \"pii\"}]}}",
+          "map.json: suggest.fields[0].names[0]: a name, with '*' only at either end" },
         { "{\n  \"rules\": [\n    {\"name\": }\n  ]\n}", "map.json:3:" },
     };
     struct sm_error e;
@@ -210,6 +288,7 @@ main(void)
         cmocka_unit_test(test_shipped_map),
         cmocka_unit_test(test_layering_and_templates),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_unmapped_labels_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 $ ln -s "$SOVMAP_DATA" data && grep -E '^    sovmap' "$SOVMAP_DATA/../README.md" | sed 's/^ *//; s/  *#.*//' > all.sh && tail -n 1 all.sh && sed '$d' all.sh > tour.sh && sed '/ import /,$d' tour.sh > part1.sh && sed -n '/ import /,$p' tour.sh > part2.sh && wc -l < part1.sh && wc -l < part2.sh
 > sovmap --catalog demo.db
 > 16
-> 9
+> 10
 
 $ while read -r l; do eval "$l" >out.txt 2>&1; rc=$?; [ $rc = 0 ] || echo "$rc ${l#*shop.db }"; done < part1.sh
 > 1 check

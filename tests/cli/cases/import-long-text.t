@@ -51,3 +51,16 @@ $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"messag
 $ sovmap --catalog c.db region add "onprem:$(cat e.txt)" --country US -q && sovmap --catalog c.db dataset add d1 --tier restricted -q && sovmap --catalog c.db place d1 "onprem:$(cat e.txt)" -q
 $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"primary in onprem:$(cat e.txt) (US)"
 > 1
+# Terraform: a 10 KB CJK dataset name from the resource's sovmap-dataset tag, whole
+# in the diff, in the audit log and in check's JSON report.
+$ C=$(cat c.txt); printf '{"format_version":"1.0","terraform_version":"1.6.0","values":{"root_module":{"resources":[{"address":"aws_s3_bucket.x","mode":"managed","type":"aws_s3_bucket","name":"x","provider_name":"registry.terraform.io/hashicorp/aws","values":{"bucket":"b1","region":"eu-west-1","tags":{"sovmap-dataset":"%s"}}}]}}}' "$C" > tf.json && sovmap --catalog c.db import terraform --diff tf.json > out && grep -cxF "+ dataset $(cat c.txt)" out
+> 1
+$ sovmap --catalog c.db log --format json --limit 1 | grep -cF "+ dataset $(cat c.txt)"
+> 1
+$ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"$(cat c.txt)\""
+~ ^[1-9]
+# classify: a 10 KB emoji field name ending in _email, suggested and tagged whole
+$ sovmap --catalog c.db field add d1 "$(cat e.txt)_email" -q && sovmap --catalog c.db classify --format tsv d1 | grep -cxF "d1	$(cat e.txt)_email	pii.email	email"
+> 1
+$ sovmap --catalog c.db classify --apply -q d1 && sovmap --catalog c.db dataset show d1 | grep -cxF "  $(cat e.txt)_email"
+> 1

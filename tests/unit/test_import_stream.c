@@ -1,0 +1,193 @@
+/*
+ * test_import_stream.c - the streaming parse (import_stream.c: each Atlas
+ * entity parsed alone and trimmed) gives the same import as one json_loadb
+ * of the whole document: on every fixture file of every set (model-json,
+ * review diff, summary and audit text byte for byte), and the same errors
+ * (file:line:col and message) on broken and hostile texts (BOM, UTF-16, NUL,
+ * a missing comma, bytes after the object, deep nesting, invalid UTF-8).
+ */
+#include "import_test.h"
+#include "model_json.h"
+
+/* Everything an import shows, as one text: model-json, diff, summary, audit. */
+static char *
+outcome(const char *importer, const struct import_opts *opts, const char *const *files,
+        bool buckets)
+{
+    struct sm_error e = { 0 };
+    struct import_map *map = it_map(buckets);
+    struct model *m = it_model();
+    struct import_run *run = it_import(m, map, importer, opts, files, &e);
+    char *buf = NULL, *audit;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    assert_non_null(f);
+    if (!run)
+        fprintf(f, "error: %s\n", e.msg);
+    else {
+        assert_int_equal(model_json_write(m, f, &e), SM_OK);
+        import_run_print_diff(run, f);
+        import_run_print_summary(run, f);
+        import_run_print_notes(run, "", f);
+        audit = import_run_audit_text(run);
+        fputs(audit ? audit : "(no audit text)", f);
+        free(audit);
+        import_run_free(run);
+    }
+    fclose(f);
+    model_free(m);
+    import_map_free(map);
+    return buf;
+}
+
+static void
+same(const char *importer, struct import_opts o, const char *const *files, bool buckets)
+{
+    char *stream, *whole;
+
+    o.whole_parse = false;
+    stream = outcome(importer, &o, files, buckets);
+    o.whole_parse = true;
+    whole = outcome(importer, &o, files, buckets);
+    if (strcmp(stream, whole))
+        fail_msg("%s %s: the streaming parse differs from the whole-document parse",
+                 importer, files[0]);
+    assert_null(strstr(stream, "error: "));
+    free(stream);
+    free(whole);
+}
+
+static void
+test_fixtures_same(void **state)
+{
+    static const char *const sets[] = { "", "halcyon/" };
+    struct import_opts none = { 0 };
+
+    (void)state;
+    for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
+        char f[6][128];
+        const char *atlas[] = { f[0], f[1], f[2], NULL };
+        const char *glue[] = { f[3], f[4], f[5], NULL };
+        struct import_opts eu = { .region = "eu-west-1" };
+
+        snprintf(f[0], sizeof f[0], "%satlas/entities-bulk.json", sets[s]);
+        snprintf(f[1], sizeof f[1], "%satlas/search-basic.json", sets[s]);
+        snprintf(f[2], sizeof f[2], "%satlas/lineage.json", sets[s]);
+        snprintf(f[3], sizeof f[3], "%sglue/get-tables.json", sets[s]);
+        snprintf(f[4], sizeof f[4], "%sglue/get-databases.json", sets[s]);
+        snprintf(f[5], sizeof f[5], "%sglue/get-table.json", sets[s]);
+        for (int i = 0; i < 3; i++) {
+            const char *one[] = { atlas[i], NULL };
+            same("atlas", none, one, true);
+        }
+        same("atlas", none, atlas, true);
+        same("glue", eu, glue, true);
+    }
+    {
+        const char *one[] = { "atlas/entity-expired-propagated.json", NULL };
+        const char *lf[] = { "lakeformation/search-tables-by-lf-tags.json", NULL };
+        struct import_opts eu = { .region = "eu-west-1" };
+
+        same("atlas", none, one, true);
+        same("lf-tags", eu, lf, true);
+    }
+}
+
+/* The error of importing text as Atlas, streaming or whole. */
+static char *
+error_of(const char *text, size_t len, bool whole)
+{
+    struct sm_error e = { 0 };
+    struct import_map *map = it_map(false);
+    struct import_opts o = { .now = "2026-11-26T00:00:00Z", .whole_parse = whole };
+    struct import_run *run = import_run_new(map, &o);
+    char *msg;
+
+    assert_non_null(run);
+    if (import_run_add_file(run, "bad.json", text, len, &e) == SM_OK)
+        import_run_parse(run, importer_find("atlas"), &e);
+    msg = strdup(e.code ? e.msg : "(accepted)");
+    import_run_free(run);
+    import_map_free(map);
+    return msg;
+}
+
+static void
+test_errors_same(void **state)
+{
+    static const struct { const char *text; size_t len; const char *want; } cases[] = {
+#define T(s, want) { s, sizeof s - 1, want }
+        T("{\"entities\": [\n  {\"guid\": \"a\"}\n  {\"guid\": \"b\"}\n]}",
+          "bad.json:3:3: ']' expected near '{'"),
+        T("{\"entities\": [{\"guid\": \"a\"},]}", "bad.json:1:29: unexpected token near ']'"),
+        T("{\"entities\": [{\"guid\": \"a\"}]} x", "bad.json:1:31: end of file expected near 'x'"),
+        T("{\"entities\": [{\"guid\": \"a\", \"n\": 1x}]}", "bad.json:1:35: '}' expected near 'x'"),
+        T("{\"referredEntities\": {\"g\": {\"guid\": \"g\"} \"h\": {}}}",
+          "bad.json:1:44: '}' expected near '\"h\"'"),
+        T("{\"referredEntities\": {\"g\" {\"guid\": \"g\"}}}", "bad.json:1:27: ':' expected near '{'"),
+        T("{\"entities\": [{\"guid\": \"\xff\"}]}", "bad.json:1:24: unable to decode byte 0xff"),
+        T("{\"entities\": [{\"guid\": \"a\\u12\"}]}", "bad.json:1:30: invalid escape"),
+        T("{\"entities\": [{\"guid\": \"a\"}", "bad.json:1:27: ']' expected near end of file"),
+        T("{\"entities\": [{\"guid\": \"a\"}]", "bad.json:1:28: '}' expected near end of file"),
+        T("\xef\xbb\xbf{\"entities\": []}", "bad.json: starts with a UTF-8 byte order mark"),
+        T("\xff\xfe{\0\"\0", "bad.json: UTF-16 text (byte order mark FF FE)"),
+        T("{\0\"\0e\0", "bad.json: UTF-16 or binary text"),
+        T("{\"entities\": [{\"guid\": \"a\0\"}]}", "bad.json: a NUL byte at offset 25"),
+        T("", "bad.json:1:0: '[' or '{' expected near end of file"),
+        T("[]", "bad.json: not a atlas export"),
+#undef T
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *s = error_of(cases[i].text, cases[i].len, false);
+        char *w = error_of(cases[i].text, cases[i].len, true);
+
+        if (strcmp(s, w))
+            fail_msg("case %zu: stream \"%s\", whole \"%s\"", i, s, w);
+        if (strncmp(s, cases[i].want, strlen(cases[i].want)))
+            fail_msg("case %zu: got \"%s\", want \"%s\"", i, s, cases[i].want);
+        free(s);
+        free(w);
+    }
+}
+
+/* Nesting past jansson's limit inside one entity: the scanner hands the
+ * whole text to jansson, whose error is the one reported. */
+static void
+test_deep_nesting(void **state)
+{
+    const int depth = 2100;
+    size_t n = 64 + 2 * (size_t)depth;
+    char *t = malloc(n), *p = t;
+    char *s, *w;
+
+    (void)state;
+    assert_non_null(t);
+    p += sprintf(p, "{\"entities\": [{\"guid\": \"a\", \"x\": ");
+    for (int i = 0; i < depth; i++)
+        *p++ = '[';
+    for (int i = 0; i < depth; i++)
+        *p++ = ']';
+    p += sprintf(p, "}]}");
+    s = error_of(t, (size_t)(p - t), false);
+    w = error_of(t, (size_t)(p - t), true);
+    assert_string_equal(s, w);
+    assert_non_null(strstr(s, "bad.json:1:"));
+    free(s);
+    free(w);
+    free(t);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixtures_same),
+        cmocka_unit_test(test_errors_same),
+        cmocka_unit_test(test_deep_nesting),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
