@@ -67,6 +67,11 @@ void edit_result_fini(struct edit_result *res);
  * again meanwhile; m is unchanged on failure. */
 int edit_revert(struct model *m, struct edit_result *res, struct sm_error *err);
 int edit_reapply(struct model *m, struct edit_result *res, struct sm_error *err);
+/* The edit a redo (edit_reapply) makes again, in edit_format's form: the
+ * edit as applied, keyed by the object's selector before it ("placement set
+ * d@aws:us-east-1 region=aws:eu-south-1"), where inverse[0] is what an undo
+ * makes. "" when res holds no applied edit. */
+size_t edit_format_redo(const struct edit_result *res, char *buf, size_t size);
 /* Has res been reverted (and not reapplied)? */
 bool edit_reverted(const struct edit_result *res);
 

@@ -83,6 +83,12 @@ extern const char *const rule_titles[RULE_COUNT];
 extern const uint8_t rule_default_severity[RULE_COUNT];
 extern const uint8_t rule_fixes[RULE_COUNT];         /* enum rule_fix */
 extern const char *const rule_no_fix[RULE_COUNT];    /* why FIX_NONE; NULL otherwise */
+/* Which objects a built-in rule's findings are raised on: bits 1u << OBJ_...
+ * (RES001 on copies, RES003 on datasets, XFR001 on copies and flows). A
+ * waiver on another kind of object can never match. */
+extern const uint32_t rule_object_kinds[RULE_COUNT];
+/* The built-in rule named name (RULE_COUNT for none: a custom rule). */
+enum rule_id rule_by_name(const char *name);
 
 /* Adequacy conditions (jurisdictions.json "condition"). */
 #define ADQ_CONDITIONS(X) \

@@ -97,7 +97,9 @@ cli_usage_fail(struct cli *c, const char *usage, const char *fmt, ...)
     va_end(ap);
     fputc('\n', c->err);
     if (usage) {
-        n = strcspn(usage, "\n");
+        /* every usage line (a command may have several forms), up to the blank line */
+        const char *end = strstr(usage, "\n\n");
+        n = end ? (size_t)(end - usage) : strcspn(usage, "\n");
         fprintf(c->err, "%.*s\n", (int)n, usage);
     }
     return CLI_USAGE;
@@ -272,6 +274,11 @@ cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
         case OPT_FLAG:
         case OPT_BOOL:
             b = !neg;
+            /* an attribute's boolean also takes its value as the next argument
+             * (--public-sector true), as `show` and `log` print it */
+            if (!value && !neg && o->type == OPT_BOOL && i + 1 < argc &&
+                (strcmp(argv[i + 1], "true") == 0 || strcmp(argv[i + 1], "false") == 0))
+                value = argv[++i];
             if (value && parse_bool_text(value, &b))
                 return cli_fail(c, "bad value %s for %s: use true or false", value, o->name);
             if (o->type == OPT_FLAG)

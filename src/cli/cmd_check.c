@@ -450,7 +450,7 @@ const struct command cmd_check = {
     .summary = "check the catalog (or a model-json file) and report the findings",
     .usage =
         "usage: sovmap check [MODEL.json] [--format text|json|sarif|junit] [--fail-on LEVEL] "
-        "[--rules PACK] [-o FILE] [--scenario NAME]\n"
+        "[--rules PACK] [-o FILE] [--scenario NAME] [--color auto|always|never] [--width N]\n"
         "       sovmap check --terraform-plan PLAN.json [--map FILE] [--format F] "
         "[--fail-on LEVEL] [-o FILE]\n"
         "\n"

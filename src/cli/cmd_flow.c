@@ -51,11 +51,9 @@ static int
 fl_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct attr_opts ao;
-    const char *name = NULL, *ref = NULL, *enc = NULL;
+    const char *name = NULL;
     const struct cli_opt extra[] = {
         { "--name", OPT_STR, &name, "flow name (default FROM->TO)" },
-        { "--ref", OPT_STR, &ref, "same as --mechanism-ref" },
-        { "--encrypted", OPT_BOOL, &enc, "same as --transit-encrypted" },
         { NULL, 0, NULL, NULL },
     };
     char **pos, *from = NULL, *to = NULL;
@@ -73,15 +71,18 @@ fl_add(struct cli *c, const struct command *self, int argc, char **argv)
                             : pos[2]);
         goto out;
     }
-    if (ref)
-        attr_opts_set(&ao, "mechanism-ref", ref);
-    if (enc)
-        attr_opts_set(&ao, "transit-encrypted", enc);
     if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if ((rc = resolve_end(c, pos[0], false, &from, &dummy)) != CLI_OK ||
         (rc = resolve_end(c, pos[1], true, &to, &to_region)) != CLI_OK)
         goto out;
+    {
+        int32_t pl;
+        if (model_find(c->m, OBJ_PLACEMENT, from, &pl, NULL) == SM_OK &&
+            (rc = cmd_check_transforms(c, c->m->placements[pl].dataset,
+                                       attr_opts_get(&ao, "transforms"))) != CLI_OK)
+            goto out;
+    }
     memset(&e, 0, sizeof e);
     e.op = EDIT_ADD;
     e.kind = OBJ_FLOW;
@@ -192,7 +193,8 @@ static const struct subcmd flow_subs[] = {
       "copy, a dataset, or a region (an export). --ref and --encrypted are short for\n"
       "--mechanism-ref and --transit-encrypted.\n", fl_add, OBJ_FLOW + 1 },
     { "edit", "usage: sovmap flow edit NAME --ATTR VALUE...\n"
-      "Change a flow.\n", cmd_sub_edit, OBJ_FLOW + 1 },
+      "Change a flow. --ref and --encrypted are short for --mechanism-ref and\n"
+      "--transit-encrypted, as on flow add.\n", cmd_sub_edit, OBJ_FLOW + 1 },
     { "list", "usage: sovmap flow list [--dataset D] [--format text|tsv|json]\n"
       "List flows.\n", fl_list, 0 },
     { "rm", "usage: sovmap flow rm NAME...\n"

@@ -403,7 +403,7 @@ out:
 
 const struct command cmd_import = {
     .name = "import",
-    .summary = "import Atlas, Glue or Lake Formation exports, or a model-json file",
+    .summary = "import Atlas, Glue, Lake Formation or Terraform exports, or a model-json file",
     .usage =
         "usage: sovmap [--catalog PATH] import atlas|glue|lf-tags|terraform|model FILE...\n"
         "       [OPTIONS]\n"

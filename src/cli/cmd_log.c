@@ -20,6 +20,7 @@ struct log_ctx {
     const char *since;          /* --since, or NULL */
     int64_t want;               /* log show: the entry's id, else 0 */
     bool found;
+    bool detail;                /* log --verbose: before and after */
 };
 
 static void
@@ -135,7 +136,7 @@ log_row(void *ctx, const struct audit_entry *e)
                 "");
         cli_put_text(c->out, e->op);
         fputc('\n', c->out);
-        if (c->verbose) {
+        if (c->verbose || L->detail) {
             text_block(c, "before", e->before);
             text_block(c, "after", e->after);
         }
@@ -249,7 +250,11 @@ run_log(struct cli *c, int argc, char **argv)
     extern const struct command cmd_log;
     const char *format = NULL, *object = NULL, *since = NULL;
     int limit = 0, npos, rc;
+    bool detail = false;
+    /* log's own --verbose: before/after only, not the global "loading" notes */
     const struct cli_opt opts[] = {
+        { "--verbose", OPT_FLAG, &detail, "print before and after too" },
+        { "-v", OPT_FLAG, &detail, "print before and after too" },
         { "--limit", OPT_INT, &limit, "at most N entries (0: all)" },
         { "--object", OPT_STR, &object, "entries that touch this object" },
         { "--since", OPT_STR, &since, "entries from this day or time on" },
@@ -279,6 +284,7 @@ run_log(struct cli *c, int argc, char **argv)
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK)
         return rc;
     L.limit = limit;
+    L.detail = detail;
     L.object = object && *object ? object : NULL;
     L.since = since;
     if (L.fmt == FMT_JSON)

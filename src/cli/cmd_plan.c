@@ -209,7 +209,7 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
            const struct plan_options *po, const char *only)
 {
     FILE *o = c->out;
-    int32_t nnew = 0, nnew_warn = 0;
+    int32_t nnew = 0, nnew_warn = 0, ntodo = 0;
 
     fprintf(o, "%d op%s (lower bound %d): errors %d -> %d, warnings %d -> %d (prefer %s, %s "
             "first%s)\n", (int)p->nsteps, p->nsteps == 1 ? "" : "s", (int)p->lower_bound,
@@ -226,7 +226,9 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
         fputc('\n', o);
     }
     for (int32_t i = 0; i < p->nnews; i++)
-        if (!p->news[i].todo) {
+        if (p->news[i].todo)
+            ntodo++;
+        else {
             nnew++;
             if (p->news[i].severity >= SEV_WARNING)
                 nnew_warn++;
@@ -240,6 +242,11 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
             fprintf(o, "  new %s ", severity_names[p->news[i].severity]);
             put_finding(o, p->news[i].rule, p->news[i].selector, p->news[i].message);
         }
+    } else if (ntodo) {
+        /* the to-dos are new findings too (counted above): say so */
+        fprintf(o, "no new finding except the %d to-do%s below (verified: nothing else at or "
+                "above %s appears)\n", (int)ntodo, ntodo == 1 ? "" : "s",
+                po->fail_on >= SEV_COUNT ? "error" : severity_names[po->fail_on]);
     } else {
         fprintf(o, "no new finding (verified: nothing at or above %s appears)\n",
                 po->fail_on >= SEV_COUNT ? "error" : severity_names[po->fail_on]);

@@ -885,6 +885,56 @@ diff_json(struct cli *c, const struct scenario_review *rv, const char *name, con
     fputs(rv->nfindings ? "\n  ]\n}\n" : "]\n}\n", f);
 }
 
+/* Each op of scenario name on its line, "  N. OP" where it still applies on
+ * the catalog (after the ones before it), "! N. OP  (no longer applies: WHY)"
+ * where not; then the ways out. */
+static void
+list_ops_marked(struct cli *c, const char *name)
+{
+    struct scenario_eval *ev = NULL;
+    struct sm_error e = { 0 };
+    int32_t sid = model_scenario(c->m, name);
+    const struct scenario *sc;
+    int bad = 0;
+    uint32_t last = 0;
+
+    if (sid == SM_NONE || scenario_begin(c->m, c->rp, name, &ev, &e) != SM_OK)
+        return;
+    sc = &c->m->scenarios[sid];
+    if (*sc->base && scenario_apply_chain(ev, c->m, sc->base, &e) != SM_OK) {
+        scenario_eval_free(ev);
+        return;
+    }
+    fputs("ops of ", c->out);
+    cli_put_text(c->out, name);
+    fputs(" on the catalog as it is now:\n", c->out);
+    for (uint32_t i = 0; i < sc->nops; i++) {
+        char *line = scenario_op_dup((int)sc->ops[i].n, sc->ops[i].v);
+        bool ok = scenario_apply(ev, (int)sc->ops[i].n, sc->ops[i].v, &e) == SM_OK;
+        fprintf(c->out, "%s %u. ", ok ? " " : "!", i + 1);
+        cli_put_text(c->out, line ? line : "?");
+        free(line);
+        if (!ok) {
+            bad++;
+            last = i + 1;
+            fputs("  (no longer applies: ", c->out);
+            cli_put_text(c->out, e.msg);
+            fputc(')', c->out);
+        }
+        fputc('\n', c->out);
+    }
+    if (bad) {
+        fprintf(c->out, "%d op%s marked ! no longer appl%s: remove %s (sovmap scenario rm ",
+                bad, bad == 1 ? "" : "s", bad == 1 ? "ies" : "y", bad == 1 ? "it" : "them");
+        cli_put_text(c->out, name);
+        if (bad == 1)
+            fprintf(c->out, " %u) or plan again\n", last);
+        else
+            fputs(" INDEX, from the last) or plan again\n", c->out);
+    }
+    scenario_eval_free(ev);
+}
+
 static int
 sc_diff(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -919,6 +969,10 @@ sc_diff(struct cli *c, const struct command *self, int argc, char **argv)
     if (scenario_review(c->m, c->rp, pos[0], npos == 2 ? pos[1] : NULL, c->today, &rv, &e)
         != SM_OK) {
         rc = cli_error(c, &e);
+        /* a stale scenario: list its ops, the ones that still apply and the
+         * broken ones marked, so it can be reviewed and repaired */
+        if (npos == 1)
+            list_ops_marked(c, pos[0]);
         return exit_code ? CLI_FINDINGS : rc;
     }
     if (fmt == FMT_JSON)
@@ -1026,13 +1080,24 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
     if (stale) {
         int bad;
         if (!force) {
-            rc = cli_fail(c, "scenario %s is stale: it was made on catalog change %lld and the "
-                          "catalog is at %lld; review it (sovmap scenario diff %s), plan again, "
-                          "or apply it anyway with --force", pos[0], (long long)made,
-                          (long long)now, pos[0]);
-            if (!unapplied(c, c->m, pos[0], "  ", true))
+            /* offer only the ways out that work: --force applies nothing while
+             * an op no longer applies */
+            if ((bad = unapplied(c, c->m, pos[0], "  ", false)) == 0) {
+                rc = cli_fail(c, "scenario %s is stale: it was made on catalog change %lld and "
+                              "the catalog is at %lld; review it (sovmap scenario diff %s), "
+                              "plan again, or apply it anyway with --force", pos[0],
+                              (long long)made, (long long)now, pos[0]);
                 fputs("  every op still applies; what they do may differ from the review\n",
                       c->err);
+                return rc;
+            }
+            rc = cli_fail(c, "scenario %s is stale: it was made on catalog change %lld and the "
+                          "catalog is at %lld, and %d op%s no longer appl%s (--force cannot "
+                          "help): review it (sovmap scenario diff %s), remove %s (sovmap "
+                          "scenario rm %s INDEX), or plan again", pos[0], (long long)made,
+                          (long long)now, bad, bad == 1 ? "" : "s", bad == 1 ? "ies" : "y",
+                          pos[0], bad == 1 ? "it" : "them", pos[0]);
+            unapplied(c, c->m, pos[0], "  ", true);
             return rc;
         }
         if ((bad = unapplied(c, c->m, pos[0], "  ", true)) > 0)

@@ -154,6 +154,16 @@ cmd_attr_help(FILE *f, enum obj_kind kind, const char *const *skip)
 
 /* ---- options from attribute tables ------------------------------------------------ */
 
+/* Short spellings of attribute options (at most ATTR_MAX_ALIASES per kind). */
+static const struct {
+    enum obj_kind kind;
+    const char *alias, *attr, *help;
+} attr_aliases[] = {
+    { OBJ_FLOW, "--ref", "mechanism-ref", "same as --mechanism-ref" },
+    { OBJ_FLOW, "--encrypted", "transit-encrypted", "same as --transit-encrypted" },
+    { 0, NULL, NULL, NULL },
+};
+
 void
 attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
               struct cli_opt *opts, int *nopts)
@@ -170,6 +180,20 @@ attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
         opts[*nopts].dst = &ao->val[k];
         opts[*nopts].help = a->help;
         (*nopts)++;
+    }
+    /* short spellings, the same on add and edit: they write the attribute's slot */
+    for (int i = 0; attr_aliases[i].alias; i++) {
+        if (attr_aliases[i].kind != kind)
+            continue;
+        for (int k = 0; k < ao->n; k++) {
+            if (strcmp(ao->attr[k]->name, attr_aliases[i].attr) != 0)
+                continue;
+            opts[*nopts].name = attr_aliases[i].alias;
+            opts[*nopts].type = ao->attr[k]->type == ATTR_BOOL ? OPT_BOOL : OPT_STR;
+            opts[*nopts].dst = &ao->val[k];
+            opts[*nopts].help = attr_aliases[i].help;
+            (*nopts)++;
+        }
     }
     memset(&opts[*nopts], 0, sizeof opts[*nopts]);
 }
@@ -212,7 +236,7 @@ attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv
                 enum obj_kind kind, const char *const *skip, const struct cli_opt *extra,
                 struct attr_opts *ao, char ***pos, int *npos, bool *help)
 {
-    struct cli_opt opts[EDIT_MAX_ATTRS + 8];
+    struct cli_opt opts[EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 8];
     int nopts = 0;
 
     *npos = 0;
@@ -221,7 +245,7 @@ attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv
         return cli_fail(c, "out of memory");
     attr_opts_add(ao, kind, skip, opts, &nopts);
     for (; extra && extra->name; extra++) {
-        assert(nopts < EDIT_MAX_ATTRS + 7);
+        assert(nopts < EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 7);
         opts[nopts++] = *extra;
     }
     memset(&opts[nopts], 0, sizeof opts[nopts]);
@@ -648,6 +672,64 @@ cmd_find(struct cli *c, enum obj_kind kind, const char *sel, int32_t *id)
 /* ---- generic add / edit / show / rm ------------------------------------------------ */
 
 int
+cmd_check_transforms(struct cli *c, int32_t ds, const char *text)
+{
+    const struct model *m = c->m;
+    struct transform *tx = NULL;
+    uint32_t n = 0;
+    int32_t nfields = 0;
+
+    if (!text || !*text || ds < 0)
+        return CLI_OK;
+    if (model_parse_transforms(c->m, text, &tx, &n, NULL) != SM_OK)
+        return CLI_OK;          /* the edit itself reports the bad text */
+    for (int32_t f = m->datasets[ds].first_field; f != SM_NONE; f = m->fields[f].next)
+        nfields++;
+    for (uint32_t k = 0; k < n; k++) {
+        for (uint32_t j = 0; j < tx[k].fields.n; j++) {
+            const char *name = tx[k].fields.v[j], *best = NULL;
+            int bestd = 3, d;
+            if (model_field(m, ds, name) != SM_NONE)
+                continue;
+            if (!nfields) {
+                /* nothing to check against yet: fields often come later (import) */
+                if (!c->quiet) {
+                    fputs("sovmap: warning: ", c->err);
+                    cli_put_text(c->err, m->datasets[ds].name);
+                    fputs(" has no fields modelled yet; the transforms' fields are not "
+                          "checked\n", c->err);
+                }
+                return CLI_OK;
+            }
+            fputs("sovmap: unknown field ", c->err);
+            cli_put_text(c->err, name);
+            fputs(" on ", c->err);
+            cli_put_text(c->err, m->datasets[ds].name);
+            fputs(" (fields: ", c->err);
+            for (int32_t f = m->datasets[ds].first_field, i = 0; f != SM_NONE;
+                 f = m->fields[f].next, i++) {
+                if (i)
+                    fputs(", ", c->err);
+                cli_put_text(c->err, m->fields[f].name);
+                if ((d = sm_levenshtein(name, m->fields[f].name, 2)) < bestd) {
+                    bestd = d;
+                    best = m->fields[f].name;
+                }
+            }
+            fputc(')', c->err);
+            if (best) {
+                fputs("; did you mean ", c->err);
+                cli_put_text(c->err, best);
+                fputc('?', c->err);
+            }
+            fputc('\n', c->err);
+            return CLI_USAGE;
+        }
+    }
+    return CLI_OK;
+}
+
+int
 cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
               enum obj_kind kind, enum edit_op op, const char *const *skip)
 {
@@ -679,6 +761,10 @@ cmd_obj_write(struct cli *c, const struct command *self, int argc, char **argv,
     if ((rc = cli_open(c, CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     if (op == EDIT_SET && (rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
+        goto out;
+    if (op == EDIT_SET && kind == OBJ_FLOW &&
+        (rc = cmd_check_transforms(c, c->m->placements[c->m->flows[id].from].dataset,
+                                   attr_opts_get(&ao, "transforms"))) != CLI_OK)
         goto out;
     if (op == EDIT_SET && kind == OBJ_REGION && c->m->regions[id].builtin) {
         /* shipped regions are never written to the catalog: the change would vanish */

@@ -45,9 +45,12 @@ struct attr_opts {
     char optname[EDIT_MAX_ATTRS][48];
 };
 
+/* Most short spellings (--ref for --mechanism-ref) an object kind has. */
+#define ATTR_MAX_ALIASES 4
 /* One option --NAME per settable attribute of kind not listed in skip
  * (NULL-terminated, may be NULL), appended to opts at *nopts; opts stays
- * NULL-terminated (room for EDIT_MAX_ATTRS + 1 more is needed). */
+ * NULL-terminated (room for EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 1 more is
+ * needed). Short spellings (flow --ref, --encrypted) come after them. */
 void attr_opts_add(struct attr_opts *ao, enum obj_kind kind, const char *const *skip,
                    struct cli_opt *opts, int *nopts);
 /* The value given for one attribute, or NULL. */
@@ -63,6 +66,11 @@ int attr_opts_edit(const struct attr_opts *ao, struct edit *e);
 int attr_opts_parse(struct cli *c, const struct command *self, int argc, char **argv,
                     enum obj_kind kind, const char *const *skip, const struct cli_opt *extra,
                     struct attr_opts *ao, char ***pos, int *npos, bool *help);
+
+/* The fields a flow's --transforms text names must be fields of its source
+ * dataset ds: else "unknown field F on D (fields: ...)", CLI_USAGE. A
+ * dataset with no fields modelled yet gets a warning only. */
+int cmd_check_transforms(struct cli *c, int32_t ds, const char *text);
 
 /* ---- output -------------------------------------------------------------------------- */
 

@@ -71,6 +71,83 @@ resolve_object(struct cli *c, const char *sel, char **out, enum obj_kind *kind)
     return cli_fail(c, "unknown object %s: not a dataset, copy, flow, region or tier", sel);
 }
 
+static const char *
+kind_plural(int kind)
+{
+    switch (kind) {
+    case OBJ_DATASET:   return "datasets";
+    case OBJ_PLACEMENT: return "copies";
+    case OBJ_FLOW:      return "flows";
+    case OBJ_REGION:    return "regions";
+    case OBJ_TIER:      return "tiers";
+    default:            return obj_kind_names[kind];
+    }
+}
+
+/* A built-in rule is raised on some kinds of object only (rule_object_kinds):
+ * a waiver on another kind could never match. Refuse it, naming the objects
+ * it could mean: a dataset's copies, a copy's dataset. */
+static int
+check_kind(struct cli *c, const struct report *rep, const char *rule, const char *sel,
+           enum obj_kind kind)
+{
+    enum rule_id r = rule_by_name(rule);
+    uint32_t kinds;
+    int32_t id;
+    char *alt = NULL;
+
+    if (r == RULE_COUNT || (rule_object_kinds[r] & (1u << kind)))
+        return CLI_OK;      /* a custom rule, or the right kind */
+    kinds = rule_object_kinds[r];
+    if (model_find(c->m, kind, sel, &id, NULL) != SM_OK)
+        return CLI_OK;
+    if (kind == OBJ_DATASET && (kinds & (1u << OBJ_PLACEMENT))) {
+        /* the copies with a finding of this rule, else every copy */
+        size_t n = strlen(sel);
+        bool any = false;
+        for (int32_t i = 0; i < rep->nfindings; i++)
+            any |= strcmp(rep->findings[i].rule, rule) == 0 &&
+                   strncmp(rep->findings[i].selector, sel, n) == 0 &&
+                   rep->findings[i].selector[n] == '@';
+        for (int32_t p = c->m->datasets[id].first_placement; p != SM_NONE;
+             p = c->m->placements[p].next) {
+            char *one, *more;
+            bool hit = false;
+            if (c->m->placements[p].deleted || !(one = model_selector_dup(c->m,
+                                                                          OBJ_PLACEMENT, p)))
+                continue;
+            for (int32_t i = 0; any && i < rep->nfindings && !hit; i++)
+                hit = strcmp(rep->findings[i].rule, rule) == 0 &&
+                      strcmp(rep->findings[i].selector, one) == 0;
+            if (any && !hit) {
+                free(one);
+                continue;
+            }
+            more = sm_strdupf("%s%s%s", alt ? alt : "", alt ? " or " : "", one);
+            free(one);
+            free(alt);
+            alt = more;
+        }
+    } else if (kind == OBJ_PLACEMENT && (kinds & (1u << OBJ_DATASET))) {
+        alt = model_selector_dup(c->m, OBJ_DATASET, c->m->placements[id].dataset);
+    }
+    fputs("sovmap: ", c->err);
+    cli_put_text(c->err, rule);
+    fputs(" applies to ", c->err);
+    for (int k = 0, n = 0; k < OBJ_KIND_COUNT; k++)
+        if (kinds & (1u << k))
+            fprintf(c->err, "%s%s", n++ ? " and " : "", kind_plural(k));
+    fprintf(c->err, ", not to %s", kind_plural(kind));
+    if (alt && *alt) {
+        fputs(": did you mean ", c->err);
+        cli_put_text(c->err, alt);
+        fputc('?', c->err);
+    }
+    fputc('\n', c->err);
+    free(alt);
+    return CLI_USAGE;
+}
+
 static int
 wv_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -107,8 +184,15 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
     if (!expires || !*expires)
         return cli_usage_fail(c, self->usage, "waive: --expires is required (YYYY-MM-DD, "
                               "the last day the waiver holds)");
-    if (sm_date_parse(expires, &exp) != SM_OK)
+    if (sm_date_parse(expires, &exp) != SM_OK) {
+        /* the right shape but no such day (2027-02-30) is not a format error */
+        bool shaped = strlen(expires) == 10 && expires[4] == '-' && expires[7] == '-';
+        for (int k = 0; shaped && k < 10; k++)
+            shaped = k == 4 || k == 7 || (expires[k] >= '0' && expires[k] <= '9');
+        if (shaped)
+            return cli_fail(c, "bad --expires %s: no such day in the calendar", expires);
         return cli_usage_fail(c, self->usage, "bad --expires %s: use YYYY-MM-DD", expires);
+    }
     if (exp < c->today) {
         sm_date_fmt(c->today, date);
         return cli_fail(c, "--expires %s is in the past (today is %s)", expires, date);
@@ -123,6 +207,17 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
     }
     if ((rc = resolve_object(c, pos[1], &sel, &kind)) != CLI_OK)
         return rc;
+    /* Is there something to hide? Check the model as it is now. */
+    if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
+        goto out;
+    for (i = 0; i < rep->nfindings && !match; i++)
+        match = strcmp(rep->findings[i].rule, pos[0]) == 0
+             && strcmp(rep->findings[i].selector, sel) == 0;
+    rc = check_kind(c, rep, pos[0], sel, kind);
+    report_free(rep);
+    check_result_free(res);
+    if (rc != CLI_OK)
+        goto out;
     if (!(key = sm_strdupf("%s:%s", pos[0], sel))) {
         rc = cli_fail(c, "out of memory");
         goto out;
@@ -132,14 +227,6 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         goto out;
     }
 
-    /* Is there something to hide? Check the model as it is now. */
-    if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
-        goto out;
-    for (i = 0; i < rep->nfindings && !match; i++)
-        match = strcmp(rep->findings[i].rule, pos[0]) == 0
-             && strcmp(rep->findings[i].selector, sel) == 0;
-    report_free(rep);
-    check_result_free(res);
 
     memset(&e, 0, sizeof e);
     e.op = EDIT_ADD;

@@ -34,6 +34,9 @@ struct edit_undo {
     const char *names[EDIT_MAX_ATTRS];
     const char *old[EDIT_MAX_ATTRS];
     const char *new[EDIT_MAX_ATTRS];
+    /* the edit as applied, keyed by the object's selector before it (what a
+     * redo does again: its audit summary) */
+    struct edit forward;
 };
 
 static int
@@ -638,6 +641,13 @@ apply_set(struct model *m, const struct edit *e, struct edit_result *res,
 
     if ((rc = model_find(m, e->kind, e->key, &id, err)))
         return rc;
+    {
+        char *sel = model_selector_dup(m, e->kind, id);
+        u->forward.key = sel ? astr(&u->arena, sel) : NULL;
+        free(sel);
+        if (!u->forward.key)
+            return oom(err);
+    }
     for (int i = 0; i < e->nattrs; i++) {
         u->names[i] = astr(&u->arena, e->attrs[i].name);
         u->old[i] = get_value(&u->arena, m, e->kind, id, e->attrs[i].name);
@@ -692,6 +702,43 @@ apply_remove(struct model *m, const struct edit *e, struct edit_result *res,
     return SM_OK;
 }
 
+/* Keep e (strings in the undo arena) for edit_format_redo. A set keeps the
+ * selector apply_set noted before the change; an add or a remove is keyed
+ * by the object's selector (a flow added without a name gets its generated
+ * one). */
+static int
+keep_forward(struct edit_undo *u, const struct edit *e, const struct edit_result *res,
+             struct sm_error *err)
+{
+    u->forward.op = e->op;
+    u->forward.kind = e->kind;
+    if (!u->forward.key)
+        u->forward.key = astr(&u->arena, res->selector);
+    if (!u->forward.key)
+        return oom(err);
+    if (e->op == EDIT_REMOVE)
+        return SM_OK;
+    for (int i = 0; i < e->nattrs; i++) {
+        u->forward.attrs[i].name = astr(&u->arena, e->attrs[i].name);
+        u->forward.attrs[i].value = astr(&u->arena, e->attrs[i].value);
+        if (!u->forward.attrs[i].name || !u->forward.attrs[i].value)
+            return oom(err);
+    }
+    u->forward.nattrs = e->nattrs;
+    return SM_OK;
+}
+
+size_t
+edit_format_redo(const struct edit_result *res, char *buf, size_t size)
+{
+    if (!res || !res->undo || !res->undo->forward.key) {
+        if (size)
+            buf[0] = '\0';
+        return 0;
+    }
+    return edit_format(&res->undo->forward, buf, size);
+}
+
 int
 edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
            struct sm_error *err)
@@ -731,6 +778,8 @@ edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
         }
     }
     if (e->op != EDIT_REMOVE && (rc = build_inverse(res, m, e, err)))
+        goto undo;
+    if ((rc = keep_forward(u, e, res, err)))
         goto undo;
     return SM_OK;
 undo:

@@ -205,6 +205,8 @@ parse_int(const char *v, int32_t *out)
         return SM_OK;
     }
     x = strtol(v, &end, 10);
+    if (!*end && x < -1)
+        return 1;               /* a whole number, but negative */
     if (*end || x < -1 || x > INT32_MAX)
         return SM_EINVAL;
     *out = (int32_t)x;
@@ -462,8 +464,10 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
         break;
     }
     case ATTR_INT:
-        if (parse_int(value, &i32))
-            return bad_value(err, m, kind, id, a, value, "not a whole number");
+        if ((rc = parse_int(value, &i32)) != SM_OK)
+            return bad_value(err, m, kind, id, a, value, rc == 1
+                             ? "a negative number: use 0 or more (an empty value unsets it)"
+                             : "not a whole number");
         *(int32_t *)slot = i32;
         break;
     case ATTR_BOOL:

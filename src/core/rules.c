@@ -24,6 +24,33 @@ const uint8_t rule_fixes[RULE_COUNT] = { RULES(X) };
 #define X(id, sev, fix, nofix, title) nofix,
 const char *const rule_no_fix[RULE_COUNT] = { RULES(X) };
 #undef X
+/* Kept next to the checker's emits (check*.c: the kind each RULE_ is raised
+ * with); test_demo checks it against the demo's findings. */
+#define ON_D (1u << OBJ_DATASET)
+#define ON_P (1u << OBJ_PLACEMENT)
+#define ON_F (1u << OBJ_FLOW)
+const uint32_t rule_object_kinds[RULE_COUNT] = {
+    [RULE_RES001] = ON_P, [RULE_RES002] = ON_P, [RULE_RES003] = ON_D,
+    [RULE_RES004] = ON_P, [RULE_RES005] = ON_P,
+    [RULE_XFR001] = ON_P | ON_F, [RULE_XFR002] = ON_P | ON_F,
+    [RULE_XFR003] = ON_P | ON_F, [RULE_XFR004] = ON_P | ON_F,
+    [RULE_ENC001] = ON_P, [RULE_ENC002] = ON_P, [RULE_ENC003] = ON_F,
+    [RULE_LIN001] = ON_D, [RULE_CLS001] = ON_D, [RULE_CLS002] = ON_D,
+    [RULE_RET001] = ON_D, [RULE_SUB001] = ON_D,
+};
+#undef ON_D
+#undef ON_P
+#undef ON_F
+
+enum rule_id
+rule_by_name(const char *name)
+{
+    for (int i = 0; i < RULE_COUNT; i++)
+        if (name && strcmp(rule_names[i], name) == 0)
+            return (enum rule_id)i;
+    return RULE_COUNT;
+}
+
 #define X(id, name) name,
 const char *const adq_condition_names[ADQ_COUNT] = { ADQ_CONDITIONS(X) };
 const char *const regime_transfer_names[XFER_RULE_COUNT] = { REGIME_TRANSFERS(X) };

@@ -1163,7 +1163,11 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
     snprintf(op, sizeof op, "%s %s", redo ? "redo" : "undo", res->selector);
     if (res->inverse && res->ninverse > 0) {
         char line[4096];
-        edit_format(&res->inverse[0], line, sizeof line);
+        /* an undo makes the inverse; a redo makes the edit again */
+        if (redo)
+            edit_format_redo(res, line, sizeof line);
+        else
+            edit_format(&res->inverse[0], line, sizeof line);
         snprintf(op, sizeof op, "%s: %s", redo ? "redo" : "undo", line);
     }
     if ((rc = edit_data(st, m, res, &data, &same, err)) == SM_OK && same) {

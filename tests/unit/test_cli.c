@@ -312,7 +312,7 @@ test_attr_opts_follow_the_model(void **state)
     struct io *io = *state;
     static const char *const skip[] = { "region", NULL };
     struct attr_opts ao;
-    struct cli_opt opts[EDIT_MAX_ATTRS + 2];
+    struct cli_opt opts[EDIT_MAX_ATTRS + ATTR_MAX_ALIASES + 2];
     int nopts = 0, settable = 0;
 
     for (int k = 0; k < OBJ_KIND_COUNT; k++) {
@@ -328,6 +328,13 @@ test_attr_opts_follow_the_model(void **state)
             assert_int_equal(opts[settable].type, a->type == ATTR_BOOL ? OPT_BOOL : OPT_STR);
             assert_ptr_equal(opts[settable].help, a->help);
             settable++;
+        }
+        if (k == OBJ_FLOW) {
+            /* the short spellings follow, on add and edit alike */
+            assert_string_equal(opts[settable].name, "--ref");
+            assert_string_equal(opts[settable + 1].name, "--encrypted");
+            assert_int_equal(opts[settable + 1].type, OPT_BOOL);
+            settable += 2;
         }
         assert_int_equal(nopts, settable);
         assert_null(opts[nopts].name);

@@ -232,6 +232,31 @@ test_register_no_duplicates(void **state)
     assert_int_equal(rules_revoke(fx->rp, "EU", "US", false, NULL), SM_OK);
 }
 
+/* rule_object_kinds (what `waive` refuses by) holds the kind of object every
+ * finding of the demo is raised on: a dataset, copy or flow rule each. */
+static void
+test_rule_object_kinds(void **state)
+{
+    struct fx *fx = *state;
+    uint32_t seen = 0;
+
+    for (int32_t i = 0; i < fx->r->nfindings; i++) {
+        const struct finding *f = &fx->r->findings[i];
+        enum rule_id r = rule_by_name(f->rule);
+        if (r == RULE_COUNT)
+            continue;
+        if (!(rule_object_kinds[r] & (1u << f->kind)))
+            fail_msg("%s raised on a %s (%s)", f->rule, obj_kind_names[f->kind], f->selector);
+        seen |= 1u << f->kind;
+    }
+    assert_true(seen & (1u << OBJ_DATASET));
+    assert_true(seen & (1u << OBJ_PLACEMENT));
+    assert_true(seen & (1u << OBJ_FLOW));
+    assert_int_equal(rule_by_name("RES001"), RULE_RES001);
+    assert_int_equal(rule_object_kinds[RULE_RES001], 1u << OBJ_PLACEMENT);
+    assert_int_equal(rule_by_name("CUSTOM1"), RULE_COUNT);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -244,6 +269,7 @@ main(void)
         T(test_lineage_in_demo),
         T(test_dpf_struck_down),
         T(test_register_no_duplicates),
+        T(test_rule_object_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -351,6 +351,66 @@ test_revert_through_store(void **state)
     model_free(m2);
 }
 
+/* QA #2: a redo's audit summary is the edit made again, not the undo's. The
+ * TUI's undo/redo goes through store_revert (src/cli/cmd_tui.c revert). */
+static void
+test_redo_summary(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "redo.db");
+    struct model *m = tl_rich_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    struct edit mv = { .op = EDIT_SET, .kind = OBJ_PLACEMENT, .key = "orders@aws:us-east-1",
+                       .nattrs = 1, .attrs = { { "region", "aws:eu-south-1" } } };
+    struct edit add = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "fresh", .nattrs = 1,
+                        .attrs = { { "tier", "public" } } };
+    struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "clicks" };
+    struct edit_result r;
+    struct last l;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+
+    assert_int_equal(store_apply(st, m, &mv, &r, &err), SM_OK);
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);     /* undo */
+    assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "undo: placement set orders@aws:eu-south-1 "
+                        "region=aws:us-east-1");
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);     /* redo */
+    assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "redo: placement set orders@aws:us-east-1 "
+                        "region=aws:eu-south-1");
+    {
+        int32_t id;
+        assert_int_equal(model_find(m, OBJ_PLACEMENT, "orders@aws:eu-south-1", &id, &err),
+                         SM_OK);
+    }
+    edit_result_fini(&r);
+
+    assert_int_equal(store_apply(st, m, &add, &r, &err), SM_OK);
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);
+    assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "undo: dataset remove fresh");
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);
+    assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "redo: dataset add fresh tier=public");
+    assert_true(model_dataset(m, "fresh") >= 0);
+    edit_result_fini(&r);
+
+    assert_int_equal(store_apply(st, m, &rm, &r, &err), SM_OK);
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);
+    assert_int_equal(store_revert(st, m, &r, &err), SM_OK);
+    assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
+    assert_string_equal(l.op, "redo: dataset remove clicks");
+    assert_true(model_dataset(m, "clicks") < 0);
+    edit_result_fini(&r);
+    store_close(st);
+    model_free(m);
+}
+
 static void
 test_locked(void **state)
 {
@@ -1480,6 +1540,7 @@ main(void)
         cmocka_unit_test(test_apply_persists_with_audit),
         cmocka_unit_test(test_apply_failure_leaves_both_unchanged),
         cmocka_unit_test(test_revert_through_store),
+        cmocka_unit_test(test_redo_summary),
         cmocka_unit_test(test_apply_snapshot_data),
         cmocka_unit_test(test_locked),
         cmocka_unit_test(test_readonly),

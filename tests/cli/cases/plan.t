@@ -10,7 +10,7 @@ $ sovmap place users aws:eu-central-1 --encrypted --key-region aws:eu-central-1
 $ sovmap place users aws:ap-southeast-1 --role replica --encrypted --key-region aws:ap-southeast-1
 $ SOVMAP_TODAY=2026-11-26 sovmap plan --dry-run
 ~ ^2 ops \(lower bound 2\): errors 6 -> 0, warnings 0 -> 1 \(prefer nearest, mechanisms first\)$
-~ ^no new finding \(verified: nothing at or above warning appears\)$
+~ ^no new finding except the 1 to-do below \(verified: nothing else at or above warning appears\)$
 ~ ^dry run: no scenario saved$
 $ sovmap scenario list
 > NAME  BASE  OPS  DESCRIPTION
@@ -23,7 +23,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap plan
 ~ ^     fixes RES001 on orders@aws:us-east-1: orders replica in aws:us-east-1 is outside the bloc scope of tier restricted$
 ~ ^  2\. set-mechanism users@aws:ap-southeast-1 scc$
 ~ ^     fixes RES001 on users@aws:ap-southeast-1: users replica in aws:ap-southeast-1 is outside the adequate scope of tier confidential; kept in place: sign SCCs and a TIA, then give their reference$
-~ ^no new finding \(verified: nothing at or above warning appears\)$
+~ ^no new finding except the 1 to-do below \(verified: nothing else at or above warning appears\)$
 ~ ^review: sovmap scenario diff plan-1; apply: sovmap scenario apply plan-1$
 $ sovmap scenario show plan-1
 ~ ^description          plan \(prefer nearest, mechanisms first\): 2 ops, errors 6 -> 0, warnings 0 -> 1$
@@ -69,7 +69,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap plan --only-regions aws:us-east-1 --name us-onl
 ~ ^us-only$
 ~ ^1 op \(lower bound 1\): errors 6 -> 3, warnings 0 -> [0-9]+ \(prefer nearest, mechanisms first, only the regions listed\)$
 ~ ^  1\. set-mechanism users@aws:ap-southeast-1 scc$
-~ ^no new finding \(verified: nothing at or above warning appears\)$
+~ ^no new finding except the 1 to-do below \(verified: nothing else at or above warning appears\)$
 ~ ^cannot fix 3 errors:$
 ~ ^  ENC002 orders@aws:us-east-1: no allowed region among --only-regions and declaring scc does not clear it \(the tier's scope admits no mechanism, or the regime bars the destination\)$
 ~ ^  RES001 orders@aws:us-east-1: no allowed region among --only-regions and declaring scc does not clear it

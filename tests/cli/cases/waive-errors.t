@@ -16,7 +16,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 orders --owner a --reason r --expi
 ! --expires 2026-11-25 is in the past (today is 2026-11-26)
 $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 orders --owner a --reason r --expires 2026-02-30
 ? 2
-! bad --expires 2026-02-30: use YYYY-MM-DD
+! bad --expires 2026-02-30: no such day in the calendar
 $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 orders --reason r --expires 2027-01-01
 ? 2
 ! --owner is required
@@ -30,15 +30,15 @@ $ SOVMAP_TODAY=2026-11-26 sovmap waive RES001 --owner a --reason r --expires 202
 ? 2
 ! waive needs a RULE and an OBJECT
 # nothing to hide today: added, with a warning
-$ SOVMAP_TODAY=2026-11-26 sovmap waive RES004 orders --owner a --reason "pre-approved" --expires 2027-06-30
-> added waiver RES004:orders
-! warning: no current RES004 finding on orders; the waiver will hide one if it appears
-$ SOVMAP_TODAY=2026-11-26 sovmap waive RES004 orders --owner b --reason again --expires 2027-06-30
+$ SOVMAP_TODAY=2026-11-26 sovmap waive RES003 orders --owner a --reason "pre-approved" --expires 2027-06-30
+> added waiver RES003:orders
+! warning: no current RES003 finding on orders; the waiver will hide one if it appears
+$ SOVMAP_TODAY=2026-11-26 sovmap waive RES003 orders --owner b --reason again --expires 2027-06-30
 ? 2
-! waiver RES004:orders exists
+! waiver RES003:orders exists
 $ sovmap waive rm RES004:nothing
 ? 2
 $ sovmap waive frobnicate
 ? 2
 $ sovmap log
-~ RES004:orders
+~ RES003:orders
