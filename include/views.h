@@ -1,6 +1,6 @@
 /*
- * views.h - the TUI's inside, shared by src/tui/app.c, views.c, detail.c
- * and form.c: the application state, the view registry (one const
+ * views.h - the TUI's inside, shared by src/tui/app.c (and its parts),
+ * views.c, detail.c and form.c: the application state, the view registry (one const
  * struct view_ops per view), the detail pane, forms and dialogs. Not for
  * use outside src/tui/ (and its tests).
  */
