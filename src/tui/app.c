@@ -26,6 +26,44 @@ tui_set_message(struct tui *t, bool error, const char *fmt, ...)
     vsnprintf(t->msg, sizeof t->msg, fmt, ap);
     va_end(ap);
     t->msg_error = error;
+    t->msg_sticky = false;
+    t->msg_key = t->nkeys;
+    t->msg_idle = 0;
+}
+
+void
+tui_set_alert(struct tui *t, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    va_end(ap);
+    t->msg_error = true;
+    t->msg_sticky = true;
+    t->msg_key = t->nkeys;
+    t->msg_idle = 0;
+}
+
+/* A message lasts until the next key (or, tui_idle, a few idle seconds);
+ * an alert until Esc, which it then takes. True if the key was taken. */
+static bool
+age_message(struct tui *t, const struct key *k)
+{
+    t->nkeys++;
+    if (!t->msg[0])
+        return false;
+    if (t->msg_sticky) {
+        if (k->code != TK_ESC || t->prompt != PROMPT_NONE || t->form.open ||
+            t->dialog.mode != DIALOG_NONE)
+            return false;
+        t->msg[0] = 0;
+        t->msg_sticky = false;
+        return true;
+    }
+    if (t->msg_key < t->nkeys)
+        t->msg[0] = 0;
+    return false;
 }
 
 const char *
@@ -114,7 +152,7 @@ sync_catalog(struct tui *t, bool force)
     if (!t->ops.sync || !t->ops.model)
         return false;
     if (t->ops.sync(t->ops.ctx, force, &reloaded, summary, sizeof summary, &err) != SM_OK) {
-        tui_set_message(t, true, "cannot reload the catalog: %s", err.msg);
+        tui_set_alert(t, "cannot reload the catalog: %s", err.msg);
         return false;
     }
     if (!reloaded)
@@ -148,6 +186,11 @@ sync_catalog(struct tui *t, bool force)
 int
 tui_idle(struct tui *t)
 {
+    /* about four seconds (run.c idles a second at a time) */
+    if (t->msg[0] && !t->msg_sticky && ++t->msg_idle >= 4) {
+        t->msg[0] = 0;
+        return TUI_REDRAW;
+    }
     if (t->prompt != PROMPT_NONE || t->dialog.mode != DIALOG_NONE || t->form.open)
         return 0;
     return sync_catalog(t, false) ? TUI_REDRAW : 0;
@@ -224,7 +267,7 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
         derive_cancel(t, &pre);
         free(res);
         check_touch_fini(&touch);
-        tui_set_message(t, true, "%s", err.msg[0] ? err.msg : "edit failed");
+        tui_set_alert(t, "%s", err.msg[0] ? err.msg : "edit failed");
         return rc;
     }
     if (res->unchanged) {
@@ -260,7 +303,7 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
     sync_catalog(t, false);
     for (int tries = 0;; tries++) {
         if (t->nreloads && edit_target_gone(t, e, gone, sizeof gone)) {
-            tui_set_message(t, true, "%s", gone);
+            tui_set_alert(t, "%s", gone);
             return SM_ENOTFOUND;
         }
         if ((rc = apply_once(t, e, what)) != SM_ESTALE || tries == 2 || !t->ops.sync)
@@ -300,7 +343,7 @@ undo_redo(struct tui *t, bool undo)
         check_touch_fini(&touch);
         if (err.code == SM_ESTALE && sync_catalog(t, false))
             return TUI_REDRAW;
-        tui_set_message(t, true, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
+        tui_set_alert(t, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
         return TUI_REDRAW;
     }
     touch_result(&touch, t->m, u.res);
@@ -433,68 +476,11 @@ act_interrupt(struct tui *t, const struct key *k)
     return act_quit(t, k);
 }
 
-static void
-help_text(struct tui *t, char **out)
-{
-    size_t size = 16384, len = 0;
-    char *buf = malloc(size), keys[128];
-
-    if (!buf)
-        return;
-    buf[0] = 0;
-    len += (size_t)snprintf(buf + len, size - len,
-                            "sovmap: where each dataset may live. Edits are saved at once, one "
-                            "transaction each, and re-checked; u undoes them.\n");
-    for (int m = 0; m < KEYMAP_COUNT && len < size; m++) {
-        len += (size_t)snprintf(buf + len, size - len, "\n%s\n", keymap_titles[m]);
-        for (int a = 1; a < ACT_COUNT && len < size; a++) {
-            keymap_keys(&t->keys, (enum keymap_id)m, (enum action)a, keys, sizeof keys);
-            if (!keys[0])
-                continue;
-            len += (size_t)snprintf(buf + len, size - len, "  %-18s %s\n", keys,
-                                    action_help[a]);
-        }
-    }
-    if (len < size)
-        len += (size_t)snprintf(buf + len, size - len,
-                                "\nA finding's detail pane ends with its rule's text: when it "
-                                "fires, when not, and the law (`sovmap explain RULE`).\n"
-                                "Saving a tier's form first shows the impact: +N errors, -M "
-                                "errors and the copies and flows that change (y saves).\n"
-                                "\nMouse: click a tab or a row, double-click to open, wheel "
-                                "scrolls.\nThemes: --theme NAME or `theme NAME` in "
-                                "$XDG_CONFIG_HOME/sovmap/config.\n");
-    *out = buf;
-}
-
-static int
-count_lines(const char *s)
-{
-    int n = 0;
-    for (; s && *s; s++)
-        n += *s == '\n';
-    return n + 1;
-}
-
-void
-pager_open(struct tui *t, const char *title, char *text_take)
-{
-    dialog_close(t);
-    t->dialog.mode = DIALOG_PAGER;
-    snprintf(t->dialog.title, sizeof t->dialog.title, "%s", title);
-    t->dialog.text = text_take;
-    t->dialog.top = 0;
-    t->dialog.nlines = count_lines(text_take);
-}
-
 static int
 act_help(struct tui *t, const struct key *k)
 {
-    char *text = NULL;
     (void)k;
-    help_text(t, &text);
-    if (text)
-        pager_open(t, "Help (generated from the key tables; q or Esc closes)", text);
+    help_open(t);
     return TUI_REDRAW;
 }
 
@@ -867,6 +853,7 @@ act_command(struct tui *t, const struct key *k)
     t->prompt = PROMPT_COMMAND;
     snprintf(t->prompt_label, sizeof t->prompt_label, ":");
     line_set(&t->input, "");
+    t->cmdh.pos = t->cmdh.n;
     return TUI_REDRAW;
 }
 
@@ -1100,6 +1087,8 @@ tui_key(struct tui *t, const struct key *k)
 
     if (k->code == TK_RESIZE)
         return TUI_REDRAW;
+    if (age_message(t, k))
+        return TUI_REDRAW;
     if (t->too_small && k->code != 'q' && k->code != TK_CTRL('c'))
         return 0;
     /* Suspend works from a form, prompt or dialog too (what was typed is
@@ -1175,6 +1164,8 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
     t->rule_texts = o ? o->rule_texts : NULL;
+    t->commands = o ? o->commands : NULL;
+    cmdh_load(t, o ? o->history : NULL);
     t->detail.view = -1;
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];
@@ -1201,6 +1192,7 @@ tui_free(struct tui *t)
         return;
     dialog_close(t);
     form_close(t);
+    cmdh_free(t);
     if (t->scen.on) {
         scenario_change_set_fini(&t->scen.cs);
         t->res = t->scen.base_res;

@@ -33,7 +33,6 @@ bool sync_catalog(struct tui *t, bool force);
 struct view *cur_view(struct tui *t);
 void switch_view(struct tui *t, int i);
 struct detail *current_detail(struct tui *t);
-void pager_open(struct tui *t, const char *title, char *text_take);
 int act_open(struct tui *t, const struct key *k);
 int act_follow(struct tui *t, const struct key *k);
 int32_t focus_dataset(struct tui *t);
@@ -65,5 +64,8 @@ void run_argv(struct tui *t, const char *label, int argc, char **argv);
 int prompt_key(struct tui *t, const struct key *k);
 int dialog_key(struct tui *t, const struct key *k);
 int mouse_key(struct tui *t, const struct key *k);
+
+/* draw.c */
+void draw_box(struct screen *s, int x, int y, int w, int h, const char *title);
 
 #endif

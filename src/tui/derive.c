@@ -567,7 +567,7 @@ recheck(struct tui *t, const char *what)
     }
     if (t->ops.check) {
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
-            tui_set_message(t, true, "%s; check failed: %s", what ? what : "", err.msg);
+            tui_set_alert(t, "%s; check failed: %s", what ? what : "", err.msg);
             tui_derive(t);
             return;
         }

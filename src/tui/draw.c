@@ -199,6 +199,12 @@ draw_bottom(struct tui *t, struct screen *s)
     if (t->prompt != PROMPT_NONE) {
         int x = screen_put(s, 0, y, s->w, STYLE_PROMPT, t->prompt_label);
         char pre[512];
+        if (t->msg[0]) {
+            /* what Tab found, over the status bar while typing */
+            screen_fill(s, 0, y - 1, s->w, STYLE_DEFAULT);
+            screen_put(s, 0, y - 1, s->w, t->msg_error ? STYLE_MESSAGE_ERROR : STYLE_MESSAGE,
+                       t->msg);
+        }
         screen_put(s, x, y, s->w - x - 1, STYLE_DEFAULT, t->input.buf);
         snprintf(pre, sizeof pre, "%.*s", t->input.cur, t->input.buf);
         s->cursor = true;
@@ -228,7 +234,7 @@ draw_bottom(struct tui *t, struct screen *s)
     }
 }
 
-static void
+void
 draw_box(struct screen *s, int x, int y, int w, int h, const char *title)
 {
     for (int i = 0; i < h; i++)
@@ -280,28 +286,7 @@ draw_dialog(struct tui *t, struct screen *s)
     int w = s->w - 8 > 100 ? 100 : s->w - 8, h, x, y;
 
     if (d->mode == DIALOG_PAGER) {
-        const char *p = d->text ? d->text : "";
-        int line = 0, yy;
-        w = s->w - 4;
-        h = s->h - 4;
-        x = 2;
-        y = 2;
-        draw_box(s, x, y, w, h, d->title);
-        yy = y + 1;
-        while (*p && yy < y + h - 1) {
-            const char *nl = strchr(p, '\n');
-            size_t n = nl ? (size_t)(nl - p) : strlen(p);
-            if (line >= d->top)
-                screen_putn(s, x + 2, yy++, w - 4, STYLE_DIALOG, p, n);
-            line++;
-            p += n + (nl ? 1 : 0);
-        }
-        {
-            char buf[64];
-            snprintf(buf, sizeof buf, " %d/%d  j/k scroll, q closes ",
-                     d->top + 1, d->nlines);
-            screen_put(s, x + w - text_width(buf) - 1, y + h - 1, w, STYLE_DIM, buf);
-        }
+        pager_draw(t, s);
         return;
     }
     h = d->nchoices + 4 + (d->text ? wrap_text(NULL, 0, 0, w - 4, 0, d->text) : 0);

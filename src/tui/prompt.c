@@ -57,6 +57,10 @@ run_command(struct tui *t, const char *cmdline)
         t->quit = true;
         return;
     }
+    if (strcmp(argv[0], "help") == 0 && argc == 1) {
+        help_open(t);
+        return;
+    }
     if (strcmp(argv[0], "tui") == 0 || strcmp(argv[0], "demo") == 0) {
         tui_set_message(t, true, "%s cannot run inside the TUI; quit and run sovmap %s",
                         argv[0], argv[0]);
@@ -120,11 +124,22 @@ prompt_key(struct tui *t, const struct key *k)
         view_move(t, v, k->code == TK_DOWN ? 1 : -1);
         return TUI_REDRAW;
     }
+    if (t->prompt == PROMPT_COMMAND && (k->code == TK_DOWN || k->code == TK_UP)) {
+        cmdh_move(t, k->code == TK_DOWN ? 1 : -1);
+        return TUI_REDRAW;
+    }
+    if (t->prompt == PROMPT_COMMAND && a == ACT_COMPLETE) {
+        cmd_complete(t);
+        return TUI_REDRAW;
+    }
     if (a == ACT_SUBMIT) {
         enum prompt_mode p = t->prompt;
         t->prompt = PROMPT_NONE;
-        if (p == PROMPT_COMMAND)
+        if (p == PROMPT_COMMAND) {
+            cmdh_add(t, t->input.buf);
             run_command(t, t->input.buf);
+        } else if (p == PROMPT_PAGER_SEARCH)
+            pager_search(t, t->input.buf);
         else if (p == PROMPT_FILE)
             export_write(t, atoi(t->export_format), t->input.buf);
         else if (p == PROMPT_FILTER)
@@ -160,6 +175,7 @@ dialog_close(struct tui *t)
     }
     free(t->dialog.text);
     t->dialog.text = NULL;
+    pager_free(&t->dialog);
     t->dialog.mode = DIALOG_NONE;
     t->dialog.nchoices = t->dialog.choice = t->dialog.top = 0;
 }
@@ -170,20 +186,8 @@ dialog_key(struct tui *t, const struct key *k)
     struct dialog *d = &t->dialog;
     enum action a = keymap_lookup(&t->keys, KEYMAP_LIST, k->code);
 
-    if (d->mode == DIALOG_PAGER) {
-        if (a == ACT_MOVE_DOWN || k->code == TK_WHEEL_DOWN)
-            d->top += d->top + 1 < d->nlines ? 1 : 0;
-        else if (a == ACT_MOVE_UP || k->code == TK_WHEEL_UP)
-            d->top -= d->top > 0;
-        else if (a == ACT_PAGE_DOWN)
-            d->top = d->top + 10 < d->nlines ? d->top + 10 : d->top;
-        else if (a == ACT_PAGE_UP)
-            d->top = d->top > 10 ? d->top - 10 : 0;
-        else if (k->code == 'q' || k->code == TK_ESC || k->code == TK_ENTER ||
-                 k->code == '?' || k->code == TK_CTRL('c') || k->code == TK_BACKSPACE)
-            dialog_close(t);
-        return TUI_REDRAW;
-    }
+    if (d->mode == DIALOG_PAGER)
+        return pager_key(t, k);
     if (a == ACT_MOVE_DOWN && d->choice + 1 < d->nchoices)
         d->choice++;
     else if (a == ACT_MOVE_UP && d->choice > 0)
