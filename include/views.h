@@ -203,6 +203,8 @@ struct form {
     int ncomp;                  /* Tab presses in a row */
     char comp_prefix[256];      /* what the user typed before the first Tab */
     int top;
+    bool confirm_cancel;        /* Esc on changed fields asked "discard?" */
+    bool past_ok;               /* a past expiry date was shown once: saves */
 };
 
 enum dialog_mode { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_FIX, DIALOG_MENU, DIALOG_PAGER };
@@ -220,6 +222,7 @@ struct dialog {
     char choice_text[DIALOG_MAX_CHOICES][200];
     struct edit *edits[DIALOG_MAX_CHOICES];
     char choice_arg[DIALOG_MAX_CHOICES][64];
+    bool destructive;           /* a confirmation Enter answers no to */
     /* The pager (pager.c): text cut into display rows for a width (wrapped
      * unless nowrap); top and the match are rows; left is the columns
      * scrolled sideways when not wrapped. */

@@ -777,6 +777,7 @@ act_delete(struct tui *t, const struct key *k)
     e.kind = kind;
     e.key = sel;
     t->dialog.mode = DIALOG_CONFIRM;
+    t->dialog.destructive = !t->scen.on;    /* in a scenario it is an op, u takes it out */
     snprintf(t->dialog.title, sizeof t->dialog.title, "Delete %s?", obj_kind_names[kind]);
     t->dialog.nchoices = 1;
     snprintf(t->dialog.choice_text[0], sizeof t->dialog.choice_text[0], "Delete %s %s%s?",

@@ -307,10 +307,13 @@ draw_dialog(struct tui *t, struct screen *s)
             screen_fill(s, x + 1, yy, w - 2, st);
             screen_put(s, x + 2, yy++, w - 4, st, buf);
         }
-        screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIM,
-                   d->mode == DIALOG_CONFIRM ? "y or Enter: yes, n or Esc: no"
-                   : d->mode == DIALOG_FIX ? "j/k choose, Enter applies (saved; u undoes), Esc cancels"
-                   : "j/k choose, Enter picks, Esc cancels");
+        screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIALOG_DIM,
+                   d->mode == DIALOG_CONFIRM ? (d->destructive ? "y: yes; n, Esc or Enter: no"
+                                                : "y or Enter: yes, n or Esc: no")
+                   : d->mode != DIALOG_FIX ? "j/k choose, Enter picks, Esc cancels"
+                   : t->scen.on ? "j/k choose, Enter adds it to the scenario (u takes it out), "
+                                  "Esc cancels"
+                   : "j/k choose, Enter applies (saved; u undoes), Esc cancels");
     }
 }
 

@@ -423,7 +423,7 @@ pager_draw(struct tui *t, struct screen *s)
                  d->nowrap ? "wraps" : "unwraps");
         if (text_width(buf) > w - 2)
             buf[text_fit(buf, w - 2)] = 0;
-        screen_put(s, x + w - text_width(buf) - 1, y + h - 1, w - 2, STYLE_DIM, buf);
+        screen_put(s, x + w - text_width(buf) - 1, y + h - 1, w - 2, STYLE_DIALOG_DIM, buf);
     }
 }
 

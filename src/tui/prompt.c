@@ -178,6 +178,7 @@ dialog_close(struct tui *t)
     pager_free(&t->dialog);
     t->dialog.mode = DIALOG_NONE;
     t->dialog.nchoices = t->dialog.choice = t->dialog.top = 0;
+    t->dialog.destructive = false;
 }
 
 int
@@ -192,8 +193,13 @@ dialog_key(struct tui *t, const struct key *k)
         d->choice++;
     else if (a == ACT_MOVE_UP && d->choice > 0)
         d->choice--;
-    else if (k->code == TK_ESC || k->code == 'n' || k->code == 'q' || k->code == TK_CTRL('c'))
+    else if (k->code == TK_ESC || k->code == 'n' || k->code == 'q' || k->code == TK_CTRL('c') ||
+             (k->code == TK_ENTER && d->destructive)) {
+        /* a destructive question takes only y for yes */
+        if (d->destructive)
+            tui_set_message(t, false, "nothing deleted");
         dialog_close(t);
+    }
     else if (k->code == TK_ENTER || k->code == 'y') {
         if (d->mode == DIALOG_MENU) {
             int item = atoi(d->choice_arg[d->choice]);

@@ -326,6 +326,9 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
     struct check_change chg = { 0 };
     int32_t obj = SM_NONE;
     bool one;
+    /* the scenario's own counts before the edit: what this edit did */
+    int e0 = t->res ? t->res->stats.count[SEV_ERROR] : 0;
+    int w0 = t->res ? t->res->stats.count[SEV_WARNING] : 0;
 
     scen_unshare(t);
     /* one op (the usual edit): the derived arrays follow it alone */
@@ -408,8 +411,24 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         }
         check_touch_fini(&touch);
         check_change_fini(&chg);
-        if (failed)
+        if (failed) {
             tui_set_message(t, true, "%s", msg);
+        } else if (!t->msg_error && t->res) {
+            int e1 = t->res->stats.count[SEV_ERROR], w1 = t->res->stats.count[SEV_WARNING];
+            const char *arrow = text_sym("→", "->");
+            char mine[128] = "", delta[64];
+            size_t k = 0;
+            if (e1 != e0)
+                k += (size_t)snprintf(mine + k, sizeof mine - k, "errors %d %s %d", e0, arrow,
+                                      e1);
+            if (w1 != w0)
+                snprintf(mine + k, sizeof mine - k, "%swarnings %d %s %d", k ? ", " : "", w0,
+                         arrow, w1);
+            scen_delta_text(t, delta, sizeof delta);
+            tui_set_message(t, false, "scenario %s: %s %s %s; against the catalog %s",
+                            t->scen.name, added, text_sym("—", "-"),
+                            mine[0] ? mine : "no finding counts change", delta);
+        }
         return failed ? SM_EINVAL : SM_OK;
     }
 }

@@ -179,7 +179,7 @@ check "edit form open" "Edit dataset $form"
 "$bin" --catalog "$cat" dataset rm "$form" --yes >/dev/null 2>&1
 keys Down Down Down Down C-u "x@example.org" Enter
 check "edit of a removed dataset refused" "dataset $form was removed by another writer; nothing was changed"
-keys Escape Escape
+keys Escape y Escape     # the changed form asks before it is dropped
 if "$bin" --catalog "$cat" dataset show "$form" >/dev/null 2>&1; then bad "$form was recreated"
 elif "$bin" --catalog "$cat" log 2>/dev/null | grep -q "dataset add $form"; then bad "audit says $form was added"
 else ok; fi

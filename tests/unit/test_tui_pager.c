@@ -23,6 +23,7 @@
 #include "views.h"
 #include "rule_text.h"
 #include "rules.h"
+#include "theme.h"
 
 struct harness {
     struct model *m;
@@ -368,6 +369,20 @@ screen_now(struct harness *h)
 }
 
 static bool
+on_row(struct harness *h, int y, const char *text)
+{
+    char row[1024];
+    size_t k = 0;
+
+    for (int x = 0; x < h->s->w && k < sizeof row - 1; x++) {
+        uint32_t cp = screen_at(h->s, x, y)->cp;
+        row[k++] = cp && cp < 128 ? (char)cp : ' ';
+    }
+    row[k] = 0;
+    return strstr(row, text) != NULL;
+}
+
+static bool
 on_screen(struct harness *h, const char *text)
 {
     char *s = screen_now(h);
@@ -642,6 +657,266 @@ test_cmd_complete(void **state)
     feed(h, "q");
 }
 
+
+static int32_t
+select_finding(struct harness *h, const char *rule, const char *sel)
+{
+    struct view *v = &h->t->views[4];
+    feed(h, "5");
+    for (int32_t i = 0; i < v->ndisp; i++) {
+        int32_t r = v->disp[i];
+        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
+            strcmp(h->t->res->findings[r].selector, sel) == 0) {
+            v->sel = i;
+            return r;
+        }
+    }
+    fail_msg("no finding %s %s", rule, sel);
+    return -1;
+}
+
+/* Move the form's cursor to the field labelled label. */
+static void
+to_field(struct harness *h, const char *label)
+{
+    struct form *f = &h->t->form;
+    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
+        feed(h, "<Up>");
+    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
+        feed(h, "<Down>");
+    assert_string_equal(f->f[f->cur].label, label);
+}
+
+/* ---- forms ---------------------------------------------------------------------------- */
+
+/* Names are trimmed; a name of spaces is no name. */
+static void
+test_form_spaces_name(void **state)
+{
+    struct harness *h = *state;
+    int32_t n = h->m->ndatasets;
+
+    feed(h, "a   <Down>");
+    assert_int_equal(h->t->form.error_field, 0);
+    assert_non_null(strstr(h->t->form.error, "spaces alone are no name"));
+    feed(h, "<Enter>");
+    assert_true(h->t->form.open);
+    assert_int_equal(h->m->ndatasets, n);
+    assert_non_null(strstr(h->t->form.error, "name is required"));
+    snap(h, "form-spaces-name");
+    feed(h, "<C-u>  payments  <Enter>");
+    assert_false(h->t->form.open);
+    assert_true(model_dataset(h->m, "payments") >= 0);
+    assert_int_equal(model_dataset(h->m, "  payments  "), SM_NONE);
+}
+
+/* Each field is checked as it is left (or on Tab), the message whole;
+ * fixing the field takes the error away. */
+static void
+test_form_field_checks(void **state)
+{
+    struct harness *h = *state;
+    struct form *f = &h->t->form;
+
+    feed(h, "a");
+    to_field(h, "subjects");
+    feed(h, "ZZ<Tab>");
+    assert_int_equal(f->error_field, f->cur);
+    assert_non_null(strstr(f->error, "ZZ"));
+    feed(h, "<BS><BS>EU");
+    assert_int_equal(f->error_field, -1);       /* right again: the error goes */
+    assert_string_equal(f->error, "");
+    feed(h, "<Esc>y3a");
+    assert_true(f->open);
+    to_field(h, "country");
+    feed(h, "Germany<Down>");
+    assert_string_equal(f->f[f->error_field].label, "country");
+    assert_non_null(strstr(f->error, "Germany is not a two-letter country code"));
+    to_field(h, "kind");
+    feed(h, "onprem<Down>");
+    assert_string_equal(f->f[f->error_field].label, "kind");
+    assert_non_null(strstr(f->error, "onprem is not one of the values"));
+    snap(h, "form-field-error");
+    /* the message is drawn whole, not cut */
+    assert_true(on_screen(h, "kind: onprem is not one of the values (Tab lists them)"));
+    /* leaving country for kind says country's error; Tab fixes kind */
+    feed(h, "<Up>");
+    assert_string_equal(f->f[f->error_field].label, "country");
+    feed(h, "<C-u>on-p<Tab>");
+    assert_string_equal(f->f[f->cur].in.buf, "on-prem");
+    feed(h, "<Down><C-u>D<Up>");
+    assert_string_equal(f->f[f->error_field].label, "country");
+    feed(h, "<Down>E");                         /* DE: right, the error goes */
+    assert_int_equal(f->error_field, -1);
+    assert_string_equal(f->error, "");
+    feed(h, "<Esc>y");
+    assert_false(f->open);
+}
+
+/* Esc on a changed form asks first; Enter there keeps editing. */
+static void
+test_form_discard(void **state)
+{
+    struct harness *h = *state;
+
+    feed(h, "a<Esc>");
+    assert_false(h->t->form.open);              /* nothing typed: closes */
+    feed(h, "apayments<Esc>");
+    assert_true(h->t->form.open);
+    assert_true(h->t->form.confirm_cancel);
+    snap(h, "form-discard");
+    feed(h, "<Enter>");
+    assert_true(h->t->form.open);
+    assert_string_equal(h->t->form.f[0].in.buf, "payments");
+    feed(h, "<Esc>n");
+    assert_true(h->t->form.open);
+    feed(h, "<Esc>y");
+    assert_false(h->t->form.open);
+    assert_int_equal(model_dataset(h->m, "payments"), SM_NONE);
+}
+
+/* A deletion takes y for yes: Enter is no. */
+static void
+test_delete_enter_is_no(void **state)
+{
+    struct harness *h = *state;
+    int32_t id = model_dataset(h->m, "telemetry");
+
+    feed(h, "/tele<Enter>D");
+    assert_true(on_screen(h, "y: yes; n, Esc or Enter: no"));
+    feed(h, "<Enter>");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_false(h->m->datasets[id].deleted);
+    assert_non_null(strstr(tui_message(h->t), "nothing deleted"));
+    feed(h, "Dy");
+    assert_true(h->m->datasets[id].deleted);
+}
+
+/* A waiver expiring in the past is said before it is saved. */
+static void
+test_waiver_past_expiry(void **state)
+{
+    struct harness *h = *state;
+    int32_t nw = h->m->nwaivers;
+
+    select_finding(h, "CLS001", "unclassified\x1b[31m");
+    feed(h, "w");
+    assert_true(h->t->form.open);
+    to_field(h, "reason");
+    feed(h, "accepted for the pilot");
+    to_field(h, "expires");
+    feed(h, "<C-u>2020-01-31<Up>");
+    assert_non_null(strstr(h->t->form.error, "2020-01-31 is in the past"));
+    feed(h, "<Enter>");
+    assert_true(h->t->form.open);
+    assert_int_equal(h->m->nwaivers, nw);
+    assert_non_null(strstr(h->t->form.error, "Enter again saves it anyway"));
+    feed(h, "<Enter>");
+    assert_false(h->t->form.open);
+    assert_int_equal(h->m->nwaivers, nw + 1);
+}
+
+/* Add and Edit show the same rows. */
+static void
+test_add_edit_same_rows(void **state)
+{
+    struct harness *h = *state;
+    char add[1024] = "", edit[1024] = "";
+
+    feed(h, "a");
+    for (int i = 0; i < h->t->form.n; i++)
+        strcat(strcat(add, h->t->form.f[i].label), " ");
+    feed(h, "<Esc>e");
+    for (int i = 0; i < h->t->form.n; i++)
+        strcat(strcat(edit, h->t->form.f[i].label), " ");
+    assert_string_equal(add, edit);
+    assert_non_null(strstr(add, "fields"));
+    feed(h, "<Esc>");
+}
+
+/* Completion takes names containing what was typed when none starts
+ * with it. */
+static void
+test_form_substring_completion(void **state)
+{
+    struct harness *h = *state;
+    struct form *f = &h->t->form;
+
+    feed(h, "c");
+    to_field(h, "region");
+    feed(h, "east<Tab>");
+    assert_non_null(strstr(f->note, "aws:us-east-1"));
+    assert_non_null(strstr(f->note, "aws:sa-east-1"));
+    feed(h, "<C-u>sa-ea<Tab>");
+    assert_string_equal(f->f[f->cur].in.buf, "aws:sa-east-1");
+    feed(h, "<C-u>aws:eu-w<Tab>");                 /* a prefix still wins */
+    assert_string_equal(f->f[f->cur].in.buf, "aws:eu-west-1");
+    feed(h, "<Esc>y");
+}
+
+/* Form labels, help and hints sit on the dialog's background in every
+ * theme (no holes of the terminal's default background). */
+static void
+test_form_background(void **state)
+{
+    struct harness *h = *state;
+    static const char *const themes[] = { "default", "light", "high-contrast", "mono" };
+    struct sm_error err = { 0 };
+
+    int x0 = -1, x1 = -1, y0 = -1;
+
+    feed(h, "a<Down><Down>ZZ<Down>");           /* an error under the fields too */
+    tui_draw(h->t, h->s);
+    /* the box: from its title bar down to the hint row */
+    for (int y = 0; y < h->s->h && y0 < 0; y++)
+        for (int x = 0; x < h->s->w; x++)
+            if (screen_at(h->s, x, y)->style == STYLE_DIALOG_TITLE) {
+                if (x0 < 0)
+                    x0 = x, y0 = y;
+                x1 = x;
+            }
+    assert_true(y0 >= 0 && x1 > x0);
+    for (int y = y0 + 1; y < h->s->h && !on_row(h, y, "Enter saves"); y++)
+        for (int x = x0; x <= x1; x++) {
+            int st = screen_at(h->s, x, y)->style;
+            if (st == STYLE_DEFAULT || st == STYLE_LABEL || st == STYLE_DIM)
+                fail_msg("a hole in the form at %d,%d (style %d)", x, y, st);
+        }
+    for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++) {
+        struct theme th;
+        assert_int_equal(theme_load(&th, themes[i], tl_datadir(), &err), SM_OK);
+        assert_int_equal(th.role[STYLE_FORM_LABEL].bg, th.role[STYLE_DIALOG].bg);
+        assert_int_equal(th.role[STYLE_DIALOG_DIM].bg, th.role[STYLE_DIALOG].bg);
+        assert_int_equal(th.role[STYLE_FIELD_ERROR].bg, th.role[STYLE_DIALOG].bg);
+    }
+    feed(h, "<Esc>y");
+}
+
+/* In scenario mode a fix says what it did to the scenario's findings and
+ * where it goes (not "saved; u undoes"). */
+static void
+test_scenario_fix(void **state)
+{
+    struct harness *h = *state;
+    int32_t sid = model_scenario(h->m, "repatriate");
+
+    feed(h, "8s");
+    assert_true(h->t->scen.on);
+    select_finding(h, "ENC001", "telemetry@aws:sa-east-1");
+    feed(h, "f");
+    assert_int_equal(h->t->dialog.mode, DIALOG_FIX);
+    assert_false(on_screen(h, "saved; u undoes"));
+    assert_true(on_screen(h, "Enter adds it to the scenario (u takes it out)"));
+    snap(h, "scenario-fix");
+    feed(h, "<Enter>");
+    assert_int_equal(h->m->scenarios[sid].nops, 2);
+    assert_non_null(strstr(tui_message(h->t), "errors 1 → 0"));
+    assert_null(strstr(tui_message(h->t), "+0 errors −0"));
+    feed(h, "u");
+    assert_int_equal(h->m->scenarios[sid].nops, 1);
+    feed(h, "W");
+}
+
 /* ---- messages ----------------------------------------------------------------------- */
 
 static void
@@ -686,6 +961,15 @@ main(void)
         cmocka_unit_test(test_cmd_history),
         BOTH(test_cmd_complete),
         AT80(test_messages_expire),
+        BOTH(test_form_spaces_name),
+        BOTH(test_form_field_checks),
+        AT80(test_form_discard),
+        AT80(test_delete_enter_is_no),
+        AT80(test_waiver_past_expiry),
+        AT80(test_add_edit_same_rows),
+        AT80(test_form_substring_completion),
+        AT80(test_form_background),
+        BOTH(test_scenario_fix),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);
