@@ -269,6 +269,7 @@ struct tui {
     uint64_t gen;               /* bumped on every model or result change */
     bool quit;
     bool unchecked;             /* deferred first check not run yet */
+    bool readonly;              /* the catalog cannot be written: browse */
 
     /* Derived per-object facts, recomputed after each change. */
     int32_t *ds_copies, *ds_home, *ds_nfind;

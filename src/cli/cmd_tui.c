@@ -201,6 +201,29 @@ read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize, char *m
     fclose(f);
 }
 
+/* Whether the catalog file and its directory (SQLite's -wal and -shm) can
+ * be written: opening for writing (which changes nothing) is refused for
+ * a read-only file, an immutable one (chattr +i, even to root) or a
+ * read-only file system. */
+static bool
+catalog_writable(const char *path)
+{
+    char *dir = strdup(path), *slash;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 || (errno != EACCES && errno != EPERM && errno != EROFS);
+
+    if (fd >= 0)
+        close(fd);
+    if (ok && dir) {
+        slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = 0;
+        ok = access(slash ? dir : ".", W_OK) == 0;
+    }
+    free(dir);
+    return ok;
+}
+
 /* $XDG_STATE_HOME/sovmap/history, else ~/.local/state/sovmap/history
  * (heap), or NULL without either. */
 static char *
@@ -287,7 +310,7 @@ run_tui(struct cli *c, int argc, char **argv)
     struct export_juris *juris = NULL;
     char *rule_texts[RULE_COUNT] = { NULL };
     char *history = NULL, **names = NULL;
-    bool existed;
+    bool existed, ro;
     int npos, rc;
 
     if (argc > 4)
@@ -317,7 +340,9 @@ run_tui(struct cli *c, int argc, char **argv)
         theme_default(&th);
     }
     existed = access(c->catalog, F_OK) == 0;
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    /* A catalog that cannot be written is browsed, not refused. */
+    ro = existed && !catalog_writable(c->catalog);
+    if ((rc = cli_open(c, ro ? STORE_READONLY : STORE_CREATE)) != CLI_OK)
         return rc;
     if ((rc = cli_load_rules(c)) != CLI_OK)
         return rc;
@@ -331,6 +356,7 @@ run_tui(struct cli *c, int argc, char **argv)
     to.message = hint[0] ? hint : "? for help, Tab switches views, / filters, q quits";
     to.user = getenv("USER");
     to.defer_check = true;
+    to.readonly = ro;
     /* Diagrams group regions by jurisdiction like `sovmap export`; without
      * the facts they fall back to countries, which is still correct. */
     if (export_juris_load(c->datadir, &juris, &e) == SM_OK)

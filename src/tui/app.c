@@ -1077,6 +1077,19 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_RIGHT] = act_right,
 };
 
+/* The actions that write the catalog (a scenario's ops are stored in it). */
+static bool
+writes(enum action a)
+{
+    switch (a) {
+    case ACT_ADD: case ACT_ADD_COPY: case ACT_ADD_FLOW: case ACT_EDIT: case ACT_DELETE:
+    case ACT_FIX: case ACT_WAIVE: case ACT_UNDO: case ACT_REDO: case ACT_SCENARIO:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* ---- keys --------------------------------------------------------------------- */
 
 int
@@ -1121,6 +1134,11 @@ tui_key(struct tui *t, const struct key *k)
         a = keymap_lookup(&t->keys, KEYMAP_GLOBAL, k->code);
     if (a >= ACT_VIEW_1 && a <= ACT_VIEW_8)
         return act_view(t, a);
+    if (t->readonly && writes(a)) {
+        tui_set_message(t, true, "%s is read-only: browsing only (%s needs a catalog that "
+                        "can be written)", t->catalog, action_names[a]);
+        return TUI_REDRAW;
+    }
     r = handlers[a] ? handlers[a](t, k) : 0;
     if (t->quit)
         r |= TUI_QUIT;
@@ -1166,6 +1184,7 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     t->juris = o ? o->juris : NULL;
     t->rule_texts = o ? o->rule_texts : NULL;
     t->commands = o ? o->commands : NULL;
+    t->readonly = o && o->readonly;
     cmdh_load(t, o ? o->history : NULL);
     t->detail.view = -1;
     for (int i = 0; i < TUI_NVIEWS; i++) {

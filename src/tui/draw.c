@@ -344,6 +344,14 @@ tui_draw(struct tui *t, struct screen *s)
         draw_banner(t, s, 1);
         body_y = 2;
         body_h = s->h - 4;
+    } else if (t->readonly) {
+        char buf[600];
+        screen_fill(s, 0, 1, s->w, STYLE_STATUS);
+        snprintf(buf, sizeof buf, " read-only catalog: browsing; edits, undo and the "
+                 "scenario mode are off (%s cannot be written) ", t->catalog);
+        screen_put(s, 0, 1, s->w, STYLE_STATUS_ERROR, buf);
+        body_y = 2;
+        body_h = s->h - 4;
     }
     if (s->w >= 120) {
         int dw = s->w / 3;

@@ -221,6 +221,22 @@ keys q q
 check "quit" "^TUI-EXITED"
 T kill-session -t tui 2>/dev/null
 
+# A catalog that cannot be written opens for browsing, with a banner.
+cp "$cat" "$tmp/ro.db"
+if [ "$(id -u)" = 0 ]; then chattr +i "$tmp/ro.db" 2>/dev/null && ro=yes || ro=no
+else chmod 444 "$tmp/ro.db"; ro=yes; fi
+if [ "$ro" = yes ]; then
+    T new-session -d -s tui -x 100 -y 30 "env TERM=xterm-256color '$bin' --catalog '$tmp/ro.db'"
+    check "read-only banner" "^ read-only catalog: browsing"
+    keys a
+    check "read-only refuses edits" "is read-only: browsing only"
+    keys 5
+    check "read-only browses" "Findings [0-9]+/[0-9]+"
+    keys q
+    T kill-session -t tui 2>/dev/null
+    [ "$(id -u)" = 0 ] && chattr -i "$tmp/ro.db"
+fi
+
 # The history is kept for the next session (under $XDG_STATE_HOME).
 if grep -qx "check --format text" "$XDG_STATE_HOME/sovmap/history" 2>/dev/null; then ok
 else bad "history not saved in $XDG_STATE_HOME/sovmap/history"; fi

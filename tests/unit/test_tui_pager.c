@@ -222,6 +222,7 @@ static const char *const test_commands[] = {
     "scenario", "scenario check", "where", NULL,
 };
 static char history_path[512];     /* set by the history test */
+static bool readonly_opt;           /* set by the read-only test */
 
 static struct harness *
 harness_new_model(int w, int h, struct model *m)
@@ -249,6 +250,7 @@ harness_new_model(int w, int h, struct model *m)
     o.rule_texts = (const char *const *)hs->rule_texts;
     o.commands = test_commands;
     o.history = history_path[0] ? history_path : NULL;
+    o.readonly = readonly_opt;
     hs->t = tui_new(hs->m, &ops, &o, &err);
     assert_non_null(hs->t);
     hs->s = screen_new(w, h);
@@ -917,6 +919,38 @@ test_scenario_fix(void **state)
     feed(h, "W");
 }
 
+/* ---- a read-only catalog ------------------------------------------------------------ */
+
+static void
+test_readonly_browse(void **state)
+{
+    struct harness *h;
+    int32_t n;
+
+    (void)state;
+    readonly_opt = true;
+    h = harness_new(80, 24);
+    readonly_opt = false;
+    n = h->m->ndatasets;
+    assert_true(on_screen(h, "read-only catalog: browsing"));
+    feed(h, "a");
+    assert_false(h->t->form.open);
+    assert_non_null(strstr(tui_message(h->t), "read-only: browsing only"));
+    snap(h, "readonly");
+    feed(h, "D");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    feed(h, "8s");
+    assert_false(h->t->scen.on);
+    /* browsing works: filter, views, detail, help */
+    feed(h, "1/tele<Enter>");
+    assert_int_equal(h->t->views[0].nrows, 1);
+    feed(h, "<Esc>?");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    feed(h, "q");
+    assert_int_equal(h->m->ndatasets, n);
+    harness_free(h);
+}
+
 /* ---- messages ----------------------------------------------------------------------- */
 
 static void
@@ -970,6 +1004,7 @@ main(void)
         AT80(test_form_substring_completion),
         AT80(test_form_background),
         BOTH(test_scenario_fix),
+        cmocka_unit_test(test_readonly_browse),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);
