@@ -117,7 +117,8 @@ struct key {
     X(DEL_WORD,     "delete-word",   "Delete the word before the cursor") \
     X(WRAP,         "wrap",          "Wrap long lines / scroll them sideways") \
     X(SEARCH_NEXT,  "search-next",   "Next match") \
-    X(SEARCH_PREV,  "search-prev",   "Previous match")
+    X(SEARCH_PREV,  "search-prev",   "Previous match") \
+    X(DETAIL_PAGER, "detail-pager",  "Read the whole detail pane in the pager")
 
 enum action {
 #define X(id, name, help) ACT_##id,

@@ -362,6 +362,7 @@ void pager_draw(struct tui *t, struct screen *s);
 void pager_search(struct tui *t, const char *text);
 void pager_free(struct dialog *d);
 void help_open(struct tui *t);
+void detail_pager(struct tui *t);           /* the detail pane, whole */
 /* cmdline.c: the `:` line's history (Up/Down) and completion (Tab). */
 void cmdh_load(struct tui *t, const char *path);
 void cmdh_add(struct tui *t, const char *line);

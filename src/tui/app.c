@@ -1046,6 +1046,7 @@ export_write(struct tui *t, int item, const char *path)
     return SM_OK;
 }
 
+static int act_detail_pager(struct tui *t, const struct key *k) { (void)k; detail_pager(t); return TUI_REDRAW; }
 static int act_redraw(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_FULL_REDRAW; }
 static int act_suspend(struct tui *t, const struct key *k) { (void)t; (void)k; return TUI_SUSPEND; }
 static int act_none(struct tui *t, const struct key *k) { (void)t; (void)k; return 0; }
@@ -1074,7 +1075,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_ADD_FLOW] = act_add_flow,  [ACT_EDIT] = act_edit,
     [ACT_DELETE] = act_delete,      [ACT_FIX] = act_fix,
     [ACT_WAIVE] = act_waive,        [ACT_LEFT] = act_left,
-    [ACT_RIGHT] = act_right,
+    [ACT_RIGHT] = act_right,        [ACT_DETAIL_PAGER] = act_detail_pager,
 };
 
 /* The actions that write the catalog (a scenario's ops are stored in it). */

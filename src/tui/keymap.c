@@ -133,6 +133,8 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_EDIT,   TK_ESC,         ACT_CANCEL },
     { KEYMAP_EDIT,   TK_CTRL('c'),   ACT_CANCEL },
     { KEYMAP_EDIT,   TK_TAB,         ACT_COMPLETE },
+    { KEYMAP_LIST,   'v',            ACT_DETAIL_PAGER },
+    { KEYMAP_DETAIL, 'v',            ACT_DETAIL_PAGER },
     { KEYMAP_PAGER,  'j',            ACT_MOVE_DOWN },
     { KEYMAP_PAGER,  TK_DOWN,        ACT_MOVE_DOWN },
     { KEYMAP_PAGER,  'k',            ACT_MOVE_UP },

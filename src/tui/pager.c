@@ -427,6 +427,34 @@ pager_draw(struct tui *t, struct screen *s)
     }
 }
 
+/* ---- the detail pane, whole ------------------------------------------------ */
+
+/* The detail pane's lines as text ("label  text"), wrapped by the pager:
+ * a long name or reason reads whole. */
+void
+detail_pager(struct tui *t)
+{
+    struct detail *d = current_detail(t);
+    size_t cap = 256, len = 0;
+    char *buf;
+
+    if (!d->title[0]) {
+        tui_set_message(t, false, "nothing selected");
+        return;
+    }
+    for (int i = 0; i < d->n; i++)
+        cap += strlen(d->line[i].label) + strlen(d->line[i].text) + 20;
+    if (!(buf = malloc(cap))) {
+        tui_set_message(t, true, "out of memory");
+        return;
+    }
+    buf[0] = 0;
+    for (int i = 0; i < d->n; i++)
+        len += (size_t)snprintf(buf + len, cap - len, d->line[i].label[0] ? "%-14s %s\n"
+                                : "%s%s\n", d->line[i].label, d->line[i].text);
+    pager_open(t, d->title, buf);
+}
+
 /* ---- help ------------------------------------------------------------------- */
 
 static void

@@ -553,6 +553,21 @@ test_pager_search_next(void **state)
     assert_int_equal(d->mode, DIALOG_NONE);
 }
 
+/* v reads the detail pane in the pager: a name the list cuts, whole. */
+static void
+test_detail_pager(void **state)
+{
+    struct harness *h = *state;
+
+    feed(h, "/with-a-long<Enter>v");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    assert_non_null(strstr(h->t->dialog.title, "ñandú-名前-with-a-long-name-that-is-cut"));
+    assert_non_null(strstr(h->t->dialog.text, "aws:sa-east-1"));
+    snap(h, "detail-pager");
+    feed(h, "q");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+}
+
 /* ---- the : line -------------------------------------------------------------------- */
 
 static char *
@@ -992,6 +1007,7 @@ main(void)
         BOTH(test_pager_keys),
         AT80(test_pager_nowrap),
         AT80(test_pager_search_next),
+        AT80(test_detail_pager),
         cmocka_unit_test(test_cmd_history),
         BOTH(test_cmd_complete),
         AT80(test_messages_expire),
