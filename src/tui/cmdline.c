@@ -166,6 +166,12 @@ cmdh_free(struct tui *t)
 
 /* ---- completion -------------------------------------------------------------- */
 
+static int
+fold(char c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : (unsigned char)c;
+}
+
 int
 name_match(const char *cand, const char *typed)
 {
@@ -177,7 +183,7 @@ name_match(const char *cand, const char *typed)
         return 2;
     for (const char *p = cand; *p; p++) {
         size_t j = 0;
-        while (j < k && p[j] && (p[j] | 0x20) == (typed[j] | 0x20))
+        while (j < k && p[j] && fold(p[j]) == fold(typed[j]))
             j++;
         if (j == k)
             return 1;

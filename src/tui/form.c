@@ -570,6 +570,8 @@ form_submit(struct tui *t)
         }
     for (int i = 0; i < f->n; i++) {
         char msg[256];
+        if (f->mode == FORM_EDIT && strcmp(f->f[i].in.buf, f->f[i].orig) == 0)
+            continue;           /* what the object already has is not questioned */
         if (!field_ok(t, &f->f[i], msg, sizeof msg)) {
             snprintf(f->error, sizeof f->error, "%s", msg);
             f->error_field = f->cur = i;

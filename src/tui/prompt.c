@@ -136,8 +136,9 @@ prompt_key(struct tui *t, const struct key *k)
         enum prompt_mode p = t->prompt;
         t->prompt = PROMPT_NONE;
         if (p == PROMPT_COMMAND) {
-            cmdh_add(t, t->input.buf);
+            /* after the command: a history that cannot be saved says so */
             run_command(t, t->input.buf);
+            cmdh_add(t, t->input.buf);
         } else if (p == PROMPT_PAGER_SEARCH)
             pager_search(t, t->input.buf);
         else if (p == PROMPT_FILE)

@@ -632,6 +632,7 @@ test_cmd_history(void **state)
     h = harness_new(80, 24);
     feed(h, ":check<Enter>");
     assert_true(h->t->cmdh.failed);
+    assert_non_null(strstr(tui_message(h->t), "history is not saved"));
     feed(h, "q:log<Enter>q:<Up>");
     assert_string_equal(h->t->input.buf, "log");
     harness_free(h);
