@@ -866,6 +866,12 @@ form_key(struct tui *t, const struct key *k)
 
     if (a != ACT_COMPLETE)
         f->ncomp = 0;
+    if (a == ACT_INTERRUPT) {
+        /* Ctrl-C: the user means it, no question */
+        form_close(t);
+        tui_set_message(t, false, "cancelled");
+        return TUI_REDRAW;
+    }
     if (f->confirm_cancel) {
         /* "discard your changes?": y discards, any other key keeps them */
         f->confirm_cancel = false;

@@ -117,7 +117,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_FORM,   TK_TAB,         ACT_COMPLETE },
     { KEYMAP_FORM,   TK_ENTER,       ACT_SUBMIT },
     { KEYMAP_FORM,   TK_ESC,         ACT_CANCEL },
-    { KEYMAP_FORM,   TK_CTRL('c'),   ACT_CANCEL },
+    { KEYMAP_FORM,   TK_CTRL('c'),   ACT_INTERRUPT },
     { KEYMAP_EDIT,   TK_LEFT,        ACT_CHAR_LEFT },
     { KEYMAP_EDIT,   TK_RIGHT,       ACT_CHAR_RIGHT },
     { KEYMAP_EDIT,   TK_HOME,        ACT_LINE_START },
