@@ -222,6 +222,9 @@ draw_bottom(struct tui *t, struct screen *s)
         int x = 0;
         char keys[64];
         for (size_t i = 0; i < sizeof hints / sizeof hints[0] && x < s->w; i++) {
+            if (t->readonly && (hints[i] == ACT_ADD || hints[i] == ACT_EDIT ||
+                                hints[i] == ACT_DELETE || hints[i] == ACT_UNDO))
+                continue;       /* browsing: no hints for what is off */
             enum keymap_id m = hints[i] == ACT_OPEN || hints[i] == ACT_ADD ||
                                hints[i] == ACT_EDIT || hints[i] == ACT_DELETE ||
                                hints[i] == ACT_SEARCH ? KEYMAP_LIST : KEYMAP_GLOBAL;

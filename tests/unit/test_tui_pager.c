@@ -950,6 +950,8 @@ test_readonly_browse(void **state)
     readonly_opt = false;
     n = h->m->ndatasets;
     assert_true(on_screen(h, "read-only catalog: browsing"));
+    assert_true(on_row(h, h->s->h - 1, "filter"));
+    assert_false(on_row(h, h->s->h - 1, "a add"));     /* no hints for what is off */
     feed(h, "a");
     assert_false(h->t->form.open);
     assert_non_null(strstr(tui_message(h->t), "read-only: browsing only"));
