@@ -103,6 +103,13 @@ int sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize);
 #define SM_CC_COUNT 676
 int  sm_cc(const char *s);                /* 0..675, or SM_NONE */
 void sm_cc_str(int cc, char out[3]);      /* "??" for SM_NONE */
+/* cc is assigned by ISO 3166-1 to a country or territory (249 codes), or is
+ * the pseudo-code EU. Two letters that are neither (UK, UE, ZZ) name no
+ * jurisdiction: taking them would quietly switch the residency rules off. */
+bool sm_cc_known(int cc);
+/* The code meant by a common non-ISO spelling ("UK" -> "GB", "EL" -> "GR",
+ * "UE" -> "EU"), or NULL. */
+const char *sm_cc_alias(const char *s);
 
 struct sm_ccset {
     uint64_t w[(SM_CC_COUNT + 63) / 64];

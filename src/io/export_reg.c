@@ -50,23 +50,39 @@ utf8_len(const unsigned char *s)
 
 #define REPL "\xef\xbf\xbd"     /* U+FFFD */
 
-/* Calls put(ctx, bytes, n) for each clean piece: valid characters pass,
- * control bytes and invalid sequences become U+FFFD. Tab and newline are
- * passed when keep_ws. */
+/* Calls put(ctx, bytes, n) for each clean piece: valid characters pass;
+ * a C0 or C1 control character becomes an escape, \u001b when json (exact:
+ * the name can be joined back to the catalog) and else the visible \x1b
+ * the CLI and the TUI show; an invalid sequence (not in a model, which
+ * holds valid UTF-8 only) becomes U+FFFD. Tab and newline are passed when
+ * keep_ws. put sees an escape as one piece of several bytes, which it
+ * writes as they are. */
 static void
-walk_clean(const char *s, bool keep_ws, void (*put)(void *, const char *, size_t),
+walk_clean(const char *s, bool keep_ws, bool json, void (*put)(void *, const char *, size_t),
            void *ctx)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
+    char esc[16];
     int n;
 
     while (*p) {
         if (*p < 0x20 || *p == 0x7f) {
-            if (keep_ws && (*p == '\n' || *p == '\t'))
+            if (keep_ws && (*p == '\n' || *p == '\t')) {
                 put(ctx, (const char *)p, 1);
-            else
-                put(ctx, REPL, 3);
+            } else {
+                snprintf(esc, sizeof esc, json ? "\\u%04x" : "\\x%02x", *p);
+                put(ctx, esc, strlen(esc));
+            }
             p++;
+            continue;
+        }
+        if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+            if (json)
+                snprintf(esc, sizeof esc, "\\u%04x", p[1]);
+            else
+                snprintf(esc, sizeof esc, "\\x%02x\\x%02x", p[0], p[1]);
+            put(ctx, esc, strlen(esc));
+            p += 2;
             continue;
         }
         n = utf8_len(p);
@@ -131,7 +147,7 @@ xclean(struct sm_arena *a, const char *s, bool dot_escape)
         out = sm_arena_strdup(a, s ? s : "");
         return out ? out : "";
     }
-    walk_clean(s, false, sbuf_put, &sb);
+    walk_clean(s, false, false, sbuf_put, &sb);
     /* Graphviz 2.43 writes a quoted string without escaping backslashes, so
      * one that ends in a backslash would escape its closing quote. */
     if (dot_escape && sb.len && sb.b[sb.len - 1] == '\\')
@@ -167,7 +183,7 @@ put_html(void *ctx, const char *s, size_t n)
 void
 export_put_html(FILE *f, const char *s)
 {
-    walk_clean(s, false, put_html, f);
+    walk_clean(s, false, false, put_html, f);
 }
 
 static void
@@ -215,7 +231,7 @@ export_put_csv(FILE *f, const char *s)
         fputc('"', f);
     if (formula)
         fputc('\'', f);
-    walk_clean(s, true, put_raw, f);
+    walk_clean(s, true, false, put_raw, f);
     if (quote)
         fputc('"', f);
 }
@@ -247,7 +263,7 @@ put_md(void *ctx, const char *s, size_t n)
 void
 export_put_md(FILE *f, const char *s)
 {
-    walk_clean(s, true, put_md, f);
+    walk_clean(s, true, false, put_md, f);
 }
 
 static void
@@ -275,7 +291,7 @@ void
 export_put_json(FILE *f, const char *s)
 {
     fputc('"', f);
-    walk_clean(s, true, put_json, f);
+    walk_clean(s, true, true, put_json, f);
     fputc('"', f);
 }
 
