@@ -468,47 +468,16 @@ trim(struct line *l)
         l->cur = l->len;
 }
 
-/* A subject jurisdiction the catalog knows: EU, or the country or
- * operator home of a region, or already a dataset's subject. */
-static bool
-known_cc(const struct model *m, int cc)
-{
-    if (cc == sm_cc("EU"))
-        return true;
-    for (int32_t i = 0; i < m->nregions; i++)
-        if (m->regions[i].country == cc || m->regions[i].operator_home == cc)
-            return true;
-    for (int32_t i = 0; i < m->ndatasets; i++)
-        for (int k = 0; k < m->datasets[i].nsubjects; k++)
-            if (m->datasets[i].subjects[k] == cc)
-                return true;
-    return false;
-}
-
-/* Values the model takes but that are most likely a mistake, said once
- * before saving: a waiver's expiry before today (the waiver then covers
- * nothing), a subject jurisdiction no region or dataset has (ZZ). */
+/* A value the model takes but that is most likely a mistake, said once
+ * before saving: a waiver's expiry before today (it then covers nothing).
+ * (Subject codes that are no ISO 3166-1 code are the model's error.) */
 static bool
 past_date(struct tui *t, const struct form_field *x, char *msg, size_t size)
 {
     int32_t date;
-    uint16_t subj[MODEL_MAX_SUBJECTS];
-    uint8_t nsubj = 0;
 
     if (x->readonly || !x->attr || !x->in.buf[0])
         return false;
-    if (x->type == ATTR_SUBJECTS && model_parse_subjects(x->in.buf, subj, &nsubj, NULL) == SM_OK) {
-        for (int i = 0; i < nsubj; i++)
-            if (!known_cc(t->m, subj[i])) {
-                char cc[3];
-                sm_cc_str(subj[i], cc);
-                snprintf(msg, size, "%s: %s is no jurisdiction of this catalog (no region or "
-                         "dataset has it; the rule pack may have no regime for it)",
-                         x->label, cc);
-                return true;
-            }
-        return false;
-    }
     if (x->type != ATTR_DATE || t->form.kind != OBJ_WAIVER ||
         strcmp(x->attr->name, "expires") != 0 || !t->today ||
         sm_date_parse(x->in.buf, &date) != SM_OK || date >= t->today)
@@ -844,14 +813,24 @@ field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
         snprintf(msg, size, "%s: %s is not a date (YYYY-MM-DD)", x->label, v);
         return false;
     case ATTR_SUBJECTS:
-        if (model_parse_subjects(v, subj, &nsubj, &err) == SM_OK)
-            return true;
+        /* parsed, and every code a jurisdiction (the model's own rule) */
+        if (model_parse_subjects(v, subj, &nsubj, &err) == SM_OK) {
+            int i = 0;
+            while (i < nsubj && model_check_cc(subj[i], &err) == SM_OK)
+                i++;
+            if (i == nsubj)
+                return true;
+        }
         snprintf(msg, size, "%s: %s", x->label, err.msg);
         return false;
     case ATTR_CC:
-        if (sm_cc(v) >= 0)
+        if (sm_cc(v) < 0) {
+            snprintf(msg, size, "%s: %s is not a two-letter country code", x->label, v);
+            return false;
+        }
+        if (model_check_cc(sm_cc(v), &err) == SM_OK)
             return true;
-        snprintf(msg, size, "%s: %s is not a two-letter country code", x->label, v);
+        snprintf(msg, size, "%s: %s", x->label, err.msg);
         return false;
     default:
         return true;
