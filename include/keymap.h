@@ -114,7 +114,11 @@ struct key {
     X(DEL_BACK,     "delete-back",   "Delete before the cursor") \
     X(DEL_FWD,      "delete-forward","Delete under the cursor") \
     X(DEL_LINE,     "delete-line",   "Clear the line") \
-    X(DEL_WORD,     "delete-word",   "Delete the word before the cursor")
+    X(DEL_WORD,     "delete-word",   "Delete the word before the cursor") \
+    X(WRAP,         "wrap",          "Wrap long lines / scroll them sideways") \
+    X(SEARCH_NEXT,  "search-next",   "Next match") \
+    X(SEARCH_PREV,  "search-prev",   "Previous match") \
+    X(DETAIL_PAGER, "detail-pager",  "Read the whole detail pane in the pager")
 
 enum action {
 #define X(id, name, help) ACT_##id,
@@ -135,6 +139,7 @@ extern const char *const action_help[ACT_COUNT];
     X(MAP,      "map",      "Map view") \
     X(SCENARIOS, "scenarios", "Scenarios view") \
     X(FORM,     "form",     "Forms") \
+    X(PAGER,    "pager",    "Pager (command output, help, diffs)") \
     X(EDIT,     "edit",     "Text entry (forms, filter, command line)")
 
 enum keymap_id {

@@ -55,6 +55,9 @@ const struct cell *screen_at(const struct screen *s, int x, int y);
 int  text_width(const char *text);
 /* Byte length of the longest prefix of text that fits in maxw columns. */
 size_t text_fit(const char *text, int maxw);
+/* The same two for the first n bytes of text (no NUL needed). */
+int    text_widthn(const char *text, size_t n);
+size_t text_fitn(const char *text, size_t n, int maxw);
 /* True when the C library's locale is UTF-8 (decides the ellipsis). */
 bool text_utf8(void);
 /* utf8 in a UTF-8 locale, else the ASCII stand-in (box lines, arrows). */

@@ -55,7 +55,9 @@
     X(FIELD_ERROR,      "form.error",          9, 236, THEME_BOLD) \
     X(KEY,              "help.key",           11, -1, THEME_BOLD) \
     X(PROMPT,           "prompt",             -1, -1, THEME_BOLD) \
-    X(MATCH,            "match",               0, 11, 0)
+    X(MATCH,            "match",               0, 11, 0) \
+    X(FORM_LABEL,       "form.label",          6, 236, 0) \
+    X(DIALOG_DIM,       "dialog.dim",        246, 236, 0)
 
 #define X(id, name, fg, bg, at) STYLE_##id,
 enum style_role { STYLE_ROLES(X) STYLE_COUNT };

@@ -69,6 +69,10 @@ struct tui_options {
                                      * text as `sovmap explain` prints it, or
                                      * NULL (borrowed: must outlive the tui);
                                      * the finding pane shows it */
+    const char *history;        /* file the `:` history is kept in, or NULL */
+    const char *const *commands;    /* NULL-terminated "verb" and "verb sub"
+                                     * names `:` completes (borrowed) */
+    bool readonly;              /* the catalog cannot be written: browse */
 };
 
 enum { TUI_MIN_W = 80, TUI_MIN_H = 24 };

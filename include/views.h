@@ -1,6 +1,6 @@
 /*
- * views.h - the TUI's inside, shared by src/tui/app.c, views.c, detail.c
- * and form.c: the application state, the view registry (one const
+ * views.h - the TUI's inside, shared by src/tui/app.c (and its parts),
+ * views.c, detail.c and form.c: the application state, the view registry (one const
  * struct view_ops per view), the detail pane, forms and dialogs. Not for
  * use outside src/tui/ (and its tests).
  */
@@ -203,6 +203,8 @@ struct form {
     int ncomp;                  /* Tab presses in a row */
     char comp_prefix[256];      /* what the user typed before the first Tab */
     int top;
+    bool confirm_cancel;        /* Esc on changed fields asked "discard?" */
+    bool past_ok;               /* a past expiry date was shown once: saves */
 };
 
 enum dialog_mode { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_FIX, DIALOG_MENU, DIALOG_PAGER };
@@ -220,9 +222,31 @@ struct dialog {
     char choice_text[DIALOG_MAX_CHOICES][200];
     struct edit *edits[DIALOG_MAX_CHOICES];
     char choice_arg[DIALOG_MAX_CHOICES][64];
+    bool destructive;           /* a confirmation Enter answers no to */
+    /* The pager (pager.c): text cut into display rows for a width (wrapped
+     * unless nowrap); top and the match are rows; left is the columns
+     * scrolled sideways when not wrapped. */
+    struct pager_row { uint32_t off, len; int32_t line; int32_t indent; } *rows;
+    int32_t nrows, caprows;
+    int rows_w;                 /* width the rows were cut for; 0: stale */
+    bool nowrap;
+    int left, page;
+    char *search;               /* heap, or NULL */
+    int32_t match;              /* row of the current match, or -1 */
 };
 
-enum prompt_mode { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_FILE };
+enum prompt_mode { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_FILE,
+                   PROMPT_PAGER_SEARCH };
+
+/* The `:` history (cmdline.c): oldest first, at most CMD_HISTORY_MAX. */
+#define CMD_HISTORY_MAX 500
+struct cmd_history {
+    char **item;
+    int n, pos;                 /* pos: browsing, n when not */
+    char *draft;                /* what was typed before Up, heap */
+    char *path;                 /* the file it is saved to, or NULL */
+    bool failed;                /* the file could not be written (said once) */
+};
 
 /* ---- the application ----------------------------------------------------------- */
 
@@ -245,6 +269,7 @@ struct tui {
     uint64_t gen;               /* bumped on every model or result change */
     bool quit;
     bool unchecked;             /* deferred first check not run yet */
+    bool readonly;              /* the catalog cannot be written: browse */
 
     /* Derived per-object facts, recomputed after each change. */
     int32_t *ds_copies, *ds_home, *ds_nfind;
@@ -278,6 +303,11 @@ struct tui {
 
     char msg[512];
     bool msg_error;
+    bool msg_sticky;            /* an error that needs a decision: Esc clears */
+    int msg_idle;               /* idle ticks it has been shown */
+    uint64_t nkeys, msg_key;    /* keys so far; the key the message came with */
+    struct cmd_history cmdh;
+    const char *const *commands;    /* borrowed (tui_options), or NULL */
     bool help_open;
     int w, h;                   /* size at the last draw */
     int tabs_x[TUI_NVIEWS + 1]; /* tab positions, for the mouse */
@@ -311,12 +341,35 @@ void view_draw_list(struct tui *t, struct view *v, struct screen *s,
 int  view_index_of_kind(enum obj_kind kind);
 
 /* app.c */
+/* A message under the status bar: it goes with the next key or after a
+ * few idle seconds. tui_set_alert's error stays until Esc (it needs a
+ * decision: the edit was refused, the catalog could not be reloaded). */
 void tui_set_message(struct tui *t, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+void tui_set_alert(struct tui *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Apply an edit through ops->apply, push its inverse, re-check, report. */
 int  tui_apply(struct tui *t, const struct edit *e, const char *what);
 void tui_jump(struct tui *t, int kind, int32_t id);
 void tui_derive(struct tui *t);
+
+/* pager.c */
+void pager_open(struct tui *t, const char *title, char *text_take);
+int  pager_key(struct tui *t, const struct key *k);
+void pager_draw(struct tui *t, struct screen *s);
+void pager_search(struct tui *t, const char *text);
+void pager_free(struct dialog *d);
+void help_open(struct tui *t);
+void detail_pager(struct tui *t);           /* the detail pane, whole */
+/* cmdline.c: the `:` line's history (Up/Down) and completion (Tab). */
+void cmdh_load(struct tui *t, const char *path);
+void cmdh_add(struct tui *t, const char *line);
+void cmdh_move(struct tui *t, int delta);
+void cmdh_free(struct tui *t);
+void cmd_complete(struct tui *t);
+/* How a name matches what was typed: 2 it starts with it, 1 it contains
+ * it (ASCII case ignored), 0 not at all. Forms complete with it too. */
+int  name_match(const char *cand, const char *typed);
 
 /* form.c */
 void form_open_add(struct tui *t, enum obj_kind kind, const char *preset_key,

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "cmd_util.h"
 #include "store.h"
 #include "term.h"
 #include "export.h"
@@ -206,6 +207,93 @@ read_config(struct cli *c, struct keymap *km, char **theme, char **msg)
     fclose(f);
 }
 
+/* Whether the catalog file and its directory (SQLite's -wal and -shm) can
+ * be written: opening for writing (which changes nothing) is refused for
+ * a read-only file, an immutable one (chattr +i, even to root) or a
+ * read-only file system. */
+static bool
+catalog_writable(const char *path)
+{
+    char *dir = strdup(path), *slash;
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 || (errno != EACCES && errno != EPERM && errno != EROFS);
+
+    if (fd >= 0)
+        close(fd);
+    if (ok && dir) {
+        slash = strrchr(dir, '/');
+        if (slash)
+            *(slash == dir ? slash + 1 : slash) = 0;
+        ok = access(slash ? dir : ".", W_OK) == 0;
+    }
+    free(dir);
+    return ok;
+}
+
+/* $XDG_STATE_HOME/sovmap/history, else ~/.local/state/sovmap/history
+ * (heap), or NULL without either. */
+static char *
+history_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    const char *fmt = "%s/sovmap/history";
+    size_t n;
+    char *p;
+
+    if (!state || state[0] != '/') {
+        if (!home || !*home)
+            return NULL;
+        state = home;
+        fmt = "%s/.local/state/sovmap/history";
+    }
+    n = strlen(state) + 40;
+    if ((p = malloc(n)) != NULL)
+        snprintf(p, n, fmt, state);
+    return p;
+}
+
+/* The names `:` completes: every command, and "command sub" for each of
+ * its subcommands (heap array of heap strings, NULL-terminated). */
+static char **
+command_names(void)
+{
+    size_t n = 0, k = 0;
+    char **v;
+
+    for (int i = 0; cli_commands[i]; i++) {
+        n++;
+        for (int j = 0; cli_commands[i]->subs && cli_commands[i]->subs[j].name; j++)
+            n++;
+    }
+    if (!(v = calloc(n + 1, sizeof *v)))
+        return NULL;
+    for (int i = 0; cli_commands[i]; i++) {
+        const struct command *cmd = cli_commands[i];
+        if (!(v[k++] = strdup(cmd->name)))
+            goto fail;
+        for (int j = 0; cmd->subs && cmd->subs[j].name; j++) {
+            size_t len = strlen(cmd->name) + strlen(cmd->subs[j].name) + 2;
+            if (!(v[k] = malloc(len)))
+                goto fail;
+            snprintf(v[k++], len, "%s %s", cmd->name, cmd->subs[j].name);
+        }
+    }
+    return v;
+fail:
+    for (size_t i = 0; i < k; i++)
+        free(v[i]);
+    free(v);
+    return NULL;
+}
+
+static void
+free_names(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
+}
+
 static int
 run_tui(struct cli *c, int argc, char **argv)
 {
@@ -228,7 +316,8 @@ run_tui(struct cli *c, int argc, char **argv)
     struct tui *t;
     struct export_juris *juris = NULL;
     char *rule_texts[RULE_COUNT] = { NULL };
-    bool existed;
+    char *history = NULL, **names = NULL;
+    bool existed, ro;
     int npos, rc;
 
     if (argc > 4)
@@ -256,7 +345,10 @@ run_tui(struct cli *c, int argc, char **argv)
     }
     free(config_theme);
     existed = access(c->catalog, F_OK) == 0;
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK) {
+    /* A catalog that cannot be written is browsed, not refused. */
+    ro = existed && !catalog_writable(c->catalog);
+    if ((rc = cli_open(c, ro ? STORE_READONLY : STORE_CREATE)) != CLI_OK ||
+        (rc = cli_load_rules(c)) != CLI_OK) {
         free(hint);
         return rc;
     }
@@ -270,6 +362,7 @@ run_tui(struct cli *c, int argc, char **argv)
     to.message = hint ? hint : "? for help, Tab switches views, / filters, q quits";
     to.user = getenv("USER");
     to.defer_check = true;
+    to.readonly = ro;
     /* Diagrams group regions by jurisdiction like `sovmap export`; without
      * the facts they fall back to countries, which is still correct. */
     if (export_juris_load(c->datadir, &juris, &e) == SM_OK)
@@ -280,16 +373,23 @@ run_tui(struct cli *c, int argc, char **argv)
         if (rule_text_load(c->datadir, rule_names[i], &rule_texts[i], NULL) != SM_OK)
             rule_texts[i] = NULL;
     to.rule_texts = (const char *const *)rule_texts;
+    /* `:` remembers commands across sessions and completes their names */
+    to.history = history = history_path();
+    to.commands = (const char *const *)(names = command_names());
     if (!(t = tui_new(c->m, &ops, &to, &e))) {
         export_juris_free(juris);
         for (int i = 0; i < RULE_COUNT; i++)
             free(rule_texts[i]);
+        free(history);
+        free_names(names);
         free(hint);
         return cli_error(c, &e);
     }
     rc = tui_run(t, &th, &e);
     free(hint);
     tui_free(t);
+    free(history);
+    free_names(names);
     export_juris_free(juris);
     for (int i = 0; i < RULE_COUNT; i++)
         free(rule_texts[i]);

@@ -197,9 +197,8 @@ form_open_add(struct tui *t, enum obj_kind kind, const char *preset_key,
     }
     for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
         const char *v = preset_attr && strcmp(preset_attr, a->name) == 0 ? preset_value : "";
-        if (a->readonly || a->type == ATTR_FIELDS)
-            continue;
-        add_field(f, a, a->name, a->help, v, false);
+        /* the rows Edit shows; what cannot be typed here stays read-only */
+        add_field(f, a, a->name, a->help, v, a->readonly || a->type == ATTR_FIELDS);
     }
     f->cur = preset_key && *preset_key && f->n > 1 ? 1 : 0;
     if (preset_attr && preset_value)
@@ -449,6 +448,73 @@ tier_confirm(struct tui *t, const struct edit *e, const char *tier)
     return true;
 }
 
+static bool field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size);
+
+/* Leading and trailing spaces go: "  orders " is orders, "   " nothing. */
+static void
+trim(struct line *l)
+{
+    int a = 0, b = l->len;
+
+    while (a < b && l->buf[a] == ' ')
+        a++;
+    while (b > a && l->buf[b - 1] == ' ')
+        b--;
+    if (a == 0 && b == l->len)
+        return;
+    memmove(l->buf, l->buf + a, (size_t)(b - a));
+    l->buf[b - a] = 0;
+    l->len = b - a;
+    if (l->cur > l->len)
+        l->cur = l->len;
+}
+
+/* A value the model takes but that is most likely a mistake, said once
+ * before saving: a waiver's expiry before today (it then covers nothing).
+ * (Subject codes that are no ISO 3166-1 code are the model's error.) */
+static bool
+past_date(struct tui *t, const struct form_field *x, char *msg, size_t size)
+{
+    int32_t date;
+
+    if (x->readonly || !x->attr || !x->in.buf[0])
+        return false;
+    if (x->type != ATTR_DATE || t->form.kind != OBJ_WAIVER ||
+        strcmp(x->attr->name, "expires") != 0 || !t->today ||
+        sm_date_parse(x->in.buf, &date) != SM_OK || date >= t->today)
+        return false;
+    snprintf(msg, size, "%s: %s is in the past: the waiver will not cover the finding",
+             x->label, x->in.buf);
+    return true;
+}
+
+/* Check field i as the cursor leaves it (or on Tab): its error is set,
+ * or cleared once it is right. */
+static void
+check_field(struct tui *t, int i)
+{
+    struct form *f = &t->form;
+    char msg[256];
+
+    if (!field_ok(t, &f->f[i], msg, sizeof msg) || past_date(t, &f->f[i], msg, sizeof msg)) {
+        snprintf(f->error, sizeof f->error, "%s", msg);
+        f->error_field = i;
+    } else if (f->error_field == i) {
+        f->error[0] = 0;
+        f->error_field = -1;
+    }
+}
+
+/* Any field changed from what the form opened with. */
+static bool
+form_dirty(const struct form *f)
+{
+    for (int i = 0; i < f->n; i++)
+        if (!f->f[i].readonly && strcmp(f->f[i].in.buf, f->f[i].orig) != 0)
+            return true;
+    return false;
+}
+
 static void
 form_submit(struct tui *t)
 {
@@ -461,13 +527,33 @@ form_submit(struct tui *t)
     f->error[0] = 0;
     f->error_field = -1;
     for (int i = 0; i < f->n; i++)
+        if (!f->f[i].readonly)
+            trim(&f->f[i].in);
+    for (int i = 0; i < f->n; i++)
         if (f->f[i].required && !f->f[i].readonly && !f->f[i].in.buf[0] &&
             f->mode != FORM_EDIT) {
-            snprintf(f->error, sizeof f->error, "%s is required", f->f[i].label);
+            snprintf(f->error, sizeof f->error, "%s is required (spaces alone are no %s)",
+                     f->f[i].label, f->f[i].label);
             f->error_field = i;
             f->cur = i;
             return;
         }
+    for (int i = 0; i < f->n; i++) {
+        char msg[256];
+        if (f->mode == FORM_EDIT && strcmp(f->f[i].in.buf, f->f[i].orig) == 0)
+            continue;           /* what the object already has is not questioned */
+        if (!field_ok(t, &f->f[i], msg, sizeof msg)) {
+            snprintf(f->error, sizeof f->error, "%s", msg);
+            f->error_field = f->cur = i;
+            return;
+        }
+        if (!f->past_ok && past_date(t, &f->f[i], msg, sizeof msg)) {
+            snprintf(f->error, sizeof f->error, "%s; Enter again saves it anyway", msg);
+            f->error_field = f->cur = i;
+            f->past_ok = true;
+            return;
+        }
+    }
     e.kind = f->kind;
     if (f->mode == FORM_EDIT) {
         e.op = EDIT_SET;
@@ -533,6 +619,7 @@ form_submit(struct tui *t)
 struct comp {
     const char *prefix;
     size_t plen;
+    int kind;                   /* name_match: 2 prefix matches, 1 any containing */
     int n;
     char lcp[256];
     char list[256];
@@ -545,9 +632,12 @@ comp_add(struct comp *c, const char *cand)
 {
     size_t i;
 
-    if (!cand || strncmp(cand, c->prefix, c->plen) != 0)
+    if (!cand || name_match(cand, c->prefix) != c->kind)
         return;
-    if (c->n == 0) {
+    if (c->kind == 1) {
+        /* one match is itself; several share no start to extend to */
+        snprintf(c->lcp, sizeof c->lcp, "%s", c->n == 0 ? cand : c->prefix);
+    } else if (c->n == 0) {
         snprintf(c->lcp, sizeof c->lcp, "%s", cand);
     } else {
         for (i = 0; c->lcp[i] && c->lcp[i] == cand[i]; i++)
@@ -620,11 +710,17 @@ static int
 count_matches(struct tui *t, const struct form_field *x, const char *prefix, int want,
               struct comp *c)
 {
-    memset(c, 0, sizeof *c);
-    c->prefix = prefix;
-    c->plen = strlen(prefix);
-    c->want = want;
-    candidates(t, x, prefix, c);
+    /* names that start with it; else (no such name) names containing it */
+    for (int kind = 2; kind >= 1; kind--) {
+        memset(c, 0, sizeof *c);
+        c->prefix = prefix;
+        c->plen = strlen(prefix);
+        c->want = want;
+        c->kind = kind;
+        candidates(t, x, prefix, c);
+        if (c->n || !*prefix)
+            break;
+    }
     return c->n;
 }
 
@@ -647,7 +743,7 @@ complete(struct tui *t)
         if (x->type == ATTR_STR || x->type == ATTR_INT || x->type == ATTR_DATE)
             snprintf(f->note, sizeof f->note, "no completion for %s", x->label);
         else
-            snprintf(f->note, sizeof f->note, "nothing starts with \"%s\"", f->comp_prefix);
+            snprintf(f->note, sizeof f->note, "no name contains \"%s\"", f->comp_prefix);
         return;
     }
     if (f->ncomp == 0) {
@@ -680,6 +776,10 @@ field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
     int32_t date;
     const char *near;
 
+    if (!x->attr && !x->readonly && *v && strspn(v, " ") == strlen(v)) {
+        snprintf(msg, size, "%s: spaces alone are no %s", x->label, x->label);
+        return false;
+    }
     if (!*v || x->readonly || !x->attr)
         return true;
     switch (x->type) {      /* one parser per attribute type, as model_set has */
@@ -714,14 +814,24 @@ field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
         snprintf(msg, size, "%s: %s is not a date (YYYY-MM-DD)", x->label, v);
         return false;
     case ATTR_SUBJECTS:
-        if (model_parse_subjects(v, subj, &nsubj, &err) == SM_OK)
-            return true;
+        /* parsed, and every code a jurisdiction (the model's own rule) */
+        if (model_parse_subjects(v, subj, &nsubj, &err) == SM_OK) {
+            int i = 0;
+            while (i < nsubj && model_check_cc(subj[i], &err) == SM_OK)
+                i++;
+            if (i == nsubj)
+                return true;
+        }
         snprintf(msg, size, "%s: %s", x->label, err.msg);
         return false;
     case ATTR_CC:
-        if (sm_cc(v) >= 0)
+        if (sm_cc(v) < 0) {
+            snprintf(msg, size, "%s: %s is not a two-letter country code", x->label, v);
+            return false;
+        }
+        if (model_check_cc(sm_cc(v), &err) == SM_OK)
             return true;
-        snprintf(msg, size, "%s: %s is not a two-letter country code", x->label, v);
+        snprintf(msg, size, "%s: %s", x->label, err.msg);
         return false;
     default:
         return true;
@@ -736,7 +846,26 @@ form_key(struct tui *t, const struct key *k)
 
     if (a != ACT_COMPLETE)
         f->ncomp = 0;
+    if (a == ACT_INTERRUPT) {
+        /* Ctrl-C: the user means it, no question */
+        form_close(t);
+        tui_set_message(t, false, "cancelled");
+        return TUI_REDRAW;
+    }
+    if (f->confirm_cancel) {
+        /* "discard your changes?": y discards, any other key keeps them */
+        f->confirm_cancel = false;
+        if (k->code == 'y') {
+            form_close(t);
+            tui_set_message(t, false, "changes discarded");
+        }
+        return TUI_REDRAW;
+    }
     if (a == ACT_CANCEL) {
+        if (form_dirty(f)) {
+            f->confirm_cancel = true;
+            return TUI_REDRAW;
+        }
         form_close(t);
         tui_set_message(t, false, "cancelled");
         return TUI_REDRAW;
@@ -747,14 +876,7 @@ form_key(struct tui *t, const struct key *k)
     }
     if (a == ACT_NEXT_FIELD || a == ACT_PREV_FIELD) {
         int d = a == ACT_NEXT_FIELD ? 1 : -1, i = f->cur + d;
-        char msg[256];
-        if (!field_ok(t, &f->f[f->cur], msg, sizeof msg)) {
-            snprintf(f->error, sizeof f->error, "%s", msg);
-            f->error_field = f->cur;
-        } else if (f->error_field == f->cur) {
-            f->error[0] = 0;
-            f->error_field = -1;
-        }
+        check_field(t, f->cur);
         while (i >= 0 && i < f->n && f->f[i].readonly)
             i += d;
         if (i >= 0 && i < f->n)
@@ -764,14 +886,17 @@ form_key(struct tui *t, const struct key *k)
     }
     if (a == ACT_COMPLETE) {
         complete(t);
+        check_field(t, f->cur);
         return TUI_REDRAW;
     }
     if (f->f[f->cur].readonly)
         return 0;
     a = keymap_lookup(&t->keys, KEYMAP_EDIT, k->code);
     if (line_key(&f->f[f->cur].in, a, k->code)) {
+        /* the error goes as soon as the field is right */
         if (f->error_field == f->cur)
-            f->error_field = -1;
+            check_field(t, f->cur);
+        f->past_ok = false;
         f->note[0] = 0;
         return TUI_REDRAW;
     }
@@ -783,13 +908,44 @@ form_draw(struct tui *t, struct screen *s)
 {
     struct form *f = &t->form;
     int w = s->w - 8 > 90 ? 90 : s->w - 8;
-    int rows = f->n, h, x, y, lw = 20, vis;
+    int rows = f->n, h, x, y, lw = 20, vis, erows = 1;
     const struct form_field *cf = &f->f[f->cur];
+    const char *err = f->confirm_cancel
+        ? "Discard your changes? y discards; n, Esc or Enter keeps editing" : f->error;
+    const char *ep[4];
+    size_t en[4];
 
-    h = rows + 6;
+    /* the error whole, on up to 4 rows (broken at spaces) */
+    {
+        const char *p = err;
+        int cw = w - 4;
+        erows = 0;
+        while (*p && erows < 4) {
+            size_t n = text_fit(p, cw);
+            if (p[n] && erows < 3) {
+                size_t b = n;
+                while (b > 0 && p[b - 1] != ' ')
+                    b--;
+                if (b > 0)
+                    n = b;
+            } else if (p[n]) {
+                n = strlen(p);      /* the last row cuts what is left */
+            }
+            if (n == 0)
+                n = strlen(p);
+            ep[erows] = p;
+            en[erows++] = n;
+            p += n;
+        }
+        if (erows == 0)
+            erows = 1, ep[0] = "", en[0] = 0;
+    }
+    h = rows + 5 + erows;
     if (h > s->h - 2)
         h = s->h - 2;
-    vis = h - 6;
+    vis = h - 5 - erows;
+    if (vis < 1)
+        vis = 1;
     x = (s->w - w) / 2;
     y = (s->h - h) / 2;
     if (f->cur < f->top)
@@ -809,7 +965,7 @@ form_draw(struct tui *t, struct screen *s)
 
         snprintf(label, sizeof label, "%s%s", ff->label, ff->required && !ff->readonly ? "*" : "");
         screen_field(s, x + 2, yy, lw - 1, f->error_field == f->top + i ? STYLE_FIELD_ERROR
-                     : STYLE_LABEL, label, false);
+                     : STYLE_FORM_LABEL, label, false);
         screen_fill(s, fx, yy, fw, st);
         if (cur && !ff->readonly) {
             /* Keep the cursor in view in long values. */
@@ -827,15 +983,15 @@ form_draw(struct tui *t, struct screen *s)
             s->cur_x = fx + pw;
             s->cur_y = yy;
         } else {
-            screen_put(s, fx, yy, fw, ff->readonly ? STYLE_DIM : st, ff->in.buf);
+            screen_put(s, fx, yy, fw, ff->readonly ? STYLE_DIALOG_DIM : st, ff->in.buf);
         }
     }
-    screen_put(s, x + 2, y + h - 4, w - 4, STYLE_DIM, cf->help);
+    screen_put(s, x + 2, y + h - 3 - erows, w - 4, STYLE_DIALOG_DIM, cf->help);
     if (f->note[0])
-        screen_put(s, x + 2, y + h - 3, w - 4, STYLE_DIALOG, f->note);
-    if (f->error[0])
-        screen_put(s, x + 2, y + h - 2, w - 4, STYLE_FIELD_ERROR, f->error);
-    screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIM,
+        screen_put(s, x + 2, y + h - 2 - erows, w - 4, STYLE_DIALOG, f->note);
+    for (int i = 0; i < erows; i++)
+        screen_putn(s, x + 2, y + h - 1 - erows + i, w - 4, STYLE_FIELD_ERROR, ep[i], en[i]);
+    screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIALOG_DIM,
                "Enter saves, Esc cancels, Up/Down move, Tab completes, * required");
 }
 
@@ -1048,8 +1204,11 @@ fix_open(struct tui *t, int32_t fi)
     }
     d->mode = DIALOG_FIX;
     snprintf(d->title, sizeof d->title, "Fix %s %s", fd->rule, fd->selector);
-    snprintf(text, sizeof text, "%s\nHint: %s\n\nEach fix is one audited edit; u undoes it. "
-             "The edit:", fd->message, fd->hint && *fd->hint ? fd->hint : "none");
+    snprintf(text, sizeof text, "%s\nHint: %s\n\n%s The edit:", fd->message,
+             fd->hint && *fd->hint ? fd->hint : "none",
+             t->scen.on ? "The fix goes into the scenario as its ops (stored and audited); "
+                          "the catalog stays as it is; u takes it out."
+                        : "Each fix is one audited edit; u undoes it.");
     /* The preview shows the exact edit of every choice. */
     for (int i = 0; i < d->nchoices; i++) {
         char line[600];

@@ -117,7 +117,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_FORM,   TK_TAB,         ACT_COMPLETE },
     { KEYMAP_FORM,   TK_ENTER,       ACT_SUBMIT },
     { KEYMAP_FORM,   TK_ESC,         ACT_CANCEL },
-    { KEYMAP_FORM,   TK_CTRL('c'),   ACT_CANCEL },
+    { KEYMAP_FORM,   TK_CTRL('c'),   ACT_INTERRUPT },
     { KEYMAP_EDIT,   TK_LEFT,        ACT_CHAR_LEFT },
     { KEYMAP_EDIT,   TK_RIGHT,       ACT_CHAR_RIGHT },
     { KEYMAP_EDIT,   TK_HOME,        ACT_LINE_START },
@@ -133,6 +133,35 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_EDIT,   TK_ESC,         ACT_CANCEL },
     { KEYMAP_EDIT,   TK_CTRL('c'),   ACT_CANCEL },
     { KEYMAP_EDIT,   TK_TAB,         ACT_COMPLETE },
+    { KEYMAP_LIST,   'v',            ACT_DETAIL_PAGER },
+    { KEYMAP_DETAIL, 'v',            ACT_DETAIL_PAGER },
+    { KEYMAP_PAGER,  'j',            ACT_MOVE_DOWN },
+    { KEYMAP_PAGER,  TK_DOWN,        ACT_MOVE_DOWN },
+    { KEYMAP_PAGER,  'k',            ACT_MOVE_UP },
+    { KEYMAP_PAGER,  TK_UP,          ACT_MOVE_UP },
+    { KEYMAP_PAGER,  TK_PGDN,        ACT_PAGE_DOWN },
+    { KEYMAP_PAGER,  TK_SPACE,       ACT_PAGE_DOWN },
+    { KEYMAP_PAGER,  TK_CTRL('f'),   ACT_PAGE_DOWN },
+    { KEYMAP_PAGER,  TK_PGUP,        ACT_PAGE_UP },
+    { KEYMAP_PAGER,  TK_CTRL('b'),   ACT_PAGE_UP },
+    { KEYMAP_PAGER,  'g',            ACT_TOP },
+    { KEYMAP_PAGER,  TK_HOME,        ACT_TOP },
+    { KEYMAP_PAGER,  'G',            ACT_BOTTOM },
+    { KEYMAP_PAGER,  TK_END,         ACT_BOTTOM },
+    { KEYMAP_PAGER,  'h',            ACT_LEFT },
+    { KEYMAP_PAGER,  TK_LEFT,        ACT_LEFT },
+    { KEYMAP_PAGER,  'l',            ACT_RIGHT },
+    { KEYMAP_PAGER,  TK_RIGHT,       ACT_RIGHT },
+    { KEYMAP_PAGER,  'w',            ACT_WRAP },
+    { KEYMAP_PAGER,  '/',            ACT_SEARCH },
+    { KEYMAP_PAGER,  'n',            ACT_SEARCH_NEXT },
+    { KEYMAP_PAGER,  'N',            ACT_SEARCH_PREV },
+    { KEYMAP_PAGER,  'q',            ACT_CANCEL },
+    { KEYMAP_PAGER,  TK_ESC,         ACT_CANCEL },
+    { KEYMAP_PAGER,  TK_ENTER,       ACT_CANCEL },
+    { KEYMAP_PAGER,  '?',            ACT_CANCEL },
+    { KEYMAP_PAGER,  TK_BACKSPACE,   ACT_CANCEL },
+    { KEYMAP_PAGER,  TK_CTRL('c'),   ACT_CANCEL },
 };
 const int keymap_ndefaults = (int)(sizeof keymap_defaults / sizeof keymap_defaults[0]);
 
@@ -176,7 +205,7 @@ keymap_bind(struct keymap *km, const char *map, const char *key, const char *act
             break;
     if (m == KEYMAP_COUNT)
         return sm_error_set(err, SM_EINVAL, "unknown key map %s (global, list, detail, "
-                            "datasets, findings, map, scenarios, form, edit)", map);
+                            "datasets, findings, map, scenarios, form, pager, edit)", map);
     if ((k = key_parse(key)) == SM_NONE)
         return sm_error_set(err, SM_EINVAL, "unknown key %s", key);
     if ((a = action_parse(action)) == ACT_COUNT) {

@@ -197,7 +197,12 @@ screen_style(struct screen *s, int x, int y, int w, int style)
 int
 text_width(const char *text)
 {
-    size_t n = text ? strlen(text) : 0;
+    return text_widthn(text, text ? strlen(text) : 0);
+}
+
+int
+text_widthn(const char *text, size_t n)
+{
     struct glyph g;
     int w = 0;
 
@@ -211,7 +216,13 @@ text_width(const char *text)
 size_t
 text_fit(const char *text, int maxw)
 {
-    size_t n = text ? strlen(text) : 0, i;
+    return text_fitn(text, text ? strlen(text) : 0, maxw);
+}
+
+size_t
+text_fitn(const char *text, size_t n, int maxw)
+{
+    size_t i;
     struct glyph g;
     int w = 0;
 

@@ -150,6 +150,12 @@ term_open(const struct theme *th, struct term **out, struct sm_error *err)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    /* Home and End as tmux and screen send them, whatever TERM says (the
+     * terminfo of an xterm inside tmux knows only \EOH and \EOF). */
+    define_key("\033[1~", KEY_HOME);
+    define_key("\033[4~", KEY_END);
+    define_key("\033[7~", KEY_HOME);
+    define_key("\033[8~", KEY_END);
     set_escdelay(25);
     curs_set(0);
     mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED |

@@ -117,7 +117,7 @@ if open_form; then
     else
         bad "Ctrl-Z in a form: not suspended" "$(screen)"
     fi
-    keys Escape
+    keys Escape y      # a changed form asks before it is dropped
     wait_for "1 Datasets"
     keys q
     # the shell already printed EXIT=148 for the stop: ask it for fg's status

@@ -10,6 +10,7 @@ bin="$root/$build/sovmap"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}" TZ=UTC LC_ALL=C.UTF-8 SOVMAP_TODAY=2026-11-26
 passed=0; failed=0
 tmp=$(mktemp -d /tmp/sovmap-tui-XXXXXX)
+export XDG_STATE_HOME="$tmp/state"     # the `:` history, never the user's
 sock="sovmap-tui-$$"
 T() { tmux -L "$sock" "$@"; }
 cleanup() { T kill-server 2>/dev/null; rm -rf "$tmp"; }
@@ -178,7 +179,7 @@ check "edit form open" "Edit dataset $form"
 "$bin" --catalog "$cat" dataset rm "$form" --yes >/dev/null 2>&1
 keys Down Down Down Down C-u "x@example.org" Enter
 check "edit of a removed dataset refused" "dataset $form was removed by another writer; nothing was changed"
-keys Escape Escape
+keys Escape y Escape     # the changed form asks before it is dropped
 if "$bin" --catalog "$cat" dataset show "$form" >/dev/null 2>&1; then bad "$form was recreated"
 elif "$bin" --catalog "$cat" log 2>/dev/null | grep -q "dataset add $form"; then bad "audit says $form was added"
 else ok; fi
@@ -191,11 +192,60 @@ check "too small" "terminal too small: 60x20"
 T resize-window -t tui -x 100 -y 30
 check "back from too small" "1 Datasets"
 
+# The : pager: check's output wraps; / searches, n goes on; G and End
+# reach the end, g the top.
+keys ":" "check --format text" Enter
+check "check output in the pager" "w unwraps  / search  q closes"
+keys / "adequacy" Enter
+check "pager search" "\"adequacy\": [0-9]+ rows? match"
+keys n
+check "pager search next" "\"adequacy\": [0-9]+ rows? match"
+keys G
+check "pager G" "[0-9]+-[0-9]+/[0-9]+ \(end\)"
+keys g w
+check "pager w cuts lines" "col 1, h/l  w wraps"
+keys q
+# : remembers: Up brings back the last command
+keys ":" Up
+check "history Up" "^:check --format text *$"
+keys Escape
+
 # Help, then quit: the terminal is given back.
 keys "?"
 check "help" "Help \(generated from the key tables"
+keys End
+check "help End" "[0-9]+-[0-9]+/[0-9]+ \(end\)"
+keys Home
+check "help Home" " 1-[0-9]+/[0-9]+ "
 keys q q
 check "quit" "^TUI-EXITED"
+T kill-session -t tui 2>/dev/null
+
+# A catalog that cannot be written opens for browsing, with a banner.
+cp "$cat" "$tmp/ro.db"
+if [ "$(id -u)" = 0 ]; then chattr +i "$tmp/ro.db" 2>/dev/null && ro=yes || ro=no
+else chmod 444 "$tmp/ro.db"; ro=yes; fi
+if [ "$ro" = yes ]; then
+    T new-session -d -s tui -x 100 -y 30 "env TERM=xterm-256color '$bin' --catalog '$tmp/ro.db'"
+    check "read-only banner" "^ read-only catalog: browsing"
+    keys a
+    check "read-only refuses edits" "is read-only: browsing only"
+    keys 5
+    check "read-only browses" "Findings [0-9]+/[0-9]+"
+    keys q
+    T kill-session -t tui 2>/dev/null
+    [ "$(id -u)" = 0 ] && chattr -i "$tmp/ro.db"
+fi
+
+# The history is kept for the next session (under $XDG_STATE_HOME).
+if grep -qx "check --format text" "$XDG_STATE_HOME/sovmap/history" 2>/dev/null; then ok
+else bad "history not saved in $XDG_STATE_HOME/sovmap/history"; fi
+T new-session -d -s tui -x 100 -y 30 "env TERM=xterm-256color '$bin' --catalog '$cat'"
+wait_for "1 Datasets"
+keys ":" Up
+check "history after a restart" "^:check --format text *$"
+keys Escape q
+T kill-session -t tui 2>/dev/null
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
