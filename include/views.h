@@ -299,8 +299,11 @@ struct tui {
 };
 
 extern const struct view_ops *const tui_views[TUI_NVIEWS];
+/* The views, one file each (src/tui/view_NAME.c). */
+extern const struct view_ops datasets_view, flows_view, regions_view, tiers_view,
+    findings_view, map_view, transfers_view, scenarios_view;
 
-/* views.c */
+/* view_list.c (the list engine: view_sort.c, view_filter.c) */
 void view_rebuild(struct tui *t, struct view *v);
 void view_ensure(struct tui *t, struct view *v);
 void view_select_row(struct tui *t, struct view *v, int32_t row);

@@ -1,0 +1,181 @@
+/*
+ * view_datasets.c - datasets: every dataset, its tier, subjects, home region, copies,
+ * findings and system.
+ * Part of the list engine (src/tui/view_list.h); no curses here.
+ */
+#include "view_list.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- datasets ------------------------------------------------------------- */
+
+int32_t ds_count(struct tui *t) { return t->m->ndatasets; }
+bool ds_visible(struct tui *t, int32_t r) { return !t->m->datasets[r].deleted; }
+static const char *ds_name(struct tui *t, int32_t r) { return t->m->datasets[r].name; }
+
+static void
+ds_name_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->datasets[r].name);
+}
+
+static void
+ds_tier_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t tier = t->m->datasets[r].tier;
+    if (tier < 0) {
+        snprintf(buf, n, "(none)");
+        *style = STYLE_WARNING;
+        return;
+    }
+    snprintf(buf, n, "%s", tier_name(t, tier));
+}
+
+static const char *
+ds_tier_key(struct tui *t, int32_t r)
+{
+    return tier_name(t, t->m->datasets[r].tier);
+}
+
+static int32_t
+ds_tier_dom(struct tui *t, int32_t r)
+{
+    int32_t tier = t->m->datasets[r].tier;
+    return tier >= 0 && tier < t->m->ntiers ? tier : -1;
+}
+
+static int32_t ti_n(struct tui *t) { return t->m->ntiers; }
+static const char *ti_str(struct tui *t, int32_t i) { return tier_name(t, i); }
+
+static void
+ds_subjects_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    model_get(t->m, OBJ_DATASET, r, "subjects", buf, n);
+}
+
+static void
+ds_system_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%s", t->m->datasets[r].system ? t->m->datasets[r].system : "");
+}
+
+static const char *
+ds_system_key(struct tui *t, int32_t r)
+{
+    return t->m->datasets[r].system ? t->m->datasets[r].system : "";
+}
+
+static void
+ds_home_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t h = r < t->nd ? t->ds_home[r] : SM_NONE;
+    if (h < 0) {
+        snprintf(buf, n, "-");
+        *style = STYLE_DIM;
+        return;
+    }
+    snprintf(buf, n, "%s", region_id(t, h));
+}
+
+static const char *
+ds_home_key(struct tui *t, int32_t r)
+{
+    return r < t->nd ? region_id(t, t->ds_home[r]) : "";
+}
+
+static int32_t
+ds_home_dom(struct tui *t, int32_t r)
+{
+    int32_t h = r < t->nd ? t->ds_home[r] : SM_NONE;
+    return h >= 0 && h < t->m->nregions ? h : -1;
+}
+
+static int32_t rg_n(struct tui *t) { return t->m->nregions; }
+static const char *rg_str(struct tui *t, int32_t i) { return region_id(t, i); }
+
+/* String columns whose strings are the names of a few objects (a
+ * dataset's tier, its home region): the object of a row (-1: none, the
+ * string ""), how many objects there are, and their names. Sorting ranks
+ * the few names once and the rows by that rank: the order str gives. */
+const struct dom_col dom_cols[] = {
+    { ds_tier_key, ds_tier_dom, ti_n, ti_str },
+    { ds_home_key, ds_home_dom, rg_n, rg_str },
+};
+
+const size_t ndom_cols = sizeof dom_cols / sizeof *dom_cols;
+
+static void
+ds_copies_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    (void)style;
+    snprintf(buf, n, "%d", r < t->nd ? (int)t->ds_copies[r] : 0);
+}
+
+static int64_t ds_copies_key(struct tui *t, int32_t r) { return r < t->nd ? t->ds_copies[r] : 0; }
+
+static void
+ds_find_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
+{
+    int32_t c = r < t->nd ? t->ds_nfind[r] : 0;
+    if (c == 0) {
+        snprintf(buf, n, "-");
+        *style = STYLE_DIM;
+        return;
+    }
+    snprintf(buf, n, "%d", (int)c);
+    *style = sev_style(t->ds_worst[r], false);
+}
+
+int64_t
+ds_find_key(struct tui *t, int32_t r)
+{
+    return r < t->nd ? (int64_t)t->ds_worst[r] * 1000000 + t->ds_nfind[r] : 0;
+}
+
+/* Columns to the right go first when the screen is narrow. */
+const struct column ds_cols[] = {
+    { "Dataset",   0,  false, ds_name_text,     NULL,          ds_name },
+    { "Tier",      12, false, ds_tier_text,     NULL,          ds_tier_key },
+    { "Subjects",  8,  false, ds_subjects_text, NULL,          NULL },
+    { "Home",      16, false, ds_home_text,     NULL,          ds_home_key },
+    { "Copies",    6,  true,  ds_copies_text,   ds_copies_key, NULL },
+    { "Find",      4,  true,  ds_find_text,     ds_find_key,   NULL },
+    { "System",    9,  false, ds_system_text,   NULL,          ds_system_key },
+};
+
+const char *
+ds_filter(struct tui *t, int32_t r, char *buf, size_t n)
+{
+    (void)buf; (void)n;
+    return t->m->datasets[r].name;
+}
+
+bool
+ds_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+{
+    (void)t;
+    *k = OBJ_DATASET;
+    *id = r;
+    return true;
+}
+
+void
+ds_detail(struct tui *t, int32_t r, struct detail *d)
+{
+    detail_object(t, OBJ_DATASET, r, d);
+}
+
+const struct view_ops datasets_view = {
+    .name = "datasets", .title = "Datasets", .keymap = KEYMAP_DATASETS, .kind = OBJ_DATASET,
+    .cols = ds_cols, .ncols = 7, .default_sort = 0,
+    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter, .filter_name = true,
+    .detail = ds_detail, .object = ds_object,
+};
+
+/* ---- flows ---------------------------------------------------------------- */
