@@ -102,6 +102,8 @@ struct key {
     X(SCENARIO,     "scenario-mode", "Enter the selected scenario's what-if mode / leave it") \
     X(LEFT,         "left",          "Column left / scroll left") \
     X(RIGHT,        "right",         "Column right / scroll right") \
+    X(ZOOM,         "zoom",          "Zoom the focused pane (again: both panes)") \
+    X(TOGGLE_PANE,  "toggle-pane",   "Hide / show the detail pane") \
     X(NEXT_FIELD,   "next-field",    "Next field") \
     X(PREV_FIELD,   "prev-field",    "Previous field") \
     X(COMPLETE,     "complete",      "Complete region, tier or dataset names") \

@@ -17,15 +17,42 @@ struct detail;
 
 /* ---- lists ------------------------------------------------------------------ */
 
+/* A string column whose strings are the names of a few objects (a
+ * dataset's tier, its home region): the object of a row (-1: none, the
+ * string ""), how many objects there are, and their names. Sorting ranks
+ * the few names once and the rows by that rank: the order str gives. */
+struct dom_col {
+    int32_t (*dom)(struct tui *t, int32_t row);
+    int32_t (*n)(struct tui *t);
+    const char *(*name)(struct tui *t, int32_t i);
+};
+
+/* How a column's width is chosen (view_list.c, layout_cols): every
+ * column asks for its widest cell among the rows on screen; when they do
+ * not all fit, free text gives way first, then names, then keys
+ * (selectors, regions: the widest first), short columns never; when even
+ * that is not enough, columns are dropped, the highest prio first. */
+enum col_fit {
+    COL_SHORT,                  /* enums, numbers: always whole, or dropped */
+    COL_KEY,                    /* selectors, regions: cut last */
+    COL_NAME,                   /* an object's name */
+    COL_FREE,                   /* free text: cut first, takes what is left */
+};
+
 struct column {
     const char *title;
-    int width;                  /* columns; 0 = takes what is left */
+    enum col_fit fit;
+    int prio;                   /* dropped first when high; 0 never */
     bool right;                 /* right aligned (numbers) */
     /* Cell text into buf; may set *style (a role) */
     void (*text)(struct tui *t, int32_t row, char *buf, size_t n, int *style);
     /* Sort key: a number, or a string (one of the two). */
     int64_t (*num)(struct tui *t, int32_t row);
     const char *(*str)(struct tui *t, int32_t row);
+    /* The key reads the check result (finding counts, a status): an order
+     * by it does not survive a re-check. */
+    bool result;
+    const struct dom_col *dom;  /* str names one of a few objects; NULL */
 };
 
 struct view_ops {
@@ -44,6 +71,9 @@ struct view_ops {
     /* filter_text returns a string of the model and never writes buf (a
      * name): the filter can then look up many rows before reading any. */
     bool filter_name;
+    /* Rows are the check result's (findings, transfers): no order of them
+     * survives a re-check. */
+    bool result_rows;
     void (*detail)(struct tui *t, int32_t row, struct detail *d);
     /* The model object of a row (for edit, delete, jump). */
     bool (*object)(struct tui *t, int32_t row, enum obj_kind *kind, int32_t *id);
@@ -125,6 +155,9 @@ struct view {
     uint64_t built_gen;         /* t->gen when rows were built; 0 never */
     int32_t gcount[VIEW_NGROUPS];
     int hcol, hleft;            /* map: cursor column, first visible column */
+    int hscroll;                /* lists: columns scrolled off after the first (h/l) */
+    uint32_t shown;             /* columns drawn at the last draw (bit per column) */
+    bool hmore;                 /* columns right of them were hidden */
     int page;                   /* rows visible at the last draw */
     int list_y;                 /* screen row of the first list row */
 };
@@ -149,7 +182,7 @@ struct detail {
     int n;
     int sel;                    /* a line with a ref, or -1 */
     int top;
-    int view;                   /* what it was built for */
+    const struct view_ops *view;    /* what it was built for */
     int32_t row;
     uint64_t gen;
 };
@@ -272,7 +305,7 @@ struct tui {
         char what[200];             /* the edit as text */
     } undo[TUI_UNDO_MAX], redo[TUI_UNDO_MAX];
     int nundo, nredo;
-    struct { int view; int32_t row; } history[TUI_HISTORY];
+    struct { const struct view_ops *view; int32_t row; } history[TUI_HISTORY];
     int nhist;
     int nreloads;               /* times the catalog was reloaded from disk */
 
@@ -283,6 +316,9 @@ struct tui {
     int tabs_x[TUI_NVIEWS + 1]; /* tab positions, for the mouse */
     int detail_x, detail_y, detail_w, detail_h;
     bool too_small;
+    /* Layout: the focused pane zoomed to the whole body (z); the detail
+     * pane hidden (|). */
+    bool zoom, pane_hidden;
 
     /* Scenario mode: t->m and t->res are the scenario's (cs.after); the
      * base model and its findings wait in base / base_res, untouched. */
@@ -311,7 +347,13 @@ int32_t view_current(struct tui *t, struct view *v);    /* row id or SM_NONE */
 void view_move(struct tui *t, struct view *v, int32_t delta);
 void view_draw_list(struct tui *t, struct view *v, struct screen *s,
                     int x, int y, int w, int h);
-int  view_index_of_kind(enum obj_kind kind);
+/* "▲" or "▼" for the view's sort direction ("^", "v" outside UTF-8). */
+const char *view_sort_arrow(const struct view *v);
+/* The view that lists objects of a kind (a copy: Datasets; a waiver:
+ * Findings), the view state of a view, and its place in the tabs. */
+const struct view_ops *view_of_kind(enum obj_kind kind);
+struct view *tui_view(struct tui *t, const struct view_ops *ops);
+int  view_index(const struct view_ops *ops);
 /* First live finding of an object for the map and lists, SM_NONE. */
 const char *tier_name(const struct tui *t, int32_t tier);
 

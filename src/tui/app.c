@@ -735,9 +735,10 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
 
     if (id < 0)
         return;
-    if (v->ops->kind == kind && v->ops->object && t->cur != 5)
+    if (v->ops->kind == kind && v->ops->object && v->ops != &map_view)
         view_select_row(t, v, id);
-    else if (kind == OBJ_PLACEMENT && (t->cur == 0 || t->cur == 5) && id < t->m->nplacements)
+    else if (kind == OBJ_PLACEMENT && (v->ops == &datasets_view || v->ops == &map_view) &&
+             id < t->m->nplacements)
         view_select_row(t, v, t->m->placements[id].dataset);
 }
 
@@ -985,13 +986,25 @@ switch_view(struct tui *t, int i)
 }
 
 static void
+show_view(struct tui *t, const struct view_ops *ops)
+{
+    switch_view(t, view_index(ops));
+}
+
+static bool
+showing(struct tui *t, const struct view_ops *ops)
+{
+    return t->views[t->cur].ops == ops;
+}
+
+static void
 history_push(struct tui *t)
 {
     if (t->nhist == TUI_HISTORY) {
         memmove(t->history, t->history + 1, sizeof t->history[0] * (TUI_HISTORY - 1));
         t->nhist--;
     }
-    t->history[t->nhist].view = t->cur;
+    t->history[t->nhist].view = cur_view(t)->ops;
     t->history[t->nhist].row = view_current(t, cur_view(t));
     t->nhist++;
 }
@@ -999,21 +1012,21 @@ history_push(struct tui *t)
 void
 tui_jump(struct tui *t, int kind, int32_t id)
 {
-    int target;
+    const struct view_ops *target;
 
     history_push(t);
     if (kind == REF_FINDING) {
-        target = 4;
+        target = &findings_view;
     } else if (kind == OBJ_PLACEMENT) {
-        target = 0;
+        target = &datasets_view;
         id = id >= 0 && id < t->m->nplacements ? t->m->placements[id].dataset : SM_NONE;
     } else if (kind == OBJ_WAIVER) {
-        target = 4;
+        target = &findings_view;
         id = SM_NONE;
     } else {
-        target = view_index_of_kind((enum obj_kind)kind);
+        target = view_of_kind((enum obj_kind)kind);
     }
-    switch_view(t, target);
+    show_view(t, target);
     if (id >= 0)
         view_select_row(t, cur_view(t), id);
 }
@@ -1031,7 +1044,7 @@ act_back(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     }
     t->nhist--;
-    switch_view(t, t->history[t->nhist].view);
+    show_view(t, t->history[t->nhist].view);
     if (t->history[t->nhist].row >= 0)
         view_select_row(t, cur_view(t), t->history[t->nhist].row);
     return TUI_REDRAW;
@@ -1045,13 +1058,13 @@ current_detail(struct tui *t)
     struct detail *d = &t->detail;
     int32_t row = view_current(t, v);
 
-    if (d->view == t->cur && d->row == row && d->gen == t->gen && d->gen)
+    if (d->view == v->ops && d->row == row && d->gen == t->gen && d->gen)
         return d;
     d->n = 0;
     d->title[0] = 0;
     d->sel = -1;
     d->top = 0;
-    d->view = t->cur;
+    d->view = v->ops;
     d->row = row;
     d->gen = t->gen;
     if (row >= 0 && v->ops->detail)
@@ -1296,7 +1309,7 @@ target_object(struct tui *t, enum obj_kind *kind, int32_t *id)
     }
     if (row < 0 || !v->ops->object)
         return false;
-    if (t->cur == 5 && v->hcol >= 0 && v->hcol < t->nmap_regions) {
+    if (showing(t, &map_view) && v->hcol >= 0 && v->hcol < t->nmap_regions) {
         int32_t p = model_placement_of(t->m, row, t->map_regions[v->hcol], SM_NONE);
         if (p >= 0) {
             *kind = OBJ_PLACEMENT;
@@ -1319,7 +1332,7 @@ target_finding(struct tui *t)
         if (d->sel >= 0 && d->line[d->sel].ref == REF_FINDING)
             return d->line[d->sel].id;
     }
-    if (t->cur == 4)
+    if (showing(t, &findings_view))
         return view_current(t, v);
     return SM_NONE;
 }
@@ -1329,7 +1342,7 @@ act_add(struct tui *t, const struct key *k)
 {
     enum obj_kind kind = cur_view(t)->ops->kind;
     (void)k;
-    if (t->cur == 5) {
+    if (showing(t, &map_view)) {
         kind = OBJ_PLACEMENT;
     }
     if (kind >= OBJ_KIND_COUNT) {
@@ -1352,8 +1365,8 @@ act_add_copy(struct tui *t, const struct key *k)
     int32_t row = view_current(t, cur_view(t));
     (void)k;
     form_open_add(t, OBJ_PLACEMENT, row >= 0 ? t->m->datasets[row].name : NULL,
-                  t->cur == 5 && cur_view(t)->hcol < t->nmap_regions ? "region" : NULL,
-                  t->cur == 5 && cur_view(t)->hcol < t->nmap_regions && t->nmap_regions
+                  showing(t, &map_view) && cur_view(t)->hcol < t->nmap_regions ? "region" : NULL,
+                  showing(t, &map_view) && cur_view(t)->hcol < t->nmap_regions && t->nmap_regions
                       ? t->m->regions[t->map_regions[cur_view(t)->hcol]].id : NULL);
     return TUI_REDRAW;
 }
@@ -1490,7 +1503,7 @@ static int
 act_leftright(struct tui *t, int d)
 {
     struct view *v = cur_view(t);
-    if (t->cur == 5) {
+    if (showing(t, &map_view)) {
         v->hcol += d;
         if (v->hcol >= t->nmap_regions)
             v->hcol = t->nmap_regions - 1;
@@ -1498,10 +1511,42 @@ act_leftright(struct tui *t, int d)
             v->hcol = 0;
         return TUI_REDRAW;
     }
+    /* A list wider than the screen scrolls its columns (the first one
+     * stays); at either end h leaves the pane and l goes into it. */
+    if (t->focus == FOCUS_LIST && !v->ops->draw &&
+        ((d > 0 && v->hmore) || (d < 0 && v->hscroll > 0))) {
+        v->hscroll += d;
+        return TUI_REDRAW;
+    }
     if (d < 0 && t->focus == FOCUS_DETAIL)
         t->focus = FOCUS_LIST;
-    else if (d > 0 && t->focus == FOCUS_LIST)
+    else if (d > 0 && t->focus == FOCUS_LIST && !t->pane_hidden)
         return act_open(t, NULL);
+    return TUI_REDRAW;
+}
+
+static int
+act_zoom(struct tui *t, const struct key *k)
+{
+    (void)k;
+    t->zoom = !t->zoom;
+    if (t->zoom && t->focus == FOCUS_DETAIL)
+        t->pane_hidden = false;
+    tui_set_message(t, false, t->zoom ? (t->focus == FOCUS_DETAIL ? "detail pane zoomed; z again shows both"
+                                                                  : "list zoomed; z again shows both")
+                                      : "both panes");
+    return TUI_REDRAW;
+}
+
+static int
+act_toggle_pane(struct tui *t, const struct key *k)
+{
+    (void)k;
+    t->pane_hidden = !t->pane_hidden;
+    t->zoom = false;
+    if (t->pane_hidden)
+        t->focus = FOCUS_LIST;
+    tui_set_message(t, false, t->pane_hidden ? "detail pane hidden; | shows it" : "detail pane shown");
     return TUI_REDRAW;
 }
 
@@ -2278,7 +2323,8 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_ADD_FLOW] = act_add_flow,  [ACT_EDIT] = act_edit,
     [ACT_DELETE] = act_delete,      [ACT_FIX] = act_fix,
     [ACT_WAIVE] = act_waive,        [ACT_LEFT] = act_left,
-    [ACT_RIGHT] = act_right,
+    [ACT_RIGHT] = act_right,        [ACT_ZOOM] = act_zoom,
+    [ACT_TOGGLE_PANE] = act_toggle_pane,
 };
 
 /* ---- prompts: filter, command line, export file name ---------------------- */
@@ -2593,7 +2639,7 @@ mouse_key(struct tui *t, const struct key *k)
         if (i < v->ndisp && v->disp[i] >= 0) {
             v->sel = i;
             t->focus = FOCUS_LIST;
-            if (t->cur == 5 && k->x >= 22)
+            if (showing(t, &map_view) && k->x >= 22)
                 v->hcol = v->hleft + (k->x - 22) / 6;
             if (k->code == TK_DCLICK)
                 return act_open(t, k);
@@ -2703,14 +2749,45 @@ draw_tabs(struct tui *t, struct screen *s)
     }
 }
 
+/* Bytes of p on the first line when wrapped to avail columns: after the
+ * last blank that fits, else after the last separator inside a token
+ * (',' ';' '@' '/' "->"), never inside a word such as a region id
+ * (aws:eu-central-1) unless the word alone is wider than the line. */
+static size_t
+wrap_len(const char *p, int avail)
+{
+    size_t n = text_fit(p, avail), b;
+
+    if (n == 0 && *p)
+        return 1;
+    if (!p[n])
+        return n;
+    if (p[n] == ' ')
+        return n + 1;           /* the blank ends the line (drawn as nothing) */
+    for (b = n; b > 0 && p[b - 1] != ' '; b--)
+        ;
+    if (b > 0)
+        return b;
+    for (b = n; b > 0; b--)
+        if (strchr(",;@/", p[b - 1]) || (p[b - 1] == '>' && b > 1 && p[b - 2] == '-'))
+            return b;
+    return n;
+}
+
 /* Lines a detail line takes when wrapped to w columns. */
 static int
 wrapped_rows(const struct detail_line *l, int w, int labelw)
 {
-    int tw = text_width(l->text), avail = w - (l->label[0] ? labelw : 0);
+    int avail = w - (l->label[0] ? labelw : 0), rows = 0;
+    const char *p = l->text;
+
     if (avail < 8)
         avail = 8;
-    return tw <= avail ? 1 : (tw + avail - 1) / avail;
+    do {
+        p += wrap_len(p, avail);
+        rows++;
+    } while (*p);
+    return rows;
 }
 
 static void
@@ -2754,20 +2831,12 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
         if (avail < 8)
             avail = 8;
         do {
-            size_t n = text_fit(p, avail);
-            if (n == 0 && *p)
-                n = 1;
-            if (p[n]) {
-                /* Break after the last blank that fits, if any. */
-                size_t b = n;
-                while (b > 0 && p[b - 1] != ' ')
-                    b--;
-                if (b > 0)
-                    n = b;
-            }
+            size_t n = wrap_len(p, avail), m = n;
             if (sel)
                 screen_fill(s, tx, yy, avail, STYLE_SELECTED);
-            screen_putn(s, tx, yy, avail, style, p, n);
+            while (m > 0 && p[m - 1] == ' ' && p[m])
+                m--;
+            screen_putn(s, tx, yy, avail, style, p, m);
             p += n;
             yy++;
         } while (*p && yy < y + h);
@@ -3013,7 +3082,15 @@ tui_draw(struct tui *t, struct screen *s)
         body_y = 2;
         body_h = s->h - 4;
     }
-    if (s->w >= 120) {
+    t->detail_w = 0;
+    if ((t->zoom && t->focus == FOCUS_LIST) || t->pane_hidden) {
+        if (v->ops->draw)
+            v->ops->draw(t, v, s, 0, body_y, s->w, body_h);
+        else
+            view_draw_list(t, v, s, 0, body_y, s->w, body_h);
+    } else if (t->zoom) {
+        draw_detail(t, s, 0, body_y, s->w, body_h);
+    } else if (s->w >= 120) {
         int dw = s->w / 3;
         int lw = s->w - dw - 1;
         if (v->ops->draw)
@@ -3066,7 +3143,7 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
     t->rule_texts = o ? o->rule_texts : NULL;
-    t->detail.view = -1;
+    t->detail.view = NULL;
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];
         t->views[i].sort = tui_views[i]->default_sort;

@@ -99,16 +99,9 @@ ds_home_dom(struct tui *t, int32_t r)
 static int32_t rg_n(struct tui *t) { return t->m->nregions; }
 static const char *rg_str(struct tui *t, int32_t i) { return region_id(t, i); }
 
-/* String columns whose strings are the names of a few objects (a
- * dataset's tier, its home region): the object of a row (-1: none, the
- * string ""), how many objects there are, and their names. Sorting ranks
- * the few names once and the rows by that rank: the order str gives. */
-const struct dom_col dom_cols[] = {
-    { ds_tier_key, ds_tier_dom, ti_n, ti_str },
-    { ds_home_key, ds_home_dom, rg_n, rg_str },
-};
-
-const size_t ndom_cols = sizeof dom_cols / sizeof *dom_cols;
+/* Tiers and home regions are a few objects' names (struct dom_col). */
+static const struct dom_col tier_dom = { ds_tier_dom, ti_n, ti_str };
+static const struct dom_col home_dom = { ds_home_dom, rg_n, rg_str };
 
 static void
 ds_copies_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
@@ -132,7 +125,7 @@ ds_find_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     *style = sev_style(t->ds_worst[r], false);
 }
 
-int64_t
+static int64_t
 ds_find_key(struct tui *t, int32_t r)
 {
     return r < t->nd ? (int64_t)t->ds_worst[r] * 1000000 + t->ds_nfind[r] : 0;
@@ -140,13 +133,13 @@ ds_find_key(struct tui *t, int32_t r)
 
 /* Columns to the right go first when the screen is narrow. */
 const struct column ds_cols[] = {
-    { "Dataset",   0,  false, ds_name_text,     NULL,          ds_name },
-    { "Tier",      12, false, ds_tier_text,     NULL,          ds_tier_key },
-    { "Subjects",  8,  false, ds_subjects_text, NULL,          NULL },
-    { "Home",      16, false, ds_home_text,     NULL,          ds_home_key },
-    { "Copies",    6,  true,  ds_copies_text,   ds_copies_key, NULL },
-    { "Find",      4,  true,  ds_find_text,     ds_find_key,   NULL },
-    { "System",    9,  false, ds_system_text,   NULL,          ds_system_key },
+    { .title = "Dataset", .fit = COL_NAME, .text = ds_name_text, .str = ds_name },
+    { .title = "Tier", .fit = COL_SHORT, .prio = 3, .text = ds_tier_text, .str = ds_tier_key, .dom = &tier_dom },
+    { .title = "Subjects", .fit = COL_SHORT, .prio = 5, .text = ds_subjects_text },
+    { .title = "Home", .fit = COL_KEY, .prio = 2, .text = ds_home_text, .str = ds_home_key, .dom = &home_dom },
+    { .title = "Copies", .fit = COL_SHORT, .prio = 4, .right = true, .text = ds_copies_text, .num = ds_copies_key },
+    { .title = "Find", .fit = COL_SHORT, .prio = 1, .right = true, .text = ds_find_text, .num = ds_find_key, .result = true },
+    { .title = "System", .fit = COL_SHORT, .prio = 6, .text = ds_system_text, .str = ds_system_key },
 };
 
 const char *

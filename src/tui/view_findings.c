@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int32_t fi_count(struct tui *t) { return t->res ? t->res->nfindings : 0; }
+static int32_t fi_count(struct tui *t) { return t->res ? t->res->nfindings : 0; }
 
 const struct finding *
 finding(struct tui *t, int32_t r)
@@ -62,14 +62,14 @@ fi_msg_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 /* Severity is the group (and the rule's colour); its column comes last
  * and is the first to go on narrow screens. */
 static const struct column fi_cols[] = {
-    { "Rule",    7,  false, fi_rule_text,   NULL,       fi_rule },
-    { "Object",  32, false, fi_object_text, NULL,       fi_sel },
-    { "Where",   8,  false, fi_jur_text,    NULL,       NULL },
-    { "Message", 0,  false, fi_msg_text,    NULL,       NULL },
-    { "Severity", 8, false, fi_sev_text,    fi_sev_key, NULL },
+    { .title = "Rule", .fit = COL_SHORT, .text = fi_rule_text, .str = fi_rule },
+    { .title = "Object", .fit = COL_KEY, .prio = 1, .text = fi_object_text, .str = fi_sel },
+    { .title = "Where", .fit = COL_SHORT, .prio = 3, .text = fi_jur_text },
+    { .title = "Message", .fit = COL_FREE, .prio = 2, .text = fi_msg_text },
+    { .title = "Severity", .fit = COL_SHORT, .prio = 4, .text = fi_sev_text, .num = fi_sev_key },
 };
 
-int
+static int
 fi_group(struct tui *t, int32_t r)
 {
     const struct finding *f = finding(t, r);
@@ -112,6 +112,6 @@ fi_detail(struct tui *t, int32_t r, struct detail *d)
 const struct view_ops findings_view = {
     .name = "findings", .title = "Findings", .keymap = KEYMAP_FINDINGS, .kind = OBJ_KIND_COUNT,
     .cols = fi_cols, .ncols = 5, .default_sort = -1,
-    .count = fi_count, .group = fi_group, .group_title = fi_group_title,
+    .result_rows = true, .count = fi_count, .group = fi_group, .group_title = fi_group_title,
     .filter_text = fi_filter, .detail = fi_detail, .object = fi_object,
 };

@@ -74,15 +74,15 @@ fl_status_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     *style = sev_style(w, false);
 }
 
-int64_t fl_status_key(struct tui *t, int32_t r) { return r < t->nf ? t->fl_worst[r] : -1; }
+static int64_t fl_status_key(struct tui *t, int32_t r) { return r < t->nf ? t->fl_worst[r] : -1; }
 
 static const struct column fl_cols[] = {
-    { "Flow",      0,  false, fl_name_text,   NULL,          fl_name },
-    { "From",      24, false, fl_from_text,   NULL,          NULL },
-    { "To",        24, false, fl_to_text,     NULL,          NULL },
-    { "Kind",      11, false, fl_kind_text,   fl_kind_key,   NULL },
-    { "Mech",      10, false, fl_mech_text,   fl_mech_key,   NULL },
-    { "Status",    7,  false, fl_status_text, fl_status_key, NULL },
+    { .title = "Flow", .fit = COL_NAME, .text = fl_name_text, .str = fl_name },
+    { .title = "From", .fit = COL_KEY, .prio = 1, .text = fl_from_text },
+    { .title = "To", .fit = COL_KEY, .prio = 2, .text = fl_to_text },
+    { .title = "Kind", .fit = COL_SHORT, .prio = 4, .text = fl_kind_text, .num = fl_kind_key },
+    { .title = "Mech", .fit = COL_SHORT, .prio = 5, .text = fl_mech_text, .num = fl_mech_key },
+    { .title = "Status", .fit = COL_SHORT, .prio = 3, .text = fl_status_text, .num = fl_status_key, .result = true },
 };
 
 static const char *

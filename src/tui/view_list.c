@@ -50,14 +50,31 @@ const struct view_ops *const tui_views[TUI_NVIEWS] = {
     &findings_view, &map_view, &transfers_view, &scenarios_view,
 };
 
-int
-view_index_of_kind(enum obj_kind kind)
+const struct view_ops *
+view_of_kind(enum obj_kind kind)
 {
-    static const int index[OBJ_KIND_COUNT] = {
-        [OBJ_REGION] = 2, [OBJ_TIER] = 3, [OBJ_DATASET] = 0, [OBJ_PLACEMENT] = 0,
-        [OBJ_FLOW] = 1, [OBJ_WAIVER] = 4, [OBJ_SCENARIO] = 7,
+    static const struct view_ops *const of_kind[OBJ_KIND_COUNT] = {
+        [OBJ_REGION] = &regions_view, [OBJ_TIER] = &tiers_view,
+        [OBJ_DATASET] = &datasets_view, [OBJ_PLACEMENT] = &datasets_view,
+        [OBJ_FLOW] = &flows_view, [OBJ_WAIVER] = &findings_view,
+        [OBJ_SCENARIO] = &scenarios_view,
     };
-    return kind < OBJ_KIND_COUNT ? index[kind] : 4;
+    return kind < OBJ_KIND_COUNT && of_kind[kind] ? of_kind[kind] : &findings_view;
+}
+
+int
+view_index(const struct view_ops *ops)
+{
+    for (int i = 0; i < TUI_NVIEWS; i++)
+        if (tui_views[i] == ops)
+            return i;
+    return 0;
+}
+
+struct view *
+tui_view(struct tui *t, const struct view_ops *ops)
+{
+    return &t->views[view_index(ops)];
 }
 
 int
@@ -258,51 +275,124 @@ view_move(struct tui *t, struct view *v, int32_t delta)
     fix_selection(v);
 }
 
-/* Column widths for w columns: fixed ones first, the flexible one takes
- * the rest; when too narrow, columns from the right are dropped. */
-static int
-layout_cols(const struct view_ops *ops, int w, int *widths)
-{
-    int fixed = 0, flex = -1, n = ops->ncols;
+/* Column widths for w columns from the content of the rows on screen
+ * (disp[top .. top + rows)): each column asks for its widest cell (and
+ * its title with the sort arrow); columns 1 .. skip are scrolled off to
+ * the left (h/l); when the rest do not fit, the highest prio goes until
+ * the least each keeps fits. Then free text gives way first, then names,
+ * then keys, the widest first (enum col_fit). shown[] gets the columns
+ * drawn, in order; returns how many. *more: columns right of them are
+ * hidden (l scrolls to them). */
+#define LAYOUT_MAXCOLS 16
+#define LAYOUT_MINKEEP 10       /* the least a name, key or free text keeps */
 
-    for (int i = 0; i < n; i++) {
-        widths[i] = ops->cols[i].width;
-        if (widths[i] == 0 && flex < 0)
-            flex = i;
-        fixed += widths[i] + 1;
+static int
+layout_cols(struct tui *t, struct view *v, int w, int rows, int *widths, int *shown,
+            bool *more)
+{
+    const struct view_ops *ops = v->ops;
+    int n = ops->ncols < LAYOUT_MAXCOLS ? ops->ncols : LAYOUT_MAXCOLS;
+    int need[LAYOUT_MAXCOLS], keep[LAYOUT_MAXCOLS];
+    bool on[LAYOUT_MAXCOLS];
+    int nshown = 0, total = 0, skip = v->hscroll;
+    char buf[1024];
+
+    if (skip > n - 2)
+        skip = n - 2 > 0 ? n - 2 : 0;
+    v->hscroll = skip;
+    for (int c = 0; c < n; c++) {
+        need[c] = text_width(ops->cols[c].title) + 1;   /* + the sort arrow */
+        on[c] = c == 0 || c > skip;
     }
-    while (n > 1 && fixed + 20 > w) {
-        n--;
-        if (n == flex) {
-            flex = -1;
+    for (int i = 0; i < rows && v->top + i < v->ndisp; i++) {
+        int32_t r = v->disp[v->top + i];
+        if (r < 0)
+            continue;
+        for (int c = 0; c < n; c++) {
+            int st = STYLE_DEFAULT, cw;
+            if (!on[c])
+                continue;
+            buf[0] = 0;
+            ops->cols[c].text(t, r, buf, sizeof buf, &st);
+            if ((cw = text_width(buf)) > need[c])
+                need[c] = cw;
         }
-        fixed -= widths[n] + 1;
     }
-    if (flex >= 0 && flex < n)
-        widths[flex] = w - fixed > 8 ? w - fixed : 8;
-    else if (n > 0)
-        widths[n - 1] += w - fixed > 0 ? w - fixed : 0;
-    return n;
+    for (int c = 0; c < n; c++) {
+        keep[c] = need[c];
+        if (ops->cols[c].fit != COL_SHORT && keep[c] > LAYOUT_MINKEEP)
+            keep[c] = LAYOUT_MINKEEP;
+        if (on[c])
+            total += keep[c] + 1;
+    }
+    *more = false;
+    while (total - 1 > w) {
+        int drop = -1;
+        for (int c = 1; c < n; c++)
+            if (on[c] && (drop < 0 || ops->cols[c].prio >= ops->cols[drop].prio))
+                drop = c;
+        if (drop < 0)
+            break;
+        on[drop] = false;
+        total -= keep[drop] + 1;
+        *more = true;
+    }
+    /* Widths: every column its need, then give back the excess. */
+    total = -1;
+    for (int c = 0; c < n; c++)
+        if (on[c]) {
+            widths[c] = need[c];
+            total += need[c] + 1;
+            shown[nshown++] = c;
+        }
+    for (int fit = COL_FREE; fit >= COL_KEY && total > w; fit--) {
+        /* Take from the widest of this kind first, one column at a time. */
+        while (total > w) {
+            int widest = -1;
+            for (int c = 0; c < n; c++)
+                if (on[c] && (int)ops->cols[c].fit == fit && widths[c] > keep[c] &&
+                    (widest < 0 || widths[c] > widths[widest]))
+                    widest = c;
+            if (widest < 0)
+                break;
+            widths[widest]--;
+            total--;
+        }
+    }
+    /* Room left: the free text column takes it (else the first name). */
+    if (total < w) {
+        int take = -1;
+        for (int c = 0; c < n; c++)
+            if (on[c] && ops->cols[c].fit == COL_FREE)
+                take = c;
+        for (int c = 0; c < n && take < 0; c++)
+            if (on[c] && ops->cols[c].fit == COL_NAME)
+                take = c;
+        if (take < 0)
+            take = shown[nshown - 1];
+        widths[take] += w - total;
+    }
+    for (int c = n - 1; c > skip && !*more; c--)
+        if (!on[c])
+            *more = true;
+    return nshown;
+}
+
+const char *
+view_sort_arrow(const struct view *v)
+{
+    return v->desc ? text_sym("▼", "v") : text_sym("▲", "^");
 }
 
 void
 view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, int h)
 {
     const struct view_ops *ops = v->ops;
-    int widths[16], ncols = layout_cols(ops, w, widths), cx;
+    int widths[LAYOUT_MAXCOLS], shown[LAYOUT_MAXCOLS], ncols, cx;
     char buf[1024];
     int rows = h - 1;
+    bool more;
 
-    /* Header */
-    screen_fill(s, x, y, w, STYLE_HEADER);
-    cx = x;
-    for (int c = 0; c < ncols; c++) {
-        char title[64];
-        snprintf(title, sizeof title, "%s%s", ops->cols[c].title,
-                 v->sort == c ? (v->desc ? text_sym("▼", "v") : text_sym("▲", "^")) : "");
-        screen_field(s, cx, y, widths[c], STYLE_HEADER, title, ops->cols[c].right);
-        cx += widths[c] + 1;
-    }
     v->page = rows > 0 ? rows : 1;
     v->list_y = y + 1;
     if (v->sel < v->top)
@@ -313,12 +403,41 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
         v->top = v->ndisp - rows;
     if (v->top < 0)
         v->top = 0;
+    ncols = layout_cols(t, v, w, rows, widths, shown, &more);
+    v->shown = 0;
+    for (int i = 0; i < ncols; i++)
+        v->shown |= 1u << shown[i];
+    v->hmore = more;
+
+    /* Header: a title cut to leave room for the sort arrow, which always
+     * shows; "<" / ">" where columns are scrolled off or hidden. */
+    screen_fill(s, x, y, w, STYLE_HEADER);
+    cx = x;
+    for (int i = 0; i < ncols; i++) {
+        int c = shown[i], tw = widths[c];
+        const char *title = ops->cols[c].title;
+        if (v->sort == c && tw >= 2) {
+            int ttw = text_width(title) < tw - 1 ? text_width(title) : tw - 1;
+            int tx = ops->cols[c].right ? cx + tw - 1 - ttw : cx;
+            screen_put(s, tx, y, ttw, STYLE_HEADER, title);
+            screen_put(s, tx + ttw, y, 1, STYLE_HEADER, view_sort_arrow(v));
+        } else {
+            screen_field(s, cx, y, tw, STYLE_HEADER, title, ops->cols[c].right);
+        }
+        cx += tw + 1;
+    }
+    if (v->hscroll > 0 && ncols > 1)
+        screen_put(s, x + widths[shown[0]], y, 1, STYLE_HEADER, "<");
+    if (more)
+        screen_put(s, x + w - 1, y, 1, STYLE_HEADER, ">");
+    if (v->sort < 0 && cx < x + w - 16)
+        screen_put(s, x + w - 15, y, 13, STYLE_HEADER, "catalog order");
     if (v->ndisp == 0) {
         const char *why = v->filter[0] ? "no match for the filter (Esc clears it)"
                         : (ops->count == NULL ? "" : "nothing here yet");
-        if (!v->filter[0] && ops == tui_views[4] && t->res)
+        if (!v->filter[0] && ops == &findings_view && t->res)
             why = "no findings: the model is compliant";
-        else if (!v->filter[0] && !t->res && (ops == tui_views[4] || ops == tui_views[6]))
+        else if (!v->filter[0] && !t->res && ops->result_rows)
             why = "no check results (no rule pack loaded)";
         else if (!v->filter[0] && ops->kind < OBJ_KIND_COUNT)
             why = "nothing here yet: press a to add one";
@@ -341,8 +460,8 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
         }
         screen_fill(s, x, yy, w, rowstyle);
         cx = x;
-        for (int c = 0; c < ncols; c++) {
-            int st = STYLE_DEFAULT;
+        for (int k = 0; k < ncols; k++) {
+            int c = shown[k], st = STYLE_DEFAULT;
             buf[0] = 0;
             ops->cols[c].text(t, r, buf, sizeof buf, &st);
             screen_field(s, cx, yy, widths[c], sel ? rowstyle : st, buf, ops->cols[c].right);

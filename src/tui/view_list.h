@@ -27,7 +27,6 @@ void placement_text(const struct tui *t, int32_t p, char *buf, size_t n);
 int32_t ds_count(struct tui *t);
 void ds_detail(struct tui *t, int32_t r, struct detail *d);
 const char *ds_filter(struct tui *t, int32_t r, char *buf, size_t n);
-int64_t ds_find_key(struct tui *t, int32_t r);
 bool ds_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id);
 bool ds_visible(struct tui *t, int32_t r);
 
@@ -37,13 +36,6 @@ bool match_room(struct view *v, int32_t n);
 uint64_t sig_step(uint64_t h, uint64_t x);
 void texts_build(struct tui *t, struct view *v);
 int32_t texts_rows(struct tui *t, struct view *v, int32_t n);
-
-/* view_findings.c */
-int32_t fi_count(struct tui *t);
-int fi_group(struct tui *t, int32_t r);
-
-/* view_flows.c */
-int64_t fl_status_key(struct tui *t, int32_t r);
 
 /* view_list.c */
 int grow(int32_t **p, int32_t *cap, int32_t need);
@@ -60,18 +52,6 @@ bool order_current(struct tui *t, const struct view *o, int sort, bool desc);
 bool repair_name_order(struct tui *t, struct view *v);
 bool sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint64_t built_sig);
 
-/* view_transfers.c */
-int32_t tr_count(struct tui *t);
-
-/* view_datasets.c: the string columns of few values (view_sort.c ranks them) */
-struct dom_col {
-    const char *(*str)(struct tui *t, int32_t row);
-    int32_t (*dom)(struct tui *t, int32_t row);
-    int32_t (*n)(struct tui *t);
-    const char *(*name)(struct tui *t, int32_t i);
-};
-extern const struct dom_col dom_cols[];
-extern const size_t ndom_cols;
 extern const struct column ds_cols[];
 
 #endif

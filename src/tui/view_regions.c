@@ -61,11 +61,11 @@ rg_copies_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 static int64_t rg_copies_key(struct tui *t, int32_t r) { return r < t->nr ? t->rg_copies[r] : 0; }
 
 static const struct column rg_cols[] = {
-    { "Region",   0,  false, rg_id_text,       NULL,          rg_id },
-    { "Where",    18, false, rg_where_text,    NULL,          NULL },
-    { "Kind",     15, false, rg_kind_text,     rg_kind_key,   NULL },
-    { "Operator", 8,  false, rg_operator_text, NULL,          NULL },
-    { "Copies",   6,  true,  rg_copies_text,   rg_copies_key, NULL },
+    { .title = "Region", .fit = COL_KEY, .text = rg_id_text, .str = rg_id },
+    { .title = "Where", .fit = COL_FREE, .prio = 2, .text = rg_where_text },
+    { .title = "Kind", .fit = COL_SHORT, .prio = 3, .text = rg_kind_text, .num = rg_kind_key },
+    { .title = "Operator", .fit = COL_SHORT, .prio = 4, .text = rg_operator_text },
+    { .title = "Copies", .fit = COL_SHORT, .prio = 1, .right = true, .text = rg_copies_text, .num = rg_copies_key },
 };
 
 static int

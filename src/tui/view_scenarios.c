@@ -47,10 +47,10 @@ sc_desc_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 }
 
 static const struct column sc_cols[] = {
-    { "Scenario",    24, false, sc_name_text, NULL,    sc_name },
-    { "Base",        16, false, sc_base_text, NULL,    NULL },
-    { "Ops",         4,  true,  sc_ops_text,  sc_nops, NULL },
-    { "Description", 0,  false, sc_desc_text, NULL,    NULL },
+    { .title = "Scenario", .fit = COL_NAME, .text = sc_name_text, .str = sc_name },
+    { .title = "Base", .fit = COL_KEY, .prio = 2, .text = sc_base_text },
+    { .title = "Ops", .fit = COL_SHORT, .prio = 1, .right = true, .text = sc_ops_text, .num = sc_nops },
+    { .title = "Description", .fit = COL_FREE, .prio = 3, .text = sc_desc_text },
 };
 
 static const char *

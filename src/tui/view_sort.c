@@ -430,12 +430,7 @@ colrank_build(struct tui *t, struct view *v)
         return;
     for (int col = 0; col < v->ops->ncols; col++) {
         const struct column *c = &v->ops->cols[col];
-        bool dom = false;
-        if (!c->str || c->num || col == v->ops->default_sort)
-            continue;
-        for (size_t i = 0; i < ndom_cols; i++)
-            dom |= dom_cols[i].str == c->str;
-        if (dom)
+        if (!c->str || c->num || c->dom || col == v->ops->default_sort)
             continue;
         /* pairs for n rows, then n ranks */
         blk = realloc(v->pairs, sizeof *blk * (size_t)(2 * n + 2) +
@@ -519,9 +514,8 @@ sort_order(struct tui *t, struct view *v)
     }
     p = v->pairs;
     tmp = v->pairs + n;
-    for (size_t i = 0; c && !c->num && !v->ops->group && i < ndom_cols; i++)
-        if (dom_cols[i].str == c->str)
-            dc = &dom_cols[i];
+    if (c && !c->num && !v->ops->group)
+        dc = c->dom;
     if (dc) {
         int32_t *rank = dom_ranks(t, dc);
         if (!rank)
@@ -659,9 +653,7 @@ order_model_only(const struct view *v, int sort)
 {
     const struct column *c = sort >= 0 ? &v->ops->cols[sort] : NULL;
 
-    if (v->ops->count == fi_count || v->ops->count == tr_count || v->ops->group == fi_group)
-        return false;
-    return !c || (c->num != ds_find_key && c->num != fl_status_key);
+    return !v->ops->result_rows && (!c || !c->result);
 }
 
 /* Is o's order the one for (sort, desc) now: built in this generation,

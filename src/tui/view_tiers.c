@@ -55,15 +55,15 @@ ti_count_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 static int64_t ti_count_key(struct tui *t, int32_t r) { return r < t->nt ? t->tier_count[r] : 0; }
 
 static const struct column ti_cols[] = {
-    { "Tier",      0,  false, ti_name_text,     NULL,         ti_name },
-    { "Rank",      4,  true,  ti_rank_text,     ti_rank,      NULL },
-    { "Personal",  8,  false, ti_personal_text, NULL,         NULL },
-    { "Scope",     9,  false, ti_scope_text,    NULL,         NULL },
-    { "Backups",   9,  false, ti_bscope_text,   NULL,         NULL },
-    { "Keys",      9,  false, ti_kscope_text,   NULL,         NULL },
-    { "Encrypt",   7,  false, ti_enc_text,      NULL,         NULL },
-    { "Sovereign", 9,  false, ti_sov_text,      NULL,         NULL },
-    { "Datasets",  8,  true,  ti_count_text,    ti_count_key, NULL },
+    { .title = "Tier", .fit = COL_NAME, .text = ti_name_text, .str = ti_name },
+    { .title = "Rank", .fit = COL_SHORT, .prio = 1, .right = true, .text = ti_rank_text, .num = ti_rank },
+    { .title = "Personal", .fit = COL_SHORT, .prio = 2, .text = ti_personal_text },
+    { .title = "Scope", .fit = COL_SHORT, .prio = 3, .text = ti_scope_text },
+    { .title = "Backups", .fit = COL_SHORT, .prio = 5, .text = ti_bscope_text },
+    { .title = "Keys", .fit = COL_SHORT, .prio = 6, .text = ti_kscope_text },
+    { .title = "Encrypt", .fit = COL_SHORT, .prio = 7, .text = ti_enc_text },
+    { .title = "Sovereign", .fit = COL_SHORT, .prio = 8, .text = ti_sov_text },
+    { .title = "Datasets", .fit = COL_SHORT, .prio = 4, .right = true, .text = ti_count_text, .num = ti_count_key },
 };
 
 static const char *

@@ -11,7 +11,7 @@
 
 /* ---- transfers ------------------------------------------------------------ */
 
-int32_t tr_count(struct tui *t) { return t->res ? t->res->ntransfers : 0; }
+static int32_t tr_count(struct tui *t) { return t->res ? t->res->ntransfers : 0; }
 
 static const struct transfer *
 transfer(struct tui *t, int32_t r)
@@ -99,13 +99,13 @@ tr_basis_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 }
 
 static const struct column tr_cols[] = {
-    { "Dataset",  18, false, tr_ds_text,     NULL,          tr_ds },
-    { "Route",    9,  false, tr_route_text,  tr_route_key,  NULL },
-    { "Regime",   7,  false, tr_regime_text, NULL,          NULL },
-    { "Via",      0,  false, tr_via_text,    NULL,          NULL },
-    { "Mech",     10, false, tr_mech_text,   NULL,          NULL },
-    { "Status",   9,  false, tr_status_text, tr_status_key, NULL },
-    { "Basis",    18, false, tr_basis_text,  NULL,          NULL },
+    { .title = "Dataset", .fit = COL_NAME, .text = tr_ds_text, .str = tr_ds },
+    { .title = "Route", .fit = COL_KEY, .prio = 1, .text = tr_route_text, .num = tr_route_key },
+    { .title = "Regime", .fit = COL_SHORT, .prio = 3, .text = tr_regime_text },
+    { .title = "Via", .fit = COL_KEY, .prio = 4, .text = tr_via_text },
+    { .title = "Mech", .fit = COL_SHORT, .prio = 5, .text = tr_mech_text },
+    { .title = "Status", .fit = COL_SHORT, .prio = 2, .text = tr_status_text, .num = tr_status_key },
+    { .title = "Basis", .fit = COL_FREE, .prio = 6, .text = tr_basis_text },
 };
 
 static const char *
@@ -145,5 +145,5 @@ tr_detail(struct tui *t, int32_t r, struct detail *d)
 const struct view_ops transfers_view = {
     .name = "transfers", .title = "Transfers", .keymap = KEYMAP_LIST, .kind = OBJ_KIND_COUNT,
     .cols = tr_cols, .ncols = 7, .default_sort = -1,
-    .count = tr_count, .filter_text = tr_filter, .detail = tr_detail, .object = tr_object,
+    .result_rows = true, .count = tr_count, .filter_text = tr_filter, .detail = tr_detail, .object = tr_object,
 };
