@@ -88,6 +88,7 @@ struct key {
     X(CLEAR,        "clear-filter",  "Clear the filter / leave the pane") \
     X(SORT,         "sort",          "Sort by the next column") \
     X(REVERSE,      "reverse",       "Reverse the sort order") \
+    X(SORT_MENU,    "sort-menu",     "Sort by a column chosen from a menu") \
     X(OPEN,         "open",          "Go into the detail pane") \
     X(FOLLOW,       "follow",        "Jump to the object under the cursor") \
     X(ADD,          "add",           "Add an object of this view's kind") \

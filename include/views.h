@@ -66,6 +66,9 @@ struct view_ops {
     int32_t (*count)(struct tui *t);                    /* base rows 0..n-1 */
     bool (*visible)(struct tui *t, int32_t row);        /* NULL: all */
     int  (*group)(struct tui *t, int32_t row);          /* NULL: no groups */
+    /* Groups only in the default order: sorted by another column, the
+     * rows are listed across the groups (Regions by copies). */
+    bool flat_sorts;
     void (*group_title)(struct tui *t, int g, int32_t n, char *buf, size_t size);
     const char *(*filter_text)(struct tui *t, int32_t row, char *buf, size_t n);
     /* filter_text returns a string of the model and never writes buf (a
@@ -155,6 +158,7 @@ struct view {
     uint64_t built_gen;         /* t->gen when rows were built; 0 never */
     int32_t gcount[VIEW_NGROUPS];
     int hcol, hleft;            /* map: cursor column, first visible column */
+    int cellw;                  /* map: a cell's width at the last draw */
     int hscroll;                /* lists: columns scrolled off after the first (h/l) */
     uint32_t shown;             /* columns drawn at the last draw (bit per column) */
     bool hmore;                 /* columns right of them were hidden */
@@ -347,6 +351,8 @@ int32_t view_current(struct tui *t, struct view *v);    /* row id or SM_NONE */
 void view_move(struct tui *t, struct view *v, int32_t delta);
 void view_draw_list(struct tui *t, struct view *v, struct screen *s,
                     int x, int y, int w, int h);
+/* Are the view's rows grouped under this sort (ops->group, flat_sorts)? */
+bool view_grouped(const struct view *v, int sort);
 /* "▲" or "▼" for the view's sort direction ("^", "v" outside UTF-8). */
 const char *view_sort_arrow(const struct view *v);
 /* The view that lists objects of a kind (a copy: Datasets; a waiver:

@@ -1240,14 +1240,64 @@ act_sort(struct tui *t, const struct key *k)
     struct view *v = cur_view(t);
     int n = v->ops->ncols, c = v->sort;
     (void)k;
+    /* Only the columns on screen, then the catalog order. */
     do {
         c = c + 1 >= n ? -1 : c + 1;
-    } while (c >= 0 && !v->ops->cols[c].num && !v->ops->cols[c].str);
+    } while (c >= 0 && ((!v->ops->cols[c].num && !v->ops->cols[c].str) ||
+                        (v->shown && c < 32 && !(v->shown & 1u << c))));
     v->sort = c;
     v->desc = false;
     view_rebuild(t, v);
     tui_set_message(t, false, "sorted by %s", c >= 0 ? v->ops->cols[c].title : "catalog order");
     return TUI_REDRAW;
+}
+
+/* The sort menu: every sortable column (the current one with its arrow;
+ * choosing it again reverses it), then the catalog order. */
+static int
+act_sort_menu(struct tui *t, const struct key *k)
+{
+    struct view *v = cur_view(t);
+    int n = 0;
+    (void)k;
+    dialog_close(t);
+    t->dialog.mode = DIALOG_MENU;
+    snprintf(t->dialog.title, sizeof t->dialog.title, "Sort %s by (Enter chooses, Esc cancels)",
+             v->ops->title);
+    t->dialog.choice = 0;
+    for (int c = 0; c < v->ops->ncols && n < DIALOG_MAX_CHOICES - 1; c++) {
+        if (!v->ops->cols[c].num && !v->ops->cols[c].str)
+            continue;
+        snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "%s %s%s",
+                 v->ops->cols[c].title, v->sort == c ? view_sort_arrow(v) : "",
+                 v->sort == c ? " (again: reverse)" : "");
+        snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:%d", c);
+        if (v->sort == c)
+            t->dialog.choice = n;
+        n++;
+    }
+    snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "catalog order%s",
+             v->sort < 0 ? " (now)" : "");
+    snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:-1");
+    if (v->sort < 0)
+        t->dialog.choice = n;
+    t->dialog.nchoices = n + 1;
+    return TUI_REDRAW;
+}
+
+static void
+sort_chosen(struct tui *t, int c)
+{
+    struct view *v = cur_view(t);
+
+    if (c >= 0 && c == v->sort)
+        v->desc = !v->desc;
+    else
+        v->desc = false;
+    v->sort = c;
+    view_rebuild(t, v);
+    tui_set_message(t, false, "sorted by %s%s", c >= 0 ? v->ops->cols[c].title : "catalog order",
+                    c >= 0 ? view_sort_arrow(v) : "");
 }
 
 static int
@@ -2323,7 +2373,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_ADD_FLOW] = act_add_flow,  [ACT_EDIT] = act_edit,
     [ACT_DELETE] = act_delete,      [ACT_FIX] = act_fix,
     [ACT_WAIVE] = act_waive,        [ACT_LEFT] = act_left,
-    [ACT_RIGHT] = act_right,        [ACT_ZOOM] = act_zoom,
+    [ACT_RIGHT] = act_right,        [ACT_SORT_MENU] = act_sort_menu,        [ACT_ZOOM] = act_zoom,
     [ACT_TOGGLE_PANE] = act_toggle_pane,
 };
 
@@ -2564,7 +2614,11 @@ dialog_key(struct tui *t, const struct key *k)
     else if (k->code == TK_ESC || k->code == 'n' || k->code == 'q' || k->code == TK_CTRL('c'))
         dialog_close(t);
     else if (k->code == TK_ENTER || k->code == 'y') {
-        if (d->mode == DIALOG_MENU) {
+        if (d->mode == DIALOG_MENU && strncmp(d->choice_arg[d->choice], "sort:", 5) == 0) {
+            int c = atoi(d->choice_arg[d->choice] + 5);
+            dialog_close(t);
+            sort_chosen(t, c);
+        } else if (d->mode == DIALOG_MENU) {
             int item = atoi(d->choice_arg[d->choice]);
             int32_t ds = focus_dataset(t);
             char file[256];
@@ -2640,7 +2694,7 @@ mouse_key(struct tui *t, const struct key *k)
             v->sel = i;
             t->focus = FOCUS_LIST;
             if (showing(t, &map_view) && k->x >= 22)
-                v->hcol = v->hleft + (k->x - 22) / 6;
+                v->hcol = v->hleft + (k->x - 22) / (v->cellw > 0 ? v->cellw : 6);
             if (k->code == TK_DCLICK)
                 return act_open(t, k);
         }
@@ -2891,7 +2945,7 @@ draw_status(struct tui *t, struct screen *s)
     {
         int32_t total = v->partial ? v->ops->count(t) : v->nrows, pos = v->sel + 1;
         /* Group headers are not rows; without groups this is O(1). */
-        if (v->ops->group)
+        if (view_grouped(v, v->sort))
             for (int32_t i = 0; i <= v->sel && i < v->ndisp; i++)
                 pos -= v->disp[i] < 0;
         if (total == 0)

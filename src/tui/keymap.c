@@ -79,6 +79,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_LIST,   TK_ESC,         ACT_CLEAR },
     { KEYMAP_LIST,   's',            ACT_SORT },
     { KEYMAP_LIST,   'S',            ACT_REVERSE },
+    { KEYMAP_LIST,   'o',            ACT_SORT_MENU },
     { KEYMAP_LIST,   TK_ENTER,       ACT_OPEN },
     { KEYMAP_LIST,   'a',            ACT_ADD },
     { KEYMAP_LIST,   'e',            ACT_EDIT },

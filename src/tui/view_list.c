@@ -77,6 +77,13 @@ tui_view(struct tui *t, const struct view_ops *ops)
     return &t->views[view_index(ops)];
 }
 
+bool
+view_grouped(const struct view *v, int sort)
+{
+    return v->ops->group &&
+           (!v->ops->flat_sorts || sort < 0 || sort == v->ops->default_sort);
+}
+
 int
 grow(int32_t **p, int32_t *cap, int32_t need)
 {
@@ -87,11 +94,12 @@ grow(int32_t **p, int32_t *cap, int32_t need)
 static void
 regroup(struct tui *t, struct view *v)
 {
+    bool grouped = view_grouped(v, v->sort);
     int32_t need = v->nrows, k = 0;
     int last = -1;
 
     memset(v->gcount, 0, sizeof v->gcount);
-    if (v->ops->group) {
+    if (grouped) {
         for (int32_t i = 0; i < v->nrows; i++) {
             int g = v->ops->group(t, v->rows[i]);
             if (g >= 0 && g < VIEW_NGROUPS) {
@@ -105,7 +113,7 @@ regroup(struct tui *t, struct view *v)
         return;
     }
     for (int32_t i = 0; i < v->nrows; i++) {
-        if (v->ops->group) {
+        if (grouped) {
             int g = v->ops->group(t, v->rows[i]);
             if (g != last)
                 v->disp[k++] = -1 - g;
@@ -190,7 +198,7 @@ view_rebuild(struct tui *t, struct view *v)
     }
     if (fresh && v->order_gen != t->gen) {
         v->order_gen = t->gen;      /* kept through a re-check */
-    } else if (!fresh && v->sort >= 0 && !v->ops->group && !v->partial &&
+    } else if (!fresh && v->sort >= 0 && !view_grouped(v, v->sort) && !v->partial &&
                order_current(t, v, v->sort, !v->desc)) {
         /* Only the direction changed: a descending order is the exact
          * reverse of the ascending one (ties included). */

@@ -25,7 +25,7 @@ const struct view_ops map_view = {
 /* ---- the map ---------------------------------------------------------------- */
 
 #define MAP_NAME_W 22
-#define MAP_CELL_W 6
+#define MAP_CELL_MIN 6          /* a cell: role letters and the state mark */
 
 static void
 map_cell(struct tui *t, int32_t ds, int32_t region, char *buf, size_t n, int *style)
@@ -63,29 +63,60 @@ map_cell(struct tui *t, int32_t ds, int32_t region, char *buf, size_t n, int *st
         *style = sev_map[worst];
     else
         *style = waived ? STYLE_MAP_WAIVED : STYLE_MAP_OK;
+    /* The state as a mark too, so that it reads without colour (NO_COLOR,
+     * mono): ! error, ? warning, ~ waived, nothing when ok. */
+    if (k + 2 < n) {
+        const char *mark = worst == SEV_ERROR ? "!" : worst == SEV_WARNING ? "?"
+                         : worst < 0 && waived ? "~" : "";
+        snprintf(buf + k, n - k, "%s", mark);
+    }
 }
 
+/* The width of a cell: the widest region code among the columns from
+ * hleft on (what can be on screen), so that every header reads whole. */
+static int
+map_cell_w(struct tui *t, const struct view *v)
+{
+    int cw = MAP_CELL_MIN;
+    for (int c = v->hleft; c < t->nmap_regions && c < v->hleft + 64; c++) {
+        const struct region *g = &t->m->regions[t->map_regions[c]];
+        int w = text_width(g->code && *g->code ? g->code : g->id) + 1;
+        if (w > cw)
+            cw = w;
+    }
+    return cw;
+}
+
+/* The two header lines: over each run of regions of one country and
+ * provider, "DE aws"; under it each region's code, whole. The first
+ * column names the region under the cursor in full. */
 static void
 map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, int h)
 {
-    int rows = h - 2, ncell = (w - MAP_NAME_W) / MAP_CELL_W;
+    int rows = h - 2, cw, ncell;
     char buf[256], cc[3];
-    int lastcc = -2;
+    int lastcc = -2, lastplen = -1;
+    const char *lastprov = NULL;
 
-    if (ncell < 1)
-        ncell = 1;
     if (v->hcol >= t->nmap_regions)
         v->hcol = t->nmap_regions - 1;
     if (v->hcol < 0)
         v->hcol = 0;
     if (v->hcol < v->hleft)
         v->hleft = v->hcol;
-    if (v->hcol >= v->hleft + ncell)
+    for (;;) {
+        cw = map_cell_w(t, v);
+        ncell = (w - MAP_NAME_W) / cw;
+        if (ncell < 1)
+            ncell = 1;
+        if (v->hcol < v->hleft + ncell)
+            break;
         v->hleft = v->hcol - ncell + 1;
-    /* Two header lines: country, then region code. */
+    }
+    v->cellw = cw;
     screen_fill(s, x, y, w, STYLE_HEADER);
     screen_fill(s, x, y + 1, w, STYLE_HEADER);
-    snprintf(buf, sizeof buf, "Dataset%s", v->sort == 0 ? (v->desc ? text_sym("▼", "v") : text_sym("▲", "^")) : "");
+    snprintf(buf, sizeof buf, "Dataset%s", v->sort == 0 ? view_sort_arrow(v) : "");
     screen_put(s, x, y + 1, MAP_NAME_W - 1, STYLE_HEADER, buf);
     if (t->nmap_regions > 0)
         snprintf(buf, sizeof buf, "%s %s", text_sym("▸", ">"),
@@ -95,16 +126,26 @@ map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, i
     screen_put(s, x, y, MAP_NAME_W - 1, STYLE_HEADER, buf);
     for (int c = 0; c < ncell && v->hleft + c < t->nmap_regions; c++) {
         const struct region *g = &t->m->regions[t->map_regions[v->hleft + c]];
-        int cx = x + MAP_NAME_W + c * MAP_CELL_W;
+        int cx = x + MAP_NAME_W + c * cw;
         int st = v->hleft + c == v->hcol ? STYLE_MAP_CURSOR : STYLE_HEADER;
-        if (g->country != lastcc || c == 0) {
+        /* the provider as the region id names it (aws:eu-west-1) */
+        const char *prov = g->id, *colon = strchr(g->id, ':');
+        int plen = colon ? (int)(colon - g->id) : 0;
+        if (g->country != lastcc || c == 0 || plen != lastplen ||
+            strncmp(prov, lastprov, (size_t)plen) != 0) {
             sm_cc_str(g->country, cc);
-            screen_put(s, cx, y, MAP_CELL_W - 1, STYLE_HEADER, g->country >= 0 ? cc : "multi");
+            snprintf(buf, sizeof buf, "%s %.*s", g->country >= 0 ? cc : "multi", plen, prov);
+            screen_put(s, cx, y, cw - 1, STYLE_HEADER, buf);
         }
         lastcc = g->country;
-        screen_field(s, cx, y + 1, MAP_CELL_W - 1, st, g->code && *g->code ? g->code : g->id,
-                     false);
+        lastprov = prov;
+        lastplen = plen;
+        screen_field(s, cx, y + 1, cw - 1, st, g->code && *g->code ? g->code : g->id, false);
     }
+    if (v->hleft > 0)
+        screen_put(s, x + MAP_NAME_W - 2, y + 1, 1, STYLE_HEADER, "<");
+    if (v->hleft + ncell < t->nmap_regions)
+        screen_put(s, x + w - 1, y + 1, 1, STYLE_HEADER, ">");
     v->page = rows > 0 ? rows : 1;
     v->list_y = y + 2;
     if (v->sel < v->top)
@@ -130,13 +171,13 @@ map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, i
         screen_field(s, x, yy, MAP_NAME_W - 1, st, t->m->datasets[r].name, false);
         for (int c = 0; c < ncell && v->hleft + c < t->nmap_regions; c++) {
             int cst;
-            int cx = x + MAP_NAME_W + c * MAP_CELL_W;
+            int cx = x + MAP_NAME_W + c * cw;
             map_cell(t, r, t->map_regions[v->hleft + c], buf, sizeof buf, &cst);
             if (!buf[0])
                 snprintf(buf, sizeof buf, "%s", text_sym("·", "."));
             if (sel && v->hleft + c == v->hcol)
                 cst = STYLE_MAP_CURSOR;
-            screen_field(s, cx + 1, yy, MAP_CELL_W - 2, buf[0] && cst != STYLE_DEFAULT ? cst :
+            screen_field(s, cx + 1, yy, cw - 2, buf[0] && cst != STYLE_DEFAULT ? cst :
                          STYLE_DIM, buf, false);
         }
     }

@@ -116,7 +116,7 @@ rg_detail(struct tui *t, int32_t r, struct detail *d)
 const struct view_ops regions_view = {
     .name = "regions", .title = "Regions", .keymap = KEYMAP_LIST, .kind = OBJ_REGION,
     .cols = rg_cols, .ncols = 5, .default_sort = 0,
-    .count = rg_count, .visible = rg_visible, .group = rg_group,
+    .count = rg_count, .visible = rg_visible, .flat_sorts = true, .group = rg_group,
     .group_title = rg_group_title, .filter_text = rg_filter,
     .detail = rg_detail, .object = rg_object,
 };

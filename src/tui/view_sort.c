@@ -20,6 +20,7 @@ static struct {
     const struct view_ops *ops;
     const struct column *col;
     int dir;
+    bool grouped;
 } sort_ctx;
 
 static int
@@ -30,7 +31,7 @@ cmp_rows(const void *pa, const void *pb)
     const struct column *c = sort_ctx.col;
     int r = 0;
 
-    if (sort_ctx.ops->group) {
+    if (sort_ctx.grouped) {
         int ga = sort_ctx.ops->group(t, a), gb = sort_ctx.ops->group(t, b);
         if (ga != gb)
             return ga < gb ? -1 : 1;
@@ -495,12 +496,14 @@ sort_order(struct tui *t, struct view *v)
     struct sort_pair *p, *tmp;
     const struct dom_col *dc = NULL;
     int32_t nkeys = 0;
+    bool grouped = view_grouped(v, v->sort);
 
     sort_ctx.t = t;
     sort_ctx.ops = v->ops;
     sort_ctx.col = c;
     sort_ctx.dir = v->desc ? -1 : 1;
-    if (v->ops->group && c) {
+    sort_ctx.grouped = grouped;
+    if (grouped && c) {
         qsort(v->order, (size_t)n, sizeof *v->order, cmp_rows);
         return SM_OK;
     }
@@ -514,7 +517,7 @@ sort_order(struct tui *t, struct view *v)
     }
     p = v->pairs;
     tmp = v->pairs + n;
-    if (c && !c->num && !v->ops->group)
+    if (c && !c->num && !grouped)
         dc = c->dom;
     if (dc) {
         int32_t *rank = dom_ranks(t, dc);
@@ -529,7 +532,7 @@ sort_order(struct tui *t, struct view *v)
         if (count_into(v, p, n, dc->n(t) + 1))
             return SM_OK;
         radix_sort(p, tmp, n);
-    } else if (!v->ops->group && !c->num && colrank_current(t, v, v->sort)) {
+    } else if (!grouped && !c->num && colrank_current(t, v, v->sort)) {
         for (int32_t i = 0; i < n; i++) {
             p[i].row = v->order[i];
             p[i].key = (uint64_t)v->colrank[v->order[i]];
@@ -537,7 +540,7 @@ sort_order(struct tui *t, struct view *v)
         if (count_into(v, p, n, v->colrank_keys))
             return SM_OK;
         radix_sort(p, tmp, n);
-    } else if (!v->ops->group && !c->num && few_keys(t, c, p, v->order, n, &nkeys)) {
+    } else if (!grouped && !c->num && few_keys(t, c, p, v->order, n, &nkeys)) {
         if (count_into(v, p, n, nkeys))
             return SM_OK;
         radix_sort(p, tmp, n);
@@ -545,16 +548,16 @@ sort_order(struct tui *t, struct view *v)
         for (int32_t i = 0; i < n; i++) {
             int32_t r = v->order[i];
             p[i].row = r;
-            if (v->ops->group)
+            if (grouped)
                 p[i].key = (uint64_t)(int64_t)v->ops->group(t, r);
             else if (c->num)
                 p[i].key = (uint64_t)c->num(t, r) ^ ((uint64_t)1 << 63);
             else
                 p[i].key = prefix_key(c->str(t, r));
         }
-        if (!v->ops->group && c->num && few_nums_into(v, p, n))
+        if (!grouped && c->num && few_nums_into(v, p, n))
             return SM_OK;
-        if (!v->ops->group && c->num) {
+        if (!grouped && c->num) {
             /* more distinct keys than few_nums_into takes: gather again */
             for (int32_t i = 0; i < n; i++)
                 p[i].key = (uint64_t)c->num(t, p[i].row) ^ ((uint64_t)1 << 63);
@@ -933,7 +936,7 @@ build_order(struct tui *t, struct view *v)
             if (!v->ops->visible || v->ops->visible(t, i))
                 v->order[v->norder++] = i;
     }
-    if ((v->sort >= 0 || v->ops->group) && sort_order(t, v) != SM_OK)
+    if ((v->sort >= 0 || view_grouped(v, v->sort)) && sort_order(t, v) != SM_OK)
         return SM_ENOMEM;
     order_built(t, v);
     return SM_OK;
