@@ -69,6 +69,7 @@ struct key {
     X(VIEW_6,       "view-map",      "Map view (datasets x regions)") \
     X(VIEW_7,       "view-transfers","Transfers view (derived register)") \
     X(VIEW_8,       "view-scenarios","Scenarios view (what-ifs)") \
+    X(VIEW_9,       "view-waivers",  "Waivers view (live and expired)") \
     X(COMMAND,      "command",       "Run a sovmap command (:check, :log ...)") \
     X(EXPORT,       "export",        "Export menu (diagram, map, registers)") \
     X(UNDO,         "undo",          "Undo the last edit") \

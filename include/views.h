@@ -161,6 +161,7 @@ struct view {
     int cellw;                  /* map: a cell's width at the last draw */
     int hscroll;                /* lists: columns scrolled off after the first (h/l) */
     uint32_t shown;             /* columns drawn at the last draw (bit per column) */
+    int16_t colw[16];           /* and their widths */
     bool hmore;                 /* columns right of them were hidden */
     int page;                   /* rows visible at the last draw */
     int list_y;                 /* screen row of the first list row */
@@ -263,7 +264,7 @@ enum prompt_mode { PROMPT_NONE, PROMPT_FILTER, PROMPT_COMMAND, PROMPT_FILE };
 
 /* ---- the application ----------------------------------------------------------- */
 
-#define TUI_NVIEWS 8
+#define TUI_NVIEWS 9
 #define TUI_UNDO_MAX 200
 #define TUI_HISTORY 64
 
@@ -341,7 +342,7 @@ struct tui {
 extern const struct view_ops *const tui_views[TUI_NVIEWS];
 /* The views, one file each (src/tui/view_NAME.c). */
 extern const struct view_ops datasets_view, flows_view, regions_view, tiers_view,
-    findings_view, map_view, transfers_view, scenarios_view;
+    findings_view, map_view, transfers_view, scenarios_view, waivers_view;
 
 /* view_list.c (the list engine: view_sort.c, view_filter.c) */
 void view_rebuild(struct tui *t, struct view *v);
@@ -351,6 +352,10 @@ int32_t view_current(struct tui *t, struct view *v);    /* row id or SM_NONE */
 void view_move(struct tui *t, struct view *v, int32_t delta);
 void view_draw_list(struct tui *t, struct view *v, struct screen *s,
                     int x, int y, int w, int h);
+/* The columns a list view's rows on screen ask for, keys and short ones
+ * whole, names and free text up to a readable 16 (0 for a view that
+ * draws itself): where the detail pane goes. */
+int  view_list_need(struct tui *t, struct view *v, int rows);
 /* Are the view's rows grouped under this sort (ops->group, flat_sorts)? */
 bool view_grouped(const struct view *v, int sort);
 /* "▲" or "▼" for the view's sort direction ("^", "v" outside UTF-8). */

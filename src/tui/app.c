@@ -1020,9 +1020,6 @@ tui_jump(struct tui *t, int kind, int32_t id)
     } else if (kind == OBJ_PLACEMENT) {
         target = &datasets_view;
         id = id >= 0 && id < t->m->nplacements ? t->m->placements[id].dataset : SM_NONE;
-    } else if (kind == OBJ_WAIVER) {
-        target = &findings_view;
-        id = SM_NONE;
     } else {
         target = view_of_kind((enum obj_kind)kind);
     }
@@ -2355,7 +2352,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_PREV_VIEW] = act_prev_view,
     [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
     [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
-    [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_DIFF] = act_diff,
+    [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_VIEW_9] = act_view_n, [ACT_DIFF] = act_diff,
     [ACT_TIER_MATRIX] = act_tier_matrix,
     [ACT_SCENARIO] = act_scenario,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
@@ -2743,7 +2740,7 @@ tui_key(struct tui *t, const struct key *k)
         a = keymap_lookup(&t->keys, KEYMAP_LIST, k->code);
     if (a == ACT_NONE)
         a = keymap_lookup(&t->keys, KEYMAP_GLOBAL, k->code);
-    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_8)
+    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_9)
         return act_view(t, a);
     r = handlers[a] ? handlers[a](t, k) : 0;
     if (t->quit)
@@ -2778,13 +2775,18 @@ draw_tabs(struct tui *t, struct screen *s)
     if (s->w >= 100)
         x += screen_put(s, 0, 0, s->w, STYLE_TITLE, " sovmap ");
     {
-        /* Padded tabs when they fit, else compact ones. */
+        /* Padded tabs when they fit, else compact ones, else the others
+         * cut to their first three letters. */
         int need = x;
+        bool cut;
         for (int i = 0; i < TUI_NVIEWS; i++)
             need += text_width(tui_views[i]->title) + 4;
+        cut = need - TUI_NVIEWS > s->w;
         for (int i = 0; i < TUI_NVIEWS; i++) {
             if (need <= s->w)
                 snprintf(buf, sizeof buf, " %d %s ", i + 1, tui_views[i]->title);
+            else if (cut && i != t->cur)
+                snprintf(buf, sizeof buf, "%d %.3s", i + 1, tui_views[i]->title);
             else
                 snprintf(buf, sizeof buf, "%d %s", i + 1, tui_views[i]->title);
             t->tabs_x[i] = x;
@@ -3144,7 +3146,10 @@ tui_draw(struct tui *t, struct screen *s)
             view_draw_list(t, v, s, 0, body_y, s->w, body_h);
     } else if (t->zoom) {
         draw_detail(t, s, 0, body_y, s->w, body_h);
-    } else if (s->w >= 120) {
+    } else if (s->w >= 120 && (s->w >= 180 ||
+                                view_list_need(t, v, body_h - 1) <= s->w - s->w / 3 - 1)) {
+        /* The pane on the right, unless the list then cuts what it
+         * shows whole at full width (Flows at 120 columns): below. */
         int dw = s->w / 3;
         int lw = s->w - dw - 1;
         if (v->ops->draw)

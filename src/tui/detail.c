@@ -160,6 +160,27 @@ findings_of(struct tui *t, enum obj_kind kind, int32_t id, bool dataset_wide,
     }
 }
 
+/* A waiver: the findings it hides now (none when it expired). */
+static void
+waiver_detail(struct tui *t, int32_t w, struct detail *d)
+{
+    int n = 0;
+
+    section(d, "Hides");
+    for (int32_t i = 0; t->res && i < t->res->nfindings; i++) {
+        const struct finding *f = &t->res->findings[i];
+        if (!f->waived || f->waiver != w)
+            continue;
+        if (n++ < LIST_CAP)
+            detail_ref(d, REF_FINDING, i, NULL, "%s %s: %s", f->rule, f->selector, f->message);
+    }
+    if (n > LIST_CAP)
+        detail_add(d, STYLE_DIM, NULL, "%s and %d more", text_sym("…", "..."), n - LIST_CAP);
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "%s", t->m->waivers[w].expires &&
+                   t->m->waivers[w].expires < t->today ? "nothing: it expired" : "no finding now");
+}
+
 static void
 flow_line(struct tui *t, int32_t fl, struct detail *d)
 {
@@ -374,6 +395,8 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         findings_of(t, OBJ_FLOW, id, false, d);
     else if (kind == OBJ_SCENARIO)
         scenario_detail(t, id, d);
+    else if (kind == OBJ_WAIVER)
+        waiver_detail(t, id, d);
     if (d->n > 0 && d->line[0].text[0] == 0 && d->line[0].ref == REF_NONE) {
         memmove(&d->line[0], &d->line[1], sizeof d->line[0] * (size_t)(d->n - 1));
         d->n--;

@@ -53,6 +53,7 @@ const struct binding keymap_defaults[] = {
     { KEYMAP_GLOBAL, '6',            ACT_VIEW_6 },
     { KEYMAP_GLOBAL, '7',            ACT_VIEW_7 },
     { KEYMAP_GLOBAL, '8',            ACT_VIEW_8 },
+    { KEYMAP_GLOBAL, '9',            ACT_VIEW_9 },
     { KEYMAP_GLOBAL, ':',            ACT_COMMAND },
     { KEYMAP_GLOBAL, 'x',            ACT_EXPORT },
     { KEYMAP_GLOBAL, 'u',            ACT_UNDO },

@@ -47,7 +47,7 @@ placement_text(const struct tui *t, int32_t p, char *buf, size_t n)
 
 const struct view_ops *const tui_views[TUI_NVIEWS] = {
     &datasets_view, &flows_view, &regions_view, &tiers_view,
-    &findings_view, &map_view, &transfers_view, &scenarios_view,
+    &findings_view, &map_view, &transfers_view, &scenarios_view, &waivers_view,
 };
 
 const struct view_ops *
@@ -56,7 +56,7 @@ view_of_kind(enum obj_kind kind)
     static const struct view_ops *const of_kind[OBJ_KIND_COUNT] = {
         [OBJ_REGION] = &regions_view, [OBJ_TIER] = &tiers_view,
         [OBJ_DATASET] = &datasets_view, [OBJ_PLACEMENT] = &datasets_view,
-        [OBJ_FLOW] = &flows_view, [OBJ_WAIVER] = &findings_view,
+        [OBJ_FLOW] = &flows_view, [OBJ_WAIVER] = &waivers_view,
         [OBJ_SCENARIO] = &scenarios_view,
     };
     return kind < OBJ_KIND_COUNT && of_kind[kind] ? of_kind[kind] : &findings_view;
@@ -293,25 +293,19 @@ view_move(struct tui *t, struct view *v, int32_t delta)
  * hidden (l scrolls to them). */
 #define LAYOUT_MAXCOLS 16
 #define LAYOUT_MINKEEP 10       /* the least a name, key or free text keeps */
+#define LAYOUT_READABLE 16      /* a name or free text cut to this still reads */
 
-static int
-layout_cols(struct tui *t, struct view *v, int w, int rows, int *widths, int *shown,
-            bool *more)
+/* What each column on[] asks for: its widest cell among the rows on
+ * screen, or its title with the sort arrow. */
+static void
+measure(struct tui *t, const struct view *v, int rows, const bool *on, int *need)
 {
     const struct view_ops *ops = v->ops;
     int n = ops->ncols < LAYOUT_MAXCOLS ? ops->ncols : LAYOUT_MAXCOLS;
-    int need[LAYOUT_MAXCOLS], keep[LAYOUT_MAXCOLS];
-    bool on[LAYOUT_MAXCOLS];
-    int nshown = 0, total = 0, skip = v->hscroll;
     char buf[1024];
 
-    if (skip > n - 2)
-        skip = n - 2 > 0 ? n - 2 : 0;
-    v->hscroll = skip;
-    for (int c = 0; c < n; c++) {
-        need[c] = text_width(ops->cols[c].title) + 1;   /* + the sort arrow */
-        on[c] = c == 0 || c > skip;
-    }
+    for (int c = 0; c < n; c++)
+        need[c] = text_width(ops->cols[c].title) + 1;
     for (int i = 0; i < rows && v->top + i < v->ndisp; i++) {
         int32_t r = v->disp[v->top + i];
         if (r < 0)
@@ -326,6 +320,45 @@ layout_cols(struct tui *t, struct view *v, int w, int rows, int *widths, int *sh
                 need[c] = cw;
         }
     }
+}
+
+int
+view_list_need(struct tui *t, struct view *v, int rows)
+{
+    int n = v->ops->ncols < LAYOUT_MAXCOLS ? v->ops->ncols : LAYOUT_MAXCOLS;
+    int need[LAYOUT_MAXCOLS], total = -1;
+    bool on[LAYOUT_MAXCOLS] = { false };
+
+    if (v->ops->draw)
+        return 0;
+    for (int c = 0; c < n; c++)
+        on[c] = true;
+    measure(t, v, rows, on, need);
+    for (int c = 0; c < n; c++) {
+        /* names and free text may give way down to a readable width */
+        if (v->ops->cols[c].fit >= COL_NAME && need[c] > LAYOUT_READABLE)
+            need[c] = LAYOUT_READABLE;
+        total += need[c] + 1;
+    }
+    return total;
+}
+
+static int
+layout_cols(struct tui *t, struct view *v, int w, int rows, int *widths, int *shown,
+            bool *more)
+{
+    const struct view_ops *ops = v->ops;
+    int n = ops->ncols < LAYOUT_MAXCOLS ? ops->ncols : LAYOUT_MAXCOLS;
+    int need[LAYOUT_MAXCOLS], keep[LAYOUT_MAXCOLS];
+    bool on[LAYOUT_MAXCOLS] = { false };
+    int nshown = 0, total = 0, skip = v->hscroll;
+
+    if (skip > n - 2)
+        skip = n - 2 > 0 ? n - 2 : 0;
+    v->hscroll = skip;
+    for (int c = 0; c < n; c++)
+        on[c] = c == 0 || c > skip;
+    measure(t, v, rows, on, need);
     for (int c = 0; c < n; c++) {
         keep[c] = need[c];
         if (ops->cols[c].fit != COL_SHORT && keep[c] > LAYOUT_MINKEEP)
@@ -413,8 +446,10 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
         v->top = 0;
     ncols = layout_cols(t, v, w, rows, widths, shown, &more);
     v->shown = 0;
-    for (int i = 0; i < ncols; i++)
+    for (int i = 0; i < ncols; i++) {
         v->shown |= 1u << shown[i];
+        v->colw[shown[i]] = (int16_t)widths[shown[i]];
+    }
     v->hmore = more;
 
     /* Header: a title cut to leave room for the sort arrow, which always

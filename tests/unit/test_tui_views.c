@@ -351,6 +351,7 @@ test_views(void **state)
     struct harness *h = *state;
     static const char *const names[TUI_NVIEWS] = {
         "datasets", "flows", "regions", "tiers", "findings", "map", "transfers", "scenarios",
+        "waivers",
     };
 
     for (int i = 0; i < TUI_NVIEWS; i++) {
