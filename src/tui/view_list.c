@@ -445,6 +445,8 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
     if (v->top < 0)
         v->top = 0;
     ncols = layout_cols(t, v, w, rows, widths, shown, &more);
+    if (more)       /* room for the ">" that says so */
+        ncols = layout_cols(t, v, w - 1, rows, widths, shown, &more);
     v->shown = 0;
     for (int i = 0; i < ncols; i++) {
         v->shown |= 1u << shown[i];
