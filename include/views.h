@@ -80,6 +80,8 @@ struct view_ops {
     void (*detail)(struct tui *t, int32_t row, struct detail *d);
     /* The model object of a row (for edit, delete, jump). */
     bool (*object)(struct tui *t, int32_t row, enum obj_kind *kind, int32_t *id);
+    /* What the view keeps of its own (view->priv), freed with the TUI. */
+    void (*fini)(struct view *v);
     /* Custom drawing (the map); NULL draws the list. */
     void (*draw)(struct tui *t, struct view *v, struct screen *s,
                  int x, int y, int w, int h);
@@ -165,6 +167,7 @@ struct view {
     bool hmore;                 /* columns right of them were hidden */
     int page;                   /* rows visible at the last draw */
     int list_y;                 /* screen row of the first list row */
+    void *priv;                 /* the view's own (ops->fini frees it) */
 };
 
 /* ---- the detail pane ---------------------------------------------------------- */

@@ -3237,6 +3237,8 @@ tui_free(struct tui *t)
     if (t->res && t->ops.check_free)
         t->ops.check_free(t->ops.ctx, t->res);
     for (int i = 0; i < TUI_NVIEWS; i++) {
+        if (t->views[i].ops && t->views[i].ops->fini)
+            t->views[i].ops->fini(&t->views[i]);
         free(t->views[i].rows);
         free(t->views[i].disp);
         free(t->views[i].order);

@@ -1106,6 +1106,43 @@ test_waivers_view(void **state)
     feed(h, "<Esc>");
 }
 
+/* A scenario whose ops no longer apply is marked broken, with the reason
+ * in its detail; the others read ok. */
+static void
+test_scenarios_broken(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[7];
+    struct scenario sc = { 0 };
+    const char *op[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+    int32_t sid;
+    char *text;
+
+    sc.name = "stale";
+    sc.base = "";
+    sc.description = "orders has no copy in us-east-1";
+    assert_int_equal(model_add_scenario(h->m, &sc, &sid, NULL), SM_OK);
+    assert_int_equal(model_scenario_append(h->m, sid, 4, op, NULL), SM_OK);
+    h->t->gen++;
+    feed(h, "8");
+    view_rebuild(h->t, v);
+    view_select_row(h->t, v, sid);
+    tui_draw(h->t, h->s);
+    text = screen_snapshot(h->s);
+    assert_non_null(strstr(text, "broken"));
+    assert_non_null(strstr(text, "aws:us-east-1"));     /* the reason, in the pane */
+    free(text);
+    snap(h, "scenarios-broken");
+    view_select_row(h->t, v, model_scenario(h->m, "repatriate"));
+    tui_draw(h->t, h->s);
+    {
+        bool broken = false;
+        for (int i = 0; i < h->t->detail.n; i++)
+            broken |= strcmp(h->t->detail.line[i].label, "broken") == 0;
+        assert_false(broken);
+    }
+}
+
 /* The pane breaks a long line between tokens, never inside a region id. */
 static void
 test_detail_wrap_tokens(void **state)
@@ -1717,6 +1754,7 @@ main(void)
         AT120(test_sort_menu_and_cycle),
         AT80(test_waivers_view),
         AT120(test_detail_wrap_tokens),
+        AT120(test_scenarios_broken),
         BOTH(test_help),
         cmocka_unit_test(test_tier_impact),
         cmocka_unit_test(test_tier_matrix),
