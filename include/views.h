@@ -178,14 +178,14 @@ struct view {
 
 struct detail_line {
     char label[24];
-    char text[232];
+    char *text;                 /* heap, whole (the pane wraps it); never NULL */
     uint8_t style;
     uint8_t ref;                /* enum obj_kind, REF_NONE or REF_FINDING */
     int32_t id;
 };
 
 struct detail {
-    char title[256];
+    char *title;                /* heap, or NULL */
     struct detail_line line[DETAIL_MAX];
     int n;
     int sel;                    /* a line with a ref, or -1 */
@@ -195,6 +195,9 @@ struct detail {
     uint64_t gen;
 };
 
+/* Empty the pane's lines and title (freed). */
+void detail_clear(struct detail *d);
+void detail_title(struct detail *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void detail_ref(struct detail *d, int kind, int32_t id, const char *label,

@@ -1057,8 +1057,7 @@ current_detail(struct tui *t)
 
     if (d->view == v->ops && d->row == row && d->gen == t->gen && d->gen)
         return d;
-    d->n = 0;
-    d->title[0] = 0;
+    detail_clear(d);
     d->sel = -1;
     d->top = 0;
     d->view = v->ops;
@@ -1320,7 +1319,7 @@ act_open(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     d = current_detail(t);
     if (d->sel < 0) {
-        tui_set_message(t, false, "nothing to follow in %s", d->title);
+        tui_set_message(t, false, "nothing to follow in %s", d->title ? d->title : "the pane");
         return TUI_REDRAW;
     }
     t->focus = FOCUS_DETAIL;
@@ -2858,7 +2857,7 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
     t->detail_w = w;
     t->detail_h = h;
     screen_fill(s, x, y, w, STYLE_BORDER);
-    screen_put(s, x, y, w, STYLE_SECTION, d->title[0] ? d->title : "(nothing selected)");
+    screen_put(s, x, y, w, STYLE_SECTION, d->title ? d->title : "(nothing selected)");
     /* Keep the selected reference in sight. */
     if (t->focus == FOCUS_DETAIL && d->sel >= 0) {
         if (d->sel < d->top)
@@ -3167,7 +3166,7 @@ tui_draw(struct tui *t, struct screen *s)
         else
             view_draw_list(t, v, s, 0, body_y, s->w, lh);
         draw_detail(t, s, 0, body_y + lh, s->w, dh);
-        for (int x = text_width(t->detail.title[0] ? t->detail.title : "(nothing selected)") + 1;
+        for (int x = text_width(t->detail.title ? t->detail.title : "(nothing selected)") + 1;
              x < s->w; x++)
             screen_put(s, x, body_y + lh, 1, STYLE_BORDER, text_sym("─", "-"));
     }
@@ -3236,6 +3235,7 @@ tui_free(struct tui *t)
     clear_stack(t->redo, &t->nredo);
     if (t->res && t->ops.check_free)
         t->ops.check_free(t->ops.ctx, t->res);
+    detail_clear(&t->detail);
     for (int i = 0; i < TUI_NVIEWS; i++) {
         if (t->views[i].ops && t->views[i].ops->fini)
             t->views[i].ops->fini(&t->views[i]);

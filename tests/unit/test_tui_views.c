@@ -1143,6 +1143,42 @@ test_scenarios_broken(void **state)
     }
 }
 
+/* A 322-character name: the pane gives it whole (wrapped), not cut. */
+static void
+test_detail_long_name(void **state)
+{
+    struct harness *h = *state;
+    char name[323], *text, *flat;
+    int32_t id;
+    size_t k = 0;
+
+    for (int i = 0; i < 322; i++)
+        name[i] = (char)('a' + i % 26);
+    name[322] = 0;
+    id = dataset(h->m, name, "public", "EU", "long");
+    h->t->gen++;
+    feed(h, "1");
+    view_rebuild(h->t, &h->t->views[0]);
+    view_select_row(h->t, &h->t->views[0], id);
+    tui_draw(h->t, h->s);
+    assert_non_null(h->t->detail.title);
+    assert_string_equal(h->t->detail.title + strlen("dataset "), name);
+    assert_string_equal(h->t->detail.line[0].label, "name");
+    assert_string_equal(h->t->detail.line[0].text, name);
+    /* on screen: the pane's lines, joined, hold all of it */
+    text = NULL;
+    flat = calloc((size_t)h->s->w * (size_t)h->s->h + 1, 1);
+    for (int y = h->t->detail_y + 1; y < h->t->detail_y + h->t->detail_h; y++)
+        for (int x = h->t->detail_x; x < h->t->detail_x + h->t->detail_w; x++) {
+            const struct cell *c = screen_at(h->s, x, y);
+            if (c && c->cp >= 'a' && c->cp <= 'z')
+                flat[k++] = (char)c->cp;
+        }
+    assert_non_null(strstr(flat, name));
+    free(flat);
+    free(text);
+}
+
 /* The pane breaks a long line between tokens, never inside a region id. */
 static void
 test_detail_wrap_tokens(void **state)
@@ -1755,6 +1791,7 @@ main(void)
         AT80(test_waivers_view),
         AT120(test_detail_wrap_tokens),
         AT120(test_scenarios_broken),
+        AT120(test_detail_long_name),
         BOTH(test_help),
         cmocka_unit_test(test_tier_impact),
         cmocka_unit_test(test_tier_matrix),
