@@ -484,6 +484,8 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
             why = "no findings: the model is compliant";
         else if (!v->filter[0] && !t->res && ops->result_rows)
             why = "no check results (no rule pack loaded)";
+        else if (!v->filter[0] && ops == &waivers_view)
+            why = "no waivers: w on a finding (view 5) waives it";
         else if (!v->filter[0] && ops->kind < OBJ_KIND_COUNT)
             why = "nothing here yet: press a to add one";
         screen_put(s, x + 2, y + 2, w - 4, STYLE_DIM, why);
