@@ -287,8 +287,9 @@ view_move(struct tui *t, struct view *v, int32_t delta)
  * (disp[top .. top + rows)): each column asks for its widest cell (and
  * its title with the sort arrow); columns 1 .. skip are scrolled off to
  * the left (h/l); when the rest do not fit, the highest prio goes until
- * the least each keeps fits. Then free text gives way first, then names,
- * then keys, the widest first (enum col_fit). shown[] gets the columns
+ * the least each keeps fits (a key keeps its width, up to half of w).
+ * Then free text gives way first, then names, then keys, the widest
+ * first (enum col_fit). shown[] gets the columns
  * drawn, in order; returns how many. *more: columns right of them are
  * hidden (l scrolls to them). */
 #define LAYOUT_MAXCOLS 16
@@ -360,8 +361,13 @@ layout_cols(struct tui *t, struct view *v, int w, int rows, int *widths, int *sh
         on[c] = c == 0 || c > skip;
     measure(t, v, rows, on, need);
     for (int c = 0; c < n; c++) {
+        /* A key keeps its whole width (up to half the list): columns are
+         * dropped (l shows them) before two keys are cut to the same
+         * prefix ("backup_access_log@aw…" twice). */
         keep[c] = need[c];
-        if (ops->cols[c].fit != COL_SHORT && keep[c] > LAYOUT_MINKEEP)
+        if (ops->cols[c].fit == COL_KEY && keep[c] > (w / 2 > LAYOUT_MINKEEP ? w / 2 : LAYOUT_MINKEEP))
+            keep[c] = w / 2 > LAYOUT_MINKEEP ? w / 2 : LAYOUT_MINKEEP;
+        else if (ops->cols[c].fit > COL_KEY && keep[c] > LAYOUT_MINKEEP)
             keep[c] = LAYOUT_MINKEEP;
         if (on[c])
             total += keep[c] + 1;
