@@ -71,12 +71,14 @@ run: deps
 	@$(MAKE) --no-print-directory sovmap
 	./sovmap demo
 
+NPROC    := $(shell nproc 2>/dev/null || echo 1)
+
 check: deps
-	@$(MAKE) --no-print-directory $(BUILD)/sovmap $(UNITBIN)
-	@sh tests/run.sh $(BUILD)
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/sovmap $(UNITBIN)
+	@bash tests/run.sh $(BUILD)
 
 bench: deps
-	@$(MAKE) --no-print-directory $(BUILD)/sovmap $(BENCHBIN)
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/sovmap $(BENCHBIN)
 	@sh bench/run.sh $(BUILD)
 
 install: sovmap

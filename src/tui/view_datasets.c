@@ -1,9 +1,9 @@
 /*
  * view_datasets.c - datasets: every dataset, its tier, subjects, home region, copies,
  * findings and system.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -12,8 +12,8 @@
 
 /* ---- datasets ------------------------------------------------------------- */
 
-int32_t ds_count(struct tui *t) { return t->m->ndatasets; }
-bool ds_visible(struct tui *t, int32_t r) { return !t->m->datasets[r].deleted; }
+int32_t view_ds_count(struct tui *t) { return t->m->ndatasets; }
+bool view_ds_visible(struct tui *t, int32_t r) { return !t->m->datasets[r].deleted; }
 static const char *ds_name(struct tui *t, int32_t r) { return t->m->datasets[r].name; }
 
 static void
@@ -80,13 +80,13 @@ ds_home_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         *style = STYLE_DIM;
         return;
     }
-    snprintf(buf, n, "%s", region_id(t, h));
+    snprintf(buf, n, "%s", view_region_id(t, h));
 }
 
 static const char *
 ds_home_key(struct tui *t, int32_t r)
 {
-    return r < t->nd ? region_id(t, t->ds_home[r]) : "";
+    return r < t->nd ? view_region_id(t, t->ds_home[r]) : "";
 }
 
 static int32_t
@@ -97,7 +97,7 @@ ds_home_dom(struct tui *t, int32_t r)
 }
 
 static int32_t rg_n(struct tui *t) { return t->m->nregions; }
-static const char *rg_str(struct tui *t, int32_t i) { return region_id(t, i); }
+static const char *rg_str(struct tui *t, int32_t i) { return view_region_id(t, i); }
 
 /* Tiers and home regions are a few objects' names (struct dom_col). */
 static const struct dom_col tier_dom = { ds_tier_dom, ti_n, ti_str };
@@ -122,7 +122,7 @@ ds_find_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         return;
     }
     snprintf(buf, n, "%d", (int)c);
-    *style = sev_style(t->ds_worst[r], false);
+    *style = view_sev_style(t->ds_worst[r], false);
 }
 
 static int64_t
@@ -132,7 +132,7 @@ ds_find_key(struct tui *t, int32_t r)
 }
 
 /* Columns to the right go first when the screen is narrow. */
-const struct column ds_cols[] = {
+const struct column view_ds_cols[] = {
     { .title = "Dataset", .fit = COL_NAME, .text = ds_name_text, .str = ds_name },
     { .title = "Tier", .fit = COL_SHORT, .prio = 3, .text = ds_tier_text, .str = ds_tier_key, .dom = &tier_dom },
     { .title = "Subjects", .fit = COL_SHORT, .prio = 5, .text = ds_subjects_text },
@@ -143,14 +143,14 @@ const struct column ds_cols[] = {
 };
 
 const char *
-ds_filter(struct tui *t, int32_t r, char *buf, size_t n)
+view_ds_filter(struct tui *t, int32_t r, char *buf, size_t n)
 {
     (void)buf; (void)n;
     return t->m->datasets[r].name;
 }
 
 bool
-ds_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
+view_ds_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
 {
     (void)t;
     *k = OBJ_DATASET;
@@ -159,16 +159,16 @@ ds_object(struct tui *t, int32_t r, enum obj_kind *k, int32_t *id)
 }
 
 void
-ds_detail(struct tui *t, int32_t r, struct detail *d)
+view_ds_detail(struct tui *t, int32_t r, struct detail *d)
 {
     detail_object(t, OBJ_DATASET, r, d);
 }
 
 const struct view_ops datasets_view = {
     .name = "datasets", .title = "Datasets", .keymap = KEYMAP_DATASETS, .kind = OBJ_DATASET,
-    .cols = ds_cols, .ncols = 7, .default_sort = 0,
-    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter, .filter_name = true,
-    .detail = ds_detail, .object = ds_object,
+    .cols = view_ds_cols, .ncols = 7, .default_sort = 0,
+    .count = view_ds_count, .visible = view_ds_visible, .filter_text = view_ds_filter, .filter_name = true,
+    .detail = view_ds_detail, .object = view_ds_object,
 };
 
 /* ---- flows ---------------------------------------------------------------- */

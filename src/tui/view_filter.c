@@ -1,9 +1,9 @@
 /*
  * view_filter.c - filtering a view's rows as you type (case-insensitive substring)
  * and the filter texts kept through re-checks.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -63,7 +63,7 @@ filter_test(const char *hay, const char *lo, const char *up, const char *fold, s
 
 /* One step of the hashes of names' addresses (struct view: sig, psig). */
 uint64_t
-sig_step(uint64_t h, uint64_t x)
+view_sig_step(uint64_t h, uint64_t x)
 {
     h = (h ^ x) * 0x9e3779b97f4a7c15ull;
     return h ^ h >> 29;
@@ -80,7 +80,7 @@ flags_room(int32_t n)
 /* Room for n + 1 match flags at the head of the match block, the kept
  * texts (if any) moved behind them. False when out of memory. */
 bool
-match_room(struct view *v, int32_t n)
+view_match_room(struct view *v, int32_t n)
 {
     size_t head, tail, nhead;
     uint8_t *blk;
@@ -115,14 +115,14 @@ static bool
 texts_current(struct tui *t, const struct view *v, int32_t n)
 {
     return v->ntext == n && n > 0 && v->text_m == t->m && v->text_mgen == t->m->generation &&
-           v->text_fp == model_fp(t);
+           v->text_fp == view_model_fp(t);
 }
 
 /* How many rows (the first ones) the kept texts serve now: all of them
  * on the model they were made for; after an edit, as long as those
  * rows' names are where they were (one pass a generation); 0: none. */
 int32_t
-texts_rows(struct tui *t, struct view *v, int32_t n)
+view_texts_rows(struct tui *t, struct view *v, int32_t n)
 {
     uint64_t ph;
 
@@ -132,7 +132,7 @@ texts_rows(struct tui *t, struct view *v, int32_t n)
         return v->ntext;
     ph = 1469598103934665603ull ^ (uint64_t)v->ntext;
     for (int32_t r = 0; r < v->ntext; r++)
-        ph = sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
+        ph = view_sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
     if ((ph | 1) != v->text_psig) {
         v->ntext = 0;
         return 0;
@@ -145,7 +145,7 @@ texts_rows(struct tui *t, struct view *v, int32_t n)
  * flags, ASCII letters in lower case (the filter takes them in either). Off the key path: after the first check's frame. Nothing when
  * out of memory (the filter then reads the names where they are). */
 void
-texts_build(struct tui *t, struct view *v)
+view_texts_build(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t);
     size_t total = 0, head, need;
@@ -176,7 +176,7 @@ texts_build(struct tui *t, struct view *v)
     for (int32_t r = 0; r < n; r++) {
         const char *s = v->ops->filter_text(t, r, NULL, 0);
         size_t len = strlen(s) + 1;
-        ph = sig_step(ph, (uint64_t)(uintptr_t)s);
+        ph = view_sig_step(ph, (uint64_t)(uintptr_t)s);
         off[r] = (uint32_t)total;
         for (size_t i = 0; i < len; i++)
             text[total + i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] | 0x20) : s[i];
@@ -188,7 +188,7 @@ texts_build(struct tui *t, struct view *v)
     v->ntext = n;
     v->text_m = t->m;
     v->text_mgen = t->m->generation;
-    v->text_fp = model_fp(t);
+    v->text_fp = view_model_fp(t);
     v->text_psig = ph | 1;
     v->text_okgen = t->m->generation;
 }
@@ -199,7 +199,7 @@ texts_build(struct tui *t, struct view *v)
  * their mark. When the filter only grew, only rows that matched before
  * are tested again. */
 void
-apply_filter(struct tui *t, struct view *v, bool narrow)
+view_apply_filter(struct tui *t, struct view *v, bool narrow)
 {
     char lo[256], up[256], fold[256], buf[1024];
     const char *folded = fold, *text;
@@ -223,7 +223,7 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
         return;
     }
     if (n > v->capmatch) {
-        if (!match_room(v, n)) {
+        if (!view_match_room(v, n)) {
             v->nrows = 0;
             return;
         }
@@ -234,7 +234,7 @@ apply_filter(struct tui *t, struct view *v, bool narrow)
     /* The kept texts have ASCII letters in lower case: good for a needle
      * whose only case pairs are ASCII letters (lo is then what to find).
      * They serve rows below nt; rows added since are read where they are. */
-    nt = folded ? texts_rows(t, v, n) : 0;
+    nt = folded ? view_texts_rows(t, v, n) : 0;
     text = nt ? v->text : NULL;
     if (!narrow && nsrc > n / 2) {
         /* Most rows are listed: test them all (hidden ones too, never

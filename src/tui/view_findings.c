@@ -1,8 +1,8 @@
 /*
  * view_findings.c - findings: the check result grouped by severity, waived last.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@ fi_sev_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     const struct finding *f = finding(t, r);
     snprintf(buf, n, "%s", f->waived ? "waived" : severity_names[f->severity]);
-    *style = sev_style(f->severity, f->waived);
+    *style = view_sev_style(f->severity, f->waived);
 }
 
 static int64_t fi_sev_key(struct tui *t, int32_t r) { return -finding(t, r)->severity; }
@@ -32,7 +32,7 @@ fi_rule_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     const struct finding *f = finding(t, r);
     snprintf(buf, n, "%s", f->rule);
-    *style = sev_style(f->severity, f->waived);
+    *style = view_sev_style(f->severity, f->waived);
 }
 
 static const char *fi_rule(struct tui *t, int32_t r) { return finding(t, r)->rule; }

@@ -1,8 +1,8 @@
 /*
  * view_flows.c - flows: every flow, its ends, kind, mechanism and status.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -24,7 +24,7 @@ static void
 fl_from_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     (void)style;
-    placement_text(t, t->m->flows[r].from, buf, n);
+    view_placement_text(t, t->m->flows[r].from, buf, n);
 }
 
 static void
@@ -33,9 +33,9 @@ fl_to_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     const struct flow *f = &t->m->flows[r];
     (void)style;
     if (f->to >= 0)
-        placement_text(t, f->to, buf, n);
+        view_placement_text(t, f->to, buf, n);
     else
-        snprintf(buf, n, "%s (export)", region_id(t, f->to_region));
+        snprintf(buf, n, "%s (export)", view_region_id(t, f->to_region));
 }
 
 static void
@@ -71,7 +71,7 @@ fl_status_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         return;
     }
     snprintf(buf, n, "%s", severity_names[w]);
-    *style = sev_style(w, false);
+    *style = view_sev_style(w, false);
 }
 
 static int64_t fl_status_key(struct tui *t, int32_t r) { return r < t->nf ? t->fl_worst[r] : -1; }

@@ -1,9 +1,9 @@
 /*
  * view_list.c - the list engine: the view registry, rows grouped and selected,
  * columns laid out, only the visible rows drawn.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -19,13 +19,13 @@ tier_name(const struct tui *t, int32_t tier)
 }
 
 const char *
-region_id(const struct tui *t, int32_t r)
+view_region_id(const struct tui *t, int32_t r)
 {
     return r >= 0 && r < t->m->nregions ? t->m->regions[r].id : "";
 }
 
 int
-sev_style(int sev, bool waived)
+view_sev_style(int sev, bool waived)
 {
     static const int styles[SEV_COUNT] = {
         [SEV_INFO] = STYLE_INFO, [SEV_WARNING] = STYLE_WARNING, [SEV_ERROR] = STYLE_ERROR,
@@ -36,7 +36,7 @@ sev_style(int sev, bool waived)
 }
 
 void
-placement_text(const struct tui *t, int32_t p, char *buf, size_t n)
+view_placement_text(const struct tui *t, int32_t p, char *buf, size_t n)
 {
     if (p < 0 || p >= t->m->nplacements) {
         snprintf(buf, n, "-");
@@ -85,7 +85,7 @@ view_grouped(const struct view *v, int sort)
 }
 
 int
-grow(int32_t **p, int32_t *cap, int32_t need)
+view_grow(int32_t **p, int32_t *cap, int32_t need)
 {
     return sm_grow((void **)p, cap, need, sizeof **p);
 }
@@ -108,7 +108,7 @@ regroup(struct tui *t, struct view *v)
             }
         }
     }
-    if (grow(&v->disp, &v->capdisp, need + 1) != SM_OK) {
+    if (view_grow(&v->disp, &v->capdisp, need + 1) != SM_OK) {
         v->ndisp = 0;
         return;
     }
@@ -161,15 +161,15 @@ prepare_others(struct tui *t, struct view *cur)
         struct view *o = &t->views[i];
         /* the big name lists (not the map's copy): their filter texts */
         if (o->ops->filter_name && !o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
-            texts_rows(t, o, o->ops->count(t)) != o->ops->count(t))
-            texts_build(t, o);
+            view_texts_rows(t, o, o->ops->count(t)) != o->ops->count(t))
+            view_texts_build(t, o);
         /* and the ranks of a column of few strings (not the map's) */
         if (!o->ops->draw && o->ops->count(t) >= PARTIAL_MIN &&
-            !colrank_current(t, o, o->colrank_col))
-            colrank_build(t, o);
-        if (o == cur || order_current(t, o, o->sort, o->desc))
+            !view_colrank_current(t, o, o->colrank_col))
+            view_colrank_build(t, o);
+        if (o == cur || view_order_current(t, o, o->sort, o->desc))
             continue;
-        if (build_order(t, o) != SM_OK)
+        if (view_build_order(t, o) != SM_OK)
             o->order_gen = 0;
     }
 }
@@ -180,26 +180,26 @@ view_rebuild(struct tui *t, struct view *v)
     int32_t keep = view_current(t, v);
     bool fresh, narrow, was_partial = v->partial;
 
-    forget_other_models(t);
-    fresh = order_current(t, v, v->sort, v->desc);
+    view_forget_other_models(t);
+    fresh = view_order_current(t, v, v->sort, v->desc);
     narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
              strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
     if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
-        v->order_gen != 0 && order_by_name(v, v->sort) &&
-        sig_unchanged(t, v, v->order_m, v->order_sig)) {
+        v->order_gen != 0 && view_order_by_name(v, v->sort) &&
+        view_sig_unchanged(t, v, v->order_m, v->order_sig)) {
         fresh = true;               /* an edit that left the names be */
         v->order_mgen = t->m->generation;
-        v->order_fp = model_fp(t);
+        v->order_fp = view_model_fp(t);
     }
     if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
-        v->order_gen != 0 && v->sort == 0 && order_by_name(v, 0) && repair_name_order(t, v)) {
-        order_built(t, v);          /* rows added or hidden: repaired */
+        v->order_gen != 0 && v->sort == 0 && view_order_by_name(v, 0) && view_repair_name_order(t, v)) {
+        view_order_built(t, v);          /* rows added or hidden: repaired */
         fresh = true;
     }
     if (fresh && v->order_gen != t->gen) {
         v->order_gen = t->gen;      /* kept through a re-check */
     } else if (!fresh && v->sort >= 0 && !view_grouped(v, v->sort) && !v->partial &&
-               order_current(t, v, v->sort, !v->desc)) {
+               view_order_current(t, v, v->sort, !v->desc)) {
         /* Only the direction changed: a descending order is the exact
          * reverse of the ascending one (ties included). */
         for (int32_t i = 0, j = v->norder - 1; i < j; i++, j--) {
@@ -211,7 +211,7 @@ view_rebuild(struct tui *t, struct view *v)
         v->order_gen = t->gen;
         fresh = true;
     }
-    if (!fresh && build_order(t, v) != SM_OK) {
+    if (!fresh && view_build_order(t, v) != SM_OK) {
         v->nrows = v->ndisp = v->norder = 0;
         v->order_gen = 0;
         tui_set_message(t, true, "out of memory listing %s", v->ops->name);
@@ -219,7 +219,7 @@ view_rebuild(struct tui *t, struct view *v)
     }
     if (was_partial && !v->partial && !t->unchecked)
         prepare_others(t, v);
-    apply_filter(t, v, narrow);
+    view_apply_filter(t, v, narrow);
     regroup(t, v);
     v->built_gen = t->gen;
     snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
@@ -236,7 +236,7 @@ view_rebuild(struct tui *t, struct view *v)
 void
 view_ensure(struct tui *t, struct view *v)
 {
-    forget_other_models(t);
+    view_forget_other_models(t);
     if (v->built_gen != t->gen || strcmp(v->filter, v->built_filter) != 0)
         view_rebuild(t, v);
 }

@@ -1,9 +1,9 @@
 /*
  * view_map.c - the map: datasets x the regions that hold a copy, the cells coloured
  * by the worst finding of the copies there.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -17,9 +17,9 @@ static void map_draw(struct tui *t, struct view *v, struct screen *s, int x, int
 
 const struct view_ops map_view = {
     .name = "map", .title = "Map", .keymap = KEYMAP_MAP, .kind = OBJ_PLACEMENT,
-    .cols = ds_cols, .ncols = 1, .default_sort = 0,
-    .count = ds_count, .visible = ds_visible, .filter_text = ds_filter, .filter_name = true,
-    .detail = ds_detail, .object = ds_object, .draw = map_draw,
+    .cols = view_ds_cols, .ncols = 1, .default_sort = 0,
+    .count = view_ds_count, .visible = view_ds_visible, .filter_text = view_ds_filter, .filter_name = true,
+    .detail = view_ds_detail, .object = view_ds_object, .draw = map_draw,
 };
 
 /* ---- the map ---------------------------------------------------------------- */

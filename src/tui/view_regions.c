@@ -1,8 +1,8 @@
 /*
  * view_regions.c - regions: every region, grouped by country.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /*
  * view_sort.c - sorting a view's rows (LSD radix sort on 64-bit keys, ranks for
  * columns of few values) and the orders kept through re-checks.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -392,7 +392,7 @@ colrank_hash(struct tui *t, const struct column *c, int32_t n)
     uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
 
     for (int32_t r = 0; r < n; r++)
-        h = sig_step(h, (uint64_t)(uintptr_t)c->str(t, r));
+        h = view_sig_step(h, (uint64_t)(uintptr_t)c->str(t, r));
     return h | 1;
 }
 
@@ -400,20 +400,20 @@ colrank_hash(struct tui *t, const struct column *c, int32_t n)
  * generation, or after an edit that left every row's string where it
  * was (one pass, then good for the generation)? */
 bool
-colrank_current(struct tui *t, struct view *v, int col)
+view_colrank_current(struct tui *t, struct view *v, int col)
 {
     int32_t n = v->ops->count(t);
 
     if (v->ncolrank <= 0 || v->colrank_col != col || v->ncolrank != n || v->colrank_m != t->m)
         return false;
-    if (v->colrank_mgen == t->m->generation && v->colrank_fp == model_fp(t))
+    if (v->colrank_mgen == t->m->generation && v->colrank_fp == view_model_fp(t))
         return true;
     if (colrank_hash(t, &v->ops->cols[col], n) != v->colrank_psig) {
         v->ncolrank = 0;
         return false;
     }
     v->colrank_mgen = t->m->generation;
-    v->colrank_fp = model_fp(t);
+    v->colrank_fp = view_model_fp(t);
     return true;
 }
 
@@ -422,7 +422,7 @@ colrank_current(struct tui *t, struct view *v, int col)
  * Off the key path (after the first check); nothing when no column
  * qualifies or out of memory. */
 void
-colrank_build(struct tui *t, struct view *v)
+view_colrank_build(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t), nkeys = 0, *ids;
     struct sort_pair *blk;
@@ -454,7 +454,7 @@ colrank_build(struct tui *t, struct view *v)
         v->colrank_col = col;
         v->colrank_m = t->m;
         v->colrank_mgen = t->m->generation;
-        v->colrank_fp = model_fp(t);
+        v->colrank_fp = view_model_fp(t);
         v->colrank_psig = colrank_hash(t, c, n);
         return;
     }
@@ -532,7 +532,7 @@ sort_order(struct tui *t, struct view *v)
         if (count_into(v, p, n, dc->n(t) + 1))
             return SM_OK;
         radix_sort(p, tmp, n);
-    } else if (!grouped && !c->num && colrank_current(t, v, v->sort)) {
+    } else if (!grouped && !c->num && view_colrank_current(t, v, v->sort)) {
         for (int32_t i = 0; i < n; i++) {
             p[i].row = v->order[i];
             p[i].key = (uint64_t)v->colrank[v->order[i]];
@@ -630,7 +630,7 @@ partial_order(struct tui *t, struct view *v, int32_t n)
 /* A hash of what, besides the model's address and generation, tells one
  * model from another: sizes, the derived facts' sizes, the scenario. */
 uint64_t
-model_fp(const struct tui *t)
+view_model_fp(const struct tui *t)
 {
     const struct model *m = t->m;
     const uint64_t parts[] = {
@@ -663,7 +663,7 @@ order_model_only(const struct view *v, int sort)
  * or on this very model (through re-checks) when it depends on the model
  * alone? A partial order (first frame) is good for its generation only. */
 bool
-order_current(struct tui *t, const struct view *o, int sort, bool desc)
+view_order_current(struct tui *t, const struct view *o, int sort, bool desc)
 {
     if (o->order_sort != sort || o->order_desc != desc || o->order_gen == 0)
         return false;
@@ -671,19 +671,19 @@ order_current(struct tui *t, const struct view *o, int sort, bool desc)
         return true;
     return !o->partial && o->order_fp != 0 && o->order_m == t->m &&
            o->order_mgen == t->m->generation && order_model_only(o, sort) &&
-           o->order_fp == model_fp(t);
+           o->order_fp == view_model_fp(t);
 }
 
 void
-order_built(struct tui *t, struct view *v)
+view_order_built(struct tui *t, struct view *v)
 {
     v->order_gen = t->gen;
     v->order_sort = v->sort;
     v->order_desc = v->desc;
     v->order_m = t->m;
     v->order_mgen = t->m->generation;
-    v->order_fp = v->partial ? 0 : model_fp(t);
-    v->order_sig = !v->partial && order_by_name(v, v->sort) &&
+    v->order_fp = v->partial ? 0 : view_model_fp(t);
+    v->order_sig = !v->partial && view_order_by_name(v, v->sort) &&
                    v->ops->count(t) >= PARTIAL_MIN ? view_sig(t, v) : 0;
     v->order_psig = v->order_sig ? v->psig : 0;
     v->order_n = v->ops->count(t);
@@ -693,7 +693,7 @@ order_built(struct tui *t, struct view *v)
  * it: orders built on a model that is no longer t->m are dropped as soon
  * as the change is seen (every draw and every rebuild looks). */
 void
-forget_other_models(struct tui *t)
+view_forget_other_models(struct tui *t)
 {
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *v = &t->views[i];
@@ -711,7 +711,7 @@ forget_other_models(struct tui *t)
 /* Is the order one that depends on the rows' names and hidden flags
  * alone: a name list in catalog order or sorted by its name (column 0)? */
 bool
-order_by_name(const struct view *v, int sort)
+view_order_by_name(const struct view *v, int sort)
 {
     return v->ops->filter_name && !v->ops->group && (sort == -1 || sort == 0);
 }
@@ -730,10 +730,10 @@ view_sig(struct tui *t, struct view *v)
         return v->sig;
     for (int32_t r = 0; r < n; r++) {
         uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
-        ph = sig_step(ph, x);
+        ph = view_sig_step(ph, x);
         if (v->ops->visible && !v->ops->visible(t, r))
             x = ~x;
-        h = sig_step(h, x);
+        h = view_sig_step(h, x);
     }
     v->psig = ph | 1;
     v->sig = h | 1;
@@ -745,7 +745,7 @@ view_sig(struct tui *t, struct view *v)
 /* After an edit, an order or texts built on the same model object whose
  * names and hidden rows are as they were: good again for this model. */
 bool
-sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint64_t built_sig)
+view_sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint64_t built_sig)
 {
     return built_sig != 0 && built_on == t->m && view_sig(t, v) == built_sig;
 }
@@ -773,7 +773,7 @@ cmp_name_rows(const void *pa, const void *pb)
  * the same model only. False (order untouched) when that does not hold,
  * more than REPAIR_MAX rows came in, or out of memory. */
 bool
-repair_name_order(struct tui *t, struct view *v)
+view_repair_name_order(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t), on = v->order_n, nadd = 0, k = 0, *add, *pos;
     uint64_t ph = 1469598103934665603ull ^ (uint64_t)on;
@@ -781,15 +781,15 @@ repair_name_order(struct tui *t, struct view *v)
 
     if (!v->order_psig || v->order_m != t->m || on > n || v->sort != 0 || v->ops->group)
         return false;
-    if (!match_room(v, n))
+    if (!view_match_room(v, n))
         return false;
-    if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
-        grow(&v->rows, &v->caprows, n + 1) != SM_OK)
+    if (view_grow(&v->order, &v->caporder, n + 1) != SM_OK ||
+        view_grow(&v->rows, &v->caprows, n + 1) != SM_OK)
         return false;
     /* names as they were, and who is shown now (bit 0) */
     for (int32_t r = 0; r < n; r++) {
         if (r < on)
-            ph = sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
+            ph = view_sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
         v->match[r] = !v->ops->visible || v->ops->visible(t, r);
     }
     if ((ph | 1) != v->order_psig)
@@ -872,9 +872,9 @@ rows_current(struct tui *t, struct view *v)
     if (v->order_gen == t->gen)
         return true;
     if (v->order_fp && v->order_m == t->m && v->order_mgen == t->m->generation &&
-        v->order_fp == model_fp(t))
+        v->order_fp == view_model_fp(t))
         return true;
-    return order_by_name(v, v->order_sort) && sig_unchanged(t, v, v->order_m, v->order_sig);
+    return view_order_by_name(v, v->order_sort) && view_sig_unchanged(t, v, v->order_m, v->order_sig);
 }
 
 /* order's rows (any order) put back in id order, through the match
@@ -885,7 +885,7 @@ rows_in_id_order(struct view *v, int32_t n)
 {
     int32_t k = 0;
 
-    if (!match_room(v, n))
+    if (!view_match_room(v, n))
         return false;
     memset(v->match, 0, (size_t)n);
     for (int32_t i = 0; i < v->norder; i++)
@@ -898,7 +898,7 @@ rows_in_id_order(struct view *v, int32_t n)
 }
 
 int
-build_order(struct tui *t, struct view *v)
+view_build_order(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t);
     /* The order there is (another sort of the same rows, this generation
@@ -907,27 +907,27 @@ build_order(struct tui *t, struct view *v)
     bool same_rows = !v->partial && v->ops->visible && n >= PARTIAL_MIN &&
                      v->norder <= n && rows_current(t, v);
 
-    if (grow(&v->order, &v->caporder, n + 1) != SM_OK ||
-        grow(&v->rows, &v->caprows, n + 1) != SM_OK)
+    if (view_grow(&v->order, &v->caporder, n + 1) != SM_OK ||
+        view_grow(&v->rows, &v->caprows, n + 1) != SM_OK)
         return SM_ENOMEM;
     v->partial = false;
     if (t->unchecked && n >= PARTIAL_MIN && v->sort >= 0 && !v->ops->group &&
         !v->filter[0]) {
         partial_order(t, v, n);
-        order_built(t, v);
+        view_order_built(t, v);
         return SM_OK;
     }
     /* The map lists the datasets view's rows: share a fresh sort. */
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *o = &t->views[i];
         if (o == v || o->ops->count != v->ops->count || o->ops->cols != v->ops->cols ||
-            !order_current(t, o, v->sort, v->desc) ||
+            !view_order_current(t, o, v->sort, v->desc) ||
             o->ops->visible != v->ops->visible || o->ops->group || v->ops->group ||
             o->partial)
             continue;
         memcpy(v->order, o->order, sizeof *v->order * (size_t)o->norder);
         v->norder = o->norder;
-        order_built(t, v);
+        view_order_built(t, v);
         return SM_OK;
     }
     if (!same_rows || !rows_in_id_order(v, n)) {
@@ -938,6 +938,6 @@ build_order(struct tui *t, struct view *v)
     }
     if ((v->sort >= 0 || view_grouped(v, v->sort)) && sort_order(t, v) != SM_OK)
         return SM_ENOMEM;
-    order_built(t, v);
+    view_order_built(t, v);
     return SM_OK;
 }

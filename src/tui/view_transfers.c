@@ -1,8 +1,8 @@
 /*
  * view_transfers.c - transfers: the derived transfer register.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -66,7 +66,7 @@ tr_via_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     if (x->flow >= 0 && x->flow < t->m->nflows)
         snprintf(buf, n, "%s", t->m->flows[x->flow].name);
     else
-        placement_text(t, x->placement, buf, n);
+        view_placement_text(t, x->placement, buf, n);
 }
 
 static void

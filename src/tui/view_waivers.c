@@ -2,9 +2,9 @@
  * view_waivers.c - waivers: every waiver, live ones first, then the
  * expired (they hide nothing any more), with owner, expiry and reason;
  * sortable by owner and by expiry across the two groups' order.
- * Part of the list engine (src/tui/view_list.h); no curses here.
+ * Part of the list engine (src/tui/view_int.h); no curses here.
  */
-#include "view_list.h"
+#include "view_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,215 @@
+/*
+ * check_int.h - private: the types, statements and helpers that check.c and its parts
+ * (check_findings.c, check_regimes.c, check_transfers.c, check_rules.c) share. Nothing
+ * outside them includes it.
+ */
+#ifndef SM_CHECK_INT_H
+#define SM_CHECK_INT_H
+
+#include "check.h"
+#include "rules.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum cstat {
+    CS_NONE,        /* no adequacy, not free: needs a mechanism */
+    CS_FREE,        /* inside the free-flow area (or the regime bars nothing there) */
+    CS_ADEQ,        /* full adequacy in force */
+    CS_DPF,         /* partial adequacy, recipient must be DPF-certified */
+    CS_COMM,        /* partial adequacy for commercial recipients */
+    CS_REVOKED,     /* adequacy revoked by the pack or a scenario */
+    CS_LAPSED,      /* adequacy ended (until < today) */
+    CS_BLACK        /* barred destination */
+};
+
+enum verdict { V_OK, V_XFR001, V_XFR002 };
+
+enum basis { B_INSIDE, B_ADEQ, B_DPF, B_COMM, B_MECH, B_NONE };
+
+struct rinfo {
+    int32_t first, n;           /* member countries in pool */
+    uint8_t any;                /* global or unknown location: worst case */
+};
+
+struct wv {
+    int32_t id;
+    int32_t kind, obj;          /* resolved object, or SM_NONE */
+};
+
+#define WHY_MAX 12
+#define HINT_CACHE 4096
+
+struct hint_slot {
+    uint64_t gmask;
+    int32_t tier, home, provider_region, used;
+    uint8_t scope, personal, what;
+    int32_t *cand;              /* candidate regions, best first (heap) */
+    int32_t ncand;
+};
+
+/* Recently stored finding strings, to share instead of copying again. */
+#define SC_N 16
+struct strcache {
+    const char *s[SC_N];
+    int next;
+};
+
+struct dctx {
+    int32_t d;
+    const struct dataset *ds;
+    int32_t tier;               /* effective */
+    const struct tier *T;
+    uint64_t gmask;             /* regimes that apply */
+    uint64_t bmask;             /* regimes whose area bounds bloc scope and operators:
+                                 * those that restrict transfers, or all if none does */
+    bool fallback;              /* regimes from the home country, no subjects */
+    int32_t primary, home_region;
+    int home_cc;
+    bool personal;
+    char subj[96];              /* "EU,BR" */
+    bool words;                 /* subj is filled */
+};
+
+/* A text that grows to fit: finding texts hold names of any length, whole. */
+struct gbuf {
+    char *s;
+    size_t cap;
+};
+
+struct ck {
+    const struct model *m;
+    const struct rulepack *rp;
+    int32_t today;
+    struct check_result *r;
+    struct lineage *L;
+    uint8_t (*cs)[SM_CC_COUNT];
+    int16_t *slot_regime;
+    struct rinfo *ri;
+    int32_t *provider_first;    /* per region: first region of its provider */
+    uint64_t restricting;       /* regimes with a transfer rule (not "free") */
+    uint8_t *allowed;           /* per region: the org policy allows it */
+    const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
+    int16_t *pool;
+    int32_t *inflow;
+    uint8_t *inmech;            /* per placement: inflow's mechanism | public << 5 */
+    uint8_t *prow;
+    struct wv *wv;
+    int32_t nwv;
+    int32_t cap_transfers;
+    uint8_t *seg;               /* per transfer row: it starts a sorted segment */
+    int32_t cap_seg;
+    bool oom;
+    int cc_eu;
+    struct hint_slot *hints;
+    struct gbuf near;           /* nearest()'s text */
+    struct strcache sc;         /* strings of recent findings, shared */
+    /* the finding being built */
+    int rule;
+    int kind;
+    int32_t obj, dataset;
+    int nwhy;
+    struct gbuf why[WHY_MAX];
+    struct gbuf msg, hint;
+    char jur[96];
+    struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
+    struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
+    struct gbuf sw[2];          /* scope_words() and its areas */
+    struct gbuf basis;          /* a transfer's basis ("scc REF"), before it is stored */
+};
+
+/* Each regime index g set in mask (a bit walk, not 64 tests). No `break`
+ * inside: the body sits in a one-shot inner loop. */
+#define FOR_REGIMES(g, mask) \
+    for (uint64_t g##_m = (mask); g##_m; g##_m &= g##_m - 1) \
+        for (int32_t g = __builtin_ctzll(g##_m), g##_1 = 1; g##_1; g##_1 = 0)
+
+#define finding_cmp check_finding_cmp
+
+struct mech {
+    uint8_t mech;
+    bool dates_ok;
+    int32_t valid_from, valid_to;
+    const char *ref;
+    bool public_recipient;
+    bool explicit_flow;         /* declared on a flow (not a placement) */
+    /* A copy fed from a copy in its own country stands on the basis by
+     * which the data entered that country: src is the first copy of the
+     * chain in that country, via the flow that crossed into it (SM_NONE:
+     * src's own declaration, an implicit replication). src SM_NONE: the
+     * copy is fed across a border, or not by a flow. */
+    int32_t src, via;
+};
+
+/* The first 16 bytes of a name as two big-endian words: comparing them
+ * as integers compares the prefixes as strcmp does (unsigned bytes, the
+ * end before any byte). */
+struct nkey {
+    uint64_t hi, lo;
+    const char *name;
+    int32_t id;
+};
+
+/* Defined in one part, used in another. */
+const char *ccs(int cc, char buf[3]);
+int fmtv(char *buf, size_t size, const char *fmt, va_list ap);
+int __attribute__((format(printf, 3, 4))) sfmt(char *buf, size_t size, const char *fmt, ...);
+void fmt_date(int32_t d, char out[11]);
+bool dates_ok(int32_t today, int32_t from, int32_t to);
+const char *region_id(const struct ck *c, int32_t r);
+const char *regime_cc(const struct regime *g, char buf[3]);
+const char * __attribute__((format(printf, 4, 5))) gfmt(struct ck *c, struct gbuf *b, bool append,
+                           const char *fmt, ...);
+const char *gstr(const struct gbuf *b);
+void gclear(struct gbuf *b);
+const char *transforms_text(struct ck *c, struct gbuf *b, const struct transform *t, uint32_t n);
+const char *region_label(struct ck *c, int32_t r, struct gbuf *b);
+const char *area_of(const struct regime *g, char *buf, size_t size);
+const char *area_text(struct ck *c, struct gbuf *b, int32_t g);
+bool begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset);
+void __attribute__((format(printf, 2, 3))) why(struct ck *c, const char *fmt, ...);
+void __attribute__((format(printf, 2, 3))) msg(struct ck *c, const char *fmt, ...);
+void __attribute__((format(printf, 2, 3))) hint(struct ck *c, const char *fmt, ...);
+bool waiver_live(const struct waiver *w, int32_t today);
+void waiver_resolve(const struct model *m, const struct waiver *w, int32_t *kind, int32_t *id);
+int sort_findings(struct check_result *r);
+int append(struct check_result *r, const struct model *m, const struct finding *f,
+           const struct wv *wv, int32_t nwv, struct strcache *sc, struct finding **out);
+bool end(struct ck *c);
+int build_tables(struct ck *c);
+int judge_region(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
+                 int *badcc, int *basis, uint8_t *st);
+bool region_within(const struct ck *c, int32_t r, const struct sm_ccset *set, int *badcc);
+bool region_is_country(const struct ck *c, int32_t r, int cc);
+bool in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r,
+              const struct mech *mc);
+const char *scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b,
+                        struct gbuf *areas);
+void copy_mech(const struct ck *c, const struct dctx *dc, int32_t p, struct mech *mc);
+const char *why_entry(struct ck *c, int32_t p, const struct mech *mc);
+bool operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg);
+uint32_t copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+                    const struct mech *mc);
+void dataset_home(const struct ck *c, struct dctx *dc, int32_t r);
+void dataset_ctx(struct ck *c, int32_t d, struct dctx *dc);
+void dataset_words(struct ck *c, struct dctx *dc);
+void why_dataset(struct ck *c, struct dctx *dc);
+void jur_for(struct ck *c, uint64_t gmask, int to_cc, bool any);
+void why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
+                  const char *carrier);
+const char *mech_list(const struct regime *rg, char *buf, size_t size);
+void add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
+                  int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal);
+void basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,
+                 uint64_t *m003, uint64_t *m004);
+void check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *what,
+                 const char *setter, const struct mech *mc, uint64_t m003, uint64_t m004,
+                 bool systematic, int to_cc, bool any, const char *how);
+void check_dataset(struct ck *c, int32_t d);
+void check_flow(struct ck *c, int32_t f);
+void check_subjects(struct ck *c);
+void sort_new_rows(struct ck *c, int32_t from);
+int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const uint8_t *seg);
+int rank_names(struct nkey *v, int32_t n, int32_t *rank);
+
+#endif
