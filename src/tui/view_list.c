@@ -481,8 +481,25 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
         screen_put(s, x + widths[shown[0]], y, 1, STYLE_HEADER, "<");
     if (more)
         screen_put(s, x + w - 1, y, 1, STYLE_HEADER, ">");
-    if (v->sort < 0 && cx < x + w - 16)
-        screen_put(s, x + w - 15, y, 13, STYLE_HEADER, "catalog order");
+    /* No sort column: say so in the header where a title leaves room
+     * (free text's first, else the rightmost with room); where none does,
+     * the sort menu (o) and the message when chosen say it. */
+    if (v->sort < 0) {
+        const char *label = "catalog order";
+        int lw = text_width(label), at = -1, hx = x;
+        bool free_at = false;
+        for (int i = 0; i < ncols; i++) {
+            int c = shown[i];
+            bool fr = ops->cols[c].fit == COL_FREE;
+            if (widths[c] - text_width(ops->cols[c].title) - 2 >= lw && (!free_at || fr)) {
+                at = hx + widths[c] - lw;
+                free_at = fr;
+            }
+            hx += widths[c] + 1;
+        }
+        if (at >= 0)
+            screen_put(s, at, y, lw, STYLE_HEADER, label);
+    }
     if (v->ndisp == 0) {
         const char *why = v->filter[0] ? "no match for the filter (Esc clears it)"
                         : (ops->count == NULL ? "" : "nothing here yet");

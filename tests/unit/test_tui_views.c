@@ -1031,6 +1031,19 @@ test_sort_menu_and_cycle(void **state)
         assert_non_null(strstr(text, "catalog order"));
         free(text);
     }
+    /* Findings keep the checker's order: the header says so */
+    feed(h, "5");
+    tui_draw(h->t, h->s);
+    {
+        char *text = screen_snapshot(h->s), *line = text;
+        for (int y = 0; y <= h->t->views[4].list_y - 1 && line; y++)
+            line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+        assert_non_null(line);      /* "# WxH" is the snapshot's first line */
+        *strchr(line, '\n') = 0;
+        assert_non_null(strstr(line, "catalog order"));
+        free(text);
+    }
+    feed(h, "1");
     /* the menu: every sortable column, then the catalog order */
     feed(h, "o");
     assert_int_equal(h->t->dialog.mode, DIALOG_MENU);
