@@ -102,6 +102,12 @@ check "l scrolls the columns, the name stays" "^Tier +<"
 if screen | grep -q "^Tier .*Rank"; then bad "Rank still shown after l" "$(screen)"; else ok; fi
 keys h
 check "h scrolls back" "^Tier +Rank"
+keys 6
+check "map: more regions to the right" "^Dataset. .*>$"
+first=$(screen | sed -n 2p)
+keys l l l l l l
+check "map: l scrolls the regions, < on the left" "^Dataset. +<"
+if [ "$(screen | sed -n 2p)" != "$first" ]; then ok; else bad "map: the cursor's region did not change" "$(screen)"; fi
 keys 1 z
 check "z zooms the list" "list zoomed"
 if screen | grep -Eq "^dataset [^ ]+ ─"; then bad "detail pane still shown when zoomed" "$(screen)"; else ok; fi
