@@ -29,11 +29,13 @@ new_line(struct detail *d)
     return l;
 }
 
-/* fmt with ap on the heap, whole; "" (static) when out of memory. */
+/* What a line holds when its text could not be allocated. */
+static char no_text[1];
+
+/* fmt with ap on the heap, whole; no_text when out of memory. */
 static char *
 heap_vprintf(const char *fmt, va_list ap)
 {
-    static char empty[1];
     va_list ap2;
     int n;
     char *s;
@@ -42,7 +44,7 @@ heap_vprintf(const char *fmt, va_list ap)
     n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
     if (n < 0 || !(s = malloc((size_t)n + 1)))
-        return empty;
+        return no_text;
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;
 }
@@ -50,7 +52,7 @@ heap_vprintf(const char *fmt, va_list ap)
 static void
 text_free(char *s)
 {
-    if (s && *s)
+    if (s != no_text)
         free(s);
 }
 
@@ -74,7 +76,7 @@ detail_title(struct detail *d, const char *fmt, ...)
     s = heap_vprintf(fmt, ap);
     va_end(ap);
     free(d->title);
-    d->title = *s ? s : NULL;
+    d->title = s != no_text ? s : NULL;
 }
 
 void

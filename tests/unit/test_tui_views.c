@@ -536,6 +536,7 @@ test_sort_every_column(void **state)
                 assert_int_equal(d->line[i].id, first);
                 break;
             }
+        detail_clear(d);
         free(d);
     }
     for (int vi = 0; vi < 2; vi++) {
