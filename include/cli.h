@@ -159,6 +159,10 @@ void cli_put_text(FILE *f, const char *s);
 size_t cli_text_width(const char *s);
 /* A JSON string literal, quotes included; exact for valid UTF-8. */
 void cli_put_json(FILE *f, const char *s);
+/* An object's selector (model_selector), whole whatever its length, through
+ * cli_put_text or cli_put_json; "?" when out of memory. */
+void cli_put_selector(FILE *f, const struct model *m, enum obj_kind kind, int32_t id);
+void cli_put_json_selector(FILE *f, const struct model *m, enum obj_kind kind, int32_t id);
 /* "sovmap: message" and "usage: LINE" (first line of usage) on c->err;
  * returns CLI_USAGE. */
 int cli_usage_fail(struct cli *c, const char *usage, const char *fmt, ...)

@@ -409,12 +409,18 @@ const struct attr *model_attr(enum obj_kind kind, const char *name);
  * naming the object and the attribute; the model is unchanged then. */
 int model_set(struct model *m, enum obj_kind kind, int32_t id,
               const char *attr, const char *value, struct sm_error *err);
-/* The text form of an attribute into buf (truncated to size). */
+/* The text form of an attribute into buf, cut to size - 1 bytes (possibly
+ * mid-character): only for attributes of a bounded length (numbers, dates,
+ * enums, booleans); names and free text go through model_get_dup. */
 const char *model_get(const struct model *m, enum obj_kind kind, int32_t id,
                       const char *attr, char *buf, size_t size);
-/* Every attribute as "name=value" lines, for the audit log and diffs. */
-size_t model_describe(const struct model *m, enum obj_kind kind, int32_t id,
-                      char *buf, size_t size);
+/* The text form of an attribute on the heap, whole whatever its length
+ * (the caller frees); NULL when out of memory. */
+char *model_get_dup(const struct model *m, enum obj_kind kind, int32_t id,
+                    const char *attr);
+/* Every non-empty attribute as "name=value" lines, whole, on the heap (the
+ * caller frees), for the audit log and diffs; NULL when out of memory. */
+char *model_describe_dup(const struct model *m, enum obj_kind kind, int32_t id);
 
 /* One object of a model by kind and id (audit snapshots, store hooks). */
 struct obj_ref {

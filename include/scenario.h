@@ -91,6 +91,9 @@ int scenario_op_parse(int argc, const char *const *argv, enum scenario_op *op,
 /* "move orders aws:us-east-1 aws:eu-central-1" (arguments with blanks or
  * quotes are quoted) into buf; returns buf. */
 const char *scenario_op_format(int argc, const char *const *argv, char *buf, size_t size);
+/* The same text on the heap, whole (the caller frees); NULL when out of
+ * memory. */
+char *scenario_op_dup(int argc, const char *const *argv);
 
 /* ---- evaluation ------------------------------------------------------------ */
 

@@ -135,6 +135,10 @@ void sm_date_fmt(int32_t d, char out[11]);         /* "" for 0 */
 
 /* ---- strings ------------------------------------------------------------- */
 size_t sm_strlcpy(char *dst, const char *src, size_t size);
+/* printf into a heap string of the length it needs (the caller frees);
+ * NULL when out of memory. For anything holding a name, a path or a
+ * message, where a fixed buffer would cut it. */
+char  *sm_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Edit distance, capped at cap+1 (for "did you mean"). */
 int    sm_levenshtein(const char *a, const char *b, int cap);
 bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" */

@@ -306,3 +306,14 @@ tl_rich_model(void)
     return m;
 }
 
+
+void
+tl_describe(const struct model *m, enum obj_kind kind, int32_t id, char *buf, size_t size)
+{
+    char *d = model_describe_dup(m, kind, id);
+
+    assert_non_null(d);
+    assert_true(strlen(d) < size);
+    memcpy(buf, d, strlen(d) + 1);
+    free(d);
+}

@@ -27,6 +27,10 @@ const char *tl_tmpdir(void);
 const char *tl_path(const char *dir, const char *name);
 /* Read a whole file (NUL-terminated, caller frees) or NULL. */
 char *tl_slurp(const char *path, size_t *len);
+/* model_describe_dup copied into a test's buffer; fails the test when it
+ * does not fit or memory runs out. */
+void tl_describe(const struct model *m, enum obj_kind kind, int32_t id, char *buf,
+                 size_t size);
 
 /* A small model: regions aws:eu-west-1 (IE), aws:eu-central-1 (DE),
  * aws:us-east-1 (US), tiers restricted/confidential/public, no datasets. */

@@ -92,9 +92,9 @@ int
 cli_seed_tiers(struct cli *c)
 {
     struct sm_error e = { 0 };
-    char *data = NULL;
-    char names[256];
-    size_t at = 0;
+    char *data = NULL, *names = NULL;
+    size_t len = 0;
+    FILE *nf;
     int rc;
 
     for (int32_t i = 0; i < c->m->ntiers; i++)
@@ -104,27 +104,41 @@ cli_seed_tiers(struct cli *c)
         return rc;
     if (rulepack_seed_tiers(c->rp, c->m, &e) != SM_OK)
         return cli_error(c, &e);
-    names[0] = '\0';
-    if (store_begin(c->st, &e) != SM_OK)
+    if (!(nf = open_memstream(&names, &len)))
+        return cli_fail(c, "out of memory");
+    if (store_begin(c->st, &e) != SM_OK) {
+        fclose(nf);
+        free(names);
         return cli_error(c, &e);
+    }
     for (int32_t i = 0; i < c->m->ntiers; i++) {
         if (c->m->tiers[i].deleted)
             continue;
         if (store_put(c->st, c->m, OBJ_TIER, i, &e) != SM_OK)
             goto fail;
-        at += (size_t)snprintf(names + at, at < sizeof names ? sizeof names - at : 0, "%s%s",
-                               at ? ", " : "", c->m->tiers[i].name);
+        fprintf(nf, "%s%s", ftell(nf) ? ", " : "", c->m->tiers[i].name);
     }
+    if (fclose(nf) != 0) {
+        nf = NULL;
+        sm_error_set(&e, SM_ENOMEM, "out of memory");
+        goto fail;
+    }
+    nf = NULL;
     if ((rc = seed_data(c, &data)) != CLI_OK) {
         store_rollback(c->st);
+        free(names);
         return rc;
     }
     if (store_audit_data(c->st, "init", "tiers", NULL, names, data, &e) != SM_OK ||
         store_commit(c->st, &e) != SM_OK)
         goto fail;
+    free(names);
     free(data);
     return CLI_OK;
 fail:
+    if (nf)
+        fclose(nf);
+    free(names);
     free(data);
     store_rollback(c->st);
     return cli_error(c, &e);
@@ -269,15 +283,21 @@ reload_summary(const struct model *a, const struct model *b, char *buf, size_t s
             int32_t n = kinds[k] == OBJ_DATASET ? x->ndatasets :
                         kinds[k] == OBJ_PLACEMENT ? x->nplacements : x->nflows;
             for (int32_t i = 0; i < n; i++) {
-                char sel[512];
+                /* a million objects: the stack for the usual short
+                 * selector, the heap for a long one */
+                char small[256], *heap = NULL;
+                const char *sel;
                 int32_t id;
-                if (!model_selector(x, kinds[k], i, sel, sizeof sel) ||
-                    (kinds[k] == OBJ_DATASET && x->datasets[i].deleted) ||
+                if ((kinds[k] == OBJ_DATASET && x->datasets[i].deleted) ||
                     (kinds[k] == OBJ_PLACEMENT && x->placements[i].deleted) ||
                     (kinds[k] == OBJ_FLOW && x->flows[i].deleted))
                     continue;
+                sel = model_selector(x, kinds[k], i, small, sizeof small);
+                if (strlen(sel) + 1 >= sizeof small && !(sel = heap = model_selector_dup(x, kinds[k], i)))
+                    continue;
                 if (model_find(y, kinds[k], sel, &id, NULL) != SM_OK)
                     *(side ? &added : &removed) += 1;
+                free(heap);
             }
         }
         for (int sign = 0; sign < 2; sign++) {
@@ -349,11 +369,11 @@ cli_apply(struct cli *c, const struct edit *e, const char *verb)
         if (c->verbose && res.after && *res.after) {
             for (const char *p = res.after; *p;) {
                 size_t n = strcspn(p, "\n");
-                char line[4096];
-                snprintf(line, sizeof line, "%.*s", (int)n, p);
+                char *line = strndup(p, n);
                 fputs("  ", c->out);
-                cli_put_text(c->out, line);
+                cli_put_text(c->out, line ? line : "?");
                 fputc('\n', c->out);
+                free(line);
                 p += n + (p[n] == '\n');
             }
         }

@@ -453,3 +453,21 @@ cli_put_json(FILE *f, const char *s)
     }
     fputc('"', f);
 }
+
+void
+cli_put_selector(FILE *f, const struct model *m, enum obj_kind kind, int32_t id)
+{
+    char *sel = model_selector_dup(m, kind, id);
+
+    cli_put_text(f, sel ? sel : "?");
+    free(sel);
+}
+
+void
+cli_put_json_selector(FILE *f, const struct model *m, enum obj_kind kind, int32_t id)
+{
+    char *sel = model_selector_dup(m, kind, id);
+
+    cli_put_json(f, sel ? sel : "?");
+    free(sel);
+}

@@ -17,20 +17,19 @@
 #include "rules.h"
 #include "store.h"
 
-/* $XDG_CONFIG_HOME/sovmap (else ~/.config/sovmap) in buf; false if none. */
-static bool
-config_dir(char *buf, size_t size)
+/* The rule pack file NAME.json in $XDG_CONFIG_HOME/sovmap/rules (else
+ * ~/.config/sovmap/rules), on the heap; NULL if there is no such directory
+ * or no memory. */
+static char *
+config_pack(const char *name)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    int n;
 
     if (xdg && *xdg == '/')
-        n = snprintf(buf, size, "%s/sovmap", xdg);
-    else if (home && *home)
-        n = snprintf(buf, size, "%s/.config/sovmap", home);
-    else
-        return false;
-    return n > 0 && (size_t)n < size;
+        return sm_strdupf("%s/sovmap/rules/%s.json", xdg, name);
+    if (home && *home)
+        return sm_strdupf("%s/.config/sovmap/rules/%s.json", home, name);
+    return NULL;
 }
 
 /* The pack a catalog names: a plain name, looked up in the data directory
@@ -38,9 +37,7 @@ config_dir(char *buf, size_t size)
 static int
 load_catalog_pack(struct cli *c, const char *name, struct sm_error *e)
 {
-    char dir[4096];
     char *path;
-    size_t n;
     int rc;
 
     if (!rulepack_plain_name(name))
@@ -48,12 +45,8 @@ load_catalog_pack(struct cli *c, const char *name, struct sm_error *e)
                             "name; give a pack file with --rules PATH, or set a name",
                             c->catalog, name);
     rc = rulepack_load(c->datadir, name, &c->rp, e);
-    if (rc != SM_ENOTFOUND || !config_dir(dir, sizeof dir))
+    if (rc != SM_ENOTFOUND || !(path = config_pack(name)))
         return rc;
-    n = strlen(dir) + strlen(name) + 16;
-    if (!(path = malloc(n)))
-        return sm_error_set(e, SM_ENOMEM, "out of memory");
-    snprintf(path, n, "%s/rules/%s.json", dir, name);
     if (access(path, F_OK) == 0)
         rc = rulepack_load(c->datadir, path, &c->rp, e);
     free(path);

@@ -28,13 +28,9 @@ op(struct plan_ctx *p, int argc, const char *const *argv)
 {
     struct sm_error e = { 0 };
     char *text;
-    size_t need = 16;
 
-    for (int i = 0; i < argc; i++)
-        need += strlen(argv[i]) * 2 + 3;
-    if (!(text = malloc(need)))
+    if (!(text = scenario_op_dup(argc, argv)))
         return SM_ENOMEM;
-    scenario_op_format(argc, argv, text, need);
     if (scenario_apply(p->ev, argc, argv, &e) != SM_OK) {
         if (e.code == SM_ENOMEM) {
             free(text);

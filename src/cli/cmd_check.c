@@ -129,17 +129,20 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
     struct custom_ctx cc;
     struct report_rule rule;
     struct sm_error e;
-    char desc[512];
+    char *desc;
     int32_t k;
     int rc;
 
     for (k = 0; k < rp->ncustom; k++) {
         const struct custom_rule *cr = &rp->custom[k];
 
-        snprintf(desc, sizeof desc, "%s (custom SQL rule of rule pack %s)", cr->message,
-                 rp->name ? rp->name : "");
+        if (!(desc = sm_strdupf("%s (custom SQL rule of rule pack %s)", cr->message,
+                                rp->name ? rp->name : "")))
+            return cli_fail(c, "out of memory");
         rule = (struct report_rule){ cr->id, cr->message, desc, cr->severity, 1, desc };
-        if (report_add_rule(rep, &rule, &e) != SM_OK)
+        rc = report_add_rule(rep, &rule, &e);
+        free(desc);
+        if (rc != SM_OK)
             return cli_error(c, &e);
         memset(&cc, 0, sizeof cc);
         cc.rep = rep;

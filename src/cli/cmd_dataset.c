@@ -19,7 +19,7 @@ struct ds_list {
     struct cli *c;
     int32_t tier;               /* filter, SM_NONE all */
     const char *system;         /* filter or NULL */
-    char tier_s[256], subj[64], copies[16];
+    char subj[3 * 256], copies[16];     /* at most 255 subjects of 2 letters */
 };
 
 static bool
@@ -55,11 +55,10 @@ ds_row(void *ctx, int32_t i, const char **cols)
 
     if (!ds_match(L, i))
         return false;
-    model_get(m, OBJ_DATASET, i, "tier", L->tier_s, sizeof L->tier_s);
     model_get(m, OBJ_DATASET, i, "subjects", L->subj, sizeof L->subj);
     snprintf(L->copies, sizeof L->copies, "%d", count_copies(m, i));
     cols[0] = d->name;
-    cols[1] = L->tier_s;
+    cols[1] = d->tier == SM_NONE ? "" : m->tiers[d->tier].name;
     cols[2] = L->subj;
     cols[3] = d->system ? d->system : "";
     cols[4] = d->owner ? d->owner : "";
@@ -173,21 +172,18 @@ static void
 text_flow(struct cli *c, int32_t f)
 {
     const struct flow *fl = &c->m->flows[f];
-    char sel[1024], mech[128];
-
     fputs("  ", c->out);
     cli_put_text(c->out, fl->name);
     fputs(": ", c->out);
-    cli_put_text(c->out, model_selector(c->m, OBJ_PLACEMENT, fl->from, sel, sizeof sel));
+    cli_put_selector(c->out, c->m, OBJ_PLACEMENT, fl->from);
     fputs(" -> ", c->out);
     if (fl->to != SM_NONE)
-        cli_put_text(c->out, model_selector(c->m, OBJ_PLACEMENT, fl->to, sel, sizeof sel));
+        cli_put_selector(c->out, c->m, OBJ_PLACEMENT, fl->to);
     else if (fl->to_region != SM_NONE)
         cli_put_text(c->out, c->m->regions[fl->to_region].id);
     fprintf(c->out, "  %s", flow_kind_names[fl->kind]);
     if (fl->mechanism != MECH_NONE) {
-        snprintf(mech, sizeof mech, "  %s", mechanism_names[fl->mechanism]);
-        fputs(mech, c->out);
+        fprintf(c->out, "  %s", mechanism_names[fl->mechanism]);
         if (fl->mechanism_ref && *fl->mechanism_ref) {
             fputc(' ', c->out);
             cli_put_text(c->out, fl->mechanism_ref);
@@ -234,7 +230,7 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8], sel[1024];
+    char *pos[8];
     const struct model *m;
     const struct dataset *d;
     enum out_format fmt;
@@ -274,8 +270,9 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
             if (m->placements[p].deleted)
                 continue;
             fputs(first ? "{" : ",{", c->out);
-            cmd_json_members(c, "selector", model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel),
-                             OBJ_PLACEMENT, p);
+            fputs("\"selector\":", c->out);
+            cli_put_json_selector(c->out, m, OBJ_PLACEMENT, p);
+            cmd_json_attrs(c, OBJ_PLACEMENT, p);
             fputc('}', c->out);
             first = false;
         }
@@ -487,13 +484,13 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
                           : cmd_find(c, OBJ_DATASET, pos[0], &t.ds);
     if (rc != CLI_OK)
         return rc;
-    before = cmd_describe(c->m, OBJ_DATASET, t.ds);
+    before = model_describe_dup(c->m, OBJ_DATASET, t.ds);
     snap = cmd_part(c->m, OBJ_DATASET, t.ds);
     cmd_now(c, t.now);
     for (int i = 1; i < npos && rc == CLI_OK; i++)
         rc = pc->apply(c, &t, pos[i]);
     if (rc == CLI_OK) {
-        after = cmd_describe(c->m, OBJ_DATASET, t.ds);
+        after = model_describe_dup(c->m, OBJ_DATASET, t.ds);
         snprintf(op, sizeof op, "%s %.200s %.200s%s", pc->audit, pos[0], pos[1],
                  npos > 2 ? " ..." : "");
         rc = cmd_save(c, c->m, OBJ_DATASET, t.ds, c->m->datasets[t.ds].name, op, before,

@@ -102,8 +102,18 @@ out:
 struct fl_list {
     struct cli *c;
     int32_t dataset;
-    char from[1024], to[1024], mech[256], xf[1024];
+    char *from, *to, *mech, *xf;    /* this row's texts (heap, whole) */
 };
+
+static void
+fl_free_row(struct fl_list *L)
+{
+    free(L->from);
+    free(L->to);
+    free(L->mech);
+    free(L->xf);
+    L->from = L->to = L->mech = L->xf = NULL;
+}
 
 static bool
 fl_row(void *ctx, int32_t i, const char **cols)
@@ -117,22 +127,20 @@ fl_row(void *ctx, int32_t i, const char **cols)
     if (L->dataset != SM_NONE && m->placements[f->from].dataset != L->dataset &&
         (f->to == SM_NONE || m->placements[f->to].dataset != L->dataset))
         return false;
-    model_get(m, OBJ_FLOW, i, "from", L->from, sizeof L->from);
-    if (f->to != SM_NONE)
-        model_get(m, OBJ_FLOW, i, "to", L->to, sizeof L->to);
-    else
-        model_get(m, OBJ_FLOW, i, "to-region", L->to, sizeof L->to);
-    snprintf(L->mech, sizeof L->mech, "%s%s%s", mechanism_names[f->mechanism],
-             f->mechanism_ref && *f->mechanism_ref ? " " : "",
-             f->mechanism_ref ? f->mechanism_ref : "");
-    model_get(m, OBJ_FLOW, i, "transforms", L->xf, sizeof L->xf);
+    fl_free_row(L);
+    L->from = model_get_dup(m, OBJ_FLOW, i, "from");
+    L->to = model_get_dup(m, OBJ_FLOW, i, f->to != SM_NONE ? "to" : "to-region");
+    L->mech = sm_strdupf("%s%s%s", mechanism_names[f->mechanism],
+                         f->mechanism_ref && *f->mechanism_ref ? " " : "",
+                         f->mechanism_ref ? f->mechanism_ref : "");
+    L->xf = model_get_dup(m, OBJ_FLOW, i, "transforms");
     cols[0] = f->name;
-    cols[1] = L->from;
-    cols[2] = L->to;
+    cols[1] = L->from ? L->from : "";
+    cols[2] = L->to ? L->to : "";
     cols[3] = flow_kind_names[f->kind];
-    cols[4] = L->mech;
+    cols[4] = L->mech ? L->mech : "";
     cols[5] = f->transit_encrypted ? "yes" : "no";
-    cols[6] = L->xf;
+    cols[6] = L->xf ? L->xf : "";
     return true;
 }
 
@@ -172,6 +180,7 @@ fl_list(struct cli *c, const struct command *self, int argc, char **argv)
         goto out;
     cmd_list(c, fmt, 7, heads, c->m->nflows, fl_row, fl_json, L);
 out:
+    fl_free_row(L);
     free(L);
     return rc;
 }

@@ -112,11 +112,9 @@ pl_row(void *ctx, int32_t i, const char **cols)
 static void
 pl_json(struct cli *c, void *ctx, int32_t i, const char **cols)
 {
-    char sel[1024];
-
     (void)ctx;
     fputs("\"selector\":", c->out);
-    cli_put_json(c->out, model_selector(c->m, OBJ_PLACEMENT, i, sel, sizeof sel));
+    cli_put_json_selector(c->out, c->m, OBJ_PLACEMENT, i);
     fputs(",\"dataset\":", c->out);
     cli_put_json(c->out, cols[0]);
     cmd_json_attrs(c, OBJ_PLACEMENT, i);

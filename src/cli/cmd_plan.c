@@ -128,7 +128,6 @@ print_json(struct cli *c, const struct plan *p, const char *name, bool dry,
            const struct plan_options *po)
 {
     FILE *o = c->out;
-    char line[2048];
 
     fputs("{\"scenario\": ", o);
     if (name && !dry)
@@ -150,9 +149,10 @@ print_json(struct cli *c, const struct plan *p, const char *name, bool dry,
     fputs("},\n \"steps\": [", o);
     for (int32_t i = 0; i < p->nsteps; i++) {
         const struct plan_step *st = &p->steps[i];
-        scenario_op_format((int)st->op.n, st->op.v, line, sizeof line);
+        char *line = scenario_op_dup((int)st->op.n, st->op.v);
         fprintf(o, "%s\n  {\"n\": %d, \"op\": ", i ? "," : "", (int)i + 1);
-        cli_put_json(o, line);
+        cli_put_json(o, line ? line : "?");
+        free(line);
         fputs(", \"argv\": [", o);
         for (uint32_t k = 0; k < st->op.n; k++) {
             fputs(k ? ", " : "", o);
@@ -209,7 +209,6 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
            const struct plan_options *po, const char *only)
 {
     FILE *o = c->out;
-    char line[2048];
     int32_t nnew = 0, nnew_warn = 0;
 
     fprintf(o, "%d op%s (lower bound %d): errors %d -> %d, warnings %d -> %d (prefer %s, %s "
@@ -218,9 +217,10 @@ print_text(struct cli *c, const struct plan *p, const char *name, bool dry,
             (int)p->after[SEV_WARNING], plan_prefer_names[po->prefer],
             po->prefer_moves ? "moves" : "mechanisms", only ? ", only the regions listed" : "");
     for (int32_t i = 0; i < p->nsteps; i++) {
-        scenario_op_format((int)p->steps[i].op.n, p->steps[i].op.v, line, sizeof line);
+        char *line = scenario_op_dup((int)p->steps[i].op.n, p->steps[i].op.v);
         fprintf(o, "  %d. ", (int)i + 1);
-        cli_put_text(o, line);
+        cli_put_text(o, line ? line : "?");
+        free(line);
         fputs("\n     fixes ", o);
         cli_put_text(o, p->steps[i].why);
         fputc('\n', o);

@@ -52,26 +52,31 @@ static char *
 ops_text(const struct scenario *s)
 {
     size_t cap = 64, len = 0;
-    char *buf = malloc(cap), line[2048];
+    char *buf = malloc(cap), *line;
 
     if (!buf)
         return NULL;
     buf[0] = '\0';
     for (uint32_t i = 0; i < s->nops; i++) {
         size_t n;
-        scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
+        if (!(line = scenario_op_dup((int)s->ops[i].n, s->ops[i].v))) {
+            free(buf);
+            return NULL;
+        }
         n = strlen(line) + 16;
         if (len + n >= cap) {
             char *nb;
             while (len + n >= cap)
                 cap *= 2;
             if (!(nb = realloc(buf, cap))) {
+                free(line);
                 free(buf);
                 return NULL;
             }
             buf = nb;
         }
         len += (size_t)snprintf(buf + len, cap - len, "op%u=%s\n", i + 1, line);
+        free(line);
     }
     return buf;
 }
@@ -145,11 +150,13 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
     if (model_add_scenario(c->m, &s, &id, &e) != SM_OK)
         return cli_error(c, &e);
     {
-        char after[1024];
-        snprintf(after, sizeof after, "base=%s\ndescription=%s\n", s.base, s.description);
-        char audit[600];
-        snprintf(audit, sizeof audit, "scenario new %s", pos[0]);
-        if ((rc = save(c, id, audit, NULL, after, strdup("{}"))) != CLI_OK)
+        char *after = sm_strdupf("base=%s\ndescription=%s\n", s.base, s.description);
+        char *audit = sm_strdupf("scenario new %s", pos[0]);
+        rc = after && audit ? save(c, id, audit, NULL, after, strdup("{}"))
+                            : cli_fail(c, "out of memory");
+        free(after);
+        free(audit);
+        if (rc != CLI_OK)
             return rc;
     }
     if (!c->quiet) {
@@ -204,7 +211,6 @@ list_json(struct cli *c, void *ctx, int32_t i, const char **cols)
 {
     const struct list_ctx *x = ctx;
     const struct scenario *s = &x->m->scenarios[i];
-    char line[2048];
 
     (void)cols;
     fputs("\"name\": ", c->out);
@@ -230,8 +236,9 @@ list_json(struct cli *c, void *ctx, int32_t i, const char **cols)
     for (uint32_t k = 0; k < s->nops; k++) {
         if (k)
             fputs(", ", c->out);
-        cli_put_json(c->out, scenario_op_format((int)s->ops[k].n, s->ops[k].v, line,
-                                                sizeof line));
+        char *line = scenario_op_dup((int)s->ops[k].n, s->ops[k].v);
+        cli_put_json(c->out, line ? line : "?");
+        free(line);
     }
     fputc(']', c->out);
 }
@@ -336,7 +343,6 @@ show_json(struct cli *c, int32_t id, const int32_t *chain, int32_t n, int64_t ma
 {
     const struct scenario *sc = &c->m->scenarios[id];
     FILE *o = c->out;
-    char line[2048];
     int num = 0;
 
     fputs("{\"name\": ", o);
@@ -357,10 +363,11 @@ show_json(struct cli *c, int32_t id, const int32_t *chain, int32_t n, int64_t ma
     for (int32_t k = 0; k < n; k++) {
         const struct scenario *s = &c->m->scenarios[chain[k]];
         for (uint32_t i = 0; i < s->nops; i++) {
-            scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
+            char *line = scenario_op_dup((int)s->ops[i].n, s->ops[i].v);
             num++;
             fprintf(o, "%s\n  {\"n\": %d, \"op\": ", num > 1 ? "," : "", num);
-            cli_put_json(o, line);
+            cli_put_json(o, line ? line : "?");
+            free(line);
             fputs(", \"argv\": [", o);
             for (uint32_t a = 0; a < s->ops[i].n; a++) {
                 fputs(a ? ", " : "", o);
@@ -387,7 +394,7 @@ sc_show(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[2], line[2048], made_text[160];
+    char *pos[2], made_text[160];
     int64_t made, now;
     int npos, rc;
     bool help, stale;
@@ -423,13 +430,14 @@ sc_show(struct cli *c, const struct command *self, int argc, char **argv)
     for (int32_t k = 0; k < n; k++) {
         const struct scenario *s = &c->m->scenarios[chain[k]];
         for (uint32_t i = 0; i < s->nops; i++) {
+            char *line = scenario_op_dup((int)s->ops[i].n, s->ops[i].v);
             num++;
-            scenario_op_format((int)s->ops[i].n, s->ops[i].v, line, sizeof line);
             if (chain[k] == id)
                 fprintf(c->out, "  %u. ", i + 1);
             else
                 fputs("  -  ", c->out);
-            cli_put_text(c->out, line);
+            cli_put_text(c->out, line ? line : "?");
+            free(line);
             if (chain[k] != id) {
                 fputs("   (from ", c->out);
                 cli_put_text(c->out, s->name);
@@ -451,9 +459,8 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
     struct sm_error e = { 0 };
     enum scenario_op op;
     const char *const *args;
-    char line[2048];
     int32_t id;
-    char *before, *snap;
+    char *before, *snap, *line, *after, *audit;
     int nargs, rc;
 
     (void)self;
@@ -475,20 +482,24 @@ sc_add(struct cli *c, const struct command *self, int argc, char **argv)
         free(snap);
         return cli_error(c, &e);
     }
-    scenario_op_format(nargs, args, line, sizeof line);
-    {
-        char *after = ops_text(&c->m->scenarios[id]);
-        char audit[2700];
-        snprintf(audit, sizeof audit, "scenario add %s %s", argv[1], line);
+    line = scenario_op_dup(nargs, args);
+    after = ops_text(&c->m->scenarios[id]);
+    audit = line ? sm_strdupf("scenario add %s %s", argv[1], line) : NULL;
+    if (audit) {
         rc = save(c, id, audit, before, after, snap);
-        free(after);
+    } else {
+        free(snap);
+        rc = cli_fail(c, "out of memory");
     }
-    free(before);
     if (rc == CLI_OK && !c->quiet) {
         fprintf(c->out, "%u. ", c->m->scenarios[id].nops);
         cli_put_text(c->out, line);
         fputc('\n', c->out);
     }
+    free(audit);
+    free(after);
+    free(before);
+    free(line);
     return rc;
 }
 
@@ -496,7 +507,7 @@ static int
 sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario *s;
-    char *pos[2], *end, *before, *after, *snap, line[2048], audit[2100];
+    char *pos[2], *end, *before, *after, *snap, *line, *audit;
     struct sm_strv *ops, removed;
     long idx;
     int32_t id;
@@ -547,16 +558,22 @@ sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
     }
     c->m->generation++;
     after = ops_text(s);
-    scenario_op_format((int)removed.n, removed.v, line, sizeof line);
-    snprintf(audit, sizeof audit, "scenario rm %s %ld", s->name, idx);
-    rc = save(c, id, audit, before, after, snap);
-    free(before);
-    free(after);
+    line = scenario_op_dup((int)removed.n, removed.v);
+    if ((audit = sm_strdupf("scenario rm %s %ld", s->name, idx))) {
+        rc = save(c, id, audit, before, after, snap);
+    } else {
+        free(snap);
+        rc = cli_fail(c, "out of memory");
+    }
     if (rc == CLI_OK && !c->quiet) {
         fputs("removed ", c->out);
-        cli_put_text(c->out, line);
+        cli_put_text(c->out, line ? line : "?");
         fputc('\n', c->out);
     }
+    free(audit);
+    free(line);
+    free(before);
+    free(after);
     return rc;
 }
 
@@ -581,9 +598,14 @@ sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
         return cli_error(c, &e);
     }
     {
-        char audit[600];
-        snprintf(audit, sizeof audit, "scenario drop %s", pos[0]);
-        rc = save(c, id, audit, before, NULL, snap);
+        char *audit = sm_strdupf("scenario drop %s", pos[0]);
+        if (audit) {
+            rc = save(c, id, audit, before, NULL, snap);
+        } else {
+            free(snap);
+            rc = cli_fail(c, "out of memory");
+        }
+        free(audit);
     }
     free(before);
     if (rc == CLI_OK && !c->quiet) {
@@ -948,7 +970,6 @@ unapplied(struct cli *c, const struct model *m, const char *name, const char *in
     struct sm_error e = { 0 };
     int32_t sid = model_scenario(m, name);
     const struct scenario *sc;
-    char line[2048];
     int bad = 0;
 
     if (sid == SM_NONE || scenario_begin(m, c->rp, name, &ev, &e) != SM_OK)
@@ -969,7 +990,6 @@ unapplied(struct cli *c, const struct model *m, const char *name, const char *in
             continue;
         bad++;
         if (print) {
-            scenario_op_format((int)sc->ops[i].n, sc->ops[i].v, line, sizeof line);
             fprintf(c->err, "%sop %u no longer applies: ", indent, i + 1);
             cli_put_text(c->err, e.msg);
             fputc('\n', c->err);
@@ -1030,21 +1050,22 @@ sc_apply(struct cli *c, const struct command *self, int argc, char **argv)
         return cli_error(c, &e);
     }
     if (ev->nstranded) {
-        char sel[1024];
-        model_selector(ev->m, OBJ_PLACEMENT, ev->stranded[0], sel, sizeof sel);
+        char *sel = model_selector_dup(ev->m, OBJ_PLACEMENT, ev->stranded[0]);
         rc = cli_fail(c, "scenario %s leaves %d cop%s in retired regions (first: %s); move "
                       "them in the scenario first (sovmap plan --scenario %s proposes moves)",
-                      pos[0], (int)ev->nstranded, ev->nstranded == 1 ? "y" : "ies", sel, pos[0]);
+                      pos[0], (int)ev->nstranded, ev->nstranded == 1 ? "y" : "ies",
+                      sel ? sel : "?", pos[0]);
+        free(sel);
         scenario_eval_free(ev);
         return rc;
     }
     if (ev->nstranded_keys) {
-        char sel[1024];
-        model_selector(ev->m, OBJ_PLACEMENT, ev->stranded_keys[0], sel, sizeof sel);
+        char *sel = model_selector_dup(ev->m, OBJ_PLACEMENT, ev->stranded_keys[0]);
         rc = cli_fail(c, "scenario %s leaves %d key%s in retired regions (first: the key of %s); "
                       "move them in the scenario first (sovmap plan --scenario %s proposes "
                       "moves)", pos[0], (int)ev->nstranded_keys,
-                      ev->nstranded_keys == 1 ? "" : "s", sel, pos[0]);
+                      ev->nstranded_keys == 1 ? "" : "s", sel ? sel : "?", pos[0]);
+        free(sel);
         scenario_eval_free(ev);
         return rc;
     }

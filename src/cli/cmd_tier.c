@@ -78,27 +78,6 @@ tr_list(struct cli *c, const struct command *self, int argc, char **argv)
 
 /* ---- tier edit --dry-run: the impact preview ---------------------------------- */
 
-/* The text form of a tier attribute (heap; model_get truncates, so grow). */
-static char *
-attr_text(const struct model *m, int32_t id, const char *attr)
-{
-    size_t size = 256;
-    char *buf = NULL;
-
-    for (;;) {
-        char *nb = realloc(buf, size);
-        if (!nb) {
-            free(buf);
-            return NULL;
-        }
-        buf = nb;
-        model_get(m, OBJ_TIER, id, attr, buf, size);
-        if (strlen(buf) + 1 < size || size > (1u << 24))
-            return buf;
-        size *= 2;
-    }
-}
-
 static const struct finding *
 diff_finding(const struct scenario_eval *b, const struct scenario_eval *a,
              const struct sdiff_finding *it)
@@ -121,7 +100,7 @@ preview_text(struct cli *c, const struct tier *T, const struct model *m, int32_t
         char *was;
         if (!ao->val[i])
             continue;
-        was = attr_text(m, id, ao->attr[i]->name);
+        was = model_get_dup(m, OBJ_TIER, id, ao->attr[i]->name);
         fprintf(f, "%s %s ", n++ ? ";" : "", ao->attr[i]->name);
         cli_put_text(f, was ? was : "?");
         fputs(" -> ", f);
@@ -168,7 +147,7 @@ preview_json(struct cli *c, const struct tier *T, const struct model *m, int32_t
         char *was;
         if (!ao->val[i])
             continue;
-        was = attr_text(m, id, ao->attr[i]->name);
+        was = model_get_dup(m, OBJ_TIER, id, ao->attr[i]->name);
         fprintf(f, "%s{\"attribute\":\"%s\",\"before\":", n++ ? "," : "", ao->attr[i]->name);
         cli_put_json(f, was ? was : "");
         fputs(",\"after\":", f);

@@ -150,25 +150,28 @@ model_of(void *ctx)
 }
 
 /* "theme NAME" and "bind MAP KEY ACTION" lines; errors are reported as
- * file:line: message and the line is skipped. */
+ * file:line: message and the line is skipped. *theme gets the theme named
+ * last and *msg the first error (heap; the caller frees both). */
 static void
-read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize, char *msg,
-            size_t msize)
+read_config(struct cli *c, struct keymap *km, char **theme, char **msg)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    char path[4096], line[512];
+    char *path, *line = NULL;
+    size_t cap = 0;
     FILE *f;
     int lineno = 0;
 
     if (xdg && *xdg)
-        snprintf(path, sizeof path, "%s/sovmap/config", xdg);
+        path = sm_strdupf("%s/sovmap/config", xdg);
     else if (home && *home)
-        snprintf(path, sizeof path, "%s/.config/sovmap/config", home);
+        path = sm_strdupf("%s/.config/sovmap/config", home);
     else
         return;
-    if (!(f = fopen(path, "r")))
+    if (!path || !(f = fopen(path, "r"))) {
+        free(path);
         return;
-    while (fgets(line, sizeof line, f)) {
+    }
+    while (getline(&line, &cap, f) != -1) {
         char *w[5], *save = NULL;
         int n = 0;
         struct sm_error e = { 0 };
@@ -182,21 +185,24 @@ read_config(struct cli *c, struct keymap *km, char *theme, size_t tsize, char *m
         if (n == 0)
             continue;
         if (strcmp(w[0], "theme") == 0 && n == 2) {
-            snprintf(theme, tsize, "%s", w[1]);
+            free(*theme);
+            *theme = strdup(w[1]);
         } else if (strcmp(w[0], "bind") == 0 && n == 4) {
             if (keymap_bind(km, w[1], w[2], w[3], &e) != SM_OK) {
                 cli_note(c, "%s:%d: %s", path, lineno, e.msg);
-                if (!msg[0])
-                    snprintf(msg, msize, "%s:%d: %s", path, lineno, e.msg);
+                if (!*msg)
+                    *msg = sm_strdupf("%s:%d: %s", path, lineno, e.msg);
             }
         } else {
             cli_note(c, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`",
                     path, lineno);
-            if (!msg[0])
-                snprintf(msg, msize, "%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`",
-                         path, lineno);
+            if (!*msg)
+                *msg = sm_strdupf("%s:%d: expected `theme NAME` or `bind MAP KEY ACTION`",
+                                  path, lineno);
         }
     }
+    free(line);
+    free(path);
     fclose(f);
 }
 
@@ -209,7 +215,8 @@ run_tui(struct cli *c, int argc, char **argv)
         { "--theme", OPT_STR, &theme_opt, "default, light, high-contrast, mono or a file" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[4], theme_name[256] = "", hint[512] = "";
+    char *pos[4], *config_theme = NULL, *hint = NULL;
+    const char *theme_name;
     struct sm_error e = { 0 };
     struct keymap km;
     struct theme th;
@@ -238,31 +245,29 @@ run_tui(struct cli *c, int argc, char **argv)
     keymap_init(&km);
     /* Problems are printed and also shown in the UI (the screen hides
      * what was printed before it). */
-    read_config(c, &km, theme_name, sizeof theme_name, hint, sizeof hint);
-    if (theme_opt)
-        snprintf(theme_name, sizeof theme_name, "%s", theme_opt);
-    else if (c->theme)
-        snprintf(theme_name, sizeof theme_name, "%s", c->theme);
+    read_config(c, &km, &config_theme, &hint);
+    theme_name = theme_opt ? theme_opt : c->theme ? c->theme : config_theme ? config_theme : "";
     if (theme_load(&th, theme_name, c->datadir, &e) != SM_OK) {
         /* A broken theme is not fatal: say where, use the default. */
         cli_note(c, "%s; using the default theme", e.msg);
-        if (!hint[0])
-            snprintf(hint, sizeof hint, "%s; using the default theme", e.msg);
+        if (!hint)
+            hint = sm_strdupf("%s; using the default theme", e.msg);
         theme_default(&th);
     }
+    free(config_theme);
     existed = access(c->catalog, F_OK) == 0;
-    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK)
+    if ((rc = cli_open(c, STORE_CREATE)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK) {
+        free(hint);
         return rc;
-    if ((rc = cli_load_rules(c)) != CLI_OK)
-        return rc;
-    if (!existed && !hint[0])
-        snprintf(hint, sizeof hint, "new catalog %s: a adds a dataset; `sovmap demo` opens "
-                 "a ready model", c->catalog);
+    }
+    if (!existed && !hint)
+        hint = sm_strdupf("new catalog %s: a adds a dataset; `sovmap demo` opens "
+                          "a ready model", c->catalog);
     memset(&to, 0, sizeof to);
     to.catalog = c->catalog;
     to.today = c->today;
     to.keys = &km;
-    to.message = hint[0] ? hint : "? for help, Tab switches views, / filters, q quits";
+    to.message = hint ? hint : "? for help, Tab switches views, / filters, q quits";
     to.user = getenv("USER");
     to.defer_check = true;
     /* Diagrams group regions by jurisdiction like `sovmap export`; without
@@ -279,9 +284,11 @@ run_tui(struct cli *c, int argc, char **argv)
         export_juris_free(juris);
         for (int i = 0; i < RULE_COUNT; i++)
             free(rule_texts[i]);
+        free(hint);
         return cli_error(c, &e);
     }
     rc = tui_run(t, &th, &e);
+    free(hint);
     tui_free(t);
     export_juris_free(juris);
     for (int i = 0; i < RULE_COUNT; i++)

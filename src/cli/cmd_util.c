@@ -353,7 +353,17 @@ cmd_list_parse(struct cli *c, const struct command *self, int argc, char **argv,
     return cmd_format(c, *format, true, fmt);
 }
 
-static char valbuf[65536];
+/* An attribute's whole text on the heap; NULL, with "out of memory" on
+ * stderr, when there is no memory (the caller shows "" and goes on). */
+static char *
+attr_text(struct cli *c, enum obj_kind kind, int32_t id, const char *attr)
+{
+    char *v = model_get_dup(c->m, kind, id, attr);
+
+    if (!v)
+        fprintf(c->err, "sovmap: out of memory\n");
+    return v;
+}
 
 void
 cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id)
@@ -361,16 +371,18 @@ cmd_json_attrs(struct cli *c, enum obj_kind kind, int32_t id)
     for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
         if (a->type == ATTR_FIELDS)
             continue;
-        model_get(c->m, kind, id, a->name, valbuf, sizeof valbuf);
+        char *v = attr_text(c, kind, id, a->name);
+        const char *text = v ? v : "";
         fputc(',', c->out);
         cli_put_json(c->out, a->name);
         fputc(':', c->out);
         if (a->type == ATTR_INT)
-            fputs(*valbuf ? valbuf : "null", c->out);
+            fputs(*text ? text : "null", c->out);
         else if (a->type == ATTR_BOOL)
-            fputs(valbuf, c->out);
+            fputs(text, c->out);
         else
-            cli_put_json(c->out, valbuf);
+            cli_put_json(c->out, text);
+        free(v);
     }
 }
 
@@ -402,23 +414,13 @@ cmd_text_attrs(struct cli *c, enum obj_kind kind, int32_t id)
     for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
         if (a->type == ATTR_FIELDS)
             continue;
-        model_get(c->m, kind, id, a->name, valbuf, sizeof valbuf);
-        cmd_text_line(c, a->name, valbuf);
+        char *v = attr_text(c, kind, id, a->name);
+        cmd_text_line(c, a->name, v ? v : "");
+        free(v);
     }
 }
 
 /* ---- saving ------------------------------------------------------------------------ */
-
-char *
-cmd_describe(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    size_t need = model_describe(m, kind, id, NULL, 0) + 1;
-    char *s = malloc(need);
-
-    if (s)
-        model_describe(m, kind, id, s, need);
-    return s;
-}
 
 static int64_t
 meta_int(struct cli *c, const char *key)
@@ -736,7 +738,7 @@ cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
         { "--format", OPT_STR, &format, "text|json" },
         { NULL, 0, NULL, NULL },
     };
-    char **pos = calloc((size_t)argc + 1, sizeof *pos), sel[1024];
+    char **pos = calloc((size_t)argc + 1, sizeof *pos), *sel = NULL;
     enum out_format fmt;
     int npos, rc;
     int32_t id;
@@ -758,7 +760,10 @@ cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
         goto out;
     if ((rc = cmd_find(c, kind, pos[0], &id)) != CLI_OK)
         goto out;
-    model_selector(c->m, kind, id, sel, sizeof sel);
+    if (!(sel = model_selector_dup(c->m, kind, id))) {
+        rc = cli_fail(c, "out of memory");
+        goto out;
+    }
     if (fmt == FMT_JSON) {
         fputc('{', c->out);
         cmd_json_members(c, kind == OBJ_REGION ? "id" : kind == OBJ_PLACEMENT ? "selector" : "name",
@@ -769,6 +774,7 @@ cmd_obj_show(struct cli *c, const struct command *self, int argc, char **argv,
         cmd_text_attrs(c, kind, id);
     }
 out:
+    free(sel);
     free(pos);
     return rc;
 }

@@ -143,8 +143,6 @@ char *cmd_audit_data(const char *before, const char *after);
  * (an import model of a big catalog) it is {"summary": counts} instead. */
 #define CMD_AUDIT_MAX_OBJECTS 50000
 char *cmd_diff_data(struct cli *c, const struct model *a, const struct model *b);
-/* model_describe into a heap string (caller frees), NULL on no memory. */
-char *cmd_describe(const struct model *m, enum obj_kind kind, int32_t id);
 /* Now as ISO 8601 UTC; $SOVMAP_TODAY pins it to that day at midnight. */
 void cmd_now(struct cli *c, char buf[32]);
 /* Resolve kind/sel, printing "unknown dataset x; did you mean y?". */

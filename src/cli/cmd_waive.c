@@ -46,10 +46,9 @@ known_rule(const struct rulepack *rp, const char *id, const char **best)
 }
 
 /* Resolve OBJECT as any waivable kind. CLI_OK with the canonical selector
- * in buf, or prints the error. */
+ * in *out (heap, the caller frees), or prints the error. */
 static int
-resolve_object(struct cli *c, const char *sel, char *buf, size_t size,
-               enum obj_kind *kind)
+resolve_object(struct cli *c, const char *sel, char **out, enum obj_kind *kind)
 {
     const char *s;
     int32_t id;
@@ -57,7 +56,8 @@ resolve_object(struct cli *c, const char *sel, char *buf, size_t size,
 
     for (i = 0; i < sizeof waivable / sizeof waivable[0]; i++) {
         if (model_find(c->m, waivable[i], sel, &id, NULL) == SM_OK) {
-            model_selector(c->m, waivable[i], id, buf, size);
+            if (!(*out = model_selector_dup(c->m, waivable[i], id)))
+                return cli_fail(c, "out of memory");
             *kind = waivable[i];
             return CLI_OK;
         }
@@ -81,7 +81,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         { "--expires", OPT_STR, &expires, "YYYY-MM-DD, the last day it holds" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[3], sel[1024], key[1200], date[11];
+    char *pos[3], *sel = NULL, *key = NULL, date[11];
     struct check_result *res = NULL;
     struct report *rep = NULL;
     enum obj_kind kind = OBJ_DATASET;
@@ -121,16 +121,20 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         return cli_fail(c, "unknown rule %s (see sovmap check --format json, \"rules\")",
                         pos[0]);
     }
-    if ((rc = resolve_object(c, pos[1], sel, sizeof sel, &kind)) != CLI_OK)
+    if ((rc = resolve_object(c, pos[1], &sel, &kind)) != CLI_OK)
         return rc;
-    snprintf(key, sizeof key, "%s:%s", pos[0], sel);
-    if (model_waiver(c->m, key) != SM_NONE)
-        return cli_fail(c, "waiver %s exists; remove it first with sovmap waive rm %s",
-                        key, key);
+    if (!(key = sm_strdupf("%s:%s", pos[0], sel))) {
+        rc = cli_fail(c, "out of memory");
+        goto out;
+    }
+    if (model_waiver(c->m, key) != SM_NONE) {
+        rc = cli_fail(c, "waiver %s exists; remove it first with sovmap waive rm %s", key, key);
+        goto out;
+    }
 
     /* Is there something to hide? Check the model as it is now. */
     if ((rc = cli_check_collect(c, &rep, &res)) != CLI_OK)
-        return rc;
+        goto out;
     for (i = 0; i < rep->nfindings && !match; i++)
         match = strcmp(rep->findings[i].rule, pos[0]) == 0
              && strcmp(rep->findings[i].selector, sel) == 0;
@@ -145,7 +149,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
     e.attrs[e.nattrs++] = (struct edit_attr){ "reason", reason };
     e.attrs[e.nattrs++] = (struct edit_attr){ "expires", expires };
     if ((rc = cli_apply(c, &e, "added")) != CLI_OK)
-        return rc;
+        goto out;
     if (!match) {
         fputs("sovmap: warning: no current ", c->err);
         cli_put_text(c->err, pos[0]);
@@ -153,7 +157,10 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         cli_put_text(c->err, sel);
         fputs("; the waiver will hide one if it appears\n", c->err);
     }
-    return CLI_OK;
+out:
+    free(key);
+    free(sel);
+    return rc;
 }
 
 struct wv_list {

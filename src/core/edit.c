@@ -62,18 +62,6 @@ get_value(struct sm_arena *a, const struct model *m, enum obj_kind kind, int32_t
     }
 }
 
-static char *
-describe(const struct model *m, enum obj_kind kind, int32_t id)
-{
-    char small[8];
-    size_t n = model_describe(m, kind, id, small, sizeof small);
-    char *buf = malloc(n + 1);
-
-    if (buf)
-        model_describe(m, kind, id, buf, n + 1);
-    return buf;
-}
-
 static void
 touch(struct edit_result *res, enum obj_kind kind, int32_t id)
 {
@@ -659,7 +647,7 @@ apply_set(struct model *m, const struct edit *e, struct edit_result *res,
     }
     u->nattrs = e->nattrs;
     res->id = id;
-    if (!(res->before = describe(m, e->kind, id)))
+    if (!(res->before = model_describe_dup(m, e->kind, id)))
         return oom(err);
     for (int i = 0; i < e->nattrs; i++) {
         if ((rc = model_set(m, e->kind, id, e->attrs[i].name, e->attrs[i].value, err))) {
@@ -688,7 +676,7 @@ apply_remove(struct model *m, const struct edit *e, struct edit_result *res,
     res->id = id;
     u->id = id;
     model_selector(m, e->kind, id, res->selector, sizeof res->selector);
-    if (!(res->before = describe(m, e->kind, id)))
+    if (!(res->before = model_describe_dup(m, e->kind, id)))
         return oom(err);
     /* the inverse is written while the copies can still be named */
     if ((rc = record_removal(m, u, e->kind, id, err)) ||
@@ -738,7 +726,7 @@ edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
     u->id = res->id;
     if (e->op != EDIT_REMOVE) {
         model_selector(m, e->kind, res->id, res->selector, sizeof res->selector);
-        if (!(res->after = describe(m, e->kind, res->id))) {
+        if (!(res->after = model_describe_dup(m, e->kind, res->id))) {
             rc = oom(err);
             goto undo;
         }

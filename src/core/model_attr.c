@@ -716,25 +716,52 @@ model_get(const struct model *m, enum obj_kind kind, int32_t id, const char *nam
     return buf;
 }
 
-size_t
-model_describe(const struct model *m, enum obj_kind kind, int32_t id, char *buf,
-               size_t size)
+char *
+model_get_dup(const struct model *m, enum obj_kind kind, int32_t id, const char *attr)
 {
-    const struct attr *a = model_attrs(kind);
-    char val[2048];
-    size_t at = 0;
+    size_t size = 256;
+    char *buf = NULL, *grown;
 
-    if (size)
-        buf[0] = '\0';
-    for (; a && a->name; a++) {
-        model_get(m, kind, id, a->name, val, sizeof val);
-        if (!*val)
-            continue;
-        if (at)
-            at = append(buf, size, at, "\n");
-        at = append(buf, size, at, a->name);
-        at = append(buf, size, at, "=");
-        at = append(buf, size, at, val);
+    /* model_get cuts at size - 1 bytes, so a shorter text is whole; texts
+     * are rarely long, so the first try nearly always fits */
+    for (;;) {
+        if (!(grown = realloc(buf, size))) {
+            free(buf);
+            return NULL;
+        }
+        buf = grown;
+        model_get(m, kind, id, attr, buf, size);
+        if (strlen(buf) + 1 < size)
+            return buf;
+        size *= 4;
     }
-    return at;
+}
+
+char *
+model_describe_dup(const struct model *m, enum obj_kind kind, int32_t id)
+{
+    char *out = NULL, *val, *grown;
+    size_t at = 0, cap = 0, need;
+
+    for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        if (!(val = model_get_dup(m, kind, id, a->name)))
+            goto oom;
+        if (*val) {
+            need = at + strlen(a->name) + strlen(val) + 3;
+            if (need > cap) {
+                cap = need * 2;
+                if (!(grown = realloc(out, cap))) {
+                    free(val);
+                    goto oom;
+                }
+                out = grown;
+            }
+            at += (size_t)sprintf(out + at, "%s%s=%s", at ? "\n" : "", a->name, val);
+        }
+        free(val);
+    }
+    return out ? out : strdup("");
+oom:
+    free(out);
+    return NULL;
 }

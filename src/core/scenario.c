@@ -101,6 +101,20 @@ scenario_op_format(int argc, const char *const *argv, char *buf, size_t size)
     return buf;
 }
 
+char *
+scenario_op_dup(int argc, const char *const *argv)
+{
+    size_t need = 1;
+    char *buf;
+
+    /* each argument at worst doubled by escapes, two quotes and a blank */
+    for (int i = 0; i < argc; i++)
+        need += (argv[i] ? strlen(argv[i]) * 2 : 0) + 3;
+    if ((buf = malloc(need)))
+        scenario_op_format(argc, argv, buf, need);
+    return buf;
+}
+
 /* ---- the rule pack copy ------------------------------------------------------ */
 
 /* A deep copy of rp that scenarios may change (adequacy, deny list): it
@@ -748,13 +762,15 @@ static int
 review_op(struct scenario_review *rv, int32_t *cap, const struct sm_strv *op)
 {
     struct scenario_review_op *ro;
-    char line[2048];
+    char *line;
 
     if (sm_grow((void **)&rv->ops, cap, rv->nops + 1, sizeof *rv->ops))
         return SM_ENOMEM;
     ro = &rv->ops[rv->nops];
-    scenario_op_format((int)op->n, op->v, line, sizeof line);
+    if (!(line = scenario_op_dup((int)op->n, (const char *const *)op->v)))
+        return SM_ENOMEM;
     ro->text = sm_arena_strdup(&rv->arena, line);
+    free(line);
     ro->argv.n = op->n;
     ro->argv.v = sm_arena_alloc(&rv->arena, (op->n + 1) * sizeof *ro->argv.v);
     if (!ro->text || !ro->argv.v)

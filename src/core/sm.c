@@ -464,6 +464,24 @@ sm_strlcpy(char *dst, const char *src, size_t size)
     return n;
 }
 
+char *
+sm_strdupf(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *s;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 int
 sm_levenshtein(const char *a, const char *b, int cap)
 {

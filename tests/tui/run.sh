@@ -202,8 +202,8 @@ keys Escape 1
 "$bin" --catalog "$cat" dataset rm "$gone" --yes >/dev/null 2>&1
 keys j
 seen=no
-for i in $(seq 1 20); do screen | grep -q "catalog changed on disk: -1 dataset" && { seen=yes; break; }; sleep 0.05; done
-[ "$seen" = yes ] && ok || bad "other writer's removal not shown within 1 s of a key" "$(screen)"
+for i in $(seq 1 100); do screen | grep -q "catalog changed on disk: -1 dataset" && { seen=yes; break; }; sleep 0.05; done
+[ "$seen" = yes ] && ok || bad "other writer's removal not shown within 5 s of a key" "$(screen)"
 keys u
 check "undo cannot undo another writer" "nothing to undo"
 keys / "$form" Enter e

@@ -225,7 +225,7 @@ it_dump(const struct model *m)
         const struct dataset *d = &m->datasets[i];
         if (d->deleted)
             continue;
-        model_describe(m, OBJ_DATASET, i, line, sizeof line);
+        tl_describe(m, OBJ_DATASET, i, line, sizeof line);
         fprintf(f, "dataset %s\n%s\n", d->name, line);
         for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next)
             fprintf(f, "  tag %s|%s|%s|%s|%s\n",

@@ -43,7 +43,7 @@ describe_all(const struct model *m, enum obj_kind kind, const char *sel)
     char *buf = malloc(65536);
 
     assert_int_equal(model_find(m, kind, sel, &id, NULL), SM_OK);
-    model_describe(m, kind, id, buf, 65536);
+    tl_describe(m, kind, id, buf, 65536);
     return buf;
 }
 

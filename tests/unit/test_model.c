@@ -127,6 +127,45 @@ test_one_primary_per_dataset(void **state)
     model_free(m);
 }
 
+/* Texts of any length come back whole: model_get_dup, model_describe_dup,
+ * model_selector_dup and sm_strdupf never cut (a 20 KB description, a
+ * 5,000-byte name with multi-byte characters). */
+static void
+test_long_texts_whole(void **state)
+{
+    struct model *m = tl_small_model();
+    struct sm_error err = { 0 };
+    size_t n = 20000;
+    char *desc = malloc(n + 1), *name = malloc(5001), *got, *line;
+    int32_t ds;
+
+    (void)state;
+    for (size_t i = 0; i < n; i += 2)
+        memcpy(desc + i, "\xc3\xa9", 2);            /* é */
+    desc[n] = '\0';
+    for (size_t i = 0; i < 5000; i++)
+        name[i] = (char)('a' + i % 26);
+    name[5000] = '\0';
+    ds = add_dataset(m, name, "restricted", "EU");
+    assert_int_equal(model_set(m, OBJ_DATASET, ds, "description", desc, &err), SM_OK);
+    got = model_get_dup(m, OBJ_DATASET, ds, "description");
+    assert_string_equal(got, desc);
+    free(got);
+    got = model_describe_dup(m, OBJ_DATASET, ds);
+    assert_non_null(line = strstr(got, "description="));
+    assert_int_equal(strcspn(line, "\n"), strlen("description=") + n);
+    free(got);
+    got = model_selector_dup(m, OBJ_DATASET, ds);
+    assert_string_equal(got, name);
+    free(got);
+    got = sm_strdupf("%s:%s", "RES001", name);
+    assert_int_equal(strlen(got), 7 + 5000);
+    free(got);
+    free(desc);
+    free(name);
+    model_free(m);
+}
+
 static void
 test_attributes_round_trip(void **state)
 {
@@ -390,6 +429,7 @@ main(void)
         cmocka_unit_test(test_map_grows_and_deletes),
         cmocka_unit_test(test_selectors_and_suggestions),
         cmocka_unit_test(test_one_primary_per_dataset),
+        cmocka_unit_test(test_long_texts_whole),
         cmocka_unit_test(test_attributes_round_trip),
         cmocka_unit_test(test_remove_cascades_and_clone),
         cmocka_unit_test(test_invalid_utf8_is_refused),

@@ -960,25 +960,25 @@ test_model_share(void **state)
     assert_int_equal(model_dataset(c, "orders"), d);
     assert_int_equal(model_region(c, "aws:eu-west-1"), model_region(fx->m, "aws:eu-west-1"));
     for (int32_t i = 0; i < fx->m->ndatasets; i++) {
-        model_describe(c, OBJ_DATASET, i, a, sizeof a);
-        model_describe(k, OBJ_DATASET, i, b, sizeof b);
+        tl_describe(c, OBJ_DATASET, i, a, sizeof a);
+        tl_describe(k, OBJ_DATASET, i, b, sizeof b);
         assert_string_equal(a, b);
     }
-    model_describe(fx->m, OBJ_DATASET, d, b, sizeof b);
+    tl_describe(fx->m, OBJ_DATASET, d, b, sizeof b);
     assert_int_equal(edit_apply(c, &set, &res, NULL), SM_OK);
     edit_result_fini(&res);
     assert_int_equal(edit_apply(c, &add, &res, NULL), SM_OK);
     edit_result_fini(&res);
     assert_int_equal(edit_apply(c, &rm, &res, NULL), SM_OK);
     edit_result_fini(&res);
-    model_describe(fx->m, OBJ_DATASET, d, a, sizeof a);
+    tl_describe(fx->m, OBJ_DATASET, d, a, sizeof a);
     assert_string_equal(a, b);
     assert_int_equal(fx->m->nplacements, k->nplacements);
     assert_int_not_equal(c->nplacements, fx->m->nplacements);
     assert_int_not_equal(model_placement(fx->m, "orders@aws:us-east-1"), SM_NONE);
     assert_int_equal(model_placement(c, "orders@aws:us-east-1"), SM_NONE);
     model_free(c);
-    model_describe(fx->m, OBJ_DATASET, d, a, sizeof a);
+    tl_describe(fx->m, OBJ_DATASET, d, a, sizeof a);
     assert_string_equal(a, b);
     model_free(k);
 }

@@ -55,7 +55,7 @@ dump(const struct model *m)
             if (dead || (k == OBJ_REGION && m->regions[i].builtin))
                 continue;
             model_selector(m, k, i, sel, sizeof sel);
-            model_describe(m, k, i, desc, sizeof desc);
+            tl_describe(m, k, i, desc, sizeof desc);
             ONE("%s %s\n%s\n", obj_kind_names[k], sel, desc);
             if (k == OBJ_DATASET)
                 for (int32_t t = m->datasets[i].first_tag; t != SM_NONE; t = m->tags[t].next)
