@@ -24,6 +24,19 @@ enum severity { SEVERITIES(X) SEV_COUNT };
 #undef X
 extern const char *const severity_names[SEV_COUNT];
 
+/* What fixes a finding, as data: the hint says the same in words, and the
+ * planner and the TUI's quick fix read this, never the hint. The kind of fix
+ * is the rule's (rule_fixes[] in rules.h). */
+struct finding_fix {
+    int32_t region[2];          /* best regions first: where the copy may move or
+                                 * the key be held; SM_NONE */
+    int32_t tier;               /* the tier to assign (the effective one), SM_NONE */
+    uint8_t mech[6];            /* mechanisms to declare, preferred first;
+                                 * MECH_NONE ends the list */
+    const char *mask;           /* fields to mask on the flow, blank-separated;
+                                 * NULL or "" none */
+};
+
 struct finding {
     const char *rule;           /* "RES001", or a custom rule's id */
     uint8_t severity;           /* enum severity */
@@ -37,6 +50,7 @@ struct finding {
     const char *message;        /* one line */
     struct sm_strv why;         /* the facts that made it fire, in order */
     const char *hint;           /* remediation, "" if none */
+    struct finding_fix fix;     /* the remediation as data */
 };
 
 #define TRANSFER_STATUSES(X) \

@@ -301,6 +301,11 @@ bool model_live(const struct model *m, enum obj_kind kind, int32_t id);
  * region's id, a waiver's RULE:OBJECT key, the others' name; NULL for a
  * copy (it has a selector instead, model_selector). id must be in range. */
 const char *model_key(const struct model *m, enum obj_kind kind, int32_t id);
+/* The one way to show a region or a tier by id: its id or name, "" for
+ * SM_NONE (no region, no tier). Any other id must be in range: a wrong one
+ * is a bug to catch (sanitizers), not a "?" to print. */
+const char *model_region_id(const struct model *m, int32_t r);
+const char *model_tier_name(const struct model *m, int32_t t);
 int32_t model_region(const struct model *m, const char *id);
 int32_t model_tier(const struct model *m, const char *name);
 int32_t model_dataset(const struct model *m, const char *name);
@@ -435,9 +440,15 @@ bool model_field_personal(const struct model *m, int32_t field);
 int  model_dataset_personal_fields(const struct model *m, int32_t dataset);
 /* The primary placement of a dataset, or SM_NONE. */
 int32_t model_primary(const struct model *m, int32_t dataset);
-/* Parse "EU,BR" into codes; SM_EINVAL with the bad item named. */
+/* Parse "EU,BR" into codes; SM_EINVAL with the bad item named. Any two
+ * letters parse (a catalog written before they were checked still loads);
+ * what is typed or imported goes through model_check_cc too. */
 int model_parse_subjects(const char *s, uint16_t *out, uint8_t *n,
                          struct sm_error *err);
+/* SM_OK when cc names a jurisdiction (sm_cc_known); else SM_EINVAL with
+ * "unknown country code UK; the United Kingdom is GB" or "ZZ is not an
+ * ISO 3166-1 country code". */
+int model_check_cc(int cc, struct sm_error *err);
 /* Parse "mask email phone; drop ssn; anonymize". */
 int model_parse_transforms(struct model *m, const char *s, struct transform **out,
                            uint32_t *n, struct sm_error *err);

@@ -15,33 +15,74 @@
 #include "model.h"
 #include "check.h"
 
-/* The built-in rules: X(ID, default severity, title). Stable ids. */
-#define RULES(X) \
-    X(RES001, SEV_ERROR,   "placement outside its tier's scope") \
-    X(RES002, SEV_ERROR,   "backup, dr or archive copy outside the tier's backup scope") \
-    X(RES003, SEV_ERROR,   "hard localization law and no primary copy in-country") \
-    X(RES004, SEV_ERROR,   "placement in a region the org policy denies") \
-    X(RES005, SEV_ERROR,   "sovereign tier in a region run by a foreign operator") \
-    X(XFR001, SEV_ERROR,   "personal data transfer with no adequacy and no mechanism") \
-    X(XFR002, SEV_ERROR,   "transfer relies on partial or revoked adequacy") \
-    X(XFR003, SEV_WARNING, "transfer mechanism (scc, bcr, dpf) with no reference") \
-    X(XFR004, SEV_WARNING, "consent or derogation used for a systematic transfer") \
-    X(ENC001, SEV_ERROR,   "copy not encrypted at rest") \
-    X(ENC002, SEV_ERROR,   "encryption key held outside the tier's key scope") \
-    X(ENC003, SEV_WARNING, "cross-region personal data flow not encrypted in transit") \
-    X(LIN001, SEV_ERROR,   "derived dataset classified below the data it receives") \
-    X(CLS001, SEV_WARNING, "dataset has no tier") \
-    X(CLS002, SEV_WARNING, "personal fields in a non-personal tier") \
-    X(RET001, SEV_WARNING, "retention beyond the tier's maximum, or none where it sets one") \
-    X(SUB001, SEV_INFO,    "subject jurisdiction with no regime in the pack")
+/* How a rule's findings get fixed, in the order the planner works. The
+ * planner (plan.c), the TUI's quick fix (form.c) and the checker's hint read
+ * this one list; where the fix goes (regions, tier, mechanisms, fields) is on
+ * each finding (struct finding_fix in check.h). */
+enum rule_fix {
+    FIX_TIER,           /* raise the declared tier to the effective one */
+    FIX_PERSONAL_TIER,  /* a personal tier for personal fields */
+    FIX_MOVE_PRIMARY,   /* move the primary copy (localization) */
+    FIX_MOVE,           /* move the copy to the closest allowed region */
+    FIX_MOVE_OR_MECH,   /* move; where no region works, declare a mechanism (or mask) */
+    FIX_ENCRYPT,        /* set encrypted */
+    FIX_KEY,            /* key into the copy's region (or the primary's) */
+    FIX_TRANSIT,        /* set transit-encrypted on the flow */
+    FIX_NONE,           /* a person decides: the reason is in the table */
+};
 
-#define X(id, sev, title) RULE_##id,
+/* The built-in rules: X(ID, default severity, fix, why no automatic fix or
+ * NULL, title). Stable ids. */
+#define RULES(X) \
+    X(RES001, SEV_ERROR,   FIX_MOVE_OR_MECH, NULL, \
+      "placement outside its tier's scope") /* an adequate scope admits mechanisms */ \
+    X(RES002, SEV_ERROR,   FIX_MOVE_OR_MECH, NULL, \
+      "backup, dr or archive copy outside the tier's backup scope") \
+    X(RES003, SEV_ERROR,   FIX_MOVE_PRIMARY, NULL, \
+      "hard localization law and no primary copy in-country") \
+    X(RES004, SEV_ERROR,   FIX_MOVE, NULL, \
+      "placement in a region the org policy denies") \
+    X(RES005, SEV_ERROR,   FIX_MOVE, NULL, \
+      "sovereign tier in a region run by a foreign operator") \
+    X(XFR001, SEV_ERROR,   FIX_MOVE_OR_MECH, NULL, \
+      "personal data transfer with no adequacy and no mechanism") \
+    X(XFR002, SEV_ERROR,   FIX_MOVE_OR_MECH, NULL, \
+      "transfer relies on partial or revoked adequacy") \
+    X(XFR003, SEV_WARNING, FIX_NONE, \
+      "the mechanism's reference is a document a person must record", \
+      "transfer mechanism (scc, bcr, dpf) with no reference") \
+    X(XFR004, SEV_WARNING, FIX_NONE, \
+      "replacing a derogation by safeguards is a legal decision", \
+      "consent or derogation used for a systematic transfer") \
+    X(ENC001, SEV_ERROR,   FIX_ENCRYPT, NULL, \
+      "copy not encrypted at rest") \
+    X(ENC002, SEV_ERROR,   FIX_KEY, NULL, \
+      "encryption key held outside the tier's key scope") \
+    X(ENC003, SEV_WARNING, FIX_TRANSIT, NULL, \
+      "cross-region personal data flow not encrypted in transit") \
+    X(LIN001, SEV_ERROR,   FIX_TIER, NULL, \
+      "derived dataset classified below the data it receives") \
+    X(CLS001, SEV_WARNING, FIX_NONE, \
+      "the dataset has no tier: a person must classify it", \
+      "dataset has no tier") \
+    X(CLS002, SEV_WARNING, FIX_PERSONAL_TIER, NULL, \
+      "personal fields in a non-personal tier") \
+    X(RET001, SEV_WARNING, FIX_NONE, \
+      "the retention is a decision of the dataset's owner", \
+      "retention beyond the tier's maximum, or none where it sets one") \
+    X(SUB001, SEV_INFO,    FIX_NONE, \
+      "the pack has no regime for these subjects", \
+      "subject jurisdiction with no regime in the pack")
+
+#define X(id, sev, fix, nofix, title) RULE_##id,
 enum rule_id { RULES(X) RULE_COUNT };
 #undef X
 
 extern const char *const rule_names[RULE_COUNT];     /* "RES001" */
 extern const char *const rule_titles[RULE_COUNT];
 extern const uint8_t rule_default_severity[RULE_COUNT];
+extern const uint8_t rule_fixes[RULE_COUNT];         /* enum rule_fix */
+extern const char *const rule_no_fix[RULE_COUNT];    /* why FIX_NONE; NULL otherwise */
 
 /* Adequacy conditions (jurisdictions.json "condition"). */
 #define ADQ_CONDITIONS(X) \
@@ -142,6 +183,10 @@ int32_t rules_regime_of(const struct rulepack *rp, int cc);
 int32_t rules_bloc(const struct rulepack *rp, const char *name);
 /* Rule by id ("RES001"), or SM_NONE. */
 int rules_rule(const char *id);
+
+/* The fix rule `id` admits (enum rule_fix): FIX_NONE for an unknown or custom
+ * rule; *why (may be NULL) gets the reason a person must fix it, or NULL. */
+int rules_fix(const char *id, const char **why);
 /* Severity a finding of that rule gets (advisory -> info). */
 int rules_severity(const struct rulepack *rp, int rule);
 

@@ -103,6 +103,13 @@ int sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize);
 #define SM_CC_COUNT 676
 int  sm_cc(const char *s);                /* 0..675, or SM_NONE */
 void sm_cc_str(int cc, char out[3]);      /* "??" for SM_NONE */
+/* cc is assigned by ISO 3166-1 to a country or territory (249 codes), or is
+ * the pseudo-code EU. Two letters that are neither (UK, UE, ZZ) name no
+ * jurisdiction: taking them would quietly switch the residency rules off. */
+bool sm_cc_known(int cc);
+/* The code meant by a common non-ISO spelling ("UK" -> "GB", "EL" -> "GR",
+ * "UE" -> "EU"), or NULL. */
+const char *sm_cc_alias(const char *s);
 
 struct sm_ccset {
     uint64_t w[(SM_CC_COUNT + 63) / 64];
@@ -135,6 +142,9 @@ void sm_date_fmt(int32_t d, char out[11]);         /* "" for 0 */
 
 /* ---- strings ------------------------------------------------------------- */
 size_t sm_strlcpy(char *dst, const char *src, size_t size);
+/* Must s be quoted to read back as one word (edit and scenario op texts)?
+ * Empty, or holds a blank, a quote, a backslash or a control byte (DEL too). */
+bool   sm_needs_quotes(const char *s);
 /* printf into a heap string of the length it needs (the caller frees);
  * NULL when out of memory. For anything holding a name, a path or a
  * message, where a fixed buffer would cut it. */

@@ -367,12 +367,10 @@ bool view_grouped(const struct view *v, int sort);
 /* "▲" or "▼" for the view's sort direction ("^", "v" outside UTF-8). */
 const char *view_sort_arrow(const struct view *v);
 /* The view that lists objects of a kind (a copy: Datasets; a waiver:
- * Findings), the view state of a view, and its place in the tabs. */
+ * Waivers), the view state of a view, and its place in the tabs. */
 const struct view_ops *view_of_kind(enum obj_kind kind);
 struct view *tui_view(struct tui *t, const struct view_ops *ops);
 int  view_index(const struct view_ops *ops);
-/* First live finding of an object for the map and lists, SM_NONE. */
-const char *tier_name(const struct tui *t, int32_t tier);
 
 /* app.c */
 void tui_set_message(struct tui *t, bool error, const char *fmt, ...)

@@ -225,7 +225,7 @@ added_summary(const struct model *m, const struct mdiff_change *ch)
         char *from = model_selector_dup(m, OBJ_PLACEMENT, fl->from);
         char *to = fl->to != SM_NONE ? model_selector_dup(m, OBJ_PLACEMENT, fl->to) : NULL;
         fprintf(f, "%s, %s -> %s", flow_kind_names[fl->kind], from ? from : "?",
-                to ? to : fl->to_region != SM_NONE ? m->regions[fl->to_region].id : "?");
+                to ? to : model_region_id(m, fl->to_region));
         if (fl->mechanism != MECH_NONE)
             fprintf(f, ", %s", mechanism_names[fl->mechanism]);
         free(from);

@@ -9,7 +9,6 @@
  * findings. Semantics are documented in doc/rules.md.
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 #define X(id, name) name,
 const char *const severity_names[SEV_COUNT] = { SEVERITIES(X) };
@@ -115,12 +115,6 @@ bool
 dates_ok(int32_t today, int32_t from, int32_t to)
 {
     return (from == 0 || from <= today) && (to == 0 || today <= to);
-}
-
-const char *
-region_id(const struct ck *c, int32_t r)
-{
-    return r == SM_NONE ? "?" : c->m->regions[r].id;
 }
 
 /* "aws:us-east-1 (US)", "gcp:eu (27 countries)", "global (any country)" */
@@ -313,6 +307,7 @@ fail:
         free(c->basis.s);
         free(c->msg.s);
         free(c->hint.s);
+        free(c->fixmask.s);
         free(c);
     }
     if (rc) {

@@ -3,7 +3,6 @@
  * waivers (see check.c for the checker as a whole).
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- findings ------------------------------------------------------------ */
 
@@ -125,6 +125,9 @@ begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset)
     c->nwhy = 0;
     gclear(&c->msg);
     gclear(&c->hint);
+    gclear(&c->fixmask);
+    memset(&c->fix, 0, sizeof c->fix);
+    c->fix.region[0] = c->fix.region[1] = c->fix.tier = SM_NONE;
     c->jur[0] = '\0';
     return true;
 }
@@ -159,6 +162,22 @@ hint(struct ck *c, const char *fmt, ...)
     va_start(ap, fmt);
     gvfmt(c, &c->hint, false, fmt, ap);
     va_end(ap);
+}
+
+/* The fields to mask, as the finding's target: fields is the ", "-joined
+ * list the why chain and the hint show; fix.mask gets it blank-separated
+ * (field names hold neither blanks nor commas). */
+void
+fix_mask(struct ck *c, const char *fields)
+{
+    char *s = (char *)gfmt(c, &c->fixmask, false, "%s", fields), *d = s;
+
+    if (!*s)
+        return;                 /* none, or out of memory (a literal "") */
+    for (; *s; s++)             /* "a, b" -> "a b": drop the commas */
+        if (*s != ',')
+            *d++ = *s;
+    *d = '\0';
 }
 
 bool
@@ -370,6 +389,9 @@ append(struct check_result *r, const struct model *m, const struct finding *f,
         if (builtin)
             n->rule = f->rule;
     }
+    n->fix.mask = NULL;
+    if (f->fix.mask && *f->fix.mask && !(n->fix.mask = sm_arena_strdup(a, f->fix.mask)))
+        return SM_ENOMEM;
     n->waived = 0;
     n->waiver = SM_NONE;
     if (wv) {
@@ -434,6 +456,8 @@ end(struct ck *c)
     f.jurisdictions = c->jur;
     f.message = gstr(&c->msg);
     f.hint = gstr(&c->hint);
+    f.fix = c->fix;
+    f.fix.mask = gstr(&c->fixmask);
     for (int k = 0; k < c->nwhy; k++)
         whyv[k] = gstr(&c->why[k]);
     f.why.n = (uint32_t)c->nwhy;

@@ -111,6 +111,8 @@ struct ck {
     int nwhy;
     struct gbuf why[WHY_MAX];
     struct gbuf msg, hint;
+    struct finding_fix fix;     /* the finding being built: its targets */
+    struct gbuf fixmask;        /* fix.mask's text */
     char jur[96];
     struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
     struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
@@ -156,7 +158,6 @@ int fmtv(char *buf, size_t size, const char *fmt, va_list ap);
 int __attribute__((format(printf, 3, 4))) sfmt(char *buf, size_t size, const char *fmt, ...);
 void fmt_date(int32_t d, char out[11]);
 bool dates_ok(int32_t today, int32_t from, int32_t to);
-const char *region_id(const struct ck *c, int32_t r);
 const char *regime_cc(const struct regime *g, char buf[3]);
 const char * __attribute__((format(printf, 4, 5))) gfmt(struct ck *c, struct gbuf *b, bool append,
                            const char *fmt, ...);
@@ -198,6 +199,8 @@ void jur_for(struct ck *c, uint64_t gmask, int to_cc, bool any);
 void why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
                   const char *carrier);
 const char *mech_list(const struct regime *rg, char *buf, size_t size);
+void fix_mask(struct ck *c, const char *fields);
+void fix_mechs(struct ck *c, const struct regime *rg, bool dpf);
 void add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
                   int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal);
 void basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,

@@ -3,7 +3,6 @@
  * status, scope, mechanisms) and the dataset context.
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- regimes and places ------------------------------------------------ */
 
@@ -285,8 +285,10 @@ scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b, stru
                   c->rp->regimes[g].area_bloc ? "the " : "", c->rp->regimes[g].area);
     switch (scope) {
     case SCOPE_REGION:
+        if (dc->home_region == SM_NONE)
+            return gfmt(c, b, false, "%s", "region scope (and the dataset has no primary copy)");
         return gfmt(c, b, false, "region scope (the primary's region %s)",
-                    region_id(c, dc->home_region));
+                    model_region_id(c->m, dc->home_region));
     case SCOPE_COUNTRY:
         return gfmt(c, b, false, "country scope (the home country %s)", ccs(dc->home_cc, cc));
     case SCOPE_BLOC:
@@ -379,7 +381,7 @@ why_entry(struct ck *c, int32_t p, const struct mech *mc)
     const struct placement *pl = &m->placements[p];
     const struct flow *in = &m->flows[c->inflow[p]];
     const struct placement *sp = &m->placements[mc->src];
-    const char *from = region_id(c, m->placements[in->from].region);
+    const char *from = model_region_id(c->m, m->placements[in->from].region);
     char cc[3];
 
     ccs(c->pool[c->ri[pl->region].first], cc);
@@ -388,18 +390,18 @@ why_entry(struct ck *c, int32_t p, const struct mech *mc)
         int32_t xr = x->from == SM_NONE ? SM_NONE : m->placements[x->from].region;
         why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis "
             "by which the data entered %s: flow %s from %s to %s", in->name, from, cc, cc,
-            x->name, region_id(c, xr), region_id(c, sp->region));
+            x->name, model_region_id(c->m, xr), model_region_id(c->m, sp->region));
         return "the flow that brought the data into the country";
     }
     if (sp->role == ROLE_PRIMARY) {
         why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis "
             "of %s's primary copy in %s", in->name, from, cc, m->datasets[sp->dataset].name,
-            region_id(c, sp->region));
+            model_region_id(c->m, sp->region));
         return "that primary copy";
     }
     why(c, "flow %s feeds it from %s in the same country (%s), so it stands on the basis by "
         "which the data entered %s: the copy in %s, an implicit replication", in->name, from,
-        cc, cc, region_id(c, sp->region));
+        cc, cc, model_region_id(c->m, sp->region));
     return "that copy (an implicit replication)";
 }
 

@@ -3,7 +3,6 @@
  * unknown subjects, and the hints (nearest compliant regions).
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- hints: nearest compliant regions ----------------------------------- */
 
@@ -144,6 +144,9 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
     for (int32_t i = 0; i < slot->ncand && nb < 2; i++)
         if (what == HW_KEY || !occupied(c, dc, slot->cand[i]))
             best[nb++] = slot->cand[i];
+    /* the finding's targets are the regions its hint names */
+    c->fix.region[0] = best[0];
+    c->fix.region[1] = best[1];
     if (nb == 0)
         gclear(&c->near);
     else if (nb == 1)
@@ -204,8 +207,9 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                         why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
                             area_text(c, &c->sw[1], g));
             } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
-                why(c, "%s is not %s", rg->id, scope == SCOPE_REGION ? region_id(c, dc->home_region)
-                    : ccs(dc->home_cc, cc2));
+                why(c, "%s is not %s", rg->id, scope != SCOPE_REGION ? ccs(dc->home_cc, cc2)
+                    : dc->home_region == SM_NONE ? "the region of a primary copy (there is none)"
+                    : model_region_id(c->m, dc->home_region));
             } else if (scope == SCOPE_APPROVED) {
                 why(c, "%s is not in the approved list of tier %s", rg->id, T->name);
             } else if (scope == SCOPE_ADEQUATE) {
@@ -318,6 +322,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
                             dc->ds->name, role, rg->id, a, badcc == SM_NONE ? "any" : ccs(badcc, cc));
                     jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
                     const char *n = nearest(c, dc, HW_TRANSFER, SCOPE_GLOBAL, pl->region);
+                    fix_mechs(c, rgm, st == CS_DPF);
                     if (st == CS_DPF)
                         hint(c, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
                              "or scc with a TIA as a fallback%s%s", *n ? "; or move it to " : "", n);
@@ -367,6 +372,7 @@ check_dataset_rules(struct ck *c, int32_t d)
         if (c->L->has_pfields[d])
             why(c, "it has fields tagged personal");
         msg(c, "dataset %s has no tier", ds->name);
+        c->fix.tier = dc.T ? dc.tier : SM_NONE;
         hint(c, "assign a tier%s%s", dc.T ? " of at least " : "", dc.T ? dc.T->name : "");
         end(c);
     }
@@ -414,6 +420,7 @@ check_dataset_rules(struct ck *c, int32_t d)
         msg(c, "%s is tier %s but receives %s personal data from %s", ds->name,
             m->tiers[ds->tier].name, dc.T->name, src);
         jur_for(c, dc.gmask, SM_NONE, false);
+        c->fix.tier = dc.tier;
         hint(c, "raise %s to tier %s, or anonymize, aggregate or mask the personal fields on flow %s",
              ds->name, dc.T->name, f->name);
         end(c);
@@ -611,6 +618,8 @@ check_flow_rules(struct ck *c, int32_t f)
                 msg(c, "flow %s relies on %s adequacy for %s that does not hold", fl->name, a,
                     badcc == SM_NONE ? "any" : ccs(badcc, b));
             jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
+            fix_mechs(c, rgm, st == CS_DPF);
+            fix_mask(c, left);
             if (st == CS_DPF)
                 hint(c, "declare mechanism dpf if the recipient is DPF-certified, or scc with a TIA as a fallback%s%s",
                      *left ? "; or mask or drop " : "", left);

@@ -3,7 +3,6 @@
  * chain, the transfer register and its order, the basis of XFR003/XFR004.
  */
 #include <stdarg.h>
-#include "check_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "check.h"
 #include "lineage.h"
 #include "rules.h"
+#include "check_int.h"
 
 /* ---- transfer facts for the why chain ---------------------------------- */
 
@@ -94,6 +94,26 @@ mech_list(const struct regime *rg, char *buf, size_t size)
             n += (size_t)sfmt(buf + n, n < size ? size - n : 0, "%s%s", n ? ", " : "",
                                   mechanism_names[order[k]]);
     return buf;
+}
+
+/* The mechanisms a transfer's hint names, in its order, as the finding's
+ * targets: dpf first where the adequacy needs it (scc as the fallback),
+ * else those the regime accepts in mech_list's order. */
+void
+fix_mechs(struct ck *c, const struct regime *rg, bool dpf)
+{
+    static const uint8_t order[] = { MECH_SCC, MECH_BCR, MECH_DEROGATION, MECH_CONSENT };
+    size_t n = 0;
+
+    memset(c->fix.mech, MECH_NONE, sizeof c->fix.mech);
+    if (dpf) {
+        c->fix.mech[n++] = MECH_DPF;
+        c->fix.mech[n++] = MECH_SCC;
+        return;
+    }
+    for (size_t k = 0; k < sizeof order && n + 1 < sizeof c->fix.mech; k++)
+        if (rg->mechanisms & (1u << order[k]))
+            c->fix.mech[n++] = order[k];
 }
 
 /* ---- transfer register --------------------------------------------------- */

@@ -237,6 +237,7 @@ group(struct check_extra *x, const struct model *m, const struct check_touch *t,
 struct sub {
     struct model *s;
     int32_t *rmap;              /* global region -> sub */
+    int32_t *rinv;              /* sub region -> global */
     int32_t *tinv;              /* sub tier -> global */
     int32_t *tmap;              /* global tier -> sub */
     int32_t *ds;                /* sub dataset -> global (the live group) */
@@ -252,6 +253,7 @@ sub_fini(struct sub *b)
 {
     model_free(b->s);
     free(b->rmap);
+    free(b->rinv);
     free(b->tinv);
     free(b->tmap);
     free(b->ds);
@@ -294,13 +296,15 @@ sub_build(struct sub *b, struct check_extra *x, const struct model *m, const int
     b->rmap = malloc(sizeof *b->rmap * (size_t)(m->nregions + 1));
     b->tmap = malloc(sizeof *b->tmap * (size_t)(m->ntiers + 1));
     b->tinv = malloc(sizeof *b->tinv * (size_t)(m->ntiers + 1));
-    if (!s || !b->rmap || !b->tmap || !b->tinv)
+    b->rinv = malloc(sizeof *b->rinv * (size_t)(m->nregions + 1));
+    if (!s || !b->rmap || !b->tmap || !b->tinv || !b->rinv)
         goto out;
     rc = SM_OK;
     for (int32_t r = 0; r < m->nregions && !rc; r++) {
         b->rmap[r] = SM_NONE;
-        if (!m->regions[r].deleted)
-            rc = model_add_region(s, &m->regions[r], &b->rmap[r], NULL);
+        if (!m->regions[r].deleted &&
+            (rc = model_add_region(s, &m->regions[r], &b->rmap[r], NULL)) == SM_OK)
+            b->rinv[b->rmap[r]] = r;
     }
     for (int32_t t = 0; t < m->ntiers && !rc; t++) {
         b->tmap[t] = SM_NONE;
@@ -491,6 +495,12 @@ copy_finding(struct check_result *r, const struct sub *b, const struct finding *
     n->jurisdictions = adup(&r->arena, f->jurisdictions, &oom);
     n->message = adup(&r->arena, f->message, &oom);
     n->hint = adup(&r->arena, f->hint, &oom);
+    n->fix.mask = f->fix.mask ? adup(&r->arena, f->fix.mask, &oom) : NULL;
+    for (int k = 0; k < 2; k++)
+        if (f->fix.region[k] != SM_NONE)
+            n->fix.region[k] = b->rinv[f->fix.region[k]];
+    if (f->fix.tier != SM_NONE)
+        n->fix.tier = b->tinv[f->fix.tier];
     n->why.v = NULL;
     if (f->why.n) {
         const char **v = sm_arena_alloc(&r->arena, sizeof *v * f->why.n);

@@ -8,7 +8,6 @@
  */
 #include "edit.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -872,23 +871,12 @@ put(char *buf, size_t size, size_t at, const char *s, size_t n)
     return at + n;
 }
 
-static bool
-needs_quotes(const char *s)
-{
-    if (!*s)
-        return true;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (isspace(*p) || *p == '"' || *p == '\\' || *p == '\'' || *p < 0x20 || *p == 0x7f)
-            return true;
-    return false;
-}
-
 static size_t
 put_word(char *buf, size_t size, size_t at, const char *s)
 {
     char esc[8];
 
-    if (!needs_quotes(s))
+    if (!sm_needs_quotes(s))
         return put(buf, size, at, s, strlen(s));
     at = put(buf, size, at, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

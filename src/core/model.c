@@ -444,6 +444,18 @@ model_key(const struct model *m, enum obj_kind kind, int32_t id)
     }
 }
 
+const char *
+model_region_id(const struct model *m, int32_t r)
+{
+    return r == SM_NONE ? "" : m->regions[r].id;
+}
+
+const char *
+model_tier_name(const struct model *m, int32_t t)
+{
+    return t == SM_NONE ? "" : m->tiers[t].name;
+}
+
 /* A live object's key, NULL for a deleted one. */
 static const char *
 name_of(const struct model *m, enum obj_kind kind, int32_t id)

@@ -239,6 +239,23 @@ parse_list(struct model *m, const char *v, struct sm_strv *out)
 }
 
 int
+model_check_cc(int cc, struct sm_error *err)
+{
+    char code[3];
+    const char *alias;
+
+    if (sm_cc_known(cc))
+        return SM_OK;
+    sm_cc_str(cc, code);
+    if ((alias = sm_cc_alias(code)))
+        return sm_error_set(err, SM_EINVAL, "unknown country code %s; did you mean %s (%s)?",
+                            code, alias, strcmp(alias, "EU") == 0 ? "the European Union"
+                            : strcmp(alias, "GB") == 0 ? "the United Kingdom" : "Greece");
+    return sm_error_set(err, SM_EINVAL, "%s is not an ISO 3166-1 country code (or EU, the GDPR "
+                        "area); with an unknown code no residency rule would apply", code);
+}
+
+int
 model_parse_subjects(const char *s, uint16_t *out, uint8_t *n, struct sm_error *err)
 {
     char item[64];
@@ -520,6 +537,11 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
             i32 = SM_NONE;
         else if ((i32 = sm_cc(value)) == SM_NONE)
             return bad_value(err, m, kind, id, a, value, "use a two-letter ISO code");
+        else if (!sm_cc_known(i32)) {
+            struct sm_error why = { 0 };
+            model_check_cc(i32, &why);
+            return bad_value(err, m, kind, id, a, value, why.msg);
+        }
         *(int32_t *)slot = i32;
         break;
     case ATTR_SUBJECTS: {
@@ -530,6 +552,11 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
             sm_error_prefix(err, "dataset %s", d->name);
             return rc;
         }
+        for (uint8_t k = 0; k < n; k++)
+            if ((rc = model_check_cc(subj[k], err))) {
+                sm_error_prefix(err, "dataset %s: subjects", d->name);
+                return rc;
+            }
         memcpy(d->subjects, subj, sizeof subj);
         d->nsubjects = n;
         break;

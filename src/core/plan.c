@@ -7,13 +7,13 @@
  * Core: no I/O, no globals. Depends on model, check, rules and scenario.
  */
 #include <stdarg.h>
-#include "plan_int.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
 #include "plan.h"
 #include "rules.h"
+#include "plan_int.h"
 
 #define X(id, name) name,
 const char *const plan_prefer_names[PLAN_PREFER_COUNT] = { PLAN_PREFERS(X) };
@@ -33,35 +33,6 @@ static bool
 todo_rule(const char *rule)
 {
     return strcmp(rule, "XFR003") == 0;
-}
-
-static const struct fix_rule fix_rules[] = {
-    { "LIN001", FIX_TIER, NULL },
-    { "CLS002", FIX_PERSONAL_TIER, NULL },
-    { "RES003", FIX_MOVE_PRIMARY, NULL },
-    { "RES001", FIX_MOVE_OR_MECH, NULL },     /* adequate scope admits mechanisms */
-    { "RES002", FIX_MOVE_OR_MECH, NULL },
-    { "RES004", FIX_MOVE, NULL },
-    { "RES005", FIX_MOVE, NULL },
-    { "XFR001", FIX_MOVE_OR_MECH, NULL },
-    { "XFR002", FIX_MOVE_OR_MECH, NULL },
-    { "ENC001", FIX_ENCRYPT, NULL },
-    { "ENC002", FIX_KEY, NULL },
-    { "ENC003", FIX_TRANSIT, NULL },
-    { "XFR003", FIX_NONE, "the mechanism's reference is a document a person must record" },
-    { "XFR004", FIX_NONE, "replacing a derogation by safeguards is a legal decision" },
-    { "RET001", FIX_NONE, "the retention is a decision of the dataset's owner" },
-    { "CLS001", FIX_NONE, "the dataset has no tier: a person must classify it" },
-    { "SUB001", FIX_NONE, "the pack has no regime for these subjects" },
-};
-
-const struct fix_rule *
-fix_of(const char *rule)
-{
-    for (size_t i = 0; i < sizeof fix_rules / sizeof *fix_rules; i++)
-        if (strcmp(fix_rules[i].rule, rule) == 0)
-            return &fix_rules[i];
-    return NULL;
 }
 
 int

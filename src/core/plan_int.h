@@ -7,25 +7,6 @@
 
 #include "plan.h"
 
-/* How a rule's findings get fixed, in the order the planner works. */
-enum fix_kind {
-    FIX_TIER,           /* raise the declared tier to the effective one */
-    FIX_PERSONAL_TIER,  /* a personal tier for personal fields */
-    FIX_MOVE_PRIMARY,   /* move the primary copy (localization) */
-    FIX_MOVE,           /* move the copy to the closest allowed region */
-    FIX_MOVE_OR_MECH,   /* move; where no region works, declare scc */
-    FIX_ENCRYPT,        /* set encrypted */
-    FIX_KEY,            /* key into the copy's region (or the primary's) */
-    FIX_TRANSIT,        /* set transit-encrypted on the flow */
-    FIX_NONE,
-};
-
-struct fix_rule {
-    const char *rule;
-    enum fix_kind fix;
-    const char *cannot;         /* reason when FIX_NONE */
-};
-
 struct planner {
     const struct scenario_eval *start;
     const struct plan_options *opt;
@@ -68,7 +49,6 @@ struct ranked {
 };
 
 /* Defined in one part, used in another. */
-const struct fix_rule *fix_of(const char *rule);
 int count_errors(const struct check_result *r);
 bool live_error(const struct finding *f);
 int new_findings(const struct check_result *before, const struct check_result *after,

@@ -3,13 +3,13 @@
  * tiers, mechanisms, encryption, keys), each verified by a check.
  */
 #include <stdarg.h>
-#include "plan_int.h"
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 
 #include "plan.h"
 #include "rules.h"
+#include "plan_int.h"
 
 /* ---- trying a fix on the group's model --------------------------------------------------- */
 
@@ -107,9 +107,9 @@ try_fix_snap(struct planner *pl, struct group *g, const struct cand *c, const ch
         }
         for (int32_t i = 0; pl->clean_copy != SM_NONE && i < r->nfindings && *ok; i++) {
             const struct finding *f = &r->findings[i];
-            const struct fix_rule *fr = fix_of(f->rule);
-            if (live_error(f) && f->kind == OBJ_PLACEMENT && f->object == pl->clean_copy && fr &&
-                fr->fix >= FIX_MOVE_PRIMARY && fr->fix <= FIX_MOVE_OR_MECH)
+            int fx = rules_fix(f->rule, NULL);
+            if (live_error(f) && f->kind == OBJ_PLACEMENT && f->object == pl->clean_copy &&
+                fx >= FIX_MOVE_PRIMARY && fx <= FIX_MOVE_OR_MECH)
                 *ok = false;
         }
         free(nv);
@@ -157,7 +157,7 @@ why_of(const struct finding *f, char *buf, size_t size)
 
 /* The copy a finding is about, in the group's model, or SM_NONE. */
 static int32_t
-target_copy(const struct model *s, const struct finding *f, enum fix_kind fix)
+target_copy(const struct model *s, const struct finding *f, enum rule_fix fix)
 {
     if (f->kind == OBJ_PLACEMENT && f->object >= 0) {
         if (fix == FIX_MOVE_PRIMARY && s->placements[f->object].role != ROLE_PRIMARY)
@@ -344,7 +344,8 @@ conflict_verdict(const struct planner *pl, const struct model *s, const struct f
 static int
 fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struct sm_error *err)
 {
-    const struct fix_rule *fr = fix_of(f0->rule);
+    const char *cannot;
+    enum rule_fix fix = (enum rule_fix)rules_fix(f0->rule, &cannot);
     const struct model *s = g->ev->m;
     struct finding f = *f0;     /* g->res changes under us */
     char why[1024], rule[32], fsel[1024], reason[1024];
@@ -360,18 +361,18 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
     why_of(f0, why, sizeof why);
     free(pl->reject);
     pl->reject = NULL;
-    if (!fr)
+    if (rules_rule(f0->rule) == SM_NONE)
         return give_up(pl, rule, fsel, "no automatic fix for this rule (custom rule?)");
     reason[0] = '\0';
-    switch (fr->fix) {
+    switch (fix) {
     case FIX_NONE:
-        return give_up(pl, rule, fsel, fr->cannot);
+        return give_up(pl, rule, fsel, cannot);
     case FIX_TIER:
     case FIX_PERSONAL_TIER: {
         int32_t d = f.dataset, t;
         if (d < 0)
             break;
-        if (fr->fix == FIX_TIER) {
+        if (fix == FIX_TIER) {
             /* the dataset's effective tier, as the checker computed it */
             t = (g->res->eff_tier && d < g->res->ndatasets) ? g->res->eff_tier[d] : SM_NONE;
         } else {
@@ -428,17 +429,17 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
     case FIX_MOVE_PRIMARY:
     case FIX_MOVE_OR_MECH: {
         bool moves_first = pl->opt && pl->opt->prefer_moves, stuck = false;
-        tp = target_copy(s, &f, fr->fix);
-        if (tp == SM_NONE && fr->fix != FIX_MOVE_OR_MECH) {
+        tp = target_copy(s, &f, fix);
+        if (tp == SM_NONE && fix != FIX_MOVE_OR_MECH) {
             snprintf(reason, sizeof reason, "no copy to move (the dataset has no primary?)");
             break;
         }
         /* keep the copy where it is when a mechanism clears it */
-        if (fr->fix == FIX_MOVE_OR_MECH && !moves_first &&
+        if (fix == FIX_MOVE_OR_MECH && !moves_first &&
             (rc = try_mechanism(pl, g, &f, fsel, &c, &ok, why, sizeof why, err)))
             return rc;
         /* a localization law: an in-country copy becomes the primary */
-        if (!ok && fr->fix == FIX_MOVE_PRIMARY && f.kind == OBJ_DATASET &&
+        if (!ok && fix == FIX_MOVE_PRIMARY && f.kind == OBJ_DATASET &&
             (rc = try_promote(pl, g, &f, &c, &ok, err)))
             return rc;
         if (!ok && tp != SM_NONE) {
@@ -447,7 +448,7 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
             else if ((rc = try_moves(pl, g, &f, tp, &ok, &tried, &c, err)))
                 return rc;
         }
-        if (!ok && fr->fix == FIX_MOVE_OR_MECH && moves_first &&
+        if (!ok && fix == FIX_MOVE_OR_MECH && moves_first &&
             (rc = try_mechanism(pl, g, &f, fsel, &c, &ok, why, sizeof why, err)))
             return rc;
         if (!ok) {
@@ -456,10 +457,10 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
                 snprintf(reason, sizeof reason, "the copy may not move (%s)%s",
                          pl->opt && pl->opt->keep_primaries &&
                          s->placements[tp].role == ROLE_PRIMARY ? "--keep-primaries" : "--pin",
-                         fr->fix == FIX_MOVE_OR_MECH ? " and declaring scc does not clear it" : "");
+                         fix == FIX_MOVE_OR_MECH ? " and declaring scc does not clear it" : "");
             else if (f.kind == OBJ_DATASET && conflict_verdict(pl, s, &f, reason, sizeof reason))
                 ;
-            else if (fr->fix == FIX_MOVE_OR_MECH)
+            else if (fix == FIX_MOVE_OR_MECH)
                 snprintf(reason, sizeof reason, "no allowed region%s and declaring scc does not "
                          "clear it (the tier's scope admits no mechanism, or the regime bars "
                          "the destination)%s%s", only, pl->reject ? "; the nearest adds " : "",
@@ -492,8 +493,7 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
 static int
 finding_order(const struct group *g, const struct finding *f)
 {
-    const struct fix_rule *fr = fix_of(f->rule);
-    int base = fr ? (int)fr->fix : (int)FIX_NONE;
+    int base = rules_fix(f->rule, NULL);
 
     if (base >= FIX_MOVE_PRIMARY && base <= FIX_MOVE_OR_MECH && f->kind == OBJ_PLACEMENT &&
         f->object >= 0 && g->ev->m->placements[f->object].role == ROLE_PRIMARY)

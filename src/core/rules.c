@@ -9,14 +9,20 @@
 
 #include "rules.h"
 
-#define X(id, sev, title) #id,
+#define X(id, sev, fix, nofix, title) #id,
 const char *const rule_names[RULE_COUNT] = { RULES(X) };
 #undef X
-#define X(id, sev, title) title,
+#define X(id, sev, fix, nofix, title) title,
 const char *const rule_titles[RULE_COUNT] = { RULES(X) };
 #undef X
-#define X(id, sev, title) sev,
+#define X(id, sev, fix, nofix, title) sev,
 const uint8_t rule_default_severity[RULE_COUNT] = { RULES(X) };
+#undef X
+#define X(id, sev, fix, nofix, title) fix,
+const uint8_t rule_fixes[RULE_COUNT] = { RULES(X) };
+#undef X
+#define X(id, sev, fix, nofix, title) nofix,
+const char *const rule_no_fix[RULE_COUNT] = { RULES(X) };
 #undef X
 #define X(id, name) name,
 const char *const adq_condition_names[ADQ_COUNT] = { ADQ_CONDITIONS(X) };
@@ -99,6 +105,16 @@ rules_rule(const char *id)
         if (strcmp(rule_names[r], id) == 0)
             return r;
     return SM_NONE;
+}
+
+int
+rules_fix(const char *id, const char **why)
+{
+    int r = id ? rules_rule(id) : SM_NONE;
+
+    if (why)
+        *why = r == SM_NONE ? NULL : rule_no_fix[r];
+    return r == SM_NONE ? FIX_NONE : rule_fixes[r];
 }
 
 int

@@ -8,7 +8,6 @@
  * adequacy lists) and check (check_run).
  */
 #include <stdlib.h>
-#include "scenario_int.h"
 #include <string.h>
 #include <stdio.h>
 
@@ -16,6 +15,7 @@
 #include "edit.h"
 #include "lineage.h"
 #include "rules.h"
+#include "scenario_int.h"
 
 #define X(id, name, min, max, args, help) { name, min, max, args, help },
 const struct scenario_op_info scenario_ops[SOP_COUNT] = { SCENARIO_OPS(X) };
@@ -57,18 +57,6 @@ scenario_op_parse(int argc, const char *const *argv, enum scenario_op *op,
     return sm_error_set(err, SM_EINVAL, "unknown scenario op %s", argv[0]);
 }
 
-static bool
-needs_quotes(const char *s)
-{
-    if (!*s)
-        return true;
-    for (; *s; s++)
-        if (*s == ' ' || *s == '\t' || *s == '"' || *s == '\'' || *s == '\\' ||
-            (unsigned char)*s < 0x20)
-            return true;
-    return false;
-}
-
 const char *
 scenario_op_format(int argc, const char *const *argv, char *buf, size_t size)
 {
@@ -81,7 +69,7 @@ scenario_op_format(int argc, const char *const *argv, char *buf, size_t size)
         const char *s = argv[i] ? argv[i] : "";
         if (i)
             buf[at++] = ' ';
-        if (!needs_quotes(s)) {
+        if (!sm_needs_quotes(s)) {
             at += sm_strlcpy(buf + at, s, size - at);
         } else {
             if (at + 1 < size)
@@ -404,6 +392,8 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
         f->jurisdictions = scopy(sc, f->jurisdictions);
         f->message = scopy(sc, f->message);
         f->hint = scopy(sc, f->hint);
+        if (f->fix.mask)
+            f->fix.mask = scopy(sc, f->fix.mask);
         if (f->why.n) {
             const char **v = sm_arena_alloc(&c->arena, sizeof *v * f->why.n);
             if (!v) {

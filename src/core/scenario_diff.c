@@ -3,7 +3,6 @@
  * resolved, changed; copies moved, added, removed) and two models' attributes.
  */
 #include <stdlib.h>
-#include "scenario_int.h"
 #include <string.h>
 #include <stdio.h>
 
@@ -11,6 +10,7 @@
 #include "edit.h"
 #include "lineage.h"
 #include "rules.h"
+#include "scenario_int.h"
 
 /* ---- diff ------------------------------------------------------------------------ */
 

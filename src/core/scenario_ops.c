@@ -3,7 +3,6 @@
  * and rule pack copy, chains of scenarios, and their evaluation.
  */
 #include <stdlib.h>
-#include "scenario_int.h"
 #include <string.h>
 #include <stdio.h>
 
@@ -11,6 +10,7 @@
 #include "edit.h"
 #include "lineage.h"
 #include "rules.h"
+#include "scenario_int.h"
 
 /* ---- the ops ------------------------------------------------------------------- */
 

@@ -3,7 +3,6 @@
  * the incremental re-check of an op on the models of its groups.
  */
 #include <stdlib.h>
-#include "scenario_int.h"
 #include <string.h>
 #include <stdio.h>
 
@@ -11,6 +10,7 @@
 #include "edit.h"
 #include "lineage.h"
 #include "rules.h"
+#include "scenario_int.h"
 
 /* ---- groups of datasets linked by flows, and models of one group -------------------- */
 

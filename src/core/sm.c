@@ -345,6 +345,42 @@ sm_cc(const char *s)
     return (s[0] - 'A') * 26 + (s[1] - 'A');
 }
 
+/* ISO 3166-1 alpha-2, officially assigned codes (249), and EU. */
+static const char known_codes[] =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN "
+    "BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ "
+    "DE DJ DK DM DO DZ EC EE EG EH ER ES ET EU FI FJ FK FM FO FR GA GB GD GE GF GG GH GI "
+    "GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE "
+    "JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD "
+    "ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO "
+    "NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC "
+    "SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN "
+    "TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+bool
+sm_cc_known(int cc)
+{
+    if (cc < 0 || cc >= SM_CC_COUNT)
+        return false;
+    for (const char *p = known_codes; *p; p += p[2] ? 3 : 2)
+        if ((p[0] - 'A') * 26 + (p[1] - 'A') == cc)
+            return true;
+    return false;
+}
+
+const char *
+sm_cc_alias(const char *s)
+{
+    static const char *const alias[][2] = {
+        { "UK", "GB" }, { "EL", "GR" }, { "UE", "EU" },
+    };
+
+    for (size_t i = 0; s && i < sizeof alias / sizeof *alias; i++)
+        if ((s[0] & ~0x20) == alias[i][0][0] && (s[1] & ~0x20) == alias[i][0][1] && !s[2])
+            return alias[i][1];
+    return NULL;
+}
+
 void
 sm_cc_str(int cc, char out[3])
 {
@@ -450,6 +486,17 @@ sm_date_fmt(int32_t d, char out[11])
 }
 
 /* ---- strings ------------------------------------------------------------------ */
+
+bool
+sm_needs_quotes(const char *s)
+{
+    if (!*s)
+        return true;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p == ' ' || *p == '"' || *p == '\\' || *p == '\'' || *p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
 
 size_t
 sm_strlcpy(char *dst, const char *src, size_t size)

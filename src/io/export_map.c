@@ -310,15 +310,14 @@ row_shown(struct rmap *mp, int32_t ds)
 static const char *
 row_tier(const struct rmap *mp, int32_t ds)
 {
-    int32_t t = mp->m->datasets[ds].tier;
-    return t != SM_NONE ? mp->m->tiers[t].name : "";
+    return model_tier_name(mp->m, mp->m->datasets[ds].tier);
 }
 
 static const char *
 row_eff_tier(const struct rmap *mp, int32_t ds)
 {
     int32_t t = mp->r && ds < mp->r->ndatasets ? mp->r->eff_tier[ds] : mp->m->datasets[ds].tier;
-    return t >= 0 && t < mp->m->ntiers ? mp->m->tiers[t].name : "";
+    return model_tier_name(mp->m, t);
 }
 
 static const char *

@@ -84,9 +84,12 @@ int xstrcmp(const void *a, const void *b);
 
 /* A transfer register row, as transfers-csv writes it: dataset, copy, flow,
  * from_country, to_country, regime, mechanism, basis, personal, status
- * (export_reg.c). sel and a, b hold text that cols points into. */
-void export_transfer_cols(const struct model *m, const struct transfer *t, const char *cols[10],
-                          char *sel, size_t size, char a[3], char b[3]);
+ * (export_reg.c). a and b hold text that cols points into; the copy's
+ * selector is returned on the heap (cols[1] points into it; the caller
+ * frees it after the row; NULL, with cols[1] "", when there is no copy or
+ * no memory). */
+char *export_transfer_cols(const struct model *m, const struct transfer *t,
+                           const char *cols[10], char a[3], char b[3]);
 
 /* ---- HTML shared by the map and the review pack (export_map.c) ------------ */
 

@@ -101,7 +101,7 @@ write_transfers(const struct model *m, const struct check_result *r, FILE *f)
         "dataset", "copy", "flow", "from", "to", "regime", "mechanism", "basis", "personal",
         "status"
     };
-    char sel[1100], a[3], b[3];
+    char a[3], b[3];
 
     if (!r->ntransfers) {
         fputs("<p>No transfers: every copy and flow stays in its country.</p>\n", f);
@@ -117,7 +117,7 @@ write_transfers(const struct model *m, const struct check_result *r, FILE *f)
 
         if (t->dataset < 0 || t->dataset >= m->ndatasets)
             continue;
-        export_transfer_cols(m, t, cols, sel, sizeof sel, a, b);
+        char *sel = export_transfer_cols(m, t, cols, a, b);
         fputs(t->status == XFER_VIOLATION ? "<tr class=\"bad\">" : "<tr>", f);
         for (int k = 0; k < 10; k++) {
             fputs(k == 9 && t->status == XFER_VIOLATION ? "<td class=\"c bad\">" : "<td>", f);
@@ -125,6 +125,7 @@ write_transfers(const struct model *m, const struct check_result *r, FILE *f)
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
+        free(sel);
     }
     fputs("</tbody>\n</table>\n", f);
 }

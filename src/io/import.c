@@ -1170,9 +1170,11 @@ add_subject(struct import_run *r, int32_t ds, const char *s, const char *entity)
     struct imp_ds *d = &r->ds[ds];
     int cc = sm_cc(s);
 
-    if (cc == SM_NONE) {
-        imp_note(r, false, "%s: \"%s\" (from %s) is not a country or bloc code; ignored",
-                 d->name, s, entity);
+    if (cc == SM_NONE || !sm_cc_known(cc)) {
+        const char *alias = sm_cc_alias(s);
+        imp_note(r, false, "%s: \"%s\" (from %s) is not a country or bloc code; ignored%s%s%s",
+                 d->name, s, entity, alias ? " (did you mean " : "", alias ? alias : "",
+                 alias ? "?)" : "");
         return SM_OK;
     }
     for (int i = 0; i < d->nsubjects; i++)

@@ -320,9 +320,13 @@ read_region(struct rd *r, json_t *o, const char *path)
     sub(p, sizeof p, path, "country");
     if (*country && (reg.country = sm_cc(country)) == SM_NONE)
         return bad(r, p, "bad country %.40s: use a two-letter ISO code", country);
+    if (*country && model_check_cc(reg.country, &e2))
+        return bad(r, p, "%s", e2.msg);
     sub(p, sizeof p, path, "operator");
     if (*op && (reg.operator_home = sm_cc(op)) == SM_NONE)
         return bad(r, p, "bad operator %.40s: use a two-letter ISO code (EU allowed)", op);
+    if (*op && model_check_cc(reg.operator_home, &e2))
+        return bad(r, p, "%s", e2.msg);
     if ((rc = get_array(r, o, path, "members", &mem)))
         return rc;
     memset(&set, 0, sizeof set);
@@ -500,6 +504,8 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             if (!cc || (c = sm_cc(cc)) == SM_NONE)
                 return bad(r, p, "bad jurisdiction %.40s: use a two-letter code such as EU, "
                            "DE, BR", cc ? cc : type_name(v));
+            if (model_check_cc(c, &e2))
+                return bad(r, p, "%s", e2.msg);
             for (uint8_t s = 0; s < d.nsubjects; s++)
                 if (d.subjects[s] == c)
                     return bad(r, p, "%s is given twice", cc);

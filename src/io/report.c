@@ -252,13 +252,20 @@ is_expired_id(const struct report *r, int32_t w)
 static int32_t
 live_waiver(const struct report *r, const char *rule, const char *selector)
 {
-    char key[1100];
+    /* the stack for the usual key, the heap for a long name: a cut key
+     * would miss the waiver */
+    char small[256], *key = small, *heap = NULL;
+    size_t n;
     int32_t w;
 
     if (!rule || !selector)
         return SM_NONE;
-    snprintf(key, sizeof key, "%s:%s", rule, selector);
+    n = strlen(rule) + strlen(selector) + 2;
+    if (n > sizeof small && !(key = heap = malloc(n)))
+        return SM_NONE;
+    snprintf(key, n, "%s:%s", rule, selector);
     w = model_waiver(r->m, key);
+    free(heap);
     if (w == SM_NONE || r->m->waivers[w].deleted)
         return SM_NONE;
     if (r->res ? is_expired_id(r, w) : waiver_expired(&r->m->waivers[w], r->today))
@@ -278,6 +285,7 @@ report_add_finding(struct report *r, const struct finding *f, struct sm_error *e
     nf.jurisdictions = sdup(r, f->jurisdictions ? f->jurisdictions : "", &failed);
     nf.message = sdup(r, f->message ? f->message : "", &failed);
     nf.hint = sdup(r, f->hint ? f->hint : "", &failed);
+    nf.fix.mask = f->fix.mask ? sdup(r, f->fix.mask, &failed) : NULL;
     nf.why.n = 0;
     nf.why.v = NULL;
     if (f->why.n) {
@@ -352,7 +360,7 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
     int i, c, kind = SM_NONE, sev;
     uint32_t nwhy = 0;
     int32_t id = SM_NONE, ds = SM_NONE;
-    char selbuf[1024];
+    char *selbuf = NULL;
     int rc;
 
     for (i = 0; i < ncols; i++) {
@@ -440,9 +448,11 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
     f.waiver = SM_NONE;
     /* A resolved object is named by its canonical selector, so that a
      * waiver written against it matches whatever spelling the SQL used. */
-    f.selector = id != SM_NONE
-        ? model_selector(r->m, (enum obj_kind)kind, id, selbuf, sizeof selbuf)
-        : col[COL_OBJECT];
+    if (id != SM_NONE && !(selbuf = model_selector_dup(r->m, (enum obj_kind)kind, id))) {
+        free(facts);
+        return oom(err);
+    }
+    f.selector = id != SM_NONE ? selbuf : col[COL_OBJECT];
     f.jurisdictions = col[COL_JURISDICTIONS] ? col[COL_JURISDICTIONS] : "";
     f.message = col[COL_MESSAGE] && *col[COL_MESSAGE] ? col[COL_MESSAGE]
               : rule->title && *rule->title ? rule->title : rule->id;
@@ -450,6 +460,7 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
     f.why.n = nwhy;
     f.why.v = why;
     rc = report_add_finding(r, &f, err);
+    free(selbuf);
     free(facts);
     return rc;
 }

@@ -619,19 +619,6 @@ strv_ne(const struct sm_strv *a, const struct sm_strv *b)
     return false;
 }
 
-/* A region id of model m ("" for SM_NONE). */
-static const char *
-region_name(const struct model *m, int32_t r)
-{
-    return r == SM_NONE ? "" : m->regions[r].id;
-}
-
-static const char *
-tier_name(const struct model *m, int32_t t)
-{
-    return t == SM_NONE ? "" : m->tiers[t].name;
-}
-
 static bool
 region_ne(const struct model *a, const struct model *b, int32_t id)
 {
@@ -668,7 +655,7 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
     if (x->retention_days != y->retention_days || x->public_sector != y->public_sector ||
         x->nsubjects != y->nsubjects ||
         memcmp(x->subjects, y->subjects, x->nsubjects * sizeof *x->subjects) ||
-        str_ne(tier_name(a, x->tier), tier_name(b, y->tier)) || str_ne(x->system, y->system) ||
+        str_ne(model_tier_name(a, x->tier), model_tier_name(b, y->tier)) || str_ne(x->system, y->system) ||
         str_ne(x->owner, y->owner) || str_ne(x->source_ref, y->source_ref) ||
         str_ne(x->description, y->description))
         return true;
@@ -697,7 +684,7 @@ placement_key_ne(const struct model *a, const struct model *b, int32_t id)
     const struct placement *x = &a->placements[id], *y = &b->placements[id];
 
     return x->dataset != y->dataset || x->role != y->role ||
-           str_ne(region_name(a, x->region), region_name(b, y->region));
+           str_ne(model_region_id(a, x->region), model_region_id(b, y->region));
 }
 
 static bool
@@ -707,7 +694,7 @@ placement_ne(const struct model *a, const struct model *b, int32_t id)
 
     return placement_key_ne(a, b, id) || x->encrypted != y->encrypted ||
            x->mechanism != y->mechanism || str_ne(x->mechanism_ref, y->mechanism_ref) ||
-           str_ne(region_name(a, x->key_region), region_name(b, y->key_region));
+           str_ne(model_region_id(a, x->key_region), model_region_id(b, y->key_region));
 }
 
 static bool
@@ -720,7 +707,7 @@ flow_ne(const struct model *a, const struct model *b, int32_t id)
         x->public_recipient != y->public_recipient || x->valid_from != y->valid_from ||
         x->valid_to != y->valid_to || x->ntransforms != y->ntransforms ||
         str_ne(x->mechanism_ref, y->mechanism_ref) || strv_ne(&x->fields, &y->fields) ||
-        (x->to == SM_NONE && str_ne(region_name(a, x->to_region), region_name(b, y->to_region))))
+        (x->to == SM_NONE && str_ne(model_region_id(a, x->to_region), model_region_id(b, y->to_region))))
         return true;
     for (uint32_t i = 0; i < x->ntransforms; i++)
         if (x->transforms[i].kind != y->transforms[i].kind ||

@@ -221,8 +221,7 @@ flow_line(struct tui *t, int32_t fl, struct detail *d)
     if (f->to >= 0)
         model_selector(t->m, OBJ_PLACEMENT, f->to, b, sizeof b);
     else
-        snprintf(b, sizeof b, "%s",
-                 f->to_region >= 0 ? t->m->regions[f->to_region].id : "?");
+        snprintf(b, sizeof b, "%s", model_region_id(t->m, f->to_region));
     detail_ref(d, OBJ_FLOW, fl, flow_kind_names[f->kind], "%s: %s -> %s", f->name, a, b);
     if (fl < t->nf && t->fl_worst[fl] >= 0)
         d->line[d->n - 1].style = t->fl_worst[fl] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
@@ -238,7 +237,7 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
     if (t->res && id < t->res->ndatasets && t->res->eff_tier[id] != ds->tier &&
         t->res->eff_tier[id] >= 0) {
         detail_ref(d, OBJ_TIER, t->res->eff_tier[id], "effective tier", "%s (inherited%s%s)",
-                   tier_name(t, t->res->eff_tier[id]),
+                   model_tier_name(t->m, t->res->eff_tier[id]),
                    t->res->eff_via[id] >= 0 ? " via " : "",
                    t->res->eff_via[id] >= 0 ? t->m->flows[t->res->eff_via[id]].name : "");
         d->line[d->n - 1].style = STYLE_WARNING;

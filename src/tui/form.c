@@ -6,6 +6,7 @@
  * struct edit through tui_apply. No curses.
  */
 #include "views.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -840,59 +841,6 @@ form_draw(struct tui *t, struct screen *s)
 
 /* ---- quick fixes ------------------------------------------------------------------ */
 
-enum fix_how { FIX_MOVE, FIX_DROP, FIX_MECH, FIX_MASK, FIX_TRUE, FIX_KEY_REGION, FIX_TIER };
-
-static const struct fix_rule {
-    const char *rule;
-    enum fix_how how;
-    const char *attr;
-    const char *label;          /* printf with the value */
-} fix_rules[] = {
-    { "RES001", FIX_MOVE,       "region",            "Move the copy to %s" },
-    { "RES001", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
-    { "RES002", FIX_MOVE,       "region",            "Move the backup to %s" },
-    { "RES002", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
-    { "RES004", FIX_MOVE,       "region",            "Move the copy to %s" },
-    { "RES004", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
-    { "RES005", FIX_MOVE,       "region",            "Move the copy to %s" },
-    { "RES005", FIX_DROP,       NULL,                "Delete this copy (%d other %s)" },
-    { "XFR001", FIX_MECH,       "mechanism",         "Declare %s for this transfer" },
-    { "XFR001", FIX_MASK,       "transforms",        "Mask %s on the flow" },
-    { "XFR001", FIX_MOVE,       "region",            "Move the copy to %s" },
-    { "XFR002", FIX_MECH,       "mechanism",         "Declare %s for this transfer" },
-    { "ENC001", FIX_TRUE,       "encrypted",         "Encrypt the copy at rest%s" },
-    { "ENC002", FIX_KEY_REGION, "key-region",        "Hold the key in %s" },
-    { "ENC003", FIX_TRUE,       "transit-encrypted", "Encrypt the flow in transit%s" },
-    { "LIN001", FIX_TIER,       "tier",              "Classify the dataset as %s" },
-    { "CLS001", FIX_TIER,       "tier",              "Classify the dataset as %s" },
-    { "CLS002", FIX_TIER,       "tier",              "Classify the dataset as %s" },
-};
-
-/* Words of the hint, split on blanks and punctuation that never occurs
- * inside region ids, names or mechanisms. */
-static int
-hint_words(const char *hint, char words[][128], int max)
-{
-    int n = 0;
-    const char *p = hint;
-
-    while (*p && n < max) {
-        size_t len;
-        while (*p && strchr(" \t,;()[]'\"`", *p))
-            p++;
-        len = strcspn(p, " \t,;()[]'\"`");
-        if (!len)
-            break;
-        snprintf(words[n], sizeof words[n], "%.*s", (int)(len < 127 ? len : 127), p);
-        /* A sentence's full stop or colon is not part of the word. */
-        while (strlen(words[n]) > 1 && strchr(".:", words[n][strlen(words[n]) - 1]))
-            words[n][strlen(words[n]) - 1] = 0;
-        n++;
-        p += len;
-    }
-    return n;
-}
-
 static bool
 add_choice(struct tui *t, const struct edit *e, const char *label)
 {
@@ -925,146 +873,156 @@ set_edit(struct edit *e, enum obj_kind kind, const char *key, const char *attr, 
     e->attrs[0].value = value;
 }
 
+/* Move the copy to each target region (those without a copy of the
+ * dataset first: moving a replica next to its primary fixes the finding
+ * but not the need). */
 static void
-fix_candidates(struct tui *t, const struct finding *fd, const struct fix_rule *r,
-               char words[][128], int nw, const char *sel)
+fix_moves(struct tui *t, const struct finding *fd, const char *sel)
 {
     const struct model *m = t->m;
+    const char *what = strcmp(fd->rule, rule_names[RULE_RES002]) == 0 ? "backup" : "copy";
+    char label[220];
+    struct edit e;
+    int32_t ds = m->placements[fd->object].dataset;
+
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < 2; i++) {
+            int32_t rg = fd->fix.region[i];
+            bool has;
+            if (rg < 0 || rg >= m->nregions || rg == m->placements[fd->object].region)
+                continue;
+            has = model_placement_of(m, ds, rg, SM_NONE) >= 0;
+            if (has != (pass == 1))
+                continue;
+            snprintf(label, sizeof label, "Move the %s to %s%s", what, m->regions[rg].id,
+                     has ? " (it already holds a copy)" : "");
+            set_edit(&e, OBJ_PLACEMENT, sel, "region", m->regions[rg].id);
+            add_choice(t, &e, label);
+        }
+}
+
+/* Delete a copy that is not the dataset's home. */
+static void
+fix_drop(struct tui *t, const struct finding *fd, const char *sel)
+{
+    const struct model *m = t->m;
+    const struct placement *pl = &m->placements[fd->object];
+    char label[220];
+    struct edit e;
+    int others = 0;
+
+    if (pl->role == ROLE_PRIMARY)
+        return;                 /* the dataset's home: move it instead */
+    for (int32_t p = m->datasets[pl->dataset].first_placement; p >= 0; p = m->placements[p].next)
+        others += !m->placements[p].deleted && p != fd->object;
+    snprintf(label, sizeof label, "Delete this copy (%d other %s)", others,
+             others == 1 ? "copy stays" : "copies stay");
+    memset(&e, 0, sizeof e);
+    e.op = EDIT_REMOVE;
+    e.kind = OBJ_PLACEMENT;
+    e.key = sel;
+    add_choice(t, &e, label);
+}
+
+/* Declare each target mechanism, then mask the target fields on a flow. */
+static void
+fix_mechs_masks(struct tui *t, const struct finding *fd, const char *sel)
+{
+    const struct model *m = t->m;
+    char label[220], value[512], cur[400];
+    struct edit e;
+
+    for (size_t i = 0; i < sizeof fd->fix.mech && fd->fix.mech[i] != MECH_NONE; i++) {
+        const char *mech = mechanism_names[fd->fix.mech[i]];
+        snprintf(label, sizeof label, "Declare %s for this transfer", mech);
+        set_edit(&e, (enum obj_kind)fd->kind, sel, "mechanism", mech);
+        add_choice(t, &e, label);
+    }
+    if (fd->kind != OBJ_FLOW || !fd->fix.mask || !*fd->fix.mask)
+        return;
+    model_get(m, OBJ_FLOW, fd->object, "transforms", cur, sizeof cur);
+    snprintf(value, sizeof value, "%s%smask %s", cur, cur[0] ? "; " : "", fd->fix.mask);
+    snprintf(label, sizeof label, "Mask %s on the flow", fd->fix.mask);
+    set_edit(&e, OBJ_FLOW, sel, "transforms", value);
+    add_choice(t, &e, label);
+}
+
+/* The choices for a finding: the kind of fix its rule admits (rule_fixes[]
+ * in rules.h, as the planner reads it), aimed at the finding's targets. */
+static void
+fix_candidates(struct tui *t, const struct finding *fd, const char *sel)
+{
+    const struct model *m = t->m;
+    bool copy = fd->kind == OBJ_PLACEMENT;
     char label[220], value[512];
     struct edit e;
 
-    switch (r->how) {   /* each way of fixing reads the hint differently */
-    case FIX_MOVE: {
-        int32_t ds;
-        if (fd->kind != OBJ_PLACEMENT)
-            return;
-        ds = m->placements[fd->object].dataset;
-        /* Regions where the dataset has no copy yet first: moving a
-         * replica next to its primary fixes the finding but not the need. */
-        for (int pass = 0; pass < 2; pass++)
-            for (int i = 0; i < nw; i++) {
-                int32_t rg = model_region(m, words[i]);
-                bool has;
-                if (rg < 0 || rg == m->placements[fd->object].region)
-                    continue;
-                has = model_placement_of(m, ds, rg, SM_NONE) >= 0;
-                if (has != (pass == 1))
-                    continue;
-                snprintf(label, sizeof label, r->label, m->regions[rg].id);
-                if (has && strlen(label) + 40 < sizeof label)
-                    strcat(label, " (it already holds a copy)");
-                set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
-                add_choice(t, &e, label);
-            }
+    switch ((enum rule_fix)rules_fix(fd->rule, NULL)) {
+    case FIX_MOVE_OR_MECH:
+    case FIX_MOVE:
+        if (copy || fd->kind == OBJ_FLOW)
+            fix_mechs_masks(t, fd, sel);
+        if (!copy)
+            break;
+        fix_moves(t, fd, sel);
+        /* a copy abroad is kept by declaring its basis, not deleted */
+        if (fd->fix.mech[0] == MECH_NONE)
+            fix_drop(t, fd, sel);
+        break;
+    case FIX_MOVE_PRIMARY:
+        if (copy)
+            fix_moves(t, fd, sel);
+        break;
+    case FIX_ENCRYPT:
+    case FIX_TRANSIT: {
+        enum obj_kind k = rules_fix(fd->rule, NULL) == FIX_ENCRYPT ? OBJ_PLACEMENT : OBJ_FLOW;
+        if (fd->kind != k)
+            break;
+        set_edit(&e, k, sel, k == OBJ_PLACEMENT ? "encrypted" : "transit-encrypted", "true");
+        add_choice(t, &e, k == OBJ_PLACEMENT ? "Encrypt the copy at rest"
+                   : "Encrypt the flow in transit");
         break;
     }
-    case FIX_DROP: {
-        const struct placement *pl;
-        int others = 0;
-        if (fd->kind != OBJ_PLACEMENT)
-            return;
-        pl = &m->placements[fd->object];
-        if (pl->role == ROLE_PRIMARY)
-            return;             /* the dataset's home: move it instead */
-        for (int32_t p = m->datasets[pl->dataset].first_placement; p >= 0;
-             p = m->placements[p].next)
-            others += !m->placements[p].deleted && p != fd->object;
-        snprintf(label, sizeof label, r->label, others, others == 1 ? "copy stays" : "copies stay");
-        memset(&e, 0, sizeof e);
-        e.op = EDIT_REMOVE;
-        e.kind = OBJ_PLACEMENT;
-        e.key = sel;
-        add_choice(t, &e, label);
-        break;
-    }
-    case FIX_MECH:
-        if (fd->kind != OBJ_PLACEMENT && fd->kind != OBJ_FLOW)
-            return;
-        for (int i = 0; i < nw; i++) {
-            int mech = model_enum_parse(mechanism_names, MECH_COUNT, words[i]);
-            if (mech <= MECH_NONE)
-                continue;
-            snprintf(label, sizeof label, r->label, mechanism_names[mech]);
-            set_edit(&e, (enum obj_kind)fd->kind, sel, r->attr, mechanism_names[mech]);
-            add_choice(t, &e, label);
-        }
-        break;
-    case FIX_MASK: {
-        const struct flow *fl;
-        int32_t ds;
-        size_t k = 0;
-        char cur[400], fields[256] = "";
-        bool mask = false;
-        if (fd->kind != OBJ_FLOW)
-            return;
-        fl = &m->flows[fd->object];
-        ds = m->placements[fl->from].dataset;
-        for (int i = 0; i < nw; i++) {
-            if (strcmp(words[i], "mask") == 0)
-                mask = true;
-            else if (mask && model_field(m, ds, words[i]) >= 0 && k + 1 < sizeof fields)
-                k += (size_t)snprintf(fields + k, sizeof fields - k, "%s%s", k ? " " : "",
-                                      words[i]);
-        }
-        if (!k)
-            return;
-        model_get(m, OBJ_FLOW, fd->object, "transforms", cur, sizeof cur);
-        snprintf(value, sizeof value, "%s%smask %s", cur, cur[0] ? "; " : "", fields);
-        snprintf(label, sizeof label, r->label, fields);
-        set_edit(&e, OBJ_FLOW, sel, r->attr, value);
-        add_choice(t, &e, label);
-        break;
-    }
-    case FIX_TRUE:
-        if ((r->attr[0] == 'e' && fd->kind != OBJ_PLACEMENT) ||
-            (r->attr[0] == 't' && fd->kind != OBJ_FLOW))
-            return;
-        snprintf(label, sizeof label, r->label, "");
-        set_edit(&e, (enum obj_kind)fd->kind, sel, r->attr, "true");
-        add_choice(t, &e, label);
-        break;
-    case FIX_KEY_REGION: {
+    case FIX_KEY: {
         bool any = false;
-        if (fd->kind != OBJ_PLACEMENT)
-            return;
-        for (int i = 0; i < nw; i++) {
-            int32_t rg = model_region(m, words[i]);
-            if (rg < 0 || rg == m->placements[fd->object].key_region)
+        if (!copy)
+            break;
+        for (int i = 0; i < 2; i++) {
+            int32_t rg = fd->fix.region[i];
+            if (rg < 0 || rg >= m->nregions || rg == m->placements[fd->object].key_region)
                 continue;
-            snprintf(label, sizeof label, r->label, m->regions[rg].id);
-            set_edit(&e, OBJ_PLACEMENT, sel, r->attr, m->regions[rg].id);
+            snprintf(label, sizeof label, "Hold the key in %s", m->regions[rg].id);
+            set_edit(&e, OBJ_PLACEMENT, sel, "key-region", m->regions[rg].id);
             any |= add_choice(t, &e, label);
         }
         if (!any) {
             const char *own = m->regions[m->placements[fd->object].region].id;
-            snprintf(label, sizeof label, r->label, own);
-            set_edit(&e, OBJ_PLACEMENT, sel, r->attr, own);
+            snprintf(label, sizeof label, "Hold the key in %s", own);
+            set_edit(&e, OBJ_PLACEMENT, sel, "key-region", own);
             add_choice(t, &e, label);
         }
         break;
     }
-    case FIX_TIER: {
+    case FIX_TIER:
+    case FIX_PERSONAL_TIER: {
         int32_t ds = fd->kind == OBJ_DATASET ? fd->object : fd->dataset;
+        int32_t want[2] = { SM_NONE, fd->fix.tier };
         if (ds < 0)
-            return;
+            break;
         model_selector(m, OBJ_DATASET, ds, value, sizeof value);
-        if (t->res && ds < t->res->ndatasets && t->res->eff_tier[ds] >= 0 &&
-            t->res->eff_tier[ds] != m->datasets[ds].tier) {
-            const char *tn = tier_name(t, t->res->eff_tier[ds]);
-            snprintf(label, sizeof label, r->label, tn);
-            set_edit(&e, OBJ_DATASET, value, r->attr, tn);
-            add_choice(t, &e, label);
-        }
-        for (int i = 0; i < nw; i++) {
-            int32_t ti = model_tier(m, words[i]);
-            if (ti < 0 || ti == m->datasets[ds].tier)
+        if (t->res && ds < t->res->ndatasets)
+            want[0] = t->res->eff_tier[ds];
+        for (int i = 0; i < 2; i++) {
+            if (want[i] < 0 || want[i] >= m->ntiers || want[i] == m->datasets[ds].tier)
                 continue;
-            snprintf(label, sizeof label, r->label, m->tiers[ti].name);
-            set_edit(&e, OBJ_DATASET, value, r->attr, m->tiers[ti].name);
+            snprintf(label, sizeof label, "Classify the dataset as %s", m->tiers[want[i]].name);
+            set_edit(&e, OBJ_DATASET, value, "tier", m->tiers[want[i]].name);
             add_choice(t, &e, label);
         }
         break;
     }
+    case FIX_NONE:
+        break;
     }
 }
 
@@ -1073,9 +1031,7 @@ fix_open(struct tui *t, int32_t fi)
 {
     const struct finding *fd = &t->res->findings[fi];
     struct dialog *d = &t->dialog;
-    char words[64][128], sel[512], text[1200];
-    int nw = hint_words(fd->hint ? fd->hint : "", words, 64);
-    bool known = false;
+    char sel[512], text[1200];
 
     dialog_close(t);
     if (fd->object < 0 || fd->kind >= OBJ_KIND_COUNT) {
@@ -1083,16 +1039,7 @@ fix_open(struct tui *t, int32_t fi)
         return false;
     }
     model_selector(t->m, (enum obj_kind)fd->kind, fd->object, sel, sizeof sel);
-    for (size_t i = 0; i < sizeof fix_rules / sizeof fix_rules[0]; i++)
-        if (strcmp(fix_rules[i].rule, fd->rule) == 0) {
-            known = true;
-            fix_candidates(t, fd, &fix_rules[i], words, nw, sel);
-        }
-    if (!known) {
-        /* A rule without its own entry: offer what its hint names. */
-        fix_candidates(t, fd, &fix_rules[0], words, nw, sel);
-        fix_candidates(t, fd, &fix_rules[4], words, nw, sel);
-    }
+    fix_candidates(t, fd, sel);
     if (d->nchoices == 0) {
         dialog_close(t);
         tui_set_message(t, true, "no automatic fix for %s %s: press e to edit it (hint: %s)",

@@ -32,13 +32,13 @@ ds_tier_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         *style = STYLE_WARNING;
         return;
     }
-    snprintf(buf, n, "%s", tier_name(t, tier));
+    snprintf(buf, n, "%s", model_tier_name(t->m, tier));
 }
 
 static const char *
 ds_tier_key(struct tui *t, int32_t r)
 {
-    return tier_name(t, t->m->datasets[r].tier);
+    return model_tier_name(t->m, t->m->datasets[r].tier);
 }
 
 static int32_t
@@ -49,7 +49,7 @@ ds_tier_dom(struct tui *t, int32_t r)
 }
 
 static int32_t ti_n(struct tui *t) { return t->m->ntiers; }
-static const char *ti_str(struct tui *t, int32_t i) { return tier_name(t, i); }
+static const char *ti_str(struct tui *t, int32_t i) { return model_tier_name(t->m, i); }
 
 static void
 ds_subjects_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
@@ -80,13 +80,13 @@ ds_home_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
         *style = STYLE_DIM;
         return;
     }
-    snprintf(buf, n, "%s", view_region_id(t, h));
+    snprintf(buf, n, "%s", model_region_id(t->m, h));
 }
 
 static const char *
 ds_home_key(struct tui *t, int32_t r)
 {
-    return r < t->nd ? view_region_id(t, t->ds_home[r]) : "";
+    return r < t->nd ? model_region_id(t->m, t->ds_home[r]) : "";
 }
 
 static int32_t
@@ -97,7 +97,7 @@ ds_home_dom(struct tui *t, int32_t r)
 }
 
 static int32_t rg_n(struct tui *t) { return t->m->nregions; }
-static const char *rg_str(struct tui *t, int32_t i) { return view_region_id(t, i); }
+static const char *rg_str(struct tui *t, int32_t i) { return model_region_id(t->m, i); }
 
 /* Tiers and home regions are a few objects' names (struct dom_col). */
 static const struct dom_col tier_dom = { ds_tier_dom, ti_n, ti_str };

@@ -35,7 +35,7 @@ fl_to_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
     if (f->to >= 0)
         view_placement_text(t, f->to, buf, n);
     else
-        snprintf(buf, n, "%s (export)", view_region_id(t, f->to_region));
+        snprintf(buf, n, "%s (export)", model_region_id(t->m, f->to_region));
 }
 
 static void

@@ -18,7 +18,6 @@
 #endif
 
 /* view_list.c: small helpers for the views' cells */
-const char *view_region_id(const struct tui *t, int32_t r);
 int view_sev_style(int sev, bool waived);
 void view_placement_text(const struct tui *t, int32_t p, char *buf, size_t n);
 

@@ -12,18 +12,6 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-const char *
-tier_name(const struct tui *t, int32_t tier)
-{
-    return tier >= 0 && tier < t->m->ntiers ? t->m->tiers[tier].name : "";
-}
-
-const char *
-view_region_id(const struct tui *t, int32_t r)
-{
-    return r >= 0 && r < t->m->nregions ? t->m->regions[r].id : "";
-}
-
 int
 view_sev_style(int sev, bool waived)
 {

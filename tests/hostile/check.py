@@ -63,10 +63,11 @@ def count(output, n):
     outputs.add(output)
 
 
-# Machine outputs (map-json, the CSVs) show a C0 control byte or DEL as
-# U+FFFD (export_map.c's choice, doc/security.md): a name may come out so.
+# The CSV and HTML exports show a C0 control byte or DEL as the visible
+# \x1b the CLI shows (doc/security.md); JSON escapes it exactly, so a name
+# parsed from JSON is the name itself.
 def fffd(s):
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "\ufffd", s)
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", lambda m: "\\x%02x" % ord(m.group()), s)
 
 
 def holds(hay, s):

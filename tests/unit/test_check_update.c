@@ -188,6 +188,13 @@ same_result(const struct check_result *u, const struct check_result *f, const st
         same_str(a->jurisdictions, b->jurisdictions, "jurisdictions", i);
         same_str(a->message, b->message, "message", i);
         same_str(a->hint, b->hint, "hint", i);
+        /* the fix targets too: ids of the whole model, not the group's */
+        assert_int_equal(a->fix.region[0], b->fix.region[0]);
+        assert_int_equal(a->fix.region[1], b->fix.region[1]);
+        assert_int_equal(a->fix.tier, b->fix.tier);
+        assert_memory_equal(a->fix.mech, b->fix.mech, sizeof a->fix.mech);
+        same_str(a->fix.mask && *a->fix.mask ? a->fix.mask : NULL,
+                 b->fix.mask && *b->fix.mask ? b->fix.mask : NULL, "fix.mask", i);
         assert_int_equal(a->severity, b->severity);
         assert_int_equal(a->waived, b->waived);
         assert_int_equal(a->kind, b->kind);

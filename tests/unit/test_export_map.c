@@ -405,10 +405,10 @@ test_escapers(void **state)
     export_put_json(f, "q\"\\\n\x01<\xff");
     fclose(f);
     assert_string_equal(buf, "plain;\"a,b\";\"say \"\"hi\"\"\";\"'=1+2\";\"two\nlines\";"
-                             "\"'\t=1+2\";\"'\xef\xbf\xbd@SUM(A1)\";\"'  =cmd|' /C calc'!A0\";a=b;"
+                             "\"'\t=1+2\";\"'\\x0d@SUM(A1)\";\"'  =cmd|' /C calc'!A0\";a=b;"
                              "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;;"
                              "x\\|y\\*z\\_\\`w\\`;"
-                             "\"q\\\"\\\\\\n\xef\xbf\xbd\\u003c\xef\xbf\xbd\"");
+                             "\"q\\\"\\\\\\n\\u0001\\u003c\xef\xbf\xbd\"");
     free(buf);
 }
 

@@ -37,6 +37,23 @@ place(struct model *m, int32_t ds, const char *region, int role)
     return id;
 }
 
+/* The one accessor per concept: an id or name, "" for SM_NONE (never "?",
+ * and a region's accessor gives its id, not its display name). */
+static void
+test_region_and_tier_accessors(void **state)
+{
+    struct model *m = tl_small_model();
+    int32_t r = model_region(m, "aws:eu-west-1"), t = model_tier(m, "restricted");
+
+    (void)state;
+    assert_true(r >= 0 && t >= 0);
+    assert_string_equal(model_region_id(m, r), "aws:eu-west-1");
+    assert_string_equal(model_tier_name(m, t), "restricted");
+    assert_string_equal(model_region_id(m, SM_NONE), "");
+    assert_string_equal(model_tier_name(m, SM_NONE), "");
+    model_free(m);
+}
+
 static void
 test_cc_and_dates(void **state)
 {
@@ -425,6 +442,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_region_and_tier_accessors),
         cmocka_unit_test(test_cc_and_dates),
         cmocka_unit_test(test_map_grows_and_deletes),
         cmocka_unit_test(test_selectors_and_suggestions),

@@ -183,6 +183,35 @@ test_parse_and_format(void **state)
                         "add-transform f1 \"mask email\"");
 }
 
+/* Scenario ops and edits quote by one rule (sm_needs_quotes): a DEL byte
+ * is quoted in both (the scenario ops used to leave it bare). */
+static void
+test_one_quoting_rule(void **state)
+{
+    const char *del[] = { "add-region", "onprem:a\x7f", "DE" };
+    struct edit e = { 0 };
+    char buf[128], line[256];
+
+    (void)state;
+    assert_true(sm_needs_quotes(""));
+    assert_true(sm_needs_quotes("a b"));
+    assert_true(sm_needs_quotes("a\tb"));
+    assert_true(sm_needs_quotes("it's"));
+    assert_true(sm_needs_quotes("a\"b"));
+    assert_true(sm_needs_quotes("a\\b"));
+    assert_true(sm_needs_quotes("a\x7f"));
+    assert_true(sm_needs_quotes("a\x1b[31m"));
+    assert_false(sm_needs_quotes("aws:eu-west-1"));
+    assert_false(sm_needs_quotes("ñandú-名前"));
+    assert_string_equal(scenario_op_format(3, del, buf, sizeof buf),
+                        "add-region \"onprem:a\x7f\" DE");
+    e.op = EDIT_REMOVE;
+    e.kind = OBJ_REGION;
+    e.key = "onprem:a\x7f";
+    edit_format(&e, line, sizeof line);
+    assert_non_null(strstr(line, "\"onprem:a\\x7f\""));
+}
+
 static void
 test_base_has_errors(void **state)
 {
@@ -1194,6 +1223,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_and_format),
+        cmocka_unit_test(test_one_quoting_rule),
         cmocka_unit_test_setup_teardown(test_base_has_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move, setup, teardown),
         cmocka_unit_test_setup_teardown(test_placements, setup, teardown),

@@ -17,3 +17,7 @@ $ sovmap scenario show s --format json | python3 -c "import json,sys; print(len(
 > 3036
 $ sovmap log --format json | python3 -c "import json,sys; e=json.load(sys.stdin)[0]; print(e['op'][:14], len(e['op']))"
 > scenario add s 3051
+# the transfer register names the copy whole
+$ L=$(python3 -c "print('y'*3000)"); sovmap dataset add "$L" --subjects EU --tier restricted >/dev/null && sovmap place "$L" aws:eu-west-1 >/dev/null && sovmap place "$L" aws:us-east-1 --role replica >/dev/null
+$ sovmap export transfers-csv | awk -F, '$1 ~ /^yyy/ {print length($1), length($2)}'
+> 3000 3014
