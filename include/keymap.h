@@ -69,6 +69,7 @@ struct key {
     X(VIEW_6,       "view-map",      "Map view (datasets x regions)") \
     X(VIEW_7,       "view-transfers","Transfers view (derived register)") \
     X(VIEW_8,       "view-scenarios","Scenarios view (what-ifs)") \
+    X(VIEW_9,       "view-waivers",  "Waivers view (live and expired)") \
     X(COMMAND,      "command",       "Run a sovmap command (:check, :log ...)") \
     X(EXPORT,       "export",        "Export menu (diagram, map, registers)") \
     X(UNDO,         "undo",          "Undo the last edit") \
@@ -88,6 +89,7 @@ struct key {
     X(CLEAR,        "clear-filter",  "Clear the filter / leave the pane") \
     X(SORT,         "sort",          "Sort by the next column") \
     X(REVERSE,      "reverse",       "Reverse the sort order") \
+    X(SORT_MENU,    "sort-menu",     "Sort by a column chosen from a menu") \
     X(OPEN,         "open",          "Go into the detail pane") \
     X(FOLLOW,       "follow",        "Jump to the object under the cursor") \
     X(ADD,          "add",           "Add an object of this view's kind") \
@@ -102,6 +104,8 @@ struct key {
     X(SCENARIO,     "scenario-mode", "Enter the selected scenario's what-if mode / leave it") \
     X(LEFT,         "left",          "Column left / scroll left") \
     X(RIGHT,        "right",         "Column right / scroll right") \
+    X(ZOOM,         "zoom",          "Zoom the focused pane (again: both panes)") \
+    X(TOGGLE_PANE,  "toggle-pane",   "Hide / show the detail pane") \
     X(NEXT_FIELD,   "next-field",    "Next field") \
     X(PREV_FIELD,   "prev-field",    "Previous field") \
     X(COMPLETE,     "complete",      "Complete region, tier or dataset names") \

@@ -17,15 +17,42 @@ struct detail;
 
 /* ---- lists ------------------------------------------------------------------ */
 
+/* A string column whose strings are the names of a few objects (a
+ * dataset's tier, its home region): the object of a row (-1: none, the
+ * string ""), how many objects there are, and their names. Sorting ranks
+ * the few names once and the rows by that rank: the order str gives. */
+struct dom_col {
+    int32_t (*dom)(struct tui *t, int32_t row);
+    int32_t (*n)(struct tui *t);
+    const char *(*name)(struct tui *t, int32_t i);
+};
+
+/* How a column's width is chosen (view_list.c, layout_cols): every
+ * column asks for its widest cell among the rows on screen; when they do
+ * not all fit, free text gives way first, then names, then keys
+ * (selectors, regions: the widest first), short columns never; when even
+ * that is not enough, columns are dropped, the highest prio first. */
+enum col_fit {
+    COL_SHORT,                  /* enums, numbers: always whole, or dropped */
+    COL_KEY,                    /* selectors, regions: cut last */
+    COL_NAME,                   /* an object's name */
+    COL_FREE,                   /* free text: cut first, takes what is left */
+};
+
 struct column {
     const char *title;
-    int width;                  /* columns; 0 = takes what is left */
+    enum col_fit fit;
+    int prio;                   /* dropped first when high; 0 never */
     bool right;                 /* right aligned (numbers) */
     /* Cell text into buf; may set *style (a role) */
     void (*text)(struct tui *t, int32_t row, char *buf, size_t n, int *style);
     /* Sort key: a number, or a string (one of the two). */
     int64_t (*num)(struct tui *t, int32_t row);
     const char *(*str)(struct tui *t, int32_t row);
+    /* The key reads the check result (finding counts, a status): an order
+     * by it does not survive a re-check. */
+    bool result;
+    const struct dom_col *dom;  /* str names one of a few objects; NULL */
 };
 
 struct view_ops {
@@ -39,14 +66,22 @@ struct view_ops {
     int32_t (*count)(struct tui *t);                    /* base rows 0..n-1 */
     bool (*visible)(struct tui *t, int32_t row);        /* NULL: all */
     int  (*group)(struct tui *t, int32_t row);          /* NULL: no groups */
+    /* Groups only in the default order: sorted by another column, the
+     * rows are listed across the groups (Regions by copies). */
+    bool flat_sorts;
     void (*group_title)(struct tui *t, int g, int32_t n, char *buf, size_t size);
     const char *(*filter_text)(struct tui *t, int32_t row, char *buf, size_t n);
     /* filter_text returns a string of the model and never writes buf (a
      * name): the filter can then look up many rows before reading any. */
     bool filter_name;
+    /* Rows are the check result's (findings, transfers): no order of them
+     * survives a re-check. */
+    bool result_rows;
     void (*detail)(struct tui *t, int32_t row, struct detail *d);
     /* The model object of a row (for edit, delete, jump). */
     bool (*object)(struct tui *t, int32_t row, enum obj_kind *kind, int32_t *id);
+    /* What the view keeps of its own (view->priv), freed with the TUI. */
+    void (*fini)(struct view *v);
     /* Custom drawing (the map); NULL draws the list. */
     void (*draw)(struct tui *t, struct view *v, struct screen *s,
                  int x, int y, int w, int h);
@@ -125,8 +160,14 @@ struct view {
     uint64_t built_gen;         /* t->gen when rows were built; 0 never */
     int32_t gcount[VIEW_NGROUPS];
     int hcol, hleft;            /* map: cursor column, first visible column */
+    int cellw;                  /* map: a cell's width at the last draw */
+    int hscroll;                /* lists: columns scrolled off after the first (h/l) */
+    uint32_t shown;             /* columns drawn at the last draw (bit per column) */
+    int16_t colw[16];           /* and their widths */
+    bool hmore;                 /* columns right of them were hidden */
     int page;                   /* rows visible at the last draw */
     int list_y;                 /* screen row of the first list row */
+    void *priv;                 /* the view's own (ops->fini frees it) */
 };
 
 /* ---- the detail pane ---------------------------------------------------------- */
@@ -137,23 +178,26 @@ struct view {
 
 struct detail_line {
     char label[24];
-    char text[232];
+    char *text;                 /* heap, whole (the pane wraps it); never NULL */
     uint8_t style;
     uint8_t ref;                /* enum obj_kind, REF_NONE or REF_FINDING */
     int32_t id;
 };
 
 struct detail {
-    char title[256];
+    char *title;                /* heap, or NULL */
     struct detail_line line[DETAIL_MAX];
     int n;
     int sel;                    /* a line with a ref, or -1 */
     int top;
-    int view;                   /* what it was built for */
+    const struct view_ops *view;    /* what it was built for */
     int32_t row;
     uint64_t gen;
 };
 
+/* Empty the pane's lines and title (freed). */
+void detail_clear(struct detail *d);
+void detail_title(struct detail *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void detail_ref(struct detail *d, int kind, int32_t id, const char *label,
@@ -250,7 +294,7 @@ struct cmd_history {
 
 /* ---- the application ----------------------------------------------------------- */
 
-#define TUI_NVIEWS 8
+#define TUI_NVIEWS 9
 #define TUI_UNDO_MAX 200
 #define TUI_HISTORY 64
 
@@ -297,7 +341,7 @@ struct tui {
         char what[200];             /* the edit as text */
     } undo[TUI_UNDO_MAX], redo[TUI_UNDO_MAX];
     int nundo, nredo;
-    struct { int view; int32_t row; } history[TUI_HISTORY];
+    struct { const struct view_ops *view; int32_t row; } history[TUI_HISTORY];
     int nhist;
     int nreloads;               /* times the catalog was reloaded from disk */
 
@@ -313,6 +357,9 @@ struct tui {
     int tabs_x[TUI_NVIEWS + 1]; /* tab positions, for the mouse */
     int detail_x, detail_y, detail_w, detail_h;
     bool too_small;
+    /* Layout: the focused pane zoomed to the whole body (z); the detail
+     * pane hidden (|). */
+    bool zoom, pane_hidden;
 
     /* Scenario mode: t->m and t->res are the scenario's (cs.after); the
      * base model and its findings wait in base / base_res, untouched. */
@@ -329,8 +376,11 @@ struct tui {
 };
 
 extern const struct view_ops *const tui_views[TUI_NVIEWS];
+/* The views, one file each (src/tui/view_NAME.c). */
+extern const struct view_ops datasets_view, flows_view, regions_view, tiers_view,
+    findings_view, map_view, transfers_view, scenarios_view, waivers_view;
 
-/* views.c */
+/* view_list.c (the list engine: view_sort.c, view_filter.c) */
 void view_rebuild(struct tui *t, struct view *v);
 void view_ensure(struct tui *t, struct view *v);
 void view_select_row(struct tui *t, struct view *v, int32_t row);
@@ -338,7 +388,19 @@ int32_t view_current(struct tui *t, struct view *v);    /* row id or SM_NONE */
 void view_move(struct tui *t, struct view *v, int32_t delta);
 void view_draw_list(struct tui *t, struct view *v, struct screen *s,
                     int x, int y, int w, int h);
-int  view_index_of_kind(enum obj_kind kind);
+/* The columns a list view's rows on screen ask for, keys and short ones
+ * whole, names and free text up to a readable 16 (0 for a view that
+ * draws itself): where the detail pane goes. */
+int  view_list_need(struct tui *t, struct view *v, int rows);
+/* Are the view's rows grouped under this sort (ops->group, flat_sorts)? */
+bool view_grouped(const struct view *v, int sort);
+/* "▲" or "▼" for the view's sort direction ("^", "v" outside UTF-8). */
+const char *view_sort_arrow(const struct view *v);
+/* The view that lists objects of a kind (a copy: Datasets; a waiver:
+ * Waivers), the view state of a view, and its place in the tabs. */
+const struct view_ops *view_of_kind(enum obj_kind kind);
+struct view *tui_view(struct tui *t, const struct view_ops *ops);
+int  view_index(const struct view_ops *ops);
 
 /* app.c */
 /* A message under the status bar: it goes with the next key or after a

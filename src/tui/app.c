@@ -125,9 +125,10 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
 
     if (id < 0)
         return;
-    if (v->ops->kind == kind && v->ops->object && t->cur != 5)
+    if (v->ops->kind == kind && v->ops->object && v->ops != &map_view)
         view_select_row(t, v, id);
-    else if (kind == OBJ_PLACEMENT && (t->cur == 0 || t->cur == 5) && id < t->m->nplacements)
+    else if (kind == OBJ_PLACEMENT && (v->ops == &datasets_view || v->ops == &map_view) &&
+             id < t->m->nplacements)
         view_select_row(t, v, t->m->placements[id].dataset);
 }
 
@@ -377,13 +378,25 @@ switch_view(struct tui *t, int i)
 }
 
 static void
+show_view(struct tui *t, const struct view_ops *ops)
+{
+    switch_view(t, view_index(ops));
+}
+
+static bool
+showing(struct tui *t, const struct view_ops *ops)
+{
+    return t->views[t->cur].ops == ops;
+}
+
+static void
 history_push(struct tui *t)
 {
     if (t->nhist == TUI_HISTORY) {
         memmove(t->history, t->history + 1, sizeof t->history[0] * (TUI_HISTORY - 1));
         t->nhist--;
     }
-    t->history[t->nhist].view = t->cur;
+    t->history[t->nhist].view = cur_view(t)->ops;
     t->history[t->nhist].row = view_current(t, cur_view(t));
     t->nhist++;
 }
@@ -391,21 +404,18 @@ history_push(struct tui *t)
 void
 tui_jump(struct tui *t, int kind, int32_t id)
 {
-    int target;
+    const struct view_ops *target;
 
     history_push(t);
     if (kind == REF_FINDING) {
-        target = 4;
+        target = &findings_view;
     } else if (kind == OBJ_PLACEMENT) {
-        target = 0;
+        target = &datasets_view;
         id = id >= 0 && id < t->m->nplacements ? t->m->placements[id].dataset : SM_NONE;
-    } else if (kind == OBJ_WAIVER) {
-        target = 4;
-        id = SM_NONE;
     } else {
-        target = view_index_of_kind((enum obj_kind)kind);
+        target = view_of_kind((enum obj_kind)kind);
     }
-    switch_view(t, target);
+    show_view(t, target);
     if (id >= 0)
         view_select_row(t, cur_view(t), id);
 }
@@ -423,7 +433,7 @@ act_back(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     }
     t->nhist--;
-    switch_view(t, t->history[t->nhist].view);
+    show_view(t, t->history[t->nhist].view);
     if (t->history[t->nhist].row >= 0)
         view_select_row(t, cur_view(t), t->history[t->nhist].row);
     return TUI_REDRAW;
@@ -437,13 +447,12 @@ current_detail(struct tui *t)
     struct detail *d = &t->detail;
     int32_t row = view_current(t, v);
 
-    if (d->view == t->cur && d->row == row && d->gen == t->gen && d->gen)
+    if (d->view == v->ops && d->row == row && d->gen == t->gen && d->gen)
         return d;
-    d->n = 0;
-    d->title[0] = 0;
+    detail_clear(d);
     d->sel = -1;
     d->top = 0;
-    d->view = t->cur;
+    d->view = v->ops;
     d->row = row;
     d->gen = t->gen;
     if (row >= 0 && v->ops->detail)
@@ -561,14 +570,64 @@ act_sort(struct tui *t, const struct key *k)
     struct view *v = cur_view(t);
     int n = v->ops->ncols, c = v->sort;
     (void)k;
+    /* Only the columns on screen, then the catalog order. */
     do {
         c = c + 1 >= n ? -1 : c + 1;
-    } while (c >= 0 && !v->ops->cols[c].num && !v->ops->cols[c].str);
+    } while (c >= 0 && ((!v->ops->cols[c].num && !v->ops->cols[c].str) ||
+                        (v->shown && c < 32 && !(v->shown & 1u << c))));
     v->sort = c;
     v->desc = false;
     view_rebuild(t, v);
     tui_set_message(t, false, "sorted by %s", c >= 0 ? v->ops->cols[c].title : "catalog order");
     return TUI_REDRAW;
+}
+
+/* The sort menu: every sortable column (the current one with its arrow;
+ * choosing it again reverses it), then the catalog order. */
+static int
+act_sort_menu(struct tui *t, const struct key *k)
+{
+    struct view *v = cur_view(t);
+    int n = 0;
+    (void)k;
+    dialog_close(t);
+    t->dialog.mode = DIALOG_MENU;
+    snprintf(t->dialog.title, sizeof t->dialog.title, "Sort %s by (Enter chooses, Esc cancels)",
+             v->ops->title);
+    t->dialog.choice = 0;
+    for (int c = 0; c < v->ops->ncols && n < DIALOG_MAX_CHOICES - 1; c++) {
+        if (!v->ops->cols[c].num && !v->ops->cols[c].str)
+            continue;
+        snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "%s %s%s",
+                 v->ops->cols[c].title, v->sort == c ? view_sort_arrow(v) : "",
+                 v->sort == c ? " (again: reverse)" : "");
+        snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:%d", c);
+        if (v->sort == c)
+            t->dialog.choice = n;
+        n++;
+    }
+    snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "catalog order%s",
+             v->sort < 0 ? " (now)" : "");
+    snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:-1");
+    if (v->sort < 0)
+        t->dialog.choice = n;
+    t->dialog.nchoices = n + 1;
+    return TUI_REDRAW;
+}
+
+void
+tui_sort_chosen(struct tui *t, int c)
+{
+    struct view *v = cur_view(t);
+
+    if (c >= 0 && c == v->sort)
+        v->desc = !v->desc;
+    else
+        v->desc = false;
+    v->sort = c;
+    view_rebuild(t, v);
+    tui_set_message(t, false, "sorted by %s%s", c >= 0 ? v->ops->cols[c].title : "catalog order",
+                    c >= 0 ? view_sort_arrow(v) : "");
 }
 
 static int
@@ -594,7 +653,7 @@ act_open(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     d = current_detail(t);
     if (d->sel < 0) {
-        tui_set_message(t, false, "nothing to follow in %s", d->title);
+        tui_set_message(t, false, "nothing to follow in %s", d->title ? d->title : "the pane");
         return TUI_REDRAW;
     }
     t->focus = FOCUS_DETAIL;
@@ -630,7 +689,7 @@ target_object(struct tui *t, enum obj_kind *kind, int32_t *id)
     }
     if (row < 0 || !v->ops->object)
         return false;
-    if (t->cur == 5 && v->hcol >= 0 && v->hcol < t->nmap_regions) {
+    if (showing(t, &map_view) && v->hcol >= 0 && v->hcol < t->nmap_regions) {
         int32_t p = model_placement_of(t->m, row, t->map_regions[v->hcol], SM_NONE);
         if (p >= 0) {
             *kind = OBJ_PLACEMENT;
@@ -653,7 +712,7 @@ target_finding(struct tui *t)
         if (d->sel >= 0 && d->line[d->sel].ref == REF_FINDING)
             return d->line[d->sel].id;
     }
-    if (t->cur == 4)
+    if (showing(t, &findings_view))
         return view_current(t, v);
     return SM_NONE;
 }
@@ -663,7 +722,7 @@ act_add(struct tui *t, const struct key *k)
 {
     enum obj_kind kind = cur_view(t)->ops->kind;
     (void)k;
-    if (t->cur == 5) {
+    if (showing(t, &map_view)) {
         kind = OBJ_PLACEMENT;
     }
     if (kind >= OBJ_KIND_COUNT) {
@@ -686,8 +745,8 @@ act_add_copy(struct tui *t, const struct key *k)
     int32_t row = view_current(t, cur_view(t));
     (void)k;
     form_open_add(t, OBJ_PLACEMENT, row >= 0 ? t->m->datasets[row].name : NULL,
-                  t->cur == 5 && cur_view(t)->hcol < t->nmap_regions ? "region" : NULL,
-                  t->cur == 5 && cur_view(t)->hcol < t->nmap_regions && t->nmap_regions
+                  showing(t, &map_view) && cur_view(t)->hcol < t->nmap_regions ? "region" : NULL,
+                  showing(t, &map_view) && cur_view(t)->hcol < t->nmap_regions && t->nmap_regions
                       ? t->m->regions[t->map_regions[cur_view(t)->hcol]].id : NULL);
     return TUI_REDRAW;
 }
@@ -825,7 +884,7 @@ static int
 act_leftright(struct tui *t, int d)
 {
     struct view *v = cur_view(t);
-    if (t->cur == 5) {
+    if (showing(t, &map_view)) {
         v->hcol += d;
         if (v->hcol >= t->nmap_regions)
             v->hcol = t->nmap_regions - 1;
@@ -833,10 +892,42 @@ act_leftright(struct tui *t, int d)
             v->hcol = 0;
         return TUI_REDRAW;
     }
+    /* A list wider than the screen scrolls its columns (the first one
+     * stays); at either end h leaves the pane and l goes into it. */
+    if (t->focus == FOCUS_LIST && !v->ops->draw &&
+        ((d > 0 && v->hmore) || (d < 0 && v->hscroll > 0))) {
+        v->hscroll += d;
+        return TUI_REDRAW;
+    }
     if (d < 0 && t->focus == FOCUS_DETAIL)
         t->focus = FOCUS_LIST;
-    else if (d > 0 && t->focus == FOCUS_LIST)
+    else if (d > 0 && t->focus == FOCUS_LIST && !t->pane_hidden)
         return act_open(t, NULL);
+    return TUI_REDRAW;
+}
+
+static int
+act_zoom(struct tui *t, const struct key *k)
+{
+    (void)k;
+    t->zoom = !t->zoom;
+    if (t->zoom && t->focus == FOCUS_DETAIL)
+        t->pane_hidden = false;
+    tui_set_message(t, false, t->zoom ? (t->focus == FOCUS_DETAIL ? "detail pane zoomed; z again shows both"
+                                                                  : "list zoomed; z again shows both")
+                                      : "both panes");
+    return TUI_REDRAW;
+}
+
+static int
+act_toggle_pane(struct tui *t, const struct key *k)
+{
+    (void)k;
+    t->pane_hidden = !t->pane_hidden;
+    t->zoom = false;
+    if (t->pane_hidden)
+        t->focus = FOCUS_LIST;
+    tui_set_message(t, false, t->pane_hidden ? "detail pane hidden; | shows it" : "detail pane shown");
     return TUI_REDRAW;
 }
 
@@ -1057,7 +1148,7 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_PREV_VIEW] = act_prev_view,
     [ACT_VIEW_1] = act_view_n, [ACT_VIEW_2] = act_view_n, [ACT_VIEW_3] = act_view_n,
     [ACT_VIEW_4] = act_view_n, [ACT_VIEW_5] = act_view_n, [ACT_VIEW_6] = act_view_n,
-    [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_DIFF] = act_diff,
+    [ACT_VIEW_7] = act_view_n, [ACT_VIEW_8] = act_view_n, [ACT_VIEW_9] = act_view_n, [ACT_DIFF] = act_diff,
     [ACT_TIER_MATRIX] = act_tier_matrix,
     [ACT_SCENARIO] = act_scenario,
     [ACT_COMMAND] = act_command,    [ACT_EXPORT] = act_export,
@@ -1076,6 +1167,8 @@ static int (*const handlers[ACT_COUNT])(struct tui *, const struct key *) = {
     [ACT_DELETE] = act_delete,      [ACT_FIX] = act_fix,
     [ACT_WAIVE] = act_waive,        [ACT_LEFT] = act_left,
     [ACT_RIGHT] = act_right,        [ACT_DETAIL_PAGER] = act_detail_pager,
+    [ACT_SORT_MENU] = act_sort_menu, [ACT_ZOOM] = act_zoom,
+    [ACT_TOGGLE_PANE] = act_toggle_pane,
 };
 
 /* The actions that write the catalog (a scenario's ops are stored in it). */
@@ -1133,7 +1226,7 @@ tui_key(struct tui *t, const struct key *k)
         a = keymap_lookup(&t->keys, KEYMAP_LIST, k->code);
     if (a == ACT_NONE)
         a = keymap_lookup(&t->keys, KEYMAP_GLOBAL, k->code);
-    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_8)
+    if (a >= ACT_VIEW_1 && a <= ACT_VIEW_9)
         return act_view(t, a);
     if (t->readonly && writes(a)) {
         tui_set_message(t, true, "%s is read-only: browsing only (%s needs a catalog that "
@@ -1187,7 +1280,7 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     t->commands = o ? o->commands : NULL;
     t->readonly = o && o->readonly;
     cmdh_load(t, o ? o->history : NULL);
-    t->detail.view = -1;
+    t->detail.view = NULL;
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];
         t->views[i].sort = tui_views[i]->default_sort;
@@ -1222,7 +1315,10 @@ tui_free(struct tui *t)
     clear_stack(t->redo, &t->nredo);
     if (t->res && t->ops.check_free)
         t->ops.check_free(t->ops.ctx, t->res);
+    detail_clear(&t->detail);
     for (int i = 0; i < TUI_NVIEWS; i++) {
+        if (t->views[i].ops && t->views[i].ops->fini)
+            t->views[i].ops->fini(&t->views[i]);
         free(t->views[i].rows);
         free(t->views[i].disp);
         free(t->views[i].order);

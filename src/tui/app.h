@@ -58,6 +58,10 @@ void scen_reeval(struct tui *t, const char *what);
 void scen_delta_text(const struct tui *t, char *buf, size_t size);
 int act_scenario(struct tui *t, const struct key *k);
 
+/* app.c: sort the current view by column c (-1: the catalog order; the
+ * sorted column again: reversed), from the sort menu */
+void tui_sort_chosen(struct tui *t, int c);
+
 /* prompt.c: prompts, dialogs, mouse */
 void run_command(struct tui *t, const char *cmdline);
 void run_argv(struct tui *t, const char *label, int argc, char **argv);

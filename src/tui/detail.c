@@ -9,29 +9,11 @@
 #include "rules.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #define LIST_CAP 40     /* objects listed per section before "… and N more" */
-
-/* A text cut by snprintf may end inside a UTF-8 sequence: drop the
- * incomplete tail instead of showing it as escaped bytes. */
-static void
-utf8_trim(char *s, size_t size)
-{
-    size_t n = strlen(s), i = n, need;
-
-    if (n + 1 < size || n == 0)
-        return;                 /* not cut */
-    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-        i--;
-    if (i == 0)
-        return;
-    need = ((unsigned char)s[i - 1] >= 0xf0) ? 4 : ((unsigned char)s[i - 1] >= 0xe0) ? 3
-         : ((unsigned char)s[i - 1] >= 0xc0) ? 2 : 1;
-    if (n - (i - 1) < need)
-        s[i - 1] = 0;
-}
 
 static struct detail_line *
 new_line(struct detail *d)
@@ -47,6 +29,56 @@ new_line(struct detail *d)
     return l;
 }
 
+/* What a line holds when its text could not be allocated. */
+static char no_text[1];
+
+/* fmt with ap on the heap, whole; no_text when out of memory. */
+static char *
+heap_vprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *s;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !(s = malloc((size_t)n + 1)))
+        return no_text;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static void
+text_free(char *s)
+{
+    if (s != no_text)
+        free(s);
+}
+
+void
+detail_clear(struct detail *d)
+{
+    for (int i = 0; i < d->n; i++)
+        text_free(d->line[i].text);
+    d->n = 0;
+    free(d->title);
+    d->title = NULL;
+}
+
+void
+detail_title(struct detail *d, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = heap_vprintf(fmt, ap);
+    va_end(ap);
+    free(d->title);
+    d->title = s != no_text ? s : NULL;
+}
+
 void
 detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
 {
@@ -58,9 +90,8 @@ detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
     l->style = (uint8_t)style;
     snprintf(l->label, sizeof l->label, "%s", label ? label : "");
     va_start(ap, fmt);
-    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    l->text = heap_vprintf(fmt, ap);
     va_end(ap);
-    utf8_trim(l->text, sizeof l->text);
 }
 
 void
@@ -76,9 +107,8 @@ detail_ref(struct detail *d, int kind, int32_t id, const char *label, const char
     l->id = id;
     snprintf(l->label, sizeof l->label, "%s", label ? label : "");
     va_start(ap, fmt);
-    vsnprintf(l->text, sizeof l->text, fmt, ap);
+    l->text = heap_vprintf(fmt, ap);
     va_end(ap);
-    utf8_trim(l->text, sizeof l->text);
 }
 
 static void
@@ -158,6 +188,27 @@ findings_of(struct tui *t, enum obj_kind kind, int32_t id, bool dataset_wide,
         section(d, "Findings");
         detail_add(d, STYLE_DIM, NULL, "none");
     }
+}
+
+/* A waiver: the findings it hides now (none when it expired). */
+static void
+waiver_detail(struct tui *t, int32_t w, struct detail *d)
+{
+    int n = 0;
+
+    section(d, "Hides");
+    for (int32_t i = 0; t->res && i < t->res->nfindings; i++) {
+        const struct finding *f = &t->res->findings[i];
+        if (!f->waived || f->waiver != w)
+            continue;
+        if (n++ < LIST_CAP)
+            detail_ref(d, REF_FINDING, i, NULL, "%s %s: %s", f->rule, f->selector, f->message);
+    }
+    if (n > LIST_CAP)
+        detail_add(d, STYLE_DIM, NULL, "%s and %d more", text_sym("…", "..."), n - LIST_CAP);
+    if (n == 0)
+        detail_add(d, STYLE_DIM, NULL, "%s", t->m->waivers[w].expires &&
+                   t->m->waivers[w].expires < t->today ? "nothing: it expired" : "no finding now");
 }
 
 static void
@@ -357,7 +408,7 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
     char sel[512];
 
     model_selector(t->m, kind, id, sel, sizeof sel);
-    snprintf(d->title, sizeof d->title, "%s %s", obj_kind_names[kind], sel);
+    detail_title(d, "%s %s", obj_kind_names[kind], sel);
     if (kind == OBJ_PLACEMENT || kind == OBJ_FLOW)
         detail_add(d, STYLE_DIM, NULL, "%s", "");
     attributes(t, kind, id, d);
@@ -373,9 +424,21 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         findings_of(t, OBJ_FLOW, id, false, d);
     else if (kind == OBJ_SCENARIO)
         scenario_detail(t, id, d);
+    else if (kind == OBJ_WAIVER)
+        waiver_detail(t, id, d);
     if (d->n > 0 && d->line[0].text[0] == 0 && d->line[0].ref == REF_NONE) {
+        text_free(d->line[0].text);
         memmove(&d->line[0], &d->line[1], sizeof d->line[0] * (size_t)(d->n - 1));
         d->n--;
+    }
+    /* A name too long for the title line is given whole, first (the
+     * pane wraps it). */
+    if (text_width(sel) > 40 && d->n < DETAIL_MAX) {
+        struct detail_line l;
+        detail_add(d, STYLE_DEFAULT, "name", "%s", sel);
+        l = d->line[d->n - 1];
+        memmove(&d->line[1], &d->line[0], sizeof d->line[0] * (size_t)(d->n - 1));
+        d->line[0] = l;
     }
 }
 
@@ -384,7 +447,7 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
 static void
 rule_item(struct detail *d, const char *s, size_t n)
 {
-    const size_t max = sizeof d->line[0].text - 8;
+    const size_t max = 224;     /* lines the size the rule texts were written for */
 
     while (n > 0) {
         size_t k = n;
@@ -447,7 +510,7 @@ detail_finding(struct tui *t, int32_t i, struct detail *d)
 {
     const struct finding *f = &t->res->findings[i];
 
-    snprintf(d->title, sizeof d->title, "%s %s %s", f->rule,
+    detail_title(d, "%s %s %s", f->rule,
              f->waived ? "waived" : severity_names[f->severity], f->selector);
     detail_add(d, sev_style(f), NULL, "%s", f->message);
     if (f->object >= 0 && f->kind < OBJ_KIND_COUNT)
@@ -487,7 +550,7 @@ detail_transfer(struct tui *t, int32_t i, struct detail *d)
 
     sm_cc_str(x->from_cc, a);
     sm_cc_str(x->to_cc, b);
-    snprintf(d->title, sizeof d->title, "transfer %s -> %s", a, x->to_cc < 0 ? "any" : b);
+    detail_title(d, "transfer %s -> %s", a, x->to_cc < 0 ? "any" : b);
     if (x->dataset >= 0)
         detail_ref(d, OBJ_DATASET, x->dataset, "dataset", "%s", t->m->datasets[x->dataset].name);
     detail_add(d, STYLE_DEFAULT, "regime", "%s", x->regime ? x->regime : "");

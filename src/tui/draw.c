@@ -22,13 +22,18 @@ draw_tabs(struct tui *t, struct screen *s)
     if (s->w >= 100)
         x += screen_put(s, 0, 0, s->w, STYLE_TITLE, " sovmap ");
     {
-        /* Padded tabs when they fit, else compact ones. */
+        /* Padded tabs when they fit, else compact ones, else the others
+         * cut to their first three letters. */
         int need = x;
+        bool cut;
         for (int i = 0; i < TUI_NVIEWS; i++)
             need += text_width(tui_views[i]->title) + 4;
+        cut = need - TUI_NVIEWS > s->w;
         for (int i = 0; i < TUI_NVIEWS; i++) {
             if (need <= s->w)
                 snprintf(buf, sizeof buf, " %d %s ", i + 1, tui_views[i]->title);
+            else if (cut && i != t->cur)
+                snprintf(buf, sizeof buf, "%d %.3s", i + 1, tui_views[i]->title);
             else
                 snprintf(buf, sizeof buf, "%d %s", i + 1, tui_views[i]->title);
             t->tabs_x[i] = x;
@@ -47,14 +52,45 @@ draw_tabs(struct tui *t, struct screen *s)
     }
 }
 
+/* Bytes of p on the first line when wrapped to avail columns: after the
+ * last blank that fits, else after the last separator inside a token
+ * (',' ';' '@' '/' "->"), never inside a word such as a region id
+ * (aws:eu-central-1) unless the word alone is wider than the line. */
+static size_t
+wrap_len(const char *p, int avail)
+{
+    size_t n = text_fit(p, avail), b;
+
+    if (n == 0 && *p)
+        return 1;
+    if (!p[n])
+        return n;
+    if (p[n] == ' ')
+        return n + 1;           /* the blank ends the line (drawn as nothing) */
+    for (b = n; b > 0 && p[b - 1] != ' '; b--)
+        ;
+    if (b > 0)
+        return b;
+    for (b = n; b > 0; b--)
+        if (strchr(",;@/", p[b - 1]) || (p[b - 1] == '>' && b > 1 && p[b - 2] == '-'))
+            return b;
+    return n;
+}
+
 /* Lines a detail line takes when wrapped to w columns. */
 static int
 wrapped_rows(const struct detail_line *l, int w, int labelw)
 {
-    int tw = text_width(l->text), avail = w - (l->label[0] ? labelw : 0);
+    int avail = w - (l->label[0] ? labelw : 0), rows = 0;
+    const char *p = l->text;
+
     if (avail < 8)
         avail = 8;
-    return tw <= avail ? 1 : (tw + avail - 1) / avail;
+    do {
+        p += wrap_len(p, avail);
+        rows++;
+    } while (*p);
+    return rows;
 }
 
 static void
@@ -69,7 +105,7 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
     t->detail_w = w;
     t->detail_h = h;
     screen_fill(s, x, y, w, STYLE_BORDER);
-    screen_put(s, x, y, w, STYLE_SECTION, d->title[0] ? d->title : "(nothing selected)");
+    screen_put(s, x, y, w, STYLE_SECTION, d->title ? d->title : "(nothing selected)");
     /* Keep the selected reference in sight. */
     if (t->focus == FOCUS_DETAIL && d->sel >= 0) {
         if (d->sel < d->top)
@@ -98,20 +134,12 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
         if (avail < 8)
             avail = 8;
         do {
-            size_t n = text_fit(p, avail);
-            if (n == 0 && *p)
-                n = 1;
-            if (p[n]) {
-                /* Break after the last blank that fits, if any. */
-                size_t b = n;
-                while (b > 0 && p[b - 1] != ' ')
-                    b--;
-                if (b > 0)
-                    n = b;
-            }
+            size_t n = wrap_len(p, avail), m = n;
             if (sel)
                 screen_fill(s, tx, yy, avail, STYLE_SELECTED);
-            screen_putn(s, tx, yy, avail, style, p, n);
+            while (m > 0 && p[m - 1] == ' ' && p[m])
+                m--;
+            screen_putn(s, tx, yy, avail, style, p, m);
             p += n;
             yy++;
         } while (*p && yy < y + h);
@@ -166,7 +194,7 @@ draw_status(struct tui *t, struct screen *s)
     {
         int32_t total = v->partial ? v->ops->count(t) : v->nrows, pos = v->sel + 1;
         /* Group headers are not rows; without groups this is O(1). */
-        if (v->ops->group)
+        if (view_grouped(v, v->sort))
             for (int32_t i = 0; i <= v->sel && i < v->ndisp; i++)
                 pos -= v->disp[i] < 0;
         if (total == 0)
@@ -356,7 +384,18 @@ tui_draw(struct tui *t, struct screen *s)
         body_y = 2;
         body_h = s->h - 4;
     }
-    if (s->w >= 120) {
+    t->detail_w = 0;
+    if ((t->zoom && t->focus == FOCUS_LIST) || t->pane_hidden) {
+        if (v->ops->draw)
+            v->ops->draw(t, v, s, 0, body_y, s->w, body_h);
+        else
+            view_draw_list(t, v, s, 0, body_y, s->w, body_h);
+    } else if (t->zoom) {
+        draw_detail(t, s, 0, body_y, s->w, body_h);
+    } else if (s->w >= 120 && (s->w >= 180 ||
+                                view_list_need(t, v, body_h - 1) <= s->w - s->w / 3 - 1)) {
+        /* The pane on the right, unless the list then cuts what it
+         * shows whole at full width (Flows at 120 columns): below. */
         int dw = s->w / 3;
         int lw = s->w - dw - 1;
         if (v->ops->draw)
@@ -374,7 +413,7 @@ tui_draw(struct tui *t, struct screen *s)
         else
             view_draw_list(t, v, s, 0, body_y, s->w, lh);
         draw_detail(t, s, 0, body_y + lh, s->w, dh);
-        for (int x = text_width(t->detail.title[0] ? t->detail.title : "(nothing selected)") + 1;
+        for (int x = text_width(t->detail.title ? t->detail.title : "(nothing selected)") + 1;
              x < s->w; x++)
             screen_put(s, x, body_y + lh, 1, STYLE_BORDER, text_sym("─", "-"));
     }

@@ -438,7 +438,7 @@ detail_pager(struct tui *t)
     size_t cap = 256, len = 0;
     char *buf;
 
-    if (!d->title[0]) {
+    if (!d->title) {
         tui_set_message(t, false, "nothing selected");
         return;
     }

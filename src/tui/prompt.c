@@ -202,7 +202,11 @@ dialog_key(struct tui *t, const struct key *k)
         dialog_close(t);
     }
     else if (k->code == TK_ENTER || k->code == 'y') {
-        if (d->mode == DIALOG_MENU) {
+        if (d->mode == DIALOG_MENU && strncmp(d->choice_arg[d->choice], "sort:", 5) == 0) {
+            int c = atoi(d->choice_arg[d->choice] + 5);
+            dialog_close(t);
+            tui_sort_chosen(t, c);
+        } else if (d->mode == DIALOG_MENU) {
             int item = atoi(d->choice_arg[d->choice]);
             int32_t ds = focus_dataset(t);
             char file[256];
@@ -277,8 +281,8 @@ mouse_key(struct tui *t, const struct key *k)
         if (i < v->ndisp && v->disp[i] >= 0) {
             v->sel = i;
             t->focus = FOCUS_LIST;
-            if (t->cur == 5 && k->x >= 22)
-                v->hcol = v->hleft + (k->x - 22) / 6;
+            if (v->ops == &map_view && k->x >= 22)
+                v->hcol = v->hleft + (k->x - 22) / (v->cellw > 0 ? v->cellw : 6);
             if (k->code == TK_DCLICK)
                 return act_open(t, k);
         }

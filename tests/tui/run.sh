@@ -87,6 +87,39 @@ T new-session -d -s tui -x 120 -y 40 "env TERM=xterm-256color NO_COLOR=1 '$bin' 
 wait_for "1 Datasets"
 if T capture-pane -e -p -t tui | grep -Eq $'\e\\[[0-9;]*(3[0-7]|4[0-7]|38;5|48;5)[;m]'; then
     bad "NO_COLOR: colour escapes found"; else ok; fi
+# The Map's cells say their state by a mark too: ! error (no colour needed).
+keys 6
+check "map state marks under NO_COLOR" "^[a-z_]+ +.*[PRBDCAE]+!"
+keys q
+T kill-session -t tui 2>/dev/null
+
+# Horizontal scroll, zoom, hiding the pane, at 80x24.
+T new-session -d -s tui -x 80 -y 24 "env TERM=xterm-256color '$bin' --catalog '$cat'"
+wait_for "1 Datasets"
+keys 4
+check "tiers: columns hidden on the right" "^Tier .*>$"
+keys l
+check "l scrolls the columns, the name stays" "^Tier +<"
+if screen | grep -q "^Tier .*Rank"; then bad "Rank still shown after l" "$(screen)"; else ok; fi
+keys h
+check "h scrolls back" "^Tier +Rank"
+keys 6
+check "map: more regions to the right" "^Dataset. .*>$"
+first=$(screen | sed -n 2p)
+keys l l l l l l
+check "map: l scrolls the regions, < on the left" "^Dataset. +<"
+if [ "$(screen | sed -n 2p)" != "$first" ]; then ok; else bad "map: the cursor's region did not change" "$(screen)"; fi
+keys 1 z
+check "z zooms the list" "list zoomed"
+if screen | grep -Eq "^dataset [^ ]+ ─"; then bad "detail pane still shown when zoomed" "$(screen)"; else ok; fi
+keys z
+check "z again: both panes" "^dataset [^ ]+ ─"
+keys Enter z
+check "z in the pane zooms the pane" "detail pane zoomed"
+if screen | grep -q "^Dataset▲"; then bad "list still shown with the pane zoomed" "$(screen)"; else ok; fi
+keys z Escape "|"
+check "| hides the pane" "detail pane hidden"
+if screen | grep -Eq "^dataset [^ ]+ ─"; then bad "pane shown after |" "$(screen)"; else ok; fi
 keys q
 T kill-session -t tui 2>/dev/null
 

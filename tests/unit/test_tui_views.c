@@ -283,6 +283,13 @@ setup120(void **state)
 }
 
 static int
+setup200(void **state)
+{
+    *state = harness_new(200, 60);
+    return 0;
+}
+
+static int
 teardown(void **state)
 {
     harness_free(*state);
@@ -351,6 +358,7 @@ test_views(void **state)
     struct harness *h = *state;
     static const char *const names[TUI_NVIEWS] = {
         "datasets", "flows", "regions", "tiers", "findings", "map", "transfers", "scenarios",
+        "waivers",
     };
 
     for (int i = 0; i < TUI_NVIEWS; i++) {
@@ -528,6 +536,7 @@ test_sort_every_column(void **state)
                 assert_int_equal(d->line[i].id, first);
                 break;
             }
+        detail_clear(d);
         free(d);
     }
     for (int vi = 0; vi < 2; vi++) {
@@ -831,6 +840,374 @@ test_map_scroll(void **state)
     assert_int_equal(v->hcol, 4);
     feed(h, "hj");
     snap(h, "map-cursor");
+}
+
+/* ---- layout: widths from content, h/l, z, |, sorting -------------------------- */
+
+static int32_t select_finding(struct harness *h, const char *rule, const char *sel);
+
+/* Cells of key columns (selectors, regions) on screen that are cut while
+ * a name or free text column of the same view is wider than the least it
+ * keeps (10): the layout must take from those first. Also checks that
+ * each shown cell is drawn whole when its column is as wide as it. */
+static int
+cut_keys_with_slack(struct harness *h)
+{
+    struct view *v = &h->t->views[h->t->cur];
+    const struct view_ops *ops = v->ops;
+    int bad = 0;
+    bool slack = false;
+    char line[1024], buf[1024];
+
+    for (int c = 0; c < ops->ncols && c < 16; c++)
+        if ((v->shown & 1u << c) && ops->cols[c].fit >= COL_NAME && v->colw[c] > 10)
+            slack = true;
+    for (int i = 0; i < v->page && v->top + i < v->ndisp; i++) {
+        int32_t r = v->disp[v->top + i];
+        if (r < 0)
+            continue;
+        for (int x = 0; x < h->s->w && x < (int)sizeof line - 4; x++)
+            line[x] = 0;
+        {
+            char *all = screen_snapshot(h->s), *p = all;
+            for (int y = 0; y < v->list_y + i && p; y++)
+                p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
+            p = p ? strchr(p, '\n') + 1 : NULL;    /* the "# WxH" line */
+            snprintf(line, sizeof line, "%.*s", p ? (int)(strchr(p, '\n') - p) : 0, p ? p : "");
+            free(all);
+        }
+        for (int c = 0; c < ops->ncols && c < 16; c++) {
+            int st = 0;
+            if (!(v->shown & 1u << c) || ops->cols[c].fit != COL_KEY)
+                continue;
+            buf[0] = 0;
+            ops->cols[c].text(h->t, r, buf, sizeof buf, &st);
+            if (!strstr(line, buf)) {
+                if (slack)
+                    print_message("cut with slack: \"%s\" in \"%s\"\n", buf, line);
+                bad += slack;
+            }
+        }
+    }
+    return bad;
+}
+
+/* The demo at the three sizes: every view drawn, no key cut while a
+ * name or free text has room to give; at 200 columns none cut at all;
+ * the Flows view shows Kind, Mech and Status at 120 columns. */
+static void
+test_demo_layout(void **state)
+{
+    static const int sizes[][2] = { { 80, 24 }, { 120, 40 }, { 200, 60 } };
+    static const char *const names[TUI_NVIEWS] = {
+        "datasets", "flows", "regions", "tiers", "findings", "map", "transfers", "scenarios",
+        "waivers",
+    };
+    (void)state;
+
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+        struct harness *h = harness_demo(sizes[z][0], sizes[z][1]);
+        for (int i = 0; i < TUI_NVIEWS; i++) {
+            char key[2] = { (char)('1' + i), 0 }, base[64];
+            feed(h, key);
+            tui_draw(h->t, h->s);
+            if (!h->t->views[i].ops->draw)
+                assert_int_equal(cut_keys_with_slack(h), 0);
+            snprintf(base, sizeof base, "demo-%s", names[i]);
+            snap(h, base);
+        }
+        if (sizes[z][0] >= 120) {
+            struct view *v = tui_view(h->t, &flows_view);
+            feed(h, "2");
+            tui_draw(h->t, h->s);
+            for (int c = 3; c < 6; c++)     /* Kind, Mech, Status */
+                assert_true(v->shown & 1u << c);
+        }
+        if (sizes[z][0] >= 200) {
+            /* Findings' Object whole on every row on screen */
+            struct view *v = tui_view(h->t, &findings_view);
+            feed(h, "5");
+            tui_draw(h->t, h->s);
+            assert_true(v->shown & 1u << 1);
+            for (int i = 0; i < v->page && v->top + i < v->ndisp; i++)
+                if (v->disp[v->top + i] >= 0)
+                    assert_true(v->colw[1] >= text_width(
+                        h->t->res->findings[v->disp[v->top + i]].selector));
+        }
+        harness_free(h);
+    }
+}
+
+/* h/l scroll a list too wide for the screen, keeping the first column;
+ * z zooms the focused pane; | hides the detail pane. */
+static void
+test_hscroll_zoom_pane(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[3];      /* Tiers: nine columns */
+
+    feed(h, "4");
+    tui_draw(h->t, h->s);
+    assert_true(v->hmore);
+    assert_true(v->shown & 1u);
+    assert_false(v->shown & 1u << 7);       /* Sovereign, dropped first */
+    for (int i = 0; i < 8 && v->hmore; i++) {  /* each key redraws, as in the loop */
+        feed(h, "l");
+        tui_draw(h->t, h->s);
+        assert_int_equal(h->t->focus, FOCUS_LIST);
+    }
+    assert_true(v->hscroll > 0);
+    assert_false(v->hmore);
+    assert_true(v->shown & 1u);             /* the name stays */
+    assert_true(v->shown & 1u << 7);        /* Sovereign in sight */
+    assert_false(v->shown & 1u << 1);       /* Rank scrolled off */
+    assert_int_equal(h->t->focus, FOCUS_LIST);
+    snap(h, "tiers-scrolled");
+    /* at the right end l goes into the pane, h comes back */
+    feed(h, "l");
+    assert_int_equal(h->t->focus, FOCUS_DETAIL);
+    feed(h, "h");
+    assert_int_equal(h->t->focus, FOCUS_LIST);
+    for (int i = 0; i < 9; i++) {
+        feed(h, "h");
+        tui_draw(h->t, h->s);
+    }
+    assert_int_equal(v->hscroll, 0);
+    assert_int_equal(h->t->focus, FOCUS_LIST);
+
+    /* z: the list alone; z again: both */
+    feed(h, "1z");
+    tui_draw(h->t, h->s);
+    assert_true(h->t->zoom);
+    assert_int_equal(h->t->detail_w, 0);
+    snap(h, "datasets-zoomed");
+    feed(h, "z");
+    tui_draw(h->t, h->s);
+    assert_false(h->t->zoom);
+    assert_true(h->t->detail_w > 0);
+    /* the detail pane zoomed: focus it, z */
+    feed(h, "<Enter>z");
+    tui_draw(h->t, h->s);
+    assert_int_equal(h->t->focus, FOCUS_DETAIL);
+    assert_int_equal(h->t->detail_w, h->s->w);
+    snap(h, "detail-zoomed");
+    feed(h, "z<Esc>");
+    /* |: the pane hidden, the list takes the screen; again: back */
+    feed(h, "|");
+    tui_draw(h->t, h->s);
+    assert_true(h->t->pane_hidden);
+    assert_int_equal(h->t->detail_w, 0);
+    assert_true(tui_view(h->t, &datasets_view)->page > 16);
+    feed(h, "|");
+    tui_draw(h->t, h->s);
+    assert_false(h->t->pane_hidden);
+    assert_true(h->t->detail_w > 0);
+}
+
+/* s cycles the columns on screen, then the catalog order (said in the
+ * header); o lists the columns; Regions sorted by copies across groups. */
+static void
+test_sort_menu_and_cycle(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[0];
+    int seen = 0;
+
+    feed(h, "1");
+    tui_draw(h->t, h->s);
+    for (int i = 0; i < 12; i++) {
+        feed(h, "s");
+        tui_draw(h->t, h->s);
+        if (v->sort >= 0)
+            assert_true(v->shown & 1u << v->sort);
+        else
+            seen++;
+    }
+    assert_true(seen >= 1);
+    while (v->sort >= 0)
+        feed(h, "s");
+    tui_draw(h->t, h->s);
+    {
+        char *text = screen_snapshot(h->s);
+        assert_non_null(strstr(text, "catalog order"));
+        free(text);
+    }
+    /* Findings keep the checker's order: the header says so */
+    feed(h, "5");
+    tui_draw(h->t, h->s);
+    {
+        char *text = screen_snapshot(h->s), *line = text;
+        for (int y = 0; y <= h->t->views[4].list_y - 1 && line; y++)
+            line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL;
+        assert_non_null(line);      /* "# WxH" is the snapshot's first line */
+        *strchr(line, '\n') = 0;
+        assert_non_null(strstr(line, "catalog order"));
+        free(text);
+    }
+    feed(h, "1");
+    /* the menu: every sortable column, then the catalog order */
+    feed(h, "o");
+    assert_int_equal(h->t->dialog.mode, DIALOG_MENU);
+    assert_int_equal(h->t->dialog.nchoices, 7);     /* Subjects has no key */
+    assert_string_equal(h->t->dialog.choice_text[6], "catalog order (now)");
+    snap(h, "sort-menu");
+    feed(h, "kkk<Enter>");                          /* from the catalog order up to Copies */
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_int_equal(v->sort, 4);
+    assert_false(v->desc);
+    feed(h, "o<Enter>");                            /* the same again: reversed */
+    assert_int_equal(v->sort, 4);
+    assert_true(v->desc);
+
+    /* Regions by copies: one list, no country headers, most copies first */
+    v = &h->t->views[2];
+    feed(h, "3");
+    assert_true(v->ndisp > v->nrows);               /* grouped by country */
+    feed(h, "o");
+    for (int i = 0; i < h->t->dialog.nchoices; i++)
+        if (strncmp(h->t->dialog.choice_text[i], "Copies", 6) == 0)
+            h->t->dialog.choice = i;
+    feed(h, "<Enter>o<Enter>");
+    assert_true(v->desc);
+    assert_int_equal(v->ndisp, v->nrows);           /* no group headers */
+    for (int32_t i = 1; i < v->nrows; i++)
+        assert_true(h->t->rg_copies[v->rows[i - 1]] >= h->t->rg_copies[v->rows[i]]);
+    assert_int_equal(h->t->rg_copies[v->rows[0]], 2);
+    snap(h, "regions-by-copies");
+}
+
+/* 9: waivers, live then expired, with owner and expiry. */
+static void
+test_waivers_view(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[8];
+    int32_t w;
+
+    assert_ptr_equal(v->ops, &waivers_view);
+    select_finding(h, "RES001", "loyalty_members@aws:us-east-1");
+    feed(h, "w<Down>US analytics signed off<Enter>");
+    w = model_waiver(h->m, "RES001:loyalty_members@aws:us-east-1");
+    assert_true(w >= 0);
+    feed(h, "9");
+    assert_int_equal(v->nrows, 1);
+    assert_int_equal(v->disp[0], -1);               /* the Live group */
+    snap(h, "waivers-live");
+    /* its detail lists the finding it hides */
+    assert_non_null(strstr(h->t->detail.title, "RES001:loyalty_members@aws:us-east-1"));
+    {
+        bool hides = false;
+        for (int i = 0; i < h->t->detail.n; i++)
+            hides |= h->t->detail.line[i].ref == REF_FINDING;
+        assert_true(hides);
+    }
+    /* a year later it has expired */
+    h->t->today = h->m->waivers[w].expires + 10000;
+    h->t->gen++;
+    view_rebuild(h->t, v);
+    assert_int_equal(v->disp[0], -2);               /* the Expired group */
+    snap(h, "waivers-expired");
+    /* sortable by owner and expiry */
+    feed(h, "o");
+    {
+        bool owner = false, expires = false;
+        for (int i = 0; i < h->t->dialog.nchoices; i++) {
+            owner |= strncmp(h->t->dialog.choice_text[i], "Owner", 5) == 0;
+            expires |= strncmp(h->t->dialog.choice_text[i], "Expires", 7) == 0;
+        }
+        assert_true(owner && expires);
+    }
+    feed(h, "<Esc>");
+}
+
+/* A scenario whose ops no longer apply is marked broken, with the reason
+ * in its detail; the others read ok. */
+static void
+test_scenarios_broken(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[7];
+    struct scenario sc = { 0 };
+    const char *op[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+    int32_t sid;
+    char *text;
+
+    sc.name = "stale";
+    sc.base = "";
+    sc.description = "orders has no copy in us-east-1";
+    assert_int_equal(model_add_scenario(h->m, &sc, &sid, NULL), SM_OK);
+    assert_int_equal(model_scenario_append(h->m, sid, 4, op, NULL), SM_OK);
+    h->t->gen++;
+    feed(h, "8");
+    view_rebuild(h->t, v);
+    view_select_row(h->t, v, sid);
+    tui_draw(h->t, h->s);
+    text = screen_snapshot(h->s);
+    assert_non_null(strstr(text, "broken"));
+    assert_non_null(strstr(text, "aws:us-east-1"));     /* the reason, in the pane */
+    free(text);
+    snap(h, "scenarios-broken");
+    view_select_row(h->t, v, model_scenario(h->m, "repatriate"));
+    tui_draw(h->t, h->s);
+    {
+        bool broken = false;
+        for (int i = 0; i < h->t->detail.n; i++)
+            broken |= strcmp(h->t->detail.line[i].label, "broken") == 0;
+        assert_false(broken);
+    }
+}
+
+/* A 322-character name: the pane gives it whole (wrapped), not cut. */
+static void
+test_detail_long_name(void **state)
+{
+    struct harness *h = *state;
+    char name[323], *text, *flat;
+    int32_t id;
+    size_t k = 0;
+
+    for (int i = 0; i < 322; i++)
+        name[i] = (char)('a' + i % 26);
+    name[322] = 0;
+    id = dataset(h->m, name, "public", "EU", "long");
+    h->t->gen++;
+    feed(h, "1");
+    view_rebuild(h->t, &h->t->views[0]);
+    view_select_row(h->t, &h->t->views[0], id);
+    tui_draw(h->t, h->s);
+    assert_non_null(h->t->detail.title);
+    assert_string_equal(h->t->detail.title + strlen("dataset "), name);
+    assert_string_equal(h->t->detail.line[0].label, "name");
+    assert_string_equal(h->t->detail.line[0].text, name);
+    /* on screen: the pane's lines, joined, hold all of it */
+    text = NULL;
+    flat = calloc((size_t)h->s->w * (size_t)h->s->h + 1, 1);
+    for (int y = h->t->detail_y + 1; y < h->t->detail_y + h->t->detail_h; y++)
+        for (int x = h->t->detail_x; x < h->t->detail_x + h->t->detail_w; x++) {
+            const struct cell *c = screen_at(h->s, x, y);
+            if (c && c->cp >= 'a' && c->cp <= 'z')
+                flat[k++] = (char)c->cp;
+        }
+    assert_non_null(strstr(flat, name));
+    free(flat);
+    free(text);
+}
+
+/* The pane breaks a long line between tokens, never inside a region id. */
+static void
+test_detail_wrap_tokens(void **state)
+{
+    struct harness *h = *state;
+    char *text;
+
+    feed(h, "2|");
+    feed(h, "|");
+    tui_draw(h->t, h->s);
+    text = screen_snapshot(h->s);
+    assert_null(strstr(text, "aws:eu-ce\n"));
+    assert_null(strstr(text, "aws:eu-cen\n"));
+    assert_non_null(strstr(text, "aws:eu-central-1"));
+    free(text);
 }
 
 /* ---- editing ------------------------------------------------------------------- */
@@ -1363,6 +1740,7 @@ test_scenario_diff_view(void **state)
 
 #define BOTH(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown), \
                  cmocka_unit_test_setup_teardown(fn, setup120, teardown)
+#define ALL3(fn) BOTH(fn), cmocka_unit_test_setup_teardown(fn, setup200, teardown)
 #define AT80(fn) cmocka_unit_test_setup_teardown(fn, setup80, teardown)
 #define AT120(fn) cmocka_unit_test_setup_teardown(fn, setup120, teardown)
 
@@ -1485,7 +1863,14 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        BOTH(test_views),
+        ALL3(test_views),
+        cmocka_unit_test(test_demo_layout),
+        AT80(test_hscroll_zoom_pane),
+        AT120(test_sort_menu_and_cycle),
+        AT80(test_waivers_view),
+        AT120(test_detail_wrap_tokens),
+        AT120(test_scenarios_broken),
+        AT120(test_detail_long_name),
         BOTH(test_help),
         cmocka_unit_test(test_tier_impact),
         cmocka_unit_test(test_tier_matrix),
