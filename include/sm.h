@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 #define SM_NONE (-1)
@@ -159,6 +160,11 @@ bool   sm_needs_quotes(const char *s);
  * NULL when out of memory. For anything holding a name, a path or a
  * message, where a fixed buffer would cut it. */
 char  *sm_strdupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char  *sm_vstrdupf(const char *fmt, va_list ap);
+/* The same into an arena (freed with it); NULL when out of memory. */
+char  *sm_arena_printf(struct sm_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char  *sm_arena_vprintf(struct sm_arena *a, const char *fmt, va_list ap);
 /* Edit distance, capped at cap+1 (for "did you mean"). */
 int    sm_levenshtein(const char *a, const char *b, int cap);
 bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" */

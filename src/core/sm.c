@@ -551,20 +551,56 @@ sm_strlcpy(char *dst, const char *src, size_t size)
     return n;
 }
 
+/* vsnprintf twice: once for the length, once into the exact allocation
+ * (from the heap when a is NULL, else from the arena). */
+static char *
+vprintf_alloc(struct sm_arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *s;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0 || !(s = a ? sm_arena_alloc(a, (size_t)n + 1) : malloc((size_t)n + 1)))
+        return NULL;
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *
+sm_vstrdupf(const char *fmt, va_list ap)
+{
+    return vprintf_alloc(NULL, fmt, ap);
+}
+
 char *
 sm_strdupf(const char *fmt, ...)
 {
     va_list ap;
-    int n;
     char *s;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    s = vprintf_alloc(NULL, fmt, ap);
     va_end(ap);
-    if (n < 0 || !(s = malloc((size_t)n + 1)))
-        return NULL;
+    return s;
+}
+
+char *
+sm_arena_vprintf(struct sm_arena *a, const char *fmt, va_list ap)
+{
+    return vprintf_alloc(a, fmt, ap);
+}
+
+char *
+sm_arena_printf(struct sm_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
     va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    s = vprintf_alloc(a, fmt, ap);
     va_end(ap);
     return s;
 }

@@ -164,17 +164,11 @@ dstr(struct dg *d, const char *fmt, ...)
 {
     va_list ap;
     char *s;
-    int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    s = sm_arena_vprintf(&d->a, fmt, ap);
     va_end(ap);
-    if (n < 0 || !(s = sm_arena_alloc(&d->a, (size_t)n + 1)))
-        return "";
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
+    return s ? s : "";
 }
 
 /* Clean text for a Graphviz escString (labels, tooltips, ids). */

@@ -36,17 +36,7 @@ imp_str(struct import_run *r, const char *s)
 const char *
 imp_vfmt(struct import_run *r, const char *fmt, va_list ap)
 {
-    va_list ap2;
-    char *s;
-    int n;
-
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0 || !(s = sm_arena_alloc(&r->arena, (size_t)n + 1)))
-        return NULL;
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
+    return sm_arena_vprintf(&r->arena, fmt, ap);
 }
 
 const char *
@@ -69,7 +59,7 @@ imp_bad(struct sm_error *err, const char *file, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    buf = imp_vfmt_dup(fmt, ap);
+    buf = sm_vstrdupf(fmt, ap);
     va_end(ap);
     if (!buf)
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", file);
@@ -702,7 +692,7 @@ note_add(struct import_run *r, struct sm_map *keys, struct imp_note **v, int32_t
 void
 imp_skip(struct import_run *r, const char *what, const char *why)
 {
-    char *buf = imp_fmt_dup("%s (%s)", what, why);
+    char *buf = sm_strdupf("%s (%s)", what, why);
 
     r->stats.skipped++;
     if (buf)
@@ -717,9 +707,9 @@ imp_note(struct import_run *r, bool conflict, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    text = imp_vfmt_dup(fmt, ap);
+    text = sm_vstrdupf(fmt, ap);
     va_end(ap);
-    buf = text ? imp_fmt_dup("%s%s", conflict ? "conflict: " : "warning: ", text) : NULL;
+    buf = text ? sm_strdupf("%s%s", conflict ? "conflict: " : "warning: ", text) : NULL;
     free(text);
     if (!buf)
         return;

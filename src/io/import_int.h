@@ -107,9 +107,6 @@ const char *imp_str(struct import_run *r, const char *s);
 const char *imp_vfmt(struct import_run *r, const char *fmt, va_list ap);
 /* A lower-cased copy in the arena (ASCII letters only; UTF-8 passes). */
 char *imp_lower_dup(struct sm_arena *a, const char *s);
-/* Exact heap allocations (the caller frees). NULL on out of memory. */
-char *imp_vfmt_dup(const char *fmt, va_list ap);
-char *imp_fmt_dup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Expand ${value} ${name} ${ATTR} with |upper |lower into *out (heap, exact
  * length); import_map.c. SM_OK with *out NULL when a variable is missing or
  * empty; SM_ENOMEM. */

@@ -66,35 +66,6 @@ imp_lower_dup(struct sm_arena *a, const char *s)
     return d;
 }
 
-/* vsnprintf into an exact heap allocation. NULL on out of memory. */
-char *
-imp_vfmt_dup(const char *fmt, va_list ap)
-{
-    va_list ap2;
-    int n;
-    char *s;
-
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0 || !(s = malloc((size_t)n + 1)))
-        return NULL;
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
-
-char *
-imp_fmt_dup(const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = imp_vfmt_dup(fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 static const char *const from_names[IMPORT_FROM_COUNT] = { "atlas", "glue", "lf", "terraform" };
 
 
@@ -128,7 +99,7 @@ map_region_table(struct import_map *map, json_t *obj, struct sm_map *dst, const 
             continue;           /* "_comment" */
         if (!s || !*s)
             return sm_error_set(err, SM_EPARSE, "%s: %s.%s must be a region id", name, what, k);
-        if (!(buf = imp_fmt_dup("%s%s", strchr(s, ':') ? "" : "aws:", s)))
+        if (!(buf = sm_strdupf("%s%s", strchr(s, ':') ? "" : "aws:", s)))
             return map_oom(err, name);
         key = imp_lower_dup(&map->arena, k);
         val = sm_arena_strdup(&map->arena, buf);

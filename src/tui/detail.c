@@ -36,17 +36,9 @@ static char no_text[1];
 static char *
 heap_vprintf(const char *fmt, va_list ap)
 {
-    va_list ap2;
-    int n;
-    char *s;
+    char *s = sm_vstrdupf(fmt, ap);
 
-    va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0 || !(s = malloc((size_t)n + 1)))
-        return no_text;
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
+    return s ? s : no_text;
 }
 
 static void
