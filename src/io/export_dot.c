@@ -275,7 +275,7 @@ gset(struct dg *d, Agraph_t *sg, int a, const char *v)
 static const char *
 wrap_label(struct dg *d, const char *v)
 {
-    size_t n = strlen(v), col = 0, at = 0, longest = 0;
+    size_t n = strlen(v), col = 0, at = 0, longest = 0, blank = SIZE_MAX, col_blank = 0;
     char *out;
 
     for (size_t i = 0; i < n; i++) {
@@ -292,7 +292,8 @@ wrap_label(struct dg *d, const char *v)
     }
     if (longest <= LABEL_COLUMNS)
         return v;
-    if (!(out = sm_arena_alloc(&d->a, n + 2 * (n / LABEL_COLUMNS + 1) + 1)))
+    /* a break at a blank adds one byte, one inside a word two */
+    if (!(out = sm_arena_alloc(&d->a, 2 * n + 8)))
         return v;
     col = 0;
     for (size_t i = 0; i < n; i++) {
@@ -301,28 +302,61 @@ wrap_label(struct dg *d, const char *v)
 
         if ((esc || lead) && col >= LABEL_COLUMNS && v[i] != '\n' &&
             !(esc && (v[i + 1] == 'n' || v[i + 1] == 'l' || v[i + 1] == 'r'))) {
-            out[at++] = '\\';
-            out[at++] = 'n';
-            col = 0;
+            if (v[i] == ' ') {
+                /* the break falls on a blank: the blank goes */
+                out[at++] = '\\';
+                out[at++] = 'n';
+                col = 0;
+                blank = SIZE_MAX;
+                continue;
+            }
+            if (blank != SIZE_MAX) {
+                /* words stay whole: the line's last blank becomes the break */
+                memmove(out + blank + 2, out + blank + 1, at - (blank + 1));
+                out[blank] = '\\';
+                out[blank + 1] = 'n';
+                at++;
+                col -= col_blank;
+            } else {
+                /* a word longer than a line is cut */
+                out[at++] = '\\';
+                out[at++] = 'n';
+                col = 0;
+            }
+            blank = SIZE_MAX;
         }
         out[at++] = v[i];
         if (esc) {
             out[at++] = v[++i];
-            col = v[i] == 'n' || v[i] == 'l' || v[i] == 'r' ? 0 : col + 1;
+            if (v[i] == 'n' || v[i] == 'l' || v[i] == 'r') {
+                col = 0;
+                blank = SIZE_MAX;
+            } else {
+                col++;
+            }
         } else if (v[i] == '\n') {
             col = 0;
+            blank = SIZE_MAX;
         } else if (lead) {
             col++;
+        }
+        if (v[i] == ' ') {
+            blank = at - 1;
+            col_blank = col;
         }
     }
     out[at] = '\0';
     return out;
 }
 
+/* HTML-like labels (the legend tables) are set with agxset and
+ * agstrdup_html, never through here: aghtmlstr may only be asked of a string
+ * agstrdup made, and v is the diagram's arena text (asking it read the bytes
+ * before v, so a CJK name was taken for HTML and never wrapped). */
 void
 nset(struct dg *d, Agnode_t *n, int a, const char *v)
 {
-    if (a == NA_LABEL && !aghtmlstr((char *)v))
+    if (a == NA_LABEL)
         v = wrap_label(d, v);
     agxset(n, d->na[a], (char *)v);
 }

@@ -125,8 +125,9 @@ sys_edge(struct sys *y, int32_t a, int32_t b, const struct xstatus *s)
     e = &y->edges[k];
     count_state(d, &e->c, &e->rules, s);
     if (s->state == XS_VIOLATION) {
-        const char *pair = dstr(d, "%s -> %s", *na->system ? na->system : "?",
-                                nb->region == SM_NONE ? "export" : *nb->system ? nb->system : "?");
+        const char *pair = dstr(d, "%s -> %s", *na->system ? na->system : "(no system)",
+                                nb->region == SM_NONE ? "export"
+                                : *nb->system ? nb->system : "(no system)");
         if (!strstr(e->who, pair)) {
             if (e->nwho < 3)
                 e->who = *e->who ? dstr(d, "%s, %s", e->who, pair) : pair;
