@@ -335,12 +335,14 @@ struct tui {
     struct line input;
     char prompt_label[64];
     char export_format[32];
+    char *export_confirmed;     /* an existing file the user chose to overwrite */
 
     struct undo_entry {
         struct edit_result *res;    /* heap; reverted to undo, again to redo */
         char what[200];             /* the edit as text */
     } undo[TUI_UNDO_MAX], redo[TUI_UNDO_MAX];
     int nundo, nredo;
+    bool undo_lost;             /* history cleared by another writer's change */
     struct { const struct view_ops *view; int32_t row; } history[TUI_HISTORY];
     int nhist;
     int nreloads;               /* times the catalog was reloaded from disk */

@@ -163,12 +163,15 @@ sync_catalog(struct tui *t, bool force)
         sel = model_selector_dup(t->m, kind, id);
     t->nreloads++;
     dropped = t->nundo + t->nredo > 0;
+    if (dropped)
+        t->undo_lost = true;
     clear_stack(t->undo, &t->nundo);
     clear_stack(t->redo, &t->nredo);
     t->nhist = 0;
     snprintf(what, sizeof what, "%s%s%s; re-checked%s",
              force ? "catalog reloaded" : "catalog changed on disk", summary[0] ? ": " : "",
-             summary, dropped ? "; undo history cleared" : "");
+             summary, dropped ? "; undo history cleared: the catalog was changed by another "
+             "writer" : "");
     if (t->scen.on) {
         /* the scenario is evaluated again on the new catalog; leaving the
          * mode checks the catalog */
@@ -283,6 +286,7 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
     touch_result(&touch, t->m, res);
     push(t->undo, &t->nundo, res, line);
     clear_stack(t->redo, &t->nredo);
+    t->undo_lost = false;
     recheck_touched(t, &touch, &pre, what && *what ? what : line);
     check_touch_fini(&touch);
     if (e->op != EDIT_REMOVE)
@@ -329,13 +333,21 @@ undo_redo(struct tui *t, bool undo)
 
     if (t->scen.on)
         return scen_undo(t, undo);
-    if (*nfrom == 0) {
-        tui_set_message(t, false, "nothing to %s", undo ? "undo" : "redo");
+    /* another writer's change: the history goes with the old model, and
+     * the message says why there is nothing left to undo (QA #19) */
+    if (*nfrom > 0 && sync_catalog(t, false)) {
+        tui_set_message(t, false, "undo history cleared: the catalog was changed by another "
+                        "writer");
         return TUI_REDRAW;
     }
-    /* another writer's change: the history goes with the old model */
-    if (sync_catalog(t, false))
+    if (*nfrom == 0) {
+        if (t->undo_lost)
+            tui_set_message(t, false, "nothing to %s: undo history cleared: the catalog was "
+                            "changed by another writer", undo ? "undo" : "redo");
+        else
+            tui_set_message(t, false, "nothing to %s", undo ? "undo" : "redo");
         return TUI_REDRAW;
+    }
     u = from[*nfrom - 1];
     touch_result(&touch, t->m, u.res);
     derive_begin(t, &pre, &touch);
@@ -1307,6 +1319,7 @@ tui_free(struct tui *t)
     dialog_close(t);
     form_close(t);
     cmdh_free(t);
+    free(t->export_confirmed);
     if (t->scen.on) {
         scenario_change_set_fini(&t->scen.cs);
         t->res = t->scen.base_res;

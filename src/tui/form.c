@@ -968,15 +968,16 @@ form_draw(struct tui *t, struct screen *s)
                      : STYLE_FORM_LABEL, label, false);
         screen_fill(s, fx, yy, fw, st);
         if (cur && !ff->readonly) {
-            /* Keep the cursor in view in long values. */
-            char pre[512];
-            int pw, off = 0;
-            snprintf(pre, sizeof pre, "%.*s", ff->in.cur, ff->in.buf);
-            pw = text_width(pre);
-            while (pw - off >= fw - 1) {
-                size_t n = text_fit(pre + off, 1);
-                off += n ? (int)n : 1;
-                pw = text_width(pre + off);
+            /* Keep the cursor in view in long values (QA #17): drop whole
+             * characters from the left until the text before the cursor
+             * fits, leaving a column for the cursor. */
+            size_t cur = (size_t)ff->in.cur, off = 0;
+            int pw = text_widthn(ff->in.buf, cur);
+            while (pw > fw - 1 && off < cur) {
+                off++;
+                while (off < cur && ((unsigned char)ff->in.buf[off] & 0xC0) == 0x80)
+                    off++;
+                pw = text_widthn(ff->in.buf + off, cur - off);
             }
             screen_put(s, fx, yy, fw, st, ff->in.buf + off);
             s->cursor = true;

@@ -457,27 +457,68 @@ detail_pager(struct tui *t)
 
 /* ---- help ------------------------------------------------------------------- */
 
+/* Global keys listed under the section they belong to rather than under
+ * "Everywhere": they work in any view but act on a scenario or a tier. */
+static const struct {
+    enum action act;
+    const char *title;
+} help_moved[] = {
+    { ACT_SCENARIO,    "Scenario mode (any view)" },
+    { ACT_DIFF,        "Scenario mode (any view)" },
+    { ACT_TIER_MATRIX, "Tiers (view 4, or a tier in the detail pane)" },
+};
+
+static const char *
+moved_title(enum action a)
+{
+    for (size_t i = 0; i < sizeof help_moved / sizeof *help_moved; i++)
+        if (help_moved[i].act == a)
+            return help_moved[i].title;
+    return NULL;
+}
+
+/* The help text, generated from the key tables; kw is the key column's
+ * width, the widest key list (so no description is pushed out of line). */
 static void
 help_text(struct tui *t, char **out)
 {
     size_t size = 16384, len = 0;
     char *buf = malloc(size), keys[128];
+    int kw = 0;
 
     if (!buf)
         return;
     buf[0] = 0;
+    for (int m = 0; m < KEYMAP_COUNT; m++)
+        for (int a = 1; a < ACT_COUNT; a++) {
+            keymap_keys(&t->keys, (enum keymap_id)m, (enum action)a, keys, sizeof keys);
+            if (text_width(keys) > kw)
+                kw = text_width(keys);
+        }
     len += (size_t)snprintf(buf + len, size - len,
                             "sovmap: where each dataset may live. Edits are saved at once, one "
                             "transaction each, and re-checked; u undoes them.\n");
     for (int m = 0; m < KEYMAP_COUNT && len < size; m++) {
         len += (size_t)snprintf(buf + len, size - len, "\n%s\n", keymap_titles[m]);
         for (int a = 1; a < ACT_COUNT && len < size; a++) {
+            if (m == KEYMAP_GLOBAL && moved_title((enum action)a))
+                continue;
             keymap_keys(&t->keys, (enum keymap_id)m, (enum action)a, keys, sizeof keys);
             if (!keys[0])
                 continue;
-            len += (size_t)snprintf(buf + len, size - len, "  %-18s %s\n", keys,
+            len += (size_t)snprintf(buf + len, size - len, "  %-*s %s\n", kw, keys,
                                     action_help[a]);
         }
+    }
+    for (size_t i = 0; i < sizeof help_moved / sizeof *help_moved && len < size; i++) {
+        keymap_keys(&t->keys, KEYMAP_GLOBAL, help_moved[i].act, keys, sizeof keys);
+        if (!keys[0])
+            continue;
+        if (i == 0 || strcmp(help_moved[i - 1].title, help_moved[i].title) != 0)
+            len += (size_t)snprintf(buf + len, size - len, "\n%s\n", help_moved[i].title);
+        if (len < size)
+            len += (size_t)snprintf(buf + len, size - len, "  %-*s %s\n", kw, keys,
+                                    action_help[help_moved[i].act]);
     }
     if (len < size)
         len += (size_t)snprintf(buf + len, size - len,

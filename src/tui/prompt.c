@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- prompts: filter, command line, export file name ---------------------- */
 
@@ -114,6 +115,39 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
         free(out);
 }
 
+/* A regular file is there (a device such as /dev/null is written in
+ * place and never asked about). */
+static bool
+file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The export menu's default name, made one that is not taken yet:
+ * sovmap-diagram.svg, then sovmap-diagram-2.svg, -3 ... (QA #18). */
+static void
+unused_name(char *file, size_t size)
+{
+    char *try, *dot;
+    size_t stem;
+
+    if (!file_exists(file))
+        return;
+    dot = strrchr(file, '.');
+    stem = dot ? (size_t)(dot - file) : strlen(file);
+    for (int n = 2; n < 1000; n++) {
+        if (!(try = sm_strdupf("%.*s-%d%s", (int)stem, file, n, dot ? dot : "")))
+            return;
+        if (!file_exists(try) && strlen(try) < size) {
+            snprintf(file, size, "%s", try);
+            free(try);
+            return;
+        }
+        free(try);
+    }
+}
+
 int
 prompt_key(struct tui *t, const struct key *k)
 {
@@ -141,14 +175,30 @@ prompt_key(struct tui *t, const struct key *k)
             cmdh_add(t, t->input.buf);
         } else if (p == PROMPT_PAGER_SEARCH)
             pager_search(t, t->input.buf);
-        else if (p == PROMPT_FILE)
+        else if (p == PROMPT_FILE && file_exists(t->input.buf) &&
+                 !(t->export_confirmed && strcmp(t->export_confirmed, t->input.buf) == 0)) {
+            /* never overwrite silently (QA #18): Enter again on the same
+             * name overwrites it, any other name is checked again */
+            free(t->export_confirmed);
+            t->export_confirmed = strdup(t->input.buf);
+            t->prompt = PROMPT_FILE;
+            snprintf(t->prompt_label, sizeof t->prompt_label,
+                     "file exists: Enter overwrites, or edit: ");
+            tui_set_message(t, true, "%s exists: Enter again overwrites it, Esc cancels",
+                            t->input.buf);
+        } else if (p == PROMPT_FILE) {
+            free(t->export_confirmed);
+            t->export_confirmed = NULL;
             export_write(t, atoi(t->export_format), t->input.buf);
+        }
         else if (p == PROMPT_FILTER)
             tui_set_message(t, false, "%d match%s for \"%s\" (Esc clears)", (int)v->nrows,
                             v->nrows == 1 ? "" : "es", v->filter);
         return TUI_REDRAW | (t->quit ? TUI_QUIT : 0);
     }
     if (a == ACT_CANCEL) {
+        free(t->export_confirmed);
+        t->export_confirmed = NULL;
         if (t->prompt == PROMPT_FILTER) {
             v->filter[0] = 0;
             view_rebuild(t, v);
@@ -215,6 +265,7 @@ dialog_key(struct tui *t, const struct key *k)
             for (char *p = file; *p; p++)
                 if (*p == '/' || (unsigned char)*p < 32)
                     *p = '_';
+            unused_name(file, sizeof file);
             snprintf(t->export_format, sizeof t->export_format, "%d", item);
             dialog_close(t);
             t->prompt = PROMPT_FILE;

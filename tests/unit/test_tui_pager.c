@@ -651,6 +651,206 @@ test_messages_expire(void **state)
     assert_int_equal(h->t->cur, 1);
 }
 
+/* ---- QA #17-#20 ------------------------------------------------------------------ */
+
+/* A value longer than its field scrolls: the characters at the cursor are
+ * shown, the cursor stays inside the field, no wide character is cut in
+ * two; back at the start the value's beginning shows again (QA #17). */
+static void
+test_form_long_value(void **state)
+{
+    struct harness *h = *state;
+    struct screen *s = h->s;
+    int y;
+
+    feed(h, "a");
+    assert_true(h->t->form.open);
+    feed(h, "顧客🙂データ_");
+    for (int i = 0; i < 12; i++)
+        feed(h, "long_name_");
+    feed(h, "END");
+    tui_draw(h->t, s);
+    assert_true(s->cursor);
+    y = s->cur_y;
+    assert_true(s->cur_x < s->w - 2);
+    assert_int_equal(screen_at(s, s->cur_x - 1, y)->cp, 'D');
+    assert_int_equal(screen_at(s, s->cur_x - 2, y)->cp, 'N');
+    assert_int_equal(screen_at(s, s->cur_x - 3, y)->cp, 'E');
+    assert_true(on_row(h, y, "long_name_END"));
+    /* back to the start: the wide characters are there whole */
+    feed(h, "<C-a>");
+    tui_draw(h->t, s);
+    assert_int_equal(screen_at(s, s->cur_x, y)->cp, 0x9867);   /* 顧 */
+    assert_false(on_row(h, y, "END"));
+    /* in the middle of the wide characters, then to the end again */
+    feed(h, "<Right><Right><Right>");
+    tui_draw(h->t, s);
+    assert_int_equal(screen_at(s, s->cur_x, y)->cp, 0x30C7);   /* デ */
+    feed(h, "<C-e>");
+    tui_draw(h->t, s);
+    assert_true(on_row(h, y, "long_name_END"));
+    feed(h, "<Esc>");
+}
+
+/* The export menu never overwrites a file silently (QA #18): the default
+ * name is one not taken yet, and a name typed over an existing file asks
+ * (Enter again overwrites, Esc keeps the file). */
+static void
+test_export_no_overwrite(void **state)
+{
+    struct harness *h = *state;
+    char dir[] = "/tmp/tuiqa-XXXXXX", old[512], *text;
+    FILE *f;
+
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(getcwd(old, sizeof old));
+    assert_int_equal(chdir(dir), 0);
+    feed(h, "x<Enter>");
+    assert_int_equal(h->t->prompt, PROMPT_FILE);
+    assert_string_equal(h->t->input.buf, "sovmap-diagram.svg");
+    feed(h, "<Enter>");
+    assert_non_null(strstr(tui_message(h->t), "exported svg to sovmap-diagram.svg"));
+    /* the same menu item again: a new name */
+    feed(h, "x<Enter>");
+    assert_string_equal(h->t->input.buf, "sovmap-diagram-2.svg");
+    /* typed over the existing file: asked, not written */
+    f = fopen("keep.svg", "w");
+    assert_non_null(f);
+    fputs("keep", f);
+    fclose(f);
+    feed(h, "<C-u>keep.svg<Enter>");
+    assert_int_equal(h->t->prompt, PROMPT_FILE);
+    assert_non_null(strstr(tui_message(h->t), "keep.svg exists: Enter again overwrites it"));
+    text = tl_slurp("keep.svg", NULL);
+    assert_string_equal(text, "keep");
+    free(text);
+    feed(h, "<Esc>");
+    text = tl_slurp("keep.svg", NULL);
+    assert_string_equal(text, "keep");
+    free(text);
+    /* asked again after Esc, then Enter twice overwrites */
+    feed(h, "x<Enter><C-u>keep.svg<Enter>");
+    assert_int_equal(h->t->prompt, PROMPT_FILE);
+    feed(h, "<Enter>");
+    assert_int_equal(h->t->prompt, PROMPT_NONE);
+    assert_non_null(strstr(tui_message(h->t), "exported svg to keep.svg"));
+    text = tl_slurp("keep.svg", NULL);
+    assert_non_null(strstr(text, "<svg"));
+    free(text);
+    assert_int_equal(unlink("keep.svg"), 0);
+    assert_int_equal(unlink("sovmap-diagram.svg"), 0);
+    assert_int_equal(chdir(old), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* Another writer's change clears the undo history, and u says so, both
+ * when the change is found by u itself and when it was found before
+ * (idle); an edit of one's own starts a new history (QA #19). */
+static void
+test_undo_other_writer(void **state)
+{
+    struct harness *h;
+
+    (void)state;
+    sync_opt = true;
+    h = harness_new(80, 24);
+    sync_opt = false;
+    feed(h, "a");
+    feed(h, "first_ds<Enter>");
+    assert_true(model_dataset(h->m, "first_ds") >= 0);
+    assert_int_equal(h->t->nundo, 1);
+    h->other_writer = true;
+    feed(h, "u");
+    assert_int_equal(h->t->nundo, 0);
+    assert_non_null(strstr(tui_message(h->t),
+                           "undo history cleared: the catalog was changed by another writer"));
+    assert_true(model_dataset(h->m, "first_ds") >= 0);     /* not undone */
+    feed(h, "u");
+    assert_non_null(strstr(tui_message(h->t), "nothing to undo: undo history cleared: the "
+                           "catalog was changed by another writer"));
+    /* found while idle: the message says it at once, u again later */
+    feed(h, "a");
+    feed(h, "second_ds<Enter>");
+    assert_int_equal(h->t->nundo, 1);
+    h->other_writer = true;
+    for (int i = 0; i < 10 && h->other_writer; i++)
+        tui_idle(h->t);
+    assert_false(h->other_writer);
+    assert_non_null(strstr(tui_message(h->t), "undo history cleared: the catalog was changed "
+                           "by another writer"));
+    feed(h, "u");
+    assert_non_null(strstr(tui_message(h->t), "nothing to undo: undo history cleared"));
+    /* a new edit of one's own: a plain history again */
+    feed(h, "a");
+    feed(h, "third_ds<Enter>");
+    feed(h, "uu");
+    assert_string_equal(tui_message(h->t), "nothing to undo");
+    assert_int_equal(model_dataset(h->m, "third_ds"), SM_NONE);
+    harness_free(h);
+}
+
+/* Help (QA #20): the scenario and tier keys are under their own headings,
+ * not "Everywhere"; every description starts in the same column; PgDn
+ * moves a whole page. */
+static void
+test_help_sections(void **state)
+{
+    struct harness *h = *state;
+    const char *text, *every, *lists, *scen, *tiers, *p;
+    int col = -1;
+
+    feed(h, "?");
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    text = h->t->dialog.text;
+    assert_non_null(text);
+    every = strstr(text, "\nEverywhere\n");
+    lists = strstr(text, "\nLists\n");
+    scen = strstr(text, "\nScenario mode (any view)\n");
+    tiers = strstr(text, "\nTiers (view 4");
+    assert_non_null(every);
+    assert_non_null(lists);
+    assert_non_null(scen);
+    assert_non_null(tiers);
+    /* nothing about scenarios or tiers between Everywhere and Lists */
+    for (p = every; p < lists; p = strchr(p, '\n') + 1) {
+        assert_false(strncmp(p, "  W ", 4) == 0 || strncmp(p, "  d ", 4) == 0 ||
+                     strncmp(p, "  M ", 4) == 0);
+        if (!strchr(p, '\n') || strchr(p, '\n') + 1 >= lists)
+            break;
+    }
+    assert_non_null(strstr(scen, "\n  W "));
+    assert_non_null(strstr(scen, "\n  d "));
+    assert_non_null(strstr(tiers, "\n  M "));
+    /* the key column: every "  KEYS  description" line has its
+     * description at the offset of the q line's, the widest key list
+     * (<PgDn> <C-f> <Space>) included */
+    {
+        const char *q = strstr(text, "\n  q "), *dq;
+        int off;
+        assert_non_null(q);
+        dq = strstr(q, "Quit (asks");
+        assert_non_null(dq);
+        off = (int)(dq - q);
+        for (p = text; (p = strstr(p, "\n  ")) != NULL; p++) {
+            const char *e = strchr(p + 1, '\n');
+            if (!e || e - p <= off)
+                continue;
+            if (p[off - 1] != ' ' || p[off] == ' ')
+                fail_msg("description out of line: %.*s", (int)(e - p - 1), p + 1);
+            col++;
+        }
+        assert_true(col > 40);
+        assert_non_null(strstr(text, "<PgDn> <C-f> <Space>"));
+    }
+    /* PgDn: a whole page (the pager's text rows), not 10 lines */
+    {
+        int top = h->t->dialog.top;
+        feed(h, "<PgDn>");
+        assert_true(h->t->dialog.top - top > 10);
+    }
+    feed(h, "q");
+}
+
 #define AT80(f)  cmocka_unit_test_setup_teardown(f, setup80, teardown)
 #define AT120(f) cmocka_unit_test_setup_teardown(f, setup120, teardown)
 #define BOTH(f)  AT80(f), AT120(f)
@@ -677,6 +877,10 @@ main(void)
         AT80(test_form_background),
         BOTH(test_scenario_fix),
         cmocka_unit_test(test_readonly_browse),
+        BOTH(test_form_long_value),
+        AT80(test_export_no_overwrite),
+        cmocka_unit_test(test_undo_other_writer),
+        BOTH(test_help_sections),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);

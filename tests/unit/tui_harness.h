@@ -34,6 +34,7 @@ struct harness {
     int commands;               /* calls of the fake command runner */
     char last_command[256];
     char *rule_texts[RULE_COUNT];   /* data/rules/explain, as cmd_tui loads them */
+    bool other_writer;          /* the next sync reports a change on disk */
 };
 
 static int
@@ -50,6 +51,26 @@ h_revert(void *ctx, struct model *m, struct edit_result *res, struct sm_error *e
     (void)ctx;
     /* What store_revert does, without the catalog: it toggles. */
     return edit_reverted(res) ? edit_reapply(m, res, err) : edit_revert(m, res, err);
+}
+
+/* Another writer, played by the test: the next sync after other_writer is
+ * set reports the catalog changed (the model itself stays the same). */
+static int
+h_sync(void *ctx, bool force, bool *reloaded, char *summary, size_t size, struct sm_error *err)
+{
+    struct harness *h = ctx;
+    (void)force;
+    (void)err;
+    *reloaded = h->other_writer;
+    snprintf(summary, size, "%s", h->other_writer ? "1 change by another writer" : "");
+    h->other_writer = false;
+    return SM_OK;
+}
+
+static struct model *
+h_model(void *ctx)
+{
+    return ((struct harness *)ctx)->m;
 }
 
 static int
@@ -224,6 +245,7 @@ static const char *const test_commands[] = {
 };
 static char history_path[512];     /* set by the history test */
 static bool readonly_opt;           /* set by the read-only test */
+static bool sync_opt;               /* set by the other-writer tests: ops.sync */
 
 static struct harness *
 harness_new_model(int w, int h, struct model *m)
@@ -243,6 +265,10 @@ harness_new_model(int w, int h, struct model *m)
     ops.check_free = h_check_free;
     ops.command = h_command;
     ops.scenario = h_scenario;
+    if (sync_opt) {
+        ops.sync = h_sync;
+        ops.model = h_model;
+    }
     o.catalog = "test.db";
     o.today = 20261126;
     o.user = "alice";
