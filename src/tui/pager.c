@@ -457,6 +457,8 @@ detail_pager(struct tui *t)
 
 /* ---- help ------------------------------------------------------------------- */
 
+#define HELP_KEYS_MAX 20     /* <PgDn> <C-f> <Space> */
+
 /* Global keys listed under the section they belong to rather than under
  * "Everywhere": they work in any view but act on a scenario or a tier. */
 static const struct {
@@ -477,8 +479,21 @@ moved_title(enum action a)
     return NULL;
 }
 
+/* One help line: a key list wider than the key column gets a line of its
+ * own, its description below, in the column (QA #20). */
+static size_t
+help_line(char *buf, size_t size, size_t len, int kw, const char *keys, const char *help)
+{
+    if (len >= size)
+        return len;
+    if (text_width(keys) > kw)
+        return len + (size_t)snprintf(buf + len, size - len, "  %s\n  %-*s %s\n", keys, kw, "",
+                                      help);
+    return len + (size_t)snprintf(buf + len, size - len, "  %-*s %s\n", kw, keys, help);
+}
+
 /* The help text, generated from the key tables; kw is the key column's
- * width, the widest key list (so no description is pushed out of line). */
+ * width: the widest key list up to HELP_KEYS_MAX columns. */
 static void
 help_text(struct tui *t, char **out)
 {
@@ -492,7 +507,7 @@ help_text(struct tui *t, char **out)
     for (int m = 0; m < KEYMAP_COUNT; m++)
         for (int a = 1; a < ACT_COUNT; a++) {
             keymap_keys(&t->keys, (enum keymap_id)m, (enum action)a, keys, sizeof keys);
-            if (text_width(keys) > kw)
+            if (text_width(keys) > kw && text_width(keys) <= HELP_KEYS_MAX)
                 kw = text_width(keys);
         }
     len += (size_t)snprintf(buf + len, size - len,
@@ -506,8 +521,7 @@ help_text(struct tui *t, char **out)
             keymap_keys(&t->keys, (enum keymap_id)m, (enum action)a, keys, sizeof keys);
             if (!keys[0])
                 continue;
-            len += (size_t)snprintf(buf + len, size - len, "  %-*s %s\n", kw, keys,
-                                    action_help[a]);
+            len = help_line(buf, size, len, kw, keys, action_help[a]);
         }
     }
     for (size_t i = 0; i < sizeof help_moved / sizeof *help_moved && len < size; i++) {
@@ -516,9 +530,7 @@ help_text(struct tui *t, char **out)
             continue;
         if (i == 0 || strcmp(help_moved[i - 1].title, help_moved[i].title) != 0)
             len += (size_t)snprintf(buf + len, size - len, "\n%s\n", help_moved[i].title);
-        if (len < size)
-            len += (size_t)snprintf(buf + len, size - len, "  %-*s %s\n", kw, keys,
-                                    action_help[help_moved[i].act]);
+        len = help_line(buf, size, len, kw, keys, action_help[help_moved[i].act]);
     }
     if (len < size)
         len += (size_t)snprintf(buf + len, size - len,
