@@ -130,6 +130,54 @@ int export_review_html(const struct model *m, const struct check_result *r,
 int export_tiers(const struct model *m, const struct check_result *r,
                  const struct export_opts *o, const char *fmt, FILE *f, struct sm_error *err);
 
+/* The tier x region matrix as data (tier_matrix_build, export_tiers.c),
+ * for the TUI's matrix: rows are the combos of export_tiers (a tier and a
+ * set of effective subjects), columns the jurisdiction groups, and each
+ * cell says whether a new primary copy may live there (the best of its
+ * regions) and lists the copies of the row's datasets in the group now,
+ * each with its own status for its role and region, the basis and the law
+ * or the rules that forbid it. Everything lives in the matrix's arena. */
+struct tier_matrix_copy {
+    int32_t placement, dataset, region;
+    uint8_t status;             /* enum where_status for the copy's role */
+    const char *role;           /* "primary", "replica" ... (the copy's role) */
+    const char *basis;          /* check_where's detail: "inside the EEA" ... */
+    const char *law;            /* the law behind an allowed copy, or the
+                                   rules a copy there fires ("RES001") */
+};
+
+struct tier_matrix_cell {
+    uint8_t status;             /* enum where_status: primary, best region */
+    int32_t nregions, allowed, mechanism;   /* regions of the group, by status */
+    int32_t first, ncopies;     /* copies[first .. first + ncopies) */
+};
+
+struct tier_matrix_row {
+    int32_t tier;
+    const char *subjects;       /* "EU,BR", "" (no subjects), + " public sector" */
+    const int32_t *datasets;
+    int32_t ndatasets;
+};
+
+struct tier_matrix {
+    struct sm_arena arena;
+    struct tier_matrix_row *rows;
+    int32_t nrows;
+    const char **cols;          /* the jurisdiction groups' labels */
+    int32_t ncols;
+    struct tier_matrix_cell *cells;     /* [row * ncols + col] */
+    struct tier_matrix_copy *copies;
+    int32_t ncopies;
+};
+
+/* r must come from check_run. o->juris groups the regions (may be NULL). */
+int tier_matrix_build(const struct model *m, const struct check_result *r,
+                      const struct export_opts *o, struct tier_matrix **out,
+                      struct sm_error *err);
+void tier_matrix_free(struct tier_matrix *mx);
+const struct tier_matrix_cell *tier_matrix_cell(const struct tier_matrix *mx, int32_t row,
+                                                int32_t col);
+
 /* The Art. 30 record of processing (export_ropa.c): per system and dataset
  * holding personal data (or declaring a purpose or legal basis), purpose,
  * legal basis, data subjects, personal data categories (field tags),

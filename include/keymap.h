@@ -100,7 +100,7 @@ struct key {
     X(FIX,          "fix",           "Apply the finding's remediation (preview first)") \
     X(WAIVE,        "waive",         "Waive the finding (owner, reason, expiry)") \
     X(DIFF,         "diff",          "What the scenario changes (findings, copies)") \
-    X(TIER_MATRIX,  "tier-matrix",   "Where the selected tier's copies may live, by jurisdiction") \
+    X(TIER_MATRIX,  "tier-matrix",   "Tier x region matrix; Enter on a cell: its copies and why") \
     X(SCENARIO,     "scenario-mode", "Enter the selected scenario's what-if mode / leave it") \
     X(LEFT,         "left",          "Column left / scroll left") \
     X(RIGHT,        "right",         "Column right / scroll right") \

@@ -14,6 +14,7 @@
 struct tui;
 struct view;
 struct detail;
+struct tier_matrix;
 
 /* ---- lists ------------------------------------------------------------------ */
 
@@ -331,6 +332,11 @@ struct tui {
     struct detail detail;
     struct form form;
     struct dialog dialog;
+    struct {                    /* the tier x region matrix (matrix.c), open
+                                   while mx is set */
+        struct tier_matrix *mx;
+        int32_t row, col, top, left;
+    } matrix;
     enum prompt_mode prompt;
     struct line input;
     char prompt_label[64];
@@ -416,6 +422,14 @@ void tui_set_alert(struct tui *t, const char *fmt, ...)
 int  tui_apply(struct tui *t, const struct edit *e, const char *what);
 void tui_jump(struct tui *t, int kind, int32_t id);
 void tui_derive(struct tui *t);
+
+/* matrix.c: the tier x region matrix (M); Enter on a cell lists its
+ * copies and why in the pager, Esc closes */
+int  matrix_open(struct tui *t, int32_t tier);
+int  matrix_key(struct tui *t, const struct key *k);
+void matrix_draw(struct tui *t, struct screen *s);
+void matrix_close(struct tui *t);
+char *matrix_cell_text(const struct tui *t, int32_t row, int32_t col);
 
 /* pager.c */
 void pager_open(struct tui *t, const char *title, char *text_take);

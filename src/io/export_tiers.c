@@ -611,3 +611,182 @@ out:
         return sm_error_set(err, SM_ENOMEM, "export tiers: out of memory");
     return rc;
 }
+
+/* ---- the matrix as data (the TUI) --------------------------------------------- */
+
+static int
+where_role_of(int role)
+{
+    switch (role) {
+    case ROLE_PRIMARY: return WHERE_PRIMARY;
+    case ROLE_BACKUP: case ROLE_DR: case ROLE_ARCHIVE: return WHERE_BACKUP;
+    default: return WHERE_REPLICA;
+    }
+}
+
+/* The rules in bits, "RES001, XFR002", into the arena. */
+static const char *
+rules_text(struct sm_arena *a, uint32_t rules)
+{
+    char buf[256] = "";
+    size_t n = 0;
+
+    for (int i = 0; i < RULE_COUNT && n < sizeof buf; i++)
+        if (rules & (1u << i))
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", rule_names[i]);
+    return sm_arena_strdup(a, buf);
+}
+
+/* One row's cells and copies: w is check_where's answer for the row. */
+static int
+matrix_row(struct tier_matrix *mx, const struct tx *x, const struct combo *cb,
+           const struct where_result *w, int32_t row, int32_t *capc)
+{
+    const struct model *m = x->m;
+
+    for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
+        struct tier_matrix_cell *c = &mx->cells[(size_t)row * (size_t)mx->ncols + (size_t)g];
+        int32_t k1 = k0;
+        char lb[256];
+
+        while (k1 < x->norder && strcmp(group_of(x->o, m, x->order[k1]), x->groups[g]) == 0)
+            k1++;
+        c->status = WHERE_ST_FORBIDDEN;
+        c->nregions = k1 - k0;
+        for (int32_t k = k0; k < k1; k++) {
+            const struct where_cell *wc = cell_of(w, WHERE_PRIMARY, x->order[k]);
+            c->allowed += wc->status == WHERE_ST_ALLOWED;
+            c->mechanism += wc->status == WHERE_ST_MECHANISM;
+            if (wc->status < c->status)
+                c->status = wc->status;
+        }
+        c->first = mx->ncopies;
+        for (int32_t d = 0; d < cb->nds; d++)
+            for (int32_t p = m->datasets[cb->ds[d]].first_placement; p != SM_NONE;
+                 p = m->placements[p].next) {
+                const struct placement *pl = &m->placements[p];
+                const struct where_cell *wc;
+                struct tier_matrix_copy *cp;
+                if (pl->deleted || pl->region == SM_NONE ||
+                    strcmp(group_of(x->o, m, pl->region), x->groups[g]) != 0)
+                    continue;
+                if (mx->ncopies == *capc &&
+                    sm_grow((void **)&mx->copies, capc, mx->ncopies + 1, sizeof *mx->copies))
+                    return SM_ENOMEM;
+                wc = cell_of(w, where_role_of(pl->role), pl->region);
+                cp = &mx->copies[mx->ncopies++];
+                cp->placement = p;
+                cp->dataset = pl->dataset;
+                cp->region = pl->region;
+                cp->status = wc->status;
+                cp->role = role_names[pl->role];
+                cp->basis = sm_arena_strdup(&mx->arena, wc->detail ? wc->detail : "");
+                cp->law = wc->status == WHERE_ST_FORBIDDEN
+                              ? rules_text(&mx->arena, wc->rules)
+                              : sm_arena_strdup(&mx->arena, law_of(x->r->rp, wc, lb, sizeof lb));
+                if (!cp->basis || !cp->law)
+                    return SM_ENOMEM;
+            }
+        c->ncopies = mx->ncopies - c->first;
+        k0 = k1;
+    }
+    return SM_OK;
+}
+
+void
+tier_matrix_free(struct tier_matrix *mx)
+{
+    if (!mx)
+        return;
+    free(mx->copies);
+    free(mx->cells);
+    sm_arena_fini(&mx->arena);
+    free(mx);
+}
+
+const struct tier_matrix_cell *
+tier_matrix_cell(const struct tier_matrix *mx, int32_t row, int32_t col)
+{
+    if (!mx || row < 0 || row >= mx->nrows || col < 0 || col >= mx->ncols)
+        return NULL;
+    return &mx->cells[(size_t)row * (size_t)mx->ncols + (size_t)col];
+}
+
+int
+tier_matrix_build(const struct model *m, const struct check_result *r,
+                  const struct export_opts *o, struct tier_matrix **out, struct sm_error *err)
+{
+    struct tx x;
+    struct tier_matrix *mx;
+    int rc = SM_ENOMEM;
+    int32_t capc = 0;
+
+    if (!r || !r->rp)
+        return sm_error_set(err, SM_EINVAL, "tier matrix: the model must be checked first");
+    if (!(mx = calloc(1, sizeof *mx)))
+        return sm_error_set(err, SM_ENOMEM, "tier matrix: out of memory");
+    sm_arena_init(&mx->arena);
+    memset(&x, 0, sizeof x);
+    x.m = m;
+    x.r = r;
+    x.o = o;
+    if (collect(&x) || regions(&x))
+        goto out;
+    mx->nrows = x.ncb;
+    mx->ncols = x.ngroups;
+    mx->rows = sm_arena_alloc(&mx->arena, sizeof *mx->rows * (size_t)(x.ncb + 1));
+    mx->cols = sm_arena_alloc(&mx->arena, sizeof *mx->cols * (size_t)(x.ngroups + 1));
+    mx->cells = calloc((size_t)x.ncb * (size_t)x.ngroups + 1, sizeof *mx->cells);
+    if (!mx->rows || !mx->cols || !mx->cells)
+        goto out;
+    for (int32_t g = 0; g < x.ngroups; g++) {
+        char label[128];
+        export_group_label(o ? o->juris : NULL, x.groups[g], label, sizeof label);
+        if (!(mx->cols[g] = sm_arena_strdup(&mx->arena, label)))
+            goto out;
+    }
+    for (int32_t k = 0; k < x.ncb; k++) {
+        const struct combo *cb = &x.cb[k];
+        struct tier_matrix_row *row = &mx->rows[k];
+        struct model *scratch = NULL;
+        struct where_result *w = NULL;
+        int32_t nd, *ds;
+
+        row->tier = cb->tier;
+        row->subjects = sm_arena_strdup(&mx->arena, cb->key);
+        ds = sm_arena_alloc(&mx->arena, sizeof *ds * (size_t)(cb->nds + 1));
+        if (!row->subjects || !ds)
+            goto out;
+        memcpy(ds, cb->ds, sizeof *ds * (size_t)cb->nds);
+        row->datasets = ds;
+        row->ndatasets = cb->nds;
+        if ((rc = where_scratch(m, cb->tier, cb->subj, cb->nsubj, cb->pub, &scratch, &nd, err)) ||
+            (rc = check_where(scratch, r->rp, r->today, nd, &w, err))) {
+            model_free(scratch);
+            goto out;
+        }
+        rc = matrix_row(mx, &x, cb, w, k, &capc);
+        check_where_free(w);
+        model_free(scratch);
+        if (rc)
+            goto out;
+        rc = SM_ENOMEM;
+    }
+    rc = SM_OK;
+out:
+    for (int32_t k = 0; k < x.ncb; k++)
+        free(x.cb[k].ds);
+    free(x.cb);
+    for (int32_t g = 0; g < x.ngroups; g++)
+        free((void *)x.groups[g]);
+    free(x.groups);
+    free(x.order);
+    if (rc != SM_OK) {
+        tier_matrix_free(mx);
+        if (rc == SM_ENOMEM)
+            return sm_error_set(err, SM_ENOMEM, "tier matrix: out of memory");
+        return rc;
+    }
+    *out = mx;
+    return SM_OK;
+}

@@ -195,7 +195,10 @@ tui_idle(struct tui *t)
         t->msg[0] = 0;
         return TUI_REDRAW;
     }
-    if (t->prompt != PROMPT_NONE || t->dialog.mode != DIALOG_NONE || t->form.open)
+    /* the matrix names objects of the model it was built from: no reload
+     * under it (it is closed first) */
+    if (t->prompt != PROMPT_NONE || t->dialog.mode != DIALOG_NONE || t->form.open ||
+        t->matrix.mx)
         return 0;
     return sync_catalog(t, false) ? TUI_REDRAW : 0;
 }
@@ -1050,47 +1053,16 @@ act_diff(struct tui *t, const struct key *k)
     return TUI_REDRAW;
 }
 
-/* The selected tier's tier x region matrix (export tiers in its text form):
- * for each set of subjects its datasets have, per jurisdiction, the regions
- * a copy may live in per role and the copies there now. */
+/* The tier x region matrix (matrix.c), on the selected tier's row. */
 static int
 act_tier_matrix(struct tui *t, const struct key *k)
 {
     enum obj_kind kind;
     int32_t id;
-    struct export_opts o;
-    struct sm_error err = { 0 };
-    char *buf = NULL, title[300];
-    size_t len = 0;
-    FILE *f;
-    int rc;
     (void)k;
-    if (!target_object(t, &kind, &id) || kind != OBJ_TIER) {
-        tui_set_message(t, true, "select a tier first (view 4)");
-        return TUI_REDRAW;
-    }
-    if (!t->res || !t->res->rp) {
-        tui_set_message(t, true, "not checked yet");
-        return TUI_REDRAW;
-    }
-    export_opts_init(&o);
-    o.tier = t->m->tiers[id].name;
-    o.juris = t->juris;
-    if (!(f = open_memstream(&buf, &len))) {
-        tui_set_message(t, true, "out of memory");
-        return TUI_REDRAW;
-    }
-    rc = export_tiers(t->m, t->res, &o, "text", f, &err);
-    if (fclose(f) != 0 && rc == SM_OK)
-        rc = sm_error_set(&err, SM_ENOMEM, "out of memory");
-    if (rc != SM_OK) {
-        free(buf);
-        tui_set_message(t, true, "%s", err.msg);
-        return TUI_REDRAW;
-    }
-    snprintf(title, sizeof title, "Tier %s x regions", t->m->tiers[id].name);
-    pager_open(t, title, buf);
-    return TUI_REDRAW;
+    if (!target_object(t, &kind, &id) || kind != OBJ_TIER)
+        id = SM_NONE;
+    return matrix_open(t, id);
 }
 
 int
@@ -1224,6 +1196,8 @@ tui_key(struct tui *t, const struct key *k)
         return dialog_key(t, k);
     if (t->form.open)
         return form_key(t, k);
+    if (t->matrix.mx)
+        return matrix_key(t, k);
     /* every key sees the catalog as it is now (one PRAGMA when unchanged) */
     sync_catalog(t, false);
     v = cur_view(t);
@@ -1320,6 +1294,7 @@ tui_free(struct tui *t)
     form_close(t);
     cmdh_free(t);
     free(t->export_confirmed);
+    matrix_close(t);
     if (t->scen.on) {
         scenario_change_set_fini(&t->scen.cs);
         t->res = t->scen.base_res;

@@ -421,6 +421,8 @@ tui_draw(struct tui *t, struct screen *s)
     draw_bottom(t, s);
     if (t->form.open)
         form_draw(t, s);
+    if (t->matrix.mx)
+        matrix_draw(t, s);
     if (t->dialog.mode != DIALOG_NONE)
         draw_dialog(t, s);
 }

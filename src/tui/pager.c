@@ -467,7 +467,7 @@ static const struct {
 } help_moved[] = {
     { ACT_SCENARIO,    "Scenario mode (any view)" },
     { ACT_DIFF,        "Scenario mode (any view)" },
-    { ACT_TIER_MATRIX, "Tiers (view 4, or a tier in the detail pane)" },
+    { ACT_TIER_MATRIX, "Tier x region matrix (any view)" },
 };
 
 static const char *

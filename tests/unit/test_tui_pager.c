@@ -806,7 +806,7 @@ test_help_sections(void **state)
     every = strstr(text, "\nEverywhere\n");
     lists = strstr(text, "\nLists\n");
     scen = strstr(text, "\nScenario mode (any view)\n");
-    tiers = strstr(text, "\nTiers (view 4");
+    tiers = strstr(text, "\nTier x region matrix (any view)\n");
     assert_non_null(every);
     assert_non_null(lists);
     assert_non_null(scen);

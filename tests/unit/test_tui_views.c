@@ -6,6 +6,7 @@
  */
 #include "testlib.h"
 #include "tui_harness.h"
+#include "export.h"
 
 /* ---- every view at both sizes ---------------------------------------------- */
 
@@ -1492,27 +1493,112 @@ test_tier_impact(void **state)
     harness_free(h);
 }
 
-/* M on a tier: where its copies may live, per jurisdiction and role, with
- * the copies there now; what `export tiers-md --tier` says, as text. */
+/* The finding of rule (in a "RES001, XFR002" list) on placement p. */
+static bool
+placement_fires(const struct check_result *r, int32_t p, const char *rules)
+{
+    for (int32_t i = 0; i < r->nfindings; i++) {
+        const struct finding *f = &r->findings[i];
+        if (f->kind == OBJ_PLACEMENT && f->object == p && strstr(rules, f->rule))
+            return true;
+    }
+    return false;
+}
+
+/* M: the tier x region matrix (issue #22) as data, drawn as a grid; the
+ * rows cover every copy of their datasets once; Enter on a cell lists its
+ * copies and why, Esc comes back to the matrix and closes it; t shows the
+ * row's tier per role as text (export tiers --tier). */
 static void
 test_tier_matrix(void **state)
 {
     struct harness *h = harness_demo(120, 40);
+    const struct tier_matrix *mx;
+    int32_t conf = model_tier(h->m, "confidential"), row, col = -1, moves;
+    char keys[8];
 
     (void)state;
-    feed(h, "1M");
-    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
-    assert_non_null(strstr(tui_message(h->t), "select a tier first"));
+    feed(h, "1M");                      /* no tier selected: the first row */
+    mx = h->t->matrix.mx;
+    assert_non_null(mx);
+    assert_int_equal(h->t->matrix.row, 0);
+    assert_true(mx->nrows > 1 && mx->ncols > 1);
+    /* every copy of a row's datasets is in exactly one of its cells */
+    for (int32_t r = 0; r < mx->nrows; r++) {
+        int32_t want = 0, got = 0;
+        for (int32_t k = 0; k < mx->rows[r].ndatasets; k++)
+            for (int32_t p = h->m->datasets[mx->rows[r].datasets[k]].first_placement;
+                 p != SM_NONE; p = h->m->placements[p].next)
+                want += !h->m->placements[p].deleted;
+        for (int32_t c = 0; c < mx->ncols; c++)
+            got += tier_matrix_cell(mx, r, c)->ncopies;
+        assert_int_equal(got, want);
+    }
+    /* a copy where none may be fires one of the rules the matrix names */
+    for (int32_t i = 0; i < mx->ncopies; i++)
+        if (mx->copies[i].status == WHERE_ST_FORBIDDEN)
+            assert_true(placement_fires(h->t->res, mx->copies[i].placement, mx->copies[i].law));
+    feed(h, "<Esc>");
+    assert_null(h->t->matrix.mx);
+    /* on a tier: its first row */
     feed(h, "4<Esc>/confidential<Enter>M");
-    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
-    assert_non_null(strstr(h->t->dialog.title, "Tier confidential"));
-    /* EU subjects: the EEA for every role, the US only with dpf */
-    assert_non_null(strstr(h->t->dialog.text, "\n  EU subjects (9 datasets)\n"));
-    assert_non_null(strstr(h->t->dialog.text, "with dpf: "));
-    assert_null(strstr(h->t->dialog.text, "tier restricted"));
+    mx = h->t->matrix.mx;
+    assert_non_null(mx);
+    row = h->t->matrix.row;
+    assert_int_equal(mx->rows[row].tier, conf);
+    /* a cell with a copy where none may be */
+    for (int32_t r = 0; r < mx->nrows && col < 0; r++)
+        for (int32_t c = 0; c < mx->ncols && col < 0; c++)
+            if (tier_matrix_cell(mx, r, c)->ncopies > 0 &&
+                tier_matrix_cell(mx, r, c)->status == WHERE_ST_FORBIDDEN) {
+                row = r;
+                col = c;
+            }
+    assert_true(col >= 0);
+    feed(h, "g");
+    for (moves = 0; moves < row; moves++)
+        feed(h, "j");
+    for (moves = 0; moves < col; moves++)
+        feed(h, "l");
+    assert_int_equal(h->t->matrix.row, row);
+    assert_int_equal(h->t->matrix.col, col);
     snap(h, "tier-matrix");
-    feed(h, "q");
+    snprintf(keys, sizeof keys, "<Enter>");
+    feed(h, keys);
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    {
+        const struct tier_matrix_cell *c = tier_matrix_cell(mx, row, col);
+        for (int32_t k = 0; k < c->ncopies; k++) {
+            const struct tier_matrix_copy *cp = &mx->copies[c->first + k];
+            char want[300];
+            snprintf(want, sizeof want, "%s@%s (%s): %s", h->m->datasets[cp->dataset].name,
+                     h->m->regions[cp->region].id, cp->role,
+                     cp->status == WHERE_ST_FORBIDDEN ? "forbidden by " : "allowed");
+            assert_non_null(strstr(h->t->dialog.text, want));
+            if (cp->status == WHERE_ST_FORBIDDEN)
+                assert_non_null(strstr(h->t->dialog.text, cp->law));
+        }
+    }
+    snap(h, "tier-matrix-cell");
+    feed(h, "<Esc>");                   /* back to the matrix */
     assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_non_null(h->t->matrix.mx);
+    feed(h, "t");                       /* the tier per role, as text */
+    assert_int_equal(h->t->dialog.mode, DIALOG_PAGER);
+    {
+        char want[200];
+        const char *tn = h->m->tiers[mx->rows[row].tier].name;
+        snprintf(want, sizeof want, "Tier %s x regions, per role", tn);
+        assert_string_equal(h->t->dialog.title, want);
+        snprintf(want, sizeof want, "\ntier %s\n", tn);
+        assert_non_null(strstr(h->t->dialog.text, want));
+        snprintf(want, sizeof want, "\n  %s subjects (%d datasets)\n", mx->rows[row].subjects,
+                 (int)mx->rows[row].ndatasets);
+        assert_non_null(strstr(h->t->dialog.text, want));
+    }
+    feed(h, "q<Esc>");
+    assert_int_equal(h->t->dialog.mode, DIALOG_NONE);
+    assert_null(h->t->matrix.mx);
     harness_free(h);
 }
 
