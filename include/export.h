@@ -164,6 +164,7 @@ struct tier_matrix {
     struct tier_matrix_row *rows;
     int32_t nrows;
     const char **cols;          /* the jurisdiction groups' labels */
+    const char **col_ids;       /* their short names ("EEA", "BR") */
     int32_t ncols;
     struct tier_matrix_cell *cells;     /* [row * ncols + col] */
     struct tier_matrix_copy *copies;

@@ -736,13 +736,15 @@ tier_matrix_build(const struct model *m, const struct check_result *r,
     mx->ncols = x.ngroups;
     mx->rows = sm_arena_alloc(&mx->arena, sizeof *mx->rows * (size_t)(x.ncb + 1));
     mx->cols = sm_arena_alloc(&mx->arena, sizeof *mx->cols * (size_t)(x.ngroups + 1));
+    mx->col_ids = sm_arena_alloc(&mx->arena, sizeof *mx->col_ids * (size_t)(x.ngroups + 1));
     mx->cells = calloc((size_t)x.ncb * (size_t)x.ngroups + 1, sizeof *mx->cells);
-    if (!mx->rows || !mx->cols || !mx->cells)
+    if (!mx->rows || !mx->cols || !mx->col_ids || !mx->cells)
         goto out;
     for (int32_t g = 0; g < x.ngroups; g++) {
         char label[128];
         export_group_label(o ? o->juris : NULL, x.groups[g], label, sizeof label);
-        if (!(mx->cols[g] = sm_arena_strdup(&mx->arena, label)))
+        if (!(mx->cols[g] = sm_arena_strdup(&mx->arena, label)) ||
+            !(mx->col_ids[g] = sm_arena_strdup(&mx->arena, x.groups[g])))
             goto out;
     }
     for (int32_t k = 0; k < x.ncb; k++) {

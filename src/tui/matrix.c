@@ -186,7 +186,7 @@ matrix_key(struct tui *t, const struct key *k)
             return TUI_REDRAW;
         }
         snprintf(title, sizeof title, "%s x %s: copies and why (Esc returns to the matrix)",
-                 t->m->tiers[mx->rows[*row].tier].name, mx->cols[*col]);
+                 t->m->tiers[mx->rows[*row].tier].name, mx->col_ids[*col]);
         pager_open(t, title, text);
         return TUI_REDRAW;
     }
@@ -251,7 +251,7 @@ matrix_draw(struct tui *t, struct screen *s)
     for (int32_t c = 0; c < ncw && *left + c < mx->ncols; c++)
         screen_field(s, x + 1 + lw + c * MX_CELL_W, y + 1, MX_CELL_W - 1,
                      *left + c == t->matrix.col ? STYLE_MAP_CURSOR : STYLE_HEADER,
-                     mx->cols[*left + c], false);
+                     mx->col_ids[*left + c], false);
     for (int32_t i = 0; i < page && *top + i < mx->nrows; i++) {
         int32_t r = *top + i;
         int yy = y + 2 + i;

@@ -243,6 +243,21 @@ keys ":" Up
 check "history Up" "^:check --format text *$"
 keys Escape
 
+# The tier x region matrix (M): a grid of cells, Enter lists a cell's
+# copies and why, Esc back to the grid, Esc closes it.
+keys M
+check "matrix" "Tier x region matrix: a new primary copy"
+check "matrix cells" "(ok|mech|no) [0-9]+"
+keys Enter
+check "matrix cell" ": copies and why"
+check "matrix cell says" "A new primary copy: "
+keys Escape
+check "matrix back" "row 1/[0-9]+, column 1/[0-9]+"
+keys Escape
+if wait_for "Dataset"; then
+    if screen | grep -q "Tier x region matrix"; then bad "matrix did not close" "$(screen)"; else ok; fi
+else bad "matrix did not close" "$(screen)"; fi
+
 # Help, then quit: the terminal is given back.
 keys "?"
 check "help" "Help \(generated from the key tables"
