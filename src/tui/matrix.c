@@ -71,12 +71,13 @@ matrix_open(struct tui *t, int32_t tier)
     return TUI_REDRAW;
 }
 
-static const char *
-row_label(const struct tui *t, const struct tier_matrix_row *r, char *buf, size_t size)
+/* Heap strings (names have no length limit); drawing skips what cannot be
+ * allocated. */
+static char *
+row_label(const struct tui *t, const struct tier_matrix_row *r)
 {
-    snprintf(buf, size, "%s  %s", t->m->tiers[r->tier].name,
-             *r->subjects ? r->subjects : "no subjects");
-    return buf;
+    return sm_strdupf("%s  %s", t->m->tiers[r->tier].name,
+                      *r->subjects ? r->subjects : "no subjects");
 }
 
 /* The cell's copies and why, for the pager (heap; NULL: out of memory). */
@@ -143,7 +144,7 @@ tier_text(struct tui *t, int32_t tier)
 {
     struct export_opts o;
     struct sm_error err = { 0 };
-    char *buf = NULL, title[300];
+    char *buf = NULL, *title;
     size_t len = 0;
     FILE *f;
     int rc;
@@ -163,8 +164,9 @@ tier_text(struct tui *t, int32_t tier)
         tui_set_message(t, true, "%s", err.msg);
         return TUI_REDRAW;
     }
-    snprintf(title, sizeof title, "Tier %s x regions, per role", t->m->tiers[tier].name);
-    pager_open(t, title, buf);
+    title = sm_strdupf("Tier %s x regions, per role", t->m->tiers[tier].name);
+    pager_open(t, title ? title : "Tier x regions, per role", buf);
+    free(title);
     return TUI_REDRAW;
 }
 
@@ -180,14 +182,15 @@ matrix_key(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     }
     if (k->code == TK_ENTER) {
-        char *text = matrix_cell_text(t, *row, *col), title[300];
+        char *text = matrix_cell_text(t, *row, *col), *title;
         if (!text) {
             tui_set_message(t, true, "out of memory");
             return TUI_REDRAW;
         }
-        snprintf(title, sizeof title, "%s x %s: copies and why (Esc returns to the matrix)",
-                 t->m->tiers[mx->rows[*row].tier].name, mx->col_ids[*col]);
-        pager_open(t, title, text);
+        title = sm_strdupf("%s x %s: copies and why (Esc returns to the matrix)",
+                           t->m->tiers[mx->rows[*row].tier].name, mx->col_ids[*col]);
+        pager_open(t, title ? title : "copies and why", text);
+        free(title);
         return TUI_REDRAW;
     }
     if (k->code == 't')
@@ -227,7 +230,7 @@ matrix_draw(struct tui *t, struct screen *s)
     int lw = MX_LABEL_W, ncw, page;
     int32_t *top = &t->matrix.top, *left = &t->matrix.left;
     const struct tier_matrix_cell *cur;
-    char buf[400], label[200];
+    char buf[200], *label, *line;
 
     if (w < 30 || h < 8)
         return;
@@ -255,8 +258,10 @@ matrix_draw(struct tui *t, struct screen *s)
     for (int32_t i = 0; i < page && *top + i < mx->nrows; i++) {
         int32_t r = *top + i;
         int yy = y + 2 + i;
+        label = row_label(t, &mx->rows[r]);
         screen_field(s, x + 1, yy, lw - 1, r == t->matrix.row ? STYLE_SELECTED : STYLE_DIALOG,
-                     row_label(t, &mx->rows[r], buf, sizeof buf), false);
+                     label ? label : "", false);
+        free(label);
         for (int32_t c = 0; c < ncw && *left + c < mx->ncols; c++) {
             const struct tier_matrix_cell *cl = tier_matrix_cell(mx, r, *left + c);
             int st = cl->status == WHERE_ST_ALLOWED ? STYLE_MAP_OK :
@@ -270,12 +275,15 @@ matrix_draw(struct tui *t, struct screen *s)
         }
     }
     cur = tier_matrix_cell(mx, t->matrix.row, t->matrix.col);
-    snprintf(buf, sizeof buf, "%s x %s: a primary allowed in %d of %d regions%s; %d cop%s now",
-             row_label(t, &mx->rows[t->matrix.row], label, sizeof label),
-             mx->cols[t->matrix.col], (int)cur->allowed, (int)cur->nregions,
-             cur->mechanism ? " (more with a mechanism)" : "", (int)cur->ncopies,
-             cur->ncopies == 1 ? "y" : "ies");
-    screen_put(s, x + 1, y + h - 3, w - 2, STYLE_DIALOG, buf);
+    label = row_label(t, &mx->rows[t->matrix.row]);
+    line = sm_strdupf("%s x %s: a primary allowed in %d of %d regions%s; %d cop%s now",
+                      label ? label : "", mx->cols[t->matrix.col], (int)cur->allowed,
+                      (int)cur->nregions, cur->mechanism ? " (more with a mechanism)" : "",
+                      (int)cur->ncopies, cur->ncopies == 1 ? "y" : "ies");
+    if (line)
+        screen_put(s, x + 1, y + h - 3, w - 2, STYLE_DIALOG, line);
+    free(line);
+    free(label);
     snprintf(buf, sizeof buf, "row %d/%d, column %d/%d   arrows/hjkl move  Enter lists the "
              "copies and why  t the tier per role  Esc closes", (int)t->matrix.row + 1, (int)mx->nrows,
              (int)t->matrix.col + 1, (int)mx->ncols);
