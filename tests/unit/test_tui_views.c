@@ -1602,6 +1602,28 @@ test_tier_matrix(void **state)
     harness_free(h);
 }
 
+/* The matrix at 80x24: fewer columns, the cursor's column scrolls into
+ * view (l past the last one on screen). */
+static void
+test_tier_matrix_80(void **state)
+{
+    struct harness *h = harness_demo(80, 24);
+
+    (void)state;
+    feed(h, "M");
+    assert_non_null(h->t->matrix.mx);
+    for (int i = 0; i < 8; i++)
+        feed(h, "l");
+    assert_int_equal(h->t->matrix.col, 8);
+    tui_draw(h->t, h->s);
+    assert_true(h->t->matrix.left > 0);
+    assert_true(h->t->matrix.left <= 8);
+    snap(h, "tier-matrix");
+    feed(h, "<Esc>");
+    assert_null(h->t->matrix.mx);
+    harness_free(h);
+}
+
 int
 main(void)
 {
@@ -1617,6 +1639,7 @@ main(void)
         BOTH(test_help),
         cmocka_unit_test(test_tier_impact),
         cmocka_unit_test(test_tier_matrix),
+        cmocka_unit_test(test_tier_matrix_80),
         AT80(test_filter_sort),
         AT80(test_sort_every_column),
         cmocka_unit_test(test_filter_big),
