@@ -109,6 +109,7 @@ import_run_free(struct import_run *r)
     free(r->ds);
     free(r->fields);
     free(r->tags);
+    free(r->props);
     free(r->refs);
     free(r->tiers);
     free(r->flows);
@@ -248,7 +249,7 @@ imp_ds(struct import_run *r, const char *name, const char *source_ref, const cha
     d->name = imp_str(r, name);
     d->source_ref = imp_str(r, source_ref);
     d->file = imp_str(r, file);
-    d->first_field = d->last_field = d->first_tag = d->last_tag = SM_NONE;
+    d->first_field = d->last_field = d->first_tag = d->last_tag = d->first_prop = SM_NONE;
     d->first_carrier = d->first_tier = d->first_diff = d->last_diff = SM_NONE;
     d->first_copy = d->last_copy = SM_NONE;
     d->id = SM_NONE;
@@ -364,6 +365,67 @@ merge_propagated(struct import_run *r, const char *old, const char *add)
             out = imp_fmt(r, "%s%s%s", out, i ? "; " : "", v[i]);
     free(v);
     return out ? imp_fmt(r, "%s%s", out, e1) : NULL;
+}
+
+int
+imp_prop(struct import_run *r, int32_t ds, const char *key, const char *value,
+         const char *entity, const char *source)
+{
+    struct imp_prop *p;
+    int32_t *link;
+
+    if (!key || !*key || !value)
+        return SM_OK;
+    /* one key per dataset and carrier: the last file of the command wins */
+    for (link = &r->ds[ds].first_prop; *link != SM_NONE; link = &r->props[*link].next) {
+        p = &r->props[*link];
+        if (strcmp(p->key, key) == 0 && strcmp(p->entity, entity) == 0) {
+            if (!(p->value = imp_str(r, value)) || !(p->source = imp_str(r, source)))
+                return SM_ENOMEM;
+            return SM_OK;
+        }
+    }
+    if (VGROW(r, props))
+        return SM_ENOMEM;
+    p = &r->props[r->nprops];
+    p->key = imp_str(r, key);
+    p->value = imp_str(r, value);
+    p->entity = imp_str(r, entity);
+    p->source = imp_str(r, source);
+    p->next = SM_NONE;
+    if (!p->key || !p->value || !p->entity || !p->source)
+        return SM_ENOMEM;
+    *link = r->nprops++;
+    return SM_OK;
+}
+
+int
+imp_props_of(struct import_run *r, int32_t ds, json_t *obj, const char *prefix,
+             const char *entity, const char *source)
+{
+    const char *k;
+    json_t *v;
+    int rc;
+
+    json_object_foreach(obj, k, v) {
+        const char *key = imp_fmt(r, "%s%s", prefix, k), *val;
+        char *text = NULL;
+        if (!key)
+            return SM_ENOMEM;
+        if (json_is_string(v))
+            val = json_string_value(v);
+        else if (json_is_number(v) || json_is_boolean(v))
+            val = text = json_dumps(v, JSON_ENCODE_ANY);
+        else
+            continue;   /* null, lists and objects: not a key -> value */
+        if (!val)
+            return SM_ENOMEM;
+        rc = imp_prop(r, ds, key, val, entity, source);
+        free(text);
+        if (rc)
+            return rc;
+    }
+    return SM_OK;
 }
 
 int

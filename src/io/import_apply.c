@@ -469,6 +469,88 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
     return SM_OK;
 }
 
+/* Precedence between sources of one property key: the tags' order
+ * (imp_source_rank), with a Glue table ("glue:") below an Atlas entity. */
+static int
+prop_rank(const char *entity)
+{
+    int k = imp_source_rank(entity);
+
+    return k < 3 ? k : strncmp(entity, "glue:", 5) == 0 ? 3 : 4;
+}
+
+/* The record's properties onto the model, with the tags' merge rules: a
+ * key set again by the same carrier takes the new value; one another
+ * carrier set is replaced only by a higher source (the same rank: the
+ * smaller entity, whatever the order of the imports), a lower source
+ * that disagrees is a conflict, reported once. Then the properties a
+ * carrier this file fully describes no longer has are removed. */
+static int
+apply_props(struct import_run *r, struct model *m, int32_t i, struct sm_error *err)
+{
+    struct imp_ds *d = &r->ds[i];
+    int rc;
+
+    for (int32_t p = d->first_prop; p != SM_NONE; p = r->props[p].next) {
+        const struct imp_prop *ip = &r->props[p];
+        int32_t have = model_prop(m, d->id, ip->key);
+        const struct prop *hp = have == SM_NONE ? NULL : &m->props[have];
+        bool same_carrier, wins;
+
+        if (!hp) {
+            if ((rc = model_set_prop(m, d->id, ip->key, ip->value, ip->source, ip->entity,
+                                     r->opts.now, NULL, err)))
+                return rc;
+            if ((rc = diff_line(r, i, "  + property %s = %s  [%s]", ip->key, ip->value,
+                                ip->entity)))
+                return rc;
+            continue;
+        }
+        if (strcmp(hp->value, ip->value) == 0 && strcmp(hp->entity, ip->entity) == 0)
+            continue;
+        same_carrier = strcspn(hp->entity, " ") == strcspn(ip->entity, " ") &&
+                       strncmp(hp->entity, ip->entity, strcspn(ip->entity, " ")) == 0 &&
+                       !imp_entity_partial(hp->entity);
+        wins = same_carrier || prop_rank(ip->entity) > prop_rank(hp->entity) ||
+               (prop_rank(ip->entity) == prop_rank(hp->entity) &&
+                strcmp(ip->entity, hp->entity) < 0);
+        if (!wins) {
+            if (strcmp(hp->value, ip->value))
+                imp_note(r, true, "%s: property %s \"%s\" (%s, %s) differs from the catalog's "
+                         "\"%s\" (%s); kept the catalog's", d->name, ip->key, ip->value,
+                         r->ops->name, ip->source, hp->value, hp->entity);
+            continue;
+        }
+        if (strcmp(hp->value, ip->value))
+            rc = diff_line(r, i, "  ~ property %s \"%s\" -> \"%s\"  [%s]", ip->key, hp->value,
+                           ip->value, ip->entity);
+        else
+            rc = diff_line(r, i, "  ~ property %s  [%s]", ip->key, ip->entity);
+        if (rc || (rc = model_set_prop(m, d->id, ip->key, ip->value, ip->source, ip->entity,
+                                       r->opts.now, NULL, err)))
+            return rc;
+    }
+    if (d->first_carrier == SM_NONE)
+        return SM_OK;
+    for (int32_t p = m->datasets[d->id].first_prop, next; p != SM_NONE; p = next) {
+        const struct prop *hp = &m->props[p];
+        bool kept = false;
+        next = hp->next;
+        if (!carrier_of(r, d, hp->entity))
+            continue;
+        for (int32_t q = d->first_prop; q != SM_NONE && !kept; q = r->props[q].next)
+            kept = strcmp(r->props[q].key, hp->key) == 0 &&
+                   strcspn(r->props[q].entity, " ") == strcspn(hp->entity, " ") &&
+                   strncmp(r->props[q].entity, hp->entity, strcspn(hp->entity, " ")) == 0;
+        if (kept)
+            continue;
+        if ((rc = diff_line(r, i, "  - property %s  [%s]", hp->key, hp->entity)))
+            return rc;
+        model_remove_prop(m, p);
+    }
+    return SM_OK;
+}
+
 static int
 apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_ok,
          struct sm_map *refs, uint32_t *seen, int32_t cap_seen, struct sm_error *err)
@@ -527,6 +609,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     }
     if ((rc = apply_tier(r, m, i, err)) || (rc = apply_subjects(r, m, i, err)) ||
         (rc = apply_tags(r, m, i, seen, cap_seen, err)) ||
+        (rc = apply_props(r, m, i, err)) ||
         (rc = apply_copies(r, m, i, err)) ||
         (rc = apply_placement(r, m, i, err)))
         return rc;

@@ -424,6 +424,28 @@ read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
 }
 
 static int
+read_prop(struct rd *r, json_t *o, const char *path, int32_t d)
+{
+    static const char *const keys[] = { "key", "value", "source", "entity", "time", NULL };
+    const char *key, *value, *source, *entity, *time;
+    struct sm_error e2 = { 0 };
+    int rc;
+
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "key", true, false, "", &key)) ||
+        (rc = get_str(r, o, path, "value", false, false, "", &value)) ||
+        (rc = get_str(r, o, path, "source", false, false, "", &source)) ||
+        (rc = get_str(r, o, path, "entity", false, false, "", &entity)) ||
+        (rc = get_str(r, o, path, "time", false, false, "", &time)))
+        return rc;
+    if (model_prop(r->m, d, key) != SM_NONE)
+        return bad(r, path, "property %.80s is given twice", key);
+    if (model_set_prop(r->m, d, key, value, source, entity, time, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
 read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
 {
     static const char *const keys[] = { "region", "role", "encrypted", "key_region",
@@ -463,12 +485,12 @@ read_dataset(struct rd *r, json_t *o, const char *path)
     static const char *const keys[] = { "name", "system", "tier", "subjects", "owner",
                                         "retention_days", "public_sector", "source",
                                         "description", "purpose", "legal_basis", "fields",
-                                        "tags", "placements", NULL };
+                                        "tags", "properties", "placements", NULL };
     static const char *const fkeys[] = { "name", "tags", NULL };
     struct sm_error e2 = { 0 };
     struct dataset d;
     const char *tier;
-    json_t *subj, *fields, *tags, *pls, *v, *tv;
+    json_t *subj, *fields, *tags, *props, *pls, *v, *tv;
     char p[512], kp[512], tp[512];
     size_t i, k;
     int32_t id;
@@ -548,6 +570,15 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             sub(kp, sizeof kp, path, "tags");
             idx(p, sizeof p, kp, i);
             if ((rc = read_tag(r, v, p, id, SM_NONE)))
+                return rc;
+        }
+    if ((rc = get_array(r, o, path, "properties", &props)))
+        return rc;
+    if (props)
+        json_array_foreach(props, i, v) {
+            sub(kp, sizeof kp, path, "properties");
+            idx(p, sizeof p, kp, i);
+            if ((rc = read_prop(r, v, p, id)))
                 return rc;
         }
     if (pls)

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -78,6 +78,11 @@
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
     X(TAG_LOAD, "SELECT dataset, field, tag, source, entity, time FROM tag " \
                 "ORDER BY dataset, pos") \
+    X(PROP_CLEAR, "DELETE FROM prop WHERE dataset = ?1") \
+    X(PROP_PUT, "INSERT INTO prop(dataset, key, value, source, entity, time) " \
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(PROP_LOAD, "SELECT dataset, key, value, source, entity, time FROM prop " \
+                 "ORDER BY dataset, key") \
     X(PLACEMENT_INS, "INSERT INTO placement(dataset, region, role, encrypted, key_region, " \
                      "mechanism, mechanism_ref) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) " \
                      "ON CONFLICT(dataset, region, role) DO UPDATE SET " \
