@@ -201,6 +201,8 @@ struct dataset {
 
 struct field {
     const char *name;
+    const char *type;           /* column type from the source ("string", "decimal(10,2)"), "" or NULL unknown */
+    const char *comment;        /* column comment from the source, "" or NULL none */
     int32_t dataset;
     int32_t next;               /* next field of the dataset, SM_NONE ends */
 };
@@ -380,6 +382,9 @@ int model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
 int model_add_field(struct model *m, int32_t dataset, const char *name,
                     int32_t *id, struct sm_error *err);
 int32_t model_field(const struct model *m, int32_t dataset, const char *name);
+/* Set a field's column type and comment (copied; NULL leaves one as it is). */
+int model_set_field_attrs(struct model *m, int32_t field, const char *type,
+                          const char *comment, struct sm_error *err);
 /* field SM_NONE: a dataset tag. An identical tag (same field and text) is
  * not added twice: its provenance is kept and *id gets the existing one. */
 int model_add_tag(struct model *m, int32_t dataset, int32_t field,

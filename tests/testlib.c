@@ -272,6 +272,7 @@ tl_rich_model(void)
     tl_edit(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
     d = model_dataset(m, "orders");
     assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
+    assert_int_equal(model_set_field_attrs(m, f, "varchar(320)", tl_hostile, NULL), SM_OK);
     assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
                                    "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
     assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);

@@ -306,8 +306,18 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         fputs(",\n \"fields\":[", c->out);
         first = true;
         for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+            const struct field *fd = &m->fields[f];
             fputs(first ? "{\"name\":" : ",{\"name\":", c->out);
-            cli_put_json(c->out, m->fields[f].name);
+            cli_put_json(c->out, fd->name);
+            /* only when given: outputs without them stay as they were */
+            if (fd->type && *fd->type) {
+                fputs(",\"type\":", c->out);
+                cli_put_json(c->out, fd->type);
+            }
+            if (fd->comment && *fd->comment) {
+                fputs(",\"comment\":", c->out);
+                cli_put_json(c->out, fd->comment);
+            }
             fputs(",\"tags\":[", c->out);
             json_tags(c, d, f);
             fputs("]}", c->out);
@@ -352,8 +362,17 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
     cmd_text_attrs(c, OBJ_DATASET, id);
     fputs("fields\n", c->out);
     for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+        const struct field *fd = &m->fields[f];
         fputs("  ", c->out);
-        cli_put_text(c->out, m->fields[f].name);
+        cli_put_text(c->out, fd->name);
+        if (fd->type && *fd->type) {
+            fputs("  type ", c->out);
+            cli_put_text(c->out, fd->type);
+        }
+        if (fd->comment && *fd->comment) {
+            fputs("  comment ", c->out);
+            cli_put_text(c->out, fd->comment);
+        }
         fputc('\n', c->out);
         text_tags(c, "    ", d, f);
     }

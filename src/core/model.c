@@ -219,8 +219,9 @@ model_clone(const struct model *m, struct model **out)
         CS(d->name); CS(d->system); CS(d->owner); CS(d->description); CS(d->source_ref);
         CS(d->purpose);
     }
-    for (int32_t i = 0; i < c->nfields; i++)
-        CS(c->fields[i].name);
+    for (int32_t i = 0; i < c->nfields; i++) {
+        CS(c->fields[i].name); CS(c->fields[i].type); CS(c->fields[i].comment);
+    }
     for (int32_t i = 0; i < c->ntags; i++) {
         struct tag *t = &c->tags[i];
         CS(t->tag); CS(t->source); CS(t->entity); CS(t->time);

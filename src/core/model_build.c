@@ -259,6 +259,7 @@ model_add_field(struct model *m, int32_t dataset, const char *name, int32_t *id,
     f->name = model_str(m, name);
     if (!f->name)
         return oom(err);
+    f->type = f->comment = "";
     f->dataset = dataset;
     f->next = SM_NONE;
     /* keep declaration order: append */
@@ -366,6 +367,26 @@ model_remove_tag(struct model *m, int32_t tag)
         }
     }
     return SM_EINVAL;
+}
+
+int
+model_set_field_attrs(struct model *m, int32_t field, const char *type, const char *comment,
+                      struct sm_error *err)
+{
+    const char *t = NULL, *c = NULL;
+
+    if (field < 0 || field >= m->nfields)
+        return sm_error_set(err, SM_EINVAL, "unknown field");
+    if (check_utf8(err, "field", 2, type, comment))
+        return SM_EINVAL;
+    if ((type && !(t = model_str(m, type))) || (comment && !(c = model_str(m, comment))))
+        return oom(err);
+    if (t)
+        m->fields[field].type = t;
+    if (c)
+        m->fields[field].comment = c;
+    m->generation++;
+    return SM_OK;
 }
 
 int32_t

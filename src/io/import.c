@@ -308,12 +308,37 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
     if (VGROW(r, fields))
         return SM_ENOMEM;
     r->fields[r->nfields].name = imp_str(r, field);
+    r->fields[r->nfields].type = r->fields[r->nfields].comment = NULL;
     r->fields[r->nfields].next = SM_NONE;
     if (r->ds[ds].last_field == SM_NONE)
         r->ds[ds].first_field = r->nfields;
     else
         r->fields[r->ds[ds].last_field].next = r->nfields;
     r->ds[ds].last_field = r->nfields++;
+    return SM_OK;
+}
+
+int
+imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
+                const char *comment)
+{
+    int rc;
+
+    if (!field || !*field)
+        return SM_OK;
+    if ((rc = imp_field(r, ds, field)))
+        return rc;
+    for (int32_t f = r->ds[ds].first_field; f != SM_NONE; f = r->fields[f].next) {
+        struct imp_field *x = &r->fields[f];
+        if (strcmp(x->name, field))
+            continue;
+        /* the first file of the command that gives one keeps it */
+        if (type && *type && !x->type && !(x->type = imp_str(r, type)))
+            return SM_ENOMEM;
+        if (comment && *comment && !x->comment && !(x->comment = imp_str(r, comment)))
+            return SM_ENOMEM;
+        break;
+    }
     return SM_OK;
 }
 

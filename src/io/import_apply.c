@@ -399,6 +399,38 @@ apply_copies(struct import_run *r, struct model *m, int32_t i, struct sm_error *
     return SM_OK;
 }
 
+/* A column's type or comment, with the dataset attributes' precedence: the
+ * authority for this dataset sets it, another source only fills an empty
+ * one and a disagreement is a conflict, reported once. */
+static int
+apply_field_attr(struct import_run *r, struct model *m, int32_t i, int32_t fid,
+                 const char *what, const char *val, bool fresh, struct sm_error *err)
+{
+    const struct field *f = &m->fields[fid];
+    const char *have = *what == 't' ? f->type : f->comment;
+    bool type = *what == 't';
+    int rc;
+
+    if (!val || !*val)
+        return SM_OK;
+    if (!have)
+        have = "";
+    if (strcmp(have, val) == 0)
+        return SM_OK;
+    if (*have && !r->ds[i].authority) {
+        imp_note(r, true, "%s: field %s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\"; "
+                 "kept the catalog's", r->ds[i].name, f->name, what, val, r->ops->name,
+                 r->ds[i].file, have);
+        return SM_OK;
+    }
+    if (!fresh && r->ds[i].status != 1 &&
+        (rc = diff_line(r, i, "  ~ field %s %s \"%s\" -> \"%s\"", f->name, what, have, val)))
+        return rc;
+    if (r->ds[i].status == 1 || fresh)
+        r->changed = true;
+    return model_set_field_attrs(m, fid, type ? val : NULL, type ? NULL : val, err);
+}
+
 static int
 apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int32_t cap_seen,
            struct sm_error *err)
@@ -409,15 +441,19 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
 
     for (int32_t f = d->first_field; f != SM_NONE; f = r->fields[f].next) {
         int32_t fid = model_field(m, d->id, r->fields[f].name);
-        if (fid != SM_NONE)
-            continue;
-        if ((rc = model_add_field(m, d->id, r->fields[f].name, &fid, err)))
+        bool fresh = fid == SM_NONE;
+        if (fresh) {
+            if ((rc = model_add_field(m, d->id, r->fields[f].name, &fid, err)))
+                return rc;
+            r->stats.fields_new++;
+            if (d->status != 1 && (rc = diff_line(r, i, "  + field %s", r->fields[f].name)))
+                return rc;
+            else if (d->status == 1)
+                r->changed = true;
+        }
+        if ((rc = apply_field_attr(r, m, i, fid, "type", r->fields[f].type, fresh, err)) ||
+            (rc = apply_field_attr(r, m, i, fid, "comment", r->fields[f].comment, fresh, err)))
             return rc;
-        r->stats.fields_new++;
-        if (d->status != 1 && (rc = diff_line(r, i, "  + field %s", r->fields[f].name)))
-            return rc;
-        else if (d->status == 1)
-            r->changed = true;
     }
     for (int32_t t = d->first_tag; t != SM_NONE; t = r->tags[t].next) {
         struct imp_tag *it = &r->tags[t];
@@ -583,6 +619,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
         if ((rc = model_add_dataset(m, &nd, &id, err)))
             return rc;
         d->status = 1;
+        d->authority = true;
         r->changed = true;
         r->stats.datasets_new++;
         if (*d->source_ref && sm_map_put(refs, m->datasets[id].source_ref, id))
@@ -595,6 +632,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
         /* precedence: the Atlas entity-bulk is the authority for a dataset
          * Atlas knows; Glue (and Lake Formation) for one it does not */
         bool authority = r->ops == &importer_atlas ? atlas_full : !atlas_ref(have);
+        d->authority = authority;
         if ((!*have || (atlas_full && !atlas_ref(have))) && *d->source_ref &&
             strcmp(have, d->source_ref)) {
             if ((rc = apply_attr(r, m, i, "source", d->source_ref, err)))

@@ -698,7 +698,8 @@ column_of(struct atlas *a, struct aent *x)
         imp_skip(a->r, imp_jstr(x->e, "typeName"), "column whose table is unknown");
         return SM_OK;
     }
-    if ((rc = imp_field(a->r, ds, col)))
+    /* the column's data type and comment (attributes.type, .comment) */
+    if ((rc = imp_field_attrs(a->r, ds, col, attr(x->e, "type"), attr(x->e, "comment"))))
         return rc;
     return labels(a, x, ds, col, NULL);
 }

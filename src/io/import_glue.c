@@ -173,7 +173,9 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
         json_t *c;
         size_t i;
         json_array_foreach(cols, i, c)
-            if (imp_jstr(c, "Name") && (rc = imp_field(r, ds, imp_jstr(c, "Name"))))
+            if (imp_jstr(c, "Name") &&
+                (rc = imp_field_attrs(r, ds, imp_jstr(c, "Name"), imp_jstr(c, "Type"),
+                                      imp_jstr(c, "Comment"))))
                 return rc;
     }
     /* where the data is */

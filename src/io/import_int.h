@@ -30,6 +30,7 @@ struct imp_ds {
     const char *file;           /* first file that named it */
     bool lineage_only;          /* named by a lineage response alone: a flow end */
     bool attrs_full;            /* owner/description from an authoritative file */
+    bool authority;             /* set by apply: this run is the authority for its attributes */
     uint16_t subjects[MODEL_MAX_SUBJECTS];
     uint8_t nsubjects;
     int32_t first_field, last_field;
@@ -44,7 +45,11 @@ struct imp_ds {
     uint8_t status;             /* 0 same, 1 new, 2 changed */
 };
 
-struct imp_field { const char *name; int32_t next; };
+struct imp_field {
+    const char *name;
+    const char *type, *comment;     /* column type and comment; NULL not given */
+    int32_t next;
+};
 struct imp_tag {
     const char *tag;
     const char *field;          /* NULL: dataset tag */
@@ -133,6 +138,9 @@ int32_t imp_ds(struct import_run *r, const char *name, const char *source_ref,
 /* Existing record by source reference or name, or SM_NONE. */
 int32_t imp_ds_find(const struct import_run *r, const char *name, const char *source_ref);
 int imp_field(struct import_run *r, int32_t ds, const char *field);
+/* A field with its column type and comment (either may be NULL or ""). */
+int imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
+                    const char *comment);
 int imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
             const char *entity, const char *source);
 /* A dataset property key = value that entity carries (set by file source). */

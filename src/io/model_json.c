@@ -424,6 +424,11 @@ dataset_json(struct wr *w, int32_t id)
             break;
         }
         put(w, fo, "name", jstr(w, m->fields[f].name));
+        /* written only when given, so catalogs without them read as before */
+        if (m->fields[f].type && *m->fields[f].type)
+            put(w, fo, "type", jstr(w, m->fields[f].type));
+        if (m->fields[f].comment && *m->fields[f].comment)
+            put(w, fo, "comment", jstr(w, m->fields[f].comment));
         for (int32_t k = 0; k < nt; k++)
             if (m->tags[tids[k]].field == f)
                 append(w, ft, tag_json(w, &m->tags[tids[k]]));

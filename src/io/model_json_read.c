@@ -486,7 +486,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
                                         "retention_days", "public_sector", "source",
                                         "description", "purpose", "legal_basis", "fields",
                                         "tags", "properties", "placements", NULL };
-    static const char *const fkeys[] = { "name", "tags", NULL };
+    static const char *const fkeys[] = { "name", "type", "comment", "tags", NULL };
     struct sm_error e2 = { 0 };
     struct dataset d;
     const char *tier;
@@ -544,19 +544,23 @@ read_dataset(struct rd *r, json_t *o, const char *path)
         return model_err(r, path, &e2);
     if (fields)
         json_array_foreach(fields, i, v) {
-            const char *fname;
+            const char *fname, *ftype, *fcomment;
             json_t *ftags;
             int32_t f, nbefore = r->m->nfields;
             sub(kp, sizeof kp, path, "fields");
             idx(p, sizeof p, kp, i);
             if ((rc = get_object(r, v, p)) || (rc = known_keys(r, v, p, fkeys)) ||
                 (rc = get_str(r, v, p, "name", true, false, "", &fname)) ||
+                (rc = get_str(r, v, p, "type", false, false, "", &ftype)) ||
+                (rc = get_str(r, v, p, "comment", false, false, "", &fcomment)) ||
                 (rc = get_array(r, v, p, "tags", &ftags)))
                 return rc;
             if (model_add_field(r->m, id, fname, &f, &e2))
                 return model_err(r, p, &e2);
             if (r->m->nfields == nbefore)
                 return bad(r, p, "field %.80s is given twice", fname);
+            if (model_set_field_attrs(r->m, f, ftype, fcomment, &e2))
+                return model_err(r, p, &e2);
             if (ftags)
                 json_array_foreach(ftags, k, tv) {
                     sub(tp, sizeof tp, p, "tags");

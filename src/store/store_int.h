@@ -71,8 +71,9 @@
                     "public_sector, source, description, purpose, legal_basis " \
                     "FROM dataset ORDER BY id") \
     X(FIELD_CLEAR, "DELETE FROM field WHERE dataset = ?1") \
-    X(FIELD_PUT, "INSERT INTO field(dataset, pos, name) VALUES(?1, ?2, ?3)") \
-    X(FIELD_LOAD, "SELECT dataset, name FROM field ORDER BY dataset, pos") \
+    X(FIELD_PUT, "INSERT INTO field(dataset, pos, name, type, comment) " \
+                 "VALUES(?1, ?2, ?3, ?4, ?5)") \
+    X(FIELD_LOAD, "SELECT dataset, name, type, comment FROM field ORDER BY dataset, pos") \
     X(TAG_CLEAR, "DELETE FROM tag WHERE dataset = ?1") \
     X(TAG_PUT, "INSERT INTO tag(dataset, pos, field, tag, source, entity, time) " \
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \

@@ -159,7 +159,7 @@ abi(void)
     O(prop, key); O(prop, value); O(prop, source); O(prop, entity); O(prop, time);
     O(prop, dataset); O(prop, next);
     h = mix(h, sizeof (struct field));
-    O(field, name); O(field, dataset); O(field, next);
+    O(field, name); O(field, type); O(field, comment); O(field, dataset); O(field, next);
     h = mix(h, sizeof (struct tag));
     O(tag, tag); O(tag, source); O(tag, entity); O(tag, time); O(tag, dataset);
     O(tag, field); O(tag, next);
@@ -208,7 +208,8 @@ static const struct kind kinds[A_COUNT] = {
     [A_DATASET] = { sizeof (struct dataset),
                     { S(dataset, name), S(dataset, system), S(dataset, owner),
                       S(dataset, description), S(dataset, source_ref) }, 5, 0 },
-    [A_FIELD] = { sizeof (struct field), { S(field, name) }, 1, 0 },
+    [A_FIELD] = { sizeof (struct field), { S(field, name), S(field, type), S(field, comment) },
+                  3, 0 },
     [A_TAG] = { sizeof (struct tag), { S(tag, tag), S(tag, source), S(tag, entity),
                                        S(tag, time) }, 4, 0 },
     [A_PLACEMENT] = { sizeof (struct placement), { S(placement, mechanism_ref) }, 1, 0 },

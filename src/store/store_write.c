@@ -204,6 +204,8 @@ put_fields_tags(struct store *st, const struct model *m, int32_t id, int64_t row
         sqlite3_bind_int64(s, 1, row);
         sqlite3_bind_int(s, 2, pos++);
         bind_str(s, 3, m->fields[f].name);
+        bind_str(s, 4, m->fields[f].type);
+        bind_str(s, 5, m->fields[f].comment);
         if ((rc = step_done(st, s, err)))
             return rc;
     }
@@ -684,7 +686,11 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
         return true;
     for (f = x->first_field, g = y->first_field; f != SM_NONE && g != SM_NONE;
          f = a->fields[f].next, g = b->fields[g].next)
-        if (str_ne(a->fields[f].name, b->fields[g].name))
+        if (str_ne(a->fields[f].name, b->fields[g].name) ||
+            str_ne(a->fields[f].type ? a->fields[f].type : "",
+                   b->fields[g].type ? b->fields[g].type : "") ||
+            str_ne(a->fields[f].comment ? a->fields[f].comment : "",
+                   b->fields[g].comment ? b->fields[g].comment : ""))
             return true;
     if (f != g)
         return true;

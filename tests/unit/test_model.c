@@ -483,6 +483,38 @@ test_props(void **state)
     model_free(m);
 }
 
+/* A field's column type and comment: "" until given, NULL leaves one as it
+ * is, invalid UTF-8 is refused, a clone keeps them. */
+static void
+test_field_attrs(void **state)
+{
+    struct model *m = model_new(), *c = NULL;
+    struct sm_error err = { 0 };
+    struct dataset d;
+    int32_t ds, f;
+    (void)state;
+
+    model_dataset_init(&d);
+    d.name = "orders";
+    assert_int_equal(model_add_dataset(m, &d, &ds, &err), SM_OK);
+    assert_int_equal(model_add_field(m, ds, "email", &f, &err), SM_OK);
+    assert_string_equal(m->fields[f].type, "");
+    assert_string_equal(m->fields[f].comment, "");
+    assert_int_equal(model_set_field_attrs(m, f, "string", NULL, &err), SM_OK);
+    assert_int_equal(model_set_field_attrs(m, f, NULL, "contact e-mail", &err), SM_OK);
+    assert_string_equal(m->fields[f].type, "string");
+    assert_string_equal(m->fields[f].comment, "contact e-mail");
+    assert_int_equal(model_set_field_attrs(m, f, "\xc3", NULL, &err), SM_EINVAL);
+    assert_string_equal(m->fields[f].type, "string");
+    assert_int_equal(model_set_field_attrs(m, 42, "x", NULL, &err), SM_EINVAL);
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_equal(model_set_field_attrs(m, f, "text", NULL, &err), SM_OK);
+    assert_string_equal(c->fields[f].type, "string");
+    assert_string_equal(c->fields[f].comment, "contact e-mail");
+    model_free(c);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -499,6 +531,7 @@ main(void)
         cmocka_unit_test(test_hostile_names_are_kept),
         cmocka_unit_test(test_index_names_in_bulk),
         cmocka_unit_test(test_props),
+        cmocka_unit_test(test_field_attrs),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

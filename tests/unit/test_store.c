@@ -63,6 +63,11 @@ dump(const struct model *m)
                         m->tags[t].field == SM_NONE ? "-" : m->fields[m->tags[t].field].name,
                         m->tags[t].tag, m->tags[t].source, m->tags[t].entity, m->tags[t].time);
             if (k == OBJ_DATASET)
+                for (int32_t f = m->datasets[i].first_field; f != SM_NONE; f = m->fields[f].next)
+                    ONE("field %s type=%s comment=%s\n", m->fields[f].name,
+                        m->fields[f].type ? m->fields[f].type : "",
+                        m->fields[f].comment ? m->fields[f].comment : "");
+            if (k == OBJ_DATASET)
                 for (int32_t p = m->datasets[i].first_prop; p != SM_NONE; p = m->props[p].next)
                     ONE("prop %s=%s %s %s %s\n", m->props[p].key, m->props[p].value,
                         m->props[p].source, m->props[p].entity, m->props[p].time);
@@ -558,12 +563,14 @@ test_migrate_v3_props(void **state)
     char *a, *b;
     (void)state;
 
-    /* a version 3 catalog: what store_open created before the prop table */
+    /* a version 3 catalog: what store_open created before the prop table and
+     * the field columns */
     assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
     store_close(st);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "DROP TABLE prop; PRAGMA user_version = 3", NULL, NULL,
-                                  NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; "
+                                  "ALTER TABLE field DROP COLUMN comment; "
+                                  "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
@@ -586,6 +593,7 @@ test_migrate_v3_props(void **state)
     b = dump(m2);
     same(a, b);
     assert_non_null(strstr(b, "prop table_type=ICEBERG glue/t.json glue:1/sales/orders"));
+    assert_non_null(strstr(b, "field email type=varchar(320) comment=\"; DROP TABLE"));
     /* a property removed from the model is removed from the catalog */
     assert_int_equal(model_remove_prop(m2, model_prop(m2, d, "note")), SM_OK);
     st = NULL;
@@ -1574,7 +1582,8 @@ test_apply_snapshot_data(void **state)
     a = strstr(data, "\"after\":{}}");
     assert_ptr_equal(b, data);
     assert_non_null(a);
-    assert_non_null(strstr(data, "\"fields\":[{\"name\":\"email\",\"tags\":[{\"tag\":\"pii.email\""));
+    assert_non_null(strstr(data, "\"fields\":[{\"name\":\"email\",\"type\":\"varchar(320)\",\"comment\":"));
+    assert_non_null(strstr(data, "\"tags\":[{\"tag\":\"pii.email\""));
     assert_non_null(strstr(data, "\"region\":\"onprem:fra-dc1\",\"role\":\"backup\""));
     assert_non_null(strstr(data, "\"flows\":[{\"name\":\"export\""));
     assert_non_null(strstr(data, "{\"name\":\"repl\""));

@@ -59,7 +59,7 @@ $ sed 's/"legal_obligation"/"because"/' m.json > bad.json && sovmap --catalog f.
 ! legal_basis: unknown legal_basis because: use consent, contract
 ? 2
 # a schema 2 catalog gets the two columns (and, schema 4, the prop table) on its first open; its datasets declare nothing
-$ sovmap --catalog v2.db init -q && sovmap --catalog v2.db -q dataset add orders && sqlite3 v2.db "ALTER TABLE dataset DROP COLUMN purpose; ALTER TABLE dataset DROP COLUMN legal_basis; DROP TABLE prop; PRAGMA user_version=2" && sovmap --catalog v2.db dataset show orders | grep -c '^purpose' ; sqlite3 v2.db "PRAGMA user_version; SELECT legal_basis = '' FROM dataset"
+$ sovmap --catalog v2.db init -q && sovmap --catalog v2.db -q dataset add orders && sqlite3 v2.db "ALTER TABLE dataset DROP COLUMN purpose; ALTER TABLE dataset DROP COLUMN legal_basis; DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; PRAGMA user_version=2" && sovmap --catalog v2.db dataset show orders | grep -c '^purpose' ; sqlite3 v2.db "PRAGMA user_version; SELECT legal_basis = '' FROM dataset"
 > 1
 > 4
 > 1
