@@ -397,19 +397,21 @@ imp_prop(struct import_run *r, int32_t ds, const char *key, const char *value,
          const char *entity, const char *source)
 {
     struct imp_prop *p;
-    int32_t *link;
+    int32_t last = SM_NONE;
 
     if (!key || !*key || !value)
         return SM_OK;
     /* one key per dataset and carrier: the last file of the command wins */
-    for (link = &r->ds[ds].first_prop; *link != SM_NONE; link = &r->props[*link].next) {
-        p = &r->props[*link];
+    for (int32_t i = r->ds[ds].first_prop; i != SM_NONE; i = r->props[i].next) {
+        p = &r->props[i];
         if (strcmp(p->key, key) == 0 && strcmp(p->entity, entity) == 0) {
             if (!(p->value = imp_str(r, value)) || !(p->source = imp_str(r, source)))
                 return SM_ENOMEM;
             return SM_OK;
         }
+        last = i;
     }
+    /* the list is linked by index: growing the array moves it */
     if (VGROW(r, props))
         return SM_ENOMEM;
     p = &r->props[r->nprops];
@@ -420,7 +422,11 @@ imp_prop(struct import_run *r, int32_t ds, const char *key, const char *value,
     p->next = SM_NONE;
     if (!p->key || !p->value || !p->entity || !p->source)
         return SM_ENOMEM;
-    *link = r->nprops++;
+    if (last == SM_NONE)
+        r->ds[ds].first_prop = r->nprops;
+    else
+        r->props[last].next = r->nprops;
+    r->nprops++;
     return SM_OK;
 }
 
