@@ -216,7 +216,7 @@ run:
         printf("of which lineage_run: %.3f s\n", t1 - t0);
         lineage_fini(&L);
     }
-    printf("check_run: %.3f s CPU (best of 3; both threads), %.3f s wall (best of 3; "
+    printf("check_run: %.3f s CPU (best of 3, all threads), %.3f s wall (best of 3; "
            "SOVMAP_THREADS=%s)\n", best, bestw, getenv("SOVMAP_THREADS") ? getenv("SOVMAP_THREADS") : "unset");
     printf("check_run: %.3f s CPU (best of 3), %d findings (%d errors, %d warnings, %d info), "
            "%d transfers\n", best, r->nfindings, r->stats.count[SEV_ERROR],
