@@ -266,8 +266,9 @@ tl_rich_model(void)
          "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
          "transit-encryption", "true", "retention-max", "3650");
     tl_edit(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
-    tl_edit(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
-         "system", "loyalty", "retention", "365");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "orders", 6, "tier", "restricted", "subjects", "EU,BR",
+         "system", "loyalty", "retention", "365", "purpose", "order fulfilment; \xe5\x90\x8d",
+         "legal-basis", "contract");
     tl_edit(m, EDIT_ADD, OBJ_DATASET, tl_hostile, 2, "description", tl_hostile, "public-sector", "true");
     tl_edit(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
     d = model_dataset(m, "orders");

@@ -151,7 +151,8 @@ abi(void)
     O(tier, retention_min_days); O(tier, retention_max_days);
     h = mix(h, sizeof (struct dataset));
     O(dataset, name); O(dataset, system); O(dataset, owner); O(dataset, description);
-    O(dataset, source_ref); O(dataset, tier); O(dataset, retention_days);
+    O(dataset, source_ref); O(dataset, purpose); O(dataset, legal_basis); O(dataset, tier);
+    O(dataset, retention_days);
     O(dataset, subjects); O(dataset, nsubjects); O(dataset, public_sector);
     O(dataset, deleted); O(dataset, first_field); O(dataset, first_tag);
     O(dataset, first_placement); O(dataset, first_prop);
@@ -193,7 +194,8 @@ abi(void)
 
 struct kind {
     size_t size;
-    size_t str[5];              /* offsets of string members */
+    size_t str[6];              /* offsets of string members: every one (a member
+                                 * left out keeps the writer's address) */
     int nstr;
     size_t strv;                /* offset of a string list, or 0 */
 };
@@ -207,7 +209,8 @@ static const struct kind kinds[A_COUNT] = {
                  S(tier, approved) },
     [A_DATASET] = { sizeof (struct dataset),
                     { S(dataset, name), S(dataset, system), S(dataset, owner),
-                      S(dataset, description), S(dataset, source_ref) }, 5, 0 },
+                      S(dataset, description), S(dataset, source_ref), S(dataset, purpose) },
+                    6, 0 },
     [A_FIELD] = { sizeof (struct field), { S(field, name), S(field, type), S(field, comment) },
                   3, 0 },
     [A_TAG] = { sizeof (struct tag), { S(tag, tag), S(tag, source), S(tag, entity),

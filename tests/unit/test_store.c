@@ -348,7 +348,8 @@ test_revert_through_store(void **state)
     free(b);
     assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
     assert_string_equal(l.op, "undo: dataset add orders tier=restricted subjects=EU,BR "
-                        "system=loyalty retention=365 public-sector=false");
+                        "system=loyalty retention=365 public-sector=false "
+                        "purpose=\"order fulfilment; \xe5\x90\x8d\" legal-basis=contract");
     store_close(st);
     m2 = reload(path);
     b = dump(m2);
