@@ -171,7 +171,13 @@ struct copy_facts {
     const char *role;
     struct mech mc;                     /* the mechanism the copy arrives under */
     uint32_t fire;                      /* the rules copy_rules() says can fire */
+    uint32_t may;                       /* fire, and the other rules that can */
 };
+
+/* Rule ids as bits of one word (fire, may). */
+_Static_assert(RULE_COUNT <= 32, "rule bits need a wider mask");
+#define BIT(rule) (1u << (rule))
+
 /* RES004: the org policy of the rule pack allows the region. */
 static void
 copy_org_policy(struct ck *c, struct copy_facts *x)
@@ -218,6 +224,7 @@ copy_scope(struct ck *c, struct copy_facts *x)
 
     if (!T)
         return;
+
     bool backup = pl->role == ROLE_BACKUP || pl->role == ROLE_DR || pl->role == ROLE_ARCHIVE;
     int scope = backup ? T->backup_scope : T->scope;
     int rule = backup ? RULE_RES002 : RULE_RES001;
@@ -277,6 +284,7 @@ copy_operator(struct ck *c, struct copy_facts *x)
 
     if (!T || !T->sovereign)
         return;
+
     int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
     int32_t badg = SM_NONE;
     if ((x->fire & (1u << RULE_RES005)) && !operator_ok(c, dc, pl->region, &badg) &&
@@ -298,7 +306,8 @@ copy_operator(struct ck *c, struct copy_facts *x)
     }
 }
 
-/* ENC001: encryption at rest. */
+/* ENC001: encryption at rest (run for an unencrypted copy of a tier that
+ * requires it). */
 static void
 copy_encrypted(struct ck *c, struct copy_facts *x)
 {
@@ -309,9 +318,7 @@ copy_encrypted(struct ck *c, struct copy_facts *x)
     const struct tier *T = x->T;
     const char *role = x->role;
 
-    if (!T)
-        return;
-    if (T->encryption_at_rest && !pl->encrypted && begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
+    if (begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
         why_dataset(c, dc);
         why(c, "tier %s requires encryption at rest", T->name);
         why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, &c->rl[0]));
@@ -435,9 +442,19 @@ copy_transfer(struct ck *c, struct copy_facts *x)
         c->prow[p] = 1;
 }
 /* In this order: the rules once ran as one chain, and a copy's findings,
- * hint targets and transfer rows keep the order they had then. */
-static void (*const placement_rules[])(struct ck *, struct copy_facts *) = {
-    copy_org_policy, copy_scope, copy_operator, copy_encrypted, copy_key, copy_transfer,
+ * hint targets and transfer rows keep the order they had then. A rule runs
+ * only when the copy's `may` holds one of its bits (0: always): most copies
+ * break no rule, and the tests are cheaper here than a call each. */
+static const struct {
+    void (*run)(struct ck *, struct copy_facts *);
+    uint32_t rules;
+} placement_rules[] = {
+    { copy_org_policy, BIT(RULE_RES004) },
+    { copy_scope,      BIT(RULE_RES001) | BIT(RULE_RES002) },
+    { copy_operator,   BIT(RULE_RES005) },
+    { copy_encrypted,  BIT(RULE_ENC001) },
+    { copy_key,        BIT(RULE_ENC002) },
+    { copy_transfer,   0 },
 };
 
 static void
@@ -452,10 +469,16 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     x.T = dc->T;
     x.role = role_names[x.pl->role];
     copy_mech(c, dc, p, &x.mc);
+    /* copy_rules() predicts the placement rules (check_where reads the same
+     * bits, so the two cannot disagree); ENC001 needs no judgement. */
     x.fire = copy_rules(c, dc, x.pl->role, x.pl->region,
                         x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
+    x.may = x.fire;
+    if (x.T && x.T->encryption_at_rest && !x.pl->encrypted)
+        x.may |= BIT(RULE_ENC001);
     for (size_t i = 0; i < sizeof placement_rules / sizeof placement_rules[0]; i++)
-        placement_rules[i](c, &x);
+        if (!placement_rules[i].rules || (x.may & placement_rules[i].rules))
+            placement_rules[i].run(c, &x);
 }
 
 /* ---- the rules, per dataset ---------------------------------------------- */
@@ -465,6 +488,7 @@ struct dataset_facts {
     int32_t d;
     const struct dataset *ds;
     struct dctx dc;                     /* its context, shared with its copies' rules */
+    uint32_t may;                       /* the rules that can fire (BIT) */
 };
 /* CLS001: the dataset has a tier. */
 static void
@@ -474,8 +498,7 @@ dataset_tier(struct ck *c, struct dataset_facts *x)
     const struct dataset *ds = x->ds;
     struct dctx *dc = &x->dc;
 
-    dataset_ctx(c, d, dc);
-    if (ds->tier == SM_NONE && begin(c, RULE_CLS001, OBJ_DATASET, d, d)) {
+    if (begin(c, RULE_CLS001, OBJ_DATASET, d, d)) {
         why(c, "%s has no tier", ds->name);
         if (dc->T)
             why(c, "it receives %s data through lineage", dc->T->name);
@@ -497,8 +520,7 @@ dataset_personal_tier(struct ck *c, struct dataset_facts *x)
     const struct dataset *ds = x->ds;
     struct dctx *dc = &x->dc;
 
-    if (c->L->has_pfields[d] && dc->T && !dc->T->personal &&
-        begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
+    if (begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
         const char *fl = gfmt(c, &c->tmp[0], false, "%s", "");
         for (int32_t f = ds->first_field; f != SM_NONE; f = m->fields[f].next)
             if (c->L->pfield[f])
@@ -521,8 +543,7 @@ dataset_lineage(struct ck *c, struct dataset_facts *x)
     const struct dataset *ds = x->ds;
     struct dctx *dc = &x->dc;
 
-    if (ds->tier != SM_NONE && dc->T && dc->tier != ds->tier &&
-        dc->T->rank > m->tiers[ds->tier].rank && begin(c, RULE_LIN001, OBJ_DATASET, d, d)) {
+    if (dc->T->rank > m->tiers[ds->tier].rank && begin(c, RULE_LIN001, OBJ_DATASET, d, d)) {
         const struct flow *f = &m->flows[c->L->eff_via[d]];
         const char *src = m->datasets[m->placements[f->from].dataset].name;
         dataset_words(c, dc);
@@ -570,8 +591,7 @@ dataset_retention(struct ck *c, struct dataset_facts *x)
     const struct dataset *ds = x->ds;
     struct dctx *dc = &x->dc;
 
-    if (dc->T && dc->T->retention_max_days != SM_NONE &&
-        (ds->retention_days == SM_NONE || ds->retention_days > dc->T->retention_max_days) &&
+    if ((ds->retention_days == SM_NONE || ds->retention_days > dc->T->retention_max_days) &&
         begin(c, RULE_RET001, OBJ_DATASET, d, d)) {
         int nb = 0;
         for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
@@ -608,8 +628,6 @@ dataset_localization(struct ck *c, struct dataset_facts *x)
     struct dctx *dc = &x->dc;
     char cc[3];
 
-    if (!dc->personal)
-        return;
     uint64_t mask = dc->gmask;
     FOR_REGIMES(g, mask) {
         const struct regime *rg = &c->rp->regimes[g];
@@ -636,10 +654,39 @@ dataset_localization(struct ck *c, struct dataset_facts *x)
         }
     }
 }
-static void (*const dataset_rules[])(struct ck *, struct dataset_facts *) = {
-    dataset_tier, dataset_personal_tier, dataset_lineage, dataset_retention,
-    dataset_localization,
+/* Run in this order, each when dataset_may() says it can fire. */
+static const struct {
+    void (*run)(struct ck *, struct dataset_facts *);
+    uint32_t rules;
+} dataset_rules[] = {
+    { dataset_tier,          BIT(RULE_CLS001) },
+    { dataset_personal_tier, BIT(RULE_CLS002) },
+    { dataset_lineage,       BIT(RULE_LIN001) },
+    { dataset_retention,     BIT(RULE_RET001) },
+    { dataset_localization,  BIT(RULE_RES003) },
 };
+
+/* The dataset's rules that can fire at all: cheap tests on facts at hand,
+ * so that a dataset that breaks nothing costs no call per rule. */
+static uint32_t
+dataset_may(const struct ck *c, const struct dataset_facts *x)
+{
+    const struct dataset *ds = x->ds;
+    const struct tier *T = x->dc.T;
+    uint32_t may = 0;
+
+    if (ds->tier == SM_NONE)
+        may |= BIT(RULE_CLS001);
+    if (c->L->has_pfields[x->d] && T && !T->personal)
+        may |= BIT(RULE_CLS002);
+    if (ds->tier != SM_NONE && T && x->dc.tier != ds->tier)
+        may |= BIT(RULE_LIN001);
+    if (T && T->retention_max_days != SM_NONE)
+        may |= BIT(RULE_RET001);
+    if (x->dc.personal)
+        may |= BIT(RULE_RES003);
+    return may;
+}
 
 /* The dataset's rules, then each live copy's: the order findings and
  * transfer rows were always made in. */
@@ -652,8 +699,10 @@ check_dataset_rules(struct ck *c, int32_t d)
     x.d = d;
     x.ds = &m->datasets[d];
     dataset_ctx(c, d, &x.dc);
+    x.may = dataset_may(c, &x);
     for (size_t i = 0; i < sizeof dataset_rules / sizeof dataset_rules[0]; i++)
-        dataset_rules[i](c, &x);
+        if (x.may & dataset_rules[i].rules)
+            dataset_rules[i].run(c, &x);
     for (int32_t p = x.ds->first_placement; p != SM_NONE; p = m->placements[p].next)
         if (!m->placements[p].deleted && m->placements[p].region != SM_NONE)
             check_placement(c, &x.dc, p);
@@ -703,6 +752,7 @@ struct flow_facts {
     bool border;                        /* it crosses a border */
     bool personal;                      /* it carries personal data */
     const char *left;                   /* personal fields still carried (c->tmp[0]) */
+    uint32_t may;                       /* the rules that can fire (BIT) */
 };
 
 /* false when the flow has no two ends in known regions: no rule applies. */
@@ -748,9 +798,16 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
                 x->left = gfmt(c, &c->tmp[0], true, "%s%s", *x->left ? ", " : "",
                                m->fields[fd].name);
     }
+    x->may = 0;
+    if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
+        x->may |= BIT(RULE_ENC003);
+    /* a flow across a border is a transfer: its row, and XFR001 to XFR004 */
+    if (x->border)
+        x->may |= BIT(RULE_XFR001);
     return true;
 }
-/* ENC003: personal data between regions is encrypted in transit. */
+/* ENC003: personal data between regions is encrypted in transit (run for a
+ * personal flow between two regions that is not). */
 static void
 flow_transit(struct ck *c, struct flow_facts *x)
 {
@@ -762,11 +819,9 @@ flow_transit(struct ck *c, struct flow_facts *x)
     int32_t from_r = x->from_r;
     int32_t to_r = x->to_r;
     int to_cc = x->to_cc;
-    bool personal = x->personal;
     const char *left = x->left;
 
-    if (personal && from_r != to_r && !fl->transit_encrypted && dc->T && dc->T->transit_encryption &&
-        begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
+    if (dc->T && dc->T->transit_encryption && begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
         why_dataset(c, dc);
         why(c, "tier %s requires transit encryption for flows between regions", dc->T->name);
         why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, &c->rl[1]),
@@ -784,8 +839,8 @@ flow_transit(struct ck *c, struct flow_facts *x)
     }
 }
 
-/* XFR001, XFR002 on a flow across a border, XFR003 and XFR004 on its
- * basis, and its rows in the transfer register. */
+/* XFR001, XFR002 on a flow across a border (run only for those), XFR003 and
+ * XFR004 on its basis, and its rows in the transfer register. */
 static void
 flow_transfer(struct ck *c, struct flow_facts *x)
 {
@@ -801,8 +856,6 @@ flow_transfer(struct ck *c, struct flow_facts *x)
     bool personal = x->personal;
     const char *left = x->left;
 
-    if (!x->border)
-        return;
     if (!personal || !dc->gmask) {
         if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
             add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false, personal);
@@ -873,8 +926,12 @@ flow_transfer(struct ck *c, struct flow_facts *x)
                     fl->kind != FLOW_EXPORT && fl->kind != FLOW_QUERY, to_cc, c->ri[to_r].any, how);
     }
 }
-static void (*const flow_rules[])(struct ck *, struct flow_facts *) = {
-    flow_transit, flow_transfer,
+static const struct {
+    void (*run)(struct ck *, struct flow_facts *);
+    uint32_t rules;
+} flow_rules[] = {
+    { flow_transit,  BIT(RULE_ENC003) },
+    { flow_transfer, BIT(RULE_XFR001) },
 };
 
 static void
@@ -885,7 +942,8 @@ check_flow_rules(struct ck *c, int32_t f)
     if (!get_flow_facts(c, f, &x))
         return;
     for (size_t i = 0; i < sizeof flow_rules / sizeof flow_rules[0]; i++)
-        flow_rules[i](c, &x);
+        if (x.may & flow_rules[i].rules)
+            flow_rules[i].run(c, &x);
 }
 
 void
