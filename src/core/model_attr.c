@@ -308,13 +308,14 @@ int
 model_parse_transforms(struct model *m, const char *s, struct transform **out,
                        uint32_t *n, struct sm_error *err)
 {
-    char buf[4096], *save = NULL, *part, *word;
+    char *buf, *save = NULL, *part, *word;
     struct transform tx[64];
     uint32_t k = 0;
-    int kind;
+    int kind, rc = SM_OK;
 
-    if (sm_strlcpy(buf, s ? s : "", sizeof buf) >= sizeof buf)
-        return sm_error_set(err, SM_ELIMIT, "transforms: text too long");
+    /* a copy to cut into words: field names of any length */
+    if (!(buf = strdup(s ? s : "")))
+        return oom(err);
     for (part = strtok_r(buf, ";", &save); part; part = strtok_r(NULL, ";", &save)) {
         while (isspace((unsigned char)*part))
             part++;
@@ -325,29 +326,40 @@ model_parse_transforms(struct model *m, const char *s, struct transform **out,
         if (*part)
             *part++ = '\0';
         kind = model_enum_parse(xform_names, XF_COUNT, word);
-        if (kind == SM_NONE)
-            return sm_error_set(err, SM_EINVAL,
-                                "unknown transform %s: use mask, drop, pseudonymize, "
-                                "anonymize or aggregate", word);
-        if (k == sizeof tx / sizeof *tx)
-            return sm_error_set(err, SM_ELIMIT, "transforms: at most 64");
+        if (kind == SM_NONE) {
+            rc = sm_error_set(err, SM_EINVAL, "unknown transform %s: use mask, drop, "
+                              "pseudonymize, anonymize or aggregate", word);
+            goto out;
+        }
+        if (k == sizeof tx / sizeof *tx) {
+            rc = sm_error_set(err, SM_ELIMIT, "transforms: at most 64");
+            goto out;
+        }
         tx[k].kind = (uint8_t)kind;
-        if (parse_list(m, part, &tx[k].fields))
-            return oom(err);
-        if ((kind == XF_MASK || kind == XF_DROP || kind == XF_PSEUDONYMIZE) && !tx[k].fields.n)
-            return sm_error_set(err, SM_EINVAL, "transform %s needs the fields it applies to",
-                                word);
+        if (parse_list(m, part, &tx[k].fields)) {
+            rc = oom(err);
+            goto out;
+        }
+        if ((kind == XF_MASK || kind == XF_DROP || kind == XF_PSEUDONYMIZE) && !tx[k].fields.n) {
+            rc = sm_error_set(err, SM_EINVAL, "transform %s needs the fields it applies to",
+                              word);
+            goto out;
+        }
         k++;
     }
     *out = NULL;
     if (k) {
         *out = sm_arena_alloc(&m->arena, k * sizeof **out);
-        if (!*out)
-            return oom(err);
+        if (!*out) {
+            rc = oom(err);
+            goto out;
+        }
         memcpy(*out, tx, k * sizeof *tx);
     }
     *n = k;
-    return SM_OK;
+out:
+    free(buf);
+    return rc;
 }
 
 static size_t

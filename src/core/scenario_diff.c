@@ -740,26 +740,6 @@ obj_dead(const struct model *m, int kind, int32_t id)
     }
 }
 
-/* An attribute's text form on the heap, whatever its length. */
-static char *
-attr_text(const struct model *m, int kind, int32_t id, const char *attr)
-{
-    size_t size = 128;
-
-    for (;;) {
-        char *buf = malloc(size);
-        if (!buf)
-            return NULL;
-        model_get(m, (enum obj_kind)kind, id, attr, buf, size);
-        if (strlen(buf) + 1 < size)
-            return buf;
-        free(buf);
-        if (size > ((size_t)1 << 24))
-            return NULL;
-        size *= 2;
-    }
-}
-
 int
 push_attr_change(struct scenario_attr_diff *d, int sign, int kind, const char *sel,
                  const char *attr, const char *before, const char *after)
@@ -798,7 +778,7 @@ summary(const struct model *m, int kind, int32_t id, struct sm_arena *a, const c
 
     *out = "";
     for (int i = 0; attrs && attrs[i]; i++) {
-        char *v = attr_text(m, kind, id, attrs[i]);
+        char *v = model_get_dup(m, (enum obj_kind)kind, id, attrs[i]);
         const char *show;
         size_t need;
         char *ns;
@@ -858,8 +838,8 @@ diff_object(struct scenario_attr_diff *d, const struct model *b, int32_t bid,
     if (!sel)
         return SM_ENOMEM;
     for (int i = 0; attrs && attrs[i].name && !rc; i++) {
-        char *vb = attr_text(b, kind, bid, attrs[i].name);
-        char *va = attr_text(a, kind, aid, attrs[i].name);
+        char *vb = model_get_dup(b, (enum obj_kind)kind, bid, attrs[i].name);
+        char *va = model_get_dup(a, (enum obj_kind)kind, aid, attrs[i].name);
         if (!vb || !va)
             rc = SM_ENOMEM;
         else if (strcmp(vb, va) != 0)

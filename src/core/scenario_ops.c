@@ -295,19 +295,22 @@ op_set_mechanism(struct scenario_eval *ev, const char *const *a, int n, struct s
 static int
 op_add_transform(struct scenario_eval *ev, const char *const *a, int n, struct sm_error *err)
 {
-    char cur[4096], next[4096 + 512];
+    char *cur, *next;
     int32_t f;
     int rc;
 
     (void)n;
     if ((rc = find(ev, OBJ_FLOW, a[0], &f, err)))
         return rc;
-    model_get(ev->m, OBJ_FLOW, f, "transforms", cur, sizeof cur);
-    if (*cur)
-        snprintf(next, sizeof next, "%s; %s", cur, a[1]);
-    else
-        snprintf(next, sizeof next, "%s", a[1]);
-    if ((rc = model_set(ev->m, OBJ_FLOW, f, "transforms", next, err)))
+    if (!(cur = model_get_dup(ev->m, OBJ_FLOW, f, "transforms")))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    next = *cur ? sm_strdupf("%s; %s", cur, a[1]) : strdup(a[1]);
+    free(cur);
+    if (!next)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    rc = model_set(ev->m, OBJ_FLOW, f, "transforms", next, err);
+    free(next);
+    if (rc)
         return rc;
     ev->op_obj_kind[ev->nops] = OBJ_FLOW;
     ev->op_obj[ev->nops] = f;

@@ -171,7 +171,7 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
 {
     struct imp_ds *d = &r->ds[i];
     struct dataset *md = &m->datasets[d->id];
-    char before[64], buf[64];
+    char before[MODEL_MAX_SUBJECTS * 3 + 1], buf[MODEL_MAX_SUBJECTS * 3 + 1];    /* "EU,BR,..." */
     size_t o = 0;
     uint16_t s[MODEL_MAX_SUBJECTS];
     int n = md->nsubjects, rc;

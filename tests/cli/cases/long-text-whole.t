@@ -21,3 +21,10 @@ $ sovmap log --format json | python3 -c "import json,sys; e=json.load(sys.stdin)
 $ L=$(python3 -c "print('y'*3000)"); sovmap dataset add "$L" --subjects EU --tier restricted >/dev/null && sovmap place "$L" aws:eu-west-1 >/dev/null && sovmap place "$L" aws:us-east-1 --role replica >/dev/null
 $ sovmap export transfers-csv | awk -F, '$1 ~ /^yyy/ {print length($1), length($2)}'
 > 3000 3014
+# a transform naming a long field, added in a scenario, is kept whole
+$ sovmap scenario new t >/dev/null && sovmap scenario add t add-transform ex "mask $(python3 -c "print('f'*5000)")" >/dev/null && sovmap scenario add t add-transform ex "drop g" >/dev/null && sovmap scenario diff t --format json >/dev/null; echo $?
+> 0
+$ sovmap scenario show t --format json | python3 -c "import json,sys; print([len(o['op']) for o in json.load(sys.stdin)['ops']])"
+> [5024, 25]
+$ sovmap scenario diff t --format json | python3 -c "import json,re,sys; s=json.dumps(json.load(sys.stdin)); print(max(len(m) for m in re.findall(r'f+', s)), 'drop g' in s)"
+> 5000 True
