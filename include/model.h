@@ -196,10 +196,13 @@ struct dataset {
     int32_t first_field;        /* lists through field.next ... */
     int32_t first_tag;
     int32_t first_placement;
+    int32_t first_prop;         /* properties, ordered by key */
 };
 
 struct field {
     const char *name;
+    const char *type;           /* column type from the source ("string", "decimal(10,2)"), "" or NULL unknown */
+    const char *comment;        /* column comment from the source, "" or NULL none */
     int32_t dataset;
     int32_t next;               /* next field of the dataset, SM_NONE ends */
 };
@@ -214,6 +217,19 @@ struct tag {
     int32_t dataset;
     int32_t field;
     int32_t next;               /* next tag of the dataset */
+};
+
+/* A property of a dataset kept from its source catalog (key -> value): a
+ * Glue table's Parameters, Atlas customAttributes and labels, a resource
+ * link's target. Provenance as for a tag (doc/import.md, Merge rules). */
+struct prop {
+    const char *key;
+    const char *value;
+    const char *source;         /* file it was imported from, "" if typed */
+    const char *entity;         /* the entity that carries it */
+    const char *time;
+    int32_t dataset;
+    int32_t next;               /* next property of the dataset, by key */
 };
 
 struct placement {
@@ -280,6 +296,7 @@ struct model {
     MODEL_ARRAY(dataset, datasets);
     MODEL_ARRAY(field, fields);
     MODEL_ARRAY(tag, tags);
+    MODEL_ARRAY(prop, props);
     MODEL_ARRAY(placement, placements);
     MODEL_ARRAY(flow, flows);
     MODEL_ARRAY(waiver, waivers);
@@ -365,6 +382,9 @@ int model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
 int model_add_field(struct model *m, int32_t dataset, const char *name,
                     int32_t *id, struct sm_error *err);
 int32_t model_field(const struct model *m, int32_t dataset, const char *name);
+/* Set a field's column type and comment (copied; NULL leaves one as it is). */
+int model_set_field_attrs(struct model *m, int32_t field, const char *type,
+                          const char *comment, struct sm_error *err);
 /* field SM_NONE: a dataset tag. An identical tag (same field and text) is
  * not added twice: its provenance is kept and *id gets the existing one. */
 int model_add_tag(struct model *m, int32_t dataset, int32_t field,
@@ -374,6 +394,14 @@ int model_remove_tag(struct model *m, int32_t tag);
 /* Replace a tag's provenance (source, entity, time; copied). */
 int model_set_tag_source(struct model *m, int32_t tag, const char *source,
                          const char *entity, const char *time, struct sm_error *err);
+/* Set a dataset's property key to value with its provenance (all copied):
+ * added in key order, or changed in place. *id (may be NULL) gets it. */
+int model_set_prop(struct model *m, int32_t dataset, const char *key, const char *value,
+                   const char *source, const char *entity, const char *time, int32_t *id,
+                   struct sm_error *err);
+/* The property key of a dataset, or SM_NONE. */
+int32_t model_prop(const struct model *m, int32_t dataset, const char *key);
+int model_remove_prop(struct model *m, int32_t prop);
 /* Unlink a field (and its tags) from its dataset: it no longer shows in the
  * dataset's lists nor in model_field(). SM_EINVAL for a bad id. */
 int model_remove_field(struct model *m, int32_t field, struct sm_error *err);

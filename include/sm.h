@@ -74,6 +74,8 @@ void *sm_arena_raw(size_t n);
 void  sm_arena_raw_free(void *p);
 void  sm_arena_adopt(struct sm_arena *a, void *p);
 char *sm_arena_strndup(struct sm_arena *a, const char *s, size_t n);
+/* Moves all of src's blocks into a (strings in them stay valid); src is left empty. */
+void  sm_arena_absorb(struct sm_arena *a, struct sm_arena *src);
 
 /* ---- string -> int32 map (open addressing) ----------------------------- */
 /* Keys are borrowed: they must outlive the map (arena strings). */

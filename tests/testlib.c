@@ -266,18 +266,26 @@ tl_rich_model(void)
          "backup-scope", "bloc", "key-scope", "country", "encryption-at-rest", "true",
          "transit-encryption", "true", "retention-max", "3650");
     tl_edit(m, EDIT_ADD, OBJ_TIER, "public", 2, "rank", "1", "approved", "aws:eu-west-1,onprem:fra-dc1");
-    tl_edit(m, EDIT_ADD, OBJ_DATASET, "orders", 4, "tier", "restricted", "subjects", "EU,BR",
-         "system", "loyalty", "retention", "365");
+    tl_edit(m, EDIT_ADD, OBJ_DATASET, "orders", 6, "tier", "restricted", "subjects", "EU,BR",
+         "system", "loyalty", "retention", "365", "purpose", "order fulfilment; \xe5\x90\x8d",
+         "legal-basis", "contract");
     tl_edit(m, EDIT_ADD, OBJ_DATASET, tl_hostile, 2, "description", tl_hostile, "public-sector", "true");
     tl_edit(m, EDIT_ADD, OBJ_DATASET, "clicks", 0);
     d = model_dataset(m, "orders");
     assert_int_equal(model_add_field(m, d, "email", &f, NULL), SM_OK);
+    assert_int_equal(model_set_field_attrs(m, f, "varchar(320)", tl_hostile, NULL), SM_OK);
     assert_int_equal(model_add_tag(m, d, f, "pii.email", "atlas/x.json", "guid-1",
                                    "2026-01-02T03:04:05Z", NULL, NULL), SM_OK);
     assert_int_equal(model_add_field(m, d, "amount", &f, NULL), SM_OK);
     assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
                      SM_OK);
     assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    /* properties, added out of key order (the model keeps key order) */
+    assert_int_equal(model_set_prop(m, d, "table_type", "ICEBERG", "glue/t.json",
+                                    "glue:1/sales/orders", "2026-01-02T03:04:05Z", NULL, NULL),
+                     SM_OK);
+    assert_int_equal(model_set_prop(m, d, "label:gdpr", "", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    assert_int_equal(model_set_prop(m, d, "note", tl_hostile, NULL, NULL, NULL, NULL, NULL), SM_OK);
     tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:eu-west-1", 2, "encrypted", "true",
          "key-region", "aws:eu-west-1");
     tl_edit(m, EDIT_ADD, OBJ_PLACEMENT, "orders@aws:us-east-1", 3, "role", "replica",

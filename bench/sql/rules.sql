@@ -144,24 +144,57 @@ CREATE TEMP TABLE ed AS
        LEFT JOIN tier t2 ON t2.rank = e.rank AND t2.personal AND t2.rank > coalesce(t.rank, 0);
 CREATE INDEX temp.ed_i ON ed(ds);
 
+-- the first flow into each copy (lowest id, as sovmap loads them), its
+-- source copy and its mechanism if valid today
+CREATE TEMP TABLE fin AS
+  SELECT f.to_placement AS tp, min(f.id) AS flow FROM flow f
+  WHERE f.to_placement IS NOT NULL GROUP BY f.to_placement;
+CREATE TEMP TABLE fin2 AS
+  SELECT fin.tp, fin.flow, f.from_placement AS src,
+         CASE WHEN coalesce(f.valid_from, '') <= '2026-11-26'
+               AND coalesce(f.valid_to, '9999') >= '2026-11-26'
+              THEN f.mechanism ELSE '' END AS mech,
+         (ra.cc IS NOT NULL AND ra.cc = rb.cc) AS same_cc
+  FROM fin JOIN flow f ON f.id = fin.flow
+       JOIN placement a ON a.id = f.from_placement JOIN placement b ON b.id = fin.tp
+       LEFT JOIN rg ra ON ra.id = a.region LEFT JOIN rg rb ON rb.id = b.region;
+CREATE INDEX temp.fin2_i ON fin2(tp);
+
+-- a copy fed from a copy in its own (single) country stands on the basis by
+-- which the data entered that country (as sovmap's copy_mech): follow the
+-- first inbound flows back while they come from the same country, to the
+-- flow that crossed into it, or to the copy there that no flow feeds (its
+-- own declaration); a ring of 64 hops keeps the copy's own flow
+CREATE TEMP TABLE entry AS
+WITH RECURSIVE w(p, q, hops) AS (
+  SELECT tp, tp, 0 FROM fin2 WHERE same_cc
+  UNION ALL
+  SELECT w.p, x.src, w.hops + 1 FROM w JOIN fin2 x ON x.tp = w.q
+  WHERE x.same_cc AND w.hops < 64
+)
+SELECT p, q, hops FROM w
+WHERE hops = (SELECT max(hops) FROM w AS v WHERE v.p = w.p) AND hops > 0 AND hops < 64;
+CREATE INDEX temp.entry_i ON entry(p);
+
 -- one row per copy with what the rules need; the mechanism of the transfer
--- into it: the first feeding flow's (if valid today), else its own
+-- into it: the first feeding flow's (if valid today), else its own; for a
+-- copy fed inside one country, the mechanism by which the data entered it
 CREATE TEMP TABLE cp AS
   SELECT p.id, p.dataset AS ds, p.role, p.encrypted, p.region, r.cc, k.cc AS kcc,
          h.cc AS hcc, ed.home, ed.personal, ed.has_pf, ed.restricted, ed.pub, t.*,
          ff.flow AS fed,
-         CASE WHEN ff.flow IS NULL THEN p.mechanism ELSE ff.mech END AS mech
+         CASE WHEN en.q IS NOT NULL THEN
+                   CASE WHEN qf.flow IS NULL THEN qp.mechanism ELSE qf.mech END
+              WHEN ff.flow IS NULL THEN p.mechanism ELSE ff.mech END AS mech
   FROM placement p JOIN ed ON ed.ds = p.dataset
        LEFT JOIN tier t ON t.name = ed.etier
        LEFT JOIN rg r ON r.id = p.region
        LEFT JOIN rg k ON k.id = p.key_region
        LEFT JOIN rg h ON h.id = ed.home
-       LEFT JOIN (SELECT f.to_placement AS tp, min(f.id) AS flow,
-                         CASE WHEN coalesce(f.valid_from, '') <= '2026-11-26'
-                               AND coalesce(f.valid_to, '9999') >= '2026-11-26'
-                              THEN f.mechanism ELSE '' END AS mech
-                  FROM flow f WHERE f.to_placement IS NOT NULL GROUP BY f.to_placement) ff
-              ON ff.tp = p.id;
+       LEFT JOIN fin2 ff ON ff.tp = p.id
+       LEFT JOIN entry en ON en.p = p.id
+       LEFT JOIN placement qp ON qp.id = en.q
+       LEFT JOIN fin2 qf ON qf.tp = en.q;
 
 -- (copy, subject) pairs with the destination status of the copy and its key
 CREATE TEMP TABLE cs AS

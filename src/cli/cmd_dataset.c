@@ -168,6 +168,57 @@ text_tags(struct cli *c, const char *indent, const struct dataset *d, int32_t fi
             text_tag(c, indent, &m->tags[t]);
 }
 
+/* A dataset's properties (key = value, provenance as for tags). */
+static void
+json_props(struct cli *c, const struct dataset *d)
+{
+    const struct model *m = c->m;
+
+    for (int32_t p = d->first_prop; p != SM_NONE; p = m->props[p].next) {
+        const struct prop *pr = &m->props[p];
+        fputs(p == d->first_prop ? "{\"key\":" : ",{\"key\":", c->out);
+        cli_put_json(c->out, pr->key);
+        fputs(",\"value\":", c->out);
+        cli_put_json(c->out, pr->value);
+        fputs(",\"source\":", c->out);
+        cli_put_json(c->out, pr->source);
+        fputs(",\"entity\":", c->out);
+        cli_put_json(c->out, pr->entity);
+        fputs(",\"time\":", c->out);
+        cli_put_json(c->out, pr->time);
+        fputc('}', c->out);
+    }
+}
+
+static void
+text_props(struct cli *c, const struct dataset *d)
+{
+    const struct model *m = c->m;
+
+    for (int32_t p = d->first_prop; p != SM_NONE; p = m->props[p].next) {
+        const struct prop *pr = &m->props[p];
+        fputs("  ", c->out);
+        cli_put_text(c->out, pr->key);
+        fputs(" = ", c->out);
+        cli_put_text(c->out, pr->value);
+        if (*pr->source) {
+            fputs("  from ", c->out);
+            cli_put_text(c->out, pr->source);
+        } else {
+            fputs("  typed", c->out);
+        }
+        if (*pr->entity) {
+            fputs("  entity ", c->out);
+            cli_put_text(c->out, pr->entity);
+        }
+        if (*pr->time) {
+            fputs("  at ", c->out);
+            cli_put_text(c->out, pr->time);
+        }
+        fputc('\n', c->out);
+    }
+}
+
 static void
 text_flow(struct cli *c, int32_t f)
 {
@@ -255,8 +306,18 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         fputs(",\n \"fields\":[", c->out);
         first = true;
         for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+            const struct field *fd = &m->fields[f];
             fputs(first ? "{\"name\":" : ",{\"name\":", c->out);
-            cli_put_json(c->out, m->fields[f].name);
+            cli_put_json(c->out, fd->name);
+            /* only when given: outputs without them stay as they were */
+            if (fd->type && *fd->type) {
+                fputs(",\"type\":", c->out);
+                cli_put_json(c->out, fd->type);
+            }
+            if (fd->comment && *fd->comment) {
+                fputs(",\"comment\":", c->out);
+                cli_put_json(c->out, fd->comment);
+            }
             fputs(",\"tags\":[", c->out);
             json_tags(c, d, f);
             fputs("]}", c->out);
@@ -264,6 +325,11 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         }
         fputs("],\n \"tags\":[", c->out);
         json_tags(c, d, SM_NONE);
+        /* only when there are some: outputs without them stay as they were */
+        if (d->first_prop != SM_NONE) {
+            fputs("],\n \"properties\":[", c->out);
+            json_props(c, d);
+        }
         fputs("],\n \"placements\":[", c->out);
         first = true;
         for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
@@ -296,13 +362,26 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
     cmd_text_attrs(c, OBJ_DATASET, id);
     fputs("fields\n", c->out);
     for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
+        const struct field *fd = &m->fields[f];
         fputs("  ", c->out);
-        cli_put_text(c->out, m->fields[f].name);
+        cli_put_text(c->out, fd->name);
+        if (fd->type && *fd->type) {
+            fputs("  type ", c->out);
+            cli_put_text(c->out, fd->type);
+        }
+        if (fd->comment && *fd->comment) {
+            fputs("  comment ", c->out);
+            cli_put_text(c->out, fd->comment);
+        }
         fputc('\n', c->out);
         text_tags(c, "    ", d, f);
     }
     fputs("tags\n", c->out);
     text_tags(c, "  ", d, SM_NONE);
+    if (d->first_prop != SM_NONE) {
+        fputs("properties\n", c->out);
+        text_props(c, d);
+    }
     fputs("copies\n", c->out);
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
         const struct placement *pl = &m->placements[p];

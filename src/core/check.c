@@ -8,6 +8,7 @@
  * once so a transfer test is a table lookup. Strings are made only for
  * findings. Semantics are documented in doc/rules.md.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,221 @@ check_result_free(struct check_result *r)
     free(r);
 }
 
+/* ---- two threads: the rules over disjoint ranges ---------------------- */
+
+/* Below this many datasets + flows one thread is faster than starting one. */
+#define CHECK_PAR_MIN 20000
+
+/* How many threads check_run uses: SOVMAP_THREADS=1 forces one, 2 (or
+ * more) forces two at any size; unset, two on a large model (the core
+ * asks the system nothing: on one processor the two interleave, at the
+ * cost of one thread start and one copy of the second half's rows).
+ * Results are the same either way. */
+static int
+check_threads(const struct model *m)
+{
+    const char *e = getenv("SOVMAP_THREADS");
+
+    if (e && *e)
+        return atoi(e) >= 2 ? 2 : 1;
+    if ((int64_t)m->ndatasets + m->nflows < CHECK_PAR_MIN)
+        return 1;
+    return 2;
+}
+
+/* A second checker over the same read-only tables: its own result,
+ * caches and scratch texts. NULL when out of memory. */
+static struct ck *
+ck_worker(const struct ck *c)
+{
+    struct ck *w = calloc(1, sizeof *w);
+
+    if (!w)
+        return NULL;
+    w->m = c->m;
+    w->rp = c->rp;
+    w->today = c->today;
+    w->L = c->L;
+    w->cs = c->cs;
+    w->slot_regime = c->slot_regime;
+    w->ri = c->ri;
+    w->provider_first = c->provider_first;
+    w->restricting = c->restricting;
+    w->allowed = c->allowed;
+    w->pool = c->pool;
+    w->inflow = c->inflow;
+    w->inmech = c->inmech;
+    w->prow = c->prow;          /* written per placement of its own datasets */
+    w->wv = c->wv;
+    w->nwv = c->nwv;
+    w->cc_eu = c->cc_eu;
+    w->r = calloc(1, sizeof *w->r);
+    w->hints = calloc(HINT_CACHE, sizeof *w->hints);
+    w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
+    if (w->r) {
+        sm_arena_init(&w->r->arena);
+        w->r->today = c->r->today;
+        w->r->rp = c->r->rp;
+        w->r->ndatasets = c->r->ndatasets;
+        w->r->nflows = c->r->nflows;
+        w->r->eff_tier = c->r->eff_tier;
+        w->r->eff_via = c->r->eff_via;
+        w->r->flow_personal = c->r->flow_personal;
+        w->r->lineage = c->r->lineage;
+    }
+    if (!w->r || !w->hints || !w->basis_cache)
+        w->oom = true;
+    return w;
+}
+
+/* Frees what a checker owns (not the shared tables, not c->r). */
+static void
+ck_free_own(struct ck *c)
+{
+    free(c->basis_cache);
+    if (c->hints)
+        for (int i = 0; i < HINT_CACHE; i++)
+            free(c->hints[i].cand);
+    free(c->hints);
+    free(c->seg);
+    for (int i = 0; i < WHY_MAX; i++)
+        free(c->why[i].s);
+    for (int i = 0; i < 4; i++)
+        free(c->tmp[i].s);
+    for (int i = 0; i < 3; i++)
+        free(c->rl[i].s);
+    for (int i = 0; i < 2; i++)
+        free(c->sw[i].s);
+    free(c->near.s);
+    free(c->basis.s);
+    free(c->msg.s);
+    free(c->hint.s);
+    free(c->fixmask.s);
+}
+
+static void
+ck_worker_free(struct ck *w)
+{
+    if (!w)
+        return;
+    ck_free_own(w);
+    if (w->r) {
+        /* shared with the main result: not the worker's to free */
+        w->r->eff_tier = NULL;
+        w->r->eff_via = NULL;
+        w->r->flow_personal = NULL;
+        w->r->lineage = NULL;
+        check_result_free(w->r);
+    }
+    free(w);
+}
+
+/* Appends w's findings, transfers (with their segment marks), counts and
+ * strings to c's, as if c had made them next; w's result is left empty. */
+static int
+ck_absorb(struct ck *c, struct ck *w)
+{
+    struct check_result *r = c->r, *s = w->r;
+
+    if (s->nfindings) {
+        if (r->nfindings + s->nfindings > r->cap_findings &&
+            sm_grow((void **)&r->findings, &r->cap_findings, r->nfindings + s->nfindings,
+                    sizeof *r->findings))
+            return SM_ENOMEM;
+        memcpy(r->findings + r->nfindings, s->findings, sizeof *s->findings * (size_t)s->nfindings);
+        r->nfindings += s->nfindings;
+        s->nfindings = 0;
+    }
+    if (s->ntransfers) {
+        int32_t n = r->ntransfers + s->ntransfers;
+        if ((n > c->cap_transfers &&
+             sm_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers)) ||
+            (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)))
+            return SM_ENOMEM;
+        memcpy(r->transfers + r->ntransfers, s->transfers,
+               sizeof *s->transfers * (size_t)s->ntransfers);
+        memcpy(c->seg + r->ntransfers, w->seg, (size_t)s->ntransfers);
+        r->ntransfers = n;
+        s->ntransfers = 0;
+    }
+    for (int k = 0; k < SEV_COUNT; k++)
+        r->stats.count[k] += s->stats.count[k];
+    r->stats.waived += s->stats.waived;
+    r->stats.unknown_subjects += s->stats.unknown_subjects;
+    memset(&s->stats, 0, sizeof s->stats);
+    sm_arena_absorb(&r->arena, &s->arena);
+    return SM_OK;
+}
+
+struct part {
+    struct ck *c;
+    int32_t from, to;
+    bool flows;
+};
+
+static void *
+run_part(void *arg)
+{
+    struct part *p = arg;
+    const struct model *m = p->c->m;
+
+    if (p->flows) {
+        for (int32_t f = p->from; f < p->to && !p->c->oom; f++)
+            if (!m->flows[f].deleted)
+                check_flow(p->c, f);
+    } else {
+        for (int32_t d = p->from; d < p->to && !p->c->oom; d++)
+            if (!m->datasets[d].deleted)
+                check_dataset(p->c, d);
+    }
+    return NULL;
+}
+
+/* The rules of all datasets, then of all flows (flows read what the
+ * datasets' pass marked). With two threads each pass is cut in two
+ * ranges: the second range runs on a worker into its own result, which
+ * is appended after the first's, so the rows come in the single-threaded
+ * order and the sorted result is byte for byte the same. */
+static int
+check_objects(struct ck *c)
+{
+    const struct model *m = c->m;
+    struct part a = { c, 0, m->ndatasets, false };
+    struct ck *w;
+    int rc = SM_OK;
+
+    if (check_threads(m) < 2) {
+        run_part(&a);
+        a.flows = true;
+        a.to = m->nflows;
+        run_part(&a);
+        return c->oom ? SM_ENOMEM : SM_OK;
+    }
+    if (!(w = ck_worker(c)) || w->oom) {
+        ck_worker_free(w);
+        return SM_ENOMEM;
+    }
+    for (int pass = 0; pass < 2 && rc == SM_OK; pass++) {
+        int32_t n = pass ? m->nflows : m->ndatasets;
+        struct part b = { w, n / 2, n, pass == 1 };
+        pthread_t t;
+        bool started;
+        a.from = 0;
+        a.to = n / 2;
+        a.flows = pass == 1;
+        started = pthread_create(&t, NULL, run_part, &b) == 0;
+        run_part(&a);
+        if (started)
+            pthread_join(t, NULL);
+        else
+            run_part(&b);   /* no thread: the same work, in order, here */
+        if (c->oom || w->oom || ck_absorb(c, w))
+            rc = SM_ENOMEM;
+    }
+    ck_worker_free(w);
+    return rc;
+}
+
 int
 check_run(const struct model *m, const struct rulepack *rp, int32_t today,
           struct check_result **out, struct sm_error *err)
@@ -227,12 +443,8 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     }
     r->stats.expired_waivers = r->nexpired;
 
-    for (int32_t d = 0; d < m->ndatasets && !c->oom; d++)
-        if (!m->datasets[d].deleted)
-            check_dataset(c, d);
-    for (int32_t f = 0; f < m->nflows && !c->oom; f++)
-        if (!m->flows[f].deleted)
-            check_flow(c, f);
+    if (check_objects(c))
+        goto fail;
     check_subjects(c);
     if (c->oom)
         goto fail;
@@ -285,29 +497,11 @@ fail:
         free(c->pool);
         free(c->provider_first);
         free(c->allowed);
-        free(c->basis_cache);
         free(c->inflow);
         free(c->prow);
         free(c->inmech);
-        if (c->hints)
-            for (int i = 0; i < HINT_CACHE; i++)
-                free(c->hints[i].cand);
-        free(c->hints);
         free(c->wv);
-        free(c->seg);
-        for (int i = 0; i < WHY_MAX; i++)
-            free(c->why[i].s);
-        for (int i = 0; i < 4; i++)
-            free(c->tmp[i].s);
-        for (int i = 0; i < 3; i++)
-            free(c->rl[i].s);
-        for (int i = 0; i < 2; i++)
-            free(c->sw[i].s);
-        free(c->near.s);
-        free(c->basis.s);
-        free(c->msg.s);
-        free(c->hint.s);
-        free(c->fixmask.s);
+        ck_free_own(c);
         free(c);
     }
     if (rc) {

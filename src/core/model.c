@@ -70,6 +70,7 @@ model_free(struct model *m)
     free(m->datasets);
     free(m->fields);
     free(m->tags);
+    free(m->props);
     free(m->placements);
     free(m->flows);
     free(m->waivers);
@@ -177,6 +178,7 @@ model_clone(const struct model *m, struct model **out)
         copy_array((void **)&c->datasets, m->datasets, m->ndatasets, sizeof *m->datasets) ||
         copy_array((void **)&c->fields, m->fields, m->nfields, sizeof *m->fields) ||
         copy_array((void **)&c->tags, m->tags, m->ntags, sizeof *m->tags) ||
+        copy_array((void **)&c->props, m->props, m->nprops, sizeof *m->props) ||
         copy_array((void **)&c->placements, m->placements, m->nplacements, sizeof *m->placements) ||
         copy_array((void **)&c->flows, m->flows, m->nflows, sizeof *m->flows) ||
         copy_array((void **)&c->waivers, m->waivers, m->nwaivers, sizeof *m->waivers) ||
@@ -187,6 +189,7 @@ model_clone(const struct model *m, struct model **out)
     c->ndatasets = c->cap_datasets = m->ndatasets;
     c->nfields = c->cap_fields = m->nfields;
     c->ntags = c->cap_tags = m->ntags;
+    c->nprops = c->cap_props = m->nprops;
     c->nplacements = c->cap_placements = m->nplacements;
     c->nflows = c->cap_flows = m->nflows;
     c->nwaivers = c->cap_waivers = m->nwaivers;
@@ -216,11 +219,16 @@ model_clone(const struct model *m, struct model **out)
         CS(d->name); CS(d->system); CS(d->owner); CS(d->description); CS(d->source_ref);
         CS(d->purpose);
     }
-    for (int32_t i = 0; i < c->nfields; i++)
-        CS(c->fields[i].name);
+    for (int32_t i = 0; i < c->nfields; i++) {
+        CS(c->fields[i].name); CS(c->fields[i].type); CS(c->fields[i].comment);
+    }
     for (int32_t i = 0; i < c->ntags; i++) {
         struct tag *t = &c->tags[i];
         CS(t->tag); CS(t->source); CS(t->entity); CS(t->time);
+    }
+    for (int32_t i = 0; i < c->nprops; i++) {
+        struct prop *p = &c->props[i];
+        CS(p->key); CS(p->value); CS(p->source); CS(p->entity); CS(p->time);
     }
     for (int32_t i = 0; i < c->nplacements; i++)
         CS(c->placements[i].mechanism_ref);
@@ -289,7 +297,7 @@ model_dataset_init(struct dataset *d)
 {
     memset(d, 0, sizeof *d);
     d->tier = d->retention_days = SM_NONE;
-    d->first_field = d->first_tag = d->first_placement = SM_NONE;
+    d->first_field = d->first_tag = d->first_placement = d->first_prop = SM_NONE;
 }
 
 void

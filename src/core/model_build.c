@@ -208,7 +208,7 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
     if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref ||
         !nd.purpose)
         return oom(err);
-    nd.first_field = nd.first_tag = nd.first_placement = SM_NONE;
+    nd.first_field = nd.first_tag = nd.first_placement = nd.first_prop = SM_NONE;
     nd.deleted = 0;
     if (sm_map_put(&m->dataset_names, nd.name, m->ndatasets))
         return oom(err);
@@ -259,6 +259,7 @@ model_add_field(struct model *m, int32_t dataset, const char *name, int32_t *id,
     f->name = model_str(m, name);
     if (!f->name)
         return oom(err);
+    f->type = f->comment = "";
     f->dataset = dataset;
     f->next = SM_NONE;
     /* keep declaration order: append */
@@ -361,6 +362,107 @@ model_remove_tag(struct model *m, int32_t tag)
         if (*link == tag) {
             *link = m->tags[tag].next;
             m->tags[tag].next = SM_NONE;
+            m->generation++;
+            return SM_OK;
+        }
+    }
+    return SM_EINVAL;
+}
+
+int
+model_set_field_attrs(struct model *m, int32_t field, const char *type, const char *comment,
+                      struct sm_error *err)
+{
+    const char *t = NULL, *c = NULL;
+
+    if (field < 0 || field >= m->nfields)
+        return sm_error_set(err, SM_EINVAL, "unknown field");
+    if (check_utf8(err, "field", 2, type, comment))
+        return SM_EINVAL;
+    if ((type && !(t = model_str(m, type))) || (comment && !(c = model_str(m, comment))))
+        return oom(err);
+    if (t)
+        m->fields[field].type = t;
+    if (c)
+        m->fields[field].comment = c;
+    m->generation++;
+    return SM_OK;
+}
+
+int32_t
+model_prop(const struct model *m, int32_t dataset, const char *key)
+{
+    if (dataset < 0 || dataset >= m->ndatasets)
+        return SM_NONE;
+    for (int32_t i = m->datasets[dataset].first_prop; i != SM_NONE; i = m->props[i].next)
+        if (strcmp(m->props[i].key, key) == 0)
+            return i;
+    return SM_NONE;
+}
+
+int
+model_set_prop(struct model *m, int32_t dataset, const char *key, const char *value,
+               const char *source, const char *entity, const char *time, int32_t *id,
+               struct sm_error *err)
+{
+    struct prop *p;
+    int32_t *link;
+    const char *v, *s, *e, *t;
+
+    if (dataset < 0 || dataset >= m->ndatasets || m->datasets[dataset].deleted)
+        return sm_error_set(err, SM_ENOTFOUND, "unknown dataset");
+    if (!key || !*key)
+        return sm_error_set(err, SM_EINVAL, "dataset %s: empty property name",
+                            m->datasets[dataset].name);
+    if (check_utf8(err, "property", 5, key, value, source, entity, time))
+        return SM_EINVAL;
+    link = &m->datasets[dataset].first_prop;
+    while (*link != SM_NONE && strcmp(m->props[*link].key, key) < 0)
+        link = &m->props[*link].next;
+    if (*link == SM_NONE || strcmp(m->props[*link].key, key) != 0) {
+        int32_t at = *link;
+        if (GROW(m, props, m->nprops + 1))
+            return oom(err);
+        /* GROW may move the array: find the link again */
+        link = &m->datasets[dataset].first_prop;
+        while (*link != at)
+            link = &m->props[*link].next;
+        p = &m->props[m->nprops];
+        if (!(p->key = model_str(m, key)))
+            return oom(err);
+        p->dataset = dataset;
+        p->next = at;
+        *link = m->nprops++;
+    }
+    p = &m->props[*link];
+    v = model_str(m, value ? value : "");
+    s = model_str(m, source ? source : "");
+    e = model_str(m, entity ? entity : "");
+    t = model_str(m, time ? time : "");
+    if (!v || !s || !e || !t)
+        return oom(err);
+    p->value = v;
+    p->source = s;
+    p->entity = e;
+    p->time = t;
+    if (id)
+        *id = *link;
+    m->generation++;
+    return SM_OK;
+}
+
+int
+model_remove_prop(struct model *m, int32_t prop)
+{
+    int32_t *link;
+
+    if (prop < 0 || prop >= m->nprops)
+        return SM_EINVAL;
+    for (link = &m->datasets[m->props[prop].dataset].first_prop; *link != SM_NONE;
+         link = &m->props[*link].next) {
+        if (*link == prop) {
+            *link = m->props[prop].next;
+            m->props[prop].next = SM_NONE;
             m->generation++;
             return SM_OK;
         }
@@ -844,7 +946,7 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
             remove_flows_of_placement(m, p);
             m->placements[p].deleted = 1;
         }
-        d->first_placement = d->first_field = d->first_tag = SM_NONE;
+        d->first_placement = d->first_field = d->first_tag = d->first_prop = SM_NONE;
         d->deleted = 1;
         sm_map_del(&m->dataset_names, d->name);
         break;

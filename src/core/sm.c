@@ -176,6 +176,27 @@ sm_arena_adopt(struct sm_arena *a, void *p)
     }
 }
 
+/* Moves every block of src into a (src is left empty): a's head keeps
+ * taking allocations, src's blocks only keep what they hold. */
+void
+sm_arena_absorb(struct sm_arena *a, struct sm_arena *src)
+{
+    struct sm_arena_block *b = src->head, *last;
+
+    if (!b)
+        return;
+    a->total += src->total;
+    if (!a->head) {
+        *a = *src;
+    } else {
+        for (last = b; last->next; last = last->next)
+            ;
+        last->next = a->head->next;
+        a->head->next = b;
+    }
+    sm_arena_init(src);
+}
+
 char *
 sm_arena_strndup(struct sm_arena *a, const char *s, size_t n)
 {

@@ -109,6 +109,7 @@ import_run_free(struct import_run *r)
     free(r->ds);
     free(r->fields);
     free(r->tags);
+    free(r->props);
     free(r->refs);
     free(r->tiers);
     free(r->flows);
@@ -248,7 +249,7 @@ imp_ds(struct import_run *r, const char *name, const char *source_ref, const cha
     d->name = imp_str(r, name);
     d->source_ref = imp_str(r, source_ref);
     d->file = imp_str(r, file);
-    d->first_field = d->last_field = d->first_tag = d->last_tag = SM_NONE;
+    d->first_field = d->last_field = d->first_tag = d->last_tag = d->first_prop = SM_NONE;
     d->first_carrier = d->first_tier = d->first_diff = d->last_diff = SM_NONE;
     d->first_copy = d->last_copy = SM_NONE;
     d->id = SM_NONE;
@@ -307,12 +308,37 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
     if (VGROW(r, fields))
         return SM_ENOMEM;
     r->fields[r->nfields].name = imp_str(r, field);
+    r->fields[r->nfields].type = r->fields[r->nfields].comment = NULL;
     r->fields[r->nfields].next = SM_NONE;
     if (r->ds[ds].last_field == SM_NONE)
         r->ds[ds].first_field = r->nfields;
     else
         r->fields[r->ds[ds].last_field].next = r->nfields;
     r->ds[ds].last_field = r->nfields++;
+    return SM_OK;
+}
+
+int
+imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
+                const char *comment)
+{
+    int rc;
+
+    if (!field || !*field)
+        return SM_OK;
+    if ((rc = imp_field(r, ds, field)))
+        return rc;
+    for (int32_t f = r->ds[ds].first_field; f != SM_NONE; f = r->fields[f].next) {
+        struct imp_field *x = &r->fields[f];
+        if (strcmp(x->name, field))
+            continue;
+        /* the first file of the command that gives one keeps it */
+        if (type && *type && !x->type && !(x->type = imp_str(r, type)))
+            return SM_ENOMEM;
+        if (comment && *comment && !x->comment && !(x->comment = imp_str(r, comment)))
+            return SM_ENOMEM;
+        break;
+    }
     return SM_OK;
 }
 
@@ -364,6 +390,73 @@ merge_propagated(struct import_run *r, const char *old, const char *add)
             out = imp_fmt(r, "%s%s%s", out, i ? "; " : "", v[i]);
     free(v);
     return out ? imp_fmt(r, "%s%s", out, e1) : NULL;
+}
+
+int
+imp_prop(struct import_run *r, int32_t ds, const char *key, const char *value,
+         const char *entity, const char *source)
+{
+    struct imp_prop *p;
+    int32_t last = SM_NONE;
+
+    if (!key || !*key || !value)
+        return SM_OK;
+    /* one key per dataset and carrier: the last file of the command wins */
+    for (int32_t i = r->ds[ds].first_prop; i != SM_NONE; i = r->props[i].next) {
+        p = &r->props[i];
+        if (strcmp(p->key, key) == 0 && strcmp(p->entity, entity) == 0) {
+            if (!(p->value = imp_str(r, value)) || !(p->source = imp_str(r, source)))
+                return SM_ENOMEM;
+            return SM_OK;
+        }
+        last = i;
+    }
+    /* the list is linked by index: growing the array moves it */
+    if (VGROW(r, props))
+        return SM_ENOMEM;
+    p = &r->props[r->nprops];
+    p->key = imp_str(r, key);
+    p->value = imp_str(r, value);
+    p->entity = imp_str(r, entity);
+    p->source = imp_str(r, source);
+    p->next = SM_NONE;
+    if (!p->key || !p->value || !p->entity || !p->source)
+        return SM_ENOMEM;
+    if (last == SM_NONE)
+        r->ds[ds].first_prop = r->nprops;
+    else
+        r->props[last].next = r->nprops;
+    r->nprops++;
+    return SM_OK;
+}
+
+int
+imp_props_of(struct import_run *r, int32_t ds, json_t *obj, const char *prefix,
+             const char *entity, const char *source)
+{
+    const char *k;
+    json_t *v;
+    int rc;
+
+    json_object_foreach(obj, k, v) {
+        const char *key = imp_fmt(r, "%s%s", prefix, k), *val;
+        char *text = NULL;
+        if (!key)
+            return SM_ENOMEM;
+        if (json_is_string(v))
+            val = json_string_value(v);
+        else if (json_is_number(v) || json_is_boolean(v))
+            val = text = json_dumps(v, JSON_ENCODE_ANY);
+        else
+            continue;   /* null, lists and objects: not a key -> value */
+        if (!val)
+            return SM_ENOMEM;
+        rc = imp_prop(r, ds, key, val, entity, source);
+        free(text);
+        if (rc)
+            return rc;
+    }
+    return SM_OK;
 }
 
 int

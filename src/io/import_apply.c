@@ -399,6 +399,38 @@ apply_copies(struct import_run *r, struct model *m, int32_t i, struct sm_error *
     return SM_OK;
 }
 
+/* A column's type or comment, with the dataset attributes' precedence: the
+ * authority for this dataset sets it, another source only fills an empty
+ * one and a disagreement is a conflict, reported once. */
+static int
+apply_field_attr(struct import_run *r, struct model *m, int32_t i, int32_t fid,
+                 const char *what, const char *val, bool fresh, struct sm_error *err)
+{
+    const struct field *f = &m->fields[fid];
+    const char *have = *what == 't' ? f->type : f->comment;
+    bool type = *what == 't';
+    int rc;
+
+    if (!val || !*val)
+        return SM_OK;
+    if (!have)
+        have = "";
+    if (strcmp(have, val) == 0)
+        return SM_OK;
+    if (*have && !r->ds[i].authority) {
+        imp_note(r, true, "%s: field %s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\"; "
+                 "kept the catalog's", r->ds[i].name, f->name, what, val, r->ops->name,
+                 r->ds[i].file, have);
+        return SM_OK;
+    }
+    if (!fresh && r->ds[i].status != 1 &&
+        (rc = diff_line(r, i, "  ~ field %s %s \"%s\" -> \"%s\"", f->name, what, have, val)))
+        return rc;
+    if (r->ds[i].status == 1 || fresh)
+        r->changed = true;
+    return model_set_field_attrs(m, fid, type ? val : NULL, type ? NULL : val, err);
+}
+
 static int
 apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int32_t cap_seen,
            struct sm_error *err)
@@ -409,15 +441,19 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
 
     for (int32_t f = d->first_field; f != SM_NONE; f = r->fields[f].next) {
         int32_t fid = model_field(m, d->id, r->fields[f].name);
-        if (fid != SM_NONE)
-            continue;
-        if ((rc = model_add_field(m, d->id, r->fields[f].name, &fid, err)))
+        bool fresh = fid == SM_NONE;
+        if (fresh) {
+            if ((rc = model_add_field(m, d->id, r->fields[f].name, &fid, err)))
+                return rc;
+            r->stats.fields_new++;
+            if (d->status != 1 && (rc = diff_line(r, i, "  + field %s", r->fields[f].name)))
+                return rc;
+            else if (d->status == 1)
+                r->changed = true;
+        }
+        if ((rc = apply_field_attr(r, m, i, fid, "type", r->fields[f].type, fresh, err)) ||
+            (rc = apply_field_attr(r, m, i, fid, "comment", r->fields[f].comment, fresh, err)))
             return rc;
-        r->stats.fields_new++;
-        if (d->status != 1 && (rc = diff_line(r, i, "  + field %s", r->fields[f].name)))
-            return rc;
-        else if (d->status == 1)
-            r->changed = true;
     }
     for (int32_t t = d->first_tag; t != SM_NONE; t = r->tags[t].next) {
         struct imp_tag *it = &r->tags[t];
@@ -469,6 +505,88 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
     return SM_OK;
 }
 
+/* Precedence between sources of one property key: the tags' order
+ * (imp_source_rank), with a Glue table ("glue:") below an Atlas entity. */
+static int
+prop_rank(const char *entity)
+{
+    int k = imp_source_rank(entity);
+
+    return k < 3 ? k : strncmp(entity, "glue:", 5) == 0 ? 3 : 4;
+}
+
+/* The record's properties onto the model, with the tags' merge rules: a
+ * key set again by the same carrier takes the new value; one another
+ * carrier set is replaced only by a higher source (the same rank: the
+ * smaller entity, whatever the order of the imports), a lower source
+ * that disagrees is a conflict, reported once. Then the properties a
+ * carrier this file fully describes no longer has are removed. */
+static int
+apply_props(struct import_run *r, struct model *m, int32_t i, struct sm_error *err)
+{
+    struct imp_ds *d = &r->ds[i];
+    int rc;
+
+    for (int32_t p = d->first_prop; p != SM_NONE; p = r->props[p].next) {
+        const struct imp_prop *ip = &r->props[p];
+        int32_t have = model_prop(m, d->id, ip->key);
+        const struct prop *hp = have == SM_NONE ? NULL : &m->props[have];
+        bool same_carrier, wins;
+
+        if (!hp) {
+            if ((rc = model_set_prop(m, d->id, ip->key, ip->value, ip->source, ip->entity,
+                                     r->opts.now, NULL, err)))
+                return rc;
+            if ((rc = diff_line(r, i, "  + property %s = %s  [%s]", ip->key, ip->value,
+                                ip->entity)))
+                return rc;
+            continue;
+        }
+        if (strcmp(hp->value, ip->value) == 0 && strcmp(hp->entity, ip->entity) == 0)
+            continue;
+        same_carrier = strcspn(hp->entity, " ") == strcspn(ip->entity, " ") &&
+                       strncmp(hp->entity, ip->entity, strcspn(ip->entity, " ")) == 0 &&
+                       !imp_entity_partial(hp->entity);
+        wins = same_carrier || prop_rank(ip->entity) > prop_rank(hp->entity) ||
+               (prop_rank(ip->entity) == prop_rank(hp->entity) &&
+                strcmp(ip->entity, hp->entity) < 0);
+        if (!wins) {
+            if (strcmp(hp->value, ip->value))
+                imp_note(r, true, "%s: property %s \"%s\" (%s, %s) differs from the catalog's "
+                         "\"%s\" (%s); kept the catalog's", d->name, ip->key, ip->value,
+                         r->ops->name, ip->source, hp->value, hp->entity);
+            continue;
+        }
+        if (strcmp(hp->value, ip->value))
+            rc = diff_line(r, i, "  ~ property %s \"%s\" -> \"%s\"  [%s]", ip->key, hp->value,
+                           ip->value, ip->entity);
+        else
+            rc = diff_line(r, i, "  ~ property %s  [%s]", ip->key, ip->entity);
+        if (rc || (rc = model_set_prop(m, d->id, ip->key, ip->value, ip->source, ip->entity,
+                                       r->opts.now, NULL, err)))
+            return rc;
+    }
+    if (d->first_carrier == SM_NONE)
+        return SM_OK;
+    for (int32_t p = m->datasets[d->id].first_prop, next; p != SM_NONE; p = next) {
+        const struct prop *hp = &m->props[p];
+        bool kept = false;
+        next = hp->next;
+        if (!carrier_of(r, d, hp->entity))
+            continue;
+        for (int32_t q = d->first_prop; q != SM_NONE && !kept; q = r->props[q].next)
+            kept = strcmp(r->props[q].key, hp->key) == 0 &&
+                   strcspn(r->props[q].entity, " ") == strcspn(hp->entity, " ") &&
+                   strncmp(r->props[q].entity, hp->entity, strcspn(hp->entity, " ")) == 0;
+        if (kept)
+            continue;
+        if ((rc = diff_line(r, i, "  - property %s  [%s]", hp->key, hp->entity)))
+            return rc;
+        model_remove_prop(m, p);
+    }
+    return SM_OK;
+}
+
 static int
 apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_ok,
          struct sm_map *refs, uint32_t *seen, int32_t cap_seen, struct sm_error *err)
@@ -501,6 +619,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
         if ((rc = model_add_dataset(m, &nd, &id, err)))
             return rc;
         d->status = 1;
+        d->authority = true;
         r->changed = true;
         r->stats.datasets_new++;
         if (*d->source_ref && sm_map_put(refs, m->datasets[id].source_ref, id))
@@ -513,6 +632,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
         /* precedence: the Atlas entity-bulk is the authority for a dataset
          * Atlas knows; Glue (and Lake Formation) for one it does not */
         bool authority = r->ops == &importer_atlas ? atlas_full : !atlas_ref(have);
+        d->authority = authority;
         if ((!*have || (atlas_full && !atlas_ref(have))) && *d->source_ref &&
             strcmp(have, d->source_ref)) {
             if ((rc = apply_attr(r, m, i, "source", d->source_ref, err)))
@@ -527,6 +647,7 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
     }
     if ((rc = apply_tier(r, m, i, err)) || (rc = apply_subjects(r, m, i, err)) ||
         (rc = apply_tags(r, m, i, seen, cap_seen, err)) ||
+        (rc = apply_props(r, m, i, err)) ||
         (rc = apply_copies(r, m, i, err)) ||
         (rc = apply_placement(r, m, i, err)))
         return rc;

@@ -620,8 +620,22 @@ dataset_of(struct atlas *a, struct aent *x)
     r->ds[ds].lineage_only = false;
     if (x->level >= LV_HEADER)
         imp_describe(r, ds, NULL, attr(x->e, "owner"), attr(x->e, "description"));
-    if (x->level == LV_FULL)
+    if (x->level == LV_FULL) {
+        /* what Atlas keeps beyond classifications: customAttributes and
+         * labels, properties the entity carries (the bulk describes them all) */
+        json_t *labs = json_object_get(x->e, "labels"), *l;
+        size_t li;
         r->ds[ds].attrs_full = true;
+        if ((rc = imp_carrier(r, ds, x->guid)) ||
+            (rc = imp_props_of(r, ds, json_object_get(x->e, "customAttributes"), "", x->guid,
+                               x->file)))
+            return rc;
+        json_array_foreach(labs, li, l)
+            if (json_is_string(l) && *json_string_value(l) &&
+                (rc = imp_prop(r, ds, imp_fmt(r, "label:%s", json_string_value(l)), "",
+                               x->guid, x->file)))
+                return rc;
+    }
     if ((rc = labels(a, x, ds, NULL, NULL)))
         return rc;
     if (x->kind == AK_TABLE) {
@@ -684,7 +698,8 @@ column_of(struct atlas *a, struct aent *x)
         imp_skip(a->r, imp_jstr(x->e, "typeName"), "column whose table is unknown");
         return SM_OK;
     }
-    if ((rc = imp_field(a->r, ds, col)))
+    /* the column's data type and comment (attributes.type, .comment) */
+    if ((rc = imp_field_attrs(a->r, ds, col, attr(x->e, "type"), attr(x->e, "comment"))))
         return rc;
     return labels(a, x, ds, col, NULL);
 }

@@ -4,8 +4,10 @@
  *
  * Glue carries no sensitivity of its own: tables give datasets, fields and
  * (through their S3 location and the mapping file's bucket map) regions;
- * get-tags gives resource tags, mapped like LF-tags. Parameters.classification
- * is the file format and is never read as a label. Depends on import.c only.
+ * get-tags gives resource tags, mapped like LF-tags. Parameters (among them
+ * classification, the file format) are kept as dataset properties, never
+ * read as labels; a resource link's target is its property
+ * resource-link-target (CATALOG/DB/TABLE). Depends on import.c only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,12 +151,31 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
     if (ds == SM_NONE)
         return SM_ENOMEM;
     imp_describe(r, ds, NULL, imp_jstr(t, "Owner"), imp_jstr(t, "Description"));
+    /* what Glue keeps beyond columns: the table's Parameters and a resource
+     * link's target, as properties the table (its glue: reference) carries */
+    {
+        const char *ent = ref_of(r, catalog, db, name);
+        if (!ent)
+            return SM_ENOMEM;
+        if ((rc = imp_carrier(r, ds, ent)) ||
+            (rc = imp_props_of(r, ds, json_object_get(t, "Parameters"), "", ent, file)))
+            return rc;
+        if (json_is_object(target)) {
+            const char *tc = imp_jstr(target, "CatalogId"), *tdb = imp_jstr(target, "DatabaseName");
+            const char *tn = imp_jstr(target, "Name");
+            const char *v = imp_fmt(r, "%s/%s/%s", tc ? tc : "", tdb ? tdb : "", tn ? tn : "");
+            if (!v || (rc = imp_prop(r, ds, "resource-link-target", v, ent, file)))
+                return ent && v ? rc : SM_ENOMEM;
+        }
+    }
     for (int k = 0; k < 2; k++) {
         json_t *cols = k ? json_object_get(t, "PartitionKeys") : json_object_get(sd, "Columns");
         json_t *c;
         size_t i;
         json_array_foreach(cols, i, c)
-            if (imp_jstr(c, "Name") && (rc = imp_field(r, ds, imp_jstr(c, "Name"))))
+            if (imp_jstr(c, "Name") &&
+                (rc = imp_field_attrs(r, ds, imp_jstr(c, "Name"), imp_jstr(c, "Type"),
+                                      imp_jstr(c, "Comment"))))
                 return rc;
     }
     /* where the data is */

@@ -30,10 +30,12 @@ struct imp_ds {
     const char *file;           /* first file that named it */
     bool lineage_only;          /* named by a lineage response alone: a flow end */
     bool attrs_full;            /* owner/description from an authoritative file */
+    bool authority;             /* set by apply: this run is the authority for its attributes */
     uint16_t subjects[MODEL_MAX_SUBJECTS];
     uint8_t nsubjects;
     int32_t first_field, last_field;
     int32_t first_tag, last_tag;
+    int32_t first_prop;         /* properties (dataset properties) */
     int32_t first_carrier;
     int32_t first_tier;
     int32_t first_copy, last_copy;
@@ -43,12 +45,20 @@ struct imp_ds {
     uint8_t status;             /* 0 same, 1 new, 2 changed */
 };
 
-struct imp_field { const char *name; int32_t next; };
+struct imp_field {
+    const char *name;
+    const char *type, *comment;     /* column type and comment; NULL not given */
+    int32_t next;
+};
 struct imp_tag {
     const char *tag;
     const char *field;          /* NULL: dataset tag */
     const char *entity;
     const char *source;
+    int32_t next;
+};
+struct imp_prop {
+    const char *key, *value, *entity, *source;
     int32_t next;
 };
 struct imp_ref { const char *ref; int32_t next; };
@@ -72,6 +82,7 @@ struct import_run {
     IMP_VEC(imp_ds, ds);
     IMP_VEC(imp_field, fields);
     IMP_VEC(imp_tag, tags);
+    IMP_VEC(imp_prop, props);
     IMP_VEC(imp_ref, refs);
     IMP_VEC(imp_tier, tiers);
     IMP_VEC(imp_flow, flows);
@@ -127,8 +138,18 @@ int32_t imp_ds(struct import_run *r, const char *name, const char *source_ref,
 /* Existing record by source reference or name, or SM_NONE. */
 int32_t imp_ds_find(const struct import_run *r, const char *name, const char *source_ref);
 int imp_field(struct import_run *r, int32_t ds, const char *field);
+/* A field with its column type and comment (either may be NULL or ""). */
+int imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
+                    const char *comment);
 int imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
             const char *entity, const char *source);
+/* A dataset property key = value that entity carries (set by file source). */
+int imp_prop(struct import_run *r, int32_t ds, const char *key, const char *value,
+             const char *entity, const char *source);
+/* Every member of a JSON object with a scalar value as a property (text as
+ * is, numbers and booleans as JSON), keys prefixed by prefix. */
+int imp_props_of(struct import_run *r, int32_t ds, json_t *obj, const char *prefix,
+                 const char *entity, const char *source);
 /* The record fully describes the tags of entity ref: tags from it that
  * are not imported again are removed. */
 int imp_carrier(struct import_run *r, int32_t ds, const char *ref);

@@ -424,6 +424,11 @@ dataset_json(struct wr *w, int32_t id)
             break;
         }
         put(w, fo, "name", jstr(w, m->fields[f].name));
+        /* written only when given, so catalogs without them read as before */
+        if (m->fields[f].type && *m->fields[f].type)
+            put(w, fo, "type", jstr(w, m->fields[f].type));
+        if (m->fields[f].comment && *m->fields[f].comment)
+            put(w, fo, "comment", jstr(w, m->fields[f].comment));
         for (int32_t k = 0; k < nt; k++)
             if (m->tags[tids[k]].field == f)
                 append(w, ft, tag_json(w, &m->tags[tids[k]]));
@@ -436,6 +441,27 @@ dataset_json(struct wr *w, int32_t id)
         if (m->tags[tids[k]].field == SM_NONE)
             append(w, tags, tag_json(w, &m->tags[tids[k]]));
     put(w, o, "tags", tags);
+    /* written only when there are some, so catalogs without them read as
+     * before; the model keeps them in key order */
+    if (d->first_prop != SM_NONE) {
+        json_t *props = json_array();
+        for (int32_t p = d->first_prop; props && p != SM_NONE; p = m->props[p].next) {
+            const struct prop *pr = &m->props[p];
+            json_t *po = json_object();
+            if (!po)
+                break;
+            put(w, po, "key", jstr(w, pr->key));
+            put(w, po, "value", jstr(w, pr->value));
+            if (*pr->source)
+                put(w, po, "source", jstr(w, pr->source));
+            if (*pr->entity)
+                put(w, po, "entity", jstr(w, pr->entity));
+            if (*pr->time)
+                put(w, po, "time", jstr(w, pr->time));
+            append(w, props, po);
+        }
+        put(w, o, "properties", props);
+    }
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
         if (!m->placements[p].deleted)
             ids[n++] = p;

@@ -424,6 +424,28 @@ read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
 }
 
 static int
+read_prop(struct rd *r, json_t *o, const char *path, int32_t d)
+{
+    static const char *const keys[] = { "key", "value", "source", "entity", "time", NULL };
+    const char *key, *value, *source, *entity, *time;
+    struct sm_error e2 = { 0 };
+    int rc;
+
+    if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
+        (rc = get_str(r, o, path, "key", true, false, "", &key)) ||
+        (rc = get_str(r, o, path, "value", false, false, "", &value)) ||
+        (rc = get_str(r, o, path, "source", false, false, "", &source)) ||
+        (rc = get_str(r, o, path, "entity", false, false, "", &entity)) ||
+        (rc = get_str(r, o, path, "time", false, false, "", &time)))
+        return rc;
+    if (model_prop(r->m, d, key) != SM_NONE)
+        return bad(r, path, "property %.80s is given twice", key);
+    if (model_set_prop(r->m, d, key, value, source, entity, time, NULL, &e2))
+        return model_err(r, path, &e2);
+    return SM_OK;
+}
+
+static int
 read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
 {
     static const char *const keys[] = { "region", "role", "encrypted", "key_region",
@@ -463,12 +485,12 @@ read_dataset(struct rd *r, json_t *o, const char *path)
     static const char *const keys[] = { "name", "system", "tier", "subjects", "owner",
                                         "retention_days", "public_sector", "source",
                                         "description", "purpose", "legal_basis", "fields",
-                                        "tags", "placements", NULL };
-    static const char *const fkeys[] = { "name", "tags", NULL };
+                                        "tags", "properties", "placements", NULL };
+    static const char *const fkeys[] = { "name", "type", "comment", "tags", NULL };
     struct sm_error e2 = { 0 };
     struct dataset d;
     const char *tier;
-    json_t *subj, *fields, *tags, *pls, *v, *tv;
+    json_t *subj, *fields, *tags, *props, *pls, *v, *tv;
     char p[512], kp[512], tp[512];
     size_t i, k;
     int32_t id;
@@ -522,19 +544,23 @@ read_dataset(struct rd *r, json_t *o, const char *path)
         return model_err(r, path, &e2);
     if (fields)
         json_array_foreach(fields, i, v) {
-            const char *fname;
+            const char *fname, *ftype, *fcomment;
             json_t *ftags;
             int32_t f, nbefore = r->m->nfields;
             sub(kp, sizeof kp, path, "fields");
             idx(p, sizeof p, kp, i);
             if ((rc = get_object(r, v, p)) || (rc = known_keys(r, v, p, fkeys)) ||
                 (rc = get_str(r, v, p, "name", true, false, "", &fname)) ||
+                (rc = get_str(r, v, p, "type", false, false, "", &ftype)) ||
+                (rc = get_str(r, v, p, "comment", false, false, "", &fcomment)) ||
                 (rc = get_array(r, v, p, "tags", &ftags)))
                 return rc;
             if (model_add_field(r->m, id, fname, &f, &e2))
                 return model_err(r, p, &e2);
             if (r->m->nfields == nbefore)
                 return bad(r, p, "field %.80s is given twice", fname);
+            if (model_set_field_attrs(r->m, f, ftype, fcomment, &e2))
+                return model_err(r, p, &e2);
             if (ftags)
                 json_array_foreach(ftags, k, tv) {
                     sub(tp, sizeof tp, p, "tags");
@@ -548,6 +574,15 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             sub(kp, sizeof kp, path, "tags");
             idx(p, sizeof p, kp, i);
             if ((rc = read_tag(r, v, p, id, SM_NONE)))
+                return rc;
+        }
+    if ((rc = get_array(r, o, path, "properties", &props)))
+        return rc;
+    if (props)
+        json_array_foreach(props, i, v) {
+            sub(kp, sizeof kp, path, "properties");
+            idx(p, sizeof p, kp, i);
+            if ((rc = read_prop(r, v, p, id)))
                 return rc;
         }
     if (pls)

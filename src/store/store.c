@@ -123,6 +123,21 @@ static const char schema_v3[] =
     "ALTER TABLE dataset ADD COLUMN legal_basis TEXT NOT NULL DEFAULT '';\n"
     "PRAGMA user_version = 3;\n";
 
+/* Version 4: what the catalog tools keep beyond tags: a dataset's
+ * properties (Glue table Parameters, Atlas customAttributes and labels, a
+ * resource link's target) with their provenance, as for tags; a field's
+ * column type and comment ('' = not given). */
+static const char schema_v4[] =
+    "CREATE TABLE prop(\n"
+    "  dataset INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,\n"
+    "  key TEXT NOT NULL, value TEXT NOT NULL DEFAULT '',\n"
+    "  source TEXT NOT NULL DEFAULT '', entity TEXT NOT NULL DEFAULT '',\n"
+    "  time TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY(dataset, key)) WITHOUT ROWID;\n"
+    "ALTER TABLE field ADD COLUMN type TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE field ADD COLUMN comment TEXT NOT NULL DEFAULT '';\n"
+    "PRAGMA user_version = 4;\n";
+
 /* One step per schema version: the SQL takes version-1 to version. */
 static const struct migration {
     int version;
@@ -131,6 +146,7 @@ static const struct migration {
     { 1, schema_v1 },
     { 2, schema_v2 },
     { 3, schema_v3 },
+    { 4, schema_v4 },
 };
 
 /* ---- prepared statements --------------------------------------------------- */

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -71,13 +71,19 @@
                     "public_sector, source, description, purpose, legal_basis " \
                     "FROM dataset ORDER BY id") \
     X(FIELD_CLEAR, "DELETE FROM field WHERE dataset = ?1") \
-    X(FIELD_PUT, "INSERT INTO field(dataset, pos, name) VALUES(?1, ?2, ?3)") \
-    X(FIELD_LOAD, "SELECT dataset, name FROM field ORDER BY dataset, pos") \
+    X(FIELD_PUT, "INSERT INTO field(dataset, pos, name, type, comment) " \
+                 "VALUES(?1, ?2, ?3, ?4, ?5)") \
+    X(FIELD_LOAD, "SELECT dataset, name, type, comment FROM field ORDER BY dataset, pos") \
     X(TAG_CLEAR, "DELETE FROM tag WHERE dataset = ?1") \
     X(TAG_PUT, "INSERT INTO tag(dataset, pos, field, tag, source, entity, time) " \
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
     X(TAG_LOAD, "SELECT dataset, field, tag, source, entity, time FROM tag " \
                 "ORDER BY dataset, pos") \
+    X(PROP_CLEAR, "DELETE FROM prop WHERE dataset = ?1") \
+    X(PROP_PUT, "INSERT INTO prop(dataset, key, value, source, entity, time) " \
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(PROP_LOAD, "SELECT dataset, key, value, source, entity, time FROM prop " \
+                 "ORDER BY dataset, key") \
     X(PLACEMENT_INS, "INSERT INTO placement(dataset, region, role, encrypted, key_region, " \
                      "mechanism, mechanism_ref) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) " \
                      "ON CONFLICT(dataset, region, role) DO UPDATE SET " \

@@ -493,7 +493,7 @@ fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct 
         !(nd->source_ref = intern(L, d->source_ref, &ok)) ||
         !(nd->purpose = intern(L, d->purpose, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    nd->first_field = nd->first_tag = nd->first_placement = SM_NONE;
+    nd->first_field = nd->first_tag = nd->first_placement = nd->first_prop = SM_NONE;
     nd->deleted = 0;
     *id = m->ndatasets++;
     m->generation++;
@@ -633,14 +633,18 @@ load_fields(struct loader *L)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         tick(L);
         int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0));
-        const char *name = col_str(s, 1), *fname;
-        bool ok = false;
+        const char *name = col_str(s, 1), *fname, *ftype, *fcomment;
+        bool ok = false, ok2 = false, ok3 = false;
 
         if (d != SM_NONE && *name && m->nfields < m->cap_fields &&
             (d == td || m->datasets[d].first_field == SM_NONE) &&
-            (fname = intern(L, name, &ok)) && ok) {
+            (fname = intern(L, name, &ok)) && ok &&
+            (ftype = intern(L, col_str(s, 2), &ok2)) && ok2 &&
+            (fcomment = intern(L, col_str(s, 3), &ok3)) && ok3) {
             struct field *f = &m->fields[m->nfields];
             f->name = fname;
+            f->type = ftype;
+            f->comment = fcomment;
             f->dataset = d;
             f->next = SM_NONE;
             if (d == td)
@@ -653,7 +657,9 @@ load_fields(struct loader *L)
             continue;
         }
         td = SM_NONE;
-        if (d == SM_NONE || model_add_field(m, d, name, NULL, &e2)) {
+        int32_t fid = SM_NONE;
+        if (d == SM_NONE || model_add_field(m, d, name, &fid, &e2) ||
+            model_set_field_attrs(m, fid, col_str(s, 2), col_str(s, 3), &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "field", d == SM_NONE ? "unknown dataset" : e2.msg);
         }
@@ -716,6 +722,22 @@ load_fields(struct loader *L)
                                           col_str(s, 4), col_str(s, 5), NULL, &e2)) {
             sqlite3_reset(s);
             return bad_row(L, "tag", d == SM_NONE ? "unknown dataset or field" : e2.msg);
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return db_error(L->st, rc, L->err);
+    /* properties come in key order: each one is appended */
+    if (!(s = stmt(L->st, S_PROP_LOAD, L->err)))
+        return L->err ? L->err->code : SM_EDB;
+    cur = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        tick(L);
+        int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0));
+        if (d == SM_NONE || model_set_prop(m, d, col_str(s, 1), col_str(s, 2), col_str(s, 3),
+                                           col_str(s, 4), col_str(s, 5), NULL, &e2)) {
+            sqlite3_reset(s);
+            return bad_row(L, "property", d == SM_NONE ? "unknown dataset" : e2.msg);
         }
     }
     sqlite3_reset(s);

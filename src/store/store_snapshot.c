@@ -27,7 +27,7 @@
 
 enum { MAP_REGION, MAP_TIER, MAP_DATASET, MAP_FLOW, MAP_WAIVER, MAP_SCENARIO, MAP_COUNT };
 enum { A_REGION, A_TIER, A_DATASET, A_FIELD, A_TAG, A_PLACEMENT, A_FLOW, A_WAIVER,
-       A_SCENARIO, A_COUNT };
+       A_SCENARIO, A_PROP, A_COUNT };
 
 struct snap_head {
     char magic[8];
@@ -151,12 +151,16 @@ abi(void)
     O(tier, retention_min_days); O(tier, retention_max_days);
     h = mix(h, sizeof (struct dataset));
     O(dataset, name); O(dataset, system); O(dataset, owner); O(dataset, description);
-    O(dataset, source_ref); O(dataset, tier); O(dataset, retention_days);
+    O(dataset, source_ref); O(dataset, purpose); O(dataset, legal_basis); O(dataset, tier);
+    O(dataset, retention_days);
     O(dataset, subjects); O(dataset, nsubjects); O(dataset, public_sector);
     O(dataset, deleted); O(dataset, first_field); O(dataset, first_tag);
-    O(dataset, first_placement);
+    O(dataset, first_placement); O(dataset, first_prop);
+    h = mix(h, sizeof (struct prop));
+    O(prop, key); O(prop, value); O(prop, source); O(prop, entity); O(prop, time);
+    O(prop, dataset); O(prop, next);
     h = mix(h, sizeof (struct field));
-    O(field, name); O(field, dataset); O(field, next);
+    O(field, name); O(field, type); O(field, comment); O(field, dataset); O(field, next);
     h = mix(h, sizeof (struct tag));
     O(tag, tag); O(tag, source); O(tag, entity); O(tag, time); O(tag, dataset);
     O(tag, field); O(tag, next);
@@ -190,7 +194,8 @@ abi(void)
 
 struct kind {
     size_t size;
-    size_t str[5];              /* offsets of string members */
+    size_t str[6];              /* offsets of string members: every one (a member
+                                 * left out keeps the writer's address) */
     int nstr;
     size_t strv;                /* offset of a string list, or 0 */
 };
@@ -204,8 +209,10 @@ static const struct kind kinds[A_COUNT] = {
                  S(tier, approved) },
     [A_DATASET] = { sizeof (struct dataset),
                     { S(dataset, name), S(dataset, system), S(dataset, owner),
-                      S(dataset, description), S(dataset, source_ref) }, 5, 0 },
-    [A_FIELD] = { sizeof (struct field), { S(field, name) }, 1, 0 },
+                      S(dataset, description), S(dataset, source_ref), S(dataset, purpose) },
+                    6, 0 },
+    [A_FIELD] = { sizeof (struct field), { S(field, name), S(field, type), S(field, comment) },
+                  3, 0 },
     [A_TAG] = { sizeof (struct tag), { S(tag, tag), S(tag, source), S(tag, entity),
                                        S(tag, time) }, 4, 0 },
     [A_PLACEMENT] = { sizeof (struct placement), { S(placement, mechanism_ref) }, 1, 0 },
@@ -217,6 +224,8 @@ static const struct kind kinds[A_COUNT] = {
     [A_SCENARIO] = { sizeof (struct scenario),
                      { S(scenario, name), S(scenario, base), S(scenario, description) }, 3,
                      0 },
+    [A_PROP] = { sizeof (struct prop), { S(prop, key), S(prop, value), S(prop, source),
+                                         S(prop, entity), S(prop, time) }, 5, 0 },
 };
 #undef S
 
@@ -232,6 +241,7 @@ array_of(const struct model *m, int a, int64_t *n)
     case A_PLACEMENT: *n = m->nplacements; return m->placements;
     case A_FLOW:      *n = m->nflows;      return m->flows;
     case A_WAIVER:    *n = m->nwaivers;    return m->waivers;
+    case A_PROP:      *n = m->nprops;      return m->props;
     default:          *n = m->nscenarios;  return m->scenarios;
     }
 }
@@ -255,7 +265,7 @@ snap_base(const struct model *m)
 {
     uint64_t h = mix(P1, (uint64_t)m->nregions);
 
-    if (m->ntiers || m->ndatasets || m->nfields || m->ntags || m->nplacements ||
+    if (m->ntiers || m->ndatasets || m->nfields || m->ntags || m->nprops || m->nplacements ||
         m->nflows || m->nwaivers || m->nscenarios || (m->rule_pack && *m->rule_pack))
         return 0;
     for (int32_t i = 0; i < m->nregions; i++) {
@@ -954,14 +964,15 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
         void **dst[A_COUNT] = {
             (void **)&m->regions, (void **)&m->tiers, (void **)&m->datasets,
             (void **)&m->fields, (void **)&m->tags, (void **)&m->placements,
-            (void **)&m->flows, (void **)&m->waivers, (void **)&m->scenarios
+            (void **)&m->flows, (void **)&m->waivers, (void **)&m->scenarios,
+            (void **)&m->props
         };
         int32_t *cnt[A_COUNT][2] = {
             { &m->nregions, &m->cap_regions }, { &m->ntiers, &m->cap_tiers },
             { &m->ndatasets, &m->cap_datasets }, { &m->nfields, &m->cap_fields },
             { &m->ntags, &m->cap_tags }, { &m->nplacements, &m->cap_placements },
             { &m->nflows, &m->cap_flows }, { &m->nwaivers, &m->cap_waivers },
-            { &m->nscenarios, &m->cap_scenarios }
+            { &m->nscenarios, &m->cap_scenarios }, { &m->nprops, &m->cap_props }
         };
         struct sm_map *maps[MAP_COUNT] = {
             &m->region_ids, &m->tier_names, &m->dataset_names, &m->flow_names,

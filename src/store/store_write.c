@@ -179,6 +179,24 @@ put_fields_tags(struct store *st, const struct model *m, int32_t id, int64_t row
         sqlite3_bind_int64(s, 1, row);
         if ((rc = step_done(st, s, err)))
             return rc;
+        if (!(s = stmt(st, S_PROP_CLEAR, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+    }
+    for (int32_t p = d->first_prop; p != SM_NONE; p = m->props[p].next) {
+        const struct prop *pr = &m->props[p];
+        if (!(s = stmt(st, S_PROP_PUT, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        bind_str(s, 2, pr->key);
+        bind_str(s, 3, pr->value);
+        bind_str(s, 4, pr->source);
+        bind_str(s, 5, pr->entity);
+        bind_str(s, 6, pr->time);
+        if ((rc = step_done(st, s, err)))
+            return rc;
     }
     for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
         if (!(s = stmt(st, S_FIELD_PUT, err)))
@@ -186,6 +204,8 @@ put_fields_tags(struct store *st, const struct model *m, int32_t id, int64_t row
         sqlite3_bind_int64(s, 1, row);
         sqlite3_bind_int(s, 2, pos++);
         bind_str(s, 3, m->fields[f].name);
+        bind_str(s, 4, m->fields[f].type);
+        bind_str(s, 5, m->fields[f].comment);
         if ((rc = step_done(st, s, err)))
             return rc;
     }
@@ -666,7 +686,11 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
         return true;
     for (f = x->first_field, g = y->first_field; f != SM_NONE && g != SM_NONE;
          f = a->fields[f].next, g = b->fields[g].next)
-        if (str_ne(a->fields[f].name, b->fields[g].name))
+        if (str_ne(a->fields[f].name, b->fields[g].name) ||
+            str_ne(a->fields[f].type ? a->fields[f].type : "",
+                   b->fields[g].type ? b->fields[g].type : "") ||
+            str_ne(a->fields[f].comment ? a->fields[f].comment : "",
+                   b->fields[g].comment ? b->fields[g].comment : ""))
             return true;
     if (f != g)
         return true;
@@ -677,6 +701,16 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
             (s->field != SM_NONE && str_ne(a->fields[s->field].name, b->fields[t->field].name)) ||
             str_ne(s->tag, t->tag) || str_ne(s->source, t->source) ||
             str_ne(s->entity, t->entity) || str_ne(s->time, t->time))
+            return true;
+    }
+    if (f != g)
+        return true;
+    for (f = x->first_prop, g = y->first_prop; f != SM_NONE && g != SM_NONE;
+         f = a->props[f].next, g = b->props[g].next) {
+        const struct prop *s = &a->props[f], *t = &b->props[g];
+        if (str_ne(s->key, t->key) || str_ne(s->value, t->value) ||
+            str_ne(s->source, t->source) || str_ne(s->entity, t->entity) ||
+            str_ne(s->time, t->time))
             return true;
     }
     return f != g;

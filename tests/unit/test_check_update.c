@@ -528,6 +528,61 @@ test_random_edits(void **state)
     rulepack_free(rp);
 }
 
+/* check_run on two threads (SOVMAP_THREADS=2: datasets and flows cut in
+ * two ranges, merged in order) gives exactly the one-thread result, on
+ * generated models of several sizes and after random edits (deleted
+ * objects, waivers, new regions and tiers in the middle of the ranges). */
+static void
+run_threads(const struct model *m, const struct rulepack *rp, const char *n,
+            struct check_result **out)
+{
+    struct sm_error err;
+
+    assert_int_equal(setenv("SOVMAP_THREADS", n, 1), 0);
+    assert_int_equal(check_run(m, rp, TODAY, out, &err), SM_OK);
+    assert_int_equal(unsetenv("SOVMAP_THREADS"), 0);
+}
+
+static void
+test_two_threads(void **state)
+{
+    static const int sizes[] = { 1, 2, 3, 40, 300, 1500 };
+    struct rulepack *rp = NULL;
+    struct sm_error err;
+    int compared = 0, nonempty = 0;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        struct model *m = tl_base_model();
+        assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+        build(m, sizes[k]);
+        for (int step = 0; step < (sizes[k] >= 300 ? 60 : 5); step++) {
+            struct check_result *one = NULL, *two = NULL;
+            struct check_touch t = { 0 };
+            struct edit_result res;
+            int kindno;
+            if (step > 0) {
+                memset(&res, 0, sizeof res);
+                (void)random_edit(m, &t, &res, &kindno);
+                edit_result_fini(&res);
+                check_touch_fini(&t);
+            }
+            run_threads(m, rp, "1", &one);
+            run_threads(m, rp, "2", &two);
+            same_result(two, one, m);
+            compared++;
+            nonempty += one->nfindings > 0 && one->ntransfers > 0;
+            check_result_free(one);
+            check_result_free(two);
+        }
+        model_free(m);
+    }
+    /* the comparisons saw real findings and transfers */
+    assert_true(nonempty > compared / 2);
+    rulepack_free(rp);
+}
+
 /* The update refuses what it cannot do alone, and says so. */
 static void
 test_refuses_global(void **state)
@@ -583,6 +638,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_global),
         cmocka_unit_test(test_random_edits),
+        cmocka_unit_test(test_two_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,6 +42,20 @@ test_get_tables(void **state)
         assert_int_equal(m->datasets[i].tier, SM_NONE);
         assert_int_equal(m->datasets[i].first_tag, SM_NONE);
     }
+    /* ... it is kept as a property the table carries, with the other
+     * Parameters, and the columns keep their types */
+    {
+        int32_t d = it_ds(m, "rewards_eu.customers");
+        int32_t p = model_prop(m, d, "classification");
+        assert_int_not_equal(p, SM_NONE);
+        assert_string_equal(m->props[p].value, "parquet");
+        assert_string_equal(m->props[p].entity, "glue:210987654321/rewards_eu/customers");
+        assert_int_not_equal(model_prop(m, d, "recordCount"), SM_NONE);
+        p = model_prop(m, it_ds(m, "rewards_eu.transactions"), "table_type");
+        assert_int_not_equal(p, SM_NONE);
+        assert_string_equal(m->props[p].value, "ICEBERG");
+        assert_string_equal(m->fields[model_field(m, d, "date_of_birth")].type, "date");
+    }
     import_run_free(run);
     import_map_free(map);
     model_free(m);

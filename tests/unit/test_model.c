@@ -438,6 +438,83 @@ test_index_names_in_bulk(void **state)
     model_free(bulk);
 }
 
+/* Dataset properties: kept in key order, changed in place, removed,
+ * copied by model_clone, gone with their dataset's list. */
+static void
+test_props(void **state)
+{
+    struct model *m = model_new(), *c = NULL;
+    struct sm_error err = { 0 };
+    struct dataset d;
+    int32_t ds, id, id2;
+    const char *want[] = { "a", "label:x", "zeta" };
+    int n = 0;
+    (void)state;
+
+    model_dataset_init(&d);
+    d.name = "orders";
+    assert_int_equal(model_add_dataset(m, &d, &ds, &err), SM_OK);
+    assert_int_equal(model_set_prop(m, ds, "zeta", "1", "f.json", "g1", "t1", &id, &err), SM_OK);
+    assert_int_equal(model_set_prop(m, ds, "a", "2", NULL, NULL, NULL, NULL, &err), SM_OK);
+    assert_int_equal(model_set_prop(m, ds, "label:x", "", NULL, NULL, NULL, NULL, &err), SM_OK);
+    for (int32_t p = m->datasets[ds].first_prop; p != SM_NONE; p = m->props[p].next)
+        assert_string_equal(m->props[p].key, want[n++]);
+    assert_int_equal(n, 3);
+    /* the same key again: changed in place, not added */
+    assert_int_equal(model_set_prop(m, ds, "zeta", "9", "h.json", "g2", "t2", &id2, &err), SM_OK);
+    assert_int_equal(id2, id);
+    assert_int_equal(m->nprops, 3);
+    assert_string_equal(m->props[id].value, "9");
+    assert_string_equal(m->props[id].entity, "g2");
+    assert_int_equal(model_prop(m, ds, "zeta"), id);
+    assert_int_equal(model_prop(m, ds, "nope"), SM_NONE);
+    assert_int_equal(model_set_prop(m, ds, "", "v", NULL, NULL, NULL, NULL, &err), SM_EINVAL);
+    assert_int_equal(model_set_prop(m, ds, "k", "\xff", NULL, NULL, NULL, NULL, &err), SM_EINVAL);
+    /* a clone shares nothing: changing it leaves m as it was */
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_equal(model_set_prop(c, ds, "zeta", "other", NULL, NULL, NULL, NULL, &err), SM_OK);
+    assert_string_equal(m->props[id].value, "9");
+    assert_int_equal(model_remove_prop(m, model_prop(m, ds, "a")), SM_OK);
+    assert_int_equal(model_prop(m, ds, "a"), SM_NONE);
+    assert_int_equal(model_prop(c, ds, "a") != SM_NONE, 1);
+    assert_string_equal(m->props[m->datasets[ds].first_prop].key, "label:x");
+    assert_int_equal(model_remove_prop(m, 99), SM_EINVAL);
+    model_free(c);
+    model_free(m);
+}
+
+/* A field's column type and comment: "" until given, NULL leaves one as it
+ * is, invalid UTF-8 is refused, a clone keeps them. */
+static void
+test_field_attrs(void **state)
+{
+    struct model *m = model_new(), *c = NULL;
+    struct sm_error err = { 0 };
+    struct dataset d;
+    int32_t ds, f;
+    (void)state;
+
+    model_dataset_init(&d);
+    d.name = "orders";
+    assert_int_equal(model_add_dataset(m, &d, &ds, &err), SM_OK);
+    assert_int_equal(model_add_field(m, ds, "email", &f, &err), SM_OK);
+    assert_string_equal(m->fields[f].type, "");
+    assert_string_equal(m->fields[f].comment, "");
+    assert_int_equal(model_set_field_attrs(m, f, "string", NULL, &err), SM_OK);
+    assert_int_equal(model_set_field_attrs(m, f, NULL, "contact e-mail", &err), SM_OK);
+    assert_string_equal(m->fields[f].type, "string");
+    assert_string_equal(m->fields[f].comment, "contact e-mail");
+    assert_int_equal(model_set_field_attrs(m, f, "\xc3", NULL, &err), SM_EINVAL);
+    assert_string_equal(m->fields[f].type, "string");
+    assert_int_equal(model_set_field_attrs(m, 42, "x", NULL, &err), SM_EINVAL);
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_equal(model_set_field_attrs(m, f, "text", NULL, &err), SM_OK);
+    assert_string_equal(c->fields[f].type, "string");
+    assert_string_equal(c->fields[f].comment, "contact e-mail");
+    model_free(c);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -453,6 +530,8 @@ main(void)
         cmocka_unit_test(test_invalid_utf8_is_refused),
         cmocka_unit_test(test_hostile_names_are_kept),
         cmocka_unit_test(test_index_names_in_bulk),
+        cmocka_unit_test(test_props),
+        cmocka_unit_test(test_field_attrs),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

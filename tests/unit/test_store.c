@@ -62,6 +62,15 @@ dump(const struct model *m)
                     ONE("tag %s %s %s %s %s\n",
                         m->tags[t].field == SM_NONE ? "-" : m->fields[m->tags[t].field].name,
                         m->tags[t].tag, m->tags[t].source, m->tags[t].entity, m->tags[t].time);
+            if (k == OBJ_DATASET)
+                for (int32_t f = m->datasets[i].first_field; f != SM_NONE; f = m->fields[f].next)
+                    ONE("field %s type=%s comment=%s\n", m->fields[f].name,
+                        m->fields[f].type ? m->fields[f].type : "",
+                        m->fields[f].comment ? m->fields[f].comment : "");
+            if (k == OBJ_DATASET)
+                for (int32_t p = m->datasets[i].first_prop; p != SM_NONE; p = m->props[p].next)
+                    ONE("prop %s=%s %s %s %s\n", m->props[p].key, m->props[p].value,
+                        m->props[p].source, m->props[p].entity, m->props[p].time);
             if (k == OBJ_SCENARIO)
                 for (uint32_t op = 0; op < m->scenarios[i].nops; op++)
                     for (uint32_t a = 0; a < m->scenarios[i].ops[op].n; a++)
@@ -339,7 +348,8 @@ test_revert_through_store(void **state)
     free(b);
     assert_int_equal(store_log(st, 1, first_cb, &l, &err), SM_OK);
     assert_string_equal(l.op, "undo: dataset add orders tier=restricted subjects=EU,BR "
-                        "system=loyalty retention=365 public-sector=false");
+                        "system=loyalty retention=365 public-sector=false "
+                        "purpose=\"order fulfilment; \xe5\x90\x8d\" legal-basis=contract");
     store_close(st);
     m2 = reload(path);
     b = dump(m2);
@@ -534,9 +544,73 @@ test_newer_version(void **state)
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
-    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 3)", path);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 4)", path);
     assert_string_equal(err.msg, want);
     assert_null(st);
+}
+
+/* A schema 3 catalog (no prop table) is migrated to 4 on open: its datasets
+ * stay, and properties are then written and read back. */
+static void
+test_migrate_v3_props(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "v3.db");
+    struct model *m = tl_rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    int32_t d;
+    char *a, *b;
+    (void)state;
+
+    /* a version 3 catalog: what store_open created before the prop table and
+     * the field columns */
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; "
+                                  "ALTER TABLE field DROP COLUMN comment; "
+                                  "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    st = NULL;
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    d = model_dataset(m, "orders");
+    assert_true(m->datasets[d].first_prop != SM_NONE);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                                        "count(*) FROM prop", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 4);
+    assert_int_equal(sqlite3_column_int(q, 1), 3);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    m2 = reload(path);
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, "prop table_type=ICEBERG glue/t.json glue:1/sales/orders"));
+    assert_non_null(strstr(b, "field email type=varchar(320) comment=\"; DROP TABLE"));
+    /* a property removed from the model is removed from the catalog */
+    assert_int_equal(model_remove_prop(m2, model_prop(m2, d, "note")), SM_OK);
+    st = NULL;
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put(st, m2, OBJ_DATASET, d, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    model_free(m);
+    m = reload(path);
+    assert_int_equal(model_prop(m, d, "note"), SM_NONE);
+    assert_true(model_prop(m, d, "label:gdpr") != SM_NONE);
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
 }
 
 static void
@@ -1509,7 +1583,8 @@ test_apply_snapshot_data(void **state)
     a = strstr(data, "\"after\":{}}");
     assert_ptr_equal(b, data);
     assert_non_null(a);
-    assert_non_null(strstr(data, "\"fields\":[{\"name\":\"email\",\"tags\":[{\"tag\":\"pii.email\""));
+    assert_non_null(strstr(data, "\"fields\":[{\"name\":\"email\",\"type\":\"varchar(320)\",\"comment\":"));
+    assert_non_null(strstr(data, "\"tags\":[{\"tag\":\"pii.email\""));
     assert_non_null(strstr(data, "\"region\":\"onprem:fra-dc1\",\"role\":\"backup\""));
     assert_non_null(strstr(data, "\"flows\":[{\"name\":\"export\""));
     assert_non_null(strstr(data, "{\"name\":\"repl\""));
@@ -1546,6 +1621,7 @@ main(void)
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_corrupt_and_foreign),
         cmocka_unit_test(test_newer_version),
+        cmocka_unit_test(test_migrate_v3_props),
         cmocka_unit_test(test_audit_append_only),
         cmocka_unit_test(test_change_counter),
         cmocka_unit_test(test_query),

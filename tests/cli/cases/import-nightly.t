@@ -17,7 +17,7 @@ $ test "$(sovmap --catalog c.db log --format json --limit 0 | grep -c '"id":')" 
 $ grep -c '^conflict: rewards_eu.customers: owner ' second.out
 > 1
 # the listing after get-resource-lf-tags keeps credit_card's pii and financial.pci
-$ sovmap --catalog c.db dataset show rewards_eu.customers | grep -A3 '^  credit_card$'
+$ sovmap --catalog c.db dataset show rewards_eu.customers | grep -A3 '^  credit_card  type string  comment PAN, tokenised at rest$'
 ~ ^    financial.pci  from lakeformation/get-resource-lf-tags.json
 # lineage alone: flows only, and none until a file defines the nodes
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog l.db init -q && SOVMAP_TODAY=2026-11-26 sovmap --catalog l.db import atlas atlas/lineage.json | head -2

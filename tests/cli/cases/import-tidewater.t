@@ -10,7 +10,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog h.db dataset show rewards_eu.customer
 ~ ^tier +restricted$
 ~ ^subjects +EU$
 ~ ^    pii.email  from atlas/entities-bulk.json  entity 57c2cf60-28ea-5a77-a3b6-60968f5f8703  at 2026-11-26T00:00:00Z$
-~ ^  date_of_birth$
+~ ^  date_of_birth  type date$
 ~ ^    pii  from lakeformation/get-resource-lf-tags.json  entity lf:210987654321/rewards_eu/customers  at 2026-11-26T00:00:00Z$
 ~ ^  data-tier=tier1  from glue/get-tags.json  entity arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/customers  at 2026-11-26T00:00:00Z$
 ~ ^  aws:eu-west-1 \(IE\)  primary
