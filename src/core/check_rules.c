@@ -1,5 +1,7 @@
 /*
- * check_rules.c - the residency checker: the rules per placement and per flow,
+ * check_rules.c - the residency checker: the rules per dataset, per copy and
+ * per flow as tables of small functions (dataset_rules[], placement_rules[],
+ * flow_rules[]), each reading a struct of facts worked out once per object;
  * unknown subjects, and the hints (nearest compliant regions).
  */
 #include <stdarg.h>
@@ -159,25 +161,36 @@ nearest(struct ck *c, const struct dctx *dc, int what, int scope, int32_t from)
 
 /* ---- the rules, per placement -------------------------------------------- */
 
-static void
-check_placement(struct ck *c, struct dctx *dc, int32_t p)
-{
-    const struct model *m = c->m;
-    const struct placement *pl = &m->placements[p];
-    const struct region *rg = &m->regions[pl->region];
-    const struct tier *T = dc->T;
-    const char *role = role_names[pl->role];
-    const char *sw;
-    char cc[3], cc2[3];
-    const char *pat = NULL;
-    struct mech mc;
-    int bad;
-    uint32_t fire;
+/* What every rule about one copy reads, worked out once per copy. */
+struct copy_facts {
+    struct dctx *dc;                    /* its dataset */
+    int32_t p;
+    const struct placement *pl;
+    const struct region *rg;
+    const struct tier *T;               /* the effective tier, NULL if none */
+    const char *role;
+    struct mech mc;                     /* the mechanism the copy arrives under */
+    uint32_t fire;                      /* the rules copy_rules() says can fire */
+    uint32_t may;                       /* fire, and the other rules that can */
+};
 
-    copy_mech(c, dc, p, &mc);
-    fire = copy_rules(c, dc, pl->role, pl->region, pl->encrypted ? pl->key_region : SM_NONE, &mc);
-    /* RES004: org policy. */
-    if ((fire & (1u << RULE_RES004)) && !rules_region_allowed(c->rp, rg->id, &pat) &&
+/* Rule ids as bits of one word (fire, may). */
+_Static_assert(RULE_COUNT <= 32, "rule bits need a wider mask");
+#define BIT(rule) (1u << (rule))
+
+/* RES004: the org policy of the rule pack allows the region. */
+static void
+copy_org_policy(struct ck *c, struct copy_facts *x)
+{
+    struct dctx *dc = x->dc;
+    int32_t p = x->p;
+    const struct placement *pl = x->pl;
+    const struct region *rg = x->rg;
+    const struct tier *T = x->T;
+    const char *role = x->role;
+    const char *pat = NULL;
+
+    if ((x->fire & (1u << RULE_RES004)) && !rules_region_allowed(c->rp, rg->id, &pat) &&
         begin(c, RULE_RES004, OBJ_PLACEMENT, p, dc->d)) {
         why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
         if (pat)
@@ -191,211 +204,351 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
             hint(c, "move the copy to %s", n);
         end(c);
     }
-    if (T) {
-        bool backup = pl->role == ROLE_BACKUP || pl->role == ROLE_DR || pl->role == ROLE_ARCHIVE;
-        int scope = backup ? T->backup_scope : T->scope;
-        int rule = backup ? RULE_RES002 : RULE_RES001;
-        if ((fire & (1u << rule)) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
-            sw = scope_words(c, dc, scope, &c->sw[0], &c->sw[1]);
-            why_dataset(c, dc);
-            why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
-                sw);
-            why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
-            if (scope == SCOPE_BLOC && dc->bmask) {
-                FOR_REGIMES(g, dc->bmask)
-                    if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
-                        why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
-                            area_text(c, &c->sw[1], g));
-            } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
-                why(c, "%s is not %s", rg->id, scope != SCOPE_REGION ? ccs(dc->home_cc, cc2)
-                    : dc->home_region == SM_NONE ? "the region of a primary copy (there is none)"
-                    : model_region_id(c->m, dc->home_region));
-            } else if (scope == SCOPE_APPROVED) {
-                why(c, "%s is not in the approved list of tier %s", rg->id, T->name);
-            } else if (scope == SCOPE_ADEQUATE) {
-                const char *carrier = mc.explicit_flow ? "the flow into the copy" : "the copy";
-                if (mc.src != SM_NONE)
-                    carrier = why_entry(c, p, &mc);
-                FOR_REGIMES(g, dc->gmask) {
-                    int basis;
-                    uint8_t st;
-                    if (judge_region(c, g, pl->region, &mc, &bad, &basis, &st) != V_OK)
-                        why_transfer(c, g, bad, st, &mc, carrier);
-                }
-            }
-            msg(c, "%s %s in %s is outside the %s scope of tier %s", dc->ds->name, role, rg->id,
-                scope_names[scope], T->name);
-            jur_for(c, dc->gmask, c->ri[pl->region].n == 1 ? c->pool[c->ri[pl->region].first] : SM_NONE,
-                    c->ri[pl->region].any);
-            const char *n = nearest(c, dc, HW_SCOPE, scope, pl->region);
-            if (*n)
-                hint(c, "move the %s to %s", role, n);
-            else
-                hint(c, "no known region satisfies the %s scope; review the tier or the subjects",
-                     scope_names[scope]);
-            end(c);
-        }
-        /* RES005: sovereign operator. */
-        if (T->sovereign) {
-            int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
-            int32_t badg = SM_NONE;
-            if ((fire & (1u << RULE_RES005)) && !operator_ok(c, dc, pl->region, &badg) &&
-                begin(c, RULE_RES005, OBJ_PLACEMENT, p, dc->d)) {
-                why_dataset(c, dc);
-                why(c, "tier %s requires a sovereign operator", T->name);
-                why(c, "%s in %s is run by an operator based in %s", role,
-                    region_label(c, pl->region, &c->rl[0]), ccs(op, cc));
-                if (badg != SM_NONE)
-                    why(c, "an operator in %s answers to disclosure laws outside %s", cc,
-                        area_text(c, &c->sw[1], badg));
-                msg(c, "%s %s in %s is run by a %s operator; tier %s requires a sovereign one",
-                    dc->ds->name, role, rg->id, cc, T->name);
-                jur_for(c, dc->gmask, op, false);
-                const char *n = nearest(c, dc, HW_SCOPE, T->scope, pl->region);
-                if (*n)
-                    hint(c, "move the %s to a sovereign region such as %s", role, n);
-                end(c);
-            }
-        }
-        /* ENC001, ENC002. */
-        if (T->encryption_at_rest && !pl->encrypted && begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
-            why_dataset(c, dc);
-            why(c, "tier %s requires encryption at rest", T->name);
-            why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, &c->rl[0]));
-            msg(c, "%s %s in %s is not encrypted at rest", dc->ds->name, role, rg->id);
-            hint(c, "enable encryption at rest on the copy, with a key held within %s scope",
-                 scope_names[T->key_scope]);
-            end(c);
-        }
-        if (pl->encrypted && pl->key_region != SM_NONE) {
-            /* The key travels under the same transfer as its copy: for the
-             * adequate scope, the copy's mechanism covers it too. */
-            if ((fire & (1u << RULE_ENC002)) &&
-                begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
-                sw = scope_words(c, dc, T->key_scope, &c->sw[0], &c->sw[1]);
-                why_dataset(c, dc);
-                why(c, "tier %s keeps encryption keys within %s", T->name, sw);
-                why(c, "the key of the %s in %s is held in %s", role, rg->id,
-                    region_label(c, pl->key_region, &c->rl[0]));
-                why(c, "a key held outside the scope can be disclosed there, which defeats encryption as a supplementary measure");
-                msg(c, "the key for %s %s in %s is held in %s, outside the %s key scope",
-                    dc->ds->name, role, rg->id, m->regions[pl->key_region].id,
-                    scope_names[T->key_scope]);
-                jur_for(c, dc->gmask, c->ri[pl->key_region].n == 1 ?
-                        c->pool[c->ri[pl->key_region].first] : SM_NONE, c->ri[pl->key_region].any);
-                const char *n = nearest(c, dc, HW_KEY, T->key_scope, pl->key_region);
-                if (*n)
-                    hint(c, "hold the key in %s", n);
-                end(c);
-            }
-        }
-    }
-    /* XFR on the copy when no explicit flow feeds it; the register. */
-    {
-        const struct rinfo *ri = &c->ri[pl->region];
-        int to_cc = ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first];
-        bool abroad = p != dc->primary && !region_is_country(c, pl->region, dc->home_cc);
-        bool rowdone = false;
-        uint64_t m003 = 0, m004 = 0;
-        if (dc->personal && dc->gmask) {
+}
+
+/* RES001, RES002: the copy is within its tier's scope (backup scope for
+ * backup, dr and archive copies). */
+static void
+copy_scope(struct ck *c, struct copy_facts *x)
+{
+    struct dctx *dc = x->dc;
+    int32_t p = x->p;
+    const struct placement *pl = x->pl;
+    const struct region *rg = x->rg;
+    const struct tier *T = x->T;
+    const char *role = x->role;
+    const char *sw;
+    char cc[3];
+    char cc2[3];
+    int bad;
+
+    if (!T)
+        return;
+
+    bool backup = pl->role == ROLE_BACKUP || pl->role == ROLE_DR || pl->role == ROLE_ARCHIVE;
+    int scope = backup ? T->backup_scope : T->scope;
+    int rule = backup ? RULE_RES002 : RULE_RES001;
+    if ((x->fire & (1u << rule)) && begin(c, rule, OBJ_PLACEMENT, p, dc->d)) {
+        sw = scope_words(c, dc, scope, &c->sw[0], &c->sw[1]);
+        why_dataset(c, dc);
+        why(c, "tier %s keeps %s copies within %s", T->name, backup ? "backup, dr and archive" : "its",
+            sw);
+        why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
+        if (scope == SCOPE_BLOC && dc->bmask) {
+            FOR_REGIMES(g, dc->bmask)
+                if (!region_within(c, pl->region, &c->rp->regimes[g].free_flow, &bad))
+                    why(c, "%s is outside %s", bad == SM_NONE ? "a global location" : ccs(bad, cc),
+                        area_text(c, &c->sw[1], g));
+        } else if (scope == SCOPE_COUNTRY || scope == SCOPE_REGION || scope == SCOPE_BLOC) {
+            why(c, "%s is not %s", rg->id, scope != SCOPE_REGION ? ccs(dc->home_cc, cc2)
+                : dc->home_region == SM_NONE ? "the region of a primary copy (there is none)"
+                : model_region_id(c->m, dc->home_region));
+        } else if (scope == SCOPE_APPROVED) {
+            why(c, "%s is not in the approved list of tier %s", rg->id, T->name);
+        } else if (scope == SCOPE_ADEQUATE) {
+            const char *carrier = x->mc.explicit_flow ? "the flow into the copy" : "the copy";
+            if (x->mc.src != SM_NONE)
+                carrier = why_entry(c, p, &x->mc);
             FOR_REGIMES(g, dc->gmask) {
-                int badcc, basis;
+                int basis;
                 uint8_t st;
-                int v = judge_region(c, g, pl->region, &mc, &badcc, &basis, &st);
-                bool waived = false;
-                if (c->inflow[p] == SM_NONE)
-                    basis_masks(c, &mc, g, v, basis, &m003, &m004);
-                if (v != V_OK && c->inflow[p] == SM_NONE &&
-                    begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_PLACEMENT, p, dc->d)) {
-                    const struct regime *rgm = &c->rp->regimes[g];
-                    char ml[64], a[3];
-                    why_dataset(c, dc);
-                    why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
-                    why_transfer(c, g, badcc, st, &mc, pl->role == ROLE_PRIMARY ? "the primary copy" :
-                                 "the copy (no flow feeds it, so it is an implicit replication)");
-                    regime_cc(rgm, a);
-                    if (v == V_XFR001)
-                        msg(c, "%s personal data in %s is stored in %s with no adequacy and no transfer mechanism",
-                            a, dc->ds->name, badcc == SM_NONE ? "any country (global)" : ccs(badcc, cc));
-                    else
-                        msg(c, "%s %s in %s relies on %s adequacy for %s that does not hold",
-                            dc->ds->name, role, rg->id, a, badcc == SM_NONE ? "any" : ccs(badcc, cc));
-                    jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
-                    const char *n = nearest(c, dc, HW_TRANSFER, SCOPE_GLOBAL, pl->region);
-                    fix_mechs(c, rgm, st == CS_DPF);
-                    if (st == CS_DPF)
-                        hint(c, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
-                             "or scc with a TIA as a fallback%s%s", *n ? "; or move it to " : "", n);
-                    else
-                        hint(c, "declare a mechanism %s accepts (%s) with its reference%s%s", rgm->id,
-                             mech_list(rgm, ml, sizeof ml), *n ? ", or move the copy to " : "", n);
-                    waived = end(c);
-                }
-                if (abroad || v != V_OK) {
-                    add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, g, &mc, v, basis,
-                                 waived, true);
-                    rowdone = true;
-                }
+                if (judge_region(c, g, pl->region, &x->mc, &bad, &basis, &st) != V_OK)
+                    why_transfer(c, g, bad, st, &x->mc, carrier);
             }
         }
-        if (m003 || m004) {
-            const char *how, *what;
-            how = gfmt(c, &c->tmp[2], false, "%s in %s declares it itself%s", role,
-                       region_label(c, pl->region, &c->rl[0]),
-                       p == dc->primary ? ""
-                                        : " (no flow feeds it, so it is an implicit replication)");
-            what = gfmt(c, &c->tmp[1], false, "%s %s in %s", dc->ds->name, role, rg->id);
-            check_basis(c, dc, OBJ_PLACEMENT, p, what, "copy", &mc, m003, m004, true, to_cc, ri->any,
-                        how);
-        }
-        if (abroad && !rowdone)
-            add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, SM_NONE, &mc, V_OK, B_NONE,
-                         false, dc->personal);
-        if (abroad || rowdone)
-            c->prow[p] = 1;
+        msg(c, "%s %s in %s is outside the %s scope of tier %s", dc->ds->name, role, rg->id,
+            scope_names[scope], T->name);
+        jur_for(c, dc->gmask, c->ri[pl->region].n == 1 ? c->pool[c->ri[pl->region].first] : SM_NONE,
+                c->ri[pl->region].any);
+        const char *n = nearest(c, dc, HW_SCOPE, scope, pl->region);
+        if (*n)
+            hint(c, "move the %s to %s", role, n);
+        else
+            hint(c, "no known region satisfies the %s scope; review the tier or the subjects",
+                 scope_names[scope]);
+        end(c);
     }
 }
 
+/* RES005: a sovereign tier's copy is run by an operator inside its area. */
 static void
-check_dataset_rules(struct ck *c, int32_t d)
+copy_operator(struct ck *c, struct copy_facts *x)
 {
-    const struct model *m = c->m;
-    struct dctx dc;
-    const struct dataset *ds = &m->datasets[d];
+    struct dctx *dc = x->dc;
+    int32_t p = x->p;
+    const struct placement *pl = x->pl;
+    const struct region *rg = x->rg;
+    const struct tier *T = x->T;
+    const char *role = x->role;
     char cc[3];
 
-    dataset_ctx(c, d, &dc);
-    if (ds->tier == SM_NONE && begin(c, RULE_CLS001, OBJ_DATASET, d, d)) {
+    if (!T || !T->sovereign)
+        return;
+
+    int op = rg->operator_home != SM_NONE ? rg->operator_home : rg->country;
+    int32_t badg = SM_NONE;
+    if ((x->fire & (1u << RULE_RES005)) && !operator_ok(c, dc, pl->region, &badg) &&
+        begin(c, RULE_RES005, OBJ_PLACEMENT, p, dc->d)) {
+        why_dataset(c, dc);
+        why(c, "tier %s requires a sovereign operator", T->name);
+        why(c, "%s in %s is run by an operator based in %s", role,
+            region_label(c, pl->region, &c->rl[0]), ccs(op, cc));
+        if (badg != SM_NONE)
+            why(c, "an operator in %s answers to disclosure laws outside %s", cc,
+                area_text(c, &c->sw[1], badg));
+        msg(c, "%s %s in %s is run by a %s operator; tier %s requires a sovereign one",
+            dc->ds->name, role, rg->id, cc, T->name);
+        jur_for(c, dc->gmask, op, false);
+        const char *n = nearest(c, dc, HW_SCOPE, T->scope, pl->region);
+        if (*n)
+            hint(c, "move the %s to a sovereign region such as %s", role, n);
+        end(c);
+    }
+}
+
+/* ENC001: encryption at rest (run for an unencrypted copy of a tier that
+ * requires it). */
+static void
+copy_encrypted(struct ck *c, struct copy_facts *x)
+{
+    struct dctx *dc = x->dc;
+    int32_t p = x->p;
+    const struct placement *pl = x->pl;
+    const struct region *rg = x->rg;
+    const struct tier *T = x->T;
+    const char *role = x->role;
+
+    if (begin(c, RULE_ENC001, OBJ_PLACEMENT, p, dc->d)) {
+        why_dataset(c, dc);
+        why(c, "tier %s requires encryption at rest", T->name);
+        why(c, "%s in %s is not encrypted", role, region_label(c, pl->region, &c->rl[0]));
+        msg(c, "%s %s in %s is not encrypted at rest", dc->ds->name, role, rg->id);
+        hint(c, "enable encryption at rest on the copy, with a key held within %s scope",
+             scope_names[T->key_scope]);
+        end(c);
+    }
+}
+
+/* ENC002: the key is held within the tier's key scope. */
+static void
+copy_key(struct ck *c, struct copy_facts *x)
+{
+    const struct model *m = c->m;
+    struct dctx *dc = x->dc;
+    int32_t p = x->p;
+    const struct placement *pl = x->pl;
+    const struct region *rg = x->rg;
+    const struct tier *T = x->T;
+    const char *role = x->role;
+    const char *sw;
+
+    if (!T || !pl->encrypted || pl->key_region == SM_NONE)
+        return;
+    /* The key travels under the same transfer as its copy: for the
+     * adequate scope, the copy's mechanism covers it too. */
+    if ((x->fire & (1u << RULE_ENC002)) &&
+        begin(c, RULE_ENC002, OBJ_PLACEMENT, p, dc->d)) {
+        sw = scope_words(c, dc, T->key_scope, &c->sw[0], &c->sw[1]);
+        why_dataset(c, dc);
+        why(c, "tier %s keeps encryption keys within %s", T->name, sw);
+        why(c, "the key of the %s in %s is held in %s", role, rg->id,
+            region_label(c, pl->key_region, &c->rl[0]));
+        why(c, "a key held outside the scope can be disclosed there, which defeats encryption as a supplementary measure");
+        msg(c, "the key for %s %s in %s is held in %s, outside the %s key scope",
+            dc->ds->name, role, rg->id, m->regions[pl->key_region].id,
+            scope_names[T->key_scope]);
+        jur_for(c, dc->gmask, c->ri[pl->key_region].n == 1 ?
+                c->pool[c->ri[pl->key_region].first] : SM_NONE, c->ri[pl->key_region].any);
+        const char *n = nearest(c, dc, HW_KEY, T->key_scope, pl->key_region);
+        if (*n)
+            hint(c, "hold the key in %s", n);
+        end(c);
+    }
+}
+
+/* XFR001, XFR002 on the copy when no explicit flow feeds it, XFR003 and
+ * XFR004 on its basis, and its row in the transfer register. */
+static void
+copy_transfer(struct ck *c, struct copy_facts *x)
+{
+    struct dctx *dc = x->dc;
+    int32_t p = x->p;
+    const struct placement *pl = x->pl;
+    const struct region *rg = x->rg;
+    const char *role = x->role;
+    const struct rinfo *ri = &c->ri[pl->region];
+    int to_cc = ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first];
+    /* the primary defines home, so it is never abroad */
+    bool abroad = p != dc->primary && !region_is_country(c, pl->region, dc->home_cc);
+    bool rowdone = false;
+    uint64_t m003 = 0, m004 = 0;
+    char cc[3];
+
+    if (dc->personal && dc->gmask) {
+        FOR_REGIMES(g, dc->gmask) {
+            int badcc, basis;
+            uint8_t st;
+            int v = judge_region(c, g, pl->region, &x->mc, &badcc, &basis, &st);
+            bool waived = false;
+            if (c->inflow[p] == SM_NONE)
+                basis_masks(c, &x->mc, g, v, basis, &m003, &m004);
+            if (v != V_OK && c->inflow[p] == SM_NONE &&
+                begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_PLACEMENT, p, dc->d)) {
+                const struct regime *rgm = &c->rp->regimes[g];
+                char ml[64], a[3];
+                why_dataset(c, dc);
+                why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
+                why_transfer(c, g, badcc, st, &x->mc, pl->role == ROLE_PRIMARY ? "the primary copy" :
+                             "the copy (no flow feeds it, so it is an implicit replication)");
+                regime_cc(rgm, a);
+                if (v == V_XFR001)
+                    msg(c, "%s personal data in %s is stored in %s with no adequacy and no transfer mechanism",
+                        a, dc->ds->name, badcc == SM_NONE ? "any country (global)" : ccs(badcc, cc));
+                else
+                    msg(c, "%s %s in %s relies on %s adequacy for %s that does not hold",
+                        dc->ds->name, role, rg->id, a, badcc == SM_NONE ? "any" : ccs(badcc, cc));
+                jur_for(c, (uint64_t)1 << g, badcc, badcc == SM_NONE);
+                const char *n = nearest(c, dc, HW_TRANSFER, SCOPE_GLOBAL, pl->region);
+                fix_mechs(c, rgm, st == CS_DPF);
+                if (st == CS_DPF)
+                    hint(c, "declare mechanism dpf on the copy if the recipient is DPF-certified, "
+                         "or scc with a TIA as a fallback%s%s", *n ? "; or move it to " : "", n);
+                else
+                    hint(c, "declare a mechanism %s accepts (%s) with its reference%s%s", rgm->id,
+                         mech_list(rgm, ml, sizeof ml), *n ? ", or move the copy to " : "", n);
+                waived = end(c);
+            }
+            if (abroad || v != V_OK) {
+                add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, g, &x->mc, v, basis,
+                             waived, true);
+                rowdone = true;
+            }
+        }
+    }
+    if (m003 || m004) {
+        const char *how, *what;
+        how = gfmt(c, &c->tmp[2], false, "%s in %s declares it itself%s", role,
+                   region_label(c, pl->region, &c->rl[0]),
+                   p == dc->primary ? ""
+                                    : " (no flow feeds it, so it is an implicit replication)");
+        what = gfmt(c, &c->tmp[1], false, "%s %s in %s", dc->ds->name, role, rg->id);
+        check_basis(c, dc, OBJ_PLACEMENT, p, what, "copy", &x->mc, m003, m004, true, to_cc, ri->any,
+                    how);
+    }
+    if (abroad && !rowdone)
+        add_transfer(c, dc->d, p, c->inflow[p], dc->home_cc, to_cc, SM_NONE, &x->mc, V_OK, B_NONE,
+                     false, dc->personal);
+    if (abroad || rowdone)
+        c->prow[p] = 1;
+}
+/* In this order: the rules once ran as one chain, and a copy's findings,
+ * hint targets and transfer rows keep the order they had then. A rule runs
+ * only when the copy's `may` holds one of its bits (0: always): most copies
+ * break no rule, and the tests are cheaper here than a call each. */
+static const struct {
+    void (*run)(struct ck *, struct copy_facts *);
+    uint32_t rules;
+} placement_rules[] = {
+    { copy_org_policy, BIT(RULE_RES004) },
+    { copy_scope,      BIT(RULE_RES001) | BIT(RULE_RES002) },
+    { copy_operator,   BIT(RULE_RES005) },
+    { copy_encrypted,  BIT(RULE_ENC001) },
+    { copy_key,        BIT(RULE_ENC002) },
+    { copy_transfer,   0 },
+};
+
+static void
+check_placement(struct ck *c, struct dctx *dc, int32_t p)
+{
+    struct copy_facts x;
+
+    x.dc = dc;
+    x.p = p;
+    x.pl = &c->m->placements[p];
+    x.rg = &c->m->regions[x.pl->region];
+    x.T = dc->T;
+    x.role = role_names[x.pl->role];
+    copy_mech(c, dc, p, &x.mc);
+    /* copy_rules() predicts the placement rules (check_where reads the same
+     * bits, so the two cannot disagree); ENC001 needs no judgement. */
+    x.fire = copy_rules(c, dc, x.pl->role, x.pl->region,
+                        x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
+    x.may = x.fire;
+    if (x.T && x.T->encryption_at_rest && !x.pl->encrypted)
+        x.may |= BIT(RULE_ENC001);
+    for (size_t i = 0; i < sizeof placement_rules / sizeof placement_rules[0]; i++)
+        if (!placement_rules[i].rules || (x.may & placement_rules[i].rules))
+            placement_rules[i].run(c, &x);
+}
+
+/* ---- the rules, per dataset ---------------------------------------------- */
+
+/* What every rule about one dataset reads, worked out once per dataset. */
+struct dataset_facts {
+    int32_t d;
+    const struct dataset *ds;
+    struct dctx dc;                     /* its context, shared with its copies' rules */
+    uint32_t may;                       /* the rules that can fire (BIT) */
+};
+/* CLS001: the dataset has a tier. */
+static void
+dataset_tier(struct ck *c, struct dataset_facts *x)
+{
+    int32_t d = x->d;
+    const struct dataset *ds = x->ds;
+    struct dctx *dc = &x->dc;
+
+    if (begin(c, RULE_CLS001, OBJ_DATASET, d, d)) {
         why(c, "%s has no tier", ds->name);
-        if (dc.T)
-            why(c, "it receives %s data through lineage", dc.T->name);
+        if (dc->T)
+            why(c, "it receives %s data through lineage", dc->T->name);
         if (c->L->has_pfields[d])
             why(c, "it has fields tagged personal");
         msg(c, "dataset %s has no tier", ds->name);
-        c->fix.tier = dc.T ? dc.tier : SM_NONE;
-        hint(c, "assign a tier%s%s", dc.T ? " of at least " : "", dc.T ? dc.T->name : "");
+        c->fix.tier = dc->T ? dc->tier : SM_NONE;
+        hint(c, "assign a tier%s%s", dc->T ? " of at least " : "", dc->T ? dc->T->name : "");
         end(c);
     }
-    if (c->L->has_pfields[d] && dc.T && !dc.T->personal &&
-        begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
+}
+
+/* CLS002: personal fields call for a personal-data tier. */
+static void
+dataset_personal_tier(struct ck *c, struct dataset_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t d = x->d;
+    const struct dataset *ds = x->ds;
+    struct dctx *dc = &x->dc;
+
+    if (begin(c, RULE_CLS002, OBJ_DATASET, d, d)) {
         const char *fl = gfmt(c, &c->tmp[0], false, "%s", "");
         for (int32_t f = ds->first_field; f != SM_NONE; f = m->fields[f].next)
             if (c->L->pfield[f])
                 fl = gfmt(c, &c->tmp[0], true, "%s%s", *fl ? ", " : "", m->fields[f].name);
         why(c, "%s has fields tagged personal: %s", ds->name, fl);
-        why(c, "tier %s is not a personal-data tier", dc.T->name);
+        why(c, "tier %s is not a personal-data tier", dc->T->name);
         msg(c, "%s has personal fields (%s) but tier %s is not for personal data", ds->name, fl,
-            dc.T->name);
+            dc->T->name);
         hint(c, "assign a personal-data tier, or remove the personal tags if they are wrong");
         end(c);
     }
-    if (ds->tier != SM_NONE && dc.T && dc.tier != ds->tier &&
-        dc.T->rank > m->tiers[ds->tier].rank && begin(c, RULE_LIN001, OBJ_DATASET, d, d)) {
+}
+
+/* LIN001: the declared tier is not below what lineage brings in. */
+static void
+dataset_lineage(struct ck *c, struct dataset_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t d = x->d;
+    const struct dataset *ds = x->ds;
+    struct dctx *dc = &x->dc;
+
+    if (dc->T->rank > m->tiers[ds->tier].rank && begin(c, RULE_LIN001, OBJ_DATASET, d, d)) {
         const struct flow *f = &m->flows[c->L->eff_via[d]];
         const char *src = m->datasets[m->placements[f->from].dataset].name;
-        dataset_words(c, &dc);
+        dataset_words(c, dc);
         why(c, "%s is declared %s", ds->name, m->tiers[ds->tier].name);
-        why(c, "flow %s carries personal data from %s (%s) into it", f->name, src, dc.T->name);
+        why(c, "flow %s carries personal data from %s (%s) into it", f->name, src, dc->T->name);
         {
             const char *xf;
             const char *left = gfmt(c, &c->tmp[0], false, "%s", "");
@@ -418,25 +571,34 @@ check_dataset_rules(struct ck *c, int32_t d)
             }
         }
         msg(c, "%s is tier %s but receives %s personal data from %s", ds->name,
-            m->tiers[ds->tier].name, dc.T->name, src);
-        jur_for(c, dc.gmask, SM_NONE, false);
-        c->fix.tier = dc.tier;
+            m->tiers[ds->tier].name, dc->T->name, src);
+        jur_for(c, dc->gmask, SM_NONE, false);
+        c->fix.tier = dc->tier;
         hint(c, "raise %s to tier %s, or anonymize, aggregate or mask the personal fields on flow %s",
-             ds->name, dc.T->name, f->name);
+             ds->name, dc->T->name, f->name);
         end(c);
     }
-    /* RET001: retention within the effective tier's maximum. The catalog
-     * records retention per dataset only: its backup and archive copies
-     * keep the data as long as the dataset does. */
-    if (dc.T && dc.T->retention_max_days != SM_NONE &&
-        (ds->retention_days == SM_NONE || ds->retention_days > dc.T->retention_max_days) &&
+}
+
+/* RET001: retention within the effective tier's maximum. The catalog
+ * records retention per dataset only: its backup and archive copies
+ * keep the data as long as the dataset does. */
+static void
+dataset_retention(struct ck *c, struct dataset_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t d = x->d;
+    const struct dataset *ds = x->ds;
+    struct dctx *dc = &x->dc;
+
+    if ((ds->retention_days == SM_NONE || ds->retention_days > dc->T->retention_max_days) &&
         begin(c, RULE_RET001, OBJ_DATASET, d, d)) {
         int nb = 0;
         for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
             nb += !m->placements[p].deleted && (m->placements[p].role == ROLE_BACKUP ||
                                                 m->placements[p].role == ROLE_ARCHIVE);
-        why_dataset(c, &dc);
-        why(c, "tier %s keeps data at most %d days", dc.T->name, dc.T->retention_max_days);
+        why_dataset(c, dc);
+        why(c, "tier %s keeps data at most %d days", dc->T->name, dc->T->retention_max_days);
         if (ds->retention_days == SM_NONE)
             why(c, "%s declares no retention, so nothing bounds how long it is kept", ds->name);
         else
@@ -445,46 +607,105 @@ check_dataset_rules(struct ck *c, int32_t d)
             why(c, "its %d backup and archive cop%s keep the data as long (the catalog records no retention of their own)",
                 nb, nb == 1 ? "y" : "ies");
         if (ds->retention_days == SM_NONE)
-            msg(c, "%s has no retention; tier %s keeps data at most %d days", ds->name, dc.T->name,
-                dc.T->retention_max_days);
+            msg(c, "%s has no retention; tier %s keeps data at most %d days", ds->name, dc->T->name,
+                dc->T->retention_max_days);
         else
             msg(c, "%s keeps data %d days, beyond the %d days tier %s allows", ds->name,
-                ds->retention_days, dc.T->retention_max_days, dc.T->name);
-        jur_for(c, dc.gmask, SM_NONE, false);
-        hint(c, "set the retention of %s to at most %d days", ds->name, dc.T->retention_max_days);
+                ds->retention_days, dc->T->retention_max_days, dc->T->name);
+        jur_for(c, dc->gmask, SM_NONE, false);
+        hint(c, "set the retention of %s to at most %d days", ds->name, dc->T->retention_max_days);
         end(c);
     }
-    /* RES003: hard localization. */
-    if (dc.personal) {
-        uint64_t mask = dc.gmask;
-        FOR_REGIMES(g, mask) {
-            const struct regime *rg = &c->rp->regimes[g];
-            bool ok = false;
-            if (!rg->hard_localization)
-                continue;
-            for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
-                if (!m->placements[p].deleted && m->placements[p].role == ROLE_PRIMARY &&
-                    region_is_country(c, m->placements[p].region, rg->country))
-                    ok = true;
-            if (!ok && begin(c, RULE_RES003, OBJ_DATASET, d, d)) {
-                why_dataset(c, &dc);
-                why(c, "%s requires personal data of %s subjects to be stored in %s (%s)", rg->id,
-                    ccs(rg->country, cc), cc, rg->localization_law);
-                if (dc.primary == SM_NONE)
-                    why(c, "%s has no copy at all", ds->name);
-                else
-                    why(c, "the primary copy is in %s", region_label(c, dc.home_region, &c->rl[0]));
-                msg(c, "%s holds %s personal data but has no primary copy in %s", ds->name, cc, cc);
-                jur_for(c, (uint64_t)1 << g, SM_NONE, false);
-                hint(c, "keep the primary copy in a region in %s; copies abroad may follow only as %s allows",
-                     cc, rg->id);
-                end(c);
-            }
+}
+
+/* RES003: hard localization: a primary copy in the country that requires it. */
+static void
+dataset_localization(struct ck *c, struct dataset_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t d = x->d;
+    const struct dataset *ds = x->ds;
+    struct dctx *dc = &x->dc;
+    char cc[3];
+
+    uint64_t mask = dc->gmask;
+    FOR_REGIMES(g, mask) {
+        const struct regime *rg = &c->rp->regimes[g];
+        bool ok = false;
+        if (!rg->hard_localization)
+            continue;
+        for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+            if (!m->placements[p].deleted && m->placements[p].role == ROLE_PRIMARY &&
+                region_is_country(c, m->placements[p].region, rg->country))
+                ok = true;
+        if (!ok && begin(c, RULE_RES003, OBJ_DATASET, d, d)) {
+            why_dataset(c, dc);
+            why(c, "%s requires personal data of %s subjects to be stored in %s (%s)", rg->id,
+                ccs(rg->country, cc), cc, rg->localization_law);
+            if (dc->primary == SM_NONE)
+                why(c, "%s has no copy at all", ds->name);
+            else
+                why(c, "the primary copy is in %s", region_label(c, dc->home_region, &c->rl[0]));
+            msg(c, "%s holds %s personal data but has no primary copy in %s", ds->name, cc, cc);
+            jur_for(c, (uint64_t)1 << g, SM_NONE, false);
+            hint(c, "keep the primary copy in a region in %s; copies abroad may follow only as %s allows",
+                 cc, rg->id);
+            end(c);
         }
     }
-    for (int32_t p = ds->first_placement; p != SM_NONE; p = m->placements[p].next)
+}
+/* Run in this order, each when dataset_may() says it can fire. */
+static const struct {
+    void (*run)(struct ck *, struct dataset_facts *);
+    uint32_t rules;
+} dataset_rules[] = {
+    { dataset_tier,          BIT(RULE_CLS001) },
+    { dataset_personal_tier, BIT(RULE_CLS002) },
+    { dataset_lineage,       BIT(RULE_LIN001) },
+    { dataset_retention,     BIT(RULE_RET001) },
+    { dataset_localization,  BIT(RULE_RES003) },
+};
+
+/* The dataset's rules that can fire at all: cheap tests on facts at hand,
+ * so that a dataset that breaks nothing costs no call per rule. */
+static uint32_t
+dataset_may(const struct ck *c, const struct dataset_facts *x)
+{
+    const struct dataset *ds = x->ds;
+    const struct tier *T = x->dc.T;
+    uint32_t may = 0;
+
+    if (ds->tier == SM_NONE)
+        may |= BIT(RULE_CLS001);
+    if (c->L->has_pfields[x->d] && T && !T->personal)
+        may |= BIT(RULE_CLS002);
+    if (ds->tier != SM_NONE && T && x->dc.tier != ds->tier)
+        may |= BIT(RULE_LIN001);
+    if (T && T->retention_max_days != SM_NONE)
+        may |= BIT(RULE_RET001);
+    if (x->dc.personal)
+        may |= BIT(RULE_RES003);
+    return may;
+}
+
+/* The dataset's rules, then each live copy's: the order findings and
+ * transfer rows were always made in. */
+static void
+check_dataset_rules(struct ck *c, int32_t d)
+{
+    const struct model *m = c->m;
+    struct dataset_facts x;
+
+    x.d = d;
+    x.ds = &m->datasets[d];
+    dataset_ctx(c, d, &x.dc);
+    x.may = dataset_may(c, &x);
+    for (size_t i = 0; i < sizeof dataset_rules / sizeof dataset_rules[0]; i++)
+        if (x.may & dataset_rules[i].rules)
+            dataset_rules[i].run(c, &x);
+    for (int32_t p = x.ds->first_placement; p != SM_NONE; p = m->placements[p].next)
         if (!m->placements[p].deleted && m->placements[p].region != SM_NONE)
-            check_placement(c, &dc, p);
+            check_placement(c, &x.dc, p);
 }
 
 /* Rows [t0, ntransfers) were made by one dataset's or flow's rules: sort
@@ -517,50 +738,92 @@ check_dataset(struct ck *c, int32_t d)
 }
 
 /* ---- the rules, per flow ----------------------------------------------- */
+/* ---- the rules, per flow ----------------------------------------------- */
 
-static void
-check_flow_rules(struct ck *c, int32_t f)
+/* What every rule about one flow reads, worked out once per flow. */
+struct flow_facts {
+    int32_t f;
+    const struct flow *fl;
+    int32_t d;                          /* the dataset it reads */
+    int32_t from_r, to_r;
+    struct dctx dc;
+    struct mech mc;                     /* the flow's own mechanism */
+    int from_cc, to_cc;                 /* SM_NONE unless one country */
+    bool border;                        /* it crosses a border */
+    bool personal;                      /* it carries personal data */
+    const char *left;                   /* personal fields still carried (c->tmp[0]) */
+    uint32_t may;                       /* the rules that can fire (BIT) */
+};
+
+/* false when the flow has no two ends in known regions: no rule applies. */
+static bool
+get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
 {
     const struct model *m = c->m;
     const struct flow *fl = &m->flows[f];
-    int32_t from_r, to_r, d;
-    struct dctx dc;
-    struct mech mc;
-    int from_cc, to_cc;
-    bool border, personal = c->L->flow_personal[f];
+    int32_t d;
 
     if (fl->from == SM_NONE)
-        return;
-    d = m->placements[fl->from].dataset;
-    from_r = m->placements[fl->from].region;
-    to_r = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
-    if (from_r == SM_NONE || to_r == SM_NONE)
-        return;
-    dataset_ctx(c, d, &dc);
-    from_cc = c->ri[from_r].any || c->ri[from_r].n != 1 ? SM_NONE : c->pool[c->ri[from_r].first];
-    to_cc = c->ri[to_r].any || c->ri[to_r].n != 1 ? SM_NONE : c->pool[c->ri[to_r].first];
-    border = from_cc == SM_NONE || to_cc == SM_NONE ? from_r != to_r : from_cc != to_cc;
-    memset(&mc, 0, sizeof mc);
-    mc.mech = fl->mechanism;
-    mc.valid_from = fl->valid_from;
-    mc.valid_to = fl->valid_to;
-    mc.dates_ok = dates_ok(c->today, fl->valid_from, fl->valid_to);
-    mc.ref = fl->mechanism_ref;
-    mc.public_recipient = fl->public_recipient || dc.ds->public_sector;
-    mc.explicit_flow = true;
+        return false;
+    x->f = f;
+    x->fl = fl;
+    x->d = d = m->placements[fl->from].dataset;
+    x->from_r = m->placements[fl->from].region;
+    x->to_r = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
+    if (x->from_r == SM_NONE || x->to_r == SM_NONE)
+        return false;
+    x->personal = c->L->flow_personal[f];
+    dataset_ctx(c, d, &x->dc);
+    x->from_cc = c->ri[x->from_r].any || c->ri[x->from_r].n != 1 ? SM_NONE
+                 : c->pool[c->ri[x->from_r].first];
+    x->to_cc = c->ri[x->to_r].any || c->ri[x->to_r].n != 1 ? SM_NONE : c->pool[c->ri[x->to_r].first];
+    /* Two regions of one country are no border; unknown countries are one
+     * unless the regions are the same. */
+    x->border = x->from_cc == SM_NONE || x->to_cc == SM_NONE ? x->from_r != x->to_r
+                : x->from_cc != x->to_cc;
+    memset(&x->mc, 0, sizeof x->mc);
+    x->mc.mech = fl->mechanism;
+    x->mc.valid_from = fl->valid_from;
+    x->mc.valid_to = fl->valid_to;
+    x->mc.dates_ok = dates_ok(c->today, fl->valid_from, fl->valid_to);
+    x->mc.ref = fl->mechanism_ref;
+    x->mc.public_recipient = fl->public_recipient || x->dc.ds->public_sector;
+    x->mc.explicit_flow = true;
 
     /* Personal fields still carried, for messages and hints. */
-    const char *left = gfmt(c, &c->tmp[0], false, "%s", "");
-    if (personal && c->L->has_pfields[d]) {
-        for (int32_t fd = dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
+    x->left = gfmt(c, &c->tmp[0], false, "%s", "");
+    if (x->personal && c->L->has_pfields[d]) {
+        for (int32_t fd = x->dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
             if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name))
-                left = gfmt(c, &c->tmp[0], true, "%s%s", *left ? ", " : "", m->fields[fd].name);
+                x->left = gfmt(c, &c->tmp[0], true, "%s%s", *x->left ? ", " : "",
+                               m->fields[fd].name);
     }
+    x->may = 0;
+    if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
+        x->may |= BIT(RULE_ENC003);
+    /* a flow across a border is a transfer: its row, and XFR001 to XFR004 */
+    if (x->border)
+        x->may |= BIT(RULE_XFR001);
+    return true;
+}
+/* ENC003: personal data between regions is encrypted in transit (run for a
+ * personal flow between two regions that is not). */
+static void
+flow_transit(struct ck *c, struct flow_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t f = x->f;
+    const struct flow *fl = x->fl;
+    int32_t d = x->d;
+    struct dctx *dc = &x->dc;
+    int32_t from_r = x->from_r;
+    int32_t to_r = x->to_r;
+    int to_cc = x->to_cc;
+    const char *left = x->left;
 
-    if (personal && from_r != to_r && !fl->transit_encrypted && dc.T && dc.T->transit_encryption &&
-        begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
-        why_dataset(c, &dc);
-        why(c, "tier %s requires transit encryption for flows between regions", dc.T->name);
+    if (dc->T && dc->T->transit_encryption && begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
+        why_dataset(c, dc);
+        why(c, "tier %s requires transit encryption for flows between regions", dc->T->name);
         why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, &c->rl[1]),
             region_label(c, to_r, &c->rl[2]));
         if (*left)
@@ -570,29 +833,46 @@ check_flow_rules(struct ck *c, int32_t f)
         why(c, "it is not encrypted in transit");
         msg(c, "flow %s carries personal data from %s to %s unencrypted", fl->name,
             m->regions[from_r].id, m->regions[to_r].id);
-        jur_for(c, dc.gmask, to_cc, c->ri[to_r].any);
+        jur_for(c, dc->gmask, to_cc, c->ri[to_r].any);
         hint(c, "encrypt the flow in transit (TLS or a private encrypted link)");
         end(c);
     }
-    if (!border)
-        return;
-    if (!personal || !dc.gmask) {
+}
+
+/* XFR001, XFR002 on a flow across a border (run only for those), XFR003 and
+ * XFR004 on its basis, and its rows in the transfer register. */
+static void
+flow_transfer(struct ck *c, struct flow_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t f = x->f;
+    const struct flow *fl = x->fl;
+    int32_t d = x->d;
+    struct dctx *dc = &x->dc;
+    int32_t from_r = x->from_r;
+    int32_t to_r = x->to_r;
+    int from_cc = x->from_cc;
+    int to_cc = x->to_cc;
+    bool personal = x->personal;
+    const char *left = x->left;
+
+    if (!personal || !dc->gmask) {
         if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
-            add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &mc, V_OK, B_NONE, false, personal);
+            add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false, personal);
         return;
     }
     uint64_t m003 = 0, m004 = 0;
-    FOR_REGIMES(g, dc.gmask) {
+    FOR_REGIMES(g, dc->gmask) {
         int badcc, basis;
         uint8_t st;
-        int v = judge_region(c, g, to_r, &mc, &badcc, &basis, &st);
+        int v = judge_region(c, g, to_r, &x->mc, &badcc, &basis, &st);
         bool waived = false;
-        basis_masks(c, &mc, g, v, basis, &m003, &m004);
+        basis_masks(c, &x->mc, g, v, basis, &m003, &m004);
         if (v != V_OK && begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_FLOW, f, d)) {
             const struct regime *rgm = &c->rp->regimes[g];
             char ml[64], a[3], b[3];
             const char *xf;
-            why_dataset(c, &dc);
+            why_dataset(c, dc);
             why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
                 region_label(c, from_r, &c->rl[1]), region_label(c, to_r, &c->rl[2]));
             if (fl->ntransforms) {
@@ -609,7 +889,7 @@ check_flow_rules(struct ck *c, int32_t f)
             } else if (*left) {
                 why(c, "it carries personal fields: %s", left);
             }
-            why_transfer(c, g, badcc, st, &mc, "the flow");
+            why_transfer(c, g, badcc, st, &x->mc, "the flow");
             regime_cc(rgm, a);
             if (v == V_XFR001)
                 msg(c, "flow %s sends %s personal data to %s with no adequacy and no transfer mechanism",
@@ -634,7 +914,7 @@ check_flow_rules(struct ck *c, int32_t f)
          * another flow into it is a transfer of its own when it fails. */
         if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] ||
             (c->inflow[fl->to] != f && v != V_OK))
-            add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &mc, v, basis, waived, true);
+            add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &x->mc, v, basis, waived, true);
     }
     if (m003 || m004) {
         const char *what, *how;
@@ -642,9 +922,28 @@ check_flow_rules(struct ck *c, int32_t f)
         how = gfmt(c, &c->tmp[2], false, "flow %s (%s) goes from %s to %s", fl->name,
                    flow_kind_names[fl->kind], region_label(c, from_r, &c->rl[1]),
                    region_label(c, to_r, &c->rl[2]));
-        check_basis(c, &dc, OBJ_FLOW, f, what, "flow", &mc, m003, m004,
+        check_basis(c, dc, OBJ_FLOW, f, what, "flow", &x->mc, m003, m004,
                     fl->kind != FLOW_EXPORT && fl->kind != FLOW_QUERY, to_cc, c->ri[to_r].any, how);
     }
+}
+static const struct {
+    void (*run)(struct ck *, struct flow_facts *);
+    uint32_t rules;
+} flow_rules[] = {
+    { flow_transit,  BIT(RULE_ENC003) },
+    { flow_transfer, BIT(RULE_XFR001) },
+};
+
+static void
+check_flow_rules(struct ck *c, int32_t f)
+{
+    struct flow_facts x;
+
+    if (!get_flow_facts(c, f, &x))
+        return;
+    for (size_t i = 0; i < sizeof flow_rules / sizeof flow_rules[0]; i++)
+        if (x.may & flow_rules[i].rules)
+            flow_rules[i].run(c, &x);
 }
 
 void

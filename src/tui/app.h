@@ -35,8 +35,13 @@ void switch_view(struct tui *t, int i);
 struct detail *current_detail(struct tui *t);
 int act_open(struct tui *t, const struct key *k);
 int act_follow(struct tui *t, const struct key *k);
+
+/* app_export.c: the export menu, the diff and tier-matrix pagers */
 int32_t focus_dataset(struct tui *t);
 int export_write(struct tui *t, int item, const char *path);
+int act_export(struct tui *t, const struct key *k);
+int act_diff(struct tui *t, const struct key *k);
+int act_tier_matrix(struct tui *t, const struct key *k);
 
 /* derive.c: derived facts, the re-check and its message */
 void derive_begin(struct tui *t, struct derive_pre *pre, const struct check_touch *touch);
