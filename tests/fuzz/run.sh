@@ -6,7 +6,7 @@
 secs=${1:-300}; [ $# -gt 0 ] && shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/${FUZZ_BUILD:-build-fuzz}"
-fix="${SOVMAP_FIXTURES:-$root/tests/fixtures}"
+fix="$root/tests/fixtures"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}"
 targets=${*:-"atlas glue lf terraform model_json rulepack importmap theme config"}
 status=0
