@@ -127,6 +127,11 @@ void import_run_free(struct import_run *run);
 /* Parse one file's JSON (name is used in "name:line:col: msg"). SM_EPARSE. */
 int  import_run_add_file(struct import_run *run, const char *name, const char *text,
                          size_t len, struct sm_error *err);
+/* The same for a text that is a read-only mmap of the file (readfile_map):
+ * the pages already read are let go as the parse goes (MADV_DONTNEED), so
+ * a big export is never resident whole. */
+int  import_run_add_mapped(struct import_run *run, const char *name, const char *text,
+                           size_t len, struct sm_error *err);
 int  import_run_parse(struct import_run *run, const struct importer_ops *ops,
                       struct sm_error *err);
 /* Upsert the records into m. On failure m may be partly changed: apply to a

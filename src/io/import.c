@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "import_cj.h"
 #include "import_int.h"
 #include "readfile.h"
 
@@ -102,8 +103,10 @@ import_run_free(struct import_run *r)
 {
     if (!r)
         return;
-    for (int i = 0; i < r->nfiles; i++)
+    for (int i = 0; i < r->nfiles; i++) {
         json_decref(r->files[i].root);
+        cj_store_free(r->files[i].cj);
+    }
     free(r->files);
     json_decref(r->input);
     free(r->ds);
@@ -130,10 +133,11 @@ import_run_free(struct import_run *r)
 /* What an editor or a Windows shell does to JSON, said plainly instead of
  * the parser's "near '\xef\xbb\xbf'" (the file's encoding, not its syntax). */
 static int
-text_encoding(const char *name, const char *text, size_t len, struct sm_error *err)
+text_encoding(const char *name, const char *text, size_t len, bool mapped,
+              struct sm_error *err)
 {
     const unsigned char *u = (const unsigned char *)text;
-    const char *nul;
+    const char *nul = NULL;
 
     if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
         return sm_error_set(err, SM_EPARSE, "%s: UTF-16 text (byte order mark %02X %02X); "
@@ -145,9 +149,43 @@ text_encoding(const char *name, const char *text, size_t len, struct sm_error *e
         return sm_error_set(err, SM_EPARSE, "%s: starts with a UTF-8 byte order mark "
                             "(EF BB BF); save it as UTF-8 without a BOM",
                             name);
-    if ((nul = memchr(text, 0, len)))
+    /* a mapped text is looked at a piece at a time, its pages let go after */
+    for (size_t at = 0, step = mapped ? (size_t)8 << 20 : len; at < len && !nul; at += step) {
+        size_t n = len - at < step ? len - at : step;
+        nul = memchr(text + at, 0, n);
+        if (mapped)
+            imp_text_drop(text, at, at + n);
+    }
+    if (nul)
         return sm_error_set(err, SM_EPARSE, "%s: a NUL byte at offset %zu; JSON text has none",
                             name, (size_t)(nul - text));
+    return SM_OK;
+}
+
+static int
+add_file(struct import_run *r, const char *name, const char *text, size_t len, bool mapped,
+         struct sm_error *err)
+{
+    json_error_t je;
+    json_t *root;
+    struct cj_store *cj = NULL;
+    int rc;
+
+    if ((rc = text_encoding(name, text, len, mapped, err)))
+        return rc;
+    root = r->opts.whole_parse ? NULL : imp_stream_load(text, len, mapped, &cj);
+    if (!root)
+        root = json_loadb(text, len, 0, &je);
+    if (!root)
+        return readfile_json_error(&je, name, err);
+    if (sm_grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof *r->files) ||
+        !(r->files[r->nfiles].name = imp_str(r, name))) {
+        json_decref(root);
+        cj_store_free(cj);
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
+    }
+    r->files[r->nfiles].cj = cj;
+    r->files[r->nfiles++].root = root;
     return SM_OK;
 }
 
@@ -155,27 +193,14 @@ int
 import_run_add_file(struct import_run *r, const char *name, const char *text, size_t len,
                     struct sm_error *err)
 {
-    json_error_t je;
-    json_t *root;
-    int rc;
+    return add_file(r, name, text, len, false, err);
+}
 
-    if ((rc = text_encoding(name, text, len, err)))
-        return rc;
-    root = r->opts.whole_parse ? NULL : imp_stream_load(text, len);
-    if (!root)
-        root = json_loadb(text, len, 0, &je);
-    if (!root)
-        return readfile_json_error(&je, name, err);
-    if (sm_grow((void **)&r->files, &r->cap_files, r->nfiles + 1, sizeof *r->files)) {
-        json_decref(root);
-        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
-    }
-    if (!(r->files[r->nfiles].name = imp_str(r, name))) {
-        json_decref(root);
-        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", name);
-    }
-    r->files[r->nfiles++].root = root;
-    return SM_OK;
+int
+import_run_add_mapped(struct import_run *r, const char *name, const char *text, size_t len,
+                      struct sm_error *err)
+{
+    return add_file(r, name, text, len, true, err);
 }
 
 int
@@ -185,7 +210,7 @@ import_run_parse(struct import_run *r, const struct importer_ops *ops, struct sm
     if (r->opts.input_text && !r->input) {
         json_error_t je;
         int rc = text_encoding(r->opts.input ? r->opts.input : "input", r->opts.input_text,
-                               r->opts.input_len, err);
+                               r->opts.input_len, false, err);
         if (rc)
             return rc;
         r->input = json_loadb(r->opts.input_text, r->opts.input_len, 0, &je);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "import_cj.h"
 #include "import_int.h"
 
 #define KINDS(X) \
@@ -83,7 +84,7 @@ kind_of(const char *type)
 enum level { LV_LINEAGE, LV_NAMES, LV_HEADER, LV_FULL };
 
 struct aent {
-    json_t *e;
+    const struct cj *e;
     const char *file;
     const char *guid;
     uint8_t level, kind, done, extra;
@@ -96,6 +97,7 @@ struct edge { int32_t a, b, next_in, next_out; };
 
 struct atlas {
     struct import_run *r;
+    struct cj_store *cj;        /* entities of files parsed whole, trimmed */
     struct aent *ents;
     int32_t nents, cap_ents;
     struct sm_map by_guid;
@@ -107,77 +109,18 @@ struct atlas {
 };
 
 /* What this file reads of an entity: keep these lists with the readers
- * (attr, ref_guid, process_edges, labels1, label_of ...). import_stream.c
- * trims each entity of a file to them, so a million entities fit. */
-static const char *const entity_keys[] = {
+ * (attr, ref_guid, process_edges, labels1, label_of ...). import_cj.c
+ * trims each entity of a file to them as it reads it, so a million fit. */
+const char *const atlas_entity_keys[] = {
     "guid", "typeName", "status", "isIncomplete", "attributes", "relationshipAttributes",
     "classifications", "classificationNames", "displayText", "entityStatus", "labels",
     "meanings", "meaningNames", "customAttributes", NULL
 };
 /* Of attributes and relationshipAttributes every scalar is kept, and of the
- * lists and objects only these references. */
-static const char *const ref_keys[] = {
+ * lists and objects only these references (a reference keeps its guid). */
+const char *const atlas_ref_keys[] = {
     "table", "sd", "db", "container", "pseudoDirectory", "bucket", "inputs", "outputs", NULL
 };
-
-static bool
-listed(const char *const *list, const char *k)
-{
-    for (; *list; list++)
-        if (strcmp(*list, k) == 0)
-            return true;
-    return false;
-}
-
-/* A reference is read for its guid alone. */
-static void
-ref_trim(json_t *ref)
-{
-    const char *k;
-    json_t *v;
-    void *tmp;
-
-    if (json_is_object(ref))
-        json_object_foreach_safe(ref, tmp, k, v)
-            if (strcmp(k, "guid"))
-                json_object_del(ref, k);
-}
-
-void
-atlas_trim(json_t *e)
-{
-    static const char *const nested[] = { "attributes", "relationshipAttributes" };
-    const char *k;
-    json_t *v;
-    void *tmp;
-
-    if (!json_is_object(e))
-        return;
-    json_object_foreach_safe(e, tmp, k, v)
-        if (!listed(entity_keys, k))
-            json_object_del(e, k);
-    for (int i = 0; i < 2; i++) {
-        json_t *o = json_object_get(e, nested[i]);
-
-        if (!json_is_object(o))
-            continue;
-        json_object_foreach_safe(o, tmp, k, v) {
-            if (!json_is_object(v) && !json_is_array(v))
-                continue;
-            if (!listed(ref_keys, k))
-                json_object_del(o, k);
-            else if (json_is_object(v))
-                ref_trim(v);
-            else {
-                size_t j;
-                json_t *r;
-
-                json_array_foreach(v, j, r)
-                    ref_trim(r);
-            }
-        }
-    }
-}
 
 static bool
 atlas_detect(const void *p)
@@ -193,12 +136,12 @@ atlas_detect(const void *p)
 }
 
 static int
-add_ent(struct atlas *a, json_t *e, const char *file, enum level lv)
+add_ent(struct atlas *a, const struct cj *e, const char *file, enum level lv)
 {
-    const char *guid = imp_jstr(e, "guid");
+    const char *guid = cj_gstr(e, "guid");
     int32_t i;
 
-    if (!json_is_object(e) || !guid || !*guid)
+    if (!cj_is(e, CJ_OBJ) || !guid || !*guid)
         return SM_OK;   /* nothing to key it by */
     i = sm_map_get(&a->by_guid, guid);
     if (i != SM_NONE && lv == LV_FULL && a->ents[i].level == LV_FULL &&
@@ -228,7 +171,7 @@ add_ent(struct atlas *a, json_t *e, const char *file, enum level lv)
         return SM_ENOMEM;
     i = a->nents++;
     a->ents[i] = (struct aent){ .e = e, .file = file, .guid = guid, .level = (uint8_t)lv,
-                                .kind = (uint8_t)kind_of(imp_jstr(e, "typeName")),
+                                .kind = (uint8_t)kind_of(cj_gstr(e, "typeName")),
                                 .ds = SM_NONE, .in = SM_NONE, .out = SM_NONE,
                                 .copy = SM_NONE };
     return sm_map_put(&a->by_guid, guid, i) ? SM_ENOMEM : SM_OK;
@@ -244,19 +187,19 @@ ent(struct atlas *a, const char *guid)
 
 /* A reference: relationshipAttributes.NAME, else the legacy attributes.NAME. */
 static const char *
-ref_guid(const json_t *e, const char *name)
+ref_guid(const struct cj *e, const char *name)
 {
-    json_t *v = json_object_get(json_object_get(e, "relationshipAttributes"), name);
+    const struct cj *v = cj_get(cj_get(e, "relationshipAttributes"), name);
 
-    if (!json_is_object(v))
-        v = json_object_get(json_object_get(e, "attributes"), name);
-    return json_is_object(v) ? imp_jstr(v, "guid") : NULL;
+    if (!cj_is(v, CJ_OBJ))
+        v = cj_get(cj_get(e, "attributes"), name);
+    return cj_is(v, CJ_OBJ) ? cj_gstr(v, "guid") : NULL;
 }
 
 static const char *
-attr(const json_t *e, const char *name)
+attr(const struct cj *e, const char *name)
 {
-    return imp_jstr(json_object_get(e, "attributes"), name);
+    return cj_gstr(cj_get(e, "attributes"), name);
 }
 
 /* qualifiedName without "@namespace" into buf; *ns gets the namespace. */
@@ -277,24 +220,24 @@ split_qn(const char *qn, char *buf, size_t size, const char **ns)
 
 /* Classification attributes as key/value pairs (values as text). */
 static void
-cl_attrs(const json_t *cl, const char **kv, int max, char (*store)[64])
+cl_attrs(const struct cj *cl, const char **kv, int max, char (*store)[64])
 {
+    const struct cj *attrs = cj_get(cl, "attributes"), *v;
     const char *k;
-    json_t *v;
+    uint32_t i;
     int n = 0;
 
-    json_object_foreach(json_object_get((json_t *)cl, "attributes"), k, v) {
+    cj_foreach_member(attrs, i, k, v) {
         if (n + 2 >= max)
             break;
-        if (json_is_string(v))
-            kv[n + 1] = json_string_value(v);
-        else if (json_is_integer(v))
-            snprintf(store[n / 2], 64, "%lld", (long long)json_integer_value(v)),
-                kv[n + 1] = store[n / 2];
-        else if (json_is_real(v))
-            snprintf(store[n / 2], 64, "%g", json_real_value(v)), kv[n + 1] = store[n / 2];
-        else if (json_is_boolean(v))
-            kv[n + 1] = json_is_true(v) ? "true" : "false";
+        if (v->type == CJ_STR)
+            kv[n + 1] = v->u.s;
+        else if (v->type == CJ_INT)
+            snprintf(store[n / 2], 64, "%lld", v->u.i), kv[n + 1] = store[n / 2];
+        else if (v->type == CJ_REAL)
+            snprintf(store[n / 2], 64, "%g", v->u.d), kv[n + 1] = store[n / 2];
+        else if (v->type == CJ_TRUE || v->type == CJ_FALSE)
+            kv[n + 1] = v->type == CJ_TRUE ? "true" : "false";
         else
             continue;
         kv[n] = k;
@@ -310,16 +253,16 @@ static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char
  * before today ("2026-01-31" into out), else false. Atlas keeps expired
  * classifications; so does sovmap (conservative), marked. */
 static bool
-expired(const json_t *cl, const char *now, char out[11])
+expired(const struct cj *cl, const char *now, char out[11])
 {
-    json_t *vp = json_object_get((json_t *)cl, "validityPeriods"), *p;
-    size_t i;
+    const struct cj *vp = cj_get(cl, "validityPeriods"), *p;
+    uint32_t i;
     char last[11] = "";
 
-    if (!json_is_array(vp) || !json_array_size(vp) || !now || strlen(now) < 10)
+    if (!cj_len(vp) || !now || strlen(now) < 10)
         return false;
-    json_array_foreach(vp, i, p) {
-        const char *end = imp_jstr(p, "endTime");
+    cj_foreach(vp, i, p) {
+        const char *end = cj_gstr(p, "endTime");
         char d[11];
         if (!end || strlen(end) < 10)
             return false;       /* open-ended: still valid */
@@ -356,18 +299,18 @@ static int
 meanings(struct atlas *a, const struct aent *x, int32_t ds, const char *field)
 {
     struct import_run *r = a->r;
-    json_t *list = json_object_get(x->e, "meanings"), *v;
-    bool from_names = !json_is_array(list);
-    size_t i;
+    const struct cj *list = cj_get(x->e, "meanings"), *v;
+    bool from_names = !cj_is(list, CJ_ARR);
+    uint32_t i;
     int rc;
 
     if (from_names)
-        list = json_object_get(x->e, "meaningNames");
-    if (!json_array_size(list))
+        list = cj_get(x->e, "meaningNames");
+    if (!cj_len(list))
         return SM_OK;
-    json_array_foreach(list, i, v) {
-        const char *term = from_names ? json_string_value(v) : imp_jstr(v, "displayText");
-        const char *tg = from_names ? NULL : imp_jstr(v, "termGuid");
+    cj_foreach(list, i, v) {
+        const char *term = from_names ? cj_str(v) : cj_gstr(v, "displayText");
+        const char *tg = from_names ? NULL : cj_gstr(v, "termGuid");
         const char *name, *entity;
 
         if (!term || !*term)
@@ -389,20 +332,19 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
         const char *inherited_from)
 {
     struct import_run *r = a->r;
-    json_t *cls = json_object_get(x->e, "classifications");
-    json_t *cl;
-    size_t i;
+    const struct cj *cls = cj_get(x->e, "classifications"), *cl;
+    uint32_t i;
     int rc;
 
     if (x->level == LV_LINEAGE)
         return SM_OK;   /* lineage is not a tag source */
-    if (x->level == LV_NAMES || (x->level == LV_HEADER && !json_is_array(cls))) {
+    if (x->level == LV_NAMES || (x->level == LV_HEADER && !cj_is(cls, CJ_ARR))) {
         /* a search result's header: a partial listing, it never removes */
-        json_t *names = json_object_get(x->e, "classificationNames");
+        const struct cj *names = cj_get(x->e, "classificationNames");
         const char *ent = imp_fmt(r, "%s" IMP_PARTIAL, x->guid);
-        json_array_foreach(names, i, cl)
-            if (json_is_string(cl) &&
-                (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, json_string_value(cl), NULL,
+        cj_foreach(names, i, cl)
+            if (cj_is(cl, CJ_STR) &&
+                (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, cj_str(cl), NULL,
                                 NULL, true, ent, x->file)))
                 return rc;
         return meanings(a, x, ds, field);
@@ -411,11 +353,11 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
         return rc;
     if ((rc = meanings(a, x, ds, field)))
         return rc;
-    json_array_foreach(cls, i, cl) {
+    cj_foreach(cls, i, cl) {
         const char *kv[34];
         char store[17][64];
-        const char *name = imp_jstr(cl, "typeName");
-        const char *src = imp_jstr(cl, "entityGuid");
+        const char *name = cj_gstr(cl, "typeName");
+        const char *src = cj_gstr(cl, "entityGuid");
         const char *entity;
         if (!name)
             continue;
@@ -424,7 +366,7 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
             entity = imp_fmt(r, "%s (database, inherited)", x->guid);
         else if (src && *src && strcmp(src, x->guid))
             entity = imp_fmt(r, "%s (propagated from %s%s)", x->guid, src,
-                             sm_streq(imp_jstr(cl, "entityStatus"), "DELETED")
+                             sm_streq(cj_gstr(cl, "entityStatus"), "DELETED")
                                  ? ", deleted" : "");
         else
             entity = x->guid;
@@ -573,6 +515,34 @@ place(struct atlas *a, struct aent *x, int32_t ds, const char *ns)
     imp_region(r, ds, reg, why, x->file);
 }
 
+/* Every member of customAttributes with a scalar value as a property
+ * (text as is, numbers and booleans as JSON), as imp_props_of. */
+static int
+props_of(struct import_run *r, int32_t ds, const struct cj *obj, const char *entity,
+         const char *source)
+{
+    const struct cj *v;
+    const char *k;
+    uint32_t i;
+    int rc;
+
+    cj_foreach_member(obj, i, k, v) {
+        const char *val;
+        char *text = NULL;
+        if (v->type == CJ_STR)
+            val = v->u.s;
+        else if (v->type == CJ_NULL || v->type == CJ_ARR || v->type == CJ_OBJ)
+            continue;   /* null, lists and objects: not a key -> value */
+        else if (!(val = text = cj_scalar_text(v)))
+            return SM_ENOMEM;
+        rc = imp_prop(r, ds, k, val, entity, source);
+        free(text);
+        if (rc)
+            return rc;
+    }
+    return SM_OK;
+}
+
 static int
 dataset_of(struct atlas *a, struct aent *x)
 {
@@ -584,13 +554,13 @@ dataset_of(struct atlas *a, struct aent *x)
     int rc;
 
     if (!qn || !*qn)
-        qn = imp_jstr(x->e, "displayText");
+        qn = cj_gstr(x->e, "displayText");
     /* names have no length limit: room for the name and "#namespace" */
     size = (qn ? strlen(qn) : 0) * 2 + 2;
     if (!(name = malloc(size)))
         return SM_ENOMEM;
     if (!qn || !*qn || !split_qn(qn, name, size, &ns) || !*name) {
-        imp_skip(r, imp_jstr(x->e, "typeName") ? imp_jstr(x->e, "typeName") : "entity",
+        imp_skip(r, cj_gstr(x->e, "typeName") ? cj_gstr(x->e, "typeName") : "entity",
                  "no usable qualifiedName");
         free(name);
         return SM_OK;
@@ -623,16 +593,15 @@ dataset_of(struct atlas *a, struct aent *x)
     if (x->level == LV_FULL) {
         /* what Atlas keeps beyond classifications: customAttributes and
          * labels, properties the entity carries (the bulk describes them all) */
-        json_t *labs = json_object_get(x->e, "labels"), *l;
-        size_t li;
+        const struct cj *labs = cj_get(x->e, "labels"), *l;
+        uint32_t li;
         r->ds[ds].attrs_full = true;
         if ((rc = imp_carrier(r, ds, x->guid)) ||
-            (rc = imp_props_of(r, ds, json_object_get(x->e, "customAttributes"), "", x->guid,
-                               x->file)))
+            (rc = props_of(r, ds, cj_get(x->e, "customAttributes"), x->guid, x->file)))
             return rc;
-        json_array_foreach(labs, li, l)
-            if (json_is_string(l) && *json_string_value(l) &&
-                (rc = imp_prop(r, ds, imp_fmt(r, "label:%s", json_string_value(l)), "",
+        cj_foreach(labs, li, l)
+            if (cj_is(l, CJ_STR) && *cj_str(l) &&
+                (rc = imp_prop(r, ds, imp_fmt(r, "label:%s", cj_str(l)), "",
                                x->guid, x->file)))
                 return rc;
     }
@@ -695,7 +664,7 @@ column_of(struct atlas *a, struct aent *x)
     if (!col || !*col)
         col = qcol;
     if (ds == SM_NONE || !col || !*col) {
-        imp_skip(a->r, imp_jstr(x->e, "typeName"), "column whose table is unknown");
+        imp_skip(a->r, cj_gstr(x->e, "typeName"), "column whose table is unknown");
         return SM_OK;
     }
     /* the column's data type and comment (attributes.type, .comment) */
@@ -722,14 +691,14 @@ process_edges(struct atlas *a, int32_t pi)
     static const char *const dirs[] = { "inputs", "outputs" };
 
     for (int d = 0; d < 2; d++) {
-        json_t *list = json_object_get(json_object_get(a->ents[pi].e, "relationshipAttributes"),
+        const struct cj *list = cj_get(cj_get(a->ents[pi].e, "relationshipAttributes"),
                                        dirs[d]);
-        json_t *v;
-        size_t i;
-        if (!json_is_array(list))
-            list = json_object_get(json_object_get(a->ents[pi].e, "attributes"), dirs[d]);
-        json_array_foreach(list, i, v) {
-            int32_t o = sm_map_get(&a->by_guid, imp_jstr(v, "guid") ? imp_jstr(v, "guid") : "");
+        const struct cj *v;
+        uint32_t i;
+        if (!cj_is(list, CJ_ARR))
+            list = cj_get(cj_get(a->ents[pi].e, "attributes"), dirs[d]);
+        cj_foreach(list, i, v) {
+            int32_t o = sm_map_get(&a->by_guid, cj_gstr(v, "guid") ? cj_gstr(v, "guid") : "");
             if (o == SM_NONE)
                 continue;
             if (edge(a, d ? pi : o, d ? o : pi))
@@ -757,7 +726,7 @@ label_of(struct atlas *a, const struct aent *x)
     if (!s || !*s)
         s = attr(x->e, "name");
     if (!s || !*s)
-        s = imp_jstr(x->e, "displayText");
+        s = cj_gstr(x->e, "displayText");
     if (!s || !*s)
         return x->guid;
     if (strlen(s) <= 80)
@@ -800,32 +769,64 @@ lineage_flows(struct atlas *a)
     return SM_OK;
 }
 
+/* The level of entity e of a file (search: a search result's). */
+static enum level
+level_of(const struct cj *e, bool search)
+{
+    if (!search)
+        return LV_FULL;
+    return cj_is(cj_get(e, "classifications"), CJ_ARR) ? LV_HEADER : LV_NAMES;
+}
+
+/* A jansson entity (a file parsed whole, a single entity, a lineage
+ * node), trimmed into the parse's store. */
+static int
+add_json(struct atlas *a, const json_t *v, const char *file, enum level lv, bool search)
+{
+    struct cj *e;
+
+    if (!json_is_object(v))
+        return SM_OK;   /* add_ent would ignore it */
+    if (!(e = sm_arena_alloc(&a->cj->arena, sizeof *e)) || cj_from_json(a->cj, v, e))
+        return SM_ENOMEM;
+    return add_ent(a, e, file, search ? level_of(e, true) : lv);
+}
+
 static int
 index_file(struct atlas *a, const struct imp_file *f, struct sm_error *err)
 {
     json_t *root = f->root, *v, *list;
+    const struct cj_store *st = f->cj;
     const char *k;
     size_t i;
     int rc = SM_OK;
 
-    if ((v = json_object_get(root, "entity")) && (rc = add_ent(a, v, f->name, LV_FULL)))
+    if ((v = json_object_get(root, "entity")) && (rc = add_json(a, v, f->name, LV_FULL, false)))
         return rc;
     list = json_object_get(root, "entities");
     if (list && !json_is_array(list))
         return imp_bad(err, f->name, "\"entities\" must be a list");
     bool search = json_object_get(root, "queryType") || json_object_get(root, "approximateCount");
-    json_array_foreach(list, i, v) {
-        enum level lv = LV_FULL;
-        if (search)
-            lv = json_is_array(json_object_get(v, "classifications")) ? LV_HEADER : LV_NAMES;
-        if ((rc = add_ent(a, v, f->name, lv)))
-            return rc;
+    if (st && st->has_ents) {
+        for (int32_t j = 0; j < st->nents; j++)
+            if ((rc = add_ent(a, &st->ents[j], f->name, level_of(&st->ents[j], search))))
+                return rc;
+    } else {
+        json_array_foreach(list, i, v)
+            if ((rc = add_json(a, v, f->name, LV_FULL, search)))
+                return rc;
     }
-    json_object_foreach(json_object_get(root, "referredEntities"), k, v)
-        if ((rc = add_ent(a, v, f->name, search ? LV_HEADER : LV_FULL)))
-            return rc;
+    if (st && st->has_refd) {
+        for (int32_t j = 0; j < st->nrefd; j++)
+            if ((rc = add_ent(a, &st->refd[j], f->name, search ? LV_HEADER : LV_FULL)))
+                return rc;
+    } else {
+        json_object_foreach(json_object_get(root, "referredEntities"), k, v)
+            if ((rc = add_json(a, v, f->name, search ? LV_HEADER : LV_FULL, false)))
+                return rc;
+    }
     json_object_foreach(json_object_get(root, "guidEntityMap"), k, v)
-        if ((rc = add_ent(a, v, f->name, LV_LINEAGE)))
+        if ((rc = add_json(a, v, f->name, LV_LINEAGE, false)))
             return rc;
     return SM_OK;
 }
@@ -838,10 +839,9 @@ relations(struct atlas *a, const struct imp_file *f)
 
     rel = json_object_get(f->root, "relations");
     json_array_foreach(rel, i, v) {
-        int32_t from = sm_map_get(&a->by_guid, imp_jstr(v, "fromEntityId")
-                                                   ? imp_jstr(v, "fromEntityId") : "");
-        int32_t to = sm_map_get(&a->by_guid, imp_jstr(v, "toEntityId")
-                                                 ? imp_jstr(v, "toEntityId") : "");
+        const char *fg = imp_jstr(v, "fromEntityId"), *tg = imp_jstr(v, "toEntityId");
+        int32_t from = sm_map_get(&a->by_guid, fg ? fg : "");
+        int32_t to = sm_map_get(&a->by_guid, tg ? tg : "");
         if (from == SM_NONE || to == SM_NONE)
             continue;
         if (edge(a, from, to))
@@ -853,9 +853,11 @@ relations(struct atlas *a, const struct imp_file *f)
 static int
 atlas_parse(struct import_run *r, struct sm_error *err)
 {
-    struct atlas a = { .r = r };
+    struct atlas a = { .r = r, .cj = cj_store_new() };
     int rc = SM_OK;
 
+    if (!a.cj)
+        return sm_error_set(err, SM_ENOMEM, "atlas import: out of memory");
     sm_map_init(&a.by_guid);
     sm_map_init(&a.bucket_region);
     for (int i = 0; i < r->nfiles; i++)
@@ -884,8 +886,8 @@ atlas_parse(struct import_run *r, struct sm_error *err)
     for (int pass = 0; pass < 2; pass++) {
         for (int32_t i = 0; i < a.nents; i++) {
             struct aent *x = &a.ents[i];
-            const char *st = imp_jstr(x->e, "status");
-            const char *type = imp_jstr(x->e, "typeName");
+            const char *st = cj_gstr(x->e, "status");
+            const char *type = cj_gstr(x->e, "typeName");
             bool want = pass == 0 ? x->kind != AK_COLUMN : x->kind == AK_COLUMN;
             if (!want || x->extra)
                 continue;
@@ -895,7 +897,7 @@ atlas_parse(struct import_run *r, struct sm_error *err)
                          imp_fmt(r, "status %s: not imported; remove it by hand if it was", st));
                 continue;
             }
-            if (json_is_true(json_object_get(x->e, "isIncomplete"))) {
+            if (cj_is(cj_get(x->e, "isIncomplete"), CJ_TRUE)) {
                 imp_skip(r, type ? type : "entity", "shell entity: only its name is known");
                 continue;
             }
@@ -933,6 +935,12 @@ done:
     free(a.bregions);
     sm_map_fini(&a.by_guid);
     sm_map_fini(&a.bucket_region);
+    /* the records hold copies of what they took: the entities can go */
+    cj_store_free(a.cj);
+    for (int i = 0; i < r->nfiles; i++) {
+        cj_store_free(r->files[i].cj);
+        r->files[i].cj = NULL;
+    }
     return rc;
 }
 

@@ -12,9 +12,12 @@
 
 #include "import.h"
 
+struct cj_store;
+
 struct imp_file {
     const char *name;
     json_t *root;
+    struct cj_store *cj;        /* its entities read by import_stream.c, or NULL */
 };
 
 /* A dataset as the sources describe it, before it meets the model. */
@@ -98,13 +101,21 @@ struct import_run {
 };
 
 /* A file's JSON with each element of "entities" and member of
- * "referredEntities" parsed alone and trimmed (import_stream.c), or NULL
- * when the text is not one well-formed object as the scanner expects: the
- * caller then parses it whole, for the result or for jansson's error. */
-json_t *imp_stream_load(const char *text, size_t len);
-/* Drop what the Atlas importer never reads from one entity (import_atlas.c,
- * next to the readers). */
-void atlas_trim(json_t *entity);
+ * "referredEntities" read alone and trimmed into *cj (import_stream.c,
+ * import_cj.c; the root holds an empty list and object in their place),
+ * or NULL when the text is not one well-formed object as the scanner
+ * expects: the caller then parses it whole, for the result or for
+ * jansson's error. mapped: text is a read-only file mapping whose pages
+ * may be dropped once read (they are read again from the file if needed).
+ * *cj is NULL when the file has neither. */
+json_t *imp_stream_load(const char *text, size_t len, bool mapped, struct cj_store **cj);
+/* Drop the pages of a mapped text in [from, to) (whole pages only). */
+void imp_text_drop(const char *text, size_t from, size_t to);
+/* What the Atlas importer reads of an entity (import_atlas.c, next to the
+ * readers): the entity's keys, and of attributes and relationshipAttributes
+ * every scalar and these references (each trimmed to its guid). */
+extern const char *const atlas_entity_keys[];
+extern const char *const atlas_ref_keys[];
 
 /* The mark at the end of a tag's entity that a partial listing (a search
  * result, search-tables-by-lf-tags, a page with NextToken) set it: an

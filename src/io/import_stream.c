@@ -16,11 +16,15 @@
  * to json_loadb, whose error (file:line:col) is then the one reported, so
  * errors read the same either way. Depends on jansson and import_int.h.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "import_cj.h"
 #include "import_int.h"
 
 /* jansson refuses nesting deeper than 2048; an entity sits two levels down. */
@@ -29,6 +33,8 @@
 struct scan {
     const char *s;
     size_t len, at;
+    bool mapped;                /* drop the pages behind */
+    size_t dropped;             /* up to here */
 };
 
 static void
@@ -130,12 +136,47 @@ expect(struct scan *sc, char ch)
     return true;
 }
 
-/* "entities": [ ... ], each element alone. */
+/* Drop the pages read so far of a mapped text, every DROP_STEP bytes. */
+#define DROP_STEP ((size_t)8 << 20)
+
+static void
+drop_behind(struct scan *sc)
+{
+    if (sc->mapped && sc->at - sc->dropped >= DROP_STEP) {
+        imp_text_drop(sc->s, sc->dropped, sc->at);
+        sc->dropped = sc->at;
+    }
+}
+
+/* The entity at sc->at into *out: the fast path (import_cj.c), or
+ * jansson's parse of it trimmed. False: the caller falls back. */
+static bool
+entity_at(struct scan *sc, struct cj_store *st, struct cj *out)
+{
+    size_t from = sc->at;
+    json_t *e;
+    int rc = cj_parse_entity(st, sc->s, sc->len, &sc->at, out);
+
+    if (rc == CJ_OK)
+        return true;
+    if (rc == CJ_NOMEM)
+        return false;
+    sc->at = from;
+    if (!(e = load_value(sc)))
+        return false;
+    rc = cj_from_json(st, e, out);
+    json_decref(e);
+    return rc == CJ_OK;
+}
+
+/* "entities": [ ... ], each element alone into st. */
 static json_t *
-load_entities(struct scan *sc)
+load_entities(struct scan *sc, struct cj_store *st)
 {
     json_t *a = json_array();
 
+    st->nents = 0;      /* a repeated "entities": the last one, as jansson */
+    st->has_ents = true;
     if (!a || !expect(sc, '['))
         goto fail;
     ws(sc);
@@ -144,14 +185,12 @@ load_entities(struct scan *sc)
         return a;
     }
     for (;;) {
-        json_t *e;
+        struct cj e;
 
         ws(sc);
-        if (!(e = load_value(sc)))
+        if (!entity_at(sc, st, &e) || cj_add_entity(st, &e))
             goto fail;
-        atlas_trim(e);
-        if (json_array_append_new(a, e))
-            goto fail;
+        drop_behind(sc);
         ws(sc);
         if (sc->at < sc->len && sc->s[sc->at] == ',') {
             sc->at++;
@@ -166,60 +205,95 @@ fail:
     return NULL;
 }
 
-/* An object whose members are parsed one at a time; trim: each is an entity. */
+/* A key without escapes nor bytes past ASCII: its text in place; else
+ * jansson's reading of it (heap, *alloc). False on anything unexpected. */
+static bool
+key_at(struct scan *sc, const char **k, size_t *klen, char **alloc)
+{
+    size_t from = sc->at, i;
+
+    *alloc = NULL;
+    if (sc->at >= sc->len || sc->s[sc->at] != '"')
+        return false;
+    for (i = from + 1; i < sc->len; i++) {
+        unsigned char c = (unsigned char)sc->s[i];
+        if (c == '"') {
+            *k = sc->s + from + 1;
+            *klen = i - from - 1;
+            sc->at = i + 1;
+            return true;
+        }
+        if (c == '\\' || c < 0x20 || c >= 0x80)
+            break;
+    }
+    if (!(*alloc = load_key(sc)))
+        return false;
+    *k = *alloc;
+    *klen = strlen(*alloc);
+    return true;
+}
+
+/* "referredEntities": { "guid": entity, ... }, each member alone into st. */
 static json_t *
-load_members(struct scan *sc, bool trim)
+load_referred(struct scan *sc, struct cj_store *st)
 {
     json_t *o = json_object();
+    struct sm_map keys;
 
+    sm_map_init(&keys);
+    st->nrefd = 0;
+    st->has_refd = true;
     if (!o || !expect(sc, '{'))
         goto fail;
     ws(sc);
     if (sc->at < sc->len && sc->s[sc->at] == '}') {
         sc->at++;
-        return o;
+        goto done;
     }
     for (;;) {
-        char *k;
-        json_t *v;
+        const char *k;
+        char *alloc;
+        size_t klen;
+        struct cj e;
+        bool ok;
 
         ws(sc);
-        if (!(k = load_key(sc)))
+        if (!key_at(sc, &k, &klen, &alloc))
             goto fail;
-        if (!expect(sc, ':')) {
-            free(k);
-            goto fail;
-        }
+        ok = expect(sc, ':');
         ws(sc);
-        v = load_value(sc);
-        if (v && trim)
-            atlas_trim(v);
-        if (!v || json_object_set_new(o, k, v)) {
-            free(k);
+        ok = ok && entity_at(sc, st, &e) && !cj_add_referred(st, &keys, k, klen, &e);
+        free(alloc);
+        if (!ok)
             goto fail;
-        }
-        free(k);
+        drop_behind(sc);
         ws(sc);
         if (sc->at < sc->len && sc->s[sc->at] == ',') {
             sc->at++;
             continue;
         }
         if (expect(sc, '}'))
-            return o;
+            goto done;
         goto fail;
     }
+done:
+    sm_map_fini(&keys);
+    return o;
 fail:
+    sm_map_fini(&keys);
     json_decref(o);
     return NULL;
 }
 
 json_t *
-imp_stream_load(const char *text, size_t len)
+imp_stream_load(const char *text, size_t len, bool mapped, struct cj_store **cj)
 {
-    struct scan sc = { .s = text, .len = len };
+    struct scan sc = { .s = text, .len = len, .mapped = mapped };
+    struct cj_store *st = cj_store_new();
     json_t *root = json_object();
 
-    if (!root || !expect(&sc, '{'))
+    *cj = NULL;
+    if (!st || !root || !expect(&sc, '{'))
         goto fail;
     ws(&sc);
     if (sc.at < sc.len && sc.s[sc.at] == '}') {
@@ -239,11 +313,17 @@ imp_stream_load(const char *text, size_t len)
         }
         ws(&sc);
         if (strcmp(k, "entities") == 0 && sc.at < sc.len && sc.s[sc.at] == '[')
-            v = load_entities(&sc);
+            v = load_entities(&sc, st);
         else if (strcmp(k, "referredEntities") == 0 && sc.at < sc.len && sc.s[sc.at] == '{')
-            v = load_members(&sc, true);
-        else
+            v = load_referred(&sc, st);
+        else {
+            /* a repeated key replaces: the last one, as jansson */
+            if (strcmp(k, "entities") == 0)
+                st->has_ents = false, st->nents = 0;
+            else if (strcmp(k, "referredEntities") == 0)
+                st->has_refd = false, st->nrefd = 0;
             v = load_value(&sc);
+        }
         if (!v || json_object_set_new(root, k, v)) {
             free(k);
             goto fail;
@@ -260,9 +340,32 @@ imp_stream_load(const char *text, size_t len)
     }
 end:
     ws(&sc);
-    if (sc.at == sc.len)
+    if (sc.at == sc.len) {
+        if (mapped)
+            imp_text_drop(text, sc.dropped, len);
+        if (st->has_ents || st->has_refd)
+            *cj = st;
+        else
+            cj_store_free(st);
         return root;
+    }
 fail:
+    cj_store_free(st);
     json_decref(root);
     return NULL;
+}
+
+void
+imp_text_drop(const char *text, size_t from, size_t to)
+{
+    long ps = sysconf(_SC_PAGESIZE);
+    uintptr_t a, b;
+
+    if (ps <= 0)
+        return;
+    /* whole pages inside [from, to) */
+    a = ((uintptr_t)(text + from) + (uintptr_t)ps - 1) & ~((uintptr_t)ps - 1);
+    b = (uintptr_t)(text + to) & ~((uintptr_t)ps - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
 }
