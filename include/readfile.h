@@ -16,6 +16,14 @@
  * and read's. */
 char *readfile_all(const char *path, size_t max, size_t *len);
 
+/* A regular, non-empty file mapped read-only (private), its length in
+ * *len: pages are read as they are touched and may be let go again
+ * (madvise), so a big file is never resident whole. NULL with errno set:
+ * ENODEV when path is not a regular non-empty file ("-", a pipe, a device,
+ * an empty file: read those with readfile_all), or open's and mmap's. */
+char *readfile_map(const char *path, size_t *len);
+void  readfile_unmap(char *text, size_t len);
+
 /* A json_load* that failed: did jansson run out of memory? (2.14 says so
  * with an empty text, and gives every other error a text.) */
 struct json_error_t;

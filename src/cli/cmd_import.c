@@ -23,7 +23,9 @@ extern const struct command cmd_import;
 
 /* Import files are read whole (jansson parses from memory, and the
  * importers take about three times the file in memory): past this size
- * the import is refused with a message instead of exhausting memory. */
+ * the import is refused with a message instead of exhausting memory.
+ * An Atlas export in a regular file is mapped instead and read entity by
+ * entity (import_stream.c): no cap applies to it. */
 #define IMPORT_MAX_BYTES ((size_t)1 << 30)
 
 /* The whole file, NUL-terminated, or NULL with errno set (EFBIG: larger
@@ -244,14 +246,24 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     }
     snprintf(op, o_len, "import %s", ops->name);
     for (int i = 0; i < nfiles; i++) {
-        char *text = cmd_read_file(files[i], &len);
-        if (!text) {
+        const char *name = strcmp(files[i], "-") ? files[i] : "<stdin>";
+        /* an Atlas export is read entity by entity from a mapping of the
+         * file, never held whole: no size cap (doc/import.md) */
+        char *text = ops == &importer_atlas ? readfile_map(files[i], &len) : NULL;
+        if (text) {
+            rc = import_run_add_mapped(run, name, text, len, &e);
+            readfile_unmap(text, len);
+        } else if (ops == &importer_atlas && errno != ENODEV) {
             rc = cmd_read_fail(c, files[i]);
             goto out;
+        } else {
+            if (!(text = cmd_read_file(files[i], &len))) {
+                rc = cmd_read_fail(c, files[i]);
+                goto out;
+            }
+            rc = import_run_add_file(run, name, text, len, &e);
+            free(text);
         }
-        rc = import_run_add_file(run, strcmp(files[i], "-") ? files[i] : "<stdin>", text, len,
-                                 &e);
-        free(text);
         if (rc != SM_OK) {
             rc = cli_error(c, &e);
             goto out;

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -93,4 +96,50 @@ out:
     }
     buf[*len] = '\0';
     return buf;
+}
+
+char *
+readfile_map(const char *path, size_t *len)
+{
+    struct stat st;
+    void *p;
+    int fd, e;
+
+    *len = 0;
+    /* stat first: a pipe is never opened twice (its writer would see it closed) */
+    if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+        errno = ENODEV;
+        return NULL;
+    }
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return NULL;
+    if (fstat(fd, &st)) {
+        e = errno;
+        close(fd);
+        errno = e;
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uintmax_t)st.st_size > SIZE_MAX) {
+        close(fd);
+        errno = ENODEV;
+        return NULL;
+    }
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    e = errno;
+    close(fd);
+    if (p == MAP_FAILED) {
+        errno = e;
+        return NULL;
+    }
+    /* read front to back once */
+    madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+    *len = (size_t)st.st_size;
+    return p;
+}
+
+void
+readfile_unmap(char *text, size_t len)
+{
+    if (text)
+        munmap(text, len);
 }

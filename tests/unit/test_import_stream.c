@@ -6,8 +6,11 @@
  * (file:line:col and message) on broken and hostile texts (BOM, UTF-16, NUL,
  * a missing comma, bytes after the object, deep nesting, invalid UTF-8).
  */
+#include <unistd.h>
+
 #include "import_test.h"
 #include "model_json.h"
+#include "readfile.h"
 
 /* Everything an import shows, as one text: model-json, diff, summary, audit. */
 static char *
@@ -153,6 +156,145 @@ test_errors_same(void **state)
     }
 }
 
+/* Everything an import of text as Atlas shows (as outcome), streaming or
+ * whole; mapped: through a file mapped with readfile_map. */
+static char *
+text_outcome(const char *text, size_t len, bool whole, bool mapped)
+{
+    struct sm_error e = { 0 };
+    struct import_map *map = it_map(true);
+    struct import_opts o = { .now = "2026-11-26T00:00:00Z", .whole_parse = whole };
+    struct import_run *run = import_run_new(map, &o);
+    struct model *m = it_model();
+    char *buf = NULL, *audit, *mtext = NULL, path[] = "/tmp/sovmap-stream-XXXXXX";
+    size_t blen = 0, mlen = 0;
+    FILE *f = open_memstream(&buf, &blen);
+    int rc;
+
+    assert_non_null(run);
+    assert_non_null(f);
+    if (mapped) {
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, len), (ssize_t)len);
+        close(fd);
+        assert_non_null(mtext = readfile_map(path, &mlen));
+        assert_int_equal(mlen, len);
+        rc = import_run_add_mapped(run, "t.json", mtext, mlen, &e);
+    } else {
+        rc = import_run_add_file(run, "t.json", text, len, &e);
+    }
+    if (rc == SM_OK)
+        rc = import_run_parse(run, importer_find("atlas"), &e);
+    if (rc == SM_OK)
+        rc = import_run_apply(run, m, &e);
+    if (mapped) {
+        readfile_unmap(mtext, mlen);
+        unlink(path);
+    }
+    if (rc != SM_OK) {
+        fprintf(f, "error: %s\n", e.msg);
+    } else {
+        assert_int_equal(model_json_write(m, f, &e), SM_OK);
+        import_run_print_diff(run, f);
+        import_run_print_summary(run, f);
+        audit = import_run_audit_text(run);
+        fputs(audit ? audit : "(no audit text)", f);
+        free(audit);
+    }
+    fclose(f);
+    import_run_free(run);
+    model_free(m);
+    import_map_free(map);
+    return buf;
+}
+
+/* Texts the fast path (import_cj.c) hands to jansson, entity by entity:
+ * \u escapes, reals, big integers, duplicate keys, control characters,
+ * odd UTF-8, deep nesting, repeated top-level keys. Each must import as the
+ * whole-document parse does (and, where it is valid, be accepted). */
+static void
+test_fast_path_same(void **state)
+{
+#define TABLE(g, attrs, rest)                                                              \
+    "{\"guid\": \"" g "\", \"typeName\": \"hive_table\", \"status\": \"ACTIVE\", "           \
+    "\"attributes\": {\"qualifiedName\": \"db.t" g "@cl\", \"name\": \"t" g "\"" attrs "}" rest "}"
+#define COL(g, t, name)                                                                   \
+    "{\"guid\": \"" g "\", \"typeName\": \"hive_column\", \"status\": \"ACTIVE\", "          \
+    "\"attributes\": {\"qualifiedName\": \"db.t" t "." name "@cl\", \"name\": \"" name "\"}, " \
+    "\"relationshipAttributes\": {\"table\": {\"guid\": \"" t "\", \"x\": [1, {\"y\": 2}]}}, " \
+    "\"classifications\": [{\"typeName\": \"PII\", \"attributes\": {\"type\": \"email\"}}]}"
+    static const char *const cases[] = {
+        /* plain, through the fast path */
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"ana\"", "") "], \"referredEntities\": {\"2\": "
+        COL("2", "1", "email") "}}",
+        /* escapes: \u (jansson's), the simple ones (fast) */
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"J\\u00fcrgen\", \"description\": \"a\\tb\\\"c\\/\"",
+                                 "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"description\": \"\\ud83d\\ude00 \\n\"", "") "]}",
+        /* non-ASCII in place, keys included */
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"J\xc3\xbcrgen \xe2\x82\xac \xf0\x9f\x98\x80\"", "")
+        "], \"referredEntities\": {\"\xc3\xa9\": " COL("2", "1", "e\xc3\xa9") "}}",
+        /* numbers: reals, big and negative integers, in kept and dropped parts */
+        "{\"entities\": [" TABLE("1", ", \"size\": 1.50, \"rows\": 1234567890123456789, \"n\": -0",
+                                 ", \"customAttributes\": {\"r\": 2.5e3, \"i\": -42, \"b\": true, "
+                                 "\"z\": null, \"big\": 123456789012345678}, \"createTime\": 1e2")
+        "]}",
+        /* duplicate keys: jansson keeps the last value at the first's place */
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"a\", \"owner\": \"b\"", "") "]}",
+        "{\"entities\": [" TABLE("1", "", ", \"attributes\": {\"qualifiedName\": \"db.other@cl\"}") "]}",
+        "{\"entities\": [" TABLE("1", ", \"db\": 1, \"db\": {\"guid\": \"9\", \"guid\": \"8\"}", "") "]}",
+        "{\"entities\": [], \"referredEntities\": {\"1\": " TABLE("1", ", \"owner\": \"a\"", "") ", \"2\": "
+        COL("2", "1", "c") ", \"1\": " TABLE("1", ", \"owner\": \"b\"", "") "}}",
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"a\"", "") "], \"entities\": ["
+        TABLE("2", ", \"owner\": \"b\"", "") "]}",
+        "{\"entities\": {\"a\": 1}, \"entities\": [" TABLE("1", "", "") "]}",
+        "{\"referredEntities\": {\"1\": " TABLE("1", "", "") "}, \"referredEntities\": [], "
+        "\"entities\": [" TABLE("2", "", "") "]}",
+        /* references: lists, non-objects in them, guids of any type */
+        "{\"entities\": [" TABLE("1", ", \"sd\": [{\"guid\": \"s\"}, 3, [\"x\"]], "
+                                 "\"db\": {\"guid\": {\"a\": 1}, \"q\": 1}, \"other\": {\"guid\": \"o\"}", "")
+        "]}",
+        /* entities that are not objects, empty ones, nesting */
+        "{\"entities\": [1, \"x\", null, [], {}, " TABLE("1", ", \"deep\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                                 "[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+                                 "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "") "]}",
+        /* a control character, an overlong and a surrogate in UTF-8: errors */
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"a\x01\"", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"\xc0\xaf\"", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"\xed\xa0\x80\"", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"\xf4\x90\x80\x80\"", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"n\": 01", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"n\": -", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"n\": tru", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"n\": 1.", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"n\": \"\\x\"", "") "]}",
+        "{\"entities\": [" TABLE("1", ", \"n\": 99999999999999999999999", "") "]}",
+    };
+#undef TABLE
+#undef COL
+
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len = strlen(cases[i]);
+        char *s = text_outcome(cases[i], len, false, false);
+        char *w = text_outcome(cases[i], len, true, false);
+        char *m = text_outcome(cases[i], len, false, true);
+
+        if (strcmp(s, w))
+            fail_msg("case %zu: stream and whole differ:\n%s\n---\n%s", i, s, w);
+        if (strcmp(s, m))
+            fail_msg("case %zu: mapped and in memory differ:\n%s\n---\n%s", i, m, s);
+        if (i < 14 && strstr(s, "error: "))
+            fail_msg("case %zu: refused: %s", i, s);
+        if (i >= 14 && !strstr(s, "error: t.json:1:"))
+            fail_msg("case %zu: accepted: %s", i, s);
+        free(s);
+        free(w);
+        free(m);
+    }
+}
+
 /* Nesting past jansson's limit inside one entity: the scanner hands the
  * whole text to jansson, whose error is the one reported. */
 static void
@@ -187,6 +329,7 @@ main(void)
         cmocka_unit_test(test_fixtures_same),
         cmocka_unit_test(test_errors_same),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_fast_path_same),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
