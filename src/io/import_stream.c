@@ -4,10 +4,12 @@
  * An Atlas entity-bulk of a million entities is a 1.3 GB text; jansson's
  * tree of all of it took 10 GiB. Here a small scanner walks the top-level
  * object: each element of "entities" and each member of "referredEntities"
- * is handed alone to json_loadb, trimmed to what the Atlas importer reads
- * (atlas_trim, import_atlas.c), and added to the root; any other top-level
- * value is parsed whole (they are small). So memory is the text, one
- * entity's full tree and the trimmed entities.
+ * is read alone into compact nodes trimmed to what the Atlas importer reads
+ * (import_cj.c: a strict fast path, jansson for whatever it does not take)
+ * and kept in the file's cj_store; the root holds an empty list and object
+ * in their place. Any other top-level value is parsed whole (they are
+ * small). A mapped text's pages are let go behind the scanner. So memory
+ * is a few MB of the text, one entity and the compact entities.
  *
  * The scanner only finds where a value ends (strings, escapes, nesting);
  * json_loadb validates every piece. It accepts nothing the whole-document

@@ -155,14 +155,16 @@ if sm "$h/r.db" import model "$h/empty.json" --replace >/dev/null 2>"$h/e" &&
 else bad "import model --replace" "$(cat "$h/e")"; fi
 
 # ---- H7 sizes before reading: a sparse 2 GB file, /dev/zero and a 5 GB
-# sparse --map are refused without taking their size in memory
+# sparse --map are refused without taking their size in memory (an Atlas
+# export in a regular file has no size cap: it is mapped and read entity by
+# entity; the sparse one is refused as binary text, its first bytes NUL)
 truncate -s 2G "$h/sparse.json"; truncate -s 5G "$h/sparse.map"
 for args in "import model $h/sparse.json" "import model /dev/zero" "import atlas $h/sparse.json" \
             "import atlas /dev/zero" "import atlas $h/near1.json --map $h/sparse.map" "demo --force --from $h/sparse.json"; do
     # shellcheck disable=SC2086
     /usr/bin/time -f '%e %M' -o "$h/time" "$bin" --catalog "$h/z.db" $args </dev/null >/dev/null 2>"$h/e"; rc=$?
     read -r secs kb < <(tail -n 1 "$h/time") || { secs=99; kb=0; }
-    if [ $rc -eq 2 ] && grep -q "larger than\|cannot read the demo model" "$h/e" && [ "$kb" -lt $((mem_cap * 1024)) ]; then ok
+    if [ $rc -eq 2 ] && grep -q "larger than\|cannot read the demo model\|binary text" "$h/e" && [ "$kb" -lt $((mem_cap * 1024)) ]; then ok
     else bad "$args: exit $rc, $((kb / 1024)) MiB in $secs s" "$(cat "$h/e")"; fi
 done
 /usr/bin/time -f '%e %M' -o "$h/time" "$bin" --catalog "$h/z.db" import model "$h/sparse.json" >/dev/null 2>&1
