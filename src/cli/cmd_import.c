@@ -59,6 +59,28 @@ count_model(const struct model *m, int *ds, int *pl, int *fl)
         *fl += !m->flows[i].deleted;
 }
 
+/* cmd_audit_data's text, {"before":B,"after":A}, built in after's own
+ * block (grown in place when it can be) rather than in a copy: after
+ * holds every object an import wrote. NULL when out of memory (after is
+ * then left as it was). */
+static char *
+audit_data_take(const char *before, char *after)
+{
+    static const char head[] = "{\"before\":", mid[] = ",\"after\":";
+    size_t nb = strlen(before), na = strlen(after), hn = sizeof head - 1, mn = sizeof mid - 1;
+    char *d = realloc(after, hn + nb + mn + na + 2);
+
+    if (!d)
+        return NULL;
+    memmove(d + hn + nb + mn, d, na);
+    memcpy(d, head, hn);
+    memcpy(d + hn, before, nb);
+    memcpy(d + hn + nb, mid, mn);
+    d[hn + nb + mn + na] = '}';
+    d[hn + nb + mn + na + 1] = '\0';
+    return d;
+}
+
 /* The audit data of an import: the objects it touched as they were in c->m
  * (work is its clone: the same ids) and as they are in work. NULL with the
  * error printed. */
@@ -79,8 +101,10 @@ touched_data(struct cli *c, const struct model *work, const struct import_touche
     if (model_json_part(c->m, refs, nt, &before, &e) != SM_OK ||
         model_json_part(work, refs, nt, &after, &e) != SM_OK)
         cli_error(c, &e);
-    else if (!(data = cmd_audit_data(before, after)))
+    else if (!(data = audit_data_take(before, after)))
         cli_fail(c, "out of memory");
+    else
+        after = NULL;   /* data is after, grown */
     free(refs);
     free(before);
     free(after);

@@ -683,19 +683,81 @@ part_add(struct wr *w, json_t *part, const struct part_sec *sec, int32_t *ids, i
     put(w, part, sec->key, a);
 }
 
+/* model_json_part's text, one object at a time: part_add's tree of every
+ * object an import touched took more memory than the model (a million
+ * Atlas entities: about 1 GB); the bytes are part_dump's (compact, in
+ * order). */
+struct pbuf {
+    char *s;
+    size_t n, cap;
+};
+
+static void
+pb_put(struct wr *w, struct pbuf *b, const char *s, size_t n)
+{
+    if (w->rc)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *ns;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        if (!(ns = realloc(b->s, cap))) {
+            w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void
+part_stream(struct wr *w, struct pbuf *b, const struct part_sec *sec, int32_t *ids, int32_t n)
+{
+    bool any = false;
+
+    if (!n || w->rc)
+        return;
+    sort_m = w->m;
+    qsort(ids, (size_t)n, sizeof *ids, sec->cmp);
+    pb_put(w, b, b->n > 1 ? ",\"" : "\"", b->n > 1 ? 2 : 1);
+    pb_put(w, b, sec->key, strlen(sec->key));
+    pb_put(w, b, "\":[", 3);
+    for (int32_t i = 0; i < n && !w->rc; i++) {
+        json_t *o;
+        char *s;
+        if (i && ids[i] == ids[i - 1])
+            continue;
+        s = (o = sec->one(w, ids[i])) ? json_dumps(o, PART_FLAGS) : NULL;
+        json_decref(o);
+        if (!s) {
+            if (!w->rc)
+                w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+            return;
+        }
+        if (any)
+            pb_put(w, b, ",", 1);
+        pb_put(w, b, s, strlen(s));
+        free(s);
+        any = true;
+    }
+    pb_put(w, b, "]", 1);
+}
+
 int
 model_json_part(const struct model *m, const struct obj_ref *refs, int32_t n, char **out,
                 struct sm_error *err)
 {
     struct wr w = { .m = m, .err = err };
-    json_t *part = json_object();
+    struct pbuf b = { 0 };
     int32_t *ids = malloc(((size_t)(n > 0 ? n : 0) + 1) * sizeof *ids);
 
-    if (!part || !ids) {
-        json_decref(part);
-        free(ids);
+    if (!ids)
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    }
+    pb_put(&w, &b, "{", 1);
     for (int s = 0; s < NSECTIONS && !w.rc; s++) {
         int32_t k = 0;
         for (int32_t i = 0; i < n; i++) {
@@ -712,10 +774,16 @@ model_json_part(const struct model *m, const struct obj_ref *refs, int32_t n, ch
                 continue;
             ids[k++] = id;
         }
-        part_add(&w, part, &sections[s], ids, k);
+        part_stream(&w, &b, &sections[s], ids, k);
     }
     free(ids);
-    return part_dump(&w, part, out);
+    pb_put(&w, &b, "}", 1);
+    if (w.rc) {
+        free(b.s);
+        return w.rc;
+    }
+    *out = b.s;
+    return SM_OK;
 }
 
 static const struct model *ident_m;
