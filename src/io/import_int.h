@@ -95,6 +95,7 @@ struct import_run {
     IMP_VEC(imp_note, notes);   /* warnings and conflicts */
     IMP_VEC(import_touched, touched);
     struct sm_map ds_by_name, ds_by_ref, keys, skip_keys, note_keys;
+    struct sm_arena key_arena;  /* the strings of keys: let go after the parse */
 
     struct import_stats stats;
     bool changed;
