@@ -779,7 +779,8 @@ level_of(const struct cj *e, bool search)
 }
 
 /* A jansson entity (a file parsed whole, a single entity, a lineage
- * node), trimmed into the parse's store. */
+ * node) into the parse's store, trimmed unless the run parses whole (the
+ * reference the streaming parse is compared with, test_import_stream). */
 static int
 add_json(struct atlas *a, const json_t *v, const char *file, enum level lv, bool search)
 {
@@ -787,7 +788,7 @@ add_json(struct atlas *a, const json_t *v, const char *file, enum level lv, bool
 
     if (!json_is_object(v))
         return SM_OK;   /* add_ent would ignore it */
-    if (!(e = sm_arena_alloc(&a->cj->arena, sizeof *e)) || cj_from_json(a->cj, v, e))
+    if (!(e = sm_arena_alloc(&a->cj->arena, sizeof *e)) || cj_from_json(a->cj, v, !a->r->opts.whole_parse, e))
         return SM_ENOMEM;
     return add_ent(a, e, file, search ? level_of(e, true) : lv);
 }

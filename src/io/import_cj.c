@@ -561,10 +561,10 @@ conv(struct cj_store *st, const json_t *v, enum mode m, struct cj *out)
 }
 
 int
-cj_from_json(struct cj_store *st, const json_t *e, struct cj *out)
+cj_from_json(struct cj_store *st, const json_t *e, bool trim, struct cj *out)
 {
     int32_t base = st->nstk;
-    int rc = conv(st, e, M_ENTITY, out);
+    int rc = conv(st, e, trim ? M_ENTITY : M_KEEP, out);
 
     st->nstk = base;
     return rc;

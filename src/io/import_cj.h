@@ -60,8 +60,10 @@ enum { CJ_OK = 0, CJ_UNSURE = 1, CJ_NOMEM = -1 };
  * jansson, whose result or error is then the one used. */
 int cj_parse_entity(struct cj_store *st, const char *text, size_t len, size_t *at,
                     struct cj *out);
-/* A jansson entity, trimmed the same way, into *out. CJ_OK or CJ_NOMEM. */
-int cj_from_json(struct cj_store *st, const json_t *e, struct cj *out);
+/* A jansson entity, trimmed the same way (trim false: whole, so that the
+ * whole-document parse, import_opts.whole_parse, checks the trim), into
+ * *out. CJ_OK or CJ_NOMEM. */
+int cj_from_json(struct cj_store *st, const json_t *e, bool trim, struct cj *out);
 /* Append to the store's entities or referred entities (key: the member's
  * key; a repeated key replaces). CJ_OK or CJ_NOMEM. */
 int cj_add_entity(struct cj_store *st, const struct cj *e);

@@ -166,7 +166,7 @@ entity_at(struct scan *sc, struct cj_store *st, struct cj *out)
     sc->at = from;
     if (!(e = load_value(sc)))
         return false;
-    rc = cj_from_json(st, e, out);
+    rc = cj_from_json(st, e, true, out);
     json_decref(e);
     return rc == CJ_OK;
 }

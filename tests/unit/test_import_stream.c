@@ -89,10 +89,12 @@ test_fixtures_same(void **state)
     }
     {
         const char *one[] = { "atlas/entity-expired-propagated.json", NULL };
+        const char *custom[] = { "atlas/entity-custom-attributes.json", NULL };
         const char *lf[] = { "lakeformation/search-tables-by-lf-tags.json", NULL };
         struct import_opts eu = { .region = "eu-west-1" };
 
         same("atlas", none, one, true);
+        same("atlas", none, custom, true);
         same("lf-tags", eu, lf, true);
     }
 }
