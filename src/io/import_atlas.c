@@ -788,7 +788,8 @@ add_json(struct atlas *a, const json_t *v, const char *file, enum level lv, bool
 
     if (!json_is_object(v))
         return SM_OK;   /* add_ent would ignore it */
-    if (!(e = sm_arena_alloc(&a->cj->arena, sizeof *e)) || cj_from_json(a->cj, v, !a->r->opts.whole_parse, e))
+    if (!(e = sm_arena_alloc(&a->cj->arena, sizeof *e)) ||
+        cj_from_json(a->cj, v, !a->r->opts.whole_parse, e))
         return SM_ENOMEM;
     return add_ent(a, e, file, search ? level_of(e, true) : lv);
 }

@@ -228,14 +228,15 @@ test_fast_path_same(void **state)
     "\"classifications\": [{\"typeName\": \"PII\", \"attributes\": {\"type\": \"email\"}}]}"
     static const char *const cases[] = {
         /* plain, through the fast path */
-        "{\"entities\": [" TABLE("1", ", \"owner\": \"ana\"", "") "], \"referredEntities\": {\"2\": "
-        COL("2", "1", "email") "}}",
+        "{\"entities\": [" TABLE("1", ", \"owner\": \"ana\"", "")
+        "], \"referredEntities\": {\"2\": " COL("2", "1", "email") "}}",
         /* escapes: \u (jansson's), the simple ones (fast) */
-        "{\"entities\": [" TABLE("1", ", \"owner\": \"J\\u00fcrgen\", \"description\": \"a\\tb\\\"c\\/\"",
-                                 "") "]}",
+        "{\"entities\": ["
+        TABLE("1", ", \"owner\": \"J\\u00fcrgen\", \"description\": \"a\\tb\\\"c\\/\"", "") "]}",
         "{\"entities\": [" TABLE("1", ", \"description\": \"\\ud83d\\ude00 \\n\"", "") "]}",
         /* non-ASCII in place, keys included */
-        "{\"entities\": [" TABLE("1", ", \"owner\": \"J\xc3\xbcrgen \xe2\x82\xac \xf0\x9f\x98\x80\"", "")
+        "{\"entities\": ["
+        TABLE("1", ", \"owner\": \"J\xc3\xbcrgen \xe2\x82\xac \xf0\x9f\x98\x80\"", "")
         "], \"referredEntities\": {\"\xc3\xa9\": " COL("2", "1", "e\xc3\xa9") "}}",
         /* numbers: reals, big and negative integers, in kept and dropped parts */
         "{\"entities\": [" TABLE("1", ", \"size\": 1.50, \"rows\": 1234567890123456789, \"n\": -0",
@@ -244,23 +245,28 @@ test_fast_path_same(void **state)
         "]}",
         /* duplicate keys: jansson keeps the last value at the first's place */
         "{\"entities\": [" TABLE("1", ", \"owner\": \"a\", \"owner\": \"b\"", "") "]}",
-        "{\"entities\": [" TABLE("1", "", ", \"attributes\": {\"qualifiedName\": \"db.other@cl\"}") "]}",
-        "{\"entities\": [" TABLE("1", ", \"db\": 1, \"db\": {\"guid\": \"9\", \"guid\": \"8\"}", "") "]}",
-        "{\"entities\": [], \"referredEntities\": {\"1\": " TABLE("1", ", \"owner\": \"a\"", "") ", \"2\": "
-        COL("2", "1", "c") ", \"1\": " TABLE("1", ", \"owner\": \"b\"", "") "}}",
+        "{\"entities\": ["
+        TABLE("1", "", ", \"attributes\": {\"qualifiedName\": \"db.other@cl\"}") "]}",
+        "{\"entities\": ["
+        TABLE("1", ", \"db\": 1, \"db\": {\"guid\": \"9\", \"guid\": \"8\"}", "") "]}",
+        "{\"entities\": [], \"referredEntities\": {\"1\": "
+        TABLE("1", ", \"owner\": \"a\"", "") ", \"2\": " COL("2", "1", "c") ", \"1\": "
+        TABLE("1", ", \"owner\": \"b\"", "") "}}",
         "{\"entities\": [" TABLE("1", ", \"owner\": \"a\"", "") "], \"entities\": ["
         TABLE("2", ", \"owner\": \"b\"", "") "]}",
         "{\"entities\": {\"a\": 1}, \"entities\": [" TABLE("1", "", "") "]}",
         "{\"referredEntities\": {\"1\": " TABLE("1", "", "") "}, \"referredEntities\": [], "
         "\"entities\": [" TABLE("2", "", "") "]}",
         /* references: lists, non-objects in them, guids of any type */
-        "{\"entities\": [" TABLE("1", ", \"sd\": [{\"guid\": \"s\"}, 3, [\"x\"]], "
-                                 "\"db\": {\"guid\": {\"a\": 1}, \"q\": 1}, \"other\": {\"guid\": \"o\"}", "")
-        "]}",
+        "{\"entities\": ["
+        TABLE("1", ", \"sd\": [{\"guid\": \"s\"}, 3, [\"x\"]], \"db\": {\"guid\": {\"a\": 1}, "
+                   "\"q\": 1}, \"other\": {\"guid\": \"o\"}", "") "]}",
         /* entities that are not objects, empty ones, nesting */
-        "{\"entities\": [1, \"x\", null, [], {}, " TABLE("1", ", \"deep\": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
-                                 "[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
-                                 "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "") "]}",
+        "{\"entities\": [1, \"x\", null, [], {}, "
+        TABLE("1", ", \"deep\": "
+                   "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+                   "1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+                   "]", "") "]}",
         /* a control character, an overlong and a surrogate in UTF-8: errors */
         "{\"entities\": [" TABLE("1", ", \"owner\": \"a\x01\"", "") "]}",
         "{\"entities\": [" TABLE("1", ", \"owner\": \"\xc0\xaf\"", "") "]}",
