@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "import.h"
+#include "model_json.h"
 #include "refdata.h"
 
 static struct model *base;
@@ -80,6 +81,33 @@ fuzz_import(const char *importer, const uint8_t *data, size_t size)
         cw = import_run_add_file(rw, "fuzz.json", (const char *)data, size, &ew);
         if (cs != cw || strcmp(es.msg, ew.msg))
             abort();
+        if (cs == SM_OK) {
+            /* and imports it the same (import_cj.c's fast path and trim) */
+            struct model *ms = NULL, *mw = NULL;
+            char *ts = NULL, *tw = NULL;
+            size_t ls = 0, lw = 0;
+            FILE *fs, *fw;
+            if (model_clone(base, &ms) || model_clone(base, &mw))
+                abort();
+            cs = import_run_parse(rs, importer_find(importer), &es) ||
+                 import_run_apply(rs, ms, &es);
+            cw = import_run_parse(rw, importer_find(importer), &ew) ||
+                 import_run_apply(rw, mw, &ew);
+            if (cs != cw || strcmp(es.msg, ew.msg))
+                abort();
+            if (!(fs = open_memstream(&ts, &ls)) || !(fw = open_memstream(&tw, &lw)))
+                abort();
+            if (!cs && (model_json_write(ms, fs, &es) || model_json_write(mw, fw, &ew)))
+                abort();
+            fclose(fs);
+            fclose(fw);
+            if (ls != lw || memcmp(ts, tw, ls))
+                abort();
+            free(ts);
+            free(tw);
+            model_free(ms);
+            model_free(mw);
+        }
         import_run_free(rs);
         import_run_free(rw);
     }
