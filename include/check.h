@@ -115,6 +115,11 @@ struct check_result {
 int  check_run(const struct model *m, const struct rulepack *rp, int32_t today,
                struct check_result **out, struct sm_error *err);
 void check_result_free(struct check_result *r);
+/* The same findings, stats and lineage facts without the transfer register
+ * (ntransfers 0) and without check_update's state (check_update then
+ * refuses: a full check): for callers that only report findings. */
+int  check_run_findings(const struct model *m, const struct rulepack *rp, int32_t today,
+                        struct check_result **out, struct sm_error *err);
 /* A finding's identity across checks of clones of one model: rule, object
  * and, for RES and XFR rules, the jurisdictions; the selector where there is
  * no object. In a; NULL when out of memory. */

@@ -195,6 +195,7 @@ ck_worker(const struct ck *c)
     w->wv = c->wv;
     w->nwv = c->nwv;
     w->cc_eu = c->cc_eu;
+    w->no_register = c->no_register;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
@@ -362,9 +363,28 @@ check_objects(struct ck *c)
     return rc;
 }
 
+static int
+check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, bool full,
+               struct check_result **out, struct sm_error *err);
+
 int
 check_run(const struct model *m, const struct rulepack *rp, int32_t today,
           struct check_result **out, struct sm_error *err)
+{
+    return check_run_what(m, rp, today, true, out, err);
+}
+
+int
+check_run_findings(const struct model *m, const struct rulepack *rp, int32_t today,
+                   struct check_result **out, struct sm_error *err)
+{
+    return check_run_what(m, rp, today, false, out, err);
+}
+
+/* full: also the transfer register and check_update's state. */
+static int
+check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, bool full,
+               struct check_result **out, struct sm_error *err)
 {
     struct ck *c = calloc(1, sizeof *c);
     struct check_result *r = calloc(1, sizeof *r);
@@ -389,6 +409,7 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     c->today = today;
     c->r = r;
     c->cc_eu = sm_cc("EU");
+    c->no_register = !full;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
     if ((rc = lineage_run(m, rp, r->lineage, err)))
@@ -480,7 +501,7 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     }
     if (check_reindex(r))
         goto fail;
-    if (c->L->nslots <= 64) {
+    if (full && c->L->nslots <= 64) {
         uint64_t unknown = 0;
         for (int32_t s = 0; s < c->L->nslots; s++)
             if (c->slot_regime[s] == SM_NONE)

@@ -126,6 +126,8 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     struct transfer *t;
     char a[3], b[3];
 
+    if (c->no_register)
+        return;
     if (r->ntransfers == c->cap_transfers &&
         sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
         c->oom = true;

@@ -100,22 +100,15 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     L->nfields = m->nfields;
     for (int c = 0; c < SM_CC_COUNT; c++)
         L->cc_slot[c] = SM_NONE;
-    /* Subject slots: the distinct subject codes of the model. */
-    for (int32_t d = 0; d < nd; d++) {
-        const struct dataset *ds = &m->datasets[d];
-        if (ds->deleted)
-            continue;
-        for (int k = 0; k < ds->nsubjects; k++) {
-            int cc = ds->subjects[k];
-            if (cc < SM_CC_COUNT && L->cc_slot[cc] == SM_NONE) {
-                L->cc_slot[cc] = (int16_t)L->nslots;
-                L->slot_cc[L->nslots++] = (int16_t)cc;
-            }
-        }
-    }
-    L->words = (L->nslots + 63) / 64;
-    if (L->words == 0)
-        L->words = 1;
+    /* One pass over the datasets: subject slots (the distinct subject codes
+     * in order of first use), personal fields under the pack's prefixes
+     * (through each dataset's tag list: a removed tag or field is unlinked
+     * from it, not marked), the starting state, and a dead flag per dataset
+     * (in inq, cleared before the worklist) so the flow pass below need not
+     * read the datasets again. Subject bits go in one word per dataset while
+     * there are at most 64 slots, the usual case; past that, a second pass
+     * fills the wider rows. */
+    L->words = 1;
     L->eff_tier = malloc(sizeof(int32_t) * (size_t)(nd + 1));
     L->eff_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
     L->subj_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
@@ -124,7 +117,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     L->pfield = calloc((size_t)m->nfields + 1, 1);
     L->removes = calloc((size_t)nf + 1, 1);
     L->flow_personal = calloc((size_t)nf + 1, 1);
-    L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t));
+    L->subj = calloc((size_t)nd + 1, sizeof(uint64_t));
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
@@ -137,13 +130,26 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
         !tgt_of || !from_ds || !queue || !inq)
         goto fail;
-
-    /* Personal fields under the pack's prefixes. Through each dataset's tag
-     * list: a removed tag or field is unlinked from it, not marked. */
     for (int32_t d = 0; d < nd; d++) {
-        if (m->datasets[d].deleted)
+        const struct dataset *ds = &m->datasets[d];
+        L->eff_tier[d] = ds->tier;
+        L->eff_via[d] = L->subj_via[d] = SM_NONE;
+        if (ds->deleted) {
+            inq[d] = 1;
             continue;
-        for (int32_t t = m->datasets[d].first_tag; t != SM_NONE; t = m->tags[t].next) {
+        }
+        for (int k = 0; k < ds->nsubjects; k++) {
+            int cc = ds->subjects[k];
+            if (cc >= SM_CC_COUNT)
+                continue;
+            if (L->cc_slot[cc] == SM_NONE) {
+                L->cc_slot[cc] = (int16_t)L->nslots;
+                L->slot_cc[L->nslots++] = (int16_t)cc;
+            }
+            if (L->cc_slot[cc] < 64)
+                L->subj[d] |= (uint64_t)1 << L->cc_slot[cc];
+        }
+        for (int32_t t = ds->first_tag; t != SM_NONE; t = m->tags[t].next) {
             const struct tag *tg = &m->tags[t];
             if (tg->field == SM_NONE || L->pfield[tg->field])
                 continue;
@@ -154,19 +160,23 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
                     break;
                 }
         }
-    }
-    for (int32_t d = 0; d < nd; d++) {
-        const struct dataset *ds = &m->datasets[d];
-        uint64_t *s = L->subj + (size_t)d * L->words;
-        L->eff_tier[d] = ds->tier;
-        L->eff_via[d] = L->subj_via[d] = SM_NONE;
-        if (ds->deleted)
-            continue;
         L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
-        for (int k = 0; k < ds->nsubjects; k++) {
-            int slot = ds->subjects[k] < SM_CC_COUNT ? L->cc_slot[ds->subjects[k]] : SM_NONE;
-            if (slot != SM_NONE)
-                s[slot >> 6] |= (uint64_t)1 << (slot & 63);
+    }
+    if (L->nslots > 64) {
+        L->words = (L->nslots + 63) / 64;
+        free(L->subj);
+        if (!(L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t))))
+            goto fail;
+        for (int32_t d = 0; d < nd; d++) {
+            const struct dataset *ds = &m->datasets[d];
+            uint64_t *sb = L->subj + (size_t)d * L->words;
+            if (ds->deleted)
+                continue;
+            for (int k = 0; k < ds->nsubjects; k++) {
+                int slot = ds->subjects[k] < SM_CC_COUNT ? L->cc_slot[ds->subjects[k]] : SM_NONE;
+                if (slot != SM_NONE)
+                    sb[slot >> 6] |= (uint64_t)1 << (slot & 63);
+            }
         }
     }
     /* CSR adjacency of lineage flows by source dataset; adjt[] keeps each
@@ -185,7 +195,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
             int32_t b = m->placements[fl->to].dataset;
-            if (a != b && !m->datasets[b].deleted && !L->removes[f]) {
+            if (a != b && !inq[b] && !L->removes[f]) {
                 src_of[f] = a;
                 tgt_of[f] = b;
                 off[a + 1]++;
@@ -205,6 +215,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     }
     /* Worklist: a ring of at most nd entries (each dataset queued once at
      * a time). */
+    memset(inq, 0, (size_t)nd + 1);
     {
         int32_t head = 0, count = 0;
         for (int32_t d = 0; d < nd; d++)
