@@ -471,7 +471,11 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         goto fail;
     if (r->nfindings > 1 && sort_findings(r))
         goto fail;
-    if (r->ntransfers > 1) {
+    if (r->ntransfers > 1 && model_name_rank(m)) {
+        /* the names' order is known (the load snapshot keeps it) */
+        if (sort_transfers(r, model_name_rank(m), m->ndatasets, c->seg))
+            goto fail;
+    } else if (r->ntransfers > 1) {
         int32_t *rank = calloc((size_t)m->ndatasets + 1, sizeof *rank);
         /* names and the radix sort's buffer in one block: at 1M one
          * mapping, given back whole when freed (two of 30 MiB stayed in the

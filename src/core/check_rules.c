@@ -751,7 +751,8 @@ struct flow_facts {
     int from_cc, to_cc;                 /* SM_NONE unless one country */
     bool border;                        /* it crosses a border */
     bool personal;                      /* it carries personal data */
-    const char *left;                   /* personal fields still carried (c->tmp[0]) */
+    const char *left;                   /* personal fields still carried (c->tmp[0]);
+                                         * NULL until flow_left() is asked */
     uint32_t may;                       /* the rules that can fire (BIT) */
 };
 
@@ -790,14 +791,7 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
     x->mc.public_recipient = fl->public_recipient || x->dc.ds->public_sector;
     x->mc.explicit_flow = true;
 
-    /* Personal fields still carried, for messages and hints. */
-    x->left = gfmt(c, &c->tmp[0], false, "%s", "");
-    if (x->personal && c->L->has_pfields[d]) {
-        for (int32_t fd = x->dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
-            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name))
-                x->left = gfmt(c, &c->tmp[0], true, "%s%s", *x->left ? ", " : "",
-                               m->fields[fd].name);
-    }
+    x->left = NULL;
     x->may = 0;
     if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
         x->may |= BIT(RULE_ENC003);
@@ -806,6 +800,25 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
         x->may |= BIT(RULE_XFR001);
     return true;
 }
+/* Personal fields the flow still carries, for messages and hints: worked
+ * out when a finding needs them (most flows fire nothing). */
+static const char *
+flow_left(struct ck *c, struct flow_facts *x)
+{
+    const struct model *m = c->m;
+
+    if (x->left)
+        return x->left;
+    x->left = gfmt(c, &c->tmp[0], false, "%s", "");
+    if (x->personal && c->L->has_pfields[x->d]) {
+        for (int32_t fd = x->dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
+            if (c->L->pfield[fd] && lineage_field_left(m, x->f, m->fields[fd].name))
+                x->left = gfmt(c, &c->tmp[0], true, "%s%s", *x->left ? ", " : "",
+                               m->fields[fd].name);
+    }
+    return x->left;
+}
+
 /* ENC003: personal data between regions is encrypted in transit (run for a
  * personal flow between two regions that is not). */
 static void
@@ -819,9 +832,9 @@ flow_transit(struct ck *c, struct flow_facts *x)
     int32_t from_r = x->from_r;
     int32_t to_r = x->to_r;
     int to_cc = x->to_cc;
-    const char *left = x->left;
 
     if (dc->T && dc->T->transit_encryption && begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
+        const char *left = flow_left(c, x);
         why_dataset(c, dc);
         why(c, "tier %s requires transit encryption for flows between regions", dc->T->name);
         why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, &c->rl[1]),
@@ -854,7 +867,6 @@ flow_transfer(struct ck *c, struct flow_facts *x)
     int from_cc = x->from_cc;
     int to_cc = x->to_cc;
     bool personal = x->personal;
-    const char *left = x->left;
 
     if (!personal || !dc->gmask) {
         if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
@@ -872,6 +884,7 @@ flow_transfer(struct ck *c, struct flow_facts *x)
             const struct regime *rgm = &c->rp->regimes[g];
             char ml[64], a[3], b[3];
             const char *xf;
+            const char *left = flow_left(c, x);
             why_dataset(c, dc);
             why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
                 region_label(c, from_r, &c->rl[1]), region_label(c, to_r, &c->rl[2]));

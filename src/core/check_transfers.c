@@ -491,6 +491,30 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const
     return SM_OK;
 }
 
+int
+check_name_rank(const struct model *m, int32_t **out)
+{
+    int32_t n = m->ndatasets;
+    int32_t *rank = malloc(sizeof *rank * (size_t)(n + 1));
+    struct nkey *nm = malloc(sizeof *nm * 2 * (size_t)(n + 1));
+    int rc = SM_ENOMEM;
+
+    if (rank && nm) {
+        for (int32_t d = 0; d < n; d++) {
+            nm[d].name = m->datasets[d].name ? m->datasets[d].name : "";
+            nm[d].id = d;
+        }
+        rc = rank_names(nm, n, rank);
+    }
+    free(nm);
+    if (rc) {
+        free(rank);
+        return rc;
+    }
+    *out = rank;
+    return SM_OK;
+}
+
 static int
 nkey_cmp(const void *pa, const void *pb)
 {
