@@ -224,7 +224,6 @@ ck_free_own(struct ck *c)
         for (int i = 0; i < HINT_CACHE; i++)
             free(c->hints[i].cand);
     free(c->hints);
-    free(c->seg);
     for (int i = 0; i < WHY_MAX; i++)
         free(c->why[i].s);
     for (int i = 0; i < 4; i++)
@@ -275,13 +274,11 @@ ck_absorb(struct ck *c, struct ck *w)
     }
     if (s->ntransfers) {
         int32_t n = r->ntransfers + s->ntransfers;
-        if ((n > c->cap_transfers &&
-             sm_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers)) ||
-            (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)))
+        if (n > c->cap_transfers &&
+            sm_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers))
             return SM_ENOMEM;
         memcpy(r->transfers + r->ntransfers, s->transfers,
                sizeof *s->transfers * (size_t)s->ntransfers);
-        memcpy(c->seg + r->ntransfers, w->seg, (size_t)s->ntransfers);
         r->ntransfers = n;
         s->ntransfers = 0;
     }
@@ -473,7 +470,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         goto fail;
     if (r->ntransfers > 1 && model_name_rank(m)) {
         /* the names' order is known (the load snapshot keeps it) */
-        if (sort_transfers(r, model_name_rank(m), m->ndatasets, c->seg))
+        if (sort_transfers(r, model_name_rank(m), m->ndatasets))
             goto fail;
     } else if (r->ntransfers > 1) {
         int32_t *rank = calloc((size_t)m->ndatasets + 1, sizeof *rank);
@@ -497,7 +494,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         }
         int bad = rank_names(nm, nn, rank);
         free(nm);           /* before the sort's own arrays: a lower peak */
-        if (bad || sort_transfers(r, rank, nn, c->seg)) {
+        if (bad || sort_transfers(r, rank, nn)) {
             free(rank);
             goto fail;
         }

@@ -97,8 +97,6 @@ struct ck {
     struct wv *wv;
     int32_t nwv;
     int32_t cap_transfers;
-    uint8_t *seg;               /* per transfer row: it starts a sorted segment */
-    int32_t cap_seg;
     bool oom;
     bool no_register;           /* check_run_findings: no transfer rows */
     int cc_eu;
@@ -213,7 +211,7 @@ void check_dataset(struct ck *c, int32_t d);
 void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
-int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const uint8_t *seg);
+int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
 int rank_names(struct nkey *v, int32_t n, int32_t *rank);
 
 #endif

@@ -709,23 +709,14 @@ check_dataset_rules(struct ck *c, int32_t d)
 }
 
 /* Rows [t0, ntransfers) were made by one dataset's or flow's rules: sort
- * them, and mark where they start (sort_transfers trusts such a segment). */
+ * them (sort_transfers then finds most datasets' rows in order). */
 static void
 close_segment(struct ck *c, int32_t t0)
 {
     int32_t n = c->r->ntransfers;
 
-    if (n == t0 || c->oom)
-        return;
-    if (n - t0 > 1)
+    if (n - t0 > 1 && !c->oom)
         sort_new_rows(c, t0);
-    if (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)) {
-        c->oom = true;
-        return;
-    }
-    c->seg[t0] = 1;
-    if (n - t0 > 1)
-        memset(c->seg + t0 + 1, 0, (size_t)(n - t0 - 1));
 }
 
 void
