@@ -198,6 +198,7 @@ ck_worker(const struct ck *c)
     w->no_register = c->no_register;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
+    w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
     if (w->r) {
         sm_arena_init(&w->r->arena);
@@ -210,7 +211,7 @@ ck_worker(const struct ck *c)
         w->r->flow_personal = c->r->flow_personal;
         w->r->lineage = c->r->lineage;
     }
-    if (!w->r || !w->hints || !w->basis_cache)
+    if (!w->r || !w->hints || !w->memo || !w->basis_cache)
         w->oom = true;
     return w;
 }
@@ -224,6 +225,7 @@ ck_free_own(struct ck *c)
         for (int i = 0; i < HINT_CACHE; i++)
             free(c->hints[i].cand);
     free(c->hints);
+    free(c->memo);
     for (int i = 0; i < WHY_MAX; i++)
         free(c->why[i].s);
     for (int i = 0; i < 4; i++)
@@ -274,8 +276,7 @@ ck_absorb(struct ck *c, struct ck *w)
     }
     if (s->ntransfers) {
         int32_t n = r->ntransfers + s->ntransfers;
-        if (n > c->cap_transfers &&
-            sm_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers))
+        if (check_grow_rows(&r->transfers, &c->cap_transfers, n))
             return SM_ENOMEM;
         memcpy(r->transfers + r->ntransfers, s->transfers,
                sizeof *s->transfers * (size_t)s->ntransfers);
@@ -409,7 +410,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->no_register = !full;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
-    if ((rc = lineage_run(m, rp, r->lineage, err)))
+    if ((rc = lineage_run_decl(m, rp, full, r->lineage, err)))
         goto fail;
     rc = SM_ENOMEM;
     c->L = r->lineage;
@@ -422,8 +423,9 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->prow = calloc((size_t)m->nplacements + 1, 1);
     c->inmech = calloc((size_t)m->nplacements + 1, 1);
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
+    c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->wv)
+    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->memo || !c->wv)
         goto fail;
     for (int32_t p = 0; p < m->nplacements; p++)
         c->inflow[p] = SM_NONE;

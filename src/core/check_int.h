@@ -39,6 +39,16 @@ struct wv {
 
 #define WHY_MAX 12
 #define HINT_CACHE 4096
+#define JUDGE_MEMO 4096         /* slots of judge_region's memo (a power of 2) */
+
+/* One judge_region answer: what it depends on (regime, region and the three
+ * facts of the mechanism judge_cc reads) in key, bit 63 set when used. */
+struct judge_memo {
+    uint64_t key;
+    int32_t badcc;
+    int8_t v, basis;
+    uint8_t st;
+};
 
 struct hint_slot {
     uint64_t gmask;
@@ -101,6 +111,7 @@ struct ck {
     bool no_register;           /* check_run_findings: no transfer rows */
     int cc_eu;
     struct hint_slot *hints;
+    struct judge_memo *memo;    /* JUDGE_MEMO slots, or NULL: judge each time */
     struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
@@ -212,6 +223,7 @@ void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
 int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
+int check_grow_rows(struct transfer **t, int32_t *cap, int32_t need);
 int rank_names(struct nkey *v, int32_t n, int32_t *rank);
 
 #endif

@@ -167,11 +167,45 @@ judge_cc(const struct ck *c, int32_t g, int cc, const struct mech *mc, int *basi
     return st == CS_NONE ? V_XFR001 : V_XFR002;
 }
 
+static int judge_members(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
+                         int *badcc, int *basis, uint8_t *st);
+
 /* Worst member of a region. *badcc gets the deciding country (SM_NONE for
- * "any"), *basis and *st its basis and status. */
+ * "any"), *basis and *st its basis and status. The answer depends on the
+ * regime, the region and three facts of the mechanism alone: a check asks
+ * the same few questions for millions of copies, so they are kept in
+ * c->memo (a slot per question, the last answer wins). */
 int
 judge_region(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
              int *badcc, int *basis, uint8_t *st)
+{
+    uint64_t key = (uint64_t)1 << 63 | (uint64_t)(uint32_t)g << 40 | (uint64_t)(uint32_t)r << 8 |
+                   (uint64_t)mc->mech << 2 | (uint64_t)(mc->dates_ok != 0) << 1 |
+                   (uint64_t)(mc->public_recipient != 0);
+    struct judge_memo *j;
+    int v;
+
+    if (!c->memo || g < 0 || g >= 64 || r < 0 || mc->mech >= 64)
+        return judge_members(c, g, r, mc, badcc, basis, st);
+    j = &c->memo[(key * 0x9e3779b97f4a7c15ULL) >> 52 & (JUDGE_MEMO - 1)];
+    if (j->key == key) {
+        *badcc = j->badcc;
+        *basis = j->basis;
+        *st = j->st;
+        return j->v;
+    }
+    v = judge_members(c, g, r, mc, badcc, basis, st);
+    j->key = key;
+    j->badcc = *badcc;
+    j->basis = (int8_t)*basis;
+    j->st = *st;
+    j->v = (int8_t)v;
+    return v;
+}
+
+static int
+judge_members(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
+              int *badcc, int *basis, uint8_t *st)
 {
     const struct rinfo *ri = &c->ri[r];
     int worst = V_OK, b;

@@ -129,7 +129,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     if (c->no_register)
         return;
     if (r->ntransfers == c->cap_transfers &&
-        sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
+        check_grow_rows(&r->transfers, &c->cap_transfers, r->ntransfers + 1)) {
         c->oom = true;
         return;
     }
@@ -285,6 +285,26 @@ check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *wh
              mn);
         end(c);
     }
+}
+
+/* Room for need rows in the register, doubling; unlike sm_grow the new
+ * room is not zeroed (every row is written whole before it counts): at
+ * 1M the register's last doubling would zero ~30 MB no row ever uses. */
+int
+check_grow_rows(struct transfer **t, int32_t *cap, int32_t need)
+{
+    int64_t ncap = *cap ? *cap : 16;
+    struct transfer *nt;
+
+    if (need <= *cap)
+        return SM_OK;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > INT32_MAX || !(nt = realloc(*t, sizeof *nt * (size_t)ncap)))
+        return SM_ENOMEM;
+    *t = nt;
+    *cap = (int32_t)ncap;
+    return SM_OK;
 }
 
 /* ---- sorting the transfer register ------------------------------------- */

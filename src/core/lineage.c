@@ -28,6 +28,7 @@ lineage_fini(struct lineage *L)
     free(L->removes);
     free(L->flow_personal);
     free(L->subj);
+    free(L->decl);
     memset(L, 0, sizeof *L);
 }
 
@@ -88,6 +89,13 @@ int
 lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
             struct sm_error *err)
 {
+    return lineage_run_decl(m, rp, true, L, err);
+}
+
+int
+lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
+                 struct lineage *L, struct sm_error *err)
+{
     int32_t nd = m->ndatasets, nf = m->nflows;
     int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
     int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
@@ -130,6 +138,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
         !tgt_of || !from_ds || !queue || !inq)
         goto fail;
+    bool decl_ok = true;        /* every declared code has a slot */
     for (int32_t d = 0; d < nd; d++) {
         const struct dataset *ds = &m->datasets[d];
         L->eff_tier[d] = ds->tier;
@@ -140,8 +149,10 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         }
         for (int k = 0; k < ds->nsubjects; k++) {
             int cc = ds->subjects[k];
-            if (cc >= SM_CC_COUNT)
+            if (cc >= SM_CC_COUNT) {
+                decl_ok = false;
                 continue;
+            }
             if (L->cc_slot[cc] == SM_NONE) {
                 L->cc_slot[cc] = (int16_t)L->nslots;
                 L->slot_cc[L->nslots++] = (int16_t)cc;
@@ -162,6 +173,10 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         }
         L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
     }
+    /* the declared slots, kept for check_update's state (out of memory:
+     * not kept, check_extra_init reads the datasets) */
+    if (decl && L->nslots <= 64 && decl_ok && (L->decl = malloc(sizeof *L->decl * (size_t)(nd + 1))))
+        memcpy(L->decl, L->subj, sizeof *L->decl * (size_t)nd);
     if (L->nslots > 64) {
         L->words = (L->nslots + 63) / 64;
         free(L->subj);
