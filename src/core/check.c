@@ -199,6 +199,7 @@ ck_worker(const struct ck *c)
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
     w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
+    w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
     if (w->r) {
         sm_arena_init(&w->r->arena);
@@ -211,7 +212,7 @@ ck_worker(const struct ck *c)
         w->r->flow_personal = c->r->flow_personal;
         w->r->lineage = c->r->lineage;
     }
-    if (!w->r || !w->hints || !w->memo || !w->basis_cache)
+    if (!w->r || !w->hints || !w->memo || !w->rmemo || !w->basis_cache)
         w->oom = true;
     return w;
 }
@@ -226,6 +227,7 @@ ck_free_own(struct ck *c)
             free(c->hints[i].cand);
     free(c->hints);
     free(c->memo);
+    free(c->rmemo);
     for (int i = 0; i < WHY_MAX; i++)
         free(c->why[i].s);
     for (int i = 0; i < 4; i++)
@@ -424,8 +426,9 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->inmech = calloc((size_t)m->nplacements + 1, 1);
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
     c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
+    c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->memo || !c->wv)
+    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->memo || !c->rmemo || !c->wv)
         goto fail;
     for (int32_t p = 0; p < m->nplacements; p++)
         c->inflow[p] = SM_NONE;

@@ -41,6 +41,15 @@ struct wv {
 #define HINT_CACHE 4096
 #define JUDGE_MEMO 4096         /* slots of judge_region's memo (a power of 2) */
 
+#define RULES_MEMO 8192         /* slots of copy_rules' memo (a power of 2) */
+
+/* One copy_rules answer: the dataset's regimes (gmask) and the rest of what
+ * it depends on (rules_key) as the key; w1 bit 63 set when used. */
+struct rules_memo {
+    uint64_t w0, w1;
+    uint32_t rules;
+};
+
 /* One judge_region answer: what it depends on (regime, region and the three
  * facts of the mechanism judge_cc reads) in key, bit 63 set when used. */
 struct judge_memo {
@@ -112,6 +121,7 @@ struct ck {
     int cc_eu;
     struct hint_slot *hints;
     struct judge_memo *memo;    /* JUDGE_MEMO slots, or NULL: judge each time */
+    struct rules_memo *rmemo;   /* RULES_MEMO slots, or NULL */
     struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */

@@ -476,6 +476,10 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     x.may = x.fire;
     if (x.T && x.T->encryption_at_rest && !x.pl->encrypted)
         x.may |= BIT(RULE_ENC001);
+    if (!x.may) {               /* most copies: the one rule that always runs */
+        copy_transfer(c, &x);
+        return;
+    }
     for (size_t i = 0; i < sizeof placement_rules / sizeof placement_rules[0]; i++)
         if (!placement_rules[i].rules || (x.may & placement_rules[i].rules))
             placement_rules[i].run(c, &x);

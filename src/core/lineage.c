@@ -139,6 +139,10 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
         !tgt_of || !from_ds || !queue || !inq)
         goto fail;
     bool decl_ok = true;        /* every declared code has a slot */
+    /* Tag texts are mostly shared (a load copies repeated text once): the
+     * answer for the last few tag pointers, so that a million tags are not
+     * compared with every prefix (same pointer, same text, same answer). */
+    struct { const char *tag; bool personal; } seen[64] = { { NULL, false } };
     for (int32_t d = 0; d < nd; d++) {
         const struct dataset *ds = &m->datasets[d];
         L->eff_tier[d] = ds->tier;
@@ -162,14 +166,20 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
         }
         for (int32_t t = ds->first_tag; t != SM_NONE; t = m->tags[t].next) {
             const struct tag *tg = &m->tags[t];
+            size_t h = ((uintptr_t)tg->tag >> 3) % 64;
             if (tg->field == SM_NONE || L->pfield[tg->field])
                 continue;
-            for (uint32_t k = 0; k < rp->personal_tags.n; k++)
-                if (model_tag_under(tg->tag, rp->personal_tags.v[k])) {
-                    L->pfield[tg->field] = 1;
-                    L->has_pfields[d] = 1;
-                    break;
-                }
+            if (seen[h].tag != tg->tag) {
+                bool personal = false;
+                for (uint32_t k = 0; k < rp->personal_tags.n && !personal; k++)
+                    personal = model_tag_under(tg->tag, rp->personal_tags.v[k]);
+                seen[h].tag = tg->tag;
+                seen[h].personal = personal;
+            }
+            if (seen[h].personal) {
+                L->pfield[tg->field] = 1;
+                L->has_pfields[d] = 1;
+            }
         }
         L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
     }
