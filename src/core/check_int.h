@@ -201,7 +201,19 @@ int build_tables(struct ck *c);
 int judge_region(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
                  int *badcc, int *basis, uint8_t *st);
 bool region_within(const struct ck *c, int32_t r, const struct sm_ccset *set, int *badcc);
-bool region_is_country(const struct ck *c, int32_t r, int cc);
+/* Is every member of region r in country cc? (inline: asked for every copy) */
+static inline bool
+region_is_country(const struct ck *c, int32_t r, int cc)
+{
+    const struct rinfo *ri = &c->ri[r];
+
+    if (ri->any || cc == SM_NONE)
+        return false;
+    for (int32_t k = 0; k < ri->n; k++)
+        if (c->pool[ri->first + k] != cc)
+            return false;
+    return ri->n > 0;
+}
 bool in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r,
               const struct mech *mc);
 const char *scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b,

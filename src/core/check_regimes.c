@@ -250,19 +250,6 @@ region_within(const struct ck *c, int32_t r, const struct sm_ccset *set, int *ba
     return true;
 }
 
-bool
-region_is_country(const struct ck *c, int32_t r, int cc)
-{
-    const struct rinfo *ri = &c->ri[r];
-
-    if (ri->any || cc == SM_NONE)
-        return false;
-    for (int32_t k = 0; k < ri->n; k++)
-        if (c->pool[ri->first + k] != cc)
-            return false;
-    return ri->n > 0;
-}
-
 static bool
 strv_has(const struct sm_strv *v, const char *s)
 {
