@@ -751,7 +751,8 @@ struct flow_facts {
     uint32_t may;                       /* the rules that can fire (BIT) */
 };
 
-/* false when the flow has no two ends in known regions: no rule applies. */
+/* false when the flow has no two ends in known regions, or no rule can
+ * fire on it (most flows): nothing to do. */
 static bool
 get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
 {
@@ -769,7 +770,6 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
     if (x->from_r == SM_NONE || x->to_r == SM_NONE)
         return false;
     x->personal = c->L->flow_personal[f];
-    dataset_ctx(c, d, &x->dc);
     x->from_cc = c->ri[x->from_r].any || c->ri[x->from_r].n != 1 ? SM_NONE
                  : c->pool[c->ri[x->from_r].first];
     x->to_cc = c->ri[x->to_r].any || c->ri[x->to_r].n != 1 ? SM_NONE : c->pool[c->ri[x->to_r].first];
@@ -777,6 +777,15 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
      * unless the regions are the same. */
     x->border = x->from_cc == SM_NONE || x->to_cc == SM_NONE ? x->from_r != x->to_r
                 : x->from_cc != x->to_cc;
+    x->may = 0;
+    if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
+        x->may |= BIT(RULE_ENC003);
+    /* a flow across a border is a transfer: its row, and XFR001 to XFR004 */
+    if (x->border)
+        x->may |= BIT(RULE_XFR001);
+    if (!x->may)
+        return false;           /* no rule can fire: no context needed */
+    dataset_ctx(c, d, &x->dc);
     memset(&x->mc, 0, sizeof x->mc);
     x->mc.mech = fl->mechanism;
     x->mc.valid_from = fl->valid_from;
@@ -785,14 +794,7 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
     x->mc.ref = fl->mechanism_ref;
     x->mc.public_recipient = fl->public_recipient || x->dc.ds->public_sector;
     x->mc.explicit_flow = true;
-
     x->left = NULL;
-    x->may = 0;
-    if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
-        x->may |= BIT(RULE_ENC003);
-    /* a flow across a border is a transfer: its row, and XFR001 to XFR004 */
-    if (x->border)
-        x->may |= BIT(RULE_XFR001);
     return true;
 }
 /* Personal fields the flow still carries, for messages and hints: worked
