@@ -115,6 +115,15 @@ struct check_result {
 int  check_run(const struct model *m, const struct rulepack *rp, int32_t today,
                struct check_result **out, struct sm_error *err);
 void check_result_free(struct check_result *r);
+/* The same findings, stats and lineage facts without the transfer register
+ * (ntransfers 0) and without check_update's state (check_update then
+ * refuses: a full check): for callers that only report findings. */
+int  check_run_findings(const struct model *m, const struct rulepack *rp, int32_t today,
+                        struct check_result **out, struct sm_error *err);
+/* The place of every dataset's name among all datasets' names (strcmp;
+ * deleted datasets too, a missing name as ""), in a new array of
+ * ndatasets: what model->name_rank holds. SM_OK or SM_ENOMEM. */
+int  check_name_rank(const struct model *m, int32_t **out);
 /* A finding's identity across checks of clones of one model: rule, object
  * and, for RES and XFR rules, the jurisdictions; the selector where there is
  * no object. In a; NULL when out of memory. */

@@ -36,10 +36,18 @@ struct lineage {
     int16_t slot_cc[SM_CC_COUNT];
     int16_t cc_slot[SM_CC_COUNT];
     uint64_t *subj;             /* ndatasets * words */
+    /* Per dataset: the subject slots it declares (subj before propagation),
+     * when there are at most 64 slots and every code has one; else NULL.
+     * check_extra_init takes it (check_update's state) instead of reading
+     * every dataset again. */
+    uint64_t *decl;
 };
 
 int  lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
                  struct sm_error *err);
+/* The same; decl false: L->decl is not kept (nobody will take it). */
+int  lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
+                      struct lineage *L, struct sm_error *err);
 void lineage_fini(struct lineage *L);
 
 /* Does the flow carry field `name` personal data left after its

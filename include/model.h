@@ -309,10 +309,21 @@ struct model {
     struct sm_map scenario_names;
     const char *rule_pack;      /* rule pack chosen for this catalog, "" = default */
     uint64_t generation;        /* bumped by every change */
+    /* The datasets' names in order, when known: name_rank[d] is d's place
+     * among all datasets by strcmp of their names (deleted ones included).
+     * Good only while name_rank_gen == generation and name_rank_n ==
+     * ndatasets (model_name_rank); any change makes it stale. The load
+     * snapshot keeps it, so check_run need not rank a million names to
+     * order the transfer register. Owned; not copied by model_clone. */
+    int32_t *name_rank;
+    int32_t name_rank_n;
+    uint64_t name_rank_gen;
 };
 
 struct model *model_new(void);
 void model_free(struct model *m);
+/* m->name_rank if it is good for m as it is now, else NULL. */
+const int32_t *model_name_rank(const struct model *m);
 /* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */
 int model_clone(const struct model *m, struct model **out);
 

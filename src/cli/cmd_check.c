@@ -266,7 +266,8 @@ cli_check_collect(struct cli *c, struct report **out, struct check_result **res_
      * file) is checked as well. cli_open keeps an already open catalog. */
     if ((rc = cli_open(c, STORE_READONLY)) != CLI_OK || (rc = cli_load_rules(c)) != CLI_OK)
         return rc;
-    if (check_run(c->m, c->rp, c->today, &res, &e) != SM_OK)
+    /* Reports hold findings only: no transfer register is built. */
+    if (check_run_findings(c->m, c->rp, c->today, &res, &e) != SM_OK)
         return cli_error(c, &e);
     if (report_new(c->m, res, c->today, &rep, &e) != SM_OK
         || report_set_source(rep, c->model_file ? NULL : c->st ? store_path(c->st) : c->catalog,

@@ -195,8 +195,11 @@ ck_worker(const struct ck *c)
     w->wv = c->wv;
     w->nwv = c->nwv;
     w->cc_eu = c->cc_eu;
+    w->no_register = c->no_register;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
+    w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
+    w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
     if (w->r) {
         sm_arena_init(&w->r->arena);
@@ -209,7 +212,7 @@ ck_worker(const struct ck *c)
         w->r->flow_personal = c->r->flow_personal;
         w->r->lineage = c->r->lineage;
     }
-    if (!w->r || !w->hints || !w->basis_cache)
+    if (!w->r || !w->hints || !w->memo || !w->rmemo || !w->basis_cache)
         w->oom = true;
     return w;
 }
@@ -223,7 +226,8 @@ ck_free_own(struct ck *c)
         for (int i = 0; i < HINT_CACHE; i++)
             free(c->hints[i].cand);
     free(c->hints);
-    free(c->seg);
+    free(c->memo);
+    free(c->rmemo);
     for (int i = 0; i < WHY_MAX; i++)
         free(c->why[i].s);
     for (int i = 0; i < 4; i++)
@@ -274,13 +278,10 @@ ck_absorb(struct ck *c, struct ck *w)
     }
     if (s->ntransfers) {
         int32_t n = r->ntransfers + s->ntransfers;
-        if ((n > c->cap_transfers &&
-             sm_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers)) ||
-            (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)))
+        if (check_grow_rows(&r->transfers, &c->cap_transfers, n))
             return SM_ENOMEM;
         memcpy(r->transfers + r->ntransfers, s->transfers,
                sizeof *s->transfers * (size_t)s->ntransfers);
-        memcpy(c->seg + r->ntransfers, w->seg, (size_t)s->ntransfers);
         r->ntransfers = n;
         s->ntransfers = 0;
     }
@@ -362,9 +363,28 @@ check_objects(struct ck *c)
     return rc;
 }
 
+static int
+check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, bool full,
+               struct check_result **out, struct sm_error *err);
+
 int
 check_run(const struct model *m, const struct rulepack *rp, int32_t today,
           struct check_result **out, struct sm_error *err)
+{
+    return check_run_what(m, rp, today, true, out, err);
+}
+
+int
+check_run_findings(const struct model *m, const struct rulepack *rp, int32_t today,
+                   struct check_result **out, struct sm_error *err)
+{
+    return check_run_what(m, rp, today, false, out, err);
+}
+
+/* full: also the transfer register and check_update's state. */
+static int
+check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, bool full,
+               struct check_result **out, struct sm_error *err)
 {
     struct ck *c = calloc(1, sizeof *c);
     struct check_result *r = calloc(1, sizeof *r);
@@ -389,9 +409,10 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     c->today = today;
     c->r = r;
     c->cc_eu = sm_cc("EU");
+    c->no_register = !full;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
-    if ((rc = lineage_run(m, rp, r->lineage, err)))
+    if ((rc = lineage_run_decl(m, rp, full, r->lineage, err)))
         goto fail;
     rc = SM_ENOMEM;
     c->L = r->lineage;
@@ -404,8 +425,10 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     c->prow = calloc((size_t)m->nplacements + 1, 1);
     c->inmech = calloc((size_t)m->nplacements + 1, 1);
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
+    c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
+    c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->wv)
+    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->memo || !c->rmemo || !c->wv)
         goto fail;
     for (int32_t p = 0; p < m->nplacements; p++)
         c->inflow[p] = SM_NONE;
@@ -450,7 +473,11 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
         goto fail;
     if (r->nfindings > 1 && sort_findings(r))
         goto fail;
-    if (r->ntransfers > 1) {
+    if (r->ntransfers > 1 && model_name_rank(m)) {
+        /* the names' order is known (the load snapshot keeps it) */
+        if (sort_transfers(r, model_name_rank(m), m->ndatasets))
+            goto fail;
+    } else if (r->ntransfers > 1) {
         int32_t *rank = calloc((size_t)m->ndatasets + 1, sizeof *rank);
         /* names and the radix sort's buffer in one block: at 1M one
          * mapping, given back whole when freed (two of 30 MiB stayed in the
@@ -472,7 +499,7 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
         }
         int bad = rank_names(nm, nn, rank);
         free(nm);           /* before the sort's own arrays: a lower peak */
-        if (bad || sort_transfers(r, rank, nn, c->seg)) {
+        if (bad || sort_transfers(r, rank, nn)) {
             free(rank);
             goto fail;
         }
@@ -480,7 +507,7 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     }
     if (check_reindex(r))
         goto fail;
-    if (c->L->nslots <= 64) {
+    if (full && c->L->nslots <= 64) {
         uint64_t unknown = 0;
         for (int32_t s = 0; s < c->L->nslots; s++)
             if (c->slot_regime[s] == SM_NONE)

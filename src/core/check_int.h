@@ -39,6 +39,25 @@ struct wv {
 
 #define WHY_MAX 12
 #define HINT_CACHE 4096
+#define JUDGE_MEMO 4096         /* slots of judge_region's memo (a power of 2) */
+
+#define RULES_MEMO 8192         /* slots of copy_rules' memo (a power of 2) */
+
+/* One copy_rules answer: the dataset's regimes (gmask) and the rest of what
+ * it depends on (rules_key) as the key; w1 bit 63 set when used. */
+struct rules_memo {
+    uint64_t w0, w1;
+    uint32_t rules;
+};
+
+/* One judge_region answer: what it depends on (regime, region and the three
+ * facts of the mechanism judge_cc reads) in key, bit 63 set when used. */
+struct judge_memo {
+    uint64_t key;
+    int32_t badcc;
+    int8_t v, basis;
+    uint8_t st;
+};
 
 struct hint_slot {
     uint64_t gmask;
@@ -97,11 +116,12 @@ struct ck {
     struct wv *wv;
     int32_t nwv;
     int32_t cap_transfers;
-    uint8_t *seg;               /* per transfer row: it starts a sorted segment */
-    int32_t cap_seg;
     bool oom;
+    bool no_register;           /* check_run_findings: no transfer rows */
     int cc_eu;
     struct hint_slot *hints;
+    struct judge_memo *memo;    /* JUDGE_MEMO slots, or NULL: judge each time */
+    struct rules_memo *rmemo;   /* RULES_MEMO slots, or NULL */
     struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
@@ -181,7 +201,19 @@ int build_tables(struct ck *c);
 int judge_region(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
                  int *badcc, int *basis, uint8_t *st);
 bool region_within(const struct ck *c, int32_t r, const struct sm_ccset *set, int *badcc);
-bool region_is_country(const struct ck *c, int32_t r, int cc);
+/* Is every member of region r in country cc? (inline: asked for every copy) */
+static inline bool
+region_is_country(const struct ck *c, int32_t r, int cc)
+{
+    const struct rinfo *ri = &c->ri[r];
+
+    if (ri->any || cc == SM_NONE)
+        return false;
+    for (int32_t k = 0; k < ri->n; k++)
+        if (c->pool[ri->first + k] != cc)
+            return false;
+    return ri->n > 0;
+}
 bool in_scope(const struct ck *c, const struct dctx *dc, int scope, int32_t r,
               const struct mech *mc);
 const char *scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b,
@@ -212,7 +244,8 @@ void check_dataset(struct ck *c, int32_t d);
 void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
-int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const uint8_t *seg);
+int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
+int check_grow_rows(struct transfer **t, int32_t *cap, int32_t need);
 int rank_names(struct nkey *v, int32_t n, int32_t *rank);
 
 #endif

@@ -167,11 +167,45 @@ judge_cc(const struct ck *c, int32_t g, int cc, const struct mech *mc, int *basi
     return st == CS_NONE ? V_XFR001 : V_XFR002;
 }
 
+static int judge_members(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
+                         int *badcc, int *basis, uint8_t *st);
+
 /* Worst member of a region. *badcc gets the deciding country (SM_NONE for
- * "any"), *basis and *st its basis and status. */
+ * "any"), *basis and *st its basis and status. The answer depends on the
+ * regime, the region and three facts of the mechanism alone: a check asks
+ * the same few questions for millions of copies, so they are kept in
+ * c->memo (a slot per question, the last answer wins). */
 int
 judge_region(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
              int *badcc, int *basis, uint8_t *st)
+{
+    uint64_t key = (uint64_t)1 << 63 | (uint64_t)(uint32_t)g << 40 | (uint64_t)(uint32_t)r << 8 |
+                   (uint64_t)mc->mech << 2 | (uint64_t)(mc->dates_ok != 0) << 1 |
+                   (uint64_t)(mc->public_recipient != 0);
+    struct judge_memo *j;
+    int v;
+
+    if (!c->memo || g < 0 || g >= 64 || r < 0 || mc->mech >= 64)
+        return judge_members(c, g, r, mc, badcc, basis, st);
+    j = &c->memo[(key * 0x9e3779b97f4a7c15ULL) >> 52 & (JUDGE_MEMO - 1)];
+    if (j->key == key) {
+        *badcc = j->badcc;
+        *basis = j->basis;
+        *st = j->st;
+        return j->v;
+    }
+    v = judge_members(c, g, r, mc, badcc, basis, st);
+    j->key = key;
+    j->badcc = *badcc;
+    j->basis = (int8_t)*basis;
+    j->st = *st;
+    j->v = (int8_t)v;
+    return v;
+}
+
+static int
+judge_members(const struct ck *c, int32_t g, int32_t r, const struct mech *mc,
+              int *badcc, int *basis, uint8_t *st)
 {
     const struct rinfo *ri = &c->ri[r];
     int worst = V_OK, b;
@@ -214,19 +248,6 @@ region_within(const struct ck *c, int32_t r, const struct sm_ccset *set, int *ba
             return false;
         }
     return true;
-}
-
-bool
-region_is_country(const struct ck *c, int32_t r, int cc)
-{
-    const struct rinfo *ri = &c->ri[r];
-
-    if (ri->any || cc == SM_NONE)
-        return false;
-    for (int32_t k = 0; k < ri->n; k++)
-        if (c->pool[ri->first + k] != cc)
-            return false;
-    return ri->n > 0;
 }
 
 static bool
@@ -432,9 +453,55 @@ operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg)
  * of RES004, RES001 or RES002, RES005 and ENC002. check_placement fires
  * exactly these and check_where reports them, so the two cannot disagree.
  * Transfers (XFR001, XFR002) are judge_region's. */
+static uint32_t copy_rules_of(const struct ck *c, const struct dctx *dc, int role, int32_t r,
+                              int32_t key, const struct mech *mc);
+
+/* What copy_rules reads, but the regimes (gmask), in one word: the tier,
+ * the home country, the two regions, whether each is the home region
+ * (region scope), backup or not, and the mechanism's three facts
+ * (adequate scope); bit 63 set. false when an id is too large for it. */
+static bool
+rules_key(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+          const struct mech *mc, uint64_t *w1)
+{
+    uint64_t t = (uint64_t)(dc->tier + 1), h = (uint64_t)(dc->home_cc + 1);
+    uint64_t a = (uint64_t)(r + 1), b = (uint64_t)(key + 1);
+    bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
+
+    (void)c;
+    if (t >= 1u << 12 || h >= 1u << 10 || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
+        return false;
+    *w1 = (uint64_t)1 << 63 | t << 48 | h << 38 | a << 24 | b << 10 |
+          (uint64_t)backup << 9 | (uint64_t)mc->mech << 4 | (uint64_t)(mc->dates_ok != 0) << 3 |
+          (uint64_t)(mc->public_recipient != 0) << 2 | (uint64_t)(r == dc->home_region) << 1 |
+          (uint64_t)(key != SM_NONE && key == dc->home_region);
+    return true;
+}
+
+/* The same answer for the same facts: copies of one kind in one region
+ * are millions, their facts a few thousand (c->rmemo, last answer wins). */
 uint32_t
 copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
            const struct mech *mc)
+{
+    struct rules_memo *e;
+    uint64_t w1;
+
+    if (!c->rmemo || !rules_key(c, dc, role, r, key, mc, &w1))
+        return copy_rules_of(c, dc, role, r, key, mc);
+    e = &c->rmemo[((w1 ^ dc->gmask * 0xff51afd7ed558ccdULL) * 0x9e3779b97f4a7c15ULL) >> 40 &
+                  (RULES_MEMO - 1)];
+    if (e->w1 != w1 || e->w0 != dc->gmask) {
+        e->rules = copy_rules_of(c, dc, role, r, key, mc);
+        e->w0 = dc->gmask;
+        e->w1 = w1;
+    }
+    return e->rules;
+}
+
+static uint32_t
+copy_rules_of(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+              const struct mech *mc)
 {
     const struct tier *T = dc->T;
     uint32_t v = 0;

@@ -476,6 +476,10 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     x.may = x.fire;
     if (x.T && x.T->encryption_at_rest && !x.pl->encrypted)
         x.may |= BIT(RULE_ENC001);
+    if (!x.may) {               /* most copies: the one rule that always runs */
+        copy_transfer(c, &x);
+        return;
+    }
     for (size_t i = 0; i < sizeof placement_rules / sizeof placement_rules[0]; i++)
         if (!placement_rules[i].rules || (x.may & placement_rules[i].rules))
             placement_rules[i].run(c, &x);
@@ -709,23 +713,14 @@ check_dataset_rules(struct ck *c, int32_t d)
 }
 
 /* Rows [t0, ntransfers) were made by one dataset's or flow's rules: sort
- * them, and mark where they start (sort_transfers trusts such a segment). */
+ * them (sort_transfers then finds most datasets' rows in order). */
 static void
 close_segment(struct ck *c, int32_t t0)
 {
     int32_t n = c->r->ntransfers;
 
-    if (n == t0 || c->oom)
-        return;
-    if (n - t0 > 1)
+    if (n - t0 > 1 && !c->oom)
         sort_new_rows(c, t0);
-    if (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)) {
-        c->oom = true;
-        return;
-    }
-    c->seg[t0] = 1;
-    if (n - t0 > 1)
-        memset(c->seg + t0 + 1, 0, (size_t)(n - t0 - 1));
 }
 
 void
@@ -751,11 +746,13 @@ struct flow_facts {
     int from_cc, to_cc;                 /* SM_NONE unless one country */
     bool border;                        /* it crosses a border */
     bool personal;                      /* it carries personal data */
-    const char *left;                   /* personal fields still carried (c->tmp[0]) */
+    const char *left;                   /* personal fields still carried (c->tmp[0]);
+                                         * NULL until flow_left() is asked */
     uint32_t may;                       /* the rules that can fire (BIT) */
 };
 
-/* false when the flow has no two ends in known regions: no rule applies. */
+/* false when the flow has no two ends in known regions, or no rule can
+ * fire on it (most flows): nothing to do. */
 static bool
 get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
 {
@@ -773,7 +770,6 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
     if (x->from_r == SM_NONE || x->to_r == SM_NONE)
         return false;
     x->personal = c->L->flow_personal[f];
-    dataset_ctx(c, d, &x->dc);
     x->from_cc = c->ri[x->from_r].any || c->ri[x->from_r].n != 1 ? SM_NONE
                  : c->pool[c->ri[x->from_r].first];
     x->to_cc = c->ri[x->to_r].any || c->ri[x->to_r].n != 1 ? SM_NONE : c->pool[c->ri[x->to_r].first];
@@ -781,6 +777,15 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
      * unless the regions are the same. */
     x->border = x->from_cc == SM_NONE || x->to_cc == SM_NONE ? x->from_r != x->to_r
                 : x->from_cc != x->to_cc;
+    x->may = 0;
+    if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
+        x->may |= BIT(RULE_ENC003);
+    /* a flow across a border is a transfer: its row, and XFR001 to XFR004 */
+    if (x->border)
+        x->may |= BIT(RULE_XFR001);
+    if (!x->may)
+        return false;           /* no rule can fire: no context needed */
+    dataset_ctx(c, d, &x->dc);
     memset(&x->mc, 0, sizeof x->mc);
     x->mc.mech = fl->mechanism;
     x->mc.valid_from = fl->valid_from;
@@ -789,23 +794,28 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
     x->mc.ref = fl->mechanism_ref;
     x->mc.public_recipient = fl->public_recipient || x->dc.ds->public_sector;
     x->mc.explicit_flow = true;
+    x->left = NULL;
+    return true;
+}
+/* Personal fields the flow still carries, for messages and hints: worked
+ * out when a finding needs them (most flows fire nothing). */
+static const char *
+flow_left(struct ck *c, struct flow_facts *x)
+{
+    const struct model *m = c->m;
 
-    /* Personal fields still carried, for messages and hints. */
+    if (x->left)
+        return x->left;
     x->left = gfmt(c, &c->tmp[0], false, "%s", "");
-    if (x->personal && c->L->has_pfields[d]) {
+    if (x->personal && c->L->has_pfields[x->d]) {
         for (int32_t fd = x->dc.ds->first_field; fd != SM_NONE; fd = m->fields[fd].next)
-            if (c->L->pfield[fd] && lineage_field_left(m, f, m->fields[fd].name))
+            if (c->L->pfield[fd] && lineage_field_left(m, x->f, m->fields[fd].name))
                 x->left = gfmt(c, &c->tmp[0], true, "%s%s", *x->left ? ", " : "",
                                m->fields[fd].name);
     }
-    x->may = 0;
-    if (x->personal && x->from_r != x->to_r && !fl->transit_encrypted)
-        x->may |= BIT(RULE_ENC003);
-    /* a flow across a border is a transfer: its row, and XFR001 to XFR004 */
-    if (x->border)
-        x->may |= BIT(RULE_XFR001);
-    return true;
+    return x->left;
 }
+
 /* ENC003: personal data between regions is encrypted in transit (run for a
  * personal flow between two regions that is not). */
 static void
@@ -819,9 +829,9 @@ flow_transit(struct ck *c, struct flow_facts *x)
     int32_t from_r = x->from_r;
     int32_t to_r = x->to_r;
     int to_cc = x->to_cc;
-    const char *left = x->left;
 
     if (dc->T && dc->T->transit_encryption && begin(c, RULE_ENC003, OBJ_FLOW, f, d)) {
+        const char *left = flow_left(c, x);
         why_dataset(c, dc);
         why(c, "tier %s requires transit encryption for flows between regions", dc->T->name);
         why(c, "flow %s goes from %s to %s", fl->name, region_label(c, from_r, &c->rl[1]),
@@ -854,7 +864,6 @@ flow_transfer(struct ck *c, struct flow_facts *x)
     int from_cc = x->from_cc;
     int to_cc = x->to_cc;
     bool personal = x->personal;
-    const char *left = x->left;
 
     if (!personal || !dc->gmask) {
         if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
@@ -872,6 +881,7 @@ flow_transfer(struct ck *c, struct flow_facts *x)
             const struct regime *rgm = &c->rp->regimes[g];
             char ml[64], a[3], b[3];
             const char *xf;
+            const char *left = flow_left(c, x);
             why_dataset(c, dc);
             why(c, "flow %s (%s) goes from %s to %s", fl->name, flow_kind_names[fl->kind],
                 region_label(c, from_r, &c->rl[1]), region_label(c, to_r, &c->rl[2]));

@@ -126,8 +126,10 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     struct transfer *t;
     char a[3], b[3];
 
+    if (c->no_register)
+        return;
     if (r->ntransfers == c->cap_transfers &&
-        sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
+        check_grow_rows(&r->transfers, &c->cap_transfers, r->ntransfers + 1)) {
         c->oom = true;
         return;
     }
@@ -285,6 +287,26 @@ check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *wh
     }
 }
 
+/* Room for need rows in the register, doubling; unlike sm_grow the new
+ * room is not zeroed (every row is written whole before it counts): at
+ * 1M the register's last doubling would zero ~30 MB no row ever uses. */
+int
+check_grow_rows(struct transfer **t, int32_t *cap, int32_t need)
+{
+    int64_t ncap = *cap ? *cap : 16;
+    struct transfer *nt;
+
+    if (need <= *cap)
+        return SM_OK;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > INT32_MAX || !(nt = realloc(*t, sizeof *nt * (size_t)ncap)))
+        return SM_ENOMEM;
+    *t = nt;
+    *cap = (int32_t)ncap;
+    return SM_OK;
+}
+
 /* ---- sorting the transfer register ------------------------------------- */
 
 /* The order of one dataset's rows: from, to, copy, flow, regime. */
@@ -331,35 +353,32 @@ sort_new_rows(struct ck *c, int32_t from)
     }
 }
 
-/* Insertion sort of a few row indexes of one dataset (stable). */
+/* Sort the n rows of one dataset by transfer_cmp_in, stably, in place
+ * (tmp: room for n rows when n > 16): as made they are a few sorted
+ * segments (its own rows, then each flow's), usually one. */
 static void
-isort_rows(const int32_t *rank, const struct transfer *t, int32_t *v, int32_t n)
-{
-    for (int32_t i = 1; i < n; i++) {
-        int32_t x = v[i], j = i;
-        while (j > 0 && transfer_cmp(rank, &t[v[j - 1]], &t[x]) > 0) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
-}
-
-/* Merge sort of row indexes (stable), for a dataset with many rows. */
-static void
-msort_rows(const int32_t *rank, const struct transfer *t, int32_t *v, int32_t *tmp, int32_t n)
+sort_group(struct transfer *v, struct transfer *tmp, int32_t n)
 {
     int32_t h, i, j, k;
 
+    for (i = 1; i < n && transfer_cmp_in(&v[i - 1], &v[i]) <= 0; i++)
+        ;
+    if (i == n)
+        return;                 /* already in order */
     if (n <= 16) {
-        isort_rows(rank, t, v, n);
+        for (i = 1; i < n; i++) {
+            struct transfer x = v[i];
+            for (j = i; j > 0 && transfer_cmp_in(&v[j - 1], &x) > 0; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
         return;
     }
     h = n / 2;
-    msort_rows(rank, t, v, tmp, h);
-    msort_rows(rank, t, v + h, tmp, n - h);
+    sort_group(v, tmp, h);
+    sort_group(v + h, tmp, n - h);
     for (i = 0, j = h, k = 0; i < h && j < n;)
-        tmp[k++] = transfer_cmp(rank, &t[v[i]], &t[v[j]]) <= 0 ? v[i++] : v[j++];
+        tmp[k++] = transfer_cmp_in(&v[i], &v[j]) <= 0 ? v[i++] : v[j++];
     while (i < h)
         tmp[k++] = v[i++];
     while (j < n)
@@ -412,12 +431,13 @@ merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nr
 /* Sort the transfer register by transfer_cmp, stably. The rows come
  * sorted per dataset (sort_new_rows), datasets in id order, then the
  * flows' rows: when ids follow names, a few long runs, merged in a pass or
- * two. Otherwise the rows are counted into their dataset's rank (a stable
- * counting pass: no comparisons), each dataset's few rows sorted among
- * themselves, then gathered once into a register of exactly their number.
- * Either way the order a stable merge sort gives, without its 20 passes. */
+ * two. Otherwise the rows are counted per dataset rank and moved once, in
+ * a stable counting pass (no comparisons), into a register of exactly
+ * their number; then each dataset's few rows that are not yet in order
+ * (its own rows and a flow's) are sorted among themselves, stably. Either
+ * way the order a stable merge sort gives, without its 20 passes. */
 int
-sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const uint8_t *seg)
+sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
 {
     struct transfer *t = r->transfers;
     int32_t n = r->ntransfers, big = 0;
@@ -437,14 +457,10 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const
         return merge_runs(r, rank, run, nrun);
     }
     int32_t *start = calloc((size_t)nrank + 1, sizeof *start);
-    int32_t *order = malloc(sizeof *order * (size_t)n);
-    int32_t *tmp = NULL;
+    struct transfer *u = NULL, *tmp = NULL;
 
-    if (!start || !order) {
-        free(start);
-        free(order);
+    if (!start)
         return SM_ENOMEM;
-    }
     for (int32_t k = 0; k < n; k++)
         start[rank[t[k].dataset] + 1]++;
     for (int32_t q = 0; q < nrank; q++) {
@@ -452,40 +468,50 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const
             big = start[q + 1];
         start[q + 1] += start[q];
     }
-    for (int32_t k = 0; k < n; k++)
-        order[start[rank[t[k].dataset]]++] = k;
-    /* start[q] is now the end of rank q's rows */
-    if (big > 16 && !(tmp = malloc(sizeof *tmp * (size_t)big))) {
+    if (!(u = malloc(sizeof *u * (size_t)n)) ||
+        (big > 16 && !(tmp = malloc(sizeof *tmp * (size_t)big)))) {
         free(start);
-        free(order);
+        free(u);
         return SM_ENOMEM;
     }
+    /* one stable counting pass straight into the register's final place:
+     * each row after the rows of names before its dataset's and after the
+     * earlier rows of its dataset (written in order; read in a few runs,
+     * each dataset's rows were made together and ids mostly follow names) */
+    for (int32_t k = 0; k < n; k++)
+        u[start[rank[t[k].dataset]]++] = t[k];
+    free(r->transfers);
+    r->transfers = u;
+    /* start[q] is now the end of rank q's rows */
     for (int32_t q = 0, lo = 0; q < nrank; lo = start[q++])
-        if (start[q] - lo > 1) {
-            /* rows of one sorted segment, in their order: nothing to do */
-            bool one = seg != NULL;
-            for (int32_t k = lo + 1; k < start[q] && one; k++)
-                one = order[k] == order[k - 1] + 1 && !seg[order[k]];
-            if (!one)
-                msort_rows(rank, t, order + lo, tmp, start[q] - lo);
-        }
+        if (start[q] - lo > 1)
+            sort_group(u + lo, tmp, start[q] - lo);
     free(tmp);
     free(start);
-    /* row i of the result is row order[i] of the register as built: one
-     * gather, written in order, read from a few runs (each dataset's rows
-     * were made together, and ids mostly follow names) */
-    {
-        struct transfer *u = malloc(sizeof *u * (size_t)n);
-        if (!u) {
-            free(order);
-            return SM_ENOMEM;
+    return SM_OK;
+}
+
+int
+check_name_rank(const struct model *m, int32_t **out)
+{
+    int32_t n = m->ndatasets;
+    int32_t *rank = malloc(sizeof *rank * (size_t)(n + 1));
+    struct nkey *nm = malloc(sizeof *nm * 2 * (size_t)(n + 1));
+    int rc = SM_ENOMEM;
+
+    if (rank && nm) {
+        for (int32_t d = 0; d < n; d++) {
+            nm[d].name = m->datasets[d].name ? m->datasets[d].name : "";
+            nm[d].id = d;
         }
-        for (int32_t i = 0; i < n; i++)
-            u[i] = t[order[i]];
-        free(r->transfers);
-        r->transfers = u;
+        rc = rank_names(nm, n, rank);
     }
-    free(order);
+    free(nm);
+    if (rc) {
+        free(rank);
+        return rc;
+    }
+    *out = rank;
     return SM_OK;
 }
 

@@ -84,17 +84,26 @@ int
 check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown_slots)
 {
     struct check_extra *x = calloc(1, sizeof *x);
+    struct lineage *L = r->lineage;
+    /* lineage_run kept the declared slots (0 for a deleted dataset): taken,
+     * not worked out again from every dataset */
+    bool take = L && L->decl && L->ndatasets == m->ndatasets;
 
-    if (!x || !(x->decl = malloc(sizeof *x->decl * (size_t)(m->ndatasets + 1)))) {
+    if (!x || (take ? !(x->decl = L->decl)
+                    : !(x->decl = malloc(sizeof *x->decl * (size_t)(m->ndatasets + 1))))) {
         check_extra_free(x);
         return SM_ENOMEM;
     }
+    if (take)
+        L->decl = NULL;
     x->ndecl = m->ndatasets;
     x->nregions = m->nregions;
     x->unknown = unknown_slots;
     for (int32_t d = 0; d < m->ndatasets; d++) {
         uint64_t v = 0;
-        if (!m->datasets[d].deleted && !decl_mask(r->lineage, &m->datasets[d], &v)) {
+        if (take)
+            v = x->decl[d];
+        else if (!m->datasets[d].deleted && !decl_mask(L, &m->datasets[d], &v)) {
             check_extra_free(x);        /* cannot happen: slots come from m */
             return SM_OK;
         }

@@ -28,6 +28,7 @@ lineage_fini(struct lineage *L)
     free(L->removes);
     free(L->flow_personal);
     free(L->subj);
+    free(L->decl);
     memset(L, 0, sizeof *L);
 }
 
@@ -88,6 +89,13 @@ int
 lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
             struct sm_error *err)
 {
+    return lineage_run_decl(m, rp, true, L, err);
+}
+
+int
+lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
+                 struct lineage *L, struct sm_error *err)
+{
     int32_t nd = m->ndatasets, nf = m->nflows;
     int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
     int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
@@ -100,22 +108,15 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     L->nfields = m->nfields;
     for (int c = 0; c < SM_CC_COUNT; c++)
         L->cc_slot[c] = SM_NONE;
-    /* Subject slots: the distinct subject codes of the model. */
-    for (int32_t d = 0; d < nd; d++) {
-        const struct dataset *ds = &m->datasets[d];
-        if (ds->deleted)
-            continue;
-        for (int k = 0; k < ds->nsubjects; k++) {
-            int cc = ds->subjects[k];
-            if (cc < SM_CC_COUNT && L->cc_slot[cc] == SM_NONE) {
-                L->cc_slot[cc] = (int16_t)L->nslots;
-                L->slot_cc[L->nslots++] = (int16_t)cc;
-            }
-        }
-    }
-    L->words = (L->nslots + 63) / 64;
-    if (L->words == 0)
-        L->words = 1;
+    /* One pass over the datasets: subject slots (the distinct subject codes
+     * in order of first use), personal fields under the pack's prefixes
+     * (through each dataset's tag list: a removed tag or field is unlinked
+     * from it, not marked), the starting state, and a dead flag per dataset
+     * (in inq, cleared before the worklist) so the flow pass below need not
+     * read the datasets again. Subject bits go in one word per dataset while
+     * there are at most 64 slots, the usual case; past that, a second pass
+     * fills the wider rows. */
+    L->words = 1;
     L->eff_tier = malloc(sizeof(int32_t) * (size_t)(nd + 1));
     L->eff_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
     L->subj_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
@@ -124,7 +125,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     L->pfield = calloc((size_t)m->nfields + 1, 1);
     L->removes = calloc((size_t)nf + 1, 1);
     L->flow_personal = calloc((size_t)nf + 1, 1);
-    L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t));
+    L->subj = calloc((size_t)nd + 1, sizeof(uint64_t));
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
@@ -137,36 +138,70 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
         !tgt_of || !from_ds || !queue || !inq)
         goto fail;
-
-    /* Personal fields under the pack's prefixes. Through each dataset's tag
-     * list: a removed tag or field is unlinked from it, not marked. */
-    for (int32_t d = 0; d < nd; d++) {
-        if (m->datasets[d].deleted)
-            continue;
-        for (int32_t t = m->datasets[d].first_tag; t != SM_NONE; t = m->tags[t].next) {
-            const struct tag *tg = &m->tags[t];
-            if (tg->field == SM_NONE || L->pfield[tg->field])
-                continue;
-            for (uint32_t k = 0; k < rp->personal_tags.n; k++)
-                if (model_tag_under(tg->tag, rp->personal_tags.v[k])) {
-                    L->pfield[tg->field] = 1;
-                    L->has_pfields[d] = 1;
-                    break;
-                }
-        }
-    }
+    bool decl_ok = true;        /* every declared code has a slot */
+    /* Tag texts are mostly shared (a load copies repeated text once): the
+     * answer for the last few tag pointers, so that a million tags are not
+     * compared with every prefix (same pointer, same text, same answer). */
+    struct { const char *tag; bool personal; } seen[64] = { { NULL, false } };
     for (int32_t d = 0; d < nd; d++) {
         const struct dataset *ds = &m->datasets[d];
-        uint64_t *s = L->subj + (size_t)d * L->words;
         L->eff_tier[d] = ds->tier;
         L->eff_via[d] = L->subj_via[d] = SM_NONE;
-        if (ds->deleted)
+        if (ds->deleted) {
+            inq[d] = 1;
             continue;
-        L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
+        }
         for (int k = 0; k < ds->nsubjects; k++) {
-            int slot = ds->subjects[k] < SM_CC_COUNT ? L->cc_slot[ds->subjects[k]] : SM_NONE;
-            if (slot != SM_NONE)
-                s[slot >> 6] |= (uint64_t)1 << (slot & 63);
+            int cc = ds->subjects[k];
+            if (cc >= SM_CC_COUNT) {
+                decl_ok = false;
+                continue;
+            }
+            if (L->cc_slot[cc] == SM_NONE) {
+                L->cc_slot[cc] = (int16_t)L->nslots;
+                L->slot_cc[L->nslots++] = (int16_t)cc;
+            }
+            if (L->cc_slot[cc] < 64)
+                L->subj[d] |= (uint64_t)1 << L->cc_slot[cc];
+        }
+        for (int32_t t = ds->first_tag; t != SM_NONE; t = m->tags[t].next) {
+            const struct tag *tg = &m->tags[t];
+            size_t h = ((uintptr_t)tg->tag >> 3) % 64;
+            if (tg->field == SM_NONE || L->pfield[tg->field])
+                continue;
+            if (seen[h].tag != tg->tag) {
+                bool personal = false;
+                for (uint32_t k = 0; k < rp->personal_tags.n && !personal; k++)
+                    personal = model_tag_under(tg->tag, rp->personal_tags.v[k]);
+                seen[h].tag = tg->tag;
+                seen[h].personal = personal;
+            }
+            if (seen[h].personal) {
+                L->pfield[tg->field] = 1;
+                L->has_pfields[d] = 1;
+            }
+        }
+        L->personal[d] = L->has_pfields[d] || (ds->tier != SM_NONE && m->tiers[ds->tier].personal);
+    }
+    /* the declared slots, kept for check_update's state (out of memory:
+     * not kept, check_extra_init reads the datasets) */
+    if (decl && L->nslots <= 64 && decl_ok && (L->decl = malloc(sizeof *L->decl * (size_t)(nd + 1))))
+        memcpy(L->decl, L->subj, sizeof *L->decl * (size_t)nd);
+    if (L->nslots > 64) {
+        L->words = (L->nslots + 63) / 64;
+        free(L->subj);
+        if (!(L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t))))
+            goto fail;
+        for (int32_t d = 0; d < nd; d++) {
+            const struct dataset *ds = &m->datasets[d];
+            uint64_t *sb = L->subj + (size_t)d * L->words;
+            if (ds->deleted)
+                continue;
+            for (int k = 0; k < ds->nsubjects; k++) {
+                int slot = ds->subjects[k] < SM_CC_COUNT ? L->cc_slot[ds->subjects[k]] : SM_NONE;
+                if (slot != SM_NONE)
+                    sb[slot >> 6] |= (uint64_t)1 << (slot & 63);
+            }
         }
     }
     /* CSR adjacency of lineage flows by source dataset; adjt[] keeps each
@@ -185,7 +220,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
         L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
             int32_t b = m->placements[fl->to].dataset;
-            if (a != b && !m->datasets[b].deleted && !L->removes[f]) {
+            if (a != b && !inq[b] && !L->removes[f]) {
                 src_of[f] = a;
                 tgt_of[f] = b;
                 off[a + 1]++;
@@ -205,6 +240,7 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     }
     /* Worklist: a ring of at most nd entries (each dataset queued once at
      * a time). */
+    memset(inq, 0, (size_t)nd + 1);
     {
         int32_t head = 0, count = 0;
         for (int32_t d = 0; d < nd; d++)

@@ -82,7 +82,16 @@ model_free(struct model *m)
     sm_map_fini(&m->waiver_keys);
     sm_map_fini(&m->scenario_names);
     sm_arena_fini(&m->arena);
+    free(m->name_rank);
     free(m);
+}
+
+const int32_t *
+model_name_rank(const struct model *m)
+{
+    if (m->name_rank && m->name_rank_gen == m->generation && m->name_rank_n == m->ndatasets)
+        return m->name_rank;
+    return NULL;
 }
 
 const char *

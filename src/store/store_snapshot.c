@@ -9,19 +9,20 @@
  * are stored slot by slot, so nothing is hashed again.
  *
  *   header | heap: pool, ptrv, transforms, opsv | regions ... scenarios |
- *   map slots (6) | rowid maps (3)
+ *   map slots (6) | rowid maps (3) | the datasets' name ranks (check_name_rank)
  *
  * The layout is this binary's (struct sizes and member offsets are in the
  * header's `abi`): a snapshot written by another build is not read.
  */
 #include "store_snapshot.h"
+#include "check.h"          /* check_name_rank */
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_FORMAT 1
+#define SNAP_FORMAT 2       /* 2: the name ranks */
 #define SNAP_MAGIC "SovSnap\n"
 #define CHUNK (1 << 20)
 
@@ -45,6 +46,7 @@ struct snap_head {
     uint32_t mapcap[MAP_COUNT], maplen[MAP_COUNT], maptomb[MAP_COUNT];
     int32_t rowcap[3], lin[3], nlin[3];
     int64_t lin_row[3];
+    int64_t nrank;              /* ndatasets, or 0: no name ranks stored */
 };
 
 /* ---- checksum: four lanes over 32-byte blocks, any split of the stream ---- */
@@ -519,7 +521,7 @@ strv_enc(struct out *o, const struct ptrmap *pm, const struct sm_strv *v, uint64
 }
 
 static void
-write_body(struct out *o, const struct ptrmap *pm, const struct model *m,
+write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const int32_t *rank,
            const struct rowmap *const rows[3])
 {
     static const char zero[8];
@@ -615,6 +617,8 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m,
     for (int r = 0; r < 3; r++)
         if (rows[r]->row)
             out_put(o, rows[r]->row, (size_t)rows[r]->cap * sizeof *rows[r]->row);
+    if (rank)
+        out_put(o, rank, (size_t)m->ndatasets * sizeof *rank);
     out_flush(o);
 }
 
@@ -635,6 +639,8 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     uint64_t body = 0, want;
     int rc = SM_ENOMEM;
     char mark[32];
+    const int32_t *rank = model_name_rank(m);
+    int32_t *own = NULL;
 
     memset(&h, 0, sizeof h);
     memcpy(h.magic, SNAP_MAGIC, 8);
@@ -673,6 +679,11 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
         h.lin_row[r] = rows[r]->lin_row;
         body += (uint64_t)h.rowcap[r] * 8;
     }
+    /* the names' order, for check_run (out of memory: none, not an error) */
+    if (!rank && m->ndatasets > 0 && check_name_rank(m, &own) == SM_OK)
+        rank = own;
+    h.nrank = rank ? m->ndatasets : 0;
+    body += (uint64_t)h.nrank * sizeof *rank;
     h.total = sizeof h + body;
     rc = SM_ELIMIT;
     if (h.total > (uint64_t)sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1))
@@ -689,7 +700,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
         goto out;
     hash_init(&o.h);
     o.off = sizeof h;
-    write_body(&o, &pm, m, rows);
+    write_body(&o, &pm, m, h.nrank ? rank : NULL, rows);
     if (o.rc || (uint64_t)o.off != h.total)
         goto out;
     h.checksum = hash_final(&o.h);
@@ -711,6 +722,7 @@ out:
     free(o.buf);
     free(pm.slot);
     free(pm.order);
+    free(own);
     return rc;
 }
 
@@ -752,6 +764,7 @@ struct loaded {
     void *arr[A_COUNT];
     struct sm_map_slot *slots[MAP_COUNT];
     int64_t *rows[3];
+    int32_t *rank;
 };
 
 static void
@@ -764,6 +777,7 @@ loaded_free(struct loaded *l)
         free(l->slots[k]);
     for (int r = 0; r < 3; r++)
         free(l->rows[r]);
+    free(l->rank);
 }
 
 /* Pointers back from offsets, each checked against the heap. */
@@ -834,6 +848,9 @@ check_head(const struct snap_head *h, const struct snap_key *key, int64_t size)
             return false;
         body += (uint64_t)h->rowcap[r] * 8;
     }
+    if (h->nrank != 0 && h->nrank != h->n[A_DATASET])
+        return false;
+    body += (uint64_t)h->nrank * sizeof (int32_t);
     return sizeof *h + body == h->total;
 }
 
@@ -915,6 +932,8 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
     for (int i = 0; i < 3; i++)
         if (h.rowcap[i] && !(l.rows[i] = malloc((size_t)h.rowcap[i] * 8)))
             goto out;
+    if (h.nrank && !(l.rank = malloc((size_t)h.nrank * sizeof *l.rank)))
+        goto out;
     rc = SM_ENOTFOUND;
     hash_init(&r.h);
     r.off = sizeof h;
@@ -925,8 +944,12 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
         in_read(&r, l.slots[k], (uint64_t)h.mapcap[k] * sizeof (struct sm_map_slot));
     for (int i = 0; i < 3; i++)
         in_read(&r, l.rows[i], (uint64_t)h.rowcap[i] * 8);
+    in_read(&r, l.rank, (uint64_t)h.nrank * sizeof *l.rank);
     if (r.bad || hash_final(&r.h) != h.checksum)
         goto out;
+    for (int64_t i = 0; i < h.nrank; i++)
+        if (l.rank[i] < 0 || l.rank[i] >= h.nrank)
+            goto out;
     /* the pointers back; anything out of range and the snapshot is not used */
     f.heap = l.heap;
     f.pool = h.pool;
@@ -1004,6 +1027,11 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
         sm_arena_adopt(&m->arena, l.heap);
         l.heap = NULL;
         m->generation = h.generation;
+        free(m->name_rank);
+        m->name_rank = l.rank;
+        m->name_rank_n = (int32_t)h.nrank;
+        m->name_rank_gen = h.generation;
+        l.rank = NULL;
     }
     rc = SM_OK;
 out:

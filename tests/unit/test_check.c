@@ -913,9 +913,13 @@ register_sorted(struct fx *fx, int32_t least)
         const struct transfer *a = &fx->r->transfers[k - 1], *b = &fx->r->transfers[k];
         int c = strcmp(fx->m->datasets[a->dataset].name, fx->m->datasets[b->dataset].name);
         assert_true(c <= 0);
-        if (c == 0)
-            assert_true(a->from_cc < b->from_cc ||
-                        (a->from_cc == b->from_cc && a->to_cc <= b->to_cc));
+        if (c == 0)     /* then from, to, copy, flow, regime: rows are unique, so
+                         * this order is the one order a stable sort can give */
+            assert_true(a->from_cc != b->from_cc ? a->from_cc < b->from_cc
+                        : a->to_cc != b->to_cc ? a->to_cc < b->to_cc
+                        : a->placement != b->placement ? a->placement < b->placement
+                        : a->flow != b->flow ? a->flow < b->flow
+                        : strcmp(a->regime, b->regime) < 0);
     }
     /* the first and last are as strcmp says */
     assert_string_equal(fx->m->datasets[fx->r->transfers[0].dataset].name, "Zeta");
@@ -952,6 +956,25 @@ test_transfer_order(void **state)
         place(fx->m, d, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
     }
     register_sorted(fx, (int32_t)n + 200);
+    /* datasets whose rows come from their copies and from flows (made in
+     * two passes, so not in order): a few, and more than 16 */
+    {
+        static const char *const to[] = { "aws:us-east-1", "aws:ap-southeast-1",
+            "aws:ca-central-1", "aws:eu-west-2", "azure:switzerlandnorth", "aws:eu-central-1" };
+        static char fname[40][16];
+        int32_t hub = eu_dataset(fx, "m-hub", "confidential");
+        int32_t few = eu_dataset(fx, "m-few", "confidential");
+        int32_t ph = model_primary(fx->m, hub), pf = model_primary(fx->m, few);
+        place(fx->m, hub, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+        place(fx->m, hub, "azure:switzerlandnorth", ROLE_BACKUP, 1, "aws:eu-west-1", MECH_NONE);
+        place(fx->m, few, "aws:eu-central-1", ROLE_REPLICA, 1, "aws:eu-west-1", MECH_NONE);
+        for (int i = 0; i < 40; i++) {
+            snprintf(fname[i], sizeof fname[i], "x%02d", i);
+            flow(fx->m, fname[i], i < 36 ? ph : pf, SM_NONE, to[(i * 5) % 6], FLOW_EXPORT,
+                 i % 4 ? MECH_NONE : MECH_SCC, NULL, 1, 0);
+        }
+    }
+    register_sorted(fx, (int32_t)n + 200 + 40);
 }
 
 /* ---- round 2: onward copies, the register, XFR003, XFR004, RET001 ---------- */

@@ -129,6 +129,53 @@ test_cycle(void **state)
     model_free(m);
 }
 
+/* More than 64 distinct subject codes: the subject bits need two words
+ * per dataset (the one-word first pass is redone). A chain of 70 datasets,
+ * each with its own code and a deleted one in the middle, carries every
+ * code downstream; slots follow the order of first use. */
+static void
+test_many_subjects(void **state)
+{
+    static const char codes[] =
+        "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN "
+        "BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ "
+        "DE DJ DK DM DO DZ EC EE EG EH ER ES ET EU";
+    struct model *m = tl_small_model();
+    struct rulepack *rp = rules_new();
+    struct lineage L;
+    int32_t id[70];
+    char cc[3] = { 0 }, name[8];
+
+    (void)state;
+    for (int i = 0; i < 70; i++) {
+        memcpy(cc, codes + 3 * i, 2);
+        snprintf(name, sizeof name, "d%02d", i);
+        id[i] = ds(m, name, "public", cc, "email");
+        if (i > 0)
+            etl(m, id[i - 1], id[i], NULL, FLOW_ETL);
+    }
+    m->datasets[id[35]].deleted = 1;        /* the chain breaks there */
+    assert_int_equal(lineage_run(m, rp, &L, NULL), SM_OK);
+    assert_int_equal(L.nslots, 69);
+    assert_int_equal(L.words, 2);
+    for (int i = 0; i < 70; i++) {
+        memcpy(cc, codes + 3 * i, 2);
+        if (i == 35)
+            continue;
+        assert_int_equal(L.cc_slot[sm_cc(cc)], i < 35 ? i : i - 1);
+        /* d69 holds the codes of d36..d69, not those before the break */
+        assert_int_equal(has_subject(&L, id[69], cc), i > 35);
+        assert_true(has_subject(&L, id[i], cc));
+        if (i >= 1 && i != 36) {
+            char prev[3] = { codes[3 * (i - 1)], codes[3 * (i - 1) + 1], 0 };
+            assert_int_equal(has_subject(&L, id[i], prev), i - 1 != 35);
+        }
+    }
+    lineage_fini(&L);
+    rules_free(rp);
+    model_free(m);
+}
+
 static void
 test_transforms_that_stop(void **state)
 {
@@ -271,6 +318,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_three_hop_chain),
         cmocka_unit_test(test_cycle),
+        cmocka_unit_test(test_many_subjects),
         cmocka_unit_test(test_transforms_that_stop),
         cmocka_unit_test(test_pack_prefixes),
         cmocka_unit_test(test_million_chain),

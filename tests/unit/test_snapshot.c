@@ -7,6 +7,9 @@
 #include "testlib.h"
 #include "store.h"
 #include "model_json.h"
+#include "check.h"
+#include "rules.h"
+#include "rulepack.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -322,6 +325,54 @@ test_write_after_snapshot_load(void **state)
     model_free(b);
 }
 
+/* The snapshot keeps the datasets' name order (check_name_rank): a model
+ * loaded from it has it, one from the tables not; check_run orders the
+ * transfer register by it to the same rows; any change makes it stale. */
+static void
+test_name_rank(void **state)
+{
+    const char *path = catalog("rank.db");
+    struct model *a = load(path, true), *b = load(path, false);
+    struct rulepack *rp = NULL;
+    struct check_result *ra = NULL, *rb = NULL;
+    struct sm_error err = { 0 };
+    int32_t *rank = NULL;
+    (void)state;
+
+    assert_non_null(model_name_rank(a));
+    assert_null(model_name_rank(b));
+    assert_int_equal(check_name_rank(b, &rank), SM_OK);
+    assert_memory_equal(model_name_rank(a), rank, sizeof *rank * (size_t)b->ndatasets);
+    for (int32_t i = 0; i < b->ndatasets; i++)
+        for (int32_t j = 0; j < b->ndatasets; j++)
+            if (strcmp(b->datasets[i].name, b->datasets[j].name) < 0)
+                assert_true(rank[i] < rank[j]);
+    free(rank);
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    assert_int_equal(check_run(a, rp, 20260101, &ra, &err), SM_OK);
+    assert_int_equal(check_run(b, rp, 20260101, &rb, &err), SM_OK);
+    assert_true(rb->ntransfers > 1);
+    assert_int_equal(ra->ntransfers, rb->ntransfers);
+    for (int32_t i = 0; i < rb->ntransfers; i++) {
+        const struct transfer *x = &ra->transfers[i], *y = &rb->transfers[i];
+        assert_int_equal(x->dataset, y->dataset);
+        assert_int_equal(x->placement, y->placement);
+        assert_int_equal(x->flow, y->flow);
+        assert_int_equal(x->from_cc, y->from_cc);
+        assert_int_equal(x->to_cc, y->to_cc);
+        assert_string_equal(x->regime, y->regime);
+        assert_string_equal(x->basis, y->basis);
+    }
+    check_result_free(ra);
+    check_result_free(rb);
+    if (model_set(a, OBJ_DATASET, 0, "owner", "someone-else", &err))
+        fail_msg("set: %s", err.msg);
+    assert_null(model_name_rank(a));
+    rulepack_free(rp);
+    model_free(a);
+    model_free(b);
+}
+
 /* Below the size (SOVMAP_SNAPSHOT_MIN) or switched off, nothing is written. */
 static void
 test_small_catalog_writes_none(void **state)
@@ -357,6 +408,7 @@ main(void)
         cmocka_unit_test(test_version_mismatch),
         cmocka_unit_test(test_other_shipped_regions),
         cmocka_unit_test(test_write_after_snapshot_load),
+        cmocka_unit_test(test_name_rank),
         cmocka_unit_test(test_small_catalog_writes_none),
     };
 
