@@ -3,8 +3,8 @@
  * ($XDG_CONFIG_HOME/sovmap/config: "theme NAME", "bind MAP KEY ACTION").
  * The reader is static in src/cli/cmd_tui.c, so this file includes it and
  * calls read_config itself on the input written to a private config dir;
- * then the keymap must answer every lookup and the theme name must be a
- * string. Bad lines are reported, never fatal.
+ * then the keymap must answer every lookup and the theme name and the
+ * first error must be whole heap strings (or NULL). Bad lines are reported, never fatal.
  * Build and run: make fuzz; tests/fuzz/run.sh 60 config.
  */
 #include <sys/stat.h>
@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct cli c;
     struct keymap km;
-    char theme[256] = "", msg[512] = "", sub[80], buf[256];
+    char *theme = NULL, *msg = NULL, sub[80], buf[256];
     FILE *f;
 
     if (!dir[0]) {
@@ -49,9 +49,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!(c.err = fopen("/dev/null", "w")))
         abort();
     keymap_init(&km);
-    read_config(&c, &km, theme, sizeof theme, msg, sizeof msg);
+    read_config(&c, &km, &theme, &msg);
     fclose(c.err);
-    if (!memchr(theme, 0, sizeof theme) || !memchr(msg, 0, sizeof msg) || km.nuser < 0 ||
+    /* both are whole heap strings or NULL (the reader's contract) */
+    if ((theme && strlen(theme) > size) || (msg && !*msg))
+        abort();
+    free(theme);
+    free(msg);
+    if (km.nuser < 0 ||
         km.nuser > (int)(sizeof km.user / sizeof *km.user))
         abort();
     for (int m = 0; m < KEYMAP_COUNT; m++) {
