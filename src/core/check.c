@@ -195,6 +195,7 @@ ck_worker(const struct ck *c)
     w->wv = c->wv;
     w->nwv = c->nwv;
     w->cc_eu = c->cc_eu;
+    w->expired_tags = c->expired_tags;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
@@ -389,6 +390,8 @@ check_run(const struct model *m, const struct rulepack *rp, int32_t today,
     c->today = today;
     c->r = r;
     c->cc_eu = sm_cc("EU");
+    for (int32_t t = 0; t < m->ntags && !c->expired_tags; t++)
+        c->expired_tags = m->tags[t].expired && *m->tags[t].expired;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
     if ((rc = lineage_run(m, rp, r->lineage, err)))

@@ -100,6 +100,7 @@ struct ck {
     uint8_t *seg;               /* per transfer row: it starts a sorted segment */
     int32_t cap_seg;
     bool oom;
+    bool expired_tags;          /* some tag rests on an expired classification (CLS003) */
     int cc_eu;
     struct hint_slot *hints;
     struct gbuf near;           /* nearest()'s text */
