@@ -214,6 +214,8 @@ struct tag {
     const char *source;         /* file it was imported from, "" if typed */
     const char *entity;         /* Atlas guid, ARN ... */
     const char *time;           /* ISO 8601 UTC, first seen or last changed */
+    const char *expired;        /* "2025-06-30": the classification behind it ended
+                                   that day (Atlas validityPeriods); "" live */
     int32_t dataset;
     int32_t field;
     int32_t next;               /* next tag of the dataset */
@@ -393,6 +395,9 @@ int model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
 int model_add_field(struct model *m, int32_t dataset, const char *name,
                     int32_t *id, struct sm_error *err);
 int32_t model_field(const struct model *m, int32_t dataset, const char *name);
+/* Order a dataset's fields by name (bytes): the order an import leaves
+ * them in, whatever order the sources named them in (doc/import.md). */
+void model_sort_fields(struct model *m, int32_t dataset);
 /* Set a field's column type and comment (copied; NULL leaves one as it is). */
 int model_set_field_attrs(struct model *m, int32_t field, const char *type,
                           const char *comment, struct sm_error *err);
@@ -405,6 +410,9 @@ int model_remove_tag(struct model *m, int32_t tag);
 /* Replace a tag's provenance (source, entity, time; copied). */
 int model_set_tag_source(struct model *m, int32_t tag, const char *source,
                          const char *entity, const char *time, struct sm_error *err);
+/* Set the day a tag's classification expired ("YYYY-MM-DD"; NULL or "" live). */
+int model_set_tag_expired(struct model *m, int32_t tag, const char *expired,
+                          struct sm_error *err);
 /* Set a dataset's property key to value with its provenance (all copied):
  * added in key order, or changed in place. *id (may be NULL) gets it. */
 int model_set_prop(struct model *m, int32_t dataset, const char *key, const char *value,

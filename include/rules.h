@@ -67,6 +67,9 @@ enum rule_fix {
       "dataset has no tier") \
     X(CLS002, SEV_WARNING, FIX_PERSONAL_TIER, NULL, \
       "personal fields in a non-personal tier") \
+    X(CLS003, SEV_INFO,    FIX_NONE, \
+      "whether an expired classification still holds is for its owner in the source catalog", \
+      "tag rests on a classification that expired") \
     X(RET001, SEV_WARNING, FIX_NONE, \
       "the retention is a decision of the dataset's owner", \
       "retention beyond the tier's maximum, or none where it sets one") \

@@ -280,6 +280,14 @@ tl_rich_model(void)
     assert_int_equal(model_add_tag(m, d, SM_NONE, "sovereignty=EU", NULL, NULL, NULL, NULL, NULL),
                      SM_OK);
     assert_int_equal(model_add_tag(m, d, f, "financial", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    {
+        /* a tag resting on an Atlas classification that expired (CLS003) */
+        int32_t t;
+        assert_int_equal(model_add_tag(m, d, f, "financial.pci", "atlas/e.json",
+                                       "guid-2 (expired 2025-06-30)", "2026-01-02T03:04:05Z", &t,
+                                       NULL), SM_OK);
+        assert_int_equal(model_set_tag_expired(m, t, "2025-06-30", NULL), SM_OK);
+    }
     /* properties, added out of key order (the model keeps key order) */
     assert_int_equal(model_set_prop(m, d, "table_type", "ICEBERG", "glue/t.json",
                                     "glue:1/sales/orders", "2026-01-02T03:04:05Z", NULL, NULL),

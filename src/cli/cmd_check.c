@@ -70,6 +70,9 @@ static const struct {
     { "CLS001", "A dataset has no tier." },
     { "CLS002", "A dataset has personal fields but a tier that does not hold personal "
                 "data." },
+    { "CLS003", "A tag rests on a classification whose validity periods have all "
+                "ended (Atlas validityPeriods): it is kept and counts, the conservative "
+                "reading, until the source renews or removes it." },
     { "RET001", "A dataset keeps data longer than its effective tier's maximum "
                 "retention, or declares no retention where the tier sets a maximum; its "
                 "backup and archive copies are judged by the dataset's retention." },

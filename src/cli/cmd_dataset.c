@@ -116,6 +116,10 @@ json_tag(struct cli *c, const struct tag *t)
     cli_put_json(c->out, t->entity);
     fputs(",\"time\":", c->out);
     cli_put_json(c->out, t->time);
+    if (t->expired && *t->expired) {
+        fputs(",\"expired\":", c->out);
+        cli_put_json(c->out, t->expired);
+    }
     fputc('}', c->out);
 }
 
@@ -137,6 +141,10 @@ text_tag(struct cli *c, const char *indent, const struct tag *t)
     if (t->time && *t->time) {
         fputs("  at ", c->out);
         cli_put_text(c->out, t->time);
+    }
+    if (t->expired && *t->expired) {
+        fputs("  expired ", c->out);
+        cli_put_text(c->out, t->expired);
     }
     fputc('\n', c->out);
 }

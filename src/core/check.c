@@ -196,6 +196,7 @@ ck_worker(const struct ck *c)
     w->nwv = c->nwv;
     w->cc_eu = c->cc_eu;
     w->no_register = c->no_register;
+    w->expired_tags = c->expired_tags;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
     w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
@@ -410,6 +411,8 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->r = r;
     c->cc_eu = sm_cc("EU");
     c->no_register = !full;
+    for (int32_t t = 0; t < m->ntags && !c->expired_tags; t++)
+        c->expired_tags = m->tags[t].expired && *m->tags[t].expired;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
     if ((rc = lineage_run_decl(m, rp, full, r->lineage, err)))

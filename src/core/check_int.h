@@ -118,6 +118,7 @@ struct ck {
     int32_t cap_transfers;
     bool oom;
     bool no_register;           /* check_run_findings: no transfer rows */
+    bool expired_tags;          /* some tag rests on an expired classification (CLS003) */
     int cc_eu;
     struct hint_slot *hints;
     struct judge_memo *memo;    /* JUDGE_MEMO slots, or NULL: judge each time */

@@ -538,6 +538,37 @@ dataset_personal_tier(struct ck *c, struct dataset_facts *x)
     }
 }
 
+/* CLS003: a tag rests on a classification that expired (Atlas
+ * validityPeriods all ended, doc/import.md): kept and counted, the
+ * conservative reading, and said once per tag. */
+static void
+dataset_expired_tags(struct ck *c, struct dataset_facts *x)
+{
+    const struct model *m = c->m;
+    int32_t d = x->d;
+    const struct dataset *ds = x->ds;
+
+    for (int32_t t = ds->first_tag; t != SM_NONE; t = m->tags[t].next) {
+        const struct tag *tg = &m->tags[t];
+        const char *on;
+        if (!*tg->expired || !begin(c, RULE_CLS003, OBJ_DATASET, d, d))
+            continue;
+        on = tg->field == SM_NONE
+                 ? gfmt(c, &c->tmp[0], false, "%s", ds->name)
+                 : gfmt(c, &c->tmp[0], false, "%s field %s", ds->name, m->fields[tg->field].name);
+        why(c, "%s has tag %s, imported from %s%s%s", on, tg->tag,
+            *tg->source ? tg->source : "a source", *tg->entity ? ", entity " : "", tg->entity);
+        why(c, "every validity period of the classification behind it ended, the last on %s",
+            tg->expired);
+        why(c, "the tag is kept and counts, the conservative reading");
+        msg(c, "%s: tag %s rests on a classification that expired on %s (from %s)", on, tg->tag,
+            tg->expired, *tg->source ? tg->source : "an import");
+        hint(c, "renew the classification in the source catalog and import it again, remove the "
+             "tag if it no longer holds, or waive CLS003 on %s", ds->name);
+        end(c);
+    }
+}
+
 /* LIN001: the declared tier is not below what lineage brings in. */
 static void
 dataset_lineage(struct ck *c, struct dataset_facts *x)
@@ -665,6 +696,7 @@ static const struct {
 } dataset_rules[] = {
     { dataset_tier,          BIT(RULE_CLS001) },
     { dataset_personal_tier, BIT(RULE_CLS002) },
+    { dataset_expired_tags,  BIT(RULE_CLS003) },
     { dataset_lineage,       BIT(RULE_LIN001) },
     { dataset_retention,     BIT(RULE_RET001) },
     { dataset_localization,  BIT(RULE_RES003) },
@@ -683,6 +715,8 @@ dataset_may(const struct ck *c, const struct dataset_facts *x)
         may |= BIT(RULE_CLS001);
     if (c->L->has_pfields[x->d] && T && !T->personal)
         may |= BIT(RULE_CLS002);
+    if (c->expired_tags && ds->first_tag != SM_NONE)
+        may |= BIT(RULE_CLS003);
     if (ds->tier != SM_NONE && T && x->dc.tier != ds->tier)
         may |= BIT(RULE_LIN001);
     if (T && T->retention_max_days != SM_NONE)

@@ -343,7 +343,10 @@ sub_build(struct sub *b, struct check_extra *x, const struct model *m, const int
         for (int32_t t = d->first_tag; t != SM_NONE && !rc; t = m->tags[t].next) {
             const struct tag *g = &m->tags[t];
             int32_t fid = g->field == SM_NONE ? SM_NONE : model_field(s, i, m->fields[g->field].name);
-            rc = model_add_tag(s, i, fid, g->tag, g->source, g->entity, g->time, NULL, NULL);
+            int32_t tid;
+            rc = model_add_tag(s, i, fid, g->tag, g->source, g->entity, g->time, &tid, NULL);
+            if (!rc && *g->expired)
+                rc = model_set_tag_expired(s, tid, g->expired, NULL);
         }
         for (int32_t p = d->first_placement; p != SM_NONE && !rc; p = m->placements[p].next)
             if (!m->placements[p].deleted)

@@ -233,7 +233,7 @@ model_clone(const struct model *m, struct model **out)
     }
     for (int32_t i = 0; i < c->ntags; i++) {
         struct tag *t = &c->tags[i];
-        CS(t->tag); CS(t->source); CS(t->entity); CS(t->time);
+        CS(t->tag); CS(t->source); CS(t->entity); CS(t->time); CS(t->expired);
     }
     for (int32_t i = 0; i < c->nprops; i++) {
         struct prop *p = &c->props[i];

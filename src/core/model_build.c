@@ -310,6 +310,7 @@ model_add_tag(struct model *m, int32_t dataset, int32_t field, const char *tag,
     t->source = model_str(m, source ? source : "");
     t->entity = model_str(m, entity ? entity : "");
     t->time = model_str(m, time ? time : "");
+    t->expired = "";
     if (!t->tag || !t->source || !t->entity || !t->time)
         return oom(err);
     t->dataset = dataset;
@@ -345,6 +346,28 @@ model_set_tag_source(struct model *m, int32_t tag, const char *source, const cha
     m->tags[tag].source = s;
     m->tags[tag].entity = e;
     m->tags[tag].time = t;
+    m->generation++;
+    return SM_OK;
+}
+
+int
+model_set_tag_expired(struct model *m, int32_t tag, const char *expired, struct sm_error *err)
+{
+    const char *e;
+
+    if (tag < 0 || tag >= m->ntags)
+        return sm_error_set(err, SM_EINVAL, "unknown tag");
+    if (expired && *expired) {
+        int32_t day;
+        if (sm_date_parse(expired, &day))
+            return sm_error_set(err, SM_EINVAL, "tag %s: expired \"%s\" is not a date YYYY-MM-DD",
+                                m->tags[tag].tag, expired);
+        if (!(e = model_str(m, expired)))
+            return oom(err);
+    } else {
+        e = "";
+    }
+    m->tags[tag].expired = e;
     m->generation++;
     return SM_OK;
 }
@@ -468,6 +491,57 @@ model_remove_prop(struct model *m, int32_t prop)
         }
     }
     return SM_EINVAL;
+}
+
+/* Merge two name-ordered lists of fields; a stays first on equal names. */
+static int32_t
+merge_fields(struct field *fl, int32_t a, int32_t b)
+{
+    int32_t head = SM_NONE, *tail = &head;
+
+    while (a != SM_NONE && b != SM_NONE) {
+        int32_t *pick = strcmp(fl[b].name, fl[a].name) < 0 ? &b : &a;
+        *tail = *pick;
+        tail = &fl[*pick].next;
+        *pick = fl[*pick].next;
+    }
+    *tail = a != SM_NONE ? a : b;
+    return head;
+}
+
+void
+model_sort_fields(struct model *m, int32_t dataset)
+{
+    /* a bottom-up merge sort of the linked list: no memory, stable */
+    struct field *fl = m->fields;
+    int32_t *first = &m->datasets[dataset].first_field;
+    int32_t n = 0, sorted = 1;
+
+    for (int32_t f = *first; f != SM_NONE; f = fl[f].next, n++)
+        if (fl[f].next != SM_NONE && strcmp(fl[fl[f].next].name, fl[f].name) < 0)
+            sorted = 0;
+    if (sorted)
+        return;
+    for (int32_t width = 1; width < n; width *= 2) {
+        int32_t rest = *first, *tail = first;
+        while (rest != SM_NONE) {
+            int32_t a = rest, b, end, k;
+            for (k = 1, end = a; k < width && fl[end].next != SM_NONE; k++)
+                end = fl[end].next;
+            b = fl[end].next;
+            fl[end].next = SM_NONE;
+            for (k = 1, end = b; b != SM_NONE && k < width && fl[end].next != SM_NONE; k++)
+                end = fl[end].next;
+            rest = b == SM_NONE ? SM_NONE : fl[end].next;
+            if (b != SM_NONE)
+                fl[end].next = SM_NONE;
+            *tail = merge_fields(fl, a, b);
+            while (fl[*tail].next != SM_NONE)
+                tail = &fl[*tail].next;
+            tail = &fl[*tail].next;
+        }
+    }
+    m->generation++;
 }
 
 int

@@ -36,6 +36,7 @@ const uint32_t rule_object_kinds[RULE_COUNT] = {
     [RULE_XFR003] = ON_P | ON_F, [RULE_XFR004] = ON_P | ON_F,
     [RULE_ENC001] = ON_P, [RULE_ENC002] = ON_P, [RULE_ENC003] = ON_F,
     [RULE_LIN001] = ON_D, [RULE_CLS001] = ON_D, [RULE_CLS002] = ON_D,
+    [RULE_CLS003] = ON_D,
     [RULE_RET001] = ON_D, [RULE_SUB001] = ON_D,
 };
 #undef ON_D

@@ -146,7 +146,10 @@ scenario_submodel(const struct model *m, const struct scenario_links *l, const i
             const struct tag *g = &m->tags[t];
             int32_t fid = g->field == SM_NONE ? SM_NONE
                                               : model_field(s, nd, m->fields[g->field].name);
-            rc = model_add_tag(s, nd, fid, g->tag, g->source, g->entity, g->time, NULL, err);
+            int32_t tid;
+            rc = model_add_tag(s, nd, fid, g->tag, g->source, g->entity, g->time, &tid, err);
+            if (!rc && *g->expired)
+                rc = model_set_tag_expired(s, tid, g->expired, err);
         }
         for (int32_t p = d->first_placement; p != SM_NONE && !rc; p = m->placements[p].next) {
             struct placement c2 = m->placements[p];

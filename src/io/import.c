@@ -499,7 +499,7 @@ imp_props_of(struct import_run *r, int32_t ds, json_t *obj, const char *prefix,
 
 int
 imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
-        const char *entity, const char *source)
+        const char *entity, const char *source, const char *expired)
 {
     bool fresh;
     int rc;
@@ -520,11 +520,17 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
             const char *m = merge_propagated(r, o->entity, entity);
             if (m) {
                 o->entity = m;
-            } else if (imp_source_rank(entity) > imp_source_rank(o->entity)) {
-                /* two files of one command: the higher source's provenance,
-                 * whatever order the files were given in */
-                if (!(o->entity = imp_str(r, entity)) || !(o->source = imp_str(r, source)))
+            } else if ((!expired && o->expired) ||
+                       (!expired == !o->expired &&
+                        imp_source_rank(entity) > imp_source_rank(o->entity))) {
+                /* two files of one command: a live source's provenance over
+                 * an expired one's, then the higher source's, whatever order
+                 * the files were given in */
+                if (!(o->entity = imp_str(r, entity)) || !(o->source = imp_str(r, source)) ||
+                    (expired && !(o->expired = imp_str(r, expired))))
                     return SM_ENOMEM;
+                if (!expired)
+                    o->expired = NULL;
             }
             break;
         }
@@ -537,8 +543,9 @@ imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
     t->field = field ? imp_str(r, field) : NULL;
     t->entity = imp_str(r, entity);
     t->source = imp_str(r, source);
+    t->expired = expired ? imp_str(r, expired) : NULL;
     t->next = SM_NONE;
-    if (!t->tag || !t->entity || !t->source || (field && !t->field))
+    if (!t->tag || !t->entity || !t->source || (field && !t->field) || (expired && !t->expired))
         return SM_ENOMEM;
     if (r->ds[ds].last_tag == SM_NONE)
         r->ds[ds].first_tag = r->ntags;
@@ -693,12 +700,12 @@ add_subject(struct import_run *r, int32_t ds, const char *s, const char *entity)
 static int label_apply(struct import_run *r, int32_t ds, const char *field,
                        const struct import_mapped *mp, const char *name, const char *value,
                        const char *const *attrs, bool names_only, const char *entity,
-                       const char *file);
+                       const char *file, const char *expired);
 
 int
 imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from from,
           const char *name, const char *value, const char *const *attrs, bool names_only,
-          const char *entity, const char *file)
+          const char *entity, const char *file, const char *expired)
 {
     struct import_mapped mp;
     int rc;
@@ -719,7 +726,7 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
     }
     import_map_label(r->map, from, name, value, attrs, names_only, &mp);
     rc = mp.oom ? SM_ENOMEM : label_apply(r, ds, field, &mp, name, value, attrs, names_only,
-                                          entity, file);
+                                          entity, file, expired);
     import_mapped_fini(&mp);
     return rc;
 }
@@ -727,7 +734,7 @@ imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from 
 static int
 label_apply(struct import_run *r, int32_t ds, const char *field, const struct import_mapped *mp,
             const char *name, const char *value, const char *const *attrs, bool names_only,
-            const char *entity, const char *file)
+            const char *entity, const char *file, const char *expired)
 {
     int rc;
 
@@ -741,7 +748,7 @@ label_apply(struct import_run *r, int32_t ds, const char *field, const struct im
         if (!(buf = malloc(n)))
             return SM_ENOMEM;
         snprintf(buf, n, value ? "%s=%s" : "%s", name, value);
-        rc = imp_tag(r, ds, field, buf, entity, file);
+        rc = imp_tag(r, ds, field, buf, entity, file, expired);
         free(buf);
         return rc;
     }
@@ -775,7 +782,7 @@ label_apply(struct import_run *r, int32_t ds, const char *field, const struct im
         if ((rc = add_subject(r, ds, mp->subjects[i], entity)))
             return rc;
     for (int i = 0; i < mp->ntags; i++)
-        if ((rc = imp_tag(r, ds, field, mp->tags[i], entity, file)))
+        if ((rc = imp_tag(r, ds, field, mp->tags[i], entity, file, expired)))
             return rc;
     return SM_OK;
 }

@@ -113,6 +113,26 @@ carrier_of(const struct import_run *r, const struct imp_ds *d, const char *entit
     return false;
 }
 
+/* Does the imported tag it replace the provenance of the catalog's same
+ * tag old? The file that fully describes old's carrier says again how it
+ * got there; otherwise a live classification wins over an expired one
+ * (CLS003: a tag another source still holds rests on nothing expired), and
+ * between two live or two expired ones the higher source. */
+static bool
+takes_over(const struct import_run *r, const struct imp_ds *d, const struct imp_tag *it,
+           const struct tag *old)
+{
+    bool live = !it->expired, old_live = !*old->expired;
+    int k = imp_source_rank(it->entity), ko = imp_source_rank(old->entity);
+
+    if (strcmp(it->entity, old->entity) && k == ko && carrier_of(r, d, it->entity) &&
+        carrier_of(r, d, old->entity))
+        return true;
+    if (live != old_live)
+        return live;
+    return k > ko;
+}
+
 static const char *
 field_label(const struct model *m, int32_t f)
 {
@@ -437,12 +457,14 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
 {
     struct imp_ds *d = &r->ds[i];
     uint32_t stamp = (uint32_t)i + 1;
+    bool added = false;
     int rc;
 
     for (int32_t f = d->first_field; f != SM_NONE; f = r->fields[f].next) {
         int32_t fid = model_field(m, d->id, r->fields[f].name);
         bool fresh = fid == SM_NONE;
         if (fresh) {
+            added = true;
             if ((rc = model_add_field(m, d->id, r->fields[f].name, &fid, err)))
                 return rc;
             r->stats.fields_new++;
@@ -455,6 +477,10 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             (rc = apply_field_attr(r, m, i, fid, "comment", r->fields[f].comment, fresh, err)))
             return rc;
     }
+    /* fields in name order, so that any order of the imports lists them
+     * alike (doc/import.md, Merge rules) */
+    if (added)
+        model_sort_fields(m, d->id);
     for (int32_t t = d->first_tag; t != SM_NONE; t = r->tags[t].next) {
         struct imp_tag *it = &r->tags[t];
         int32_t fid = it->field ? model_field(m, d->id, it->field) : SM_NONE;
@@ -464,16 +490,16 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             return rc;
         if (tid < cap_seen)
             seen[tid] = stamp;
-        if (m->ntags == before &&
-            (imp_source_rank(it->entity) > imp_source_rank(m->tags[tid].entity) ||
-             (strcmp(it->entity, m->tags[tid].entity) && carrier_of(r, d, it->entity) &&
-              carrier_of(r, d, m->tags[tid].entity) &&
-              imp_source_rank(it->entity) == imp_source_rank(m->tags[tid].entity)))) {
-            /* a higher source confirms what a lower one set: its provenance
-             * wins, whatever the order of the imports; the file that fully
-             * describes the tag's carrier updates how it got there
-             * (propagation sources, expiry) */
+        if (m->ntags != before && it->expired &&
+            (rc = model_set_tag_expired(m, tid, it->expired, err)))
+            return rc;
+        if (m->ntags == before && takes_over(r, d, it, &m->tags[tid])) {
+            /* a live source over an expired one, a higher source over a
+             * lower one that agrees: its provenance wins, whatever the order
+             * of the imports; the file that fully describes the tag's carrier
+             * updates how it got there (propagation sources, expiry) */
             if ((rc = model_set_tag_source(m, tid, it->source, it->entity, r->opts.now, err)) ||
+                (rc = model_set_tag_expired(m, tid, it->expired, err)) ||
                 (rc = diff_line(r, i, "  ~ tag %s%s%s  [%s]", it->field ? it->field : "",
                                 it->field ? ": " : "", it->tag, it->entity)))
                 return rc;

@@ -321,7 +321,7 @@ meanings(struct atlas *a, const struct aent *x, int32_t ds, const char *field)
         if (!entity || !(name = imp_fmt(r, "term:%s", term)))
             return SM_ENOMEM;
         if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, NULL, true, entity,
-                            x->file)))
+                            x->file, NULL)))
             return rc;
     }
     return SM_OK;
@@ -345,7 +345,7 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
         cj_foreach(names, i, cl)
             if (cj_is(cl, CJ_STR) &&
                 (rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, cj_str(cl), NULL,
-                                NULL, true, ent, x->file)))
+                                NULL, true, ent, x->file, NULL)))
                 return rc;
         return meanings(a, x, ds, field);
     }
@@ -358,7 +358,8 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
         char store[17][64];
         const char *name = cj_gstr(cl, "typeName");
         const char *src = cj_gstr(cl, "entityGuid");
-        const char *entity;
+        const char *entity, *ended = NULL;
+        char day[11];
         if (!name)
             continue;
         cl_attrs(cl, kv, 34, store);
@@ -370,20 +371,19 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
                                  ? ", deleted" : "");
         else
             entity = x->guid;
-        {
-            char day[11];
-            if (entity && expired(cl, r->opts.now, day)) {
-                entity = imp_fmt(r, "%s (expired %s)", entity, day);
-                imp_note(r, false, "%s: classification %s on %s expired on %s (validityPeriods); "
-                         "kept, the conservative reading", r->ds[ds].name, name, x->guid, day);
-            }
+        if (entity && expired(cl, r->opts.now, day)) {
+            entity = imp_fmt(r, "%s (expired %s)", entity, day);
+            ended = day;
+            imp_note(r, false, "%s: classification %s on %s expired on %s (validityPeriods); "
+                     "kept, the conservative reading (CLS003)", r->ds[ds].name, name, x->guid,
+                     day);
         }
         if (entity && x->level != LV_FULL)
             entity = imp_fmt(r, "%s" IMP_PARTIAL, entity);
         if (!entity)
             return SM_ENOMEM;
         if ((rc = imp_label(r, ds, field, IMPORT_FROM_ATLAS, name, NULL, kv, false, entity,
-                            x->file)))
+                            x->file, ended)))
             return rc;
     }
     return SM_OK;

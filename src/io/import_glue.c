@@ -278,7 +278,7 @@ tags(struct glue *g, const struct imp_file *f, struct sm_error *err)
         if (strncmp(k, "aws:", 4) == 0)
             continue;   /* system tags (CloudFormation ...) */
         if ((rc = imp_label(r, ds, NULL, IMPORT_FROM_GLUE, k, json_string_value(v), NULL,
-                            false, entity, f->name)))
+                            false, entity, f->name, NULL)))
             return rc;
     }
     return SM_OK;

@@ -58,6 +58,7 @@ struct imp_tag {
     const char *field;          /* NULL: dataset tag */
     const char *entity;
     const char *source;
+    const char *expired;        /* "2025-06-30": its classification expired then; NULL live */
     int32_t next;
 };
 struct imp_prop {
@@ -153,8 +154,11 @@ int imp_field(struct import_run *r, int32_t ds, const char *field);
 /* A field with its column type and comment (either may be NULL or ""). */
 int imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
                     const char *comment);
+/* expired: the day the classification behind it expired ("2025-06-30"),
+ * NULL while it holds. The same tag from a live source and an expired one
+ * is the live one's (doc/import.md, Merge rules). */
 int imp_tag(struct import_run *r, int32_t ds, const char *field, const char *tag,
-            const char *entity, const char *source);
+            const char *entity, const char *source, const char *expired);
 /* A dataset property key = value that entity carries (set by file source). */
 int imp_prop(struct import_run *r, int32_t ds, const char *key, const char *value,
              const char *entity, const char *source);
@@ -176,10 +180,11 @@ int imp_copy(struct import_run *r, int32_t ds, const char *region, int role,
 void imp_describe(struct import_run *r, int32_t ds, const char *system, const char *owner,
                   const char *description);
 /* Map one label through the mapping file and apply it to ds (field NULL:
- * the dataset). attrs: NULL-terminated key/value list or NULL. */
+ * the dataset). attrs: NULL-terminated key/value list or NULL. expired: the
+ * day the label's validity ended (its tags carry it), NULL while valid. */
 int imp_label(struct import_run *r, int32_t ds, const char *field, enum import_from from,
               const char *name, const char *value, const char *const *attrs,
-              bool names_only, const char *entity, const char *file);
+              bool names_only, const char *entity, const char *file, const char *expired);
 int imp_flow(struct import_run *r, int32_t from, int32_t to, const char *via,
              const char *file);
 /* Count a skipped entity: what ("hive_process") and why ("process"). */

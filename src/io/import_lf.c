@@ -112,7 +112,7 @@ apply_pairs(struct import_run *r, int32_t ds, const char *field, const json_t *l
             if (inherit_from && has_pair(inherit_from, key, val))
                 ent = inherited_entity;
             if ((rc = imp_label(r, ds, field, IMPORT_FROM_LF, key, val, NULL, false, ent,
-                                file)))
+                                file, NULL)))
                 return rc;
         }
     }

@@ -402,7 +402,7 @@ map_tags(struct tf *tf, struct tf_res *t)
                          &mp);
         rc = mp.matched && !mp.ignore
            ? imp_label(r, t->ds, NULL, IMPORT_FROM_TERRAFORM, k, json_string_value(v), NULL,
-                       false, t->addr, t->file)
+                       false, t->addr, t->file, NULL)
            : SM_OK;
         import_mapped_fini(&mp);
         if (rc)

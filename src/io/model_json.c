@@ -224,6 +224,8 @@ cmp_tag(const void *a, const void *b)
         c = strcmp(x->entity ? x->entity : "", y->entity ? y->entity : "");
     if (!c)
         c = strcmp(x->time ? x->time : "", y->time ? y->time : "");
+    if (!c)
+        c = strcmp(x->expired ? x->expired : "", y->expired ? y->expired : "");
     return c;
 }
 
@@ -344,6 +346,8 @@ tag_json(struct wr *w, const struct tag *t)
         put(w, o, "entity", jstr(w, t->entity));
     if (*t->time)
         put(w, o, "time", jstr(w, t->time));
+    if (t->expired && *t->expired)
+        put(w, o, "expired", jstr(w, t->expired));
     return o;
 }
 

@@ -404,8 +404,8 @@ read_tier(struct rd *r, json_t *o, const char *path)
 static int
 read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
 {
-    static const char *const keys[] = { "tag", "source", "entity", "time", NULL };
-    const char *tag, *source, *entity, *time;
+    static const char *const keys[] = { "tag", "source", "entity", "time", "expired", NULL };
+    const char *tag, *source, *entity, *time, *expired;
     struct sm_error e2 = { 0 };
     int32_t before = r->m->ntags, id;
     int rc;
@@ -414,12 +414,15 @@ read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
         (rc = get_str(r, o, path, "tag", true, false, "", &tag)) ||
         (rc = get_str(r, o, path, "source", false, false, "", &source)) ||
         (rc = get_str(r, o, path, "entity", false, false, "", &entity)) ||
-        (rc = get_str(r, o, path, "time", false, false, "", &time)))
+        (rc = get_str(r, o, path, "time", false, false, "", &time)) ||
+        (rc = get_str(r, o, path, "expired", false, false, "", &expired)))
         return rc;
     if (model_add_tag(r->m, d, f, tag, source, entity, time, &id, &e2))
         return model_err(r, path, &e2);
     if (r->m->ntags == before)
         return bad(r, path, "tag %.80s is given twice", tag);
+    if (*expired && model_set_tag_expired(r->m, id, expired, &e2))
+        return model_err(r, path, &e2);
     return SM_OK;
 }
 

@@ -138,6 +138,12 @@ static const char schema_v4[] =
     "ALTER TABLE field ADD COLUMN comment TEXT NOT NULL DEFAULT '';\n"
     "PRAGMA user_version = 4;\n";
 
+/* Version 5: the day the classification behind an imported tag expired
+ * (Atlas validityPeriods, all ended; doc/import.md), '' = live. */
+static const char schema_v5[] =
+    "ALTER TABLE tag ADD COLUMN expired TEXT NOT NULL DEFAULT '';\n"
+    "PRAGMA user_version = 5;\n";
+
 /* One step per schema version: the SQL takes version-1 to version. */
 static const struct migration {
     int version;
@@ -147,6 +153,7 @@ static const struct migration {
     { 2, schema_v2 },
     { 3, schema_v3 },
     { 4, schema_v4 },
+    { 5, schema_v5 },
 };
 
 /* ---- prepared statements --------------------------------------------------- */

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -75,9 +75,9 @@
                  "VALUES(?1, ?2, ?3, ?4, ?5)") \
     X(FIELD_LOAD, "SELECT dataset, name, type, comment FROM field ORDER BY dataset, pos") \
     X(TAG_CLEAR, "DELETE FROM tag WHERE dataset = ?1") \
-    X(TAG_PUT, "INSERT INTO tag(dataset, pos, field, tag, source, entity, time) " \
-               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
-    X(TAG_LOAD, "SELECT dataset, field, tag, source, entity, time FROM tag " \
+    X(TAG_PUT, "INSERT INTO tag(dataset, pos, field, tag, source, entity, time, expired) " \
+               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)") \
+    X(TAG_LOAD, "SELECT dataset, field, tag, source, entity, time, expired FROM tag " \
                 "ORDER BY dataset, pos") \
     X(PROP_CLEAR, "DELETE FROM prop WHERE dataset = ?1") \
     X(PROP_PUT, "INSERT INTO prop(dataset, key, value, source, entity, time) " \

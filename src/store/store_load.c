@@ -46,7 +46,7 @@ static const char views_sql[] =
     "  SELECT d.name AS dataset, f.pos, f.name AS field FROM main.field f\n"
     "  JOIN main.dataset d ON d.id = f.dataset;\n"
     "CREATE TEMP VIEW IF NOT EXISTS v_tag AS\n"
-    "  SELECT d.name AS dataset, t.field, t.tag, t.source, t.entity, t.time\n"
+    "  SELECT d.name AS dataset, t.field, t.tag, t.source, t.entity, t.time, t.expired\n"
     "  FROM main.tag t JOIN main.dataset d ON d.id = t.dataset;\n"
     "CREATE TEMP VIEW IF NOT EXISTS v_placement AS\n"
     "  SELECT d.name AS dataset, p.region, r.country, r.operator, r.kind AS region_kind,\n"
@@ -674,8 +674,9 @@ load_fields(struct loader *L)
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         tick(L);
         int32_t d = cursor_find(&L->ds, &cur, sqlite3_column_int64(s, 0)), f = SM_NONE;
-        const char *tag, *src, *ent, *time;
-        bool ok[4] = { false, false, false, false };
+        const char *tag, *src, *ent, *time, *exp;
+        bool ok[5] = { false, false, false, false, false };
+        int32_t day;
 
         if (d != SM_NONE && sqlite3_column_type(s, 1) != SQLITE_NULL) {
             const char *fn = col_str(s, 1);
@@ -690,7 +691,9 @@ load_fields(struct loader *L)
             (tag = intern(L, col_str(s, 2), &ok[0])) && *tag &&
             (src = intern(L, col_str(s, 3), &ok[1])) &&
             (ent = intern(L, col_str(s, 4), &ok[2])) &&
-            (time = intern(L, col_str(s, 5), &ok[3])) && ok[0] && ok[1] && ok[2] && ok[3]) {
+            (time = intern(L, col_str(s, 5), &ok[3])) &&
+            (exp = intern(L, col_str(s, 6), &ok[4])) && ok[0] && ok[1] && ok[2] && ok[3] &&
+            ok[4] && (!*exp || sm_date_parse(exp, &day) == SM_OK)) {
             struct tag *t;
             int32_t i;
             /* an identical tag is not added twice (model_add_tag) */
@@ -705,6 +708,7 @@ load_fields(struct loader *L)
             t->source = src;
             t->entity = ent;
             t->time = time;
+            t->expired = exp;
             t->dataset = d;
             t->field = f;
             t->next = SM_NONE;
@@ -718,8 +722,10 @@ load_fields(struct loader *L)
             continue;
         }
         td = SM_NONE;
+        int32_t before = m->ntags, tid;
         if (d == SM_NONE || model_add_tag(m, d, f, col_str(s, 2), col_str(s, 3),
-                                          col_str(s, 4), col_str(s, 5), NULL, &e2)) {
+                                          col_str(s, 4), col_str(s, 5), &tid, &e2) ||
+            (m->ntags != before && model_set_tag_expired(m, tid, col_str(s, 6), &e2))) {
             sqlite3_reset(s);
             return bad_row(L, "tag", d == SM_NONE ? "unknown dataset or field" : e2.msg);
         }

@@ -164,7 +164,7 @@ abi(void)
     h = mix(h, sizeof (struct field));
     O(field, name); O(field, type); O(field, comment); O(field, dataset); O(field, next);
     h = mix(h, sizeof (struct tag));
-    O(tag, tag); O(tag, source); O(tag, entity); O(tag, time); O(tag, dataset);
+    O(tag, tag); O(tag, source); O(tag, entity); O(tag, time); O(tag, expired); O(tag, dataset);
     O(tag, field); O(tag, next);
     h = mix(h, sizeof (struct placement));
     O(placement, dataset); O(placement, region); O(placement, key_region);
@@ -216,7 +216,7 @@ static const struct kind kinds[A_COUNT] = {
     [A_FIELD] = { sizeof (struct field), { S(field, name), S(field, type), S(field, comment) },
                   3, 0 },
     [A_TAG] = { sizeof (struct tag), { S(tag, tag), S(tag, source), S(tag, entity),
-                                       S(tag, time) }, 4, 0 },
+                                       S(tag, time), S(tag, expired) }, 5, 0 },
     [A_PLACEMENT] = { sizeof (struct placement), { S(placement, mechanism_ref) }, 1, 0 },
     [A_FLOW] = { sizeof (struct flow), { S(flow, name), S(flow, mechanism_ref) }, 2,
                  S(flow, fields) },

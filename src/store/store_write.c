@@ -224,6 +224,7 @@ put_fields_tags(struct store *st, const struct model *m, int32_t id, int64_t row
         bind_str(s, 5, tg->source);
         bind_str(s, 6, tg->entity);
         bind_str(s, 7, tg->time);
+        bind_str(s, 8, tg->expired);
         if ((rc = step_done(st, s, err)))
             return rc;
     }
@@ -700,7 +701,8 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
         if ((s->field == SM_NONE) != (t->field == SM_NONE) ||
             (s->field != SM_NONE && str_ne(a->fields[s->field].name, b->fields[t->field].name)) ||
             str_ne(s->tag, t->tag) || str_ne(s->source, t->source) ||
-            str_ne(s->entity, t->entity) || str_ne(s->time, t->time))
+            str_ne(s->entity, t->entity) || str_ne(s->time, t->time) ||
+            str_ne(s->expired, t->expired))
             return true;
     }
     if (f != g)

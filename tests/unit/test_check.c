@@ -649,6 +649,82 @@ test_classification(void **state)
                         "leads has personal fields (phone) but tier public is not for personal data");
 }
 
+static int
+count_findings(const struct fx *fx, const char *rule, const char *sel)
+{
+    int n = 0;
+
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        n += strcmp(fx->r->findings[k].rule, rule) == 0 &&
+             strcmp(fx->r->findings[k].selector, sel) == 0;
+    return n;
+}
+
+/* CLS003: one info finding per tag resting on an expired classification,
+ * naming the dataset or field, the tag, the day and the file; none for a
+ * live tag; a waiver on the dataset hides them; the date is the tag's own
+ * (the provenance text alone says nothing to the checker). */
+static void
+test_expired_classification(void **state)
+{
+    struct fx *fx = *state;
+    int32_t d = eu_dataset(fx, "cards", "restricted");
+    int32_t e = eu_dataset(fx, "cards_live", "restricted");
+    int32_t f, t, n = 0;
+    const struct finding *x;
+    struct waiver w = { 0 };
+
+    assert_int_equal(model_add_field(fx->m, d, "pan", &f, NULL), SM_OK);
+    assert_int_equal(model_add_tag(fx->m, d, f, "financial.pci", "atlas/e.json",
+                                   "g1 (expired 2025-06-30)", "2026-11-26T00:00:00Z", &t, NULL),
+                     SM_OK);
+    assert_int_equal(model_set_tag_expired(fx->m, t, "2025-06-30", NULL), SM_OK);
+    assert_int_equal(model_add_tag(fx->m, d, SM_NONE, "tier=tier1", "atlas/e.json", "g1",
+                                   "2026-11-26T00:00:00Z", &t, NULL), SM_OK);
+    assert_int_equal(model_set_tag_expired(fx->m, t, "2024-12-31", NULL), SM_OK);
+    /* the same provenance text without the date: live */
+    assert_int_equal(model_add_tag(fx->m, e, SM_NONE, "financial.pci", "atlas/e.json",
+                                   "g2 (expired 2025-06-30)", "2026-11-26T00:00:00Z", NULL, NULL),
+                     SM_OK);
+    run(fx);
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        if (strcmp(fx->r->findings[k].rule, "CLS003") == 0) {
+            assert_string_equal(fx->r->findings[k].selector, "cards");
+            assert_int_equal(fx->r->findings[k].severity, SEV_INFO);
+            n++;
+        }
+    assert_int_equal(n, 2);
+    x = find(fx, "CLS003", "cards");
+    assert_non_null(x);
+    for (int32_t k = 0; k < fx->r->nfindings; k++)
+        if (strcmp(fx->r->findings[k].rule, "CLS003") == 0 &&
+            strstr(fx->r->findings[k].message, "field pan"))
+            x = &fx->r->findings[k];
+    assert_string_equal(x->message, "cards field pan: tag financial.pci rests on a "
+                                    "classification that expired on 2025-06-30 (from "
+                                    "atlas/e.json)");
+    assert_true(x->why.n >= 2);
+    assert_string_equal(x->why.v[0], "cards field pan has tag financial.pci, imported from "
+                                     "atlas/e.json, entity g1 (expired 2025-06-30)");
+    assert_int_equal(count_findings(fx, "CLS003", "cards_live"), 0);
+    /* renewed: the date cleared, no finding */
+    assert_int_equal(model_set_tag_expired(fx->m, t, "", NULL), SM_OK);
+    run(fx);
+    assert_int_equal(count_findings(fx, "CLS003", "cards"), 1);
+    /* a waiver on the dataset */
+    w.rule = "CLS003";
+    w.object = "cards";
+    w.owner = "dpo";
+    w.reason = "PCI scope review";
+    assert_int_equal(model_add_waiver(fx->m, &w, NULL, NULL), SM_OK);
+    run(fx);
+    assert_true(find(fx, "CLS003", "cards")->waived);
+    /* disabled in the pack: nothing */
+    fx->rp->rules[RULE_CLS003].enabled = 0;
+    run(fx);
+    assert_int_equal(count_findings(fx, "CLS003", "cards"), 0);
+}
+
 static void
 test_unknown_subject_once(void **state)
 {
@@ -1316,6 +1392,7 @@ main(void)
         T(test_partial_commercial_public_sector),
         T(test_revoked_adequacy),
         T(test_classification),
+        T(test_expired_classification),
         T(test_unknown_subject_once),
         T(test_waivers),
         T(test_advisory_and_disabled),

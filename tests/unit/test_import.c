@@ -70,71 +70,22 @@ pipeline(struct model *m, const struct import_map *map, const enum step *order, 
     return changed;
 }
 
-static int
-cmp_json_text(const void *a, const void *b)
-{
-    char *x = json_dumps(*(json_t *const *)a, JSON_SORT_KEYS | JSON_COMPACT);
-    char *y = json_dumps(*(json_t *const *)b, JSON_SORT_KEYS | JSON_COMPACT);
-    int c;
-
-    assert_non_null(x);
-    assert_non_null(y);
-    c = strcmp(x, y);
-    free(x);
-    free(y);
-    return c;
-}
-
-/* Sort the elements of a JSON array in place (by their canonical text). */
-static void
-sort_array(json_t *a)
-{
-    size_t n = json_array_size(a);
-    json_t **v;
-
-    if (n < 2)
-        return;
-    v = malloc(n * sizeof *v);
-    assert_non_null(v);
-    for (size_t i = 0; i < n; i++)
-        v[i] = json_incref(json_array_get(a, i));
-    qsort(v, n, sizeof *v, cmp_json_text);
-    json_array_clear(a);
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, v[i]);
-    free(v);
-}
-
-/* export model-json, with the order the imports happened to add fields and
- * tags in taken out (a dataset's tags and fields as sets). */
+/* export model-json, byte for byte: the writer sorts a dataset's tags and
+ * an import leaves its fields in name order, so the order the imports ran in
+ * must not show (doc/import.md, Merge rules). */
 static char *
-model_json_set(const struct model *m)
+model_json_text(const struct model *m)
 {
     struct sm_error e = { 0 };
-    char *buf = NULL, *out;
+    char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    json_error_t je;
-    json_t *root, *d;
-    size_t i, k;
 
     assert_non_null(f);
     assert_int_equal(model_json_write(m, f, &e), SM_OK);
     fclose(f);
-    root = json_loads(buf, 0, &je);
-    free(buf);
-    assert_non_null(root);
-    json_array_foreach(json_object_get(root, "datasets"), i, d) {
-        json_t *fl;
-        sort_array(json_object_get(d, "tags"));
-        json_array_foreach(json_object_get(d, "fields"), k, fl)
-            sort_array(json_object_get(fl, "tags"));
-        sort_array(json_object_get(d, "fields"));
-    }
-    out = json_dumps(root, JSON_SORT_KEYS | JSON_INDENT(1));
-    json_decref(root);
-    assert_non_null(out);
-    return out;
+    assert_non_null(buf);
+    return buf;
 }
 
 static const enum step nightly[] = { S_BULK, S_SEARCH, S_LINEAGE, S_TABLES, S_TAGS, S_LFRES,
@@ -183,7 +134,7 @@ test_orders_converge(void **state)
         char *got;
         pipeline(m, map, orders[k], S_COUNT);
         assert_int_equal(pipeline(m, map, orders[k], S_COUNT), 0);
-        got = model_json_set(m);
+        got = model_json_text(m);
         if (!want)
             want = got;
         else {
@@ -306,7 +257,7 @@ test_one_command_any_file_order(void **state)
         t = it_tag(m, "rewards_eu.customers", "credit_card", "financial.pci");
         assert_int_not_equal(t, SM_NONE);
         assert_string_equal(m->tags[t].entity, "lf:210987654321/rewards_eu/customers");
-        got = model_json_set(m);
+        got = model_json_text(m);
         if (!want) {
             want = got;
         } else {
@@ -364,6 +315,10 @@ test_expired_and_propagated(void **state)
     assert_int_not_equal(t, SM_NONE);
     assert_string_equal(m->tags[t].entity,
                         "7d1c2b9e-0c4a-5f3e-9b1d-2f8e6a4c1b07 (expired 2025-06-30)");
+    /* the date is the tag's own, for the checker (CLS003) */
+    assert_string_equal(m->tags[t].expired, "2025-06-30");
+    assert_string_equal(m->tags[it_tag(m, "rewards_eu.loyalty_points", NULL, "tier=tier1")].expired,
+                        "");
     f = open_memstream(&buf, &len);
     assert_non_null(f);
     import_run_print_summary(run, f);
@@ -381,6 +336,136 @@ test_expired_and_propagated(void **state)
     import_map_free(map);
 }
 
+/* The same column classification, expired in one file and live in the
+ * other (two Atlas entity files): in one command, in either order, the tag is
+ * the live file's, with no date. (Two commands with files of the same entity
+ * are two exports of it: the later one says how it is now, Merge rules 4.)
+ * A live tag from another source (Glue) wins over an expired classification
+ * in either order of two commands. An expired classification alone keeps its
+ * date on a field tag. */
+static void
+test_expired_yields_to_live(void **state)
+{
+    static const char table[] =
+        "{\"typeName\": \"hive_table\", \"guid\": \"t1\", \"status\": \"ACTIVE\", "
+        "\"attributes\": {\"qualifiedName\": \"crm.kunden@cl\", \"name\": \"kunden\"}}";
+    static const char column[] =
+        "{\"typeName\": \"hive_column\", \"guid\": \"c1\", \"status\": \"ACTIVE\", "
+        "\"attributes\": {\"qualifiedName\": \"crm.kunden.mail@cl\", \"name\": \"mail\"}, "
+        "\"relationshipAttributes\": {\"table\": {\"guid\": \"t1\"}}, "
+        "\"classifications\": [{\"typeName\": \"PII\", \"entityGuid\": \"c1\", "
+        "\"attributes\": {\"type\": \"email\"}%s}]}";
+    static const char ended[] =
+        ", \"validityPeriods\": [{\"startTime\": \"2024/01/01 00:00:00\", "
+        "\"endTime\": \"2025/06/30 23:59:59\", \"timeZone\": \"UTC\"}]";
+    const char *dir = tl_tmpdir();
+    char *old_path = strdup(tl_path(dir, "expired.json"));
+    char *new_path = strdup(tl_path(dir, "live.json"));
+    struct import_map *map = it_map(false);
+    char *want = NULL;
+    FILE *f;
+
+    (void)state;
+    assert_non_null(old_path);
+    assert_non_null(new_path);
+    f = fopen(old_path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"entities\": [%s, ", table);
+    fprintf(f, column, ended);
+    fputs("], \"referredEntities\": {}}\n", f);
+    fclose(f);
+    f = fopen(new_path, "w");
+    assert_non_null(f);
+    fprintf(f, "{\"entities\": [%s, ", table);
+    fprintf(f, column, "");
+    fputs("], \"referredEntities\": {}}\n", f);
+    fclose(f);
+
+    /* alone: the field tag carries the date */
+    {
+        const char *const one[] = { old_path, NULL };
+        struct sm_error e = { 0 };
+        struct model *m = it_model();
+        struct import_run *run = it_import(m, map, "atlas", NULL, one, &e);
+        int32_t t;
+        assert_non_null(run);
+        import_run_free(run);
+        t = it_tag(m, "crm.kunden", "mail", "pii.email");
+        assert_int_not_equal(t, SM_NONE);
+        assert_string_equal(m->tags[t].expired, "2025-06-30");
+        assert_string_equal(m->tags[t].entity, "c1 (expired 2025-06-30)");
+        model_free(m);
+    }
+    /* one command, either order: the live file's */
+    for (int k = 0; k < 2; k++) {
+        const char *const both[] = { k ? new_path : old_path, k ? old_path : new_path, NULL };
+        struct model *m = it_model();
+        struct sm_error e = { 0 };
+        struct import_run *run = it_import(m, map, "atlas", NULL, both, &e);
+        char *got;
+        int32_t t;
+        assert_non_null(run);
+        import_run_free(run);
+        t = it_tag(m, "crm.kunden", "mail", "pii.email");
+        assert_int_not_equal(t, SM_NONE);
+        assert_string_equal(m->tags[t].expired, "");
+        assert_string_equal(m->tags[t].entity, "c1");
+        got = model_json_text(m);
+        assert_null(strstr(got, "\"expired\""));
+        if (!want) {
+            want = got;
+        } else {
+            assert_string_equal(got, want);
+            free(got);
+        }
+        model_free(m);
+    }
+    free(want);
+    want = NULL;
+    /* separate commands, another carrier (a Glue resource tag pci=in-scope on
+     * the table whose Atlas PCI expired), either order, twice: the Glue tag,
+     * live, the same bytes, nothing written the second time */
+    for (int k = 0; k < 2; k++) {
+        static const char *const atlas[] = { "atlas/entity-expired-propagated.json", NULL };
+        static const char *const glue[] = { "glue/get-tags-pci.json", NULL };
+        struct import_opts go = {
+            .resource_arn = "arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/loyalty_points"
+        };
+        struct model *m = it_model();
+        char *got;
+        int32_t t;
+        for (int round = 0; round < 2; round++)
+            for (int i = 0; i < 2; i++) {
+                struct sm_error e = { 0 };
+                bool g = (i == 0) == (k == 0);
+                struct import_run *run = it_import(m, map, g ? "glue" : "atlas", g ? &go : NULL,
+                                                   g ? glue : atlas, &e);
+                if (!run)
+                    fail_msg("%s", e.msg);
+                if (round)
+                    assert_false(import_run_changed(run));
+                import_run_free(run);
+            }
+        t = it_tag(m, "rewards_eu.loyalty_points", NULL, "financial.pci");
+        assert_int_not_equal(t, SM_NONE);
+        assert_string_equal(m->tags[t].expired, "");
+        assert_string_equal(m->tags[t].entity,
+                            "arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/loyalty_points");
+        got = model_json_text(m);
+        if (!want) {
+            want = got;
+        } else {
+            assert_string_equal(got, want);
+            free(got);
+        }
+        model_free(m);
+    }
+    free(want);
+    free(old_path);
+    free(new_path);
+    import_map_free(map);
+}
+
 int
 main(void)
 {
@@ -392,6 +477,7 @@ main(void)
         cmocka_unit_test(test_one_command_any_file_order),
         cmocka_unit_test(test_search_then_bulk),
         cmocka_unit_test(test_expired_and_propagated),
+        cmocka_unit_test(test_expired_yields_to_live),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -515,6 +515,63 @@ test_field_attrs(void **state)
     model_free(m);
 }
 
+/* model_sort_fields: a dataset's list in name order (bytes) whatever order the
+ * fields were added in, every id kept, other datasets untouched; a tag's
+ * expiry is set, checked and kept by a clone. */
+static void
+test_sort_fields_and_tag_expiry(void **state)
+{
+    static const char *const names[] = { "zip", "Email", "birth", "a", "\xc3\xa4rger", "b2",
+                                          "b10", "email", "z" };
+    static const char *const sorted[] = { "Email", "a", "b10", "b2", "birth", "email", "z", "zip",
+                                          "\xc3\xa4rger" };
+    const size_t n = sizeof names / sizeof *names;
+    struct model *m = model_new(), *c = NULL;
+    struct sm_error err = { 0 };
+    struct dataset d;
+    int32_t ds, other, f, t, ids[16];
+    size_t k = 0;
+    (void)state;
+
+    model_dataset_init(&d);
+    d.name = "orders";
+    assert_int_equal(model_add_dataset(m, &d, &ds, &err), SM_OK);
+    d.name = "other";
+    assert_int_equal(model_add_dataset(m, &d, &other, &err), SM_OK);
+    assert_int_equal(model_add_field(m, other, "y", NULL, &err), SM_OK);
+    assert_int_equal(model_add_field(m, other, "x", NULL, &err), SM_OK);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(model_add_field(m, ds, names[i], &ids[i], &err), SM_OK);
+    model_sort_fields(m, ds);
+    for (f = m->datasets[ds].first_field; f != SM_NONE; f = m->fields[f].next, k++) {
+        assert_true(k < n);
+        assert_string_equal(m->fields[f].name, sorted[k]);
+    }
+    assert_int_equal(k, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(model_field(m, ds, names[i]), ids[i]);
+    assert_string_equal(m->fields[m->datasets[other].first_field].name, "y");
+    model_sort_fields(m, ds);           /* sorted already: the same */
+    assert_string_equal(m->fields[m->datasets[ds].first_field].name, "Email");
+    model_sort_fields(m, other);
+    assert_string_equal(m->fields[m->datasets[other].first_field].name, "x");
+    assert_int_equal(m->fields[m->fields[m->datasets[other].first_field].next].next, SM_NONE);
+
+    assert_int_equal(model_add_tag(m, ds, ids[0], "pii", "f.json", "g (expired 2025-06-30)",
+                                   "", &t, &err), SM_OK);
+    assert_string_equal(m->tags[t].expired, "");
+    assert_int_equal(model_set_tag_expired(m, t, "2025-06-30", &err), SM_OK);
+    assert_int_equal(model_set_tag_expired(m, t, "2025-13-01", &err), SM_EINVAL);
+    assert_int_equal(model_set_tag_expired(m, t, "\xc3", &err), SM_EINVAL);
+    assert_string_equal(m->tags[t].expired, "2025-06-30");
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_equal(model_set_tag_expired(m, t, NULL, &err), SM_OK);
+    assert_string_equal(m->tags[t].expired, "");
+    assert_string_equal(c->tags[t].expired, "2025-06-30");
+    model_free(c);
+    model_free(m);
+}
+
 int
 main(void)
 {
@@ -532,6 +589,7 @@ main(void)
         cmocka_unit_test(test_index_names_in_bulk),
         cmocka_unit_test(test_props),
         cmocka_unit_test(test_field_attrs),
+        cmocka_unit_test(test_sort_fields_and_tag_expiry),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

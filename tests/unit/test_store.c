@@ -59,9 +59,10 @@ dump(const struct model *m)
             ONE("%s %s\n%s\n", obj_kind_names[k], sel, desc);
             if (k == OBJ_DATASET)
                 for (int32_t t = m->datasets[i].first_tag; t != SM_NONE; t = m->tags[t].next)
-                    ONE("tag %s %s %s %s %s\n",
+                    ONE("tag %s %s %s %s %s %s\n",
                         m->tags[t].field == SM_NONE ? "-" : m->fields[m->tags[t].field].name,
-                        m->tags[t].tag, m->tags[t].source, m->tags[t].entity, m->tags[t].time);
+                        m->tags[t].tag, m->tags[t].source, m->tags[t].entity, m->tags[t].time,
+                        m->tags[t].expired);
             if (k == OBJ_DATASET)
                 for (int32_t f = m->datasets[i].first_field; f != SM_NONE; f = m->fields[f].next)
                     ONE("field %s type=%s comment=%s\n", m->fields[f].name,
@@ -544,13 +545,88 @@ test_newer_version(void **state)
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
-    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 4)", path);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 5)", path);
     assert_string_equal(err.msg, want);
     assert_null(st);
 }
 
-/* A schema 3 catalog (no prop table) is migrated to 4 on open: its datasets
- * stay, and properties are then written and read back. */
+/* A schema 4 catalog (no tag.expired) is migrated to 5 on open: its tags
+ * stay, live (''), and a tag's expiry is then written and read back, through
+ * the tables and through the load snapshot alike. */
+static void
+test_migrate_v4_expired(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "v4.db");
+    struct model *m = tl_rich_model(), *m2;
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    int32_t d, t, pci = SM_NONE;
+    char *a, *b;
+    (void)state;
+
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    /* what a schema 4 sovmap wrote: no expired column */
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "ALTER TABLE tag DROP COLUMN expired; "
+                                  "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    m2 = reload(path);
+    d = model_dataset(m2, "orders");
+    for (t = m2->datasets[d].first_tag; t != SM_NONE; t = m2->tags[t].next) {
+        assert_string_equal(m2->tags[t].expired, "");
+        if (strcmp(m2->tags[t].tag, "financial.pci") == 0)
+            pci = t;
+    }
+    assert_int_not_equal(pci, SM_NONE);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
+                                        "count(*) FROM tag WHERE expired = ''", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 5);
+    assert_int_equal(sqlite3_column_int(q, 1), 4);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    /* the expiry written again after the migration is read back whole */
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    model_free(m2);
+    m2 = reload(path);
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, "tag amount financial.pci atlas/e.json guid-2 (expired 2025-06-30) "
+                              "2026-01-02T03:04:05Z 2025-06-30"));
+    /* a date that is not one is refused, by the model and on load */
+    assert_int_equal(model_set_tag_expired(m2, pci, "last june", &err), SM_EINVAL);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE tag SET expired = 'soon' WHERE tag = 'financial.pci'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    model_free(m2);
+    m2 = tl_base_model();
+    st = NULL;
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_load(st, m2, &err), SM_EDB);
+    assert_non_null(strstr(err.msg, "not a date"));
+    store_close(st);
+    free(a);
+    free(b);
+    model_free(m);
+    model_free(m2);
+}
+
+/* A schema 3 catalog (no prop table) is migrated to 4 and 5 on open: its
+ * datasets stay, and properties are then written and read back. */
 static void
 test_migrate_v3_props(void **state)
 {
@@ -571,6 +647,7 @@ test_migrate_v3_props(void **state)
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; "
                                   "ALTER TABLE field DROP COLUMN comment; "
+                                  "ALTER TABLE tag DROP COLUMN expired; "
                                   "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     st = NULL;
@@ -585,7 +662,7 @@ test_migrate_v3_props(void **state)
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
                                         "count(*) FROM prop", -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 4);
+    assert_int_equal(sqlite3_column_int(q, 0), 5);
     assert_int_equal(sqlite3_column_int(q, 1), 3);
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -1146,7 +1223,7 @@ test_load_unusual_rows(void **state)
         assert_string_not_equal(m2->tags[t].source, "again");
         n++;
     }
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     model_free(m2);
 
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
@@ -1622,6 +1699,7 @@ main(void)
         cmocka_unit_test(test_corrupt_and_foreign),
         cmocka_unit_test(test_newer_version),
         cmocka_unit_test(test_migrate_v3_props),
+        cmocka_unit_test(test_migrate_v4_expired),
         cmocka_unit_test(test_audit_append_only),
         cmocka_unit_test(test_change_counter),
         cmocka_unit_test(test_query),

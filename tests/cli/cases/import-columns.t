@@ -4,9 +4,10 @@
 # disagreement is a conflict reported once (doc/import.md, "Fields").
 $ cp -r "$SOVMAP_DATA/../tests/fixtures/glue" "$SOVMAP_DATA/../tests/fixtures/atlas" . && sovmap --catalog c.db init -q
 $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db -q import atlas atlas/entities-bulk.json 2>/dev/null; sovmap --catalog c.db dataset show rewards_eu.customers | grep -E '^  (customer_id|email|credit_card) '
+# (an import leaves a dataset's fields in name order)
+>   credit_card  type string  comment PAN, tokenised at rest
 >   customer_id  type string
 >   email  type string  comment customer contact e-mail
->   credit_card  type string  comment PAN, tokenised at rest
 # Glue fills the fields Atlas does not know (date_of_birth) and keeps Atlas's where they disagree
 $ SOVMAP_TODAY=2026-11-27 sovmap --catalog c.db import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-tables.json > first.out 2>&1; grep -c 'field customer_count: type "bigint"' first.out; sovmap --catalog c.db dataset show rewards_eu.customers | grep -E '^  date_of_birth '; sovmap --catalog c.db dataset show rewards_eu.customer_rollup | grep -E '^  customer_count '
 > 1

@@ -47,6 +47,9 @@ $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"messag
 > 1
 $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"message\": \"dataset db2.$(cat a.txt) has no tier\""
 > 1
+# an expired classification on a 10 KB CJK column: CLS003's message whole
+$ C=$(cat c.txt); printf '{"entities":[{"typeName":"hive_table","guid":"g3","attributes":{"qualifiedName":"db3.t@cl","name":"t"}},{"typeName":"hive_column","guid":"g4","attributes":{"qualifiedName":"db3.t.c@cl","name":"%s"},"relationshipAttributes":{"table":{"guid":"g3"}},"classifications":[{"typeName":"PCI","validityPeriods":[{"endTime":"2025/06/30 23:59:59"}]}]}]}' "$C" > exp.json && SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db -q import atlas --region eu-west-1 exp.json 2>/dev/null; sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"message\": \"db3.t field $(cat c.txt): tag financial.pci rests on a classification that expired on 2025-06-30 (from exp.json)\""
+> 1
 # a 10 KB region id in check's reasons, whole (region labels were cut at 199 bytes)
 $ sovmap --catalog c.db region add "onprem:$(cat e.txt)" --country US -q && sovmap --catalog c.db dataset add d1 --tier restricted -q && sovmap --catalog c.db place d1 "onprem:$(cat e.txt)" -q
 $ sovmap --catalog c.db check --format json --fail-on never | grep -cF "\"primary in onprem:$(cat e.txt) (US)"
