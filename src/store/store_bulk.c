@@ -38,7 +38,7 @@ static const struct bulk_def {
     enum stmt_id insert;
 } defs[BT_COUNT] = {
     [BT_DATASET] = { "sm_bulk_dataset",
-                     "CREATE TABLE x(id, name, system, tier, subjects, owner, retention_days, "
+                     "CREATE TABLE x(name, system, tier, subjects, owner, retention_days, "
                      "public_sector, source, description, purpose, legal_basis)",
                      S_BULK_DATASET },
     [BT_FIELD] = { "sm_bulk_field", "CREATE TABLE x(dataset, pos, name, type, comment)",
@@ -48,10 +48,10 @@ static const struct bulk_def {
     [BT_PROP] = { "sm_bulk_prop", "CREATE TABLE x(dataset, key, value, source, entity, time)",
                   S_BULK_PROP },
     [BT_PLACEMENT] = { "sm_bulk_placement",
-                       "CREATE TABLE x(id, dataset, region, role, encrypted, key_region, "
+                       "CREATE TABLE x(dataset, region, role, encrypted, key_region, "
                        "mechanism, mechanism_ref)", S_BULK_PLACEMENT },
     [BT_FLOW] = { "sm_bulk_flow",
-                  "CREATE TABLE x(id, name, from_placement, to_placement, to_region, kind, "
+                  "CREATE TABLE x(name, from_placement, to_placement, to_region, kind, "
                   "fields, mechanism, mechanism_ref, valid_from, valid_to, transit_encrypted, "
                   "public_recipient)", S_BULK_FLOW },
     [BT_XFORM] = { "sm_bulk_flow_transform", "CREATE TABLE x(flow, pos, kind, fields)",
@@ -335,16 +335,15 @@ col_dataset(sqlite3_context *ctx, struct bulk_cur *c, int col)
     size_t at = 0;
 
     switch (col) {
-    case 0:  row(ctx, c->st->drow.row[c->i]); break;
-    case 1:  txt(ctx, d->name); break;
-    case 2:  txt(ctx, d->system); break;
-    case 3:
+    case 0:  txt(ctx, d->name); break;
+    case 1:  txt(ctx, d->system); break;
+    case 2:
         if (d->tier == SM_NONE)
             sqlite3_result_null(ctx);
         else
             txt(ctx, m->tiers[d->tier].name);
         break;
-    case 4:     /* as model_get(.., "subjects", ..) writes them */
+    case 3:     /* as model_get(.., "subjects", ..) writes them */
         for (uint8_t k = 0; k < d->nsubjects; k++) {
             if (k)
                 c->subjects[at++] = ',';
@@ -354,12 +353,12 @@ col_dataset(sqlite3_context *ctx, struct bulk_cur *c, int col)
         c->subjects[at] = '\0';
         sqlite3_result_text(ctx, c->subjects, (int)at, SQLITE_STATIC);
         break;
-    case 5:  txt(ctx, d->owner); break;
-    case 6:  int_opt(ctx, d->retention_days); break;
-    case 7:  sqlite3_result_int(ctx, d->public_sector); break;
-    case 8:  txt(ctx, d->source_ref); break;
-    case 9:  txt(ctx, d->description); break;
-    case 10: txt(ctx, d->purpose); break;
+    case 4:  txt(ctx, d->owner); break;
+    case 5:  int_opt(ctx, d->retention_days); break;
+    case 6:  sqlite3_result_int(ctx, d->public_sector); break;
+    case 7:  txt(ctx, d->source_ref); break;
+    case 8:  txt(ctx, d->description); break;
+    case 9:  txt(ctx, d->purpose); break;
     default: txt(ctx, legal_basis_names[d->legal_basis]); break;
     }
 }
@@ -415,13 +414,12 @@ col_placement(sqlite3_context *ctx, struct bulk_cur *c, int col)
     const struct placement *p = &m->placements[c->i];
 
     switch (col) {
-    case 0:  row(ctx, c->st->prow.row[c->i]); break;
-    case 1:  row(ctx, c->st->drow.row[p->dataset]); break;
-    case 2:  txt(ctx, m->regions[p->region].id); break;
-    case 3:  txt(ctx, role_names[p->role]); break;
-    case 4:  sqlite3_result_int(ctx, p->encrypted); break;
-    case 5:  opt(ctx, p->key_region == SM_NONE ? NULL : m->regions[p->key_region].id); break;
-    case 6:  txt(ctx, mechanism_names[p->mechanism]); break;
+    case 0:  row(ctx, c->st->drow.row[p->dataset]); break;
+    case 1:  txt(ctx, m->regions[p->region].id); break;
+    case 2:  txt(ctx, role_names[p->role]); break;
+    case 3:  sqlite3_result_int(ctx, p->encrypted); break;
+    case 4:  opt(ctx, p->key_region == SM_NONE ? NULL : m->regions[p->key_region].id); break;
+    case 5:  txt(ctx, mechanism_names[p->mechanism]); break;
     default: txt(ctx, p->mechanism_ref); break;
     }
 }
@@ -433,26 +431,25 @@ col_flow(sqlite3_context *ctx, struct bulk_cur *c, int col)
     const struct flow *f = &m->flows[c->i];
 
     switch (col) {
-    case 0:  row(ctx, c->st->frow.row[c->i]); break;
-    case 1:  txt(ctx, f->name); break;
-    case 2:  row(ctx, c->st->prow.row[f->from]); break;
-    case 3:
+    case 0:  txt(ctx, f->name); break;
+    case 1:  row(ctx, c->st->prow.row[f->from]); break;
+    case 2:
         if (f->to == SM_NONE)
             sqlite3_result_null(ctx);
         else
             row(ctx, c->st->prow.row[f->to]);
         break;
-    case 4:
+    case 3:
         opt(ctx, f->to == SM_NONE && f->to_region != SM_NONE ? m->regions[f->to_region].id
                                                              : NULL);
         break;
-    case 5:  txt(ctx, flow_kind_names[f->kind]); break;
-    case 6:  joined(ctx, c, &f->fields, ','); break;
-    case 7:  txt(ctx, mechanism_names[f->mechanism]); break;
-    case 8:  txt(ctx, f->mechanism_ref); break;
-    case 9:  date(ctx, f->valid_from, c->from); break;
-    case 10: date(ctx, f->valid_to, c->to); break;
-    case 11: sqlite3_result_int(ctx, f->transit_encrypted); break;
+    case 4:  txt(ctx, flow_kind_names[f->kind]); break;
+    case 5:  joined(ctx, c, &f->fields, ','); break;
+    case 6:  txt(ctx, mechanism_names[f->mechanism]); break;
+    case 7:  txt(ctx, f->mechanism_ref); break;
+    case 8:  date(ctx, f->valid_from, c->from); break;
+    case 9:  date(ctx, f->valid_to, c->to); break;
+    case 10: sqlite3_result_int(ctx, f->transit_encrypted); break;
     default: sqlite3_result_int(ctx, f->public_recipient); break;
     }
 }
@@ -557,7 +554,9 @@ bulk_fkeys(struct store *st, bool on)
 int
 bulk_rows(struct store *st, const struct model *m, struct sm_error *err)
 {
-    int64_t n = 0;
+    /* the rowids SQLite gives rows appended to an emptied table: 1, 2, 3 ...
+     * in model order; checked after each insert */
+    int64_t last[BT_COUNT] = { 0 };
     int rc = SQLITE_OK;
 
     if (!st->bulk_modules) {
@@ -567,15 +566,12 @@ bulk_rows(struct store *st, const struct model *m, struct sm_error *err)
             return db_error(st, rc, err);
         st->bulk_modules = true;
     }
-    /* the rowids SQLite gives rows of an emptied table, in model order */
     for (int32_t i = 0; i < m->ndatasets; i++)
-        st->drow.row[i] = m->datasets[i].deleted ? 0 : ++n;
-    n = 0;
+        st->drow.row[i] = m->datasets[i].deleted ? 0 : ++last[BT_DATASET];
     for (int32_t i = 0; i < m->nplacements; i++)
-        st->prow.row[i] = m->placements[i].deleted ? 0 : ++n;
-    n = 0;
+        st->prow.row[i] = m->placements[i].deleted ? 0 : ++last[BT_PLACEMENT];
     for (int32_t i = 0; i < m->nflows; i++)
-        st->frow.row[i] = m->flows[i].deleted ? 0 : ++n;
+        st->frow.row[i] = m->flows[i].deleted ? 0 : ++last[BT_FLOW];
     st->bulk_model = m;
     for (int t = 0; t < BT_COUNT; t++) {
         sqlite3_stmt *s = stmt(st, defs[t].insert, err);
@@ -587,6 +583,11 @@ bulk_rows(struct store *st, const struct model *m, struct sm_error *err)
         sqlite3_reset(s);
         if (rc == SQLITE_DONE) {
             rc = SM_OK;
+            if (last[t] && sqlite3_last_insert_rowid(st->db) != last[t]) {
+                rc = sm_error_set(err, SM_EDB, "%s: %s: rows numbered unexpectedly",
+                                  st->path, defs[t].module);
+                break;
+            }
             continue;
         }
         /* a key given twice or a constraint the per-row writers report */

@@ -150,7 +150,7 @@
                "city, operator, kind, builtin, members) " \
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
     X(REF_DEL, "DELETE FROM temp.region_ref WHERE id = ?1") \
-    X(BULK_DATASET, "INSERT INTO main.dataset(id, name, system, tier, subjects, owner, " \
+    X(BULK_DATASET, "INSERT INTO main.dataset(name, system, tier, subjects, owner, " \
                     "retention_days, public_sector, source, description, purpose, " \
                     "legal_basis) SELECT * FROM sm_bulk_dataset") \
     X(BULK_FIELD, "INSERT INTO main.field(dataset, pos, name, type, comment) " \
@@ -159,9 +159,9 @@
                 "SELECT * FROM sm_bulk_tag") \
     X(BULK_PROP, "INSERT INTO main.prop(dataset, key, value, source, entity, time) " \
                  "SELECT * FROM sm_bulk_prop") \
-    X(BULK_PLACEMENT, "INSERT INTO main.placement(id, dataset, region, role, encrypted, " \
+    X(BULK_PLACEMENT, "INSERT INTO main.placement(dataset, region, role, encrypted, " \
                       "key_region, mechanism, mechanism_ref) SELECT * FROM sm_bulk_placement") \
-    X(BULK_FLOW, "INSERT INTO main.flow(id, name, from_placement, to_placement, to_region, " \
+    X(BULK_FLOW, "INSERT INTO main.flow(name, from_placement, to_placement, to_region, " \
                  "kind, fields, mechanism, mechanism_ref, valid_from, valid_to, " \
                  "transit_encrypted, public_recipient) SELECT * FROM sm_bulk_flow") \
     X(BULK_XFORM, "INSERT INTO main.flow_transform(flow, pos, kind, fields) " \
