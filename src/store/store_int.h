@@ -149,7 +149,24 @@
     X(REF_PUT, "INSERT OR REPLACE INTO temp.region_ref(id, provider, code, name, country, " \
                "city, operator, kind, builtin, members) " \
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
-    X(REF_DEL, "DELETE FROM temp.region_ref WHERE id = ?1")
+    X(REF_DEL, "DELETE FROM temp.region_ref WHERE id = ?1") \
+    X(BULK_DATASET, "INSERT INTO main.dataset(name, system, tier, subjects, owner, " \
+                    "retention_days, public_sector, source, description, purpose, " \
+                    "legal_basis) SELECT * FROM sm_bulk_dataset") \
+    X(BULK_FIELD, "INSERT INTO main.field(dataset, pos, name, type, comment) " \
+                  "SELECT * FROM sm_bulk_field") \
+    X(BULK_TAG, "INSERT INTO main.tag(dataset, pos, field, tag, source, entity, time, " \
+                "expired) " \
+                "SELECT * FROM sm_bulk_tag") \
+    X(BULK_PROP, "INSERT INTO main.prop(dataset, key, value, source, entity, time) " \
+                 "SELECT * FROM sm_bulk_prop") \
+    X(BULK_PLACEMENT, "INSERT INTO main.placement(dataset, region, role, encrypted, " \
+                      "key_region, mechanism, mechanism_ref) SELECT * FROM sm_bulk_placement") \
+    X(BULK_FLOW, "INSERT INTO main.flow(name, from_placement, to_placement, to_region, " \
+                 "kind, fields, mechanism, mechanism_ref, valid_from, valid_to, " \
+                 "transit_encrypted, public_recipient) SELECT * FROM sm_bulk_flow") \
+    X(BULK_XFORM, "INSERT INTO main.flow_transform(flow, pos, kind, fields) " \
+                  "SELECT * FROM sm_bulk_flow_transform")
 
 enum stmt_id {
 #define X(id, sql) S_##id,
@@ -178,6 +195,8 @@ struct store {
     int64_t dv;                 /* PRAGMA data_version as of the last load */
     bool views;
     bool bulk;                  /* store_put_all: the tables were empty */
+    bool bulk_modules;          /* store_bulk.c's virtual tables are registered */
+    const struct model *bulk_model; /* what they read, during store_put_all only */
     bool integrity_checked;     /* store_check_integrity passed */
     bool stale;                 /* opened immutable with a non-empty -wal unread */
     sqlite3_stmt *stmt[S_COUNT];
@@ -215,5 +234,14 @@ char *join_strv(const struct sm_strv *v, char sep);
 int split_strv(struct model *m, const char *text, char sep, struct sm_strv *out);
 int ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *err);
 int make_views(struct store *st, const struct model *m, struct sm_error *err);
+
+/* store_bulk.c: store_put_all's fast path. bulk_rows writes the big tables
+ * (emptied, rowmaps sized; the caller turns foreign keys off around it);
+ * BULK_FALLBACK: a constraint failed: empty them again and write them row
+ * by row, with the keys on, which reports it as before. */
+#define BULK_FALLBACK (-1)
+bool bulk_eligible(const struct model *m);
+int bulk_fkeys(struct store *st, bool on);
+int bulk_rows(struct store *st, const struct model *m, struct sm_error *err);
 
 #endif

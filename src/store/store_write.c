@@ -550,35 +550,57 @@ static const char plain_index_make[] =
 static int
 put_all_rows(struct store *st, const struct model *m, struct sm_error *err)
 {
+    /* children first: with the foreign keys off nothing cascades */
     static const char clear_sql[] =
-        "DELETE FROM flow_transform; DELETE FROM flow; DELETE FROM tag; DELETE FROM field;"
-        "DELETE FROM placement; DELETE FROM dataset; DELETE FROM tier; DELETE FROM region;"
-        "DELETE FROM waiver; DELETE FROM scenario_op; DELETE FROM scenario;";
+        "DELETE FROM flow_transform; DELETE FROM flow; DELETE FROM tag; DELETE FROM prop;"
+        "DELETE FROM field; DELETE FROM placement; DELETE FROM dataset; DELETE FROM tier;"
+        "DELETE FROM region; DELETE FROM waiver; DELETE FROM scenario_op; DELETE FROM scenario;";
+    bool fast = bulk_eligible(m), dropped = false;
     int rc;
 
+again:
+    /* the fast path's rows refer only to rows it writes (store_bulk.c): the
+     * clears (a truncation each then) and those rows go with the foreign
+     * keys off, everything else with them on */
+    if (fast && bulk_fkeys(st, false) != SQLITE_OK)
+        fast = false;
+    if ((rc = exec(st, clear_sql, err)) ||
+        (!dropped && (rc = exec(st, plain_index_drop, err))))
+        goto out;
     /* the tables are empty now: their plain indexes are built at the end */
-    if ((rc = exec(st, clear_sql, err)) || (rc = exec(st, plain_index_drop, err)))
-        return rc;
+    dropped = true;
     rowmap_fini(&st->drow);
     rowmap_fini(&st->prow);
     rowmap_fini(&st->frow);
     if (sm_grow((void **)&st->drow.row, &st->drow.cap, m->ndatasets, sizeof (int64_t)) ||
         sm_grow((void **)&st->prow.row, &st->prow.cap, m->nplacements, sizeof (int64_t)) ||
-        sm_grow((void **)&st->frow.row, &st->frow.cap, m->nflows, sizeof (int64_t)))
-        return sm_error_set(err, SM_ENOMEM, "out of memory");
+        sm_grow((void **)&st->frow.row, &st->frow.cap, m->nflows, sizeof (int64_t))) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
     for (int32_t i = 0; i < m->nregions; i++)
         if (!m->regions[i].deleted && (rc = put_region(st, m, i, err)))
-            return rc;
+            goto out;
     for (int32_t i = 0; i < m->ntiers; i++)
         if (!m->tiers[i].deleted && (rc = put_tier(st, m, i, err)))
+            goto out;
+    if (fast) {
+        rc = bulk_rows(st, m, err);
+        bulk_fkeys(st, true);
+        if (rc == BULK_FALLBACK) {
+            fast = false;
+            goto again;
+        }
+        if (rc)
             return rc;
-    for (int32_t i = 0; i < m->ndatasets; i++)
+    }
+    for (int32_t i = 0; i < m->ndatasets && !fast; i++)
         if (!m->datasets[i].deleted && (rc = put_dataset(st, m, i, true, err)))
             return rc;
-    for (int32_t i = 0; i < m->nplacements; i++)
+    for (int32_t i = 0; i < m->nplacements && !fast; i++)
         if (!m->placements[i].deleted && (rc = put_placement(st, m, i, err)))
             return rc;
-    for (int32_t i = 0; i < m->nflows; i++)
+    for (int32_t i = 0; i < m->nflows && !fast; i++)
         if (!m->flows[i].deleted && (rc = put_flow(st, m, i, err)))
             return rc;
     for (int32_t i = 0; i < m->nwaivers; i++)
@@ -590,6 +612,10 @@ put_all_rows(struct store *st, const struct model *m, struct sm_error *err)
     if ((rc = exec(st, plain_index_make, err)))
         return rc;
     return store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", err);
+out:
+    if (fast)
+        bulk_fkeys(st, true);
+    return rc;
 }
 
 /* The page cache of a bulk write (KiB; default 2 MB): the pages being

@@ -1447,6 +1447,134 @@ test_put_changes(void **state)
     model_free(m);
 }
 
+/* Every row of the catalog's tables, as text, in key order (tables_text). */
+static char *
+tables_text(const char *path)
+{
+    static const char *const q[] = {
+        "SELECT * FROM region ORDER BY id", "SELECT * FROM tier ORDER BY name",
+        "SELECT * FROM dataset ORDER BY id", "SELECT * FROM field ORDER BY dataset, pos",
+        "SELECT * FROM tag ORDER BY dataset, pos", "SELECT * FROM prop ORDER BY dataset, key",
+        "SELECT * FROM placement ORDER BY id", "SELECT * FROM flow ORDER BY id",
+        "SELECT * FROM flow_transform ORDER BY flow, pos",
+        "SELECT * FROM waiver ORDER BY rule, object", "SELECT * FROM scenario ORDER BY name",
+        "SELECT * FROM scenario_op ORDER BY scenario, pos, arg",
+    };
+    sqlite3 *db = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    assert_non_null(f);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        sqlite3_stmt *s = NULL;
+        assert_int_equal(sqlite3_prepare_v2(db, q[i], -1, &s, NULL), SQLITE_OK);
+        fprintf(f, "%s\n", q[i]);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(s); c++) {
+                const unsigned char *t = sqlite3_column_text(s, c);
+                fprintf(f, "%d:%s|", sqlite3_column_type(s, c), t ? (const char *)t : "");
+            }
+            fputc('\n', f);
+        }
+        sqlite3_finalize(s);
+    }
+    sqlite3_close(db);
+    fclose(f);
+    return buf;
+}
+
+/* store_put_all's fast path (store_bulk.c: the big tables by INSERT ...
+ * SELECT with the foreign keys off) writes the very rows, rowids included,
+ * that writing each object with store_put gives; the foreign keys hold
+ * afterwards and are on again; a model whose references the keys would
+ * refuse still goes the per-row way and fails as before. */
+static void
+test_put_all_fast_same_rows(void **state)
+{
+    const char *fast = tl_path(tl_tmpdir(), "bulk-fast.db");
+    const char *rows = tl_path(tl_tmpdir(), "bulk-rows.db");
+    static const enum obj_kind order[] = {
+        OBJ_REGION, OBJ_TIER, OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW, OBJ_WAIVER, OBJ_SCENARIO,
+    };
+    struct model *m = tl_rich_model();
+    struct store *st = NULL;
+    struct sm_error err = { 0 };
+    char *a, *b;
+    int32_t d;
+    (void)state;
+
+    /* a removed dataset (its copies and flows go with it) leaves no row */
+    d = model_dataset(m, "clicks");
+    assert_int_not_equal(d, SM_NONE);
+    tl_edit(m, EDIT_REMOVE, OBJ_DATASET, "clicks", 0);
+    /* twice into one store: the second write replaces the first */
+    assert_int_equal(store_open(fast, STORE_CREATE, &st, &err), SM_OK);
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(store_begin(st, &err), SM_OK);
+        if (store_put_all(st, m, &err))
+            fail_msg("put_all: %s", err.msg);
+        assert_int_equal(store_commit(st, &err), SM_OK);
+    }
+    store_close(st);
+    st = NULL;
+    assert_int_equal(store_open(rows, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++)
+        for (int32_t i = 0; i < model_count(m, order[k]); i++)
+            if (model_live(m, order[k], i) &&
+                !(order[k] == OBJ_REGION && m->regions[i].builtin) &&
+                store_put(st, m, order[k], i, &err))
+                fail_msg("put: %s", err.msg);
+    assert_int_equal(store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", &err),
+                     SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    a = tables_text(fast);
+    b = tables_text(rows);
+    same(a, b);
+    assert_null(strstr(a, "clicks"));
+    free(a);
+    free(b);
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM dataset"),
+                     sql_int(rows, "SELECT count(*) FROM dataset"));
+
+    /* a live copy of a dataset marked removed behind the model's back: the
+     * per-row writers refuse it, the catalog keeps what it had */
+    d = model_dataset(m, "orders");
+    m->datasets[d].deleted = 1;
+    st = NULL;
+    assert_int_equal(store_open(fast, 0, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_not_equal(store_put_all(st, m, &err), SM_OK);
+    store_rollback(st);
+    store_close(st);
+    m->datasets[d].deleted = 0;
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM dataset WHERE name = 'orders'"), 1);
+    /* after the write the keys are on again on this connection: removing a
+     * dataset in the same transaction cascades to its fields and copies */
+    st = NULL;
+    assert_int_equal(store_open(fast, 0, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put_all(st, m, &err), SM_OK);
+    tl_edit(m, EDIT_REMOVE, OBJ_DATASET, "orders", 0);
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        if (m->datasets[i].deleted && !strcmp(m->datasets[i].name, "orders"))
+            assert_int_equal(store_put(st, m, OBJ_DATASET, i, &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM dataset WHERE name = 'orders'"), 0);
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM field WHERE dataset NOT IN "
+                             "(SELECT id FROM dataset)"), 0);
+    assert_int_equal(sql_int(fast, "SELECT count(*) FROM placement WHERE dataset NOT IN "
+                             "(SELECT id FROM dataset)"), 0);
+
+    model_free(m);
+}
+
 /* store_put_all inserts plainly into the emptied tables; a model that names
  * a dataset twice still ends as one row (the later one's values), as the
  * upsert of a single write gives. */
@@ -1712,6 +1840,7 @@ main(void)
         cmocka_unit_test(test_load_rowid_gaps),
         cmocka_unit_test(test_put_changes),
         cmocka_unit_test(test_put_all_same_name_twice),
+        cmocka_unit_test(test_put_all_fast_same_rows),
         cmocka_unit_test(test_stale_model_never_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
