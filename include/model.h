@@ -309,9 +309,16 @@ struct model {
     struct sm_map scenario_names;
     const char *rule_pack;      /* rule pack chosen for this catalog, "" = default */
     uint64_t generation;        /* bumped by every change */
+    bool shareable;             /* arrays and maps in blocks sm_big_share can
+                                 * share (model_set_shareable) */
 };
 
 struct model *model_new(void);
+/* Keep m's object arrays and name maps in shareable blocks (sm.h, "big
+ * arrays"), so that scenario_model_share copies them page by page on
+ * write instead of whole. Before m is loaded or built: what is already
+ * there moves when its array next grows. */
+void model_set_shareable(struct model *m, bool on);
 void model_free(struct model *m);
 /* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */
 int model_clone(const struct model *m, struct model **out);

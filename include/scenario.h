@@ -173,7 +173,10 @@ int  scenario_begin_checked(const struct model *base, const struct check_result 
 /* A copy of m whose objects, maps and counts are its own but whose strings
  * and string lists are m's (model strings are never written in place:
  * edits replace the pointer), so m must outlive it; what model_clone
- * gives, without copying every string. SM_OK or SM_ENOMEM. */
+ * gives, without copying every string. When m is shareable
+ * (model_set_shareable) its arrays and maps are shared page by page until
+ * written (sm_big_share): m must then also stay unchanged while the copy
+ * is used. SM_OK or SM_ENOMEM. */
 int  scenario_model_share(const struct model *m, struct model **out);
 /* A deep copy of r (a check of m, or of a model m is an exact clone of)
  * that check_update can bring up to date with m's clone: its own strings,

@@ -475,6 +475,7 @@ fail:
     return SM_ENOMEM;
 }
 
+/* The slots shared page by page when the base's are shareable (sm_big). */
 static int
 map_copy(struct sm_map *dst, const struct sm_map *src)
 {
@@ -482,18 +483,23 @@ map_copy(struct sm_map *dst, const struct sm_map *src)
     dst->slots = NULL;
     if (!src->cap)
         return SM_OK;
-    if (!(dst->slots = malloc(sizeof *dst->slots * src->cap)))
+    if (!(dst->slots = sm_big_share(src->slots, sizeof *dst->slots * src->cap)))
         return SM_ENOMEM;
-    memcpy(dst->slots, src->slots, sizeof *dst->slots * src->cap);
     return SM_OK;
 }
 
+/* The array shared page by page when the base's is shareable (sm_big): its
+ * room (zero past n) is the copy's capacity. */
 #define COPY_ARRAY(a) do { \
-        c->n##a = c->cap_##a = m->n##a; \
-        if (m->n##a && !(c->a = malloc(sizeof *c->a * (size_t)m->n##a))) \
-            goto fail; \
-        if (m->n##a) \
-            memcpy(c->a, m->a, sizeof *c->a * (size_t)m->n##a); \
+        c->n##a = m->n##a; \
+        c->cap_##a = 0; \
+        if (m->a) { \
+            size_t room_; \
+            if (!(c->a = sm_big_share(m->a, sizeof *c->a * (size_t)m->n##a))) \
+                goto fail; \
+            room_ = sm_big_room(c->a) / sizeof *c->a; \
+            c->cap_##a = room_ > INT32_MAX ? INT32_MAX : (int32_t)room_; \
+        } \
     } while (0)
 
 int
@@ -503,6 +509,7 @@ scenario_model_share(const struct model *m, struct model **out)
 
     if (!c)
         return SM_ENOMEM;
+    model_set_shareable(c, m->shareable);
     COPY_ARRAY(regions);
     COPY_ARRAY(tiers);
     COPY_ARRAY(datasets);

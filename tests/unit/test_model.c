@@ -372,8 +372,8 @@ test_index_names_in_bulk(void **state)
         struct dataset d;
         model_dataset_init(&d);
         snprintf(name, sizeof name, "sys.t%07d", i % 4900);
-        assert_int_equal(sm_grow((void **)&bulk->datasets, &bulk->cap_datasets, i + 1,
-                                 sizeof *bulk->datasets), SM_OK);
+        assert_int_equal(sm_big_grow((void **)&bulk->datasets, &bulk->cap_datasets, i + 1,
+                                     sizeof *bulk->datasets, bulk->shareable), SM_OK);
         d.name = model_str(bulk, name);
         d.first_field = d.first_tag = d.first_placement = SM_NONE;
         d.deleted = i == 17 || i == 4000;
@@ -399,8 +399,9 @@ test_index_names_in_bulk(void **state)
         struct dataset d;
         model_dataset_init(&d);
         snprintf(name, sizeof name, "late.%d", i);
-        assert_int_equal(sm_grow((void **)&bulk->datasets, &bulk->cap_datasets,
-                                 bulk->ndatasets + 1, sizeof *bulk->datasets), SM_OK);
+        assert_int_equal(sm_big_grow((void **)&bulk->datasets, &bulk->cap_datasets,
+                                     bulk->ndatasets + 1, sizeof *bulk->datasets,
+                                     bulk->shareable), SM_OK);
         d.name = model_str(bulk, i == 2 ? "sys.t0000002" : name);
         d.first_field = d.first_tag = d.first_placement = SM_NONE;
         assert_int_equal(sm_map_put(&ref, d.name, bulk->ndatasets), SM_OK);
