@@ -107,6 +107,51 @@ check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown
     return SM_OK;
 }
 
+static int
+dup_ints(void *dst, const void *src, size_t n, size_t el)
+{
+    void **d = dst;
+
+    *d = NULL;
+    if (!src)
+        return SM_OK;
+    if (!(*d = malloc(n * el + el)))
+        return SM_ENOMEM;
+    memcpy(*d, src, n * el);
+    return SM_OK;
+}
+
+int
+check_extra_copy(struct check_result *r, const struct check_result *src)
+{
+    const struct check_extra *s = src->extra;
+    struct check_extra *x;
+
+    if (!s)
+        return SM_OK;
+    if (!(x = calloc(1, sizeof *x)))
+        return SM_ENOMEM;
+    *x = *s;
+    x->decl = NULL;
+    x->adj_first = x->adj = x->xflows = x->pmap = NULL;
+    x->mark = NULL;
+    x->cap_x = x->nx;
+    x->cap_transfers = 0;       /* r's register holds exactly its rows */
+    if (dup_ints(&x->decl, s->decl, (size_t)s->ndecl, sizeof *x->decl) ||
+        (s->adj_nd && (dup_ints(&x->adj_first, s->adj_first, (size_t)s->adj_nd + 2,
+                                sizeof *x->adj_first) ||
+                       dup_ints(&x->adj, s->adj, (size_t)s->adj_nf * 2 + 1, sizeof *x->adj))) ||
+        dup_ints(&x->xflows, s->xflows, (size_t)s->nx, sizeof *x->xflows) ||
+        dup_ints(&x->pmap, s->pmap, (size_t)s->npmap, sizeof *x->pmap) ||
+        (s->mark && !(x->mark = calloc((size_t)s->nmark + 1, 1)))) {
+        check_extra_free(x);
+        return SM_ENOMEM;
+    }
+    check_extra_free(r->extra);
+    r->extra = x;
+    return SM_OK;
+}
+
 void
 check_change_fini(struct check_change *chg)
 {

@@ -378,6 +378,7 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
     struct scopy *sc = calloc(1, sizeof *sc);
     bool oom = !c || !sc;
 
+    (void)m;    /* a copy of r's model: r's state fits it as it is */
     if (oom)
         goto fail;
     sm_arena_init(&c->arena);
@@ -455,15 +456,10 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
     }
     if (sc && sc->oom)
         oom = true;
-    /* check_update's state, as check_run sets it up */
-    if (!oom && r->extra && c->lineage && c->lineage->nslots <= 64) {
-        uint64_t unknown = 0;
-        for (int32_t s = 0; s < c->lineage->nslots; s++)
-            if (!c->rp || rules_regime_of(c->rp, c->lineage->slot_cc[s]) == SM_NONE)
-                unknown |= (uint64_t)1 << s;
-        if (check_extra_init(c, m, unknown))
-            oom = true;
-    }
+    /* check_update's state: a copy of r's (what check_run set up and
+     * check_update kept current for r's model, which m copies) */
+    if (!oom && r->extra && check_extra_copy(c, r))
+        oom = true;
     if (oom)
         goto fail;
     free(sc);
