@@ -234,6 +234,8 @@ sm_big_grow(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable)
 
     if (need <= *cap && *p)
         return SM_OK;
+    if (*p && shareable)
+        hdr(*p)->want = 1;      /* made shareable since: a memory file when big */
     ncap = *cap ? *cap : 16;
     while (ncap < need)
         ncap += (size_t)ncap * elsize >= SM_BIG_MIN * 32 ? (ncap + 7) / 8 : ncap;
