@@ -471,19 +471,26 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank, const
         }
     free(tmp);
     free(start);
-    /* row i of the result is row order[i] of the register as built: one
-     * gather, written in order, read from a few runs (each dataset's rows
-     * were made together, and ids mostly follow names) */
-    {
-        struct transfer *u = malloc(sizeof *u * (size_t)n);
-        if (!u) {
-            free(order);
-            return SM_ENOMEM;
+    /* row i of the result is row order[i] of the register as built:
+     * gathered in place, cycle by cycle (a row moved marks its slot done
+     * with order[j] = j), so that no second register of 56 MB at 1M is
+     * alive beside the first at the check's peak (issue #21) */
+    for (int32_t i = 0; i < n; i++) {
+        struct transfer keep;
+        int32_t j = i;
+        if (order[i] == i)
+            continue;
+        keep = t[i];
+        for (;;) {
+            int32_t k = order[j];
+            order[j] = j;
+            if (k == i) {
+                t[j] = keep;
+                break;
+            }
+            t[j] = t[k];
+            j = k;
         }
-        for (int32_t i = 0; i < n; i++)
-            u[i] = t[order[i]];
-        free(r->transfers);
-        r->transfers = u;
     }
     free(order);
     return SM_OK;
