@@ -122,6 +122,8 @@ void   sm_big_free(void *p);
 size_t sm_big_room(const void *p);              /* bytes usable */
 /* A copy of p (its first size bytes at least); NULL when out of memory. */
 void  *sm_big_share(const void *p, size_t size);
+/* p was allocated shareable (its copies are shared when it is big). */
+bool   sm_big_wants_share(const void *p);
 /* p is a copy sharing pages with another block. */
 bool   sm_big_is_shared(const void *p);
 /* sm_grow for big blocks. */

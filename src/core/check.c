@@ -135,7 +135,7 @@ check_result_free(struct check_result *r)
     if (!r)
         return;
     free(r->findings);
-    free(r->transfers);
+    sm_big_free(r->transfers);
     free(r->expired);
     free(r->by_object);
     check_extra_free(r->extra);
@@ -275,7 +275,8 @@ ck_absorb(struct ck *c, struct ck *w)
     if (s->ntransfers) {
         int32_t n = r->ntransfers + s->ntransfers;
         if ((n > c->cap_transfers &&
-             sm_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers)) ||
+             sm_big_grow((void **)&r->transfers, &c->cap_transfers, n, sizeof *r->transfers,
+                         c->m->shareable)) ||
             (n > c->cap_seg && sm_grow((void **)&c->seg, &c->cap_seg, n, 1)))
             return SM_ENOMEM;
         memcpy(r->transfers + r->ntransfers, s->transfers,

@@ -127,7 +127,8 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     char a[3], b[3];
 
     if (r->ntransfers == c->cap_transfers &&
-        sm_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1, sizeof *r->transfers)) {
+        sm_big_grow((void **)&r->transfers, &c->cap_transfers, r->ntransfers + 1,
+                    sizeof *r->transfers, c->m->shareable)) {
         c->oom = true;
         return;
     }
@@ -373,7 +374,8 @@ msort_rows(const int32_t *rank, const struct transfer *t, int32_t *v, int32_t *t
 static int
 merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nrun)
 {
-    struct transfer *a = r->transfers, *b = malloc(sizeof *b * (size_t)r->ntransfers);
+    struct transfer *a = r->transfers;
+    struct transfer *b = sm_big_alloc(sizeof *b * (size_t)r->ntransfers, sm_big_wants_share(a));
 
     if (!b)
         return SM_ENOMEM;
@@ -403,7 +405,7 @@ merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nr
         }
     }
     r->transfers = a;
-    free(b);
+    sm_big_free(b);
     return SM_OK;
 }
 

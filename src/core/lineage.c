@@ -19,15 +19,15 @@ lineage_fini(struct lineage *L)
 {
     if (!L)
         return;
-    free(L->eff_tier);
-    free(L->eff_via);
-    free(L->subj_via);
-    free(L->personal);
-    free(L->has_pfields);
-    free(L->pfield);
-    free(L->removes);
-    free(L->flow_personal);
-    free(L->subj);
+    sm_big_free(L->eff_tier);
+    sm_big_free(L->eff_via);
+    sm_big_free(L->subj_via);
+    sm_big_free(L->personal);
+    sm_big_free(L->has_pfields);
+    sm_big_free(L->pfield);
+    sm_big_free(L->removes);
+    sm_big_free(L->flow_personal);
+    sm_big_free(L->subj);
     memset(L, 0, sizeof *L);
 }
 
@@ -116,15 +116,17 @@ lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
     L->words = (L->nslots + 63) / 64;
     if (L->words == 0)
         L->words = 1;
-    L->eff_tier = malloc(sizeof(int32_t) * (size_t)(nd + 1));
-    L->eff_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
-    L->subj_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
-    L->personal = calloc((size_t)nd + 1, 1);
-    L->has_pfields = calloc((size_t)nd + 1, 1);
-    L->pfield = calloc((size_t)m->nfields + 1, 1);
-    L->removes = calloc((size_t)nf + 1, 1);
-    L->flow_personal = calloc((size_t)nf + 1, 1);
-    L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t));
+    /* sm_big blocks, shareable with the model: a scenario's copy of the
+     * check shares them page by page (scenario_result_clone) */
+    L->eff_tier = sm_big_alloc(sizeof(int32_t) * (size_t)(nd + 1), m->shareable);
+    L->eff_via = sm_big_alloc(sizeof(int32_t) * (size_t)(nd + 1), m->shareable);
+    L->subj_via = sm_big_alloc(sizeof(int32_t) * (size_t)(nd + 1), m->shareable);
+    L->personal = sm_big_alloc((size_t)nd + 1, m->shareable);
+    L->has_pfields = sm_big_alloc((size_t)nd + 1, m->shareable);
+    L->pfield = sm_big_alloc((size_t)m->nfields + 1, m->shareable);
+    L->removes = sm_big_alloc((size_t)nf + 1, m->shareable);
+    L->flow_personal = sm_big_alloc((size_t)nf + 1, m->shareable);
+    L->subj = sm_big_alloc(((size_t)nd * (size_t)L->words + 1) * sizeof(uint64_t), m->shareable);
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));

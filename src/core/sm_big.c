@@ -221,6 +221,12 @@ sm_big_trim(void *p, size_t size)
 }
 
 bool
+sm_big_wants_share(const void *p)
+{
+    return p && hdr(p)->want;
+}
+
+bool
 sm_big_is_shared(const void *p)
 {
     return p && hdr(p)->kind == BIG_PRIVATE;
