@@ -166,6 +166,7 @@ main(int argc, char **argv)
         fprintf(stderr, "usage: edit_bench [--edits N] [--scenario-edits N] [--keys] CATALOG.db\n");
         return 2;
     }
+    model_set_shareable(catalog, true);     /* as the TUI loads it (cmd_tui.c) */
     if (rulepack_load(datadir, "default", &rp, &e) != SM_OK)
         die("rule pack", &e);
     if (refdata_load_regions(datadir, catalog, &e) != SM_OK)

@@ -181,6 +181,7 @@ main(int argc, char **argv)
     }
     if (!m || !s)
         die("memory", NULL);
+    model_set_shareable(m, true);   /* as the TUI loads it (cmd_tui.c) */
     if (rulepack_load(datadir, "default", &rp, &e) != SM_OK)
         die("rule pack", &e);
     if (refdata_load_regions(datadir, m, &e) != SM_OK)

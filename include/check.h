@@ -188,6 +188,10 @@ void check_change_fini(struct check_change *chg);
 /* Internal: set up / free the state check_update keeps (check_run calls). */
 int  check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown_slots);
 void check_extra_free(struct check_extra *x);
+/* Internal: r's state as a copy of src's, where r is a copy of src made for
+ * a copy of src's model (scenario_result_clone): what check_extra_init
+ * would work out, without the passes over the model. */
+int  check_extra_copy(struct check_result *r, const struct check_result *src);
 /* Internal: rebuild r->by_object after r->findings changed. */
 int  check_reindex(struct check_result *r);
 

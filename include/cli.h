@@ -51,6 +51,7 @@ struct cli {
     struct rulepack *rp;
     bool scenario;              /* m is a scenario's model, not the stored one */
     struct model *retired;      /* the model cli_reload replaced last */
+    bool shareable;             /* load models shareable (model_set_shareable): the TUI */
     bool created;               /* cli_open created the catalog file */
     /* cli_use_model: c->m is a model-json file's, there is no catalog */
     const char *model_file;     /* its name ("<stdin>" for -), else NULL */

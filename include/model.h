@@ -320,9 +320,16 @@ struct model {
     int32_t *name_rank;
     int32_t name_rank_n;
     uint64_t name_rank_gen;
+    bool shareable;             /* arrays and maps in blocks sm_big_share can
+                                 * share (model_set_shareable) */
 };
 
 struct model *model_new(void);
+/* Keep m's object arrays and name maps in shareable blocks (sm.h, "big
+ * arrays"), so that scenario_model_share copies them page by page on
+ * write instead of whole. Before m is loaded or built: what is already
+ * there moves when its array next grows. */
+void model_set_shareable(struct model *m, bool on);
 void model_free(struct model *m);
 /* m->name_rank if it is good for m as it is now, else NULL. */
 const int32_t *model_name_rank(const struct model *m);

@@ -164,7 +164,8 @@ int  scenario_begin_take(struct model *m, const struct rulepack *rp, const char 
 int  scenario_begin_base(const struct model *base, const struct rulepack *rp,
                          struct scenario_eval **out, struct sm_error *err);
 /* Start a scenario already checked: a copy of base (scenario_model_share:
- * base must outlive the evaluation) and of res, a current check of base
+ * base must outlive the evaluation) and of res (scenario_result_clone: res
+ * must outlive it too), a current check of base
  * (its pack res->rp, borrowed, as of res->today). Ops then go in with
  * scenario_apply_update / scenario_apply_check. */
 int  scenario_begin_checked(const struct model *base, const struct check_result *res,
@@ -173,11 +174,17 @@ int  scenario_begin_checked(const struct model *base, const struct check_result 
 /* A copy of m whose objects, maps and counts are its own but whose strings
  * and string lists are m's (model strings are never written in place:
  * edits replace the pointer), so m must outlive it; what model_clone
- * gives, without copying every string. SM_OK or SM_ENOMEM. */
+ * gives, without copying every string. When m is shareable
+ * (model_set_shareable) its arrays and maps are shared page by page until
+ * written (sm_big_share): m must then also stay unchanged while the copy
+ * is used. SM_OK or SM_ENOMEM. */
 int  scenario_model_share(const struct model *m, struct model **out);
-/* A deep copy of r (a check of m, or of a model m is an exact clone of)
- * that check_update can bring up to date with m's clone: its own strings,
- * arrays and lineage facts. SM_OK or SM_ENOMEM. */
+/* A copy of r (a check of m, or of a model m is an exact clone of) that
+ * check_update can bring up to date with m's clone: its own findings,
+ * lineage facts and state; its transfer register shared with r's page by
+ * page when r's is shareable (sm_big, a check of a shareable model), the
+ * register's strings r's: r must outlive the copy and stay unchanged while
+ * it is used. SM_OK or SM_ENOMEM. */
 int  scenario_result_clone(const struct check_result *r, const struct model *m,
                            struct check_result **out);
 /* Apply one op. On failure the scenario model may be partly changed only

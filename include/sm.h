@@ -87,10 +87,11 @@ struct sm_map_slot {
 };
 
 struct sm_map {
-    struct sm_map_slot *slots;
+    struct sm_map_slot *slots;  /* an sm_big block */
     uint32_t cap;       /* power of two or 0 */
     uint32_t len;
     uint32_t tomb;      /* deleted slots */
+    uint8_t shareable;  /* slots in a block sm_big_share can share */
 };
 
 void     sm_map_init(struct sm_map *m);
@@ -105,9 +106,33 @@ bool     sm_map_del(struct sm_map *m, const char *key);
 int      sm_map_copy(struct sm_map *dst, const struct sm_map *src);
 uint32_t sm_hash(const char *s);
 
+/* ---- big arrays a copy can share (copy on write) ----------------------- */
+/* Blocks with a header (sm_big.c): only these functions may allocate, grow
+ * or free them. A shareable block of SM_BIG_MIN bytes or more lives in a
+ * memory file, and sm_big_share maps it again privately: the copy costs a
+ * few system calls, a page is copied when either side writes it. The
+ * original must not change while a share of it is read (the share would
+ * see the change on pages it has not written). Elsewhere a share is a copy.
+ * New room is zeroed. */
+#define SM_BIG_MIN ((size_t)256 << 10)
+void  *sm_big_alloc(size_t size, bool shareable);
+void  *sm_big_realloc(void *p, size_t size);    /* NULL: out of memory, p kept */
+void  *sm_big_trim(void *p, size_t size);       /* give back room past size */
+void   sm_big_free(void *p);
+size_t sm_big_room(const void *p);              /* bytes usable */
+/* A copy of p (its first size bytes at least); NULL when out of memory. */
+void  *sm_big_share(const void *p, size_t size);
+/* p was allocated shareable (its copies are shared when it is big). */
+bool   sm_big_wants_share(const void *p);
+/* p is a copy sharing pages with another block. */
+bool   sm_big_is_shared(const void *p);
+/* sm_grow for big blocks. */
+int    sm_big_grow(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable);
+
 /* ---- growable arrays ---------------------------------------------------- */
-/* Make room for need elements of size elsize in *p (capacity *cap).
- * SM_OK or SM_ENOMEM (then *p is unchanged). */
+/* Make room for need elements of size elsize in *p (capacity *cap); the
+ * new room is zeroed. The capacity doubles, and grows by an eighth once the
+ * array is 8 MiB or more. SM_OK or SM_ENOMEM (then *p is unchanged). */
 int sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize);
 
 /* ---- countries ----------------------------------------------------------- */

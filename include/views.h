@@ -120,9 +120,9 @@ struct view {
      * added rows leaves it: the name order is then repaired, not made. */
     uint64_t psig, order_psig;
     int32_t order_n;
-    struct sort_pair *pairs;    /* radix sort scratch, kept */
+    struct sort_pair *pairs;    /* radix sort scratch, kept for small views */
     /* The rank of every row's string in one column of few distinct values
-     * (a dataset's system), kept after the pairs in their block: built
+     * (a dataset's system), in its own array (view_colrank_free): built
      * after the first check, good while the model is (as order_m ...). */
     const int32_t *colrank;
     int32_t ncolrank, colrank_keys;

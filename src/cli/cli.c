@@ -217,6 +217,7 @@ open_load(struct cli *c, int flags, bool existed)
         snprintf(e.msg, sizeof e.msg, "out of memory");
         return cli_error(c, &e);
     }
+    model_set_shareable(c->m, c->shareable);
     if (refdata_load_regions(c->datadir, c->m, &e) != SM_OK)
         return cli_error(c, &e);
     if (c->verbose)
@@ -329,6 +330,7 @@ cli_reload(struct cli *c, bool force, bool *reloaded, char *summary, size_t size
         return SM_OK;
     if (!(m = model_new()))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
+    model_set_shareable(m, c->shareable);
     if ((rc = refdata_load_regions(c->datadir, m, err)) != SM_OK ||
         (rc = store_load(c->st, m, err)) != SM_OK) {
         model_free(m);

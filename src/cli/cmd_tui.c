@@ -347,6 +347,8 @@ run_tui(struct cli *c, int argc, char **argv)
     existed = access(c->catalog, F_OK) == 0;
     /* A catalog that cannot be written is browsed, not refused. */
     ro = existed && !catalog_writable(c->catalog);
+    /* scenario mode copies the model page by page (doc/scenarios.md) */
+    c->shareable = true;
     if ((rc = cli_open(c, ro ? STORE_READONLY : STORE_CREATE)) != CLI_OK ||
         (rc = cli_load_rules(c)) != CLI_OK) {
         free(hint);

@@ -135,7 +135,7 @@ check_result_free(struct check_result *r)
     if (!r)
         return;
     free(r->findings);
-    free(r->transfers);
+    sm_big_free(r->transfers);
     free(r->expired);
     free(r->by_object);
     check_extra_free(r->extra);
@@ -279,7 +279,7 @@ ck_absorb(struct ck *c, struct ck *w)
     }
     if (s->ntransfers) {
         int32_t n = r->ntransfers + s->ntransfers;
-        if (check_grow_rows(&r->transfers, &c->cap_transfers, n))
+        if (check_grow_rows(&r->transfers, &c->cap_transfers, n, c->m->shareable))
             return SM_ENOMEM;
         memcpy(r->transfers + r->ntransfers, s->transfers,
                sizeof *s->transfers * (size_t)s->ntransfers);

@@ -246,7 +246,7 @@ void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
 int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
-int check_grow_rows(struct transfer **t, int32_t *cap, int32_t need);
+int check_grow_rows(struct transfer **t, int32_t *cap, int32_t need, bool shareable);
 int rank_names(struct nkey *v, int32_t n, int32_t *rank);
 
 #endif

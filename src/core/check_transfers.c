@@ -129,7 +129,8 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     if (c->no_register)
         return;
     if (r->ntransfers == c->cap_transfers &&
-        check_grow_rows(&r->transfers, &c->cap_transfers, r->ntransfers + 1)) {
+        check_grow_rows(&r->transfers, &c->cap_transfers, r->ntransfers + 1,
+                        c->m->shareable)) {
         c->oom = true;
         return;
     }
@@ -287,24 +288,14 @@ check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *wh
     }
 }
 
-/* Room for need rows in the register, doubling; unlike sm_grow the new
- * room is not zeroed (every row is written whole before it counts): at
- * 1M the register's last doubling would zero ~30 MB no row ever uses. */
+/* Room for need rows in the register: an sm_big block (shareable: a
+ * scenario's copy of the check maps it page by page). */
 int
-check_grow_rows(struct transfer **t, int32_t *cap, int32_t need)
+check_grow_rows(struct transfer **t, int32_t *cap, int32_t need, bool shareable)
 {
-    int64_t ncap = *cap ? *cap : 16;
-    struct transfer *nt;
-
     if (need <= *cap)
         return SM_OK;
-    while (ncap < need)
-        ncap *= 2;
-    if (ncap > INT32_MAX || !(nt = realloc(*t, sizeof *nt * (size_t)ncap)))
-        return SM_ENOMEM;
-    *t = nt;
-    *cap = (int32_t)ncap;
-    return SM_OK;
+    return sm_big_grow((void **)t, cap, need, sizeof **t, shareable);
 }
 
 /* ---- sorting the transfer register ------------------------------------- */
@@ -392,7 +383,8 @@ sort_group(struct transfer *v, struct transfer *tmp, int32_t n)
 static int
 merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nrun)
 {
-    struct transfer *a = r->transfers, *b = malloc(sizeof *b * (size_t)r->ntransfers);
+    struct transfer *a = r->transfers;
+    struct transfer *b = sm_big_alloc(sizeof *b * (size_t)r->ntransfers, sm_big_wants_share(a));
 
     if (!b)
         return SM_ENOMEM;
@@ -422,7 +414,7 @@ merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nr
         }
     }
     r->transfers = a;
-    free(b);
+    sm_big_free(b);
     return SM_OK;
 }
 
@@ -468,10 +460,10 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
             big = start[q + 1];
         start[q + 1] += start[q];
     }
-    if (!(u = malloc(sizeof *u * (size_t)n)) ||
+    if (!(u = sm_big_alloc(sizeof *u * (size_t)n, sm_big_wants_share(t))) ||
         (big > 16 && !(tmp = malloc(sizeof *tmp * (size_t)big)))) {
         free(start);
-        free(u);
+        sm_big_free(u);
         return SM_ENOMEM;
     }
     /* one stable counting pass straight into the register's final place:
@@ -480,7 +472,7 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
      * each dataset's rows were made together and ids mostly follow names) */
     for (int32_t k = 0; k < n; k++)
         u[start[rank[t[k].dataset]]++] = t[k];
-    free(r->transfers);
+    sm_big_free(r->transfers);
     r->transfers = u;
     /* start[q] is now the end of rank q's rows */
     for (int32_t q = 0, lo = 0; q < nrank; lo = start[q++])

@@ -53,12 +53,12 @@ check_extra_free(struct check_extra *x)
 {
     if (!x)
         return;
-    free(x->decl);
-    free(x->adj_first);
-    free(x->adj);
+    sm_big_free(x->decl);
+    sm_big_free(x->adj_first);
+    sm_big_free(x->adj);
     free(x->xflows);
-    free(x->mark);
-    free(x->pmap);
+    sm_big_free(x->mark);
+    sm_big_free(x->pmap);
     free(x);
 }
 
@@ -90,7 +90,8 @@ check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown
     bool take = L && L->decl && L->ndatasets == m->ndatasets;
 
     if (!x || (take ? !(x->decl = L->decl)
-                    : !(x->decl = malloc(sizeof *x->decl * (size_t)(m->ndatasets + 1))))) {
+                    : !(x->decl = sm_big_alloc(sizeof *x->decl * (size_t)(m->ndatasets + 1),
+                                               m->shareable)))) {
         check_extra_free(x);
         return SM_ENOMEM;
     }
@@ -110,6 +111,55 @@ check_extra_init(struct check_result *r, const struct model *m, uint64_t unknown
         x->decl[d] = v;
         for (; v; v &= v - 1)
             x->slot_count[__builtin_ctzll(v)]++;
+    }
+    check_extra_free(r->extra);
+    r->extra = x;
+    return SM_OK;
+}
+
+/* An sm_big block shared page by page when src's is shareable. */
+static int
+share_block(void *dst, const void *src, size_t n, size_t el)
+{
+    void **d = dst;
+
+    *d = NULL;
+    if (!src)
+        return SM_OK;
+    return (*d = sm_big_share(src, n * el + el)) ? SM_OK : SM_ENOMEM;
+}
+
+int
+check_extra_copy(struct check_result *r, const struct check_result *src)
+{
+    const struct check_extra *s = src->extra;
+    struct check_extra *x;
+
+    if (!s)
+        return SM_OK;
+    if (!(x = calloc(1, sizeof *x)))
+        return SM_ENOMEM;
+    *x = *s;
+    x->decl = NULL;
+    x->adj_first = x->adj = x->xflows = x->pmap = NULL;
+    x->mark = NULL;
+    x->cap_x = x->nx;
+    x->cap_transfers = 0;       /* r's register holds exactly its rows */
+    if (s->nx && !(x->xflows = malloc(sizeof *x->xflows * (size_t)s->nx))) {
+        check_extra_free(x);
+        return SM_ENOMEM;
+    }
+    if (s->nx)
+        memcpy(x->xflows, s->xflows, sizeof *x->xflows * (size_t)s->nx);
+    /* mark is all zero between calls: a shared copy is what a fresh one is */
+    if (share_block(&x->decl, s->decl, (size_t)s->ndecl, sizeof *x->decl) ||
+        (s->adj_nd && (share_block(&x->adj_first, s->adj_first, (size_t)s->adj_nd + 1,
+                                   sizeof *x->adj_first) ||
+                       share_block(&x->adj, s->adj, (size_t)s->adj_nf * 2, sizeof *x->adj))) ||
+        share_block(&x->pmap, s->pmap, (size_t)s->npmap, sizeof *x->pmap) ||
+        share_block(&x->mark, s->mark, (size_t)s->nmark, 1)) {
+        check_extra_free(x);
+        return SM_ENOMEM;
     }
     check_extra_free(r->extra);
     r->extra = x;
@@ -137,12 +187,12 @@ static int
 adj_build(struct check_extra *x, const struct model *m)
 {
     int32_t nd = m->ndatasets, nf = m->nflows;
-    int32_t *first = calloc((size_t)nd + 2, sizeof *first);
-    int32_t *adj = malloc(sizeof *adj * ((size_t)nf * 2 + 1));
+    int32_t *first = sm_big_alloc(sizeof *first * ((size_t)nd + 2), m->shareable);
+    int32_t *adj = sm_big_alloc(sizeof *adj * ((size_t)nf * 2 + 1), m->shareable);
 
     if (!first || !adj) {
-        free(first);
-        free(adj);
+        sm_big_free(first);
+        sm_big_free(adj);
         return SM_ENOMEM;
     }
     for (int32_t f = 0; f < nf; f++) {
@@ -161,8 +211,8 @@ adj_build(struct check_extra *x, const struct model *m)
         if (b >= 0 && b != a)
             adj[first[b + 1]++] = f;
     }
-    free(x->adj_first);
-    free(x->adj);
+    sm_big_free(x->adj_first);
+    sm_big_free(x->adj);
     x->adj_first = first;
     x->adj = adj;
     x->adj_nd = nd;
@@ -682,7 +732,7 @@ splice_transfers(struct check_result *r, struct check_extra *x, const struct mod
     total = n + delta;
     if (total > x->cap_transfers || !x->cap_transfers) {
         int32_t cap = total + total / 8 + 16;
-        struct transfer *t2 = realloc(r->transfers, sizeof *t2 * (size_t)cap);
+        struct transfer *t2 = sm_big_realloc(r->transfers, sizeof *t2 * (size_t)cap);
         if (!t2)
             goto nomem;
         r->transfers = t2;
@@ -750,7 +800,7 @@ static int
 grow_bytes(void *pp, size_t old, size_t n, size_t el)
 {
     void **p = pp;
-    void *q = realloc(*p, n * el + el);
+    void *q = sm_big_realloc(*p, n * el + el);     /* the arrays are sm_big blocks */
 
     if (!q)
         return SM_ENOMEM;
@@ -883,7 +933,7 @@ scratch(struct check_extra *x, const struct model *m)
         x->nmark = m->ndatasets;
     }
     if (m->nplacements > x->npmap) {
-        int32_t *p = realloc(x->pmap, sizeof *p * (size_t)(m->nplacements + 1));
+        int32_t *p = sm_big_realloc(x->pmap, sizeof *p * (size_t)(m->nplacements + 1));
         if (!p)
             return SM_ENOMEM;
         for (int32_t i = x->npmap; i < m->nplacements; i++)

@@ -19,16 +19,16 @@ lineage_fini(struct lineage *L)
 {
     if (!L)
         return;
-    free(L->eff_tier);
-    free(L->eff_via);
-    free(L->subj_via);
-    free(L->personal);
-    free(L->has_pfields);
-    free(L->pfield);
-    free(L->removes);
-    free(L->flow_personal);
-    free(L->subj);
-    free(L->decl);
+    sm_big_free(L->eff_tier);
+    sm_big_free(L->eff_via);
+    sm_big_free(L->subj_via);
+    sm_big_free(L->personal);
+    sm_big_free(L->has_pfields);
+    sm_big_free(L->pfield);
+    sm_big_free(L->removes);
+    sm_big_free(L->flow_personal);
+    sm_big_free(L->subj);
+    sm_big_free(L->decl);
     memset(L, 0, sizeof *L);
 }
 
@@ -101,6 +101,9 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
     int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
     uint8_t *inq = NULL;
     int rc = SM_ENOMEM;
+    /* sm_big blocks, shareable with the model: a scenario's copy of the
+     * check shares them page by page (scenario_result_clone) */
+    const bool sh = m->shareable;
 
     memset(L, 0, sizeof *L);
     L->ndatasets = nd;
@@ -117,15 +120,15 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
      * there are at most 64 slots, the usual case; past that, a second pass
      * fills the wider rows. */
     L->words = 1;
-    L->eff_tier = malloc(sizeof(int32_t) * (size_t)(nd + 1));
-    L->eff_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
-    L->subj_via = malloc(sizeof(int32_t) * (size_t)(nd + 1));
-    L->personal = calloc((size_t)nd + 1, 1);
-    L->has_pfields = calloc((size_t)nd + 1, 1);
-    L->pfield = calloc((size_t)m->nfields + 1, 1);
-    L->removes = calloc((size_t)nf + 1, 1);
-    L->flow_personal = calloc((size_t)nf + 1, 1);
-    L->subj = calloc((size_t)nd + 1, sizeof(uint64_t));
+    L->eff_tier = sm_big_alloc(sizeof(int32_t) * (size_t)(nd + 1), sh);
+    L->eff_via = sm_big_alloc(sizeof(int32_t) * (size_t)(nd + 1), sh);
+    L->subj_via = sm_big_alloc(sizeof(int32_t) * (size_t)(nd + 1), sh);
+    L->personal = sm_big_alloc((size_t)nd + 1, sh);
+    L->has_pfields = sm_big_alloc((size_t)nd + 1, sh);
+    L->pfield = sm_big_alloc((size_t)m->nfields + 1, sh);
+    L->removes = sm_big_alloc((size_t)nf + 1, sh);
+    L->flow_personal = sm_big_alloc((size_t)nf + 1, sh);
+    L->subj = sm_big_alloc(((size_t)nd + 1) * sizeof(uint64_t), sh);
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
@@ -185,12 +188,13 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
     }
     /* the declared slots, kept for check_update's state (out of memory:
      * not kept, check_extra_init reads the datasets) */
-    if (decl && L->nslots <= 64 && decl_ok && (L->decl = malloc(sizeof *L->decl * (size_t)(nd + 1))))
+    if (decl && L->nslots <= 64 && decl_ok &&
+        (L->decl = sm_big_alloc(sizeof *L->decl * (size_t)(nd + 1), sh)))
         memcpy(L->decl, L->subj, sizeof *L->decl * (size_t)nd);
     if (L->nslots > 64) {
         L->words = (L->nslots + 63) / 64;
-        free(L->subj);
-        if (!(L->subj = calloc((size_t)nd * (size_t)L->words + 1, sizeof(uint64_t))))
+        sm_big_free(L->subj);
+        if (!(L->subj = sm_big_alloc(((size_t)nd * (size_t)L->words + 1) * sizeof(uint64_t), sh)))
             goto fail;
         for (int32_t d = 0; d < nd; d++) {
             const struct dataset *ds = &m->datasets[d];

@@ -61,20 +61,28 @@ model_new(void)
 }
 
 void
+model_set_shareable(struct model *m, bool on)
+{
+    m->shareable = on;
+    m->region_ids.shareable = m->tier_names.shareable = m->dataset_names.shareable = on;
+    m->flow_names.shareable = m->waiver_keys.shareable = m->scenario_names.shareable = on;
+}
+
+void
 model_free(struct model *m)
 {
     if (!m)
         return;
-    free(m->regions);
-    free(m->tiers);
-    free(m->datasets);
-    free(m->fields);
-    free(m->tags);
-    free(m->props);
-    free(m->placements);
-    free(m->flows);
-    free(m->waivers);
-    free(m->scenarios);
+    sm_big_free(m->regions);
+    sm_big_free(m->tiers);
+    sm_big_free(m->datasets);
+    sm_big_free(m->fields);
+    sm_big_free(m->tags);
+    sm_big_free(m->props);
+    sm_big_free(m->placements);
+    sm_big_free(m->flows);
+    sm_big_free(m->waivers);
+    sm_big_free(m->scenarios);
     sm_map_fini(&m->region_ids);
     sm_map_fini(&m->tier_names);
     sm_map_fini(&m->dataset_names);
@@ -101,12 +109,12 @@ model_str(struct model *m, const char *s)
 }
 
 static int
-copy_array(void **dst, const void *src, int32_t n, size_t size)
+copy_array(void **dst, const void *src, int32_t n, size_t size, bool shareable)
 {
     *dst = NULL;
     if (!n)
         return SM_OK;
-    *dst = malloc((size_t)n * size);
+    *dst = sm_big_alloc((size_t)n * size, shareable);
     if (!*dst)
         return SM_ENOMEM;
     memcpy(*dst, src, (size_t)n * size);
@@ -179,19 +187,21 @@ int
 model_clone(const struct model *m, struct model **out)
 {
     struct model *c = model_new();
+    const bool sh = m->shareable;
 
     if (!c)
         return SM_ENOMEM;
-    if (copy_array((void **)&c->regions, m->regions, m->nregions, sizeof *m->regions) ||
-        copy_array((void **)&c->tiers, m->tiers, m->ntiers, sizeof *m->tiers) ||
-        copy_array((void **)&c->datasets, m->datasets, m->ndatasets, sizeof *m->datasets) ||
-        copy_array((void **)&c->fields, m->fields, m->nfields, sizeof *m->fields) ||
-        copy_array((void **)&c->tags, m->tags, m->ntags, sizeof *m->tags) ||
-        copy_array((void **)&c->props, m->props, m->nprops, sizeof *m->props) ||
-        copy_array((void **)&c->placements, m->placements, m->nplacements, sizeof *m->placements) ||
-        copy_array((void **)&c->flows, m->flows, m->nflows, sizeof *m->flows) ||
-        copy_array((void **)&c->waivers, m->waivers, m->nwaivers, sizeof *m->waivers) ||
-        copy_array((void **)&c->scenarios, m->scenarios, m->nscenarios, sizeof *m->scenarios))
+    model_set_shareable(c, m->shareable);
+    if (copy_array((void **)&c->regions, m->regions, m->nregions, sizeof *m->regions, sh) ||
+        copy_array((void **)&c->tiers, m->tiers, m->ntiers, sizeof *m->tiers, sh) ||
+        copy_array((void **)&c->datasets, m->datasets, m->ndatasets, sizeof *m->datasets, sh) ||
+        copy_array((void **)&c->fields, m->fields, m->nfields, sizeof *m->fields, sh) ||
+        copy_array((void **)&c->tags, m->tags, m->ntags, sizeof *m->tags, sh) ||
+        copy_array((void **)&c->props, m->props, m->nprops, sizeof *m->props, sh) ||
+        copy_array((void **)&c->placements, m->placements, m->nplacements, sizeof *m->placements, sh) ||
+        copy_array((void **)&c->flows, m->flows, m->nflows, sizeof *m->flows, sh) ||
+        copy_array((void **)&c->waivers, m->waivers, m->nwaivers, sizeof *m->waivers, sh) ||
+        copy_array((void **)&c->scenarios, m->scenarios, m->nscenarios, sizeof *m->scenarios, sh))
         goto oom;
     c->nregions = c->cap_regions = m->nregions;
     c->ntiers = c->cap_tiers = m->ntiers;

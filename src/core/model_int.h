@@ -8,7 +8,7 @@
 #include "model.h"
 
 #define GROW(m, arr, need) \
-    sm_grow((void **)&(m)->arr, &(m)->cap_##arr, (need), sizeof *(m)->arr)
+    sm_big_grow((void **)&(m)->arr, &(m)->cap_##arr, (need), sizeof *(m)->arr, (m)->shareable)
 
 static inline int
 oom(struct sm_error *err)

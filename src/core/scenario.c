@@ -378,6 +378,7 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
     struct scopy *sc = calloc(1, sizeof *sc);
     bool oom = !c || !sc;
 
+    (void)m;    /* a copy of r's model: r's state fits it as it is */
     if (oom)
         goto fail;
     sm_arena_init(&c->arena);
@@ -405,14 +406,14 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
             f->why.v = v;
         }
     }
+    /* the register: shared page by page when r's is shareable (sm_big), its
+     * strings r's (r outlives the copy), so that a row is copied only when
+     * check_update rewrites its page (1.4 M rows at 1M: 56 MB otherwise) */
     c->ntransfers = r->ntransfers;
-    if (!oom)
-        c->transfers = dup_array(r->transfers, (size_t)r->ntransfers, sizeof *c->transfers,
-                                 &oom);
-    for (int32_t i = 0; !oom && i < r->ntransfers; i++) {
-        c->transfers[i].regime = scopy(sc, c->transfers[i].regime);
-        c->transfers[i].basis = scopy(sc, c->transfers[i].basis);
-    }
+    if (!oom && !(c->transfers = r->transfers
+                  ? sm_big_share(r->transfers, sizeof *c->transfers * (size_t)r->ntransfers)
+                  : sm_big_alloc(sizeof *c->transfers, false)))
+        oom = true;
     c->nexpired = r->nexpired;
     if (!oom && r->nexpired)
         c->expired = dup_array(r->expired, (size_t)r->nexpired, sizeof *c->expired, &oom);
@@ -436,8 +437,13 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
             K->eff_via = K->subj_via = NULL;
             K->personal = K->has_pfields = K->pfield = K->removes = K->flow_personal = NULL;
             K->subj = NULL;
+            K->decl = NULL;             /* check_extra_init's to take, not copied */
             c->lineage = K;
-#define DUPL(a, n) do { if (!oom && L->a) K->a = dup_array(L->a, (n), sizeof *L->a, &oom); } while (0)
+            /* sm_big blocks: shared page by page when shareable */
+#define DUPL(a, n) do { \
+        if (!oom && L->a && !(K->a = sm_big_share(L->a, ((n) + 1) * sizeof *L->a))) \
+            oom = true; \
+    } while (0)
             DUPL(eff_tier, nd);
             DUPL(eff_via, nd);
             DUPL(subj_via, nd);
@@ -455,15 +461,10 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
     }
     if (sc && sc->oom)
         oom = true;
-    /* check_update's state, as check_run sets it up */
-    if (!oom && r->extra && c->lineage && c->lineage->nslots <= 64) {
-        uint64_t unknown = 0;
-        for (int32_t s = 0; s < c->lineage->nslots; s++)
-            if (!c->rp || rules_regime_of(c->rp, c->lineage->slot_cc[s]) == SM_NONE)
-                unknown |= (uint64_t)1 << s;
-        if (check_extra_init(c, m, unknown))
-            oom = true;
-    }
+    /* check_update's state: a copy of r's (what check_run set up and
+     * check_update kept current for r's model, which m copies) */
+    if (!oom && r->extra && check_extra_copy(c, r))
+        oom = true;
     if (oom)
         goto fail;
     free(sc);
@@ -475,6 +476,7 @@ fail:
     return SM_ENOMEM;
 }
 
+/* The slots shared page by page when the base's are shareable (sm_big). */
 static int
 map_copy(struct sm_map *dst, const struct sm_map *src)
 {
@@ -482,18 +484,23 @@ map_copy(struct sm_map *dst, const struct sm_map *src)
     dst->slots = NULL;
     if (!src->cap)
         return SM_OK;
-    if (!(dst->slots = malloc(sizeof *dst->slots * src->cap)))
+    if (!(dst->slots = sm_big_share(src->slots, sizeof *dst->slots * src->cap)))
         return SM_ENOMEM;
-    memcpy(dst->slots, src->slots, sizeof *dst->slots * src->cap);
     return SM_OK;
 }
 
+/* The array shared page by page when the base's is shareable (sm_big): its
+ * room (zero past n) is the copy's capacity. */
 #define COPY_ARRAY(a) do { \
-        c->n##a = c->cap_##a = m->n##a; \
-        if (m->n##a && !(c->a = malloc(sizeof *c->a * (size_t)m->n##a))) \
-            goto fail; \
-        if (m->n##a) \
-            memcpy(c->a, m->a, sizeof *c->a * (size_t)m->n##a); \
+        c->n##a = m->n##a; \
+        c->cap_##a = 0; \
+        if (m->a) { \
+            size_t room_; \
+            if (!(c->a = sm_big_share(m->a, sizeof *c->a * (size_t)m->n##a))) \
+                goto fail; \
+            room_ = sm_big_room(c->a) / sizeof *c->a; \
+            c->cap_##a = room_ > INT32_MAX ? INT32_MAX : (int32_t)room_; \
+        } \
     } while (0)
 
 int
@@ -503,6 +510,7 @@ scenario_model_share(const struct model *m, struct model **out)
 
     if (!c)
         return SM_ENOMEM;
+    model_set_shareable(c, m->shareable);
     COPY_ARRAY(regions);
     COPY_ARRAY(tiers);
     COPY_ARRAY(datasets);

@@ -249,8 +249,11 @@ sm_map_init(struct sm_map *m)
 void
 sm_map_fini(struct sm_map *m)
 {
-    free(m->slots);
+    uint8_t shareable = m->shareable;
+
+    sm_big_free(m->slots);
     sm_map_init(m);
+    m->shareable = shareable;
 }
 
 static int
@@ -259,7 +262,7 @@ rehash(struct sm_map *m, uint32_t cap)
     struct sm_map_slot *old = m->slots, *slots;
     uint32_t oldcap = m->cap, i, j;
 
-    slots = calloc(cap, sizeof *slots);
+    slots = sm_big_alloc((size_t)cap * sizeof *slots, m->shareable);
     if (!slots)
         return SM_ENOMEM;
     for (i = 0; i < oldcap; i++) {
@@ -269,7 +272,7 @@ rehash(struct sm_map *m, uint32_t cap)
             ;
         slots[j] = old[i];
     }
-    free(old);
+    sm_big_free(old);
     m->slots = slots;
     m->cap = cap;
     m->tomb = 0;
@@ -360,9 +363,10 @@ int
 sm_map_copy(struct sm_map *dst, const struct sm_map *src)
 {
     sm_map_init(dst);
+    dst->shareable = src->shareable;
     if (!src->cap)
         return SM_OK;
-    dst->slots = malloc((size_t)src->cap * sizeof *dst->slots);
+    dst->slots = sm_big_alloc((size_t)src->cap * sizeof *dst->slots, src->shareable);
     if (!dst->slots)
         return SM_ENOMEM;
     memcpy(dst->slots, src->slots, (size_t)src->cap * sizeof *dst->slots);
@@ -374,6 +378,8 @@ sm_map_copy(struct sm_map *dst, const struct sm_map *src)
 
 /* ---- arrays ------------------------------------------------------------------ */
 
+#define SM_GROW_BIG ((size_t)8 << 20)
+
 int
 sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize)
 {
@@ -382,9 +388,12 @@ sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize)
 
     if (need <= *cap)
         return SM_OK;
+    /* doubling while small; past SM_GROW_BIG bytes by an eighth, so that one
+     * more element in a million-row array (a copy added in the TUI) touches
+     * an eighth of it, not a whole second array (the new tail is zeroed) */
     ncap = *cap ? *cap : 16;
     while (ncap < need)
-        ncap *= 2;
+        ncap += (size_t)ncap * elsize >= SM_GROW_BIG ? (ncap + 7) / 8 : ncap;
     if (ncap > INT32_MAX)
         return SM_ENOMEM;
     np = realloc(*p, (size_t)ncap * elsize);

@@ -273,10 +273,10 @@ hugepages(void *p, size_t n)
 #endif
 }
 
-/* Like sm_grow, but to exactly need elements (a million-row load must not
- * round up to the next power of two). */
+/* Like sm_big_grow, but to exactly need elements (a million-row load must
+ * not round up to the next power of two). */
 int
-reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize)
+reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable)
 {
     void *np;
 
@@ -285,18 +285,17 @@ reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize)
     if (!*p) {
         /* fresh zero pages from the kernel: no memset touching them all
          * before the loader fills them */
-        if (!(np = calloc((size_t)need, elsize)))
+        if (!(np = sm_big_alloc((size_t)need * elsize, shareable)))
             return SM_ENOMEM;
         hugepages(np, (size_t)need * elsize);
         *p = np;
         *cap = need;
         return SM_OK;
     }
-    np = realloc(*p, (size_t)need * elsize);
+    np = sm_big_realloc(*p, (size_t)need * elsize);     /* zeroes the new room */
     if (!np)
         return SM_ENOMEM;
     hugepages(np, (size_t)need * elsize);
-    memset((char *)np + (size_t)*cap * elsize, 0, (size_t)(need - *cap) * elsize);
     *p = np;
     *cap = need;
     return SM_OK;
@@ -306,15 +305,10 @@ reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize)
 void
 trim(void **p, int32_t *cap, int32_t n, size_t elsize)
 {
-    void *np;
-
     if (!n || *cap - n < 1024)
         return;
-    np = realloc(*p, (size_t)n * elsize);
-    if (np) {
-        *p = np;
-        *cap = n;
-    }
+    *p = sm_big_trim(*p, (size_t)n * elsize);
+    *cap = n;
 }
 
 static bool

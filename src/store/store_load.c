@@ -1146,14 +1146,15 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     L.ds = (struct idx){ &st->drow, m->ndatasets, 0, 0 };
     L.pl = (struct idx){ &st->prow, m->nplacements, 0, 0 };
     if (reserve_exact((void **)&m->datasets, &m->cap_datasets, m->ndatasets + (int32_t)nd,
-                      sizeof *m->datasets) ||
+                      sizeof *m->datasets, m->shareable) ||
         reserve_exact((void **)&m->fields, &m->cap_fields, m->nfields + (int32_t)nf,
-                      sizeof *m->fields) ||
-        reserve_exact((void **)&m->tags, &m->cap_tags, m->ntags + (int32_t)nt, sizeof *m->tags) ||
+                      sizeof *m->fields, m->shareable) ||
+        reserve_exact((void **)&m->tags, &m->cap_tags, m->ntags + (int32_t)nt, sizeof *m->tags,
+                      m->shareable) ||
         reserve_exact((void **)&m->placements, &m->cap_placements, m->nplacements + (int32_t)np,
-                      sizeof *m->placements) ||
+                      sizeof *m->placements, m->shareable) ||
         reserve_exact((void **)&m->flows, &m->cap_flows, m->nflows + (int32_t)nfl,
-                      sizeof *m->flows) ||
+                      sizeof *m->flows, m->shareable) ||
         sm_map_reserve(&m->dataset_names, (uint32_t)(m->ndatasets + nd)) ||
         sm_map_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl))) {
         rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory loading %lld datasets",

@@ -772,9 +772,9 @@ loaded_free(struct loaded *l)
 {
     sm_arena_raw_free(l->heap);
     for (int a = 0; a < A_COUNT; a++)
-        free(l->arr[a]);
+        sm_big_free(l->arr[a]);
     for (int k = 0; k < MAP_COUNT; k++)
-        free(l->slots[k]);
+        sm_big_free(l->slots[k]);
     for (int r = 0; r < 3; r++)
         free(l->rows[r]);
     free(l->rank);
@@ -924,10 +924,11 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
     if (!(l.heap = sm_arena_raw(heap ? heap : 8)))
         goto out;
     for (int a = 0; a < A_COUNT; a++)
-        if (h.n[a] && !(l.arr[a] = malloc((size_t)h.n[a] * kinds[a].size)))
+        if (h.n[a] && !(l.arr[a] = sm_big_alloc((size_t)h.n[a] * kinds[a].size, m->shareable)))
             goto out;
     for (int k = 0; k < MAP_COUNT; k++)
-        if (h.mapcap[k] && !(l.slots[k] = malloc(h.mapcap[k] * sizeof (struct sm_map_slot))))
+        if (h.mapcap[k] &&
+            !(l.slots[k] = sm_big_alloc(h.mapcap[k] * sizeof (struct sm_map_slot), m->shareable)))
             goto out;
     for (int i = 0; i < 3; i++)
         if (h.rowcap[i] && !(l.rows[i] = malloc((size_t)h.rowcap[i] * 8)))
@@ -1002,7 +1003,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
             &m->waiver_keys, &m->scenario_names
         };
         for (int a = 0; a < A_COUNT; a++) {
-            free(*dst[a]);
+            sm_big_free(*dst[a]);
             *dst[a] = l.arr[a];
             *cnt[a][0] = *cnt[a][1] = (int32_t)h.n[a];
             l.arr[a] = NULL;

@@ -1154,6 +1154,7 @@ tui_free(struct tui *t)
         free(t->views[i].disp);
         free(t->views[i].order);
         free(t->views[i].pairs);
+        free((void *)t->views[i].colrank);
         free(t->views[i].match);
     }
     free(t->ds_out);

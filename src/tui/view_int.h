@@ -42,6 +42,7 @@ int view_grow(int32_t **p, int32_t *cap, int32_t need);
 /* view_sort.c */
 int view_build_order(struct tui *t, struct view *v);
 void view_colrank_build(struct tui *t, struct view *v);
+void view_colrank_free(struct view *v);
 bool view_colrank_current(struct tui *t, struct view *v, int col);
 void view_forget_other_models(struct tui *t);
 uint64_t view_model_fp(const struct tui *t);

@@ -418,7 +418,8 @@ view_colrank_current(struct tui *t, struct view *v, int col)
 }
 
 /* The ranks of the first string column without a cheaper key whose rows
- * hold few distinct strings, into the pairs block after 2n + 2 pairs.
+ * hold few distinct strings, in an array of their own (n int32; the sort
+ * scratch they are worked out in is given back).
  * Off the key path (after the first check); nothing when no column
  * qualifies or out of memory. */
 void
@@ -433,21 +434,23 @@ view_colrank_build(struct tui *t, struct view *v)
         const struct column *c = &v->ops->cols[col];
         if (!c->str || c->num || c->dom || col == v->ops->default_sort)
             continue;
-        /* pairs for n rows, then n ranks */
-        blk = realloc(v->pairs, sizeof *blk * (size_t)(2 * n + 2) +
-                      sizeof(int32_t) * (size_t)n);
-        if (!blk)
+        if (!(blk = malloc(sizeof *blk * (size_t)(2 * n + 2))))
             return;
-        v->pairs = blk;
-        v->cappairs = 2 * n + 2;
-        v->ncolrank = 0;
-        ids = (int32_t *)(void *)(blk + 2 * n + 2);
+        if (!(ids = malloc(sizeof *ids * (size_t)n + sizeof *ids))) {
+            free(blk);
+            return;
+        }
         for (int32_t r = 0; r < n; r++)
             ids[r] = r;
-        if (!few_keys(t, c, blk, ids, n, &nkeys))
+        if (!few_keys(t, c, blk, ids, n, &nkeys)) {
+            free(blk);
+            free(ids);
             continue;
+        }
         for (int32_t r = 0; r < n; r++)
             ids[r] = (int32_t)blk[r].key;
+        free(blk);
+        view_colrank_free(v);
         v->colrank = ids;
         v->ncolrank = n;
         v->colrank_keys = nkeys;
@@ -458,6 +461,14 @@ view_colrank_build(struct tui *t, struct view *v)
         v->colrank_psig = colrank_hash(t, c, n);
         return;
     }
+}
+
+void
+view_colrank_free(struct view *v)
+{
+    free((void *)v->colrank);
+    v->colrank = NULL;
+    v->ncolrank = 0;
 }
 
 /* Small keys (ranks below nkeys): a stable counting sort of p straight
@@ -488,8 +499,28 @@ count_into(struct view *v, const struct sort_pair *p, int32_t n, int32_t nkeys)
 /* Sort order[] by the view's sort column (and group). Groups with a sort
  * column fall back to qsort; everything else is a radix sort on a 64-bit
  * key, strings refined (refine_ties) where their 8-byte prefixes tie. */
+static int sort_order_in(struct tui *t, struct view *v);
+
+/* The radix scratch (2n + 2 pairs, 32 bytes a row) is kept for views of
+ * fewer rows than this and given back after a sort of more: at 1M rows
+ * it would hold ~32 MiB per view between sorts (issue #21). */
+#define PAIRS_KEEP_MAX 65536
+
 static int
 sort_order(struct tui *t, struct view *v)
+{
+    int rc = sort_order_in(t, v);
+
+    if (v->cappairs > 2 * PAIRS_KEEP_MAX + 2) {
+        free(v->pairs);
+        v->pairs = NULL;
+        v->cappairs = 0;
+    }
+    return rc;
+}
+
+static int
+sort_order_in(struct tui *t, struct view *v)
 {
     const struct column *c = v->sort >= 0 ? &v->ops->cols[v->sort] : NULL;
     int32_t n = v->norder;
@@ -513,7 +544,6 @@ sort_order(struct tui *t, struct view *v)
             return SM_ENOMEM;
         v->pairs = np;
         v->cappairs = 2 * n + 2;
-        v->ncolrank = 0;        /* the block holds the pairs alone now */
     }
     p = v->pairs;
     tmp = v->pairs + n;

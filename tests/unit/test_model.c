@@ -372,8 +372,8 @@ test_index_names_in_bulk(void **state)
         struct dataset d;
         model_dataset_init(&d);
         snprintf(name, sizeof name, "sys.t%07d", i % 4900);
-        assert_int_equal(sm_grow((void **)&bulk->datasets, &bulk->cap_datasets, i + 1,
-                                 sizeof *bulk->datasets), SM_OK);
+        assert_int_equal(sm_big_grow((void **)&bulk->datasets, &bulk->cap_datasets, i + 1,
+                                     sizeof *bulk->datasets, bulk->shareable), SM_OK);
         d.name = model_str(bulk, name);
         d.first_field = d.first_tag = d.first_placement = SM_NONE;
         d.deleted = i == 17 || i == 4000;
@@ -399,8 +399,9 @@ test_index_names_in_bulk(void **state)
         struct dataset d;
         model_dataset_init(&d);
         snprintf(name, sizeof name, "late.%d", i);
-        assert_int_equal(sm_grow((void **)&bulk->datasets, &bulk->cap_datasets,
-                                 bulk->ndatasets + 1, sizeof *bulk->datasets), SM_OK);
+        assert_int_equal(sm_big_grow((void **)&bulk->datasets, &bulk->cap_datasets,
+                                     bulk->ndatasets + 1, sizeof *bulk->datasets,
+                                     bulk->shareable), SM_OK);
         d.name = model_str(bulk, i == 2 ? "sys.t0000002" : name);
         d.first_field = d.first_tag = d.first_placement = SM_NONE;
         assert_int_equal(sm_map_put(&ref, d.name, bulk->ndatasets), SM_OK);
@@ -572,6 +573,90 @@ test_sort_fields_and_tag_expiry(void **state)
     model_free(m);
 }
 
+/* sm_big blocks: zeroed; a shareable big one is shared page by page (a
+ * write to either side is not seen by the other), grows, and a copy
+ * outgrowing its room keeps its bytes; small and unshareable ones are
+ * plain copies; trim keeps the bytes asked for. */
+static void
+test_big_blocks(void **state)
+{
+    size_t n = SM_BIG_MIN * 2;
+    unsigned char *a, *c, *h, *hc;
+    int32_t *g = NULL, cap = 0;
+    (void)state;
+
+    a = sm_big_alloc(n, true);
+    assert_non_null(a);
+    assert_true(sm_big_room(a) >= n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(a[i], 0);
+    for (size_t i = 0; i < n; i++)
+        a[i] = (unsigned char)(i * 7);
+    c = sm_big_share(a, n);
+    assert_non_null(c);
+    assert_ptr_not_equal(c, a);
+#ifdef __linux__
+    assert_true(sm_big_is_shared(c));
+#endif
+    assert_false(sm_big_is_shared(a));
+    assert_memory_equal(a, c, n);
+    c[5] = 1;
+    c[n - 1] = 2;
+    assert_int_equal(a[5], 35);
+    assert_int_equal(a[n - 1], (unsigned char)((n - 1) * 7));
+    a[4096 * 3] = 9;
+    c[4096 * 3] = 8;
+    assert_int_equal(a[4096 * 3], 9);
+    /* the copy past its room: a block of its own with its bytes */
+    c = sm_big_realloc(c, sm_big_room(c) * 3);
+    assert_non_null(c);
+    assert_int_equal(c[5], 1);
+    assert_int_equal(c[n - 1], 2);
+    assert_int_equal(c[4096 * 3], 8);
+    assert_int_equal(c[n + 10], 0);
+    assert_int_equal(a[5], 35);
+    /* the original grows in place of its file */
+    a = sm_big_realloc(a, sm_big_room(a) * 2);
+    assert_non_null(a);
+    assert_int_equal(a[4096 * 3], 9);
+    assert_int_equal(a[n + 10], 0);
+    sm_big_free(c);
+    sm_big_free(a);
+
+    /* small, and not shareable: heap blocks, copies */
+    h = sm_big_alloc(100, false);
+    assert_non_null(h);
+    memset(h, 'x', 100);
+    hc = sm_big_share(h, 100);
+    assert_non_null(hc);
+    assert_false(sm_big_is_shared(hc));
+    hc[0] = 'y';
+    assert_int_equal(h[0], 'x');
+    h = sm_big_realloc(h, 5000);
+    assert_int_equal(h[99], 'x');
+    assert_int_equal(h[4999], 0);
+    h = sm_big_trim(h, 50);
+    assert_int_equal(sm_big_room(h), 50);
+    assert_int_equal(h[49], 'x');
+    sm_big_free(h);
+    sm_big_free(hc);
+
+    /* grown: a shareable small array becomes a memory file, its values kept */
+    for (int32_t i = 0; i < 200000; i++) {
+        assert_int_equal(sm_big_grow((void **)&g, &cap, i + 1, sizeof *g, true), SM_OK);
+        g[i] = i;
+    }
+    assert_true(cap >= 200000);
+    assert_true(sm_big_room(g) >= SM_BIG_MIN);
+    for (int32_t i = 0; i < 200000; i += 997)
+        assert_int_equal(g[i], i);
+    c = sm_big_share(g, (size_t)cap * sizeof *g);
+    assert_memory_equal(c, g, 200000 * sizeof *g);
+    sm_big_free(c);
+    sm_big_free(g);
+    sm_big_free(NULL);
+}
+
 int
 main(void)
 {
@@ -590,6 +675,7 @@ main(void)
         cmocka_unit_test(test_props),
         cmocka_unit_test(test_field_attrs),
         cmocka_unit_test(test_sort_fields_and_tag_expiry),
+        cmocka_unit_test(test_big_blocks),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

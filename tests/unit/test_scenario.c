@@ -78,6 +78,28 @@ setup(void **state)
     return 0;
 }
 
+/* The same model, shareable (model_set_shareable, as the TUI loads it),
+ * with enough datasets after the three that its arrays are memory files
+ * (past SM_BIG_MIN): copies share them page by page. */
+static int
+setup_shareable(void **state)
+{
+    struct fx *fx;
+    char name[32];
+
+    setup(state);
+    fx = *state;
+    model_set_shareable(fx->m, true);
+    for (int i = 0; i < 4000; i++) {
+        int32_t d;
+        snprintf(name, sizeof name, "fill.t%04d", i);
+        d = add_dataset(fx->m, name, i % 3 ? "confidential" : "public", i % 2 ? "EU" : NULL);
+        place(fx->m, d, i % 4 ? "aws:eu-west-1" : "aws:eu-central-1", ROLE_PRIMARY);
+        place(fx->m, d, "aws:eu-central-1", ROLE_BACKUP);
+    }
+    return 0;
+}
+
 static int
 teardown(void **state)
 {
@@ -1053,6 +1075,71 @@ test_model_share(void **state)
     model_free(k);
 }
 
+/* A shared copy of a shareable model (its arrays memory files): the copy
+ * maps them privately (sm_big_is_shared) and is the model; edits of the
+ * copy, adds that outgrow the room it had, leave the base as it was, object
+ * by object; the base's own arrays are not shared copies. */
+static void
+test_model_share_pages(void **state)
+{
+    struct fx *fx = *state;
+    struct model *c = NULL, *k = NULL;
+    struct edit_result res;
+    struct edit set = { EDIT_SET, OBJ_PLACEMENT, "fill.t0007@aws:eu-central-1", 1,
+                        { { "encrypted", "false" } } };
+    struct edit tier = { EDIT_SET, OBJ_DATASET, "fill.t3999", 1, { { "tier", "restricted" } } };
+    struct edit rm = { EDIT_REMOVE, OBJ_PLACEMENT, "orders@aws:us-east-1", 0, { { NULL, NULL } } };
+    char a[4096], b[4096], name[32];
+    int32_t room;
+
+    assert_true(sm_big_room(fx->m->datasets) >= SM_BIG_MIN);
+    assert_false(sm_big_is_shared(fx->m->datasets));
+    assert_int_equal(model_clone(fx->m, &k), SM_OK);
+    assert_int_equal(scenario_model_share(fx->m, &c), SM_OK);
+#ifdef __linux__
+    assert_true(sm_big_is_shared(c->datasets));
+    assert_true(sm_big_is_shared(c->placements));
+#endif
+    assert_ptr_not_equal(c->datasets, fx->m->datasets);
+    assert_int_equal(c->ndatasets, fx->m->ndatasets);
+    assert_true(c->cap_datasets >= c->ndatasets);
+    assert_int_equal(model_dataset(c, "fill.t1234"), model_dataset(fx->m, "fill.t1234"));
+    assert_int_equal(edit_apply(c, &set, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    assert_int_equal(edit_apply(c, &tier, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    assert_int_equal(edit_apply(c, &rm, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    /* datasets and copies past the room the copy was given: it grows */
+    room = c->cap_datasets;
+    for (int i = 0; c->ndatasets <= room; i++) {
+        int32_t d;
+        snprintf(name, sizeof name, "new.t%05d", i);
+        d = add_dataset(c, name, "public", NULL);
+        place(c, d, "aws:us-east-1", ROLE_PRIMARY);
+    }
+    assert_int_not_equal(model_dataset(c, "new.t00000"), SM_NONE);
+    assert_int_equal(model_dataset(fx->m, "new.t00000"), SM_NONE);
+    assert_int_equal(fx->m->ndatasets, k->ndatasets);
+    assert_int_equal(fx->m->nplacements, k->nplacements);
+    for (int32_t i = 0; i < k->ndatasets; i++) {
+        tl_describe(fx->m, OBJ_DATASET, i, a, sizeof a);
+        tl_describe(k, OBJ_DATASET, i, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    for (int32_t i = 0; i < k->nplacements; i++) {
+        tl_describe(fx->m, OBJ_PLACEMENT, i, a, sizeof a);
+        tl_describe(k, OBJ_PLACEMENT, i, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+    tl_describe(c, OBJ_DATASET, model_dataset(c, "fill.t3999"), a, sizeof a);
+    tl_describe(k, OBJ_DATASET, model_dataset(k, "fill.t3999"), b, sizeof b);
+    assert_string_not_equal(a, b);
+    model_free(c);
+    tl_describe(fx->m, OBJ_DATASET, model_dataset(fx->m, "fill.t3999"), a, sizeof a);
+    assert_string_equal(a, b);
+    model_free(k);
+}
 
 /* ---- review: what scenario diff prints ------------------------------------------------ */
 
@@ -1282,6 +1369,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_apply_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_from_undo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_model_share, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_model_share, setup_shareable, teardown),
+        cmocka_unit_test_setup_teardown(test_model_share_pages, setup_shareable, teardown),
+        cmocka_unit_test_setup_teardown(test_apply_check, setup_shareable, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_from_undo, setup_shareable, teardown),
         cmocka_unit_test_setup_teardown(test_review_attribution, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_base_and_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_new_not_changed, setup, teardown),
