@@ -617,7 +617,7 @@ static int
 add_field(struct cli *c, const struct part_target *t, const char *arg)
 {
     const struct cli_strs *tags = t->pc->tags;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t fid;
 
     if (model_add_field(c->m, t->ds, arg, &fid, &e) != SM_OK)
@@ -631,7 +631,7 @@ add_field(struct cli *c, const struct part_target *t, const char *arg)
 static int
 rm_field(struct cli *c, const struct part_target *t, const char *arg)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t fid;
 
     if ((fid = model_field(c->m, t->ds, arg)) == SM_NONE)
@@ -713,7 +713,7 @@ const struct command cmd_field = {
 static int
 add_tag(struct cli *c, const struct part_target *t, const char *arg)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (model_add_tag(c->m, t->ds, t->field, arg, "", "", t->now, NULL, &e) != SM_OK)
         return cli_error(c, &e);

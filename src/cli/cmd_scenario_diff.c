@@ -289,7 +289,7 @@ static void
 list_ops_marked(struct cli *c, const char *name)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t sid = model_scenario(c->m, name);
     const struct scenario *sc;
     int bad = 0;
@@ -343,7 +343,7 @@ scmd_diff(struct cli *c, const struct command *self, int argc, char **argv)
         { NULL, 0, NULL, NULL },
     };
     struct scenario_review *rv = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     enum out_format fmt;
     char *pos[2];
     int32_t id;
@@ -418,7 +418,7 @@ static int
 unapplied(struct cli *c, const struct model *m, const char *name, const char *indent, bool print)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t sid = model_scenario(m, name);
     const struct scenario *sc;
     int bad = 0;
@@ -454,7 +454,7 @@ int
 scmd_apply(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m;
     bool force = false;
     const struct cli_opt opts[] = {

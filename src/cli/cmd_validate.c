@@ -24,7 +24,7 @@ extern const struct command cmd_validate;
 static int
 validate_one(struct cli *c, const char *path)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m;
     char *text;
     size_t len;

@@ -560,7 +560,7 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
         else if ((i32 = sm_cc(value)) == SM_NONE)
             return bad_value(err, m, kind, id, a, value, "use a two-letter ISO code");
         else if (!sm_cc_known(i32)) {
-            struct sm_error why = { 0 };
+            SM_ERROR(why);
             model_check_cc(i32, &why);
             return bad_value(err, m, kind, id, a, value, why.msg);
         }

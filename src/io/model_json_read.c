@@ -235,7 +235,7 @@ get_object(struct rd *r, json_t *v, const char *path)
 int
 find(struct rd *r, enum obj_kind kind, const char *sel, const char *path, int32_t *out)
 {
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
 
     if (model_find(r->m, kind, sel, out, &e2))
         return bad(r, path, "%s", e2.msg);
@@ -290,7 +290,7 @@ read_region(struct rd *r, json_t *o, const char *path)
     const char *id, *country, *op, *city, *name;
     struct sm_ccset set;
     struct region reg;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     json_t *mem, *v;
     char p[512];
     size_t i;
@@ -360,7 +360,7 @@ read_tier(struct rd *r, json_t *o, const char *path)
                                         "transit_encryption", "sovereign",
                                         "retention_min_days", "retention_max_days",
                                         "description", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct tier t;
     char p[512], kp[512];
     int rc;
@@ -406,7 +406,7 @@ read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
 {
     static const char *const keys[] = { "tag", "source", "entity", "time", NULL };
     const char *tag, *source, *entity, *time;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     int32_t before = r->m->ntags, id;
     int rc;
 
@@ -428,7 +428,7 @@ read_prop(struct rd *r, json_t *o, const char *path, int32_t d)
 {
     static const char *const keys[] = { "key", "value", "source", "entity", "time", NULL };
     const char *key, *value, *source, *entity, *time;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     int rc;
 
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
@@ -451,7 +451,7 @@ read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
     static const char *const keys[] = { "region", "role", "encrypted", "key_region",
                                         "mechanism", "mechanism_ref", NULL };
     const char *region, *key, *ref;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct placement p;
     char kp[512];
     int rc;
@@ -487,7 +487,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
                                         "description", "purpose", "legal_basis", "fields",
                                         "tags", "properties", "placements", NULL };
     static const char *const fkeys[] = { "name", "type", "comment", "tags", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct dataset d;
     const char *tier;
     json_t *subj, *fields, *tags, *props, *pls, *v, *tv;
@@ -603,7 +603,7 @@ read_flow(struct rd *r, json_t *o, const char *path)
                                         "valid_from", "valid_to", "transit_encrypted",
                                         "public_recipient", NULL };
     struct transform *tx = NULL;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     const char *from, *to, *to_region, *ref;
     json_t *xs, *v;
     struct flow f;
@@ -677,7 +677,7 @@ int
 read_waiver(struct rd *r, json_t *o, const char *path)
 {
     static const char *const keys[] = { "rule", "object", "owner", "reason", "expires", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct waiver w;
     int rc;
 
@@ -698,7 +698,7 @@ int
 read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
 {
     static const char *const keys[] = { "name", "base", "description", "ops", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct scenario s;
     json_t *ops, *op, *v;
     char p[512], kp[512];

@@ -144,7 +144,7 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
 bool
 sync_catalog(struct tui *t, bool force)
 {
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char summary[256], what[400], *sel = NULL;
     enum obj_kind kind = OBJ_KIND_COUNT;
     int32_t id = SM_NONE;
@@ -246,7 +246,7 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
     struct edit_result *res = calloc(1, sizeof *res);
     struct check_touch touch = { 0 };
     struct derive_pre pre = { 0 };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char line[600];
     int rc;
 
@@ -330,7 +330,7 @@ undo_redo(struct tui *t, bool undo)
     int *nfrom = undo ? &t->nundo : &t->nredo, *nto = undo ? &t->nredo : &t->nundo;
     struct check_touch touch = { 0 };
     struct derive_pre pre = { 0 };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct undo_entry u;
     char what[260];
 

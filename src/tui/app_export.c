@@ -121,7 +121,7 @@ export_write(struct tui *t, int item, const char *path)
     bool changes = strcmp(export_items[item].format, "changes") == 0;
     const struct export_ops *ops = changes ? NULL : export_format(export_items[item].format);
     struct export_opts o;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct outfile of;
     FILE *f;
     long size;

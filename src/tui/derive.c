@@ -557,7 +557,7 @@ void
 recheck(struct tui *t, const char *what)
 {
     struct check_result *r = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char diff[400];
 
     if (t->scen.on) {
@@ -594,7 +594,7 @@ recheck_touched(struct tui *t, const struct check_touch *touch, struct derive_pr
                 const char *what)
 {
     struct check_change chg;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char diff[400];
 
     if (t->scen.on || !t->ops.check || !t->res) {

@@ -361,7 +361,7 @@ tier_impact(struct tui *t, const struct edit *e, int32_t count[2][SEV_COUNT])
     struct model *m = NULL;
     struct check_result *r = NULL;
     struct edit_result res;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct fkey_ix *a = NULL, *b = NULL;
     int32_t na = 0, nb = 0, i = 0, j = 0;
     char *buf = NULL;
@@ -770,7 +770,7 @@ static bool
 field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
 {
     const char *v = x->in.buf;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     uint16_t subj[MODEL_MAX_SUBJECTS];
     uint8_t nsubj;
     int32_t date;

@@ -49,14 +49,14 @@ scen_eval_now(struct tui *t, const char *what)
 {
     struct scenario_change_set cs;
     const struct check_result *src = scen_base_check(t);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char delta[64];
 
     memset(&cs, 0, sizeof cs);
     if (!src || scenario_change_set_from(t->scen.base, src, t->scen.name, &cs, &err) != SM_OK) {
         /* evaluated in full (also for the message of an op that fails) */
         memset(&cs, 0, sizeof cs);
-        memset(&err, 0, sizeof err);
+        sm_error_fini(&err);
         if (t->ops.scenario(t->ops.ctx, t->scen.base, t->scen.name, &cs, &err) != SM_OK) {
             tui_set_message(t, true, "scenario %s: %s", t->scen.name, err.msg);
             return err.code ? err.code : SM_EINVAL;
@@ -209,7 +209,7 @@ static bool
 scen_push_op(struct tui *t, int argc, const char *const *argv, struct check_change *keep)
 {
     struct check_change chg;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int rc;
 
     if (!scen_incremental(t))
@@ -266,7 +266,7 @@ scen_refresh(struct tui *t, const char *what, struct derive_pre *pre,
              const struct check_touch *touch, const struct check_change *chg)
 {
     struct scenario_diff *d = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char delta[64];
 
     if (scenario_diff(t->scen.cs.before, t->scen.cs.after, t->scen.base, &d, &err) != SM_OK) {
@@ -296,7 +296,7 @@ static void
 scen_unshare(struct tui *t)
 {
     struct scenario_eval *ev = t->scen.cs.after, *own = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     if (!t->scen.on || !ev || !ev->borrowed || ev->nops || !ev->res_borrowed ||
         !scen_base_check(t) || ev->res != t->scen.cs.before->res)
@@ -526,7 +526,7 @@ scen_undo(struct tui *t, bool undo)
         struct derive_pre pre = { 0 };
         struct check_touch touch = { 0 }, before = { 0 };
         struct check_change chg;
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         int rc;
         /* the derived arrays follow what the undo touches */
         if (scenario_undo_touch(ev, &before) == SM_OK)
@@ -552,7 +552,7 @@ scen_undo(struct tui *t, bool undo)
      * from a copy of the base's check taking the remaining ops one by one */
     if (scen_base_check(t)) {
         struct scenario_eval *ev = NULL;
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         if (scenario_eval_from(t->scen.base, t->scen.cs.before->res, t->scen.name, &ev,
                                &err) == SM_OK) {
             struct derive_pre pre = { 0 };

@@ -36,7 +36,7 @@ static const struct pipe_step {
 static struct import_run *
 run_step(struct model *m, const struct import_map *map, enum step s)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_opts o = { .region = steps[s].region };
     struct import_run *run;
     char *text = NULL;
@@ -110,7 +110,7 @@ sort_array(json_t *a)
 static char *
 model_json_set(const struct model *m)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *buf = NULL, *out;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -286,7 +286,7 @@ test_one_command_any_file_order(void **state)
 
     (void)state;
     for (int k = 0; k < 2; k++) {
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         struct import_opts o = { .region = "eu-west-1",
                                  .input = "lakeformation/get-resource-lf-tags.input.json" };
         struct model *m = it_model();
@@ -343,7 +343,7 @@ static void
 test_expired_and_propagated(void **state)
 {
     static const char *const files[] = { "atlas/entity-expired-propagated.json", NULL };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(true);
     struct model *m = it_model();
     struct import_run *run = it_import(m, map, "atlas", NULL, files, &e);

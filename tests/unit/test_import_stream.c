@@ -14,7 +14,7 @@ static char *
 outcome(const char *importer, const struct import_opts *opts, const char *const *files,
         bool buckets)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(buckets);
     struct model *m = it_model();
     struct import_run *run = it_import(m, map, importer, opts, files, &e);
@@ -98,7 +98,7 @@ test_fixtures_same(void **state)
 static char *
 error_of(const char *text, size_t len, bool whole)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(false);
     struct import_opts o = { .now = "2026-11-26T00:00:00Z", .whole_parse = whole };
     struct import_run *run = import_run_new(map, &o);

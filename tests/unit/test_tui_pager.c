@@ -532,7 +532,7 @@ test_form_background(void **state)
 {
     struct harness *h = *state;
     static const char *const themes[] = { "default", "light", "high-contrast", "mono" };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     int x0 = -1, x1 = -1, y0 = -1;
 

@@ -300,7 +300,7 @@ static void
 test_filter_big(void **state)
 {
     struct harness *hs = calloc(1, sizeof *hs);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct tui_ops ops = { 0 };
     struct tui_options o = { 0 };
     static const char *const forms[] = {
@@ -1449,7 +1449,7 @@ test_tier_impact(void **state)
     struct harness *h = harness_demo(120, 40);
     struct model *m;
     struct check_result *before, *after;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t t = model_tier(h->m, "confidential"), nnew, ngone;
     char want[128];
 

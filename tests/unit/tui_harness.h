@@ -102,7 +102,7 @@ h_command(void *ctx, int argc, char **argv, char **out)
     /* The scenario mode stores its ops through `scenario add|rm NAME ...`. */
     if (argc >= 4 && strcmp(argv[0], "scenario") == 0) {
         int32_t sid = model_scenario(h->m, argv[2]);
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         if (sid < 0) {
             *out = strdup("sovmap: no such scenario\n");
             return 1;
@@ -251,7 +251,7 @@ static struct harness *
 harness_new_model(int w, int h, struct model *m)
 {
     struct harness *hs = calloc(1, sizeof *hs);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct tui_ops ops = { 0 };
     struct tui_options o = { 0 };
 
@@ -299,7 +299,7 @@ static __attribute__((unused)) struct harness *
 harness_demo(int w, int h)
 {
     struct model *m = model_new();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     size_t len;
     char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
 
@@ -354,7 +354,7 @@ teardown(void **state)
 static void
 feed(struct harness *h, const char *script)
 {
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     assert_int_equal(tui_feed(h->t, script, &err), SM_OK);
 }
 
