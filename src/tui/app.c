@@ -23,7 +23,7 @@ tui_set_message(struct tui *t, bool error, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    tui_text_vset(&t->msg, fmt, ap);
     va_end(ap);
     t->msg_error = error;
     t->msg_sticky = false;
@@ -37,7 +37,7 @@ tui_set_alert(struct tui *t, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    tui_text_vset(&t->msg, fmt, ap);
     va_end(ap);
     t->msg_error = true;
     t->msg_sticky = true;
@@ -57,12 +57,12 @@ age_message(struct tui *t, const struct key *k)
         if (k->code != TK_ESC || t->prompt != PROMPT_NONE || t->form.open ||
             t->dialog.mode != DIALOG_NONE)
             return false;
-        t->msg[0] = 0;
+        tui_text_free(&t->msg);
         t->msg_sticky = false;
         return true;
     }
     if (t->msg_key < t->nkeys)
-        t->msg[0] = 0;
+        tui_text_free(&t->msg);
     return false;
 }
 
@@ -192,7 +192,7 @@ tui_idle(struct tui *t)
 {
     /* about four seconds (run.c idles a second at a time) */
     if (t->msg[0] && !t->msg_sticky && ++t->msg_idle >= 4) {
-        t->msg[0] = 0;
+        tui_text_free(&t->msg);
         return TUI_REDRAW;
     }
     /* the matrix names objects of the model it was built from: no reload
@@ -1101,8 +1101,10 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
         t->keys = *o->keys;
     else
         keymap_init(&t->keys);
-    snprintf(t->catalog, sizeof t->catalog, "%s", o && o->catalog ? o->catalog : "");
-    snprintf(t->user, sizeof t->user, "%s", o && o->user ? o->user : "");
+    tui_text_set(&t->catalog, "%s", o && o->catalog ? o->catalog : "");
+    tui_text_set(&t->user, "%s", o && o->user ? o->user : "");
+    tui_text_free(&t->msg);
+    form_close(t);              /* its texts "" */
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
     t->rule_texts = o ? o->rule_texts : NULL;
@@ -1135,6 +1137,10 @@ tui_free(struct tui *t)
         return;
     dialog_close(t);
     form_close(t);
+    line_fini(&t->input);
+    tui_text_free(&t->msg);
+    tui_text_free(&t->catalog);
+    tui_text_free(&t->user);
     cmdh_free(t);
     free(t->export_confirmed);
     matrix_close(t);

@@ -44,14 +44,27 @@ split_args(char *s, char **argv, int max)
     return n;
 }
 
+static void run_words(struct tui *t, const char *cmdline, int argc, char **argv);
+
 void
 run_command(struct tui *t, const char *cmdline)
 {
-    char buf[512], *argv[64];
+    char *buf = strdup(cmdline), *argv[64];
     int argc;
 
-    snprintf(buf, sizeof buf, "%s", cmdline);
+    if (!buf) {
+        tui_set_message(t, true, "out of memory");
+        return;
+    }
     argc = split_args(buf, argv, 64);
+    run_words(t, cmdline, argc, argv);
+    free(buf);
+}
+
+/* The words of a `:` command line (in a buffer the caller frees). */
+static void
+run_words(struct tui *t, const char *cmdline, int argc, char **argv)
+{
     if (argc == 0)
         return;
     if (strcmp(argv[0], "q") == 0 || strcmp(argv[0], "quit") == 0) {
@@ -83,10 +96,10 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
     if (t->scen.on) {
         /* On the catalog, not the scenario: re-evaluate the scenario now,
          * re-check the catalog when the mode is left. */
-        char what[600];
+        char *what = sm_strdupf(":%s (exit %d)", label, rc);
         t->scen.commands = true;
-        snprintf(what, sizeof what, ":%s (exit %d)", label, rc);
-        scen_reeval(t, what);
+        scen_reeval(t, what ? what : ":");
+        free(what);
         t->msg_error = rc >= 2;
         if (out && *out)
             pager_open(t, label, out);
@@ -104,9 +117,9 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
     }
     /* The command may have changed the catalog: re-check quietly. */
     {
-        char what[600];
-        snprintf(what, sizeof what, ":%s (exit %d)", label, rc);
-        recheck(t, what);
+        char *what = sm_strdupf(":%s (exit %d)", label, rc);
+        recheck(t, what ? what : ":");
+        free(what);
         t->msg_error = rc >= 2;
     }
     if (out && *out)
@@ -124,24 +137,24 @@ file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The export menu's default name, made one that is not taken yet:
+/* The export menu's default name (heap), made one that is not taken yet:
  * sovmap-diagram.svg, then sovmap-diagram-2.svg, -3 ... (QA #18). */
 static void
-unused_name(char *file, size_t size)
+unused_name(char **file)
 {
     char *try, *dot;
     size_t stem;
 
-    if (!file_exists(file))
+    if (!file_exists(*file))
         return;
-    dot = strrchr(file, '.');
-    stem = dot ? (size_t)(dot - file) : strlen(file);
+    dot = strrchr(*file, '.');
+    stem = dot ? (size_t)(dot - *file) : strlen(*file);
     for (int n = 2; n < 1000; n++) {
-        if (!(try = sm_strdupf("%.*s-%d%s", (int)stem, file, n, dot ? dot : "")))
+        if (!(try = sm_strdupf("%.*s-%d%s", (int)stem, *file, n, dot ? dot : "")))
             return;
-        if (!file_exists(try) && strlen(try) < size) {
-            snprintf(file, size, "%s", try);
-            free(try);
+        if (!file_exists(try)) {
+            free(*file);
+            *file = try;
             return;
         }
         free(try);
@@ -259,19 +272,20 @@ dialog_key(struct tui *t, const struct key *k)
         } else if (d->mode == DIALOG_MENU) {
             int item = atoi(d->choice_arg[d->choice]);
             int32_t ds = focus_dataset(t);
-            char file[256];
-            snprintf(file, sizeof file, export_items[item].file,
-                     ds >= 0 ? t->m->datasets[ds].name : "");
-            for (char *p = file; *p; p++)
+            char *file = sm_strdupf(export_items[item].file,
+                                    ds >= 0 ? t->m->datasets[ds].name : "");
+            for (char *p = file; p && *p; p++)
                 if (*p == '/' || (unsigned char)*p < 32)
                     *p = '_';
-            unused_name(file, sizeof file);
+            if (file)
+                unused_name(&file);
             snprintf(t->export_format, sizeof t->export_format, "%d", item);
             dialog_close(t);
             t->prompt = PROMPT_FILE;
             snprintf(t->prompt_label, sizeof t->prompt_label, "write %s to: ",
                      export_items[item].format);
             line_set(&t->input, file);
+            free(file);
         } else if (d->choice < d->nchoices && d->edits[d->choice]) {
             struct edit *e = d->edits[d->choice];
             char what[300];

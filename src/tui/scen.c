@@ -428,29 +428,29 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
     }
     {
         bool failed = t->msg_error;
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", t->msg);
-        char added[700];
+        char *msg = strdup(t->msg), *added;
         (void)what;
         if (stored == 1)
-            snprintf(added, sizeof added, "+ %s", t->scen.last_op);
+            added = sm_strdupf("+ %s", t->scen.last_op);
         else
-            snprintf(added, sizeof added, "+ %d ops (%s)", stored, line);
+            added = sm_strdupf("+ %d ops (%s)", stored, line);
+        if (!added)
+            added = strdup("+");
         /* the ops went into the evaluation one by one; else evaluate anew */
         if (pushed) {
             if (pre.on && stored == 1)
                 scen_touch(t, e, &touch, &obj);     /* and after its op */
             else
                 derive_cancel(t, &pre);
-            scen_refresh(t, added, &pre, &touch, &chg);
+            scen_refresh(t, added ? added : "", &pre, &touch, &chg);
         } else {
             derive_cancel(t, &pre);
-            scen_reeval(t, added);
+            scen_reeval(t, added ? added : "");
         }
         check_touch_fini(&touch);
         check_change_fini(&chg);
         if (failed) {
-            tui_set_message(t, true, "%s", msg);
+            tui_set_message(t, true, "%s", msg ? msg : "out of memory");
         } else if (!t->msg_error && t->res) {
             int e1 = t->res->stats.count[SEV_ERROR], w1 = t->res->stats.count[SEV_WARNING];
             const char *arrow = text_sym("→", "->");
@@ -467,6 +467,8 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
                             t->scen.name, added, text_sym("—", "-"),
                             mine[0] ? mine : "no finding counts change", delta);
         }
+        free(msg);
+        free(added);
         return failed ? SM_EINVAL : SM_OK;
     }
 }
