@@ -328,24 +328,6 @@ test_cmd_complete(void **state)
     feed(h, "q");
 }
 
-
-static int32_t
-select_finding(struct harness *h, const char *rule, const char *sel)
-{
-    struct view *v = &h->t->views[4];
-    feed(h, "5");
-    for (int32_t i = 0; i < v->ndisp; i++) {
-        int32_t r = v->disp[i];
-        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
-            strcmp(h->t->res->findings[r].selector, sel) == 0) {
-            v->sel = i;
-            return r;
-        }
-    }
-    fail_msg("no finding %s %s", rule, sel);
-    return -1;
-}
-
 /* Move the form's cursor to the field labelled label. */
 static void
 to_field(struct harness *h, const char *label)

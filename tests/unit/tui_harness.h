@@ -397,6 +397,24 @@ assert_screen(struct harness *h, const char *name)
     free(got);
 }
 
+/* Select the finding of rule on sel in the findings view (5); its row. */
+static int32_t
+select_finding(struct harness *h, const char *rule, const char *sel)
+{
+    struct view *v = &h->t->views[4];
+    feed(h, "5");
+    for (int32_t i = 0; i < v->ndisp; i++) {
+        int32_t r = v->disp[i];
+        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
+            strcmp(h->t->res->findings[r].selector, sel) == 0) {
+            v->sel = i;
+            return r;
+        }
+    }
+    fail_msg("no finding %s %s", rule, sel);
+    return -1;
+}
+
 static void
 snap(struct harness *h, const char *base)
 {
