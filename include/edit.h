@@ -37,7 +37,7 @@ struct edit {
 struct edit_result {
     enum obj_kind kind;
     int32_t id;                 /* the object added, changed or removed */
-    char selector[512];         /* its selector after the edit */
+    const char *selector;       /* its selector after the edit, whole (res's own) */
     /* The inverse: ninverse edits to apply in order (a removed dataset comes
      * back as its add, then its copies, then its flows). Owned by res:
      * edit_result_fini frees it (edit_dup an element to keep it). Fields
