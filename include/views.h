@@ -269,13 +269,13 @@ enum dialog_mode { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_FIX, DIALOG_MENU, DIALOG_
 
 struct dialog {
     enum dialog_mode mode;
-    char title[160];
+    char *title;                /* heap texts (text.c), never NULL once closed */
     char *text;                 /* pager / preview text, heap */
     int top;
     int nlines;
     /* Choices (fix candidates, export menu items), one edit each for fixes. */
     int nchoices, choice;
-    char choice_text[DIALOG_MAX_CHOICES][200];
+    char *choice_text[DIALOG_MAX_CHOICES];
     struct edit *edits[DIALOG_MAX_CHOICES];
     char choice_arg[DIALOG_MAX_CHOICES][64];
     bool destructive;           /* a confirmation Enter answers no to */

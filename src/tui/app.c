@@ -607,13 +607,13 @@ act_sort_menu(struct tui *t, const struct key *k)
     (void)k;
     dialog_close(t);
     t->dialog.mode = DIALOG_MENU;
-    snprintf(t->dialog.title, sizeof t->dialog.title, "Sort %s by (Enter chooses, Esc cancels)",
+    tui_text_set(&t->dialog.title, "Sort %s by (Enter chooses, Esc cancels)",
              v->ops->title);
     t->dialog.choice = 0;
     for (int c = 0; c < v->ops->ncols && n < DIALOG_MAX_CHOICES - 1; c++) {
         if (!v->ops->cols[c].num && !v->ops->cols[c].str)
             continue;
-        snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "%s %s%s",
+        tui_text_set(&t->dialog.choice_text[n], "%s %s%s",
                  v->ops->cols[c].title, v->sort == c ? view_sort_arrow(v) : "",
                  v->sort == c ? " (again: reverse)" : "");
         snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:%d", c);
@@ -621,7 +621,7 @@ act_sort_menu(struct tui *t, const struct key *k)
             t->dialog.choice = n;
         n++;
     }
-    snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "catalog order%s",
+    tui_text_set(&t->dialog.choice_text[n], "catalog order%s",
              v->sort < 0 ? " (now)" : "");
     snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:-1");
     if (v->sort < 0)
@@ -852,9 +852,9 @@ act_delete(struct tui *t, const struct key *k)
     e.key = sel;
     t->dialog.mode = DIALOG_CONFIRM;
     t->dialog.destructive = !t->scen.on;    /* in a scenario it is an op, u takes it out */
-    snprintf(t->dialog.title, sizeof t->dialog.title, "Delete %s?", obj_kind_names[kind]);
+    tui_text_set(&t->dialog.title, "Delete %s?", obj_kind_names[kind]);
     t->dialog.nchoices = 1;
-    snprintf(t->dialog.choice_text[0], sizeof t->dialog.choice_text[0], "Delete %s %s%s?",
+    tui_text_set(&t->dialog.choice_text[0], "Delete %s %s%s?",
              obj_kind_names[kind], sel, dep);
     t->dialog.edits[0] = edit_dup(&e);
     if (!t->dialog.edits[0]) {
@@ -1104,7 +1104,8 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     tui_text_set(&t->catalog, "%s", o && o->catalog ? o->catalog : "");
     tui_text_set(&t->user, "%s", o && o->user ? o->user : "");
     tui_text_free(&t->msg);
-    form_close(t);              /* its texts "" */
+    form_close(t);              /* the texts of both "" */
+    dialog_close(t);
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
     t->rule_texts = o ? o->rule_texts : NULL;

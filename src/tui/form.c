@@ -491,7 +491,7 @@ tier_confirm(struct tui *t, const struct edit *e, const char *tier)
         return false;
     dialog_close(t);
     d->mode = DIALOG_CONFIRM;
-    snprintf(d->title, sizeof d->title, "Save tier %s? Impact before saving", tier);
+    tui_text_set(&d->title, "Save tier %s? Impact before saving", tier);
     n = strlen(list) + 256;
     text = malloc(n);
     if (!text) {
@@ -504,7 +504,7 @@ tier_confirm(struct tui *t, const struct edit *e, const char *tier)
     free(list);
     d->text = text;
     d->nchoices = 1;
-    snprintf(d->choice_text[0], sizeof d->choice_text[0], "Save tier %s: +%d errors, -%d errors",
+    tui_text_set(&d->choice_text[0], "Save tier %s: +%d errors, -%d errors",
              tier, (int)count[0][SEV_ERROR], (int)count[1][SEV_ERROR]);
     if (!(d->edits[0] = edit_dup(e))) {
         dialog_close(t);

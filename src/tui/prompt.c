@@ -240,6 +240,9 @@ dialog_close(struct tui *t)
     free(t->dialog.text);
     t->dialog.text = NULL;
     pager_free(&t->dialog);
+    tui_text_free(&t->dialog.title);
+    for (int i = 0; i < DIALOG_MAX_CHOICES; i++)
+        tui_text_free(&t->dialog.choice_text[i]);
     t->dialog.mode = DIALOG_NONE;
     t->dialog.nchoices = t->dialog.choice = t->dialog.top = 0;
     t->dialog.destructive = false;
@@ -288,11 +291,11 @@ dialog_key(struct tui *t, const struct key *k)
             free(file);
         } else if (d->choice < d->nchoices && d->edits[d->choice]) {
             struct edit *e = d->edits[d->choice];
-            char what[300];
-            snprintf(what, sizeof what, "%s", d->choice_text[d->choice]);
+            char *what = strdup(d->choice_text[d->choice]);
             d->edits[d->choice] = NULL;
             dialog_close(t);
-            tui_apply(t, e, what);
+            tui_apply(t, e, what ? what : "");
+            free(what);
             edit_free(e);
         }
     }

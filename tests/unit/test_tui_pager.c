@@ -328,18 +328,6 @@ test_cmd_complete(void **state)
     feed(h, "q");
 }
 
-/* Move the form's cursor to the field labelled label. */
-static void
-to_field(struct harness *h, const char *label)
-{
-    struct form *f = &h->t->form;
-    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
-        feed(h, "<Up>");
-    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
-        feed(h, "<Down>");
-    assert_string_equal(f->f[f->cur].label, label);
-}
-
 /* ---- forms ---------------------------------------------------------------------------- */
 
 /* Names are trimmed; a name of spaces is no name. */

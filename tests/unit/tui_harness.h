@@ -398,7 +398,7 @@ assert_screen(struct harness *h, const char *name)
 }
 
 /* Select the finding of rule on sel in the findings view (5); its row. */
-static int32_t
+static __attribute__((unused)) int32_t
 select_finding(struct harness *h, const char *rule, const char *sel)
 {
     struct view *v = &h->t->views[4];
@@ -413,6 +413,18 @@ select_finding(struct harness *h, const char *rule, const char *sel)
     }
     fail_msg("no finding %s %s", rule, sel);
     return -1;
+}
+
+/* Move the form's cursor to the field labelled label. */
+static __attribute__((unused)) void
+to_field(struct harness *h, const char *label)
+{
+    struct form *f = &h->t->form;
+    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
+        feed(h, "<Up>");
+    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
+        feed(h, "<Down>");
+    assert_string_equal(f->f[f->cur].label, label);
 }
 
 static void
