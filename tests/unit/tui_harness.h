@@ -323,7 +323,7 @@ harness_free(struct harness *hs)
     free(hs);
 }
 
-static int
+static __attribute__((unused)) int
 setup80(void **state)
 {
     *state = harness_new(80, 24);
@@ -427,7 +427,7 @@ to_field(struct harness *h, const char *label)
     assert_string_equal(f->f[f->cur].label, label);
 }
 
-static void
+static __attribute__((unused)) void
 snap(struct harness *h, const char *base)
 {
     char name[128];
