@@ -200,5 +200,15 @@ bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" 
 long   sm_utf8_invalid(const char *s);
 /* Length (1..4) of the valid UTF-8 sequence at s, 0 if it is not one. */
 int    sm_utf8_len(const char *s);
+/* Offset of the first control character in s: C0 (0x00-0x1f), DEL (0x7f)
+ * or C1 (U+0080-U+009F, bytes c2 80-c2 9f); -1 when none (NULL: none).
+ * New names may not hold one (doc/cli.md, "Names"); old ones still load. */
+long   sm_control_at(const char *s);
+/* The code point of the control character at s (sm_control_at's). */
+static inline unsigned
+sm_control_code(const char *s)
+{
+    return (unsigned char)s[0] == 0xc2 ? (unsigned char)s[1] : (unsigned char)s[0];
+}
 
 #endif

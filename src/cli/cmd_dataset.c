@@ -619,7 +619,11 @@ add_field(struct cli *c, const struct part_target *t, const char *arg)
     const struct cli_strs *tags = t->pc->tags;
     SM_ERROR(e);
     int32_t fid;
+    long ctl = sm_control_at(arg);
 
+    if (ctl >= 0)               /* QA #21, as edit_apply for objects */
+        return cli_fail(c, "field %s: a name may not hold a control character (U+%04X at "
+                        "byte %ld)", arg, sm_control_code(arg + ctl), ctl);
     if (model_add_field(c->m, t->ds, arg, &fid, &e) != SM_OK)
         return cli_error(c, &e);
     for (int k = 0; k < tags->n; k++)

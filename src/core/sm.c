@@ -738,3 +738,12 @@ sm_utf8_invalid(const char *s)
             return (long)(p - s);
     return -1;
 }
+
+long
+sm_control_at(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return (long)(p - (const unsigned char *)s);
+    return -1;
+}

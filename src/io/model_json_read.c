@@ -19,22 +19,26 @@
 int
 bad(struct rd *r, const char *path, const char *fmt, ...)
 {
-    char msg[256];
+    char *msg;
     va_list ap;
-
-    int line, col;
+    int line, col, rc;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg = sm_vstrdupf(fmt, ap);
     va_end(ap);
-    if (!*path)
-        return sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+    if (!msg)
+        return sm_error_set(r->err, SM_ENOMEM, "%s: out of memory", r->name);
     /* file:line:col of the value the path names, as editors and CI
      * annotations want it; the path stays, it says which value */
-    if (locate_path(r, path, &line, &col))
-        return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
-                            msg);
-    return sm_error_set(r->err, SM_EPARSE, "%s: %s: %s", r->name, path, msg);
+    if (!*path)
+        rc = sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+    else if (locate_path(r, path, &line, &col))
+        rc = sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
+                          msg);
+    else
+        rc = sm_error_set(r->err, SM_EPARSE, "%s: %s: %s", r->name, path, msg);
+    free(msg);
+    return rc;
 }
 
 const char *
@@ -123,6 +127,24 @@ get_str(struct rd *r, json_t *o, const char *path, const char *key, bool require
     if (strlen(*out) != json_string_length(v))
         return bad(r, p, "must not contain NUL characters");
     return SM_OK;
+}
+
+/* A name (get_str's): no control character in it (QA #21; doc/import.md). */
+static int
+get_name(struct rd *r, json_t *o, const char *path, const char *key, bool required,
+         const char **out)
+{
+    char p[512];
+    long ctl;
+    int rc;
+
+    if ((rc = get_str(r, o, path, key, required, false, "", out)) != SM_OK)
+        return rc;
+    if ((ctl = sm_control_at(*out)) < 0)
+        return SM_OK;
+    sub(p, sizeof p, path, key);
+    return bad(r, p, "%s: a name may not hold a control character (U+%04X at byte %ld)", *out,
+               sm_control_code(*out + ctl), ctl);
 }
 
 static int
@@ -301,7 +323,7 @@ read_region(struct rd *r, json_t *o, const char *path)
         (rc = get_str(r, o, path, "country", false, true, "", &country)) ||
         (rc = get_str(r, o, path, "operator", false, true, "", &op)) ||
         (rc = get_str(r, o, path, "city", false, false, "", &city)) ||
-        (rc = get_str(r, o, path, "name", false, false, "", &name)))
+        (rc = get_name(r, o, path, "name", false, &name)))
         return rc;
     sub(p, sizeof p, path, "id");
     if (!model_region_id_ok(id))
@@ -367,7 +389,7 @@ read_tier(struct rd *r, json_t *o, const char *path)
 
     model_tier_init(&t);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", true, false, "", &t.name)) ||
+        (rc = get_name(r, o, path, "name", true, &t.name)) ||
         (rc = get_int(r, o, path, "rank", false, 0, INT32_MIN + 1, &t.rank)) ||
         (rc = get_bool(r, o, path, "personal", &t.personal)) ||
         (rc = get_enum(r, o, path, "scope", scope_names, SCOPE_COUNT, "global", false,
@@ -498,7 +520,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
 
     model_dataset_init(&d);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", true, false, "", &d.name)) ||
+        (rc = get_name(r, o, path, "name", true, &d.name)) ||
         (rc = get_str(r, o, path, "system", false, false, "", &d.system)) ||
         (rc = get_str(r, o, path, "tier", false, true, "", &tier)) ||
         (rc = get_array(r, o, path, "subjects", &subj)) ||
@@ -550,7 +572,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             sub(kp, sizeof kp, path, "fields");
             idx(p, sizeof p, kp, i);
             if ((rc = get_object(r, v, p)) || (rc = known_keys(r, v, p, fkeys)) ||
-                (rc = get_str(r, v, p, "name", true, false, "", &fname)) ||
+                (rc = get_name(r, v, p, "name", true, &fname)) ||
                 (rc = get_str(r, v, p, "type", false, false, "", &ftype)) ||
                 (rc = get_str(r, v, p, "comment", false, false, "", &fcomment)) ||
                 (rc = get_array(r, v, p, "tags", &ftags)))
@@ -613,7 +635,7 @@ read_flow(struct rd *r, json_t *o, const char *path)
 
     model_flow_init(&f);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", false, false, "", &f.name)) ||
+        (rc = get_name(r, o, path, "name", false, &f.name)) ||
         (rc = get_str(r, o, path, "from", true, false, "", &from)) ||
         (rc = get_str(r, o, path, "to", false, true, "", &to)) ||
         (rc = get_str(r, o, path, "to_region", false, true, "", &to_region)) ||
@@ -707,7 +729,7 @@ read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
 
     memset(&s, 0, sizeof s);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", true, false, "", &s.name)) ||
+        (rc = get_name(r, o, path, "name", true, &s.name)) ||
         (rc = get_str(r, o, path, "description", false, false, "", &s.description)) ||
         (rc = get_array(r, o, path, "ops", &ops)))
         return rc;
