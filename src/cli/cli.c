@@ -349,7 +349,7 @@ cli_apply(struct cli *c, const struct edit *e, const char *verb)
     SM_ERROR(err);
 
     memset(&res, 0, sizeof res);
-    if (store_apply(c->st, c->m, e, &res, &err) != SM_OK)
+    if (edit_check_name(e, &err) != SM_OK || store_apply(c->st, c->m, e, &res, &err) != SM_OK)
         return cli_error(c, &err);
     if (res.unchanged) {
         /* nothing written, nothing logged */

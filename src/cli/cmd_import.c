@@ -141,8 +141,8 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run, bool replace
         return cli_fail(c, "out of memory");
     }
     if (refdata_load_regions(c->datadir, dm, &e) != SM_OK ||
-        model_json_read(text, len, strcmp(files[0], "-") ? files[0] : "<stdin>", dm,
-                        &e) != SM_OK) {
+        model_json_read_new(text, len, strcmp(files[0], "-") ? files[0] : "<stdin>", dm,
+                            &e) != SM_OK) {
         rc = cli_error(c, &e);
         goto out;
     }

@@ -615,14 +615,7 @@ apply_add(struct model *m, const struct edit *e, struct edit_result *res,
     const char *skip[8];
     int nskip, rc;
     int32_t id;
-    long ctl;
 
-    /* a new name holds no control character (QA #21); placements and
-     * waivers are keyed by names that exist already */
-    if (e->kind != OBJ_PLACEMENT && e->kind != OBJ_WAIVER && (ctl = sm_control_at(e->key)) >= 0)
-        return sm_error_set(err, SM_EINVAL, "%s %s: a name may not hold a control character "
-                            "(U+%04X at byte %ld)", obj_kind_names[e->kind], e->key,
-                            sm_control_code(e->key + ctl), ctl);
     for (const struct attr *a = model_attrs(e->kind); a && a->name; a++) {
         const char *v = attr_value(e, a->name);
         bool keyed = (e->kind == OBJ_PLACEMENT && strcmp(a->name, "region") == 0) ||
@@ -878,6 +871,20 @@ bool
 edit_reverted(const struct edit_result *res)
 {
     return res && res->undo && res->undo->reverted;
+}
+
+int
+edit_check_name(const struct edit *e, struct sm_error *err)
+{
+    long ctl;
+
+    /* placements and waivers are keyed by names that exist already */
+    if (e->op != EDIT_ADD || e->kind == OBJ_PLACEMENT || e->kind == OBJ_WAIVER ||
+        (ctl = sm_control_at(e->key)) < 0)
+        return SM_OK;
+    return sm_error_set(err, SM_EINVAL, "%s %s: a name may not hold a control character "
+                        "(U+%04X at byte %ld)", obj_kind_names[e->kind], e->key,
+                        sm_control_code(e->key + ctl), ctl);
 }
 
 void

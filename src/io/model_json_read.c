@@ -129,7 +129,8 @@ get_str(struct rd *r, json_t *o, const char *path, const char *key, bool require
     return SM_OK;
 }
 
-/* A name (get_str's): no control character in it (QA #21; doc/import.md). */
+/* A name (get_str's); in a file of new names (import model, validate) no
+ * control character in it (QA #21; doc/cli.md, "Names"). */
 static int
 get_name(struct rd *r, json_t *o, const char *path, const char *key, bool required,
          const char **out)
@@ -140,7 +141,7 @@ get_name(struct rd *r, json_t *o, const char *path, const char *key, bool requir
 
     if ((rc = get_str(r, o, path, key, required, false, "", out)) != SM_OK)
         return rc;
-    if ((ctl = sm_control_at(*out)) < 0)
+    if (!r->new_names || (ctl = sm_control_at(*out)) < 0)
         return SM_OK;
     sub(p, sizeof p, path, key);
     return bad(r, p, "%s: a name may not hold a control character (U+%04X at byte %ld)", *out,

@@ -304,8 +304,13 @@ int
 tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
     char gone[700];
+    SM_ERROR(err);
     int rc;
 
+    if (edit_check_name(e, &err) != SM_OK) {      /* QA #21 */
+        tui_set_alert(t, "%s", err.msg);
+        return err.code;
+    }
     if (t->scen.on)
         return scen_apply_edit(t, e, what);
     sync_catalog(t, false);
