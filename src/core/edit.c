@@ -878,8 +878,10 @@ edit_check_name(const struct edit *e, struct sm_error *err)
 {
     long ctl;
 
-    /* placements and waivers are keyed by names that exist already */
+    /* placements and waivers are keyed by names that exist already; a
+     * region id has its own rule (model_region_id_ok: no blank or control) */
     if (e->op != EDIT_ADD || e->kind == OBJ_PLACEMENT || e->kind == OBJ_WAIVER ||
+        e->kind == OBJ_REGION ||
         (ctl = sm_control_at(e->key)) < 0)
         return SM_OK;
     return sm_error_set(err, SM_EINVAL, "%s %s: a name may not hold a control character "
