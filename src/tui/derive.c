@@ -28,6 +28,20 @@ cmp_regions(const void *pa, const void *pb)
     return strcmp(a->id, b->id);
 }
 
+/* The map's regions: those holding a copy, in the map's order; the
+ * derived facts changed (gen). */
+static void
+map_regions(struct tui *t, const struct model *m)
+{
+    t->nmap_regions = 0;
+    for (int32_t r = 0; r < t->nr; r++)
+        if (t->rg_copies[r] > 0)
+            t->map_regions[t->nmap_regions++] = r;
+    sort_model = m;
+    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
+    t->gen++;
+}
+
 #define REALLOC(p, n) do {                                         \
         void *q_ = realloc((p), sizeof *(p) * (size_t)((n) + 1));     \
         if (!q_)                                                      \
@@ -129,13 +143,7 @@ tui_derive(struct tui *t)
     }
     for (int32_t i = 0; t->res && i < t->res->nfindings; i++)
         finding_count(t, &t->res->findings[i]);
-    t->nmap_regions = 0;
-    for (int32_t r = 0; r < t->nr; r++)
-        if (t->rg_copies[r] > 0)
-            t->map_regions[t->nmap_regions++] = r;
-    sort_model = m;
-    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
-    t->gen++;
+    map_regions(t, m);
     return;
 oom:
     t->nd = t->np = t->nf = t->nr = t->nt = 0;
@@ -419,13 +427,7 @@ derive_end(struct tui *t, struct derive_pre *pre, const struct check_touch *touc
         finding_reset(t, &t->res->findings[chg->now[k]]);
     for (int32_t k = 0; k < chg->nnow; k++)
         finding_count(t, &t->res->findings[chg->now[k]]);
-    t->nmap_regions = 0;
-    for (int32_t r = 0; r < t->nr; r++)
-        if (t->rg_copies[r] > 0)
-            t->map_regions[t->nmap_regions++] = r;
-    sort_model = m;
-    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
-    t->gen++;
+    map_regions(t, m);
     free(ds);
     free(cand);
     derive_cancel(t, pre);

@@ -88,40 +88,31 @@ run_words(struct tui *t, const char *cmdline, int argc, char **argv)
 void
 run_argv(struct tui *t, const char *label, int argc, char **argv)
 {
-    char *out = NULL;
+    char *out = NULL, *what;
     int rc;
 
     sync_catalog(t, false);     /* the command runs on the catalog as it is */
     rc = t->ops.command(t->ops.ctx, argc, argv, &out);
+    what = sm_strdupf(":%s (exit %d)", label, rc);
     if (t->scen.on) {
         /* On the catalog, not the scenario: re-evaluate the scenario now,
          * re-check the catalog when the mode is left. */
-        char *what = sm_strdupf(":%s (exit %d)", label, rc);
         t->scen.commands = true;
         scen_reeval(t, what ? what : ":");
-        free(what);
-        t->msg_error = rc >= 2;
-        if (out && *out)
-            pager_open(t, label, out);
-        else
-            free(out);
-        return;
-    }
-    if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
-        /* The command loaded another model (an import): the undo records
-         * name objects of the old one. */
-        t->m = t->ops.model(t->ops.ctx);
-        clear_stack(t->undo, &t->nundo);
-        clear_stack(t->redo, &t->nredo);
-        t->nhist = 0;
-    }
-    /* The command may have changed the catalog: re-check quietly. */
-    {
-        char *what = sm_strdupf(":%s (exit %d)", label, rc);
+    } else {
+        if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
+            /* The command loaded another model (an import): the undo
+             * records name objects of the old one. */
+            t->m = t->ops.model(t->ops.ctx);
+            clear_stack(t->undo, &t->nundo);
+            clear_stack(t->redo, &t->nredo);
+            t->nhist = 0;
+        }
+        /* The command may have changed the catalog: re-check quietly. */
         recheck(t, what ? what : ":");
-        free(what);
-        t->msg_error = rc >= 2;
     }
+    free(what);
+    t->msg_error = rc >= 2;
     if (out && *out)
         pager_open(t, label, out);
     else
