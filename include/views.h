@@ -384,12 +384,12 @@ struct tui {
      * base model and its findings wait in base / base_res, untouched. */
     struct {
         bool on;
-        char name[128];
+        char *name;             /* heap texts (text.c) */
         struct model *base;
         struct check_result *base_res;
         struct scenario_change_set cs;
         int added;              /* ops added in this visit (undo removes them) */
-        char last_op[600];      /* the last op stored, as text */
+        char *last_op;          /* the last op stored, as text */
         bool commands;          /* a `:` command ran in the mode (on the catalog) */
     } scen;
 };

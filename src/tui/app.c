@@ -1108,6 +1108,8 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
         keymap_init(&t->keys);
     tui_text_set(&t->catalog, "%s", o && o->catalog ? o->catalog : "");
     tui_text_set(&t->user, "%s", o && o->user ? o->user : "");
+    tui_text_free(&t->scen.name);
+    tui_text_free(&t->scen.last_op);
     tui_text_free(&t->msg);
     form_close(t);              /* the texts of both "" */
     dialog_close(t);
@@ -1147,6 +1149,8 @@ tui_free(struct tui *t)
     tui_text_free(&t->msg);
     tui_text_free(&t->catalog);
     tui_text_free(&t->user);
+    tui_text_free(&t->scen.name);
+    tui_text_free(&t->scen.last_op);
     cmdh_free(t);
     free(t->export_confirmed);
     matrix_close(t);

@@ -157,8 +157,11 @@ draw_banner(struct tui *t, struct screen *s, int y)
 
     scen_delta_text(t, delta, sizeof delta);
     screen_fill(s, 0, y, s->w, STYLE_STATUS);
-    snprintf(buf, sizeof buf, " scenario %s ", t->scen.name);
-    x = screen_put(s, 0, y, s->w / 2, STYLE_TAB_ACTIVE, buf);
+    {
+        char *name = sm_strdupf(" scenario %s ", t->scen.name);
+        x = screen_put(s, 0, y, s->w / 2, STYLE_TAB_ACTIVE, name ? name : " scenario ");
+        free(name);
+    }
     snprintf(buf, sizeof buf, " %s ", delta);
     x += screen_put(s, x, y, s->w - x, t->scen.cs.diff &&
                     t->scen.cs.diff->count[SDIFF_NEW][SEV_ERROR] ?

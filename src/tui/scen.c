@@ -93,7 +93,7 @@ scen_reeval(struct tui *t, const char *what)
 static void
 scen_enter(struct tui *t, const char *name)
 {
-    snprintf(t->scen.name, sizeof t->scen.name, "%s", name);
+    tui_text_set(&t->scen.name, "%s", name);
     t->scen.base = t->m;
     t->scen.base_res = t->res;
     t->scen.added = 0;
@@ -117,11 +117,8 @@ scen_enter(struct tui *t, const char *name)
 void
 scen_leave(struct tui *t)
 {
-    char name[128];
-
     if (!t->scen.on)
         return;
-    snprintf(name, sizeof name, "%s", t->scen.name);
     dialog_close(t);
     scenario_change_set_fini(&t->scen.cs);
     memset(&t->scen.cs, 0, sizeof t->scen.cs);
@@ -137,7 +134,7 @@ scen_leave(struct tui *t)
         tui_derive(t);
     }
     t->nhist = 0;
-    tui_set_message(t, false, "left scenario %s; back to the catalog", name);
+    tui_set_message(t, false, "left scenario %s; back to the catalog", t->scen.name);
 }
 
 int
@@ -170,8 +167,11 @@ scen_store(struct tui *t, const char *verb, int argc, const char *const *args)
     char *argv[16], *out = NULL;
     int n = 0, rc;
 
-    if (strcmp(verb, "add") == 0)
-        scenario_op_format(argc, args, t->scen.last_op, sizeof t->scen.last_op);
+    if (strcmp(verb, "add") == 0) {
+        char *op = scenario_op_dup(argc, args);
+        tui_text_set(&t->scen.last_op, "%s", op ? op : "");
+        free(op);
+    }
 
     argv[n++] = "scenario";
     argv[n++] = (char *)verb;
@@ -596,7 +596,7 @@ scen_diff_pager(struct tui *t)
     const struct check_result *ra = t->scen.cs.after ? t->scen.cs.after->res : NULL;
     int col = ((t->w > 0 ? t->w : 80) - 8) / 2 - 2;
     int32_t *nw = NULL, *rs = NULL, nn = 0, nr = 0;
-    char *text = NULL, title[200], delta[64];
+    char *text = NULL, *title, delta[64];
     size_t len = 0;
     FILE *f;
 
@@ -615,10 +615,11 @@ scen_diff_pager(struct tui *t)
             rs[nr++] = d->findings[i].before;
     }
     {
-        char h1[64], h2[160];
+        char h1[64];
         snprintf(h1, sizeof h1, "resolved (base, %d)", (int)nr);
-        snprintf(h2, sizeof h2, "new (%s, %d)", t->scen.name, (int)nn);
-        fprintf(f, "%-*.*s  %s\n", col, col, h1, h2);
+        fprintf(f, "%-*.*s  new (", col, col, h1);
+        fputs(t->scen.name, f);
+        fprintf(f, ", %d)\n", (int)nn);
     }
     for (int32_t i = 0; i < nn || i < nr; i++) {
         char a[300], b[300];
@@ -650,9 +651,9 @@ scen_diff_pager(struct tui *t)
         return TUI_REDRAW;
     }
     scen_delta_text(t, delta, sizeof delta);
-    snprintf(title, sizeof title, "Diff: scenario %s against the catalog (%s)", t->scen.name,
-             delta);
-    pager_open(t, title, text);
+    title = sm_strdupf("Diff: scenario %s against the catalog (%s)", t->scen.name, delta);
+    pager_open(t, title ? title : "Diff", text);
+    free(title);
     return TUI_REDRAW;
 }
 
