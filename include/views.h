@@ -356,7 +356,7 @@ struct tui {
 
     struct undo_entry {
         struct edit_result *res;    /* heap; reverted to undo, again to redo */
-        char what[200];             /* the edit as text */
+        char *what;                 /* the edit as text, heap */
     } undo[TUI_UNDO_MAX], redo[TUI_UNDO_MAX];
     int nundo, nredo;
     bool undo_lost;             /* history cleared by another writer's change */

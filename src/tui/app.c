@@ -96,10 +96,13 @@ entry_free(struct undo_entry *u)
         free(u->res);
     }
     u->res = NULL;
+    free(u->what);
+    u->what = NULL;
 }
 
+/* Takes res and what (heap; NULL is shown as ""). */
 static void
-push(struct undo_entry *stack, int *n, struct edit_result *res, const char *what)
+push(struct undo_entry *stack, int *n, struct edit_result *res, char *what)
 {
     if (*n == TUI_UNDO_MAX) {
         entry_free(&stack[0]);
@@ -107,7 +110,7 @@ push(struct undo_entry *stack, int *n, struct edit_result *res, const char *what
         (*n)--;
     }
     stack[*n].res = res;
-    snprintf(stack[*n].what, sizeof stack[*n].what, "%s", what);
+    stack[*n].what = what;
     (*n)++;
 }
 
@@ -247,14 +250,17 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
     struct check_touch touch = { 0 };
     struct derive_pre pre = { 0 };
     SM_ERROR(err);
-    char line[600];
+    size_t n = edit_format(e, NULL, 0) + 1;
+    char *line = malloc(n);
     int rc;
 
-    if (!res) {
+    if (!res || !line) {
+        free(res);
+        free(line);
         tui_set_message(t, true, "out of memory");
         return SM_ENOMEM;
     }
-    edit_format(e, line, sizeof line);
+    edit_format(e, line, n);
     /* the object as it was (a flow's old ends; a new copy's dataset) */
     if (e->op != EDIT_ADD && check_touch_selector(&touch, t->m, e->kind, e->key))
         touch.global = true;
@@ -273,6 +279,7 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
     if ((rc = t->ops.apply(t->ops.ctx, t->m, e, res, &err)) != SM_OK) {
         derive_cancel(t, &pre);
         free(res);
+        free(line);
         check_touch_fini(&touch);
         tui_set_alert(t, "%s", err.msg[0] ? err.msg : "edit failed");
         return rc;
@@ -284,13 +291,14 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
         edit_result_fini(res);
         free(res);
         tui_set_message(t, false, "unchanged: %s", line);
+        free(line);
         return SM_OK;
     }
     touch_result(&touch, t->m, res);
-    push(t->undo, &t->nundo, res, line);
+    push(t->undo, &t->nundo, res, line);        /* takes line */
     clear_stack(t->redo, &t->nredo);
     t->undo_lost = false;
-    recheck_touched(t, &touch, &pre, what && *what ? what : line);
+    recheck_touched(t, &touch, &pre, what && *what ? what : t->undo[t->nundo - 1].what);
     check_touch_fini(&touch);
     if (e->op != EDIT_REMOVE)
         select_object(t, res->kind, res->id);
@@ -337,7 +345,7 @@ undo_redo(struct tui *t, bool undo)
     struct derive_pre pre = { 0 };
     SM_ERROR(err);
     struct undo_entry u;
-    char what[260];
+    char *what;
 
     if (t->scen.on)
         return scen_undo(t, undo);
@@ -364,14 +372,16 @@ undo_redo(struct tui *t, bool undo)
         check_touch_fini(&touch);
         if (err.code == SM_ESTALE && sync_catalog(t, false))
             return TUI_REDRAW;
-        tui_set_alert(t, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
+        tui_set_alert(t, "cannot %s %s: %s", undo ? "undo" : "redo", u.what ? u.what : "",
+                      err.msg);
         return TUI_REDRAW;
     }
     touch_result(&touch, t->m, u.res);
     (*nfrom)--;
-    push(to, nto, u.res, u.what);
-    snprintf(what, sizeof what, "%s: %s", undo ? "undone" : "redone", u.what);
-    recheck_touched(t, &touch, &pre, what);
+    push(to, nto, u.res, u.what);               /* the entry moves, its text too */
+    what = sm_strdupf("%s: %s", undo ? "undone" : "redone", u.what ? u.what : "");
+    recheck_touched(t, &touch, &pre, what ? what : (undo ? "undone" : "redone"));
+    free(what);
     check_touch_fini(&touch);
     if (!undo || u.res->kind != OBJ_KIND_COUNT)
         select_object(t, u.res->kind, u.res->id);

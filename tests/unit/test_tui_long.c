@@ -2,9 +2,9 @@
  * test_tui_long.c - 10 KB names and descriptions (ASCII, CJK, emoji)
  * through the TUI's text paths that used fixed-size buffers: the form's
  * line and its texts (value, original value, error, title), the edit form
- * of an object with such values, the message naming it, and the export
- * menu's file name with a path past 256 bytes. Without a terminal, on
- * tui_harness.h.
+ * of an object with such values, the messages naming it (added, undone),
+ * and the export menu's file name with a path past 256 bytes. Without a
+ * terminal, on tui_harness.h.
  */
 #include "testlib.h"
 #include "tui_harness.h"
@@ -93,6 +93,12 @@ test_form_10k(void **state)
     assert_false(f->open);
     want = sm_strdupf("%s!", c);
     assert_string_equal(h->m->datasets[d].description, want);
+    free(want);
+    /* undo names the edit whole (the undo entry's text is on the heap) */
+    feed(h, "u");
+    assert_string_equal(h->m->datasets[d].description, c);
+    want = sm_strdupf("undone: dataset set %s description=%s!", a, c);
+    assert_non_null(strstr(tui_message(h->t), want));
     free(want);
     free(a);
     free(c);
