@@ -29,7 +29,7 @@ main(int argc, char **argv)
 {
     const char *path = NULL, *datadir = getenv("SOVMAP_DATA");
     bool whole = false;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = NULL;
     struct import_opts o = { .now = "2026-11-26T00:00:00Z" };
     struct import_run *run;

@@ -138,7 +138,7 @@ main(int argc, char **argv)
     int n = 100000;
     const char *out = NULL, *datadir = getenv("SOVMAP_DATA");
     bool write_only = false;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = NULL;
     double parse = 1e9, import = 1e9;
     size_t len;

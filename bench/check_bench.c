@@ -41,7 +41,7 @@ main(int argc, char **argv)
     struct model *m = model_new();
     struct rulepack *rp;
     struct check_result *r = NULL;
-    struct sm_error e;
+    SM_ERROR(e);
     double t0, t1, w0, best = 1e9, bestw = 1e9;
     long base_kib;
     /* Home regions per subject group, and a misplacement target. */

@@ -55,7 +55,7 @@ b_command(void *ctx, int argc, char **argv, char **out)
     *out = NULL;
     if (argc >= 4 && strcmp(argv[0], "scenario") == 0) {
         int32_t sid = model_scenario(catalog, argv[2]);
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         if (sid < 0)
             return 1;
         if (strcmp(argv[1], "add") == 0)
@@ -103,7 +103,7 @@ timed_edit(struct tui *t, struct screen *s, const struct edit *e, struct stat *s
 static void
 timed_key(struct tui *t, struct screen *s, const char *script, struct stat *st)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     double c0 = cpu_ms(), c;
 
     if (tui_feed(t, script, &e) != SM_OK)
@@ -141,7 +141,7 @@ main(int argc, char **argv)
 {
     const char *path = NULL, *datadir = refdata_datadir(argv[0]);
     int nedits = 20, nscen = 6;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct store *st = NULL;
     struct tui_ops ops = { .apply = b_apply, .revert = b_revert, .check = b_check,
                            .check_free = b_free, .command = b_command, .scenario = b_scenario };

@@ -46,7 +46,7 @@ synthetic(const char *datadir, const struct rulepack *rp, int32_t n, int32_t nfl
 {
     static const char *const subj[] = { "EU", "EU", "EU", "US", "GB", "BR", "IN", "JP" };
     struct model *m = model_new();
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t *prim = malloc((size_t)n * sizeof *prim), rid[NUSED];
     int32_t tiers[3];
     char name[64], sys[32];
@@ -125,7 +125,7 @@ timed(const struct model *m, const struct check_result *r, const struct export_o
 
     for (int i = 0; i < 3; i++) {
         FILE *f = fopen(path ? path : "/dev/null", "wb");
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         double t0 = bench_cpu(), t;
 
         if (!f)
@@ -152,7 +152,7 @@ main(int argc, char **argv)
     const char *outdir = argc > 2 ? argv[2] : NULL;
     struct rulepack *rp;
     struct export_juris *j;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct export_opts o;
     struct export_stats st;
     struct model *m;

@@ -369,7 +369,7 @@ int
 main(int argc, char **argv)
 {
     const char *out = NULL, *datadir = refdata_datadir(argv[0]);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct store *st = NULL;
     struct model *m;
     long n = -1;

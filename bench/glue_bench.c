@@ -110,7 +110,7 @@ main(int argc, char **argv)
 {
     int n = 100000;
     const char *out = NULL, *datadir = getenv("SOVMAP_DATA");
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = NULL;
     struct bench_buf glue = { 0 }, lf = { 0 };
     double parse = 1e9, import = 1e9;

@@ -54,7 +54,7 @@ main(int argc, char **argv)
     struct scenario_eval *base = NULL, *ev = NULL;
     struct scenario_diff *d = NULL;
     struct plan *p = NULL;
-    struct sm_error e;
+    SM_ERROR(e);
     int32_t reu[5], rus[3], tiers[3], prev_primary = SM_NONE, bad = 0;
     double t0, best;
     char name[64], from[64];

@@ -65,7 +65,7 @@ synthetic(struct model *m, int32_t n)
     static const char *const tiers[] = { "restricted", "confidential", "public" };
     uint64_t x = 88172645463325252ull;
     char name[32];
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (model_tier(m, "restricted") < 0 && rulepack_seed_tiers(rp, m, &e) != SM_OK)
         die("seed tiers", &e);
@@ -128,7 +128,7 @@ static bool verbose;
 static void
 key(struct tui *t, struct screen *s, const char *script, struct stat *st)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     double t0 = now_ms(), c0 = cpu_ms(), d, c;
 
     if (tui_feed(t, script, &e) != SM_OK)
@@ -160,7 +160,7 @@ main(int argc, char **argv)
 {
     const char *catalog = NULL, *datadir = refdata_datadir(argv[0]);
     int32_t n = 1000000;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m = model_new();
     struct store *st = NULL;
     struct tui_ops ops = { .apply = b_apply, .revert = b_revert, .check = b_check,

@@ -37,7 +37,7 @@ struct edit {
 struct edit_result {
     enum obj_kind kind;
     int32_t id;                 /* the object added, changed or removed */
-    char selector[512];         /* its selector after the edit */
+    const char *selector;       /* its selector after the edit, whole (res's own) */
     /* The inverse: ninverse edits to apply in order (a removed dataset comes
      * back as its add, then its copies, then its flows). Owned by res:
      * edit_result_fini frees it (edit_dup an element to keep it). Fields
@@ -60,6 +60,12 @@ struct edit_result {
 int edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
                struct sm_error *err);
 void edit_result_fini(struct edit_result *res);
+/* SM_EINVAL when e adds an object whose name holds a control character (C0,
+ * DEL, C1: sm_control_at), the name escaped by whoever prints the message.
+ * The CLI and the TUI ask before they apply a new name (QA #21; model-json
+ * refuses one too); edit_apply itself takes it, as catalogs that hold one
+ * already do. */
+int edit_check_name(const struct edit *e, struct sm_error *err);
 
 /* Undo an applied edit exactly (same ids; a removed dataset gets back its
  * fields, tags with provenance, copies and flows), and redo it. They toggle:

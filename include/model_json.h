@@ -18,6 +18,11 @@ int model_json_write(const struct model *m, FILE *f, struct sm_error *err);
  * On failure m may be partly filled: discard it. */
 int model_json_read(const char *text, size_t len, const char *name, struct model *m,
                     struct sm_error *err);
+/* model_json_read of a file whose names are to be new names of a catalog
+ * (import model, validate): a name with a control character (C0, DEL, C1)
+ * is refused at its file:line:col (QA #21; doc/cli.md, "Names"). */
+int model_json_read_new(const char *text, size_t len, const char *name, struct model *m,
+                        struct sm_error *err);
 
 /* The audit snapshot of some objects of m (doc/catalog.md): one compact JSON
  * object holding the sections "regions" ... "scenarios" that have any of

@@ -37,18 +37,42 @@ enum sm_code {
     SM_ECODE_END    /* one past the last code */
 };
 
+/* An error: a code and a one-line message of any length. The message is
+ * on the heap and freed with the error (sm_error_fini); when formatting it
+ * runs out of memory it is a static text instead (sm_code_name of the
+ * code), so msg always reads as a string. Declare a local one with
+ * SM_ERROR(name): it starts empty (code 0, msg "") and frees its message
+ * when it goes out of scope, after a return's value is worked out. An
+ * error filled through a pointer belongs to whoever declared it. Never copy
+ * the struct: the copy would share the message. */
 struct sm_error {
-    int  code;
-    char msg[256];
+    int         code;
+    const char *msg;    /* "" until set; read it, never write it */
+    char       *heap_;  /* private: the message when it is on the heap */
 };
 
+#define SM_ERROR_INIT { 0, "", NULL }
+#define SM_ERROR(name) \
+    struct sm_error name __attribute__((cleanup(sm_error_fini))) = SM_ERROR_INIT
+
 /* Fill *err (may be NULL) and return code. The message is lower case,
- * without a full stop, and names the file or object. */
+ * without a full stop, and names the file or object; it replaces the old
+ * one (which may be an argument: it is formatted first). */
 int sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Prefix an existing message: "ctx: old message". Returns err->code. */
+int sm_error_vset(struct sm_error *err, int code, const char *fmt, va_list ap);
+/* Prefix an existing message: "ctx: old message". Returns err->code. Out of
+ * memory, the old message stays as it was. */
 int sm_error_prefix(struct sm_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The message, "" for NULL or an error never set (a zeroed struct too). */
+const char *sm_error_msg(const struct sm_error *err);
+/* Free the message and empty the error (code 0, msg ""), ready to be
+ * set again. NULL does nothing. */
+void sm_error_fini(struct sm_error *err);
+/* Move src's code and message into dst (its old message freed); src is
+ * left empty. For passing a local error up through a caller's pointer. */
+int sm_error_move(struct sm_error *dst, struct sm_error *src);
 /* "out of memory" for SM_ENOMEM, "ok" for SM_OK, "error" for anything else. */
 const char *sm_code_name(int code);
 
@@ -201,5 +225,15 @@ bool   sm_streq(const char *a, const char *b);      /* NULL == NULL, NULL == "" 
 long   sm_utf8_invalid(const char *s);
 /* Length (1..4) of the valid UTF-8 sequence at s, 0 if it is not one. */
 int    sm_utf8_len(const char *s);
+/* Offset of the first control character in s: C0 (0x00-0x1f), DEL (0x7f)
+ * or C1 (U+0080-U+009F, bytes c2 80-c2 9f); -1 when none (NULL: none).
+ * New names may not hold one (doc/cli.md, "Names"); old ones still load. */
+long   sm_control_at(const char *s);
+/* The code point of the control character at s (sm_control_at's). */
+static inline unsigned
+sm_control_code(const char *s)
+{
+    return (unsigned char)s[0] == 0xc2 ? (unsigned char)s[1] : (unsigned char)s[0];
+}
 
 #endif

@@ -208,14 +208,25 @@ void detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail 
 void detail_finding(struct tui *t, int32_t f, struct detail *d);
 void detail_transfer(struct tui *t, int32_t x, struct detail *d);
 
+/* ---- heap texts (text.c) ----------------------------------------------------- */
+/* *dst becomes fmt formatted on the heap, whole (its old text freed); ""
+ * and out of memory leave the shared empty text. tui_text_free frees it
+ * and leaves the empty text: a text once set or freed is never NULL. */
+void tui_text_set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_text_vset(char **dst, const char *fmt, va_list ap);
+void tui_text_free(char **dst);
+
 /* ---- text entry, forms and dialogs ------------------------------------------- */
 
 struct line {
-    char buf[512];
+    char *buf;                  /* heap text (text.c), as long as typed */
     int len, cur;               /* bytes */
+    int cap;                    /* bytes allocated at buf; 0: the empty text */
 };
 
+/* The line holds s (NULL: empty), the cursor at its end. */
 void line_set(struct line *l, const char *s);
+void line_fini(struct line *l);
 /* Edit the line with an action or a typed character. True if handled. */
 bool line_key(struct line *l, enum action a, int code);
 
@@ -225,10 +236,10 @@ enum form_mode { FORM_ADD, FORM_EDIT, FORM_WAIVE };
 
 struct form_field {
     const struct attr *attr;    /* NULL: the object's key (name, id) */
-    char label[24];
-    char help[160];
+    char label[24];             /* an attribute's name */
+    char *help;                 /* heap texts (text.c) */
     struct line in;
-    char orig[512];
+    char *orig;
     bool readonly, required;
     enum attr_type type;        /* for completion */
 };
@@ -238,15 +249,15 @@ struct form {
     enum form_mode mode;
     enum obj_kind kind;
     int32_t id;                 /* FORM_EDIT: the object */
-    char title[160];
-    char key_prefix[256];       /* placement: "DATASET@"; waiver "RULE:OBJ" */
+    char *title;                /* heap texts (text.c), never NULL while open */
+    char *key_prefix;           /* waiver "RULE:OBJ" */
     struct form_field f[FORM_MAX];
     int n, cur;
-    char error[256];
+    char *error;
     int error_field;
-    char note[256];             /* completions */
+    char *note;                 /* completions */
     int ncomp;                  /* Tab presses in a row */
-    char comp_prefix[256];      /* what the user typed before the first Tab */
+    char *comp_prefix;          /* what the user typed before the first Tab */
     int top;
     bool confirm_cancel;        /* Esc on changed fields asked "discard?" */
     bool past_ok;               /* a past expiry date was shown once: saves */
@@ -258,13 +269,13 @@ enum dialog_mode { DIALOG_NONE, DIALOG_CONFIRM, DIALOG_FIX, DIALOG_MENU, DIALOG_
 
 struct dialog {
     enum dialog_mode mode;
-    char title[160];
+    char *title;                /* heap texts (text.c), never NULL once closed */
     char *text;                 /* pager / preview text, heap */
     int top;
     int nlines;
     /* Choices (fix candidates, export menu items), one edit each for fixes. */
     int nchoices, choice;
-    char choice_text[DIALOG_MAX_CHOICES][200];
+    char *choice_text[DIALOG_MAX_CHOICES];
     struct edit *edits[DIALOG_MAX_CHOICES];
     char choice_arg[DIALOG_MAX_CHOICES][64];
     bool destructive;           /* a confirmation Enter answers no to */
@@ -307,8 +318,8 @@ struct tui {
     struct model *m;
     struct tui_ops ops;
     struct keymap keys;
-    char catalog[256];
-    char user[64];
+    char *catalog;              /* heap texts (text.c) */
+    char *user;
     int32_t today;
     struct check_result *res;
     uint64_t gen;               /* bumped on every model or result change */
@@ -345,7 +356,7 @@ struct tui {
 
     struct undo_entry {
         struct edit_result *res;    /* heap; reverted to undo, again to redo */
-        char what[200];             /* the edit as text */
+        char *what;                 /* the edit as text, heap */
     } undo[TUI_UNDO_MAX], redo[TUI_UNDO_MAX];
     int nundo, nredo;
     bool undo_lost;             /* history cleared by another writer's change */
@@ -353,7 +364,7 @@ struct tui {
     int nhist;
     int nreloads;               /* times the catalog was reloaded from disk */
 
-    char msg[512];
+    char *msg;                  /* heap text (text.c), "" none */
     bool msg_error;
     bool msg_sticky;            /* an error that needs a decision: Esc clears */
     int msg_idle;               /* idle ticks it has been shown */
@@ -373,12 +384,12 @@ struct tui {
      * base model and its findings wait in base / base_res, untouched. */
     struct {
         bool on;
-        char name[128];
+        char *name;             /* heap texts (text.c) */
         struct model *base;
         struct check_result *base_res;
         struct scenario_change_set cs;
         int added;              /* ops added in this visit (undo removes them) */
-        char last_op[600];      /* the last op stored, as text */
+        char *last_op;          /* the last op stored, as text */
         bool commands;          /* a `:` command ran in the mode (on the catalog) */
     } scen;
 };

@@ -199,7 +199,7 @@ free_rules(void)
 const struct rulepack *
 tl_rules(void)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (!rules) {
         if (rulepack_load(tl_datadir(), "default", &rules, &e) != SM_OK)
@@ -213,7 +213,7 @@ struct check_result *
 tl_check(const struct model *m)
 {
     struct check_result *r;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (check_run(m, tl_rules(), 20261126, &r, &e) != SM_OK)
         fail_msg("check: %s", e.msg);
@@ -237,7 +237,7 @@ tl_edit(struct model *m, enum edit_op op, enum obj_kind kind, const char *key, i
 {
     struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = n };
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     va_list ap;
 
     va_start(ap, n);

@@ -68,7 +68,7 @@ cli_default_catalog(void)
 static int
 seed_data(struct cli *c, char **data)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct obj_ref *refs = malloc(((size_t)c->m->ntiers + 1) * sizeof *refs);
     char *after = NULL;
 
@@ -91,7 +91,7 @@ seed_data(struct cli *c, char **data)
 int
 cli_seed_tiers(struct cli *c)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *data = NULL, *names = NULL;
     size_t len = 0;
     FILE *nf;
@@ -189,7 +189,7 @@ cli_open(struct cli *c, int flags)
 static int
 open_load(struct cli *c, int flags, bool existed)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     bool write;
     int rc;
 
@@ -213,8 +213,7 @@ open_load(struct cli *c, int flags, bool existed)
                  "directory; what is shown may be stale (open the catalog once where it "
                  "can be written, or copy it with its -wal file)", c->catalog);
     if (!(c->m = model_new())) {
-        e.code = SM_ENOMEM;
-        snprintf(e.msg, sizeof e.msg, "out of memory");
+        sm_error_set(&e, SM_ENOMEM, "out of memory");
         return cli_error(c, &e);
     }
     model_set_shareable(c->m, c->shareable);
@@ -251,7 +250,7 @@ open_load(struct cli *c, int flags, bool existed)
 int
 cli_finish(struct cli *c, bool commit)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (!c->st || !store_locked(c->st))
         return CLI_OK;
@@ -349,10 +348,10 @@ int
 cli_apply(struct cli *c, const struct edit *e, const char *verb)
 {
     struct edit_result res;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     memset(&res, 0, sizeof res);
-    if (store_apply(c->st, c->m, e, &res, &err) != SM_OK)
+    if (edit_check_name(e, &err) != SM_OK || store_apply(c->st, c->m, e, &res, &err) != SM_OK)
         return cli_error(c, &err);
     if (res.unchanged) {
         /* nothing written, nothing logged */

@@ -64,7 +64,7 @@ int
 cli_parse_model(struct cli *c, const char *text, size_t len, const char *name,
                 struct model **out, struct model_json_locs *locs)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m;
 
     if (!(m = model_new()))

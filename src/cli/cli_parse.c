@@ -72,7 +72,7 @@ cli_fail(struct cli *c, const char *fmt, ...)
 int
 cli_error(struct cli *c, const struct sm_error *e)
 {
-    return cli_fail(c, "%s", e && e->msg[0] ? e->msg : e ? sm_code_name(e->code) : "error");
+    return cli_fail(c, "%s", sm_error_msg(e)[0] ? sm_error_msg(e) : e ? sm_code_name(e->code) : "error");
 }
 
 int

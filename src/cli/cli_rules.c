@@ -56,7 +56,7 @@ load_catalog_pack(struct cli *c, const char *name, struct sm_error *e)
 int
 cli_load_rules(struct cli *c)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char meta[1024];
     const char *name = c->rules;
     int rc;

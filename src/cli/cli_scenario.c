@@ -16,7 +16,7 @@ int
 cli_use_scenario(struct cli *c, const char *name)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int rc;
 
     if (!name || !*name)

@@ -26,7 +26,7 @@ struct plan_ctx {
 static int
 op(struct plan_ctx *p, int argc, const char *const *argv)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *text;
 
     if (!(text = scenario_op_dup(argc, argv)))
@@ -157,7 +157,7 @@ read_view(struct cli *c, const struct import_map *map, const char *path, const c
           size_t len, bool before, struct import_run **out)
 {
     struct import_opts o = { 0 };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     o.datadir = c->datadir;
@@ -182,7 +182,7 @@ cli_terraform_plan(struct cli *c, const char *path, const char *map_path,
     struct import_map *map = NULL;
     struct import_run *rb = NULL, *ra = NULL;
     struct scenario_eval *b = NULL, *a = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct plan_ctx p = { c, NULL, 0 };
     const struct import_copy *cb, *ca;
     int32_t nb, na;

@@ -113,7 +113,7 @@ custom_row(void *ctx, int ncols, const char *const *names, const char *const *va
 static int
 scenario_catalog(struct cli *c, struct store **out)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (store_open(":memory:", STORE_CREATE, out, &e) != SM_OK ||
         store_begin(*out, &e) != SM_OK || store_put_all(*out, c->m, &e) != SM_OK ||
@@ -131,7 +131,7 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
     const struct rulepack *rp = c->rp;
     struct custom_ctx cc;
     struct report_rule rule;
-    struct sm_error e;
+    SM_ERROR(e);
     char *desc;
     int32_t k;
     int rc;
@@ -148,12 +148,16 @@ custom_rules(struct cli *c, struct store *st, struct report *rep)
         if (rc != SM_OK)
             return cli_error(c, &e);
         memset(&cc, 0, sizeof cc);
+        cc.err = (struct sm_error)SM_ERROR_INIT;
         cc.rep = rep;
         cc.rule = report_rule(rep, cr->id);
-        memset(&e, 0, sizeof e);
+        sm_error_fini(&e);
         rc = store_query(st, cr->sql, CUSTOM_LIMIT_MS, custom_row, &cc, &e);
-        if (cc.err.code != SM_OK)
-            return cli_error(c, &cc.err);
+        if (cc.err.code != SM_OK) {
+            rc = cli_error(c, &cc.err);
+            sm_error_fini(&cc.err);
+            return rc;
+        }
         if (rc == SM_ELIMIT)
             return cli_fail(c, "custom rule %s stopped: %s; make its query cheaper or "
                                "remove it from the pack", cr->id, e.msg);
@@ -188,7 +192,7 @@ static int
 add_rules(struct cli *c, struct report *rep)
 {
     struct report_rule rule;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     for (int i = 0; i < RULE_COUNT; i++) {
         char *help = NULL;
@@ -218,7 +222,7 @@ plan_collect(struct cli *c, const char *plan, const char *map, struct report **o
 {
     struct scenario_diff *d = NULL;
     struct report *rep = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *src = NULL;
     int rc;
 
@@ -262,7 +266,7 @@ cli_check_collect(struct cli *c, struct report **out, struct check_result **res_
 {
     struct check_result *res = NULL;
     struct report *rep = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int rc;
 
     /* Checking only reads: a read-only catalog (a CI checkout, a colleague's
@@ -325,7 +329,7 @@ static int
 write_file(struct cli *c, const struct report *rep, const struct report_opts *o,
            const char *path)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct outfile of;
     bool ok;
 
@@ -365,7 +369,7 @@ run_check(struct cli *c, int argc, char **argv)
     struct check_result *res = NULL;
     struct report *rep = NULL;
     struct scenario_eval *base = NULL, *after = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *pos[2];
     int npos = 0, rc;
     bool help = false;

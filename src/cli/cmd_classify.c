@@ -102,7 +102,7 @@ static int
 apply(struct cli *c, const struct sctx *x)
 {
     struct model *work = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char now[32], op[64];
     int rc;
 

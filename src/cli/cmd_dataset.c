@@ -625,9 +625,13 @@ static int
 add_field(struct cli *c, const struct part_target *t, const char *arg)
 {
     const struct cli_strs *tags = t->pc->tags;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t fid;
+    long ctl = sm_control_at(arg);
 
+    if (ctl >= 0)               /* QA #21, as edit_apply for objects */
+        return cli_fail(c, "field %s: a name may not hold a control character (U+%04X at "
+                        "byte %ld)", arg, sm_control_code(arg + ctl), ctl);
     if (model_add_field(c->m, t->ds, arg, &fid, &e) != SM_OK)
         return cli_error(c, &e);
     for (int k = 0; k < tags->n; k++)
@@ -639,7 +643,7 @@ add_field(struct cli *c, const struct part_target *t, const char *arg)
 static int
 rm_field(struct cli *c, const struct part_target *t, const char *arg)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t fid;
 
     if ((fid = model_field(c->m, t->ds, arg)) == SM_NONE)
@@ -721,7 +725,7 @@ const struct command cmd_field = {
 static int
 add_tag(struct cli *c, const struct part_target *t, const char *arg)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (model_add_tag(c->m, t->ds, t->field, arg, "", "", t->now, NULL, &e) != SM_OK)
         return cli_error(c, &e);

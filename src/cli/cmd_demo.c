@@ -58,7 +58,7 @@ run_demo(struct cli *c, int argc, char **argv)
     };
     char *pos[8], path[4096], *text = NULL, after[256];
     struct model *dm = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct counts have, got;
     size_t len = 0;
     int npos, rc;

@@ -151,7 +151,7 @@ is_catalog(const char *path)
 static int
 load_catalog(struct cli *c, const char *path, struct model **out)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct store *st = NULL;
     struct model *m = NULL;
 
@@ -599,7 +599,7 @@ run_diff(struct cli *c, int argc, char **argv)
     struct side sides[2] = { { 0 }, { 0 } };
     struct model_diff *d = NULL;
     struct finding_diff fd = { 0 };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *pos[3];
     int npos = 0, rc, level;
     bool fails;

@@ -104,7 +104,7 @@ run_explain(struct cli *c, int argc, char **argv)
         { NULL, 0, NULL, NULL },
     };
     char *pos[4], *id = NULL, *text = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     enum out_format fmt;
     int npos, rc, rule;
     bool help;

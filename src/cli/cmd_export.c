@@ -48,7 +48,7 @@ bad_format(struct cli *c, const char *name)
 static FILE *
 open_out(struct cli *c, const char *out, struct outfile *of)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     memset(of, 0, sizeof *of);
     if (!out || !strcmp(out, "-"))
@@ -64,7 +64,7 @@ open_out(struct cli *c, const char *out, struct outfile *of)
 static int
 close_out(struct cli *c, FILE *f, struct outfile *of, bool ok)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (f == c->out)
         return fflush(f) ? cli_fail(c, "write error: %s", strerror(errno)) : CLI_OK;
@@ -81,7 +81,7 @@ export_change_diagram(struct cli *c, const struct export_ops *ops, const char *s
 {
     struct scenario_change_set cs;
     struct export_juris *j = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct outfile of;
     FILE *f;
     int rc;
@@ -147,7 +147,7 @@ run_export(struct cli *c, int argc, char **argv)
     struct export_stats st = { 0 };
     struct export_juris *j = NULL;
     struct check_result *r = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct outfile of;
     FILE *f = NULL;
 

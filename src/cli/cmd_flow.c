@@ -17,7 +17,7 @@ static const char *const add_skip[] = { "from", "to", "to-region", NULL };
 static int
 resolve_end(struct cli *c, const char *arg, bool target, char **out, bool *region)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t id, p;
 
     *region = false;

@@ -28,7 +28,7 @@ extern const struct command cmd_fmt;
 static char *
 canonical(struct cli *c, const struct model *m, size_t *len)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *buf = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&buf, &n);
@@ -53,7 +53,7 @@ canonical(struct cli *c, const struct model *m, size_t *len)
 static int
 replace(struct cli *c, const char *path, const char *text, size_t len)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct outfile of;
     struct stat st;
     bool keep = stat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -93,7 +93,7 @@ fmt_one(struct cli *c, const char *path, bool check)
         return cli_fail(c, "out of memory");
     }
     {
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         if (refdata_load_regions(c->datadir, m, &e) != SM_OK ||
             model_json_read(text, len, cli_model_name(path), m, &e) != SM_OK) {
             rc = cli_error(c, &e);

@@ -88,7 +88,7 @@ static char *
 touched_data(struct cli *c, const struct model *work, const struct import_touched *t,
              int32_t nt)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct obj_ref *refs = malloc(((size_t)nt + 1) * sizeof *refs);
     char *before = NULL, *after = NULL, *data = NULL;
 
@@ -117,7 +117,7 @@ touched_data(struct cli *c, const struct model *work, const struct import_touche
 static int
 check_scenarios(struct cli *c, const struct model *m, const char *file)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct rulepack *rp = NULL;
     const char *pack = c->rules && *c->rules ? c->rules
                      : m->rule_pack && rulepack_plain_name(m->rule_pack) ? m->rule_pack
@@ -151,7 +151,7 @@ check_scenarios(struct cli *c, const struct model *m, const char *file)
 static int
 import_model(struct cli *c, char **files, int nfiles, bool dry_run, bool replace)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *dm = NULL;
     char *text = NULL, before[128], after[128];
     size_t len;
@@ -167,8 +167,8 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run, bool replace
         return cli_fail(c, "out of memory");
     }
     if (refdata_load_regions(c->datadir, dm, &e) != SM_OK ||
-        model_json_read(text, len, strcmp(files[0], "-") ? files[0] : "<stdin>", dm,
-                        &e) != SM_OK) {
+        model_json_read_new(text, len, strcmp(files[0], "-") ? files[0] : "<stdin>", dm,
+                            &e) != SM_OK) {
         rc = cli_error(c, &e);
         goto out;
     }
@@ -206,7 +206,7 @@ out:
 int
 cmd_load_map(struct cli *c, const char *user_map, struct import_map **out)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = NULL;
     size_t n = strlen(c->datadir) + sizeof "/import-map.json";
     char *path = malloc(n);
@@ -237,7 +237,7 @@ static int
 import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int nfiles,
                struct import_opts *o, const char *map_path, bool dry_run, bool show_diff)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = NULL;
     struct import_run *run = NULL;
     struct model *work = NULL;

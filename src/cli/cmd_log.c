@@ -205,7 +205,7 @@ run_show(struct cli *c, int argc, char **argv)
     };
     char *pos[4];
     struct log_ctx L = { .c = c };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int npos, rc;
     bool help;
 
@@ -263,7 +263,7 @@ run_log(struct cli *c, int argc, char **argv)
     };
     char *pos[12];
     struct log_ctx L = { .c = c, .fmt = FMT_TEXT };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     bool help;
 
     if (argc >= 2 && strcmp(argv[1], "show") == 0)

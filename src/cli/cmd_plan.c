@@ -100,7 +100,7 @@ save_plan(struct cli *c, const char *name, const char *base, const struct plan *
           const struct plan_options *po)
 {
     const char *prefer = plan_prefer_names[po->prefer];
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct scenario s;
     char desc[256], after[512];
     int32_t id;
@@ -309,7 +309,7 @@ run_plan(struct cli *c, int argc, char **argv)
     struct plan_options po;
     struct scenario_eval *ev = NULL;
     struct plan *p = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t *regions = NULL, *avoided = NULL, id;
     char *pos[1], auto_name[64];
     int npos, rc;

@@ -73,7 +73,7 @@ run_revert(struct cli *c, int argc, char **argv)
 {
     extern const struct command cmd_revert;
     struct entry en = { 0 };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *nm = NULL;
     char *pos[4], *text = NULL, *ident = NULL, *data = NULL, *end, *line = NULL, op[64];
     const char *kind = NULL;

@@ -105,7 +105,7 @@ static int
 validate(struct cli *c, const char *name, int argc, const char *const *argv)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int rc;
 
     if ((rc = cli_load_rules(c)) != CLI_OK)
@@ -130,7 +130,7 @@ sc_new(struct cli *c, const struct command *self, int argc, char **argv)
         { "--description", OPT_STR, &desc, "what it tries" },
         { NULL, 0, NULL, NULL },
     };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct scenario s;
     char *pos[2];
     int32_t id;
@@ -250,7 +250,7 @@ static int
 list_errors(struct cli *c, int32_t **out, int32_t *base)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t *v;
     int rc;
 
@@ -313,7 +313,7 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
     x.errors = errors;
     x.base_errors = base;
     {
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         if (cmd_model_changes(c, &x.now, &e) != SM_OK) {
             free(errors);
             return cli_error(c, &e);
@@ -330,7 +330,7 @@ sc_list(struct cli *c, const struct command *self, int argc, char **argv)
 int
 scmd_freshness(struct cli *c, const char *name, int64_t *made, int64_t *now, bool *stale)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (cmd_model_changes(c, now, &e) != SM_OK)
         return cli_error(c, &e);
@@ -390,7 +390,7 @@ static int
 sc_show(struct cli *c, const struct command *self, int argc, char **argv)
 {
     int32_t chain[64], id, n, num = 0;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     const char *format = NULL;
     const struct cli_opt opts[] = {
         { "--format", OPT_STR, &format, "text|json" },
@@ -458,7 +458,7 @@ sc_show(struct cli *c, const struct command *self, int argc, char **argv)
 static int
 sc_add(struct cli *c, const struct command *self, int argc, char **argv)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     enum scenario_op op;
     const char *const *args;
     int32_t id;
@@ -582,7 +582,7 @@ sc_rm(struct cli *c, const struct command *self, int argc, char **argv)
 static int
 sc_drop(struct cli *c, const struct command *self, int argc, char **argv)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *pos[2], *before, *snap;
     int32_t id;
     int npos, rc;

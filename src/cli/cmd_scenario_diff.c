@@ -78,8 +78,11 @@ text_finding(struct cli *c, const struct scenario_review_finding *x)
     fputc('\n', f);
 }
 
+/* broken: NULL, or per op why it no longer applies (NULL where it does):
+ * such an op is listed, marked, with nothing under it (partial_review). */
 static void
-diff_text(struct cli *c, const struct scenario_review *rv, const char *name, const char *other)
+diff_text(struct cli *c, const struct scenario_review *rv, const char *name, const char *other,
+          const char *const *broken)
 {
     FILE *f = c->out;
     bool any;
@@ -117,9 +120,15 @@ diff_text(struct cli *c, const struct scenario_review *rv, const char *name, con
      * the model the ops before it left */
     for (int32_t i = 0; i < rv->nops; i++) {
         any = false;
-        fprintf(f, "\nop %d: ", (int)i + 1);
+        fprintf(f, "\n%sop %d: ", broken && broken[i] ? "! " : "", (int)i + 1);
         cli_put_text(f, rv->ops[i].text);
         fputc('\n', f);
+        if (broken && broken[i]) {
+            fputs("  no longer applies: ", f);
+            cli_put_text(f, broken[i]);
+            fputs(" (left out of this diff)\n", f);
+            continue;
+        }
         for (int32_t k = 0; k < rv->nchanges; k++)
             if (rv->changes[k].op == i) {
                 text_change(c, &rv->changes[k].c, rv->changes[k].resolved);
@@ -219,7 +228,8 @@ json_finding(FILE *f, const struct scenario_review_finding *x, int32_t start)
 }
 
 static void
-diff_json(struct cli *c, const struct scenario_review *rv, const char *name, const char *other)
+diff_json(struct cli *c, const struct scenario_review *rv, const char *name, const char *other,
+          const char *const *broken)
 {
     FILE *f = c->out;
 
@@ -233,6 +243,10 @@ diff_json(struct cli *c, const struct scenario_review *rv, const char *name, con
         bool first = true;
         fprintf(f, "%s\n    {\"n\": %d, \"op\": ", i ? "," : "", (int)i + 1);
         cli_put_json(f, rv->ops[i].text);
+        if (broken) {
+            fputs(", \"broken\": ", f);
+            json_opt(f, broken[i]);
+        }
         fputs(", \"argv\": [", f);
         for (uint32_t k = 0; k < rv->ops[i].argv.n; k++) {
             fputs(k ? ", " : "", f);
@@ -289,7 +303,7 @@ static void
 list_ops_marked(struct cli *c, const char *name)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t sid = model_scenario(c->m, name);
     const struct scenario *sc;
     int bad = 0;
@@ -332,6 +346,103 @@ list_ops_marked(struct cli *c, const char *name)
     scenario_eval_free(ev);
 }
 
+/* The review of scenario name without its ops that no longer apply on the
+ * catalog (each tried after the ones before it that do, as list_ops_marked
+ * does; QA #8), numbered as the scenario's: the broken ones are in rv->ops
+ * with nothing under them, and *broken (in rv's arena) says why for each,
+ * NULL where the op applies. An error when a base no longer applies. */
+static int
+partial_review(struct cli *c, const char *name, struct scenario_review **out,
+               const char ***broken, struct sm_error *err)
+{
+    int32_t sid = model_scenario(c->m, name);
+    struct scenario *sc;
+    struct scenario_eval *ev = NULL;
+    struct scenario_review *rv;
+    struct sm_strv *all, *kept = NULL;
+    struct scenario_review_op *ops;
+    uint32_t nall, nkept = 0;
+    int32_t *orig = NULL;
+    char **why = NULL;
+    const char **bad;
+    int rc;
+
+    if (sid == SM_NONE)
+        return sm_error_set(err, SM_ENOTFOUND, "unknown scenario %s", name);
+    sc = &c->m->scenarios[sid];
+    all = sc->ops;
+    nall = sc->nops;
+    kept = calloc(nall + 1, sizeof *kept);
+    orig = calloc(nall + 1, sizeof *orig);
+    why = calloc(nall + 1, sizeof *why);
+    if (!kept || !orig || !why) {
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = scenario_begin(c->m, c->rp, name, &ev, err)) != SM_OK ||
+        (*sc->base && (rc = scenario_apply_chain(ev, c->m, sc->base, err)) != SM_OK))
+        goto out;
+    for (uint32_t i = 0; i < nall; i++) {
+        SM_ERROR(e);
+        if (scenario_apply(ev, (int)all[i].n, all[i].v, &e) == SM_OK) {
+            kept[nkept] = all[i];
+            orig[nkept++] = (int32_t)i;
+        } else if (!(why[i] = strdup(e.msg))) {
+            rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+            goto out;
+        }
+    }
+    sc->ops = kept;             /* reviewed without the broken ops, then back */
+    sc->nops = nkept;
+    rc = scenario_review(c->m, c->rp, name, NULL, c->today, out, err);
+    sc->ops = all;
+    sc->nops = nall;
+    if (rc != SM_OK)
+        goto out;
+    rv = *out;
+    ops = calloc(nall + 1, sizeof *ops);        /* rv's own: freed with it */
+    bad = sm_arena_alloc(&rv->arena, (nall + 1) * sizeof *bad);
+    for (uint32_t k = 0; ops && bad && k < nkept; k++)
+        ops[orig[k]] = rv->ops[k];
+    for (uint32_t i = 0; ops && bad && i < nall; i++) {
+        char *line;
+        if (!why[i])
+            continue;
+        line = scenario_op_dup((int)all[i].n, all[i].v);
+        ops[i].text = line ? sm_arena_strdup(&rv->arena, line) : NULL;
+        ops[i].argv = all[i];
+        bad[i] = sm_arena_strdup(&rv->arena, why[i]);
+        free(line);
+        if (!ops[i].text || !bad[i])
+            bad = NULL;
+    }
+    if (!ops || !bad) {
+        free(ops);
+        scenario_review_free(rv);
+        *out = NULL;
+        rc = sm_error_set(err, SM_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int32_t k = 0; k < rv->nchanges; k++)
+        if (rv->changes[k].op != SM_NONE)
+            rv->changes[k].op = orig[rv->changes[k].op];
+    for (int32_t k = 0; k < rv->nfindings; k++)
+        if (rv->findings[k].op != SM_NONE)
+            rv->findings[k].op = orig[rv->findings[k].op];
+    free(rv->ops);
+    rv->ops = ops;
+    rv->nops = (int32_t)nall;
+    *broken = bad;
+out:
+    scenario_eval_free(ev);
+    for (uint32_t i = 0; why && i < nall; i++)
+        free(why[i]);
+    free(why);
+    free(orig);
+    free(kept);
+    return rc;
+}
+
 int
 scmd_diff(struct cli *c, const struct command *self, int argc, char **argv)
 {
@@ -343,7 +454,7 @@ scmd_diff(struct cli *c, const struct command *self, int argc, char **argv)
         { NULL, 0, NULL, NULL },
     };
     struct scenario_review *rv = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     enum out_format fmt;
     char *pos[2];
     int32_t id;
@@ -365,17 +476,27 @@ scmd_diff(struct cli *c, const struct command *self, int argc, char **argv)
         return exit_code ? CLI_FINDINGS : rc;
     if (scenario_review(c->m, c->rp, pos[0], npos == 2 ? pos[1] : NULL, c->today, &rv, &e)
         != SM_OK) {
+        const char **broken = NULL;
         rc = cli_error(c, &e);
-        /* a stale scenario: list its ops, the ones that still apply and the
-         * broken ones marked, so it can be reviewed and repaired */
-        if (npos == 1)
+        /* a stale scenario: the diff of the ops that still apply, the broken
+         * ones marked in it, then the ways out; still an error (doc/scenarios.md) */
+        if (npos == 1 && partial_review(c, pos[0], &rv, &broken, &e) == SM_OK) {
+            if (fmt == FMT_JSON)
+                diff_json(c, rv, pos[0], NULL, broken);
+            else
+                diff_text(c, rv, pos[0], NULL, broken);
+            if (fmt != FMT_JSON)
+                fputc('\n', c->out);
+            scenario_review_free(rv);
+        }
+        if (npos == 1 && fmt != FMT_JSON)
             list_ops_marked(c, pos[0]);
         return exit_code ? CLI_FINDINGS : rc;
     }
     if (fmt == FMT_JSON)
-        diff_json(c, rv, pos[0], npos == 2 ? pos[1] : NULL);
+        diff_json(c, rv, pos[0], npos == 2 ? pos[1] : NULL, NULL);
     else
-        diff_text(c, rv, pos[0], npos == 2 ? pos[1] : NULL);
+        diff_text(c, rv, pos[0], npos == 2 ? pos[1] : NULL, NULL);
     rc = exit_code && rv->changed ? 2 : CLI_OK;
     scenario_review_free(rv);
     return rc;
@@ -418,7 +539,7 @@ static int
 unapplied(struct cli *c, const struct model *m, const char *name, const char *indent, bool print)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t sid = model_scenario(m, name);
     const struct scenario *sc;
     int bad = 0;
@@ -454,7 +575,7 @@ int
 scmd_apply(struct cli *c, const struct command *self, int argc, char **argv)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m;
     bool force = false;
     const struct cli_opt opts[] = {

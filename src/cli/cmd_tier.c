@@ -184,7 +184,7 @@ tier_preview(struct cli *c, const struct attr_opts *ao, const char *name, enum o
 {
     struct scenario_eval *b = NULL, *a = NULL;
     struct scenario_diff *d = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t id;
     int rc;
 

@@ -63,13 +63,13 @@ check_free(void *ctx, struct check_result *r)
 static int
 run_locked(struct cli *c, const struct command *cmd, int argc, char **argv)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char summary[8];
     bool locked = false, reloaded;
     int rc;
 
     for (int tries = 0; c->st && tries < 3 && !locked; tries++) {
-        memset(&e, 0, sizeof e);
+        sm_error_fini(&e);
         if (store_lock(c->st, &e) == SM_OK)
             locked = true;
         else if (e.code != SM_ESTALE ||
@@ -175,7 +175,7 @@ read_config(struct cli *c, struct keymap *km, char **theme, char **msg)
     while (getline(&line, &cap, f) != -1) {
         char *w[5], *save = NULL;
         int n = 0;
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
 
         lineno++;
         if (strchr(line, '#'))
@@ -305,7 +305,7 @@ run_tui(struct cli *c, int argc, char **argv)
     };
     char *pos[4], *config_theme = NULL, *hint = NULL;
     const char *theme_name;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct keymap km;
     struct theme th;
     struct tui_ops ops = { .ctx = c, .apply = apply, .revert = revert, .check = check,

@@ -544,7 +544,7 @@ cmd_audit_data(const char *before, const char *after)
 char *
 cmd_diff_data(struct cli *c, const struct model *a, const struct model *b)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *before = NULL, *after = NULL, *data;
 
     switch (model_json_diff(a, b, &before, &after, CMD_AUDIT_MAX_OBJECTS, &e)) {
@@ -572,7 +572,7 @@ cmd_save(struct cli *c, const struct model *m, enum obj_kind kind, int32_t id,
          const char *object, const char *op, const char *before, const char *after,
          const char *snap)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *now = NULL, *data = NULL;
     int rc;
 
@@ -616,7 +616,7 @@ int
 cmd_save_changes(struct cli *c, const struct model *base, const struct model *m,
                  const char *object, const char *op, const char *before, const char *after)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *data = cmd_diff_data(c, base, m);
 
     if (!data)
@@ -662,7 +662,7 @@ cmd_now(struct cli *c, char buf[32])
 int
 cmd_find(struct cli *c, enum obj_kind kind, const char *sel, int32_t *id)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (model_find(c->m, kind, sel, id, &e) != SM_OK)
         return cli_error(c, &e);

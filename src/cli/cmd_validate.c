@@ -24,7 +24,7 @@ extern const struct command cmd_validate;
 static int
 validate_one(struct cli *c, const char *path)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m;
     char *text;
     size_t len;
@@ -38,7 +38,7 @@ validate_one(struct cli *c, const char *path)
     }
     if (refdata_load_regions(c->datadir, m, &e) != SM_OK) {
         rc = cli_error(c, &e);
-    } else if (model_json_read(text, len, cli_model_name(path), m, &e) != SM_OK) {
+    } else if (model_json_read_new(text, len, cli_model_name(path), m, &e) != SM_OK) {
         if (e.code == SM_ENOMEM) {
             rc = cli_error(c, &e);
         } else {

@@ -233,7 +233,7 @@ why_not(struct wctx *x, int32_t r)
     for (int role = 0; role < WHERE_ROLE_COUNT; role++) {
         const struct where_cell *w = cell_of(x, role, r);
         struct where_probe p;
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
 
         if (x->role != WHERE_ROLE_COUNT && role != x->role)
             continue;
@@ -312,7 +312,7 @@ run_where(struct cli *c, int argc, char **argv)
     enum out_format fmt;
     struct wctx x;
     struct model *scratch = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t wr = SM_NONE;
 
     memset(&x, 0, sizeof x);

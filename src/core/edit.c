@@ -45,6 +45,18 @@ oom(struct sm_error *err)
     return sm_error_set(err, SM_ENOMEM, "out of memory");
 }
 
+/* res->selector: the object's selector as it is now, in the undo arena. */
+static int
+note_selector(struct edit_result *res, const struct model *m, enum obj_kind kind, int32_t id,
+              struct sm_error *err)
+{
+    char *sel = model_selector_dup(m, kind, id);
+
+    res->selector = sel ? sm_arena_strdup(&res->undo->arena, sel) : NULL;
+    free(sel);
+    return res->selector ? SM_OK : oom(err);
+}
+
 /* An attribute's full text (model_get truncates to its buffer). */
 static const char *
 get_value(struct sm_arena *a, const struct model *m, enum obj_kind kind, int32_t id,
@@ -686,7 +698,8 @@ apply_remove(struct model *m, const struct edit *e, struct edit_result *res,
         return rc;
     res->id = id;
     u->id = id;
-    model_selector(m, e->kind, id, res->selector, sizeof res->selector);
+    if ((rc = note_selector(res, m, e->kind, id, err)))
+        return rc;
     if (!(res->before = model_describe_dup(m, e->kind, id)))
         return oom(err);
     /* the inverse is written while the copies can still be named */
@@ -773,7 +786,8 @@ edit_apply(struct model *m, const struct edit *e, struct edit_result *res,
         goto fail;
     u->id = res->id;
     if (e->op != EDIT_REMOVE) {
-        model_selector(m, e->kind, res->id, res->selector, sizeof res->selector);
+        if ((rc = note_selector(res, m, e->kind, res->id, err)))
+            goto undo;
         if (!(res->after = model_describe_dup(m, e->kind, res->id))) {
             rc = oom(err);
             goto undo;
@@ -857,6 +871,22 @@ bool
 edit_reverted(const struct edit_result *res)
 {
     return res && res->undo && res->undo->reverted;
+}
+
+int
+edit_check_name(const struct edit *e, struct sm_error *err)
+{
+    long ctl;
+
+    /* placements and waivers are keyed by names that exist already; a
+     * region id has its own rule (model_region_id_ok: no blank or control) */
+    if (e->op != EDIT_ADD || e->kind == OBJ_PLACEMENT || e->kind == OBJ_WAIVER ||
+        e->kind == OBJ_REGION ||
+        (ctl = sm_control_at(e->key)) < 0)
+        return SM_OK;
+    return sm_error_set(err, SM_EINVAL, "%s %s: a name may not hold a control character "
+                        "(U+%04X at byte %ld)", obj_kind_names[e->kind], e->key,
+                        sm_control_code(e->key + ctl), ctl);
 }
 
 void

@@ -411,18 +411,19 @@ static int
 bad_value(struct sm_error *err, const struct model *m, enum obj_kind kind, int32_t id,
           const struct attr *a, const char *value, const char *why)
 {
-    char sel[256];
+    char *sel = model_selector_dup(m, kind, id);
 
-    model_selector(m, kind, id, sel, sizeof sel);
-    return sm_error_set(err, SM_EINVAL, "%s %s: bad %s %.60s%s%s", obj_kind_names[kind], sel,
-                        a->name, value, why ? ": " : "", why ? why : "");
+    sm_error_set(err, SM_EINVAL, "%s %s: bad %s %s%s%s", obj_kind_names[kind], sel ? sel : "",
+                 a->name, value, why ? ": " : "", why ? why : "");
+    free(sel);
+    return SM_EINVAL;
 }
 
 static int
 find_ref(const struct model *m, enum obj_kind kind, int32_t id, const struct attr *a,
          enum obj_kind refkind, const char *value, int32_t *out, struct sm_error *err)
 {
-    char sel[256];
+    char *sel;
     int rc;
 
     if (!*value) {
@@ -430,8 +431,9 @@ find_ref(const struct model *m, enum obj_kind kind, int32_t id, const struct att
         return SM_OK;
     }
     if ((rc = model_find(m, refkind, value, out, err)) != SM_OK) {
-        model_selector(m, kind, id, sel, sizeof sel);
-        sm_error_prefix(err, "%s %s: %s", obj_kind_names[kind], sel, a->name);
+        sel = model_selector_dup(m, kind, id);
+        sm_error_prefix(err, "%s %s: %s", obj_kind_names[kind], sel ? sel : "", a->name);
+        free(sel);
     }
     return rc;
 }
@@ -560,7 +562,7 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
         else if ((i32 = sm_cc(value)) == SM_NONE)
             return bad_value(err, m, kind, id, a, value, "use a two-letter ISO code");
         else if (!sm_cc_known(i32)) {
-            struct sm_error why = { 0 };
+            SM_ERROR(why);
             model_check_cc(i32, &why);
             return bad_value(err, m, kind, id, a, value, why.msg);
         }

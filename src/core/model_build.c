@@ -152,7 +152,7 @@ model_add_tier(struct model *m, const struct tier *t, int32_t *id,
         return rc;
     for (uint32_t i = 0; i < t->approved.n; i++)
         if (model_region(m, t->approved.v[i]) == SM_NONE) {
-            struct sm_error e2;
+            SM_ERROR(e2);
             int32_t dummy;
             model_find(m, OBJ_REGION, t->approved.v[i], &dummy, &e2);
             return sm_error_set(err, SM_ENOTFOUND, "tier %s: %s", t->name, e2.msg);

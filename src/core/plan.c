@@ -423,7 +423,7 @@ first_bad_step(struct planner *pl, int32_t *bad, char **what, struct sm_error *e
         return rc;
     for (int32_t k = 0; k < pl->p->nsteps && !rc;) {
         const struct plan_step *st = &pl->p->steps[k];
-        struct sm_error e2;
+        SM_ERROR(e2);
         int32_t *nv = NULL, nn = 0;
         if (scenario_apply(ev, (int)st->op.n, st->op.v, &e2) != SM_OK) {
             if (e2.code == SM_ENOMEM) {

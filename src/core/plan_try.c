@@ -66,7 +66,7 @@ try_fix_snap(struct planner *pl, struct group *g, const struct cand *c, const ch
              bool *ok, struct sm_error *err)
 {
     struct check_result *r = NULL;
-    struct sm_error e2;
+    SM_ERROR(e2);
     struct snap sn, sn2;
     int rc;
 

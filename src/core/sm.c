@@ -9,25 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A message cut at the size of struct sm_error ends on a whole UTF-8
- * character: drop a trailing incomplete sequence. */
+/* Take msg (heap, or NULL when formatting it ran out of memory) as err's
+ * message, freeing the old one. */
 static void
-utf8_trim(char *s)
+error_take(struct sm_error *err, char *msg)
 {
-    size_t n = strlen(s), i = n;
-    unsigned char lead;
-    size_t need;
+    free(err->heap_);
+    err->heap_ = msg;
+    err->msg = msg ? msg : sm_code_name(err->code);
+}
 
-    while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-        i--;
-    if (i == 0)
-        return;
-    lead = (unsigned char)s[i - 1];
-    if (lead < 0xc0)
-        return;
-    need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-    if (n - (i - 1) < need)
-        s[i - 1] = '\0';
+int
+sm_error_vset(struct sm_error *err, int code, const char *fmt, va_list ap)
+{
+    if (!err)
+        return code;
+    err->code = code;
+    error_take(err, sm_vstrdupf(fmt, ap));
+    return code;
 }
 
 int
@@ -35,31 +34,61 @@ sm_error_set(struct sm_error *err, int code, const char *fmt, ...)
 {
     va_list ap;
 
-    if (!err)
-        return code;
-    err->code = code;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    code = sm_error_vset(err, code, fmt, ap);
     va_end(ap);
-    utf8_trim(err->msg);
     return code;
 }
 
 int
 sm_error_prefix(struct sm_error *err, const char *fmt, ...)
 {
-    char pre[256], old[256];
+    char *pre, *msg;
     va_list ap;
 
     if (!err)
         return SM_EINVAL;
     va_start(ap, fmt);
-    vsnprintf(pre, sizeof pre, fmt, ap);
+    pre = sm_vstrdupf(fmt, ap);
     va_end(ap);
-    sm_strlcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", pre, old);
-    utf8_trim(err->msg);
+    msg = pre ? sm_strdupf("%s: %s", pre, sm_error_msg(err)) : NULL;
+    free(pre);
+    if (msg)
+        error_take(err, msg);
     return err->code;
+}
+
+const char *
+sm_error_msg(const struct sm_error *err)
+{
+    return err && err->msg ? err->msg : "";
+}
+
+void
+sm_error_fini(struct sm_error *err)
+{
+    if (!err)
+        return;
+    free(err->heap_);
+    err->heap_ = NULL;
+    err->msg = "";
+    err->code = SM_OK;
+}
+
+int
+sm_error_move(struct sm_error *dst, struct sm_error *src)
+{
+    int code = src->code;
+
+    if (dst) {
+        free(dst->heap_);
+        dst->code = code;
+        dst->heap_ = src->heap_;
+        dst->msg = src->msg ? src->msg : "";
+        src->heap_ = NULL;
+    }
+    sm_error_fini(src);
+    return code;
 }
 
 const char *
@@ -716,5 +745,14 @@ sm_utf8_invalid(const char *s)
     for (; *p; p += n)
         if ((n = sm_utf8_len(p)) == 0)
             return (long)(p - s);
+    return -1;
+}
+
+long
+sm_control_at(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            return (long)(p - (const unsigned char *)s);
     return -1;
 }

@@ -138,7 +138,7 @@ export_review_html(const struct model *m, const struct check_result *r,
 {
     struct export_opts defaults;
     const struct export_opts *o = opts;
-    struct sm_error why = { 0 };
+    SM_ERROR(why);
     int32_t nd = 0, np = 0, nf = 0;
     char day[11];
     int rc;

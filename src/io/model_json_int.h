@@ -29,6 +29,7 @@ struct rd {
     const struct span *spans;           /* the top-level sections */
     size_t elem_pos;
     struct model_json_locs *locs;       /* NULL: not wanted */
+    bool new_names;                     /* refuse control characters in names */
     /* line and column at byte lc_pos, so that noting objects in file order
      * scans the text once */
     size_t lc_pos;

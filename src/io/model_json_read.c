@@ -19,22 +19,26 @@
 int
 bad(struct rd *r, const char *path, const char *fmt, ...)
 {
-    char msg[256];
+    char *msg;
     va_list ap;
-
-    int line, col;
+    int line, col, rc;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg = sm_vstrdupf(fmt, ap);
     va_end(ap);
-    if (!*path)
-        return sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+    if (!msg)
+        return sm_error_set(r->err, SM_ENOMEM, "%s: out of memory", r->name);
     /* file:line:col of the value the path names, as editors and CI
      * annotations want it; the path stays, it says which value */
-    if (locate_path(r, path, &line, &col))
-        return sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
-                            msg);
-    return sm_error_set(r->err, SM_EPARSE, "%s: %s: %s", r->name, path, msg);
+    if (!*path)
+        rc = sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+    else if (locate_path(r, path, &line, &col))
+        rc = sm_error_set(r->err, SM_EPARSE, "%s:%d:%d: %s: %s", r->name, line, col, path,
+                          msg);
+    else
+        rc = sm_error_set(r->err, SM_EPARSE, "%s: %s: %s", r->name, path, msg);
+    free(msg);
+    return rc;
 }
 
 const char *
@@ -127,6 +131,25 @@ get_str(struct rd *r, json_t *o, const char *path, const char *key, bool require
     if (strlen(*out) != json_string_length(v))
         return bad(r, p, "must not contain NUL characters");
     return SM_OK;
+}
+
+/* A name (get_str's); in a file of new names (import model, validate) no
+ * control character in it (QA #21; doc/cli.md, "Names"). */
+static int
+get_name(struct rd *r, json_t *o, const char *path, const char *key, bool required,
+         const char **out)
+{
+    char p[512];
+    long ctl;
+    int rc;
+
+    if ((rc = get_str(r, o, path, key, required, false, "", out)) != SM_OK)
+        return rc;
+    if (!r->new_names || (ctl = sm_control_at(*out)) < 0)
+        return SM_OK;
+    sub(p, sizeof p, path, key);
+    return bad(r, p, "%s: a name may not hold a control character (U+%04X at byte %ld)", *out,
+               sm_control_code(*out + ctl), ctl);
 }
 
 static int
@@ -239,7 +262,7 @@ get_object(struct rd *r, json_t *v, const char *path)
 int
 find(struct rd *r, enum obj_kind kind, const char *sel, const char *path, int32_t *out)
 {
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
 
     if (model_find(r->m, kind, sel, out, &e2))
         return bad(r, path, "%s", e2.msg);
@@ -294,7 +317,7 @@ read_region(struct rd *r, json_t *o, const char *path)
     const char *id, *country, *op, *city, *name;
     struct sm_ccset set;
     struct region reg;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     json_t *mem, *v;
     char p[512];
     size_t i;
@@ -305,7 +328,7 @@ read_region(struct rd *r, json_t *o, const char *path)
         (rc = get_str(r, o, path, "country", false, true, "", &country)) ||
         (rc = get_str(r, o, path, "operator", false, true, "", &op)) ||
         (rc = get_str(r, o, path, "city", false, false, "", &city)) ||
-        (rc = get_str(r, o, path, "name", false, false, "", &name)))
+        (rc = get_name(r, o, path, "name", false, &name)))
         return rc;
     sub(p, sizeof p, path, "id");
     if (!model_region_id_ok(id))
@@ -364,14 +387,14 @@ read_tier(struct rd *r, json_t *o, const char *path)
                                         "transit_encryption", "sovereign",
                                         "retention_min_days", "retention_max_days",
                                         "description", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct tier t;
     char p[512], kp[512];
     int rc;
 
     model_tier_init(&t);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", true, false, "", &t.name)) ||
+        (rc = get_name(r, o, path, "name", true, &t.name)) ||
         (rc = get_int(r, o, path, "rank", false, 0, INT32_MIN + 1, &t.rank)) ||
         (rc = get_bool(r, o, path, "personal", &t.personal)) ||
         (rc = get_enum(r, o, path, "scope", scope_names, SCOPE_COUNT, "global", false,
@@ -410,7 +433,7 @@ read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
 {
     static const char *const keys[] = { "tag", "source", "entity", "time", "expired", NULL };
     const char *tag, *source, *entity, *time, *expired;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     int32_t before = r->m->ntags, id;
     int rc;
 
@@ -435,7 +458,7 @@ read_prop(struct rd *r, json_t *o, const char *path, int32_t d)
 {
     static const char *const keys[] = { "key", "value", "source", "entity", "time", NULL };
     const char *key, *value, *source, *entity, *time;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     int rc;
 
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
@@ -458,7 +481,7 @@ read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
     static const char *const keys[] = { "region", "role", "encrypted", "key_region",
                                         "mechanism", "mechanism_ref", NULL };
     const char *region, *key, *ref;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct placement p;
     char kp[512];
     int rc;
@@ -494,7 +517,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
                                         "description", "purpose", "legal_basis", "fields",
                                         "tags", "properties", "placements", NULL };
     static const char *const fkeys[] = { "name", "type", "comment", "tags", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct dataset d;
     const char *tier;
     json_t *subj, *fields, *tags, *props, *pls, *v, *tv;
@@ -505,7 +528,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
 
     model_dataset_init(&d);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", true, false, "", &d.name)) ||
+        (rc = get_name(r, o, path, "name", true, &d.name)) ||
         (rc = get_str(r, o, path, "system", false, false, "", &d.system)) ||
         (rc = get_str(r, o, path, "tier", false, true, "", &tier)) ||
         (rc = get_array(r, o, path, "subjects", &subj)) ||
@@ -557,7 +580,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             sub(kp, sizeof kp, path, "fields");
             idx(p, sizeof p, kp, i);
             if ((rc = get_object(r, v, p)) || (rc = known_keys(r, v, p, fkeys)) ||
-                (rc = get_str(r, v, p, "name", true, false, "", &fname)) ||
+                (rc = get_name(r, v, p, "name", true, &fname)) ||
                 (rc = get_str(r, v, p, "type", false, false, "", &ftype)) ||
                 (rc = get_str(r, v, p, "comment", false, false, "", &fcomment)) ||
                 (rc = get_array(r, v, p, "tags", &ftags)))
@@ -610,7 +633,7 @@ read_flow(struct rd *r, json_t *o, const char *path)
                                         "valid_from", "valid_to", "transit_encrypted",
                                         "public_recipient", NULL };
     struct transform *tx = NULL;
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     const char *from, *to, *to_region, *ref;
     json_t *xs, *v;
     struct flow f;
@@ -620,7 +643,7 @@ read_flow(struct rd *r, json_t *o, const char *path)
 
     model_flow_init(&f);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", false, false, "", &f.name)) ||
+        (rc = get_name(r, o, path, "name", false, &f.name)) ||
         (rc = get_str(r, o, path, "from", true, false, "", &from)) ||
         (rc = get_str(r, o, path, "to", false, true, "", &to)) ||
         (rc = get_str(r, o, path, "to_region", false, true, "", &to_region)) ||
@@ -684,7 +707,7 @@ int
 read_waiver(struct rd *r, json_t *o, const char *path)
 {
     static const char *const keys[] = { "rule", "object", "owner", "reason", "expires", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct waiver w;
     int rc;
 
@@ -705,7 +728,7 @@ int
 read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
 {
     static const char *const keys[] = { "name", "base", "description", "ops", NULL };
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     struct scenario s;
     json_t *ops, *op, *v;
     char p[512], kp[512];
@@ -714,7 +737,7 @@ read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
 
     memset(&s, 0, sizeof s);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_str(r, o, path, "name", true, false, "", &s.name)) ||
+        (rc = get_name(r, o, path, "name", true, &s.name)) ||
         (rc = get_str(r, o, path, "description", false, false, "", &s.description)) ||
         (rc = get_array(r, o, path, "ops", &ops)))
         return rc;

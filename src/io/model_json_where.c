@@ -518,11 +518,29 @@ model_json_loc(const struct model_json_locs *locs, enum obj_kind kind, int32_t i
     return &locs->at[kind][id];
 }
 
+static int read_model(const char *text, size_t len, const char *name, struct model *m,
+                      struct model_json_locs *locs, bool new_names, struct sm_error *err);
+
 int
 model_json_read_locs(const char *text, size_t len, const char *name, struct model *m,
                      struct model_json_locs *locs, struct sm_error *err)
 {
-    struct rd r = { .name = name ? name : "model.json", .m = m, .err = err, .locs = locs };
+    return read_model(text, len, name, m, locs, false, err);
+}
+
+int
+model_json_read_new(const char *text, size_t len, const char *name, struct model *m,
+                    struct sm_error *err)
+{
+    return read_model(text, len, name, m, NULL, true, err);
+}
+
+static int
+read_model(const char *text, size_t len, const char *name, struct model *m,
+           struct model_json_locs *locs, bool new_names, struct sm_error *err)
+{
+    struct rd r = { .name = name ? name : "model.json", .m = m, .err = err, .locs = locs,
+                    .new_names = new_names };
     struct src s = { text, len };
     struct span spans[SEC_COUNT];
     size_t next;

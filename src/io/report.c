@@ -183,7 +183,7 @@ report_locate(const struct report *r, const struct finding *f, int32_t *line, in
 {
     const struct model_json_loc *l;
     int32_t id = f->object;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (!r->locs)
         return false;

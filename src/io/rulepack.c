@@ -590,7 +590,7 @@ load_overrides(struct ctx *c, json_t *o)
 {
     json_t *rev, *pair;
     size_t i;
-    struct sm_error e;
+    SM_ERROR(e);
 
     if (!o)
         return SM_OK;

@@ -383,7 +383,7 @@ static int
 load_regions(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_REGION_LOAD, L->err);
-    struct sm_error e2;
+    SM_ERROR(e2);
     int rc;
 
     if (!s)
@@ -418,7 +418,7 @@ static int
 load_tiers(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_TIER_LOAD, L->err);
-    struct sm_error e2;
+    SM_ERROR(e2);
     int rc;
 
     if (!s)
@@ -538,7 +538,7 @@ static int
 load_datasets(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_DATASET_LOAD, L->err);
-    struct sm_error e2;
+    SM_ERROR(e2);
     const char *last_tier = NULL;
     char last_tier_buf[256] = "";
     int32_t tier = SM_NONE;
@@ -624,7 +624,7 @@ load_fields(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_FIELD_LOAD, L->err);
     struct model *m = L->m;
-    struct sm_error e2;
+    SM_ERROR(e2);
     int32_t cur = 0, td = SM_NONE, tail = SM_NONE;
     int rc;
 
@@ -799,7 +799,7 @@ static int
 load_placements(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_PLACEMENT_LOAD, L->err);
-    struct sm_error e2;
+    SM_ERROR(e2);
     int rc;
 
     if (!s)
@@ -859,7 +859,7 @@ load_flows(struct loader *L)
     sqlite3_stmt *s = stmt(L->st, S_FLOW_LOAD, L->err);
     sqlite3_stmt *x = stmt(L->st, S_XFORM_LOAD, L->err);
     struct transform tx[64];
-    struct sm_error e2;
+    SM_ERROR(e2);
     int xrc = SQLITE_ROW, rc;
 
     if (!s || !x)
@@ -942,7 +942,7 @@ static int
 load_rest(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_WAIVER_LOAD, L->err);
-    struct sm_error e2;
+    SM_ERROR(e2);
     int rc;
 
     if (!s)

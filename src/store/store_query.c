@@ -89,7 +89,7 @@ int
 store_change_counter(struct store *st, int64_t *out, struct sm_error *err)
 {
     char buf[32];
-    struct sm_error e2 = { 0 };
+    SM_ERROR(e2);
     int rc = store_meta_get(st, "change", buf, sizeof buf, &e2);
 
     if (rc == SM_ENOTFOUND) {

@@ -23,7 +23,7 @@ tui_set_message(struct tui *t, bool error, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    tui_text_vset(&t->msg, fmt, ap);
     va_end(ap);
     t->msg_error = error;
     t->msg_sticky = false;
@@ -37,7 +37,7 @@ tui_set_alert(struct tui *t, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(t->msg, sizeof t->msg, fmt, ap);
+    tui_text_vset(&t->msg, fmt, ap);
     va_end(ap);
     t->msg_error = true;
     t->msg_sticky = true;
@@ -57,12 +57,12 @@ age_message(struct tui *t, const struct key *k)
         if (k->code != TK_ESC || t->prompt != PROMPT_NONE || t->form.open ||
             t->dialog.mode != DIALOG_NONE)
             return false;
-        t->msg[0] = 0;
+        tui_text_free(&t->msg);
         t->msg_sticky = false;
         return true;
     }
     if (t->msg_key < t->nkeys)
-        t->msg[0] = 0;
+        tui_text_free(&t->msg);
     return false;
 }
 
@@ -96,10 +96,13 @@ entry_free(struct undo_entry *u)
         free(u->res);
     }
     u->res = NULL;
+    free(u->what);
+    u->what = NULL;
 }
 
+/* Takes res and what (heap; NULL is shown as ""). */
 static void
-push(struct undo_entry *stack, int *n, struct edit_result *res, const char *what)
+push(struct undo_entry *stack, int *n, struct edit_result *res, char *what)
 {
     if (*n == TUI_UNDO_MAX) {
         entry_free(&stack[0]);
@@ -107,7 +110,7 @@ push(struct undo_entry *stack, int *n, struct edit_result *res, const char *what
         (*n)--;
     }
     stack[*n].res = res;
-    snprintf(stack[*n].what, sizeof stack[*n].what, "%s", what);
+    stack[*n].what = what;
     (*n)++;
 }
 
@@ -144,7 +147,7 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
 bool
 sync_catalog(struct tui *t, bool force)
 {
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char summary[256], what[400], *sel = NULL;
     enum obj_kind kind = OBJ_KIND_COUNT;
     int32_t id = SM_NONE;
@@ -192,7 +195,7 @@ tui_idle(struct tui *t)
 {
     /* about four seconds (run.c idles a second at a time) */
     if (t->msg[0] && !t->msg_sticky && ++t->msg_idle >= 4) {
-        t->msg[0] = 0;
+        tui_text_free(&t->msg);
         return TUI_REDRAW;
     }
     /* the matrix names objects of the model it was built from: no reload
@@ -246,15 +249,18 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
     struct edit_result *res = calloc(1, sizeof *res);
     struct check_touch touch = { 0 };
     struct derive_pre pre = { 0 };
-    struct sm_error err = { 0 };
-    char line[600];
+    SM_ERROR(err);
+    size_t n = edit_format(e, NULL, 0) + 1;
+    char *line = malloc(n);
     int rc;
 
-    if (!res) {
+    if (!res || !line) {
+        free(res);
+        free(line);
         tui_set_message(t, true, "out of memory");
         return SM_ENOMEM;
     }
-    edit_format(e, line, sizeof line);
+    edit_format(e, line, n);
     /* the object as it was (a flow's old ends; a new copy's dataset) */
     if (e->op != EDIT_ADD && check_touch_selector(&touch, t->m, e->kind, e->key))
         touch.global = true;
@@ -273,6 +279,7 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
     if ((rc = t->ops.apply(t->ops.ctx, t->m, e, res, &err)) != SM_OK) {
         derive_cancel(t, &pre);
         free(res);
+        free(line);
         check_touch_fini(&touch);
         tui_set_alert(t, "%s", err.msg[0] ? err.msg : "edit failed");
         return rc;
@@ -284,13 +291,14 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
         edit_result_fini(res);
         free(res);
         tui_set_message(t, false, "unchanged: %s", line);
+        free(line);
         return SM_OK;
     }
     touch_result(&touch, t->m, res);
-    push(t->undo, &t->nundo, res, line);
+    push(t->undo, &t->nundo, res, line);        /* takes line */
     clear_stack(t->redo, &t->nredo);
     t->undo_lost = false;
-    recheck_touched(t, &touch, &pre, what && *what ? what : line);
+    recheck_touched(t, &touch, &pre, what && *what ? what : t->undo[t->nundo - 1].what);
     check_touch_fini(&touch);
     if (e->op != EDIT_REMOVE)
         select_object(t, res->kind, res->id);
@@ -304,8 +312,13 @@ int
 tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
     char gone[700];
+    SM_ERROR(err);
     int rc;
 
+    if (edit_check_name(e, &err) != SM_OK) {      /* QA #21 */
+        tui_set_alert(t, "%s", err.msg);
+        return err.code;
+    }
     if (t->scen.on)
         return scen_apply_edit(t, e, what);
     sync_catalog(t, false);
@@ -330,9 +343,9 @@ undo_redo(struct tui *t, bool undo)
     int *nfrom = undo ? &t->nundo : &t->nredo, *nto = undo ? &t->nredo : &t->nundo;
     struct check_touch touch = { 0 };
     struct derive_pre pre = { 0 };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct undo_entry u;
-    char what[260];
+    char *what;
 
     if (t->scen.on)
         return scen_undo(t, undo);
@@ -359,14 +372,16 @@ undo_redo(struct tui *t, bool undo)
         check_touch_fini(&touch);
         if (err.code == SM_ESTALE && sync_catalog(t, false))
             return TUI_REDRAW;
-        tui_set_alert(t, "cannot %s %s: %s", undo ? "undo" : "redo", u.what, err.msg);
+        tui_set_alert(t, "cannot %s %s: %s", undo ? "undo" : "redo", u.what ? u.what : "",
+                      err.msg);
         return TUI_REDRAW;
     }
     touch_result(&touch, t->m, u.res);
     (*nfrom)--;
-    push(to, nto, u.res, u.what);
-    snprintf(what, sizeof what, "%s: %s", undo ? "undone" : "redone", u.what);
-    recheck_touched(t, &touch, &pre, what);
+    push(to, nto, u.res, u.what);               /* the entry moves, its text too */
+    what = sm_strdupf("%s: %s", undo ? "undone" : "redone", u.what ? u.what : "");
+    recheck_touched(t, &touch, &pre, what ? what : (undo ? "undone" : "redone"));
+    free(what);
     check_touch_fini(&touch);
     if (!undo || u.res->kind != OBJ_KIND_COUNT)
         select_object(t, u.res->kind, u.res->id);
@@ -607,13 +622,13 @@ act_sort_menu(struct tui *t, const struct key *k)
     (void)k;
     dialog_close(t);
     t->dialog.mode = DIALOG_MENU;
-    snprintf(t->dialog.title, sizeof t->dialog.title, "Sort %s by (Enter chooses, Esc cancels)",
+    tui_text_set(&t->dialog.title, "Sort %s by (Enter chooses, Esc cancels)",
              v->ops->title);
     t->dialog.choice = 0;
     for (int c = 0; c < v->ops->ncols && n < DIALOG_MAX_CHOICES - 1; c++) {
         if (!v->ops->cols[c].num && !v->ops->cols[c].str)
             continue;
-        snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "%s %s%s",
+        tui_text_set(&t->dialog.choice_text[n], "%s %s%s",
                  v->ops->cols[c].title, v->sort == c ? view_sort_arrow(v) : "",
                  v->sort == c ? " (again: reverse)" : "");
         snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:%d", c);
@@ -621,7 +636,7 @@ act_sort_menu(struct tui *t, const struct key *k)
             t->dialog.choice = n;
         n++;
     }
-    snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], "catalog order%s",
+    tui_text_set(&t->dialog.choice_text[n], "catalog order%s",
              v->sort < 0 ? " (now)" : "");
     snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "sort:-1");
     if (v->sort < 0)
@@ -852,9 +867,9 @@ act_delete(struct tui *t, const struct key *k)
     e.key = sel;
     t->dialog.mode = DIALOG_CONFIRM;
     t->dialog.destructive = !t->scen.on;    /* in a scenario it is an op, u takes it out */
-    snprintf(t->dialog.title, sizeof t->dialog.title, "Delete %s?", obj_kind_names[kind]);
+    tui_text_set(&t->dialog.title, "Delete %s?", obj_kind_names[kind]);
     t->dialog.nchoices = 1;
-    snprintf(t->dialog.choice_text[0], sizeof t->dialog.choice_text[0], "Delete %s %s%s?",
+    tui_text_set(&t->dialog.choice_text[0], "Delete %s %s%s?",
              obj_kind_names[kind], sel, dep);
     t->dialog.edits[0] = edit_dup(&e);
     if (!t->dialog.edits[0]) {
@@ -1101,8 +1116,13 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
         t->keys = *o->keys;
     else
         keymap_init(&t->keys);
-    snprintf(t->catalog, sizeof t->catalog, "%s", o && o->catalog ? o->catalog : "");
-    snprintf(t->user, sizeof t->user, "%s", o && o->user ? o->user : "");
+    tui_text_set(&t->catalog, "%s", o && o->catalog ? o->catalog : "");
+    tui_text_set(&t->user, "%s", o && o->user ? o->user : "");
+    tui_text_free(&t->scen.name);
+    tui_text_free(&t->scen.last_op);
+    tui_text_free(&t->msg);
+    form_close(t);              /* the texts of both "" */
+    dialog_close(t);
     t->today = o ? o->today : 0;
     t->juris = o ? o->juris : NULL;
     t->rule_texts = o ? o->rule_texts : NULL;
@@ -1135,6 +1155,12 @@ tui_free(struct tui *t)
         return;
     dialog_close(t);
     form_close(t);
+    line_fini(&t->input);
+    tui_text_free(&t->msg);
+    tui_text_free(&t->catalog);
+    tui_text_free(&t->user);
+    tui_text_free(&t->scen.name);
+    tui_text_free(&t->scen.last_op);
     cmdh_free(t);
     free(t->export_confirmed);
     matrix_close(t);

@@ -55,15 +55,15 @@ act_export(struct tui *t, const struct key *k)
     dialog_close(t);
     t->dialog.mode = DIALOG_MENU;
     if (t->scen.on)
-        snprintf(t->dialog.title, sizeof t->dialog.title,
-                 "Export scenario %.60s (Enter chooses, Esc cancels)", t->scen.name);
+        tui_text_set(&t->dialog.title, "Export scenario %s (Enter chooses, Esc cancels)",
+                     t->scen.name);
     else
-        snprintf(t->dialog.title, sizeof t->dialog.title, "Export (Enter chooses, Esc cancels)");
+        tui_text_set(&t->dialog.title, "Export (Enter chooses, Esc cancels)");
     for (int i = 0; i < NEXPORT && n < DIALOG_MAX_CHOICES; i++) {
         if ((export_items[i].focus && ds < 0) ||
             (strcmp(export_items[i].format, "changes") == 0 && !t->scen.on))
             continue;
-        snprintf(t->dialog.choice_text[n], sizeof t->dialog.choice_text[n], export_items[i].label,
+        tui_text_set(&t->dialog.choice_text[n], export_items[i].label,
                  ds >= 0 ? t->m->datasets[ds].name : "");
         snprintf(t->dialog.choice_arg[n], sizeof t->dialog.choice_arg[n], "%d", i);
         n++;
@@ -82,8 +82,7 @@ act_diff(struct tui *t, const struct key *k)
 {
     enum obj_kind kind;
     int32_t id;
-    char label[600];
-    char *argv[3];
+    char *label, *argv[3];
     (void)k;
     if (t->scen.on)
         return scen_diff_pager(t);
@@ -95,11 +94,15 @@ act_diff(struct tui *t, const struct key *k)
         tui_set_message(t, true, "commands are not available here");
         return TUI_REDRAW;
     }
-    snprintf(label, sizeof label, "scenario diff %s", t->m->scenarios[id].name);
+    if (!(label = sm_strdupf("scenario diff %s", t->m->scenarios[id].name))) {
+        tui_set_message(t, true, "out of memory");
+        return TUI_REDRAW;
+    }
     argv[0] = "scenario";
     argv[1] = "diff";
     argv[2] = (char *)t->m->scenarios[id].name;
     run_argv(t, label, 3, argv);
+    free(label);
     return TUI_REDRAW;
 }
 
@@ -121,7 +124,7 @@ export_write(struct tui *t, int item, const char *path)
     bool changes = strcmp(export_items[item].format, "changes") == 0;
     const struct export_ops *ops = changes ? NULL : export_format(export_items[item].format);
     struct export_opts o;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct outfile of;
     FILE *f;
     long size;

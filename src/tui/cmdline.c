@@ -228,22 +228,23 @@ cmd_complete(struct tui *t)
 {
     struct line *l = &t->input;
     int start = l->cur, nword = 0;
-    char word0[128] = "", typed[256];
+    const char *word0 = l->buf + strspn(l->buf, " ");
+    size_t w0 = strcspn(word0, " ");    /* the first word: word0[0..w0) */
+    char *typed, *fill = NULL, *out = NULL, *list = NULL;
     struct cands *c = calloc(1, sizeof *c);
     const struct model *m = t->m;
     size_t k;
 
-    if (!c) {
-        tui_set_message(t, true, "out of memory");
-        return;
-    }
     while (start > 0 && l->buf[start - 1] != ' ')
         start--;
+    typed = strndup(l->buf + start, (size_t)(l->cur - start));
+    if (!c || !typed) {
+        tui_set_message(t, true, "out of memory");
+        goto out;
+    }
     for (int i = 0; i < start; i++)
         if (l->buf[i] != ' ' && (i == 0 || l->buf[i - 1] == ' '))
             nword++;
-    sscanf(l->buf, "%127s", word0);
-    snprintf(typed, sizeof typed, "%.*s", l->cur - start, l->buf + start);
     c->typed = typed;
     if (nword == 0) {
         for (int i = 0; builtin[i]; i++)
@@ -252,7 +253,6 @@ cmd_complete(struct tui *t)
             if (!strchr(t->commands[i], ' '))
                 cand(c, t->commands[i]);
     } else {
-        size_t w0 = strlen(word0);
         bool subs = false;
         for (int i = 0; t->commands && t->commands[i]; i++)
             if (strncmp(t->commands[i], word0, w0) == 0 && t->commands[i][w0] == ' ') {
@@ -279,46 +279,52 @@ cmd_complete(struct tui *t)
     }
     if (c->total == 0) {
         tui_set_message(t, false, "nothing matches \"%s\"", typed);
-        free(c);
-        return;
+        goto out;
     }
-    {
-        /* what every match shares (from the start for prefix matches) */
-        char fill[512];
-        if (c->total == 1) {
-            bool quote = strchr(c->v[0], ' ') != NULL;
-            snprintf(fill, sizeof fill, quote ? "\"%s\" " : "%s ", c->v[0]);
-        } else if (c->kind == 2) {
-            snprintf(fill, sizeof fill, "%s", c->v[0]);
-            for (int i = 1; i < c->n; i++) {
-                for (k = 0; fill[k] && fill[k] == c->v[i][k]; k++)
-                    ;
-                fill[k] = 0;
-            }
-        } else {
-            snprintf(fill, sizeof fill, "%s", typed);
+    /* what every match shares (from the start for prefix matches) */
+    if (c->total == 1) {
+        fill = sm_strdupf(strchr(c->v[0], ' ') ? "\"%s\" " : "%s ", c->v[0]);
+    } else if (c->kind == 2) {
+        k = strlen(c->v[0]);
+        for (int i = 1; i < c->n; i++) {
+            size_t j = 0;
+            while (j < k && c->v[0][j] == c->v[i][j])
+                j++;
+            k = j;
         }
-        {
-            /* the line: what came before the word, the fill, the rest */
-            char out[sizeof l->buf];
-            snprintf(out, sizeof out, "%.*s%s%s", start, l->buf, fill, l->buf + l->cur);
-            k = (size_t)start + strlen(fill);
-            line_set(l, out);
-            l->cur = k < (size_t)l->len ? (int)k : l->len;
-        }
+        /* never into a character: back to the start of the one they differ in */
+        while (k > 0 && ((unsigned char)c->v[0][k] & 0xc0) == 0x80)
+            k--;
+        fill = strndup(c->v[0], k);
+    } else {
+        fill = strdup(typed);
     }
+    /* the line: what came before the word, the fill, the rest */
+    if (!fill || !(out = sm_strdupf("%.*s%s%s", start, l->buf, fill, l->buf + l->cur))) {
+        tui_set_message(t, true, "out of memory");
+        goto out;
+    }
+    k = (size_t)start + strlen(fill);
+    line_set(l, out);
+    l->cur = k < (size_t)l->len ? (int)k : l->len;
     if (c->total > 1) {
-        char list[400];
+        /* whole names, until the list passes a status line's worth */
         size_t len = 0;
-        for (int i = 0; i < c->n && len < 300; i++) {
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? "  " : "",
-                                    c->v[i]);
-            if (len >= sizeof list)
-                len = sizeof list - 1;
+        char *more;
+        list = strdup("");
+        for (int i = 0; list && i < c->n && len < 300; i++) {
+            more = sm_strdupf("%s%s%s", list, i ? "  " : "", c->v[i]);
+            free(list);
+            list = more;
+            len = list ? strlen(list) : 0;
         }
-        list[len] = 0;
         tui_set_message(t, false, "%d match%s: %s%s", c->total, c->total == 1 ? "" : "es",
-                        list, len >= 300 ? text_sym(" …", " ...") : "");
+                        list ? list : "", len >= 300 ? text_sym(" …", " ...") : "");
     }
+out:
+    free(list);
+    free(out);
+    free(fill);
+    free(typed);
     free(c);
 }

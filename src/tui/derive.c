@@ -28,6 +28,20 @@ cmp_regions(const void *pa, const void *pb)
     return strcmp(a->id, b->id);
 }
 
+/* The map's regions: those holding a copy, in the map's order; the
+ * derived facts changed (gen). */
+static void
+map_regions(struct tui *t, const struct model *m)
+{
+    t->nmap_regions = 0;
+    for (int32_t r = 0; r < t->nr; r++)
+        if (t->rg_copies[r] > 0)
+            t->map_regions[t->nmap_regions++] = r;
+    sort_model = m;
+    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
+    t->gen++;
+}
+
 #define REALLOC(p, n) do {                                         \
         void *q_ = realloc((p), sizeof *(p) * (size_t)((n) + 1));     \
         if (!q_)                                                      \
@@ -129,13 +143,7 @@ tui_derive(struct tui *t)
     }
     for (int32_t i = 0; t->res && i < t->res->nfindings; i++)
         finding_count(t, &t->res->findings[i]);
-    t->nmap_regions = 0;
-    for (int32_t r = 0; r < t->nr; r++)
-        if (t->rg_copies[r] > 0)
-            t->map_regions[t->nmap_regions++] = r;
-    sort_model = m;
-    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
-    t->gen++;
+    map_regions(t, m);
     return;
 oom:
     t->nd = t->np = t->nf = t->nr = t->nt = 0;
@@ -419,13 +427,7 @@ derive_end(struct tui *t, struct derive_pre *pre, const struct check_touch *touc
         finding_reset(t, &t->res->findings[chg->now[k]]);
     for (int32_t k = 0; k < chg->nnow; k++)
         finding_count(t, &t->res->findings[chg->now[k]]);
-    t->nmap_regions = 0;
-    for (int32_t r = 0; r < t->nr; r++)
-        if (t->rg_copies[r] > 0)
-            t->map_regions[t->nmap_regions++] = r;
-    sort_model = m;
-    qsort(t->map_regions, (size_t)t->nmap_regions, sizeof *t->map_regions, cmp_regions);
-    t->gen++;
+    map_regions(t, m);
     free(ds);
     free(cand);
     derive_cancel(t, pre);
@@ -440,15 +442,31 @@ oom:
 
 /* ---- checking and the "what changed" message ---------------------------- */
 
+/* Append fmt to the heap text *s (left as it was when out of memory). */
+static void __attribute__((format(printf, 2, 3)))
+append(char **s, const char *fmt, ...)
+{
+    va_list ap;
+    char *more, *cat;
+
+    va_start(ap, fmt);
+    more = sm_vstrdupf(fmt, ap);
+    va_end(ap);
+    if (more && (cat = sm_strdupf("%s%s", *s ? *s : "", more)) != NULL) {
+        free(*s);
+        *s = cat;
+    }
+    free(more);
+}
+
 static void
-plural(char *buf, size_t size, size_t *k, int n, const char *sign, int sev)
+plural(char **buf, int n, const char *sign, int sev)
 {
     static const char *const one[SEV_COUNT] = { "info", "warning", "error" };
     static const char *const many[SEV_COUNT] = { "infos", "warnings", "errors" };
-    if (n == 0 || *k >= size)
+    if (n == 0)
         return;
-    *k += (size_t)snprintf(buf + *k, size - *k, "%s%s%d %s", *k ? ", " : "", sign, n,
-                           n == 1 ? one[sev] : many[sev]);
+    append(buf, "%s%s%d %s", *buf && **buf ? ", " : "", sign, n, n == 1 ? one[sev] : many[sev]);
 }
 
 /* Findings to compare: v[idx[i]] (idx NULL: v[i]), i < n. */
@@ -464,17 +482,68 @@ fset_at(const struct fset *s, int32_t i)
     return &s->v[s->idx ? s->idx[i] : i];
 }
 
-/* Live findings added and removed between two sets, as one line. */
-static void
-diff_sets(const struct fset *a, const struct fset *b, char *buf, size_t size)
+/* f's key, "RULE SELECTOR", in the arena; NULL when out of memory. */
+static char *
+fkey(struct sm_arena *ar, const struct finding *f)
+{
+    size_t n1 = strlen(f->rule), n2 = strlen(f->selector);
+    char *key = sm_arena_alloc(ar, n1 + n2 + 2);
+
+    if (key) {
+        memcpy(key, f->rule, n1);
+        key[n1] = ' ';
+        memcpy(key + n1 + 1, f->selector, n2 + 1);
+    }
+    return key;
+}
+
+/* The live findings of s whose key other lacks: counted by severity into
+ * count, the first in *first; how many, or -1 when out of memory. Keys
+ * are made in a scratch arena emptied as it goes. */
+static int32_t
+fset_missing(const struct fset *s, const struct sm_map *other, int count[SEV_COUNT],
+             const struct finding **first)
+{
+    struct sm_arena ar;
+    int32_t n = 0;
+    char *key;
+
+    sm_arena_init(&ar);
+    for (int32_t i = 0; i < s->n; i++) {
+        const struct finding *f = fset_at(s, i);
+        if (f->waived)
+            continue;
+        if (ar.total > (1 << 20)) {
+            sm_arena_fini(&ar);
+            sm_arena_init(&ar);
+        }
+        if (!(key = fkey(&ar, f))) {
+            n = -1;
+            break;
+        }
+        if (sm_map_get(other, key) == SM_NONE) {
+            count[f->severity]++;
+            if (!*first)
+                *first = f;
+            n++;
+        }
+    }
+    sm_arena_fini(&ar);
+    return n;
+}
+
+/* Live findings added and removed between two sets, as one line (heap;
+ * NULL when out of memory). */
+static char *
+diff_sets(const struct fset *a, const struct fset *b)
 {
     struct sm_arena ar;
     struct sm_map ma, mb;
-    int added[SEV_COUNT] = { 0 }, removed[SEV_COUNT] = { 0 }, nadd = 0, nrem = 0;
+    int added[SEV_COUNT] = { 0 }, removed[SEV_COUNT] = { 0 };
+    int32_t nadd = -1, nrem = -1;
     const struct finding *first_add = NULL, *first_rem = NULL;
-    size_t k = 0;
+    char *buf = NULL;
 
-    buf[0] = 0;
     sm_arena_init(&ar);
     sm_map_init(&ma);
     sm_map_init(&mb);
@@ -483,72 +552,44 @@ diff_sets(const struct fset *a, const struct fset *b, char *buf, size_t size)
         struct sm_map *mp = pass ? &mb : &ma;
         for (int32_t i = 0; i < r->n; i++) {
             const struct finding *f = fset_at(r, i);
-            size_t n1 = strlen(f->rule), n2 = strlen(f->selector);
             char *key;
             if (f->waived)
                 continue;
-            if (!(key = sm_arena_alloc(&ar, n1 + n2 + 2)))
-                goto out;
-            memcpy(key, f->rule, n1);
-            key[n1] = ' ';
-            memcpy(key + n1 + 1, f->selector, n2 + 1);
-            if (sm_map_put(mp, key, i) != SM_OK)
+            if (!(key = fkey(&ar, f)) || sm_map_put(mp, key, i) != SM_OK)
                 goto out;
         }
     }
-    for (int32_t i = 0; i < b->n; i++) {
-        const struct finding *f = fset_at(b, i);
-        char key[1024];
-        if (f->waived)
-            continue;
-        snprintf(key, sizeof key, "%s %s", f->rule, f->selector);
-        if (sm_map_get(&ma, key) == SM_NONE) {
-            added[f->severity]++;
-            if (!first_add)
-                first_add = f;
-            nadd++;
-        }
-    }
-    for (int32_t i = 0; i < a->n; i++) {
-        const struct finding *f = fset_at(a, i);
-        char key[1024];
-        if (f->waived)
-            continue;
-        snprintf(key, sizeof key, "%s %s", f->rule, f->selector);
-        if (sm_map_get(&mb, key) == SM_NONE) {
-            removed[f->severity]++;
-            if (!first_rem)
-                first_rem = f;
-            nrem++;
-        }
-    }
+    if ((nadd = fset_missing(b, &ma, added, &first_add)) < 0 ||
+        (nrem = fset_missing(a, &mb, removed, &first_rem)) < 0)
+        goto out;
+    buf = strdup("");
     for (int s = SEV_COUNT - 1; s >= 0; s--)
-        plural(buf, size, &k, added[s], "+", s);
-    if (nadd >= 1 && k < size)
-        k += (size_t)snprintf(buf + k, size - k, ": %s %s%s", first_add->rule,
-                              first_add->selector, nadd > 1 ? " ..." : "");
+        plural(&buf, added[s], "+", s);
+    if (nadd >= 1)
+        append(&buf, ": %s %s%s", first_add->rule, first_add->selector, nadd > 1 ? " ..." : "");
     for (int s = SEV_COUNT - 1; s >= 0; s--)
-        plural(buf, size, &k, removed[s], "-", s);
-    if (nrem >= 1 && k < size)
-        k += (size_t)snprintf(buf + k, size - k, ": %s %s%s", first_rem->rule,
-                              first_rem->selector, nrem > 1 ? " ..." : "");
-    if (nadd == 0 && nrem == 0)
-        snprintf(buf, size, "findings unchanged");
+        plural(&buf, removed[s], "-", s);
+    if (nrem >= 1)
+        append(&buf, ": %s %s%s", first_rem->rule, first_rem->selector, nrem > 1 ? " ..." : "");
+    if (buf && nadd == 0 && nrem == 0) {
+        free(buf);
+        buf = strdup("findings unchanged");
+    }
 out:
     sm_map_fini(&ma);
     sm_map_fini(&mb);
     sm_arena_fini(&ar);
+    return buf;
 }
 
-/* Live findings added and removed between two results, as one line. */
-static void
-diff_results(const struct check_result *a, const struct check_result *b, char *buf,
-             size_t size)
+/* Live findings added and removed between two results, as one line (heap). */
+static char *
+diff_results(const struct check_result *a, const struct check_result *b)
 {
     struct fset sa = { a ? a->findings : NULL, NULL, a ? a->nfindings : 0 };
     struct fset sb = { b ? b->findings : NULL, NULL, b ? b->nfindings : 0 };
 
-    diff_sets(&sa, &sb, buf, size);
+    return diff_sets(&sa, &sb);
 }
 
 /* Re-run the checker; what: the edit, for the message (NULL: no message). */
@@ -557,8 +598,8 @@ void
 recheck(struct tui *t, const char *what)
 {
     struct check_result *r = NULL;
-    struct sm_error err = { 0 };
-    char diff[400];
+    SM_ERROR(err);
+    char *diff;
 
     if (t->scen.on) {
         /* The scenario's model and findings come from its evaluation. */
@@ -572,8 +613,9 @@ recheck(struct tui *t, const char *what)
             return;
         }
         if (what) {
-            diff_results(t->res, r, diff, sizeof diff);
-            tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff);
+            diff = diff_results(t->res, r);
+            tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff ? diff : "");
+            free(diff);
         }
         if (t->res && t->ops.check_free)
             t->ops.check_free(t->ops.ctx, t->res);
@@ -594,8 +636,8 @@ recheck_touched(struct tui *t, const struct check_touch *touch, struct derive_pr
                 const char *what)
 {
     struct check_change chg;
-    struct sm_error err = { 0 };
-    char diff[400];
+    SM_ERROR(err);
+    char *diff;
 
     if (t->scen.on || !t->ops.check || !t->res) {
         derive_cancel(t, pre);
@@ -618,8 +660,9 @@ recheck_touched(struct tui *t, const struct check_touch *touch, struct derive_pr
     }
     if (what) {
         struct fset a = { chg.old, NULL, chg.nold }, b = { t->res->findings, chg.now, chg.nnow };
-        diff_sets(&a, &b, diff, sizeof diff);
-        tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff);
+        diff = diff_sets(&a, &b);
+        tui_set_message(t, false, "%s %s %s", what, text_sym("—", "-"), diff ? diff : "");
+        free(diff);
     }
     derive_end(t, pre, touch, &chg);
     check_change_fini(&chg);

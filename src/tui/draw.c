@@ -157,8 +157,11 @@ draw_banner(struct tui *t, struct screen *s, int y)
 
     scen_delta_text(t, delta, sizeof delta);
     screen_fill(s, 0, y, s->w, STYLE_STATUS);
-    snprintf(buf, sizeof buf, " scenario %s ", t->scen.name);
-    x = screen_put(s, 0, y, s->w / 2, STYLE_TAB_ACTIVE, buf);
+    {
+        char *name = sm_strdupf(" scenario %s ", t->scen.name);
+        x = screen_put(s, 0, y, s->w / 2, STYLE_TAB_ACTIVE, name ? name : " scenario ");
+        free(name);
+    }
     snprintf(buf, sizeof buf, " %s ", delta);
     x += screen_put(s, x, y, s->w - x, t->scen.cs.diff &&
                     t->scen.cs.diff->count[SDIFF_NEW][SEV_ERROR] ?
@@ -226,7 +229,6 @@ draw_bottom(struct tui *t, struct screen *s)
     screen_fill(s, 0, y, s->w, STYLE_DEFAULT);
     if (t->prompt != PROMPT_NONE) {
         int x = screen_put(s, 0, y, s->w, STYLE_PROMPT, t->prompt_label);
-        char pre[512];
         if (t->msg[0]) {
             /* what Tab found, over the status bar while typing */
             screen_fill(s, 0, y - 1, s->w, STYLE_DEFAULT);
@@ -234,9 +236,8 @@ draw_bottom(struct tui *t, struct screen *s)
                        t->msg);
         }
         screen_put(s, x, y, s->w - x - 1, STYLE_DEFAULT, t->input.buf);
-        snprintf(pre, sizeof pre, "%.*s", t->input.cur, t->input.buf);
         s->cursor = true;
-        s->cur_x = x + text_width(pre);
+        s->cur_x = x + text_widthn(t->input.buf, (size_t)t->input.cur);
         if (s->cur_x >= s->w)
             s->cur_x = s->w - 1;
         s->cur_y = y;

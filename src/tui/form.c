@@ -8,6 +8,7 @@
 #include "views.h"
 #include "rules.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,50 @@
 void
 line_set(struct line *l, const char *s)
 {
-    snprintf(l->buf, sizeof l->buf, "%s", s ? s : "");
+    size_t n = strlen(s ? s : "");
+
+    line_fini(l);
+    if (n && (l->buf = malloc(n + 1)) != NULL) {
+        memcpy(l->buf, s, n + 1);
+        l->cap = (int)n + 1;
+    } else {
+        tui_text_free(&l->buf);         /* the empty text (or out of memory) */
+    }
     l->len = (int)strlen(l->buf);
     l->cur = l->len;
+}
+
+void
+line_fini(struct line *l)
+{
+    if (l->cap)
+        free(l->buf);
+    l->buf = NULL;
+    l->cap = 0;
+    tui_text_free(&l->buf);
+    l->len = l->cur = 0;
+}
+
+/* Room for n more bytes and the NUL; false when out of memory (or past
+ * INT_MAX: the line then takes no more). */
+static bool
+line_room(struct line *l, int n)
+{
+    size_t need = (size_t)l->len + (size_t)n + 1, cap;
+    char *nb;
+
+    if (need <= (size_t)l->cap)
+        return true;
+    if (need > (size_t)INT_MAX / 2)
+        return false;
+    cap = need < 64 ? 64 : need * 2;
+    if (!(nb = l->cap ? realloc(l->buf, cap) : malloc(cap)))
+        return false;
+    if (!l->cap)
+        memcpy(nb, l->buf ? l->buf : "", (size_t)l->len + 1);
+    l->buf = nb;
+    l->cap = (int)cap;
+    return true;
 }
 
 static int
@@ -113,7 +155,7 @@ line_key(struct line *l, enum action a, int code)
             n = 4;
         }
     }
-    if (l->len + n >= (int)sizeof l->buf)
+    if (!line_room(l, n))
         return true;
     memmove(l->buf + l->cur + n, l->buf + l->cur, (size_t)(l->len - l->cur + 1));
     memcpy(l->buf + l->cur, mb, (size_t)n);
@@ -140,11 +182,32 @@ static const char *const key_help[OBJ_KIND_COUNT] = {
     [OBJ_SCENARIO] = "scenario name",
 };
 
+/* Free what the form holds and leave it closed and empty, its texts "". */
+static void
+form_reset(struct form *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        line_fini(&f->f[i].in);
+        tui_text_free(&f->f[i].help);
+        tui_text_free(&f->f[i].orig);
+    }
+    tui_text_free(&f->title);
+    tui_text_free(&f->key_prefix);
+    tui_text_free(&f->error);
+    tui_text_free(&f->note);
+    tui_text_free(&f->comp_prefix);
+    memset(f, 0, sizeof *f);
+    tui_text_free(&f->title);
+    tui_text_free(&f->key_prefix);
+    tui_text_free(&f->error);
+    tui_text_free(&f->note);
+    tui_text_free(&f->comp_prefix);
+}
+
 void
 form_close(struct tui *t)
 {
-    t->form.open = false;
-    t->form.n = 0;
+    form_reset(&t->form);
 }
 
 static struct form_field *
@@ -162,9 +225,9 @@ add_field(struct form *f, const struct attr *a, const char *label, const char *h
     x->readonly = readonly;
     x->required = a ? a->required : false;
     snprintf(x->label, sizeof x->label, "%s", label);
-    snprintf(x->help, sizeof x->help, "%s", help ? help : "");
+    tui_text_set(&x->help, "%s", help ? help : "");
     line_set(&x->in, value);
-    snprintf(x->orig, sizeof x->orig, "%s", value ? value : "");
+    tui_text_set(&x->orig, "%s", value ? value : "");
     return x;
 }
 
@@ -183,13 +246,13 @@ form_open_add(struct tui *t, enum obj_kind kind, const char *preset_key,
     struct form *f = &t->form;
     struct form_field *k;
 
-    memset(f, 0, sizeof *f);
+    form_reset(f);
     f->open = true;
     f->mode = FORM_ADD;
     f->kind = kind;
     f->id = SM_NONE;
     f->error_field = -1;
-    snprintf(f->title, sizeof f->title, "Add %s", obj_kind_names[kind]);
+    tui_text_set(&f->title, "Add %s", obj_kind_names[kind]);
     k = add_field(f, NULL, key_labels[kind], key_help[kind], preset_key, false);
     if (k) {
         k->required = kind != OBJ_FLOW;
@@ -211,20 +274,22 @@ void
 form_open_edit(struct tui *t, enum obj_kind kind, int32_t id)
 {
     struct form *f = &t->form;
-    char sel[512], buf[512];
+    char *sel, *buf;
 
-    memset(f, 0, sizeof *f);
+    form_reset(f);
     f->open = true;
     f->mode = FORM_EDIT;
     f->kind = kind;
     f->id = id;
     f->error_field = -1;
-    model_selector(t->m, kind, id, sel, sizeof sel);
-    snprintf(f->title, sizeof f->title, "Edit %s %s", obj_kind_names[kind], sel);
+    sel = model_selector_dup(t->m, kind, id);
+    tui_text_set(&f->title, "Edit %s %s", obj_kind_names[kind], sel ? sel : "");
     add_field(f, NULL, key_labels[kind], "renaming is not supported; delete and add", sel, true);
+    free(sel);
     for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
-        model_get(t->m, kind, id, a->name, buf, sizeof buf);
+        buf = model_get_dup(t->m, kind, id, a->name);
         add_field(f, a, a->name, a->help, buf, a->readonly || a->type == ATTR_FIELDS);
+        free(buf);
     }
     first_editable(f);
 }
@@ -250,17 +315,17 @@ form_open_waive(struct tui *t, int32_t fi)
 {
     const struct finding *fd = &t->res->findings[fi];
     struct form *f = &t->form;
-    char key[512], date[11];
+    char *key, date[11];
 
-    memset(f, 0, sizeof *f);
+    form_reset(f);
     f->open = true;
     f->mode = FORM_WAIVE;
     f->kind = OBJ_WAIVER;
     f->id = SM_NONE;
     f->error_field = -1;
-    snprintf(key, sizeof key, "%s:%s", fd->rule, fd->selector);
-    snprintf(f->title, sizeof f->title, "Waive %s", key);
-    snprintf(f->key_prefix, sizeof f->key_prefix, "%s", key);
+    tui_text_set(&f->key_prefix, "%s:%s", fd->rule, fd->selector);
+    key = f->key_prefix;
+    tui_text_set(&f->title, "Waive %s", key);
     add_field(f, NULL, "finding", fd->message, key, true);
     sm_date_fmt(t->today ? add_days(t->today, 90) : 0, date);
     for (const struct attr *a = model_attrs(OBJ_WAIVER); a && a->name; a++) {
@@ -361,7 +426,7 @@ tier_impact(struct tui *t, const struct edit *e, int32_t count[2][SEV_COUNT])
     struct model *m = NULL;
     struct check_result *r = NULL;
     struct edit_result res;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct fkey_ix *a = NULL, *b = NULL;
     int32_t na = 0, nb = 0, i = 0, j = 0;
     char *buf = NULL;
@@ -426,7 +491,7 @@ tier_confirm(struct tui *t, const struct edit *e, const char *tier)
         return false;
     dialog_close(t);
     d->mode = DIALOG_CONFIRM;
-    snprintf(d->title, sizeof d->title, "Save tier %s? Impact before saving", tier);
+    tui_text_set(&d->title, "Save tier %s? Impact before saving", tier);
     n = strlen(list) + 256;
     text = malloc(n);
     if (!text) {
@@ -439,7 +504,7 @@ tier_confirm(struct tui *t, const struct edit *e, const char *tier)
     free(list);
     d->text = text;
     d->nchoices = 1;
-    snprintf(d->choice_text[0], sizeof d->choice_text[0], "Save tier %s: +%d errors, -%d errors",
+    tui_text_set(&d->choice_text[0], "Save tier %s: +%d errors, -%d errors",
              tier, (int)count[0][SEV_ERROR], (int)count[1][SEV_ERROR]);
     if (!(d->edits[0] = edit_dup(e))) {
         dialog_close(t);
@@ -448,7 +513,8 @@ tier_confirm(struct tui *t, const struct edit *e, const char *tier)
     return true;
 }
 
-static bool field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size);
+/* Both set *msg (a heap text) only when they return what they report. */
+static bool field_ok(struct tui *t, const struct form_field *x, char **msg);
 
 /* Leading and trailing spaces go: "  orders " is orders, "   " nothing. */
 static void
@@ -473,7 +539,7 @@ trim(struct line *l)
  * before saving: a waiver's expiry before today (it then covers nothing).
  * (Subject codes that are no ISO 3166-1 code are the model's error.) */
 static bool
-past_date(struct tui *t, const struct form_field *x, char *msg, size_t size)
+past_date(struct tui *t, const struct form_field *x, char **msg)
 {
     int32_t date;
 
@@ -483,7 +549,7 @@ past_date(struct tui *t, const struct form_field *x, char *msg, size_t size)
         strcmp(x->attr->name, "expires") != 0 || !t->today ||
         sm_date_parse(x->in.buf, &date) != SM_OK || date >= t->today)
         return false;
-    snprintf(msg, size, "%s: %s is in the past: the waiver will not cover the finding",
+    tui_text_set(msg, "%s: %s is in the past: the waiver will not cover the finding",
              x->label, x->in.buf);
     return true;
 }
@@ -494,13 +560,11 @@ static void
 check_field(struct tui *t, int i)
 {
     struct form *f = &t->form;
-    char msg[256];
 
-    if (!field_ok(t, &f->f[i], msg, sizeof msg) || past_date(t, &f->f[i], msg, sizeof msg)) {
-        snprintf(f->error, sizeof f->error, "%s", msg);
+    if (!field_ok(t, &f->f[i], &f->error) || past_date(t, &f->f[i], &f->error)) {
         f->error_field = i;
     } else if (f->error_field == i) {
-        f->error[0] = 0;
+        tui_text_free(&f->error);
         f->error_field = -1;
     }
 }
@@ -520,11 +584,11 @@ form_submit(struct tui *t)
 {
     struct form *f = &t->form;
     struct edit e;
-    char key[600], what[700];
+    char *key = NULL, *what = NULL;
     const char *region = NULL;
 
     memset(&e, 0, sizeof e);
-    f->error[0] = 0;
+    tui_text_free(&f->error);
     f->error_field = -1;
     for (int i = 0; i < f->n; i++)
         if (!f->f[i].readonly)
@@ -532,39 +596,28 @@ form_submit(struct tui *t)
     for (int i = 0; i < f->n; i++)
         if (f->f[i].required && !f->f[i].readonly && !f->f[i].in.buf[0] &&
             f->mode != FORM_EDIT) {
-            snprintf(f->error, sizeof f->error, "%s is required (spaces alone are no %s)",
-                     f->f[i].label, f->f[i].label);
+            tui_text_set(&f->error, "%s is required (spaces alone are no %s)",
+                         f->f[i].label, f->f[i].label);
             f->error_field = i;
             f->cur = i;
             return;
         }
     for (int i = 0; i < f->n; i++) {
-        char msg[256];
         if (f->mode == FORM_EDIT && strcmp(f->f[i].in.buf, f->f[i].orig) == 0)
             continue;           /* what the object already has is not questioned */
-        if (!field_ok(t, &f->f[i], msg, sizeof msg)) {
-            snprintf(f->error, sizeof f->error, "%s", msg);
+        if (!field_ok(t, &f->f[i], &f->error)) {
             f->error_field = f->cur = i;
             return;
         }
-        if (!f->past_ok && past_date(t, &f->f[i], msg, sizeof msg)) {
-            snprintf(f->error, sizeof f->error, "%s; Enter again saves it anyway", msg);
+        if (!f->past_ok && past_date(t, &f->f[i], &f->error)) {
+            tui_text_set(&f->error, "%s; Enter again saves it anyway", f->error);
             f->error_field = f->cur = i;
             f->past_ok = true;
             return;
         }
     }
     e.kind = f->kind;
-    if (f->mode == FORM_EDIT) {
-        e.op = EDIT_SET;
-        snprintf(key, sizeof key, "%s", f->f[0].in.buf);
-    } else if (f->mode == FORM_WAIVE) {
-        e.op = EDIT_ADD;
-        snprintf(key, sizeof key, "%s", f->key_prefix);
-    } else {
-        e.op = EDIT_ADD;
-        snprintf(key, sizeof key, "%s", f->f[0].in.buf);
-    }
+    e.op = f->mode == FORM_EDIT ? EDIT_SET : EDIT_ADD;
     for (int i = 1; i < f->n; i++) {
         struct form_field *x = &f->f[i];
         if (x->readonly || !x->attr)
@@ -582,50 +635,69 @@ form_submit(struct tui *t)
         e.nattrs++;
     }
     if (f->kind == OBJ_PLACEMENT && f->mode == FORM_ADD)
-        snprintf(key, sizeof key, "%s@%s", f->f[0].in.buf, region ? region : "");
+        key = sm_strdupf("%s@%s", f->f[0].in.buf, region ? region : "");
+    else
+        key = strdup(f->mode == FORM_WAIVE ? f->key_prefix : f->f[0].in.buf);
+    if (!key) {
+        tui_text_set(&f->error, "out of memory");
+        return;
+    }
     e.key = key;
     if (f->mode == FORM_EDIT && e.nattrs == 0) {
         form_close(t);
         tui_set_message(t, false, "nothing changed");
-        return;
+        goto out;
     }
-    if (f->kind == OBJ_TIER && f->mode == FORM_EDIT) {
-        /* the impact first; y saves, Esc keeps the catalog as it is */
-        char tier[256];
-        snprintf(tier, sizeof tier, "%s", key);
-        if (tier_confirm(t, &e, tier)) {
-            form_close(t);
-            return;
-        }
+    /* the impact of a tier's edit first; y saves, Esc keeps the catalog as it is */
+    if (f->kind == OBJ_TIER && f->mode == FORM_EDIT && tier_confirm(t, &e, key)) {
+        form_close(t);
+        goto out;
     }
-    snprintf(what, sizeof what, "%s %s %s",
-             f->mode == FORM_EDIT ? "changed" : f->mode == FORM_WAIVE ? "waived" : "added",
-             f->mode == FORM_WAIVE ? "" : obj_kind_names[f->kind], key);
-    if (tui_apply(t, &e, what) != SM_OK) {
-        snprintf(f->error, sizeof f->error, "%s", t->msg);
+    what = sm_strdupf("%s %s %s",
+                      f->mode == FORM_EDIT ? "changed" : f->mode == FORM_WAIVE ? "waived" : "added",
+                      f->mode == FORM_WAIVE ? "" : obj_kind_names[f->kind], key);
+    if (tui_apply(t, &e, what ? what : key) != SM_OK) {
+        tui_text_set(&f->error, "%s", t->msg);
         f->error_field = field_of_message(f, t->msg);
         if (f->error_field == 0 && f->kind == OBJ_PLACEMENT && strstr(t->msg, "region"))
             f->error_field = 1;
         if (f->error_field >= 0)
             f->cur = f->error_field;
-        t->msg[0] = 0;
-        return;
+        tui_text_free(&t->msg);
+        goto out;
     }
     form_close(t);
+out:
+    free(what);
+    free(key);
 }
 
 /* ---- completion ----------------------------------------------------------------- */
+
+#define COMP_LISTED 8     /* matches the note lists */
+#define COMP_COPIES 32    /* copies of one dataset offered */
 
 struct comp {
     const char *prefix;
     size_t plen;
     int kind;                   /* name_match: 2 prefix matches, 1 any containing */
     int n;
-    char lcp[256];
-    char list[256];
+    const char *lcp;            /* the common start: its first lcp_len bytes */
+    size_t lcp_len;
+    const char *listed[COMP_LISTED];
     const char *pick;           /* the k-th match */
     int want;
+    char *sels[COMP_COPIES];    /* copies' selectors made for candidates (heap) */
+    int nsels;
 };
+
+static void
+comp_fini(struct comp *c)
+{
+    for (int i = 0; i < c->nsels; i++)
+        free(c->sels[i]);
+    c->nsels = 0;
+}
 
 static void
 comp_add(struct comp *c, const char *cand)
@@ -636,21 +708,38 @@ comp_add(struct comp *c, const char *cand)
         return;
     if (c->kind == 1) {
         /* one match is itself; several share no start to extend to */
-        snprintf(c->lcp, sizeof c->lcp, "%s", c->n == 0 ? cand : c->prefix);
+        c->lcp = c->n == 0 ? cand : c->prefix;
+        c->lcp_len = strlen(c->lcp);
     } else if (c->n == 0) {
-        snprintf(c->lcp, sizeof c->lcp, "%s", cand);
+        c->lcp = cand;
+        c->lcp_len = strlen(cand);
     } else {
-        for (i = 0; c->lcp[i] && c->lcp[i] == cand[i]; i++)
+        for (i = 0; i < c->lcp_len && c->lcp[i] == cand[i]; i++)
             ;
-        c->lcp[i] = 0;
+        /* never into a character: back to the start of the one they differ in */
+        while (i > 0 && i < c->lcp_len && ((unsigned char)c->lcp[i] & 0xc0) == 0x80)
+            i--;
+        c->lcp_len = i;
     }
     if (c->n == c->want)
         c->pick = cand;
-    if (c->n < 8) {
-        size_t k = strlen(c->list);
-        snprintf(c->list + k, sizeof c->list - k, "%s%s", k ? "  " : "", cand);
-    }
+    if (c->n < COMP_LISTED)
+        c->listed[c->n] = cand;
     c->n++;
+}
+
+/* The first matches, "a  b  c", as a heap text (NULL out of memory). */
+static char *
+comp_list(const struct comp *c)
+{
+    char *list = strdup(""), *more;
+
+    for (int i = 0; list && i < c->n && i < COMP_LISTED; i++) {
+        more = sm_strdupf("%s%s%s", list, i ? "  " : "", c->listed[i]);
+        free(list);
+        list = more;
+    }
+    return list;
 }
 
 static void
@@ -681,20 +770,15 @@ candidates(struct tui *t, const struct form_field *x, const char *value, struct 
         break;
     case ATTR_PLACEMENT:
         if (x->attr && (at = strchr(value, '@')) != NULL) {
-            char name[256], sel[512];
-            int32_t d;
-            snprintf(name, sizeof name, "%.*s", (int)(at - value), value);
-            if ((d = model_dataset(m, name)) >= 0) {
-                static char sels[32][300];
-                int k = 0;
-                for (int32_t p = m->datasets[d].first_placement; p >= 0 && k < 32;
-                     p = m->placements[p].next)
-                    if (!m->placements[p].deleted) {
-                        model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel);
-                        snprintf(sels[k], sizeof sels[k], "%s", sel);
-                        comp_add(c, sels[k++]);
-                    }
-            }
+            char *name = strndup(value, (size_t)(at - value));
+            int32_t d = name ? model_dataset(m, name) : SM_NONE;
+
+            free(name);
+            for (int32_t p = d >= 0 ? m->datasets[d].first_placement : -1;
+                 p >= 0 && c->nsels < COMP_COPIES; p = m->placements[p].next)
+                if (!m->placements[p].deleted &&
+                    (c->sels[c->nsels] = model_selector_dup(m, OBJ_PLACEMENT, p)) != NULL)
+                    comp_add(c, c->sels[c->nsels++]);
             break;
         }
         for (int32_t i = 0; i < m->ndatasets; i++)
@@ -706,12 +790,15 @@ candidates(struct tui *t, const struct form_field *x, const char *value, struct 
     }
 }
 
+/* c is filled (comp_fini frees what it made). */
 static int
 count_matches(struct tui *t, const struct form_field *x, const char *prefix, int want,
               struct comp *c)
 {
     /* names that start with it; else (no such name) names containing it */
+    memset(c, 0, sizeof *c);
     for (int kind = 2; kind >= 1; kind--) {
+        comp_fini(c);
         memset(c, 0, sizeof *c);
         c->prefix = prefix;
         c->plen = strlen(prefix);
@@ -732,52 +819,62 @@ complete(struct tui *t)
     struct form *f = &t->form;
     struct form_field *x = &f->f[f->cur];
     struct comp c;
+    char *list = NULL, *lcp = NULL;
     int n;
 
     if (x->readonly)
         return;
     if (f->ncomp == 0)
-        snprintf(f->comp_prefix, sizeof f->comp_prefix, "%s", x->in.buf);
+        tui_text_set(&f->comp_prefix, "%s", x->in.buf);
     n = count_matches(t, x, f->comp_prefix, -1, &c);
     if (n == 0) {
         if (x->type == ATTR_STR || x->type == ATTR_INT || x->type == ATTR_DATE)
-            snprintf(f->note, sizeof f->note, "no completion for %s", x->label);
+            tui_text_set(&f->note, "no completion for %s", x->label);
         else
-            snprintf(f->note, sizeof f->note, "no name contains \"%s\"", f->comp_prefix);
-        return;
+            tui_text_set(&f->note, "no name contains \"%s\"", f->comp_prefix);
+        goto out;
     }
     if (f->ncomp == 0) {
-        line_set(&x->in, c.lcp);
+        if ((lcp = strndup(c.lcp, c.lcp_len)) != NULL)
+            line_set(&x->in, lcp);
         if (n == 1) {
-            snprintf(f->note, sizeof f->note, "%s", c.lcp);
-            return;
+            tui_text_set(&f->note, "%s", lcp ? lcp : "");
+            goto out;
         }
-        snprintf(f->note, sizeof f->note, "%d matches: %s%s", n, c.list, n > 8 ? text_sym(" …", " ...") : "");
+        list = comp_list(&c);
+        tui_text_set(&f->note, "%d matches: %s%s", n, list ? list : "",
+                     n > COMP_LISTED ? text_sym(" …", " ...") : "");
         f->ncomp = 1;
-        return;
+        goto out;
     }
+    comp_fini(&c);
     count_matches(t, x, f->comp_prefix, (f->ncomp - 1) % n, &c);
     if (c.pick)
         line_set(&x->in, c.pick);
-    snprintf(f->note, sizeof f->note, "%d/%d: %s", (f->ncomp - 1) % n + 1, n, c.list);
+    list = comp_list(&c);
+    tui_text_set(&f->note, "%d/%d: %s", (f->ncomp - 1) % n + 1, n, list ? list : "");
     f->ncomp++;
+out:
+    free(list);
+    free(lcp);
+    comp_fini(&c);
 }
 
 /* Checks that need no change to the model, run when the cursor leaves a
  * field, so a mistyped region shows at once; the full check is the edit's
  * own (model_set's message) on Enter. */
 static bool
-field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
+field_ok(struct tui *t, const struct form_field *x, char **msg)
 {
     const char *v = x->in.buf;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     uint16_t subj[MODEL_MAX_SUBJECTS];
     uint8_t nsubj;
     int32_t date;
     const char *near;
 
     if (!x->attr && !x->readonly && *v && strspn(v, " ") == strlen(v)) {
-        snprintf(msg, size, "%s: spaces alone are no %s", x->label, x->label);
+        tui_text_set(msg, "%s: spaces alone are no %s", x->label, x->label);
         return false;
     }
     if (!*v || x->readonly || !x->attr)
@@ -787,31 +884,31 @@ field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
         if (model_region(t->m, v) >= 0)
             return true;
         near = model_suggest(t->m, OBJ_REGION, v);
-        snprintf(msg, size, "%s: unknown region %s%s%s%s", x->label, v, near ? "; did you mean " : "",
+        tui_text_set(msg, "%s: unknown region %s%s%s%s", x->label, v, near ? "; did you mean " : "",
                  near ? near : "", near ? "?" : "");
         return false;
     case ATTR_TIER:
         if (model_tier(t->m, v) >= 0)
             return true;
         near = model_suggest(t->m, OBJ_TIER, v);
-        snprintf(msg, size, "%s: unknown tier %s%s%s%s", x->label, v, near ? "; did you mean " : "",
+        tui_text_set(msg, "%s: unknown tier %s%s%s%s", x->label, v, near ? "; did you mean " : "",
                  near ? near : "", near ? "?" : "");
         return false;
     case ATTR_ENUM:
         if (model_enum_parse(x->attr->names, x->attr->nnames, v) >= 0)
             return true;
-        snprintf(msg, size, "%s: %s is not one of the values (Tab lists them)", x->label, v);
+        tui_text_set(msg, "%s: %s is not one of the values (Tab lists them)", x->label, v);
         return false;
     case ATTR_BOOL:
         if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0 || strcmp(v, "yes") == 0 ||
             strcmp(v, "no") == 0)
             return true;
-        snprintf(msg, size, "%s: say true or false", x->label);
+        tui_text_set(msg, "%s: say true or false", x->label);
         return false;
     case ATTR_DATE:
         if (sm_date_parse(v, &date) == SM_OK)
             return true;
-        snprintf(msg, size, "%s: %s is not a date (YYYY-MM-DD)", x->label, v);
+        tui_text_set(msg, "%s: %s is not a date (YYYY-MM-DD)", x->label, v);
         return false;
     case ATTR_SUBJECTS:
         /* parsed, and every code a jurisdiction (the model's own rule) */
@@ -822,16 +919,16 @@ field_ok(struct tui *t, const struct form_field *x, char *msg, size_t size)
             if (i == nsubj)
                 return true;
         }
-        snprintf(msg, size, "%s: %s", x->label, err.msg);
+        tui_text_set(msg, "%s: %s", x->label, err.msg);
         return false;
     case ATTR_CC:
         if (sm_cc(v) < 0) {
-            snprintf(msg, size, "%s: %s is not a two-letter country code", x->label, v);
+            tui_text_set(msg, "%s: %s is not a two-letter country code", x->label, v);
             return false;
         }
         if (model_check_cc(sm_cc(v), &err) == SM_OK)
             return true;
-        snprintf(msg, size, "%s: %s", x->label, err.msg);
+        tui_text_set(msg, "%s: %s", x->label, err.msg);
         return false;
     default:
         return true;
@@ -881,7 +978,7 @@ form_key(struct tui *t, const struct key *k)
             i += d;
         if (i >= 0 && i < f->n)
             f->cur = i;
-        f->note[0] = 0;
+        tui_text_free(&f->note);
         return TUI_REDRAW;
     }
     if (a == ACT_COMPLETE) {
@@ -897,7 +994,7 @@ form_key(struct tui *t, const struct key *k)
         if (f->error_field == f->cur)
             check_field(t, f->cur);
         f->past_ok = false;
-        f->note[0] = 0;
+        tui_text_free(&f->note);
         return TUI_REDRAW;
     }
     return 0;

@@ -26,7 +26,7 @@ add_choice(struct tui *t, const struct edit *e, const char *label)
     if (!(d->edits[d->nchoices] = edit_dup(e)))
         return false;
     edit_format(e, line, sizeof line);
-    snprintf(d->choice_text[d->nchoices], sizeof d->choice_text[0], "%s", label);
+    tui_text_set(&d->choice_text[d->nchoices], "%s", label);
     snprintf(d->choice_arg[d->nchoices], sizeof d->choice_arg[0], "%.63s", line);
     d->nchoices++;
     return true;
@@ -218,7 +218,7 @@ fix_open(struct tui *t, int32_t fi)
         return false;
     }
     d->mode = DIALOG_FIX;
-    snprintf(d->title, sizeof d->title, "Fix %s %s", fd->rule, fd->selector);
+    tui_text_set(&d->title, "Fix %s %s", fd->rule, fd->selector);
     snprintf(text, sizeof text, "%s\nHint: %s\n\n%s The edit:", fd->message,
              fd->hint && *fd->hint ? fd->hint : "none",
              t->scen.on ? "The fix goes into the scenario as its ops (stored and audited); "

@@ -39,7 +39,7 @@ int
 matrix_open(struct tui *t, int32_t tier)
 {
     struct export_opts o;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct tier_matrix *mx = NULL;
 
     if (!t->res || !t->res->rp) {
@@ -143,7 +143,7 @@ static int
 tier_text(struct tui *t, int32_t tier)
 {
     struct export_opts o;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *buf = NULL, *title;
     size_t len = 0;
     FILE *f;

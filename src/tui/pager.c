@@ -134,7 +134,7 @@ pager_open(struct tui *t, const char *title, char *text_take)
 {
     dialog_close(t);
     t->dialog.mode = DIALOG_PAGER;
-    snprintf(t->dialog.title, sizeof t->dialog.title, "%s", title);
+    tui_text_set(&t->dialog.title, "%s", title);
     t->dialog.text = text_take;
     t->dialog.top = 0;
     t->dialog.nowrap = false;

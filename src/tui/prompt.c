@@ -44,14 +44,27 @@ split_args(char *s, char **argv, int max)
     return n;
 }
 
+static void run_words(struct tui *t, const char *cmdline, int argc, char **argv);
+
 void
 run_command(struct tui *t, const char *cmdline)
 {
-    char buf[512], *argv[64];
+    char *buf = strdup(cmdline), *argv[64];
     int argc;
 
-    snprintf(buf, sizeof buf, "%s", cmdline);
+    if (!buf) {
+        tui_set_message(t, true, "out of memory");
+        return;
+    }
     argc = split_args(buf, argv, 64);
+    run_words(t, cmdline, argc, argv);
+    free(buf);
+}
+
+/* The words of a `:` command line (in a buffer the caller frees). */
+static void
+run_words(struct tui *t, const char *cmdline, int argc, char **argv)
+{
     if (argc == 0)
         return;
     if (strcmp(argv[0], "q") == 0 || strcmp(argv[0], "quit") == 0) {
@@ -75,40 +88,31 @@ run_command(struct tui *t, const char *cmdline)
 void
 run_argv(struct tui *t, const char *label, int argc, char **argv)
 {
-    char *out = NULL;
+    char *out = NULL, *what;
     int rc;
 
     sync_catalog(t, false);     /* the command runs on the catalog as it is */
     rc = t->ops.command(t->ops.ctx, argc, argv, &out);
+    what = sm_strdupf(":%s (exit %d)", label, rc);
     if (t->scen.on) {
         /* On the catalog, not the scenario: re-evaluate the scenario now,
          * re-check the catalog when the mode is left. */
-        char what[600];
         t->scen.commands = true;
-        snprintf(what, sizeof what, ":%s (exit %d)", label, rc);
-        scen_reeval(t, what);
-        t->msg_error = rc >= 2;
-        if (out && *out)
-            pager_open(t, label, out);
-        else
-            free(out);
-        return;
+        scen_reeval(t, what ? what : ":");
+    } else {
+        if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
+            /* The command loaded another model (an import): the undo
+             * records name objects of the old one. */
+            t->m = t->ops.model(t->ops.ctx);
+            clear_stack(t->undo, &t->nundo);
+            clear_stack(t->redo, &t->nredo);
+            t->nhist = 0;
+        }
+        /* The command may have changed the catalog: re-check quietly. */
+        recheck(t, what ? what : ":");
     }
-    if (t->ops.model && t->ops.model(t->ops.ctx) != t->m) {
-        /* The command loaded another model (an import): the undo records
-         * name objects of the old one. */
-        t->m = t->ops.model(t->ops.ctx);
-        clear_stack(t->undo, &t->nundo);
-        clear_stack(t->redo, &t->nredo);
-        t->nhist = 0;
-    }
-    /* The command may have changed the catalog: re-check quietly. */
-    {
-        char what[600];
-        snprintf(what, sizeof what, ":%s (exit %d)", label, rc);
-        recheck(t, what);
-        t->msg_error = rc >= 2;
-    }
+    free(what);
+    t->msg_error = rc >= 2;
     if (out && *out)
         pager_open(t, label, out);
     else
@@ -124,24 +128,24 @@ file_exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The export menu's default name, made one that is not taken yet:
+/* The export menu's default name (heap), made one that is not taken yet:
  * sovmap-diagram.svg, then sovmap-diagram-2.svg, -3 ... (QA #18). */
 static void
-unused_name(char *file, size_t size)
+unused_name(char **file)
 {
     char *try, *dot;
     size_t stem;
 
-    if (!file_exists(file))
+    if (!file_exists(*file))
         return;
-    dot = strrchr(file, '.');
-    stem = dot ? (size_t)(dot - file) : strlen(file);
+    dot = strrchr(*file, '.');
+    stem = dot ? (size_t)(dot - *file) : strlen(*file);
     for (int n = 2; n < 1000; n++) {
-        if (!(try = sm_strdupf("%.*s-%d%s", (int)stem, file, n, dot ? dot : "")))
+        if (!(try = sm_strdupf("%.*s-%d%s", (int)stem, *file, n, dot ? dot : "")))
             return;
-        if (!file_exists(try) && strlen(try) < size) {
-            snprintf(file, size, "%s", try);
-            free(try);
+        if (!file_exists(try)) {
+            free(*file);
+            *file = try;
             return;
         }
         free(try);
@@ -227,6 +231,9 @@ dialog_close(struct tui *t)
     free(t->dialog.text);
     t->dialog.text = NULL;
     pager_free(&t->dialog);
+    tui_text_free(&t->dialog.title);
+    for (int i = 0; i < DIALOG_MAX_CHOICES; i++)
+        tui_text_free(&t->dialog.choice_text[i]);
     t->dialog.mode = DIALOG_NONE;
     t->dialog.nchoices = t->dialog.choice = t->dialog.top = 0;
     t->dialog.destructive = false;
@@ -259,26 +266,27 @@ dialog_key(struct tui *t, const struct key *k)
         } else if (d->mode == DIALOG_MENU) {
             int item = atoi(d->choice_arg[d->choice]);
             int32_t ds = focus_dataset(t);
-            char file[256];
-            snprintf(file, sizeof file, export_items[item].file,
-                     ds >= 0 ? t->m->datasets[ds].name : "");
-            for (char *p = file; *p; p++)
+            char *file = sm_strdupf(export_items[item].file,
+                                    ds >= 0 ? t->m->datasets[ds].name : "");
+            for (char *p = file; p && *p; p++)
                 if (*p == '/' || (unsigned char)*p < 32)
                     *p = '_';
-            unused_name(file, sizeof file);
+            if (file)
+                unused_name(&file);
             snprintf(t->export_format, sizeof t->export_format, "%d", item);
             dialog_close(t);
             t->prompt = PROMPT_FILE;
             snprintf(t->prompt_label, sizeof t->prompt_label, "write %s to: ",
                      export_items[item].format);
             line_set(&t->input, file);
+            free(file);
         } else if (d->choice < d->nchoices && d->edits[d->choice]) {
             struct edit *e = d->edits[d->choice];
-            char what[300];
-            snprintf(what, sizeof what, "%s", d->choice_text[d->choice]);
+            char *what = strdup(d->choice_text[d->choice]);
             d->edits[d->choice] = NULL;
             dialog_close(t);
-            tui_apply(t, e, what);
+            tui_apply(t, e, what ? what : "");
+            free(what);
             edit_free(e);
         }
     }

@@ -49,7 +49,7 @@ scen_eval_now(struct tui *t, const char *what)
 {
     struct scenario_change_set cs;
     const struct check_result *src = scen_base_check(t);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char delta[64];
     bool same;
 
@@ -57,7 +57,7 @@ scen_eval_now(struct tui *t, const char *what)
     if (!src || scenario_change_set_from(t->scen.base, src, t->scen.name, &cs, &err) != SM_OK) {
         /* evaluated in full (also for the message of an op that fails) */
         memset(&cs, 0, sizeof cs);
-        memset(&err, 0, sizeof err);
+        sm_error_fini(&err);
         if (t->ops.scenario(t->ops.ctx, t->scen.base, t->scen.name, &cs, &err) != SM_OK) {
             tui_set_message(t, true, "scenario %s: %s", t->scen.name, err.msg);
             return err.code ? err.code : SM_EINVAL;
@@ -101,7 +101,7 @@ scen_reeval(struct tui *t, const char *what)
 static void
 scen_enter(struct tui *t, const char *name)
 {
-    snprintf(t->scen.name, sizeof t->scen.name, "%s", name);
+    tui_text_set(&t->scen.name, "%s", name);
     t->scen.base = t->m;
     t->scen.base_res = t->res;
     t->scen.added = 0;
@@ -125,11 +125,8 @@ scen_enter(struct tui *t, const char *name)
 void
 scen_leave(struct tui *t)
 {
-    char name[128];
-
     if (!t->scen.on)
         return;
-    snprintf(name, sizeof name, "%s", t->scen.name);
     dialog_close(t);
     scenario_change_set_fini(&t->scen.cs);
     memset(&t->scen.cs, 0, sizeof t->scen.cs);
@@ -145,7 +142,7 @@ scen_leave(struct tui *t)
         tui_derive(t);
     }
     t->nhist = 0;
-    tui_set_message(t, false, "left scenario %s; back to the catalog", name);
+    tui_set_message(t, false, "left scenario %s; back to the catalog", t->scen.name);
 }
 
 int
@@ -178,8 +175,11 @@ scen_store(struct tui *t, const char *verb, int argc, const char *const *args)
     char *argv[16], *out = NULL;
     int n = 0, rc;
 
-    if (strcmp(verb, "add") == 0)
-        scenario_op_format(argc, args, t->scen.last_op, sizeof t->scen.last_op);
+    if (strcmp(verb, "add") == 0) {
+        char *op = scenario_op_dup(argc, args);
+        tui_text_set(&t->scen.last_op, "%s", op ? op : "");
+        free(op);
+    }
 
     argv[n++] = "scenario";
     argv[n++] = (char *)verb;
@@ -217,7 +217,7 @@ static bool
 scen_push_op(struct tui *t, int argc, const char *const *argv, struct check_change *keep)
 {
     struct check_change chg;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int rc;
 
     if (!scen_incremental(t))
@@ -274,7 +274,7 @@ scen_refresh(struct tui *t, const char *what, struct derive_pre *pre,
              const struct check_touch *touch, const struct check_change *chg)
 {
     struct scenario_diff *d = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char delta[64];
 
     if (scenario_diff(t->scen.cs.before, t->scen.cs.after, t->scen.base, &d, &err) != SM_OK) {
@@ -304,7 +304,7 @@ static void
 scen_unshare(struct tui *t)
 {
     struct scenario_eval *ev = t->scen.cs.after, *own = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     if (!t->scen.on || !ev || !ev->borrowed || ev->nops || !ev->res_borrowed ||
         !scen_base_check(t) || ev->res != t->scen.cs.before->res)
@@ -436,29 +436,29 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
     }
     {
         bool failed = t->msg_error;
-        char msg[512];
-        snprintf(msg, sizeof msg, "%s", t->msg);
-        char added[700];
+        char *msg = strdup(t->msg), *added;
         (void)what;
         if (stored == 1)
-            snprintf(added, sizeof added, "+ %s", t->scen.last_op);
+            added = sm_strdupf("+ %s", t->scen.last_op);
         else
-            snprintf(added, sizeof added, "+ %d ops (%s)", stored, line);
+            added = sm_strdupf("+ %d ops (%s)", stored, line);
+        if (!added)
+            added = strdup("+");
         /* the ops went into the evaluation one by one; else evaluate anew */
         if (pushed) {
             if (pre.on && stored == 1)
                 scen_touch(t, e, &touch, &obj);     /* and after its op */
             else
                 derive_cancel(t, &pre);
-            scen_refresh(t, added, &pre, &touch, &chg);
+            scen_refresh(t, added ? added : "", &pre, &touch, &chg);
         } else {
             derive_cancel(t, &pre);
-            scen_reeval(t, added);
+            scen_reeval(t, added ? added : "");
         }
         check_touch_fini(&touch);
         check_change_fini(&chg);
         if (failed) {
-            tui_set_message(t, true, "%s", msg);
+            tui_set_message(t, true, "%s", msg ? msg : "out of memory");
         } else if (!t->msg_error && t->res) {
             int e1 = t->res->stats.count[SEV_ERROR], w1 = t->res->stats.count[SEV_WARNING];
             const char *arrow = text_sym("→", "->");
@@ -475,6 +475,8 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
                             t->scen.name, added, text_sym("—", "-"),
                             mine[0] ? mine : "no finding counts change", delta);
         }
+        free(msg);
+        free(added);
         return failed ? SM_EINVAL : SM_OK;
     }
 }
@@ -534,7 +536,7 @@ scen_undo(struct tui *t, bool undo)
         struct derive_pre pre = { 0 };
         struct check_touch touch = { 0 }, before = { 0 };
         struct check_change chg;
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         int rc;
         /* the derived arrays follow what the undo touches */
         if (scenario_undo_touch(ev, &before) == SM_OK)
@@ -560,7 +562,7 @@ scen_undo(struct tui *t, bool undo)
      * from a copy of the base's check taking the remaining ops one by one */
     if (scen_base_check(t)) {
         struct scenario_eval *ev = NULL;
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         if (scenario_eval_from(t->scen.base, t->scen.cs.before->res, t->scen.name, &ev,
                                &err) == SM_OK) {
             struct derive_pre pre = { 0 };
@@ -602,7 +604,7 @@ scen_diff_pager(struct tui *t)
     const struct check_result *ra = t->scen.cs.after ? t->scen.cs.after->res : NULL;
     int col = ((t->w > 0 ? t->w : 80) - 8) / 2 - 2;
     int32_t *nw = NULL, *rs = NULL, nn = 0, nr = 0;
-    char *text = NULL, title[200], delta[64];
+    char *text = NULL, *title, delta[64];
     size_t len = 0;
     FILE *f;
 
@@ -621,10 +623,11 @@ scen_diff_pager(struct tui *t)
             rs[nr++] = d->findings[i].before;
     }
     {
-        char h1[64], h2[160];
+        char h1[64];
         snprintf(h1, sizeof h1, "resolved (base, %d)", (int)nr);
-        snprintf(h2, sizeof h2, "new (%s, %d)", t->scen.name, (int)nn);
-        fprintf(f, "%-*.*s  %s\n", col, col, h1, h2);
+        fprintf(f, "%-*.*s  new (", col, col, h1);
+        fputs(t->scen.name, f);
+        fprintf(f, ", %d)\n", (int)nn);
     }
     for (int32_t i = 0; i < nn || i < nr; i++) {
         char a[300], b[300];
@@ -656,9 +659,9 @@ scen_diff_pager(struct tui *t)
         return TUI_REDRAW;
     }
     scen_delta_text(t, delta, sizeof delta);
-    snprintf(title, sizeof title, "Diff: scenario %s against the catalog (%s)", t->scen.name,
-             delta);
-    pager_open(t, title, text);
+    title = sm_strdupf("Diff: scenario %s against the catalog (%s)", t->scen.name, delta);
+    pager_open(t, title ? title : "Diff", text);
+    free(title);
     return TUI_REDRAW;
 }
 

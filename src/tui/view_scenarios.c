@@ -69,7 +69,7 @@ sc_broken(struct tui *t, int32_t r)
     struct sc_health *h = v->priv;
     struct scenario_eval *ev = NULL;
     struct model *copy = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     if (!t->res || !t->res->rp || r < 0 || r >= cm->nscenarios)
         return NULL;

@@ -28,7 +28,7 @@ fuzz_init(void)
     static const char *const tiers[] = { "public", "confidential", "restricted" };
     const char *data = getenv("SOVMAP_DATA");
     char path[4096];
-    struct sm_error e;
+    SM_ERROR(e);
 
     if (base)
         return;
@@ -58,7 +58,7 @@ fuzz_import(const char *importer, const uint8_t *data, size_t size)
         .now = "2026-11-26T00:00:00Z", .region = "eu-west-1",
         .resource_arn = "arn:aws:glue:eu-west-1:111122223333:table/loyalty_eu/members",
     };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m = NULL;
     struct import_run *run;
     const char *datadir = getenv("SOVMAP_DATA");
@@ -69,7 +69,8 @@ fuzz_import(const char *importer, const uint8_t *data, size_t size)
         /* the streaming parse (import_stream.c) accepts exactly what the
          * whole-document parse accepts, with the same error */
         struct import_opts w = o;
-        struct sm_error es = { 0 }, ew = { 0 };
+        SM_ERROR(es);
+        SM_ERROR(ew);
         struct import_run *rs = import_run_new(map, &o), *rw;
         int cs, cw;
 

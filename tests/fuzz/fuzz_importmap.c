@@ -39,7 +39,7 @@ init(void)
 {
     static const char *const tiers[] = { "public", "confidential", "restricted" };
     const char *dir = getenv("SOVMAP_DATA");
-    struct sm_error e;
+    SM_ERROR(e);
 
     base = model_new();
     if (!base || refdata_load_regions(dir && *dir ? dir : "data", base, &e))
@@ -79,7 +79,7 @@ import_once(const struct import_map *map, struct model *m, bool *changed)
 {
     struct import_opts o = { .now = "2026-11-26T00:00:00Z", .region = "eu-west-1" };
     struct import_run *run = import_run_new(map, &o);
-    struct sm_error e;
+    SM_ERROR(e);
     int rc;
 
     if (!run)
@@ -100,7 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *dir = getenv("SOVMAP_DATA");
     char path[4096];
     struct import_map *shipped = NULL, *map = NULL, *alone = NULL;
-    struct sm_error e;
+    SM_ERROR(e);
     struct model *m;
     bool changed;
 

@@ -20,7 +20,7 @@ write_text(const struct model *m, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
-    struct sm_error e;
+    SM_ERROR(e);
 
     if (!f)
         abort();
@@ -33,7 +33,7 @@ write_text(const struct model *m, size_t *len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct sm_error e;
+    SM_ERROR(e);
     struct model *m, *m2;
     const char *dir = getenv("SOVMAP_DATA");
 

@@ -71,7 +71,7 @@ static long long
 count(const char *sql)
 {
     long long n = -1;
-    struct sm_error e;
+    SM_ERROR(e);
 
     if (store_query(st, sql, 1000, count_row, &n, &e))
         abort();
@@ -96,7 +96,7 @@ init(void)
 {
     char path[4096], *text;
     size_t len;
-    struct sm_error e;
+    SM_ERROR(e);
     struct model *loaded;
 
     datadir = getenv("SOVMAP_DATA");
@@ -145,7 +145,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct rulepack *rp;
-    struct sm_error e;
+    SM_ERROR(e);
     FILE *f;
 
     if (!demo)

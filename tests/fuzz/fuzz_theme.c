@@ -17,7 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct theme t, d;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *text = malloc(size + 1);
     uint16_t known = 0;
 

@@ -32,7 +32,7 @@ it_tier(struct model *m, const char *name, int rank, int personal)
 static __attribute__((unused)) struct model *
 it_model(void)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct model *m = model_new();
 
     assert_non_null(m);
@@ -47,7 +47,7 @@ it_model(void)
 static __attribute__((unused)) struct import_map *
 it_map(bool buckets)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = NULL;
     char path[4096];
 

@@ -47,7 +47,7 @@ static int
 setup(void **state)
 {
     struct fx *fx = calloc(1, sizeof *fx);
-    struct sm_error e;
+    SM_ERROR(e);
 
     fx->m = tl_small_model();
     /* tl_small_model has aws:eu-west-1 IE, aws:eu-central-1 DE, aws:us-east-1 US;
@@ -86,7 +86,7 @@ dataset(struct model *m, const char *name, const char *tier, const char *subject
 {
     struct dataset d;
     int32_t id;
-    struct sm_error e;
+    SM_ERROR(e);
 
     model_dataset_init(&d);
     d.name = name;
@@ -114,7 +114,7 @@ place(struct model *m, int32_t d, const char *region, int role, int encrypted,
 {
     struct placement p;
     int32_t id;
-    struct sm_error e;
+    SM_ERROR(e);
 
     model_placement_init(&p);
     p.dataset = d;
@@ -136,7 +136,7 @@ flow(struct model *m, const char *name, int32_t from, int32_t to, const char *to
 {
     struct flow f;
     int32_t id;
-    struct sm_error e;
+    SM_ERROR(e);
 
     model_flow_init(&f);
     f.name = name;
@@ -158,7 +158,7 @@ flow(struct model *m, const char *name, int32_t from, int32_t to, const char *to
 static void
 run(struct fx *fx)
 {
-    struct sm_error e;
+    SM_ERROR(e);
 
     check_result_free(fx->r);
     fx->r = NULL;
@@ -424,7 +424,7 @@ test_fields_carried(void **state)
     int32_t p0 = model_primary(fx->m, d);
     int32_t f = flow(fx->m, "skus", p0, SM_NONE, "aws:ap-southeast-1", FLOW_EXPORT, MECH_NONE,
                      NULL, 1, 0);
-    struct sm_error e;
+    SM_ERROR(e);
 
     /* Carrying only non-personal fields is not a personal transfer. */
     assert_int_equal(model_set(fx->m, OBJ_FLOW, f, "fields", "sku", &e), SM_OK);

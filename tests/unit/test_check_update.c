@@ -76,7 +76,7 @@ sel(const struct model *m, enum obj_kind kind, int32_t id, char *buf, size_t siz
 static int
 try_edit(struct model *m, struct edit *e, struct edit_result *res, struct check_touch *t)
 {
-    struct sm_error err;
+    SM_ERROR(err);
     int rc;
 
     if (e->op != EDIT_ADD)
@@ -101,7 +101,7 @@ build(struct model *m, int n)
 {
     char name[64], key[128], a[128], b[128];
     struct edit_result res;
-    struct sm_error err;
+    SM_ERROR(err);
 
     for (int i = 0; i < n; i++) {
         struct edit e = { EDIT_ADD, OBJ_DATASET, name, 0, { { 0 } } };
@@ -437,7 +437,7 @@ static void
 test_random_edits(void **state)
 {
     struct rulepack *rp = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     struct model *m = tl_base_model();
     struct check_result *r = NULL;
     struct done hist[16];
@@ -536,7 +536,7 @@ static void
 run_threads(const struct model *m, const struct rulepack *rp, const char *n,
             struct check_result **out)
 {
-    struct sm_error err;
+    SM_ERROR(err);
 
     assert_int_equal(setenv("SOVMAP_THREADS", n, 1), 0);
     assert_int_equal(check_run(m, rp, TODAY, out, &err), SM_OK);
@@ -553,7 +553,7 @@ findings_only(const struct model *m, const struct rulepack *rp, const char *n,
     struct check_result *r = NULL, like = *full;
     struct check_touch t = { 0 };
     struct check_change chg;
-    struct sm_error err;
+    SM_ERROR(err);
 
     assert_int_equal(setenv("SOVMAP_THREADS", n, 1), 0);
     assert_int_equal(check_run_findings(m, rp, TODAY, &r, &err), SM_OK);
@@ -577,7 +577,7 @@ test_two_threads(void **state)
 {
     static const int sizes[] = { 1, 2, 3, 40, 300, 1500 };
     struct rulepack *rp = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int compared = 0, nonempty = 0;
 
     (void)state;
@@ -618,7 +618,7 @@ static void
 test_refuses_global(void **state)
 {
     struct rulepack *rp = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     struct model *m = tl_base_model();
     struct check_result *r = NULL;
     struct check_touch t = { 0 };

@@ -276,7 +276,7 @@ static void
 test_fail_lines(void **state)
 {
     struct io *io = *state;
-    struct sm_error e = { SM_ENOTFOUND, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?" };
+    struct sm_error e = { SM_ENOTFOUND, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?", NULL };
     static const char *const fmts[] = { "text", "json", NULL };
 
     assert_int_equal(cli_error(&io->c, &e), CLI_USAGE);

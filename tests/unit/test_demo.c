@@ -24,7 +24,7 @@ static int
 setup(void **state)
 {
     struct fx *fx = calloc(1, sizeof *fx);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     size_t len;
     char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
 

@@ -29,7 +29,7 @@ static void
 ok(struct model *m, struct edit e)
 {
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     if (edit_apply(m, &e, &r, &err))
         fail_msg("edit failed: %s", err.msg);
@@ -79,7 +79,7 @@ test_add_every_kind(void **state)
 {
     struct model *m = model_with_orders();
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e;
     int32_t id;
     char buf[256];
@@ -149,7 +149,7 @@ test_add_failures_leave_model_unchanged(void **state)
 {
     struct model *m = model_with_orders();
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e;
     int32_t nd = m->ndatasets, np = m->nplacements, nf = m->nflows;
     (void)state;
@@ -193,7 +193,7 @@ test_set_all_or_nothing(void **state)
 {
     struct model *m = model_with_orders();
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e;
     char *before, *after;
     (void)state;
@@ -254,7 +254,7 @@ test_remove_dataset_and_back(void **state)
 {
     struct model *m = model_with_orders();
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e = mk(EDIT_REMOVE, OBJ_DATASET, "orders", 0);
     char *before = describe_all(m, OBJ_DATASET, "orders"), *after;
     int32_t id = model_dataset(m, "orders");
@@ -326,7 +326,7 @@ test_remove_placement_and_others(void **state)
 {
     struct model *m = model_with_orders();
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e;
     int32_t p = model_placement(m, "orders@aws:us-east-1");
     (void)state;
@@ -376,7 +376,7 @@ test_overflow(void **state)
 {
     struct model *m = tl_small_model();
     struct edit_result r;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e;
     char name[32];
     (void)state;

@@ -53,7 +53,7 @@ static struct export_juris *
 juris(void)
 {
     struct export_juris *j;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     assert_int_equal(export_juris_load(tl_datadir(), &j, &e), SM_OK);
     return j;
@@ -88,6 +88,7 @@ fixture_fini(struct fixture *fx)
     export_juris_free(fx->j);
     check_result_free(fx->r);
     model_free(fx->m);
+    sm_error_fini(&fx->e);
 }
 
 /* Run the exporter into a memory buffer. */
@@ -227,7 +228,7 @@ test_red_edges_match_check(void **state)
     struct model *m = known_model();
     struct check_result *r = tl_check(m);
     struct export_stats st;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *dot;
     int32_t flows_bad = 0, implicit_bad = 0;
 
@@ -261,7 +262,7 @@ test_known_model_svg(void **state)
     struct model *m = known_model();
     struct check_result *r = tl_check(m);
     struct export_stats st;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *svg;
 
     (void)state;
@@ -281,7 +282,7 @@ test_deterministic(void **state)
 {
     struct model *m = known_model(), *m2;
     struct check_result *r = tl_check(m), *r2;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *a, *b;
 
     (void)state;
@@ -330,7 +331,7 @@ synthetic(int32_t n, int32_t nflows)
 {
     static const char *const tiers[] = { "restricted", "confidential", "public" };
     struct model *m = tl_small_model();
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t *prim = malloc((size_t)n * sizeof *prim);
     static const char *const cc[] = { "FR", "SE", "US", "JP", "GB", "CA", "BR", "AU", "IT" };
     uint32_t s = 42;
@@ -556,7 +557,7 @@ test_focus_and_filters(void **state)
     struct check_result *r = tl_check(m);
     struct export_opts o;
     struct export_stats st;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct parsed p;
     char *dot;
 
@@ -613,7 +614,7 @@ test_layout_limit(void **state)
 {
     struct model *m = synthetic(200, 300);
     struct export_opts o;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *buf;
 
     (void)state;
@@ -636,7 +637,7 @@ test_hostile_names(void **state)
         "rtl\xe2\x80\xae utf8", "\\N\\G\\E", "semi;colon -> x", "tab\tcr\r",
     };
     struct model *m = tl_small_model();
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct export_stats st;
     struct parsed p;
     int32_t prev = SM_NONE;
@@ -675,7 +676,7 @@ test_demo(void **state)
     struct model *m = model_new();
     const struct check_result *r;
     struct fixture fx;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     const char *path = tl_path(tl_datadir(), "demo/demo.json");
     size_t len;
     char *text = tl_slurp(path, &len), *dot, *svg;
@@ -751,7 +752,7 @@ test_change_diagram(void **state)
     struct scenario sc;
     struct scenario_change_set cs;
     struct export_stats st;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     const char *op[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
     int32_t sid;
     char *dot, *svg;
@@ -855,7 +856,7 @@ test_numbered_violations(void **state)
     struct model *m = known_model();
     struct check_result *r = tl_check(m);
     struct export_stats st;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *dot, key[32];
     int n = 0;
 

@@ -73,7 +73,7 @@ static struct check_result *
 check(const struct model *m)
 {
     struct check_result *r;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (!pack)
         assert_int_equal(rulepack_load(tl_datadir(), "default", &pack, &e), SM_OK);
@@ -88,7 +88,7 @@ run(const struct model *m, const struct check_result *r, const struct export_opt
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     assert_non_null(f);
     if (export_map(m, r, o, fmt, f, &e) != SM_OK)
@@ -108,7 +108,7 @@ static int
 setup(void **state)
 {
     struct fixture *fx = calloc(1, sizeof *fx);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     fx->m = known_model();
     fx->r = check(fx->m);

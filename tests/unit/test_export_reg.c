@@ -52,7 +52,7 @@ run(reg_fn fn, const struct model *m, const struct check_result *r)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     assert_non_null(f);
     if (fn(m, r, NULL, f, &e) != SM_OK)
@@ -228,7 +228,7 @@ run_ropa(const struct model *m, const struct check_result *r, const char *fmt)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     assert_non_null(f);
     if (export_ropa(m, r, NULL, fmt, f, &e) != SM_OK)

@@ -64,7 +64,7 @@ static struct model *
 demo_model(void)
 {
     struct model *m = model_new();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     size_t len;
     char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
 
@@ -166,7 +166,7 @@ test_cls001_is_a_persons_decision(void **state)
 {
     struct model *m = tl_small_model();
     struct rulepack *rp = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct scenario_eval *ev;
     struct plan *p;
     int32_t src, dst, ps, pd;

@@ -67,7 +67,7 @@ rich_store(const char *name)
     const char *path = tl_path(tl_tmpdir(), name);
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     unlink(path);
     assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
@@ -84,7 +84,7 @@ static void
 test_rule_limits(void **state)
 {
     struct store *st = rich_store("limits.db");
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     sqlite3_int64 heap = sqlite3_hard_heap_limit64(-1);
     double t0, c0;
     int n = 0, rc;
@@ -126,7 +126,7 @@ static void
 test_rule_functions(void **state)
 {
     struct store *st = rich_store("functions.db");
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int n = 0;
     (void)state;
 
@@ -162,7 +162,7 @@ test_damaged(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "damaged.db");
     struct store *st = rich_store("damaged.db");
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     sqlite3 *db;
     sqlite3_stmt *s;
     FILE *f;
@@ -208,7 +208,7 @@ test_outfile_keep(void **state)
     const char *report = tl_path(tl_tmpdir(), "keep-report.txt");
     struct store *st = rich_store("keep.db");
     struct outfile o;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct stat sb;
     FILE *f;
     (void)state;

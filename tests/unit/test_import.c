@@ -36,7 +36,7 @@ static const struct pipe_step {
 static struct import_run *
 run_step(struct model *m, const struct import_map *map, enum step s)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_opts o = { .region = steps[s].region };
     struct import_run *run;
     char *text = NULL;
@@ -76,7 +76,7 @@ pipeline(struct model *m, const struct import_map *map, const enum step *order, 
 static char *
 model_json_text(const struct model *m)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -237,7 +237,7 @@ test_one_command_any_file_order(void **state)
 
     (void)state;
     for (int k = 0; k < 2; k++) {
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         struct import_opts o = { .region = "eu-west-1",
                                  .input = "lakeformation/get-resource-lf-tags.input.json" };
         struct model *m = it_model();
@@ -294,7 +294,7 @@ static void
 test_expired_and_propagated(void **state)
 {
     static const char *const files[] = { "atlas/entity-expired-propagated.json", NULL };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(true);
     struct model *m = it_model();
     struct import_run *run = it_import(m, map, "atlas", NULL, files, &e);
@@ -384,7 +384,7 @@ test_expired_yields_to_live(void **state)
     /* alone: the field tag carries the date */
     {
         const char *const one[] = { old_path, NULL };
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         struct model *m = it_model();
         struct import_run *run = it_import(m, map, "atlas", NULL, one, &e);
         int32_t t;
@@ -400,7 +400,7 @@ test_expired_yields_to_live(void **state)
     for (int k = 0; k < 2; k++) {
         const char *const both[] = { k ? new_path : old_path, k ? old_path : new_path, NULL };
         struct model *m = it_model();
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         struct import_run *run = it_import(m, map, "atlas", NULL, both, &e);
         char *got;
         int32_t t;
@@ -436,7 +436,7 @@ test_expired_yields_to_live(void **state)
         int32_t t;
         for (int round = 0; round < 2; round++)
             for (int i = 0; i < 2; i++) {
-                struct sm_error e = { 0 };
+                SM_ERROR(e);
                 bool g = (i == 0) == (k == 0);
                 struct import_run *run = it_import(m, map, g ? "glue" : "atlas", g ? &go : NULL,
                                                    g ? glue : atlas, &e);

@@ -19,7 +19,7 @@ test_bulk(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     const struct import_stats *s;
     int32_t t;
@@ -104,7 +104,7 @@ test_propagated_provenance(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     int32_t d;
     bool found = false;
@@ -138,7 +138,7 @@ test_lineage_flows(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     (void)state;
@@ -166,7 +166,7 @@ test_search_alone(void **state)
     static const char *const files[] = { "atlas/search-basic.json", NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     (void)state;
@@ -201,7 +201,7 @@ test_reimport_changes_nothing(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     struct import_opts later = { .now = "2027-01-01T00:00:00Z" };
     char *before, *after;
@@ -273,7 +273,7 @@ test_changed_export_updates_in_place(void **state)
     };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     const char *files[2] = { NULL, NULL };
     struct import_opts later = { .now = "2027-01-01T00:00:00Z" };
@@ -322,7 +322,7 @@ test_malformed(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     size_t len;
     char *text = tl_slurp(it_fixture("atlas/lineage.json"), &len);
@@ -375,7 +375,7 @@ test_deleted_and_contradictions(void **state)
     };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     const char *files[3] = { NULL, NULL, NULL };
     char *text = tl_slurp(it_fixture("atlas/entities-bulk.json"), NULL);
@@ -419,7 +419,7 @@ test_hostile_names(void **state)
     const char *files[] = { path, NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *longname = malloc(10001), *buf = NULL, *name;
     size_t len = 0;
@@ -464,7 +464,7 @@ test_schemes_and_legacy_refs(void **state)
     const char *files[] = { path, NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     FILE *f = fopen(path, "wb");
 
@@ -524,7 +524,7 @@ test_classifications_gone(void **state)
     const char *files[] = { path, NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     int32_t d;
 

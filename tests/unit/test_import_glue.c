@@ -15,7 +15,7 @@ test_get_tables(void **state)
     struct import_opts o = { .region = "eu-west-1" };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     (void)state;
@@ -67,7 +67,7 @@ test_regions_without_map(void **state)
     static const char *const files[] = { "glue/get-tables.json", NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *buf = NULL;
     size_t len = 0;
@@ -101,7 +101,7 @@ test_get_table_and_databases(void **state)
                                          NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     (void)state;
@@ -129,7 +129,7 @@ test_resource_link_region(void **state)
     const char *files[] = { "glue/get-databases.json", tbl, NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     (void)state;
@@ -156,7 +156,7 @@ test_get_tags(void **state)
     struct import_opts o = { 0 };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     int32_t t;
 
@@ -231,7 +231,7 @@ test_arn_region_never_moves_a_copy(void **state)
                                  "arn:aws:glue:eu-west-1:210987654321:table/rewards_eu/store_locations" };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
 
     (void)state;
@@ -255,7 +255,7 @@ test_reimport_and_malformed(void **state)
     struct import_opts o = { .region = "eu-west-1" };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *before, *after, *text;
     size_t len;

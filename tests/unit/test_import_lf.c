@@ -36,7 +36,7 @@ test_get_resource_lf_tags(void **state)
     static const char *const files[] = { "lakeformation/get-resource-lf-tags.json", NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     int32_t t, d;
 
@@ -107,7 +107,7 @@ test_search_tables(void **state)
     struct import_opts o = { .region = "eu-west-1" };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *before, *after;
 
@@ -154,7 +154,7 @@ test_changed_tag_removed(void **state)
     const char *efiles[] = { edited, NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     size_t len;
     char *text = tl_slurp(it_fixture("lakeformation/get-resource-lf-tags.json"), &len);
@@ -194,7 +194,7 @@ test_atlas_then_lf(void **state)
     static const char *const lf[] = { "lakeformation/get-resource-lf-tags.json", NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     int32_t d;
 
@@ -225,7 +225,7 @@ test_malformed(void **state)
     const char *files[] = { bad, NULL };
     struct model *m = it_model();
     struct import_map *map = it_map(true);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     FILE *f = fopen(bad, "wb");
 

@@ -83,7 +83,7 @@ test_shipped_map(void **state)
 static void
 test_layering_and_templates(void **state)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *base, *map;
     struct import_mapped mp = { 0 };
     const char *attrs[] = { "jurisdiction", "br", "level", "3", NULL };
@@ -156,7 +156,7 @@ test_suggest(void **state)
         { "phonetic", NULL }, { "dobby", NULL }, { "mailbox_size", NULL },
         { "order_id", NULL }, { "sessionid", NULL }, { "", NULL },
     };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(false), *top;
     const char *pattern;
 
@@ -222,18 +222,18 @@ test_errors(void **state)
           "map.json: suggest.fields[0].names[0]: a name, with '*' only at either end" },
         { "{\n  \"rules\": [\n    {\"name\": }\n  ]\n}", "map.json:3:" },
     };
-    struct sm_error e;
+    SM_ERROR(e);
 
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        memset(&e, 0, sizeof e);
+        sm_error_fini(&e);
         assert_null(load(cases[i].text, NULL, &e));
         assert_int_equal(e.code, SM_EPARSE);
         if (strncmp(e.msg, cases[i].msg, strlen(cases[i].msg)))
             fail_msg("case %zu: got \"%s\", want \"%s\"", i, e.msg, cases[i].msg);
     }
     /* a missing file */
-    memset(&e, 0, sizeof e);
+    sm_error_fini(&e);
     {
         struct import_map *map = NULL;
         assert_int_equal(import_map_load(NULL, "/nonexistent/map.json", &map, &e), SM_EIO);
@@ -245,7 +245,7 @@ static void
 test_unmapped_labels_kept(void **state)
 {
     /* unmatched classifications are kept as free tags, with provenance */
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = load("{}", NULL, &e);
     struct model *m = it_model();
     const char *path = tl_path(tl_tmpdir(), "one.json");

@@ -17,7 +17,7 @@ static char *
 outcome(const char *importer, const struct import_opts *opts, const char *const *files,
         bool buckets)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(buckets);
     struct model *m = it_model();
     struct import_run *run = it_import(m, map, importer, opts, files, &e);
@@ -103,7 +103,7 @@ test_fixtures_same(void **state)
 static char *
 error_of(const char *text, size_t len, bool whole)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(false);
     struct import_opts o = { .now = "2026-11-26T00:00:00Z", .whole_parse = whole };
     struct import_run *run = import_run_new(map, &o);
@@ -163,7 +163,7 @@ test_errors_same(void **state)
 static char *
 text_outcome(const char *text, size_t len, bool whole, bool mapped)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_map *map = it_map(true);
     struct import_opts o = { .now = "2026-11-26T00:00:00Z", .whole_parse = whole };
     struct import_run *run = import_run_new(map, &o);

@@ -100,7 +100,7 @@ test_state(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *s;
     (void)state;
@@ -186,7 +186,7 @@ test_idempotent(void **state)
 {
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     const struct import_touched *t;
     struct import_run *run;
     uint64_t gen;
@@ -216,7 +216,7 @@ test_plan_views(void **state)
 {
     struct model *m = it_model(), *b = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *s;
     (void)state;
@@ -274,7 +274,7 @@ test_mapping_file(void **state)
         "\"module.fleet.aws_glue_catalog_table.events\": \"events\"}}}";
     struct model *m = it_model();
     struct import_map *map = it_map(false);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     const char *bad;
     (void)state;
@@ -317,7 +317,7 @@ test_bad_input(void **state)
     static const char notjson[] = "{\"format_version\": \"1.0\",\n  \"values\": [}";
     struct import_map *map = it_map(false);
     struct import_opts o = { 0 };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     struct model *m = it_model();
     const char *files[] = { fx("state.json"), NULL };
@@ -363,7 +363,7 @@ test_inline(void **state)
     struct import_map *map = it_map(false);
     struct model *m = it_model();
     struct import_opts o = { 0 };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct import_run *run;
     char *text, *longname, *s;
     size_t n = 6000;

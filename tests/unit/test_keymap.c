@@ -55,7 +55,7 @@ static void
 test_lookup_and_bind(void **state)
 {
     struct keymap km;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char buf[128];
     (void)state;
 

@@ -103,7 +103,7 @@ static void
 test_selectors_and_suggestions(void **state)
 {
     struct model *m = tl_small_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t ds, p1, p2, id;
     char sel[128];
 
@@ -130,7 +130,7 @@ test_one_primary_per_dataset(void **state)
 {
     struct model *m = tl_small_model();
     struct placement p;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t ds = add_dataset(m, "orders", NULL, NULL);
 
     (void)state;
@@ -151,7 +151,7 @@ static void
 test_long_texts_whole(void **state)
 {
     struct model *m = tl_small_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     size_t n = 20000;
     char *desc = malloc(n + 1), *name = malloc(5001), *got, *line;
     int32_t ds;
@@ -187,7 +187,7 @@ static void
 test_attributes_round_trip(void **state)
 {
     struct model *m = tl_small_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct flow f;
     int32_t ds = add_dataset(m, "orders", "restricted", "eu, br");
     int32_t a = place(m, ds, "aws:eu-west-1", ROLE_PRIMARY);
@@ -227,7 +227,7 @@ static void
 test_remove_cascades_and_clone(void **state)
 {
     struct model *m = tl_small_model(), *c;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct flow f;
     int32_t ds = add_dataset(m, "orders", "restricted", "EU");
     int32_t fid;
@@ -263,7 +263,7 @@ static void
 test_invalid_utf8_is_refused(void **state)
 {
     struct model *m = tl_small_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct dataset d;
     const char *bad[] = { "bad\xff\xfeutf8", "overlong\xc0\xafslash", "surrogate\xed\xa0\x80",
                           "cut\xe2\x82" };
@@ -326,7 +326,7 @@ test_hostile_names_are_kept(void **state)
     assert_int_equal(model_add_waiver(m, &w, &wid, NULL), SM_OK);
     assert_int_equal(strlen(m->waivers[wid].key), strlen(sel) + 7);
     snprintf(sel, len, "%s@aws:eu-west-9", big);
-    struct sm_error err;
+    SM_ERROR(err);
     assert_int_equal(model_find(m, OBJ_PLACEMENT, sel, &a, &err), SM_ENOTFOUND);
     assert_string_equal(err.msg, "unknown region aws:eu-west-9; did you mean aws:eu-west-1?");
     free(sel);
@@ -445,7 +445,7 @@ static void
 test_props(void **state)
 {
     struct model *m = model_new(), *c = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct dataset d;
     int32_t ds, id, id2;
     const char *want[] = { "a", "label:x", "zeta" };
@@ -490,7 +490,7 @@ static void
 test_field_attrs(void **state)
 {
     struct model *m = model_new(), *c = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct dataset d;
     int32_t ds, f;
     (void)state;
@@ -528,7 +528,7 @@ test_sort_fields_and_tag_expiry(void **state)
                                           "\xc3\xa4rger" };
     const size_t n = sizeof names / sizeof *names;
     struct model *m = model_new(), *c = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct dataset d;
     int32_t ds, other, f, t, ids[16];
     size_t k = 0;

@@ -43,7 +43,7 @@ test_same(void **state)
 {
     struct model *a = base(), *b = base();
     struct model_diff *d = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     (void)state;
     assert_int_equal(model_diff(a, b, &d, &e), SM_OK);
@@ -60,7 +60,7 @@ test_changes(void **state)
 {
     struct model *a = base(), *b = base();
     struct model_diff *d = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     const struct mdiff_change *ch;
     int32_t o = model_dataset(b, "orders"), n, p;
 
@@ -135,7 +135,7 @@ test_findings(void **state)
     struct model *a = base(), *b = base(), *c;
     struct check_result *ra, *rb, *rc;
     struct finding_diff fd = { 0 };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct waiver w = { .rule = "RES001", .object = "orders@aws:us-east-1", .owner = "dpo",
                         .reason = "until the move", .expires = 20991231 };
     int32_t p, x;

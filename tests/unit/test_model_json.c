@@ -18,7 +18,7 @@ to_json(const struct model *m)
 {
     char *buf = NULL;
     size_t len = 0;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     FILE *f = open_memstream(&buf, &len);
 
     assert_non_null(f);
@@ -32,7 +32,7 @@ static struct model *
 from_json(const char *text)
 {
     struct model *m = tl_base_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     if (model_json_read(text, strlen(text), "model.json", m, &err))
         fail_msg("read: %s", err.msg);
@@ -118,7 +118,7 @@ test_through_catalog(void **state)
 {
     struct model *m = tl_rich_model(), *m2 = tl_base_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *a, *b;
     (void)state;
 
@@ -141,7 +141,7 @@ static void
 expect_error(const char *text, int code, const char *msg)
 {
     struct model *m = tl_base_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     assert_int_equal(model_json_read(text, strlen(text), "m.json", m, &err), code);
     assert_string_equal(err.msg, msg);
@@ -156,7 +156,7 @@ test_purpose_legal_basis(void **state)
 {
     struct model *m = tl_base_model(), *m2, *m3 = tl_base_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *a, *b, *c;
     int32_t d;
     (void)state;
@@ -282,7 +282,7 @@ test_locations(void **state)
         "}\n";
     struct model *m = tl_base_model();
     struct model_json_locs locs = { 0 };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     const struct model_json_loc *l;
     int32_t a, b, p0, p1, f;
 
@@ -327,7 +327,7 @@ static void
 test_part(void **state)
 {
     struct model *m = tl_rich_model();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t d = model_dataset(m, "orders"), p = model_placement(m, "orders@aws:us-east-1");
     struct obj_ref refs[] = {
         { OBJ_PLACEMENT, p }, { OBJ_DATASET, d }, { OBJ_FLOW, model_flow(m, "repl") },
@@ -374,7 +374,7 @@ static void
 test_diff_and_undo(void **state)
 {
     struct model *m0 = tl_rich_model(), *m1, *back;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *before = NULL, *after = NULL, *data, *t0 = to_json(m0), *t1, *out = NULL, *ident;
     const char *kind;
     size_t len;

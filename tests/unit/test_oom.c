@@ -397,7 +397,7 @@ step_atlas(struct run *x, struct sm_error *e)
 static void
 digest_demo(struct run *x)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     struct store *st = NULL;
     struct model *m = model_new();
 
@@ -411,7 +411,7 @@ digest_demo(struct run *x)
 static void
 digest_load(struct run *x)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (model_json_write(x->m, x->out, &e))
         fail_msg("the loaded catalog cannot be written: %s", e.msg);
@@ -504,7 +504,7 @@ _Static_assert(NSTEPS <= 6, "step_count has 8 slots, the last two for the CLI");
 static void
 prepare(struct run *x, int s)
 {
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     if (s < 0)
         return;
@@ -527,7 +527,7 @@ run_step(struct run *x, int s, long k, struct sm_error *e, char **out, size_t *l
 {
     int rc;
 
-    memset(e, 0, sizeof *e);
+    sm_error_fini(e);
     /* between steps (cur_step -1): never failed, never counted */
     if (!(x->out = open_memstream(out, len)))
         fail_msg("open_memstream: %s", strerror(errno));
@@ -591,7 +591,7 @@ static void
 test_oom_walk(void **state)
 {
     struct run x = { 0 };
-    struct sm_error e;
+    SM_ERROR(e);
     long only_k = env_long("OOM_K", 0), runs = 0, enomem = 0, other = 0, absorbed = 0;
     long jansson_short = 0;
     long total = 0;

@@ -77,7 +77,7 @@ static int
 setup(void **state)
 {
     struct fx *fx = calloc(1, sizeof *fx);
-    struct sm_error err;
+    SM_ERROR(err);
 
     assert_non_null(fx);
     fx->m = tl_small_model();
@@ -117,7 +117,7 @@ plan_ok(struct fx *fx, const struct plan_options *opt, struct scenario_eval **ev
 {
     struct scenario_eval *ev;
     struct plan *p;
-    struct sm_error err;
+    SM_ERROR(err);
 
     if (scenario_eval(fx->m, fx->rp, NULL, TODAY, &ev, &err) != SM_OK)
         fail_msg("%s", err.msg);
@@ -440,7 +440,7 @@ test_retired_region(void **state)
     struct fx *fx = *state;
     struct scenario_eval *ev;
     struct plan *p;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t d, s;
     char buf[256];
     const char *op[] = { "retire-region", "aws:eu-west-1" };
@@ -525,7 +525,7 @@ new_after_replay(const struct scenario_eval *start, const struct plan *p, int se
                  int32_t *errors)
 {
     struct scenario_eval *ev;
-    struct sm_error err;
+    SM_ERROR(err);
     char **kb, **ka;
     int32_t nb, na, nnew = 0;
 
@@ -669,7 +669,7 @@ test_nearest_and_mechanisms(void **state)
     struct fx *fx = *state;
     struct plan_options o = popts(PLAN_NEAREST, 0);
     struct scenario_eval *ev;
-    struct sm_error err;
+    SM_ERROR(err);
     struct plan *p;
     char buf[256];
     int32_t d, s;
@@ -843,7 +843,7 @@ test_generated_models(void **state)
         const char *deny[2], *pins[1];
         char names[8][16];
         struct plan *p;
-        struct sm_error err;
+        SM_ERROR(err);
         int nd = 2 + (int)(rnd(&seed) % 5), ndeny = (int)(rnd(&seed) % 3);
         int32_t ids[8], errors;
 

@@ -12,7 +12,7 @@ static struct model *
 load(void)
 {
     struct model *m = model_new();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     assert_non_null(m);
     assert_int_equal(refdata_load_regions(tl_datadir(), m, &err), SM_OK);
@@ -105,7 +105,7 @@ test_syntax_error_position(void **state)
 {
     const char *dir = tl_path(tl_tmpdir(), "bad");
     char cmd[512];
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m = model_new();
     (void)state;
 
@@ -122,7 +122,7 @@ test_semantic_errors(void **state)
 {
     const char *dir = tl_path(tl_tmpdir(), "bad2");
     char cmd[512];
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m;
     (void)state;
 

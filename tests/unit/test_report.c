@@ -162,7 +162,7 @@ render(const struct report *r, int format, int fail_on, bool color, int width)
 {
     struct report_opts o = { .format = format, .fail_on = fail_on, .color = color,
                              .width = width, .doc_uri = "file:///usr/share/doc/sovmap/rules.md" };
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -856,7 +856,7 @@ test_custom_rows(void **state)
                                              NULL };
     struct model *m = tl_small_model();
     struct report *r;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t orders = add_dataset(m, "orders", "restricted");
     int32_t rep;
     const struct finding *f;

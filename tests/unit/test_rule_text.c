@@ -19,7 +19,7 @@ test_every_rule(void **state)
     (void)state;
     for (int i = 0; i < RULE_COUNT; i++) {
         char *text = NULL, head[256];
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         if (rule_text_load(tl_datadir(), rule_names[i], &text, &e) != SM_OK)
             fail_msg("%s: %s", rule_names[i], e.msg);
         /* "RES001 — title [error]": the doc's heading starts with the id */
@@ -42,14 +42,14 @@ test_bad_ids(void **state)
     (void)state;
     for (int i = 0; bad[i]; i++) {
         char *text = (char *)"untouched";
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         assert_int_equal(rule_text_load(tl_datadir(), bad[i], &text, &e), SM_ENOTFOUND);
         assert_string_equal(text, "untouched");
         assert_non_null(strstr(e.msg, "no explanation"));
     }
     {
         char *text = NULL;
-        struct sm_error e = { 0 };
+        SM_ERROR(e);
         assert_int_equal(rule_text_load(tl_datadir(), "ZZZ999", &text, &e), SM_ENOTFOUND);
         assert_null(text);
         assert_int_equal(rule_text_load("/nonexistent-sovmap-dir", "RES001", &text, &e),

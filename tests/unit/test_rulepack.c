@@ -27,7 +27,7 @@ static void
 load_fails(const char *name, const char *text, const char *want)
 {
     struct rulepack *rp = NULL;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     const char *path = write_pack(name, text);
     char full[600];
 
@@ -41,7 +41,7 @@ static void
 test_default_pack(void **state)
 {
     struct rulepack *rp;
-    struct sm_error e;
+    SM_ERROR(e);
     int32_t g, us = -1;
 
     (void)state;
@@ -101,7 +101,7 @@ static void
 test_user_pack(void **state)
 {
     struct rulepack *rp;
-    struct sm_error e;
+    SM_ERROR(e);
     int32_t g;
     const char *path = write_pack("org.json",
         "{\n"
@@ -174,7 +174,7 @@ test_bad_packs(void **state)
                "1:2: personal_tags must name at least one tag prefix");
     {
         struct rulepack *rp = NULL;
-        struct sm_error e;
+        SM_ERROR(e);
         const char *path = write_pack("juris.json", "{\"jurisdictions\": \"nope.json\"}");
         assert_int_equal(rulepack_load(tl_datadir(), path, &rp, &e), SM_EIO);
         assert_non_null(strstr(e.msg, "/nope.json: No such file or directory"));
@@ -204,7 +204,7 @@ static void
 test_pack_files(void **state)
 {
     struct rulepack *rp = NULL;
-    struct sm_error e;
+    SM_ERROR(e);
     const char *big = tl_path(tl_tmpdir(), "big.json");
     FILE *f;
 
@@ -228,7 +228,7 @@ static void
 test_unknown_pack(void **state)
 {
     struct rulepack *rp = NULL;
-    struct sm_error e;
+    SM_ERROR(e);
 
     (void)state;
     assert_int_equal(rulepack_load(tl_datadir(), "nope", &rp, &e), SM_ENOTFOUND);
@@ -241,7 +241,7 @@ test_seed_tiers(void **state)
 {
     struct rulepack *rp;
     struct model *m = model_new(), *m2 = tl_small_model();
-    struct sm_error e;
+    SM_ERROR(e);
 
     (void)state;
     assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &e), SM_OK);

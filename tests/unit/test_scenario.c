@@ -59,7 +59,7 @@ static int
 setup(void **state)
 {
     struct fx *fx = calloc(1, sizeof *fx);
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t d;
 
     assert_non_null(fx);
@@ -129,7 +129,7 @@ add_op(struct model *m, int32_t s, const char *line)
 {
     char buf[512], *argv[8], *save = NULL;
     int argc = 0;
-    struct sm_error err;
+    SM_ERROR(err);
 
     sm_strlcpy(buf, line, sizeof buf);
     for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
@@ -155,7 +155,7 @@ static struct scenario_eval *
 eval_ok(struct fx *fx, const char *name)
 {
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
 
     if (scenario_eval(fx->m, fx->rp, name, TODAY, &ev, &err) != SM_OK)
         fail_msg("%s", err.msg);
@@ -190,7 +190,7 @@ test_parse_and_format(void **state)
     const char *bad[] = { "mvoe", "orders" };
     const char *few[] = { "move", "orders" };
     const char *ok[] = { "add-transform", "f1", "mask email" };
-    struct sm_error err;
+    SM_ERROR(err);
     enum scenario_op op;
     char buf[128];
 
@@ -256,7 +256,7 @@ test_move(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t p;
 
     assert_int_equal(try_op(fx, "move orders aws:us-east-1 aws:eu-central-1", &ev, &err), SM_OK);
@@ -297,7 +297,7 @@ test_placements(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t p;
 
     assert_int_equal(try_op(fx, "add-placement orders aws:eu-central-1 backup", &ev, &err), SM_OK);
@@ -323,7 +323,7 @@ test_tier_and_subjects(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
 
     /* public data may live anywhere */
     assert_int_equal(try_op(fx, "set-tier orders public", &ev, &err), SM_OK);
@@ -348,7 +348,7 @@ test_tier_policy(void **state)
     struct scenario_eval *ev = NULL;
     struct model *m2 = NULL;
     struct check_result *r2 = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t t = model_tier(fx->m, "restricted");
 
     assert_true(t >= 0);
@@ -383,7 +383,7 @@ test_flows(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t f;
 
     assert_int_equal(try_op(fx, "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1",
@@ -411,7 +411,7 @@ test_flow_ops_stacked(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t s1, s2, f;
     char buf[256];
 
@@ -452,7 +452,7 @@ test_cycle(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t a, ids[8];
 
     a = add_scenario(fx->m, "a", "");
@@ -473,7 +473,7 @@ test_adequacy(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL, *base;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t g;
     int before;
 
@@ -519,7 +519,7 @@ test_regions(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t r;
 
     assert_int_equal(try_op(fx, "add-region aws:eu-north-9 SE", &ev, &err), SM_OK);
@@ -561,7 +561,7 @@ test_retired_keys(void **state)
     struct fx *fx = *state;
     struct scenario_eval *base, *ev;
     struct scenario_diff *d;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t p = model_placement(fx->m, "orders@aws:eu-west-1"), keys = 0;
 
     fx->m->placements[p].key_region = model_region(fx->m, "aws:eu-central-1");
@@ -588,7 +588,7 @@ test_set(void **state)
 {
     struct fx *fx = *state;
     struct scenario_eval *ev = NULL;
-    struct sm_error err;
+    SM_ERROR(err);
 
     assert_int_equal(try_op(fx, "set placement users@aws:us-east-1 encrypted false", &ev, &err),
                      SM_OK);
@@ -604,7 +604,7 @@ test_diff(void **state)
     struct fx *fx = *state;
     struct scenario_eval *base, *ev, *ev2;
     struct scenario_diff *d;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t s, moved = 0, resolved = 0, nnew = 0;
 
     s = add_scenario(fx->m, "fix", "");
@@ -719,7 +719,7 @@ test_delta(void **state)
     };
     struct scenario_eval *inc, *full;
     struct scenario_delta d;
-    struct sm_error err;
+    SM_ERROR(err);
 
     assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
     assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
@@ -850,7 +850,7 @@ test_apply_check(void **state)
     };
     struct scenario_eval *inc, *full, *base, *other;
     struct check_change chg;
-    struct sm_error err;
+    SM_ERROR(err);
     int updated = 0;
     const char *op[] = { "set", "placement", "users@aws:us-east-1", "encrypted", "false" };
 
@@ -921,7 +921,7 @@ test_eval_from_undo(void **state)
     struct scenario upper = { "upper", "lower", "", 0, NULL, 0 };
     struct scenario_eval *base, *inc;
     struct check_change chg;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t lo, up;
     int undone = 0;
 
@@ -1174,7 +1174,7 @@ test_review_attribution(void **state)
     struct fx *fx = *state;
     struct scenario_review *rv;
     const struct scenario_attr_change *ch;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t s = add_scenario(fx->m, "s", "");
 
     add_op(fx->m, s, "move orders aws:us-east-1 aws:eu-central-1");
@@ -1235,7 +1235,7 @@ test_review_base_and_empty(void **state)
 {
     struct fx *fx = *state;
     struct scenario_review *rv;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t law = add_scenario(fx->m, "law", ""), fix = add_scenario(fx->m, "law-fix", "law");
 
     add_scenario(fx->m, "empty", "");
@@ -1274,7 +1274,7 @@ test_review_new_not_changed(void **state)
     struct fx *fx = *state;
     struct region r;
     struct scenario_review *rv;
-    struct sm_error err;
+    SM_ERROR(err);
     int32_t d, s;
 
     model_region_init(&r);

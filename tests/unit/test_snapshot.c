@@ -23,7 +23,7 @@ json_of(const struct model *m)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     assert_non_null(f);
     if (model_json_write(m, f, &err))
@@ -36,7 +36,7 @@ static struct model *
 load(const char *path, bool snapshots)
 {
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m = tl_base_model();
 
     setenv("SOVMAP_SNAPSHOT", snapshots ? "on" : "off", 1);
@@ -81,7 +81,7 @@ catalog(const char *name)
     const char *path = tl_path(tl_tmpdir(), name);
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     remove(path);
     if (store_open(path, STORE_CREATE, &st, &err) || store_begin(st, &err) ||
@@ -258,7 +258,7 @@ test_other_shipped_regions(void **state)
 {
     const char *path = catalog("regions.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m = tl_base_model();
     struct region r;
     (void)state;
@@ -286,7 +286,7 @@ test_write_after_snapshot_load(void **state)
 {
     const char *path = catalog("write.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m = tl_base_model(), *b;
     char *jm, *jb;
     int32_t d, p;
@@ -335,7 +335,7 @@ test_name_rank(void **state)
     struct model *a = load(path, true), *b = load(path, false);
     struct rulepack *rp = NULL;
     struct check_result *ra = NULL, *rb = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t *rank = NULL;
     (void)state;
 
@@ -380,7 +380,7 @@ test_small_catalog_writes_none(void **state)
     const char *path = tl_path(tl_tmpdir(), "small.db");
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     (void)state;
 
     if (store_open(path, STORE_CREATE, &st, &err) || store_begin(st, &err) ||

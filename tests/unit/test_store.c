@@ -120,7 +120,7 @@ static struct store *
 open_new(const char *name)
 {
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     if (store_open(tl_path(tl_tmpdir(), name), STORE_CREATE, &st, &err))
         fail_msg("open: %s", err.msg);
@@ -131,7 +131,7 @@ static struct model *
 reload(const char *path)
 {
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m = tl_base_model();
 
     if (store_open(path, 0, &st, &err) || store_load(st, m, &err))
@@ -145,7 +145,7 @@ test_create_nested_and_reopen(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "a/b/c/catalog.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char buf[64];
     (void)state;
 
@@ -170,7 +170,7 @@ test_round_trip(void **state)
 {
     struct model *m = tl_rich_model(), *m2;
     struct store *st = open_new("rt.db");
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *a, *b;
     (void)state;
 
@@ -231,7 +231,7 @@ test_apply_persists_with_audit(void **state)
     const char *path = tl_path(tl_tmpdir(), "apply.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit e = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 2,
                       .attrs = { { "tier", "public" }, { "subjects", "EU" } } };
     struct edit mv = { .op = EDIT_SET, .kind = OBJ_PLACEMENT, .key = "orders@aws:us-east-1",
@@ -285,7 +285,7 @@ test_apply_failure_leaves_both_unchanged(void **state)
     const char *path = tl_path(tl_tmpdir(), "fail.db");
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
     sqlite3 *db;
     char *a, *b;
@@ -330,7 +330,7 @@ test_revert_through_store(void **state)
     const char *path = tl_path(tl_tmpdir(), "undo.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
     struct edit_result r;
     char *a, *b;
@@ -370,7 +370,7 @@ test_redo_summary(void **state)
     const char *path = tl_path(tl_tmpdir(), "redo.db");
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit mv = { .op = EDIT_SET, .kind = OBJ_PLACEMENT, .key = "orders@aws:us-east-1",
                        .nattrs = 1, .attrs = { { "region", "aws:eu-south-1" } } };
     struct edit add = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "fresh", .nattrs = 1,
@@ -427,7 +427,7 @@ test_locked(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "locked.db");
     struct store *st = NULL, *st2 = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m = tl_base_model();
     struct edit e = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "x" };
     char want[4200];
@@ -457,7 +457,7 @@ test_readonly(void **state)
     const char *dir = tl_path(tl_tmpdir(), "ro");
     char path[4096], want[4200], cmd[4200];
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m;
     bool root = geteuid() == 0;
     (void)state;
@@ -505,7 +505,7 @@ test_corrupt_and_foreign(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "garbage.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char want[4200];
     FILE *f = fopen(path, "w");
     sqlite3 *db;
@@ -533,7 +533,7 @@ test_newer_version(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "newer.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char want[4200];
     sqlite3 *db;
     (void)state;
@@ -559,7 +559,7 @@ test_migrate_v4_expired(void **state)
     const char *path = tl_path(tl_tmpdir(), "v4.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     sqlite3 *db;
     sqlite3_stmt *q;
     int32_t d, t, pci = SM_NONE;
@@ -633,7 +633,7 @@ test_migrate_v3_props(void **state)
     const char *path = tl_path(tl_tmpdir(), "v3.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     sqlite3 *db;
     sqlite3_stmt *q;
     int32_t d;
@@ -695,7 +695,7 @@ test_audit_append_only(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "audit.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     sqlite3 *db;
     int n = 0;
     (void)state;
@@ -724,7 +724,7 @@ test_change_counter(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "change.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int64_t n = -1, audits = 0;
     (void)state;
 
@@ -773,7 +773,7 @@ test_query(void **state)
     const char *path = tl_path(tl_tmpdir(), "q.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct rows r = { 0 };
     (void)state;
 
@@ -878,7 +878,7 @@ test_kill9_leaves_before_or_after(void **state)
 {
     const char *path = tl_path(tl_tmpdir(), "kill.db");
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct model *m;
     int status, audits = 0, datasets = 0;
     pid_t pid;
@@ -965,7 +965,7 @@ test_put_any_order_and_upsert(void **state)
     const char *path = tl_path(tl_tmpdir(), "puts.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *a, *b;
     int32_t d;
     (void)state;
@@ -1031,7 +1031,7 @@ test_load_progress(void **state)
     const char *path = tl_path(tl_tmpdir(), "prog.db");
     struct model *m = tl_rich_model(), *m2 = tl_base_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct prog p = { 0 };
     (void)state;
 
@@ -1058,7 +1058,7 @@ test_disk_full(void **state)
     char path[600], filler[600], cmd[1400];
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     FILE *f;
     char block[4096] = { 0 };
     (void)state;
@@ -1118,7 +1118,7 @@ test_load_shares_repeated_text(void **state)
     const char *path = tl_path(tl_tmpdir(), "shared.db");
     struct model *m = tl_base_model(), *m2, *c;
     struct store *st = open_new("shared.db");
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     const char *names[] = { "s.a", "s.b", "s.c" };
     char sel[64], buf[256], *a, *b;
     int32_t d[3], f, fl;
@@ -1203,7 +1203,7 @@ test_load_unusual_rows(void **state)
     const char *path = tl_path(tl_tmpdir(), "unusual.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = open_new("unusual.db");
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     sqlite3 *db;
     int32_t d, n = 0;
     (void)state;
@@ -1268,7 +1268,7 @@ test_load_rowid_gaps(void **state)
     const char *path = tl_path(tl_tmpdir(), "gaps.db");
     struct model *m = tl_rich_model(), *m2 = tl_base_model(), *m3;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit rm_ds = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = tl_hostile };
     struct edit rm_pl = { .op = EDIT_REMOVE, .kind = OBJ_PLACEMENT, .key = "orders@aws:us-east-1" };
     struct edit add = { .op = EDIT_ADD, .kind = OBJ_DATASET, .key = "late", .nattrs = 1,
@@ -1356,7 +1356,7 @@ test_put_changes(void **state)
     const char *path = tl_path(tl_tmpdir(), "changes.db");
     struct model *m = tl_rich_model(), *base = tl_base_model(), *c = NULL, *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct store_changes n;
     int64_t clicks, repl, fra, ref;
     int32_t f;
@@ -1500,7 +1500,7 @@ test_put_all_fast_same_rows(void **state)
     };
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     char *a, *b;
     int32_t d;
     (void)state;
@@ -1584,7 +1584,7 @@ test_put_all_same_name_twice(void **state)
     const char *path = tl_path(tl_tmpdir(), "twice.db");
     struct model *m = tl_rich_model(), *m2;
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t a, b;
     (void)state;
 
@@ -1620,7 +1620,7 @@ test_stale_model_never_written(void **state)
     const char *path = tl_path(tl_tmpdir(), "stale.db");
     struct store *a = NULL, *b = NULL;
     struct model *ma = tl_rich_model(), *mb;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit owner = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 1,
                           .attrs = { { "owner", "a" } } };
     struct edit desc = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "orders", .nattrs = 1,
@@ -1751,7 +1751,7 @@ test_apply_snapshot_data(void **state)
     const char *path = tl_path(tl_tmpdir(), "snap.db");
     struct model *m = tl_rich_model();
     struct store *st = NULL;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct edit rm = { .op = EDIT_REMOVE, .kind = OBJ_DATASET, .key = "orders" };
     struct edit own = { .op = EDIT_SET, .kind = OBJ_DATASET, .key = "clicks", .nattrs = 1,
                         .attrs = { { "owner", "ana" } } };

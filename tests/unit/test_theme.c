@@ -15,7 +15,7 @@ static void
 test_parse(void **state)
 {
     struct theme t, d;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     (void)state;
 
     theme_default(&d);
@@ -39,7 +39,7 @@ static void
 test_errors(void **state)
 {
     struct theme t, d;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     (void)state;
 
     theme_default(&d);
@@ -63,7 +63,7 @@ test_shipped(void **state)
 {
     static const char *const names[] = { "default", "light", "high-contrast", "mono" };
     struct theme t, d;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     (void)state;
 
     theme_default(&d);

@@ -328,36 +328,6 @@ test_cmd_complete(void **state)
     feed(h, "q");
 }
 
-
-static int32_t
-select_finding(struct harness *h, const char *rule, const char *sel)
-{
-    struct view *v = &h->t->views[4];
-    feed(h, "5");
-    for (int32_t i = 0; i < v->ndisp; i++) {
-        int32_t r = v->disp[i];
-        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
-            strcmp(h->t->res->findings[r].selector, sel) == 0) {
-            v->sel = i;
-            return r;
-        }
-    }
-    fail_msg("no finding %s %s", rule, sel);
-    return -1;
-}
-
-/* Move the form's cursor to the field labelled label. */
-static void
-to_field(struct harness *h, const char *label)
-{
-    struct form *f = &h->t->form;
-    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
-        feed(h, "<Up>");
-    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
-        feed(h, "<Down>");
-    assert_string_equal(f->f[f->cur].label, label);
-}
-
 /* ---- forms ---------------------------------------------------------------------------- */
 
 /* Names are trimmed; a name of spaces is no name. */
@@ -532,7 +502,7 @@ test_form_background(void **state)
 {
     struct harness *h = *state;
     static const char *const themes[] = { "default", "light", "high-contrast", "mono" };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     int x0 = -1, x1 = -1, y0 = -1;
 

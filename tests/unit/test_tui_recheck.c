@@ -158,7 +158,7 @@ side_init(struct side *sd, bool full)
 {
     struct tui_ops ops = { 0 };
     struct tui_options o = { 0 };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     sd->m = build();
     sd->full = full;
@@ -334,7 +334,7 @@ static void
 test_edits_undo_redo(void **state)
 {
     struct side a, b;
-    struct sm_error err;
+    SM_ERROR(err);
 
     (void)state;
     moved = 0;
@@ -410,7 +410,7 @@ same_as_fresh_scenario(const struct side *sd)
 static void
 feed2(struct side *a, struct side *b, const char *keys)
 {
-    struct sm_error err;
+    SM_ERROR(err);
 
     assert_int_equal(tui_feed(a->t, keys, &err), SM_OK);
     assert_int_equal(tui_feed(b->t, keys, &err), SM_OK);
@@ -528,7 +528,7 @@ static void
 test_scenario_mode(void **state)
 {
     struct side a, b;
-    struct sm_error err;
+    SM_ERROR(err);
 
     (void)state;
     side_init(&a, false);

@@ -300,7 +300,7 @@ static void
 test_filter_big(void **state)
 {
     struct harness *hs = calloc(1, sizeof *hs);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct tui_ops ops = { 0 };
     struct tui_options o = { 0 };
     static const char *const forms[] = {
@@ -502,7 +502,6 @@ test_map_scroll(void **state)
 
 /* ---- layout: widths from content, h/l, z, |, sorting -------------------------- */
 
-static int32_t select_finding(struct harness *h, const char *rule, const char *sel);
 
 /* Cells of key columns (selectors, regions) on screen that are cut while
  * a name or free text column of the same view is wider than the least it
@@ -986,23 +985,6 @@ test_delete_confirm(void **state)
 
 /* ---- quick actions from a finding ------------------------------------------------- */
 
-static int32_t
-select_finding(struct harness *h, const char *rule, const char *sel)
-{
-    struct view *v = &h->t->views[4];
-    feed(h, "5");
-    for (int32_t i = 0; i < v->ndisp; i++) {
-        int32_t r = v->disp[i];
-        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
-            strcmp(h->t->res->findings[r].selector, sel) == 0) {
-            v->sel = i;
-            return r;
-        }
-    }
-    fail_msg("no finding %s %s", rule, sel);
-    return -1;
-}
-
 static void
 test_fix_from_finding(void **state)
 {
@@ -1449,7 +1431,7 @@ test_tier_impact(void **state)
     struct harness *h = harness_demo(120, 40);
     struct model *m;
     struct check_result *before, *after;
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     int32_t t = model_tier(h->m, "confidential"), nnew, ngone;
     char want[128];
 

@@ -28,7 +28,7 @@ static int
 setup(void **state)
 {
     struct fx *fx = calloc(1, sizeof *fx);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     size_t len;
     char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
 
@@ -64,7 +64,7 @@ static uint32_t
 probe_rules(const struct fx *fx, const struct model *m, int32_t d, int role, int32_t r, int mech)
 {
     struct where_probe p;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     uint32_t rules;
 
     if (where_probe(m, fx->rp, TODAY, d, role, r, mech, &p, &e))
@@ -80,7 +80,7 @@ static struct where_result **
 all_cells(const struct fx *fx)
 {
     struct where_result **w = calloc((size_t)fx->m->ndatasets + 1, sizeof *w);
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     assert_non_null(w);
     for (int32_t d = 0; d < fx->m->ndatasets; d++)
@@ -112,7 +112,7 @@ static int32_t
 add_copy(struct model *m, int32_t d, int role, int32_t r, int32_t key, int mech)
 {
     struct placement pl;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t id;
 
     for (int32_t q = m->datasets[d].first_placement; q != SM_NONE; q = m->placements[q].next)
@@ -323,7 +323,7 @@ test_probe_why_not(void **state)
     int32_t us = model_region(fx->m, "aws:us-east-1"), de = model_region(fx->m, "aws:eu-central-1");
     struct where_probe p;
     struct where_result *w;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
 
     assert_true(d != SM_NONE && us != SM_NONE && de != SM_NONE);
     assert_int_equal(where_probe(fx->m, fx->rp, TODAY, d, WHERE_REPLICA, us, MECH_NONE, &p, &e), SM_OK);
@@ -354,7 +354,7 @@ test_scratch_same_as_modelled(void **state)
     uint16_t eu = (uint16_t)sm_cc("EU");
     struct model *m;
     struct where_result *a, *b;
-    struct sm_error e = { 0 };
+    SM_ERROR(e);
     int32_t allowed = 0;
 
     assert_int_equal(where_scratch(fx->m, model_tier(fx->m, "restricted"), &eu, 1, false, &m, &nd, &e),

@@ -56,7 +56,7 @@ model_text(const struct model *m)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
 
     assert_non_null(f);
     assert_int_equal(model_json_write(m, f, &err), SM_OK);
@@ -101,7 +101,7 @@ test_tui_and_cli_writer(void **state)
     struct cli c;
     struct tui_ops ops = { 0 };
     struct tui_options o = { 0 };
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct tui *t;
     int32_t nok = 0, naudit = 0, ncli = 0, nreload = 0, base;
     pid_t child;

@@ -102,7 +102,7 @@ h_command(void *ctx, int argc, char **argv, char **out)
     /* The scenario mode stores its ops through `scenario add|rm NAME ...`. */
     if (argc >= 4 && strcmp(argv[0], "scenario") == 0) {
         int32_t sid = model_scenario(h->m, argv[2]);
-        struct sm_error err = { 0 };
+        SM_ERROR(err);
         if (sid < 0) {
             *out = strdup("sovmap: no such scenario\n");
             return 1;
@@ -251,7 +251,7 @@ static struct harness *
 harness_new_model(int w, int h, struct model *m)
 {
     struct harness *hs = calloc(1, sizeof *hs);
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     struct tui_ops ops = { 0 };
     struct tui_options o = { 0 };
 
@@ -299,7 +299,7 @@ static __attribute__((unused)) struct harness *
 harness_demo(int w, int h)
 {
     struct model *m = model_new();
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     size_t len;
     char *text = tl_slurp(tl_path(tl_datadir(), "demo/demo.json"), &len);
 
@@ -323,7 +323,7 @@ harness_free(struct harness *hs)
     free(hs);
 }
 
-static int
+static __attribute__((unused)) int
 setup80(void **state)
 {
     *state = harness_new(80, 24);
@@ -354,7 +354,7 @@ teardown(void **state)
 static void
 feed(struct harness *h, const char *script)
 {
-    struct sm_error err = { 0 };
+    SM_ERROR(err);
     assert_int_equal(tui_feed(h->t, script, &err), SM_OK);
 }
 
@@ -397,7 +397,37 @@ assert_screen(struct harness *h, const char *name)
     free(got);
 }
 
-static void
+/* Select the finding of rule on sel in the findings view (5); its row. */
+static __attribute__((unused)) int32_t
+select_finding(struct harness *h, const char *rule, const char *sel)
+{
+    struct view *v = &h->t->views[4];
+    feed(h, "5");
+    for (int32_t i = 0; i < v->ndisp; i++) {
+        int32_t r = v->disp[i];
+        if (r >= 0 && strcmp(h->t->res->findings[r].rule, rule) == 0 &&
+            strcmp(h->t->res->findings[r].selector, sel) == 0) {
+            v->sel = i;
+            return r;
+        }
+    }
+    fail_msg("no finding %s %s", rule, sel);
+    return -1;
+}
+
+/* Move the form's cursor to the field labelled label. */
+static __attribute__((unused)) void
+to_field(struct harness *h, const char *label)
+{
+    struct form *f = &h->t->form;
+    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
+        feed(h, "<Up>");
+    for (int i = 0; i < f->n + 1 && strcmp(f->f[f->cur].label, label) != 0; i++)
+        feed(h, "<Down>");
+    assert_string_equal(f->f[f->cur].label, label);
+}
+
+static __attribute__((unused)) void
 snap(struct harness *h, const char *base)
 {
     char name[128];

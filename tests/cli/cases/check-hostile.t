@@ -1,7 +1,12 @@
 # hostile names reach every report escaped: no control byte reaches the
 # terminal, lines stay within 80 columns, JSON/SARIF/JUnit stay well formed
 $ sovmap init
+# a new name with control characters is refused, the name escaped (QA #21) ...
 $ sovmap dataset add "$(printf 'evil\033[2J\033]0;pwned\007\nname')"
+? 2
+! sovmap: dataset evil\x1b[2J\x1b]0;pwned\x07\nname: a name may not hold a control character (U+001B at byte 4)
+# ... and one an older catalog holds (put in with SQL) is escaped everywhere
+$ sqlite3 "$XDG_DATA_HOME/sovmap/catalog.db" "INSERT INTO dataset(name) VALUES ('evil' || char(27) || '[2J' || char(27) || ']0;pwned' || char(7) || char(10) || 'name')"
 $ sovmap dataset add '<script>alert(1)</script>' --tier restricted --subjects EU
 $ sovmap place '<script>alert(1)</script>' aws:us-east-1
 $ sovmap dataset add '"; DROP TABLE dataset; --'

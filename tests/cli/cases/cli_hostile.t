@@ -7,7 +7,11 @@ $ sovmap --catalog a.db dataset add '<b>'
 > added dataset <b>
 
 $ sovmap --catalog a.db dataset add "$(printf 'line1\nline2\033[31m')"
-> added dataset line1\nline2\x1b[31m
+? 2
+! sovmap: dataset line1\nline2\x1b[31m: a name may not hold a control character (U+000A at byte 5)
+
+# such a name in an older catalog (QA #21: put in with SQL) is listed escaped
+$ sqlite3 a.db "INSERT INTO dataset(name) VALUES ('line1' || char(10) || 'line2' || char(27) || '[31m')"
 
 $ sovmap --catalog a.db --quiet dataset add "$(head -c 10240 /dev/zero | tr '\0' x)"
 
@@ -34,7 +38,13 @@ $ sqlite3 a.db "select count(*) from dataset"
 > 4
 
 $ sovmap --catalog a.db field add '<b>' "$(printf 'tab\there')" --tag 'pii.<i>'
-> added field <b>.tab\there
+? 2
+! sovmap: field tab\there: a name may not hold a control character (U+0009 at byte 3)
+
+$ sqlite3 a.db "INSERT INTO field(dataset, pos, name) SELECT id, 0, 'tab' || char(9) || 'here' FROM dataset WHERE name = '<b>'; INSERT INTO tag(dataset, pos, field, tag) SELECT id, 0, 'tab' || char(9) || 'here', 'pii.<i>' FROM dataset WHERE name = '<b>'"
+
+$ sovmap --catalog a.db dataset show '<b>' | grep -F 'tab\there'
+~ tab\\there
 
 $ sovmap --catalog a.db region add 'onprem:"x"' --country DE --city "$(printf 'Fr\033ankfurt')"
 > added region onprem:"x"

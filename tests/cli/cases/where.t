@@ -82,6 +82,6 @@ $ sovmap --catalog d.db where --tier nosuch --subjects EU
 ! unknown tier nosuch
 ? 2
 # hostile names are escaped
-$ sovmap --catalog d.db dataset add "$(printf 'evil\033[31m')" --tier restricted --subjects EU
+$ sqlite3 d.db "INSERT INTO dataset(name, tier, subjects) VALUES ('evil' || char(27) || '[31m', 'restricted', 'EU')"
 $ sovmap --catalog d.db where "$(printf 'evil\033[31m')" --provider aws --role primary | head -1
 > dataset   evil\x1b[31m
