@@ -341,6 +341,26 @@ fp_number(struct fp *f, struct cj *out)
 
 static int fp_value(struct fp *f, enum mode m, struct cj *out);
 
+enum { FP_MORE = 0, FP_CLOSED = 2 };    /* beside CJ_OK/CJ_UNSURE/CJ_NOMEM */
+
+/* After an element or a member: a comma (FP_MORE: another follows), the
+ * closing bracket close (FP_CLOSED, consumed), or CJ_UNSURE. */
+static int
+fp_after(struct fp *f, char close)
+{
+    fp_ws(f);
+    if (f->p >= f->end)
+        return CJ_UNSURE;
+    if (*f->p == ',') {
+        f->p++;
+        return FP_MORE;
+    }
+    if (*f->p != close)
+        return CJ_UNSURE;
+    f->p++;
+    return FP_CLOSED;
+}
+
 static int
 fp_array(struct fp *f, enum mode m, struct cj *out)
 {
@@ -366,16 +386,10 @@ fp_array(struct fp *f, enum mode m, struct cj *out)
             return rc;
         if (em != M_SKIP && (rc = push(st, &v)))
             return rc;
-        fp_ws(f);
-        if (f->p >= f->end)
-            return CJ_UNSURE;
-        if (*f->p == ',') {
-            f->p++;
+        if ((rc = fp_after(f, ']')) == FP_MORE)
             continue;
-        }
-        if (*f->p != ']')
-            return CJ_UNSURE;
-        f->p++;
+        if (rc != FP_CLOSED)
+            return rc;
         return m == M_SKIP ? CJ_OK : close_kids(st, base, CJ_ARR, out);
     }
 }
@@ -424,16 +438,10 @@ fp_object(struct fp *f, enum mode m, struct cj *out)
             return rc;
         if (vm != M_SKIP && ((rc = push(st, &k)) || (rc = push(st, &v))))
             return rc;
-        fp_ws(f);
-        if (f->p >= f->end)
-            return CJ_UNSURE;
-        if (*f->p == ',') {
-            f->p++;
+        if ((rc = fp_after(f, '}')) == FP_MORE)
             continue;
-        }
-        if (*f->p != '}')
-            return CJ_UNSURE;
-        f->p++;
+        if (rc != FP_CLOSED)
+            return rc;
         return m == M_SKIP ? CJ_OK : close_kids(st, base, CJ_OBJ, out);
     }
 }
