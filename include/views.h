@@ -156,8 +156,8 @@ struct view {
     int32_t sel, top;           /* index into disp */
     int sort;                   /* column or -1 */
     bool desc;
-    char filter[256];
-    char built_filter[256];
+    char *filter;               /* heap text (text.c), whole; never NULL */
+    char *built_filter;         /* the filter rows were built for */
     uint64_t built_gen;         /* t->gen when rows were built; 0 never */
     int32_t gcount[VIEW_NGROUPS];
     int hcol, hleft;            /* map: cursor column, first visible column */

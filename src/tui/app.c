@@ -585,7 +585,7 @@ act_clear(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     }
     if (v->filter[0]) {
-        v->filter[0] = 0;
+        tui_text_free(&v->filter);
         view_rebuild(t, v);
         tui_set_message(t, false, "filter cleared");
     } else if (t->scen.on) {
@@ -1133,6 +1133,8 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];
         t->views[i].sort = tui_views[i]->default_sort;
+        tui_text_free(&t->views[i].filter);
+        tui_text_free(&t->views[i].built_filter);
     }
     if (o && o->defer_check && ops->check) {
         t->unchecked = true;
@@ -1182,6 +1184,8 @@ tui_free(struct tui *t)
         free(t->views[i].pairs);
         free((void *)t->views[i].colrank);
         free(t->views[i].match);
+        tui_text_free(&t->views[i].filter);
+        tui_text_free(&t->views[i].built_filter);
     }
     free(t->ds_out);
     free(t->ds_in);

@@ -210,7 +210,7 @@ view_rebuild(struct tui *t, struct view *v)
     view_apply_filter(t, v, narrow);
     regroup(t, v);
     v->built_gen = t->gen;
-    snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
+    tui_text_set(&v->built_filter, "%s", v->filter);
     v->sel = 0;
     if (keep >= 0)
         for (int32_t i = 0; i < v->ndisp; i++)
@@ -240,7 +240,7 @@ view_select_row(struct tui *t, struct view *v, int32_t row)
         }
     if (v->filter[0]) {
         /* Not in the filtered list: drop the filter to show it. */
-        v->filter[0] = 0;
+        tui_text_free(&v->filter);
         view_rebuild(t, v);
         for (int32_t i = 0; i < v->ndisp; i++)
             if (v->disp[i] == row) {
