@@ -215,6 +215,9 @@ void detail_transfer(struct tui *t, int32_t x, struct detail *d);
 void tui_text_set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_text_vset(char **dst, const char *fmt, va_list ap);
 void tui_text_free(char **dst);
+/* fmt formatted appended to *dst (NULL or a text as above): grown on the
+ * heap, whole; out of memory leaves *dst as it was. */
+void tui_text_add(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- text entry, forms and dialogs ------------------------------------------- */
 
