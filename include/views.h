@@ -178,7 +178,7 @@ struct view {
 #define REF_FINDING (OBJ_KIND_COUNT + 1)
 
 struct detail_line {
-    char label[24];
+    char *label;                /* heap, whole (a field's name); never NULL */
     char *text;                 /* heap, whole (the pane wraps it); never NULL */
     uint8_t style;
     uint8_t ref;                /* enum obj_kind, REF_NONE or REF_FINDING */

@@ -48,11 +48,22 @@ text_free(char *s)
         free(s);
 }
 
+/* A line's label on the heap, whole; no_text for none or out of memory. */
+static char *
+label_dup(const char *label)
+{
+    char *s = label && *label ? strdup(label) : NULL;
+
+    return s ? s : no_text;
+}
+
 void
 detail_clear(struct detail *d)
 {
-    for (int i = 0; i < d->n; i++)
+    for (int i = 0; i < d->n; i++) {
         text_free(d->line[i].text);
+        text_free(d->line[i].label);
+    }
     d->n = 0;
     free(d->title);
     d->title = NULL;
@@ -80,7 +91,7 @@ detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
     if (!l)
         return;
     l->style = (uint8_t)style;
-    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    l->label = label_dup(label);
     va_start(ap, fmt);
     l->text = heap_vprintf(fmt, ap);
     va_end(ap);
@@ -97,7 +108,7 @@ detail_ref(struct detail *d, int kind, int32_t id, const char *label, const char
     l->style = STYLE_REF;
     l->ref = (uint8_t)kind;
     l->id = id;
-    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    l->label = label_dup(label);
     va_start(ap, fmt);
     l->text = heap_vprintf(fmt, ap);
     va_end(ap);
@@ -422,6 +433,7 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         waiver_detail(t, id, d);
     if (d->n > 0 && d->line[0].text[0] == 0 && d->line[0].ref == REF_NONE) {
         text_free(d->line[0].text);
+        text_free(d->line[0].label);
         memmove(&d->line[0], &d->line[1], sizeof d->line[0] * (size_t)(d->n - 1));
         d->n--;
     }
