@@ -279,13 +279,12 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
     n = 0;
     for (int32_t p = ds->first_placement; p >= 0; p = t->m->placements[p].next) {
         const struct placement *pl = &t->m->placements[p];
-        char key[64] = "";
         if (pl->deleted)
             continue;
-        if (pl->key_region >= 0)
-            snprintf(key, sizeof key, ", key in %s", t->m->regions[pl->key_region].id);
-        detail_ref(d, OBJ_PLACEMENT, p, role_names[pl->role], "%s%s%s%s%s",
-                   t->m->regions[pl->region].id, pl->encrypted ? ", encrypted" : "", key,
+        detail_ref(d, OBJ_PLACEMENT, p, role_names[pl->role], "%s%s%s%s%s%s",
+                   t->m->regions[pl->region].id, pl->encrypted ? ", encrypted" : "",
+                   pl->key_region >= 0 ? ", key in " : "",
+                   pl->key_region >= 0 ? t->m->regions[pl->key_region].id : "",
                    pl->mechanism ? ", " : "", mechanism_names[pl->mechanism]);
         if (p < t->np && t->pl_worst[p] >= 0)
             d->line[d->n - 1].style = t->pl_worst[p] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
