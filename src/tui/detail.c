@@ -248,7 +248,7 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
         d->line[d->n - 1].style = STYLE_WARNING;
     }
     if (t->res && id < t->res->ndatasets) {
-        char eff[256];      /* jurisdiction codes, "EU,BR" */
+        char eff[SM_CC_COUNT * 3 + 1];  /* every code at most once: "EU,BR" */
         char *own = model_get_dup(t->m, OBJ_DATASET, id, "subjects");
         check_eff_subjects(t->res, id, eff, sizeof eff);
         if (own && strcmp(eff, own) != 0)
