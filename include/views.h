@@ -156,8 +156,8 @@ struct view {
     int32_t sel, top;           /* index into disp */
     int sort;                   /* column or -1 */
     bool desc;
-    char filter[256];
-    char built_filter[256];
+    char *filter;               /* heap text (text.c), whole; never NULL */
+    char *built_filter;         /* the filter rows were built for */
     uint64_t built_gen;         /* t->gen when rows were built; 0 never */
     int32_t gcount[VIEW_NGROUPS];
     int hcol, hleft;            /* map: cursor column, first visible column */
@@ -178,7 +178,7 @@ struct view {
 #define REF_FINDING (OBJ_KIND_COUNT + 1)
 
 struct detail_line {
-    char label[24];
+    char *label;                /* heap, whole (a field's name); never NULL */
     char *text;                 /* heap, whole (the pane wraps it); never NULL */
     uint8_t style;
     uint8_t ref;                /* enum obj_kind, REF_NONE or REF_FINDING */
@@ -215,6 +215,9 @@ void detail_transfer(struct tui *t, int32_t x, struct detail *d);
 void tui_text_set(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_text_vset(char **dst, const char *fmt, va_list ap);
 void tui_text_free(char **dst);
+/* fmt formatted appended to *dst (NULL or a text as above): grown on the
+ * heap, whole; out of memory leaves *dst as it was. */
+void tui_text_add(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- text entry, forms and dialogs ------------------------------------------- */
 

@@ -148,7 +148,7 @@ bool
 sync_catalog(struct tui *t, bool force)
 {
     SM_ERROR(err);
-    char summary[256], what[400], *sel = NULL;
+    char summary[256], *what, *sel = NULL;   /* summary: counts, "+1 dataset, -2 flows" */
     enum obj_kind kind = OBJ_KIND_COUNT;
     int32_t id = SM_NONE;
     bool reloaded = false, dropped;
@@ -171,7 +171,7 @@ sync_catalog(struct tui *t, bool force)
     clear_stack(t->undo, &t->nundo);
     clear_stack(t->redo, &t->nredo);
     t->nhist = 0;
-    snprintf(what, sizeof what, "%s%s%s; re-checked%s",
+    what = sm_strdupf("%s%s%s; re-checked%s",
              force ? "catalog reloaded" : "catalog changed on disk", summary[0] ? ": " : "",
              summary, dropped ? "; undo history cleared: the catalog was changed by another "
              "writer" : "");
@@ -179,14 +179,15 @@ sync_catalog(struct tui *t, bool force)
         /* the scenario is evaluated again on the new catalog; leaving the
          * mode checks the catalog */
         t->scen.commands = true;
-        scen_reeval(t, what);
+        scen_reeval(t, what ? what : "catalog reloaded");
     } else {
         t->m = t->ops.model(t->ops.ctx);
-        recheck(t, what);
+        recheck(t, what ? what : "catalog reloaded");
         if (sel && model_find(t->m, kind, sel, &id, NULL) == SM_OK)
             select_object(t, kind, id);
     }
     free(sel);
+    free(what);
     return true;
 }
 
@@ -218,9 +219,10 @@ act_reload(struct tui *t, const struct key *k)
     return TUI_REDRAW;
 }
 
-/* An edit of an object that is gone from the catalog as it is now. */
+/* An edit of an object that is gone from the catalog as it is now: *msg
+ * then says so, whole (a text, text.c). */
 static bool
-edit_target_gone(const struct tui *t, const struct edit *e, char *msg, size_t size)
+edit_target_gone(const struct tui *t, const struct edit *e, char **msg)
 {
     enum obj_kind kind = e->kind;
     char *name = NULL;
@@ -236,8 +238,8 @@ edit_target_gone(const struct tui *t, const struct edit *e, char *msg, size_t si
     }
     gone = model_find(t->m, kind, name ? name : e->key, &id, NULL) != SM_OK;
     if (gone)
-        snprintf(msg, size, "%s %s was removed by another writer; nothing was changed",
-                 obj_kind_names[kind], name ? name : e->key);
+        tui_text_set(msg, "%s %s was removed by another writer; nothing was changed",
+                     obj_kind_names[kind], name ? name : e->key);
     free(name);
     return gone;
 }
@@ -311,7 +313,7 @@ apply_once(struct tui *t, const struct edit *e, const char *what)
 int
 tui_apply(struct tui *t, const struct edit *e, const char *what)
 {
-    char gone[700];
+    char *gone = NULL;
     SM_ERROR(err);
     int rc;
 
@@ -323,8 +325,9 @@ tui_apply(struct tui *t, const struct edit *e, const char *what)
         return scen_apply_edit(t, e, what);
     sync_catalog(t, false);
     for (int tries = 0;; tries++) {
-        if (t->nreloads && edit_target_gone(t, e, gone, sizeof gone)) {
+        if (t->nreloads && edit_target_gone(t, e, &gone)) {
             tui_set_alert(t, "%s", gone);
+            tui_text_free(&gone);
             return SM_ENOTFOUND;
         }
         if ((rc = apply_once(t, e, what)) != SM_ESTALE || tries == 2 || !t->ops.sync)
@@ -585,7 +588,7 @@ act_clear(struct tui *t, const struct key *k)
         return TUI_REDRAW;
     }
     if (v->filter[0]) {
-        v->filter[0] = 0;
+        tui_text_free(&v->filter);
         view_rebuild(t, v);
         tui_set_message(t, false, "filter cleared");
     } else if (t->scen.on) {
@@ -785,14 +788,15 @@ static int
 act_add_flow(struct tui *t, const struct key *k)
 {
     int32_t row = view_current(t, cur_view(t)), p;
-    char sel[512];
+    char *sel;
     (void)k;
     if (row < 0 || (p = model_primary(t->m, row)) < 0) {
         form_open_add(t, OBJ_FLOW, NULL, NULL, NULL);
         return TUI_REDRAW;
     }
-    form_open_add(t, OBJ_FLOW, NULL, "from", model_selector(t->m, OBJ_PLACEMENT, p, sel,
-                                                            sizeof sel));
+    sel = model_selector_dup(t->m, OBJ_PLACEMENT, p);
+    form_open_add(t, OBJ_FLOW, NULL, sel ? "from" : NULL, sel);
+    free(sel);
     return TUI_REDRAW;
 }
 
@@ -846,7 +850,7 @@ act_delete(struct tui *t, const struct key *k)
 {
     enum obj_kind kind;
     int32_t id;
-    char sel[512], dep[128];
+    char *sel, dep[128];        /* dep: counts, " with its 2 copies and 3 flows" */
     struct edit e;
     (void)k;
     if (!target_object(t, &kind, &id)) {
@@ -858,7 +862,10 @@ act_delete(struct tui *t, const struct key *k)
                         t->m->regions[id].id);
         return TUI_REDRAW;
     }
-    model_selector(t->m, kind, id, sel, sizeof sel);
+    if (!(sel = model_selector_dup(t->m, kind, id))) {
+        tui_set_message(t, true, "out of memory");
+        return TUI_REDRAW;
+    }
     count_dependents(t, kind, id, dep, sizeof dep);
     dialog_close(t);
     memset(&e, 0, sizeof e);
@@ -872,6 +879,7 @@ act_delete(struct tui *t, const struct key *k)
     tui_text_set(&t->dialog.choice_text[0], "Delete %s %s%s?",
              obj_kind_names[kind], sel, dep);
     t->dialog.edits[0] = edit_dup(&e);
+    free(sel);
     if (!t->dialog.edits[0]) {
         dialog_close(t);
         tui_set_message(t, true, "out of memory");
@@ -1133,6 +1141,8 @@ tui_new(struct model *m, const struct tui_ops *ops, const struct tui_options *o,
     for (int i = 0; i < TUI_NVIEWS; i++) {
         t->views[i].ops = tui_views[i];
         t->views[i].sort = tui_views[i]->default_sort;
+        tui_text_free(&t->views[i].filter);
+        tui_text_free(&t->views[i].built_filter);
     }
     if (o && o->defer_check && ops->check) {
         t->unchecked = true;
@@ -1182,6 +1192,8 @@ tui_free(struct tui *t)
         free(t->views[i].pairs);
         free((void *)t->views[i].colrank);
         free(t->views[i].match);
+        tui_text_free(&t->views[i].filter);
+        tui_text_free(&t->views[i].built_filter);
     }
     free(t->ds_out);
     free(t->ds_in);

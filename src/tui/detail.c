@@ -48,11 +48,22 @@ text_free(char *s)
         free(s);
 }
 
+/* A line's label on the heap, whole; no_text for none or out of memory. */
+static char *
+label_dup(const char *label)
+{
+    char *s = label && *label ? strdup(label) : NULL;
+
+    return s ? s : no_text;
+}
+
 void
 detail_clear(struct detail *d)
 {
-    for (int i = 0; i < d->n; i++)
+    for (int i = 0; i < d->n; i++) {
         text_free(d->line[i].text);
+        text_free(d->line[i].label);
+    }
     d->n = 0;
     free(d->title);
     d->title = NULL;
@@ -80,7 +91,7 @@ detail_add(struct detail *d, int style, const char *label, const char *fmt, ...)
     if (!l)
         return;
     l->style = (uint8_t)style;
-    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    l->label = label_dup(label);
     va_start(ap, fmt);
     l->text = heap_vprintf(fmt, ap);
     va_end(ap);
@@ -97,7 +108,7 @@ detail_ref(struct detail *d, int kind, int32_t id, const char *label, const char
     l->style = STYLE_REF;
     l->ref = (uint8_t)kind;
     l->id = id;
-    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    l->label = label_dup(label);
     va_start(ap, fmt);
     l->text = heap_vprintf(fmt, ap);
     va_end(ap);
@@ -124,15 +135,17 @@ static void
 attributes(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
 {
     const struct attr *a = model_attrs(kind);
-    char buf[512];
 
     for (; a && a->name; a++) {
         int32_t ref = SM_NONE;
         int rkind = REF_NONE;
+        char *val;
+        const char *buf;
 
         if (a->type == ATTR_FIELDS)
             continue;       /* listed in their own section */
-        model_get(t->m, kind, id, a->name, buf, sizeof buf);
+        val = model_get_dup(t->m, kind, id, a->name);   /* whole: a description */
+        buf = val ? val : "";
         if (a->type == ATTR_REGION && buf[0]) {
             ref = model_region(t->m, buf);
             rkind = OBJ_REGION;
@@ -148,6 +161,7 @@ attributes(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         else
             detail_add(d, buf[0] ? STYLE_DEFAULT : STYLE_DIM, a->name, "%s",
                        buf[0] ? buf : "-");
+        free(val);
     }
 }
 
@@ -207,14 +221,13 @@ static void
 flow_line(struct tui *t, int32_t fl, struct detail *d)
 {
     const struct flow *f = &t->m->flows[fl];
-    char a[256], b[256];
+    char *a = model_selector_dup(t->m, OBJ_PLACEMENT, f->from);
+    char *b = f->to >= 0 ? model_selector_dup(t->m, OBJ_PLACEMENT, f->to) : NULL;
 
-    model_selector(t->m, OBJ_PLACEMENT, f->from, a, sizeof a);
-    if (f->to >= 0)
-        model_selector(t->m, OBJ_PLACEMENT, f->to, b, sizeof b);
-    else
-        snprintf(b, sizeof b, "%s", model_region_id(t->m, f->to_region));
-    detail_ref(d, OBJ_FLOW, fl, flow_kind_names[f->kind], "%s: %s -> %s", f->name, a, b);
+    detail_ref(d, OBJ_FLOW, fl, flow_kind_names[f->kind], "%s: %s -> %s", f->name,
+               a ? a : "?", f->to >= 0 ? (b ? b : "?") : model_region_id(t->m, f->to_region));
+    free(a);
+    free(b);
     if (fl < t->nf && t->fl_worst[fl] >= 0)
         d->line[d->n - 1].style = t->fl_worst[fl] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
 }
@@ -223,7 +236,7 @@ static void
 dataset_detail(struct tui *t, int32_t id, struct detail *d)
 {
     const struct dataset *ds = &t->m->datasets[id];
-    char buf[256];
+    char *tags = NULL;
     int n = 0;
 
     if (t->res && id < t->res->ndatasets && t->res->eff_tier[id] != ds->tier &&
@@ -235,22 +248,21 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
         d->line[d->n - 1].style = STYLE_WARNING;
     }
     if (t->res && id < t->res->ndatasets) {
-        char own[128];
-        check_eff_subjects(t->res, id, buf, sizeof buf);
-        model_get(t->m, OBJ_DATASET, id, "subjects", own, sizeof own);
-        if (strcmp(buf, own) != 0)
-            detail_add(d, STYLE_WARNING, "eff. subjects", "%s", buf);
+        char eff[SM_CC_COUNT * 3 + 1];  /* every code at most once: "EU,BR" */
+        char *own = model_get_dup(t->m, OBJ_DATASET, id, "subjects");
+        check_eff_subjects(t->res, id, eff, sizeof eff);
+        if (own && strcmp(eff, own) != 0)
+            detail_add(d, STYLE_WARNING, "eff. subjects", "%s", eff);
+        free(own);
     }
     section(d, "Fields");
     for (int32_t f = ds->first_field; f >= 0; f = t->m->fields[f].next) {
-        size_t k = 0;
-        buf[0] = 0;
+        tui_text_free(&tags);
         for (int32_t g = ds->first_tag; g >= 0; g = t->m->tags[g].next)
-            if (t->m->tags[g].field == f && k + 2 < sizeof buf)
-                k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s", k ? " " : "",
-                                      t->m->tags[g].tag);
+            if (t->m->tags[g].field == f)
+                tui_text_add(&tags, "%s%s", tags[0] ? " " : "", t->m->tags[g].tag);
         detail_add(d, model_field_personal(t->m, f) ? STYLE_WARNING : STYLE_DEFAULT,
-                   t->m->fields[f].name, "%s", buf);
+                   t->m->fields[f].name, "%s", tags);
         n++;
     }
     for (int32_t g = ds->first_tag; g >= 0; g = t->m->tags[g].next)
@@ -260,19 +272,19 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
                        t->m->tags[g].source ? t->m->tags[g].source : "");
             n++;
         }
+    tui_text_free(&tags);
     if (n == 0)
         detail_add(d, STYLE_DIM, NULL, "none");
     section(d, "Copies");
     n = 0;
     for (int32_t p = ds->first_placement; p >= 0; p = t->m->placements[p].next) {
         const struct placement *pl = &t->m->placements[p];
-        char key[64] = "";
         if (pl->deleted)
             continue;
-        if (pl->key_region >= 0)
-            snprintf(key, sizeof key, ", key in %s", t->m->regions[pl->key_region].id);
-        detail_ref(d, OBJ_PLACEMENT, p, role_names[pl->role], "%s%s%s%s%s",
-                   t->m->regions[pl->region].id, pl->encrypted ? ", encrypted" : "", key,
+        detail_ref(d, OBJ_PLACEMENT, p, role_names[pl->role], "%s%s%s%s%s%s",
+                   t->m->regions[pl->region].id, pl->encrypted ? ", encrypted" : "",
+                   pl->key_region >= 0 ? ", key in " : "",
+                   pl->key_region >= 0 ? t->m->regions[pl->key_region].id : "",
                    pl->mechanism ? ", " : "", mechanism_names[pl->mechanism]);
         if (p < t->np && t->pl_worst[p] >= 0)
             d->line[d->n - 1].style = t->pl_worst[p] == SEV_ERROR ? STYLE_ERROR : STYLE_WARNING;
@@ -379,13 +391,12 @@ scenario_detail(struct tui *t, int32_t id, struct detail *d)
         detail_ref(d, OBJ_SCENARIO, base, "builds on", "%s", sc->base);
     section(d, "Ops, in order");
     for (uint32_t i = 0; i < sc->nops; i++) {
-        char line[232];
-        size_t k = 0;
-        line[0] = 0;
-        for (uint32_t j = 0; j < sc->ops[i].n && k + 1 < sizeof line; j++)
-            k += (size_t)snprintf(line + k, sizeof line - k, "%s%s", j ? " " : "",
-                                  sc->ops[i].v[j]);
+        char *line = NULL;
+        tui_text_free(&line);
+        for (uint32_t j = 0; j < sc->ops[i].n; j++)
+            tui_text_add(&line, "%s%s", j ? " " : "", sc->ops[i].v[j]);
         detail_add(d, STYLE_DEFAULT, NULL, "%u. %s", i + 1, line);
+        tui_text_free(&line);
     }
     if (sc->nops == 0)
         detail_add(d, STYLE_DIM, NULL, "none yet: :scenario add %s OP ARGS...", sc->name);
@@ -397,9 +408,10 @@ scenario_detail(struct tui *t, int32_t id, struct detail *d)
 void
 detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
 {
-    char sel[512];
+    char *sel = model_selector_dup(t->m, kind, id);
 
-    model_selector(t->m, kind, id, sel, sizeof sel);
+    if (!sel)
+        sel = no_text;
     detail_title(d, "%s %s", obj_kind_names[kind], sel);
     if (kind == OBJ_PLACEMENT || kind == OBJ_FLOW)
         detail_add(d, STYLE_DIM, NULL, "%s", "");
@@ -420,6 +432,7 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         waiver_detail(t, id, d);
     if (d->n > 0 && d->line[0].text[0] == 0 && d->line[0].ref == REF_NONE) {
         text_free(d->line[0].text);
+        text_free(d->line[0].label);
         memmove(&d->line[0], &d->line[1], sizeof d->line[0] * (size_t)(d->n - 1));
         d->n--;
     }
@@ -432,6 +445,7 @@ detail_object(struct tui *t, enum obj_kind kind, int32_t id, struct detail *d)
         memmove(&d->line[1], &d->line[0], sizeof d->line[0] * (size_t)(d->n - 1));
         d->line[0] = l;
     }
+    text_free(sel);
 }
 
 /* One item of a rule's text as detail lines of at most `max` bytes, cut
@@ -447,6 +461,9 @@ rule_item(struct detail *d, const char *s, size_t n)
             k = max;
             while (k > max / 2 && s[k] != ' ')
                 k--;
+            if (s[k] != ' ')        /* no space: cut between characters */
+                for (k = max; k > 1 && ((unsigned char)s[k] & 0xC0) == 0x80; k--)
+                    ;
         }
         detail_add(d, STYLE_DEFAULT, NULL, "%.*s", (int)k, s);
         s += k;
@@ -465,8 +482,7 @@ rule_section(struct tui *t, const char *id, struct detail *d)
 {
     int rule = rules_rule(id);
     const char *s;
-    char item[1024];
-    size_t n = 0;
+    char *item = NULL;
 
     if (!t->rule_texts || rule == SM_NONE || !t->rule_texts[rule])
         return;
@@ -474,27 +490,27 @@ rule_section(struct tui *t, const char *id, struct detail *d)
     if (!s)
         return;
     section(d, "Rule");
+    tui_text_free(&item);
     for (s++; *s;) {
         size_t len = strcspn(s, "\n");
-        if (n && (strncmp(s, "- ", 2) == 0 || n + len + 1 >= sizeof item)) {
-            rule_item(d, item, n);
-            n = 0;
+        if (item[0] && strncmp(s, "- ", 2) == 0) {
+            rule_item(d, item, strlen(item));
+            tui_text_free(&item);
         }
-        if (n)
-            item[n++] = ' ';
-        while (len && *s == ' ' && n) {     /* a continuation's indent */
-            s++;
-            len--;
+        if (item[0]) {
+            while (len && *s == ' ') {      /* a continuation's indent */
+                s++;
+                len--;
+            }
+            tui_text_add(&item, " ");
         }
-        if (len >= sizeof item - n)
-            len = sizeof item - n - 1;
-        memcpy(item + n, s, len);
-        n += len;
-        s += strcspn(s, "\n");
+        tui_text_add(&item, "%.*s", (int)len, s);
+        s += len;
         s += *s == '\n';
     }
-    if (n)
-        rule_item(d, item, n);
+    if (item[0])
+        rule_item(d, item, strlen(item));
+    tui_text_free(&item);
 }
 
 void
@@ -538,7 +554,7 @@ void
 detail_transfer(struct tui *t, int32_t i, struct detail *d)
 {
     const struct transfer *x = &t->res->transfers[i];
-    char a[3], b[3], sel[512];
+    char a[3], b[3];
 
     sm_cc_str(x->from_cc, a);
     sm_cc_str(x->to_cc, b);
@@ -554,7 +570,9 @@ detail_transfer(struct tui *t, int32_t i, struct detail *d)
     detail_add(d, STYLE_DEFAULT, "personal", "%s", x->personal ? "yes" : "no");
     if (x->flow >= 0)
         detail_ref(d, OBJ_FLOW, x->flow, "flow", "%s", t->m->flows[x->flow].name);
-    if (x->placement >= 0)
-        detail_ref(d, OBJ_PLACEMENT, x->placement, "copy", "%s",
-                   model_selector(t->m, OBJ_PLACEMENT, x->placement, sel, sizeof sel));
+    if (x->placement >= 0) {
+        char *sel = model_selector_dup(t->m, OBJ_PLACEMENT, x->placement);
+        detail_ref(d, OBJ_PLACEMENT, x->placement, "copy", "%s", sel ? sel : "?");
+        free(sel);
+    }
 }

@@ -178,7 +178,7 @@ draw_status(struct tui *t, struct screen *s)
 {
     int y = s->h - 2, x = 0, e, w, wv;
     struct view *v = cur_view(t);
-    char buf[512];
+    char buf[128], *place = NULL;   /* buf: counts */
 
     tui_counts(t, &e, &w, &wv);
     screen_fill(s, 0, y, s->w, STYLE_STATUS);
@@ -202,15 +202,18 @@ draw_status(struct tui *t, struct screen *s)
                 pos -= v->disp[i] < 0;
         if (total == 0)
             pos = 0;
-        snprintf(buf, sizeof buf, " %s %d/%d%s%s%s%s ", v->ops->title, (int)pos, (int)total,
-                 v->filter[0] ? ", filter \"" : "", v->filter, v->filter[0] ? "\"" : "",
-                 t->nundo ? ", u undoes" : "");
+        /* The filter whole (however long it was typed): screen_put cuts
+         * it to the columns left, between characters. */
+        place = sm_strdupf(" %s %d/%d%s%s%s%s ", v->ops->title, (int)pos, (int)total,
+                         v->filter[0] ? ", filter \"" : "", v->filter,
+                         v->filter[0] ? "\"" : "", t->nundo ? ", u undoes" : "");
     }
-    {
-        int bw = text_width(buf);
+    if (place) {
+        int bw = text_width(place);
         if (bw > s->w - x)
             bw = s->w - x;
-        screen_put(s, s->w - bw, y, bw, STYLE_STATUS, buf);
+        screen_put(s, s->w - bw, y, bw, STYLE_STATUS, place);
+        free(place);
     }
 }
 
@@ -286,15 +289,15 @@ wrap_text(struct screen *s, int x, int y, int w, int maxrows, const char *text)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char line[1024];
-        const char *q = line;
+        const char *q = p, *end = p + len;
 
-        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        /* The line where it is, whole (no copy to cut it). */
         do {
-            size_t n = text_fit(q, w);
-            if (n == 0 && *q)
-                n = 1;
-            if (q[n]) {
+            size_t n = text_fitn(q, (size_t)(end - q), w);
+            if (n == 0 && q < end)      /* one character wider than w */
+                for (n = 1; q + n < end && ((unsigned char)q[n] & 0xC0) == 0x80; n++)
+                    ;
+            if (q + n < end) {
                 size_t b = n;
                 while (b > 0 && q[b - 1] != ' ')
                     b--;
@@ -305,7 +308,7 @@ wrap_text(struct screen *s, int x, int y, int w, int maxrows, const char *text)
                 screen_putn(s, x, y + rows, w, STYLE_DIALOG, q, n);
             rows++;
             q += n;
-        } while (*q);
+        } while (q < end);
         p += len + (nl ? 1 : 0);
     }
     return rows;
@@ -333,11 +336,12 @@ draw_dialog(struct tui *t, struct screen *s)
             yy += wrap_text(s, x + 2, yy, w - 4, y + h - 2 - d->nchoices - yy, d->text);
         for (int i = 0; i < d->nchoices; i++) {
             int st = d->mode != DIALOG_CONFIRM && i == d->choice ? STYLE_SELECTED : STYLE_DIALOG;
-            char buf[220];
-            snprintf(buf, sizeof buf, "%s%s", d->mode == DIALOG_CONFIRM ? "" :
-                     (i == d->choice ? "> " : "  "), d->choice_text[i]);
+            const char *mark = d->mode == DIALOG_CONFIRM ? "" : i == d->choice ? "> " : "  ";
+            int mw;
             screen_fill(s, x + 1, yy, w - 2, st);
-            screen_put(s, x + 2, yy++, w - 4, st, buf);
+            mw = screen_put(s, x + 2, yy, w - 4, st, mark);
+            screen_put(s, x + 2 + mw, yy++, w - 4 - mw, st,
+                       d->choice_text[i] ? d->choice_text[i] : "");
         }
         screen_put(s, x + 2, y + h - 1, w - 4, STYLE_DIALOG_DIM,
                    d->mode == DIALOG_CONFIRM ? (d->destructive ? "y: yes; n, Esc or Enter: no"
@@ -377,11 +381,11 @@ tui_draw(struct tui *t, struct screen *s)
         body_y = 2;
         body_h = s->h - 4;
     } else if (t->readonly) {
-        char buf[600];
+        char *buf = sm_strdupf(" read-only catalog: browsing; edits, undo and the "
+                               "scenario mode are off (%s cannot be written) ", t->catalog);
         screen_fill(s, 0, 1, s->w, STYLE_STATUS);
-        snprintf(buf, sizeof buf, " read-only catalog: browsing; edits, undo and the "
-                 "scenario mode are off (%s cannot be written) ", t->catalog);
-        screen_put(s, 0, 1, s->w, STYLE_STATUS_ERROR, buf);
+        screen_put(s, 0, 1, s->w, STYLE_STATUS_ERROR, buf ? buf : " read-only catalog ");
+        free(buf);
         body_y = 2;
         body_h = s->h - 4;
     }

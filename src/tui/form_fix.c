@@ -12,24 +12,41 @@
 
 /* ---- quick fixes ------------------------------------------------------------------ */
 
+/* The edit as one line (edit_format), whole on the heap; NULL when out
+ * of memory. */
+static char *
+edit_line(const struct edit *e)
+{
+    size_t n = edit_format(e, NULL, 0) + 1;
+    char *s = malloc(n);
+
+    if (s)
+        edit_format(e, s, n);
+    return s;
+}
+
+/* A choice labelled label (a heap text, taken: freed here); NULL (out of
+ * memory) adds none. The edit is what the preview shows (fix_open). */
 static bool
-add_choice(struct tui *t, const struct edit *e, const char *label)
+add_choice(struct tui *t, const struct edit *e, char *label)
 {
     struct dialog *d = &t->dialog;
-    char line[600];
+    bool added = false;
 
-    if (d->nchoices >= DIALOG_MAX_CHOICES)
-        return false;
-    for (int i = 0; i < d->nchoices; i++)
-        if (strcmp(d->choice_text[i], label) == 0)
-            return false;
-    if (!(d->edits[d->nchoices] = edit_dup(e)))
-        return false;
-    edit_format(e, line, sizeof line);
-    tui_text_set(&d->choice_text[d->nchoices], "%s", label);
-    snprintf(d->choice_arg[d->nchoices], sizeof d->choice_arg[0], "%.63s", line);
-    d->nchoices++;
-    return true;
+    if (label && d->nchoices < DIALOG_MAX_CHOICES) {
+        added = true;
+        for (int i = 0; i < d->nchoices; i++)
+            if (strcmp(d->choice_text[i], label) == 0)
+                added = false;
+        if (added && !(d->edits[d->nchoices] = edit_dup(e)))
+            added = false;
+        if (added) {
+            tui_text_set(&d->choice_text[d->nchoices], "%s", label);
+            d->nchoices++;
+        }
+    }
+    free(label);
+    return added;
 }
 
 static void
@@ -52,7 +69,6 @@ fix_moves(struct tui *t, const struct finding *fd, const char *sel)
 {
     const struct model *m = t->m;
     const char *what = strcmp(fd->rule, rule_names[RULE_RES002]) == 0 ? "backup" : "copy";
-    char label[220];
     struct edit e;
     int32_t ds = m->placements[fd->object].dataset;
 
@@ -65,10 +81,9 @@ fix_moves(struct tui *t, const struct finding *fd, const char *sel)
             has = model_placement_of(m, ds, rg, SM_NONE) >= 0;
             if (has != (pass == 1))
                 continue;
-            snprintf(label, sizeof label, "Move the %s to %s%s", what, m->regions[rg].id,
-                     has ? " (it already holds a copy)" : "");
             set_edit(&e, OBJ_PLACEMENT, sel, "region", m->regions[rg].id);
-            add_choice(t, &e, label);
+            add_choice(t, &e, sm_strdupf("Move the %s to %s%s", what, m->regions[rg].id,
+                                         has ? " (it already holds a copy)" : ""));
         }
 }
 
@@ -78,7 +93,6 @@ fix_drop(struct tui *t, const struct finding *fd, const char *sel)
 {
     const struct model *m = t->m;
     const struct placement *pl = &m->placements[fd->object];
-    char label[220];
     struct edit e;
     int others = 0;
 
@@ -86,13 +100,12 @@ fix_drop(struct tui *t, const struct finding *fd, const char *sel)
         return;                 /* the dataset's home: move it instead */
     for (int32_t p = m->datasets[pl->dataset].first_placement; p >= 0; p = m->placements[p].next)
         others += !m->placements[p].deleted && p != fd->object;
-    snprintf(label, sizeof label, "Delete this copy (%d other %s)", others,
-             others == 1 ? "copy stays" : "copies stay");
     memset(&e, 0, sizeof e);
     e.op = EDIT_REMOVE;
     e.kind = OBJ_PLACEMENT;
     e.key = sel;
-    add_choice(t, &e, label);
+    add_choice(t, &e, sm_strdupf("Delete this copy (%d other %s)", others,
+                                 others == 1 ? "copy stays" : "copies stay"));
 }
 
 /* Declare each target mechanism, then mask the target fields on a flow. */
@@ -100,22 +113,26 @@ static void
 fix_mechs_masks(struct tui *t, const struct finding *fd, const char *sel)
 {
     const struct model *m = t->m;
-    char label[220], value[512], cur[400];
+    char *cur, *value;
     struct edit e;
 
     for (size_t i = 0; i < sizeof fd->fix.mech && fd->fix.mech[i] != MECH_NONE; i++) {
         const char *mech = mechanism_names[fd->fix.mech[i]];
-        snprintf(label, sizeof label, "Declare %s for this transfer", mech);
         set_edit(&e, (enum obj_kind)fd->kind, sel, "mechanism", mech);
-        add_choice(t, &e, label);
+        add_choice(t, &e, sm_strdupf("Declare %s for this transfer", mech));
     }
     if (fd->kind != OBJ_FLOW || !fd->fix.mask || !*fd->fix.mask)
         return;
-    model_get(m, OBJ_FLOW, fd->object, "transforms", cur, sizeof cur);
-    snprintf(value, sizeof value, "%s%smask %s", cur, cur[0] ? "; " : "", fd->fix.mask);
-    snprintf(label, sizeof label, "Mask %s on the flow", fd->fix.mask);
-    set_edit(&e, OBJ_FLOW, sel, "transforms", value);
-    add_choice(t, &e, label);
+    /* the flow's transforms whole, the mask added after them */
+    if (!(cur = model_get_dup(m, OBJ_FLOW, fd->object, "transforms")))
+        return;
+    value = sm_strdupf("%s%smask %s", cur, cur[0] ? "; " : "", fd->fix.mask);
+    if (value) {
+        set_edit(&e, OBJ_FLOW, sel, "transforms", value);
+        add_choice(t, &e, sm_strdupf("Mask %s on the flow", fd->fix.mask));
+    }
+    free(value);
+    free(cur);
 }
 
 /* The choices for a finding: the kind of fix its rule admits (rule_fixes[]
@@ -125,7 +142,6 @@ fix_candidates(struct tui *t, const struct finding *fd, const char *sel)
 {
     const struct model *m = t->m;
     bool copy = fd->kind == OBJ_PLACEMENT;
-    char label[220], value[512];
     struct edit e;
 
     switch ((enum rule_fix)rules_fix(fd->rule, NULL)) {
@@ -150,8 +166,8 @@ fix_candidates(struct tui *t, const struct finding *fd, const char *sel)
         if (fd->kind != k)
             break;
         set_edit(&e, k, sel, k == OBJ_PLACEMENT ? "encrypted" : "transit-encrypted", "true");
-        add_choice(t, &e, k == OBJ_PLACEMENT ? "Encrypt the copy at rest"
-                   : "Encrypt the flow in transit");
+        add_choice(t, &e, strdup(k == OBJ_PLACEMENT ? "Encrypt the copy at rest"
+                                 : "Encrypt the flow in transit"));
         break;
     }
     case FIX_KEY: {
@@ -162,15 +178,13 @@ fix_candidates(struct tui *t, const struct finding *fd, const char *sel)
             int32_t rg = fd->fix.region[i];
             if (rg < 0 || rg >= m->nregions || rg == m->placements[fd->object].key_region)
                 continue;
-            snprintf(label, sizeof label, "Hold the key in %s", m->regions[rg].id);
             set_edit(&e, OBJ_PLACEMENT, sel, "key-region", m->regions[rg].id);
-            any |= add_choice(t, &e, label);
+            any |= add_choice(t, &e, sm_strdupf("Hold the key in %s", m->regions[rg].id));
         }
         if (!any) {
             const char *own = m->regions[m->placements[fd->object].region].id;
-            snprintf(label, sizeof label, "Hold the key in %s", own);
             set_edit(&e, OBJ_PLACEMENT, sel, "key-region", own);
-            add_choice(t, &e, label);
+            add_choice(t, &e, sm_strdupf("Hold the key in %s", own));
         }
         break;
     }
@@ -178,18 +192,18 @@ fix_candidates(struct tui *t, const struct finding *fd, const char *sel)
     case FIX_PERSONAL_TIER: {
         int32_t ds = fd->kind == OBJ_DATASET ? fd->object : fd->dataset;
         int32_t want[2] = { SM_NONE, fd->fix.tier };
-        if (ds < 0)
+        char *dsel;
+        if (ds < 0 || !(dsel = model_selector_dup(m, OBJ_DATASET, ds)))
             break;
-        model_selector(m, OBJ_DATASET, ds, value, sizeof value);
         if (t->res && ds < t->res->ndatasets)
             want[0] = t->res->eff_tier[ds];
         for (int i = 0; i < 2; i++) {
             if (want[i] < 0 || want[i] >= m->ntiers || want[i] == m->datasets[ds].tier)
                 continue;
-            snprintf(label, sizeof label, "Classify the dataset as %s", m->tiers[want[i]].name);
-            set_edit(&e, OBJ_DATASET, value, "tier", m->tiers[want[i]].name);
-            add_choice(t, &e, label);
+            set_edit(&e, OBJ_DATASET, dsel, "tier", m->tiers[want[i]].name);
+            add_choice(t, &e, sm_strdupf("Classify the dataset as %s", m->tiers[want[i]].name));
         }
+        free(dsel);
         break;
     }
     case FIX_NONE:
@@ -202,15 +216,19 @@ fix_open(struct tui *t, int32_t fi)
 {
     const struct finding *fd = &t->res->findings[fi];
     struct dialog *d = &t->dialog;
-    char sel[512], text[1200];
+    char *sel, *text = NULL;
 
     dialog_close(t);
     if (fd->object < 0 || fd->kind >= OBJ_KIND_COUNT) {
         tui_set_message(t, true, "%s comes from a custom rule: fix the model by hand", fd->rule);
         return false;
     }
-    model_selector(t->m, (enum obj_kind)fd->kind, fd->object, sel, sizeof sel);
+    if (!(sel = model_selector_dup(t->m, (enum obj_kind)fd->kind, fd->object))) {
+        tui_set_message(t, true, "out of memory");
+        return false;
+    }
     fix_candidates(t, fd, sel);
+    free(sel);          /* the edits hold their own copies (edit_dup) */
     if (d->nchoices == 0) {
         dialog_close(t);
         tui_set_message(t, true, "no automatic fix for %s %s: press e to edit it (hint: %s)",
@@ -219,19 +237,18 @@ fix_open(struct tui *t, int32_t fi)
     }
     d->mode = DIALOG_FIX;
     tui_text_set(&d->title, "Fix %s %s", fd->rule, fd->selector);
-    snprintf(text, sizeof text, "%s\nHint: %s\n\n%s The edit:", fd->message,
+    tui_text_add(&text, "%s\nHint: %s\n\n%s The edit:", fd->message,
              fd->hint && *fd->hint ? fd->hint : "none",
              t->scen.on ? "The fix goes into the scenario as its ops (stored and audited); "
                           "the catalog stays as it is; u takes it out."
                         : "Each fix is one audited edit; u undoes it.");
     /* The preview shows the exact edit of every choice. */
     for (int i = 0; i < d->nchoices; i++) {
-        char line[600];
-        size_t k = strlen(text);
-        edit_format(d->edits[i], line, sizeof line);
-        snprintf(text + k, sizeof text - k, "\n  %d. %s", i + 1, line);
+        char *line = edit_line(d->edits[i]);
+        tui_text_add(&text, "\n  %d. %s", i + 1, line ? line : "?");
+        free(line);
     }
-    d->text = strdup(text);
+    d->text = text;     /* whole (the dialog wraps it); freed with the dialog */
     d->choice = 0;
     return true;
 }

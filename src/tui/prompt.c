@@ -204,7 +204,7 @@ prompt_key(struct tui *t, const struct key *k)
         free(t->export_confirmed);
         t->export_confirmed = NULL;
         if (t->prompt == PROMPT_FILTER) {
-            v->filter[0] = 0;
+            tui_text_free(&v->filter);
             view_rebuild(t, v);
         }
         t->prompt = PROMPT_NONE;
@@ -213,7 +213,7 @@ prompt_key(struct tui *t, const struct key *k)
     if (!line_key(&t->input, a, k->code))
         return 0;
     if (t->prompt == PROMPT_FILTER) {
-        snprintf(v->filter, sizeof v->filter, "%s", t->input.buf);
+        tui_text_set(&v->filter, "%s", t->input.buf);
         view_ensure(t, v);
     }
     return TUI_REDRAW;

@@ -343,7 +343,7 @@ int
 scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
 {
     const char *argv[5];
-    char line[600], ds[512], *at;
+    char *line, *ds = NULL, *at;
     int stored = 0;
     bool pushed = true;
     struct check_touch touch = { 0 };
@@ -364,7 +364,18 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         scen_touch(t, e, &touch, &obj);
         derive_begin(t, &pre, &touch);
     }
-    edit_format(e, line, sizeof line);
+    {
+        /* the edit as one line, whole (its message names it) */
+        size_t n = edit_format(e, NULL, 0) + 1;
+        if ((line = malloc(n)) != NULL)
+            edit_format(e, line, n);
+    }
+    if (!line) {
+        derive_cancel(t, &pre);
+        check_touch_fini(&touch);
+        tui_set_message(t, true, "out of memory");
+        return SM_ENOMEM;
+    }
     if (tier_policy_edit(e)) {
         /* a tier edit is one set-tier-policy op: the mapping tried as a whole */
         const char *pv[10];
@@ -406,7 +417,7 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
             pushed &= scen_push_op(t, 2, argv, &chg);
         }
     } else if (e->op == EDIT_ADD && e->kind == OBJ_PLACEMENT &&
-               snprintf(ds, sizeof ds, "%s", e->key) > 0 && (at = strchr(ds, '@'))) {
+               (ds = strdup(e->key)) != NULL && (at = strchr(ds, '@')) != NULL) {
         int n = 3;
         *at = 0;
         argv[0] = "add-placement";
@@ -425,13 +436,17 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
                         line, t->scen.name);
         derive_cancel(t, &pre);
         check_touch_fini(&touch);
+        free(line);
+        free(ds);
         return SM_EINVAL;
     }
+    free(ds);
     t->scen.added += stored;
     if (stored == 0) {
         derive_cancel(t, &pre);
         check_touch_fini(&touch);
         check_change_fini(&chg);
+        free(line);
         return SM_EINVAL;
     }
     {
@@ -477,6 +492,7 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         }
         free(msg);
         free(added);
+        free(line);
         return failed ? SM_EINVAL : SM_OK;
     }
 }
@@ -580,18 +596,16 @@ scen_undo(struct tui *t, bool undo)
 }
 
 /* One finding as a cell: "E rule selector". */
-static void
-scen_cell(const struct check_result *r, int32_t i, char *buf, size_t size)
+static char *
+scen_cell(const struct check_result *r, int32_t i)
 {
     static const char sev[SEV_COUNT] = { 'i', 'W', 'E' };
     const struct finding *f;
 
-    if (!r || i < 0 || i >= r->nfindings) {
-        buf[0] = 0;
-        return;
-    }
+    if (!r || i < 0 || i >= r->nfindings)
+        return strdup("");
     f = &r->findings[i];
-    snprintf(buf, size, "%c %s %s", sev[f->severity], f->rule, f->selector);
+    return sm_strdupf("%c %s %s", sev[f->severity], f->rule, f->selector);
 }
 
 /* The Diff pane: resolved findings (base) beside new ones (scenario),
@@ -630,13 +644,15 @@ scen_diff_pager(struct tui *t)
         fprintf(f, ", %d)\n", (int)nn);
     }
     for (int32_t i = 0; i < nn || i < nr; i++) {
-        char a[300], b[300];
-        size_t fa;
-        scen_cell(rb, i < nr ? rs[i] : SM_NONE, a, sizeof a);
-        scen_cell(ra, i < nn ? nw[i] : SM_NONE, b, sizeof b);
-        fa = text_fit(a, col);
-        a[fa] = 0;
-        fprintf(f, "%s%*s  %s\n", a, col - text_width(a), "", b);
+        /* whole cells: the left one cut to its column between characters
+         * (text_fit), the right one whole (the pager wraps it) */
+        char *a = scen_cell(rb, i < nr ? rs[i] : SM_NONE);
+        char *b = scen_cell(ra, i < nn ? nw[i] : SM_NONE);
+        if (a)
+            a[text_fit(a, col)] = 0;
+        fprintf(f, "%s%*s  %s\n", a ? a : "", col - (a ? text_width(a) : 0), "", b ? b : "");
+        free(a);
+        free(b);
     }
     if (nn == 0 && nr == 0)
         fputs("(no finding changes)\n", f);

@@ -184,35 +184,48 @@ readable(const char *p)
     return f != NULL;
 }
 
+/* Load the theme file at path (a heap text, freed here) when readable;
+ * SM_ENOTFOUND (err untouched) when it is not there, SM_ENOMEM for a NULL
+ * path. */
+static int
+try_file(struct theme *t, char *path, struct sm_error *err)
+{
+    int rc = SM_ENOTFOUND;
+
+    if (!path)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    if (readable(path))
+        rc = theme_load_file(t, path, err);
+    free(path);
+    return rc;
+}
+
 int
 theme_load(struct theme *t, const char *name, const char *datadir, struct sm_error *err)
 {
-    char path[1024];
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    int rc;
 
+    /* paths on the heap, whole: HOME or XDG_CONFIG_HOME of any length */
     theme_default(t);
     if (!name || !*name || strcmp(name, "default") == 0) {
-        if (datadir) {
-            snprintf(path, sizeof path, "%s/../themes/default.theme", datadir);
-            if (readable(path))
-                return theme_load_file(t, path, err);
-        }
+        if (datadir &&
+            (rc = try_file(t, sm_strdupf("%s/../themes/default.theme", datadir), err)) !=
+                SM_ENOTFOUND)
+            return rc;
         return SM_OK;
     }
     if (strchr(name, '/') || strstr(name, ".theme"))
         return theme_load_file(t, name, err);
-    if (xdg && *xdg)
-        snprintf(path, sizeof path, "%s/sovmap/themes/%s.theme", xdg, name);
-    else
-        snprintf(path, sizeof path, "%s/.config/sovmap/themes/%s.theme", home ? home : "",
-                 name);
-    if (readable(path))
-        return theme_load_file(t, path, err);
-    if (datadir) {
-        snprintf(path, sizeof path, "%s/../themes/%s.theme", datadir, name);
-        if (readable(path))
-            return theme_load_file(t, path, err);
-    }
+    rc = try_file(t, xdg && *xdg ? sm_strdupf("%s/sovmap/themes/%s.theme", xdg, name)
+                  : sm_strdupf("%s/.config/sovmap/themes/%s.theme", home ? home : "", name),
+                  err);
+    if (rc != SM_ENOTFOUND)
+        return rc;
+    if (datadir &&
+        (rc = try_file(t, sm_strdupf("%s/../themes/%s.theme", datadir, name), err)) !=
+            SM_ENOTFOUND)
+        return rc;
     return sm_error_set(err, SM_ENOTFOUND,
                         "unknown theme %s (try default, light, high-contrast or mono)", name);
 }

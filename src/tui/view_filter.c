@@ -6,6 +6,7 @@
 #include "view_int.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,6 +194,29 @@ view_texts_build(struct tui *t, struct view *v)
     v->text_okgen = t->m->generation;
 }
 
+/* Row r's filter text whole, for a view whose texts are made (findings,
+ * regions, transfers): written into *buf, grown until the text fits (a
+ * text cut by snprintf would miss a match at its end, or be cut inside
+ * a character). "" when out of memory. */
+static const char *
+row_text(struct tui *t, struct view *v, int32_t r, char **buf, size_t *size)
+{
+    for (;;) {
+        const char *s;
+        char *nb;
+        if (*size) {
+            (*buf)[0] = 0;
+            s = v->ops->filter_text(t, r, *buf, *size);
+            if (s != *buf || strlen(s) + 1 < *size)
+                return s;
+        }
+        if (*size > SIZE_MAX / 4 || !(nb = realloc(*buf, *size ? *size * 4 : 1024)))
+            return "";
+        *buf = nb;
+        *size = *size ? *size * 4 : 1024;
+    }
+}
+
 /* Rows of order that match the filter, into rows, keeping the order.
  * Names are tested in id order (sequential in memory, which matters at a
  * million rows), marking v->match; the sorted rows are then picked by
@@ -201,14 +225,29 @@ view_texts_build(struct tui *t, struct view *v)
 void
 view_apply_filter(struct tui *t, struct view *v, bool narrow)
 {
-    char lo[256], up[256], fold[256], buf[1024];
-    const char *folded = fold, *text;
-    size_t nlen = 0;
+    size_t flen = strlen(v->filter);
+    char *lo, *up, *fold, *folded, *buf = NULL;
+    const char *text;
+    size_t nlen = 0, bufsize = 0;
     int32_t n = v->ops->count(t), k = 0, nt;
     const int32_t *src = narrow ? v->rows : v->order;
     int32_t nsrc = narrow ? v->nrows : v->norder;
 
-    for (const char *p = v->filter; *p && nlen + 1 < sizeof lo; p++, nlen++) {
+    if (!flen) {
+        memcpy(v->rows, v->order, sizeof *v->rows * (size_t)v->norder);
+        v->nrows = v->norder;
+        return;
+    }
+    /* The needle whole, however long it was typed: lo, up and fold in
+     * one block. */
+    if (!(lo = malloc(3 * (flen + 1)))) {
+        v->nrows = 0;
+        return;
+    }
+    up = lo + flen + 1;
+    fold = up + flen + 1;
+    folded = fold;
+    for (const char *p = v->filter; *p; p++, nlen++) {
         lo[nlen] = (char)tolower((unsigned char)*p);
         up[nlen] = (char)toupper((unsigned char)*p);
         fold[nlen] = lo[nlen] == up[nlen] ? 0 : 0x20;
@@ -217,14 +256,10 @@ view_apply_filter(struct tui *t, struct view *v, bool narrow)
             folded = NULL;      /* a case pair outside ASCII letters */
     }
     lo[nlen] = up[nlen] = fold[nlen] = 0;
-    if (!nlen) {
-        memcpy(v->rows, v->order, sizeof *v->rows * (size_t)v->norder);
-        v->nrows = v->norder;
-        return;
-    }
     if (n > v->capmatch) {
         if (!view_match_room(v, n)) {
             v->nrows = 0;
+            free(lo);
             return;
         }
         narrow = false;
@@ -284,8 +319,8 @@ view_apply_filter(struct tui *t, struct view *v, bool narrow)
     } else if (!v->ops->filter_name) {
         for (int32_t r = 0; r < n; r++)
             if (v->match[r])
-                v->match[r] = filter_test(v->ops->filter_text(t, r, buf, sizeof buf), lo, up,
-                                          folded, nlen);
+                v->match[r] = filter_test(row_text(t, v, r, &buf, &bufsize), lo, up, folded,
+                                          nlen);
     } else {
         /* Names a chunk at a time: their objects are looked up, then the
          * names are fetched ahead, then tested, so that the cache misses
@@ -310,4 +345,6 @@ view_apply_filter(struct tui *t, struct view *v, bool narrow)
         if (v->match[src[i]])
             v->rows[k++] = src[i];
     v->nrows = k;
+    free(buf);
+    free(lo);
 }

@@ -20,6 +20,11 @@
 /* view_list.c: small helpers for the views' cells */
 int view_sev_style(int sev, bool waived);
 void view_placement_text(const struct tui *t, int32_t p, char *buf, size_t n);
+/* Column col's cell of row r whole: written into *buf, grown (realloc)
+ * until it fits; *size is its size (0 at first, *buf NULL). *style is
+ * the column's. "" when out of memory. The caller frees *buf. */
+const char *view_cell_text(struct tui *t, const struct column *col, int32_t r, char **buf,
+                           size_t *size, int *style);
 
 
 /* view_datasets.c */

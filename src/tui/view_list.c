@@ -6,6 +6,7 @@
 #include "view_int.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,28 @@ view_placement_text(const struct tui *t, int32_t p, char *buf, size_t n)
         return;
     }
     model_selector(t->m, OBJ_PLACEMENT, p, buf, n);
+}
+
+const char *
+view_cell_text(struct tui *t, const struct column *col, int32_t r, char **buf, size_t *size,
+               int *style)
+{
+    int st0 = *style;
+
+    for (;;) {
+        char *nb;
+        if (*size) {
+            (*buf)[0] = 0;
+            *style = st0;
+            col->text(t, r, *buf, *size, style);
+            if (strlen(*buf) + 1 < *size)
+                return *buf;
+        }
+        if (*size > SIZE_MAX / 4 || !(nb = realloc(*buf, *size ? *size * 4 : 256)))
+            return "";
+        *buf = nb;
+        *size = *size ? *size * 4 : 256;
+    }
 }
 
 const struct view_ops *const tui_views[TUI_NVIEWS] = {
@@ -210,7 +233,7 @@ view_rebuild(struct tui *t, struct view *v)
     view_apply_filter(t, v, narrow);
     regroup(t, v);
     v->built_gen = t->gen;
-    snprintf(v->built_filter, sizeof v->built_filter, "%s", v->filter);
+    tui_text_set(&v->built_filter, "%s", v->filter);
     v->sel = 0;
     if (keep >= 0)
         for (int32_t i = 0; i < v->ndisp; i++)
@@ -240,7 +263,7 @@ view_select_row(struct tui *t, struct view *v, int32_t row)
         }
     if (v->filter[0]) {
         /* Not in the filtered list: drop the filter to show it. */
-        v->filter[0] = 0;
+        tui_text_free(&v->filter);
         view_rebuild(t, v);
         for (int32_t i = 0; i < v->ndisp; i++)
             if (v->disp[i] == row) {
@@ -291,7 +314,8 @@ measure(struct tui *t, const struct view *v, int rows, const bool *on, int *need
 {
     const struct view_ops *ops = v->ops;
     int n = ops->ncols < LAYOUT_MAXCOLS ? ops->ncols : LAYOUT_MAXCOLS;
-    char buf[1024];
+    char *buf = NULL;
+    size_t size = 0;
 
     for (int c = 0; c < n; c++)
         need[c] = text_width(ops->cols[c].title) + 1;
@@ -303,12 +327,12 @@ measure(struct tui *t, const struct view *v, int rows, const bool *on, int *need
             int st = STYLE_DEFAULT, cw;
             if (!on[c])
                 continue;
-            buf[0] = 0;
-            ops->cols[c].text(t, r, buf, sizeof buf, &st);
-            if ((cw = text_width(buf)) > need[c])
+            if ((cw = text_width(view_cell_text(t, &ops->cols[c], r, &buf, &size, &st))) >
+                need[c])
                 need[c] = cw;
         }
     }
+    free(buf);
 }
 
 int
@@ -424,7 +448,8 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
 {
     const struct view_ops *ops = v->ops;
     int widths[LAYOUT_MAXCOLS], shown[LAYOUT_MAXCOLS], ncols, cx;
-    char buf[1024];
+    char *buf = NULL, group[128];     /* group: "Errors (12)", "DE (3 regions)" */
+    size_t size = 0;
     int rows = h - 1;
     bool more;
 
@@ -511,19 +536,19 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
 
         if (r < 0) {
             int g = -1 - r;
-            ops->group_title(t, g, g < VIEW_NGROUPS ? v->gcount[g] : 0, buf, sizeof buf);
+            ops->group_title(t, g, g < VIEW_NGROUPS ? v->gcount[g] : 0, group, sizeof group);
             screen_fill(s, x, yy, w, STYLE_DEFAULT);
-            screen_put(s, x, yy, w, STYLE_GROUP, buf);
+            screen_put(s, x, yy, w, STYLE_GROUP, group);
             continue;
         }
         screen_fill(s, x, yy, w, rowstyle);
         cx = x;
         for (int k = 0; k < ncols; k++) {
             int c = shown[k], st = STYLE_DEFAULT;
-            buf[0] = 0;
-            ops->cols[c].text(t, r, buf, sizeof buf, &st);
-            screen_field(s, cx, yy, widths[c], sel ? rowstyle : st, buf, ops->cols[c].right);
+            const char *cell = view_cell_text(t, &ops->cols[c], r, &buf, &size, &st);
+            screen_field(s, cx, yy, widths[c], sel ? rowstyle : st, cell, ops->cols[c].right);
             cx += widths[c] + 1;
         }
     }
+    free(buf);
 }

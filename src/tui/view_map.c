@@ -94,7 +94,7 @@ static void
 map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, int h)
 {
     int rows = h - 2, cw, ncell;
-    char buf[256], cc[3];
+    char buf[64], cc[3];        /* buf: a header, a cell's role letters and mark */
     int lastcc = -2, lastplen = -1;
     const char *lastprov = NULL;
 
@@ -118,12 +118,15 @@ map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, i
     screen_fill(s, x, y + 1, w, STYLE_HEADER);
     snprintf(buf, sizeof buf, "Dataset%s", v->sort == 0 ? view_sort_arrow(v) : "");
     screen_put(s, x, y + 1, MAP_NAME_W - 1, STYLE_HEADER, buf);
-    if (t->nmap_regions > 0)
-        snprintf(buf, sizeof buf, "%s %s", text_sym("▸", ">"),
-                 t->m->regions[t->map_regions[v->hcol]].id);
-    else
-        snprintf(buf, sizeof buf, "no copies yet");
-    screen_put(s, x, y, MAP_NAME_W - 1, STYLE_HEADER, buf);
+    if (t->nmap_regions > 0) {
+        /* the region's id whole: screen_put cuts it to the column */
+        char *cur = sm_strdupf("%s %s", text_sym("▸", ">"),
+                               t->m->regions[t->map_regions[v->hcol]].id);
+        screen_put(s, x, y, MAP_NAME_W - 1, STYLE_HEADER, cur ? cur : "");
+        free(cur);
+    } else {
+        screen_put(s, x, y, MAP_NAME_W - 1, STYLE_HEADER, "no copies yet");
+    }
     for (int c = 0; c < ncell && v->hleft + c < t->nmap_regions; c++) {
         const struct region *g = &t->m->regions[t->map_regions[v->hleft + c]];
         int cx = x + MAP_NAME_W + c * cw;
@@ -133,9 +136,11 @@ map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, i
         int plen = colon ? (int)(colon - g->id) : 0;
         if (g->country != lastcc || c == 0 || plen != lastplen ||
             strncmp(prov, lastprov, (size_t)plen) != 0) {
+            char *run;
             sm_cc_str(g->country, cc);
-            snprintf(buf, sizeof buf, "%s %.*s", g->country >= 0 ? cc : "multi", plen, prov);
-            screen_put(s, cx, y, cw - 1, STYLE_HEADER, buf);
+            run = sm_strdupf("%s %.*s", g->country >= 0 ? cc : "multi", plen, prov);
+            screen_put(s, cx, y, cw - 1, STYLE_HEADER, run ? run : "");
+            free(run);
         }
         lastcc = g->country;
         lastprov = prov;

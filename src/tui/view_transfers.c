@@ -108,15 +108,25 @@ static const struct column tr_cols[] = {
     { .title = "Basis", .fit = COL_FREE, .prio = 6, .text = tr_basis_text },
 };
 
+/* Written into buf whole or cut at its end (the filter grows buf until
+ * the text fits): no fixed buffer for the via (a flow's name). */
 static const char *
 tr_filter(struct tui *t, int32_t r, char *buf, size_t n)
 {
-    char route[32], via[256];
-    int st = 0;
+    char route[32];             /* "DE -> US": two country codes */
+    const char *regime = transfer(t, r)->regime;
+    int st = 0, k;
+    size_t at;
+
     tr_route_text(t, r, route, sizeof route, &st);
-    tr_via_text(t, r, via, sizeof via, &st);
-    snprintf(buf, n, "%s %s %s %s", tr_ds(t, r), route, via,
-             transfer(t, r)->regime ? transfer(t, r)->regime : "");
+    k = snprintf(buf, n, "%s %s ", tr_ds(t, r), route);
+    at = k < 0 ? n : (size_t)k;
+    if (at < n) {
+        tr_via_text(t, r, buf + at, n - at, &st);
+        at += strlen(buf + at);
+    }
+    if (at < n)
+        snprintf(buf + at, n - at, " %s", regime ? regime : "");
     return buf;
 }
 

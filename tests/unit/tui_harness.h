@@ -32,7 +32,7 @@ struct harness {
     struct tui *t;
     struct screen *s;
     int commands;               /* calls of the fake command runner */
-    char last_command[256];
+    char *last_command;         /* argv joined by |, whole (heap) */
     char *rule_texts[RULE_COUNT];   /* data/rules/explain, as cmd_tui loads them */
     bool other_writer;          /* the next sync reports a change on disk */
 };
@@ -92,13 +92,17 @@ static int
 h_command(void *ctx, int argc, char **argv, char **out)
 {
     struct harness *h = ctx;
-    size_t k = 0;
+    size_t k = 0, size = 1;
 
     h->commands++;
+    for (int i = 0; i < argc; i++)
+        size += strlen(argv[i]) + 1;
+    free(h->last_command);
+    h->last_command = malloc(size);
+    assert_non_null(h->last_command);
     h->last_command[0] = 0;
     for (int i = 0; i < argc; i++)
-        k += (size_t)snprintf(h->last_command + k, sizeof h->last_command - k, "%s%s",
-                              i ? "|" : "", argv[i]);
+        k += (size_t)snprintf(h->last_command + k, size - k, "%s%s", i ? "|" : "", argv[i]);
     /* The scenario mode stores its ops through `scenario add|rm NAME ...`. */
     if (argc >= 4 && strcmp(argv[0], "scenario") == 0) {
         int32_t sid = model_scenario(h->m, argv[2]);
@@ -318,6 +322,7 @@ harness_free(struct harness *hs)
     screen_free(hs->s);
     rulepack_free(hs->rp);
     model_free(hs->m);
+    free(hs->last_command);
     for (int i = 0; i < RULE_COUNT; i++)
         free(hs->rule_texts[i]);
     free(hs);
