@@ -150,6 +150,17 @@ struct scenario_eval {
     /* scenario_diff compares every object, not only those of the datasets
      * the ops touched (tests compare the two) */
     bool diff_all;
+    /* The findings check_update replaced or wrote in res since it was
+     * copied from res_from (scenario_begin_checked), by object: kind << 32
+     * | id. Every other finding of res is one of res_from's, unchanged, so
+     * scenario_diff against an evaluation whose res is res_from compares
+     * only the findings of these objects (scenario_diff.c). Good while res
+     * is still res_at (a full check replaces it) and !fkeys_all. */
+    const struct check_result *res_from, *res_at;
+    const struct model *res_from_m;
+    uint64_t *fkeys;
+    int32_t nfkeys, cap_fkeys;
+    bool fkeys_all;
 };
 
 /* Start a scenario: a clone of base and the base pack (borrowed: it must

@@ -556,6 +556,9 @@ scenario_begin_checked(const struct model *base, const struct check_result *res,
         return oom(err);
     }
     ev->today = res->today;
+    ev->res_from = res;
+    ev->res_at = ev->res;
+    ev->res_from_m = base;
     *out = ev;
     return SM_OK;
 }
@@ -585,6 +588,7 @@ scenario_eval_free(struct scenario_eval *ev)
     free(ev->retired);
     free(ev->stranded);
     free(ev->stranded_keys);
+    free(ev->fkeys);
     sm_arena_fini(&ev->arena);
     free(ev);
 }
