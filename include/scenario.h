@@ -191,11 +191,11 @@ int  scenario_begin_checked(const struct model *base, const struct check_result 
  * is used. SM_OK or SM_ENOMEM. */
 int  scenario_model_share(const struct model *m, struct model **out);
 /* A copy of r (a check of m, or of a model m is an exact clone of) that
- * check_update can bring up to date with m's clone: its own findings,
- * lineage facts and state; its transfer register shared with r's page by
- * page when r's is shareable (sm_big, a check of a shareable model), the
- * register's strings r's: r must outlive the copy and stay unchanged while
- * it is used. SM_OK or SM_ENOMEM. */
+ * check_update can bring up to date with m's clone: its own findings
+ * array, lineage facts and state; its transfer register shared with r's
+ * page by page when r's is shareable (sm_big, a check of a shareable
+ * model); the findings' and the register's strings r's: r must outlive the
+ * copy and stay unchanged while it is used. SM_OK or SM_ENOMEM. */
 int  scenario_result_clone(const struct check_result *r, const struct model *m,
                            struct check_result **out);
 /* Apply one op. On failure the scenario model may be partly changed only
