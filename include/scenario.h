@@ -150,6 +150,17 @@ struct scenario_eval {
     /* scenario_diff compares every object, not only those of the datasets
      * the ops touched (tests compare the two) */
     bool diff_all;
+    /* The findings check_update replaced or wrote in res since it was
+     * copied from res_from (scenario_begin_checked), by object: kind << 32
+     * | id. Every other finding of res is one of res_from's, unchanged, so
+     * scenario_diff against an evaluation whose res is res_from compares
+     * only the findings of these objects (scenario_diff.c). Good while res
+     * is still res_at (a full check replaces it) and !fkeys_all. */
+    const struct check_result *res_from, *res_at;
+    const struct model *res_from_m;
+    uint64_t *fkeys;
+    int32_t nfkeys, cap_fkeys;
+    bool fkeys_all;
 };
 
 /* Start a scenario: a clone of base and the base pack (borrowed: it must
@@ -180,11 +191,11 @@ int  scenario_begin_checked(const struct model *base, const struct check_result 
  * is used. SM_OK or SM_ENOMEM. */
 int  scenario_model_share(const struct model *m, struct model **out);
 /* A copy of r (a check of m, or of a model m is an exact clone of) that
- * check_update can bring up to date with m's clone: its own findings,
- * lineage facts and state; its transfer register shared with r's page by
- * page when r's is shareable (sm_big, a check of a shareable model), the
- * register's strings r's: r must outlive the copy and stay unchanged while
- * it is used. SM_OK or SM_ENOMEM. */
+ * check_update can bring up to date with m's clone: its own findings
+ * array, lineage facts and state; its transfer register shared with r's
+ * page by page when r's is shareable (sm_big, a check of a shareable
+ * model); the findings' and the register's strings r's: r must outlive the
+ * copy and stay unchanged while it is used. SM_OK or SM_ENOMEM. */
 int  scenario_result_clone(const struct check_result *r, const struct model *m,
                            struct check_result **out);
 /* Apply one op. On failure the scenario model may be partly changed only

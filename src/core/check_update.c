@@ -674,16 +674,76 @@ kept_at(const int32_t *gone, int32_t ngone, int32_t i)
     return i;
 }
 
+static int
+cmp_gone(const void *pa, const void *pb)
+{
+    int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* The indexes of r's rows of the group's datasets (grp, marked in mark),
+ * ascending, into *gone. The register is in transfer_order, dataset name
+ * first, so a dataset's rows are within the run of its name: a binary
+ * search per group dataset instead of a pass over every row (1.4 M at 1M,
+ * ~10 ms). A dataset's name never changes (it is its key; a removed one
+ * keeps it). A row naming no dataset of m: the pass over every row. */
+static int
+gone_rows(const struct check_result *r, const struct model *m, const uint8_t *mark,
+          int32_t nd, const int32_t *grp, int32_t ngrp, int32_t **gone, int32_t *ngone)
+{
+    int32_t n = r->ntransfers, capg = 0;
+    bool all = false;
+
+    for (int32_t i = 0; i < ngrp && !all; i++) {
+        const char *name;
+        int32_t lo = 0, hi = n;
+        if (grp[i] < 0 || grp[i] >= nd)
+            continue;
+        name = m->datasets[grp[i]].name;
+        while (lo < hi && !all) {
+            int32_t mid = lo + (hi - lo) / 2, d = r->transfers[mid].dataset;
+            if (d < 0 || d >= nd)
+                all = true;
+            else if (d != grp[i] && strcmp(m->datasets[d].name, name) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (int32_t q = lo; q < n && !all; q++) {
+            int32_t d = r->transfers[q].dataset;
+            if (d < 0 || d >= nd)
+                all = true;
+            else if (d != grp[i] && strcmp(m->datasets[d].name, name) != 0)
+                break;
+            else if (d == grp[i] && grow_push(gone, ngone, &capg, q))
+                return SM_ENOMEM;
+        }
+    }
+    if (all) {
+        *ngone = 0;
+        for (int32_t q = 0; q < n; q++) {
+            int32_t d = r->transfers[q].dataset;
+            if (d >= 0 && d < nd && mark[d] && grow_push(gone, ngone, &capg, q))
+                return SM_ENOMEM;
+        }
+        return SM_OK;
+    }
+    if (*ngone > 1)
+        qsort(*gone, (size_t)*ngone, sizeof **gone, cmp_gone);
+    return SM_OK;
+}
+
 /* The group's rows out, its new rows in, in place: a binary search per new
  * row, and only the rows whose position changes move. */
 static int
 splice_transfers(struct check_result *r, struct check_extra *x, const struct model *m,
                  const struct check_result *sr, const struct sub *b, const uint8_t *mark,
-                 int32_t nd)
+                 int32_t nd, const int32_t *grp, int32_t ngrp)
 {
     struct transfer *nw = malloc(sizeof *nw * (size_t)(sr->ntransfers + 1));
     struct { int32_t a, b, shift; } *blk = NULL;
-    int32_t nnew = 0, ngone = 0, capg = 0, *gone = NULL, *pos = NULL, n = r->ntransfers;
+    int32_t nnew = 0, ngone = 0, *gone = NULL, *pos = NULL, n = r->ntransfers;
     int32_t nkeep, total, delta, k, i, j, g, nblk = 0, capb = 0;
     bool oom = false;
 
@@ -703,11 +763,8 @@ splice_transfers(struct check_result *r, struct check_extra *x, const struct mod
         }
         nnew++;
     }
-    for (int32_t q = 0; q < n && !oom; q++) {
-        int32_t d = r->transfers[q].dataset;
-        if (d >= 0 && d < nd && mark[d] && grow_push(&gone, &ngone, &capg, q))
-            oom = true;
-    }
+    if (!oom && gone_rows(r, m, mark, nd, grp, ngrp, &gone, &ngone))
+        oom = true;
     if (oom || !(pos = malloc(sizeof *pos * (size_t)(nnew + 1))))
         goto nomem;
     nkeep = n - ngone;
@@ -1013,7 +1070,7 @@ check_update(struct check_result *r, const struct model *m, const struct check_t
         goto fail;
     if ((rc = grow_result(r, m)) ||
         (rc = splice_findings(r, sr, &b, x->mark, m->ndatasets, chg)) ||
-        (rc = splice_transfers(r, x, m, sr, &b, x->mark, m->ndatasets)))
+        (rc = splice_transfers(r, x, m, sr, &b, x->mark, m->ndatasets, grp, ngrp)))
         goto fail;
     patch_lineage(r, m, sr, &b, x, grp, ngrp);
     if ((rc = expired_list(r, m)) || (rc = check_reindex(r)))

@@ -325,37 +325,6 @@ scenario_begin_base(const struct model *base, const struct rulepack *rp,
 
 /* ---- a checked start: copies of a check result ---------------------------------- */
 
-/* Copied strings by source address (a miss only copies again). */
-#define SCOPY_SLOTS 4096
-
-struct scopy {
-    struct sm_arena *arena;
-    const char *from[SCOPY_SLOTS];
-    const char *to[SCOPY_SLOTS];
-    bool oom;
-};
-
-static const char *
-scopy(struct scopy *c, const char *s)
-{
-    uintptr_t h;
-    char *d;
-
-    if (!s)
-        return NULL;
-    h = ((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull;
-    h = (h >> 40) % SCOPY_SLOTS;
-    if (c->from[h] == s)
-        return c->to[h];
-    if (!(d = sm_arena_strdup(c->arena, s))) {
-        c->oom = true;
-        return "";
-    }
-    c->from[h] = s;
-    c->to[h] = d;
-    return d;
-}
-
 static void *
 dup_array(const void *src, size_t n, size_t size, bool *oom)
 {
@@ -375,37 +344,18 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
                       struct check_result **out)
 {
     struct check_result *c = calloc(1, sizeof *c);
-    struct scopy *sc = calloc(1, sizeof *sc);
-    bool oom = !c || !sc;
+    bool oom = !c;
 
     (void)m;    /* a copy of r's model: r's state fits it as it is */
     if (oom)
         goto fail;
     sm_arena_init(&c->arena);
-    sc->arena = &c->arena;
+    /* the findings: their strings and why lists r's (r outlives the copy;
+     * check_update writes the new findings' own into c's arena and never
+     * writes a string in place) */
     c->nfindings = r->nfindings;
     c->cap_findings = r->nfindings;
     c->findings = dup_array(r->findings, (size_t)r->nfindings, sizeof *c->findings, &oom);
-    for (int32_t i = 0; !oom && i < r->nfindings; i++) {
-        struct finding *f = &c->findings[i];
-        f->rule = scopy(sc, f->rule);
-        f->selector = scopy(sc, f->selector);
-        f->jurisdictions = scopy(sc, f->jurisdictions);
-        f->message = scopy(sc, f->message);
-        f->hint = scopy(sc, f->hint);
-        if (f->fix.mask)
-            f->fix.mask = scopy(sc, f->fix.mask);
-        if (f->why.n) {
-            const char **v = sm_arena_alloc(&c->arena, sizeof *v * f->why.n);
-            if (!v) {
-                oom = true;
-                break;
-            }
-            for (uint32_t k = 0; k < f->why.n; k++)
-                v[k] = scopy(sc, f->why.v[k]);
-            f->why.v = v;
-        }
-    }
     /* the register: shared page by page when r's is shareable (sm_big), its
      * strings r's (r outlives the copy), so that a row is copied only when
      * check_update rewrites its page (1.4 M rows at 1M: 56 MB otherwise) */
@@ -459,19 +409,15 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
             c->flow_personal = K->flow_personal;
         }
     }
-    if (sc && sc->oom)
-        oom = true;
     /* check_update's state: a copy of r's (what check_run set up and
      * check_update kept current for r's model, which m copies) */
     if (!oom && r->extra && check_extra_copy(c, r))
         oom = true;
     if (oom)
         goto fail;
-    free(sc);
     *out = c;
     return SM_OK;
 fail:
-    free(sc);
     check_result_free(c);
     return SM_ENOMEM;
 }
@@ -556,6 +502,9 @@ scenario_begin_checked(const struct model *base, const struct check_result *res,
         return oom(err);
     }
     ev->today = res->today;
+    ev->res_from = res;
+    ev->res_at = ev->res;
+    ev->res_from_m = base;
     *out = ev;
     return SM_OK;
 }
@@ -585,6 +534,7 @@ scenario_eval_free(struct scenario_eval *ev)
     free(ev->retired);
     free(ev->stranded);
     free(ev->stranded_keys);
+    free(ev->fkeys);
     sm_arena_fini(&ev->arena);
     free(ev);
 }

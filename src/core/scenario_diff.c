@@ -72,21 +72,67 @@ same_ident(const struct fref *a, const struct fref *b)
     return a->id >= 0 || sm_streq(a->f->selector, b->f->selector);
 }
 
+static int
+cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+    return a < b ? -1 : a > b;
+}
+
+/* The objects whose findings may differ, sorted (*n of them), when after's
+ * check is a copy of before's that check_update kept current (fkeys,
+ * scenario.h): every other finding is the same on both sides, in the same
+ * order. NULL: compare every finding (also when out of memory). */
+static uint64_t *
+finding_keys(const struct diff_ctx *x, int32_t *n)
+{
+    const struct scenario_eval *a = x->after, *b = x->before;
+    uint64_t *k;
+    int32_t m = 0;
+
+    if (!a->res_from || a->res_from != b->res || a->res != a->res_at || a->fkeys_all ||
+        a->stale || a->diff_all || b->diff_all || a->res_from_m != x->origin ||
+        b->m != x->origin || !(k = malloc(((size_t)a->nfkeys + 1) * sizeof *k)))
+        return NULL;
+    if (a->nfkeys)
+        memcpy(k, a->fkeys, (size_t)a->nfkeys * sizeof *k);
+    qsort(k, (size_t)a->nfkeys, sizeof *k, cmp_u64);
+    for (int32_t i = 0; i < a->nfkeys; i++)
+        if (m == 0 || k[i] != k[m - 1])
+            k[m++] = k[i];
+    *n = m;
+    return k;
+}
+
+/* r's findings by identity; with keys, only those of the objects keys
+ * names and those with no shared id (*n of them). */
 static struct fref *
-frefs(const struct check_result *r, const struct model *origin)
+frefs(const struct check_result *r, const struct model *origin, const uint64_t *keys,
+      int32_t nkeys, int32_t *n)
 {
     struct fref *v = malloc(((size_t)r->nfindings + 1) * sizeof *v);
+    int32_t k = 0;
 
     if (!v)
         return NULL;
     for (int32_t i = 0; i < r->nfindings; i++) {
         const struct finding *f = &r->findings[i];
-        v[i].f = f;
-        v[i].idx = i;
-        v[i].matched = 0;
-        v[i].id = (f->object >= 0 && f->object < origin_count(origin, f->kind)) ? f->object : -1;
+        int32_t id = (f->object >= 0 && f->object < origin_count(origin, f->kind)) ? f->object
+                                                                                   : -1;
+        if (keys && id >= 0) {
+            uint64_t key = (uint64_t)f->kind << 32 | (uint32_t)id;
+            if (!bsearch(&key, keys, (size_t)nkeys, sizeof *keys, cmp_u64))
+                continue;
+        }
+        v[k].f = f;
+        v[k].idx = i;
+        v[k].matched = 0;
+        v[k].id = id;
+        k++;
     }
-    qsort(v, (size_t)r->nfindings, sizeof *v, cmp_ident);
+    qsort(v, (size_t)k, sizeof *v, cmp_ident);
+    *n = k;
     return v;
 }
 
@@ -188,21 +234,29 @@ finding_same(const struct finding *a, const struct finding *b)
            sm_streq(a->selector, b->selector);
 }
 
+/* Findings paired by identity: the same on both sides (nothing), changed,
+ * new, resolved. Narrowed to the objects check_update re-checked when it
+ * can be (finding_keys): a group of one identity is then whole on both
+ * sides or on neither, and the groups left out pair up exactly. */
 static int
 diff_findings(struct diff_ctx *x)
 {
     const struct check_result *rb = x->before->res, *ra = x->after->res;
-    struct fref *b = frefs(rb, x->origin), *a = frefs(ra, x->origin);
+    int32_t nkeys = 0, nb = 0, na = 0;
+    uint64_t *keys = finding_keys(x, &nkeys);
+    struct fref *b = frefs(rb, x->origin, keys, nkeys, &nb);
+    struct fref *a = frefs(ra, x->origin, keys, nkeys, &na);
     int32_t i = 0, j = 0;
     int rc = SM_ENOMEM;
 
+    free(keys);
     if (!b || !a)
         goto out;
-    while (i < rb->nfindings || j < ra->nfindings) {
+    while (i < nb || j < na) {
         int c;
-        if (i >= rb->nfindings)
+        if (i >= nb)
             c = 1;
-        else if (j >= ra->nfindings)
+        else if (j >= na)
             c = -1;
         else if (same_ident(&b[i], &a[j]))
             c = 0;
@@ -218,9 +272,9 @@ diff_findings(struct diff_ctx *x)
         }
         /* a group of findings with the same identity on both sides */
         int32_t ie = i, je = j;
-        while (ie < rb->nfindings && same_ident(&b[ie], &b[i]))
+        while (ie < nb && same_ident(&b[ie], &b[i]))
             ie++;
-        while (je < ra->nfindings && same_ident(&a[je], &a[j]))
+        while (je < na && same_ident(&a[je], &a[j]))
             je++;
         for (int pass = 0; pass < 3; pass++)
             for (int32_t p = i; p < ie; p++)
@@ -238,29 +292,14 @@ diff_findings(struct diff_ctx *x)
         i = ie;
         j = je;
     }
-    /* the rest, in each result's own order (severity, rule, selector) */
-    {
-        uint8_t *seen_b = calloc((size_t)rb->nfindings + 1, 1);
-        uint8_t *seen_a = calloc((size_t)ra->nfindings + 1, 1);
-        if (!seen_b || !seen_a) {
-            free(seen_b);
-            free(seen_a);
-            goto out;
-        }
-        for (int32_t k = 0; k < rb->nfindings; k++)
-            seen_b[b[k].idx] = b[k].matched;
-        for (int32_t k = 0; k < ra->nfindings; k++)
-            seen_a[a[k].idx] = a[k].matched;
-        rc = SM_OK;
-        for (int32_t k = 0; k < ra->nfindings && !rc; k++)
-            if (!seen_a[k])
-                rc = add_item(x, SDIFF_NEW, SM_NONE, k);
-        for (int32_t k = 0; k < rb->nfindings && !rc; k++)
-            if (!seen_b[k])
-                rc = add_item(x, SDIFF_RESOLVED, k, SM_NONE);
-        free(seen_b);
-        free(seen_a);
-    }
+    /* the rest (scenario_diff sorts the items by status and index) */
+    rc = SM_OK;
+    for (int32_t k = 0; k < na && !rc; k++)
+        if (!a[k].matched)
+            rc = add_item(x, SDIFF_NEW, SM_NONE, a[k].idx);
+    for (int32_t k = 0; k < nb && !rc; k++)
+        if (!b[k].matched)
+            rc = add_item(x, SDIFF_RESOLVED, b[k].idx, SM_NONE);
 out:
     free(b);
     free(a);

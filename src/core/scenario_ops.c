@@ -748,6 +748,7 @@ scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *err)
         check_result_free(ev->res);
     ev->res_borrowed = false;
     ev->res = res;
+    ev->fkeys_all = true;       /* not res_from's copy any more */
     ev->today = today;
     ev->stale = false;
     ev->nstranded = 0;

@@ -535,6 +535,30 @@ op_touch(const struct scenario_eval *ev, enum scenario_op op, const char *const 
     return SM_OK;
 }
 
+/* Note the objects whose findings chg replaced and wrote (ev->fkeys):
+ * what scenario_diff compares against ev->res_from. */
+static void
+note_findings(struct scenario_eval *ev, const struct check_change *chg)
+{
+    if (!ev->res_from || ev->fkeys_all)
+        return;
+    if (chg->ngroup < 0 || ev->res != ev->res_at) {
+        ev->fkeys_all = true;
+        return;
+    }
+    for (int32_t k = 0; k < chg->nold + chg->nnow; k++) {
+        const struct finding *f = k < chg->nold ? &chg->old[k]
+                                                : &ev->res->findings[chg->now[k - chg->nold]];
+        if (f->object < 0)
+            continue;       /* compared always (scenario_diff: no shared id) */
+        if (sm_grow((void **)&ev->fkeys, &ev->cap_fkeys, ev->nfkeys + 1, sizeof *ev->fkeys)) {
+            ev->fkeys_all = true;
+            return;
+        }
+        ev->fkeys[ev->nfkeys++] = (uint64_t)f->kind << 32 | (uint32_t)f->object;
+    }
+}
+
 int
 scenario_apply_update(struct scenario_eval *ev, int argc, const char *const *argv,
                       struct check_change *chg, struct sm_error *err)
@@ -568,8 +592,11 @@ scenario_apply_update(struct scenario_eval *ev, int argc, const char *const *arg
             goto out;
     }
     /* retired regions: the stranded copies are the full check's */
-    if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err)))
+    if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err))) {
+        ev->fkeys_all = true;
         goto out;
+    }
+    note_findings(ev, chg);
     if (chg->ngroup < 0)
         ev->stale = true;
 out:
@@ -660,10 +687,14 @@ scenario_undo_last(struct scenario_eval *ev, struct check_touch *touched,
     ev->nds = ev->ds_first[i];
     if (rc || !ev->res || ev->stale) {
         ev->stale = true;
+        ev->fkeys_all = true;
         goto out;
     }
-    if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err)))
+    if (!ev->nretired && (rc = check_update(ev->res, ev->m, &t, chg, err))) {
+        ev->fkeys_all = true;
         goto out;
+    }
+    note_findings(ev, chg);
     if (chg->ngroup < 0)
         ev->stale = true;
 out:

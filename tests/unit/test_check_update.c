@@ -613,6 +613,106 @@ test_two_threads(void **state)
     rulepack_free(rp);
 }
 
+/* One edit and its update against a full check. */
+static void
+edit_update(struct model *m, const struct rulepack *rp, struct check_result *r, struct edit *e)
+{
+    struct check_touch t = { 0 };
+    struct check_change chg;
+    struct edit_result res;
+    struct check_result *full = NULL;
+    SM_ERROR(err);
+
+    memset(&res, 0, sizeof res);
+    assert_int_equal(try_edit(m, e, &res, &t), SM_OK);
+    edit_result_fini(&res);
+    assert_int_equal(check_update(r, m, &t, &chg, &err), SM_OK);
+    assert_true(chg.ngroup >= 1);
+    check_change_fini(&chg);
+    check_touch_fini(&t);
+    assert_int_equal(check_run(m, rp, TODAY, &full, &err), SM_OK);
+    same_result(r, full, m);
+    check_result_free(full);
+}
+
+static int32_t
+rows_of(const struct check_result *r, int32_t d)
+{
+    int32_t n = 0;
+
+    for (int32_t q = 0; q < r->ntransfers; q++)
+        n += r->transfers[q].dataset == d;
+    return n;
+}
+
+/* The update finds a dataset's rows of the register by its name (the
+ * register's order): a dataset with rows removed, added again under the
+ * same name (a new id beside the removed one), given rows, then edited. */
+static void
+test_register_same_name(void **state)
+{
+    struct rulepack *rp = NULL;
+    SM_ERROR(err);
+    struct model *m = tl_base_model();
+    struct check_result *r = NULL;
+    char name[64], key[160];
+    int32_t d = SM_NONE, d2;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+    build(m, 80);
+    assert_int_equal(check_run(m, rp, TODAY, &r, &err), SM_OK);
+    assert_true(r->ntransfers > 2);
+    /* a dataset with rows, neither the first nor the last name */
+    for (int32_t q = 1; q < r->ntransfers - 1 && d == SM_NONE; q++)
+        if (r->transfers[q].dataset != r->transfers[0].dataset &&
+            r->transfers[q].dataset != r->transfers[r->ntransfers - 1].dataset)
+            d = r->transfers[q].dataset;
+    assert_int_not_equal(d, SM_NONE);
+    snprintf(name, sizeof name, "%s", m->datasets[d].name);
+    {
+        struct edit e = { EDIT_REMOVE, OBJ_DATASET, name, 0, { { 0 } } };
+        edit_update(m, rp, r, &e);
+        assert_int_equal(rows_of(r, d), 0);
+    }
+    {
+        struct edit e = { EDIT_ADD, OBJ_DATASET, name, 0, { { 0 } } };
+        attr(&e, "tier", "restricted");
+        attr(&e, "subjects", "EU");
+        edit_update(m, rp, r, &e);
+    }
+    d2 = model_dataset(m, name);
+    assert_true(d2 != d && d2 != SM_NONE);
+    /* copies until the register has rows of it */
+    for (int k = 0; k < 40 && rows_of(r, d2) == 0; k++) {
+        struct edit e = { EDIT_ADD, OBJ_PLACEMENT, key, 0, { { 0 } } };
+        snprintf(key, sizeof key, "%s@%s", name, any_region(m));
+        if (model_find(m, OBJ_PLACEMENT, key, NULL, NULL) == SM_OK)
+            continue;
+        attr(&e, "role", k == 0 ? "primary" : "replica");
+        attr(&e, "encrypted", "false");
+        edit_update(m, rp, r, &e);
+    }
+    assert_true(rows_of(r, d2) > 0);
+    /* an edit of the new one: its rows (after the removed one's name
+     * twin) replaced */
+    {
+        struct edit e = { EDIT_SET, OBJ_PLACEMENT, key, 0, { { 0 } } };
+        model_selector(m, OBJ_PLACEMENT, m->datasets[d2].first_placement, key, sizeof key);
+        attr(&e, "encrypted", "true");
+        edit_update(m, rp, r, &e);
+    }
+    {
+        struct edit e = { EDIT_SET, OBJ_DATASET, name, 0, { { 0 } } };
+        attr(&e, "subjects", "EU,US");
+        edit_update(m, rp, r, &e);
+    }
+    check_result_free(r);
+    model_free(m);
+    rulepack_free(rp);
+}
+
 /* The update refuses what it cannot do alone, and says so. */
 static void
 test_refuses_global(void **state)
@@ -667,6 +767,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refuses_global),
+        cmocka_unit_test(test_register_same_name),
         cmocka_unit_test(test_random_edits),
         cmocka_unit_test(test_two_threads),
     };

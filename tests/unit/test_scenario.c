@@ -930,6 +930,17 @@ test_eval_from_undo(void **state)
     assert_int_equal(scenario_begin_base(fx->m, fx->rp, &base, NULL), SM_OK);
     assert_int_equal(scenario_check(base, TODAY, NULL), SM_OK);
     assert_int_equal(scenario_begin_checked(fx->m, base->res, "inc", &inc, NULL), SM_OK);
+    /* the copy's findings are its own array, their strings the base's */
+    assert_true(base->res->nfindings > 0);
+    assert_int_equal(inc->res->nfindings, base->res->nfindings);
+    assert_ptr_not_equal(inc->res->findings, base->res->findings);
+    for (int32_t k = 0; k < base->res->nfindings; k++) {
+        assert_ptr_equal(inc->res->findings[k].message, base->res->findings[k].message);
+        assert_ptr_equal(inc->res->findings[k].why.v, base->res->findings[k].why.v);
+    }
+    /* scenario_diff narrows its findings to what check_update re-checked */
+    assert_ptr_equal(inc->res_from, base->res);
+    assert_false(inc->fkeys_all);
     for (size_t i = 0; i <= sizeof lines / sizeof *lines; i++) {
         struct scenario_eval *from = NULL, *full = NULL;
         struct scenario_change_set a, b;
@@ -975,6 +986,14 @@ test_eval_from_undo(void **state)
         if (scenario_apply_check(inc, argc, (const char *const *)argv, &chg, &err))
             fail_msg("%s: %s", lines[i], err.msg);
         check_change_fini(&chg);
+        if (i == 0) {
+            /* one copy re-checked: the diff is narrowed, and equals the whole one */
+            assert_false(inc->fkeys_all);
+            assert_true(inc->nfkeys > 0);
+            same_diff(base, inc, fx->m);
+        }
+        if (strncmp(lines[i], "revoke", 6) == 0)
+            assert_true(inc->fkeys_all);    /* a full check: every finding compared */
         assert_int_equal(scenario_can_undo(inc),
                          strncmp(lines[i], "set ", 4) == 0 || strncmp(lines[i], "remove-", 7) == 0);
         if (scenario_can_undo(inc)) {
