@@ -601,7 +601,7 @@ plan_neighbourhood(struct planner *pl, int32_t wd, const struct model *gm,
     for (int32_t i = 1; i < len && !rc; i++) {
         const char *name = m->datasets[nb[i]].name;
         int32_t gi = model_dataset(gm, name), si = model_dataset(sub, name), t;
-        char subj[256];
+        char subj[CHECK_SUBJECTS_MAX];
         if (gi == SM_NONE || si == SM_NONE || gi >= gres->ndatasets)
             continue;
         t = gres->eff_tier ? gres->eff_tier[gi] : SM_NONE;

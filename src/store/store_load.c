@@ -1110,7 +1110,7 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     int64_t nd = 0, maxd = 0, nf = 0, nt = 0, np = 0, nfl = 0;
     struct snap_key key = { .base = snap_on() ? snap_base(m) : 0 };
     bool from_snap = false;
-    char pack[256];
+    char *pack = NULL;
     int rc;
 
     if ((rc = exec(st, st->in_tx || st->held ? "SAVEPOINT sm_load" : "BEGIN", err)))
@@ -1164,9 +1164,11 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_map_slot));
     hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_map_slot));
 pack:
-    switch (store_meta_get(st, "rule_pack", pack, sizeof pack, NULL)) {
+    switch (store_meta_dup(st, "rule_pack", &pack, NULL)) {
     case SM_OK:
-        if (!(m->rule_pack = model_str(m, pack))) {
+        m->rule_pack = model_str(m, pack);
+        free(pack);
+        if (!m->rule_pack) {
             rc = sm_error_set(err, SM_ENOMEM, "out of memory");
             goto out;
         }
