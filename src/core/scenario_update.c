@@ -770,7 +770,10 @@ scenario_change_set_from(const struct model *catalog, const struct check_result 
                 scenario_change_set_fini(&cs);
                 return rc;
             }
-            sm_strlcpy(cs.after->name, name, sizeof cs.after->name);
+            if (!(cs.after->name = sm_arena_strdup(&cs.after->arena, name))) {
+                scenario_change_set_fini(&cs);
+                return sm_error_set(err, SM_ENOMEM, "out of memory");
+            }
             cs.after->res = (struct check_result *)res;
             cs.after->res_borrowed = true;
             cs.after->today = res->today;
