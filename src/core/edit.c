@@ -475,7 +475,7 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
         struct region r;
         const char *colon = strchr(key, ':');
         if (!model_region_id_ok(key))
-            return sm_error_set(err, SM_EINVAL, "bad region id \"%.80s\": write "
+            return sm_error_set(err, SM_EINVAL, "bad region id \"%s\": write "
                                 "provider:code without blanks, commas, @ or /", key);
         model_region_init(&r);
         r.id = key;
@@ -509,13 +509,13 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
             return oom(err);
         if (!(at = strrchr(buf, '@'))) {
             free(buf);
-            return sm_error_set(err, SM_EINVAL, "bad copy %.80s: write DATASET@REGION", key);
+            return sm_error_set(err, SM_EINVAL, "bad copy %s: write DATASET@REGION", key);
         }
         *at++ = '\0';
         if ((slash = strrchr(at, '/'))) {
             *slash++ = '\0';
             if ((role = model_enum_parse(role_names, ROLE_COUNT, slash)) == SM_NONE) {
-                rc = sm_error_set(err, SM_EINVAL, "bad role %.40s", slash);
+                rc = sm_error_set(err, SM_EINVAL, "bad role %s", slash);
                 free(buf);
                 return rc;
             }
@@ -582,7 +582,7 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
             return oom(err);
         if (!(colon = strchr(buf, ':')) || colon == buf || !colon[1]) {
             free(buf);
-            return sm_error_set(err, SM_EINVAL, "bad waiver %.80s: write RULE:OBJECT", key);
+            return sm_error_set(err, SM_EINVAL, "bad waiver %s: write RULE:OBJECT", key);
         }
         *colon = '\0';
         memset(&w, 0, sizeof w);
