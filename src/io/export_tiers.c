@@ -294,7 +294,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
 {
     const struct tier *T = &x->m->tiers[cb->tier];
     bool md = style == TX_MD;
-    char label[128];
+    char label[32];             /* the text table's 25-byte jurisdiction column */
 
     if (style == TX_HTML) {
         fputs("<h4>", f);
@@ -337,6 +337,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
         int32_t k1 = k0, copies = 0;
         char basis[512] = "", law[512] = "", lb[256], cell[600], num[16];
+        const char *glabel;
         uint32_t rules = 0;
         int nb = 0, nl = 0;
         bool any = false;
@@ -376,17 +377,22 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
             k0 = k1;            /* text: only where a copy may or does live */
             continue;
         }
-        export_group_label(x->o ? x->o->juris : NULL, x->groups[g], label, sizeof label);
+        glabel = export_group_label(x->o ? x->o->juris : NULL, x->groups[g]);
         if (style == TX_HTML) {
             fprintf(f, "<tr%s>", !any && copies ? " class=\"forbidden\"" : "");
-            put_cell(f, style, label, 0);
+            put_cell(f, style, glabel, 0);
         } else if (md) {
             fputs("| ", f);
-            export_put_md(f, label);
+            export_put_md(f, glabel);
         } else {
+            /* the text table's column: 25 bytes at most, cut between
+             * characters (the html and markdown tables show it whole) */
+            size_t n = strlen(glabel);
+            if (n > 25)
+                for (n = 25; n > 0 && ((unsigned char)glabel[n] & 0xc0) == 0x80; n--)
+                    ;
             fputs("  ", f);
-            if (strlen(label) > 25)
-                label[25] = '\0';
+            snprintf(label, sizeof label, "%.*s", (int)n, glabel);
             put_cell(f, TX_TEXT, label, 26);
         }
         role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, cell, sizeof cell);
@@ -741,8 +747,7 @@ tier_matrix_build(const struct model *m, const struct check_result *r,
     if (!mx->rows || !mx->cols || !mx->col_ids || !mx->cells)
         goto out;
     for (int32_t g = 0; g < x.ngroups; g++) {
-        char label[128];
-        export_group_label(o ? o->juris : NULL, x.groups[g], label, sizeof label);
+        const char *label = export_group_label(o ? o->juris : NULL, x.groups[g]);
         if (!(mx->cols[g] = sm_arena_strdup(&mx->arena, label)) ||
             !(mx->col_ids[g] = sm_arena_strdup(&mx->arena, x.groups[g])))
             goto out;
