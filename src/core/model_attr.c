@@ -385,7 +385,7 @@ append(char *buf, size_t size, size_t at, const char *s)
     return at + n;
 }
 
-void
+size_t
 model_format_transforms(const struct transform *t, uint32_t n, char *buf, size_t size)
 {
     size_t at = 0;
@@ -401,6 +401,7 @@ model_format_transforms(const struct transform *t, uint32_t n, char *buf, size_t
             at = append(buf, size, at, t[i].fields.v[k]);
         }
     }
+    return at;
 }
 
 static void
