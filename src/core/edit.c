@@ -1001,3 +1001,25 @@ edit_format(const struct edit *e, char *buf, size_t size)
     }
     return at;
 }
+
+char *
+edit_format_dup(const struct edit *e)
+{
+    size_t n = edit_format(e, NULL, 0) + 1;
+    char *s = malloc(n);
+
+    if (s)
+        edit_format(e, s, n);
+    return s;
+}
+
+char *
+edit_format_redo_dup(const struct edit_result *res)
+{
+    size_t n = edit_format_redo(res, NULL, 0) + 1;
+    char *s = malloc(n);
+
+    if (s)
+        edit_format_redo(res, s, n);
+    return s;
+}

@@ -40,17 +40,13 @@ ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *er
     }
     if (!(s = stmt(st, S_REF_PUT, err)))
         return err ? err->code : SM_EDB;
-    if (!(members = model_get_dup(m, OBJ_REGION, id, "members")))
+    if (bind_cc(s, 5, r->country) || bind_cc(s, 7, r->operator_home) ||
+        !(members = model_get_dup(m, OBJ_REGION, id, "members")))
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     bind_str(s, 1, r->id);
     bind_str(s, 2, r->provider);
     bind_str(s, 3, r->code);
     bind_str(s, 4, r->name);
-    if (bind_cc(s, 5, r->country) || bind_cc(s, 7, r->operator_home)) {
-        sqlite3_reset(s);
-        free(members);
-        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
-    }
     bind_str(s, 6, r->city);
     bind_str(s, 8, region_kind_names[r->kind]);
     sqlite3_bind_int(s, 9, r->builtin);
@@ -79,16 +75,12 @@ put_region(struct store *st, const struct model *m, int32_t id, struct sm_error 
     } else {
         if (!(s = stmt(st, S_REGION_PUT, err)))
             return err ? err->code : SM_EDB;
-        if (!(members = model_get_dup(m, OBJ_REGION, id, "members")))
+        if (bind_cc(s, 4, r->country) || bind_cc(s, 6, r->operator_home) ||
+            !(members = model_get_dup(m, OBJ_REGION, id, "members")))
             return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
         bind_str(s, 1, r->id);
         bind_str(s, 2, region_kind_names[r->kind]);
         bind_str(s, 3, r->name);
-        if (bind_cc(s, 4, r->country) || bind_cc(s, 6, r->operator_home)) {
-            sqlite3_reset(s);
-            free(members);
-            return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
-        }
         bind_str(s, 5, r->city);
         bind_str(s, 7, members);
     }
@@ -1166,10 +1158,9 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
             struct edit_result *res, struct sm_error *err)
 {
     struct edit_result r;
-    char op[4096], *line = NULL, *data = NULL;
+    char *line, *data = NULL;
     const char *object;
     bool own = !st->in_tx && !st->held, same = false;
-    size_t n;
     int rc;
 
     memset(&r, 0, sizeof r);
@@ -1188,13 +1179,12 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
         return unchanged(st, m, &r, res, own, rc);
     }
     /* the audit entry keeps the whole line and the whole name (10 KB names) */
-    n = edit_format(e, op, sizeof op);
-    if (n >= sizeof op && (line = malloc(n + 1)))
-        edit_format(e, line, n + 1);
+    line = edit_format_dup(e);
     object = r.selector;
     if (strlen(r.selector) + 1 >= sizeof r.selector && e->key && *e->key)
         object = e->key;
-    rc = apply_tx(st, m, &r, line ? line : op, object, data, own, err);
+    rc = line ? apply_tx(st, m, &r, line, object, data, own, err)
+              : sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     free(line);
     free(data);
     if (rc) {
@@ -1241,16 +1231,9 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
     }
     if (res->inverse && res->ninverse > 0) {
         /* an undo makes the inverse; a redo makes the edit again: whole */
-        size_t n = redo ? edit_format_redo(res, NULL, 0) : edit_format(&res->inverse[0], NULL, 0);
-        char *line = malloc(n + 1);
-        if (line) {
-            if (redo)
-                edit_format_redo(res, line, n + 1);
-            else
-                edit_format(&res->inverse[0], line, n + 1);
-            op = sm_strdupf("%s: %s", redo ? "redo" : "undo", line);
-            free(line);
-        }
+        char *line = redo ? edit_format_redo_dup(res) : edit_format_dup(&res->inverse[0]);
+        op = line ? sm_strdupf("%s: %s", redo ? "redo" : "undo", line) : NULL;
+        free(line);
     } else {
         op = sm_strdupf("%s %s", redo ? "redo" : "undo", res->selector);
     }
