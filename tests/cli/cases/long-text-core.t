@@ -35,7 +35,8 @@ $ N=$(cat n.txt); SC=$(cat s.txt)-2; SOVMAP_TODAY=2026-11-26 sovmap scenario dif
 # check
 $ N=$(cat n.txt); SOVMAP_TODAY=2026-11-26 sovmap check --format text --width 100000 --fail-on never | grep -cxF "placement $N@aws:us-east-1"
 > 1
-# the exports (dot wraps labels with \n and \l: the name is whole between them)
+# the exports (dot wraps labels with \n and \l: the name is whole between them, in
+# each node id, label and tooltip)
 $ N=$(cat n.txt); for x in map-csv map-md map-html map-json transfers-csv tiers-md; do printf '%s %s\n' $x $(SOVMAP_TODAY=2026-11-26 sovmap export $x | grep -cF "$N"); done; SOVMAP_TODAY=2026-11-26 sovmap export dot | sed 's/\\[nl]//g' | grep -cF "$N"
 > map-csv 1
 > map-md 1
@@ -43,7 +44,7 @@ $ N=$(cat n.txt); for x in map-csv map-md map-html map-json transfers-csv tiers-
 > map-json 1
 > transfers-csv 1
 > tiers-md 1
-> 1
+> 10
 # effective subjects past 256 bytes (12 sources of 8 jurisdictions each, 96
 # codes: 287 bytes), and a 10 KB owner in dataset show
 $ C=(AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO CH GB US CA BR AR CL MX JP KR CN IN AU NZ ZA NG KE EG MA TR IL AE SA QA SG MY TH VN ID PH RU UA BY KZ UZ GE AM AZ RS BA ME MK AL MD PE CO VE EC UY PY BO CR PA GT HN SV NI DO JM TT CU HT PK BD LK NP MM KH LA MN); sovmap dataset add sink --tier restricted -q && sovmap place sink aws:eu-west-1 -q && for i in $(seq 0 11); do s=$(IFS=,; echo "${C[*]:$((i*8)):8}"); sovmap dataset add src$i --subjects "$s" --tier restricted -q && sovmap place src$i aws:eu-west-1 -q && sovmap flow add src$i@aws:eu-west-1 sink@aws:eu-west-1 --kind etl --name f$i -q || echo fail; done
