@@ -201,7 +201,12 @@ int  check_finding_cmp(const void *a, const void *b);
 /* Does the dataset hold personal data (effective, through lineage)? */
 bool check_dataset_personal(const struct check_result *r, int32_t dataset);
 
-/* Effective subjects of a dataset ("EU,BR") into buf. */
+/* The longest list of subject jurisdictions: every code (two letters) and
+ * a comma after each but the last. A buffer this size never cuts one. */
+#define CHECK_SUBJECTS_MAX (3 * SM_CC_COUNT)
+
+/* Effective subjects of a dataset ("EU,BR") into buf (CHECK_SUBJECTS_MAX
+ * bytes hold any). */
 const char *check_eff_subjects(const struct check_result *r, int32_t dataset,
                                char *buf, size_t size);
 /* Findings about one object (kind, id): index range into r->findings is not

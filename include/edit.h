@@ -88,5 +88,9 @@ void edit_free(struct edit *e);
 /* "dataset set orders tier=restricted subjects=EU" - one line, the form the
  * audit log and scenario listings show. Values with blanks are quoted. */
 size_t edit_format(const struct edit *e, char *buf, size_t size);
+/* edit_format and edit_format_redo on the heap, whole (the caller frees);
+ * NULL when out of memory. */
+char *edit_format_dup(const struct edit *e);
+char *edit_format_redo_dup(const struct edit_result *res);
 
 #endif

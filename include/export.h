@@ -50,9 +50,9 @@ void export_juris_free(struct export_juris *j);     /* NULL is fine */
  * country code, until the next call (static buffer). */
 const char *export_region_group(const struct export_juris *j,
                                 const struct model *m, int32_t region);
-/* Display label of a group: "EEA (GDPR)", "GB (UK GDPR)", "US". */
-const char *export_group_label(const struct export_juris *j, const char *group,
-                               char *buf, size_t size);
+/* Display label of a group: "EEA (GDPR)", "GB (UK GDPR)", "US"; whole, as
+ * long as j and group live. */
+const char *export_group_label(const struct export_juris *j, const char *group);
 
 /* ---- options ------------------------------------------------------------------ */
 

@@ -524,8 +524,10 @@ int model_check_cc(int cc, struct sm_error *err);
 /* Parse "mask email phone; drop ssn; anonymize". */
 int model_parse_transforms(struct model *m, const char *s, struct transform **out,
                            uint32_t *n, struct sm_error *err);
-void model_format_transforms(const struct transform *t, uint32_t n, char *buf,
-                             size_t size);
+/* "mask email; drop ssn" into buf; returns the whole length (as snprintf:
+ * size 0 measures it). */
+size_t model_format_transforms(const struct transform *t, uint32_t n, char *buf,
+                               size_t size);
 
 /* Tag helpers: does "pii.email" fall under prefix "pii"? */
 bool model_tag_under(const char *tag, const char *prefix);

@@ -112,7 +112,7 @@ struct scenario_move {
 };
 
 struct scenario_eval {
-    char name[128];             /* "" for the base itself */
+    const char *name;           /* in arena; "" for the base itself */
     struct sm_arena arena;      /* copies of the ops' strings */
     struct model *m;            /* the scenario's model (owned unless borrowed) */
     bool borrowed;              /* m is the caller's base: no ops may be applied */

@@ -134,6 +134,8 @@ int store_revert(struct store *st, struct model *m, struct edit_result *res,
 /* Catalog metadata: "rule_pack", "created" ... */
 int store_meta_get(struct store *st, const char *key, char *buf, size_t size,
                    struct sm_error *err);     /* SM_ENOTFOUND when unset */
+/* The same, whole: *out is a malloc'd copy (free it); NULL on any error. */
+int store_meta_dup(struct store *st, const char *key, char **out, struct sm_error *err);
 int store_meta_set(struct store *st, const char *key, const char *value,
                    struct sm_error *err);
 

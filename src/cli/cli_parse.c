@@ -143,17 +143,25 @@ cli_confirm(struct cli *c, const char *fmt, ...)
 int
 cli_check_format(struct cli *c, const char *value, const char *const *allowed)
 {
-    char list[256];
-    size_t at = 0;
+    char *list = NULL;
+    size_t size = 0;
+    FILE *f;
+    int rc;
 
     for (const char *const *a = allowed; *a; a++)
         if (strcmp(*a, value) == 0)
             return CLI_OK;
-    list[0] = '\0';
+    if (!(f = open_memstream(&list, &size)))
+        return cli_fail(c, "out of memory");
     for (const char *const *a = allowed; *a; a++)
-        at += (size_t)snprintf(list + at, at < sizeof list ? sizeof list - at : 0, "%s%s",
-                               a == allowed ? "" : ", ", *a);
-    return cli_fail(c, "bad --format %s: use %s", value, list);
+        fprintf(f, "%s%s", a == allowed ? "" : ", ", *a);
+    if (fclose(f) != 0) {
+        free(list);
+        return cli_fail(c, "out of memory");
+    }
+    rc = cli_fail(c, "bad --format %s: use %s", value, list);
+    free(list);
+    return rc;
 }
 
 /* ---- option parsing ------------------------------------------------------------------ */
@@ -192,13 +200,18 @@ unknown_option(struct cli *c, const struct command *cmd, const char *arg, size_t
 {
     const char *best = NULL;
     int bestd = 4, d;
-    char name[128];
+    char *name = sm_strdupf("%.*s", (int)len, arg);
+    int rc;
 
-    snprintf(name, sizeof name, "%.*s", (int)(len < 100 ? len : 100), arg);
+    if (!name)
+        return cli_fail(c, "out of memory");
     for (int i = 0; early_globals[i]; i++)
-        if (strcmp(name, early_globals[i]) == 0)
-            return cli_fail(c, "%s is a global option: put it before the command, "
-                            "as in sovmap %s ... %s", name, name, cmd->name);
+        if (strcmp(name, early_globals[i]) == 0) {
+            rc = cli_fail(c, "%s is a global option: put it before the command, "
+                          "as in sovmap %s ... %s", name, name, cmd->name);
+            free(name);
+            return rc;
+        }
     for (const struct cli_opt *o = opts; o && o->name; o++) {
         d = sm_levenshtein(name, o->name, 3);
         if (d < bestd) {
@@ -207,9 +220,12 @@ unknown_option(struct cli *c, const struct command *cmd, const char *arg, size_t
         }
     }
     if (best)
-        return cli_fail(c, "unknown option %s for %s; did you mean %s?", name, cmd->name, best);
-    return cli_fail(c, "unknown option %s for %s; see sovmap %s --help", name, cmd->name,
-                    cmd->name);
+        rc = cli_fail(c, "unknown option %s for %s; did you mean %s?", name, cmd->name, best);
+    else
+        rc = cli_fail(c, "unknown option %s for %s; see sovmap %s --help", name, cmd->name,
+                      cmd->name);
+    free(name);
+    return rc;
 }
 
 int
@@ -247,9 +263,12 @@ cli_parse(struct cli *c, const struct command *cmd, int argc, char **argv,
         len = eq ? (size_t)(eq - arg) : strlen(arg);
         o = find_opt(opts, arg, len);
         if (!o && len > 5 && strncmp(arg, "--no-", 5) == 0) {
-            char name[128];
-            snprintf(name, sizeof name, "--%.*s", (int)(len - 5 < 100 ? len - 5 : 100), arg + 5);
-            o = find_opt(opts, name, strlen(name));
+            /* "--no-NAME" is NAME's flag: compare "--" and NAME in place */
+            o = NULL;
+            for (const struct cli_opt *x = opts; x && x->name && !o; x++)
+                if (strlen(x->name) == len - 3 && strncmp(x->name, "--", 2) == 0 &&
+                    strncmp(x->name + 2, arg + 5, len - 5) == 0)
+                    o = x;
             if (o && (o->type == OPT_FLAG || o->type == OPT_BOOL) && !eq)
                 neg = true;
             else

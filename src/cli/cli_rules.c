@@ -57,7 +57,7 @@ int
 cli_load_rules(struct cli *c)
 {
     SM_ERROR(e);
-    char meta[1024];
+    char *meta = NULL;
     const char *name = c->rules;
     int rc;
 
@@ -69,12 +69,12 @@ cli_load_rules(struct cli *c)
     } else {
         if (c->m && c->m->rule_pack && *c->m->rule_pack)
             name = c->m->rule_pack;
-        else if (c->st && store_meta_get(c->st, "rule_pack", meta, sizeof meta, NULL) == SM_OK &&
-                 *meta)
+        else if (c->st && store_meta_dup(c->st, "rule_pack", &meta, NULL) == SM_OK && *meta)
             name = meta;
         else
             name = "default";
         rc = load_catalog_pack(c, name, &e);
+        free(meta);
     }
     if (rc != SM_OK) {
         c->rp = NULL;

@@ -562,7 +562,7 @@ static int
 change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
 {
     struct part_target t = { .pc = pc, .name = pos[0], .field = SM_NONE };
-    char *before, *after = NULL, *snap, op[512];
+    char *before, *after = NULL, *snap, *op;
     int rc;
 
     if ((rc = cli_open(c, CLI_WRITE | (pc->add ? STORE_CREATE : 0))) != CLI_OK)
@@ -578,10 +578,12 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
         rc = pc->apply(c, &t, pos[i]);
     if (rc == CLI_OK) {
         after = model_describe_dup(c->m, OBJ_DATASET, t.ds);
-        snprintf(op, sizeof op, "%s %.200s %.200s%s", pc->audit, pos[0], pos[1],
-                 npos > 2 ? " ..." : "");
-        rc = cmd_save(c, c->m, OBJ_DATASET, t.ds, c->m->datasets[t.ds].name, op, before,
-                      after, snap);
+        /* the audit names the dataset and the first part whole */
+        op = sm_strdupf("%s %s %s%s", pc->audit, pos[0], pos[1], npos > 2 ? " ..." : "");
+        rc = op ? cmd_save(c, c->m, OBJ_DATASET, t.ds, c->m->datasets[t.ds].name, op, before,
+                           after, snap)
+                : cli_fail(c, "out of memory");
+        free(op);
     }
     if (rc == CLI_OK && !c->quiet)
         for (int i = 1; i < npos; i++)

@@ -77,7 +77,7 @@ struct pl_list {
     struct cli *c;
     int32_t dataset, region;
     int role;
-    char cc[3], mech[256];
+    char cc[3], *mech;          /* the row's mechanism and reference, whole */
 };
 
 static bool
@@ -96,16 +96,17 @@ pl_row(void *ctx, int32_t i, const char **cols)
         return false;
     r = &m->regions[p->region];
     sm_cc_str(r->country, L->cc);
-    snprintf(L->mech, sizeof L->mech, "%s%s%s", mechanism_names[p->mechanism],
-             p->mechanism_ref && *p->mechanism_ref ? " " : "",
-             p->mechanism_ref ? p->mechanism_ref : "");
+    free(L->mech);
+    L->mech = sm_strdupf("%s%s%s", mechanism_names[p->mechanism],
+                         p->mechanism_ref && *p->mechanism_ref ? " " : "",
+                         p->mechanism_ref ? p->mechanism_ref : "");
     cols[0] = m->datasets[p->dataset].name;
     cols[1] = r->id;
     cols[2] = role_names[p->role];
     cols[3] = r->country == SM_NONE ? "multi" : L->cc;
     cols[4] = p->encrypted ? "yes" : "no";
     cols[5] = p->key_region == SM_NONE ? "" : m->regions[p->key_region].id;
-    cols[6] = L->mech;
+    cols[6] = L->mech ? L->mech : mechanism_names[p->mechanism];    /* out of memory */
     return true;
 }
 
@@ -156,6 +157,7 @@ pl_list(struct cli *c, const struct command *self, int argc, char **argv)
     if (region && (rc = cmd_find(c, OBJ_REGION, region, &L.region)) != CLI_OK)
         return rc;
     cmd_list(c, fmt, 7, heads, c->m->nplacements, pl_row, pl_json, &L);
+    free(L.mech);
     return CLI_OK;
 }
 

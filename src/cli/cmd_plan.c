@@ -102,25 +102,37 @@ save_plan(struct cli *c, const char *name, const char *base, const struct plan *
     const char *prefer = plan_prefer_names[po->prefer];
     SM_ERROR(e);
     struct scenario s;
-    char desc[256], after[512];
+    char *desc, *after;
     int32_t id;
+    int rc;
 
-    snprintf(desc, sizeof desc, "plan (prefer %s, %s first): %d op%s, errors %d -> %d, "
-             "warnings %d -> %d", prefer, po->prefer_moves ? "moves" : "mechanisms",
-             (int)p->nsteps, p->nsteps == 1 ? "" : "s", (int)p->before[SEV_ERROR],
-             (int)p->after[SEV_ERROR], (int)p->before[SEV_WARNING], (int)p->after[SEV_WARNING]);
+    desc = sm_strdupf("plan (prefer %s, %s first): %d op%s, errors %d -> %d, "
+                      "warnings %d -> %d", prefer, po->prefer_moves ? "moves" : "mechanisms",
+                      (int)p->nsteps, p->nsteps == 1 ? "" : "s", (int)p->before[SEV_ERROR],
+                      (int)p->after[SEV_ERROR], (int)p->before[SEV_WARNING],
+                      (int)p->after[SEV_WARNING]);
+    if (!desc)
+        return cli_fail(c, "plan: out of memory");
     memset(&s, 0, sizeof s);
     s.name = name;
     s.base = base ? base : "";
     s.description = desc;
-    if (model_add_scenario(c->m, &s, &id, &e) != SM_OK)
+    if (model_add_scenario(c->m, &s, &id, &e) != SM_OK) {
+        free(desc);
         return cli_error(c, &e);
+    }
     for (int32_t i = 0; i < p->nsteps; i++)
-        if (model_scenario_append(c->m, id, (int)p->steps[i].op.n, p->steps[i].op.v, &e))
+        if (model_scenario_append(c->m, id, (int)p->steps[i].op.n, p->steps[i].op.v, &e)) {
+            free(desc);
             return cli_error(c, &e);
-    snprintf(after, sizeof after, "base=%s\ndescription=%s\nops=%d\n", s.base, desc,
-             (int)p->nsteps);
-    return cmd_save(c, c->m, OBJ_SCENARIO, id, name, "plan", NULL, after, "{}");
+        }
+    after = sm_strdupf("base=%s\ndescription=%s\nops=%d\n", s.base, desc, (int)p->nsteps);
+    free(desc);
+    if (!after)
+        return cli_fail(c, "plan: out of memory");
+    rc = cmd_save(c, c->m, OBJ_SCENARIO, id, name, "plan", NULL, after, "{}");
+    free(after);
+    return rc;
 }
 
 static void

@@ -92,7 +92,7 @@ facts(struct wctx *x)
     const char *from = via == SM_NONE ? NULL :
         m->datasets[m->placements[m->flows[via].from].dataset].name;
     const char *home = x->w->home_region == SM_NONE ? NULL : m->regions[x->w->home_region].id;
-    char subj[256];
+    char subj[CHECK_SUBJECTS_MAX];
 
     check_eff_subjects(r, x->d, subj, sizeof subj);
     if (x->json) {

@@ -86,7 +86,7 @@ struct dctx {
     int32_t primary, home_region;
     int home_cc;
     bool personal;
-    char subj[96];              /* "EU,BR" */
+    char subj[CHECK_SUBJECTS_MAX];     /* "EU,BR" */
     bool words;                 /* subj is filled */
 };
 
@@ -134,7 +134,7 @@ struct ck {
     struct gbuf msg, hint;
     struct finding_fix fix;     /* the finding being built: its targets */
     struct gbuf fixmask;        /* fix.mask's text */
-    char jur[96];
+    char jur[3 * 64 + 16];      /* a code per regime (64 at most) and " -> global" */
     struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
     struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
     struct gbuf sw[2];          /* scope_words() and its areas */

@@ -658,7 +658,7 @@ why_dataset(struct ck *c, struct dctx *dc)
     if (sv != SM_NONE) {
         const struct flow *f = &c->m->flows[sv];
         int32_t s = c->m->placements[f->from].dataset;
-        char codes[96];
+        char codes[CHECK_SUBJECTS_MAX];
         why(c, "%s receives personal data of %s subjects from %s through flow %s (%s)", dc->ds->name,
             subjects_brought(c, s, dc->d, codes, sizeof codes), c->m->datasets[s].name, f->name,
             flow_kind_names[f->kind]);

@@ -475,7 +475,7 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
         struct region r;
         const char *colon = strchr(key, ':');
         if (!model_region_id_ok(key))
-            return sm_error_set(err, SM_EINVAL, "bad region id \"%.80s\": write "
+            return sm_error_set(err, SM_EINVAL, "bad region id \"%s\": write "
                                 "provider:code without blanks, commas, @ or /", key);
         model_region_init(&r);
         r.id = key;
@@ -509,13 +509,13 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
             return oom(err);
         if (!(at = strrchr(buf, '@'))) {
             free(buf);
-            return sm_error_set(err, SM_EINVAL, "bad copy %.80s: write DATASET@REGION", key);
+            return sm_error_set(err, SM_EINVAL, "bad copy %s: write DATASET@REGION", key);
         }
         *at++ = '\0';
         if ((slash = strrchr(at, '/'))) {
             *slash++ = '\0';
             if ((role = model_enum_parse(role_names, ROLE_COUNT, slash)) == SM_NONE) {
-                rc = sm_error_set(err, SM_EINVAL, "bad role %.40s", slash);
+                rc = sm_error_set(err, SM_EINVAL, "bad role %s", slash);
                 free(buf);
                 return rc;
             }
@@ -582,7 +582,7 @@ add_object(struct model *m, const struct edit *e, int32_t *out, const char **ski
             return oom(err);
         if (!(colon = strchr(buf, ':')) || colon == buf || !colon[1]) {
             free(buf);
-            return sm_error_set(err, SM_EINVAL, "bad waiver %.80s: write RULE:OBJECT", key);
+            return sm_error_set(err, SM_EINVAL, "bad waiver %s: write RULE:OBJECT", key);
         }
         *colon = '\0';
         memset(&w, 0, sizeof w);
@@ -1000,4 +1000,26 @@ edit_format(const struct edit *e, char *buf, size_t size)
         at = put_word(buf, size, at, e->attrs[i].value ? e->attrs[i].value : "");
     }
     return at;
+}
+
+char *
+edit_format_dup(const struct edit *e)
+{
+    size_t n = edit_format(e, NULL, 0) + 1;
+    char *s = malloc(n);
+
+    if (s)
+        edit_format(e, s, n);
+    return s;
+}
+
+char *
+edit_format_redo_dup(const struct edit_result *res)
+{
+    size_t n = edit_format_redo(res, NULL, 0) + 1;
+    char *s = malloc(n);
+
+    if (s)
+        edit_format_redo(res, s, n);
+    return s;
 }

@@ -155,8 +155,6 @@ copy_strv(struct model *c, struct sm_strv *v)
 static int
 rebuild_maps(struct model *c)
 {
-    char buf[1024];
-
     for (int32_t i = 0; i < c->nregions; i++)
         if (!c->regions[i].deleted && sm_map_put(&c->region_ids, c->regions[i].id, i))
             return SM_ENOMEM;
@@ -179,7 +177,6 @@ rebuild_maps(struct model *c)
     for (int32_t i = 0; i < c->nscenarios; i++)
         if (!c->scenarios[i].deleted && sm_map_put(&c->scenario_names, c->scenarios[i].name, i))
             return SM_ENOMEM;
-    (void)buf;
     return SM_OK;
 }
 

@@ -278,8 +278,18 @@ model_parse_subjects(const char *s, uint16_t *out, uint8_t *n, struct sm_error *
         if (!*p)
             break;
         len = strcspn(p, ", \t");
-        if (len >= sizeof item)
-            len = sizeof item - 1;
+        if (len >= sizeof item) {
+            /* no code is this long: name it whole in the error */
+            char *big = strndup(p, len);
+            if (!big)
+                return oom(err);
+            for (char *q = big; *q; q++)
+                *q = (char)toupper((unsigned char)*q);
+            sm_error_set(err, SM_EINVAL,
+                         "bad jurisdiction %s: use a two-letter code such as EU, DE, BR", big);
+            free(big);
+            return SM_EINVAL;
+        }
         memcpy(item, p, len);
         item[len] = '\0';
         p += strcspn(p, ", \t");
@@ -375,7 +385,7 @@ append(char *buf, size_t size, size_t at, const char *s)
     return at + n;
 }
 
-void
+size_t
 model_format_transforms(const struct transform *t, uint32_t n, char *buf, size_t size)
 {
     size_t at = 0;
@@ -391,6 +401,7 @@ model_format_transforms(const struct transform *t, uint32_t n, char *buf, size_t
             at = append(buf, size, at, t[i].fields.v[k]);
         }
     }
+    return at;
 }
 
 static void
@@ -443,7 +454,7 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
           const char *value, struct sm_error *err)
 {
     const struct attr *a = model_attr(kind, name);
-    char *obj, sel[256];
+    char *obj;
     void *slot;
     int32_t i32;
     uint8_t u8;
@@ -452,9 +463,13 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
     if (id < 0 || id >= model_count(m, kind))
         return sm_error_set(err, SM_ENOTFOUND, "unknown %s", obj_kind_names[kind]);
     if (!a) {
-        model_selector(m, kind, id, sel, sizeof sel);
-        return sm_error_set(err, SM_EINVAL, "%s %s has no attribute %s", obj_kind_names[kind],
-                            sel, name);
+        char *sel = model_selector_dup(m, kind, id);
+        if (!sel)
+            return oom(err);
+        rc = sm_error_set(err, SM_EINVAL, "%s %s has no attribute %s", obj_kind_names[kind],
+                          sel, name);
+        free(sel);
+        return rc;
     }
     if (a->readonly)
         return sm_error_set(err, SM_EINVAL, "%s %s cannot be changed this way",
@@ -492,16 +507,22 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
     case ATTR_ENUM:
         e = model_enum_parse(a->names, a->nnames, value);
         if (e == SM_NONE) {
-            char list[256];
-            size_t at = 0;
+            size_t at = 0, size = 1;
+            char *list;
+            for (int k = 0; k < a->nnames; k++)
+                size += strlen(a->names[k]) + 2;
+            if (!(list = malloc(size)))
+                return oom(err);
             list[0] = '\0';
             for (int k = 0; k < a->nnames; k++) {
                 if (!*a->names[k])
                     continue;
-                at = append(list, sizeof list, at, at ? ", " : "");
-                at = append(list, sizeof list, at, a->names[k]);
+                at = append(list, size, at, at ? ", " : "");
+                at = append(list, size, at, a->names[k]);
             }
-            return bad_value(err, m, kind, id, a, value, list);
+            rc = bad_value(err, m, kind, id, a, value, list);
+            free(list);
+            return rc;
         }
         if (kind == OBJ_PLACEMENT && strcmp(a->name, "role") == 0) {
             struct placement p = m->placements[id];

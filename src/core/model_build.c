@@ -69,7 +69,7 @@ model_add_region(struct model *m, const struct region *r, int32_t *id,
     if (check_utf8(err, "region", 5, r->id, r->provider, r->code, r->name, r->city))
         return SM_EINVAL;
     if (!model_region_id_ok(r->id))
-        return sm_error_set(err, SM_EINVAL, "bad region id \"%.80s\": write provider:code "
+        return sm_error_set(err, SM_EINVAL, "bad region id \"%s\": write provider:code "
                             "without blanks, control characters, commas, @ or /", r->id);
     if (model_region(m, r->id) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "region %s exists", r->id);

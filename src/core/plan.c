@@ -136,13 +136,19 @@ set_reject(struct planner *pl, const struct finding *f)
 int
 give_up(struct planner *pl, const char *rule, const char *selector, const char *reason)
 {
-    char key[1200];
+    char small[256], *key = gaveup_key(small, sizeof small, rule, selector);
     const char *k, *r;
 
-    snprintf(key, sizeof key, "%s %s", rule, selector ? selector : "");
-    if (sm_map_get(&pl->gaveup, key) != SM_NONE)
+    if (!key)
+        return SM_ENOMEM;
+    if (sm_map_get(&pl->gaveup, key) != SM_NONE) {
+        if (key != small)
+            free(key);
         return SM_OK;
+    }
     k = sm_arena_strdup(&pl->p->arena, key);
+    if (key != small)
+        free(key);
     r = sm_arena_strdup(&pl->p->arena, reason);
     if (!k || !r || sm_grow((void **)&pl->reasons, &pl->cap_reasons, pl->nreasons + 1,
                             sizeof *pl->reasons))
@@ -157,10 +163,15 @@ give_up(struct planner *pl, const char *rule, const char *selector, const char *
 bool
 gave_up(const struct planner *pl, const struct finding *f)
 {
-    char key[1200];
+    char small[256], *key = gaveup_key(small, sizeof small, f->rule, f->selector);
+    bool found;
 
-    snprintf(key, sizeof key, "%s %s", f->rule, f->selector ? f->selector : "");
-    return sm_map_get(&pl->gaveup, key) != SM_NONE;
+    if (!key)
+        return false;   /* out of memory: try it again, no harm */
+    found = sm_map_get(&pl->gaveup, key) != SM_NONE;
+    if (key != small)
+        free(key);
+    return found;
 }
 
 void
@@ -173,13 +184,72 @@ cand_set(struct cand *c, int argc, ...)
     for (int i = 0; i < argc; i++) {
         const char *s = va_arg(ap, const char *);
         if (i >= 1 && i <= 4) {
-            sm_strlcpy(c->buf[i - 1], s, sizeof c->buf[0]);
-            c->argv[i] = c->buf[i - 1];
+            /* s may be the text being replaced: copy before freeing */
+            char *d = strdup(s);
+            free(c->buf[i - 1]);
+            c->buf[i - 1] = d;
+            c->oom |= !d;
+            c->argv[i] = d ? d : "";
         } else {
             c->argv[i] = s;
         }
     }
     va_end(ap);
+}
+
+void
+cand_free(struct cand *c)
+{
+    for (int i = 0; i < 4; i++) {
+        free(c->buf[i]);
+        c->buf[i] = NULL;
+    }
+}
+
+void
+ptext_set(struct ptext *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = sm_vstrdupf(fmt, ap);
+    va_end(ap);
+    free(t->s);
+    t->s = s;
+    t->oom |= !s;
+}
+
+void
+ptext_add(struct ptext *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = sm_vstrdupf(fmt, ap);
+    va_end(ap);
+    if (s && t->s) {
+        char *both = sm_strdupf("%s%s", t->s, s);
+        free(s);
+        s = both;
+    }
+    if (!s) {
+        t->oom = true;
+        return;
+    }
+    free(t->s);
+    t->s = s;
+}
+
+char *
+gaveup_key(char *small, size_t size, const char *rule, const char *selector)
+{
+    int n = snprintf(small, size, "%s %s", rule, selector ? selector : "");
+
+    if (n >= 0 && (size_t)n < size)
+        return small;
+    return sm_strdupf("%s %s", rule, selector ? selector : "");
 }
 
 int
@@ -475,7 +545,7 @@ prove(struct planner *pl, struct sm_error *err)
 
     for (;;) {
         int32_t *nv = NULL, nn = 0, bad;
-        char *what = NULL, reason[1024];
+        char *what = NULL, *reason;
         const struct plan_step *st;
 
         if ((rc = scenario_check(pl->w, pl->start->today, err)))
@@ -494,12 +564,14 @@ prove(struct planner *pl, struct sm_error *err)
         }
         if (bad >= 0) {
             st = &pl->p->steps[bad];
-            snprintf(reason, sizeof reason, "its fix (%s ...) adds %s", st->op.v[0],
-                     what ? what : "a new finding");
-            if ((rc = give_up(pl, st->rule, st->selector, reason))) {
+            reason = sm_strdupf("its fix (%s ...) adds %s", st->op.v[0],
+                                what ? what : "a new finding");
+            if (!reason || (rc = give_up(pl, st->rule, st->selector, reason))) {
+                free(reason);
                 free(what);
                 return oom(err);
             }
+            free(reason);
             drop_step(pl->p, bad);
         }
         free(what);
@@ -590,15 +662,18 @@ collect_unfixed(struct planner *pl, struct sm_error *err)
     for (int32_t i = 0; i < r->nfindings; i++) {
         const struct finding *f = &r->findings[i];
         struct plan_unfixed *u;
-        char key[1200];
+        char small[256], *key;
         int32_t k;
         if (!live_error(f))
             continue;
         if (sm_grow((void **)&p->unfixed, &pl->cap_unfixed, p->nunfixed + 1, sizeof *p->unfixed))
             return oom(err);
         u = &p->unfixed[p->nunfixed];
-        snprintf(key, sizeof key, "%s %s", f->rule, f->selector ? f->selector : "");
+        if (!(key = gaveup_key(small, sizeof small, f->rule, f->selector)))
+            return oom(err);
         k = sm_map_get(&pl->gaveup, key);
+        if (key != small)
+            free(key);
         u->rule = sm_arena_strdup(&p->arena, f->rule);
         u->selector = sm_arena_strdup(&p->arena, f->selector ? f->selector : "");
         u->severity = f->severity;

@@ -34,10 +34,19 @@ oom(struct sm_error *err)
     return sm_error_set(err, SM_ENOMEM, "plan: out of memory");
 }
 
+/* An op being tried: argv[1..4] are copies on the heap (names and
+ * selectors of any length), freed by the next cand_set or cand_free. */
 struct cand {
     int argc;
     const char *argv[5];
-    char buf[4][512];
+    char *buf[4];
+    bool oom;                   /* a copy failed: the op is not whole */
+};
+
+/* A text that grows to fit (a why, a reason): NULL until set. */
+struct ptext {
+    char *s;
+    bool oom;
 };
 
 #define RANK_KEYS 8
@@ -57,6 +66,12 @@ int set_reject(struct planner *pl, const struct finding *f);
 int give_up(struct planner *pl, const char *rule, const char *selector, const char *reason);
 bool gave_up(const struct planner *pl, const struct finding *f);
 void cand_set(struct cand *c, int argc, ...);
+void cand_free(struct cand *c);
+void ptext_set(struct ptext *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ptext_add(struct ptext *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "RULE SELECTOR", the key of a finding given up on: small when it fits,
+ * else on the heap (free it when it is not small); NULL out of memory. */
+char *gaveup_key(char *small, size_t size, const char *rule, const char *selector);
 int add_step(struct planner *pl, const struct cand *c, const char *why, const char *rule,
              const char *selector, struct sm_error *err);
 int rank_regions(const struct planner *pl, int32_t p, struct ranked **out, int32_t *n);

@@ -71,6 +71,8 @@ try_fix_snap(struct planner *pl, struct group *g, const struct cand *c, const ch
     int rc;
 
     *ok = false;
+    if (c->oom)
+        return oom(err);
     pl->p->tries++;
     snap_take(&sn, g->ev->m, okind, oid);
     snap_take(&sn2, g->ev->m, OBJ_PLACEMENT, oid2);     /* kind -1 when none */
@@ -149,10 +151,10 @@ try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *r
 }
 
 static void
-why_of(const struct finding *f, char *buf, size_t size)
+why_of(const struct finding *f, struct ptext *why)
 {
-    snprintf(buf, size, "%s on %s: %s", f->rule, f->selector ? f->selector : "",
-             f->message ? f->message : "");
+    ptext_set(why, "%s on %s: %s", f->rule, f->selector ? f->selector : "",
+              f->message ? f->message : "");
 }
 
 /* The copy a finding is about, in the group's model, or SM_NONE. */
@@ -177,7 +179,7 @@ try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t 
           bool *ok, int32_t *tried, struct cand *won, struct sm_error *err)
 {
     const struct model *m = pl->w->m, *s = g->ev->m;
-    char sel[1024], from[600];
+    char *sel, *from;
     struct ranked *v;
     int32_t n, wp;
     int rc;
@@ -185,13 +187,19 @@ try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t 
     *ok = false;
     *tried = 0;
     /* the same copy in w->m, by selector */
-    model_selector(s, OBJ_PLACEMENT, tp, sel, sizeof sel);
-    if ((wp = model_placement(m, sel)) == SM_NONE)
+    if (!(sel = model_selector_dup(s, OBJ_PLACEMENT, tp)))
+        return oom(err);
+    wp = model_placement(m, sel);
+    free(sel);
+    if (wp == SM_NONE)
         return SM_OK;
     if ((rc = rank_regions(pl, wp, &v, &n)))
         return oom(err);
-    snprintf(from, sizeof from, "%s/%s", s->regions[s->placements[tp].region].id,
-             role_names[s->placements[tp].role]);
+    if (!(from = sm_strdupf("%s/%s", s->regions[s->placements[tp].region].id,
+                            role_names[s->placements[tp].role]))) {
+        free(v);
+        return oom(err);
+    }
     /* one move per copy: the place it goes to must suit it for good */
     pl->clean_copy = tp;
     for (int32_t i = 0; i < n && !*ok; i++) {
@@ -201,11 +209,13 @@ try_moves(struct planner *pl, struct group *g, const struct finding *f, int32_t 
         if ((rc = try_fix_as(pl, g, won, f->rule, f->kind, f->object, OBJ_PLACEMENT, tp, true,
                              ok, err))) {
             pl->clean_copy = SM_NONE;
+            free(from);
             free(v);
             return rc;
         }
     }
     pl->clean_copy = SM_NONE;
+    free(from);
     free(v);
     return SM_OK;
 }
@@ -233,7 +243,8 @@ static bool
 may_move(const struct planner *pl, const struct model *s, int32_t tp)
 {
     const struct plan_options *o = pl->opt;
-    char sel[1024];
+    char *sel;
+    bool free_to = true;
 
     if (!o)
         return true;
@@ -241,19 +252,21 @@ may_move(const struct planner *pl, const struct model *s, int32_t tp)
         return false;
     if (!o->npins)
         return true;
-    model_selector(s, OBJ_PLACEMENT, tp, sel, sizeof sel);
-    for (int32_t i = 0; i < o->npins; i++)
+    if (!(sel = model_selector_dup(s, OBJ_PLACEMENT, tp)))
+        return false;   /* out of memory: leave it where it is */
+    for (int32_t i = 0; i < o->npins && free_to; i++)
         if (strcmp(o->pins[i], s->datasets[s->placements[tp].dataset].name) == 0 ||
             strcmp(o->pins[i], sel) == 0)
-            return false;
-    return true;
+            free_to = false;
+    free(sel);
+    return free_to;
 }
 
 /* Declare scc where the data must cross (SCCs still need signing and a
  * transfer impact assessment: the op carries no reference, a to-do). */
 static int
 try_mechanism(struct planner *pl, struct group *g, const struct finding *f, const char *fsel,
-              struct cand *c, bool *ok, char *why, size_t wsize, struct sm_error *err)
+              struct cand *c, bool *ok, struct ptext *why, struct sm_error *err)
 {
     const struct model *s = g->ev->m;
     int rc;
@@ -264,11 +277,13 @@ try_mechanism(struct planner *pl, struct group *g, const struct finding *f, cons
         /* a primary abroad (a SaaS vendor's): the flows that feed it carry
          * the transfer; a mechanism on one of them may clear it */
         for (int32_t k = 0; k < s->nflows && !*ok; k++) {
-            char fl[1024];
+            char *fl;
             if (s->flows[k].deleted || s->flows[k].to != f->object)
                 continue;
-            model_selector(s, OBJ_FLOW, k, fl, sizeof fl);
+            if (!(fl = model_selector_dup(s, OBJ_FLOW, k)))
+                return oom(err);
             cand_set(c, 3, "set-mechanism", fl, "scc");
+            free(fl);
             if ((rc = try_fix_as(pl, g, c, f->rule, f->kind, f->object, OBJ_FLOW, k, true, ok,
                                  err)))
                 return rc;
@@ -279,8 +294,7 @@ try_mechanism(struct planner *pl, struct group *g, const struct finding *f, cons
             return rc;
     }
     if (*ok)
-        snprintf(why + strlen(why), wsize - strlen(why),
-                 "; kept in place: sign SCCs and a TIA, then give their reference");
+        ptext_add(why, "; kept in place: sign SCCs and a TIA, then give their reference");
     return SM_OK;
 }
 
@@ -292,7 +306,7 @@ try_promote(struct planner *pl, struct group *g, const struct finding *f, struct
 {
     const struct model *s = g->ev->m;
     int32_t d = f->object, prim = model_primary(s, d);
-    char sel[1024];
+    char *sel;
     int rc;
 
     *ok = false;
@@ -302,8 +316,10 @@ try_promote(struct planner *pl, struct group *g, const struct finding *f, struct
          q = s->placements[q].next) {
         if (s->placements[q].deleted || q == prim)
             continue;
-        model_selector(s, OBJ_PLACEMENT, q, sel, sizeof sel);
+        if (!(sel = model_selector_dup(s, OBJ_PLACEMENT, q)))
+            return oom(err);
         cand_set(c, 2, "promote", sel);
+        free(sel);
         /* the op changes two copies: keep the primary's state to undo */
         if ((rc = try_fix_snap(pl, g, c, f->rule, f->kind, f->object, OBJ_PLACEMENT, q, prim,
                                true, ok, err)))
@@ -317,11 +333,11 @@ try_promote(struct planner *pl, struct group *g, const struct finding *f, struct
  * forbids. The verdict in reason; false when that is not the case. */
 static bool
 conflict_verdict(const struct planner *pl, const struct model *s, const struct finding *f,
-                 char *reason, size_t size)
+                 struct ptext *reason)
 {
     const struct dataset *d = &s->datasets[f->object];
     const char *loc = f->jurisdictions ? f->jurisdictions : "";
-    char others[128] = "";
+    char others[CHECK_SUBJECTS_MAX] = "";
     size_t at = 0;
 
     if (strcmp(f->rule, "RES003") != 0 || d->nsubjects < 2 || !pl->reject)
@@ -333,37 +349,44 @@ conflict_verdict(const struct planner *pl, const struct model *s, const struct f
             continue;
         at += (size_t)snprintf(others + at, sizeof others - at, "%s%s", at ? "+" : "", cc);
     }
-    snprintf(reason, size, "%s and %s subjects in one dataset: %s needs a primary in %s, "
-             "%s forbids one there without a mechanism (an in-country primary adds %s); "
-             "split the dataset per regime, or declare a mechanism for the copy in %s",
-             others, loc, loc, loc, others, pl->reject, loc);
+    ptext_set(reason, "%s and %s subjects in one dataset: %s needs a primary in %s, "
+              "%s forbids one there without a mechanism (an in-country primary adds %s); "
+              "split the dataset per regime, or declare a mechanism for the copy in %s",
+              others, loc, loc, loc, others, pl->reject, loc);
     return true;
 }
 
+/* The texts of one fix_finding: copies of the finding's (g->res changes
+ * under us), the op being tried, the step's why and the reason for giving up. */
+struct fixing {
+    char *rule, *fsel;
+    struct cand c;
+    struct ptext why, reason;
+};
+
 /* Fix one finding of the group, or record why not. */
 static int
-fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struct sm_error *err)
+fix_finding_in(struct planner *pl, struct group *g, const struct finding *f0, struct fixing *x,
+               struct sm_error *err)
 {
     const char *cannot;
     enum rule_fix fix = (enum rule_fix)rules_fix(f0->rule, &cannot);
     const struct model *s = g->ev->m;
     struct finding f = *f0;     /* g->res changes under us */
-    char why[1024], rule[32], fsel[1024], reason[1024];
-    struct cand c;
+    const char *rule = x->rule, *fsel = x->fsel;
+    struct cand *cp = &x->c;
+    struct ptext *why = &x->why, *reason = &x->reason;
     bool ok = false;
     int32_t tp, tried = 0;
     int rc;
 
-    sm_strlcpy(rule, f0->rule, sizeof rule);
-    sm_strlcpy(fsel, f0->selector ? f0->selector : "", sizeof fsel);
     f.rule = rule;
     f.selector = fsel;
-    why_of(f0, why, sizeof why);
+    why_of(f0, why);
     free(pl->reject);
     pl->reject = NULL;
     if (rules_rule(f0->rule) == SM_NONE)
         return give_up(pl, rule, fsel, "no automatic fix for this rule (custom rule?)");
-    reason[0] = '\0';
     switch (fix) {
     case FIX_NONE:
         return give_up(pl, rule, fsel, cannot);
@@ -379,22 +402,22 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
             t = lowest_personal_tier(s, s->datasets[d].tier);
         }
         if (t == SM_NONE || t == s->datasets[d].tier) {
-            snprintf(reason, sizeof reason, "no tier to raise %s to", s->datasets[d].name);
+            ptext_set(reason, "no tier to raise %s to", s->datasets[d].name);
             break;
         }
-        cand_set(&c, 3, "set-tier", s->datasets[d].name, s->tiers[t].name);
-        if ((rc = try_fix_as(pl, g, &c, rule, f.kind, f.object, OBJ_DATASET, d, true, &ok, err)))
+        cand_set(cp, 3, "set-tier", s->datasets[d].name, s->tiers[t].name);
+        if ((rc = try_fix_as(pl, g, cp, rule, f.kind, f.object, OBJ_DATASET, d, true, &ok, err)))
             return rc;
         if (!ok)
-            snprintf(reason, sizeof reason, "setting %s to tier %s does not clear it",
-                     s->datasets[d].name, s->tiers[t].name);
+            ptext_set(reason, "setting %s to tier %s does not clear it",
+                      s->datasets[d].name, s->tiers[t].name);
         break;
     }
     case FIX_ENCRYPT:
         if (f.kind != OBJ_PLACEMENT || f.object < 0)
             break;
-        cand_set(&c, 5, "set", "placement", fsel, "encrypted", "true");
-        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+        cand_set(cp, 5, "set", "placement", fsel, "encrypted", "true");
+        if ((rc = try_fix(pl, g, cp, rule, f.kind, f.object, &ok, err)))
             return rc;
         break;
     case FIX_KEY: {
@@ -403,26 +426,26 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         if (f.kind != OBJ_PLACEMENT || f.object < 0)
             break;
         pc = &s->placements[f.object];
-        cand_set(&c, 5, "set", "placement", fsel, "key-region", s->regions[pc->region].id);
-        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+        cand_set(cp, 5, "set", "placement", fsel, "key-region", s->regions[pc->region].id);
+        if ((rc = try_fix(pl, g, cp, rule, f.kind, f.object, &ok, err)))
             return rc;
         /* an accepted fix replaced the group's model: s and pc are gone */
         prim = ok ? SM_NONE : model_primary(s, pc->dataset);
         if (!ok && prim != SM_NONE && s->placements[prim].region != pc->region) {
-            cand_set(&c, 5, "set", "placement", fsel, "key-region",
+            cand_set(cp, 5, "set", "placement", fsel, "key-region",
                      s->regions[s->placements[prim].region].id);
-            if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+            if ((rc = try_fix(pl, g, cp, rule, f.kind, f.object, &ok, err)))
                 return rc;
         }
         if (!ok)
-            snprintf(reason, sizeof reason, "no key region inside the tier's key scope found");
+            ptext_set(reason, "no key region inside the tier's key scope found");
         break;
     }
     case FIX_TRANSIT:
         if (f.kind != OBJ_FLOW || f.object < 0)
             break;
-        cand_set(&c, 5, "set", "flow", fsel, "transit-encrypted", "true");
-        if ((rc = try_fix(pl, g, &c, rule, f.kind, f.object, &ok, err)))
+        cand_set(cp, 5, "set", "flow", fsel, "transit-encrypted", "true");
+        if ((rc = try_fix(pl, g, cp, rule, f.kind, f.object, &ok, err)))
             return rc;
         break;
     case FIX_MOVE:
@@ -431,51 +454,51 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         bool moves_first = pl->opt && pl->opt->prefer_moves, stuck = false;
         tp = target_copy(s, &f, fix);
         if (tp == SM_NONE && fix != FIX_MOVE_OR_MECH) {
-            snprintf(reason, sizeof reason, "no copy to move (the dataset has no primary?)");
+            ptext_set(reason, "no copy to move (the dataset has no primary?)");
             break;
         }
         /* keep the copy where it is when a mechanism clears it */
         if (fix == FIX_MOVE_OR_MECH && !moves_first &&
-            (rc = try_mechanism(pl, g, &f, fsel, &c, &ok, why, sizeof why, err)))
+            (rc = try_mechanism(pl, g, &f, fsel, cp, &ok, why, err)))
             return rc;
         /* a localization law: an in-country copy becomes the primary */
         if (!ok && fix == FIX_MOVE_PRIMARY && f.kind == OBJ_DATASET &&
-            (rc = try_promote(pl, g, &f, &c, &ok, err)))
+            (rc = try_promote(pl, g, &f, cp, &ok, err)))
             return rc;
         if (!ok && tp != SM_NONE) {
             if (!may_move(pl, s, tp))
                 stuck = true;
-            else if ((rc = try_moves(pl, g, &f, tp, &ok, &tried, &c, err)))
+            else if ((rc = try_moves(pl, g, &f, tp, &ok, &tried, cp, err)))
                 return rc;
         }
         if (!ok && fix == FIX_MOVE_OR_MECH && moves_first &&
-            (rc = try_mechanism(pl, g, &f, fsel, &c, &ok, why, sizeof why, err)))
+            (rc = try_mechanism(pl, g, &f, fsel, cp, &ok, why, err)))
             return rc;
         if (!ok) {
             const char *only = pl->opt && pl->opt->only ? " among --only-regions" : "";
             if (stuck)
-                snprintf(reason, sizeof reason, "the copy may not move (%s)%s",
-                         pl->opt && pl->opt->keep_primaries &&
-                         s->placements[tp].role == ROLE_PRIMARY ? "--keep-primaries" : "--pin",
-                         fix == FIX_MOVE_OR_MECH ? " and declaring scc does not clear it" : "");
-            else if (f.kind == OBJ_DATASET && conflict_verdict(pl, s, &f, reason, sizeof reason))
+                ptext_set(reason, "the copy may not move (%s)%s",
+                          pl->opt && pl->opt->keep_primaries &&
+                          s->placements[tp].role == ROLE_PRIMARY ? "--keep-primaries" : "--pin",
+                          fix == FIX_MOVE_OR_MECH ? " and declaring scc does not clear it" : "");
+            else if (f.kind == OBJ_DATASET && conflict_verdict(pl, s, &f, reason))
                 ;
             else if (fix == FIX_MOVE_OR_MECH)
-                snprintf(reason, sizeof reason, "no allowed region%s and declaring scc does not "
-                         "clear it (the tier's scope admits no mechanism, or the regime bars "
-                         "the destination)%s%s", only, pl->reject ? "; the nearest adds " : "",
-                         pl->reject ? pl->reject : "");
+                ptext_set(reason, "no allowed region%s and declaring scc does not "
+                          "clear it (the tier's scope admits no mechanism, or the regime bars "
+                          "the destination)%s%s", only, pl->reject ? "; the nearest adds " : "",
+                          pl->reject ? pl->reject : "");
             else
-                snprintf(reason, sizeof reason, "no allowed region%s for this copy%s%s%s", only,
-                         tried ? " (every candidate checked)" : "",
-                         pl->reject ? "; the nearest adds " : "", pl->reject ? pl->reject : "");
+                ptext_set(reason, "no allowed region%s for this copy%s%s%s", only,
+                          tried ? " (every candidate checked)" : "",
+                          pl->reject ? "; the nearest adds " : "", pl->reject ? pl->reject : "");
             /* a copy that cannot stay and cannot move: patching its other
              * findings (a mechanism, a key) would only hide that */
             if (f.kind == OBJ_PLACEMENT) {
                 for (int32_t i = 0; i < g->res->nfindings; i++) {
                     const struct finding *o = &g->res->findings[i];
                     if (live_error(o) && o->kind == f.kind && o->object == f.object &&
-                        (rc = give_up(pl, o->rule, o->selector, reason)))
+                        (rc = give_up(pl, o->rule, o->selector, reason->s ? reason->s : "")))
                         return rc;
                 }
             }
@@ -483,9 +506,26 @@ fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struc
         break;
     }
     }
+    if (why->oom || reason->oom)
+        return oom(err);
     if (ok)
-        return add_step(pl, &c, why, rule, fsel, err);
-    return give_up(pl, rule, fsel, *reason ? reason : "no verified fix found");
+        return add_step(pl, cp, why->s, rule, fsel, err);
+    return give_up(pl, rule, fsel, reason->s ? reason->s : "no verified fix found");
+}
+
+static int
+fix_finding(struct planner *pl, struct group *g, const struct finding *f0, struct sm_error *err)
+{
+    struct fixing x = { .rule = strdup(f0->rule),
+                        .fsel = strdup(f0->selector ? f0->selector : "") };
+    int rc = x.rule && x.fsel ? fix_finding_in(pl, g, f0, &x, err) : oom(err);
+
+    free(x.rule);
+    free(x.fsel);
+    cand_free(&x.c);
+    free(x.why.s);
+    free(x.reason.s);
+    return rc;
 }
 
 /* Work order: classification first (it sets the scopes), then primaries,
@@ -601,7 +641,7 @@ plan_neighbourhood(struct planner *pl, int32_t wd, const struct model *gm,
     for (int32_t i = 1; i < len && !rc; i++) {
         const char *name = m->datasets[nb[i]].name;
         int32_t gi = model_dataset(gm, name), si = model_dataset(sub, name), t;
-        char subj[256];
+        char subj[CHECK_SUBJECTS_MAX];
         if (gi == SM_NONE || si == SM_NONE || gi >= gres->ndatasets)
             continue;
         t = gres->eff_tier ? gres->eff_tier[gi] : SM_NONE;
@@ -687,13 +727,12 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
         struct group g = { NULL, NULL, 0 };
         int32_t d = pc->dataset, *ds = NULL, n = 0, prim, targets[2];
         uint8_t *mark;
-        char sel[1024], why[1400];
+        char *sel, *why;
         bool ok = false;
 
         if (pc->deleted || m->datasets[d].deleted || pc->key_region == SM_NONE ||
             !scenario_retired(pl->w, pc->key_region) || scenario_retired(pl->w, pc->region))
             continue;
-        model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel);
         prim = model_primary(m, d);
         targets[0] = pc->region;
         targets[1] = prim != SM_NONE ? m->placements[prim].region : SM_NONE;
@@ -703,11 +742,15 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
         free(mark);
         if (rc)
             return oom(err);
+        if (!(sel = model_selector_dup(m, OBJ_PLACEMENT, p))) {
+            free(ds);
+            return oom(err);
+        }
         struct model *sub = NULL;
         if (!(rc = scenario_submodel(m, &pl->links, ds, n, pl->pmap, &sub, err)) &&
             !(rc = scenario_begin_take(sub, pl->w->rp, "", &g.ev, err)) &&
             !(rc = check_run(g.ev->m, pl->w->rp, pl->start->today, &g.res, err))) {
-            struct cand c;
+            struct cand c = { 0 };
             int32_t sp = model_placement(g.ev->m, sel);
             g.errors = count_errors(g.res);
             for (int k = 0; k < 2 && !ok && !rc; k++) {
@@ -719,11 +762,14 @@ move_stranded_keys(struct planner *pl, struct sm_error *err)
                                 &ok, err);
             }
             if (!rc && ok) {
-                snprintf(why, sizeof why, "key of %s held in retired %s", sel,
-                         m->regions[m->placements[p].key_region].id);
-                rc = add_step(pl, &c, why, "ENC002", sel, err);
+                why = sm_strdupf("key of %s held in retired %s", sel,
+                                 m->regions[m->placements[p].key_region].id);
+                rc = why ? add_step(pl, &c, why, "ENC002", sel, err) : oom(err);
+                free(why);
             }
+            cand_free(&c);
         }
+        free(sel);
         check_result_free(g.res);
         scenario_eval_free(g.ev);
         free(ds);

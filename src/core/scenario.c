@@ -265,9 +265,11 @@ eval_new(const char *name)
     if (!ev)
         return NULL;
     sm_arena_init(&ev->arena);
-    sm_strlcpy(ev->name, name ? name : "", sizeof ev->name);
+    ev->name = sm_arena_strdup(&ev->arena, name ? name : "");
     ev->ds_first = malloc(sizeof *ev->ds_first);
-    if (!ev->ds_first) {
+    if (!ev->ds_first || !ev->name) {
+        free(ev->ds_first);
+        sm_arena_fini(&ev->arena);
         free(ev);
         return NULL;
     }

@@ -321,10 +321,11 @@ cmp_item(const void *pa, const void *pb)
 static const char *
 sel_dup(struct diff_ctx *x, const struct model *m, enum obj_kind kind, int32_t id)
 {
-    char buf[1024];
+    char *buf = model_selector_dup(m, kind, id);
+    const char *s = buf ? sm_arena_strdup(&x->d->arena, buf) : NULL;
 
-    model_selector(m, kind, id, buf, sizeof buf);
-    return sm_arena_strdup(&x->d->arena, buf);
+    free(buf);
+    return s;
 }
 
 static int
@@ -380,11 +381,26 @@ strv_eq(const struct sm_strv *a, const struct sm_strv *b)
     return true;
 }
 
+/* Do copy a of mb and copy b of ma have the same selector (model_selector:
+ * "ds@region", with "/role" when the dataset has several copies there)?
+ * Compared by parts: a region id holds no @ nor /, so the texts are equal
+ * exactly when the parts are. */
+static bool
+copy_sel_eq(const struct model *mb, int32_t a, const struct model *ma, int32_t b)
+{
+    const struct placement *pa = &mb->placements[a], *pb = &ma->placements[b];
+    bool ra = model_placement_of(mb, pa->dataset, pa->region, SM_NONE) != a;
+    bool rb = model_placement_of(ma, pb->dataset, pb->region, SM_NONE) != b;
+
+    return ra == rb && (!ra || pa->role == pb->role) &&
+           strcmp(mb->datasets[pa->dataset].name, ma->datasets[pb->dataset].name) == 0 &&
+           strcmp(mb->regions[pa->region].id, ma->regions[pb->region].id) == 0;
+}
+
 static bool
 flow_eq(const struct model *mb, const struct flow *a, const struct model *ma,
         const struct flow *b)
 {
-    char sa[1024], sb[1024];
 
     if (a->kind != b->kind || a->mechanism != b->mechanism ||
         a->transit_encrypted != b->transit_encrypted ||
@@ -397,17 +413,13 @@ flow_eq(const struct model *mb, const struct flow *a, const struct model *ma,
             !strv_eq(&a->transforms[t].fields, &b->transforms[t].fields))
             return false;
     /* the ends compare by selector: the copies may have moved */
-    model_selector(mb, OBJ_PLACEMENT, a->from, sa, sizeof sa);
-    model_selector(ma, OBJ_PLACEMENT, b->from, sb, sizeof sb);
-    if (strcmp(sa, sb))
+    if (!copy_sel_eq(mb, a->from, ma, b->from))
         return false;
     if ((a->to == SM_NONE) != (b->to == SM_NONE))
         return false;
     if (a->to == SM_NONE)
         return sm_streq(mb->regions[a->to_region].id, ma->regions[b->to_region].id);
-    model_selector(mb, OBJ_PLACEMENT, a->to, sa, sizeof sa);
-    model_selector(ma, OBJ_PLACEMENT, b->to, sb, sizeof sb);
-    return strcmp(sa, sb) == 0;
+    return copy_sel_eq(mb, a->to, ma, b->to);
 }
 
 static int

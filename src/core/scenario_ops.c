@@ -67,20 +67,26 @@ static int
 region_role(const struct scenario_eval *ev, const char *s, int32_t *region, int *role,
             struct sm_error *err)
 {
-    char buf[512];
-    char *slash;
+    char *buf, *slash;
+    int rc;
 
-    if (sm_strlcpy(buf, s, sizeof buf) >= sizeof buf)
-        return sm_error_set(err, SM_EINVAL, "region name too long");
     *role = SM_NONE;
+    *region = SM_NONE;
+    if (!(buf = strdup(s)))
+        return oom(err);
     slash = strrchr(buf, '/');
     if (slash) {
         *slash++ = '\0';
         *role = model_enum_parse(role_names, ROLE_COUNT, slash);
-        if (*role == SM_NONE)
-            return sm_error_set(err, SM_EINVAL, "unknown role %s", slash);
+        if (*role == SM_NONE) {
+            rc = sm_error_set(err, SM_EINVAL, "unknown role %s", slash);
+            free(buf);
+            return rc;
+        }
     }
-    return find(ev, OBJ_REGION, buf, region, err);
+    rc = find(ev, OBJ_REGION, buf, region, err);
+    free(buf);
+    return rc;
 }
 
 static int
@@ -388,16 +394,15 @@ op_add_region(struct scenario_eval *ev, const char *const *a, int n, struct sm_e
 {
     struct model *m = ev->m;
     struct region r;
-    char provider[128];
-    const char *colon = strchr(a[0], ':');
+    const char *provider, *colon = strchr(a[0], ':');
     int kind = REGION_CLOUD;
 
-    if (!colon || colon == a[0] || !colon[1] || (size_t)(colon - a[0]) >= sizeof provider ||
-        !model_region_id_ok(a[0]))
+    if (!colon || colon == a[0] || !colon[1] || !model_region_id_ok(a[0]))
         return sm_error_set(err, SM_EINVAL, "region id %s: use PROVIDER:CODE without blanks, "
                             "control characters, commas, @ or /, e.g. onprem:fra-dc2", a[0]);
-    memcpy(provider, a[0], (size_t)(colon - a[0]));
-    provider[colon - a[0]] = '\0';
+    /* in the scenario's arena: the region keeps it */
+    if (!(provider = sm_arena_strndup(&ev->arena, a[0], (size_t)(colon - a[0]))))
+        return oom(err);
     model_region_init(&r);
     r.id = a[0];
     r.provider = provider;
@@ -657,15 +662,18 @@ scenario_apply(struct scenario_eval *ev, int argc, const char *const *argv,
     ev->op_undo[ev->nops] = NULL;
     rc = op_fns[op](ev, copy.v + 1, argc - 1, err);
     if (rc) {
-        char line[512];
+        char *line;
         if (ev->op_undo[ev->nops]) {
             edit_result_fini(ev->op_undo[ev->nops]);
             free(ev->op_undo[ev->nops]);
             ev->op_undo[ev->nops] = NULL;
         }
         ev->nds = ds0;
-        scenario_op_format(argc, argv, line, sizeof line);
-        return sm_error_prefix(err, "%s", line);
+        if (!(line = scenario_op_dup(argc, argv)))
+            return rc;  /* out of memory: the error without the op */
+        rc = sm_error_prefix(err, "%s", line);
+        free(line);
+        return rc;
     }
     ev->ops[ev->nops] = copy;
     ev->nops++;
@@ -691,14 +699,19 @@ scenario_chain(const struct model *m, const char *name, int32_t *ids, int32_t n,
         }
         for (int32_t k = 0; k < len; k++) {
             if (chain[k] == s) {
-                char path[512];
-                size_t at = 0;
-                path[0] = '\0';
-                for (int32_t j = k; j < len && at < sizeof path; j++)
-                    at += (size_t)snprintf(path + at, sizeof path - at, "%s -> ",
-                                           m->scenarios[chain[j]].name);
-                sm_error_set(err, SM_EINVAL, "scenario %s: its bases form a cycle %s%s", name,
-                             path, m->scenarios[s].name);
+                char *path = NULL;
+                size_t size = 0;
+                FILE *f = open_memstream(&path, &size);
+                for (int32_t j = k; f && j < len; j++)
+                    fprintf(f, "%s -> ", m->scenarios[chain[j]].name);
+                if (!f || fclose(f) != 0) {
+                    free(path);
+                    path = NULL;
+                }
+                sm_error_set(err, path ? SM_EINVAL : SM_ENOMEM,
+                             "scenario %s: its bases form a cycle %s%s", name,
+                             path ? path : "... -> ", m->scenarios[s].name);
+                free(path);
                 return -1;
             }
         }

@@ -299,7 +299,7 @@ check_group(const struct scenario_eval *ev, const struct scenario_links *l, cons
     for (int32_t i = nfree; facts && i < n && !rc; i++) {
         const char *name = ev->m->datasets[ds[i]].name;
         int32_t si = model_dataset(sub, name), t;
-        char subj[256];
+        char subj[CHECK_SUBJECTS_MAX];
         if (si == SM_NONE || ds[i] >= facts->ndatasets)
             continue;
         t = facts->eff_tier ? facts->eff_tier[ds[i]] : SM_NONE;
@@ -801,7 +801,10 @@ scenario_change_set_from(const struct model *catalog, const struct check_result 
                 scenario_change_set_fini(&cs);
                 return rc;
             }
-            sm_strlcpy(cs.after->name, name, sizeof cs.after->name);
+            if (!(cs.after->name = sm_arena_strdup(&cs.after->arena, name))) {
+                scenario_change_set_fini(&cs);
+                return sm_error_set(err, SM_ENOMEM, "out of memory");
+            }
             cs.after->res = (struct check_result *)res;
             cs.after->res_borrowed = true;
             cs.after->today = res->today;

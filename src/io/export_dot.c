@@ -443,14 +443,14 @@ region_group(struct dg *d, int32_t region)
 Agraph_t *
 group_cluster(struct dg *d, const char *group)
 {
-    char label[300];
+    const char *label;
     Agraph_t *sg;
     int32_t i;
 
     for (i = 0; i < d->ngroups; i++)
         if (!strcmp(d->gnames[i], group))
             return d->gcluster[i];
-    export_group_label(d->o->juris, group, label, sizeof label);
+    label = export_group_label(d->o->juris, group);
     sg = agsubg(d->g, (char *)dstr(d, "cluster_j:%s", dclean(d, group)), 1);
     gset(d, sg, GA_LABEL, dclean(d, label));
     gset(d, sg, GA_STYLE, "rounded");

@@ -226,11 +226,16 @@ legend_marks(struct dg *d, Agraph_t *lg)
 static const char *
 edge_desc(struct dg *d, const struct flow *f)
 {
-    char xf[512];
+    size_t n;
+    char *xf;
 
     if (!f)
         return "implicit replication";
-    model_format_transforms(f->transforms, f->ntransforms, xf, sizeof xf);
+    /* the transforms whole, whatever the fields' names */
+    n = model_format_transforms(f->transforms, f->ntransforms, NULL, 0) + 1;
+    if (!(xf = sm_arena_alloc(&d->a, n)))
+        return flow_kind_names[f->kind];
+    model_format_transforms(f->transforms, f->ntransforms, xf, n);
     return dstr(d, "%s%s%s", flow_kind_names[f->kind], *xf ? " (" : "",
                 *xf ? dstr(d, "%s)", dclean(d, xf)) : "");
 }
@@ -279,7 +284,7 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
     const char **psel = calloc((size_t)m->nplacements + 1, sizeof *psel);
     int32_t tier = SM_NONE, nedges = 0, nnodes = 0, nviol = 0;
     int rc = SM_OK;
-    char buf[1100];
+    char *buf;
 
     if (!keep_ds || !keep_p || !edges || !pnode || !xnode || !psel) {
         rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
@@ -366,7 +371,12 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
     for (int32_t i = 0; i < m->nplacements; i++) {
         if (!keep_p[i])
             continue;
-        psel[i] = dclean(d, model_selector(m, OBJ_PLACEMENT, i, buf, sizeof buf));
+        if (!(buf = model_selector_dup(m, OBJ_PLACEMENT, i))) {
+            rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+            goto out;
+        }
+        psel[i] = dclean(d, buf);
+        free(buf);
         nodes[nnodes++] = (struct dnode){ i, region_group(d, m->placements[i].region),
                                           m->regions[m->placements[i].region].id, psel[i] };
     }
@@ -538,13 +548,18 @@ change_node(struct dg *d, Agnode_t **pnode, int32_t p, const struct chmark *mk)
 {
     const struct model *m = d->m;
     const struct placement *pl = &m->placements[p];
-    char sel[1100];
+    size_t size;
+    char *sel;
     Agnode_t *n;
 
     if (pnode[p])
         return pnode[p];
-    model_selector(m, OBJ_PLACEMENT, p, sel, sizeof sel);
-    n = pnode[p] = agnode(region_cluster(d, pl->region), (char *)dclean(d, sel), 1);
+    /* the node's id is the copy's selector, whole (in the diagram's arena,
+     * sized as model_selector_dup does): two long names never meet */
+    size = strlen(m->datasets[pl->dataset].name) + strlen(m->regions[pl->region].id) + 16;
+    if ((sel = sm_arena_alloc(&d->a, size)))
+        model_selector(m, OBJ_PLACEMENT, p, sel, size);
+    n = pnode[p] = agnode(region_cluster(d, pl->region), (char *)dclean(d, sel ? sel : ""), 1);
     d->st.nodes++;
     d->ncopies++;
     nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s%s%s", dclean(d, m->datasets[pl->dataset].name),
@@ -584,7 +599,7 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     struct chmark *pm = NULL, *fmk = NULL;
     Agnode_t **pnode = NULL;
     struct dg d;
-    char title[512];
+    char *title = NULL;
     int32_t nnew = 0, nres = 0, nmoved = 0;
     int rc;
 
@@ -596,7 +611,8 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
         export_opts_init(&defaults);
         o = &defaults;
     }
-    snprintf(title, sizeof title, "sovmap \xe2\x80\x94 what scenario %s changes", cs->after->name);
+    if (!(title = sm_strdupf("sovmap \xe2\x80\x94 what scenario %s changes", cs->after->name)))
+        return sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
     if ((rc = dg_init(&d, am, ra, o, title, err)))
         goto out;
     pm = calloc((size_t)am->nplacements + 1, sizeof *pm);
@@ -711,5 +727,6 @@ out:
     free(fmk);
     free(pnode);
     dg_fini(&d);
+    free(title);
     return rc;
 }

@@ -167,11 +167,12 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
         }
     }
     for (int32_t g = 0, k = 0; g < ng; g++) {
-        char label[8192], glabel[300];
+        char label[8192];
+        const char *glabel;
         size_t len;
         int state = gcopies[g].viol ? XS_VIOLATION : gcopies[g].waived ? XS_WAIVED : XS_OK;
 
-        export_group_label(d->o->juris, gname[g], glabel, sizeof glabel);
+        glabel = export_group_label(d->o->juris, gname[g]);
         len = (size_t)snprintf(label, sizeof label, "%s\\l%s copies, %s violating\\l",
                                dclean(d, glabel), thousands(d, gcopies[g].n),
                                thousands(d, gcopies[g].viol));

@@ -361,22 +361,17 @@ export_region_group(const struct export_juris *j, const struct model *m,
 }
 
 const char *
-export_group_label(const struct export_juris *j, const char *group, char *buf,
-                   size_t size)
+export_group_label(const struct export_juris *j, const char *group)
 {
     if (j)
         for (int32_t i = 0; i < j->ngroups; i++)
-            if (!strcmp(j->groups[i].name, group)) {
-                sm_strlcpy(buf, j->groups[i].label, size);
-                return buf;
-            }
+            if (!strcmp(j->groups[i].name, group))
+                return j->groups[i].label;
     if (!strcmp(group, "global"))
-        sm_strlcpy(buf, "global (any country)", size);
-    else if (!strcmp(group, "multi"))
-        sm_strlcpy(buf, "multi-jurisdiction multi-regions", size);
-    else
-        sm_strlcpy(buf, group, size);
-    return buf;
+        return "global (any country)";
+    if (!strcmp(group, "multi"))
+        return "multi-jurisdiction multi-regions";
+    return group;
 }
 
 /* ---- jurisdictions.json ------------------------------------------------------------ */

@@ -10,6 +10,7 @@
  * Deterministic: tiers by rank (highest first) then name, subject sets
  * alphabetically, jurisdiction groups by name, regions by id.
  */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,17 +147,42 @@ regions(struct tx *x)
     return SM_OK;
 }
 
-/* The law behind an allowed cell: the adequacy decision, the free-flow
- * area's regime, the mechanism's article, or the tier's own policy. */
+/* A text that grows to fit (a law, a basis list): s is NULL until set. */
+struct xt {
+    char *s;
+    bool oom;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+xt_set(struct xt *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = sm_vstrdupf(fmt, ap);
+    va_end(ap);
+    free(t->s);
+    t->s = s;
+    t->oom |= !s;
+}
+
 static const char *
-law_of(const struct rulepack *rp, const struct where_cell *c, char *buf, size_t size)
+xt_str(const struct xt *t)
+{
+    return t->s ? t->s : "";
+}
+
+/* The law behind an allowed cell: the adequacy decision, the free-flow
+ * area's regime, the mechanism's article, or the tier's own policy; whole,
+ * in t (valid until t changes). */
+static const char *
+law_of(const struct rulepack *rp, const struct where_cell *c, struct xt *t)
 {
     const struct regime *g = c->regime == SM_NONE ? NULL : &rp->regimes[c->regime];
 
-    if (c->status == WHERE_ST_FORBIDDEN || !g || c->basis == WHERE_B_SCOPE) {
-        snprintf(buf, size, "%s", c->status == WHERE_ST_FORBIDDEN ? "" : "the tier's policy");
-        return buf;
-    }
+    if (c->status == WHERE_ST_FORBIDDEN || !g || c->basis == WHERE_B_SCOPE)
+        return c->status == WHERE_ST_FORBIDDEN ? "" : "the tier's policy";
     switch (c->basis) {
     case WHERE_B_ADEQUACY:
     case WHERE_B_CONDITION:
@@ -164,21 +190,20 @@ law_of(const struct rulepack *rp, const struct where_cell *c, char *buf, size_t 
         for (int32_t k = 0; k < g->nadequacy; k++)
             if (g->adequacy[k].cc == c->cc && g->adequacy[k].instrument &&
                 *g->adequacy[k].instrument) {
-                snprintf(buf, size, "%s: %s", g->id, g->adequacy[k].instrument);
-                return buf;
+                xt_set(t, "%s: %s", g->id, g->adequacy[k].instrument);
+                return xt_str(t);
             }
-        snprintf(buf, size, "%s adequacy", g->id);
-        return buf;
+        xt_set(t, "%s adequacy", g->id);
+        return xt_str(t);
     case WHERE_B_MECH:
-        snprintf(buf, size, "%s: appropriate safeguards (%s)", g->id, mechanism_names[c->mechanism]);
-        return buf;
+        xt_set(t, "%s: appropriate safeguards (%s)", g->id, mechanism_names[c->mechanism]);
+        return xt_str(t);
     default:
         if (g->transfer == XFER_RULE_CONDITIONAL)
-            snprintf(buf, size, "%s: free flow within %s%s", g->id, g->area_bloc ? "the " : "",
-                     g->area);
+            xt_set(t, "%s: free flow within %s%s", g->id, g->area_bloc ? "the " : "", g->area);
         else
-            snprintf(buf, size, "%s restricts no transfer there", g->id);
-        return buf;
+            xt_set(t, "%s restricts no transfer there", g->id);
+        return xt_str(t);
     }
 }
 
@@ -190,23 +215,17 @@ cell_of(const struct where_result *w, int role, int32_t r)
 
 /* ---- Markdown ------------------------------------------------------------ */
 
-/* Add s to a "; "-separated list of distinct items (at most 3, then "…"). */
+/* Add s to a "; "-separated list of distinct items (at most 3, then "…"),
+ * each whole. */
 static void
-add_item(char *buf, size_t size, int *n, const char *s)
+add_item(struct xt *t, int *n, const char *s)
 {
-    size_t len = strlen(buf);
-
-    if (!*s || strstr(buf, s))
+    if (!*s || (t->s && strstr(t->s, s)) || *n > 3)
         return;
-    if (*n == 3) {
-        if (len + 4 < size)
-            strcat(buf, "; …");
-        (*n)++;
-        return;
-    }
-    if (*n > 3)
-        return;
-    snprintf(buf + len, size - len, "%s%s", *n ? "; " : "", s);
+    if (*n == 3)
+        xt_set(t, "%s; …", xt_str(t));
+    else
+        xt_set(t, "%s%s%s", xt_str(t), *n ? "; " : "", s);
     (*n)++;
 }
 
@@ -294,7 +313,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
 {
     const struct tier *T = &x->m->tiers[cb->tier];
     bool md = style == TX_MD;
-    char label[128];
+    char label[32];             /* the text table's 25-byte jurisdiction column */
 
     if (style == TX_HTML) {
         fputs("<h4>", f);
@@ -336,7 +355,9 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                 "backups", "keys", "copies", "basis");
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
         int32_t k1 = k0, copies = 0;
-        char basis[512] = "", law[512] = "", lb[256], cell[600], num[16];
+        struct xt basis = { 0 }, law = { 0 }, lb = { 0 };
+        char cell[600], num[16];
+        const char *glabel;
         uint32_t rules = 0;
         int nb = 0, nl = 0;
         bool any = false;
@@ -352,18 +373,18 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                     continue;
                 }
                 any = true;
-                add_item(basis, sizeof basis, &nb, c->detail);
-                add_item(law, sizeof law, &nl, law_of(x->r->rp, c, lb, sizeof lb));
+                add_item(&basis, &nb, c->detail);
+                add_item(&law, &nl, law_of(x->r->rp, c, &lb));
             }
         if (!any) {
-            char rb[64] = "forbidden: ";
             int nr = 0;
-            /* forbidden for every copy: the rules that exclude it */
+            /* forbidden for every copy: the rules that exclude it, all of them */
             for (int i = 0; i < RULE_COUNT; i++)
-                if (rules & (1u << i))
-                    snprintf(rb + strlen(rb), sizeof rb - strlen(rb), "%s%s", nr++ ? ", " : "",
-                             rule_names[i]);
-            snprintf(basis, sizeof basis, "%s", nr ? rb : "");
+                if (rules & (1u << i)) {
+                    xt_set(&basis, "%s%s%s", nr ? xt_str(&basis) : "forbidden: ",
+                           nr ? ", " : "", rule_names[i]);
+                    nr++;
+                }
         }
         /* the copies of these datasets in the group now */
         for (int32_t k = 0; k < cb->nds; k++)
@@ -376,17 +397,22 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
             k0 = k1;            /* text: only where a copy may or does live */
             continue;
         }
-        export_group_label(x->o ? x->o->juris : NULL, x->groups[g], label, sizeof label);
+        glabel = export_group_label(x->o ? x->o->juris : NULL, x->groups[g]);
         if (style == TX_HTML) {
             fprintf(f, "<tr%s>", !any && copies ? " class=\"forbidden\"" : "");
-            put_cell(f, style, label, 0);
+            put_cell(f, style, glabel, 0);
         } else if (md) {
             fputs("| ", f);
-            export_put_md(f, label);
+            export_put_md(f, glabel);
         } else {
+            /* the text table's column: 25 bytes at most, cut between
+             * characters (the html and markdown tables show it whole) */
+            size_t n = strlen(glabel);
+            if (n > 25)
+                for (n = 25; n > 0 && ((unsigned char)glabel[n] & 0xc0) == 0x80; n--)
+                    ;
             fputs("  ", f);
-            if (strlen(label) > 25)
-                label[25] = '\0';
+            snprintf(label, sizeof label, "%.*s", (int)n, glabel);
             put_cell(f, TX_TEXT, label, 26);
         }
         role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, cell, sizeof cell);
@@ -399,9 +425,12 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
         put_cell(f, style, cell, 16);
         snprintf(num, sizeof num, "%d%s", (int)copies, !any && copies ? "!" : "");
         put_cell(f, style, num, 7);
-        put_cell(f, style, basis, 0);
+        put_cell(f, style, xt_str(&basis), 0);
         if (style != TX_TEXT)
-            put_cell(f, style, law, 0);
+            put_cell(f, style, xt_str(&law), 0);
+        free(basis.s);
+        free(law.s);
+        free(lb.s);
         fputs(style == TX_HTML ? "</tr>\n" : md ? " |\n" : "\n", f);
         k0 = k1;
     }
@@ -415,7 +444,8 @@ static void
 csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w)
 {
     const struct tier *T = &x->m->tiers[cb->tier];
-    char lb[256], nds[16];
+    struct xt lb = { 0 };
+    char nds[16];
 
     snprintf(nds, sizeof nds, "%d", (int)cb->nds);
     for (int role = 0; role < WHERE_ROLE_COUNT; role++)
@@ -433,7 +463,7 @@ csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct wher
                     c->status == WHERE_ST_MECHANISM ? mechanism_names[c->mechanism] : "");
             export_put_csv(f, c->detail);
             fputc(',', f);
-            export_put_csv(f, law_of(x->r->rp, c, lb, sizeof lb));
+            export_put_csv(f, law_of(x->r->rp, c, &lb));
             {
                 int32_t copies = 0;
                 for (int32_t d = 0; d < cb->nds; d++)
@@ -443,6 +473,7 @@ csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct wher
                 fprintf(f, ",%s,%d\n", nds, (int)copies);
             }
         }
+    free(lb.s);
 }
 
 /* ---- entry ------------------------------------------------------------------ */
@@ -643,11 +674,11 @@ matrix_row(struct tier_matrix *mx, const struct tx *x, const struct combo *cb,
            const struct where_result *w, int32_t row, int32_t *capc)
 {
     const struct model *m = x->m;
+    struct xt lb = { 0 };       /* law_of's text */
 
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
         struct tier_matrix_cell *c = &mx->cells[(size_t)row * (size_t)mx->ncols + (size_t)g];
         int32_t k1 = k0;
-        char lb[256];
 
         while (k1 < x->norder && strcmp(group_of(x->o, m, x->order[k1]), x->groups[g]) == 0)
             k1++;
@@ -671,8 +702,10 @@ matrix_row(struct tier_matrix *mx, const struct tx *x, const struct combo *cb,
                     strcmp(group_of(x->o, m, pl->region), x->groups[g]) != 0)
                     continue;
                 if (mx->ncopies == *capc &&
-                    sm_grow((void **)&mx->copies, capc, mx->ncopies + 1, sizeof *mx->copies))
+                    sm_grow((void **)&mx->copies, capc, mx->ncopies + 1, sizeof *mx->copies)) {
+                    free(lb.s);
                     return SM_ENOMEM;
+                }
                 wc = cell_of(w, where_role_of(pl->role), pl->region);
                 cp = &mx->copies[mx->ncopies++];
                 cp->placement = p;
@@ -683,13 +716,16 @@ matrix_row(struct tier_matrix *mx, const struct tx *x, const struct combo *cb,
                 cp->basis = sm_arena_strdup(&mx->arena, wc->detail ? wc->detail : "");
                 cp->law = wc->status == WHERE_ST_FORBIDDEN
                               ? rules_text(&mx->arena, wc->rules)
-                              : sm_arena_strdup(&mx->arena, law_of(x->r->rp, wc, lb, sizeof lb));
-                if (!cp->basis || !cp->law)
+                              : sm_arena_strdup(&mx->arena, law_of(x->r->rp, wc, &lb));
+                if (!cp->basis || !cp->law || lb.oom) {
+                    free(lb.s);
                     return SM_ENOMEM;
+                }
             }
         c->ncopies = mx->ncopies - c->first;
         k0 = k1;
     }
+    free(lb.s);
     return SM_OK;
 }
 
@@ -741,8 +777,7 @@ tier_matrix_build(const struct model *m, const struct check_result *r,
     if (!mx->rows || !mx->cols || !mx->col_ids || !mx->cells)
         goto out;
     for (int32_t g = 0; g < x.ngroups; g++) {
-        char label[128];
-        export_group_label(o ? o->juris : NULL, x.groups[g], label, sizeof label);
+        const char *label = export_group_label(o ? o->juris : NULL, x.groups[g]);
         if (!(mx->cols[g] = sm_arena_strdup(&mx->arena, label)) ||
             !(mx->col_ids[g] = sm_arena_strdup(&mx->arena, x.groups[g])))
             goto out;

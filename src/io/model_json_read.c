@@ -80,12 +80,14 @@ known_keys(struct rd *r, json_t *o, const char *path, const char *const *keys)
                     best = *p;
                 }
             }
-            char msg[200];
-            if (best)
-                snprintf(msg, sizeof msg, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best);
-            else
-                snprintf(msg, sizeof msg, "unknown key \"%.60s\"", k);
-            return bad_key(r, path, k, msg);
+            char *msg = best ? sm_strdupf("unknown key \"%s\"; did you mean \"%s\"?", k, best)
+                             : sm_strdupf("unknown key \"%s\"", k);
+            int rc;
+            if (!msg)
+                return sm_error_set(r->err, SM_ENOMEM, "%s: out of memory", r->name);
+            rc = bad_key(r, path, k, msg);
+            free(msg);
+            return rc;
         }
     }
     return SM_OK;
@@ -205,7 +207,7 @@ get_date(struct rd *r, json_t *o, const char *path, const char *key, int32_t *ou
     *out = 0;
     if (*s && sm_date_parse(s, out)) {
         sub(p, sizeof p, path, key);
-        return bad(r, p, "bad date %.40s: use YYYY-MM-DD", s);
+        return bad(r, p, "bad date %s: use YYYY-MM-DD", s);
     }
     return SM_OK;
 }
@@ -215,21 +217,31 @@ get_enum(struct rd *r, json_t *o, const char *path, const char *key, const char 
          int n, const char *def, bool nullable, uint8_t *out)
 {
     const char *s;
-    char p[512], list[256];
-    size_t at = 0;
+    char p[512], *list = NULL;
+    size_t size = 0;
+    bool first = true;
+    FILE *f;
     int e, rc;
 
     if ((rc = get_str(r, o, path, key, false, nullable, def, &s)))
         return rc;
     e = model_enum_parse(names, n, s);
     if (e == SM_NONE || (!*s && !nullable)) {
-        list[0] = '\0';
+        if (!(f = open_memstream(&list, &size)))
+            return sm_error_set(r->err, SM_ENOMEM, "%s: out of memory", r->name);
         for (int i = 0; i < n; i++)
-            if (*names[i])
-                at += (size_t)snprintf(list + at, at < sizeof list ? sizeof list - at : 0,
-                                       "%s%s", at ? ", " : "", names[i]);
+            if (*names[i]) {
+                fprintf(f, "%s%s", first ? "" : ", ", names[i]);
+                first = false;
+            }
+        if (fclose(f) != 0) {
+            free(list);
+            return sm_error_set(r->err, SM_ENOMEM, "%s: out of memory", r->name);
+        }
         sub(p, sizeof p, path, key);
-        return bad(r, p, "unknown %s %.60s: use %s", key, s, list);
+        rc = bad(r, p, "unknown %s %s: use %s", key, s, list);
+        free(list);
+        return rc;
     }
     *out = (uint8_t)e;
     return SM_OK;
@@ -301,7 +313,7 @@ get_strv(struct rd *r, json_t *o, const char *path, const char *key, struct sm_s
             return bad(r, p, "must be a non-empty string");
         for (const char *c = json_string_value(v); *c; c++)
             if (*c == ',' || *c == ' ' || *c == '\t' || *c == '\n' || *c == ';')
-                return bad(r, p, "\"%.60s\": names here cannot hold blanks, commas or ';'",
+                return bad(r, p, "\"%s\": names here cannot hold blanks, commas or ';'",
                            json_string_value(v));
         if (!(out->v[out->n++] = model_str(r->m, json_string_value(v))))
             return sm_error_set(r->err, SM_ENOMEM, "out of memory");
@@ -332,12 +344,12 @@ read_region(struct rd *r, json_t *o, const char *path)
         return rc;
     sub(p, sizeof p, path, "id");
     if (!model_region_id_ok(id))
-        return bad(r, p, "bad region id \"%.60s\": write provider:code without blanks, "
+        return bad(r, p, "bad region id \"%s\": write provider:code without blanks, "
                    "commas, @ or /", id);
     if (model_region(r->m, id) != SM_NONE)
         return bad(r, p, r->m->regions[model_region(r->m, id)].builtin ?
-                   "region %.80s is shipped with sovmap; do not redefine it" :
-                   "region %.80s is defined twice", id);
+                   "region %s is shipped with sovmap; do not redefine it" :
+                   "region %s is defined twice", id);
     model_region_init(&reg);
     reg.id = id;
     reg.city = city;
@@ -347,12 +359,12 @@ read_region(struct rd *r, json_t *o, const char *path)
         return rc;
     sub(p, sizeof p, path, "country");
     if (*country && (reg.country = sm_cc(country)) == SM_NONE)
-        return bad(r, p, "bad country %.40s: use a two-letter ISO code", country);
+        return bad(r, p, "bad country %s: use a two-letter ISO code", country);
     if (*country && model_check_cc(reg.country, &e2))
         return bad(r, p, "%s", e2.msg);
     sub(p, sizeof p, path, "operator");
     if (*op && (reg.operator_home = sm_cc(op)) == SM_NONE)
-        return bad(r, p, "bad operator %.40s: use a two-letter ISO code (EU allowed)", op);
+        return bad(r, p, "bad operator %s: use a two-letter ISO code (EU allowed)", op);
     if (*op && model_check_cc(reg.operator_home, &e2))
         return bad(r, p, "%s", e2.msg);
     if ((rc = get_array(r, o, path, "members", &mem)))
@@ -367,7 +379,7 @@ read_region(struct rd *r, json_t *o, const char *path)
             if (cc && strcmp(cc, "*") == 0)
                 reg.global = 1;
             else if (!cc || sm_cc(cc) == SM_NONE)
-                return bad(r, p, "bad country %.40s: use a two-letter ISO code or *",
+                return bad(r, p, "bad country %s: use a two-letter ISO code or *",
                            cc ? cc : type_name(v));
             else
                 sm_ccset_add(&set, sm_cc(cc));
@@ -447,7 +459,7 @@ read_tag(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
     if (model_add_tag(r->m, d, f, tag, source, entity, time, &id, &e2))
         return model_err(r, path, &e2);
     if (r->m->ntags == before)
-        return bad(r, path, "tag %.80s is given twice", tag);
+        return bad(r, path, "tag %s is given twice", tag);
     if (*expired && model_set_tag_expired(r->m, id, expired, &e2))
         return model_err(r, path, &e2);
     return SM_OK;
@@ -469,7 +481,7 @@ read_prop(struct rd *r, json_t *o, const char *path, int32_t d)
         (rc = get_str(r, o, path, "time", false, false, "", &time)))
         return rc;
     if (model_prop(r->m, d, key) != SM_NONE)
-        return bad(r, path, "property %.80s is given twice", key);
+        return bad(r, path, "property %s is given twice", key);
     if (model_set_prop(r->m, d, key, value, source, entity, time, NULL, &e2))
         return model_err(r, path, &e2);
     return SM_OK;
@@ -548,7 +560,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
     if (!*d.name)
         return bad(r, p, "a dataset needs a name");
     if (model_dataset(r->m, d.name) != SM_NONE)
-        return bad(r, p, "dataset %.80s is defined twice", d.name);
+        return bad(r, p, "dataset %s is defined twice", d.name);
     sub(p, sizeof p, path, "tier");
     if (*tier && (rc = find(r, OBJ_TIER, tier, p, &d.tier)))
         return rc;
@@ -559,7 +571,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             sub(kp, sizeof kp, path, "subjects");
             idx(p, sizeof p, kp, i);
             if (!cc || (c = sm_cc(cc)) == SM_NONE)
-                return bad(r, p, "bad jurisdiction %.40s: use a two-letter code such as EU, "
+                return bad(r, p, "bad jurisdiction %s: use a two-letter code such as EU, "
                            "DE, BR", cc ? cc : type_name(v));
             if (model_check_cc(c, &e2))
                 return bad(r, p, "%s", e2.msg);
@@ -588,7 +600,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             if (model_add_field(r->m, id, fname, &f, &e2))
                 return model_err(r, p, &e2);
             if (r->m->nfields == nbefore)
-                return bad(r, p, "field %.80s is given twice", fname);
+                return bad(r, p, "field %s is given twice", fname);
             if (model_set_field_attrs(r->m, f, ftype, fcomment, &e2))
                 return model_err(r, p, &e2);
             if (ftags)
@@ -662,7 +674,7 @@ read_flow(struct rd *r, json_t *o, const char *path)
     f.mechanism_ref = ref;
     sub(p, sizeof p, path, "name");
     if (*f.name && model_flow(r->m, f.name) != SM_NONE)
-        return bad(r, p, "flow %.80s is defined twice", f.name);
+        return bad(r, p, "flow %s is defined twice", f.name);
     sub(p, sizeof p, path, "from");
     if ((rc = find(r, OBJ_PLACEMENT, from, p, &f.from)))
         return rc;

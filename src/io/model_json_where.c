@@ -269,7 +269,6 @@ scan_top(struct rd *r, const struct src *s, struct span *spans)
         if (sec == SM_NONE) {
             const char *best = NULL;
             int bestd = 3;
-            char msg[200];
             for (int i = 0; i < SEC_COUNT; i++) {
                 int d = sm_levenshtein(k, section_names[i], 2);
                 if (d < bestd) {
@@ -278,11 +277,12 @@ scan_top(struct rd *r, const struct src *s, struct span *spans)
                 }
             }
             if (best)
-                snprintf(msg, sizeof msg, "unknown key \"%.60s\"; did you mean \"%s\"?", k, best);
+                sm_error_set(r->err, SM_EPARSE, "%s: unknown key \"%s\"; did you mean \"%s\"?",
+                             r->name, k, best);
             else
-                snprintf(msg, sizeof msg, "unknown key \"%.60s\"", k);
+                sm_error_set(r->err, SM_EPARSE, "%s: unknown key \"%s\"", r->name, k);
             json_decref(key);
-            return sm_error_set(r->err, SM_EPARSE, "%s: %s", r->name, msg);
+            return SM_EPARSE;
         }
         json_decref(key);
         if (spans[sec].seen) {

@@ -386,7 +386,7 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
         kind = model_enum_parse(obj_kind_names, OBJ_KIND_COUNT, col[COL_KIND]);
         if (kind == SM_NONE || kind == OBJ_WAIVER || kind == OBJ_SCENARIO)
             return sm_error_set(err, SM_EINVAL,
-                                "custom rule %s: unknown kind %.60s (dataset, placement, "
+                                "custom rule %s: unknown kind %s (dataset, placement, "
                                 "flow, region or tier)", rule->id, col[COL_KIND]);
         if (model_find(r->m, (enum obj_kind)kind, col[COL_OBJECT], &id, NULL) != SM_OK)
             id = SM_NONE;
@@ -405,7 +405,7 @@ report_add_row(struct report *r, const struct report_rule *rule, int ncols,
         sev = model_enum_parse(severity_names, SEV_COUNT, col[COL_SEVERITY]);
         if (sev == SM_NONE)
             return sm_error_set(err, SM_EINVAL,
-                                "custom rule %s: unknown severity %.60s (error, warning "
+                                "custom rule %s: unknown severity %s (error, warning "
                                 "or info)", rule->id, col[COL_SEVERITY]);
     }
     if (col[COL_DATASET] && *col[COL_DATASET])

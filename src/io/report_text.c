@@ -335,30 +335,24 @@ waived_finding(struct out *o, const struct report *r, const struct finding *f)
     const struct waiver *w = f->waiver >= 0 && f->waiver < r->m->nwaivers
         ? &r->m->waivers[f->waiver] : NULL;
     int col = rule_line(o, f);
-    char line[1024], date[11];
+    char date[11], *t;
 
     sm_date_fmt(w ? w->expires : 0, date);
-    snprintf(line, sizeof line, "%s, by %s %s%s: ", severity_names[f->severity],
-             w && *w->owner ? w->owner : "?", date[0] ? "until " : "no expiry",
-             date);
     spaces(o->f, col);
     on(o, ROLE_T_DIM);
     fputs("waived ", o->f);
     off(o);
-    /* owner is escaped with the rest: build the text, then wrap it all. */
-    {
-        size_t n = strlen(line) + strlen(w ? w->reason : "") + 1;
-        char *t = malloc(n);
-
-        if (!t) {
-            o->failed = true;
-            fputc('\n', o->f);
-            return;
-        }
-        snprintf(t, n, "%s%s", line, w ? w->reason : "");
-        wrap(o, esc(o, t), col + 7, col + 7);
-        free(t);
+    /* owner is escaped with the rest: build the text, whole, then wrap it all. */
+    t = sm_strdupf("%s, by %s %s%s: %s", severity_names[f->severity],
+                   w && *w->owner ? w->owner : "?", date[0] ? "until " : "no expiry", date,
+                   w ? w->reason : "");
+    if (!t) {
+        o->failed = true;
+        fputc('\n', o->f);
+        return;
     }
+    wrap(o, esc(o, t), col + 7, col + 7);
+    free(t);
 }
 
 static void

@@ -17,7 +17,7 @@ rule_text_load(const char *datadir, const char *id, char **out, struct sm_error 
     FILE *f;
 
     if (!id || !*id || strlen(id) > 32 || strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(id))
-        return sm_error_set(err, SM_ENOTFOUND, "no explanation for rule %.40s", id ? id : "");
+        return sm_error_set(err, SM_ENOTFOUND, "no explanation for rule %s", id ? id : "");
     len = strlen(datadir) + strlen(id) + 32;
     if (!(path = malloc(len)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");

@@ -120,13 +120,15 @@ locate(const char *text, const char *const *keys, int nkeys, int *line, int *col
     const char *p = text, *hit = text;
 
     for (int k = 0; k < nkeys && p; k++) {
-        char pat[160];
-        snprintf(pat, sizeof pat, "\"%s\"", keys[k]);
-        const char *q = strstr(p, pat);
+        /* the key in quotes, found whole whatever its length */
+        size_t n = strlen(keys[k]);
+        const char *q = p;
+        while ((q = strchr(q, '"')) && (strncmp(q + 1, keys[k], n) || q[n + 1] != '"'))
+            q++;
         if (!q)
             break;
         hit = q;
-        p = q + strlen(pat);
+        p = q + n + 2;
     }
     *line = 1;
     *col = 1;
@@ -144,12 +146,15 @@ locate(const char *text, const char *const *keys, int nkeys, int *line, int *col
 static int
 bad(struct ctx *c, const char *const *keys, int nkeys, const char *fmt, const char *arg)
 {
-    int line, col;
-    char msg[200];
+    int line, col, rc;
+    char *msg;
 
     locate(c->text, keys, nkeys, &line, &col);
-    snprintf(msg, sizeof msg, fmt, arg ? arg : "");
-    return sm_error_set(c->err, SM_EPARSE, "%s:%d:%d: %s", c->file, line, col, msg);
+    if (!(msg = sm_strdupf(fmt, arg ? arg : "")))
+        return sm_error_set(c->err, SM_ENOMEM, "%s: out of memory", c->file);
+    rc = sm_error_set(c->err, SM_EPARSE, "%s:%d:%d: %s", c->file, line, col, msg);
+    free(msg);
+    return rc;
 }
 
 static const char *
@@ -286,16 +291,23 @@ load_regime(struct ctx *c, json_t *j, struct regime *g)
         g->area = rp->blocs[b].name;
         g->area_bloc = 1;
     } else {
-        char buf[64] = "";
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f;
         if ((rc = cc_set_of(c, v, "free_flow", &g->free_flow)))
             return rc;
-        json_array_foreach(v, i, a) {
-            if (i)
-                strncat(buf, ",", sizeof buf - strlen(buf) - 1);
-            strncat(buf, json_string_value(a) ? json_string_value(a) : "",
-                    sizeof buf - strlen(buf) - 1);
+        /* "DE,FR,...": every code, however many */
+        if (!(f = open_memstream(&buf, &size)))
+            return oom(c);
+        json_array_foreach(v, i, a)
+            fprintf(f, "%s%s", i ? "," : "", json_string_value(a) ? json_string_value(a) : "");
+        if (fclose(f) != 0) {
+            free(buf);
+            return oom(c);
         }
-        if (!(g->area = sm_arena_strdup(&rp->arena, buf)))
+        g->area = sm_arena_strdup(&rp->arena, buf);
+        free(buf);
+        if (!g->area)
             return oom(c);
     }
     /* The regime's own country always moves freely within itself. */
@@ -439,12 +451,16 @@ scope_of(struct ctx *c, json_t *t, const char *key, int32_t idx, uint8_t *out, u
     }
     s = model_enum_parse(scope_names, SCOPE_COUNT, json_string_value(v));
     if (s == SM_NONE) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "tiers[%s].%s: unknown scope %%s (use region, country, bloc, "
-                 "adequate, approved or global)", ixs, key);
-        return bad(c, (const char *[]){ "tiers", json_string_value(json_object_get(t, "name")) ?
-                                        json_string_value(json_object_get(t, "name")) : "name", key },
-                   3, msg, json_is_string(v) ? json_string_value(v) : "(not a string)");
+        char *msg = sm_strdupf("tiers[%s].%s: unknown scope %%s (use region, country, bloc, "
+                               "adequate, approved or global)", ixs, key);
+        int rc;
+        if (!msg)
+            return oom(c);
+        rc = bad(c, (const char *[]){ "tiers", json_string_value(json_object_get(t, "name")) ?
+                                      json_string_value(json_object_get(t, "name")) : "name", key },
+                 3, msg, json_is_string(v) ? json_string_value(v) : "(not a string)");
+        free(msg);
+        return rc;
     }
     *out = (uint8_t)s;
     return SM_OK;

@@ -346,9 +346,10 @@ region_lookup(struct loader *L, const char *id, const char *table, int32_t *out)
     }
     *out = model_region(L->m, id);
     if (*out == SM_NONE) {
-        char msg[200];
-        snprintf(msg, sizeof msg, "unknown region %.120s (no longer shipped?)", id);
-        return bad_row(L, table, msg);
+        char *msg = sm_strdupf("unknown region %s (no longer shipped?)", id);
+        int rc = msg ? bad_row(L, table, msg) : sm_error_set(L->err, SM_ENOMEM, "out of memory");
+        free(msg);
+        return rc;
     }
     return SM_OK;
 }
@@ -539,9 +540,7 @@ load_datasets(struct loader *L)
 {
     sqlite3_stmt *s = stmt(L->st, S_DATASET_LOAD, L->err);
     SM_ERROR(e2);
-    const char *last_tier = NULL;
-    char last_tier_buf[256] = "";
-    int32_t tier = SM_NONE;
+    int32_t tier = SM_NONE;     /* the last row's: rows of one tier come together */
     int rc;
 
     if (!s)
@@ -559,11 +558,8 @@ load_datasets(struct loader *L)
         if (!*tn) {
             d.tier = SM_NONE;
         } else {
-            if (!last_tier || strcmp(tn, last_tier_buf) != 0) {
+            if (tier == SM_NONE || strcmp(tn, L->m->tiers[tier].name) != 0)
                 tier = model_tier(L->m, tn);
-                sm_strlcpy(last_tier_buf, tn, sizeof last_tier_buf);
-                last_tier = last_tier_buf;
-            }
             if (tier == SM_NONE) {
                 sqlite3_reset(s);
                 return bad_row(L, "dataset", "unknown tier");
@@ -987,14 +983,14 @@ load_rest(struct loader *L)
     {
         const char *argv[64];
         char *hold[64];
-        char cur[1024] = "";
+        char *cur = NULL;       /* the scenario of the rows read, whole */
         int argc = 0, pos = -1;
         int32_t sid = SM_NONE;
 
         rc = sqlite3_step(s);
         for (;;) {
             bool row = rc == SQLITE_ROW;
-            bool flush = argc && (!row || strcmp(col_str(s, 0), cur) != 0 ||
+            bool flush = argc && (!row || strcmp(col_str(s, 0), cur ? cur : "") != 0 ||
                                   sqlite3_column_int(s, 1) != pos);
             if (flush) {
                 for (int i = 0; i < argc; i++)
@@ -1005,25 +1001,34 @@ load_rest(struct loader *L)
                     free(hold[i]);
                 argc = 0;
                 if (r2) {
+                    free(cur);
                     sqlite3_reset(s);
                     return bad_row(L, "scenario_op", "bad row");
                 }
             }
             if (!row)
                 break;
-            if (strcmp(col_str(s, 0), cur) != 0) {
-                sm_strlcpy(cur, col_str(s, 0), sizeof cur);
+            if (!cur || strcmp(col_str(s, 0), cur) != 0) {
+                free(cur);
+                if (!(cur = strdup(col_str(s, 0)))) {
+                    for (int i = 0; i < argc; i++)
+                        free(hold[i]);
+                    sqlite3_reset(s);
+                    return sm_error_set(L->err, SM_ENOMEM, "out of memory");
+                }
                 sid = model_scenario(L->m, cur);
             }
             pos = sqlite3_column_int(s, 1);
             if (argc < 64 && !(hold[argc++] = strdup(col_str(s, 2)))) {
                 for (int i = 0; i < argc - 1; i++)
                     free(hold[i]);
+                free(cur);
                 sqlite3_reset(s);
                 return sm_error_set(L->err, SM_ENOMEM, "out of memory");
             }
             rc = sqlite3_step(s);
         }
+        free(cur);
         sqlite3_reset(s);
         if (rc != SQLITE_DONE)
             return db_error(L->st, rc, L->err);
@@ -1110,7 +1115,7 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     int64_t nd = 0, maxd = 0, nf = 0, nt = 0, np = 0, nfl = 0;
     struct snap_key key = { .base = snap_on() ? snap_base(m) : 0 };
     bool from_snap = false;
-    char pack[256];
+    char *pack = NULL;
     int rc;
 
     if ((rc = exec(st, st->in_tx || st->held ? "SAVEPOINT sm_load" : "BEGIN", err)))
@@ -1164,9 +1169,11 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_map_slot));
     hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_map_slot));
 pack:
-    switch (store_meta_get(st, "rule_pack", pack, sizeof pack, NULL)) {
+    switch (store_meta_dup(st, "rule_pack", &pack, NULL)) {
     case SM_OK:
-        if (!(m->rule_pack = model_str(m, pack))) {
+        m->rule_pack = model_str(m, pack);
+        free(pack);
+        if (!m->rule_pack) {
             rc = sm_error_set(err, SM_ENOMEM, "out of memory");
             goto out;
         }

@@ -126,6 +126,28 @@ store_meta_get(struct store *st, const char *key, char *buf, size_t size,
 }
 
 int
+store_meta_dup(struct store *st, const char *key, char **out, struct sm_error *err)
+{
+    sqlite3_stmt *s = stmt(st, S_META_GET, err);
+    int rc;
+
+    *out = NULL;
+    if (!s)
+        return err ? err->code : SM_EDB;
+    bind_str(s, 1, key);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *out = strdup(col_str(s, 0));
+        sqlite3_reset(s);
+        return *out ? SM_OK : sm_error_set(err, SM_ENOMEM, "out of memory");
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return sm_error_set(err, SM_ENOTFOUND, "%s: no %s set", st->path, key);
+    return db_error(st, rc, err);
+}
+
+int
 store_meta_set(struct store *st, const char *key, const char *value, struct sm_error *err)
 {
     sqlite3_stmt *s;

@@ -27,7 +27,8 @@ ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *er
 {
     const struct region *r = &m->regions[id];
     sqlite3_stmt *s;
-    char members[4096];
+    char *members;
+    int rc;
 
     if (!st->views)
         return SM_OK;
@@ -39,25 +40,27 @@ ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *er
     }
     if (!(s = stmt(st, S_REF_PUT, err)))
         return err ? err->code : SM_EDB;
-    model_get(m, OBJ_REGION, id, "members", members, sizeof members);
+    if (bind_cc(s, 5, r->country) || bind_cc(s, 7, r->operator_home) ||
+        !(members = model_get_dup(m, OBJ_REGION, id, "members")))
+        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     bind_str(s, 1, r->id);
     bind_str(s, 2, r->provider);
     bind_str(s, 3, r->code);
     bind_str(s, 4, r->name);
-    if (bind_cc(s, 5, r->country) || bind_cc(s, 7, r->operator_home))
-        return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     bind_str(s, 6, r->city);
     bind_str(s, 8, region_kind_names[r->kind]);
     sqlite3_bind_int(s, 9, r->builtin);
     bind_str(s, 10, members);
-    return step_done(st, s, err);
+    rc = step_done(st, s, err);
+    free(members);
+    return rc;
 }
 
 static int
 put_region(struct store *st, const struct model *m, int32_t id, struct sm_error *err)
 {
     const struct region *r = &m->regions[id];
-    char members[4096];
+    char *members = NULL;
     sqlite3_stmt *s;
     int rc;
 
@@ -72,16 +75,18 @@ put_region(struct store *st, const struct model *m, int32_t id, struct sm_error 
     } else {
         if (!(s = stmt(st, S_REGION_PUT, err)))
             return err ? err->code : SM_EDB;
-        model_get(m, OBJ_REGION, id, "members", members, sizeof members);
+        if (bind_cc(s, 4, r->country) || bind_cc(s, 6, r->operator_home) ||
+            !(members = model_get_dup(m, OBJ_REGION, id, "members")))
+            return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
         bind_str(s, 1, r->id);
         bind_str(s, 2, region_kind_names[r->kind]);
         bind_str(s, 3, r->name);
-        if (bind_cc(s, 4, r->country) || bind_cc(s, 6, r->operator_home))
-            return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
         bind_str(s, 5, r->city);
         bind_str(s, 7, members);
     }
-    if ((rc = step_done(st, s, err)))
+    rc = step_done(st, s, err);
+    free(members);
+    if (rc)
         return rc;
     return ref_put(st, m, id, err);
 }
@@ -674,14 +679,18 @@ static bool
 region_ne(const struct model *a, const struct model *b, int32_t id)
 {
     const struct region *x = &a->regions[id], *y = &b->regions[id];
-    char mx[4096], my[4096];
+    char *mx, *my;
+    bool ne;
 
     if (x->kind != y->kind || x->country != y->country || x->operator_home != y->operator_home ||
         str_ne(x->name, y->name) || str_ne(x->city, y->city))
         return true;
-    model_get(a, OBJ_REGION, id, "members", mx, sizeof mx);
-    model_get(b, OBJ_REGION, id, "members", my, sizeof my);
-    return strcmp(mx, my) != 0;
+    mx = model_get_dup(a, OBJ_REGION, id, "members");
+    my = model_get_dup(b, OBJ_REGION, id, "members");
+    ne = !mx || !my || strcmp(mx, my) != 0;     /* out of memory: write it again */
+    free(mx);
+    free(my);
+    return ne;
 }
 
 static bool
@@ -1149,10 +1158,9 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
             struct edit_result *res, struct sm_error *err)
 {
     struct edit_result r;
-    char op[4096], *line = NULL, *data = NULL;
+    char *line, *data = NULL;
     const char *object;
     bool own = !st->in_tx && !st->held, same = false;
-    size_t n;
     int rc;
 
     memset(&r, 0, sizeof r);
@@ -1171,13 +1179,12 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
         return unchanged(st, m, &r, res, own, rc);
     }
     /* the audit entry keeps the whole line and the whole name (10 KB names) */
-    n = edit_format(e, op, sizeof op);
-    if (n >= sizeof op && (line = malloc(n + 1)))
-        edit_format(e, line, n + 1);
+    line = edit_format_dup(e);
     object = r.selector;
     if (strlen(r.selector) + 1 >= sizeof r.selector && e->key && *e->key)
         object = e->key;
-    rc = apply_tx(st, m, &r, line ? line : op, object, data, own, err);
+    rc = line ? apply_tx(st, m, &r, line, object, data, own, err)
+              : sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     free(line);
     free(data);
     if (rc) {
@@ -1199,7 +1206,7 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
              struct sm_error *err)
 {
     struct edit_result r;
-    char op[4200], *data = NULL;
+    char *op = NULL, *data = NULL;
     bool own = !st->in_tx && !st->held, redo, same = false;
     int rc;
 
@@ -1222,22 +1229,24 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
         r.before = res->before;
         r.after = res->after;
     }
-    snprintf(op, sizeof op, "%s %s", redo ? "redo" : "undo", res->selector);
     if (res->inverse && res->ninverse > 0) {
-        char line[4096];
-        /* an undo makes the inverse; a redo makes the edit again */
-        if (redo)
-            edit_format_redo(res, line, sizeof line);
-        else
-            edit_format(&res->inverse[0], line, sizeof line);
-        snprintf(op, sizeof op, "%s: %s", redo ? "redo" : "undo", line);
+        /* an undo makes the inverse; a redo makes the edit again: whole */
+        char *line = redo ? edit_format_redo_dup(res) : edit_format_dup(&res->inverse[0]);
+        op = line ? sm_strdupf("%s: %s", redo ? "redo" : "undo", line) : NULL;
+        free(line);
+    } else {
+        op = sm_strdupf("%s %s", redo ? "redo" : "undo", res->selector);
     }
-    if ((rc = edit_data(st, m, res, &data, &same, err)) == SM_OK && same) {
+    if (!op)
+        rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
+    else if ((rc = edit_data(st, m, res, &data, &same, err)) == SM_OK && same) {
+        free(op);
         free(data);     /* nothing to write, nothing to log */
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         return SM_OK;
     }
     if (rc || (rc = apply_tx(st, m, &r, op, r.selector, data, own, err))) {
+        free(op);
         free(data);
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
         if (redo)
@@ -1246,6 +1255,7 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
             edit_reapply(m, res, NULL);
         return rc;
     }
+    free(op);
     free(data);
     return SM_OK;
 }
