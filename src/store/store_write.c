@@ -1180,9 +1180,7 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
     }
     /* the audit entry keeps the whole line and the whole name (10 KB names) */
     line = edit_format_dup(e);
-    object = r.selector;
-    if (strlen(r.selector) + 1 >= sizeof r.selector && e->key && *e->key)
-        object = e->key;
+    object = r.selector;                /* whole (a heap text) */
     rc = line ? apply_tx(st, m, &r, line, object, data, own, err)
               : sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     free(line);

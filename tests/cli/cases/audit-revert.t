@@ -134,3 +134,7 @@ $ sovmap --catalog v1.db init -q && sovmap --catalog v1.db -q dataset add orders
 $ sovmap --catalog v1.db revert 2
 ! sovmap: cannot revert entry 2 (dataset add orders): it holds no snapshots (written before catalog schema 2)
 ? 2
+
+# each entry names its object by its whole selector: a copy as dataset@region, a flow by name
+$ export SOVMAP_TODAY=2026-11-28 USER=root; sovmap --catalog a.db -q place bi aws:eu-north-1 --role backup && sovmap --catalog a.db -q flow edit agg --mechanism scc --mechanism-ref TIA-1 ; sovmap --catalog a.db log --limit 2 --format json | python3 -c 'import json,sys; print([e["object"] for e in json.load(sys.stdin)])'
+> ['agg', 'bi@aws:eu-north-1']
