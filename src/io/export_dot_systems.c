@@ -281,13 +281,15 @@ build_systems(struct dg *d, struct sm_error *err)
      * edges by the position of their regions' first rows */
     snode_model = m;
     snode_group = d->rgroup;
-    qsort(y.nodes, (size_t)y.nnodes, sizeof *y.nodes, snode_cmp);
+    if (y.nnodes > 1)
+        qsort(y.nodes, (size_t)y.nnodes, sizeof *y.nodes, snode_cmp);
     if (!(rank = malloc(((size_t)m->nregions + 1) * sizeof *rank)))
         goto oom;
     for (int32_t k = y.nnodes - 1; k >= 0; k--)
         rank[y.nodes[k].region != SM_NONE ? y.nodes[k].region : y.nodes[k].xregion] = k;
     sedge_rank = rank;
-    qsort(y.edges, (size_t)y.nedges, sizeof *y.edges, sedge_cmp);
+    if (y.nedges > 1)     /* none: y.edges is NULL, which qsort may not take */
+        qsort(y.edges, (size_t)y.nedges, sizeof *y.edges, sedge_cmp);
     /* one node per region: an HTML table with a row (and a port) per
      * (system, tier); the layout then has as many nodes as regions, so its
      * size does not grow with the datasets */

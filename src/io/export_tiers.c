@@ -395,6 +395,9 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                     copies++;
         if (style == TX_TEXT && !any && !copies) {
             k0 = k1;            /* text: only where a copy may or does live */
+            free(basis.s);
+            free(law.s);
+            free(lb.s);
             continue;
         }
         glabel = export_group_label(x->o ? x->o->juris : NULL, x->groups[g]);

@@ -30,7 +30,10 @@ h="$tmp/hostile.db"
 sm "$h" init >/dev/null
 sm "$h" dataset add 'a"b]|c#d<script>`x`' --tier restricted --subjects EU >/dev/null
 sm "$h" place 'a"b]|c#d<script>`x`' aws:eu-west-1 --encrypted >/dev/null
-sm "$h" dataset add $'two\nlines & more' --tier confidential --subjects EU >/dev/null
+# a name with a line break: sovmap refuses it in a new name (QA #21), so it goes
+# in by SQL, as an older sovmap or another tool left it
+printf 'two\nlines & more' > "$tmp/name2"
+python3 "$root/tests/hostile/sqlname.py" "$h" "$tmp/name2" || bad "sqlname.py"
 sm "$h" place $'two\nlines & more' aws:us-east-1 >/dev/null
 sm "$h" flow add 'a"b]|c#d<script>`x`' $'two\nlines & more' --kind etl --name 'f"|>x' >/dev/null
 for v in full regions systems; do
