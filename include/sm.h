@@ -236,4 +236,15 @@ sm_control_code(const char *s)
     return (unsigned char)s[0] == 0xc2 ? (unsigned char)s[1] : (unsigned char)s[0];
 }
 
+/* A text that grows to fit (a why, a law, a basis list): s is NULL until
+ * set; oom once a set or an add ran out of memory (s keeps what it had).
+ * The owner frees s. */
+struct sm_text {
+    char *s;
+    bool oom;
+};
+void sm_text_set(struct sm_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sm_text_add(struct sm_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *sm_text_str(const struct sm_text *t);    /* s, or "" */
+
 #endif

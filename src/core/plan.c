@@ -206,42 +206,6 @@ cand_free(struct cand *c)
     }
 }
 
-void
-ptext_set(struct ptext *t, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = sm_vstrdupf(fmt, ap);
-    va_end(ap);
-    free(t->s);
-    t->s = s;
-    t->oom |= !s;
-}
-
-void
-ptext_add(struct ptext *t, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = sm_vstrdupf(fmt, ap);
-    va_end(ap);
-    if (s && t->s) {
-        char *both = sm_strdupf("%s%s", t->s, s);
-        free(s);
-        s = both;
-    }
-    if (!s) {
-        t->oom = true;
-        return;
-    }
-    free(t->s);
-    t->s = s;
-}
-
 char *
 gaveup_key(char *small, size_t size, const char *rule, const char *selector)
 {

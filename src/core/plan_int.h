@@ -43,12 +43,6 @@ struct cand {
     bool oom;                   /* a copy failed: the op is not whole */
 };
 
-/* A text that grows to fit (a why, a reason): NULL until set. */
-struct ptext {
-    char *s;
-    bool oom;
-};
-
 #define RANK_KEYS 8
 
 struct ranked {
@@ -67,8 +61,6 @@ int give_up(struct planner *pl, const char *rule, const char *selector, const ch
 bool gave_up(const struct planner *pl, const struct finding *f);
 void cand_set(struct cand *c, int argc, ...);
 void cand_free(struct cand *c);
-void ptext_set(struct ptext *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ptext_add(struct ptext *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "RULE SELECTOR", the key of a finding given up on: small when it fits,
  * else on the heap (free it when it is not small); NULL out of memory. */
 char *gaveup_key(char *small, size_t size, const char *rule, const char *selector);

@@ -151,9 +151,9 @@ try_fix(struct planner *pl, struct group *g, const struct cand *c, const char *r
 }
 
 static void
-why_of(const struct finding *f, struct ptext *why)
+why_of(const struct finding *f, struct sm_text *why)
 {
-    ptext_set(why, "%s on %s: %s", f->rule, f->selector ? f->selector : "",
+    sm_text_set(why, "%s on %s: %s", f->rule, f->selector ? f->selector : "",
               f->message ? f->message : "");
 }
 
@@ -266,7 +266,7 @@ may_move(const struct planner *pl, const struct model *s, int32_t tp)
  * transfer impact assessment: the op carries no reference, a to-do). */
 static int
 try_mechanism(struct planner *pl, struct group *g, const struct finding *f, const char *fsel,
-              struct cand *c, bool *ok, struct ptext *why, struct sm_error *err)
+              struct cand *c, bool *ok, struct sm_text *why, struct sm_error *err)
 {
     const struct model *s = g->ev->m;
     int rc;
@@ -294,7 +294,7 @@ try_mechanism(struct planner *pl, struct group *g, const struct finding *f, cons
             return rc;
     }
     if (*ok)
-        ptext_add(why, "; kept in place: sign SCCs and a TIA, then give their reference");
+        sm_text_add(why, "; kept in place: sign SCCs and a TIA, then give their reference");
     return SM_OK;
 }
 
@@ -333,7 +333,7 @@ try_promote(struct planner *pl, struct group *g, const struct finding *f, struct
  * forbids. The verdict in reason; false when that is not the case. */
 static bool
 conflict_verdict(const struct planner *pl, const struct model *s, const struct finding *f,
-                 struct ptext *reason)
+                 struct sm_text *reason)
 {
     const struct dataset *d = &s->datasets[f->object];
     const char *loc = f->jurisdictions ? f->jurisdictions : "";
@@ -349,7 +349,7 @@ conflict_verdict(const struct planner *pl, const struct model *s, const struct f
             continue;
         at += (size_t)snprintf(others + at, sizeof others - at, "%s%s", at ? "+" : "", cc);
     }
-    ptext_set(reason, "%s and %s subjects in one dataset: %s needs a primary in %s, "
+    sm_text_set(reason, "%s and %s subjects in one dataset: %s needs a primary in %s, "
               "%s forbids one there without a mechanism (an in-country primary adds %s); "
               "split the dataset per regime, or declare a mechanism for the copy in %s",
               others, loc, loc, loc, others, pl->reject, loc);
@@ -361,7 +361,7 @@ conflict_verdict(const struct planner *pl, const struct model *s, const struct f
 struct fixing {
     char *rule, *fsel;
     struct cand c;
-    struct ptext why, reason;
+    struct sm_text why, reason;
 };
 
 /* Fix one finding of the group, or record why not. */
@@ -375,7 +375,7 @@ fix_finding_in(struct planner *pl, struct group *g, const struct finding *f0, st
     struct finding f = *f0;     /* g->res changes under us */
     const char *rule = x->rule, *fsel = x->fsel;
     struct cand *cp = &x->c;
-    struct ptext *why = &x->why, *reason = &x->reason;
+    struct sm_text *why = &x->why, *reason = &x->reason;
     bool ok = false;
     int32_t tp, tried = 0;
     int rc;
@@ -402,14 +402,14 @@ fix_finding_in(struct planner *pl, struct group *g, const struct finding *f0, st
             t = lowest_personal_tier(s, s->datasets[d].tier);
         }
         if (t == SM_NONE || t == s->datasets[d].tier) {
-            ptext_set(reason, "no tier to raise %s to", s->datasets[d].name);
+            sm_text_set(reason, "no tier to raise %s to", s->datasets[d].name);
             break;
         }
         cand_set(cp, 3, "set-tier", s->datasets[d].name, s->tiers[t].name);
         if ((rc = try_fix_as(pl, g, cp, rule, f.kind, f.object, OBJ_DATASET, d, true, &ok, err)))
             return rc;
         if (!ok)
-            ptext_set(reason, "setting %s to tier %s does not clear it",
+            sm_text_set(reason, "setting %s to tier %s does not clear it",
                       s->datasets[d].name, s->tiers[t].name);
         break;
     }
@@ -438,7 +438,7 @@ fix_finding_in(struct planner *pl, struct group *g, const struct finding *f0, st
                 return rc;
         }
         if (!ok)
-            ptext_set(reason, "no key region inside the tier's key scope found");
+            sm_text_set(reason, "no key region inside the tier's key scope found");
         break;
     }
     case FIX_TRANSIT:
@@ -454,7 +454,7 @@ fix_finding_in(struct planner *pl, struct group *g, const struct finding *f0, st
         bool moves_first = pl->opt && pl->opt->prefer_moves, stuck = false;
         tp = target_copy(s, &f, fix);
         if (tp == SM_NONE && fix != FIX_MOVE_OR_MECH) {
-            ptext_set(reason, "no copy to move (the dataset has no primary?)");
+            sm_text_set(reason, "no copy to move (the dataset has no primary?)");
             break;
         }
         /* keep the copy where it is when a mechanism clears it */
@@ -477,19 +477,19 @@ fix_finding_in(struct planner *pl, struct group *g, const struct finding *f0, st
         if (!ok) {
             const char *only = pl->opt && pl->opt->only ? " among --only-regions" : "";
             if (stuck)
-                ptext_set(reason, "the copy may not move (%s)%s",
+                sm_text_set(reason, "the copy may not move (%s)%s",
                           pl->opt && pl->opt->keep_primaries &&
                           s->placements[tp].role == ROLE_PRIMARY ? "--keep-primaries" : "--pin",
                           fix == FIX_MOVE_OR_MECH ? " and declaring scc does not clear it" : "");
             else if (f.kind == OBJ_DATASET && conflict_verdict(pl, s, &f, reason))
                 ;
             else if (fix == FIX_MOVE_OR_MECH)
-                ptext_set(reason, "no allowed region%s and declaring scc does not "
+                sm_text_set(reason, "no allowed region%s and declaring scc does not "
                           "clear it (the tier's scope admits no mechanism, or the regime bars "
                           "the destination)%s%s", only, pl->reject ? "; the nearest adds " : "",
                           pl->reject ? pl->reject : "");
             else
-                ptext_set(reason, "no allowed region%s for this copy%s%s%s", only,
+                sm_text_set(reason, "no allowed region%s for this copy%s%s%s", only,
                           tried ? " (every candidate checked)" : "",
                           pl->reject ? "; the nearest adds " : "", pl->reject ? pl->reject : "");
             /* a copy that cannot stay and cannot move: patching its other

@@ -756,3 +756,47 @@ sm_control_at(const char *s)
             return (long)(p - (const unsigned char *)s);
     return -1;
 }
+
+/* ---- texts that grow to fit (sm.h) ---- */
+
+void
+sm_text_set(struct sm_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = sm_vstrdupf(fmt, ap);
+    va_end(ap);
+    free(t->s);
+    t->s = s;
+    t->oom |= !s;
+}
+
+void
+sm_text_add(struct sm_text *t, const char *fmt, ...)
+{
+    va_list ap;
+    char *s;
+
+    va_start(ap, fmt);
+    s = sm_vstrdupf(fmt, ap);
+    va_end(ap);
+    if (s && t->s) {
+        char *both = sm_strdupf("%s%s", t->s, s);
+        free(s);
+        s = both;
+    }
+    if (!s) {
+        t->oom = true;
+        return;
+    }
+    free(t->s);
+    t->s = s;
+}
+
+const char *
+sm_text_str(const struct sm_text *t)
+{
+    return t->s ? t->s : "";
+}

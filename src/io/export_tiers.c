@@ -147,37 +147,11 @@ regions(struct tx *x)
     return SM_OK;
 }
 
-/* A text that grows to fit (a law, a basis list): s is NULL until set. */
-struct xt {
-    char *s;
-    bool oom;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-xt_set(struct xt *t, const char *fmt, ...)
-{
-    va_list ap;
-    char *s;
-
-    va_start(ap, fmt);
-    s = sm_vstrdupf(fmt, ap);
-    va_end(ap);
-    free(t->s);
-    t->s = s;
-    t->oom |= !s;
-}
-
-static const char *
-xt_str(const struct xt *t)
-{
-    return t->s ? t->s : "";
-}
-
 /* The law behind an allowed cell: the adequacy decision, the free-flow
  * area's regime, the mechanism's article, or the tier's own policy; whole,
  * in t (valid until t changes). */
 static const char *
-law_of(const struct rulepack *rp, const struct where_cell *c, struct xt *t)
+law_of(const struct rulepack *rp, const struct where_cell *c, struct sm_text *t)
 {
     const struct regime *g = c->regime == SM_NONE ? NULL : &rp->regimes[c->regime];
 
@@ -190,20 +164,20 @@ law_of(const struct rulepack *rp, const struct where_cell *c, struct xt *t)
         for (int32_t k = 0; k < g->nadequacy; k++)
             if (g->adequacy[k].cc == c->cc && g->adequacy[k].instrument &&
                 *g->adequacy[k].instrument) {
-                xt_set(t, "%s: %s", g->id, g->adequacy[k].instrument);
-                return xt_str(t);
+                sm_text_set(t, "%s: %s", g->id, g->adequacy[k].instrument);
+                return sm_text_str(t);
             }
-        xt_set(t, "%s adequacy", g->id);
-        return xt_str(t);
+        sm_text_set(t, "%s adequacy", g->id);
+        return sm_text_str(t);
     case WHERE_B_MECH:
-        xt_set(t, "%s: appropriate safeguards (%s)", g->id, mechanism_names[c->mechanism]);
-        return xt_str(t);
+        sm_text_set(t, "%s: appropriate safeguards (%s)", g->id, mechanism_names[c->mechanism]);
+        return sm_text_str(t);
     default:
         if (g->transfer == XFER_RULE_CONDITIONAL)
-            xt_set(t, "%s: free flow within %s%s", g->id, g->area_bloc ? "the " : "", g->area);
+            sm_text_set(t, "%s: free flow within %s%s", g->id, g->area_bloc ? "the " : "", g->area);
         else
-            xt_set(t, "%s restricts no transfer there", g->id);
-        return xt_str(t);
+            sm_text_set(t, "%s restricts no transfer there", g->id);
+        return sm_text_str(t);
     }
 }
 
@@ -218,14 +192,14 @@ cell_of(const struct where_result *w, int role, int32_t r)
 /* Add s to a "; "-separated list of distinct items (at most 3, then "…"),
  * each whole. */
 static void
-add_item(struct xt *t, int *n, const char *s)
+add_item(struct sm_text *t, int *n, const char *s)
 {
     if (!*s || (t->s && strstr(t->s, s)) || *n > 3)
         return;
     if (*n == 3)
-        xt_set(t, "%s; …", xt_str(t));
+        sm_text_set(t, "%s; …", sm_text_str(t));
     else
-        xt_set(t, "%s%s%s", xt_str(t), *n ? "; " : "", s);
+        sm_text_set(t, "%s%s%s", sm_text_str(t), *n ? "; " : "", s);
     (*n)++;
 }
 
@@ -355,7 +329,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                 "backups", "keys", "copies", "basis");
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
         int32_t k1 = k0, copies = 0;
-        struct xt basis = { 0 }, law = { 0 }, lb = { 0 };
+        struct sm_text basis = { 0 }, law = { 0 }, lb = { 0 };
         char cell[600], num[16];
         const char *glabel;
         uint32_t rules = 0;
@@ -381,7 +355,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
             /* forbidden for every copy: the rules that exclude it, all of them */
             for (int i = 0; i < RULE_COUNT; i++)
                 if (rules & (1u << i)) {
-                    xt_set(&basis, "%s%s%s", nr ? xt_str(&basis) : "forbidden: ",
+                    sm_text_set(&basis, "%s%s%s", nr ? sm_text_str(&basis) : "forbidden: ",
                            nr ? ", " : "", rule_names[i]);
                     nr++;
                 }
@@ -428,9 +402,9 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
         put_cell(f, style, cell, 16);
         snprintf(num, sizeof num, "%d%s", (int)copies, !any && copies ? "!" : "");
         put_cell(f, style, num, 7);
-        put_cell(f, style, xt_str(&basis), 0);
+        put_cell(f, style, sm_text_str(&basis), 0);
         if (style != TX_TEXT)
-            put_cell(f, style, xt_str(&law), 0);
+            put_cell(f, style, sm_text_str(&law), 0);
         free(basis.s);
         free(law.s);
         free(lb.s);
@@ -447,7 +421,7 @@ static void
 csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where_result *w)
 {
     const struct tier *T = &x->m->tiers[cb->tier];
-    struct xt lb = { 0 };
+    struct sm_text lb = { 0 };
     char nds[16];
 
     snprintf(nds, sizeof nds, "%d", (int)cb->nds);
@@ -677,7 +651,7 @@ matrix_row(struct tier_matrix *mx, const struct tx *x, const struct combo *cb,
            const struct where_result *w, int32_t row, int32_t *capc)
 {
     const struct model *m = x->m;
-    struct xt lb = { 0 };       /* law_of's text */
+    struct sm_text lb = { 0 };       /* law_of's text */
 
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
         struct tier_matrix_cell *c = &mx->cells[(size_t)row * (size_t)mx->ncols + (size_t)g];

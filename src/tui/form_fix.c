@@ -12,19 +12,6 @@
 
 /* ---- quick fixes ------------------------------------------------------------------ */
 
-/* The edit as one line (edit_format), whole on the heap; NULL when out
- * of memory. */
-static char *
-edit_line(const struct edit *e)
-{
-    size_t n = edit_format(e, NULL, 0) + 1;
-    char *s = malloc(n);
-
-    if (s)
-        edit_format(e, s, n);
-    return s;
-}
-
 /* A choice labelled label (a heap text, taken: freed here); NULL (out of
  * memory) adds none. The edit is what the preview shows (fix_open). */
 static bool
@@ -244,7 +231,7 @@ fix_open(struct tui *t, int32_t fi)
                         : "Each fix is one audited edit; u undoes it.");
     /* The preview shows the exact edit of every choice. */
     for (int i = 0; i < d->nchoices; i++) {
-        char *line = edit_line(d->edits[i]);
+        char *line = edit_format_dup(d->edits[i]);
         tui_text_add(&text, "\n  %d. %s", i + 1, line ? line : "?");
         free(line);
     }
