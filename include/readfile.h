@@ -22,7 +22,11 @@ char *readfile_all(const char *path, size_t max, size_t *len);
  * ENODEV when path is not a regular non-empty file ("-", a pipe, a device,
  * an empty file: read those with readfile_all), or open's and mmap's. */
 char *readfile_map(const char *path, size_t *len);
-void  readfile_unmap(char *text, size_t len);
+/* Unmaps; -1 when the file was cut short or changed in place while it was
+ * mapped (what was read is not the file: the pages past a new end read as
+ * zeros instead of ending the process with SIGBUS), else 0. One file is
+ * mapped at a time (EBUSY). */
+int   readfile_unmap(char *text, size_t len);
 
 /* A json_load* that failed: did jansson run out of memory? (2.14 says so
  * with an empty text, and gives every other error a text.) */

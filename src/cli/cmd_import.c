@@ -276,7 +276,13 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         char *text = ops == &importer_atlas ? readfile_map(files[i], &len) : NULL;
         if (text) {
             rc = import_run_add_mapped(run, name, text, len, &e);
-            readfile_unmap(text, len);
+            if (readfile_unmap(text, len)) {
+                /* whatever the parse made of it, it is not the file */
+                rc = cli_fail(c, "%s: the file was cut short or rewritten while it was read; "
+                              "nothing was written (write an export to a new file and rename it)",
+                              name);
+                goto out;
+            }
         } else if (ops == &importer_atlas && errno != ENODEV) {
             rc = cmd_read_fail(c, files[i]);
             goto out;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,9 +99,42 @@ out:
     return buf;
 }
 
+/* The file mapped now (a command reads one export at a time): a file cut
+ * short while it is mapped raises SIGBUS on its pages past the new end.
+ * The handler puts zero pages there instead, so the parse goes on to an
+ * error of its own, and readfile_unmap says what happened. */
+static struct {
+    char *base;
+    size_t len, page;
+    int fd;
+    struct stat st;
+    volatile sig_atomic_t cut;
+    struct sigaction old;
+} mapped = { .fd = -1 };
+
+static void
+on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+    char *a = si->si_addr, *from;
+
+    (void)sig;
+    (void)ctx;
+    if (mapped.base && a >= mapped.base && a < mapped.base + mapped.len) {
+        from = mapped.base + (size_t)(a - mapped.base) / mapped.page * mapped.page;
+        if (mmap(from, (size_t)(mapped.base + mapped.len - from), PROT_READ,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+            mapped.cut = 1;
+            return;
+        }
+    }
+    /* not ours (or no room): the next fault ends the process as before */
+    sigaction(SIGBUS, &mapped.old, NULL);
+}
+
 char *
 readfile_map(const char *path, size_t *len)
 {
+    struct sigaction sa;
     struct stat st;
     void *p;
     int fd, e;
@@ -109,6 +143,10 @@ readfile_map(const char *path, size_t *len)
     /* stat first: a pipe is never opened twice (its writer would see it closed) */
     if (strcmp(path, "-") == 0 || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
         errno = ENODEV;
+        return NULL;
+    }
+    if (mapped.base) { /* one mapping at a time */
+        errno = EBUSY;
         return NULL;
     }
     if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -125,21 +163,50 @@ readfile_map(const char *path, size_t *len)
         return NULL;
     }
     p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    e = errno;
-    close(fd);
     if (p == MAP_FAILED) {
+        e = errno;
+        close(fd);
         errno = e;
         return NULL;
     }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    mapped.base = p;
+    mapped.len = (size_t)st.st_size;
+    mapped.page = (size_t)sysconf(_SC_PAGESIZE);
+    mapped.fd = fd;
+    mapped.st = st;
+    mapped.cut = 0;
+    sigaction(SIGBUS, &sa, &mapped.old);
     /* read front to back once */
     madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
     *len = (size_t)st.st_size;
     return p;
 }
 
-void
+int
 readfile_unmap(char *text, size_t len)
 {
-    if (text)
-        munmap(text, len);
+    struct stat now;
+    int rc = 0;
+
+    if (!text)
+        return 0;
+    if (text == mapped.base) {
+        /* cut short (the handler saw it), or changed in place since it was
+         * opened: what was read is not the file as it was (a file renamed
+         * over it is another file, and leaves this one whole) */
+        if (mapped.cut || fstat(mapped.fd, &now) || now.st_size != mapped.st.st_size ||
+            now.st_mtim.tv_sec != mapped.st.st_mtim.tv_sec ||
+            now.st_mtim.tv_nsec != mapped.st.st_mtim.tv_nsec)
+            rc = -1;
+        sigaction(SIGBUS, &mapped.old, NULL);
+        close(mapped.fd);
+        mapped.base = NULL;
+        mapped.fd = -1;
+    }
+    munmap(text, len);
+    return rc;
 }

@@ -6,6 +6,8 @@
  * (file:line:col and message) on broken and hostile texts (BOM, UTF-16, NUL,
  * a missing comma, bytes after the object, deep nesting, invalid UTF-8).
  */
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "import_test.h"
@@ -330,6 +332,54 @@ test_deep_nesting(void **state)
     free(t);
 }
 
+/* A mapped export cut short (or rewritten in place) while it is read: the
+ * pages past the new end read as zeros instead of ending the process with
+ * SIGBUS, the parse fails on its own, and readfile_unmap says the file was
+ * not the one read. A file left alone unmaps clean. */
+static void
+test_mapped_cut(void **state)
+{
+    SM_ERROR(e);
+    char path[] = "/tmp/sovmap-cut-XXXXXX", *text;
+    struct timespec t[2] = { { 0, UTIME_OMIT }, { 12345, 0 } };
+    size_t len;
+    int fd;
+
+    (void)state;
+    assert_true((fd = mkstemp(path)) >= 0);
+    close(fd);
+    for (int how = 0; how < 3; how++) { /* 0 left alone, 1 cut short, 2 touched */
+        struct import_map *map = it_map(true);
+        struct import_opts o = { .now = "2026-11-26T00:00:00Z" };
+        struct import_run *run = import_run_new(map, &o);
+        FILE *f = fopen(path, "w");
+        size_t n = 0;
+
+        assert_non_null(run);
+        assert_non_null(f);
+        fputs("{\"entities\": [", f);
+        for (int i = 0; i < 4000; i++)
+            n += (size_t)fprintf(f, "%s{\"guid\": \"g%d\", \"typeName\": \"hive_table\", "
+                                "\"attributes\": {\"qualifiedName\": \"db.t%d@c\"}}",
+                                i ? ", " : "", i, i);
+        fputs("]}", f);
+        assert_int_equal(fclose(f), 0);
+        assert_true(n > 3 * 4096);
+        assert_non_null(text = readfile_map(path, &len));
+        if (how == 1)
+            assert_int_equal(truncate(path, 100), 0);
+        if (how == 2)
+            assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+        /* cut short: the zeros past the new end are an error of the parse */
+        assert_int_equal(import_run_add_mapped(run, "cut.json", text, len, &e) == SM_OK,
+                         how != 1);
+        assert_int_equal(readfile_unmap(text, len), how ? -1 : 0);
+        import_run_free(run);
+        import_map_free(map);
+    }
+    unlink(path);
+}
+
 int
 main(void)
 {
@@ -338,6 +388,7 @@ main(void)
         cmocka_unit_test(test_errors_same),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_fast_path_same),
+        cmocka_unit_test(test_mapped_cut),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
