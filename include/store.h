@@ -26,6 +26,11 @@ struct store;
 enum store_flags {
     STORE_CREATE   = 1,         /* create the file (and its directory) if missing */
     STORE_READONLY = 2,
+    /* write a new catalog whole: the file appears at path (replacing what
+     * was there) only when the first transaction commits; until then, or
+     * if the process dies, path holds what it held before. For a file no
+     * other connection has open (bench/gen). Implies STORE_CREATE. */
+    STORE_NEW      = 4,
 };
 
 int  store_open(const char *path, int flags, struct store **out, struct sm_error *err);

@@ -661,21 +661,20 @@ store_open(const char *path, int flags, struct store **out, struct sm_error *err
         free(st);
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
     }
+    if (flags & STORE_NEW)
+        flags = (flags | STORE_CREATE) & ~STORE_READONLY;
     st->flags = flags;
     if ((flags & STORE_CREATE) && !(flags & STORE_READONLY) &&
         (rc = mkdir_parents(path, err)))
+        goto fail;
+    if ((flags & STORE_NEW) && (rc = fresh_name(st, err)))
         goto fail;
     if (flags & STORE_READONLY)
         oflags = SQLITE_OPEN_READONLY;
     else
         oflags = SQLITE_OPEN_READWRITE | ((flags & STORE_CREATE) ? SQLITE_OPEN_CREATE : 0);
-    rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        rc = db_error(st, rc, err);
+    if ((rc = store_connect(st, st->tmp ? st->tmp : path, oflags, err)))
         goto fail;
-    }
-    sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, busy_ms());
     if (!(flags & STORE_READONLY) && sqlite3_db_readonly(st->db, "main") == 1) {
         rc = sm_error_set(err, SM_EREADONLY, "%s is read-only", path);
         goto fail;
@@ -710,8 +709,12 @@ store_open(const char *path, int flags, struct store **out, struct sm_error *err
             goto fail;
         }
     } else {
-        if ((rc = exec(st, "PRAGMA journal_mode = WAL", err)) ||
-            (rc = exec(st, "PRAGMA synchronous = NORMAL", err)) ||
+        /* STORE_NEW: a file no one else sees until it is complete
+         * (store_fresh.c) needs neither a journal on disk nor syncs */
+        if ((rc = exec(st, st->tmp ? "PRAGMA journal_mode = MEMORY" :
+                                     "PRAGMA journal_mode = WAL", err)) ||
+            (rc = exec(st, st->tmp ? "PRAGMA synchronous = OFF" :
+                                     "PRAGMA synchronous = NORMAL", err)) ||
             (rc = migrate(st, version, err)))
             goto fail;
     }
@@ -722,6 +725,19 @@ fail:
     return rc;
 }
 
+/* Open file for st (the catalog, or STORE_NEW's temporary file). */
+int
+store_connect(struct store *st, const char *file, int oflags, struct sm_error *err)
+{
+    int rc = sqlite3_open_v2(file, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+
+    if (rc != SQLITE_OK)
+        return db_error(st, rc, err);
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, busy_ms());
+    return SM_OK;
+}
+
 void
 store_close(struct store *st)
 {
@@ -729,9 +745,10 @@ store_close(struct store *st)
         return;
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
-    if (st->in_tx || st->held)
+    if ((st->in_tx || st->held) && st->db)
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_close_v2(st->db);
+    fresh_discard(st, true);    /* STORE_NEW never committed: nothing was there */
     rowmap_fini(&st->drow);
     rowmap_fini(&st->prow);
     rowmap_fini(&st->frow);
@@ -813,6 +830,9 @@ store_lock(struct store *st, struct sm_error *err)
         return sm_error_set(err, SM_EINVAL, "%s: a transaction is already open", st->path);
     if (st->flags & STORE_READONLY)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
+    if (st->tmp)
+        return sm_error_set(err, SM_EINVAL, "%s: a new catalog is written in one transaction",
+                            st->path);
     if ((rc = begin_fresh(st, err)))
         return rc;
     st->held = true;
@@ -872,7 +892,8 @@ store_commit(struct store *st, struct sm_error *err)
     if ((rc = exec(st, st->held ? "RELEASE sm_tx" : "COMMIT", err)))
         return rc;      /* still open: the caller rolls back */
     st->in_tx = false;
-    return SM_OK;
+    /* STORE_NEW: the commit is the rename (a failed one leaves no catalog) */
+    return st->tmp && !st->held ? fresh_publish(st, err) : SM_OK;
 }
 
 void

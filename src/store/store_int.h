@@ -199,6 +199,7 @@ struct store {
     const struct model *bulk_model; /* what they read, during store_put_all only */
     bool integrity_checked;     /* store_check_integrity passed */
     bool stale;                 /* opened immutable with a non-empty -wal unread */
+    char *tmp;                  /* STORE_NEW: the file written until the commit renames it */
     sqlite3_stmt *stmt[S_COUNT];
     struct rowmap drow, prow, frow;
     void (*progress)(void *ctx, int64_t done, int64_t total);
@@ -234,6 +235,13 @@ char *join_strv(const struct sm_strv *v, char sep);
 int split_strv(struct model *m, const char *text, char sep, struct sm_strv *out);
 int ref_put(struct store *st, const struct model *m, int32_t id, struct sm_error *err);
 int make_views(struct store *st, const struct model *m, struct sm_error *err);
+
+/* store_fresh.c: STORE_NEW's temporary file (st->tmp): named, removed
+ * (done: its name freed too), renamed over st->path after the commit. */
+int store_connect(struct store *st, const char *file, int oflags, struct sm_error *err);
+int fresh_name(struct store *st, struct sm_error *err);
+void fresh_discard(struct store *st, bool done);
+int fresh_publish(struct store *st, struct sm_error *err);
 
 /* store_bulk.c: store_put_all's fast path. bulk_rows writes the big tables
  * (emptied, rowmaps sized; the caller turns foreign keys off around it);
