@@ -258,7 +258,7 @@ static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char
  * before today ("2026-01-31" into out), else false. Atlas keeps expired
  * classifications; so does sovmap (conservative), marked. */
 static bool
-expired(const struct cj *cl, const char *now, char out[11])
+expired(const struct cj *cl, const char *now, char out[11])    /* bounded: a yyyy-MM-dd date */
 {
     const struct cj *vp = cj_get(cl, "validityPeriods"), *p;
     uint32_t i;
