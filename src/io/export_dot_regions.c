@@ -187,6 +187,8 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
             rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
             goto out;
         }
+        gnode[g] = agnode(d->g, (char *)dstr(d, "jurisdiction:%s", dclean(d, gname[g])), 1);
+        d->st.nodes++;
         nset(d, gnode[g], NA_LABEL, sm_text_str(&label));
         free(label.s);
         nset(d, gnode[g], NA_SHAPE, "box");
