@@ -252,7 +252,7 @@ out:
 int
 build_regions(struct dg *d, struct sm_error *err)
 {
-    static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };    /* bounded: a constant table of role letters */
+    static const char role_letter[ROLE_COUNT + 1] = "PRBDCAE"; /* bounded: a letter per role */
     const struct model *m = d->m;
     const struct export_opts *o = d->o;
     int32_t nr = m->nregions;

@@ -203,7 +203,7 @@ legend_systems(struct dg *d)
 int
 build_systems(struct dg *d, struct sm_error *err)
 {
-    static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };    /* bounded: a constant table of role letters */
+    static const char role_letter[ROLE_COUNT + 1] = "PRBDCAE"; /* bounded: a letter per role */
     const struct model *m = d->m;
     const struct export_opts *o = d->o;
     struct sys y = { .d = d };

@@ -305,7 +305,7 @@ static int
 key_parts(struct import_run *r, char kind, int32_t ds, const char *a, const char *b,
           bool *fresh)
 {
-    char small[512], *key = small;    /* bounded: the stack copy of a short key only; a longer one is on the heap */
+    char small[512], *key = small; /* bounded: short keys; long ones on the heap */
     size_t need = strlen(a) + strlen(b) + 32;
     int rc;
 

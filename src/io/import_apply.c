@@ -191,7 +191,8 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
 {
     struct imp_ds *d = &r->ds[i];
     struct dataset *md = &m->datasets[d->id];
-    char before[MODEL_MAX_SUBJECTS * 3 + 1], buf[MODEL_MAX_SUBJECTS * 3 + 1];    /* bounded: MODEL_MAX_SUBJECTS two-letter codes and commas, "EU,BR,..." */
+    char before[MODEL_MAX_SUBJECTS * 3 + 1];    /* bounded: codes and commas, "EU,BR" */
+    char buf[MODEL_MAX_SUBJECTS * 3 + 1];       /* bounded: codes and commas, "EU,BR" */
     size_t o = 0;
     uint16_t s[MODEL_MAX_SUBJECTS];
     int n = md->nsubjects, rc;

@@ -578,7 +578,7 @@ import_map_free(struct import_map *map)
 static const char *
 lookup_region(const struct import_map *map, const struct sm_map *t, const char *key)
 {
-    char small[256], *lk = small;    /* bounded: the stack copy of a short key only; a longer one is on the heap */
+    char small[256], *lk = small; /* bounded: short keys; long ones on the heap */
     size_t i, n;
     int32_t v;
 

@@ -105,7 +105,7 @@ element_at(const struct src *s, size_t p, size_t i)
 static size_t
 locate(const struct src *s, size_t p, const char *path)
 {
-    char key[64];    /* bounded: a schema key from a path the reader built ("datasets[3].tier"); a longer one is not located */
+    char key[64]; /* bounded: a schema key of a reader's path */
 
     while (*path && p != SIZE_MAX) {
         if (*path == '[') {

@@ -254,7 +254,7 @@ live_waiver(const struct report *r, const char *rule, const char *selector)
 {
     /* the stack for the usual key, the heap for a long name: a cut key
      * would miss the waiver */
-    char small[256], *key = small, *heap = NULL;    /* bounded: the stack copy of a short key only; a longer one is on the heap */
+    char small[256], *key = small, *heap = NULL; /* bounded: short keys; long ones on the heap */
     size_t n;
     int32_t w;
 
