@@ -14,7 +14,7 @@ int refdata_load_regions(const char *datadir, struct model *m, struct sm_error *
 
 /* The data directory: $SOVMAP_DATA, else data/ next to the executable or one
  * or two levels up (in-tree builds), else the install dir (SM_DATADIR).
- * argv0 is the program path; the result is a static string. */
+ * argv0 is the program path; the result stays valid until the next call. */
 const char *refdata_datadir(const char *argv0);
 
 #endif

@@ -467,7 +467,7 @@ region_cluster(struct dg *d, int32_t region)
 {
     const struct region *rg = &d->m->regions[region];
     Agraph_t *parent, *sg;
-    char cc[3];
+    char cc[3];    /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
 
     if (d->rcluster[region])
         return d->rcluster[region];
@@ -618,7 +618,7 @@ export_diagram(const struct model *m, const struct check_result *r,
     struct dg d;
     int32_t focus = SM_NONE, limit;
     int32_t nviol = 0;
-    char title[512], day[11];
+    char title[512], day[11];    /* bounded: fixed words, a view name and a date */
     bool layout = strcmp(fmt, "dot") != 0 && strcmp(fmt, "mermaid") != 0;
     int rc;
 

@@ -102,7 +102,7 @@ kept_datasets(const struct model *m, const struct export_opts *o, uint8_t *keep,
 bool
 region_passes(struct dg *d, int32_t region)
 {
-    char cc[3];
+    char cc[3];    /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
 
     if (!d->o->jurisdiction)
         return true;

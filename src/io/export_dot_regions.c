@@ -20,7 +20,7 @@
 const char *
 thousands(struct dg *d, int64_t v)
 {
-    char raw[32], out[48];
+    char raw[32], out[48];      /* bounded: an int64 in decimal, with a comma per 3 digits */
     int len, k = 0;
 
     len = snprintf(raw, sizeof raw, "%lld", (long long)v);
@@ -167,30 +167,30 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
         }
     }
     for (int32_t g = 0, k = 0; g < ng; g++) {
-        char label[8192];
+        struct sm_text label = { 0 };
         const char *glabel;
-        size_t len;
         int state = gcopies[g].viol ? XS_VIOLATION : gcopies[g].waived ? XS_WAIVED : XS_OK;
 
         glabel = export_group_label(d->o->juris, gname[g]);
-        len = (size_t)snprintf(label, sizeof label, "%s\\l%s copies, %s violating\\l",
-                               dclean(d, glabel), thousands(d, gcopies[g].n),
-                               thousands(d, gcopies[g].viol));
+        sm_text_set(&label, "%s\\l%s copies, %s violating\\l", dclean(d, glabel),
+                    thousands(d, gcopies[g].n), thousands(d, gcopies[g].viol));
         if (ginside[g])
-            len += (size_t)snprintf(label + len, len < sizeof label ? sizeof label - len : 0,
-                                    "%s flows and copies within\\l", thousands(d, ginside[g]));
+            sm_text_add(&label, "%s flows and copies within\\l", thousands(d, ginside[g]));
         for (; k < norder && gof[order[k]] == g; k++) {
             int32_t r = order[k];
-            if (len >= sizeof label)
-                break;
-            len += (size_t)snprintf(label + len, sizeof label - len, "  %s: %s%s%s\\l",
-                                    dclean(d, m->regions[r].id), thousands(d, copies[r].n),
-                                    copies[r].viol ? ", violating " : "",
-                                    copies[r].viol ? thousands(d, copies[r].viol) : "");
+            sm_text_add(&label, "  %s: %s%s%s\\l", dclean(d, m->regions[r].id),
+                        thousands(d, copies[r].n), copies[r].viol ? ", violating " : "",
+                        copies[r].viol ? thousands(d, copies[r].viol) : "");
+        }
+        if (label.oom) {
+            free(label.s);
+            rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
+            goto out;
         }
         gnode[g] = agnode(d->g, (char *)dstr(d, "jurisdiction:%s", dclean(d, gname[g])), 1);
         d->st.nodes++;
-        nset(d, gnode[g], NA_LABEL, label);
+        nset(d, gnode[g], NA_LABEL, sm_text_str(&label));
+        free(label.s);
         nset(d, gnode[g], NA_SHAPE, "box");
         nset(d, gnode[g], NA_COLOR, looks[state].color);
         nset(d, gnode[g], NA_FILL, looks[state].fill);
@@ -252,7 +252,7 @@ out:
 int
 build_regions(struct dg *d, struct sm_error *err)
 {
-    static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };
+    static const char role_letter[ROLE_COUNT + 1] = "PRBDCAE"; /* bounded: a letter per role */
     const struct model *m = d->m;
     const struct export_opts *o = d->o;
     int32_t nr = m->nregions;
@@ -345,15 +345,15 @@ build_regions(struct dg *d, struct sm_error *err)
     for (int32_t k = 0; k < norder; k++) {
         int32_t r = order[k];
         const struct region *rg = &m->regions[r];
-        char rl[160] = "", cc[3];
-        size_t len = 0;
+        const char *rl = "";    /* role letters and counts */
+        char cc[3];             /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
         int state = copies[r].viol ? XS_VIOLATION : copies[r].waived ? XS_WAIVED : XS_OK;
         Agnode_t *n;
 
         for (int ro = 0; ro < ROLE_COUNT; ro++)
             if (roles[r][ro])
-                len += (size_t)snprintf(rl + len, sizeof rl - len, "%s%c %s", len ? "  " : "",
-                                        role_letter[ro], thousands(d, roles[r][ro]));
+                rl = dstr(d, "%s%s%c %s", rl, *rl ? "  " : "", role_letter[ro],
+                          thousands(d, roles[r][ro]));
         sm_cc_str(rg->country, cc);
         n = agnode(group_cluster(d, region_group(d, r)),
                    (char *)dstr(d, "region:%s", dclean(d, rg->id)), 1);

@@ -18,23 +18,34 @@
 
 /* ---- layout and rendering ------------------------------------------------------------- */
 
-/* Graphviz reports errors through one process-wide hook; keep the first. */
-static char gv_msg[256];
+/* Graphviz reports errors through one process-wide hook; keep the first
+ * (on the heap: it may quote a node's name whole). */
+static char *gv_msg;
 static int gv_nerr;
+
+/* Keep msg as the first error, without a trailing blank or "Error: ". */
+static void
+gv_keep(const char *msg)
+{
+    size_t n;
+
+    if (!strncmp(msg, "Error: ", 7))
+        msg += 7;
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        n--;
+    free(gv_msg);
+    if ((gv_msg = malloc(n + 1))) {
+        memcpy(gv_msg, msg, n);
+        gv_msg[n] = '\0';
+    }
+}
 
 static int
 gv_errf(char *msg)
 {
-    size_t n;
-
-    if (!gv_nerr++) {
-        sm_strlcpy(gv_msg, msg, sizeof gv_msg);
-        n = strlen(gv_msg);
-        while (n && (gv_msg[n - 1] == '\n' || gv_msg[n - 1] == ' '))
-            gv_msg[--n] = '\0';
-        if (!strncmp(gv_msg, "Error: ", 7))
-            memmove(gv_msg, gv_msg + 7, strlen(gv_msg + 7) + 1);
-    }
+    if (!gv_nerr++)
+        gv_keep(msg);
     return 0;
 }
 
@@ -47,7 +58,7 @@ static void
 pdf_fix_dates(char *data, unsigned int len, int32_t day)
 {
     static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
-    char digits[16];
+    char digits[16];    /* bounded: a yyyymmdd date and six zeros */
 
     snprintf(digits, sizeof digits, "%08d000000", day > 0 ? (int)day : 19700101);
     for (size_t k = 0; k < 2; k++) {
@@ -69,13 +80,13 @@ pdf_fix_dates(char *data, unsigned int len, int32_t day)
 struct grab {
     int saved;
     FILE *tmp;
-    char text[200];
+    char *text;         /* the first line written, whole; NULL for none */
 };
 
 static void
 stderr_grab(struct grab *g)
 {
-    g->text[0] = '\0';
+    g->text = NULL;
     g->saved = -1;
     fflush(stderr);
     if (!(g->tmp = tmpfile()))
@@ -92,7 +103,8 @@ stderr_grab(struct grab *g)
 static void
 stderr_release(struct grab *g)
 {
-    size_t n;
+    size_t cap = 0;
+    ssize_t n;
 
     if (!g->tmp)
         return;
@@ -100,9 +112,12 @@ stderr_release(struct grab *g)
     dup2(g->saved, 2);
     close(g->saved);
     rewind(g->tmp);
-    n = fread(g->text, 1, sizeof g->text - 1, g->tmp);
-    g->text[n] = '\0';
-    g->text[strcspn(g->text, "\n")] = '\0';
+    if ((n = getline(&g->text, &cap, g->tmp)) < 0) {
+        free(g->text);
+        g->text = NULL;
+    } else {
+        g->text[strcspn(g->text, "\n")] = '\0';
+    }
     fclose(g->tmp);
 }
 
@@ -334,7 +349,8 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
     if (!shared_gvc && !(shared_gvc = gvContext()))
         return sm_error_set(err, SM_ENOMEM, "%s: graphviz could not start", fmt);
     gvc = shared_gvc;
-    gv_msg[0] = '\0';
+    free(gv_msg);
+    gv_msg = NULL;
     gv_nerr = 0;
     old = agseterrf(gv_errf);
     oldlevel = agseterr(AGERR);
@@ -342,13 +358,14 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
     stderr_grab(&grab);
     lrc = gvLayout(gvc, d->g, "dot");
     stderr_release(&grab);
-    if (!gv_nerr && grab.text[0]) {
+    if (!gv_nerr && grab.text && grab.text[0]) {
         gv_nerr = 1;
-        sm_strlcpy(gv_msg, grab.text, sizeof gv_msg);
+        gv_keep(grab.text);
     }
+    free(grab.text);
     if (lrc != 0) {
         rc = sm_error_set(err, SM_EIO, "%s: graphviz could not lay the diagram out%s%s",
-                          fmt, gv_nerr ? ": " : "", gv_msg);
+                          fmt, gv_nerr ? ": " : "", gv_msg ? gv_msg : "");
         goto out;
     }
     d->st.laid_out = 1;
@@ -362,14 +379,14 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
         rc = sm_error_set(err, SM_EIO, "%s: graphviz lost %d of %d edges laying out the "
                           "diagram%s%s; use --view regions or a filter (--tier, --system, "
                           "--jurisdiction)", fmt, (int)lost, (int)total,
-                          gv_nerr ? ": " : "", gv_msg);
+                          gv_nerr ? ": " : "", gv_msg ? gv_msg : "");
         goto layout_out;
     }
     if ((rc = check_size(d, fmt, err)))
         goto layout_out;
     if (gvRenderData(gvc, d->g, fmt, &data, &len) != 0 || gv_nerr) {
         rc = sm_error_set(err, SM_EIO, "%s: graphviz could not render%s%s", fmt,
-                          gv_nerr ? ": " : "", gv_msg);
+                          gv_nerr ? ": " : "", gv_msg ? gv_msg : "");
         goto layout_out;
     }
     if (!strcmp(fmt, "pdf"))
@@ -384,6 +401,8 @@ layout_out:
     if (!lost && !gv_nerr)
         gvFreeLayout(gvc, d->g);
 out:
+    free(gv_msg);
+    gv_msg = NULL;
     agseterr(oldlevel);
     agseterrf(old);
     return rc;

@@ -203,7 +203,7 @@ legend_systems(struct dg *d)
 int
 build_systems(struct dg *d, struct sm_error *err)
 {
-    static const char role_letter[ROLE_COUNT] = { 'P', 'R', 'B', 'D', 'C', 'A', 'E' };
+    static const char role_letter[ROLE_COUNT + 1] = "PRBDCAE"; /* bounded: a letter per role */
     const struct model *m = d->m;
     const struct export_opts *o = d->o;
     struct sys y = { .d = d };
@@ -302,7 +302,7 @@ build_systems(struct dg *d, struct sm_error *err)
             int32_t r = y.nodes[k].region != SM_NONE ? y.nodes[k].region : y.nodes[k].xregion;
             const struct region *rg = &m->regions[r];
             struct rcount tot = { 0, 0, 0 };
-            char cc[3];
+            char cc[3];         /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
             const char *rows = "";
             int32_t j;
             int state;
@@ -311,8 +311,7 @@ build_systems(struct dg *d, struct sm_error *err)
                                                                       : y.nodes[j].xregion) == r; j++) {
                 struct snode *sn = &y.nodes[j];
                 int st = sn->c.viol || sn->fl.viol ? XS_VIOLATION : sn->c.waived ? XS_WAIVED : XS_OK;
-                char rl[160] = "";
-                size_t len = 0;
+                const char *rl = "";    /* role letters and counts */
 
                 tot.n += sn->c.n;
                 tot.viol += sn->c.viol + sn->fl.viol;
@@ -324,9 +323,8 @@ build_systems(struct dg *d, struct sm_error *err)
                 }
                 for (int ro = 0; ro < ROLE_COUNT; ro++)
                     if (sn->roles[ro])
-                        len += (size_t)snprintf(rl + len, sizeof rl - len, "%s%c %s",
-                                                len ? " " : "", role_letter[ro],
-                                                thousands(d, sn->roles[ro]));
+                        rl = dstr(d, "%s%s%c %s", rl, *rl ? " " : "", role_letter[ro],
+                                  thousands(d, sn->roles[ro]));
                 rows = dstr(d, "%s<TR><TD ALIGN=\"LEFT\"%s>%s%s%s</TD>"
                             "<TD ALIGN=\"LEFT\"%s>%s</TD><TD ALIGN=\"LEFT\"%s>%s%s%s%s</TD></TR>",
                             rows, st == XS_VIOLATION ? " BGCOLOR=\"" C_RED_FILL "\"" : "",

@@ -63,7 +63,7 @@ walk_clean(const char *s, bool keep_ws, bool json, void (*put)(void *, const cha
            void *ctx)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    char esc[16];
+    char esc[16];    /* bounded: one \\u00XX or two \\xNN escapes */
     int n;
 
     while (*p) {
@@ -315,7 +315,7 @@ xregion_countries(const struct model *m, int32_t region, struct sm_ccset *out,
 static int
 cc_group(const struct export_juris *j, int cc, const char **name)
 {
-    static char own[SM_CC_COUNT][3];
+    static char own[SM_CC_COUNT][3];    /* bounded: an ISO 3166 alpha-2 code per code */
 
     if (cc < 0 || cc >= SM_CC_COUNT) {
         *name = "unknown";
@@ -414,7 +414,8 @@ load_regime(struct export_juris *j, json_t *blocs, json_t *r, const char *path,
     json_t *ff = json_object_get(r, "free_flow"), *adq = json_object_get(r, "adequacy");
     const char *id = json_string_value(json_object_get(r, "id"));
     const char *name = json_string_value(json_object_get(r, "name"));
-    char group[64], label[256];
+    const char *group, *label;  /* in j's arena: a bloc or regime id of any length */
+    char code[3];               /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
     int gi, cc;
     size_t i;
     json_t *a;
@@ -431,18 +432,20 @@ load_regime(struct export_juris *j, json_t *blocs, json_t *r, const char *path,
         if (!json_is_array(bloc))
             return json_fail(err, path, "free_flow names an unknown bloc");
         add_codes(&x->free_flow, bloc);
-        sm_strlcpy(group, json_string_value(ff), sizeof group);
+        group = json_string_value(ff);
     } else if (json_is_array(ff)) {
         add_codes(&x->free_flow, ff);
-        if (sm_ccset_count(&x->free_flow) == 1)
-            sm_cc_str(sm_ccset_next(&x->free_flow, 0), group);
-        else
-            sm_strlcpy(group, id, sizeof group);
+        if (sm_ccset_count(&x->free_flow) == 1) {
+            sm_cc_str(sm_ccset_next(&x->free_flow, 0), code);
+            group = code;
+        } else {
+            group = id;
+        }
     } else {
         return json_fail(err, path, "regime without free_flow");
     }
-    snprintf(label, sizeof label, "%s \xe2\x80\x94 %s", group, name);
-    if ((gi = add_group(j, group, label)) < 0)
+    if (!(label = sm_arena_printf(&j->arena, "%s \xe2\x80\x94 %s", group, name)) ||
+        (gi = add_group(j, group, label)) < 0)
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
     x->group = j->groups[gi].name;
     for (cc = sm_ccset_next(&x->free_flow, 0); cc != SM_NONE;
@@ -471,17 +474,30 @@ load_regime(struct export_juris *j, json_t *blocs, json_t *r, const char *path,
     return SM_OK;
 }
 
+static int juris_load(const char *path, struct export_juris **out, struct sm_error *err);
+
 int
 export_juris_load(const char *datadir, struct export_juris **out, struct sm_error *err)
 {
-    char path[1024];
+    char *path;                 /* on the heap: a data directory of any length */
+    int rc;
+
+    if (!(path = sm_strdupf("%s/jurisdictions.json", datadir ? datadir : "data")))
+        return sm_error_set(err, SM_ENOMEM, "jurisdictions.json: out of memory");
+    rc = juris_load(path, out, err);
+    free(path);
+    return rc;
+}
+
+static int
+juris_load(const char *path, struct export_juris **out, struct sm_error *err)
+{
     json_error_t je;
     json_t *root, *regimes, *blocs, *r;
     struct export_juris *j;
     size_t i;
     int rc = SM_OK;
 
-    snprintf(path, sizeof path, "%s/jurisdictions.json", datadir ? datadir : "data");
     if (!(root = json_load_file(path, 0, &je))) {
         if (readfile_json_nomem(&je))
             return sm_error_set(err, SM_ENOMEM, "%s: out of memory", path);
@@ -722,7 +738,7 @@ csv_row(FILE *f, int n, const char *const *cols)
 }
 
 static const char *
-cc_text(int32_t cc, char buf[3])
+cc_text(int32_t cc, char buf[3])    /* bounded: an ISO 3166 alpha-2 code or "*" */
 {
     if (cc == SM_NONE) {
         buf[0] = '*';
@@ -736,7 +752,7 @@ cc_text(int32_t cc, char buf[3])
 static void
 stamp_line(FILE *f, const struct export_opts *o, const char *prefix)
 {
-    char d[11];
+    char d[11];    /* bounded: a YYYY-MM-DD date */
 
     if (!o || !o->stamp)
         return;
@@ -746,7 +762,7 @@ stamp_line(FILE *f, const struct export_opts *o, const char *prefix)
 
 char *
 export_transfer_cols(const struct model *m, const struct transfer *t, const char *cols[10],
-                     char a[3], char b[3])
+                     char a[3], char b[3])    /* bounded: ISO 3166 alpha-2 codes or "*" */
 {
     char *sel = NULL;
 
@@ -773,7 +789,7 @@ export_transfers_csv(const struct model *m, const struct check_result *r,
         "dataset", "copy", "flow", "from_country", "to_country", "regime",
         "mechanism", "basis", "personal", "status"
     };
-    char a[3], b[3];
+    char a[3], b[3];    /* bounded: ISO 3166 alpha-2 codes or "*" */
 
     if (!r)
         return sm_error_set(err, SM_EINVAL, "transfers-csv needs a check result");

@@ -103,7 +103,7 @@ write_transfers(const struct model *m, const struct check_result *r, FILE *f)
         "dataset", "copy", "flow", "from", "to", "regime", "mechanism", "basis", "personal",
         "status"
     };
-    char a[3], b[3];
+    char a[3], b[3];    /* bounded: ISO 3166 alpha-2 codes or "*" */
 
     if (!r->ntransfers) {
         fputs("<p>No transfers: every copy and flow stays in its country.</p>\n", f);
@@ -140,7 +140,7 @@ export_review_html(const struct model *m, const struct check_result *r,
     const struct export_opts *o = opts;
     SM_ERROR(why);
     int32_t nd = 0, np = 0, nf = 0;
-    char day[11];
+    char day[11];    /* bounded: a YYYY-MM-DD date */
     int rc;
 
     if (!r)

@@ -231,7 +231,7 @@ transfer_ref(const struct model *m, const struct transfer *t)
 }
 
 static void
-cc_text(int32_t cc, char buf[8])
+cc_text(int32_t cc, char buf[8])    /* bounded: an ISO 3166 alpha-2 code or "global" */
 {
     if (cc == SM_NONE)
         sm_strlcpy(buf, "global", 8);
@@ -268,7 +268,7 @@ entry(struct ropa *x, int32_t d, char *cells[C_COUNT])
     const struct lineage *L = x->r->lineage;
     const struct rulepack *rp = x->r->rp;
     struct slist l = { 0 };
-    char buf[64], cc[8];
+    char buf[64], cc[8];    /* bounded: a day count or a role name in brackets, a country code */
     int rc = SM_OK;
 
     memset(cells, 0, C_COUNT * sizeof *cells);
@@ -407,7 +407,7 @@ cells_free(char *cells[C_COUNT])
 static void
 stamp(FILE *f, const struct export_opts *o, const char *prefix)
 {
-    char d[11];
+    char d[11];    /* bounded: a YYYY-MM-DD date */
 
     if (!o || !o->stamp)
         return;
@@ -495,7 +495,7 @@ write_md(struct ropa *x, FILE *f)
         for (int32_t i = x->xfer_first[d];
              i != SM_NONE && i < x->r->ntransfers && x->r->transfers[i].dataset == d; i++) {
             const struct transfer *t = &x->r->transfers[i];
-            char a[8], b[8], *via;
+            char a[8], b[8], *via;    /* bounded: ISO 3166 alpha-2 codes or "global" */
 
             if (!third_country(x->r, t))
                 continue;

@@ -25,7 +25,7 @@ struct combo {
     uint16_t subj[MODEL_MAX_SUBJECTS];
     uint8_t nsubj;
     bool pub;
-    char key[80];               /* "EU,BR" (+ " public sector") */
+    char *key;                  /* "EU,BR" (+ " public sector"), on the heap */
     int32_t *ds;                /* datasets with this tier and these subjects */
     int32_t nds, cap;
 };
@@ -55,12 +55,9 @@ static int
 region_cmp(const void *pa, const void *pb)
 {
     int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
-    char ga[64], gb[64];
     int d;
 
-    snprintf(ga, sizeof ga, "%s", group_of(cmp_o, cmp_m, a));
-    snprintf(gb, sizeof gb, "%s", group_of(cmp_o, cmp_m, b));
-    if ((d = strcmp(ga, gb)))
+    if ((d = strcmp(group_of(cmp_o, cmp_m, a), group_of(cmp_o, cmp_m, b))))
         return d;
     return strcmp(cmp_m->regions[a].id, cmp_m->regions[b].id);
 }
@@ -88,6 +85,7 @@ collect(struct tx *x)
     for (int32_t d = 0; d < x->m->ndatasets; d++) {
         const struct dataset *ds = &x->m->datasets[d];
         struct combo c;
+        char subj[CHECK_SUBJECTS_MAX];      /* bounded: every subject code once, "EU,BR" */
         int32_t k;
 
         if (ds->deleted || x->r->eff_tier[d] == SM_NONE)
@@ -95,19 +93,23 @@ collect(struct tx *x)
         memset(&c, 0, sizeof c);
         c.tier = x->r->eff_tier[d];
         c.pub = ds->public_sector;
-        check_eff_subjects(x->r, d, c.key, sizeof c.key);
+        check_eff_subjects(x->r, d, subj, sizeof subj);
         for (int32_t s = 0; L && s < L->nslots && c.nsubj < MODEL_MAX_SUBJECTS; s++)
             if (lineage_has_subject(L, d, s))
                 c.subj[c.nsubj++] = (uint16_t)L->slot_cc[s];
-        if (c.pub)
-            strncat(c.key, " public sector", sizeof c.key - strlen(c.key) - 1);
+        if (!(c.key = sm_strdupf("%s%s", subj, c.pub ? " public sector" : "")))
+            return SM_ENOMEM;
         for (k = 0; k < x->ncb; k++)
             if (x->cb[k].tier == c.tier && strcmp(x->cb[k].key, c.key) == 0)
                 break;
         if (k == x->ncb) {
-            if (x->ncb == x->cap && sm_grow((void **)&x->cb, &x->cap, x->ncb + 1, sizeof *x->cb))
+            if (x->ncb == x->cap && sm_grow((void **)&x->cb, &x->cap, x->ncb + 1, sizeof *x->cb)) {
+                free(c.key);
                 return SM_ENOMEM;
+            }
             x->cb[x->ncb++] = c;
+        } else {
+            free(c.key);
         }
         if (x->cb[k].nds == x->cb[k].cap &&
             sm_grow((void **)&x->cb[k].ds, &x->cb[k].cap, x->cb[k].nds + 1, sizeof *x->cb[k].ds))
@@ -203,47 +205,45 @@ add_item(struct sm_text *t, int *n, const char *s)
     (*n)++;
 }
 
-/* A role's cell for the regions order[g0..g1) of one group, into buf. */
+/* A role's cell for the regions order[g0..g1) of one group, into out
+ * (whole: the region ids of any length). */
 static void
 role_cell(const struct tx *x, const struct where_result *w, int role, int32_t g0, int32_t g1,
-          const char *relative, char *buf, size_t size)
+          const char *relative, struct sm_text *out)
 {
     int32_t total = g1 - g0, allowed = 0, mech = 0;
     int mechanism = MECH_NONE;
-    char list[512] = "";
-    size_t n = 0, k;
+    struct sm_text list = { 0 };
 
     for (int32_t i = g0; i < g1; i++) {
         const struct where_cell *c = cell_of(w, role, x->order[i]);
         if (c->status == WHERE_ST_ALLOWED) {
             allowed++;
-            if (n < sizeof list)
-                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "",
-                                      x->m->regions[x->order[i]].id);
+            if (allowed <= 6)
+                sm_text_add(&list, "%s%s", allowed > 1 ? ", " : "",
+                            x->m->regions[x->order[i]].id);
         } else if (c->status == WHERE_ST_MECHANISM) {
             mech++;
             mechanism = c->mechanism;
         }
     }
-    if (relative && (allowed || mech)) {
-        snprintf(buf, size, "%s", relative);
-        return;
-    }
-    if (!allowed && !mech) {
-        snprintf(buf, size, "—");
-        return;
-    }
-    if (allowed == total)
-        k = (size_t)snprintf(buf, size, "all %d", (int)total);
-    else if (allowed && allowed <= 6 && n < sizeof list)
-        k = (size_t)snprintf(buf, size, "%s", list);
+    out->oom |= list.oom;
+    if (relative && (allowed || mech))
+        sm_text_set(out, "%s", relative);
+    else if (!allowed && !mech)
+        sm_text_set(out, "—");
+    else if (allowed == total)
+        sm_text_set(out, "all %d", (int)total);
+    else if (allowed && allowed <= 6)
+        sm_text_set(out, "%s", sm_text_str(&list));
     else if (allowed)
-        k = (size_t)snprintf(buf, size, "%d of %d", (int)allowed, (int)total);
+        sm_text_set(out, "%d of %d", (int)allowed, (int)total);
     else
-        k = 0;
-    if (mech && k < size)
-        snprintf(buf + k, size - k, "%swith %s: %d", allowed ? "; " : "",
-                 mechanism_names[mechanism], (int)mech);
+        sm_text_set(out, "%s", "");
+    if (mech && !relative)
+        sm_text_add(out, "%swith %s: %d", allowed ? "; " : "", mechanism_names[mechanism],
+                    (int)mech);
+    free(list.s);
 }
 
 static const char *
@@ -256,6 +256,17 @@ relative_scope(int scope)
 /* How the sections are written: text (the TUI), Markdown, or HTML (the
  * review pack's section, export_review.c). */
 enum { TX_TEXT, TX_MD, TX_HTML };
+
+/* Characters (not continuation bytes) in the first n bytes of s. */
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+    size_t c = 0;
+
+    for (size_t i = 0; i < n; i++)
+        c += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return c;
+}
 
 /* One table cell: Markdown- or HTML-escaped, or as is padded to width (text). */
 static void
@@ -287,7 +298,6 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
 {
     const struct tier *T = &x->m->tiers[cb->tier];
     bool md = style == TX_MD;
-    char label[32];             /* the text table's 25-byte jurisdiction column */
 
     if (style == TX_HTML) {
         fputs("<h4>", f);
@@ -330,7 +340,8 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
     for (int32_t g = 0, k0 = 0; g < x->ngroups; g++) {
         int32_t k1 = k0, copies = 0;
         struct sm_text basis = { 0 }, law = { 0 }, lb = { 0 };
-        char cell[600], num[16];
+        struct sm_text cell = { 0 };
+        char num[16];           /* bounded: an int32 in decimal and "!" */
         const char *glabel;
         uint32_t rules = 0;
         int nb = 0, nl = 0;
@@ -389,17 +400,17 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
                 for (n = 25; n > 0 && ((unsigned char)glabel[n] & 0xc0) == 0x80; n--)
                     ;
             fputs("  ", f);
-            snprintf(label, sizeof label, "%.*s", (int)n, glabel);
-            put_cell(f, TX_TEXT, label, 26);
+            fwrite(glabel, 1, n, f);
+            fprintf(f, "%*s", 26 - (int)utf8_chars(glabel, n), "");
         }
-        role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, cell, sizeof cell);
-        put_cell(f, style, cell, 16);
-        role_cell(x, w, WHERE_REPLICA, k0, k1, relative_scope(T->scope), cell, sizeof cell);
-        put_cell(f, style, cell, 16);
-        role_cell(x, w, WHERE_BACKUP, k0, k1, relative_scope(T->backup_scope), cell, sizeof cell);
-        put_cell(f, style, cell, 16);
-        role_cell(x, w, WHERE_KEY, k0, k1, relative_scope(T->key_scope), cell, sizeof cell);
-        put_cell(f, style, cell, 16);
+        role_cell(x, w, WHERE_PRIMARY, k0, k1, NULL, &cell);
+        put_cell(f, style, sm_text_str(&cell), 16);
+        role_cell(x, w, WHERE_REPLICA, k0, k1, relative_scope(T->scope), &cell);
+        put_cell(f, style, sm_text_str(&cell), 16);
+        role_cell(x, w, WHERE_BACKUP, k0, k1, relative_scope(T->backup_scope), &cell);
+        put_cell(f, style, sm_text_str(&cell), 16);
+        role_cell(x, w, WHERE_KEY, k0, k1, relative_scope(T->key_scope), &cell);
+        put_cell(f, style, sm_text_str(&cell), 16);
         snprintf(num, sizeof num, "%d%s", (int)copies, !any && copies ? "!" : "");
         put_cell(f, style, num, 7);
         put_cell(f, style, sm_text_str(&basis), 0);
@@ -408,6 +419,7 @@ md_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct where
         free(basis.s);
         free(law.s);
         free(lb.s);
+        free(cell.s);
         fputs(style == TX_HTML ? "</tr>\n" : md ? " |\n" : "\n", f);
         k0 = k1;
     }
@@ -422,7 +434,7 @@ csv_combo(FILE *f, const struct tx *x, const struct combo *cb, const struct wher
 {
     const struct tier *T = &x->m->tiers[cb->tier];
     struct sm_text lb = { 0 };
-    char nds[16];
+    char nds[16];               /* bounded: an int32 in decimal */
 
     snprintf(nds, sizeof nds, "%d", (int)cb->nds);
     for (int role = 0; role < WHERE_ROLE_COUNT; role++)
@@ -479,10 +491,12 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
     if (only != SM_NONE) {     /* --tier: that tier's combos only */
         int32_t n = 0;
         for (int32_t k = 0; k < x.ncb; k++) {
-            if (x.cb[k].tier == only)
+            if (x.cb[k].tier == only) {
                 x.cb[n++] = x.cb[k];
-            else
+            } else {
                 free(x.cb[k].ds);
+                free(x.cb[k].key);
+            }
         }
         x.ncb = n;
     }
@@ -608,8 +622,10 @@ export_tiers(const struct model *m, const struct check_result *r, const struct e
     }
     rc = SM_OK;
 out:
-    for (int32_t k = 0; k < x.ncb; k++)
+    for (int32_t k = 0; k < x.ncb; k++) {
         free(x.cb[k].ds);
+        free(x.cb[k].key);
+    }
     free(x.cb);
     for (int32_t g = 0; g < x.ngroups; g++)
         free((void *)x.groups[g]);
@@ -636,13 +652,15 @@ where_role_of(int role)
 static const char *
 rules_text(struct sm_arena *a, uint32_t rules)
 {
-    char buf[256] = "";
-    size_t n = 0;
+    struct sm_text t = { 0 };
+    const char *s;
 
-    for (int i = 0; i < RULE_COUNT && n < sizeof buf; i++)
+    for (int i = 0; i < RULE_COUNT; i++)
         if (rules & (1u << i))
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", rule_names[i]);
-    return sm_arena_strdup(a, buf);
+            sm_text_add(&t, "%s%s", t.s ? ", " : "", rule_names[i]);
+    s = t.oom ? NULL : sm_arena_strdup(a, sm_text_str(&t));
+    free(t.s);
+    return s;
 }
 
 /* One row's cells and copies: w is check_where's answer for the row. */
@@ -788,8 +806,10 @@ tier_matrix_build(const struct model *m, const struct check_result *r,
     }
     rc = SM_OK;
 out:
-    for (int32_t k = 0; k < x.ncb; k++)
+    for (int32_t k = 0; k < x.ncb; k++) {
         free(x.cb[k].ds);
+        free(x.cb[k].key);
+    }
     free(x.cb);
     for (int32_t g = 0; g < x.ngroups; g++)
         free((void *)x.groups[g]);

@@ -305,7 +305,7 @@ static int
 key_parts(struct import_run *r, char kind, int32_t ds, const char *a, const char *b,
           bool *fresh)
 {
-    char small[512], *key = small;
+    char small[512], *key = small; /* bounded: short keys; long ones on the heap */
     size_t need = strlen(a) + strlen(b) + 32;
     int rc;
 
@@ -790,7 +790,7 @@ label_apply(struct import_run *r, int32_t ds, const char *field, const struct im
 int
 imp_flow(struct import_run *r, int32_t from, int32_t to, const char *via, const char *file)
 {
-    char key[64];
+    char key[64];    /* bounded: two int32 in decimal */
     bool fresh;
     int rc;
 

@@ -60,7 +60,7 @@ diff_line(struct import_run *r, int32_t ds, const char *fmt, ...)
 static int
 touch(struct import_run *r, enum obj_kind kind, int32_t id)
 {
-    char key[48];
+    char key[48];    /* bounded: a kind and an int32 id in decimal */
     bool fresh;
     int rc;
 
@@ -191,7 +191,8 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
 {
     struct imp_ds *d = &r->ds[i];
     struct dataset *md = &m->datasets[d->id];
-    char before[MODEL_MAX_SUBJECTS * 3 + 1], buf[MODEL_MAX_SUBJECTS * 3 + 1];    /* "EU,BR,..." */
+    char before[MODEL_MAX_SUBJECTS * 3 + 1];    /* bounded: codes and commas, "EU,BR" */
+    char buf[MODEL_MAX_SUBJECTS * 3 + 1];       /* bounded: codes and commas, "EU,BR" */
     size_t o = 0;
     uint16_t s[MODEL_MAX_SUBJECTS];
     int n = md->nsubjects, rc;
@@ -212,7 +213,7 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
     model_get(m, OBJ_DATASET, d->id, "subjects", before, sizeof before);
     buf[0] = 0;
     for (int k = 0; k < n; k++) {
-        char cc[3];
+        char cc[3];    /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
         sm_cc_str(s[k], cc);
         o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", k ? "," : "", cc);
     }
@@ -692,7 +693,7 @@ static int
 apply_flows(struct import_run *r, struct model *m, struct sm_error *err)
 {
     struct sm_map have;
-    char key[64];
+    char key[64];    /* bounded: three int32 in decimal */
     int rc = SM_OK;
 
     if (!r->nflows)

@@ -218,32 +218,37 @@ split_qn(const char *qn, char *buf, size_t size, const char **ns)
     return buf;
 }
 
-/* Classification attributes as key/value pairs (values as text). */
-static void
-cl_attrs(const struct cj *cl, const char **kv, int max, char (*store)[64])
+/* Classification attributes as key/value pairs (values as text), all of
+ * them, NULL-terminated, in the run's arena; NULL when out of memory. */
+static const char **
+cl_attrs(struct import_run *r, const struct cj *cl)
 {
     const struct cj *attrs = cj_get(cl, "attributes"), *v;
-    const char *k;
+    const char *k, **kv;
     uint32_t i;
-    int n = 0;
+    size_t n = 0;
 
+    if (!(kv = sm_arena_alloc(&r->arena, (2 * (size_t)(cj_is(attrs, CJ_OBJ) ? attrs->n : 0) + 1)
+                                             * sizeof *kv)))
+        return NULL;
     cj_foreach_member(attrs, i, k, v) {
-        if (n + 2 >= max)
-            break;
         if (v->type == CJ_STR)
             kv[n + 1] = v->u.s;
         else if (v->type == CJ_INT)
-            snprintf(store[n / 2], 64, "%lld", v->u.i), kv[n + 1] = store[n / 2];
+            kv[n + 1] = imp_fmt(r, "%lld", v->u.i);
         else if (v->type == CJ_REAL)
-            snprintf(store[n / 2], 64, "%g", v->u.d), kv[n + 1] = store[n / 2];
+            kv[n + 1] = imp_fmt(r, "%g", v->u.d);
         else if (v->type == CJ_TRUE || v->type == CJ_FALSE)
             kv[n + 1] = v->type == CJ_TRUE ? "true" : "false";
         else
             continue;
+        if (!kv[n + 1])
+            return NULL;
         kv[n] = k;
         n += 2;
     }
     kv[n] = NULL;
+    return kv;
 }
 
 static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
@@ -253,17 +258,17 @@ static int labels1(struct atlas *a, const struct aent *x, int32_t ds, const char
  * before today ("2026-01-31" into out), else false. Atlas keeps expired
  * classifications; so does sovmap (conservative), marked. */
 static bool
-expired(const struct cj *cl, const char *now, char out[11])
+expired(const struct cj *cl, const char *now, char out[11])    /* bounded: a yyyy-MM-dd date */
 {
     const struct cj *vp = cj_get(cl, "validityPeriods"), *p;
     uint32_t i;
-    char last[11] = "";
+    char last[11] = "";    /* bounded: a yyyy-MM-dd date (the first 10 bytes of endTime) */
 
     if (!cj_len(vp) || !now || strlen(now) < 10)
         return false;
     cj_foreach(vp, i, p) {
         const char *end = cj_gstr(p, "endTime");
-        char d[11];
+        char d[11];    /* bounded: a yyyy-MM-dd date (the first 10 bytes of endTime) */
         if (!end || strlen(end) < 10)
             return false;       /* open-ended: still valid */
         memcpy(d, end, 10);
@@ -354,15 +359,15 @@ labels1(struct atlas *a, const struct aent *x, int32_t ds, const char *field,
     if ((rc = meanings(a, x, ds, field)))
         return rc;
     cj_foreach(cls, i, cl) {
-        const char *kv[34];
-        char store[17][64];
+        const char **kv;
         const char *name = cj_gstr(cl, "typeName");
         const char *src = cj_gstr(cl, "entityGuid");
         const char *entity, *ended = NULL;
-        char day[11];
+        char day[11];    /* bounded: a yyyy-MM-dd date (expired) */
         if (!name)
             continue;
-        cl_attrs(cl, kv, 34, store);
+        if (!(kv = cl_attrs(r, cl)))
+            return SM_ENOMEM;
         if (inherited_from)
             entity = imp_fmt(r, "%s (database, inherited)", x->guid);
         else if (src && *src && strcmp(src, x->guid))

@@ -578,7 +578,7 @@ import_map_free(struct import_map *map)
 static const char *
 lookup_region(const struct import_map *map, const struct sm_map *t, const char *key)
 {
-    char small[256], *lk = small;
+    char small[256], *lk = small; /* bounded: short keys; long ones on the heap */
     size_t i, n;
     int32_t v;
 
@@ -614,6 +614,16 @@ attr_get(const char *const *attrs, const char *k)
 {
     for (int i = 0; attrs && attrs[i]; i += 2)
         if (strcasecmp(attrs[i], k) == 0)
+            return attrs[i + 1];
+    return NULL;
+}
+
+/* attr_get of the n bytes at k. */
+static const char *
+attr_getn(const char *const *attrs, const char *k, size_t n)
+{
+    for (int i = 0; attrs && attrs[i]; i += 2)
+        if (strncasecmp(attrs[i], k, n) == 0 && !attrs[i][n])
             return attrs[i + 1];
     return NULL;
 }
@@ -684,20 +694,22 @@ expand_to(const char *tpl, const char *name, const char *value, const char *cons
 
     for (const char *p = tpl; *p; ) {
         if (p[0] == '$' && p[1] == '{') {
-            const char *end = strchr(p + 2, '}');
-            char var[64], *bar;
+            /* ${var} or ${var|mode}, read in place: an attribute name of any length */
+            const char *end = strchr(p + 2, '}'), *var = p + 2, *bar;
             const char *s;
+            size_t vn;
             int mode = 0;
-            if (!end || (size_t)(end - p - 2) >= sizeof var)
+            if (!end)
                 return false;
-            memcpy(var, p + 2, (size_t)(end - p - 2));
-            var[end - p - 2] = 0;
-            if ((bar = strchr(var, '|'))) {
-                *bar++ = 0;
-                mode = strcmp(bar, "upper") == 0 ? 1 : strcmp(bar, "lower") == 0 ? 2 : 0;
+            vn = (size_t)(end - var);
+            if ((bar = memchr(var, '|', vn))) {
+                size_t bn = (size_t)(end - bar - 1);
+                mode = bn == 5 && !memcmp(bar + 1, "upper", 5) ? 1
+                     : bn == 5 && !memcmp(bar + 1, "lower", 5) ? 2 : 0;
+                vn = (size_t)(bar - var);
             }
-            s = strcmp(var, "value") == 0 ? value : strcmp(var, "name") == 0 ? name
-                                                    : attr_get(attrs, var);
+            s = vn == 5 && !memcmp(var, "value", 5) ? value
+              : vn == 4 && !memcmp(var, "name", 4) ? name : attr_getn(attrs, var, vn);
             if (!s || !*s)
                 return false;
             for (; *s; s++) {

@@ -64,7 +64,7 @@ tf_detect(const void *p)
 static json_t *
 jpath(json_t *v, const char *path)
 {
-    char part[128];
+    char part[128]; /* bounded: a key of a literal path, <= 39 bytes */
 
     while (v && *path) {
         size_t n = strcspn(path, ".");
@@ -773,7 +773,7 @@ s3_replication(struct tf *tf, struct tf_res *t, bool mark_only)
         src = cfg_ref(tf, t, "bucket");
     json_array_foreach(json_object_get(t->values, "rule"), i, rule) {
         const char *arn = jstr(rule, "destination.0.bucket"), *key;
-        char path[64];
+        char path[64]; /* bounded: 28 bytes + a size_t */
         bool unk;
         snprintf(path, sizeof path, "rule.%zu.destination.0.bucket", i);
         dst = arn ? bucket_named(tf, strrchr(arn, ':') ? strrchr(arn, ':') + 1 : arn)
@@ -816,7 +816,7 @@ s3_encryption(struct tf *tf, struct tf_res *t)
     if (!b || b->ds == SM_NONE || !b->region)
         return SM_OK;
     json_array_foreach(json_object_get(t->values, "rule"), i, rule) {
-        char path[96];
+        char path[96]; /* bounded: 66 bytes + a size_t */
         const char *key;
         snprintf(path, sizeof path, "rule.%zu.apply_server_side_encryption_by_default.0."
                  "kms_master_key_id", i);

@@ -34,6 +34,39 @@ struct wr {
     json_t *extra;              /* ... and {section: [objects]} written instead */
 };
 
+/* The error for a text that is not valid UTF-8, quoting its first 60 bytes
+ * or so: never a character cut in two, a byte that is no character as
+ * \xNN, and "…" when there is more. */
+static int
+bad_utf8(struct wr *w, const char *s)
+{
+    struct sm_text t = { 0 };
+    size_t at = 0;
+    int n;
+
+    while (s[at] && at < 60) {
+        if ((n = sm_utf8_len(s + at)) > 0 && sm_control_at(s + at) != 0) {
+            sm_text_add(&t, "%.*s", n, s + at);
+            at += (size_t)n;
+        } else {
+            n = (unsigned char)s[at] == 0xc2 && sm_control_at(s + at) == 0 ? 2 : 1;
+            for (int k = 0; k < n; k++)
+                sm_text_add(&t, "\\x%02x", (unsigned char)s[at + (size_t)k]);
+            at += (size_t)n;
+        }
+    }
+    if (s[at])
+        sm_text_add(&t, "\xe2\x80\xa6");
+    if (t.oom) {
+        free(t.s);
+        return sm_error_set(w->err, SM_ENOMEM, "out of memory");
+    }
+    n = sm_error_set(w->err, SM_EINVAL, "%s: text is not valid UTF-8: %s",
+                     w->what ? w->what : "model", sm_text_str(&t));
+    free(t.s);
+    return n;
+}
+
 static json_t *
 jstr(struct wr *w, const char *s)
 {
@@ -43,8 +76,7 @@ jstr(struct wr *w, const char *s)
     if (!j && !w->rc && sm_utf8_invalid(s) < 0)
         w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
     else if (!j && !w->rc)
-        w->rc = sm_error_set(w->err, SM_EINVAL, "%s: text is not valid UTF-8: %.60s",
-                             w->what ? w->what : "model", s ? s : "");
+        w->rc = bad_utf8(w, s ? s : "");
     return j;
 }
 
@@ -63,7 +95,7 @@ jint_or_null(int32_t v)
 static json_t *
 jdate(int32_t d)
 {
-    char buf[11];
+    char buf[11];    /* bounded: a YYYY-MM-DD date */
 
     if (!d)
         return json_null();
@@ -74,7 +106,7 @@ jdate(int32_t d)
 static json_t *
 jcc(int32_t cc)
 {
-    char buf[3];
+    char buf[3];    /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
 
     if (cc == SM_NONE)
         return json_null();
@@ -376,7 +408,7 @@ dataset_json(struct wr *w, int32_t id)
     const struct dataset *d = &m->datasets[id];
     json_t *o = json_object(), *a, *fields, *tags, *pls;
     int32_t *ids, *tids, n = 0, np = 0, nt = 0;
-    char cc[3];
+    char cc[3];    /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
 
     if (!o)
         return NULL;
@@ -486,7 +518,7 @@ flow_json(struct wr *w, int32_t id)
     const struct model *m = w->m;
     const struct flow *f = &m->flows[id];
     json_t *o = json_object(), *tx;
-    char *sel, buf[8192];
+    char *sel, *buf;
 
     if (!o)
         return NULL;
@@ -505,8 +537,17 @@ flow_json(struct wr *w, int32_t id)
     put(w, o, "fields", jstrv(w, &f->fields));
     tx = json_array();
     for (uint32_t i = 0; tx && i < f->ntransforms; i++) {
-        model_format_transforms(&f->transforms[i], 1, buf, sizeof buf);
+        /* whole: the field names have any length */
+        size_t n = model_format_transforms(&f->transforms[i], 1, NULL, 0) + 1;
+        if (!(buf = malloc(n))) {
+            if (!w->rc)
+                w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+            append(w, tx, NULL);
+            continue;
+        }
+        model_format_transforms(&f->transforms[i], 1, buf, n);
         append(w, tx, jstr(w, buf));
+        free(buf);
     }
     put(w, o, "transforms", tx);
     put(w, o, "mechanism", jstr_or_null(w, mechanism_names[f->mechanism]));

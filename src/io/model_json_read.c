@@ -114,7 +114,7 @@ get_str(struct rd *r, json_t *o, const char *path, const char *key, bool require
         bool nullable, const char *def, const char **out)
 {
     json_t *v = json_object_get(o, key);
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
 
     sub(p, sizeof p, path, key);
     if (!v) {
@@ -141,7 +141,7 @@ static int
 get_name(struct rd *r, json_t *o, const char *path, const char *key, bool required,
          const char **out)
 {
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
     long ctl;
     int rc;
 
@@ -158,7 +158,7 @@ static int
 get_bool(struct rd *r, json_t *o, const char *path, const char *key, uint8_t *out)
 {
     json_t *v = json_object_get(o, key);
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
 
     if (!v) {
         *out = 0;
@@ -177,7 +177,7 @@ get_int(struct rd *r, json_t *o, const char *path, const char *key, bool nullabl
         int32_t def, int32_t min, int32_t *out)
 {
     json_t *v = json_object_get(o, key);
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
     json_int_t x;
 
     sub(p, sizeof p, path, key);
@@ -199,7 +199,7 @@ static int
 get_date(struct rd *r, json_t *o, const char *path, const char *key, int32_t *out)
 {
     const char *s;
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
     int rc;
 
     if ((rc = get_str(r, o, path, key, false, true, "", &s)))
@@ -217,7 +217,7 @@ get_enum(struct rd *r, json_t *o, const char *path, const char *key, const char 
          int n, const char *def, bool nullable, uint8_t *out)
 {
     const char *s;
-    char p[512], *list = NULL;
+    char p[512], *list = NULL; /* bounded: a path of schema keys and indexes */
     size_t size = 0;
     bool first = true;
     FILE *f;
@@ -251,7 +251,7 @@ static int
 get_array(struct rd *r, json_t *o, const char *path, const char *key, json_t **out)
 {
     json_t *v = json_object_get(o, key);
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
 
     *out = NULL;
     if (!v || json_is_null(v))
@@ -292,7 +292,7 @@ static int
 get_strv(struct rd *r, json_t *o, const char *path, const char *key, struct sm_strv *out)
 {
     json_t *a, *v;
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
     size_t i;
     int rc;
 
@@ -304,7 +304,7 @@ get_strv(struct rd *r, json_t *o, const char *path, const char *key, struct sm_s
     if (!out->v)
         return sm_error_set(r->err, SM_ENOMEM, "out of memory");
     json_array_foreach(a, i, v) {
-        char kp[512];
+        char kp[512]; /* bounded: a path of schema keys and indexes */
         sub(kp, sizeof kp, path, key);
         idx(p, sizeof p, kp, i);
         if (!json_is_string(v))
@@ -331,7 +331,7 @@ read_region(struct rd *r, json_t *o, const char *path)
     struct region reg;
     SM_ERROR(e2);
     json_t *mem, *v;
-    char p[512];
+    char p[512]; /* bounded: a path of schema keys and indexes */
     size_t i;
     int rc;
 
@@ -373,7 +373,7 @@ read_region(struct rd *r, json_t *o, const char *path)
     if (mem)
         json_array_foreach(mem, i, v) {
             const char *cc = json_string_value(v);
-            char kp[512];
+            char kp[512]; /* bounded: a path of schema keys and indexes */
             sub(kp, sizeof kp, path, "members");
             idx(p, sizeof p, kp, i);
             if (cc && strcmp(cc, "*") == 0)
@@ -401,7 +401,7 @@ read_tier(struct rd *r, json_t *o, const char *path)
                                         "description", NULL };
     SM_ERROR(e2);
     struct tier t;
-    char p[512], kp[512];
+    char p[512], kp[512]; /* bounded: a path of schema keys and indexes */
     int rc;
 
     model_tier_init(&t);
@@ -495,7 +495,7 @@ read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
     const char *region, *key, *ref;
     SM_ERROR(e2);
     struct placement p;
-    char kp[512];
+    char kp[512]; /* bounded: a path of schema keys and indexes */
     int rc;
 
     model_placement_init(&p);
@@ -533,7 +533,7 @@ read_dataset(struct rd *r, json_t *o, const char *path)
     struct dataset d;
     const char *tier;
     json_t *subj, *fields, *tags, *props, *pls, *v, *tv;
-    char p[512], kp[512], tp[512];
+    char p[512], kp[512], tp[512]; /* bounded: a path of schema keys and indexes */
     size_t i, k;
     int32_t id;
     int rc;
@@ -649,7 +649,7 @@ read_flow(struct rd *r, json_t *o, const char *path)
     const char *from, *to, *to_region, *ref;
     json_t *xs, *v;
     struct flow f;
-    char p[512], kp[512];
+    char p[512], kp[512]; /* bounded: a path of schema keys and indexes */
     size_t i;
     int rc;
 
@@ -743,7 +743,7 @@ read_scenario(struct rd *r, json_t *o, const char *path, int32_t *id)
     SM_ERROR(e2);
     struct scenario s;
     json_t *ops, *op, *v;
-    char p[512], kp[512];
+    char p[512], kp[512]; /* bounded: a path of schema keys and indexes */
     size_t i, k;
     int rc;
 

@@ -105,7 +105,7 @@ element_at(const struct src *s, size_t p, size_t i)
 static size_t
 locate(const struct src *s, size_t p, const char *path)
 {
-    char key[64];
+    char key[64]; /* bounded: a schema key of a reader's path */
 
     while (*path && p != SIZE_MAX) {
         if (*path == '[') {
@@ -286,7 +286,7 @@ scan_top(struct rd *r, const struct src *s, struct span *spans)
         }
         json_decref(key);
         if (spans[sec].seen) {
-            char msg[64];
+            char msg[64];    /* bounded: a fixed message and a section name */
             snprintf(msg, sizeof msg, "duplicate key \"%s\"", section_names[sec]);
             return syntax_at(r, s, kpos, msg);
         }
@@ -318,7 +318,7 @@ each_element(struct rd *r, const struct src *s, const struct span *sp, const cha
              int (*one)(struct rd *, json_t *, const char *, void *), void *ctx)
 {
     size_t p, next, i = 0;
-    char path[512];
+    char path[512];    /* bounded: a section name and a list index */
     json_t *v;
     int rc;
 
@@ -431,7 +431,7 @@ scenario_cb(struct rd *r, json_t *v, const char *path, void *ctx)
 {
     struct scen *sc = ctx;
     const char *base;
-    char kp[512];
+    char kp[512];    /* bounded: a JSON path of schema keys and list indexes, "scenarios[3].base" */
     int32_t b, id;
     int rc;
 
@@ -465,7 +465,7 @@ static int
 read_scenarios(struct rd *r, const struct src *s, const struct span *sp)
 {
     struct scen sc = { 0 };
-    char p[512], kp[512];
+    char p[512], kp[512];    /* bounded: JSON paths of schema keys and list indexes */
     int rc;
 
     if ((rc = each_element(r, s, sp, "scenarios", scenario_cb, &sc)))

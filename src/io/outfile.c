@@ -44,8 +44,8 @@ is_kept(const struct stat *st, const char *keep)
 static bool
 is_sqlite(const char *path)
 {
-    static const char magic[16] = "SQLite format 3";    /* and its '\0' */
-    char head[16];
+    static const char magic[16] = "SQLite format 3"; /* bounded: the SQLite header and its '\0' */
+    char head[16];    /* bounded: the first 16 bytes of a file, compared with magic */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     ssize_t n;
 

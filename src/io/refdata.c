@@ -140,16 +140,29 @@ load_list(json_t *root, const char *key, bool multi, struct model *m, const char
     return SM_OK;
 }
 
+static int load_regions(const char *path, struct model *m, struct sm_error *err);
+
 int
 refdata_load_regions(const char *datadir, struct model *m, struct sm_error *err)
 {
-    char path[PATH_MAX];
+    char *path;                 /* on the heap: a data directory of any length */
+    int rc;
+
+    if (!(path = sm_strdupf("%s/regions.json", datadir ? datadir : ".")))
+        return sm_error_set(err, SM_ENOMEM, "regions.json: out of memory");
+    rc = load_regions(path, m, err);
+    free(path);
+    return rc;
+}
+
+static int
+load_regions(const char *path, struct model *m, struct sm_error *err)
+{
     const char *file;
     json_error_t jerr;
     json_t *root;
     int rc;
 
-    snprintf(path, sizeof path, "%s/regions.json", datadir ? datadir : ".");
     file = base_name(path);
     root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
@@ -186,40 +199,66 @@ refdata_load_regions(const char *datadir, struct model *m, struct sm_error *err)
 static bool
 has_regions(const char *dir)
 {
-    char p[PATH_MAX];
+    char *p = sm_strdupf("%s/regions.json", dir);
     struct stat sb;
+    bool ok = p && stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
 
-    if (snprintf(p, sizeof p, "%s/regions.json", dir) >= (int)sizeof p)
-        return false;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+    free(p);
+    return ok;
+}
+
+/* The path of the running program (argv0 when it names one, else
+ * /proc/self/exe), on the heap; NULL when unknown. */
+static char *
+exe_path(const char *argv0)
+{
+    size_t cap = 256;
+
+    if (argv0 && strchr(argv0, '/'))
+        return strdup(argv0);
+    for (;;) {
+        char *b = malloc(cap);
+        ssize_t n;
+        if (!b)
+            return NULL;
+        if ((n = readlink("/proc/self/exe", b, cap)) <= 0) {
+            free(b);
+            return NULL;
+        }
+        if ((size_t)n < cap) {
+            b[n] = '\0';
+            return b;
+        }
+        free(b);        /* cut: try again with more room */
+        cap *= 2;
+    }
 }
 
 const char *
 refdata_datadir(const char *argv0)
 {
-    static char found[PATH_MAX];
+    static char *found;         /* the last answer, kept until the next call */
     static const char *const ups[] = { "data", "../data", "../../data", "../share/sovmap" };
-    char exe[PATH_MAX], *slash;
     const char *env = getenv("SOVMAP_DATA");
-    ssize_t n;
+    char *exe, *slash;
 
     if (env && *env)
         return env;
-    exe[0] = '\0';
-    if (argv0 && strchr(argv0, '/'))
-        sm_strlcpy(exe, argv0, sizeof exe);
-    else if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0)
-        exe[n] = '\0';
-    else
-        exe[0] = '\0';
-    slash = strrchr(exe, '/');
-    if (slash) {
+    free(found);
+    found = NULL;
+    if ((exe = exe_path(argv0)) && (slash = strrchr(exe, '/'))) {
         *slash = '\0';
         for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-            snprintf(found, sizeof found, "%s/%s", *exe ? exe : "/", ups[i]);
-            if (has_regions(found))
+            if (!(found = sm_strdupf("%s/%s", *exe ? exe : "/", ups[i])))
+                break;
+            if (has_regions(found)) {
+                free(exe);
                 return found;
+            }
+            free(found);
+            found = NULL;
         }
     }
+    free(exe);
     return SM_DATADIR;
 }

@@ -254,7 +254,7 @@ live_waiver(const struct report *r, const char *rule, const char *selector)
 {
     /* the stack for the usual key, the heap for a long name: a cut key
      * would miss the waiver */
-    char small[256], *key = small, *heap = NULL;
+    char small[256], *key = small, *heap = NULL; /* bounded: short keys; long ones on the heap */
     size_t n;
     int32_t w;
 
@@ -656,7 +656,7 @@ report_escape(const char *s, char *buf, size_t size)
 {
     const unsigned char *u = (const unsigned char *)(s ? s : "");
     size_t at = 0, n = strlen((const char *)u);
-    char tmp[16];
+    char tmp[16];    /* bounded: one \\xNN escape */
     uint32_t cp;
     int len;
 
@@ -742,7 +742,7 @@ put_uri_path(char *buf, size_t size, size_t at, const char *path)
 {
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *p;
-    char esc[3];
+    char esc[3];    /* bounded: a %XX escape, not terminated */
 
     for (p = (const unsigned char *)path; *p; p++) {
         /* RFC 3986 unreserved characters and the path separator stay. */
@@ -776,17 +776,18 @@ dotdot(const char *p)
 size_t
 report_rel_uri(const char *path, char *buf, size_t size, bool *relative)
 {
-    char cwd[PATH_MAX], *real = NULL;
+    char *cwd = NULL, *real = NULL;     /* on the heap: a directory has no length limit */
     const char *rel = NULL;
     size_t at = 0, n;
 
     if (path[0] != '/' && !dotdot(path)) {
         rel = path;
-    } else if (getcwd(cwd, sizeof cwd) && (real = realpath(path, NULL)) != NULL) {
+    } else if ((cwd = getcwd(NULL, 0)) && (real = realpath(path, NULL)) != NULL) {
         n = strlen(cwd);
         if (strncmp(real, cwd, n) == 0 && real[n] == '/')
             rel = real + n + 1;
     }
+    free(cwd);
     if (!rel) {
         free(real);
         *relative = false;
@@ -806,8 +807,7 @@ report_rel_uri(const char *path, char *buf, size_t size, bool *relative)
 size_t
 report_file_uri(const char *path, char *buf, size_t size)
 {
-    char *real = realpath(path, NULL);
-    char cwd[PATH_MAX];
+    char *real = realpath(path, NULL), *cwd;
     size_t at;
 
     at = put(buf, size, 0, "file://", 7);
@@ -817,11 +817,11 @@ report_file_uri(const char *path, char *buf, size_t size)
     } else if (path[0] == '/') {
         at = put_uri_path(buf, size, at, path);
     } else {
-        if (!getcwd(cwd, sizeof cwd))
-            sm_strlcpy(cwd, "/", sizeof cwd);
-        at = put_uri_path(buf, size, at, cwd);
-        if (cwd[strlen(cwd) - 1] != '/')
+        const char *dir = (cwd = getcwd(NULL, 0)) ? cwd : "/";
+        at = put_uri_path(buf, size, at, dir);
+        if (dir[strlen(dir) - 1] != '/')
             at = put(buf, size, at, "/", 1);
+        free(cwd);
         at = put_uri_path(buf, size, at, path[0] == '.' && path[1] == '/' ? path + 2 : path);
     }
     if (size > 0)

@@ -193,7 +193,7 @@ jstr(struct jw *w, const char *s)
 static json_t *
 jdate(struct jw *w, int32_t d)
 {
-    char buf[11];
+    char buf[11];    /* bounded: a YYYY-MM-DD date */
 
     if (!d)
         return json_null();
@@ -383,7 +383,7 @@ finding_raw(struct jw *w, const struct report *r, const struct finding *f)
     /* checked from a model file: where the object is in it */
     if (r->file) {
         int32_t line, col;
-        char num[64];
+        char num[64];    /* bounded: a line and a column number */
         if (report_locate(r, f, &line, &col)) {
             snprintf(num, sizeof num, ", \"line\": %d, \"column\": %d", (int)line, (int)col);
             lit(w, num);
@@ -482,8 +482,7 @@ static json_t *
 sarif_rule(struct jw *w, const struct report_rule *ru, const struct report_opts *o)
 {
     json_t *d = obj(w), *cfg = obj(w), *props = obj(w);
-    char uri[2048], anchor[128];
-    size_t i;
+    char *uri;                  /* on the heap: --doc-uri has any length */
 
     set(w, d, "id", jstr(w, ru->id));
     set(w, d, "shortDescription", text_msg(w, *ru->title ? ru->title : ru->id));
@@ -501,11 +500,14 @@ sarif_rule(struct jw *w, const struct report_rule *ru, const struct report_opts 
         set(w, d, "help", help);
     }
     if (o->doc_uri && *o->doc_uri && !ru->custom) {
-        for (i = 0; ru->id[i] && i + 1 < sizeof anchor; i++)
-            anchor[i] = (char)tolower((unsigned char)ru->id[i]);
-        anchor[i] = '\0';
-        snprintf(uri, sizeof uri, "%s#%s", o->doc_uri, anchor);
-        set(w, d, "helpUri", jstr(w, uri));
+        if (!(uri = sm_strdupf("%s#%s", o->doc_uri, ru->id))) {
+            w->failed = true;
+        } else {
+            for (char *p = uri + strlen(o->doc_uri) + 1; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+            set(w, d, "helpUri", jstr(w, uri));
+            free(uri);
+        }
     }
     set(w, cfg, "level", jstr(w, sarif_level[ru->severity]));
     set(w, d, "defaultConfiguration", cfg);
@@ -562,7 +564,7 @@ sarif_result(struct jw *w, const struct report *r, const struct finding *f,
     const struct waiver *wv = waiver_of(r, f);
     const char *kind = kind_name(f);
     int32_t ri = rule_index(r, f->rule);
-    char num[32];
+    char num[32];    /* bounded: an int32 rule index */
 
     kv(w, "{", "ruleId", f->rule);
     if (ri != SM_NONE) {
@@ -581,7 +583,7 @@ sarif_result(struct jw *w, const struct report *r, const struct finding *f,
         /* a model file: the line of the object, which code scanning
          * annotates on the pull request's diff */
         if (r->file && report_locate(r, f, &line, &col)) {
-            char num[64];
+            char num[64];    /* bounded: a line and a column number */
             snprintf(num, sizeof num, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}",
                      (int)line, (int)col);
             lit(w, num);
@@ -628,7 +630,7 @@ static json_t *
 expired_note(struct jw *w, const struct waiver *wv)
 {
     json_t *n = obj(w), *props;
-    char date[11];
+    char date[11];    /* bounded: a YYYY-MM-DD date */
     size_t len = strlen(wv->key) + strlen(wv->owner) + strlen(wv->reason) + 64;
     char *t = malloc(len);
 

@@ -212,7 +212,7 @@ write_junit(const struct report *r, const struct report_opts *o, FILE *f,
     int32_t *idx = NULL, i, j, k, ri = 0;
     const char *rule;
     int fail_on = o->fail_on >= 0 && o->fail_on <= SEV_COUNT ? o->fail_on : SEV_ERROR;
-    char date[11];
+    char date[11];    /* bounded: a YYYY-MM-DD date */
     int cmp;
 
     if (r->nfindings) {

@@ -106,7 +106,7 @@ static size_t
 fit(const char *s, size_t n, int cols)
 {
     size_t at = 0, len;
-    char ch[8];
+    char ch[8];    /* bounded: one UTF-8 character (at most 4 bytes) */
     int w = 0, cw;
 
     while (at < n) {
@@ -129,7 +129,7 @@ static int
 width_n(const char *s, size_t n)
 {
     size_t at = 0, len;
-    char ch[8];
+    char ch[8];    /* bounded: one UTF-8 character (at most 4 bytes) */
     int w = 0;
 
     while (at < n) {
@@ -335,7 +335,7 @@ waived_finding(struct out *o, const struct report *r, const struct finding *f)
     const struct waiver *w = f->waiver >= 0 && f->waiver < r->m->nwaivers
         ? &r->m->waivers[f->waiver] : NULL;
     int col = rule_line(o, f);
-    char date[11], *t;
+    char date[11], *t;    /* bounded: a YYYY-MM-DD date */
 
     sm_date_fmt(w ? w->expires : 0, date);
     spaces(o->f, col);
@@ -358,7 +358,7 @@ waived_finding(struct out *o, const struct report *r, const struct finding *f)
 static void
 expired_waiver(struct out *o, const struct waiver *w)
 {
-    char date[11];
+    char date[11];    /* bounded: a YYYY-MM-DD date */
     size_t n = strlen(w->owner) + strlen(w->reason) + 64;
     char *t = malloc(n);
 
@@ -386,7 +386,7 @@ write_text(const struct report *r, const struct report_opts *ro, FILE *f,
     struct out o = { .f = f, .color = ro->color, .width = ro->width > 0 ? ro->width : 80,
                      .r = r };
     const struct finding *fd, *prev;
-    char line[256];
+    char line[256];    /* bounded: the summary: counts and fixed words */
     int32_t i, start;
     int sev;
 

@@ -374,25 +374,38 @@ jurisdictions_name_ok(const char *name)
            strcmp(name + n - 5, ".json") == 0;
 }
 
+static int load_jurisdictions_at(struct ctx *pc, const char *path);
+
 static int
 load_jurisdictions(struct ctx *pc, const char *datadir, const char *name)
 {
-    char path[4096];
-    size_t len;
-    char *text;
-    const char *why;
-    json_t *root, *regs, *r;
-    json_error_t je;
-    char msg[160];
-    size_t i;
-    int rc = SM_OK;
-    struct ctx c = *pc;
+    char *path;                 /* on the heap: a data directory of any length */
+    int rc;
 
     if (!jurisdictions_name_ok(name))
         return bad(pc, (const char *[]){ "jurisdictions" }, 1,
                    "jurisdictions must be a file name ending in .json in the data "
                    "directory (no '/' or '..')%s", NULL);
-    snprintf(path, sizeof path, "%s/%s", datadir, name);
+    if (!(path = sm_strdupf("%s/%s", datadir, name)))
+        return oom(pc);
+    rc = load_jurisdictions_at(pc, path);
+    free(path);
+    return rc;
+}
+
+static int
+load_jurisdictions_at(struct ctx *pc, const char *path)
+{
+    size_t len;
+    char *text;
+    const char *why;
+    json_t *root, *regs, *r;
+    json_error_t je;
+    char msg[160];              /* bounded: jansson's message, at most 160 bytes (json_error_t) */
+    size_t i;
+    int rc = SM_OK;
+    struct ctx c = *pc;
+
     if (!(text = slurp(path, &len, &why)))
         return sm_error_set(pc->err, SM_EIO, "%s: %s", path, why);
     c.file = path;
@@ -441,7 +454,7 @@ static int
 scope_of(struct ctx *c, json_t *t, const char *key, int32_t idx, uint8_t *out, uint8_t dflt)
 {
     json_t *v = json_object_get(t, key);
-    char ixs[16];
+    char ixs[16];               /* bounded: an int32 in decimal */
     int s;
 
     snprintf(ixs, sizeof ixs, "%d", idx);
@@ -644,11 +657,33 @@ rulepack_plain_name(const char *name)
     return true;
 }
 
+static int load_pack(const char *datadir, const char *name, const char *path,
+                     struct rulepack **out, struct sm_error *err);
+
 int
 rulepack_load(const char *datadir, const char *name, struct rulepack **out,
               struct sm_error *err)
 {
-    char path[4096];
+    char *path;                 /* on the heap: a directory or a pack name of any length */
+    int rc;
+
+    if (!name || !*name)
+        name = "default";
+    if (strchr(name, '/') || (strlen(name) > 5 && strcmp(name + strlen(name) - 5, ".json") == 0))
+        path = sm_strdupf("%s", name);
+    else
+        path = sm_strdupf("%s/rules/%s.json", datadir, name);
+    if (!path)
+        return sm_error_set(err, SM_ENOMEM, "rule pack %s: out of memory", name);
+    rc = load_pack(datadir, name, path, out, err);
+    free(path);
+    return rc;
+}
+
+static int
+load_pack(const char *datadir, const char *name, const char *path, struct rulepack **out,
+          struct sm_error *err)
+{
     struct ctx c = { .err = err };
     json_t *root = NULL, *v;
     json_error_t je;
@@ -657,12 +692,6 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
     const char *why;
     int rc;
 
-    if (!name || !*name)
-        name = "default";
-    if (strchr(name, '/') || (strlen(name) > 5 && strcmp(name + strlen(name) - 5, ".json") == 0))
-        snprintf(path, sizeof path, "%s", name);
-    else
-        snprintf(path, sizeof path, "%s/rules/%s.json", datadir, name);
     if (!(text = slurp(path, &len, &why))) {
         if (errno == ENOENT && !strchr(name, '/'))
             return sm_error_set(err, SM_ENOTFOUND, "unknown rule pack %s (no %s)", name, path);
@@ -697,18 +726,12 @@ rulepack_load(const char *datadir, const char *name, struct rulepack **out,
             while (k < sizeof known / sizeof *known && strcmp(key, known[k]))
                 k++;
             if (k == sizeof known / sizeof *known) {
-                char shown[48];
-                size_t o = 0;
-                /* printable ASCII only, cut short: the key is the file's text */
-                for (const char *q = key; *q && o + 4 < sizeof shown; q++)
-                    shown[o++] = (*q >= 0x20 && *q < 0x7f) ? *q : '?';
-                if (strlen(key) > o)
-                    shown[o++] = '.', shown[o++] = '.', shown[o++] = '.';
-                shown[o] = '\0';
+                /* the key whole, as every unknown key (the CLI escapes
+                 * what reaches the terminal) */
                 rc = bad(&c, (const char *[]){ key }, 1,
                          "unknown key \"%s\" (a rule pack has name, description, "
                          "jurisdictions, personal_tags, tiers, policy, rules, regimes "
-                         "and custom)", shown);
+                         "and custom)", key);
                 goto fail;
             }
         }

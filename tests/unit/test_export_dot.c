@@ -490,30 +490,33 @@ test_regions_view_keeps_regions(void **state)
     fixture_fini(&fx);
 }
 
-/* n regions in n countries, nflows etl flows between random datasets. */
+/* n regions in n countries, nflows etl flows between random datasets;
+ * each region id "site:rNN" followed by tail. */
 static struct model *
-wide(int32_t nregions, int32_t nflows)
+wide_tail(int32_t nregions, int32_t nflows, const char *tail)
 {
     static const char *const cc[] = { "FR", "DE", "US", "JP", "GB", "CA", "BR", "AU", "IT", "IN" };
     struct model *m = tl_small_model();
     int32_t *prim = malloc((size_t)nregions * 4 * sizeof *prim);
     uint32_t s = 7;
-    char id[32], name[32];
+    char name[32], *id;
 
     for (int32_t k = 0; k < nregions; k++) {
         struct region r;
         model_region_init(&r);
-        snprintf(id, sizeof id, "site:r%02d", (int)k);
+        assert_non_null(id = sm_strdupf("site:r%02d%s", (int)k, tail));
         r.id = id;
         r.country = sm_cc(cc[k % 10]);
         r.kind = REGION_ONPREM;
         assert_int_equal(model_add_region(m, &r, NULL, NULL), SM_OK);
+        free(id);
     }
     for (int32_t i = 0; i < nregions * 4; i++) {
         snprintf(name, sizeof name, "w%04d", (int)i);
-        snprintf(id, sizeof id, "site:r%02d", (int)(i % nregions));
+        assert_non_null(id = sm_strdupf("site:r%02d%s", (int)(i % nregions), tail));
         prim[i] = tl_add_copy(m, tl_add_dataset(m, name, "public", NULL, "s"), id, ROLE_PRIMARY,
                               NULL);
+        free(id);
     }
     for (int32_t k = 0; k < nflows; k++) {
         int32_t a = (int32_t)(lcg(&s) % (uint32_t)(nregions * 4));
@@ -527,6 +530,12 @@ wide(int32_t nregions, int32_t nflows)
     }
     free(prim);
     return m;
+}
+
+static struct model *
+wide(int32_t nregions, int32_t nflows)
+{
+    return wide_tail(nregions, nflows, "");
 }
 
 /* More than 300 region pairs: folded into one node per jurisdiction, at
@@ -547,6 +556,46 @@ test_regions_view_folds(void **state)
     assert_non_null(strstr(dot, "30 regions in 8 jurisdictions"));
     assert_non_null(strstr(dot, "site:r00: "));
     free(dot);
+    fixture_fini(&fx);
+}
+
+/* Folded, a jurisdiction's node lists each of its regions whole: nine
+ * regions of 1.2 KB ids (CJK and emoji) make an EEA label past the 8 KB
+ * buffer that cut it (issue #17). */
+static void
+test_regions_view_folds_long_ids(void **state)
+{
+    struct fixture fx;
+    struct parsed p;
+    struct sm_text tail = { 0 };
+    char *dot, *want;
+
+    (void)state;
+    sm_text_set(&tail, "-");
+    for (int i = 0; i < 100; i++)
+        sm_text_add(&tail, "%s", "ab\xe6\x95\xb0\xf0\x9f\x8c\x8d");   /* ab数🌍 */
+    assert_false(tail.oom);
+    fixture_init(&fx, wide_tail(30, 3000, tail.s));
+    dot = regions_view(&fx, &p);
+    assert_int_equal(p.nodes, 8);
+    assert_non_null(strstr(dot, "30 regions in 8 jurisdictions"));
+    /* agwrite folds long strings with a backslash-newline, and labels
+     * break long words with \n: unfold both */
+    for (char *r = dot, *w = dot; ; r++) {
+        if (r[0] == '\\' && (r[1] == '\n' || r[1] == 'n')) {
+            r++;
+            continue;
+        }
+        if (!(*w++ = *r))
+            break;
+    }
+    for (int k = 0; k < 30; k++) {
+        assert_non_null(want = sm_strdupf("site:r%02d%s: ", k, tail.s));
+        assert_int_equal(count(dot, want), 1);
+        free(want);
+    }
+    free(dot);
+    free(tail.s);
     fixture_fini(&fx);
 }
 
@@ -899,6 +948,7 @@ main(void)
         cmocka_unit_test(test_regions_view_small),
         cmocka_unit_test(test_regions_view_keeps_regions),
         cmocka_unit_test(test_regions_view_folds),
+        cmocka_unit_test(test_regions_view_folds_long_ids),
         cmocka_unit_test(test_synthetic_100),
         cmocka_unit_test(test_synthetic_1000),
         cmocka_unit_test(test_synthetic_10000),

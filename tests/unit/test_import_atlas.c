@@ -504,6 +504,52 @@ test_schemes_and_legacy_refs(void **state)
     model_free(m);
 }
 
+/* A classification with more than 16 attributes: every one reaches the
+ * mapping ("type" last, after 19 others of every kind, was dropped by a
+ * fixed table of 16; issue #17). */
+static void
+test_many_attributes(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "many.json");
+    const char *files[] = { path, NULL };
+    struct model *m = it_model();
+    struct import_map *map = it_map(false);
+    SM_ERROR(e);
+    struct import_run *run;
+    FILE *f = fopen(path, "wb");
+
+    (void)state;
+    assert_non_null(f);
+    fputs("{\"entities\": ["
+          " {\"typeName\": \"aws_s3_bucket\", \"guid\": \"b1\", \"status\": \"ACTIVE\","
+          "  \"attributes\": {\"qualifiedName\": \"s3://b@cl\", \"name\": \"b\","
+          "   \"region\": \"EU\"}},"
+          " {\"typeName\": \"hive_table\", \"guid\": \"t1\", \"status\": \"ACTIVE\","
+          "  \"attributes\": {\"qualifiedName\": \"db1.t@cl\", \"name\": \"t\","
+          "   \"sd\": {\"guid\": \"sd1\", \"typeName\": \"hive_storagedesc\"}}}],"
+          " \"referredEntities\": {"
+          "  \"sd1\": {\"typeName\": \"hive_storagedesc\", \"guid\": \"sd1\", \"status\": \"ACTIVE\","
+          "   \"attributes\": {\"qualifiedName\": \"db1.t@cl_storage\","
+          "    \"location\": \"s3://b/warehouse/t\"}},"
+          "  \"c1\": {\"typeName\": \"hive_column\", \"guid\": \"c1\", \"status\": \"ACTIVE\","
+          "   \"attributes\": {\"qualifiedName\": \"db1.t.mail@cl\", \"name\": \"mail\","
+          "    \"table\": {\"guid\": \"t1\", \"typeName\": \"hive_table\"}},"
+          "   \"classifications\": [{\"typeName\": \"PII\", \"attributes\": {"
+          "    \"a0\": \"x\", \"a1\": 1, \"a2\": 2.5, \"a3\": true, \"a4\": false, \"a5\": \"x\","
+          "    \"a6\": \"x\", \"a7\": 7, \"a8\": \"x\", \"a9\": \"x\", \"a10\": \"x\", \"a11\": 11,"
+          "    \"a12\": \"x\", \"a13\": \"x\", \"a14\": \"x\", \"a15\": \"x\", \"a16\": \"x\","
+          "    \"a17\": \"x\", \"a18\": null, \"type\": \"Email\"},"
+          "    \"entityGuid\": \"c1\"}]}}}", f);
+    fclose(f);
+    run = it_import(m, map, "atlas", NULL, files, &e);
+    if (!run)
+        fail_msg("%s", e.msg);
+    assert_int_not_equal(it_tag(m, "db1.t", "mail", "pii.email"), SM_NONE);
+    import_run_free(run);
+    import_map_free(map);
+    model_free(m);
+}
+
 static void
 write_text(const char *path, const char *text)
 {
@@ -583,6 +629,7 @@ main(void)
         cmocka_unit_test(test_deleted_and_contradictions),
         cmocka_unit_test(test_hostile_names),
         cmocka_unit_test(test_schemes_and_legacy_refs),
+        cmocka_unit_test(test_many_attributes),
         cmocka_unit_test(test_classifications_gone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,8 @@
  */
 #include "import_test.h"
 
+#include <ctype.h>
+
 static struct import_map *
 load(const char *text, struct import_map *base, struct sm_error *e)
 {
@@ -127,6 +129,62 @@ test_layering_and_templates(void **state)
     assert_string_equal(import_map_bucket_region(map, "my-bucket"), "aws:us-east-1");
     import_mapped_fini(&mp);
     import_map_free(map);
+}
+
+/* A 10 KB attribute name (ASCII, CJK, emoji) in ${ATTR} and ${ATTR|upper}:
+ * expanded whole, never cut nor refused for its length (issue #17). */
+static char *
+long_text(const char *tail)
+{
+    size_t n = 0, cap = 16 * 1024;
+    char *s = malloc(cap);
+
+    assert_non_null(s);
+    for (int i = 0; i < 3400; i++)
+        s[n++] = 'k';
+    for (int i = 0; i < 1134; i++, n += 3)
+        memcpy(s + n, "\xe6\x95\xb0", 3);            /* 数 */
+    for (int i = 0; i < 850; i++, n += 4)
+        memcpy(s + n, "\xf0\x9f\x8c\x8d", 4);       /* 🌍 */
+    strcpy(s + n, tail);
+    return s;
+}
+
+static void
+test_long_attribute(void **state)
+{
+    SM_ERROR(e);
+    struct import_map *map;
+    struct import_mapped mp = { 0 };
+    char *key = long_text(""), *value = long_text("v"), *text, *want;
+    const char *attrs[] = { "short", "s", NULL, NULL, NULL };
+
+    (void)state;
+    assert_int_equal(strlen(key), 10202);
+    attrs[2] = key;
+    attrs[3] = value;
+    text = sm_strdupf("{\"rules\": [{\"name\": \"geo\", \"attrs\": {\"%s\": \"*\"},"
+                      " \"tags\": [\"t=${%s}\", \"u=${%s|upper}\", \"x=${%s}\"]}]}",
+                      key, key, key, key + 1);
+    assert_non_null(text);
+    if (!(map = load(text, NULL, &e)))
+        fail_msg("%s", e.msg);
+    label(map, IMPORT_FROM_ATLAS, "geo", NULL, attrs, false, &mp);
+    assert_true(mp.matched);
+    assert_int_equal(mp.ntags, 2);                  /* x=: a name one byte short is missing */
+    want = sm_strdupf("t=%s", value);
+    assert_string_equal(mp.tags[0], want);
+    free(want);
+    for (char *p = value; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    want = sm_strdupf("u=%s", value);
+    assert_string_equal(mp.tags[1], want);
+    free(want);
+    import_mapped_fini(&mp);
+    import_map_free(map);
+    free(text);
+    free(key);
+    free(value);
 }
 
 static const char *
@@ -287,6 +345,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shipped_map),
         cmocka_unit_test(test_layering_and_templates),
+        cmocka_unit_test(test_long_attribute),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_unmapped_labels_kept),
