@@ -152,12 +152,6 @@ bool   sm_big_wants_share(const void *p);
 bool   sm_big_is_shared(const void *p);
 /* sm_grow for big blocks. */
 int    sm_big_grow(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable);
-/* A hint that the fresh memory [p, p + size) (any block: sm_big, malloc)
- * is about to be written through: where the system gives transparent huge
- * pages on request (Linux, "madvise" mode), its 2 MiB-aligned interior gets
- * them, so a million-row array faults in a few hundred times instead of a
- * few tens of thousands. Nothing else changes; ranges under 4 MiB are left. */
-void   sm_hint_huge(void *p, size_t size);
 
 /* ---- growable arrays ---------------------------------------------------- */
 /* Make room for need elements of size elsize in *p (capacity *cap); the

@@ -436,7 +436,6 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
     if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->memo || !c->rmemo || !c->wv)
         goto fail;
-    sm_hint_huge(c->inflow, sizeof *c->inflow * (size_t)m->nplacements);
     for (int32_t p = 0; p < m->nplacements; p++)
         c->inflow[p] = SM_NONE;
     /* The transfer into a copy: the first flow that feeds it (a replication

@@ -129,19 +129,19 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     if (c->no_register)
         return;
     if (r->ntransfers == c->cap_transfers) {
-        /* the first row: room for one per copy and flow at once, in
-         * memory not yet touched (it costs nothing until written; the
-         * register seldom grows again, and never through zeroed room) */
-        bool first = !r->transfers;
+        /* the first row: room for one per copy and flow at once (a big
+         * block is mapped fresh: its pages cost nothing until written), so
+         * the register seldom grows again through sm_big_grow's zeroed
+         * doublings; if that much is refused, room for this row alone */
         int32_t need = r->ntransfers + 1;
-        if (first && need < c->rows_hint)
-            need = c->rows_hint;
-        if (check_grow_rows(&r->transfers, &c->cap_transfers, need, c->m->shareable)) {
+        if (!r->transfers && need < c->rows_hint &&
+            check_grow_rows(&r->transfers, &c->cap_transfers, c->rows_hint, c->m->shareable) ==
+                SM_OK)
+            need = 0;
+        if (need && check_grow_rows(&r->transfers, &c->cap_transfers, need, c->m->shareable)) {
             c->oom = true;
             return;
         }
-        if (first)
-            sm_hint_huge(r->transfers, sizeof *r->transfers * (size_t)c->cap_transfers);
     }
     t = &r->transfers[r->ntransfers];
     t->dataset = d;
@@ -397,7 +397,6 @@ merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nr
 
     if (!b)
         return SM_ENOMEM;
-    sm_hint_huge(b, sizeof *b * (size_t)r->ntransfers);
     while (nrun > 1) {
         int32_t w = 0;
         for (int32_t q = 0; q < nrun; q += 2) {
@@ -476,7 +475,6 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
         sm_big_free(u);
         return SM_ENOMEM;
     }
-    sm_hint_huge(u, sizeof *u * (size_t)n);
     /* one stable counting pass straight into the register's final place:
      * each row after the rows of names before its dataset's and after the
      * earlier rows of its dataset (written in order; read in a few runs,

@@ -141,12 +141,6 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
         !tgt_of || !from_ds || !queue || !inq)
         goto fail;
-    sm_hint_huge(L->eff_tier, sizeof(int32_t) * (size_t)nd);
-    sm_hint_huge(L->eff_via, sizeof(int32_t) * (size_t)nd);
-    sm_hint_huge(L->subj_via, sizeof(int32_t) * (size_t)nd);
-    sm_hint_huge(L->subj, sizeof(uint64_t) * (size_t)nd);
-    sm_hint_huge(off, sizeof *off * (size_t)nd);
-    sm_hint_huge(queue, sizeof *queue * (size_t)nd);
     bool decl_ok = true;        /* every declared code has a slot */
     /* Tag texts are mostly shared (a load copies repeated text once): the
      * answer for the last few tag pointers, so that a million tags are not

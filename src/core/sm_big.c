@@ -232,23 +232,6 @@ sm_big_is_shared(const void *p)
     return p && hdr(p)->kind == BIG_PRIVATE;
 }
 
-#define HUGE_PAGE ((uintptr_t)2 << 20)
-
-void
-sm_hint_huge(void *p, size_t size)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    uintptr_t e = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
-
-    if (p && size >= 2 * HUGE_PAGE && e > a)
-        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)size;
-#endif
-}
-
 int
 sm_big_grow(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable)
 {
