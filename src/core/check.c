@@ -195,6 +195,7 @@ ck_worker(const struct ck *c)
     w->wv = c->wv;
     w->nwv = c->nwv;
     w->cc_eu = c->cc_eu;
+    w->rows_hint = c->rows_hint;
     w->no_register = c->no_register;
     w->expired_tags = c->expired_tags;
     w->r = calloc(1, sizeof *w->r);
@@ -411,6 +412,8 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->r = r;
     c->cc_eu = sm_cc("EU");
     c->no_register = !full;
+    c->rows_hint = (int32_t)((int64_t)m->nplacements + m->nflows < INT32_MAX / 2
+                             ? m->nplacements + m->nflows : INT32_MAX / 2);
     for (int32_t t = 0; t < m->ntags && !c->expired_tags; t++)
         c->expired_tags = m->tags[t].expired && *m->tags[t].expired;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))

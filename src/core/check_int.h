@@ -116,6 +116,7 @@ struct ck {
     struct wv *wv;
     int32_t nwv;
     int32_t cap_transfers;
+    int32_t rows_hint;          /* the register's first room, in rows */
     bool oom;
     bool no_register;           /* check_run_findings: no transfer rows */
     bool expired_tags;          /* some tag rests on an expired classification (CLS003) */

@@ -128,11 +128,20 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
 
     if (c->no_register)
         return;
-    if (r->ntransfers == c->cap_transfers &&
-        check_grow_rows(&r->transfers, &c->cap_transfers, r->ntransfers + 1,
-                        c->m->shareable)) {
-        c->oom = true;
-        return;
+    if (r->ntransfers == c->cap_transfers) {
+        /* the first row: room for one per copy and flow at once (a big
+         * block is mapped fresh: its pages cost nothing until written), so
+         * the register seldom grows again through sm_big_grow's zeroed
+         * doublings; if that much is refused, room for this row alone */
+        int32_t need = r->ntransfers + 1;
+        if (!r->transfers && need < c->rows_hint &&
+            check_grow_rows(&r->transfers, &c->cap_transfers, c->rows_hint, c->m->shareable) ==
+                SM_OK)
+            need = 0;
+        if (need && check_grow_rows(&r->transfers, &c->cap_transfers, need, c->m->shareable)) {
+            c->oom = true;
+            return;
+        }
     }
     t = &r->transfers[r->ntransfers];
     t->dataset = d;
