@@ -179,7 +179,8 @@ enum action keymap_lookup(const struct keymap *km, enum keymap_id map, int key);
  * with "unknown action movedown; did you mean move-down?". */
 int  keymap_bind(struct keymap *km, const char *map, const char *key,
                  const char *action, struct sm_error *err);
-/* Keys bound to an action in a map, as "j, <Down>" into buf. */
+/* Keys bound to an action in a map, as "j <Down>" into buf: whole key
+ * names only, as many as fit in size. */
 const char *keymap_keys(const struct keymap *km, enum keymap_id map, enum action a,
                         char *buf, size_t size);
 

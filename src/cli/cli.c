@@ -52,16 +52,16 @@ cli_run(struct cli *c, const struct command *cmd, int argc, char **argv)
 const char *
 cli_default_catalog(void)
 {
-    static char path[4096];
+    static char *path;          /* whole, however long the variable; made once */
     const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
 
+    if (path)
+        return path;
     if (x && *x)
-        snprintf(path, sizeof path, "%s/sovmap/catalog.db", x);
+        path = sm_strdupf("%s/sovmap/catalog.db", x);
     else if (home && *home)
-        snprintf(path, sizeof path, "%s/.local/share/sovmap/catalog.db", home);
-    else
-        snprintf(path, sizeof path, "sovmap-catalog.db");
-    return path;
+        path = sm_strdupf("%s/.local/share/sovmap/catalog.db", home);
+    return path ? path : "sovmap-catalog.db";
 }
 
 /* The audit data of the seeded tiers: added, from nothing. */
@@ -285,7 +285,7 @@ reload_summary(const struct model *a, const struct model *b, char *buf, size_t s
             for (int32_t i = 0; i < n; i++) {
                 /* a million objects: the stack for the usual short
                  * selector, the heap for a long one */
-                char small[256], *heap = NULL;
+                char small[256], *heap = NULL; /* bounded: a fast path, the heap past it */
                 const char *sel;
                 int32_t id;
                 if ((kinds[k] == OBJ_DATASET && x->datasets[i].deleted) ||

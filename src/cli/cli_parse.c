@@ -22,7 +22,7 @@ void
 cli_vput(FILE *f, const char *fmt, va_list ap)
 {
     va_list aq;
-    char small[256], *buf = small;
+    char small[256], *buf = small;      /* bounded: a fast path, the heap past it */
     int n;
 
     va_copy(aq, ap);
@@ -124,7 +124,7 @@ cli_progress(struct cli *c, const char *what, int64_t done, int64_t total)
 bool
 cli_confirm(struct cli *c, const char *fmt, ...)
 {
-    char line[64];
+    char line[64];                      /* bounded: a y/N answer; a longer line is a no */
     va_list ap;
 
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
@@ -349,7 +349,7 @@ utf8_len(const unsigned char *s)
 static uint32_t
 utf8_cp(const unsigned char *p, int n)
 {
-    static const unsigned char lead_mask[5] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+    static const unsigned char lead_mask[5] = { 0, 0x7f, 0x1f, 0x0f, 0x07 }; /* bounded: a fixed table */
     uint32_t cp = p[0] & lead_mask[n];
 
     for (int i = 1; i < n; i++)
@@ -380,7 +380,7 @@ text_walk(const char *s, void (*piece)(void *ctx, const char *text, size_t n, ui
           void *ctx)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
-    char esc[16];
+    char esc[16];                       /* bounded: one escape, "\\xNN" */
     int n;
 
     while (*p) {

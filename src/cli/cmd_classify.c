@@ -103,18 +103,22 @@ apply(struct cli *c, const struct sctx *x)
 {
     struct model *work = NULL;
     SM_ERROR(e);
-    char now[32], op[64];
+    char *now, op[64];          /* bounded: op is a fixed text and a count */
     int rc;
 
-    if (model_clone(c->m, &work) != SM_OK)
+    if (!(now = cmd_now(c)))
         return cli_fail(c, "out of memory");
-    cmd_now(c, now);
+    if (model_clone(c->m, &work) != SM_OK) {
+        free(now);
+        return cli_fail(c, "out of memory");
+    }
     for (int32_t i = 0; i < x->n; i++) {
         const struct suggestion *s = &x->v[i];
         char *entity = malloc(strlen(s->pattern) + sizeof "name matches ");
 
         if (!entity) {
             model_free(work);
+            free(now);
             return cli_fail(c, "out of memory");
         }
         strcpy(entity, "name matches ");
@@ -123,9 +127,11 @@ apply(struct cli *c, const struct sctx *x)
         free(entity);
         if (rc != SM_OK) {
             model_free(work);
+            free(now);
             return cli_error(c, &e);
         }
     }
+    free(now);
     snprintf(op, sizeof op, "classify --apply (%d field%s)", (int)x->n, x->n == 1 ? "" : "s");
     rc = cmd_save_changes(c, c->m, work, "", op, NULL, NULL);
     model_free(work);

@@ -19,7 +19,7 @@ struct ds_list {
     struct cli *c;
     int32_t tier;               /* filter, SM_NONE all */
     const char *system;         /* filter or NULL */
-    char subj[3 * 256], copies[16];     /* at most 255 subjects of 2 letters */
+    char subj[3 * 256], copies[16];     /* bounded: 255 codes at most; a count */
 };
 
 static bool
@@ -393,7 +393,7 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
     fputs("copies\n", c->out);
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
         const struct placement *pl = &m->placements[p];
-        char cc[3];
+        char cc[3];                     /* bounded: a two-letter country code */
         if (pl->deleted)
             continue;
         fputs("  ", c->out);
@@ -524,7 +524,7 @@ struct part_target {
     const struct part_change *pc;
     const char *name;           /* pos[0] */
     int32_t ds, field;          /* field SM_NONE: the dataset itself */
-    char now[32];               /* the time typed tags record */
+    char *now;                  /* the time typed tags record (heap) */
 };
 
 /* DATASET or DATASET.FIELD: the whole text as a dataset first (names may
@@ -573,7 +573,8 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
         return rc;
     before = model_describe_dup(c->m, OBJ_DATASET, t.ds);
     snap = cmd_part(c->m, OBJ_DATASET, t.ds);
-    cmd_now(c, t.now);
+    if (!(t.now = cmd_now(c)))
+        rc = cli_fail(c, "out of memory");
     for (int i = 1; i < npos && rc == CLI_OK; i++)
         rc = pc->apply(c, &t, pos[i]);
     if (rc == CLI_OK) {
@@ -593,6 +594,7 @@ change_parts(struct cli *c, const struct part_change *pc, char **pos, int npos)
     free(snap);
     free(before);
     free(after);
+    free(t.now);
     return rc;
 }
 

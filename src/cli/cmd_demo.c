@@ -56,7 +56,7 @@ run_demo(struct cli *c, int argc, char **argv)
         { "--from", OPT_STR, &from, "a model-json file to write instead of the shipped demo" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[8], path[4096], *text = NULL, after[256];
+    char *pos[8], *path = NULL, *text = NULL, after[256];   /* bounded: after holds counts */
     struct model *dm = NULL;
     SM_ERROR(e);
     struct counts have, got;
@@ -70,14 +70,17 @@ run_demo(struct cli *c, int argc, char **argv)
         return rc;
     if (npos)
         return cli_usage_fail(c, cmd_demo.usage, "demo: unexpected argument %s", pos[0]);
-    if (from)
-        sm_strlcpy(path, from, sizeof path);
-    else
-        snprintf(path, sizeof path, "%s/demo/demo.json", c->datadir);
-    if (!(text = slurp(path, &len)))
-        return cli_fail(c, "%s: cannot read the demo model", path);
+    /* the path whole, however long */
+    if (!(path = from ? sm_strdupf("%s", from) : sm_strdupf("%s/demo/demo.json", c->datadir)))
+        return cli_fail(c, "out of memory");
+    if (!(text = slurp(path, &len))) {
+        rc = cli_fail(c, "%s: cannot read the demo model", path);
+        free(path);
+        return rc;
+    }
     if (!(dm = model_new())) {
         free(text);
+        free(path);
         return cli_fail(c, "out of memory");
     }
     if (refdata_load_regions(c->datadir, dm, &e) != SM_OK ||
@@ -132,6 +135,7 @@ run_demo(struct cli *c, int argc, char **argv)
 out:
     model_free(dm);
     free(text);
+    free(path);
     return rc;
 }
 

@@ -49,8 +49,8 @@ static int
 git_show(struct cli *c, const char *spec, const char *obj, char **text, size_t *len)
 {
     int out[2], errp[2], status;
-    char *buf = NULL, *nb, ebuf[512];
-    size_t cap = 0, elen = 0;
+    char *buf = NULL, *nb, *ebuf = NULL;  /* ebuf: git's complaint, whole (it names the path) */
+    size_t cap = 0, elen = 0, ecap = 0;
     ssize_t r;
     pid_t pid;
 
@@ -102,33 +102,50 @@ git_show(struct cli *c, const char *spec, const char *obj, char **text, size_t *
         *len += (size_t)r;
     }
     close(out[0]);
-    while (elen + 1 < sizeof ebuf && (r = read(errp[0], ebuf + elen, sizeof ebuf - 1 - elen)) != 0) {
+    for (;;) {
+        if (elen + 4096 + 1 > ecap) {
+            ecap = ecap * 2 + 4096 + 1;
+            if (!(nb = realloc(ebuf, ecap))) {
+                char sink[4096];        /* bounded: a read's chunk, dropped */
+                /* out of memory: keep what was read, drain the rest */
+                while ((r = read(errp[0], sink, sizeof sink)) > 0 || (r < 0 && errno == EINTR))
+                    ;
+                break;
+            }
+            ebuf = nb;
+        }
+        r = read(errp[0], ebuf + elen, ecap - elen - 1);
         if (r < 0 && errno == EINTR)
             continue;
-        if (r < 0)
+        if (r <= 0)
             break;
         elen += (size_t)r;
     }
-    ebuf[elen] = '\0';
+    if (ebuf)
+        ebuf[elen] = '\0';
     close(errp[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!buf) {
+        free(ebuf);
         return cli_fail(c, "%s: out of memory", spec);
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         free(buf);
-        ebuf[strcspn(ebuf, "\n")] = '\0';
+        if (ebuf)
+            ebuf[strcspn(ebuf, "\n")] = '\0';
         fputs("sovmap: ", c->err);
         cli_put_text(c->err, spec);
         fputs(": git show failed", c->err);
-        if (*ebuf) {
+        if (ebuf && *ebuf) {
             fputs(": ", c->err);
             cli_put_text(c->err, ebuf);
         }
         fputc('\n', c->err);
+        free(ebuf);
         return CLI_USAGE;
     }
+    free(ebuf);
     buf[*len] = '\0';
     *text = buf;
     return CLI_OK;
@@ -137,7 +154,7 @@ git_show(struct cli *c, const char *spec, const char *obj, char **text, size_t *
 static bool
 is_catalog(const char *path)
 {
-    char head[16];
+    char head[16];                      /* bounded: the 16-byte SQLite file header */
     FILE *f;
     size_t n;
 

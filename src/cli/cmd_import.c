@@ -153,7 +153,7 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run, bool replace
 {
     SM_ERROR(e);
     struct model *dm = NULL;
-    char *text = NULL, before[128], after[128];
+    char *text = NULL, before[128], after[128];  /* bounded: before, after hold three counts */
     size_t len;
     int rc = CLI_OK, d0, p0, f0, d1, p1, f1;
 
@@ -241,7 +241,7 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
     struct import_map *map = NULL;
     struct import_run *run = NULL;
     struct model *work = NULL;
-    char *input_text = NULL, now[32], *op = NULL;
+    char *input_text = NULL, *now = NULL, *op = NULL;
     const struct import_touched *t;
     int32_t nt;
     size_t len, o_len;
@@ -254,9 +254,9 @@ import_catalog(struct cli *c, const struct importer_ops *ops, char **files, int 
         goto out;
     }
     o->input_text = input_text;
-    cmd_now(c, now);
+    now = cmd_now(c);
     o->now = now;
-    if (!(run = import_run_new(map, o))) {
+    if (!now || !(run = import_run_new(map, o))) {
         rc = cli_fail(c, "out of memory");
         goto out;
     }
@@ -386,6 +386,7 @@ out:
     import_run_free(run);
     import_map_free(map);
     free(input_text);
+    free(now);
     return rc;
 }
 

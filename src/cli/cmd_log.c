@@ -32,10 +32,11 @@ text_block(struct cli *c, const char *label, const char *s)
     while (*s) {
         size_t n = strcspn(s, "\n");
         fputs("      ", c->out);
-        for (size_t k = 0; k < n; k++) {
-            char one[2] = { s[k], 0 };
-            cli_put_text(c->out, one);
-        }
+        /* the line whole: escaped byte by byte, a UTF-8 character
+         * would come out as \x escapes */
+        char *line = strndup(s, n);
+        cli_put_text(c->out, line ? line : "(out of memory)");
+        free(line);
         fputc('\n', c->out);
         s += n + (s[n] == '\n');
     }
@@ -233,7 +234,7 @@ static int
 check_since(struct cli *c, const char *s)
 {
     int32_t d;
-    char day[11];
+    char day[11];               /* bounded: the first 10 bytes of a YYYY-MM-DD date */
 
     if (strlen(s) >= 10) {
         memcpy(day, s, 10);

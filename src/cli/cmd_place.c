@@ -77,7 +77,7 @@ struct pl_list {
     struct cli *c;
     int32_t dataset, region;
     int role;
-    char cc[3], *mech;          /* the row's mechanism and reference, whole */
+    char cc[3], *mech;                  /* bounded: a country code */
 };
 
 static bool

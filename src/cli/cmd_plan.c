@@ -323,7 +323,7 @@ run_plan(struct cli *c, int argc, char **argv)
     struct plan *p = NULL;
     SM_ERROR(e);
     int32_t *regions = NULL, *avoided = NULL, id;
-    char *pos[1], auto_name[64];
+    char *pos[1], auto_name[64];    /* bounded: "plan-" and an int */
     int npos, rc;
     bool help;
 

@@ -14,7 +14,7 @@ struct rg_list {
     const char *provider;
     int country;                /* sm_cc or SM_NONE */
     bool user;
-    char country_s[3], operator_s[3], members[256];
+    char country_s[3], operator_s[3], members[256]; /* bounded: codes; 3 codes or a count */
 };
 
 static bool
@@ -82,7 +82,7 @@ rg_list(struct cli *c, const struct command *self, int argc, char **argv)
     L.user = user;
     L.country = SM_NONE;
     if (country) {
-        char up[3] = { 0 };
+        char up[3] = { 0 };             /* bounded: a two-letter country code */
         for (int k = 0; k < 2 && country[k]; k++)
             up[k] = (char)(country[k] >= 'a' && country[k] <= 'z' ? country[k] - 32 : country[k]);
         if (strlen(country) != 2 || (L.country = sm_cc(up)) == SM_NONE)

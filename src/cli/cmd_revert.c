@@ -75,7 +75,7 @@ run_revert(struct cli *c, int argc, char **argv)
     struct entry en = { 0 };
     SM_ERROR(e);
     struct model *nm = NULL;
-    char *pos[4], *text = NULL, *ident = NULL, *data = NULL, *end, *line = NULL, op[64];
+    char *pos[4], *text = NULL, *ident = NULL, *data = NULL, *end, *line = NULL, op[64]; /* bounded: op: "revert N" */
     const char *kind = NULL;
     long long v;
     int npos, rc;

@@ -178,8 +178,8 @@ struct list_ctx {
     const int32_t *errors;      /* per scenario with --check: errors, -1 stale */
     int32_t base_errors;
     int64_t now;                /* the catalog's model change (staleness) */
-    char cell[64];
-    char nops[16];
+    char cell[64];                      /* bounded: "stale" or two counts */
+    char nops[16];                      /* bounded: a count */
 };
 
 static bool
@@ -396,7 +396,7 @@ sc_show(struct cli *c, const struct command *self, int argc, char **argv)
         { "--format", OPT_STR, &format, "text|json" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[2], made_text[160];
+    char *pos[2], made_text[160];   /* bounded: made_text holds two int64 and fixed words */
     int64_t made, now;
     int npos, rc;
     bool help, stale;

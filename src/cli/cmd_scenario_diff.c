@@ -186,7 +186,7 @@ static void
 json_change(FILE *f, const struct scenario_review_change *rc, int32_t start)
 {
     const struct scenario_attr_change *ch = &rc->c;
-    char sign[2] = { ch->sign, '\0' };
+    char sign[2] = { ch->sign, '\0' };  /* bounded: one sign character */
 
     fprintf(f, "{\"change\": \"%s\", \"sign\": ", change_name(ch));
     cli_put_json(f, sign);
@@ -582,7 +582,7 @@ scmd_apply(struct cli *c, const struct command *self, int argc, char **argv)
         { "--force", OPT_FLAG, &force, "apply a stale scenario whose ops all still apply" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[2], *before = NULL, audit[600];
+    char *pos[2], *before = NULL, *audit;
     const char **fresh = NULL;
     int32_t id, sid, nfresh = 0, capfresh = 0;
     int64_t made, now;
@@ -682,9 +682,14 @@ scmd_apply(struct cli *c, const struct command *self, int argc, char **argv)
             goto fail;
     if (model_remove(m, OBJ_SCENARIO, sid, &e) != SM_OK)
         goto fail;
-    snprintf(audit, sizeof audit, "scenario apply %s", pos[0]);
-    /* m is a clone of c->m with the ops applied: write what they changed */
+    /* m is a clone of c->m with the ops applied: write what they changed;
+     * the audit names the scenario whole */
+    if (!(audit = sm_strdupf("scenario apply %s", pos[0]))) {
+        sm_error_set(&e, SM_ENOMEM, "out of memory");
+        goto fail;
+    }
     rc = cmd_save_changes(c, c->m, m, pos[0], audit, before, "applied to the base");
+    free(audit);
     if (rc == CLI_OK && !c->quiet) {
         fprintf(c->out, "applied scenario ");
         cli_put_text(c->out, pos[0]);

@@ -13,7 +13,7 @@
 struct tr_list {
     struct cli *c;
     int32_t *used;
-    char rank[16], used_s[16];
+    char rank[16], used_s[16];          /* bounded: two counts */
 };
 
 static bool

@@ -64,7 +64,7 @@ static int
 run_locked(struct cli *c, const struct command *cmd, int argc, char **argv)
 {
     SM_ERROR(e);
-    char summary[8];
+    char summary[8];                    /* bounded: unused: cli_reload is given size 0 */
     bool locked = false, reloaded;
     int rc;
 

@@ -36,8 +36,8 @@ cmd_dispatch(struct cli *c, const struct command *cmd, int argc, char **argv)
     const char *dflt = cmd->default_sub;
     int kind_help = cmd->kind_help;
     struct command self;
-    char name[64];
-    int bestd = 3, d;
+    char *name;                 /* "scenario diff": the command and subcommand, whole */
+    int bestd = 3, d, rc;
 
     if (argc < 2 || is_help(argv[1])) {
         if (argc < 2) {
@@ -75,9 +75,11 @@ cmd_dispatch(struct cli *c, const struct command *cmd, int argc, char **argv)
         return cli_usage_fail(c, cmd->usage, "unknown %s subcommand %s", cmd->name, argv[1]);
     }
     if (skip_args)
-        snprintf(name, sizeof name, "%s %s", cmd->name, s->name);
+        name = sm_strdupf("%s %s", cmd->name, s->name);
     else
-        snprintf(name, sizeof name, "%s", cmd->name);
+        name = sm_strdupf("%s", cmd->name);
+    if (!name)
+        return cli_fail(c, "out of memory");
     memset(&self, 0, sizeof self);
     self.name = name;
     self.summary = cmd->summary;
@@ -93,10 +95,13 @@ cmd_dispatch(struct cli *c, const struct command *cmd, int argc, char **argv)
                 cmd_attr_help(c->out, (enum obj_kind)(s->attrs - 1),
                               strcmp(s->name, "add") == 0 ? add_skip[s->attrs - 1] : NULL);
             }
+            free(name);
             return CLI_OK;
         }
     }
-    return s->run(c, &self, argc - skip_args, argv + skip_args);
+    rc = s->run(c, &self, argc - skip_args, argv + skip_args);
+    free(name);
+    return rc;
 }
 
 int
@@ -136,19 +141,19 @@ static const char *const type_hint[] = {
 void
 cmd_attr_help(FILE *f, enum obj_kind kind, const char *const *skip)
 {
-    char left[96];
-
     for (const struct attr *a = model_attrs(kind); a && a->name; a++) {
+        char *left;             /* "--NAME VALUE", whole */
         if (a->readonly || skipped(a->name, skip))
             continue;
         if (a->type == ATTR_BOOL)
-            snprintf(left, sizeof left, "--%s[=false]", a->name);
+            left = sm_strdupf("--%s[=false]", a->name);
         else if (a->type == ATTR_ENUM)
-            snprintf(left, sizeof left, "--%s NAME", a->name);
+            left = sm_strdupf("--%s NAME", a->name);
         else
-            snprintf(left, sizeof left, "--%s %s", a->name, type_hint[a->type]);
-        fprintf(f, "  %-28s %s%s\n", left, a->help ? a->help : "",
+            left = sm_strdupf("--%s %s", a->name, type_hint[a->type]);
+        fprintf(f, "  %-28s %s%s\n", left ? left : "(out of memory)", a->help ? a->help : "",
                 a->required ? " (required)" : "");
+        free(left);
     }
 }
 
@@ -449,7 +454,7 @@ cmd_text_attrs(struct cli *c, enum obj_kind kind, int32_t id)
 static int64_t
 meta_int(struct cli *c, const char *key)
 {
-    char buf[32];
+    char buf[32];               /* bounded: a counter, an int64 in decimal */
 
     if (store_meta_get(c->st, key, buf, sizeof buf, NULL) != SM_OK)
         return -1;
@@ -498,7 +503,7 @@ cmd_scenario_made_on(struct cli *c, const char *name)
 static int
 stamp_scenario(struct cli *c, const struct model *m, int32_t id, struct sm_error *e)
 {
-    char num[32], *k;
+    char num[32], *k;           /* bounded: num is an int64 in decimal */
     int64_t w = meta_int(c, "scenario_writes"), now;
     int rc;
 
@@ -636,27 +641,25 @@ cmd_save_changes(struct cli *c, const struct model *base, const struct model *m,
     return CLI_OK;
 }
 
-void
-cmd_now(struct cli *c, char buf[32])
+char *
+cmd_now(struct cli *c)
 {
     time_t t;
     struct tm tm;
+    char buf[32];               /* bounded: an ISO 8601 UTC time from strftime */
 
     const char *pinned = getenv("SOVMAP_NOW");
 
     /* the same clock as the store's audit times (doc/catalog.md) */
-    if (pinned && *pinned) {
-        snprintf(buf, 32, "%s", pinned);
-        return;
-    }
-    if (getenv("SOVMAP_TODAY") && c->today) {
-        snprintf(buf, 32, "%04d-%02d-%02dT00:00:00Z", (int)(c->today / 10000),
-                 (int)(c->today / 100 % 100), (int)(c->today % 100));
-        return;
-    }
+    if (pinned && *pinned)
+        return sm_strdupf("%s", pinned);
+    if (getenv("SOVMAP_TODAY") && c->today)
+        return sm_strdupf("%04d-%02d-%02dT00:00:00Z", (int)(c->today / 10000),
+                          (int)(c->today / 100 % 100), (int)(c->today % 100));
     t = time(NULL);
     gmtime_r(&t, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return sm_strdupf("%s", buf);
 }
 
 int

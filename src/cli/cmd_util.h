@@ -42,7 +42,7 @@ struct attr_opts {
     int n;
     const struct attr *attr[EDIT_MAX_ATTRS];
     const char *val[EDIT_MAX_ATTRS];
-    char optname[EDIT_MAX_ATTRS][48];
+    char optname[EDIT_MAX_ATTRS][48];   /* bounded: "--" and a fixed attribute name */
 };
 
 /* Most short spellings (--ref for --mechanism-ref) an object kind has. */
@@ -151,8 +151,9 @@ char *cmd_audit_data(const char *before, const char *after);
  * (an import model of a big catalog) it is {"summary": counts} instead. */
 #define CMD_AUDIT_MAX_OBJECTS 50000
 char *cmd_diff_data(struct cli *c, const struct model *a, const struct model *b);
-/* Now as ISO 8601 UTC; $SOVMAP_TODAY pins it to that day at midnight. */
-void cmd_now(struct cli *c, char buf[32]);
+/* Now as ISO 8601 UTC, on the heap (the caller frees; NULL: out of memory);
+ * $SOVMAP_NOW pins it to its value, whole; $SOVMAP_TODAY to that day at midnight. */
+char *cmd_now(struct cli *c);
 /* Resolve kind/sel, printing "unknown dataset x; did you mean y?". */
 int cmd_find(struct cli *c, enum obj_kind kind, const char *sel, int32_t *id);
 

@@ -158,7 +158,7 @@ wv_add(struct cli *c, const struct command *self, int argc, char **argv)
         { "--expires", OPT_STR, &expires, "YYYY-MM-DD, the last day it holds" },
         { NULL, 0, NULL, NULL },
     };
-    char *pos[3], *sel = NULL, *key = NULL, date[11];
+    char *pos[3], *sel = NULL, *key = NULL, date[11];   /* bounded: date is YYYY-MM-DD */
     struct check_result *res = NULL;
     struct report *rep = NULL;
     enum obj_kind kind = OBJ_DATASET;
@@ -253,7 +253,7 @@ out:
 struct wv_list {
     struct cli *c;
     bool only_expired;
-    char date[11];
+    char date[11];                      /* bounded: YYYY-MM-DD */
 };
 
 static bool

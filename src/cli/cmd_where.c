@@ -29,7 +29,7 @@ struct wctx {
 static const struct model *sort_m;
 
 static const char *
-country_of(const struct model *m, int32_t r, char buf[3])
+country_of(const struct model *m, int32_t r, char buf[3]) /* bounded: a two-letter country code */
 {
     if (m->regions[r].global)
         return "global";
@@ -43,7 +43,7 @@ static int
 region_cmp(const void *pa, const void *pb)
 {
     int32_t a = *(const int32_t *)pa, b = *(const int32_t *)pb;
-    char ba[3], bb[3];
+    char ba[3], bb[3];                  /* bounded: two-letter country codes */
     const char *ca = country_of(sort_m, a, ba), *cb = country_of(sort_m, b, bb);
     /* countries first, then multi-regions, then global */
     int ka = strlen(ca) > 2, kb = strlen(cb) > 2, d;
@@ -92,7 +92,7 @@ facts(struct wctx *x)
     const char *from = via == SM_NONE ? NULL :
         m->datasets[m->placements[m->flows[via].from].dataset].name;
     const char *home = x->w->home_region == SM_NONE ? NULL : m->regions[x->w->home_region].id;
-    char subj[CHECK_SUBJECTS_MAX];
+    char subj[CHECK_SUBJECTS_MAX];      /* bounded: country codes, each at most once */
 
     check_eff_subjects(r, x->d, subj, sizeof subj);
     if (x->json) {
@@ -153,7 +153,7 @@ static void
 role_json(struct wctx *x, int role)
 {
     struct cli *c = x->c;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
     int n = 0;
 
     fprintf(c->out, "\"%s\":[", where_role_names[role]);
@@ -185,7 +185,7 @@ role_text(struct wctx *x, int role)
 {
     struct cli *c = x->c;
     int32_t count[WHERE_ST_COUNT] = { 0 };
-    char cc[3], prev[8] = "";
+    char cc[3], prev[8] = "";           /* bounded: a country code, "multi" or "global" */
 
     for (int32_t k = 0; k < x->norder; k++)
         count[cell_of(x, role, x->order[k])->status]++;
@@ -353,7 +353,7 @@ run_where(struct cli *c, int argc, char **argv)
             return cli_error(c, &e);
         for (int k = 0; k < n; k++)
             if (rules_regime_of(c->rp, codes[k]) == SM_NONE) {
-                char cc[3];
+                char cc[3];             /* bounded: a two-letter country code */
                 sm_cc_str(codes[k], cc);
                 fprintf(c->err, "sovmap: note: subjects %s have no regime in rule pack ", cc);
                 cli_put_text(c->err, c->rp->name ? c->rp->name : "");

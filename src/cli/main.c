@@ -91,9 +91,11 @@ unknown_global(struct cli *c, const char *arg)
     const char *best = NULL;
     int bestd = 4, d;
     size_t len = strcspn(arg, "=");
-    char name[128];
+    char *name = strndup(arg, len);     /* the option whole, without its value */
+    int rc;
 
-    snprintf(name, sizeof name, "%.*s", (int)(len < 100 ? len : 100), arg);
+    if (!name)
+        return cli_fail(c, "out of memory");
     for (int i = 0; globals[i]; i++) {
         d = sm_levenshtein(name, globals[i], 3);
         if (d < bestd) {
@@ -102,9 +104,12 @@ unknown_global(struct cli *c, const char *arg)
         }
     }
     if (best)
-        return cli_fail(c, "unknown option %s; did you mean %s?", name, best);
-    return cli_fail(c, "unknown option %s; see sovmap --help (command options go after "
-                    "the command)", name);
+        rc = cli_fail(c, "unknown option %s; did you mean %s?", name, best);
+    else
+        rc = cli_fail(c, "unknown option %s; see sovmap --help (command options go after "
+                      "the command)", name);
+    free(name);
+    return rc;
 }
 
 /* Three letters and three digits: a rule id ("RES001", "xfr002"). */

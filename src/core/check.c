@@ -28,7 +28,7 @@ const char *const transfer_status_names[XFER_STATUS_COUNT] = { TRANSFER_STATUSES
 /* ---- small helpers ------------------------------------------------------- */
 
 const char *
-ccs(int cc, char buf[3])
+ccs(int cc, char buf[3])                /* bounded: a two-letter country code */
 {
     sm_cc_str(cc, buf);
     return buf;
@@ -57,7 +57,7 @@ fmtv(char *buf, size_t size, const char *fmt, va_list ap)
     while (*p) {
         const char *q = strchr(p, '%');
         const char *s;
-        char num[24];
+        char num[24];                   /* bounded: an int in decimal */
         if (!q) {
             put(buf, size, &n, p, strlen(p));
             break;
@@ -107,7 +107,7 @@ sfmt(char *buf, size_t size, const char *fmt, ...)
 }
 
 void
-fmt_date(int32_t d, char out[11])
+fmt_date(int32_t d, char out[11])       /* bounded: YYYY-MM-DD */
 {
     sm_date_fmt(d, out);
 }
@@ -122,7 +122,7 @@ dates_ok(int32_t today, int32_t from, int32_t to)
 
 /* The regime's own code for "EU -> US". */
 const char *
-regime_cc(const struct regime *g, char buf[3])
+regime_cc(const struct regime *g, char buf[3]) /* bounded: a two-letter country code */
 {
     return ccs(g->country, buf);
 }
@@ -552,7 +552,7 @@ check_eff_subjects(const struct check_result *r, int32_t dataset, char *buf, siz
 {
     const struct lineage *L = r->lineage;
     size_t n = 0;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
     int codes[SM_CC_COUNT];
     int nc = 0;
 
@@ -740,65 +740,63 @@ where_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, cons
 }
 
 static const char *
-where_detail(const struct ck *c, const struct dctx *dc, int role, const struct where_cell *w,
-             char *buf, size_t size)
+where_detail(struct ck *c, const struct dctx *dc, int role, const struct where_cell *w,
+             struct gbuf *out)
 {
     const struct regime *rg = w->regime == SM_NONE ? NULL : &c->rp->regimes[w->regime];
-    char a[3], b[3], ab[64];
+    char a[3], b[3];             /* bounded: two-letter country codes */
     const char *dest = w->cc == SM_NONE ? "any country" : ccs(w->cc, b);
-    size_t n = 0;
 
     if (rg)
         regime_cc(rg, a);
     if (w->status == WHERE_ST_MECHANISM && (role == WHERE_KEY || !rg)) {
         /* the scope (adequate) asks for it, not a regime of the dataset's */
-        sfmt(buf, size, "only with %s declared on the copy: the %s%s scope accepts it",
+        gfmt(c, out, false, "only with %s declared on the copy: the %s%s scope accepts it",
              mechanism_names[w->mechanism], role == WHERE_KEY ? "key " : "",
              !dc->T ? "tier" : scope_names[role == WHERE_KEY ? dc->T->key_scope :
                                            role == WHERE_BACKUP ? dc->T->backup_scope : dc->T->scope]);
-        return buf;
+        return gstr(out);
     }
     switch (w->status == WHERE_ST_FORBIDDEN ? WHERE_B_NONE : w->basis) {
     case WHERE_B_INSIDE:
         if (rg->transfer == XFER_RULE_CONDITIONAL)
-            sfmt(buf, size, "inside %s", area_of(rg, ab, sizeof ab));
+            gfmt(c, out, false, "inside %s%s", rg->area_bloc ? "the " : "", rg->area);
         else
-            sfmt(buf, size, "%s has no transfer restriction there", rg->id);
+            gfmt(c, out, false, "%s has no transfer restriction there", rg->id);
         break;
     case WHERE_B_ADEQUACY:
-        sfmt(buf, size, "adequacy %s->%s", a, dest);
+        gfmt(c, out, false, "adequacy %s->%s", a, dest);
         break;
     case WHERE_B_CONDITION:
-        sfmt(buf, size, "adequacy %s->%s for commercial recipients (the holder is not public sector)",
+        gfmt(c, out, false, "adequacy %s->%s for commercial recipients (the holder is not public sector)",
              a, dest);
         break;
     case WHERE_B_DPF:
-        sfmt(buf, size, "only with dpf declared: %s adequacy for %s needs a DPF-certified recipient",
+        gfmt(c, out, false, "only with dpf declared: %s adequacy for %s needs a DPF-certified recipient",
              a, dest);
         break;
     case WHERE_B_MECH:
         if (rg)
-            sfmt(buf, size, "only with %s declared: no %s adequacy covers %s",
+            gfmt(c, out, false, "only with %s declared: no %s adequacy covers %s",
                  mechanism_names[w->mechanism], rg->id, dest);
         else
-            sfmt(buf, size, "only with %s declared", mechanism_names[w->mechanism]);
+            gfmt(c, out, false, "only with %s declared", mechanism_names[w->mechanism]);
         break;
     case WHERE_B_SCOPE:
         if (role == WHERE_KEY)
-            sfmt(buf, size, "within the key scope (%s)", dc->T ? scope_names[dc->T->key_scope] : "none");
+            gfmt(c, out, false, "within the key scope (%s)", dc->T ? scope_names[dc->T->key_scope] : "none");
         else if (!dc->personal)
-            sfmt(buf, size, "within the tier's scope; not personal data, so no transfer rule");
+            gfmt(c, out, false, "within the tier's scope; not personal data, so no transfer rule");
         else
-            sfmt(buf, size, "within the tier's scope; no regime applies");
+            gfmt(c, out, false, "within the tier's scope; no regime applies");
         break;
     default:
-        buf[0] = '\0';
+        gfmt(c, out, false, "%s", "");
         for (int k = 0; k < RULE_COUNT; k++)
             if (w->rules & (1u << k))
-                n += (size_t)sfmt(buf + n, n < size ? size - n : 0, "%s%s", n ? ", " : "",
-                                  rule_names[k]);
+                gfmt(c, out, true, "%s%s", gstr(out)[0] ? ", " : "", rule_names[k]);
     }
-    return buf;
+    return gstr(out);
 }
 
 static void
@@ -857,7 +855,6 @@ check_where(const struct model *m, const struct rulepack *rp, int32_t today, int
     struct where_result *w = calloc(1, sizeof *w);
     struct ck ck, *c = &ck;
     struct dctx dc, at;
-    char buf[512];
     int rc = SM_ENOMEM;
 
     memset(c, 0, sizeof *c);
@@ -897,7 +894,8 @@ check_where(const struct model *m, const struct rulepack *rp, int32_t today, int
                 dataset_home(c, &at, r);
             where_cell(c, &at, role, r, cell);
             if (!(cell->detail = sm_arena_strdup(&w->arena,
-                                                 where_detail(c, &at, role, cell, buf, sizeof buf))))
+                                                 where_detail(c, &at, role, cell, &c->tmp[0]))) ||
+                c->oom)
                 goto out;
         }
     rc = SM_OK;
@@ -909,6 +907,7 @@ out:
     free(c->provider_first);
     free(c->allowed);
     free(c->basis_cache);
+    free(c->tmp[0].s);
     if (rc) {
         check_where_free(w);
         return rc == SM_ENOMEM ? sm_error_set(err, SM_ENOMEM, "where: out of memory") : rc;

@@ -85,7 +85,7 @@ const char *
 region_label(struct ck *c, int32_t r, struct gbuf *b)
 {
     const struct rinfo *ri;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     if (r == SM_NONE)
         return gfmt(c, b, false, "%s", "an unknown region");
@@ -95,14 +95,6 @@ region_label(struct ck *c, int32_t r, struct gbuf *b)
     if (ri->n == 1)
         return gfmt(c, b, false, "%s (%s)", c->m->regions[r].id, ccs(c->pool[ri->first], cc));
     return gfmt(c, b, false, "%s (%d countries)", c->m->regions[r].id, ri->n);
-}
-
-/* "the EEA" or "RU" into the caller's buffer (where's short reasons). */
-const char *
-area_of(const struct regime *g, char *buf, size_t size)
-{
-    sfmt(buf, size, "%s%s", g->area_bloc ? "the " : "", g->area);
-    return buf;
 }
 
 /* "the EEA" or "RU", whole. */
@@ -434,7 +426,7 @@ end(struct ck *c)
 {
     struct finding f;
     const char *whyv[WHY_MAX];
-    char sel[512], *longsel = NULL;
+    char sel[512], *longsel = NULL;     /* bounded: a fast path, the heap past it */
     struct finding *n = NULL;
     bool oom;
 

@@ -86,7 +86,7 @@ struct dctx {
     int32_t primary, home_region;
     int home_cc;
     bool personal;
-    char subj[CHECK_SUBJECTS_MAX];     /* "EU,BR" */
+    char subj[CHECK_SUBJECTS_MAX];      /* bounded: country codes, each at most once: "EU,BR" */
     bool words;                 /* subj is filled */
 };
 
@@ -135,7 +135,7 @@ struct ck {
     struct gbuf msg, hint;
     struct finding_fix fix;     /* the finding being built: its targets */
     struct gbuf fixmask;        /* fix.mask's text */
-    char jur[3 * 64 + 16];      /* a code per regime (64 at most) and " -> global" */
+    char jur[3 * 64 + 16];              /* bounded: a code per regime (64) and " -> global" */
     struct gbuf tmp[4];         /* scratch texts of one finding (what, how, lists) */
     struct gbuf rl[3];          /* region_label()'s texts, one per region in a sentence */
     struct gbuf sw[2];          /* scope_words() and its areas */
@@ -175,19 +175,18 @@ struct nkey {
 };
 
 /* Defined in one part, used in another. */
-const char *ccs(int cc, char buf[3]);
+const char *ccs(int cc, char buf[3]);   /* bounded: a two-letter country code */
 int fmtv(char *buf, size_t size, const char *fmt, va_list ap);
 int __attribute__((format(printf, 3, 4))) sfmt(char *buf, size_t size, const char *fmt, ...);
-void fmt_date(int32_t d, char out[11]);
+void fmt_date(int32_t d, char out[11]); /* bounded: YYYY-MM-DD */
 bool dates_ok(int32_t today, int32_t from, int32_t to);
-const char *regime_cc(const struct regime *g, char buf[3]);
+const char *regime_cc(const struct regime *g, char buf[3]); /* bounded: a two-letter country code */
 const char * __attribute__((format(printf, 4, 5))) gfmt(struct ck *c, struct gbuf *b, bool append,
                            const char *fmt, ...);
 const char *gstr(const struct gbuf *b);
 void gclear(struct gbuf *b);
 const char *transforms_text(struct ck *c, struct gbuf *b, const struct transform *t, uint32_t n);
 const char *region_label(struct ck *c, int32_t r, struct gbuf *b);
-const char *area_of(const struct regime *g, char *buf, size_t size);
 const char *area_text(struct ck *c, struct gbuf *b, int32_t g);
 bool begin(struct ck *c, int rule, int kind, int32_t obj, int32_t dataset);
 void __attribute__((format(printf, 2, 3))) why(struct ck *c, const char *fmt, ...);

@@ -299,7 +299,7 @@ const char *
 scope_words(struct ck *c, const struct dctx *dc, int scope, struct gbuf *b, struct gbuf *areas)
 {
     const char *ar = gfmt(c, areas, false, "%s", "");
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     FOR_REGIMES(g, dc->bmask)
         ar = gfmt(c, areas, true, "%s%s%s", *ar ? " and " : "",
@@ -403,7 +403,7 @@ why_entry(struct ck *c, int32_t p, const struct mech *mc)
     const struct flow *in = &m->flows[c->inflow[p]];
     const struct placement *sp = &m->placements[mc->src];
     const char *from = model_region_id(c->m, m->placements[in->from].region);
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     ccs(c->pool[c->ri[pl->region].first], cc);
     if (mc->via != SM_NONE) {
@@ -617,7 +617,7 @@ subjects_brought(const struct ck *c, int32_t s, int32_t d, char *buf, size_t siz
     const struct dataset *ds = &c->m->datasets[d];
     int codes[SM_CC_COUNT], nc = 0;
     size_t n = 0;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     buf[0] = '\0';
     for (int32_t k = 0; k < L->nslots; k++) {
@@ -658,7 +658,7 @@ why_dataset(struct ck *c, struct dctx *dc)
     if (sv != SM_NONE) {
         const struct flow *f = &c->m->flows[sv];
         int32_t s = c->m->placements[f->from].dataset;
-        char codes[CHECK_SUBJECTS_MAX];
+        char codes[CHECK_SUBJECTS_MAX]; /* bounded: country codes, each at most once */
         why(c, "%s receives personal data of %s subjects from %s through flow %s (%s)", dc->ds->name,
             subjects_brought(c, s, dc->d, codes, sizeof codes), c->m->datasets[s].name, f->name,
             flow_kind_names[f->kind]);
@@ -668,7 +668,7 @@ why_dataset(struct ck *c, struct dctx *dc)
 void
 jur_for(struct ck *c, uint64_t gmask, int to_cc, bool any)
 {
-    char a[3], b[3];
+    char a[3], b[3];                    /* bounded: two-letter country codes */
     size_t n = 0;
 
     c->jur[0] = '\0';

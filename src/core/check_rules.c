@@ -218,8 +218,8 @@ copy_scope(struct ck *c, struct copy_facts *x)
     const struct tier *T = x->T;
     const char *role = x->role;
     const char *sw;
-    char cc[3];
-    char cc2[3];
+    char cc[3];                         /* bounded: a two-letter country code */
+    char cc2[3];                        /* bounded: a two-letter country code */
     int bad;
 
     if (!T)
@@ -280,7 +280,7 @@ copy_operator(struct ck *c, struct copy_facts *x)
     const struct region *rg = x->rg;
     const struct tier *T = x->T;
     const char *role = x->role;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     if (!T || !T->sovereign)
         return;
@@ -382,7 +382,7 @@ copy_transfer(struct ck *c, struct copy_facts *x)
     bool abroad = p != dc->primary && !region_is_country(c, pl->region, dc->home_cc);
     bool rowdone = false;
     uint64_t m003 = 0, m004 = 0;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     if (dc->personal && dc->gmask) {
         FOR_REGIMES(g, dc->gmask) {
@@ -395,7 +395,7 @@ copy_transfer(struct ck *c, struct copy_facts *x)
             if (v != V_OK && c->inflow[p] == SM_NONE &&
                 begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_PLACEMENT, p, dc->d)) {
                 const struct regime *rgm = &c->rp->regimes[g];
-                char ml[64], a[3];
+                char ml[64], a[3];      /* bounded: four fixed mechanism names; a country code */
                 why_dataset(c, dc);
                 why(c, "%s in %s", role, region_label(c, pl->region, &c->rl[0]));
                 why_transfer(c, g, badcc, st, &x->mc, pl->role == ROLE_PRIMARY ? "the primary copy" :
@@ -661,7 +661,7 @@ dataset_localization(struct ck *c, struct dataset_facts *x)
     int32_t d = x->d;
     const struct dataset *ds = x->ds;
     struct dctx *dc = &x->dc;
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
 
     uint64_t mask = dc->gmask;
     FOR_REGIMES(g, mask) {
@@ -913,7 +913,7 @@ flow_transfer(struct ck *c, struct flow_facts *x)
         basis_masks(c, &x->mc, g, v, basis, &m003, &m004);
         if (v != V_OK && begin(c, v == V_XFR001 ? RULE_XFR001 : RULE_XFR002, OBJ_FLOW, f, d)) {
             const struct regime *rgm = &c->rp->regimes[g];
-            char ml[64], a[3], b[3];
+            char ml[64], a[3], b[3];    /* bounded: four fixed mechanism names; country codes */
             const char *xf;
             const char *left = flow_left(c, x);
             why_dataset(c, dc);
@@ -1009,7 +1009,7 @@ check_subjects(struct ck *c)
 
     for (int32_t s = 0; s < L->nslots; s++) {
         int32_t first = SM_NONE, count = 0;
-        char cc[3];
+        char cc[3];                     /* bounded: a two-letter country code */
         if (c->slot_regime[s] != SM_NONE)
             continue;
         c->r->stats.unknown_subjects++;

@@ -19,7 +19,7 @@ why_transfer(struct ck *c, int32_t g, int cc, uint8_t st, const struct mech *mc,
              const char *carrier)
 {
     const struct regime *rg = &c->rp->regimes[g];
-    char a[3], b[3], d1[11];
+    char a[3], b[3], d1[11];            /* bounded: country codes and a YYYY-MM-DD date */
     const char *dest = cc == SM_NONE ? "any country" : ccs(cc, b);
 
     regime_cc(rg, a);
@@ -124,7 +124,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
 {
     struct check_result *r = c->r;
     struct transfer *t;
-    char a[3], b[3];
+    char a[3], b[3];                    /* bounded: two-letter country codes */
 
     if (c->no_register)
         return;
@@ -252,7 +252,7 @@ check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *wh
             const char *setter, const struct mech *mc, uint64_t m003, uint64_t m004,
             bool systematic, int to_cc, bool any, const char *how)
 {
-    char a[3];
+    char a[3];                          /* bounded: a two-letter country code */
     const char *mn = mechanism_names[mc->mech];
 
     if (m003 && begin(c, RULE_XFR003, kind, obj, dc->d)) {

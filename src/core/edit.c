@@ -955,7 +955,7 @@ put(char *buf, size_t size, size_t at, const char *s, size_t n)
 static size_t
 put_word(char *buf, size_t size, size_t at, const char *s)
 {
-    char esc[8];
+    char esc[8];                        /* bounded: one escape, "\\u00XX" at most */
 
     if (!sm_needs_quotes(s))
         return put(buf, size, at, s, strlen(s));

@@ -389,7 +389,7 @@ model_placement_of(const struct model *m, int32_t dataset, int32_t region, int r
 int32_t
 model_placement(const struct model *m, const char *sel)
 {
-    char stack[1024], *buf;
+    char stack[1024], *buf;             /* bounded: a fast path, the heap past it */
     char *at, *slash;
     int32_t d, r, found = SM_NONE;
     int role = SM_NONE;

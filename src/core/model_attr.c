@@ -249,7 +249,7 @@ parse_list(struct model *m, const char *v, struct sm_strv *out)
 int
 model_check_cc(int cc, struct sm_error *err)
 {
-    char code[3];
+    char code[3];                       /* bounded: a two-letter country code */
     const char *alias;
 
     if (sm_cc_known(cc))
@@ -266,7 +266,7 @@ model_check_cc(int cc, struct sm_error *err)
 int
 model_parse_subjects(const char *s, uint16_t *out, uint8_t *n, struct sm_error *err)
 {
-    char item[64];
+    char item[64];                      /* bounded: a code; a longer item errs whole */
     const char *p = s;
     size_t len;
     uint8_t k = 0;
@@ -718,7 +718,7 @@ model_get(const struct model *m, enum obj_kind kind, int32_t id, const char *nam
         sm_strlcpy(buf, a->names[*(const uint8_t *)slot], size);
         break;
     case ATTR_DATE: {
-        char d[11];
+        char d[11];                     /* bounded: YYYY-MM-DD */
         sm_date_fmt(*(const int32_t *)slot, d);
         sm_strlcpy(buf, d, size);
         break;
@@ -748,7 +748,7 @@ model_get(const struct model *m, enum obj_kind kind, int32_t id, const char *nam
     case ATTR_SUBJECTS: {
         const struct dataset *d = (const struct dataset *)obj;
         size_t at = 0;
-        char cc[3];
+        char cc[3];                     /* bounded: a two-letter country code */
         for (uint8_t k = 0; k < d->nsubjects; k++) {
             sm_cc_str(d->subjects[k], cc);
             if (k)
@@ -763,7 +763,7 @@ model_get(const struct model *m, enum obj_kind kind, int32_t id, const char *nam
     case ATTR_CCSET: {
         const struct region *r = (const struct region *)obj;
         size_t at = 0;
-        char cc[3];
+        char cc[3];                     /* bounded: a two-letter country code */
         if (r->global)
             at = append(buf, size, at, "*");
         if (r->members)

@@ -136,7 +136,7 @@ set_reject(struct planner *pl, const struct finding *f)
 int
 give_up(struct planner *pl, const char *rule, const char *selector, const char *reason)
 {
-    char small[256], *key = gaveup_key(small, sizeof small, rule, selector);
+    char small[256], *key = gaveup_key(small, sizeof small, rule, selector); /* bounded: a fast path, the heap past it */
     const char *k, *r;
 
     if (!key)
@@ -163,7 +163,7 @@ give_up(struct planner *pl, const char *rule, const char *selector, const char *
 bool
 gave_up(const struct planner *pl, const struct finding *f)
 {
-    char small[256], *key = gaveup_key(small, sizeof small, f->rule, f->selector);
+    char small[256], *key = gaveup_key(small, sizeof small, f->rule, f->selector); /* bounded: a fast path, the heap past it */
     bool found;
 
     if (!key)
@@ -626,7 +626,7 @@ collect_unfixed(struct planner *pl, struct sm_error *err)
     for (int32_t i = 0; i < r->nfindings; i++) {
         const struct finding *f = &r->findings[i];
         struct plan_unfixed *u;
-        char small[256], *key;
+        char small[256], *key;          /* bounded: a fast path, the heap past it */
         int32_t k;
         if (!live_error(f))
             continue;

@@ -337,13 +337,13 @@ conflict_verdict(const struct planner *pl, const struct model *s, const struct f
 {
     const struct dataset *d = &s->datasets[f->object];
     const char *loc = f->jurisdictions ? f->jurisdictions : "";
-    char others[CHECK_SUBJECTS_MAX] = "";
+    char others[CHECK_SUBJECTS_MAX] = ""; /* bounded: country codes, each at most once */
     size_t at = 0;
 
     if (strcmp(f->rule, "RES003") != 0 || d->nsubjects < 2 || !pl->reject)
         return false;
     for (int i = 0; i < d->nsubjects; i++) {
-        char cc[3];
+        char cc[3];                     /* bounded: a two-letter country code */
         sm_cc_str(d->subjects[i], cc);
         if (strcmp(cc, loc) == 0 || at + 8 >= sizeof others)
             continue;
@@ -641,7 +641,7 @@ plan_neighbourhood(struct planner *pl, int32_t wd, const struct model *gm,
     for (int32_t i = 1; i < len && !rc; i++) {
         const char *name = m->datasets[nb[i]].name;
         int32_t gi = model_dataset(gm, name), si = model_dataset(sub, name), t;
-        char subj[CHECK_SUBJECTS_MAX];
+        char subj[CHECK_SUBJECTS_MAX];  /* bounded: country codes, each at most once */
         if (gi == SM_NONE || si == SM_NONE || gi >= gres->ndatasets)
             continue;
         t = gres->eff_tier ? gres->eff_tier[gi] : SM_NONE;

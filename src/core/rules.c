@@ -181,7 +181,7 @@ rules_revoke(struct rulepack *rp, const char *from, const char *to, bool on,
 bool
 rules_operator_inside(const struct rulepack *rp, const struct regime *g, int op)
 {
-    static const char eu[3] = "EU";
+    static const char eu[3] = "EU";     /* bounded: a two-letter country code */
     int32_t b;
 
     if (op == sm_cc(eu)) {

@@ -299,7 +299,7 @@ check_group(const struct scenario_eval *ev, const struct scenario_links *l, cons
     for (int32_t i = nfree; facts && i < n && !rc; i++) {
         const char *name = ev->m->datasets[ds[i]].name;
         int32_t si = model_dataset(sub, name), t;
-        char subj[CHECK_SUBJECTS_MAX];
+        char subj[CHECK_SUBJECTS_MAX];  /* bounded: country codes, each at most once */
         if (si == SM_NONE || ds[i] >= facts->ndatasets)
             continue;
         t = facts->eff_tier ? facts->eff_tier[ds[i]] : SM_NONE;

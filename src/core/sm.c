@@ -244,7 +244,7 @@ sm_arena_strndup(struct sm_arena *a, const char *s, size_t n)
 char *
 sm_arena_strdup(struct sm_arena *a, const char *s)
 {
-    static char empty[1];
+    static char empty[1];               /* bounded: the empty text */
 
     if (!s)
         return NULL;
@@ -481,7 +481,7 @@ sm_cc_alias(const char *s)
 }
 
 void
-sm_cc_str(int cc, char out[3])
+sm_cc_str(int cc, char out[3])          /* bounded: a two-letter country code */
 {
     if (cc < 0 || cc >= SM_CC_COUNT) {
         out[0] = out[1] = '?';
@@ -574,7 +574,7 @@ sm_date_parse(const char *s, int32_t *out)
 }
 
 void
-sm_date_fmt(int32_t d, char out[11])
+sm_date_fmt(int32_t d, char out[11])    /* bounded: YYYY-MM-DD */
 {
     if (d <= 0) {
         out[0] = '\0';

@@ -314,17 +314,23 @@ trim(void **p, int32_t *cap, int32_t n, size_t elsize)
 static bool
 dir_writable(const char *path)
 {
-    char dir[PATH_MAX], *slash;
+    char *dir = strdup(path), *slash;   /* the path whole: a cut one names another directory */
+    bool ok;
 
-    sm_strlcpy(dir, path, sizeof dir);
+    if (!dir)
+        return false;
     slash = strrchr(dir, '/');
-    if (!slash)
+    if (!slash) {
+        free(dir);
         return access(".", W_OK) == 0;
+    }
     if (slash == dir)
         slash[1] = '\0';
     else
         *slash = '\0';
-    return access(dir, W_OK) == 0;
+    ok = access(dir, W_OK) == 0;
+    free(dir);
+    return ok;
 }
 
 /* An SQLite result code as a sovmap error with a one-line message. */
@@ -488,21 +494,24 @@ pragma_int(struct store *st, const char *sql, int64_t *out, struct sm_error *err
 static int
 mkdir_parents(const char *path, struct sm_error *err)
 {
-    char buf[PATH_MAX];
+    char *buf = strdup(path);   /* the path whole; the system says if it is too long */
+    int rc = SM_OK;
 
-    if (sm_strlcpy(buf, path, sizeof buf) >= sizeof buf)
-        return sm_error_set(err, SM_EIO, "%s: path too long", path);
+    if (!buf)
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return sm_error_set(err, errno == EACCES || errno == EROFS ? SM_EREADONLY : SM_EIO,
-                                "%s: cannot create directory %s: %s", path, buf,
-                                strerror(errno));
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            rc = sm_error_set(err, errno == EACCES || errno == EROFS ? SM_EREADONLY : SM_EIO,
+                              "%s: cannot create directory %s: %s", path, buf, strerror(errno));
+            break;
+        }
         *p = '/';
     }
-    return SM_OK;
+    free(buf);
+    return rc;
 }
 
 static int
@@ -929,7 +938,7 @@ bind_opt(sqlite3_stmt *s, int i, const char *v)     /* "" or NULL -> NULL */
 int
 bind_cc(sqlite3_stmt *s, int i, int32_t cc)
 {
-    char buf[3];
+    char buf[3];                        /* bounded: a two-letter country code */
 
     if (cc == SM_NONE)
         return sqlite3_bind_null(s, i);
@@ -949,7 +958,7 @@ bind_int_opt(sqlite3_stmt *s, int i, int32_t v)
 int
 bind_date(sqlite3_stmt *s, int i, int32_t d)
 {
-    char buf[11];
+    char buf[11];                       /* bounded: YYYY-MM-DD */
 
     if (!d)
         return sqlite3_bind_null(s, i);

@@ -75,8 +75,8 @@ struct bulk_cur {
     enum bulk_table t;
     int32_t i, e, pos;
     int64_t n;                  /* rows so far (the virtual rowid) */
-    char subjects[MODEL_MAX_SUBJECTS * 3 + 1];
-    char from[11], to[11];
+    char subjects[MODEL_MAX_SUBJECTS * 3 + 1]; /* bounded: MODEL_MAX_SUBJECTS two-letter codes */
+    char from[11], to[11];              /* bounded: YYYY-MM-DD dates */
     char *text;                 /* a joined list (flow fields, transform fields) */
     size_t cap;
 };
@@ -283,7 +283,7 @@ int_opt(sqlite3_context *ctx, int32_t v)
 
 /* A yyyymmdd date as bind_date gives it, in buf (one per column). */
 static void
-date(sqlite3_context *ctx, int32_t d, char buf[11])
+date(sqlite3_context *ctx, int32_t d, char buf[11]) /* bounded: YYYY-MM-DD */
 {
     if (!d) {
         sqlite3_result_null(ctx);

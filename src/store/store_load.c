@@ -1094,7 +1094,7 @@ static int
 snapshot_load(struct store *st, struct model *m, struct snap_key *key, bool *done,
               struct sm_error *err)
 {
-    char mark[32];
+    char mark[32];                      /* bounded: a change counter, an int64 in decimal */
     int rc;
 
     if ((rc = store_change_counter(st, &key->change, err)) ||

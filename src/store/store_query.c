@@ -22,24 +22,35 @@
 
 /* ---- audit and metadata ---------------------------------------------------------------- */
 
-static void
-now_iso(char *buf, size_t size)
+/* Now as ISO 8601 UTC on the heap (NULL: out of memory): $SOVMAP_NOW whole,
+ * or $SOVMAP_TODAY's date (its first ten bytes when they are a date,
+ * else all of it) at midnight. */
+static char *
+now_iso(void)
 {
     const char *now = getenv("SOVMAP_NOW"), *today = getenv("SOVMAP_TODAY");
     time_t t;
     struct tm tm;
+    char buf[32];               /* bounded: an ISO 8601 UTC time from strftime */
 
-    if (now && *now) {
-        sm_strlcpy(buf, now, size);
-        return;
-    }
+    if (now && *now)
+        return sm_strdupf("%s", now);
     if (today && *today) {
-        snprintf(buf, size, "%.10sT00:00:00Z", today);
-        return;
+        int32_t d;
+        size_t n = strlen(today);
+        char day[11];           /* bounded: ten bytes tried as YYYY-MM-DD */
+        if (n >= 10) {
+            memcpy(day, today, 10);
+            day[10] = '\0';
+            if (sm_date_parse(day, &d) == SM_OK)
+                n = 10;
+        }
+        return sm_strdupf("%.*sT00:00:00Z", (int)n, today);
     }
     t = time(NULL);
     gmtime_r(&t, &tm);
-    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return sm_strdupf("%s", buf);
 }
 
 int
@@ -55,7 +66,7 @@ store_audit_data(struct store *st, const char *op, const char *object, const cha
 {
     const char *actor = getenv("SOVMAP_ACTOR");
     sqlite3_stmt *s;
-    char when[64];
+    char *when;
     int rc;
 
     if (!actor || !*actor)
@@ -68,7 +79,8 @@ store_audit_data(struct store *st, const char *op, const char *object, const cha
     }
     if (!(s = stmt(st, S_AUDIT, err)))
         return err ? err->code : SM_EDB;
-    now_iso(when, sizeof when);
+    if (!(when = now_iso()))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
     bind_str(s, 1, when);
     bind_str(s, 2, actor);
     bind_str(s, 3, op);
@@ -79,7 +91,9 @@ store_audit_data(struct store *st, const char *op, const char *object, const cha
         bind_str(s, 6, after);
     if (data)
         bind_str(s, 7, data);
-    if ((rc = step_done(st, s, err)))
+    rc = step_done(st, s, err);
+    free(when);
+    if (rc)
         return rc;
     /* every audited write is a change: store_change_counter */
     return (s = stmt(st, S_CHANGE_BUMP, err)) ? step_done(st, s, err) : err ? err->code : SM_EDB;
@@ -88,7 +102,7 @@ store_audit_data(struct store *st, const char *op, const char *object, const cha
 int
 store_change_counter(struct store *st, int64_t *out, struct sm_error *err)
 {
-    char buf[32];
+    char buf[32];               /* bounded: a counter, an int64 in decimal */
     SM_ERROR(e2);
     int rc = store_meta_get(st, "change", buf, sizeof buf, &e2);
 
@@ -361,12 +375,33 @@ static const char *const view_tables[] = {
 #define RULE_VIEWS "v_region, v_tier, v_dataset, v_field, v_tag, v_placement, v_flow " \
                    "and v_waiver"
 
+/* Names whole, on the heap: a private table is never missed for its length
+ * or their number, and the error names what was refused in full. */
 struct auth {
-    char denied[128];           /* the table a read was refused for, "" none */
-    char function[64];          /* the function refused, "" none */
-    char tables[64][64];        /* the catalog's tables not under the views */
-    int ntables;
+    char *denied;               /* the table a read was refused for, NULL none */
+    char *function;             /* the function refused, NULL none */
+    char **tables;              /* the catalog's tables not under the views */
+    int32_t ntables, cap;
+    bool oom;                   /* a name could not be kept: refuse the query */
 };
+
+static void
+auth_fini(struct auth *au)
+{
+    free(au->denied);
+    free(au->function);
+    for (int32_t i = 0; i < au->ntables; i++)
+        free(au->tables[i]);
+    free(au->tables);
+}
+
+/* Keep the first refused name whole (*dst NULL until then). */
+static void
+auth_note(struct auth *au, char **dst, const char *name)
+{
+    if (!*dst && !(*dst = strdup(name ? name : "?")))
+        au->oom = true;
+}
 
 /* Whether name is one of the catalog's tables that no view reads (audit,
  * meta ...) or SQLite's own. */
@@ -375,7 +410,7 @@ private_table(const struct auth *au, const char *name)
 {
     if (strncasecmp(name, "sqlite_", 7) == 0)
         return true;
-    for (int i = 0; i < au->ntables; i++)
+    for (int32_t i = 0; i < au->ntables; i++)
         if (strcasecmp(name, au->tables[i]) == 0)
             return true;
     return false;
@@ -398,8 +433,7 @@ authorize(void *ctx, int action, const char *a, const char *b, const char *c, co
         /* b is the function's name */
         if (rule_function(b))
             return SQLITE_OK;
-        if (!au->function[0])
-            snprintf(au->function, sizeof au->function, "%s", b ? b : "?");
+        auth_note(au, &au->function, b);
         return SQLITE_DENY;
     case SQLITE_READ:
         if (!c) {
@@ -436,8 +470,7 @@ authorize(void *ctx, int action, const char *a, const char *b, const char *c, co
                     return SQLITE_OK;
             }
     deny:
-        if (!au->denied[0])
-            snprintf(au->denied, sizeof au->denied, "%s", a ? a : "?");
+        auth_note(au, &au->denied, a);
         return SQLITE_DENY;
     default:
         return SQLITE_DENY;
@@ -499,7 +532,7 @@ store_query(struct store *st, const char *sql, int limit_ms,
     struct deadline dl;
     struct watchdog wd = { 0 };
     struct rule_limits saved;
-    struct auth au = { .denied = "", .function = "", .ntables = 0 };
+    struct auth au = { .denied = NULL, .function = NULL, .ntables = 0 };
     sqlite3_stmt *s = NULL;
     const char **names = NULL, **values = NULL;
     const char *tail = NULL;
@@ -519,15 +552,25 @@ store_query(struct store *st, const char *sql, int limit_ms,
         sqlite3_stmt *q;
         if (sqlite3_prepare_v2(st->db, "SELECT name FROM main.sqlite_master WHERE type = "
                                "'table'", -1, &q, NULL) == SQLITE_OK) {
-            while (sqlite3_step(q) == SQLITE_ROW && au.ntables < 64) {
+            while (sqlite3_step(q) == SQLITE_ROW) {
                 const char *t = (const char *)sqlite3_column_text(q, 0);
                 bool under = false;
                 for (size_t i = 0; t && i < sizeof view_tables / sizeof *view_tables; i++)
                     under |= strcmp(t, view_tables[i]) == 0;
-                if (t && !under)
-                    snprintf(au.tables[au.ntables++], sizeof au.tables[0], "%s", t);
+                if (!t || under)
+                    continue;
+                if (sm_grow((void **)&au.tables, &au.cap, au.ntables + 1, sizeof *au.tables) ||
+                    !(au.tables[au.ntables] = strdup(t))) {
+                    au.oom = true;
+                    break;
+                }
+                au.ntables++;
             }
             sqlite3_finalize(q);
+        }
+        if (au.oom) {
+            ret = sm_error_set(err, SM_ENOMEM, "out of memory");
+            goto out_auth;
         }
     }
     rule_limits_set(st->db, &saved);
@@ -540,10 +583,12 @@ store_query(struct store *st, const char *sql, int limit_ms,
     }
     sqlite3_set_authorizer(st->db, NULL, NULL);
     if (rc != SQLITE_OK) {
-        if (au.function[0])
+        if (au.oom)
+            ret = sm_error_set(err, SM_ENOMEM, "out of memory");
+        else if (au.function)
             ret = sm_error_set(err, SM_EINVAL, "query may not call the function %s",
                                au.function);
-        else if ((rc & 0xff) == SQLITE_AUTH && au.denied[0])
+        else if ((rc & 0xff) == SQLITE_AUTH && au.denied)
             ret = sm_error_set(err, SM_EINVAL,
                                "query may not read the table %s; read the views "
                                RULE_VIEWS " (doc/catalog.md)", au.denied);
@@ -605,5 +650,7 @@ out:
     rule_limits_restore(st->db, &saved);
     free(names);
     free(values);
+out_auth:
+    auth_fini(&au);
     return ret;
 }

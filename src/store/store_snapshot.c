@@ -31,7 +31,7 @@ enum { A_REGION, A_TIER, A_DATASET, A_FIELD, A_TAG, A_PLACEMENT, A_FLOW, A_WAIVE
        A_SCENARIO, A_PROP, A_COUNT };
 
 struct snap_head {
-    char magic[8];
+    char magic[8];                      /* bounded: a fixed 8-byte magic */
     uint32_t format;
     uint32_t abi;
     uint64_t base;
@@ -53,7 +53,7 @@ struct snap_head {
 
 struct hash {
     uint64_t lane[4];
-    unsigned char carry[32];
+    unsigned char carry[32];            /* bounded: a hash's carry block of 32 bytes */
     size_t ncarry;
     uint64_t len;
 };
@@ -524,7 +524,7 @@ static void
 write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const int32_t *rank,
            const struct rowmap *const rows[3])
 {
-    static const char zero[8];
+    static const char zero[8];          /* bounded: padding of 8 zero bytes */
     uint64_t p = 0, tr = 0, op = 0;
 
     /* pool */
@@ -638,7 +638,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     sqlite3_stmt *s = NULL;
     uint64_t body = 0, want;
     int rc = SM_ENOMEM;
-    char mark[32];
+    char mark[32];                      /* bounded: a change counter, an int64 in decimal */
     const int32_t *rank = model_name_rank(m);
     int32_t *own = NULL;
 

@@ -241,7 +241,7 @@ put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
             struct sm_error *err)
 {
     const struct dataset *d = &m->datasets[id];
-    char subjects[MODEL_MAX_SUBJECTS * 3 + 1];
+    char subjects[MODEL_MAX_SUBJECTS * 3 + 1]; /* bounded: MODEL_MAX_SUBJECTS two-letter codes */
     sqlite3_stmt *s;
     int64_t row = 0;
     int rc;
@@ -632,7 +632,7 @@ out:
 int
 store_put_all(struct store *st, const struct model *m, struct sm_error *err)
 {
-    char sql[64];
+    char sql[64];                       /* bounded: a PRAGMA with a constant */
     int64_t cache = 0;
     int rc;
 
@@ -910,7 +910,7 @@ delete_row(struct store *st, const struct model *base, const struct model *m,
 static int
 park_placement(struct store *st, int64_t row, struct sm_error *err)
 {
-    char role[32];
+    char role[32];                      /* bounded: "~" and an int64 */
     sqlite3_stmt *s;
 
     if (!(s = stmt(st, S_PLACEMENT_PARK, err)))

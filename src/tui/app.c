@@ -148,7 +148,7 @@ bool
 sync_catalog(struct tui *t, bool force)
 {
     SM_ERROR(err);
-    char summary[256], *what, *sel = NULL;   /* summary: counts, "+1 dataset, -2 flows" */
+    char summary[256], *what, *sel = NULL; /* bounded: counts, "+1 dataset, -2 flows" */
     enum obj_kind kind = OBJ_KIND_COUNT;
     int32_t id = SM_NONE;
     bool reloaded = false, dropped;
@@ -850,7 +850,7 @@ act_delete(struct tui *t, const struct key *k)
 {
     enum obj_kind kind;
     int32_t id;
-    char *sel, dep[128];        /* dep: counts, " with its 2 copies and 3 flows" */
+    char *sel, dep[128];        /* bounded: dep holds counts, " with its 2 copies and 3 flows" */
     struct edit e;
     (void)k;
     if (!target_object(t, &kind, &id)) {
@@ -1099,7 +1099,7 @@ tui_feed(struct tui *t, const char *script, struct sm_error *err)
 
     while (!t->quit && (n = key_next(script, &k.code)) != 0) {
         if (n < 0)
-            return sm_error_set(err, SM_EINVAL, "unknown key in script at \"%.20s\"", script);
+            return sm_error_set(err, SM_EINVAL, "unknown key in script at \"%s\"", script);
         tui_key(t, &k);
         script += n;
     }

@@ -30,7 +30,7 @@ new_line(struct detail *d)
 }
 
 /* What a line holds when its text could not be allocated. */
-static char no_text[1];
+static char no_text[1];                 /* bounded: the empty text */
 
 /* fmt with ap on the heap, whole; no_text when out of memory. */
 static char *
@@ -248,7 +248,7 @@ dataset_detail(struct tui *t, int32_t id, struct detail *d)
         d->line[d->n - 1].style = STYLE_WARNING;
     }
     if (t->res && id < t->res->ndatasets) {
-        char eff[SM_CC_COUNT * 3 + 1];  /* every code at most once: "EU,BR" */
+        char eff[SM_CC_COUNT * 3 + 1];  /* bounded: every code at most once: "EU,BR" */
         char *own = model_get_dup(t->m, OBJ_DATASET, id, "subjects");
         check_eff_subjects(t->res, id, eff, sizeof eff);
         if (own && strcmp(eff, own) != 0)
@@ -540,7 +540,7 @@ detail_finding(struct tui *t, int32_t i, struct detail *d)
     rule_section(t, f->rule, d);
     if (f->waived && f->waiver >= 0 && f->waiver < t->m->nwaivers) {
         const struct waiver *w = &t->m->waivers[f->waiver];
-        char date[11];
+        char date[11];                  /* bounded: YYYY-MM-DD */
         sm_date_fmt(w->expires, date);
         section(d, "Waiver");
         detail_ref(d, OBJ_WAIVER, f->waiver, "by", "%s until %s: %s", w->owner,
@@ -554,7 +554,7 @@ void
 detail_transfer(struct tui *t, int32_t i, struct detail *d)
 {
     const struct transfer *x = &t->res->transfers[i];
-    char a[3], b[3];
+    char a[3], b[3];                    /* bounded: two-letter country codes */
 
     sm_cc_str(x->from_cc, a);
     sm_cc_str(x->to_cc, b);

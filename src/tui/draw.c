@@ -16,7 +16,7 @@ static void
 draw_tabs(struct tui *t, struct screen *s)
 {
     int x = 0;
-    char buf[64];
+    char buf[64];                       /* bounded: a fixed view title */
 
     screen_fill(s, 0, 0, s->w, STYLE_TAB);
     if (s->w >= 100)
@@ -152,7 +152,7 @@ draw_detail(struct tui *t, struct screen *s, int x, int y, int w, int h)
 static void
 draw_banner(struct tui *t, struct screen *s, int y)
 {
-    char buf[300], delta[64], keys[32], dk[32];
+    char buf[300], delta[64], keys[32], dk[32]; /* bounded: counts, words, whole key names */
     int x;
 
     scen_delta_text(t, delta, sizeof delta);
@@ -178,7 +178,7 @@ draw_status(struct tui *t, struct screen *s)
 {
     int y = s->h - 2, x = 0, e, w, wv;
     struct view *v = cur_view(t);
-    char buf[128], *place = NULL;   /* buf: counts */
+    char buf[128], *place = NULL;       /* bounded: counts */
 
     tui_counts(t, &e, &w, &wv);
     screen_fill(s, 0, y, s->w, STYLE_STATUS);
@@ -252,7 +252,7 @@ draw_bottom(struct tui *t, struct screen *s)
     }
     {
         int x = 0;
-        char keys[64];
+        char keys[64];                  /* bounded: key names, whole names only (keymap_keys) */
         for (size_t i = 0; i < sizeof hints / sizeof hints[0] && x < s->w; i++) {
             if (t->readonly && (hints[i] == ACT_ADD || hints[i] == ACT_EDIT ||
                                 hints[i] == ACT_DELETE || hints[i] == ACT_UNDO))
@@ -364,7 +364,7 @@ tui_draw(struct tui *t, struct screen *s)
     screen_clear(s, STYLE_DEFAULT);
     t->too_small = s->w < TUI_MIN_W || s->h < TUI_MIN_H;
     if (t->too_small) {
-        char buf[128];
+        char buf[128];                  /* bounded: sizes and fixed words */
         int y = s->h / 2 - 1;
         snprintf(buf, sizeof buf, "terminal too small: %dx%d", s->w, s->h);
         screen_put(s, (s->w - text_width(buf)) / 2 > 0 ? (s->w - text_width(buf)) / 2 : 0,

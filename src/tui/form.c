@@ -98,7 +98,7 @@ delete_range(struct line *l, int from, int to)
 bool
 line_key(struct line *l, enum action a, int code)
 {
-    char mb[8];
+    char mb[MB_LEN_MAX];        /* bounded: one multibyte character */
     int n;
 
     switch (a) {        /* line editing is a small state machine: kept local */
@@ -315,7 +315,7 @@ form_open_waive(struct tui *t, int32_t fi)
 {
     const struct finding *fd = &t->res->findings[fi];
     struct form *f = &t->form;
-    char *key, date[11];
+    char *key, date[11];        /* bounded: date is YYYY-MM-DD */
 
     form_reset(f);
     f->open = true;
@@ -459,7 +459,7 @@ tier_impact(struct tui *t, const struct edit *e, int32_t count[2][SEV_COUNT])
         }
     }
     if (lines > max) {
-        char more[64];
+        char more[64];                  /* bounded: a count */
         snprintf(more, sizeof more, "\n... and %d more", lines - max);
         if (len + strlen(more) + 1 <= cap)
             strcat(buf + len, more);
@@ -1057,7 +1057,7 @@ form_draw(struct tui *t, struct screen *s)
         const struct form_field *ff = &f->f[f->top + i];
         int yy = y + 1 + i, fx = x + 2 + lw, fw = w - lw - 4;
         bool cur = f->top + i == f->cur;
-        char label[40];
+        char label[40];                 /* bounded: a fixed label and "*" */
         int st = ff->readonly ? STYLE_DIALOG : cur ? STYLE_FIELD_ACTIVE : STYLE_FIELD;
 
         snprintf(label, sizeof label, "%s%s", ff->label, ff->required && !ff->readonly ? "*" : "");

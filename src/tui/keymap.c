@@ -4,6 +4,7 @@
  */
 #include "keymap.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,7 +249,7 @@ keyname_of(int code, char *buf, size_t size)
     } else if (code > 32 && code < 127) {
         snprintf(buf, size, "%c", code);
     } else {
-        char mb[8];
+        char mb[MB_LEN_MAX];    /* bounded: one multibyte character */
         mbstate_t st;
         size_t n;
         memset(&st, 0, sizeof st);
@@ -341,7 +342,7 @@ keymap_keys(const struct keymap *km, enum keymap_id map, enum action a, char *bu
             size_t size)
 {
     size_t len = 0;
-    char k[32];
+    char k[32];                 /* bounded: one key name ("<C-x>", "<U+10FFFF>", a character) */
 
     buf[0] = 0;
     for (int pass = 0; pass < 2; pass++) {
@@ -357,6 +358,10 @@ keymap_keys(const struct keymap *km, enum keymap_id map, enum action a, char *bu
             len = strlen(buf);
             if (pass == 1 && strstr(buf, k))
                 continue;
+            /* whole names only: one that does not fit ends the list
+             * (never a key cut mid-character) */
+            if (len + (len ? 1 : 0) + strlen(k) >= size)
+                return buf;
             snprintf(buf + len, size - len, "%s%s", len ? " " : "", k);
         }
     }

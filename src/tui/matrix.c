@@ -230,7 +230,7 @@ matrix_draw(struct tui *t, struct screen *s)
     int lw = MX_LABEL_W, ncw, page;
     int32_t *top = &t->matrix.top, *left = &t->matrix.left;
     const struct tier_matrix_cell *cur;
-    char buf[200], *label, *line;
+    char buf[200], *label, *line;       /* bounded: a status word and counts */
 
     if (w < 30 || h < 8)
         return;

@@ -361,7 +361,7 @@ pager_draw(struct tui *t, struct screen *s)
     struct dialog *d = &t->dialog;
     int x = 2, y = 2, w = s->w - 4, h = s->h - 4, cw = w - 4, page;
     size_t nlen = d->search ? strlen(d->search) : 0;
-    char buf[160];
+    char buf[160];                      /* bounded: line counts and fixed words */
 
     t->w = s->w;
     t->h = s->h;

@@ -50,7 +50,7 @@ scen_eval_now(struct tui *t, const char *what)
     struct scenario_change_set cs;
     const struct check_result *src = scen_base_check(t);
     SM_ERROR(err);
-    char delta[64];
+    char delta[64];                     /* bounded: two counts */
     bool same;
 
     memset(&cs, 0, sizeof cs);
@@ -112,7 +112,7 @@ scen_enter(struct tui *t, const char *name)
         return;
     }
     {
-        char delta[64], keys[32];
+        char delta[64], keys[32];       /* bounded: counts; key names, whole names only */
         scen_delta_text(t, delta, sizeof delta);
         keymap_keys(&t->keys, KEYMAP_GLOBAL, ACT_SCENARIO, keys, sizeof keys);
         tui_set_message(t, false, "scenario %s: %s; edits go into it, d diffs, Esc or %s leaves",
@@ -275,7 +275,7 @@ scen_refresh(struct tui *t, const char *what, struct derive_pre *pre,
 {
     struct scenario_diff *d = NULL;
     SM_ERROR(err);
-    char delta[64];
+    char delta[64];                     /* bounded: two counts */
 
     if (scenario_diff(t->scen.cs.before, t->scen.cs.after, t->scen.base, &d, &err) != SM_OK) {
         derive_cancel(t, pre);
@@ -477,7 +477,7 @@ scen_apply_edit(struct tui *t, const struct edit *e, const char *what)
         } else if (!t->msg_error && t->res) {
             int e1 = t->res->stats.count[SEV_ERROR], w1 = t->res->stats.count[SEV_WARNING];
             const char *arrow = text_sym("→", "->");
-            char mine[128] = "", delta[64];
+            char mine[128] = "", delta[64]; /* bounded: counts */
             size_t k = 0;
             if (e1 != e0)
                 k += (size_t)snprintf(mine + k, sizeof mine - k, "errors %d %s %d", e0, arrow,
@@ -527,7 +527,7 @@ int
 scen_undo(struct tui *t, bool undo)
 {
     int32_t id = model_scenario(t->scen.base, t->scen.name);
-    char idx[16];
+    char idx[16];                       /* bounded: an int */
     const char *argv[1];
     bool exact;
 
@@ -599,7 +599,7 @@ scen_undo(struct tui *t, bool undo)
 static char *
 scen_cell(const struct check_result *r, int32_t i)
 {
-    static const char sev[SEV_COUNT] = { 'i', 'W', 'E' };
+    static const char sev[SEV_COUNT] = { 'i', 'W', 'E' }; /* bounded: a fixed table */
     const struct finding *f;
 
     if (!r || i < 0 || i >= r->nfindings)
@@ -618,7 +618,7 @@ scen_diff_pager(struct tui *t)
     const struct check_result *ra = t->scen.cs.after ? t->scen.cs.after->res : NULL;
     int col = ((t->w > 0 ? t->w : 80) - 8) / 2 - 2;
     int32_t *nw = NULL, *rs = NULL, nn = 0, nr = 0;
-    char *text = NULL, *title, delta[64];
+    char *text = NULL, *title, delta[64];  /* bounded: delta holds two counts */
     size_t len = 0;
     FILE *f;
 
@@ -637,7 +637,7 @@ scen_diff_pager(struct tui *t)
             rs[nr++] = d->findings[i].before;
     }
     {
-        char h1[64];
+        char h1[64];                    /* bounded: a fixed word and a count */
         snprintf(h1, sizeof h1, "resolved (base, %d)", (int)nr);
         fprintf(f, "%-*.*s  new (", col, col, h1);
         fputs(t->scen.name, f);

@@ -32,7 +32,7 @@ text_sym(const char *utf8, const char *ascii)
 struct glyph {
     uint32_t cp;        /* 0 when esc is used */
     int width;
-    char esc[12];
+    char esc[12];                       /* bounded: one escape of a byte or code point */
     size_t len;         /* bytes consumed */
 };
 
@@ -320,7 +320,7 @@ out_bytes(struct out *o, const char *p, size_t n)
 static void
 out_cp(struct out *o, uint32_t cp)
 {
-    char b[MB_LEN_MAX];
+    char b[MB_LEN_MAX];                 /* bounded: one multibyte character */
     mbstate_t st;
     size_t n;
 

@@ -41,7 +41,7 @@ restore(void)
 static int
 degrade(int c, int ncolors)
 {
-    static const unsigned char rgb16[16][3] = {
+    static const unsigned char rgb16[16][3] = { /* bounded: a fixed colour table */
         { 0, 0, 0 }, { 205, 0, 0 }, { 0, 205, 0 }, { 205, 205, 0 }, { 0, 0, 238 },
         { 205, 0, 205 }, { 0, 205, 205 }, { 229, 229, 229 }, { 127, 127, 127 },
         { 255, 0, 0 }, { 0, 255, 0 }, { 255, 255, 0 }, { 92, 92, 255 }, { 255, 0, 255 },

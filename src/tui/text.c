@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* The empty text: what a cleared text, or one out of memory, points at. */
-static char no_text[1];
+static char no_text[1];                 /* bounded: the empty text */
 
 void
 tui_text_vset(char **dst, const char *fmt, va_list ap)

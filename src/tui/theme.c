@@ -111,32 +111,41 @@ int
 theme_parse(struct theme *t, const char *text, const char *name, struct sm_error *err)
 {
     const char *base = strrchr(name, '/');
-    char line[512];
     int lineno = 0, rc;
 
     theme_default(t);
     while (*text) {
         const char *nl = strchr(text, '\n');
         size_t len = nl ? (size_t)(nl - text) : strlen(text);
-        char *hash;
+        char *hash, *line = strndup(text, len);     /* the line whole, however long */
 
         lineno++;
-        if (len >= sizeof line) {
+        if (!line) {
             theme_default(t);
-            return sm_error_set(err, SM_EPARSE, "%s:%d: line too long", name, lineno);
+            return sm_error_set(err, SM_ENOMEM, "%s:%d: out of memory", name, lineno);
         }
-        memcpy(line, text, len);
-        line[len] = 0;
         if ((hash = strchr(line, '#')))
             *hash = 0;
-        if ((rc = parse_line(t, line, name, lineno, err)) != SM_OK) {
+        rc = parse_line(t, line, name, lineno, err);
+        free(line);
+        if (rc != SM_OK) {
             theme_default(t);
             return rc;
         }
         text += len + (nl ? 1 : 0);
     }
     base = base ? base + 1 : name;
-    snprintf(t->name, sizeof t->name, "%.*s", (int)(strcspn(base, ".")), base);
+    {
+        /* a label only (never read back as a path): a long file name is
+         * cut, between characters */
+        size_t len = strcspn(base, ".");
+        if (len >= sizeof t->name) {
+            len = sizeof t->name - 1;
+            while (len > 0 && ((unsigned char)base[len] & 0xc0) == 0x80)
+                len--;
+        }
+        snprintf(t->name, sizeof t->name, "%.*s", (int)len, base);
+    }
     return SM_OK;
 }
 

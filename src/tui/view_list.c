@@ -448,7 +448,7 @@ view_draw_list(struct tui *t, struct view *v, struct screen *s, int x, int y, in
 {
     const struct view_ops *ops = v->ops;
     int widths[LAYOUT_MAXCOLS], shown[LAYOUT_MAXCOLS], ncols, cx;
-    char *buf = NULL, group[128];     /* group: "Errors (12)", "DE (3 regions)" */
+    char *buf = NULL, group[128];     /* bounded: "DE (3 regions)" */
     size_t size = 0;
     int rows = h - 1;
     bool more;

@@ -30,7 +30,7 @@ const struct view_ops map_view = {
 static void
 map_cell(struct tui *t, int32_t ds, int32_t region, char *buf, size_t n, int *style)
 {
-    static const char letters[ROLE_COUNT] = {
+    static const char letters[ROLE_COUNT] = { /* bounded: a fixed table */
         [ROLE_PRIMARY] = 'P', [ROLE_REPLICA] = 'R', [ROLE_BACKUP] = 'B', [ROLE_DR] = 'D',
         [ROLE_CACHE] = 'C', [ROLE_ARCHIVE] = 'A', [ROLE_EDGE] = 'E',
     };
@@ -94,7 +94,7 @@ static void
 map_draw(struct tui *t, struct view *v, struct screen *s, int x, int y, int w, int h)
 {
     int rows = h - 2, cw, ncell;
-    char buf[64], cc[3];        /* buf: a header, a cell's role letters and mark */
+    char buf[64], cc[3];                /* bounded: a header word, a cell's role letters and mark */
     int lastcc = -2, lastplen = -1;
     const char *lastprov = NULL;
 

@@ -41,7 +41,7 @@ static void
 rg_operator_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     const struct region *g = &t->m->regions[r];
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
     sm_cc_str(g->operator_home, cc);
     snprintf(buf, n, "%s", g->operator_home >= 0 ? cc : "-");
     if (g->operator_home >= 0 && g->country >= 0 && g->operator_home != g->country &&
@@ -78,7 +78,7 @@ rg_group(struct tui *t, int32_t r)
 static void
 rg_group_title(struct tui *t, int g, int32_t n, char *buf, size_t size)
 {
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
     (void)t;
     if (g >= SM_CC_COUNT) {
         snprintf(buf, size, "Multi-region and global (%d)", (int)n);
@@ -92,7 +92,7 @@ static const char *
 rg_filter(struct tui *t, int32_t r, char *buf, size_t n)
 {
     const struct region *g = &t->m->regions[r];
-    char cc[3];
+    char cc[3];                         /* bounded: a two-letter country code */
     sm_cc_str(g->country, cc);
     snprintf(buf, n, "%s %s %s", g->id, g->city ? g->city : "", cc);
     return buf;

@@ -38,7 +38,7 @@ static void
 tr_route_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     const struct transfer *x = transfer(t, r);
-    char a[3], b[3];
+    char a[3], b[3];                    /* bounded: two-letter country codes */
     (void)style;
     sm_cc_str(x->from_cc, a);
     sm_cc_str(x->to_cc, b);
@@ -113,7 +113,7 @@ static const struct column tr_cols[] = {
 static const char *
 tr_filter(struct tui *t, int32_t r, char *buf, size_t n)
 {
-    char route[32];             /* "DE -> US": two country codes */
+    char route[32];                     /* bounded: "DE -> US": two country codes */
     const char *regime = transfer(t, r)->regime;
     int st = 0, k;
     size_t at;

@@ -46,7 +46,7 @@ static const char *wv_owner(struct tui *t, int32_t r) { return str_or(t->m->waiv
 static void
 wv_expires_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
-    char d[11];
+    char d[11];                         /* bounded: YYYY-MM-DD */
     int32_t e = t->m->waivers[r].expires;
 
     if (e == 0) {

@@ -101,6 +101,36 @@ test_tables(void **state)
                          keymap_defaults[i].key == keymap_defaults[j].key);
 }
 
+/* Many multibyte keys bound to one action: the list of its keys holds
+ * whole key names only, never one cut mid-character at the buffer's end. */
+static void
+test_keys_whole(void **state)
+{
+    static const char *const keys[] = { "数", "据", "库", "表", "🌍", "🌏", "é", "ß", "ж", "語" };
+    struct keymap km;
+    SM_ERROR(err);
+    char buf[32], all[256], *p;
+    (void)state;
+
+    keymap_init(&km);
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        assert_int_equal(keymap_bind(&km, "global", keys[i], "quit", &err), SM_OK);
+    keymap_keys(&km, KEYMAP_GLOBAL, ACT_QUIT, all, sizeof all);
+    assert_non_null(strstr(all, "数 据 库 表 🌍 🌏 é ß ж 語"));
+    keymap_keys(&km, KEYMAP_GLOBAL, ACT_QUIT, buf, sizeof buf);
+    assert_true(strlen(buf) > 0 && strlen(buf) < sizeof buf);
+    assert_int_equal(sm_utf8_invalid(buf), -1);
+    /* a prefix of the whole list, ending at a name's end */
+    assert_memory_equal(buf, all, strlen(buf));
+    assert_true(all[strlen(buf)] == ' ');
+    for (p = strtok(buf, " "); p; p = strtok(NULL, " ")) {
+        bool bound = false;
+        for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+            bound |= strcmp(p, keys[i]) == 0;
+        assert_true(bound || strcmp(p, "q") == 0);
+    }
+}
+
 int
 main(void)
 {
@@ -109,6 +139,7 @@ main(void)
         cmocka_unit_test(test_script),
         cmocka_unit_test(test_lookup_and_bind),
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_keys_whole),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);

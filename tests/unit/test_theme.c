@@ -7,6 +7,7 @@
 #include "testlib.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "theme.h"
@@ -83,6 +84,41 @@ test_shipped(void **state)
     assert_true(t.role[STYLE_SELECTED].attrs & THEME_REVERSE);
 }
 
+/* 10 KB lines (CJK, emoji): a comment that long parses (it was "line too
+ * long" past 512 bytes), and an unknown colour that long is named whole. */
+static void
+test_long_lines(void **state)
+{
+    struct theme t;
+    SM_ERROR(err);
+    char *word = malloc(10400), *text, *want;
+    size_t n = 3300;
+    (void)state;
+
+    assert_non_null(word);
+    memset(word, 'a', n);
+    for (int i = 0; i < 1200; i++, n += 3)
+        memcpy(word + n, "数", 3);
+    for (int i = 0; i < 850; i++, n += 4)
+        memcpy(word + n, "🌍", 4);
+    word[n] = 0;
+    assert_true(strlen(word) >= 10240);
+    text = sm_strdupf("# %s\ntitle black red # %s\n", word, word);
+    assert_non_null(text);
+    assert_int_equal(theme_parse(&t, text, "long.theme", &err), SM_OK);
+    assert_int_equal(t.role[STYLE_TITLE].bg, 1);
+    free(text);
+    text = sm_strdupf("\ntitle black %s\n", word);
+    want = sm_strdupf("long.theme:2: unknown colour %s", word);
+    assert_non_null(text);
+    assert_non_null(want);
+    assert_int_equal(theme_parse(&t, text, "long.theme", &err), SM_EPARSE);
+    assert_string_equal(err.msg, want);
+    free(text);
+    free(want);
+    free(word);
+}
+
 int
 main(void)
 {
@@ -90,6 +126,7 @@ main(void)
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_shipped),
+        cmocka_unit_test(test_long_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -409,6 +409,25 @@ test_pager_long_line(void **state)
     assert_true(end);
 }
 
+/* A script with an unknown key followed by the 10 KB name: the error
+ * quotes the rest of the script whole (it was cut at 20 bytes, which can
+ * fall inside a character). */
+static void
+test_script_error_long(void **state)
+{
+    struct harness *h = *state;
+    SM_ERROR(err);
+    char *script = sm_strdupf("<Nope>%s", long_name);
+    char *want = sm_strdupf("unknown key in script at \"<Nope>%s\"", long_name);
+
+    assert_non_null(script);
+    assert_non_null(want);
+    assert_int_equal(tui_feed(h->t, script, &err), SM_EINVAL);
+    assert_string_equal(err.msg, want);
+    free(script);
+    free(want);
+}
+
 int
 main(void)
 {
@@ -419,6 +438,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_detail_long, setup_long, teardown_long),
         cmocka_unit_test_setup_teardown(test_scenario_long, setup_long, teardown_long),
         cmocka_unit_test_setup_teardown(test_pager_long_line, setup_long, teardown_long),
+        cmocka_unit_test_setup_teardown(test_script_error_long, setup_long, teardown_long),
     };
     setlocale(LC_ALL, "");
     return cmocka_run_group_tests(tests, NULL, NULL);
