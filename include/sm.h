@@ -164,7 +164,7 @@ int sm_grow(void **p, int32_t *cap, int32_t need, size_t elsize);
  * Pseudo-codes used by the reference facts fit too: "EU" (the GDPR area). */
 #define SM_CC_COUNT 676
 int  sm_cc(const char *s);                /* 0..675, or SM_NONE */
-void sm_cc_str(int cc, char out[3]);      /* "??" for SM_NONE */
+void sm_cc_str(int cc, char out[3]);      /* bounded: a code; "??" for SM_NONE */
 /* cc is assigned by ISO 3166-1 to a country or territory (249 codes), or is
  * the pseudo-code EU. Two letters that are neither (UK, UE, ZZ) name no
  * jurisdiction: taking them would quietly switch the residency rules off. */
@@ -200,7 +200,7 @@ int  sm_ccset_next(const struct sm_ccset *s, int from);
 /* ---- dates ---------------------------------------------------------------- */
 /* A date is yyyymmdd as an int32 (20261126); 0 means none. */
 int  sm_date_parse(const char *s, int32_t *out);   /* "YYYY-MM-DD"; SM_EINVAL */
-void sm_date_fmt(int32_t d, char out[11]);         /* "" for 0 */
+void sm_date_fmt(int32_t d, char out[11]);  /* bounded: YYYY-MM-DD; "" for 0 */
 
 /* ---- strings ------------------------------------------------------------- */
 size_t sm_strlcpy(char *dst, const char *src, size_t size);

@@ -83,7 +83,6 @@ struct theme_style {
 };
 
 struct theme {
-    char name[64];
     struct theme_style role[STYLE_COUNT];
 };
 

@@ -239,7 +239,7 @@ enum form_mode { FORM_ADD, FORM_EDIT, FORM_WAIVE };
 
 struct form_field {
     const struct attr *attr;    /* NULL: the object's key (name, id) */
-    char label[24];             /* an attribute's name */
+    char label[24];             /* bounded: an attribute's name, from a fixed table */
     char *help;                 /* heap texts (text.c) */
     struct line in;
     char *orig;
@@ -280,7 +280,7 @@ struct dialog {
     int nchoices, choice;
     char *choice_text[DIALOG_MAX_CHOICES];
     struct edit *edits[DIALOG_MAX_CHOICES];
-    char choice_arg[DIALOG_MAX_CHOICES][64];
+    char choice_arg[DIALOG_MAX_CHOICES][64]; /* bounded: fixed words of the dialogs */
     bool destructive;           /* a confirmation Enter answers no to */
     /* The pager (pager.c): text cut into display rows for a width (wrapped
      * unless nowrap); top and the match are rows; left is the columns
@@ -353,8 +353,8 @@ struct tui {
     } matrix;
     enum prompt_mode prompt;
     struct line input;
-    char prompt_label[64];
-    char export_format[32];
+    char prompt_label[64];      /* bounded: a fixed label per prompt */
+    char export_format[32];     /* bounded: an export format's name */
     char *export_confirmed;     /* an existing file the user chose to overwrite */
 
     struct undo_entry {

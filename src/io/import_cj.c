@@ -631,7 +631,7 @@ cj_get(const struct cj *o, const char *key)
 char *
 cj_scalar_text(const struct cj *v)
 {
-    char buf[32];
+    char buf[32]; /* bounded: a long long in decimal */
     json_t *r;
     char *s;
 

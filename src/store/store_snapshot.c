@@ -572,6 +572,7 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
         int64_t n;
         const char *base = array_of(m, a, &n);
         const struct kind *k = &kinds[a];
+        /* bounded: one model struct's bytes, the largest three summed */
         char obj[sizeof (struct flow) + sizeof (struct region) + sizeof (struct dataset)];
         for (int64_t i = 0; i < n; i++) {
             const char *src = base + (size_t)i * k->size;

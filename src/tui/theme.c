@@ -35,7 +35,6 @@ static const char *const color_names[8] = {
 void
 theme_default(struct theme *t)
 {
-    snprintf(t->name, sizeof t->name, "default");
     memcpy(t->role, builtin, sizeof builtin);
 }
 
@@ -110,7 +109,6 @@ parse_line(struct theme *t, char *line, const char *name, int lineno,
 int
 theme_parse(struct theme *t, const char *text, const char *name, struct sm_error *err)
 {
-    const char *base = strrchr(name, '/');
     int lineno = 0, rc;
 
     theme_default(t);
@@ -133,18 +131,6 @@ theme_parse(struct theme *t, const char *text, const char *name, struct sm_error
             return rc;
         }
         text += len + (nl ? 1 : 0);
-    }
-    base = base ? base + 1 : name;
-    {
-        /* a label only (never read back as a path): a long file name is
-         * cut, between characters */
-        size_t len = strcspn(base, ".");
-        if (len >= sizeof t->name) {
-            len = sizeof t->name - 1;
-            while (len > 0 && ((unsigned char)base[len] & 0xc0) == 0x80)
-                len--;
-        }
-        snprintf(t->name, sizeof t->name, "%.*s", (int)len, base);
     }
     return SM_OK;
 }
