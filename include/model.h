@@ -251,22 +251,24 @@ struct transform {
     struct sm_strv fields;      /* empty for anonymize/aggregate */
 };
 
+/* Pointers first, then 32-bit members, then bytes: 72 bytes, no holes but
+ * the tail (80 in the order of the text). */
 struct flow {
     const char *name;
+    const char *mechanism_ref;
+    struct sm_strv fields;      /* fields carried; empty = all */
+    struct transform *transforms;
     int32_t from;               /* placement id */
     int32_t to;                 /* placement id, or SM_NONE for an export */
     int32_t to_region;          /* export target region when to == SM_NONE */
+    int32_t valid_from;         /* yyyymmdd, 0 none */
+    int32_t valid_to;
+    uint32_t ntransforms;
     uint8_t kind;               /* enum flow_kind */
     uint8_t mechanism;          /* enum mechanism */
     uint8_t transit_encrypted;
     uint8_t public_recipient;   /* recipient is a public body */
     uint8_t deleted;
-    const char *mechanism_ref;
-    int32_t valid_from;         /* yyyymmdd, 0 none */
-    int32_t valid_to;
-    struct sm_strv fields;      /* fields carried; empty = all */
-    uint32_t ntransforms;
-    struct transform *transforms;
 };
 
 struct waiver {
@@ -305,8 +307,8 @@ struct model {
     MODEL_ARRAY(scenario, scenarios);
     struct sm_map region_ids;
     struct sm_map tier_names;
-    struct sm_map dataset_names;
-    struct sm_map flow_names;
+    struct sm_idmap dataset_names;  /* keyed by the objects' own names: */
+    struct sm_idmap flow_names;     /* model_dataset_key, model_flow_key */
     struct sm_map waiver_keys;
     struct sm_map scenario_names;
     const char *rule_pack;      /* rule pack chosen for this catalog, "" = default */
@@ -361,6 +363,18 @@ const char *model_key(const struct model *m, enum obj_kind kind, int32_t id);
  * is a bug to catch (sanitizers), not a "?" to print. */
 const char *model_region_id(const struct model *m, int32_t r);
 const char *model_tier_name(const struct model *m, int32_t t);
+/* The key functions of the dataset and flow maps (sm_idmap): ctx is the
+ * model, the name of object id. */
+const char *model_dataset_key(const void *m, int32_t id);
+const char *model_flow_key(const void *m, int32_t id);
+/* Put object id of any named kind into its name map under model_key (SM_OK,
+ * SM_ENOMEM), take it out (false: it was not there), or make room for n
+ * names in all; a kind without a map does nothing. */
+int  model_map_put(struct model *m, enum obj_kind kind, int32_t id);
+bool model_map_del(struct model *m, enum obj_kind kind, int32_t id);
+int  model_map_reserve(struct model *m, enum obj_kind kind, uint32_t n);
+/* The number of names in kind's map (0 for a kind without one). */
+uint32_t model_map_len(const struct model *m, enum obj_kind kind);
 int32_t model_region(const struct model *m, const char *id);
 int32_t model_tier(const struct model *m, const char *name);
 int32_t model_dataset(const struct model *m, const char *name);
