@@ -9,6 +9,11 @@
  * are stored slot by slot, so nothing is hashed again.
  *
  *   header | heap: pool, ptrv, transforms, opsv | regions ... scenarios |
+ *
+ * The pool is the country sets (8-byte aligned, first) then the strings
+ * end to end (no alignment: 5 MiB less at a million datasets), then zeros
+ * to a multiple of 8.
+ *
  *   map slots (6) | rowid maps (3) | the datasets' name ranks (check_name_rank)
  *
  * The layout is this binary's (struct sizes and member offsets are in the
@@ -342,6 +347,7 @@ struct ptrmap {
     const void **order;         /* in offset order */
     uint64_t pool;              /* bytes so far */
     uint64_t nsets;             /* the first nsets are country sets */
+    bool strings;               /* the sets are in: what comes is unaligned */
 };
 
 static inline uint64_t
@@ -397,7 +403,8 @@ ptr_add(struct ptrmap *pm, const void *p, size_t len)
     pm->slot[i].p = p;
     pm->slot[i].off = pm->pool;
     pm->order[pm->n++] = p;
-    pm->pool += (len + 7) & ~(size_t)7;
+    /* sets (added first) stay 8-byte aligned; strings need no alignment */
+    pm->pool += pm->strings ? len : (len + 7) & ~(size_t)7;
     return true;
 }
 
@@ -439,6 +446,7 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
         if (!ptr_add(pm, m->regions[i].members, sizeof (struct sm_ccset)))
             return false;
     pm->nsets = pm->n;
+    pm->strings = true;
     for (int a = 0; a < A_COUNT; a++) {
         int64_t n;
         const char *base = array_of(m, a, &n);
@@ -478,6 +486,7 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
                 !STR_ADD(pm, map->slots[i].key))
                 return false;
     }
+    pm->pool = (pm->pool + 7) & ~(uint64_t)7;
     return true;
 }
 
@@ -550,13 +559,17 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
     uint64_t p = 0, tr = 0, op = 0;
 
     /* pool */
+    uint64_t at = 0;
     for (uint64_t i = 0; i < pm->n; i++) {
         const char *s = pm->order[i];
         /* the sets come first (collect adds them before any string) */
         size_t len = i < pm->nsets ? sizeof (struct sm_ccset) : strlen(s) + 1;
+        size_t pad = i < pm->nsets ? ((len + 7) & ~(size_t)7) - len : 0;
         out_put(o, s, len);
-        out_put(o, zero, ((len + 7) & ~(size_t)7) - len);
+        out_put(o, zero, pad);
+        at += len + pad;
     }
+    out_put(o, zero, pm->pool - at);
     /* ptrv, in the order the arrays below number them */
     for (int32_t i = 0; i < m->ntiers; i++)
         strv_enc(o, pm, &m->tiers[i].approved, &p);
