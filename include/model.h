@@ -343,6 +343,8 @@ void model_set_shareable(struct model *m, bool on);
 void model_free(struct model *m);
 /* m->name_rank if it is good for m as it is now, else NULL. */
 const int32_t *model_name_rank(const struct model *m);
+/* Free m->name_rank (a full check_run then ranks the names itself). */
+void model_drop_name_rank(struct model *m);
 /* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */
 int model_clone(const struct model *m, struct model **out);
 

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "refdata.h"
@@ -164,6 +167,15 @@ main(int argc, char **argv)
     char *tui_argv[] = { "tui", NULL };
     int i, rc;
 
+#ifdef __GLIBC__
+    /* Blocks of 128 KiB or more always in their own mapping, given back to
+     * the system when freed. glibc's default raises that bound to the size
+     * of the last such block freed (up to 32 MiB), after which a check's
+     * big scratch arrays come from the heap and their pages stay counted
+     * after they are freed: 3-4 MiB of `sovmap check`'s peak at a million
+     * datasets (doc/performance.md, issue #21 memory). */
+    mallopt(M_MMAP_THRESHOLD, 128 << 10);
+#endif
     /* character widths for tables (wcwidth); numbers and messages stay "C" */
     setlocale(LC_CTYPE, "");
     memset(&c, 0, sizeof c);

@@ -94,6 +94,14 @@ model_free(struct model *m)
     free(m);
 }
 
+void
+model_drop_name_rank(struct model *m)
+{
+    free(m->name_rank);
+    m->name_rank = NULL;
+    m->name_rank_n = 0;
+}
+
 const int32_t *
 model_name_rank(const struct model *m)
 {

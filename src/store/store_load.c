@@ -1105,6 +1105,9 @@ snapshot_load(struct store *st, struct model *m, struct snap_key *key, bool *don
         return SM_OK;
     *done = snap_read(st->db, key, m, (struct rowmap *[3]){ &st->drow, &st->prow,
                                                             &st->frow }) == SM_OK;
+    /* the blob's pages in SQLite's cache are read once: give them back
+     * (~2 MiB at any size) before the caller's work on the model */
+    sqlite3_db_release_memory(st->db);
     return SM_OK;
 }
 int
