@@ -130,6 +130,47 @@ bool     sm_map_del(struct sm_map *m, const char *key);
 int      sm_map_copy(struct sm_map *dst, const struct sm_map *src);
 uint32_t sm_hash(const char *s);
 
+/* ---- name -> id map that keeps no keys (sm_idmap.c) ---------------------- */
+/* For objects that carry their own name and never change it (the model's
+ * datasets and flows): a slot is the name's hash and the id, 8 bytes
+ * instead of sm_map's 16, and a key is compared through key(ctx, id), the
+ * name of the object the slot holds. Every call that looks a key up takes
+ * the function and its context. hash 0 is a free slot (val 0) or a deleted
+ * one (val 1); sm_hash never gives 0. */
+
+struct sm_idmap_slot {
+    uint32_t hash;
+    int32_t  val;
+};
+
+struct sm_idmap {
+    struct sm_idmap_slot *slots;  /* an sm_big block */
+    uint32_t cap;       /* power of two or 0 */
+    uint32_t len;
+    uint32_t tomb;      /* deleted slots */
+    uint8_t shareable;  /* slots in a block sm_big_share can share */
+};
+
+typedef const char *sm_idmap_key(const void *ctx, int32_t val);
+
+void     sm_idmap_init(struct sm_idmap *m);
+void     sm_idmap_fini(struct sm_idmap *m);
+int      sm_idmap_reserve(struct sm_idmap *m, uint32_t n);
+/* Insert or replace; key must be key(ctx, val) from now on. SM_OK or SM_ENOMEM. */
+int      sm_idmap_put(struct sm_idmap *m, const char *key, int32_t val, sm_idmap_key *kf,
+                      const void *ctx);
+/* As sm_idmap_put with the key's sm_hash known and a map that has room and
+ * no deleted slots (bulk loading). */
+void     sm_idmap_put_hashed(struct sm_idmap *m, const char *key, uint32_t h, int32_t val,
+                             sm_idmap_key *kf, const void *ctx);
+/* SM_NONE when absent. */
+int32_t  sm_idmap_get(const struct sm_idmap *m, const char *key, sm_idmap_key *kf,
+                      const void *ctx);
+/* The slot's object must still carry the key. */
+bool     sm_idmap_del(struct sm_idmap *m, const char *key, sm_idmap_key *kf, const void *ctx);
+/* Deep copy of the slot table. */
+int      sm_idmap_copy(struct sm_idmap *dst, const struct sm_idmap *src);
+
 /* ---- big arrays a copy can share (copy on write) ----------------------- */
 /* Blocks with a header (sm_big.c): only these functions may allocate, grow
  * or free them. A shareable block of SM_BIG_MIN bytes or more lives in a

@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 #include "refdata.h"
@@ -169,6 +172,24 @@ main(int argc, char **argv)
     char *tui_argv[] = { "tui", NULL };
     int i, rc;
 
+#ifdef __GLIBC__
+    /* Blocks of 1 MiB or more always in their own mapping, given back to
+     * the system when freed. glibc's default raises that bound to the size
+     * of the last such block freed (up to 32 MiB), after which a check's
+     * big scratch arrays come from the heap and their pages stay counted
+     * after they are freed: ~3 MiB of `sovmap check`'s peak at a million
+     * datasets (doc/performance.md, issue #21 memory). A fixed bound also
+     * fixes the heap's trim bound at 128 KiB unless it is set too: then a
+     * custom rule making and freeing many values of ~1 MB gives its pages
+     * back and faults them in again each time (tests/hostile, BIGCAT: 0.13 s
+     * of system time instead of none), so it is set as glibc's own rule
+     * would (twice the mmap bound). The environment's MALLOC_*_THRESHOLD_
+     * win. */
+    if (!getenv("MALLOC_MMAP_THRESHOLD_"))
+        mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    if (!getenv("MALLOC_TRIM_THRESHOLD_"))
+        mallopt(M_TRIM_THRESHOLD, 2 << 20);
+#endif
     /* character widths for tables (wcwidth); numbers and messages stay "C" */
     setlocale(LC_CTYPE, "");
     memset(&c, 0, sizeof c);

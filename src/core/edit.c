@@ -159,17 +159,25 @@ remove_recorded(struct model *m, struct edit_undo *u, enum obj_kind kind, int32_
     return SM_OK;
 }
 
-static struct sm_map *
-map_of(struct model *m, enum obj_kind kind)
+/* The kind has a name map (model_map_put). */
+static bool
+has_map(enum obj_kind kind)
+{
+    return kind != OBJ_PLACEMENT;
+}
+
+/* The live object of that kind named key, or SM_NONE. */
+static int32_t
+map_get(const struct model *m, enum obj_kind kind, const char *key)
 {
     switch (kind) {
-    case OBJ_REGION:   return &m->region_ids;
-    case OBJ_TIER:     return &m->tier_names;
-    case OBJ_DATASET:  return &m->dataset_names;
-    case OBJ_FLOW:     return &m->flow_names;
-    case OBJ_WAIVER:   return &m->waiver_keys;
-    case OBJ_SCENARIO: return &m->scenario_names;
-    default:           return NULL;
+    case OBJ_REGION:   return model_region(m, key);
+    case OBJ_TIER:     return model_tier(m, key);
+    case OBJ_DATASET:  return model_dataset(m, key);
+    case OBJ_FLOW:     return model_flow(m, key);
+    case OBJ_WAIVER:   return model_waiver(m, key);
+    case OBJ_SCENARIO: return model_scenario(m, key);
+    default:           return SM_NONE;
     }
 }
 
@@ -215,12 +223,12 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
 {
     enum obj_kind kind = u->kind;
     int32_t id = u->id;
-    struct sm_map *map = map_of(m, kind);
+    bool map = has_map(kind);
     const char *name;
     int rc;
 
     /* check everything first: on failure nothing changes */
-    if (map && sm_map_get(map, (name = model_key(m, kind, id))) != SM_NONE)
+    if (map && map_get(m, kind, (name = model_key(m, kind, id))) != SM_NONE)
         return sm_error_set(err, SM_EEXIST, "%s %s exists again", obj_kind_names[kind], name);
     if (kind == OBJ_PLACEMENT) {
         if (!model_live(m, OBJ_DATASET, m->placements[id].dataset))
@@ -241,17 +249,17 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
         return sm_error_set(err, SM_ENOTFOUND, "dataset %s: its tier is gone",
                             m->datasets[id].name);
     for (int32_t i = 0; i < u->nflows; i++)
-        if (sm_map_get(&m->flow_names, m->flows[u->flows[i]].name) != SM_NONE)
+        if (model_flow(m, m->flows[u->flows[i]].name) != SM_NONE)
             return sm_error_set(err, SM_EEXIST, "flow %s exists again",
                                 m->flows[u->flows[i]].name);
-    if (map && sm_map_reserve(map, map->len + 1))
+    if (map && model_map_reserve(m, kind, model_map_len(m, kind) + 1))
         return oom(err);
-    if (sm_map_reserve(&m->flow_names, m->flow_names.len + (uint32_t)u->nflows + 1))
+    if (model_map_reserve(m, OBJ_FLOW, m->flow_names.len + (uint32_t)u->nflows + 1))
         return oom(err);
 
     set_deleted(m, kind, id, 0);
     if (map)
-        sm_map_put(map, model_key(m, kind, id), id);
+        model_map_put(m, kind, id);
     if (kind == OBJ_DATASET) {
         struct dataset *d = &m->datasets[id];
         d->first_field = u->first_field;
@@ -294,7 +302,7 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
     for (int32_t i = 0; i < u->nflows; i++) {
         struct flow *f = &m->flows[u->flows[i]];
         f->deleted = 0;
-        sm_map_put(&m->flow_names, f->name, u->flows[i]);
+        model_map_put(m, OBJ_FLOW, u->flows[i]);
     }
     u->removed = false;
     m->generation++;
@@ -432,10 +440,8 @@ check_attrs(const struct edit *e, struct sm_error *err)
 static void
 pop_added(struct model *m, enum obj_kind kind, int32_t id)
 {
-    struct sm_map *map = map_of(m, kind);
-
-    if (map)
-        sm_map_del(map, model_key(m, kind, id));
+    if (has_map(kind))
+        model_map_del(m, kind, id);
     switch (kind) {
     case OBJ_REGION:   m->nregions--; break;
     case OBJ_TIER:     m->ntiers--; break;

@@ -52,8 +52,8 @@ model_new(void)
     sm_arena_init(&m->arena);
     sm_map_init(&m->region_ids);
     sm_map_init(&m->tier_names);
-    sm_map_init(&m->dataset_names);
-    sm_map_init(&m->flow_names);
+    sm_idmap_init(&m->dataset_names);
+    sm_idmap_init(&m->flow_names);
     sm_map_init(&m->waiver_keys);
     sm_map_init(&m->scenario_names);
     m->rule_pack = "";
@@ -85,13 +85,21 @@ model_free(struct model *m)
     sm_big_free(m->scenarios);
     sm_map_fini(&m->region_ids);
     sm_map_fini(&m->tier_names);
-    sm_map_fini(&m->dataset_names);
-    sm_map_fini(&m->flow_names);
+    sm_idmap_fini(&m->dataset_names);
+    sm_idmap_fini(&m->flow_names);
     sm_map_fini(&m->waiver_keys);
     sm_map_fini(&m->scenario_names);
     sm_arena_fini(&m->arena);
     free(m->name_rank);
     free(m);
+}
+
+void
+model_drop_name_rank(struct model *m)
+{
+    free(m->name_rank);
+    m->name_rank = NULL;
+    m->name_rank_n = 0;
 }
 
 const int32_t *
@@ -161,15 +169,17 @@ rebuild_maps(struct model *c)
     for (int32_t i = 0; i < c->ntiers; i++)
         if (!c->tiers[i].deleted && sm_map_put(&c->tier_names, c->tiers[i].name, i))
             return SM_ENOMEM;
-    if (sm_map_reserve(&c->dataset_names, (uint32_t)c->ndatasets))
+    if (sm_idmap_reserve(&c->dataset_names, (uint32_t)c->ndatasets))
         return SM_ENOMEM;
     for (int32_t i = 0; i < c->ndatasets; i++)
-        if (!c->datasets[i].deleted && sm_map_put(&c->dataset_names, c->datasets[i].name, i))
+        if (!c->datasets[i].deleted &&
+            sm_idmap_put(&c->dataset_names, c->datasets[i].name, i, model_dataset_key, c))
             return SM_ENOMEM;
-    if (sm_map_reserve(&c->flow_names, (uint32_t)c->nflows))
+    if (sm_idmap_reserve(&c->flow_names, (uint32_t)c->nflows))
         return SM_ENOMEM;
     for (int32_t i = 0; i < c->nflows; i++)
-        if (!c->flows[i].deleted && sm_map_put(&c->flow_names, c->flows[i].name, i))
+        if (!c->flows[i].deleted &&
+            sm_idmap_put(&c->flow_names, c->flows[i].name, i, model_flow_key, c))
             return SM_ENOMEM;
     for (int32_t i = 0; i < c->nwaivers; i++)
         if (!c->waivers[i].deleted && sm_map_put(&c->waiver_keys, c->waivers[i].key, i))
@@ -344,16 +354,90 @@ model_tier(const struct model *m, const char *name)
     return sm_map_get(&m->tier_names, name);
 }
 
+const char *
+model_dataset_key(const void *m, int32_t id)
+{
+    return ((const struct model *)m)->datasets[id].name;
+}
+
+const char *
+model_flow_key(const void *m, int32_t id)
+{
+    return ((const struct model *)m)->flows[id].name;
+}
+
 int32_t
 model_dataset(const struct model *m, const char *name)
 {
-    return sm_map_get(&m->dataset_names, name);
+    return sm_idmap_get(&m->dataset_names, name, model_dataset_key, m);
 }
 
 int32_t
 model_flow(const struct model *m, const char *name)
 {
-    return sm_map_get(&m->flow_names, name);
+    return sm_idmap_get(&m->flow_names, name, model_flow_key, m);
+}
+
+static struct sm_map *
+plain_map(struct model *m, enum obj_kind kind)
+{
+    switch (kind) {
+    case OBJ_REGION:   return &m->region_ids;
+    case OBJ_TIER:     return &m->tier_names;
+    case OBJ_WAIVER:   return &m->waiver_keys;
+    case OBJ_SCENARIO: return &m->scenario_names;
+    default:           return NULL;
+    }
+}
+
+int
+model_map_put(struct model *m, enum obj_kind kind, int32_t id)
+{
+    struct sm_map *map = plain_map(m, kind);
+
+    if (kind == OBJ_DATASET)
+        return sm_idmap_put(&m->dataset_names, m->datasets[id].name, id, model_dataset_key, m);
+    if (kind == OBJ_FLOW)
+        return sm_idmap_put(&m->flow_names, m->flows[id].name, id, model_flow_key, m);
+    return map ? sm_map_put(map, model_key(m, kind, id), id) : SM_OK;
+}
+
+bool
+model_map_del(struct model *m, enum obj_kind kind, int32_t id)
+{
+    struct sm_map *map = plain_map(m, kind);
+
+    if (kind == OBJ_DATASET)
+        return sm_idmap_del(&m->dataset_names, m->datasets[id].name, model_dataset_key, m);
+    if (kind == OBJ_FLOW)
+        return sm_idmap_del(&m->flow_names, m->flows[id].name, model_flow_key, m);
+    return map && sm_map_del(map, model_key(m, kind, id));
+}
+
+int
+model_map_reserve(struct model *m, enum obj_kind kind, uint32_t n)
+{
+    struct sm_map *map = plain_map(m, kind);
+
+    if (kind == OBJ_DATASET)
+        return sm_idmap_reserve(&m->dataset_names, n);
+    if (kind == OBJ_FLOW)
+        return sm_idmap_reserve(&m->flow_names, n);
+    return map ? sm_map_reserve(map, n) : SM_OK;
+}
+
+uint32_t
+model_map_len(const struct model *m, enum obj_kind kind)
+{
+    switch (kind) {
+    case OBJ_REGION:   return m->region_ids.len;
+    case OBJ_TIER:     return m->tier_names.len;
+    case OBJ_DATASET:  return m->dataset_names.len;
+    case OBJ_FLOW:     return m->flow_names.len;
+    case OBJ_WAIVER:   return m->waiver_keys.len;
+    case OBJ_SCENARIO: return m->scenario_names.len;
+    default:           return 0;
+    }
 }
 
 int32_t

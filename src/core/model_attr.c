@@ -489,7 +489,7 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
         const char *s = model_str(m, value);
         if (!s)
             return oom(err);
-        *(const char **)slot = s;
+        memcpy(slot, &s, sizeof s);    /* may be 4-byte aligned (MODEL_PACKED) */
         break;
     }
     case ATTR_INT:
@@ -703,9 +703,12 @@ model_get(const struct model *m, enum obj_kind kind, int32_t id, const char *nam
     obj = object_ptr(m, kind, id);
     slot = obj + a->offset;
     switch (a->type) {
-    case ATTR_STR:
-        sm_strlcpy(buf, *(const char *const *)slot ? *(const char *const *)slot : "", size);
+    case ATTR_STR: {
+        const char *s;
+        memcpy(&s, slot, sizeof s);    /* may be 4-byte aligned (MODEL_PACKED) */
+        sm_strlcpy(buf, s ? s : "", size);
         break;
+    }
     case ATTR_INT:
         i32 = *(const int32_t *)slot;
         if (i32 != SM_NONE)

@@ -210,7 +210,8 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
         return oom(err);
     nd.first_field = nd.first_tag = nd.first_placement = nd.first_prop = SM_NONE;
     nd.deleted = 0;
-    if (sm_map_put(&m->dataset_names, nd.name, m->ndatasets))
+    /* not in the map (checked above): no key of id ndatasets is asked for */
+    if (sm_idmap_put(&m->dataset_names, nd.name, m->ndatasets, model_dataset_key, m))
         return oom(err);
     m->datasets[m->ndatasets] = nd;
     if (id)
@@ -744,7 +745,7 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
         }
     }
     nf.deleted = 0;
-    if (sm_map_put(&m->flow_names, nf.name, m->nflows))
+    if (sm_idmap_put(&m->flow_names, nf.name, m->nflows, model_flow_key, m))
         return oom(err);
     m->flows[m->nflows] = nf;
     if (id)
@@ -754,38 +755,23 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
     return SM_OK;
 }
 
-/* One sm_map_put with the hash already known; the map has no tombstones. */
-static void
-index_put(struct sm_map *map, const char *key, uint32_t h, int32_t val)
-{
-    uint32_t mask = map->cap - 1, i;
-
-    for (i = h & mask; map->slots[i].key; i = (i + 1) & mask)
-        if (map->slots[i].hash == h && strcmp(map->slots[i].key, key) == 0) {
-            map->slots[i].key = key;
-            map->slots[i].val = val;
-            return;
-        }
-    map->slots[i].key = key;
-    map->slots[i].hash = h;
-    map->slots[i].val = val;
-    map->len++;
-}
-
 #define INDEX_AHEAD 64
 
 int
 model_index_names(struct model *m, enum obj_kind kind, int32_t from)
 {
-    struct sm_map *map;
+    struct sm_idmap *map;
+    sm_idmap_key *kf;
     uint32_t ahead[INDEX_AHEAD];
     int32_t n;
 
     if (kind == OBJ_DATASET) {
         map = &m->dataset_names;
+        kf = model_dataset_key;
         n = m->ndatasets;
     } else if (kind == OBJ_FLOW) {
         map = &m->flow_names;
+        kf = model_flow_key;
         n = m->nflows;
     } else {
         return SM_EINVAL;
@@ -796,12 +782,12 @@ model_index_names(struct model *m, enum obj_kind kind, int32_t from)
         from = 0;
     if (from >= n)
         return SM_OK;
-    if (sm_map_reserve(map, map->len + (uint32_t)(n - from)))
+    if (sm_idmap_reserve(map, map->len + (uint32_t)(n - from)))
         return SM_ENOMEM;
     if (map->tomb) {
         /* tombstones: let the map's own insert reuse them */
         for (int32_t i = from; i < n; i++)
-            if (!DELETED(i) && sm_map_put(map, NAME_OF(i), i))
+            if (!DELETED(i) && sm_idmap_put(map, NAME_OF(i), i, kf, m))
                 return SM_ENOMEM;
         return SM_OK;
     }
@@ -810,7 +796,7 @@ model_index_names(struct model *m, enum obj_kind kind, int32_t from)
     for (int32_t i = from; i < n + INDEX_AHEAD; i++) {
         int32_t j = i - INDEX_AHEAD;     /* j and i share a ring entry: j first */
         if (j >= from && ahead[j % INDEX_AHEAD])
-            index_put(map, NAME_OF(j), ahead[j % INDEX_AHEAD], j);
+            sm_idmap_put_hashed(map, NAME_OF(j), ahead[j % INDEX_AHEAD], j, kf, m);
         if (i < n) {
             uint32_t h = DELETED(i) ? 0 : sm_hash(NAME_OF(i));
             ahead[i % INDEX_AHEAD] = h;
@@ -964,7 +950,7 @@ remove_flows_of_placement(struct model *m, int32_t p)
         struct flow *f = &m->flows[i];
         if (!f->deleted && (f->from == p || f->to == p)) {
             f->deleted = 1;
-            sm_map_del(&m->flow_names, f->name);
+            sm_idmap_del(&m->flow_names, f->name, model_flow_key, m);
         }
     }
 }
@@ -1022,7 +1008,7 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
         }
         d->first_placement = d->first_field = d->first_tag = d->first_prop = SM_NONE;
         d->deleted = 1;
-        sm_map_del(&m->dataset_names, d->name);
+        sm_idmap_del(&m->dataset_names, d->name, model_dataset_key, m);
         break;
     }
     case OBJ_PLACEMENT:
@@ -1032,7 +1018,7 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
         break;
     case OBJ_FLOW:
         m->flows[id].deleted = 1;
-        sm_map_del(&m->flow_names, m->flows[id].name);
+        sm_idmap_del(&m->flow_names, m->flows[id].name, model_flow_key, m);
         break;
     case OBJ_WAIVER:
         m->waivers[id].deleted = 1;

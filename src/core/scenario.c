@@ -437,6 +437,18 @@ map_copy(struct sm_map *dst, const struct sm_map *src)
     return SM_OK;
 }
 
+static int
+idmap_copy(struct sm_idmap *dst, const struct sm_idmap *src)
+{
+    *dst = *src;
+    dst->slots = NULL;
+    if (!src->cap)
+        return SM_OK;
+    if (!(dst->slots = sm_big_share(src->slots, sizeof *dst->slots * src->cap)))
+        return SM_ENOMEM;
+    return SM_OK;
+}
+
 /* The array shared page by page when the base's is shareable (sm_big): its
  * room (zero past n) is the copy's capacity. */
 #define COPY_ARRAY(a) do { \
@@ -470,8 +482,8 @@ scenario_model_share(const struct model *m, struct model **out)
     COPY_ARRAY(waivers);
     COPY_ARRAY(scenarios);
     if (map_copy(&c->region_ids, &m->region_ids) || map_copy(&c->tier_names, &m->tier_names) ||
-        map_copy(&c->dataset_names, &m->dataset_names) ||
-        map_copy(&c->flow_names, &m->flow_names) ||
+        idmap_copy(&c->dataset_names, &m->dataset_names) ||
+        idmap_copy(&c->flow_names, &m->flow_names) ||
         map_copy(&c->waiver_keys, &m->waiver_keys) ||
         map_copy(&c->scenario_names, &m->scenario_names))
         goto fail;

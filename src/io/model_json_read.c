@@ -538,24 +538,35 @@ read_dataset(struct rd *r, json_t *o, const char *path)
     int32_t id;
     int rc;
 
+    /* the texts through locals: a dataset's pointers may be 4-byte aligned
+     * (MODEL_PACKED), their addresses are not taken */
+    const char *name = NULL, *system = NULL, *owner = NULL, *source = NULL, *desc = NULL,
+               *purpose = NULL;
+
     model_dataset_init(&d);
     if ((rc = get_object(r, o, path)) || (rc = known_keys(r, o, path, keys)) ||
-        (rc = get_name(r, o, path, "name", true, &d.name)) ||
-        (rc = get_str(r, o, path, "system", false, false, "", &d.system)) ||
+        (rc = get_name(r, o, path, "name", true, &name)) ||
+        (rc = get_str(r, o, path, "system", false, false, "", &system)) ||
         (rc = get_str(r, o, path, "tier", false, true, "", &tier)) ||
         (rc = get_array(r, o, path, "subjects", &subj)) ||
-        (rc = get_str(r, o, path, "owner", false, false, "", &d.owner)) ||
+        (rc = get_str(r, o, path, "owner", false, false, "", &owner)) ||
         (rc = get_int(r, o, path, "retention_days", true, SM_NONE, 0, &d.retention_days)) ||
         (rc = get_bool(r, o, path, "public_sector", &d.public_sector)) ||
-        (rc = get_str(r, o, path, "source", false, false, "", &d.source_ref)) ||
-        (rc = get_str(r, o, path, "description", false, false, "", &d.description)) ||
-        (rc = get_str(r, o, path, "purpose", false, false, "", &d.purpose)) ||
+        (rc = get_str(r, o, path, "source", false, false, "", &source)) ||
+        (rc = get_str(r, o, path, "description", false, false, "", &desc)) ||
+        (rc = get_str(r, o, path, "purpose", false, false, "", &purpose)) ||
         (rc = get_enum(r, o, path, "legal_basis", legal_basis_names, LB_COUNT, "", true,
                        &d.legal_basis)) ||
         (rc = get_array(r, o, path, "fields", &fields)) ||
         (rc = get_array(r, o, path, "tags", &tags)) ||
         (rc = get_array(r, o, path, "placements", &pls)))
         return rc;
+    d.name = name;
+    d.system = system;
+    d.owner = owner;
+    d.source_ref = source;
+    d.description = desc;
+    d.purpose = purpose;
     sub(p, sizeof p, path, "name");
     if (!*d.name)
         return bad(r, p, "a dataset needs a name");

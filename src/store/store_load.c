@@ -1105,6 +1105,9 @@ snapshot_load(struct store *st, struct model *m, struct snap_key *key, bool *don
         return SM_OK;
     *done = snap_read(st->db, key, m, (struct rowmap *[3]){ &st->drow, &st->prow,
                                                             &st->frow }) == SM_OK;
+    /* the blob's pages in SQLite's cache are read once: give them back
+     * (~2 MiB at any size) before the caller's work on the model */
+    sqlite3_db_release_memory(st->db);
     return SM_OK;
 }
 int
@@ -1160,14 +1163,14 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
                       sizeof *m->placements, m->shareable) ||
         reserve_exact((void **)&m->flows, &m->cap_flows, m->nflows + (int32_t)nfl,
                       sizeof *m->flows, m->shareable) ||
-        sm_map_reserve(&m->dataset_names, (uint32_t)(m->ndatasets + nd)) ||
-        sm_map_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl))) {
+        sm_idmap_reserve(&m->dataset_names, (uint32_t)(m->ndatasets + nd)) ||
+        sm_idmap_reserve(&m->flow_names, (uint32_t)(m->nflows + nfl))) {
         rc = sm_error_set(err, SM_ENOMEM, "%s: out of memory loading %lld datasets",
                           st->path, (long long)nd);
         goto out;
     }
-    hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_map_slot));
-    hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_map_slot));
+    hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_idmap_slot));
+    hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_idmap_slot));
 pack:
     switch (store_meta_dup(st, "rule_pack", &pack, NULL)) {
     case SM_OK:

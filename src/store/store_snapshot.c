@@ -9,6 +9,11 @@
  * are stored slot by slot, so nothing is hashed again.
  *
  *   header | heap: pool, ptrv, transforms, opsv | regions ... scenarios |
+ *
+ * The pool is the country sets (8-byte aligned, first) then the strings
+ * end to end (no alignment: 5 MiB less at a million datasets), then zeros
+ * to a multiple of 8.
+ *
  *   map slots (6) | rowid maps (3) | the datasets' name ranks (check_name_rank)
  *
  * The layout is this binary's (struct sizes and member offsets are in the
@@ -22,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_FORMAT 2       /* 2: the name ranks */
+#define SNAP_FORMAT 3       /* 2: the name ranks; 3: keyless dataset and flow maps */
 #define SNAP_MAGIC "SovSnap\n"
 #define CHUNK (1 << 20)
 
@@ -187,6 +192,8 @@ abi(void)
     O(sm_strv, n); O(sm_strv, v);
     h = mix(h, sizeof (struct sm_map_slot));
     O(sm_map_slot, key); O(sm_map_slot, hash); O(sm_map_slot, val);
+    h = mix(h, sizeof (struct sm_idmap_slot));
+    O(sm_idmap_slot, hash); O(sm_idmap_slot, val);
     h = mix(h, sizeof (struct sm_ccset));
     return (uint32_t)(h ^ (h >> 32));
 #undef O
@@ -248,14 +255,34 @@ array_of(const struct model *m, int a, int64_t *n)
     }
 }
 
+/* The dataset and flow maps keep no keys (sm_idmap): their slots are
+ * stored as they are; the others' keys are strings of the heap. */
+static bool
+is_idmap(int k)
+{
+    return k == MAP_DATASET || k == MAP_FLOW;
+}
+
+static size_t
+slot_size(int k)
+{
+    return is_idmap(k) ? sizeof (struct sm_idmap_slot) : sizeof (struct sm_map_slot);
+}
+
+/* A map with keys; NULL for an idmap. */
 static const struct sm_map *
 map_of(const struct model *m, int k)
 {
     const struct sm_map *maps[MAP_COUNT] = {
-        &m->region_ids, &m->tier_names, &m->dataset_names, &m->flow_names,
-        &m->waiver_keys, &m->scenario_names
+        &m->region_ids, &m->tier_names, NULL, NULL, &m->waiver_keys, &m->scenario_names
     };
     return maps[k];
+}
+
+static const struct sm_idmap *
+idmap_of(const struct model *m, int k)
+{
+    return k == MAP_DATASET ? &m->dataset_names : &m->flow_names;
 }
 
 #define TOMB ((const char *)1)
@@ -320,6 +347,7 @@ struct ptrmap {
     const void **order;         /* in offset order */
     uint64_t pool;              /* bytes so far */
     uint64_t nsets;             /* the first nsets are country sets */
+    bool strings;               /* the sets are in: what comes is unaligned */
 };
 
 static inline uint64_t
@@ -375,7 +403,8 @@ ptr_add(struct ptrmap *pm, const void *p, size_t len)
     pm->slot[i].p = p;
     pm->slot[i].off = pm->pool;
     pm->order[pm->n++] = p;
-    pm->pool += (len + 7) & ~(size_t)7;
+    /* sets (added first) stay 8-byte aligned; strings need no alignment */
+    pm->pool += pm->strings ? len : (len + 7) & ~(size_t)7;
     return true;
 }
 
@@ -417,6 +446,7 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
         if (!ptr_add(pm, m->regions[i].members, sizeof (struct sm_ccset)))
             return false;
     pm->nsets = pm->n;
+    pm->strings = true;
     for (int a = 0; a < A_COUNT; a++) {
         int64_t n;
         const char *base = array_of(m, a, &n);
@@ -451,11 +481,12 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
     }
     for (int k = 0; k < MAP_COUNT; k++) {
         const struct sm_map *map = map_of(m, k);
-        for (uint32_t i = 0; i < map->cap; i++)
+        for (uint32_t i = 0; map && i < map->cap; i++)
             if (map->slots[i].key && map->slots[i].key != TOMB &&
                 !STR_ADD(pm, map->slots[i].key))
                 return false;
     }
+    pm->pool = (pm->pool + 7) & ~(uint64_t)7;
     return true;
 }
 
@@ -528,13 +559,17 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
     uint64_t p = 0, tr = 0, op = 0;
 
     /* pool */
+    uint64_t at = 0;
     for (uint64_t i = 0; i < pm->n; i++) {
         const char *s = pm->order[i];
         /* the sets come first (collect adds them before any string) */
         size_t len = i < pm->nsets ? sizeof (struct sm_ccset) : strlen(s) + 1;
+        size_t pad = i < pm->nsets ? ((len + 7) & ~(size_t)7) - len : 0;
         out_put(o, s, len);
-        out_put(o, zero, ((len + 7) & ~(size_t)7) - len);
+        out_put(o, zero, pad);
+        at += len + pad;
     }
+    out_put(o, zero, pm->pool - at);
     /* ptrv, in the order the arrays below number them */
     for (int32_t i = 0; i < m->ntiers; i++)
         strv_enc(o, pm, &m->tiers[i].approved, &p);
@@ -608,6 +643,12 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
     /* the name maps */
     for (int k = 0; k < MAP_COUNT; k++) {
         const struct sm_map *map = map_of(m, k);
+        if (!map) {
+            const struct sm_idmap *id = idmap_of(m, k);
+            if (id->cap)
+                out_put(o, id->slots, id->cap * sizeof *id->slots);
+            continue;
+        }
         for (uint32_t i = 0; i < map->cap; i++) {
             struct sm_map_slot s = map->slots[i];
             uint64_t v = !s.key ? 0 : s.key == TOMB ? 1 : ptr_off(pm, s.key) + 2;
@@ -668,10 +709,11 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     }
     for (int k = 0; k < MAP_COUNT; k++) {
         const struct sm_map *map = map_of(m, k);
-        h.mapcap[k] = map->cap;
-        h.maplen[k] = map->len;
-        h.maptomb[k] = map->tomb;
-        body += (uint64_t)map->cap * sizeof (struct sm_map_slot);
+        const struct sm_idmap *id = map ? NULL : idmap_of(m, k);
+        h.mapcap[k] = map ? map->cap : id->cap;
+        h.maplen[k] = map ? map->len : id->len;
+        h.maptomb[k] = map ? map->tomb : id->tomb;
+        body += (uint64_t)h.mapcap[k] * slot_size(k);
     }
     for (int r = 0; r < 3; r++) {
         h.rowcap[r] = rows[r]->row ? rows[r]->cap : 0;
@@ -763,7 +805,7 @@ in_read(struct in *r, void *dst, uint64_t n)
 struct loaded {
     char *heap;
     void *arr[A_COUNT];
-    struct sm_map_slot *slots[MAP_COUNT];
+    void *slots[MAP_COUNT];        /* struct sm_map_slot, or sm_idmap_slot */
     int64_t *rows[3];
     int32_t *rank;
 };
@@ -842,7 +884,7 @@ check_head(const struct snap_head *h, const struct snap_key *key, int64_t size)
         if ((h->mapcap[k] & (h->mapcap[k] - 1)) || h->maplen[k] > h->mapcap[k] ||
             h->maptomb[k] > h->mapcap[k])
             return false;
-        body += (uint64_t)h->mapcap[k] * sizeof (struct sm_map_slot);
+        body += (uint64_t)h->mapcap[k] * slot_size(k);
     }
     for (int r = 0; r < 3; r++) {
         if (h->rowcap[r] < 0 || h->nlin[r] < 0 || h->lin[r] < 0)
@@ -929,7 +971,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
             goto out;
     for (int k = 0; k < MAP_COUNT; k++)
         if (h.mapcap[k] &&
-            !(l.slots[k] = sm_big_alloc(h.mapcap[k] * sizeof (struct sm_map_slot), m->shareable)))
+            !(l.slots[k] = sm_big_alloc(h.mapcap[k] * slot_size(k), m->shareable)))
             goto out;
     for (int i = 0; i < 3; i++)
         if (h.rowcap[i] && !(l.rows[i] = malloc((size_t)h.rowcap[i] * 8)))
@@ -943,7 +985,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
     for (int a = 0; a < A_COUNT; a++)
         in_read(&r, l.arr[a], (uint64_t)h.n[a] * kinds[a].size);
     for (int k = 0; k < MAP_COUNT; k++)
-        in_read(&r, l.slots[k], (uint64_t)h.mapcap[k] * sizeof (struct sm_map_slot));
+        in_read(&r, l.slots[k], (uint64_t)h.mapcap[k] * slot_size(k));
     for (int i = 0; i < 3; i++)
         in_read(&r, l.rows[i], (uint64_t)h.rowcap[i] * 8);
     in_read(&r, l.rank, (uint64_t)h.nrank * sizeof *l.rank);
@@ -971,9 +1013,20 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
         fix_strv(&f, &f.opsv[i]);
     fix_arrays(&f, &l, &h);
     for (int k = 0; k < MAP_COUNT && !f.bad; k++)
-        for (uint32_t i = 0; i < h.mapcap[k]; i++) {
-            struct sm_map_slot *s = &l.slots[k][i];
+        for (uint32_t i = 0; i < h.mapcap[k] && !f.bad; i++) {
+            struct sm_map_slot *s = (struct sm_map_slot *)l.slots[k] + i;
             uint64_t v;
+            if (is_idmap(k)) {
+                /* an id of a named object, or a free (0) or deleted (1) slot */
+                const struct sm_idmap_slot *d = (struct sm_idmap_slot *)l.slots[k] + i;
+                int a = k == MAP_DATASET ? A_DATASET : A_FLOW;
+                const char *name = NULL;
+                if (d->hash && d->val >= 0 && d->val < h.n[a])
+                    name = a == A_DATASET ? ((struct dataset *)l.arr[a])[d->val].name
+                                          : ((struct flow *)l.arr[a])[d->val].name;
+                f.bad = d->hash ? !name : d->val != 0 && d->val != 1;
+                continue;
+            }
             memcpy(&v, &s->key, sizeof v);
             if (v < 2)
                 s->key = v ? TOMB : NULL;
@@ -1000,9 +1053,9 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
             { &m->nscenarios, &m->cap_scenarios }, { &m->nprops, &m->cap_props }
         };
         struct sm_map *maps[MAP_COUNT] = {
-            &m->region_ids, &m->tier_names, &m->dataset_names, &m->flow_names,
-            &m->waiver_keys, &m->scenario_names
+            &m->region_ids, &m->tier_names, NULL, NULL, &m->waiver_keys, &m->scenario_names
         };
+        struct sm_idmap *idmaps[2] = { &m->dataset_names, &m->flow_names };
         for (int a = 0; a < A_COUNT; a++) {
             sm_big_free(*dst[a]);
             *dst[a] = l.arr[a];
@@ -1010,6 +1063,16 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
             l.arr[a] = NULL;
         }
         for (int k = 0; k < MAP_COUNT; k++) {
+            if (is_idmap(k)) {
+                struct sm_idmap *id = idmaps[k == MAP_FLOW];
+                sm_idmap_fini(id);
+                id->slots = l.slots[k];
+                id->cap = h.mapcap[k];
+                id->len = h.maplen[k];
+                id->tomb = h.maptomb[k];
+                l.slots[k] = NULL;
+                continue;
+            }
             sm_map_fini(maps[k]);
             maps[k]->slots = l.slots[k];
             maps[k]->cap = h.mapcap[k];

@@ -334,25 +334,22 @@ test_hostile_names_are_kept(void **state)
     model_free(m);
 }
 
-/* model_index_names builds the map one sm_map_put per name would: the same
- * names and ids (a later id winning for a repeated name, deleted objects
- * left out, tombstones reused) and, in a map already sized for them, the
- * same slots. */
+/* model_index_names builds the map one sm_idmap_put per name would: the
+ * same names and ids (a later id winning for a repeated name, deleted
+ * objects left out, tombstones reused) and, in a map already sized for
+ * them, the same slots. Keys through kf(m, id). */
 static void
-same_map(const struct sm_map *a, const struct sm_map *b, bool slots)
+same_map(const struct sm_idmap *a, const struct sm_idmap *b, bool slots, sm_idmap_key *kf,
+         const struct model *m)
 {
     assert_int_equal(a->len, b->len);
     for (uint32_t i = 0; i < a->cap; i++)
-        if (a->slots[i].key && a->slots[i].key != (const char *)1)
-            assert_int_equal(sm_map_get(b, a->slots[i].key), a->slots[i].val);
+        if (a->slots[i].hash)
+            assert_int_equal(sm_idmap_get(b, kf(m, a->slots[i].val), kf, m), a->slots[i].val);
     if (!slots)
         return;
     assert_int_equal(a->cap, b->cap);
     for (uint32_t i = 0; i < a->cap; i++) {
-        assert_true(!a->slots[i].key == !b->slots[i].key);
-        if (!a->slots[i].key || a->slots[i].key == (const char *)1)
-            continue;
-        assert_string_equal(a->slots[i].key, b->slots[i].key);
         assert_int_equal(a->slots[i].hash, b->slots[i].hash);
         assert_int_equal(a->slots[i].val, b->slots[i].val);
     }
@@ -362,7 +359,7 @@ static void
 test_index_names_in_bulk(void **state)
 {
     struct model *m = tl_base_model(), *bulk = model_new();
-    struct sm_map ref;
+    struct sm_idmap ref;
     char name[32];
     (void)state;
 
@@ -380,21 +377,23 @@ test_index_names_in_bulk(void **state)
         bulk->datasets[bulk->ndatasets++] = d;
     }
     /* the reference: one put per name, in id order */
-    sm_map_init(&ref);
-    assert_int_equal(sm_map_reserve(&ref, 5000), SM_OK);
+    sm_idmap_init(&ref);
+    assert_int_equal(sm_idmap_reserve(&ref, 5000), SM_OK);
     for (int32_t i = 0; i < bulk->ndatasets; i++)
         if (!bulk->datasets[i].deleted)
-            assert_int_equal(sm_map_put(&ref, bulk->datasets[i].name, i), SM_OK);
+            assert_int_equal(sm_idmap_put(&ref, bulk->datasets[i].name, i, model_dataset_key,
+                                          bulk), SM_OK);
     /* in two steps, as the store does across the tables it reads */
     assert_int_equal(model_index_names(bulk, OBJ_DATASET, 0), SM_OK);
-    same_map(&ref, &bulk->dataset_names, true);
+    same_map(&ref, &bulk->dataset_names, true, model_dataset_key, bulk);
     assert_int_equal(model_dataset(bulk, "sys.t0000005"), 4905);
     assert_int_equal(model_dataset(bulk, "sys.t0000017"), 4917);
     assert_int_equal(model_dataset(bulk, "sys.t0004000"), SM_NONE);
     assert_int_equal(model_dataset(bulk, "sys.t0004899"), 4899);
     /* appending more later indexes only the new ones; with tombstones */
-    assert_true(sm_map_del(&bulk->dataset_names, "sys.t0000001"));
-    assert_true(sm_map_del(&ref, "sys.t0000001"));
+    assert_true(sm_idmap_del(&bulk->dataset_names, "sys.t0000001", model_dataset_key, bulk));
+    assert_true(sm_idmap_del(&ref, "sys.t0000001", model_dataset_key, bulk));
+    assert_false(sm_idmap_del(&ref, "sys.t0000001", model_dataset_key, bulk));
     for (int i = 0; i < 3; i++) {
         struct dataset d;
         model_dataset_init(&d);
@@ -404,16 +403,18 @@ test_index_names_in_bulk(void **state)
                                      bulk->shareable), SM_OK);
         d.name = model_str(bulk, i == 2 ? "sys.t0000002" : name);
         d.first_field = d.first_tag = d.first_placement = SM_NONE;
-        assert_int_equal(sm_map_put(&ref, d.name, bulk->ndatasets), SM_OK);
-        bulk->datasets[bulk->ndatasets++] = d;
+        bulk->datasets[bulk->ndatasets] = d;
+        assert_int_equal(sm_idmap_put(&ref, d.name, bulk->ndatasets, model_dataset_key, bulk),
+                         SM_OK);
+        bulk->ndatasets++;
     }
     assert_int_equal(model_index_names(bulk, OBJ_DATASET, 5000), SM_OK);
-    same_map(&ref, &bulk->dataset_names, true);
+    same_map(&ref, &bulk->dataset_names, true, model_dataset_key, bulk);
     assert_int_equal(model_dataset(bulk, "sys.t0000002"), 5002);
     assert_int_equal(model_dataset(bulk, "late.1"), 5001);
     assert_int_equal(model_index_names(bulk, OBJ_DATASET, bulk->ndatasets), SM_OK);
     assert_int_equal(model_index_names(bulk, OBJ_TIER, 0), SM_EINVAL);
-    sm_map_fini(&ref);
+    sm_idmap_fini(&ref);
 
     /* flows: the same map as model_add_flow builds */
     int32_t a = add_dataset(m, "a", NULL, NULL), b = add_dataset(m, "b", NULL, NULL);
@@ -428,13 +429,13 @@ test_index_names_in_bulk(void **state)
         f.to = pb;
         assert_int_equal(model_add_flow(m, &f, NULL, NULL), SM_OK);
     }
-    struct sm_map built = m->flow_names;
-    sm_map_init(&m->flow_names);
+    struct sm_idmap built = m->flow_names;
+    sm_idmap_init(&m->flow_names);
     assert_int_equal(model_index_names(m, OBJ_FLOW, 0), SM_OK);
-    same_map(&built, &m->flow_names, false);
-    same_map(&m->flow_names, &built, false);
+    same_map(&built, &m->flow_names, false, model_flow_key, m);
+    same_map(&m->flow_names, &built, false, model_flow_key, m);
     assert_int_equal(model_flow(m, "feed.299"), 299);
-    sm_map_fini(&built);
+    sm_idmap_fini(&built);
     model_free(m);
     model_free(bulk);
 }

@@ -90,7 +90,7 @@ setup_shareable(void **state)
     setup(state);
     fx = *state;
     model_set_shareable(fx->m, true);
-    for (int i = 0; i < 4000; i++) {
+    for (int i = 0; i < 5000; i++) {
         int32_t d;
         snprintf(name, sizeof name, "fill.t%04d", i);
         d = add_dataset(fx->m, name, i % 3 ? "confidential" : "public", i % 2 ? "EU" : NULL);
