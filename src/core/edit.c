@@ -24,7 +24,7 @@ struct edit_undo {
     bool reverted;
     /* removal record */
     bool removed;               /* the object is currently removed by us */
-    int32_t first_field, first_tag, first_placement, first_prop;
+    int32_t first_field, first_tag, first_placement, first_prop, first_asrc;
     int32_t *list;              /* dataset's placement list before removal */
     int32_t nlist;
     int32_t *flows;             /* flows removed with it */
@@ -124,6 +124,7 @@ record_removal(struct model *m, struct edit_undo *u, enum obj_kind kind, int32_t
         u->first_field = ds->first_field;
         u->first_tag = ds->first_tag;
         u->first_prop = ds->first_prop;
+        u->first_asrc = ds->first_asrc;
         u->first_placement = ds->first_placement;
         if (kind == OBJ_DATASET) {
             pl = u->list;
@@ -257,6 +258,7 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
         d->first_field = u->first_field;
         d->first_tag = u->first_tag;
         d->first_prop = u->first_prop;
+        d->first_asrc = u->first_asrc;
         d->first_placement = u->first_placement;
         for (int32_t i = 0; i < u->nlist; i++) {
             m->placements[u->list[i]].deleted = 0;

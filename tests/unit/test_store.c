@@ -72,6 +72,21 @@ dump(const struct model *m)
                 for (int32_t p = m->datasets[i].first_prop; p != SM_NONE; p = m->props[p].next)
                     ONE("prop %s=%s %s %s %s\n", m->props[p].key, m->props[p].value,
                         m->props[p].source, m->props[p].entity, m->props[p].time);
+            if (k == OBJ_DATASET)
+                for (int a = 0; a < ASRC_TYPE; a++) {
+                    int32_t x = model_asrc(m, i, SM_NONE, a);
+                    if (x != SM_NONE)
+                        ONE("asrc %s %s %s %s\n", asrc_names[a], m->asrcs[x].source,
+                            m->asrcs[x].entity, m->asrcs[x].time);
+                }
+            if (k == OBJ_DATASET)
+                for (int32_t f = m->datasets[i].first_field; f != SM_NONE; f = m->fields[f].next)
+                    for (int a = ASRC_TYPE; a < ASRC_COUNT; a++) {
+                        int32_t x = model_asrc(m, i, f, a);
+                        if (x != SM_NONE)
+                            ONE("asrc %s.%s %s %s %s\n", m->fields[f].name, asrc_names[a],
+                                m->asrcs[x].source, m->asrcs[x].entity, m->asrcs[x].time);
+                    }
             if (k == OBJ_SCENARIO)
                 for (uint32_t op = 0; op < m->scenarios[i].nops; op++)
                     for (uint32_t a = 0; a < m->scenarios[i].ops[op].n; a++)
@@ -545,7 +560,7 @@ test_newer_version(void **state)
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
-    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 5)", path);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 6)", path);
     assert_string_equal(err.msg, want);
     assert_null(st);
 }
@@ -574,7 +589,7 @@ test_migrate_v4_expired(void **state)
     /* what a schema 4 sovmap wrote: no expired column */
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "ALTER TABLE tag DROP COLUMN expired; "
-                                  "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+                                  "DROP TABLE attr_source; PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     m2 = reload(path);
     d = model_dataset(m2, "orders");
@@ -589,7 +604,7 @@ test_migrate_v4_expired(void **state)
                                         "count(*) FROM tag WHERE expired = ''", -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 5);
+    assert_int_equal(sqlite3_column_int(q, 0), 6);
     assert_int_equal(sqlite3_column_int(q, 1), 4);
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -648,7 +663,7 @@ test_migrate_v3_props(void **state)
     assert_int_equal(sqlite3_exec(db, "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; "
                                   "ALTER TABLE field DROP COLUMN comment; "
                                   "ALTER TABLE tag DROP COLUMN expired; "
-                                  "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+                                  "DROP TABLE attr_source; PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
@@ -662,7 +677,7 @@ test_migrate_v3_props(void **state)
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
                                         "count(*) FROM prop", -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 5);
+    assert_int_equal(sqlite3_column_int(q, 0), 6);
     assert_int_equal(sqlite3_column_int(q, 1), 3);
     sqlite3_finalize(q);
     sqlite3_close(db);

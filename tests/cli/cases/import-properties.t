@@ -65,7 +65,7 @@ $ python3 -c "import json;m=json.load(open('m.json'));d=[x for x in m['datasets'
 ! is given twice
 ? 2
 # a schema 3 catalog gets the prop table (schema 4) and tag.expired (5) on its first open
-$ sovmap --catalog v3.db init -q && sovmap --catalog v3.db -q dataset add orders && sqlite3 v3.db "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; PRAGMA user_version=3" && sovmap --catalog v3.db dataset show orders | grep -c '^dataset' ; sqlite3 v3.db "PRAGMA user_version; SELECT count(*) FROM prop"
+$ sovmap --catalog v3.db init -q && sovmap --catalog v3.db -q dataset add orders && sqlite3 v3.db "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; DROP TABLE attr_source; PRAGMA user_version=3" && sovmap --catalog v3.db dataset show orders | grep -c '^dataset' ; sqlite3 v3.db "PRAGMA user_version; SELECT count(*) FROM prop"
 > 1
-> 5
+> 6
 > 0
