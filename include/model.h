@@ -459,6 +459,9 @@ int model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr,
                    struct sm_error *err);
 /* Forget it (the source becomes unknown). */
 void model_clear_asrc(struct model *m, int32_t dataset, int32_t field, int attr);
+/* Every attribute with a value and no known source becomes a person's
+ * (`import model`: a model file is what people wrote). */
+int model_asrc_typed(struct model *m, struct sm_error *err);
 /* The attribute a name ("owner", "type" ...) is, or SM_NONE. */
 int asrc_attr(const char *name);
 /* Unlink a field (and its tags) from its dataset: it no longer shows in the

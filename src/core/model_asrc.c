@@ -94,3 +94,31 @@ model_clear_asrc(struct model *m, int32_t dataset, int32_t field, int attr)
         }
     }
 }
+
+int
+model_asrc_typed(struct model *m, struct sm_error *err)
+{
+    int rc;
+
+    for (int32_t d = 0; d < m->ndatasets; d++) {
+        const struct dataset *ds = &m->datasets[d];
+        const char *v[ASRC_TIER] = { ds->system, ds->owner, ds->description };
+        if (ds->deleted)
+            continue;
+        for (int a = 0; a < ASRC_TYPE; a++) {
+            bool given = a == ASRC_TIER ? m->datasets[d].tier != SM_NONE : v[a] && *v[a];
+            if (given && model_asrc(m, d, SM_NONE, a) == SM_NONE &&
+                (rc = model_set_asrc(m, d, SM_NONE, a, "", "", "", NULL, err)))
+                return rc;
+        }
+        for (int32_t f = m->datasets[d].first_field; f != SM_NONE; f = m->fields[f].next) {
+            const char *fv[2] = { m->fields[f].type, m->fields[f].comment };
+            for (int a = ASRC_TYPE; a < ASRC_COUNT; a++)
+                if (fv[a - ASRC_TYPE] && *fv[a - ASRC_TYPE] &&
+                    model_asrc(m, d, f, a) == SM_NONE &&
+                    (rc = model_set_asrc(m, d, f, a, "", "", "", NULL, err)))
+                    return rc;
+        }
+    }
+    return SM_OK;
+}

@@ -372,7 +372,16 @@ imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char 
         struct imp_field *x = &r->fields[f];
         if (strcmp(x->name, field))
             continue;
-        /* the first file of the command that gives one keeps it */
+        /* the first file of the command that gives one keeps it, unless a
+         * higher source gives it (imp_attr_over) */
+        if (!entity)
+            entity = "";
+        if (type && *type && x->type && x->type_entity &&
+            imp_attr_over(entity, x->type_entity, strcmp(type, x->type) == 0))
+            x->type = NULL;
+        if (comment && *comment && x->comment && x->comment_entity &&
+            imp_attr_over(entity, x->comment_entity, strcmp(comment, x->comment) == 0))
+            x->comment = NULL;
         if (type && *type && !x->type &&
             (!(x->type = imp_str(r, type)) || !(x->type_file = imp_str(r, file ? file : "")) ||
              !(x->type_entity = imp_str(r, entity ? entity : ""))))
@@ -673,8 +682,11 @@ imp_describe(struct import_run *r, int32_t ds, const char *system, const char *o
     const char *give[ASRC_TIER] = { system, owner, description };
     const char **have[ASRC_TIER] = { &d->system, &d->owner, &d->description };
 
+    if (!entity)
+        entity = "";
     for (int a = 0; a < ASRC_TIER; a++) {
-        if (!give[a] || !*give[a] || *have[a])
+        if (!give[a] || !*give[a] || (*have[a] && (!d->asrc_entity[a] ||
+            !imp_attr_over(entity, d->asrc_entity[a], strcmp(*have[a], give[a]) == 0))))
             continue;
         *have[a] = imp_str(r, give[a]);
         d->asrc_file[a] = imp_str(r, file ? file : "");

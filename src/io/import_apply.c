@@ -142,12 +142,20 @@ field_label(const struct model *m, int32_t f)
 /* Precedence between sources of one property key or attribute: the tags'
  * order (imp_source_rank), with a Glue table ("glue:") below an Atlas
  * entity. */
-static int
-prop_rank(const char *entity)
+int
+imp_attr_rank(const char *entity)
 {
     int k = imp_source_rank(entity);
 
     return k < 3 ? k : strncmp(entity, "glue:", 5) == 0 ? 3 : 4;
+}
+
+bool
+imp_attr_over(const char *entity, const char *have, bool agree)
+{
+    int k = imp_attr_rank(entity), ko = imp_attr_rank(have);
+
+    return k > ko || (k == ko && agree && strcmp(entity, have) < 0);
 }
 
 /* What an import does with an attribute (doc/import.md, Merge rules 5). */
@@ -197,13 +205,13 @@ settle(struct import_run *r, const struct model *m, int32_t i, int32_t field, in
     n = strcspn(s->entity, " ");
     carrier = strcspn(entity, " ") == n && strncmp(entity, s->entity, n) == 0 &&
               imp_entity_partial(entity) == imp_entity_partial(s->entity);
-    higher = prop_rank(entity) > prop_rank(s->entity) ||
-             (prop_rank(entity) == prop_rank(s->entity) && strcmp(entity, s->entity) < 0);
+    higher = imp_attr_rank(entity) > imp_attr_rank(s->entity) ||
+             (imp_attr_rank(entity) == imp_attr_rank(s->entity) && strcmp(entity, s->entity) < 0);
     if (same)
         return !carrier && higher ? CONFIRM : KEEP;
     if (carrier || higher)
         return TAKE;
-    *why = prop_rank(s->entity) == 4 ? ATLAS_AUTHORITY
+    *why = imp_attr_rank(s->entity) == 4 ? ATLAS_AUTHORITY
          : imp_fmt(r, "%s set (%s)", s->source, s->entity);
     return *why ? CONFLICT : KEEP;
 }
@@ -236,8 +244,8 @@ apply_tier_to(struct import_run *r, struct model *m, int32_t i, int32_t best,
         const struct imp_tier *c = &r->tiers[t];
         if (model_tier(m, c->tier) != best)
             continue;
-        if (!from || prop_rank(c->entity) > prop_rank(from->entity) ||
-            (prop_rank(c->entity) == prop_rank(from->entity) && strcmp(c->entity, from->entity) < 0))
+        if (!from || imp_attr_rank(c->entity) > imp_attr_rank(from->entity) ||
+            (imp_attr_rank(c->entity) == imp_attr_rank(from->entity) && strcmp(c->entity, from->entity) < 0))
             from = c;
     }
     a = model_asrc(m, d->id, SM_NONE, ASRC_TIER);
@@ -717,8 +725,8 @@ apply_props(struct import_run *r, struct model *m, int32_t i, struct sm_error *e
         same_carrier = strcspn(hp->entity, " ") == strcspn(ip->entity, " ") &&
                        strncmp(hp->entity, ip->entity, strcspn(ip->entity, " ")) == 0 &&
                        !imp_entity_partial(hp->entity);
-        wins = same_carrier || prop_rank(ip->entity) > prop_rank(hp->entity) ||
-               (prop_rank(ip->entity) == prop_rank(hp->entity) &&
+        wins = same_carrier || imp_attr_rank(ip->entity) > imp_attr_rank(hp->entity) ||
+               (imp_attr_rank(ip->entity) == imp_attr_rank(hp->entity) &&
                 strcmp(ip->entity, hp->entity) < 0);
         if (!wins) {
             if (strcmp(hp->value, ip->value))

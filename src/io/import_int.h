@@ -183,6 +183,15 @@ int imp_copy(struct import_run *r, int32_t ds, const char *region, int role,
              const char *key_region, int encrypted, const char *entity, const char *file);
 /* The dataset's system, owner, description (each NULL or "": not given) as
  * entity in file gives them; the first one given keeps each. */
+/* Precedence of the source of a property or attribute (doc/import.md): a
+ * partial listing 0, Lake Formation 1, Glue resource tags 2, a Glue table
+ * 3, an Atlas entity 4. */
+int imp_attr_rank(const char *entity);
+/* Does a value from entity replace, in one command's record, the same
+ * attribute from have (given: the values agree)? A higher source does;
+ * between two of one rank the first file keeps a value, and of two that
+ * agree the smaller entity is the source, whatever the order of the files. */
+bool imp_attr_over(const char *entity, const char *have, bool agree);
 void imp_describe(struct import_run *r, int32_t ds, const char *system, const char *owner,
                   const char *description, const char *entity, const char *file);
 /* Map one label through the mapping file and apply it to ds (field NULL:

@@ -10,14 +10,23 @@
 
 #include <sqlite3.h>
 
-/* The attribute sources of dataset id, under its row. */
+/* The attribute sources of dataset id, under its row (fresh: the row's
+ * were not cleared; a model naming a dataset twice ends as one row, the
+ * later one's, so they are cleared here). */
 static int
-put_asrcs(struct store *st, const struct model *m, int32_t id, int64_t row,
+put_asrcs(struct store *st, const struct model *m, int32_t id, int64_t row, bool fresh,
           struct sm_error *err)
 {
     sqlite3_stmt *s;
     int rc;
 
+    if (fresh && m->datasets[id].first_asrc != SM_NONE) {
+        if (!(s = stmt(st, S_ASRC_CLEAR, err)))
+            return err ? err->code : SM_EDB;
+        sqlite3_bind_int64(s, 1, row);
+        if ((rc = step_done(st, s, err)))
+            return rc;
+    }
     for (int32_t i = m->datasets[id].first_asrc; i != SM_NONE; i = m->asrcs[i].next) {
         const struct asrc *a = &m->asrcs[i];
         if (!(s = stmt(st, S_ASRC_PUT, err)))
@@ -107,7 +116,7 @@ put_children(struct store *st, const struct model *m, int32_t id, int64_t row,
         if ((rc = step_done(st, s, err)))
             return rc;
     }
-    return put_asrcs(st, m, id, row, err);
+    return put_asrcs(st, m, id, row, fresh, err);
 }
 
 int
@@ -122,7 +131,7 @@ put_all_asrcs(struct store *st, const struct model *m, struct sm_error *err)
         if (!(row = rowmap_get(&st->drow, d)))
             return sm_error_set(err, SM_EDB, "%s: dataset %s was not written", st->path,
                                 m->datasets[d].name);
-        if ((rc = put_asrcs(st, m, d, row, err)))
+        if ((rc = put_asrcs(st, m, d, row, true, err)))
             return rc;
     }
     return SM_OK;
