@@ -221,8 +221,9 @@ static int
 note_asrc(struct import_run *r, struct model *m, int32_t i, int32_t field, int attr,
           const char *file, const char *entity, struct sm_error *err)
 {
-    return model_set_asrc(m, r->ds[i].id, field, attr, file ? file : r->ds[i].file,
-                          entity ? entity : r->ds[i].source_ref, r->opts.now, NULL, err);
+    return model_set_asrc(m, r->ds[i].id, field, attr, file && *file ? file : r->ds[i].file,
+                          entity && *entity ? entity : r->ds[i].source_ref, r->opts.now, NULL,
+                          err);
 }
 
 /* The best tier onto the dataset: set (an import never lowers a person's
@@ -401,7 +402,9 @@ apply_attr_from(struct import_run *r, struct model *m, int32_t i, int attr,
     const struct imp_ds *d = &r->ds[i];
     const char *name = asrc_names[attr];
     const char *val = rec_attr(d, attr);
-    const char *entity = d->asrc_entity[attr], *file = d->asrc_file[attr];
+    const char *entity = d->asrc_entity[attr] && *d->asrc_entity[attr] ? d->asrc_entity[attr]
+                                                                       : d->source_ref;
+    const char *file = d->asrc_file[attr];
     const char *have, *why;
     int rc;
 
@@ -409,7 +412,7 @@ apply_attr_from(struct import_run *r, struct model *m, int32_t i, int attr,
         return SM_OK;
     if (!(have = ds_attr(m, d->id, name)))
         return SM_ENOMEM;
-    switch (settle(r, m, i, SM_NONE, attr, have, val, entity ? entity : d->source_ref, &why)) {
+    switch (settle(r, m, i, SM_NONE, attr, have, val, entity, &why)) {
     case KEEP:
         return SM_OK;
     case CONFLICT:
@@ -420,9 +423,7 @@ apply_attr_from(struct import_run *r, struct model *m, int32_t i, int attr,
     case CONFIRM:
         if ((rc = note_asrc(r, m, i, SM_NONE, attr, file, entity, err)))
             return rc;
-        return d->status == 1 ? SM_OK
-                              : diff_line(r, i, "  ~ %s  [%s]", name,
-                                          entity ? entity : d->source_ref);
+        return d->status == 1 ? SM_OK : diff_line(r, i, "  ~ %s  [%s]", name, entity);
     case TAKE:
         break;
     }
