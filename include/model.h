@@ -205,6 +205,7 @@ struct MODEL_PACKED dataset {
     int32_t first_tag;
     int32_t first_placement;
     int32_t first_prop;         /* properties, ordered by key */
+    int32_t first_asrc;         /* attribute sources (struct asrc) */
 };
 
 struct field {
@@ -240,6 +241,25 @@ struct prop {
     const char *time;
     int32_t dataset;
     int32_t next;               /* next property of the dataset, by key */
+};
+
+/* Which source set an attribute of a dataset (system, owner, description,
+ * tier) or of one of its fields (type, comment): an import (source file,
+ * entity, time, as for a tag) or a person (source "": typed). An attribute
+ * without one has an unknown source (set before catalog schema 6).
+ * doc/import.md, Merge rules. */
+enum asrc_attr { ASRC_SYSTEM, ASRC_OWNER, ASRC_DESCRIPTION, ASRC_TIER, ASRC_TYPE,
+                 ASRC_COMMENT, ASRC_COUNT };
+extern const char *const asrc_names[ASRC_COUNT];
+
+struct asrc {
+    const char *source;         /* file it was imported from, "" typed by a person */
+    const char *entity;         /* the entity that carries it (Atlas guid, glue: ...) */
+    const char *time;
+    int32_t dataset;
+    int32_t field;              /* SM_NONE: the dataset's own attribute */
+    uint8_t attr;               /* enum asrc_attr */
+    int32_t next;               /* next source of the dataset */
 };
 
 struct MODEL_PACKED placement {
@@ -309,6 +329,7 @@ struct model {
     MODEL_ARRAY(field, fields);
     MODEL_ARRAY(tag, tags);
     MODEL_ARRAY(prop, props);
+    MODEL_ARRAY(asrc, asrcs);
     MODEL_ARRAY(placement, placements);
     MODEL_ARRAY(flow, flows);
     MODEL_ARRAY(waiver, waivers);
@@ -452,6 +473,21 @@ int model_set_prop(struct model *m, int32_t dataset, const char *key, const char
 /* The property key of a dataset, or SM_NONE. */
 int32_t model_prop(const struct model *m, int32_t dataset, const char *key);
 int model_remove_prop(struct model *m, int32_t prop);
+/* The source of attribute attr (enum asrc_attr) of dataset (field SM_NONE)
+ * or of its field, or SM_NONE: unknown. */
+int32_t model_asrc(const struct model *m, int32_t dataset, int32_t field, int attr);
+/* Record who set it (all copied; source "" and entity "": a person), in
+ * place if there is one; *id (may be NULL) gets it. */
+int model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr,
+                   const char *source, const char *entity, const char *time, int32_t *id,
+                   struct sm_error *err);
+/* Forget it (the source becomes unknown). */
+void model_clear_asrc(struct model *m, int32_t dataset, int32_t field, int attr);
+/* Every attribute with a value and no known source becomes a person's
+ * (`import model`: a model file is what people wrote). */
+int model_asrc_typed(struct model *m, struct sm_error *err);
+/* The attribute a name ("owner", "type" ...) is, or SM_NONE. */
+int asrc_attr(const char *name);
 /* Unlink a field (and its tags) from its dataset: it no longer shows in the
  * dataset's lists nor in model_field(). SM_EINVAL for a bad id. */
 int model_remove_field(struct model *m, int32_t field, struct sm_error *err);

@@ -227,6 +227,89 @@ text_props(struct cli *c, const struct dataset *d)
     }
 }
 
+/* Which source set each attribute of dataset id (field SM_NONE) or of its
+ * field f, as {"owner":{"source":...,"entity":...,"time":...},...}; false
+ * when none is known (nothing is written). */
+static bool
+json_sources(struct cli *c, int32_t id, int32_t f, const char *lead)
+{
+    const struct model *m = c->m;
+    bool any = false;
+
+    for (int a = f == SM_NONE ? 0 : ASRC_TYPE; a < (f == SM_NONE ? ASRC_TYPE : ASRC_COUNT);
+         a++) {
+        int32_t x = model_asrc(m, id, f, a);
+        if (x == SM_NONE)
+            continue;
+        fputs(any ? "," : lead, c->out);
+        fprintf(c->out, "\"%s\":{\"source\":", asrc_names[a]);
+        cli_put_json(c->out, m->asrcs[x].source);
+        fputs(",\"entity\":", c->out);
+        cli_put_json(c->out, m->asrcs[x].entity);
+        fputs(",\"time\":", c->out);
+        cli_put_json(c->out, m->asrcs[x].time);
+        fputc('}', c->out);
+        any = true;
+    }
+    if (any)
+        fputc('}', c->out);
+    return any;
+}
+
+/* One line per known source of dataset id's (field SM_NONE) or its field
+ * f's attributes: "owner  from FILE  entity E  at T", a person's "typed",
+ * a field's "field NAME type ...". */
+static void
+text_sources_of(struct cli *c, int32_t id, int32_t f)
+{
+    const struct model *m = c->m;
+
+    for (int a = f == SM_NONE ? 0 : ASRC_TYPE; a < (f == SM_NONE ? ASRC_TYPE : ASRC_COUNT);
+         a++) {
+        int32_t x = model_asrc(m, id, f, a);
+        const struct asrc *s;
+        if (x == SM_NONE)
+            continue;
+        s = &m->asrcs[x];
+        fputs("  ", c->out);
+        if (f != SM_NONE) {
+            fputs("field ", c->out);
+            cli_put_text(c->out, m->fields[f].name);
+            fputc(' ', c->out);
+        }
+        fputs(asrc_names[a], c->out);
+        if (*s->source) {
+            fputs("  from ", c->out);
+            cli_put_text(c->out, s->source);
+        } else {
+            fputs("  typed", c->out);
+        }
+        if (*s->entity) {
+            fputs("  entity ", c->out);
+            cli_put_text(c->out, s->entity);
+        }
+        if (*s->time) {
+            fputs("  at ", c->out);
+            cli_put_text(c->out, s->time);
+        }
+        fputc('\n', c->out);
+    }
+}
+
+static void
+text_sources(struct cli *c, int32_t id)
+{
+    const struct model *m = c->m;
+    const struct dataset *d = &m->datasets[id];
+
+    if (d->first_asrc == SM_NONE)
+        return;
+    fputs("sources\n", c->out);
+    text_sources_of(c, id, SM_NONE);
+    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next)
+        text_sources_of(c, id, f);
+}
+
 static void
 text_flow(struct cli *c, int32_t f)
 {
@@ -328,7 +411,9 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
             }
             fputs(",\"tags\":[", c->out);
             json_tags(c, d, f);
-            fputs("]}", c->out);
+            fputc(']', c->out);
+            json_sources(c, id, f, ",\"sources\":{");
+            fputc('}', c->out);
             first = false;
         }
         fputs("],\n \"tags\":[", c->out);
@@ -338,7 +423,10 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
             fputs("],\n \"properties\":[", c->out);
             json_props(c, d);
         }
-        fputs("],\n \"placements\":[", c->out);
+        fputc(']', c->out);
+        /* only when some are known: outputs without them stay as they were */
+        json_sources(c, id, SM_NONE, ",\n \"sources\":{");
+        fputs(",\n \"placements\":[", c->out);
         first = true;
         for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
             if (m->placements[p].deleted)
@@ -390,6 +478,7 @@ ds_show(struct cli *c, const struct command *self, int argc, char **argv)
         fputs("properties\n", c->out);
         text_props(c, d);
     }
+    text_sources(c, id);
     fputs("copies\n", c->out);
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next) {
         const struct placement *pl = &m->placements[p];

@@ -174,6 +174,12 @@ import_model(struct cli *c, char **files, int nfiles, bool dry_run, bool replace
     }
     if ((rc = check_scenarios(c, dm, strcmp(files[0], "-") ? files[0] : "<stdin>")) != CLI_OK)
         goto out;
+    /* what the file gives without an import's source is a person's: an
+     * import never overwrites it (doc/import.md, Merge rules) */
+    if (model_asrc_typed(dm, &e) != SM_OK) {
+        rc = cli_error(c, &e);
+        goto out;
+    }
     if ((rc = cli_open(c, dry_run ? STORE_READONLY : CLI_WRITE | STORE_CREATE)) != CLI_OK)
         goto out;
     count_model(c->m, &d0, &p0, &f0);

@@ -24,7 +24,7 @@ struct edit_undo {
     bool reverted;
     /* removal record */
     bool removed;               /* the object is currently removed by us */
-    int32_t first_field, first_tag, first_placement, first_prop;
+    int32_t first_field, first_tag, first_placement, first_prop, first_asrc;
     int32_t *list;              /* dataset's placement list before removal */
     int32_t nlist;
     int32_t *flows;             /* flows removed with it */
@@ -34,6 +34,10 @@ struct edit_undo {
     const char *names[EDIT_MAX_ATTRS];
     const char *old[EDIT_MAX_ATTRS];
     const char *new[EDIT_MAX_ATTRS];
+    /* SET: the sources of the attributes before it (doc/import.md, Merge
+     * rules): known, and who */
+    bool src_known[EDIT_MAX_ATTRS];
+    const char *src[EDIT_MAX_ATTRS][3];
     /* the edit as applied, keyed by the object's selector before it (what a
      * redo does again: its audit summary) */
     struct edit forward;
@@ -124,6 +128,7 @@ record_removal(struct model *m, struct edit_undo *u, enum obj_kind kind, int32_t
         u->first_field = ds->first_field;
         u->first_tag = ds->first_tag;
         u->first_prop = ds->first_prop;
+        u->first_asrc = ds->first_asrc;
         u->first_placement = ds->first_placement;
         if (kind == OBJ_DATASET) {
             pl = u->list;
@@ -265,6 +270,7 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
         d->first_field = u->first_field;
         d->first_tag = u->first_tag;
         d->first_prop = u->first_prop;
+        d->first_asrc = u->first_asrc;
         d->first_placement = u->first_placement;
         for (int32_t i = 0; i < u->nlist; i++) {
             m->placements[u->list[i]].deleted = 0;
@@ -402,6 +408,61 @@ build_inverse(struct edit_result *res, const struct model *m, const struct edit 
     }
     }
     return SM_OK;
+}
+
+/* ---- who set an attribute ------------------------------------------------------ */
+
+/* A person set attribute name of dataset id: its source becomes "typed"
+ * (source ""), which an import never overwrites (doc/import.md, Merge
+ * rules); cleared, the source is unknown again. Other attributes and
+ * kinds have none. */
+static int
+mark_typed(struct model *m, enum obj_kind kind, int32_t id, const char *name,
+           struct sm_error *err)
+{
+    int a = kind == OBJ_DATASET ? asrc_attr(name) : SM_NONE;
+    char v[2];
+
+    if (a == SM_NONE || a >= ASRC_TYPE)
+        return SM_OK;
+    model_get(m, kind, id, name, v, sizeof v);     /* empty or not is all it needs */
+    if (!*v) {
+        model_clear_asrc(m, id, SM_NONE, a);
+        return SM_OK;
+    }
+    return model_set_asrc(m, id, SM_NONE, a, "", "", "", NULL, err);
+}
+
+/* Keep the source of attribute i of a set (before it) in the undo. */
+static int
+keep_source(struct edit_undo *u, const struct model *m, int32_t id, int i)
+{
+    int a = u->kind == OBJ_DATASET ? asrc_attr(u->names[i]) : SM_NONE;
+    int32_t x = a == SM_NONE || a >= ASRC_TYPE ? SM_NONE : model_asrc(m, id, SM_NONE, a);
+
+    u->src_known[i] = x != SM_NONE;
+    if (x == SM_NONE)
+        return SM_OK;
+    u->src[i][0] = astr(&u->arena, m->asrcs[x].source);
+    u->src[i][1] = astr(&u->arena, m->asrcs[x].entity);
+    u->src[i][2] = astr(&u->arena, m->asrcs[x].time);
+    return u->src[i][0] && u->src[i][1] && u->src[i][2] ? SM_OK : SM_ENOMEM;
+}
+
+/* Put back the sources keep_source kept (an undone set). */
+static void
+restore_sources(struct model *m, const struct edit_undo *u)
+{
+    for (int i = 0; u->kind == OBJ_DATASET && i < u->nattrs; i++) {
+        int a = asrc_attr(u->names[i]);
+        if (a == SM_NONE || a >= ASRC_TYPE)
+            continue;
+        if (u->src_known[i])
+            model_set_asrc(m, u->id, SM_NONE, a, u->src[i][0], u->src[i][1], u->src[i][2],
+                           NULL, NULL);
+        else
+            model_clear_asrc(m, u->id, SM_NONE, a);
+    }
 }
 
 /* ---- apply --------------------------------------------------------------------- */
@@ -638,7 +699,8 @@ apply_add(struct model *m, const struct edit *e, struct edit_result *res,
             skipped |= strcmp(skip[k], e->attrs[i].name) == 0;
         if (skipped)
             continue;
-        if ((rc = model_set(m, e->kind, id, e->attrs[i].name, e->attrs[i].value, err))) {
+        if ((rc = model_set(m, e->kind, id, e->attrs[i].name, e->attrs[i].value, err)) ||
+            (rc = mark_typed(m, e->kind, id, e->attrs[i].name, err))) {
             pop_added(m, e->kind, id);
             return rc;
         }
@@ -671,7 +733,7 @@ apply_set(struct model *m, const struct edit *e, struct edit_result *res,
     for (int i = 0; i < e->nattrs; i++) {
         u->names[i] = astr(&u->arena, e->attrs[i].name);
         u->old[i] = get_value(&u->arena, m, e->kind, id, e->attrs[i].name);
-        if (!u->names[i] || !u->old[i])
+        if (!u->names[i] || !u->old[i] || keep_source(u, m, id, i))
             return oom(err);
     }
     u->nattrs = e->nattrs;
@@ -688,6 +750,9 @@ apply_set(struct model *m, const struct edit *e, struct edit_result *res,
     for (int i = 0; i < e->nattrs; i++)
         if (!(u->new[i] = get_value(&u->arena, m, e->kind, id, u->names[i])))
             return oom(err);
+    for (int i = 0; i < e->nattrs; i++)
+        if ((rc = mark_typed(m, e->kind, id, u->names[i], err)))
+            return rc;
     touch(res, e->kind, id);
     return SM_OK;
 }
@@ -833,6 +898,7 @@ edit_revert(struct model *m, struct edit_result *res, struct sm_error *err)
                     model_set(m, u->kind, u->id, u->names[k], u->new[k], NULL);
                 return rc;
             }
+        restore_sources(m, u);
         break;
     case EDIT_REMOVE:
         if ((rc = undelete(m, u, err)))
@@ -863,6 +929,9 @@ edit_reapply(struct model *m, struct edit_result *res, struct sm_error *err)
                     model_set(m, u->kind, u->id, u->names[k], u->old[k], NULL);
                 return rc;
             }
+        for (int i = 0; i < u->nattrs; i++)
+            if ((rc = mark_typed(m, u->kind, u->id, u->names[i], err)))
+                return rc;
         break;
     case EDIT_REMOVE:
         if ((rc = remove_recorded(m, u, u->kind, u->id, err)))

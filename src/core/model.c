@@ -79,6 +79,7 @@ model_free(struct model *m)
     sm_big_free(m->fields);
     sm_big_free(m->tags);
     sm_big_free(m->props);
+    sm_big_free(m->asrcs);
     sm_big_free(m->placements);
     sm_big_free(m->flows);
     sm_big_free(m->waivers);
@@ -205,6 +206,7 @@ model_clone(const struct model *m, struct model **out)
         copy_array((void **)&c->fields, m->fields, m->nfields, sizeof *m->fields, sh) ||
         copy_array((void **)&c->tags, m->tags, m->ntags, sizeof *m->tags, sh) ||
         copy_array((void **)&c->props, m->props, m->nprops, sizeof *m->props, sh) ||
+        copy_array((void **)&c->asrcs, m->asrcs, m->nasrcs, sizeof *m->asrcs, sh) ||
         copy_array((void **)&c->placements, m->placements, m->nplacements, sizeof *m->placements, sh) ||
         copy_array((void **)&c->flows, m->flows, m->nflows, sizeof *m->flows, sh) ||
         copy_array((void **)&c->waivers, m->waivers, m->nwaivers, sizeof *m->waivers, sh) ||
@@ -216,6 +218,7 @@ model_clone(const struct model *m, struct model **out)
     c->nfields = c->cap_fields = m->nfields;
     c->ntags = c->cap_tags = m->ntags;
     c->nprops = c->cap_props = m->nprops;
+    c->nasrcs = c->cap_asrcs = m->nasrcs;
     c->nplacements = c->cap_placements = m->nplacements;
     c->nflows = c->cap_flows = m->nflows;
     c->nwaivers = c->cap_waivers = m->nwaivers;
@@ -255,6 +258,10 @@ model_clone(const struct model *m, struct model **out)
     for (int32_t i = 0; i < c->nprops; i++) {
         struct prop *p = &c->props[i];
         CS(p->key); CS(p->value); CS(p->source); CS(p->entity); CS(p->time);
+    }
+    for (int32_t i = 0; i < c->nasrcs; i++) {
+        struct asrc *a = &c->asrcs[i];
+        CS(a->source); CS(a->entity); CS(a->time);
     }
     for (int32_t i = 0; i < c->nplacements; i++)
         CS(c->placements[i].mechanism_ref);
@@ -323,7 +330,7 @@ model_dataset_init(struct dataset *d)
 {
     memset(d, 0, sizeof *d);
     d->tier = d->retention_days = SM_NONE;
-    d->first_field = d->first_tag = d->first_placement = d->first_prop = SM_NONE;
+    d->first_field = d->first_tag = d->first_placement = d->first_prop = d->first_asrc = SM_NONE;
 }
 
 void

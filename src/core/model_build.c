@@ -208,7 +208,7 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
     if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref ||
         !nd.purpose)
         return oom(err);
-    nd.first_field = nd.first_tag = nd.first_placement = nd.first_prop = SM_NONE;
+    nd.first_field = nd.first_tag = nd.first_placement = nd.first_prop = nd.first_asrc = SM_NONE;
     nd.deleted = 0;
     /* not in the map (checked above): no key of id ndatasets is asked for */
     if (sm_idmap_put(&m->dataset_names, nd.name, m->ndatasets, model_dataset_key, m))
@@ -567,6 +567,8 @@ model_remove_field(struct model *m, int32_t field, struct sm_error *err)
         if (m->tags[t].field == field)
             model_remove_tag(m, t);
     }
+    for (int a = ASRC_TYPE; a < ASRC_COUNT; a++)
+        model_clear_asrc(m, m->fields[field].dataset, field, a);
     m->generation++;
     return SM_OK;
 }
@@ -1006,7 +1008,8 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
             remove_flows_of_placement(m, p);
             m->placements[p].deleted = 1;
         }
-        d->first_placement = d->first_field = d->first_tag = d->first_prop = SM_NONE;
+        d->first_placement = d->first_field = d->first_tag = d->first_prop = d->first_asrc =
+            SM_NONE;
         d->deleted = 1;
         sm_idmap_del(&m->dataset_names, d->name, model_dataset_key, m);
         break;

@@ -477,6 +477,7 @@ scenario_model_share(const struct model *m, struct model **out)
     COPY_ARRAY(fields);
     COPY_ARRAY(tags);
     COPY_ARRAY(props);
+    COPY_ARRAY(asrcs);
     COPY_ARRAY(placements);
     COPY_ARRAY(flows);
     COPY_ARRAY(waivers);

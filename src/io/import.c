@@ -347,6 +347,8 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
         return SM_ENOMEM;
     r->fields[r->nfields].name = imp_str(r, field);
     r->fields[r->nfields].type = r->fields[r->nfields].comment = NULL;
+    r->fields[r->nfields].type_file = r->fields[r->nfields].type_entity = NULL;
+    r->fields[r->nfields].comment_file = r->fields[r->nfields].comment_entity = NULL;
     r->fields[r->nfields].next = SM_NONE;
     if (r->ds[ds].last_field == SM_NONE)
         r->ds[ds].first_field = r->nfields;
@@ -358,7 +360,7 @@ imp_field(struct import_run *r, int32_t ds, const char *field)
 
 int
 imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
-                const char *comment)
+                const char *comment, const char *entity, const char *file)
 {
     int rc;
 
@@ -370,10 +372,24 @@ imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char 
         struct imp_field *x = &r->fields[f];
         if (strcmp(x->name, field))
             continue;
-        /* the first file of the command that gives one keeps it */
-        if (type && *type && !x->type && !(x->type = imp_str(r, type)))
+        /* the first file of the command that gives one keeps it, unless a
+         * higher source gives it (imp_attr_over) */
+        if (!entity)
+            entity = "";
+        if (type && *type && x->type && x->type_entity &&
+            imp_attr_over(entity, x->type_entity, strcmp(type, x->type) == 0))
+            x->type = NULL;
+        if (comment && *comment && x->comment && x->comment_entity &&
+            imp_attr_over(entity, x->comment_entity, strcmp(comment, x->comment) == 0))
+            x->comment = NULL;
+        if (type && *type && !x->type &&
+            (!(x->type = imp_str(r, type)) || !(x->type_file = imp_str(r, file ? file : "")) ||
+             !(x->type_entity = imp_str(r, entity ? entity : ""))))
             return SM_ENOMEM;
-        if (comment && *comment && !x->comment && !(x->comment = imp_str(r, comment)))
+        if (comment && *comment && !x->comment &&
+            (!(x->comment = imp_str(r, comment)) ||
+             !(x->comment_file = imp_str(r, file ? file : "")) ||
+             !(x->comment_entity = imp_str(r, entity ? entity : ""))))
             return SM_ENOMEM;
         break;
     }
@@ -660,16 +676,22 @@ import_run_copies(const struct import_run *r, const struct import_copy **out)
 
 void
 imp_describe(struct import_run *r, int32_t ds, const char *system, const char *owner,
-             const char *description)
+             const char *description, const char *entity, const char *file)
 {
     struct imp_ds *d = &r->ds[ds];
+    const char *give[ASRC_TIER] = { system, owner, description };
+    const char **have[ASRC_TIER] = { &d->system, &d->owner, &d->description };
 
-    if (system && *system && !d->system)
-        d->system = imp_str(r, system);
-    if (owner && *owner && !d->owner)
-        d->owner = imp_str(r, owner);
-    if (description && *description && !d->description)
-        d->description = imp_str(r, description);
+    if (!entity)
+        entity = "";
+    for (int a = 0; a < ASRC_TIER; a++) {
+        if (!give[a] || !*give[a] || (*have[a] && (!d->asrc_entity[a] ||
+            !imp_attr_over(entity, d->asrc_entity[a], strcmp(*have[a], give[a]) == 0))))
+            continue;
+        *have[a] = imp_str(r, give[a]);
+        d->asrc_file[a] = imp_str(r, file ? file : "");
+        d->asrc_entity[a] = imp_str(r, entity ? entity : "");
+    }
 }
 
 static int
@@ -767,14 +789,14 @@ label_apply(struct import_run *r, int32_t ds, const char *field, const struct im
             if (imp_expand(mp->system, name, value, attrs, &buf))
                 return SM_ENOMEM;
             if (buf)
-                imp_describe(r, ds, buf, NULL, NULL);
+                imp_describe(r, ds, buf, NULL, NULL, entity, file);
             free(buf);
         }
         if (mp->owner) {
             if (imp_expand(mp->owner, name, value, attrs, &buf))
                 return SM_ENOMEM;
             if (buf)
-                imp_describe(r, ds, NULL, buf, NULL);
+                imp_describe(r, ds, NULL, buf, NULL, entity, file);
             free(buf);
         }
     }

@@ -139,6 +139,139 @@ field_label(const struct model *m, int32_t f)
     return f == SM_NONE ? "" : m->fields[f].name;
 }
 
+/* Precedence between sources of one property key or attribute: the tags'
+ * order (imp_source_rank), with a Glue table ("glue:") below an Atlas
+ * entity. */
+int
+imp_attr_rank(const char *entity)
+{
+    int k = imp_source_rank(entity);
+
+    return k < 3 ? k : strncmp(entity, "glue:", 5) == 0 ? 3 : 4;
+}
+
+bool
+imp_attr_over(const char *entity, const char *have, bool agree)
+{
+    int k = imp_attr_rank(entity), ko = imp_attr_rank(have);
+
+    return k > ko || (k == ko && agree && strcmp(entity, have) < 0);
+}
+
+/* What an import does with an attribute (doc/import.md, Merge rules 5). */
+enum settle { KEEP, CONFLICT, TAKE, CONFIRM };
+
+/* May this run's source (entity) set attribute attr of record i's dataset
+ * (field SM_NONE: its own) from have to val (val not empty)? By the source
+ * recorded for it: a person's value stays (a disagreement is a conflict);
+ * an imported one yields to the same carrier, or to a higher source (the
+ * same rank: the smaller entity), whatever the order of the imports; a
+ * value whose source is unknown (set before catalog schema 6) follows the
+ * dataset's authority, and a source that agrees with it records itself
+ * (CONFIRM: the provenance only). *why gets the catalog's side of a
+ * conflict. */
+#define ATLAS_AUTHORITY "the Atlas entity-bulk set (the authority for what Atlas knows)"
+
+/* An Atlas reference is a guid; Glue and Lake Formation write "glue:"/"lf:". */
+static bool
+atlas_ref(const char *ref)
+{
+    return ref && *ref && strncmp(ref, "glue:", 5) && strncmp(ref, "lf:", 3);
+}
+
+static enum settle
+settle(struct import_run *r, const struct model *m, int32_t i, int32_t field, int attr,
+       const char *have, const char *val, const char *entity, const char **why)
+{
+    int32_t a = model_asrc(m, r->ds[i].id, field, attr);
+    const struct asrc *s = a == SM_NONE ? NULL : &m->asrcs[a];
+    bool same = strcmp(have, val) == 0, carrier, higher;
+    size_t n;
+
+    *why = NULL;
+    if (!*have)
+        return TAKE;
+    if (!s) {
+        if (same)
+            return CONFIRM;
+        *why = atlas_ref(m->datasets[r->ds[i].id].source_ref) ? ATLAS_AUTHORITY
+                                                               : "a fuller source set";
+        return r->ds[i].authority ? TAKE : CONFLICT;
+    }
+    if (!*s->source) {
+        *why = "a person set";
+        return same ? KEEP : CONFLICT;
+    }
+    n = strcspn(s->entity, " ");
+    carrier = strcspn(entity, " ") == n && strncmp(entity, s->entity, n) == 0 &&
+              imp_entity_partial(entity) == imp_entity_partial(s->entity);
+    higher = imp_attr_rank(entity) > imp_attr_rank(s->entity) ||
+             (imp_attr_rank(entity) == imp_attr_rank(s->entity) && strcmp(entity, s->entity) < 0);
+    if (same)
+        return !carrier && higher ? CONFIRM : KEEP;
+    if (carrier || higher)
+        return TAKE;
+    *why = imp_attr_rank(s->entity) == 4 ? ATLAS_AUTHORITY
+         : imp_fmt(r, "%s set (%s)", s->source, s->entity);
+    return *why ? CONFLICT : KEEP;
+}
+
+/* Record that this run's entity in file set attribute attr. */
+static int
+note_asrc(struct import_run *r, struct model *m, int32_t i, int32_t field, int attr,
+          const char *file, const char *entity, struct sm_error *err)
+{
+    return model_set_asrc(m, r->ds[i].id, field, attr, file && *file ? file : r->ds[i].file,
+                          entity && *entity ? entity : r->ds[i].source_ref, r->opts.now, NULL,
+                          err);
+}
+
+/* The best tier onto the dataset: set (an import never lowers a person's
+ * choice: a different tier a person set is a conflict), with the source of
+ * the candidate that gives it (the highest source of those that do,
+ * whatever the order of the imports), confirmed when the tier is already
+ * that one. */
+static int
+apply_tier_to(struct import_run *r, struct model *m, int32_t i, int32_t best,
+              struct sm_error *err)
+{
+    struct imp_ds *d = &r->ds[i];
+    const struct imp_tier *from = NULL;
+    int32_t old = m->datasets[d->id].tier, a;
+    const char *have = old == SM_NONE ? "" : m->tiers[old].name, *why;
+    int rc;
+
+    for (int32_t t = d->first_tier; t != SM_NONE; t = r->tiers[t].next) {
+        const struct imp_tier *c = &r->tiers[t];
+        if (model_tier(m, c->tier) != best)
+            continue;
+        if (!from || imp_attr_rank(c->entity) > imp_attr_rank(from->entity) ||
+            (imp_attr_rank(c->entity) == imp_attr_rank(from->entity) && strcmp(c->entity, from->entity) < 0))
+            from = c;
+    }
+    a = model_asrc(m, d->id, SM_NONE, ASRC_TIER);
+    if (old != best && a != SM_NONE && !*m->asrcs[a].source) {
+        imp_note(r, true, "%s: tier %s (%s, %s) differs from the catalog's %s, which a person "
+                 "set; kept the catalog's", d->name, m->tiers[best].name, r->ops->name,
+                 from->file, have);
+        return SM_OK;
+    }
+    if (old == best) {
+        if (settle(r, m, i, SM_NONE, ASRC_TIER, have, have, from->entity, &why) != CONFIRM)
+            return SM_OK;
+        if ((rc = note_asrc(r, m, i, SM_NONE, ASRC_TIER, from->file, from->entity, err)))
+            return rc;
+        return d->status == 1 ? SM_OK : diff_line(r, i, "  ~ tier  [%s]", from->entity);
+    }
+    if ((rc = model_set(m, OBJ_DATASET, d->id, "tier", m->tiers[best].name, err)) ||
+        (rc = note_asrc(r, m, i, SM_NONE, ASRC_TIER, from->file, from->entity, err)))
+        return rc;
+    if (d->status != 1)
+        return diff_line(r, i, "  ~ tier %s -> %s", old == SM_NONE ? "(none)" : have,
+                         m->tiers[best].name);
+    return diff_line(r, i, "  + tier %s", m->tiers[best].name);
+}
+
 static int
 apply_tier(struct import_run *r, struct model *m, int32_t i, struct sm_error *err)
 {
@@ -171,19 +304,9 @@ apply_tier(struct import_run *r, struct model *m, int32_t i, struct sm_error *er
         imp_note(r, true, "%s: the files disagree on its tier: %s; kept the highest, %s",
                  d->name, list, m->tiers[best].name);
     }
-    if (best == SM_NONE || m->datasets[d->id].tier == best)
+    if (best == SM_NONE)
         return SM_OK;
-    {
-        int32_t old = m->datasets[d->id].tier;
-        int rc = model_set(m, OBJ_DATASET, d->id, "tier", m->tiers[best].name, err);
-        if (rc)
-            return rc;
-        if (d->status != 1)
-            return diff_line(r, i, "  ~ tier %s -> %s", old == SM_NONE ? "(none)"
-                                                         : m->tiers[old].name,
-                             m->tiers[best].name);
-        return diff_line(r, i, "  + tier %s", m->tiers[best].name);
-    }
+    return apply_tier_to(r, m, i, best, err);
 }
 
 static int
@@ -225,6 +348,13 @@ apply_subjects(struct import_run *r, struct model *m, int32_t i, struct sm_error
     return diff_line(r, i, "  + subjects %s", buf);
 }
 
+/* The record's system, owner or description (enum asrc_attr). */
+static const char *
+rec_attr(const struct imp_ds *d, int attr)
+{
+    return attr == ASRC_SYSTEM ? d->system : attr == ASRC_OWNER ? d->owner : d->description;
+}
+
 /* A string attribute of a dataset, whole. */
 static const char *
 ds_attr(const struct model *m, int32_t id, const char *attr)
@@ -263,34 +393,46 @@ apply_attr(struct import_run *r, struct model *m, int32_t i, const char *attr,
     return diff_line(r, i, "  ~ %s \"%s\" -> \"%s\"", attr, before, val);
 }
 
-/* An Atlas reference is a guid; Glue and Lake Formation write "glue:"/"lf:". */
-static bool
-atlas_ref(const char *ref)
-{
-    return ref && *ref && strncmp(ref, "glue:", 5) && strncmp(ref, "lf:", 3);
-}
-
-/* apply_attr for a source that is the authority for this dataset's
- * attributes; another source only fills an empty one, and a value it
- * disagrees on is a conflict in the summary, never a change. */
+/* apply_attr with the precedence of the sources (settle): the attribute's
+ * source is recorded; one that may not change it only reports a
+ * disagreement, once per run. */
 static int
-apply_attr_from(struct import_run *r, struct model *m, int32_t i, const char *attr,
-                const char *val, bool authority, struct sm_error *err)
+apply_attr_from(struct import_run *r, struct model *m, int32_t i, int attr,
+                struct sm_error *err)
 {
-    const char *have;
+    const struct imp_ds *d = &r->ds[i];
+    const char *name = asrc_names[attr];
+    const char *val = rec_attr(d, attr);
+    const char *entity = d->asrc_entity[attr] && *d->asrc_entity[attr] ? d->asrc_entity[attr]
+                                                                       : d->source_ref;
+    const char *file = d->asrc_file[attr];
+    const char *have, *why;
+    int rc;
 
-    if (authority || !val || !*val)
-        return apply_attr(r, m, i, attr, val, err);
-    if (!(have = ds_attr(m, r->ds[i].id, attr)))
+    if (!val || !*val)
+        return SM_OK;
+    if (!(have = ds_attr(m, d->id, name)))
         return SM_ENOMEM;
-    if (!*have)
-        return apply_attr(r, m, i, attr, val, err);
-    if (strcmp(have, val))
+    switch (settle(r, m, i, SM_NONE, attr, have, val, entity, &why)) {
+    case KEEP:
+        return SM_OK;
+    case CONFLICT:
         imp_note(r, true, "%s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\", which "
-                 "%s; kept the catalog's", r->ds[i].name, attr, val, r->ops->name, r->ds[i].file,
-                 have, atlas_ref(m->datasets[r->ds[i].id].source_ref)
-                           ? "the Atlas entity-bulk set (the authority for what Atlas knows)"
-                           : "a fuller source set");
+                 "%s; kept the catalog's", d->name, name, val, r->ops->name, d->file, have,
+                 why);
+        return SM_OK;
+    case CONFIRM:
+        if ((rc = note_asrc(r, m, i, SM_NONE, attr, file, entity, err)))
+            return rc;
+        return d->status == 1 ? SM_OK : diff_line(r, i, "  ~ %s  [%s]", name, entity);
+    case TAKE:
+        break;
+    }
+    if ((rc = apply_attr(r, m, i, name, val, err)))
+        return rc;
+    if ((rc = note_asrc(r, m, i, SM_NONE, attr, file, entity, err)))
+        return rc;
+    r->changed = true;
     return SM_OK;
 }
 
@@ -420,36 +562,57 @@ apply_copies(struct import_run *r, struct model *m, int32_t i, struct sm_error *
     return SM_OK;
 }
 
-/* A column's type or comment, with the dataset attributes' precedence: the
- * authority for this dataset sets it, another source only fills an empty
- * one and a disagreement is a conflict, reported once. */
+/* A column's type or comment, with the dataset attributes' precedence
+ * (settle): its source is recorded; a source that may not change it
+ * reports a disagreement, once per run. */
 static int
 apply_field_attr(struct import_run *r, struct model *m, int32_t i, int32_t fid,
-                 const char *what, const char *val, bool fresh, struct sm_error *err)
+                 const struct imp_field *x, bool type, bool fresh, struct sm_error *err)
 {
     const struct field *f = &m->fields[fid];
-    const char *have = *what == 't' ? f->type : f->comment;
-    bool type = *what == 't';
+    const char *what = type ? "type" : "comment";
+    const char *val = type ? x->type : x->comment;
+    const char *have = type ? f->type : f->comment;
+    const char *entity = type ? x->type_entity : x->comment_entity;
+    const char *file = type ? x->type_file : x->comment_file;
+    int attr = type ? ASRC_TYPE : ASRC_COMMENT;
+    const char *why;
     int rc;
 
     if (!val || !*val)
         return SM_OK;
     if (!have)
         have = "";
-    if (strcmp(have, val) == 0)
+    if (!entity || !*entity)
+        entity = r->ds[i].source_ref;
+    switch (settle(r, m, i, fid, attr, have, val, entity, &why)) {
+    case KEEP:
         return SM_OK;
-    if (*have && !r->ds[i].authority) {
-        imp_note(r, true, "%s: field %s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\"; "
+    case CONFLICT:
+        imp_note(r, true, "%s: field %s: %s \"%s\" (%s, %s) differs from the catalog's \"%s\"%s; "
                  "kept the catalog's", r->ds[i].name, f->name, what, val, r->ops->name,
-                 r->ds[i].file, have);
+                 r->ds[i].file, have, why && strcmp(why, "a person set") == 0
+                                      ? ", which a person set" : "");
         return SM_OK;
+    case CONFIRM:
+        if ((rc = note_asrc(r, m, i, fid, attr, file, entity, err)))
+            return rc;
+        if (r->ds[i].status == 1 || fresh) {
+            r->changed = true;
+            return SM_OK;
+        }
+        return diff_line(r, i, "  ~ field %s %s  [%s]", f->name, what, entity);
+    case TAKE:
+        break;
     }
     if (!fresh && r->ds[i].status != 1 &&
         (rc = diff_line(r, i, "  ~ field %s %s \"%s\" -> \"%s\"", f->name, what, have, val)))
         return rc;
     if (r->ds[i].status == 1 || fresh)
         r->changed = true;
-    return model_set_field_attrs(m, fid, type ? val : NULL, type ? NULL : val, err);
+    if ((rc = model_set_field_attrs(m, fid, type ? val : NULL, type ? NULL : val, err)))
+        return rc;
+    return note_asrc(r, m, i, fid, attr, file, entity, err);
 }
 
 static int
@@ -474,8 +637,8 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
             else if (d->status == 1)
                 r->changed = true;
         }
-        if ((rc = apply_field_attr(r, m, i, fid, "type", r->fields[f].type, fresh, err)) ||
-            (rc = apply_field_attr(r, m, i, fid, "comment", r->fields[f].comment, fresh, err)))
+        if ((rc = apply_field_attr(r, m, i, fid, &r->fields[f], true, fresh, err)) ||
+            (rc = apply_field_attr(r, m, i, fid, &r->fields[f], false, fresh, err)))
             return rc;
     }
     /* fields in name order, so that any order of the imports lists them
@@ -532,16 +695,6 @@ apply_tags(struct import_run *r, struct model *m, int32_t i, uint32_t *seen, int
     return SM_OK;
 }
 
-/* Precedence between sources of one property key: the tags' order
- * (imp_source_rank), with a Glue table ("glue:") below an Atlas entity. */
-static int
-prop_rank(const char *entity)
-{
-    int k = imp_source_rank(entity);
-
-    return k < 3 ? k : strncmp(entity, "glue:", 5) == 0 ? 3 : 4;
-}
-
 /* The record's properties onto the model, with the tags' merge rules: a
  * key set again by the same carrier takes the new value; one another
  * carrier set is replaced only by a higher source (the same rank: the
@@ -574,8 +727,8 @@ apply_props(struct import_run *r, struct model *m, int32_t i, struct sm_error *e
         same_carrier = strcspn(hp->entity, " ") == strcspn(ip->entity, " ") &&
                        strncmp(hp->entity, ip->entity, strcspn(ip->entity, " ")) == 0 &&
                        !imp_entity_partial(hp->entity);
-        wins = same_carrier || prop_rank(ip->entity) > prop_rank(hp->entity) ||
-               (prop_rank(ip->entity) == prop_rank(hp->entity) &&
+        wins = same_carrier || imp_attr_rank(ip->entity) > imp_attr_rank(hp->entity) ||
+               (imp_attr_rank(ip->entity) == imp_attr_rank(hp->entity) &&
                 strcmp(ip->entity, hp->entity) < 0);
         if (!wins) {
             if (strcmp(hp->value, ip->value))
@@ -645,6 +798,11 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
         nd.description = d->description;
         if ((rc = model_add_dataset(m, &nd, &id, err)))
             return rc;
+        d->id = id;
+        for (int a = 0; a < ASRC_TIER; a++)
+            if (rec_attr(d, a) && *rec_attr(d, a) &&
+                (rc = note_asrc(r, m, i, SM_NONE, a, d->asrc_file[a], d->asrc_entity[a], err)))
+                return rc;
         d->status = 1;
         d->authority = true;
         r->changed = true;
@@ -667,9 +825,9 @@ apply_ds(struct import_run *r, struct model *m, int32_t i, int32_t *by_ref_map_o
             if (sm_map_put(refs, m->datasets[id].source_ref, id))
                 return SM_ENOMEM;
         }
-        if ((rc = apply_attr_from(r, m, i, "system", d->system, authority, err)) ||
-            (rc = apply_attr_from(r, m, i, "owner", d->owner, authority, err)) ||
-            (rc = apply_attr_from(r, m, i, "description", d->description, authority, err)))
+        if ((rc = apply_attr_from(r, m, i, ASRC_SYSTEM, err)) ||
+            (rc = apply_attr_from(r, m, i, ASRC_OWNER, err)) ||
+            (rc = apply_attr_from(r, m, i, ASRC_DESCRIPTION, err)))
             return rc;
     }
     if ((rc = apply_tier(r, m, i, err)) || (rc = apply_subjects(r, m, i, err)) ||

@@ -593,8 +593,13 @@ dataset_of(struct atlas *a, struct aent *x)
         return SM_OK;
     }
     r->ds[ds].lineage_only = false;
-    if (x->level >= LV_HEADER)
-        imp_describe(r, ds, NULL, attr(x->e, "owner"), attr(x->e, "description"));
+    if (x->level >= LV_HEADER) {
+        /* a search header's owner is a partial listing's (rank: doc/import.md) */
+        const char *ent = x->level == LV_FULL ? x->guid : imp_fmt(r, "%s" IMP_PARTIAL, x->guid);
+        if (!ent)
+            return SM_ENOMEM;
+        imp_describe(r, ds, NULL, attr(x->e, "owner"), attr(x->e, "description"), ent, x->file);
+    }
     if (x->level == LV_FULL) {
         /* what Atlas keeps beyond classifications: customAttributes and
          * labels, properties the entity carries (the bulk describes them all) */
@@ -673,8 +678,15 @@ column_of(struct atlas *a, struct aent *x)
         return SM_OK;
     }
     /* the column's data type and comment (attributes.type, .comment) */
-    if ((rc = imp_field_attrs(a->r, ds, col, attr(x->e, "type"), attr(x->e, "comment"))))
-        return rc;
+    {
+        const char *ent = x->level == LV_FULL ? x->guid
+                                              : imp_fmt(a->r, "%s" IMP_PARTIAL, x->guid);
+        if (!ent)
+            return SM_ENOMEM;
+        if ((rc = imp_field_attrs(a->r, ds, col, attr(x->e, "type"), attr(x->e, "comment"),
+                                  ent, x->file)))
+            return rc;
+    }
     return labels(a, x, ds, col, NULL);
 }
 

@@ -150,13 +150,14 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
     ds = imp_ds(r, dsname, ref_of(r, catalog, db, name), file);
     if (ds == SM_NONE)
         return SM_ENOMEM;
-    imp_describe(r, ds, NULL, imp_jstr(t, "Owner"), imp_jstr(t, "Description"));
     /* what Glue keeps beyond columns: the table's Parameters and a resource
-     * link's target, as properties the table (its glue: reference) carries */
+     * link's target, as properties the table (its glue: reference) carries;
+     * its owner, description and columns' types come from it too */
+    const char *ent = ref_of(r, catalog, db, name);
+    if (!ent)
+        return SM_ENOMEM;
+    imp_describe(r, ds, NULL, imp_jstr(t, "Owner"), imp_jstr(t, "Description"), ent, file);
     {
-        const char *ent = ref_of(r, catalog, db, name);
-        if (!ent)
-            return SM_ENOMEM;
         if ((rc = imp_carrier(r, ds, ent)) ||
             (rc = imp_props_of(r, ds, json_object_get(t, "Parameters"), "", ent, file)))
             return rc;
@@ -175,7 +176,7 @@ table(struct glue *g, json_t *t, const char *file, const char *ctx, struct sm_er
         json_array_foreach(cols, i, c)
             if (imp_jstr(c, "Name") &&
                 (rc = imp_field_attrs(r, ds, imp_jstr(c, "Name"), imp_jstr(c, "Type"),
-                                      imp_jstr(c, "Comment"))))
+                                      imp_jstr(c, "Comment"), ent, file)))
                 return rc;
     }
     /* where the data is */

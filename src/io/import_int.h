@@ -34,6 +34,8 @@ struct imp_ds {
     bool lineage_only;          /* named by a lineage response alone: a flow end */
     bool attrs_full;            /* owner/description from an authoritative file */
     bool authority;             /* set by apply: this run is the authority for its attributes */
+    /* who gives system, owner, description (enum asrc_attr): file, entity */
+    const char *asrc_file[ASRC_TIER], *asrc_entity[ASRC_TIER];
     uint16_t subjects[MODEL_MAX_SUBJECTS];
     uint8_t nsubjects;
     int32_t first_field, last_field;
@@ -51,6 +53,7 @@ struct imp_ds {
 struct imp_field {
     const char *name;
     const char *type, *comment;     /* column type and comment; NULL not given */
+    const char *type_file, *type_entity, *comment_file, *comment_entity;   /* who gives them */
     int32_t next;
 };
 struct imp_tag {
@@ -151,9 +154,10 @@ int32_t imp_ds(struct import_run *r, const char *name, const char *source_ref,
 /* Existing record by source reference or name, or SM_NONE. */
 int32_t imp_ds_find(const struct import_run *r, const char *name, const char *source_ref);
 int imp_field(struct import_run *r, int32_t ds, const char *field);
-/* A field with its column type and comment (either may be NULL or ""). */
+/* A field with its column type and comment (either may be NULL or ""), as
+ * entity in file gives them. */
 int imp_field_attrs(struct import_run *r, int32_t ds, const char *field, const char *type,
-                    const char *comment);
+                    const char *comment, const char *entity, const char *file);
 /* expired: the day the classification behind it expired ("2025-06-30"),
  * NULL while it holds. The same tag from a live source and an expired one
  * is the live one's (doc/import.md, Merge rules). */
@@ -177,8 +181,19 @@ void imp_region(struct import_run *r, int32_t ds, const char *region, const char
  * foreign key wins over a local one, unencrypted over encrypted. SM_ENOMEM. */
 int imp_copy(struct import_run *r, int32_t ds, const char *region, int role,
              const char *key_region, int encrypted, const char *entity, const char *file);
+/* The dataset's system, owner, description (each NULL or "": not given) as
+ * entity in file gives them; the first one given keeps each. */
+/* Precedence of the source of a property or attribute (doc/import.md): a
+ * partial listing 0, Lake Formation 1, Glue resource tags 2, a Glue table
+ * 3, an Atlas entity 4. */
+int imp_attr_rank(const char *entity);
+/* Does a value from entity replace, in one command's record, the same
+ * attribute from have (given: the values agree)? A higher source does;
+ * between two of one rank the first file keeps a value, and of two that
+ * agree the smaller entity is the source, whatever the order of the files. */
+bool imp_attr_over(const char *entity, const char *have, bool agree);
 void imp_describe(struct import_run *r, int32_t ds, const char *system, const char *owner,
-                  const char *description);
+                  const char *description, const char *entity, const char *file);
 /* Map one label through the mapping file and apply it to ds (field NULL:
  * the dataset). attrs: NULL-terminated key/value list or NULL. expired: the
  * day the label's validity ended (its tags carry it), NULL while valid. */

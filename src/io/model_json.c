@@ -401,6 +401,35 @@ placement_json(struct wr *w, int32_t id)
     return o;
 }
 
+/* Which import set the attributes of dataset d (field SM_NONE) or of its
+ * field f: {"owner": {"source", "entity", "time"}, ...} in attribute order,
+ * or NULL when none did (a person's or an unknown source is not written:
+ * catalogs without imports read and write as before). */
+static json_t *
+sources_json(struct wr *w, int32_t d, int32_t f)
+{
+    const struct model *m = w->m;
+    json_t *o = NULL;
+
+    for (int a = f == SM_NONE ? 0 : ASRC_TYPE; a < (f == SM_NONE ? ASRC_TYPE : ASRC_COUNT);
+         a++) {
+        int32_t x = model_asrc(m, d, f, a);
+        json_t *so;
+        if (x == SM_NONE || !*m->asrcs[x].source)
+            continue;
+        if ((!o && !(o = json_object())) || !(so = json_object())) {
+            if (!w->rc)
+                w->rc = sm_error_set(w->err, SM_ENOMEM, "out of memory");
+            return o;
+        }
+        put(w, so, "source", jstr(w, m->asrcs[x].source));
+        put(w, so, "entity", jstr(w, m->asrcs[x].entity));
+        put(w, so, "time", jstr(w, m->asrcs[x].time));
+        put(w, o, asrc_names[a], so);
+    }
+    return o;
+}
+
 static json_t *
 dataset_json(struct wr *w, int32_t id)
 {
@@ -465,6 +494,11 @@ dataset_json(struct wr *w, int32_t id)
             put(w, fo, "type", jstr(w, m->fields[f].type));
         if (m->fields[f].comment && *m->fields[f].comment)
             put(w, fo, "comment", jstr(w, m->fields[f].comment));
+        if (d->first_asrc != SM_NONE) {
+            json_t *so = sources_json(w, id, f);
+            if (so)
+                put(w, fo, "sources", so);
+        }
         for (int32_t k = 0; k < nt; k++)
             if (m->tags[tids[k]].field == f)
                 append(w, ft, tag_json(w, &m->tags[tids[k]]));
@@ -497,6 +531,11 @@ dataset_json(struct wr *w, int32_t id)
             append(w, props, po);
         }
         put(w, o, "properties", props);
+    }
+    if (d->first_asrc != SM_NONE) {
+        json_t *so = sources_json(w, id, SM_NONE);
+        if (so)
+            put(w, o, "sources", so);
     }
     for (int32_t p = d->first_placement; p != SM_NONE; p = m->placements[p].next)
         if (!m->placements[p].deleted)

@@ -487,6 +487,41 @@ read_prop(struct rd *r, json_t *o, const char *path, int32_t d)
     return SM_OK;
 }
 
+/* "sources" of a dataset (f SM_NONE) or of its field f: which import set
+ * each attribute, {"owner": {"source", "entity", "time"}, ...}. */
+static int
+read_sources(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
+{
+    static const char *const keys[] = { "source", "entity", "time", NULL };
+    json_t *src = json_object_get(o, "sources"), *v;
+    const char *attr, *source, *entity, *time;
+    char p[512], kp[512];
+    SM_ERROR(e2);
+    int rc, a;
+
+    if (!src)
+        return SM_OK;
+    sub(p, sizeof p, path, "sources");
+    if ((rc = get_object(r, src, p)))
+        return rc;
+    json_object_foreach(src, attr, v) {
+        a = asrc_attr(attr);
+        if (a == SM_NONE || (f == SM_NONE) != (a < ASRC_TYPE))
+            return bad(r, p, "no attribute \"%s\" has a source here: %s", attr,
+                       f == SM_NONE ? "system, owner, description or tier"
+                                    : "type or comment");
+        sub(kp, sizeof kp, p, attr);
+        if ((rc = get_object(r, v, kp)) || (rc = known_keys(r, v, kp, keys)) ||
+            (rc = get_str(r, v, kp, "source", true, false, "", &source)) ||
+            (rc = get_str(r, v, kp, "entity", false, false, "", &entity)) ||
+            (rc = get_str(r, v, kp, "time", false, false, "", &time)))
+            return rc;
+        if (model_set_asrc(r->m, d, f, a, source, entity, time, NULL, &e2))
+            return model_err(r, kp, &e2);
+    }
+    return SM_OK;
+}
+
 static int
 read_placement(struct rd *r, json_t *o, const char *path, int32_t d)
 {
@@ -527,8 +562,8 @@ read_dataset(struct rd *r, json_t *o, const char *path)
     static const char *const keys[] = { "name", "system", "tier", "subjects", "owner",
                                         "retention_days", "public_sector", "source",
                                         "description", "purpose", "legal_basis", "fields",
-                                        "tags", "properties", "placements", NULL };
-    static const char *const fkeys[] = { "name", "type", "comment", "tags", NULL };
+                                        "tags", "properties", "sources", "placements", NULL };
+    static const char *const fkeys[] = { "name", "type", "comment", "tags", "sources", NULL };
     SM_ERROR(e2);
     struct dataset d;
     const char *tier;
@@ -614,6 +649,8 @@ read_dataset(struct rd *r, json_t *o, const char *path)
                 return bad(r, p, "field %s is given twice", fname);
             if (model_set_field_attrs(r->m, f, ftype, fcomment, &e2))
                 return model_err(r, p, &e2);
+            if ((rc = read_sources(r, v, p, id, f)))
+                return rc;
             if (ftags)
                 json_array_foreach(ftags, k, tv) {
                     sub(tp, sizeof tp, p, "tags");
@@ -638,6 +675,8 @@ read_dataset(struct rd *r, json_t *o, const char *path)
             if ((rc = read_prop(r, v, p, id)))
                 return rc;
         }
+    if ((rc = read_sources(r, o, path, id, SM_NONE)))
+        return rc;
     if (pls)
         json_array_foreach(pls, i, v) {
             sub(kp, sizeof kp, path, "placements");

@@ -144,6 +144,19 @@ static const char schema_v5[] =
     "ALTER TABLE tag ADD COLUMN expired TEXT NOT NULL DEFAULT '';\n"
     "PRAGMA user_version = 5;\n";
 
+/* Version 6: which source set each attribute of a dataset (system, owner,
+ * description, tier; field '') and of its fields (type, comment): an import
+ * (file, entity, time, as for tags) or a person (source ''). An attribute
+ * with no row has an unknown source (doc/import.md, Merge rules). */
+static const char schema_v6[] =
+    "CREATE TABLE attr_source(\n"
+    "  dataset INTEGER NOT NULL REFERENCES dataset(id) ON DELETE CASCADE,\n"
+    "  field TEXT NOT NULL DEFAULT '', attr TEXT NOT NULL,\n"
+    "  source TEXT NOT NULL DEFAULT '', entity TEXT NOT NULL DEFAULT '',\n"
+    "  time TEXT NOT NULL DEFAULT '',\n"
+    "  PRIMARY KEY(dataset, field, attr)) WITHOUT ROWID;\n"
+    "PRAGMA user_version = 6;\n";
+
 /* One step per schema version: the SQL takes version-1 to version. */
 static const struct migration {
     int version;
@@ -154,6 +167,7 @@ static const struct migration {
     { 3, schema_v3 },
     { 4, schema_v4 },
     { 5, schema_v5 },
+    { 6, schema_v6 },
 };
 
 /* ---- prepared statements --------------------------------------------------- */

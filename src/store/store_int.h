@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_APP_ID 0x536f764d     /* "SovM" */
 #define STORE_BUSY_MS 5000
 
@@ -84,6 +84,12 @@
                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") \
     X(PROP_LOAD, "SELECT dataset, key, value, source, entity, time FROM prop " \
                  "ORDER BY dataset, key") \
+    X(ASRC_CLEAR, "DELETE FROM attr_source WHERE dataset = ?1") \
+    X(ASRC_PUT, "INSERT INTO attr_source(dataset, field, attr, source, entity, time) " \
+                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)") \
+    X(ASRC_LOAD, "SELECT d.name, a.field, a.attr, a.source, a.entity, a.time " \
+                 "FROM attr_source a JOIN dataset d ON d.id = a.dataset " \
+                 "ORDER BY a.dataset, a.field, a.attr") \
     X(PLACEMENT_INS, "INSERT INTO placement(dataset, region, role, encrypted, key_region, " \
                      "mechanism, mechanism_ref) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) " \
                      "ON CONFLICT(dataset, region, role) DO UPDATE SET " \
@@ -242,6 +248,16 @@ int store_connect(struct store *st, const char *file, int oflags, struct sm_erro
 int fresh_name(struct store *st, struct sm_error *err);
 void fresh_discard(struct store *st, bool done);
 int fresh_publish(struct store *st, struct sm_error *err);
+
+/* store_attr.c: a dataset's fields, tags, properties and attribute sources
+ * under its row (fresh: none are stored yet); every attribute source of
+ * the model (after the bulk path); do two models' attribute sources of
+ * dataset id differ; the attribute sources onto a loaded model. */
+int put_children(struct store *st, const struct model *m, int32_t id, int64_t row,
+                 bool fresh, struct sm_error *err);
+int put_all_asrcs(struct store *st, const struct model *m, struct sm_error *err);
+bool asrcs_ne(const struct model *a, const struct model *b, int32_t id);
+int load_asrcs(struct store *st, struct model *m, struct sm_error *err);
 
 /* store_bulk.c: store_put_all's fast path. bulk_rows writes the big tables
  * (emptied, rowmaps sized; the caller turns foreign keys off around it);

@@ -494,7 +494,8 @@ fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct 
         !(nd->source_ref = intern(L, d->source_ref, &ok)) ||
         !(nd->purpose = intern(L, d->purpose, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    nd->first_field = nd->first_tag = nd->first_placement = nd->first_prop = SM_NONE;
+    nd->first_field = nd->first_tag = nd->first_placement = nd->first_prop = nd->first_asrc =
+        SM_NONE;
     nd->deleted = 0;
     *id = m->ndatasets++;
     m->generation++;
@@ -1191,7 +1192,8 @@ pack:
         goto out;
     }
     if ((rc = load_regions(&L)) || (rc = load_tiers(&L)) || (rc = load_datasets(&L)) ||
-        (rc = index_names(&L)) || (rc = load_fields(&L)) || (rc = load_placements(&L)) ||
+        (rc = index_names(&L)) || (rc = load_fields(&L)) || (rc = load_asrcs(st, m, err)) ||
+        (rc = load_placements(&L)) ||
         (rc = load_flows(&L)) || (rc = index_names(&L)) || (rc = load_rest(&L)))
         goto out;
     trim((void **)&m->datasets, &m->cap_datasets, m->ndatasets, sizeof *m->datasets);

@@ -27,13 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_FORMAT 3       /* 2: the name ranks; 3: keyless dataset and flow maps */
+#define SNAP_FORMAT 4       /* 2: the name ranks; 3: keyless dataset and flow maps;
+                               4: attribute sources */
 #define SNAP_MAGIC "SovSnap\n"
 #define CHUNK (1 << 20)
 
 enum { MAP_REGION, MAP_TIER, MAP_DATASET, MAP_FLOW, MAP_WAIVER, MAP_SCENARIO, MAP_COUNT };
 enum { A_REGION, A_TIER, A_DATASET, A_FIELD, A_TAG, A_PLACEMENT, A_FLOW, A_WAIVER,
-       A_SCENARIO, A_PROP, A_COUNT };
+       A_SCENARIO, A_PROP, A_ASRC, A_COUNT };
 
 struct snap_head {
     char magic[8];                      /* bounded: a fixed 8-byte magic */
@@ -162,7 +163,10 @@ abi(void)
     O(dataset, retention_days);
     O(dataset, subjects); O(dataset, nsubjects); O(dataset, public_sector);
     O(dataset, deleted); O(dataset, first_field); O(dataset, first_tag);
-    O(dataset, first_placement); O(dataset, first_prop);
+    O(dataset, first_placement); O(dataset, first_prop); O(dataset, first_asrc);
+    h = mix(h, sizeof (struct asrc));
+    O(asrc, source); O(asrc, entity); O(asrc, time); O(asrc, dataset); O(asrc, field);
+    O(asrc, attr); O(asrc, next);
     h = mix(h, sizeof (struct prop));
     O(prop, key); O(prop, value); O(prop, source); O(prop, entity); O(prop, time);
     O(prop, dataset); O(prop, next);
@@ -235,6 +239,8 @@ static const struct kind kinds[A_COUNT] = {
                      0 },
     [A_PROP] = { sizeof (struct prop), { S(prop, key), S(prop, value), S(prop, source),
                                          S(prop, entity), S(prop, time) }, 5, 0 },
+    [A_ASRC] = { sizeof (struct asrc), { S(asrc, source), S(asrc, entity), S(asrc, time) },
+                 3, 0 },
 };
 #undef S
 
@@ -251,6 +257,7 @@ array_of(const struct model *m, int a, int64_t *n)
     case A_FLOW:      *n = m->nflows;      return m->flows;
     case A_WAIVER:    *n = m->nwaivers;    return m->waivers;
     case A_PROP:      *n = m->nprops;      return m->props;
+    case A_ASRC:      *n = m->nasrcs;      return m->asrcs;
     default:          *n = m->nscenarios;  return m->scenarios;
     }
 }
@@ -294,7 +301,8 @@ snap_base(const struct model *m)
 {
     uint64_t h = mix(P1, (uint64_t)m->nregions);
 
-    if (m->ntiers || m->ndatasets || m->nfields || m->ntags || m->nprops || m->nplacements ||
+    if (m->ntiers || m->ndatasets || m->nfields || m->ntags || m->nprops || m->nasrcs ||
+        m->nplacements ||
         m->nflows || m->nwaivers || m->nscenarios || (m->rule_pack && *m->rule_pack))
         return 0;
     for (int32_t i = 0; i < m->nregions; i++) {
@@ -1043,14 +1051,15 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
             (void **)&m->regions, (void **)&m->tiers, (void **)&m->datasets,
             (void **)&m->fields, (void **)&m->tags, (void **)&m->placements,
             (void **)&m->flows, (void **)&m->waivers, (void **)&m->scenarios,
-            (void **)&m->props
+            (void **)&m->props, (void **)&m->asrcs
         };
         int32_t *cnt[A_COUNT][2] = {
             { &m->nregions, &m->cap_regions }, { &m->ntiers, &m->cap_tiers },
             { &m->ndatasets, &m->cap_datasets }, { &m->nfields, &m->cap_fields },
             { &m->ntags, &m->cap_tags }, { &m->nplacements, &m->cap_placements },
             { &m->nflows, &m->cap_flows }, { &m->nwaivers, &m->cap_waivers },
-            { &m->nscenarios, &m->cap_scenarios }, { &m->nprops, &m->cap_props }
+            { &m->nscenarios, &m->cap_scenarios }, { &m->nprops, &m->cap_props },
+            { &m->nasrcs, &m->cap_asrcs }
         };
         struct sm_map *maps[MAP_COUNT] = {
             &m->region_ids, &m->tier_names, NULL, NULL, &m->waiver_keys, &m->scenario_names

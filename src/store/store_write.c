@@ -166,77 +166,6 @@ dataset_rowid(struct store *st, const struct model *m, int32_t d, int64_t *out,
 }
 
 static int
-put_fields_tags(struct store *st, const struct model *m, int32_t id, int64_t row,
-                bool fresh, struct sm_error *err)
-{
-    const struct dataset *d = &m->datasets[id];
-    sqlite3_stmt *s;
-    int pos = 0, rc;
-
-    if (!fresh) {
-        if (!(s = stmt(st, S_TAG_CLEAR, err)))
-            return err ? err->code : SM_EDB;
-        sqlite3_bind_int64(s, 1, row);
-        if ((rc = step_done(st, s, err)))
-            return rc;
-        if (!(s = stmt(st, S_FIELD_CLEAR, err)))
-            return err ? err->code : SM_EDB;
-        sqlite3_bind_int64(s, 1, row);
-        if ((rc = step_done(st, s, err)))
-            return rc;
-        if (!(s = stmt(st, S_PROP_CLEAR, err)))
-            return err ? err->code : SM_EDB;
-        sqlite3_bind_int64(s, 1, row);
-        if ((rc = step_done(st, s, err)))
-            return rc;
-    }
-    for (int32_t p = d->first_prop; p != SM_NONE; p = m->props[p].next) {
-        const struct prop *pr = &m->props[p];
-        if (!(s = stmt(st, S_PROP_PUT, err)))
-            return err ? err->code : SM_EDB;
-        sqlite3_bind_int64(s, 1, row);
-        bind_str(s, 2, pr->key);
-        bind_str(s, 3, pr->value);
-        bind_str(s, 4, pr->source);
-        bind_str(s, 5, pr->entity);
-        bind_str(s, 6, pr->time);
-        if ((rc = step_done(st, s, err)))
-            return rc;
-    }
-    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next) {
-        if (!(s = stmt(st, S_FIELD_PUT, err)))
-            return err ? err->code : SM_EDB;
-        sqlite3_bind_int64(s, 1, row);
-        sqlite3_bind_int(s, 2, pos++);
-        bind_str(s, 3, m->fields[f].name);
-        bind_str(s, 4, m->fields[f].type);
-        bind_str(s, 5, m->fields[f].comment);
-        if ((rc = step_done(st, s, err)))
-            return rc;
-    }
-    pos = 0;
-    for (int32_t t = d->first_tag; t != SM_NONE; t = m->tags[t].next) {
-        const struct tag *tg = &m->tags[t];
-        if (!(s = stmt(st, S_TAG_PUT, err)))
-            return err ? err->code : SM_EDB;
-        sqlite3_bind_int64(s, 1, row);
-        sqlite3_bind_int(s, 2, pos++);
-        if (tg->field == SM_NONE)
-            sqlite3_bind_null(s, 3);
-        else
-            bind_str(s, 3, m->fields[tg->field].name);
-        bind_str(s, 4, tg->tag);
-        bind_str(s, 5, tg->source);
-        bind_str(s, 6, tg->entity);
-        bind_str(s, 7, tg->time);
-        bind_str(s, 8, tg->expired);
-        if ((rc = step_done(st, s, err)))
-            return rc;
-    }
-    return SM_OK;
-}
-
-static int
 put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
             struct sm_error *err)
 {
@@ -286,7 +215,7 @@ put_dataset(struct store *st, const struct model *m, int32_t id, bool fresh,
         return rc;
     if (rowmap_set(&st->drow, id, row))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    return put_fields_tags(st, m, id, row, fresh, err);
+    return put_children(st, m, id, row, fresh, err);
 }
 
 static void
@@ -558,6 +487,7 @@ put_all_rows(struct store *st, const struct model *m, struct sm_error *err)
     /* children first: with the foreign keys off nothing cascades */
     static const char clear_sql[] =
         "DELETE FROM flow_transform; DELETE FROM flow; DELETE FROM tag; DELETE FROM prop;"
+        "DELETE FROM attr_source;"
         "DELETE FROM field; DELETE FROM placement; DELETE FROM dataset; DELETE FROM tier;"
         "DELETE FROM region; DELETE FROM waiver; DELETE FROM scenario_op; DELETE FROM scenario;";
     bool fast = bulk_eligible(m), dropped = false;
@@ -596,7 +526,7 @@ again:
             fast = false;
             goto again;
         }
-        if (rc)
+        if (rc || (rc = put_all_asrcs(st, m, err)))
             return rc;
     }
     for (int32_t i = 0; i < m->ndatasets && !fast; i++)
@@ -750,7 +680,7 @@ dataset_ne(const struct model *a, const struct model *b, int32_t id)
             str_ne(s->time, t->time))
             return true;
     }
-    return f != g;
+    return f != g || asrcs_ne(a, b, id);
 }
 
 /* The stored key (dataset, region, role) of a copy changed? */

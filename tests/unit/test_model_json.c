@@ -198,6 +198,53 @@ test_purpose_legal_basis(void **state)
     model_free(m3);
 }
 
+/* Attribute sources: written only for what an import set (a person's and
+ * unknown ones are not: a catalog without imports writes what it wrote
+ * before), read back whole, byte for byte; a misplaced one is refused. */
+static void
+test_attr_sources(void **state)
+{
+    struct model *m = tl_rich_model(), *m2, *m3;
+    int32_t d = model_dataset(m, "orders"), f = model_field(m, d, "email"), x;
+    SM_ERROR(err);
+    char *a, *b;
+    (void)state;
+
+    /* tl_rich_model's typed tier and system write nothing */
+    assert_int_not_equal(model_asrc(m, d, SM_NONE, ASRC_TIER), SM_NONE);
+    a = to_json(m);
+    assert_null(strstr(a, "\"sources\""));
+    free(a);
+    assert_int_equal(model_set_asrc(m, d, SM_NONE, ASRC_SYSTEM, "atlas/bulk.json", tl_hostile,
+                                    "2026-01-02T03:04:05Z", NULL, &err), SM_OK);
+    assert_int_equal(model_set_asrc(m, d, f, ASRC_COMMENT, "glue/t.json", "glue:1/sales/orders",
+                                    "2026-01-02T03:04:05Z", NULL, &err), SM_OK);
+    a = to_json(m);
+    assert_non_null(strstr(a, "\"sources\": {\n"));
+    assert_non_null(strstr(a, "\"comment\": {\n"));
+    assert_non_null(strstr(a, "\"source\": \"glue/t.json\""));
+    m2 = from_json(a);
+    b = to_json(m2);
+    assert_string_equal(a, b);
+    d = model_dataset(m2, "orders");
+    x = model_asrc(m2, d, SM_NONE, ASRC_SYSTEM);
+    assert_int_not_equal(x, SM_NONE);
+    assert_string_equal(m2->asrcs[x].entity, tl_hostile);
+    /* the typed tier is not in the file: its source is unknown after a read */
+    assert_int_equal(model_asrc(m2, d, SM_NONE, ASRC_TIER), SM_NONE);
+    free(b);
+    /* a field's attribute on a dataset is refused, with where */
+    m3 = tl_base_model();
+    assert_int_equal(model_json_read("{\"sovmap\": 1, \"datasets\": [{\"name\": \"a\", "
+                                     "\"sources\": {\"type\": {\"source\": \"f\"}}}]}", 80,
+                                     "m.json", m3, &err), SM_EPARSE);
+    assert_non_null(strstr(err.msg, "datasets[0].sources: no attribute \"type\" has a source here"));
+    free(a);
+    model_free(m);
+    model_free(m2);
+    model_free(m3);
+}
+
 static void
 test_errors(void **state)
 {
@@ -450,6 +497,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_bytes),
+        cmocka_unit_test(test_attr_sources),
         cmocka_unit_test(test_sorted_and_stable),
         cmocka_unit_test(test_long_names_and_utf8),
         cmocka_unit_test(test_through_catalog),

@@ -72,6 +72,21 @@ dump(const struct model *m)
                 for (int32_t p = m->datasets[i].first_prop; p != SM_NONE; p = m->props[p].next)
                     ONE("prop %s=%s %s %s %s\n", m->props[p].key, m->props[p].value,
                         m->props[p].source, m->props[p].entity, m->props[p].time);
+            if (k == OBJ_DATASET)
+                for (int a = 0; a < ASRC_TYPE; a++) {
+                    int32_t x = model_asrc(m, i, SM_NONE, a);
+                    if (x != SM_NONE)
+                        ONE("asrc %s %s %s %s\n", asrc_names[a], m->asrcs[x].source,
+                            m->asrcs[x].entity, m->asrcs[x].time);
+                }
+            if (k == OBJ_DATASET)
+                for (int32_t f = m->datasets[i].first_field; f != SM_NONE; f = m->fields[f].next)
+                    for (int a = ASRC_TYPE; a < ASRC_COUNT; a++) {
+                        int32_t x = model_asrc(m, i, f, a);
+                        if (x != SM_NONE)
+                            ONE("asrc %s.%s %s %s %s\n", m->fields[f].name, asrc_names[a],
+                                m->asrcs[x].source, m->asrcs[x].entity, m->asrcs[x].time);
+                    }
             if (k == OBJ_SCENARIO)
                 for (uint32_t op = 0; op < m->scenarios[i].nops; op++)
                     for (uint32_t a = 0; a < m->scenarios[i].ops[op].n; a++)
@@ -545,7 +560,7 @@ test_newer_version(void **state)
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_EVERSION);
-    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 5)", path);
+    snprintf(want, sizeof want, "%s was written by a newer sovmap (schema 7 > 6)", path);
     assert_string_equal(err.msg, want);
     assert_null(st);
 }
@@ -574,7 +589,7 @@ test_migrate_v4_expired(void **state)
     /* what a schema 4 sovmap wrote: no expired column */
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "ALTER TABLE tag DROP COLUMN expired; "
-                                  "PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
+                                  "DROP TABLE attr_source; PRAGMA user_version = 4", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     m2 = reload(path);
     d = model_dataset(m2, "orders");
@@ -589,7 +604,7 @@ test_migrate_v4_expired(void **state)
                                         "count(*) FROM tag WHERE expired = ''", -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 5);
+    assert_int_equal(sqlite3_column_int(q, 0), 6);
     assert_int_equal(sqlite3_column_int(q, 1), 4);
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -648,7 +663,7 @@ test_migrate_v3_props(void **state)
     assert_int_equal(sqlite3_exec(db, "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; "
                                   "ALTER TABLE field DROP COLUMN comment; "
                                   "ALTER TABLE tag DROP COLUMN expired; "
-                                  "PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
+                                  "DROP TABLE attr_source; PRAGMA user_version = 3", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     st = NULL;
     assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
@@ -662,7 +677,7 @@ test_migrate_v3_props(void **state)
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version), "
                                         "count(*) FROM prop", -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 5);
+    assert_int_equal(sqlite3_column_int(q, 0), 6);
     assert_int_equal(sqlite3_column_int(q, 1), 3);
     sqlite3_finalize(q);
     sqlite3_close(db);
@@ -688,6 +703,149 @@ test_migrate_v3_props(void **state)
     free(b);
     model_free(m);
     model_free(m2);
+}
+
+/* Write m whole (the bulk path) or only dataset d (d != SM_NONE), audited. */
+static void
+write_model(const char *path, const struct model *m, int32_t d, bool create)
+{
+    struct store *st = NULL;
+    SM_ERROR(err);
+
+    if (store_open(path, create ? STORE_CREATE : 0, &st, &err) || store_begin(st, &err) ||
+        (d == SM_NONE ? store_put_all(st, m, &err) : store_put(st, m, OBJ_DATASET, d, &err)) ||
+        store_audit(st, "test", "", NULL, NULL, &err) || store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    store_close(st);
+}
+
+static int64_t
+count_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    int64_t n = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        n = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Which source set each attribute (schema 6, table attr_source): written
+ * whole and one dataset at a time, read back from the tables and from the
+ * load snapshot alike; a field's source goes with the field; an edit
+ * marks what a person set as typed, and its undo puts the import's source
+ * back. */
+static void
+test_attr_sources(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "asrc.db");
+    struct model *m = tl_rich_model(), *m2, *m3;
+    struct edit e = { 0 };
+    struct edit_result res;
+    SM_ERROR(err);
+    int32_t d = model_dataset(m, "orders"), email = model_field(m, d, "email"), x;
+    char *a, *b;
+    (void)state;
+
+    /* tl_rich_model typed orders' tier and system (edits) */
+    x = model_asrc(m, d, SM_NONE, ASRC_TIER);
+    assert_int_not_equal(x, SM_NONE);
+    assert_string_equal(m->asrcs[x].source, "");
+    assert_int_equal(model_asrc(m, d, SM_NONE, ASRC_OWNER), SM_NONE);
+    assert_int_equal(model_set(m, OBJ_DATASET, d, "owner", "rewards_etl", &err), SM_OK);
+    assert_int_equal(model_set_asrc(m, d, SM_NONE, ASRC_OWNER, "atlas/bulk.json", tl_hostile,
+                                    "2026-01-02T03:04:05Z", NULL, &err), SM_OK);
+    assert_int_equal(model_set_asrc(m, d, email, ASRC_TYPE, "glue/t.json",
+                                    "glue:1/sales/orders", "2026-01-02T03:04:05Z", NULL, &err),
+                     SM_OK);
+    assert_int_equal(model_set_asrc(m, d, email, ASRC_COMMENT, "atlas/bulk.json", "guid-1",
+                                    "2026-01-02T03:04:05Z", NULL, &err), SM_OK);
+    /* a field's attribute on the dataset, or a dataset's on a field: refused */
+    assert_int_equal(model_set_asrc(m, d, SM_NONE, ASRC_TYPE, "x", "y", "z", NULL, &err),
+                     SM_EINVAL);
+    assert_int_equal(model_set_asrc(m, d, email, ASRC_OWNER, "x", "y", "z", NULL, &err),
+                     SM_EINVAL);
+    remove(path);
+    write_model(path, m, SM_NONE, true);
+    /* orders: tier, system (typed), owner, email's type and comment; the
+     * hostile dataset's description (typed) */
+    assert_int_equal(count_sql(path, "SELECT count(*) FROM attr_source"), 6);
+    setenv("SOVMAP_SNAPSHOT", "on", 1);
+    setenv("SOVMAP_SNAPSHOT_MIN", "0", 1);
+    m2 = reload(path);              /* the tables; writes the snapshot */
+    assert_int_equal(count_sql(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    m3 = reload(path);              /* the snapshot */
+    a = dump(m);
+    b = dump(m2);
+    same(a, b);
+    assert_non_null(strstr(b, "asrc email.type glue/t.json glue:1/sales/orders "
+                              "2026-01-02T03:04:05Z\n"));
+    assert_non_null(strstr(b, "asrc tier   \n"));
+    free(b);
+    b = dump(m3);
+    same(a, b);
+    free(a);
+    free(b);
+    /* one dataset again (not fresh): a source replaced, a field's gone with it */
+    assert_int_equal(model_set_asrc(m2, d, SM_NONE, ASRC_OWNER, "glue/t.json",
+                                    "glue:1/sales/orders", "2026-02-03T00:00:00Z", NULL, &err),
+                     SM_OK);
+    assert_int_equal(model_remove_field(m2, model_field(m2, d, "email"), &err), SM_OK);
+    assert_int_equal(model_asrc(m2, d, model_field(m2, d, "email"), ASRC_TYPE), SM_NONE);
+    write_model(path, m2, d, false);
+    assert_int_equal(count_sql(path, "SELECT count(*) FROM attr_source"), 4);
+    model_free(m3);
+    m3 = reload(path);
+    a = dump(m2);
+    b = dump(m3);
+    same(a, b);
+    assert_non_null(strstr(b, "asrc owner glue/t.json glue:1/sales/orders "
+                              "2026-02-03T00:00:00Z\n"));
+    free(a);
+    free(b);
+    /* a person sets the owner: typed; the undo puts the import's source back */
+    e.op = EDIT_SET;
+    e.kind = OBJ_DATASET;
+    e.key = "orders";
+    e.nattrs = 1;
+    e.attrs[0].name = "owner";
+    e.attrs[0].value = "ana";
+    assert_int_equal(edit_apply(m3, &e, &res, &err), SM_OK);
+    x = model_asrc(m3, d, SM_NONE, ASRC_OWNER);
+    assert_string_equal(m3->asrcs[x].source, "");
+    assert_int_equal(edit_revert(m3, &res, &err), SM_OK);
+    x = model_asrc(m3, d, SM_NONE, ASRC_OWNER);
+    assert_string_equal(m3->asrcs[x].source, "glue/t.json");
+    edit_result_fini(&res);
+    /* a stored row the model cannot place is a damaged catalog, said so */
+    {
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "INSERT INTO attr_source(dataset, field, attr) "
+                                      "SELECT id, 'nosuch', 'type' FROM dataset "
+                                      "WHERE name = 'orders'", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    setenv("SOVMAP_SNAPSHOT", "off", 1);
+    {
+        struct store *st = NULL;
+        struct model *m4 = tl_base_model();
+        assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+        assert_int_equal(store_load(st, m4, &err), SM_EDB);
+        assert_non_null(strstr(err.msg, "unknown field"));
+        store_close(st);
+        model_free(m4);
+    }
+    setenv("SOVMAP_SNAPSHOT", "on", 1);
+    unsetenv("SOVMAP_SNAPSHOT_MIN");
+    model_free(m);
+    model_free(m2);
+    model_free(m3);
 }
 
 static void
@@ -1822,6 +1980,7 @@ main(void)
         cmocka_unit_test(test_revert_through_store),
         cmocka_unit_test(test_redo_summary),
         cmocka_unit_test(test_apply_snapshot_data),
+        cmocka_unit_test(test_attr_sources),
         cmocka_unit_test(test_locked),
         cmocka_unit_test(test_readonly),
         cmocka_unit_test(test_corrupt_and_foreign),

@@ -126,10 +126,10 @@ $ sovmap --catalog c.db -q revert 3 && sovmap --catalog c.db export model-json |
 > identical
 
 # a schema 1 catalog: upgraded on first open, even by a reading command; its old entries have no snapshots
-$ sovmap --catalog v1.db init -q && sovmap --catalog v1.db -q dataset add orders && sqlite3 v1.db "ALTER TABLE audit DROP COLUMN data; ALTER TABLE dataset DROP COLUMN purpose; ALTER TABLE dataset DROP COLUMN legal_basis; DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; PRAGMA user_version=1" && sovmap --catalog v1.db log | cut -c 30- && sqlite3 v1.db "PRAGMA user_version" && sovmap --catalog v1.db log show 2 | tail -1
+$ sovmap --catalog v1.db init -q && sovmap --catalog v1.db -q dataset add orders && sqlite3 v1.db "ALTER TABLE audit DROP COLUMN data; ALTER TABLE dataset DROP COLUMN purpose; ALTER TABLE dataset DROP COLUMN legal_basis; DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; DROP TABLE attr_source; PRAGMA user_version=1" && sovmap --catalog v1.db log | cut -c 30- && sqlite3 v1.db "PRAGMA user_version" && sovmap --catalog v1.db log show 2 | tail -1
 > root      dataset add orders
 > root      init
-> 5
+> 6
 > snapshot             none (written before catalog schema 2)
 $ sovmap --catalog v1.db revert 2
 ! sovmap: cannot revert entry 2 (dataset add orders): it holds no snapshots (written before catalog schema 2)

@@ -90,6 +90,11 @@ $ sovmap --catalog a.db dataset show orders
 >     pii  typed  at 2026-11-26T00:00:00Z
 > tags
 >   sovereignty=EU  typed  at 2026-11-26T00:00:00Z
+> sources
+>   system  typed
+>   owner  typed
+>   description  typed
+>   tier  typed
 > copies
 > flows out
 > flows in

@@ -182,6 +182,7 @@ $ sovmap dataset show orders --format json
 > {"name":"orders","tier":"restricted","subjects":"EU,BR","system":"shop","owner":"","retention":null,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"",
 >  "fields":[{"name":"email","tags":[{"tag":"pii","source":"","entity":"","time":"2026-11-26T00:00:00Z"}]}],
 >  "tags":[{"tag":"sovereignty=EU","source":"","entity":"","time":"2026-11-26T00:00:00Z"}],
+>  "sources":{"system":{"source":"","entity":"","time":""},"tier":{"source":"","entity":"","time":""}},
 >  "placements":[{"selector":"orders@aws:eu-west-1","region":"aws:eu-west-1","role":"primary","encrypted":true,"key-region":"aws:eu-west-1","mechanism":"","mechanism-ref":""},{"selector":"orders@acme:fra","region":"acme:fra","role":"replica","encrypted":false,"key-region":"","mechanism":"scc","mechanism-ref":"SCC 2021"}],
 >  "flows_out":[{"name":"orders@aws:eu-west-1->bi@aws:eu-central-1","from":"orders@aws:eu-west-1","to":"bi@aws:eu-central-1","to-region":"","kind":"etl","fields":"","transforms":"mask email","mechanism":"","mechanism-ref":"","valid-from":"","valid-to":"","transit-encrypted":false,"public-recipient":false}],
 >  "flows_in":[]}
@@ -190,6 +191,7 @@ $ sovmap dataset show bi --format json
 > {"name":"bi","tier":"confidential","subjects":"","system":"","owner":"","retention":null,"public-sector":false,"source":"","description":"","purpose":"","legal-basis":"",
 >  "fields":[],
 >  "tags":[],
+>  "sources":{"tier":{"source":"","entity":"","time":""}},
 >  "placements":[{"selector":"bi@aws:eu-central-1","region":"aws:eu-central-1","role":"primary","encrypted":false,"key-region":"","mechanism":"","mechanism-ref":""}],
 >  "flows_out":[],
 >  "flows_in":[{"name":"orders@aws:eu-west-1->bi@aws:eu-central-1","from":"orders@aws:eu-west-1","to":"bi@aws:eu-central-1","to-region":"","kind":"etl","fields":"","transforms":"mask email","mechanism":"","mechanism-ref":"","valid-from":"","valid-to":"","transit-encrypted":false,"public-recipient":false}]}

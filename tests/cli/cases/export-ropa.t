@@ -59,9 +59,9 @@ $ sed 's/"legal_obligation"/"because"/' m.json > bad.json && sovmap --catalog f.
 ! legal_basis: unknown legal_basis because: use consent, contract
 ? 2
 # a schema 2 catalog gets the two columns (and, schema 4, the prop table) on its first open; its datasets declare nothing
-$ sovmap --catalog v2.db init -q && sovmap --catalog v2.db -q dataset add orders && sqlite3 v2.db "ALTER TABLE dataset DROP COLUMN purpose; ALTER TABLE dataset DROP COLUMN legal_basis; DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; PRAGMA user_version=2" && sovmap --catalog v2.db dataset show orders | grep -c '^purpose' ; sqlite3 v2.db "PRAGMA user_version; SELECT legal_basis = '' FROM dataset"
+$ sovmap --catalog v2.db init -q && sovmap --catalog v2.db -q dataset add orders && sqlite3 v2.db "ALTER TABLE dataset DROP COLUMN purpose; ALTER TABLE dataset DROP COLUMN legal_basis; DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; DROP TABLE attr_source; PRAGMA user_version=2" && sovmap --catalog v2.db dataset show orders | grep -c '^purpose' ; sqlite3 v2.db "PRAGMA user_version; SELECT legal_basis = '' FROM dataset"
 > 1
-> 5
+> 6
 > 1
 # importers leave purpose and legal basis empty, and a re-import keeps what was typed
 $ cp -r "$SOVMAP_DATA/../tests/fixtures/glue" . && sovmap --catalog g.db init -q && sovmap --catalog g.db -q import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-databases.json glue/get-tables.json glue/get-table.json 2>/dev/null; sovmap --catalog g.db export model-json | grep -c '"purpose"\|"legal_basis"'

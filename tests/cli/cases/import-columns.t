@@ -15,7 +15,7 @@ $ SOVMAP_TODAY=2026-11-27 sovmap --catalog c.db import glue --map "$SOVMAP_DATA/
 >   customer_count  type string
 # Glue alone types the same column bigint: Glue is the authority for a dataset Atlas does not know
 $ SOVMAP_TODAY=2026-11-27 sovmap --catalog g.db init -q && SOVMAP_TODAY=2026-11-27 sovmap --catalog g.db -q import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-tables.json 2>/dev/null; sovmap --catalog g.db dataset show rewards_eu.customer_rollup --format json | grep -o '{"name":"customer_count","type":"bigint"[^}]*}'
-> {"name":"customer_count","type":"bigint","tags":[]}
+> {"name":"customer_count","type":"bigint","tags":[],"sources":{"type":{"source":"glue/get-tables.json","entity":"glue:210987654321/rewards_eu/customer_rollup","time":"2026-11-27T00:00:00Z"}
 # a changed comment in the authority's export updates the field in place, with a diff line
 $ sed 's/"customer contact e-mail"/"contact address, verified"/' atlas/entities-bulk.json > b2.json && SOVMAP_TODAY=2026-11-28 sovmap --catalog c.db import atlas b2.json --diff 2>/dev/null | grep -E 'field email|^datasets'
 >   ~ field email comment "customer contact e-mail" -> "contact address, verified"

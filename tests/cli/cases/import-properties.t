@@ -16,7 +16,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import atlas atlas/entity-custom
 > warning: rewards_eu.customers: no region (no storage location in the export); imported without a copy
 # Glue adds its Parameters; the same key with the same value from Glue (a
 # lower source for what Atlas knows) changes nothing: classification stays Atlas's
-$ SOVMAP_TODAY=2026-11-27 sovmap --catalog c.db -q import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-databases.json glue/get-tables.json glue/get-table-link.json 2>/dev/null; sovmap --catalog c.db dataset show rewards_eu.customers | sed -n '/^properties/,/^copies/p'
+$ SOVMAP_TODAY=2026-11-27 sovmap --catalog c.db -q import glue --map "$SOVMAP_DATA/../tests/fixtures/buckets.map.json" --region eu-west-1 glue/get-databases.json glue/get-tables.json glue/get-table-link.json 2>/dev/null; sovmap --catalog c.db dataset show rewards_eu.customers | sed -n '/^properties/,/^sources/p'
 > properties
 >   CrawlerSchemaDeserializerVersion = 1.0  from glue/get-tables.json  entity glue:210987654321/rewards_eu/customers  at 2026-11-27T00:00:00Z
 >   CrawlerSchemaSerializerVersion = 1.0  from glue/get-tables.json  entity glue:210987654321/rewards_eu/customers  at 2026-11-27T00:00:00Z
@@ -32,7 +32,7 @@ $ SOVMAP_TODAY=2026-11-27 sovmap --catalog c.db -q import glue --map "$SOVMAP_DA
 >   sizeKey = 316201442  from glue/get-tables.json  entity glue:210987654321/rewards_eu/customers  at 2026-11-27T00:00:00Z
 >   steward = Ana Lindqvist  from atlas/entity-custom-attributes.json  entity 3a3a965d-e8f1-5569-af40-480582c7495c  at 2026-11-26T00:00:00Z
 >   typeOfData = file  from glue/get-tables.json  entity glue:210987654321/rewards_eu/customers  at 2026-11-27T00:00:00Z
-> copies
+> sources
 # a resource link keeps its own name; its target is a property, its copy is where the target is
 $ sovmap --catalog c.db dataset show analytics_eu.customers_shared --format json | grep -E '"properties"|"selector"'
 >  "properties":[{"key":"resource-link-target","value":"210987654321/rewards_eu/customers","source":"glue/get-table-link.json","entity":"glue:123456789012/analytics_eu/customers_shared","time":"2026-11-27T00:00:00Z"}],
@@ -44,7 +44,7 @@ $ SOVMAP_TODAY=2026-11-28 sovmap --catalog c.db import glue --map "$SOVMAP_DATA/
 > 2
 # Atlas drops a label and changes a custom attribute: only what that entity
 # set is removed or changed; Glue's Parameters stay
-$ sed -e 's/, "loyalty"//' -e 's/"R7"/"R10"/' atlas/entity-custom-attributes.json > changed.json && SOVMAP_TODAY=2026-11-29 sovmap --catalog c.db import atlas changed.json --diff 2>/dev/null | head -4; sovmap --catalog c.db dataset show rewards_eu.customers | grep -c 'entity glue:'
+$ sed -e 's/, "loyalty"//' -e 's/"R7"/"R10"/' atlas/entity-custom-attributes.json > changed.json && SOVMAP_TODAY=2026-11-29 sovmap --catalog c.db import atlas changed.json --diff 2>/dev/null | head -4; sovmap --catalog c.db dataset show rewards_eu.customers | grep -c ' = .*entity glue:'
 > ~ dataset rewards_eu.customers
 >   ~ property retention_class "R7" -> "R10"  [3a3a965d-e8f1-5569-af40-480582c7495c]
 >   - property label:loyalty  [3a3a965d-e8f1-5569-af40-480582c7495c]
@@ -65,7 +65,7 @@ $ python3 -c "import json;m=json.load(open('m.json'));d=[x for x in m['datasets'
 ! is given twice
 ? 2
 # a schema 3 catalog gets the prop table (schema 4) and tag.expired (5) on its first open
-$ sovmap --catalog v3.db init -q && sovmap --catalog v3.db -q dataset add orders && sqlite3 v3.db "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; PRAGMA user_version=3" && sovmap --catalog v3.db dataset show orders | grep -c '^dataset' ; sqlite3 v3.db "PRAGMA user_version; SELECT count(*) FROM prop"
+$ sovmap --catalog v3.db init -q && sovmap --catalog v3.db -q dataset add orders && sqlite3 v3.db "DROP TABLE prop; ALTER TABLE field DROP COLUMN type; ALTER TABLE field DROP COLUMN comment; ALTER TABLE tag DROP COLUMN expired; DROP TABLE attr_source; PRAGMA user_version=3" && sovmap --catalog v3.db dataset show orders | grep -c '^dataset' ; sqlite3 v3.db "PRAGMA user_version; SELECT count(*) FROM prop"
 > 1
-> 5
+> 6
 > 0
