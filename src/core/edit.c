@@ -421,7 +421,7 @@ mark_typed(struct model *m, enum obj_kind kind, int32_t id, const char *name,
            struct sm_error *err)
 {
     int a = kind == OBJ_DATASET ? asrc_attr(name) : SM_NONE;
-    char v[2];
+    char v[2]; /* bounded: an empty text or one byte */
 
     if (a == SM_NONE || a >= ASRC_TYPE)
         return SM_OK;

@@ -495,7 +495,7 @@ read_sources(struct rd *r, json_t *o, const char *path, int32_t d, int32_t f)
     static const char *const keys[] = { "source", "entity", "time", NULL };
     json_t *src = json_object_get(o, "sources"), *v;
     const char *attr, *source, *entity, *time;
-    char p[512], kp[512];
+    char p[512], kp[512]; /* bounded: a path of schema keys and indexes */
     SM_ERROR(e2);
     int rc, a;
 

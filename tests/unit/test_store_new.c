@@ -128,7 +128,7 @@ test_commit_renames(void **state)
     /* as store_open leaves a catalog: WAL, the current schema */
     assert_int_equal(sql_int(path, "SELECT count(*) FROM pragma_journal_mode "
                                    "WHERE journal_mode = 'wal'"), 1);
-    assert_int_equal(sql_int(path, "PRAGMA user_version"), 5);     /* the current schema */
+    assert_int_equal(sql_int(path, "PRAGMA user_version"), 6);     /* the current schema */
     consistent(path);
     /* the store goes on, on the renamed file */
     back = tl_base_model();
