@@ -424,29 +424,28 @@ fail:
     return SM_ENOMEM;
 }
 
-/* The slots shared page by page when the base's are shareable (sm_big). */
+/* A map's slots shared page by page when the base's are shareable (sm_big). */
+static int
+slots_share(void **dst, const void *src, size_t bytes)
+{
+    *dst = NULL;
+    if (!bytes)
+        return SM_OK;
+    return (*dst = sm_big_share(src, bytes)) ? SM_OK : SM_ENOMEM;
+}
+
 static int
 map_copy(struct sm_map *dst, const struct sm_map *src)
 {
     *dst = *src;
-    dst->slots = NULL;
-    if (!src->cap)
-        return SM_OK;
-    if (!(dst->slots = sm_big_share(src->slots, sizeof *dst->slots * src->cap)))
-        return SM_ENOMEM;
-    return SM_OK;
+    return slots_share((void **)&dst->slots, src->slots, sizeof *dst->slots * src->cap);
 }
 
 static int
 idmap_copy(struct sm_idmap *dst, const struct sm_idmap *src)
 {
     *dst = *src;
-    dst->slots = NULL;
-    if (!src->cap)
-        return SM_OK;
-    if (!(dst->slots = sm_big_share(src->slots, sizeof *dst->slots * src->cap)))
-        return SM_ENOMEM;
-    return SM_OK;
+    return slots_share((void **)&dst->slots, src->slots, sizeof *dst->slots * src->cap);
 }
 
 /* The array shared page by page when the base's is shareable (sm_big): its

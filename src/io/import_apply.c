@@ -256,6 +256,20 @@ apply_tier_to(struct import_run *r, struct model *m, int32_t i, int32_t best,
                  from->file, have);
         return SM_OK;
     }
+    /* Another source's higher tier is never lowered: the highest tier wins,
+     * whatever the order of the imports (rule 7); the carrier that set it
+     * may lower its own classification. */
+    if (old != SM_NONE && old != best && m->tiers[old].rank > m->tiers[best].rank &&
+        (a == SM_NONE || strcmp(m->asrcs[a].entity, from->entity))) {
+        if (a == SM_NONE)
+            imp_note(r, true, "%s: tier %s (%s, %s) is below the catalog's %s; kept the higher",
+                     d->name, m->tiers[best].name, r->ops->name, from->file, have);
+        else
+            imp_note(r, true, "%s: tier %s (%s, %s) is below the catalog's %s, which %s set "
+                     "(%s); kept the higher", d->name, m->tiers[best].name, r->ops->name,
+                     from->file, have, m->asrcs[a].source, m->asrcs[a].entity);
+        return SM_OK;
+    }
     if (old == best) {
         if (settle(r, m, i, SM_NONE, ASRC_TIER, have, have, from->entity, &why) != CONFIRM)
             return SM_OK;
