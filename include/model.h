@@ -205,7 +205,6 @@ struct MODEL_PACKED dataset {
     int32_t first_tag;
     int32_t first_placement;
     int32_t first_prop;         /* properties, ordered by key */
-    int32_t first_asrc;         /* attribute sources (struct asrc) */
 };
 
 struct field {
@@ -330,6 +329,11 @@ struct model {
     MODEL_ARRAY(tag, tags);
     MODEL_ARRAY(prop, props);
     MODEL_ARRAY(asrc, asrcs);
+    /* each dataset's first attribute source (asrc.next goes on), apart from
+     * struct dataset so that a catalog without any costs nothing: NULL until
+     * the first source is set; a dataset past cap_asrc_first has none */
+    int32_t *asrc_first;
+    int32_t cap_asrc_first;
     MODEL_ARRAY(placement, placements);
     MODEL_ARRAY(flow, flows);
     MODEL_ARRAY(waiver, waivers);
@@ -476,6 +480,20 @@ int model_remove_prop(struct model *m, int32_t prop);
 /* The source of attribute attr (enum asrc_attr) of dataset (field SM_NONE)
  * or of its field, or SM_NONE: unknown. */
 int32_t model_asrc(const struct model *m, int32_t dataset, int32_t field, int attr);
+/* The first attribute source of dataset (SM_NONE: none); the rest follow
+ * through asrc.next. */
+static inline int32_t
+model_asrc_first(const struct model *m, int32_t dataset)
+{
+    return dataset >= 0 && dataset < m->cap_asrc_first ? m->asrc_first[dataset] : SM_NONE;
+}
+/* Set it (the table made or grown as needed); SM_ENOMEM. */
+int model_set_asrc_first(struct model *m, int32_t dataset, int32_t first);
+/* The lists' heads made again from the records (after a load snapshot): a
+ * record no other record follows starts its dataset's list. SM_ENOMEM. */
+int model_asrc_relink(struct model *m);
+/* dst's heads a copy of src's (dst has none yet). SM_ENOMEM. */
+int model_asrc_first_copy(struct model *dst, const struct model *src);
 /* Record who set it (all copied; source "" and entity "": a person), in
  * place if there is one; *id (may be NULL) gets it. */
 int model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr,

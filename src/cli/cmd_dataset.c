@@ -300,13 +300,12 @@ static void
 text_sources(struct cli *c, int32_t id)
 {
     const struct model *m = c->m;
-    const struct dataset *d = &m->datasets[id];
 
-    if (d->first_asrc == SM_NONE)
+    if (model_asrc_first(m, id) == SM_NONE)
         return;
     fputs("sources\n", c->out);
     text_sources_of(c, id, SM_NONE);
-    for (int32_t f = d->first_field; f != SM_NONE; f = m->fields[f].next)
+    for (int32_t f = m->datasets[id].first_field; f != SM_NONE; f = m->fields[f].next)
         text_sources_of(c, id, f);
 }
 

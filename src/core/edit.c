@@ -128,7 +128,7 @@ record_removal(struct model *m, struct edit_undo *u, enum obj_kind kind, int32_t
         u->first_field = ds->first_field;
         u->first_tag = ds->first_tag;
         u->first_prop = ds->first_prop;
-        u->first_asrc = ds->first_asrc;
+        u->first_asrc = model_asrc_first(m, d);
         u->first_placement = ds->first_placement;
         if (kind == OBJ_DATASET) {
             pl = u->list;
@@ -270,7 +270,8 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
         d->first_field = u->first_field;
         d->first_tag = u->first_tag;
         d->first_prop = u->first_prop;
-        d->first_asrc = u->first_asrc;
+        if (id < m->cap_asrc_first)   /* a head it had is still in the table */
+            m->asrc_first[id] = u->first_asrc;
         d->first_placement = u->first_placement;
         for (int32_t i = 0; i < u->nlist; i++) {
             m->placements[u->list[i]].deleted = 0;

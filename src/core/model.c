@@ -80,6 +80,7 @@ model_free(struct model *m)
     sm_big_free(m->tags);
     sm_big_free(m->props);
     sm_big_free(m->asrcs);
+    free(m->asrc_first);
     sm_big_free(m->placements);
     sm_big_free(m->flows);
     sm_big_free(m->waivers);
@@ -219,6 +220,8 @@ model_clone(const struct model *m, struct model **out)
     c->ntags = c->cap_tags = m->ntags;
     c->nprops = c->cap_props = m->nprops;
     c->nasrcs = c->cap_asrcs = m->nasrcs;
+    if (model_asrc_first_copy(c, m))
+        goto oom;
     c->nplacements = c->cap_placements = m->nplacements;
     c->nflows = c->cap_flows = m->nflows;
     c->nwaivers = c->cap_waivers = m->nwaivers;
@@ -330,7 +333,7 @@ model_dataset_init(struct dataset *d)
 {
     memset(d, 0, sizeof *d);
     d->tier = d->retention_days = SM_NONE;
-    d->first_field = d->first_tag = d->first_placement = d->first_prop = d->first_asrc = SM_NONE;
+    d->first_field = d->first_tag = d->first_placement = d->first_prop = SM_NONE;
 }
 
 void

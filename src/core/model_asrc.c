@@ -6,6 +6,8 @@
 #include "model.h"
 #include "model_int.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const asrc_names[ASRC_COUNT] = {
@@ -26,7 +28,7 @@ model_asrc(const struct model *m, int32_t dataset, int32_t field, int attr)
 {
     if (dataset < 0 || dataset >= m->ndatasets)
         return SM_NONE;
-    for (int32_t i = m->datasets[dataset].first_asrc; i != SM_NONE; i = m->asrcs[i].next)
+    for (int32_t i = model_asrc_first(m, dataset); i != SM_NONE; i = m->asrcs[i].next)
         if (m->asrcs[i].field == field && m->asrcs[i].attr == attr)
             return i;
     return SM_NONE;
@@ -52,7 +54,8 @@ model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr, const 
         return SM_EINVAL;
     i = model_asrc(m, dataset, field, attr);
     if (i == SM_NONE) {
-        if (GROW(m, asrcs, m->nasrcs + 1))
+        if (GROW(m, asrcs, m->nasrcs + 1) ||
+            model_set_asrc_first(m, dataset, model_asrc_first(m, dataset)))
             return oom(err);
         i = m->nasrcs++;
         a = &m->asrcs[i];
@@ -60,8 +63,8 @@ model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr, const 
         a->field = field;
         a->attr = (uint8_t)attr;
         a->source = a->entity = a->time = "";
-        a->next = m->datasets[dataset].first_asrc;
-        m->datasets[dataset].first_asrc = i;
+        a->next = model_asrc_first(m, dataset);
+        m->asrc_first[dataset] = i;
     }
     s = model_str(m, source ? source : "");
     e = model_str(m, entity ? entity : "");
@@ -81,18 +84,84 @@ model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr, const 
 void
 model_clear_asrc(struct model *m, int32_t dataset, int32_t field, int attr)
 {
-    if (dataset < 0 || dataset >= m->ndatasets)
+    if (model_asrc_first(m, dataset) == SM_NONE)
         return;
-    for (int32_t *link = &m->datasets[dataset].first_asrc; *link != SM_NONE;
+    for (int32_t *link = &m->asrc_first[dataset]; *link != SM_NONE;
          link = &m->asrcs[*link].next) {
         struct asrc *a = &m->asrcs[*link];
         if (a->field == field && a->attr == attr) {
             *link = a->next;
             a->next = SM_NONE;
+            a->dataset = SM_NONE;   /* no list's: model_asrc_relink skips it */
             m->generation++;
             return;
         }
     }
+}
+
+int
+model_set_asrc_first(struct model *m, int32_t dataset, int32_t first)
+{
+    if (dataset < 0)
+        return SM_EINVAL;
+    if (dataset >= m->cap_asrc_first) {
+        int64_t cap = m->cap_asrc_first ? m->cap_asrc_first : 64;
+        int32_t *n;
+        while (cap <= dataset || cap < m->ndatasets)
+            cap += cap / 2 + 1;
+        if (cap > INT32_MAX)
+            cap = INT32_MAX;
+        if (!(n = realloc(m->asrc_first, sizeof *n * (size_t)cap)))
+            return SM_ENOMEM;
+        for (int64_t i = m->cap_asrc_first; i < cap; i++)
+            n[i] = SM_NONE;
+        m->asrc_first = n;
+        m->cap_asrc_first = (int32_t)cap;
+    }
+    m->asrc_first[dataset] = first;
+    return SM_OK;
+}
+
+int
+model_asrc_first_copy(struct model *dst, const struct model *src)
+{
+    size_t n = (size_t)src->cap_asrc_first;
+
+    if (!src->asrc_first)
+        return SM_OK;
+    if (!(dst->asrc_first = malloc(sizeof *dst->asrc_first * n)))
+        return SM_ENOMEM;
+    memcpy(dst->asrc_first, src->asrc_first, sizeof *dst->asrc_first * n);
+    dst->cap_asrc_first = src->cap_asrc_first;
+    return SM_OK;
+}
+
+int
+model_asrc_relink(struct model *m)
+{
+    uint8_t *follows;
+
+    free(m->asrc_first);
+    m->asrc_first = NULL;
+    m->cap_asrc_first = 0;
+    if (!m->nasrcs)
+        return SM_OK;
+    if (!(follows = calloc((size_t)m->nasrcs, 1)))
+        return SM_ENOMEM;
+    for (int32_t i = 0; i < m->nasrcs; i++)
+        if (m->asrcs[i].next >= 0 && m->asrcs[i].next < m->nasrcs)
+            follows[m->asrcs[i].next] = 1;
+    for (int32_t i = 0; i < m->nasrcs; i++) {
+        int32_t d = m->asrcs[i].dataset;
+        if (follows[i] || d < 0 || d >= m->ndatasets || m->datasets[d].deleted)
+            continue;
+        if (model_set_asrc_first(m, d, i)) {
+            free(follows);
+            return SM_ENOMEM;
+        }
+    }
+    free(follows);
+    return SM_OK;
 }
 
 int

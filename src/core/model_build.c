@@ -208,12 +208,14 @@ model_add_dataset(struct model *m, const struct dataset *d, int32_t *id,
     if (!nd.name || !nd.system || !nd.owner || !nd.description || !nd.source_ref ||
         !nd.purpose)
         return oom(err);
-    nd.first_field = nd.first_tag = nd.first_placement = nd.first_prop = nd.first_asrc = SM_NONE;
+    nd.first_field = nd.first_tag = nd.first_placement = nd.first_prop = SM_NONE;
     nd.deleted = 0;
     /* not in the map (checked above): no key of id ndatasets is asked for */
     if (sm_idmap_put(&m->dataset_names, nd.name, m->ndatasets, model_dataset_key, m))
         return oom(err);
     m->datasets[m->ndatasets] = nd;
+    if (m->ndatasets < m->cap_asrc_first)   /* left by an undone add */
+        m->asrc_first[m->ndatasets] = SM_NONE;
     if (id)
         *id = m->ndatasets;
     m->ndatasets++;
@@ -1008,8 +1010,9 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
             remove_flows_of_placement(m, p);
             m->placements[p].deleted = 1;
         }
-        d->first_placement = d->first_field = d->first_tag = d->first_prop = d->first_asrc =
-            SM_NONE;
+        d->first_placement = d->first_field = d->first_tag = d->first_prop = SM_NONE;
+        if (id < m->cap_asrc_first)
+            m->asrc_first[id] = SM_NONE;
         d->deleted = 1;
         sm_idmap_del(&m->dataset_names, d->name, model_dataset_key, m);
         break;

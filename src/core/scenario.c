@@ -477,6 +477,8 @@ scenario_model_share(const struct model *m, struct model **out)
     COPY_ARRAY(tags);
     COPY_ARRAY(props);
     COPY_ARRAY(asrcs);
+    if (model_asrc_first_copy(c, m))    /* small: its own copy, not shared */
+        goto fail;
     COPY_ARRAY(placements);
     COPY_ARRAY(flows);
     COPY_ARRAY(waivers);

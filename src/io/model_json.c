@@ -494,7 +494,7 @@ dataset_json(struct wr *w, int32_t id)
             put(w, fo, "type", jstr(w, m->fields[f].type));
         if (m->fields[f].comment && *m->fields[f].comment)
             put(w, fo, "comment", jstr(w, m->fields[f].comment));
-        if (d->first_asrc != SM_NONE) {
+        if (model_asrc_first(m, id) != SM_NONE) {
             json_t *so = sources_json(w, id, f);
             if (so)
                 put(w, fo, "sources", so);
@@ -532,7 +532,7 @@ dataset_json(struct wr *w, int32_t id)
         }
         put(w, o, "properties", props);
     }
-    if (d->first_asrc != SM_NONE) {
+    if (model_asrc_first(m, id) != SM_NONE) {
         json_t *so = sources_json(w, id, SM_NONE);
         if (so)
             put(w, o, "sources", so);

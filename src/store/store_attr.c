@@ -20,14 +20,14 @@ put_asrcs(struct store *st, const struct model *m, int32_t id, int64_t row, bool
     sqlite3_stmt *s;
     int rc;
 
-    if (fresh && m->datasets[id].first_asrc != SM_NONE) {
+    if (fresh && model_asrc_first(m, id) != SM_NONE) {
         if (!(s = stmt(st, S_ASRC_CLEAR, err)))
             return err ? err->code : SM_EDB;
         sqlite3_bind_int64(s, 1, row);
         if ((rc = step_done(st, s, err)))
             return rc;
     }
-    for (int32_t i = m->datasets[id].first_asrc; i != SM_NONE; i = m->asrcs[i].next) {
+    for (int32_t i = model_asrc_first(m, id); i != SM_NONE; i = m->asrcs[i].next) {
         const struct asrc *a = &m->asrcs[i];
         if (!(s = stmt(st, S_ASRC_PUT, err)))
             return err ? err->code : SM_EDB;
@@ -126,7 +126,7 @@ put_all_asrcs(struct store *st, const struct model *m, struct sm_error *err)
 
     for (int32_t d = 0; d < m->ndatasets; d++) {
         int64_t row;
-        if (m->datasets[d].deleted || m->datasets[d].first_asrc == SM_NONE)
+        if (m->datasets[d].deleted || model_asrc_first(m, d) == SM_NONE)
             continue;
         if (!(row = rowmap_get(&st->drow, d)))
             return sm_error_set(err, SM_EDB, "%s: dataset %s was not written", st->path,
@@ -148,15 +148,15 @@ asrcs_ne(const struct model *a, const struct model *b, int32_t id)
 {
     int32_t na = 0, nb = 0;
 
-    for (int32_t i = a->datasets[id].first_asrc; i != SM_NONE; i = a->asrcs[i].next)
+    for (int32_t i = model_asrc_first(a, id); i != SM_NONE; i = a->asrcs[i].next)
         na++;
-    for (int32_t j = b->datasets[id].first_asrc; j != SM_NONE; j = b->asrcs[j].next)
+    for (int32_t j = model_asrc_first(b, id); j != SM_NONE; j = b->asrcs[j].next)
         nb++;
     if (na != nb)
         return true;
-    for (int32_t i = a->datasets[id].first_asrc; i != SM_NONE; i = a->asrcs[i].next) {
+    for (int32_t i = model_asrc_first(a, id); i != SM_NONE; i = a->asrcs[i].next) {
         const struct asrc *x = &a->asrcs[i], *y = NULL;
-        for (int32_t j = b->datasets[id].first_asrc; j != SM_NONE && !y; j = b->asrcs[j].next)
+        for (int32_t j = model_asrc_first(b, id); j != SM_NONE && !y; j = b->asrcs[j].next)
             if (b->asrcs[j].attr == x->attr && (b->asrcs[j].field == SM_NONE) ==
                 (x->field == SM_NONE) &&
                 strcmp(field_name(b, b->asrcs[j].field), field_name(a, x->field)) == 0)

@@ -494,8 +494,7 @@ fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct 
         !(nd->source_ref = intern(L, d->source_ref, &ok)) ||
         !(nd->purpose = intern(L, d->purpose, &ok)))
         return sm_error_set(err, SM_ENOMEM, "out of memory");
-    nd->first_field = nd->first_tag = nd->first_placement = nd->first_prop = nd->first_asrc =
-        SM_NONE;
+    nd->first_field = nd->first_tag = nd->first_placement = nd->first_prop = SM_NONE;
     nd->deleted = 0;
     *id = m->ndatasets++;
     m->generation++;

@@ -163,7 +163,7 @@ abi(void)
     O(dataset, retention_days);
     O(dataset, subjects); O(dataset, nsubjects); O(dataset, public_sector);
     O(dataset, deleted); O(dataset, first_field); O(dataset, first_tag);
-    O(dataset, first_placement); O(dataset, first_prop); O(dataset, first_asrc);
+    O(dataset, first_placement); O(dataset, first_prop);
     h = mix(h, sizeof (struct asrc));
     O(asrc, source); O(asrc, entity); O(asrc, time); O(asrc, dataset); O(asrc, field);
     O(asrc, attr); O(asrc, next);
@@ -1107,7 +1107,8 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
         m->name_rank_gen = h.generation;
         l.rank = NULL;
     }
-    rc = SM_OK;
+    /* the attribute sources' list heads are not in the blob: made again */
+    rc = model_asrc_relink(m) ? SM_ENOMEM : SM_OK;
 out:
     sqlite3_blob_close(r.blob);
     loaded_free(&l);

@@ -517,6 +517,52 @@ test_field_attrs(void **state)
     model_free(m);
 }
 
+/* The attribute sources' list heads live apart from struct dataset (none
+ * made for a model without sources); model_asrc_relink (after a load
+ * snapshot) makes the same heads again from the records, and a cleared
+ * source or a removed dataset's does not come back; a clone has its own. */
+static void
+test_asrc_heads(void **state)
+{
+    struct model *m = model_new(), *c = NULL;
+    SM_ERROR(err);
+    int32_t a, b, f, before[3];
+    (void)state;
+
+    a = add_dataset(m, "a", NULL, NULL);
+    b = add_dataset(m, "b", NULL, NULL);
+    assert_null(m->asrc_first);
+    assert_int_equal(model_asrc_first(m, a), SM_NONE);
+    assert_int_equal(model_add_field(m, a, "email", &f, &err), SM_OK);
+    assert_int_equal(model_set_asrc(m, a, SM_NONE, ASRC_OWNER, "x.json", "g1", "t", NULL, &err),
+                     SM_OK);
+    assert_int_equal(model_set_asrc(m, a, f, ASRC_TYPE, "x.json", "g1", "t", NULL, &err),
+                     SM_OK);
+    assert_int_equal(model_set_asrc(m, a, SM_NONE, ASRC_SYSTEM, "x.json", "g1", "t", NULL, &err),
+                     SM_OK);
+    assert_int_equal(model_set_asrc(m, b, SM_NONE, ASRC_TIER, "", "", "", NULL, &err), SM_OK);
+    model_clear_asrc(m, a, SM_NONE, ASRC_SYSTEM);    /* a cleared record stays in the array */
+    assert_int_equal(model_asrc(m, a, SM_NONE, ASRC_SYSTEM), SM_NONE);
+    before[0] = model_asrc_first(m, a);
+    before[1] = model_asrc_first(m, b);
+    assert_true(before[0] != SM_NONE && before[1] != SM_NONE);
+    assert_int_equal(model_asrc_relink(m), SM_OK);
+    assert_int_equal(model_asrc_first(m, a), before[0]);
+    assert_int_equal(model_asrc_first(m, b), before[1]);
+    assert_int_equal(model_asrc(m, a, SM_NONE, ASRC_SYSTEM), SM_NONE);
+    assert_true(model_asrc(m, a, f, ASRC_TYPE) != SM_NONE);
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_equal(model_remove(m, OBJ_DATASET, b, &err), SM_OK);
+    assert_int_equal(model_asrc_first(m, b), SM_NONE);
+    assert_int_equal(model_asrc_first(c, b), before[1]);    /* the clone's own */
+    assert_int_equal(model_asrc_relink(m), SM_OK);
+    assert_int_equal(model_asrc_first(m, b), SM_NONE);
+    before[2] = add_dataset(m, "c", NULL, NULL);
+    assert_int_equal(model_asrc_first(m, before[2]), SM_NONE);
+    model_free(c);
+    model_free(m);
+}
+
 /* model_sort_fields: a dataset's list in name order (bytes) whatever order the
  * fields were added in, every id kept, other datasets untouched; a tag's
  * expiry is set, checked and kept by a clone. */
@@ -675,6 +721,7 @@ main(void)
         cmocka_unit_test(test_index_names_in_bulk),
         cmocka_unit_test(test_props),
         cmocka_unit_test(test_field_attrs),
+        cmocka_unit_test(test_asrc_heads),
         cmocka_unit_test(test_sort_fields_and_tag_expiry),
         cmocka_unit_test(test_big_blocks),
     };
