@@ -105,18 +105,13 @@ model_set_asrc_first(struct model *m, int32_t dataset, int32_t first)
     if (dataset < 0)
         return SM_EINVAL;
     if (dataset >= m->cap_asrc_first) {
-        int64_t cap = m->cap_asrc_first ? m->cap_asrc_first : 64;
-        int32_t *n;
-        while (cap <= dataset || cap < m->ndatasets)
-            cap += cap / 2 + 1;
-        if (cap > INT32_MAX)
-            cap = INT32_MAX;
-        if (!(n = realloc(m->asrc_first, sizeof *n * (size_t)cap)))
+        int32_t old = m->cap_asrc_first;
+        if (sm_grow((void **)&m->asrc_first, &m->cap_asrc_first,
+                    dataset >= m->ndatasets ? dataset + 1 : m->ndatasets,
+                    sizeof *m->asrc_first))
             return SM_ENOMEM;
-        for (int64_t i = m->cap_asrc_first; i < cap; i++)
-            n[i] = SM_NONE;
-        m->asrc_first = n;
-        m->cap_asrc_first = (int32_t)cap;
+        for (int32_t i = old; i < m->cap_asrc_first; i++)
+            m->asrc_first[i] = SM_NONE;
     }
     m->asrc_first[dataset] = first;
     return SM_OK;
