@@ -1067,7 +1067,7 @@ import_run_print_summary(const struct import_run *r, FILE *f)
         fprintf(f, "%d value%s known only after apply (not guessed)\n", s->unknown,
                 s->unknown == 1 ? "" : "s");
     if (s->skipped) {
-        fprintf(f, "skipped %d entities:\n", s->skipped);
+        fprintf(f, "skipped %d entit%s:\n", s->skipped, s->skipped == 1 ? "y" : "ies");
         for (int32_t i = 0; i < r->nskips; i++)
         {
             fprintf(f, "  %d ", r->skips[i].count);

@@ -13,7 +13,7 @@ $ SOVMAP_TODAY=2026-11-26 sovmap --catalog c.db import terraform "$SOVMAP_DATA/.
 > datasets: 11 new, 0 changed, 0 unchanged
 > fields: 0 new; tags: 1 added, 0 removed; flows: 0 new, 0 not imported
 > copies: 24 found, 24 new, 0 changed
-> skipped 1 entities:
+> skipped 1 entity:
 >   1 aws_s3_bucket (no sovmap-dataset tag)
 > warning: multi-Region key mrk-5a6b7c8d9e0f41a2b3c4d5e6f7a8b9c0: its material is also in aws:us-east-1 (aws_kms_replica_key.tracking_us)
 > warning: multi-Region key mrk-5a6b7c8d9e0f41a2b3c4d5e6f7a8b9c0: its material is also in aws:eu-west-1 (aws_kms_key.tracking)
