@@ -178,35 +178,82 @@ dclean(struct dg *d, const char *s)
     return xclean(&d->a, s, true);
 }
 
+/* Where html_text breaks a line, by byte of the cleaned text: the blank
+ * becomes the break, or (a word longer than a line) the break goes before
+ * the character. */
+enum { BR_NONE, BR_BLANK, BR_BEFORE };
+
+/* Marks the breaks of c in mark (one byte per byte of c), the way
+ * wrap_label breaks a plain label: at the line's last blank once a line
+ * passes LABEL_COLUMNS characters, inside a word only if it has none.
+ * Returns the number of breaks. */
+static size_t
+html_breaks(const char *c, size_t n, unsigned char *mark)
+{
+    size_t col = 0, col_blank = 0, blank = SIZE_MAX, nbr = 0;
+
+    memset(mark, BR_NONE, n);
+    for (size_t i = 0; i < n; i++) {
+        if (((unsigned char)c[i] & 0xc0) == 0x80)
+            continue;                       /* a continuation byte: no column */
+        if (col >= LABEL_COLUMNS) {
+            nbr++;
+            if (c[i] == ' ') {
+                mark[i] = BR_BLANK;
+                col = 0;
+                blank = SIZE_MAX;
+                continue;
+            }
+            if (blank != SIZE_MAX) {
+                mark[blank] = BR_BLANK;
+                col -= col_blank;
+            } else {
+                mark[i] = BR_BEFORE;
+                col = 0;
+            }
+            blank = SIZE_MAX;
+        }
+        col++;
+        if (c[i] == ' ') {
+            blank = i;
+            col_blank = col;
+        }
+    }
+    return nbr;
+}
+
 /* Text for an HTML-like Graphviz label: clean UTF-8, & < > " escaped, a
- * line break every LABEL_COLUMNS characters. */
+ * line break (<BR/>) where a line passes LABEL_COLUMNS characters, at a
+ * blank where the line has one, so words stay whole. */
 const char *
 html_text(struct dg *d, const char *s)
 {
     const char *c = dclean(d, s);
-    size_t n = 0;
+    size_t len = strlen(c), n = 0, nbr;
+    unsigned char *mark;
     char *out, *o;
 
-    size_t col = 0;
-
+    if (!(mark = sm_arena_alloc(&d->a, len + 1)))
+        return "";
+    nbr = html_breaks(c, len, mark);
     for (const char *p = c; *p; p++)
         n += *p == '&' ? 5 : *p == '<' || *p == '>' ? 4 : *p == '"' ? 6 : 1;
-    /* room for a <BR/> every LABEL_COLUMNS characters (see wrap_label) */
-    if (!(o = out = sm_arena_alloc(&d->a, n + 5 * (n / LABEL_COLUMNS + 1) + 1)))
+    if (!(o = out = sm_arena_alloc(&d->a, n + 5 * nbr + 1)))
         return "";
-    for (const char *p = c; *p; p++) {
-        const char *e = *p == '&' ? "&amp;" : *p == '<' ? "&lt;" : *p == '>' ? "&gt;"
-                      : *p == '"' ? "&quot;" : NULL;
-        if (((unsigned char)*p & 0xc0) != 0x80 && col++ >= LABEL_COLUMNS) {
+    for (size_t i = 0; i < len; i++) {
+        const char *e = c[i] == '&' ? "&amp;" : c[i] == '<' ? "&lt;" : c[i] == '>' ? "&gt;"
+                      : c[i] == '"' ? "&quot;" : NULL;
+        if (mark[i] != BR_NONE) {
             memcpy(o, "<BR/>", 5);
             o += 5;
-            col = 1;
+            if (mark[i] == BR_BLANK)
+                continue;                   /* the blank goes */
         }
         if (e) {
             memcpy(o, e, strlen(e));
             o += strlen(e);
         } else {
-            *o++ = *p;
+            *o++ = c[i];
         }
     }
     *o = '\0';

@@ -204,7 +204,7 @@ legend_marks(struct dg *d, Agraph_t *lg)
             if (!same || f->waived || f->severity < SEV_WARNING)
                 continue;
             rows = dstr(d, "%s<TR><TD ALIGN=\"RIGHT\">%d</TD><TD ALIGN=\"LEFT\">%s</TD>"
-                        "<TD ALIGN=\"LEFT\">%s</TD><TD ALIGN=\"LEFT\">%s</TD></TR>", rows,
+                        "<TD ALIGN=\"LEFT\">%s</TD><TD ALIGN=\"LEFT\" BALIGN=\"LEFT\">%s</TD></TR>", rows,
                         (int)k + 1, html_text(d, f->rule), html_text(d, f->selector),
                         html_text(d, f->message));
         }

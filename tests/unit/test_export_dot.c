@@ -719,6 +719,53 @@ test_hostile_names(void **state)
 /* The demo (data/demo/demo.json): the red edges of the DOT are exactly the
  * flows and undeclared copies the checker reports violating transfers or
  * live findings on; dot accepts the file; the SVG keeps every edge. */
+/* The legend's finding cells wrap at blanks: with each <BR/> read back as
+ * a blank, a cell is a finding's message whole (a break inside a word
+ * would leave "b loc"), and no line passes 60 characters unless it is one
+ * word. */
+static void
+legend_words_whole(const char *dot, const struct check_result *r)
+{
+    static const char open[] = "BALIGN=\"LEFT\">";
+    int cells = 0, wrapped = 0;
+
+    for (const char *p = strstr(dot, open); p; p = strstr(p, open)) {
+        const char *end;
+        char *text;
+        size_t n = 0, col = 0;
+        bool found = false, blank = false;
+
+        p += sizeof open - 1;
+        end = strstr(p, "</TD>");
+        assert_non_null(end);
+        text = malloc((size_t)(end - p) + 1);
+        assert_non_null(text);
+        while (p < end) {
+            if (!strncmp(p, "<BR/>", 5)) {
+                assert_true(col <= 60 || !blank);
+                text[n++] = ' ';
+                p += 5;
+                wrapped++;
+                col = 0;
+                blank = false;
+                continue;
+            }
+            blank = blank || *p == ' ';
+            col += ((unsigned char)*p & 0xc0) != 0x80;
+            text[n++] = *p++;
+        }
+        text[n] = '\0';
+        for (int32_t i = 0; i < r->nfindings && !found; i++)
+            found = !strcmp(r->findings[i].message, text);
+        if (!found)
+            fail_msg("legend cell is no finding's message: %s", text);
+        free(text);
+        cells++;
+    }
+    assert_true(cells > 0);
+    assert_true(wrapped > 0);
+}
+
 static void
 test_demo(void **state)
 {
@@ -784,6 +831,7 @@ test_demo(void **state)
         assert_string_equal(p.red_names[i], want[i]);
     assert_int_equal(p.edges, fx.st.edges);
     assert_int_equal(fx.st.red_edges, nwant);
+    legend_words_whole(dot, r);
     svg = fixture_run(&fx, "svg");
     assert_int_equal(count(svg, "<g id=\"edge"), fx.st.edges + fx.st.legend_edges);
     assert_int_equal(count(svg, "<g id=\"node"), fx.st.nodes + fx.st.legend_nodes);
