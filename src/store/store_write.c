@@ -548,7 +548,7 @@ again:
      * size in memory; runs of the ordinary cache's size (2 MB) are sorted
      * within the CPU's caches and merged, where the bulk cache's 64 MiB runs
      * spend their time in cache misses (1M datasets: placement_region 2.3
-     * -> 1.3 s CPU; doc/performance.md, "part 3") */
+     * -> 1.3 s CPU; doc/performance.md, "the whole-catalog write, part 3") */
     if ((rc = exec(st, st->bulk_cache_sql, err)) || (rc = exec(st, plain_index_make, err)))
         return rc;
     return store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "", err);
@@ -560,8 +560,9 @@ out:
 
 /* The page cache of a bulk write (KiB; default 2 MB): the pages being
  * filled stay in memory instead of going to the WAL again and again as the
- * cache fills (1M datasets: 6.5 -> 2.9 s system time). Set back afterwards;
- * the pages are written at commit, durability is the same. */
+ * cache fills (1M datasets: 6.5 -> 2.9 s system time). Set back before the
+ * plain indexes are built (put_all_rows) and again at the end; the pages are
+ * written at commit, durability is the same. */
 #define BULK_CACHE_KIB 65536
 
 int
