@@ -203,6 +203,9 @@ struct store {
     bool bulk;                  /* store_put_all: the tables were empty */
     bool bulk_modules;          /* store_bulk.c's virtual tables are registered */
     const struct model *bulk_model; /* what they read, during store_put_all only */
+    char bulk_cache_sql[48];    /* bounded: "PRAGMA cache_size = " and an int64; the
+                                 * cache store_put_all found, set back for the
+                                 * index builds and after */
     bool integrity_checked;     /* store_check_integrity passed */
     bool stale;                 /* opened immutable with a non-empty -wal unread */
     char *tmp;                  /* STORE_NEW: the file written until the commit renames it */
