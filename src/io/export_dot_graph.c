@@ -110,10 +110,18 @@ dg_attr(struct dg *d, int kind, const char *name, const char *def)
     struct dgraph *gr = &d->gr;
     int32_t k;
 
+    if (!(def = sm_arena_strdup(&d->a, def))) {
+        gr->nomem = true;
+        return SM_NONE;
+    }
     for (k = 0; k < gr->nsyms[kind]; k++)
         if (!strcmp(gr->syms[kind][k].name, name))
             break;
     if (k == gr->nsyms[kind]) {
+        if (!(name = sm_arena_strdup(&d->a, name))) {
+            gr->nomem = true;
+            return SM_NONE;
+        }
         if (sm_grow((void **)&gr->syms[kind], &gr->cap_syms[kind], k + 1, sizeof **gr->syms)) {
             gr->nomem = true;
             return SM_NONE;
@@ -121,8 +129,8 @@ dg_attr(struct dg *d, int kind, const char *name, const char *def)
         gr->syms[kind][gr->nsyms[kind]++].name = name;
     }
     gr->syms[kind][k].def = def;
-    dg_log(d, (struct dgop){ .op = DGOP_ATTR, .kind = (uint8_t)kind, .a = k, .s = name,
-                             .s2 = def });
+    dg_log(d, (struct dgop){ .op = DGOP_ATTR, .kind = (uint8_t)kind, .a = k,
+                             .s = gr->syms[kind][k].name, .s2 = def });
     return k;
 }
 
@@ -177,7 +185,8 @@ dg_subg(struct dg *d, struct dgs *parent, const char *name, bool create)
         gr->subs[gr->nsubs++] = s;
     }
     if (s && create)
-        dg_log(d, (struct dgop){ .op = DGOP_SUBG, .a = s->idx, .b = parent->idx, .s = name });
+        dg_log(d, (struct dgop){ .op = DGOP_SUBG, .a = s->idx, .b = parent->idx,
+                                 .s = gr->nm[s->id].s });
     return s;
 }
 
@@ -205,7 +214,7 @@ dg_node(struct dg *d, struct dgs *g, const char *name)
         gr->nm[id].node = n->seq;
     }
     node_into(d, n, g);
-    dg_log(d, (struct dgop){ .op = DGOP_NODE, .a = n->seq, .b = g->idx, .s = name });
+    dg_log(d, (struct dgop){ .op = DGOP_NODE, .a = n->seq, .b = g->idx, .s = gr->nm[id].s });
     return n;
 }
 
@@ -248,8 +257,9 @@ vals_of(int kind, void *obj, int32_t *idx)
     return &((struct dge *)obj)->vals;
 }
 
-/* agxset: on the root graph the value is the attribute's default (cgraph
- * keeps the two together); v is kept, not copied, except there. */
+/* agxset: v is copied (a caller's buffer may not outlive the graph); on
+ * the root graph the value is the attribute's default (cgraph keeps the
+ * two together). */
 void
 dg_set(struct dg *d, int kind, void *obj, int32_t sym, const char *v, bool html)
 {
@@ -259,11 +269,11 @@ dg_set(struct dg *d, int kind, void *obj, int32_t sym, const char *v, bool html)
 
     if (!obj || sym < 0 || sym >= gr->nsyms[kind])
         return;
+    if (!(v = sm_arena_strdup(&d->a, v))) {
+        gr->nomem = true;
+        return;
+    }
     if (kind == DK_GRAPH && obj == d->g) {
-        if (!(v = sm_arena_strdup(&d->a, v))) {
-            gr->nomem = true;
-            return;
-        }
         gr->syms[kind][sym].def = v;
         dg_log(d, (struct dgop){ .op = DGOP_SET, .kind = DK_GRAPH, .a = 0, .b = sym, .s = v });
         return;
