@@ -505,11 +505,11 @@ export_diagram(const struct model *m, const struct check_result *r,
     int32_t focus = SM_NONE, limit;
     int32_t nviol = 0;
     char title[512], day[11];    /* bounded: fixed words, a view name and a date */
-    bool layout = strcmp(fmt, "dot") != 0 && strcmp(fmt, "mermaid") != 0;
+    bool layout = strcmp(fmt, "dot") && strcmp(fmt, "mermaid") && strcmp(fmt, "agwrite");
     int rc;
 
     if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf") &&
-        strcmp(fmt, "mermaid"))
+        strcmp(fmt, "mermaid") && strcmp(fmt, "agwrite"))
         return sm_error_set(err, SM_EINVAL, "unknown diagram format %s", fmt);
     if (!o) {
         export_opts_init(&defaults);

@@ -603,7 +603,7 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     int rc;
 
     if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf") &&
-        strcmp(fmt, "mermaid"))
+        strcmp(fmt, "mermaid") && strcmp(fmt, "agwrite"))
         return sm_error_set(err, SM_EINVAL, "the change diagram is a diagram: use dot, svg, "
                             "png or pdf, not %s", fmt);
     if (!o) {

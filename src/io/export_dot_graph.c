@@ -548,12 +548,25 @@ id_char(unsigned char c)
  * number or empty in quotes, with " escaped and a "\\\n" break after 128
  * characters where an id character follows another one; DOT's keywords
  * quoted. */
-static void
-out_canon(struct out *o, const char *arg, bool html)
+/* One of DOT's keywords, in any case (they are quoted). */
+static bool
+dot_token(const char *s, size_t len)
 {
     static const char *const tokens[] = {
         "node", "edge", "strict", "graph", "digraph", "subgraph"
     };
+
+    if (len < 4 || len > 8)
+        return false;
+    for (size_t k = 0; k < sizeof tokens / sizeof *tokens; k++)
+        if (strlen(tokens[k]) == len && !strcasecmp(tokens[k], s))
+            return true;
+    return false;
+}
+
+static void
+out_canon(struct out *o, const char *arg, bool html)
+{
     size_t len = strlen(arg);
     const unsigned char *s = (const unsigned char *)arg;
     unsigned char uc, last;
@@ -576,6 +589,46 @@ out_canon(struct out *o, const char *arg, bool html)
     }
     if (!out_room(o, 3 * len + 8))
         return;
+    if (len <= OUT_LINE) {
+        /* no line break fits: quoted when any character asks for it */
+        uc = s[0];
+        maybe_num = (uc >= '0' && uc <= '9') || uc == '.' || uc == '-';
+        for (size_t i = 0; i < len && !needs; i++) {
+            uc = s[i];
+            if (uc == '"')
+                needs = true;
+            else if (!maybe_num)
+                needs = !(ascii_alnum(uc) || uc == '_' || uc >= 0x80);
+            else if (uc == '-')
+                needs = i > 0;
+            else if (uc == '.')
+                needs = dots++ > 0;
+            else
+                needs = !(uc >= '0' && uc <= '9');
+        }
+        if (!needs && !(len == 1 && (arg[0] == '.' || arg[0] == '-')) && !dot_token(arg, len)) {
+            memcpy(o->b + o->n, arg, len);
+            o->n += len;
+            return;
+        }
+        p = o->b + o->n;
+        *p++ = '"';
+        for (const char *q = arg, *end = arg + len; q < end; ) {
+            const char *dq = memchr(q, '"', (size_t)(end - q));
+            size_t n = dq ? (size_t)(dq - q) : (size_t)(end - q);
+            memcpy(p, q, n);
+            p += n;
+            q += n;
+            if (dq) {
+                *p++ = '\\';
+                *p++ = '"';
+                q++;
+            }
+        }
+        *p++ = '"';
+        o->n = (size_t)(p - o->b);
+        return;
+    }
     start = p = o->b + o->n;
     *p++ = '"';
     uc = *s++;
@@ -624,14 +677,9 @@ out_canon(struct out *o, const char *arg, bool html)
         }
     }
     *p++ = '"';
-    if (!needs && !(cnt == 1 && (arg[0] == '.' || arg[0] == '-'))) {
-        bool token = false;
-        for (size_t k = 0; k < sizeof tokens / sizeof *tokens && !token; k++)
-            token = !strcasecmp(tokens[k], arg);
-        if (!token) {
-            memcpy(start, arg, len);
-            p = start + len;
-        }
+    if (!needs && !(cnt == 1 && (arg[0] == '.' || arg[0] == '-')) && !dot_token(arg, len)) {
+        memcpy(start, arg, len);
+        p = start + len;
     }
     o->n = (size_t)(p - o->b);
 }

@@ -44,6 +44,8 @@ id_open(Agraph_t *g, Agdisc_t *disc)
     return disc;                /* the idstate begins with its disc */
 }
 
+#define NAME_PAD 16
+
 static long
 id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
 {
@@ -63,9 +65,16 @@ id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
     }
     if (!createflag)
         return 0;
+    /* cgraph asks aghtmlstr of a name it writes, which reads the refstr
+     * header before the string: 16 zero bytes there, so that no name is
+     * taken for HTML (with the arena's own bytes there, the first name of an
+     * arena block was, by the heap address before it: `<name>` in agwrite) */
     if (sm_grow((void **)&st->names, &st->cap, st->nnames + 1, sizeof *st->names) ||
-        !(key = sm_arena_strdup(&st->arena, str)) ||
-        sm_map_put(&st->ids, key, st->nnames))
+        !(key = sm_arena_alloc(&st->arena, NAME_PAD + strlen(str) + 1)))
+        return 0;
+    key += NAME_PAD;
+    strcpy((char *)key, str);
+    if (sm_map_put(&st->ids, key, st->nnames))
         return 0;
     st->names[st->nnames] = key;
     *id = (IDTYPE)st->nnames++ * 2;
@@ -557,6 +566,15 @@ render(struct dg *d, const char *fmt, FILE *f, struct sm_error *err)
 
     if (!strcmp(fmt, "dot"))
         return dg_write_dot(d, f, err);
+    if (!strcmp(fmt, "agwrite")) {
+        /* the reference dg_write_dot is tested against */
+        if (!(g = dg_cgraph(d, &ids)) || agwrite(g, f) != 0 || ferror(f))
+            rc = sm_error_set(err, SM_EIO, "agwrite: could not write the graph");
+        if (g)
+            agclose(g);
+        idstate_free(ids);
+        return rc;
+    }
     if (!strcmp(fmt, "mermaid"))
         return write_mermaid(d, f, err);
     /* One context for the process: Graphviz 2.43's pango plugin keeps a
