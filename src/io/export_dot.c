@@ -273,11 +273,12 @@ dg_init(struct dg *d, const struct model *m, const struct check_result *r,
         return rc;
     d->rcluster = calloc((size_t)m->nregions + 1, sizeof *d->rcluster);
     d->rgroup = calloc((size_t)m->nregions + 1, sizeof *d->rgroup);
+    d->rcountry = calloc((size_t)m->nregions + 1, sizeof *d->rcountry);
     d->gcluster = calloc((size_t)m->nregions + 2, sizeof *d->gcluster);
     d->gnames = calloc((size_t)m->nregions + 2, sizeof *d->gnames);
     d->tier_shape = calloc((size_t)m->ntiers + 1, 1);
     order = calloc((size_t)m->ntiers + 1, sizeof *order);
-    if (!d->rcluster || !d->rgroup || !d->gcluster || !d->gnames || !d->tier_shape || !order) {
+    if (!d->rcluster || !d->rgroup || !d->rcountry || !d->gcluster || !d->gnames || !d->tier_shape || !order) {
         free(order);
         return sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
     }
@@ -309,6 +310,7 @@ dg_fini(struct dg *d)
     dg_graph_fini(d);
     free(d->rcluster);
     free(d->rgroup);
+    free(d->rcountry);
     free(d->gcluster);
     free(d->gnames);
     free(d->tier_shape);
@@ -376,22 +378,34 @@ region_cluster(struct dg *d, int32_t region)
     return sg;
 }
 
+/* A region's one country, or SM_NONE for a global region or one over
+ * several countries (or none); kept per region (xregion_countries walks a
+ * 676-bit set: per edge it was a tenth of the full view's time). */
+static int32_t
+region_country(struct dg *d, int32_t r)
+{
+    struct sm_ccset s;
+    bool global;
+
+    if (!d->rcountry[r]) {
+        xregion_countries(d->m, r, &s, &global);
+        d->rcountry[r] = 2 + (!global && sm_ccset_count(&s) == 1 ? sm_ccset_next(&s, 0)
+                                                                  : SM_NONE);
+    }
+    return d->rcountry[r] - 2;
+}
+
 /* Two regions in different countries (or a multi-region/global on either
  * side that is not the same single country). */
 bool
-cross_border(const struct model *m, int32_t ra, int32_t rb)
+cross_border(struct dg *d, int32_t ra, int32_t rb)
 {
-    struct sm_ccset a, b;
-    bool ga, gb;
+    int32_t ca;
 
     if (ra == rb)
         return false;
-    xregion_countries(m, ra, &a, &ga);
-    xregion_countries(m, rb, &b, &gb);
-    if (ga || gb)
-        return true;
-    return !(sm_ccset_count(&a) == 1 && sm_ccset_count(&b) == 1 &&
-             sm_ccset_next(&a, 0) == sm_ccset_next(&b, 0));
+    ca = region_country(d, ra);
+    return ca == SM_NONE || ca != region_country(d, rb);
 }
 
 /* ---- legend ------------------------------------------------------------------------------ */

@@ -446,7 +446,7 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         }
         e = dg_edge(d, d->g, pnode[de->from], h);
         style_edge(d, e, f ? &d->x.flow[de->flow] : &d->x.implicit[de->to],
-                   cross_border(m, m->placements[de->from].region, rto), f,
+                   cross_border(d, m->placements[de->from].region, rto), f,
                    f ? dclean(d, f->name) : dstr(d, "%s -> %s", de->tsel, de->hsel),
                    f ? OBJ_FLOW : OBJ_PLACEMENT, f ? de->flow : de->to);
     }

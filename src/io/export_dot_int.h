@@ -187,6 +187,7 @@ struct dg {
     const char **gnames;        /* group names seen, in order */
     int32_t ngroups;
     const char **rgroup;        /* per region: its group name (NULL: not computed) */
+    int32_t *rcountry;          /* per region: 2 + its one country or SM_NONE (0: not computed) */
     int8_t *tier_shape;         /* per tier: index into tier_shapes */
     bool any_unclassified;
     bool labels_as_xlabels;
@@ -210,7 +211,7 @@ struct rcount {
 void
 chain(struct dg *d, struct dgs *lg, struct dgn **prev, struct dgn *first, struct dgn *last);
 bool
-cross_border(const struct model *m, int32_t ra, int32_t rb);
+cross_border(struct dg *d, int32_t ra, int32_t rb);
 const char *
 dclean(struct dg *d, const char *s);
 void

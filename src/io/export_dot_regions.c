@@ -378,7 +378,7 @@ build_regions(struct dg *d, struct sm_error *err)
         for (int32_t b = 0; b < norder; b++) {
             int32_t ra = order[a], rb = order[b];
             const struct rcount *c = &pair[(size_t)ra * nr + rb];
-            bool cross = cross_border(m, ra, rb);
+            bool cross = cross_border(d, ra, rb);
             const char *what;
             struct dge *e;
 

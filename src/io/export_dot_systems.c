@@ -373,7 +373,7 @@ build_systems(struct dg *d, struct sm_error *err)
         for (int32_t k = 0; k < y.nedges; k++) {
             const struct sedge *se = &y.edges[k];
             int32_t ra = se->a, rb = se->b;
-            bool cross = cross_border(m, ra, rb);
+            bool cross = cross_border(d, ra, rb);
             struct dge *e = dg_edge(d, d->g, rnode[ra], rnode[rb]);
 
             d->st.edges++;
