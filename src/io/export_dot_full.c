@@ -235,8 +235,8 @@ edge_desc(struct dg *d, const struct flow *f)
     if (!(xf = sm_arena_alloc(&d->a, n)))
         return flow_kind_names[f->kind];
     model_format_transforms(f->transforms, f->ntransforms, xf, n);
-    return dstr(d, "%s%s%s", flow_kind_names[f->kind], *xf ? " (" : "",
-                *xf ? dstr(d, "%s)", dclean(d, xf)) : "");
+    return dcat(d, flow_kind_names[f->kind], *xf ? " (" : "", *xf ? dclean(d, xf) : "",
+                *xf ? ")" : "", (const char *)NULL);
 }
 
 static void
@@ -262,9 +262,9 @@ style_edge(struct dg *d, struct dge *e, const struct xstatus *s, bool cross,
     eset(d, e, EA_STYLE, style);
     if (s->state != XS_OK)
         eset(d, e, d->labels_as_xlabels ? EA_XLABEL : EA_LABEL,
-             dstr(d, "%s%s:%s%s", num, desc, s->state == XS_WAIVED ? " waived " : " ",
-                  dclean(d, s->rules)));
-    eset(d, e, EA_TOOLTIP, dstr(d, "%s\\n%s", tip, desc));
+             dcat(d, num, desc, ":", s->state == XS_WAIVED ? " waived " : " ",
+                  dclean(d, s->rules), (const char *)NULL));
+    eset(d, e, EA_TOOLTIP, dcat(d, tip, "\\n", desc, (const char *)NULL));
     if (!f)
         eset(d, e, EA_ARROWHEAD, "empty");
 }
@@ -398,12 +398,12 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         }
         n = dg_node(d, region_cluster(d, p->region), nodes[k].sel);
         pnode[pi] = n;
-        nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s%s", dclean(d, ds->name), role_names[p->role],
+        nset(d, n, NA_LABEL, dcat(d, dclean(d, ds->name), "\\n", role_names[p->role],
                                   s.state != XS_OK ? "\\n" : "",
                                   s.state == XS_VIOLATION ? mark(d, OBJ_PLACEMENT, pi, p->dataset)
                                                           : "",
                                   s.state == XS_WAIVED ? "waived " : "",
-                                  s.state != XS_OK ? dclean(d, s.rules) : ""));
+                                  s.state != XS_OK ? dclean(d, s.rules) : "", (const char *)NULL));
         if (ds->tier == SM_NONE) {
             nset(d, n, NA_SHAPE, SHAPE_UNCLASSIFIED);
             d->any_unclassified = true;
@@ -416,11 +416,11 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
             nset(d, n, NA_FONTCOLOR, looks[s.state].font);
             nset(d, n, NA_PENWIDTH, looks[s.state].penwidth);
         }
-        nset(d, n, NA_TOOLTIP, dstr(d, "%s\\ntier %s%s%s", nodes[k].sel,
+        nset(d, n, NA_TOOLTIP, dcat(d, nodes[k].sel, "\\ntier ",
                                     ds->tier != SM_NONE ? dclean(d, m->tiers[ds->tier].name)
                                                         : "none",
                                     *ds->system ? ", system " : "",
-                                    *ds->system ? dclean(d, ds->system) : ""));
+                                    *ds->system ? dclean(d, ds->system) : "", (const char *)NULL));
     }
     for (int32_t k = 0; k < nedges; k++) {
         edges[k].tsel = psel[edges[k].from];
@@ -447,7 +447,7 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         e = dg_edge(d, d->g, pnode[de->from], h);
         style_edge(d, e, f ? &d->x.flow[de->flow] : &d->x.implicit[de->to],
                    cross_border(d, m->placements[de->from].region, rto), f,
-                   f ? dclean(d, f->name) : dstr(d, "%s -> %s", de->tsel, de->hsel),
+                   f ? dclean(d, f->name) : dcat(d, de->tsel, " -> ", de->hsel, (const char *)NULL),
                    f ? OBJ_FLOW : OBJ_PLACEMENT, f ? de->flow : de->to);
     }
     legend_full(d);

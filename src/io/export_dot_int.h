@@ -213,6 +213,8 @@ chain(struct dg *d, struct dgs *lg, struct dgn **prev, struct dgn *first, struct
 bool
 cross_border(struct dg *d, int32_t ra, int32_t rb);
 const char *
+dcat(struct dg *d, ...) __attribute__((sentinel));
+const char *
 dclean(struct dg *d, const char *s);
 void
 dg_fini(struct dg *d);
