@@ -49,7 +49,9 @@ dnode_cmp(const void *a, const void *b)
     const struct dnode *x = a, *y = b;
     int c;
 
-    if ((c = strcmp(x->group, y->group)) || (c = strcmp(x->region, y->region)))
+    /* copies of one region share its group and id texts: no need to compare */
+    if ((x->group != y->group && (c = strcmp(x->group, y->group))) ||
+        (x->region != y->region && (c = strcmp(x->region, y->region))))
         return c;
     return strcmp(x->sel, y->sel);
 }
