@@ -393,7 +393,7 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
 
         /* Findings about the dataset itself show on its primary copy. */
         if (p->role == ROLE_PRIMARY && dss->state > XS_OK) {
-            rules = *s.rules ? dstr(d, "%s %s", s.rules, dss->rules) : dss->rules;
+            rules = s.rules && *s.rules ? dstr(d, "%s %s", s.rules, dss->rules) : dss->rules;
             if (dss->state > s.state)
                 s.state = dss->state;
             s.rules = rules;
