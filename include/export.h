@@ -94,7 +94,9 @@ struct export_stats {
  * failed or lost an edge: its own message is given), SM_ENOMEM. Nothing
  * is written to f on failure, except by model_json_write. */
 
-/* fmt: "dot" (the graph source, not laid out), "svg", "png", "pdf".
+/* fmt: "dot" (the graph source, not laid out, written by sovmap), "svg",
+ * "png", "pdf", "mermaid"; "agwrite" (no CLI format) is the same DOT written by
+ * Graphviz's agwrite, the reference "dot" is tested against.
  * r may be NULL (nothing is red). stats may be NULL. */
 int export_diagram(const struct model *m, const struct check_result *r,
                    const struct export_opts *o, const char *fmt, FILE *f,

@@ -612,19 +612,25 @@ sm_strlcpy(char *dst, const char *src, size_t size)
 
 /* vsnprintf twice: once for the length, once into the exact allocation
  * (from the heap when a is NULL, else from the arena). */
+/* One formatting pass when the text fits the stack buffer (most labels
+ * and messages do), a second into the heap only past it. */
 static char *
 vprintf_alloc(struct sm_arena *a, const char *fmt, va_list ap)
 {
+    char small[256];    /* bounded: a fast path, the heap past it */
     va_list ap2;
     int n;
     char *s;
 
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(small, sizeof small, fmt, ap2);
     va_end(ap2);
     if (n < 0 || !(s = a ? sm_arena_alloc(a, (size_t)n + 1) : malloc((size_t)n + 1)))
         return NULL;
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof small)
+        memcpy(s, small, (size_t)n + 1);
+    else
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;
 }
 

@@ -1,6 +1,7 @@
 /*
- * export_dot.c - the data-flow diagram through Graphviz cgraph + gvc, in
- * process: clusters per jurisdiction group holding clusters per region,
+ * export_dot.c - the data-flow diagram (DOT and Mermaid written by sovmap,
+ * laid out by Graphviz cgraph + gvc in process): clusters per jurisdiction
+ * group holding clusters per region,
  * placements as nodes, flows and implicit replications as edges, a legend;
  * the region summary (counts on regions, counted edges); the focus view.
  * This file holds the builder, the legend helpers and the entry point; the
@@ -37,126 +38,6 @@ const struct state_look looks[3] = {
     [XS_VIOLATION] = { C_RED,   C_RED_FILL,    C_RED,    "2.5" },
 };
 
-/* ---- object ids ----------------------------------------------------------------------
- * cgraph's default discipline makes a named object's id the address of its
- * interned name, and keeps subgraphs ordered by id: cluster order (hence the
- * layout and the output) would follow the heap. Ids in creation order make
- * the output byte-identical from run to run. */
-
-struct idstate {
-    Agdisc_t disc;              /* first: open() gets &disc */
-    Agiddisc_t iddisc;
-    struct sm_arena arena;
-    struct sm_map ids;          /* name -> index */
-    const char **names;         /* index -> name */
-    int32_t nnames, cap;
-    IDTYPE anon;                /* next odd id */
-};
-
-static void *
-id_open(Agraph_t *g, Agdisc_t *disc)
-{
-    (void)g;
-    return disc;                /* the idstate begins with its disc */
-}
-
-static long
-id_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
-{
-    struct idstate *st = state;
-    int32_t k;
-    const char *key;
-
-    (void)objtype;
-    if (!str) {
-        *id = st->anon;
-        st->anon += 2;
-        return 1;
-    }
-    if ((k = sm_map_get(&st->ids, str)) != SM_NONE) {
-        *id = (IDTYPE)k * 2;
-        return 1;
-    }
-    if (!createflag)
-        return 0;
-    if (sm_grow((void **)&st->names, &st->cap, st->nnames + 1, sizeof *st->names) ||
-        !(key = sm_arena_strdup(&st->arena, str)) ||
-        sm_map_put(&st->ids, key, st->nnames))
-        return 0;
-    st->names[st->nnames] = key;
-    *id = (IDTYPE)st->nnames++ * 2;
-    return 1;
-}
-
-static long
-id_alloc(void *state, int objtype, IDTYPE id)
-{
-    (void)state;
-    (void)objtype;
-    (void)id;
-    return 0;
-}
-
-static void
-id_free(void *state, int objtype, IDTYPE id)
-{
-    (void)state;
-    (void)objtype;
-    (void)id;
-}
-
-static char *
-id_print(void *state, int objtype, IDTYPE id)
-{
-    struct idstate *st = state;
-
-    (void)objtype;
-    if (id % 2 == 0 && (int64_t)(id / 2) < st->nnames)
-        return (char *)st->names[id / 2];
-    return NULL;
-}
-
-static void
-id_close(void *state)
-{
-    (void)state;
-}
-
-static void
-id_register(void *state, int objtype, void *obj)
-{
-    (void)state;
-    (void)objtype;
-    (void)obj;
-}
-
-static struct idstate *
-idstate_new(void)
-{
-    struct idstate *st = calloc(1, sizeof *st);
-
-    if (!st)
-        return NULL;
-    st->iddisc = (Agiddisc_t){ id_open, id_map, id_alloc, id_free, id_print, id_close,
-                               id_register };
-    st->disc = (Agdisc_t){ &AgMemDisc, &st->iddisc, &AgIoDisc };
-    sm_arena_init(&st->arena);
-    sm_map_init(&st->ids);
-    st->anon = 1;
-    return st;
-}
-
-static void
-idstate_free(struct idstate *st)
-{
-    if (!st)
-        return;
-    sm_map_fini(&st->ids);
-    sm_arena_fini(&st->arena);
-    free(st->names);
-    free(st);
-}
-
 /* A formatted string in the diagram's arena, whole (labels hold 10 KB
  * names and tables of any length: nothing is cut). */
 const char *
@@ -169,6 +50,34 @@ dstr(struct dg *d, const char *fmt, ...)
     s = sm_arena_vprintf(&d->a, fmt, ap);
     va_end(ap);
     return s ? s : "";
+}
+
+/* The texts up to a NULL, one after the other, in the diagram's arena:
+ * what dstr("%s%s...") makes, without printf (the full view makes four
+ * such texts per copy). */
+const char *
+dcat(struct dg *d, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    const char *s;
+    char *out, *o;
+
+    va_start(ap, d);
+    while ((s = va_arg(ap, const char *)))
+        n += strlen(s);
+    va_end(ap);
+    if (!(o = out = sm_arena_alloc(&d->a, n + 1)))
+        return "";
+    va_start(ap, d);
+    while ((s = va_arg(ap, const char *))) {
+        size_t k = strlen(s);
+        memcpy(o, s, k);
+        o += k;
+    }
+    va_end(ap);
+    *o = '\0';
+    return out;
 }
 
 /* Clean text for a Graphviz escString (labels, tooltips, ids). */
@@ -282,37 +191,37 @@ declare(struct dg *d)
     };
 
     for (int i = 0; i < GA_COUNT; i++)
-        d->ga[i] = agattr(d->g, AGRAPH, (char *)gn[i], "");
+        d->ga[i] = dg_attr(d, DK_GRAPH, gn[i], "");
     for (int i = 0; i < NA_COUNT; i++)
-        d->na[i] = agattr(d->g, AGNODE, (char *)nn[i], (char *)nd[i]);
+        d->na[i] = dg_attr(d, DK_NODE, nn[i], nd[i]);
     for (int i = 0; i < EA_COUNT; i++)
-        d->ea[i] = agattr(d->g, AGEDGE, (char *)en[i], (char *)ed[i]);
-    agattr(d->g, AGNODE, "fontname", C_FONT);
-    agattr(d->g, AGNODE, "fontsize", "10");
-    agattr(d->g, AGNODE, "margin", "0.08,0.04");
-    agattr(d->g, AGEDGE, "fontname", C_FONT);
-    agattr(d->g, AGEDGE, "fontsize", "9");
-    agattr(d->g, AGEDGE, "arrowsize", "0.7");
-    agattr(d->g, AGRAPH, "fontname", C_FONT);
-    agattr(d->g, AGRAPH, "fontsize", "11");
-    agattr(d->g, AGRAPH, "labeljust", "l");
-    agattr(d->g, AGRAPH, "labelloc", "t");
-    agattr(d->g, AGRAPH, "rankdir", "LR");
-    agattr(d->g, AGRAPH, "nodesep", "0.18");
-    agattr(d->g, AGRAPH, "ranksep", "0.55");
-    agattr(d->g, AGRAPH, "outputorder", "edgesfirst");
-    agattr(d->g, AGRAPH, "forcelabels", "true");
-    agattr(d->g, AGRAPH, "pad", "0.2");
+        d->ea[i] = dg_attr(d, DK_EDGE, en[i], ed[i]);
+    dg_attr(d, DK_NODE, "fontname", C_FONT);
+    dg_attr(d, DK_NODE, "fontsize", "10");
+    dg_attr(d, DK_NODE, "margin", "0.08,0.04");
+    dg_attr(d, DK_EDGE, "fontname", C_FONT);
+    dg_attr(d, DK_EDGE, "fontsize", "9");
+    dg_attr(d, DK_EDGE, "arrowsize", "0.7");
+    dg_attr(d, DK_GRAPH, "fontname", C_FONT);
+    dg_attr(d, DK_GRAPH, "fontsize", "11");
+    dg_attr(d, DK_GRAPH, "labeljust", "l");
+    dg_attr(d, DK_GRAPH, "labelloc", "t");
+    dg_attr(d, DK_GRAPH, "rankdir", "LR");
+    dg_attr(d, DK_GRAPH, "nodesep", "0.18");
+    dg_attr(d, DK_GRAPH, "ranksep", "0.55");
+    dg_attr(d, DK_GRAPH, "outputorder", "edgesfirst");
+    dg_attr(d, DK_GRAPH, "forcelabels", "true");
+    dg_attr(d, DK_GRAPH, "pad", "0.2");
 }
 
 static const char *wrap_label(struct dg *d, const char *v);
 
 void
-gset(struct dg *d, Agraph_t *sg, int a, const char *v)
+gset(struct dg *d, struct dgs *sg, int a, const char *v)
 {
     if (a == GA_LABEL)
         v = wrap_label(d, v);
-    agxset(sg, d->ga[a], (char *)v);
+    dg_set(d, DK_GRAPH, sg, d->ga[a], v, false);
 }
 
 /* Labels wrap at LABEL_COLUMNS characters: a 10 KB name stays whole (the
@@ -396,31 +305,37 @@ wrap_label(struct dg *d, const char *v)
     return out;
 }
 
-/* HTML-like labels (the legend tables) are set with agxset and
- * agstrdup_html, never through here: aghtmlstr may only be asked of a string
- * agstrdup made, and v is the diagram's arena text (asking it read the bytes
- * before v, so a CJK name was taken for HTML and never wrapped). */
+/* HTML-like labels (the legend tables) are set with nset_html, never
+ * through here: they are not wrapped, and they are written in < > (before
+ * 2026-12-07, asking cgraph's aghtmlstr of an arena text read the bytes
+ * before it, so a CJK name was taken for HTML and never wrapped). */
 void
-nset(struct dg *d, Agnode_t *n, int a, const char *v)
+nset(struct dg *d, struct dgn *n, int a, const char *v)
 {
     if (a == NA_LABEL)
         v = wrap_label(d, v);
-    agxset(n, d->na[a], (char *)v);
+    dg_set(d, DK_NODE, n, d->na[a], v, false);
 }
 
 void
-eset(struct dg *d, Agedge_t *e, int a, const char *v)
+nset_html(struct dg *d, struct dgn *n, int a, const char *v)
+{
+    dg_set(d, DK_NODE, n, d->na[a], v, true);
+}
+
+void
+eset(struct dg *d, struct dge *e, int a, const char *v)
 {
     if (a == EA_LABEL || a == EA_XLABEL)
         v = wrap_label(d, v);
-    agxset(e, d->ea[a], (char *)v);
+    dg_set(d, DK_EDGE, e, d->ea[a], v, false);
 }
 
 int
 dg_init(struct dg *d, const struct model *m, const struct check_result *r,
-        const struct export_opts *o, const char *title, struct sm_error *err)
+        const struct export_opts *o, const char *fmt, const char *title,
+        struct sm_error *err)
 {
-    static Agdesc_t desc = { .directed = 1, .strict = 0, .no_loop = 0, .maingraph = 1 };
     int32_t *order, n = 0;
     int rc;
 
@@ -433,11 +348,12 @@ dg_init(struct dg *d, const struct model *m, const struct check_result *r,
         return rc;
     d->rcluster = calloc((size_t)m->nregions + 1, sizeof *d->rcluster);
     d->rgroup = calloc((size_t)m->nregions + 1, sizeof *d->rgroup);
+    d->rcountry = calloc((size_t)m->nregions + 1, sizeof *d->rcountry);
     d->gcluster = calloc((size_t)m->nregions + 2, sizeof *d->gcluster);
     d->gnames = calloc((size_t)m->nregions + 2, sizeof *d->gnames);
     d->tier_shape = calloc((size_t)m->ntiers + 1, 1);
     order = calloc((size_t)m->ntiers + 1, sizeof *order);
-    if (!d->rcluster || !d->rgroup || !d->gcluster || !d->gnames || !d->tier_shape || !order) {
+    if (!d->rcluster || !d->rgroup || !d->rcountry || !d->gcluster || !d->gnames || !d->tier_shape || !order) {
         free(order);
         return sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
     }
@@ -455,8 +371,9 @@ dg_init(struct dg *d, const struct model *m, const struct check_result *r,
     for (int32_t i = 0; i < n; i++)
         d->tier_shape[order[i]] = (int8_t)(i < NSHAPES ? i : NSHAPES - 1);
     free(order);
-    if (!(d->ids = idstate_new()) || !(d->g = agopen("sovmap", desc, &d->ids->disc)))
-        return sm_error_set(err, SM_ENOMEM, "diagram: graphviz could not open a graph");
+    /* the calls are kept for Graphviz only when it lays the graph out */
+    if (dg_graph_init(d, strcmp(fmt, "dot") && strcmp(fmt, "mermaid")))
+        return sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
     declare(d);
     gset(d, d->g, GA_LABEL, title);
     return SM_OK;
@@ -465,11 +382,10 @@ dg_init(struct dg *d, const struct model *m, const struct check_result *r,
 void
 dg_fini(struct dg *d)
 {
-    if (d->g)
-        agclose(d->g);
-    idstate_free(d->ids);
+    dg_graph_fini(d);
     free(d->rcluster);
     free(d->rgroup);
+    free(d->rcountry);
     free(d->gcluster);
     free(d->gnames);
     free(d->tier_shape);
@@ -487,18 +403,18 @@ region_group(struct dg *d, int32_t region)
     return d->rgroup[region];
 }
 
-Agraph_t *
+struct dgs *
 group_cluster(struct dg *d, const char *group)
 {
     const char *label;
-    Agraph_t *sg;
+    struct dgs *sg;
     int32_t i;
 
     for (i = 0; i < d->ngroups; i++)
         if (!strcmp(d->gnames[i], group))
             return d->gcluster[i];
     label = export_group_label(d->o->juris, group);
-    sg = agsubg(d->g, (char *)dstr(d, "cluster_j:%s", dclean(d, group)), 1);
+    sg = dg_subg(d, d->g, dstr(d, "cluster_j:%s", dclean(d, group)), true);
     gset(d, sg, GA_LABEL, dclean(d, label));
     gset(d, sg, GA_STYLE, "rounded");
     gset(d, sg, GA_COLOR, "#6c7a89");
@@ -509,17 +425,17 @@ group_cluster(struct dg *d, const char *group)
     return sg;
 }
 
-Agraph_t *
+struct dgs *
 region_cluster(struct dg *d, int32_t region)
 {
     const struct region *rg = &d->m->regions[region];
-    Agraph_t *parent, *sg;
+    struct dgs *parent, *sg;
     char cc[3];    /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
 
     if (d->rcluster[region])
         return d->rcluster[region];
     parent = group_cluster(d, region_group(d, region));
-    sg = agsubg(parent, (char *)dstr(d, "cluster_r:%s", dclean(d, rg->id)), 1);
+    sg = dg_subg(d, parent, dstr(d, "cluster_r:%s", dclean(d, rg->id)), true);
     sm_cc_str(rg->country, cc);
     if (rg->global)
         gset(d, sg, GA_LABEL, dstr(d, "%s\\nany country", dclean(d, rg->id)));
@@ -537,30 +453,42 @@ region_cluster(struct dg *d, int32_t region)
     return sg;
 }
 
+/* A region's one country, or SM_NONE for a global region or one over
+ * several countries (or none); kept per region (xregion_countries walks a
+ * 676-bit set: per edge it was a tenth of the full view's time). */
+static int32_t
+region_country(struct dg *d, int32_t r)
+{
+    struct sm_ccset s;
+    bool global;
+
+    if (!d->rcountry[r]) {
+        xregion_countries(d->m, r, &s, &global);
+        d->rcountry[r] = 2 + (!global && sm_ccset_count(&s) == 1 ? sm_ccset_next(&s, 0)
+                                                                  : SM_NONE);
+    }
+    return d->rcountry[r] - 2;
+}
+
 /* Two regions in different countries (or a multi-region/global on either
  * side that is not the same single country). */
 bool
-cross_border(const struct model *m, int32_t ra, int32_t rb)
+cross_border(struct dg *d, int32_t ra, int32_t rb)
 {
-    struct sm_ccset a, b;
-    bool ga, gb;
+    int32_t ca;
 
     if (ra == rb)
         return false;
-    xregion_countries(m, ra, &a, &ga);
-    xregion_countries(m, rb, &b, &gb);
-    if (ga || gb)
-        return true;
-    return !(sm_ccset_count(&a) == 1 && sm_ccset_count(&b) == 1 &&
-             sm_ccset_next(&a, 0) == sm_ccset_next(&b, 0));
+    ca = region_country(d, ra);
+    return ca == SM_NONE || ca != region_country(d, rb);
 }
 
 /* ---- legend ------------------------------------------------------------------------------ */
 
-Agnode_t *
-legend_node(struct dg *d, Agraph_t *lg, const char *label, const char *shape, int state)
+struct dgn *
+legend_node(struct dg *d, struct dgs *lg, const char *label, const char *shape, int state)
 {
-    Agnode_t *n = agnode(lg, (char *)dstr(d, "legend:%d", d->st.legend_nodes), 1);
+    struct dgn *n = dg_node(d, lg, dstr(d, "legend:%d", d->st.legend_nodes));
 
     nset(d, n, NA_LABEL, label);
     nset(d, n, NA_SHAPE, shape);
@@ -575,22 +503,22 @@ legend_node(struct dg *d, Agraph_t *lg, const char *label, const char *shape, in
 /* Legend entries are chained by invisible edges so that, with rankdir=LR,
  * each row runs left to right instead of stacking down the page. */
 void
-chain(struct dg *d, Agraph_t *lg, Agnode_t **prev, Agnode_t *first, Agnode_t *last)
+chain(struct dg *d, struct dgs *lg, struct dgn **prev, struct dgn *first, struct dgn *last)
 {
     if (*prev) {
-        Agedge_t *e = agedge(lg, *prev, first, NULL, 1);
+        struct dge *e = dg_edge(d, lg, *prev, first);
         eset(d, e, EA_STYLE, "invis");
     }
     *prev = last;
 }
 
 void
-legend_edge(struct dg *d, Agraph_t *lg, Agnode_t **prev, const char *what, const char *label,
+legend_edge(struct dg *d, struct dgs *lg, struct dgn **prev, const char *what, const char *label,
             const char *color, const char *style, const char *pen, const char *arrow)
 {
-    Agnode_t *a = legend_node(d, lg, what, "plaintext", XS_OK);
-    Agnode_t *b = legend_node(d, lg, "", "point", XS_OK);
-    Agedge_t *e = agedge(lg, a, b, NULL, 1);
+    struct dgn *a = legend_node(d, lg, what, "plaintext", XS_OK);
+    struct dgn *b = legend_node(d, lg, "", "point", XS_OK);
+    struct dge *e = dg_edge(d, lg, a, b);
 
     nset(d, a, NA_STYLE, "");
     nset(d, b, NA_WIDTH, "0.06");
@@ -604,10 +532,10 @@ legend_edge(struct dg *d, Agraph_t *lg, Agnode_t **prev, const char *what, const
     chain(d, lg, prev, a, b);
 }
 
-Agraph_t *
+struct dgs *
 legend_cluster(struct dg *d)
 {
-    Agraph_t *lg = agsubg(d->g, "cluster_legend", 1);
+    struct dgs *lg = dg_subg(d, d->g, "cluster_legend", true);
 
     gset(d, lg, GA_LABEL, "Legend");
     gset(d, lg, GA_STYLE, "rounded");
@@ -618,9 +546,9 @@ legend_cluster(struct dg *d)
 void
 legend_full(struct dg *d)
 {
-    Agraph_t *lg = legend_cluster(d);
+    struct dgs *lg = legend_cluster(d);
     const struct model *m = d->m;
-    Agnode_t *row = NULL, *n;
+    struct dgn *row = NULL, *n;
 
     /* Row 1: tiers by shape, then what colour means. */
     for (int s = 0; s < NSHAPES; s++)
@@ -666,11 +594,11 @@ export_diagram(const struct model *m, const struct check_result *r,
     int32_t focus = SM_NONE, limit;
     int32_t nviol = 0;
     char title[512], day[11];    /* bounded: fixed words, a view name and a date */
-    bool layout = strcmp(fmt, "dot") != 0 && strcmp(fmt, "mermaid") != 0;
+    bool layout = strcmp(fmt, "dot") && strcmp(fmt, "mermaid") && strcmp(fmt, "agwrite");
     int rc;
 
     if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf") &&
-        strcmp(fmt, "mermaid"))
+        strcmp(fmt, "mermaid") && strcmp(fmt, "agwrite"))
         return sm_error_set(err, SM_EINVAL, "unknown diagram format %s", fmt);
     if (!o) {
         export_opts_init(&defaults);
@@ -687,7 +615,7 @@ export_diagram(const struct model *m, const struct check_result *r,
     snprintf(title, sizeof title, "sovmap data flows \xe2\x80\x94 %s view%s%s",
              export_view_names[o->view], o->stamp ? ", generated " : "",
              o->stamp ? (sm_date_fmt(o->today, day), day) : "");
-    if ((rc = dg_init(&d, m, r, o, title, err)))
+    if ((rc = dg_init(&d, m, r, o, fmt, title, err)))
         goto out;
     if (o->view == EXPORT_VIEW_REGIONS)
         rc = build_regions(&d, err);

@@ -49,7 +49,9 @@ dnode_cmp(const void *a, const void *b)
     const struct dnode *x = a, *y = b;
     int c;
 
-    if ((c = strcmp(x->group, y->group)) || (c = strcmp(x->region, y->region)))
+    /* copies of one region share its group and id texts: no need to compare */
+    if ((x->group != y->group && (c = strcmp(x->group, y->group))) ||
+        (x->region != y->region && (c = strcmp(x->region, y->region))))
         return c;
     return strcmp(x->sel, y->sel);
 }
@@ -183,11 +185,11 @@ mark(struct dg *d, enum obj_kind kind, int32_t id, int32_t ds)
 #define VMARK_TABLE 60
 
 static void
-legend_marks(struct dg *d, Agraph_t *lg)
+legend_marks(struct dg *d, struct dgs *lg)
 {
     const struct check_result *r = d->r;
     const char *rows = "";
-    Agnode_t *n;
+    struct dgn *n;
 
     if (!d->nmarks || !r)
         return;
@@ -212,12 +214,11 @@ legend_marks(struct dg *d, Agraph_t *lg)
     if (d->nmarks > VMARK_TABLE)
         rows = dstr(d, "%s<TR><TD COLSPAN=\"4\" ALIGN=\"LEFT\">... and %d more: sovmap check "
                     "lists them all</TD></TR>", rows, (int)(d->nmarks - VMARK_TABLE));
-    n = agnode(lg, "legend:violations", 1);
+    n = dg_node(d, lg, "legend:violations");
     d->st.legend_nodes++;
-    agxset(n, d->na[NA_LABEL],
-           agstrdup_html(d->g, (char *)dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-                         "CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD>#</TD><TD>rule</TD>"
-                         "<TD>object</TD><TD>finding</TD></TR>%s</TABLE>", rows)));
+    nset_html(d, n, NA_LABEL, dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+                                   "CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD>#</TD><TD>rule</TD>"
+                                   "<TD>object</TD><TD>finding</TD></TR>%s</TABLE>", rows));
     nset(d, n, NA_SHAPE, "plaintext");
     nset(d, n, NA_COLOR, C_RED);
     nset(d, n, NA_FONTCOLOR, C_RED);
@@ -236,12 +237,12 @@ edge_desc(struct dg *d, const struct flow *f)
     if (!(xf = sm_arena_alloc(&d->a, n)))
         return flow_kind_names[f->kind];
     model_format_transforms(f->transforms, f->ntransforms, xf, n);
-    return dstr(d, "%s%s%s", flow_kind_names[f->kind], *xf ? " (" : "",
-                *xf ? dstr(d, "%s)", dclean(d, xf)) : "");
+    return dcat(d, flow_kind_names[f->kind], *xf ? " (" : "", *xf ? dclean(d, xf) : "",
+                *xf ? ")" : "", (const char *)NULL);
 }
 
 static void
-style_edge(struct dg *d, Agedge_t *e, const struct xstatus *s, bool cross,
+style_edge(struct dg *d, struct dge *e, const struct xstatus *s, bool cross,
            const struct flow *f, const char *tip, enum obj_kind kind, int32_t id)
 {
     const char *style = cross ? "dashed" : "solid";
@@ -263,9 +264,9 @@ style_edge(struct dg *d, Agedge_t *e, const struct xstatus *s, bool cross,
     eset(d, e, EA_STYLE, style);
     if (s->state != XS_OK)
         eset(d, e, d->labels_as_xlabels ? EA_XLABEL : EA_LABEL,
-             dstr(d, "%s%s:%s%s", num, desc, s->state == XS_WAIVED ? " waived " : " ",
-                  dclean(d, s->rules)));
-    eset(d, e, EA_TOOLTIP, dstr(d, "%s\\n%s", tip, desc));
+             dcat(d, num, desc, ":", s->state == XS_WAIVED ? " waived " : " ",
+                  dclean(d, s->rules), (const char *)NULL));
+    eset(d, e, EA_TOOLTIP, dcat(d, tip, "\\n", desc, (const char *)NULL));
     if (!f)
         eset(d, e, EA_ARROWHEAD, "empty");
 }
@@ -279,8 +280,8 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
     uint8_t *keep_p = calloc((size_t)m->nplacements + 1, 1);
     struct dedge *edges = malloc(((size_t)m->nflows + m->nplacements + 1) * sizeof *edges);
     struct dnode *nodes = NULL;
-    Agnode_t **pnode = calloc((size_t)m->nplacements + 1, sizeof *pnode);
-    Agnode_t **xnode = calloc((size_t)m->nregions + 1, sizeof *xnode);
+    struct dgn **pnode = calloc((size_t)m->nplacements + 1, sizeof *pnode);
+    struct dgn **xnode = calloc((size_t)m->nregions + 1, sizeof *xnode);
     const char **psel = calloc((size_t)m->nplacements + 1, sizeof *psel);
     int32_t tier = SM_NONE, nedges = 0, nnodes = 0, nviol = 0;
     int rc = SM_OK;
@@ -387,24 +388,24 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         const struct dataset *ds = &m->datasets[p->dataset];
         struct xstatus s = d->x.placement[pi];
         const struct xstatus *dss = &d->x.dataset[p->dataset];
-        Agnode_t *n;
+        struct dgn *n;
         const char *rules;
 
         /* Findings about the dataset itself show on its primary copy. */
         if (p->role == ROLE_PRIMARY && dss->state > XS_OK) {
-            rules = *s.rules ? dstr(d, "%s %s", s.rules, dss->rules) : dss->rules;
+            rules = s.rules && *s.rules ? dstr(d, "%s %s", s.rules, dss->rules) : dss->rules;
             if (dss->state > s.state)
                 s.state = dss->state;
             s.rules = rules;
         }
-        n = agnode(region_cluster(d, p->region), (char *)nodes[k].sel, 1);
+        n = dg_node(d, region_cluster(d, p->region), nodes[k].sel);
         pnode[pi] = n;
-        nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s%s", dclean(d, ds->name), role_names[p->role],
+        nset(d, n, NA_LABEL, dcat(d, dclean(d, ds->name), "\\n", role_names[p->role],
                                   s.state != XS_OK ? "\\n" : "",
                                   s.state == XS_VIOLATION ? mark(d, OBJ_PLACEMENT, pi, p->dataset)
                                                           : "",
                                   s.state == XS_WAIVED ? "waived " : "",
-                                  s.state != XS_OK ? dclean(d, s.rules) : ""));
+                                  s.state != XS_OK ? dclean(d, s.rules) : "", (const char *)NULL));
         if (ds->tier == SM_NONE) {
             nset(d, n, NA_SHAPE, SHAPE_UNCLASSIFIED);
             d->any_unclassified = true;
@@ -417,11 +418,11 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
             nset(d, n, NA_FONTCOLOR, looks[s.state].font);
             nset(d, n, NA_PENWIDTH, looks[s.state].penwidth);
         }
-        nset(d, n, NA_TOOLTIP, dstr(d, "%s\\ntier %s%s%s", nodes[k].sel,
+        nset(d, n, NA_TOOLTIP, dcat(d, nodes[k].sel, "\\ntier ",
                                     ds->tier != SM_NONE ? dclean(d, m->tiers[ds->tier].name)
                                                         : "none",
                                     *ds->system ? ", system " : "",
-                                    *ds->system ? dclean(d, ds->system) : ""));
+                                    *ds->system ? dclean(d, ds->system) : "", (const char *)NULL));
     }
     for (int32_t k = 0; k < nedges; k++) {
         edges[k].tsel = psel[edges[k].from];
@@ -433,22 +434,22 @@ build_full(struct dg *d, int32_t focus, struct sm_error *err)
         const struct dedge *de = &edges[k];
         const struct flow *f = de->flow != SM_NONE ? &m->flows[de->flow] : NULL;
         int32_t rto = de->to != SM_NONE ? m->placements[de->to].region : de->to_region;
-        Agnode_t *h;
-        Agedge_t *e;
+        struct dgn *h;
+        struct dge *e;
 
         if (de->to != SM_NONE) {
             h = pnode[de->to];
         } else if (!(h = xnode[rto])) {
-            h = xnode[rto] = agnode(region_cluster(d, rto),
-                                    (char *)dstr(d, "export:%s", dclean(d, m->regions[rto].id)), 1);
+            h = xnode[rto] = dg_node(d, region_cluster(d, rto),
+                                     dstr(d, "export:%s", dclean(d, m->regions[rto].id)));
             nset(d, h, NA_LABEL, "export target");
             nset(d, h, NA_SHAPE, "cds");
             d->st.nodes++;
         }
-        e = agedge(d->g, pnode[de->from], h, NULL, 1);
+        e = dg_edge(d, d->g, pnode[de->from], h);
         style_edge(d, e, f ? &d->x.flow[de->flow] : &d->x.implicit[de->to],
-                   cross_border(m, m->placements[de->from].region, rto), f,
-                   f ? dclean(d, f->name) : dstr(d, "%s -> %s", de->tsel, de->hsel),
+                   cross_border(d, m->placements[de->from].region, rto), f,
+                   f ? dclean(d, f->name) : dcat(d, de->tsel, " -> ", de->hsel, (const char *)NULL),
                    f ? OBJ_FLOW : OBJ_PLACEMENT, f ? de->flow : de->to);
     }
     legend_full(d);
@@ -519,8 +520,8 @@ finding_target(const struct model *fm, const struct model *am, const struct find
 static void
 legend_changes(struct dg *d)
 {
-    Agraph_t *lg = legend_cluster(d);
-    Agnode_t *row = NULL, *n;
+    struct dgs *lg = legend_cluster(d);
+    struct dgn *row = NULL, *n;
 
     n = legend_node(d, lg, "new violation\\nrule ids", "box", XS_VIOLATION);
     chain(d, lg, &row, n, n);
@@ -543,14 +544,14 @@ legend_changes(struct dg *d)
                 "solid", "2", "normal");
 }
 
-static Agnode_t *
-change_node(struct dg *d, Agnode_t **pnode, int32_t p, const struct chmark *mk)
+static struct dgn *
+change_node(struct dg *d, struct dgn **pnode, int32_t p, const struct chmark *mk)
 {
     const struct model *m = d->m;
     const struct placement *pl = &m->placements[p];
     size_t size;
     char *sel;
-    Agnode_t *n;
+    struct dgn *n;
 
     if (pnode[p])
         return pnode[p];
@@ -559,7 +560,7 @@ change_node(struct dg *d, Agnode_t **pnode, int32_t p, const struct chmark *mk)
     size = strlen(m->datasets[pl->dataset].name) + strlen(m->regions[pl->region].id) + 16;
     if ((sel = sm_arena_alloc(&d->a, size)))
         model_selector(m, OBJ_PLACEMENT, p, sel, size);
-    n = pnode[p] = agnode(region_cluster(d, pl->region), (char *)dclean(d, sel ? sel : ""), 1);
+    n = pnode[p] = dg_node(d, region_cluster(d, pl->region), dclean(d, sel ? sel : ""));
     d->st.nodes++;
     d->ncopies++;
     nset(d, n, NA_LABEL, dstr(d, "%s\\n%s%s%s%s%s%s", dclean(d, m->datasets[pl->dataset].name),
@@ -597,14 +598,14 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     const struct check_result *ra = cs->after->res, *rb = cs->before->res;
     const struct scenario_diff *df = cs->diff;
     struct chmark *pm = NULL, *fmk = NULL;
-    Agnode_t **pnode = NULL;
+    struct dgn **pnode = NULL;
     struct dg d;
     char *title = NULL;
     int32_t nnew = 0, nres = 0, nmoved = 0;
     int rc;
 
     if (strcmp(fmt, "dot") && strcmp(fmt, "svg") && strcmp(fmt, "png") && strcmp(fmt, "pdf") &&
-        strcmp(fmt, "mermaid"))
+        strcmp(fmt, "mermaid") && strcmp(fmt, "agwrite"))
         return sm_error_set(err, SM_EINVAL, "the change diagram is a diagram: use dot, svg, "
                             "png or pdf, not %s", fmt);
     if (!o) {
@@ -613,7 +614,7 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     }
     if (!(title = sm_strdupf("sovmap \xe2\x80\x94 what scenario %s changes", cs->after->name)))
         return sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
-    if ((rc = dg_init(&d, am, ra, o, title, err)))
+    if ((rc = dg_init(&d, am, ra, o, fmt, title, err)))
         goto out;
     pm = calloc((size_t)am->nplacements + 1, sizeof *pm);
     fmk = calloc((size_t)am->nflows + 1, sizeof *fmk);
@@ -668,22 +669,22 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     for (int32_t i = 0; i < df->nchanges; i++) {
         const struct schange *c = &df->changes[i];
         int32_t from;
-        Agnode_t *ghost;
-        Agedge_t *e;
+        struct dgn *ghost;
+        struct dge *e;
 
         if (c->kind != SCHANGE_MOVED || c->obj != OBJ_PLACEMENT || c->after < 0 ||
             c->after >= am->nplacements || c->from_region < 0 || c->from_region >= bm->nregions ||
             (from = model_region(am, bm->regions[c->from_region].id)) == SM_NONE)
             continue;
-        ghost = agnode(region_cluster(&d, from), (char *)dstr(&d, "was:%s",
-                       dclean(&d, c->old_selector ? c->old_selector : c->selector)), 1);
+        ghost = dg_node(&d, region_cluster(&d, from), dstr(&d, "was:%s",
+                        dclean(&d, c->old_selector ? c->old_selector : c->selector)));
         d.st.nodes++;
         nset(&d, ghost, NA_LABEL, dstr(&d, "%s\\nwas here",
                                        dclean(&d, am->datasets[am->placements[c->after].dataset].name)));
         nset(&d, ghost, NA_STYLE, "dashed");
         nset(&d, ghost, NA_COLOR, C_MUTED);
         nset(&d, ghost, NA_FONTCOLOR, "#5f6b76");
-        e = agedge(d.g, ghost, pnode[c->after], NULL, 1);
+        e = dg_edge(&d, d.g, ghost, pnode[c->after]);
         d.st.edges++;
         nmoved++;
         eset(&d, e, EA_COLOR, C_BLUE);
@@ -695,8 +696,8 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
     for (int32_t i = 0; i < am->nflows; i++) {
         const struct flow *fl = &am->flows[i];
         struct chmark none = { 0, NULL, NULL };
-        Agnode_t *a, *b;
-        Agedge_t *e;
+        struct dgn *a, *b;
+        struct dge *e;
         bool isnew;
 
         if (!fmk[i].flags || fl->deleted || fl->to == SM_NONE)
@@ -704,7 +705,7 @@ export_changes(const struct scenario_change_set *cs, const struct export_opts *o
         isnew = fmk[i].flags & CH_NEW;
         a = change_node(&d, pnode, fl->from, pm[fl->from].flags ? &pm[fl->from] : &none);
         b = change_node(&d, pnode, fl->to, pm[fl->to].flags ? &pm[fl->to] : &none);
-        e = agedge(d.g, a, b, NULL, 1);
+        e = dg_edge(&d, d.g, a, b);
         d.st.edges++;
         eset(&d, e, EA_COLOR, isnew ? C_RED : C_GREEN);
         eset(&d, e, EA_FONTCOLOR, isnew ? C_RED : C_GREEN);

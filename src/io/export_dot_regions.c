@@ -51,8 +51,8 @@ region_order_cmp(const void *a, const void *b)
 static void
 legend_regions(struct dg *d)
 {
-    Agraph_t *lg = legend_cluster(d);
-    Agnode_t *row = NULL, *n;
+    struct dgs *lg = legend_cluster(d);
+    struct dgn *row = NULL, *n;
 
     n = legend_node(d, lg, "region\ncopies by role\n(P primary R replica B backup\nD dr C cache "
                     "A archive E edge)", "box", XS_OK);
@@ -99,8 +99,8 @@ gedge_cmp(const void *x, const void *y)
 static void
 legend_groups(struct dg *d)
 {
-    Agraph_t *lg = legend_cluster(d);
-    Agnode_t *row = NULL, *n;
+    struct dgs *lg = legend_cluster(d);
+    struct dgn *row = NULL, *n;
 
     n = legend_node(d, lg, "jurisdiction\\lits regions: copies\\l", "box", XS_OK);
     chain(d, lg, &row, n, n);
@@ -129,7 +129,7 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
     struct rcount *gpair = NULL, *gcopies = calloc((size_t)norder + 1, sizeof *gcopies);
     int32_t *ginside = calloc((size_t)norder + 1, sizeof *ginside);
     struct gedge *edges = NULL;
-    Agnode_t **gnode = calloc((size_t)norder + 1, sizeof *gnode);
+    struct dgn **gnode = calloc((size_t)norder + 1, sizeof *gnode);
     struct rcount rest = { 0, 0, 0 };
     int32_t nrest = 0;
     int rc = SM_OK;
@@ -187,7 +187,7 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
             rc = sm_error_set(err, SM_ENOMEM, "diagram: out of memory");
             goto out;
         }
-        gnode[g] = agnode(d->g, (char *)dstr(d, "jurisdiction:%s", dclean(d, gname[g])), 1);
+        gnode[g] = dg_node(d, d->g, dstr(d, "jurisdiction:%s", dclean(d, gname[g])));
         d->st.nodes++;
         nset(d, gnode[g], NA_LABEL, sm_text_str(&label));
         free(label.s);
@@ -204,7 +204,7 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
     qsort(edges, (size_t)ne, sizeof *edges, gedge_cmp);
     for (int32_t k = 0; k < ne; k++) {
         const struct rcount *c = &edges[k].c;
-        Agedge_t *e;
+        struct dge *e;
 
         if (k >= EXPORT_SUMMARY_EDGES) {
             rest.n += c->n;
@@ -212,7 +212,7 @@ build_groups(struct dg *d, const int32_t *order, int32_t norder, const struct rc
             nrest++;
             continue;
         }
-        e = agedge(d->g, gnode[edges[k].a], gnode[edges[k].b], NULL, 1);
+        e = dg_edge(d, d->g, gnode[edges[k].a], gnode[edges[k].b]);
         d->st.edges++;
         eset(d, e, EA_PENWIDTH, dstr(d, "%.1f", (c->viol ? 1.5 : 0.0) + 1.0 + log10((double)c->n)));
         eset(d, e, EA_STYLE, c->viol ? "bold,dashed" : "dashed");
@@ -263,7 +263,7 @@ build_regions(struct dg *d, struct sm_error *err)
     int32_t *inregion = calloc((size_t)nr + 1, sizeof *inregion);
     uint8_t *keep_ds = calloc((size_t)m->ndatasets + 1, 1);
     int32_t *order = calloc((size_t)nr + 1, sizeof *order);
-    Agnode_t **rnode = calloc((size_t)nr + 1, sizeof *rnode);
+    struct dgn **rnode = calloc((size_t)nr + 1, sizeof *rnode);
     const char *rows = "";      /* the legend's callout table */
     int32_t norder = 0;
     int rc = SM_OK;
@@ -348,15 +348,15 @@ build_regions(struct dg *d, struct sm_error *err)
         const char *rl = "";    /* role letters and counts */
         char cc[3];             /* bounded: an ISO 3166 alpha-2 code (sm_cc_str) */
         int state = copies[r].viol ? XS_VIOLATION : copies[r].waived ? XS_WAIVED : XS_OK;
-        Agnode_t *n;
+        struct dgn *n;
 
         for (int ro = 0; ro < ROLE_COUNT; ro++)
             if (roles[r][ro])
                 rl = dstr(d, "%s%s%c %s", rl, *rl ? "  " : "", role_letter[ro],
                           thousands(d, roles[r][ro]));
         sm_cc_str(rg->country, cc);
-        n = agnode(group_cluster(d, region_group(d, r)),
-                   (char *)dstr(d, "region:%s", dclean(d, rg->id)), 1);
+        n = dg_node(d, group_cluster(d, region_group(d, r)),
+                    dstr(d, "region:%s", dclean(d, rg->id)));
         rnode[r] = n;
         d->st.nodes++;
         nset(d, n, NA_LABEL, dstr(d, "%s (%s)\\n%s %s%s%s%s%s%s%s", dclean(d, rg->id),
@@ -378,13 +378,13 @@ build_regions(struct dg *d, struct sm_error *err)
         for (int32_t b = 0; b < norder; b++) {
             int32_t ra = order[a], rb = order[b];
             const struct rcount *c = &pair[(size_t)ra * nr + rb];
-            bool cross = cross_border(m, ra, rb);
+            bool cross = cross_border(d, ra, rb);
             const char *what;
-            Agedge_t *e;
+            struct dge *e;
 
             if (!c->n)
                 continue;
-            e = agedge(d->g, rnode[ra], rnode[rb], NULL, 1);
+            e = dg_edge(d, d->g, rnode[ra], rnode[rb]);
             d->st.edges++;
             what = c->viol ? dstr(d, "%s (%s violating)", thousands(d, c->n), thousands(d, c->viol))
                  : c->waived ? dstr(d, "%s (%s waived)", thousands(d, c->n), thousands(d, c->waived))
@@ -411,13 +411,12 @@ build_regions(struct dg *d, struct sm_error *err)
         }
     legend_regions(d);
     if (*rows) {
-        Agnode_t *n = agnode(legend_cluster(d), "legend:edges", 1);
+        struct dgn *n = dg_node(d, legend_cluster(d), "legend:edges");
 
         d->st.legend_nodes++;
-        agxset(n, d->na[NA_LABEL],
-               agstrdup_html(d->g, (char *)dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-                             "CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD>#</TD><TD>from</TD>"
-                             "<TD>to</TD><TD>flows and copies</TD></TR>%s</TABLE>", rows)));
+        nset_html(d, n, NA_LABEL, dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+                                       "CELLSPACING=\"0\" CELLPADDING=\"2\"><TR><TD>#</TD><TD>from</TD>"
+                                       "<TD>to</TD><TD>flows and copies</TD></TR>%s</TABLE>", rows));
         nset(d, n, NA_SHAPE, "plaintext");
     }
 out:

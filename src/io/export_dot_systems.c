@@ -33,7 +33,7 @@ struct snode {
     const char *rules;          /* violating rule ids, arena */
     struct rcount fl;           /* flows from it to another row of its region */
     const char *fl_rules;
-    Agnode_t *n;
+    struct dgn *n;
 };
 
 struct sedge {
@@ -184,8 +184,8 @@ sedge_cmp(const void *x, const void *y)
 static void
 legend_systems(struct dg *d)
 {
-    Agraph_t *lg = legend_cluster(d);
-    Agnode_t *row = NULL, *n;
+    struct dgs *lg = legend_cluster(d);
+    struct dgn *row = NULL, *n;
 
     n = legend_node(d, lg, "region: a row per system and tier,\ncopies by role (P primary R replica "
                     "B backup\nD dr C cache A archive E edge)", "box", XS_OK);
@@ -294,7 +294,7 @@ build_systems(struct dg *d, struct sm_error *err)
      * (system, tier); the layout then has as many nodes as regions, so its
      * size does not grow with the datasets */
     {
-        Agnode_t **rnode = calloc((size_t)m->nregions + 1, sizeof *rnode);
+        struct dgn **rnode = calloc((size_t)m->nregions + 1, sizeof *rnode);
 
         if (!rnode)
             goto oom;
@@ -349,16 +349,16 @@ build_systems(struct dg *d, struct sm_error *err)
             }
             state = tot.viol ? XS_VIOLATION : tot.waived ? XS_WAIVED : XS_OK;
             sm_cc_str(rg->country, cc);
-            rnode[r] = agnode(group_cluster(d, region_group(d, r)),
-                              (char *)dstr(d, "region:%s", dclean(d, rg->id)), 1);
+            rnode[r] = dg_node(d, group_cluster(d, region_group(d, r)),
+                               dstr(d, "region:%s", dclean(d, rg->id)));
             d->st.nodes++;
-            agxset(rnode[r], d->na[NA_LABEL],
-                   agstrdup_html(d->g, (char *)dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-                                 "CELLSPACING=\"0\" CELLPADDING=\"3\"><TR><TD COLSPAN=\"3\">"
-                                 "<B>%s</B> (%s)<BR/>%s %s</TD></TR>%s</TABLE>",
-                                 html_text(d, rg->id),
-                                 rg->global ? "any" : rg->country == SM_NONE ? "multi" : cc,
-                                 thousands(d, tot.n), tot.n == 1 ? "copy" : "copies", rows)));
+            nset_html(d, rnode[r], NA_LABEL,
+                      dstr(d, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+                           "CELLSPACING=\"0\" CELLPADDING=\"3\"><TR><TD COLSPAN=\"3\">"
+                           "<B>%s</B> (%s)<BR/>%s %s</TD></TR>%s</TABLE>",
+                           html_text(d, rg->id),
+                           rg->global ? "any" : rg->country == SM_NONE ? "multi" : cc,
+                           thousands(d, tot.n), tot.n == 1 ? "copy" : "copies", rows));
             nset(d, rnode[r], NA_SHAPE, "plaintext");
             nset(d, rnode[r], NA_COLOR, looks[state].color);
             /* the review pack's map has the region's column at #r-HEX */
@@ -366,15 +366,15 @@ build_systems(struct dg *d, struct sm_error *err)
                 const char *hex = "";
                 for (const unsigned char *p = (const unsigned char *)rg->id; *p; p++)
                     hex = dstr(d, "%s%02x", hex, *p);
-                agsafeset(rnode[r], "URL", (char *)dstr(d, "#r-%s", hex), "");
+                dg_safeset(d, rnode[r], "URL", dstr(d, "#r-%s", hex), "");
             }
             k = j;
         }
         for (int32_t k = 0; k < y.nedges; k++) {
             const struct sedge *se = &y.edges[k];
             int32_t ra = se->a, rb = se->b;
-            bool cross = cross_border(m, ra, rb);
-            Agedge_t *e = agedge(d->g, rnode[ra], rnode[rb], NULL, 1);
+            bool cross = cross_border(d, ra, rb);
+            struct dge *e = dg_edge(d, d->g, rnode[ra], rnode[rb]);
 
             d->st.edges++;
             eset(d, e, EA_PENWIDTH, dstr(d, "%.1f", (se->c.viol ? 1.5 : 0.0) + 1.0 +

@@ -17,7 +17,9 @@ enum xstate { XS_OK = 0, XS_WAIVED = 1, XS_VIOLATION = 2 };
 struct xstatus {
     uint8_t state;              /* enum xstate */
     const char *rules;          /* "RES001 XFR001" (live ones; waived ones if
-                                 * state is XS_WAIVED), "" when none */
+                                 * state is XS_WAIVED); NULL when state is
+                                 * XS_OK (the arrays stay untouched zero pages:
+                                 * ~120 MB at 1M), never NULL otherwise */
 };
 
 struct xindex {

@@ -620,15 +620,10 @@ xindex_build(const struct model *m, const struct check_result *r, struct xindex 
     x->has_inflow = calloc(np, 1);
     if (!x->dataset || !x->placement || !x->implicit || !x->flow || !x->has_inflow)
         goto oom;
-    for (i = 0; i < m->ndatasets; i++)
-        x->dataset[i].rules = "";
-    for (i = 0; i < m->nplacements; i++)
-        x->placement[i].rules = x->implicit[i].rules = "";
-    for (i = 0; i < m->nflows; i++) {
-        x->flow[i].rules = "";
+    /* rules stay NULL (calloc) until a finding sets them */
+    for (i = 0; i < m->nflows; i++)
         if (!m->flows[i].deleted && m->flows[i].to != SM_NONE)
             x->has_inflow[m->flows[i].to] = 1;
-    }
     if (!r)
         return SM_OK;
     cap = 2 * r->nfindings + 1;
@@ -696,11 +691,11 @@ xindex_build(const struct model *m, const struct check_result *r, struct xindex 
             continue;
         if (t->status == XFER_VIOLATION && st->state != XS_VIOLATION) {
             st->state = XS_VIOLATION;
-            if (!*st->rules)
+            if (!st->rules || !*st->rules)
                 st->rules = "transfer";
         } else if (t->status == XFER_WAIVED && st->state == XS_OK) {
             st->state = XS_WAIVED;
-            if (!*st->rules)
+            if (!st->rules || !*st->rules)
                 st->rules = "transfer";
         }
     }
@@ -890,7 +885,7 @@ export_lineage_csv(const struct model *m, const struct check_result *r,
                                   : "";
         cols[11] = x.flow[ids[k]].state == XS_VIOLATION ? "violation"
                  : x.flow[ids[k]].state == XS_WAIVED ? "waived" : "ok";
-        cols[12] = x.flow[ids[k]].rules;
+        cols[12] = x.flow[ids[k]].rules ? x.flow[ids[k]].rules : "";
         csv_row(f, 13, cols);
         free(a);
         free(b);
