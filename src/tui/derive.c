@@ -607,8 +607,18 @@ recheck(struct tui *t, const char *what)
         return;
     }
     if (t->ops.check) {
+        /* The message's diff reads the old findings alone: the old
+         * result's register, lineage facts and update state go before
+         * the check runs, so two whole results are never held at once
+         * (at a million datasets ~110 MB; doc/performance.md). */
+        if (t->res)
+            check_result_shed(t->res);
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
             tui_set_alert(t, "%s; check failed: %s", what ? what : "", err.msg);
+            /* what is left of the old result is not one to show */
+            if (t->res && t->ops.check_free)
+                t->ops.check_free(t->ops.ctx, t->res);
+            t->res = NULL;
             tui_derive(t);
             return;
         }

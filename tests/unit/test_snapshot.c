@@ -365,8 +365,17 @@ test_name_rank(void **state)
     }
     check_result_free(ra);
     check_result_free(rb);
+    /* a change that touches no dataset's name keeps the ranks good (they
+     * rank names alone: model_changed), and they still equal a fresh ranking */
     if (model_set(a, OBJ_DATASET, 0, "owner", "someone-else", &err))
         fail_msg("set: %s", err.msg);
+    assert_non_null(model_name_rank(a));
+    assert_int_equal(check_name_rank(a, &rank), SM_OK);
+    assert_memory_equal(model_name_rank(a), rank, sizeof *rank * (size_t)a->ndatasets);
+    free(rank);
+    /* a dataset removed (or added) makes them stale */
+    if (model_remove(a, OBJ_DATASET, a->ndatasets - 1, &err))
+        fail_msg("remove: %s", err.msg);
     assert_null(model_name_rank(a));
     rulepack_free(rp);
     model_free(a);
