@@ -151,8 +151,11 @@ struct view {
     int32_t cappairs;
     int32_t *rows;              /* filtered and sorted row ids */
     int32_t nrows, caprows;
-    int32_t *disp;              /* rows with group headers (-1 - group) */
+    int32_t *disp;              /* rows with group headers (-1 - group); in a
+                                 * view without groups rows itself (disp_rows:
+                                 * not a copy of 4 bytes a row, not freed) */
     int32_t ndisp, capdisp;
+    bool disp_rows;
     int32_t sel, top;           /* index into disp */
     int sort;                   /* column or -1 */
     bool desc;

@@ -43,6 +43,8 @@ int32_t view_texts_rows(struct tui *t, struct view *v, int32_t n);
 
 /* view_list.c */
 int view_grow(int32_t **p, int32_t *cap, int32_t need);
+/* view_grow of v->rows (disp follows it when it is rows itself) */
+int view_grow_rows(struct view *v, int32_t need);
 
 /* view_sort.c */
 int view_build_order(struct tui *t, struct view *v);
