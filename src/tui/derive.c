@@ -592,6 +592,33 @@ diff_results(const struct check_result *a, const struct check_result *b)
     return diff_sets(&sa, &sb);
 }
 
+/* Give back the per-object arrays tui_derive makes whole again (each is
+ * set for every object there): before a full check, so that they and the
+ * check's own peak are not held at once (~33 MB at a million datasets). */
+static void
+derive_release(struct tui *t)
+{
+    int32_t **i32[] = { &t->ds_copies, &t->ds_home, &t->ds_nfind, &t->ds_out, &t->ds_in,
+                        &t->fl_next_out, &t->fl_next_in };
+    int8_t **i8[] = { &t->ds_worst, &t->pl_worst, &t->fl_worst };
+    uint8_t **u8[] = { &t->pl_waived, &t->fl_waived };
+
+    for (size_t k = 0; k < sizeof i32 / sizeof *i32; k++) {
+        free(*i32[k]);
+        *i32[k] = NULL;
+    }
+    for (size_t k = 0; k < sizeof i8 / sizeof *i8; k++) {
+        free(*i8[k]);
+        *i8[k] = NULL;
+    }
+    for (size_t k = 0; k < sizeof u8 / sizeof *u8; k++) {
+        free(*u8[k]);
+        *u8[k] = NULL;
+    }
+    /* nothing is read through them until tui_derive sets these again */
+    t->nd = t->np = t->nf = 0;
+}
+
 /* Re-run the checker; what: the edit, for the message (NULL: no message). */
 
 void
@@ -613,6 +640,7 @@ recheck(struct tui *t, const char *what)
          * (at a million datasets ~110 MB; doc/performance.md). */
         if (t->res)
             check_result_shed(t->res);
+        derive_release(t);
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
             tui_set_alert(t, "%s; check failed: %s", what ? what : "", err.msg);
             /* what is left of the old result is not one to show */
