@@ -637,10 +637,13 @@ recheck(struct tui *t, const char *what)
         /* The message's diff reads the old findings alone: the old
          * result's register, lineage facts and update state go before
          * the check runs, so two whole results are never held at once
-         * (at a million datasets ~110 MB; doc/performance.md). */
+         * (at a million datasets ~110 MB; doc/performance.md), and so do
+         * the derived arrays and the filter texts, made again after it. */
+        unsigned texts;
         if (t->res)
             check_result_shed(t->res);
         derive_release(t);
+        texts = views_texts_drop(t);
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
             tui_set_alert(t, "%s; check failed: %s", what ? what : "", err.msg);
             /* what is left of the old result is not one to show */
@@ -648,6 +651,7 @@ recheck(struct tui *t, const char *what)
                 t->ops.check_free(t->ops.ctx, t->res);
             t->res = NULL;
             tui_derive(t);
+            views_texts_build(t, texts);
             return;
         }
         if (what) {
@@ -658,6 +662,9 @@ recheck(struct tui *t, const char *what)
         if (t->res && t->ops.check_free)
             t->ops.check_free(t->ops.ctx, t->res);
         t->res = r;
+        tui_derive(t);
+        views_texts_build(t, texts);
+        return;
     } else if (what) {
         tui_set_message(t, false, "%s", what);
     }

@@ -280,6 +280,25 @@ view_rebuild(struct tui *t, struct view *v)
     fix_selection(v);
 }
 
+unsigned
+views_texts_drop(struct tui *t)
+{
+    unsigned had = 0;
+
+    for (int i = 0; i < TUI_NVIEWS; i++)
+        if (view_texts_drop(&t->views[i]))
+            had |= 1u << i;
+    return had;
+}
+
+void
+views_texts_build(struct tui *t, unsigned which)
+{
+    for (int i = 0; i < TUI_NVIEWS; i++)
+        if (which & 1u << i)
+            view_texts_build(t, &t->views[i]);
+}
+
 void
 view_ensure(struct tui *t, struct view *v)
 {
