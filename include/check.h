@@ -115,6 +115,12 @@ struct check_result {
 int  check_run(const struct model *m, const struct rulepack *rp, int32_t today,
                struct check_result **out, struct sm_error *err);
 void check_result_free(struct check_result *r);
+/* Give back all but the findings (their texts), the stats and the expired
+ * waivers: the transfer register, by_object, the lineage facts and
+ * check_update's state. What is left serves a diff of findings (the TUI's
+ * message after a full re-check, made while the next check runs: the two
+ * results are then not whole at once); check_update then refuses. */
+void check_result_shed(struct check_result *r);
 /* The same findings, stats and lineage facts without the transfer register
  * (ntransfers 0) and without check_update's state (check_update then
  * refuses: a full check): for callers that only report findings. */

@@ -349,7 +349,9 @@ struct model {
     /* The datasets' names in order, when known: name_rank[d] is d's place
      * among all datasets by strcmp of their names (deleted ones included).
      * Good only while name_rank_gen == generation and name_rank_n ==
-     * ndatasets (model_name_rank); any change makes it stale. The load
+     * ndatasets (model_name_rank); a change made through model_changed
+     * that touches no dataset's name keeps it (name_rank_gen follows),
+     * any other makes it stale. The load
      * snapshot keeps it, so check_run need not rank a million names to
      * order the transfer register. Owned; not copied by model_clone. */
     int32_t *name_rank;
@@ -368,6 +370,12 @@ void model_set_shareable(struct model *m, bool on);
 void model_free(struct model *m);
 /* m->name_rank if it is good for m as it is now, else NULL. */
 const int32_t *model_name_rank(const struct model *m);
+/* After a change to m: its generation moves on. names: the change may
+ * add, remove or rename a dataset (or bring one back); otherwise name
+ * ranks that were good stay good (they rank the datasets' names alone:
+ * a copy, flow, attribute, waiver ... changes none), so a full check
+ * after such an edit need not rank a million names again. */
+void model_changed(struct model *m, bool names);
 /* Free m->name_rank (a full check_run then ranks the names itself). */
 void model_drop_name_rank(struct model *m);
 /* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */

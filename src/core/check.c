@@ -147,6 +147,27 @@ check_result_free(struct check_result *r)
     free(r);
 }
 
+void
+check_result_shed(struct check_result *r)
+{
+    if (!r)
+        return;
+    sm_big_free(r->transfers);
+    r->transfers = NULL;
+    r->ntransfers = 0;
+    free(r->by_object);
+    r->by_object = NULL;
+    check_extra_free(r->extra);
+    r->extra = NULL;
+    if (r->lineage) {
+        lineage_fini(r->lineage);
+        free(r->lineage);
+        r->lineage = NULL;
+    }
+    r->eff_tier = r->eff_via = NULL;
+    r->flow_personal = NULL;
+}
+
 /* ---- two threads: the rules over disjoint ranges ---------------------- */
 
 /* Below this many datasets + flows one thread is faster than starting one. */

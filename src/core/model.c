@@ -104,6 +104,16 @@ model_drop_name_rank(struct model *m)
     m->name_rank_n = 0;
 }
 
+void
+model_changed(struct model *m, bool names)
+{
+    bool keep = !names && model_name_rank(m);
+
+    m->generation++;
+    if (keep)
+        m->name_rank_gen = m->generation;
+}
+
 const int32_t *
 model_name_rank(const struct model *m)
 {

@@ -656,7 +656,7 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
     case ATTR_FIELDS:
         return bad_value(err, m, kind, id, a, value, "use field add / tag add");
     }
-    m->generation++;
+    model_changed(m, false);   /* no attribute is a name */
     return SM_OK;
 }
 

@@ -1187,7 +1187,8 @@ tui_free(struct tui *t)
         if (t->views[i].ops && t->views[i].ops->fini)
             t->views[i].ops->fini(&t->views[i]);
         free(t->views[i].rows);
-        free(t->views[i].disp);
+        if (!t->views[i].disp_rows)
+            free(t->views[i].disp);
         free(t->views[i].order);
         free(t->views[i].pairs);
         free((void *)t->views[i].colrank);

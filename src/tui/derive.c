@@ -592,6 +592,33 @@ diff_results(const struct check_result *a, const struct check_result *b)
     return diff_sets(&sa, &sb);
 }
 
+/* Give back the per-object arrays tui_derive makes whole again (each is
+ * set for every object there): before a full check, so that they and the
+ * check's own peak are not held at once (~33 MB at a million datasets). */
+static void
+derive_release(struct tui *t)
+{
+    int32_t **i32[] = { &t->ds_copies, &t->ds_home, &t->ds_nfind, &t->ds_out, &t->ds_in,
+                        &t->fl_next_out, &t->fl_next_in };
+    int8_t **i8[] = { &t->ds_worst, &t->pl_worst, &t->fl_worst };
+    uint8_t **u8[] = { &t->pl_waived, &t->fl_waived };
+
+    for (size_t k = 0; k < sizeof i32 / sizeof *i32; k++) {
+        free(*i32[k]);
+        *i32[k] = NULL;
+    }
+    for (size_t k = 0; k < sizeof i8 / sizeof *i8; k++) {
+        free(*i8[k]);
+        *i8[k] = NULL;
+    }
+    for (size_t k = 0; k < sizeof u8 / sizeof *u8; k++) {
+        free(*u8[k]);
+        *u8[k] = NULL;
+    }
+    /* nothing is read through them until tui_derive sets these again */
+    t->nd = t->np = t->nf = 0;
+}
+
 /* Re-run the checker; what: the edit, for the message (NULL: no message). */
 
 void
@@ -607,9 +634,24 @@ recheck(struct tui *t, const char *what)
         return;
     }
     if (t->ops.check) {
+        /* The message's diff reads the old findings alone: the old
+         * result's register, lineage facts and update state go before
+         * the check runs, so two whole results are never held at once
+         * (at a million datasets ~110 MB; doc/performance.md), and so do
+         * the derived arrays and the filter texts, made again after it. */
+        unsigned texts;
+        if (t->res)
+            check_result_shed(t->res);
+        derive_release(t);
+        texts = views_texts_drop(t);
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
             tui_set_alert(t, "%s; check failed: %s", what ? what : "", err.msg);
+            /* what is left of the old result is not one to show */
+            if (t->res && t->ops.check_free)
+                t->ops.check_free(t->ops.ctx, t->res);
+            t->res = NULL;
             tui_derive(t);
+            views_texts_build(t, texts);
             return;
         }
         if (what) {
@@ -620,6 +662,9 @@ recheck(struct tui *t, const char *what)
         if (t->res && t->ops.check_free)
             t->ops.check_free(t->ops.ctx, t->res);
         t->res = r;
+        tui_derive(t);
+        views_texts_build(t, texts);
+        return;
     } else if (what) {
         tui_set_message(t, false, "%s", what);
     }

@@ -194,6 +194,26 @@ view_texts_build(struct tui *t, struct view *v)
     v->text_okgen = t->m->generation;
 }
 
+bool
+view_texts_drop(struct view *v)
+{
+    size_t head;
+    uint8_t *blk;
+
+    if (v->ntext <= 0 || !v->toff)
+        return false;
+    /* the flags stay: they end where the offsets began */
+    head = (size_t)((const uint8_t *)(const void *)v->toff - v->match);
+    if ((blk = realloc(v->match, head)) != NULL) {
+        v->match = blk;
+        v->capblock = head;
+    }
+    v->ntext = 0;
+    v->toff = NULL;
+    v->text = NULL;
+    return true;
+}
+
 /* Row r's filter text whole, for a view whose texts are made (findings,
  * regions, transfers): written into *buf, grown until the text fits (a
  * text cut by snprintf would miss a match at its end, or be cut inside

@@ -39,10 +39,14 @@ void view_apply_filter(struct tui *t, struct view *v, bool narrow);
 bool view_match_room(struct view *v, int32_t n);
 uint64_t view_sig_step(uint64_t h, uint64_t x);
 void view_texts_build(struct tui *t, struct view *v);
+/* Give back v's filter texts (its match flags stay); true if it had any. */
+bool view_texts_drop(struct view *v);
 int32_t view_texts_rows(struct tui *t, struct view *v, int32_t n);
 
 /* view_list.c */
 int view_grow(int32_t **p, int32_t *cap, int32_t need);
+/* view_grow of v->rows (disp follows it when it is rows itself) */
+int view_grow_rows(struct view *v, int32_t need);
 
 /* view_sort.c */
 int view_build_order(struct tui *t, struct view *v);

@@ -95,41 +95,77 @@ view_grouped(const struct view *v, int sort)
            (!v->ops->flat_sorts || sort < 0 || sort == v->ops->default_sort);
 }
 
+/* Room for need ids and an eighth more (rows added by edits then seldom
+ * move the array): sm_grow's doublings left up to half a million-row
+ * array's pages zeroed and unused (flows: 666,667 rows in room for
+ * 1,048,576). The new room is zeroed. */
 int
 view_grow(int32_t **p, int32_t *cap, int32_t need)
 {
-    return sm_grow((void **)p, cap, need, sizeof **p);
+    int64_t ncap;
+    int32_t *np;
+
+    if (need <= *cap)
+        return SM_OK;
+    ncap = (int64_t)need + need / 8 + 16;
+    if (ncap > INT32_MAX)
+        ncap = need;
+    if (!(np = realloc(*p, sizeof *np * (size_t)ncap)))
+        return SM_ENOMEM;
+    memset(np + *cap, 0, sizeof *np * (size_t)(ncap - *cap));
+    *p = np;
+    *cap = (int32_t)ncap;
+    return SM_OK;
 }
 
-/* Build disp from rows: a header before each group. */
+int
+view_grow_rows(struct view *v, int32_t need)
+{
+    int rc = view_grow(&v->rows, &v->caprows, need);
+
+    if (v->disp_rows)
+        v->disp = v->rows;      /* it may have moved */
+    return rc;
+}
+
+/* Build disp from rows: a header before each group; without groups disp
+ * is rows itself. */
 static void
 regroup(struct tui *t, struct view *v)
 {
-    bool grouped = view_grouped(v, v->sort);
     int32_t need = v->nrows, k = 0;
     int last = -1;
 
     memset(v->gcount, 0, sizeof v->gcount);
-    if (grouped) {
-        for (int32_t i = 0; i < v->nrows; i++) {
-            int g = v->ops->group(t, v->rows[i]);
-            if (g >= 0 && g < VIEW_NGROUPS) {
-                if (v->gcount[g]++ == 0)
-                    need++;
-            }
-        }
+    if (!view_grouped(v, v->sort)) {
+        /* no headers: the rows are what is shown (at a million rows a
+         * copy was 4 MB a view) */
+        if (!v->disp_rows)
+            free(v->disp);
+        v->disp = v->rows;
+        v->capdisp = 0;
+        v->disp_rows = true;
+        v->ndisp = v->nrows;
+        return;
+    }
+    if (v->disp_rows) {
+        v->disp = NULL;
+        v->disp_rows = false;
+    }
+    for (int32_t i = 0; i < v->nrows; i++) {
+        int g = v->ops->group(t, v->rows[i]);
+        if (g >= 0 && g < VIEW_NGROUPS && v->gcount[g]++ == 0)
+            need++;
     }
     if (view_grow(&v->disp, &v->capdisp, need + 1) != SM_OK) {
         v->ndisp = 0;
         return;
     }
     for (int32_t i = 0; i < v->nrows; i++) {
-        if (grouped) {
-            int g = v->ops->group(t, v->rows[i]);
-            if (g != last)
-                v->disp[k++] = -1 - g;
-            last = g;
-        }
+        int g = v->ops->group(t, v->rows[i]);
+        if (g != last)
+            v->disp[k++] = -1 - g;
+        last = g;
         v->disp[k++] = v->rows[i];
     }
     v->ndisp = k;
@@ -242,6 +278,25 @@ view_rebuild(struct tui *t, struct view *v)
                 break;
             }
     fix_selection(v);
+}
+
+unsigned
+views_texts_drop(struct tui *t)
+{
+    unsigned had = 0;
+
+    for (int i = 0; i < TUI_NVIEWS; i++)
+        if (view_texts_drop(&t->views[i]))
+            had |= 1u << i;
+    return had;
+}
+
+void
+views_texts_build(struct tui *t, unsigned which)
+{
+    for (int i = 0; i < TUI_NVIEWS; i++)
+        if (which & 1u << i)
+            view_texts_build(t, &t->views[i]);
 }
 
 void

@@ -814,7 +814,7 @@ view_repair_name_order(struct tui *t, struct view *v)
     if (!view_match_room(v, n))
         return false;
     if (view_grow(&v->order, &v->caporder, n + 1) != SM_OK ||
-        view_grow(&v->rows, &v->caprows, n + 1) != SM_OK)
+        view_grow_rows(v, n + 1) != SM_OK)
         return false;
     /* names as they were, and who is shown now (bit 0) */
     for (int32_t r = 0; r < n; r++) {
@@ -938,7 +938,7 @@ view_build_order(struct tui *t, struct view *v)
                      v->norder <= n && rows_current(t, v);
 
     if (view_grow(&v->order, &v->caporder, n + 1) != SM_OK ||
-        view_grow(&v->rows, &v->caprows, n + 1) != SM_OK)
+        view_grow_rows(v, n + 1) != SM_OK)
         return SM_ENOMEM;
     v->partial = false;
     if (t->unchecked && n >= PARTIAL_MIN && v->sort >= 0 && !v->ops->group &&
