@@ -27,7 +27,6 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -269,24 +268,6 @@ rowmap_load(struct rowmap *r, int32_t id, int64_t row, int32_t size)
     return SM_OK;
 }
 
-/* Ask for transparent huge pages on a big array: a million-row model is
- * touched at random (name maps) and page faults and TLB misses dominate.
- * A hint only; harmless where unsupported. */
-void
-hugepages(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-    uintptr_t lo = ((uintptr_t)p + ((uintptr_t)1 << 21) - 1) & ~(((uintptr_t)1 << 21) - 1);
-    uintptr_t hi = ((uintptr_t)p + n) & ~(((uintptr_t)1 << 21) - 1);
-
-    if (p && hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 /* Like sm_big_grow, but to exactly need elements (a million-row load must
  * not round up to the next power of two). */
 int
@@ -301,7 +282,6 @@ reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareabl
          * before the loader fills them */
         if (!(np = sm_big_alloc((size_t)need * elsize, shareable)))
             return SM_ENOMEM;
-        hugepages(np, (size_t)need * elsize);
         *p = np;
         *cap = need;
         return SM_OK;
@@ -309,7 +289,6 @@ reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareabl
     np = sm_big_realloc(*p, (size_t)need * elsize);     /* zeroes the new room */
     if (!np)
         return SM_ENOMEM;
-    hugepages(np, (size_t)need * elsize);
     *p = np;
     *cap = need;
     return SM_OK;

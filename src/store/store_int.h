@@ -221,7 +221,6 @@ void rowmap_fini(struct rowmap *r);
 int64_t rowmap_get(const struct rowmap *r, int32_t id);
 int rowmap_set(struct rowmap *r, int32_t id, int64_t row);
 int rowmap_load(struct rowmap *r, int32_t id, int64_t row, int32_t size);
-void hugepages(void *p, size_t n);
 int reserve_exact(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable);
 void trim(void **p, int32_t *cap, int32_t n, size_t elsize);
 int db_error(struct store *st, int rc, struct sm_error *err);

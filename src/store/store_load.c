@@ -1169,8 +1169,6 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
                           st->path, (long long)nd);
         goto out;
     }
-    hugepages(m->dataset_names.slots, (size_t)m->dataset_names.cap * sizeof (struct sm_idmap_slot));
-    hugepages(m->flow_names.slots, (size_t)m->flow_names.cap * sizeof (struct sm_idmap_slot));
 pack:
     switch (store_meta_dup(st, "rule_pack", &pack, NULL)) {
     case SM_OK:
