@@ -190,6 +190,7 @@ ck_worker(const struct ck *c)
     w->allowed = c->allowed;
     w->pool = c->pool;
     w->inflow = c->inflow;
+    w->ends = c->ends;
     w->inmech = c->inmech;
     w->prow = c->prow;          /* written per placement of its own datasets */
     w->wv = c->wv;
@@ -390,6 +391,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
 {
     struct ck *c = calloc(1, sizeof *c);
     struct check_result *r = calloc(1, sizeof *r);
+    int32_t *ends = NULL;       /* the flows' ends, read with the lineage */
     int rc = SM_ENOMEM;
 
     if (!c || !r)
@@ -418,8 +420,9 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         c->expired_tags = m->tags[t].expired && *m->tags[t].expired;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
-    if ((rc = lineage_run_decl(m, rp, full, r->lineage, err)))
+    if ((rc = lineage_run_ends(m, rp, full, r->lineage, &ends, err)))
         goto fail;
+    c->ends = ends;
     rc = SM_ENOMEM;
     c->L = r->lineage;
     r->eff_tier = c->L->eff_tier;
@@ -443,8 +446,8 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     for (int32_t f = 0; f < m->nflows; f++)
         if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && m->flows[f].from != SM_NONE &&
             c->inflow[m->flows[f].to] == SM_NONE) {
-            int32_t to = m->flows[f].to, fr = m->placements[m->flows[f].from].region;
-            int32_t tr = m->placements[to].region;
+            /* the ends' regions: the copies' (to is a copy here) */
+            int32_t to = m->flows[f].to, fr = ends[3 * f + 1], tr = ends[3 * f + 2];
             c->inflow[to] = f;
             c->inmech[to] = (uint8_t)(m->flows[f].mechanism |
                                       (m->flows[f].public_recipient ? 0x20 : 0));
@@ -474,6 +477,9 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
 
     if (check_objects(c))
         goto fail;
+    free(ends);                 /* the flows are done: before the sorts' arrays */
+    ends = NULL;
+    c->ends = NULL;
     check_subjects(c);
     if (c->oom)
         goto fail;
@@ -523,6 +529,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     }
     rc = SM_OK;
 fail:
+    free(ends);
     if (c) {
         free(c->cs);
         free(c->slot_regime);

@@ -86,6 +86,9 @@ struct dctx {
     int32_t primary, home_region;
     int home_cc;
     bool personal;
+    uint64_t rkey;              /* copy_rules' key bits of the dataset (tier, home
+                                 * country, bit 63); 0: ids too large for the key */
+    uint64_t rhash;             /* gmask's share of that key's hash */
     char subj[CHECK_SUBJECTS_MAX];      /* bounded: country codes, each at most once: "EU,BR" */
     bool words;                 /* subj is filled */
 };
@@ -111,6 +114,8 @@ struct ck {
     const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
     int16_t *pool;
     int32_t *inflow;
+    const int32_t *ends;        /* per flow: source dataset, from and to region
+                                 * (lineage_run_ends), or NULL: read the copies */
     uint8_t *inmech;            /* per placement: inflow's mechanism | public << 5 */
     uint8_t *prow;
     struct wv *wv;
