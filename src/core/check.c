@@ -263,8 +263,9 @@ ck_worker_free(struct ck *w)
     free(w);
 }
 
-/* Appends w's findings, transfers (with their segment marks), counts and
- * strings to c's, as if c had made them next; w's result is left empty. */
+/* Appends w's findings, counts and strings to c's, as if c had made them
+ * next; w's result is left empty but for its transfer rows, which stay
+ * apart (check_objects, join_rows). */
 static int
 ck_absorb(struct ck *c, struct ck *w)
 {
@@ -278,15 +279,6 @@ ck_absorb(struct ck *c, struct ck *w)
         memcpy(r->findings + r->nfindings, s->findings, sizeof *s->findings * (size_t)s->nfindings);
         r->nfindings += s->nfindings;
         s->nfindings = 0;
-    }
-    if (s->ntransfers) {
-        int32_t n = r->ntransfers + s->ntransfers;
-        if (check_grow_rows(&r->transfers, &c->cap_transfers, n, c->m->shareable))
-            return SM_ENOMEM;
-        memcpy(r->transfers + r->ntransfers, s->transfers,
-               sizeof *s->transfers * (size_t)s->ntransfers);
-        r->ntransfers = n;
-        s->ntransfers = 0;
     }
     for (int k = 0; k < SEV_COUNT; k++)
         r->stats.count[k] += s->stats.count[k];
@@ -361,9 +353,46 @@ check_objects(struct ck *c)
             run_part(&b);   /* no thread: the same work, in order, here */
         if (c->oom || w->oom || ck_absorb(c, w))
             rc = SM_ENOMEM;
+        if (pass == 0) {
+            c->msplit = c->r->ntransfers;
+            c->wsplit = w->r->ntransfers;
+        }
+    }
+    if (rc == SM_OK) {
+        /* the worker's rows (its datasets', then its flows'), kept apart:
+         * the register's sort reads them where they are */
+        c->wrows = w->r->transfers;
+        c->nwrows = w->r->ntransfers;
+        w->r->transfers = NULL;
+        w->r->ntransfers = 0;
     }
     ck_worker_free(w);
     return rc;
+}
+
+/* Two threads: the worker's rows into the register, in the one-thread
+ * order: the main thread's datasets' rows, the worker's, the main thread's
+ * flows' rows, the worker's. */
+static int
+join_rows(struct ck *c)
+{
+    struct check_result *r = c->r;
+    int32_t nflow = r->ntransfers - c->msplit, n = r->ntransfers + c->nwrows;
+
+    if (c->nwrows) {
+        if (check_grow_rows(&r->transfers, &c->cap_transfers, n, c->m->shareable))
+            return SM_ENOMEM;
+        memmove(r->transfers + c->msplit + c->wsplit, r->transfers + c->msplit,
+                sizeof *r->transfers * (size_t)nflow);
+        memcpy(r->transfers + c->msplit, c->wrows, sizeof *r->transfers * (size_t)c->wsplit);
+        memcpy(r->transfers + c->msplit + c->wsplit + nflow, c->wrows + c->wsplit,
+               sizeof *r->transfers * (size_t)(c->nwrows - c->wsplit));
+        r->ntransfers = n;
+    }
+    sm_big_free(c->wrows);
+    c->wrows = NULL;
+    c->nwrows = 0;
+    return SM_OK;
 }
 
 static int
@@ -392,6 +421,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     struct ck *c = calloc(1, sizeof *c);
     struct check_result *r = calloc(1, sizeof *r);
     int32_t *ends = NULL;       /* the flows' ends, read with the lineage */
+    bool sorted = false;        /* the register is in order */
     int rc = SM_ENOMEM;
 
     if (!c || !r)
@@ -485,7 +515,28 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         goto fail;
     if (r->nfindings > 1 && sort_findings(r))
         goto fail;
-    if (r->ntransfers > 1 && model_name_rank(m)) {
+    if (c->nwrows && r->transfers && model_name_rank(m)) {
+        /* two threads' rows: ordered from where they are when they are in
+         * many runs (no copy into one register first) */
+        struct rowspan sp[4] = {
+            { r->transfers, c->msplit },
+            { c->wrows, c->wsplit },
+            { r->transfers + c->msplit, r->ntransfers - c->msplit },
+            { c->wrows + c->wsplit, c->nwrows - c->wsplit },
+        };
+        if (sort_transfer_spans(r, model_name_rank(m), m->ndatasets, sp, 4, &sorted))
+            goto fail;
+        if (sorted) {
+            sm_big_free(c->wrows);
+            c->wrows = NULL;
+            c->nwrows = 0;
+        }
+    }
+    if (join_rows(c))
+        goto fail;
+    if (sorted) {
+        /* done above */
+    } else if (r->ntransfers > 1 && model_name_rank(m)) {
         /* the names' order is known (the load snapshot keeps it) */
         if (sort_transfers(r, model_name_rank(m), m->ndatasets))
             goto fail;
@@ -541,6 +592,7 @@ fail:
         free(c->prow);
         free(c->inmech);
         free(c->wv);
+        sm_big_free(c->wrows);
         ck_free_own(c);
         free(c);
     }

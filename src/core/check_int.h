@@ -121,6 +121,11 @@ struct ck {
     struct wv *wv;
     int32_t nwv;
     int32_t cap_transfers;
+    /* Two threads: the worker's rows, kept apart until the register is
+     * ordered (the datasets' [0, wsplit), then the flows'); the main
+     * thread's datasets' rows are its first msplit. */
+    struct transfer *wrows;
+    int32_t nwrows, wsplit, msplit;
     int32_t rows_hint;          /* the register's first room, in rows */
     bool oom;
     bool no_register;           /* check_run_findings: no transfer rows */
@@ -251,6 +256,13 @@ void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
 int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
+/* Rows in pieces: the register is their concatenation, in this order. */
+struct rowspan {
+    const struct transfer *t;
+    int32_t n;
+};
+int sort_transfer_spans(struct check_result *r, const int32_t *rank, int32_t nrank,
+                        const struct rowspan *sp, int nsp, bool *done);
 int check_grow_rows(struct transfer **t, int32_t *cap, int32_t need, bool shareable);
 int rank_names(struct nkey *v, int32_t n, int32_t *rank);
 
