@@ -48,6 +48,14 @@ int  lineage_run(const struct model *m, const struct rulepack *rp, struct lineag
 /* The same; decl false: L->decl is not kept (nobody will take it). */
 int  lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
                       struct lineage *L, struct sm_error *err);
+/* The same, and *ends (when ends is not NULL) gets a new array of three
+ * ints per flow, read in the same pass over the flows: the source dataset,
+ * the source copy's region and the destination's region (the copy's, or
+ * the flow's to_region); SM_NONE each for a deleted flow or one from no
+ * copy. The caller frees it (free). check_run reads its flows' ends there
+ * instead of chasing two copies per flow again (a cache miss each). */
+int  lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
+                      struct lineage *L, int32_t **ends, struct sm_error *err);
 void lineage_fini(struct lineage *L);
 
 /* Does the flow carry field `name` personal data left after its

@@ -211,6 +211,7 @@ ck_worker(const struct ck *c)
     w->allowed = c->allowed;
     w->pool = c->pool;
     w->inflow = c->inflow;
+    w->ends = c->ends;
     w->inmech = c->inmech;
     w->prow = c->prow;          /* written per placement of its own datasets */
     w->wv = c->wv;
@@ -283,8 +284,9 @@ ck_worker_free(struct ck *w)
     free(w);
 }
 
-/* Appends w's findings, transfers (with their segment marks), counts and
- * strings to c's, as if c had made them next; w's result is left empty. */
+/* Appends w's findings, counts and strings to c's, as if c had made them
+ * next; w's result is left empty but for its transfer rows, which stay
+ * apart (check_objects, join_rows). */
 static int
 ck_absorb(struct ck *c, struct ck *w)
 {
@@ -298,15 +300,6 @@ ck_absorb(struct ck *c, struct ck *w)
         memcpy(r->findings + r->nfindings, s->findings, sizeof *s->findings * (size_t)s->nfindings);
         r->nfindings += s->nfindings;
         s->nfindings = 0;
-    }
-    if (s->ntransfers) {
-        int32_t n = r->ntransfers + s->ntransfers;
-        if (check_grow_rows(&r->transfers, &c->cap_transfers, n, c->m->shareable))
-            return SM_ENOMEM;
-        memcpy(r->transfers + r->ntransfers, s->transfers,
-               sizeof *s->transfers * (size_t)s->ntransfers);
-        r->ntransfers = n;
-        s->ntransfers = 0;
     }
     for (int k = 0; k < SEV_COUNT; k++)
         r->stats.count[k] += s->stats.count[k];
@@ -381,9 +374,46 @@ check_objects(struct ck *c)
             run_part(&b);   /* no thread: the same work, in order, here */
         if (c->oom || w->oom || ck_absorb(c, w))
             rc = SM_ENOMEM;
+        if (pass == 0) {
+            c->msplit = c->r->ntransfers;
+            c->wsplit = w->r->ntransfers;
+        }
+    }
+    if (rc == SM_OK) {
+        /* the worker's rows (its datasets', then its flows'), kept apart:
+         * the register's sort reads them where they are */
+        c->wrows = w->r->transfers;
+        c->nwrows = w->r->ntransfers;
+        w->r->transfers = NULL;
+        w->r->ntransfers = 0;
     }
     ck_worker_free(w);
     return rc;
+}
+
+/* Two threads: the worker's rows into the register, in the one-thread
+ * order: the main thread's datasets' rows, the worker's, the main thread's
+ * flows' rows, the worker's. */
+static int
+join_rows(struct ck *c)
+{
+    struct check_result *r = c->r;
+    int32_t nflow = r->ntransfers - c->msplit, n = r->ntransfers + c->nwrows;
+
+    if (c->nwrows) {
+        if (check_grow_rows(&r->transfers, &c->cap_transfers, n, c->m->shareable))
+            return SM_ENOMEM;
+        memmove(r->transfers + c->msplit + c->wsplit, r->transfers + c->msplit,
+                sizeof *r->transfers * (size_t)nflow);
+        memcpy(r->transfers + c->msplit, c->wrows, sizeof *r->transfers * (size_t)c->wsplit);
+        memcpy(r->transfers + c->msplit + c->wsplit + nflow, c->wrows + c->wsplit,
+               sizeof *r->transfers * (size_t)(c->nwrows - c->wsplit));
+        r->ntransfers = n;
+    }
+    sm_big_free(c->wrows);
+    c->wrows = NULL;
+    c->nwrows = 0;
+    return SM_OK;
 }
 
 static int
@@ -411,6 +441,8 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
 {
     struct ck *c = calloc(1, sizeof *c);
     struct check_result *r = calloc(1, sizeof *r);
+    int32_t *ends = NULL;       /* the flows' ends, read with the lineage */
+    bool sorted = false;        /* the register is in order */
     int rc = SM_ENOMEM;
 
     if (!c || !r)
@@ -439,8 +471,9 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         c->expired_tags = m->tags[t].expired && *m->tags[t].expired;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
-    if ((rc = lineage_run_decl(m, rp, full, r->lineage, err)))
+    if ((rc = lineage_run_ends(m, rp, full, r->lineage, &ends, err)))
         goto fail;
+    c->ends = ends;
     rc = SM_ENOMEM;
     c->L = r->lineage;
     r->eff_tier = c->L->eff_tier;
@@ -464,8 +497,8 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     for (int32_t f = 0; f < m->nflows; f++)
         if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && m->flows[f].from != SM_NONE &&
             c->inflow[m->flows[f].to] == SM_NONE) {
-            int32_t to = m->flows[f].to, fr = m->placements[m->flows[f].from].region;
-            int32_t tr = m->placements[to].region;
+            /* the ends' regions: the copies' (to is a copy here) */
+            int32_t to = m->flows[f].to, fr = ends[3 * f + 1], tr = ends[3 * f + 2];
             c->inflow[to] = f;
             c->inmech[to] = (uint8_t)(m->flows[f].mechanism |
                                       (m->flows[f].public_recipient ? 0x20 : 0));
@@ -495,12 +528,36 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
 
     if (check_objects(c))
         goto fail;
+    free(ends);                 /* the flows are done: before the sorts' arrays */
+    ends = NULL;
+    c->ends = NULL;
     check_subjects(c);
     if (c->oom)
         goto fail;
     if (r->nfindings > 1 && sort_findings(r))
         goto fail;
-    if (r->ntransfers > 1 && model_name_rank(m)) {
+    if (c->nwrows && r->transfers && model_name_rank(m)) {
+        /* two threads' rows: ordered from where they are when they are in
+         * many runs (no copy into one register first) */
+        struct rowspan sp[4] = {
+            { r->transfers, c->msplit },
+            { c->wrows, c->wsplit },
+            { r->transfers + c->msplit, r->ntransfers - c->msplit },
+            { c->wrows + c->wsplit, c->nwrows - c->wsplit },
+        };
+        if (sort_transfer_spans(r, model_name_rank(m), m->ndatasets, sp, 4, &sorted))
+            goto fail;
+        if (sorted) {
+            sm_big_free(c->wrows);
+            c->wrows = NULL;
+            c->nwrows = 0;
+        }
+    }
+    if (join_rows(c))
+        goto fail;
+    if (sorted) {
+        /* done above */
+    } else if (r->ntransfers > 1 && model_name_rank(m)) {
         /* the names' order is known (the load snapshot keeps it) */
         if (sort_transfers(r, model_name_rank(m), m->ndatasets))
             goto fail;
@@ -544,6 +601,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     }
     rc = SM_OK;
 fail:
+    free(ends);
     if (c) {
         free(c->cs);
         free(c->slot_regime);
@@ -555,6 +613,7 @@ fail:
         free(c->prow);
         free(c->inmech);
         free(c->wv);
+        sm_big_free(c->wrows);
         ck_free_own(c);
         free(c);
     }

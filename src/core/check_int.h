@@ -86,6 +86,9 @@ struct dctx {
     int32_t primary, home_region;
     int home_cc;
     bool personal;
+    uint64_t rkey;              /* copy_rules' key bits of the dataset (tier, home
+                                 * country, bit 63); 0: ids too large for the key */
+    uint64_t rhash;             /* gmask's share of that key's hash */
     char subj[CHECK_SUBJECTS_MAX];      /* bounded: country codes, each at most once: "EU,BR" */
     bool words;                 /* subj is filled */
 };
@@ -111,11 +114,18 @@ struct ck {
     const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
     int16_t *pool;
     int32_t *inflow;
+    const int32_t *ends;        /* per flow: source dataset, from and to region
+                                 * (lineage_run_ends), or NULL: read the copies */
     uint8_t *inmech;            /* per placement: inflow's mechanism | public << 5 */
     uint8_t *prow;
     struct wv *wv;
     int32_t nwv;
     int32_t cap_transfers;
+    /* Two threads: the worker's rows, kept apart until the register is
+     * ordered (the datasets' [0, wsplit), then the flows'); the main
+     * thread's datasets' rows are its first msplit. */
+    struct transfer *wrows;
+    int32_t nwrows, wsplit, msplit;
     int32_t rows_hint;          /* the register's first room, in rows */
     bool oom;
     bool no_register;           /* check_run_findings: no transfer rows */
@@ -246,6 +256,13 @@ void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
 int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
+/* Rows in pieces: the register is their concatenation, in this order. */
+struct rowspan {
+    const struct transfer *t;
+    int32_t n;
+};
+int sort_transfer_spans(struct check_result *r, const int32_t *rank, int32_t nrank,
+                        const struct rowspan *sp, int nsp, bool *done);
 int check_grow_rows(struct transfer **t, int32_t *cap, int32_t need, bool shareable);
 int rank_names(struct nkey *v, int32_t n, int32_t *rank);
 

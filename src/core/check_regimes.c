@@ -464,14 +464,13 @@ static bool
 rules_key(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
           const struct mech *mc, uint64_t *w1)
 {
-    uint64_t t = (uint64_t)(dc->tier + 1), h = (uint64_t)(dc->home_cc + 1);
     uint64_t a = (uint64_t)(r + 1), b = (uint64_t)(key + 1);
     bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
 
     (void)c;
-    if (t >= 1u << 12 || h >= 1u << 10 || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
+    if (!dc->rkey || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
         return false;
-    *w1 = (uint64_t)1 << 63 | t << 48 | h << 38 | a << 24 | b << 10 |
+    *w1 = dc->rkey | a << 24 | b << 10 |
           (uint64_t)backup << 9 | (uint64_t)mc->mech << 4 | (uint64_t)(mc->dates_ok != 0) << 3 |
           (uint64_t)(mc->public_recipient != 0) << 2 | (uint64_t)(r == dc->home_region) << 1 |
           (uint64_t)(key != SM_NONE && key == dc->home_region);
@@ -489,7 +488,7 @@ copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32
 
     if (!c->rmemo || !rules_key(c, dc, role, r, key, mc, &w1))
         return copy_rules_of(c, dc, role, r, key, mc);
-    e = &c->rmemo[((w1 ^ dc->gmask * 0xff51afd7ed558ccdULL) * 0x9e3779b97f4a7c15ULL) >> 40 &
+    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 &
                   (RULES_MEMO - 1)];
     if (e->w1 != w1 || e->w0 != dc->gmask) {
         e->rules = copy_rules_of(c, dc, role, r, key, mc);
@@ -548,6 +547,12 @@ dataset_home(const struct ck *c, struct dctx *dc, int32_t r)
      * anywhere: with a restricting regime beside it, only the latter bounds
      * the bloc. Alone, its own country is the bloc. */
     dc->bmask = dc->gmask & c->restricting ? dc->gmask & c->restricting : dc->gmask;
+    /* copy_rules' key: the dataset's part, once per dataset (rules_key) */
+    {
+        uint64_t t = (uint64_t)(dc->tier + 1), h = (uint64_t)(dc->home_cc + 1);
+        dc->rkey = t >= 1u << 12 || h >= 1u << 10 ? 0 : (uint64_t)1 << 63 | t << 48 | h << 38;
+        dc->rhash = dc->gmask * 0xff51afd7ed558ccdULL;
+    }
 }
 
 void

@@ -429,6 +429,9 @@ merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nr
 
 #define MERGE_RUNS_MAX 64
 
+static int scatter(struct check_result *r, const int32_t *rank, int32_t nrank,
+                   const struct rowspan *sp, int nsp);
+
 /* Sort the transfer register by transfer_cmp, stably. The rows come
  * sorted per dataset (sort_new_rows), datasets in id order, then the
  * flows' rows: when ids follow names, a few long runs, merged in a pass or
@@ -441,7 +444,7 @@ int
 sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
 {
     struct transfer *t = r->transfers;
-    int32_t n = r->ntransfers, big = 0;
+    int32_t n = r->ntransfers;
     int32_t run[MERGE_RUNS_MAX + 1], nrun = 1;
 
     run[0] = 0;
@@ -457,19 +460,37 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
         run[nrun] = n;
         return merge_runs(r, rank, run, nrun);
     }
+    {
+        struct rowspan one = { t, n };
+        return scatter(r, rank, nrank, &one, 1);
+    }
+}
+
+/* sort_transfers' counting path over rows in spans (their concatenation in
+ * order is the register): one stable pass moves each row into its place in a
+ * new register of exactly their number (r->transfers, r->ntransfers), the
+ * old one freed; then each dataset's rows are put in order among themselves. */
+static int
+scatter(struct check_result *r, const int32_t *rank, int32_t nrank, const struct rowspan *sp,
+        int nsp)
+{
+    int32_t n = 0, big = 0;
     int32_t *start = calloc((size_t)nrank + 1, sizeof *start);
     struct transfer *u = NULL, *tmp = NULL;
 
     if (!start)
         return SM_ENOMEM;
-    for (int32_t k = 0; k < n; k++)
-        start[rank[t[k].dataset] + 1]++;
+    for (int s = 0; s < nsp; s++) {
+        for (int32_t k = 0; k < sp[s].n; k++)
+            start[rank[sp[s].t[k].dataset] + 1]++;
+        n += sp[s].n;
+    }
     for (int32_t q = 0; q < nrank; q++) {
         if (start[q + 1] > big)
             big = start[q + 1];
         start[q + 1] += start[q];
     }
-    if (!(u = sm_big_alloc(sizeof *u * (size_t)n, sm_big_wants_share(t))) ||
+    if (!(u = sm_big_alloc(sizeof *u * (size_t)n, sm_big_wants_share(r->transfers))) ||
         (big > 16 && !(tmp = malloc(sizeof *tmp * (size_t)big)))) {
         free(start);
         sm_big_free(u);
@@ -479,10 +500,12 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
      * each row after the rows of names before its dataset's and after the
      * earlier rows of its dataset (written in order; read in a few runs,
      * each dataset's rows were made together and ids mostly follow names) */
-    for (int32_t k = 0; k < n; k++)
-        u[start[rank[t[k].dataset]]++] = t[k];
+    for (int s = 0; s < nsp; s++)
+        for (int32_t k = 0; k < sp[s].n; k++)
+            u[start[rank[sp[s].t[k].dataset]]++] = sp[s].t[k];
     sm_big_free(r->transfers);
     r->transfers = u;
+    r->ntransfers = n;
     /* start[q] is now the end of rank q's rows */
     for (int32_t q = 0, lo = 0; q < nrank; lo = start[q++])
         if (start[q] - lo > 1)
@@ -490,6 +513,34 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
     free(tmp);
     free(start);
     return SM_OK;
+}
+
+/* The register as the concatenation of the spans sp (two threads: each
+ * thread's rows of each pass), sorted as sort_transfers sorts it, without
+ * first copying the pieces together when the rows are in many runs (the
+ * counting pass reads them where they are): *done. Otherwise (a few sorted
+ * runs) *done is false and nothing is changed: the caller puts the pieces
+ * together and calls sort_transfers. */
+int
+sort_transfer_spans(struct check_result *r, const int32_t *rank, int32_t nrank,
+                    const struct rowspan *sp, int nsp, bool *done)
+{
+    const struct transfer *prev = NULL;
+    int32_t nrun = 1;
+    int rc;
+
+    *done = false;
+    for (int s = 0; s < nsp && nrun <= MERGE_RUNS_MAX; s++)
+        for (int32_t k = 0; k < sp[s].n && nrun <= MERGE_RUNS_MAX; k++) {
+            if (prev && transfer_cmp(rank, prev, &sp[s].t[k]) > 0)
+                nrun++;
+            prev = &sp[s].t[k];
+        }
+    if (nrun <= MERGE_RUNS_MAX)
+        return SM_OK;
+    if ((rc = scatter(r, rank, nrank, sp, nsp)) == SM_OK)
+        *done = true;
+    return rc;
 }
 
 int
