@@ -94,6 +94,9 @@ int cli_finish(struct cli *c, bool commit);
  * can still compare against it. SM_OK, or an error in err (not printed). */
 int cli_reload(struct cli *c, bool force, bool *reloaded, char *summary, size_t size,
                struct sm_error *err);
+/* Free the model cli_reload replaced last (c->retired), once nobody holds
+ * it any more. */
+void cli_release_retired(struct cli *c);
 /* ---- a model-json file instead of the catalog (cli_model.c) ------------------- */
 
 /* The whole of a file ("-": standard input), NUL-terminated, *len bytes;

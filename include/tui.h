@@ -51,6 +51,11 @@ struct tui_ops {
      * model is the TUI's alone. */
     int  (*sync)(void *ctx, bool force, bool *reloaded, char *summary, size_t size,
                  struct sm_error *err);
+    /* The TUI holds nothing of the model a sync replaced any more (it has
+     * re-checked the new one, outside scenario mode): the old one may go,
+     * so a TUI open through a nightly import holds one model, not two.
+     * NULL: nothing to free. */
+    void (*settled)(void *ctx);
 };
 
 struct export_juris;

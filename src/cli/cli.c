@@ -344,6 +344,13 @@ cli_reload(struct cli *c, bool force, bool *reloaded, char *summary, size_t size
     return SM_OK;
 }
 
+void
+cli_release_retired(struct cli *c)
+{
+    model_free(c->retired);
+    c->retired = NULL;
+}
+
 int
 cli_apply(struct cli *c, const struct edit *e, const char *verb)
 {

@@ -90,6 +90,12 @@ sync_catalog(void *ctx, bool force, bool *reloaded, char *summary, size_t size, 
     return cli_reload(ctx, force, reloaded, summary, size, err);
 }
 
+static void
+settled(void *ctx)
+{
+    cli_release_retired(ctx);
+}
+
 /* Run another command with its output captured for the TUI's pager. */
 static int
 command(void *ctx, int argc, char **argv, char **out)
@@ -309,7 +315,7 @@ run_tui(struct cli *c, int argc, char **argv)
     struct keymap km;
     struct theme th;
     struct tui_ops ops = { .ctx = c, .apply = apply, .revert = revert, .check = check,
-                           .sync = sync_catalog,
+                           .sync = sync_catalog, .settled = settled,
                            .check_free = check_free, .command = command, .model = model_of,
                            .scenario = scenario };
     struct tui_options to;

@@ -144,6 +144,16 @@ select_object(struct tui *t, enum obj_kind kind, int32_t id)
  * name objects of the old model: they go, so an undo never undoes another
  * writer's change. True when the catalog was reloaded. Not while a form,
  * prompt or dialog is open: the edit it makes is checked when it is saved. */
+/* Outside scenario mode, once the model and its check are the current
+ * ones, the model a sync or command replaced is no one's (in the mode the
+ * base's old check may still be the one to go back to: scen_leave). */
+void
+tui_settle(struct tui *t)
+{
+    if (!t->scen.on && t->ops.settled)
+        t->ops.settled(t->ops.ctx);
+}
+
 bool
 sync_catalog(struct tui *t, bool force)
 {
@@ -185,6 +195,7 @@ sync_catalog(struct tui *t, bool force)
         recheck(t, what ? what : "catalog reloaded");
         if (sel && model_find(t->m, kind, sel, &id, NULL) == SM_OK)
             select_object(t, kind, id);
+        tui_settle(t);
     }
     free(sel);
     free(what);

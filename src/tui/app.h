@@ -30,6 +30,7 @@ extern const struct export_item export_items[];
 void clear_stack(struct undo_entry *stack, int *n);
 bool target_object(struct tui *t, enum obj_kind *kind, int32_t *id);
 bool sync_catalog(struct tui *t, bool force);
+void tui_settle(struct tui *t);
 struct view *cur_view(struct tui *t);
 void switch_view(struct tui *t, int i);
 struct detail *current_detail(struct tui *t);

@@ -110,6 +110,7 @@ run_argv(struct tui *t, const char *label, int argc, char **argv)
         }
         /* The command may have changed the catalog: re-check quietly. */
         recheck(t, what ? what : ":");
+        tui_settle(t);
     }
     free(what);
     t->msg_error = rc >= 2;

@@ -141,6 +141,7 @@ scen_leave(struct tui *t)
     } else {
         tui_derive(t);
     }
+    tui_settle(t);
     t->nhist = 0;
     tui_set_message(t, false, "left scenario %s; back to the catalog", t->scen.name);
 }

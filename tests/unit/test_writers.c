@@ -44,6 +44,14 @@ w_sync(void *ctx, bool force, bool *reloaded, char *summary, size_t size, struct
     return cli_reload(ctx, force, reloaded, summary, size, err);
 }
 
+/* as the CLI's TUI does: the replaced model goes once the TUI settled, so
+ * under ASan any later read of it is caught */
+static void
+w_settled(void *ctx)
+{
+    cli_release_retired(ctx);
+}
+
 static struct model *
 w_model(void *ctx)
 {
@@ -130,6 +138,7 @@ test_tui_and_cli_writer(void **state)
     ops.apply = w_apply;
     ops.revert = w_revert;
     ops.sync = w_sync;
+    ops.settled = w_settled;
     ops.model = w_model;
     o.catalog = cat;
     o.today = 20261126;
@@ -196,6 +205,7 @@ test_tui_and_cli_writer(void **state)
     /* what both sides saved is there */
     tui_idle(t);                /* the TUI takes the CLI's last changes */
     assert_ptr_equal(t->m, c.m);
+    assert_null(c.retired);     /* settled: one model held, not two */
     {
         struct model *m = c.m;
         char line[256];
