@@ -48,14 +48,28 @@ int  lineage_run(const struct model *m, const struct rulepack *rp, struct lineag
 /* The same; decl false: L->decl is not kept (nobody will take it). */
 int  lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
                       struct lineage *L, struct sm_error *err);
-/* The same, and *ends (when ends is not NULL) gets a new array of three
- * ints per flow, read in the same pass over the flows: the source dataset,
- * the source copy's region and the destination's region (the copy's, or
- * the flow's to_region); SM_NONE each for a deleted flow or one from no
- * copy. The caller frees it (free). check_run reads its flows' ends there
- * instead of chasing two copies per flow again (a cache miss each). */
+/* A flow's destination region as the lineage's pass over the flows read
+ * it (the destination copy's, or the flow's to_region), FLOW_END_NONE for
+ * none or a deleted flow. Only this end: the source copy's region shares
+ * a cache line with its dataset, which the check reads anyway, and the
+ * array is live while check_run's register grows, so 2 bytes a flow keep
+ * `sovmap check` at 1M within its memory target (doc/performance.md). */
+#define FLOW_END_NONE 0xffffu
+/* A flow_end region as a region id (SM_NONE for none). */
+static inline int32_t
+flow_end_region(uint16_t r)
+{
+    return r == FLOW_END_NONE ? -1 : (int32_t)r;
+}
+
+/* The same, and *ends (when ends is not NULL) gets a new array of the
+ * flows' destination regions (one uint16_t per flow), read in the same
+ * pass; NULL when a region id does not fit 16 bits (more than 65,534
+ * regions): the caller then reads the copies. The caller frees it (free).
+ * check_run reads them there instead of chasing the destination copy of
+ * every flow again (a cache miss each). */
 int  lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
-                      struct lineage *L, int32_t **ends, struct sm_error *err);
+                      struct lineage *L, uint16_t **ends, struct sm_error *err);
 void lineage_fini(struct lineage *L);
 
 /* Does the flow carry field `name` personal data left after its

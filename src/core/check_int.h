@@ -114,7 +114,7 @@ struct ck {
     const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
     int16_t *pool;
     int32_t *inflow;
-    const int32_t *ends;        /* per flow: source dataset, from and to region
+    const uint16_t *ends;       /* per flow: the destination region
                                  * (lineage_run_ends), or NULL: read the copies */
     uint8_t *inmech;            /* per placement: inflow's mechanism | public << 5 */
     uint8_t *prow;

@@ -798,15 +798,13 @@ get_flow_facts(struct ck *c, int32_t f, struct flow_facts *x)
         return false;
     x->f = f;
     x->fl = fl;
-    if (c->ends) {              /* read with the lineage: no copy to chase */
-        x->d = d = c->ends[3 * f];
-        x->from_r = c->ends[3 * f + 1];
-        x->to_r = c->ends[3 * f + 2];
-    } else {
-        x->d = d = m->placements[fl->from].dataset;
-        x->from_r = m->placements[fl->from].region;
+    /* the source's dataset and region share a cache line */
+    x->d = d = m->placements[fl->from].dataset;
+    x->from_r = m->placements[fl->from].region;
+    if (c->ends)                /* read with the lineage: no copy to chase */
+        x->to_r = flow_end_region(c->ends[f]);
+    else
         x->to_r = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
-    }
     if (x->from_r == SM_NONE || x->to_r == SM_NONE)
         return false;
     x->personal = c->L->flow_personal[f];

@@ -109,10 +109,10 @@ lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
 
 int
 lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
-                 struct lineage *L, int32_t **ends, struct sm_error *err)
+                 struct lineage *L, uint16_t **ends, struct sm_error *err)
 {
     int32_t nd = m->ndatasets, nf = m->nflows;
-    int32_t *end = NULL;            /* *ends, 3 per flow */
+    uint16_t *end = NULL;           /* *ends */
     int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
     int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
     uint8_t *inq = NULL;
@@ -155,7 +155,8 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
     from_ds = malloc(sizeof *from_ds * (size_t)(nf + 1));
     queue = malloc(sizeof *queue * (size_t)(nd + 1));
     inq = calloc((size_t)nd + 1, 1);
-    if (ends && !(end = malloc(sizeof *end * 3 * ((size_t)nf + 1))))
+    if (ends && m->nregions < (int32_t)FLOW_END_NONE &&
+        !(end = malloc(sizeof *end * ((size_t)nf + 1))))
         goto fail;
     if (!L->eff_tier || !L->eff_via || !L->subj_via || !L->personal || !L->has_pfields || !L->pfield ||
         !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
@@ -237,18 +238,15 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
         int32_t a;
         src_of[f] = tgt_of[f] = from_ds[f] = SM_NONE;
         if (end)
-            end[3 * f] = end[3 * f + 1] = end[3 * f + 2] = SM_NONE;
+            end[f] = FLOW_END_NONE;
         if (fl->deleted || fl->from == SM_NONE)
             continue;
         /* the source dataset, read once (a cache miss per flow) */
         a = fl->from >= 0 && fl->from < m->nplacements ? m->placements[fl->from].dataset : SM_NONE;
         from_ds[f] = a;
         if (end) {
-            /* the regions sit beside the datasets: the same cache lines */
-            end[3 * f] = a;
-            end[3 * f + 1] = fl->from >= 0 && fl->from < m->nplacements
-                                 ? m->placements[fl->from].region : SM_NONE;
-            end[3 * f + 2] = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
+            int32_t tr = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
+            end[f] = tr == SM_NONE ? FLOW_END_NONE : (uint16_t)tr;
         }
         L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {

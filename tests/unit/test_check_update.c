@@ -832,6 +832,70 @@ test_refuses_global(void **state)
     rulepack_free(rp);
 }
 
+/* More regions than a 16-bit id holds: check_run reads every flow's
+ * destination from its copy instead of the lineage's array (lineage.h,
+ * lineage_run_ends), on one thread and two, and decides the same: the
+ * same findings on the same objects and the same register. (Messages may
+ * differ: a fix hint may name one of the new regions.) */
+static void
+test_many_regions(void **state)
+{
+    struct rulepack *rp = NULL;
+    struct model *m = tl_base_model();
+    struct check_result *before = NULL, *after = NULL;
+    SM_ERROR(err);
+    char id[64], code[32];
+    int32_t live = 0;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+    build(m, 300);
+    for (int32_t f = 0; f < m->nflows; f++)
+        live += !m->flows[f].deleted;
+    assert_true(live > 0);
+    run_threads(m, rp, "1", &before);
+    assert_true(before->nfindings > 0 && before->ntransfers > 0);
+    while (m->nregions < (int32_t)FLOW_END_NONE) {
+        struct region rg;
+        model_region_init(&rg);
+        snprintf(code, sizeof code, "x%d", (int)m->nregions);
+        snprintf(id, sizeof id, "lab:%s", code);
+        rg.id = id;
+        rg.provider = "lab";
+        rg.code = code;
+        rg.country = sm_cc("AQ");
+        rg.operator_home = sm_cc("AQ");
+        rg.kind = REGION_CLOUD;
+        assert_int_equal(model_add_region(m, &rg, NULL, NULL), SM_OK);
+    }
+    for (int k = 0; k < 2; k++) {
+        run_threads(m, rp, k ? "2" : "1", &after);
+        assert_int_equal(after->nfindings, before->nfindings);
+        for (int32_t i = 0; i < after->nfindings; i++) {
+            const struct finding *a = &after->findings[i], *b = &before->findings[i];
+            assert_string_equal(a->rule, b->rule);
+            assert_int_equal(a->kind, b->kind);
+            assert_int_equal(a->object, b->object);
+            assert_int_equal(a->severity, b->severity);
+        }
+        assert_int_equal(after->ntransfers, before->ntransfers);
+        for (int32_t i = 0; i < after->ntransfers; i++) {
+            const struct transfer *a = &after->transfers[i], *b = &before->transfers[i];
+            assert_int_equal(a->dataset, b->dataset);
+            assert_int_equal(a->placement, b->placement);
+            assert_int_equal(a->flow, b->flow);
+            assert_int_equal(a->to_cc, b->to_cc);
+            assert_int_equal(a->status, b->status);
+            assert_int_equal(a->mechanism, b->mechanism);
+        }
+        check_result_free(after);
+    }
+    check_result_free(before);
+    model_free(m);
+    rulepack_free(rp);
+}
+
 int
 main(void)
 {
@@ -840,6 +904,7 @@ main(void)
         cmocka_unit_test(test_register_same_name),
         cmocka_unit_test(test_random_edits),
         cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_many_regions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
