@@ -470,15 +470,17 @@ END {
     t("write the catalog (gen, once)", 1000000, 6, "write: the same, wall")
     m("TUI session, real binary (sovmap tui, scripted)", 1000000, 600, "memory: TUI at 1M <= 600 MiB (real binary, peak RSS)")
     m("sovmap check (CLI: load+check+SARIF)", 1000000, 450, "memory: sovmap check at 1M <= 450 MiB")
-    # growth: every row within 11x per 10x datasets
+    # growth: every row of sovmap within 11x per 10x datasets (the SQL
+    # baseline's rows are SQLite's growth, shown in the table, not judged)
     worst = 0
     for (i = 1; i <= nl; i++) {
-        l = ord[i]; a = med[l SUBSEP 10000]; b = med[l SUBSEP 100000]; c = med[l SUBSEP 1000000]
+        l = ord[i]; if (l ~ /^SQL:/) continue
+        a = med[l SUBSEP 10000]; b = med[l SUBSEP 100000]; c = med[l SUBSEP 1000000]
         if (l ~ /^TUI session/) continue
         if (a > 0.002 && b > 0 && b / a > worst) { worst = b / a; wl = l " 10k->100k" }
         if (b > 0.002 && c > 0 && c / b > worst) { worst = c / b; wl = l " 100k->1M" }
     }
-    if (worst > 0) printf "  %-62s %11.1fx  %s\n", "growth: every row <= 11x per 10x (worst: rows over 2 ms)", worst, (worst <= 11 ? "met" : "not met (" wl ")")
+    if (worst > 0) printf "  %-62s %11.1fx  %s\n", "growth: every sovmap row <= 11x per 10x (worst, rows over 2 ms)", worst, (worst <= 11 ? "met" : "not met (" wl ")")
     # issue #20, speed at scale (the TUI bench)
     t("TUI key to redraw, slowest key (cpu)", 100000, 0.030, "#20: 100k every key, sort and filter < 30 ms (slowest, cpu)")
     t("TUI first frame after load", 100000, 0.300, "#20: 100k first frame < 300 ms")
