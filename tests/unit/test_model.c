@@ -71,6 +71,25 @@ test_cc_and_dates(void **state)
     assert_int_equal(d, 20280229);
     sm_date_fmt(d, buf);
     assert_string_equal(buf, "2028-02-29");
+    sm_date_fmt(0, buf);
+    assert_string_equal(buf, "");
+    /* the same text as the printf format it replaced, for any positive d */
+    for (int32_t x = 1; x < 100000000; x = x < 100000 ? x + 1 : x * 3 + 7) {
+        char want[32];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", (int)(x / 10000) % 10000,
+                 (int)(x / 100 % 100), (int)(x % 100));
+        sm_date_fmt(x, buf);
+        assert_string_equal(buf, want);
+    }
+    for (int32_t x = 99999000; x < 100001000; x++) {
+        char want[32];
+        snprintf(want, sizeof want, "%04d-%02d-%02d", (int)(x / 10000) % 10000,
+                 (int)(x / 100 % 100), (int)(x % 100));
+        sm_date_fmt(x, buf);
+        assert_string_equal(buf, want);
+    }
+    sm_date_fmt(INT32_MAX, buf);
+    assert_string_equal(buf, "4748-36-47");
     assert_int_equal(sm_levenshtein("aws:eu-west-9", "aws:eu-west-1", 3), 1);
 }
 
