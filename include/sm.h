@@ -191,6 +191,11 @@ void  *sm_big_share(const void *p, size_t size);
 bool   sm_big_wants_share(const void *p);
 /* p is a copy sharing pages with another block. */
 bool   sm_big_is_shared(const void *p);
+/* Give back the memory of the whole pages of block p inside [from, to)
+ * (addresses within p) while p stays allocated: for a block read once, front
+ * to back, into another. Their bytes are lost (read as zero or anything);
+ * write them before reading them again. Nothing on a share or elsewhere. */
+void   sm_big_release(void *p, const void *from, const void *to);
 /* sm_grow for big blocks. */
 int    sm_big_grow(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable);
 

@@ -556,10 +556,10 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         /* two threads' rows: ordered from where they are when they are in
          * many runs (no copy into one register first) */
         struct rowspan sp[4] = {
-            { r->transfers, c->msplit },
-            { c->wrows, c->wsplit },
-            { r->transfers + c->msplit, r->ntransfers - c->msplit },
-            { c->wrows + c->wsplit, c->nwrows - c->wsplit },
+            { r->transfers, c->msplit, r->transfers },
+            { c->wrows, c->wsplit, c->wrows },
+            { r->transfers + c->msplit, r->ntransfers - c->msplit, r->transfers },
+            { c->wrows + c->wsplit, c->nwrows - c->wsplit, c->wrows },
         };
         if (sort_transfer_spans(r, model_name_rank(m), m->ndatasets, sp, 4, &sorted))
             goto fail;

@@ -256,10 +256,14 @@ void check_flow(struct ck *c, int32_t f);
 void check_subjects(struct ck *c);
 void sort_new_rows(struct ck *c, int32_t from);
 int sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank);
-/* Rows in pieces: the register is their concatenation, in this order. */
+/* Rows in pieces: the register is their concatenation, in this order.
+ * blk: the sm_big block holding them, whose pages the sort gives back as it
+ * has read them (sm_big_release; every span of a block is read once, in
+ * this order), or NULL. */
 struct rowspan {
     const struct transfer *t;
     int32_t n;
+    void *blk;
 };
 int sort_transfer_spans(struct check_result *r, const int32_t *rank, int32_t nrank,
                         const struct rowspan *sp, int nsp, bool *done);

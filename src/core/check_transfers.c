@@ -428,6 +428,8 @@ merge_runs(struct check_result *r, const int32_t *rank, int32_t *run, int32_t nr
 }
 
 #define MERGE_RUNS_MAX 64
+/* scatter gives back the rows it has read every this many rows (640 KB) */
+#define SCATTER_CHUNK 16384
 
 static int scatter(struct check_result *r, const int32_t *rank, int32_t nrank,
                    const struct rowspan *sp, int nsp);
@@ -461,7 +463,7 @@ sort_transfers(struct check_result *r, const int32_t *rank, int32_t nrank)
         return merge_runs(r, rank, run, nrun);
     }
     {
-        struct rowspan one = { t, n };
+        struct rowspan one = { t, n, t };
         return scatter(r, rank, nrank, &one, 1);
     }
 }
@@ -499,10 +501,27 @@ scatter(struct check_result *r, const int32_t *rank, int32_t nrank, const struct
     /* one stable counting pass straight into the register's final place:
      * each row after the rows of names before its dataset's and after the
      * earlier rows of its dataset (written in order; read in a few runs,
-     * each dataset's rows were made together and ids mostly follow names) */
-    for (int s = 0; s < nsp; s++)
-        for (int32_t k = 0; k < sp[s].n; k++)
-            u[start[rank[sp[s].t[k].dataset]]++] = sp[s].t[k];
+     * each dataset's rows were made together and ids mostly follow names).
+     * The rows read are given back a chunk at a time, so that the new
+     * register's pages, faulted in as they are written, mostly take the
+     * place of the old one's instead of coming on top (nothing fails from
+     * here on: the old rows are not needed again). */
+    for (int s = 0; s < nsp; s++) {
+        const struct transfer *t = sp[s].t;
+        const char *given = (const char *)t;
+        for (int32_t k0 = 0, k1; k0 < sp[s].n; k0 = k1) {
+            k1 = sp[s].n - k0 > SCATTER_CHUNK ? k0 + SCATTER_CHUNK : sp[s].n;
+            for (int32_t k = k0; k < k1; k++)
+                u[start[rank[t[k].dataset]]++] = t[k];
+            if (sp[s].blk) {
+                sm_big_release(sp[s].blk, given, t + k1);
+                /* the next chunk from the page this one ended in */
+                given = (const char *)((uintptr_t)(t + k1) & ~(uintptr_t)4095);
+                if (given < (const char *)t)
+                    given = (const char *)t;
+            }
+        }
+    }
     sm_big_free(r->transfers);
     r->transfers = u;
     r->ntransfers = n;

@@ -232,6 +232,35 @@ sm_big_is_shared(const void *p)
     return p && hdr(p)->kind == BIG_PRIVATE;
 }
 
+void
+sm_big_release(void *p, const void *from, const void *to)
+{
+#ifdef __linux__
+    struct big_hdr *h;
+    uintptr_t lo, hi, base;
+
+    if (!p)
+        return;
+    h = hdr(p);
+    base = (uintptr_t)p;
+    lo = (uintptr_t)from < base ? base : (uintptr_t)from;
+    hi = (uintptr_t)to > base + h->room ? base + h->room : (uintptr_t)to;
+    lo = (lo + BIG_PAGE - 1) & ~(uintptr_t)(BIG_PAGE - 1);
+    hi &= ~(uintptr_t)(BIG_PAGE - 1);
+    if (hi <= lo)
+        return;
+    if (h->kind == BIG_SHARED)          /* the file's pages themselves */
+        (void)madvise((void *)lo, hi - lo, MADV_REMOVE);
+    else if (h->kind == BIG_HEAP)       /* anonymous private memory */
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    /* a share's pages may be the original's: kept */
+#else
+    (void)p;
+    (void)from;
+    (void)to;
+#endif
+}
+
 int
 sm_big_grow(void **p, int32_t *cap, int32_t need, size_t elsize, bool shareable)
 {

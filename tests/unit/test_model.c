@@ -639,6 +639,65 @@ test_sort_fields_and_tag_expiry(void **state)
     model_free(m);
 }
 
+/* sm_big_release gives back the whole pages inside a range and keeps every
+ * byte outside them: a memory file's pages read as zero again, a heap
+ * block's bytes outside the range stay, and a share keeps all of its bytes
+ * (its pages may be the original's). */
+static void
+test_big_release(void **state)
+{
+    size_t n = SM_BIG_MIN * 4;
+    unsigned char *blk[2], *c;
+    (void)state;
+
+    blk[0] = sm_big_alloc(n, true);     /* a memory file on Linux */
+    blk[1] = sm_big_alloc(n, false);    /* a heap block */
+    for (int b = 0; b < 2; b++) {
+        unsigned char *a = blk[b];
+        size_t from = 4096 * 3 + 100, to = 4096 * 40 + 7;
+        assert_non_null(a);
+        for (size_t i = 0; i < n; i++)
+            a[i] = (unsigned char)(i * 13 + 1);
+        if (b == 0) {
+            /* a share first: it keeps its bytes through a release of it */
+            c = sm_big_share(a, n);
+            assert_non_null(c);
+            sm_big_release(c, c + from, c + to);
+            for (size_t i = 0; i < n; i++)
+                if (c[i] != (unsigned char)(i * 13 + 1))
+                    fail_msg("share: byte %zu changed", i);
+            sm_big_free(c);
+        }
+        /* the whole pages (at addresses a multiple of 4096) in the range */
+        uintptr_t lo = ((uintptr_t)(a + from) + 4095) & ~(uintptr_t)4095;
+        uintptr_t hi = (uintptr_t)(a + to) & ~(uintptr_t)4095;
+        sm_big_release(a, a + from, a + to);
+        /* the partial pages at both ends and everything outside: kept */
+        for (size_t i = 0; i < n; i++) {
+            bool inside = (uintptr_t)(a + i) >= lo && (uintptr_t)(a + i) < hi;
+            if (!inside && a[i] != (unsigned char)(i * 13 + 1))
+                fail_msg("block %d: byte %zu outside the pages given back changed", b, i);
+#ifdef __linux__
+            if (inside && b == 0 && a[i] != 0)
+                fail_msg("memory file: byte %zu given back reads %d", i, a[i]);
+#endif
+        }
+        /* the pages given back can be written again */
+        assert_true(hi - lo >= 4096 * 35);
+        memset((unsigned char *)lo, 'z', hi - lo);
+        assert_int_equal(((unsigned char *)hi)[-1], 'z');
+        assert_int_equal(a[from - 1], (unsigned char)((from - 1) * 13 + 1));
+        /* ranges outside the block, empty or inside one page: nothing */
+        sm_big_release(a, a + 10, a + 20);
+        sm_big_release(a, a + 4096 * 50, a + 4096 * 50);
+        sm_big_release(a, a - 4096, a + 100);
+        assert_int_equal(a[10], (unsigned char)(10 * 13 + 1));
+        assert_int_equal(a[0], 1);
+        sm_big_free(a);
+    }
+    sm_big_release(NULL, NULL, NULL);
+}
+
 /* sm_big blocks: zeroed; a shareable big one is shared page by page (a
  * write to either side is not seen by the other), grows, and a copy
  * outgrowing its room keeps its bytes; small and unshareable ones are
@@ -743,6 +802,7 @@ main(void)
         cmocka_unit_test(test_asrc_heads),
         cmocka_unit_test(test_sort_fields_and_tag_expiry),
         cmocka_unit_test(test_big_blocks),
+        cmocka_unit_test(test_big_release),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }
