@@ -471,7 +471,7 @@ END {
     m("TUI session, real binary (sovmap tui, scripted)", 1000000, 600, "memory: TUI at 1M <= 600 MiB (real binary, peak RSS)")
     m("sovmap check (CLI: load+check+SARIF)", 1000000, 450, "memory: sovmap check at 1M <= 450 MiB")
     # growth: every row of sovmap within 11x per 10x datasets (the SQL
-    # baseline's rows are SQLite's growth, shown in the table, not judged)
+    # baseline rows are the growth of SQLite, shown in the table, not judged)
     worst = 0
     for (i = 1; i <= nl; i++) {
         l = ord[i]; if (l ~ /^SQL:/) continue
