@@ -514,6 +514,6 @@ function r(q, l, s, lim, what,   a, b) {
     a = med[q SUBSEP s]; b = med[l SUBSEP s]
     if (!(a > 0) || !(b > 0)) return
     printf "  %-62s %11.1fx  %s\n", what, a / b, (a / b >= lim ? "met" : "not met")
-}' "$RES"
+}' "$RES" || { echo "bench: the targets block failed (bench/run.sh's awk program)" >&2; exit 1; }
 echo
 echo "total: $(($(date +%s) - START)) s"
