@@ -129,6 +129,10 @@ bool     sm_map_del(struct sm_map *m, const char *key);
 /* Deep copy of the slot table (keys stay borrowed). */
 int      sm_map_copy(struct sm_map *dst, const struct sm_map *src);
 uint32_t sm_hash(const char *s);
+/* The slot count an open-addressing table of cap slots (0: none yet) needs
+ * for n live keys and tomb deleted ones: a power of two, at least 16, kept
+ * under three quarters full. sm_map and sm_idmap grow by it. */
+uint32_t sm_table_cap(uint32_t cap, uint32_t n, uint32_t tomb);
 
 /* ---- name -> id map that keeps no keys (sm_idmap.c) ---------------------- */
 /* For objects that carry their own name and never change it (the model's

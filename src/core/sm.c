@@ -308,13 +308,21 @@ rehash(struct sm_map *m, uint32_t cap)
     return SM_OK;
 }
 
+uint32_t
+sm_table_cap(uint32_t cap, uint32_t n, uint32_t tomb)
+{
+    if (!cap)
+        cap = 16;
+    while ((uint64_t)(n + tomb) * 4 >= (uint64_t)cap * 3)
+        cap *= 2;
+    return cap;
+}
+
 int
 sm_map_reserve(struct sm_map *m, uint32_t n)
 {
-    uint32_t cap = m->cap ? m->cap : 16;
+    uint32_t cap = sm_table_cap(m->cap, n, m->tomb);
 
-    while ((uint64_t)(n + m->tomb) * 4 >= (uint64_t)cap * 3)
-        cap *= 2;
     if (cap != m->cap || !m->slots)
         return rehash(m, cap);
     return SM_OK;

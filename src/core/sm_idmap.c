@@ -64,10 +64,8 @@ rehash(struct sm_idmap *m, uint32_t cap)
 int
 sm_idmap_reserve(struct sm_idmap *m, uint32_t n)
 {
-    uint32_t cap = m->cap ? m->cap : 16;
+    uint32_t cap = sm_table_cap(m->cap, n, m->tomb);
 
-    while ((uint64_t)(n + m->tomb) * 4 >= (uint64_t)cap * 3)
-        cap *= 2;
     if (cap != m->cap || !m->slots)
         return rehash(m, cap);
     return SM_OK;
