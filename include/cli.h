@@ -50,6 +50,11 @@ struct cli {
     struct model *m;
     struct rulepack *rp;
     bool scenario;              /* m is a scenario's model, not the stored one */
+    /* The TUI's commands (cmd_tui.c): a --scenario command keeps the
+     * catalog's model and pack here, for cli_end_scenario to put back. */
+    bool keep_base;             /* set by the TUI: keep them, do not free them */
+    struct model *base_m;       /* the catalog's model while m is a scenario's */
+    struct rulepack *base_rp;   /* the catalog's pack, when the scenario brought its own */
     struct model *retired;      /* the model cli_reload replaced last */
     bool shareable;             /* load models shareable (model_set_shareable): the TUI */
     bool created;               /* cli_open created the catalog file */

@@ -30,13 +30,20 @@ cli_use_scenario(struct cli *c, const char *name)
         return cli_error(c, &e);
     }
     /* the command now owns the scenario's model and pack (the pack copy
-     * owns its strings, so the base pack can go) */
-    model_free(c->m);
+     * owns its strings, so the base pack can go); the TUI still shows the
+     * catalog's, so for it they are kept */
+    if (c->keep_base)
+        c->base_m = c->m;
+    else
+        model_free(c->m);
     c->m = ev->m;
     ev->m = NULL;
     c->scenario = true;
     if (ev->rp_own) {
-        rulepack_free(c->rp);
+        if (c->keep_base)
+            c->base_rp = c->rp;
+        else
+            rulepack_free(c->rp);
         c->rp = ev->rp_own;
         ev->rp_own = NULL;
     }
@@ -45,4 +52,20 @@ cli_use_scenario(struct cli *c, const char *name)
                 ev->nretired == 1 ? "" : "s");
     scenario_eval_free(ev);
     return CLI_OK;
+}
+
+void
+cli_end_scenario(struct cli *c)
+{
+    if (!c->scenario || !c->base_m)
+        return;
+    model_free(c->m);
+    c->m = c->base_m;
+    c->base_m = NULL;
+    if (c->base_rp) {
+        rulepack_free(c->rp);
+        c->rp = c->base_rp;
+        c->base_rp = NULL;
+    }
+    c->scenario = false;
 }

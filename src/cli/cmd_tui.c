@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "cli_scenario.h"
 #include "cmd_util.h"
 #include "store.h"
 #include "term.h"
@@ -123,6 +124,9 @@ command(void *ctx, int argc, char **argv, char **out)
         c->out = c->err = f;
         c->progress = false;
         rc = run_locked(c, cmd, argc, argv);
+        /* `:check --scenario X` looked at the scenario: the TUI stays on
+         * the catalog and its law */
+        cli_end_scenario(c);
         c->out = saved_out;
         c->err = saved_err;
         c->progress = progress;
@@ -355,6 +359,7 @@ run_tui(struct cli *c, int argc, char **argv)
     ro = existed && !catalog_writable(c->catalog);
     /* scenario mode copies the model page by page (doc/scenarios.md) */
     c->shareable = true;
+    c->keep_base = true;        /* a `:` command with --scenario: cli_end_scenario */
     if ((rc = cli_open(c, ro ? STORE_READONLY : STORE_CREATE)) != CLI_OK ||
         (rc = cli_load_rules(c)) != CLI_OK) {
         free(hint);

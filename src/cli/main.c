@@ -282,6 +282,8 @@ done:
     rulepack_free(c.rp);
     model_free(c.m);
     model_free(c.retired);
+    rulepack_free(c.base_rp);
+    model_free(c.base_m);
     store_close(c.st);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "sovmap: cannot write the output\n");

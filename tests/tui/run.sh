@@ -225,6 +225,19 @@ check "too small" "terminal too small: 60x20"
 T resize-window -t tui -x 100 -y 30
 check "back from too small" "1 Datasets"
 
+# A `:` command with --scenario looks at the scenario only: the TUI goes on
+# with the catalog's model and law (the demo's dpf-struck-down has more
+# errors than the catalog), and so does the next edit's check.
+before=$(errors)
+keys ":" "check --scenario dpf-struck-down --format text" Enter
+check "scenario command in the pager" "w unwraps  / search  q closes"
+keys q
+check "the catalog's errors after --scenario" "^ $before errors?,"
+keys ":" "export dot --scenario bring-members-home -o $tmp/scen.dot" Enter
+check "scenario export ran" "exit 0"
+keys R
+check "the catalog's errors after a reload" "^ $before errors?,"
+
 # The : pager: check's output wraps; / searches, n goes on; G and End
 # reach the end, g the top.
 keys ":" "check --format text" Enter
