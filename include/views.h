@@ -165,8 +165,11 @@ struct view {
      * (each address compared). Checked once a generation: text_okgen. */
     uint64_t text_psig, text_okgen;
     int32_t cappairs;
-    int32_t *rows;              /* filtered and sorted row ids */
+    int32_t *rows;              /* filtered and sorted row ids; without a
+                                 * filter order itself (rows_order: not a
+                                 * copy of 4 bytes a row, not freed) */
     int32_t nrows, caprows;
+    bool rows_order;
     int32_t *disp;              /* rows with group headers (-1 - group); in a
                                  * view without groups rows itself (disp_rows:
                                  * not a copy of 4 bytes a row, not freed) */

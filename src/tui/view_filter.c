@@ -405,14 +405,26 @@ view_apply_filter(struct tui *t, struct view *v, bool narrow)
     const char *kfold;
     size_t nlen = 0, bufsize = 0;
     int32_t n = v->ops->count(t), k = 0, nt;
-    const int32_t *src = narrow ? v->rows : v->order;
-    int32_t nsrc = narrow ? v->nrows : v->norder;
+    const int32_t *src;
+    int32_t nsrc;
 
     if (!flen) {
-        memcpy(v->rows, v->order, sizeof *v->rows * (size_t)v->norder);
+        /* every row of the order: rows are order itself (at a million
+         * rows a copy was 4 MB a view) */
+        view_rows_are_order(v);
         v->nrows = v->norder;
         return;
     }
+    /* Rows of their own for the filter's; narrowing reads the rows the
+     * shorter filter kept (never order's: that filter had rows of its own) */
+    if (v->rows_order)
+        narrow = false;
+    if (view_rows_own(v, v->norder + 1) != SM_OK) {
+        v->nrows = 0;
+        return;
+    }
+    src = narrow ? v->rows : v->order;
+    nsrc = narrow ? v->nrows : v->norder;
     /* The needle whole, however long it was typed: lo, up and fold in
      * one block. */
     if (!(lo = malloc(3 * (flen + 1)))) {

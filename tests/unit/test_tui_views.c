@@ -573,10 +573,18 @@ filter_runs(bool capitals)
                 if (pass >= 2)
                     assert_int_equal(v->ntext, 0);
             }
+            /* filtered rows: an array of their own, order left whole */
+            assert_false(v->rows_order);
+            assert_ptr_not_equal(v->rows, v->order);
             feed(hs, "<BS>");
             check_filter(hs, v);
             feed(hs, "<Esc>");
             check_filter(hs, v);
+            /* no filter: the rows are the order itself, not a copy */
+            assert_true(v->rows_order);
+            assert_ptr_equal(v->rows, v->order);
+            assert_ptr_equal(v->disp, v->order);
+            assert_int_equal(v->nrows, v->norder);
         }
         feed(hs, "/q");
         check_filter(hs, v);
