@@ -160,9 +160,13 @@ int
 view_rows_own(struct view *v, int32_t need)
 {
     int32_t *own = NULL, cap = 0;
+    int rc;
 
-    if (!v->rows_order)
-        return view_grow_rows(v, need);
+    if (!v->rows_order) {
+        rc = view_grow(&v->rows, &v->caprows, need);
+        rows_follow(v);
+        return rc;
+    }
     if (view_grow(&own, &cap, need) != SM_OK)
         return SM_ENOMEM;
     v->rows = own;
