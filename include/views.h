@@ -90,6 +90,13 @@ struct view_ops {
 
 #define VIEW_NGROUPS (SM_CC_COUNT + 8)
 
+/* A run of filter texts lying end to end (struct view: tseg). */
+struct text_seg {
+    const char *base;           /* the first row's text */
+    int32_t first;              /* its row */
+    uint32_t len;               /* bytes of the run, every NUL included */
+};
+
 struct sort_pair {
     uint64_t key;
     int32_t row;
@@ -133,24 +140,36 @@ struct view {
     bool partial;               /* order holds only the first page (first frame) */
     uint8_t *match;             /* per base row: matches the filter */
     int32_t capmatch;
-    /* The filter texts of a name view (filter_name), one after the other
-     * in row order, kept in the match block after the flags: text +
-     * toff[r] is row r's. Built after the first check, good while the
-     * model is the one it was built on (as order_m ...); ntext 0: none. */
+    /* The filter texts of a name view (filter_name): the rows' names one
+     * after the other in row order, in runs (tseg[0..ntseg-1]; tseg[ntseg]
+     * a sentinel whose first is ntext): tseg[s].base + toff[r] is row r's
+     * name, for the rows from tseg[s].first to tseg[s + 1].first. Where the
+     * model's names already lie end to end (a model from the load
+     * snapshot), the runs are the model's own bytes (text_own false; ASCII
+     * capitals in them: text_upper); otherwise one run, a copy in the match
+     * block with ASCII letters in lower case (text_own). toff and tseg are
+     * kept in the match block after the flags. Built after the first
+     * check, good while the model is the one it was built on (as order_m
+     * ...); ntext 0: none. */
     size_t capblock;            /* bytes of the match block */
     const uint32_t *toff;
-    const char *text;
-    int32_t ntext;
+    const struct text_seg *tseg;
+    int32_t ntext, ntseg;
+    bool text_own, text_upper;
     const struct model *text_m;
     uint64_t text_mgen, text_fp;
     /* text_psig: the names' addresses hashed (as psig below) over the
-     * ntext rows; while they hash the same in text_m the texts still
-     * serve (rows added since are read where they are). Checked once a
-     * generation: text_okgen. */
+     * ntext rows; while they hash the same in text_m a copy still serves
+     * (rows added since are read where they are); runs of the model's
+     * own bytes serve while every row's name is where its run has it
+     * (each address compared). Checked once a generation: text_okgen. */
     uint64_t text_psig, text_okgen;
     int32_t cappairs;
-    int32_t *rows;              /* filtered and sorted row ids */
+    int32_t *rows;              /* filtered and sorted row ids; without a
+                                 * filter order itself (rows_order: not a
+                                 * copy of 4 bytes a row, not freed) */
     int32_t nrows, caprows;
+    bool rows_order;
     int32_t *disp;              /* rows with group headers (-1 - group); in a
                                  * view without groups rows itself (disp_rows:
                                  * not a copy of 4 bytes a row, not freed) */

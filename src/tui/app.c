@@ -1197,7 +1197,8 @@ tui_free(struct tui *t)
     for (int i = 0; i < TUI_NVIEWS; i++) {
         if (t->views[i].ops && t->views[i].ops->fini)
             t->views[i].ops->fini(&t->views[i]);
-        free(t->views[i].rows);
+        if (!t->views[i].rows_order)
+            free(t->views[i].rows);
         if (!t->views[i].disp_rows)
             free(t->views[i].disp);
         free(t->views[i].order);

@@ -45,8 +45,17 @@ int32_t view_texts_rows(struct tui *t, struct view *v, int32_t n);
 
 /* view_list.c */
 int view_grow(int32_t **p, int32_t *cap, int32_t need);
-/* view_grow of v->rows (disp follows it when it is rows itself) */
+/* view_grow of v->order; rows (and disp) follow it when they are order
+ * itself */
+int view_grow_order(struct view *v, int32_t need);
+/* view_grow of v->rows (disp follows it when it is rows itself); rows
+ * that are order itself stay so (room: order's) */
 int view_grow_rows(struct view *v, int32_t need);
+/* rows an array of their own (not order), room for need: what they
+ * hold is the caller's to write when they were order's (nrows 0) */
+int view_rows_own(struct view *v, int32_t need);
+/* rows order itself again (no filter): their own array freed */
+void view_rows_are_order(struct view *v);
 
 /* view_sort.c */
 int view_build_order(struct tui *t, struct view *v);

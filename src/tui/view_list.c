@@ -118,14 +118,72 @@ view_grow(int32_t **p, int32_t *cap, int32_t need)
     return SM_OK;
 }
 
+/* rows and disp where order is, when they are order itself */
+static void
+rows_follow(struct view *v)
+{
+    if (v->rows_order) {
+        v->rows = v->order;
+        v->caprows = v->caporder;
+    }
+    if (v->disp_rows)
+        v->disp = v->rows;      /* it may have moved */
+}
+
+int
+view_grow_order(struct view *v, int32_t need)
+{
+    int rc = view_grow(&v->order, &v->caporder, need);
+
+    rows_follow(v);
+    return rc;
+}
+
 int
 view_grow_rows(struct view *v, int32_t need)
 {
-    int rc = view_grow(&v->rows, &v->caprows, need);
+    int rc;
 
-    if (v->disp_rows)
-        v->disp = v->rows;      /* it may have moved */
+    if (!v->rows)
+        v->rows_order = true;   /* none yet: order's, unless a filter wants its own */
+    rows_follow(v);
+    if (v->rows_order && need <= v->caprows)
+        return SM_OK;
+    if (v->rows_order)
+        return view_rows_own(v, need);
+    rc = view_grow(&v->rows, &v->caprows, need);
+    rows_follow(v);
     return rc;
+}
+
+int
+view_rows_own(struct view *v, int32_t need)
+{
+    int32_t *own = NULL, cap = 0;
+    int rc;
+
+    if (!v->rows_order) {
+        rc = view_grow(&v->rows, &v->caprows, need);
+        rows_follow(v);
+        return rc;
+    }
+    if (view_grow(&own, &cap, need) != SM_OK)
+        return SM_ENOMEM;
+    v->rows = own;
+    v->caprows = cap;
+    v->nrows = 0;
+    v->rows_order = false;
+    rows_follow(v);
+    return SM_OK;
+}
+
+void
+view_rows_are_order(struct view *v)
+{
+    if (!v->rows_order)
+        free(v->rows);
+    v->rows_order = true;
+    rows_follow(v);
 }
 
 /* Build disp from rows: a header before each group; without groups disp

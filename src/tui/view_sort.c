@@ -861,8 +861,7 @@ view_repair_name_order(struct tui *t, struct view *v)
         return false;
     if (!view_match_room(v, n))
         return false;
-    if (view_grow(&v->order, &v->caporder, n + 1) != SM_OK ||
-        view_grow_rows(v, n + 1) != SM_OK)
+    if (view_grow_order(v, n + 1) != SM_OK || view_rows_own(v, n + 1) != SM_OK)
         return false;
     /* names as they were, and who is shown now (bit 0) */
     for (int32_t r = 0; r < n; r++) {
@@ -985,8 +984,7 @@ view_build_order(struct tui *t, struct view *v)
     bool same_rows = !v->partial && v->ops->visible && n >= PARTIAL_MIN &&
                      v->norder <= n && rows_current(t, v);
 
-    if (view_grow(&v->order, &v->caporder, n + 1) != SM_OK ||
-        view_grow_rows(v, n + 1) != SM_OK)
+    if (view_grow_order(v, n + 1) != SM_OK || view_grow_rows(v, n + 1) != SM_OK)
         return SM_ENOMEM;
     v->partial = false;
     if (t->unchecked && n >= PARTIAL_MIN && v->sort >= 0 && !v->ops->group &&

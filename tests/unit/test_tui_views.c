@@ -469,6 +469,142 @@ test_filter_big(void **state)
     harness_free(hs);
 }
 
+/* The filter texts where the model's names lie end to end (a model from
+ * the load snapshot): the names of test_filter_big's forms (ASCII
+ * capitals, UTF-8) put one after the other in one block, every 9,973rd
+ * elsewhere (a run ends there), so the views' texts are runs of the
+ * model's own bytes, no copy. With capitals (the search takes both cases)
+ * and without (lo alone), each filter typed a key at a time against a
+ * plain search of every name; then names added (read where they are), a
+ * name moved (the runs no longer serve: the names are read where they
+ * are, through a full check too). */
+static void
+filter_runs(bool capitals)
+{
+    struct harness *hs = calloc(1, sizeof *hs);
+    SM_ERROR(err);
+    struct tui_ops ops = { 0 };
+    struct tui_options o = { 0 };
+    static const char *const forms[] = {
+        "Ds%06d-x", "d%d", "backup.T%07d", "\xc3\xb1" "and\xc3\xba-%d", "UPPER_%d.dS", "a%dB",
+    };
+    static const char *const filters[] = {
+        "ds0", "T00", "\xc3\xb1" "A", "d", "S", "_1", "b", "-x", "Upper_1", "9.ds", "zzz",
+    };
+    const int32_t n = 60000;
+    char *block, *apart[8], moved[] = "Moved-Name-Q";
+    size_t used = 0;
+    int napart = 0;
+    struct view *v;
+
+    assert_non_null(hs);
+    assert_non_null(block = malloc((size_t)n * 32));
+    hs->m = tl_small_model();
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &hs->rp, &err), SM_OK);
+    for (int32_t i = 0; i < n; i++) {
+        char name[64];
+        int32_t id;
+        snprintf(name, sizeof name, forms[i % 6], (i * 7919) % 60000);
+        if (!capitals)
+            for (char *p = name; *p; p++)
+                *p = *p >= 'A' && *p <= 'Z' ? (char)(*p | 0x20) : *p;
+        id = dataset(hs->m, name, i % 3 ? "public" : NULL, NULL, i % 2 ? "crm" : "erp");
+        if (id % 9973 == 5000) {
+            assert_true(napart < 8);
+            assert_non_null(apart[napart] = strdup(name));
+            hs->m->datasets[id].name = apart[napart++];
+        } else {
+            memcpy(block + used, name, strlen(name) + 1);
+            hs->m->datasets[id].name = block + used;
+            used += strlen(name) + 1;
+        }
+    }
+    ops.ctx = hs;
+    ops.apply = h_apply;
+    ops.revert = h_revert;
+    ops.check = h_check;
+    ops.check_free = h_check_free;
+    o.catalog = "big.db";
+    o.today = 20261126;
+    o.defer_check = true;
+    hs->t = tui_new(hs->m, &ops, &o, &err);
+    assert_non_null(hs->t);
+    hs->s = screen_new(120, 40);
+    assert_non_null(hs->s);
+    v = &hs->t->views[0];
+    tui_draw(hs->t, hs->s);
+    tui_recheck(hs->t);
+    tui_draw(hs->t, hs->s);
+    /* the names' own bytes: a run before, at and after each name apart */
+    assert_int_equal(v->ntext, n);
+    assert_false(v->text_own);
+    assert_int_equal(v->ntseg, 2 * napart + 1);
+    assert_int_equal(v->text_upper, capitals);
+    for (int32_t r = 0; r < n; r++) {
+        int32_t s = 0;
+        while (v->tseg[s + 1].first <= r)
+            s++;
+        assert_ptr_equal(v->tseg[s].base + v->toff[r], hs->m->datasets[r].name);
+    }
+    for (int pass = 0; pass < 4; pass++) {
+        if (pass == 1) {
+            /* rows added by edits (no full check): the runs serve the
+             * rows they were made for, the new names are read */
+            dataset(hs->m, capitals ? "zzz-Added-DS0" : "zzz-added-ds0", NULL, NULL, NULL);
+            dataset(hs->m, "ZZZ_b", NULL, NULL, NULL);
+            tui_derive(hs->t);
+        }
+        if (pass == 2) {
+            /* a name moved (renamed): the runs no longer serve */
+            hs->m->datasets[17].name = moved;
+            model_changed(hs->m, true);
+            tui_derive(hs->t);
+        }
+        if (pass == 3)
+            tui_recheck(hs->t);     /* (texts that no longer served stay gone) */
+        for (size_t f = 0; f < sizeof filters / sizeof *filters; f++) {
+            feed(hs, "/");
+            for (const char *c = filters[f]; *c; c++) {
+                char key[2] = { *c, 0 };
+                feed(hs, key);
+                check_filter(hs, v);
+                if (pass == 1 && f + 1 == sizeof filters / sizeof *filters)
+                    assert_true(v->ntext > 0 && v->ntext < v->ops->count(hs->t));
+                if (pass >= 2)
+                    assert_int_equal(v->ntext, 0);
+            }
+            /* filtered rows: an array of their own, order left whole */
+            assert_false(v->rows_order);
+            assert_ptr_not_equal(v->rows, v->order);
+            feed(hs, "<BS>");
+            check_filter(hs, v);
+            feed(hs, "<Esc>");
+            check_filter(hs, v);
+            /* no filter: the rows are the order itself, not a copy */
+            assert_true(v->rows_order);
+            assert_ptr_equal(v->rows, v->order);
+            assert_ptr_equal(v->disp, v->order);
+            assert_int_equal(v->nrows, v->norder);
+        }
+        feed(hs, "/q");
+        check_filter(hs, v);
+        assert_int_equal(v->nrows, pass >= 2 ? 1 : 0);     /* "Moved-Name-Q" */
+        feed(hs, "<Esc>");
+    }
+    harness_free(hs);
+    for (int i = 0; i < napart; i++)
+        free(apart[i]);
+    free(block);
+}
+
+static void
+test_filter_runs(void **state)
+{
+    (void)state;
+    filter_runs(true);
+    filter_runs(false);
+}
+
 static void
 test_detail_jump_back(void **state)
 {
@@ -1636,6 +1772,7 @@ main(void)
         AT80(test_filter_sort),
         AT80(test_sort_every_column),
         cmocka_unit_test(test_filter_big),
+        cmocka_unit_test(test_filter_runs),
         BOTH(test_detail_jump_back),
         AT120(test_map_scroll),
         BOTH(test_add_replica_undo),
