@@ -176,3 +176,60 @@ sm_idmap_copy(struct sm_idmap *dst, const struct sm_idmap *src)
     dst->tomb = src->tomb;
     return SM_OK;
 }
+
+/* ---- puts as the objects are made ----------------------------------------- */
+
+void
+sm_idmap_ring_init(struct sm_idmap_ring *r, struct sm_idmap *map, sm_idmap_key *kf,
+                   const void *ctx)
+{
+    memset(r, 0, sizeof *r);
+    r->map = map;
+    r->kf = kf;
+    r->ctx = ctx;
+}
+
+/* The oldest pending put, as sm_idmap_put would do it. */
+static int
+ring_put(struct sm_idmap_ring *r)
+{
+    struct sm_idmap *m = r->map;
+    uint32_t h = r->hash[r->head];
+    int32_t val = r->val[r->head];
+    const char *key = r->kf(r->ctx, val);
+
+    if (m->tomb || sm_table_cap(m->cap, m->len + 1, m->tomb) != m->cap || !m->slots) {
+        if (sm_idmap_put(m, key, val, r->kf, r->ctx))
+            return SM_ENOMEM;
+    } else {
+        sm_idmap_put_hashed(m, key, h, val, r->kf, r->ctx);
+    }
+    r->head = (r->head + 1) % SM_IDMAP_AHEAD;
+    r->n--;
+    return SM_OK;
+}
+
+int
+sm_idmap_ring_push(struct sm_idmap_ring *r, const char *key, int32_t val)
+{
+    uint32_t h = sm_hash(key), at;
+
+    if (r->n == SM_IDMAP_AHEAD && ring_put(r))
+        return SM_ENOMEM;
+    at = (r->head + r->n) % SM_IDMAP_AHEAD;
+    r->hash[at] = h;
+    r->val[at] = val;
+    r->n++;
+    if (r->map->cap)
+        __builtin_prefetch(&r->map->slots[h & (r->map->cap - 1)], 1);
+    return SM_OK;
+}
+
+int
+sm_idmap_ring_flush(struct sm_idmap_ring *r)
+{
+    while (r->n)
+        if (ring_put(r))
+            return SM_ENOMEM;
+    return SM_OK;
+}
