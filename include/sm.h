@@ -175,30 +175,6 @@ bool     sm_idmap_del(struct sm_idmap *m, const char *key, sm_idmap_key *kf, con
 /* Deep copy of the slot table. */
 int      sm_idmap_copy(struct sm_idmap *dst, const struct sm_idmap *src);
 
-/* Puts of names as their objects are made (a loader): the name is hashed
- * while it is in the cache and its home slot prefetched, the put itself
- * comes SM_IDMAP_AHEAD pushes later, when the slot is near. The map ends
- * slot for slot as with one sm_idmap_put per push, in the pushes' order. */
-#define SM_IDMAP_AHEAD 64
-
-struct sm_idmap_ring {
-    struct sm_idmap *map;
-    sm_idmap_key *kf;
-    const void *ctx;
-    uint32_t hash[SM_IDMAP_AHEAD];
-    int32_t val[SM_IDMAP_AHEAD];
-    uint32_t head, n;   /* the pending puts: n from head, in order */
-};
-
-void     sm_idmap_ring_init(struct sm_idmap_ring *r, struct sm_idmap *map, sm_idmap_key *kf,
-                            const void *ctx);
-/* Put val under key (kf(ctx, val) from the put on, when the ring is
- * flushed or SM_IDMAP_AHEAD pushes later). SM_OK or SM_ENOMEM. */
-int      sm_idmap_ring_push(struct sm_idmap_ring *r, const char *key, int32_t val);
-/* Every pending put, before the map is read. SM_OK or SM_ENOMEM (the puts
- * not done stay pending). */
-int      sm_idmap_ring_flush(struct sm_idmap_ring *r);
-
 /* ---- big arrays a copy can share (copy on write) ----------------------- */
 /* Blocks with a header (sm_big.c): only these functions may allocate, grow
  * or free them. A shareable block of SM_BIG_MIN bytes or more lives in a

@@ -181,9 +181,7 @@ struct loader {
     struct idx ds, pl;
     int64_t done, total;        /* rows, for the progress callback */
     struct intern in;
-    int32_t named_ds, named_fl; /* objects up to these ids are in the name maps or
-                                 * pending in the rings */
-    struct sm_idmap_ring dring, fring;  /* names put as the rows come */
+    int32_t named_ds, named_fl; /* objects up to these ids are in the name maps */
 };
 
 /* The model's copy of the len bytes at t in *out (NULL when out of memory);
@@ -298,8 +296,7 @@ split_interned(struct loader *L, const char *text, char sep, struct sm_strv *out
 static int
 index_names(struct loader *L)
 {
-    if (sm_idmap_ring_flush(&L->dring) || sm_idmap_ring_flush(&L->fring) ||
-        model_index_names(L->m, OBJ_DATASET, L->named_ds) ||
+    if (model_index_names(L->m, OBJ_DATASET, L->named_ds) ||
         model_index_names(L->m, OBJ_FLOW, L->named_fl))
         return sm_error_set(L->err, SM_ENOMEM, "out of memory");
     L->named_ds = L->m->ndatasets;
@@ -501,13 +498,6 @@ fast_add_dataset(struct loader *L, const struct dataset *d, int32_t *id, struct 
     nd->deleted = 0;
     *id = m->ndatasets++;
     m->generation++;
-    /* its name into the map now, while it is in the cache (a second pass
-     * over a million datasets and names would read them from memory) */
-    if (*id == L->named_ds) {
-        if (sm_idmap_ring_push(&L->dring, nd->name, *id))
-            return sm_error_set(err, SM_ENOMEM, "out of memory");
-        L->named_ds++;
-    }
     return SM_OK;
 }
 
@@ -542,11 +532,6 @@ fast_add_flow(struct loader *L, const struct flow *f, int32_t *id, struct sm_err
     nf->deleted = 0;
     *id = m->nflows++;
     m->generation++;
-    if (*id == L->named_fl) {
-        if (sm_idmap_ring_push(&L->fring, nf->name, *id))
-            return sm_error_set(err, SM_ENOMEM, "out of memory");
-        L->named_fl++;
-    }
     return SM_OK;
 }
 
@@ -1136,9 +1121,6 @@ store_load(struct store *st, struct model *m, struct sm_error *err)
     char *pack = NULL;
     int rc;
 
-    sm_idmap_ring_init(&L.dring, &m->dataset_names, model_dataset_key, m);
-    sm_idmap_ring_init(&L.fring, &m->flow_names, model_flow_key, m);
-
     if ((rc = exec(st, st->in_tx || st->held ? "SAVEPOINT sm_load" : "BEGIN", err)))
         return rc;
     /* the rowids the store remembers are about to change: until this load
@@ -1225,8 +1207,6 @@ loaded:
 out:
     if (rc) {
         /* what was loaded stays findable by name, as with model_add_* */
-        sm_idmap_ring_flush(&L.dring);
-        sm_idmap_ring_flush(&L.fring);
         model_index_names(m, OBJ_DATASET, L.named_ds);
         model_index_names(m, OBJ_FLOW, L.named_fl);
     }

@@ -414,13 +414,6 @@ ptr_grow(struct ptrmap *pm)
     return true;
 }
 
-/* Bring p's home slot towards the cache (a lookup of it comes soon). */
-static inline void
-ptr_prefetch(const struct ptrmap *pm, const void *p)
-{
-    __builtin_prefetch(&pm->slot[ptr_home(p, pm->cap)]);
-}
-
 /* Add p (len bytes with its NUL, or a set) once; false: out of memory. */
 static bool
 ptr_add(struct ptrmap *pm, const void *p, size_t len)
@@ -457,23 +450,6 @@ ptr_off(const struct ptrmap *pm, const void *p)
     return UINT64_MAX;  /* not reached: every pointer was added */
 }
 
-/* The string members of the object ahead of the one being encoded: their
- * slots are fetched while this one is worked on. */
-#define PTR_AHEAD 8
-
-static inline void
-prefetch_obj(const struct ptrmap *pm, const char *base, const struct kind *k, int64_t i,
-             int64_t n)
-{
-    if (i < n)
-        for (int s = 0; s < k->nstr; s++) {
-            const char *str;
-            memcpy(&str, base + (size_t)i * k->size + k->str[s], sizeof str);
-            if (str)
-                ptr_prefetch(pm, str);
-        }
-}
-
 /* 0 NULL, else offset + 1 */
 static uint64_t
 enc_str(const struct ptrmap *pm, const void *p)
@@ -508,7 +484,6 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
         const struct kind *k = &kinds[a];
         for (int64_t i = 0; i < n; i++) {
             const char *obj = base + (size_t)i * k->size;
-            prefetch_obj(pm, base, k, i + PTR_AHEAD, n);
             for (int s = 0; s < k->nstr; s++) {
                 const char *str;
                 memcpy(&str, obj + k->str[s], sizeof str);
@@ -667,7 +642,6 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
         char obj[sizeof (struct flow) + sizeof (struct region) + sizeof (struct dataset)];
         for (int64_t i = 0; i < n; i++) {
             const char *src = base + (size_t)i * k->size;
-            prefetch_obj(pm, base, k, i + PTR_AHEAD, n);
             memcpy(obj, src, k->size);
             for (int s = 0; s < k->nstr; s++) {
                 const char *str;
@@ -752,7 +726,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     /* distinct pointers: the names, and a few shared strings per column */
     want = (uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096;
     pm.cap = ptr_cap_for(want);
-    if (!(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
+    if (pm.cap > PTR_CAP_MAX || !(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
         !(pm.order = malloc(pm.cap * sizeof *pm.order)) ||
         !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))
         goto out;

@@ -374,84 +374,6 @@ same_map(const struct sm_idmap *a, const struct sm_idmap *b, bool slots, sm_idma
     }
 }
 
-/* sm_idmap_ring: pushes give the map one sm_idmap_put per push gives, in
- * the same order, slot for slot: through the ring's wrap, a repeated name
- * (the later id wins), a flush half way, a map with tombstones and one that
- * has to grow on the way. */
-static void
-ring_same_as_puts(struct model *bulk, uint32_t reserve, bool tombs)
-{
-    struct sm_idmap ref, map;
-    struct sm_idmap_ring r;
-
-    sm_idmap_init(&ref);
-    sm_idmap_init(&map);
-    if (reserve) {
-        assert_int_equal(sm_idmap_reserve(&ref, reserve), SM_OK);
-        assert_int_equal(sm_idmap_reserve(&map, reserve), SM_OK);
-    }
-    if (tombs) {
-        for (int32_t i = 0; i < 40; i++) {
-            assert_int_equal(sm_idmap_put(&ref, bulk->datasets[i].name, i, model_dataset_key,
-                                          bulk), SM_OK);
-            assert_int_equal(sm_idmap_put(&map, bulk->datasets[i].name, i, model_dataset_key,
-                                          bulk), SM_OK);
-        }
-        for (int32_t i = 0; i < 40; i += 3) {
-            assert_true(sm_idmap_del(&ref, bulk->datasets[i].name, model_dataset_key, bulk));
-            assert_true(sm_idmap_del(&map, bulk->datasets[i].name, model_dataset_key, bulk));
-        }
-        assert_true(map.tomb > 0);
-    }
-    sm_idmap_ring_init(&r, &map, model_dataset_key, bulk);
-    for (int32_t i = 0; i < bulk->ndatasets; i++) {
-        assert_int_equal(sm_idmap_put(&ref, bulk->datasets[i].name, i, model_dataset_key, bulk),
-                         SM_OK);
-        assert_int_equal(sm_idmap_ring_push(&r, bulk->datasets[i].name, i), SM_OK);
-        assert_true(r.n <= SM_IDMAP_AHEAD);
-        if (i == 2500) {
-            /* pending puts are not in the map until flushed */
-            assert_int_equal(r.n, SM_IDMAP_AHEAD);
-            assert_int_equal(sm_idmap_get(&map, bulk->datasets[i].name, model_dataset_key,
-                                          bulk), SM_NONE);
-            assert_int_equal(sm_idmap_ring_flush(&r), SM_OK);
-            assert_int_equal(r.n, 0);
-            assert_int_equal(sm_idmap_get(&map, bulk->datasets[i].name, model_dataset_key,
-                                          bulk), i);
-        }
-    }
-    assert_int_equal(sm_idmap_ring_flush(&r), SM_OK);
-    assert_int_equal(sm_idmap_ring_flush(&r), SM_OK);
-    same_map(&ref, &map, true, model_dataset_key, bulk);
-    assert_int_equal(ref.tomb, map.tomb);
-    sm_idmap_fini(&ref);
-    sm_idmap_fini(&map);
-}
-
-static void
-test_idmap_ring(void **state)
-{
-    struct model *bulk = model_new();
-    char name[32];
-    (void)state;
-
-    for (int i = 0; i < 5000; i++) {
-        struct dataset d;
-        model_dataset_init(&d);
-        snprintf(name, sizeof name, "sys.t%07d", i % 4950);
-        assert_int_equal(sm_big_grow((void **)&bulk->datasets, &bulk->cap_datasets, i + 1,
-                                     sizeof *bulk->datasets, bulk->shareable), SM_OK);
-        d.name = model_str(bulk, name);
-        d.first_field = d.first_tag = d.first_placement = SM_NONE;
-        bulk->datasets[bulk->ndatasets++] = d;
-    }
-    ring_same_as_puts(bulk, 5000, false);      /* sized once: the loader's case */
-    ring_same_as_puts(bulk, 0, false);         /* grown on the way */
-    ring_same_as_puts(bulk, 5000, true);       /* with tombstones */
-    assert_int_equal(model_dataset(bulk, "sys.t0000001"), SM_NONE);     /* not indexed */
-    model_free(bulk);
-}
-
 static void
 test_index_names_in_bulk(void **state)
 {
@@ -875,7 +797,6 @@ main(void)
         cmocka_unit_test(test_invalid_utf8_is_refused),
         cmocka_unit_test(test_hostile_names_are_kept),
         cmocka_unit_test(test_index_names_in_bulk),
-        cmocka_unit_test(test_idmap_ring),
         cmocka_unit_test(test_props),
         cmocka_unit_test(test_field_attrs),
         cmocka_unit_test(test_asrc_heads),
