@@ -348,7 +348,10 @@ snap_worth(const struct model *m)
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* pointer -> heap offset */
+/* pointer -> heap offset. The table is sized for the expected count, not
+ * rounded up to a power of two (a home slot is the hash scaled to cap), so
+ * that it grows with the model and not by 16x from 100k datasets to 1M (the
+ * names are unique pointers: each one a cache miss into this table). */
 struct ptrmap {
     struct { const void *p; uint64_t off; } *slot;
     uint64_t cap, n;
@@ -358,11 +361,31 @@ struct ptrmap {
     bool strings;               /* the sets are in: what comes is unaligned */
 };
 
+#define PTR_CAP_MAX ((uint64_t)1 << 32)     /* the home slot scales a 32-bit hash */
+
+/* The home slot of p in a table of cap slots (cap <= PTR_CAP_MAX). */
 static inline uint64_t
-ptr_hash(const void *p)
+ptr_home(const void *p, uint64_t cap)
 {
     uint64_t x = (uint64_t)(uintptr_t)p * P2;
-    return x ^ (x >> 31);
+
+    x ^= x >> 31;
+    return ((x >> 32) * cap) >> 32;
+}
+
+static inline uint64_t
+ptr_next(uint64_t i, uint64_t cap)
+{
+    return ++i == cap ? 0 : i;
+}
+
+/* The slots for want pointers: want and a half (two thirds full with them). */
+static uint64_t
+ptr_cap_for(uint64_t want)
+{
+    uint64_t cap = want + want / 2;
+
+    return cap < 16 ? 16 : cap;
 }
 
 /* Twice the slots (most strings are shared: the table grows with the
@@ -371,17 +394,17 @@ static bool
 ptr_grow(struct ptrmap *pm)
 {
     uint64_t cap = pm->cap * 2, i;
-    const void **order = realloc(pm->order, cap * sizeof *order);
+    const void **order;
     __typeof__(pm->slot) slot;
 
-    if (!order)
+    if (cap > PTR_CAP_MAX || !(order = realloc(pm->order, cap * sizeof *order)))
         return false;
     pm->order = order;
     if (!(slot = calloc(cap, sizeof *slot)))
         return false;
     for (uint64_t k = 0; k < pm->cap; k++)
         if (pm->slot[k].p) {
-            for (i = ptr_hash(pm->slot[k].p) & (cap - 1); slot[i].p; i = (i + 1) & (cap - 1))
+            for (i = ptr_home(pm->slot[k].p, cap); slot[i].p; i = ptr_next(i, cap))
                 ;
             slot[i] = pm->slot[k];
         }
@@ -399,13 +422,13 @@ ptr_add(struct ptrmap *pm, const void *p, size_t len)
 
     if (!p || p == TOMB)
         return true;
-    for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+    for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
         if (pm->slot[i].p == p)
             return true;
     if (pm->n * 4 >= pm->cap * 3) {
         if (!ptr_grow(pm))
             return false;
-        for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+        for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
             ;
     }
     pm->slot[i].p = p;
@@ -421,7 +444,7 @@ ptr_off(const struct ptrmap *pm, const void *p)
 {
     uint64_t i;
 
-    for (i = ptr_hash(p) & (pm->cap - 1); pm->slot[i].p; i = (i + 1) & (pm->cap - 1))
+    for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
         if (pm->slot[i].p == p)
             return pm->slot[i].off;
     return UINT64_MAX;  /* not reached: every pointer was added */
@@ -702,9 +725,8 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     h.generation = m->generation;
     /* distinct pointers: the names, and a few shared strings per column */
     want = (uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096;
-    for (pm.cap = 16; pm.cap < want + want / 2; pm.cap *= 2)
-        ;
-    if (!(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
+    pm.cap = ptr_cap_for(want);
+    if (pm.cap > PTR_CAP_MAX || !(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
         !(pm.order = malloc(pm.cap * sizeof *pm.order)) ||
         !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))
         goto out;

@@ -410,6 +410,113 @@ test_name_rank(void **state)
     model_free(b);
 }
 
+/* The dataset or flow name map m has, slot for slot, against one
+ * sm_idmap_put per name in id order into a map of its size. */
+static void
+map_is_puts(const struct model *m, const struct sm_idmap *map, bool flows)
+{
+    struct sm_idmap ref;
+    int32_t n = flows ? m->nflows : m->ndatasets;
+
+    sm_idmap_init(&ref);
+    assert_true(map->cap >= 16);
+    assert_int_equal(sm_idmap_reserve(&ref, map->cap / 2), SM_OK);
+    assert_int_equal(ref.cap, map->cap);
+    for (int32_t i = 0; i < n; i++)
+        assert_int_equal(sm_idmap_put(&ref, flows ? m->flows[i].name : m->datasets[i].name, i,
+                                      flows ? model_flow_key : model_dataset_key, m), SM_OK);
+    assert_int_equal(ref.len, map->len);
+    assert_memory_equal(ref.slots, map->slots, (size_t)map->cap * sizeof *map->slots);
+    sm_idmap_fini(&ref);
+}
+
+/* A catalog of thousands of datasets and flows, each with text of its own:
+ * the loader puts the names into the maps as the rows come (the maps are
+ * the ones one put per name in id order makes), and the snapshot's pointer
+ * table outgrows its first size (more distinct strings than names); the
+ * model from the snapshot is the one from the tables. */
+static void
+test_many_names(void **state)
+{
+    const char *path = tl_path(tl_tmpdir(), "many.db");
+    struct model *m = tl_base_model(), *a, *b;
+    struct store *st = NULL;
+    int32_t region = model_region(m, "aws:eu-west-1"), prev = SM_NONE;
+    char name[64], desc[64], owner[64], purpose[64];
+    SM_ERROR(err);
+    char *ja, *jb;
+    (void)state;
+
+    assert_true(region != SM_NONE);
+    for (int i = 0; i < 3000; i++) {
+        struct dataset d;
+        struct placement p;
+        int32_t id, pid;
+        model_dataset_init(&d);
+        snprintf(name, sizeof name, "bulk.d%05d", i);
+        snprintf(desc, sizeof desc, "description %d", i);
+        snprintf(owner, sizeof owner, "owner%d", i);
+        snprintf(purpose, sizeof purpose, "purpose %d", i);
+        d.name = name;
+        d.description = desc;
+        d.owner = owner;
+        d.purpose = purpose;
+        if (model_add_dataset(m, &d, &id, &err))
+            fail_msg("dataset: %s", err.msg);
+        model_placement_init(&p);
+        p.dataset = id;
+        p.region = region;
+        p.key_region = region;
+        p.role = ROLE_PRIMARY;
+        if (model_add_placement(m, &p, &pid, &err))
+            fail_msg("placement: %s", err.msg);
+        if (i % 2) {
+            struct flow f;
+            model_flow_init(&f);
+            snprintf(name, sizeof name, "feed.%05d", i);
+            f.name = name;
+            f.from = prev;
+            f.to = pid;
+            if (model_add_flow(m, &f, NULL, &err))
+                fail_msg("flow: %s", err.msg);
+        }
+        prev = pid;
+    }
+    remove(path);
+    if (store_open(path, STORE_CREATE, &st, &err) || store_begin(st, &err) ||
+        store_put_all(st, m, &err) || store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    store_close(st);
+    model_free(m);
+    b = load(path, false);
+    assert_int_equal(b->ndatasets, 3000);
+    assert_int_equal(b->nflows, 1500);
+    map_is_puts(b, &b->dataset_names, false);
+    map_is_puts(b, &b->flow_names, true);
+    assert_int_equal(model_dataset(b, "bulk.d02999"), 2999);
+    assert_int_equal(model_flow(b, "feed.00001"), 0);
+    model_free(load(path, true));       /* writes the snapshot */
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    sneak(path);
+    a = load(path, true);
+    assert_false(sees_sneak(a));        /* it was the snapshot */
+    model_free(b);
+    b = load(path, false);
+    sql(path, "UPDATE dataset SET description = 'description 0' "
+              "WHERE id = (SELECT min(id) FROM dataset)");
+    model_free(b);
+    b = load(path, false);
+    ja = json_of(a);
+    jb = json_of(b);
+    assert_string_equal(ja, jb);
+    map_is_puts(a, &a->dataset_names, false);
+    map_is_puts(a, &a->flow_names, true);
+    free(ja);
+    free(jb);
+    model_free(a);
+    model_free(b);
+}
+
 /* Below the size (SOVMAP_SNAPSHOT_MIN) or switched off, nothing is written. */
 static void
 test_small_catalog_writes_none(void **state)
@@ -447,6 +554,7 @@ main(void)
         cmocka_unit_test(test_write_after_snapshot_load),
         cmocka_unit_test(test_name_rank),
         cmocka_unit_test(test_small_catalog_writes_none),
+        cmocka_unit_test(test_many_names),
     };
 
     setenv("SOVMAP_SNAPSHOT_MIN", "0", 1);
