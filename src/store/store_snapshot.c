@@ -619,16 +619,27 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
     for (int32_t i = 0; i < m->nflows; i++) {
         p += m->flows[i].fields.n;
         for (uint32_t t = 0; t < m->flows[i].ntransforms; t++) {
-            struct transform x = m->flows[i].transforms[t];
-            uint64_t v = strv_enc(NULL, pm, &x.fields, &p);
+            const struct transform *src = &m->flows[i].transforms[t];
+            struct transform x;
+            uint64_t v = strv_enc(NULL, pm, &src->fields, &p);
+
+            /* member by member over zeros: the padding a copy of the
+             * struct would carry is whatever the heap held, and the
+             * blob would differ from one write to the next */
+            memset(&x, 0, sizeof x);
+            x.kind = src->kind;
+            x.fields.n = src->fields.n;
             memcpy(&x.fields.v, &v, sizeof v);
             out_put(o, &x, sizeof x);
         }
     }
     for (int32_t i = 0; i < m->nscenarios; i++)
         for (uint32_t k = 0; k < m->scenarios[i].nops; k++) {
-            struct sm_strv x = m->scenarios[i].ops[k];
-            uint64_t v = strv_enc(NULL, pm, &x, &p);
+            struct sm_strv x;
+            uint64_t v = strv_enc(NULL, pm, &m->scenarios[i].ops[k], &p);
+
+            memset(&x, 0, sizeof x);
+            x.n = m->scenarios[i].ops[k].n;
             memcpy(&x.v, &v, sizeof v);
             out_put(o, &x, sizeof x);
         }

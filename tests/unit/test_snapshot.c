@@ -12,6 +12,9 @@
 #include "rulepack.h"
 
 #include <sqlite3.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +543,55 @@ test_small_catalog_writes_none(void **state)
     assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
 }
 
+/* The snapshot's bytes are the model's, never what the heap held before:
+ * two catalogs of the same model, their snapshots written while malloc
+ * fills new blocks with two different bytes (glibc's M_PERTURB), hold the
+ * same blob (struct padding, the flows' transforms included). */
+static char *
+blob_of(const char *path, int *len)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    char *out = NULL;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM snapshot", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    *len = sqlite3_column_bytes(s, 0);
+    assert_non_null(out = malloc((size_t)*len + 1));
+    memcpy(out, sqlite3_column_blob(s, 0), (size_t)*len);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+}
+
+static void
+test_same_bytes(void **state)
+{
+    const char *a, *b;
+    char *ba, *bb;
+    int la, lb;
+    (void)state;
+
+#ifdef __GLIBC__
+    mallopt(M_PERTURB, 0x5a);
+#endif
+    a = catalog("bytes-a.db");
+#ifdef __GLIBC__
+    mallopt(M_PERTURB, 0xa5);
+#endif
+    b = catalog("bytes-b.db");
+#ifdef __GLIBC__
+    mallopt(M_PERTURB, 0);
+#endif
+    ba = blob_of(a, &la);
+    bb = blob_of(b, &lb);
+    assert_int_equal(la, lb);
+    assert_memory_equal(ba, bb, (size_t)la);
+    free(ba);
+    free(bb);
+}
+
 int
 main(void)
 {
@@ -555,6 +607,7 @@ main(void)
         cmocka_unit_test(test_name_rank),
         cmocka_unit_test(test_small_catalog_writes_none),
         cmocka_unit_test(test_many_names),
+        cmocka_unit_test(test_same_bytes),
     };
 
     setenv("SOVMAP_SNAPSHOT_MIN", "0", 1);
