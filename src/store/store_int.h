@@ -1,6 +1,7 @@
 /*
  * store_int.h - private: the types, statements and helpers that store.c and its parts
- * (store_write.c, store_load.c, store_query.c) share. Nothing outside them includes it.
+ * (store_write.c, store_load.c, store_query.c) share. Nothing outside them includes it
+ * but tests/unit/test_store.c (for bulk_sql).
  */
 #ifndef SM_STORE_INT_H
 #define SM_STORE_INT_H
