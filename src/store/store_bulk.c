@@ -18,6 +18,12 @@
  * it, or an insert that hits a constraint (a name given twice, a copy's key
  * twice), goes the per-row way with the constraints on, which gives the
  * same rows and the same errors as before.
+ *
+ * Columns at their default: a column that every row of the model leaves at
+ * the default the catalog's schema declares for it ('', 0 or NULL) is not
+ * named in the INSERT (bulk_sql); SQLite fills the same default in without
+ * asking the virtual table (doc/performance.md, "the whole-catalog write,
+ * part 5").
  */
 #include "store.h"
 #include "store_int.h"
