@@ -683,6 +683,7 @@ bulk_sql(struct store *st, const struct model *m, enum bulk_table t, char **sql,
 {
     enum got want[BULK_MAX_COLS];
     bool keep[BULK_MAX_COLS];
+    int cand[BULK_MAX_COLS];    /* the first left: columns at their default so far */
     struct bulk_cur c;
     sqlite3_str *q;
     int rc, left = 0;
@@ -697,17 +698,17 @@ bulk_sql(struct store *st, const struct model *m, enum bulk_table t, char **sql,
     if (cur_eof(&c))
         return SM_OK;
     for (int k = 0; defs[t].cols[k]; k++)
-        left += !(keep[k] = want[k] == G_OTHER);
+        if (!(keep[k] = want[k] == G_OTHER))
+            cand[left++] = k;
     /* a column stays out while every row gives it its default; most
      * columns that do not are found at the first row */
     for (; left && !cur_eof(&c); advance(&c))
-        for (int k = 0; defs[t].cols[k]; k++) {
-            if (keep[k])
-                continue;
+        for (int j = 0; j < left; j++) {
+            int k = cand[j];
             column(NULL, &c, k);
             if (c.got != want[k]) {
                 keep[k] = true;
-                left--;
+                cand[j--] = cand[--left];
             }
         }
     for (int pass = 0; pass < 2; pass++) {
