@@ -18,6 +18,12 @@
  * it, or an insert that hits a constraint (a name given twice, a copy's key
  * twice), goes the per-row way with the constraints on, which gives the
  * same rows and the same errors as before.
+ *
+ * Columns at their default: a column that every row of the model leaves at
+ * the default the catalog's schema declares for it ('', 0 or NULL) is not
+ * named in the INSERT (bulk_sql); SQLite fills the same default in without
+ * asking the virtual table (doc/performance.md, "the whole-catalog write,
+ * part 5").
  */
 #include "store.h"
 #include "store_int.h"
@@ -27,37 +33,37 @@
 
 #include <sqlite3.h>
 
-enum bulk_table { BT_DATASET, BT_FIELD, BT_TAG, BT_PROP, BT_PLACEMENT, BT_FLOW, BT_XFORM,
-                  BT_COUNT };
-
-/* Each table's virtual table (an eponymous one: no CREATE needed) and the
- * statement that copies it in; both name the columns in the same order. */
+/* Each table's virtual table (an eponymous one: no CREATE needed) with the
+ * table's columns it gives, in the order vt_column numbers them; the
+ * virtual table's columns have the table's names. */
+#define BULK_MAX_COLS 12
 static const struct bulk_def {
     const char *module;
-    const char *decl;
-    enum stmt_id insert;
+    const char *table;
+    const char *cols[BULK_MAX_COLS + 1];        /* NULL-terminated */
 } defs[BT_COUNT] = {
-    [BT_DATASET] = { "sm_bulk_dataset",
-                     "CREATE TABLE x(name, system, tier, subjects, owner, retention_days, "
-                     "public_sector, source, description, purpose, legal_basis)",
-                     S_BULK_DATASET },
-    [BT_FIELD] = { "sm_bulk_field", "CREATE TABLE x(dataset, pos, name, type, comment)",
-                   S_BULK_FIELD },
-    [BT_TAG] = { "sm_bulk_tag",
-                 "CREATE TABLE x(dataset, pos, field, tag, source, entity, time, expired)",
-                 S_BULK_TAG },
-    [BT_PROP] = { "sm_bulk_prop", "CREATE TABLE x(dataset, key, value, source, entity, time)",
-                  S_BULK_PROP },
-    [BT_PLACEMENT] = { "sm_bulk_placement",
-                       "CREATE TABLE x(dataset, region, role, encrypted, key_region, "
-                       "mechanism, mechanism_ref)", S_BULK_PLACEMENT },
-    [BT_FLOW] = { "sm_bulk_flow",
-                  "CREATE TABLE x(name, from_placement, to_placement, to_region, kind, "
-                  "fields, mechanism, mechanism_ref, valid_from, valid_to, transit_encrypted, "
-                  "public_recipient)", S_BULK_FLOW },
-    [BT_XFORM] = { "sm_bulk_flow_transform", "CREATE TABLE x(flow, pos, kind, fields)",
-                   S_BULK_XFORM },
+    [BT_DATASET] = { "sm_bulk_dataset", "dataset",
+                     { "name", "system", "tier", "subjects", "owner", "retention_days",
+                       "public_sector", "source", "description", "purpose", "legal_basis" } },
+    [BT_FIELD] = { "sm_bulk_field", "field", { "dataset", "pos", "name", "type", "comment" } },
+    [BT_TAG] = { "sm_bulk_tag", "tag",
+                 { "dataset", "pos", "field", "tag", "source", "entity", "time", "expired" } },
+    [BT_PROP] = { "sm_bulk_prop", "prop",
+                  { "dataset", "key", "value", "source", "entity", "time" } },
+    [BT_PLACEMENT] = { "sm_bulk_placement", "placement",
+                       { "dataset", "region", "role", "encrypted", "key_region", "mechanism",
+                         "mechanism_ref" } },
+    [BT_FLOW] = { "sm_bulk_flow", "flow",
+                  { "name", "from_placement", "to_placement", "to_region", "kind", "fields",
+                    "mechanism", "mechanism_ref", "valid_from", "valid_to",
+                    "transit_encrypted", "public_recipient" } },
+    [BT_XFORM] = { "sm_bulk_flow_transform", "flow_transform",
+                   { "flow", "pos", "kind", "fields" } },
 };
+
+/* What a column gives for the current row, in a probe (bulk_sql): the
+ * three values a column of the schema can have as its default, or another. */
+enum got { G_OTHER, G_NULL, G_EMPTY, G_ZERO };
 
 struct bulk_vtab {
     sqlite3_vtab base;
@@ -79,6 +85,7 @@ struct bulk_cur {
     char from[11], to[11];              /* bounded: YYYY-MM-DD dates */
     char *text;                 /* a joined list (flow fields, transform fields) */
     size_t cap;
+    enum got got;               /* a probe's column (no sqlite3_context): its value */
 };
 
 static int
@@ -86,6 +93,8 @@ vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vt
            char **errmsg)
 {
     struct bulk_vtab *v;
+    sqlite3_str *decl;
+    char *sql;
     int t, rc;
 
     (void)argc;
@@ -94,7 +103,16 @@ vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vt
         ;
     if (t == BT_COUNT)
         return SQLITE_ERROR;
-    if ((rc = sqlite3_declare_vtab(db, defs[t].decl)) != SQLITE_OK)
+    decl = sqlite3_str_new(db);
+    sqlite3_str_appendall(decl, "CREATE TABLE x(");
+    for (int k = 0; defs[t].cols[k]; k++)
+        sqlite3_str_appendf(decl, "%s%s", k ? ", " : "", defs[t].cols[k]);
+    sqlite3_str_appendall(decl, ")");
+    if (!(sql = sqlite3_str_finish(decl)))
+        return SQLITE_NOMEM;
+    rc = sqlite3_declare_vtab(db, sql);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK)
         return rc;
     sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
     if (!(v = sqlite3_malloc(sizeof *v)))
@@ -207,6 +225,34 @@ advance(struct bulk_cur *c)
     }
 }
 
+/* Put c before its first row of m (NULL: no rows). */
+static void
+cur_start(struct bulk_cur *c, const struct model *m)
+{
+    c->m = m;
+    c->i = -1;
+    c->e = SM_NONE;
+    c->pos = 0;
+    c->n = 0;
+    if (c->m)
+        advance(c);
+}
+
+static bool
+cur_eof(const struct bulk_cur *c)
+{
+    const struct model *m = c->m;
+
+    if (!m)
+        return true;
+    switch (c->t) {
+    case BT_PLACEMENT:  return c->i >= m->nplacements;
+    case BT_FLOW:
+    case BT_XFORM:      return c->i >= m->nflows;
+    default:            return c->i >= m->ndatasets;
+    }
+}
+
 static int
 vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
 {
@@ -216,13 +262,7 @@ vt_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlit
     (void)idxstr;
     (void)argc;
     (void)argv;
-    c->m = c->st->bulk_model;
-    c->i = -1;
-    c->e = SM_NONE;
-    c->pos = 0;
-    c->n = 0;
-    if (c->m)
-        advance(c);
+    cur_start(c, c->st->bulk_model);
     return SQLITE_OK;
 }
 
@@ -236,17 +276,7 @@ vt_next(sqlite3_vtab_cursor *cur)
 static int
 vt_eof(sqlite3_vtab_cursor *cur)
 {
-    const struct bulk_cur *c = (const struct bulk_cur *)cur;
-    const struct model *m = c->m;
-
-    if (!m)
-        return 1;
-    switch (c->t) {
-    case BT_PLACEMENT:  return c->i >= m->nplacements;
-    case BT_FLOW:
-    case BT_XFORM:      return c->i >= m->nflows;
-    default:            return c->i >= m->ndatasets;
-    }
+    return cur_eof((const struct bulk_cur *)cur);
 }
 
 static int
@@ -256,41 +286,79 @@ vt_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *out)
     return SQLITE_OK;
 }
 
-/* Model text as bind_str / bind_opt bind it; the model outlives the write. */
+/* The column helpers give a value to SQLite (ctx) or, in a probe (ctx
+ * NULL), say in c->got which kind of value it is. Model text goes as
+ * bind_str / bind_opt bind it; the model outlives the write. */
 static void
-txt(sqlite3_context *ctx, const char *s)
+txt(sqlite3_context *ctx, struct bulk_cur *c, const char *s)
 {
-    sqlite3_result_text(ctx, s ? s : "", -1, SQLITE_STATIC);
+    if (!ctx)
+        c->got = s && *s ? G_OTHER : G_EMPTY;
+    else
+        sqlite3_result_text(ctx, s ? s : "", -1, SQLITE_STATIC);
 }
 
 static void
-opt(sqlite3_context *ctx, const char *s)
+nul(sqlite3_context *ctx, struct bulk_cur *c)
 {
-    if (s && *s)
-        sqlite3_result_text(ctx, s, -1, SQLITE_STATIC);
+    if (!ctx)
+        c->got = G_NULL;
     else
         sqlite3_result_null(ctx);
 }
 
 static void
-int_opt(sqlite3_context *ctx, int32_t v)
+opt(sqlite3_context *ctx, struct bulk_cur *c, const char *s)
 {
-    if (v == SM_NONE)
-        sqlite3_result_null(ctx);
+    if (!s || !*s)
+        nul(ctx, c);
+    else if (!ctx)
+        c->got = G_OTHER;
+    else
+        sqlite3_result_text(ctx, s, -1, SQLITE_STATIC);
+}
+
+static void
+num(sqlite3_context *ctx, struct bulk_cur *c, int v)
+{
+    if (!ctx)
+        c->got = v ? G_OTHER : G_ZERO;
     else
         sqlite3_result_int(ctx, v);
 }
 
+static void
+int_opt(sqlite3_context *ctx, struct bulk_cur *c, int32_t v)
+{
+    if (v == SM_NONE)
+        nul(ctx, c);
+    else
+        num(ctx, c, v);
+}
+
+/* The rowid bulk_rows gave object i (a probe reads no rowid: it may run
+ * before they are given). */
+static void
+row(sqlite3_context *ctx, struct bulk_cur *c, const struct rowmap *rm, int32_t i)
+{
+    if (!ctx)
+        c->got = G_OTHER;
+    else
+        sqlite3_result_int64(ctx, rm->row[i]);
+}
+
 /* A yyyymmdd date as bind_date gives it, in buf (one per column). */
 static void
-date(sqlite3_context *ctx, int32_t d, char buf[11]) /* bounded: YYYY-MM-DD */
+date(sqlite3_context *ctx, struct bulk_cur *c, int32_t d, char buf[11]) /* bounded: YYYY-MM-DD */
 {
     if (!d) {
-        sqlite3_result_null(ctx);
-        return;
+        nul(ctx, c);
+    } else if (!ctx) {
+        c->got = G_OTHER;
+    } else {
+        sm_date_fmt(d, buf);
+        sqlite3_result_text(ctx, buf, -1, SQLITE_STATIC);
     }
-    sm_date_fmt(d, buf);
-    sqlite3_result_text(ctx, buf, -1, SQLITE_STATIC);
 }
 
 /* A list joined with sep as join_strv joins it, in the cursor's buffer
@@ -300,6 +368,10 @@ joined(sqlite3_context *ctx, struct bulk_cur *c, const struct sm_strv *v, char s
 {
     size_t n = 1, at = 0;
 
+    if (!ctx) {
+        c->got = v->n > 1 || (v->n == 1 && *v->v[0]) ? G_OTHER : G_EMPTY;
+        return;
+    }
     for (uint32_t i = 0; i < v->n; i++)
         n += strlen(v->v[i]) + 1;
     if (n > c->cap) {
@@ -322,10 +394,24 @@ joined(sqlite3_context *ctx, struct bulk_cur *c, const struct sm_strv *v, char s
     sqlite3_result_text(ctx, c->text, (int)at, SQLITE_STATIC);
 }
 
+/* A dataset's subjects as model_get(.., "subjects", ..) writes them. */
 static void
-row(sqlite3_context *ctx, int64_t r)
+subjects(sqlite3_context *ctx, struct bulk_cur *c, const struct dataset *d)
 {
-    sqlite3_result_int64(ctx, r);
+    size_t at = 0;
+
+    if (!ctx) {
+        c->got = d->nsubjects ? G_OTHER : G_EMPTY;
+        return;
+    }
+    for (uint8_t k = 0; k < d->nsubjects; k++) {
+        if (k)
+            c->subjects[at++] = ',';
+        sm_cc_str(d->subjects[k], c->subjects + at);
+        at += strlen(c->subjects + at);
+    }
+    c->subjects[at] = '\0';
+    sqlite3_result_text(ctx, c->subjects, (int)at, SQLITE_STATIC);
 }
 
 static void
@@ -333,34 +419,24 @@ col_dataset(sqlite3_context *ctx, struct bulk_cur *c, int col)
 {
     const struct model *m = c->m;
     const struct dataset *d = &m->datasets[c->i];
-    size_t at = 0;
 
     switch (col) {
-    case 0:  txt(ctx, d->name); break;
-    case 1:  txt(ctx, d->system); break;
+    case 0:  txt(ctx, c, d->name); break;
+    case 1:  txt(ctx, c, d->system); break;
     case 2:
         if (d->tier == SM_NONE)
-            sqlite3_result_null(ctx);
+            nul(ctx, c);
         else
-            txt(ctx, m->tiers[d->tier].name);
+            txt(ctx, c, m->tiers[d->tier].name);
         break;
-    case 3:     /* as model_get(.., "subjects", ..) writes them */
-        for (uint8_t k = 0; k < d->nsubjects; k++) {
-            if (k)
-                c->subjects[at++] = ',';
-            sm_cc_str(d->subjects[k], c->subjects + at);
-            at += strlen(c->subjects + at);
-        }
-        c->subjects[at] = '\0';
-        sqlite3_result_text(ctx, c->subjects, (int)at, SQLITE_STATIC);
-        break;
-    case 4:  txt(ctx, d->owner); break;
-    case 5:  int_opt(ctx, d->retention_days); break;
-    case 6:  sqlite3_result_int(ctx, d->public_sector); break;
-    case 7:  txt(ctx, d->source_ref); break;
-    case 8:  txt(ctx, d->description); break;
-    case 9:  txt(ctx, d->purpose); break;
-    default: txt(ctx, legal_basis_names[d->legal_basis]); break;
+    case 3:  subjects(ctx, c, d); break;
+    case 4:  txt(ctx, c, d->owner); break;
+    case 5:  int_opt(ctx, c, d->retention_days); break;
+    case 6:  num(ctx, c, d->public_sector); break;
+    case 7:  txt(ctx, c, d->source_ref); break;
+    case 8:  txt(ctx, c, d->description); break;
+    case 9:  txt(ctx, c, d->purpose); break;
+    default: txt(ctx, c, legal_basis_names[d->legal_basis]); break;
     }
 }
 
@@ -370,41 +446,41 @@ col_list(sqlite3_context *ctx, struct bulk_cur *c, int col)
     const struct model *m = c->m;
 
     if (col == 0) {
-        row(ctx, c->st->drow.row[c->i]);
+        row(ctx, c, &c->st->drow, c->i);
         return;
     }
     if (c->t == BT_FIELD) {
         const struct field *f = &m->fields[c->e];
         switch (col) {
-        case 1:  sqlite3_result_int(ctx, c->pos); break;
-        case 2:  txt(ctx, f->name); break;
-        case 3:  txt(ctx, f->type); break;
-        default: txt(ctx, f->comment); break;
+        case 1:  num(ctx, c, c->pos); break;
+        case 2:  txt(ctx, c, f->name); break;
+        case 3:  txt(ctx, c, f->type); break;
+        default: txt(ctx, c, f->comment); break;
         }
     } else if (c->t == BT_TAG) {
         const struct tag *t = &m->tags[c->e];
         switch (col) {
-        case 1:  sqlite3_result_int(ctx, c->pos); break;
+        case 1:  num(ctx, c, c->pos); break;
         case 2:
             if (t->field == SM_NONE)
-                sqlite3_result_null(ctx);
+                nul(ctx, c);
             else
-                txt(ctx, m->fields[t->field].name);
+                txt(ctx, c, m->fields[t->field].name);
             break;
-        case 3:  txt(ctx, t->tag); break;
-        case 4:  txt(ctx, t->source); break;
-        case 5:  txt(ctx, t->entity); break;
-        case 6:  txt(ctx, t->time); break;
-        default: txt(ctx, t->expired); break;
+        case 3:  txt(ctx, c, t->tag); break;
+        case 4:  txt(ctx, c, t->source); break;
+        case 5:  txt(ctx, c, t->entity); break;
+        case 6:  txt(ctx, c, t->time); break;
+        default: txt(ctx, c, t->expired); break;
         }
     } else {
         const struct prop *p = &m->props[c->e];
         switch (col) {
-        case 1:  txt(ctx, p->key); break;
-        case 2:  txt(ctx, p->value); break;
-        case 3:  txt(ctx, p->source); break;
-        case 4:  txt(ctx, p->entity); break;
-        default: txt(ctx, p->time); break;
+        case 1:  txt(ctx, c, p->key); break;
+        case 2:  txt(ctx, c, p->value); break;
+        case 3:  txt(ctx, c, p->source); break;
+        case 4:  txt(ctx, c, p->entity); break;
+        default: txt(ctx, c, p->time); break;
         }
     }
 }
@@ -416,13 +492,13 @@ col_placement(sqlite3_context *ctx, struct bulk_cur *c, int col)
     const struct placement *p = &m->placements[c->i];
 
     switch (col) {
-    case 0:  row(ctx, c->st->drow.row[p->dataset]); break;
-    case 1:  txt(ctx, m->regions[p->region].id); break;
-    case 2:  txt(ctx, role_names[p->role]); break;
-    case 3:  sqlite3_result_int(ctx, p->encrypted); break;
-    case 4:  opt(ctx, p->key_region == SM_NONE ? NULL : m->regions[p->key_region].id); break;
-    case 5:  txt(ctx, mechanism_names[p->mechanism]); break;
-    default: txt(ctx, p->mechanism_ref); break;
+    case 0:  row(ctx, c, &c->st->drow, p->dataset); break;
+    case 1:  txt(ctx, c, m->regions[p->region].id); break;
+    case 2:  txt(ctx, c, role_names[p->role]); break;
+    case 3:  num(ctx, c, p->encrypted); break;
+    case 4:  opt(ctx, c, p->key_region == SM_NONE ? NULL : m->regions[p->key_region].id); break;
+    case 5:  txt(ctx, c, mechanism_names[p->mechanism]); break;
+    default: txt(ctx, c, p->mechanism_ref); break;
     }
 }
 
@@ -433,26 +509,26 @@ col_flow(sqlite3_context *ctx, struct bulk_cur *c, int col)
     const struct flow *f = &m->flows[c->i];
 
     switch (col) {
-    case 0:  txt(ctx, f->name); break;
-    case 1:  row(ctx, c->st->prow.row[f->from]); break;
+    case 0:  txt(ctx, c, f->name); break;
+    case 1:  row(ctx, c, &c->st->prow, f->from); break;
     case 2:
         if (f->to == SM_NONE)
-            sqlite3_result_null(ctx);
+            nul(ctx, c);
         else
-            row(ctx, c->st->prow.row[f->to]);
+            row(ctx, c, &c->st->prow, f->to);
         break;
     case 3:
-        opt(ctx, f->to == SM_NONE && f->to_region != SM_NONE ? m->regions[f->to_region].id
-                                                             : NULL);
+        opt(ctx, c, f->to == SM_NONE && f->to_region != SM_NONE ? m->regions[f->to_region].id
+                                                                : NULL);
         break;
-    case 4:  txt(ctx, flow_kind_names[f->kind]); break;
+    case 4:  txt(ctx, c, flow_kind_names[f->kind]); break;
     case 5:  joined(ctx, c, &f->fields, ','); break;
-    case 6:  txt(ctx, mechanism_names[f->mechanism]); break;
-    case 7:  txt(ctx, f->mechanism_ref); break;
-    case 8:  date(ctx, f->valid_from, c->from); break;
-    case 9:  date(ctx, f->valid_to, c->to); break;
-    case 10: sqlite3_result_int(ctx, f->transit_encrypted); break;
-    default: sqlite3_result_int(ctx, f->public_recipient); break;
+    case 6:  txt(ctx, c, mechanism_names[f->mechanism]); break;
+    case 7:  txt(ctx, c, f->mechanism_ref); break;
+    case 8:  date(ctx, c, f->valid_from, c->from); break;
+    case 9:  date(ctx, c, f->valid_to, c->to); break;
+    case 10: num(ctx, c, f->transit_encrypted); break;
+    default: num(ctx, c, f->public_recipient); break;
     }
 }
 
@@ -462,18 +538,17 @@ col_xform(sqlite3_context *ctx, struct bulk_cur *c, int col)
     const struct transform *x = &c->m->flows[c->i].transforms[c->e];
 
     switch (col) {
-    case 0:  row(ctx, c->st->frow.row[c->i]); break;
-    case 1:  sqlite3_result_int(ctx, c->e); break;
-    case 2:  txt(ctx, xform_names[x->kind]); break;
+    case 0:  row(ctx, c, &c->st->frow, c->i); break;
+    case 1:  num(ctx, c, c->e); break;
+    case 2:  txt(ctx, c, xform_names[x->kind]); break;
     default: joined(ctx, c, &x->fields, ' '); break;
     }
 }
 
-static int
-vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+/* Column col of the current row: to ctx, or into c->got when ctx is NULL. */
+static void
+column(sqlite3_context *ctx, struct bulk_cur *c, int col)
 {
-    struct bulk_cur *c = (struct bulk_cur *)cur;
-
     switch (c->t) {
     case BT_DATASET:    col_dataset(ctx, c, col); break;
     case BT_PLACEMENT:  col_placement(ctx, c, col); break;
@@ -481,6 +556,12 @@ vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case BT_XFORM:      col_xform(ctx, c, col); break;
     default:            col_list(ctx, c, col); break;
     }
+}
+
+static int
+vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+    column(ctx, (struct bulk_cur *)cur, col);
     return SQLITE_OK;
 }
 
@@ -553,6 +634,103 @@ bulk_fkeys(struct store *st, bool on)
     return sqlite3_db_config(st->db, SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, &was);
 }
 
+/* What the catalog's schema puts into each of t's columns that an INSERT
+ * leaves out (want[k] for defs[t].cols[k]): NULL, '' or 0, or G_OTHER for
+ * a column that has to be given (a key, NOT NULL without a default, any
+ * other default). Read from the catalog, so it follows the schema. */
+static int
+schema_defaults(struct store *st, enum bulk_table t, enum got *want, struct sm_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    for (int k = 0; k < BULK_MAX_COLS; k++)
+        want[k] = G_OTHER;
+    rc = sqlite3_prepare_v2(st->db, "SELECT name, \"notnull\", dflt_value, pk "
+                            "FROM pragma_table_info(?1, 'main')", -1, &s, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(s, 1, defs[t].table, -1, SQLITE_STATIC);
+    while (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        const char *dflt = (const char *)sqlite3_column_text(s, 2);
+        bool notnull = sqlite3_column_int(s, 1), pk = sqlite3_column_int(s, 3);
+        int k;
+
+        rc = SQLITE_OK;
+        for (k = 0; name && defs[t].cols[k] && strcmp(defs[t].cols[k], name) != 0; k++)
+            ;
+        if (!name || !defs[t].cols[k] || pk)
+            continue;
+        if (!dflt || !strcmp(dflt, "NULL"))
+            want[k] = notnull ? G_OTHER : G_NULL;
+        else if (!strcmp(dflt, "''"))
+            want[k] = G_EMPTY;
+        else if (!strcmp(dflt, "0"))
+            want[k] = G_ZERO;
+    }
+    if (rc != SQLITE_DONE) {
+        rc = db_error(st, rc, err);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    sqlite3_finalize(s);
+    return SM_OK;
+}
+
+int
+bulk_sql(struct store *st, const struct model *m, enum bulk_table t, char **sql,
+         struct sm_error *err)
+{
+    enum got want[BULK_MAX_COLS];
+    bool keep[BULK_MAX_COLS];
+    int cand[BULK_MAX_COLS];    /* the first left: columns at their default so far */
+    struct bulk_cur c;
+    sqlite3_str *q;
+    int rc, left = 0;
+
+    *sql = NULL;
+    if ((rc = schema_defaults(st, t, want, err)))
+        return rc;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.t = t;
+    cur_start(&c, m);
+    if (cur_eof(&c))
+        return SM_OK;
+    for (int k = 0; defs[t].cols[k]; k++)
+        if (!(keep[k] = want[k] == G_OTHER))
+            cand[left++] = k;
+    /* a column stays out while every row gives it its default; most
+     * columns that do not are found at the first row */
+    for (; left && !cur_eof(&c); advance(&c))
+        for (int j = 0; j < left; j++) {
+            int k = cand[j];
+            column(NULL, &c, k);
+            if (c.got != want[k]) {
+                keep[k] = true;
+                cand[j--] = cand[--left];
+            }
+        }
+    for (int pass = 0; pass < 2; pass++) {
+        bool first = true;
+        if (!pass) {
+            q = sqlite3_str_new(st->db);
+            sqlite3_str_appendf(q, "INSERT INTO main.%s(", defs[t].table);
+        } else {
+            sqlite3_str_appendall(q, ") SELECT ");
+        }
+        for (int k = 0; defs[t].cols[k]; k++)
+            if (keep[k]) {
+                sqlite3_str_appendf(q, "%s%s", first ? "" : ", ", defs[t].cols[k]);
+                first = false;
+            }
+    }
+    sqlite3_str_appendf(q, " FROM %s", defs[t].module);
+    if (!(*sql = sqlite3_str_finish(q)))
+        return sm_error_set(err, SM_ENOMEM, "out of memory");
+    return SM_OK;
+}
+
 int
 bulk_rows(struct store *st, const struct model *m, struct sm_error *err)
 {
@@ -576,13 +754,18 @@ bulk_rows(struct store *st, const struct model *m, struct sm_error *err)
         st->frow.row[i] = m->flows[i].deleted ? 0 : ++last[BT_FLOW];
     st->bulk_model = m;
     for (int t = 0; t < BT_COUNT; t++) {
-        sqlite3_stmt *s = stmt(st, defs[t].insert, err);
-        if (!s) {
-            rc = err ? err->code : SM_EDB;
+        sqlite3_stmt *s = NULL;
+        char *sql = NULL;
+
+        if ((rc = bulk_sql(st, m, (enum bulk_table)t, &sql, err)))
             break;
-        }
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
+        if (!sql)
+            continue;           /* no rows */
+        rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+        sqlite3_free(sql);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(s);
+        sqlite3_finalize(s);
         if (rc == SQLITE_DONE) {
             rc = SM_OK;
             if (last[t] && sqlite3_last_insert_rowid(st->db) != last[t]) {

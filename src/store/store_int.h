@@ -1,6 +1,7 @@
 /*
  * store_int.h - private: the types, statements and helpers that store.c and its parts
- * (store_write.c, store_load.c, store_query.c) share. Nothing outside them includes it.
+ * (store_write.c, store_load.c, store_query.c) share. Nothing outside them includes it
+ * but tests/unit/test_store.c (for bulk_sql).
  */
 #ifndef SM_STORE_INT_H
 #define SM_STORE_INT_H
@@ -155,24 +156,7 @@
     X(REF_PUT, "INSERT OR REPLACE INTO temp.region_ref(id, provider, code, name, country, " \
                "city, operator, kind, builtin, members) " \
                "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
-    X(REF_DEL, "DELETE FROM temp.region_ref WHERE id = ?1") \
-    X(BULK_DATASET, "INSERT INTO main.dataset(name, system, tier, subjects, owner, " \
-                    "retention_days, public_sector, source, description, purpose, " \
-                    "legal_basis) SELECT * FROM sm_bulk_dataset") \
-    X(BULK_FIELD, "INSERT INTO main.field(dataset, pos, name, type, comment) " \
-                  "SELECT * FROM sm_bulk_field") \
-    X(BULK_TAG, "INSERT INTO main.tag(dataset, pos, field, tag, source, entity, time, " \
-                "expired) " \
-                "SELECT * FROM sm_bulk_tag") \
-    X(BULK_PROP, "INSERT INTO main.prop(dataset, key, value, source, entity, time) " \
-                 "SELECT * FROM sm_bulk_prop") \
-    X(BULK_PLACEMENT, "INSERT INTO main.placement(dataset, region, role, encrypted, " \
-                      "key_region, mechanism, mechanism_ref) SELECT * FROM sm_bulk_placement") \
-    X(BULK_FLOW, "INSERT INTO main.flow(name, from_placement, to_placement, to_region, " \
-                 "kind, fields, mechanism, mechanism_ref, valid_from, valid_to, " \
-                 "transit_encrypted, public_recipient) SELECT * FROM sm_bulk_flow") \
-    X(BULK_XFORM, "INSERT INTO main.flow_transform(flow, pos, kind, fields) " \
-                  "SELECT * FROM sm_bulk_flow_transform")
+    X(REF_DEL, "DELETE FROM temp.region_ref WHERE id = ?1")
 
 enum stmt_id {
 #define X(id, sql) S_##id,
@@ -269,5 +253,16 @@ int load_asrcs(struct store *st, struct model *m, struct sm_error *err);
 bool bulk_eligible(const struct model *m);
 int bulk_fkeys(struct store *st, bool on);
 int bulk_rows(struct store *st, const struct model *m, struct sm_error *err);
+
+/* The tables bulk_rows fills, in the order it fills them. */
+enum bulk_table { BT_DATASET, BT_FIELD, BT_TAG, BT_PROP, BT_PLACEMENT, BT_FLOW, BT_XFORM,
+                  BT_COUNT };
+
+/* The statement bulk_rows runs for table t on m: a column that every row of
+ * m leaves at the catalog's declared default is not named, SQLite puts the
+ * default in (the same value) without asking the virtual table. *sql is
+ * NULL when m has no rows for t; free it with sqlite3_free. */
+int bulk_sql(struct store *st, const struct model *m, enum bulk_table t, char **sql,
+             struct sm_error *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "store.h"
 #include "refdata.h"
 #include "model_json.h"
+#include "../../src/store/store_int.h"     /* bulk_sql */
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -1733,6 +1734,112 @@ test_put_all_fast_same_rows(void **state)
     model_free(m);
 }
 
+/* Write m whole into a new catalog at path: by store_put_all (the bulk
+ * path), or object by object with store_put (the per-row writers). */
+static void
+write_whole(const char *path, const struct model *m, bool bulk)
+{
+    static const enum obj_kind order[] = {
+        OBJ_REGION, OBJ_TIER, OBJ_DATASET, OBJ_PLACEMENT, OBJ_FLOW, OBJ_WAIVER, OBJ_SCENARIO,
+    };
+    struct store *st = NULL;
+    SM_ERROR(err);
+
+    unlink(path);
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    if (bulk && store_put_all(st, m, &err))
+        fail_msg("put_all: %s", err.msg);
+    for (size_t k = 0; !bulk && k < sizeof order / sizeof *order; k++)
+        for (int32_t i = 0; i < model_count(m, order[k]); i++)
+            if (model_live(m, order[k], i) &&
+                !(order[k] == OBJ_REGION && m->regions[i].builtin) &&
+                store_put(st, m, order[k], i, &err))
+                fail_msg("put: %s", err.msg);
+    if (!bulk)
+        assert_int_equal(store_meta_set(st, "rule_pack", m->rule_pack ? m->rule_pack : "",
+                                        &err), SM_OK);
+    assert_int_equal(store_commit(st, &err), SM_OK);
+    store_close(st);
+}
+
+/* The bulk statement of table t for m, on a fresh catalog (bulk_sql). */
+static char *
+bulk_text(const char *path, const struct model *m, enum bulk_table t)
+{
+    struct store *st = NULL;
+    SM_ERROR(err);
+    char *sql = NULL, *out;
+
+    unlink(path);
+    assert_int_equal(store_open(path, STORE_CREATE, &st, &err), SM_OK);
+    if (bulk_sql(st, m, t, &sql, &err))
+        fail_msg("bulk_sql: %s", err.msg);
+    out = sql ? strdup(sql) : NULL;
+    sqlite3_free(sql);
+    store_close(st);
+    return out;
+}
+
+/* The bulk write leaves out of its INSERT a column that every row of the
+ * model leaves at the schema's default (bulk_sql, which reads the defaults
+ * from the catalog), and names it as soon as one row, the last one
+ * included, has another value; the rows are the per-row writers' in both
+ * cases; a table the model has no rows for gets no statement. */
+static void
+test_put_all_default_columns(void **state)
+{
+    const char *fast = tl_path(tl_tmpdir(), "dflt-fast.db");
+    const char *rows = tl_path(tl_tmpdir(), "dflt-rows.db");
+    const char *probe = tl_path(tl_tmpdir(), "dflt-sql.db");
+    struct model *m = tl_rich_model(), *bare = tl_base_model();
+    const char *last = NULL;
+    char *sql, *a, *b;
+    (void)state;
+
+    for (int32_t i = 0; i < m->ndatasets; i++)
+        if (!m->datasets[i].deleted) {
+            last = m->datasets[i].name;
+            if (m->datasets[i].purpose && *m->datasets[i].purpose)
+                tl_edit(m, EDIT_SET, OBJ_DATASET, m->datasets[i].name, 1, "purpose", "");
+        }
+    assert_non_null(last);
+    for (int round = 0; round < 2; round++) {
+        sql = bulk_text(probe, m, BT_DATASET);
+        assert_non_null(sql);
+        /* a key and NOT NULL columns without a default are always given */
+        assert_non_null(strstr(sql, "INSERT INTO main.dataset(name"));
+        assert_non_null(strstr(sql, "SELECT name"));
+        assert_non_null(strstr(sql, "FROM sm_bulk_dataset"));
+        if (round == 0)
+            assert_null(strstr(sql, "purpose"));
+        else
+            assert_non_null(strstr(sql, "purpose"));
+        free(sql);
+        write_whole(fast, m, true);
+        write_whole(rows, m, false);
+        a = tables_text(fast);
+        b = tables_text(rows);
+        same(a, b);
+        free(a);
+        free(b);
+        assert_int_equal(sql_int(fast, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        assert_int_equal(sql_int(fast, "SELECT count(*) FROM dataset WHERE purpose = '' "
+                                 "AND typeof(purpose) = 'text'"),
+                         sql_int(fast, "SELECT count(*) FROM dataset") - round);
+        /* only the last dataset of the model gets a purpose */
+        tl_edit(m, EDIT_SET, OBJ_DATASET, last, 1, "purpose", "billing");
+    }
+    /* the base model has regions only */
+    assert_null(bulk_text(probe, bare, BT_DATASET));
+    assert_null(bulk_text(probe, bare, BT_FLOW));
+    sql = bulk_text(probe, m, BT_FLOW);
+    assert_non_null(sql);
+    free(sql);
+    model_free(bare);
+    model_free(m);
+}
+
 /* store_put_all inserts plainly into the emptied tables; a model that names
  * a dataset twice still ends as one row (the later one's values), as the
  * upsert of a single write gives. */
@@ -2000,6 +2107,7 @@ main(void)
         cmocka_unit_test(test_put_changes),
         cmocka_unit_test(test_put_all_same_name_twice),
         cmocka_unit_test(test_put_all_fast_same_rows),
+        cmocka_unit_test(test_put_all_default_columns),
         cmocka_unit_test(test_stale_model_never_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
