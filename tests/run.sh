@@ -40,7 +40,7 @@ export -f run_one
 
 specs=()
 # the longest suites first, so that two CPUs finish together
-for runner in cli tui writers hostile limits crash term mermaid views source; do
+for runner in cli tui writers hostile limits crash term memcheck mermaid views source; do
     [ -f "$root/tests/$runner/run.sh" ] && specs+=("suite:$root/tests/$runner/run.sh")
 done
 [ -f "$root/tests/sarif/multitool.sh" ] && specs+=("suite:$root/tests/sarif/multitool.sh")

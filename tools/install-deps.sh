@@ -3,7 +3,7 @@
 # Used by `make run`, `make check` and `make bench`. Quiet when all are there.
 set -e
 pkgs="build-essential pkg-config libncurses-dev libsqlite3-dev sqlite3 libjansson-dev
-libgraphviz-dev graphviz libcmocka-dev tmux python3-jsonschema time"
+libgraphviz-dev graphviz libcmocka-dev tmux python3-jsonschema time valgrind"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
