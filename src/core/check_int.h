@@ -43,12 +43,28 @@ struct wv {
 
 #define RULES_MEMO 8192         /* slots of copy_rules' memo (a power of 2) */
 
+#define VERDICT_REGIMES 4   /* regimes a copy's memo entry judges (more: none) */
+
 /* One copy_rules answer: the dataset's regimes (gmask) and the rest of what
- * it depends on (rules_key) as the key; w1 bit 63 set when used. */
+ * it depends on (rules_key) as the key; w1 bit 63 set when used. With it,
+ * what the same key decides about the copy's transfer (copy_verdict): the
+ * destination country, whether the region is the home country, and each
+ * regime's verdict in gmask order. 32 bytes. */
 struct rules_memo {
     uint64_t w0, w1;
     uint32_t rules;
+    int16_t to_cc;              /* the region's one country, SM_NONE */
+    uint8_t n;                  /* regimes judged; VERDICT_REGIMES + 1: more,
+                                 * none judged */
+    uint8_t flags;              /* VF_* */
+    int8_t v[VERDICT_REGIMES], basis[VERDICT_REGIMES];
 };
+
+#define VF_HOME   1u            /* the region lies in the home country */
+#define VF_BAD    2u            /* some regime's verdict is not V_OK */
+#define VF_M003   4u            /* XFR003's mask is not empty when the copy's
+                                 * mechanism names no reference */
+#define VF_M004   8u            /* XFR004's mask is not empty */
 
 /* One judge_region answer: what it depends on (regime, region and the three
  * facts of the mechanism judge_cc reads) in key, bit 63 set when used. */
@@ -234,6 +250,8 @@ const char *why_entry(struct ck *c, int32_t p, const struct mech *mc);
 bool operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg);
 uint32_t copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
                     const struct mech *mc);
+const struct rules_memo *copy_verdict(const struct ck *c, const struct dctx *dc, int role,
+                                      int32_t r, int32_t key, const struct mech *mc);
 void dataset_home(const struct ck *c, struct dctx *dc, int32_t r);
 void dataset_ctx(struct ck *c, int32_t d, struct dctx *dc);
 void dataset_words(struct ck *c, struct dctx *dc);

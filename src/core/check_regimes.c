@@ -477,25 +477,81 @@ rules_key(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_
     return true;
 }
 
+/* What the key of a copy_rules answer decides about the copy's transfer
+ * (copy_transfer reads it through copy_verdict): the region's country,
+ * whether it is the home country, each regime's verdict (judge_region, in
+ * gmask's order) and whether the basis masks can be set. */
+static void
+verdict_fill(const struct ck *c, const struct dctx *dc, int32_t r, const struct mech *mc,
+             struct rules_memo *e)
+{
+    const struct rinfo *ri = &c->ri[r];
+    struct mech noref = *mc;
+    uint8_t k = 0;
+
+    e->to_cc = (int16_t)(ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first]);
+    e->flags = region_is_country(c, r, dc->home_cc) ? VF_HOME : 0;
+    if (__builtin_popcountll(dc->gmask) > VERDICT_REGIMES) {
+        e->n = VERDICT_REGIMES + 1;
+        return;
+    }
+    noref.ref = "";             /* XFR003's mask as when the copy names no reference */
+    FOR_REGIMES(g, dc->gmask) {
+        int badcc, basis;
+        uint8_t st;
+        uint64_t m003 = 0, m004 = 0;
+        int v = judge_region(c, g, r, mc, &badcc, &basis, &st);
+        basis_masks(c, &noref, g, v, basis, &m003, &m004);
+        e->flags |= (v != V_OK ? VF_BAD : 0) | (m003 ? VF_M003 : 0) | (m004 ? VF_M004 : 0);
+        e->v[k] = (int8_t)v;
+        e->basis[k] = (int8_t)basis;
+        k++;
+    }
+    e->n = k;
+}
+
+/* The memo's entry for these facts, filled on a miss; NULL when there is
+ * no memo or an id does not fit the key. */
+static struct rules_memo *
+rules_entry(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+            const struct mech *mc)
+{
+    struct rules_memo *e;
+    uint64_t w1;
+
+    if (!c->rmemo || !rules_key(c, dc, role, r, key, mc, &w1))
+        return NULL;
+    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 &
+                  (RULES_MEMO - 1)];
+    if (e->w1 != w1 || e->w0 != dc->gmask) {
+        e->rules = copy_rules_of(c, dc, role, r, key, mc);
+        verdict_fill(c, dc, r, mc, e);
+        e->w0 = dc->gmask;
+        e->w1 = w1;
+    }
+    return e;
+}
+
 /* The same answer for the same facts: copies of one kind in one region
  * are millions, their facts a few thousand (c->rmemo, last answer wins). */
 uint32_t
 copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
            const struct mech *mc)
 {
-    struct rules_memo *e;
-    uint64_t w1;
+    const struct rules_memo *e = rules_entry(c, dc, role, r, key, mc);
 
-    if (!c->rmemo || !rules_key(c, dc, role, r, key, mc, &w1))
-        return copy_rules_of(c, dc, role, r, key, mc);
-    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 &
-                  (RULES_MEMO - 1)];
-    if (e->w1 != w1 || e->w0 != dc->gmask) {
-        e->rules = copy_rules_of(c, dc, role, r, key, mc);
-        e->w0 = dc->gmask;
-        e->w1 = w1;
-    }
-    return e->rules;
+    return e ? e->rules : copy_rules_of(c, dc, role, r, key, mc);
+}
+
+/* copy_rules' answer with the transfer's verdicts (struct rules_memo), for
+ * check_placement: one probe instead of one for the rules and one per
+ * regime. NULL: no memo, or the facts do not fit its key (ask copy_rules
+ * and judge_region). The entry holds until the next call. */
+const struct rules_memo *
+copy_verdict(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+             const struct mech *mc)
+{
+    return rules_entry(c, dc, role, r, key, mc);
 }
 
 static uint32_t

@@ -441,6 +441,46 @@ copy_transfer(struct ck *c, struct copy_facts *x)
     if (abroad || rowdone)
         c->prow[p] = 1;
 }
+
+/* copy_transfer for a copy none of whose rules can fire, from the verdicts
+ * its memo entry e holds (copy_verdict): the same rows in the same order,
+ * without judging the region again. false, with nothing done, when a
+ * finding could come of it (a failed verdict or a basis the copy declares
+ * itself) or e judged no regimes: then copy_transfer. */
+static bool
+copy_transfer_fast(struct ck *c, struct copy_facts *x, const struct rules_memo *e)
+{
+    struct dctx *dc = x->dc;
+    int32_t p = x->p, in = c->inflow[p];
+    bool abroad = p != dc->primary && !(e->flags & VF_HOME);
+    bool rowdone = false;
+
+    if (dc->personal && dc->gmask) {
+        int k = 0;
+        if (e->n > VERDICT_REGIMES)
+            return false;
+        /* what copy_transfer would report: the verdicts and the basis masks
+         * count only for a copy that no flow feeds */
+        if (in == SM_NONE &&
+            ((e->flags & (VF_BAD | VF_M004)) ||
+             ((e->flags & VF_M003) && (!x->mc.ref || !*x->mc.ref))))
+            return false;
+        FOR_REGIMES(g, dc->gmask) {
+            if (abroad || e->v[k] != V_OK) {
+                add_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, g, &x->mc, e->v[k],
+                             e->basis[k], false, true);
+                rowdone = true;
+            }
+            k++;
+        }
+    }
+    if (abroad && !rowdone)
+        add_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false,
+                     dc->personal);
+    if (abroad || rowdone)
+        c->prow[p] = 1;
+    return true;
+}
 /* In this order: the rules once ran as one chain, and a copy's findings,
  * hint targets and transfer rows keep the order they had then. A rule runs
  * only when the copy's `may` holds one of its bits (0: always): most copies
@@ -461,6 +501,7 @@ static void
 check_placement(struct ck *c, struct dctx *dc, int32_t p)
 {
     struct copy_facts x;
+    const struct rules_memo *e;
 
     x.dc = dc;
     x.p = p;
@@ -470,14 +511,18 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     x.role = role_names[x.pl->role];
     copy_mech(c, dc, p, &x.mc);
     /* copy_rules() predicts the placement rules (check_where reads the same
-     * bits, so the two cannot disagree); ENC001 needs no judgement. */
-    x.fire = copy_rules(c, dc, x.pl->role, x.pl->region,
-                        x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
+     * bits, so the two cannot disagree); ENC001 needs no judgement. The
+     * memo entry that answers it holds the transfer's verdicts too. */
+    e = copy_verdict(c, dc, x.pl->role, x.pl->region,
+                     x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
+    x.fire = e ? e->rules : copy_rules(c, dc, x.pl->role, x.pl->region,
+                                       x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
     x.may = x.fire;
     if (x.T && x.T->encryption_at_rest && !x.pl->encrypted)
         x.may |= BIT(RULE_ENC001);
     if (!x.may) {               /* most copies: the one rule that always runs */
-        copy_transfer(c, &x);
+        if (!e || !copy_transfer_fast(c, &x, e))
+            copy_transfer(c, &x);
         return;
     }
     for (size_t i = 0; i < sizeof placement_rules / sizeof placement_rules[0]; i++)
