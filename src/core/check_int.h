@@ -250,8 +250,50 @@ const char *why_entry(struct ck *c, int32_t p, const struct mech *mc);
 bool operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg);
 uint32_t copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
                     const struct mech *mc);
-const struct rules_memo *copy_verdict(const struct ck *c, const struct dctx *dc, int role,
-                                      int32_t r, int32_t key, const struct mech *mc);
+void rules_fill(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+                const struct mech *mc, struct rules_memo *e, uint64_t w1);
+
+/* What copy_rules reads, but the regimes (gmask), in one word: the tier,
+ * the home country, the two regions, whether each is the home region
+ * (region scope), backup or not, and the mechanism's three facts
+ * (adequate scope); bit 63 set. false when an id is too large for it.
+ * (inline, with copy_verdict: asked for every copy) */
+static inline bool
+rules_key(const struct dctx *dc, int role, int32_t r, int32_t key, const struct mech *mc,
+          uint64_t *w1)
+{
+    uint64_t a = (uint64_t)(r + 1), b = (uint64_t)(key + 1);
+    bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
+
+    if (!dc->rkey || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
+        return false;
+    *w1 = dc->rkey | a << 24 | b << 10 |
+          (uint64_t)backup << 9 | (uint64_t)mc->mech << 4 | (uint64_t)(mc->dates_ok != 0) << 3 |
+          (uint64_t)(mc->public_recipient != 0) << 2 | (uint64_t)(r == dc->home_region) << 1 |
+          (uint64_t)(key != SM_NONE && key == dc->home_region);
+    return true;
+}
+
+/* copy_rules' memo entry for a copy in `role` in region r, its key in
+ * region key, mechanism mc (struct rules_memo: the rules with the
+ * transfer's verdicts), filled on a miss: for check_placement, one probe
+ * instead of one for the rules and one per regime. NULL: no memo, or the
+ * facts do not fit its key (ask copy_rules and judge_region). The entry
+ * holds until the next probe. */
+static inline const struct rules_memo *
+copy_verdict(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+             const struct mech *mc)
+{
+    struct rules_memo *e;
+    uint64_t w1;
+
+    if (!c->rmemo || !rules_key(dc, role, r, key, mc, &w1))
+        return NULL;
+    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 & (RULES_MEMO - 1)];
+    if (e->w1 != w1 || e->w0 != dc->gmask)
+        rules_fill(c, dc, role, r, key, mc, e, w1);
+    return e;
+}
 void dataset_home(const struct ck *c, struct dctx *dc, int32_t r);
 void dataset_ctx(struct ck *c, int32_t d, struct dctx *dc);
 void dataset_words(struct ck *c, struct dctx *dc);

@@ -456,26 +456,6 @@ operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg)
 static uint32_t copy_rules_of(const struct ck *c, const struct dctx *dc, int role, int32_t r,
                               int32_t key, const struct mech *mc);
 
-/* What copy_rules reads, but the regimes (gmask), in one word: the tier,
- * the home country, the two regions, whether each is the home region
- * (region scope), backup or not, and the mechanism's three facts
- * (adequate scope); bit 63 set. false when an id is too large for it. */
-static bool
-rules_key(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
-          const struct mech *mc, uint64_t *w1)
-{
-    uint64_t a = (uint64_t)(r + 1), b = (uint64_t)(key + 1);
-    bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
-
-    (void)c;
-    if (!dc->rkey || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
-        return false;
-    *w1 = dc->rkey | a << 24 | b << 10 |
-          (uint64_t)backup << 9 | (uint64_t)mc->mech << 4 | (uint64_t)(mc->dates_ok != 0) << 3 |
-          (uint64_t)(mc->public_recipient != 0) << 2 | (uint64_t)(r == dc->home_region) << 1 |
-          (uint64_t)(key != SM_NONE && key == dc->home_region);
-    return true;
-}
 
 /* What the key of a copy_rules answer decides about the copy's transfer
  * (copy_transfer reads it through copy_verdict): the region's country,
@@ -510,26 +490,15 @@ verdict_fill(const struct ck *c, const struct dctx *dc, int32_t r, const struct 
     e->n = k;
 }
 
-/* The memo's entry for these facts, filled on a miss; NULL when there is
- * no memo or an id does not fit the key. */
-static struct rules_memo *
-rules_entry(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
-            const struct mech *mc)
+/* The memo's entry e for key w1 (rules_key) and dc->gmask, on a miss. */
+void
+rules_fill(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+           const struct mech *mc, struct rules_memo *e, uint64_t w1)
 {
-    struct rules_memo *e;
-    uint64_t w1;
-
-    if (!c->rmemo || !rules_key(c, dc, role, r, key, mc, &w1))
-        return NULL;
-    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 &
-                  (RULES_MEMO - 1)];
-    if (e->w1 != w1 || e->w0 != dc->gmask) {
-        e->rules = copy_rules_of(c, dc, role, r, key, mc);
-        verdict_fill(c, dc, r, mc, e);
-        e->w0 = dc->gmask;
-        e->w1 = w1;
-    }
-    return e;
+    e->rules = copy_rules_of(c, dc, role, r, key, mc);
+    verdict_fill(c, dc, r, mc, e);
+    e->w0 = dc->gmask;
+    e->w1 = w1;
 }
 
 /* The same answer for the same facts: copies of one kind in one region
@@ -538,20 +507,9 @@ uint32_t
 copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
            const struct mech *mc)
 {
-    const struct rules_memo *e = rules_entry(c, dc, role, r, key, mc);
+    const struct rules_memo *e = copy_verdict(c, dc, role, r, key, mc);
 
     return e ? e->rules : copy_rules_of(c, dc, role, r, key, mc);
-}
-
-/* copy_rules' answer with the transfer's verdicts (struct rules_memo), for
- * check_placement: one probe instead of one for the rules and one per
- * regime. NULL: no memo, or the facts do not fit its key (ask copy_rules
- * and judge_region). The entry holds until the next call. */
-const struct rules_memo *
-copy_verdict(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
-             const struct mech *mc)
-{
-    return rules_entry(c, dc, role, r, key, mc);
 }
 
 static uint32_t

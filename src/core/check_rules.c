@@ -497,6 +497,33 @@ static const struct {
     { copy_transfer,   0 },
 };
 
+/* copy_mech, with its two common cases here (inline: asked for every
+ * copy): no flow feeds the copy (its own declaration), or its first flow
+ * comes from another country and declares nothing. */
+static inline void
+copy_mech_of(const struct ck *c, const struct dctx *dc, int32_t p, const struct placement *pl,
+             struct mech *mc)
+{
+    int32_t f = c->inflow[p];
+
+    if (f != SM_NONE && ((c->inmech[p] & 0x40) || (c->inmech[p] & 0x0f) != MECH_NONE)) {
+        copy_mech(c, dc, p, mc);
+        return;
+    }
+    memset(mc, 0, sizeof *mc);
+    mc->src = mc->via = SM_NONE;
+    mc->dates_ok = true;
+    if (f == SM_NONE) {
+        mc->mech = pl->mechanism;
+        mc->ref = pl->mechanism_ref;
+        mc->public_recipient = dc->ds->public_sector;
+    } else {
+        mc->ref = "";
+        mc->public_recipient = (c->inmech[p] & 0x20) || dc->ds->public_sector;
+        mc->explicit_flow = true;
+    }
+}
+
 static void
 check_placement(struct ck *c, struct dctx *dc, int32_t p)
 {
@@ -509,7 +536,7 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     x.rg = &c->m->regions[x.pl->region];
     x.T = dc->T;
     x.role = role_names[x.pl->role];
-    copy_mech(c, dc, p, &x.mc);
+    copy_mech_of(c, dc, p, x.pl, &x.mc);
     /* copy_rules() predicts the placement rules (check_where reads the same
      * bits, so the two cannot disagree); ENC001 needs no judgement. The
      * memo entry that answers it holds the transfer's verdicts too. */

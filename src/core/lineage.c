@@ -111,6 +111,34 @@ int
 lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
                  struct lineage *L, uint16_t **ends, struct sm_error *err)
 {
+    return lineage_run_inflow(m, rp, decl, L, ends, NULL, err);
+}
+
+/* The inflow table's entry for flow f (live, from a copy), whose source
+ * copy lies in region fr: the first flow into its destination copy. */
+static void
+note_inflow(const struct lineage_inflow *in, const struct flow *fl, int32_t f, int32_t fr,
+            int32_t tr)
+{
+    int32_t to = fl->to;
+    int cc;
+
+    if (to == SM_NONE || in->inflow[to] != SM_NONE)
+        return;
+    in->inflow[to] = f;
+    in->inmech[to] = (uint8_t)(fl->mechanism | (fl->public_recipient ? 0x20 : 0));
+    /* 0x40: fed from a copy in the same single country (a region of one
+     * country lies in cc exactly when its one country is cc) */
+    if (fr != SM_NONE && tr != SM_NONE && (cc = in->region_cc[tr]) != SM_NONE &&
+        in->region_cc[fr] == cc)
+        in->inmech[to] |= 0x40;
+}
+
+int
+lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
+                   struct lineage *L, uint16_t **ends, const struct lineage_inflow *in,
+                   struct sm_error *err)
+{
     int32_t nd = m->ndatasets, nf = m->nflows;
     uint16_t *end = NULL;           /* *ends */
     int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
@@ -191,6 +219,8 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
         for (int32_t t = ds->first_tag; t != SM_NONE; t = m->tags[t].next) {
             const struct tag *tg = &m->tags[t];
             size_t h = ((uintptr_t)tg->tag >> 3) % 64;
+            if (tg->expired && *tg->expired)
+                L->expired_tags = true;
             if (tg->field == SM_NONE || L->pfield[tg->field])
                 continue;
             if (seen[h].tag != tg->tag) {
@@ -244,9 +274,14 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
         /* the source dataset, read once (a cache miss per flow) */
         a = fl->from >= 0 && fl->from < m->nplacements ? m->placements[fl->from].dataset : SM_NONE;
         from_ds[f] = a;
-        if (end) {
+        if (end || in) {
             int32_t tr = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
-            end[f] = tr == SM_NONE ? FLOW_END_NONE : (uint16_t)tr;
+            if (end)
+                end[f] = tr == SM_NONE ? FLOW_END_NONE : (uint16_t)tr;
+            /* the source's region shares a cache line with its dataset */
+            if (in)
+                note_inflow(in, fl, f, a == SM_NONE ? SM_NONE : m->placements[fl->from].region,
+                            tr);
         }
         L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
