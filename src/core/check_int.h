@@ -306,6 +306,49 @@ void fix_mask(struct ck *c, const char *fields);
 void fix_mechs(struct ck *c, const struct regime *rg, bool dpf);
 void add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
                   int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal);
+/* add_transfer's common case, inline (a row for most copies abroad): room
+ * in the register, no waiver, and a basis that is a fixed text or a shared
+ * one already made (inside the area, adequacy for one country). false:
+ * nothing done, call add_transfer. */
+static inline bool
+add_transfer_quick(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
+                   int32_t g, uint8_t mech, int verdict, int basis, bool personal)
+{
+    struct check_result *r = c->r;
+    struct transfer *t;
+    const char *b;
+
+    if (c->no_register)
+        return true;
+    if (r->ntransfers >= c->cap_transfers)
+        return false;
+    if (!personal) {
+        b = "not personal data";
+    } else if (g == SM_NONE) {
+        b = "no regime applies";
+    } else if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
+        b = c->basis_cache[(size_t)g * (SM_CC_COUNT + 1) +
+                           (basis == B_INSIDE ? SM_CC_COUNT : to_cc)];
+        if (!b)
+            return false;
+        if (basis != B_INSIDE)
+            mech = MECH_ADEQUACY;
+    } else {
+        return false;
+    }
+    t = &r->transfers[r->ntransfers++];
+    t->dataset = d;
+    t->placement = p;
+    t->flow = f;
+    t->from_cc = from_cc;
+    t->to_cc = to_cc;
+    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
+    t->personal = personal;
+    t->mechanism = mech;
+    t->status = verdict == V_OK ? XFER_OK : XFER_VIOLATION;
+    t->basis = b;
+    return true;
+}
 void basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,
                  uint64_t *m003, uint64_t *m004);
 void check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *what,
