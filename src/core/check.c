@@ -224,6 +224,7 @@ ck_worker(const struct ck *c)
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
     w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
     w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
+    w->hmemo = calloc(HOME_MEMO, sizeof *w->hmemo);
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
     if (w->r) {
         sm_arena_init(&w->r->arena);
@@ -236,7 +237,7 @@ ck_worker(const struct ck *c)
         w->r->flow_personal = c->r->flow_personal;
         w->r->lineage = c->r->lineage;
     }
-    if (!w->r || !w->hints || !w->memo || !w->rmemo || !w->basis_cache)
+    if (!w->r || !w->hints || !w->memo || !w->rmemo || !w->hmemo || !w->basis_cache)
         w->oom = true;
     return w;
 }
@@ -252,6 +253,7 @@ ck_free_own(struct ck *c)
     free(c->hints);
     free(c->memo);
     free(c->rmemo);
+    free(c->hmemo);
     for (int i = 0; i < WHY_MAX; i++)
         free(c->why[i].s);
     for (int i = 0; i < 4; i++)
@@ -528,8 +530,9 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
     c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
     c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
+    c->hmemo = calloc(HOME_MEMO, sizeof *c->hmemo);
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->prow || !c->hints || !c->memo || !c->rmemo || !c->wv)
+    if (!c->prow || !c->hints || !c->memo || !c->rmemo || !c->hmemo || !c->wv)
         goto fail;
     /* Waivers: live ones resolved once; expired ones reported. */
     for (int32_t w = 0; w < m->nwaivers; w++) {

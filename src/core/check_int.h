@@ -75,6 +75,18 @@ struct judge_memo {
     uint8_t st;
 };
 
+#define HOME_MEMO 1024         /* slots of dataset_ctx's memo (a power of 2) */
+
+/* What dataset_ctx works out from a dataset's subject slots (one word),
+ * its home region and its effective tier: the regimes and the home
+ * (dataset_home). k1 bit 63 set when used. */
+struct home_memo {
+    uint64_t k0, k1;
+    uint64_t gmask, bmask, rkey, rhash;
+    int32_t home_cc;
+    bool fallback;
+};
+
 struct hint_slot {
     uint64_t gmask;
     int32_t tier, home, provider_region, used;
@@ -150,6 +162,7 @@ struct ck {
     struct hint_slot *hints;
     struct judge_memo *memo;    /* JUDGE_MEMO slots, or NULL: judge each time */
     struct rules_memo *rmemo;   /* RULES_MEMO slots, or NULL */
+    struct home_memo *hmemo;    /* HOME_MEMO slots, or NULL */
     struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */

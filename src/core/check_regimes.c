@@ -569,12 +569,27 @@ dataset_home(const struct ck *c, struct dctx *dc, int32_t r)
     }
 }
 
+/* The regimes of the dataset's effective subjects (slots s). */
+static void
+subject_regimes(const struct ck *c, struct dctx *dc, const uint64_t *s)
+{
+    dc->gmask = 0;
+    dc->fallback = false;
+    for (int32_t w = 0; w < c->L->words; w++)
+        for (uint64_t b = s[w]; b; b &= b - 1) {
+            int slot = w * 64 + __builtin_ctzll(b);
+            if (c->slot_regime[slot] != SM_NONE)
+                dc->gmask |= (uint64_t)1 << c->slot_regime[slot];
+        }
+}
+
 void
 dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
 {
     const struct model *m = c->m;
     const struct lineage *L = c->L;
     const uint64_t *s = L->subj + (size_t)d * L->words;
+    int32_t r;
 
     dc->d = d;
     dc->ds = &m->datasets[d];
@@ -585,12 +600,6 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
     dc->fallback = false;
     dc->subj[0] = '\0';
     dc->words = false;
-    for (int32_t w = 0; w < L->words; w++)
-        for (uint64_t b = s[w]; b; b &= b - 1) {
-            int slot = w * 64 + __builtin_ctzll(b);
-            if (c->slot_regime[slot] != SM_NONE)
-                dc->gmask |= (uint64_t)1 << c->slot_regime[slot];
-        }
     dc->primary = model_primary(m, d);
     if (dc->primary == SM_NONE)         /* no primary: the first copy is home */
         for (int32_t p = dc->ds->first_placement; p != SM_NONE; p = m->placements[p].next)
@@ -598,7 +607,40 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
                 dc->primary = p;
                 break;
             }
-    dataset_home(c, dc, dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region);
+    r = dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region;
+    /* The same subjects, home region and tier give the same regimes and
+     * home: a million datasets have a few hundred of these (c->hmemo, the
+     * last answer wins). */
+    if (c->hmemo && L->words == 1 && r < 1 << 30 && dc->tier < 1 << 30) {
+        uint64_t k0 = s[0];
+        uint64_t k1 = (uint64_t)1 << 63 | (uint64_t)(uint32_t)(dc->tier + 1) << 31 |
+                      (uint64_t)(uint32_t)(r + 1);
+        struct home_memo *e = &c->hmemo[((k0 ^ k1 * 0xff51afd7ed558ccdULL) * 0x9e3779b97f4a7c15ULL)
+                                        >> 40 & (HOME_MEMO - 1)];
+        if (e->k1 != k1 || e->k0 != k0) {
+            subject_regimes(c, dc, s);
+            dataset_home(c, dc, r);
+            e->k0 = k0;
+            e->k1 = k1;
+            e->gmask = dc->gmask;
+            e->bmask = dc->bmask;
+            e->rkey = dc->rkey;
+            e->rhash = dc->rhash;
+            e->home_cc = dc->home_cc;
+            e->fallback = dc->fallback;
+            return;
+        }
+        dc->gmask = e->gmask;
+        dc->bmask = e->bmask;
+        dc->rkey = e->rkey;
+        dc->rhash = e->rhash;
+        dc->home_cc = e->home_cc;
+        dc->fallback = e->fallback;
+        dc->home_region = r;
+        return;
+    }
+    subject_regimes(c, dc, s);
+    dataset_home(c, dc, r);
 }
 
 /* Lazily: "EU,BR". */
