@@ -190,6 +190,19 @@ check_threads(const struct model *m)
     return 2;
 }
 
+/* Whether check_run keeps its memos (judge_region's, copy_rules' with the
+ * transfer's verdicts, dataset_ctx's) and takes the inline shortcuts that
+ * read them (copy_transfer_fast, add_transfer_quick): yes, unless
+ * SOVMAP_CHECK_MEMO=0, the plain path every shortcut must agree with,
+ * which the tests compare against (test_check_update, test_memo_off). */
+static bool
+check_memos(void)
+{
+    const char *e = getenv("SOVMAP_CHECK_MEMO");
+
+    return !(e && strcmp(e, "0") == 0);
+}
+
 /* A second checker over the same read-only tables: its own result,
  * caches and scratch texts. NULL when out of memory. */
 static struct ck *
@@ -222,9 +235,11 @@ ck_worker(const struct ck *c)
     w->expired_tags = c->expired_tags;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
-    w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
-    w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
-    w->hmemo = calloc(HOME_MEMO, sizeof *w->hmemo);
+    if (c->memo) {              /* memos as the main thread has them */
+        w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
+        w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
+        w->hmemo = calloc(HOME_MEMO, sizeof *w->hmemo);
+    }
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
     if (w->r) {
         sm_arena_init(&w->r->arena);
@@ -237,7 +252,8 @@ ck_worker(const struct ck *c)
         w->r->flow_personal = c->r->flow_personal;
         w->r->lineage = c->r->lineage;
     }
-    if (!w->r || !w->hints || !w->memo || !w->rmemo || !w->hmemo || !w->basis_cache)
+    if (!w->r || !w->hints || (c->memo && (!w->memo || !w->rmemo || !w->hmemo)) ||
+        !w->basis_cache)
         w->oom = true;
     return w;
 }
@@ -528,11 +544,15 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
         goto fail;
     c->prow = calloc((size_t)m->nplacements + 1, 1);
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
-    c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
-    c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
-    c->hmemo = calloc(HOME_MEMO, sizeof *c->hmemo);
+    if (check_memos()) {
+        c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
+        c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
+        c->hmemo = calloc(HOME_MEMO, sizeof *c->hmemo);
+        if (!c->memo || !c->rmemo || !c->hmemo)
+            goto fail;
+    }
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->prow || !c->hints || !c->memo || !c->rmemo || !c->hmemo || !c->wv)
+    if (!c->prow || !c->hints || !c->wv)
         goto fail;
     /* Waivers: live ones resolved once; expired ones reported. */
     for (int32_t w = 0; w < m->nwaivers; w++) {

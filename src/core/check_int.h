@@ -333,7 +333,7 @@ add_transfer_quick(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, i
 
     if (c->no_register)
         return true;
-    if (r->ntransfers >= c->cap_transfers)
+    if (r->ntransfers >= c->cap_transfers || !c->rmemo)  /* no memos: the plain path */
         return false;
     if (!personal) {
         b = "not personal data";

@@ -510,7 +510,8 @@ copy_mech_of(const struct ck *c, const struct dctx *dc, int32_t p, const struct 
 {
     int32_t f = c->inflow[p];
 
-    if (f != SM_NONE && ((c->inmech[p] & 0x40) || (c->inmech[p] & 0x0f) != MECH_NONE)) {
+    if (!c->rmemo ||            /* no memos: the plain path */
+        (f != SM_NONE && ((c->inmech[p] & 0x40) || (c->inmech[p] & 0x0f) != MECH_NONE))) {
         copy_mech(c, dc, p, mc);
         return;
     }
