@@ -141,7 +141,7 @@ lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
 {
     int32_t nd = m->ndatasets, nf = m->nflows;
     uint16_t *end = NULL;           /* *ends */
-    int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
+    int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *tgt_of = NULL;
     int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
     uint8_t *inq = NULL;
     int rc = SM_ENOMEM;
@@ -178,17 +178,15 @@ lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
-    src_of = malloc(sizeof *src_of * (size_t)(nf + 1));
     tgt_of = malloc(sizeof *tgt_of * (size_t)(nf + 1));
     from_ds = malloc(sizeof *from_ds * (size_t)(nf + 1));
-    queue = malloc(sizeof *queue * (size_t)(nd + 1));
     inq = calloc((size_t)nd + 1, 1);
     if (ends && m->nregions < (int32_t)FLOW_END_NONE &&
         !(end = malloc(sizeof *end * ((size_t)nf + 1))))
         goto fail;
     if (!L->eff_tier || !L->eff_via || !L->subj_via || !L->personal || !L->has_pfields || !L->pfield ||
-        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
-        !tgt_of || !from_ds || !queue || !inq)
+        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt ||
+        !tgt_of || !from_ds || !inq)
         goto fail;
     bool decl_ok = true;        /* every declared code has a slot */
     /* Tag texts are mostly shared (a load copies repeated text once): the
@@ -266,7 +264,7 @@ lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
     for (int32_t f = 0; f < nf; f++) {
         const struct flow *fl = &m->flows[f];
         int32_t a;
-        src_of[f] = tgt_of[f] = from_ds[f] = SM_NONE;
+        tgt_of[f] = from_ds[f] = SM_NONE;
         if (end)
             end[f] = FLOW_END_NONE;
         if (fl->deleted || fl->from == SM_NONE)
@@ -286,31 +284,39 @@ lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
         L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
             int32_t b = m->placements[fl->to].dataset;
-            if (a != b && !inq[b] && !L->removes[f]) {
-                src_of[f] = a;
-                tgt_of[f] = b;
+            if (a != SM_NONE && a != b && !inq[b] && !L->removes[f]) {
+                tgt_of[f] = b;  /* an edge from from_ds[f] */
                 off[a + 1]++;
             }
         }
     }
+    /* CSR by a counting pass from the end: off[a + 1] counts a's edges,
+     * summed it is the end of a's range; placing the flows last to first
+     * at --off[a + 1] leaves the flows of a in flow order and off[a + 1]
+     * at the start of a's range, so a's edges are [off[a + 1], off[a + 2])
+     * (off[nd + 1] the total). No cursor array: the scratch arrays' peak
+     * stays below what check_run holds later (the inflow table lives
+     * through this pass; `sovmap check` at 1M within its memory target). */
     for (int32_t d = 0; d < nd; d++)
         off[d + 1] += off[d];
-    {
-        int32_t *pos = queue;   /* borrowed as a cursor array before use */
-        memcpy(pos, off, sizeof *off * (size_t)nd);
-        for (int32_t f = 0; f < nf; f++)
-            if (src_of[f] != SM_NONE) {
-                adj[pos[src_of[f]]] = f;
-                adjt[pos[src_of[f]]++] = tgt_of[f];
-            }
-    }
+    off[nd + 1] = off[nd];
+    for (int32_t f = nf - 1; f >= 0; f--)
+        if (tgt_of[f] != SM_NONE) {
+            int32_t k = --off[from_ds[f] + 1];
+            adj[k] = f;
+            adjt[k] = tgt_of[f];
+        }
+    free(tgt_of);
+    tgt_of = NULL;
+    if (!(queue = malloc(sizeof *queue * (size_t)(nd + 1))))
+        goto fail;
     /* Worklist: a ring of at most nd entries (each dataset queued once at
      * a time). */
     memset(inq, 0, (size_t)nd + 1);
     {
         int32_t head = 0, count = 0;
         for (int32_t d = 0; d < nd; d++)
-            if (L->personal[d] && off[d + 1] > off[d]) {
+            if (L->personal[d] && off[d + 2] > off[d + 1]) {
                 queue[(head + count++) % nd] = d;
                 inq[d] = 1;
             }
@@ -322,7 +328,7 @@ lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
             int32_t st = L->eff_tier[s];
             bool stier = st != SM_NONE && m->tiers[st].personal;
             const uint64_t *ss = L->subj + (size_t)s * L->words;
-            for (int32_t e = off[s]; e < off[s + 1]; e++) {
+            for (int32_t e = off[s + 1]; e < off[s + 2]; e++) {
                 int32_t f = adj[e];
                 int32_t t = adjt[e];
                 uint64_t *ts = L->subj + (size_t)t * L->words;
@@ -345,7 +351,7 @@ lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
                         if (L->subj_via[t] == SM_NONE)
                             L->subj_via[t] = f;
                     }
-                if (changed && !inq[t] && off[t + 1] > off[t]) {
+                if (changed && !inq[t] && off[t + 2] > off[t + 1]) {
                     queue[(head + count++) % nd] = t;
                     inq[t] = 1;
                 }
@@ -365,7 +371,6 @@ fail:
     free(off);
     free(adj);
     free(adjt);
-    free(src_of);
     free(tgt_of);
     free(from_ds);
     free(queue);
