@@ -456,7 +456,6 @@ operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg)
 static uint32_t copy_rules_of(const struct ck *c, const struct dctx *dc, int role, int32_t r,
                               int32_t key, const struct mech *mc);
 
-
 /* What the key of a copy_rules answer decides about the copy's transfer
  * (copy_transfer reads it through copy_verdict): the region's country,
  * whether it is the home country, each regime's verdict (judge_region, in
