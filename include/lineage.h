@@ -41,6 +41,10 @@ struct lineage {
      * check_extra_init takes it (check_update's state) instead of reading
      * every dataset again. */
     uint64_t *decl;
+    /* Some live dataset has a tag resting on an expired classification
+     * (tag.expired not ""): read with the tags, so that the checker need
+     * not walk every tag again for CLS003. */
+    bool expired_tags;
 };
 
 int  lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
@@ -70,6 +74,24 @@ flow_end_region(uint16_t r)
  * every flow again (a cache miss each). */
 int  lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
                       struct lineage *L, uint16_t **ends, struct sm_error *err);
+
+/* The transfer into each copy, filled by the lineage's pass over the flows
+ * (which reads every flow and its source copy anyway), for the checker:
+ * inflow[p] the first live flow into copy p (SM_NONE on entry, every
+ * copy), inmech[p] (0 on entry) that flow's mechanism | 0x20 when its
+ * recipient is public | 0x40 when it comes from a copy in the same single
+ * country. region_cc: per region, its one country (sm_cc), SM_NONE for a
+ * global region or one of several countries. */
+struct lineage_inflow {
+    int32_t *inflow;
+    uint8_t *inmech;
+    const int16_t *region_cc;
+};
+
+/* lineage_run_ends, and the inflow table when in is not NULL. */
+int  lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
+                        struct lineage *L, uint16_t **ends, const struct lineage_inflow *in,
+                        struct sm_error *err);
 void lineage_fini(struct lineage *L);
 
 /* Does the flow carry field `name` personal data left after its

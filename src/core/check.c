@@ -190,6 +190,19 @@ check_threads(const struct model *m)
     return 2;
 }
 
+/* Whether check_run keeps its memos (judge_region's, copy_rules' with the
+ * transfer's verdicts, dataset_ctx's) and takes the inline shortcuts that
+ * read them (copy_transfer_fast, add_transfer_quick): yes, unless
+ * SOVMAP_CHECK_MEMO=0, the plain path every shortcut must agree with,
+ * which the tests compare against (test_check_update, test_memo_off). */
+static bool
+check_memos(void)
+{
+    const char *e = getenv("SOVMAP_CHECK_MEMO");
+
+    return !(e && strcmp(e, "0") == 0);
+}
+
 /* A second checker over the same read-only tables: its own result,
  * caches and scratch texts. NULL when out of memory. */
 static struct ck *
@@ -222,8 +235,11 @@ ck_worker(const struct ck *c)
     w->expired_tags = c->expired_tags;
     w->r = calloc(1, sizeof *w->r);
     w->hints = calloc(HINT_CACHE, sizeof *w->hints);
-    w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
-    w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
+    if (c->memo) {              /* memos as the main thread has them */
+        w->memo = calloc(JUDGE_MEMO, sizeof *w->memo);
+        w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
+        w->hmemo = calloc(HOME_MEMO, sizeof *w->hmemo);
+    }
     w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
     if (w->r) {
         sm_arena_init(&w->r->arena);
@@ -236,7 +252,8 @@ ck_worker(const struct ck *c)
         w->r->flow_personal = c->r->flow_personal;
         w->r->lineage = c->r->lineage;
     }
-    if (!w->r || !w->hints || !w->memo || !w->rmemo || !w->basis_cache)
+    if (!w->r || !w->hints || (c->memo && (!w->memo || !w->rmemo || !w->hmemo)) ||
+        !w->basis_cache)
         w->oom = true;
     return w;
 }
@@ -252,6 +269,7 @@ ck_free_own(struct ck *c)
     free(c->hints);
     free(c->memo);
     free(c->rmemo);
+    free(c->hmemo);
     for (int i = 0; i < WHY_MAX; i++)
         free(c->why[i].s);
     for (int i = 0; i < 4; i++)
@@ -434,6 +452,18 @@ static int
 check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, bool full,
                struct check_result **out, struct sm_error *err);
 
+/* A region's one country, as build_tables' rinfo says it (not global, one
+ * member or a country of its own), else SM_NONE. */
+static int
+region_one_cc(const struct region *rg)
+{
+    if (rg->global)
+        return SM_NONE;
+    if (rg->members && !sm_ccset_empty(rg->members))
+        return sm_ccset_count(rg->members) == 1 ? sm_ccset_next(rg->members, 0) : SM_NONE;
+    return rg->country;
+}
+
 int
 check_run(const struct model *m, const struct rulepack *rp, int32_t today,
           struct check_result **out, struct sm_error *err)
@@ -456,6 +486,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     struct ck *c = calloc(1, sizeof *c);
     struct check_result *r = calloc(1, sizeof *r);
     uint16_t *ends = NULL;      /* the flows' destination regions, read with the lineage */
+    int16_t *region_cc = NULL;  /* per region: its one country (region_one_cc) */
     bool sorted = false;        /* the register is in order */
     int rc = SM_ENOMEM;
 
@@ -481,48 +512,48 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     c->no_register = !full;
     c->rows_hint = (int32_t)((int64_t)m->nplacements + m->nflows < INT32_MAX / 2
                              ? m->nplacements + m->nflows : INT32_MAX / 2);
-    for (int32_t t = 0; t < m->ntags && !c->expired_tags; t++)
-        c->expired_tags = m->tags[t].expired && *m->tags[t].expired;
     if (!(r->lineage = calloc(1, sizeof *r->lineage)))
         goto fail;
-    if ((rc = lineage_run_ends(m, rp, full, r->lineage, &ends, err)))
+    /* The transfer into a copy: the first flow that feeds it (a replication
+     * of the same dataset, or the etl/stream a derived dataset comes from),
+     * filled by the lineage's pass over the flows (note_inflow). */
+    c->inflow = malloc(sizeof *c->inflow * (size_t)(m->nplacements + 1));
+    c->inmech = calloc((size_t)m->nplacements + 1, 1);
+    region_cc = malloc(sizeof *region_cc * (size_t)(m->nregions + 1));
+    if (!c->inflow || !c->inmech || !region_cc)
         goto fail;
+    for (int32_t p = 0; p < m->nplacements; p++)
+        c->inflow[p] = SM_NONE;
+    for (int32_t k = 0; k < m->nregions; k++)
+        region_cc[k] = (int16_t)region_one_cc(&m->regions[k]);
+    {
+        struct lineage_inflow in = { c->inflow, c->inmech, region_cc };
+        if ((rc = lineage_run_inflow(m, rp, full, r->lineage, &ends, &in, err)))
+            goto fail;
+    }
+    free(region_cc);
+    region_cc = NULL;
     c->ends = ends;
     rc = SM_ENOMEM;
     c->L = r->lineage;
+    c->expired_tags = c->L->expired_tags;       /* read with the tags */
     r->eff_tier = c->L->eff_tier;
     r->eff_via = c->L->eff_via;
     r->flow_personal = c->L->flow_personal;
     if (build_tables(c))
         goto fail;
-    c->inflow = malloc(sizeof *c->inflow * (size_t)(m->nplacements + 1));
     c->prow = calloc((size_t)m->nplacements + 1, 1);
-    c->inmech = calloc((size_t)m->nplacements + 1, 1);
     c->hints = calloc(HINT_CACHE, sizeof *c->hints);
-    c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
-    c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
+    if (check_memos()) {
+        c->memo = calloc(JUDGE_MEMO, sizeof *c->memo);
+        c->rmemo = calloc(RULES_MEMO, sizeof *c->rmemo);
+        c->hmemo = calloc(HOME_MEMO, sizeof *c->hmemo);
+        if (!c->memo || !c->rmemo || !c->hmemo)
+            goto fail;
+    }
     c->wv = calloc((size_t)m->nwaivers + 1, sizeof *c->wv);
-    if (!c->inflow || !c->prow || !c->inmech || !c->hints || !c->memo || !c->rmemo || !c->wv)
+    if (!c->prow || !c->hints || !c->wv)
         goto fail;
-    for (int32_t p = 0; p < m->nplacements; p++)
-        c->inflow[p] = SM_NONE;
-    /* The transfer into a copy: the first flow that feeds it (a replication
-     * of the same dataset, or the etl/stream a derived dataset comes from). */
-    for (int32_t f = 0; f < m->nflows; f++)
-        if (!m->flows[f].deleted && m->flows[f].to != SM_NONE && m->flows[f].from != SM_NONE &&
-            c->inflow[m->flows[f].to] == SM_NONE) {
-            /* the ends' regions: the copies' (to is a copy here) */
-            int32_t to = m->flows[f].to;
-            int32_t fr = m->placements[m->flows[f].from].region;
-            int32_t tr = ends ? flow_end_region(ends[f]) : m->placements[to].region;
-            c->inflow[to] = f;
-            c->inmech[to] = (uint8_t)(m->flows[f].mechanism |
-                                      (m->flows[f].public_recipient ? 0x20 : 0));
-            /* 0x40: fed from a copy in the same single country */
-            if (fr != SM_NONE && tr != SM_NONE && !c->ri[tr].any && c->ri[tr].n == 1 &&
-                region_is_country(c, fr, c->pool[c->ri[tr].first]))
-                c->inmech[to] |= 0x40;
-        }
     /* Waivers: live ones resolved once; expired ones reported. */
     for (int32_t w = 0; w < m->nwaivers; w++) {
         const struct waiver *wp = &m->waivers[w];
@@ -618,6 +649,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     rc = SM_OK;
 fail:
     free(ends);
+    free(region_cc);
     if (c) {
         free(c->cs);
         free(c->slot_regime);

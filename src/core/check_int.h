@@ -43,12 +43,28 @@ struct wv {
 
 #define RULES_MEMO 8192         /* slots of copy_rules' memo (a power of 2) */
 
+#define VERDICT_REGIMES 4   /* regimes a copy's memo entry judges (more: none) */
+
 /* One copy_rules answer: the dataset's regimes (gmask) and the rest of what
- * it depends on (rules_key) as the key; w1 bit 63 set when used. */
+ * it depends on (rules_key) as the key; w1 bit 63 set when used. With it,
+ * what the same key decides about the copy's transfer (copy_verdict): the
+ * destination country, whether the region is the home country, and each
+ * regime's verdict in gmask order. 32 bytes. */
 struct rules_memo {
     uint64_t w0, w1;
     uint32_t rules;
+    int16_t to_cc;              /* the region's one country, SM_NONE */
+    uint8_t n;                  /* regimes judged; VERDICT_REGIMES + 1: more,
+                                 * none judged */
+    uint8_t flags;              /* VF_* */
+    int8_t v[VERDICT_REGIMES], basis[VERDICT_REGIMES];
 };
+
+#define VF_HOME   1u            /* the region lies in the home country */
+#define VF_BAD    2u            /* some regime's verdict is not V_OK */
+#define VF_M003   4u            /* XFR003's mask is not empty when the copy's
+                                 * mechanism names no reference */
+#define VF_M004   8u            /* XFR004's mask is not empty */
 
 /* One judge_region answer: what it depends on (regime, region and the three
  * facts of the mechanism judge_cc reads) in key, bit 63 set when used. */
@@ -57,6 +73,18 @@ struct judge_memo {
     int32_t badcc;
     int8_t v, basis;
     uint8_t st;
+};
+
+#define HOME_MEMO 1024         /* slots of dataset_ctx's memo (a power of 2) */
+
+/* What dataset_ctx works out from a dataset's subject slots (one word),
+ * its home region and its effective tier: the regimes and the home
+ * (dataset_home). k1 bit 63 set when used. */
+struct home_memo {
+    uint64_t k0, k1;
+    uint64_t gmask, bmask, rkey, rhash;
+    int32_t home_cc;
+    bool fallback;
 };
 
 struct hint_slot {
@@ -134,6 +162,7 @@ struct ck {
     struct hint_slot *hints;
     struct judge_memo *memo;    /* JUDGE_MEMO slots, or NULL: judge each time */
     struct rules_memo *rmemo;   /* RULES_MEMO slots, or NULL */
+    struct home_memo *hmemo;    /* HOME_MEMO slots, or NULL */
     struct gbuf near;           /* nearest()'s text */
     struct strcache sc;         /* strings of recent findings, shared */
     /* the finding being built */
@@ -234,6 +263,50 @@ const char *why_entry(struct ck *c, int32_t p, const struct mech *mc);
 bool operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg);
 uint32_t copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
                     const struct mech *mc);
+void rules_fill(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+                const struct mech *mc, struct rules_memo *e, uint64_t w1);
+
+/* What copy_rules reads, but the regimes (gmask), in one word: the tier,
+ * the home country, the two regions, whether each is the home region
+ * (region scope), backup or not, and the mechanism's three facts
+ * (adequate scope); bit 63 set. false when an id is too large for it.
+ * (inline, with copy_verdict: asked for every copy) */
+static inline bool
+rules_key(const struct dctx *dc, int role, int32_t r, int32_t key, const struct mech *mc,
+          uint64_t *w1)
+{
+    uint64_t a = (uint64_t)(r + 1), b = (uint64_t)(key + 1);
+    bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
+
+    if (!dc->rkey || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
+        return false;
+    *w1 = dc->rkey | a << 24 | b << 10 |
+          (uint64_t)backup << 9 | (uint64_t)mc->mech << 4 | (uint64_t)(mc->dates_ok != 0) << 3 |
+          (uint64_t)(mc->public_recipient != 0) << 2 | (uint64_t)(r == dc->home_region) << 1 |
+          (uint64_t)(key != SM_NONE && key == dc->home_region);
+    return true;
+}
+
+/* copy_rules' memo entry for a copy in `role` in region r, its key in
+ * region key, mechanism mc (struct rules_memo: the rules with the
+ * transfer's verdicts), filled on a miss: for check_placement, one probe
+ * instead of one for the rules and one per regime. NULL: no memo, or the
+ * facts do not fit its key (ask copy_rules and judge_region). The entry
+ * holds until the next probe. */
+static inline const struct rules_memo *
+copy_verdict(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+             const struct mech *mc)
+{
+    struct rules_memo *e;
+    uint64_t w1;
+
+    if (!c->rmemo || !rules_key(dc, role, r, key, mc, &w1))
+        return NULL;
+    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 & (RULES_MEMO - 1)];
+    if (e->w1 != w1 || e->w0 != dc->gmask)
+        rules_fill(c, dc, role, r, key, mc, e, w1);
+    return e;
+}
 void dataset_home(const struct ck *c, struct dctx *dc, int32_t r);
 void dataset_ctx(struct ck *c, int32_t d, struct dctx *dc);
 void dataset_words(struct ck *c, struct dctx *dc);
@@ -246,6 +319,49 @@ void fix_mask(struct ck *c, const char *fields);
 void fix_mechs(struct ck *c, const struct regime *rg, bool dpf);
 void add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
                   int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal);
+/* add_transfer's common case, inline (a row for most copies abroad): room
+ * in the register, no waiver, and a basis that is a fixed text or a shared
+ * one already made (inside the area, adequacy for one country). false:
+ * nothing done, call add_transfer. */
+static inline bool
+add_transfer_quick(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
+                   int32_t g, uint8_t mech, int verdict, int basis, bool personal)
+{
+    struct check_result *r = c->r;
+    struct transfer *t;
+    const char *b;
+
+    if (c->no_register)
+        return true;
+    if (r->ntransfers >= c->cap_transfers || !c->rmemo)  /* no memos: the plain path */
+        return false;
+    if (!personal) {
+        b = "not personal data";
+    } else if (g == SM_NONE) {
+        b = "no regime applies";
+    } else if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
+        b = c->basis_cache[(size_t)g * (SM_CC_COUNT + 1) +
+                           (basis == B_INSIDE ? SM_CC_COUNT : to_cc)];
+        if (!b)
+            return false;
+        if (basis != B_INSIDE)
+            mech = MECH_ADEQUACY;
+    } else {
+        return false;
+    }
+    t = &r->transfers[r->ntransfers++];
+    t->dataset = d;
+    t->placement = p;
+    t->flow = f;
+    t->from_cc = from_cc;
+    t->to_cc = to_cc;
+    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
+    t->personal = personal;
+    t->mechanism = mech;
+    t->status = verdict == V_OK ? XFER_OK : XFER_VIOLATION;
+    t->basis = b;
+    return true;
+}
 void basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,
                  uint64_t *m003, uint64_t *m004);
 void check_basis(struct ck *c, struct dctx *dc, int kind, int32_t obj, const char *what,

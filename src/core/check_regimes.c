@@ -456,25 +456,48 @@ operator_ok(const struct ck *c, const struct dctx *dc, int32_t r, int32_t *badg)
 static uint32_t copy_rules_of(const struct ck *c, const struct dctx *dc, int role, int32_t r,
                               int32_t key, const struct mech *mc);
 
-/* What copy_rules reads, but the regimes (gmask), in one word: the tier,
- * the home country, the two regions, whether each is the home region
- * (region scope), backup or not, and the mechanism's three facts
- * (adequate scope); bit 63 set. false when an id is too large for it. */
-static bool
-rules_key(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
-          const struct mech *mc, uint64_t *w1)
+/* What the key of a copy_rules answer decides about the copy's transfer
+ * (copy_transfer reads it through copy_verdict): the region's country,
+ * whether it is the home country, each regime's verdict (judge_region, in
+ * gmask's order) and whether the basis masks can be set. */
+static void
+verdict_fill(const struct ck *c, const struct dctx *dc, int32_t r, const struct mech *mc,
+             struct rules_memo *e)
 {
-    uint64_t a = (uint64_t)(r + 1), b = (uint64_t)(key + 1);
-    bool backup = role == ROLE_BACKUP || role == ROLE_DR || role == ROLE_ARCHIVE;
+    const struct rinfo *ri = &c->ri[r];
+    struct mech noref = *mc;
+    uint8_t k = 0;
 
-    (void)c;
-    if (!dc->rkey || a >= 1u << 14 || b >= 1u << 14 || mc->mech >= 32)
-        return false;
-    *w1 = dc->rkey | a << 24 | b << 10 |
-          (uint64_t)backup << 9 | (uint64_t)mc->mech << 4 | (uint64_t)(mc->dates_ok != 0) << 3 |
-          (uint64_t)(mc->public_recipient != 0) << 2 | (uint64_t)(r == dc->home_region) << 1 |
-          (uint64_t)(key != SM_NONE && key == dc->home_region);
-    return true;
+    e->to_cc = (int16_t)(ri->any || ri->n != 1 ? SM_NONE : c->pool[ri->first]);
+    e->flags = region_is_country(c, r, dc->home_cc) ? VF_HOME : 0;
+    if (__builtin_popcountll(dc->gmask) > VERDICT_REGIMES) {
+        e->n = VERDICT_REGIMES + 1;
+        return;
+    }
+    noref.ref = "";             /* XFR003's mask as when the copy names no reference */
+    FOR_REGIMES(g, dc->gmask) {
+        int badcc, basis;
+        uint8_t st;
+        uint64_t m003 = 0, m004 = 0;
+        int v = judge_region(c, g, r, mc, &badcc, &basis, &st);
+        basis_masks(c, &noref, g, v, basis, &m003, &m004);
+        e->flags |= (v != V_OK ? VF_BAD : 0) | (m003 ? VF_M003 : 0) | (m004 ? VF_M004 : 0);
+        e->v[k] = (int8_t)v;
+        e->basis[k] = (int8_t)basis;
+        k++;
+    }
+    e->n = k;
+}
+
+/* The memo's entry e for key w1 (rules_key) and dc->gmask, on a miss. */
+void
+rules_fill(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
+           const struct mech *mc, struct rules_memo *e, uint64_t w1)
+{
+    e->rules = copy_rules_of(c, dc, role, r, key, mc);
+    verdict_fill(c, dc, r, mc, e);
+    e->w0 = dc->gmask;
+    e->w1 = w1;
 }
 
 /* The same answer for the same facts: copies of one kind in one region
@@ -483,19 +506,9 @@ uint32_t
 copy_rules(const struct ck *c, const struct dctx *dc, int role, int32_t r, int32_t key,
            const struct mech *mc)
 {
-    struct rules_memo *e;
-    uint64_t w1;
+    const struct rules_memo *e = copy_verdict(c, dc, role, r, key, mc);
 
-    if (!c->rmemo || !rules_key(c, dc, role, r, key, mc, &w1))
-        return copy_rules_of(c, dc, role, r, key, mc);
-    e = &c->rmemo[((w1 ^ dc->rhash) * 0x9e3779b97f4a7c15ULL) >> 40 &
-                  (RULES_MEMO - 1)];
-    if (e->w1 != w1 || e->w0 != dc->gmask) {
-        e->rules = copy_rules_of(c, dc, role, r, key, mc);
-        e->w0 = dc->gmask;
-        e->w1 = w1;
-    }
-    return e->rules;
+    return e ? e->rules : copy_rules_of(c, dc, role, r, key, mc);
 }
 
 static uint32_t
@@ -555,12 +568,27 @@ dataset_home(const struct ck *c, struct dctx *dc, int32_t r)
     }
 }
 
+/* The regimes of the dataset's effective subjects (slots s). */
+static void
+subject_regimes(const struct ck *c, struct dctx *dc, const uint64_t *s)
+{
+    dc->gmask = 0;
+    dc->fallback = false;
+    for (int32_t w = 0; w < c->L->words; w++)
+        for (uint64_t b = s[w]; b; b &= b - 1) {
+            int slot = w * 64 + __builtin_ctzll(b);
+            if (c->slot_regime[slot] != SM_NONE)
+                dc->gmask |= (uint64_t)1 << c->slot_regime[slot];
+        }
+}
+
 void
 dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
 {
     const struct model *m = c->m;
     const struct lineage *L = c->L;
     const uint64_t *s = L->subj + (size_t)d * L->words;
+    int32_t r;
 
     dc->d = d;
     dc->ds = &m->datasets[d];
@@ -571,12 +599,6 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
     dc->fallback = false;
     dc->subj[0] = '\0';
     dc->words = false;
-    for (int32_t w = 0; w < L->words; w++)
-        for (uint64_t b = s[w]; b; b &= b - 1) {
-            int slot = w * 64 + __builtin_ctzll(b);
-            if (c->slot_regime[slot] != SM_NONE)
-                dc->gmask |= (uint64_t)1 << c->slot_regime[slot];
-        }
     dc->primary = model_primary(m, d);
     if (dc->primary == SM_NONE)         /* no primary: the first copy is home */
         for (int32_t p = dc->ds->first_placement; p != SM_NONE; p = m->placements[p].next)
@@ -584,7 +606,40 @@ dataset_ctx(struct ck *c, int32_t d, struct dctx *dc)
                 dc->primary = p;
                 break;
             }
-    dataset_home(c, dc, dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region);
+    r = dc->primary == SM_NONE ? SM_NONE : m->placements[dc->primary].region;
+    /* The same subjects, home region and tier give the same regimes and
+     * home: a million datasets have a few hundred of these (c->hmemo, the
+     * last answer wins). */
+    if (c->hmemo && L->words == 1 && r < 1 << 30 && dc->tier < 1 << 30) {
+        uint64_t k0 = s[0];
+        uint64_t k1 = (uint64_t)1 << 63 | (uint64_t)(uint32_t)(dc->tier + 1) << 31 |
+                      (uint64_t)(uint32_t)(r + 1);
+        struct home_memo *e = &c->hmemo[((k0 ^ k1 * 0xff51afd7ed558ccdULL) * 0x9e3779b97f4a7c15ULL)
+                                        >> 40 & (HOME_MEMO - 1)];
+        if (e->k1 != k1 || e->k0 != k0) {
+            subject_regimes(c, dc, s);
+            dataset_home(c, dc, r);
+            e->k0 = k0;
+            e->k1 = k1;
+            e->gmask = dc->gmask;
+            e->bmask = dc->bmask;
+            e->rkey = dc->rkey;
+            e->rhash = dc->rhash;
+            e->home_cc = dc->home_cc;
+            e->fallback = dc->fallback;
+            return;
+        }
+        dc->gmask = e->gmask;
+        dc->bmask = e->bmask;
+        dc->rkey = e->rkey;
+        dc->rhash = e->rhash;
+        dc->home_cc = e->home_cc;
+        dc->fallback = e->fallback;
+        dc->home_region = r;
+        return;
+    }
+    subject_regimes(c, dc, s);
+    dataset_home(c, dc, r);
 }
 
 /* Lazily: "EU,BR". */

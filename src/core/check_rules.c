@@ -441,6 +441,50 @@ copy_transfer(struct ck *c, struct copy_facts *x)
     if (abroad || rowdone)
         c->prow[p] = 1;
 }
+
+/* copy_transfer for a copy none of whose rules can fire, from the verdicts
+ * its memo entry e holds (copy_verdict): the same rows in the same order,
+ * without judging the region again. false, with nothing done, when a
+ * finding could come of it (a failed verdict or a basis the copy declares
+ * itself) or e judged no regimes: then copy_transfer. */
+static bool
+copy_transfer_fast(struct ck *c, struct copy_facts *x, const struct rules_memo *e)
+{
+    struct dctx *dc = x->dc;
+    int32_t p = x->p, in = c->inflow[p];
+    bool abroad = p != dc->primary && !(e->flags & VF_HOME);
+    bool rowdone = false;
+
+    if (dc->personal && dc->gmask) {
+        int k = 0;
+        if (e->n > VERDICT_REGIMES)
+            return false;
+        /* what copy_transfer would report: the verdicts and the basis masks
+         * count only for a copy that no flow feeds */
+        if (in == SM_NONE &&
+            ((e->flags & (VF_BAD | VF_M004)) ||
+             ((e->flags & VF_M003) && (!x->mc.ref || !*x->mc.ref))))
+            return false;
+        FOR_REGIMES(g, dc->gmask) {
+            if (abroad || e->v[k] != V_OK) {
+                if (!add_transfer_quick(c, dc->d, p, in, dc->home_cc, e->to_cc, g, x->mc.mech,
+                                        e->v[k], e->basis[k], true))
+                    add_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, g, &x->mc, e->v[k],
+                                 e->basis[k], false, true);
+                rowdone = true;
+            }
+            k++;
+        }
+    }
+    if (abroad && !rowdone &&
+        !add_transfer_quick(c, dc->d, p, in, dc->home_cc, e->to_cc, SM_NONE, x->mc.mech, V_OK,
+                            B_NONE, dc->personal))
+        add_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false,
+                     dc->personal);
+    if (abroad || rowdone)
+        c->prow[p] = 1;
+    return true;
+}
 /* In this order: the rules once ran as one chain, and a copy's findings,
  * hint targets and transfer rows keep the order they had then. A rule runs
  * only when the copy's `may` holds one of its bits (0: always): most copies
@@ -457,10 +501,39 @@ static const struct {
     { copy_transfer,   0 },
 };
 
+/* copy_mech, with its two common cases here (inline: asked for every
+ * copy): no flow feeds the copy (its own declaration), or its first flow
+ * comes from another country and declares nothing. */
+static inline void
+copy_mech_of(const struct ck *c, const struct dctx *dc, int32_t p, const struct placement *pl,
+             struct mech *mc)
+{
+    int32_t f = c->inflow[p];
+
+    if (!c->rmemo ||            /* no memos: the plain path */
+        (f != SM_NONE && ((c->inmech[p] & 0x40) || (c->inmech[p] & 0x0f) != MECH_NONE))) {
+        copy_mech(c, dc, p, mc);
+        return;
+    }
+    memset(mc, 0, sizeof *mc);
+    mc->src = mc->via = SM_NONE;
+    mc->dates_ok = true;
+    if (f == SM_NONE) {
+        mc->mech = pl->mechanism;
+        mc->ref = pl->mechanism_ref;
+        mc->public_recipient = dc->ds->public_sector;
+    } else {
+        mc->ref = "";
+        mc->public_recipient = (c->inmech[p] & 0x20) || dc->ds->public_sector;
+        mc->explicit_flow = true;
+    }
+}
+
 static void
 check_placement(struct ck *c, struct dctx *dc, int32_t p)
 {
     struct copy_facts x;
+    const struct rules_memo *e;
 
     x.dc = dc;
     x.p = p;
@@ -468,16 +541,20 @@ check_placement(struct ck *c, struct dctx *dc, int32_t p)
     x.rg = &c->m->regions[x.pl->region];
     x.T = dc->T;
     x.role = role_names[x.pl->role];
-    copy_mech(c, dc, p, &x.mc);
+    copy_mech_of(c, dc, p, x.pl, &x.mc);
     /* copy_rules() predicts the placement rules (check_where reads the same
-     * bits, so the two cannot disagree); ENC001 needs no judgement. */
-    x.fire = copy_rules(c, dc, x.pl->role, x.pl->region,
-                        x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
+     * bits, so the two cannot disagree); ENC001 needs no judgement. The
+     * memo entry that answers it holds the transfer's verdicts too. */
+    e = copy_verdict(c, dc, x.pl->role, x.pl->region,
+                     x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
+    x.fire = e ? e->rules : copy_rules(c, dc, x.pl->role, x.pl->region,
+                                       x.pl->encrypted ? x.pl->key_region : SM_NONE, &x.mc);
     x.may = x.fire;
     if (x.T && x.T->encryption_at_rest && !x.pl->encrypted)
         x.may |= BIT(RULE_ENC001);
     if (!x.may) {               /* most copies: the one rule that always runs */
-        copy_transfer(c, &x);
+        if (!e || !copy_transfer_fast(c, &x, e))
+            copy_transfer(c, &x);
         return;
     }
     for (size_t i = 0; i < sizeof placement_rules / sizeof placement_rules[0]; i++)
@@ -904,7 +981,9 @@ flow_transfer(struct ck *c, struct flow_facts *x)
     bool personal = x->personal;
 
     if (!personal || !dc->gmask) {
-        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
+        if ((fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to]) &&
+            !add_transfer_quick(c, d, fl->to, f, from_cc, to_cc, SM_NONE, x->mc.mech, V_OK, B_NONE,
+                                personal))
             add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false, personal);
         return;
     }
@@ -960,8 +1039,10 @@ flow_transfer(struct ck *c, struct flow_facts *x)
         /* One row per transfer: a copy this flow feeds first already has
          * its row (check_placement judged it with this flow's mechanism);
          * another flow into it is a transfer of its own when it fails. */
-        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] ||
-            (c->inflow[fl->to] != f && v != V_OK))
+        if ((fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] ||
+             (c->inflow[fl->to] != f && v != V_OK)) &&
+            (waived || !add_transfer_quick(c, d, fl->to, f, from_cc, to_cc, g, x->mc.mech, v,
+                                           basis, true)))
             add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &x->mc, v, basis, waived, true);
     }
     if (m003 || m004) {

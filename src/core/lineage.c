@@ -111,9 +111,37 @@ int
 lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
                  struct lineage *L, uint16_t **ends, struct sm_error *err)
 {
+    return lineage_run_inflow(m, rp, decl, L, ends, NULL, err);
+}
+
+/* The inflow table's entry for flow f (live, from a copy), whose source
+ * copy lies in region fr: the first flow into its destination copy. */
+static void
+note_inflow(const struct lineage_inflow *in, const struct flow *fl, int32_t f, int32_t fr,
+            int32_t tr)
+{
+    int32_t to = fl->to;
+    int cc;
+
+    if (to == SM_NONE || in->inflow[to] != SM_NONE)
+        return;
+    in->inflow[to] = f;
+    in->inmech[to] = (uint8_t)(fl->mechanism | (fl->public_recipient ? 0x20 : 0));
+    /* 0x40: fed from a copy in the same single country (a region of one
+     * country lies in cc exactly when its one country is cc) */
+    if (fr != SM_NONE && tr != SM_NONE && (cc = in->region_cc[tr]) != SM_NONE &&
+        in->region_cc[fr] == cc)
+        in->inmech[to] |= 0x40;
+}
+
+int
+lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
+                   struct lineage *L, uint16_t **ends, const struct lineage_inflow *in,
+                   struct sm_error *err)
+{
     int32_t nd = m->ndatasets, nf = m->nflows;
     uint16_t *end = NULL;           /* *ends */
-    int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *src_of = NULL, *tgt_of = NULL;
+    int32_t *off = NULL, *adj = NULL, *adjt = NULL, *queue = NULL, *tgt_of = NULL;
     int32_t *from_ds = NULL;        /* per flow: its source dataset, SM_NONE */
     uint8_t *inq = NULL;
     int rc = SM_ENOMEM;
@@ -150,17 +178,15 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
     off = calloc((size_t)nd + 2, sizeof *off);
     adj = malloc(sizeof *adj * (size_t)(nf + 1));
     adjt = malloc(sizeof *adjt * (size_t)(nf + 1));
-    src_of = malloc(sizeof *src_of * (size_t)(nf + 1));
     tgt_of = malloc(sizeof *tgt_of * (size_t)(nf + 1));
     from_ds = malloc(sizeof *from_ds * (size_t)(nf + 1));
-    queue = malloc(sizeof *queue * (size_t)(nd + 1));
     inq = calloc((size_t)nd + 1, 1);
     if (ends && m->nregions < (int32_t)FLOW_END_NONE &&
         !(end = malloc(sizeof *end * ((size_t)nf + 1))))
         goto fail;
     if (!L->eff_tier || !L->eff_via || !L->subj_via || !L->personal || !L->has_pfields || !L->pfield ||
-        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt || !src_of ||
-        !tgt_of || !from_ds || !queue || !inq)
+        !L->removes || !L->flow_personal || !L->subj || !off || !adj || !adjt ||
+        !tgt_of || !from_ds || !inq)
         goto fail;
     bool decl_ok = true;        /* every declared code has a slot */
     /* Tag texts are mostly shared (a load copies repeated text once): the
@@ -191,6 +217,8 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
         for (int32_t t = ds->first_tag; t != SM_NONE; t = m->tags[t].next) {
             const struct tag *tg = &m->tags[t];
             size_t h = ((uintptr_t)tg->tag >> 3) % 64;
+            if (tg->expired && *tg->expired)
+                L->expired_tags = true;
             if (tg->field == SM_NONE || L->pfield[tg->field])
                 continue;
             if (seen[h].tag != tg->tag) {
@@ -236,7 +264,7 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
     for (int32_t f = 0; f < nf; f++) {
         const struct flow *fl = &m->flows[f];
         int32_t a;
-        src_of[f] = tgt_of[f] = from_ds[f] = SM_NONE;
+        tgt_of[f] = from_ds[f] = SM_NONE;
         if (end)
             end[f] = FLOW_END_NONE;
         if (fl->deleted || fl->from == SM_NONE)
@@ -244,38 +272,51 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
         /* the source dataset, read once (a cache miss per flow) */
         a = fl->from >= 0 && fl->from < m->nplacements ? m->placements[fl->from].dataset : SM_NONE;
         from_ds[f] = a;
-        if (end) {
+        if (end || in) {
             int32_t tr = fl->to != SM_NONE ? m->placements[fl->to].region : fl->to_region;
-            end[f] = tr == SM_NONE ? FLOW_END_NONE : (uint16_t)tr;
+            if (end)
+                end[f] = tr == SM_NONE ? FLOW_END_NONE : (uint16_t)tr;
+            /* the source's region shares a cache line with its dataset */
+            if (in)
+                note_inflow(in, fl, f, a == SM_NONE ? SM_NONE : m->placements[fl->from].region,
+                            tr);
         }
         L->removes[f] = flow_removes(m, L, f, a);
         if ((fl->kind == FLOW_ETL || fl->kind == FLOW_STREAM) && fl->to != SM_NONE) {
             int32_t b = m->placements[fl->to].dataset;
-            if (a != b && !inq[b] && !L->removes[f]) {
-                src_of[f] = a;
-                tgt_of[f] = b;
+            if (a != SM_NONE && a != b && !inq[b] && !L->removes[f]) {
+                tgt_of[f] = b;  /* an edge from from_ds[f] */
                 off[a + 1]++;
             }
         }
     }
+    /* CSR by a counting pass from the end: off[a + 1] counts a's edges,
+     * summed it is the end of a's range; placing the flows last to first
+     * at --off[a + 1] leaves the flows of a in flow order and off[a + 1]
+     * at the start of a's range, so a's edges are [off[a + 1], off[a + 2])
+     * (off[nd + 1] the total). No cursor array: the scratch arrays' peak
+     * stays below what check_run holds later (the inflow table lives
+     * through this pass; `sovmap check` at 1M within its memory target). */
     for (int32_t d = 0; d < nd; d++)
         off[d + 1] += off[d];
-    {
-        int32_t *pos = queue;   /* borrowed as a cursor array before use */
-        memcpy(pos, off, sizeof *off * (size_t)nd);
-        for (int32_t f = 0; f < nf; f++)
-            if (src_of[f] != SM_NONE) {
-                adj[pos[src_of[f]]] = f;
-                adjt[pos[src_of[f]]++] = tgt_of[f];
-            }
-    }
+    off[nd + 1] = off[nd];
+    for (int32_t f = nf - 1; f >= 0; f--)
+        if (tgt_of[f] != SM_NONE) {
+            int32_t k = --off[from_ds[f] + 1];
+            adj[k] = f;
+            adjt[k] = tgt_of[f];
+        }
+    free(tgt_of);
+    tgt_of = NULL;
+    if (!(queue = malloc(sizeof *queue * (size_t)(nd + 1))))
+        goto fail;
     /* Worklist: a ring of at most nd entries (each dataset queued once at
      * a time). */
     memset(inq, 0, (size_t)nd + 1);
     {
         int32_t head = 0, count = 0;
         for (int32_t d = 0; d < nd; d++)
-            if (L->personal[d] && off[d + 1] > off[d]) {
+            if (L->personal[d] && off[d + 2] > off[d + 1]) {
                 queue[(head + count++) % nd] = d;
                 inq[d] = 1;
             }
@@ -287,7 +328,7 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
             int32_t st = L->eff_tier[s];
             bool stier = st != SM_NONE && m->tiers[st].personal;
             const uint64_t *ss = L->subj + (size_t)s * L->words;
-            for (int32_t e = off[s]; e < off[s + 1]; e++) {
+            for (int32_t e = off[s + 1]; e < off[s + 2]; e++) {
                 int32_t f = adj[e];
                 int32_t t = adjt[e];
                 uint64_t *ts = L->subj + (size_t)t * L->words;
@@ -310,7 +351,7 @@ lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
                         if (L->subj_via[t] == SM_NONE)
                             L->subj_via[t] = f;
                     }
-                if (changed && !inq[t] && off[t + 1] > off[t]) {
+                if (changed && !inq[t] && off[t + 2] > off[t + 1]) {
                     queue[(head + count++) % nd] = t;
                     inq[t] = 1;
                 }
@@ -330,7 +371,6 @@ fail:
     free(off);
     free(adj);
     free(adjt);
-    free(src_of);
     free(tgt_of);
     free(from_ds);
     free(queue);

@@ -683,6 +683,200 @@ test_two_threads(void **state)
     rulepack_free(rp);
 }
 
+/* check_run with its memos and the shortcuts that read them (the default)
+ * against the plain path (SOVMAP_CHECK_MEMO=0: every copy's rules and
+ * verdicts judged afresh, every dataset's home worked out, every row
+ * through add_transfer), on one thread and two: the same findings, texts,
+ * register, stats and state, on random models after random edits; some
+ * datasets with six regimes (more than a memo entry judges), some tags
+ * resting on an expired classification. */
+static void
+test_memo_off(void **state)
+{
+    static const int sizes[] = { 1, 5, 60, 400 };
+    struct rulepack *rp = NULL;
+    SM_ERROR(err);
+    int nonempty = 0, compared = 0;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        struct model *m = tl_base_model();
+        struct edit_result res;
+        char name[64];
+        assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+        build(m, sizes[k]);
+        for (int32_t d = 0; d < m->ndatasets; d += 7) {
+            struct edit e = { EDIT_SET, OBJ_DATASET, name, 0, { { 0 } } };
+            snprintf(name, sizeof name, "%s", m->datasets[d].name);
+            attr(&e, "subjects", "EU,US,BR,IN,GB,CH");
+            assert_int_equal(edit_apply(m, &e, &res, &err), SM_OK);
+            edit_result_fini(&res);
+        }
+        for (int32_t t = 0; t < m->ntags; t += 5)
+            assert_int_equal(model_set_tag_expired(m, t, "2025-06-30", NULL), SM_OK);
+        for (int step = 0; step < (sizes[k] >= 60 ? 25 : 4); step++) {
+            struct check_result *plain = NULL, *memo = NULL;
+            struct check_touch t = { 0 };
+            int kindno;
+            if (step > 0) {
+                memset(&res, 0, sizeof res);
+                (void)random_edit(m, &t, &res, &kindno);
+                edit_result_fini(&res);
+                check_touch_fini(&t);
+            }
+            assert_int_equal(setenv("SOVMAP_CHECK_MEMO", "0", 1), 0);
+            run_threads(m, rp, step % 2 ? "2" : "1", &plain);
+            assert_int_equal(unsetenv("SOVMAP_CHECK_MEMO"), 0);
+            run_threads(m, rp, step % 3 ? "1" : "2", &memo);
+            same_result(memo, plain, m);
+            compared++;
+            nonempty += plain->nfindings > 0 && plain->ntransfers > 0;
+            check_result_free(plain);
+            check_result_free(memo);
+        }
+        model_free(m);
+    }
+    assert_true(nonempty > compared / 2);
+    rulepack_free(rp);
+}
+
+/* Does region r lie wholly in country cc? (the checker's rule, from the
+ * region's own fields) */
+static bool
+region_in(const struct model *m, int32_t r, int cc)
+{
+    const struct region *rg = &m->regions[r];
+
+    if (rg->global || cc == SM_NONE)
+        return false;
+    if (rg->members && !sm_ccset_empty(rg->members)) {
+        for (int k = sm_ccset_next(rg->members, 0); k != SM_NONE;
+             k = sm_ccset_next(rg->members, k + 1))
+            if (k != cc)
+                return false;
+        return true;
+    }
+    return rg->country == cc;
+}
+
+/* The region's one country, or SM_NONE. */
+static int
+region_one(const struct model *m, int32_t r)
+{
+    const struct region *rg = &m->regions[r];
+
+    if (rg->global)
+        return SM_NONE;
+    if (rg->members && !sm_ccset_empty(rg->members))
+        return sm_ccset_count(rg->members) == 1 ? sm_ccset_next(rg->members, 0) : SM_NONE;
+    return rg->country;
+}
+
+/* lineage_run_inflow's table (the first live flow into each copy, its
+ * mechanism, public recipient and same-country bits) against the loop over
+ * the flows check_run ran before the lineage filled it; and the lineage's
+ * expired_tags against every live dataset's tags. Random models, random
+ * edits (flows removed and added, copies moved), copies in a region of
+ * three countries and in a multi-region of one. */
+static void
+test_lineage_inflow(void **state)
+{
+    struct rulepack *rp = NULL;
+    struct model *m = tl_base_model();
+    SM_ERROR(err);
+    int32_t fed = 0, same = 0;
+
+    (void)state;
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &rp, &err), SM_OK);
+    assert_int_equal(rulepack_seed_tiers(rp, m, &err), SM_OK);
+    for (int k = 0; k < 2; k++) {     /* a region of three countries, one of one */
+        struct edit e = { EDIT_ADD, OBJ_REGION, k ? "lab:de1" : "lab:dach", 0, { { 0 } } };
+        struct edit_result res;
+        attr(&e, "members", k ? "DE" : "DE,AT,CH");
+        assert_int_equal(edit_apply(m, &e, &res, &err), SM_OK);
+        edit_result_fini(&res);
+    }
+    build(m, 300);
+    {
+        int32_t multi[2] = { 0, 0 };
+        for (int32_t p = 0; p < m->nplacements; p++)
+            if (!m->placements[p].deleted && m->placements[p].region != SM_NONE &&
+                m->regions[m->placements[p].region].members)
+                multi[sm_ccset_count(m->regions[m->placements[p].region].members) == 1]++;
+        assert_true(multi[0] > 0 && multi[1] > 0);
+    }
+    for (int step = 0; step < 40; step++) {
+        struct lineage L;
+        struct lineage_inflow in;
+        int32_t *want = malloc(sizeof *want * (size_t)(m->nplacements + 1));
+        uint8_t *wmech = calloc((size_t)m->nplacements + 1, 1);
+        int16_t *rcc = malloc(sizeof *rcc * (size_t)(m->nregions + 1));
+        bool expired = false;
+        struct check_touch t = { 0 };
+        struct edit_result res;
+        int kindno;
+        if (step > 0) {
+            memset(&res, 0, sizeof res);
+            (void)random_edit(m, &t, &res, &kindno);
+            edit_result_fini(&res);
+            check_touch_fini(&t);
+        }
+        if (step == 20)         /* tags on the copies' datasets expire */
+            for (int32_t k = 0; k < m->ntags; k += 9)
+                assert_int_equal(model_set_tag_expired(m, k, "2025-06-30", NULL), SM_OK);
+        in.inflow = malloc(sizeof *in.inflow * (size_t)(m->nplacements + 1));
+        in.inmech = calloc((size_t)m->nplacements + 1, 1);
+        assert_non_null(want);
+        assert_non_null(wmech);
+        assert_non_null(rcc);
+        assert_non_null(in.inflow);
+        assert_non_null(in.inmech);
+        for (int32_t r = 0; r < m->nregions; r++)
+            rcc[r] = (int16_t)region_one(m, r);
+        in.region_cc = rcc;
+        for (int32_t p = 0; p < m->nplacements; p++)
+            want[p] = in.inflow[p] = SM_NONE;
+        for (int32_t f = 0; f < m->nflows; f++) {
+            const struct flow *fl = &m->flows[f];
+            int32_t fr, tr;
+            int cc;
+            if (fl->deleted || fl->to == SM_NONE || fl->from == SM_NONE || want[fl->to] != SM_NONE)
+                continue;
+            want[fl->to] = f;
+            wmech[fl->to] = (uint8_t)(fl->mechanism | (fl->public_recipient ? 0x20 : 0));
+            fr = m->placements[fl->from].region;
+            tr = m->placements[fl->to].region;
+            if (fr != SM_NONE && tr != SM_NONE && (cc = region_one(m, tr)) != SM_NONE &&
+                region_in(m, fr, cc))
+                wmech[fl->to] |= 0x40;
+        }
+        for (int32_t d = 0; d < m->ndatasets; d++)
+            if (!m->datasets[d].deleted)
+                for (int32_t k = m->datasets[d].first_tag; k != SM_NONE; k = m->tags[k].next)
+                    expired |= *m->tags[k].expired != '\0';
+        assert_int_equal(lineage_run_inflow(m, rp, true, &L, NULL, &in, &err), SM_OK);
+        for (int32_t p = 0; p < m->nplacements; p++) {
+            assert_int_equal(in.inflow[p], want[p]);
+            assert_int_equal(in.inmech[p], wmech[p]);
+            fed += want[p] != SM_NONE;
+            same += (wmech[p] & 0x40) != 0;
+        }
+        assert_int_equal(L.expired_tags, expired);
+        lineage_fini(&L);
+        free(want);
+        free(wmech);
+        free(rcc);
+        free(in.inflow);
+        free(in.inmech);
+    }
+    /* the table was not empty, and some copies are fed from their own country */
+    assert_true(fed > 0);
+    assert_true(same > 0);
+    model_free(m);
+    rulepack_free(rp);
+}
+
 /* One edit and its update against a full check. */
 static void
 edit_update(struct model *m, const struct rulepack *rp, struct check_result *r, struct edit *e)
@@ -904,6 +1098,8 @@ main(void)
         cmocka_unit_test(test_register_same_name),
         cmocka_unit_test(test_random_edits),
         cmocka_unit_test(test_two_threads),
+        cmocka_unit_test(test_memo_off),
+        cmocka_unit_test(test_lineage_inflow),
         cmocka_unit_test(test_many_regions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
