@@ -131,6 +131,10 @@ view_texts_rows(struct tui *t, struct view *v, int32_t n)
         return 0;
     if (texts_current(t, v, n) || v->text_okgen == t->m->generation)
         return v->ntext;
+    if (v->text_okgen && view_rows_kept(t, v, v->text_okgen)) {
+        v->text_okgen = t->m->generation;   /* an edit that left the names be */
+        return v->ntext;
+    }
     ph = 1469598103934665603ull ^ (uint64_t)v->ntext;
     for (int32_t r = 0; r < v->ntext; r++)
         ph = view_sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));

@@ -773,6 +773,15 @@ view_order_built(struct tui *t, struct view *v)
 void
 view_forget_other_models(struct tui *t)
 {
+    if (t->m_serial != t->m->serial) {
+        /* another model object, maybe at the address of a freed one:
+         * nothing built before is its */
+        for (int i = 0; i < TUI_NVIEWS; i++) {
+            struct view *v = &t->views[i];
+            v->order_m = v->text_m = v->colrank_m = v->sig_m = NULL;
+        }
+        t->m_serial = t->m->serial;
+    }
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *v = &t->views[i];
         if (v->order_m != t->m)
@@ -804,8 +813,10 @@ view_sig(struct tui *t, struct view *v)
 
     uint64_t ph = 1469598103934665603ull ^ (uint64_t)n;
 
-    if (v->sig_m == t->m && v->sig_mgen == t->m->generation)
+    if (v->sig_m == t->m && (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen))) {
+        v->sig_mgen = t->m->generation;     /* an edit that left the rows be */
         return v->sig;
+    }
     for (int32_t r = 0; r < n; r++) {
         uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
         ph = view_sig_step(ph, x);
@@ -818,6 +829,13 @@ view_sig(struct tui *t, struct view *v)
     v->sig_m = t->m;
     v->sig_mgen = t->m->generation;
     return v->sig;
+}
+
+bool
+view_rows_kept(struct tui *t, const struct view *v, uint64_t since)
+{
+    return v->ops->filter_name && t->m_serial == t->m->serial &&
+           model_rows_kept(t->m, v->ops->row_kind, since);
 }
 
 /* After an edit, an order or texts built on the same model object whose
@@ -951,6 +969,10 @@ rows_current(struct tui *t, struct view *v)
         return true;
     if (v->order_fp && v->order_m == t->m && v->order_mgen == t->m->generation &&
         v->order_fp == view_model_fp(t))
+        return true;
+    /* an edit since that left the names and hidden rows be (a copy, an
+     * attribute): the rows are the same, in whatever order */
+    if (v->order_fp && v->order_m == t->m && view_rows_kept(t, v, v->order_mgen))
         return true;
     return view_order_by_name(v, v->order_sort) && view_sig_unchanged(t, v, v->order_m, v->order_sig);
 }
