@@ -817,6 +817,19 @@ view_sig(struct tui *t, struct view *v)
         v->sig_mgen = t->m->generation;     /* an edit that left the rows be */
         return v->sig;
     }
+    /* another view of the same rows (the map lists the datasets) has it */
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
+            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
+            o->ops->filter_text == v->ops->filter_text) {
+            v->sig = o->sig;
+            v->psig = o->psig;
+            v->sig_m = t->m;
+            v->sig_mgen = t->m->generation;
+            return v->sig;
+        }
+    }
     for (int32_t r = 0; r < n; r++) {
         uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
         ph = view_sig_step(ph, x);
@@ -873,6 +886,8 @@ view_repair_name_order(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t), on = v->order_n, nadd = 0, k = 0, *add, *pos;
     uint64_t ph = 1469598103934665603ull ^ (uint64_t)on;
+    /* the signature of the rows now (view_sig), made in the same pass */
+    uint64_t sh = 1469598103934665603ull ^ (uint64_t)n, sph = sh;
     bool ok = false;
 
     if (!v->order_psig || v->order_m != t->m || on > n || v->sort != 0 || v->ops->group)
@@ -884,10 +899,17 @@ view_repair_name_order(struct tui *t, struct view *v)
         return false;
     /* names as they were, and who is shown now (bit 0) */
     for (int32_t r = 0; r < n; r++) {
+        uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
         if (r < on)
-            ph = view_sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
+            ph = view_sig_step(ph, x);
         v->match[r] = !v->ops->visible || v->ops->visible(t, r);
+        sph = view_sig_step(sph, x);
+        sh = view_sig_step(sh, v->match[r] ? x : ~x);
     }
+    v->psig = sph | 1;
+    v->sig = sh | 1;
+    v->sig_m = t->m;
+    v->sig_mgen = t->m->generation;
     if ((ph | 1) != v->order_psig)
         return false;
     /* ascending, the hidden rows out; kept rows get bit 1 */
