@@ -947,6 +947,23 @@ view_sig(struct tui *t, struct view *v)
     return v->sig;
 }
 
+/* Does view_sig know the signature now without a pass over the rows
+ * (made or kept for this generation, or another view's)? */
+bool
+view_sig_known(struct tui *t, const struct view *v)
+{
+    if (v->sig_m == t->m && (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen)))
+        return true;
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
+            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
+            o->ops->filter_text == v->ops->filter_text)
+            return true;
+    }
+    return false;
+}
+
 bool
 view_rows_kept(struct tui *t, const struct view *v, uint64_t since)
 {
