@@ -1139,6 +1139,33 @@ rows_in_id_order(struct view *v, int32_t n)
     return true;
 }
 
+/* Another view of the same rows (the map's, the datasets') has an order
+ * made in this generation, in whatever sort: its rows are the visible
+ * rows now, put in id order through the match flags (sequential) instead
+ * of asking every object whether it is hidden (a 92-byte dataset a row,
+ * memory bound at 1M). False when there is none or out of memory. */
+static bool
+rows_of_other_view(struct tui *t, struct view *v, int32_t n)
+{
+    int32_t k = 0;
+
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o == v || o->partial || o->order_gen != t->gen || o->ops->count != v->ops->count ||
+            o->ops->visible != v->ops->visible || o->norder > n || !view_match_room(v, n))
+            continue;
+        memset(v->match, 0, (size_t)n);
+        for (int32_t j = 0; j < o->norder; j++)
+            v->match[o->order[j]] = 1;
+        for (int32_t r = 0; r < n; r++)
+            if (v->match[r])
+                v->order[k++] = r;
+        v->norder = k;
+        return true;
+    }
+    return false;
+}
+
 int
 view_build_order(struct tui *t, struct view *v)
 {
@@ -1172,7 +1199,7 @@ view_build_order(struct tui *t, struct view *v)
         view_order_built(t, v);
         return SM_OK;
     }
-    if (!same_rows || !rows_in_id_order(v, n)) {
+    if ((!same_rows || !rows_in_id_order(v, n)) && !rows_of_other_view(t, v, n)) {
         v->norder = 0;
         for (int32_t i = 0; i < n; i++)
             if (!v->ops->visible || v->ops->visible(t, i))
