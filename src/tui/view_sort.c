@@ -384,17 +384,21 @@ out:
     return ok;
 }
 
-/* few_nums_into for a number column (c->num: a finding count, copies),
- * the keys read where they are, as count_order does: two passes over
- * order into a new order (4 MB at 1M rows), without the 16-byte sort
- * pairs (16 MB written, and their page faults, on every re-sort by
- * findings after a check). A row's key is looked up among the distinct
- * ones in each pass, the last key's slot kept (most datasets have no
- * findings). Same keys, same stable pass, same reversal: the order
- * few_nums_into gives. False (order untouched) when there are more than
- * FEW_MAX distinct keys (*many set) or no memory. */
+#define PACK_ROWS (1 << 24)      /* row ids below it, keys below PACK_KEYS: */
+#define PACK_KEYS 128           /* both fit in one int32 of order */
+
+/* few_nums_into for a number column of fewer than PACK_KEYS distinct
+ * values (a finding count, copies), the keys read where they are, as
+ * count_order does: into a new order (4 MB at 1M rows), without the
+ * 16-byte sort pairs (16 MB written, and their page faults, on every
+ * re-sort by findings after a check). One pass looks each row's key up
+ * among the distinct ones (the last key's slot kept: most datasets have
+ * no findings) and keeps its slot beside the row id in order; the
+ * placing pass reads it there. Same keys, same stable pass, same
+ * reversal: the order few_nums_into gives. False (order as it was) with
+ * more distinct keys, more than PACK_ROWS rows or no memory. */
 static bool
-few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n, bool *many)
+few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n)
 {
     struct { uint64_t key; int32_t id; } *tab = malloc(sizeof *tab * FEW_CAP);
     uint64_t *key = malloc(sizeof *key * FEW_MAX), last = 0;
@@ -402,7 +406,7 @@ few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n,
     int32_t *out = malloc(sizeof *out * (size_t)(n + 1));
     bool ok = false;
 
-    if (!tab || !key || !pos || !out)
+    if (!tab || !key || !pos || !out || v->ops->count(t) > PACK_ROWS)
         goto out;
     for (int i = 0; i < FEW_CAP; i++)
         tab[i].id = -1;
@@ -413,8 +417,12 @@ few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n,
             while (tab[slot].id >= 0 && tab[slot].key != k)
                 slot = (slot + 1) & (FEW_CAP - 1);
             if (tab[slot].id < 0) {
-                if (nd == FEW_MAX) {
-                    *many = true;
+                if (nd == PACK_KEYS) {
+                    /* more keys than a row's place holds: the rows
+                     * packed so far get their ids back, and the sort
+                     * pairs take it (few_nums_into) */
+                    for (int32_t j = 0; j < i; j++)
+                        v->order[j] &= PACK_ROWS - 1;
                     goto out;
                 }
                 tab[slot].key = k;
@@ -425,6 +433,7 @@ few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n,
             last_id = tab[slot].id;
         }
         pos[last_id]++;
+        v->order[i] = (int32_t)((uint32_t)last_id << 24 | (uint32_t)v->order[i]);
     }
     qsort(key, (size_t)nd, sizeof *key, cmp_u64);
     for (int32_t i = 0; i < nd; i++) {
@@ -437,19 +446,10 @@ few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n,
         pos[id] = sum;
         sum += x;
     }
-    last_id = -1;
     for (int32_t i = 0; i < n; i++) {
-        int32_t r = v->order[i], at;
-        uint64_t k = (uint64_t)c->num(t, r) ^ ((uint64_t)1 << 63);
-        if (last_id < 0 || k != last) {
-            uint32_t slot = num_slot(k);
-            while (tab[slot].key != k)
-                slot = (slot + 1) & (FEW_CAP - 1);
-            last = k;
-            last_id = tab[slot].id;
-        }
-        at = pos[last_id]++;
-        out[v->desc ? n - 1 - at : at] = r;
+        uint32_t x = (uint32_t)v->order[i];
+        int32_t at = pos[x >> 24]++;
+        out[v->desc ? n - 1 - at : at] = (int32_t)(x & (PACK_ROWS - 1));
     }
     memcpy(v->order, out, sizeof *out * (size_t)n);
     ok = true;
@@ -579,9 +579,6 @@ count_into(struct view *v, const struct sort_pair *p, int32_t n, int32_t nkeys)
  * pairs (at 1M rows 4 MB instead of 16 MB, at the peak of a re-sort after
  * a full re-check; issue #21). Same order as count_into. False when out of
  * memory (nothing written). */
-#define PACK_ROWS (1 << 24)      /* row ids below it, keys below PACK_KEYS: */
-#define PACK_KEYS 128           /* both fit in one int32 of order */
-
 static bool
 count_order(struct tui *t, struct view *v, int32_t n, int32_t nkeys, const int32_t *rank,
             const struct dom_col *dc)
@@ -665,7 +662,7 @@ sort_order_in(struct tui *t, struct view *v)
     struct sort_pair *p, *tmp;
     const struct dom_col *dc = NULL;
     int32_t nkeys = 0;
-    bool grouped = view_grouped(v, v->sort), many = false;
+    bool grouped = view_grouped(v, v->sort);
 
     sort_ctx.t = t;
     sort_ctx.ops = v->ops;
@@ -686,7 +683,7 @@ sort_order_in(struct tui *t, struct view *v)
     } else if (c && !c->num && !grouped && view_colrank_current(t, v, v->sort)) {
         if (count_order(t, v, n, v->colrank_keys, NULL, NULL))
             return SM_OK;
-    } else if (c && c->num && !grouped && few_nums_order(t, v, c, n, &many)) {
+    } else if (c && c->num && !grouped && few_nums_order(t, v, c, n)) {
         return SM_OK;
     }
     if (2 * n > v->cappairs) {
@@ -736,7 +733,7 @@ sort_order_in(struct tui *t, struct view *v)
             else
                 p[i].key = prefix_key(c->str(t, r));
         }
-        if (!grouped && c->num && !many && few_nums_into(v, p, n))
+        if (!grouped && c->num && few_nums_into(v, p, n))
             return SM_OK;
         if (!grouped && c->num) {
             /* more distinct keys than few_nums_into takes: gather again */

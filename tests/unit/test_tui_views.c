@@ -788,6 +788,42 @@ test_waivers_view(void **state)
     feed(h, "<Esc>");
 }
 
+/* A number column of many distinct values (more than a row's place holds
+ * beside its id: the sort pairs take it) and of few (counted in place),
+ * both ways, against a sort from scratch: the waivers by expiry. */
+static void
+test_sort_numbers_many_few(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[8];
+
+    assert_ptr_equal(v->ops, &waivers_view);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 300; i++) {
+            struct waiver w;
+            char obj[32];
+            memset(&w, 0, sizeof w);
+            snprintf(obj, sizeof obj, "obj-%d-%d", pass, i);
+            w.rule = "RES001";
+            w.object = obj;
+            w.owner = "me";
+            w.reason = "test";
+            /* pass 0: 3 dates and "never"; pass 1: 200 dates */
+            w.expires = i % 7 == 0 ? 0 : pass ? 20270101 + (i * 37) % 200 : 20270101 + i % 3;
+            assert_int_equal(model_add_waiver(h->m, &w, NULL, NULL), SM_OK);
+        }
+        tui_recheck(h->t);
+        feed(h, "9");
+        for (int desc = 0; desc < 2; desc++) {
+            v->sort = 2;
+            v->desc = desc;
+            h->t->gen++;
+            view_rebuild(h->t, v);
+            check_view_order(h, 8);
+        }
+    }
+}
+
 /* A scenario whose ops no longer apply is marked broken, with the reason
  * in its detail; the others read ok. */
 static void
@@ -1783,6 +1819,7 @@ main(void)
         AT80(test_hscroll_zoom_pane),
         AT120(test_sort_menu_and_cycle),
         AT80(test_waivers_view),
+        AT80(test_sort_numbers_many_few),
         AT120(test_detail_wrap_tokens),
         AT120(test_scenarios_broken),
         AT120(test_detail_long_name),
