@@ -346,6 +346,15 @@ struct model {
     struct sm_map scenario_names;
     const char *rule_pack;      /* rule pack chosen for this catalog, "" = default */
     uint64_t generation;        /* bumped by every change */
+    /* Which objects' names and deleted flags a run of changes left alone
+     * (model_rows_kept): for each kind, the generations rows_from[k] ..
+     * rows_to[k] were reached by changes that added, removed, renamed no
+     * object of kind k (model_changed_kinds); any other change moves the
+     * generation past rows_to[k]. serial: this model among all made in
+     * the process (model_new), so that a model allocated where a freed
+     * one was is told from it. */
+    uint64_t rows_from[OBJ_KIND_COUNT], rows_to[OBJ_KIND_COUNT];
+    uint64_t serial;
     /* The datasets' names in order, when known: name_rank[d] is d's place
      * among all datasets by strcmp of their names (deleted ones included).
      * Good only while name_rank_gen == generation and name_rank_n ==
@@ -376,6 +385,23 @@ const int32_t *model_name_rank(const struct model *m);
  * a copy, flow, attribute, waiver ... changes none), so a full check
  * after such an edit need not rank a million names again. */
 void model_changed(struct model *m, bool names);
+/* The same for a change that adds, removes, renames (or brings back)
+ * objects of the kinds in kinds (a bit per enum obj_kind, MODEL_KIND_BIT)
+ * and of no other kind: an attribute set, a copy added. model_changed is
+ * this with every kind. */
+#define MODEL_KIND_BIT(k) (1u << (k))
+#define MODEL_ALL_KINDS ((1u << OBJ_KIND_COUNT) - 1)
+void model_changed_kinds(struct model *m, bool names, unsigned kinds);
+/* The kinds whose objects' names or deleted flags removing (or bringing
+ * back) an object of this kind changes: a dataset takes its copies and
+ * their flows with it, a copy its flows. */
+unsigned model_removal_kinds(enum obj_kind kind);
+/* Have the names and deleted flags of m's objects of this kind (and
+ * their number) stayed as they were at generation since? True when
+ * since is m's generation, or every change since was made through
+ * model_changed_kinds without this kind. Never true for a generation of
+ * another model: the caller keeps m->serial with since. */
+bool model_rows_kept(const struct model *m, enum obj_kind kind, uint64_t since);
 /* Free m->name_rank (a full check_run then ranks the names itself). */
 void model_drop_name_rank(struct model *m);
 /* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */

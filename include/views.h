@@ -75,6 +75,11 @@ struct view_ops {
     /* filter_text returns a string of the model and never writes buf (a
      * name): the filter can then look up many rows before reading any. */
     bool filter_name;
+    /* With filter_name: the kind of object a row is (row r is object r;
+     * its name is the filter text, its deleted flag hides it), so that a
+     * change the model says left those objects' names and deleted flags
+     * alone (model_rows_kept) keeps what was built on them. */
+    enum obj_kind row_kind;
     /* Rows are the check result's (findings, transfers): no order of them
      * survives a re-check. */
     bool result_rows;
@@ -348,6 +353,7 @@ struct tui {
     int32_t today;
     struct check_result *res;
     uint64_t gen;               /* bumped on every model or result change */
+    uint64_t m_serial;          /* m->serial at the views' last look (view_forget_other_models) */
     bool quit;
     bool unchecked;             /* deferred first check not run yet */
     bool readonly;              /* the catalog cannot be written: browse */

@@ -312,7 +312,7 @@ undelete(struct model *m, struct edit_undo *u, struct sm_error *err)
         model_map_put(m, OBJ_FLOW, u->flows[i]);
     }
     u->removed = false;
-    model_changed(m, kind == OBJ_DATASET);
+    model_changed_kinds(m, kind == OBJ_DATASET, model_removal_kinds(kind));
     return SM_OK;
 }
 
@@ -525,7 +525,7 @@ pop_added(struct model *m, enum obj_kind kind, int32_t id)
     default:
         break;
     }
-    model_changed(m, kind == OBJ_DATASET);
+    model_changed_kinds(m, kind == OBJ_DATASET, model_removal_kinds(kind));
 }
 
 static int

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,10 +46,12 @@ model_enum_parse(const char *const *table, int n, const char *name)
 struct model *
 model_new(void)
 {
+    static _Atomic uint64_t serials;
     struct model *m = calloc(1, sizeof *m);
 
     if (!m)
         return NULL;
+    m->serial = atomic_fetch_add(&serials, 1) + 1;
     sm_arena_init(&m->arena);
     sm_map_init(&m->region_ids);
     sm_map_init(&m->tier_names);
@@ -107,11 +110,46 @@ model_drop_name_rank(struct model *m)
 void
 model_changed(struct model *m, bool names)
 {
+    model_changed_kinds(m, names, MODEL_ALL_KINDS);
+}
+
+void
+model_changed_kinds(struct model *m, bool names, unsigned kinds)
+{
     bool keep = !names && model_name_rank(m);
+    uint64_t g = m->generation;
 
     m->generation++;
     if (keep)
         m->name_rank_gen = m->generation;
+    for (int k = 0; k < OBJ_KIND_COUNT; k++) {
+        if (kinds & MODEL_KIND_BIT(k))
+            continue;
+        if (m->rows_to[k] != g)
+            m->rows_from[k] = g;    /* a new run of changes that leave kind k */
+        m->rows_to[k] = m->generation;
+    }
+}
+
+unsigned
+model_removal_kinds(enum obj_kind kind)
+{
+    unsigned k = MODEL_KIND_BIT(kind);
+
+    if (kind == OBJ_DATASET)
+        k |= MODEL_KIND_BIT(OBJ_PLACEMENT) | MODEL_KIND_BIT(OBJ_FLOW);
+    else if (kind == OBJ_PLACEMENT)
+        k |= MODEL_KIND_BIT(OBJ_FLOW);
+    return k;
+}
+
+bool
+model_rows_kept(const struct model *m, enum obj_kind kind, uint64_t since)
+{
+    if (since == m->generation)
+        return true;
+    return (int)kind >= 0 && kind < OBJ_KIND_COUNT && m->rows_to[kind] == m->generation &&
+           m->rows_from[kind] <= since && since <= m->generation;
 }
 
 const int32_t *

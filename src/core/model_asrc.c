@@ -77,7 +77,7 @@ model_set_asrc(struct model *m, int32_t dataset, int32_t field, int attr, const 
     a->time = t;
     if (id)
         *id = i;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* attribute sources */
     return SM_OK;
 }
 
@@ -93,7 +93,7 @@ model_clear_asrc(struct model *m, int32_t dataset, int32_t field, int attr)
             *link = a->next;
             a->next = SM_NONE;
             a->dataset = SM_NONE;   /* no list's: model_asrc_relink skips it */
-            model_changed(m, false);
+            model_changed_kinds(m, false, 0);   /* attribute sources */
             return;
         }
     }

@@ -656,7 +656,9 @@ model_set(struct model *m, enum obj_kind kind, int32_t id, const char *name,
     case ATTR_FIELDS:
         return bad_value(err, m, kind, id, a, value, "use field add / tag add");
     }
-    model_changed(m, false);   /* no attribute is a name */
+    /* no attribute is a dataset's name; only a region's display name is
+     * called one (model_rows_kept) */
+    model_changed_kinds(m, false, strcmp(a->name, "name") == 0 ? MODEL_KIND_BIT(kind) : 0);
     return SM_OK;
 }
 

@@ -275,7 +275,7 @@ model_add_field(struct model *m, int32_t dataset, const char *name, int32_t *id,
     if (id)
         *id = m->nfields;
     m->nfields++;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -327,7 +327,7 @@ model_add_tag(struct model *m, int32_t dataset, int32_t field, const char *tag,
     if (id)
         *id = m->ntags;
     m->ntags++;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -349,7 +349,7 @@ model_set_tag_source(struct model *m, int32_t tag, const char *source, const cha
     m->tags[tag].source = s;
     m->tags[tag].entity = e;
     m->tags[tag].time = t;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -371,7 +371,7 @@ model_set_tag_expired(struct model *m, int32_t tag, const char *expired, struct 
         e = "";
     }
     m->tags[tag].expired = e;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -388,7 +388,7 @@ model_remove_tag(struct model *m, int32_t tag)
         if (*link == tag) {
             *link = m->tags[tag].next;
             m->tags[tag].next = SM_NONE;
-            model_changed(m, false);
+            model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
             return SM_OK;
         }
     }
@@ -411,7 +411,7 @@ model_set_field_attrs(struct model *m, int32_t field, const char *type, const ch
         m->fields[field].type = t;
     if (c)
         m->fields[field].comment = c;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -473,7 +473,7 @@ model_set_prop(struct model *m, int32_t dataset, const char *key, const char *va
     p->time = t;
     if (id)
         *id = *link;
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -489,7 +489,7 @@ model_remove_prop(struct model *m, int32_t prop)
         if (*link == prop) {
             *link = m->props[prop].next;
             m->props[prop].next = SM_NONE;
-            model_changed(m, false);
+            model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
             return SM_OK;
         }
     }
@@ -544,7 +544,7 @@ model_sort_fields(struct model *m, int32_t dataset)
             tail = &fl[*tail].next;
         }
     }
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
 }
 
 int
@@ -571,7 +571,7 @@ model_remove_field(struct model *m, int32_t field, struct sm_error *err)
     }
     for (int a = ASRC_TYPE; a < ASRC_COUNT; a++)
         model_clear_asrc(m, m->fields[field].dataset, field, a);
-    model_changed(m, false);
+    model_changed_kinds(m, false, 0);   /* fields, tags, props: no rows */
     return SM_OK;
 }
 
@@ -642,7 +642,7 @@ model_add_placement(struct model *m, const struct placement *p, int32_t *id,
     if (id)
         *id = m->nplacements;
     m->nplacements++;
-    model_changed(m, false);
+    model_changed_kinds(m, false, MODEL_KIND_BIT(OBJ_PLACEMENT));
     return SM_OK;
 }
 
@@ -755,7 +755,7 @@ model_add_flow(struct model *m, const struct flow *f, int32_t *id,
     if (id)
         *id = m->nflows;
     m->nflows++;
-    model_changed(m, false);
+    model_changed_kinds(m, false, MODEL_KIND_BIT(OBJ_FLOW));
     return SM_OK;
 }
 
@@ -848,7 +848,7 @@ model_add_waiver(struct model *m, const struct waiver *w, int32_t *id,
     if (id)
         *id = m->nwaivers;
     m->nwaivers++;
-    model_changed(m, false);
+    model_changed_kinds(m, false, MODEL_KIND_BIT(OBJ_WAIVER));
     return SM_OK;
 }
 
@@ -1041,6 +1041,6 @@ model_remove(struct model *m, enum obj_kind kind, int32_t id, struct sm_error *e
     default:
         return sm_error_set(err, SM_EINVAL, "bad object kind");
     }
-    model_changed(m, kind == OBJ_DATASET);
+    model_changed_kinds(m, kind == OBJ_DATASET, model_removal_kinds(kind));
     return SM_OK;
 }

@@ -168,6 +168,7 @@ const struct view_ops datasets_view = {
     .name = "datasets", .title = "Datasets", .keymap = KEYMAP_DATASETS, .kind = OBJ_DATASET,
     .cols = view_ds_cols, .ncols = 7, .default_sort = 0,
     .count = view_ds_count, .visible = view_ds_visible, .filter_text = view_ds_filter, .filter_name = true,
+    .row_kind = OBJ_DATASET,
     .detail = view_ds_detail, .object = view_ds_object,
 };
 

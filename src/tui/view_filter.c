@@ -190,6 +190,16 @@ view_texts_rows(struct tui *t, struct view *v, int32_t n)
             v->ntext = 0;
         return v->ntext;
     }
+    if (v->text_okgen && view_rows_kept(t, v, v->text_okgen)) {
+        /* an edit that left the names be (the runs' first rows still
+         * looked at, as above) */
+        if (!v->text_own && !runs_in_place(t, v, false)) {
+            v->ntext = 0;
+            return 0;
+        }
+        v->text_okgen = t->m->generation;
+        return v->ntext;
+    }
     if (v->text_own) {
         ph = 1469598103934665603ull ^ (uint64_t)v->ntext;
         for (int32_t r = 0; r < v->ntext; r++)

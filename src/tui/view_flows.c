@@ -111,6 +111,7 @@ const struct view_ops flows_view = {
     .name = "flows", .title = "Flows", .keymap = KEYMAP_LIST, .kind = OBJ_FLOW,
     .cols = fl_cols, .ncols = 6, .default_sort = 0,
     .count = fl_count, .visible = fl_visible, .filter_text = fl_filter, .filter_name = true,
+    .row_kind = OBJ_FLOW,
     .detail = fl_detail, .object = fl_object,
 };
 

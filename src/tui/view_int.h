@@ -68,6 +68,10 @@ void view_order_built(struct tui *t, struct view *v);
 bool view_order_by_name(const struct view *v, int sort);
 bool view_order_current(struct tui *t, const struct view *o, int sort, bool desc);
 bool view_repair_name_order(struct tui *t, struct view *v);
+/* Are a name list's rows (names, hidden flags, number) as they were at
+ * generation since of this very model (model_rows_kept)? */
+bool view_rows_kept(struct tui *t, const struct view *v, uint64_t since);
+bool view_sig_known(struct tui *t, const struct view *v);
 bool view_sig_unchanged(struct tui *t, struct view *v, const struct model *built_on, uint64_t built_sig);
 
 extern const struct column view_ds_cols[];

@@ -283,12 +283,25 @@ void
 view_rebuild(struct tui *t, struct view *v)
 {
     int32_t keep = view_current(t, v);
-    bool fresh, narrow, was_partial = v->partial;
+    bool fresh, narrow, was_partial = v->partial, repaired = false;
 
     view_forget_other_models(t);
     fresh = view_order_current(t, v, v->sort, v->desc);
     narrow = fresh && v->built_gen == t->gen && v->built_filter[0] &&
              strncmp(v->filter, v->built_filter, strlen(v->built_filter)) == 0;
+    /* A name order whose signature is not known yet: the repair below
+     * makes it in its own pass over the rows, and gives the order the
+     * check below would keep when nothing changed (the rows in order, no
+     * row out, none in): one pass over a million objects instead of two. */
+    if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
+        v->order_gen != 0 && v->sort == 0 && view_order_by_name(v, 0) &&
+        !view_sig_known(t, v)) {
+        repaired = true;
+        if (view_repair_name_order(t, v)) {
+            view_order_built(t, v);
+            fresh = true;
+        }
+    }
     if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
         v->order_gen != 0 && view_order_by_name(v, v->sort) &&
         view_sig_unchanged(t, v, v->order_m, v->order_sig)) {
@@ -297,7 +310,8 @@ view_rebuild(struct tui *t, struct view *v)
         v->order_fp = view_model_fp(t);
     }
     if (!fresh && !v->partial && v->order_sort == v->sort && v->order_desc == v->desc &&
-        v->order_gen != 0 && v->sort == 0 && view_order_by_name(v, 0) && view_repair_name_order(t, v)) {
+        v->order_gen != 0 && v->sort == 0 && view_order_by_name(v, 0) && !repaired &&
+        view_repair_name_order(t, v)) {
         view_order_built(t, v);          /* rows added or hidden: repaired */
         fresh = true;
     }

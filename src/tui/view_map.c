@@ -19,6 +19,7 @@ const struct view_ops map_view = {
     .name = "map", .title = "Map", .keymap = KEYMAP_MAP, .kind = OBJ_PLACEMENT,
     .cols = view_ds_cols, .ncols = 1, .default_sort = 0,
     .count = view_ds_count, .visible = view_ds_visible, .filter_text = view_ds_filter, .filter_name = true,
+    .row_kind = OBJ_DATASET,
     .detail = view_ds_detail, .object = view_ds_object, .draw = map_draw,
 };
 

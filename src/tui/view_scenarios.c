@@ -184,5 +184,6 @@ const struct view_ops scenarios_view = {
     .name = "scenarios", .title = "Scenarios", .keymap = KEYMAP_SCENARIOS, .kind = OBJ_SCENARIO,
     .cols = sc_cols, .ncols = 5, .default_sort = 0,
     .count = sc_count, .visible = sc_visible, .filter_text = sc_filter, .filter_name = true,
+    .row_kind = OBJ_SCENARIO,
     .detail = sc_detail, .object = sc_object, .fini = sc_fini,
 };

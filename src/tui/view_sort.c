@@ -384,6 +384,83 @@ out:
     return ok;
 }
 
+#define PACK_ROWS (1 << 24)      /* row ids below it, keys below PACK_KEYS: */
+#define PACK_KEYS 128           /* both fit in one int32 of order */
+
+/* few_nums_into for a number column of fewer than PACK_KEYS distinct
+ * values (a finding count, copies), the keys read where they are, as
+ * count_order does: into a new order (4 MB at 1M rows), without the
+ * 16-byte sort pairs (16 MB written, and their page faults, on every
+ * re-sort by findings after a check). One pass looks each row's key up
+ * among the distinct ones (the last key's slot kept: most datasets have
+ * no findings) and keeps its slot beside the row id in order; the
+ * placing pass reads it there. Same keys, same stable pass, same
+ * reversal: the order few_nums_into gives. False (order as it was) with
+ * more distinct keys, more than PACK_ROWS rows or no memory. */
+static bool
+few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n)
+{
+    struct { uint64_t key; int32_t id; } *tab = malloc(sizeof *tab * FEW_CAP);
+    uint64_t *key = malloc(sizeof *key * FEW_MAX), last = 0;
+    int32_t *pos = calloc(FEW_MAX, sizeof *pos), nd = 0, sum = 0, last_id = -1;
+    int32_t *out = malloc(sizeof *out * (size_t)(n + 1));
+    bool ok = false;
+
+    if (!tab || !key || !pos || !out || v->ops->count(t) > PACK_ROWS)
+        goto out;
+    for (int i = 0; i < FEW_CAP; i++)
+        tab[i].id = -1;
+    for (int32_t i = 0; i < n; i++) {
+        uint64_t k = (uint64_t)c->num(t, v->order[i]) ^ ((uint64_t)1 << 63);
+        if (last_id < 0 || k != last) {
+            uint32_t slot = num_slot(k);
+            while (tab[slot].id >= 0 && tab[slot].key != k)
+                slot = (slot + 1) & (FEW_CAP - 1);
+            if (tab[slot].id < 0) {
+                if (nd == PACK_KEYS) {
+                    /* more keys than a row's place holds: the rows
+                     * packed so far get their ids back, and the sort
+                     * pairs take it (few_nums_into) */
+                    for (int32_t j = 0; j < i; j++)
+                        v->order[j] &= PACK_ROWS - 1;
+                    goto out;
+                }
+                tab[slot].key = k;
+                tab[slot].id = nd;
+                key[nd++] = k;
+            }
+            last = k;
+            last_id = tab[slot].id;
+        }
+        pos[last_id]++;
+        v->order[i] = (int32_t)((uint32_t)last_id << 24 | (uint32_t)v->order[i]);
+    }
+    qsort(key, (size_t)nd, sizeof *key, cmp_u64);
+    for (int32_t i = 0; i < nd; i++) {
+        uint32_t slot = num_slot(key[i]);
+        int32_t id, x;
+        while (tab[slot].key != key[i])
+            slot = (slot + 1) & (FEW_CAP - 1);
+        id = tab[slot].id;
+        x = pos[id];
+        pos[id] = sum;
+        sum += x;
+    }
+    for (int32_t i = 0; i < n; i++) {
+        uint32_t x = (uint32_t)v->order[i];
+        int32_t at = pos[x >> 24]++;
+        out[v->desc ? n - 1 - at : at] = (int32_t)(x & (PACK_ROWS - 1));
+    }
+    memcpy(v->order, out, sizeof *out * (size_t)n);
+    ok = true;
+out:
+    free(tab);
+    free(key);
+    free(pos);
+    free(out);
+    return ok;
+}
+
 /* The column's strings' addresses over every row, hashed: the same on
  * the same model, the same strings (arena strings never change). */
 static uint64_t
@@ -508,6 +585,8 @@ count_order(struct tui *t, struct view *v, int32_t n, int32_t nkeys, const int32
 {
     int32_t *pos = calloc((size_t)nkeys + 1, sizeof *pos), sum = 0;
     int32_t *out = malloc(sizeof *out * (size_t)(n + 1));
+    /* row ids (up to count) and keys (up to nkeys) fit in one int32 */
+    bool pack = dc && v->ops->count(t) <= PACK_ROWS && nkeys < PACK_KEYS;
 
     if (!pos || !out) {
         free(pos);
@@ -515,16 +594,35 @@ count_order(struct tui *t, struct view *v, int32_t n, int32_t nkeys, const int32
         return false;
     }
 #define ROW_KEY(r) (dc ? rank[dc->dom(t, (r)) + 1] : v->colrank[(r)])
-    for (int32_t i = 0; i < n; i++)
-        pos[ROW_KEY(v->order[i])]++;
+    if (pack) {
+        /* A domain read from the objects (a dataset's tier: one 92-byte
+         * object a row, memory bound at 1M) is read once: each row's key
+         * kept in the top bits of its place in order until it is placed. */
+        for (int32_t i = 0; i < n; i++) {
+            int32_t r = v->order[i], k = ROW_KEY(r);
+            pos[k]++;
+            v->order[i] = (int32_t)((uint32_t)k << 24 | (uint32_t)r);
+        }
+    } else {
+        for (int32_t i = 0; i < n; i++)
+            pos[ROW_KEY(v->order[i])]++;
+    }
     for (int32_t k = 0; k <= nkeys; k++) {
         int32_t x = pos[k];
         pos[k] = sum;
         sum += x;
     }
-    for (int32_t i = 0; i < n; i++) {
-        int32_t r = v->order[i], at = pos[ROW_KEY(r)]++;
-        out[v->desc ? n - 1 - at : at] = r;
+    if (pack) {
+        for (int32_t i = 0; i < n; i++) {
+            uint32_t x = (uint32_t)v->order[i];
+            int32_t at = pos[x >> 24]++;
+            out[v->desc ? n - 1 - at : at] = (int32_t)(x & (PACK_ROWS - 1));
+        }
+    } else {
+        for (int32_t i = 0; i < n; i++) {
+            int32_t r = v->order[i], at = pos[ROW_KEY(r)]++;
+            out[v->desc ? n - 1 - at : at] = r;
+        }
     }
 #undef ROW_KEY
     memcpy(v->order, out, sizeof *out * (size_t)n);
@@ -585,6 +683,8 @@ sort_order_in(struct tui *t, struct view *v)
     } else if (c && !c->num && !grouped && view_colrank_current(t, v, v->sort)) {
         if (count_order(t, v, n, v->colrank_keys, NULL, NULL))
             return SM_OK;
+    } else if (c && c->num && !grouped && few_nums_order(t, v, c, n)) {
+        return SM_OK;
     }
     if (2 * n > v->cappairs) {
         struct sort_pair *np = realloc(v->pairs, sizeof *np * (size_t)(2 * n + 2));
@@ -773,6 +873,15 @@ view_order_built(struct tui *t, struct view *v)
 void
 view_forget_other_models(struct tui *t)
 {
+    if (t->m_serial != t->m->serial) {
+        /* another model object, maybe at the address of a freed one:
+         * nothing built before is its */
+        for (int i = 0; i < TUI_NVIEWS; i++) {
+            struct view *v = &t->views[i];
+            v->order_m = v->text_m = v->colrank_m = v->sig_m = NULL;
+        }
+        t->m_serial = t->m->serial;
+    }
     for (int i = 0; i < TUI_NVIEWS; i++) {
         struct view *v = &t->views[i];
         if (v->order_m != t->m)
@@ -804,8 +913,23 @@ view_sig(struct tui *t, struct view *v)
 
     uint64_t ph = 1469598103934665603ull ^ (uint64_t)n;
 
-    if (v->sig_m == t->m && v->sig_mgen == t->m->generation)
+    if (v->sig_m == t->m && (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen))) {
+        v->sig_mgen = t->m->generation;     /* an edit that left the rows be */
         return v->sig;
+    }
+    /* another view of the same rows (the map lists the datasets) has it */
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
+            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
+            o->ops->filter_text == v->ops->filter_text) {
+            v->sig = o->sig;
+            v->psig = o->psig;
+            v->sig_m = t->m;
+            v->sig_mgen = t->m->generation;
+            return v->sig;
+        }
+    }
     for (int32_t r = 0; r < n; r++) {
         uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
         ph = view_sig_step(ph, x);
@@ -818,6 +942,30 @@ view_sig(struct tui *t, struct view *v)
     v->sig_m = t->m;
     v->sig_mgen = t->m->generation;
     return v->sig;
+}
+
+/* Does view_sig know the signature now without a pass over the rows
+ * (made or kept for this generation, or another view's)? */
+bool
+view_sig_known(struct tui *t, const struct view *v)
+{
+    if (v->sig_m == t->m && (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen)))
+        return true;
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
+            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
+            o->ops->filter_text == v->ops->filter_text)
+            return true;
+    }
+    return false;
+}
+
+bool
+view_rows_kept(struct tui *t, const struct view *v, uint64_t since)
+{
+    return v->ops->filter_name && t->m_serial == t->m->serial &&
+           model_rows_kept(t->m, v->ops->row_kind, since);
 }
 
 /* After an edit, an order or texts built on the same model object whose
@@ -855,6 +1003,8 @@ view_repair_name_order(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t), on = v->order_n, nadd = 0, k = 0, *add, *pos;
     uint64_t ph = 1469598103934665603ull ^ (uint64_t)on;
+    /* the signature of the rows now (view_sig), made in the same pass */
+    uint64_t sh = 1469598103934665603ull ^ (uint64_t)n, sph = sh;
     bool ok = false;
 
     if (!v->order_psig || v->order_m != t->m || on > n || v->sort != 0 || v->ops->group)
@@ -865,10 +1015,17 @@ view_repair_name_order(struct tui *t, struct view *v)
         return false;
     /* names as they were, and who is shown now (bit 0) */
     for (int32_t r = 0; r < n; r++) {
+        uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
         if (r < on)
-            ph = view_sig_step(ph, (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0));
+            ph = view_sig_step(ph, x);
         v->match[r] = !v->ops->visible || v->ops->visible(t, r);
+        sph = view_sig_step(sph, x);
+        sh = view_sig_step(sh, v->match[r] ? x : ~x);
     }
+    v->psig = sph | 1;
+    v->sig = sh | 1;
+    v->sig_m = t->m;
+    v->sig_mgen = t->m->generation;
     if ((ph | 1) != v->order_psig)
         return false;
     /* ascending, the hidden rows out; kept rows get bit 1 */
@@ -951,6 +1108,10 @@ rows_current(struct tui *t, struct view *v)
     if (v->order_fp && v->order_m == t->m && v->order_mgen == t->m->generation &&
         v->order_fp == view_model_fp(t))
         return true;
+    /* an edit since that left the names and hidden rows be (a copy, an
+     * attribute): the rows are the same, in whatever order */
+    if (v->order_fp && v->order_m == t->m && view_rows_kept(t, v, v->order_mgen))
+        return true;
     return view_order_by_name(v, v->order_sort) && view_sig_unchanged(t, v, v->order_m, v->order_sig);
 }
 
@@ -972,6 +1133,33 @@ rows_in_id_order(struct view *v, int32_t n)
             v->order[k++] = r;
     v->norder = k;
     return true;
+}
+
+/* Another view of the same rows (the map's, the datasets') has an order
+ * made in this generation, in whatever sort: its rows are the visible
+ * rows now, put in id order through the match flags (sequential) instead
+ * of asking every object whether it is hidden (a 92-byte dataset a row,
+ * memory bound at 1M). False when there is none or out of memory. */
+static bool
+rows_of_other_view(struct tui *t, struct view *v, int32_t n)
+{
+    int32_t k = 0;
+
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o == v || o->partial || o->order_gen != t->gen || o->ops->count != v->ops->count ||
+            o->ops->visible != v->ops->visible || o->norder > n || !view_match_room(v, n))
+            continue;
+        memset(v->match, 0, (size_t)n);
+        for (int32_t j = 0; j < o->norder; j++)
+            v->match[o->order[j]] = 1;
+        for (int32_t r = 0; r < n; r++)
+            if (v->match[r])
+                v->order[k++] = r;
+        v->norder = k;
+        return true;
+    }
+    return false;
 }
 
 int
@@ -1006,7 +1194,7 @@ view_build_order(struct tui *t, struct view *v)
         view_order_built(t, v);
         return SM_OK;
     }
-    if (!same_rows || !rows_in_id_order(v, n)) {
+    if ((!same_rows || !rows_in_id_order(v, n)) && !rows_of_other_view(t, v, n)) {
         v->norder = 0;
         for (int32_t i = 0; i < n; i++)
             if (!v->ops->visible || v->ops->visible(t, i))

@@ -92,6 +92,7 @@ const struct view_ops tiers_view = {
     .name = "tiers", .title = "Tiers", .keymap = KEYMAP_LIST, .kind = OBJ_TIER,
     .cols = ti_cols, .ncols = 9, .default_sort = -1,
     .count = ti_count, .visible = ti_visible, .filter_text = ti_filter, .filter_name = true,
+    .row_kind = OBJ_TIER,
     .detail = ti_detail, .object = ti_object,
 };
 

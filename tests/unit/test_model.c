@@ -782,11 +782,109 @@ test_big_blocks(void **state)
     sm_big_free(NULL);
 }
 
+/* model_rows_kept: which kinds' names and deleted flags (and number) a run
+ * of changes left alone; what the TUI keeps its name lists' signatures,
+ * filter texts and rows on. */
+static void
+test_rows_kept(void **state)
+{
+    struct model *m = tl_small_model(), *c = NULL;
+    int32_t a = add_dataset(m, "rk-a", "public", NULL), b = add_dataset(m, "rk-b", NULL, NULL);
+    int32_t pa = place(m, a, "aws:eu-west-1", ROLE_PRIMARY), pb, id;
+    uint64_t g0, g1;
+    struct flow f;
+    struct waiver w;
+
+    (void)state;
+    pb = place(m, b, "aws:eu-central-1", ROLE_PRIMARY);
+    model_flow_init(&f);
+    f.name = "rk-flow";
+    f.from = pa;
+    f.to = pb;
+    assert_int_equal(model_add_flow(m, &f, NULL, NULL), SM_OK);
+    g0 = m->generation;
+    for (int k = 0; k < OBJ_KIND_COUNT; k++)
+        assert_true(model_rows_kept(m, (enum obj_kind)k, g0));
+    /* attributes (two in a row), a field, a tag: every kind kept since g0 */
+    assert_int_equal(model_set(m, OBJ_DATASET, a, "tier", "confidential", NULL), SM_OK);
+    assert_int_equal(model_set(m, OBJ_FLOW, 0, "mechanism", "scc", NULL), SM_OK);
+    assert_int_equal(model_add_field(m, a, "email", &id, NULL), SM_OK);
+    assert_int_equal(model_add_tag(m, a, id, "pii", NULL, NULL, NULL, NULL, NULL), SM_OK);
+    assert_true(m->generation > g0);
+    for (int k = 0; k < OBJ_KIND_COUNT; k++)
+        assert_true(model_rows_kept(m, (enum obj_kind)k, g0));
+    assert_false(model_rows_kept(m, OBJ_DATASET, m->generation + 1));
+    /* a region's display name is the one attribute called a name */
+    {
+        struct region r;
+        int32_t rid;
+        model_region_init(&r);
+        r.id = "onprem:rk";
+        r.kind = REGION_ONPREM;
+        assert_int_equal(model_add_region(m, &r, &rid, NULL), SM_OK);
+        g1 = m->generation;
+        assert_int_equal(model_set(m, OBJ_REGION, rid, "name", "RK", NULL), SM_OK);
+        assert_false(model_rows_kept(m, OBJ_REGION, g1));
+        assert_true(model_rows_kept(m, OBJ_DATASET, g1));
+        assert_false(model_rows_kept(m, OBJ_DATASET, g0));  /* the region's add */
+        g0 = m->generation;
+    }
+    /* a copy added: datasets and flows kept, copies not */
+    g1 = m->generation;
+    place(m, a, "aws:eu-central-1", ROLE_REPLICA);
+    assert_true(model_rows_kept(m, OBJ_DATASET, g0));
+    assert_true(model_rows_kept(m, OBJ_FLOW, g0));
+    assert_false(model_rows_kept(m, OBJ_PLACEMENT, g1));
+    assert_true(model_rows_kept(m, OBJ_PLACEMENT, m->generation));
+    /* a waiver added: its kind only */
+    g1 = m->generation;
+    memset(&w, 0, sizeof w);
+    w.rule = "RES001";
+    w.object = "rk-a";
+    w.reason = "test";
+    w.expires = 20990101;
+    assert_int_equal(model_add_waiver(m, &w, NULL, NULL), SM_OK);
+    assert_false(model_rows_kept(m, OBJ_WAIVER, g1));
+    assert_true(model_rows_kept(m, OBJ_DATASET, g0));
+    /* a copy removed: its flows go with it; the datasets stay */
+    g1 = m->generation;
+    assert_int_equal(model_remove(m, OBJ_PLACEMENT, pb, NULL), SM_OK);
+    assert_true(m->flows[0].deleted);
+    assert_true(model_rows_kept(m, OBJ_DATASET, g0));
+    assert_false(model_rows_kept(m, OBJ_FLOW, g1));
+    assert_false(model_rows_kept(m, OBJ_PLACEMENT, g1));
+    assert_true(model_rows_kept(m, OBJ_TIER, g0));
+    /* a dataset removed: datasets, copies, flows */
+    g1 = m->generation;
+    assert_int_equal(model_remove(m, OBJ_DATASET, b, NULL), SM_OK);
+    assert_false(model_rows_kept(m, OBJ_DATASET, g1));
+    assert_true(model_rows_kept(m, OBJ_TIER, g0));
+    assert_true(model_rows_kept(m, OBJ_WAIVER, g1));
+    /* a change made any other way (a dataset added) keeps nothing, and a
+     * new run starts after it */
+    g1 = m->generation;
+    add_dataset(m, "rk-c", NULL, NULL);
+    for (int k = 0; k < OBJ_KIND_COUNT; k++)
+        assert_false(model_rows_kept(m, (enum obj_kind)k, g1));
+    g1 = m->generation;
+    assert_int_equal(model_set(m, OBJ_DATASET, a, "tier", "public", NULL), SM_OK);
+    assert_true(model_rows_kept(m, OBJ_DATASET, g1));
+    assert_false(model_rows_kept(m, OBJ_DATASET, g1 - 1));
+    assert_false(model_rows_kept(m, OBJ_DATASET, g0));
+    /* every model its own serial, a clone too */
+    assert_int_equal(model_clone(m, &c), SM_OK);
+    assert_int_not_equal(c->serial, m->serial);
+    assert_true(c->serial != 0 && m->serial != 0);
+    model_free(c);
+    model_free(m);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_region_and_tier_accessors),
+        cmocka_unit_test(test_rows_kept),
         cmocka_unit_test(test_cc_and_dates),
         cmocka_unit_test(test_map_grows_and_deletes),
         cmocka_unit_test(test_selectors_and_suggestions),

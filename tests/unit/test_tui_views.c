@@ -287,7 +287,7 @@ check_filter(struct harness *h, struct view *v)
     int32_t k = 0;
     tui_draw(h->t, h->s);
     for (int32_t i = 0; i < v->norder; i++)
-        if (ref_contains(h->m->datasets[v->order[i]].name, v->filter)) {
+        if (ref_contains(v->ops->filter_text(h->t, v->order[i], NULL, 0), v->filter)) {
             if (k >= v->nrows || v->rows[k] != v->order[i])
                 fail_msg("filter \"%s\": row %d is %d, want %d", v->filter, (int)k,
                          k < v->nrows ? (int)v->rows[k] : -1, (int)v->order[i]);
@@ -449,7 +449,7 @@ test_filter_big(void **state)
     for (int pass = 0; pass < 3; pass++) {
         if (pass == 1)
             tui_recheck(hs->t);                     /* the texts made again: good */
-        if (pass == 2) {                            /* an edit: they do not */
+        if (pass == 2) {                            /* an edit that left the names be */
             assert_int_equal(model_set(hs->m, OBJ_DATASET, 5, "system", "x", NULL), SM_OK);
             tui_recheck(hs->t);
         }
@@ -922,6 +922,42 @@ test_waivers_view(void **state)
         assert_true(owner && expires);
     }
     feed(h, "<Esc>");
+}
+
+/* A number column of many distinct values (more than a row's place holds
+ * beside its id: the sort pairs take it) and of few (counted in place),
+ * both ways, against a sort from scratch: the waivers by expiry. */
+static void
+test_sort_numbers_many_few(void **state)
+{
+    struct harness *h = *state;
+    struct view *v = &h->t->views[8];
+
+    assert_ptr_equal(v->ops, &waivers_view);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < 300; i++) {
+            struct waiver w;
+            char obj[32];
+            memset(&w, 0, sizeof w);
+            snprintf(obj, sizeof obj, "obj-%d-%d", pass, i);
+            w.rule = "RES001";
+            w.object = obj;
+            w.owner = "me";
+            w.reason = "test";
+            /* pass 0: 3 dates and "never"; pass 1: 200 dates */
+            w.expires = i % 7 == 0 ? 0 : pass ? 20270101 + (i * 37) % 200 : 20270101 + i % 3;
+            assert_int_equal(model_add_waiver(h->m, &w, NULL, NULL), SM_OK);
+        }
+        tui_recheck(h->t);
+        feed(h, "9");
+        for (int desc = 0; desc < 2; desc++) {
+            v->sort = 2;
+            v->desc = desc;
+            h->t->gen++;
+            view_rebuild(h->t, v);
+            check_view_order(h, 8);
+        }
+    }
 }
 
 /* A scenario whose ops no longer apply is marked broken, with the reason
@@ -1733,6 +1769,163 @@ test_tier_matrix(void **state)
 
 /* The matrix at 80x24: fewer columns, the cursor's column scrolls into
  * view (l past the last one on screen). */
+/* Edits through tui_apply, undo and redo on name lists of more than
+ * PARTIAL_MIN rows: what an edit leaves alone (model_rows_kept: an
+ * attribute, a copy added, a waiver) keeps the lists' signatures, filter
+ * texts and rows without a pass over them; what it changes (a copy
+ * removed hides its flows, a dataset removed) does not. Every step
+ * against orders and filters made from scratch. */
+static void
+apply_ok(struct harness *h, enum edit_op op, enum obj_kind kind, const char *key,
+         const char *attr, const char *val)
+{
+    struct edit e;
+
+    memset(&e, 0, sizeof e);
+    e.op = op;
+    e.kind = kind;
+    e.key = key;
+    if (attr) {
+        e.nattrs = 1;
+        e.attrs[0].name = attr;
+        e.attrs[0].value = val;
+    }
+    if (tui_apply(h->t, &e, NULL) != SM_OK)
+        fail_msg("%s %s: %s", key, attr ? attr : "", tui_message(h->t));
+}
+
+static void
+check_lists(struct harness *h, const char *filter)
+{
+    /* the map first: the datasets view then takes its rows from it */
+    static const int views[] = { 5, 0, 1 };
+    for (int i = 0; i < 3; i++) {
+        int vi = views[i];
+        struct view *v = &h->t->views[vi];
+        char key[2] = { (char)('1' + vi), 0 };
+        feed(h, key);
+        view_ensure(h->t, v);
+        check_view_order(h, vi);
+        if (filter && vi != 5) {
+            feed(h, "/");
+            for (const char *c = filter; *c; c++) {
+                char k[2] = { *c, 0 };
+                feed(h, k);
+                check_filter(h, v);
+            }
+            feed(h, "<Esc>");
+            check_filter(h, v);
+        }
+    }
+    feed(h, "1");
+}
+
+static void
+test_rows_kept_edits(void **state)
+{
+    struct harness *hs = calloc(1, sizeof *hs);
+    SM_ERROR(err);
+    struct tui_ops ops = { 0 };
+    struct tui_options o = { 0 };
+    struct view *v, *fv;
+    int32_t prev = SM_NONE;
+    uint64_t g, sig, fsig;
+    char key[64];
+    (void)state;
+
+    assert_non_null(hs);
+    hs->m = tl_small_model();
+    assert_int_equal(rulepack_load(tl_datadir(), "default", &hs->rp, &err), SM_OK);
+    for (int i = 0; i < 60000; i++) {
+        char name[64];
+        int32_t d, p;
+        snprintf(name, sizeof name, i % 3 ? "Ds%06d" : "x.%06d", (i * 7919) % 60000);
+        d = dataset(hs->m, name, i % 3 ? "public" : NULL, "EU", i % 5 ? "crm" : NULL);
+        p = place(hs->m, d, i % 4 ? "aws:eu-west-1" : "aws:eu-central-1", ROLE_PRIMARY, true);
+        if (prev >= 0) {
+            struct flow f;
+            model_flow_init(&f);
+            snprintf(name, sizeof name, i % 2 ? "Fl%06d" : "f.%06d", (i * 7919 + 17) % 60000);
+            f.name = name;
+            f.from = p;
+            f.to = prev;
+            assert_int_equal(model_add_flow(hs->m, &f, NULL, NULL), SM_OK);
+        }
+        prev = p;
+    }
+    ops.ctx = hs;
+    ops.apply = h_apply;
+    ops.revert = h_revert;
+    ops.check = h_check;
+    ops.check_free = h_check_free;
+    o.catalog = "big.db";
+    o.today = 20261126;
+    o.defer_check = true;
+    hs->t = tui_new(hs->m, &ops, &o, &err);
+    assert_non_null(hs->t);
+    hs->s = screen_new(120, 40);
+    assert_non_null(hs->s);
+    v = &hs->t->views[0];
+    fv = &hs->t->views[1];
+    tui_draw(hs->t, hs->s);
+    tui_recheck(hs->t);
+    tui_draw(hs->t, hs->s);
+    check_lists(hs, "s0");
+    assert_true(v->ntext > 0 && fv->ntext > 0);
+    sig = v->sig;
+    fsig = fv->sig;
+    assert_int_not_equal(sig, 0);
+    /* attributes of a dataset, a copy and a flow: every list kept */
+    g = hs->m->generation;
+    apply_ok(hs, EDIT_SET, OBJ_DATASET, hs->m->datasets[10].name, "tier", "confidential");
+    apply_ok(hs, EDIT_SET, OBJ_FLOW, hs->m->flows[10].name, "mechanism", "scc");
+    snprintf(key, sizeof key, "%s@aws:eu-west-1", hs->m->datasets[9].name);
+    apply_ok(hs, EDIT_SET, OBJ_PLACEMENT, key, "encrypted", "false");
+    assert_true(hs->m->generation > g);
+    assert_true(model_rows_kept(hs->m, OBJ_DATASET, g));
+    assert_true(model_rows_kept(hs->m, OBJ_FLOW, g));
+    check_lists(hs, "s0");
+    assert_int_equal(v->sig_mgen, hs->m->generation);
+    assert_true(v->sig == sig && fv->sig == fsig);
+    assert_true(v->ntext > 0 && fv->ntext > 0);
+    /* undo and redo of those */
+    feed(hs, "u");
+    feed(hs, "u");
+    check_lists(hs, "S0");
+    feed(hs, "<C-r>");
+    check_lists(hs, NULL);
+    assert_true(model_rows_kept(hs->m, OBJ_DATASET, g));
+    /* a copy added: the datasets kept; removed, its flows go */
+    snprintf(key, sizeof key, "%s@aws:eu-west-1", hs->m->datasets[20].name);
+    apply_ok(hs, EDIT_ADD, OBJ_PLACEMENT, key, "role", "replica");
+    assert_true(model_rows_kept(hs->m, OBJ_DATASET, g));
+    check_lists(hs, "1");
+    g = hs->m->generation;
+    snprintf(key, sizeof key, "%s@aws:eu-west-1", hs->m->datasets[21].name);
+    apply_ok(hs, EDIT_REMOVE, OBJ_PLACEMENT, key, NULL, NULL);
+    assert_true(model_rows_kept(hs->m, OBJ_DATASET, g));
+    assert_false(model_rows_kept(hs->m, OBJ_FLOW, g));
+    check_lists(hs, "0");
+    feed(hs, "u");
+    check_lists(hs, "0");
+    /* sorted by findings (rows taken from the order there is) and by
+     * system, then a dataset removed through the TUI and brought back */
+    while (v->sort != 5)
+        feed(hs, "s");
+    apply_ok(hs, EDIT_SET, OBJ_DATASET, hs->m->datasets[30].name, "system", "aaa");
+    check_lists(hs, "d");
+    g = hs->m->generation;
+    apply_ok(hs, EDIT_REMOVE, OBJ_DATASET, hs->m->datasets[40].name, NULL, NULL);
+    assert_false(model_rows_kept(hs->m, OBJ_DATASET, g));
+    check_lists(hs, "x.");
+    feed(hs, "u");
+    check_lists(hs, "x.");
+    while (v->sort != 0)
+        feed(hs, "s");
+    check_lists(hs, "ds00");
+    harness_free(hs);
+}
+
 static void
 test_tier_matrix_80(void **state)
 {
@@ -1762,6 +1955,7 @@ main(void)
         AT80(test_hscroll_zoom_pane),
         AT120(test_sort_menu_and_cycle),
         AT80(test_waivers_view),
+        AT80(test_sort_numbers_many_few),
         AT120(test_detail_wrap_tokens),
         AT120(test_scenarios_broken),
         AT120(test_detail_long_name),
@@ -1773,6 +1967,7 @@ main(void)
         AT80(test_sort_every_column),
         cmocka_unit_test(test_filter_big),
         cmocka_unit_test(test_filter_runs),
+        cmocka_unit_test(test_rows_kept_edits),
         BOTH(test_detail_jump_back),
         AT120(test_map_scroll),
         BOTH(test_add_replica_undo),
