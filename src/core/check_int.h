@@ -319,6 +319,21 @@ void fix_mask(struct ck *c, const char *fields);
 void fix_mechs(struct ck *c, const struct regime *rg, bool dpf);
 void add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
                   int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal);
+/* A register row's fields but its basis (the two ways a row is made). */
+static inline void
+transfer_row(const struct ck *c, struct transfer *t, int32_t d, int32_t p, int32_t f, int from_cc,
+             int to_cc, int32_t g, uint8_t mech, uint8_t status, bool personal)
+{
+    t->dataset = d;
+    t->placement = p;
+    t->flow = f;
+    t->from_cc = from_cc;
+    t->to_cc = to_cc;
+    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
+    t->personal = personal;
+    t->mechanism = mech;
+    t->status = status;
+}
 /* add_transfer's common case, inline (a row for most copies abroad): room
  * in the register, no waiver, and a basis that is a fixed text or a shared
  * one already made (inside the area, adequacy for one country). false:
@@ -350,15 +365,8 @@ add_transfer_quick(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, i
         return false;
     }
     t = &r->transfers[r->ntransfers++];
-    t->dataset = d;
-    t->placement = p;
-    t->flow = f;
-    t->from_cc = from_cc;
-    t->to_cc = to_cc;
-    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
-    t->personal = personal;
-    t->mechanism = mech;
-    t->status = verdict == V_OK ? XFER_OK : XFER_VIOLATION;
+    transfer_row(c, t, d, p, f, from_cc, to_cc, g, mech,
+                 verdict == V_OK ? XFER_OK : XFER_VIOLATION, personal);
     t->basis = b;
     return true;
 }

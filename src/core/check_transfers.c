@@ -144,15 +144,8 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
         }
     }
     t = &r->transfers[r->ntransfers];
-    t->dataset = d;
-    t->placement = p;
-    t->flow = f;
-    t->from_cc = from_cc;
-    t->to_cc = to_cc;
-    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
-    t->personal = personal;
-    t->mechanism = mc->mech;
-    t->status = verdict == V_OK ? XFER_OK : waived ? XFER_WAIVED : XFER_VIOLATION;
+    transfer_row(c, t, d, p, f, from_cc, to_cc, g, mc->mech,
+                 verdict == V_OK ? XFER_OK : waived ? XFER_WAIVED : XFER_VIOLATION, personal);
     if (!personal) {
         t->basis = "not personal data";
     } else if (g == SM_NONE) {

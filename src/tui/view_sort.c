@@ -334,12 +334,38 @@ num_slot(uint64_t k)
     return (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 40) & (FEW_CAP - 1);
 }
 
+/* A distinct number key and its id (its place in the keys' array). */
+struct few_num {
+    uint64_t key;
+    int32_t id;
+};
+
+/* The nd distinct keys in rising order; pos[id], the count of each id,
+ * becomes the place of its first row (a counting sort's starts). */
+static void
+few_num_starts(uint64_t *key, int32_t nd, const struct few_num *tab, int32_t *pos)
+{
+    int32_t sum = 0;
+
+    qsort(key, (size_t)nd, sizeof *key, cmp_u64);
+    for (int32_t i = 0; i < nd; i++) {
+        uint32_t slot = num_slot(key[i]);
+        int32_t id, x;
+        while (tab[slot].key != key[i])
+            slot = (slot + 1) & (FEW_CAP - 1);
+        id = tab[slot].id;
+        x = pos[id];
+        pos[id] = sum;
+        sum += x;
+    }
+}
+
 static bool
 few_nums_into(struct view *v, struct sort_pair *p, int32_t n)
 {
-    struct { uint64_t key; int32_t id; } *tab = malloc(sizeof *tab * FEW_CAP);
+    struct few_num *tab = malloc(sizeof *tab * FEW_CAP);
     uint64_t *key = malloc(sizeof *key * FEW_MAX);
-    int32_t *pos = calloc(FEW_MAX, sizeof *pos), nd = 0, sum = 0;
+    int32_t *pos = calloc(FEW_MAX, sizeof *pos), nd = 0;
     bool ok = false;
 
     if (!tab || !key || !pos)
@@ -361,17 +387,7 @@ few_nums_into(struct view *v, struct sort_pair *p, int32_t n)
         pos[tab[slot].id]++;
         p[i].key = (uint64_t)tab[slot].id;
     }
-    qsort(key, (size_t)nd, sizeof *key, cmp_u64);
-    for (int32_t i = 0; i < nd; i++) {
-        uint32_t slot = num_slot(key[i]);
-        int32_t id, x;
-        while (tab[slot].key != key[i])
-            slot = (slot + 1) & (FEW_CAP - 1);
-        id = tab[slot].id;
-        x = pos[id];
-        pos[id] = sum;
-        sum += x;
-    }
+    few_num_starts(key, nd, tab, pos);
     for (int32_t i = 0; i < n; i++) {
         int32_t at = pos[p[i].key]++;
         v->order[v->desc ? n - 1 - at : at] = p[i].row;
@@ -400,9 +416,9 @@ out:
 static bool
 few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n)
 {
-    struct { uint64_t key; int32_t id; } *tab = malloc(sizeof *tab * FEW_CAP);
+    struct few_num *tab = malloc(sizeof *tab * FEW_CAP);
     uint64_t *key = malloc(sizeof *key * FEW_MAX), last = 0;
-    int32_t *pos = calloc(FEW_MAX, sizeof *pos), nd = 0, sum = 0, last_id = -1;
+    int32_t *pos = calloc(FEW_MAX, sizeof *pos), nd = 0, last_id = -1;
     int32_t *out = malloc(sizeof *out * (size_t)(n + 1));
     bool ok = false;
 
@@ -435,17 +451,7 @@ few_nums_order(struct tui *t, struct view *v, const struct column *c, int32_t n)
         pos[last_id]++;
         v->order[i] = (int32_t)((uint32_t)last_id << 24 | (uint32_t)v->order[i]);
     }
-    qsort(key, (size_t)nd, sizeof *key, cmp_u64);
-    for (int32_t i = 0; i < nd; i++) {
-        uint32_t slot = num_slot(key[i]);
-        int32_t id, x;
-        while (tab[slot].key != key[i])
-            slot = (slot + 1) & (FEW_CAP - 1);
-        id = tab[slot].id;
-        x = pos[id];
-        pos[id] = sum;
-        sum += x;
-    }
+    few_num_starts(key, nd, tab, pos);
     for (int32_t i = 0; i < n; i++) {
         uint32_t x = (uint32_t)v->order[i];
         int32_t at = pos[x >> 24]++;
