@@ -296,13 +296,34 @@ check_filter(struct harness *h, struct view *v)
     assert_int_equal(v->nrows, k);
 }
 
+/* The TUI on hs->m (a big model the test built) through the harness's
+ * ops, its check deferred as sovmap's is, and a 120x40 screen. */
+static void
+big_tui_open(struct harness *hs)
+{
+    SM_ERROR(err);
+    struct tui_ops ops = { 0 };
+    struct tui_options o = { 0 };
+
+    ops.ctx = hs;
+    ops.apply = h_apply;
+    ops.revert = h_revert;
+    ops.check = h_check;
+    ops.check_free = h_check_free;
+    o.catalog = "big.db";
+    o.today = 20261126;
+    o.defer_check = true;
+    hs->t = tui_new(hs->m, &ops, &o, &err);
+    assert_non_null(hs->t);
+    hs->s = screen_new(120, 40);
+    assert_non_null(hs->s);
+}
+
 static void
 test_filter_big(void **state)
 {
     struct harness *hs = calloc(1, sizeof *hs);
     SM_ERROR(err);
-    struct tui_ops ops = { 0 };
-    struct tui_options o = { 0 };
     static const char *const forms[] = {
         "Ds%06d-x", "d%d", "backup.T%07d", "\xc3\xb1" "and\xc3\xba-%d", "UPPER_%d.dS", "a%dB",
     };
@@ -319,18 +340,7 @@ test_filter_big(void **state)
         dataset(hs->m, name, i % 3 ? (i % 7 ? "public" : "confidential") : NULL, NULL,
                 i % 5 ? (i % 2 ? "crm" : "erp") : NULL);
     }
-    ops.ctx = hs;
-    ops.apply = h_apply;
-    ops.revert = h_revert;
-    ops.check = h_check;
-    ops.check_free = h_check_free;
-    o.catalog = "big.db";
-    o.today = 20261126;
-    o.defer_check = true;
-    hs->t = tui_new(hs->m, &ops, &o, &err);
-    assert_non_null(hs->t);
-    hs->s = screen_new(120, 40);
-    assert_non_null(hs->s);
+    big_tui_open(hs);
     v = &hs->t->views[0];
     tui_draw(hs->t, hs->s);
     assert_true(v->partial);
@@ -483,8 +493,6 @@ filter_runs(bool capitals)
 {
     struct harness *hs = calloc(1, sizeof *hs);
     SM_ERROR(err);
-    struct tui_ops ops = { 0 };
-    struct tui_options o = { 0 };
     static const char *const forms[] = {
         "Ds%06d-x", "d%d", "backup.T%07d", "\xc3\xb1" "and\xc3\xba-%d", "UPPER_%d.dS", "a%dB",
     };
@@ -519,18 +527,7 @@ filter_runs(bool capitals)
             used += strlen(name) + 1;
         }
     }
-    ops.ctx = hs;
-    ops.apply = h_apply;
-    ops.revert = h_revert;
-    ops.check = h_check;
-    ops.check_free = h_check_free;
-    o.catalog = "big.db";
-    o.today = 20261126;
-    o.defer_check = true;
-    hs->t = tui_new(hs->m, &ops, &o, &err);
-    assert_non_null(hs->t);
-    hs->s = screen_new(120, 40);
-    assert_non_null(hs->s);
+    big_tui_open(hs);
     v = &hs->t->views[0];
     tui_draw(hs->t, hs->s);
     tui_recheck(hs->t);
@@ -1825,8 +1822,6 @@ test_rows_kept_edits(void **state)
 {
     struct harness *hs = calloc(1, sizeof *hs);
     SM_ERROR(err);
-    struct tui_ops ops = { 0 };
-    struct tui_options o = { 0 };
     struct view *v, *fv;
     int32_t prev = SM_NONE;
     uint64_t g, sig, fsig;
@@ -1853,18 +1848,7 @@ test_rows_kept_edits(void **state)
         }
         prev = p;
     }
-    ops.ctx = hs;
-    ops.apply = h_apply;
-    ops.revert = h_revert;
-    ops.check = h_check;
-    ops.check_free = h_check_free;
-    o.catalog = "big.db";
-    o.today = 20261126;
-    o.defer_check = true;
-    hs->t = tui_new(hs->m, &ops, &o, &err);
-    assert_non_null(hs->t);
-    hs->s = screen_new(120, 40);
-    assert_non_null(hs->s);
+    big_tui_open(hs);
     v = &hs->t->views[0];
     fv = &hs->t->views[1];
     tui_draw(hs->t, hs->s);
