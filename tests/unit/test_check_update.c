@@ -433,6 +433,21 @@ random_edit(struct model *m, struct check_touch *t, struct edit_result *res, int
     }
 }
 
+/* A random edit on m, its result and touch list let go: the next step's
+ * model (the tests that compare whole checks of it). */
+static void
+scramble(struct model *m)
+{
+    struct check_touch t = { 0 };
+    struct edit_result res;
+    int kindno;
+
+    memset(&res, 0, sizeof res);
+    (void)random_edit(m, &t, &res, &kindno);
+    edit_result_fini(&res);
+    check_touch_fini(&t);
+}
+
 static void
 test_random_edits(void **state)
 {
@@ -655,15 +670,8 @@ test_two_threads(void **state)
         build(m, sizes[k]);
         for (int step = 0; step < (sizes[k] >= 300 ? 60 : 5); step++) {
             struct check_result *one = NULL, *two = NULL;
-            struct check_touch t = { 0 };
-            struct edit_result res;
-            int kindno;
-            if (step > 0) {
-                memset(&res, 0, sizeof res);
-                (void)random_edit(m, &t, &res, &kindno);
-                edit_result_fini(&res);
-                check_touch_fini(&t);
-            }
+            if (step > 0)
+                scramble(m);
             run_threads(m, rp, "1", &one);
             run_threads(m, rp, "2", &two);
             same_result(two, one, m);
@@ -717,14 +725,8 @@ test_memo_off(void **state)
             assert_int_equal(model_set_tag_expired(m, t, "2025-06-30", NULL), SM_OK);
         for (int step = 0; step < (sizes[k] >= 60 ? 25 : 4); step++) {
             struct check_result *plain = NULL, *memo = NULL;
-            struct check_touch t = { 0 };
-            int kindno;
-            if (step > 0) {
-                memset(&res, 0, sizeof res);
-                (void)random_edit(m, &t, &res, &kindno);
-                edit_result_fini(&res);
-                check_touch_fini(&t);
-            }
+            if (step > 0)
+                scramble(m);
             assert_int_equal(setenv("SOVMAP_CHECK_MEMO", "0", 1), 0);
             run_threads(m, rp, step % 2 ? "2" : "1", &plain);
             assert_int_equal(unsetenv("SOVMAP_CHECK_MEMO"), 0);
@@ -813,15 +815,8 @@ test_lineage_inflow(void **state)
         uint8_t *wmech = calloc((size_t)m->nplacements + 1, 1);
         int16_t *rcc = malloc(sizeof *rcc * (size_t)(m->nregions + 1));
         bool expired = false;
-        struct check_touch t = { 0 };
-        struct edit_result res;
-        int kindno;
-        if (step > 0) {
-            memset(&res, 0, sizeof res);
-            (void)random_edit(m, &t, &res, &kindno);
-            edit_result_fini(&res);
-            check_touch_fini(&t);
-        }
+        if (step > 0)
+            scramble(m);
         if (step == 20)         /* tags on the copies' datasets expire */
             for (int32_t k = 0; k < m->ntags; k += 9)
                 assert_int_equal(model_set_tag_expired(m, k, "2025-06-30", NULL), SM_OK);
