@@ -1776,17 +1776,10 @@ static void
 apply_ok(struct harness *h, enum edit_op op, enum obj_kind kind, const char *key,
          const char *attr, const char *val)
 {
-    struct edit e;
+    struct edit e = { .op = op, .kind = kind, .key = key, .nattrs = attr ? 1 : 0 };
 
-    memset(&e, 0, sizeof e);
-    e.op = op;
-    e.kind = kind;
-    e.key = key;
-    if (attr) {
-        e.nattrs = 1;
-        e.attrs[0].name = attr;
-        e.attrs[0].value = val;
-    }
+    e.attrs[0].name = attr;
+    e.attrs[0].value = val;
     if (tui_apply(h->t, &e, NULL) != SM_OK)
         fail_msg("%s %s: %s", key, attr ? attr : "", tui_message(h->t));
 }
