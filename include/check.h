@@ -130,6 +130,11 @@ int  check_run_findings(const struct model *m, const struct rulepack *rp, int32_
  * deleted datasets too, a missing name as ""), in a new array of
  * ndatasets: what model->name_rank holds. SM_OK or SM_ENOMEM. */
 int  check_name_rank(const struct model *m, int32_t **out);
+/* Rank m's datasets' names now and keep the ranks in m (model_name_rank),
+ * unless it has good ones: for a model checked in full again and again
+ * (a scenario's after each edit), which would otherwise rank a million
+ * names in every check. SM_OK or SM_ENOMEM. */
+int  check_keep_name_rank(struct model *m);
 /* A finding's identity across checks of clones of one model: rule, object
  * and, for RES and XFR rules, the jurisdictions; the selector where there is
  * no object. In a; NULL when out of memory. */

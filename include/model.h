@@ -362,7 +362,9 @@ struct model {
      * that touches no dataset's name keeps it (name_rank_gen follows),
      * any other makes it stale. The load
      * snapshot keeps it, so check_run need not rank a million names to
-     * order the transfer register. Owned; not copied by model_clone. */
+     * order the transfer register. Owned; model_clone and
+     * scenario_model_share copy it (model_copy_name_rank), so that a
+     * scenario checked after each edit does not rank them each time. */
     int32_t *name_rank;
     int32_t name_rank_n;
     uint64_t name_rank_gen;
@@ -404,6 +406,12 @@ unsigned model_removal_kinds(enum obj_kind kind);
 bool model_rows_kept(const struct model *m, enum obj_kind kind, uint64_t since);
 /* Free m->name_rank (a full check_run then ranks the names itself). */
 void model_drop_name_rank(struct model *m);
+/* Keep rank (n entries, malloc'ed; ownership passes) as m's name ranks,
+ * good for m's generation now. */
+void model_set_name_rank(struct model *m, int32_t *rank, int32_t n);
+/* Give dst (a copy of src at src's generation) src's name ranks when they
+ * are good. SM_OK or SM_ENOMEM. */
+int model_copy_name_rank(struct model *dst, const struct model *src);
 /* A copy that shares nothing mutable with m. SM_OK or SM_ENOMEM. */
 int model_clone(const struct model *m, struct model **out);
 

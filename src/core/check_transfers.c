@@ -579,6 +579,19 @@ check_name_rank(const struct model *m, int32_t **out)
     return SM_OK;
 }
 
+int
+check_keep_name_rank(struct model *m)
+{
+    int32_t *rank;
+
+    if (model_name_rank(m))
+        return SM_OK;
+    if (check_name_rank(m, &rank))
+        return SM_ENOMEM;
+    model_set_name_rank(m, rank, m->ndatasets);
+    return SM_OK;
+}
+
 static int
 nkey_cmp(const void *pa, const void *pb)
 {

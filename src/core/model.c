@@ -95,7 +95,7 @@ model_free(struct model *m)
     sm_map_fini(&m->waiver_keys);
     sm_map_fini(&m->scenario_names);
     sm_arena_fini(&m->arena);
-    free(m->name_rank);
+    model_drop_name_rank(m);
     free(m);
 }
 
@@ -105,6 +105,29 @@ model_drop_name_rank(struct model *m)
     free(m->name_rank);
     m->name_rank = NULL;
     m->name_rank_n = 0;
+}
+
+void
+model_set_name_rank(struct model *m, int32_t *rank, int32_t n)
+{
+    model_drop_name_rank(m);
+    m->name_rank = rank;
+    m->name_rank_n = n;
+    m->name_rank_gen = m->generation;
+}
+
+int
+model_copy_name_rank(struct model *dst, const struct model *src)
+{
+    int32_t *rank;
+
+    if (!model_name_rank(src))
+        return SM_OK;
+    if (!(rank = malloc(sizeof *rank * (size_t)src->name_rank_n)))
+        return SM_ENOMEM;
+    memcpy(rank, src->name_rank, sizeof *rank * (size_t)src->name_rank_n);
+    model_set_name_rank(dst, rank, src->name_rank_n);
+    return SM_OK;
 }
 
 void
@@ -276,6 +299,8 @@ model_clone(const struct model *m, struct model **out)
     c->nscenarios = c->cap_scenarios = m->nscenarios;
     c->generation = m->generation;
     c->rule_pack = cs(c, m->rule_pack);
+    if (model_copy_name_rank(c, m))
+        goto oom;
 
     for (int32_t i = 0; i < c->nregions; i++) {
         struct region *r = &c->regions[i];

@@ -491,6 +491,8 @@ scenario_model_share(const struct model *m, struct model **out)
         goto fail;
     c->rule_pack = m->rule_pack;
     c->generation = m->generation;
+    if (model_copy_name_rank(c, m))
+        goto fail;
     *out = c;
     return SM_OK;
 fail:

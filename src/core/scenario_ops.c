@@ -755,6 +755,11 @@ scenario_check(struct scenario_eval *ev, int32_t today, struct sm_error *err)
     const struct model *m = ev->m;
     int rc;
 
+    /* a scenario is checked in full after its edits again and again: its
+     * names' order is kept, not ranked each time (a borrowed base is the
+     * caller's, not written) */
+    if (!ev->borrowed && check_keep_name_rank(ev->m))
+        return oom(err);
     if ((rc = check_run(m, ev->rp, today, &res, err)))
         return rc;
     if (!ev->res_borrowed)

@@ -1134,10 +1134,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
         sm_arena_adopt(&m->arena, l.heap);
         l.heap = NULL;
         m->generation = h.generation;
-        free(m->name_rank);
-        m->name_rank = l.rank;
-        m->name_rank_n = (int32_t)h.nrank;
-        m->name_rank_gen = h.generation;
+        model_set_name_rank(m, l.rank, (int32_t)h.nrank);
         l.rank = NULL;
     }
     /* the attribute sources' list heads are not in the blob: made again */

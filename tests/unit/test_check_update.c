@@ -640,10 +640,7 @@ with_rank(struct model *m, const struct rulepack *rp, const struct check_result 
     int32_t *rank = NULL;
 
     assert_int_equal(check_name_rank(m, &rank), SM_OK);
-    model_drop_name_rank(m);
-    m->name_rank = rank;
-    m->name_rank_n = m->ndatasets;
-    m->name_rank_gen = m->generation;
+    model_set_name_rank(m, rank, m->ndatasets);
     assert_ptr_equal(model_name_rank(m), rank);
     run_threads(m, rp, "2", &r);
     same_result(r, one, m);

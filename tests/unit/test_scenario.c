@@ -890,6 +890,84 @@ test_apply_check(void **state)
     scenario_eval_free(other);
 }
 
+/* ev's check against check_run of a copy of ev's model with no name
+ * ranks (the register then ranks the names itself). */
+static void
+same_as_unranked(const struct scenario_eval *ev, const char *line)
+{
+    struct model *k = NULL;
+    struct check_result *r = NULL;
+
+    assert_int_equal(model_clone(ev->m, &k), SM_OK);
+    model_drop_name_rank(k);
+    assert_int_equal(check_run(k, ev->rp, TODAY, &r, NULL), SM_OK);
+    same_check(ev->res, r, line);
+    check_result_free(r);
+    model_free(k);
+}
+
+/* The datasets' name ranks (the register's order) go with a copy of the
+ * model (model_clone, scenario_model_share) and a scenario keeps its own
+ * through edits that rename no dataset: a full check after each edit does
+ * not rank the names again. An edit that adds or removes a dataset makes
+ * them stale; the next check ranks anew. Each check's register is the one
+ * a check of a model with no ranks gives. */
+static void
+test_name_rank_kept(void **state)
+{
+    struct fx *fx = *state;
+    struct model *c = NULL, *k = NULL;
+    struct scenario_eval *ev = NULL;
+    struct edit_result res;
+    struct edit add = { EDIT_ADD, OBJ_DATASET, "aaa.first", 1, { { "tier", "restricted" } } };
+    struct edit rm = { EDIT_REMOVE, OBJ_DATASET, "orders", 0, { { NULL, NULL } } };
+    const char *move[] = { "move", "orders", "aws:us-east-1", "aws:eu-central-1" };
+    const int32_t *rank;
+    int32_t *fresh = NULL;
+
+    assert_null(model_name_rank(fx->m));
+    assert_int_equal(check_keep_name_rank(fx->m), SM_OK);
+    assert_non_null(rank = model_name_rank(fx->m));
+    assert_int_equal(check_name_rank(fx->m, &fresh), SM_OK);
+    assert_memory_equal(rank, fresh, sizeof *fresh * (size_t)fx->m->ndatasets);
+    free(fresh);
+    assert_int_equal(check_keep_name_rank(fx->m), SM_OK);
+    assert_ptr_equal(model_name_rank(fx->m), rank);             /* kept, not made again */
+
+    assert_int_equal(model_clone(fx->m, &k), SM_OK);
+    assert_int_equal(scenario_model_share(fx->m, &c), SM_OK);
+    assert_non_null(model_name_rank(k));
+    assert_non_null(model_name_rank(c));
+    assert_ptr_not_equal(model_name_rank(c), rank);             /* a copy of its own */
+    assert_memory_equal(model_name_rank(k), rank, sizeof *rank * (size_t)fx->m->ndatasets);
+    assert_memory_equal(model_name_rank(c), rank, sizeof *rank * (size_t)fx->m->ndatasets);
+    model_free(c);
+    model_free(k);
+
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "ranked", &ev, NULL), SM_OK);
+    assert_non_null(rank = model_name_rank(ev->m));
+    assert_int_equal(scenario_apply(ev, 4, move, NULL), SM_OK);
+    assert_int_equal(scenario_check(ev, TODAY, NULL), SM_OK);
+    assert_ptr_equal(model_name_rank(ev->m), rank);
+    same_as_unranked(ev, "move");
+
+    assert_int_equal(edit_apply(ev->m, &add, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    assert_null(model_name_rank(ev->m));
+    assert_int_equal(scenario_check(ev, TODAY, NULL), SM_OK);
+    assert_non_null(rank = model_name_rank(ev->m));
+    assert_int_equal(rank[model_dataset(ev->m, "aaa.first")], 0);
+    same_as_unranked(ev, "dataset add");
+
+    assert_int_equal(edit_apply(ev->m, &rm, &res, NULL), SM_OK);
+    edit_result_fini(&res);
+    assert_null(model_name_rank(ev->m));
+    assert_int_equal(scenario_check(ev, TODAY, NULL), SM_OK);
+    assert_non_null(model_name_rank(ev->m));
+    same_as_unranked(ev, "dataset remove");
+    scenario_eval_free(ev);
+}
+
 /* The same op lines, stored as scenarios: scenario_eval_from (a copy of
  * the base's check taking the ops one by one) and scenario_change_set_from
  * give what scenario_eval / scenario_change_set give, for every prefix of
@@ -1404,6 +1482,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_model_share_pages, setup_shareable, teardown),
         cmocka_unit_test_setup_teardown(test_apply_check, setup_shareable, teardown),
         cmocka_unit_test_setup_teardown(test_eval_from_undo, setup_shareable, teardown),
+        cmocka_unit_test_setup_teardown(test_name_rank_kept, setup_shareable, teardown),
         cmocka_unit_test_setup_teardown(test_review_attribution, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_base_and_empty, setup, teardown),
         cmocka_unit_test_setup_teardown(test_review_new_not_changed, setup, teardown),
