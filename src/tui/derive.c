@@ -662,6 +662,10 @@ recheck(struct tui *t, const char *what)
             check_result_shed(t->res);
         derive_release(t);
         texts = views_texts_drop(t);
+        /* after a dataset was added or removed the names' order is ranked
+         * once and kept for the next full checks (out of memory: the check
+         * ranks them itself, as before) */
+        (void)check_keep_name_rank(t->m);
         if (t->ops.check(t->ops.ctx, t->m, &r, &err) != SM_OK) {
             tui_set_alert(t, "%s; check failed: %s", what ? what : "", err.msg);
             /* what is left of the old result is not one to show */
