@@ -18,6 +18,8 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 OPT      ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# the libraries pkg-config cannot find (a fresh machine before `make deps`)
+PKG_MISSING := $(foreach p,$(PKGS),$(if $(shell pkg-config --exists $(p) 2>/dev/null && echo y),,$(p)))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -Wno-format-truncation $(OPT) -D_POSIX_C_SOURCE=200809L \
             -D_XOPEN_SOURCE_EXTENDED -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS) $(SANFLAGS) \
@@ -35,10 +37,17 @@ TESTLIB  := $(BUILD)/tests/testlib.o
 BENCHSRC := $(wildcard bench/*.c)
 BENCHBIN := $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps run check bench install clean fuzz
+.PHONY: all deps run check bench install clean fuzz pkgs
 all: sovmap
 
-$(BUILD)/%.o: %.c
+# Without the libraries' flags every object would fail in its own confusing
+# way: say once what is missing and how to get it.
+pkgs:
+	@if [ -n "$(strip $(PKG_MISSING))" ]; then \
+	    echo "sovmap: pkg-config cannot find $(strip $(PKG_MISSING)): run \`make deps\` (Debian; \`make run\` and \`make check\` do it first)" >&2; \
+	    exit 2; fi
+
+$(BUILD)/%.o: %.c | pkgs
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
