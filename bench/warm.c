@@ -27,19 +27,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROG "warm"
+#include "bench.h"
+
 #define BLOCK ((size_t)256 << 20)
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* MemAvailable, bytes (0 if /proc/meminfo cannot say). */
 static size_t
@@ -77,9 +70,9 @@ main(int argc, char **argv)
     nblocks = want / BLOCK;
     if (!(blocks = calloc(nblocks + 1, sizeof *blocks)))
         return 1;
-    t0 = now();
+    t0 = bench_wall();
     for (size_t b = 0; b < nblocks; b++) {
-        double tb = now();
+        double tb = bench_wall();
         char *p = mmap(NULL, BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED)
             break;
@@ -87,13 +80,13 @@ main(int argc, char **argv)
             p[k] = 1;
         blocks[b] = p;
         done++;
-        tb = now() - tb;
+        tb = bench_wall() - tb;
         if (b < 4)
             first += tb;
         if (b + 4 >= nblocks)
             last += tb;
     }
-    t = now() - t0;
+    t = bench_wall() - t0;
     for (size_t b = 0; b < done; b++)
         munmap(blocks[b], BLOCK);
     free(blocks);
