@@ -21,9 +21,6 @@
 #   BENCH_CHAIN_SIZES="1000 2000 10000"   one-chain lineage catalogs for the CTE
 #   BENCH_CHAIN_TIMEOUT=30                seconds allowed to the CTE on those
 #   BENCH_KEEP=DIR                        keep catalogs and raw output in DIR
-#   BENCH_WARM_GIB=16                     free memory touched once before the
-#                                         runs (bench/warm.c: on a VM whose host
-#                                         backs pages on first use); 0: none
 #
 # What each row times is described in doc/performance.md. Times are wall
 # clock unless the row says "cpu" (those programs report CPU time of their
@@ -42,14 +39,13 @@ IMPORT_MAX=${BENCH_IMPORT_MAX:-100000}
 CHAIN_SIZES=${BENCH_CHAIN_SIZES-1000 2000 10000}
 CHAIN_TIMEOUT=${BENCH_CHAIN_TIMEOUT:-30}
 SEED=${BENCH_SEED:-1}
-WARM_GIB=${BENCH_WARM_GIB:-16}
 SOVMAP_DATA=${SOVMAP_DATA:-$(pwd)/data}
 export SOVMAP_DATA
 
 for t in /usr/bin/time timeout sqlite3; do
     command -v $t >/dev/null 2>&1 || { echo "bench: $t is missing (make deps)" >&2; exit 2; }
 done
-for p in gen check_bench scenario_bench bench_import tui_bench warm; do
+for p in gen check_bench scenario_bench bench_import tui_bench; do
     [ -x "$BIN/$p" ] || { echo "bench: $BIN/$p is not built (make bench builds it)" >&2; exit 2; }
 done
 [ -x "$SOVMAP" ] || { echo "bench: $SOVMAP is not built" >&2; exit 2; }
@@ -107,9 +103,6 @@ label() {
 }
 
 uname -srm >"$TMP/machine"
-# every row on memory the machine has used before (bench/warm.c says why)
-log "bench: touching free memory once (BENCH_WARM_GIB=$WARM_GIB)"
-"$BIN/warm" "$WARM_GIB" >"$TMP/warm" 2>&1 || echo "memory warm-up: failed" >"$TMP/warm"
 log "bench: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), sqlite3 $(sqlite3 --version | cut -d' ' -f1); output in $TMP"
 
 # ---- DOT export of 10,000 flows: a 15,000-dataset catalog has 10,000 flows
@@ -387,7 +380,6 @@ done
 # ---- the table
 echo
 echo "sovmap benchmarks: $(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), $(cat "$TMP/machine"), load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "  $(cat "$TMP/warm")"
 for n in $SIZES; do
     [ -s "$TMP/shape-$n" ] && set -- $(cat "$TMP/shape-$n") &&
         printf '  %s catalog: %s datasets, %s copies, %s flows, %.0f MB\n' "$(label "$n")" "$1" "$2" "$3" "$(echo "$4" | awk '{print $1 / 1e6}')"
