@@ -143,7 +143,7 @@ struct ck {
     int16_t *pool;
     int32_t *inflow;
     const uint16_t *ends;       /* per flow: the destination region
-                                 * (lineage_run_ends), or NULL: read the copies */
+                                 * (lineage_run_inflow), or NULL: read the copies */
     uint8_t *inmech;            /* per placement: inflow's mechanism | public << 5 */
     uint8_t *prow;
     struct wv *wv;
@@ -369,6 +369,16 @@ add_transfer_quick(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, i
                  verdict == V_OK ? XFER_OK : XFER_VIOLATION, personal);
     t->basis = b;
     return true;
+}
+/* A register row: add_transfer_quick's when it can make it (never for a
+ * waived one), else add_transfer's. */
+static inline void
+put_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc, int32_t g,
+             const struct mech *mc, int verdict, int basis, bool waived, bool personal)
+{
+    if (waived ||
+        !add_transfer_quick(c, d, p, f, from_cc, to_cc, g, mc->mech, verdict, basis, personal))
+        add_transfer(c, d, p, f, from_cc, to_cc, g, mc, verdict, basis, waived, personal);
 }
 void basis_masks(const struct ck *c, const struct mech *mc, int32_t g, int verdict, int basis,
                  uint64_t *m003, uint64_t *m004);

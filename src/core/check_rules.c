@@ -467,19 +467,15 @@ copy_transfer_fast(struct ck *c, struct copy_facts *x, const struct rules_memo *
             return false;
         FOR_REGIMES(g, dc->gmask) {
             if (abroad || e->v[k] != V_OK) {
-                if (!add_transfer_quick(c, dc->d, p, in, dc->home_cc, e->to_cc, g, x->mc.mech,
-                                        e->v[k], e->basis[k], true))
-                    add_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, g, &x->mc, e->v[k],
-                                 e->basis[k], false, true);
+                put_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, g, &x->mc, e->v[k],
+                             e->basis[k], false, true);
                 rowdone = true;
             }
             k++;
         }
     }
-    if (abroad && !rowdone &&
-        !add_transfer_quick(c, dc->d, p, in, dc->home_cc, e->to_cc, SM_NONE, x->mc.mech, V_OK,
-                            B_NONE, dc->personal))
-        add_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false,
+    if (abroad && !rowdone)
+        put_transfer(c, dc->d, p, in, dc->home_cc, e->to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false,
                      dc->personal);
     if (abroad || rowdone)
         c->prow[p] = 1;
@@ -981,10 +977,9 @@ flow_transfer(struct ck *c, struct flow_facts *x)
     bool personal = x->personal;
 
     if (!personal || !dc->gmask) {
-        if ((fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to]) &&
-            !add_transfer_quick(c, d, fl->to, f, from_cc, to_cc, SM_NONE, x->mc.mech, V_OK, B_NONE,
-                                personal))
-            add_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false, personal);
+        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to])
+            put_transfer(c, d, fl->to, f, from_cc, to_cc, SM_NONE, &x->mc, V_OK, B_NONE, false,
+                         personal);
         return;
     }
     uint64_t m003 = 0, m004 = 0;
@@ -1039,11 +1034,9 @@ flow_transfer(struct ck *c, struct flow_facts *x)
         /* One row per transfer: a copy this flow feeds first already has
          * its row (check_placement judged it with this flow's mechanism);
          * another flow into it is a transfer of its own when it fails. */
-        if ((fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] ||
-             (c->inflow[fl->to] != f && v != V_OK)) &&
-            (waived || !add_transfer_quick(c, d, fl->to, f, from_cc, to_cc, g, x->mc.mech, v,
-                                           basis, true)))
-            add_transfer(c, d, fl->to, f, from_cc, to_cc, g, &x->mc, v, basis, waived, true);
+        if (fl->to == SM_NONE || m->placements[fl->to].dataset != d || !c->prow[fl->to] ||
+            (c->inflow[fl->to] != f && v != V_OK))
+            put_transfer(c, d, fl->to, f, from_cc, to_cc, g, &x->mc, v, basis, waived, true);
     }
     if (m003 || m004) {
         const char *what, *how;
