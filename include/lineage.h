@@ -49,9 +49,6 @@ struct lineage {
 
 int  lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
                  struct sm_error *err);
-/* The same; decl false: L->decl is not kept (nobody will take it). */
-int  lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
-                      struct lineage *L, struct sm_error *err);
 /* A flow's destination region as the lineage's pass over the flows read
  * it (the destination copy's, or the flow's to_region), FLOW_END_NONE for
  * none or a deleted flow. Only this end: the source copy's region shares
@@ -66,15 +63,6 @@ flow_end_region(uint16_t r)
     return r == FLOW_END_NONE ? -1 : (int32_t)r;
 }
 
-/* The same, and *ends (when ends is not NULL) gets a new array of the
- * flows' destination regions (one uint16_t per flow), read in the same
- * pass; NULL when a region id does not fit 16 bits (more than 65,534
- * regions): the caller then reads the copies. The caller frees it (free).
- * check_run reads them there instead of chasing the destination copy of
- * every flow again (a cache miss each). */
-int  lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
-                      struct lineage *L, uint16_t **ends, struct sm_error *err);
-
 /* The transfer into each copy, filled by the lineage's pass over the flows
  * (which reads every flow and its source copy anyway), for the checker:
  * inflow[p] the first live flow into copy p (SM_NONE on entry, every
@@ -88,7 +76,14 @@ struct lineage_inflow {
     const int16_t *region_cc;
 };
 
-/* lineage_run_ends, and the inflow table when in is not NULL. */
+/* lineage_run, for the checker: decl false, L->decl is not kept (nobody
+ * will take it); *ends (when ends is not NULL) gets a new array of the
+ * flows' destination regions (one uint16_t per flow), read in the same
+ * pass, NULL when a region id does not fit 16 bits (more than 65,534
+ * regions): the caller then reads the copies, and frees the array (free);
+ * check_run reads them there instead of chasing the destination copy of
+ * every flow again (a cache miss each). And the inflow table, when in is
+ * not NULL. */
 int  lineage_run_inflow(const struct model *m, const struct rulepack *rp, bool decl,
                         struct lineage *L, uint16_t **ends, const struct lineage_inflow *in,
                         struct sm_error *err);

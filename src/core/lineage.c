@@ -97,21 +97,7 @@ int
 lineage_run(const struct model *m, const struct rulepack *rp, struct lineage *L,
             struct sm_error *err)
 {
-    return lineage_run_decl(m, rp, true, L, err);
-}
-
-int
-lineage_run_decl(const struct model *m, const struct rulepack *rp, bool decl,
-                 struct lineage *L, struct sm_error *err)
-{
-    return lineage_run_ends(m, rp, decl, L, NULL, err);
-}
-
-int
-lineage_run_ends(const struct model *m, const struct rulepack *rp, bool decl,
-                 struct lineage *L, uint16_t **ends, struct sm_error *err)
-{
-    return lineage_run_inflow(m, rp, decl, L, ends, NULL, err);
+    return lineage_run_inflow(m, rp, true, L, NULL, NULL, err);
 }
 
 /* The inflow table's entry for flow f (live, from a copy), whose source

@@ -1020,7 +1020,7 @@ test_refuses_global(void **state)
 
 /* More regions than a 16-bit id holds: check_run reads every flow's
  * destination from its copy instead of the lineage's array (lineage.h,
- * lineage_run_ends), on one thread and two, and decides the same: the
+ * lineage_run_inflow), on one thread and two, and decides the same: the
  * same findings on the same objects and the same register. (Messages may
  * differ: a fix hint may name one of the new regions.) */
 static void
