@@ -1121,24 +1121,33 @@ rows_current(struct tui *t, struct view *v)
     return view_order_by_name(v, v->order_sort) && view_sig_unchanged(t, v, v->order_m, v->order_sig);
 }
 
-/* order's rows (any order) put back in id order, through the match
- * flags as scratch (the filter sets them again after the order is
- * built). False when out of memory (order untouched). */
+/* v's order becomes the rows src[0 .. nsrc) (any order; src may be
+ * v->order) in id order, through the match flags as scratch (the filter
+ * sets them again after the order is built): sequential, no comparisons.
+ * False when out of memory (order untouched). */
 static bool
-rows_in_id_order(struct view *v, int32_t n)
+order_ids_of(struct view *v, const int32_t *src, int32_t nsrc, int32_t n)
 {
     int32_t k = 0;
 
     if (!view_match_room(v, n))
         return false;
     memset(v->match, 0, (size_t)n);
-    for (int32_t i = 0; i < v->norder; i++)
-        v->match[v->order[i]] = 1;
+    for (int32_t i = 0; i < nsrc; i++)
+        v->match[src[i]] = 1;
     for (int32_t r = 0; r < n; r++)
         if (v->match[r])
             v->order[k++] = r;
     v->norder = k;
     return true;
+}
+
+/* order's rows (any order) put back in id order. False when out of
+ * memory (order untouched). */
+static bool
+rows_in_id_order(struct view *v, int32_t n)
+{
+    return order_ids_of(v, v->order, v->norder, n);
 }
 
 /* Another view of the same rows (the map's, the datasets') has an order
@@ -1149,21 +1158,12 @@ rows_in_id_order(struct view *v, int32_t n)
 static bool
 rows_of_other_view(struct tui *t, struct view *v, int32_t n)
 {
-    int32_t k = 0;
-
     for (int i = 0; i < TUI_NVIEWS; i++) {
         const struct view *o = &t->views[i];
         if (o == v || o->partial || o->order_gen != t->gen || o->ops->count != v->ops->count ||
-            o->ops->visible != v->ops->visible || o->norder > n || !view_match_room(v, n))
+            o->ops->visible != v->ops->visible || o->norder > n)
             continue;
-        memset(v->match, 0, (size_t)n);
-        for (int32_t j = 0; j < o->norder; j++)
-            v->match[o->order[j]] = 1;
-        for (int32_t r = 0; r < n; r++)
-            if (v->match[r])
-                v->order[k++] = r;
-        v->norder = k;
-        return true;
+        return order_ids_of(v, o->order, o->norder, n);
     }
     return false;
 }
