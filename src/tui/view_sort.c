@@ -909,32 +909,49 @@ view_order_by_name(const struct view *v, int sort)
     return v->ops->filter_name && !v->ops->group && (sort == -1 || sort == 0);
 }
 
+/* v's own signature is good now: made for this generation, or kept
+ * through edits that left its rows be (view_rows_kept). */
+static bool
+sig_kept(struct tui *t, const struct view *v)
+{
+    return v->sig_m == t->m &&
+           (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen));
+}
+
+/* Another view of the same rows (the map lists the datasets) whose
+ * signature was made for this generation, or NULL. */
+static const struct view *
+sig_other(struct tui *t, const struct view *v)
+{
+    for (int i = 0; i < TUI_NVIEWS; i++) {
+        const struct view *o = &t->views[i];
+        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
+            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
+            o->ops->filter_text == v->ops->filter_text)
+            return o;
+    }
+    return NULL;
+}
+
 /* The signature of a name list's rows now (see struct view): one pass
  * over the objects, kept for the generation. */
 static uint64_t
 view_sig(struct tui *t, struct view *v)
 {
     int32_t n = v->ops->count(t);
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)n;
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)n, ph = h;
+    const struct view *o;
 
-    uint64_t ph = 1469598103934665603ull ^ (uint64_t)n;
-
-    if (v->sig_m == t->m && (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen))) {
+    if (sig_kept(t, v)) {
         v->sig_mgen = t->m->generation;     /* an edit that left the rows be */
         return v->sig;
     }
-    /* another view of the same rows (the map lists the datasets) has it */
-    for (int i = 0; i < TUI_NVIEWS; i++) {
-        const struct view *o = &t->views[i];
-        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
-            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
-            o->ops->filter_text == v->ops->filter_text) {
-            v->sig = o->sig;
-            v->psig = o->psig;
-            v->sig_m = t->m;
-            v->sig_mgen = t->m->generation;
-            return v->sig;
-        }
+    if ((o = sig_other(t, v))) {
+        v->sig = o->sig;
+        v->psig = o->psig;
+        v->sig_m = t->m;
+        v->sig_mgen = t->m->generation;
+        return v->sig;
     }
     for (int32_t r = 0; r < n; r++) {
         uint64_t x = (uint64_t)(uintptr_t)v->ops->filter_text(t, r, NULL, 0);
@@ -955,16 +972,7 @@ view_sig(struct tui *t, struct view *v)
 bool
 view_sig_known(struct tui *t, const struct view *v)
 {
-    if (v->sig_m == t->m && (v->sig_mgen == t->m->generation || view_rows_kept(t, v, v->sig_mgen)))
-        return true;
-    for (int i = 0; i < TUI_NVIEWS; i++) {
-        const struct view *o = &t->views[i];
-        if (o != v && o->sig_m == t->m && o->sig_mgen == t->m->generation &&
-            o->ops->count == v->ops->count && o->ops->visible == v->ops->visible &&
-            o->ops->filter_text == v->ops->filter_text)
-            return true;
-    }
-    return false;
+    return sig_kept(t, v) || sig_other(t, v);
 }
 
 bool
