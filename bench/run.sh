@@ -154,17 +154,18 @@ for n in $SIZES; do
             cp "$c" "$first" && sync "$first" || { fail "cp $c" /dev/null; break; }
         fi
         timed "$TMP/load.out" env SOVMAP_SNAPSHOT_MIN=1 "$BIN/gen" --load "$first"
-        if [ $RC -eq 0 ] && [ "$(sqlite3 "$first" 'SELECT count(*) FROM snapshot' 2>/dev/null)" = 1 ]; then
+        if [ $RC -eq 0 ] && [ -s "$first-snapshot" ] &&
+           [ "$(sqlite3 "$first" "SELECT count(*) FROM meta WHERE key = 'snapshot'" 2>/dev/null)" = 1 ]; then
             rec "first load: tables + snapshot write (gen --load)" "$n" "$WALL" "$RSS"
             rec "first load: tables + snapshot write, cpu" "$n" "$(num '(cpu' "$TMP/load.out")" "$RSS"
         else
             fail "gen --load (no snapshot written?)" "$TMP/load.out"
         fi
-        [ "$first" = "$c" ] || rm -f "$first" "$first-wal" "$first-shm"
+        [ "$first" = "$c" ] || rm -f "$first" "$first-wal" "$first-shm" "$first-snapshot"
     done
     # what the first loads left for the kernel to write back (their copies,
-    # the snapshot: ~1.5 GB at 1M) is written now, not while the rows below
-    # are timed
+    # the snapshot file: ~1 GB at 1M) is written now, not while the rows
+    # below are timed
     sync
 
     for r in $(seq "$runs"); do
@@ -247,6 +248,7 @@ for n in $SIZES; do
         # (it waits on the screen), not a speed: left out of the growth.
         if command -v tmux >/dev/null 2>&1; then
             cp "$c" "$TMP/tuirss.db"
+            [ -f "$c-snapshot" ] && cp "$c-snapshot" "$TMP/tuirss.db-snapshot"
             sh "$(dirname "$0")/tui_rss.sh" "$SOVMAP" "$TMP/tuirss.db" "$TMP/time" >"$TMP/tuirss.out" 2>&1
             RC=$?
             set -- $(tail -n 1 "$TMP/time" 2>/dev/null)
@@ -255,7 +257,7 @@ for n in $SIZES; do
             else
                 fail "tui_rss.sh" "$TMP/tuirss.out"
             fi
-            rm -f "$TMP/tuirss.db" "$TMP/tuirss.db-wal" "$TMP/tuirss.db-shm"
+            rm -f "$TMP/tuirss.db" "$TMP/tuirss.db-wal" "$TMP/tuirss.db-shm" "$TMP/tuirss.db-snapshot"
         fi
 
         # the TUI's live re-check: edit (and undo/redo) to redrawn frame on the
@@ -344,7 +346,7 @@ for n in $SIZES; do
             break
         fi
     done
-    [ -n "${BENCH_KEEP:-}" ] || rm -f "$c"
+    [ -n "${BENCH_KEEP:-}" ] || rm -f "$c" "$c-wal" "$c-shm" "$c-snapshot"
 done
 
 # ---- lineage as one long chain (bench/sql/chain.sql on a gen catalog): the
@@ -374,7 +376,7 @@ for n in $CHAIN_SIZES; do
         [ "$r" -eq 1 ] && cp "$TMP/cte.out" "$TMP/cte-chain-$n.out"
         awk -v w="$WALL" 'BEGIN { exit !(w > 10) }' && break
     done
-    [ -n "${BENCH_KEEP:-}" ] || rm -f "$c"
+    [ -n "${BENCH_KEEP:-}" ] || rm -f "$c" "$c-wal" "$c-shm" "$c-snapshot"
 done
 
 # ---- the table

@@ -21,11 +21,12 @@ same_file(const struct stat *a, const char *b)
     return stat(b, &sb) == 0 && a->st_dev == sb.st_dev && a->st_ino == sb.st_ino;
 }
 
-/* Whether keep, or its -wal, -shm or -journal file, is the file st. */
+/* Whether keep, or its -wal, -shm, -journal or -snapshot (the load
+ * snapshot, doc/catalog.md) file, is the file st. */
 static bool
 is_kept(const struct stat *st, const char *keep)
 {
-    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal", "-snapshot" };
     size_t n = strlen(keep) + 16;
     char *name;
     bool hit = false;

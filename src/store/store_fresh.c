@@ -101,8 +101,8 @@ dir_of(const char *path)
 int
 fresh_publish(struct store *st, struct sm_error *err)
 {
-    static const char *const side[] = { "-wal", "-shm" };
-    size_t n = strlen(st->path) + 8;
+    static const char *const side[] = { "-wal", "-shm", "-snapshot" };
+    size_t n = strlen(st->path) + sizeof "-snapshot";
     char *p, *dir;
     int rc;
 
@@ -119,7 +119,8 @@ fresh_publish(struct store *st, struct sm_error *err)
     if (sync_path(st->tmp, O_RDONLY) != 0)
         return sm_error_set(err, SM_EIO, "%s: cannot sync %s: %s", st->path, st->tmp,
                             strerror(errno));
-    /* a -wal left by the file this one replaces must not be read into it */
+    /* a -wal left by the file this one replaces must not be read into it;
+     * its load snapshot (named by no key of the new file) is only space */
     if (!(p = malloc(n)))
         return sm_error_set(err, SM_ENOMEM, "%s: out of memory", st->path);
     for (size_t i = 0; i < sizeof side / sizeof *side; i++) {

@@ -1089,25 +1089,22 @@ snapshot_save(struct store *st, const struct model *m, const struct snap_key *ke
 }
 
 /* Inside the load's transaction: the snapshot's key, and the snapshot when
- * the meta key "snapshot" names the current change counter. */
+ * the meta key "snapshot" names one of the current change counter. */
 static int
 snapshot_load(struct store *st, struct model *m, struct snap_key *key, bool *done,
               struct sm_error *err)
 {
-    char mark[32];                      /* bounded: a change counter, an int64 in decimal */
+    char *mark = NULL;
     int rc;
 
     if ((rc = store_change_counter(st, &key->change, err)) ||
         (rc = pragma_int(st, "PRAGMA user_version", &key->schema, err)))
         return rc;
-    if (store_meta_get(st, "snapshot", mark, sizeof mark, NULL) != SM_OK ||
-        strtoll(mark, NULL, 10) != key->change)
+    if (store_meta_dup(st, "snapshot", &mark, NULL) != SM_OK)
         return SM_OK;
-    *done = snap_read(st->db, key, m, (struct rowmap *[3]){ &st->drow, &st->prow,
-                                                            &st->frow }) == SM_OK;
-    /* the blob's pages in SQLite's cache are read once: give them back
-     * (~2 MiB at any size) before the caller's work on the model */
-    sqlite3_db_release_memory(st->db);
+    *done = snap_read(st->db, key, mark, m, (struct rowmap *[3]){ &st->drow, &st->prow,
+                                                                  &st->frow }) == SM_OK;
+    free(mark);
     return SM_OK;
 }
 int

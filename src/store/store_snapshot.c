@@ -1,7 +1,13 @@
 /*
  * store_snapshot.c - the load snapshot (store_snapshot.h, doc/catalog.md).
  *
- * The blob is the model's arrays as they are in memory, pointers replaced
+ * The snapshot is a file beside the catalog, PATH-snapshot, named by the
+ * catalog's meta key "snapshot" (the change counter and the file's random
+ * id): written whole into PATH-snapshot-new and renamed, inside the write
+ * transaction that sets the key, so a file the key does not name, or one
+ * cut short, is never read.
+ *
+ * It is the model's arrays as they are in memory, pointers replaced
  * by offsets, after one block (the "heap") holding every string and
  * country set once (shared strings stay shared), the string lists' items,
  * the flows' transforms and the scenarios' ops. Reading it is a few big
@@ -22,15 +28,21 @@
 #include "store_snapshot.h"
 #include "check.h"          /* check_name_rank */
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define SNAP_FORMAT 4       /* 2: the name ranks; 3: keyless dataset and flow maps;
-                               4: attribute sources */
+#define SNAP_FORMAT 5       /* 2: the name ranks; 3: keyless dataset and flow maps;
+                               4: attribute sources; 5: a file beside the catalog */
 #define SNAP_MAGIC "SovSnap\n"
 #define CHUNK (1 << 20)
+#define SNAP_ID 16
 
 enum { MAP_REGION, MAP_TIER, MAP_DATASET, MAP_FLOW, MAP_WAIVER, MAP_SCENARIO, MAP_COUNT };
 enum { A_REGION, A_TIER, A_DATASET, A_FIELD, A_TAG, A_PLACEMENT, A_FLOW, A_WAIVER,
@@ -40,6 +52,7 @@ struct snap_head {
     char magic[8];                      /* bounded: a fixed 8-byte magic */
     uint32_t format;
     uint32_t abi;
+    unsigned char id[SNAP_ID];          /* bounded: random, named by the meta key */
     uint64_t base;
     int64_t change;
     int64_t schema;
@@ -521,21 +534,121 @@ collect(struct ptrmap *pm, const struct model *m, struct snap_head *h)
     return true;
 }
 
+/* ---- the file ------------------------------------------------------------- */
+
+/* The catalog's snapshot file, PATH-snapshot followed by `suffix`, or NULL:
+ * a temporary or in-memory catalog has none (or out of memory). */
+static char *
+snap_path(sqlite3 *db, const char *suffix)
+{
+    const char *cat = sqlite3_db_filename(db, "main");
+    size_t n;
+    char *p;
+
+    if (!cat || !*cat)
+        return NULL;
+    n = strlen(cat) + sizeof "-snapshot" + strlen(suffix);
+    if ((p = malloc(n)))
+        snprintf(p, n, "%s-snapshot%s", cat, suffix);
+    return p;
+}
+
+/* n bytes at off, whole, or false. */
+static bool
+put_at(int fd, const void *p, size_t n, int64_t off)
+{
+    const char *s = p;
+
+    while (n) {
+        ssize_t k = pwrite(fd, s, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        s += k;
+        n -= (size_t)k;
+        off += k;
+    }
+    return true;
+}
+
+static bool
+get_at(int fd, void *p, size_t n, int64_t off)
+{
+    char *d = p;
+
+    while (n) {
+        ssize_t k = pread(fd, d, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        d += k;
+        n -= (size_t)k;
+        off += k;
+    }
+    return true;
+}
+
+/* A new file at tmp (one left by a writer that died is replaced), readable
+ * by whoever may read the catalog `cat`: it holds the same data. */
+static int
+open_new(const char *tmp, const char *cat)
+{
+    struct stat sb;
+    mode_t mode = stat(cat, &sb) == 0 ? sb.st_mode & 0666 : 0600;
+    int fd;
+
+    if (unlink(tmp) != 0 && errno != ENOENT)
+        return -1;
+    if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) >= 0 &&
+        fchmod(fd, mode) != 0) {
+        close(fd);
+        unlink(tmp);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* The meta key's value: the change counter, a space, the id in hex. */
+#define MARK_MAX (21 + 1 + 2 * SNAP_ID + 1)
+
+/* mark holds MARK_MAX bytes: a change counter (20 characters at most), a
+ * space, 32 hex digits, the NUL */
+static void
+mark_of(char *mark, const struct snap_head *h)
+{
+    int n = snprintf(mark, MARK_MAX, "%" PRId64 " ", h->change);
+
+    for (int i = 0; i < SNAP_ID && n > 0 && n + 2 < MARK_MAX; i++, n += 2)
+        snprintf(mark + n, 3, "%02x", h->id[i]);
+}
+
+/* Whether the meta key names this snapshot: its change counter and id. */
+static bool
+mark_names(const char *mark, const struct snap_head *h)
+{
+    char want[MARK_MAX];                /* bounded: a change counter and an id */
+
+    mark_of(want, h);
+    return strcmp(mark, want) == 0;
+}
+
 struct out {
-    sqlite3_blob *blob;
+    int fd;
     int64_t off;
     struct hash h;
     unsigned char *buf;
     size_t n;
-    int rc;
+    bool bad;
 };
 
 static void
 out_flush(struct out *o)
 {
-    if (o->n && !o->rc) {
+    if (o->n && !o->bad) {
         hash_update(&o->h, o->buf, o->n);
-        o->rc = sqlite3_blob_write(o->blob, o->buf, (int)o->n, (int)o->off);
+        o->bad = !put_at(o->fd, o->buf, o->n, o->off);
         o->off += (int64_t)o->n;
     }
     o->n = 0;
@@ -718,13 +831,15 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
 {
     struct snap_head h;
     struct ptrmap pm = { 0 };
-    struct out o = { 0 };
+    struct out o = { .fd = -1 };
     sqlite3_stmt *s = NULL;
     uint64_t body = 0, want;
     int rc = SM_ENOMEM;
-    char mark[32];                      /* bounded: a change counter, an int64 in decimal */
+    char mark[MARK_MAX];                /* bounded: a change counter and an id */
     const int32_t *rank = model_name_rank(m);
     int32_t *own = NULL;
+    char *path = snap_path(db, ""), *tmp = snap_path(db, "-new");
+    bool renamed = false;
 
     memset(&h, 0, sizeof h);
     memcpy(h.magic, SNAP_MAGIC, 8);
@@ -734,10 +849,12 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     h.change = key->change;
     h.schema = key->schema;
     h.generation = m->generation;
+    sqlite3_randomness(SNAP_ID, h.id);
     /* distinct pointers: the names, and a few shared strings per column */
     want = (uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096;
     pm.cap = ptr_cap_for(want);
-    if (pm.cap > PTR_CAP_MAX || !(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
+    if (!path || !tmp || pm.cap > PTR_CAP_MAX ||
+        !(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
         !(pm.order = malloc(pm.cap * sizeof *pm.order)) ||
         !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))
         goto out;
@@ -769,46 +886,49 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     h.nrank = rank ? m->ndatasets : 0;
     body += (uint64_t)h.nrank * sizeof *rank;
     h.total = sizeof h + body;
-    rc = SM_ELIMIT;
-    if (h.total > (uint64_t)sqlite3_limit(db, SQLITE_LIMIT_LENGTH, -1))
-        goto out;
-    rc = SM_EDB;
-    if (exec_db(db, "CREATE TABLE IF NOT EXISTS main.snapshot("
-                    "id INTEGER PRIMARY KEY, data BLOB NOT NULL)") ||
-        exec_db(db, "DELETE FROM main.snapshot") ||
-        sqlite3_prepare_v2(db, "INSERT INTO main.snapshot(id, data) VALUES(1, zeroblob(?))",
-                           -1, &s, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)h.total) != SQLITE_OK ||
-        sqlite3_step(s) != SQLITE_DONE ||
-        sqlite3_blob_open(db, "main", "snapshot", "data", 1, 1, &o.blob) != SQLITE_OK)
+    /* the file, whole, then its name: a reader finds the old file or this one */
+    rc = SM_EIO;
+    if ((o.fd = open_new(tmp, sqlite3_db_filename(db, "main"))) < 0)
         goto out;
     hash_init(&o.h);
     o.off = sizeof h;
     write_body(&o, &pm, m, h.nrank ? rank : NULL, rows);
-    if (o.rc || (uint64_t)o.off != h.total)
+    if (o.bad || (uint64_t)o.off != h.total)
         goto out;
     h.checksum = hash_final(&o.h);
-    if (sqlite3_blob_write(o.blob, &h, sizeof h, 0) != SQLITE_OK)
+    if (!put_at(o.fd, &h, sizeof h, 0))
         goto out;
-    sqlite3_finalize(s);
-    s = NULL;
-    snprintf(mark, sizeof mark, "%lld", (long long)key->change);
+    rc = close(o.fd);
+    o.fd = -1;
+    if (rc != 0 || rename(tmp, path) != 0) {
+        rc = SM_EIO;
+        goto out;
+    }
+    renamed = true;
+    /* the key names it; a format 4 snapshot (a blob in the catalog) goes */
+    rc = SM_EDB;
+    mark_of(mark, &h);
     if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO main.meta(key, value) "
                                "VALUES('snapshot', ?)", -1, &s, NULL) != SQLITE_OK ||
         sqlite3_bind_text(s, 1, mark, -1, SQLITE_TRANSIENT) != SQLITE_OK ||
-        sqlite3_step(s) != SQLITE_DONE)
+        sqlite3_step(s) != SQLITE_DONE || exec_db(db, "DROP TABLE IF EXISTS main.snapshot"))
         goto out;
     rc = SM_OK;
 out:
-    if (o.blob)
-        sqlite3_blob_close(o.blob);
+    if (o.fd >= 0)
+        close(o.fd);
+    if (tmp && !renamed)
+        unlink(tmp);
     sqlite3_finalize(s);
     free(o.buf);
     free(pm.slot);
     free(pm.order);
     free(own);
+    free(path);
+    free(tmp);
     return rc;
 }
+
 
 int
 snap_invalidate(sqlite3 *db)
@@ -819,7 +939,7 @@ snap_invalidate(sqlite3 *db)
 /* ---- reading --------------------------------------------------------------- */
 
 struct in {
-    sqlite3_blob *blob;
+    int fd;
     int64_t off;
     struct hash h;
     bool bad;
@@ -831,15 +951,15 @@ in_read(struct in *r, void *dst, uint64_t n)
     unsigned char *d = dst;
 
     while (n && !r->bad) {
-        int k = n > CHUNK ? CHUNK : (int)n;
-        if (sqlite3_blob_read(r->blob, d, k, (int)r->off) != SQLITE_OK) {
+        size_t k = n > CHUNK ? CHUNK : (size_t)n;
+        if (!get_at(r->fd, d, k, r->off)) {
             r->bad = true;
             return;
         }
-        hash_update(&r->h, d, (size_t)k);
-        r->off += k;
+        hash_update(&r->h, d, k);
+        r->off += (int64_t)k;
         d += k;
-        n -= (uint64_t)k;
+        n -= k;
     }
 }
 
@@ -986,21 +1106,26 @@ fix_arrays(struct fix *f, struct loaded *l, const struct snap_head *h)
 }
 
 int
-snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
+snap_read(sqlite3 *db, const struct snap_key *key, const char *mark, struct model *m,
           struct rowmap *const rows[3])
 {
     struct snap_head h;
-    struct in r = { 0 };
+    struct in r = { .fd = -1 };
     struct loaded l = { 0 };
     struct fix f = { 0 };
+    struct stat sb;
     uint64_t heap;
     int rc = SM_ENOTFOUND;
+    char *path = snap_path(db, "");
 
-    if (sqlite3_blob_open(db, "main", "snapshot", "data", 1, 0, &r.blob) != SQLITE_OK)
+    /* O_NONBLOCK: whatever is at that name, opening it does not wait */
+    r.fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
+    free(path);
+    if (r.fd < 0)
         return SM_ENOTFOUND;
-    if (sqlite3_blob_bytes(r.blob) < (int)sizeof h ||
-        sqlite3_blob_read(r.blob, &h, sizeof h, 0) != SQLITE_OK ||
-        !check_head(&h, key, sqlite3_blob_bytes(r.blob)))
+    if (fstat(r.fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (off_t)sizeof h ||
+        !get_at(r.fd, &h, sizeof h, 0) || !check_head(&h, key, sb.st_size) ||
+        !mark_names(mark, &h))
         goto out;
     rc = SM_ENOMEM;
     heap = h.pool + h.nptrv * 8 + h.ntransforms * sizeof (struct transform) +
@@ -1140,7 +1265,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, struct model *m,
     /* the attribute sources' list heads are not in the blob: made again */
     rc = model_asrc_relink(m) ? SM_ENOMEM : SM_OK;
 out:
-    sqlite3_blob_close(r.blob);
+    close(r.fd);
     loaded_free(&l);
     return rc;
 }

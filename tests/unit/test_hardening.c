@@ -207,6 +207,7 @@ test_outfile_keep(void **state)
     const char *link = tl_path(tl_tmpdir(), "keep-link.db");
     const char *other = tl_path(tl_tmpdir(), "keep-other.db");
     const char *report = tl_path(tl_tmpdir(), "keep-report.txt");
+    const char *snap = tl_path(tl_tmpdir(), "keep.db-snapshot");
     struct store *st = rich_store("keep.db");
     struct outfile o;
     SM_ERROR(err);
@@ -221,6 +222,12 @@ test_outfile_keep(void **state)
     assert_non_null(strstr(err.msg, "is the open catalog"));
     assert_int_equal(outfile_open_keep(&o, link, "w", cat, &err), SM_EINVAL);
     assert_non_null(strstr(err.msg, "is the open catalog"));
+    /* nor its load snapshot beside it */
+    assert_non_null(f = fopen(snap, "w"));
+    fclose(f);
+    assert_int_equal(outfile_open_keep(&o, snap, "w", cat, &err), SM_EINVAL);
+    assert_non_null(strstr(err.msg, "is the open catalog"));
+    unlink(snap);
     /* any SQLite file, catalog or not */
     assert_non_null(f = fopen(other, "wb"));
     fwrite("SQLite format 3\0rest", 1, 20, f);

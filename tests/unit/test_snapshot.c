@@ -1,8 +1,9 @@
 /*
  * test_snapshot.c - the load snapshot (doc/catalog.md): a load from it gives
  * the model the tables give, and a stale, truncated, damaged or foreign
- * snapshot is never used (the load reads the tables instead). Small
- * catalogs: SOVMAP_SNAPSHOT_MIN=0 makes any catalog worth one.
+ * snapshot file, or one the catalog's meta key does not name, is never
+ * used (the load reads the tables instead). Small catalogs:
+ * SOVMAP_SNAPSHOT_MIN=0 makes any catalog worth one.
  */
 #include "testlib.h"
 #include "store.h"
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* The model as model-json text. */
 static char *
@@ -77,6 +80,52 @@ sql_int(const char *path, const char *text)
     return v;
 }
 
+/* The catalog's snapshot file, PATH-snapshot (caller frees). */
+static char *
+side(const char *path)
+{
+    size_t n = strlen(path) + sizeof "-snapshot";
+    char *p = malloc(n);
+
+    assert_non_null(p);
+    snprintf(p, n, "%s-snapshot", path);
+    return p;
+}
+
+static off_t
+side_size(const char *path)
+{
+    char *f = side(path);
+    struct stat sb;
+    off_t n = stat(f, &sb) == 0 ? sb.st_size : -1;
+
+    free(f);
+    return n;
+}
+
+/* The whole snapshot file (caller frees). */
+static char *
+file_of(const char *path, size_t *len)
+{
+    char *f = side(path), *data = tl_slurp(f, len);
+
+    assert_non_null(data);
+    free(f);
+    return data;
+}
+
+static void
+file_put(const char *path, const char *data, size_t len)
+{
+    char *f = side(path);
+    FILE *out = fopen(f, "wb");
+
+    assert_non_null(out);
+    assert_int_equal(fwrite(data, 1, len, out), len);
+    assert_int_equal(fclose(out), 0);
+    free(f);
+}
+
 /* A catalog of tl_rich_model with a snapshot written by a first load. */
 static const char *
 catalog(const char *name)
@@ -96,7 +145,7 @@ catalog(const char *name)
     assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
     model_free(load(path, true));
     assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
-    assert_true(sql_int(path, "SELECT length(data) FROM snapshot") > 1000);
+    assert_true(side_size(path) > 1000);
     return path;
 }
 
@@ -194,44 +243,68 @@ test_no_mark(void **state)
     falls_back("nomark.db", "DELETE FROM meta WHERE key = 'snapshot'");
 }
 
+/* Change the snapshot file with `edit` (it gets the file's bytes and
+ * length), then the load must read the tables. */
+static void
+file_falls_back(const char *name, void (*edit)(char *data, size_t *len, const void *arg),
+                const void *arg)
+{
+    const char *path = catalog(name);
+    size_t len;
+    char *data = file_of(path, &len);
+    struct model *a;
+
+    sneak(path);
+    edit(data, &len, arg);
+    file_put(path, data, len);
+    free(data);
+    a = load(path, true);
+    assert_true(sees_sneak(a));
+    model_free(a);
+}
+
+static void
+cut_64(char *data, size_t *len, const void *arg)
+{
+    (void)data;
+    (void)arg;
+    *len -= 64;
+}
+
 static void
 test_truncated(void **state)
 {
     (void)state;
-    falls_back("trunc.db", "UPDATE snapshot SET data = substr(data, 1, length(data) - 64)");
+    file_falls_back("trunc.db", cut_64, NULL);
 }
 
-/* Overwrite n bytes of the blob at off (from the end when off < 0). */
-static void
-poke(const char *path, int off, const void *bytes, int n, bool xor)
-{
-    sqlite3 *db = NULL;
-    sqlite3_blob *b = NULL;
-    unsigned char buf[16];
+/* Overwrite n bytes of the snapshot at off (from the end when off < 0),
+ * or xor them. */
+struct poke {
+    long off;
+    const void *bytes;
+    size_t n;
+    bool xor;
+};
 
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_blob_open(db, "main", "snapshot", "data", 1, 1, &b), SQLITE_OK);
-    if (off < 0)
-        off += sqlite3_blob_bytes(b);
-    assert_int_equal(sqlite3_blob_read(b, buf, n, off), SQLITE_OK);
-    for (int i = 0; i < n; i++)
-        buf[i] = xor ? buf[i] ^ ((const unsigned char *)bytes)[i] : ((const unsigned char *)bytes)[i];
-    assert_int_equal(sqlite3_blob_write(b, buf, n, off), SQLITE_OK);
-    sqlite3_blob_close(b);
-    sqlite3_close(db);
+static void
+poke_edit(char *data, size_t *len, const void *arg)
+{
+    const struct poke *p = arg;
+    size_t at = p->off < 0 ? *len - (size_t)-p->off : (size_t)p->off;
+
+    assert_true(at + p->n <= *len);
+    for (size_t i = 0; i < p->n; i++)
+        data[at + i] = (char)(p->xor ? data[at + i] ^ ((const char *)p->bytes)[i]
+                                     : ((const char *)p->bytes)[i]);
 }
 
 static void
-poke_falls_back(const char *name, int off, const void *bytes, int n, bool xor)
+poke_falls_back(const char *name, long off, const void *bytes, size_t n, bool xor)
 {
-    const char *path = catalog(name);
-    struct model *a;
+    const struct poke p = { off, bytes, n, xor };
 
-    sneak(path);
-    poke(path, off, bytes, n, xor);
-    a = load(path, true);
-    assert_true(sees_sneak(a));
-    model_free(a);
+    file_falls_back(name, poke_edit, &p);
 }
 
 static void
@@ -252,6 +325,123 @@ test_version_mismatch(void **state)
     poke_falls_back("version.db", 8, &other, 4, false);
     /* and the struct layout (bytes 12-15) */
     poke_falls_back("abi.db", 12, "\x01", 1, true);
+    /* and the file's id (bytes 16-31), which the meta key names */
+    poke_falls_back("id.db", 20, "\x01", 1, true);
+}
+
+/* The file is gone, or something else than a file is at its name: the
+ * load reads the tables (and does not wait on a FIFO), and the next load
+ * after a good one writes it again. */
+static void
+test_no_file(void **state)
+{
+    const char *path = catalog("nofile.db");
+    char *f = side(path);
+    struct model *a;
+    (void)state;
+
+    sneak(path);
+    assert_int_equal(unlink(f), 0);
+    a = load(path, true);
+    assert_true(sees_sneak(a));
+    model_free(a);
+    assert_int_equal(unlink(f), 0);     /* that load wrote one again */
+    assert_int_equal(mkfifo(f, 0600), 0);
+    a = load(path, true);
+    assert_true(sees_sneak(a));
+    model_free(a);
+    unlink(f);
+    assert_int_equal(mkdir(f, 0700), 0);
+    a = load(path, true);               /* and cannot write one over it */
+    assert_true(sees_sneak(a));
+    model_free(a);
+    assert_int_equal(rmdir(f), 0);
+    free(f);
+}
+
+/* A snapshot file the meta key does not name: another catalog's of the
+ * same model at the same change counter, or an earlier one of this
+ * catalog made at the same counter (the key dropped without a write). */
+static void
+test_not_named(void **state)
+{
+    const char *a = strdup(catalog("named-a.db"));
+    const char *b = catalog("named-b.db");
+    size_t la, lb;
+    char *fa = file_of(a, &la), *fb = file_of(b, &lb), *old;
+    struct model *m;
+    (void)state;
+
+    assert_non_null(a);
+    assert_int_equal(sql_int(a, "SELECT value FROM meta WHERE key = 'change'"),
+                     sql_int(b, "SELECT value FROM meta WHERE key = 'change'"));
+    assert_int_equal(la, lb);
+    assert_memory_not_equal(fa, fb, la);
+    sneak(b);
+    file_put(b, fa, la);
+    m = load(b, true);
+    assert_true(sees_sneak(m));
+    model_free(m);
+    /* that load wrote b's own again; an earlier one of b's, same counter */
+    old = file_of(b, &lb);
+    sql(b, "DELETE FROM meta WHERE key = 'snapshot'");
+    model_free(load(b, true));          /* a new one, a new id */
+    file_put(b, old, lb);
+    sql(b, "UPDATE dataset SET description = 'changed behind its back' "
+           "WHERE id = (SELECT min(id) FROM dataset)");
+    m = load(b, true);
+    assert_true(sees_sneak(m));
+    model_free(m);
+    free(fa);
+    free(fb);
+    free(old);
+    free((char *)a);
+}
+
+/* A catalog an older sovmap gave a format 4 snapshot (a blob in the table
+ * `snapshot`, the meta key the bare change counter): not read; the next
+ * snapshot is a file and the table goes. */
+static void
+test_format4_table(void **state)
+{
+    const char *path = catalog("old.db");
+    char *f = side(path);
+    struct model *m;
+    (void)state;
+
+    sneak(path);
+    assert_int_equal(unlink(f), 0);
+    sql(path, "CREATE TABLE snapshot(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+              "INSERT INTO snapshot VALUES(1, zeroblob(5000));"
+              "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'change') "
+              "WHERE key = 'snapshot'");
+    m = load(path, true);
+    assert_true(sees_sneak(m));
+    model_free(m);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'snapshot'"),
+                     0);
+    assert_true(side_size(path) > 1000);
+    free(f);
+}
+
+/* A catalog written anew over one that had a snapshot (STORE_NEW, as
+ * bench/gen does) leaves no file of the old one beside it. */
+static void
+test_new_catalog_drops_file(void **state)
+{
+    const char *path = catalog("anew.db");
+    struct model *m = tl_rich_model();
+    struct store *st = NULL;
+    SM_ERROR(err);
+    (void)state;
+
+    assert_true(side_size(path) > 0);
+    if (store_open(path, STORE_NEW, &st, &err) || store_begin(st, &err) ||
+        store_put_all(st, m, &err) || store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    store_close(st);
+    model_free(m);
+    assert_int_equal(side_size(path), -1);
 }
 
 /* Other shipped regions (another data/regions.json) than the snapshot was
@@ -546,31 +736,14 @@ test_small_catalog_writes_none(void **state)
 /* The snapshot's bytes are the model's, never what the heap held before:
  * two catalogs of the same model, their snapshots written while malloc
  * fills new blocks with two different bytes (glibc's M_PERTURB), hold the
- * same blob (struct padding, the flows' transforms included). */
-static char *
-blob_of(const char *path, int *len)
-{
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    char *out = NULL;
-
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM snapshot", -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    *len = sqlite3_column_bytes(s, 0);
-    assert_non_null(out = malloc((size_t)*len + 1));
-    memcpy(out, sqlite3_column_blob(s, 0), (size_t)*len);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return out;
-}
-
+ * same bytes (struct padding, the flows' transforms included) but for
+ * each file's random id (bytes 16-31). */
 static void
 test_same_bytes(void **state)
 {
     const char *a, *b;
     char *ba, *bb;
-    int la, lb;
+    size_t la, lb;
     (void)state;
 
 #ifdef __GLIBC__
@@ -584,10 +757,13 @@ test_same_bytes(void **state)
 #ifdef __GLIBC__
     mallopt(M_PERTURB, 0);
 #endif
-    ba = blob_of(a, &la);
-    bb = blob_of(b, &lb);
+    ba = file_of(a, &la);
+    bb = file_of(b, &lb);
     assert_int_equal(la, lb);
-    assert_memory_equal(ba, bb, (size_t)la);
+    assert_memory_not_equal(ba + 16, bb + 16, 16);
+    memset(ba + 16, 0, 16);
+    memset(bb + 16, 0, 16);
+    assert_memory_equal(ba, bb, la);
     free(ba);
     free(bb);
 }
@@ -602,6 +778,10 @@ main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_flipped_byte),
         cmocka_unit_test(test_version_mismatch),
+        cmocka_unit_test(test_no_file),
+        cmocka_unit_test(test_not_named),
+        cmocka_unit_test(test_format4_table),
+        cmocka_unit_test(test_new_catalog_drops_file),
         cmocka_unit_test(test_other_shipped_regions),
         cmocka_unit_test(test_write_after_snapshot_load),
         cmocka_unit_test(test_name_rank),
