@@ -115,7 +115,7 @@ if timed "$TMP/gen-15000.out" "$BIN/gen" --datasets 15000 --seed "$SEED" "$c" &&
         [ $RC -eq 0 ] || { fail "export dot" "$TMP/dot15k.out"; break; }
         rec "DOT export, full view, $nflows flows (CLI: load+check+DOT)" 15000 "$WALL" "$RSS"
     done
-    rm -f "$c" "$TMP/full15k.dot"
+    rm -f "$c" "$c-wal" "$c-shm" "$TMP/full15k.dot"
 else
     fail gen "$TMP/gen-15000.out"
 fi

@@ -427,7 +427,8 @@ ptr_grow(struct ptrmap *pm)
     return true;
 }
 
-/* Add p (len bytes with its NUL, or a set) once; false: out of memory. */
+/* Add p (a set of len bytes, or a string: len 0) once; false: out of
+ * memory. A string's length is taken only the first time it is seen. */
 static bool
 ptr_add(struct ptrmap *pm, const void *p, size_t len)
 {
@@ -444,6 +445,8 @@ ptr_add(struct ptrmap *pm, const void *p, size_t len)
         for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
             ;
     }
+    if (!len)
+        len = strlen(p) + 1;
     pm->slot[i].p = p;
     pm->slot[i].off = pm->pool;
     pm->order[pm->n++] = p;
@@ -470,7 +473,7 @@ enc_str(const struct ptrmap *pm, const void *p)
     return p ? ptr_off(pm, p) + 1 : 0;
 }
 
-#define STR_ADD(pm, s) ptr_add(pm, s, strlen(s) + 1)
+#define STR_ADD(pm, s) ptr_add(pm, s, 0)
 
 static bool
 strv_add(struct ptrmap *pm, const struct sm_strv *v, uint64_t *nptrv)
