@@ -111,6 +111,15 @@ struct scenario_move {
     int32_t from_region, to_region;
 };
 
+/* Findings of a dataset depend only on the datasets flows link it to
+ * (lineage, transfers), so a group closed under flows can be checked on a
+ * small model of its own: the planner and the incremental re-check do. */
+struct scenario_links {
+    int32_t *first;             /* per dataset: range into flows, ndatasets + 1 */
+    int32_t *flows;             /* flow ids touching each dataset */
+    int32_t ndatasets;
+};
+
 struct scenario_eval {
     const char *name;           /* in arena; "" for the base itself */
     struct sm_arena arena;      /* copies of the ops' strings */
@@ -161,6 +170,20 @@ struct scenario_eval {
     uint64_t *fkeys;
     int32_t nfkeys, cap_fkeys;
     bool fkeys_all;
+    /* scenario_apply_delta's own, kept from one op to the next so that an
+     * op costs its group, not the model: the flows by dataset, good for m
+     * while m is model links_serial at generation links_gen (the delta
+     * moves links_gen on over its own ops that keep every flow's ends);
+     * a mark per dataset and the submodel's copy of each copy, all clear
+     * (0, SM_NONE) between ops. */
+    struct scenario_links links;
+    uint64_t links_gen, links_serial;
+    bool links_ok;
+    uint32_t links_made;        /* how many times they were made (tests) */
+    uint8_t *mark;
+    int32_t nmark;
+    int32_t *pmap;
+    int32_t npmap;
 };
 
 /* Start a scenario: a clone of base and the base pack (borrowed: it must
@@ -230,14 +253,7 @@ bool scenario_retired(const struct scenario_eval *ev, int32_t region);
 
 /* ---- groups: datasets linked by flows, checked on their own -------------------- */
 
-/* Findings of a dataset depend only on the datasets flows link it to
- * (lineage, transfers), so a group closed under flows can be checked on a
- * small model of its own: the planner and the incremental re-check do. */
-struct scenario_links {
-    int32_t *first;             /* per dataset: range into flows, ndatasets + 1 */
-    int32_t *flows;             /* flow ids touching each dataset */
-    int32_t ndatasets;
-};
+/* struct scenario_links: above struct scenario_eval */
 int  scenario_links_build(const struct model *m, struct scenario_links *l);   /* SM_ENOMEM */
 void scenario_links_fini(struct scenario_links *l);
 /* The datasets reachable from seeds through flows (either way), not yet

@@ -553,6 +553,9 @@ scenario_eval_free(struct scenario_eval *ev)
     free(ev->stranded);
     free(ev->stranded_keys);
     free(ev->fkeys);
+    scenario_links_fini(&ev->links);
+    free(ev->mark);
+    free(ev->pmap);
     sm_arena_fini(&ev->arena);
     free(ev);
 }

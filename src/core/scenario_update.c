@@ -275,6 +275,9 @@ op_seeds(const struct model *m, enum scenario_op op, const char *const *a, int32
             seed_flow(m, a[1], seeds, &n);
         else
             return -1;
+        /* a flow re-pointed: the copy it comes to link is changed too */
+        if (kind == OBJ_FLOW && (strcmp(a[2], "from") == 0 || strcmp(a[2], "to") == 0))
+            seed_placement(m, a[3], seeds, &n);
         return n;
     }
     default:
@@ -396,17 +399,80 @@ oom:
     return SM_ENOMEM;
 }
 
+/* Whether op leaves every flow's ends (the links scenario_links_build
+ * makes) as they were: it adds, removes or re-points no flow and no copy. */
+static bool
+links_kept(enum scenario_op op, const char *const *a)
+{
+    switch (op) {
+    case SOP_ADD_FLOW:
+    case SOP_REMOVE_FLOW:
+    case SOP_ADD_PLACEMENT:
+    case SOP_REMOVE_PLACEMENT:
+        return false;
+    case SOP_SET:
+        return strcmp(a[0], "flow") != 0 ||
+               (strcmp(a[2], "from") != 0 && strcmp(a[2], "to") != 0 &&
+                strcmp(a[2], "to-region") != 0);
+    default:
+        return true;
+    }
+}
+
+/* ev->links for ev->m as it is now: the kept ones when m has not changed
+ * since they were made (or only through the delta's own ops that keep
+ * them), else made again. */
+static int
+delta_links(struct scenario_eval *ev)
+{
+    if (ev->links_ok && ev->links_serial == ev->m->serial &&
+        ev->links_gen == ev->m->generation && ev->links.ndatasets == ev->m->ndatasets)
+        return SM_OK;
+    ev->links_ok = false;
+    scenario_links_fini(&ev->links);
+    if (scenario_links_build(ev->m, &ev->links))
+        return SM_ENOMEM;
+    ev->links_ok = true;
+    ev->links_made++;
+    ev->links_serial = ev->m->serial;
+    ev->links_gen = ev->m->generation;
+    return SM_OK;
+}
+
+/* ev->mark for nd datasets and ev->pmap for np copies, the new room clear. */
+static int
+delta_room(struct scenario_eval *ev, int32_t nd, int32_t np)
+{
+    if (nd + 1 > ev->nmark) {
+        uint8_t *m = realloc(ev->mark, (size_t)nd + 1);
+        if (!m)
+            return SM_ENOMEM;
+        memset(m + ev->nmark, 0, (size_t)(nd + 1 - ev->nmark));
+        ev->mark = m;
+        ev->nmark = nd + 1;
+    }
+    if (np > ev->npmap) {
+        int32_t *p = realloc(ev->pmap, (size_t)np * sizeof *p);
+        if (!p)
+            return SM_ENOMEM;
+        for (int32_t i = ev->npmap; i < np; i++)
+            p[i] = SM_NONE;
+        ev->pmap = p;
+        ev->npmap = np;
+    }
+    return SM_OK;
+}
+
 int
 scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv,
                      int32_t today, struct scenario_delta *d, struct sm_error *err)
 {
-    struct scenario_links l = { NULL, NULL, 0 };
+    struct scenario_links *l = &ev->links;
     enum scenario_op op;
-    int32_t seeds[4], nseeds, region, *group = NULL, ngroup = 0, *pmap = NULL, ncap, nfree = 0;
+    int32_t seeds[4], nseeds, region, *group = NULL, ngroup = 0, nfree = 0;
     const struct check_result *facts = NULL;
     int32_t before_total[SEV_COUNT];
     bool had = ev->res && !ev->stale;
-    uint8_t *mark = NULL;
     int rc;
 
     memset(d, 0, sizeof *d);
@@ -430,15 +496,11 @@ scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv
         }
         return SM_OK;
     }
-    rc = SM_ENOMEM;
     /* room for copies the op may add: pmap covers the model after it too */
-    ncap = ev->m->nplacements + 16;
-    if (scenario_links_build(ev->m, &l) ||
-        !(mark = calloc((size_t)ev->m->ndatasets + 1, 1)) ||
-        !(pmap = malloc((size_t)ncap * sizeof *pmap)))
+    if ((rc = delta_links(ev)) ||
+        (rc = delta_room(ev, ev->m->ndatasets, ev->m->nplacements + 16)))
         goto fail;
-    for (int32_t i = 0; i < ncap; i++)
-        pmap[i] = SM_NONE;
+    rc = SM_ENOMEM;
     {
         int32_t *rs = seeds, nrs = nseeds, cap = 0;
         if (region != SM_NONE) {
@@ -458,41 +520,30 @@ scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv
          * that changes no lineage needs only the neighbourhood */
         if (had && lineage_neutral(op, argv + 1)) {
             facts = ev->res;
-            rc = neighbourhood(ev->m, &l, mark, rs, nrs, &group, &ngroup, &nfree);
+            rc = neighbourhood(ev->m, l, ev->mark, rs, nrs, &group, &ngroup, &nfree);
         } else {
-            rc = scenario_group(ev->m, &l, mark, rs, nrs, &group, &ngroup);
+            rc = scenario_group(ev->m, l, ev->mark, rs, nrs, &group, &ngroup);
             nfree = ngroup;
         }
         if (rs != seeds)
             free(rs);
     }
-    if (rc || (rc = check_group(ev, &l, group, ngroup, nfree, facts, pmap, today, d->before,
+    /* the group is every dataset marked: clear for the next op */
+    for (int32_t i = 0; i < ngroup; i++)
+        ev->mark[group[i]] = 0;
+    if (rc || (rc = check_group(ev, l, group, ngroup, nfree, facts, ev->pmap, today, d->before,
                                 err)))
         goto fail;
     if ((rc = scenario_apply(ev, argc, argv, err)))
         goto fail;
     ev->stale = true;
     /* flows may have come or gone: the group is still closed (they link
-     * datasets of it), but the lists of flows must be rebuilt */
-    if (op == SOP_ADD_FLOW || op == SOP_REMOVE_FLOW || op == SOP_REMOVE_PLACEMENT ||
-        op == SOP_ADD_PLACEMENT) {
-        scenario_links_fini(&l);
-        if (scenario_links_build(ev->m, &l)) {
-            rc = SM_ENOMEM;
-            goto fail;
-        }
-    }
-    if (ev->m->nplacements > ncap) {
-        int32_t *np = realloc(pmap, (size_t)ev->m->nplacements * sizeof *np);
-        if (!np) {
-            rc = SM_ENOMEM;
-            goto fail;
-        }
-        pmap = np;
-        for (int32_t i = ncap; i < ev->m->nplacements; i++)
-            pmap[i] = SM_NONE;
-    }
-    if ((rc = check_group(ev, &l, group, ngroup, nfree, facts, pmap, today, d->after, err)))
+     * datasets of it), but the lists of flows must be rebuilt; an op that
+     * keeps every flow's ends keeps them good for the model after it */
+    if (links_kept(op, argv + 1))
+        ev->links_gen = ev->m->generation;
+    if ((rc = delta_links(ev)) || (rc = delta_room(ev, ev->m->ndatasets, ev->m->nplacements)) ||
+        (rc = check_group(ev, l, group, ngroup, nfree, facts, ev->pmap, today, d->after, err)))
         goto fail;
     d->ndatasets = ngroup;
     if (had)
@@ -501,9 +552,14 @@ scenario_apply_delta(struct scenario_eval *ev, int argc, const char *const *argv
 fail:
     if (rc == SM_ENOMEM && (!err || err->code != SM_ENOMEM))
         oom(err);
-    scenario_links_fini(&l);
-    free(mark);
-    free(pmap);
+    if (rc) {
+        /* a failure may leave marks or a copy map entry set: start clear */
+        free(ev->mark);
+        free(ev->pmap);
+        ev->mark = NULL;
+        ev->pmap = NULL;
+        ev->nmark = ev->npmap = 0;
+    }
     free(group);
     return rc;
 }

@@ -750,6 +750,84 @@ test_delta(void **state)
     scenario_eval_free(full);
 }
 
+/* The incremental re-check keeps its flows by dataset from one op to the
+ * next while no flow or copy is added, removed or re-pointed (an op then
+ * costs its group, not the model), and makes them again when one is:
+ * each step agrees with a full check, including a flow re-pointed by a
+ * set of its source or target between two kept steps. */
+static void
+test_delta_kept_links(void **state)
+{
+    struct fx *fx = *state;
+    static const struct {
+        const char *line;
+        bool kept;      /* the flows by dataset stay good through it */
+    } steps[] = {
+        { "move orders aws:us-east-1 aws:eu-central-1", true },
+        { "add-flow orders@aws:eu-west-1 catalog@aws:us-east-1 etl f1", false },
+        { "set-tier catalog confidential", true },
+        { "move catalog aws:us-east-1 aws:eu-west-1", true },
+        { "set flow f1 from users@aws:us-east-1", false },
+        { "set-subjects catalog EU", true },
+        { "set flow f1 to orders@aws:eu-west-1", false },
+        { "set-mechanism f1 scc", true },
+        { "move users aws:us-east-1 aws:eu-west-1", true },
+        { "promote users@aws:eu-west-1", true },
+        { "remove-flow f1", false },
+        { "set placement orders@aws:eu-west-1 encrypted false", true },
+    };
+    struct scenario_eval *inc, *full;
+    struct scenario_delta d;
+    SM_ERROR(err);
+
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
+    assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+        char buf[256], *argv[8], *save = NULL;
+        int argc = 0;
+        uint32_t made = inc->links_made;
+        sm_strlcpy(buf, steps[i].line, sizeof buf);
+        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            argv[argc++] = t;
+        if (scenario_apply_delta(inc, argc, (const char *const *)argv, TODAY, &d, &err))
+            fail_msg("%s: %s", steps[i].line, err.msg);
+        assert_int_equal(scenario_apply(full, argc, (const char *const *)argv, NULL), SM_OK);
+        assert_int_equal(scenario_check(full, TODAY, NULL), SM_OK);
+        for (int s = 0; s < SEV_COUNT; s++)
+            if (d.total[s] != full->res->stats.count[s])
+                fail_msg("%s: %s %d incremental, %d full", steps[i].line, severity_names[s],
+                         (int)d.total[s], (int)full->res->stats.count[s]);
+        /* the links are good for the model after the op, kept or made again */
+        assert_true(inc->links_ok);
+        assert_true(inc->links_gen == inc->m->generation);
+        /* made once for the first op, then only again after an op that
+         * changed them (the next op finds them good) */
+        assert_int_equal(inc->links_made - made,
+                         (i == 0) + !steps[i].kept);
+        /* the flows by dataset equal ones made from scratch */
+        {
+            struct scenario_links fresh;
+            assert_int_equal(scenario_links_build(inc->m, &fresh), SM_OK);
+            assert_int_equal(fresh.ndatasets, inc->links.ndatasets);
+            assert_memory_equal(fresh.first, inc->links.first,
+                                ((size_t)fresh.ndatasets + 1) * sizeof *fresh.first);
+            assert_memory_equal(fresh.flows, inc->links.flows,
+                                (size_t)fresh.first[fresh.ndatasets] * sizeof *fresh.flows);
+            scenario_links_fini(&fresh);
+        }
+        /* between ops the marks and the copy map are clear */
+        for (int32_t k = 0; k < inc->nmark; k++)
+            assert_int_equal(inc->mark[k], 0);
+        for (int32_t k = 0; k < inc->npmap; k++)
+            assert_int_equal(inc->pmap[k], SM_NONE);
+        if (inc->stale)
+            assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    }
+    scenario_eval_free(inc);
+    scenario_eval_free(full);
+}
+
 /* scenario_apply_check: every op kind, its result against a full check
  * of the same scenario (findings with every field, in order; transfers;
  * stats; lineage facts). */
@@ -1474,6 +1552,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_retired_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delta_kept_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_apply_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_from_undo, setup, teardown),
