@@ -190,6 +190,25 @@ if mount -t tmpfs -o size=8m tmpfs "$mnt" 2>/dev/null; then
        sm "$mnt/c.db" import atlas "$tmp/atlas.json" --region eu-west-1 >/dev/null 2>&1 &&
        [ "$(integrity "$mnt/c.db")" = ok ] && sm "$mnt/c.db" dataset show full2 >/dev/null 2>&1; then ok
     else bad "disk full: the catalog does not work once space is back"; fi
+    # The load snapshot (doc/catalog.md, a file beside the catalog) on a full
+    # disk: the command answers as without one and leaves no file behind;
+    # with room again the next load writes it and the one after reads it.
+    rm -f "$mnt/c.db"* "$mnt/old.json"
+    cp "$tmp/model-after.db" "$mnt/s.db"
+    want=$(SOVMAP_SNAPSHOT=off sm "$mnt/s.db" check 2>&1)
+    dd if=/dev/zero of="$mnt/filler" bs=1k count=$(( $(df -k --output=avail "$mnt" | tail -1) - 200 )) 2>/dev/null
+    got=$(SOVMAP_SNAPSHOT_MIN=1 sm "$mnt/s.db" check 2>&1)
+    if [ "$got" = "$want" ] && [ ! -e "$mnt/s.db-snapshot" ] && [ ! -e "$mnt/s.db-snapshot-new" ] &&
+       [ "$(sqlite3 "$mnt/s.db" "SELECT count(*) FROM meta WHERE key = 'snapshot'")" = 0 ]; then ok
+    else bad "disk full: a load that cannot write its snapshot" "$(ls "$mnt"; diff <(echo "$want") <(echo "$got") | head -5)"; fi
+    rm -f "$mnt/filler"
+    got=$(SOVMAP_SNAPSHOT_MIN=1 sm "$mnt/s.db" check 2>&1)
+    snap=$(sqlite3 "$mnt/s.db" "SELECT value FROM meta WHERE key = 'snapshot'")
+    got2=$(SOVMAP_SNAPSHOT_MIN=1 sm "$mnt/s.db" check 2>&1)
+    if [ "$got" = "$want" ] && [ "$got2" = "$want" ] && [ -s "$mnt/s.db-snapshot" ] && [ -n "$snap" ] &&
+       [ ! -e "$mnt/s.db-snapshot-new" ]; then ok
+    else bad "disk full: the snapshot once there is room" "$(ls -la "$mnt")"; fi
+    echo "crash: disk full: a snapshot that does not fit is not written; $(du -k "$mnt/s.db-snapshot" | cut -f1) KB once it does"
     umount "$mnt" && mnt=""
 else
     echo "crash: disk full: SKIPPED (mount -t tmpfs refused; run as root to test it)"
