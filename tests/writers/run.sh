@@ -6,6 +6,10 @@
 # must be in the final catalog, the shared attributes must hold the last
 # value each writer set, and the audit log must hold exactly one entry per
 # successful command and none for a failed one.
+# A reader checks the catalog all the while with the load snapshot on for
+# any size (doc/catalog.md): after a load from the tables each of its
+# commands writes the snapshot while the writers go on; at the end a load
+# from the snapshot must give the model the tables give.
 # Usage: tests/writers/run.sh BUILD_DIR. Prints "N passed, N failed" last.
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,7 +46,18 @@ writer() {
         run sm flow add shared "d$w$i" --kind etl --encrypted --name "fl$w$i"
     done
 }
-writer a owner & writer b description & wait
+# reader: read-only checks until the time is up, each writing the load
+# snapshot after a load from the tables (SOVMAP_SNAPSHOT_MIN=1)
+reader() {
+    local end=$(( $(date +%s) + seconds )) n=0 rc
+    while [ "$(date +%s)" -lt "$end" ]; do
+        SOVMAP_SNAPSHOT_MIN=1 sm check >/dev/null 2>>"$tmp/reader.out"; rc=$?
+        [ $rc -le 1 ] || echo "check exited $rc" >>"$tmp/reader.out"
+        n=$((n + 1))
+    done
+    echo "$n" >"$tmp/reader.n"
+}
+writer a owner & writer b description & reader & wait
 
 for w in a b; do
     n=$(wc -l <"$tmp/$w.log"); nok=$(grep -c '^0 ' "$tmp/$w.log")
@@ -90,4 +105,16 @@ naudit=$(( $(q 'SELECT count(*) FROM audit') - base ))
 q "SELECT substr(op, 18) FROM audit WHERE op LIKE 'field add shared %'" | sort >"$tmp/audit-fields"
 cmp -s "$tmp/audit-fields" "$tmp/fields" && ok || bad "audit's field adds differ from the catalog's fields" "$(diff "$tmp/audit-fields" "$tmp/fields" | head)"
 [ "$(q 'PRAGMA integrity_check')" = ok ] && ok || bad "integrity_check"
+
+# the reader's checks all ran; the snapshot it leaves (or one written now)
+# and the one read after it give the model the tables give
+echo "writers: the reader ran $(cat "$tmp/reader.n") checks beside them"
+[ -s "$tmp/reader.out" ] && bad "reader errors" "$(head -5 "$tmp/reader.out")" || ok
+SOVMAP_SNAPSHOT_MIN=1 sm export model-json -o "$tmp/snap1.json" &&
+    SOVMAP_SNAPSHOT_MIN=1 sm export model-json -o "$tmp/snap2.json" &&
+    SOVMAP_SNAPSHOT=off sm export model-json -o "$tmp/tables.json"
+if cmp -s "$tmp/snap1.json" "$tmp/tables.json" && cmp -s "$tmp/snap2.json" "$tmp/tables.json" &&
+   [ -s "$cat-snapshot" ] && [ ! -e "$cat-snapshot-new" ] &&
+   [ "$(q "SELECT count(*) FROM meta WHERE key = 'snapshot'")" = 1 ]; then ok
+else bad "the load snapshot after the writers" "$(ls -la "$tmp" | grep c.db)"; fi
 echo "$passed passed, $failed failed"
