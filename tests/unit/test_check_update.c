@@ -740,6 +740,83 @@ test_memo_off(void **state)
     rulepack_free(rp);
 }
 
+/* Copies fed from a copy in their own country stand on the transfer that
+ * brought the data into the country, found by walking back along first
+ * inbound flows (copy_mech: at most 64 steps; further, or in a ring, the
+ * copy's own flow counts): a chain of 100 replicas in the US fed one from
+ * the next, the first from Germany under SCCs, gives 64 copies on the SCCs
+ * and 36 on their own flow; a ring of replicas and a tail fed from it
+ * stand on their own flows; the same with the memos and without
+ * (SOVMAP_CHECK_MEMO=0), on one thread and two. */
+static void
+test_chain_walks(void **state)
+{
+    struct model *m = tl_base_model();
+    const struct rulepack *rp = tl_rules();
+    struct check_result *plain = NULL, *memo = NULL;
+    int32_t prev, ring[10], d;
+    char name[64];
+    int basis_cross = 0, basis_own = 0;
+    (void)state;
+
+    assert_int_equal(rulepack_seed_tiers(rp, m, NULL), SM_OK);
+    /* datasets at home in Germany, each with a replica in the US; the
+     * first replica fed from Germany under SCCs, each next one from the
+     * replica before it (the same country) */
+    d = tl_add_dataset(m, "src_de", "confidential", "EU", NULL);
+    prev = tl_add_copy(m, d, "aws:eu-central-1", ROLE_PRIMARY, NULL);
+    for (int i = 0; i < 100; i++) {
+        int32_t p;
+        snprintf(name, sizeof name, "chain_%03d", i);
+        d = tl_add_dataset(m, name, "confidential", "EU", NULL);
+        tl_add_copy(m, d, "aws:eu-central-1", ROLE_PRIMARY, NULL);
+        p = tl_add_copy(m, d, "aws:us-east-1", ROLE_REPLICA, NULL);
+        snprintf(name, sizeof name, "feed_%03d", i);
+        tl_add_flow(m, name, prev, p, SM_NONE, FLOW_ETL, NULL, i == 0 ? "scc" : NULL);
+        prev = p;
+    }
+    /* a ring of replicas in the US, and a tail fed from it */
+    for (int i = 0; i < 10; i++) {
+        snprintf(name, sizeof name, "ring_%d", i);
+        d = tl_add_dataset(m, name, "confidential", "EU", NULL);
+        tl_add_copy(m, d, "aws:eu-central-1", ROLE_PRIMARY, NULL);
+        ring[i] = tl_add_copy(m, d, "aws:us-east-1", ROLE_REPLICA, NULL);
+    }
+    for (int i = 0; i < 10; i++) {
+        snprintf(name, sizeof name, "ringflow_%d", i);
+        tl_add_flow(m, name, ring[i], ring[(i + 1) % 10], SM_NONE, FLOW_ETL, NULL, NULL);
+    }
+    d = tl_add_dataset(m, "tail", "confidential", "EU", NULL);
+    tl_add_copy(m, d, "aws:eu-central-1", ROLE_PRIMARY, NULL);
+    prev = tl_add_copy(m, d, "aws:us-east-1", ROLE_REPLICA, NULL);
+    tl_add_flow(m, "into_tail", ring[3], prev, SM_NONE, FLOW_ETL, NULL, NULL);
+    for (int run = 0; run < 2; run++) {
+        check_result_free(memo);
+        assert_int_equal(setenv("SOVMAP_CHECK_MEMO", "0", 1), 0);
+        run_threads(m, rp, run ? "2" : "1", &plain);
+        assert_int_equal(unsetenv("SOVMAP_CHECK_MEMO"), 0);
+        run_threads(m, rp, run ? "1" : "2", &memo);
+        same_result(memo, plain, m);
+        check_result_free(plain);
+    }
+    /* both answers were given: within 64 steps of the crossing the SCCs,
+     * further on (and in the ring) the copy's own flow, which has none */
+    for (int32_t i = 0; i < memo->ntransfers; i++) {
+        const struct transfer *t = &memo->transfers[i];
+        if (t->placement == SM_NONE || strncmp(m->datasets[t->dataset].name, "chain_", 6) != 0)
+            continue;
+        if (strstr(t->basis, "scc"))
+            basis_cross++;
+        else
+            basis_own++;
+    }
+    check_result_free(memo);
+    if (basis_cross != 64 || basis_own != 36)
+        fail_msg("chain: %d copies on the crossing's SCCs, %d on their own flow; want 64 and 36",
+                 basis_cross, basis_own);
+    model_free(m);
+}
+
 /* Does region r lie wholly in country cc? (the checker's rule, from the
  * region's own fields) */
 static bool
@@ -1091,6 +1168,7 @@ main(void)
         cmocka_unit_test(test_random_edits),
         cmocka_unit_test(test_two_threads),
         cmocka_unit_test(test_memo_off),
+        cmocka_unit_test(test_chain_walks),
         cmocka_unit_test(test_lineage_inflow),
         cmocka_unit_test(test_many_regions),
     };
