@@ -556,37 +556,20 @@ snap_path(sqlite3 *db, const char *suffix)
     return p;
 }
 
-/* n bytes at off, whole, or false. */
+/* n bytes at off, whole: written from p, or read into it (`in`). False:
+ * an error, or the file ends first. */
 static bool
-put_at(int fd, const void *p, size_t n, int64_t off)
+io_at(int fd, void *p, size_t n, int64_t off, bool in)
 {
-    const char *s = p;
+    char *b = p;
 
     while (n) {
-        ssize_t k = pwrite(fd, s, n, (off_t)off);
+        ssize_t k = in ? pread(fd, b, n, (off_t)off) : pwrite(fd, b, n, (off_t)off);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
             return false;
-        s += k;
-        n -= (size_t)k;
-        off += k;
-    }
-    return true;
-}
-
-static bool
-get_at(int fd, void *p, size_t n, int64_t off)
-{
-    char *d = p;
-
-    while (n) {
-        ssize_t k = pread(fd, d, n, (off_t)off);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return false;
-        d += k;
+        b += k;
         n -= (size_t)k;
         off += k;
     }
@@ -651,7 +634,7 @@ out_flush(struct out *o)
 {
     if (o->n && !o->bad) {
         hash_update(&o->h, o->buf, o->n);
-        o->bad = !put_at(o->fd, o->buf, o->n, o->off);
+        o->bad = !io_at(o->fd, o->buf, o->n, o->off, false);
         o->off += (int64_t)o->n;
     }
     o->n = 0;
@@ -899,7 +882,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     if (o.bad || (uint64_t)o.off != h.total)
         goto out;
     h.checksum = hash_final(&o.h);
-    if (!put_at(o.fd, &h, sizeof h, 0))
+    if (!io_at(o.fd, &h, sizeof h, 0, false))
         goto out;
     rc = close(o.fd);
     o.fd = -1;
@@ -955,7 +938,7 @@ in_read(struct in *r, void *dst, uint64_t n)
 
     while (n && !r->bad) {
         size_t k = n > CHUNK ? CHUNK : (size_t)n;
-        if (!get_at(r->fd, d, k, r->off)) {
+        if (!io_at(r->fd, d, k, r->off, true)) {
             r->bad = true;
             return;
         }
@@ -1127,7 +1110,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, const char *mark, struct mode
     if (r.fd < 0)
         return SM_ENOTFOUND;
     if (fstat(r.fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < (off_t)sizeof h ||
-        !get_at(r.fd, &h, sizeof h, 0) || !check_head(&h, key, sb.st_size) ||
+        !io_at(r.fd, &h, sizeof h, 0, true) || !check_head(&h, key, sb.st_size) ||
         !mark_names(mark, &h))
         goto out;
     rc = SM_ENOMEM;

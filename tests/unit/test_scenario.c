@@ -124,16 +124,27 @@ add_scenario(struct model *m, const char *name, const char *base)
     return id;
 }
 
+/* The words of line (split at spaces, 8 at most) into argv, kept in buf. */
+static int
+words(const char *line, char *buf, size_t size, char *argv[8])
+{
+    char *save = NULL;
+    int argc = 0;
+
+    sm_strlcpy(buf, line, size);
+    for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
+        argv[argc++] = t;
+    return argc;
+}
+
 static void
 add_op(struct model *m, int32_t s, const char *line)
 {
-    char buf[512], *argv[8], *save = NULL;
+    char buf[512], *argv[8];
     int argc = 0;
     SM_ERROR(err);
 
-    sm_strlcpy(buf, line, sizeof buf);
-    for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
-        argv[argc++] = t;
+    argc = words(line, buf, sizeof buf, argv);
     if (model_scenario_append(m, s, argc, (const char *const *)argv, &err) != SM_OK)
         fail_msg("%s", err.msg);
 }
@@ -166,13 +177,11 @@ eval_ok(struct fx *fx, const char *name)
 static int
 try_op(struct fx *fx, const char *line, struct scenario_eval **out, struct sm_error *err)
 {
-    char buf[512], *argv[8], *save = NULL;
+    char buf[512], *argv[8];
     int argc = 0, rc;
     struct scenario_eval *ev;
 
-    sm_strlcpy(buf, line, sizeof buf);
-    for (char *t = strtok_r(buf, " ", &save); t && argc < 8; t = strtok_r(NULL, " ", &save))
-        argv[argc++] = t;
+    argc = words(line, buf, sizeof buf, argv);
     assert_int_equal(scenario_begin(fx->m, fx->rp, "t", &ev, NULL), SM_OK);
     rc = scenario_apply(ev, argc, (const char *const *)argv, err);
     if (rc == SM_OK)
@@ -696,6 +705,37 @@ test_diff(void **state)
     scenario_eval_free(base);
 }
 
+/* Two scenarios of fx's model: inc, checked (the incremental re-check
+ * starts from a current check), and full. */
+static void
+delta_pair(struct fx *fx, struct scenario_eval **inc, struct scenario_eval **full)
+{
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", inc, NULL), SM_OK);
+    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", full, NULL), SM_OK);
+    assert_int_equal(scenario_check(*inc, TODAY, NULL), SM_OK);
+}
+
+/* One op (a line of words): by the incremental re-check on inc, and
+ * applied and checked in full on full; their totals agree. */
+static void
+delta_and_full(struct scenario_eval *inc, struct scenario_eval *full, const char *line,
+               struct scenario_delta *d)
+{
+    char buf[256], *argv[8];
+    int argc = 0;
+    SM_ERROR(err);
+
+    argc = words(line, buf, sizeof buf, argv);
+    if (scenario_apply_delta(inc, argc, (const char *const *)argv, TODAY, d, &err))
+        fail_msg("%s: %s", line, err.msg);
+    assert_int_equal(scenario_apply(full, argc, (const char *const *)argv, NULL), SM_OK);
+    assert_int_equal(scenario_check(full, TODAY, NULL), SM_OK);
+    for (int s = 0; s < SEV_COUNT; s++)
+        if (d->total[s] != full->res->stats.count[s])
+            fail_msg("%s: %s %d incremental, %d full", line, severity_names[s],
+                     (int)d->total[s], (int)full->res->stats.count[s]);
+}
+
 /* The incremental re-check agrees with a full check, op after op. */
 static void
 test_delta(void **state)
@@ -719,25 +759,10 @@ test_delta(void **state)
     };
     struct scenario_eval *inc, *full;
     struct scenario_delta d;
-    SM_ERROR(err);
 
-    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
-    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
-    assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    delta_pair(fx, &inc, &full);
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        char buf[256], *argv[8], *save = NULL;
-        int argc = 0;
-        sm_strlcpy(buf, lines[i], sizeof buf);
-        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            argv[argc++] = t;
-        if (scenario_apply_delta(inc, argc, (const char *const *)argv, TODAY, &d, &err))
-            fail_msg("%s: %s", lines[i], err.msg);
-        assert_int_equal(scenario_apply(full, argc, (const char *const *)argv, NULL), SM_OK);
-        assert_int_equal(scenario_check(full, TODAY, NULL), SM_OK);
-        for (int s = 0; s < SEV_COUNT; s++)
-            if (d.total[s] != full->res->stats.count[s])
-                fail_msg("%s: %s %d incremental, %d full", lines[i], severity_names[s],
-                         (int)d.total[s], (int)full->res->stats.count[s]);
+        delta_and_full(inc, full, lines[i], &d);
         /* keep the incremental side current for the next op */
         if (inc->stale)
             assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
@@ -778,26 +803,11 @@ test_delta_kept_links(void **state)
     };
     struct scenario_eval *inc, *full;
     struct scenario_delta d;
-    SM_ERROR(err);
 
-    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
-    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
-    assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    delta_pair(fx, &inc, &full);
     for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
-        char buf[256], *argv[8], *save = NULL;
-        int argc = 0;
         uint32_t made = inc->links_made;
-        sm_strlcpy(buf, steps[i].line, sizeof buf);
-        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            argv[argc++] = t;
-        if (scenario_apply_delta(inc, argc, (const char *const *)argv, TODAY, &d, &err))
-            fail_msg("%s: %s", steps[i].line, err.msg);
-        assert_int_equal(scenario_apply(full, argc, (const char *const *)argv, NULL), SM_OK);
-        assert_int_equal(scenario_check(full, TODAY, NULL), SM_OK);
-        for (int s = 0; s < SEV_COUNT; s++)
-            if (d.total[s] != full->res->stats.count[s])
-                fail_msg("%s: %s %d incremental, %d full", steps[i].line, severity_names[s],
-                         (int)d.total[s], (int)full->res->stats.count[s]);
+        delta_and_full(inc, full, steps[i].line, &d);
         /* the links are good for the model after the op, kept or made again */
         assert_true(inc->links_ok);
         assert_true(inc->links_gen == inc->m->generation);
@@ -937,15 +947,11 @@ test_apply_check(void **state)
     assert_int_equal(scenario_begin(fx->m, fx->rp, "other", &other, NULL), SM_OK);
     assert_int_equal(scenario_apply(other, 5, op, NULL), SM_OK);
     assert_int_equal(scenario_check(other, TODAY, NULL), SM_OK);
-    assert_int_equal(scenario_begin(fx->m, fx->rp, "inc", &inc, NULL), SM_OK);
-    assert_int_equal(scenario_begin(fx->m, fx->rp, "full", &full, NULL), SM_OK);
-    assert_int_equal(scenario_check(inc, TODAY, NULL), SM_OK);
+    delta_pair(fx, &inc, &full);
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        char buf[256], *argv[8], *save = NULL;
+        char buf[256], *argv[8];
         int argc = 0;
-        sm_strlcpy(buf, lines[i], sizeof buf);
-        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            argv[argc++] = t;
+        argc = words(lines[i], buf, sizeof buf, argv);
         if (scenario_apply_check(inc, argc, (const char *const *)argv, &chg, &err))
             fail_msg("%s: %s", lines[i], err.msg);
         updated += chg.ngroup >= 0;
@@ -1102,7 +1108,7 @@ test_eval_from_undo(void **state)
         struct scenario_change_set a, b;
         /* the first ops go into lower, the rest into upper (based on it) */
         const char *name = i % 2 || i > 7 ? "upper" : "lower";
-        char buf[256], *argv[8], *save = NULL;
+        char buf[256], *argv[8];
         int argc = 0;
 
         /* the prefix so far, through the checked start and the fresh way */
@@ -1144,9 +1150,7 @@ test_eval_from_undo(void **state)
         if (i == sizeof lines / sizeof *lines)
             break;
 
-        sm_strlcpy(buf, lines[i], sizeof buf);
-        for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-            argv[argc++] = t;
+        argc = words(lines[i], buf, sizeof buf, argv);
         /* the next op goes into a stored scenario and the incremental
          * evaluation, which also takes it back and again */
         assert_int_equal(model_scenario_append(fx->m, i < 7 ? lo : up, argc,

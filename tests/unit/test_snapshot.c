@@ -329,6 +329,17 @@ test_version_mismatch(void **state)
     poke_falls_back("id.db", 20, "\x01", 1, true);
 }
 
+/* sneak(path), then remove its snapshot file; the file's name (caller frees). */
+static char *
+sneak_no_file(const char *path)
+{
+    char *f = side(path);
+
+    sneak(path);
+    assert_int_equal(unlink(f), 0);
+    return f;
+}
+
 /* The file is gone, or something else than a file is at its name: the
  * load reads the tables (and does not wait on a FIFO), and the next load
  * after a good one writes it again. */
@@ -336,12 +347,10 @@ static void
 test_no_file(void **state)
 {
     const char *path = catalog("nofile.db");
-    char *f = side(path);
+    char *f = sneak_no_file(path);
     struct model *a;
     (void)state;
 
-    sneak(path);
-    assert_int_equal(unlink(f), 0);
     a = load(path, true);
     assert_true(sees_sneak(a));
     model_free(a);
@@ -405,12 +414,10 @@ static void
 test_format4_table(void **state)
 {
     const char *path = catalog("old.db");
-    char *f = side(path);
+    char *f = sneak_no_file(path);
     struct model *m;
     (void)state;
 
-    sneak(path);
-    assert_int_equal(unlink(f), 0);
     sql(path, "CREATE TABLE snapshot(id INTEGER PRIMARY KEY, data BLOB NOT NULL);"
               "INSERT INTO snapshot VALUES(1, zeroblob(5000));"
               "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'change') "
