@@ -524,6 +524,8 @@ op_promote(struct scenario_eval *ev, const char *const *a, int n, struct sm_erro
         m->placements[prim].role = role;
     }
     m->placements[p].role = ROLE_PRIMARY;
+    /* an attribute of two copies: no object added, removed or renamed */
+    model_changed_kinds(m, false, 0);
     ev->op_obj_kind[ev->nops] = OBJ_PLACEMENT;
     ev->op_obj[ev->nops] = p;
     return touch_placement(ev, p);
