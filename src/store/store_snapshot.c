@@ -57,7 +57,7 @@ struct snap_head {
     int64_t change;
     int64_t schema;
     uint64_t checksum;          /* of every byte after the header */
-    uint64_t total;             /* bytes of the blob */
+    uint64_t total;             /* bytes of the file */
     uint64_t generation;
     uint64_t pool;              /* bytes of strings and sets, 8-aligned */
     uint64_t nptrv, ntransforms, nopsv;
@@ -724,7 +724,7 @@ write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const 
 
             /* member by member over zeros: the padding a copy of the
              * struct would carry is whatever the heap held, and the
-             * blob would differ from one write to the next */
+             * file would differ from one write to the next */
             memset(&x, 0, sizeof x);
             x.kind = src->kind;
             x.fields.n = src->fields.n;
@@ -914,7 +914,6 @@ out:
     free(tmp);
     return rc;
 }
-
 
 int
 snap_invalidate(sqlite3 *db)
@@ -1248,7 +1247,7 @@ snap_read(sqlite3 *db, const struct snap_key *key, const char *mark, struct mode
         model_set_name_rank(m, l.rank, (int32_t)h.nrank);
         l.rank = NULL;
     }
-    /* the attribute sources' list heads are not in the blob: made again */
+    /* the attribute sources' list heads are not in the file: made again */
     rc = model_asrc_relink(m) ? SM_ENOMEM : SM_OK;
 out:
     close(r.fd);
