@@ -793,18 +793,44 @@ check_fresh(struct store *st, struct sm_error *err)
     return SM_OK;
 }
 
-/* BEGIN IMMEDIATE on the model as loaded; on a stale model nothing is begun. */
-int
-begin_fresh(struct store *st, struct sm_error *err)
+/* BEGIN IMMEDIATE on the model as loaded; on a stale model nothing is
+ * begun. writes: the transaction is a write, so the load snapshot no
+ * longer says the catalog within it; store_lock's is not one itself (its
+ * writes come in savepoints, write_savepoint). */
+static int
+begin_checked(struct store *st, bool writes, struct sm_error *err)
 {
     int rc;
 
     if ((rc = exec(st, "BEGIN IMMEDIATE", err)))
         return rc;
     if ((rc = check_fresh(st, err)) ||
-        /* whatever is written now, the load snapshot no longer says it */
-        (snap_invalidate(st->db) && (rc = db_error(st, sqlite3_extended_errcode(st->db), err))))
+        (writes && snap_invalidate(st->db) &&
+         (rc = db_error(st, sqlite3_extended_errcode(st->db), err))))
         exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+int
+begin_fresh(struct store *st, struct sm_error *err)
+{
+    return begin_checked(st, true, err);
+}
+
+int
+write_savepoint(struct store *st, const char *name, struct sm_error *err)
+{
+    char sql[64];               /* bounded: a savepoint name of the store's own */
+    int rc;
+
+    snprintf(sql, sizeof sql, "SAVEPOINT %s", name);
+    if ((rc = exec(st, sql, err)))
+        return rc;
+    if (snap_invalidate(st->db)) {
+        rc = db_error(st, sqlite3_extended_errcode(st->db), err);
+        snprintf(sql, sizeof sql, "ROLLBACK TO %s; RELEASE %s", name, name);
+        exec(st, sql, NULL);
+    }
     return rc;
 }
 
@@ -835,7 +861,7 @@ store_lock(struct store *st, struct sm_error *err)
     if (st->tmp)
         return sm_error_set(err, SM_EINVAL, "%s: a new catalog is written in one transaction",
                             st->path);
-    if ((rc = begin_fresh(st, err)))
+    if ((rc = begin_checked(st, false, err)))
         return rc;
     st->held = true;
     return SM_OK;
@@ -878,7 +904,7 @@ store_begin(struct store *st, struct sm_error *err)
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
     if ((rc = store_check_integrity(st, err)))
         return rc;
-    if ((rc = st->held ? exec(st, "SAVEPOINT sm_tx", err) : begin_fresh(st, err)))
+    if ((rc = st->held ? write_savepoint(st, "sm_tx", err) : begin_fresh(st, err)))
         return rc;
     st->in_tx = true;
     return SM_OK;

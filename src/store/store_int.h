@@ -216,6 +216,10 @@ int step_new(struct store *st, sqlite3_stmt *s, enum stmt_id put, int64_t *row,
 int exec(struct store *st, const char *sql, struct sm_error *err);
 int pragma_int(struct store *st, const char *sql, int64_t *out, struct sm_error *err);
 int begin_fresh(struct store *st, struct sm_error *err);
+/* Inside an open transaction (the write lock's, or store_begin's): a
+ * savepoint for one write, the load snapshot no longer valid within it
+ * (and valid again when it is rolled back: nothing was written). */
+int write_savepoint(struct store *st, const char *name, struct sm_error *err);
 void bind_str(sqlite3_stmt *s, int i, const char *v);
 void bind_opt(sqlite3_stmt *s, int i, const char *v);
 int  bind_cc(sqlite3_stmt *s, int i, int32_t cc);      /* SQLITE_NOMEM: check it */

@@ -1105,7 +1105,7 @@ store_apply(struct store *st, struct model *m, const struct edit *e,
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
     if ((rc = store_check_integrity(st, err)))
         return rc;
-    if ((rc = own ? begin_fresh(st, err) : exec(st, "SAVEPOINT sm_apply", err)))
+    if ((rc = own ? begin_fresh(st, err) : write_savepoint(st, "sm_apply", err)))
         return rc;
     if ((rc = edit_apply(m, e, &r, err))) {
         exec(st, own ? "ROLLBACK" : "ROLLBACK TO sm_apply; RELEASE sm_apply", NULL);
@@ -1149,7 +1149,7 @@ store_revert(struct store *st, struct model *m, struct edit_result *res,
         return sm_error_set(err, SM_EREADONLY, "%s is read-only", st->path);
     if ((rc = store_check_integrity(st, err)))
         return rc;
-    if ((rc = own ? begin_fresh(st, err) : exec(st, "SAVEPOINT sm_apply", err)))
+    if ((rc = own ? begin_fresh(st, err) : write_savepoint(st, "sm_apply", err)))
         return rc;
     redo = edit_reverted(res);
     if ((rc = redo ? edit_reapply(m, res, err) : edit_revert(m, res, err))) {

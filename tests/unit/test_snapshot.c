@@ -525,6 +525,64 @@ test_write_after_snapshot_load(void **state)
     model_free(b);
 }
 
+/* A command that takes the write lock (store_lock, before its load, as
+ * every CLI writer does) loads from the snapshot, and only a write drops
+ * it: a command that writes nothing (it failed, it found nothing to do),
+ * or whose write was rolled back, leaves the snapshot good. */
+static void
+test_lock_keeps_until_write(void **state)
+{
+    const char *path = catalog("lock.db");
+    struct store *st = NULL;
+    SM_ERROR(err);
+    struct model *m;
+    (void)state;
+
+    sneak(path);
+    /* locked, loaded (from the snapshot: the sneak is not seen), nothing written */
+    m = tl_base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_lock(st, &err), SM_OK);
+    assert_int_equal(store_load(st, m, &err), SM_OK);
+    assert_false(sees_sneak(m));
+    assert_int_equal(store_unlock(st, true, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    /* a write begun and rolled back inside the lock: still good */
+    model_free(m);
+    m = tl_base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_lock(st, &err), SM_OK);
+    assert_int_equal(store_load(st, m, &err), SM_OK);
+    assert_int_equal(store_begin(st, &err), SM_OK);
+    assert_int_equal(store_put(st, m, OBJ_DATASET, 0, &err), SM_OK);
+    store_rollback(st);
+    assert_int_equal(store_unlock(st, true, &err), SM_OK);
+    store_close(st);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    model_free(m);
+    m = load(path, true);
+    assert_false(sees_sneak(m));        /* still the snapshot */
+    model_free(m);
+    /* a write committed inside the lock: the next load reads the tables */
+    m = tl_base_model();
+    assert_int_equal(store_open(path, 0, &st, &err), SM_OK);
+    assert_int_equal(store_lock(st, &err), SM_OK);
+    assert_int_equal(store_load(st, m, &err), SM_OK);
+    /* (the last dataset: the first one's row holds the sneak) */
+    if (model_set(m, OBJ_DATASET, m->ndatasets - 1, "owner", "locked-writer", &err) ||
+        store_begin(st, &err) || store_put(st, m, OBJ_DATASET, m->ndatasets - 1, &err) ||
+        store_audit(st, "test", "", NULL, NULL, &err) || store_commit(st, &err))
+        fail_msg("write: %s", err.msg);
+    assert_int_equal(store_unlock(st, true, &err), SM_OK);
+    store_close(st);
+    model_free(m);
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 0);
+    m = load(path, false);
+    assert_true(sees_sneak(m));
+    model_free(m);
+}
+
 /* check_run of a (its name ranks kept) and of b (none: it ranks the names
  * itself) give the same register, row by row. */
 static void
@@ -791,6 +849,7 @@ main(void)
         cmocka_unit_test(test_new_catalog_drops_file),
         cmocka_unit_test(test_other_shipped_regions),
         cmocka_unit_test(test_write_after_snapshot_load),
+        cmocka_unit_test(test_lock_keeps_until_write),
         cmocka_unit_test(test_name_rank),
         cmocka_unit_test(test_small_catalog_writes_none),
         cmocka_unit_test(test_many_names),

@@ -7,7 +7,9 @@
  * SOVMAP_WRITERS_SECONDS (30 by default). At the end every change that
  * either side reported as saved is in the catalog, the shared attributes
  * hold each side's last value, the audit log has one entry per saved
- * change, and the TUI's model is the catalog's.
+ * change, and the TUI's model is the catalog's. The load snapshot is on
+ * for any size (SOVMAP_SNAPSHOT_MIN=1): both sides load from it whenever
+ * it is good, and a stale one would lose a change.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -287,5 +289,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tui_and_cli_writer),
     };
+
+    setenv("SOVMAP_SNAPSHOT_MIN", "1", 1);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

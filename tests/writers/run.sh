@@ -6,15 +6,18 @@
 # must be in the final catalog, the shared attributes must hold the last
 # value each writer set, and the audit log must hold exactly one entry per
 # successful command and none for a failed one.
-# A reader checks the catalog all the while with the load snapshot on for
-# any size (doc/catalog.md): after a load from the tables each of its
-# commands writes the snapshot while the writers go on; at the end a load
-# from the snapshot must give the model the tables give.
+# A reader checks the catalog all the while, and every command runs with the
+# load snapshot on for any size (doc/catalog.md): after a load from the
+# tables the reader's checks write the snapshot while the writers go on,
+# and a writer loads from it whenever it is good (inside its write lock);
+# a stale one would lose updates, which the checks below count. At the end
+# a load from the snapshot must give the model the tables give.
 # Usage: tests/writers/run.sh BUILD_DIR. Prints "N passed, N failed" last.
 build=${1:-build}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/$build/sovmap"
 export SOVMAP_DATA="${SOVMAP_DATA:-$root/data}" TZ=UTC LC_ALL=C.UTF-8 SOVMAP_ACTOR=writers
+export SOVMAP_SNAPSHOT_MIN=1
 seconds=${SOVMAP_WRITERS_SECONDS:-30}
 passed=0; failed=0
 tmp=$(mktemp -d /tmp/sovmap-writers-XXXXXX)
@@ -47,11 +50,11 @@ writer() {
     done
 }
 # reader: read-only checks until the time is up, each writing the load
-# snapshot after a load from the tables (SOVMAP_SNAPSHOT_MIN=1)
+# snapshot after a load from the tables
 reader() {
     local end=$(( $(date +%s) + seconds )) n=0 rc
     while [ "$(date +%s)" -lt "$end" ]; do
-        SOVMAP_SNAPSHOT_MIN=1 sm check >/dev/null 2>>"$tmp/reader.out"; rc=$?
+        sm check >/dev/null 2>>"$tmp/reader.out"; rc=$?
         [ $rc -le 1 ] || echo "check exited $rc" >>"$tmp/reader.out"
         n=$((n + 1))
     done
@@ -110,8 +113,8 @@ cmp -s "$tmp/audit-fields" "$tmp/fields" && ok || bad "audit's field adds differ
 # and the one read after it give the model the tables give
 echo "writers: the reader ran $(cat "$tmp/reader.n") checks beside them"
 [ -s "$tmp/reader.out" ] && bad "reader errors" "$(head -5 "$tmp/reader.out")" || ok
-SOVMAP_SNAPSHOT_MIN=1 sm export model-json -o "$tmp/snap1.json" &&
-    SOVMAP_SNAPSHOT_MIN=1 sm export model-json -o "$tmp/snap2.json" &&
+sm export model-json -o "$tmp/snap1.json" &&
+    sm export model-json -o "$tmp/snap2.json" &&
     SOVMAP_SNAPSHOT=off sm export model-json -o "$tmp/tables.json"
 if cmp -s "$tmp/snap1.json" "$tmp/tables.json" && cmp -s "$tmp/snap2.json" "$tmp/tables.json" &&
    [ -s "$cat-snapshot" ] && [ ! -e "$cat-snapshot-new" ] &&
