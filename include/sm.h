@@ -98,6 +98,11 @@ void *sm_arena_raw(size_t n);
 void  sm_arena_raw_free(void *p);
 void  sm_arena_adopt(struct sm_arena *a, void *p);
 char *sm_arena_strndup(struct sm_arena *a, const char *s, size_t n);
+/* The arena's blocks one after the other (it NULL: the first): each one's
+ * bytes in *data and *size; NULL after the last. */
+const struct sm_arena_block *sm_arena_next(const struct sm_arena *a,
+                                           const struct sm_arena_block *it,
+                                           const char **data, size_t *size);
 /* Moves all of src's blocks into a (strings in them stay valid); src is left empty. */
 void  sm_arena_absorb(struct sm_arena *a, struct sm_arena *src);
 

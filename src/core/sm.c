@@ -205,6 +205,18 @@ sm_arena_adopt(struct sm_arena *a, void *p)
     }
 }
 
+const struct sm_arena_block *
+sm_arena_next(const struct sm_arena *a, const struct sm_arena_block *it, const char **data,
+              size_t *size)
+{
+    it = it ? it->next : a->head;
+    if (it) {
+        *data = (const char *)it->data;
+        *size = it->size;
+    }
+    return it;
+}
+
 /* Moves every block of src into a (src is left empty): a's head keeps
  * taking allocations, src's blocks only keep what they hold. */
 void

@@ -361,20 +361,106 @@ snap_worth(const struct model *m)
 
 /* ---- writing --------------------------------------------------------------- */
 
-/* pointer -> heap offset. The table is sized for the expected count, not
- * rounded up to a power of two (a home slot is the hash scaled to cap), so
- * that it grows with the model and not by 16x from 100k datasets to 1M (the
- * names are unique pointers: each one a cache miss into this table). */
+/* pointer -> heap offset. Almost every string and set of a model loaded
+ * from the tables lies in the model's arena, at an 8-byte boundary of one
+ * of its blocks (sm_arena_alloc): each block that holds one gets a table
+ * of offsets, a slot per 8 bytes, so a pointer is found by its block (a
+ * search of a few hundred blocks, most often the one before) and read
+ * where the arena put it, nearly in the order the load made the strings.
+ * (A hash table of pointers cost 0.66 s of the 1M first load: two random
+ * probes per distinct name into ~40 MB.) The rest (the shared empty text,
+ * a snapshot heap's unaligned strings) go into a small hash table. */
+#define PTR_NEAR 256
+#define PTR_RECENT_BITS 9
+
+struct blk {
+    uintptr_t base, end;
+    uint32_t *off;              /* per 8 bytes: offset + 1, 0 none; NULL: not made */
+};
+
 struct ptrmap {
+    struct blk *blk;            /* by address */
+    size_t nblk;
+    uint32_t near[PTR_NEAR];    /* per 64 KiB of address (mod PTR_NEAR): a block */
+    struct { const void *p; uint64_t off; } recent[1 << PTR_RECENT_BITS];  /* bounded:
+                                 * a cache of pointers found (most are shared) */
     struct { const void *p; uint64_t off; } *slot;
-    uint64_t cap, n;
+    uint64_t cap, nslot;
     const void **order;         /* in offset order */
+    uint64_t n, ocap;
     uint64_t pool;              /* bytes so far */
     uint64_t nsets;             /* the first nsets are country sets */
     bool strings;               /* the sets are in: what comes is unaligned */
 };
 
 #define PTR_CAP_MAX ((uint64_t)1 << 32)     /* the home slot scales a 32-bit hash */
+
+static int
+blk_cmp(const void *a, const void *b)
+{
+    uintptr_t x = ((const struct blk *)a)->base, y = ((const struct blk *)b)->base;
+
+    return x < y ? -1 : x > y;
+}
+
+/* The blocks of m's arena, by address (out of memory: none, every pointer
+ * goes to the hash table). */
+static void
+blk_init(struct ptrmap *pm, const struct model *m)
+{
+    const struct sm_arena_block *it = NULL;
+    const char *data;
+    size_t size, n = 0;
+
+    while ((it = sm_arena_next(&m->arena, it, &data, &size)))
+        n++;
+    if (!n || !(pm->blk = calloc(n, sizeof *pm->blk)))
+        return;
+    while ((it = sm_arena_next(&m->arena, it, &data, &size)) && pm->nblk < n)
+        pm->blk[pm->nblk++] = (struct blk){ (uintptr_t)data, (uintptr_t)data + size, NULL };
+    qsort(pm->blk, pm->nblk, sizeof *pm->blk, blk_cmp);
+}
+
+static void
+blk_free(struct ptrmap *pm)
+{
+    for (size_t i = 0; i < pm->nblk; i++)
+        free(pm->blk[i].off);
+    free(pm->blk);
+}
+
+/* p's slot in its block's table, or NULL: not at an 8-byte boundary of a
+ * block, or (make false) no table made for the block; make: the table is
+ * made (NULL if out of memory). */
+static uint32_t *
+blk_slot(struct ptrmap *pm, const void *p, bool make)
+{
+    uintptr_t a = (uintptr_t)p;
+    struct blk *b;
+    uint32_t *g;
+    size_t lo = 0, hi = pm->nblk;
+
+    if (a & 7 || !pm->nblk)
+        return NULL;
+    /* the block last found for a's 64 KiB, else a search without
+     * branches to mispredict: the first block starting past a */
+    g = &pm->near[(a >> 16) % PTR_NEAR];
+    b = &pm->blk[*g];
+    if (a < b->base || a >= b->end) {
+        while (hi > 1) {
+            size_t half = hi / 2;
+            lo = pm->blk[lo + half].base <= a ? lo + half : lo;
+            hi -= half;
+        }
+        b = &pm->blk[lo];
+        if (a < b->base || a >= b->end)
+            return NULL;
+        *g = (uint32_t)lo;
+    }
+    if (!b->off && (!make || !(b->off = calloc((b->end - b->base) / 8 + 1, sizeof *b->off))))
+        return NULL;
+    return &b->off[(a - b->base) / 8];
+}
 
 /* The home slot of p in a table of cap slots (cap <= PTR_CAP_MAX). */
 static inline uint64_t
@@ -392,28 +478,14 @@ ptr_next(uint64_t i, uint64_t cap)
     return ++i == cap ? 0 : i;
 }
 
-/* The slots for want pointers: want and a half (two thirds full with them). */
-static uint64_t
-ptr_cap_for(uint64_t want)
-{
-    uint64_t cap = want + want / 2;
-
-    return cap < 16 ? 16 : cap;
-}
-
-/* Twice the slots (most strings are shared: the table grows with the
- * distinct ones, not with the references). */
+/* Twice the slots. */
 static bool
 ptr_grow(struct ptrmap *pm)
 {
     uint64_t cap = pm->cap * 2, i;
-    const void **order;
     __typeof__(pm->slot) slot;
 
-    if (cap > PTR_CAP_MAX || !(order = realloc(pm->order, cap * sizeof *order)))
-        return false;
-    pm->order = order;
-    if (!(slot = calloc(cap, sizeof *slot)))
+    if (cap > PTR_CAP_MAX || !(slot = calloc(cap, sizeof *slot)))
         return false;
     for (uint64_t k = 0; k < pm->cap; k++)
         if (pm->slot[k].p) {
@@ -427,48 +499,96 @@ ptr_grow(struct ptrmap *pm)
     return true;
 }
 
-/* Add p (a set of len bytes, or a string: len 0) once; false: out of
- * memory. A string's length is taken only the first time it is seen. */
-static bool
-ptr_add(struct ptrmap *pm, const void *p, size_t len)
-{
-    uint64_t i;
-
-    if (!p || p == TOMB)
-        return true;
-    for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
-        if (pm->slot[i].p == p)
-            return true;
-    if (pm->n * 4 >= pm->cap * 3) {
-        if (!ptr_grow(pm))
-            return false;
-        for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
-            ;
-    }
-    if (!len)
-        len = strlen(p) + 1;
-    pm->slot[i].p = p;
-    pm->slot[i].off = pm->pool;
-    pm->order[pm->n++] = p;
-    /* sets (added first) stay 8-byte aligned; strings need no alignment */
-    pm->pool += pm->strings ? len : (len + 7) & ~(size_t)7;
-    return true;
-}
-
+/* p's offset in the hash table, or UINT64_MAX; *at: where it would go. */
 static uint64_t
-ptr_off(const struct ptrmap *pm, const void *p)
+ptr_find(const struct ptrmap *pm, const void *p, uint64_t *at)
 {
     uint64_t i;
 
     for (i = ptr_home(p, pm->cap); pm->slot[i].p; i = ptr_next(i, pm->cap))
         if (pm->slot[i].p == p)
             return pm->slot[i].off;
-    return UINT64_MAX;  /* not reached: every pointer was added */
+    if (at)
+        *at = i;
+    return UINT64_MAX;
+}
+
+/* The slot of recent[] for p. */
+static inline size_t
+ptr_recent(const void *p)
+{
+    return (size_t)(((uint64_t)(uintptr_t)p >> 3) * P1 >> (64 - PTR_RECENT_BITS));
+}
+
+/* p's offset, or UINT64_MAX: not added yet (*bs, *at: where it goes). */
+static uint64_t
+ptr_get(struct ptrmap *pm, const void *p, bool make, uint32_t **bs, uint64_t *at)
+{
+    size_t r = ptr_recent(p);
+    uint64_t off;
+
+    if (pm->recent[r].p == p)
+        return pm->recent[r].off;
+    *bs = blk_slot(pm, p, make);
+    off = *bs && **bs ? **bs - 1 : ptr_find(pm, p, at);
+    if (off != UINT64_MAX) {
+        pm->recent[r].p = p;
+        pm->recent[r].off = off;
+    }
+    return off;
+}
+
+/* Add p (a set of len bytes, or a string: len 0) once; false: out of
+ * memory. A string's length is taken only the first time it is seen. */
+static bool
+ptr_add(struct ptrmap *pm, const void *p, size_t len)
+{
+    uint32_t *bs = NULL;
+    uint64_t i = 0;
+
+    if (!p || p == TOMB || ptr_get(pm, p, true, &bs, &i) != UINT64_MAX)
+        return true;
+    if (pm->n == pm->ocap) {
+        uint64_t ocap = pm->ocap ? pm->ocap * 2 : 1024;
+        const void **order = realloc(pm->order, ocap * sizeof *order);
+        if (!order)
+            return false;
+        pm->order = order;
+        pm->ocap = ocap;
+    }
+    if (bs && pm->pool < UINT32_MAX) {
+        *bs = (uint32_t)(pm->pool + 1);
+    } else {
+        if (pm->nslot * 4 >= pm->cap * 3) {
+            if (!ptr_grow(pm))
+                return false;
+            ptr_find(pm, p, &i);
+        }
+        pm->slot[i].p = p;
+        pm->slot[i].off = pm->pool;
+        pm->nslot++;
+    }
+    if (!len)
+        len = strlen(p) + 1;
+    pm->order[pm->n++] = p;
+    /* sets (added first) stay 8-byte aligned; strings need no alignment */
+    pm->pool += pm->strings ? len : (len + 7) & ~(size_t)7;
+    return true;
+}
+
+/* The offset of p, added before. */
+static uint64_t
+ptr_off(struct ptrmap *pm, const void *p)
+{
+    uint32_t *bs = NULL;
+    uint64_t i;
+
+    return ptr_get(pm, p, false, &bs, &i);
 }
 
 /* 0 NULL, else offset + 1 */
 static uint64_t
-enc_str(const struct ptrmap *pm, const void *p)
+enc_str(struct ptrmap *pm, const void *p)
 {
     return p ? ptr_off(pm, p) + 1 : 0;
 }
@@ -670,7 +790,7 @@ put_ptr(char *obj, size_t at, uint64_t v)
 
 /* The string list's items into ptrv; its v as index + 1. */
 static uint64_t
-strv_enc(struct out *o, const struct ptrmap *pm, const struct sm_strv *v, uint64_t *p)
+strv_enc(struct out *o, struct ptrmap *pm, const struct sm_strv *v, uint64_t *p)
 {
     uint64_t at = *p;
 
@@ -682,7 +802,7 @@ strv_enc(struct out *o, const struct ptrmap *pm, const struct sm_strv *v, uint64
 }
 
 static void
-write_body(struct out *o, const struct ptrmap *pm, const struct model *m, const int32_t *rank,
+write_body(struct out *o, struct ptrmap *pm, const struct model *m, const int32_t *rank,
            const struct rowmap *const rows[3])
 {
     static const char zero[8];          /* bounded: padding of 8 zero bytes */
@@ -819,7 +939,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     struct ptrmap pm = { 0 };
     struct out o = { .fd = -1 };
     sqlite3_stmt *s = NULL;
-    uint64_t body = 0, want;
+    uint64_t body = 0;
     int rc = SM_ENOMEM;
     char mark[MARK_MAX];                /* bounded: a change counter and an id */
     const int32_t *rank = model_name_rank(m);
@@ -836,12 +956,12 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     h.schema = key->schema;
     h.generation = m->generation;
     sqlite3_randomness(SNAP_ID, h.id);
-    /* distinct pointers: the names, and a few shared strings per column */
-    want = (uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096;
-    pm.cap = ptr_cap_for(want);
+    blk_init(&pm, m);
+    /* the pointers outside the arena: a few (every one, out of memory) */
+    pm.cap = pm.nblk ? 64
+             : ((uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096) * 3 / 2;
     if (!path || !tmp || pm.cap > PTR_CAP_MAX ||
         !(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
-        !(pm.order = malloc(pm.cap * sizeof *pm.order)) ||
         !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))
         goto out;
     h.pool = pm.pool;
@@ -907,6 +1027,7 @@ out:
         unlink(tmp);
     sqlite3_finalize(s);
     free(o.buf);
+    blk_free(&pm);
     free(pm.slot);
     free(pm.order);
     free(own);

@@ -118,6 +118,39 @@ test_map_grows_and_deletes(void **state)
     sm_arena_fini(&a);
 }
 
+/* sm_arena_next walks every block once, the big one-offs and an adopted
+ * raw block included, and every allocation lies in one of them. */
+static void
+test_arena_blocks(void **state)
+{
+    struct sm_arena a;
+    const struct sm_arena_block *it = NULL;
+    const char *data, *p[3000];
+    size_t size, total = 0;
+    int nblk = 0, in[3000] = { 0 };
+    char *raw = sm_arena_raw(100);
+
+    (void)state;
+    sm_arena_init(&a);
+    assert_null(sm_arena_next(&a, NULL, &data, &size));
+    for (int i = 0; i < 3000; i++)
+        p[i] = sm_arena_alloc(&a, i % 1000 == 999 ? 200000 : 1 + (size_t)i % 300);
+    assert_non_null(raw);
+    sm_arena_adopt(&a, raw);
+    while ((it = sm_arena_next(&a, it, &data, &size))) {
+        nblk++;
+        total += size;
+        for (int i = 0; i < 3000; i++)
+            in[i] += p[i] >= data && p[i] < data + size;
+        assert_false(raw > data && raw < data + size);  /* each block whole */
+    }
+    assert_int_equal(total, a.total);
+    assert_true(nblk > 3);
+    for (int i = 0; i < 3000; i++)
+        assert_int_equal(in[i], 1);
+    sm_arena_fini(&a);
+}
+
 static void
 test_selectors_and_suggestions(void **state)
 {
@@ -885,6 +918,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_region_and_tier_accessors),
         cmocka_unit_test(test_rows_kept),
+        cmocka_unit_test(test_arena_blocks),
         cmocka_unit_test(test_cc_and_dates),
         cmocka_unit_test(test_map_grows_and_deletes),
         cmocka_unit_test(test_selectors_and_suggestions),
