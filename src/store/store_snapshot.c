@@ -369,18 +369,24 @@ snap_worth(const struct model *m)
  * where the arena put it, nearly in the order the load made the strings.
  * (A hash table of pointers cost 0.66 s of the 1M first load: two random
  * probes per distinct name into ~40 MB.) The rest (the shared empty text,
- * a snapshot heap's unaligned strings) go into a small hash table. */
+ * a snapshot heap's unaligned strings) go into a hash table, and so do the
+ * strings of blocks past the tables' budget: what the hash table of every
+ * pointer took, or 4 MiB (an arena of long texts would otherwise need
+ * tables of half its size). */
 #define PTR_NEAR 256
 #define PTR_RECENT_BITS 9
+#define PTR_BUDGET_MIN ((uint64_t)4 << 20)
 
 struct blk {
     uintptr_t base, end;
     uint32_t *off;              /* per 8 bytes: offset + 1, 0 none; NULL: not made */
+    bool none;                  /* past the budget: none is made */
 };
 
 struct ptrmap {
     struct blk *blk;            /* by address */
     size_t nblk;
+    uint64_t budget;            /* bytes the tables may still take */
     uint32_t near[PTR_NEAR];    /* per 64 KiB of address (mod PTR_NEAR): a block */
     struct { const void *p; uint64_t off; } recent[1 << PTR_RECENT_BITS];  /* bounded:
                                  * a cache of pointers found (most are shared) */
@@ -417,7 +423,7 @@ blk_init(struct ptrmap *pm, const struct model *m)
     if (!n || !(pm->blk = calloc(n, sizeof *pm->blk)))
         return;
     while ((it = sm_arena_next(&m->arena, it, &data, &size)) && pm->nblk < n)
-        pm->blk[pm->nblk++] = (struct blk){ (uintptr_t)data, (uintptr_t)data + size, NULL };
+        pm->blk[pm->nblk++] = (struct blk){ (uintptr_t)data, (uintptr_t)data + size, NULL, false };
     qsort(pm->blk, pm->nblk, sizeof *pm->blk, blk_cmp);
 }
 
@@ -457,8 +463,15 @@ blk_slot(struct ptrmap *pm, const void *p, bool make)
             return NULL;
         *g = (uint32_t)lo;
     }
-    if (!b->off && (!make || !(b->off = calloc((b->end - b->base) / 8 + 1, sizeof *b->off))))
-        return NULL;
+    if (!b->off) {
+        size_t n = (b->end - b->base) / 8 + 1;
+        if (!make || b->none || n * sizeof *b->off > pm->budget ||
+            !(b->off = calloc(n, sizeof *b->off))) {
+            b->none = b->none || make;
+            return NULL;
+        }
+        pm->budget -= n * sizeof *b->off;
+    }
     return &b->off[(a - b->base) / 8];
 }
 
@@ -939,7 +952,7 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     struct ptrmap pm = { 0 };
     struct out o = { .fd = -1 };
     sqlite3_stmt *s = NULL;
-    uint64_t body = 0;
+    uint64_t body = 0, want;
     int rc = SM_ENOMEM;
     char mark[MARK_MAX];                /* bounded: a change counter and an id */
     const int32_t *rank = model_name_rank(m);
@@ -956,10 +969,13 @@ snap_write(sqlite3 *db, const struct snap_key *key, const struct model *m,
     h.schema = key->schema;
     h.generation = m->generation;
     sqlite3_randomness(SNAP_ID, h.id);
+    /* distinct pointers: the names, and a few shared strings per column;
+     * the hash table for them all, or the arena's tables in its room and a
+     * hash table for the rest, starting small */
+    want = ((uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096) * 3 / 2;
     blk_init(&pm, m);
-    /* the pointers outside the arena: a few (every one, out of memory) */
-    pm.cap = pm.nblk ? 64
-             : ((uint64_t)m->ndatasets + (uint64_t)m->nflows + (uint64_t)m->nregions + 4096) * 3 / 2;
+    pm.budget = want * sizeof *pm.slot > PTR_BUDGET_MIN ? want * sizeof *pm.slot : PTR_BUDGET_MIN;
+    pm.cap = pm.nblk ? 64 : want;
     if (!path || !tmp || pm.cap > PTR_CAP_MAX ||
         !(pm.slot = calloc(pm.cap, sizeof *pm.slot)) ||
         !(o.buf = malloc(CHUNK)) || !collect(&pm, m, &h))

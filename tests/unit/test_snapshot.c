@@ -745,31 +745,32 @@ map_is_puts(const struct model *m, const struct sm_idmap *map, bool flows)
     sm_idmap_fini(&ref);
 }
 
-/* A catalog of thousands of datasets and flows, each with text of its own:
- * the loader puts the names into the maps as the rows come (the maps are
- * the ones one put per name in id order makes), and the snapshot's pointer
- * table outgrows its first size (more distinct strings than names); the
- * model from the snapshot is the one from the tables. */
-static void
-test_many_names(void **state)
+/* A catalog of n datasets and n / 2 flows, each with text of its own; with
+ * long > 0, descriptions of about that many bytes. */
+static const char *
+bulk_catalog(const char *file, int n, size_t long_text)
 {
-    const char *path = tl_path(tl_tmpdir(), "many.db");
-    struct model *m = tl_base_model(), *a, *b;
+    const char *path = tl_path(tl_tmpdir(), file);
+    struct model *m = tl_base_model();
     struct store *st = NULL;
     int32_t region = model_region(m, "aws:eu-west-1"), prev = SM_NONE;
-    char name[64], desc[64], owner[64], purpose[64];
+    char name[64], owner[64], purpose[64];
+    char *desc = malloc(long_text + 64);
     SM_ERROR(err);
-    char *ja, *jb;
-    (void)state;
 
     assert_true(region != SM_NONE);
-    for (int i = 0; i < 3000; i++) {
+    assert_non_null(desc);
+    for (int i = 0; i < n; i++) {
         struct dataset d;
         struct placement p;
         int32_t id, pid;
         model_dataset_init(&d);
         snprintf(name, sizeof name, "bulk.d%05d", i);
-        snprintf(desc, sizeof desc, "description %d", i);
+        int len = snprintf(desc, 64, "description %d", i);
+        for (size_t k = (size_t)len; k < long_text; k++) {
+            desc[k] = (char)('a' + (k + (size_t)i) % 26);
+            desc[k + 1] = '\0';
+        }
         snprintf(owner, sizeof owner, "owner%d", i);
         snprintf(purpose, sizeof purpose, "purpose %d", i);
         d.name = name;
@@ -797,12 +798,28 @@ test_many_names(void **state)
         }
         prev = pid;
     }
+    free(desc);
     remove(path);
     if (store_open(path, STORE_CREATE, &st, &err) || store_begin(st, &err) ||
         store_put_all(st, m, &err) || store_commit(st, &err))
         fail_msg("write: %s", err.msg);
     store_close(st);
     model_free(m);
+    return path;
+}
+
+/* A catalog of thousands of datasets and flows, each with text of its own:
+ * the loader puts the names into the maps as the rows come (the maps are
+ * the ones one put per name in id order makes); the model from the
+ * snapshot is the one from the tables. */
+static void
+test_many_names(void **state)
+{
+    const char *path = bulk_catalog("many.db", 3000, 0);
+    struct model *a, *b;
+    char *ja, *jb;
+    (void)state;
+
     b = load(path, false);
     assert_int_equal(b->ndatasets, 3000);
     assert_int_equal(b->nflows, 1500);
@@ -826,6 +843,50 @@ test_many_names(void **state)
     assert_string_equal(ja, jb);
     map_is_puts(a, &a->dataset_names, false);
     map_is_puts(a, &a->flow_names, true);
+    free(ja);
+    free(jb);
+    model_free(a);
+    model_free(b);
+}
+
+/* Long descriptions: the snapshot writer's offset tables for the arena's
+ * blocks would take half the arena's size; past their budget (what a hash
+ * table of every pointer would take, at least 4 MiB: here ~8 MB of the
+ * ~13 MB of text) the rest of the strings go into the hash table, which
+ * grows from its first size. The model from the snapshot is the one from
+ * the tables. */
+static void
+test_long_texts(void **state)
+{
+    const char *path = bulk_catalog("long.db", 3000, 4400);
+    struct model *a, *b;
+    char *ja, *jb;
+    (void)state;
+
+    model_free(load(path, true));       /* writes the snapshot */
+    assert_int_equal(sql_int(path, "SELECT count(*) FROM meta WHERE key = 'snapshot'"), 1);
+    assert_true(side_size(path) > 3000 * 4400);
+    sneak(path);
+    a = load(path, true);
+    assert_false(sees_sneak(a));        /* it was the snapshot */
+    {
+        /* the first description back as it was (the snapshot has it) */
+        sqlite3 *db = NULL;
+        sqlite3_stmt *s = NULL;
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "UPDATE dataset SET description = ? "
+                                                "WHERE id = (SELECT min(id) FROM dataset)",
+                                            -1, &s, NULL), SQLITE_OK);
+        sqlite3_bind_text(s, 1, a->datasets[0].description, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(s), SQLITE_DONE);
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+    }
+    b = load(path, false);
+    assert_true(strlen(b->datasets[2999].description) == 4400);
+    ja = json_of(a);
+    jb = json_of(b);
+    assert_string_equal(ja, jb);
     free(ja);
     free(jb);
     model_free(a);
@@ -911,6 +972,7 @@ main(void)
         cmocka_unit_test(test_name_rank),
         cmocka_unit_test(test_small_catalog_writes_none),
         cmocka_unit_test(test_many_names),
+        cmocka_unit_test(test_long_texts),
         cmocka_unit_test(test_same_bytes),
     };
 
