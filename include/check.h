@@ -69,13 +69,15 @@ struct transfer {
     int32_t dataset;            /* whose data moves */
     int32_t placement;          /* the copy abroad, or SM_NONE */
     int32_t flow;               /* the flow, or SM_NONE (implicit replication) */
-    int32_t from_cc, to_cc;     /* sm_cc codes; to_cc SM_NONE for "global" */
+    int16_t from_cc, to_cc;     /* sm_cc codes; to_cc SM_NONE for "global" */
     uint8_t mechanism;          /* enum mechanism relied on (MECH_ADEQUACY when adequate) */
     uint8_t status;             /* enum transfer_status */
     uint8_t personal;           /* carries personal data */
-    const char *regime;         /* "GDPR" */
+    uint8_t regime;             /* its id is check_transfer_regime's ("GDPR"): 0 none,
+                                 * else the regime's place among the pack's ids in
+                                 * byte order, from 1, so rows order by it as by id */
     const char *basis;          /* "inside EEA", "adequacy EU->CH", "scc TIA-12", "none" */
-};                              /* 40 bytes: a 1M register holds ~1.4 M rows */
+};                              /* 32 bytes: a 1M register holds ~1.4 M rows */
 
 struct check_stats {
     int32_t count[SEV_COUNT];   /* live (not waived) findings per severity */
@@ -106,9 +108,19 @@ struct check_result {
     /* The pack it was checked with (borrowed: check_update uses it, so it
      * must outlive the result when check_update is called). */
     const struct rulepack *rp;
+    /* the regimes' ids by a row's regime (check_transfer_regime): [0] "";
+     * and a row's regime by the pack's regime index */
+    const char *regime_ids[65];         /* bounded: a pack has at most 64 regimes */
+    uint8_t regime_code[64];            /* bounded: the same */
     bool custom;                /* check_add_finding added rows: no check_update */
     struct check_extra *extra;  /* check_update's state (check_update.c) */
 };
+
+/* The id of the transfer's regime ("GDPR"), or "" when no regime applies. */
+const char *check_transfer_regime(const struct check_result *r, const struct transfer *t);
+/* The codes of rp's regimes in a register row (struct transfer's regime)
+ * and their ids by code: check_result's regime_code and regime_ids. */
+void check_regime_codes(const struct rulepack *rp, const char *ids[65], uint8_t code[64]);
 
 /* Run every rule of the pack over m as of `today` (yyyymmdd; waivers and
  * mechanism validity are judged on that day). SM_OK or SM_ENOMEM. */

@@ -245,6 +245,8 @@ ck_worker(const struct ck *c)
         sm_arena_init(&w->r->arena);
         w->r->today = c->r->today;
         w->r->rp = c->r->rp;
+        memcpy(w->r->regime_ids, c->r->regime_ids, sizeof w->r->regime_ids);
+        memcpy(w->r->regime_code, c->r->regime_code, sizeof w->r->regime_code);
         w->r->ndatasets = c->r->ndatasets;
         w->r->nflows = c->r->nflows;
         w->r->eff_tier = c->r->eff_tier;
@@ -502,6 +504,7 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     sm_arena_init(&r->arena);
     r->today = today;
     r->rp = rp;
+    check_regime_codes(rp, r->regime_ids, r->regime_code);
     r->ndatasets = m->ndatasets;
     r->nflows = m->nflows;
     c->m = m;

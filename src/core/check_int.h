@@ -329,7 +329,7 @@ transfer_row(const struct ck *c, struct transfer *t, int32_t d, int32_t p, int32
     t->flow = f;
     t->from_cc = from_cc;
     t->to_cc = to_cc;
-    t->regime = g == SM_NONE ? "" : c->rp->regimes[g].id;
+    t->regime = g == SM_NONE || g >= 64 ? 0 : c->r->regime_code[g];
     t->personal = personal;
     t->mechanism = mech;
     t->status = status;

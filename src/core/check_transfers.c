@@ -119,6 +119,39 @@ fix_mechs(struct ck *c, const struct regime *rg, bool dpf)
 /* ---- transfer register --------------------------------------------------- */
 
 void
+check_regime_codes(const struct rulepack *rp, const char *ids[65], uint8_t code[64])
+{
+    int32_t n = rp ? rp->nregimes : 0, by[64];
+    uint8_t next = 0;
+
+    memset(ids, 0, 65 * sizeof *ids);
+    memset(code, 0, 64);
+    ids[0] = "";
+    if (n > 64)
+        n = 64;                 /* check_run refuses more */
+    for (int32_t i = 0; i < n; i++) {
+        int32_t j = i;
+        for (; j > 0 && strcmp(rp->regimes[by[j - 1]].id, rp->regimes[i].id) > 0; j--)
+            by[j] = by[j - 1];
+        by[j] = i;
+    }
+    for (int32_t k = 0; k < n; k++) {
+        const char *id = rp->regimes[by[k]].id;
+        if (*id && (!next || strcmp(ids[next], id) != 0))
+            ids[++next] = id;
+        code[by[k]] = *id ? next : 0;   /* "" sorts with no regime */
+    }
+}
+
+const char *
+check_transfer_regime(const struct check_result *r, const struct transfer *t)
+{
+    const char *id = t->regime < 65 ? r->regime_ids[t->regime] : NULL;
+
+    return id ? id : "";
+}
+
+void
 add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_cc,
              int32_t g, const struct mech *mc, int verdict, int basis, bool waived, bool personal)
 {
@@ -314,7 +347,7 @@ transfer_cmp_in(const struct transfer *a, const struct transfer *b)
         return a->placement < b->placement ? -1 : 1;
     if (a->flow != b->flow)
         return a->flow < b->flow ? -1 : 1;
-    return strcmp(a->regime, b->regime);
+    return (a->regime > b->regime) - (a->regime < b->regime);  /* the ids' order */
 }
 
 /* rank[] orders datasets by name (computed once for the datasets that

@@ -575,6 +575,24 @@ copy_finding(struct check_result *r, const struct sub *b, const struct finding *
     return !oom;
 }
 
+/* The pack's regimes still have the codes r's rows carry (its ids unchanged
+ * since the check): the sub-check's rows then take their place among them. */
+static bool
+regimes_same(const struct check_result *r)
+{
+    const char *ids[65];                /* bounded: a pack's regimes, as check_result's */
+    uint8_t code[64];                   /* bounded: the same */
+
+    check_regime_codes(r->rp, ids, code);
+    if (memcmp(code, r->regime_code, sizeof code) != 0)
+        return false;
+    for (int i = 0; i < 65; i++)
+        if ((ids[i] == NULL) != (r->regime_ids[i] == NULL) ||
+            (ids[i] && strcmp(ids[i], r->regime_ids[i]) != 0))
+            return false;
+    return true;
+}
+
 static int
 transfer_order(const struct model *m, const struct transfer *a, const struct transfer *b)
 {
@@ -591,7 +609,7 @@ transfer_order(const struct model *m, const struct transfer *a, const struct tra
         return a->placement < b->placement ? -1 : 1;
     if (a->flow != b->flow)
         return a->flow < b->flow ? -1 : 1;
-    return strcmp(a->regime, b->regime);
+    return (a->regime > b->regime) - (a->regime < b->regime);  /* the ids' order */
 }
 
 static int
@@ -1020,7 +1038,8 @@ check_update(struct check_result *r, const struct model *m, const struct check_t
     memset(chg, 0, sizeof *chg);
     memset(&b, 0, sizeof b);
     chg->ngroup = -1;
-    if (!x || !r->rp || r->custom || touch->global || !r->lineage || m->nregions != x->nregions ||
+    if (!x || !r->rp || r->custom || touch->global || !r->lineage || !regimes_same(r) ||
+        m->nregions != x->nregions ||
         m->ndatasets < r->ndatasets || m->nflows < r->nflows || m->nfields < r->lineage->nfields)
         return SM_OK;
     if ((rc = scratch(x, m)))

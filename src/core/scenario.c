@@ -376,6 +376,8 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
     c->nflows = r->nflows;
     c->today = r->today;
     c->rp = r->rp;
+    memcpy(c->regime_ids, r->regime_ids, sizeof c->regime_ids);
+    memcpy(c->regime_code, r->regime_code, sizeof c->regime_code);
     c->custom = r->custom;
     if (!oom && r->lineage) {
         const struct lineage *L = r->lineage;

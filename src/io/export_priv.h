@@ -90,8 +90,9 @@ int xstrcmp(const void *a, const void *b);
  * selector is returned on the heap (cols[1] points into it; the caller
  * frees it after the row; NULL, with cols[1] "", when there is no copy or
  * no memory). */
-char *export_transfer_cols(const struct model *m, const struct transfer *t,
-                           const char *cols[10], char a[3], char b[3]); /* bounded: country codes */
+char *export_transfer_cols(const struct model *m, const struct check_result *r,
+                           const struct transfer *t, const char *cols[10],
+                           char a[3], char b[3]);       /* bounded: country codes */
 
 /* ---- HTML shared by the map and the review pack (export_map.c) ------------ */
 

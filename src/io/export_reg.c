@@ -756,7 +756,8 @@ stamp_line(FILE *f, const struct export_opts *o, const char *prefix)
 }
 
 char *
-export_transfer_cols(const struct model *m, const struct transfer *t, const char *cols[10],
+export_transfer_cols(const struct model *m, const struct check_result *r,
+                     const struct transfer *t, const char *cols[10],
                      char a[3], char b[3])    /* bounded: ISO 3166 alpha-2 codes or "*" */
 {
     char *sel = NULL;
@@ -768,7 +769,7 @@ export_transfer_cols(const struct model *m, const struct transfer *t, const char
     cols[2] = t->flow >= 0 && t->flow < m->nflows ? m->flows[t->flow].name : "";
     cols[3] = cc_text(t->from_cc, a);
     cols[4] = cc_text(t->to_cc, b);
-    cols[5] = t->regime ? t->regime : "";
+    cols[5] = check_transfer_regime(r, t);
     cols[6] = t->mechanism < MECH_COUNT ? mechanism_names[t->mechanism] : "";
     cols[7] = t->basis ? t->basis : "";
     cols[8] = t->personal ? "yes" : "no";
@@ -797,7 +798,7 @@ export_transfers_csv(const struct model *m, const struct check_result *r,
 
         if (t->dataset < 0 || t->dataset >= m->ndatasets)
             continue;
-        char *sel = export_transfer_cols(m, t, cols, a, b);
+        char *sel = export_transfer_cols(m, r, t, cols, a, b);
         csv_row(f, 10, cols);
         free(sel);
     }

@@ -119,7 +119,7 @@ write_transfers(const struct model *m, const struct check_result *r, FILE *f)
 
         if (t->dataset < 0 || t->dataset >= m->ndatasets)
             continue;
-        char *sel = export_transfer_cols(m, t, cols, a, b);
+        char *sel = export_transfer_cols(m, r, t, cols, a, b);
         fputs(t->status == XFER_VIOLATION ? "<tr class=\"bad\">" : "<tr>", f);
         for (int k = 0; k < 10; k++) {
             fputs(k == 9 && t->status == XFER_VIOLATION ? "<td class=\"c bad\">" : "<td>", f);

@@ -212,7 +212,7 @@ third_country(const struct check_result *r, const struct transfer *t)
         return false;
     if (t->to_cc == SM_NONE)
         return true;
-    if (r->rp && t->regime && (g = rules_regime(r->rp, t->regime)) != SM_NONE)
+    if (r->rp && (g = rules_regime(r->rp, check_transfer_regime(r, t))) != SM_NONE)
         return !sm_ccset_has(&r->rp->regimes[g].free_flow, t->to_cc);
     return t->from_cc != t->to_cc;
 }
@@ -512,7 +512,7 @@ write_md(struct ropa *x, FILE *f)
                 return SM_ENOMEM;
             md_cell(f, via, "");
             free(via);
-            md_cell(f, t->regime, "");
+            md_cell(f, check_transfer_regime(x->r, t), "");
             md_cell(f, t->mechanism != MECH_NONE ? mechanism_names[t->mechanism] : "",
                     "**none**");
             md_cell(f, transfer_ref(m, t), "");

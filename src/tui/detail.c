@@ -561,7 +561,7 @@ detail_transfer(struct tui *t, int32_t i, struct detail *d)
     detail_title(d, "transfer %s -> %s", a, x->to_cc < 0 ? "any" : b);
     if (x->dataset >= 0)
         detail_ref(d, OBJ_DATASET, x->dataset, "dataset", "%s", t->m->datasets[x->dataset].name);
-    detail_add(d, STYLE_DEFAULT, "regime", "%s", x->regime ? x->regime : "");
+    detail_add(d, STYLE_DEFAULT, "regime", "%s", check_transfer_regime(t->res, x));
     detail_add(d, STYLE_DEFAULT, "mechanism", "%s",
                x->mechanism ? mechanism_names[x->mechanism] : "none");
     detail_add(d, x->status == XFER_VIOLATION ? STYLE_ERROR : STYLE_DEFAULT, "status", "%s",

@@ -55,7 +55,7 @@ static void
 tr_regime_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     (void)style;
-    snprintf(buf, n, "%s", transfer(t, r)->regime ? transfer(t, r)->regime : "");
+    snprintf(buf, n, "%s", check_transfer_regime(t->res, transfer(t, r)));
 }
 
 static void
@@ -114,7 +114,7 @@ static const char *
 tr_filter(struct tui *t, int32_t r, char *buf, size_t n)
 {
     char route[32];                     /* bounded: "DE -> US": two country codes */
-    const char *regime = transfer(t, r)->regime;
+    const char *regime = check_transfer_regime(t->res, transfer(t, r));
     int st = 0, k;
     size_t at;
 

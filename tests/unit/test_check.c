@@ -268,9 +268,57 @@ test_eu_in_norway_inside_eea(void **state)
     assert_int_equal(fx->r->ntransfers, 1);
     assert_int_equal(fx->r->transfers[0].from_cc, sm_cc("IE"));
     assert_int_equal(fx->r->transfers[0].to_cc, sm_cc("NO"));
-    assert_string_equal(fx->r->transfers[0].regime, "GDPR");
+    assert_string_equal(check_transfer_regime(fx->r, &fx->r->transfers[0]), "GDPR");
     assert_int_equal(fx->r->transfers[0].status, XFER_OK);
     assert_string_equal(fx->r->transfers[0].basis, "inside the EEA");
+}
+
+/* A row's regime is a code: the regime's place among the pack's ids, so
+ * the rows of one copy come in the order of their regimes' ids whatever
+ * the pack's order (here GDPR and LGPD swapped in it), and each row reads
+ * its own id back. Equal ids share a code; an empty id is no regime. */
+static void
+test_regime_codes(void **state)
+{
+    struct fx *fx = *state;
+    int32_t g = rules_regime(fx->rp, "GDPR"), l = rules_regime(fx->rp, "LGPD"), d, us, n = 0;
+    struct regime tmp, fake[4] = { { .id = "B" }, { .id = "A" }, { .id = "B" }, { .id = "" } };
+    struct rulepack pack = { .regimes = fake, .nregimes = 4 };
+    const char *ids[65], *seen[2] = { NULL, NULL };
+    uint8_t code[64];
+
+    check_regime_codes(&pack, ids, code);
+    assert_string_equal(ids[0], "");
+    assert_string_equal(ids[1], "A");
+    assert_string_equal(ids[2], "B");
+    assert_null(ids[3]);
+    assert_int_equal(code[0], 2);
+    assert_int_equal(code[1], 1);
+    assert_int_equal(code[2], 2);
+    assert_int_equal(code[3], 0);
+    /* the shipped pack lists GDPR before LGPD: swapped, LGPD comes first */
+    assert_true(g >= 0 && l > g);
+    tmp = fx->rp->regimes[g];
+    fx->rp->regimes[g] = fx->rp->regimes[l];
+    fx->rp->regimes[l] = tmp;
+    for (int cc = 0; cc < SM_CC_COUNT; cc++)
+        if (fx->rp->regime_of[cc] == g || fx->rp->regime_of[cc] == l)
+            fx->rp->regime_of[cc] = (int16_t)(fx->rp->regime_of[cc] == g ? l : g);
+    check_regime_codes(fx->rp, ids, code);
+    assert_string_equal(ids[code[g]], "LGPD");
+    assert_string_equal(ids[code[l]], "GDPR");
+    assert_true(code[l] < code[g]);
+    d = dataset(fx->m, "orders", "restricted", "EU,BR");
+    field(fx->m, d, "email", "pii.email");
+    place(fx->m, d, "aws:eu-west-1", ROLE_PRIMARY, 1, "aws:eu-west-1", MECH_NONE);
+    us = place(fx->m, d, "aws:us-east-1", ROLE_REPLICA, 1, "aws:us-east-1", MECH_SCC);
+    run(fx);
+    for (int32_t k = 0; k < fx->r->ntransfers; k++)
+        if (fx->r->transfers[k].placement == us && n < 2)
+            seen[n++] = check_transfer_regime(fx->r, &fx->r->transfers[k]);
+    assert_int_equal(n, 2);
+    assert_string_equal(seen[0], "GDPR");
+    assert_string_equal(seen[1], "LGPD");
 }
 
 static void
@@ -995,7 +1043,8 @@ register_sorted(struct fx *fx, int32_t least)
                         : a->to_cc != b->to_cc ? a->to_cc < b->to_cc
                         : a->placement != b->placement ? a->placement < b->placement
                         : a->flow != b->flow ? a->flow < b->flow
-                        : strcmp(a->regime, b->regime) < 0);
+                        : strcmp(check_transfer_regime(fx->r, a),
+                                 check_transfer_regime(fx->r, b)) < 0);
     }
     /* the first and last are as strcmp says */
     assert_string_equal(fx->m->datasets[fx->r->transfers[0].dataset].name, "Zeta");
@@ -1063,7 +1112,8 @@ no_duplicate_rows(const struct check_result *r)
     for (int32_t k = 1; k < r->ntransfers; k++) {
         const struct transfer *a = &r->transfers[k - 1], *b = &r->transfers[k];
         if (a->dataset == b->dataset && a->placement == b->placement && a->flow == b->flow &&
-            a->from_cc == b->from_cc && a->to_cc == b->to_cc && strcmp(a->regime, b->regime) == 0)
+            a->from_cc == b->from_cc && a->to_cc == b->to_cc &&
+            strcmp(check_transfer_regime(r, a), check_transfer_regime(r, b)) == 0)
             fail_msg("transfer rows %d and %d are the same transfer", k - 1, k);
     }
 }
@@ -1372,6 +1422,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         T(test_clean_model),
         T(test_eu_in_norway_inside_eea),
+        T(test_regime_codes),
         T(test_eu_in_switzerland_and_uk_adequate),
         T(test_eu_to_us_no_mechanism),
         T(test_eu_to_us_with_dpf_and_scc),

@@ -130,7 +130,7 @@ expect_transfer(const struct fx *fx, const char *dataset, const char *from, cons
     for (int32_t k = 0; k < fx->r->ntransfers; k++) {
         const struct transfer *t = &fx->r->transfers[k];
         if (t->dataset == d && t->from_cc == sm_cc(from) && t->to_cc == sm_cc(to) &&
-            strcmp(t->regime, regime) == 0) {
+            strcmp(check_transfer_regime(fx->r, t), regime) == 0) {
             assert_string_equal(t->basis, basis);
             assert_int_equal(t->status, XFER_OK);
             return;
@@ -218,7 +218,7 @@ test_register_no_duplicates(void **state)
                 const struct transfer *a = &r->transfers[k], *b = &r->transfers[j];
                 if (a->dataset == b->dataset && a->placement == b->placement &&
                     a->flow == b->flow && a->from_cc == b->from_cc && a->to_cc == b->to_cc &&
-                    strcmp(a->regime, b->regime) == 0)
+                    strcmp(check_transfer_regime(r, a), check_transfer_regime(r, b)) == 0)
                     fail_msg("transfer rows %d and %d are the same transfer", k, j);
             }
         }
