@@ -76,8 +76,12 @@ struct transfer {
     uint8_t regime;             /* its id is check_transfer_regime's ("GDPR"): 0 none,
                                  * else the regime's place among the pack's ids in
                                  * byte order, from 1, so rows order by it as by id */
-    const char *basis;          /* "inside EEA", "adequacy EU->CH", "scc TIA-12", "none" */
-};                              /* 32 bytes: a 1M register holds ~1.4 M rows */
+    uint32_t basis;             /* its text is check_transfer_basis's: "inside EEA",
+                                 * "adequacy EU->CH", "scc TIA-12", "none" */
+};                              /* 24 bytes: a 1M register holds ~1.4 M rows */
+
+/* The fixed bases (struct transfer's basis); the others follow them. */
+enum { BASIS_EMPTY, BASIS_NOT_PERSONAL, BASIS_NO_REGIME, BASIS_FIXED };
 
 struct check_stats {
     int32_t count[SEV_COUNT];   /* live (not waived) findings per severity */
@@ -112,12 +116,22 @@ struct check_result {
      * and a row's regime by the pack's regime index */
     const char *regime_ids[65];         /* bounded: a pack has at most 64 regimes */
     uint8_t regime_code[64];            /* bounded: the same */
+    /* the rows' basis texts by struct transfer's basis (in the arena, or
+     * a borrowed result's: scenario_result_clone) */
+    const char **bases;
+    uint32_t nbases, cap_bases;
     bool custom;                /* check_add_finding added rows: no check_update */
     struct check_extra *extra;  /* check_update's state (check_update.c) */
 };
 
 /* The id of the transfer's regime ("GDPR"), or "" when no regime applies. */
 const char *check_transfer_regime(const struct check_result *r, const struct transfer *t);
+/* The text of the basis the transfer rests on ("inside the EEA"). */
+const char *check_transfer_basis(const struct check_result *r, const struct transfer *t);
+/* r's bases: the fixed ones (BASIS_FIXED) only. SM_OK or SM_ENOMEM. */
+int check_bases_init(struct check_result *r);
+/* A new basis of r, its text copied into r's arena; 0 when out of memory. */
+uint32_t check_basis_add(struct check_result *r, const char *text);
 /* The codes of rp's regimes in a register row (struct transfer's regime)
  * and their ids by code: check_result's regime_code and regime_ids. */
 void check_regime_codes(const struct rulepack *rp, const char *ids[65], uint8_t code[64]);

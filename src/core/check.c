@@ -136,6 +136,7 @@ check_result_free(struct check_result *r)
         return;
     free(r->findings);
     sm_big_free(r->transfers);
+    free(r->bases);
     free(r->expired);
     free(r->by_object);
     check_extra_free(r->extra);
@@ -155,6 +156,9 @@ check_result_shed(struct check_result *r)
     sm_big_free(r->transfers);
     r->transfers = NULL;
     r->ntransfers = 0;
+    free(r->bases);
+    r->bases = NULL;
+    r->nbases = r->cap_bases = 0;
     free(r->by_object);
     r->by_object = NULL;
     check_extra_free(r->extra);
@@ -240,7 +244,8 @@ ck_worker(const struct ck *c)
         w->rmemo = calloc(RULES_MEMO, sizeof *w->rmemo);
         w->hmemo = calloc(HOME_MEMO, sizeof *w->hmemo);
     }
-    w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
+    w->basis_cache = calloc(((size_t)c->rp->nregimes + 1) * (SM_CC_COUNT + 1),
+                            sizeof *w->basis_cache);
     if (w->r) {
         sm_arena_init(&w->r->arena);
         w->r->today = c->r->today;
@@ -255,7 +260,7 @@ ck_worker(const struct ck *c)
         w->r->lineage = c->r->lineage;
     }
     if (!w->r || !w->hints || (c->memo && (!w->memo || !w->rmemo || !w->hmemo)) ||
-        !w->basis_cache)
+        !w->basis_cache || check_bases_init(w->r))
         w->oom = true;
     return w;
 }
@@ -327,6 +332,32 @@ ck_absorb(struct ck *c, struct ck *w)
     r->stats.unknown_subjects += s->stats.unknown_subjects;
     memset(&s->stats, 0, sizeof s->stats);
     sm_arena_absorb(&r->arena, &s->arena);
+    return SM_OK;
+}
+
+/* The worker's bases after r's (their texts are in r's arena since
+ * ck_absorb): its rows' bases past the fixed ones move by what r had. */
+static int
+absorb_bases(struct check_result *r, struct check_result *s)
+{
+    uint32_t n = s->nbases > BASIS_FIXED ? s->nbases - BASIS_FIXED : 0, shift;
+
+    if (!n)
+        return SM_OK;
+    shift = r->nbases - BASIS_FIXED;
+    if (r->nbases + n > r->cap_bases) {
+        const char **b = realloc(r->bases, sizeof *b * (r->nbases + n));
+        if (!b)
+            return SM_ENOMEM;
+        r->bases = b;
+        r->cap_bases = r->nbases + n;
+    }
+    memcpy(r->bases + r->nbases, s->bases + BASIS_FIXED, sizeof *r->bases * n);
+    r->nbases += n;
+    for (int32_t k = 0; shift && k < s->ntransfers; k++)
+        if (s->transfers[k].basis >= BASIS_FIXED)
+            s->transfers[k].basis += shift;
+    s->nbases = BASIS_FIXED;
     return SM_OK;
 }
 
@@ -413,6 +444,8 @@ check_objects(struct ck *c)
             datasets_done(c, w);
         }
     }
+    if (rc == SM_OK && absorb_bases(c->r, w->r))
+        rc = SM_ENOMEM;
     if (rc == SM_OK) {
         /* the worker's rows (its datasets', then its flows'), kept apart:
          * the register's sort reads them where they are */
@@ -505,6 +538,8 @@ check_run_what(const struct model *m, const struct rulepack *rp, int32_t today, 
     r->today = today;
     r->rp = rp;
     check_regime_codes(rp, r->regime_ids, r->regime_code);
+    if (check_bases_init(r))
+        goto fail;
     r->ndatasets = m->ndatasets;
     r->nflows = m->nflows;
     c->m = m;

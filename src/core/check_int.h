@@ -139,7 +139,7 @@ struct ck {
     int32_t *provider_first;    /* per region: first region of its provider */
     uint64_t restricting;       /* regimes with a transfer rule (not "free") */
     uint8_t *allowed;           /* per region: the org policy allows it */
-    const char **basis_cache;   /* per (regime, country): "adequacy EU->CH" */
+    uint32_t *basis_cache;      /* per (regime, country): "adequacy EU->CH"'s basis */
     int16_t *pool;
     int32_t *inflow;
     const uint16_t *ends;       /* per flow: the destination region
@@ -344,16 +344,16 @@ add_transfer_quick(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, i
 {
     struct check_result *r = c->r;
     struct transfer *t;
-    const char *b;
+    uint32_t b;
 
     if (c->no_register)
         return true;
     if (r->ntransfers >= c->cap_transfers || !c->rmemo)  /* no memos: the plain path */
         return false;
     if (!personal) {
-        b = "not personal data";
+        b = BASIS_NOT_PERSONAL;
     } else if (g == SM_NONE) {
-        b = "no regime applies";
+        b = BASIS_NO_REGIME;
     } else if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
         b = c->basis_cache[(size_t)g * (SM_CC_COUNT + 1) +
                            (basis == B_INSIDE ? SM_CC_COUNT : to_cc)];

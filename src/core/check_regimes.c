@@ -70,7 +70,8 @@ build_tables(struct ck *c)
     if (!c->slot_regime || !c->ri || !c->pool || !c->provider_first)
         return SM_ENOMEM;
     c->allowed = malloc((size_t)m->nregions + 1);
-    c->basis_cache = calloc(((size_t)rp->nregimes + 1) * (SM_CC_COUNT + 1), sizeof(char *));
+    c->basis_cache = calloc(((size_t)rp->nregimes + 1) * (SM_CC_COUNT + 1),
+                            sizeof *c->basis_cache);
     if (!c->allowed || !c->basis_cache)
         return SM_ENOMEM;
     for (int32_t r = 0; r < m->nregions; r++)

@@ -144,6 +144,51 @@ check_regime_codes(const struct rulepack *rp, const char *ids[65], uint8_t code[
 }
 
 const char *
+check_transfer_basis(const struct check_result *r, const struct transfer *t)
+{
+    const char *b = t->basis < r->nbases ? r->bases[t->basis] : NULL;
+
+    return b ? b : "";
+}
+
+int
+check_bases_init(struct check_result *r)
+{
+    static const char *const fixed[BASIS_FIXED] = {
+        [BASIS_EMPTY] = "", [BASIS_NOT_PERSONAL] = "not personal data",
+        [BASIS_NO_REGIME] = "no regime applies",
+    };
+
+    free(r->bases);
+    r->nbases = r->cap_bases = 0;
+    if (!(r->bases = malloc(sizeof *r->bases * 64)))
+        return SM_ENOMEM;
+    r->cap_bases = 64;
+    memcpy(r->bases, fixed, sizeof fixed);
+    r->nbases = BASIS_FIXED;
+    return SM_OK;
+}
+
+uint32_t
+check_basis_add(struct check_result *r, const char *text)
+{
+    const char *s;
+
+    if (r->nbases == r->cap_bases) {
+        uint32_t cap = r->cap_bases ? r->cap_bases * 2 : 64;
+        const char **b = cap > r->cap_bases ? realloc(r->bases, sizeof *b * cap) : NULL;
+        if (!b)
+            return 0;
+        r->bases = b;
+        r->cap_bases = cap;
+    }
+    if (r->nbases < BASIS_FIXED || !(s = sm_arena_strdup(&r->arena, text)))
+        return 0;
+    r->bases[r->nbases] = s;
+    return r->nbases++;
+}
+
+const char *
 check_transfer_regime(const struct check_result *r, const struct transfer *t)
 {
     const char *id = t->regime < 65 ? r->regime_ids[t->regime] : NULL;
@@ -180,12 +225,12 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
     transfer_row(c, t, d, p, f, from_cc, to_cc, g, mc->mech,
                  verdict == V_OK ? XFER_OK : waived ? XFER_WAIVED : XFER_VIOLATION, personal);
     if (!personal) {
-        t->basis = "not personal data";
+        t->basis = BASIS_NOT_PERSONAL;
     } else if (g == SM_NONE) {
-        t->basis = "no regime applies";
+        t->basis = BASIS_NO_REGIME;
     } else {
         const struct regime *rg = &c->rp->regimes[g];
-        const char **slot = NULL;
+        uint32_t *slot = NULL;
         gclear(&c->basis);
         if (basis == B_INSIDE || ((basis == B_ADEQ || basis == B_COMM) && to_cc != SM_NONE)) {
             /* Shared strings: one per (regime, destination country), and
@@ -223,7 +268,7 @@ add_transfer(struct ck *c, int32_t d, int32_t p, int32_t f, int from_cc, int to_
         default:
             gfmt(c, &c->basis, false, "%s", "none");
         }
-        t->basis = sm_arena_strdup(&r->arena, gstr(&c->basis));
+        t->basis = check_basis_add(r, gstr(&c->basis));
         if (!t->basis) {
             c->oom = true;
             return;

@@ -772,7 +772,9 @@ splice_transfers(struct check_result *r, struct check_extra *x, const struct mod
         t.dataset = b->ds[t.dataset];
         t.placement = t.placement == SM_NONE ? SM_NONE : b->pinv[t.placement];
         t.flow = t.flow == SM_NONE ? SM_NONE : b->finv[t.flow];
-        t.basis = adup(&r->arena, t.basis, &oom);
+        if (t.basis >= BASIS_FIXED &&
+            !(t.basis = check_basis_add(r, check_transfer_basis(sr, &sr->transfers[q]))))
+            oom = true;
         nw[nnew] = t;
         for (int32_t z = nnew; z > 0 && transfer_order(m, &nw[z - 1], &nw[z]) > 0; z--) {
             struct transfer y = nw[z];

@@ -376,6 +376,10 @@ scenario_result_clone(const struct check_result *r, const struct model *m,
     c->nflows = r->nflows;
     c->today = r->today;
     c->rp = r->rp;
+    if (!oom && r->nbases) {
+        c->bases = dup_array(r->bases, r->nbases, sizeof *c->bases, &oom);
+        c->nbases = c->cap_bases = oom ? 0 : r->nbases;
+    }
     memcpy(c->regime_ids, r->regime_ids, sizeof c->regime_ids);
     memcpy(c->regime_code, r->regime_code, sizeof c->regime_code);
     c->custom = r->custom;

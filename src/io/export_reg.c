@@ -771,7 +771,7 @@ export_transfer_cols(const struct model *m, const struct check_result *r,
     cols[4] = cc_text(t->to_cc, b);
     cols[5] = check_transfer_regime(r, t);
     cols[6] = t->mechanism < MECH_COUNT ? mechanism_names[t->mechanism] : "";
-    cols[7] = t->basis ? t->basis : "";
+    cols[7] = check_transfer_basis(r, t);
     cols[8] = t->personal ? "yes" : "no";
     cols[9] = t->status < XFER_STATUS_COUNT ? transfer_status_names[t->status] : "";
     return sel;

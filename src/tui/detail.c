@@ -566,7 +566,7 @@ detail_transfer(struct tui *t, int32_t i, struct detail *d)
                x->mechanism ? mechanism_names[x->mechanism] : "none");
     detail_add(d, x->status == XFER_VIOLATION ? STYLE_ERROR : STYLE_DEFAULT, "status", "%s",
                x->status < XFER_STATUS_COUNT ? transfer_status_names[x->status] : "?");
-    detail_add(d, STYLE_DEFAULT, "basis", "%s", x->basis ? x->basis : "");
+    detail_add(d, STYLE_DEFAULT, "basis", "%s", check_transfer_basis(t->res, x));
     detail_add(d, STYLE_DEFAULT, "personal", "%s", x->personal ? "yes" : "no");
     if (x->flow >= 0)
         detail_ref(d, OBJ_FLOW, x->flow, "flow", "%s", t->m->flows[x->flow].name);

@@ -95,7 +95,7 @@ static void
 tr_basis_text(struct tui *t, int32_t r, char *buf, size_t n, int *style)
 {
     (void)style;
-    snprintf(buf, n, "%s", transfer(t, r)->basis ? transfer(t, r)->basis : "");
+    snprintf(buf, n, "%s", check_transfer_basis(t->res, transfer(t, r)));
 }
 
 static const struct column tr_cols[] = {
