@@ -364,9 +364,11 @@ snap_worth(const struct model *m)
 /* pointer -> heap offset. Almost every string and set of a model loaded
  * from the tables lies in the model's arena, at an 8-byte boundary of one
  * of its blocks (sm_arena_alloc): each block that holds one gets a table
- * of offsets, a slot per 8 bytes, so a pointer is found by its block (a
- * search of a few hundred blocks, most often the one before) and read
- * where the arena put it, nearly in the order the load made the strings.
+ * of offsets, a slot per 8 bytes, so a pointer is found by its block (the
+ * one last found for the same 64 KiB of address, else a search of a few
+ * hundred) and read where the arena put it, nearly in the order the load
+ * made the strings; the last few hundred pointers found are kept aside
+ * (most strings are shared: a system, an owner, a tag).
  * (A hash table of pointers cost 0.66 s of the 1M first load: two random
  * probes per distinct name into ~40 MB.) The rest (the shared empty text,
  * a snapshot heap's unaligned strings) go into a hash table, and so do the
@@ -449,7 +451,7 @@ blk_slot(struct ptrmap *pm, const void *p, bool make)
     if (a & 7 || !pm->nblk)
         return NULL;
     /* the block last found for a's 64 KiB, else a search without
-     * branches to mispredict: the first block starting past a */
+     * branches to mispredict: the last block starting at or before a */
     g = &pm->near[(a >> 16) % PTR_NEAR];
     b = &pm->blk[*g];
     if (a < b->base || a >= b->end) {
