@@ -128,10 +128,6 @@ struct check_result {
 const char *check_transfer_regime(const struct check_result *r, const struct transfer *t);
 /* The text of the basis the transfer rests on ("inside the EEA"). */
 const char *check_transfer_basis(const struct check_result *r, const struct transfer *t);
-/* r's bases: the fixed ones (BASIS_FIXED) only. SM_OK or SM_ENOMEM. */
-int check_bases_init(struct check_result *r);
-/* A new basis of r, its text copied into r's arena; 0 when out of memory. */
-uint32_t check_basis_add(struct check_result *r, const char *text);
 /* The codes of rp's regimes in a register row (struct transfer's regime)
  * and their ids by code: check_result's regime_code and regime_ids. */
 void check_regime_codes(const struct rulepack *rp, const char *ids[65], uint8_t code[64]);
@@ -231,6 +227,12 @@ void check_extra_free(struct check_extra *x);
 int  check_extra_copy(struct check_result *r, const struct check_result *src);
 /* Internal: rebuild r->by_object after r->findings changed. */
 int  check_reindex(struct check_result *r);
+/* Internal: r's bases, the fixed ones (BASIS_FIXED) only (check_run and its
+ * worker). SM_OK or SM_ENOMEM. */
+int  check_bases_init(struct check_result *r);
+/* Internal: a new basis of r, its text copied into r's arena (a row made
+ * or spliced in by check_update); 0 when out of memory. */
+uint32_t check_basis_add(struct check_result *r, const char *text);
 
 /* The findings' order (qsort comparator over struct finding). */
 int  check_finding_cmp(const void *a, const void *b);
